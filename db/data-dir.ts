@@ -1,0 +1,9 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+/** The folder for the embedded database and generated demo secrets (`.data/` unless PORTAL_DATA_DIR). */
+export function dataDir(): string {
+  const dir = path.resolve(process.env.PORTAL_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

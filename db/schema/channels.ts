@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, date, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdUpdated, id, timestamptz } from "./columns";
+
+export const CHANNEL_ENTITIES = ["customers", "carts", "orders", "credit_memos", "newsletter_subscribers"] as const;
+export type ChannelEntity = (typeof CHANNEL_ENTITIES)[number];
+
+/** One Magento connection. Credentials are an AES-256-GCM blob (lib/secrets), never plain text. */
+export const channels = pgTable(
+  "channels",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    baseUrl: text("base_url").notNull(),
+    storeCode: text("store_code").notNull().default("default"),
+    adminUrl: text("admin_url"),
+    authType: text("auth_type", { enum: ["bearer", "oauth1"] }).notNull().default("bearer"),
+    credentialsEncrypted: text("credentials_encrypted"),
+    active: boolean("active").notNull().default(true),
+    twoWaySync: boolean("two_way_sync").notNull().default(false),
+    syncPriority: text("sync_priority", { enum: ["magento", "portal"] }).notNull().default("magento"),
+    // null = every website of the store; otherwise Magento website ids.
+    websiteOriginIds: jsonb("website_origin_ids").$type<number[] | null>(),
+    guestMode: text("guest_mode", { enum: ["per_email", "per_email_and_name"] }).notNull().default("per_email"),
+    sharedGuestEmails: jsonb("shared_guest_emails").$type<string[]>().notNull().default([]),
+    syncStartDate: date("sync_start_date", { mode: "string" }),
+    syncIntervalMinutes: integer("sync_interval_minutes").notNull().default(15),
+    cartExpirationDays: integer("cart_expiration_days"),
+    entities: jsonb("entities").$type<string[]>().notNull().default([...CHANNEL_ENTITIES]),
+    baseCurrencyCode: text("base_currency_code"),
+    // Set when an admin deletes the channel; its rows are removed in the background.
+    deletingAt: timestamptz("deleting_at"),
+    ...createdUpdated(),
+  },
+  (t) => [
+    uniqueIndex("channels_name_key").on(t.name),
+    check("channels_sync_interval_check", sql`${t.syncIntervalMinutes} > 0`),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from "./auth";
+export * from "./channels";
+export * from "./magento";
+export * from "./sync";
+export * from "./audit";

@@ -1,0 +1,475 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  pgTable,
+  smallint,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { channels } from "./channels";
+import { id, money, originId, quantity, smallCount, syncedTimes, timestamptz } from "./columns";
+
+// Every table here mirrors one Magento entity. Each row carries channel_id + origin_id
+// (Magento's id), unique together, so a re-sent record updates its row instead of doubling it.
+
+const channelId = () =>
+  bigint("channel_id", { mode: "number" })
+    .notNull()
+    .references(() => channels.id, { onDelete: "cascade" });
+
+const ref = (name: string) => bigint(name, { mode: "number" });
+
+export const CART_STATUSES = ["open", "expired", "lost", "converted", "purchased"] as const;
+export type CartStatus = (typeof CART_STATUSES)[number];
+
+export const SUBSCRIBER_STATUSES = ["subscribed", "not_active", "unsubscribed", "unconfirmed"] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export const magentoWebsites = pgTable(
+  "magento_websites",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    defaultGroupOriginId: originId("default_group_origin_id"),
+    ...syncedTimes(),
+  },
+  (t) => [uniqueIndex("magento_websites_channel_origin_key").on(t.channelId, t.originId)],
+);
+
+/** Magento store views (the unit orders, carts and customers belong to). */
+export const magentoStores = pgTable(
+  "magento_stores",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    websiteId: ref("website_id").references(() => magentoWebsites.id, { onDelete: "set null" }),
+    websiteOriginId: originId("website_origin_id"),
+    storeGroupOriginId: originId("store_group_origin_id"),
+    isActive: boolean("is_active").notNull().default(true),
+    locale: text("locale"),
+    timezone: text("timezone"),
+    baseCurrencyCode: text("base_currency_code"),
+    defaultDisplayCurrencyCode: text("default_display_currency_code"),
+    baseUrl: text("base_url"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_stores_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_stores_website_idx").on(t.websiteId),
+  ],
+);
+
+export const magentoCustomerGroups = pgTable(
+  "magento_customer_groups",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    code: text("code").notNull(),
+    taxClassOriginId: originId("tax_class_origin_id"),
+    taxClassName: text("tax_class_name"),
+    ...syncedTimes(),
+  },
+  (t) => [uniqueIndex("magento_customer_groups_channel_origin_key").on(t.channelId, t.originId)],
+);
+
+/**
+ * Registered customers (origin_id = Magento's customer id) and guest customers
+ * (is_guest, origin_id NULL, one per channel + guest_key, where guest_key is the lower-cased
+ * email, or email + full name for shared addresses).
+ */
+export const magentoCustomers = pgTable(
+  "magento_customers",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId(),
+    isGuest: boolean("is_guest").notNull().default(false),
+    guestKey: text("guest_key"),
+    // A guest record attached to the customer who later registered with the same email.
+    mergedIntoId: ref("merged_into_id").references((): AnyPgColumn => magentoCustomers.id, { onDelete: "set null" }),
+    email: text("email").notNull(),
+    prefix: text("prefix"),
+    firstName: text("first_name"),
+    middleName: text("middle_name"),
+    lastName: text("last_name"),
+    suffix: text("suffix"),
+    dob: date("dob", { mode: "string" }),
+    gender: smallint("gender"),
+    taxvat: text("taxvat"),
+    groupId: ref("group_id").references(() => magentoCustomerGroups.id, { onDelete: "set null" }),
+    groupOriginId: originId("group_origin_id"),
+    websiteId: ref("website_id").references(() => magentoWebsites.id, { onDelete: "set null" }),
+    websiteOriginId: originId("website_origin_id"),
+    storeId: ref("store_id").references(() => magentoStores.id, { onDelete: "set null" }),
+    storeOriginId: originId("store_origin_id"),
+    createdIn: text("created_in"),
+    // null = unknown (never read from Magento), as the subscribed filter shows it.
+    isSubscribed: boolean("is_subscribed"),
+    defaultBillingOriginId: originId("default_billing_origin_id"),
+    defaultShippingOriginId: originId("default_shipping_origin_id"),
+    billingCountryId: text("billing_country_id"),
+    billingRegion: text("billing_region"),
+    lifetimeValue: money("lifetime_value").notNull().default("0"),
+    ordersCount: smallCount("orders_count"),
+    refundsTotal: money("refunds_total").notNull().default("0"),
+    currencyCode: text("currency_code"),
+    assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
+    // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
+    portalUpdatedAt: timestamptz("portal_updated_at"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_customers_channel_origin_key").on(t.channelId, t.originId),
+    uniqueIndex("magento_customers_channel_guest_key").on(t.channelId, t.guestKey),
+    check("magento_customers_guest_check", sql`(${t.isGuest} and ${t.originId} is null and ${t.guestKey} is not null) or (not ${t.isGuest} and ${t.originId} is not null)`),
+    index("magento_customers_email_idx").on(t.channelId, t.email),
+    index("magento_customers_created_idx").on(t.remoteCreatedAt),
+    index("magento_customers_updated_idx").on(t.remoteUpdatedAt),
+    index("magento_customers_ltv_idx").on(t.lifetimeValue),
+    index("magento_customers_name_idx").on(t.lastName, t.firstName),
+  ],
+);
+
+export const magentoCustomerAddresses = pgTable(
+  "magento_customer_addresses",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    customerId: ref("customer_id").references(() => magentoCustomers.id, { onDelete: "cascade" }),
+    customerOriginId: originId("customer_origin_id"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    company: text("company"),
+    street: text("street").array(),
+    city: text("city"),
+    region: text("region"),
+    regionCode: text("region_code"),
+    regionOriginId: originId("region_origin_id"),
+    postcode: text("postcode"),
+    countryId: text("country_id"),
+    telephone: text("telephone"),
+    isDefaultBilling: boolean("is_default_billing").notNull().default(false),
+    isDefaultShipping: boolean("is_default_shipping").notNull().default(false),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_customer_addresses_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_customer_addresses_customer_idx").on(t.customerId),
+  ],
+);
+
+/** Shopping carts (Magento quotes). */
+export const magentoCarts = pgTable(
+  "magento_carts",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    status: text("status", { enum: CART_STATUSES }).notNull().default("open"),
+    statusMessage: text("status_message"),
+    statusChangedAt: timestamptz("status_changed_at"),
+    isActive: boolean("is_active").notNull().default(true),
+    customerId: ref("customer_id").references(() => magentoCustomers.id, { onDelete: "set null" }),
+    customerOriginId: originId("customer_origin_id"),
+    isGuest: boolean("is_guest").notNull().default(false),
+    customerEmail: text("customer_email"),
+    customerFirstName: text("customer_first_name"),
+    customerLastName: text("customer_last_name"),
+    storeId: ref("store_id").references(() => magentoStores.id, { onDelete: "set null" }),
+    storeOriginId: originId("store_origin_id"),
+    itemsCount: smallCount("items_count"),
+    itemsQty: quantity("items_qty").notNull().default("0"),
+    subtotal: money("subtotal").notNull().default("0"),
+    subtotalWithDiscount: money("subtotal_with_discount"),
+    grandTotal: money("grand_total").notNull().default("0"),
+    baseGrandTotal: money("base_grand_total"),
+    currencyCode: text("currency_code"),
+    baseCurrencyCode: text("base_currency_code"),
+    couponCode: text("coupon_code"),
+    billingCountryId: text("billing_country_id"),
+    billingRegion: text("billing_region"),
+    reservedOrderId: text("reserved_order_id"),
+    convertedAt: timestamptz("converted_at"),
+    // The order this cart became (set from either side, whichever syncs first).
+    orderId: ref("order_id").references((): AnyPgColumn => magentoOrders.id, { onDelete: "set null" }),
+    // Abandoned-cart follow-up (issue F).
+    assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
+    followUpState: text("follow_up_state"),
+    lastContactAt: timestamptz("last_contact_at"),
+    contactCount: smallCount("contact_count"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_carts_channel_origin_key").on(t.channelId, t.originId),
+    check("magento_carts_status_check", sql`${t.status} in ('open', 'expired', 'lost', 'converted', 'purchased')`),
+    index("magento_carts_status_updated_idx").on(t.channelId, t.status, t.remoteUpdatedAt),
+    index("magento_carts_updated_idx").on(t.remoteUpdatedAt),
+    index("magento_carts_created_idx").on(t.remoteCreatedAt),
+    index("magento_carts_email_idx").on(t.customerEmail),
+    index("magento_carts_grand_total_idx").on(t.grandTotal),
+    index("magento_carts_customer_idx").on(t.customerId),
+    index("magento_carts_order_idx").on(t.orderId),
+  ],
+);
+
+export const magentoCartItems = pgTable(
+  "magento_cart_items",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    cartId: ref("cart_id")
+      .notNull()
+      .references(() => magentoCarts.id, { onDelete: "cascade" }),
+    cartOriginId: originId("cart_origin_id").notNull(),
+    parentItemOriginId: originId("parent_item_origin_id"),
+    sku: text("sku").notNull(),
+    name: text("name"),
+    productType: text("product_type"),
+    productOriginId: originId("product_origin_id"),
+    qty: quantity("qty").notNull(),
+    price: money("price").notNull().default("0"),
+    rowTotal: money("row_total"),
+    taxAmount: money("tax_amount"),
+    discountAmount: money("discount_amount"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_cart_items_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_cart_items_cart_idx").on(t.cartId),
+    index("magento_cart_items_sku_idx").on(t.sku),
+  ],
+);
+
+export const magentoOrders = pgTable(
+  "magento_orders",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    incrementId: text("increment_id").notNull(),
+    // The cart (quote) this order was placed from.
+    quoteOriginId: originId("quote_origin_id"),
+    cartId: ref("cart_id").references((): AnyPgColumn => magentoCarts.id, { onDelete: "set null" }),
+    state: text("state").notNull(),
+    status: text("status").notNull(),
+    customerId: ref("customer_id").references(() => magentoCustomers.id, { onDelete: "set null" }),
+    customerOriginId: originId("customer_origin_id"),
+    isGuest: boolean("is_guest").notNull().default(false),
+    customerEmail: text("customer_email"),
+    customerFirstName: text("customer_first_name"),
+    customerLastName: text("customer_last_name"),
+    customerGroupOriginId: originId("customer_group_origin_id"),
+    storeId: ref("store_id").references(() => magentoStores.id, { onDelete: "set null" }),
+    storeOriginId: originId("store_origin_id"),
+    grandTotal: money("grand_total").notNull(),
+    baseGrandTotal: money("base_grand_total"),
+    subtotal: money("subtotal").notNull().default("0"),
+    taxAmount: money("tax_amount").notNull().default("0"),
+    shippingAmount: money("shipping_amount").notNull().default("0"),
+    discountAmount: money("discount_amount").notNull().default("0"),
+    totalPaid: money("total_paid").notNull().default("0"),
+    totalRefunded: money("total_refunded").notNull().default("0"),
+    totalCanceled: money("total_canceled").notNull().default("0"),
+    totalDue: money("total_due"),
+    orderCurrencyCode: text("order_currency_code"),
+    baseCurrencyCode: text("base_currency_code"),
+    globalCurrencyCode: text("global_currency_code"),
+    couponCode: text("coupon_code"),
+    paymentMethod: text("payment_method"),
+    shippingMethod: text("shipping_method"),
+    shippingDescription: text("shipping_description"),
+    totalItemCount: smallCount("total_item_count"),
+    totalQtyOrdered: quantity("total_qty_ordered"),
+    billingCountryId: text("billing_country_id"),
+    billingRegion: text("billing_region"),
+    remoteIp: text("remote_ip"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_orders_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_orders_increment_idx").on(t.channelId, t.incrementId),
+    index("magento_orders_quote_idx").on(t.channelId, t.quoteOriginId),
+    index("magento_orders_status_idx").on(t.channelId, t.status),
+    index("magento_orders_state_idx").on(t.channelId, t.state),
+    index("magento_orders_created_idx").on(t.remoteCreatedAt),
+    index("magento_orders_updated_idx").on(t.remoteUpdatedAt),
+    index("magento_orders_email_idx").on(t.customerEmail),
+    index("magento_orders_grand_total_idx").on(t.grandTotal),
+    index("magento_orders_customer_idx").on(t.customerId),
+  ],
+);
+
+export const magentoOrderItems = pgTable(
+  "magento_order_items",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    orderId: ref("order_id")
+      .notNull()
+      .references(() => magentoOrders.id, { onDelete: "cascade" }),
+    orderOriginId: originId("order_origin_id").notNull(),
+    parentItemOriginId: originId("parent_item_origin_id"),
+    sku: text("sku").notNull(),
+    name: text("name"),
+    productType: text("product_type"),
+    productOriginId: originId("product_origin_id"),
+    qtyOrdered: quantity("qty_ordered").notNull().default("0"),
+    qtyInvoiced: quantity("qty_invoiced").notNull().default("0"),
+    qtyShipped: quantity("qty_shipped").notNull().default("0"),
+    qtyRefunded: quantity("qty_refunded").notNull().default("0"),
+    qtyCanceled: quantity("qty_canceled").notNull().default("0"),
+    price: money("price").notNull().default("0"),
+    basePrice: money("base_price"),
+    originalPrice: money("original_price"),
+    rowTotal: money("row_total").notNull().default("0"),
+    taxAmount: money("tax_amount").notNull().default("0"),
+    discountAmount: money("discount_amount").notNull().default("0"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_order_items_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_order_items_order_idx").on(t.orderId),
+    index("magento_order_items_sku_idx").on(t.sku),
+  ],
+);
+
+export const magentoOrderAddresses = pgTable(
+  "magento_order_addresses",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    orderId: ref("order_id")
+      .notNull()
+      .references(() => magentoOrders.id, { onDelete: "cascade" }),
+    orderOriginId: originId("order_origin_id").notNull(),
+    addressType: text("address_type", { enum: ["billing", "shipping"] }).notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    company: text("company"),
+    street: text("street").array(),
+    city: text("city"),
+    region: text("region"),
+    regionCode: text("region_code"),
+    postcode: text("postcode"),
+    countryId: text("country_id"),
+    telephone: text("telephone"),
+    email: text("email"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_order_addresses_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_order_addresses_order_idx").on(t.orderId),
+  ],
+);
+
+export const magentoCreditMemos = pgTable(
+  "magento_credit_memos",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    incrementId: text("increment_id"),
+    orderId: ref("order_id").references(() => magentoOrders.id, { onDelete: "set null" }),
+    orderOriginId: originId("order_origin_id").notNull(),
+    customerId: ref("customer_id").references(() => magentoCustomers.id, { onDelete: "set null" }),
+    storeId: ref("store_id").references(() => magentoStores.id, { onDelete: "set null" }),
+    storeOriginId: originId("store_origin_id"),
+    // Magento's creditmemo state: 1 open, 2 refunded, 3 canceled.
+    state: smallint("state"),
+    grandTotal: money("grand_total").notNull().default("0"),
+    baseGrandTotal: money("base_grand_total"),
+    subtotal: money("subtotal").notNull().default("0"),
+    taxAmount: money("tax_amount").notNull().default("0"),
+    shippingAmount: money("shipping_amount").notNull().default("0"),
+    discountAmount: money("discount_amount").notNull().default("0"),
+    adjustment: money("adjustment").notNull().default("0"),
+    adjustmentPositive: money("adjustment_positive").notNull().default("0"),
+    adjustmentNegative: money("adjustment_negative").notNull().default("0"),
+    orderCurrencyCode: text("order_currency_code"),
+    baseCurrencyCode: text("base_currency_code"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_credit_memos_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_credit_memos_order_idx").on(t.orderId),
+    index("magento_credit_memos_created_idx").on(t.remoteCreatedAt),
+    index("magento_credit_memos_grand_total_idx").on(t.grandTotal),
+    index("magento_credit_memos_state_idx").on(t.channelId, t.state),
+  ],
+);
+
+export const magentoCreditMemoItems = pgTable(
+  "magento_credit_memo_items",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    creditMemoId: ref("credit_memo_id")
+      .notNull()
+      .references(() => magentoCreditMemos.id, { onDelete: "cascade" }),
+    orderItemOriginId: originId("order_item_origin_id"),
+    sku: text("sku"),
+    name: text("name"),
+    qty: quantity("qty").notNull().default("0"),
+    price: money("price").notNull().default("0"),
+    rowTotal: money("row_total").notNull().default("0"),
+    taxAmount: money("tax_amount").notNull().default("0"),
+    discountAmount: money("discount_amount").notNull().default("0"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_credit_memo_items_channel_origin_key").on(t.channelId, t.originId),
+    index("magento_credit_memo_items_memo_idx").on(t.creditMemoId),
+  ],
+);
+
+/**
+ * Newsletter subscribers. Core Magento REST has no subscriber route; subscription state comes
+ * from customer.extension_attributes.is_subscribed, so origin_id is the subscriber id when an
+ * extension exposes one and the customer id otherwise (see lib/sync connectors).
+ */
+export const magentoNewsletterSubscribers = pgTable(
+  "magento_newsletter_subscribers",
+  {
+    id: id(),
+    channelId: channelId(),
+    originId: originId().notNull(),
+    customerId: ref("customer_id").references(() => magentoCustomers.id, { onDelete: "set null" }),
+    customerOriginId: originId("customer_origin_id"),
+    email: text("email").notNull(),
+    storeId: ref("store_id").references(() => magentoStores.id, { onDelete: "set null" }),
+    storeOriginId: originId("store_origin_id"),
+    status: text("status", { enum: SUBSCRIBER_STATUSES }).notNull(),
+    changedAt: timestamptz("changed_at"),
+    portalUpdatedAt: timestamptz("portal_updated_at"),
+    ...syncedTimes(),
+  },
+  (t) => [
+    uniqueIndex("magento_newsletter_subscribers_channel_origin_key").on(t.channelId, t.originId),
+    check(
+      "magento_newsletter_subscribers_status_check",
+      sql`${t.status} in ('subscribed', 'not_active', 'unsubscribed', 'unconfirmed')`,
+    ),
+    index("magento_newsletter_subscribers_status_idx").on(t.channelId, t.status),
+    index("magento_newsletter_subscribers_email_idx").on(t.email),
+    index("magento_newsletter_subscribers_changed_idx").on(t.changedAt),
+    index("magento_newsletter_subscribers_customer_idx").on(t.customerId),
+  ],
+);

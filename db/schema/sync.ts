@@ -1,0 +1,133 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { channels } from "./channels";
+import { createdUpdated, id, timestamptz } from "./columns";
+
+export const SYNC_RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "canceled"] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
+
+export type ConnectorStats = {
+  pages: number;
+  fetched: number;
+  created: number;
+  updated: number;
+  errors: number;
+  startedAt?: string;
+  finishedAt?: string;
+};
+
+const channelRef = () =>
+  bigint("channel_id", { mode: "number" })
+    .notNull()
+    .references(() => channels.id, { onDelete: "cascade" });
+
+/** One sync of one channel, made of connector runs (their figures live in `stats`). */
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    id: id(),
+    channelId: channelRef(),
+    mode: text("mode", { enum: ["initial", "incremental", "full"] }).notNull(),
+    trigger: text("trigger", { enum: ["schedule", "manual", "cli", "action"] }).notNull(),
+    status: text("status", { enum: SYNC_RUN_STATUSES }).notNull().default("queued"),
+    requestedByUserId: bigint("requested_by_user_id", { mode: "number" }).references(() => users.id, {
+      onDelete: "set null",
+    }),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
+    heartbeatAt: timestamptz("heartbeat_at"),
+    cancelRequestedAt: timestamptz("cancel_requested_at"),
+    recordsChanged: integer("records_changed").notNull().default(0),
+    errorCount: integer("error_count").notNull().default(0),
+    stats: jsonb("stats").$type<Record<string, ConnectorStats>>().notNull().default({}),
+    errorMessage: text("error_message"),
+    // Inngest run id when driven by Inngest; null for the in-process runner.
+    externalRunId: text("external_run_id"),
+    ...createdUpdated(),
+  },
+  (t) => [
+    check("sync_runs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'partial', 'failed', 'canceled')`),
+    index("sync_runs_channel_created_idx").on(t.channelId, t.createdAt),
+    index("sync_runs_status_idx").on(t.status),
+  ],
+);
+
+/** A record or page that failed, kept so nothing is lost silently. */
+export const syncErrors = pgTable(
+  "sync_errors",
+  {
+    id: id(),
+    runId: bigint("run_id", { mode: "number" }).references(() => syncRuns.id, { onDelete: "cascade" }),
+    channelId: channelRef(),
+    connector: text("connector").notNull(),
+    originId: text("origin_id"),
+    page: integer("page"),
+    field: text("field"),
+    message: text("message").notNull(),
+    payload: jsonb("payload"),
+    retryable: text("retryable"),
+    resolvedAt: timestamptz("resolved_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("sync_errors_run_idx").on(t.runId),
+    index("sync_errors_channel_created_idx").on(t.channelId, t.createdAt),
+  ],
+);
+
+/** How far a connector has got, per channel and mode. */
+export const syncCheckpoints = pgTable(
+  "sync_checkpoints",
+  {
+    id: id(),
+    channelId: channelRef(),
+    connector: text("connector").notNull(),
+    mode: text("mode", { enum: ["initial", "incremental"] }).notNull(),
+    windowStart: timestamptz("window_start"),
+    windowEnd: timestamptz("window_end"),
+    lastUpdatedAt: timestamptz("last_updated_at"),
+    lastOriginId: text("last_origin_id"),
+    page: integer("page"),
+    cursor: jsonb("cursor").$type<Record<string, unknown>>(),
+    completedAt: timestamptz("completed_at"),
+    ...createdUpdated(),
+  },
+  (t) => [uniqueIndex("sync_checkpoints_channel_connector_mode_key").on(t.channelId, t.connector, t.mode)],
+);
+
+export const OUTBOX_STATUSES = ["pending", "in_progress", "done", "failed", "dead"] as const;
+
+/**
+ * Writes Magento must see, recorded in the same transaction as the local change.
+ * idempotency_key makes a retried conversion the same attempt, never a second order.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: id(),
+    channelId: channelRef(),
+    kind: text("kind").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    entityType: text("entity_type"),
+    entityId: bigint("entity_id", { mode: "number" }),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamptz("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: timestamptz("locked_until"),
+    lastError: text("last_error"),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    createdByUserId: bigint("created_by_user_id", { mode: "number" }).references(() => users.id, {
+      onDelete: "set null",
+    }),
+    completedAt: timestamptz("completed_at"),
+    ...createdUpdated(),
+  },
+  (t) => [
+    uniqueIndex("outbox_idempotency_key").on(t.idempotencyKey),
+    check("outbox_status_check", sql`${t.status} in ('pending', 'in_progress', 'done', 'failed', 'dead')`),
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("outbox_entity_idx").on(t.entityType, t.entityId),
+  ],
+);
