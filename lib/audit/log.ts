@@ -1,0 +1,27 @@
+import { auditLog } from "@/db/schema";
+import type { Db } from "@/db/client";
+
+export type AuditEntry = {
+  userId: number | null;
+  actor: string;
+  action: string;
+  entityType?: string;
+  entityId?: string | number;
+  channelId?: number;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+};
+
+/** Records one staff (or CLI) action. Pass the transaction when the change is part of one. */
+export async function writeAudit(db: Pick<Db, "insert">, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    userId: entry.userId,
+    actor: entry.actor,
+    action: entry.action,
+    entityType: entry.entityType ?? null,
+    entityId: entry.entityId === undefined ? null : String(entry.entityId),
+    channelId: entry.channelId ?? null,
+    details: entry.details ?? {},
+    ip: entry.ip ?? null,
+  });
+}

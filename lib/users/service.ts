@@ -1,0 +1,137 @@
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { users } from "@/db/schema";
+import { writeAudit } from "@/lib/audit/log";
+import { MIN_PASSWORD_LENGTH, hashPassword } from "@/lib/auth/password";
+import { ROLES, type Role } from "@/lib/auth/permissions";
+
+// User management shared by the CLI (scripts/portal.ts) and System › Users.
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: "Enter a valid email address, like jane@example.com." }));
+export const roleSchema = z.enum(ROLES, { message: `Role must be one of: ${ROLES.join(", ")}.` });
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, { message: `Password must be at least ${MIN_PASSWORD_LENGTH} characters.` })
+  .max(200, { message: "Password must be at most 200 characters." });
+
+export const newUserSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().min(1, { message: "Enter the person's name." }).max(200),
+  role: roleSchema,
+  password: passwordSchema,
+});
+export type NewUser = z.infer<typeof newUserSchema>;
+
+export type Actor = { userId: number | null; actor: string; ip?: string | null };
+
+export type PublicUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+};
+
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  active: users.active,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+};
+
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly field?: "email" | "name" | "role" | "password",
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+export async function findUserByEmail(db: Db, email: string) {
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
+  return row ?? null;
+}
+
+export async function createUser(db: Db, input: NewUser, by: Actor): Promise<PublicUser> {
+  const data = newUserSchema.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(users)
+      .values({ email: data.email, name: data.name, role: data.role, passwordHash })
+      .onConflictDoNothing({ target: users.email })
+      .returning(publicColumns);
+    const user = inserted[0];
+    if (!user) throw new UserError(`A user with the email ${data.email} already exists.`, "email");
+    await writeAudit(tx, {
+      ...by,
+      action: "user.created",
+      entityType: "user",
+      entityId: user.id,
+      details: { email: user.email, name: user.name, role: user.role },
+    });
+    return user;
+  });
+}
+
+export async function listUsers(db: Db): Promise<PublicUser[]> {
+  return db.select(publicColumns).from(users).orderBy(asc(users.email));
+}
+
+async function requireUserByEmail(db: Db, email: string) {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new UserError(`No user with the email ${email.trim().toLowerCase()}.`, "email");
+  return user;
+}
+
+export async function setUserRole(db: Db, email: string, role: Role, by: Actor): Promise<PublicUser> {
+  const target = await requireUserByEmail(db, email);
+  const newRole = roleSchema.parse(role);
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ role: newRole, updatedAt: new Date() })
+      .where(eq(users.id, target.id))
+      .returning(publicColumns);
+    await writeAudit(tx, {
+      ...by,
+      action: "user.role_changed",
+      entityType: "user",
+      entityId: target.id,
+      details: { email: target.email, from: target.role, to: newRole },
+    });
+    return user!;
+  });
+}
+
+/** Deactivated users cannot sign in, and their open sessions end on their next request. */
+export async function setUserActive(db: Db, email: string, active: boolean, by: Actor): Promise<PublicUser> {
+  const target = await requireUserByEmail(db, email);
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ active, deactivatedAt: active ? null : new Date(), updatedAt: new Date() })
+      .where(eq(users.id, target.id))
+      .returning(publicColumns);
+    await writeAudit(tx, {
+      ...by,
+      action: active ? "user.reactivated" : "user.deactivated",
+      entityType: "user",
+      entityId: target.id,
+      details: { email: target.email },
+    });
+    return user!;
+  });
+}
