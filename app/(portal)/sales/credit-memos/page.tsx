@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { WorkspaceList } from "@/components/shell/workspace-list";
+import { can } from "@/lib/auth/permissions";
+import { requirePagePermission } from "@/lib/auth/session";
+import { getWorkspaceCounts } from "@/lib/workspace/counts";
+
+export const metadata: Metadata = { title: "Credit Memos" };
+
+export default async function Page() {
+  const user = await requirePagePermission("view_sales");
+  const counts = await getWorkspaceCounts(user);
+  return (
+    <WorkspaceList
+      breadcrumb="Sales"
+      title="Credit Memos"
+      noun="credit memos"
+      description="Refunds issued in Magento, linked to their orders."
+      total={counts.creditMemos}
+      hasChannels={counts.channels > 0}
+      canManageIntegrations={can(user.role, "manage_integrations")}
+    />
+  );
+}

@@ -1,0 +1,70 @@
+import { eq } from "drizzle-orm";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { auth } from "./auth";
+import { ROLE_PERMISSIONS, can, type Permission, type Role } from "./permissions";
+
+export type SessionUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  permissions: readonly Permission[];
+};
+
+/**
+ * The signed-in user, re-read from the database on every request: a deactivated or deleted
+ * user is signed out at once, and a role change applies on the next click.
+ */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await auth();
+  const id = Number(session?.user?.id);
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const db = await getDb();
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  if (!user || !user.active) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, permissions: ROLE_PERMISSIONS[user.role] };
+});
+
+/** Whether a JWT cookie came with the request, even if its user is no longer allowed in. */
+async function hasSessionToken(): Promise<boolean> {
+  const session = await auth();
+  return Boolean(session?.user?.id);
+}
+
+/** For pages: the user, or off to the sign-in page (ending a stale session first). */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (user) return user;
+  const path = (await headers()).get("x-portal-path") ?? "/dashboard";
+  const callbackUrl = encodeURIComponent(path);
+  // A token for an inactive or deleted user: clear it through the route that can set cookies.
+  if (await hasSessionToken()) redirect(`/session-ended?callbackUrl=${callbackUrl}`);
+  redirect(`/login?callbackUrl=${callbackUrl}`);
+}
+
+/** For pages: the user if they hold the permission; otherwise the 403 page. */
+export async function requirePagePermission(permission: Permission): Promise<SessionUser> {
+  const user = await requireUser();
+  if (!can(user.role, permission)) forbidden();
+  return user;
+}
+
+export class ForbiddenError extends Error {
+  constructor(readonly permission: Permission) {
+    super(`Your role does not allow this (${permission.replaceAll("_", " ")}).`);
+    this.name = "ForbiddenError";
+  }
+}
+
+/** For query functions and domain code: throws ForbiddenError unless the user may. */
+export function requirePermission(user: SessionUser | null, permission: Permission): asserts user is SessionUser {
+  if (!user || !can(user.role, permission)) throw new ForbiddenError(permission);
+}

@@ -1,0 +1,24 @@
+// The one date formatter. Times are stored as timestamptz and shown in the viewer's zone
+// (UTC until per-user time zones arrive with user preferences).
+
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+export function formatDateTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
+  if (value === null || value === undefined) return "—";
+  const date = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return "—";
+  let formatter = FORMATTERS.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "short",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+    });
+    FORMATTERS.set(timeZone, formatter);
+  }
+  return formatter.format(date);
+}

@@ -1,0 +1,14 @@
+import { MissingSecretError, ensureSecrets } from "./keys";
+
+/** Server start: load or generate the secrets, or stop the process saying which one is missing. */
+export function ensureSecretsOrExit(): void {
+  try {
+    ensureSecrets();
+  } catch (error) {
+    if (error instanceof MissingSecretError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import { defineConfig } from "@playwright/test";
+
+// End-to-end tests run against a production build (`next build` first; `npm test` does it) served
+// by scripts/e2e-server.mjs on its own fresh Postgres database, with Debian's Chromium
+// (/usr/bin/chromium). Playwright never downloads a browser here (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1).
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  // Artifacts (screenshots) go below test-results/, which also holds e2e-users.json written by
+  // the server script; Playwright empties its outputDir, so keep them apart.
+  outputDir: "test-results/playwright",
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 1 : 2,
+  // `list` ends the run with its own summary line ("N passed (Xs)").
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    headless: true,
+    trace: "off",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        browserName: "chromium",
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "node scripts/e2e-server.mjs",
+    url: `${baseURL}/login`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    // The script drops its database on SIGTERM; the default (SIGKILL) would leave it behind.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { E2E_PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+  },
+});

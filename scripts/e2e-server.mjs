@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// The server the end-to-end tests run against (playwright.config.ts starts it as its webServer):
+// a production build (`next build`, run here if .next/BUILD_ID is missing) on a fresh Postgres
+// database portal_e2e_<timestamp>, migrated and seeded with one user per role. The credentials
+// are written to test-results/e2e-users.json. On SIGTERM/SIGINT the signal is passed to Next and
+// the database is dropped.
+//
+//   node scripts/e2e-server.mjs        (E2E_PORT, default 3100; TEST_DATABASE_URL names the server)
+
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const HOST = "127.0.0.1";
+const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+const ROLES = ["admin", "manager", "agent", "viewer"];
+// Databases left behind by a run that was killed (SIGKILL) are dropped once they are this old.
+const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
+
+const databaseName = `portal_e2e_${Date.now()}`;
+const databaseUrl = (() => {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+})();
+
+const users = ROLES.map((role) => ({
+  role,
+  email: `${role}@e2e.test`,
+  name: `E2E ${role[0].toUpperCase()}${role.slice(1)}`,
+  password: `e2e-password-${role}`,
+}));
+
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  DATABASE_URL: databaseUrl,
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  AUTH_URL: `http://${HOST}:${PORT}`,
+  AUTH_TRUST_HOST: "true",
+  // Every test signs in from 127.0.0.1; the per-IP failure budget must not lock the suite out.
+  LOGIN_IP_MAX_FAILURES: "1000",
+};
+
+const log = (message) => console.error(`[e2e-server] ${message}`);
+
+let child = null;
+let databaseCreated = false;
+let stopping = false;
+
+// ── helpers ──────────────────────────────────────────────────────────────────────────────────
+
+async function withAdmin(fn) {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Runs a command with output on our stderr/stdout; rejects when it fails. */
+function run(label, cmd, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, args, { env, stdio: ["ignore", "inherit", "inherit"], ...options });
+    child = proc;
+    proc.once("error", (error) => {
+      child = null;
+      reject(new Error(`${label}: could not start ${cmd}: ${error.message}`));
+    });
+    proc.once("exit", (code, signal) => {
+      child = null;
+      if (code === 0) resolve();
+      else reject(new Error(`${label} failed (${signal ? `signal ${signal}` : `exit ${code}`})`));
+    });
+  });
+}
+
+function waitForExit(proc, ms) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    proc.once("exit", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+async function dropDatabase() {
+  if (!databaseCreated) return;
+  databaseCreated = false;
+  try {
+    await withAdmin((sql) => sql.unsafe(`drop database if exists "${databaseName}" with (force)`));
+    log(`dropped database ${databaseName}`);
+  } catch (error) {
+    log(`could not drop database ${databaseName}: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+async function dropStaleDatabases() {
+  try {
+    await withAdmin(async (sql) => {
+      const rows = await sql`select datname from pg_database where datname like 'portal\\_e2e\\_%'`;
+      for (const { datname } of rows) {
+        const createdAt = Number(/^portal_e2e_(\d+)$/.exec(datname)?.[1]);
+        if (Number.isFinite(createdAt) && Date.now() - createdAt > STALE_AFTER_MS) {
+          await sql.unsafe(`drop database if exists "${datname}" with (force)`);
+          log(`dropped stale database ${datname}`);
+        }
+      }
+    });
+  } catch (error) {
+    log(`skipped stale database cleanup: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+async function shutdown(signal, exitCode) {
+  if (stopping) return;
+  stopping = true;
+  const proc = child;
+  if (proc && proc.exitCode === null && proc.signalCode === null) {
+    proc.kill(signal);
+    if (!(await waitForExit(proc, 10_000))) {
+      proc.kill("SIGKILL");
+      await waitForExit(proc, 2_000);
+    }
+  }
+  await dropDatabase();
+  process.exit(exitCode);
+}
+
+process.on("SIGTERM", () => void shutdown("SIGTERM", 143));
+process.on("SIGINT", () => void shutdown("SIGINT", 130));
+process.on("SIGHUP", () => void shutdown("SIGTERM", 129));
+
+// ── main ─────────────────────────────────────────────────────────────────────────────────────
+
+async function main() {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    log("no production build (.next/BUILD_ID): running next build");
+    await run("next build", "npx", ["next", "build"]);
+  }
+  if (!existsSync(path.join(root, "scripts", "portal.ts"))) {
+    throw new Error("scripts/portal.ts (the portal CLI) is missing; it is needed to create the e2e users");
+  }
+
+  await dropStaleDatabases();
+  await withAdmin((sql) => sql.unsafe(`create database "${databaseName}"`)).catch((error) => {
+    throw new Error(
+      `could not create database ${databaseName} on ${ADMIN_URL}: ${error instanceof Error ? error.message : error}`,
+    );
+  });
+  databaseCreated = true;
+  log(`created database ${databaseName}`);
+
+  await run("migrate", "npx", ["tsx", "scripts/migrate.ts"]);
+  for (const user of users) {
+    await run(`create user ${user.email}`, "npx", [
+      "tsx",
+      "scripts/portal.ts",
+      "user:create",
+      "--email",
+      user.email,
+      "--name",
+      user.name,
+      "--role",
+      user.role,
+      "--password",
+      user.password,
+    ]);
+  }
+
+  mkdirSync(path.join(root, "test-results"), { recursive: true });
+  writeFileSync(
+    path.join(root, "test-results", "e2e-users.json"),
+    `${JSON.stringify(
+      { baseURL: `http://${HOST}:${PORT}`, databaseUrl, users: Object.fromEntries(users.map((u) => [u.role, u])) },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`seeded ${users.map((u) => u.email).join(", ")}; starting next on http://${HOST}:${PORT}`);
+
+  if (stopping) return;
+  // Run Next's binary directly (not through npx) so signals reach it without a middleman.
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const next = spawn(process.execPath, [nextBin, "start", "-p", String(PORT), "-H", HOST], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child = next;
+  next.once("error", (error) => {
+    log(`could not start next: ${error.message}`);
+    void shutdown("SIGTERM", 1);
+  });
+  next.once("exit", (code, signal) => {
+    if (stopping) return;
+    log(`next exited (${signal ? `signal ${signal}` : `exit ${code}`})`);
+    child = null;
+    void shutdown("SIGTERM", code ?? 1);
+  });
+}
+
+main().catch((error) => {
+  log(error instanceof Error ? error.message : String(error));
+  void shutdown("SIGTERM", 1);
+});
