@@ -42,7 +42,10 @@ export function navigationFor(permissions: readonly Permission[]): NavSection[] 
 
 /** Only same-site paths are valid return targets after sign-in (no open redirects). */
 export function safeReturnPath(value: unknown, fallback = "/dashboard"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  // Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"): refuse control characters.
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== "string" || /[\u0000-\u001f\u007f]/.test(value)) return fallback;
+  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
     return fallback;
   }
   if (value.startsWith("/login") || value.startsWith("/api/")) return fallback;

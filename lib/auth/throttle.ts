@@ -1,4 +1,4 @@
-import { and, gt, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 
@@ -16,33 +16,43 @@ export function ipMaxFailures(): number {
 export const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
 export const ipKey = (ip: string) => `ip:${ip}`;
 
-/** The latest lock among the keys, or null when none is locked now. */
-export async function lockedUntil(db: Db, keys: string[]): Promise<Date | null> {
-  const rows = await db
-    .select({ lockedUntil: loginThrottle.lockedUntil })
-    .from(loginThrottle)
-    .where(and(inArray(loginThrottle.key, keys), gt(loginThrottle.lockedUntil, sql`now()`)));
-  const times = rows.map((r) => r.lockedUntil!.getTime());
-  return times.length ? new Date(Math.max(...times)) : null;
-}
-
-/** Counts one failure for the key, locking it once it reaches `max` inside the window. */
-export async function recordFailure(db: Db, key: string, max: number): Promise<void> {
-  const windowExpired = sql`${loginThrottle.windowStartedAt} < now() - make_interval(mins => ${THROTTLE_WINDOW_MINUTES})`;
-  const nextFailures = sql`case when ${windowExpired} then 1 else ${loginThrottle.failures} + 1 end`;
-  await db
+/**
+ * Counts one sign-in attempt for the key before the password is checked, so parallel attempts
+ * cannot all slip past the limit: the row lock of the upsert serialises them. Past `max`
+ * attempts in the window the key is locked for the window's length.
+ */
+export async function countAttempt(db: Db, key: string, max: number): Promise<{ throttled: boolean; lockedUntil: Date | null }> {
+  const lockedNow = sql`coalesce(${loginThrottle.lockedUntil} > now(), false)`;
+  // A window that ran out, or a lock that ran out, starts the count again.
+  const windowExpired = sql`(${loginThrottle.windowStartedAt} < now() - make_interval(mins => ${THROTTLE_WINDOW_MINUTES}) or ${loginThrottle.lockedUntil} <= now())`;
+  const nextFailures = sql`case when ${lockedNow} then ${loginThrottle.failures} when ${windowExpired} then 1 else ${loginThrottle.failures} + 1 end`;
+  const lockUntil = sql`now() + make_interval(mins => ${THROTTLE_WINDOW_MINUTES})`;
+  const [row] = await db
     .insert(loginThrottle)
-    .values({ key, failures: 1, lockedUntil: max <= 1 ? sql`now() + make_interval(mins => ${THROTTLE_WINDOW_MINUTES})` : null })
+    .values({ key, failures: 1, lockedUntil: max < 1 ? lockUntil : null })
     .onConflictDoUpdate({
       target: loginThrottle.key,
       set: {
         failures: nextFailures,
-        windowStartedAt: sql`case when ${windowExpired} then now() else ${loginThrottle.windowStartedAt} end`,
-        lockedUntil: sql`case when ${nextFailures} >= ${max} then now() + make_interval(mins => ${THROTTLE_WINDOW_MINUTES}) else ${loginThrottle.lockedUntil} end`,
+        windowStartedAt: sql`case when not ${lockedNow} and ${windowExpired} then now() else ${loginThrottle.windowStartedAt} end`,
+        lockedUntil: sql`case when ${lockedNow} then ${loginThrottle.lockedUntil} when ${nextFailures} > ${max} then ${lockUntil} else null end`,
       },
+    })
+    .returning({
+      throttled: sql<boolean>`coalesce(${loginThrottle.lockedUntil} > now(), false)`,
+      lockedUntil: loginThrottle.lockedUntil,
     });
+  return { throttled: Boolean(row?.throttled), lockedUntil: row?.lockedUntil ?? null };
+}
+
+/** A successful sign-in does not count against the client's address. */
+export async function uncountAttempt(db: Db, key: string): Promise<void> {
+  await db
+    .update(loginThrottle)
+    .set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` })
+    .where(eq(loginThrottle.key, key));
 }
 
 export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [key]));
+  await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
 }
