@@ -43,7 +43,6 @@ export function navigationFor(permissions: readonly Permission[]): NavSection[] 
 /** Only same-site paths are valid return targets after sign-in (no open redirects). */
 export function safeReturnPath(value: unknown, fallback = "/dashboard"): string {
   // Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"): refuse control characters.
-  // eslint-disable-next-line no-control-regex
   if (typeof value !== "string" || /[\u0000-\u001f\u007f]/.test(value)) return fallback;
   if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
     return fallback;
