@@ -1,10 +1,10 @@
-import NextAuth from "next-auth";
-import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
-import { authConfig } from "@/lib/auth/config";
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
 
 // The first gate only: anonymous visitors go to /login (and come back after signing in).
 // Every page, action and query checks the session and permission again itself.
-const { auth } = NextAuth(() => ({ ...authConfig, secret: process.env.AUTH_SECRET }));
+// It only reads the session cookie and never writes one: a late response (a link prefetch,
+// say) must not bring back a cookie that signing out has just deleted.
 
 const PUBLIC_PATHS = ["/login", "/session-ended", "/api/auth", "/api/inngest"];
 
@@ -12,9 +12,20 @@ function isPublic(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
-const gate = auth((request) => {
+async function hasSession(request: NextRequest): Promise<boolean> {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) return false;
+  // Auth.js names the cookie __Secure-… over https; accept whichever this deployment uses.
+  for (const secureCookie of [true, false]) {
+    const token = await getToken({ req: request, secret, secureCookie });
+    if (token?.sub) return true;
+  }
+  return false;
+}
+
+export default async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (!request.auth && !isPublic(pathname)) {
+  if (!isPublic(pathname) && !(await hasSession(request))) {
     const login = new URL("/login", request.nextUrl.origin);
     if (pathname !== "/") login.searchParams.set("callbackUrl", `${pathname}${search}`);
     return NextResponse.redirect(login);
@@ -23,14 +34,8 @@ const gate = auth((request) => {
   const headers = new Headers(request.headers);
   headers.set("x-portal-path", `${pathname}${search}`);
   return NextResponse.next({ request: { headers } });
-});
-
-// With a lazy config Auth.js hands back the wrapped handler asynchronously; Next needs a function.
-export default async function proxy(request: NextRequest, event: NextFetchEvent) {
-  const handler = await gate;
-  return handler(request, event as never);
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|.*\\.(?:png|svg|ico|txt)$).*)"],
 };

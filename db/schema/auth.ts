@@ -43,3 +43,19 @@ export const loginThrottle = pgTable(
   },
   (t) => [index("login_throttle_locked_until_idx").on(t.lockedUntil)],
 );
+
+/**
+ * Sessions ended by signing out. Session tokens are stateless JWTs, so a copy of a token that
+ * outlived its cookie (a late response, a stolen cookie) is refused by its session id here.
+ */
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: bigint("user_id", { mode: "number" }).references(() => users.id, { onDelete: "cascade" }),
+    revokedAt: timestamptz("revoked_at").notNull().defaultNow(),
+    // After this the token has expired anyway and the row can be deleted.
+    expiresAt: timestamptz("expires_at").notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);

@@ -7,6 +7,8 @@ declare module "next-auth" {
   }
   interface Session {
     user: { id: string; role: Role; name?: string | null; email?: string | null };
+    /** This sign-in's id, kept across token refreshes; signing out revokes it. */
+    sessionId?: string;
   }
 }
 
@@ -21,11 +23,19 @@ export const authConfig = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   trustHost: true,
   providers: [],
+  logger: {
+    // A refused sign-in is an expected outcome, not a server error: keep it out of the error log.
+    error(error) {
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
+      console.error(`[auth] ${error.name}: ${error.message}`);
+    },
+  },
   callbacks: {
     jwt({ token, user }) {
       if (user) {
         token.sub = String(user.id);
         token.role = user.role;
+        token.sid = crypto.randomUUID();
       }
       return token;
     },
@@ -34,6 +44,7 @@ export const authConfig = {
       // The role in the token is only a hint for the proxy; pages and actions re-read it
       // from the database (lib/auth/session.ts), so a role change applies at once.
       session.user.role = isRole(token.role) ? token.role : "viewer";
+      session.sessionId = typeof token.sid === "string" ? token.sid : undefined;
       return session;
     },
   },

@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
+import { revokedSessions, users } from "@/db/schema";
 import { auth } from "./auth";
 import { ROLE_PERMISSIONS, can, type Permission, type Role } from "./permissions";
 
@@ -22,14 +22,22 @@ export type SessionUser = {
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const sessionId = session?.sessionId;
+  if (!Number.isSafeInteger(id) || id <= 0 || !sessionId) return null;
   const db = await getDb();
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      active: users.active,
+      revoked: sql<boolean>`exists (select 1 from ${revokedSessions} where ${eq(revokedSessions.sessionId, sessionId)})`,
+    })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
-  if (!user || !user.active) return null;
+  if (!user || !user.active || user.revoked) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, permissions: ROLE_PERMISSIONS[user.role] };
 });
 
