@@ -7,6 +7,7 @@ import { dataDir } from "@/db/data-dir";
 import { migrateDatabase } from "@/db/migrate";
 import { DatabaseLockedError } from "@/db/pglite-lock";
 import { ensureSecrets, MissingSecretError } from "@/lib/secrets/keys";
+import { DEMO_CHANNEL_NAME, ensureDemoChannel } from "@/lib/channels/demo";
 import { formatDemoUsers, seedDemoUsers } from "@/lib/users/demo";
 
 async function main() {
@@ -28,6 +29,14 @@ async function main() {
     } else if (existsSync(file)) {
       console.log(`Demo users already exist; their passwords are in ${file}.`);
     }
+  }
+
+  // The local Magento simulator started by scripts/start.mjs, as the demo's channel.
+  const simulatorUrl = process.env.DEMO_MAGENTO_URL;
+  const simulatorToken = process.env.DEMO_MAGENTO_TOKEN;
+  if (simulatorUrl && simulatorToken) {
+    const channel = await ensureDemoChannel(handle.db, { baseUrl: simulatorUrl, token: simulatorToken });
+    console.log(`${channel.created ? "Created" : "Updated"} the channel "${DEMO_CHANNEL_NAME}" → ${simulatorUrl}.`);
   }
   await closeDb();
 }

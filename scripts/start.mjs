@@ -1,6 +1,10 @@
-// `npm start`: on a fresh clone, installs, builds, prepares the embedded database with demo
-// users and serves the portal on PORT (3000). Node built-ins only (runs before npm ci).
+// `npm start`: on a fresh clone, installs, builds, starts the Magento simulator (the demo
+// store), prepares the embedded database with demo users and the demo channel, and serves the
+// portal on PORT (3000). Node built-ins only (runs before npm ci).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { ROOT, ensureBuild, ensureDependencies, runOrExit } from "./lib/prepare.mjs";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -9,16 +13,75 @@ if (major < 20 || (major === 20 && minor < 9)) {
   process.exit(1);
 }
 
-const port = process.env.PORT ?? "3000";
-if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
-  console.error(`PORT must be a number between 1 and 65535 (got "${port}").`);
-  process.exit(2);
+function portFrom(name, fallback) {
+  const value = process.env[name] ?? fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    console.error(`${name} must be a number between 1 and 65535 (got "${value}").`);
+    process.exit(2);
+  }
+  return value;
+}
+const port = portFrom("PORT", "3000");
+const simulatorPort = portFrom("MAGENTO_SIM_PORT", "8080");
+const withSimulator = process.env.DEMO_SIMULATOR !== "0";
+
+const children = [];
+function stopAll(signal = "SIGTERM") {
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(signal));
+// A failed step exits this process; never leave the simulator running behind it.
+process.on("exit", () => stopAll());
+
+/** The simulator's admin token, kept in .data so the demo channel's credentials stay valid. */
+function simulatorToken() {
+  const dir = process.env.PORTAL_DATA_DIR ?? path.join(ROOT, ".data");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "simulator-token");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const token = randomBytes(16).toString("hex");
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function startSimulator() {
+  const token = simulatorToken();
+  const baseUrl = `http://127.0.0.1:${simulatorPort}`;
+  console.log(`▸ Starting the Magento simulator (the demo store) on ${baseUrl}…`);
+  const child = spawn(
+    "npx",
+    ["tsx", "scripts/magento-simulator.ts", "--port", simulatorPort, "--seed", "42", "--customers", "800", "--orders", "4000", "--token", token],
+    { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (signal) return;
+    console.error(`The Magento simulator stopped (exit ${code}); stopping the portal too.`);
+    stopAll();
+    process.exit(code || 1);
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/rest/V1/store/websites`, { headers: { Authorization: `Bearer ${token}` } });
+      if (response.ok) return { baseUrl, token };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  console.error(`The Magento simulator did not answer on ${baseUrl} within 60 s (is the port taken? set MAGENTO_SIM_PORT).`);
+  stopAll();
+  process.exit(1);
 }
 
 ensureDependencies();
 ensureBuild();
+const simulator = withSimulator ? await startSimulator() : null;
 console.log("▸ Preparing the database…");
-runOrExit("npx", ["tsx", "scripts/setup-demo.ts"]);
+runOrExit("npx", ["tsx", "scripts/setup-demo.ts"], {
+  env: simulator ? { ...process.env, DEMO_MAGENTO_URL: simulator.baseUrl, DEMO_MAGENTO_TOKEN: simulator.token } : process.env,
+});
 
 console.log(`▸ Starting the portal on http://localhost:${port} (Ctrl+C to stop)…`);
 const server = spawn("npx", ["next", "start", "-p", port], {
@@ -26,5 +89,8 @@ const server = spawn("npx", ["next", "start", "-p", port], {
   stdio: "inherit",
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+children.push(server);
+server.on("exit", (code, signal) => {
+  stopAll();
+  process.exit(code ?? (signal ? 1 : 0));
+});
