@@ -1,0 +1,109 @@
+// Builds a deterministic store from a seed: products, customers with address books, ~3 years
+// of orders in every state (with credit memos), the carts they came from, and open carts.
+import { PRODUCT_ADJECTIVES, PRODUCT_KINDS } from "./data";
+import { Random } from "./random";
+import { MagentoStore } from "./store";
+import type { Customer, Order } from "./types";
+import { formatDate, pad } from "./util";
+
+export type GenerateOptions = {
+  seed?: number;
+  customers?: number;
+  orders?: number;
+  products?: number;
+  /** "Now" of the generated history (epoch seconds). Default: the start of the current UTC day. */
+  now?: number;
+};
+
+const DAY = 86400;
+
+export function defaultAnchor(): number {
+  const d = new Date();
+  return Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) / 1000);
+}
+
+export function generateStore(options: GenerateOptions = {}): MagentoStore {
+  const seed = options.seed ?? 42;
+  const customerCount = options.customers ?? 2000;
+  const orderCount = options.orders ?? 10000;
+  const productCount = options.products ?? 200;
+  const anchor = options.now ?? defaultAnchor();
+  const store = new MagentoStore(seed, anchor);
+  const rng = new Random(seed);
+
+  // --- catalogue
+  const catalogueStart = anchor - 5 * 365 * DAY;
+  for (let i = 0; i < productCount; i++) {
+    const kindIndex = i % PRODUCT_KINDS.length;
+    const [noun, prefix, min, max, weight] = PRODUCT_KINDS[kindIndex]!;
+    const adjective = PRODUCT_ADJECTIVES[Math.floor(i / PRODUCT_KINDS.length) % PRODUCT_ADJECTIVES.length]!;
+    const dollars = rng.int(min, max);
+    const cents = rng.pick([0, 99, 50, 95, 0, 99]);
+    const id = i + 1;
+    const created = catalogueStart + rng.int(0, 700) * DAY;
+    const product = {
+      id,
+      sku: `${prefix}${pad(Math.floor(i / PRODUCT_KINDS.length) + 1, 2)}-${pad(id, 3)}`,
+      name: `${adjective} ${noun}${i >= PRODUCT_KINDS.length * PRODUCT_ADJECTIVES.length ? ` ${Math.floor(i / (PRODUCT_KINDS.length * PRODUCT_ADJECTIVES.length)) + 1}` : ""}`,
+      priceCents: dollars * 100 + cents,
+      weight,
+      qty: rng.chance(0.06) ? 0 : rng.int(6, 500),
+      createdAt: formatDate(created),
+      updatedAt: formatDate(created + rng.int(0, Math.max(1, anchor - created - DAY))),
+      kind: kindIndex,
+    };
+    store.products.push(product);
+    store.productsBySku.set(product.sku.toLowerCase(), product);
+  }
+
+  // --- customers, ids in sign-up order
+  const customerTimes: number[] = [];
+  for (let i = 0; i < customerCount; i++) customerTimes.push(anchor - 4 * 365 * DAY + rng.int(0, 4 * 365 * DAY - 3600));
+  customerTimes.sort((a, b) => a - b);
+  const customers: Customer[] = customerTimes.map((t) => store.createCustomer(rng, t, Math.min(anchor - 60, t + (rng.chance(0.5) ? rng.int(0, anchor - t) : rng.int(0, 600)))));
+
+  // --- orders, ids in time order
+  const orderTimes: number[] = [];
+  for (let i = 0; i < orderCount; i++) orderTimes.push(anchor - 3 * 365 * DAY + rng.int(0, 3 * 365 * DAY - 600));
+  orderTimes.sort((a, b) => a - b);
+  let signedUp = 0;
+  const orders: Order[] = [];
+  for (const t of orderTimes) {
+    while (signedUp < customerTimes.length && customerTimes[signedUp]! <= t) signedUp++;
+    const registered = signedUp > 0 && rng.chance(0.78);
+    const customer = registered ? customers[rng.int(0, signedUp - 1)]! : null;
+    const order = store.buildOrder(rng, t, customer, rng.weighted([[1, 70], [2, 15], [3, 15]]));
+    const scenario = store.scenarioFor(rng, (anchor - t) / DAY);
+    store.applyScenario(rng, order, scenario, t, anchor - 1);
+    orders.push(order);
+  }
+
+  // --- carts: one converted cart per order, open carts of customers and guests; ids in time order
+  type Stub = { at: number; order?: Order; customer?: Customer | null; guestStore?: number; updated?: number; checkout?: boolean };
+  const stubs: Stub[] = [];
+  for (const order of orders) {
+    const placed = Date.parse(`${order.createdAt.replace(" ", "T")}Z`) / 1000;
+    stubs.push({ at: placed - rng.int(120, 3 * 3600), order });
+  }
+  for (const customer of customers) {
+    if (!rng.chance(0.18)) continue;
+    const created = Date.parse(`${customer.created_at.replace(" ", "T")}Z`) / 1000;
+    const abandoned = rng.chance(0.6);
+    const updated = abandoned ? anchor - rng.int(14 * DAY, 120 * DAY) : anchor - rng.int(600, 7 * DAY);
+    const at = Math.max(created + 60, updated - rng.int(0, 3 * DAY));
+    stubs.push({ at: Math.min(at, updated), updated: Math.max(updated, at), customer, checkout: rng.chance(0.4) });
+  }
+  const guestCarts = Math.max(1, Math.round(customerCount * 0.1));
+  for (let i = 0; i < guestCarts; i++) {
+    const updated = rng.chance(0.6) ? anchor - rng.int(14 * DAY, 200 * DAY) : anchor - rng.int(600, 7 * DAY);
+    stubs.push({ at: updated - rng.int(0, 2 * DAY), updated, customer: null, guestStore: rng.weighted([[1, 70], [2, 15], [3, 15]]), checkout: rng.chance(0.3) });
+  }
+  stubs.sort((a, b) => a.at - b.at);
+  for (const stub of stubs) {
+    const id = ++store.seq.cart;
+    if (stub.order) store.convertedCart(stub.order, id, formatDate(stub.at));
+    else store.buildActiveCart(rng, id, stub.customer ?? null, stub.guestStore ?? 1, stub.at, stub.updated ?? stub.at, stub.checkout ?? false);
+  }
+  for (const order of orders) order.header = undefined;
+  return store;
+}

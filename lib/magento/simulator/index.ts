@@ -1,0 +1,76 @@
+// In-process entry point: startMagentoSimulator() generates a store from a seed and serves
+// Magento's REST API for it on 127.0.0.1 (port 0 = any free port), with the control API.
+import { Authenticator, signOAuthRequest, type Integration } from "./auth";
+import { generateStore } from "./generate";
+import { Random } from "./random";
+import { createSimulatorServer, type SimulatorControl } from "./server";
+import type { MagentoStore } from "./store";
+
+export type SimulatorOptions = {
+  port?: number;
+  host?: string;
+  seed?: number;
+  customers?: number;
+  orders?: number;
+  products?: number;
+  /** A fixed admin bearer token (never expires). Default: one derived from the seed. */
+  token?: string;
+  /** Answer a page past the end with the last page again (Magento < 2.4) instead of items: []. */
+  replayLastPage?: boolean;
+  /** "Now" of the generated history; default: start of the current UTC day (stable within a day). */
+  now?: Date | number;
+  admin?: { username: string; password: string };
+  integration?: Partial<Integration>;
+  /** oauth/consumer/enable_integration_as_bearer (default true). */
+  integrationAsBearer?: boolean;
+};
+
+export type RunningSimulator = {
+  baseUrl: string;
+  port: number;
+  adminToken: string;
+  integration: Integration;
+  admin: { username: string; password: string };
+  control: SimulatorControl;
+  store: MagentoStore;
+  close: () => Promise<void>;
+};
+
+/** Credentials derived from the seed (so a restart with the same seed keeps them). */
+export function deriveCredentials(seed: number) {
+  const rng = new Random(`${seed}:credentials`);
+  return {
+    admin: { username: "admin", password: `admin-${rng.token(12)}` },
+    adminToken: rng.token(32),
+    integration: { consumerKey: rng.token(32), consumerSecret: rng.token(32), accessToken: rng.token(32), accessTokenSecret: rng.token(32) },
+  };
+}
+
+export async function startMagentoSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const seed = options.seed ?? 42;
+  const host = options.host ?? "127.0.0.1";
+  const derived = deriveCredentials(seed);
+  const integration: Integration = { ...derived.integration, ...options.integration };
+  const admin = options.admin ?? derived.admin;
+  const adminToken = options.token ?? derived.adminToken;
+  const now = options.now instanceof Date ? Math.floor(options.now.getTime() / 1000) : options.now;
+  const store = generateStore({ seed, customers: options.customers, orders: options.orders, products: options.products, now });
+  const auth = new Authenticator({ admin, integration, fixedTokens: [adminToken], integrationAsBearer: options.integrationAsBearer ?? true });
+  const sim = createSimulatorServer({ store, auth, replayLastPage: options.replayLastPage ?? false, seed });
+  const port = await sim.listen(options.port ?? 0, host);
+  return {
+    baseUrl: `http://${host}:${port}`,
+    port,
+    adminToken,
+    integration,
+    admin,
+    control: sim.control,
+    store,
+    close: sim.close,
+  };
+}
+
+export { signOAuthRequest, generateStore };
+export type { Integration, SimulatorControl };
+export type { TickOptions, TickResult } from "./control";
+export type { FaultRule } from "./faults";
