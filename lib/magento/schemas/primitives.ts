@@ -25,6 +25,7 @@ export function decimalFromNumber(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   if (Object.is(value, -0)) return "0";
   const text = String(value);
+  if (!text.includes("e")) return text;
   const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
   if (!match) return text;
   const [, sign, intPart, fraction = "", exponentText] = match;
@@ -40,10 +41,13 @@ export function decimalFromNumber(value: number): string {
  * exact decimal string (Postgres `numeric` takes it as is). A decimal string is accepted too,
  * as some extensions send one; it is passed through unchanged.
  */
-export const decimal = z.union([
-  z.number().refine(Number.isFinite, "expected a finite number").transform(decimalFromNumber),
-  z.string().regex(DECIMAL_STRING, "expected a decimal number"),
-]);
+// One transform instead of a union of two branches: this runs for every amount of every record.
+export const decimal = z.unknown().transform((value, ctx): string => {
+  if (typeof value === "number" && Number.isFinite(value)) return decimalFromNumber(value);
+  if (typeof value === "string" && DECIMAL_STRING.test(value)) return value;
+  ctx.addIssue({ code: "custom", message: "expected a decimal number", input: value });
+  return z.NEVER;
+});
 /** Money amounts; same rules as `decimal`, named for readability. */
 export const money = decimal;
 

@@ -1,0 +1,145 @@
+// `npm run bench -- client [--orders N] [--customers N] [--runs N]`: how fast the Magento client
+// pages through a store, and what the client itself adds per request. The simulator runs in its
+// own process (zero injected latency), so its work does not share this event loop.
+//   client_records_per_s            records parsed and validated per second, paging orders and
+//                                   customers 300 at a time, one request in flight
+//   client_overhead_ms_per_request  the client's own time per request: the same pages replayed
+//                                   from memory (no network, no server), so what is left is building
+//                                   the criteria and URL, auth, the limiter, JSON parsing and zod
+//                                   validation of 300 records
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { createMagentoClient } from "@/lib/magento/client";
+import type { RequestTiming } from "@/lib/magento/http";
+
+function option(args: string[], name: string, fallback: number): number {
+  const index = args.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} needs a positive whole number (got "${args[index + 1] ?? ""}").`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function startSimulator(port: number, customers: number, orders: number, token: string): Promise<ChildProcess> {
+  const child = spawn(
+    "node_modules/.bin/tsx",
+    ["scripts/magento-simulator.ts", "--port", String(port), "--seed", "7", "--customers", String(customers), "--orders", String(orders), "--token", token],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/rest/V1/store/websites`, { headers: { Authorization: `Bearer ${token}` } });
+      if (response.ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error("The simulator did not start within 60 s.");
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+
+export async function run(args: string[]): Promise<void> {
+  const orders = option(args, "orders", 10_000);
+  const customers = option(args, "customers", 2_000);
+  const runs = option(args, "runs", 3);
+  const token = "bench-token-0123456789";
+  const port = await freePort();
+  const simulator = await startSimulator(port, customers, orders, token);
+  try {
+    const timings: RequestTiming[] = [];
+    const recorded = new Map<string, string>();
+    const client = createMagentoClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { type: "bearer", token },
+      concurrency: 1,
+      requestsPerSecond: null,
+      onRequest: (timing) => timings.push(timing),
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const body = await response.text();
+        recorded.set(String(input), body);
+        return new Response(body, { status: response.status, headers: response.headers });
+      },
+    });
+
+    let records = 0;
+    let invalid = 0;
+    const runSeconds: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const started = performance.now();
+      for (const entity of ["orders", "customers"] as const) {
+        for await (const page of client.searchAll(entity, { pageSize: 300 })) {
+          if (r === 0) {
+            records += page.records.length;
+            invalid += page.invalid.length;
+          }
+        }
+      }
+      runSeconds.push((performance.now() - started) / 1000);
+    }
+    const perRun = records;
+    const bestSeconds = Math.min(...runSeconds);
+    const recordsPerSecond = perRun / bestSeconds;
+
+    // Replay the recorded answers from memory: no network and no server, only the client.
+    const replayTimings: RequestTiming[] = [];
+    const replay = createMagentoClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { type: "bearer", token },
+      concurrency: 1,
+      requestsPerSecond: null,
+      onRequest: (timing) => replayTimings.push(timing),
+      fetch: async (input) => {
+        const body = recorded.get(String(input));
+        if (body === undefined) throw new Error(`not recorded: ${String(input)}`);
+        return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+      },
+    });
+    const replayStarted = performance.now();
+    let replayed = 0;
+    for (let r = 0; r < runs; r++) {
+      for (const entity of ["orders", "customers"] as const) {
+        for await (const page of replay.searchAll(entity, { pageSize: 300 })) replayed += page.records.length;
+      }
+    }
+    const overhead = (performance.now() - replayStarted) / replayTimings.length;
+    if (replayed !== perRun * runs) throw new Error(`replay parsed ${replayed} records, expected ${perRun * runs}`);
+    const clientMs = mean(timings.map((t) => t.ms));
+
+    console.log(`Store: ${orders.toLocaleString("en-US")} orders + ${customers.toLocaleString("en-US")} customers (simulator, no injected latency)`);
+    console.log(`Paged ${perRun.toLocaleString("en-US")} records per run (${invalid} invalid), ${runs} runs, best ${bestSeconds.toFixed(2)} s`);
+    console.log(`  records/s                 ${Math.round(recordsPerSecond).toLocaleString("en-US")}`);
+    console.log(`  requests                  ${timings.length} (${(timings.length / runs).toFixed(0)} per run, 300 per page)`);
+    console.log(`  ms per request            ${clientMs.toFixed(2)} (network + simulator + client)`);
+    console.log(`  client overhead ms/req    ${overhead.toFixed(2)} (same pages replayed from memory)`);
+    console.log(
+      JSON.stringify({
+        client_records_per_s: Math.round(recordsPerSecond),
+        client_overhead_ms_per_request: Number(overhead.toFixed(2)),
+        records_per_run: perRun,
+        requests: timings.length,
+        ms_per_request: Number(clientMs.toFixed(2)),
+      }),
+    );
+  } finally {
+    simulator.kill();
+  }
+}
