@@ -293,9 +293,13 @@ export class MagentoTransport {
   private success(outcome: Extract<Outcome, { kind: "response" }>, context: RequestContext): RestResponse {
     const json = parseJson(outcome.text);
     if (json.ok) return { status: outcome.status, body: json.value, context };
-    const what = looksLikeHtml(outcome.headers, outcome.text) ? "an HTML page" : outcome.text.trim() ? "text that is not JSON" : "an empty body";
+    const html = looksLikeHtml(outcome.headers, outcome.text);
+    const declaredJson = /json/i.test(outcome.headers.get("content-type") ?? "");
+    const what = html ? "an HTML page" : outcome.text.trim() ? "text that is not JSON" : "an empty body";
     throw new MagentoResponseError(
-      `Magento answered ${outcome.status} with ${what}: not a Magento REST endpoint (check the base URL and store code)`,
+      declaredJson && !html
+        ? `Magento answered ${outcome.status} with JSON that is cut off or malformed (a proxy or a PHP error may have broken the response)`
+        : `Magento answered ${outcome.status} with ${what}: not a Magento REST endpoint (check the base URL and store code)`,
       outcome.status,
       context,
     );

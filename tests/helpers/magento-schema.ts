@@ -20,6 +20,7 @@ type Spec = { basePath: string; paths: Record<string, Record<string, Operation>>
 const NULL_IN_THE_WILD: Record<string, string[]> = {
   "sales-data-order-payment-interface": ["account_status", "additional_information", "cc_last4"],
   "quote-data-totals-interface": ["weee_tax_applied_amount"],
+  "catalog-inventory-data-stock-item-interface": ["low_stock_date"],
   "quote-data-totals-item-interface": ["weee_tax_applied_amount", "weee_tax_applied"],
   "sales-data-shipping-interface": ["method"],
   "quote-data-shipping-interface": ["method"],

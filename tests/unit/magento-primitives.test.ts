@@ -23,8 +23,8 @@ describe("money", () => {
     expect(decimalFromNumber(1.234e22)).toBe("12340000000000000000000");
   });
 
-  it("passes decimal strings through and rejects anything else", () => {
-    expect(money.parse("12.5000")).toBe("12.5000");
+  it("accepts only JSON numbers, as the contract types money (a string amount is reported)", () => {
+    expect(money.safeParse("12.5000").success).toBe(false);
     expect(money.safeParse("12,50").success).toBe(false);
     expect(money.safeParse(null).success).toBe(false);
     expect(money.safeParse(Number.NaN).success).toBe(false);

@@ -59,7 +59,8 @@ export const stockItemSchema = z.looseObject({
   enable_qty_increments: z.boolean(),
   use_config_manage_stock: z.boolean(),
   manage_stock: z.boolean(),
-  low_stock_date: optional(dateTime),
+  // null until the item first runs low; some stores send "" instead.
+  low_stock_date: z.union([z.literal("").transform(() => null), dateTime]).nullish(),
   is_decimal_divided: z.boolean(),
   stock_status_changed_auto: int,
   extension_attributes: optional(looseRecord),

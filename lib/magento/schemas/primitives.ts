@@ -14,7 +14,6 @@ export const looseRecord = z.looseObject({});
 /** Schema `integer` (ids, flags, counts). */
 export const int = z.number().int();
 
-const DECIMAL_STRING = /^-?\d+(\.\d+)?$/;
 
 /**
  * Exact decimal text for a JSON number, from its shortest round-trip form (what
@@ -41,11 +40,11 @@ export function decimalFromNumber(value: number): string {
  * exact decimal string (Postgres `numeric` takes it as is). A decimal string is accepted too,
  * as some extensions send one; it is passed through unchanged.
  */
-// One transform instead of a union of two branches: this runs for every amount of every record.
+// One transform instead of a union: this runs for every amount of every record. Only JSON
+// numbers are accepted, as the contract says; a string amount is reported, not guessed at.
 export const decimal = z.unknown().transform((value, ctx): string => {
   if (typeof value === "number" && Number.isFinite(value)) return decimalFromNumber(value);
-  if (typeof value === "string" && DECIMAL_STRING.test(value)) return value;
-  ctx.addIssue({ code: "custom", message: "expected a decimal number", input: value });
+  ctx.addIssue({ code: "custom", message: `expected a JSON number, got ${value === null ? "null" : typeof value}`, input: value });
   return z.NEVER;
 });
 /** Money amounts; same rules as `decimal`, named for readability. */

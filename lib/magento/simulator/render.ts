@@ -123,8 +123,8 @@ export function renderStockItem(p: Product): Json {
     enable_qty_increments: false,
     use_config_manage_stock: true,
     manage_stock: true,
-    // Magento sends null until the item first runs low; the schema lists it as a required string.
-    low_stock_date: p.qty > 0 ? "" : p.updatedAt,
+    // Magento sends null until the item first runs low (the schema lists it as a required string).
+    low_stock_date: p.qty > 0 ? null : p.updatedAt,
     is_decimal_divided: false,
     stock_status_changed_auto: 0,
   };
