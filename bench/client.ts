@@ -128,7 +128,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`Paged ${perRun.toLocaleString("en-US")} records per run (${invalid} invalid), ${runs} runs, best ${bestSeconds.toFixed(2)} s`);
     console.log(`  records/s                 ${Math.round(recordsPerSecond).toLocaleString("en-US")}`);
     console.log(`  requests                  ${timings.length} (${(timings.length / runs).toFixed(0)} per run, 300 per page)`);
-    console.log(`  ms per request            ${clientMs.toFixed(2)} (network + simulator + client)`);
+    console.log(`  ms per request            ${clientMs.toFixed(2)} (send to body read: network + simulator)`);
     console.log(`  client overhead ms/req    ${overhead.toFixed(2)} (same pages replayed from memory)`);
     console.log(
       JSON.stringify({
