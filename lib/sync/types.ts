@@ -1,0 +1,60 @@
+import type { Db } from "@/db/client";
+import type { channels } from "@/db/schema";
+import type { MagentoClient } from "@/lib/magento/client";
+import type { InvalidRecord } from "@/lib/magento/validate";
+
+// The contract between connectors (lib/sync/connectors/*: fetch a page from Magento, map it,
+// write it set-based) and the runner (lib/sync/runner.ts: windows, checkpoints, runs, errors).
+
+export const CONNECTOR_ORDER = ["stores", "customers", "carts", "orders", "credit_memos", "newsletter_subscribers"] as const;
+export type ConnectorName = (typeof CONNECTOR_ORDER)[number];
+
+export type ChannelRow = typeof channels.$inferSelect;
+
+/** A transaction or the database: connectors write a page through it, with the checkpoint. */
+export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface SyncContext {
+  db: Db;
+  channel: ChannelRow;
+  client: MagentoClient;
+  runId: number;
+}
+
+/** Records changed in Magento between `from` (inclusive) and `to` (exclusive) by updated_at; null = open end. */
+export interface UpdatedWindow {
+  from: Date | null;
+  to: Date | null;
+}
+
+export interface FetchedPage<T> {
+  page: number;
+  records: T[];
+  /** Records that failed the Magento schema: written to sync_errors, the rest of the page is kept. */
+  invalid: InvalidRecord[];
+  totalCount: number | null;
+  /** The last page of this window was reached. */
+  done: boolean;
+}
+
+export interface WriteResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Records that failed mapping (reported like invalid records). */
+  failed: { originId: string | null; field: string | null; message: string; payload: unknown }[];
+  /** Newest remote updated_at among the page's records (for the incremental checkpoint). */
+  maxUpdatedAt: Date | null;
+}
+
+export interface Connector<T = unknown> {
+  name: ConnectorName;
+  /** Whether it pages by updated_at windows (false: small reference data fetched whole). */
+  windowed: boolean;
+  /** One page of records changed inside the window, sorted by updated_at then id, 300 at most. */
+  fetchPage(ctx: SyncContext, window: UpdatedWindow, page: number, pageSize: number): Promise<FetchedPage<T>>;
+  /** Maps and upserts one page set-based inside `tx` (one transaction per page, with its checkpoint). */
+  writePage(tx: DbTx, ctx: SyncContext, records: T[]): Promise<WriteResult>;
+  /** Runs after a page of this connector is written, in the same transaction (e.g. customer LTV). */
+  afterPage?(tx: DbTx, ctx: SyncContext, records: T[]): Promise<void>;
+}
