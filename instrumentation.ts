@@ -3,4 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { ensureSecretsOrExit } = await import("./lib/secrets/startup");
   ensureSecretsOrExit();
+  // Without an Inngest server, this process runs the scheduled syncs itself (docs/sync.md).
+  if (process.env.NEXT_PHASE === "phase-production-build" || process.env.SYNC_SCHEDULER === "off") return;
+  const { startSyncSchedulerWhenNoInngest } = await import("./lib/sync/scheduler-startup");
+  startSyncSchedulerWhenNoInngest();
 }

@@ -1,5 +1,6 @@
 import type { Command } from "@/lib/cli/command";
+import { channelCommands } from "@/lib/cli/channel-commands";
 import { userCommands } from "@/lib/cli/user-commands";
 
-/** Every `npm run portal` command, in the order `--help` lists them. New groups (channel:*) go here. */
-export const COMMANDS: readonly Command[] = [...userCommands];
+/** Every `npm run portal` command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [...userCommands, ...channelCommands];

@@ -1,0 +1,5 @@
+import { channelSync } from "@/inngest/functions/channel-sync";
+import { scheduleSyncs } from "@/inngest/functions/schedule-syncs";
+
+/** Every Inngest function the portal serves at /api/inngest. */
+export const functions = [channelSync, scheduleSyncs];

@@ -1,0 +1,285 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { channels } from "@/db/schema";
+import { defineCommand, option } from "@/lib/cli/command";
+import { CliError, UsageError } from "@/lib/cli/errors";
+import { INVOCATION } from "@/lib/cli/help";
+import { formatTable } from "@/lib/cli/table";
+import { sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { ensureSecrets } from "@/lib/secrets/keys";
+import { SyncBusyError } from "@/lib/sync/lease";
+import { inngestConfigured, runChannelSync, scheduledMode, type SyncProgress } from "@/lib/sync/runner";
+import { latestRun, listErrors, listRuns, requestCancel, statsOf, type SyncRunRow } from "@/lib/sync/runs";
+import { CONNECTOR_ORDER } from "@/lib/sync/types";
+
+// channel:* commands: add and list Magento channels, start a sync (queued on Inngest, or run here
+// with live progress), and read its runs and errors. The parser has no positionals, so the channel
+// is named with --name. Secrets are sealed with sealCredentials and never printed.
+
+const nameSchema = z.string().trim().min(1, "Give the channel a name.").max(100);
+const channelName = option.required(nameSchema, { placeholder: "name", description: "The channel's name." });
+const secret = (description: string) =>
+  option.optional(z.string().min(1, "It must not be empty."), { placeholder: "value", secret: true, description });
+const limitOption = option.optional(z.coerce.number().int().min(1).max(1000), {
+  placeholder: "n",
+  description: "How many rows to show (default 20).",
+});
+
+function formatTimestamp(date: Date | null): string {
+  return date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "-";
+}
+
+function formatDuration(run: SyncRunRow): string {
+  if (!run.startedAt) return "-";
+  const ms = (run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
+  return ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+async function requireChannel(db: Db, name: string) {
+  const [channel] = await db.select().from(channels).where(eq(channels.name, name));
+  if (!channel) throw new CliError(`No channel named "${name}". See \`${INVOCATION} channel:list\`.`);
+  return channel;
+}
+
+const addCommand = defineCommand({
+  name: "channel:add",
+  summary: "Connect a Magento store (a bearer token or OAuth 1.0a integration keys).",
+  options: {
+    name: channelName,
+    url: option.required(z.url({ protocol: /^https?$/, message: "Give the store's http(s) URL." }), {
+      placeholder: "url",
+      description: "The store's base URL, e.g. https://shop.example.com.",
+    }),
+    token: secret("Integration access token used as a bearer token."),
+    "consumer-key": secret("OAuth 1.0a consumer key (with the three other OAuth options)."),
+    "consumer-secret": secret("OAuth 1.0a consumer secret."),
+    "access-token": secret("OAuth 1.0a access token."),
+    "access-token-secret": secret("OAuth 1.0a access token secret."),
+    "store-code": option.optional(z.string().regex(/^[a-z0-9_]+$/, "Letters, digits and _ only."), {
+      placeholder: "code",
+      description: 'Magento store code in the REST path (default "default").',
+    }),
+    "sync-start": option.optional(z.iso.date("Use YYYY-MM-DD."), {
+      placeholder: "YYYY-MM-DD",
+      description: "Oldest changes the first sync fetches (default: everything).",
+    }),
+    "interval-minutes": option.optional(z.coerce.number().int().min(1).max(1440), {
+      placeholder: "minutes",
+      description: "Minutes between scheduled syncs (default 15).",
+    }),
+  },
+  examples: [
+    `${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`,
+  ],
+  async run(values, ctx) {
+    const oauth = [values["consumer-key"], values["consumer-secret"], values["access-token"], values["access-token-secret"]];
+    const oauthGiven = oauth.filter((v) => v !== undefined).length;
+    if (values.token !== undefined && oauthGiven > 0) throw new UsageError("Give either --token or the OAuth options, not both.", "channel:add");
+    if (values.token === undefined && oauthGiven !== 4) {
+      throw new UsageError(
+        "Give --token, or all of --consumer-key, --consumer-secret, --access-token and --access-token-secret.",
+        "channel:add",
+      );
+    }
+    const credentials: ChannelCredentials =
+      values.token !== undefined
+        ? { type: "bearer", token: values.token }
+        : {
+            type: "oauth1",
+            consumerKey: oauth[0]!,
+            consumerSecret: oauth[1]!,
+            accessToken: oauth[2]!,
+            accessTokenSecret: oauth[3]!,
+          };
+    const db = await ctx.db();
+    const [existing] = await db.select({ id: channels.id }).from(channels).where(eq(channels.name, values.name));
+    if (existing) throw new CliError(`A channel named "${values.name}" already exists.`);
+    ensureSecrets();
+    const [channel] = await db
+      .insert(channels)
+      .values({
+        name: values.name,
+        baseUrl: values.url.replace(/\/+$/, ""),
+        storeCode: values["store-code"] ?? "default",
+        authType: credentials.type,
+        credentialsEncrypted: sealCredentials(credentials),
+        syncStartDate: values["sync-start"] ?? null,
+        ...(values["interval-minutes"] ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
+      })
+      .returning();
+    ctx.out(
+      `Added channel "${channel!.name}" (${channel!.baseUrl}, store ${channel!.storeCode}, ${credentials.type === "bearer" ? "bearer token" : "OAuth 1.0a"}).`,
+    );
+    ctx.out(`Sync it now with: ${INVOCATION} channel:sync --name ${JSON.stringify(channel!.name)} --wait`);
+  },
+});
+
+const listCommand = defineCommand({
+  name: "channel:list",
+  summary: "List Magento channels with their last sync.",
+  options: {},
+  examples: [`${INVOCATION} channel:list`],
+  async run(_values, ctx) {
+    const db = await ctx.db();
+    const rows = await db.select().from(channels).orderBy(channels.name);
+    if (rows.length === 0) {
+      ctx.out(`No channels yet. Add one with: ${INVOCATION} channel:add --name main --url https://shop.example.com --token <token>`);
+      return;
+    }
+    const table: string[][] = [];
+    for (const c of rows) {
+      const last = await latestRun(db, c.id);
+      table.push([
+        c.name,
+        c.baseUrl,
+        c.storeCode,
+        c.authType,
+        c.active ? "active" : "inactive",
+        `${c.syncIntervalMinutes}m`,
+        last ? `${last.status} ${formatTimestamp(last.startedAt ?? last.createdAt)}` : "never",
+      ]);
+    }
+    ctx.out(formatTable(["NAME", "URL", "STORE", "AUTH", "STATUS", "INTERVAL", "LAST SYNC"], table));
+  },
+});
+
+function progressLine(p: SyncProgress): string {
+  const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "…");
+  const window = p.window.from || p.window.to ? ` ${day(p.window.from)}..${day(p.window.to)}` : "";
+  return `${p.connector.padEnd(22)} page ${String(p.page).padStart(4)}${window}  fetched ${p.fetched}  created ${p.created}  updated ${p.updated}  unchanged ${p.unchanged}  failed ${p.failed}${p.connectorFinished ? "  done" : ""}`;
+}
+
+function summary(run: SyncRunRow): string[] {
+  const rows = CONNECTOR_ORDER.filter((name) => run.stats[name]).map((name) => {
+    const s = statsOf(run, name);
+    return [name, String(s.pages), String(s.fetched), String(s.created), String(s.updated), String(s.unchanged), String(s.failed), String(s.requests)];
+  });
+  return [
+    formatTable(["CONNECTOR", "PAGES", "FETCHED", "CREATED", "UPDATED", "UNCHANGED", "FAILED", "REQUESTS"], rows),
+    `Run #${run.id} ${run.status}: ${run.recordsChanged} records changed, ${run.errorCount} errors, ${formatDuration(run)}.${run.errorMessage ? ` ${run.errorMessage}` : ""}`,
+  ];
+}
+
+const syncCommand = defineCommand({
+  name: "channel:sync",
+  summary: "Sync a channel now (initial until it completed, then incremental).",
+  options: {
+    name: channelName,
+    full: option.flag("Walk everything again from the sync start date (ignores the initial checkpoints)."),
+    wait: option.flag("Run here and print progress; exit 0 only if the sync succeeded."),
+  },
+  examples: [`${INVOCATION} channel:sync --name main --wait`, `${INVOCATION} channel:sync --name main --full --wait`],
+  async run({ name, full, wait }, ctx) {
+    const db = await ctx.db();
+    const channel = await requireChannel(db, name);
+    const mode = full ? "full" : await scheduledMode(db, channel);
+    if (!wait && inngestConfigured()) {
+      const { inngest } = await import("@/inngest/client");
+      const { CHANNEL_SYNC_REQUESTED } = await import("@/inngest/functions/channel-sync");
+      await inngest.send({ name: CHANNEL_SYNC_REQUESTED, data: { channelId: channel.id, mode, trigger: "cli" } });
+      ctx.out(`Queued ${mode === "full" ? "a" : "an"} ${mode} sync of "${channel.name}" on Inngest. Follow it with: ${INVOCATION} channel:runs --name ${JSON.stringify(channel.name)}`);
+      return;
+    }
+    if (!wait) ctx.err("No Inngest server configured (INNGEST_EVENT_KEY / INNGEST_BASE_URL): running the sync here.");
+    ensureSecrets();
+    const controller = new AbortController();
+    const onSignal = () => {
+      ctx.err("Stopping after the current page…");
+      controller.abort();
+    };
+    process.once("SIGINT", onSignal);
+    let run: SyncRunRow;
+    try {
+      ctx.out(`Starting ${mode === "full" ? "a" : "an"} ${mode} sync of "${channel.name}".`);
+      run = await runChannelSync({
+        db, channelId: channel.id, mode, trigger: "cli", signal: controller.signal, onProgress: (p) => ctx.out(progressLine(p)),
+      });
+    } catch (error) {
+      if (error instanceof SyncBusyError) throw new CliError(`Another sync of "${channel.name}" is running; try again later.`);
+      const [failed] = await listRuns(db, channel.id, 1);
+      if (failed) for (const line of summary(failed)) ctx.err(line);
+      throw new CliError(`Sync failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      process.off("SIGINT", onSignal);
+    }
+    for (const line of summary(run)) ctx.out(line);
+    if (run.status === "partial") ctx.out(`Some records could not be kept: ${INVOCATION} channel:errors --name ${JSON.stringify(channel.name)}`);
+    if (run.status !== "succeeded") throw new CliError(`Sync ${run.status}.`, run.status === "canceled" ? 130 : 1);
+  },
+});
+
+const runsCommand = defineCommand({
+  name: "channel:runs",
+  summary: "Show a channel's recent syncs.",
+  options: { name: channelName, limit: limitOption },
+  examples: [`${INVOCATION} channel:runs --name main`],
+  async run({ name, limit }, ctx) {
+    const db = await ctx.db();
+    const channel = await requireChannel(db, name);
+    const runs = await listRuns(db, channel.id, limit ?? 20);
+    if (runs.length === 0) {
+      ctx.out(`"${channel.name}" has not synced yet.`);
+      return;
+    }
+    ctx.out(
+      formatTable(
+        ["RUN", "MODE", "TRIGGER", "STATUS", "STARTED", "DURATION", "CHANGED", "ERRORS", "MESSAGE"],
+        runs.map((r) => [
+          `#${r.id}`, r.mode, r.trigger, r.status, formatTimestamp(r.startedAt), formatDuration(r), String(r.recordsChanged),
+          String(r.errorCount), r.errorMessage ?? "",
+        ]),
+      ),
+    );
+  },
+});
+
+const errorsCommand = defineCommand({
+  name: "channel:errors",
+  summary: "Show records a channel's syncs could not keep.",
+  options: {
+    name: channelName,
+    run: option.optional(z.coerce.number().int().positive(), { placeholder: "id", description: "Only this run's errors." }),
+    limit: limitOption,
+  },
+  examples: [`${INVOCATION} channel:errors --name main`, `${INVOCATION} channel:errors --name main --run 12`],
+  async run({ name, run, limit }, ctx) {
+    const db = await ctx.db();
+    const channel = await requireChannel(db, name);
+    const errors = await listErrors(db, channel.id, { runId: run, limit: limit ?? 20 });
+    if (errors.length === 0) {
+      ctx.out(`No sync errors for "${channel.name}".`);
+      return;
+    }
+    ctx.out(
+      formatTable(
+        ["TIME", "RUN", "CONNECTOR", "ORIGIN ID", "FIELD", "MESSAGE"],
+        errors.map((e) => [
+          formatTimestamp(e.createdAt), e.runId ? `#${e.runId}` : "-", e.connector, e.originId ?? "-", e.field ?? "-",
+          e.message.length > 120 ? `${e.message.slice(0, 117)}...` : e.message,
+        ]),
+      ),
+    );
+  },
+});
+
+/** Asks a running sync to stop (the runner checks between pages). */
+const cancelCommand = defineCommand({
+  name: "channel:cancel",
+  summary: "Stop a channel's running sync after its current page.",
+  options: { name: channelName },
+  examples: [`${INVOCATION} channel:cancel --name main`],
+  async run({ name }, ctx) {
+    const db = await ctx.db();
+    const channel = await requireChannel(db, name);
+    const running = (await listRuns(db, channel.id, 10)).filter((r) => r.status === "running" || r.status === "queued");
+    if (running.length === 0) {
+      ctx.out(`"${channel.name}" has no running sync.`);
+      return;
+    }
+    for (const r of running) await requestCancel(db, r.id);
+    ctx.out(`Asked run${running.length > 1 ? "s" : ""} ${running.map((r) => `#${r.id}`).join(", ")} to stop.`);
+  },
+});
+
+export const channelCommands = [addCommand, listCommand, syncCommand, runsCommand, errorsCommand, cancelCommand];

@@ -1,0 +1,202 @@
+import { and, eq, ne } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { syncCheckpoints } from "@/db/schema";
+import type { ChannelRow, ConnectorName, DbTx, UpdatedWindow } from "@/lib/sync/types";
+
+// Where each connector of a channel has got, per mode. Written in the same transaction as the
+// page it covers, so a crash at any moment resumes at the first page not yet written.
+//
+// initial: walks from the run's start BACKWARDS to the channel's sync start date in windows of
+//   updated_at ([windowStart, windowEnd), WINDOW_DAYS wide); `page` = last page written in the window.
+//   cursor.upperBound = the first window's end: incremental syncs start from there.
+// incremental: one pass asks for updated_at >= windowStart (= lastUpdatedAt - OVERLAP), open end;
+//   `page` = last page written in the pass; completedAt set (page null) when the pass is done.
+
+export const WINDOW_DAYS = 30;
+export const INCREMENTAL_OVERLAP_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type CheckpointMode = "initial" | "incremental";
+export type CheckpointRow = typeof syncCheckpoints.$inferSelect;
+
+/** The next page to fetch for one connector. */
+export interface Position {
+  mode: CheckpointMode;
+  window: UpdatedWindow;
+  /** 1-based page within the window to fetch next. */
+  page: number;
+  /** initial: the first window's end (where incremental later starts). */
+  upperBound: Date | null;
+}
+
+export async function getCheckpoint(
+  db: Db | DbTx,
+  channelId: number,
+  connector: string,
+  mode: CheckpointMode,
+): Promise<CheckpointRow | null> {
+  const [row] = await db
+    .select()
+    .from(syncCheckpoints)
+    .where(
+      and(eq(syncCheckpoints.channelId, channelId), eq(syncCheckpoints.connector, connector), eq(syncCheckpoints.mode, mode)),
+    );
+  return row ?? null;
+}
+
+/** A channel's checkpoints (without the lease row, see lib/sync/lease.ts). */
+export async function listCheckpoints(db: Db, channelId: number): Promise<CheckpointRow[]> {
+  return db
+    .select()
+    .from(syncCheckpoints)
+    .where(and(eq(syncCheckpoints.channelId, channelId), ne(syncCheckpoints.connector, "__lease")));
+}
+
+type CheckpointValues = Partial<
+  Pick<CheckpointRow, "windowStart" | "windowEnd" | "lastUpdatedAt" | "lastOriginId" | "page" | "cursor" | "completedAt">
+>;
+
+/** Upserts one checkpoint (call it with the page's transaction). */
+export async function saveCheckpoint(
+  tx: Db | DbTx,
+  channelId: number,
+  connector: string,
+  mode: CheckpointMode,
+  values: CheckpointValues,
+): Promise<void> {
+  await tx
+    .insert(syncCheckpoints)
+    .values({ channelId, connector, mode, ...values })
+    .onConflictDoUpdate({
+      target: [syncCheckpoints.channelId, syncCheckpoints.connector, syncCheckpoints.mode],
+      set: { ...values, updatedAt: new Date() },
+    });
+}
+
+/** Deletes the initial checkpoints of a channel (a `full` run walks everything again). */
+export async function resetInitialCheckpoints(tx: Db | DbTx, channelId: number, connectors: readonly string[]): Promise<void> {
+  for (const connector of connectors) {
+    await tx
+      .delete(syncCheckpoints)
+      .where(
+        and(
+          eq(syncCheckpoints.channelId, channelId),
+          eq(syncCheckpoints.connector, connector),
+          eq(syncCheckpoints.mode, "initial"),
+        ),
+      );
+  }
+}
+
+function syncStart(channel: Pick<ChannelRow, "syncStartDate">): Date | null {
+  return channel.syncStartDate ? new Date(`${channel.syncStartDate}T00:00:00Z`) : null;
+}
+
+/** [max(start, end - WINDOW_DAYS), end); open start when the channel has no sync start date. */
+function windowEndingAt(end: Date, start: Date | null): UpdatedWindow {
+  if (!start) return { from: null, to: end };
+  const from = new Date(Math.max(start.getTime(), end.getTime() - WINDOW_DAYS * DAY_MS));
+  return { from, to: end };
+}
+
+/** True when a connector's initial walk is complete. */
+export function initialDone(row: CheckpointRow | null): boolean {
+  return Boolean(row?.completedAt);
+}
+
+/**
+ * Where a connector continues, or null when there is nothing left in this mode.
+ * `windowed: false` connectors fetch everything (no window) in both modes.
+ */
+export async function currentPosition(
+  db: Db | DbTx,
+  channel: ChannelRow,
+  connector: { name: ConnectorName; windowed: boolean },
+  mode: CheckpointMode,
+  now: Date,
+): Promise<Position | null> {
+  const row = await getCheckpoint(db, channel.id, connector.name, mode);
+  if (mode === "initial") {
+    if (row?.completedAt) return null;
+    if (!connector.windowed) return { mode, window: { from: null, to: null }, page: (row?.page ?? 0) + 1, upperBound: null };
+    if (row && row.windowEnd) {
+      const upperBound = readUpperBound(row) ?? row.windowEnd;
+      return { mode, window: { from: row.windowStart, to: row.windowEnd }, page: (row.page ?? 0) + 1, upperBound };
+    }
+    return { mode, window: windowEndingAt(now, syncStart(channel)), page: 1, upperBound: now };
+  }
+  if (!connector.windowed) {
+    const page = row && !row.completedAt ? (row.page ?? 0) + 1 : 1;
+    return { mode, window: { from: null, to: null }, page, upperBound: null };
+  }
+  if (row && !row.completedAt && row.page !== null) {
+    return { mode, window: { from: row.windowStart, to: null }, page: row.page + 1, upperBound: null };
+  }
+  let since = row?.lastUpdatedAt ?? null;
+  if (!since) {
+    const initial = await getCheckpoint(db, channel.id, connector.name, "initial");
+    since = (initial && readUpperBound(initial)) ?? syncStart(channel);
+  }
+  const from = since ? new Date(since.getTime() - INCREMENTAL_OVERLAP_MS) : null;
+  return { mode, window: { from, to: null }, page: 1, upperBound: null };
+}
+
+function readUpperBound(row: CheckpointRow): Date | null {
+  const value = row.cursor?.upperBound;
+  return typeof value === "string" ? new Date(value) : null;
+}
+
+/**
+ * Records that `position.page` was written; returns whether the connector is finished in this mode.
+ * `pageDone` = the fetch said it was the window's last page.
+ */
+export async function advanceCheckpoint(
+  tx: DbTx,
+  channel: ChannelRow,
+  connectorName: ConnectorName,
+  position: Position,
+  pageDone: boolean,
+  maxUpdatedAt: Date | null,
+  now: Date,
+): Promise<{ finished: boolean }> {
+  const { mode, window, page } = position;
+  const previous = await getCheckpoint(tx, channel.id, connectorName, mode);
+  const newest = maxDate(previous?.lastUpdatedAt ?? null, maxUpdatedAt);
+  if (mode === "initial") {
+    const cursor = position.upperBound ? { upperBound: position.upperBound.toISOString() } : null;
+    if (!pageDone) {
+      await saveCheckpoint(tx, channel.id, connectorName, mode, {
+        windowStart: window.from, windowEnd: window.to, page, lastUpdatedAt: newest, cursor, completedAt: null,
+      });
+      return { finished: false };
+    }
+    // Window finished: step back one window, or finish at the sync start date.
+    const start = syncStart(channel);
+    const reachedStart = window.from === null || window.to === null || (start !== null && window.from.getTime() <= start.getTime());
+    if (reachedStart) {
+      await saveCheckpoint(tx, channel.id, connectorName, mode, {
+        windowStart: window.from, windowEnd: window.to, page: null, lastUpdatedAt: newest, cursor, completedAt: now,
+      });
+      return { finished: true };
+    }
+    const next = windowEndingAt(window.from!, start);
+    await saveCheckpoint(tx, channel.id, connectorName, mode, {
+      windowStart: next.from, windowEnd: next.to, page: 0, lastUpdatedAt: newest, cursor, completedAt: null,
+    });
+    return { finished: false };
+  }
+  await saveCheckpoint(tx, channel.id, connectorName, mode, {
+    windowStart: window.from,
+    windowEnd: null,
+    page: pageDone ? null : page,
+    lastUpdatedAt: newest,
+    completedAt: pageDone ? now : null,
+  });
+  return { finished: pageDone };
+}
+
+function maxDate(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a.getTime() >= b.getTime() ? a : b;
+}

@@ -1,0 +1,115 @@
+import { sql } from "drizzle-orm";
+import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
+import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import { linkRecordsToCustomers } from "@/lib/sync/rules/customer-links";
+import { mergeGuests } from "@/lib/sync/rules/guests";
+import { recordset, streetArray, upsertRows } from "@/lib/sync/write/upsert";
+import { type Failure, fetchWindowPage, iso, maxDate, result, websiteFilter } from "./common";
+
+// Registered customers with their address book (addresses replaced in the same transaction).
+
+export function customerInChannel(ctx: SyncContext, customer: MagentoCustomer): boolean {
+  const websites = websiteFilter(ctx.channel);
+  return !websites || (customer.website_id !== null && customer.website_id !== undefined && websites.has(customer.website_id));
+}
+
+function defaultBilling(customer: MagentoCustomer) {
+  const addresses = customer.addresses ?? [];
+  return addresses.find((a) => a.default_billing) ?? addresses.find((a) => a.id !== null && a.id !== undefined && String(a.id) === customer.default_billing) ?? null;
+}
+
+export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
+  const channelId = ctx.channel.id;
+  const failed: Failure[] = [];
+  const valid = records.filter((c) => {
+    if (c.id === null || c.id === undefined) {
+      failed.push({ originId: null, field: "id", message: "customer without id", payload: c });
+      return false;
+    }
+    return true;
+  });
+  const rows = valid.map((c) => {
+    const billing = defaultBilling(c);
+    return {
+      channel_id: channelId, origin_id: c.id, email: c.email, prefix: c.prefix ?? null, first_name: c.firstname, middle_name: c.middlename ?? null,
+      last_name: c.lastname, suffix: c.suffix ?? null, dob: c.dob ?? null, gender: c.gender ?? null, taxvat: c.taxvat ?? null,
+      group_origin_id: c.group_id ?? null, website_origin_id: c.website_id ?? null, store_origin_id: c.store_id ?? null,
+      created_in: c.created_in ?? null, is_subscribed: c.extension_attributes?.is_subscribed ?? null,
+      default_billing_origin_id: c.default_billing ? Number(c.default_billing) : null,
+      default_shipping_origin_id: c.default_shipping ? Number(c.default_shipping) : null,
+      billing_country_id: billing?.country_id ?? null, billing_region: billing?.region?.region ?? null,
+      remote_created_at: iso(c.created_at), remote_updated_at: iso(c.updated_at),
+    };
+  });
+  const upserted = await upsertRows(tx, {
+    table: "magento_customers",
+    input: {
+      channel_id: "bigint", origin_id: "bigint", email: "text", prefix: "text", first_name: "text", middle_name: "text", last_name: "text",
+      suffix: "text", dob: "date", gender: "smallint", taxvat: "text", group_origin_id: "bigint", website_origin_id: "bigint",
+      store_origin_id: "bigint", created_in: "text", is_subscribed: "boolean", default_billing_origin_id: "bigint",
+      default_shipping_origin_id: "bigint", billing_country_id: "text", billing_region: "text",
+      remote_created_at: "timestamptz", remote_updated_at: "timestamptz",
+    },
+    columns: {
+      channel_id: "r.channel_id", origin_id: "r.origin_id", is_guest: "false", email: "r.email", prefix: "r.prefix", first_name: "r.first_name",
+      middle_name: "r.middle_name", last_name: "r.last_name", suffix: "r.suffix", dob: "r.dob", gender: "r.gender", taxvat: "r.taxvat",
+      group_id: "(SELECT g.id FROM magento_customer_groups g WHERE g.channel_id = r.channel_id AND g.origin_id = r.group_origin_id)",
+      group_origin_id: "r.group_origin_id",
+      website_id: "(SELECT w.id FROM magento_websites w WHERE w.channel_id = r.channel_id AND w.origin_id = r.website_origin_id)",
+      website_origin_id: "r.website_origin_id",
+      store_id: "(SELECT s.id FROM magento_stores s WHERE s.channel_id = r.channel_id AND s.origin_id = r.store_origin_id)",
+      store_origin_id: "r.store_origin_id", created_in: "r.created_in", is_subscribed: "r.is_subscribed",
+      default_billing_origin_id: "r.default_billing_origin_id", default_shipping_origin_id: "r.default_shipping_origin_id",
+      billing_country_id: "r.billing_country_id", billing_region: "r.billing_region",
+      remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
+    },
+    insertOnly: ["is_guest"],
+    // A payload without the flag says nothing about the subscription: keep what we knew.
+    updates: { is_subscribed: "coalesce(excluded.is_subscribed, t.is_subscribed)" },
+  }, rows);
+
+  // Address book: drop what Magento no longer has, upsert the rest.
+  const addresses = valid.flatMap((c) => (c.addresses ?? []).filter((a) => a.id !== null && a.id !== undefined).map((a) => ({
+    channel_id: channelId, origin_id: a.id, customer_origin_id: c.id, first_name: a.firstname ?? null, last_name: a.lastname ?? null,
+    company: a.company ?? null, street: a.street ?? null, city: a.city ?? null, region: a.region?.region ?? null,
+    region_code: a.region?.region_code ?? null, region_origin_id: a.region_id ?? a.region?.region_id ?? null, postcode: a.postcode ?? null,
+    country_id: a.country_id ?? null, telephone: a.telephone ?? null,
+    is_default_billing: a.default_billing === true || (c.default_billing !== undefined && c.default_billing !== null && String(a.id) === c.default_billing),
+    is_default_shipping: a.default_shipping === true || (c.default_shipping !== undefined && c.default_shipping !== null && String(a.id) === c.default_shipping),
+  })));
+  const owners = valid.map((c) => ({ origin_id: c.id }));
+  await tx.execute(sql`
+    DELETE FROM magento_customer_addresses a
+    USING magento_customers c, ${recordset(owners, "o", { origin_id: "bigint" })}
+    WHERE a.customer_id = c.id AND c.channel_id = ${channelId} AND c.origin_id = o.origin_id
+      AND NOT EXISTS (SELECT 1 FROM ${recordset(addresses, "k", { origin_id: "bigint" })} WHERE k.origin_id = a.origin_id)`);
+  await upsertRows(tx, {
+    table: "magento_customer_addresses",
+    input: {
+      channel_id: "bigint", origin_id: "bigint", customer_origin_id: "bigint", first_name: "text", last_name: "text", company: "text",
+      street: "jsonb", city: "text", region: "text", region_code: "text", region_origin_id: "bigint", postcode: "text",
+      country_id: "text", telephone: "text", is_default_billing: "boolean", is_default_shipping: "boolean",
+    },
+    columns: {
+      channel_id: "r.channel_id", origin_id: "r.origin_id",
+      customer_id: "(SELECT c.id FROM magento_customers c WHERE c.channel_id = r.channel_id AND c.origin_id = r.customer_origin_id)",
+      customer_origin_id: "r.customer_origin_id", first_name: "r.first_name", last_name: "r.last_name", company: "r.company",
+      street: streetArray("r.street"), city: "r.city", region: "r.region", region_code: "r.region_code", region_origin_id: "r.region_origin_id",
+      postcode: "r.postcode", country_id: "r.country_id", telephone: "r.telephone", is_default_billing: "r.is_default_billing",
+      is_default_shipping: "r.is_default_shipping",
+    },
+  }, addresses);
+
+  // Carts/orders written before their customer get linked now.
+  await linkRecordsToCustomers(tx, channelId, valid.map((c) => c.id as number));
+  // Guests who registered: merge their guest records into the customer (rule 3).
+  await mergeGuests(tx, channelId, valid.map((c) => c.email));
+  return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((c) => c.updated_at)));
+}
+
+export const customersConnector: Connector<MagentoCustomer> = {
+  name: "customers",
+  windowed: true,
+  fetchPage: (ctx, window, page, pageSize) => fetchWindowPage(ctx, "customers", window, page, pageSize, (c) => customerInChannel(ctx, c)),
+  writePage: writeCustomers,
+};

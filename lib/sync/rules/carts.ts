@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import type { DbTx } from "@/lib/sync/types";
+import { idSet } from "@/lib/sync/write/upsert";
+
+// Cart rules.
+// (1) Status from Magento: inactive → expired ("Inactive in Magento"), active → open. Only carts
+//     in a Magento-derived status (open, expired) follow Magento; lost/converted/purchased set by
+//     the portal are kept. These SQL expressions are used by the carts upsert.
+// (2) An order whose quote_id names a cart makes the cart purchased and links both ways,
+//     from whichever side syncs second.
+
+export const INACTIVE_MESSAGE = "Inactive in Magento";
+
+/** Status for a new cart row (over the recordset alias r with r.is_active). */
+export const NEW_CART_STATUS = "CASE WHEN r.is_active THEN 'open' ELSE 'expired' END";
+export const NEW_CART_MESSAGE = `CASE WHEN r.is_active THEN NULL ELSE '${INACTIVE_MESSAGE}' END`;
+
+/** Update expressions on conflict (t = current row, excluded = proposed row). */
+export const CART_STATUS_UPDATES = {
+  status: "CASE WHEN t.status IN ('open', 'expired') THEN excluded.status ELSE t.status END",
+  status_message: "CASE WHEN t.status IN ('open', 'expired') THEN excluded.status_message ELSE t.status_message END",
+  status_changed_at:
+    "CASE WHEN t.status IN ('open', 'expired') AND t.status IS DISTINCT FROM excluded.status THEN now() ELSE t.status_changed_at END",
+};
+
+/** Links carts (by origin id) of a page to their orders (quote_origin_id), both directions. */
+export async function linkCartsToOrders(tx: DbTx, channelId: number, cartOriginIds: readonly number[]): Promise<void> {
+  if (cartOriginIds.length === 0) return;
+  await purchase(tx, channelId, sql`c.origin_id IN ${idSet(cartOriginIds)}`);
+}
+
+/** Links orders (by origin id) of a page to their carts, both directions. */
+export async function linkOrdersToCarts(tx: DbTx, channelId: number, orderOriginIds: readonly number[]): Promise<void> {
+  if (orderOriginIds.length === 0) return;
+  await purchase(tx, channelId, sql`o.origin_id IN ${idSet(orderOriginIds)}`);
+}
+
+async function purchase(tx: DbTx, channelId: number, scope: ReturnType<typeof sql>): Promise<void> {
+  // Newest order per quote when Magento ever reports two.
+  await tx.execute(sql`
+    UPDATE magento_carts c SET
+      order_id = x.order_id,
+      status = CASE WHEN c.order_id IS NULL OR c.status IN ('open', 'expired') THEN 'purchased' ELSE c.status END,
+      status_message = CASE WHEN c.order_id IS NULL OR c.status IN ('open', 'expired') THEN NULL ELSE c.status_message END,
+      status_changed_at = CASE WHEN c.status <> 'purchased' AND (c.order_id IS NULL OR c.status IN ('open', 'expired')) THEN now() ELSE c.status_changed_at END
+    FROM (
+      SELECT DISTINCT ON (c.id) c.id AS cart_id, o.id AS order_id
+      FROM magento_carts c JOIN magento_orders o ON o.channel_id = c.channel_id AND o.quote_origin_id = c.origin_id
+      WHERE c.channel_id = ${channelId} AND ${scope}
+      ORDER BY c.id, o.origin_id DESC
+    ) x
+    WHERE c.id = x.cart_id
+      AND (c.order_id IS DISTINCT FROM x.order_id OR (c.status <> 'purchased' AND c.status IN ('open', 'expired')))`);
+  await tx.execute(sql`
+    UPDATE magento_orders o SET cart_id = c.id
+    FROM magento_carts c
+    WHERE c.channel_id = o.channel_id AND c.origin_id = o.quote_origin_id
+      AND o.channel_id = ${channelId} AND ${scope}
+      AND o.cart_id IS DISTINCT FROM c.id`);
+}

@@ -1,0 +1,378 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { channels } from "@/db/schema";
+import type { MagentoClient } from "@/lib/magento/client";
+import type { RequestTiming } from "@/lib/magento/http";
+import { createChannelClient } from "@/lib/sync/channel-client";
+import {
+  advanceCheckpoint, currentPosition, getCheckpoint, resetInitialCheckpoints, type CheckpointMode, type Position,
+} from "@/lib/sync/checkpoints";
+import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
+import {
+  addConnectorStats, createRun, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
+  type SyncErrorInput, type SyncRunRow,
+} from "@/lib/sync/runs";
+import {
+  CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type FetchedPage, type SyncContext, type WriteResult,
+} from "@/lib/sync/types";
+
+// Runs a channel's connectors page by page. Each page is written in ONE transaction together with
+// its checkpoint, the run's stats and its sync_errors, so a crash at any moment resumes at the
+// first unwritten page with nothing lost and nothing doubled. The next page is fetched while the
+// current one is written. `syncNextPages` does a bounded batch (one Inngest step);
+// `runChannelSync` loops it in-process.
+
+export const PAGE_SIZE = 300;
+
+export interface SyncProgress {
+  runId: number;
+  connector: ConnectorName;
+  page: number;
+  window: { from: Date | null; to: Date | null };
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  connectorFinished: boolean;
+}
+
+export interface RunnerOptions {
+  /** Connectors to use (tests); default: the real ones from lib/sync/registry. */
+  connectors?: readonly Connector[];
+  /** Client override (tests); default: built from the channel's credentials. */
+  client?: MagentoClient;
+  pageSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export type ContinueFrom = { runId: number; connector: ConnectorName | null; page: number | null };
+export type StepResult = { done: boolean; status: SyncRunRow["status"]; pages: number; continueFrom: ContinueFrom | null };
+
+export class SyncRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SyncRunError";
+  }
+}
+
+async function loadConnectors(options: RunnerOptions): Promise<readonly Connector[]> {
+  if (options.connectors) return options.connectors;
+  const { CONNECTORS } = await import("@/lib/sync/registry");
+  return CONNECTORS;
+}
+
+async function getChannel(db: Db, channelId: number): Promise<ChannelRow> {
+  const [channel] = await db.select().from(channels).where(eq(channels.id, channelId));
+  if (!channel) throw new SyncRunError(`Channel ${channelId} does not exist.`);
+  return channel;
+}
+
+/** The connectors a channel syncs, in CONNECTOR_ORDER ("stores" always; others per channel.entities). */
+export function enabledConnectors(channel: ChannelRow, all: readonly Connector[]): Connector[] {
+  return CONNECTOR_ORDER.filter((name) => name === "stores" || channel.entities.includes(name))
+    .map((name) => all.find((c) => c.name === name))
+    .filter((c): c is Connector => c !== undefined);
+}
+
+function checkpointMode(mode: RunMode): CheckpointMode {
+  return mode === "incremental" ? "incremental" : "initial";
+}
+
+/**
+ * Creates a run and claims the channel's lease for it in one transaction.
+ * Throws SyncBusyError (and leaves no run behind) when another sync holds the channel.
+ * A `full` run starts the initial walk again from scratch.
+ */
+export async function startRun(
+  db: Db,
+  input: {
+    channelId: number;
+    mode: RunMode;
+    trigger: RunTrigger;
+    requestedByUserId?: number | null;
+    externalRunId?: string | null;
+    connectors?: readonly Connector[];
+  },
+): Promise<SyncRunRow> {
+  const channel = await getChannel(db, input.channelId);
+  if (channel.deletingAt) throw new SyncRunError(`Channel "${channel.name}" is being deleted.`);
+  return db.transaction(async (tx) => {
+    const run = await createRun(tx, input);
+    if (!(await claimLease(tx, input.channelId, runLeaseOwner(run.id)))) {
+      throw new SyncBusyError(input.channelId, null);
+    }
+    if (input.mode === "full") await resetInitialCheckpoints(tx, input.channelId, CONNECTOR_ORDER);
+    return run;
+  });
+}
+
+/** Marks a run failed with a reason and frees the channel (Inngest onFailure, crashes). */
+export async function failRun(db: Db, runId: number, message: string): Promise<void> {
+  const run = await getRun(db, runId);
+  if (!run) return;
+  await finishRun(db, runId, { status: "failed", errorMessage: message.slice(0, 2000) });
+  await releaseLease(db, run.channelId, runLeaseOwner(runId));
+}
+
+function invalidToErrors(connector: ConnectorName, page: number, fetched: FetchedPage<unknown>): SyncErrorInput[] {
+  return fetched.invalid.map((inv) => ({
+    connector,
+    originId: inv.id,
+    page,
+    field: inv.issues[0]?.path ?? null,
+    message: inv.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "Invalid record",
+    payload: inv.raw,
+  }));
+}
+
+const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed: [], maxUpdatedAt: null };
+
+/**
+ * Writes at most `maxPages` pages of a run, continuing where its checkpoints say; finishes the run
+ * (succeeded / partial / canceled) when nothing is left or a cancel was asked for.
+ */
+export async function syncNextPages(
+  input: { db: Db; runId: number; maxPages?: number } & RunnerOptions,
+): Promise<StepResult> {
+  const { db, runId } = input;
+  const maxPages = input.maxPages ?? Number.POSITIVE_INFINITY;
+  const pageSize = input.pageSize ?? PAGE_SIZE;
+  let run = await getRun(db, runId);
+  if (!run) throw new SyncRunError(`Sync run ${runId} does not exist.`);
+  if (run.status !== "queued" && run.status !== "running") return { done: true, status: run.status, pages: 0, continueFrom: null };
+
+  const channel = await getChannel(db, run.channelId);
+  const owner = runLeaseOwner(runId);
+  if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, null);
+  await markRunning(db, runId);
+
+  const all = await loadConnectors(input);
+  const mode = checkpointMode(run.mode);
+
+  // Requests and retries per connector, flushed into the stats with each page.
+  let current: ConnectorName = "stores";
+  const counters = new Map<ConnectorName, { requests: number; retries: number }>();
+  const onRequest = (timing: RequestTiming) => {
+    const c = counters.get(current) ?? { requests: 0, retries: 0 };
+    c.requests++;
+    if (timing.attempt > 1) c.retries++;
+    counters.set(current, c);
+  };
+  const client = input.client ?? createChannelClient(channel, { onRequest });
+  const ctx: SyncContext = { db, channel, client, runId };
+
+  const finish = async (status: "succeeded" | "partial" | "canceled"): Promise<StepResult> => {
+    await finishRun(db, runId, { status });
+    await releaseLease(db, channel.id, owner);
+    return { done: true, status, pages, continueFrom: null };
+  };
+  const cancelled = async () => {
+    if (input.signal?.aborted) return true;
+    const fresh = await getRun(db, runId);
+    return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
+  };
+
+  let pages = 0;
+  for (const connector of enabledConnectors(channel, all)) {
+    current = connector.name;
+    if (statsOf(run, connector.name).finishedAt) continue;
+    let position = await currentPosition(db, channel, connector, mode, new Date());
+    if (!position) {
+      await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
+      continue;
+    }
+    if (!statsOf(run, connector.name).startedAt) {
+      await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
+    }
+    const fetchAt = (pos: Position) => {
+      const promise = connector.fetchPage(ctx, pos.window, pos.page, pageSize);
+      promise.catch(() => {}); // awaited later; a dropped prefetch must not crash the process
+      return promise;
+    };
+    let pending: Promise<FetchedPage<unknown>> | null = null;
+    for (;;) {
+      if (pages >= maxPages) {
+        return { done: false, status: "running", pages, continueFrom: { runId, connector: connector.name, page: position.page } };
+      }
+      if (await cancelled()) {
+        if (input.signal?.aborted) await requestCancel(db, runId);
+        return finish("canceled");
+      }
+      const fetched: FetchedPage<unknown> = await (pending ?? fetchAt(position));
+      const pos: Position = position;
+      // Prefetch the next page of the same window while this one is written.
+      const nextInWindow: Position | null = fetched.done ? null : { ...pos, page: pos.page + 1 };
+      pending = nextInWindow && pages + 1 < maxPages ? fetchAt(nextInWindow) : null;
+
+      const { finished, result } = await db.transaction(async (tx) => {
+        const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records) : EMPTY_WRITE;
+        if (fetched.records.length > 0) await connector.afterPage?.(tx, ctx, fetched.records);
+        const errors = [
+          ...invalidToErrors(connector.name, pos.page, fetched),
+          ...result.failed.map((f) => ({ ...f, connector: connector.name, page: pos.page })),
+        ];
+        await recordErrors(tx, { id: runId, channelId: channel.id }, errors);
+        const { finished } = await advanceCheckpoint(tx, channel, connector.name, pos, fetched.done, result.maxUpdatedAt, new Date());
+        const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
+        counters.delete(connector.name);
+        await addConnectorStats(tx, runId, connector.name, {
+          pages: 1,
+          fetched: fetched.records.length + fetched.invalid.length,
+          created: result.created,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          failed: errors.length,
+          errors: errors.length,
+          requests: counted.requests,
+          retries: counted.retries,
+          ...(finished ? { finishedAt: new Date().toISOString() } : {}),
+        });
+        return { finished, result };
+      });
+      pages++;
+      input.onProgress?.({
+        runId,
+        connector: connector.name,
+        page: pos.page,
+        window: pos.window,
+        fetched: fetched.records.length + fetched.invalid.length,
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        failed: result.failed.length + fetched.invalid.length,
+        connectorFinished: finished,
+      });
+      if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, null);
+      if (finished) break;
+      if (nextInWindow) {
+        position = nextInWindow;
+      } else {
+        pending = null;
+        const next = await currentPosition(db, channel, connector, mode, new Date());
+        if (!next) break;
+        position = next;
+      }
+    }
+    run = (await getRun(db, runId)) ?? run;
+  }
+  run = (await getRun(db, runId)) ?? run;
+  return finish(run.errorCount > 0 ? "partial" : "succeeded");
+}
+
+/**
+ * Runs a whole sync in this process: creates the run (claiming the channel), writes every page,
+ * and finishes it. A thrown error marks the run failed. Throws SyncBusyError when the channel is busy.
+ */
+export async function runChannelSync(
+  input: {
+    db: Db;
+    channelId: number;
+    mode: RunMode;
+    trigger: RunTrigger;
+    requestedByUserId?: number | null;
+    /** Continue an existing (e.g. crashed) run instead of creating one. */
+    runId?: number;
+  } & RunnerOptions,
+): Promise<SyncRunRow> {
+  const { db } = input;
+  const run = input.runId ? await getRun(db, input.runId) : await startRun(db, input);
+  if (!run) throw new SyncRunError(`Sync run ${input.runId} does not exist.`);
+  try {
+    await syncNextPages({ ...input, runId: run.id });
+  } catch (error) {
+    if (!(error instanceof SyncBusyError)) {
+      await failRun(db, run.id, error instanceof Error ? error.message : String(error));
+    }
+    throw error;
+  }
+  return (await getRun(db, run.id))!;
+}
+
+/** Whether every enabled connector finished its initial walk. */
+export async function initialSyncCompleted(db: Db, channel: ChannelRow, connectorNames: readonly ConnectorName[]): Promise<boolean> {
+  for (const name of connectorNames) {
+    if (name !== "stores" && !channel.entities.includes(name)) continue;
+    const row = await getCheckpoint(db, channel.id, name, "initial");
+    if (!row?.completedAt) return false;
+  }
+  return true;
+}
+
+/** Active channels whose sync interval has elapsed since their last run started (or never ran). */
+export async function dueChannels(db: Db, now = new Date()): Promise<ChannelRow[]> {
+  const active = await db.select().from(channels).where(and(eq(channels.active, true), isNull(channels.deletingAt)));
+  const due: ChannelRow[] = [];
+  for (const channel of active) {
+    if (!channel.credentialsEncrypted) continue;
+    const last = await latestRun(db, channel.id);
+    if (last && (last.status === "queued" || last.status === "running")) {
+      const beat = last.heartbeatAt ?? last.createdAt;
+      if (now.getTime() - beat.getTime() < 10 * 60 * 1000) continue; // still alive
+    }
+    const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
+    if (now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000) due.push(channel);
+  }
+  return due;
+}
+
+/** The mode a scheduled sync of a channel uses: initial until it completed, then incremental. */
+export async function scheduledMode(db: Db, channel: ChannelRow): Promise<"initial" | "incremental"> {
+  return (await initialSyncCompleted(db, channel, CONNECTOR_ORDER)) ? "incremental" : "initial";
+}
+
+/** Whether syncs go through an Inngest server (Cloud or self-hosted) rather than this process. */
+export function inngestConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL);
+}
+
+/**
+ * Runs due syncs every minute in this process (when no Inngest server is configured).
+ * A channel already held by another process is skipped; errors are logged, never thrown.
+ */
+export function startInProcessScheduler(input: {
+  db: Db;
+  intervalMs?: number;
+  connectors?: readonly Connector[];
+  log?: (line: string) => void;
+}): { stop(): Promise<void>; tick(): Promise<void> } {
+  const log = input.log ?? ((line: string) => console.log(`[sync] ${line}`));
+  const controller = new AbortController();
+  let running: Promise<void> | null = null;
+  const tick = async () => {
+    const due = await dueChannels(input.db);
+    for (const channel of due) {
+      if (controller.signal.aborted) return;
+      try {
+        const mode = await scheduledMode(input.db, channel);
+        const run = await runChannelSync({
+          db: input.db, channelId: channel.id, mode, trigger: "schedule", signal: controller.signal, connectors: input.connectors,
+        });
+        log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`);
+      } catch (error) {
+        if (error instanceof SyncBusyError) continue;
+        log(`channel "${channel.name}": sync failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  const guardedTick = () => {
+    if (running) return running;
+    running = tick()
+      .catch((error: unknown) => log(`scheduler: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void guardedTick(), input.intervalMs ?? 60_000);
+  timer.unref?.();
+  return {
+    tick: guardedTick,
+    async stop() {
+      clearInterval(timer);
+      controller.abort();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { syncErrors, syncRuns, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
+import type { DbTx } from "@/lib/sync/types";
+
+// sync_runs rows: one per sync of a channel, with per-connector figures in `stats` and totals in
+// records_changed / error_count; sync_errors rows for every record that could not be kept.
+
+export type SyncRunRow = typeof syncRuns.$inferSelect;
+export type SyncErrorRow = typeof syncErrors.$inferSelect;
+export type RunMode = SyncRunRow["mode"];
+export type RunTrigger = SyncRunRow["trigger"];
+
+/** What the runner keeps per connector (a superset of the schema's ConnectorStats). */
+export interface RunConnectorStats extends ConnectorStats {
+  unchanged: number;
+  failed: number;
+  requests: number;
+  retries: number;
+}
+
+export const PAYLOAD_EXCERPT_BYTES = 2048;
+export const FINISHED_STATUSES: readonly SyncRunStatus[] = ["succeeded", "partial", "failed", "canceled"];
+
+export function emptyStats(): RunConnectorStats {
+  return { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: 0, requests: 0, retries: 0 };
+}
+
+export function statsOf(run: Pick<SyncRunRow, "stats">, connector: string): RunConnectorStats {
+  return { ...emptyStats(), ...(run.stats[connector] as Partial<RunConnectorStats> | undefined) };
+}
+
+export async function createRun(
+  db: Db | DbTx,
+  input: { channelId: number; mode: RunMode; trigger: RunTrigger; requestedByUserId?: number | null; externalRunId?: string | null },
+): Promise<SyncRunRow> {
+  const [row] = await db
+    .insert(syncRuns)
+    .values({
+      channelId: input.channelId,
+      mode: input.mode,
+      trigger: input.trigger,
+      requestedByUserId: input.requestedByUserId ?? null,
+      externalRunId: input.externalRunId ?? null,
+      status: "queued",
+    })
+    .returning();
+  return row!;
+}
+
+export async function getRun(db: Db | DbTx, runId: number): Promise<SyncRunRow | null> {
+  const [row] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+  return row ?? null;
+}
+
+/** Marks a queued run running (sets started_at once) and beats its heartbeat. */
+export async function markRunning(db: Db | DbTx, runId: number): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set({ status: "running", startedAt: sql`coalesce(${syncRuns.startedAt}, now())`, heartbeatAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`));
+}
+
+export async function heartbeat(db: Db | DbTx, runId: number): Promise<void> {
+  await db.update(syncRuns).set({ heartbeatAt: new Date() }).where(eq(syncRuns.id, runId));
+}
+
+/** Adds figures to one connector's stats and to the run's totals (inside the page's transaction). */
+export async function addConnectorStats(
+  tx: Db | DbTx,
+  runId: number,
+  connector: string,
+  delta: Partial<RunConnectorStats>,
+): Promise<void> {
+  const [run] = await tx.select().from(syncRuns).where(eq(syncRuns.id, runId)).for("update");
+  if (!run) throw new Error(`Sync run ${runId} does not exist.`);
+  const current = statsOf(run, connector);
+  const next: RunConnectorStats = { ...current };
+  for (const [key, value] of Object.entries(delta) as [keyof RunConnectorStats, unknown][]) {
+    if (typeof value === "number") (next as unknown as Record<string, number>)[key] = ((current[key] as number | undefined) ?? 0) + value;
+    else if (typeof value === "string") (next as unknown as Record<string, string>)[key] = value;
+  }
+  const changed = (delta.created ?? 0) + (delta.updated ?? 0);
+  const errors = delta.errors ?? 0;
+  await tx
+    .update(syncRuns)
+    .set({
+      stats: { ...run.stats, [connector]: next },
+      recordsChanged: run.recordsChanged + changed,
+      errorCount: run.errorCount + errors,
+      heartbeatAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(eq(syncRuns.id, runId));
+}
+
+export interface SyncErrorInput {
+  connector: string;
+  originId: string | number | null;
+  page?: number | null;
+  field?: string | null;
+  message: string;
+  payload?: unknown;
+  retryable?: boolean;
+}
+
+/** A JSON payload cut to at most 2 KB of text (kept as {excerpt, truncated} when cut). */
+export function payloadExcerpt(payload: unknown): unknown {
+  if (payload === undefined) return null;
+  let text: string;
+  try {
+    text = JSON.stringify(payload) ?? "null";
+  } catch {
+    text = String(payload);
+  }
+  if (Buffer.byteLength(text) <= PAYLOAD_EXCERPT_BYTES) return JSON.parse(text) as unknown;
+  return { excerpt: Buffer.from(text).subarray(0, PAYLOAD_EXCERPT_BYTES - 64).toString("utf8"), truncated: true };
+}
+
+export async function recordErrors(
+  tx: Db | DbTx,
+  run: { id: number; channelId: number },
+  errors: readonly SyncErrorInput[],
+): Promise<void> {
+  if (errors.length === 0) return;
+  await tx.insert(syncErrors).values(
+    errors.map((e) => ({
+      runId: run.id,
+      channelId: run.channelId,
+      connector: e.connector,
+      originId: e.originId === null ? null : String(e.originId),
+      page: e.page ?? null,
+      field: e.field ?? null,
+      message: e.message.slice(0, 2000),
+      payload: payloadExcerpt(e.payload),
+      retryable: e.retryable === undefined ? null : String(e.retryable),
+    })),
+  );
+}
+
+/** Ends a run. `partial` when some records failed; a failure keeps its message. Idempotent on finished runs. */
+export async function finishRun(
+  db: Db | DbTx,
+  runId: number,
+  outcome: { status: Exclude<SyncRunStatus, "queued" | "running">; errorMessage?: string | null },
+): Promise<SyncRunRow | null> {
+  const [row] = await db
+    .update(syncRuns)
+    .set({
+      status: outcome.status,
+      errorMessage: outcome.errorMessage ?? null,
+      finishedAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`))
+    .returning();
+  return row ?? null;
+}
+
+/** Asks a run to stop; the runner checks between pages. Returns false when it is already finished. */
+export async function requestCancel(db: Db, runId: number): Promise<boolean> {
+  const rows = await db
+    .update(syncRuns)
+    .set({ cancelRequestedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`))
+    .returning({ id: syncRuns.id });
+  return rows.length > 0;
+}
+
+export async function listRuns(db: Db, channelId: number, limit = 20): Promise<SyncRunRow[]> {
+  return db
+    .select()
+    .from(syncRuns)
+    .where(eq(syncRuns.channelId, channelId))
+    .orderBy(desc(syncRuns.createdAt), desc(syncRuns.id))
+    .limit(limit);
+}
+
+export async function listErrors(
+  db: Db,
+  channelId: number,
+  options: { runId?: number; limit?: number } = {},
+): Promise<SyncErrorRow[]> {
+  const where = options.runId
+    ? and(eq(syncErrors.channelId, channelId), eq(syncErrors.runId, options.runId))
+    : eq(syncErrors.channelId, channelId);
+  return db
+    .select()
+    .from(syncErrors)
+    .where(where)
+    .orderBy(desc(syncErrors.createdAt), desc(syncErrors.id))
+    .limit(options.limit ?? 50);
+}
+
+/** The newest run of a channel, if any. */
+export async function latestRun(db: Db, channelId: number): Promise<SyncRunRow | null> {
+  const [row] = await listRuns(db, channelId, 1);
+  return row ?? null;
+}

@@ -1,0 +1,18 @@
+import type { SQL } from "drizzle-orm";
+import type { DbTx } from "@/lib/sync/types";
+
+// `execute` answers differently per driver: postgres.js gives an array of rows, PGlite `{ rows }`.
+
+/** The rows of an `execute` result, whichever driver ran it. */
+export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  if (result !== null && typeof result === "object" && Array.isArray((result as { rows?: unknown }).rows)) {
+    return (result as { rows: T[] }).rows;
+  }
+  return [];
+}
+
+/** Runs a statement and returns its rows on either driver. */
+export async function queryRows<T = Record<string, unknown>>(tx: Pick<DbTx, "execute">, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await tx.execute(query));
+}

@@ -1,0 +1,80 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { DbTx } from "@/lib/sync/types";
+import { queryRows } from "./rows";
+
+// Set-based upsert: the whole page travels as ONE jsonb parameter, is unpacked with
+// jsonb_to_recordset and written with INSERT … SELECT … ON CONFLICT DO UPDATE, updating only rows
+// that really differ. `(xmax = 0)` tells inserted from updated rows; unchanged = sent − returned.
+
+export interface UpsertSpec {
+  /** Target table (a constant of ours, never user input). */
+  table: string;
+  /** Fields of each JSON row and their Postgres types: `r(name type, …)`. */
+  input: Record<string, string>;
+  /** Target column → SQL expression over `r` (and `joins`); e.g. { origin_id: "r.origin_id" }. */
+  columns: Record<string, string>;
+  /** Extra FROM/JOIN text after the recordset (aliases other than r). */
+  joins?: string;
+  /** Extra WHERE for the SELECT (rows not matching are skipped). */
+  filter?: string;
+  /** Conflict target, default "(channel_id, origin_id)". */
+  conflict?: string;
+  /** Columns never changed by an update (set on insert only). */
+  insertOnly?: readonly string[];
+  /** Column → update expression over the existing row `t` and `excluded` (default excluded.col). */
+  updates?: Record<string, string>;
+}
+
+export interface UpsertResult {
+  created: number;
+  updated: number;
+  /** Rows the statement inserted or changed: id and origin_id. */
+  rows: { id: number; origin_id: number | null; inserted: boolean }[];
+}
+
+const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** Builds and runs the upsert for `rows` (plain JSON-able objects). */
+export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly object[]): Promise<UpsertResult> {
+  if (rows.length === 0) return { created: 0, updated: 0, rows: [] };
+  const targetColumns = Object.keys(spec.columns);
+  const recordset = Object.entries(spec.input).map(([name, type]) => `${name} ${type}`).join(", ");
+  const select = targetColumns.map((column) => spec.columns[column]).join(", ");
+  const insertOnly = new Set(["channel_id", "origin_id", ...(spec.insertOnly ?? [])]);
+  const updated = targetColumns.filter((column) => !insertOnly.has(column));
+  const updateExpression = (column: string) => spec.updates?.[column] ?? `excluded.${column}`;
+  const setList = [
+    ...updated.map((column) => `${column} = ${updateExpression(column)}`),
+    "synced_at = now()",
+    "removed_at = null",
+  ].join(", ");
+  const current = updated.map((column) => `t.${column}`).join(", ");
+  const proposed = updated.map(updateExpression).join(", ");
+  const changed = updated.length > 0
+    ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL`
+    : "t.removed_at IS NOT NULL";
+  const statement: SQL = sql`${sql.raw(`INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM jsonb_to_recordset(`)}${JSON.stringify(rows)}${sql.raw(
+    `::jsonb) AS r(${recordset}) ${spec.joins ?? ""} ${spec.filter ? `WHERE ${spec.filter}` : ""}
+     ON CONFLICT ${spec.conflict ?? "(channel_id, origin_id)"} DO UPDATE SET ${setList}
+     WHERE ${changed}
+     RETURNING t.id, t.origin_id, (t.xmax = 0) AS inserted`,
+  )}`;
+  const result = await queryRows<{ id: unknown; origin_id: unknown; inserted: unknown }>(tx, statement);
+  const out = result.map((row) => ({ id: Number(row.id), origin_id: toNumber(row.origin_id), inserted: row.inserted === true || row.inserted === "t" }));
+  const created = out.filter((row) => row.inserted).length;
+  return { created, updated: out.length - created, rows: out };
+}
+
+/** `jsonb_to_recordset($json) AS alias(spec)` as a SQL fragment (for deletes, updates, lookups). */
+export function recordset(rows: readonly object[], alias: string, columns: Record<string, string>): SQL {
+  const spec = Object.entries(columns).map(([name, type]) => `${name} ${type}`).join(", ");
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${sql.raw(`${alias}(${spec})`)}`;
+}
+
+/** JSON array of ids as a SQL set: `(SELECT value::bigint FROM jsonb_array_elements_text($ids))`. */
+export function idSet(ids: readonly number[]): SQL {
+  return sql`(SELECT value::bigint FROM jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+}
+
+/** Street lines from a jsonb array (or null). */
+export const streetArray = (field: string) => `CASE WHEN ${field} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${field})) END`;

@@ -1,0 +1,120 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { channels, syncRuns } from "@/db/schema";
+import { openCredentials } from "@/lib/channels/credentials";
+import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+
+// The channel:* commands through the real `scripts/portal.ts`, against Postgres and the Magento simulator.
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+const TOKEN = "sim-cli-token-123";
+
+type Run = { code: number | null; stdout: string; stderr: string };
+let testDb: TestDatabase;
+let sim: RunningSimulator;
+
+function portal(args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testDb.url, ENCRYPTION_KEY, AUTH_SECRET: "x".repeat(32) };
+  delete env.PORTAL_DATA_DIR;
+  delete env.INNGEST_EVENT_KEY;
+  delete env.INNGEST_BASE_URL;
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ["scripts/portal.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  sim = await startMagentoSimulator({ port: 0, seed: 7, customers: 40, orders: 60, token: TOKEN });
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await testDb?.drop();
+});
+
+describe("channel:* commands", () => {
+  it("channel:add stores the token encrypted and never prints it", async () => {
+    const run = await portal(["channel:add", "--name", "sim", "--url", sim.baseUrl, "--token", TOKEN, "--interval-minutes", "5"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Added channel "sim"');
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    const [row] = await testDb.db.select().from(channels).where(eq(channels.name, "sim"));
+    expect(row).toMatchObject({ authType: "bearer", syncIntervalMinutes: 5, storeCode: "default" });
+    expect(row!.credentialsEncrypted).not.toContain(TOKEN);
+    process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
+    expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: TOKEN });
+  });
+
+  it("channel:add rejects mixed or incomplete credentials with exit 2, without echoing secrets", async () => {
+    const mixed = await portal(["channel:add", "--name", "x", "--url", "https://x.test", "--token", "tok-secret", "--consumer-key", "ck-secret"]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("either --token or the OAuth options");
+    const partial = await portal(["channel:add", "--name", "x", "--url", "https://x.test", "--consumer-key", "ck-secret"]);
+    expect(partial.code).toBe(2);
+    expect(mixed.stderr + partial.stderr).not.toMatch(/tok-secret|ck-secret/);
+  });
+
+  it("channel:add refuses a duplicate name", async () => {
+    const run = await portal(["channel:add", "--name", "sim", "--url", sim.baseUrl, "--token", TOKEN]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('A channel named "sim" already exists.');
+  });
+
+  it("channel:list shows the channel", async () => {
+    const run = await portal(["channel:list"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/NAME\s+URL/);
+    expect(run.stdout).toMatch(/sim\s+http:\/\/127\.0\.0\.1:\d+\s+default\s+bearer\s+active\s+5m\s+never/);
+  });
+
+  it("channel:sync --wait runs the sync here with live progress and exits 0 on success", async () => {
+    const run = await portal(["channel:sync", "--name", "sim", "--wait"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain('Starting an initial sync of "sim".');
+    expect(run.stdout).toMatch(/^stores\s+page\s+1/m);
+    expect(run.stdout).toMatch(/^customers\s+page\s+1/m);
+    expect(run.stdout).toMatch(/Run #\d+ succeeded/);
+    expect(run.code).toBe(0);
+    const runs = await testDb.db.select().from(syncRuns);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: "succeeded", trigger: "cli", mode: "initial" });
+    expect(runs[0]!.recordsChanged).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("the next channel:sync is incremental", async () => {
+    const run = await portal(["channel:sync", "--name", "sim", "--wait"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Starting an incremental sync of "sim".');
+    const runs = await testDb.db.select().from(syncRuns).orderBy(syncRuns.id);
+    expect(runs.map((r) => [r.mode, r.status])).toEqual([["initial", "succeeded"], ["incremental", "succeeded"]]);
+  }, 120_000);
+
+  it("channel:runs and channel:errors read the history", async () => {
+    const runs = await portal(["channel:runs", "--name", "sim"]);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(/#\d+\s+initial\s+cli\s+succeeded/);
+    const errors = await portal(["channel:errors", "--name", "sim"]);
+    expect(errors.code).toBe(0);
+    expect(errors.stdout).toContain('No sync errors for "sim".');
+  });
+
+  it("names an unknown channel", async () => {
+    const run = await portal(["channel:runs", "--name", "nope"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('No channel named "nope"');
+  });
+});

@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { channels, syncRuns } from "@/db/schema";
+import { sealCredentials } from "@/lib/channels/credentials";
+import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { createChannelClient } from "@/lib/sync/channel-client";
+import { dueChannels, startInProcessScheduler } from "@/lib/sync/runner";
+import type { Connector } from "@/lib/sync/types";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+
+// The channel's Magento client (both auth kinds, against the simulator) and the in-process scheduler.
+
+let testDb: TestDatabase;
+let sim: RunningSimulator;
+
+const emptyConnector = (name: "stores" | "customers"): Connector => ({
+  name,
+  windowed: name !== "stores",
+  async fetchPage(_ctx, _window, page) {
+    return { page, records: [], invalid: [], totalCount: 0, done: true };
+  },
+  async writePage() {
+    return { created: 0, updated: 0, unchanged: 0, failed: [], maxUpdatedAt: null };
+  },
+});
+
+beforeAll(async () => {
+  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  testDb = await createTestDatabase();
+  sim = await startMagentoSimulator({ port: 0, seed: 3, customers: 5, orders: 5 });
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await testDb?.drop();
+});
+
+describe("createChannelClient", () => {
+  const base = { name: "c", storeCode: "default" };
+
+  it("talks to Magento with a bearer token", async () => {
+    const client = createChannelClient({ ...base, baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }) });
+    expect((await client.listWebsites()).length).toBeGreaterThan(0);
+  });
+
+  it("talks to Magento with OAuth 1.0a and counts requests", async () => {
+    let requests = 0;
+    const client = createChannelClient(
+      { ...base, baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "oauth1", ...sim.integration }) },
+      { onRequest: () => requests++ },
+    );
+    expect((await client.listStoreViews()).length).toBeGreaterThan(0);
+    expect(requests).toBe(1);
+  });
+
+  it("refuses a channel without credentials", () => {
+    expect(() => createChannelClient({ ...base, baseUrl: sim.baseUrl, credentialsEncrypted: null })).toThrow(/has no credentials/);
+  });
+});
+
+describe("startInProcessScheduler", () => {
+  it("syncs due channels once per interval, then waits", async () => {
+    const [channel] = await testDb.db
+      .insert(channels)
+      .values({ name: "due", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }), syncIntervalMinutes: 5 })
+      .returning();
+    await testDb.db.insert(channels).values({ name: "paused", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }), active: false });
+    expect((await dueChannels(testDb.db)).map((c) => c.name)).toEqual(["due"]);
+
+    const lines: string[] = [];
+    const scheduler = startInProcessScheduler({
+      db: testDb.db, intervalMs: 60_000, connectors: [emptyConnector("stores"), emptyConnector("customers")], log: (l) => lines.push(l),
+    });
+    await scheduler.tick();
+    await scheduler.tick(); // not due any more
+    await scheduler.stop();
+
+    const runs = await testDb.db.select().from(syncRuns).where(eq(syncRuns.channelId, channel!.id));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: "schedule", mode: "initial", status: "succeeded" });
+    expect(lines).toEqual([expect.stringMatching(/channel "due": initial sync #\d+ succeeded/)]);
+    expect(await dueChannels(testDb.db, new Date(Date.now() + 6 * 60_000))).toHaveLength(1);
+  });
+});

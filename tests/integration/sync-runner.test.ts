@@ -1,0 +1,337 @@
+import { randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { channels, syncErrors, syncRuns } from "@/db/schema";
+import { sealCredentials } from "@/lib/channels/credentials";
+import { getCheckpoint, INCREMENTAL_OVERLAP_MS } from "@/lib/sync/checkpoints";
+import { claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
+import { runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
+import { listErrors, listRuns, requestCancel, statsOf } from "@/lib/sync/runs";
+import { SyncBusyError } from "@/lib/sync/lease";
+import type { Connector, ConnectorName, UpdatedWindow } from "@/lib/sync/types";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+
+// The runner against real Postgres with small fake connectors: they read an in-memory "Magento"
+// and write to a plain table with no unique key, so a page written twice would show as duplicates.
+
+const DAY = 24 * 60 * 60 * 1000;
+let testDb: TestDatabase;
+
+type FakeRecord = { id: number; updatedAt: Date; invalid?: boolean; failMapping?: boolean; big?: boolean };
+type FetchCall = { window: UpdatedWindow; page: number };
+
+function fakeConnector(
+  name: ConnectorName,
+  source: FakeRecord[],
+  hooks: { afterPage?: (page: FakeRecord[]) => void } = {},
+): Connector<FakeRecord> & { calls: FetchCall[] } {
+  const calls: FetchCall[] = [];
+  return {
+    name,
+    windowed: name !== "stores",
+    calls,
+    async fetchPage(_ctx, window, page, pageSize) {
+      calls.push({ window, page });
+      const matching = source
+        .filter((r) => (!window.from || r.updatedAt >= window.from) && (!window.to || r.updatedAt < window.to))
+        .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.id - b.id);
+      const slice = matching.slice((page - 1) * pageSize, page * pageSize);
+      return {
+        page,
+        records: slice.filter((r) => !r.invalid),
+        invalid: slice
+          .filter((r) => r.invalid)
+          .map((r, index) => ({ index, id: r.id, issues: [{ path: "items[0].email", message: "Invalid email" }], raw: r })),
+        totalCount: matching.length,
+        done: page * pageSize >= matching.length,
+      };
+    },
+    async writePage(tx, ctx, records) {
+      const ok = records.filter((r) => !r.failMapping);
+      for (const r of ok) {
+        await tx.execute(
+          sql`insert into fake_records (channel_id, connector, origin_id, run_id) values (${ctx.channel.id}, ${name}, ${r.id}, ${ctx.runId})`,
+        );
+      }
+      const max = records.reduce<Date | null>((m, r) => (!m || r.updatedAt > m ? r.updatedAt : m), null);
+      return {
+        created: ok.length,
+        updated: 0,
+        unchanged: 0,
+        failed: records
+          .filter((r) => r.failMapping)
+          .map((r) => ({ originId: String(r.id), field: "total", message: "Cannot map", payload: r.big ? { blob: "x".repeat(5000) } : r })),
+        maxUpdatedAt: max,
+      };
+    },
+    async afterPage(_tx, _ctx, records) {
+      hooks.afterPage?.(records);
+    },
+  };
+}
+
+async function addChannel(name: string, extra: Partial<typeof channels.$inferInsert> = {}) {
+  const start = new Date(Date.now() - 70 * DAY).toISOString().slice(0, 10);
+  const [row] = await testDb.db
+    .insert(channels)
+    .values({
+      name,
+      baseUrl: "http://127.0.0.1:9",
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: "t0ken" }),
+      syncStartDate: start,
+      entities: ["customers"],
+      ...extra,
+    })
+    .returning();
+  return row!;
+}
+
+async function written(channelId: number) {
+  const rows = await testDb.db.execute<{ origin_id: string; n: number }>(
+    sql`select connector || ':' || origin_id as origin_id, count(*)::int as n from fake_records
+        where channel_id = ${channelId} group by connector, origin_id order by 1`,
+  );
+  return [...(rows as unknown as Iterable<{ origin_id: string; n: number }>)];
+}
+
+function records(count: number, spreadDays = 65): FakeRecord[] {
+  // Spread over the last `spreadDays` days, so the initial walk crosses several 30-day windows.
+  return Array.from({ length: count }, (_, i) => ({ id: i + 1, updatedAt: new Date(Date.now() - ((i + 1) * spreadDays * DAY) / (count + 1)) }));
+}
+
+beforeAll(async () => {
+  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  testDb = await createTestDatabase();
+  await testDb.db.execute(
+    sql`create table fake_records (channel_id bigint not null, connector text not null, origin_id text not null, run_id bigint)`,
+  );
+});
+
+afterAll(async () => {
+  await testDb?.drop();
+});
+
+describe("runChannelSync", () => {
+  it("walks the initial windows backwards, page by page, and writes every record once", async () => {
+    const channel = await addChannel("initial");
+    const stores = fakeConnector("stores", [{ id: 1, updatedAt: new Date() }]);
+    const customers = fakeConnector("customers", records(9));
+    const run = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, customers], pageSize: 2,
+    });
+    expect(run.status).toBe("succeeded");
+    const rows = await written(channel.id);
+    expect(rows.filter((r) => r.n !== 1)).toEqual([]);
+    expect(rows).toHaveLength(10); // 9 customers + 1 store
+
+    // Windows go backwards: each window's end is the previous window's start.
+    const windows = customers.calls.filter((c) => c.page === 1).map((c) => c.window);
+    expect(windows.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < windows.length; i++) expect(windows[i]!.to).toEqual(windows[i - 1]!.from);
+    expect(windows.at(-1)!.from!.toISOString().slice(0, 10)).toBe(channel.syncStartDate);
+
+    const checkpoint = await getCheckpoint(testDb.db, channel.id, "customers", "initial");
+    expect(checkpoint?.completedAt).not.toBeNull();
+    const stats = statsOf(run, "customers");
+    expect(stats).toMatchObject({ fetched: 9, created: 9, failed: 0 });
+    expect(stats.startedAt).toBeTruthy();
+    expect(stats.finishedAt).toBeTruthy();
+    expect(run.recordsChanged).toBe(10);
+    expect(await leaseHolder(testDb.db, channel.id)).toBeNull(); // released
+  });
+
+  it("a crash inside a page's transaction keeps nothing of that page; the rerun resumes and adds no duplicates", async () => {
+    const channel = await addChannel("crash");
+    const source = records(8, 20); // one window
+    let pagesSeen = 0;
+    const crashing = fakeConnector("customers", source, {
+      afterPage: () => {
+        pagesSeen++;
+        if (pagesSeen === 2) throw new Error("kill -9 simulated after writePage");
+      },
+    });
+    const stores = fakeConnector("stores", []);
+    await expect(
+      runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, crashing], pageSize: 3 }),
+    ).rejects.toThrow("kill -9 simulated");
+
+    // Page 1 (3 records) persisted with its checkpoint; page 2 left nothing.
+    expect(await written(channel.id)).toHaveLength(3);
+    expect((await getCheckpoint(testDb.db, channel.id, "customers", "initial"))?.page).toBe(1);
+    const [failedRun] = await listRuns(testDb.db, channel.id);
+    expect(failedRun).toMatchObject({ status: "failed", errorMessage: "kill -9 simulated after writePage" });
+    expect(statsOf(failedRun!, "customers").pages).toBe(1);
+
+    const healthy = fakeConnector("customers", source);
+    const rerun = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, healthy], pageSize: 3,
+    });
+    expect(rerun.status).toBe("succeeded");
+    expect(healthy.calls[0]!.page).toBe(2); // resumed from the checkpoint, not page 1
+    const rows = await written(channel.id);
+    expect(rows).toHaveLength(8);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+
+  it("stops between pages when a cancel is requested", async () => {
+    const channel = await addChannel("cancel");
+    const customers = fakeConnector("customers", records(10, 20));
+    const run = await runChannelSync({
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [fakeConnector("stores", []), customers],
+      pageSize: 2,
+      onProgress: (p) => {
+        if (p.connector === "customers" && p.page === 1) void requestCancel(testDb.db, p.runId);
+      },
+    });
+    expect(run.status).toBe("canceled");
+    expect(run.cancelRequestedAt).not.toBeNull();
+    expect(statsOf(run, "customers").pages).toBeLessThanOrEqual(2);
+    expect((await written(channel.id)).length).toBeLessThan(10);
+    expect(await leaseHolder(testDb.db, channel.id)).toBeNull();
+  });
+
+  it("keeps going past bad records: status partial with sync_errors rows (payload ≤ 2 KB)", async () => {
+    const channel = await addChannel("partial");
+    const source: FakeRecord[] = records(6, 20);
+    source[1]!.invalid = true;
+    source[3]!.failMapping = true;
+    source[3]!.big = true;
+    const run = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli",
+      connectors: [fakeConnector("stores", []), fakeConnector("customers", source)], pageSize: 4,
+    });
+    expect(run.status).toBe("partial");
+    expect(run.errorCount).toBe(2);
+    expect(run.recordsChanged).toBe(4);
+    const errors = await listErrors(testDb.db, channel.id);
+    expect(errors).toHaveLength(2);
+    const invalid = errors.find((e) => e.originId === "2")!;
+    expect(invalid).toMatchObject({ connector: "customers", field: "items[0].email", runId: run.id });
+    const failed = errors.find((e) => e.originId === "4")!;
+    expect(failed).toMatchObject({ field: "total", message: "Cannot map" });
+    expect(JSON.stringify(failed.payload).length).toBeLessThanOrEqual(2200);
+    expect(failed.payload).toMatchObject({ truncated: true });
+    expect(statsOf(run, "customers")).toMatchObject({ fetched: 6, created: 4, failed: 2, errors: 2 });
+  });
+
+  it("incremental asks only from the checkpoint (minus the 5-minute overlap)", async () => {
+    const channel = await addChannel("incremental");
+    const source = records(4, 20);
+    const stores = fakeConnector("stores", []);
+    const initial = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, fakeConnector("customers", source)],
+    });
+    expect(initial.status).toBe("succeeded");
+    const checkpoint = await getCheckpoint(testDb.db, channel.id, "customers", "initial");
+    const upperBound = new Date(checkpoint!.cursor!.upperBound as string);
+
+    source.push({ id: 100, updatedAt: new Date(Date.now() + 1000) });
+    const first = fakeConnector("customers", source);
+    const inc = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "schedule", connectors: [stores, first] });
+    expect(inc.status).toBe("succeeded");
+    expect(first.calls[0]!.window).toEqual({ from: new Date(upperBound.getTime() - INCREMENTAL_OVERLAP_MS), to: null });
+    expect(statsOf(inc, "customers").created).toBe(1);
+
+    const second = fakeConnector("customers", source);
+    await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "schedule", connectors: [stores, second] });
+    const newest = source.find((r) => r.id === 100)!.updatedAt;
+    expect(second.calls[0]!.window.from).toEqual(new Date(newest.getTime() - INCREMENTAL_OVERLAP_MS));
+    const incCheckpoint = await getCheckpoint(testDb.db, channel.id, "customers", "incremental");
+    expect(incCheckpoint?.lastUpdatedAt).toEqual(newest);
+  });
+
+  it("fetches the next page while the current one is being written", async () => {
+    const channel = await addChannel("prefetch");
+    const events: string[] = [];
+    const base = fakeConnector("customers", records(6, 20));
+    const traced: Connector<FakeRecord> = {
+      ...base,
+      async fetchPage(ctx, window, page, size) {
+        events.push(`fetch ${page}`);
+        return base.fetchPage(ctx, window, page, size);
+      },
+      async writePage(tx, ctx, rows) {
+        events.push("write start");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const result = await base.writePage(tx, ctx, rows);
+        events.push("write end");
+        return result;
+      },
+    };
+    const run = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), traced], pageSize: 2,
+    });
+    expect(run.status).toBe("succeeded");
+    // Page 2 is asked for before page 1's write has finished.
+    expect(events.indexOf("fetch 2")).toBeLessThan(events.indexOf("write end"));
+  });
+
+  it("skips connectors the channel does not sync", async () => {
+    const channel = await addChannel("entities", { entities: [] });
+    const customers = fakeConnector("customers", records(3));
+    const run = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), customers],
+    });
+    expect(run.status).toBe("succeeded");
+    expect(customers.calls).toEqual([]);
+  });
+});
+
+describe("lease", () => {
+  it("two concurrent syncs of one channel: exactly one starts, the other is refused", async () => {
+    const channel = await addChannel("lease");
+    const results = await Promise.allSettled([
+      startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "cli" }),
+      startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "cli" }),
+    ]);
+    const started = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(started).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(SyncBusyError);
+    // The refused attempt left no run behind.
+    expect(await testDb.db.select().from(syncRuns).where(eq(syncRuns.channelId, channel.id))).toHaveLength(1);
+
+    // And a whole sync is refused while the lease is held.
+    await expect(
+      runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "cli", connectors: [] }),
+    ).rejects.toBeInstanceOf(SyncBusyError);
+  });
+
+  it("an expired lease can be taken over; the holder can renew and release", async () => {
+    const channel = await addChannel("lease-expiry");
+    expect(await claimLease(testDb.db, channel.id, "a", -1000)).toBe(true); // already expired
+    expect(await claimLease(testDb.db, channel.id, "b")).toBe(true);
+    expect(await claimLease(testDb.db, channel.id, "a")).toBe(false);
+    expect(await claimLease(testDb.db, channel.id, "b")).toBe(true);
+    await releaseLease(testDb.db, channel.id, "b");
+    expect(await claimLease(testDb.db, channel.id, "a")).toBe(true);
+  });
+});
+
+describe("syncNextPages", () => {
+  it("does bounded batches and says where to continue", async () => {
+    const channel = await addChannel("batches");
+    const connectors = [fakeConnector("stores", []), fakeConnector("customers", records(7, 20))];
+    const run = await startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "action" });
+    const first = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
+    expect(first).toMatchObject({ done: false, status: "running", pages: 2, continueFrom: { runId: run.id, connector: "customers", page: 2 } });
+    let result = first;
+    let batches = 1;
+    while (!result.done) {
+      result = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
+      batches++;
+    }
+    expect(result.status).toBe("succeeded");
+    // 1 stores page + 4 customer pages in the newest window + 1 empty page in each of the 2 older windows.
+    expect(batches).toBe(4);
+    const rows = await written(channel.id);
+    expect(rows).toHaveLength(7);
+    const errors = await testDb.db.select().from(syncErrors).where(and(eq(syncErrors.channelId, channel.id)));
+    expect(errors).toEqual([]);
+  });
+});
