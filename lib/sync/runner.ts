@@ -8,6 +8,7 @@ import {
   advanceCheckpoint, currentPosition, getCheckpoint, resetInitialCheckpoints, type CheckpointMode, type Position,
 } from "@/lib/sync/checkpoints";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
+import { reconcileCarts } from "@/lib/sync/rules/reconcile";
 import {
   addConnectorStats, createRun, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
   type SyncErrorInput, type SyncRunRow,
@@ -254,6 +255,12 @@ export async function syncNextPages(
         if (!next) break;
         position = next;
       }
+    }
+    if (connector.name === "carts") {
+      // Every page is already saved: a failed reconciliation (ids only) must not fail the run.
+      await reconcileCarts(ctx).catch((error: unknown) =>
+        console.warn(`[sync] cart reconciliation skipped: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
     run = (await getRun(db, runId)) ?? run;
   }
