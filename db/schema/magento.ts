@@ -136,6 +136,8 @@ export const magentoCustomers = pgTable(
     uniqueIndex("magento_customers_channel_guest_key").on(t.channelId, t.guestKey),
     check("magento_customers_guest_check", sql`(${t.isGuest} and ${t.originId} is null and ${t.guestKey} is not null) or (not ${t.isGuest} and ${t.originId} is not null)`),
     index("magento_customers_email_idx").on(t.channelId, t.email),
+    // Guests are matched to registered customers by lower(email) (lib/sync/rules/guests.ts).
+    index("magento_customers_lower_email_idx").on(t.channelId, sql`lower(${t.email})`),
     index("magento_customers_created_idx").on(t.remoteCreatedAt),
     index("magento_customers_updated_idx").on(t.remoteUpdatedAt),
     index("magento_customers_ltv_idx").on(t.lifetimeValue),

@@ -1,0 +1,1 @@
+CREATE INDEX "magento_customers_lower_email_idx" ON "magento_customers" USING btree ("channel_id",lower("email"));
