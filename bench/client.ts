@@ -7,52 +7,9 @@
 //                                   from memory (no network, no server), so what is left is building
 //                                   the criteria and URL, auth, the limiter, JSON parsing and zod
 //                                   validation of 300 records
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { createMagentoClient } from "@/lib/magento/client";
 import type { RequestTiming } from "@/lib/magento/http";
-
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a positive whole number (got "${args[index + 1] ?? ""}").`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function startSimulator(port: number, customers: number, orders: number, token: string): Promise<ChildProcess> {
-  const child = spawn(
-    "node_modules/.bin/tsx",
-    ["scripts/magento-simulator.ts", "--port", String(port), "--seed", "7", "--customers", String(customers), "--orders", String(orders), "--token", token],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/rest/V1/store/websites`, { headers: { Authorization: `Bearer ${token}` } });
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error("The simulator did not start within 60 s.");
-}
+import { freePort, option, startSimulatorProcess } from "./lib/simulator-process";
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
 
@@ -62,7 +19,7 @@ export async function run(args: string[]): Promise<void> {
   const runs = option(args, "runs", 3);
   const token = "bench-token-0123456789";
   const port = await freePort();
-  const simulator = await startSimulator(port, customers, orders, token);
+  const simulator = await startSimulatorProcess({ port, customers, orders, token });
   try {
     const timings: RequestTiming[] = [];
     const recorded = new Map<string, string>();

@@ -18,9 +18,8 @@
 //      pipeline_ratio = end-to-end orders/s ÷ min(fetch-only, upsert-only records/s).
 // The database is dropped and the simulator stopped at the end, also on failure.
 // Worker mode (internal): `bench/run.ts sync --worker '<json>'` runs one sync and prints its JSON.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase, type Db } from "@/db/client";
@@ -33,6 +32,7 @@ import { ordersConnector } from "@/lib/sync/connectors/orders";
 import { PAGE_SIZE, runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type SyncContext } from "@/lib/sync/types";
+import { freePort, option, startSimulatorProcess } from "./lib/simulator-process";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const TOKEN = "bench-sync-token-0123456789";
@@ -40,49 +40,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 type WorkerInput = { url: string; channelId: number; mode: "initial" | "incremental" };
 type WorkerOutput = { runId: number; status: string; wallMs: number; maxRssMb: number };
-
-function option(args: string[], name: string, fallback: number, integer = true): number {
-  const index = args.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(args[index + 1]);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) {
-    console.error(`--${name} needs a positive ${integer ? "whole " : ""}number (got "${args[index + 1] ?? ""}").`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function startSimulator(port: number, customers: number, orders: number): Promise<ChildProcess> {
-  const child = spawn(
-    "node_modules/.bin/tsx",
-    ["scripts/magento-simulator.ts", "--port", String(port), "--seed", "7", "--customers", String(customers), "--orders", String(orders), "--token", TOKEN],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The simulator exited with code ${child.exitCode}.`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/rest/V1/store/websites`, { headers: { Authorization: `Bearer ${TOKEN}` } });
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill();
-  throw new Error("The simulator did not start within 300 s.");
-}
 
 async function simulatorGet<T>(port: number, path: string): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
@@ -211,7 +168,7 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
 async function benchSize(customers: number, orders: number, pipeline: boolean): Promise<SizeResult> {
   const port = await freePort();
   const t0 = performance.now();
-  const simulator = await startSimulator(port, customers, orders);
+  const simulator = await startSimulatorProcess({ port, customers, orders, token: TOKEN });
   const name = `portal_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
   try {
