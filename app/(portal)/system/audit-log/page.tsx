@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Card } from "@/components/ui/card";
+import { SimpleTable } from "@/components/ui/simple-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
@@ -25,17 +25,7 @@ export default async function AuditLogPage() {
           Changes made by staff (users created, roles changed, carts converted, exports) are recorded here as they happen.
         </EmptyState>
       ) : (
-        <Card>
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-5 py-3 font-medium">When</th>
-                <th className="px-5 py-3 font-medium">Who</th>
-                <th className="px-5 py-3 font-medium">Action</th>
-                <th className="px-5 py-3 font-medium">Details</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <SimpleTable columns={[{ label: "When" }, { label: "Who" }, { label: "Action" }, { label: "Details" }]}>
               {entries.map((entry) => (
                 <tr key={entry.id}>
                   <td className="whitespace-nowrap px-5 py-3 text-slate-600">{formatDateTime(entry.at)}</td>
@@ -44,9 +34,7 @@ export default async function AuditLogPage() {
                   <td className="px-5 py-3 text-slate-600">{describe(entry.details)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </Card>
+            </SimpleTable>
       )}
     </>
   );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
+import { SimpleTable } from "@/components/ui/simple-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
@@ -25,17 +25,7 @@ export default async function IntegrationsPage() {
           their last sync.
         </EmptyState>
       ) : (
-        <Card>
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-5 py-3 font-medium">Name</th>
-                <th className="px-5 py-3 font-medium">Magento URL</th>
-                <th className="px-5 py-3 font-medium">Store</th>
-                <th className="px-5 py-3 font-medium">Status</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <SimpleTable columns={[{ label: "Name" }, { label: "Magento URL" }, { label: "Store" }, { label: "Status" }]}>
               {rows.map((row) => (
                 <tr key={row.id}>
                   <td className="px-5 py-3 font-medium">{row.name}</td>
@@ -44,9 +34,7 @@ export default async function IntegrationsPage() {
                   <td className="px-5 py-3">{row.active ? <Badge tone="green">Active</Badge> : <Badge>Inactive</Badge>}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </Card>
+            </SimpleTable>
       )}
     </>
   );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
+import { SimpleTable } from "@/components/ui/simple-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
@@ -23,20 +23,7 @@ export default async function SyncHistoryPage() {
           integration has been added under System › Integrations.
         </EmptyState>
       ) : (
-        <Card>
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-5 py-3 font-medium">Channel</th>
-                <th className="px-5 py-3 font-medium">Mode</th>
-                <th className="px-5 py-3 font-medium">Status</th>
-                <th className="px-5 py-3 font-medium">Started</th>
-                <th className="px-5 py-3 font-medium">Finished</th>
-                <th className="px-5 py-3 text-right font-medium">Records changed</th>
-                <th className="px-5 py-3 text-right font-medium">Errors</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <SimpleTable columns={[{ label: "Channel" }, { label: "Mode" }, { label: "Status" }, { label: "Started" }, { label: "Finished" }, { label: "Records changed", align: "right" }, { label: "Errors", align: "right" }]}>
               {runs.map((run) => (
                 <tr key={run.id}>
                   <td className="px-5 py-3 font-medium">{run.channelName}</td>
@@ -48,9 +35,7 @@ export default async function SyncHistoryPage() {
                   <td className="px-5 py-3 text-right tabular-nums">{run.errorCount.toLocaleString("en-US")}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </Card>
+            </SimpleTable>
       )}
     </>
   );

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
+import { SimpleTable } from "@/components/ui/simple-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
@@ -19,21 +20,7 @@ export default async function UsersPage() {
     <>
       <PageHeader breadcrumb="System" title="Users" description="Who can sign in to the portal, and with which role." />
       <div className="space-y-6">
-        <Card>
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-5 py-3 font-medium">Name</th>
-                <th className="px-5 py-3 font-medium">Email</th>
-                <th className="px-5 py-3 font-medium">Role</th>
-                <th className="px-5 py-3 font-medium">Status</th>
-                <th className="px-5 py-3 font-medium">Last sign-in</th>
-                <th className="px-5 py-3 text-right font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <SimpleTable columns={[{ label: "Name" }, { label: "Email" }, { label: "Role" }, { label: "Status" }, { label: "Last sign-in" }, { label: "Actions", align: "right", srOnly: true }]}>
               {users.map((row) => (
                 <tr key={row.id} data-testid={`user-row-${row.email}`}>
                   <td className="px-5 py-3 font-medium">{row.name}</td>
@@ -46,9 +33,7 @@ export default async function UsersPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </Card>
+            </SimpleTable>
         <Card>
           <CardHeader title="Add a user" description="They sign in with this email and password; the role decides what they see." />
           <CreateUserForm roleOptions={roleOptions} />
