@@ -31,7 +31,8 @@ import { getCheckpoint, WINDOW_DAYS } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";
 import { PAGE_SIZE, runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
-import { CONNECTOR_ORDER, type ChannelRow, type Connector, type SyncContext } from "@/lib/sync/types";
+import type { KeysetCursor } from "@/lib/sync/keyset";
+import { CONNECTOR_ORDER, type ChannelRow, type Connector, type FetchedPage, type SyncContext } from "@/lib/sync/types";
 import { freePort, option, startSimulatorProcess } from "./lib/simulator-process";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -138,9 +139,11 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
   let records = 0;
   let pages = 0;
   for (const window of windows) {
+    let cursor: KeysetCursor | null = null;
     for (let page = 1; ; page++) {
       const t0 = performance.now();
-      const fetched = await connector.fetchPage(ctx, window, page, PAGE_SIZE);
+      const fetched: FetchedPage<unknown> = await connector.fetchPage(ctx, { window, page, cursor }, PAGE_SIZE);
+      cursor = fetched.cursor ?? null;
       const t1 = performance.now();
       if (fetched.records.length > 0) {
         await db.transaction(async (tx) => {

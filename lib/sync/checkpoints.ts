@@ -1,16 +1,18 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
+import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
 import type { ChannelRow, ConnectorName, DbTx, UpdatedWindow } from "@/lib/sync/types";
 
 // Where each connector of a channel has got, per mode. Written in the same transaction as the
 // page it covers, so a crash at any moment resumes at the first page not yet written.
 //
 // initial: walks from the run's start BACKWARDS to the channel's sync start date in windows of
-//   updated_at ([windowStart, windowEnd), WINDOW_DAYS wide); `page` = last page written in the window.
+//   updated_at ([windowStart, windowEnd), WINDOW_DAYS wide); `page` = pages written in the window,
+//   cursor.keyset = where the next page starts (lib/sync/keyset.ts).
 //   cursor.upperBound = the first window's end: incremental syncs start from there.
 // incremental: one pass asks for updated_at >= windowStart (= lastUpdatedAt - OVERLAP), open end;
-//   `page` = last page written in the pass; completedAt set (page null) when the pass is done.
+//   `page` and cursor.keyset as above; completedAt set (page null) when the pass is done.
 
 export const WINDOW_DAYS = 30;
 export const INCREMENTAL_OVERLAP_MS = 5 * 60 * 1000;
@@ -25,6 +27,8 @@ export interface Position {
   window: UpdatedWindow;
   /** 1-based page within the window to fetch next. */
   page: number;
+  /** Keyset position inside the window (null = its start, or a page-numbered connector). */
+  cursor: KeysetCursor | null;
   /** initial: the first window's end (where incremental later starts). */
   upperBound: Date | null;
 }
@@ -118,19 +122,19 @@ export async function currentPosition(
   const row = await getCheckpoint(db, channel.id, connector.name, mode);
   if (mode === "initial") {
     if (row?.completedAt) return null;
-    if (!connector.windowed) return { mode, window: { from: null, to: null }, page: (row?.page ?? 0) + 1, upperBound: null };
+    if (!connector.windowed) return { mode, window: { from: null, to: null }, page: (row?.page ?? 0) + 1, cursor: null, upperBound: null };
     if (row && row.windowEnd) {
       const upperBound = readUpperBound(row) ?? row.windowEnd;
-      return { mode, window: { from: row.windowStart, to: row.windowEnd }, page: (row.page ?? 0) + 1, upperBound };
+      return { mode, window: { from: row.windowStart, to: row.windowEnd }, page: (row.page ?? 0) + 1, cursor: readKeyset(row), upperBound };
     }
-    return { mode, window: windowEndingAt(now, syncStart(channel)), page: 1, upperBound: now };
+    return { mode, window: windowEndingAt(now, syncStart(channel)), page: 1, cursor: null, upperBound: now };
   }
   if (!connector.windowed) {
     const page = row && !row.completedAt ? (row.page ?? 0) + 1 : 1;
-    return { mode, window: { from: null, to: null }, page, upperBound: null };
+    return { mode, window: { from: null, to: null }, page, cursor: null, upperBound: null };
   }
   if (row && !row.completedAt && row.page !== null) {
-    return { mode, window: { from: row.windowStart, to: null }, page: row.page + 1, upperBound: null };
+    return { mode, window: { from: row.windowStart, to: null }, page: row.page + 1, cursor: readKeyset(row), upperBound: null };
   }
   let since = row?.lastUpdatedAt ?? null;
   if (!since) {
@@ -138,7 +142,12 @@ export async function currentPosition(
     since = (initial && readUpperBound(initial)) ?? syncStart(channel);
   }
   const from = since ? new Date(since.getTime() - INCREMENTAL_OVERLAP_MS) : null;
-  return { mode, window: { from, to: null }, page: 1, upperBound: null };
+  return { mode, window: { from, to: null }, page: 1, cursor: null, upperBound: null };
+}
+
+function readKeyset(row: CheckpointRow): KeysetCursor | null {
+  const value = row.cursor?.keyset;
+  return isKeysetCursor(value) ? value : null;
 }
 
 function readUpperBound(row: CheckpointRow): Date | null {
@@ -148,25 +157,27 @@ function readUpperBound(row: CheckpointRow): Date | null {
 
 /**
  * Records that `position.page` was written; returns whether the connector is finished in this mode.
- * `pageDone` = the fetch said it was the window's last page.
+ * `pageDone` = the fetch said it was the window's last page; `keyset` = where the next page starts.
  */
 export async function advanceCheckpoint(
   tx: DbTx,
   channel: ChannelRow,
   connectorName: ConnectorName,
   position: Position,
-  pageDone: boolean,
-  maxUpdatedAt: Date | null,
+  page: { done: boolean; keyset: KeysetCursor | null; maxUpdatedAt: Date | null },
   now: Date,
 ): Promise<{ finished: boolean }> {
-  const { mode, window, page } = position;
+  const { mode, window } = position;
+  const pageDone = page.done;
   const previous = await getCheckpoint(tx, channel.id, connectorName, mode);
-  const newest = maxDate(previous?.lastUpdatedAt ?? null, maxUpdatedAt);
+  const newest = maxDate(previous?.lastUpdatedAt ?? null, page.maxUpdatedAt);
+  const keyset = pageDone ? null : page.keyset;
   if (mode === "initial") {
-    const cursor = position.upperBound ? { upperBound: position.upperBound.toISOString() } : null;
+    const bound = position.upperBound ? { upperBound: position.upperBound.toISOString() } : {};
+    const cursor = { ...bound, ...(keyset ? { keyset } : {}) };
     if (!pageDone) {
       await saveCheckpoint(tx, channel.id, connectorName, mode, {
-        windowStart: window.from, windowEnd: window.to, page, lastUpdatedAt: newest, cursor, completedAt: null,
+        windowStart: window.from, windowEnd: window.to, page: position.page, lastUpdatedAt: newest, cursor, completedAt: null,
       });
       return { finished: false };
     }
@@ -188,8 +199,9 @@ export async function advanceCheckpoint(
   await saveCheckpoint(tx, channel.id, connectorName, mode, {
     windowStart: window.from,
     windowEnd: null,
-    page: pageDone ? null : page,
+    page: pageDone ? null : position.page,
     lastUpdatedAt: newest,
+    cursor: keyset ? { keyset } : null,
     completedAt: pageDone ? now : null,
   });
   return { finished: pageDone };

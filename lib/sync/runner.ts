@@ -117,13 +117,18 @@ export async function failRun(db: Db, runId: number, message: string): Promise<v
   await releaseLease(db, run.channelId, runLeaseOwner(runId));
 }
 
+/** "grand_total" from "items[7].grand_total": the field inside the record, not inside the page. */
+function recordField(path: string): string {
+  return path.replace(/^items\[\d+\]\.?/, "") || "(record)";
+}
+
 function invalidToErrors(connector: ConnectorName, page: number, fetched: FetchedPage<unknown>): SyncErrorInput[] {
   return fetched.invalid.map((inv) => ({
     connector,
     originId: inv.id,
     page,
-    field: inv.issues[0]?.path ?? null,
-    message: inv.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "Invalid record",
+    field: inv.issues[0] ? recordField(inv.issues[0].path) : null,
+    message: inv.issues.map((i) => `${recordField(i.path)}: ${i.message}`).join("; ") || "Invalid record",
     payload: inv.raw,
   }));
 }
@@ -188,7 +193,7 @@ export async function syncNextPages(
       await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
     }
     const fetchAt = (pos: Position) => {
-      const promise = connector.fetchPage(ctx, pos.window, pos.page, pageSize);
+      const promise = connector.fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize);
       promise.catch(() => {}); // awaited later; a dropped prefetch must not crash the process
       return promise;
     };
@@ -204,7 +209,7 @@ export async function syncNextPages(
       const fetched: FetchedPage<unknown> = await (pending ?? fetchAt(position));
       const pos: Position = position;
       // Prefetch the next page of the same window while this one is written.
-      const nextInWindow: Position | null = fetched.done ? null : { ...pos, page: pos.page + 1 };
+      const nextInWindow: Position | null = fetched.done ? null : { ...pos, page: pos.page + 1, cursor: fetched.cursor ?? null };
       pending = nextInWindow && pages + 1 < maxPages ? fetchAt(nextInWindow) : null;
 
       const { finished, result } = await db.transaction(async (tx) => {
@@ -215,7 +220,9 @@ export async function syncNextPages(
           ...result.failed.map((f) => ({ ...f, connector: connector.name, page: pos.page })),
         ];
         await recordErrors(tx, { id: runId, channelId: channel.id }, errors);
-        const { finished } = await advanceCheckpoint(tx, channel, connector.name, pos, fetched.done, result.maxUpdatedAt, new Date());
+        const { finished } = await advanceCheckpoint(
+          tx, channel, connector.name, pos, { done: fetched.done, keyset: fetched.cursor ?? null, maxUpdatedAt: result.maxUpdatedAt }, new Date(),
+        );
         const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
         counters.delete(connector.name);
         await addConnectorStats(tx, runId, connector.name, {

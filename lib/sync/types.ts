@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import type { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import type { InvalidRecord } from "@/lib/magento/validate";
+import type { KeysetCursor } from "@/lib/sync/keyset";
 
 // The contract between connectors (lib/sync/connectors/*: fetch a page from Magento, map it,
 // write it set-based) and the runner (lib/sync/runner.ts: windows, checkpoints, runs, errors).
@@ -27,6 +28,15 @@ export interface UpdatedWindow {
   to: Date | null;
 }
 
+/** What to fetch next: a window of updated_at, and where in it (see lib/sync/keyset.ts). */
+export interface PageRequest {
+  window: UpdatedWindow;
+  /** 1-based count of pages in this window (progress; `windowed: false` connectors page by it). */
+  page: number;
+  /** Keyset position inside the window; null = from the window's start. */
+  cursor: KeysetCursor | null;
+}
+
 export interface FetchedPage<T> {
   page: number;
   records: T[];
@@ -35,6 +45,8 @@ export interface FetchedPage<T> {
   totalCount: number | null;
   /** The last page of this window was reached. */
   done: boolean;
+  /** Where the next page of the window starts (keyset connectors; absent = page numbers). */
+  cursor?: KeysetCursor | null;
 }
 
 export interface WriteResult {
@@ -52,7 +64,7 @@ export interface Connector<T = unknown> {
   /** Whether it pages by updated_at windows (false: small reference data fetched whole). */
   windowed: boolean;
   /** One page of records changed inside the window, sorted by updated_at then id, 300 at most. */
-  fetchPage(ctx: SyncContext, window: UpdatedWindow, page: number, pageSize: number): Promise<FetchedPage<T>>;
+  fetchPage(ctx: SyncContext, request: PageRequest, pageSize: number): Promise<FetchedPage<T>>;
   /** Maps and upserts one page set-based inside `tx` (one transaction per page, with its checkpoint). */
   writePage(tx: DbTx, ctx: SyncContext, records: T[]): Promise<WriteResult>;
   /** Runs after a page of this connector is written, in the same transaction (e.g. customer LTV). */

@@ -15,7 +15,8 @@ import { newsletterSubscribersConnector } from "@/lib/sync/connectors/newsletter
 import { ordersConnector } from "@/lib/sync/connectors/orders";
 import { storesConnector } from "@/lib/sync/connectors/stores";
 import { rowsOf } from "@/lib/sync/write/rows";
-import type { ChannelRow, Connector, SyncContext, UpdatedWindow, WriteResult } from "@/lib/sync/types";
+import type { KeysetCursor } from "@/lib/sync/keyset";
+import type { ChannelRow, Connector, FetchedPage, SyncContext, UpdatedWindow, WriteResult } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 // Every connector against the in-process simulator, page by page over the full window (one
@@ -55,8 +56,10 @@ async function one<T = Record<string, unknown>>(db: Db, query: ReturnType<typeof
 /** Runs a connector over every page of the window, one transaction per page. */
 async function runConnector(ctx: SyncContext, connector: Connector, window: UpdatedWindow = WINDOW): Promise<Totals> {
   const totals: Totals = { created: 0, updated: 0, unchanged: 0, failed: 0, records: 0, writeMs: 0, pages: 0 };
+  let cursor: KeysetCursor | null = null;
   for (let page = 1; page < 1000; page++) {
-    const fetched = await connector.fetchPage(ctx, window, page, PAGE_SIZE);
+    const fetched: FetchedPage<unknown> = await connector.fetchPage(ctx, { window, page, cursor }, PAGE_SIZE);
+    cursor = fetched.cursor ?? null;
     expect(fetched.invalid).toEqual([]);
     const started = performance.now();
     const result: WriteResult = await ctx.db.transaction(async (tx) => {

@@ -17,7 +17,7 @@ let sim: RunningSimulator;
 const emptyConnector = (name: "stores" | "customers"): Connector => ({
   name,
   windowed: name !== "stores",
-  async fetchPage(_ctx, _window, page) {
+  async fetchPage(_ctx, { page }) {
     return { page, records: [], invalid: [], totalCount: 0, done: true };
   },
   async writePage() {

@@ -30,7 +30,7 @@ function fakeConnector(
     name,
     windowed: name !== "stores",
     calls,
-    async fetchPage(_ctx, window, page, pageSize) {
+    async fetchPage(_ctx, { window, page }, pageSize) {
       calls.push({ window, page });
       const matching = source
         .filter((r) => (!window.from || r.updatedAt >= window.from) && (!window.to || r.updatedAt < window.to))
@@ -210,7 +210,7 @@ describe("runChannelSync", () => {
     const errors = await listErrors(testDb.db, channel.id);
     expect(errors).toHaveLength(2);
     const invalid = errors.find((e) => e.originId === "2")!;
-    expect(invalid).toMatchObject({ connector: "customers", field: "items[0].email", runId: run.id });
+    expect(invalid).toMatchObject({ connector: "customers", field: "email", runId: run.id });
     const failed = errors.find((e) => e.originId === "4")!;
     expect(failed).toMatchObject({ field: "total", message: "Cannot map" });
     expect(JSON.stringify(failed.payload).length).toBeLessThanOrEqual(2200);
@@ -250,9 +250,9 @@ describe("runChannelSync", () => {
     const base = fakeConnector("customers", records(6, 20));
     const traced: Connector<FakeRecord> = {
       ...base,
-      async fetchPage(ctx, window, page, size) {
-        events.push(`fetch ${page}`);
-        return base.fetchPage(ctx, window, page, size);
+      async fetchPage(ctx, request, size) {
+        events.push(`fetch ${request.page}`);
+        return base.fetchPage(ctx, request, size);
       },
       async writePage(tx, ctx, rows) {
         events.push("write start");

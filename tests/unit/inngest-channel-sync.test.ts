@@ -22,7 +22,7 @@ function pagedConnector(name: "stores" | "customers", total: number): Connector<
   return {
     name,
     windowed: false,
-    async fetchPage(_ctx, _window, page) {
+    async fetchPage(_ctx, { page }) {
       return { page, records: page <= total ? [{ id: page }] : [], invalid: [], totalCount: total, done: page >= total };
     },
     async writePage(_tx, _ctx, records) {

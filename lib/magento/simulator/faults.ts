@@ -9,6 +9,8 @@ export type MalformedSpec = {
   mode?: "string" | "delete" | "null" | "invalid_json";
   /** Which record of a search page (default 0); single-entity responses are broken directly. */
   index?: number;
+  /** Instead of `index`: the record with this entity_id / id, on whichever page it is (untouched pages pass). */
+  id?: number | string;
 };
 
 export type FaultRule = {
@@ -54,19 +56,27 @@ export class FaultInjector {
     return this.rules.map((r) => ({ ...r }));
   }
 
-  /** The rules that apply to this request (their counters consumed). */
+  /**
+   * The rules that take effect on this request, their `times` consumed. A rule shadowed by another
+   * (a malformed body on a request answered 500, a second status) is not consumed: its `times`
+   * stay for a request where it really happens.
+   */
   take(method: string, path: string): ActiveFault[] {
-    const hits: ActiveFault[] = [];
-    for (const rule of this.rules) {
-      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
-      if (rule.path && !path.includes(rule.path)) continue;
-      if (rule.percent !== undefined && this.rng.next() * 100 >= rule.percent) continue;
+    const matching = this.rules.filter((rule) => {
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) return false;
+      if (rule.path && !path.includes(rule.path)) return false;
+      return rule.percent === undefined || this.rng.next() * 100 < rule.percent;
+    });
+    const ending = matching.find((rule) => rule.hang) ?? matching.find((rule) => rule.status);
+    const effective = matching.filter((rule) =>
+      rule === ending || (rule.latencyMs && !rule.hang && !rule.status && !rule.malformed) || (!ending && rule.malformed),
+    );
+    for (const rule of effective) {
       rule.applied++;
       if (rule.times !== undefined) rule.times--;
-      hits.push({ ...rule });
     }
     this.rules = this.rules.filter((r) => r.times === undefined || r.times > 0);
-    return hits;
+    return effective.map((rule) => ({ ...rule }));
   }
 }
 
@@ -90,6 +100,7 @@ export function validateFault(rule: unknown): string | null {
     if (!m || typeof m !== "object") return '"malformed" must be an object.';
     if (m.mode !== undefined && !["string", "delete", "null", "invalid_json"].includes(String(m.mode))) return '"malformed.mode" must be string, delete, null or invalid_json.';
     if (m.field !== undefined && typeof m.field !== "string") return '"malformed.field" must be a string.';
+    if (m.id !== undefined && typeof m.id !== "number" && typeof m.id !== "string") return '"malformed.id" must be a number or a string.';
     if (!nonNegInt(m.index)) return '"malformed.index" must be a non-negative integer.';
   }
   if (r.status === undefined && !r.latencyMs && !r.hang && !r.malformed) return "A fault rule needs status, latencyMs, hang or malformed.";
@@ -97,14 +108,25 @@ export function validateFault(rule: unknown): string | null {
 }
 
 /** Breaks one record of a response body as a malformed rule asks. */
+function hasId(record: unknown, id: number | string): boolean {
+  if (!record || typeof record !== "object") return false;
+  const r = record as Record<string, unknown>;
+  return String(r.entity_id ?? r.id) === String(id);
+}
+
+function pickRecord(list: unknown[], spec: MalformedSpec): Record<string, unknown> | undefined {
+  const found = spec.id === undefined ? list[spec.index ?? 0] : list.find((r) => hasId(r, spec.id!));
+  return found as Record<string, unknown> | undefined;
+}
+
 export function breakRecord(body: unknown, spec: MalformedSpec): unknown {
   const field = spec.field ?? "grand_total";
   let target: Record<string, unknown> | undefined;
   if (body && typeof body === "object" && !Array.isArray(body)) {
     const obj = body as Record<string, unknown>;
-    if (Array.isArray(obj.items) && ("total_count" in obj || "search_criteria" in obj)) target = obj.items[spec.index ?? 0] as Record<string, unknown> | undefined;
-    else target = obj;
-  } else if (Array.isArray(body)) target = body[spec.index ?? 0] as Record<string, unknown> | undefined;
+    if (Array.isArray(obj.items) && ("total_count" in obj || "search_criteria" in obj)) target = pickRecord(obj.items, spec);
+    else if (spec.id === undefined || hasId(obj, spec.id)) target = obj;
+  } else if (Array.isArray(body)) target = pickRecord(body, spec);
   if (!target || typeof target !== "object") return body;
   switch (spec.mode ?? "string") {
     case "delete":

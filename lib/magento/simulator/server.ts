@@ -607,7 +607,7 @@ export function createSimulatorServer(options: ServerOptions) {
 
       // Faults (on any REST request, matched or not).
       const hits = faults.take(method, url.pathname + url.search);
-      let malformed: ActiveFault["malformed"] | undefined;
+      const malformed: NonNullable<ActiveFault["malformed"]>[] = [];
       for (const hit of hits) {
         appliedFaults.push(hit.id);
         if (hit.latencyMs) await new Promise((r) => setTimeout(r, hit.latencyMs));
@@ -630,7 +630,7 @@ export function createSimulatorServer(options: ServerOptions) {
           finish(hit.status, body, headers);
           return;
         }
-        if (hit.malformed) malformed = hit.malformed;
+        if (hit.malformed) malformed.push(hit.malformed);
       }
 
       if (!match) throw new MagentoError(404, MESSAGES.noRoute);
@@ -641,14 +641,12 @@ export function createSimulatorServer(options: ServerOptions) {
       let out = r.handler({ params: match.params, query: url.searchParams, body, view, baseUrl });
       const fields = url.searchParams.get("fields");
       if (fields) out = applyFields(out, parseFields(fields));
-      if (malformed) {
-        if (malformed.mode === "invalid_json") {
-          const text = JSON.stringify(out);
-          finish(200, null, {}, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-          return;
-        }
-        out = breakRecord(out, malformed);
+      if (malformed.some((m) => m.mode === "invalid_json")) {
+        const text = JSON.stringify(out);
+        finish(200, null, {}, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+        return;
       }
+      for (const spec of malformed) out = breakRecord(out, spec);
       finish(200, out);
     } catch (error) {
       if (error instanceof MagentoError) {

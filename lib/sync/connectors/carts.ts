@@ -4,7 +4,7 @@ import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types
 import { CART_STATUS_UPDATES, linkCartsToOrders, NEW_CART_MESSAGE, NEW_CART_STATUS } from "@/lib/sync/rules/carts";
 import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
 import { recordset, upsertRows } from "@/lib/sync/write/upsert";
-import { allowedStoreIds, type Failure, iso, isLastPage, maxDate, result, windowCriteria } from "./common";
+import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
 // Carts (quotes) incl. guest carts, with their items (refreshed for open carts only).
 
@@ -97,16 +97,8 @@ export async function writeCarts(tx: DbTx, ctx: SyncContext, records: MagentoCar
 export const cartsConnector: Connector<MagentoCart> = {
   name: "carts",
   windowed: true,
-  async fetchPage(ctx, window, page, pageSize) {
-    const stores = await allowedStoreIds(ctx);
-    const found = await ctx.client.search("carts", windowCriteria(window, page, pageSize));
-    return {
-      page,
-      records: stores ? found.items.filter((c) => stores.has(c.store_id)) : found.items,
-      invalid: found.invalid,
-      totalCount: found.totalCount,
-      done: isLastPage(page, pageSize, found.items.length + found.invalid.length, found.totalCount),
-    };
+  async fetchPage(ctx, request, pageSize) {
+    return fetchWindowPage(ctx, "carts", request, pageSize, await storeFilter(ctx));
   },
   writePage: writeCarts,
 };

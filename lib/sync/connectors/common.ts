@@ -1,55 +1,57 @@
 import { sql } from "drizzle-orm";
-import type { Filter, SearchCriteria } from "@/lib/magento/search-criteria";
 import type { SearchEntity, SearchRecord } from "@/lib/magento/search-entities";
-import type { ChannelRow, FetchedPage, SyncContext, UpdatedWindow, WriteResult } from "@/lib/sync/types";
+import { readRecordId } from "@/lib/magento/validate";
+import { advanceCursor, alreadySeen, keysetCriteria, recordKey, type RecordKey } from "@/lib/sync/keyset";
+import type { ChannelRow, FetchedPage, PageRequest, SyncContext, WriteResult } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
 
-// Helpers shared by the windowed connectors: the searchCriteria of a window page, the website
-// filter of a channel, and WriteResult bookkeeping.
+// Helpers shared by the windowed connectors: the next keyset page of a window, the website and
+// store filters of a channel, and WriteResult bookkeeping.
 
-/** Magento's "YYYY-MM-DD HH:MM:SS" in UTC. */
-export function magentoTime(date: Date): string {
-  return date.toISOString().slice(0, 19).replace("T", " ");
-}
-
-/** updated_at in [from, to), sorted by updated_at then id, one page. */
-export function windowCriteria(window: UpdatedWindow, page: number, pageSize: number, idField = "entity_id"): SearchCriteria {
-  const groups: Filter[][] = [];
-  if (window.from) groups.push([{ field: "updated_at", conditionType: "gteq", value: magentoTime(window.from) }]);
-  if (window.to) groups.push([{ field: "updated_at", conditionType: "lt", value: magentoTime(window.to) }]);
-  return {
-    filterGroups: groups,
-    sortOrders: [
-      { field: "updated_at", direction: "ASC" },
-      { field: idField, direction: "ASC" },
-    ],
-    pageSize,
-    currentPage: page,
-  };
-}
-
-export function isLastPage(page: number, pageSize: number, received: number, totalCount: number | null): boolean {
-  return received < pageSize || (totalCount !== null && page * pageSize >= totalCount);
-}
-
-/** One window page of a search route, with the records the channel does not cover dropped. */
+/**
+ * The next keyset page of a window from a search route (see lib/sync/keyset.ts): records already
+ * written at the cursor's timestamp and records outside the channel (`keep`) are dropped.
+ */
 export async function fetchWindowPage<E extends SearchEntity>(
   ctx: SyncContext,
   entity: E,
-  window: UpdatedWindow,
-  page: number,
+  request: PageRequest,
   pageSize: number,
   keep?: (record: SearchRecord<E>) => boolean,
 ): Promise<FetchedPage<SearchRecord<E>>> {
-  const result = await ctx.client.search(entity, windowCriteria(window, page, pageSize));
-  const received = result.items.length + result.invalid.length;
+  const { cursor } = request;
+  const result = await ctx.client.search(entity, keysetCriteria(request.window, cursor, pageSize));
+  // Every received record's key in Magento's order (valid and invalid interleave by index).
+  const invalidAt = new Map(result.invalid.map((inv) => [inv.index, inv]));
+  const keys: RecordKey[] = [];
+  const keyOf = new Map<unknown, RecordKey>();
+  let next = 0;
+  for (let index = 0; index < result.items.length + result.invalid.length; index++) {
+    const inv = invalidAt.get(index);
+    const raw = inv ? (inv.raw as { updated_at?: unknown } | null) : null;
+    const item = inv ? null : (result.items[next] as { updated_at?: unknown });
+    const key = inv ? recordKey(raw?.updated_at, inv.id) : recordKey(item?.updated_at, readRecordId(item));
+    if (!inv) keyOf.set(result.items[next++], key);
+    else keyOf.set(inv, key);
+    keys.push(key);
+  }
+  const fresh = (value: unknown) => !alreadySeen(cursor, keyOf.get(value)!);
+  const advanced = advanceCursor(cursor, keys, pageSize, result.totalCount);
   return {
-    page,
-    records: keep ? result.items.filter(keep) : result.items,
-    invalid: result.invalid,
+    page: request.page,
+    records: result.items.filter((r) => fresh(r) && (!keep || keep(r))),
+    invalid: result.invalid.filter(fresh),
     totalCount: result.totalCount,
-    done: isLastPage(page, pageSize, received, result.totalCount),
+    done: advanced.done,
+    cursor: advanced.cursor,
   };
+}
+
+/** Store-scoped records of a channel: kept when their store is one of the channel's websites' stores. */
+export async function storeFilter<R extends { store_id?: number | null }>(ctx: SyncContext): Promise<((record: R) => boolean) | undefined> {
+  const stores = await allowedStoreIds(ctx);
+  if (!stores) return undefined;
+  return (record) => record.store_id !== null && record.store_id !== undefined && stores.has(record.store_id);
 }
 
 export function websiteFilter(channel: ChannelRow): Set<number> | null {

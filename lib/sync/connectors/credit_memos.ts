@@ -4,7 +4,7 @@ import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import { queryRows } from "@/lib/sync/write/rows";
 import { idSet, upsertRows } from "@/lib/sync/write/upsert";
-import { allowedStoreIds, type Failure, iso, isLastPage, maxDate, result, windowCriteria } from "./common";
+import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
 // Credit memos with their items; linked to the order (and its customer) by order origin id.
 
@@ -70,16 +70,8 @@ export async function writeCreditMemos(tx: DbTx, ctx: SyncContext, records: Mage
 export const creditMemosConnector: Connector<MagentoCreditMemo> = {
   name: "credit_memos",
   windowed: true,
-  async fetchPage(ctx, window, page, pageSize) {
-    const stores = await allowedStoreIds(ctx);
-    const found = await ctx.client.search("creditMemos", windowCriteria(window, page, pageSize));
-    return {
-      page,
-      records: stores ? found.items.filter((m) => m.store_id !== null && m.store_id !== undefined && stores.has(m.store_id)) : found.items,
-      invalid: found.invalid,
-      totalCount: found.totalCount,
-      done: isLastPage(page, pageSize, found.items.length + found.invalid.length, found.totalCount),
-    };
+  async fetchPage(ctx, request, pageSize) {
+    return fetchWindowPage(ctx, "creditMemos", request, pageSize, await storeFilter(ctx));
   },
   writePage: writeCreditMemos,
   async afterPage(tx, ctx, records) {

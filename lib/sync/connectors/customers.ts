@@ -110,6 +110,6 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
 export const customersConnector: Connector<MagentoCustomer> = {
   name: "customers",
   windowed: true,
-  fetchPage: (ctx, window, page, pageSize) => fetchWindowPage(ctx, "customers", window, page, pageSize, (c) => customerInChannel(ctx, c)),
+  fetchPage: (ctx, request, pageSize) => fetchWindowPage(ctx, "customers", request, pageSize, (c) => customerInChannel(ctx, c)),
   writePage: writeCustomers,
 };

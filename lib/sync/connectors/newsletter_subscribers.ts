@@ -38,6 +38,6 @@ export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: Mage
 export const newsletterSubscribersConnector: Connector<MagentoCustomer> = {
   name: "newsletter_subscribers",
   windowed: true,
-  fetchPage: (ctx, window, page, pageSize) => fetchWindowPage(ctx, "customers", window, page, pageSize, (c) => customerInChannel(ctx, c)),
+  fetchPage: (ctx, request, pageSize) => fetchWindowPage(ctx, "customers", request, pageSize, (c) => customerInChannel(ctx, c)),
   writePage: writeSubscribers,
 };

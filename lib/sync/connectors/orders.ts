@@ -6,7 +6,7 @@ import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import { queryRows } from "@/lib/sync/write/rows";
 import { idSet, streetArray, upsertRows } from "@/lib/sync/write/upsert";
-import { allowedStoreIds, type Failure, iso, isLastPage, maxDate, result, windowCriteria } from "./common";
+import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
 // Orders incl. guest orders, with items and billing/shipping addresses.
 
@@ -155,16 +155,8 @@ async function recomputeForOrders(tx: DbTx, ctx: SyncContext, orderOriginIds: nu
 export const ordersConnector: Connector<MagentoOrder> = {
   name: "orders",
   windowed: true,
-  async fetchPage(ctx, window, page, pageSize) {
-    const stores = await allowedStoreIds(ctx);
-    const found = await ctx.client.search("orders", windowCriteria(window, page, pageSize));
-    return {
-      page,
-      records: stores ? found.items.filter((o) => o.store_id !== null && o.store_id !== undefined && stores.has(o.store_id)) : found.items,
-      invalid: found.invalid,
-      totalCount: found.totalCount,
-      done: isLastPage(page, pageSize, found.items.length + found.invalid.length, found.totalCount),
-    };
+  async fetchPage(ctx, request, pageSize) {
+    return fetchWindowPage(ctx, "orders", request, pageSize, await storeFilter(ctx));
   },
   writePage: writeOrders,
   afterPage: (tx, ctx, records) =>

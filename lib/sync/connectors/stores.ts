@@ -24,7 +24,7 @@ async function fetchCustomerGroups(ctx: SyncContext): Promise<MagentoCustomerGro
 export const storesConnector: Connector<StoreSnapshot> = {
   name: "stores",
   windowed: false,
-  async fetchPage(ctx, _window, page) {
+  async fetchPage(ctx, { page }) {
     const [websites, groups, views, configs, customerGroups] = await Promise.all([
       ctx.client.listWebsites(),
       ctx.client.listStoreGroups(),
