@@ -27,7 +27,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { channels, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { createChannelClient } from "@/lib/sync/channel-client";
-import { getCheckpoint, WINDOW_DAYS } from "@/lib/sync/checkpoints";
+import { getCheckpoint, nextWindowBack, WINDOW_DAYS } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";
 import { PAGE_SIZE, runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
@@ -112,23 +112,12 @@ type SizeResult = {
   pipeline?: { records: number; pages: number; fetchSeconds: number; upsertSeconds: number; fetchPerSecond: number; upsertPerSecond: number };
 };
 
-/** The initial walk's windows for a connector: 30 days wide, from `upper` back to `start`. */
-function initialWindows(upper: Date, start: Date): { from: Date; to: Date }[] {
-  const windows: { from: Date; to: Date }[] = [];
-  let end = upper;
-  while (end.getTime() > start.getTime()) {
-    const from = new Date(Math.max(start.getTime(), end.getTime() - WINDOW_DAYS * DAY_MS));
-    windows.push({ from, to: end });
-    end = from;
-  }
-  return windows;
-}
-
 async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable<SizeResult["pipeline"]>> {
   const checkpoint = await getCheckpoint(db, channel.id, "orders", "initial");
   const upperRaw = checkpoint?.cursor?.upperBound;
   if (typeof upperRaw !== "string") throw new Error("The orders checkpoint has no upper bound.");
-  const windows = initialWindows(new Date(upperRaw), new Date(`${channel.syncStartDate}T00:00:00Z`));
+  const start = new Date(`${channel.syncStartDate}T00:00:00Z`);
+  // The initial walk's windows, as lib/sync/checkpoints.ts steps them back.
   // Start the DB-only replay from "no orders", as in the initial sync (items and addresses cascade).
   await db.execute(sql`delete from magento_orders where channel_id = ${channel.id}`);
   const client = createChannelClient(channel); // the sync's own limits (concurrency, requests/s)
@@ -138,9 +127,11 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
   let upsertMs = 0;
   let records = 0;
   let pages = 0;
-  for (const window of windows) {
+  let window: { from: Date; to: Date } = { from: new Date(Math.max(start.getTime(), new Date(upperRaw).getTime() - WINDOW_DAYS * DAY_MS)), to: new Date(upperRaw) };
+  for (;;) {
     let cursor: KeysetCursor | null = null;
-    for (let page = 1; ; page++) {
+    let page = 1;
+    for (; ; page++) {
       const t0 = performance.now();
       const fetched: FetchedPage<unknown> = await connector.fetchPage(ctx, { window, page, cursor }, PAGE_SIZE);
       cursor = fetched.cursor ?? null;
@@ -157,6 +148,8 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
       pages++;
       if (fetched.done) break;
     }
+    if (window.from.getTime() <= start.getTime()) break;
+    window = nextWindowBack(window, page, start) as { from: Date; to: Date };
   }
   return {
     records,

@@ -24,7 +24,9 @@ export const channels = pgTable(
     guestMode: text("guest_mode", { enum: ["per_email", "per_email_and_name"] }).notNull().default("per_email"),
     sharedGuestEmails: jsonb("shared_guest_emails").$type<string[]>().notNull().default([]),
     syncStartDate: date("sync_start_date", { mode: "string" }),
-    syncIntervalMinutes: integer("sync_interval_minutes").notNull().default(15),
+    syncIntervalMinutes: integer("sync_interval_minutes").notNull().default(5),
+    // The sync's throttle towards this Magento (requests per second, all connectors together).
+    maxRequestsPerSecond: integer("max_requests_per_second").notNull().default(16),
     cartExpirationDays: integer("cart_expiration_days"),
     entities: jsonb("entities").$type<string[]>().notNull().default([...CHANNEL_ENTITIES]),
     baseCurrencyCode: text("base_currency_code"),
@@ -35,5 +37,6 @@ export const channels = pgTable(
   (t) => [
     uniqueIndex("channels_name_key").on(t.name),
     check("channels_sync_interval_check", sql`${t.syncIntervalMinutes} > 0`),
+    check("channels_max_requests_per_second_check", sql`${t.maxRequestsPerSecond} between 1 and 100`),
   ],
 );

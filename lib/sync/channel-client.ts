@@ -7,7 +7,6 @@ import type { ChannelRow } from "@/lib/sync/types";
 // and applies the sync's request limits.
 
 export const SYNC_CONCURRENCY = 4;
-export const SYNC_REQUESTS_PER_SECOND = 8;
 
 export type ChannelClientOptions = Partial<Omit<MagentoClientOptions, "baseUrl" | "auth" | "storeCode">> & {
   onRequest?: (timing: RequestTiming) => void;
@@ -21,7 +20,7 @@ export class ChannelCredentialsMissingError extends Error {
 }
 
 export function createChannelClient(
-  channel: Pick<ChannelRow, "name" | "baseUrl" | "storeCode" | "credentialsEncrypted">,
+  channel: Pick<ChannelRow, "name" | "baseUrl" | "storeCode" | "credentialsEncrypted" | "maxRequestsPerSecond">,
   options: ChannelClientOptions = {},
 ): MagentoClient {
   if (!channel.credentialsEncrypted) throw new ChannelCredentialsMissingError(channel.name);
@@ -38,7 +37,7 @@ export function createChannelClient(
         } as const);
   return createMagentoClient({
     concurrency: SYNC_CONCURRENCY,
-    requestsPerSecond: SYNC_REQUESTS_PER_SECOND,
+    requestsPerSecond: channel.maxRequestsPerSecond,
     burst: 2,
     ...options,
     baseUrl: channel.baseUrl,

@@ -15,6 +15,8 @@ import type { ChannelRow, ConnectorName, DbTx, UpdatedWindow } from "@/lib/sync/
 //   `page` and cursor.keyset as above; completedAt set (page null) when the pass is done.
 
 export const WINDOW_DAYS = 30;
+/** The widest a window grows to over quiet history (see nextWindowBack). */
+export const MAX_WINDOW_DAYS = 2 * 365;
 export const INCREMENTAL_OVERLAP_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -101,6 +103,20 @@ function windowEndingAt(end: Date, start: Date | null): UpdatedWindow {
   if (!start) return { from: null, to: end };
   const from = new Date(Math.max(start.getTime(), end.getTime() - WINDOW_DAYS * DAY_MS));
   return { from, to: end };
+}
+
+/**
+ * The window before `window` on the way back to `start`. Its width adapts to how full the last
+ * one was: a store with few changes per month crosses years of history in a few requests instead
+ * of one (mostly empty) request per 30 days; busy periods stay at WINDOW_DAYS, so the newest
+ * data still arrives first and a window's checkpoint stays small.
+ */
+export function nextWindowBack(window: { from: Date; to: Date }, pagesInWindow: number, start: Date | null): UpdatedWindow {
+  const width = window.to.getTime() - window.from.getTime();
+  const base = WINDOW_DAYS * DAY_MS;
+  const grown = pagesInWindow <= 2 ? Math.min(width * 4, MAX_WINDOW_DAYS * DAY_MS) : base;
+  const from = new Date(start ? Math.max(start.getTime(), window.from.getTime() - grown) : window.from.getTime() - grown);
+  return { from, to: window.from };
 }
 
 /** True when a connector's initial walk is complete. */
@@ -190,7 +206,7 @@ export async function advanceCheckpoint(
       });
       return { finished: true };
     }
-    const next = windowEndingAt(window.from!, start);
+    const next = nextWindowBack(window as { from: Date; to: Date }, position.page, start);
     await saveCheckpoint(tx, channel.id, connectorName, mode, {
       windowStart: next.from, windowEnd: next.to, page: 0, lastUpdatedAt: newest, cursor, completedAt: null,
     });

@@ -10,7 +10,7 @@ import {
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { reconcileCarts } from "@/lib/sync/rules/reconcile";
 import {
-  addConnectorStats, createRun, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
+  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
   type SyncErrorInput, type SyncRunRow,
 } from "@/lib/sync/runs";
 import {
@@ -104,6 +104,7 @@ export async function startRun(
     if (!(await claimLease(tx, input.channelId, runLeaseOwner(run.id)))) {
       throw new SyncBusyError(input.channelId, null);
     }
+    await failAbandonedRuns(tx, input.channelId, run.id);
     if (input.mode === "full") await resetInitialCheckpoints(tx, input.channelId, CONNECTOR_ORDER);
     return run;
   });

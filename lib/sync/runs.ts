@@ -48,6 +48,25 @@ export async function createRun(
   return row!;
 }
 
+/**
+ * Marks the channel's other unfinished runs failed. Called by a run that just claimed the channel's
+ * lease: whoever ran them no longer holds it (its process died, the lease expired), so they will
+ * never finish; left alone they would show as "running" forever.
+ */
+export async function failAbandonedRuns(db: Db | DbTx, channelId: number, exceptRunId: number): Promise<number> {
+  const rows = await db
+    .update(syncRuns)
+    .set({
+      status: "failed",
+      finishedAt: new Date(),
+      updatedAt: new Date(),
+      errorMessage: sql`'Stopped without finishing: its process ended (last sign of life ' || coalesce(to_char(${syncRuns.heartbeatAt} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS'), 'none') || ' UTC). Sync #' || ${exceptRunId}::text || ' continues from its checkpoints.'`,
+    })
+    .where(and(eq(syncRuns.channelId, channelId), sql`${syncRuns.status} in ('queued', 'running')`, sql`${syncRuns.id} <> ${exceptRunId}`))
+    .returning({ id: syncRuns.id });
+  return rows.length;
+}
+
 export async function getRun(db: Db | DbTx, runId: number): Promise<SyncRunRow | null> {
   const [row] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
   return row ?? null;

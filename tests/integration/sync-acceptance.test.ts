@@ -283,8 +283,8 @@ describe("sync acceptance: kill -9 and resume", () => {
     const fresh = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client });
     expect(fresh.status).toBe("succeeded");
     expect(await actual(db, channel.id)).toEqual(expected(sim));
-    // The dead run is left "queued" (or "running") by the takeover: nothing marks it failed.
-    expect((await getRun(db, dead.id))!.status).toBe("queued");
+    // The takeover marked the dead run failed, saying why.
+    expect((await getRun(db, dead.id))!).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/^Stopped without finishing/) as string });
     // Continuing a dead run by id needs no expiry: it claims the lease as the same owner.
     const again = await startRun(db, { channelId: channel.id, mode: "incremental", trigger: "cli" });
     const resumed = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", client, runId: again.id });

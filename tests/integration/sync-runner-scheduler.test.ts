@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe("createChannelClient", () => {
-  const base = { name: "c", storeCode: "default" };
+  const base = { name: "c", storeCode: "default", maxRequestsPerSecond: 16 };
 
   it("talks to Magento with a bearer token", async () => {
     const client = createChannelClient({ ...base, baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }) });

@@ -6,7 +6,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { getCheckpoint, INCREMENTAL_OVERLAP_MS } from "@/lib/sync/checkpoints";
 import { claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
 import { runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
-import { listErrors, listRuns, requestCancel, statsOf } from "@/lib/sync/runs";
+import { listErrors, listRuns, markRunning, requestCancel, statsOf } from "@/lib/sync/runs";
 import { SyncBusyError } from "@/lib/sync/lease";
 import type { Connector, ConnectorName, UpdatedWindow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -124,9 +124,13 @@ describe("runChannelSync", () => {
     expect(rows.filter((r) => r.n !== 1)).toEqual([]);
     expect(rows).toHaveLength(10); // 9 customers + 1 store
 
-    // Windows go backwards: each window's end is the previous window's start.
+    // Windows go backwards: each window's end is the previous window's start; after a quiet
+    // window (≤ 2 pages) the next one is wider.
     const windows = customers.calls.filter((c) => c.page === 1).map((c) => c.window);
-    expect(windows.length).toBeGreaterThanOrEqual(3);
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    const days = (w: UpdatedWindow) => (w.to!.getTime() - w.from!.getTime()) / DAY;
+    expect(days(windows[0]!)).toBe(30);
+    expect(days(windows[1]!)).toBeGreaterThan(30);
     for (let i = 1; i < windows.length; i++) expect(windows[i]!.to).toEqual(windows[i - 1]!.from);
     expect(windows.at(-1)!.from!.toISOString().slice(0, 10)).toBe(channel.syncStartDate);
 
@@ -300,6 +304,21 @@ describe("lease", () => {
     await expect(
       runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "cli", connectors: [] }),
     ).rejects.toBeInstanceOf(SyncBusyError);
+  });
+
+  it("a run whose process died is marked failed when the next sync takes the channel over", async () => {
+    const channel = await addChannel("abandoned");
+    const dead = await startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "schedule" });
+    await markRunning(testDb.db, dead.id);
+    // Its process is gone: nobody renews the lease, which expires.
+    expect(await claimLease(testDb.db, channel.id, `run:${dead.id}`, -1000)).toBe(true);
+    const next = await startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "schedule" });
+    const runs = await listRuns(testDb.db, channel.id);
+    const old = runs.find((r) => r.id === dead.id)!;
+    expect(old.status).toBe("failed");
+    expect(old.finishedAt).not.toBeNull();
+    expect(old.errorMessage).toMatch(new RegExp(`^Stopped without finishing: its process ended \\(last sign of life \\d{4}-\\d\\d-\\d\\d .* UTC\\)\\. Sync #${next.id} continues`));
+    expect(runs.find((r) => r.id === next.id)!.status).toBe("queued");
   });
 
   it("an expired lease can be taken over; the holder can renew and release", async () => {
