@@ -224,6 +224,8 @@ export const magentoCarts = pgTable(
     index("magento_carts_email_idx").on(t.customerEmail),
     index("magento_carts_grand_total_idx").on(t.grandTotal),
     index("magento_carts_customer_idx").on(t.customerId),
+    // Carts waiting for their customer to sync (lib/sync/rules/customer-links.ts).
+    index("magento_carts_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
     index("magento_carts_order_idx").on(t.orderId),
   ],
 );
@@ -313,6 +315,7 @@ export const magentoOrders = pgTable(
     index("magento_orders_email_idx").on(t.customerEmail),
     index("magento_orders_grand_total_idx").on(t.grandTotal),
     index("magento_orders_customer_idx").on(t.customerId),
+    index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
   ],
 );
 
@@ -411,6 +414,7 @@ export const magentoCreditMemos = pgTable(
   (t) => [
     uniqueIndex("magento_credit_memos_channel_origin_key").on(t.channelId, t.originId),
     index("magento_credit_memos_order_idx").on(t.orderId),
+    index("magento_credit_memos_customer_idx").on(t.customerId),
     index("magento_credit_memos_created_idx").on(t.remoteCreatedAt),
     index("magento_credit_memos_grand_total_idx").on(t.grandTotal),
     index("magento_credit_memos_state_idx").on(t.channelId, t.state),

@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, notLike } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
 import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
@@ -18,6 +18,7 @@ export const WINDOW_DAYS = 30;
 /** The widest a window grows to over quiet history (see nextWindowBack). */
 export const MAX_WINDOW_DAYS = 2 * 365;
 export const INCREMENTAL_OVERLAP_MS = 5 * 60 * 1000;
+export const REFERENCE_DATA_MAX_AGE_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type CheckpointMode = "initial" | "incremental";
@@ -50,12 +51,12 @@ export async function getCheckpoint(
   return row ?? null;
 }
 
-/** A channel's checkpoints (without the lease row, see lib/sync/lease.ts). */
+/** A channel's connector checkpoints (not the bookkeeping rows named "__…": lease, reconciliation). */
 export async function listCheckpoints(db: Db, channelId: number): Promise<CheckpointRow[]> {
   return db
     .select()
     .from(syncCheckpoints)
-    .where(and(eq(syncCheckpoints.channelId, channelId), ne(syncCheckpoints.connector, "__lease")));
+    .where(and(eq(syncCheckpoints.channelId, channelId), notLike(syncCheckpoints.connector, "\\_\\_%")));
 }
 
 type CheckpointValues = Partial<
@@ -146,6 +147,10 @@ export async function currentPosition(
     return { mode, window: windowEndingAt(now, syncStart(channel)), page: 1, cursor: null, upperBound: now };
   }
   if (!connector.windowed) {
+    // Reference data (websites, stores, groups) rarely changes: an incremental sync re-reads it
+    // at most hourly, so a sync with nothing to do stays at one request per connector.
+    const lastRead = row?.completedAt ?? (await getCheckpoint(db, channel.id, connector.name, "initial"))?.completedAt ?? null;
+    if (lastRead && (!row || row.completedAt) && now.getTime() - lastRead.getTime() < REFERENCE_DATA_MAX_AGE_MS) return null;
     const page = row && !row.completedAt ? (row.page ?? 0) + 1 : 1;
     return { mode, window: { from: null, to: null }, page, cursor: null, upperBound: null };
   }

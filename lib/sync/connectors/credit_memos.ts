@@ -3,7 +3,7 @@ import type { MagentoCreditMemo } from "@/lib/magento/schemas/creditmemo";
 import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import { queryRows } from "@/lib/sync/write/rows";
-import { idSet, upsertRows } from "@/lib/sync/write/upsert";
+import { idArray, upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
 // Credit memos with their items; linked to the order (and its customer) by order origin id.
@@ -79,7 +79,7 @@ export const creditMemosConnector: Connector<MagentoCreditMemo> = {
     if (orderIds.length === 0) return;
     const rows = await queryRows<{ customer_id: unknown }>(tx, sql`
       SELECT DISTINCT customer_id FROM magento_orders
-      WHERE channel_id = ${ctx.channel.id} AND origin_id IN ${idSet(orderIds)} AND customer_id IS NOT NULL`);
+      WHERE channel_id = ${ctx.channel.id} AND origin_id = ANY(${idArray(orderIds)}) AND customer_id IS NOT NULL`);
     await recomputeCustomerTotals(tx, ctx.channel.id, rows.map((row) => Number(row.customer_id)));
   },
 };

@@ -5,7 +5,7 @@ import { linkOrdersToCarts } from "@/lib/sync/rules/carts";
 import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import { queryRows } from "@/lib/sync/write/rows";
-import { idSet, streetArray, upsertRows } from "@/lib/sync/write/upsert";
+import { idArray, streetArray, upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
 // Orders incl. guest orders, with items and billing/shipping addresses.
@@ -135,7 +135,7 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
   // Credit memos written before their order get linked now.
   await tx.execute(sql`
     UPDATE magento_credit_memos m SET order_id = o.id, customer_id = o.customer_id FROM magento_orders o
-    WHERE o.channel_id = ${channel.id} AND o.origin_id IN ${idSet(valid.map((o) => o.entity_id as number))}
+    WHERE o.channel_id = ${channel.id} AND o.origin_id = ANY(${idArray(valid.map((o) => o.entity_id as number))})
       AND m.channel_id = o.channel_id AND m.order_origin_id = o.origin_id
       AND (m.order_id IS DISTINCT FROM o.id OR m.customer_id IS DISTINCT FROM o.customer_id)`);
   // Carts that arrived before their order (rule 2).
@@ -148,7 +148,7 @@ async function recomputeForOrders(tx: DbTx, ctx: SyncContext, orderOriginIds: nu
   if (orderOriginIds.length === 0) return;
   const rows = await queryRows<{ customer_id: unknown }>(tx, sql`
     SELECT DISTINCT customer_id FROM magento_orders
-    WHERE channel_id = ${ctx.channel.id} AND origin_id IN ${idSet(orderOriginIds)} AND customer_id IS NOT NULL`);
+    WHERE channel_id = ${ctx.channel.id} AND origin_id = ANY(${idArray(orderOriginIds)}) AND customer_id IS NOT NULL`);
   await recomputeCustomerTotals(tx, ctx.channel.id, rows.map((row) => Number(row.customer_id)));
 }
 

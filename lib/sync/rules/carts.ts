@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbTx } from "@/lib/sync/types";
-import { idSet } from "@/lib/sync/write/upsert";
+import { idArray } from "@/lib/sync/write/upsert";
 
 // Cart rules.
 // (1) Status from Magento: inactive → expired ("Inactive in Magento"), active → open. Only carts
@@ -26,13 +26,13 @@ export const CART_STATUS_UPDATES = {
 /** Links carts (by origin id) of a page to their orders (quote_origin_id), both directions. */
 export async function linkCartsToOrders(tx: DbTx, channelId: number, cartOriginIds: readonly number[]): Promise<void> {
   if (cartOriginIds.length === 0) return;
-  await purchase(tx, channelId, sql`c.origin_id IN ${idSet(cartOriginIds)}`);
+  await purchase(tx, channelId, sql`c.origin_id = ANY(${idArray(cartOriginIds)})`);
 }
 
 /** Links orders (by origin id) of a page to their carts, both directions. */
 export async function linkOrdersToCarts(tx: DbTx, channelId: number, orderOriginIds: readonly number[]): Promise<void> {
   if (orderOriginIds.length === 0) return;
-  await purchase(tx, channelId, sql`o.origin_id IN ${idSet(orderOriginIds)}`);
+  await purchase(tx, channelId, sql`o.origin_id = ANY(${idArray(orderOriginIds)})`);
 }
 
 async function purchase(tx: DbTx, channelId: number, scope: ReturnType<typeof sql>): Promise<void> {

@@ -71,9 +71,19 @@ export function recordset(rows: readonly object[], alias: string, columns: Recor
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${sql.raw(`${alias}(${spec})`)}`;
 }
 
-/** JSON array of ids as a SQL set: `(SELECT value::bigint FROM jsonb_array_elements_text($ids))`. */
+/**
+ * Ids as ONE bigint[] parameter, for `col = ANY(…)`: the planner sees the array's size and uses
+ * the (channel_id, origin_id) indexes for a page's ids, where a jsonb list (always guessed at 100
+ * rows) made it hash-join whole tables on every page.
+ */
+export function idArray(ids: readonly number[]): SQL {
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw new TypeError(`Not an integer id: ${String(id)}`);
+  return sql`${`{${ids.join(",")}}`}::bigint[]`;
+}
+
+/** Ids as a SQL set for FROM clauses: `(SELECT unnest($ids::bigint[]))`. */
 export function idSet(ids: readonly number[]): SQL {
-  return sql`(SELECT value::bigint FROM jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+  return sql`(SELECT unnest(${idArray(ids)}))`;
 }
 
 /** Street lines from a jsonb array (or null). */

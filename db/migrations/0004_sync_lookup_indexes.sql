@@ -1,0 +1,3 @@
+CREATE INDEX "magento_carts_unlinked_customer_idx" ON "magento_carts" USING btree ("channel_id","customer_origin_id") WHERE "magento_carts"."customer_id" IS NULL;--> statement-breakpoint
+CREATE INDEX "magento_credit_memos_customer_idx" ON "magento_credit_memos" USING btree ("customer_id");--> statement-breakpoint
+CREATE INDEX "magento_orders_unlinked_customer_idx" ON "magento_orders" USING btree ("channel_id","customer_origin_id") WHERE "magento_orders"."customer_id" IS NULL;
