@@ -1,0 +1,163 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/lib/sync/write/rows";
+import { filterKindOf } from "./params";
+import type { FilterValue, GridColumn, GridDefinition, GridState } from "./types";
+
+// Grid state → SQL. Only the definition's own SQL (constants of ours) is spliced in as text;
+// every value from the URL is a bound parameter. Sorting always ends with the row id, so pages
+// never overlap or skip rows that share a value.
+
+/** Counts stop here: deep pages stay fast and the page says "10,000+". */
+export const COUNT_CAP = 10_000;
+
+export type GridRow = { id: string; values: Record<string, unknown> };
+
+export interface GridPage {
+  rows: GridRow[];
+  /** Matching rows, exact up to COUNT_CAP. */
+  total: number;
+  totalCapped: boolean;
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+
+/** Checks a definition once (column ids become SQL aliases). */
+export function assertDefinition(definition: GridDefinition): GridDefinition {
+  for (const column of definition.columns) {
+    if (!IDENTIFIER.test(column.id)) throw new Error(`Grid ${definition.id}: column id "${column.id}" must match ${IDENTIFIER}`);
+  }
+  if (!definition.columns.some((c) => c.id === definition.defaultSort.column)) {
+    throw new Error(`Grid ${definition.id}: default sort column "${definition.defaultSort.column}" is not a column`);
+  }
+  return definition;
+}
+
+/** A time zone Postgres and the browser both know, else UTC. */
+export function safeTimeZone(timeZone: string | null | undefined): string {
+  if (!timeZone || !/^[A-Za-z_+\-/0-9]{1,64}$/.test(timeZone)) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+function filterCondition(column: GridColumn, filter: FilterValue, timeZone: string): SQL | null {
+  const expr = sql.raw(column.sql);
+  switch (filter.kind) {
+    case "text": {
+      if (filter.op === "equals") return sql`lower(${expr}) = lower(${filter.value})`;
+      const pattern = filter.op === "starts" ? `${likeEscape(filter.value)}%` : `%${likeEscape(filter.value)}%`;
+      return sql`${expr} ILIKE ${pattern}`;
+    }
+    case "choice":
+      return sql`${expr} IN (${sql.join(filter.values.map((value) => sql`${value}`), sql`, `)})`;
+    case "number": {
+      const parts: SQL[] = [];
+      if (filter.min !== null) parts.push(sql`${expr} >= ${filter.min}::numeric`);
+      if (filter.max !== null) parts.push(sql`${expr} <= ${filter.max}::numeric`);
+      return parts.length ? sql.join(parts, sql` AND `) : null;
+    }
+    case "date": {
+      const today = sql`(now() AT TIME ZONE ${timeZone})::date`;
+      const startOf = (day: SQL) => sql`((${day})::timestamp AT TIME ZONE ${timeZone})`;
+      let from: SQL | null = null;
+      let until: SQL | null = null; // exclusive
+      if (filter.preset) {
+        until = startOf(sql`${today} + 1`);
+        from = startOf(
+          filter.preset === "today" ? today
+          : filter.preset === "last7" ? sql`${today} - 6`
+          : filter.preset === "last30" ? sql`${today} - 29`
+          : sql`date_trunc('month', ${today})::date`,
+        );
+      } else {
+        if (filter.from) from = startOf(sql`${filter.from}::date`);
+        if (filter.to) until = startOf(sql`${filter.to}::date + 1`);
+      }
+      const parts: SQL[] = [];
+      if (from) parts.push(sql`${expr} >= ${from}`);
+      if (until) parts.push(sql`${expr} < ${until}`);
+      return parts.length ? sql.join(parts, sql` AND `) : null;
+    }
+    case "boolean":
+      return sql`${expr} = ${filter.value}`;
+  }
+}
+
+/** The WHERE condition of a state (base condition, channel, search, filters). */
+export function gridWhere(definition: GridDefinition, state: GridState, timeZone: string): SQL {
+  const parts: SQL[] = [sql.raw(`(${definition.where})`)];
+  if (state.channelId !== null) parts.push(sql`${sql.raw(definition.channelSql)} = ${state.channelId}`);
+  if (state.q) {
+    const searchable = definition.columns.filter((c) => c.searchable);
+    if (searchable.length) {
+      const pattern = `${likeEscape(state.q)}%`;
+      parts.push(sql`(${sql.join(searchable.map((c) => sql`${sql.raw(c.sql)} ILIKE ${pattern}`), sql` OR `)})`);
+    }
+  }
+  const columns = new Map(definition.columns.map((c) => [c.id, c]));
+  for (const [id, filter] of Object.entries(state.filters)) {
+    const column = columns.get(id);
+    if (!column || filterKindOf(column) !== filter.kind) continue;
+    const condition = filterCondition(column, filter, timeZone);
+    if (condition) parts.push(sql`(${condition})`);
+  }
+  return sql.join(parts, sql` AND `);
+}
+
+export function gridOrderBy(definition: GridDefinition, state: GridState): SQL {
+  const column = definition.columns.find((c) => c.id === state.sort.column && c.sortable !== false)
+    ?? definition.columns.find((c) => c.id === definition.defaultSort.column)!;
+  const direction = column.id === state.sort.column ? state.sort.direction : definition.defaultSort.direction;
+  const dir = direction === "desc" ? "DESC" : "ASC";
+  return sql.raw(`${column.sql} ${dir} NULLS LAST, ${definition.idSql} ${dir}`);
+}
+
+/** SELECT list: the row id, every column, money currencies and cell links. */
+export function gridSelectList(definition: GridDefinition): SQL {
+  const items = [`${definition.idSql} AS "__id"`];
+  for (const column of definition.columns) {
+    items.push(`${column.sql} AS "${column.id}"`);
+    if (column.currencySql) items.push(`${column.currencySql} AS "${column.id}__currency"`);
+    if (column.hrefSql) items.push(`${column.hrefSql} AS "${column.id}__href"`);
+  }
+  return sql.raw(items.join(", "));
+}
+
+function toRow(raw: Record<string, unknown>): GridRow {
+  const { __id, ...values } = raw;
+  return { id: String(__id), values };
+}
+
+/** One page of a grid and the (capped) count of matching rows. */
+export async function loadGridPage(db: Db, definition: GridDefinition, state: GridState, timeZone = "UTC"): Promise<GridPage> {
+  const where = gridWhere(definition, state, safeTimeZone(timeZone));
+  const from = sql.raw(definition.from);
+  const offset = (state.page - 1) * state.pageSize;
+  const [rows, counted] = await Promise.all([
+    queryRows<Record<string, unknown>>(db, sql`
+      SELECT ${gridSelectList(definition)} FROM ${from} WHERE ${where}
+      ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset}`),
+    queryRows<{ n: unknown }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`),
+  ]);
+  const n = Number(counted[0]?.n ?? 0);
+  return { rows: rows.map(toRow), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+}
+
+/** The distinct values of a "distinct" choice column (for its filter), at most 200. */
+export async function distinctValues(db: Db, definition: GridDefinition, columnId: string, channelId: number | null): Promise<string[]> {
+  const column = definition.columns.find((c) => c.id === columnId);
+  if (!column) return [];
+  const channel = channelId === null ? sql`` : sql` AND ${sql.raw(definition.channelSql)} = ${channelId}`;
+  const rows = await queryRows<{ v: unknown }>(db, sql`
+    SELECT DISTINCT ${sql.raw(column.sql)} AS v FROM ${sql.raw(definition.from)}
+    WHERE ${sql.raw(`(${definition.where})`)}${channel} AND ${sql.raw(column.sql)} IS NOT NULL ORDER BY 1 LIMIT 200`);
+  return rows.map((r) => String(r.v));
+}

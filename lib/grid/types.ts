@@ -1,0 +1,83 @@
+// The contract of every workspace grid: a definition (trusted SQL per column, written by us) and a
+// state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/query.ts turns the
+// two into bound SQL; components/data-grid renders the result. One grid, five definitions.
+
+export type ColumnKind = "text" | "money" | "number" | "date" | "choice" | "boolean";
+export type FilterKind = "text" | "choice" | "number" | "date" | "boolean";
+
+export type ChoiceOption = { value: string; label: string };
+
+export interface GridColumn {
+  /** URL key and React key, e.g. "grand_total". Lower case, digits and underscores. */
+  id: string;
+  label: string;
+  kind: ColumnKind;
+  /** SQL expression over the grid's FROM clause: a constant of ours, never user input. */
+  sql: string;
+  /** money: SQL expression of the row's currency code. */
+  currencySql?: string;
+  /** Default true. */
+  sortable?: boolean;
+  /** Default: from `kind` (money/number → number, date → date, choice → choice, …); null = none. */
+  filter?: FilterKind | null;
+  /** choice filters: fixed options, or "distinct" = the values present in the data. */
+  options?: readonly ChoiceOption[] | "distinct";
+  /** Shown unless the user picks it (default: visible). */
+  hiddenByDefault?: boolean;
+  /** Searched by the grid's free-text box (prefix match, case-insensitive). */
+  searchable?: boolean;
+  /** Link target for the cell (e.g. the customer's page): SQL expression of a path, or null. */
+  hrefSql?: string;
+}
+
+export type GridId = "orders" | "carts" | "customers" | "credit_memos" | "subscribers";
+
+export interface GridDefinition {
+  id: GridId;
+  title: string;
+  /** Plural noun for counts and empty states ("orders"). */
+  noun: string;
+  /** FROM clause with joins (trusted). */
+  from: string;
+  /** Always-applied condition (trusted), e.g. "o.removed_at IS NULL". */
+  where: string;
+  /** Row id (the portal's id, for links and selection). */
+  idSql: string;
+  /** Channel id of a row, for the channel filter. */
+  channelSql: string;
+  columns: readonly GridColumn[];
+  defaultSort: SortSpec;
+  /** Path of a row's detail page. */
+  detailPath: (id: string) => string;
+}
+
+export type SortDirection = "asc" | "desc";
+export type SortSpec = { column: string; direction: SortDirection };
+
+export type TextOperator = "contains" | "starts" | "equals";
+
+export type FilterValue =
+  | { kind: "text"; op: TextOperator; value: string }
+  | { kind: "choice"; values: string[] }
+  | { kind: "number"; min: string | null; max: string | null }
+  | { kind: "date"; preset: DatePreset | null; from: string | null; to: string | null }
+  | { kind: "boolean"; value: boolean };
+
+export const DATE_PRESETS = ["today", "last7", "last30", "this_month"] as const;
+export type DatePreset = (typeof DATE_PRESETS)[number];
+
+export const PAGE_SIZES = [25, 50, 100, 200] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
+export interface GridState {
+  page: number;
+  pageSize: PageSize;
+  sort: SortSpec;
+  filters: Record<string, FilterValue>;
+  /** Free-text search over the searchable columns. */
+  q: string | null;
+  channelId: number | null;
+}
+
+/** Something in the URL that was ignored, said in words for the page. */
+export type GridNotice = { param: string; message: string };
