@@ -9,6 +9,7 @@ import { formatTable } from "@/lib/cli/table";
 import { sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { ensureSecrets } from "@/lib/secrets/keys";
 import { SyncBusyError } from "@/lib/sync/lease";
+import { retryFailedRecords } from "@/lib/sync/retry";
 import { inngestConfigured, runChannelSync, scheduledMode, type SyncProgress } from "@/lib/sync/runner";
 import { latestRun, listErrors, listRuns, requestCancel, statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
@@ -253,13 +254,53 @@ const errorsCommand = defineCommand({
     }
     ctx.out(
       formatTable(
-        ["TIME", "RUN", "CONNECTOR", "ORIGIN ID", "FIELD", "MESSAGE"],
+        ["ERROR", "TIME", "RUN", "CONNECTOR", "ORIGIN ID", "FIELD", "STATUS", "MESSAGE"],
         errors.map((e) => [
-          formatTimestamp(e.createdAt), e.runId ? `#${e.runId}` : "-", e.connector, e.originId ?? "-", e.field ?? "-",
+          `#${e.id}`, formatTimestamp(e.createdAt), e.runId ? `#${e.runId}` : "-", e.connector, e.originId ?? "-", e.field ?? "-",
+          e.resolvedAt ? `resolved ${formatTimestamp(e.resolvedAt)}` : "unresolved",
           e.message.length > 120 ? `${e.message.slice(0, 117)}...` : e.message,
         ]),
       ),
     );
+    const open = errors.filter((e) => !e.resolvedAt).length;
+    if (open > 0) ctx.out(`Retry the unresolved ones with: ${INVOCATION} channel:retry --name ${JSON.stringify(channel.name)}${run ? ` --run ${run}` : ""}`);
+  },
+});
+
+/** Fetches the records of unresolved sync errors again and keeps those that are valid now. */
+const retryCommand = defineCommand({
+  name: "channel:retry",
+  summary: "Fetch the records of a channel's unresolved sync errors again and keep those now valid.",
+  options: {
+    name: channelName,
+    run: option.optional(z.coerce.number().int().positive(), { placeholder: "id", description: "Only this run's errors." }),
+  },
+  examples: [`${INVOCATION} channel:retry --name main`, `${INVOCATION} channel:retry --name main --run 12`],
+  async run({ name, run }, ctx) {
+    const db = await ctx.db();
+    const channel = await requireChannel(db, name);
+    ensureSecrets();
+    let result;
+    try {
+      result = await retryFailedRecords(db, { channelId: channel.id, runId: run });
+    } catch (error) {
+      if (error instanceof SyncBusyError) throw new CliError(`A sync of "${channel.name}" is running; retry when it has finished.`);
+      throw new CliError(`Retry failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (result.retried === 0 && result.stillFailing.length === 0) {
+      ctx.out(`No unresolved sync errors for "${channel.name}"${run ? ` in run #${run}` : ""}.`);
+      return;
+    }
+    ctx.out(`Retried ${result.retried} record error${result.retried === 1 ? "" : "s"} of "${channel.name}": ${result.resolved} resolved, ${result.stillFailing.length} still failing.`);
+    if (result.stillFailing.length > 0) {
+      ctx.out(
+        formatTable(
+          ["ERROR", "ORIGIN ID", "MESSAGE"],
+          result.stillFailing.map((f) => [`#${f.errorId}`, f.originId ?? "-", f.message.length > 120 ? `${f.message.slice(0, 117)}...` : f.message]),
+        ),
+      );
+      throw new CliError(`${result.stillFailing.length} error${result.stillFailing.length === 1 ? "" : "s"} still failing.`);
+    }
   },
 });
 
@@ -282,4 +323,4 @@ const cancelCommand = defineCommand({
   },
 });
 
-export const channelCommands = [addCommand, listCommand, syncCommand, runsCommand, errorsCommand, cancelCommand];
+export const channelCommands = [addCommand, listCommand, syncCommand, runsCommand, errorsCommand, retryCommand, cancelCommand];

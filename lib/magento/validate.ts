@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { SchemaIssue } from "./errors";
+import { FAIL, fastParser } from "./schemas/fast";
 import { projectedSearchEnvelopeSchema, searchEnvelopeSchema } from "./schemas/search";
 
 // Validation of Magento answers. A search page is checked in two layers: the envelope strictly
@@ -40,8 +41,19 @@ function issuesOf(error: z.ZodError, prefix: string): SchemaIssue[] {
   return error.issues.map((issue) => ({ path: formatIssuePath(prefix, issue.path), message: issue.message }));
 }
 
-/** Validates a value against a schema, with issue paths under `prefix`. */
+/**
+ * Validates a value against a schema, with issue paths under `prefix`. The compiled fast path
+ * (./schemas/fast) answers for values that pass, with the value zod would build; anything else
+ * goes through zod, which gives the issues.
+ */
 export function validateValue<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): ValidationResult<z.output<S>> {
+  const fast = fastParser(schema)(value);
+  if (fast !== FAIL) return { ok: true, value: fast as z.output<S> };
+  return validateValueWithZod(schema, value, prefix);
+}
+
+/** validateValue through zod only (the reference the fast path must agree with). */
+export function validateValueWithZod<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): ValidationResult<z.output<S>> {
   const parsed = schema.safeParse(value);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: issuesOf(parsed.error, prefix) };
 }

@@ -8,7 +8,7 @@ import {
   advanceCheckpoint, currentPosition, getCheckpoint, resetInitialCheckpoints, type CheckpointMode, type Position,
 } from "@/lib/sync/checkpoints";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
-import { reconcileCarts } from "@/lib/sync/rules/reconcile";
+import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import {
   addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
   type SyncErrorInput, type SyncRunRow,
@@ -283,12 +283,9 @@ export async function syncNextPages(
         position = next;
       }
     }
-    if (connector.name === "carts") {
-      // Every page is already saved: a failed reconciliation (ids only) must not fail the run.
-      await reconcileCarts(ctx).catch((error: unknown) =>
-        console.warn(`[sync] cart reconciliation skipped: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    }
+    // Ids-only passes on their own cadence: carts gone from Magento expire, deleted records are
+    // flagged removed. Never fails the run (every page is already saved).
+    await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full" });
     run = (await getRun(db, runId)) ?? run;
   }
   run = (await getRun(db, runId)) ?? run;

@@ -112,6 +112,38 @@ describe("channel:* commands", () => {
     expect(errors.stdout).toContain('No sync errors for "sim".');
   });
 
+  it("channel:retry fetches the records of unresolved errors again; channel:errors shows which are resolved", async () => {
+    const orderId = [...sim.store.orders.keys()].sort((a, b) => a - b)[7]!;
+    const [fault] = sim.control.addFaults({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null", id: orderId } });
+    const sync = await portal(["channel:sync", "--name", "sim", "--full", "--wait"]);
+    expect(sync.code).toBe(1);
+    expect(sync.stdout).toMatch(/Run #\d+ partial: \d+ records changed, 1 errors/);
+    const errors = await portal(["channel:errors", "--name", "sim"]);
+    expect(errors.code).toBe(0);
+    expect(errors.stdout).toMatch(new RegExp(`orders\\s+${orderId}\\s+grand_total\\s+unresolved`));
+    expect(errors.stdout).toContain("channel:retry --name \"sim\"");
+
+    // Still broken in Magento: exit 1, listed as still failing.
+    const still = await portal(["channel:retry", "--name", "sim"]);
+    expect(still.code).toBe(1);
+    expect(still.stdout).toContain('Retried 1 record error of "sim": 0 resolved, 1 still failing.');
+    expect(still.stdout).toMatch(new RegExp(`#\\d+\\s+${orderId}\\s+grand_total`));
+    expect(still.stderr).toContain("1 error still failing.");
+
+    sim.control.clearFaults(fault!.id);
+    const retried = await portal(["channel:retry", "--name", "sim"]);
+    expect(retried.stderr).toBe("");
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain('Retried 1 record error of "sim": 1 resolved, 0 still failing.');
+    const after = await portal(["channel:errors", "--name", "sim"]);
+    expect(after.stdout).toMatch(new RegExp(`orders\\s+${orderId}\\s+grand_total\\s+resolved \\d{4}-`));
+    expect(after.stdout).not.toContain("channel:retry");
+    const again = await portal(["channel:retry", "--name", "sim"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No unresolved sync errors for "sim".');
+    expect(again.stdout + again.stderr + retried.stdout + still.stdout).not.toContain(TOKEN);
+  }, 120_000);
+
   it("names an unknown channel", async () => {
     const run = await portal(["channel:runs", "--name", "nope"]);
     expect(run.code).toBe(1);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
-import { activeCartIds, idleMessage, MISSING_MESSAGE } from "@/lib/sync/rules/reconcile";
+import { activeCartIds, reconcileCheckpointName, idleMessage, MISSING_MESSAGE, reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { runChannelSync } from "@/lib/sync/runner";
 import { rowsOf } from "@/lib/sync/write/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -69,6 +69,9 @@ describe("cart reconciliation", () => {
     expect(idle.length).toBeGreaterThan(0);
     expect(idle.length).toBeLessThan(open.length - 4);
 
+    // Carts are reconciled at most hourly: let the initial sync's pass be two hours old.
+    await db.execute(sql`UPDATE sync_checkpoints SET completed_at = now() - interval '2 hours'
+      WHERE channel_id = ${channelId} AND connector = ${reconcileCheckpointName("carts")}`);
     const incremental = await runChannelSync({ db, channelId, mode: "incremental", trigger: "cli", client, pageSize: 100 });
     expect(incremental.status).toBe("succeeded");
     const after = await carts(channelId);
@@ -80,5 +83,11 @@ describe("cart reconciliation", () => {
     for (const [id, row] of before) {
       if (row.status !== "open") expect(after.get(id)!.status, `cart ${id}`).toBe(row.status);
     }
+
+    // The runner's hook: a forced pass reconciles again and finds nothing more to expire.
+    const [fresh] = await db.select().from(channels).where(eq(channels.id, channelId));
+    const stillActive = [...sim.store.carts.values()].filter((c) => c.isActive).length;
+    expect(await reconcileAfterPass({ db, channel: fresh!, client, runId: incremental.id }, "carts", { force: true }))
+      .toEqual({ connector: "carts", carts: { activeInMagento: stillActive, missing: 0, idle: 0 } });
   }, 30_000);
 });

@@ -9,7 +9,11 @@ import { money } from "./util";
 /** Copies `columns` without null/undefined values. */
 export function dropNulls(columns: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(columns)) if (v !== null && v !== undefined) out[k] = v;
+  for (const k in columns) {
+    if (!Object.hasOwn(columns, k)) continue;
+    const v = columns[k];
+    if (v !== null && v !== undefined) out[k] = v;
+  }
   return out;
 }
 

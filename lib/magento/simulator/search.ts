@@ -147,7 +147,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /** Compares a column value with a filter value; null when the column is NULL (SQL unknown). */
-function compare(column: unknown, value: string): number | null {
+export function compare(column: unknown, value: string): number | null {
   if (column === null || column === undefined) return null;
   if (typeof column === "number" || typeof column === "boolean") {
     const a = toNumber(column);
@@ -218,9 +218,24 @@ export type SearchOptions<T> = {
   replayLastPage?: boolean;
 };
 
+/** Throws like Magento's SQL does for a filter or sort on a column the entity doesn't have. */
+export function checkColumns(c: SearchCriteria, known: ReadonlySet<string>) {
+  for (const g of c.filterGroups) for (const f of g) if (!known.has(f.field)) throw new UnknownColumnError(f.field);
+  for (const s of c.sortOrders) if (!known.has(s.field)) throw new UnknownColumnError(s.field);
+}
+
+/** The [from, to) slice of `total` sorted matches that the criteria's page asks for. */
+export function pageBounds(total: number, c: SearchCriteria, replayLastPage: boolean | undefined): [number, number] {
+  if (c.pageSize === undefined || c.pageSize <= 0) return [0, total];
+  let current = Math.max(1, c.currentPage ?? 1);
+  const lastPage = Math.max(1, Math.ceil(total / c.pageSize));
+  if (current > lastPage && replayLastPage) current = lastPage;
+  const from = Math.min(total, (current - 1) * c.pageSize);
+  return [from, Math.max(from, Math.min(total, current * c.pageSize))];
+}
+
 export function runSearch<T>(records: Iterable<T>, c: SearchCriteria, options: SearchOptions<T>): { items: T[]; total: number } {
-  for (const g of c.filterGroups) for (const f of g) if (!options.known.has(f.field)) throw new UnknownColumnError(f.field);
-  for (const s of c.sortOrders) if (!options.known.has(s.field)) throw new UnknownColumnError(s.field);
+  checkColumns(c, options.known);
   const matched: { record: T; columns: Json }[] = [];
   for (const record of records) {
     const columns = options.columns(record);
@@ -243,18 +258,12 @@ export function runSearch<T>(records: Iterable<T>, c: SearchCriteria, options: S
     return sortCompare(a.columns[options.idColumn], b.columns[options.idColumn]);
   });
   const total = matched.length;
-  let page = matched;
-  if (c.pageSize !== undefined && c.pageSize > 0) {
-    let current = Math.max(1, c.currentPage ?? 1);
-    const lastPage = Math.max(1, Math.ceil(total / c.pageSize));
-    if (current > lastPage && options.replayLastPage) current = lastPage;
-    page = matched.slice((current - 1) * c.pageSize, current * c.pageSize);
-  }
-  return { items: page.map((m) => m.record), total };
+  const [from, to] = pageBounds(total, c, options.replayLastPage);
+  return { items: matched.slice(from, to).map((m) => m.record), total };
 }
 
 /** ORDER BY semantics: NULL first ascending, numbers numerically, strings case-insensitively. */
-function sortCompare(a: unknown, b: unknown): number {
+export function sortCompare(a: unknown, b: unknown): number {
   const an = a === null || a === undefined;
   const bn = b === null || b === undefined;
   if (an || bn) return an && bn ? 0 : an ? -1 : 1;

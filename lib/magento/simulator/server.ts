@@ -15,8 +15,9 @@ import {
   renderProduct, renderStockItem, renderStoreConfig, renderStoreGroups, renderStoreViews, renderTotals, renderWebsites,
 } from "./render";
 import { UnknownColumnError, applyFields, echoCriteria, parseFields, parseSearchCriteria, runSearch, type SearchCriteria, type SearchOptions } from "./search";
+import { SearchIndex } from "./search-index";
 import type { MagentoStore, Pushed } from "./store";
-import type { Cart, Json, PostalAddress } from "./types";
+import type { Cart, Creditmemo, Customer, Json, Order, PostalAddress } from "./types";
 import { isRecord, money } from "./util";
 
 type Ctx = {
@@ -167,11 +168,22 @@ export function createSimulatorServer(options: ServerOptions) {
 
   // ---------------------------------------------------------------- search helper
 
-  function search<T>(ctx: Ctx, records: Iterable<T>, opts: Omit<SearchOptions<T>, "replayLastPage">, render: (r: T) => unknown) {
+  function search<T>(ctx: Ctx, records: Iterable<T> | SearchIndex<T>, opts: Omit<SearchOptions<T>, "replayLastPage">, render: (r: T) => unknown) {
     const criteria: SearchCriteria = parseSearchCriteria(ctx.query);
-    const { items, total } = runSearch(records, criteria, { ...opts, replayLastPage });
+    const { items, total } = records instanceof SearchIndex
+      ? records.search(criteria, { known: opts.known, idColumn: opts.idColumn, replayLastPage })
+      : runSearch(records, criteria, { ...opts, replayLastPage });
     return { items: items.map(render), search_criteria: echoCriteria(criteria), total_count: total };
   }
+
+  // Sorted indexes of the big entities (rebuilt when store.version moves).
+  const version = () => store.version;
+  const indexes = {
+    customers: new SearchIndex<Customer>({ records: () => store.customers.values(), columns: (c) => store.customerColumns(c), idColumn: "id", version }),
+    carts: new SearchIndex<Cart>({ records: () => store.carts.values(), columns: (c) => store.cartColumns(c), idColumn: "entity_id", version }),
+    orders: new SearchIndex<Order>({ records: () => store.orders.values(), columns: (o) => store.orderColumns(o), idColumn: "entity_id", version }),
+    memos: new SearchIndex<Creditmemo>({ records: () => store.memos.values(), columns: (m) => store.memoColumns(m), idColumn: "entity_id", version }),
+  };
 
   function knownColumns(sample: Json | undefined): Set<string> {
     return new Set(sample ? Object.keys(sample) : []);
@@ -231,7 +243,7 @@ export function createSimulatorServer(options: ServerOptions) {
   });
 
   route("GET", "/V1/customers/search", ACL.customer, (ctx) =>
-    search(ctx, store.customers.values(), {
+    search(ctx, indexes.customers, {
       columns: (c) => store.customerColumns(c),
       known: knownColumns(store.customerColumns(firstOf(store.customers.values()) ?? ({ id: 0, addresses: [], extension_attributes: {} } as never))),
       idColumn: "id",
@@ -268,7 +280,7 @@ export function createSimulatorServer(options: ServerOptions) {
   route("POST", "/V1/customers/:customerId/carts", ACL.cart, (ctx) => store.cartForCustomer(intParam(ctx.params.customerId), ctx.view?.id ?? null));
 
   route("GET", "/V1/carts/search", ACL.cart, (ctx) =>
-    search(ctx, store.carts.values(), {
+    search(ctx, indexes.carts, {
       columns: (c) => store.cartColumns(c),
       known: knownColumns(firstOf(store.carts.values()) ? store.cartColumns(firstOf(store.carts.values())!) : undefined),
       idColumn: "entity_id",
@@ -391,7 +403,7 @@ export function createSimulatorServer(options: ServerOptions) {
   });
 
   route("GET", "/V1/orders", ACL.orders, (ctx) =>
-    search(ctx, store.orders.values(), {
+    search(ctx, indexes.orders, {
       columns: (o) => store.orderColumns(o),
       known: knownColumns(firstOf(store.orders.values()) ? store.orderColumns(firstOf(store.orders.values())!) : undefined),
       idColumn: "entity_id",
@@ -399,7 +411,7 @@ export function createSimulatorServer(options: ServerOptions) {
   );
   route("GET", "/V1/orders/:id", ACL.orders, (ctx) => renderOrder(store.getOrder(intParam(ctx.params.id)), store.memoLookup));
   route("GET", "/V1/creditmemos", ACL.creditmemos, (ctx) =>
-    search(ctx, store.memos.values(), {
+    search(ctx, indexes.memos, {
       columns: (m) => store.memoColumns(m),
       known: knownColumns(firstOf(store.memos.values()) ? store.memoColumns(firstOf(store.memos.values())!) : undefined),
       idColumn: "entity_id",
@@ -418,7 +430,13 @@ export function createSimulatorServer(options: ServerOptions) {
 
   const control: SimulatorControl = {
     state: () => store.state(),
-    tick: (opts = {}) => tick(store, opts, ++tickCount),
+    tick: (opts = {}) => {
+      try {
+        return tick(store, opts, ++tickCount);
+      } finally {
+        store.changed();
+      }
+    },
     addFaults: (rules) => faults.add(Array.isArray(rules) ? rules : [rules]),
     clearFaults: (id) => faults.clear(id),
     faults: () => faults.list(),
@@ -638,7 +656,13 @@ export function createSimulatorServer(options: ServerOptions) {
       caller = auth.authenticate(method, url, rawQuery, req.headers, formBody);
       if (r.resource && !caller) throw new MagentoError(401, MESSAGES.unauthorized, { resources: r.resource });
       const body = parseJsonBody(rawBody);
-      let out = r.handler({ params: match.params, query: url.searchParams, body, view, baseUrl });
+      let out: unknown;
+      try {
+        out = r.handler({ params: match.params, query: url.searchParams, body, view, baseUrl });
+      } finally {
+        // A write may change records in place (route code edits carts directly): search indexes rebuild.
+        if (method !== "GET") store.changed();
+      }
       const fields = url.searchParams.get("fields");
       if (fields) out = applyFields(out, parseFields(fields));
       if (malformed.some((m) => m.mode === "invalid_json")) {

@@ -41,6 +41,11 @@ export class MagentoStore {
   readonly seq = { order: 0, orderItem: 0, cart: 0, cartItem: 0, customer: 0, address: 0, memo: 0, memoItem: 0 };
   private readonly orderIncrement = new Map<number, number>();
   private readonly memoIncrement = new Map<number, number>();
+  /**
+   * Bumped by every change of a record (see changed()); search indexes rebuild when it moves.
+   * Code that edits records directly (not through a method here, a REST write or a tick) must call changed().
+   */
+  version = 0;
   /** Latest timestamp handed out (epoch s); the clock never goes back. */
   lastTs: number;
   /** Seconds added to the wall clock (tick --advanceSeconds). */
@@ -79,6 +84,11 @@ export class MagentoStore {
     const n = (this.memoIncrement.get(storeId) ?? 0) + 1;
     this.memoIncrement.set(storeId, n);
     return incrementId(storeId, n);
+  }
+
+  /** Marks the records as changed: cached search indexes are rebuilt on the next search. */
+  changed() {
+    this.version++;
   }
 
   // ------------------------------------------------------------------ lookups
@@ -233,6 +243,7 @@ export class MagentoStore {
   }
 
   createCustomer(rng: Random, createdAt: number, updatedAt: number): Customer {
+    this.changed();
     const storeId = rng.weighted([[1, 65], [2, 15], [3, 20]]);
     const view = storeView(storeId);
     const country = this.countryForStore(rng, storeId);
@@ -313,11 +324,13 @@ export class MagentoStore {
   }
 
   touchOrder(o: Order, at: number) {
+    this.changed();
     o.updatedAt = formatDate(Math.max(at, parseTs(o.updatedAt)));
     o.header = undefined;
   }
 
   invoice(o: Order, at: number) {
+    this.changed();
     o.invoiced = true;
     for (const i of o.items) i.qtyInvoiced = i.qty;
     o.state = "processing";
@@ -327,6 +340,7 @@ export class MagentoStore {
   }
 
   ship(o: Order, at: number) {
+    this.changed();
     for (const i of o.items) i.qtyShipped = i.qty - i.qtyRefunded;
     o.state = "complete";
     o.status = "complete";
@@ -335,6 +349,7 @@ export class MagentoStore {
   }
 
   cancel(o: Order, at: number) {
+    this.changed();
     o.canceled = true;
     for (const i of o.items) i.qtyCanceled = i.qty;
     o.state = "canceled";
@@ -344,6 +359,7 @@ export class MagentoStore {
   }
 
   hold(o: Order, at: number) {
+    this.changed();
     o.holdBeforeState = o.state;
     o.holdBeforeStatus = o.status;
     o.state = "holded";
@@ -357,6 +373,7 @@ export class MagentoStore {
    * A refund of everything left closes the order; otherwise its state stays.
    */
   refund(o: Order, at: number, lines: { item: OrderItem; qty: number }[], options: { shipping?: boolean; adjustmentPositive?: number; adjustmentNegative?: number; comment?: string } = {}): Creditmemo {
+    this.changed();
     const memoId = ++this.seq.memo;
     const items = [];
     const amounts = [];
@@ -407,6 +424,7 @@ export class MagentoStore {
 
   /** Applies a life-cycle scenario to a fresh (state new) order, spreading its events after creation. */
   applyScenario(rng: Random, o: Order, scenario: OrderScenario, created: number, limit: number) {
+    this.changed();
     const later = (minS: number, maxS: number, after: number) => {
       const t = after + rng.int(minS, maxS);
       return t <= limit ? t : Math.max(after, Math.min(limit, after + Math.floor((limit - after) * rng.next())));
@@ -466,6 +484,7 @@ export class MagentoStore {
 
   /** Refunds part of an order: some units of one or two lines, maybe a restocking fee or goodwill. */
   partialRefund(rng: Random, o: Order, at: number): Creditmemo | undefined {
+    this.changed();
     const open = o.items.filter((i) => i.qtyRefunded < i.qty);
     if (open.length === 0) return undefined;
     const totalUnits = o.items.reduce((acc, i) => acc + i.qty, 0);
@@ -506,6 +525,7 @@ export class MagentoStore {
 
   /** A new order (state new, status pending) from a generated basket; quote ids are set by the caller. */
   buildOrder(rng: Random, at: number, customer: Customer | null, storeIdForGuest: number): Order {
+    this.changed();
     const storeId = customer ? customer.store_id : storeIdForGuest;
     const view = storeView(storeId);
     const rate = view.currency === "EUR" ? EUR_RATE : 1;
@@ -583,6 +603,7 @@ export class MagentoStore {
 
   /** The inactive cart an order was converted from. */
   convertedCart(order: Order, cartId: number, createdAt: string): Cart {
+    this.changed();
     const items: CartItem[] = order.items.map((i) => {
       const itemId = ++this.seq.cartItem;
       i.quoteItemId = itemId;
@@ -617,6 +638,7 @@ export class MagentoStore {
 
   /** A new active cart (customer or guest) with a few items; `withCheckout` also sets address and method. */
   buildActiveCart(rng: Random, id: number, customer: Customer | null, storeIdForGuest: number, createdAt: number, updatedAt: number, withCheckout: boolean): Cart {
+    this.changed();
     const storeId = customer ? customer.store_id : storeIdForGuest;
     const view = storeView(storeId);
     const rate = view.currency === "EUR" ? EUR_RATE : 1;
@@ -669,6 +691,7 @@ export class MagentoStore {
 
   /** POST /V1/customers/{id}/carts: the customer's active cart, or a new empty one. */
   cartForCustomer(customerId: number, storeId: number | null): number {
+    this.changed();
     const customer = this.getCustomer(customerId);
     const existing = this.activeCartByCustomer.get(customerId);
     if (existing !== undefined && this.carts.get(existing)?.isActive) return existing;
@@ -687,6 +710,7 @@ export class MagentoStore {
   }
 
   addCartItem(cartId: number, sku: string, qty: number): CartItem {
+    this.changed();
     const cart = this.getActiveCart(cartId);
     const product = this.product(sku);
     if (!product) throw new MagentoError(404, "The product that was requested doesn't exist. Verify the product and try again.");
@@ -708,6 +732,7 @@ export class MagentoStore {
   }
 
   updateCartItem(cartId: number, itemId: number, qty: number): CartItem {
+    this.changed();
     const cart = this.getActiveCart(cartId);
     const item = cart.items.find((i) => i.itemId === itemId);
     if (!item) throw new MagentoError(404, "The %1 Cart doesn't contain the %2 item.", [String(cartId), String(itemId)]);
@@ -720,6 +745,7 @@ export class MagentoStore {
   }
 
   deleteCartItem(cartId: number, itemId: number) {
+    this.changed();
     const cart = this.getActiveCart(cartId);
     const idx = cart.items.findIndex((i) => i.itemId === itemId);
     if (idx < 0) throw new MagentoError(404, "The %1 Cart doesn't contain the %2 item.", [String(cartId), String(itemId)]);
@@ -730,6 +756,7 @@ export class MagentoStore {
 
   /** PUT /V1/carts/{id}/order. Returns the new order's entity_id. */
   placeOrder(cartId: number, payment: { method: string; po_number?: string } | undefined): Order {
+    this.changed();
     const cart = this.getActiveCart(cartId);
     if (cart.items.length === 0) {
       throw new MagentoError(400, "Unable to place order: %1", ["The cart is empty. Add items to the cart and try again."]);
@@ -813,6 +840,7 @@ export class MagentoStore {
   }
 
   setPayment(cart: Cart, payment: { method: string; po_number?: string }) {
+    this.changed();
     const method = payment.method;
     const allowed: readonly string[] = CHECKOUT_PAYMENT_METHODS;
     if (!allowed.includes(method) && !(method === "free" && this.cartGrandIsZero(cart))) {
@@ -830,6 +858,7 @@ export class MagentoStore {
 
   /** PUT /V1/customers/{id}: the sent object replaces the customer (addresses kept when not sent). */
   replaceCustomer(id: number, sent: Json): Customer {
+    this.changed();
     const before = this.getCustomer(id);
     const at = formatDate(this.now());
     const email = String(sent.email);
@@ -913,6 +942,7 @@ export class MagentoStore {
   }
 
   deleteCustomer(id: number) {
+    this.changed();
     const c = this.customers.get(id);
     if (!c) return false;
     this.customers.delete(id);
@@ -934,6 +964,7 @@ export class MagentoStore {
   }
 
   deleteCart(id: number) {
+    this.changed();
     const c = this.carts.get(id);
     if (!c) return false;
     this.carts.delete(id);

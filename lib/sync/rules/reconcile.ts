@@ -1,43 +1,38 @@
 import { sql } from "drizzle-orm";
-import type { SyncContext } from "@/lib/sync/types";
+import { getCheckpoint, saveCheckpoint } from "@/lib/sync/checkpoints";
+import { flagRemovedRecords, isRemovableConnector, walkRemoteIds, type RemovableConnector, type RemovedResult } from "@/lib/sync/rules/removed";
+import type { ConnectorName, SyncContext } from "@/lib/sync/types";
 import { rowsOf } from "@/lib/sync/write/rows";
 
-// Cart reconciliation, after the carts connector's pass. Incremental syncs only see carts that
-// changed; a quote deleted in Magento (or made inactive without a change we saw) would stay
-// "open" here forever. This pass fetches the ids of every active Magento quote (ids only,
-// `fields=items[id]`) and marks open carts missing from that list expired; then it marks open
-// carts idle longer than the channel's cartExpirationDays expired. Portal-set statuses
+// Reconciliation after a connector's pass. Incremental syncs only see records that changed; what
+// was deleted in Magento (or a quote made inactive without a change we saw) would otherwise stay
+// here as it was forever.
+//
+// Carts: fetch the ids of every active Magento quote (ids only, keyset by id, see
+// rules/removed.ts walkRemoteIds) and mark open carts missing from that list expired; then mark
+// open carts idle longer than the channel's cartExpirationDays expired. Portal-set statuses
 // (lost/converted/purchased) are never touched; only 'open' carts change.
+// Customers, orders, credit memos: flag the rows Magento no longer has removed (rules/removed.ts).
+//
+// Listing every id costs one request per 300 records, so reconcileAfterPass runs it on a cadence
+// per channel and connector (carts hourly, removed records every 6 hours), kept in sync_checkpoints
+// rows named `__reconcile_<connector>`; full runs ignore the cadence.
 
 export const MISSING_MESSAGE = "No longer active in Magento";
 export const idleMessage = (days: number) => `Idle for more than ${days} days`;
 
-const PAGE_SIZE = 300;
-const MAX_PAGES = 10_000;
+export const CART_RECONCILE_INTERVAL_MS = 60 * 60 * 1000;
+export const REMOVED_RECONCILE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export type ReconcileResult = { activeInMagento: number; missing: number; idle: number };
 
+export type ReconcileSummary =
+  | { connector: "carts"; carts: ReconcileResult }
+  | { connector: RemovableConnector; removed: RemovedResult };
+
 /** Ids of every active quote in Magento; null when the list could not be read whole. */
 export async function activeCartIds(ctx: SyncContext): Promise<number[] | null> {
-  const ids = new Set<number>();
-  let total: number | null = null;
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const found = await ctx.client.searchProjected("carts", {
-      filterGroups: [[{ field: "is_active", conditionType: "eq", value: 1 }]],
-      sortOrders: [{ field: "entity_id", direction: "ASC" }],
-      pageSize: PAGE_SIZE,
-      currentPage: page,
-      fields: "items[id]",
-    });
-    if (found.invalid.length > 0) return null;
-    total = found.totalCount;
-    const before = ids.size;
-    for (const item of found.items) if (typeof item.id === "number") ids.add(item.id);
-    // Past the end (items: [] or, on Magento < 2.4, the last page again) or the whole count read.
-    if (found.items.length < PAGE_SIZE || ids.size === before || (total !== null && ids.size >= total)) break;
-  }
-  if (total !== null && ids.size < total) return null;
-  return [...ids];
+  return walkRemoteIds(ctx.client, "carts", { filters: [[{ field: "is_active", conditionType: "eq", value: 1 }]] });
 }
 
 /** Expires open carts gone from Magento's active quotes, then open carts idle too long. */
@@ -64,4 +59,53 @@ export async function reconcileCarts(ctx: SyncContext, now = new Date()): Promis
     idle = rowsOf(rows).length;
   }
   return { activeInMagento: active?.length ?? 0, missing, idle };
+}
+
+/** The sync_checkpoints connector that remembers when `connector` was last reconciled. */
+export function reconcileCheckpointName(connector: ConnectorName): string {
+  return `__reconcile_${connector}`;
+}
+
+function intervalOf(connector: ConnectorName): number | null {
+  if (connector === "carts") return CART_RECONCILE_INTERVAL_MS;
+  if (isRemovableConnector(connector)) return REMOVED_RECONCILE_INTERVAL_MS;
+  return null;
+}
+
+/**
+ * Called by the runner after each connector's pass: reconciles carts (at most hourly) or flags
+ * removed customers / orders / credit memos (at most every 6 hours) per channel; `force` (full
+ * runs) ignores the cadence. Null when nothing ran, or when it failed: every page is already
+ * saved, so a failed reconciliation is logged and never fails the run.
+ */
+export async function reconcileAfterPass(
+  ctx: SyncContext,
+  connector: ConnectorName,
+  options: { force: boolean; now?: Date },
+): Promise<ReconcileSummary | null> {
+  const interval = intervalOf(connector);
+  if (interval === null) return null;
+  const now = options.now ?? new Date();
+  const name = reconcileCheckpointName(connector);
+  try {
+    if (!options.force) {
+      const last = (await getCheckpoint(ctx.db, ctx.channel.id, name, "initial"))?.completedAt;
+      if (last && now.getTime() - last.getTime() < interval) return null;
+    }
+    // Remembered before the outcome is known: a walk that keeps failing (a record Magento sends
+    // broken) is retried at the next slot, not after every incremental pass.
+    await saveCheckpoint(ctx.db, ctx.channel.id, name, "initial", { completedAt: now });
+    if (connector === "carts") return { connector, carts: await reconcileCarts(ctx, now) };
+    if (!isRemovableConnector(connector)) return null;
+    const removed = await flagRemovedRecords(ctx, connector);
+    if (!removed) {
+      console.warn(`[sync] channel ${ctx.channel.id}: ${connector} not checked for removed records: Magento's id list could not be read whole`);
+      return null;
+    }
+    return { connector, removed };
+  } catch (error) {
+    // Only the message: client errors name the route, never the credentials.
+    console.warn(`[sync] channel ${ctx.channel.id}: ${connector} reconciliation skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }
