@@ -111,20 +111,27 @@ export async function startRun(
 }
 
 // An initial sync grows the tables from empty faster than autovacuum re-analyzes them: with
-// statistics saying "25 rows" the planner hash-joins whole tables on every page. Re-analyzing at
-// exponentially spaced page counts keeps plans on the indexes for a few seconds in all.
-const ANALYZE_AT_PAGE = new Set([8, 32, 128, 512, 2048, 8192]);
+// statistics saying "100 rows" the planner scans a whole table on every page. Re-analyzing a
+// connector's tables at exponentially spaced page counts of that connector keeps the plans on the
+// indexes, for a few seconds in all.
+const ANALYZE_AT_PAGE = new Set([4, 16, 64, 256, 1024, 4096]);
 
-async function refreshPlannerStatistics(db: Db): Promise<void> {
-  await db.execute(sql.raw(`ANALYZE ${SYNCED_TABLES.join(", ")}`)).catch((error: unknown) =>
+const CONNECTOR_TABLES: Record<ConnectorName, readonly string[]> = {
+  stores: [],
+  customers: ["magento_customers", "magento_customer_addresses"],
+  carts: ["magento_carts", "magento_cart_items"],
+  orders: ["magento_orders", "magento_order_items", "magento_order_addresses"],
+  credit_memos: ["magento_credit_memos", "magento_credit_memo_items"],
+  newsletter_subscribers: ["magento_newsletter_subscribers"],
+};
+
+async function refreshPlannerStatistics(db: Db, connector: ConnectorName): Promise<void> {
+  const tables = CONNECTOR_TABLES[connector];
+  if (tables.length === 0) return;
+  await db.execute(sql.raw(`ANALYZE ${tables.join(", ")}`)).catch((error: unknown) =>
     console.warn(`[sync] ANALYZE skipped: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
-
-const SYNCED_TABLES = [
-  "magento_customers", "magento_customer_addresses", "magento_carts", "magento_cart_items", "magento_orders",
-  "magento_order_items", "magento_order_addresses", "magento_credit_memos", "magento_credit_memo_items", "magento_newsletter_subscribers",
-];
 
 /** Marks a run failed with a reason and frees the channel (Inngest onFailure, crashes). */
 export async function failRun(db: Db, runId: number, message: string): Promise<void> {
@@ -198,8 +205,6 @@ export async function syncNextPages(
   };
 
   let pages = 0;
-  // Pages of the whole run so far (earlier steps included), for refreshing planner statistics.
-  const pagesBefore = CONNECTOR_ORDER.reduce((sum, name) => sum + statsOf(run!, name).pages, 0);
   for (const connector of enabledConnectors(channel, all)) {
     current = connector.name;
     if (statsOf(run, connector.name).finishedAt) continue;
@@ -217,6 +222,8 @@ export async function syncNextPages(
       return promise;
     };
     let pending: Promise<FetchedPage<unknown>> | null = null;
+    // This connector's pages in the whole run (earlier steps included).
+    let connectorPages = statsOf(run, connector.name).pages;
     for (;;) {
       if (pages >= maxPages) {
         return { done: false, status: "running", pages, continueFrom: { runId, connector: connector.name, page: position.page } };
@@ -259,7 +266,8 @@ export async function syncNextPages(
         return { finished, result };
       });
       pages++;
-      if (ANALYZE_AT_PAGE.has(pagesBefore + pages)) await refreshPlannerStatistics(db);
+      connectorPages++;
+      if (ANALYZE_AT_PAGE.has(connectorPages)) await refreshPlannerStatistics(db, connector.name);
       input.onProgress?.({
         runId,
         connector: connector.name,
