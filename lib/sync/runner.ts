@@ -239,6 +239,9 @@ export async function syncNextPages(
       pending = nextInWindow && pages + 1 < maxPages ? fetchAt(nextInWindow) : null;
 
       const { finished, result } = await db.transaction(async (tx) => {
+        // A page and its checkpoint commit together, so losing the last commits in a database
+        // crash only means those pages are fetched again: no need to wait for the WAL flush.
+        await tx.execute(sql`SET LOCAL synchronous_commit = off`);
         const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records) : EMPTY_WRITE;
         if (fetched.records.length > 0) await connector.afterPage?.(tx, ctx, fetched.records);
         const errors = [
