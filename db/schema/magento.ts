@@ -138,7 +138,10 @@ export const magentoCustomers = pgTable(
     index("magento_customers_email_idx").on(t.channelId, t.email),
     // Guests are matched to registered customers by lower(email) (lib/sync/rules/guests.ts).
     index("magento_customers_lower_email_idx").on(t.channelId, sql`lower(${t.email})`),
-    index("magento_customers_created_idx").on(t.remoteCreatedAt),
+    // Grid (lib/grid/grids/customers.ts): newest first, id tie-break, as ORDER BY spells it.
+    index("magento_customers_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
+    // Grid search: lower(email) LIKE 'prefix%' (text_pattern_ops: a prefix range scan in any collation).
+    index("magento_customers_email_prefix_idx").on(sql`lower(${t.email}) text_pattern_ops`),
     index("magento_customers_updated_idx").on(t.remoteUpdatedAt),
     index("magento_customers_ltv_idx").on(t.lifetimeValue),
     index("magento_customers_name_idx").on(t.lastName, t.firstName),
@@ -219,10 +222,12 @@ export const magentoCarts = pgTable(
     uniqueIndex("magento_carts_channel_origin_key").on(t.channelId, t.originId),
     check("magento_carts_status_check", sql`${t.status} in ('open', 'expired', 'lost', 'converted', 'purchased')`),
     index("magento_carts_status_updated_idx").on(t.channelId, t.status, t.remoteUpdatedAt),
-    index("magento_carts_updated_idx").on(t.remoteUpdatedAt),
+    // Carts grid default order (newest updated first, id tie-break). The trailing columns let a deep
+    // page and the capped count run as index-only scans (removed_at filter, joined store and user).
+    index("magento_carts_updated_idx").on(t.remoteUpdatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.assigneeUserId),
     index("magento_carts_created_idx").on(t.remoteCreatedAt),
-    index("magento_carts_email_idx").on(t.customerEmail),
-    index("magento_carts_grand_total_idx").on(t.grandTotal),
+    index("magento_carts_email_prefix_idx").on(sql`lower(${t.customerEmail}) text_pattern_ops`),
+    index("magento_carts_grand_total_idx").on(t.grandTotal.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_carts_customer_idx").on(t.customerId),
     // Carts waiting for their customer to sync (lib/sync/rules/customer-links.ts).
     index("magento_carts_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
@@ -309,12 +314,19 @@ export const magentoOrders = pgTable(
     index("magento_orders_increment_idx").on(t.channelId, t.incrementId),
     index("magento_orders_quote_idx").on(t.channelId, t.quoteOriginId),
     index("magento_orders_status_idx").on(t.channelId, t.status),
+    // Grid: status filter + date range, newest first; trailing columns make page and count index-only.
+    index("magento_orders_status_created_idx").on(t.status, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.cartId),
     index("magento_orders_state_idx").on(t.channelId, t.state),
-    index("magento_orders_created_idx").on(t.remoteCreatedAt),
-    index("magento_orders_updated_idx").on(t.remoteUpdatedAt),
-    index("magento_orders_email_idx").on(t.customerEmail),
-    index("magento_orders_grand_total_idx").on(t.grandTotal),
-    index("magento_orders_customer_idx").on(t.customerId),
+    // Orders grid default order (newest first, id tie-break, exactly as ORDER BY spells it). The
+    // trailing columns (removed_at filter, joined store and cart) let deep pages skip by index only.
+    index("magento_orders_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.cartId),
+    index("magento_orders_updated_idx").on(t.remoteUpdatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
+    // Grid search: lower(col) LIKE 'prefix%' (text_pattern_ops: a prefix range scan in any collation).
+    index("magento_orders_email_prefix_idx").on(sql`lower(${t.customerEmail}) text_pattern_ops`),
+    index("magento_orders_increment_prefix_idx").on(sql`lower(${t.incrementId}) text_pattern_ops`),
+    index("magento_orders_grand_total_idx").on(t.grandTotal.desc().nullsLast(), t.id.desc().nullsFirst()),
+    // A customer's orders, newest first (customer page tab and lifetime figures; FK set-null too).
+    index("magento_orders_customer_idx").on(t.customerId, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
   ],
 );
@@ -415,7 +427,7 @@ export const magentoCreditMemos = pgTable(
     uniqueIndex("magento_credit_memos_channel_origin_key").on(t.channelId, t.originId),
     index("magento_credit_memos_order_idx").on(t.orderId),
     index("magento_credit_memos_customer_idx").on(t.customerId),
-    index("magento_credit_memos_created_idx").on(t.remoteCreatedAt),
+    index("magento_credit_memos_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_credit_memos_grand_total_idx").on(t.grandTotal),
     index("magento_credit_memos_state_idx").on(t.channelId, t.state),
   ],
@@ -475,7 +487,7 @@ export const magentoNewsletterSubscribers = pgTable(
     ),
     index("magento_newsletter_subscribers_status_idx").on(t.channelId, t.status),
     index("magento_newsletter_subscribers_email_idx").on(t.email),
-    index("magento_newsletter_subscribers_changed_idx").on(t.changedAt),
+    index("magento_newsletter_subscribers_changed_idx").on(t.changedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_newsletter_subscribers_customer_idx").on(t.customerId),
   ],
 );

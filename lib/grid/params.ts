@@ -55,6 +55,8 @@ function parseFilter(column: GridColumn, raw: string[]): FilterValue | string {
       const colon = text.indexOf(":");
       const op = colon > 0 ? text.slice(0, colon) : "";
       const isOp = (TEXT_OPERATORS as readonly string[]).includes(op);
+      // "regex:…" looks like an operator we do not have: say so rather than search for it.
+      if (!isOp && /^[a-z_]{2,12}$/.test(op)) return `has an unknown operator "${op}" (use contains, starts or equals)`;
       const value = (isOp ? text.slice(colon + 1) : text).trim();
       if (!value) return "is empty";
       if (value.length > MAX_TEXT) return `is longer than ${MAX_TEXT} characters`;
@@ -150,14 +152,18 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
     }
     const parsed = parseFilter(column, all(value));
     if (typeof parsed === "string") notices.push({ param: key, message: `The ${column.label} filter ${parsed}; it was ignored.` });
-    else filters[id] = parsed;
+    else {
+      filters[id] = parsed;
+      const count = all(value).length;
+      if (parsed.kind !== "choice" && count > 1) notices.push({ param: key, message: `The ${column.label} filter was given ${count} times; the first one is used.` });
+    }
   }
 
   return { state: { page, pageSize, sort, filters, q, channelId }, notices };
 }
 
 /** The URL query of a state (defaults left out), for links: sort headers, pages, filters. */
-export function gridQueryString(definition: GridDefinition, state: GridState, change: Partial<GridState> = {}): string {
+export function gridQueryString(definition: Pick<GridDefinition, "defaultSort">, state: GridState, change: Partial<GridState> = {}): string {
   const next = { ...state, ...change };
   const out = new URLSearchParams();
   if (next.q) out.set("q", next.q);

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/lib/sync/write/rows";
 import { filterKindOf } from "./params";
-import type { FilterValue, GridColumn, GridDefinition, GridState } from "./types";
+import type { FilterValue, GridColumn, GridDefinition, GridScope, GridState } from "./types";
 
 // Grid state → SQL. Only the definition's own SQL (constants of ours) is spliced in as text;
 // every value from the URL is a bound parameter. Sorting always ends with the row id, so pages
@@ -54,7 +54,8 @@ function filterCondition(column: GridColumn, filter: FilterValue, timeZone: stri
     case "text": {
       if (filter.op === "equals") return sql`lower(${expr}) = lower(${filter.value})`;
       const pattern = filter.op === "starts" ? `${likeEscape(filter.value)}%` : `%${likeEscape(filter.value)}%`;
-      return sql`${expr} ILIKE ${pattern}`;
+      // lower(col) LIKE lower(…): a `lower(col) text_pattern_ops` index serves "starts with".
+      return sql`lower(${expr}) LIKE lower(${pattern})`;
     }
     case "choice":
       return sql`${expr} IN (${sql.join(filter.values.map((value) => sql`${value}`), sql`, `)})`;
@@ -91,15 +92,51 @@ function filterCondition(column: GridColumn, filter: FilterValue, timeZone: stri
   }
 }
 
-/** The WHERE condition of a state (base condition, channel, search, filters). */
-export function gridWhere(definition: GridDefinition, state: GridState, timeZone: string): SQL {
+/** Extra fixed conditions beside the URL state: a page's scope, an export's selected ids. */
+export interface GridConditions {
+  /** `<scope.sql> = scope.value`, e.g. one customer's orders on the customer's page. */
+  scope?: GridScope | null;
+  /** Only these row ids (digits only; anything else is dropped). */
+  ids?: readonly string[] | null;
+}
+
+const COLUMN_REFERENCE = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+
+/** A scope's SQL is ours, but it is checked anyway: it may only name a column. */
+export function assertScope(scope: GridScope): GridScope {
+  if (!COLUMN_REFERENCE.test(scope.sql)) throw new Error(`Grid scope "${scope.sql}" must be a column reference like o.customer_id`);
+  if (typeof scope.value === "number" ? !Number.isFinite(scope.value) : scope.value.length > 200) throw new Error("Grid scope value is not usable");
+  return scope;
+}
+
+/** At most this many ids in a selection (a URL holds no more anyway). */
+export const MAX_SELECTED_IDS = 1_000;
+
+/** Parses "1,2,3" (or repeated values) into row ids; non-numeric parts are dropped. */
+export function parseIds(raw: string | string[] | undefined | null): string[] {
+  if (!raw) return [];
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(",")).map((v) => v.trim());
+  return [...new Set(values.filter((v) => /^\d{1,18}$/.test(v)))].slice(0, MAX_SELECTED_IDS);
+}
+
+/** The WHERE condition of a state (base condition, scope, channel, search, filters). */
+export function gridWhere(definition: GridDefinition, state: GridState, timeZone: string, conditions: GridConditions = {}): SQL {
   const parts: SQL[] = [sql.raw(`(${definition.where})`)];
+  if (conditions.scope) {
+    const scope = assertScope(conditions.scope);
+    parts.push(sql`${sql.raw(scope.sql)} = ${scope.value}`);
+  }
+  if (conditions.ids) {
+    const ids = conditions.ids.filter((id) => /^\d{1,18}$/.test(id));
+    // An empty selection matches nothing rather than everything.
+    parts.push(ids.length ? sql`${sql.raw(definition.idSql)} IN (${sql.join(ids.map((id) => sql`${id}::bigint`), sql`, `)})` : sql`false`);
+  }
   if (state.channelId !== null) parts.push(sql`${sql.raw(definition.channelSql)} = ${state.channelId}`);
   if (state.q) {
     const searchable = definition.columns.filter((c) => c.searchable);
     if (searchable.length) {
       const pattern = `${likeEscape(state.q)}%`;
-      parts.push(sql`(${sql.join(searchable.map((c) => sql`${sql.raw(c.sql)} ILIKE ${pattern}`), sql` OR `)})`);
+      parts.push(sql`(${sql.join(searchable.map((c) => sql`lower(${sql.raw(c.sql)}) LIKE lower(${pattern})`), sql` OR `)})`);
     }
   }
   const columns = new Map(definition.columns.map((c) => [c.id, c]));
@@ -137,14 +174,21 @@ function toRow(raw: Record<string, unknown>): GridRow {
 }
 
 /** One page of a grid and the (capped) count of matching rows. */
-export async function loadGridPage(db: Db, definition: GridDefinition, state: GridState, timeZone = "UTC"): Promise<GridPage> {
-  const where = gridWhere(definition, state, safeTimeZone(timeZone));
+export async function loadGridPage(
+  db: Db, definition: GridDefinition, state: GridState, timeZone = "UTC", conditions: GridConditions = {},
+): Promise<GridPage> {
+  const where = gridWhere(definition, state, safeTimeZone(timeZone), conditions);
   const from = sql.raw(definition.from);
   const offset = (state.page - 1) * state.pageSize;
   const [rows, counted] = await Promise.all([
+    // The page's ids first (an index-only walk past the offset, joins the order doesn't need are
+    // dropped), then the full rows of just those ids: deep pages don't read every skipped row.
     queryRows<Record<string, unknown>>(db, sql`
-      SELECT ${gridSelectList(definition)} FROM ${from} WHERE ${where}
-      ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset}`),
+      SELECT ${gridSelectList(definition)} FROM ${from}
+      WHERE ${sql.raw(definition.idSql)} IN (
+        SELECT ${sql.raw(definition.idSql)} FROM ${from} WHERE ${where}
+        ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset})
+      ORDER BY ${gridOrderBy(definition, state)}`),
     queryRows<{ n: unknown }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`),
   ]);
   const n = Number(counted[0]?.n ?? 0);
@@ -152,12 +196,15 @@ export async function loadGridPage(db: Db, definition: GridDefinition, state: Gr
 }
 
 /** The distinct values of a "distinct" choice column (for its filter), at most 200. */
-export async function distinctValues(db: Db, definition: GridDefinition, columnId: string, channelId: number | null): Promise<string[]> {
+export async function distinctValues(
+  db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null = null,
+): Promise<string[]> {
   const column = definition.columns.find((c) => c.id === columnId);
   if (!column) return [];
   const channel = channelId === null ? sql`` : sql` AND ${sql.raw(definition.channelSql)} = ${channelId}`;
+  const scoped = scope ? sql` AND ${sql.raw(assertScope(scope).sql)} = ${scope.value}` : sql``;
   const rows = await queryRows<{ v: unknown }>(db, sql`
     SELECT DISTINCT ${sql.raw(column.sql)} AS v FROM ${sql.raw(definition.from)}
-    WHERE ${sql.raw(`(${definition.where})`)}${channel} AND ${sql.raw(column.sql)} IS NOT NULL ORDER BY 1 LIMIT 200`);
+    WHERE ${sql.raw(`(${definition.where})`)}${channel}${scoped} AND ${sql.raw(column.sql)} IS NOT NULL ORDER BY 1 LIMIT 200`);
   return rows.map((r) => String(r.v));
 }

@@ -28,6 +28,10 @@ export interface GridColumn {
   searchable?: boolean;
   /** Link target for the cell (e.g. the customer's page): SQL expression of a path, or null. */
   hrefSql?: string;
+  /** choice: show values as status badges (default: for columns named "status"). */
+  badge?: boolean;
+  /** number: an identifier, shown without thousands separators. */
+  plain?: boolean;
 }
 
 export type GridId = "orders" | "carts" | "customers" | "credit_memos" | "subscribers";
@@ -47,8 +51,8 @@ export interface GridDefinition {
   channelSql: string;
   columns: readonly GridColumn[];
   defaultSort: SortSpec;
-  /** Path of a row's detail page. */
-  detailPath: (id: string) => string;
+  /** Path of a row's detail page; absent when rows have none (their cells may still link). */
+  detailPath?: (id: string) => string;
 }
 
 export type SortDirection = "asc" | "desc";
@@ -78,6 +82,9 @@ export interface GridState {
   q: string | null;
   channelId: number | null;
 }
+
+/** A fixed extra condition `<sql> = value` set by a page (never by the URL), e.g. a customer's orders. */
+export type GridScope = { sql: string; value: string | number; label: string };
 
 /** Something in the URL that was ignored, said in words for the page. */
 export type GridNotice = { param: string; message: string };

@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
-import { WorkspaceList } from "@/components/shell/workspace-list";
-import { can } from "@/lib/auth/permissions";
+import { GridView } from "@/components/data-grid/grid-view";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { customersGrid } from "@/lib/grid/grids/customers";
+import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Magento Customers" };
 
-export default async function Page() {
+const DESCRIPTION = "Registered and guest customers, with their orders, lifetime value and subscription.";
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  const counts = await getWorkspaceCounts(user);
   return (
-    <WorkspaceList
-      breadcrumb="Customers"
-      title="Magento Customers"
-      noun="customers"
-      description="Registered and guest customers, with their orders, lifetime value and subscription."
-      total={counts.customers}
-      hasChannels={counts.channels > 0}
-      canManageIntegrations={can(user.role, "manage_integrations")}
-    />
+    <>
+      <PageHeader breadcrumb="Customers" title="Magento Customers" description={DESCRIPTION} />
+      <GridView definition={customersGrid} searchParams={await searchParams} basePath="/customers" user={user} description={DESCRIPTION} />
+    </>
   );
 }

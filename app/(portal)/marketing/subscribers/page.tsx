@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
-import { WorkspaceList } from "@/components/shell/workspace-list";
-import { can } from "@/lib/auth/permissions";
+import { GridView } from "@/components/data-grid/grid-view";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { subscribersGrid } from "@/lib/grid/grids/subscribers";
+import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Newsletter Subscribers" };
 
-export default async function Page() {
+const DESCRIPTION = "Who is subscribed to the store's newsletter, and since when.";
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  const counts = await getWorkspaceCounts(user);
   return (
-    <WorkspaceList
-      breadcrumb="Marketing"
-      title="Newsletter Subscribers"
-      noun="newsletter subscribers"
-      description="Who is subscribed to the store's newsletter, and since when."
-      total={counts.subscribers}
-      hasChannels={counts.channels > 0}
-      canManageIntegrations={can(user.role, "manage_integrations")}
-    />
+    <>
+      <PageHeader breadcrumb="Marketing" title="Newsletter Subscribers" description={DESCRIPTION} />
+      <GridView definition={subscribersGrid} searchParams={await searchParams} basePath="/marketing/subscribers" user={user} description={DESCRIPTION} />
+    </>
   );
 }

@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
-import { WorkspaceList } from "@/components/shell/workspace-list";
-import { can } from "@/lib/auth/permissions";
+import { GridView } from "@/components/data-grid/grid-view";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { cartsGrid } from "@/lib/grid/grids/carts";
+import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Shopping Carts" };
 
-export default async function Page() {
+const DESCRIPTION = "Every cart from your Magento store, open or abandoned, with its items, totals and status.";
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  const counts = await getWorkspaceCounts(user);
   return (
-    <WorkspaceList
-      breadcrumb="Sales"
-      title="Shopping Carts"
-      noun="shopping carts"
-      description="Every cart from your Magento store, open or abandoned, with its items, totals and status."
-      total={counts.carts}
-      hasChannels={counts.channels > 0}
-      canManageIntegrations={can(user.role, "manage_integrations")}
-    />
+    <>
+      <PageHeader breadcrumb="Sales" title="Shopping Carts" description={DESCRIPTION} />
+      <GridView definition={cartsGrid} searchParams={await searchParams} basePath="/sales/carts" user={user} description={DESCRIPTION} />
+    </>
   );
 }

@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
-import { WorkspaceList } from "@/components/shell/workspace-list";
-import { can } from "@/lib/auth/permissions";
+import { GridView } from "@/components/data-grid/grid-view";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
+import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Credit Memos" };
 
-export default async function Page() {
+const DESCRIPTION = "Refunds issued in Magento, linked to their orders.";
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  const counts = await getWorkspaceCounts(user);
   return (
-    <WorkspaceList
-      breadcrumb="Sales"
-      title="Credit Memos"
-      noun="credit memos"
-      description="Refunds issued in Magento, linked to their orders."
-      total={counts.creditMemos}
-      hasChannels={counts.channels > 0}
-      canManageIntegrations={can(user.role, "manage_integrations")}
-    />
+    <>
+      <PageHeader breadcrumb="Sales" title="Credit Memos" description={DESCRIPTION} />
+      <GridView definition={creditMemosGrid} searchParams={await searchParams} basePath="/sales/credit-memos" user={user} description={DESCRIPTION} />
+    </>
   );
 }

@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
-import { WorkspaceList } from "@/components/shell/workspace-list";
-import { can } from "@/lib/auth/permissions";
+import { GridView } from "@/components/data-grid/grid-view";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { ordersGrid } from "@/lib/grid/grids/orders";
+import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Orders" };
 
-export default async function Page() {
+const DESCRIPTION = "Orders placed in Magento, with their status, totals, payment and shipping.";
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  const counts = await getWorkspaceCounts(user);
   return (
-    <WorkspaceList
-      breadcrumb="Sales"
-      title="Orders"
-      noun="orders"
-      description="Orders placed in Magento, with their status, totals, payment and shipping."
-      total={counts.orders}
-      hasChannels={counts.channels > 0}
-      canManageIntegrations={can(user.role, "manage_integrations")}
-    />
+    <>
+      <PageHeader breadcrumb="Sales" title="Orders" description={DESCRIPTION} />
+      <GridView definition={ordersGrid} searchParams={await searchParams} basePath="/sales/orders" user={user} description={DESCRIPTION} />
+    </>
   );
 }

@@ -1,0 +1,255 @@
+// `npm run bench -- grids [--customers N] [--carts N] [--orders N] [--credit-memos N] [--requests N]`
+// (defaults: the issue's 200k customers, 1M carts, 1M orders with 3 items each, 50k credit memos;
+// 50 requests per case). Server time of the workspace grids on a store of that size:
+//   1. create `portal_bench_grids_<ts>` on TEST_DATABASE_URL (default
+//      postgres://postgres@127.0.0.1:5432/test), migrate, seed set-based (bench/lib/seed-grids.ts),
+//      VACUUM ANALYZE; the seed time is printed;
+//   2. per case, the portal's own data path: parseGridState (the URL's search params) +
+//      loadGridPage (rows + capped count), and for the customer detail also its lifetime figures;
+//   3. the same statements run alone: the exact SQL text and parameters loadGridPage sent
+//      (recorded once through the Db's execute), executed directly on postgres.js, concurrently
+//      as loadGridPage runs them. Portal and SQL runs alternate, so load on the shared machine hits
+//      both alike; ratio = portal p50 ÷ SQL p50 (the portal's own overhead).
+// Targets: p95 < 150 ms for every case; each within 1.5× of its SQL alone.
+// The database is dropped at the end, also on failure.
+import { randomBytes } from "node:crypto";
+import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { openDatabase, type Db } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { ordersGrid } from "@/lib/grid/grids/orders";
+import { parseGridState, type SearchParams } from "@/lib/grid/params";
+import { loadGridPage } from "@/lib/grid/query";
+import type { GridDefinition, GridScope } from "@/lib/grid/types";
+import { queryRows } from "@/lib/sync/write/rows";
+import { ISSUE_SIZES, seedGrids, type SeedSizes } from "./lib/seed-grids";
+import { option } from "./lib/simulator-process";
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const TARGET_P95_MS = 150;
+const TARGET_RATIO = 1.5;
+const WARMUP = 5;
+
+type Statement = { text: string; params: unknown[] };
+
+interface Case {
+  key: string;
+  label: string;
+  /** The portal's data path for one request. */
+  portal: (db: Db) => Promise<unknown>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+const dialect = new PgDialect();
+
+/** A Db whose execute also records each statement's text and parameters. */
+function recordingDb(db: Db, into: Statement[]): Db {
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      if (property === "execute") {
+        return (query: SQL) => {
+          const { sql: text, params } = dialect.sqlToQuery(query);
+          into.push({ text, params });
+          return target.execute(query);
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const stats = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+};
+
+/** The customer page's lifetime figures, the statement lib/workspace/details/customer.ts sends (not exported there). */
+function lifetimeFigures(customerId: number): SQL {
+  return sql`
+    SELECT
+      coalesce(o.sales, 0)::text AS sales, coalesce(o.n, 0)::int AS n,
+      CASE WHEN o.n > 0 THEN round(o.sales / o.n, 4)::text END AS average,
+      o.first_at, o.last_at, o.currency,
+      coalesce(m.refunds, 0)::text AS refunds, coalesce(m.n, 0)::int AS refunds_count
+    FROM (
+      SELECT sum(subtotal + discount_amount) AS sales, count(*) AS n,
+             min(remote_created_at) AS first_at, max(remote_created_at) AS last_at,
+             min(order_currency_code) AS currency
+      FROM magento_orders WHERE customer_id = ${customerId} AND state <> 'canceled' AND removed_at IS NULL
+    ) o, (
+      SELECT sum(grand_total) AS refunds, count(*) AS n
+      FROM magento_credit_memos WHERE customer_id = ${customerId} AND removed_at IS NULL
+    ) m`;
+}
+
+function gridCase(
+  key: string, label: string, definition: GridDefinition, params: SearchParams,
+  scoped?: { scope: GridScope; extra: (db: Db) => Promise<unknown> },
+): Case {
+  return {
+    key,
+    label,
+    portal: async (db) => {
+      const { state, notices } = parseGridState(definition, params);
+      if (notices.length) throw new Error(`${key}: the bench's own URL was refused: ${notices.map((n) => n.message).join(" ")}`);
+      return Promise.all([loadGridPage(db, definition, state, "UTC", { scope: scoped?.scope ?? null }), scoped?.extra(db)]);
+    },
+  };
+}
+
+async function buildCases(db: Db): Promise<Case[]> {
+  const [top] = await queryRows<{ id: string; n: string }>(db, sql`
+    SELECT customer_id AS id, count(*) AS n FROM magento_orders WHERE customer_id IS NOT NULL
+    GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1`);
+  if (!top) throw new Error("The seeded store has no orders.");
+  const topCustomer = Number(top.id);
+  // A two-month window a year back, and one status: a typical "processing orders in March" view.
+  const [range] = await queryRows<{ from: string; to: string }>(db, sql`
+    SELECT to_char((now() - interval '400 days')::date, 'YYYY-MM-DD') AS "from", to_char((now() - interval '340 days')::date, 'YYYY-MM-DD') AS "to"`);
+  // An email prefix a person would type: a real customer's address up to two characters short.
+  const [probe] = await queryRows<{ email: string }>(db, sql`
+    SELECT customer_email AS email FROM magento_orders WHERE customer_email IS NOT NULL ORDER BY id LIMIT 1 OFFSET ${Math.floor(
+      Number((await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM magento_orders`))[0]?.n ?? 1) / 3,
+    )}`);
+  const prefix = probe!.email.split("@")[0]!.slice(0, -2);
+  console.log(`  customer with most orders: #${topCustomer} (${top.n} orders); date range ${range!.from}..${range!.to}; email prefix "${prefix}"`);
+  return [
+    gridCase("orders_first_page", "orders, first page", ordersGrid, {}),
+    gridCase("orders_page_2000", "orders, page 2,000", ordersGrid, { page: "2000" }),
+    gridCase("orders_sort_grand_total", "orders, sort by grand total", ordersGrid, { sort: "-grand_total" }),
+    gridCase("orders_filter_status_date", "orders, status + date range", ordersGrid, { f_status: "processing", f_created_at: `${range!.from}..${range!.to}` }),
+    gridCase("orders_search_email_prefix", "orders, email prefix search", ordersGrid, { q: prefix }),
+    gridCase("customer_detail", "customer detail (orders + figures)", ordersGrid, {}, {
+      scope: { sql: "o.customer_id", value: topCustomer, label: `customer ${topCustomer}` },
+      extra: (d) => queryRows(d, lifetimeFigures(topCustomer)),
+    }),
+  ];
+}
+
+type CaseResult = { key: string; label: string; portal: { p50: number; p95: number }; sql: { p50: number; p95: number }; ratio: number };
+
+async function measure(db: Db, client: postgres.Sql, item: Case, requests: number): Promise<CaseResult> {
+  const statements: Statement[] = [];
+  await item.portal(recordingDb(db, statements));
+  const alone = () => Promise.all(statements.map((s) => client.unsafe(s.text, s.params as postgres.ParameterOrJSON<never>[])));
+  for (let i = 0; i < WARMUP; i++) {
+    await item.portal(db);
+    await alone();
+  }
+  const portalMs: number[] = [];
+  const sqlMs: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    let t0 = performance.now();
+    await item.portal(db);
+    portalMs.push(performance.now() - t0);
+    t0 = performance.now();
+    await alone();
+    sqlMs.push(performance.now() - t0);
+  }
+  const portal = stats(portalMs);
+  const sqlStats = stats(sqlMs);
+  return { key: item.key, label: item.label, portal, sql: sqlStats, ratio: portal.p50 / Math.max(sqlStats.p50, 0.001) };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const sizes: SeedSizes = {
+    customers: option(args, "customers", ISSUE_SIZES.customers),
+    carts: option(args, "carts", ISSUE_SIZES.carts),
+    orders: option(args, "orders", ISSUE_SIZES.orders),
+    creditMemos: option(args, "credit-memos", ISSUE_SIZES.creditMemos),
+    itemsPerOrder: ISSUE_SIZES.itemsPerOrder,
+  };
+  const requests = option(args, "requests", 50);
+  // --database NAME: measure an already seeded database (e.g. one left by --keep); never dropped.
+  const reuse = args.includes("--database") ? args[args.indexOf("--database") + 1] : undefined;
+  if (reuse !== undefined && !/^portal_bench_grids_[a-z0-9_]+$/.test(reuse)) {
+    console.error("--database needs the name of a database this bench seeded (portal_bench_grids_…).");
+    process.exit(2);
+  }
+  const keep = args.includes("--keep") || reuse !== undefined;
+  const name = reuse ?? `portal_bench_grids_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const url = withDatabase(ADMIN_URL, name);
+  console.log(
+    `Grids bench: ${sizes.customers.toLocaleString("en-US")} customers, ${sizes.carts.toLocaleString("en-US")} carts, ${sizes.orders.toLocaleString("en-US")} orders (${sizes.itemsPerOrder} items each), ${sizes.creditMemos.toLocaleString("en-US")} credit memos; ${requests} requests per case`,
+  );
+  let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
+  let seedClient: postgres.Sql | null = null;
+  let direct: postgres.Sql | null = null;
+  try {
+    let seedSeconds = 0;
+    if (reuse === undefined) {
+      await adminQuery(`create database "${name}"`);
+      handle = await openDatabase({ databaseUrl: url, max: 4 });
+      await migrateDatabase(handle.db, "postgres");
+      // One connection: the seed's session settings must hold for all its statements.
+      seedClient = postgres(url, { max: 1, onnotice: () => {} });
+      const t0 = performance.now();
+      await seedGrids(seedClient, sizes, console.log);
+      seedSeconds = (performance.now() - t0) / 1000;
+      console.log(`  seed: ${seedSeconds.toFixed(1)} s`);
+      await seedClient.end({ timeout: 5 });
+      seedClient = null;
+    } else {
+      handle = await openDatabase({ databaseUrl: url, max: 4 });
+      console.log(`  reusing ${name} (no seed)`);
+    }
+
+    direct = postgres(url, { max: 4, onnotice: () => {} });
+    const cases = await buildCases(handle.db);
+    const results: CaseResult[] = [];
+    console.log(`  ${"case".padEnd(38)} ${"portal p50/p95 ms".padStart(18)} ${"SQL p50/p95 ms".padStart(16)} ${"ratio".padStart(6)}`);
+    for (const item of cases) {
+      const result = await measure(handle.db, direct, item, requests);
+      results.push(result);
+      const flag = result.portal.p95 < TARGET_P95_MS && result.ratio <= TARGET_RATIO ? "" : "  ← over target";
+      console.log(
+        `  ${item.label.padEnd(38)} ${`${result.portal.p50.toFixed(1)} / ${result.portal.p95.toFixed(1)}`.padStart(18)} ${`${result.sql.p50.toFixed(1)} / ${result.sql.p95.toFixed(1)}`.padStart(16)} ${result.ratio.toFixed(2).padStart(6)}${flag}`,
+      );
+    }
+    const worst = Math.max(...results.map((r) => r.portal.p95));
+    const worstRatio = Math.max(...results.map((r) => r.ratio));
+    console.log(`  worst p95 ${worst.toFixed(1)} ms (target < ${TARGET_P95_MS}); worst portal ÷ SQL ${worstRatio.toFixed(2)} (target ≤ ${TARGET_RATIO})`);
+    const json: Record<string, unknown> = {
+      grid_p95_ms_max: Number(worst.toFixed(1)),
+      grid_sql_ratio_max: Number(worstRatio.toFixed(2)),
+    };
+    for (const r of results) {
+      json[`${r.key}_p95_ms`] = Number(r.portal.p95.toFixed(1));
+      json[`${r.key}_p50_ms`] = Number(r.portal.p50.toFixed(1));
+      json[`${r.key}_sql_p95_ms`] = Number(r.sql.p95.toFixed(1));
+    }
+    json.seed_s = Number(seedSeconds.toFixed(1));
+    json.sizes = sizes;
+    console.log(JSON.stringify(json));
+  } finally {
+    if (seedClient) await seedClient.end({ timeout: 5 }).catch(() => {});
+    if (direct) await direct.end({ timeout: 5 }).catch(() => {});
+    if (handle) await handle.close().catch(() => {});
+    if (keep) console.error(`kept database ${name} (--keep)`);
+    else {
+      await adminQuery(`drop database if exists "${name}" with (force)`).catch((error: unknown) =>
+        console.error(`could not drop ${name}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  }
+}

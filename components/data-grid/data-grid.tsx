@@ -1,0 +1,415 @@
+"use client";
+
+import {
+  columnOrderingFeature, columnVisibilityFeature, rowSelectionFeature, rowSortingFeature, tableFeatures, useTable,
+  type ColumnDef, type ColumnOrderState, type ColumnVisibilityState, type RowSelectionState,
+} from "@tanstack/react-table";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo, useState, useTransition } from "react";
+import { Badge } from "@/components/ui/badge";
+import type { ActionResult } from "@/lib/auth/action";
+import type { ClientDefinition, DisplayCell, DisplayRow } from "@/lib/grid/display";
+import { PAGE_SIZES, type FilterValue, type GridState } from "@/lib/grid/types";
+import { ColumnMenu } from "./column-menu";
+import { FilterEditor } from "./filter-panel";
+import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "./grid-url";
+
+// The grid in the browser. TanStack Table keeps the table's own state (visible columns, their
+// order, selected rows, the sort shown in headers); everything that changes which rows are shown
+// lives in the URL, so each control below is a link or a router push.
+
+const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, rowSelectionFeature, rowSortingFeature });
+type Features = typeof features;
+
+export type SaveLayout = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
+
+export interface DataGridProps {
+  definition: ClientDefinition;
+  state: GridState;
+  rows: DisplayRow[];
+  total: number;
+  totalCapped: boolean;
+  basePath: string;
+  channels: { id: number; name: string }[];
+  /** The user's visible columns in order, or null for the definition's default. */
+  columnsPref: string[] | null;
+  saveLayout: SaveLayout;
+  /** Export links are offered (not on a scoped grid, which the export route cannot reproduce). */
+  exportable: boolean;
+}
+
+function initialLayout(definition: ClientDefinition, pref: string[] | null): { order: ColumnOrderState; visible: ColumnVisibilityState } {
+  const ids = definition.columns.map((c) => c.id);
+  const chosen = pref?.filter((id) => ids.includes(id)) ?? [];
+  if (!chosen.length) return { order: ids, visible: Object.fromEntries(definition.columns.map((c) => [c.id, !c.hiddenByDefault])) };
+  return {
+    order: [...chosen, ...ids.filter((id) => !chosen.includes(id))],
+    visible: Object.fromEntries(ids.map((id) => [id, chosen.includes(id)])),
+  };
+}
+
+function CellView({ cell, primaryHref }: { cell: DisplayCell; primaryHref: string | null }) {
+  const content = cell.tone ? <Badge tone={cell.tone}>{cell.text}</Badge> : cell.title ? <time title={cell.title}>{cell.text}</time> : cell.text;
+  const href = cell.href ?? primaryHref;
+  if (href && cell.text !== "—") {
+    return <Link href={href} className="font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500">{content}</Link>;
+  }
+  return <>{content}</>;
+}
+
+export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable }: DataGridProps) {
+  const router = useRouter();
+  const [navigating, startNavigation] = useTransition();
+  const [layout, setLayout] = useState(() => initialLayout(definition, columnsPref));
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  const [allMatching, setAllMatching] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveMessage, setSaveMessage] = useState<string | null>(null);
+  const [search, setSearch] = useState(state.q ?? "");
+
+  const href = (change: Partial<GridState> = {}) => gridHref(basePath, definition, state, change);
+  const go = (change: Partial<GridState>) => startNavigation(() => router.push(href(change)));
+  const columnById = useMemo(() => new Map(definition.columns.map((c) => [c.id, c])), [definition]);
+  const primaryColumn = definition.columns[0]?.id;
+
+  const columns = useMemo<ColumnDef<Features, DisplayRow>[]>(() => [
+    {
+      id: "__select",
+      enableHiding: false,
+      enableSorting: false,
+      header: ({ table }) => (
+        <input
+          type="checkbox"
+          aria-label="Select all rows on this page"
+          className="h-4 w-4 rounded border-slate-300"
+          checked={table.getIsAllPageRowsSelected()}
+          ref={(el) => { if (el) el.indeterminate = table.getIsSomePageRowsSelected() && !table.getIsAllPageRowsSelected(); }}
+          onChange={table.getToggleAllPageRowsSelectedHandler()}
+        />
+      ),
+      cell: ({ row }) => (
+        <input
+          type="checkbox"
+          aria-label={`Select row ${row.original.cells[primaryColumn ?? ""]?.text ?? row.id}`}
+          className="h-4 w-4 rounded border-slate-300"
+          checked={row.getIsSelected()}
+          onChange={row.getToggleSelectedHandler()}
+        />
+      ),
+    },
+    ...definition.columns.map((column): ColumnDef<Features, DisplayRow> => ({
+      id: column.id,
+      header: column.label,
+      accessorFn: (row) => row.cells[column.id]?.text ?? "",
+      enableSorting: column.sortable,
+      cell: ({ row }) => (
+        <CellView cell={row.original.cells[column.id] ?? { text: "—" }} primaryHref={column.id === primaryColumn ? row.original.href : null} />
+      ),
+    })),
+  ], [definition, primaryColumn]);
+
+  const table = useTable({
+    features,
+    columns,
+    data: rows,
+    getRowId: (row) => row.id,
+    manualSorting: true,
+    enableRowSelection: true,
+    state: {
+      columnVisibility: layout.visible,
+      columnOrder: ["__select", ...layout.order],
+      rowSelection,
+      sorting: [{ id: state.sort.column, desc: state.sort.direction === "desc" }],
+    },
+    onRowSelectionChange: (updater) => {
+      setAllMatching(false);
+      setRowSelection((previous) => (typeof updater === "function" ? updater(previous) : updater));
+    },
+  });
+
+  function changeLayout(order: string[], visible: Record<string, boolean>) {
+    setLayout({ order, visible });
+    const form = new FormData();
+    form.set("grid", definition.id);
+    form.set("columns", order.filter((id) => visible[id] !== false).join(","));
+    form.set("pageSize", String(state.pageSize));
+    setSaving(true);
+    void saveLayout(null, form).then((result) => {
+      setSaving(false);
+      setSaveMessage(result.ok ? "Saved." : result.error);
+    });
+  }
+
+  function changePageSize(size: number) {
+    const form = new FormData();
+    form.set("grid", definition.id);
+    form.set("columns", layout.order.filter((id) => layout.visible[id] !== false).join(","));
+    form.set("pageSize", String(size));
+    // Remember it, then show page 1 at the new size (the URL says the size, so links keep it).
+    void saveLayout(null, form).finally(() => go({ pageSize: size as GridState["pageSize"], page: 1 }));
+  }
+
+  function applyFilter(columnId: string, filter: FilterValue | null) {
+    setEditing(null);
+    go(withFilter(state, columnId, filter));
+  }
+
+  function onRowKey(event: React.KeyboardEvent<HTMLTableRowElement>, row: DisplayRow) {
+    const tr = event.currentTarget;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = (event.key === "ArrowDown" ? tr.nextElementSibling : tr.previousElementSibling) as HTMLElement | null;
+      next?.focus();
+    } else if (event.key === "Enter" && event.target === tr && row.href) {
+      router.push(row.href);
+    }
+  }
+
+  function onRowClick(event: React.MouseEvent<HTMLTableRowElement>, row: DisplayRow) {
+    if (!row.href || (event.target as HTMLElement).closest("a, button, input, label, select")) return;
+    router.push(row.href);
+  }
+
+  const filtered = isFiltered(state);
+  const filterable = definition.columns.filter((c) => c.filter !== null);
+  const selectedIds = Object.keys(rowSelection);
+  const lastPage = totalCapped ? null : Math.max(1, Math.ceil(total / state.pageSize));
+  const hasNext = lastPage === null ? state.page * state.pageSize < total || rows.length === state.pageSize : state.page < lastPage;
+  const allPageSelected = rows.length > 0 && rows.every((r) => rowSelection[r.id]);
+  const editingColumn = editing ? columnById.get(editing) : undefined;
+  const count = countLabel(total, totalCapped, definition.noun);
+
+  return (
+    <div className="space-y-3" aria-busy={navigating}>
+      <div className="flex flex-wrap items-center gap-2">
+        <form
+          role="search"
+          className="flex w-full min-w-0 gap-2 sm:w-auto sm:max-w-md sm:flex-1"
+          onSubmit={(e) => { e.preventDefault(); go({ q: search.trim() || null, page: 1 }); }}
+        >
+          <label htmlFor={`${definition.id}-search`} className="sr-only">Search {definition.noun}</label>
+          <input
+            id={`${definition.id}-search`}
+            type="search"
+            value={search}
+            maxLength={100}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder={definition.searchable.length ? `Search by ${definition.searchable.join(" or ").toLowerCase()}…` : "Search…"}
+            className="block w-full min-w-0 rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500"
+          />
+          <button type="submit" className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Search</button>
+        </form>
+        {channels.length > 1 ? (
+          <>
+            <label htmlFor={`${definition.id}-channel`} className="sr-only">Channel</label>
+            <select
+              id={`${definition.id}-channel`}
+              value={state.channelId ?? ""}
+              onChange={(e) => go({ channelId: e.target.value ? Number(e.target.value) : null, page: 1 })}
+              className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
+            >
+              <option value="">All channels</option>
+              {channels.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select>
+          </>
+        ) : null}
+        <div className="relative">
+          <label htmlFor={`${definition.id}-add-filter`} className="sr-only">Add a filter</label>
+          <select
+            id={`${definition.id}-add-filter`}
+            value=""
+            onChange={(e) => setEditing(e.target.value || null)}
+            className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
+          >
+            <option value="">+ Filter…</option>
+            {filterable.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+          </select>
+        </div>
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          <ColumnMenu
+            columns={definition.columns}
+            order={layout.order}
+            visible={layout.visible}
+            onChange={changeLayout}
+            saving={saving}
+            message={saveMessage}
+          />
+          {exportable ? (
+            <a
+              href={exportHref(definition.id, definition, state, allMatching ? null : selectedIds)}
+              className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500"
+            >
+              {selectedIds.length && !allMatching ? `Export selection (${selectedIds.length})` : "Export view (CSV)"}
+            </a>
+          ) : null}
+        </div>
+      </div>
+
+      {editingColumn ? (
+        <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <p className="mb-2 text-sm font-semibold text-slate-900">Filter by {editingColumn.label}</p>
+          <FilterEditor
+            key={editingColumn.id}
+            column={editingColumn}
+            current={state.filters[editingColumn.id]}
+            onApply={(filter) => applyFilter(editingColumn.id, filter)}
+            onCancel={() => setEditing(null)}
+          />
+        </div>
+      ) : null}
+
+      {filtered ? (
+        <ul className="flex flex-wrap items-center gap-2" aria-label="Active filters">
+          {state.q ? (
+            <Chip label={`Search: “${state.q}”`} removeHref={href({ q: null, page: 1 })} />
+          ) : null}
+          {state.channelId !== null ? (
+            <Chip label={`Channel: ${channels.find((c) => c.id === state.channelId)?.name ?? state.channelId}`} removeHref={href({ channelId: null, page: 1 })} />
+          ) : null}
+          {Object.entries(state.filters).map(([id, filter]) => {
+            const column = columnById.get(id);
+            if (!column) return null;
+            return <Chip key={id} label={describeFilter(column, filter)} onEdit={() => setEditing(id)} removeHref={href(withoutFilter(state, id))} />;
+          })}
+          <li>
+            <Link href={href(CLEARED)} className="text-sm font-medium text-brand-700 hover:underline">Clear filters</Link>
+          </li>
+        </ul>
+      ) : null}
+
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+        <p data-testid="grid-count">
+          {totalCapped ? (
+            <span title={`Counting stops at ${total.toLocaleString("en-US")} so long lists stay fast. Narrow the filters for an exact count.`} className="cursor-help underline decoration-dotted">
+              {count}
+              <span className="sr-only"> (counting stops at {total.toLocaleString("en-US")} so the list stays fast)</span>
+            </span>
+          ) : count}
+          {filtered ? " match" : ""}
+        </p>
+        {selectedIds.length ? (
+          <p className="flex flex-wrap items-center gap-2" role="status">
+            {allMatching ? <span>All {count} selected.</span> : <span>{selectedIds.length.toLocaleString("en-US")} selected.</span>}
+            {allPageSelected && !allMatching && total > rows.length ? (
+              <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setAllMatching(true)}>Select all {count} matching</button>
+            ) : null}
+            <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => { setAllMatching(false); setRowSelection({}); }}>Clear selection</button>
+          </p>
+        ) : null}
+      </div>
+
+      {rows.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+          <p className="text-base font-semibold text-slate-900">{filtered ? "No results for these filters" : `No ${definition.noun} on this page`}</p>
+          <p className="mt-2 text-sm text-slate-600">
+            {filtered ? <Link href={href(CLEARED)} className="font-medium text-brand-700 hover:underline">Clear filters</Link> : <Link href={href({ page: 1 })} className="font-medium text-brand-700 hover:underline">Go to the first page</Link>}
+          </p>
+        </div>
+      ) : (
+        <div className="max-h-[75vh] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <table className="min-w-full text-left text-sm">
+            <caption className="sr-only">{count}, page {state.page}</caption>
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const meta = columnById.get(header.column.id);
+                    const sorted = header.column.getIsSorted();
+                    const ariaSort = sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : meta?.sortable ? "none" : undefined;
+                    return (
+                      <th
+                        key={header.id}
+                        scope="col"
+                        aria-sort={ariaSort}
+                        className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""}`}
+                      >
+                        {meta?.sortable ? (
+                          <Link href={href(sortChange(state, meta.id))} className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500">
+                            {meta.label}
+                            <span aria-hidden className="text-[10px]">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
+                          </Link>
+                        ) : (
+                          <table.FlexRender header={header} />
+                        )}
+                      </th>
+                    );
+                  })}
+                </tr>
+              ))}
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {table.getRowModel().rows.map((row) => (
+                <tr
+                  key={row.id}
+                  tabIndex={0}
+                  aria-selected={row.getIsSelected()}
+                  onKeyDown={(e) => onRowKey(e, row.original)}
+                  onClick={(e) => onRowClick(e, row.original)}
+                  className={`${row.original.href ? "cursor-pointer" : ""} hover:bg-slate-50 focus-visible:bg-brand-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500 ${row.getIsSelected() ? "bg-brand-50/60" : ""}`}
+                >
+                  {row.getVisibleCells().map((cell) => {
+                    const meta = columnById.get(cell.column.id);
+                    return (
+                      <td key={cell.id} className={`whitespace-nowrap px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}>
+                        <table.FlexRender cell={cell} />
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
+        <p>
+          Page {state.page.toLocaleString("en-US")} of {lastPage === null ? `${Math.ceil(total / state.pageSize).toLocaleString("en-US")}+` : lastPage.toLocaleString("en-US")}
+        </p>
+        <ul className="flex flex-wrap items-center gap-1">
+          <li>
+            {state.page > 1 ? <Link href={href({ page: state.page - 1 })} className={PAGE_LINK} rel="prev">Previous</Link> : <span className={`${PAGE_LINK} opacity-40`} aria-disabled>Previous</span>}
+          </li>
+          {pageWindow(state.page, lastPage).map((p, i) =>
+            p === null ? (
+              <li key={`gap-${i}`} aria-hidden className="px-1 text-slate-400">…</li>
+            ) : (
+              <li key={p}>
+                <Link href={href({ page: p })} aria-current={p === state.page ? "page" : undefined} aria-label={`Page ${p}`} className={`${PAGE_LINK} ${p === state.page ? "bg-brand-600 text-white ring-brand-600 hover:bg-brand-700" : ""}`}>
+                  {p.toLocaleString("en-US")}
+                </Link>
+              </li>
+            ),
+          )}
+          <li>
+            {hasNext ? <Link href={href({ page: state.page + 1 })} className={PAGE_LINK} rel="next">Next</Link> : <span className={`${PAGE_LINK} opacity-40`} aria-disabled>Next</span>}
+          </li>
+        </ul>
+        <div className="flex items-center gap-2">
+          <label htmlFor={`${definition.id}-size`}>Rows per page</label>
+          <select
+            id={`${definition.id}-size`}
+            value={state.pageSize}
+            onChange={(e) => changePageSize(Number(e.target.value))}
+            className="rounded-md border-0 bg-white py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
+          >
+            {PAGE_SIZES.map((size) => <option key={size} value={size}>{size}</option>)}
+          </select>
+        </div>
+      </nav>
+    </div>
+  );
+}
+
+const PAGE_LINK = "inline-flex min-w-8 justify-center rounded-md px-2.5 py-1 ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500";
+
+function Chip({ label, removeHref, onEdit }: { label: string; removeHref: string; onEdit?: () => void }) {
+  return (
+    <li className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-0.5 pl-3 pr-1 text-sm text-brand-700 ring-1 ring-inset ring-brand-100">
+      {onEdit ? <button type="button" onClick={onEdit} className="hover:underline" aria-label={`Edit filter ${label}`}>{label}</button> : <span>{label}</span>}
+      <Link href={removeHref} aria-label={`Remove filter ${label}`} className="rounded-full px-1.5 leading-5 hover:bg-brand-100 focus-visible:outline-2 focus-visible:outline-brand-500">×</Link>
+    </li>
+  );
+}

@@ -1,0 +1,63 @@
+import { saveGridLayoutAction } from "@/app/(portal)/grid-actions";
+import { NoSyncedData } from "@/components/shell/no-data";
+import { EmptyState } from "@/components/ui/empty-state";
+import { can } from "@/lib/auth/permissions";
+import type { SessionUser } from "@/lib/auth/session";
+import type { SearchParams } from "@/lib/grid/params";
+import { loadGridView } from "@/lib/grid/queries";
+import type { GridDefinition, GridScope } from "@/lib/grid/types";
+import { DataGrid } from "./data-grid";
+import { gridQueryString } from "@/lib/grid/params";
+
+/** The one workspace grid: reads the URL state and the page on the server, renders the table client-side. */
+export async function GridView({
+  definition, searchParams, basePath, user, scope, description,
+}: {
+  definition: GridDefinition;
+  searchParams: SearchParams;
+  basePath: string;
+  user: SessionUser;
+  scope?: GridScope;
+  /** What the list holds, for the "nothing synced yet" state. */
+  description?: string;
+}) {
+  const view = await loadGridView(user, definition, searchParams, { scope });
+  if (!view.hasRows) {
+    if (scope) return <EmptyState title={`No ${definition.noun} for ${scope.label}`}><p>They appear here once Magento has some and they are synced.</p></EmptyState>;
+    return (
+      <NoSyncedData
+        what={definition.noun}
+        description={description ?? `${definition.title} synced from Magento.`}
+        hasChannels={view.channels.length > 0}
+        canManageIntegrations={can(user.role, "manage_integrations")}
+      />
+    );
+  }
+  // The component remounts when the rows' criteria change, so a selection never outlives its view.
+  const criteria = gridQueryString(definition, { ...view.state, page: 1, pageSize: 50 });
+  return (
+    <section aria-label={scope ? `${definition.title} of ${scope.label}` : definition.title} className="space-y-3">
+      {view.notices.length ? (
+        <div role="status" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          <p className="font-medium">Part of this link was not understood:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {view.notices.map((n, i) => <li key={`${n.param}-${i}`}>{n.message}</li>)}
+          </ul>
+        </div>
+      ) : null}
+      <DataGrid
+        key={criteria}
+        definition={view.client}
+        state={view.state}
+        rows={view.rows}
+        total={view.total}
+        totalCapped={view.totalCapped}
+        basePath={basePath}
+        channels={view.channels}
+        columnsPref={view.preference.columns ?? null}
+        saveLayout={saveGridLayoutAction}
+        exportable={!scope}
+      />
+    </section>
+  );
+}

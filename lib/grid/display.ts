@@ -1,0 +1,118 @@
+import { formatDateTime } from "@/lib/format/date";
+import { formatDecimal, formatMoney } from "@/lib/format/money";
+import { filterKindOf } from "./params";
+import type { ChoiceOption, ColumnKind, FilterKind, GridColumn, GridDefinition, SortSpec } from "./types";
+import type { GridRow } from "./query";
+
+// Grid rows → what the browser shows. Cells are formatted on the server (exact money, dates in the
+// viewer's zone) so the client component receives plain strings: nothing to re-compute, no float,
+// no server/browser Intl differences at hydration.
+
+export type CellTone = "neutral" | "green" | "amber" | "red" | "blue";
+export type DisplayCell = { text: string; title?: string; href?: string; tone?: CellTone };
+export type DisplayRow = { id: string; href: string | null; cells: Record<string, DisplayCell> };
+
+/** A column as the client component needs it (serializable: no SQL, no functions). */
+export type ClientColumn = {
+  id: string;
+  label: string;
+  kind: ColumnKind;
+  filter: FilterKind | null;
+  sortable: boolean;
+  options: ChoiceOption[] | null;
+  hiddenByDefault: boolean;
+  align: "left" | "right";
+};
+
+/** What the client needs of a definition. */
+export type ClientDefinition = { id: string; noun: string; defaultSort: SortSpec; columns: ClientColumn[]; searchable: string[] };
+
+const TONES: Record<string, CellTone> = {
+  complete: "green", purchased: "green", converted: "green", subscribed: "green", refunded: "green", yes: "green", closed: "neutral",
+  processing: "blue", open: "blue", new: "blue", pending: "amber", pending_payment: "amber", payment_review: "amber",
+  holded: "amber", unconfirmed: "amber", not_active: "neutral", unknown: "neutral", no: "neutral", expired: "neutral",
+  canceled: "red", lost: "red", unsubscribed: "red", fraud: "red",
+};
+
+export function statusTone(value: string): CellTone {
+  return TONES[value] ?? "neutral";
+}
+
+function asDate(value: unknown): Date | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  // Postgres text form "2024-01-02 03:04:05.123+00" → ISO, which every engine parses.
+  const date = new Date(typeof value === "string" ? value.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00") : value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The exact instant in UTC, for the title of a date cell. */
+export function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+function labelOf(column: GridColumn, value: string): string {
+  if (Array.isArray(column.options)) return column.options.find((o) => o.value === value)?.label ?? value;
+  return value;
+}
+
+function displayCell(column: GridColumn, values: Record<string, unknown>, timeZone: string): DisplayCell {
+  const raw = values[column.id];
+  const href = column.hrefSql && typeof values[`${column.id}__href`] === "string" ? (values[`${column.id}__href`] as string) : undefined;
+  if (raw === null || raw === undefined || raw === "") return { text: "—" };
+  switch (column.kind) {
+    case "money": {
+      const currency = values[`${column.id}__currency`];
+      return { text: formatMoney(String(raw), typeof currency === "string" ? currency : null), href };
+    }
+    case "number":
+      return { text: column.plain ? String(raw) : formatDecimal(String(raw)), href };
+    case "date": {
+      const date = asDate(raw);
+      return date ? { text: formatDateTime(date, timeZone), title: formatUtc(date), href } : { text: String(raw) };
+    }
+    case "boolean": {
+      const yes = raw === true || raw === "t" || raw === "true";
+      return { text: yes ? "Yes" : "No", href };
+    }
+    case "choice": {
+      const value = String(raw);
+      const badge = column.badge ?? column.id === "status";
+      return { text: labelOf(column, value), href, ...(badge ? { tone: statusTone(value) } : {}) };
+    }
+    default:
+      return { text: String(raw), href };
+  }
+}
+
+/**
+ * One row for the browser. `backQuery` is the grid's own query string: the detail page gets it as
+ * `?back=…` so its breadcrumb and prev/next arrows return to (and walk) this exact view.
+ */
+export function displayRow(definition: GridDefinition, row: GridRow, timeZone: string, backQuery = ""): DisplayRow {
+  const cells: Record<string, DisplayCell> = {};
+  for (const column of definition.columns) cells[column.id] = displayCell(column, row.values, timeZone);
+  const back = backQuery.replace(/^\?/, "");
+  const href = definition.detailPath ? `${definition.detailPath(row.id)}${back ? `?back=${encodeURIComponent(back)}` : ""}` : null;
+  return { id: row.id, href, cells };
+}
+
+export function clientDefinition(definition: GridDefinition, choiceOptions: Record<string, ChoiceOption[]>): ClientDefinition {
+  return {
+    id: definition.id,
+    noun: definition.noun,
+    defaultSort: definition.defaultSort,
+    searchable: definition.columns.filter((c) => c.searchable).map((c) => c.label),
+    columns: definition.columns.map((c) => ({
+      id: c.id,
+      label: c.label,
+      kind: c.kind,
+      filter: filterKindOf(c),
+      sortable: c.sortable !== false,
+      options: Array.isArray(c.options) ? [...c.options] : (choiceOptions[c.id] ?? null),
+      hiddenByDefault: c.hiddenByDefault === true,
+      // Amounts and counts line up on the right; identifiers (plain numbers) read like text.
+      align: c.kind === "money" || (c.kind === "number" && !c.plain) ? "right" : "left",
+    })),
+  };
+}

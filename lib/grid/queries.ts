@@ -1,0 +1,109 @@
+import { sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { queryRows } from "@/lib/sync/write/rows";
+import { getPreferences, type GridPreference } from "@/lib/users/preferences";
+import { clientDefinition, displayRow, type ClientDefinition, type DisplayRow } from "./display";
+import { gridQueryString, parseGridState, type SearchParams } from "./params";
+import { distinctValues, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
+import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
+
+// Everything one grid page shows, read for one user: URL state, the page of rows, the user's
+// column and page-size choices, the options of "distinct" choice filters and the channels.
+
+export type ChannelOption = { id: number; name: string };
+
+export interface GridView {
+  state: GridState;
+  notices: GridNotice[];
+  rows: DisplayRow[];
+  total: number;
+  totalCapped: boolean;
+  /** False when the grid (within its scope) holds no rows at all, whatever the filters. */
+  hasRows: boolean;
+  channels: ChannelOption[];
+  preference: GridPreference;
+  timeZone: string;
+  client: ClientDefinition;
+}
+
+// Distinct values scan a whole table; they change slowly, so each is kept for a minute per
+// database (a WeakMap: test databases come and go).
+const OPTIONS_TTL_MS = 60_000;
+const optionsCache = new WeakMap<Db, Map<string, { at: number; values: Promise<string[]> }>>();
+
+function cachedDistinct(db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null) {
+  let perDb = optionsCache.get(db);
+  if (!perDb) optionsCache.set(db, (perDb = new Map()));
+  const key = `${definition.id}:${columnId}:${channelId ?? "*"}:${scope ? `${scope.sql}=${scope.value}` : ""}`;
+  const hit = perDb.get(key);
+  if (hit && Date.now() - hit.at < OPTIONS_TTL_MS) return hit.values;
+  const values = distinctValues(db, definition, columnId, channelId, scope);
+  perDb.set(key, { at: Date.now(), values });
+  values.catch(() => perDb.delete(key));
+  return values;
+}
+
+export async function listChannels(db: Db): Promise<ChannelOption[]> {
+  const rows = await queryRows<{ id: unknown; name: unknown }>(db, sql`SELECT id, name FROM channels WHERE deleting_at IS NULL ORDER BY name, id`);
+  return rows.map((r) => ({ id: Number(r.id), name: String(r.name) }));
+}
+
+/** Reads one grid page for a user who may view sales. */
+export async function loadGridView(
+  user: SessionUser | null,
+  definition: GridDefinition,
+  searchParams: SearchParams,
+  options: { scope?: GridScope | null; db?: Db } = {},
+): Promise<GridView> {
+  requirePermission(user, "view_sales");
+  const db = options.db ?? (await getDb());
+  const scope = options.scope ?? null;
+  const parsed = parseGridState(definition, searchParams);
+  const notices = [...parsed.notices];
+  const preferences = await getPreferences(db, user.id);
+  const preference = preferences.grids[definition.id] ?? {};
+  const timeZone = safeTimeZone(preferences.timeZone);
+  // The remembered page size applies when the URL names none.
+  const state: GridState = searchParams.size === undefined && preference.pageSize ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] } : parsed.state;
+  const conditions: GridConditions = { scope };
+
+  const distinctColumns = definition.columns.filter((c) => c.options === "distinct");
+  const [page, channels, optionLists] = await Promise.all([
+    loadGridPage(db, definition, state, timeZone, conditions),
+    listChannels(db),
+    // Options for every distinct column (the filter menu offers all of them), cached.
+    Promise.all(distinctColumns.map((c) => cachedDistinct(db, definition, c.id, state.channelId, scope))),
+  ]);
+  const choiceOptions: Record<string, ChoiceOption[]> = {};
+  distinctColumns.forEach((c, i) => {
+    choiceOptions[c.id] = optionLists[i]!.map((value) => ({ value, label: value }));
+  });
+
+  let hasRows = page.total > 0;
+  if (!hasRows) {
+    const [row] = await queryRows<{ any: unknown }>(db, sql`
+      SELECT EXISTS (SELECT 1 FROM ${sql.raw(definition.from)} WHERE ${gridWhere(definition, { ...state, filters: {}, q: null, channelId: null }, timeZone, conditions)}) AS any`);
+    hasRows = row?.any === true || row?.any === "t";
+  }
+  if (page.rows.length === 0 && page.total > 0 && state.page > 1) {
+    const last = Math.max(1, Math.ceil(page.total / state.pageSize));
+    notices.push({ param: "page", message: `Page ${state.page.toLocaleString("en-US")} is past the last page (${last.toLocaleString("en-US")}${page.totalCapped ? "+" : ""}).` });
+  }
+  if (state.channelId !== null && !channels.some((c) => c.id === state.channelId)) {
+    notices.push({ param: "channel", message: `There is no channel ${state.channelId}; nothing matches it.` });
+  }
+
+  return {
+    state,
+    notices,
+    rows: page.rows.map((row) => displayRow(definition, row, timeZone, options.scope ? "" : gridQueryString(definition, state))),
+    total: page.total,
+    totalCapped: page.totalCapped,
+    hasRows,
+    channels,
+    preference,
+    timeZone,
+    client: clientDefinition(definition, choiceOptions),
+  };
+}
