@@ -4,8 +4,11 @@ import type { ClientColumn, ClientDefinition } from "@/lib/grid/display";
 
 // Links of a grid view: every control is a URL, so back/forward work and a link reproduces the view.
 
+/** `basePath` may carry its own query (a customer page's `?tab=carts`): the grid's joins it with `&`. */
 export function gridHref(basePath: string, definition: Pick<ClientDefinition, "defaultSort">, state: GridState, change: Partial<GridState> = {}): string {
-  return `${basePath}${gridQueryString(definition, state, change)}`;
+  const query = gridQueryString(definition, state, change);
+  if (!query || !basePath.includes("?")) return `${basePath}${query}`;
+  return `${basePath}&${query.slice(1)}`;
 }
 
 /** True when the view is narrowed by anything the user chose (filters, search, channel). */

@@ -5,11 +5,8 @@ import type { Db } from "@/db/client";
 import { channels, syncErrors } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import { MAX_PAGE_SIZE } from "@/lib/magento/search-criteria";
-import { searchRecordId, type SearchEntity } from "@/lib/magento/search-entities";
-import type { InvalidRecord } from "@/lib/magento/validate";
 import { createChannelClient } from "@/lib/sync/channel-client";
-import { customerInChannel } from "@/lib/sync/connectors/customers";
-import { storeFilter } from "@/lib/sync/connectors/common";
+import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from "@/lib/sync/fetch-by-id";
 import { claimLease, leaseHolder, releaseLease, SyncBusyError } from "@/lib/sync/lease";
 import type { SyncErrorRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type SyncContext } from "@/lib/sync/types";
@@ -47,39 +44,10 @@ export interface RetryResult {
   stillFailing: { errorId: number; originId: string | null; message: string }[];
 }
 
-type Keep = (record: unknown) => boolean;
-
-/** The search route a connector's records come from, and its channel filter. */
-const SOURCES: Partial<Record<ConnectorName, { entity: SearchEntity; keep: (ctx: SyncContext) => Promise<Keep | undefined> }>> = {
-  customers: { entity: "customers", keep: async (ctx) => (c) => customerInChannel(ctx, c as never) },
-  newsletter_subscribers: { entity: "customers", keep: async (ctx) => (c) => customerInChannel(ctx, c as never) },
-  carts: { entity: "carts", keep: (ctx) => storeFilter(ctx) as Promise<Keep | undefined> },
-  orders: { entity: "orders", keep: (ctx) => storeFilter(ctx) as Promise<Keep | undefined> },
-  credit_memos: { entity: "creditMemos", keep: (ctx) => storeFilter(ctx) as Promise<Keep | undefined> },
-};
-
-/** "grand_total" from "items[7].grand_total" (as the runner names a record's field). */
-function recordField(path: string): string {
-  return path.replace(/^items\[\d+\]\.?/, "") || "(record)";
-}
-
-function invalidMessage(inv: InvalidRecord): { field: string | null; message: string } {
-  return {
-    field: inv.issues[0] ? recordField(inv.issues[0].path) : null,
-    message: inv.issues.map((i) => `${recordField(i.path)}: ${i.message}`).join("; ") || "Invalid record",
-  };
-}
-
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
-}
-
-async function loadConnectors(options: RetryOptions): Promise<readonly Connector[]> {
-  if (options.connectors) return options.connectors;
-  const { CONNECTORS } = await import("@/lib/sync/registry");
-  return CONNECTORS;
 }
 
 /**
@@ -114,11 +82,11 @@ async function retryWithLease(
   }
   const errors = await db.select().from(syncErrors).where(and(...conditions)).orderBy(syncErrors.id);
   const result: RetryResult = { retried: 0, resolved: 0, stillFailing: [] };
-  const connectors = await loadConnectors(options);
+  const connectors = await loadConnectors(options.connectors);
   const byConnector = new Map<ConnectorName, SyncErrorRow[]>();
   for (const error of errors) {
     const connector = connectors.find((c) => c.name === error.connector);
-    const source = connector ? SOURCES[connector.name] : undefined;
+    const source = connector ? RECORD_SOURCES[connector.name] : undefined;
     if (error.originId === null || !/^\d+$/.test(error.originId) || !connector || !source) {
       result.stillFailing.push({
         errorId: error.id, originId: error.originId, message: error.originId === null ? `${NO_ORIGIN_ID}. ${error.message}` : !connector || !source ? `${NOT_RETRYABLE}. ${error.message}` : error.message,
@@ -136,27 +104,15 @@ async function retryWithLease(
     const rows = byConnector.get(name);
     if (!rows) continue;
     const connector = connectors.find((c) => c.name === name)!;
-    const source = SOURCES[name]!;
+    const source = RECORD_SOURCES[name]!;
     const keep = await source.keep(ctx);
     const rowsById = new Map<string, SyncErrorRow[]>();
     for (const row of rows) rowsById.set(String(Number(row.originId)), [...(rowsById.get(String(Number(row.originId))) ?? []), row]);
     for (const ids of chunks([...rowsById.keys()], MAX_PAGE_SIZE)) {
       // Renewed per batch, like the runner per page: a long retry keeps the channel.
       if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, await leaseHolder(db, channel.id));
-      const found = await client.search(source.entity, {
-        filterGroups: [[{ field: "entity_id", conditionType: "in", value: ids }]],
-        sortOrders: [{ field: "entity_id", direction: "ASC" }],
-        pageSize: MAX_PAGE_SIZE,
-        currentPage: 1,
-      });
+      const { records, invalidById, anonymousInvalid } = await fetchRecordsById(client, source.entity, ids);
       result.retried += ids.reduce((sum, id) => sum + rowsById.get(id)!.length, 0);
-      const invalidById = new Map(found.invalid.flatMap((inv) => (inv.id === null ? [] : [[String(inv.id), inv] as const])));
-      const anonymousInvalid = found.invalid.some((inv) => inv.id === null);
-      const records = new Map<string, unknown>();
-      for (const record of found.items) {
-        const id = searchRecordId(source.entity, record);
-        if (id !== null) records.set(String(id), record);
-      }
       const toWrite = [...records].filter(([, record]) => !keep || keep(record));
 
       await db.transaction(async (tx) => {

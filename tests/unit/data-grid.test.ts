@@ -24,6 +24,8 @@ describe("grid links", () => {
     expect(query.get("page")).toBeNull(); // a new filter starts at page 1
     expect(query.get("size")).toBe("100");
     expect(gridHref("/sales/orders", ordersGrid, state, withoutFilter(state, "status"))).not.toContain("f_status");
+    // A customer page's tab keeps its own query: the grid's parameters join it with "&".
+    expect(gridHref("/customers/7?tab=carts", ordersGrid, state, { page: 2 })).toMatch(/^\/customers\/7\?tab=carts&.*page=2$/);
   });
 
   it("sorts ascending first, then descending", () => {

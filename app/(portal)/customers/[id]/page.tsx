@@ -1,0 +1,201 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { syncRecordAction } from "@/app/(portal)/record-actions";
+import { GridView } from "@/components/data-grid/grid-view";
+import { AddressBlock } from "@/components/detail/address-block";
+import { DateTime } from "@/components/detail/date-time";
+import { DetailHeader } from "@/components/detail/detail-header";
+import { Money } from "@/components/detail/money";
+import { DetailSection, Facts } from "@/components/detail/section";
+import { StatusBadge } from "@/components/detail/status-badge";
+import { SyncRecordButton } from "@/components/detail/sync-record-button";
+import { TabLinks } from "@/components/detail/tabs";
+import { Badge } from "@/components/ui/badge";
+import { SimpleTable } from "@/components/ui/simple-table";
+import { getDb } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
+import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
+import { formatDecimal } from "@/lib/format/money";
+import { cartsGrid } from "@/lib/grid/grids/carts";
+import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
+import { customersGrid } from "@/lib/grid/grids/customers";
+import { ordersGrid } from "@/lib/grid/grids/orders";
+import type { SearchParams } from "@/lib/grid/params";
+import { loadCustomerDetail, loadCustomerTab, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
+import { detailNavigation } from "@/lib/workspace/details/navigation";
+import { parseDetailId } from "@/lib/workspace/details/record";
+
+export const metadata: Metadata = { title: "Customer" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> };
+
+const GENDERS: Record<number, string> = { 1: "Male", 2: "Female", 3: "Not specified" };
+
+const TABS: { id: CustomerTab; label: string }[] = [
+  { id: "orders", label: "Orders" },
+  { id: "carts", label: "Carts" },
+  { id: "credit_memos", label: "Credit memos" },
+  { id: "purchases", label: "Recent purchases" },
+];
+
+export default async function CustomerPage({ params, searchParams }: Props) {
+  const user = await requirePagePermission("view_sales");
+  const id = parseDetailId((await params).id);
+  if (id === null) notFound();
+  const db = await getDb();
+  const detail = await loadCustomerDetail(db, user, id);
+  if (!detail) notFound();
+  const query = await searchParams;
+  const { timeZone, back, nav } = await detailNavigation(db, user, customersGrid, "/customers", id, query);
+  const { customer, channel, figures } = detail;
+  const tab = parseCustomerTab(query.tab);
+  const name = [customer.prefix, customer.firstName, customer.middleName, customer.lastName, customer.suffix].filter(Boolean).join(" ") || customer.email;
+  const carry = back.carry ? `&${back.carry.slice(1)}` : "";
+  const subscribed = detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
+
+  return (
+    <>
+      <DetailHeader
+        section="Customers"
+        grid={{ label: "Magento Customers", href: back.href }}
+        title={name}
+        badges={<>{customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}</>}
+        nav={nav}
+        channelName={channel.name}
+        syncedAt={detail.syncedAt}
+        timeZone={timeZone}
+        adminHref={channel.adminUrl && customer.originId !== null ? `${channel.adminUrl}/customer/index/edit/id/${customer.originId}/` : null}
+        actions={can(user.role, "run_syncs") && customer.originId !== null ? <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} /> : null}
+      />
+      {customer.isGuest ? (
+        <p className="mb-6 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          A guest: someone who checked out without an account. The portal groups their orders and carts by email;
+          Magento has no customer record for them.
+          {detail.mergedInto ? (
+            <> They later registered as <Link href={`/customers/${detail.mergedInto.id}`} className="font-medium underline">{detail.mergedInto.email}</Link>.</>
+          ) : null}
+        </p>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          <DetailSection title="Profile">
+            <Facts
+              items={[
+                { label: "Email", value: <a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a> },
+                { label: "Group", value: detail.group },
+                { label: "Website", value: detail.websiteName },
+                { label: "Store view", value: detail.store?.name ?? customer.createdIn },
+                { label: "Date of birth", value: customer.dob },
+                { label: "Gender", value: customer.gender ? GENDERS[customer.gender] : null },
+                { label: "Tax / VAT number", value: customer.taxvat },
+                { label: "Customer since", value: <DateTime value={customer.remoteCreatedAt} timeZone={timeZone} /> },
+                { label: "Updated in Magento", value: <DateTime value={customer.remoteUpdatedAt} timeZone={timeZone} /> },
+                {
+                  label: "Newsletter",
+                  value: subscribed ? <StatusBadge value={subscribed} /> : <span className="text-slate-500">Unknown</span>,
+                },
+              ]}
+            />
+          </DetailSection>
+          <DetailSection title="Addresses">
+            {detail.addresses.length === 0 ? (
+              <p className="text-sm text-slate-500">
+                {customer.isGuest ? "Guests keep no address book; see the addresses on their orders." : "No addresses in the address book."}
+              </p>
+            ) : (
+              <div className="grid gap-6 sm:grid-cols-2">
+                {detail.addresses.map((address) => (
+                  <div key={address.id}>
+                    <AddressBlock address={address} />
+                    <p className="mt-1 flex gap-1">
+                      {address.isDefaultBilling ? <Badge>Default billing</Badge> : null}
+                      {address.isDefaultShipping ? <Badge>Default shipping</Badge> : null}
+                    </p>
+                  </div>
+                ))}
+              </div>
+            )}
+          </DetailSection>
+        </div>
+        <div className="min-w-0 space-y-6">
+          <DetailSection title="Lifetime">
+            <dl className="grid grid-cols-2 gap-4 text-sm">
+              <Figure label="Sales value"><Money value={figures.salesValue} currency={figures.currency} /></Figure>
+              <Figure label="Orders">{figures.orderCount.toLocaleString("en-US")}</Figure>
+              <Figure label="Average order">
+                {figures.averageOrderValue === null ? "—" : <Money value={figures.averageOrderValue} currency={figures.currency} />}
+              </Figure>
+              <Figure label="Refunds">
+                <Money value={figures.refundsValue} currency={figures.currency} />
+                <span className="block text-xs font-normal text-slate-500">{figures.refundsCount} credit memo{figures.refundsCount === 1 ? "" : "s"}</span>
+              </Figure>
+              <Figure label="First order"><DateTime value={figures.firstOrderAt} timeZone={timeZone} /></Figure>
+              <Figure label="Last order"><DateTime value={figures.lastOrderAt} timeZone={timeZone} /></Figure>
+            </dl>
+            <p className="mt-3 text-xs text-slate-500">Sales value: subtotal after discounts of orders not canceled.</p>
+          </DetailSection>
+        </div>
+      </div>
+      <div className="mt-8 min-w-0 space-y-4">
+        <TabLinks
+          label="Customer records"
+          active={tab}
+          tabs={TABS.map((t) => ({ id: t.id, label: t.label, href: `/customers/${customer.id}?tab=${t.id}${carry}` }))}
+        />
+        <CustomerTabView tab={tab} customerId={customer.id} customerLabel={name} user={user} searchParams={query} timeZone={timeZone} />
+      </div>
+    </>
+  );
+}
+
+function Figure({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-base font-semibold text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+async function CustomerTabView({
+  tab, customerId, customerLabel, user, searchParams, timeZone,
+}: { tab: CustomerTab; customerId: number; customerLabel: string; user: SessionUser; searchParams: SearchParams; timeZone: string }) {
+  // Each list is the shared grid, narrowed to this customer. Its links must keep the tab: this needs
+  // gridHref (components/data-grid/grid-url.ts) to join with "&" when the base path has a query.
+  const basePath = tab === "orders" ? `/customers/${customerId}` : `/customers/${customerId}?tab=${tab}`;
+  if (tab === "orders") {
+    return <GridView definition={ordersGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "o.customer_id", value: customerId, label: customerLabel }} />;
+  }
+  if (tab === "carts") {
+    return <GridView definition={cartsGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "ct.customer_id", value: customerId, label: customerLabel }} />;
+  }
+  if (tab === "credit_memos") {
+    return <GridView definition={creditMemosGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "m.customer_id", value: customerId, label: customerLabel }} />;
+  }
+  // Order items have no grid of their own: the newest lines across the customer's orders.
+  const db = await getDb();
+  const result = await loadCustomerTab(db, user, customerId, "purchases");
+  if (result.tab !== "purchases") return null;
+  if (result.rows.length === 0) return <p className="text-sm text-slate-500">No purchases yet.</p>;
+  return (
+    <>
+      <SimpleTable
+        columns={[{ label: "Order" }, { label: "Date" }, { label: "SKU" }, { label: "Name" }, { label: "Qty", align: "right" }, { label: "Price", align: "right" }, { label: "Row total", align: "right" }]}
+      >
+        {result.rows.map((row) => (
+          <tr key={row.id}>
+            <td className="px-5 py-2"><Link href={`/sales/orders/${row.orderId}`} className="font-medium text-brand-700 hover:underline">#{row.incrementId}</Link></td>
+            <td className="px-5 py-2 whitespace-nowrap"><DateTime value={row.createdAt} timeZone={timeZone} /></td>
+            <td className="px-5 py-2 font-mono text-xs">{row.sku}</td>
+            <td className="px-5 py-2">{row.name ?? "—"}</td>
+            <td className="px-5 py-2 text-right tabular-nums">{formatDecimal(row.qty)}</td>
+            <td className="px-5 py-2 text-right"><Money value={row.price} currency={row.currency} /></td>
+            <td className="px-5 py-2 text-right"><Money value={row.rowTotal} currency={row.currency} /></td>
+          </tr>
+        ))}
+      </SimpleTable>
+      {result.rows.length === TAB_LIMIT ? <p className="text-xs text-slate-500">The newest {TAB_LIMIT} order lines are shown.</p> : null}
+    </>
+  );
+}

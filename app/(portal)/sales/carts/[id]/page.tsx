@@ -1,0 +1,161 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { syncRecordAction } from "@/app/(portal)/record-actions";
+import { DateTime } from "@/components/detail/date-time";
+import { DetailHeader } from "@/components/detail/detail-header";
+import { ItemsTable } from "@/components/detail/items-table";
+import { Money } from "@/components/detail/money";
+import { DetailSection, Facts } from "@/components/detail/section";
+import { StatusBadge } from "@/components/detail/status-badge";
+import { SyncRecordButton } from "@/components/detail/sync-record-button";
+import { Timeline, type TimelineEvent } from "@/components/detail/timeline";
+import { TotalsTable } from "@/components/detail/totals-table";
+import { Button } from "@/components/ui/button";
+import { getDb } from "@/db/client";
+import { formatDecimal } from "@/lib/format/money";
+import { can } from "@/lib/auth/permissions";
+import { requirePagePermission } from "@/lib/auth/session";
+import { cartsGrid } from "@/lib/grid/grids/carts";
+import type { SearchParams } from "@/lib/grid/params";
+import { loadCartDetail } from "@/lib/workspace/details/cart";
+import { detailNavigation } from "@/lib/workspace/details/navigation";
+import { parseDetailId } from "@/lib/workspace/details/record";
+
+export const metadata: Metadata = { title: "Shopping cart" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> };
+
+const STATUS_TITLES: Record<string, string> = {
+  open: "Cart is open", expired: "Cart expired", purchased: "Cart purchased", lost: "Cart marked lost", converted: "Cart converted to an order",
+};
+
+export default async function CartPage({ params, searchParams }: Props) {
+  const user = await requirePagePermission("view_sales");
+  const id = parseDetailId((await params).id);
+  if (id === null) notFound();
+  const db = await getDb();
+  const detail = await loadCartDetail(db, user, id);
+  if (!detail) notFound();
+  const { timeZone, back, nav } = await detailNavigation(db, user, cartsGrid, "/sales/carts", id, await searchParams);
+  const { cart, channel } = detail;
+  const currency = cart.currencyCode;
+  const guestName = [cart.customerFirstName, cart.customerLastName].filter(Boolean).join(" ") || null;
+
+  const events: TimelineEvent[] = [{ key: "created", at: cart.remoteCreatedAt, title: "Cart created in Magento" }];
+  if (cart.remoteUpdatedAt && cart.remoteUpdatedAt.getTime() !== cart.remoteCreatedAt?.getTime()) {
+    events.push({ key: "updated", at: cart.remoteUpdatedAt, title: "Last changed in Magento" });
+  }
+  if (cart.convertedAt) events.push({ key: "converted", at: cart.convertedAt, title: "Checked out in Magento" });
+  if (cart.statusChangedAt) {
+    events.push({ key: "status", at: cart.statusChangedAt, title: STATUS_TITLES[cart.status] ?? `Status: ${cart.status}`, detail: cart.statusMessage });
+  }
+
+  return (
+    <>
+      <DetailHeader
+        section="Sales"
+        grid={{ label: "Shopping Carts", href: back.href }}
+        title={`Cart ${cart.originId}`}
+        badges={<><StatusBadge value={cart.status} />{cart.isGuest ? <StatusBadge value="guest" /> : null}</>}
+        nav={nav}
+        channelName={channel.name}
+        syncedAt={detail.syncedAt}
+        timeZone={timeZone}
+        adminHref={null /* Magento's admin has no page for a quote. */}
+        actions={
+          <>
+            {can(user.role, "run_syncs") ? <SyncRecordButton action={syncRecordAction} connector="carts" id={cart.id} /> : null}
+            {/* Issue F (abandoned-cart follow-up) makes these work. */}
+            <Button variant="secondary" disabled aria-describedby="cart-actions-note">Convert to order</Button>
+            <Button variant="secondary" disabled aria-describedby="cart-actions-note">Follow up</Button>
+            <span id="cart-actions-note" className="text-xs text-slate-500">Converting and follow-up arrive with the cart workflow.</span>
+          </>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          <DetailSection title="Items">
+            <ItemsTable
+              caption={`Items of cart ${cart.originId}`}
+              currency={currency}
+              items={detail.items.map((item) => ({
+                key: item.id, sku: item.sku, name: item.name, qty: item.qty, price: item.price, rowTotal: item.rowTotal,
+                removed: item.removedAt !== null,
+              }))}
+            />
+            {detail.items.some((i) => i.removedAt !== null) ? (
+              <p className="mt-3 text-xs text-slate-500">Struck-through items were removed from the cart in Magento.</p>
+            ) : null}
+          </DetailSection>
+          <DetailSection title="Timeline">
+            <Timeline
+              events={events}
+              timeZone={timeZone}
+              note="Follow-up activity (calls, emails, assignments) will appear here once the cart workflow is available."
+            />
+          </DetailSection>
+        </div>
+        <div className="min-w-0 space-y-6">
+          <DetailSection title="Totals">
+            <TotalsTable
+              caption="Cart totals"
+              currency={currency}
+              rows={[
+                { label: "Subtotal", value: cart.subtotal },
+                ...(cart.subtotalWithDiscount !== null ? [{ label: "Subtotal after discount", value: cart.subtotalWithDiscount }] : []),
+                { label: "Grand total", value: cart.grandTotal, emphasis: true },
+              ]}
+            />
+            <p className="mt-3 text-sm text-slate-600">
+              {cart.itemsCount} item{cart.itemsCount === 1 ? "" : "s"}, quantity {formatDecimal(cart.itemsQty)}
+              {cart.couponCode ? <>, coupon <span className="font-mono">{cart.couponCode}</span></> : null}
+            </p>
+          </DetailSection>
+          <DetailSection title={cart.isGuest ? "Guest" : "Customer"}>
+            <Facts
+              narrow
+              items={[
+                {
+                  label: "Name",
+                  value: detail.customer && !detail.customer.isGuest ? (
+                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
+                      {detail.customer.name ?? detail.customer.email}
+                    </Link>
+                  ) : guestName,
+                },
+                { label: "Email", value: detail.customer?.email ?? cart.customerEmail },
+                { label: "Type", value: cart.isGuest ? "Guest (not registered)" : "Registered customer" },
+                ...(detail.customer?.group ? [{ label: "Group", value: detail.customer.group }] : []),
+              ]}
+            />
+          </DetailSection>
+          <DetailSection title="Store and address">
+            <Facts
+              narrow
+              items={[
+                { label: "Website", value: detail.store?.websiteName },
+                { label: "Store view", value: detail.store?.name },
+                { label: "Billing country", value: cart.billingCountryId },
+                { label: "Billing region", value: cart.billingRegion },
+                { label: "Created", value: <DateTime value={cart.remoteCreatedAt} timeZone={timeZone} /> },
+                { label: "Updated", value: <DateTime value={cart.remoteUpdatedAt} timeZone={timeZone} /> },
+              ]}
+            />
+          </DetailSection>
+          <DetailSection title="Order">
+            {detail.order ? (
+              <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+                <Link href={`/sales/orders/${detail.order.id}`} className="font-medium text-brand-700 hover:underline">Order #{detail.order.incrementId}</Link>
+                <StatusBadge value={detail.order.status} />
+                <Money value={detail.order.grandTotal} currency={detail.order.currency} className="font-medium" />
+              </div>
+            ) : (
+              <p className="text-sm text-slate-500">{cart.reservedOrderId ? `Order #${cart.reservedOrderId} reserved, not synced yet.` : "No order was placed from this cart."}</p>
+            )}
+          </DetailSection>
+        </div>
+      </div>
+    </>
+  );
+}

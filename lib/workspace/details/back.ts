@@ -1,0 +1,34 @@
+import { gridQueryString, parseGridState, type SearchParams } from "@/lib/grid/params";
+import type { GridDefinition, GridState } from "@/lib/grid/types";
+
+// A detail page's way back to its grid: `?back=<url-encoded grid query>`. The value is user input,
+// so it is read only as a query string for that grid (through parseGridState) and written out
+// again from the parsed state: never a URL, never a path, nothing the grid would not accept.
+
+const MAX_BACK = 2000;
+
+export interface BackLink {
+  /** The grid's state the user came from (defaults when none or unreadable). */
+  state: GridState;
+  /** Canonical query of that state ("" or "?…"), safe to append to the grid's path. */
+  query: string;
+  /** The grid's path with that query. */
+  href: string;
+  /** `?back=…` to carry on to another detail page of the same grid ("" for the default view). */
+  carry: string;
+}
+
+export function readBackLink(definition: GridDefinition, gridPath: string, raw: string | string[] | undefined): BackLink {
+  const text = (Array.isArray(raw) ? raw[0] : raw) ?? "";
+  const params: SearchParams = {};
+  // Read as a bare query only; whatever it holds, only what parseGridState accepts is written back.
+  if (text.length <= MAX_BACK) {
+    for (const [key, value] of new URLSearchParams(text.replace(/^\?/, ""))) {
+      const previous = params[key];
+      params[key] = previous === undefined ? value : ([] as string[]).concat(previous, value);
+    }
+  }
+  const { state } = parseGridState(definition, params);
+  const query = gridQueryString(definition, state);
+  return { state, query, href: `${gridPath}${query}`, carry: query ? `?back=${encodeURIComponent(query.slice(1))}` : "" };
+}

@@ -1,0 +1,179 @@
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import {
+  magentoCarts, magentoCreditMemos, magentoCustomerAddresses, magentoCustomerGroups, magentoCustomers,
+  magentoNewsletterSubscribers, magentoOrderItems, magentoOrders,
+} from "@/db/schema";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { queryRows } from "@/lib/sync/write/rows";
+import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "./record";
+
+// One customer (registered or guest) with profile, addresses, subscription and lifetime figures,
+// plus the rows of one tab (orders, carts, credit memos, recent purchases).
+
+export const CUSTOMER_TABS = ["orders", "carts", "credit_memos", "purchases"] as const;
+export type CustomerTab = (typeof CUSTOMER_TABS)[number];
+
+export function parseCustomerTab(raw: string | string[] | undefined): CustomerTab {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return (CUSTOMER_TABS as readonly string[]).includes(value ?? "") ? (value as CustomerTab) : "orders";
+}
+
+/**
+ * Figures over the customer's orders that count (not canceled, not removed), by the same rule as
+ * the stored lifetime value (lib/sync/rules/ltv.ts): sales = Σ (subtotal + discount_amount).
+ * Computed here in SQL numeric, so the average is exact to 4 places and never float-rounded.
+ */
+export interface LifetimeFigures {
+  salesValue: string;
+  orderCount: number;
+  averageOrderValue: string | null;
+  refundsValue: string;
+  refundsCount: number;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+  currency: string | null;
+}
+
+export interface CustomerDetail extends RecordMeta {
+  customer: typeof magentoCustomers.$inferSelect;
+  group: string | null;
+  store: StoreInfo;
+  websiteName: string | null;
+  addresses: (typeof magentoCustomerAddresses.$inferSelect)[];
+  subscription: { status: string; changedAt: Date | null } | null;
+  figures: LifetimeFigures;
+  /** The registered customer this guest record was merged into. */
+  mergedInto: { id: number; email: string } | null;
+}
+
+export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: number): Promise<CustomerDetail | null> {
+  requirePermission(user, "view_sales");
+  const [row] = await db
+    .select({ customer: magentoCustomers, group: magentoCustomerGroups.code })
+    .from(magentoCustomers)
+    .leftJoin(magentoCustomerGroups, eq(magentoCustomerGroups.id, magentoCustomers.groupId))
+    .where(and(eq(magentoCustomers.id, id), isNull(magentoCustomers.removedAt)));
+  if (!row) return null;
+  const { customer } = row;
+  const channel = await channelInfo(db, customer.channelId);
+  if (!channel) return null;
+  const [store, websites, addresses, subscriptions, figures, merged] = await Promise.all([
+    storeInfo(db, customer.storeId),
+    customer.websiteId === null ? [] : queryRows<{ name: string }>(db, sql`SELECT name FROM magento_websites WHERE id = ${customer.websiteId}`),
+    db.select().from(magentoCustomerAddresses)
+      .where(and(eq(magentoCustomerAddresses.customerId, id), isNull(magentoCustomerAddresses.removedAt)))
+      .orderBy(desc(magentoCustomerAddresses.isDefaultBilling), desc(magentoCustomerAddresses.isDefaultShipping), asc(magentoCustomerAddresses.originId)),
+    db.select({ status: magentoNewsletterSubscribers.status, changedAt: magentoNewsletterSubscribers.changedAt })
+      .from(magentoNewsletterSubscribers)
+      .where(and(eq(magentoNewsletterSubscribers.customerId, id), isNull(magentoNewsletterSubscribers.removedAt)))
+      .orderBy(desc(magentoNewsletterSubscribers.changedAt))
+      .limit(1),
+    lifetimeFigures(db, id),
+    customer.mergedIntoId === null ? [] : db
+      .select({ id: magentoCustomers.id, email: magentoCustomers.email })
+      .from(magentoCustomers)
+      .where(and(eq(magentoCustomers.id, customer.mergedIntoId), isNull(magentoCustomers.removedAt))),
+  ]);
+  return {
+    channel,
+    originId: customer.originId,
+    syncedAt: customer.syncedAt,
+    remoteCreatedAt: customer.remoteCreatedAt,
+    remoteUpdatedAt: customer.remoteUpdatedAt,
+    customer,
+    group: row.group,
+    store,
+    websiteName: websites[0]?.name ?? store?.websiteName ?? null,
+    addresses,
+    subscription: subscriptions[0] ?? null,
+    figures: { ...figures, currency: figures.currency ?? customer.currencyCode },
+    mergedInto: merged[0] ?? null,
+  };
+}
+
+async function lifetimeFigures(db: Db, customerId: number): Promise<LifetimeFigures> {
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    SELECT
+      coalesce(o.sales, 0)::text AS sales, coalesce(o.n, 0)::int AS n,
+      CASE WHEN o.n > 0 THEN round(o.sales / o.n, 4)::text END AS average,
+      o.first_at, o.last_at, o.currency,
+      coalesce(m.refunds, 0)::text AS refunds, coalesce(m.n, 0)::int AS refunds_count
+    FROM (
+      SELECT sum(subtotal + discount_amount) AS sales, count(*) AS n,
+             min(remote_created_at) AS first_at, max(remote_created_at) AS last_at,
+             min(order_currency_code) AS currency
+      FROM magento_orders WHERE customer_id = ${customerId} AND state <> 'canceled' AND removed_at IS NULL
+    ) o, (
+      SELECT sum(grand_total) AS refunds, count(*) AS n
+      FROM magento_credit_memos WHERE customer_id = ${customerId} AND removed_at IS NULL
+    ) m`);
+  const date = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
+  return {
+    salesValue: String(row?.sales ?? "0"),
+    orderCount: Number(row?.n ?? 0),
+    averageOrderValue: row?.average === null || row?.average === undefined ? null : String(row.average),
+    refundsValue: String(row?.refunds ?? "0"),
+    refundsCount: Number(row?.refunds_count ?? 0),
+    firstOrderAt: date(row?.first_at),
+    lastOrderAt: date(row?.last_at),
+    currency: row?.currency === null || row?.currency === undefined ? null : String(row.currency),
+  };
+}
+
+export const TAB_LIMIT = 100;
+
+export type CustomerTabRows =
+  | { tab: "orders"; rows: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null; createdAt: Date | null }[] }
+  | { tab: "carts"; rows: { id: number; originId: number; status: string; itemsCount: number; grandTotal: string; currency: string | null; updatedAt: Date | null }[] }
+  | { tab: "credit_memos"; rows: { id: number; incrementId: string | null; orderId: number | null; grandTotal: string; currency: string | null; createdAt: Date | null }[] }
+  | { tab: "purchases"; rows: { id: number; orderId: number; incrementId: string; sku: string; name: string | null; qty: string; price: string; rowTotal: string; currency: string | null; createdAt: Date | null }[] };
+
+/** The newest TAB_LIMIT rows of one tab (the grid takes over once GridView lands). */
+export async function loadCustomerTab(db: Db, user: SessionUser | null, customerId: number, tab: CustomerTab): Promise<CustomerTabRows> {
+  requirePermission(user, "view_sales");
+  switch (tab) {
+    case "orders":
+      return {
+        tab,
+        rows: await db.select({
+          id: magentoOrders.id, incrementId: magentoOrders.incrementId, status: magentoOrders.status, grandTotal: magentoOrders.grandTotal,
+          currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
+        }).from(magentoOrders)
+          .where(and(eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt)))
+          .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id)).limit(TAB_LIMIT),
+      };
+    case "carts":
+      return {
+        tab,
+        rows: await db.select({
+          id: magentoCarts.id, originId: magentoCarts.originId, status: magentoCarts.status, itemsCount: magentoCarts.itemsCount,
+          grandTotal: magentoCarts.grandTotal, currency: magentoCarts.currencyCode, updatedAt: magentoCarts.remoteUpdatedAt,
+        }).from(magentoCarts)
+          .where(and(eq(magentoCarts.customerId, customerId), isNull(magentoCarts.removedAt)))
+          .orderBy(desc(magentoCarts.remoteUpdatedAt), desc(magentoCarts.id)).limit(TAB_LIMIT),
+      };
+    case "credit_memos":
+      return {
+        tab,
+        rows: await db.select({
+          id: magentoCreditMemos.id, incrementId: magentoCreditMemos.incrementId, orderId: magentoCreditMemos.orderId,
+          grandTotal: magentoCreditMemos.grandTotal, currency: magentoCreditMemos.orderCurrencyCode, createdAt: magentoCreditMemos.remoteCreatedAt,
+        }).from(magentoCreditMemos)
+          .where(and(eq(magentoCreditMemos.customerId, customerId), isNull(magentoCreditMemos.removedAt)))
+          .orderBy(desc(magentoCreditMemos.remoteCreatedAt), desc(magentoCreditMemos.id)).limit(TAB_LIMIT),
+      };
+    case "purchases":
+      return {
+        tab,
+        rows: await db.select({
+          id: magentoOrderItems.id, orderId: magentoOrders.id, incrementId: magentoOrders.incrementId, sku: magentoOrderItems.sku,
+          name: magentoOrderItems.name, qty: magentoOrderItems.qtyOrdered, price: magentoOrderItems.price, rowTotal: magentoOrderItems.rowTotal,
+          currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
+        }).from(magentoOrderItems)
+          .innerJoin(magentoOrders, eq(magentoOrders.id, magentoOrderItems.orderId))
+          .where(and(eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt), isNull(magentoOrderItems.removedAt)))
+          .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id), asc(magentoOrderItems.originId)).limit(TAB_LIMIT),
+      };
+  }
+}
