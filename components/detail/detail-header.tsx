@@ -1,7 +1,18 @@
 import Link from "next/link";
 import { DateTime } from "./date-time";
 
-export type DetailNav = { previousHref: string | null; nextHref: string | null; position: number | null; total: number; noun: string };
+export type DetailNav = {
+  previousHref: string | null;
+  nextHref: string | null;
+  position: number | null;
+  total: number;
+  /** Counted no further than the grid counts: shown as "10,000+". */
+  positionCapped?: boolean;
+  totalCapped?: boolean;
+  noun: string;
+};
+
+const count = (n: number, capped: boolean | undefined) => `${n.toLocaleString("en-US")}${capped ? "+" : ""}`;
 
 const ARROW = "inline-flex h-9 w-9 items-center justify-center rounded-md ring-1 ring-inset ring-slate-300 text-slate-700";
 
@@ -58,7 +69,7 @@ export function DetailHeader({
               <span className={`${ARROW} opacity-40`} aria-hidden>←</span>
             )}
             <span className="tabular-nums">
-              {nav.position !== null ? `${nav.position.toLocaleString("en-US")} of ${nav.total.toLocaleString("en-US")}` : "Not in the list's filters"}
+              {nav.position !== null ? `${count(nav.position, nav.positionCapped)} of ${count(nav.total, nav.totalCapped)}` : "Not in the list's filters"}
             </span>
             {nav.nextHref ? (
               <Link href={nav.nextHref} className={`${ARROW} hover:bg-slate-50`} aria-label={`Next of ${nav.noun}`} rel="next">→</Link>

@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 export function UserMenu({
   name,
   email,
@@ -39,7 +41,10 @@ export function UserMenu({
           <p className="truncate text-xs text-slate-500">{email}</p>
           <p className="mt-1 text-xs text-slate-500">Role: {roleLabel}</p>
         </div>
-        <form action={signOut} className="pt-1">
+        <Link href="/account" className="mt-1 block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+          Settings
+        </Link>
+        <form action={signOut}>
           <button type="submit" className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100">
             Sign out
           </button>

@@ -13,7 +13,16 @@ import { readBackLink, type BackLink } from "./back";
 export interface DetailNavigation {
   timeZone: string;
   back: BackLink;
-  nav: { previousHref: string | null; nextHref: string | null; position: number | null; total: number; noun: string };
+  nav: {
+    previousHref: string | null;
+    nextHref: string | null;
+    position: number | null;
+    total: number;
+    /** Position / total stopped at COUNT_CAP (shown as "10,000+"). */
+    positionCapped: boolean;
+    totalCapped: boolean;
+    noun: string;
+  };
 }
 
 export async function detailNavigation(
@@ -32,6 +41,14 @@ export async function detailNavigation(
   return {
     timeZone,
     back,
-    nav: { previousHref: href(neighbors.previousId), nextHref: href(neighbors.nextId), position: neighbors.position, total: neighbors.total, noun: definition.noun },
+    nav: {
+      previousHref: href(neighbors.previousId),
+      nextHref: href(neighbors.nextId),
+      position: neighbors.position,
+      total: neighbors.total,
+      positionCapped: neighbors.positionCapped === true,
+      totalCapped: neighbors.totalCapped === true,
+      noun: definition.noun,
+    },
   };
 }
