@@ -216,6 +216,8 @@ export const magentoCarts = pgTable(
     followUpState: text("follow_up_state"),
     lastContactAt: timestamptz("last_contact_at"),
     contactCount: smallCount("contact_count"),
+    // When grand_total & co. were last read from /V1/carts/{id}/totals (the cart search has no totals).
+    totalsSyncedAt: timestamptz("totals_synced_at"),
     ...syncedTimes(),
   },
   (t) => [

@@ -8,6 +8,7 @@ import {
   advanceCheckpoint, currentPosition, getCheckpoint, resetInitialCheckpoints, type CheckpointMode, type Position,
 } from "@/lib/sync/checkpoints";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
+import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import {
   addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
@@ -297,6 +298,17 @@ export async function syncNextPages(
     // Ids-only passes on their own cadence: carts gone from Magento expire, deleted records are
     // flagged removed. Never fails the run (every page is already saved).
     await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full" });
+    if (connector.name === "carts") {
+      await refreshCartTotals(ctx).catch((error: unknown) =>
+        console.warn(`[sync] cart totals skipped: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+    // Requests made after the last page (reconciliation, totals) count for the connector too.
+    const leftover = counters.get(connector.name);
+    if (leftover) {
+      counters.delete(connector.name);
+      await addConnectorStats(db, runId, connector.name, { requests: leftover.requests, retries: leftover.retries });
+    }
     run = (await getRun(db, runId)) ?? run;
   }
   run = (await getRun(db, runId)) ?? run;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { MagentoCart } from "@/lib/magento/schemas/cart";
 import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
-import { CART_STATUS_UPDATES, linkCartsToOrders, NEW_CART_MESSAGE, NEW_CART_STATUS } from "@/lib/sync/rules/carts";
+import { CART_UPDATES, linkCartsToOrders, NEW_CART_MESSAGE, NEW_CART_STATUS } from "@/lib/sync/rules/carts";
 import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
 import { recordset, upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
@@ -63,7 +63,7 @@ export async function writeCarts(tx: DbTx, ctx: SyncContext, records: MagentoCar
       billing_country_id: "r.billing_country_id", billing_region: "r.billing_region", reserved_order_id: "r.reserved_order_id",
       converted_at: "r.converted_at", remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
-    updates: CART_STATUS_UPDATES,
+    updates: CART_UPDATES,
   }, rows);
 
   // Items: only carts that are open here are refreshed; items gone remotely are flagged removed.

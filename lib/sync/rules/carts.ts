@@ -15,8 +15,15 @@ export const INACTIVE_MESSAGE = "Inactive in Magento";
 export const NEW_CART_STATUS = "CASE WHEN r.is_active THEN 'open' ELSE 'expired' END";
 export const NEW_CART_MESSAGE = `CASE WHEN r.is_active THEN NULL ELSE '${INACTIVE_MESSAGE}' END`;
 
+// Totals read from Magento's totals route after the cart last changed stay; the search's estimate
+// (sum of item rows) only replaces them when the cart changed since (lib/sync/rules/cart-totals.ts).
+const keepReadTotals = (column: string) =>
+  `CASE WHEN t.totals_synced_at IS NOT NULL AND t.totals_synced_at >= excluded.remote_updated_at THEN t.${column} ELSE excluded.${column} END`;
+
 /** Update expressions on conflict (t = current row, excluded = proposed row). */
-export const CART_STATUS_UPDATES = {
+export const CART_UPDATES = {
+  grand_total: keepReadTotals("grand_total"),
+  base_grand_total: keepReadTotals("base_grand_total"),
   status: "CASE WHEN t.status IN ('open', 'expired') THEN excluded.status ELSE t.status END",
   status_message: "CASE WHEN t.status IN ('open', 'expired') THEN excluded.status_message ELSE t.status_message END",
   status_changed_at:

@@ -1,0 +1,1 @@
+ALTER TABLE "magento_carts" ADD COLUMN "totals_synced_at" timestamp with time zone;

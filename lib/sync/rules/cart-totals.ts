@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { MagentoNotFoundError } from "@/lib/magento/errors";
+import type { SyncContext } from "@/lib/sync/types";
+import { queryRows } from "@/lib/sync/write/rows";
+import { recordset } from "@/lib/sync/write/upsert";
+
+// Magento's cart search has no totals: the carts connector can only estimate a cart's grand total
+// from its item rows (no shipping, tax or discounts). After the carts pass, this reads the real
+// totals (GET /V1/carts/{id}/totals) of open carts that changed since their totals were last read,
+// newest first, at most MAX_CARTS_PER_RUN per sync (the channel's request limit applies), so an
+// abandoned-cart list shows Magento's numbers. A sync with nothing changed makes no request.
+
+export const MAX_CARTS_PER_RUN = 1000;
+const BATCH = 50;
+
+export type CartTotalsResult = { read: number; gone: number };
+
+export async function refreshCartTotals(ctx: SyncContext, limit = MAX_CARTS_PER_RUN): Promise<CartTotalsResult> {
+  const { db, channel, client } = ctx;
+  const stale = await queryRows<{ origin_id: unknown }>(db, sql`
+    SELECT origin_id FROM magento_carts
+    WHERE channel_id = ${channel.id} AND status = 'open' AND removed_at IS NULL
+      AND (totals_synced_at IS NULL OR totals_synced_at < remote_updated_at)
+    ORDER BY remote_updated_at DESC NULLS LAST LIMIT ${limit}`);
+  let read = 0;
+  let gone = 0;
+  for (let start = 0; start < stale.length; start += BATCH) {
+    const ids = stale.slice(start, start + BATCH).map((row) => Number(row.origin_id));
+    // The client spaces and caps the requests; a cart Magento no longer has (404: ordered or
+    // deleted since) is left to the next carts pass and reconciliation.
+    const answers = await Promise.all(ids.map(async (id) => {
+      try {
+        return { id, totals: await client.getCartTotals(id) };
+      } catch (error) {
+        if (error instanceof MagentoNotFoundError) {
+          gone++;
+          return null;
+        }
+        throw error;
+      }
+    }));
+    const rows = answers.flatMap((answer) => answer && answer.totals.grand_total !== undefined && answer.totals.grand_total !== null
+      ? [{
+          origin_id: answer.id,
+          grand_total: answer.totals.grand_total,
+          base_grand_total: answer.totals.base_grand_total ?? null,
+          subtotal_with_discount: answer.totals.subtotal_with_discount ?? null,
+        }]
+      : []);
+    if (rows.length === 0) continue;
+    await db.execute(sql`
+      UPDATE magento_carts c SET grand_total = t.grand_total, base_grand_total = t.base_grand_total,
+        subtotal_with_discount = t.subtotal_with_discount, totals_synced_at = now()
+      FROM ${recordset(rows, "t", { origin_id: "bigint", grand_total: "numeric", base_grand_total: "numeric", subtotal_with_discount: "numeric" })}
+      WHERE c.channel_id = ${channel.id} AND c.origin_id = t.origin_id`);
+    read += rows.length;
+  }
+  return { read, gone };
+}
