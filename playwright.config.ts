@@ -48,7 +48,8 @@ export default defineConfig({
   webServer: {
     command: "node scripts/e2e-server.mjs",
     url: `${baseURL}/login`,
-    timeout: 180_000,
+    // Migrations, a full sync of the simulated store and (without a build) next build, on 2 shared cores.
+    timeout: 300_000,
     reuseExistingServer: false,
     // The script drops its database on SIGTERM; the default (SIGKILL) would leave it behind.
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },

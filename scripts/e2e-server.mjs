@@ -2,14 +2,18 @@
 // The server the end-to-end tests run against (playwright.config.ts starts it as its webServer):
 // a production build (`next build`, run here if .next/BUILD_ID is missing) on a fresh Postgres
 // database portal_e2e_<timestamp>, migrated and seeded with one user per role. The credentials
-// are written to test-results/e2e-users.json. On SIGTERM/SIGINT the signal is passed to Next and
-// the database is dropped.
+// are written to test-results/e2e-users.json. A Magento simulator (fixed seed, a moderate store)
+// is started on a free port, added as the channel "demo" and synced once, fully, before Next
+// serves; the scheduler is off (SYNC_SCHEDULER=off) so the data stays still during the tests.
+// Its URL, token and seed are written to test-results/e2e-store.json: specs read the expected
+// values from the simulator over HTTP. On SIGTERM/SIGINT the signal is passed to Next, the
+// simulator is stopped and the database is dropped.
 //
 //   node scripts/e2e-server.mjs        (E2E_PORT, default 3100; TEST_DATABASE_URL names the server)
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,6 +26,10 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.
 const ROLES = ["admin", "manager", "agent", "viewer"];
 // Databases left behind by a run that was killed (SIGKILL) are dropped once they are this old.
 const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
+
+// The simulated store: fixed seed and size, so every run sees the same records (history ends at
+// the start of the current UTC day).
+const STORE = { seed: 20260, customers: 300, orders: 1500, channel: "demo", token: "e2e-magento-token-20260" };
 
 const databaseName = `portal_e2e_${Date.now()}`;
 const databaseUrl = (() => {
@@ -48,11 +56,15 @@ const env = {
   AUTH_TRUST_HOST: "true",
   // Every test signs in from 127.0.0.1; the per-IP failure budget must not lock the suite out.
   LOGIN_IP_MAX_FAILURES: "1000",
+  // The data synced before the start must stay still while the tests compare it with Magento.
+  SYNC_SCHEDULER: "off",
 };
+const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
 
 const log = (message) => console.error(`[e2e-server] ${message}`);
 
 let child = null;
+let simulator = null;
 let databaseCreated = false;
 let stopping = false;
 
@@ -96,6 +108,76 @@ function waitForExit(proc, ms) {
   });
 }
 
+/** Starts the simulator on a free port; resolves with its base URL once it says it is ready. */
+function startSimulator() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      tsxBin,
+      [
+        "scripts/magento-simulator.ts",
+        "--port", "0",
+        "--seed", String(STORE.seed),
+        "--customers", String(STORE.customers),
+        "--orders", String(STORE.orders),
+        "--token", STORE.token,
+      ],
+      { env, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    simulator = proc;
+    let output = "";
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`the Magento simulator did not report ready within 120 s:\n${output}`));
+    }, 120_000);
+    proc.stdout.setEncoding("utf8");
+    proc.stdout.on("data", (chunk) => {
+      if (settled) return;
+      output += chunk;
+      const ready = /^Magento simulator ready.*$/m.exec(output);
+      const url = /Base URL:\s+(http:\/\/\S+)/.exec(output);
+      if (ready && url) {
+        settled = true;
+        clearTimeout(timer);
+        log(ready[0]);
+        resolve(url[1]);
+      }
+    });
+    proc.once("error", (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`could not start the Magento simulator: ${error.message}`));
+    });
+    proc.once("exit", (code, signal) => {
+      if (simulator === proc) simulator = null;
+      if (!stopping) log(`the Magento simulator exited (${signal ? `signal ${signal}` : `exit ${code}`})`);
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`the Magento simulator exited before it was ready (${signal ?? code}):\n${output}`));
+    });
+  });
+}
+
+async function stopSimulator() {
+  const proc = simulator;
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill("SIGTERM");
+  if (!(await waitForExit(proc, 5_000))) {
+    proc.kill("SIGKILL");
+    await waitForExit(proc, 2_000);
+  }
+}
+
+/** YYYY-MM-DD five years before today (UTC): older than all of the simulator's history. */
+function syncStartDate() {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() - 5);
+  return date.toISOString().slice(0, 10);
+}
+
 async function dropDatabase() {
   if (!databaseCreated) return;
   databaseCreated = false;
@@ -135,6 +217,7 @@ async function shutdown(signal, exitCode) {
       await waitForExit(proc, 2_000);
     }
   }
+  await stopSimulator();
   await dropDatabase();
   process.exit(exitCode);
 }
@@ -163,6 +246,9 @@ async function main() {
   databaseCreated = true;
   log(`created database ${databaseName}`);
 
+  const simulatorStart = startSimulator();
+  // Keep an early failure of the simulator from becoming an unhandled rejection while we migrate.
+  simulatorStart.catch(() => {});
   await run("migrate", "npx", ["tsx", "scripts/migrate.ts"]);
   for (const user of users) {
     await run(`create user ${user.email}`, "npx", [
@@ -180,7 +266,38 @@ async function main() {
     ]);
   }
 
+  const simulatorUrl = await simulatorStart;
+  const startedSync = Date.now();
+  await run("channel:add", tsxBin, [
+    "scripts/portal.ts",
+    "channel:add",
+    "--name", STORE.channel,
+    "--url", simulatorUrl,
+    "--token", STORE.token,
+    "--sync-start", syncStartDate(),
+  ]);
+  // The progress lines go to test-results/e2e-sync.log; the closing summary to our stderr.
   mkdirSync(path.join(root, "test-results"), { recursive: true });
+  const syncLog = path.join(root, "test-results", "e2e-sync.log");
+  const syncOut = openSync(syncLog, "w");
+  try {
+    await run("channel:sync", tsxBin, ["scripts/portal.ts", "channel:sync", "--name", STORE.channel, "--wait"], {
+      stdio: ["ignore", syncOut, syncOut],
+    });
+  } catch (error) {
+    log(`channel:sync output:\n${readFileSync(syncLog, "utf8")}`);
+    throw error;
+  } finally {
+    closeSync(syncOut);
+  }
+  const summary = readFileSync(syncLog, "utf8").trim().split("\n");
+  log(`synced channel ${STORE.channel} from ${simulatorUrl} in ${Math.round((Date.now() - startedSync) / 1000)} s (log: test-results/e2e-sync.log): ${summary.at(-1)}`);
+
+  mkdirSync(path.join(root, "test-results"), { recursive: true });
+  writeFileSync(
+    path.join(root, "test-results", "e2e-store.json"),
+    `${JSON.stringify({ channel: STORE.channel, url: simulatorUrl, token: STORE.token, seed: STORE.seed, customers: STORE.customers, orders: STORE.orders }, null, 2)}\n`,
+  );
   writeFileSync(
     path.join(root, "test-results", "e2e-users.json"),
     `${JSON.stringify(

@@ -377,7 +377,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
               <li key={`gap-${i}`} aria-hidden className="px-1 text-slate-400">…</li>
             ) : (
               <li key={p}>
-                <Link href={href({ page: p })} aria-current={p === state.page ? "page" : undefined} aria-label={`Page ${p}`} className={`${PAGE_LINK} ${p === state.page ? "bg-brand-600 text-white ring-brand-600 hover:bg-brand-700" : ""}`}>
+                <Link href={href({ page: p })} aria-current={p === state.page ? "page" : undefined} aria-label={`Page ${p}`} className={p === state.page ? PAGE_CURRENT : PAGE_LINK}>
                   {p.toLocaleString("en-US")}
                 </Link>
               </li>
@@ -403,7 +403,11 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
   );
 }
 
-const PAGE_LINK = "inline-flex min-w-8 justify-center rounded-md px-2.5 py-1 ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500";
+// Two class sets, not one overridden: with both bg-white and bg-brand-600 on the current page's
+// link, the stylesheet's order decides and the number can end up white on white.
+const PAGE_BASE = "inline-flex min-w-8 justify-center rounded-md px-2.5 py-1 ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-brand-500";
+const PAGE_LINK = `${PAGE_BASE} ring-slate-300 bg-white hover:bg-slate-50`;
+const PAGE_CURRENT = `${PAGE_BASE} bg-brand-600 text-white ring-brand-600 hover:bg-brand-700`;
 
 function Chip({ label, removeHref, onEdit }: { label: string; removeHref: string; onEdit?: () => void }) {
   return (

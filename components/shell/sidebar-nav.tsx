@@ -11,7 +11,7 @@ export function SidebarNav({ sections }: { sections: NavSection[] }) {
       {sections.map((section) => (
         <div key={section.label ?? "home"}>
           {section.label ? (
-            <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-400">{section.label}</p>
+            <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">{section.label}</p>
           ) : null}
           <ul className="mt-1 space-y-0.5">
             {section.items.map((item) => {

@@ -51,9 +51,16 @@ export function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
+/** "pending_payment" → "Pending payment": Magento's status codes as the detail pages show them. */
+export function humanizeCode(value: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(value)) return value;
+  const words = value.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function labelOf(column: GridColumn, value: string): string {
   if (Array.isArray(column.options)) return column.options.find((o) => o.value === value)?.label ?? value;
-  return value;
+  return (column.badge ?? column.id === "status") ? humanizeCode(value) : value;
 }
 
 function displayCell(column: GridColumn, values: Record<string, unknown>, timeZone: string): DisplayCell {

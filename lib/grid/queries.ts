@@ -3,7 +3,7 @@ import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/lib/sync/write/rows";
 import { getPreferences, type GridPreference } from "@/lib/users/preferences";
-import { clientDefinition, displayRow, type ClientDefinition, type DisplayRow } from "./display";
+import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type DisplayRow } from "./display";
 import { gridQueryString, parseGridState, type SearchParams } from "./params";
 import { distinctValues, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
 import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
@@ -77,7 +77,8 @@ export async function loadGridView(
   ]);
   const choiceOptions: Record<string, ChoiceOption[]> = {};
   distinctColumns.forEach((c, i) => {
-    choiceOptions[c.id] = optionLists[i]!.map((value) => ({ value, label: value }));
+    const status = c.badge ?? c.id === "status";
+    choiceOptions[c.id] = optionLists[i]!.map((value) => ({ value, label: status ? humanizeCode(value) : value }));
   });
 
   let hasRows = page.total > 0;

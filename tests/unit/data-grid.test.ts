@@ -68,7 +68,7 @@ describe("grid cells", () => {
     }, "Europe/Berlin");
     expect(row.href).toBe("/sales/orders/7");
     expect(row.cells.grand_total).toEqual({ text: "€1,234.50", href: undefined });
-    expect(row.cells.status).toMatchObject({ text: "complete", tone: "green" });
+    expect(row.cells.status).toMatchObject({ text: "Complete", tone: "green" });
     expect(row.cells.customer).toMatchObject({ text: "Jane Doe", href: "/customers/4" });
     expect(row.cells.created_at!.title).toBe("2024-03-01 23:30:00 UTC");
     expect(row.cells.created_at!.text).toContain("02 Mar 2024"); // already the 2nd in Berlin

@@ -80,7 +80,8 @@ export async function writeCarts(tx: DbTx, ctx: SyncContext, records: MagentoCar
       product_type: "r.product_type", qty: "r.qty", price: "r.price", row_total: "r.qty * r.price",
     },
     joins: "JOIN magento_carts c ON c.channel_id = r.channel_id AND c.origin_id = r.cart_origin_id",
-    filter: "c.status = 'open'",
+    // Open carts follow Magento; a cart first seen closed (purchased, expired) still gets its items once.
+    filter: "(c.status = 'open' OR NOT EXISTS (SELECT 1 FROM magento_cart_items x WHERE x.cart_id = c.id))",
   }, items);
   await tx.execute(sql`
     UPDATE magento_cart_items i SET removed_at = now()
