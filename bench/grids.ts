@@ -23,10 +23,11 @@ import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
 import { queryRows } from "@/lib/sync/write/rows";
+import { lifetimeFiguresQuery } from "@/lib/workspace/details/customer";
+import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
 import { ISSUE_SIZES, seedGrids, type SeedSizes } from "./lib/seed-grids";
 import { option } from "./lib/simulator-process";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const TARGET_P95_MS = 150;
 const TARGET_RATIO = 1.5;
 const WARMUP = 5;
@@ -40,20 +41,6 @@ interface Case {
   portal: (db: Db) => Promise<unknown>;
 }
 
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(statement);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-}
 
 const dialect = new PgDialect();
 
@@ -83,24 +70,6 @@ const stats = (samples: number[]) => {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
 };
 
-/** The customer page's lifetime figures, the statement lib/workspace/details/customer.ts sends (not exported there). */
-function lifetimeFigures(customerId: number): SQL {
-  return sql`
-    SELECT
-      coalesce(o.sales, 0)::text AS sales, coalesce(o.n, 0)::int AS n,
-      CASE WHEN o.n > 0 THEN round(o.sales / o.n, 4)::text END AS average,
-      o.first_at, o.last_at, o.currency,
-      coalesce(m.refunds, 0)::text AS refunds, coalesce(m.n, 0)::int AS refunds_count
-    FROM (
-      SELECT sum(subtotal + discount_amount) AS sales, count(*) AS n,
-             min(remote_created_at) AS first_at, max(remote_created_at) AS last_at,
-             min(order_currency_code) AS currency
-      FROM magento_orders WHERE customer_id = ${customerId} AND state <> 'canceled' AND removed_at IS NULL
-    ) o, (
-      SELECT sum(grand_total) AS refunds, count(*) AS n
-      FROM magento_credit_memos WHERE customer_id = ${customerId} AND removed_at IS NULL
-    ) m`;
-}
 
 function gridCase(
   key: string, label: string, definition: GridDefinition, params: SearchParams,
@@ -141,7 +110,7 @@ async function buildCases(db: Db): Promise<Case[]> {
     gridCase("orders_search_email_prefix", "orders, email prefix search", ordersGrid, { q: prefix }),
     gridCase("customer_detail", "customer detail (orders + figures)", ordersGrid, {}, {
       scope: { sql: "o.customer_id", value: topCustomer, label: `customer ${topCustomer}` },
-      extra: (d) => queryRows(d, lifetimeFigures(topCustomer)),
+      extra: (d) => queryRows(d, lifetimeFiguresQuery(topCustomer)),
     }),
   ];
 }

@@ -21,7 +21,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import postgres from "postgres";
 import { openDatabase, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { channels, syncRuns } from "@/db/schema";
@@ -33,9 +32,9 @@ import { PAGE_SIZE, runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type FetchedPage, type SyncContext } from "@/lib/sync/types";
+import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
 import { freePort, option, startSimulatorProcess } from "./lib/simulator-process";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const TOKEN = "bench-sync-token-0123456789";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -50,20 +49,6 @@ async function simulatorGet<T>(port: number, path: string): Promise<T> {
 
 const requestTotal = async (port: number) => (await simulatorGet<{ total: number }>(port, "/__simulator/requests?limit=1")).total;
 
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(statement);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-}
 
 /** Runs one sync in a child process (`bench/run.ts sync --worker`), so its peak RSS is its own. */
 function runWorker(input: WorkerInput): Promise<WorkerOutput> {
