@@ -16,7 +16,7 @@ import type { ChannelRow } from "@/lib/sync/types";
 import { rowsOf } from "@/lib/sync/write/rows";
 import { loadCartDetail } from "@/lib/workspace/details/cart";
 import { loadCreditMemoDetail } from "@/lib/workspace/details/credit-memo";
-import { loadCustomerDetail, loadCustomerTab } from "@/lib/workspace/details/customer";
+import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases } from "@/lib/workspace/details/customer";
 import { loadOrderDetail } from "@/lib/workspace/details/order";
 import { readBackLink } from "@/lib/workspace/details/back";
 import { parseDetailId } from "@/lib/workspace/details/record";
@@ -149,10 +149,14 @@ describe("detail loaders", () => {
     expect(detail!.addresses.length).toBe(simCustomer.addresses.length);
     // The stored lifetime value (sync rule) agrees with the page's figure.
     expect(cents(detail!.customer.lifetimeValue)).toBe(salesCents);
-    const tab = await loadCustomerTab(testDb.db, viewer, id, "orders");
-    expect(tab.rows.length).toBe([...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id).length);
-    const purchases = await loadCustomerTab(testDb.db, viewer, id, "purchases");
-    expect(purchases.rows.length).toBe([...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id).reduce((n, o) => n + o.items.length, 0));
+    const simOrders = [...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id);
+    const activity = await loadCustomerActivity(testDb.db, viewer, id);
+    const placed = activity.filter((e) => e.key.startsWith("order-"));
+    expect(placed.map((e) => e.title).sort()).toEqual(simOrders.map((o) => `Order #${o.incrementId} placed`).sort());
+    const eventTimes = activity.map((e) => e.at?.getTime() ?? 0);
+    expect(eventTimes).toEqual([...eventTimes].sort((a, b) => b - a)); // newest first
+    const purchases = await loadCustomerPurchases(testDb.db, viewer, id);
+    expect(purchases.length).toBe([...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id).reduce((n, o) => n + o.items.length, 0));
   });
 
   it("guest customers are marked as such", async () => {

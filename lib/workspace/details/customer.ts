@@ -6,12 +6,13 @@ import {
 } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/lib/sync/write/rows";
+import { formatMoney } from "@/lib/format/money";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "./record";
 
 // One customer (registered or guest) with profile, addresses, subscription and lifetime figures,
 // plus the rows of one tab (orders, carts, credit memos, recent purchases).
 
-export const CUSTOMER_TABS = ["orders", "carts", "credit_memos", "purchases"] as const;
+export const CUSTOMER_TABS = ["orders", "carts", "credit_memos", "purchases", "activity"] as const;
 export type CustomerTab = (typeof CUSTOMER_TABS)[number];
 
 export function parseCustomerTab(raw: string | string[] | undefined): CustomerTab {
@@ -128,57 +129,68 @@ async function lifetimeFigures(db: Db, customerId: number): Promise<LifetimeFigu
 
 export const TAB_LIMIT = 100;
 
-export type CustomerTabRows =
-  | { tab: "orders"; rows: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null; createdAt: Date | null }[] }
-  | { tab: "carts"; rows: { id: number; originId: number; status: string; itemsCount: number; grandTotal: string; currency: string | null; updatedAt: Date | null }[] }
-  | { tab: "credit_memos"; rows: { id: number; incrementId: string | null; orderId: number | null; grandTotal: string; currency: string | null; createdAt: Date | null }[] }
-  | { tab: "purchases"; rows: { id: number; orderId: number; incrementId: string; sku: string; name: string | null; qty: string; price: string; rowTotal: string; currency: string | null; createdAt: Date | null }[] };
+export type PurchaseRow = {
+  id: number; orderId: number; incrementId: string; sku: string; name: string | null; qty: string; price: string; rowTotal: string;
+  currency: string | null; createdAt: Date | null;
+};
 
-/** The newest TAB_LIMIT rows of one tab (the grid takes over once GridView lands). */
-export async function loadCustomerTab(db: Db, user: SessionUser | null, customerId: number, tab: CustomerTab): Promise<CustomerTabRows> {
+/** The newest TAB_LIMIT order lines across the customer's orders (order items have no grid of their own). */
+export async function loadCustomerPurchases(db: Db, user: SessionUser | null, customerId: number): Promise<PurchaseRow[]> {
   requirePermission(user, "view_sales");
-  switch (tab) {
-    case "orders":
-      return {
-        tab,
-        rows: await db.select({
-          id: magentoOrders.id, incrementId: magentoOrders.incrementId, status: magentoOrders.status, grandTotal: magentoOrders.grandTotal,
-          currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
-        }).from(magentoOrders)
-          .where(and(eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt)))
-          .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id)).limit(TAB_LIMIT),
-      };
-    case "carts":
-      return {
-        tab,
-        rows: await db.select({
-          id: magentoCarts.id, originId: magentoCarts.originId, status: magentoCarts.status, itemsCount: magentoCarts.itemsCount,
-          grandTotal: magentoCarts.grandTotal, currency: magentoCarts.currencyCode, updatedAt: magentoCarts.remoteUpdatedAt,
-        }).from(magentoCarts)
-          .where(and(eq(magentoCarts.customerId, customerId), isNull(magentoCarts.removedAt)))
-          .orderBy(desc(magentoCarts.remoteUpdatedAt), desc(magentoCarts.id)).limit(TAB_LIMIT),
-      };
-    case "credit_memos":
-      return {
-        tab,
-        rows: await db.select({
-          id: magentoCreditMemos.id, incrementId: magentoCreditMemos.incrementId, orderId: magentoCreditMemos.orderId,
-          grandTotal: magentoCreditMemos.grandTotal, currency: magentoCreditMemos.orderCurrencyCode, createdAt: magentoCreditMemos.remoteCreatedAt,
-        }).from(magentoCreditMemos)
-          .where(and(eq(magentoCreditMemos.customerId, customerId), isNull(magentoCreditMemos.removedAt)))
-          .orderBy(desc(magentoCreditMemos.remoteCreatedAt), desc(magentoCreditMemos.id)).limit(TAB_LIMIT),
-      };
-    case "purchases":
-      return {
-        tab,
-        rows: await db.select({
-          id: magentoOrderItems.id, orderId: magentoOrders.id, incrementId: magentoOrders.incrementId, sku: magentoOrderItems.sku,
-          name: magentoOrderItems.name, qty: magentoOrderItems.qtyOrdered, price: magentoOrderItems.price, rowTotal: magentoOrderItems.rowTotal,
-          currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
-        }).from(magentoOrderItems)
-          .innerJoin(magentoOrders, eq(magentoOrders.id, magentoOrderItems.orderId))
-          .where(and(eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt), isNull(magentoOrderItems.removedAt)))
-          .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id), asc(magentoOrderItems.originId)).limit(TAB_LIMIT),
-      };
-  }
+  return db.select({
+    id: magentoOrderItems.id, orderId: magentoOrders.id, incrementId: magentoOrders.incrementId, sku: magentoOrderItems.sku,
+    name: magentoOrderItems.name, qty: magentoOrderItems.qtyOrdered, price: magentoOrderItems.price, rowTotal: magentoOrderItems.rowTotal,
+    currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
+  }).from(magentoOrderItems)
+    .innerJoin(magentoOrders, eq(magentoOrders.id, magentoOrderItems.orderId))
+    .where(and(eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt), isNull(magentoOrderItems.removedAt)))
+    .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id), asc(magentoOrderItems.originId)).limit(TAB_LIMIT);
+}
+
+export type ActivityEvent = { key: string; at: Date | null; title: string; detail: string | null; href: string | null };
+
+/**
+ * What happened with a customer, newest first (at most TAB_LIMIT): orders placed, carts started
+ * and their last status change, refunds, the newsletter status. Follow-up calls and emails join
+ * this list with the cart follow-up issue.
+ */
+export async function loadCustomerActivity(db: Db, user: SessionUser | null, customerId: number): Promise<ActivityEvent[]> {
+  requirePermission(user, "view_sales");
+  const rows = await queryRows<{ kind: string; id: unknown; at: unknown; label: unknown; status: unknown; amount: unknown; currency: unknown }>(db, sql`
+    (SELECT 'order' AS kind, o.id, o.remote_created_at AS at, o.increment_id AS label, o.status, o.grand_total::text AS amount, o.order_currency_code AS currency
+       FROM magento_orders o WHERE o.customer_id = ${customerId} AND o.removed_at IS NULL ORDER BY o.remote_created_at DESC NULLS LAST LIMIT ${TAB_LIMIT})
+    UNION ALL
+    (SELECT 'cart', c.id, c.remote_created_at, c.origin_id::text, c.status, c.grand_total::text, c.currency_code
+       FROM magento_carts c WHERE c.customer_id = ${customerId} AND c.removed_at IS NULL ORDER BY c.remote_created_at DESC NULLS LAST LIMIT ${TAB_LIMIT})
+    UNION ALL
+    (SELECT 'cart_status', c.id, c.status_changed_at, c.origin_id::text, c.status, coalesce(c.status_message, ''), NULL
+       FROM magento_carts c WHERE c.customer_id = ${customerId} AND c.removed_at IS NULL AND c.status_changed_at IS NOT NULL AND c.status <> 'open'
+       ORDER BY c.status_changed_at DESC LIMIT ${TAB_LIMIT})
+    UNION ALL
+    (SELECT 'refund', m.id, m.remote_created_at, coalesce(m.increment_id, m.origin_id::text), NULL, m.grand_total::text, m.order_currency_code
+       FROM magento_credit_memos m WHERE m.customer_id = ${customerId} AND m.removed_at IS NULL ORDER BY m.remote_created_at DESC NULLS LAST LIMIT ${TAB_LIMIT})
+    UNION ALL
+    (SELECT 'newsletter', s.id, s.changed_at, s.email, s.status, NULL, NULL
+       FROM magento_newsletter_subscribers s WHERE s.customer_id = ${customerId} AND s.removed_at IS NULL)
+    ORDER BY at DESC NULLS LAST LIMIT ${TAB_LIMIT}`);
+  const money = (amount: unknown, currency: unknown) =>
+    amount === null || amount === undefined ? null : formatMoney(String(amount), currency === null || currency === undefined ? null : String(currency));
+  return rows.map((row) => {
+    const at = row.at === null || row.at === undefined ? null : row.at instanceof Date ? row.at : new Date(String(row.at));
+    const id = Number(row.id);
+    const label = String(row.label ?? "");
+    const status = row.status === null || row.status === undefined ? "" : String(row.status);
+    switch (row.kind) {
+      case "order":
+        return { key: `order-${id}`, at, title: `Order #${label} placed`, detail: [money(row.amount, row.currency), status.replace(/_/g, " ")].filter(Boolean).join(" · "), href: `/sales/orders/${id}` };
+      case "cart":
+        return { key: `cart-${id}`, at, title: `Cart ${label} started`, detail: money(row.amount, row.currency), href: `/sales/carts/${id}` };
+      case "cart_status":
+        return { key: `cart-status-${id}`, at, title: `Cart ${label} ${status}`, detail: row.amount ? String(row.amount) : null, href: `/sales/carts/${id}` };
+      case "refund":
+        return { key: `refund-${id}`, at, title: `Credit memo ${label}`, detail: money(row.amount, row.currency), href: `/sales/credit-memos/${id}` };
+      default:
+        return { key: `newsletter-${id}`, at, title: `Newsletter: ${status.replace(/_/g, " ")}`, detail: label, href: null };
+    }
+  });
 }

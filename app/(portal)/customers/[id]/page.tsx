@@ -11,6 +11,7 @@ import { DetailSection, Facts } from "@/components/detail/section";
 import { StatusBadge } from "@/components/detail/status-badge";
 import { SyncRecordButton } from "@/components/detail/sync-record-button";
 import { TabLinks } from "@/components/detail/tabs";
+import { Timeline } from "@/components/detail/timeline";
 import { Badge } from "@/components/ui/badge";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { getDb } from "@/db/client";
@@ -22,7 +23,7 @@ import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
 import { customersGrid } from "@/lib/grid/grids/customers";
 import { ordersGrid } from "@/lib/grid/grids/orders";
 import type { SearchParams } from "@/lib/grid/params";
-import { loadCustomerDetail, loadCustomerTab, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
+import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
 
@@ -37,6 +38,7 @@ const TABS: { id: CustomerTab; label: string }[] = [
   { id: "carts", label: "Carts" },
   { id: "credit_memos", label: "Credit memos" },
   { id: "purchases", label: "Recent purchases" },
+  { id: "activity", label: "Activity" },
 ];
 
 export default async function CustomerPage({ params, searchParams }: Props) {
@@ -173,17 +175,33 @@ async function CustomerTabView({
   if (tab === "credit_memos") {
     return <GridView definition={creditMemosGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "m.customer_id", value: customerId, label: customerLabel }} />;
   }
-  // Order items have no grid of their own: the newest lines across the customer's orders.
   const db = await getDb();
-  const result = await loadCustomerTab(db, user, customerId, "purchases");
-  if (result.tab !== "purchases") return null;
-  if (result.rows.length === 0) return <p className="text-sm text-slate-500">No purchases yet.</p>;
+  if (tab === "activity") {
+    const events = await loadCustomerActivity(db, user, customerId);
+    if (events.length === 0) return <p className="text-sm text-slate-500">No activity yet.</p>;
+    return (
+      <Timeline
+        timeZone={timeZone}
+        events={events.map((event) => ({
+          key: event.key,
+          at: event.at,
+          title: event.title,
+          detail: event.detail,
+          href: event.href,
+        }))}
+        note={events.length === TAB_LIMIT ? `The newest ${TAB_LIMIT} events are shown.` : "Follow-up calls and emails will appear here too."}
+      />
+    );
+  }
+  // Order items have no grid of their own: the newest lines across the customer's orders.
+  const purchases = await loadCustomerPurchases(db, user, customerId);
+  if (purchases.length === 0) return <p className="text-sm text-slate-500">No purchases yet.</p>;
   return (
     <>
       <SimpleTable
         columns={[{ label: "Order" }, { label: "Date" }, { label: "SKU" }, { label: "Name" }, { label: "Qty", align: "right" }, { label: "Price", align: "right" }, { label: "Row total", align: "right" }]}
       >
-        {result.rows.map((row) => (
+        {purchases.map((row) => (
           <tr key={row.id}>
             <td className="px-5 py-2"><Link href={`/sales/orders/${row.orderId}`} className="font-medium text-brand-700 hover:underline">#{row.incrementId}</Link></td>
             <td className="px-5 py-2 whitespace-nowrap"><DateTime value={row.createdAt} timeZone={timeZone} /></td>
@@ -195,7 +213,7 @@ async function CustomerTabView({
           </tr>
         ))}
       </SimpleTable>
-      {result.rows.length === TAB_LIMIT ? <p className="text-xs text-slate-500">The newest {TAB_LIMIT} order lines are shown.</p> : null}
+      {purchases.length === TAB_LIMIT ? <p className="text-xs text-slate-500">The newest {TAB_LIMIT} order lines are shown.</p> : null}
     </>
   );
 }
