@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { and, count, eq, gt, max } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
@@ -184,6 +184,16 @@ describe("requirePermission, every role × every permission", () => {
 
 // ── pages ────────────────────────────────────────────────────────────────────────────────────
 
+/** The page file of a URL path: `<path>/page.tsx`, or inside a route group `<path>/(group)/page.tsx`. */
+function pageFileOf(href: string): string {
+  const dir = path.join(PORTAL_DIR, ...href.split("/").filter(Boolean));
+  const direct = path.join(dir, "page.tsx");
+  if (existsSync(direct)) return direct;
+  const group = readdirSync(dir, { withFileTypes: true }).find((e) => e.isDirectory() && e.name.startsWith("(") && existsSync(path.join(dir, e.name, "page.tsx")));
+  if (!group) throw new Error(`No page file for ${href}`);
+  return path.join(dir, group.name, "page.tsx");
+}
+
 describe("protected pages", () => {
   it("covers every page in PROTECTED_PAGES", () => {
     expect(PROTECTED_PAGES.length).toBeGreaterThan(0);
@@ -192,8 +202,7 @@ describe("protected pages", () => {
   it.each(PROTECTED_PAGES.map((page) => [page.href, page.permission] as const))(
     "%s has a page file that awaits requirePagePermission(%j)",
     (href, permission) => {
-      const file = path.join(PORTAL_DIR, ...href.split("/").filter(Boolean), "page.tsx");
-      const text = readFileSync(file, "utf8");
+      const text = readFileSync(pageFileOf(href), "utf8");
       expect(text).toContain(`await requirePagePermission("${permission}")`);
       // No second, different guard in the same file.
       const guards = [...text.matchAll(/requirePagePermission\(\s*"([a-z_]+)"\s*\)/g)].map((m) => m[1]);
