@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { resumePendingDeletions } from "@/lib/channels/delete";
 import { inngestConfigured, startInProcessScheduler } from "./runner";
 
 const FIRST_TICK_DELAY_MS = 3_000;
@@ -6,7 +7,8 @@ const FIRST_TICK_DELAY_MS = 3_000;
 /**
  * Server start: when no Inngest server is configured, run due syncs in this process every
  * minute, the first a few seconds after start (so the demo store fills the portal at once).
- * The database opens on that first tick, never at build time.
+ * The database opens on that first tick, never at build time. Channel deletions a previous
+ * process did not finish are finished here too.
  */
 export function startSyncSchedulerWhenNoInngest(): void {
   if (inngestConfigured()) return;
@@ -15,6 +17,9 @@ export function startSyncSchedulerWhenNoInngest(): void {
       .then((db) => {
         const scheduler = startInProcessScheduler({ db });
         void scheduler.tick();
+        void resumePendingDeletions(db).catch((error: unknown) =>
+          console.error(`[channels] resuming deletions failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       })
       .catch((error: unknown) => console.error(`[sync] scheduler not started: ${error instanceof Error ? error.message : String(error)}`));
   }, FIRST_TICK_DELAY_MS).unref?.();

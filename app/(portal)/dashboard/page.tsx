@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -23,6 +24,7 @@ export default async function DashboardPage() {
   return (
     <>
       <PageHeader title={`Welcome, ${firstName}`} description="Your store's carts, orders and customers at a glance." />
+      <FailingChannelsBanner user={user} />
       {counts.channels === 0 ? (
         <div className="mb-6">
           <EmptyState

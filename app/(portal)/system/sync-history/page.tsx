@@ -1,41 +1,103 @@
 import type { Metadata } from "next";
-import { Badge } from "@/components/ui/badge";
-import { SimpleTable } from "@/components/ui/simple-table";
+import Link from "next/link";
+import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
+import { RunsTable } from "@/components/sync/runs-table";
+import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { SYNC_RUN_STATUSES } from "@/db/schema";
+import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format/date";
-import { listSyncRuns } from "@/lib/system/queries";
+import { channelOptions, listHistoryRuns, parseHistoryFilters, RUN_TRIGGERS, type HistoryFilters } from "@/lib/sync/history";
+import { viewerTimeZone } from "@/lib/sync/viewer";
 
 export const metadata: Metadata = { title: "Sync History" };
 
-const STATUS_TONE = { queued: "neutral", running: "blue", succeeded: "green", partial: "amber", failed: "red", canceled: "neutral" } as const;
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function SyncHistoryPage() {
+const CONTROL = "block rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
+
+function historyHref(filters: HistoryFilters, page?: number): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...filters, page })) {
+    if (value !== undefined && value !== null && !(key === "page" && value === 1)) params.set(key, String(value));
+  }
+  const query = params.toString();
+  return query ? `/system/sync-history?${query}` : "/system/sync-history";
+}
+
+export default async function SyncHistoryPage({ searchParams }: Props) {
   const user = await requirePagePermission("run_syncs");
-  const runs = await listSyncRuns(user);
+  const filters = parseHistoryFilters(await searchParams);
+  const db = await getDb();
+  const [{ rows, total, page, pageSize }, channels, timeZone] = await Promise.all([
+    listHistoryRuns(db, filters),
+    channelOptions(db),
+    viewerTimeZone(db, user.id),
+  ]);
+  const filtered = Boolean(filters.channel || filters.status || filters.trigger || filters.from || filters.to);
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
   return (
     <>
       <PageHeader breadcrumb="System" title="Sync History" description="Every sync of every channel: when it ran, what it changed and what failed." />
-      {runs.length === 0 ? (
+      <FailingChannelsBanner user={user} timeZone={timeZone} />
+      {channels.length === 0 ? (
         <EmptyState title="No syncs have run yet">
           Each sync of a Magento integration is listed here with its records changed and any errors, once an
           integration has been added under System › Integrations.
         </EmptyState>
       ) : (
-        <SimpleTable columns={[{ label: "Channel" }, { label: "Mode" }, { label: "Status" }, { label: "Started" }, { label: "Finished" }, { label: "Records changed", align: "right" }, { label: "Errors", align: "right" }]}>
-              {runs.map((run) => (
-                <tr key={run.id}>
-                  <td className="px-5 py-3 font-medium">{run.channelName}</td>
-                  <td className="px-5 py-3">{run.mode}</td>
-                  <td className="px-5 py-3"><Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge></td>
-                  <td className="px-5 py-3 text-slate-600">{formatDateTime(run.startedAt)}</td>
-                  <td className="px-5 py-3 text-slate-600">{formatDateTime(run.finishedAt)}</td>
-                  <td className="px-5 py-3 text-right tabular-nums">{run.recordsChanged.toLocaleString("en-US")}</td>
-                  <td className="px-5 py-3 text-right tabular-nums">{run.errorCount.toLocaleString("en-US")}</td>
-                </tr>
-              ))}
-            </SimpleTable>
+        <div className="space-y-4">
+          <form method="get" action="/system/sync-history" aria-label="Filter runs" className="flex flex-wrap items-end gap-3">
+            <label className="text-xs font-medium text-slate-600">
+              Channel
+              <select name="channel" defaultValue={filters.channel ?? ""} className={CONTROL}>
+                <option value="">All channels</option>
+                {channels.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              </select>
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Status
+              <select name="status" defaultValue={filters.status ?? ""} className={CONTROL}>
+                <option value="">Any status</option>
+                {SYNC_RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+              </select>
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              Trigger
+              <select name="trigger" defaultValue={filters.trigger ?? ""} className={CONTROL}>
+                <option value="">Any trigger</option>
+                {RUN_TRIGGERS.map((t) => <option key={t} value={t}>{t}</option>)}
+              </select>
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              From
+              <input type="date" name="from" defaultValue={filters.from ?? ""} className={CONTROL} />
+            </label>
+            <label className="text-xs font-medium text-slate-600">
+              To
+              <input type="date" name="to" defaultValue={filters.to ?? ""} className={CONTROL} />
+            </label>
+            <button type="submit" className={buttonClasses("secondary")}>Filter</button>
+            {filtered ? <Link href="/system/sync-history" className="text-sm text-brand-700 hover:underline">Clear filters</Link> : null}
+          </form>
+          {rows.length === 0 ? (
+            <p className="text-sm text-slate-600">{filtered ? "No runs match these filters." : "No syncs have run yet."}</p>
+          ) : (
+            <>
+              <RunsTable runs={rows} timeZone={timeZone} />
+              <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
+                <span>
+                  {total.toLocaleString("en-US")} run{total === 1 ? "" : "s"} · page {page} of {lastPage}
+                </span>
+                <span className="flex gap-2">
+                  {page > 1 ? <Link href={historyHref(filters, page - 1)} className={buttonClasses("secondary")}>Newer</Link> : null}
+                  {page < lastPage ? <Link href={historyHref(filters, page + 1)} className={buttonClasses("secondary")}>Older</Link> : null}
+                </span>
+              </nav>
+            </>
+          )}
+        </div>
       )}
     </>
   );

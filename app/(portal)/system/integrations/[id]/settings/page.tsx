@@ -1,0 +1,82 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { eq } from "drizzle-orm";
+import { ChannelForm, type ChannelFormValues } from "@/components/integrations/channel-form";
+import { DeleteChannelForm } from "@/components/integrations/delete-channel-form";
+import { Card, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/db/client";
+import { CHANNEL_ENTITIES, magentoWebsites } from "@/db/schema";
+import { requirePagePermission } from "@/lib/auth/session";
+import { countChannelRecords } from "@/lib/channels/delete";
+import { ENTITY_DEPENDENCIES, ENTITY_LABELS, defaultSyncStartDate, loadChannelSettings } from "@/lib/channels/settings";
+import { checkConnectionAction, deleteChannelAction, saveChannelAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Integration settings" };
+
+export default async function IntegrationSettingsPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePagePermission("manage_integrations");
+  const { id: rawId } = await params;
+  const id = Number(rawId);
+  if (!Number.isSafeInteger(id) || id <= 0) notFound();
+  const db = await getDb();
+  const channel = await loadChannelSettings(db, id);
+  if (!channel) notFound();
+  const websites = await db
+    .select({ id: magentoWebsites.originId, code: magentoWebsites.code, name: magentoWebsites.name })
+    .from(magentoWebsites)
+    .where(eq(magentoWebsites.channelId, id))
+    .orderBy(magentoWebsites.originId);
+  const records = await countChannelRecords(db, id);
+  // Only settings and whether each secret is set: never the credentials themselves.
+  const values: ChannelFormValues = {
+    id: channel.id,
+    name: channel.name,
+    baseUrl: channel.baseUrl,
+    authType: channel.authType,
+    storeCode: channel.storeCode,
+    adminUrl: channel.adminUrl ?? "",
+    websiteOriginIds: channel.websiteOriginIds,
+    guestMode: channel.guestMode,
+    sharedGuestEmails: channel.sharedGuestEmails,
+    syncStartDate: channel.syncStartDate ?? defaultSyncStartDate(),
+    syncIntervalMinutes: channel.syncIntervalMinutes,
+    cartExpirationDays: channel.cartExpirationDays,
+    entities: channel.entities,
+    twoWaySync: channel.twoWaySync,
+    syncPriority: channel.syncPriority,
+    maxRequestsPerSecond: channel.maxRequestsPerSecond,
+    active: channel.active,
+    credentialsSet: channel.credentialsSet,
+  };
+  return (
+    <>
+      <PageHeader
+        breadcrumb="System › Integrations"
+        title={`Settings of ${channel.name}`}
+        description="Secrets are write-only: leave them empty to keep the saved ones."
+        actions={
+          <Link href={`/system/integrations/${channel.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+            Channel page
+          </Link>
+        }
+      />
+      <div className="space-y-6">
+        <Card>
+          <ChannelForm
+            values={values}
+            entityOptions={CHANNEL_ENTITIES.map((e) => ({ value: e, label: ENTITY_LABELS[e], dependency: ENTITY_DEPENDENCIES[e] }))}
+            knownWebsites={websites.map((w) => ({ id: Number(w.id), code: w.code, name: w.name }))}
+            saveAction={saveChannelAction}
+            checkAction={checkConnectionAction}
+          />
+        </Card>
+        <Card>
+          <CardHeader title="Delete this channel" />
+          <DeleteChannelForm id={channel.id} name={channel.name} records={records.total} deleteAction={deleteChannelAction} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,333 @@
+"use client";
+
+import Link from "next/link";
+import { startTransition, useActionState, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import type { ActionResult } from "@/lib/auth/action";
+
+// The channel settings form. Works without JavaScript (a plain POST to the server actions);
+// with it, submitting keeps what was typed (no form reset) so "Check connection" and "Save" can
+// follow each other. Secrets are write-only: the form only knows whether each is set.
+
+type FormAction<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
+
+export type Website = { id: number; code: string; name: string };
+export type CheckData = {
+  websites: Website[];
+  storeViews: { id: number; code: string; name: string; websiteId: number; active: boolean }[];
+  baseCurrency: string | null;
+};
+
+export type ChannelFormValues = {
+  id: number | null;
+  name: string;
+  baseUrl: string;
+  authType: "bearer" | "oauth1";
+  storeCode: string;
+  adminUrl: string;
+  websiteOriginIds: number[] | null;
+  guestMode: "per_email" | "per_email_and_name";
+  sharedGuestEmails: string[];
+  syncStartDate: string;
+  syncIntervalMinutes: number;
+  cartExpirationDays: number | null;
+  entities: string[];
+  twoWaySync: boolean;
+  syncPriority: "magento" | "portal";
+  maxRequestsPerSecond: number;
+  active: boolean;
+  credentialsSet: Record<"token" | "consumerKey" | "consumerSecret" | "accessToken" | "accessTokenSecret", boolean>;
+};
+
+export type EntityOption = { value: string; label: string; dependency: string };
+
+const SECRET_LABELS = {
+  token: "Access token",
+  consumerKey: "Consumer key",
+  consumerSecret: "Consumer secret",
+  accessToken: "Access token",
+  accessTokenSecret: "Access token secret",
+} as const;
+
+function ErrorText({ id, errors }: { id: string; errors?: string[] }) {
+  if (!errors?.length) return null;
+  return (
+    <p id={`${id}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+      {errors.join(" ")}
+    </p>
+  );
+}
+
+function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
+  return (
+    <fieldset className="space-y-4 border-t border-slate-200 pt-5 first:border-t-0 first:pt-0">
+      <legend className="text-sm font-semibold text-slate-900">{title}</legend>
+      {description ? <p className="-mt-2 text-xs text-slate-500">{description}</p> : null}
+      {children}
+    </fieldset>
+  );
+}
+
+export function ChannelForm({
+  values,
+  entityOptions,
+  knownWebsites,
+  saveAction,
+  checkAction,
+}: {
+  values: ChannelFormValues;
+  entityOptions: EntityOption[];
+  knownWebsites: Website[];
+  saveAction: FormAction<{ id: number; notices: string[] }>;
+  checkAction: FormAction<CheckData>;
+}) {
+  const [saveState, save, saving] = useActionState(saveAction, null);
+  const [checkState, check, checking] = useActionState(checkAction, null);
+  const [authType, setAuthType] = useState(values.authType);
+  const [websiteMode, setWebsiteMode] = useState(values.websiteOriginIds === null ? "all" : "selected");
+  const errors = saveState && !saveState.ok ? saveState.fieldErrors : undefined;
+  const checkErrors = checkState && !checkState.ok ? checkState.fieldErrors : undefined;
+  const fieldErrors = (name: string) => errors?.[name] ?? checkErrors?.[name];
+  const checked = checkState?.ok ? checkState.data : undefined;
+  const websites = new Map<number, Website>();
+  for (const w of [...knownWebsites, ...(checked?.websites ?? [])]) websites.set(w.id, w);
+  for (const id of values.websiteOriginIds ?? []) if (!websites.has(id)) websites.set(id, { id, code: `#${id}`, name: `Website #${id}` });
+  const editing = values.id !== null;
+  const createdId = saveState?.ok && !editing ? saveState.data?.id : undefined;
+
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
+    // With JavaScript: no form reset after the action, so typed values (and secrets) stay.
+    event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const data = new FormData(event.currentTarget, submitter);
+    const intent = data.get("intent");
+    startTransition(() => (intent === "check" ? check(data) : save(data)));
+  };
+
+  const secretField = (name: keyof typeof SECRET_LABELS) => (
+    <TextField
+      key={name}
+      label={SECRET_LABELS[name]}
+      name={name}
+      type="password"
+      autoComplete="off"
+      placeholder={values.credentialsSet[name] ? "•••••••• (set)" : ""}
+      hint={values.credentialsSet[name] ? "Set. Leave empty to keep it; type a new value to replace it." : "Write-only: it is stored encrypted and never shown again."}
+      errors={fieldErrors(name)}
+    />
+  );
+
+  return (
+    <form action={save} onSubmit={onSubmit} className="space-y-6 p-5" aria-label={editing ? "Channel settings" : "New channel"} noValidate>
+      {values.id !== null ? <input type="hidden" name="id" value={values.id} /> : null}
+      <FormMessage result={saveState} />
+      {createdId ? (
+        <p className="text-sm">
+          <Link className="font-medium text-brand-700 underline" href={`/system/integrations/${createdId}`}>
+            Open the channel
+          </Link>{" "}
+          or{" "}
+          <Link className="font-medium text-brand-700 underline" href={`/system/integrations/${createdId}/settings`}>
+            keep editing its settings
+          </Link>
+          .
+        </p>
+      ) : null}
+
+      <Section title="Connection">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField label="Name" name="name" defaultValue={values.name} required errors={fieldErrors("name")} />
+          <TextField
+            label="Magento base URL"
+            name="baseUrl"
+            type="url"
+            defaultValue={values.baseUrl}
+            placeholder="https://shop.example.com"
+            hint="The store's root address (http or https), without /rest."
+            required
+            errors={fieldErrors("baseUrl")}
+          />
+          <TextField label="Store code" name="storeCode" defaultValue={values.storeCode} hint='Used in /rest/<code>/V1; usually "default".' errors={fieldErrors("storeCode")} />
+          <TextField
+            label="Admin URL"
+            name="adminUrl"
+            type="url"
+            defaultValue={values.adminUrl}
+            placeholder="https://shop.example.com/admin"
+            hint='For "open in Magento" links (optional).'
+            errors={fieldErrors("adminUrl")}
+          />
+          <SelectField
+            label="Authentication"
+            name="authType"
+            value={authType}
+            onChange={(e) => setAuthType(e.target.value as "bearer" | "oauth1")}
+            options={[
+              { value: "bearer", label: "Integration access token (Bearer)" },
+              { value: "oauth1", label: "OAuth 1.0a (four integration values)" },
+            ]}
+            errors={fieldErrors("authType")}
+          />
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          {authType === "bearer"
+            ? secretField("token")
+            : (["consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const).map(secretField)}
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" name="intent" value="check" variant="secondary" formAction={check} disabled={checking}>
+            {checking ? "Checking…" : "Check connection"}
+          </Button>
+          <span className="text-xs text-slate-500">Uses the values above{editing ? " (and the saved secrets where left empty)" : ""}; saves nothing.</span>
+        </div>
+        {checkState ? (
+          <div role={checkState.ok ? "status" : "alert"} aria-live="polite" className={`rounded-md px-3 py-2 text-sm ${checkState.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}>
+            <p className="font-medium">{checkState.ok ? checkState.message : checkState.error}</p>
+            {checked ? (
+              <ul className="mt-2 list-disc pl-5 text-xs">
+                {checked.websites.map((w) => (
+                  <li key={w.id}>
+                    Website {w.name} ({w.code}, id {w.id}): store views{" "}
+                    {checked.storeViews.filter((s) => s.websiteId === w.id).map((s) => `${s.name} (${s.code}${s.active ? "" : ", inactive"})`).join(", ") || "none"}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+      </Section>
+
+      <Section title="What to sync">
+        <div>
+          <p className="text-sm font-medium text-slate-800">Websites</p>
+          <div className="mt-1 flex flex-wrap gap-4 text-sm">
+            <label className="flex items-center gap-2">
+              <input type="radio" name="websites" value="all" checked={websiteMode === "all"} onChange={() => setWebsiteMode("all")} /> All websites
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="websites" value="selected" checked={websiteMode === "selected"} onChange={() => setWebsiteMode("selected")} /> Only these:
+            </label>
+          </div>
+          <div className="mt-2 flex flex-wrap gap-4 text-sm">
+            {websites.size === 0 ? (
+              <span className="text-xs text-slate-500">Check the connection to list the store&apos;s websites.</span>
+            ) : (
+              [...websites.values()].map((w) => (
+                <label key={w.id} className="flex items-center gap-2">
+                  <input type="checkbox" name="websiteIds" value={w.id} defaultChecked={values.websiteOriginIds?.includes(w.id) ?? false} />
+                  {w.name} <span className="text-xs text-slate-500">({w.code})</span>
+                </label>
+              ))
+            )}
+          </div>
+          <ErrorText id="websiteIds" errors={fieldErrors("websiteIds")} />
+          <p className="mt-1 text-xs text-slate-500">Changing the websites makes the next sync walk the history again for the new selection.</p>
+        </div>
+        <div>
+          <p className="text-sm font-medium text-slate-800">Records</p>
+          <ul className="mt-1 space-y-2">
+            {entityOptions.map((entity) => (
+              <li key={entity.value}>
+                <label className="flex items-start gap-2 text-sm">
+                  <input type="checkbox" name="entities" value={entity.value} defaultChecked={values.entities.includes(entity.value)} className="mt-1" />
+                  <span>
+                    {entity.label}
+                    <span className="block text-xs text-slate-500">{entity.dependency}</span>
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          <ErrorText id="entities" errors={fieldErrors("entities")} />
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField
+            label="Sync start date"
+            name="syncStartDate"
+            type="date"
+            defaultValue={values.syncStartDate}
+            hint="Oldest changes the sync loads. Moving it earlier makes the next sync load back to it."
+            errors={fieldErrors("syncStartDate")}
+          />
+          <TextField label="Sync interval (minutes)" name="syncIntervalMinutes" type="number" min={1} max={1440} defaultValue={values.syncIntervalMinutes} errors={fieldErrors("syncIntervalMinutes")} />
+          <TextField
+            label="Cart expiration (days)"
+            name="cartExpirationDays"
+            type="number"
+            min={1}
+            defaultValue={values.cartExpirationDays ?? ""}
+            hint="Open carts idle this long count as expired; empty follows Magento."
+            errors={fieldErrors("cartExpirationDays")}
+          />
+          <TextField
+            label="Max requests per second"
+            name="maxRequestsPerSecond"
+            type="number"
+            min={1}
+            max={100}
+            defaultValue={values.maxRequestsPerSecond}
+            hint="All connectors together, towards this Magento."
+            errors={fieldErrors("maxRequestsPerSecond")}
+          />
+        </div>
+      </Section>
+
+      <Section title="Guests" description="Orders and carts without an account are grouped into guest customers.">
+        <SelectField
+          label="Guest customers"
+          name="guestMode"
+          defaultValue={values.guestMode}
+          options={[
+            { value: "per_email", label: "One guest customer per email (default)" },
+            { value: "per_email_and_name", label: "One guest customer per email and full name" },
+          ]}
+          errors={fieldErrors("guestMode")}
+        />
+        <div>
+          <label htmlFor="sharedGuestEmails" className="block text-sm font-medium text-slate-800">
+            Shared emails
+          </label>
+          <textarea
+            id="sharedGuestEmails"
+            name="sharedGuestEmails"
+            rows={3}
+            defaultValue={values.sharedGuestEmails.join("\n")}
+            aria-invalid={fieldErrors("sharedGuestEmails")?.length ? true : undefined}
+            className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-inset ring-slate-300"
+          />
+          <p className="mt-1 text-xs text-slate-500">One per line: family or office addresses whose guests are split by full name.</p>
+          <ErrorText id="sharedGuestEmails" errors={fieldErrors("sharedGuestEmails")} />
+        </div>
+      </Section>
+
+      <Section title="Two-way sync and status">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="twoWaySync" defaultChecked={values.twoWaySync} /> Two-way sync: send portal edits to Magento
+        </label>
+        <SelectField
+          label="Sync priority (when both sides changed)"
+          name="syncPriority"
+          defaultValue={values.syncPriority}
+          options={[
+            { value: "magento", label: "Magento wins: remote changes overwrite local edits" },
+            { value: "portal", label: "Portal wins: local edits are pushed even if Magento changed" },
+          ]}
+          errors={fieldErrors("syncPriority")}
+        />
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="active" defaultChecked={values.active} /> Active (syncs on schedule)
+        </label>
+      </Section>
+
+      <div className="flex items-center gap-3 border-t border-slate-200 pt-5">
+        <Button type="submit" name="intent" value="save" disabled={saving}>
+          {saving ? "Saving…" : editing ? "Save settings" : "Create channel"}
+        </Button>
+        <Link href="/system/integrations" className="text-sm text-slate-600 hover:underline">
+          Back to integrations
+        </Link>
+      </div>
+    </form>
+  );
+}

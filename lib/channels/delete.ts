@@ -1,0 +1,131 @@
+import { and, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+import {
+  channels, magentoCartItems, magentoCarts, magentoCreditMemoItems, magentoCreditMemos, magentoCustomerAddresses, magentoCustomerGroups,
+  magentoCustomers, magentoNewsletterSubscribers, magentoOrderAddresses, magentoOrderItems, magentoOrders, magentoStores, magentoWebsites,
+  outbox, syncCheckpoints, syncErrors, syncRuns,
+} from "@/db/schema";
+import { writeAudit } from "@/lib/audit/log";
+import type { Actor } from "@/lib/channels/settings";
+
+// Deleting a channel: the admin's request only marks it (channels.deleting_at), which hides it
+// everywhere and stops its syncs; the rows go in the background, a few thousand per statement,
+// children first, so no statement holds locks for long and the portal stays usable. A restart
+// resumes it (resumePendingDeletions).
+
+type ChannelScoped = PgTable & { id: PgColumn; channelId: PgColumn };
+
+/** Children before parents (foreign keys), synced data before the sync bookkeeping. */
+const TABLES: readonly ChannelScoped[] = [
+  magentoCreditMemoItems,
+  magentoCreditMemos,
+  magentoOrderItems,
+  magentoOrderAddresses,
+  magentoCartItems,
+  magentoNewsletterSubscribers,
+  magentoOrders,
+  magentoCarts,
+  magentoCustomerAddresses,
+  magentoCustomers,
+  magentoCustomerGroups,
+  magentoStores,
+  magentoWebsites,
+  syncErrors,
+  outbox,
+  syncCheckpoints,
+  syncRuns,
+] as unknown as readonly ChannelScoped[];
+
+/** The synced records an admin will lose (what the grids show), per kind and in total. */
+export async function countChannelRecords(db: Db, channelId: number) {
+  const kinds = {
+    customers: magentoCustomers,
+    carts: magentoCarts,
+    orders: magentoOrders,
+    credit_memos: magentoCreditMemos,
+    newsletter_subscribers: magentoNewsletterSubscribers,
+  } as const;
+  const byKind = {} as Record<keyof typeof kinds, number>;
+  let total = 0;
+  for (const [kind, table] of Object.entries(kinds) as [keyof typeof kinds, ChannelScoped][]) {
+    const [row] = await db.select({ n: count() }).from(table).where(eq(table.channelId, channelId));
+    byKind[kind] = row?.n ?? 0;
+    total += byKind[kind];
+  }
+  return { byKind, total };
+}
+
+/** Marks the channel for deletion (hides it, stops its syncs) and records who asked. */
+export async function markChannelDeleting(db: Db, channelId: number, actor: Actor): Promise<{ name: string; records: number } | null> {
+  const records = await countChannelRecords(db, channelId);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(channels)
+      .set({ deletingAt: new Date(), active: false, updatedAt: new Date() })
+      .where(and(eq(channels.id, channelId), isNull(channels.deletingAt)))
+      .returning({ id: channels.id, name: channels.name, baseUrl: channels.baseUrl });
+    if (!row) return null;
+    // A sync still running stops after its current page.
+    await tx
+      .update(syncRuns)
+      .set({ cancelRequestedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(syncRuns.channelId, channelId), inArray(syncRuns.status, ["queued", "running"])));
+    await writeAudit(tx, {
+      userId: actor.userId,
+      actor: actor.actor,
+      action: "channel.deleted",
+      entityType: "channel",
+      entityId: channelId,
+      channelId,
+      ip: actor.ip ?? null,
+      details: { name: row.name, baseUrl: row.baseUrl, recordsToRemove: records.total, byKind: records.byKind },
+    });
+    return { name: row.name, records: records.total };
+  });
+}
+
+/**
+ * Removes a channel's rows in chunks of `batchSize` per statement, children first, then the
+ * channel itself. Safe to call again after an interruption. Returns the rows removed.
+ */
+export async function deleteChannelData(db: Db, channelId: number, options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 5000;
+  let removed = 0;
+  for (const table of TABLES) {
+    for (;;) {
+      const ids = db.select({ id: table.id }).from(table).where(eq(table.channelId, channelId)).limit(batchSize);
+      const rows = await db.delete(table).where(inArray(table.id, ids)).returning({ id: table.id });
+      removed += rows.length;
+      if (rows.length < batchSize) break;
+    }
+  }
+  const gone = await db.delete(channels).where(and(eq(channels.id, channelId), isNotNull(channels.deletingAt))).returning({ id: channels.id });
+  return removed + gone.length;
+}
+
+const inFlight = new Map<number, Promise<number>>();
+
+/** Runs deleteChannelData once per channel at a time in this process; errors are logged. */
+export function deleteChannelInBackground(db: Db, channelId: number, log: (line: string) => void = console.error): Promise<number> {
+  const running = inFlight.get(channelId);
+  if (running) return running;
+  const task = deleteChannelData(db, channelId)
+    .catch((error: unknown) => {
+      log(`[channels] deleting channel #${channelId} stopped: ${error instanceof Error ? error.message : String(error)}; it resumes on the next start.`);
+      return 0;
+    })
+    .finally(() => inFlight.delete(channelId));
+  inFlight.set(channelId, task);
+  return task;
+}
+
+/**
+ * Finishes deletions an earlier process did not (channels with deleting_at set still present).
+ * Call it from the scheduler tick or at server start (lib/sync/scheduler-startup.ts).
+ */
+export async function resumePendingDeletions(db: Db): Promise<number[]> {
+  const pending = await db.select({ id: channels.id }).from(channels).where(isNotNull(channels.deletingAt));
+  for (const { id } of pending) await deleteChannelInBackground(db, id);
+  return pending.map((row) => row.id);
+}

@@ -1,0 +1,328 @@
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
+import { openCredentials, sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { writeAudit } from "@/lib/audit/log";
+import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
+
+// A channel's settings as System › Integrations edits them: the zod schema for the form (strings
+// in, typed values out), the credential rules (write-only secrets, kept when left empty on edit),
+// and the save itself (one transaction: the row, the checkpoints a data-affecting change resets,
+// and the audit entry with old → new values, secrets redacted).
+
+// ── field schemas (shared with `portal channel:add`) ───────────────────────────────────────────
+
+export const channelNameSchema = z.string().trim().min(1, "Give the channel a name.").max(100, "Use at most 100 characters.");
+export const baseUrlSchema = z.url({ protocol: /^https?$/, message: "Give the store's http(s) URL." });
+export const storeCodeSchema = z.string().regex(/^[a-z0-9_]+$/, "Letters, digits and _ only.");
+export const syncStartSchema = z.iso.date("Use YYYY-MM-DD.");
+export const intervalMinutesSchema = z.coerce
+  .number({ message: "Give a number of minutes." })
+  .int("Give a whole number of minutes.")
+  .min(1, "At least 1 minute.")
+  .max(1440, "At most 1440 minutes (one day).");
+
+export const CREDENTIAL_FIELDS = ["token", "consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
+export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
+const OAUTH_FIELDS = ["consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
+
+export const ENTITY_LABELS: Record<ChannelEntity, string> = {
+  customers: "Customers",
+  carts: "Shopping carts",
+  orders: "Orders",
+  credit_memos: "Credit memos",
+  newsletter_subscribers: "Newsletter subscribers",
+};
+
+/** What each entity needs, in words (shown next to its checkbox). */
+export const ENTITY_DEPENDENCIES: Record<ChannelEntity, string> = {
+  customers: "Accounts and their addresses. Carts, orders and subscribers link to them when they are synced too.",
+  carts: "Without customers, carts still sync, but every cart shows as a guest's (no link to the account).",
+  orders: "Without carts, orders cannot mark their cart as purchased; without customers they show as guests.",
+  credit_memos: "Refunds attach to their order: sync orders too, or credit memos are listed without one.",
+  newsletter_subscribers: "Without customers, subscribers are listed by email only (no link to the account).",
+};
+
+/** Empty form strings mean "not given". */
+const blank = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalText = z.preprocess(blank, z.string().optional());
+const list = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));
+const checkbox = z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean());
+
+export function defaultSyncStartDate(now = new Date()): string {
+  const date = new Date(Date.UTC(now.getUTCFullYear() - 2, now.getUTCMonth(), now.getUTCDate()));
+  return date.toISOString().slice(0, 10);
+}
+
+const emailSchema = z.email("Not an email address.");
+
+/** The form, as the server reads it. Secrets are optional here: see resolveCredentials. */
+export const channelSettingsFields = z.object({
+  id: z.preprocess(blank, z.coerce.number().int().positive().optional()),
+  name: channelNameSchema,
+  baseUrl: z.preprocess((v) => (typeof v === "string" ? v.trim() : v), baseUrlSchema),
+  authType: z.enum(["bearer", "oauth1"], { message: "Choose how the portal signs in to Magento." }),
+  token: optionalText,
+  consumerKey: optionalText,
+  consumerSecret: optionalText,
+  accessToken: optionalText,
+  accessTokenSecret: optionalText,
+  storeCode: z.preprocess((v) => blank(v) ?? "default", storeCodeSchema),
+  adminUrl: z.preprocess(blank, z.url({ protocol: /^https?$/, message: "Give the admin's http(s) URL, or leave it empty." }).optional()),
+  websites: z.preprocess((v) => blank(v) ?? "all", z.enum(["all", "selected"])),
+  websiteIds: list.pipe(z.array(z.string().regex(/^\d+$/, "Not a website id.").transform(Number))),
+  guestMode: z.preprocess((v) => blank(v) ?? "per_email", z.enum(["per_email", "per_email_and_name"])),
+  sharedGuestEmails: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean) : []),
+    z.array(z.string()).superRefine((emails, ctx) => {
+      const bad = emails.filter((email) => !emailSchema.safeParse(email).success);
+      if (bad.length) ctx.addIssue({ code: "custom", message: `Not email addresses: ${bad.slice(0, 5).join(", ")}.` });
+    }),
+  ),
+  syncStartDate: z.preprocess((v) => blank(v) ?? defaultSyncStartDate(), syncStartSchema),
+  syncIntervalMinutes: z.preprocess((v) => blank(v) ?? "15", intervalMinutesSchema),
+  cartExpirationDays: z.preprocess(
+    blank,
+    z.coerce.number({ message: "Give a number of days." }).int("Whole days only.").min(1, "At least 1 day.").max(3650, "At most 3650 days.").optional(),
+  ),
+  entities: list.pipe(
+    z.array(z.enum(CHANNEL_ENTITIES, { message: "Unknown entity." })).min(1, "Choose at least one kind of record to sync."),
+  ),
+  twoWaySync: checkbox,
+  syncPriority: z.preprocess((v) => blank(v) ?? "magento", z.enum(["magento", "portal"])),
+  maxRequestsPerSecond: z.preprocess(
+    (v) => blank(v) ?? "16",
+    z.coerce.number({ message: "Give a number." }).int("Whole requests only.").min(1, "At least 1.").max(100, "At most 100."),
+  ),
+  active: checkbox,
+});
+
+export const channelSettingsSchema = channelSettingsFields.superRefine((input, ctx) => {
+  if (input.websites === "selected" && input.websiteIds.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["websiteIds"], message: "Choose at least one website, or sync all of them." });
+  }
+  if (input.syncStartDate > new Date().toISOString().slice(0, 10)) {
+    ctx.addIssue({ code: "custom", path: ["syncStartDate"], message: "The start date cannot be in the future." });
+  }
+});
+export type ChannelSettingsInput = z.infer<typeof channelSettingsSchema>;
+
+export class ChannelSettingsError extends Error {
+  constructor(
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = "ChannelSettingsError";
+  }
+}
+
+/**
+ * The credentials to use: the typed ones, completed by the saved ones where a secret was left
+ * empty (edit, same auth type). Throws ChannelSettingsError naming the missing fields.
+ */
+export function resolveCredentials(
+  input: Pick<ChannelSettingsInput, "authType" | CredentialField>,
+  saved: ChannelCredentials | null,
+): ChannelCredentials {
+  if (input.authType === "bearer") {
+    const token = input.token ?? (saved?.type === "bearer" ? saved.token : undefined);
+    if (!token) throw new ChannelSettingsError("Enter the access token.", { token: ["Enter the integration's access token."] });
+    return { type: "bearer", token };
+  }
+  const old = saved?.type === "oauth1" ? saved : null;
+  const values = Object.fromEntries(OAUTH_FIELDS.map((field) => [field, input[field] ?? old?.[field]])) as Record<
+    (typeof OAUTH_FIELDS)[number],
+    string | undefined
+  >;
+  const missing = OAUTH_FIELDS.filter((field) => !values[field]);
+  if (missing.length) {
+    throw new ChannelSettingsError(
+      "Enter all four OAuth 1.0a values of the integration.",
+      Object.fromEntries(missing.map((field) => [field, ["Required for OAuth 1.0a."]])),
+    );
+  }
+  return { type: "oauth1", ...(values as Record<(typeof OAUTH_FIELDS)[number], string>) };
+}
+
+/** Which secrets a channel has, for the form's "set" badges. Never the values. */
+export function credentialsPresence(stored: string | null): Record<CredentialField, boolean> {
+  const none = { token: false, consumerKey: false, consumerSecret: false, accessToken: false, accessTokenSecret: false };
+  if (!stored) return none;
+  try {
+    const credentials = openCredentials(stored);
+    if (credentials.type === "bearer") return { ...none, token: true };
+    return { ...none, consumerKey: true, consumerSecret: true, accessToken: true, accessTokenSecret: true };
+  } catch {
+    return none;
+  }
+}
+
+export type Actor = { userId: number | null; actor: string; ip?: string | null };
+
+type ChannelRow = typeof channels.$inferSelect;
+
+/** The settings an audit entry compares (never the credentials blob). */
+function auditable(row: ChannelRow) {
+  return {
+    name: row.name,
+    baseUrl: row.baseUrl,
+    storeCode: row.storeCode,
+    adminUrl: row.adminUrl,
+    authType: row.authType,
+    active: row.active,
+    twoWaySync: row.twoWaySync,
+    syncPriority: row.syncPriority,
+    websiteOriginIds: row.websiteOriginIds,
+    guestMode: row.guestMode,
+    sharedGuestEmails: row.sharedGuestEmails,
+    syncStartDate: row.syncStartDate,
+    syncIntervalMinutes: row.syncIntervalMinutes,
+    maxRequestsPerSecond: row.maxRequestsPerSecond,
+    cartExpirationDays: row.cartExpirationDays,
+    entities: row.entities,
+  };
+}
+
+function diff(before: Record<string, unknown> | null, after: Record<string, unknown>) {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const old = before ? before[key] : null;
+    if (JSON.stringify(old ?? null) !== JSON.stringify(value ?? null)) changes[key] = { from: old ?? null, to: value ?? null };
+  }
+  return changes;
+}
+
+function sameIds(a: number[] | null, b: number[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return JSON.stringify([...a].sort((x, y) => x - y)) === JSON.stringify([...b].sort((x, y) => x - y));
+}
+
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/**
+ * What a change of websites or start date does to the data, in words, and the connectors whose
+ * initial checkpoints must be reset so the next scheduled sync walks their history again.
+ */
+export function dataImpact(
+  before: Pick<ChannelRow, "websiteOriginIds" | "syncStartDate" | "entities"> | null,
+  after: Pick<ChannelRow, "websiteOriginIds" | "syncStartDate" | "entities">,
+): { notices: string[]; resetConnectors: ChannelEntity[] } {
+  if (!before) return { notices: [], resetConnectors: [] };
+  const entities = CHANNEL_ENTITIES.filter((entity) => after.entities.includes(entity));
+  const names = joinWords(entities.map((entity) => ENTITY_LABELS[entity].toLowerCase()));
+  const notices: string[] = [];
+  let reset = false;
+  if (before.syncStartDate !== after.syncStartDate) {
+    reset = true;
+    const earlier = !before.syncStartDate || (after.syncStartDate !== null && after.syncStartDate < before.syncStartDate);
+    notices.push(
+      earlier || !after.syncStartDate
+        ? `The next sync will load ${names} back to ${after.syncStartDate ?? "the store's first record"}.`
+        : `The next sync will walk ${names} back to ${after.syncStartDate} only; records already synced from before that date stay in the portal.`,
+    );
+  }
+  if (!sameIds(before.websiteOriginIds, after.websiteOriginIds)) {
+    reset = true;
+    notices.push(
+      after.websiteOriginIds === null
+        ? `The next sync will load ${names} of every website${after.syncStartDate ? ` back to ${after.syncStartDate}` : ""}.`
+        : `The next sync will load ${names} of websites ${after.websiteOriginIds.join(", ")}${after.syncStartDate ? ` back to ${after.syncStartDate}` : ""}; records of other websites already synced stay in the portal.`,
+    );
+  }
+  const added = entities.filter((entity) => !before.entities.includes(entity));
+  if (added.length && !reset) {
+    notices.push(`The next sync will load ${joinWords(added.map((e) => ENTITY_LABELS[e].toLowerCase()))} for the first time.`);
+  }
+  return { notices, resetConnectors: reset ? entities : added };
+}
+
+export type SaveResult = { id: number; name: string; created: boolean; notices: string[] };
+
+/** Creates (no id) or updates a channel. Throws ChannelSettingsError with field errors. */
+export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, actor: Actor): Promise<SaveResult> {
+  return db.transaction(async (tx) => {
+    let existing: ChannelRow | null = null;
+    if (input.id !== undefined) {
+      const [row] = await tx.select().from(channels).where(and(eq(channels.id, input.id), isNull(channels.deletingAt))).for("update");
+      if (!row) throw new ChannelSettingsError("This channel no longer exists (it may have been deleted).");
+      existing = row;
+    }
+    const [clash] = await tx
+      .select({ id: channels.id })
+      .from(channels)
+      .where(existing ? and(eq(channels.name, input.name), ne(channels.id, existing.id)) : eq(channels.name, input.name));
+    if (clash) throw new ChannelSettingsError("Please correct the highlighted fields.", { name: ["Another channel already has this name."] });
+
+    let saved: ChannelCredentials | null = null;
+    if (existing?.credentialsEncrypted) {
+      try {
+        saved = openCredentials(existing.credentialsEncrypted);
+      } catch {
+        saved = null; // unreadable (key changed): the admin must type them again
+      }
+    }
+    const credentials = resolveCredentials(input, saved);
+    const secretsChanged = CREDENTIAL_FIELDS.some((field) => input[field] !== undefined) || saved?.type !== credentials.type;
+
+    const values = {
+      name: input.name,
+      baseUrl: input.baseUrl.replace(/\/+$/, ""),
+      storeCode: input.storeCode,
+      adminUrl: input.adminUrl ? input.adminUrl.replace(/\/+$/, "") : null,
+      authType: credentials.type,
+      ...(secretsChanged || !existing?.credentialsEncrypted ? { credentialsEncrypted: sealCredentials(credentials) } : {}),
+      active: input.active,
+      twoWaySync: input.twoWaySync,
+      syncPriority: input.syncPriority,
+      websiteOriginIds: input.websites === "all" ? null : [...new Set(input.websiteIds)].sort((a, b) => a - b),
+      guestMode: input.guestMode,
+      sharedGuestEmails: [...new Set(input.sharedGuestEmails)],
+      syncStartDate: input.syncStartDate,
+      syncIntervalMinutes: input.syncIntervalMinutes,
+      maxRequestsPerSecond: input.maxRequestsPerSecond,
+      cartExpirationDays: input.cartExpirationDays ?? null,
+      entities: CHANNEL_ENTITIES.filter((entity) => input.entities.includes(entity)),
+    } satisfies Partial<typeof channels.$inferInsert>;
+
+    const [row] = existing
+      ? await tx.update(channels).set({ ...values, updatedAt: new Date() }).where(eq(channels.id, existing.id)).returning()
+      : await tx.insert(channels).values(values).returning();
+    const channel = row!;
+
+    const impact = dataImpact(existing, channel);
+    if (impact.resetConnectors.length) await resetInitialCheckpoints(tx, channel.id, impact.resetConnectors);
+
+    const changes = diff(existing ? auditable(existing) : null, auditable(channel));
+    await writeAudit(tx, {
+      userId: actor.userId,
+      actor: actor.actor,
+      action: existing ? "channel.updated" : "channel.created",
+      entityType: "channel",
+      entityId: channel.id,
+      channelId: channel.id,
+      ip: actor.ip ?? null,
+      details: {
+        changes,
+        // Which secrets were replaced, never their values.
+        credentials: secretsChanged
+          ? { from: existing ? "[redacted]" : null, to: "[redacted]", fields: CREDENTIAL_FIELDS.filter((f) => input[f] !== undefined) }
+          : "unchanged",
+        ...(impact.resetConnectors.length ? { resetInitialCheckpoints: impact.resetConnectors } : {}),
+      },
+    });
+    return { id: channel.id, name: channel.name, created: !existing, notices: impact.notices };
+  });
+}
+
+/** A channel's settings for the edit form: everything but the secrets (only whether they are set). */
+export async function loadChannelSettings(db: Db, id: number) {
+  const [row] = await db.select().from(channels).where(and(eq(channels.id, id), isNull(channels.deletingAt)));
+  if (!row) return null;
+  const { credentialsEncrypted, ...rest } = row;
+  return { ...rest, credentialsSet: credentialsPresence(credentialsEncrypted) };
+}
+export type ChannelSettingsView = NonNullable<Awaited<ReturnType<typeof loadChannelSettings>>>;

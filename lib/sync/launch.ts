@@ -1,0 +1,107 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { channels } from "@/db/schema";
+import { leaseHolder, SyncBusyError } from "@/lib/sync/lease";
+import { failRun, inngestConfigured, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
+import { listRuns, type RunMode, type SyncRunRow } from "@/lib/sync/runs";
+
+// "Sync now" from the portal: creates the run (claiming the channel's lease, so a second click is
+// refused at once) and hands it over: to Inngest when it is configured (the event names the run,
+// the channel-sync function continues it), otherwise to a background promise in this process that
+// holds the run's lease. Never waits for the sync itself; the page follows it through the run row.
+
+export type LaunchMode = "incremental" | "full";
+
+export class SyncLaunchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SyncLaunchError";
+  }
+}
+
+export interface StartSyncNowInput {
+  channelId: number;
+  /** "incremental" means the channel's scheduled mode: initial until it completed once, then incremental. */
+  mode: LaunchMode;
+  user: { id: number } | null;
+}
+
+export interface StartSyncNowOptions {
+  /** Default: inngestConfigured(). */
+  useInngest?: boolean;
+  /** Runner overrides for the in-process sync (tests). */
+  runner?: Pick<RunnerOptions, "connectors" | "client" | "pageSize">;
+}
+
+export interface StartedSync {
+  runId: number;
+  mode: RunMode;
+  via: "inngest" | "in_process";
+}
+
+// Syncs started in this process and not finished yet (tests wait on them; nothing else needs them).
+const background = new Set<Promise<unknown>>();
+
+/** Resolves when every in-process sync started here has ended (tests, graceful shutdown). */
+export async function waitForBackgroundSyncs(): Promise<void> {
+  while (background.size > 0) await Promise.allSettled([...background]);
+}
+
+/** The message shown when the channel is busy, naming the running sync when there is one. */
+export async function busyMessage(db: Db, channelId: number, channelName: string): Promise<string> {
+  const running = (await listRuns(db, channelId, 5)).find((r) => r.status === "running" || r.status === "queued");
+  if (running) return `A sync of "${channelName}" is already running (#${running.id}); wait for it to finish or cancel it.`;
+  const holder = await leaseHolder(db, channelId);
+  if (holder?.owner.startsWith("retry:")) return `Failed records of "${channelName}" are being retried; try again in a minute.`;
+  return `A sync of "${channelName}" is already running; try again in a minute.`;
+}
+
+/**
+ * Starts a sync of a channel now and returns its run id without waiting for it.
+ * Throws SyncBusyError when a sync (or a retry) holds the channel, SyncLaunchError when the channel
+ * cannot sync (missing, being deleted, no credentials).
+ */
+export async function startSyncNow(db: Db, input: StartSyncNowInput, options: StartSyncNowOptions = {}): Promise<StartedSync> {
+  const [channel] = await db.select().from(channels).where(eq(channels.id, input.channelId));
+  if (!channel) throw new SyncLaunchError("This channel no longer exists.");
+  if (channel.deletingAt) throw new SyncLaunchError(`Channel "${channel.name}" is being deleted.`);
+  if (!channel.credentialsEncrypted) throw new SyncLaunchError(`Channel "${channel.name}" has no credentials; add a token or OAuth keys in its settings first.`);
+
+  const mode: RunMode = input.mode === "full" ? "full" : await scheduledMode(db, channel);
+  const requestedByUserId = input.user?.id ?? null;
+  const run = await startRun(db, { channelId: channel.id, mode, trigger: "manual", requestedByUserId });
+
+  if (options.useInngest ?? inngestConfigured()) {
+    try {
+      const { inngest } = await import("@/inngest/client");
+      const { CHANNEL_SYNC_REQUESTED } = await import("@/inngest/functions/channel-sync");
+      await inngest.send({
+        name: CHANNEL_SYNC_REQUESTED,
+        data: { channelId: channel.id, mode, trigger: "manual", runId: run.id, requestedByUserId },
+      });
+    } catch (error) {
+      await failRun(db, run.id, `Could not queue the sync on Inngest: ${error instanceof Error ? error.message : String(error)}`);
+      throw new SyncLaunchError("Could not queue the sync on Inngest; the run was marked failed. Check the Inngest configuration.");
+    }
+    return { runId: run.id, mode, via: "inngest" };
+  }
+
+  runInBackground(db, run, options.runner);
+  return { runId: run.id, mode, via: "in_process" };
+}
+
+/** Continues the run in this process, detached from the request (its lease is the run's). */
+function runInBackground(db: Db, run: SyncRunRow, runner: StartSyncNowOptions["runner"]): void {
+  const promise: Promise<void> = runChannelSync({
+    db, channelId: run.channelId, mode: run.mode, trigger: run.trigger, runId: run.id, ...runner,
+  })
+    .then(() => undefined)
+    .catch((error: unknown) => {
+      // runChannelSync already marked the run failed (or another process holds the channel).
+      if (!(error instanceof SyncBusyError)) console.warn(`[sync] run #${run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .finally(() => {
+      background.delete(promise);
+    });
+  background.add(promise);
+}
