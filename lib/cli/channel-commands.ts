@@ -7,6 +7,7 @@ import { CliError, UsageError } from "@/lib/cli/errors";
 import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
 import { sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
 import { ensureSecrets } from "@/lib/secrets/keys";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { retryFailedRecords } from "@/lib/sync/retry";
@@ -18,8 +19,7 @@ import { CONNECTOR_ORDER } from "@/lib/sync/types";
 // with live progress), and read its runs and errors. The parser has no positionals, so the channel
 // is named with --name. Secrets are sealed with sealCredentials and never printed.
 
-const nameSchema = z.string().trim().min(1, "Give the channel a name.").max(100);
-const channelName = option.required(nameSchema, { placeholder: "name", description: "The channel's name." });
+const channelName = option.required(channelNameSchema, { placeholder: "name", description: "The channel's name." });
 const secret = (description: string) =>
   option.optional(z.string().min(1, "It must not be empty."), { placeholder: "value", secret: true, description });
 const limitOption = option.optional(z.coerce.number().int().min(1).max(1000), {
@@ -48,7 +48,7 @@ const addCommand = defineCommand({
   summary: "Connect a Magento store (a bearer token or OAuth 1.0a integration keys).",
   options: {
     name: channelName,
-    url: option.required(z.url({ protocol: /^https?$/, message: "Give the store's http(s) URL." }), {
+    url: option.required(baseUrlSchema, {
       placeholder: "url",
       description: "The store's base URL, e.g. https://shop.example.com.",
     }),
@@ -57,17 +57,17 @@ const addCommand = defineCommand({
     "consumer-secret": secret("OAuth 1.0a consumer secret."),
     "access-token": secret("OAuth 1.0a access token."),
     "access-token-secret": secret("OAuth 1.0a access token secret."),
-    "store-code": option.optional(z.string().regex(/^[a-z0-9_]+$/, "Letters, digits and _ only."), {
+    "store-code": option.optional(storeCodeSchema, {
       placeholder: "code",
       description: 'Magento store code in the REST path (default "default").',
     }),
-    "sync-start": option.optional(z.iso.date("Use YYYY-MM-DD."), {
+    "sync-start": option.optional(syncStartSchema, {
       placeholder: "YYYY-MM-DD",
       description: "Oldest changes the first sync fetches (default: everything).",
     }),
-    "interval-minutes": option.optional(z.coerce.number().int().min(1).max(1440), {
+    "interval-minutes": option.optional(intervalMinutesSchema, {
       placeholder: "minutes",
-      description: "Minutes between scheduled syncs (default 15).",
+      description: "Minutes between scheduled syncs (default 5).",
     }),
   },
   examples: [
