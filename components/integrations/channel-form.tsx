@@ -101,7 +101,9 @@ export function ChannelForm({
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     const data = new FormData(event.currentTarget, submitter);
-    const intent = data.get("intent");
+    // The button's value, not its name: on a server-rendered page React names a button with a
+    // formAction "$ACTION_REF_n" (for no-JS posts), so "intent" would be missing and Check saved.
+    const intent = submitter instanceof HTMLButtonElement ? submitter.value : data.get("intent");
     startTransition(() => (intent === "check" ? check(data) : save(data)));
   };
 

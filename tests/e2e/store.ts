@@ -103,11 +103,40 @@ export async function portalId(entity: keyof typeof TABLES, originId: number | s
   const { default: postgres } = await import("postgres");
   const sql = postgres(databaseUrl(), { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql.unsafe(`select id::text as id from ${TABLES[entity]} where origin_id = $1 limit 1`, [String(originId)]);
+    // The demo channel's row: integrations.spec.ts adds a second channel syncing the same store.
+    const rows = await sql.unsafe(
+      `select t.id::text as id from ${TABLES[entity]} t join channels c on c.id = t.channel_id where t.origin_id = $1 and c.name = $2 limit 1`,
+      [String(originId), storeInfo().channel],
+    );
     return (rows[0]?.id as string | undefined) ?? null;
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** The portal's id of a channel, by name (null when there is none). */
+export async function channelId(name: string): Promise<number | null> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(databaseUrl(), { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql.unsafe(`select id::text as id from channels where name = $1 and deleting_at is null limit 1`, [name]);
+    return rows[0] ? Number(rows[0].id) : null;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Sends a request to the simulator's control API (/__simulator/…) with the store's token. */
+export async function simulatorControl(method: "POST" | "DELETE", controlPath: string, body?: unknown): Promise<unknown> {
+  const { url, token } = storeInfo();
+  const response = await fetch(`${url}/__simulator${controlPath}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`simulator ${method} /__simulator${controlPath}: ${response.status} ${text.slice(0, 300)}`);
+  return text ? (JSON.parse(text) as unknown) : null;
 }
 
 /** A portal id that no row has (for 404 checks). */
