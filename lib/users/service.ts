@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
@@ -96,10 +96,28 @@ async function requireUserByEmail(db: Db, email: string) {
   return user;
 }
 
+/**
+ * The portal must always keep an active admin, and an admin cannot demote themself (they would
+ * lock themself out of this page). Checked inside the change's transaction, after locking the
+ * admins' rows, so two admins demoting each other at once cannot both succeed.
+ */
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+async function assertAdminsRemain(tx: Tx, target: { id: number; role: Role; active: boolean }, next: { role: Role; active: boolean }, by: Actor) {
+  const losesAdmin = target.role === "admin" && target.active && (next.role !== "admin" || !next.active);
+  if (!losesAdmin) return;
+  if (by.userId === target.id && next.role !== "admin") throw new UserError("You cannot remove your own admin role; ask another admin.", "role");
+  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).for("update");
+  if (admins.filter((a) => a.id !== target.id).length === 0) {
+    throw new UserError("This is the last active admin: make someone else an admin first.", next.role !== "admin" ? "role" : undefined);
+  }
+}
+
 export async function setUserRole(db: Db, email: string, role: Role, by: Actor): Promise<PublicUser> {
   const target = await requireUserByEmail(db, email);
   const newRole = roleSchema.parse(role);
   return db.transaction(async (tx) => {
+    await assertAdminsRemain(tx, target, { role: newRole, active: target.active }, by);
     const [user] = await tx
       .update(users)
       .set({ role: newRole, updatedAt: new Date() })
@@ -120,6 +138,8 @@ export async function setUserRole(db: Db, email: string, role: Role, by: Actor):
 export async function setUserActive(db: Db, email: string, active: boolean, by: Actor): Promise<PublicUser> {
   const target = await requireUserByEmail(db, email);
   return db.transaction(async (tx) => {
+    if (by.userId === target.id && !active) throw new UserError("You cannot deactivate yourself; ask another admin.");
+    await assertAdminsRemain(tx, target, { role: target.role, active }, by);
     const [user] = await tx
       .update(users)
       .set({ active, deactivatedAt: active ? null : new Date(), updatedAt: new Date() })

@@ -126,6 +126,18 @@ describe("portal CLI (Postgres)", () => {
     expect((await findUserByEmail(testDb.db, "sam@example.com"))!.role).toBe("admin");
   });
 
+  it("never leaves the portal without an active admin", async () => {
+    // Sam is the only admin so far: deactivating or demoting him is refused and changes nothing.
+    const off = await portal(["user:deactivate", "--email", "sam@example.com"]);
+    expect(off.code).toBe(1);
+    expect(off.stderr.trim()).toBe("This is the last active admin: make someone else an admin first.");
+    const demote = await portal(["user:set-role", "--email", "sam@example.com", "--role", "viewer"]);
+    expect(demote.code).toBe(1);
+    const sam = (await findUserByEmail(testDb.db, "sam@example.com"))!;
+    expect({ role: sam.role, active: sam.active }).toEqual({ role: "admin", active: true });
+    expect((await portal(["user:set-role", "--email", "jane@example.com", "--role", "admin"])).code).toBe(0);
+  });
+
   it("deactivates and reactivates a user", async () => {
     const off = await portal(["user:deactivate", "--email", "sam@example.com"]);
     expect(off.code).toBe(0);
