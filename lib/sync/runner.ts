@@ -299,7 +299,9 @@ export async function syncNextPages(
     // flagged removed. Never fails the run (every page is already saved).
     await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full" });
     if (connector.name === "carts") {
-      await refreshCartTotals(ctx).catch((error: unknown) =>
+      // An incremental pass: only the carts it could have brought (its window); a first sync: any.
+      const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
+      await refreshCartTotals(ctx, since).catch((error: unknown) =>
         console.warn(`[sync] cart totals skipped: ${error instanceof Error ? error.message : String(error)}`),
       );
     }

@@ -6,21 +6,24 @@ import { recordset } from "@/lib/sync/write/upsert";
 
 // Magento's cart search has no totals: the carts connector can only estimate a cart's grand total
 // from its item rows (no shipping, tax or discounts). After the carts pass, this reads the real
-// totals (GET /V1/carts/{id}/totals) of open carts that changed since their totals were last read,
-// newest first, at most MAX_CARTS_PER_RUN per sync (the channel's request limit applies), so an
-// abandoned-cart list shows Magento's numbers. A sync with nothing changed makes no request.
+// totals (GET /V1/carts/{id}/totals) of the open carts that pass brought, whose totals are older
+// than their last change: one request per cart, so at most MAX_CARTS_PER_RUN, newest first (the
+// first sync covers the newest open carts; older ones keep the estimate until they change). A sync
+// with nothing changed makes no request.
 
 export const MAX_CARTS_PER_RUN = 1000;
 const BATCH = 50;
 
 export type CartTotalsResult = { read: number; gone: number };
 
-export async function refreshCartTotals(ctx: SyncContext, limit = MAX_CARTS_PER_RUN): Promise<CartTotalsResult> {
+/** `changedSince`: only carts Magento changed since then (an incremental pass's window); null = any. */
+export async function refreshCartTotals(ctx: SyncContext, changedSince: Date | null, limit = MAX_CARTS_PER_RUN): Promise<CartTotalsResult> {
   const { db, channel, client } = ctx;
+  const since = changedSince ? sql`AND remote_updated_at >= ${changedSince.toISOString()}::timestamptz` : sql``;
   const stale = await queryRows<{ origin_id: unknown }>(db, sql`
     SELECT origin_id FROM magento_carts
     WHERE channel_id = ${channel.id} AND status = 'open' AND removed_at IS NULL
-      AND (totals_synced_at IS NULL OR totals_synced_at < remote_updated_at)
+      AND (totals_synced_at IS NULL OR totals_synced_at < remote_updated_at) ${since}
     ORDER BY remote_updated_at DESC NULLS LAST LIMIT ${limit}`);
   let read = 0;
   let gone = 0;
