@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
-  magentoCarts, magentoCreditMemos, magentoCustomerAddresses, magentoCustomerGroups, magentoCustomers,
-  magentoNewsletterSubscribers, magentoOrderItems, magentoOrders,
+  magentoCustomerAddresses, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrderItems, magentoOrders,
 } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/lib/sync/write/rows";
