@@ -6,19 +6,11 @@ import type { ActionResult } from "@/lib/auth/action";
 import type { RunProgress } from "@/lib/sync/progress";
 import { CancelSyncButton } from "./cancel-sync-button";
 import { RunStatusBadge } from "./run-status-badge";
+import { connectorLabel } from "@/lib/sync/types";
 
 type CancelAction = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
 
 export const POLL_MS = 1500;
-
-const LABELS: Record<string, string> = {
-  stores: "Stores",
-  customers: "Customers",
-  carts: "Carts",
-  orders: "Orders",
-  credit_memos: "Credit memos",
-  newsletter_subscribers: "Newsletter subscribers",
-};
 
 function formatSeconds(total: number): string {
   if (total < 60) return `${total}s`;
@@ -105,7 +97,7 @@ export function ProgressPanel({ initial, cancelAction, canCancel }: { initial: R
           <tbody className="divide-y divide-slate-100">
             {progress.connectors.map((c) => (
               <tr key={c.connector} data-connector={c.connector}>
-                <td className="px-3 py-2 font-medium">{LABELS[c.connector] ?? c.connector}</td>
+                <td className="px-3 py-2 font-medium">{connectorLabel(c.connector)}</td>
                 <td className="px-3 py-2 text-slate-600">{c.state === "running" && progress.finished ? "stopped" : c.state}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{n(c.pages)}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{n(c.fetched)}</td>

@@ -1,5 +1,7 @@
 import { Badge } from "@/components/ui/badge";
-import type { SyncRunStatus } from "@/db/schema";
+import type { SyncRunRow } from "@/lib/sync/runs";
+
+type SyncRunStatus = SyncRunRow["status"];
 
 const STATUS_TONE = { queued: "neutral", running: "blue", succeeded: "green", partial: "amber", failed: "red", canceled: "neutral" } as const;
 

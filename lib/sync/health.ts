@@ -4,6 +4,7 @@ import { can, type Role } from "@/lib/auth/permissions";
 import { channels, syncErrors, syncRuns } from "@/db/schema";
 import { statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
+import { connectorLabel } from "@/lib/sync/types";
 
 // Which channels are failing now, for the banner on the dashboard and the Integrations list: a
 // channel whose latest finished run failed, or ended partial with errors still unresolved. "Since"
@@ -19,15 +20,6 @@ export interface FailingChannel {
   since: Date;
   message: string;
 }
-
-const LABELS: Record<string, string> = {
-  stores: "Stores",
-  customers: "Customers",
-  carts: "Carts",
-  orders: "Orders",
-  credit_memos: "Credit memos",
-  newsletter_subscribers: "Newsletter subscribers",
-};
 
 const RUNS_LOOKED_AT = 20;
 
@@ -80,7 +72,7 @@ export async function loadFailingChannels(db: Db): Promise<FailingChannel[]> {
       channelName: channel.name,
       runId: latest.id,
       status: latest.status as "failed" | "partial",
-      what: connector ? (LABELS[connector] ?? connector) : "Sync",
+      what: connector ? connectorLabel(connector) : "Sync",
       since: streakStart.startedAt ?? streakStart.createdAt,
       message: message.length > 300 ? `${message.slice(0, 297)}…` : message,
     });

@@ -10,6 +10,20 @@ import type { KeysetCursor } from "@/lib/sync/keyset";
 export const CONNECTOR_ORDER = ["stores", "customers", "carts", "orders", "credit_memos", "newsletter_subscribers"] as const;
 export type ConnectorName = (typeof CONNECTOR_ORDER)[number];
 
+/** How people read a connector's name (progress panels, banners). */
+export const CONNECTOR_LABELS: Record<ConnectorName, string> = {
+  stores: "Stores",
+  customers: "Customers",
+  carts: "Carts",
+  orders: "Orders",
+  credit_memos: "Credit memos",
+  newsletter_subscribers: "Newsletter subscribers",
+};
+
+export function connectorLabel(name: string): string {
+  return (CONNECTOR_LABELS as Record<string, string>)[name] ?? name;
+}
+
 export type ChannelRow = typeof channels.$inferSelect;
 
 /** A transaction or the database: connectors write a page through it, with the checkpoint. */
