@@ -201,6 +201,9 @@ describe("sync acceptance: faults", () => {
   }, 30_000);
 });
 
+/** tests/integration/fixtures/sync-child.ts exits with this when another run holds the channel's lease. */
+const BUSY_EXIT_CODE = 75;
+
 type Child = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
 /** Runs tests/integration/fixtures/sync-child.ts; kills it with SIGKILL after `killAfterMs` when given. */
@@ -248,9 +251,18 @@ describe("sync acceptance: kill -9 and resume", () => {
       }
       return {};
     };
+    // A killed child's COMMIT can also land after openRun looked (no lease, no run yet): the next
+    // child then finds the channel busy and exits with BUSY_EXIT_CODE; look again and continue that run.
+    const continueRun = async (killAfterMs?: number): Promise<Child> => {
+      for (let tries = 0; ; tries++) {
+        const result = await runChild({ ...env, ...(await openRun()) }, killAfterMs);
+        if (result.code !== BUSY_EXIT_CODE || tries >= 20) return result;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
     let killed = 0;
     for (let attempt = 0; attempt < 12 && killed < 5; attempt++) {
-      const result = await runChild({ ...env, ...(await openRun()) }, 300 + Math.floor(Math.random() * 1700));
+      const result = await continueRun(300 + Math.floor(Math.random() * 1700));
       if (result.signal === "SIGKILL") killed++;
       else {
         expect(result.code, `${result.stderr}\n${result.stdout}`).toBe(0);
@@ -259,7 +271,7 @@ describe("sync acceptance: kill -9 and resume", () => {
     }
     expect(killed, "the sync finished before it was killed 5 times").toBeGreaterThanOrEqual(5);
 
-    const last = await runChild({ ...env, ...(await openRun()) });
+    const last = await continueRun();
     expect(last.code, `${last.stderr}\n${last.stdout}`).toBe(0);
     expect(JSON.parse(last.stdout.trim().split("\n").pop()!)).toMatchObject({ status: "succeeded" });
 
