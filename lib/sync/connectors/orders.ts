@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { MagentoOrder } from "@/lib/magento/schemas/order";
 import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
-import { linkOrdersToCarts } from "@/lib/sync/rules/carts";
+import { linkOrdersToCarts, ORDER_CART_ID } from "@/lib/sync/rules/carts";
 import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import { queryRows } from "@/lib/sync/write/rows";
@@ -61,7 +61,7 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
     },
     columns: {
       channel_id: "r.channel_id", origin_id: "r.origin_id", increment_id: "r.increment_id", quote_origin_id: "r.quote_origin_id",
-      state: "r.state", status: "r.status", is_guest: "r.is_guest",
+      state: "r.state", status: "r.status", is_guest: "r.is_guest", cart_id: ORDER_CART_ID,
       customer_id: "coalesce(r.guest_customer_id, (SELECT c.id FROM magento_customers c WHERE c.channel_id = r.channel_id AND c.origin_id = r.customer_origin_id))",
       customer_origin_id: "r.customer_origin_id", customer_email: "r.customer_email", customer_first_name: "r.customer_first_name",
       customer_last_name: "r.customer_last_name", customer_group_origin_id: "r.customer_group_origin_id",

@@ -30,19 +30,32 @@ export const CART_UPDATES = {
     "CASE WHEN t.status IN ('open', 'expired') AND t.status IS DISTINCT FROM excluded.status THEN now() ELSE t.status_changed_at END",
 };
 
+/**
+ * The cart an order links to, as an expression of the orders upsert (recordset alias r): the
+ * order's side of rule 2 is written with the order itself instead of updating it again.
+ */
+export const ORDER_CART_ID = "(SELECT c.id FROM magento_carts c WHERE c.channel_id = r.channel_id AND c.origin_id = r.quote_origin_id)";
+
 /** Links carts (by origin id) of a page to their orders (quote_origin_id), both directions. */
 export async function linkCartsToOrders(tx: DbTx, channelId: number, cartOriginIds: readonly number[]): Promise<void> {
   if (cartOriginIds.length === 0) return;
-  await purchase(tx, channelId, sql`c.origin_id = ANY(${idArray(cartOriginIds)})`);
+  const scope = sql`c.origin_id = ANY(${idArray(cartOriginIds)})`;
+  await markCartsPurchased(tx, channelId, scope);
+  await tx.execute(sql`
+    UPDATE magento_orders o SET cart_id = c.id
+    FROM magento_carts c
+    WHERE c.channel_id = o.channel_id AND c.origin_id = o.quote_origin_id
+      AND o.channel_id = ${channelId} AND ${scope}
+      AND o.cart_id IS DISTINCT FROM c.id`);
 }
 
-/** Links orders (by origin id) of a page to their carts, both directions. */
+/** Marks the carts of a page of orders purchased (the orders' cart_id came with their upsert: ORDER_CART_ID). */
 export async function linkOrdersToCarts(tx: DbTx, channelId: number, orderOriginIds: readonly number[]): Promise<void> {
   if (orderOriginIds.length === 0) return;
-  await purchase(tx, channelId, sql`o.origin_id = ANY(${idArray(orderOriginIds)})`);
+  await markCartsPurchased(tx, channelId, sql`o.origin_id = ANY(${idArray(orderOriginIds)})`);
 }
 
-async function purchase(tx: DbTx, channelId: number, scope: ReturnType<typeof sql>): Promise<void> {
+async function markCartsPurchased(tx: DbTx, channelId: number, scope: ReturnType<typeof sql>): Promise<void> {
   // Newest order per quote when Magento ever reports two.
   await tx.execute(sql`
     UPDATE magento_carts c SET
@@ -58,10 +71,4 @@ async function purchase(tx: DbTx, channelId: number, scope: ReturnType<typeof sq
     ) x
     WHERE c.id = x.cart_id
       AND (c.order_id IS DISTINCT FROM x.order_id OR (c.status <> 'purchased' AND c.status IN ('open', 'expired')))`);
-  await tx.execute(sql`
-    UPDATE magento_orders o SET cart_id = c.id
-    FROM magento_carts c
-    WHERE c.channel_id = o.channel_id AND c.origin_id = o.quote_origin_id
-      AND o.channel_id = ${channelId} AND ${scope}
-      AND o.cart_id IS DISTINCT FROM c.id`);
 }
