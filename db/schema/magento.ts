@@ -319,10 +319,8 @@ export const magentoOrders = pgTable(
     uniqueIndex("magento_orders_channel_origin_key").on(t.channelId, t.originId),
     index("magento_orders_increment_idx").on(t.channelId, t.incrementId),
     index("magento_orders_quote_idx").on(t.channelId, t.quoteOriginId),
-    index("magento_orders_status_idx").on(t.channelId, t.status),
     // Grid: status filter + date range, newest first; trailing columns make page and count index-only.
     index("magento_orders_status_created_idx").on(t.status, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.cartId),
-    index("magento_orders_state_idx").on(t.channelId, t.state),
     // Orders grid default order (newest first, id tie-break, exactly as ORDER BY spells it). The
     // trailing columns (removed_at filter, joined store and cart) let deep pages skip by index only.
     index("magento_orders_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.cartId),
@@ -343,9 +341,10 @@ export const magentoOrderItems = pgTable(
     id: id(),
     channelId: childChannelId(),
     originId: originId().notNull(),
-    orderId: ref("order_id")
-      .notNull()
-      .references(() => magentoOrders.id, { onDelete: "cascade" }),
+    // No foreign key: a per-row key check on every item of an initial sync cost ~12 ms a page;
+    // rows are only written joined to their order, and the statement-level trigger
+    // magento_orders_delete_children (migration 0008) removes them with their order.
+    orderId: ref("order_id").notNull(),
     orderOriginId: originId("order_origin_id").notNull(),
     parentItemOriginId: originId("parent_item_origin_id"),
     sku: text("sku").notNull(),
@@ -378,9 +377,10 @@ export const magentoOrderAddresses = pgTable(
     id: id(),
     channelId: childChannelId(),
     originId: originId().notNull(),
-    orderId: ref("order_id")
-      .notNull()
-      .references(() => magentoOrders.id, { onDelete: "cascade" }),
+    // No foreign key: a per-row key check on every item of an initial sync cost ~12 ms a page;
+    // rows are only written joined to their order, and the statement-level trigger
+    // magento_orders_delete_children (migration 0008) removes them with their order.
+    orderId: ref("order_id").notNull(),
     orderOriginId: originId("order_origin_id").notNull(),
     addressType: text("address_type", { enum: ["billing", "shipping"] }).notNull(),
     firstName: text("first_name"),

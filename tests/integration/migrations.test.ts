@@ -332,6 +332,32 @@ describe.each(backends)("migrations applied to $name", (backend) => {
     expect(order).toEqual({ grand_total: "12345678901234.5678", subtotal: "0.1000" });
   });
 
+  it("removes an order's items and addresses with the order, and only that order's", async () => {
+    const channelId = await insertChannel("order children");
+    const orders = await rows<{ id: number | string; origin_id: number | string }>(
+      db,
+      sql`insert into magento_orders (channel_id, origin_id, increment_id, state, status, grand_total)
+          values (${channelId}, 1, '1', 'new', 'pending', '1'), (${channelId}, 2, '2', 'new', 'pending', '2') returning id, origin_id`,
+    );
+    for (const order of orders) {
+      await db.execute(sql`insert into magento_order_items (channel_id, origin_id, order_id, order_origin_id, sku)
+        values (${channelId}, ${Number(order.origin_id) * 10}, ${order.id}, ${order.origin_id}, 'SKU'), (${channelId}, ${Number(order.origin_id) * 10 + 1}, ${order.id}, ${order.origin_id}, 'SKU')`);
+      await db.execute(sql`insert into magento_order_addresses (channel_id, origin_id, order_id, order_origin_id, address_type)
+        values (${channelId}, ${order.origin_id}, ${order.id}, ${order.origin_id}, 'billing')`);
+    }
+    const children = async () =>
+      rows<{ items: number; addresses: number }>(
+        db,
+        sql`select (select count(*)::int from magento_order_items where channel_id = ${channelId}) as items,
+                   (select count(*)::int from magento_order_addresses where channel_id = ${channelId}) as addresses`,
+      );
+    expect(await children()).toEqual([{ items: 4, addresses: 2 }]);
+    await db.execute(sql`delete from magento_orders where channel_id = ${channelId} and origin_id = 1`);
+    expect(await children()).toEqual([{ items: 2, addresses: 1 }]);
+    await db.execute(sql`delete from channels where id = ${channelId}`);
+    expect(await children()).toEqual([{ items: 0, addresses: 0 }]);
+  });
+
   it("is a no-op when migrated a second time", async () => {
     const snapshot = async () => ({
       applied: await rows<{ hash: string }>(db, sql`select hash from drizzle.__drizzle_migrations order by id`),
