@@ -358,6 +358,39 @@ describe.each(backends)("migrations applied to $name", (backend) => {
     expect(await children()).toEqual([{ items: 0, addresses: 0 }]);
   });
 
+  it("unlinks orders from a deleted cart, customer or store, and carts from a deleted order, keeping the rows", async () => {
+    const channelId = await insertChannel("order references");
+    const [store] = await rows<{ id: number | string }>(db, sql`insert into magento_stores (channel_id, origin_id, code, name) values (${channelId}, 1, 'default', 'Default') returning id`);
+    const [customer] = await rows<{ id: number | string }>(db, sql`insert into magento_customers (channel_id, origin_id, email) values (${channelId}, 1, 'a@example.test') returning id`);
+    const [cart] = await rows<{ id: number | string }>(db, sql`insert into magento_carts (channel_id, origin_id, status) values (${channelId}, 1, 'purchased') returning id`);
+    const [order] = await rows<{ id: number | string }>(
+      db,
+      sql`insert into magento_orders (channel_id, origin_id, increment_id, state, status, grand_total, cart_id, customer_id, store_id)
+          values (${channelId}, 1, '1', 'new', 'pending', '1', ${cart!.id}, ${customer!.id}, ${store!.id}) returning id`,
+    );
+    await db.execute(sql`update magento_carts set order_id = ${order!.id} where id = ${cart!.id}`);
+    const links = async () =>
+      (await rows<{ cart_id: unknown; customer_id: unknown; store_id: unknown }>(db, sql`select cart_id, customer_id, store_id from magento_orders where id = ${order!.id}`))
+        .map((r) => [r.cart_id, r.customer_id, r.store_id].map((v) => (v === null ? null : Number(v))));
+    expect(await links()).toEqual([[Number(cart!.id), Number(customer!.id), Number(store!.id)]]);
+    await db.execute(sql`delete from magento_customers where id = ${customer!.id}`);
+    expect(await links()).toEqual([[Number(cart!.id), null, Number(store!.id)]]);
+    await db.execute(sql`delete from magento_stores where id = ${store!.id}`);
+    expect(await links()).toEqual([[Number(cart!.id), null, null]]);
+    await db.execute(sql`delete from magento_orders where id = ${order!.id}`);
+    const [cartAfter] = await rows<{ order_id: unknown }>(db, sql`select order_id from magento_carts where id = ${cart!.id}`);
+    expect(cartAfter).toEqual({ order_id: null });
+
+    const [other] = await rows<{ id: number | string }>(
+      db,
+      sql`insert into magento_orders (channel_id, origin_id, increment_id, state, status, grand_total, cart_id)
+          values (${channelId}, 2, '2', 'new', 'pending', '1', ${cart!.id}) returning id`,
+    );
+    await db.execute(sql`delete from magento_carts where id = ${cart!.id}`);
+    const [otherAfter] = await rows<{ cart_id: unknown }>(db, sql`select cart_id from magento_orders where id = ${other!.id}`);
+    expect(otherAfter).toEqual({ cart_id: null });
+  });
+
   it("is a no-op when migrated a second time", async () => {
     const snapshot = async () => ({
       applied: await rows<{ hash: string }>(db, sql`select hash from drizzle.__drizzle_migrations order by id`),
