@@ -438,6 +438,8 @@ export const magentoCreditMemos = pgTable(
   (t) => [
     uniqueIndex("magento_credit_memos_channel_origin_key").on(t.channelId, t.originId),
     index("magento_credit_memos_order_idx").on(t.orderId),
+    // Every orders page links the credit memos that arrived before their order (by Magento order id).
+    index("magento_credit_memos_order_origin_idx").on(t.channelId, t.orderOriginId),
     index("magento_credit_memos_customer_idx").on(t.customerId),
     index("magento_credit_memos_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_credit_memos_grand_total_idx").on(t.grandTotal),

@@ -3,8 +3,7 @@ import type { MagentoOrder } from "@/lib/magento/schemas/order";
 import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
 import { linkOrdersToCarts, ORDER_CART_ID } from "@/lib/sync/rules/carts";
 import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
-import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
-import { queryRows } from "@/lib/sync/write/rows";
+import { recomputeTotalsForOrders } from "@/lib/sync/rules/ltv";
 import { idArray, streetArray, upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
@@ -143,15 +142,6 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
   return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((o) => o.updated_at)));
 }
 
-/** Customers whose totals a page of orders changed (rule 4). */
-async function recomputeForOrders(tx: DbTx, ctx: SyncContext, orderOriginIds: number[]): Promise<void> {
-  if (orderOriginIds.length === 0) return;
-  const rows = await queryRows<{ customer_id: unknown }>(tx, sql`
-    SELECT DISTINCT customer_id FROM magento_orders
-    WHERE channel_id = ${ctx.channel.id} AND origin_id = ANY(${idArray(orderOriginIds)}) AND customer_id IS NOT NULL`);
-  await recomputeCustomerTotals(tx, ctx.channel.id, rows.map((row) => Number(row.customer_id)));
-}
-
 export const ordersConnector: Connector<MagentoOrder> = {
   name: "orders",
   windowed: true,
@@ -159,6 +149,7 @@ export const ordersConnector: Connector<MagentoOrder> = {
     return fetchWindowPage(ctx, "orders", request, pageSize, await storeFilter(ctx));
   },
   writePage: writeOrders,
+  // Customers whose totals a page of orders changed (rule 4).
   afterPage: (tx, ctx, records) =>
-    recomputeForOrders(tx, ctx, records.flatMap((o) => (o.entity_id === null || o.entity_id === undefined ? [] : [o.entity_id]))),
+    recomputeTotalsForOrders(tx, ctx.channel.id, records.flatMap((o) => (o.entity_id === null || o.entity_id === undefined ? [] : [o.entity_id]))),
 };

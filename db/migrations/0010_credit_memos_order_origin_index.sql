@@ -1,0 +1,1 @@
+CREATE INDEX "magento_credit_memos_order_origin_idx" ON "magento_credit_memos" USING btree ("channel_id","order_origin_id");
