@@ -87,9 +87,16 @@ export class MagentoClient {
 
   // ── search ──────────────────────────────────────────────────────────────────────────────
 
-  /** One page of a search route. Invalid records are reported in `invalid`, not thrown. */
+  /**
+   * One page of a search route. Invalid records are reported in `invalid`, not thrown. A
+   * `fields=` projection here only trims what the caller does not read: records are still
+   * validated against the whole schema, so it must name every required field and `total_count`
+   * (for partial records, use searchProjected).
+   */
   async search<E extends SearchEntity>(entity: E, criteria: SearchCriteria): Promise<SearchPage<SearchRecord<E>>> {
-    if (criteria.fields !== undefined) throw new SearchCriteriaError("a fields= projection returns partial records: use searchProjected");
+    if (criteria.fields !== undefined && !/(^|,)\s*total_count\s*(,|$)/.test(criteria.fields)) {
+      throw new SearchCriteriaError("a fields= projection for search() must ask for total_count");
+    }
     return this.searchPage(entity, criteria, false) as Promise<SearchPage<SearchRecord<E>>>;
   }
 

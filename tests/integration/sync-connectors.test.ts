@@ -12,7 +12,8 @@ import { cartsConnector } from "@/lib/sync/connectors/carts";
 import { creditMemosConnector } from "@/lib/sync/connectors/credit_memos";
 import { customersConnector } from "@/lib/sync/connectors/customers";
 import { newsletterSubscribersConnector } from "@/lib/sync/connectors/newsletter_subscribers";
-import { ordersConnector } from "@/lib/sync/connectors/orders";
+import { fetchWindowPage } from "@/lib/sync/connectors/common";
+import { ORDER_SEARCH_FIELDS, ordersConnector } from "@/lib/sync/connectors/orders";
 import { storesConnector } from "@/lib/sync/connectors/stores";
 import { rowsOf } from "@/lib/sync/write/rows";
 import type { KeysetCursor } from "@/lib/sync/keyset";
@@ -256,6 +257,38 @@ describe("sync connectors on Postgres", () => {
     console.log(`orders write (Postgres): ${orders.records} records in ${orders.writeMs.toFixed(0)} ms over ${orders.pages} pages = ${rate.toFixed(0)} records/s`);
     expect(rate).toBeGreaterThan(0);
   });
+});
+
+/** Every column of a channel's orders, items and addresses that comes from Magento, by origin id. */
+async function orderContent(db: Db, channelId: number) {
+  const drop = (row: Record<string, unknown>) => {
+    const { id: _id, channel_id: _c, order_id: _o, customer_id: _cu, store_id: _s, cart_id: _ca, synced_at: _sy, created_at: _cr, updated_at: _u, ...rest } = row;
+    return rest;
+  };
+  const all = async (table: string) =>
+    (await rows(db, sql`SELECT * FROM ${sql.raw(table)} WHERE channel_id = ${channelId} ORDER BY origin_id`)).map(drop);
+  return { orders: await all("magento_orders"), items: await all("magento_order_items"), addresses: await all("magento_order_addresses") };
+}
+
+describe("orders fetched with a fields= projection", () => {
+  it("asks Magento for less than half of the order and stores exactly what the full order stores", async () => {
+    const channel = await makeChannel(pg.db);
+    const full = {
+      ...ordersConnector,
+      fetchPage: (ctx: SyncContext, request: Parameters<Connector["fetchPage"]>[1], pageSize: number) => fetchWindowPage(ctx, "orders", request, pageSize),
+    } as Connector;
+    const ctx = { db: pg.db, channel, client, runId: 0 };
+    await runAll(ctx, [storesConnector, customersConnector, cartsConnector, full] as Connector[]);
+    const projected = await orderContent(pg.db, pgChannel.id);
+    expect(projected.orders.length).toBeGreaterThan(0);
+    expect(projected.items.length).toBeGreaterThan(projected.orders.length);
+    expect(await orderContent(pg.db, channel.id)).toEqual(projected);
+
+    const page = "searchCriteria[pageSize]=50&searchCriteria[currentPage]=1";
+    const size = async (query: string) =>
+      (await (await fetch(`${sim.baseUrl}/rest/default/V1/orders?${query}`, { headers: { Authorization: `Bearer ${sim.adminToken}` } })).text()).length;
+    expect(await size(`${page}&fields=${encodeURIComponent(ORDER_SEARCH_FIELDS)}`)).toBeLessThan((await size(page)) / 2);
+  }, 120_000);
 });
 
 describe("out of order and channel settings", () => {

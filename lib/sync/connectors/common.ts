@@ -18,9 +18,12 @@ export async function fetchWindowPage<E extends SearchEntity>(
   request: PageRequest,
   pageSize: number,
   keep?: (record: SearchRecord<E>) => boolean,
+  /** A `fields=` projection naming every field the connector reads (and `total_count`). */
+  fields?: string,
 ): Promise<FetchedPage<SearchRecord<E>>> {
   const { cursor } = request;
-  const result = await ctx.client.search(entity, keysetCriteria(request.window, cursor, pageSize));
+  const criteria = keysetCriteria(request.window, cursor, pageSize);
+  const result = await ctx.client.search(entity, fields ? { ...criteria, fields } : criteria);
   // Every received record's key in Magento's order (valid and invalid interleave by index).
   const invalidAt = new Map(result.invalid.map((inv) => [inv.index, inv]));
   const keys: RecordKey[] = [];
