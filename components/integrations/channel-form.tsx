@@ -5,6 +5,7 @@ import { startTransition, useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
+import { dataImpact, type ImpactSettings } from "@/lib/channels/impact";
 
 // The channel settings form. Works without JavaScript (a plain POST to the server actions);
 // with it, submitting keeps what was typed (no form reset) so "Check connection" and "Save" can
@@ -94,6 +95,22 @@ export function ChannelForm({
   for (const w of [...knownWebsites, ...(checked?.websites ?? [])]) websites.set(w.id, w);
   for (const id of values.websiteOriginIds ?? []) if (!websites.has(id)) websites.set(id, { id, code: `#${id}`, name: `Website #${id}` });
   const editing = values.id !== null;
+  // What the typed websites/start date would do, shown before saving (the save says it again and starts it).
+  const initial: ImpactSettings = { websiteOriginIds: values.websiteOriginIds, syncStartDate: values.syncStartDate, entities: values.entities };
+  const [draft, setDraft] = useState<ImpactSettings & { active: boolean }>({ ...initial, active: values.active });
+  const onFormChange = (event: React.FormEvent<HTMLFormElement>) => {
+    const data = new FormData(event.currentTarget);
+    const ids = data.getAll("websiteIds").map(Number).filter(Number.isSafeInteger).sort((a, b) => a - b);
+    const selected = data.get("websites") === "selected";
+    setDraft({
+      // Half-typed values (no website ticked, an empty date) fail validation anyway: no preview for them.
+      websiteOriginIds: selected ? (ids.length ? ids : initial.websiteOriginIds) : null,
+      syncStartDate: String(data.get("syncStartDate") ?? "") || initial.syncStartDate,
+      entities: data.getAll("entities").map(String),
+      active: data.get("active") === "on",
+    });
+  };
+  const preview = editing ? dataImpact(initial, draft).notices : [];
   const createdId = saveState?.ok && !editing ? saveState.data?.id : undefined;
 
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
@@ -121,7 +138,7 @@ export function ChannelForm({
   );
 
   return (
-    <form action={save} onSubmit={onSubmit} className="space-y-6 p-5" aria-label={editing ? "Channel settings" : "New channel"} noValidate>
+    <form action={save} onSubmit={onSubmit} onChange={onFormChange} className="space-y-6 p-5" aria-label={editing ? "Channel settings" : "New channel"} noValidate>
       {values.id !== null ? <input type="hidden" name="id" value={values.id} /> : null}
       <FormMessage result={saveState} />
       {createdId ? (
@@ -322,6 +339,17 @@ export function ChannelForm({
         </label>
       </Section>
 
+      {preview.length ? (
+        <div role="note" aria-label="What saving does" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p className="font-medium">When you save:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {preview.map((notice) => (
+              <li key={notice}>{notice}</li>
+            ))}
+            <li>{draft.active ? "That sync starts as soon as you save." : "The channel is inactive: this happens at its first sync once it is active again."}</li>
+          </ul>
+        </div>
+      ) : null}
       <div className="flex items-center gap-3 border-t border-slate-200 pt-5">
         <Button type="submit" name="intent" value="save" disabled={saving}>
           {saving ? "Saving…" : editing ? "Save settings" : "Create channel"}

@@ -3,15 +3,18 @@
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
 import { z } from "zod";
-import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
+import { ActionFailure, protectedAction, type ActionContext, type ActionResult } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
 import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { openCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
 import {
-  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, resolveCredentials, saveChannelSettings,
+  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, resolveCredentials, saveChannelSettings, type SaveResult,
 } from "@/lib/channels/settings";
+import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
+import { SyncBusyError } from "@/lib/sync/lease";
+import { SyncRunError } from "@/lib/sync/runner";
 import { and, eq, isNull } from "drizzle-orm";
 
 // System › Integrations: create/edit a channel, check its connection, delete it. Each action
@@ -25,17 +28,46 @@ function asFailure(error: unknown): never {
   throw error;
 }
 
-export type SaveChannelData = { id: number; notices: string[] };
+export type SaveChannelData = { id: number; notices: string[]; runId?: number };
+
+/**
+ * After a save that changed what the channel syncs (websites, start date, new entities): start
+ * that sync now rather than leave it to the schedule (which may be hours away, or off). Returns
+ * the sentence saying what happened; a busy or unsyncable channel is a note, not a failure.
+ */
+async function syncAfterDataChange(
+  db: ActionContext["db"],
+  saved: SaveResult,
+  user: ActionContext["user"],
+  ip: string,
+): Promise<{ notice: string; runId?: number }> {
+  if (!saved.active) return { notice: "The channel is inactive: this happens at its first sync once it is active again." };
+  try {
+    const started = await startSyncNow(db, { channelId: saved.id, mode: "incremental", user });
+    await writeAudit(db, {
+      userId: user.id, actor: user.email, action: "sync.started", entityType: "sync_run", entityId: started.runId, channelId: saved.id,
+      details: { mode: started.mode, requested: "incremental", via: started.via, reason: "settings changed", connectors: saved.resetConnectors }, ip,
+    });
+    revalidatePath("/system/sync-history");
+    return { notice: `Sync #${started.runId} has started to do it now.`, runId: started.runId };
+  } catch (error) {
+    if (error instanceof SyncBusyError) return { notice: "A sync of this channel is running now: the next one does it." };
+    if (error instanceof SyncLaunchError || error instanceof SyncRunError) return { notice: `It could not start now (${error.message}); the next scheduled sync does it.` };
+    throw error;
+  }
+}
 
 export const saveChannelAction = protectedAction(
   "manage_integrations",
   channelSettingsSchema,
   async (input, { user, db, ip }): Promise<ActionResult<SaveChannelData>> => {
     const saved = await saveChannelSettings(db, input, { userId: user.id, actor: user.email, ip }).catch(asFailure);
+    const scheduled = saved.resetConnectors.length && !saved.created ? await syncAfterDataChange(db, saved, user, ip) : null;
+    const notices = scheduled ? [...saved.notices, scheduled.notice] : saved.notices;
     revalidatePath(LIST_PATH);
     revalidatePath(`${LIST_PATH}/${saved.id}`);
     const what = saved.created ? `Created "${saved.name}".` : `Saved "${saved.name}".`;
-    return { ok: true, message: [what, ...saved.notices].join(" "), data: { id: saved.id, notices: saved.notices } };
+    return { ok: true, message: [what, ...notices].join(" "), data: { id: saved.id, notices, ...(scheduled?.runId ? { runId: scheduled.runId } : {}) } };
   },
 );
 
