@@ -9,8 +9,9 @@ import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { openCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
+import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import {
-  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, resolveCredentials, saveChannelSettings, type SaveResult,
+  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, CREDENTIAL_FIELDS, resolveCredentials, saveChannelSettings, type SaveResult,
 } from "@/lib/channels/settings";
 import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
 import { SyncBusyError } from "@/lib/sync/lease";
@@ -28,7 +29,6 @@ function asFailure(error: unknown): never {
   throw error;
 }
 
-export type SaveChannelData = { id: number; notices: string[]; runId?: number };
 
 /**
  * After a save that changed what the channel syncs (websites, start date, new entities): start
@@ -60,7 +60,7 @@ async function syncAfterDataChange(
 export const saveChannelAction = protectedAction(
   "manage_integrations",
   channelSettingsSchema,
-  async (input, { user, db, ip }): Promise<ActionResult<SaveChannelData>> => {
+  async (input, { user, db, ip }): Promise<ActionResult<SaveData>> => {
     const saved = await saveChannelSettings(db, input, { userId: user.id, actor: user.email, ip }).catch(asFailure);
     const scheduled = saved.resetConnectors.length && !saved.created ? await syncAfterDataChange(db, saved, user, ip) : null;
     const notices = scheduled ? [...saved.notices, scheduled.notice] : saved.notices;
@@ -126,8 +126,7 @@ export const checkConnectionAction = protectedAction(
     });
     if (!result.ok) return { ok: false, code: "failed", error: result.message };
     const found = `Connected: ${result.websites.length} website${result.websites.length === 1 ? "" : "s"}, ${result.storeViews.length} store view${result.storeViews.length === 1 ? "" : "s"}${result.baseCurrency ? `, base currency ${result.baseCurrency}` : ""}.`;
-    const { ok: _ok, ...data } = result;
-    return { ok: true, message: found, data };
+    return { ok: true, message: found, data: { websites: result.websites, storeViews: result.storeViews, baseCurrency: result.baseCurrency } };
   },
 );
 
@@ -153,3 +152,22 @@ export const deleteChannelAction = protectedAction(
     };
   },
 );
+
+/**
+ * The settings form's action: "Check connection" (intent=check) or save, each through its own
+ * protected action above (session, manage_integrations, validation). The typed values go back
+ * without the secrets, for the no-JavaScript page that renders them again.
+ */
+export async function submitChannelFormAction(previous: ChannelFormState | null, formData: FormData): Promise<ChannelFormState> {
+  const submitted: Record<string, string | string[]> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value !== "string" || key.startsWith("$ACTION") || key === "intent") continue;
+    if ((CREDENTIAL_FIELDS as readonly string[]).includes(key)) continue;
+    const had = submitted[key];
+    submitted[key] = had === undefined ? value : [...[had].flat(), value];
+  }
+  if (formData.get("intent") === "check") {
+    return { intent: "check", check: await checkConnectionAction(null, formData), save: null, submitted };
+  }
+  return { intent: "save", save: await saveChannelAction(null, formData), check: previous?.check ?? null, submitted };
+}
