@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { expect, test, type Browser, type BrowserContext, type Page, type Response } from "@playwright/test";
 import { startMagentoSimulator, type RunningSimulator } from "../../lib/magento/simulator";
 import { signedInContext } from "./helpers";
-import { channelId } from "./store";
+import { channelId, expectNoSeriousA11yViolations } from "./store";
 
 // System › Integrations against the running production server (issue 6, security part): Check
 // connection without JavaScript, Sync now from the list, a data-affecting settings change that
@@ -153,6 +153,7 @@ test.describe("a channel of this spec's simulator", () => {
       await expect(row.locator("td").nth(5)).not.toHaveText("—");
       await expect(row.getByRole("button", { name: `Sync now of ${name}` })).toBeEnabled();
       await expect(row.getByRole("button", { name: `Full sync of ${name}` })).toBeEnabled();
+      await expectNoSeriousA11yViolations(page, "/system/integrations");
 
       const [started] = await sql<{ actor: string; details: { requested: string } }>(
         `select actor, details from audit_log where action = 'sync.started' and channel_id = $1 order by id desc limit 1`,
@@ -174,6 +175,7 @@ test.describe("a channel of this spec's simulator", () => {
       await expect(note).toContainText("When you save:");
       await expect(note).toContainText("The next sync will load customers, shopping carts, orders, credit memos and newsletter subscribers back to 2019-01-01.");
       await expect(note).toContainText("That sync starts as soon as you save.");
+      await expectNoSeriousA11yViolations(page, "the settings page with its note");
       await page.getByRole("button", { name: "Save settings" }).click();
       const saved = page.getByText(`Saved "${name}".`);
       await expect(saved).toContainText("back to 2019-01-01");

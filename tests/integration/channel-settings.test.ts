@@ -282,8 +282,9 @@ describe("authorization: a manager or agent calling an action directly is forbid
   );
 
   it("covers every exported action", () => {
+    // submitChannelFormAction (the form's one action) calls the first two; integrations-security.test.ts walks its roles.
     expect(Object.keys(actions).filter((k) => typeof (actions as Record<string, unknown>)[k] === "function").sort()).toEqual(
-      ["checkConnectionAction", "deleteChannelAction", "saveChannelAction"],
+      ["checkConnectionAction", "deleteChannelAction", "saveChannelAction", "submitChannelFormAction"],
     );
   });
 
