@@ -352,6 +352,8 @@ test.describe("cross-site requests are refused", () => {
       const headers = Object.fromEntries(Object.entries(request.headers()).filter(([k]) => !["host", "content-length", "cookie"].includes(k)));
 
       const forged = `CSRF forged ${suffix}`;
+      const logPath = path.join(root, "test-results", "e2e-server.log");
+      const logStart = readFileSync(logPath, "utf8").length;
       const attack = await context.request.post(request.url(), {
         headers: { ...headers, origin: "https://evil.example" },
         data: Buffer.from(body.replaceAll(probe, forged), "latin1"),
@@ -360,6 +362,8 @@ test.describe("cross-site requests are refused", () => {
       expect(attack.status(), "Next refuses the action").toBeGreaterThanOrEqual(400);
       expect(await attack.text()).not.toContain(`Created "${forged}"`);
       expect(await channelId(forged), "nothing was created").toBeNull();
+      // Refused by Next's origin check, as its log line says.
+      await expect.poll(() => readFileSync(logPath, "utf8").slice(logStart)).toContain("does not match `origin` header with value `evil.example`");
 
       // The same replay from the portal's own origin works: the refusal above is the origin check.
       const replayed = `CSRF replayed ${suffix}`;

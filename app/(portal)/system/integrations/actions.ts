@@ -29,7 +29,6 @@ function asFailure(error: unknown): never {
   throw error;
 }
 
-
 /**
  * After a save that changed what the channel syncs (websites, start date, new entities): start
  * that sync now rather than leave it to the schedule (which may be hours away, or off). Returns
