@@ -6,9 +6,11 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 
-// Only integrations.spec.ts named on the command line: its project runs without the others first.
+// The specs that add channels syncing the demo store (integrations.spec.ts, integrations-*.spec.ts).
+const INTEGRATIONS = /integrations(-[\w-]+)?\.spec\.ts$/;
+// Only those named on the command line: their project runs without the others first.
 const cliFiles = process.argv.slice(2).filter((arg) => /\.spec\.ts$|^tests\//.test(arg));
-const ALONE = cliFiles.length > 0 && cliFiles.every((arg) => /integrations\.spec\.ts$/.test(arg));
+const ALONE = cliFiles.length > 0 && cliFiles.every((arg) => INTEGRATIONS.test(arg));
 
 const CHROMIUM = {
   browserName: "chromium" as const,
@@ -50,12 +52,12 @@ export default defineConfig({
       name: "chromium",
       // integrations.spec.ts adds a second channel syncing the same store, which would double the
       // rows the grid specs count: it runs in its own project, after every other spec.
-      testIgnore: /integrations\.spec\.ts$/,
+      testIgnore: INTEGRATIONS,
       use: CHROMIUM,
     },
     {
       name: "integrations",
-      testMatch: /integrations\.spec\.ts$/,
+      testMatch: INTEGRATIONS,
       // Run alone (`playwright test tests/e2e/integrations.spec.ts`), it needs nobody to wait for.
       dependencies: ALONE ? [] : ["chromium"],
       use: CHROMIUM,

@@ -13,7 +13,7 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -313,9 +313,20 @@ async function main() {
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const next = spawn(process.execPath, [nextBin, "start", "-p", String(PORT), "-H", HOST], {
     env,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   child = next;
+  // Everything Next prints also goes to test-results/e2e-server.log: the token-leak spec searches
+  // the server's own output for secrets.
+  const serverLog = createWriteStream(path.join(root, "test-results", "e2e-server.log"), { flags: "w" });
+  next.stdout.on("data", (chunk) => {
+    process.stdout.write(chunk);
+    serverLog.write(chunk);
+  });
+  next.stderr.on("data", (chunk) => {
+    process.stderr.write(chunk);
+    serverLog.write(chunk);
+  });
   next.once("error", (error) => {
     log(`could not start next: ${error.message}`);
     void shutdown("SIGTERM", 1);

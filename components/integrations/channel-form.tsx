@@ -4,20 +4,47 @@ import Link from "next/link";
 import { startTransition, useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/auth/action";
+import type { ChannelFormState } from "@/lib/channels/form-state";
+import { dataImpact, type ImpactSettings } from "@/lib/channels/impact";
 
-// The channel settings form. Works without JavaScript (a plain POST to the server actions);
-// with it, submitting keeps what was typed (no form reset) so "Check connection" and "Save" can
-// follow each other. Secrets are write-only: the form only knows whether each is set.
+// The channel settings form. Works without JavaScript (a plain POST to its one server action,
+// the pressed button's intent saying check or save; the page comes back with the result and what
+// was typed, secrets left out); with it, submitting keeps what was typed (no form reset) so
+// "Check connection" and "Save" can follow each other. Secrets are write-only: the form only
+// knows whether each is set.
 
-type FormAction<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
+type FormAction = (previous: ChannelFormState | null, formData: FormData) => Promise<ChannelFormState>;
 
 export type Website = { id: number; code: string; name: string };
-export type CheckData = {
-  websites: Website[];
-  storeViews: { id: number; code: string; name: string; websiteId: number; active: boolean }[];
-  baseCurrency: string | null;
-};
+export type { CheckData } from "@/lib/channels/form-state";
+
+/** The saved values with what the last post typed laid over them (a no-JS post re-renders the page). */
+function overlay(values: ChannelFormValues, typed: Record<string, string | string[]> | undefined): ChannelFormValues {
+  if (!typed) return values;
+  const text = (name: string, fallback: string) => (typeof typed[name] === "string" ? (typed[name] as string) : fallback);
+  const all = (name: string) => [typed[name] ?? []].flat();
+  const number = (name: string, fallback: number) => (Number.isFinite(Number(typed[name])) && text(name, "") !== "" ? Number(typed[name]) : fallback);
+  return {
+    ...values,
+    name: text("name", values.name),
+    baseUrl: text("baseUrl", values.baseUrl),
+    authType: typed.authType === "oauth1" ? "oauth1" : typed.authType === "bearer" ? "bearer" : values.authType,
+    storeCode: text("storeCode", values.storeCode),
+    adminUrl: text("adminUrl", values.adminUrl),
+    websiteOriginIds: typed.websites === "selected" ? all("websiteIds").map(Number).filter(Number.isSafeInteger) : typed.websites === "all" ? null : values.websiteOriginIds,
+    guestMode: typed.guestMode === "per_email_and_name" ? "per_email_and_name" : "per_email",
+    sharedGuestEmails: text("sharedGuestEmails", "").split(/[\s,;]+/).filter(Boolean),
+    syncStartDate: text("syncStartDate", values.syncStartDate),
+    syncIntervalMinutes: number("syncIntervalMinutes", values.syncIntervalMinutes),
+    cartExpirationDays: text("cartExpirationDays", "") === "" ? null : number("cartExpirationDays", values.cartExpirationDays ?? 0),
+    entities: all("entities"),
+    // Unticked checkboxes send nothing: absent means off.
+    twoWaySync: typed.twoWaySync === "on",
+    syncPriority: typed.syncPriority === "portal" ? "portal" : "magento",
+    maxRequestsPerSecond: number("maxRequestsPerSecond", values.maxRequestsPerSecond),
+    active: typed.active === "on",
+  };
+}
 
 export type ChannelFormValues = {
   id: number | null;
@@ -73,38 +100,61 @@ export function ChannelForm({
   values,
   entityOptions,
   knownWebsites,
-  saveAction,
-  checkAction,
+  action,
 }: {
   values: ChannelFormValues;
   entityOptions: EntityOption[];
   knownWebsites: Website[];
-  saveAction: FormAction<{ id: number; notices: string[] }>;
-  checkAction: FormAction<CheckData>;
+  action: FormAction;
 }) {
-  const [saveState, save, saving] = useActionState(saveAction, null);
-  const [checkState, check, checking] = useActionState(checkAction, null);
-  const [authType, setAuthType] = useState(values.authType);
-  const [websiteMode, setWebsiteMode] = useState(values.websiteOriginIds === null ? "all" : "selected");
+  const [state, submit, pending] = useActionState(action, null);
+  const [intent, setIntent] = useState<"check" | "save">("save");
+  const saveState = state?.intent === "save" ? state.save : null;
+  const checkState = state?.check ?? null;
+  const saving = pending && intent === "save";
+  const checking = pending && intent === "check";
+  const shown = overlay(values, state?.submitted);
+  const [authType, setAuthType] = useState(shown.authType);
+  const [websiteMode, setWebsiteMode] = useState(shown.websiteOriginIds === null ? "all" : "selected");
   const errors = saveState && !saveState.ok ? saveState.fieldErrors : undefined;
   const checkErrors = checkState && !checkState.ok ? checkState.fieldErrors : undefined;
   const fieldErrors = (name: string) => errors?.[name] ?? checkErrors?.[name];
   const checked = checkState?.ok ? checkState.data : undefined;
   const websites = new Map<number, Website>();
   for (const w of [...knownWebsites, ...(checked?.websites ?? [])]) websites.set(w.id, w);
-  for (const id of values.websiteOriginIds ?? []) if (!websites.has(id)) websites.set(id, { id, code: `#${id}`, name: `Website #${id}` });
+  for (const id of shown.websiteOriginIds ?? []) if (!websites.has(id)) websites.set(id, { id, code: `#${id}`, name: `Website #${id}` });
   const editing = values.id !== null;
+  // What the typed websites/start date would do, shown before saving (the save says it again and starts it).
+  const initial: ImpactSettings = { websiteOriginIds: values.websiteOriginIds, syncStartDate: values.syncStartDate, entities: values.entities };
+  const [draft, setDraft] = useState<ImpactSettings & { active: boolean }>({
+    websiteOriginIds: shown.websiteOriginIds,
+    syncStartDate: shown.syncStartDate,
+    entities: shown.entities,
+    active: shown.active,
+  });
+  const onFormChange = (event: React.FormEvent<HTMLFormElement>) => {
+    const data = new FormData(event.currentTarget);
+    const ids = data.getAll("websiteIds").map(Number).filter(Number.isSafeInteger).sort((a, b) => a - b);
+    const selected = data.get("websites") === "selected";
+    setDraft({
+      // Half-typed values (no website ticked, an empty date) fail validation anyway: no preview for them.
+      websiteOriginIds: selected ? (ids.length ? ids : initial.websiteOriginIds) : null,
+      syncStartDate: String(data.get("syncStartDate") ?? "") || initial.syncStartDate,
+      entities: data.getAll("entities").map(String),
+      active: data.get("active") === "on",
+    });
+  };
+  const preview = editing ? dataImpact(initial, draft).notices : [];
   const createdId = saveState?.ok && !editing ? saveState.data?.id : undefined;
 
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     // With JavaScript: no form reset after the action, so typed values (and secrets) stay.
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    // The pressed button's name="intent" value=check|save comes along in the data.
     const data = new FormData(event.currentTarget, submitter);
-    // The button's value, not its name: on a server-rendered page React names a button with a
-    // formAction "$ACTION_REF_n" (for no-JS posts), so "intent" would be missing and Check saved.
-    const intent = submitter instanceof HTMLButtonElement ? submitter.value : data.get("intent");
-    startTransition(() => (intent === "check" ? check(data) : save(data)));
+    setIntent(data.get("intent") === "check" ? "check" : "save");
+    startTransition(() => submit(data));
   };
 
   const secretField = (name: keyof typeof SECRET_LABELS) => (
@@ -115,13 +165,19 @@ export function ChannelForm({
       type="password"
       autoComplete="off"
       placeholder={values.credentialsSet[name] ? "•••••••• (set)" : ""}
-      hint={values.credentialsSet[name] ? "Set. Leave empty to keep it; type a new value to replace it." : "Write-only: it is stored encrypted and never shown again."}
+      hint={
+        values.credentialsSet[name]
+          ? "Set. Leave empty to keep it; type a new value to replace it."
+          : state
+            ? "Write-only: type it again to save (a secret is never sent back to the page)."
+            : "Write-only: it is stored encrypted and never shown again."
+      }
       errors={fieldErrors(name)}
     />
   );
 
   return (
-    <form action={save} onSubmit={onSubmit} className="space-y-6 p-5" aria-label={editing ? "Channel settings" : "New channel"} noValidate>
+    <form action={submit} onSubmit={onSubmit} onChange={onFormChange} className="space-y-6 p-5" aria-label={editing ? "Channel settings" : "New channel"} noValidate>
       {values.id !== null ? <input type="hidden" name="id" value={values.id} /> : null}
       <FormMessage result={saveState} />
       {createdId ? (
@@ -139,23 +195,23 @@ export function ChannelForm({
 
       <Section title="Connection">
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label="Name" name="name" defaultValue={values.name} required errors={fieldErrors("name")} />
+          <TextField label="Name" name="name" defaultValue={shown.name} required errors={fieldErrors("name")} />
           <TextField
             label="Magento base URL"
             name="baseUrl"
             type="url"
-            defaultValue={values.baseUrl}
+            defaultValue={shown.baseUrl}
             placeholder="https://shop.example.com"
             hint="The store's root address (http or https), without /rest."
             required
             errors={fieldErrors("baseUrl")}
           />
-          <TextField label="Store code" name="storeCode" defaultValue={values.storeCode} hint='Used in /rest/<code>/V1; usually "default".' errors={fieldErrors("storeCode")} />
+          <TextField label="Store code" name="storeCode" defaultValue={shown.storeCode} hint='Used in /rest/<code>/V1; usually "default".' errors={fieldErrors("storeCode")} />
           <TextField
             label="Admin URL"
             name="adminUrl"
             type="url"
-            defaultValue={values.adminUrl}
+            defaultValue={shown.adminUrl}
             placeholder="https://shop.example.com/admin"
             hint='For "open in Magento" links (optional).'
             errors={fieldErrors("adminUrl")}
@@ -178,7 +234,7 @@ export function ChannelForm({
             : (["consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const).map(secretField)}
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" name="intent" value="check" variant="secondary" formAction={check} disabled={checking}>
+          <Button type="submit" name="intent" value="check" variant="secondary" disabled={checking}>
             {checking ? "Checking…" : "Check connection"}
           </Button>
           <span className="text-xs text-slate-500">Uses the values above{editing ? " (and the saved secrets where left empty)" : ""}; saves nothing.</span>
@@ -217,7 +273,7 @@ export function ChannelForm({
             ) : (
               [...websites.values()].map((w) => (
                 <label key={w.id} className="flex items-center gap-2">
-                  <input type="checkbox" name="websiteIds" value={w.id} defaultChecked={values.websiteOriginIds?.includes(w.id) ?? false} />
+                  <input type="checkbox" name="websiteIds" value={w.id} defaultChecked={shown.websiteOriginIds?.includes(w.id) ?? false} />
                   {w.name} <span className="text-xs text-slate-500">({w.code})</span>
                 </label>
               ))
@@ -232,7 +288,7 @@ export function ChannelForm({
             {entityOptions.map((entity) => (
               <li key={entity.value}>
                 <label className="flex items-start gap-2 text-sm">
-                  <input type="checkbox" name="entities" value={entity.value} defaultChecked={values.entities.includes(entity.value)} className="mt-1" />
+                  <input type="checkbox" name="entities" value={entity.value} defaultChecked={shown.entities.includes(entity.value)} className="mt-1" />
                   <span>
                     {entity.label}
                     <span className="block text-xs text-slate-500">{entity.dependency}</span>
@@ -248,17 +304,17 @@ export function ChannelForm({
             label="Sync start date"
             name="syncStartDate"
             type="date"
-            defaultValue={values.syncStartDate}
+            defaultValue={shown.syncStartDate}
             hint="Oldest changes the sync loads. Moving it earlier makes the next sync load back to it."
             errors={fieldErrors("syncStartDate")}
           />
-          <TextField label="Sync interval (minutes)" name="syncIntervalMinutes" type="number" min={1} max={1440} defaultValue={values.syncIntervalMinutes} errors={fieldErrors("syncIntervalMinutes")} />
+          <TextField label="Sync interval (minutes)" name="syncIntervalMinutes" type="number" min={1} max={1440} defaultValue={shown.syncIntervalMinutes} errors={fieldErrors("syncIntervalMinutes")} />
           <TextField
             label="Cart expiration (days)"
             name="cartExpirationDays"
             type="number"
             min={1}
-            defaultValue={values.cartExpirationDays ?? ""}
+            defaultValue={shown.cartExpirationDays ?? ""}
             hint="Open carts idle this long count as expired; empty follows Magento."
             errors={fieldErrors("cartExpirationDays")}
           />
@@ -268,7 +324,7 @@ export function ChannelForm({
             type="number"
             min={1}
             max={100}
-            defaultValue={values.maxRequestsPerSecond}
+            defaultValue={shown.maxRequestsPerSecond}
             hint="All connectors together, towards this Magento."
             errors={fieldErrors("maxRequestsPerSecond")}
           />
@@ -279,7 +335,7 @@ export function ChannelForm({
         <SelectField
           label="Guest customers"
           name="guestMode"
-          defaultValue={values.guestMode}
+          defaultValue={shown.guestMode}
           options={[
             { value: "per_email", label: "One guest customer per email (default)" },
             { value: "per_email_and_name", label: "One guest customer per email and full name" },
@@ -294,7 +350,7 @@ export function ChannelForm({
             id="sharedGuestEmails"
             name="sharedGuestEmails"
             rows={3}
-            defaultValue={values.sharedGuestEmails.join("\n")}
+            defaultValue={shown.sharedGuestEmails.join("\n")}
             aria-invalid={fieldErrors("sharedGuestEmails")?.length ? true : undefined}
             className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-inset ring-slate-300"
           />
@@ -305,12 +361,12 @@ export function ChannelForm({
 
       <Section title="Two-way sync and status">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="twoWaySync" defaultChecked={values.twoWaySync} /> Two-way sync: send portal edits to Magento
+          <input type="checkbox" name="twoWaySync" defaultChecked={shown.twoWaySync} /> Two-way sync: send portal edits to Magento
         </label>
         <SelectField
           label="Sync priority (when both sides changed)"
           name="syncPriority"
-          defaultValue={values.syncPriority}
+          defaultValue={shown.syncPriority}
           options={[
             { value: "magento", label: "Magento wins: remote changes overwrite local edits" },
             { value: "portal", label: "Portal wins: local edits are pushed even if Magento changed" },
@@ -318,10 +374,21 @@ export function ChannelForm({
           errors={fieldErrors("syncPriority")}
         />
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="active" defaultChecked={values.active} /> Active (syncs on schedule)
+          <input type="checkbox" name="active" defaultChecked={shown.active} /> Active (syncs on schedule)
         </label>
       </Section>
 
+      {preview.length ? (
+        <div role="note" aria-label="What saving does" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p className="font-medium">When you save:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {preview.map((notice) => (
+              <li key={notice}>{notice}</li>
+            ))}
+            <li>{draft.active ? "That sync starts as soon as you save." : "The channel is inactive: this happens at its first sync once it is active again."}</li>
+          </ul>
+        </div>
+      ) : null}
       <div className="flex items-center gap-3 border-t border-slate-200 pt-5">
         <Button type="submit" name="intent" value="save" disabled={saving}>
           {saving ? "Saving…" : editing ? "Save settings" : "Create channel"}

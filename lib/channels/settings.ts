@@ -5,6 +5,9 @@ import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
 import { openCredentials, sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { writeAudit } from "@/lib/audit/log";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
+import { dataImpact, ENTITY_LABELS } from "./impact";
+
+export { dataImpact, ENTITY_LABELS };
 
 // A channel's settings as System › Integrations edits them: the zod schema for the form (strings
 // in, typed values out), the credential rules (write-only secrets, kept when left empty on edit),
@@ -27,13 +30,6 @@ export const CREDENTIAL_FIELDS = ["token", "consumerKey", "consumerSecret", "acc
 export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
 const OAUTH_FIELDS = ["consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
 
-export const ENTITY_LABELS: Record<ChannelEntity, string> = {
-  customers: "Customers",
-  carts: "Shopping carts",
-  orders: "Orders",
-  credit_memos: "Credit memos",
-  newsletter_subscribers: "Newsletter subscribers",
-};
 
 /** What each entity needs, in words (shown next to its checkbox). */
 export const ENTITY_DEPENDENCIES: Record<ChannelEntity, string> = {
@@ -194,53 +190,15 @@ function diff(before: Record<string, unknown> | null, after: Record<string, unkn
   return changes;
 }
 
-function sameIds(a: number[] | null, b: number[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  return JSON.stringify([...a].sort((x, y) => x - y)) === JSON.stringify([...b].sort((x, y) => x - y));
-}
-
-function joinWords(words: string[]): string {
-  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-
-/**
- * What a change of websites or start date does to the data, in words, and the connectors whose
- * initial checkpoints must be reset so the next scheduled sync walks their history again.
- */
-export function dataImpact(
-  before: Pick<ChannelRow, "websiteOriginIds" | "syncStartDate" | "entities"> | null,
-  after: Pick<ChannelRow, "websiteOriginIds" | "syncStartDate" | "entities">,
-): { notices: string[]; resetConnectors: ChannelEntity[] } {
-  if (!before) return { notices: [], resetConnectors: [] };
-  const entities = CHANNEL_ENTITIES.filter((entity) => after.entities.includes(entity));
-  const names = joinWords(entities.map((entity) => ENTITY_LABELS[entity].toLowerCase()));
-  const notices: string[] = [];
-  let reset = false;
-  if (before.syncStartDate !== after.syncStartDate) {
-    reset = true;
-    const earlier = !before.syncStartDate || (after.syncStartDate !== null && after.syncStartDate < before.syncStartDate);
-    notices.push(
-      earlier || !after.syncStartDate
-        ? `The next sync will load ${names} back to ${after.syncStartDate ?? "the store's first record"}.`
-        : `The next sync will walk ${names} back to ${after.syncStartDate} only; records already synced from before that date stay in the portal.`,
-    );
-  }
-  if (!sameIds(before.websiteOriginIds, after.websiteOriginIds)) {
-    reset = true;
-    notices.push(
-      after.websiteOriginIds === null
-        ? `The next sync will load ${names} of every website${after.syncStartDate ? ` back to ${after.syncStartDate}` : ""}.`
-        : `The next sync will load ${names} of websites ${after.websiteOriginIds.join(", ")}${after.syncStartDate ? ` back to ${after.syncStartDate}` : ""}; records of other websites already synced stay in the portal.`,
-    );
-  }
-  const added = entities.filter((entity) => !before.entities.includes(entity));
-  if (added.length && !reset) {
-    notices.push(`The next sync will load ${joinWords(added.map((e) => ENTITY_LABELS[e].toLowerCase()))} for the first time.`);
-  }
-  return { notices, resetConnectors: reset ? entities : added };
-}
-
-export type SaveResult = { id: number; name: string; created: boolean; notices: string[] };
+export type SaveResult = {
+  id: number;
+  name: string;
+  created: boolean;
+  active: boolean;
+  notices: string[];
+  /** Connectors whose history the next sync walks again (a data-affecting change): the caller starts that sync. */
+  resetConnectors: ChannelEntity[];
+};
 
 /** Creates (no id) or updates a channel. Throws ChannelSettingsError with field errors. */
 export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, actor: Actor): Promise<SaveResult> {
@@ -296,7 +254,9 @@ export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, a
     const impact = dataImpact(existing, channel);
     if (impact.resetConnectors.length) await resetInitialCheckpoints(tx, channel.id, impact.resetConnectors);
 
-    const changes = diff(existing ? auditable(existing) : null, auditable(channel));
+    const changes: Record<string, { from: unknown; to: unknown }> = diff(existing ? auditable(existing) : null, auditable(channel));
+    // The Audit Log renders changes as from → to: secrets appear only as these words.
+    if (secretsChanged) changes.credentials = { from: existing?.credentialsEncrypted ? "[redacted]" : null, to: existing ? "replaced" : "[redacted]" };
     await writeAudit(tx, {
       userId: actor.userId,
       actor: actor.actor,
@@ -314,7 +274,7 @@ export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, a
         ...(impact.resetConnectors.length ? { resetInitialCheckpoints: impact.resetConnectors } : {}),
       },
     });
-    return { id: channel.id, name: channel.name, created: !existing, notices: impact.notices };
+    return { id: channel.id, name: channel.name, created: !existing, active: channel.active, notices: impact.notices, resetConnectors: impact.resetConnectors };
   });
 }
 

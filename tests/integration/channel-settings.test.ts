@@ -9,6 +9,7 @@ import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { checkConnection } from "@/lib/channels/check-connection";
 import { openCredentials } from "@/lib/channels/credentials";
+import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { countChannelRecords, deleteChannelData } from "@/lib/channels/delete";
 import { channelSettingsSchema } from "@/lib/channels/settings";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
@@ -84,6 +85,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await waitForBackgroundSyncs();
   await sim?.close();
   await closeDb();
   await testDb?.drop();
@@ -181,13 +183,22 @@ describe("saving", () => {
     await call("saveChannelAction", form(baseForm({ id: String(channelId), token: sim.adminToken })));
   });
 
-  it("a new start date resets the initial checkpoints and says what the next sync does", async () => {
-    await testDb.db.insert(syncCheckpoints).values({ channelId, connector: "orders", mode: "initial", completedAt: new Date() });
+  it("a new start date resets the initial checkpoints, says what the next sync does and starts it", async () => {
+    // Earlier saves here changed the websites and started syncs of their own: let them end.
+    await waitForBackgroundSyncs();
+    const [old] = await testDb.db
+      .insert(syncCheckpoints)
+      .values({ channelId, connector: "orders", mode: "initial", completedAt: new Date() })
+      .onConflictDoUpdate({ target: [syncCheckpoints.channelId, syncCheckpoints.connector, syncCheckpoints.mode], set: { completedAt: new Date() } })
+      .returning();
     const result = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", syncStartDate: "2023-01-01" })));
     expect(result).toMatchObject({ ok: true });
     expect((result as { message: string }).message).toContain("back to 2023-01-01");
+    expect((result as { message: string }).message).toMatch(/Sync #\d+ has started to do it now\./);
+    // The completed checkpoint is gone (the sync that started makes its own, from the new date).
     const left = await testDb.db.select().from(syncCheckpoints).where(eq(syncCheckpoints.channelId, channelId));
-    expect(left.filter((c) => c.mode === "initial")).toHaveLength(0);
+    expect(left.filter((c) => c.id === old!.id)).toHaveLength(0);
+    await waitForBackgroundSyncs();
   });
 });
 
@@ -271,8 +282,9 @@ describe("authorization: a manager or agent calling an action directly is forbid
   );
 
   it("covers every exported action", () => {
+    // submitChannelFormAction (the form's one action) calls the first two; integrations-security.test.ts walks its roles.
     expect(Object.keys(actions).filter((k) => typeof (actions as Record<string, unknown>)[k] === "function").sort()).toEqual(
-      ["checkConnectionAction", "deleteChannelAction", "saveChannelAction"],
+      ["checkConnectionAction", "deleteChannelAction", "saveChannelAction", "submitChannelFormAction"],
     );
   });
 

@@ -7,6 +7,7 @@ import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { auth } from "@/lib/auth/auth";
 import type { ActionResult } from "@/lib/auth/action";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as actions from "@/app/(portal)/system/integrations/actions";
@@ -74,6 +75,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A start-date change starts a sync in the background: let it end before the store goes.
+  await waitForBackgroundSyncs();
   vi.restoreAllMocks();
   await sim?.close();
   await closeDb();

@@ -1,5 +1,6 @@
 import { getDbHandle } from "@/db/client";
 import { clientIp } from "@/lib/auth/client-ip";
+import { refuseCrossSite } from "@/lib/http/origin";
 import { can } from "@/lib/auth/permissions";
 import { getSessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
@@ -67,8 +68,8 @@ export function GET(request: Request, context: Context): Promise<Response> {
 
 export async function POST(request: Request, context: Context): Promise<Response> {
   // Forms from other sites never export (the session cookie is SameSite=Lax too).
-  const origin = request.headers.get("origin");
-  if (origin && origin !== new URL(request.url).origin) return plain(403, "Exports start from the portal's own pages.");
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const form = await request.formData().catch(() => null);
   if (!form) return plain(400, "The export form could not be read.");
   return exportCsv(request, context, form);

@@ -3,15 +3,19 @@
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
 import { z } from "zod";
-import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
+import { ActionFailure, protectedAction, type ActionContext, type ActionResult } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
 import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { openCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
+import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import {
-  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, resolveCredentials, saveChannelSettings,
+  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, CREDENTIAL_FIELDS, resolveCredentials, saveChannelSettings, type SaveResult,
 } from "@/lib/channels/settings";
+import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
+import { SyncBusyError } from "@/lib/sync/lease";
+import { SyncRunError } from "@/lib/sync/runner";
 import { and, eq, isNull } from "drizzle-orm";
 
 // System › Integrations: create/edit a channel, check its connection, delete it. Each action
@@ -25,17 +29,44 @@ function asFailure(error: unknown): never {
   throw error;
 }
 
-export type SaveChannelData = { id: number; notices: string[] };
+/**
+ * After a save that changed what the channel syncs (websites, start date, new entities): start
+ * that sync now rather than leave it to the schedule (which may be hours away, or off). Returns
+ * the sentence saying what happened; a busy or unsyncable channel is a note, not a failure.
+ */
+async function syncAfterDataChange(
+  db: ActionContext["db"],
+  saved: SaveResult,
+  user: ActionContext["user"],
+  ip: string,
+): Promise<{ notice: string; runId?: number }> {
+  if (!saved.active) return { notice: "The channel is inactive: this happens at its first sync once it is active again." };
+  try {
+    const started = await startSyncNow(db, { channelId: saved.id, mode: "incremental", user });
+    await writeAudit(db, {
+      userId: user.id, actor: user.email, action: "sync.started", entityType: "sync_run", entityId: started.runId, channelId: saved.id,
+      details: { mode: started.mode, requested: "incremental", via: started.via, reason: "settings changed", connectors: saved.resetConnectors }, ip,
+    });
+    revalidatePath("/system/sync-history");
+    return { notice: `Sync #${started.runId} has started to do it now.`, runId: started.runId };
+  } catch (error) {
+    if (error instanceof SyncBusyError) return { notice: "A sync of this channel is running now: the next one does it." };
+    if (error instanceof SyncLaunchError || error instanceof SyncRunError) return { notice: `It could not start now (${error.message}); the next scheduled sync does it.` };
+    throw error;
+  }
+}
 
 export const saveChannelAction = protectedAction(
   "manage_integrations",
   channelSettingsSchema,
-  async (input, { user, db, ip }): Promise<ActionResult<SaveChannelData>> => {
+  async (input, { user, db, ip }): Promise<ActionResult<SaveData>> => {
     const saved = await saveChannelSettings(db, input, { userId: user.id, actor: user.email, ip }).catch(asFailure);
+    const scheduled = saved.resetConnectors.length && !saved.created ? await syncAfterDataChange(db, saved, user, ip) : null;
+    const notices = scheduled ? [...saved.notices, scheduled.notice] : saved.notices;
     revalidatePath(LIST_PATH);
     revalidatePath(`${LIST_PATH}/${saved.id}`);
     const what = saved.created ? `Created "${saved.name}".` : `Saved "${saved.name}".`;
-    return { ok: true, message: [what, ...saved.notices].join(" "), data: { id: saved.id, notices: saved.notices } };
+    return { ok: true, message: [what, ...notices].join(" "), data: { id: saved.id, notices, ...(scheduled?.runId ? { runId: scheduled.runId } : {}) } };
   },
 );
 
@@ -94,8 +125,7 @@ export const checkConnectionAction = protectedAction(
     });
     if (!result.ok) return { ok: false, code: "failed", error: result.message };
     const found = `Connected: ${result.websites.length} website${result.websites.length === 1 ? "" : "s"}, ${result.storeViews.length} store view${result.storeViews.length === 1 ? "" : "s"}${result.baseCurrency ? `, base currency ${result.baseCurrency}` : ""}.`;
-    const { ok: _ok, ...data } = result;
-    return { ok: true, message: found, data };
+    return { ok: true, message: found, data: { websites: result.websites, storeViews: result.storeViews, baseCurrency: result.baseCurrency } };
   },
 );
 
@@ -121,3 +151,22 @@ export const deleteChannelAction = protectedAction(
     };
   },
 );
+
+/**
+ * The settings form's action: "Check connection" (intent=check) or save, each through its own
+ * protected action above (session, manage_integrations, validation). The typed values go back
+ * without the secrets, for the no-JavaScript page that renders them again.
+ */
+export async function submitChannelFormAction(previous: ChannelFormState | null, formData: FormData): Promise<ChannelFormState> {
+  const submitted: Record<string, string | string[]> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value !== "string" || key.startsWith("$ACTION") || key === "intent") continue;
+    if ((CREDENTIAL_FIELDS as readonly string[]).includes(key)) continue;
+    const had = submitted[key];
+    submitted[key] = had === undefined ? value : [...[had].flat(), value];
+  }
+  if (formData.get("intent") === "check") {
+    return { intent: "check", check: await checkConnectionAction(null, formData), save: null, submitted };
+  }
+  return { intent: "save", save: await saveChannelAction(null, formData), check: previous?.check ?? null, submitted };
+}

@@ -5,6 +5,9 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
+import { startSyncAction } from "@/app/(portal)/system/sync-actions";
+import { SyncNowForm } from "@/components/sync/sync-now-form";
+import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { listChannelOverview } from "@/lib/channels/overview";
@@ -17,6 +20,8 @@ const STATUS_TONES = { succeeded: "green", partial: "amber", failed: "red", canc
 export default async function IntegrationsPage() {
   const user = await requirePagePermission("manage_integrations");
   const rows = await listChannelOverview(user);
+  // Same action and permission as the channel page's Sync now.
+  const syncs = can(user.role, "run_syncs");
   return (
     <>
       <PageHeader
@@ -78,7 +83,16 @@ export default async function IntegrationsPage() {
                     </span>
                     <span className="block text-xs">
                       {row.lastRun.recordsChanged} records changed
-                      {row.lastRun.errorCount ? `, ${row.lastRun.errorCount} error${row.lastRun.errorCount === 1 ? "" : "s"}` : ", no errors"}
+                      {row.lastRun.errorCount ? (
+                        <>
+                          ,{" "}
+                          <Link href={`/system/sync-history/${row.lastRun.id}`} className="text-red-700 underline">
+                            {row.lastRun.errorCount} error{row.lastRun.errorCount === 1 ? "" : "s"}
+                          </Link>
+                        </>
+                      ) : (
+                        ", no errors"
+                      )}
                     </span>
                     {row.lastRun.errorMessage ? <span className="block text-xs text-red-700">{row.lastRun.errorMessage}</span> : null}
                   </>
@@ -88,9 +102,27 @@ export default async function IntegrationsPage() {
               </td>
               <td className="px-5 py-3 text-slate-600">{row.nextSyncAt ? formatDateTime(row.nextSyncAt) : "—"}</td>
               <td className="px-5 py-3 text-right">
-                <Link href={`/system/integrations/${row.id}/settings`} className="text-sm font-medium text-brand-700 hover:underline">
-                  Settings<span className="sr-only"> of {row.name}</span>
-                </Link>
+                <div className="flex flex-col items-end gap-2">
+                  {syncs && row.hasCredentials ? (
+                    <SyncNowForm
+                      action={startSyncAction}
+                      channelId={row.id}
+                      channelName={row.name}
+                      running={row.lastRun?.status === "running" || row.lastRun?.status === "queued"}
+                      compact
+                    />
+                  ) : null}
+                  <span className="flex gap-3">
+                    {row.lastRun?.status === "running" || row.lastRun?.status === "queued" ? (
+                      <Link href={`/system/integrations/${row.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+                        Follow the sync<span className="sr-only"> of {row.name}</span>
+                      </Link>
+                    ) : null}
+                    <Link href={`/system/integrations/${row.id}/settings`} className="text-sm font-medium text-brand-700 hover:underline">
+                      Settings<span className="sr-only"> of {row.name}</span>
+                    </Link>
+                  </span>
+                </div>
               </td>
             </tr>
           ))}

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { CHANNEL_ENTITIES } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
 import { defaultSyncStartDate, ENTITY_DEPENDENCIES, ENTITY_LABELS } from "@/lib/channels/settings";
-import { checkConnectionAction, saveChannelAction } from "../actions";
+import { submitChannelFormAction } from "../actions";
 
 export const metadata: Metadata = { title: "New integration" };
 
@@ -43,8 +43,7 @@ export default async function NewIntegrationPage() {
           values={values}
           entityOptions={CHANNEL_ENTITIES.map((e) => ({ value: e, label: ENTITY_LABELS[e], dependency: ENTITY_DEPENDENCIES[e] }))}
           knownWebsites={[]}
-          saveAction={saveChannelAction}
-          checkAction={checkConnectionAction}
+          action={submitChannelFormAction}
         />
       </Card>
     </>

@@ -7,11 +7,11 @@ import { DeleteChannelForm } from "@/components/integrations/delete-channel-form
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { CHANNEL_ENTITIES, magentoWebsites } from "@/db/schema";
+import { CHANNEL_ENTITIES, channels, magentoWebsites } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
 import { countChannelRecords } from "@/lib/channels/delete";
 import { ENTITY_DEPENDENCIES, ENTITY_LABELS, defaultSyncStartDate, loadChannelSettings } from "@/lib/channels/settings";
-import { checkConnectionAction, deleteChannelAction, saveChannelAction } from "../../actions";
+import { deleteChannelAction, submitChannelFormAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Integration settings" };
 
@@ -22,7 +22,24 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   const db = await getDb();
   const channel = await loadChannelSettings(db, id);
-  if (!channel) notFound();
+  if (!channel) {
+    // Just deleted (the delete action re-renders this page): say so rather than "not found".
+    const [deleting] = await db.select({ name: channels.name, deletingAt: channels.deletingAt }).from(channels).where(eq(channels.id, id));
+    if (!deleting?.deletingAt) notFound();
+    return (
+      <>
+        <PageHeader breadcrumb="System › Integrations" title={`Deleting ${deleting.name}`} />
+        <Card>
+          <p role="status" className="p-5 text-sm text-slate-700">
+            &ldquo;{deleting.name}&rdquo; is being deleted: its synced records are removed in the background.{" "}
+            <Link href="/system/integrations" className="font-medium text-brand-700 underline">
+              Back to integrations
+            </Link>
+          </p>
+        </Card>
+      </>
+    );
+  }
   const websites = await db
     .select({ id: magentoWebsites.originId, code: magentoWebsites.code, name: magentoWebsites.name })
     .from(magentoWebsites)
@@ -68,8 +85,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
             values={values}
             entityOptions={CHANNEL_ENTITIES.map((e) => ({ value: e, label: ENTITY_LABELS[e], dependency: ENTITY_DEPENDENCIES[e] }))}
             knownWebsites={websites.map((w) => ({ id: Number(w.id), code: w.code, name: w.name }))}
-            saveAction={saveChannelAction}
-            checkAction={checkConnectionAction}
+            action={submitChannelFormAction}
           />
         </Card>
         <Card>
