@@ -388,6 +388,19 @@ const ACTIONS: Record<ActionName, (tag: string) => Promise<Prepared>> = {
       audit: { action: "user.created", email },
     };
   },
+  resetPasswordAction: async (tag) => {
+    const email = `reset-${tag}@authz.test`;
+    const before = await makeUser(email, "agent");
+    const [{ passwordHash }] = await testDb.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, before.id)) as [{ passwordHash: string }];
+    return {
+      form: form({ email }),
+      changed: async () => {
+        const row = await userByEmail(email);
+        return row !== null && (row.passwordHash !== passwordHash || row.mustChangePassword || row.sessionsValidAfter !== null);
+      },
+      audit: { action: "user.password_reset", email },
+    };
+  },
   setRoleAction: async (tag) => {
     const email = `role-${tag}@authz.test`;
     await makeUser(email, "viewer");
@@ -547,9 +560,10 @@ describe("server actions reject invalid input and write nothing", () => {
     sessionUserMock.mockResolvedValue(admin());
     const result = await actionOf("createUserAction")(null, form({ email: "generated@authz.test", name: "Gen", role: "viewer", password: "" }));
     expect(result.ok).toBe(true);
-    const password = result.ok ? (result.data as { password?: string } | undefined)?.password : undefined;
+    const password = result.ok ? (result.data as { oneTimePassword?: string } | undefined)?.oneTimePassword : undefined;
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
-    expect(result.ok && result.message).toContain(password!);
+    // In the result's data for the one-time panel, not in the message text.
+    expect(result.ok && result.message).not.toContain(password!);
     const login = await authenticate(testDb.db, "generated@authz.test", password!, "192.0.2.50");
     expect(login.ok).toBe(true);
     // The audit entry never holds the password.
