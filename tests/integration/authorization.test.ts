@@ -11,7 +11,9 @@ import { authenticate } from "@/lib/auth/authenticate";
 import { PROTECTED_PAGES } from "@/lib/auth/navigation";
 import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, requirePagePermission, requirePermission, type SessionUser } from "@/lib/auth/session";
-import { listAuditEntries, listChannels, listSyncRuns } from "@/lib/system/queries";
+import { auditLogGrid } from "@/lib/grid/grids/audit-log";
+import { loadGridView } from "@/lib/grid/queries";
+import { listChannels, listSyncRuns } from "@/lib/system/queries";
 import { listUsersFor } from "@/lib/users/queries";
 import { createUser, setUserActive } from "@/lib/users/service";
 import { getWorkspaceCounts } from "@/lib/workspace/counts";
@@ -324,10 +326,10 @@ const QUERIES: QueryCase[] = [
     check: (data) => expect((data as { channelName: string }[]).map((r) => r.channelName)).toEqual(["Main store"]),
   },
   {
-    name: "listAuditEntries",
+    name: "loadGridView(audit log)",
     page: "/system/audit-log",
-    call: listAuditEntries,
-    check: (data) => expect((data as { action: string }[]).some((r) => r.action === "user.created")).toBe(true),
+    call: (user) => loadGridView(user, auditLogGrid, {}),
+    check: (data) => expect((data as Awaited<ReturnType<typeof loadGridView>>).rows.some((r) => r.cells.action?.text === "User created")).toBe(true),
   },
   {
     name: "getWorkspaceCounts",
