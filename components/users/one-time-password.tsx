@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useId, useState } from "react";
 
 /**
  * A one-time password, shown once right after it was generated. It lives only in this component's
@@ -8,6 +8,7 @@ import { useState } from "react";
  */
 export function OneTimePassword({ email, password }: { email: string; password: string }) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+  const inputId = useId();
 
   async function copy() {
     try {
@@ -21,11 +22,19 @@ export function OneTimePassword({ email, password }: { email: string; password: 
 
   return (
     <div className="rounded-md bg-amber-50 p-4 ring-1 ring-inset ring-amber-200" data-testid="one-time-password">
-      <p className="text-sm font-medium text-amber-900">One-time password for {email}</p>
+      <label htmlFor={inputId} className="text-sm font-medium text-amber-900">
+        One-time password for {email}
+      </label>
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <code className="select-all rounded bg-white px-3 py-1.5 font-mono text-base tracking-wider text-slate-900 ring-1 ring-inset ring-amber-200" aria-label="One-time password">
-          {password}
-        </code>
+        <input
+          id={inputId}
+          readOnly
+          value={password}
+          onFocus={(event) => event.currentTarget.select()}
+          autoComplete="off"
+          spellCheck={false}
+          className="w-52 rounded bg-white px-3 py-1.5 font-mono text-base tracking-wider text-slate-900 ring-1 ring-inset ring-amber-200"
+        />
         <button
           type="button"
           onClick={copy}

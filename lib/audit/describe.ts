@@ -64,6 +64,12 @@ function valueText(value: unknown): string {
   return REDACTED;
 }
 
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value as object).length === 0;
+}
+
 function isFromTo(value: unknown): value is { from: unknown; to: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "from" in value && "to" in value;
 }
@@ -123,6 +129,8 @@ export function describeDetails(action: string, raw: unknown): string[] {
       out.push(pair(fieldLabel(key), value.from, value.to, false));
       continue;
     }
+    // Unset values (no search, no selection) say nothing worth a phrase.
+    if (isEmpty(value)) continue;
     out.push(`${fieldLabel(key)}: ${valueText(value)}`);
   }
   return out;

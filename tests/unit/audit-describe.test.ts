@@ -60,6 +60,14 @@ describe("audit entries in words", () => {
     }
   });
 
+  it("leaves out unset values, e.g. an export without search or selection", () => {
+    expect(describeDetails("export.csv", { grid: "orders", filters: {}, q: null, selection: null, rows: 12, status: "completed" })).toEqual([
+      "grid: orders",
+      "rows: 12",
+      "status: completed",
+    ]);
+  });
+
   it("reads the grid cell from the JSON text the CSV export gets as well as from an object", () => {
     const entry = { action: "user.role_changed", details: { email: "a@b.c", from: "viewer", to: "agent" } };
     expect(describeAuditCell(entry)).toBe("role: viewer → agent");

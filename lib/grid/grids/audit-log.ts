@@ -13,7 +13,7 @@ const what = `CASE a.entity_type
   WHEN 'grid' THEN 'List ' || replace(a.entity_id, '_', ' ')
   WHEN 'sync_run' THEN 'Sync run #' || a.entity_id
   WHEN 'credit_memos' THEN 'Credit memo #' || a.entity_id
-  ELSE initcap(replace(rtrim(a.entity_type, 's'), '_', ' ')) || coalesce(' #' || a.entity_id, '')
+  ELSE initcap(replace(regexp_replace(a.entity_type, 's$', ''), '_', ' ')) || coalesce(' #' || a.entity_id, '')
 END`;
 
 // A link where the entity has a page (numeric ids only: they end up in a path).

@@ -70,7 +70,7 @@ export function UserRowActions({
         </form>
       ) : (
         <Button variant="secondary" onClick={() => setConfirmingReset(true)} disabled={resetPending}>
-          Reset password…<span className="sr-only"> of {email}</span>
+          Reset password…
         </Button>
       )}
       {reset?.oneTimePassword ? (
