@@ -79,6 +79,8 @@ function pair(label: string, from: unknown, to: unknown, secret: boolean): strin
   return `${label}: ${valueText(from)} → ${valueText(to)}`;
 }
 
+const FIRST_KEYS = ["changes", "name", "role", "oneTimePassword", "replacedOneTimePassword", "sessionsEnded"];
+
 /** What an entry's details say, as short phrases ("role: agent → manager"). */
 export function describeDetails(action: string, raw: unknown): string[] {
   let details: unknown = raw;
@@ -96,7 +98,10 @@ export function describeDetails(action: string, raw: unknown): string[] {
   if ("from" in record && "to" in record) {
     out.push(pair(action === "user.role_changed" ? "role" : "value", record.from, record.to, false));
   }
-  for (const [key, value] of Object.entries(record)) {
+  // Postgres keeps jsonb keys in its own order; these read best first, in this order.
+  const rank = (key: string) => (FIRST_KEYS.includes(key) ? FIRST_KEYS.indexOf(key) : FIRST_KEYS.length);
+  const entries = Object.entries(record).sort(([a], [b]) => rank(a) - rank(b));
+  for (const [key, value] of entries) {
     if (key === "from" || key === "to") continue;
     // The user an entry is about is already named in the What column.
     if (key === "email" && action.startsWith("user.")) continue;

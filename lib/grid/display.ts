@@ -22,6 +22,8 @@ export type ClientColumn = {
   options: ChoiceOption[] | null;
   hiddenByDefault: boolean;
   align: "left" | "right";
+  /** Long formatted text (the audit log's changes) wraps instead of widening the table. */
+  wrap: boolean;
 };
 
 /** What the client needs of a definition. */
@@ -127,6 +129,7 @@ export function clientDefinition(definition: GridDefinition, choiceOptions: Reco
       hiddenByDefault: c.hiddenByDefault === true,
       // Amounts and counts line up on the right; identifiers (plain numbers) read like text.
       align: c.kind === "money" || (c.kind === "number" && !c.plain) ? "right" : "left",
+      wrap: c.format !== undefined,
     })),
   };
 }

@@ -47,7 +47,7 @@ export const auditLogGrid: GridDefinition = assertDefinition({
   columns: [
     { id: "at", label: "When", kind: "date", sql: "a.at" },
     { id: "actor", label: "Who", kind: "choice", sql: "a.actor", options: "distinct", searchable: true },
-    { id: "action", label: "Action", kind: "choice", sql: "a.action", options: "distinct", optionLabel: actionLabel, searchable: true },
+    { id: "action", label: "Action", kind: "choice", sql: "a.action", options: "distinct", optionLabel: actionLabel },
     { id: "what", label: "What", kind: "text", sql: what, hrefSql: whatHref, sortable: false },
     { id: "entity_type", label: "Entity type", kind: "choice", sql: "a.entity_type", options: "distinct", optionLabel: entityTypeLabel, hiddenByDefault: true },
     { id: "channel", label: "Channel", kind: "choice", sql: "ch.name", options: "distinct", hiddenByDefault: true },
