@@ -352,7 +352,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                   {row.getVisibleCells().map((cell) => {
                     const meta = columnById.get(cell.column.id);
                     return (
-                      <td key={cell.id} className={`whitespace-nowrap px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}>
+                      <td key={cell.id} className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}>
                         <table.FlexRender cell={cell} />
                       </td>
                     );

@@ -11,7 +11,7 @@ import { gridQueryString } from "@/lib/grid/params";
 
 /** The one workspace grid: reads the URL state and the page on the server, renders the table client-side. */
 export async function GridView({
-  definition, searchParams, basePath, user, scope, description,
+  definition, searchParams, basePath, user, scope, description, emptyState,
 }: {
   definition: GridDefinition;
   searchParams: SearchParams;
@@ -20,9 +20,12 @@ export async function GridView({
   scope?: GridScope;
   /** What the list holds, for the "nothing synced yet" state. */
   description?: string;
+  /** Shown instead of "nothing synced yet" when the list is empty (lists not fed by the sync). */
+  emptyState?: React.ReactNode;
 }) {
   const view = await loadGridView(user, definition, searchParams, { scope });
   if (!view.hasRows) {
+    if (emptyState) return emptyState;
     if (scope) return <EmptyState title={`No ${definition.noun} for ${scope.label}`}><p>They appear here once Magento has some and they are synced.</p></EmptyState>;
     return (
       <NoSyncedData

@@ -18,6 +18,10 @@ export const users = pgTable(
     preferences: jsonb("preferences").$type<Record<string, unknown>>().notNull().default({}),
     lastLoginAt: timestamptz("last_login_at"),
     deactivatedAt: timestamptz("deactivated_at"),
+    // Set when an admin hands out a one-time password: the next sign-in must choose a new one.
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
+    // Sessions signed in before this are refused (a password reset ends the user's sessions).
+    sessionsValidAfter: timestamptz("sessions_valid_after"),
     ...createdUpdated(),
   },
   (t) => [

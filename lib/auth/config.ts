@@ -9,6 +9,8 @@ declare module "next-auth" {
     user: { id: string; role: Role; name?: string | null; email?: string | null };
     /** This sign-in's id, kept across token refreshes; signing out revokes it. */
     sessionId?: string;
+    /** When this sign-in happened (ms): a password reset ends sessions from before it. */
+    signedInAt?: number;
   }
 }
 
@@ -36,6 +38,7 @@ export const authConfig = {
         token.sub = String(user.id);
         token.role = user.role;
         token.sid = crypto.randomUUID();
+        token.signedInAt = Date.now();
       }
       return token;
     },
@@ -45,6 +48,7 @@ export const authConfig = {
       // from the database (lib/auth/session.ts), so a role change applies at once.
       session.user.role = isRole(token.role) ? token.role : "viewer";
       session.sessionId = typeof token.sid === "string" ? token.sid : undefined;
+      session.signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : undefined;
       return session;
     },
   },

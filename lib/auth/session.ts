@@ -15,11 +15,14 @@ export type SessionUser = {
   permissions: readonly Permission[];
 };
 
+type SessionState = { user: SessionUser; mustChangePassword: boolean };
+
 /**
- * The signed-in user, re-read from the database on every request: a deactivated or deleted
- * user is signed out at once, and a role change applies on the next click.
+ * The signed-in user, re-read from the database on every request: a deactivated or deleted user
+ * is signed out at once, a role change applies on the next click, and a password reset ends every
+ * session that began before it.
  */
-export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+const loadSession = cache(async (): Promise<SessionState | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
   const sessionId = session?.sessionId;
@@ -32,14 +35,39 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
       name: users.name,
       role: users.role,
       active: users.active,
+      mustChangePassword: users.mustChangePassword,
+      sessionsValidAfter: users.sessionsValidAfter,
       revoked: sql<boolean>`exists (select 1 from ${revokedSessions} where ${eq(revokedSessions.sessionId, sessionId)})`,
     })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
   if (!user || !user.active || user.revoked) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, permissions: ROLE_PERMISSIONS[user.role] };
+  // Tokens from before signedInAt existed carry none: they count as older than any reset.
+  if (user.sessionsValidAfter && (session.signedInAt ?? 0) < user.sessionsValidAfter.getTime()) return null;
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, permissions: ROLE_PERMISSIONS[user.role] },
+    mustChangePassword: user.mustChangePassword,
+  };
 });
+
+/**
+ * The signed-in user, for pages, actions, queries and route handlers. Null until a one-time
+ * password has been replaced: such a session opens nothing but the choose-password page.
+ */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const state = await loadSession();
+  return state && !state.mustChangePassword ? state.user : null;
+});
+
+/** The signed-in user who still has to replace a one-time password, else null. */
+export async function getPasswordChangeUser(): Promise<SessionUser | null> {
+  const state = await loadSession();
+  return state?.mustChangePassword ? state.user : null;
+}
+
+/** Where a page sends someone whose password is a one-time password. */
+export const CHOOSE_PASSWORD_PATH = "/choose-password";
 
 /** Whether a JWT cookie came with the request, even if its user is no longer allowed in. */
 async function hasSessionToken(): Promise<boolean> {
@@ -49,13 +77,23 @@ async function hasSessionToken(): Promise<boolean> {
 
 /** For pages: the user, or off to the sign-in page (ending a stale session first). */
 export async function requireUser(): Promise<SessionUser> {
-  const user = await getSessionUser();
-  if (user) return user;
+  const state = await loadSession();
   const path = (await headers()).get("x-portal-path") ?? "/dashboard";
   const callbackUrl = encodeURIComponent(path);
+  if (state?.mustChangePassword) redirect(`${CHOOSE_PASSWORD_PATH}?callbackUrl=${callbackUrl}`);
+  if (state) return state.user;
   // A token for an inactive or deleted user: clear it through the route that can set cookies.
   if (await hasSessionToken()) redirect(`/session-ended?callbackUrl=${callbackUrl}`);
   redirect(`/login?callbackUrl=${callbackUrl}`);
+}
+
+/** For the choose-password page: the user who must replace a one-time password. */
+export async function requirePasswordChangeUser(): Promise<SessionUser> {
+  const state = await loadSession();
+  if (state && !state.mustChangePassword) redirect("/dashboard");
+  if (state) return state.user;
+  if (await hasSessionToken()) redirect(`/session-ended`);
+  redirect("/login");
 }
 
 /** For pages: the user if they hold the permission; otherwise the 403 page. */

@@ -22,6 +22,8 @@ export type ClientColumn = {
   options: ChoiceOption[] | null;
   hiddenByDefault: boolean;
   align: "left" | "right";
+  /** Long formatted text (the audit log's changes) wraps instead of widening the table. */
+  wrap: boolean;
 };
 
 /** What the client needs of a definition. */
@@ -59,6 +61,7 @@ export function humanizeCode(value: string): string {
 }
 
 function labelOf(column: GridColumn, value: string): string {
+  if (column.optionLabel) return column.optionLabel(value);
   if (Array.isArray(column.options)) return column.options.find((o) => o.value === value)?.label ?? value;
   return (column.badge ?? column.id === "status") ? humanizeCode(value) : value;
 }
@@ -87,10 +90,16 @@ function displayCell(column: GridColumn, values: Record<string, unknown>, timeZo
       const badge = column.badge ?? column.id === "status";
       return { text: labelOf(column, value), href, ...(badge ? { tone: statusTone(value) } : {}) };
     }
-    default:
-      return { text: String(raw), href };
+    default: {
+      if (!column.format) return { text: String(raw), href };
+      const text = column.format(raw);
+      // Long texts are cut in the cell; the whole text is the cell's title.
+      return text.length > MAX_CELL_TEXT ? { text: `${text.slice(0, MAX_CELL_TEXT - 1)}…`, title: text, href } : { text: text || "—", href };
+    }
   }
 }
+
+const MAX_CELL_TEXT = 160;
 
 /**
  * One row for the browser. `backQuery` is the grid's own query string: the detail page gets it as
@@ -120,6 +129,7 @@ export function clientDefinition(definition: GridDefinition, choiceOptions: Reco
       hiddenByDefault: c.hiddenByDefault === true,
       // Amounts and counts line up on the right; identifiers (plain numbers) read like text.
       align: c.kind === "money" || (c.kind === "number" && !c.plain) ? "right" : "left",
+      wrap: c.format !== undefined,
     })),
   };
 }

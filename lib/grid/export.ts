@@ -3,6 +3,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { writeAudit } from "@/lib/audit/log";
+import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/lib/sync/write/rows";
 import { parseGridState, type SearchParams } from "./params";
@@ -84,7 +85,7 @@ function trimNumber(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // Columns and the statement.
 
-type OutputColumn = { header: string; alias: string; kind: GridColumn["kind"] | "currency"; expr: string };
+type OutputColumn = { header: string; alias: string; kind: GridColumn["kind"] | "currency"; expr: string; format?: (value: unknown) => string };
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -101,7 +102,7 @@ export function exportColumns(definition: GridDefinition, columnIds: readonly st
       column.kind === "date" ? `to_char((${column.sql}) AT TIME ZONE 'UTC', ${ISO_UTC})`
       : column.kind === "boolean" ? `CASE WHEN (${column.sql}) THEN 'yes' WHEN NOT (${column.sql}) THEN 'no' END`
       : `(${column.sql})::text`;
-    out.push({ header: column.label, alias: `c${out.length}`, kind: column.kind, expr });
+    out.push({ header: column.label, alias: `c${out.length}`, kind: column.kind, expr, format: column.format });
     const currency = column.kind === "money" ? column.currencySql : undefined;
     if (currency && !placed.has(currency)) {
       placed.add(currency);
@@ -125,6 +126,8 @@ function formatRow(columns: readonly OutputColumn[], row: Record<string, unknown
       const value = row[c.alias];
       if (value === null || value === undefined) return null;
       const text = String(value);
+      // Formatted columns (the audit log's changes) go out as the grid shows them, redacted alike.
+      if (c.format) return c.format(text);
       return c.kind === "money" ? trimMoney(text) : c.kind === "number" ? trimNumber(text) : text;
     }),
   );
@@ -177,7 +180,7 @@ export type ExportRequest = {
 
 export type ExportResult =
   | { ok: true; filename: string; stream: ReadableStream<Uint8Array>; notices: GridNotice[]; done: Promise<ExportOutcome> }
-  | { ok: false; status: 400; error: string };
+  | { ok: false; status: 400 | 403; error: string };
 
 export type ExportOutcome = { status: "completed" | "cancelled" | "failed"; rows: number };
 
@@ -193,6 +196,8 @@ export function exportFilename(definition: GridDefinition, now: Date): string {
  */
 export function startCsvExport(request: ExportRequest): ExportResult {
   const { handle, user, definition, params } = request;
+  // The route checks too; this keeps every caller honest about grids with their own permission.
+  if (!can(user.role, definition.permission ?? "view_sales")) return { ok: false, status: 403, error: "Your role does not allow exporting this list." };
   const ids = exportIdsSchema.safeParse(params.ids);
   if (!ids.success) return { ok: false, status: 400, error: `Cannot export this selection: ${ids.error.issues[0]?.message ?? "invalid ids"}.` };
   const requestedColumns = columnsSchema.parse(params.columns);

@@ -37,7 +37,7 @@ function cachedDistinct(db: Db, definition: GridDefinition, columnId: string, ch
   if (!perDb) optionsCache.set(db, (perDb = new Map()));
   const key = `${definition.id}:${columnId}:${channelId ?? "*"}:${scope ? `${scope.sql}=${scope.value}` : ""}`;
   const hit = perDb.get(key);
-  if (hit && Date.now() - hit.at < OPTIONS_TTL_MS) return hit.values;
+  if (hit && Date.now() - hit.at < OPTIONS_TTL_MS && !definition.liveOptions) return hit.values;
   const values = distinctValues(db, definition, columnId, channelId, scope);
   perDb.set(key, { at: Date.now(), values });
   values.catch(() => perDb.delete(key));
@@ -49,14 +49,14 @@ export async function listChannels(db: Db): Promise<ChannelOption[]> {
   return rows.map((r) => ({ id: Number(r.id), name: String(r.name) }));
 }
 
-/** Reads one grid page for a user who may view sales. */
+/** Reads one grid page for a user who may read the grid (view_sales unless the grid says). */
 export async function loadGridView(
   user: SessionUser | null,
   definition: GridDefinition,
   searchParams: SearchParams,
   options: { scope?: GridScope | null; db?: Db } = {},
 ): Promise<GridView> {
-  requirePermission(user, "view_sales");
+  requirePermission(user, definition.permission ?? "view_sales");
   const db = options.db ?? (await getDb());
   const scope = options.scope ?? null;
   const parsed = parseGridState(definition, searchParams);
@@ -78,7 +78,7 @@ export async function loadGridView(
   const choiceOptions: Record<string, ChoiceOption[]> = {};
   distinctColumns.forEach((c, i) => {
     const status = c.badge ?? c.id === "status";
-    choiceOptions[c.id] = optionLists[i]!.map((value) => ({ value, label: status ? humanizeCode(value) : value }));
+    choiceOptions[c.id] = optionLists[i]!.map((value) => ({ value, label: c.optionLabel ? c.optionLabel(value) : status ? humanizeCode(value) : value }));
   });
 
   let hasRows = page.total > 0;

@@ -1,17 +1,19 @@
 import type { GridDefinition, GridId } from "./types";
+import { auditLogGrid } from "./grids/audit-log";
 import { cartsGrid } from "./grids/carts";
 import { creditMemosGrid } from "./grids/credit-memos";
 import { customersGrid } from "./grids/customers";
 import { ordersGrid } from "./grids/orders";
 import { subscribersGrid } from "./grids/subscribers";
 
-/** Every workspace grid by id (the export route and tests look grids up here). */
+/** Every grid by id (the export route and tests look grids up here). */
 export const GRIDS: Record<GridId, GridDefinition> = {
   orders: ordersGrid,
   carts: cartsGrid,
   customers: customersGrid,
   credit_memos: creditMemosGrid,
   subscribers: subscribersGrid,
+  audit_log: auditLogGrid,
 };
 
 export function gridById(id: string): GridDefinition | null {

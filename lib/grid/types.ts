@@ -1,6 +1,8 @@
 // The contract of every workspace grid: a definition (trusted SQL per column, written by us) and a
 // state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/query.ts turns the
-// two into bound SQL; components/data-grid renders the result. One grid, five definitions.
+// two into bound SQL; components/data-grid renders the result. One grid, six definitions.
+
+import type { Permission } from "@/lib/auth/permissions";
 
 export type ColumnKind = "text" | "money" | "number" | "date" | "choice" | "boolean";
 export type FilterKind = "text" | "choice" | "number" | "date" | "boolean";
@@ -32,9 +34,13 @@ export interface GridColumn {
   badge?: boolean;
   /** number: an identifier, shown without thousands separators. */
   plain?: boolean;
+  /** choice: the label of a value (for "distinct" options and cells). */
+  optionLabel?: (value: string) => string;
+  /** text: turns the raw SQL value into the cell's text, on the page and in the CSV. */
+  format?: (value: unknown) => string;
 }
 
-export type GridId = "orders" | "carts" | "customers" | "credit_memos" | "subscribers";
+export type GridId = "orders" | "carts" | "customers" | "credit_memos" | "subscribers" | "audit_log";
 
 export interface GridDefinition {
   id: GridId;
@@ -53,6 +59,10 @@ export interface GridDefinition {
   defaultSort: SortSpec;
   /** Path of a row's detail page; absent when rows have none (their cells may still link). */
   detailPath?: (id: string) => string;
+  /** Who may read the grid (page, data and CSV export); default view_sales. */
+  permission?: Permission;
+  /** "distinct" filter options are read afresh each time instead of cached for a minute. */
+  liveOptions?: boolean;
 }
 
 export type SortDirection = "asc" | "desc";

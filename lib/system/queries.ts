@@ -1,6 +1,6 @@
 import { desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { auditLog, channels, syncRuns } from "@/db/schema";
+import { channels, syncRuns } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 
 /** Channels for System › Integrations (never their credentials). */
@@ -41,11 +41,4 @@ export async function listSyncRuns(user: SessionUser | null, limit = 100) {
     .innerJoin(channels, eq(channels.id, syncRuns.channelId))
     .orderBy(desc(syncRuns.createdAt))
     .limit(limit);
-}
-
-/** The latest audit entries, newest first, for System › Audit Log. */
-export async function listAuditEntries(user: SessionUser | null, limit = 200) {
-  requirePermission(user, "manage_users");
-  const db = await getDb();
-  return db.select().from(auditLog).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit);
 }

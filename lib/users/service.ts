@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
-import { MIN_PASSWORD_LENGTH, hashPassword } from "@/lib/auth/password";
+import { MIN_PASSWORD_LENGTH, generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 
 // User management shared by the CLI (scripts/portal.ts) and System › Users.
@@ -37,6 +37,8 @@ export type PublicUser = {
   active: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
+  /** Still holds a one-time password an admin handed out. */
+  mustChangePassword: boolean;
 };
 
 const publicColumns = {
@@ -47,6 +49,7 @@ const publicColumns = {
   active: users.active,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
+  mustChangePassword: users.mustChangePassword,
 };
 
 export class UserError extends Error {
@@ -64,13 +67,18 @@ export async function findUserByEmail(db: Db, email: string) {
   return row ?? null;
 }
 
-export async function createUser(db: Db, input: NewUser, by: Actor): Promise<PublicUser> {
+/**
+ * Creates a user. With `oneTimePassword`, the password is one an admin passes on: the user must
+ * choose their own at the first sign-in.
+ */
+export async function createUser(db: Db, input: NewUser, by: Actor, options: { oneTimePassword?: boolean } = {}): Promise<PublicUser> {
   const data = newUserSchema.parse(input);
   const passwordHash = await hashPassword(data.password);
+  const oneTime = options.oneTimePassword === true;
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(users)
-      .values({ email: data.email, name: data.name, role: data.role, passwordHash })
+      .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: oneTime })
       .onConflictDoNothing({ target: users.email })
       .returning(publicColumns);
     const user = inserted[0];
@@ -80,7 +88,8 @@ export async function createUser(db: Db, input: NewUser, by: Actor): Promise<Pub
       action: "user.created",
       entityType: "user",
       entityId: user.id,
-      details: { email: user.email, name: user.name, role: user.role },
+      // That a one-time password was generated, never the password.
+      details: { email: user.email, name: user.name, role: user.role, ...(oneTime ? { oneTimePassword: "generated" } : {}) },
     });
     return user;
   });
@@ -151,6 +160,66 @@ export async function setUserActive(db: Db, email: string, active: boolean, by: 
       entityType: "user",
       entityId: target.id,
       details: { email: target.email },
+    });
+    return user!;
+  });
+}
+
+/**
+ * An admin's password reset: a fresh one-time password replaces the old one, every session the
+ * user has ends, and they must choose their own password at the next sign-in. The password is
+ * returned once, to be shown to the admin; only its hash is stored.
+ */
+export async function resetPassword(db: Db, email: string, by: Actor): Promise<{ user: PublicUser; password: string }> {
+  const target = await requireUserByEmail(db, email);
+  if (by.userId === target.id) throw new UserError("You cannot reset your own password here; ask another admin.", "email");
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, mustChangePassword: true, sessionsValidAfter: now, updatedAt: now })
+      .where(eq(users.id, target.id))
+      .returning(publicColumns);
+    await writeAudit(tx, {
+      ...by,
+      action: "user.password_reset",
+      entityType: "user",
+      entityId: target.id,
+      details: { email: target.email, oneTimePassword: "generated", sessionsEnded: true },
+    });
+    return { user: user!, password };
+  });
+}
+
+/**
+ * The user replaces a one-time password with their own. Sessions from before end (whoever else
+ * signed in with the one-time password is out); the caller signs the user in afresh.
+ */
+export async function chooseOwnPassword(db: Db, userId: number, newPassword: string, ip: string | null): Promise<PublicUser> {
+  const password = passwordSchema.parse(newPassword);
+  const [current] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!current || !current.active) throw new UserError("This account can no longer sign in.");
+  if (await verifyPassword(current.passwordHash, password)) {
+    throw new UserError("Choose a password different from the one-time password.", "password");
+  }
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, mustChangePassword: false, sessionsValidAfter: now, updatedAt: now })
+      .where(eq(users.id, userId))
+      .returning(publicColumns);
+    await writeAudit(tx, {
+      userId,
+      actor: current.email,
+      ip,
+      action: "user.password_changed",
+      entityType: "user",
+      entityId: userId,
+      details: { email: current.email, replacedOneTimePassword: current.mustChangePassword },
     });
     return user!;
   });

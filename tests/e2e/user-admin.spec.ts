@@ -9,7 +9,6 @@ import {
   signIn,
   signedInContext,
   submitLogin,
-  uniqueEmail,
 } from "./helpers";
 
 test.describe("System › Users", () => {
@@ -79,34 +78,5 @@ test.describe("System › Users", () => {
     await expect(nav.getByRole("link", { name: "Sync History", exact: true })).toHaveCount(0);
     await memberContext.close();
   });
-
-  test("an administrator adds a user with a generated password, and that user can sign in", async ({ browser }) => {
-    const email = uniqueEmail("generated");
-    const name = "Grace Generated";
-
-    const adminContext = await signedInContext(browser, "admin");
-    const adminPage = await adminContext.newPage();
-    await adminPage.goto("/system/users");
-    const form = adminPage.getByRole("form", { name: "Add a user" });
-    await form.getByLabel("Name").fill(name);
-    await form.getByLabel("Email").fill(email);
-    await form.getByLabel("Role").selectOption({ label: ROLE_LABELS.manager });
-    await expect(form.getByLabel("Password")).toHaveValue("");
-    await form.getByRole("button", { name: "Add user" }).click();
-
-    const message = form.getByRole("status");
-    await expect(message).toContainText(`Created ${email} as ${ROLE_LABELS.manager}.`);
-    const password = /Their password is (\S+) —/.exec((await message.textContent()) ?? "")?.[1];
-    expect(password, "password in the success message").toBeTruthy();
-    await expect(adminPage.getByTestId(`user-row-${email}`)).toContainText(name);
-    await adminContext.close();
-
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, { email, password: password! });
-    await expect(page.getByRole("heading", { level: 1, name: "Welcome, Grace" })).toBeVisible();
-    await expect(page.getByTestId("user-name")).toHaveText(name);
-    await expect(page.getByTestId("user-role")).toHaveText(ROLE_LABELS.manager);
-    await context.close();
-  });
+  // Adding a user with a generated (one-time) password: users.spec.ts.
 });

@@ -204,7 +204,8 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
   });
 
   it("every grid exports its whole view with the grid's column labels", async () => {
-    for (const definition of Object.values(GRIDS)) {
+    // The viewer reads the sales grids; the audit log (admins only) has its own tests.
+    for (const definition of Object.values(GRIDS).filter((d) => (d.permission ?? "view_sales") === "view_sales")) {
       const expected = await allPages(definition, {});
       const { header, rows } = await exportCsv(definition, {});
       const labels = definition.columns.filter((c) => !c.hiddenByDefault).map((c) => c.label);

@@ -216,7 +216,8 @@ const HOSTILE: SearchParams[] = [
 ];
 
 describe("hostile URLs never throw", () => {
-  for (const definition of Object.values(GRIDS)) {
+  // The viewer reads the sales grids; the audit log (admins only) has its own tests.
+  for (const definition of Object.values(GRIDS).filter((d) => (d.permission ?? "view_sales") === "view_sales")) {
     it(`${definition.id}: every hostile parameter is answered with a notice or harmless bound values`, async () => {
       for (const params of HOSTILE) {
         const view = await loadGridView(user, definition, params, { db });

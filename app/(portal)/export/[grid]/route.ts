@@ -39,6 +39,8 @@ async function exportCsv(request: Request, context: Context, form: FormData | nu
   const { grid } = await context.params;
   const definition = gridById(grid.replaceAll("-", "_"));
   if (!definition) return plain(404, "There is no such list to export.");
+  // Some lists (the audit log) need more than view_sales.
+  if (!can(user.role, definition.permission ?? "view_sales")) return plain(403, "Your role does not allow exporting this list.");
 
   const handle = await getDbHandle();
   const preferences = await getPreferences(handle.db, user.id);

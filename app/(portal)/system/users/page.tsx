@@ -26,7 +26,12 @@ export default async function UsersPage() {
                   <td className="px-5 py-3 font-medium">{row.name}</td>
                   <td className="px-5 py-3 text-slate-600">{row.email}</td>
                   <td className="px-5 py-3">{ROLE_LABELS[row.role]}</td>
-                  <td className="px-5 py-3">{row.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}</td>
+                  <td className="px-5 py-3">
+                    <span className="flex flex-wrap gap-1">
+                      {row.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
+                      {row.mustChangePassword ? <Badge tone="amber">One-time password</Badge> : null}
+                    </span>
+                  </td>
                   <td className="px-5 py-3 text-slate-600">{formatDateTime(row.lastLoginAt)}</td>
                   <td className="px-5 py-3">
                     <UserRowActions email={row.email} role={row.role} active={row.active} isSelf={row.id === user.id} roleOptions={roleOptions} />
@@ -35,7 +40,7 @@ export default async function UsersPage() {
               ))}
             </SimpleTable>
         <Card>
-          <CardHeader title="Add a user" description="They sign in with this email and password; the role decides what they see." />
+          <CardHeader title="Add a user" description="They sign in with this email; the role decides what they see. A generated one-time password is shown once and must be replaced at the first sign-in." />
           <CreateUserForm roleOptions={roleOptions} />
         </Card>
       </div>

@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { OneTimePassword } from "@/components/users/one-time-password";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/auth/action";
 import type { Role } from "@/lib/auth/permissions";
-import { setActiveAction, setRoleAction } from "./actions";
+import { resetPasswordAction, setActiveAction, setRoleAction, type OneTimePasswordResult } from "./actions";
 
 export function UserRowActions({
   email,
@@ -21,7 +22,10 @@ export function UserRowActions({
 }) {
   const [roleState, roleAction, rolePending] = useActionState<ActionResult | null, FormData>(setRoleAction, null);
   const [activeState, activeAction, activePending] = useActionState<ActionResult | null, FormData>(setActiveAction, null);
-  const feedback = [roleState, activeState].find((s) => s && !s.ok) as { error: string } | undefined;
+  const [resetState, resetAction, resetPending] = useActionState<OneTimePasswordResult | null, FormData>(resetPasswordAction, null);
+  const [confirmingReset, setConfirmingReset] = useState(false);
+  const feedback = [roleState, activeState, resetState].find((s) => s && !s.ok) as { error: string } | undefined;
+  const reset = resetState?.ok ? resetState.data : undefined;
   if (isSelf) return <span className="text-xs text-slate-500">This is you</span>;
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
@@ -53,6 +57,27 @@ export function UserRowActions({
           {active ? "Deactivate" : "Reactivate"}
         </Button>
       </form>
+      {confirmingReset ? (
+        <form action={resetAction} onSubmit={() => setConfirmingReset(false)} className="flex items-center gap-2">
+          <input type="hidden" name="email" value={email} />
+          <span className="text-xs text-slate-700">Sign {email} out and give them a one-time password?</span>
+          <Button type="submit" variant="danger" disabled={resetPending}>
+            Reset password
+          </Button>
+          <Button variant="ghost" onClick={() => setConfirmingReset(false)}>
+            Cancel
+          </Button>
+        </form>
+      ) : (
+        <Button variant="secondary" onClick={() => setConfirmingReset(true)} disabled={resetPending}>
+          Reset password…
+        </Button>
+      )}
+      {reset?.oneTimePassword ? (
+        <div className="w-full text-left">
+          <OneTimePassword email={reset.email} password={reset.oneTimePassword} />
+        </div>
+      ) : null}
       {feedback ? (
         <p role="alert" className="w-full text-right text-xs text-red-700">
           {feedback.error}

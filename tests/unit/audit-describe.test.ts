@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED, actionLabel, describeAuditCell, describeDetails, looksLikeSecret } from "@/lib/audit/describe";
+
+describe("audit entries in words", () => {
+  it("labels known actions and reads unknown ones as words", () => {
+    expect(actionLabel("user.role_changed")).toBe("Role changed");
+    expect(actionLabel("user.password_reset")).toBe("Password reset");
+    expect(actionLabel("cart.converted")).toBe("Cart converted");
+  });
+
+  it("shows a role change as old → new, without repeating the user's email", () => {
+    expect(describeDetails("user.role_changed", { email: "jo@example.com", from: "agent", to: "manager" })).toEqual(["role: agent → manager"]);
+  });
+
+  it("shows a channel's changes map field by field and the credentials as replaced, never their values", () => {
+    const lines = describeDetails("channel.updated", {
+      changes: { name: { from: "EU", to: "EU store" }, syncIntervalMinutes: { from: 5, to: 15 }, websiteOriginIds: { from: null, to: [1, 2] } },
+      credentials: { from: REDACTED, to: REDACTED, fields: ["accessToken"] },
+    });
+    expect(lines).toEqual([
+      "name: EU → EU store",
+      "sync interval minutes: 5 → 15",
+      "website origin ids: (none) → 1, 2",
+      "credentials: replaced (access token)",
+    ]);
+    expect(describeDetails("channel.updated", { changes: {}, credentials: "unchanged" })).toEqual([]);
+  });
+
+  it("says a one-time password was generated and sessions ended, and nothing more about it", () => {
+    expect(describeDetails("user.password_reset", { email: "jo@example.com", oneTimePassword: "generated", sessionsEnded: true })).toEqual([
+      "one-time password generated",
+      "signed out everywhere",
+    ]);
+    // Whatever order Postgres stored the keys in.
+    expect(describeDetails("user.password_reset", { sessionsEnded: true, oneTimePassword: "generated" })).toEqual([
+      "one-time password generated",
+      "signed out everywhere",
+    ]);
+    expect(describeDetails("user.created", { role: "agent", email: "jo@example.com", oneTimePassword: "generated", name: "Jo" })).toEqual([
+      "name: Jo",
+      "role: agent",
+      "one-time password generated",
+    ]);
+  });
+
+  it("redacts secret-named keys and token-looking values wherever they are", () => {
+    const token = "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8";
+    const text = describeDetails("channel.updated", {
+      accessToken: token,
+      password: "hunter2hunter2",
+      changes: { consumerSecret: { from: "a", to: "b" }, note: { from: "x", to: token } },
+      nested: { apiKey: "abc", value: token },
+      header: "Bearer abc.def",
+    }).join(" · ");
+    expect(text).not.toContain(token);
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("abc.def");
+    expect(text).toContain("consumer secret: replaced");
+    expect(text).toContain(`note: x → ${REDACTED}`);
+  });
+
+  it("keeps ordinary values: emails, dates, URLs, short codes", () => {
+    for (const value of ["jane@example.com", "2026-11-25T09:30:00.000Z", "https://shop.example.com/rest", "pending_payment", "12345"]) {
+      expect(looksLikeSecret(value), value).toBe(false);
+    }
+  });
+
+  it("leaves out unset values, e.g. an export without search or selection", () => {
+    expect(describeDetails("export.csv", { grid: "orders", filters: {}, q: null, selection: null, rows: 12, status: "completed" })).toEqual([
+      "grid: orders",
+      "rows: 12",
+      "status: completed",
+    ]);
+  });
+
+  it("reads the grid cell from the JSON text the CSV export gets as well as from an object", () => {
+    const entry = { action: "user.role_changed", details: { email: "a@b.c", from: "viewer", to: "agent" } };
+    expect(describeAuditCell(entry)).toBe("role: viewer → agent");
+    expect(describeAuditCell(JSON.stringify(entry))).toBe("role: viewer → agent");
+    expect(describeAuditCell("not json")).toBe("");
+  });
+});
