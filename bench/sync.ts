@@ -14,7 +14,7 @@
 //   4. (large store only, orders only) the same order pages (same 30-day windows walked back
 //      from the initial run's upper bound, same page size, same client limits) fetched with the
 //      client alone (no DB) and, separately timed, written through ordersConnector.writePage +
-//      afterPage, one transaction per page, after the synced orders were deleted;
+//      afterPage, one transaction per page with the runner's settings, after the synced orders were deleted;
 //      pipeline_ratio = end-to-end orders/s ÷ min(fetch-only, upsert-only records/s).
 // The database is dropped and the simulator stopped at the end, also on failure.
 // Worker mode (internal): `bench/run.ts sync --worker '<json>'` runs one sync and prints its JSON.
@@ -28,7 +28,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { getCheckpoint, nextWindowBack, WINDOW_DAYS } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";
-import { PAGE_SIZE, runChannelSync } from "@/lib/sync/runner";
+import { PAGE_SIZE, preparePageTransaction, runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type FetchedPage, type SyncContext } from "@/lib/sync/types";
@@ -123,6 +123,7 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
       const t1 = performance.now();
       if (fetched.records.length > 0) {
         await db.transaction(async (tx) => {
+          await preparePageTransaction(tx); // as the runner's page transaction
           await connector.writePage(tx, ctx, fetched.records);
           await connector.afterPage?.(tx, ctx, fetched.records);
         });

@@ -15,7 +15,7 @@ import {
   type SyncErrorInput, type SyncRunRow,
 } from "@/lib/sync/runs";
 import {
-  CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type FetchedPage, type SyncContext, type WriteResult,
+  CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type DbTx, type FetchedPage, type SyncContext, type WriteResult,
 } from "@/lib/sync/types";
 
 // Runs a channel's connectors page by page. Each page is written in ONE transaction together with
@@ -158,6 +158,17 @@ function invalidToErrors(connector: ConnectorName, page: number, fetched: Fetche
   }));
 }
 
+/**
+ * Settings of a page's transaction. A page and its checkpoint commit together, so losing the last
+ * commits in a database crash only means those pages are fetched again: no need to wait for the
+ * WAL flush. Every page runs the same prepared statements with different ids; after five runs
+ * Postgres may switch to a generic plan that cannot see the ids and scans whole tables (56 ms
+ * instead of 1 ms for the guest merge), so each page is planned for its own ids.
+ */
+export async function preparePageTransaction(tx: DbTx): Promise<void> {
+  await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
+}
+
 const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed: [], maxUpdatedAt: null };
 
 /**
@@ -240,12 +251,7 @@ export async function syncNextPages(
       pending = nextInWindow && pages + 1 < maxPages ? fetchAt(nextInWindow) : null;
 
       const { finished, result } = await db.transaction(async (tx) => {
-        // A page and its checkpoint commit together, so losing the last commits in a database
-        // crash only means those pages are fetched again: no need to wait for the WAL flush.
-        // Every page runs the same prepared statements with different ids; after five runs
-        // Postgres may switch to a generic plan that cannot see the ids and scans whole tables
-        // (56 ms instead of 1 ms for the guest merge), so each page is planned for its own ids.
-        await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
+        await preparePageTransaction(tx);
         const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records) : EMPTY_WRITE;
         if (fetched.records.length > 0) await connector.afterPage?.(tx, ctx, fetched.records);
         const errors = [
