@@ -216,6 +216,13 @@ export async function syncNextPages(
     return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
   };
 
+  const flushCounters = async (name: ConnectorName) => {
+    const leftover = counters.get(name);
+    if (!leftover) return;
+    counters.delete(name);
+    await addConnectorStats(db, runId, name, { requests: leftover.requests, retries: leftover.retries });
+  };
+
   let pages = 0;
   for (const connector of enabledConnectors(channel, all)) {
     current = connector.name;
@@ -307,20 +314,20 @@ export async function syncNextPages(
     // Ids-only passes on their own cadence: carts gone from Magento expire, deleted records are
     // flagged removed. Never fails the run (every page is already saved).
     await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full" });
-    if (connector.name === "carts") {
-      // An incremental pass: only the carts it could have brought (its window); a first sync: any.
-      const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
-      await refreshCartTotals(ctx, since).catch((error: unknown) =>
-        console.warn(`[sync] cart totals skipped: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    }
-    // Requests made after the last page (reconciliation, totals) count for the connector too.
-    const leftover = counters.get(connector.name);
-    if (leftover) {
-      counters.delete(connector.name);
-      await addConnectorStats(db, runId, connector.name, { requests: leftover.requests, retries: leftover.retries });
-    }
+    // Requests made after the last page (reconciliation) count for the connector too.
+    await flushCounters(connector.name);
     run = (await getRun(db, runId)) ?? run;
+  }
+  if (enabledConnectors(channel, all).some((connector) => connector.name === "carts")) {
+    // Cart totals are one request per open cart, paced by the channel's request rate: read last,
+    // so a first sync's orders are not kept waiting behind them (and carts its orders purchased
+    // need no totals any more). An incremental run: only the carts its carts window could bring.
+    current = "carts";
+    const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
+    await refreshCartTotals(ctx, since).catch((error: unknown) =>
+      console.warn(`[sync] cart totals skipped: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    await flushCounters("carts");
   }
   run = (await getRun(db, runId)) ?? run;
   return finish(run.errorCount > 0 ? "partial" : "succeeded");
