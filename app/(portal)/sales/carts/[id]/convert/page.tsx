@@ -38,40 +38,34 @@ export default async function ConvertCartPage({ params }: Props) {
           shipping methods, payment methods and totals are Magento&apos;s own.
         </p>
       </div>
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="min-w-0 lg:col-span-2">
-          <DetailSection title="Order details">
-            {form.ok ? (
-              <ConvertForm
-                cartId={id}
-                nonce={form.data.nonce}
-                currency={detail.cart.currencyCode}
-                countries={form.data.countries}
-                addresses={form.data.addresses}
-                actions={{ estimate: estimateShippingAction, review: reviewOrderAction, place: placeOrderAction }}
-              />
-            ) : (
-              <div role="alert" className="text-sm text-slate-700">
-                <p className="font-medium">{form.error}</p>
-                {order ? (
-                  <Link href={`/sales/orders/${order.id}`} className="mt-2 inline-block font-medium text-brand-700 hover:underline">Open order #{order.incrementId}</Link>
-                ) : null}
-              </div>
-            )}
-          </DetailSection>
-        </div>
-        <div className="min-w-0">
-          <DetailSection title="Items">
-            <ItemsTable
-              caption={`Items of cart ${detail.cart.originId}`}
-              currency={detail.cart.currencyCode}
-              items={detail.items.filter((i) => i.removedAt === null).map((item) => ({
-                key: item.id, sku: item.sku, name: item.name, qty: item.qty, price: item.price, rowTotal: item.rowTotal, removed: false,
-              }))}
-            />
-          </DetailSection>
-        </div>
-      </div>
+      <DetailSection title="Items">
+        <ItemsTable
+          caption={`Items of cart ${detail.cart.originId}`}
+          currency={detail.cart.currencyCode}
+          items={detail.items.filter((i) => i.removedAt === null).map((item) => ({
+            key: item.id, sku: item.sku, name: item.name, qty: item.qty, price: item.price, rowTotal: item.rowTotal, removed: false,
+          }))}
+        />
+      </DetailSection>
+      <DetailSection title="Order details">
+        {form.ok ? (
+          <ConvertForm
+            cartId={id}
+            nonce={form.data.nonce}
+            currency={detail.cart.currencyCode}
+            countries={form.data.countries}
+            addresses={form.data.addresses}
+            actions={{ estimate: estimateShippingAction, review: reviewOrderAction, place: placeOrderAction }}
+          />
+        ) : (
+          <div role="alert" className="text-sm text-slate-700">
+            <p className="font-medium">{form.error}</p>
+            {order ? (
+              <Link href={`/sales/orders/${order.id}`} className="mt-2 inline-block font-medium text-brand-700 hover:underline">Open order #{order.incrementId}</Link>
+            ) : null}
+          </div>
+        )}
+      </DetailSection>
     </div>
   );
 }
