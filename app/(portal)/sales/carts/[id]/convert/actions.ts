@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
 import { addressInputSchema } from "@/lib/conversion/address";
@@ -44,7 +43,7 @@ export const placeOrderAction = protectedAction("convert_carts", placeStep, asyn
     paymentMethod: input.paymentMethod, ...(input.poNumber ? { poNumber: input.poNumber } : {}),
   });
   if (!result.ok) throw new ActionFailure(result.error, result.fieldErrors);
-  revalidatePath(`/sales/carts/${input.cartId}`);
-  if (result.order.localId !== null) revalidatePath(`/sales/orders/${result.order.localId}`);
+  // No revalidatePath: it would re-render this page, which for an ordered cart no longer shows
+  // the form and its confirmation; the cart and order pages are dynamic and read fresh anyway.
   return { ok: true, message: result.message, data: result.order };
 });
