@@ -8,7 +8,7 @@ import type { MagentoClient } from "@/lib/magento/client";
 import { syncRecord } from "@/lib/sync/sync-record";
 import { addressInputSchema, checkAddress } from "./address";
 import { channelClient, loadConvertibleCart, type ClientFactory, type ConvertibleCart } from "./context";
-import { refusalOf } from "./refusals";
+import { isUnclear, refusalOf } from "./refusals";
 
 // Places the order for a cart in Magento exactly once, whatever happens around it.
 //
@@ -92,6 +92,9 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
   if (claim !== "claimed") return claim;
 
   const client = (options.client ?? channelClient)(cart.channel);
+  // An order found in Magento is ours only if one of our attempts already sent place-order;
+  // otherwise it was placed elsewhere (the storefront, the admin) and is not our conversion.
+  const placedBefore = await placeWasSent(db, cart.id);
   const release = async (error: string, result?: Record<string, unknown>) => {
     await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: error, ...(result ? { result } : {}), updatedAt: new Date() })
       .where(and(eq(outbox.idempotencyKey, key), ne(outbox.status, "done")));
@@ -105,7 +108,10 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     await release("Magento did not answer the order check.");
     return fail("Magento did not answer; nothing was placed. Try again in a moment.");
   }
-  if (existing[0]) return finish(db, user!, cart, key, client, existing[0].entityId, true, input);
+  if (existing[0]) {
+    if (placedBefore) return finish(db, user!, cart, key, client, existing[0].entityId, true, input);
+    return orderedElsewhere(db, cart, client, existing[0], release);
+  }
 
   let countries;
   try {
@@ -128,6 +134,7 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
       shipping_address: checked.address, billing_address: checked.address,
       shipping_carrier_code: input.carrierCode, shipping_method_code: input.methodCode,
     });
+    await db.update(outbox).set({ result: { placeSentAt: new Date().toISOString() }, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
     orderEntityId = await client.placeOrder(cart.originId, {
       method: input.paymentMethod, ...(input.paymentMethod === "purchaseorder" && input.poNumber ? { po_number: input.poNumber } : {}),
     });
@@ -140,7 +147,11 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     } catch {
       checkFailed = true;
     }
-    if (found) return finish(db, user!, cart, key, client, found.entityId, true, input);
+    if (found) {
+      // No answer: the order is the one we just sent. A refusal (404) with an order: placed before us.
+      if (isUnclear(error) || placedBefore) return finish(db, user!, cart, key, client, found.entityId, true, input);
+      return orderedElsewhere(db, cart, client, found, release);
+    }
     const refusal = refusalOf(error);
     if (refusal) {
       await release(refusal.message);
@@ -155,6 +166,27 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
   await db.update(outbox).set({ result: { orderEntityId }, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
   await options.afterPlace?.(orderEntityId);
   return finish(db, user!, cart, key, client, orderEntityId, false, input);
+}
+
+/** Whether any attempt on this cart got as far as sending place-order to Magento. */
+async function placeWasSent(db: Db, cartId: number): Promise<boolean> {
+  const rows = await db.select({ id: outbox.id }).from(outbox).where(and(
+    eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityType, "cart"), eq(outbox.entityId, cartId),
+    sql`(${outbox.result} ? 'placeSentAt' OR ${outbox.result} ? 'orderEntityId')`,
+  )).limit(1);
+  return rows.length > 0;
+}
+
+/** An order for the cart that no attempt of ours placed: shown in the portal, not claimed as a conversion. */
+async function orderedElsewhere(
+  db: Db, cart: ConvertibleCart, client: MagentoClient, order: { entityId: number; incrementId: string }, release: (error: string) => Promise<void>,
+): Promise<PlaceOrderResult> {
+  await syncRecord(db, { channelId: cart.channel.id, connector: "orders", originId: order.entityId }, { client });
+  const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
+    .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, order.entityId)));
+  const message = `Already ordered: #${order.incrementId}.`;
+  await release(`${message} Placed outside the portal.`);
+  return { ok: false, error: message, fieldErrors: { cart: [message] }, order: { incrementId: order.incrementId, localId: local?.id ?? null } };
 }
 
 /** The stored answer of an attempt that completed. */

@@ -237,6 +237,29 @@ describe("exactly one order", () => {
   });
 });
 
+describe("an order placed outside the portal", () => {
+  it("is shown and linked, but not claimed as a conversion: the user is told it is already ordered", async () => {
+    const cart = await openCart();
+    const client = createChannelClient(channel);
+    const us = (await client.listCountries()).find((c) => c.id === "US")!;
+    const region = us.available_regions![0]!;
+    await client.setShippingInformation(cart.originId, {
+      shipping_address: {
+        firstname: "Store", lastname: "Front", street: ["9 Elm"], city: "Troy", postcode: "12180", country_id: "US", region_id: Number(region.id),
+        region_code: region.code, region: region.name, telephone: "555-0111", email: "storefront@example.com",
+      },
+      shipping_carrier_code: "flatrate", shipping_method_code: "flatrate",
+    });
+    await client.placeOrder(cart.originId, { method: "checkmo" });
+    const [order] = ordersFor(cart.originId);
+    const result = await placeOrder(testDb.db, users.manager, input(cart.id));
+    expect(result).toMatchObject({ ok: false, error: `Already ordered: #${order!.incrementId}.` });
+    expect(ordersFor(cart.originId)).toHaveLength(1);
+    expect((await cartRow(cart.id)).status).toBe("purchased");
+    expect(await auditsFor(cart.id)).toHaveLength(0);
+  });
+});
+
 describe("Magento's refusals come back on their field; nothing is purchased", () => {
   async function expectUntouched(cart: { id: number; originId: number }) {
     expect(ordersFor(cart.originId)).toHaveLength(0);
