@@ -182,11 +182,17 @@ async function orderedElsewhere(
   db: Db, cart: ConvertibleCart, client: MagentoClient, order: { entityId: number; incrementId: string }, release: (error: string) => Promise<void>,
 ): Promise<PlaceOrderResult> {
   await syncRecord(db, { channelId: cart.channel.id, connector: "orders", originId: order.entityId }, { client });
+  await syncCart(db, cart, client);
   const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
     .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, order.entityId)));
   const message = `Already ordered: #${order.incrementId}.`;
   await release(`${message} Placed outside the portal.`);
   return { ok: false, error: message, fieldErrors: { cart: [message] }, order: { incrementId: order.incrementId, localId: local?.id ?? null } };
+}
+
+/** The cart itself too (now inactive in Magento), so the portal mirrors Magento at once. Best effort: the next sync does it anyway. */
+async function syncCart(db: Db, cart: ConvertibleCart, client: MagentoClient): Promise<void> {
+  await syncRecord(db, { channelId: cart.channel.id, connector: "carts", originId: cart.originId }, { client });
 }
 
 /** The stored answer of an attempt that completed. */
@@ -252,6 +258,7 @@ async function finish(
     await sleep(300);
     written = await syncRecord(db, { channelId: cart.channel.id, connector: "orders", originId: orderEntityId }, { client });
   }
+  await syncCart(db, cart, client);
   const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
     .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, orderEntityId)));
   const placed: PlacedOrder = {

@@ -145,6 +145,7 @@ describe("convert a cart: the happy path", () => {
     expect(local!.cartId).toBe(cart.id);
     const after = await cartRow(cart.id);
     expect(after.status).toBe("purchased");
+    expect(after.isActive).toBe(false);
     expect(after.orderId).toBe(local!.id);
 
     const [audit] = await auditsFor(cart.id);
