@@ -1,4 +1,4 @@
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { magentoCarts, magentoOrders, outbox } from "@/db/schema";
@@ -288,9 +288,4 @@ async function finish(
   if (!completed) return (await doneResult(db, key)) ?? fail("This attempt was completed by another request.");
   const late = written.status === "synced" ? "" : " It will appear in the portal with the next sync.";
   return { ok: true, order: placed, adopted, message: `Order #${placed.incrementId} was placed in Magento.${late}` };
-}
-
-/** Only for tests and the docs: the attempt rows of a cart. */
-export async function attemptsOf(db: Db, cartId: number) {
-  return db.select().from(outbox).where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityId, cartId), gt(outbox.id, 0)));
 }
