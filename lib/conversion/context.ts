@@ -26,8 +26,6 @@ export type CartLoad =
   | { ok: true; cart: ConvertibleCart }
   | { ok: false; reason: "missing" | "not_open" | "empty" | "no_email" | "ordered"; message: string; order?: { id: number; incrementId: string } };
 
-export class ConversionNotAllowed extends Error {}
-
 export async function loadConvertibleCart(db: Db, user: SessionUser | null, cartId: number): Promise<CartLoad> {
   requirePermission(user, "convert_carts");
   const [row] = await db.select().from(magentoCarts).where(and(eq(magentoCarts.id, cartId), isNull(magentoCarts.removedAt)));
