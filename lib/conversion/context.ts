@@ -24,7 +24,11 @@ export type ConvertibleCart = {
 
 export type CartLoad =
   | { ok: true; cart: ConvertibleCart }
-  | { ok: false; reason: "missing" | "not_open" | "empty" | "no_email" | "ordered"; message: string; order?: { id: number; incrementId: string } };
+  | {
+    ok: false; reason: "missing" | "not_open" | "empty" | "no_email" | "ordered"; message: string; order?: { id: number; incrementId: string };
+    /** For "ordered": the cart, so an attempt that placed the order can still be completed. */
+    cart?: ConvertibleCart;
+  };
 
 export async function loadConvertibleCart(db: Db, user: SessionUser | null, cartId: number): Promise<CartLoad> {
   requirePermission(user, "convert_carts");
@@ -33,7 +37,13 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   const [channel] = await db.select().from(channels).where(eq(channels.id, row.channelId));
   if (!channel || channel.deletingAt) return { ok: false, reason: "missing", message: "This cart's channel no longer exists." };
   const order = await linkedOrder(db, row.id, row.orderId);
-  if (order) return { ok: false, reason: "ordered", message: `Already ordered: #${order.incrementId}.`, order };
+  if (order) {
+    const cart: ConvertibleCart = {
+      id: row.id, originId: row.originId, channel: channel as ChannelRow, email: row.customerEmail ?? "", isGuest: row.isGuest, customerId: row.customerId,
+      customerOriginId: row.customerOriginId, currency: row.currencyCode, firstName: row.customerFirstName, lastName: row.customerLastName,
+    };
+    return { ok: false, reason: "ordered", message: `Already ordered: #${order.incrementId}.`, order, cart };
+  }
   if (row.status !== "open" || !row.isActive) return { ok: false, reason: "not_open", message: `Only open carts can be converted; this one is ${row.status}.` };
   const items = await db.select({ id: magentoCartItems.id }).from(magentoCartItems)
     .where(and(eq(magentoCartItems.cartId, row.id), isNull(magentoCartItems.removedAt))).limit(1);

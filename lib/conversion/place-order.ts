@@ -78,6 +78,17 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
   if (done) return done;
 
   const loaded = await loadConvertibleCart(db, user, input.cartId);
+  if (!loaded.ok && loaded.reason === "ordered" && loaded.cart) {
+    // This attempt placed the order and the portal died after writing it but before completing:
+    // complete it now (the same order, audited once) instead of calling it someone else's.
+    const [mine] = await db.select({ result: outbox.result }).from(outbox).where(eq(outbox.idempotencyKey, key));
+    const placedId = Number(mine?.result?.orderEntityId);
+    if (Number.isSafeInteger(placedId) && placedId > 0) {
+      const claim = await claimAttempt(db, loaded.cart, key, options);
+      if (claim !== "claimed") return claim;
+      return finish(db, user!, loaded.cart, key, (options.client ?? channelClient)(loaded.cart.channel), placedId, true, input);
+    }
+  }
   if (!loaded.ok) {
     return { ok: false, error: loaded.message, fieldErrors: { cart: [loaded.message] }, ...(loaded.order ? { order: { incrementId: loaded.order.incrementId, localId: loaded.order.id } } : {}) };
   }

@@ -238,6 +238,23 @@ describe("exactly one order", () => {
   });
 });
 
+describe("a crash after the local write, before the attempt completed", () => {
+  it("the retry of the same form completes it: the same order, one audit entry", async () => {
+    const cart = await openCart();
+    const same = input(cart.id);
+    const first = await placeOrder(testDb.db, users.manager, same);
+    expect(first.ok).toBe(true);
+    // The state such a crash leaves: order and cart written, the attempt still claimed (lapsed), no audit yet.
+    await testDb.db.update(outbox).set({ status: "in_progress", lockedUntil: new Date(Date.now() - 1000), completedAt: null })
+      .where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityId, cart.id)));
+    await testDb.db.delete(auditLog).where(and(eq(auditLog.action, "cart.converted"), eq(auditLog.entityId, String(cart.id))));
+    const retry = await placeOrder(testDb.db, users.manager, same);
+    expect(retry.ok && retry.order.incrementId).toBe(first.ok && first.order.incrementId);
+    expect(ordersFor(cart.originId)).toHaveLength(1);
+    expect(await auditsFor(cart.id)).toHaveLength(1);
+  });
+});
+
 describe("an order placed outside the portal", () => {
   it("is shown and linked, but not claimed as a conversion: the user is told it is already ordered", async () => {
     const cart = await openCart();
