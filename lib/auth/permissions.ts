@@ -35,7 +35,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   manager: ["view_sales", "work_carts", "convert_carts", "edit_customers", "run_syncs"],
-  agent: ["view_sales", "work_carts", "convert_carts"],
+  // Placing an order in Magento is a manager's call (issue 7): agents follow up, they do not convert.
+  agent: ["view_sales", "work_carts"],
   viewer: ["view_sales"],
 };
 

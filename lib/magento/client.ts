@@ -288,6 +288,23 @@ export class MagentoClient {
     });
   }
 
+  /**
+   * Orders placed from this cart (order.quote_id): how a retry learns that Magento already placed
+   * an order whose answer never arrived, instead of placing a second one.
+   */
+  async findOrdersByQuote(quoteId: number): Promise<{ entityId: number; incrementId: string }[]> {
+    const page = await this.searchProjected("orders", {
+      filterGroups: [[{ field: "quote_id", conditionType: "eq", value: quoteId }]],
+      sortOrders: [{ field: "entity_id", direction: "ASC" }],
+      pageSize: 10,
+      currentPage: 1,
+      fields: "items[entity_id,increment_id,quote_id]",
+    });
+    return page.items.flatMap((o) =>
+      o.entity_id != null && o.increment_id ? [{ entityId: Number(o.entity_id), incrementId: String(o.increment_id) }] : [],
+    );
+  }
+
   getCartTotals(cartId: number): Promise<MagentoCartTotals> {
     return this.call(cartTotalsSchema, "cart totals", { method: "GET", path: `/V1/carts/${pathSegment(cartId)}/totals` });
   }

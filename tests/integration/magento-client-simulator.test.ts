@@ -468,3 +468,29 @@ describe("limits as the simulator sees them", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(590);
   });
 });
+
+describe("placing an order whose answer is lost", () => {
+  it("times out once (never retried), the order exists, findOrdersByQuote finds it, a second place is refused with 404", async () => {
+    const cart = [...sim.store.carts.values()].find((c) => c.isActive && c.items.length > 0 && c.customerId !== null)!;
+    for (const item of cart.items) sim.store.products.find((p) => p.sku === item.sku)!.qty += 100;
+    const { client, attempts } = makeClient({ timeoutMs: 300 });
+    const us = await client.getCountry("US");
+    const address = {
+      firstname: "Ada", lastname: "Stone", street: ["3 Pier Road"], city: "Albany", postcode: "12207", country_id: "US",
+      region_id: Number(us.available_regions![0]!.id), region_code: us.available_regions![0]!.code, region: us.available_regions![0]!.name,
+      telephone: "555-0101", email: "ada@example.com",
+    };
+    await client.setShippingInformation(cart.id, { shipping_address: address, shipping_carrier_code: "flatrate", shipping_method_code: "flatrate" });
+    expect(await client.findOrdersByQuote(cart.id)).toEqual([]);
+    sim.control.addFaults({ path: `/V1/carts/${cart.id}/order`, method: "PUT", loseAnswer: true, times: 1 });
+    attempts.length = 0;
+    const error = await failure(client.placeOrder(cart.id, { method: "checkmo" }));
+    expect(error.message).toMatch(/no answer within 300 ms/);
+    expect(attempts.filter((a) => a.path.endsWith("/order"))).toHaveLength(1);
+    const placed = [...sim.store.orders.values()].filter((o) => o.quoteId === cart.id);
+    expect(placed).toHaveLength(1);
+    expect(await client.findOrdersByQuote(cart.id)).toEqual([{ entityId: placed[0]!.entityId, incrementId: placed[0]!.incrementId }]);
+    expect(await failure(client.placeOrder(cart.id, { method: "checkmo" }))).toBeInstanceOf(MagentoNotFoundError);
+    expect([...sim.store.orders.values()].filter((o) => o.quoteId === cart.id)).toHaveLength(1);
+  });
+});

@@ -44,7 +44,7 @@ const DRIVEN_METHODS = [
   "searchOrders", "searchCreditMemos", "getCustomer", "getCustomerWire", "putCustomer", "updateCustomer",
   "getCustomerAddress", "getNewsletterSubscription", "setNewsletterSubscription", "getCart", "listCartItems",
   "createCustomerCart", "addCartItem", "estimateShippingMethods", "setShippingInformation", "listPaymentMethods",
-  "setPaymentMethod", "placeOrder", "getCartTotals", "getStockItem", "getOrder", "getCreditMemo",
+  "setPaymentMethod", "placeOrder", "findOrdersByQuote", "getCartTotals", "getStockItem", "getOrder", "getCreditMemo",
 ];
 
 const keyOf = (exchange: Exchange) => {
@@ -68,6 +68,7 @@ let recorder: RecordingFetch;
 /** What the drive got back, for the assertions below. */
 const ran = {} as {
   adminToken: string;
+  foundByQuote: { entityId: number; incrementId: string }[];
   wrongPassword: Error;
   customerId: number;
   subscribed: string;
@@ -200,6 +201,7 @@ beforeAll(async () => {
   ran.placedOrderId = (await step("placeOrder", () => client.placeOrder(cartId, { method: "checkmo" })))!;
   ran.placedOrder = (await step("getOrder(placed)", () => client.getOrder(ran.placedOrderId)))!;
   ran.cartAfter = (await step("getCart(after)", () => client.getCart(cartId)))!;
+  ran.foundByQuote = (await step("findOrdersByQuote", () => client.findOrdersByQuote(cartId)))!;
 
   // Error cases.
   ran.placedAgain = await rejection(client.placeOrder(cartId, { method: "checkmo" }));
@@ -247,6 +249,7 @@ describe("the client driven through every endpoint against the simulator", () =>
     expect(ran.placedOrder.entity_id).toBe(ran.placedOrderId);
     expect(ran.placedOrder).toMatchObject({ state: "new", status: "pending", customer_id: ran.customerId });
     expect(ran.cartAfter.is_active).toBe(false);
+    expect(ran.foundByQuote).toEqual([{ entityId: ran.placedOrderId, incrementId: ran.placedOrder.increment_id }]);
     expect(ran.cartAfter.reserved_order_id).toBe(ran.placedOrder.increment_id);
     expect(ran.memoPagesRecords).toBe(ran.memoTotal);
     expect(ran.projected.length).toBe(5);

@@ -24,6 +24,11 @@ export type FaultRule = {
   message?: string;
   /** Never answer: the socket stays open until the client gives up. */
   hang?: boolean;
+  /**
+   * Do the work, then never answer (Magento placed the order, the answer was lost on the way):
+   * unlike `hang`, the request changes the store.
+   */
+  loseAnswer?: boolean;
   malformed?: MalformedSpec;
   /** Only the next N matching requests (default: until cleared). */
   times?: number;
@@ -69,7 +74,7 @@ export class FaultInjector {
     });
     const ending = matching.find((rule) => rule.hang) ?? matching.find((rule) => rule.status);
     const effective = matching.filter((rule) =>
-      rule === ending || (rule.latencyMs && !rule.hang && !rule.status && !rule.malformed) || (!ending && rule.malformed),
+      rule === ending || (rule.latencyMs && !rule.hang && !rule.status && !rule.malformed) || (!ending && (rule.malformed || rule.loseAnswer)),
     );
     for (const rule of effective) {
       rule.applied++;
@@ -84,7 +89,7 @@ export class FaultInjector {
 export function validateFault(rule: unknown): string | null {
   if (!rule || typeof rule !== "object" || Array.isArray(rule)) return "A fault rule must be a JSON object.";
   const r = rule as Record<string, unknown>;
-  const known = ["path", "method", "latencyMs", "status", "retryAfter", "message", "hang", "malformed", "times", "percent"];
+  const known = ["path", "method", "latencyMs", "status", "retryAfter", "message", "hang", "loseAnswer", "malformed", "times", "percent"];
   for (const key of Object.keys(r)) if (!known.includes(key)) return `Unknown fault option "${key}". Known: ${known.join(", ")}.`;
   const nonNegInt = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 0);
   if (r.path !== undefined && typeof r.path !== "string") return '"path" must be a string.';
@@ -95,6 +100,7 @@ export function validateFault(rule: unknown): string | null {
   if (r.times !== undefined && !(typeof r.times === "number" && Number.isInteger(r.times) && r.times >= 1)) return '"times" must be a positive integer.';
   if (r.percent !== undefined && !(typeof r.percent === "number" && r.percent >= 0 && r.percent <= 100)) return '"percent" must be between 0 and 100.';
   if (r.hang !== undefined && typeof r.hang !== "boolean") return '"hang" must be a boolean.';
+  if (r.loseAnswer !== undefined && typeof r.loseAnswer !== "boolean") return '"loseAnswer" must be a boolean.';
   if (r.malformed !== undefined) {
     const m = r.malformed as Record<string, unknown>;
     if (!m || typeof m !== "object") return '"malformed" must be an object.';
@@ -103,7 +109,7 @@ export function validateFault(rule: unknown): string | null {
     if (m.id !== undefined && typeof m.id !== "number" && typeof m.id !== "string") return '"malformed.id" must be a number or a string.';
     if (!nonNegInt(m.index)) return '"malformed.index" must be a non-negative integer.';
   }
-  if (r.status === undefined && !r.latencyMs && !r.hang && !r.malformed) return "A fault rule needs status, latencyMs, hang or malformed.";
+  if (r.status === undefined && !r.latencyMs && !r.hang && !r.loseAnswer && !r.malformed) return "A fault rule needs status, latencyMs, hang, loseAnswer or malformed.";
   return null;
 }
 

@@ -663,6 +663,12 @@ export function createSimulatorServer(options: ServerOptions) {
         // A write may change records in place (route code edits carts directly): search indexes rebuild.
         if (method !== "GET") store.changed();
       }
+      if (hits.some((hit) => hit.loseAnswer)) {
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        record({ method, path: url.pathname + url.search, route: routeName, status: 0, durationMs: Date.now() - started, caller: caller?.kind ?? "none", faults: appliedFaults });
+        return;
+      }
       const fields = url.searchParams.get("fields");
       if (fields) out = applyFields(out, parseFields(fields));
       if (malformed.some((m) => m.mode === "invalid_json")) {

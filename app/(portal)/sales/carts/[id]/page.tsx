@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/detail/status-badge";
 import { SyncRecordButton } from "@/components/detail/sync-record-button";
 import { Timeline, type TimelineEvent } from "@/components/detail/timeline";
 import { TotalsTable } from "@/components/detail/totals-table";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { formatDecimal } from "@/lib/format/money";
 import { can } from "@/lib/auth/permissions";
@@ -67,7 +67,11 @@ export default async function CartPage({ params, searchParams }: Props) {
           <>
             {can(user.role, "run_syncs") ? <SyncRecordButton action={syncRecordAction} connector="carts" id={cart.id} /> : null}
             {/* Issue F (abandoned-cart follow-up) makes these work. */}
-            <Button variant="secondary" disabled aria-describedby="cart-actions-note">Convert to order</Button>
+            {can(user.role, "convert_carts") && cart.status === "open" && cart.isActive && !detail.order ? (
+              <Link href={`/sales/carts/${cart.id}/convert`} className={buttonClasses("primary")}>Convert to order</Link>
+            ) : (
+              <Button variant="secondary" disabled aria-describedby="cart-actions-note">Convert to order</Button>
+            )}
             <Button variant="secondary" disabled aria-describedby="cart-actions-note">Follow up</Button>
             <span id="cart-actions-note" className="text-xs text-slate-500">Converting and follow-up arrive with the cart workflow.</span>
           </>
