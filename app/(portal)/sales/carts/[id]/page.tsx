@@ -11,7 +11,9 @@ import { StatusBadge } from "@/components/detail/status-badge";
 import { SyncRecordButton } from "@/components/detail/sync-record-button";
 import { Timeline, type TimelineEvent } from "@/components/detail/timeline";
 import { TotalsTable } from "@/components/detail/totals-table";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { CartFollowUpActions } from "@/components/follow-up/cart-actions";
+import { CartFollowUpTimeline } from "@/components/follow-up/cart-timeline";
 import { getDb } from "@/db/client";
 import { formatDecimal } from "@/lib/format/money";
 import { can } from "@/lib/auth/permissions";
@@ -21,6 +23,9 @@ import type { SearchParams } from "@/lib/grid/params";
 import { loadCartDetail } from "@/lib/workspace/details/cart";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
+import { LOST_REASONS } from "@/db/schema/follow-up";
+import { allowedTransitions, checkAssign } from "@/lib/workflows/abandoned-cart";
+import { LOST_REASON_LABELS, listAssignees, loadCartTimeline } from "@/lib/workflows/cart-follow-up";
 
 export const metadata: Metadata = { title: "Shopping cart" };
 
@@ -40,6 +45,12 @@ export default async function CartPage({ params, searchParams }: Props) {
   const { timeZone, back, nav } = await detailNavigation(db, user, cartsGrid, "/sales/carts", id, await searchParams);
   const { cart, channel } = detail;
   const currency = cart.currencyCode;
+  // Follow-up (issue 7 §3): the timeline, and the steps the state machine allows this user now.
+  const followUp = await loadCartTimeline(db, user, cart.id);
+  const canWork = can(user.role, "work_carts");
+  const allowed = canWork ? allowedTransitions({ kind: "user", role: user.role }, cart.status) : [];
+  const assignable = canWork && checkAssign(user.role, cart.status, true).ok;
+  const assignees = assignable ? await listAssignees(db, user) : [];
   const guestName = [cart.customerFirstName, cart.customerLastName].filter(Boolean).join(" ") || null;
 
   const events: TimelineEvent[] = [{ key: "created", at: cart.remoteCreatedAt, title: "Cart created in Magento" }];
@@ -68,7 +79,7 @@ export default async function CartPage({ params, searchParams }: Props) {
             {can(user.role, "run_syncs") ? <SyncRecordButton action={syncRecordAction} connector="carts" id={cart.id} /> : null}
             {/* Issue F (abandoned-cart follow-up) makes these work. */}
             <Button variant="secondary" disabled aria-describedby="cart-actions-note">Convert to order</Button>
-            <Button variant="secondary" disabled aria-describedby="cart-actions-note">Follow up</Button>
+            {canWork ? <a href="#section-follow-up" className={buttonClasses("secondary")}>Follow up</a> : null}
             <span id="cart-actions-note" className="text-xs text-slate-500">Converting and follow-up arrive with the cart workflow.</span>
           </>
         }
@@ -92,11 +103,23 @@ export default async function CartPage({ params, searchParams }: Props) {
             <Timeline
               events={events}
               timeZone={timeZone}
-              note="Follow-up activity (calls, emails, assignments) will appear here once the cart workflow is available."
             />
+          </DetailSection>
+          <DetailSection title="Follow-up">
+            <CartFollowUpTimeline entries={followUp} timeZone={timeZone} />
           </DetailSection>
         </div>
         <div className="min-w-0 space-y-6">
+          {canWork ? (
+            <DetailSection title="Follow-up actions">
+              <CartFollowUpActions
+                cartId={cart.id}
+                allowed={allowed}
+                lostReasons={LOST_REASONS.map((value) => ({ value, label: LOST_REASON_LABELS[value] }))}
+                assign={assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !checkAssign(user.role, cart.status, false).ok, userId: user.id } : null}
+              />
+            </DetailSection>
+          ) : null}
           <DetailSection title="Totals">
             <TotalsTable
               caption="Cart totals"
