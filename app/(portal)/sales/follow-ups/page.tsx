@@ -38,7 +38,7 @@ export default async function MyFollowUpsPage() {
         </p>
       ) : null}
       {rows.length === 0 ? (
-        <EmptyState title="Nothing to follow up" action={{ href: "/sales/carts?status=open", label: "Open carts" }}>
+        <EmptyState title="Nothing to follow up" action={{ href: "/sales/carts?f_status=open", label: "Open carts" }}>
           <p>Carts assigned to you appear here. Take one from its page, or ask a manager to assign some from the carts list.</p>
         </EmptyState>
       ) : (
