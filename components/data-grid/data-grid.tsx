@@ -301,7 +301,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => { setAllMatching(false); setRowSelection({}); }}>Clear selection</button>
           </p>
         ) : null}
-        {bulkAssign && selectedIds.length && !allMatching ? (
+        {bulkAssign && !allMatching ? (
           <BulkAssignForm bulk={bulkAssign} selectedIds={selectedIds} gridId={definition.id} onDone={() => { setRowSelection({}); router.refresh(); }} />
         ) : null}
       </div>

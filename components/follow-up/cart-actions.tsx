@@ -52,9 +52,16 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign }: Pr
       ]
     : [];
 
-  if (!allowed.length && !assign) return <p className="text-sm text-slate-500">No follow-up steps are open for this cart.</p>;
+  // A step can close its own form (after Mark lost only Reopen is left): its result then shows here.
+  const orphaned = [
+    allowed.includes("log_contact") ? null : contact,
+    allowed.includes("mark_lost") ? null : lost,
+    allowed.includes("reopen") ? null : reopen,
+  ].filter((r): r is ActionResult => r !== null);
   return (
     <div className="space-y-4">
+      {orphaned.map((result, i) => <FormMessage key={i} result={result} />)}
+      {!allowed.length && !assign ? <p className="text-sm text-slate-500">No follow-up steps are open for this cart.</p> : null}
       {allowed.includes("log_contact") ? (
         <StepForm title="Log contact" state={contact} action={contactAction} pending={contactPending} submit="Log contact" cartId={cartId} variant="primary">
           <Choice form="contact" name="channel" label="By" options={[{ value: "call", label: "Phone call" }, { value: "email", label: "Email" }]} errors={ce?.channel} />

@@ -94,7 +94,7 @@ test("mark another cart lost with a reason; the lost cart offers only Reopen", a
   await as(browser, "agent", async (page) => {
     await page.goto(`/sales/carts/${cart.id}`);
     const lost = page.getByRole("form", { name: "Mark lost" });
-    await lost.getByLabel("Reason").selectOption({ label: "Shipping cost" });
+    await lost.getByLabel("Reason", { exact: true }).selectOption({ label: "Shipping cost" });
     await lost.getByLabel("Notes").fill("Shipping to the islands is too dear");
     await lost.getByRole("button", { name: "Mark lost" }).click();
     await expect(page.getByRole("status").filter({ hasText: "marked lost" })).toBeVisible();
