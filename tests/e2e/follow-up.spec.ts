@@ -124,10 +124,31 @@ test("a manager bulk-assigns from the carts grid; the agent's My follow-ups show
   });
 });
 
+test("without JavaScript the forms still work: reopen the lost cart", async ({ browser }) => {
+  const signedIn = await signedInContext(browser, "agent");
+  const storageState = await signedIn.storageState();
+  await signedIn.close();
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/sales/carts/${carts[1]!.id}`);
+    const reopen = page.getByRole("form", { name: "Reopen" });
+    await reopen.getByLabel("Why").fill("Found a cheaper carrier for them");
+    await reopen.getByRole("button", { name: "Reopen cart" }).click();
+    await expect(page.getByRole("list", { name: "Follow-up timeline" })).toContainText("lost → open");
+    await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("Open");
+    await expect(page.getByRole("form", { name: "Log contact" })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
 test("a viewer sees the timeline but no follow-up actions", async ({ browser }) => {
   await as(browser, "viewer", async (page) => {
     await page.goto(`/sales/carts/${carts[1]!.id}`);
     await expect(page.getByRole("list", { name: "Follow-up timeline" })).toContainText("Reason: Shipping cost");
+    await expect(page.getByRole("list", { name: "Follow-up timeline" })).toContainText("lost → open");
+    await expect(page.getByRole("form", { name: "Log contact" })).toHaveCount(0);
     await expect(page.getByRole("form", { name: "Mark lost" })).toHaveCount(0);
     await expect(page.getByRole("form", { name: "Reopen" })).toHaveCount(0);
     expect((await page.goto("/sales/follow-ups"))?.status()).toBe(403);

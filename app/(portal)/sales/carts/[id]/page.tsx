@@ -32,7 +32,7 @@ export const metadata: Metadata = { title: "Shopping cart" };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> };
 
 const STATUS_TITLES: Record<string, string> = {
-  open: "Cart is open", expired: "Cart expired", purchased: "Cart purchased", lost: "Cart marked lost", converted: "Cart converted to an order",
+  open: "Cart is open", contacted: "Customer contacted", expired: "Cart expired", purchased: "Cart purchased", lost: "Cart marked lost", converted: "Cart converted to an order",
 };
 
 export default async function CartPage({ params, searchParams }: Props) {
