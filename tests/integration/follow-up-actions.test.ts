@@ -6,7 +6,7 @@ import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, ROLES, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { createUser } from "@/lib/users/service";
-import { listMyFollowUps, loadCartTimeline } from "@/lib/workflows/cart-follow-up";
+import { listMyFollowUps, loadCartTimeline, markLost } from "@/lib/workflows/cart-follow-up";
 import { listOrdersToFollowUp } from "@/lib/workflows/order-follow-up";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as actions from "@/app/(portal)/sales/follow-up-actions";
@@ -156,6 +156,17 @@ describe("an agent works a cart", () => {
     sessionUserMock.mockResolvedValue(actors.agent);
     const timeline = await loadCartTimeline(testDb.db, actors.agent, cart.id);
     expect(timeline[0]).toMatchObject({ fromStatus: "lost", toStatus: "open", note: "Customer called back" });
+  });
+
+  it("two people marking the same cart lost at once: one wins, the other is told, one timeline entry", async () => {
+    const cart = await makeCart({ status: "contacted" });
+    const [a, b] = await Promise.all([
+      markLost(testDb.db, actors.agent, { cartId: cart.id, reason: "price", reasonText: null, note: null }),
+      markLost(testDb.db, actors.manager, { cartId: cart.id, reason: "just_browsing", reasonText: null, note: null }),
+    ]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    expect((await eventsOf(cart.id)).filter((e) => e.toStatus === "lost")).toHaveLength(1);
+    expect((await auditsOf(cart.id)).map((x) => x.action)).toEqual(["cart.mark_lost"]);
   });
 
   it("cannot touch a purchased cart", async () => {
