@@ -8,9 +8,12 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 // The specs that add channels syncing the demo store (integrations.spec.ts, integrations-*.spec.ts).
 const INTEGRATIONS = /integrations(-[\w-]+)?\.spec\.ts$/;
+// Specs that change the demo store (place orders in the simulator, sync, set portal statuses),
+// which the grid specs compare with the simulator: they run last.
+const STORE_CHANGING = /follow-up\.spec\.ts$/;
 // Only those named on the command line: their project runs without the others first.
 const cliFiles = process.argv.slice(2).filter((arg) => /\.spec\.ts$|^tests\//.test(arg));
-const ALONE = cliFiles.length > 0 && cliFiles.every((arg) => INTEGRATIONS.test(arg));
+const ALONE = cliFiles.length > 0 && cliFiles.every((arg) => INTEGRATIONS.test(arg) || STORE_CHANGING.test(arg));
 
 const CHROMIUM = {
   browserName: "chromium" as const,
@@ -52,7 +55,7 @@ export default defineConfig({
       name: "chromium",
       // integrations.spec.ts adds a second channel syncing the same store, which would double the
       // rows the grid specs count: it runs in its own project, after every other spec.
-      testIgnore: INTEGRATIONS,
+      testIgnore: [INTEGRATIONS, STORE_CHANGING],
       use: CHROMIUM,
     },
     {
@@ -60,6 +63,12 @@ export default defineConfig({
       testMatch: INTEGRATIONS,
       // Run alone (`playwright test tests/e2e/integrations.spec.ts`), it needs nobody to wait for.
       dependencies: ALONE ? [] : ["chromium"],
+      use: CHROMIUM,
+    },
+    {
+      name: "store-changing",
+      testMatch: STORE_CHANGING,
+      dependencies: ALONE ? [] : ["integrations"],
       use: CHROMIUM,
     },
   ],

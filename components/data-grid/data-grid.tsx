@@ -11,6 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import type { ActionResult } from "@/lib/auth/action";
 import type { ClientDefinition, DisplayCell, DisplayRow } from "@/lib/grid/display";
 import { PAGE_SIZES, type FilterValue, type GridState } from "@/lib/grid/types";
+import { BulkAssignForm, type BulkAssign } from "./bulk-assign";
 import { ColumnMenu } from "./column-menu";
 import { FilterEditor } from "./filter-panel";
 import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "./grid-url";
@@ -37,6 +38,8 @@ export interface DataGridProps {
   saveLayout: SaveLayout;
   /** Export links are offered (not on a scoped grid, which the export route cannot reproduce). */
   exportable: boolean;
+  /** Bulk "Assign to…" for the selected rows (the carts grid, for people who work carts). */
+  bulkAssign?: BulkAssign;
 }
 
 function initialLayout(definition: ClientDefinition, pref: string[] | null): { order: ColumnOrderState; visible: ColumnVisibilityState } {
@@ -58,7 +61,7 @@ function CellView({ cell, primaryHref }: { cell: DisplayCell; primaryHref: strin
   return <>{content}</>;
 }
 
-export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable }: DataGridProps) {
+export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable, bulkAssign }: DataGridProps) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
   const [layout, setLayout] = useState(() => initialLayout(definition, columnsPref));
@@ -297,6 +300,9 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             ) : null}
             <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => { setAllMatching(false); setRowSelection({}); }}>Clear selection</button>
           </p>
+        ) : null}
+        {bulkAssign && !allMatching ? (
+          <BulkAssignForm bulk={bulkAssign} selectedIds={selectedIds} gridId={definition.id} onDone={() => { setRowSelection({}); router.refresh(); }} />
         ) : null}
       </div>
 

@@ -6,12 +6,13 @@ import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
 import { loadGridView } from "@/lib/grid/queries";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
+import type { BulkAssign } from "./bulk-assign";
 import { DataGrid } from "./data-grid";
 import { gridQueryString } from "@/lib/grid/params";
 
 /** The one workspace grid: reads the URL state and the page on the server, renders the table client-side. */
 export async function GridView({
-  definition, searchParams, basePath, user, scope, description, emptyState,
+  definition, searchParams, basePath, user, scope, description, emptyState, bulkAssign,
 }: {
   definition: GridDefinition;
   searchParams: SearchParams;
@@ -22,6 +23,8 @@ export async function GridView({
   description?: string;
   /** Shown instead of "nothing synced yet" when the list is empty (lists not fed by the sync). */
   emptyState?: React.ReactNode;
+  /** Offered on the selection when given (the caller checks the permission). */
+  bulkAssign?: BulkAssign;
 }) {
   const view = await loadGridView(user, definition, searchParams, { scope });
   if (!view.hasRows) {
@@ -60,6 +63,7 @@ export async function GridView({
         columnsPref={view.preference.columns ?? null}
         saveLayout={saveGridLayoutAction}
         exportable={!scope}
+        bulkAssign={bulkAssign}
       />
     </section>
   );

@@ -3,3 +3,4 @@ export * from "./channels";
 export * from "./magento";
 export * from "./sync";
 export * from "./audit";
+export * from "./follow-up";

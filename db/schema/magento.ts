@@ -29,7 +29,8 @@ const childChannelId = () => bigint("channel_id", { mode: "number" }).notNull();
 
 const ref = (name: string) => bigint(name, { mode: "number" });
 
-export const CART_STATUSES = ["open", "expired", "lost", "converted", "purchased"] as const;
+// contacted: a follow-up was logged (lib/workflows/abandoned-cart.ts); the sync keeps it like lost.
+export const CART_STATUSES = ["open", "contacted", "expired", "lost", "converted", "purchased"] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
 
 export const SUBSCRIBER_STATUSES = ["subscribed", "not_active", "unsubscribed", "unconfirmed"] as const;
@@ -228,7 +229,7 @@ export const magentoCarts = pgTable(
   },
   (t) => [
     uniqueIndex("magento_carts_channel_origin_key").on(t.channelId, t.originId),
-    check("magento_carts_status_check", sql`${t.status} in ('open', 'expired', 'lost', 'converted', 'purchased')`),
+    check("magento_carts_status_check", sql`${t.status} in ('open', 'contacted', 'expired', 'lost', 'converted', 'purchased')`),
     index("magento_carts_status_updated_idx").on(t.channelId, t.status, t.remoteUpdatedAt),
     // Carts grid default order (newest updated first, id tie-break). The trailing columns let a deep
     // page and the capped count run as index-only scans (removed_at filter, joined store and user).

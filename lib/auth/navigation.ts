@@ -12,6 +12,8 @@ export const NAVIGATION: NavSection[] = [
       { label: "Shopping Carts", href: "/sales/carts", permission: "view_sales" },
       { label: "Orders", href: "/sales/orders", permission: "view_sales" },
       { label: "Credit Memos", href: "/sales/credit-memos", permission: "view_sales" },
+      { label: "My Follow-ups", href: "/sales/follow-ups", permission: "work_carts" },
+      { label: "Orders to Follow Up", href: "/sales/orders-to-follow-up", permission: "work_carts" },
     ],
   },
   { label: "Customers", items: [{ label: "Magento Customers", href: "/customers", permission: "view_sales" }] },

@@ -6,6 +6,9 @@ import type { MagentoClient } from "@/lib/magento/client";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
 
+/** Cart statuses a user may convert to an order. */
+export const CONVERTIBLE_STATUSES: ReadonlySet<string> = new Set(["open", "contacted"]);
+
 // The cart a conversion works on, read on the server from the portal id alone, and why it may
 // not be converted. Every entry point of lib/conversion starts here (and so checks the permission).
 
@@ -44,7 +47,10 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
     };
     return { ok: false, reason: "ordered", message: `Already ordered: #${order.incrementId}.`, order, cart };
   }
-  if (row.status !== "open" || !row.isActive) return { ok: false, reason: "not_open", message: `Only open carts can be converted; this one is ${row.status}.` };
+  // A contacted cart is still open in Magento: ordering it is the follow-up's success (the sync then marks it converted).
+  if (!CONVERTIBLE_STATUSES.has(row.status) || !row.isActive) {
+    return { ok: false, reason: "not_open", message: `Only open carts can be converted; this one is ${row.status}.` };
+  }
   const items = await db.select({ id: magentoCartItems.id }).from(magentoCartItems)
     .where(and(eq(magentoCartItems.cartId, row.id), isNull(magentoCartItems.removedAt))).limit(1);
   if (items.length === 0) return { ok: false, reason: "empty", message: "This cart has no items to order." };

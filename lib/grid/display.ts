@@ -32,7 +32,7 @@ export type ClientDefinition = { id: string; noun: string; defaultSort: SortSpec
 const TONES: Record<string, CellTone> = {
   complete: "green", purchased: "green", converted: "green", subscribed: "green", refunded: "green", yes: "green", closed: "neutral",
   processing: "blue", open: "blue", new: "blue", pending: "amber", pending_payment: "amber", payment_review: "amber",
-  holded: "amber", unconfirmed: "amber", not_active: "neutral", unknown: "neutral", no: "neutral", expired: "neutral",
+  holded: "amber", contacted: "amber", unconfirmed: "amber", not_active: "neutral", unknown: "neutral", no: "neutral", expired: "neutral",
   canceled: "red", lost: "red", unsubscribed: "red", fraud: "red",
 };
 

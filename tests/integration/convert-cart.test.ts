@@ -162,6 +162,15 @@ describe("convert a cart: the happy path", () => {
     expect(ordersFor(cart.originId)).toHaveLength(1);
     expect((await cartRow(cart.id)).status).toBe("purchased");
   });
+
+  it("converts a cart the customer was contacted about, which then counts as converted (recovered)", async () => {
+    const cart = await openCart("guest");
+    await testDb.db.execute(sql`UPDATE magento_carts SET status = 'contacted' WHERE id = ${cart.id}`);
+    const result = await placeOrder(testDb.db, users.admin, input(cart.id, { paymentMethod: "banktransfer" }));
+    expect(result.ok).toBe(true);
+    expect(ordersFor(cart.originId)).toHaveLength(1);
+    expect((await cartRow(cart.id)).status).toBe("converted");
+  });
 });
 
 describe("exactly one order", () => {

@@ -72,7 +72,7 @@ const MONEY_COLUMNS: Record<string, string[]> = {
 /** Times every synced row carries (Magento's created/updated times and our bookkeeping). */
 const SYNCED_TIME_COLUMNS = ["remote_created_at", "remote_updated_at", "synced_at", "removed_at"];
 
-const CART_STATUSES = ["open", "expired", "lost", "converted", "purchased"];
+const CART_STATUSES = ["open", "contacted", "expired", "lost", "converted", "purchased"];
 
 type Backend = {
   name: string;

@@ -6,7 +6,7 @@ import type { GridDefinition } from "../types";
 
 const customerName = "nullif(trim(concat_ws(' ', ct.customer_first_name, ct.customer_last_name)), '')";
 const CART_STATUS_LABELS: Record<(typeof CART_STATUSES)[number], string> = {
-  open: "Open", expired: "Expired", lost: "Lost", converted: "Converted", purchased: "Purchased",
+  open: "Open", contacted: "Contacted", expired: "Expired", lost: "Lost", converted: "Converted", purchased: "Purchased",
 };
 
 export const cartsGrid: GridDefinition = assertDefinition({

@@ -5,9 +5,10 @@ import { idArray } from "@/lib/sync/write/upsert";
 // Cart rules.
 // (1) Status from Magento: inactive → expired ("Inactive in Magento"), active → open. Only carts
 //     in a Magento-derived status (open, expired) follow Magento; lost/converted/purchased set by
-//     the portal are kept. These SQL expressions are used by the carts upsert.
-// (2) An order whose quote_id names a cart makes the cart purchased and links both ways,
-//     from whichever side syncs second.
+//     the portal are kept (contacted, lost, converted, purchased). These SQL expressions are used
+//     by the carts upsert.
+// (2) An order whose quote_id names a cart makes the cart purchased (converted when it was
+//     contacted) and links both ways, from whichever side syncs second.
 
 export const INACTIVE_MESSAGE = "Inactive in Magento";
 
@@ -56,19 +57,30 @@ export async function linkOrdersToCarts(tx: DbTx, channelId: number, orderOrigin
 }
 
 async function markCartsPurchased(tx: DbTx, channelId: number, scope: ReturnType<typeof sql>): Promise<void> {
-  // Newest order per quote when Magento ever reports two.
+  // Newest order per quote when Magento ever reports two. A contacted cart becomes converted
+  // (recovered by follow-up, lib/workflows/abandoned-cart.ts: order_arrived) and gets a timeline
+  // entry in the same statement; open/expired carts become purchased; other portal statuses stay.
   await tx.execute(sql`
-    UPDATE magento_carts c SET
-      order_id = x.order_id,
-      status = CASE WHEN c.order_id IS NULL OR c.status IN ('open', 'expired') THEN 'purchased' ELSE c.status END,
-      status_message = CASE WHEN c.order_id IS NULL OR c.status IN ('open', 'expired') THEN NULL ELSE c.status_message END,
-      status_changed_at = CASE WHEN c.status <> 'purchased' AND (c.order_id IS NULL OR c.status IN ('open', 'expired')) THEN now() ELSE c.status_changed_at END
-    FROM (
-      SELECT DISTINCT ON (c.id) c.id AS cart_id, o.id AS order_id
+    WITH x AS (
+      SELECT DISTINCT ON (c.id) c.id AS cart_id, o.id AS order_id, c.status AS old_status
       FROM magento_carts c JOIN magento_orders o ON o.channel_id = c.channel_id AND o.quote_origin_id = c.origin_id
       WHERE c.channel_id = ${channelId} AND ${scope}
       ORDER BY c.id, o.origin_id DESC
-    ) x
-    WHERE c.id = x.cart_id
-      AND (c.order_id IS DISTINCT FROM x.order_id OR (c.status <> 'purchased' AND c.status IN ('open', 'expired')))`);
+    ), updated AS (
+      UPDATE magento_carts c SET
+        order_id = x.order_id,
+        status = CASE WHEN c.status = 'contacted' THEN 'converted' WHEN c.order_id IS NULL OR c.status IN ('open', 'expired') THEN 'purchased' ELSE c.status END,
+        status_message = CASE WHEN c.status = 'contacted' OR c.order_id IS NULL OR c.status IN ('open', 'expired') THEN NULL ELSE c.status_message END,
+        status_changed_at = CASE
+          WHEN c.status = 'contacted' THEN now()
+          WHEN c.status <> 'purchased' AND (c.order_id IS NULL OR c.status IN ('open', 'expired')) THEN now()
+          ELSE c.status_changed_at END
+      FROM x
+      WHERE c.id = x.cart_id
+        AND (c.order_id IS DISTINCT FROM x.order_id OR c.status IN ('open', 'expired', 'contacted'))
+      RETURNING c.id, x.old_status, c.status
+    )
+    INSERT INTO cart_events (cart_id, actor, kind, from_status, to_status, note)
+    SELECT u.id, 'Magento sync', 'status', u.old_status, u.status, 'The customer ordered after the follow-up.'
+    FROM updated u WHERE u.old_status = 'contacted' AND u.status = 'converted'`);
 }

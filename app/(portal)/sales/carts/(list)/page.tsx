@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import { GridView } from "@/components/data-grid/grid-view";
 import { PageHeader } from "@/components/ui/page-header";
+import { assignCartsAction } from "@/app/(portal)/sales/follow-up-actions";
+import { getDb } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
+import { checkAssign } from "@/lib/workflows/abandoned-cart";
+import { listAssignees } from "@/lib/workflows/cart-follow-up";
 import { cartsGrid } from "@/lib/grid/grids/carts";
 import type { SearchParams } from "@/lib/grid/params";
 
@@ -11,10 +16,20 @@ const DESCRIPTION = "Every cart from your Magento store, open or abandoned, with
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
+  // Bulk assign: managers and admins to anyone who works carts, agents only to themselves.
+  const assignees = can(user.role, "work_carts") ? await listAssignees(await getDb(), user) : [];
+  const choices = checkAssign(user.role, "open", false).ok ? assignees : assignees.filter((a) => a.id === user.id);
   return (
     <>
       <PageHeader breadcrumb="Sales" title="Shopping Carts" description={DESCRIPTION} />
-      <GridView definition={cartsGrid} searchParams={await searchParams} basePath="/sales/carts" user={user} description={DESCRIPTION} />
+      <GridView
+        definition={cartsGrid}
+        searchParams={await searchParams}
+        basePath="/sales/carts"
+        user={user}
+        description={DESCRIPTION}
+        bulkAssign={choices.length ? { action: assignCartsAction, field: "cartIds", assignees: choices } : undefined}
+      />
     </>
   );
 }

@@ -12,6 +12,8 @@ import { SyncRecordButton } from "@/components/detail/sync-record-button";
 import { Timeline, type TimelineEvent } from "@/components/detail/timeline";
 import { TotalsTable } from "@/components/detail/totals-table";
 import { Button, buttonClasses } from "@/components/ui/button";
+import { CartFollowUpActions } from "@/components/follow-up/cart-actions";
+import { CartFollowUpTimeline } from "@/components/follow-up/cart-timeline";
 import { getDb } from "@/db/client";
 import { formatDecimal } from "@/lib/format/money";
 import { can } from "@/lib/auth/permissions";
@@ -21,13 +23,17 @@ import type { SearchParams } from "@/lib/grid/params";
 import { loadCartDetail } from "@/lib/workspace/details/cart";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
+import { LOST_REASONS } from "@/db/schema/follow-up";
+import { CONVERTIBLE_STATUSES } from "@/lib/conversion/context";
+import { allowedTransitions, checkAssign } from "@/lib/workflows/abandoned-cart";
+import { LOST_REASON_LABELS, listAssignees, loadCartTimeline } from "@/lib/workflows/cart-follow-up";
 
 export const metadata: Metadata = { title: "Shopping cart" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> };
 
 const STATUS_TITLES: Record<string, string> = {
-  open: "Cart is open", expired: "Cart expired", purchased: "Cart purchased", lost: "Cart marked lost", converted: "Cart converted to an order",
+  open: "Cart is open", contacted: "Customer contacted", expired: "Cart expired", purchased: "Cart purchased", lost: "Cart marked lost", converted: "Cart converted to an order",
 };
 
 export default async function CartPage({ params, searchParams }: Props) {
@@ -40,6 +46,20 @@ export default async function CartPage({ params, searchParams }: Props) {
   const { timeZone, back, nav } = await detailNavigation(db, user, cartsGrid, "/sales/carts", id, await searchParams);
   const { cart, channel } = detail;
   const currency = cart.currencyCode;
+  // Follow-up (issue 7 §3): the timeline, and the steps the state machine allows this user now.
+  const followUp = await loadCartTimeline(db, user, cart.id);
+  const canWork = can(user.role, "work_carts");
+  const allowed = canWork ? allowedTransitions({ kind: "user", role: user.role }, cart.status) : [];
+  const assignable = canWork && checkAssign(user.role, cart.status, true).ok;
+  // Why "Convert to order" is unavailable, or null when it is.
+  const convertBlocked = !can(user.role, "convert_carts")
+    ? "Converting a cart to an order needs a manager or an admin."
+    : detail.order
+      ? "This cart already has an order."
+      : !CONVERTIBLE_STATUSES.has(cart.status) || !cart.isActive
+        ? "Only an open cart that is still active in Magento can be converted."
+        : null;
+  const assignees = assignable ? await listAssignees(db, user) : [];
   const guestName = [cart.customerFirstName, cart.customerLastName].filter(Boolean).join(" ") || null;
 
   const events: TimelineEvent[] = [{ key: "created", at: cart.remoteCreatedAt, title: "Cart created in Magento" }];
@@ -66,14 +86,13 @@ export default async function CartPage({ params, searchParams }: Props) {
         actions={
           <>
             {can(user.role, "run_syncs") ? <SyncRecordButton action={syncRecordAction} connector="carts" id={cart.id} /> : null}
-            {/* Issue F (abandoned-cart follow-up) makes these work. */}
-            {can(user.role, "convert_carts") && cart.status === "open" && cart.isActive && !detail.order ? (
+            {convertBlocked === null ? (
               <Link href={`/sales/carts/${cart.id}/convert`} className={buttonClasses("primary")}>Convert to order</Link>
             ) : (
               <Button variant="secondary" disabled aria-describedby="cart-actions-note">Convert to order</Button>
             )}
-            <Button variant="secondary" disabled aria-describedby="cart-actions-note">Follow up</Button>
-            <span id="cart-actions-note" className="text-xs text-slate-500">Converting and follow-up arrive with the cart workflow.</span>
+            {canWork ? <a href="#section-follow-up" className={buttonClasses("secondary")}>Follow up</a> : null}
+            {convertBlocked === null ? null : <span id="cart-actions-note" className="text-xs text-slate-500">{convertBlocked}</span>}
           </>
         }
       />
@@ -96,11 +115,23 @@ export default async function CartPage({ params, searchParams }: Props) {
             <Timeline
               events={events}
               timeZone={timeZone}
-              note="Follow-up activity (calls, emails, assignments) will appear here once the cart workflow is available."
             />
+          </DetailSection>
+          <DetailSection title="Follow-up">
+            <CartFollowUpTimeline entries={followUp} timeZone={timeZone} />
           </DetailSection>
         </div>
         <div className="min-w-0 space-y-6">
+          {canWork ? (
+            <DetailSection title="Follow-up actions">
+              <CartFollowUpActions
+                cartId={cart.id}
+                allowed={allowed}
+                lostReasons={LOST_REASONS.map((value) => ({ value, label: LOST_REASON_LABELS[value] }))}
+                assign={assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !checkAssign(user.role, cart.status, false).ok, userId: user.id } : null}
+              />
+            </DetailSection>
+          ) : null}
           <DetailSection title="Totals">
             <TotalsTable
               caption="Cart totals"

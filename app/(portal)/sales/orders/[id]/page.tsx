@@ -19,6 +19,8 @@ import type { SearchParams } from "@/lib/grid/params";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { loadOrderDetail } from "@/lib/workspace/details/order";
 import { parseDetailId } from "@/lib/workspace/details/record";
+import { OrderFeedbackForm } from "@/components/follow-up/order-feedback-form";
+import { loadOrderFollowUp } from "@/lib/workflows/order-follow-up";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -34,6 +36,7 @@ export default async function OrderPage({ params, searchParams }: Props) {
   const { timeZone, back, nav } = await detailNavigation(db, user, ordersGrid, "/sales/orders", id, await searchParams);
   const { order, channel } = detail;
   const currency = order.orderCurrencyCode;
+  const followUp = await loadOrderFollowUp(db, user, order.id);
   const customerName = [order.customerFirstName, order.customerLastName].filter(Boolean).join(" ") || order.customerEmail || "—";
 
   return (
@@ -87,6 +90,20 @@ export default async function OrderPage({ params, searchParams }: Props) {
           </DetailSection>
         </div>
         <div className="min-w-0 space-y-6">
+          {/* Order follow-up (issue 7 §3): not contacted → contacted, with the customer's feedback. */}
+          <DetailSection title="Follow-up" actions={<StatusBadge value={followUp ? "contacted" : "not_contacted"} />}>
+            {followUp ? (
+              <div className="space-y-1 text-sm">
+                <p className="whitespace-pre-line text-slate-900">{followUp.feedback}</p>
+                {followUp.note ? <p className="whitespace-pre-line text-slate-600">{followUp.note}</p> : null}
+                <p className="text-xs text-slate-500">{followUp.actor} · <DateTime value={followUp.contactedAt} timeZone={timeZone} /></p>
+              </div>
+            ) : can(user.role, "work_carts") ? (
+              <OrderFeedbackForm orderId={order.id} />
+            ) : (
+              <p className="text-sm text-slate-500">Nobody has asked this customer for feedback yet.</p>
+            )}
+          </DetailSection>
           <DetailSection title="Totals">
             <TotalsTable
               caption="Order totals"

@@ -1,0 +1,95 @@
+"use client";
+
+import { useActionState } from "react";
+import { assignCartsAction, logContactAction, markLostAction, reopenCartAction } from "@/app/(portal)/sales/follow-up-actions";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/field";
+import type { ActionResult } from "@/lib/auth/action";
+import { Choice, LongText, Text } from "./fields";
+
+// The follow-up steps a cart allows for this user, each a plain form posting to a server action,
+// so they work before (or without) JavaScript; the result shows in place.
+
+type Props = {
+  cartId: number;
+  /** From the state machine: which of log_contact, mark_lost, reopen this user may take now. */
+  allowed: string[];
+  lostReasons: { value: string; label: string }[];
+  /** Null when this user may not assign this cart. */
+  assign: { assignees: { id: number; name: string }[]; currentId: number | null; selfOnly: boolean; userId: number } | null;
+};
+
+function useStep(action: (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>) {
+  return useActionState<ActionResult | null, FormData>(action, null);
+}
+
+function StepForm({ title, children, state, action, pending, submit, cartId, variant = "secondary" }: {
+  title: string; children?: React.ReactNode; state: ActionResult | null; action: (formData: FormData) => void; pending: boolean; submit: string; cartId: number;
+  variant?: "primary" | "secondary" | "danger";
+}) {
+  return (
+    <form action={action} aria-label={title} className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
+      <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
+      <FormMessage result={state} />
+      <input type="hidden" name="cartId" value={cartId} />
+      {children}
+      <Button type="submit" variant={variant} disabled={pending}>{pending ? "Saving…" : submit}</Button>
+    </form>
+  );
+}
+
+export function CartFollowUpActions({ cartId, allowed, lostReasons, assign }: Props) {
+  const [contact, contactAction, contactPending] = useStep(logContactAction);
+  const [lost, lostAction, lostPending] = useStep(markLostAction);
+  const [reopen, reopenAction, reopenPending] = useStep(reopenCartAction);
+  const [assigned, assignAction, assignPending] = useStep(assignCartsAction);
+  const ce = contact && !contact.ok ? contact.fieldErrors : undefined;
+  const le = lost && !lost.ok ? lost.fieldErrors : undefined;
+  const options = assign
+    ? [
+        { value: "", label: "Nobody" },
+        ...assign.assignees.filter((a) => !assign.selfOnly || a.id === assign.userId).map((a) => ({ value: String(a.id), label: a.id === assign.userId ? `${a.name} (me)` : a.name })),
+      ]
+    : [];
+
+  // A step can close its own form (after Mark lost only Reopen is left): its result then shows here.
+  const orphaned = [
+    allowed.includes("log_contact") ? null : contact,
+    allowed.includes("mark_lost") ? null : lost,
+    allowed.includes("reopen") ? null : reopen,
+  ].filter((r): r is ActionResult => r !== null);
+  return (
+    <div className="space-y-4">
+      {orphaned.map((result, i) => <FormMessage key={i} result={result} />)}
+      {!allowed.length && !assign ? <p className="text-sm text-slate-500">No follow-up steps are open for this cart.</p> : null}
+      {allowed.includes("log_contact") ? (
+        <StepForm title="Log contact" state={contact} action={contactAction} pending={contactPending} submit="Log contact" cartId={cartId} variant="primary">
+          <Choice form="contact" name="channel" label="By" options={[{ value: "call", label: "Phone call" }, { value: "email", label: "Email" }]} errors={ce?.channel} />
+          <Text form="contact" name="outcome" label="Outcome" required maxLength={200} errors={ce?.outcome} />
+          <LongText form="contact" name="note" label="Notes" maxLength={2000} errors={ce?.note} />
+        </StepForm>
+      ) : null}
+      {allowed.includes("mark_lost") ? (
+        <StepForm title="Mark lost" state={lost} action={lostAction} pending={lostPending} submit="Mark lost" cartId={cartId} variant="danger">
+          <Choice form="lost" name="reason" label="Reason" options={lostReasons} errors={le?.reason} />
+          <Text form="lost" name="reasonText" label="Other reason (when “Other”)" maxLength={200} errors={le?.reasonText} />
+          <LongText form="lost" name="note" label="Notes" maxLength={2000} errors={le?.note} />
+        </StepForm>
+      ) : null}
+      {allowed.includes("reopen") ? (
+        <StepForm title="Reopen" state={reopen} action={reopenAction} pending={reopenPending} submit="Reopen cart" cartId={cartId}>
+          <LongText form="reopen" name="note" label="Why" maxLength={2000} />
+        </StepForm>
+      ) : null}
+      {assign ? (
+        <form action={assignAction} aria-label="Assign" className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
+          <h3 className="text-sm font-semibold text-slate-900">Assign</h3>
+          <FormMessage result={assigned} />
+          <input type="hidden" name="cartIds" value={cartId} />
+          <Choice form="assign" name="assigneeId" label="Assigned to" options={options} defaultValue={assign.currentId === null ? "" : String(assign.currentId)} />
+          <Button type="submit" variant="secondary" disabled={assignPending}>{assignPending ? "Saving…" : "Assign"}</Button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

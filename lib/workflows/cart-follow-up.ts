@@ -1,0 +1,204 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+import { cartEvents, magentoCarts, magentoOrders, users, type LostReason } from "@/db/schema";
+import type { CartStatus } from "@/db/schema/magento";
+import { writeAudit } from "@/lib/audit/log";
+import { ROLE_PERMISSIONS, ROLES } from "@/lib/auth/permissions";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { checkAssign, checkTransition, type CartTransition } from "./abandoned-cart";
+
+// Carrying out the follow-up steps of lib/workflows/abandoned-cart.ts: each one locks the cart,
+// asks the state machine, changes the status, appends to the cart's timeline and writes the audit
+// entry, all in one transaction, so two agents at once cannot both move the same cart.
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type StepResult = { ok: true; from: CartStatus; to: CartStatus } | { ok: false; error: string };
+
+export const LOST_REASON_LABELS: Record<LostReason, string> = {
+  price: "Price",
+  shipping_cost: "Shipping cost",
+  out_of_stock: "Out of stock",
+  just_browsing: "Just browsing",
+  other: "Other",
+};
+
+export type ContactInput = { cartId: number; channel: "call" | "email"; outcome: string; note: string | null };
+export type LostInput = { cartId: number; reason: LostReason; reasonText: string | null; note: string | null };
+
+async function lockCart(tx: Tx, cartId: number) {
+  const [cart] = await tx
+    .select({ id: magentoCarts.id, status: magentoCarts.status, channelId: magentoCarts.channelId, originId: magentoCarts.originId })
+    .from(magentoCarts)
+    .where(and(eq(magentoCarts.id, cartId), isNull(magentoCarts.removedAt)))
+    .for("update");
+  return cart ?? null;
+}
+
+async function step(
+  db: Db,
+  user: SessionUser,
+  cartId: number,
+  transition: CartTransition,
+  event: { kind: "contact_call" | "contact_email" | "status"; outcome?: string | null; note?: string | null; lostReason?: LostReason | null },
+  extra: PgUpdateSetSource<typeof magentoCarts> = {},
+): Promise<StepResult> {
+  requirePermission(user, "work_carts");
+  return db.transaction(async (tx) => {
+    const cart = await lockCart(tx, cartId);
+    if (!cart) return { ok: false, error: "This cart is no longer in the portal." };
+    const check = checkTransition({ kind: "user", role: user.role }, cart.status, transition);
+    if (!check.ok) return { ok: false, error: check.reason };
+    const now = new Date();
+    await tx
+      .update(magentoCarts)
+      .set({
+        status: check.to,
+        // The sync's note ("Inactive in Magento") no longer describes a cart someone is working.
+        statusMessage: null,
+        ...(check.to !== cart.status ? { statusChangedAt: now } : {}),
+        ...extra,
+      })
+      .where(eq(magentoCarts.id, cartId));
+    await tx.insert(cartEvents).values({
+      cartId, at: now, userId: user.id, actor: user.name || user.email, kind: event.kind,
+      fromStatus: cart.status, toStatus: check.to, outcome: event.outcome ?? null, note: event.note ?? null, lostReason: event.lostReason ?? null,
+    });
+    await writeAudit(tx, {
+      userId: user.id, actor: user.email, action: `cart.${transition}`, entityType: "carts", entityId: cartId, channelId: cart.channelId,
+      details: { originId: cart.originId, from: cart.status, to: check.to, ...(event.lostReason ? { reason: event.lostReason } : {}) },
+    });
+    return { ok: true, from: cart.status, to: check.to };
+  });
+}
+
+/** A call or email with the customer: open/contacted → contacted. */
+export function logContact(db: Db, user: SessionUser, input: ContactInput): Promise<StepResult> {
+  return step(db, user, input.cartId, "log_contact",
+    { kind: input.channel === "call" ? "contact_call" : "contact_email", outcome: input.outcome, note: input.note },
+    { lastContactAt: new Date(), contactCount: sql`${magentoCarts.contactCount} + 1` });
+}
+
+/** The customer will not buy: open/contacted → lost, with the reason. */
+export function markLost(db: Db, user: SessionUser, input: LostInput): Promise<StepResult> {
+  const outcome = input.reason === "other" && input.reasonText ? input.reasonText : LOST_REASON_LABELS[input.reason];
+  return step(db, user, input.cartId, "mark_lost", { kind: "status", lostReason: input.reason, outcome, note: input.note });
+}
+
+/** Back to the queue: contacted/lost → open. */
+export function reopenCart(db: Db, user: SessionUser, input: { cartId: number; note: string | null }): Promise<StepResult> {
+  return step(db, user, input.cartId, "reopen", { kind: "status", note: input.note });
+}
+
+/** Roles that work carts: the people a cart can be assigned to. */
+const WORKING_ROLES = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes("work_carts"));
+
+export async function listAssignees(db: Db, user: SessionUser | null): Promise<{ id: number; name: string }[]> {
+  requirePermission(user, "view_sales");
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.active, true), inArray(users.role, WORKING_ROLES)))
+    .orderBy(asc(users.name), asc(users.id));
+  return rows.map((r) => ({ id: r.id, name: r.name || r.email }));
+}
+
+export type AssignResult = { ok: true; assigned: number; skipped: number } | { ok: false; error: string };
+
+/**
+ * Assigns carts to one person (null: unassign). Carts that cannot be assigned (finished, or
+ * another's where only managers may reassign) are skipped and counted, not failed as a whole,
+ * so a bulk assign from the grid reports what it did.
+ */
+export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly number[], assigneeId: number | null): Promise<AssignResult> {
+  requirePermission(user, "work_carts");
+  const toSelf = assigneeId === user.id;
+  if (assigneeId !== null && !toSelf) {
+    const check = checkAssign(user.role, "open", false);
+    if (!check.ok) return { ok: false, error: check.reason };
+  }
+  if (assigneeId !== null) {
+    const [assignee] = await db.select({ id: users.id, role: users.role, active: users.active }).from(users).where(eq(users.id, assigneeId));
+    if (!assignee || !assignee.active || !WORKING_ROLES.includes(assignee.role)) {
+      return { ok: false, error: "Carts can only be assigned to an active person who works carts." };
+    }
+  }
+  const ids = [...new Set(cartIds)];
+  return db.transaction(async (tx) => {
+    const carts = await tx
+      .select({ id: magentoCarts.id, status: magentoCarts.status, channelId: magentoCarts.channelId, originId: magentoCarts.originId, assigneeUserId: magentoCarts.assigneeUserId })
+      .from(magentoCarts)
+      .where(and(inArray(magentoCarts.id, ids), isNull(magentoCarts.removedAt)))
+      .orderBy(asc(magentoCarts.id))
+      .for("update");
+    let assigned = 0;
+    for (const cart of carts) {
+      // Unassigning someone else's cart is handing it away: the same rule as assigning to another.
+      const self = assigneeId === null ? cart.assigneeUserId === user.id || cart.assigneeUserId === null : toSelf;
+      if (!checkAssign(user.role, cart.status, self).ok || cart.assigneeUserId === assigneeId) continue;
+      await tx.update(magentoCarts).set({ assigneeUserId: assigneeId }).where(eq(magentoCarts.id, cart.id));
+      await tx.insert(cartEvents).values({
+        cartId: cart.id, userId: user.id, actor: user.name || user.email, kind: "assignment", fromStatus: cart.status, toStatus: cart.status, assigneeUserId: assigneeId,
+      });
+      await writeAudit(tx, {
+        userId: user.id, actor: user.email, action: "cart.assigned", entityType: "carts", entityId: cart.id, channelId: cart.channelId,
+        details: { originId: cart.originId, from: cart.assigneeUserId, to: assigneeId },
+      });
+      assigned++;
+    }
+    return { ok: true, assigned, skipped: ids.length - assigned };
+  });
+}
+
+export type CartTimelineEntry = {
+  id: number; at: Date; actor: string; kind: string; fromStatus: string | null; toStatus: string | null;
+  outcome: string | null; note: string | null; lostReason: LostReason | null; assignee: string | null;
+};
+
+export async function loadCartTimeline(db: Db, user: SessionUser | null, cartId: number): Promise<CartTimelineEntry[]> {
+  requirePermission(user, "view_sales");
+  const assignee = alias(users, "assignee");
+  const rows = await db
+    .select({
+      id: cartEvents.id, at: cartEvents.at, actor: cartEvents.actor, kind: cartEvents.kind, fromStatus: cartEvents.fromStatus, toStatus: cartEvents.toStatus,
+      outcome: cartEvents.outcome, note: cartEvents.note, lostReason: cartEvents.lostReason, assigneeName: assignee.name, assigneeId: cartEvents.assigneeUserId,
+    })
+    .from(cartEvents)
+    .leftJoin(assignee, eq(assignee.id, cartEvents.assigneeUserId))
+    .where(eq(cartEvents.cartId, cartId))
+    .orderBy(desc(cartEvents.at), desc(cartEvents.id));
+  return rows.map(({ assigneeName, assigneeId, ...r }) => ({ ...r, assignee: assigneeId === null ? null : assigneeName ?? "a former user" }));
+}
+
+export type FollowUpRow = {
+  id: number; originId: number; status: CartStatus; customer: string | null; grandTotal: string | null; currency: string | null;
+  updatedAt: Date | null; lastContactAt: Date | null; contactCount: number;
+};
+
+/** The signed-in person's queue: their carts still to work, most valuable first, then oldest. */
+export async function listMyFollowUps(db: Db, user: SessionUser | null): Promise<FollowUpRow[]> {
+  requirePermission(user, "work_carts");
+  const rows = await db
+    .select({
+      id: magentoCarts.id, originId: magentoCarts.originId, status: magentoCarts.status, email: magentoCarts.customerEmail,
+      firstName: magentoCarts.customerFirstName, lastName: magentoCarts.customerLastName, grandTotal: magentoCarts.grandTotal,
+      currency: magentoCarts.currencyCode, updatedAt: magentoCarts.remoteUpdatedAt, lastContactAt: magentoCarts.lastContactAt, contactCount: magentoCarts.contactCount,
+    })
+    .from(magentoCarts)
+    .where(and(eq(magentoCarts.assigneeUserId, user.id), inArray(magentoCarts.status, ["open", "contacted"]), isNull(magentoCarts.removedAt)))
+    .orderBy(sql`${magentoCarts.grandTotal} DESC NULLS LAST`, sql`${magentoCarts.remoteUpdatedAt} ASC NULLS LAST`, asc(magentoCarts.id))
+    .limit(200);
+  return rows.map(({ email, firstName, lastName, ...r }) => ({ ...r, customer: [firstName, lastName].filter(Boolean).join(" ") || email }));
+}
+
+/** Revenue recovered by follow-up: orders of converted carts, per currency (exact sums in SQL). */
+export async function recoveredRevenue(db: Db, user: SessionUser | null): Promise<{ currency: string | null; carts: number; total: string }[]> {
+  requirePermission(user, "view_sales");
+  return db
+    .select({ currency: magentoOrders.orderCurrencyCode, carts: sql<number>`count(*)::int`, total: sql<string>`sum(${magentoOrders.grandTotal})::text` })
+    .from(magentoCarts)
+    .innerJoin(magentoOrders, eq(magentoOrders.id, magentoCarts.orderId))
+    .where(and(eq(magentoCarts.status, "converted"), isNull(magentoCarts.removedAt)))
+    .groupBy(magentoOrders.orderCurrencyCode)
+    .orderBy(asc(magentoOrders.orderCurrencyCode));
+}
