@@ -10,6 +10,7 @@ import { Money } from "@/components/detail/money";
 import { DetailSection, Facts } from "@/components/detail/section";
 import { StatusBadge } from "@/components/detail/status-badge";
 import { SyncRecordButton } from "@/components/detail/sync-record-button";
+import { buttonClasses } from "@/components/ui/button";
 import { TabLinks } from "@/components/detail/tabs";
 import { Timeline } from "@/components/detail/timeline";
 import { Badge } from "@/components/ui/badge";
@@ -68,7 +69,14 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         syncedAt={detail.syncedAt}
         timeZone={timeZone}
         adminHref={channel.adminUrl && customer.originId !== null ? `${channel.adminUrl}/customer/index/edit/id/${customer.originId}/` : null}
-        actions={can(user.role, "run_syncs") && customer.originId !== null ? <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} /> : null}
+        actions={<>
+          {can(user.role, "run_syncs") && customer.originId !== null ? <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} /> : null}
+          {can(user.role, "convert_carts") ? (
+            customer.isGuest || customer.originId === null
+              ? <span className="text-sm text-slate-500" title="Magento keeps carts for registered customers only">No new cart: guests have no Magento account</span>
+              : <Link href={`/customers/${customer.id}/new-cart`} className={buttonClasses("secondary")}>New cart</Link>
+          ) : null}
+        </>}
       />
       {customer.isGuest ? (
         <p className="mb-6 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">

@@ -1,0 +1,222 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { channels, magentoCarts, magentoCustomers, outbox } from "@/db/schema";
+import { writeAudit } from "@/lib/audit/log";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import type { MagentoClient } from "@/lib/magento/client";
+import { MagentoHttpError } from "@/lib/magento/errors";
+import { createChannelClient } from "@/lib/sync/channel-client";
+import { syncRecord } from "@/lib/sync/sync-record";
+import type { ChannelRow } from "@/lib/sync/types";
+
+// "New cart" for a registered customer: the cart is created in Magento (POST
+// /V1/customers/{id}/carts), the items added one by one, and the cart synced back at once through
+// the single-record sync. Each opened form carries a nonce; customer + nonce is the attempt's
+// idempotency key, one `outbox` row (kind cart.create), as lib/conversion/place-order.ts does. The
+// row records the Magento cart id and each item added, so a repeat answers as the first time did
+// and a retry after a crash adds only what is missing. See docs/conversion.md.
+
+export const OUTBOX_KIND = "cart.create";
+const MAX_ITEMS = 20;
+
+const itemSchema = z.object({
+  sku: z.string().trim().min(1, "Choose a product.").max(64),
+  qty: z.string().trim().regex(/^\d+(\.\d{1,4})?$/, "Enter a quantity greater than 0.")
+    .refine((q) => Number(q) > 0, "Enter a quantity greater than 0."),
+});
+
+export const createCartInputSchema = z.object({
+  customerId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  nonce: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "This form has expired; reload the page."),
+  items: z.array(itemSchema).min(1, "Add at least one product.").max(MAX_ITEMS, `At most ${MAX_ITEMS} products per cart.`),
+});
+export type CreateCartInput = z.input<typeof createCartInputSchema>;
+
+export type CreateCartResult =
+  | { ok: true; cartId: number | null; magentoCartId: number; message: string }
+  | { ok: false; error: string; fieldErrors: Record<string, string[]> };
+
+export type ClientFactory = (channel: ChannelRow) => MagentoClient;
+
+export type CartCustomer = { id: number; originId: number; email: string; channel: ChannelRow };
+
+export type CustomerLoad = { ok: true; customer: CartCustomer } | { ok: false; message: string };
+
+const fail = (error: string, fieldErrors: Record<string, string[]> = {}): CreateCartResult => ({ ok: false, error, fieldErrors });
+
+/** The customer a new cart is for, and why one may not be created. Checks the permission. */
+export async function loadCartCustomer(db: Db, user: SessionUser | null, customerId: number): Promise<CustomerLoad> {
+  requirePermission(user, "convert_carts");
+  const [row] = await db.select().from(magentoCustomers).where(eq(magentoCustomers.id, customerId));
+  if (!row) return { ok: false, message: "This customer is no longer in the portal." };
+  if (row.isGuest || row.originId === null) {
+    return { ok: false, message: "Guests have no Magento account, and Magento keeps carts for registered customers only." };
+  }
+  const [channel] = await db.select().from(channels).where(eq(channels.id, row.channelId));
+  if (!channel || channel.deletingAt) return { ok: false, message: "This customer's channel no longer exists." };
+  if (!channel.active) return { ok: false, message: `The channel ${channel.name} is inactive; activate it to create carts in its store.` };
+  return { ok: true, customer: { id: row.id, originId: row.originId, email: row.email, channel: channel as ChannelRow } };
+}
+
+type AttemptResult = { magentoCartId?: number; added?: string[]; cartId?: number | null; message?: string };
+
+export async function createCart(
+  db: Db, user: SessionUser | null, raw: CreateCartInput, options: { client?: ClientFactory } = {},
+): Promise<CreateCartResult> {
+  requirePermission(user, "convert_carts");
+  const parsed = createCartInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] === "items" && issue.path.length > 1 ? `items.${String(issue.path[1])}` : String(issue.path[0] ?? "form");
+      (fieldErrors[key] ??= []).push(issue.message);
+    }
+    return fail("Please correct the highlighted fields.", fieldErrors);
+  }
+  const input = parsed.data;
+  // The same product twice becomes one line with both quantities.
+  const lines = new Map<string, number>();
+  for (const item of input.items) lines.set(item.sku, (lines.get(item.sku) ?? 0) + Number(item.qty));
+  const key = `${OUTBOX_KIND}:${input.customerId}:${input.nonce}`;
+
+  const done = await doneResult(db, key);
+  if (done) return done;
+
+  const loaded = await loadCartCustomer(db, user, input.customerId);
+  if (!loaded.ok) return fail(loaded.message, { customer: [loaded.message] });
+  const { customer } = loaded;
+  const client = (options.client ?? createChannelClient)(customer.channel);
+
+  // Check every line against Magento's catalog before anything is created.
+  const skus = [...lines.keys()];
+  const fieldErrors: Record<string, string[]> = {};
+  await Promise.all(skus.map(async (sku) => {
+    const qty = lines.get(sku)!;
+    const message = await checkLine(client, sku, qty);
+    if (message) fieldErrors[`items.${input.items.findIndex((i) => i.sku === sku)}`] = [message];
+  }));
+  if (Object.keys(fieldErrors).length) return fail("Some products cannot be added; see the highlighted lines.", fieldErrors);
+
+  await db.insert(outbox).values({
+    channelId: customer.channel.id, kind: OUTBOX_KIND, idempotencyKey: key, entityType: "customer", entityId: customer.id,
+    payload: { customerOriginId: customer.originId, items: skus.map((sku) => ({ sku, qty: String(lines.get(sku)) })) },
+    createdByUserId: user!.id,
+  }).onConflictDoNothing({ target: outbox.idempotencyKey });
+
+  // Claim the attempt: only one request at a time works on it (a double submit waits for the answer).
+  const claimed = await db.update(outbox)
+    .set({ status: "in_progress", lockedUntil: new Date(Date.now() + 60_000), updatedAt: new Date() })
+    // A claim lapses after a minute: a portal that died mid-attempt does not block it for good.
+    .where(and(eq(outbox.idempotencyKey, key), or(eq(outbox.status, "pending"), and(eq(outbox.status, "in_progress"), lt(outbox.lockedUntil, new Date())))))
+    .returning({ result: outbox.result });
+  if (claimed.length === 0) {
+    const again = await waitForAttempt(db, key);
+    return again ?? fail("This cart is still being created; reload the page in a moment.");
+  }
+  const state: AttemptResult = { ...(claimed[0]!.result ?? {}) };
+  const save = async (status?: "done" | "pending", lastError?: string) => {
+    await db.update(outbox).set({
+      result: state, updatedAt: new Date(),
+      ...(status ? { status, lockedUntil: null } : {}),
+      ...(status === "done" ? { completedAt: new Date() } : {}),
+      ...(lastError !== undefined ? { lastError } : {}),
+    }).where(eq(outbox.idempotencyKey, key));
+  };
+
+  let magentoCartId: number;
+  try {
+    magentoCartId = await client.createCustomerCart(customer.originId);
+    if (state.magentoCartId !== magentoCartId) {
+      // Magento answers with the customer's active cart when there is one. Empty, it is as good as
+      // new; with items, adding ours would mix two carts: refuse and point to it.
+      const existing = await client.listCartItems(magentoCartId);
+      if (existing.length > 0) {
+        const cartId = await syncedCartId(db, customer.channel.id, magentoCartId);
+        const message = "This customer already has an open cart in Magento with items; nothing was added. Open that cart to convert it.";
+        await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: message, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
+        return fail(message, { customer: [message], ...(cartId ? { existingCart: [String(cartId)] } : {}) });
+      }
+      state.magentoCartId = magentoCartId;
+      state.added = [];
+      await save();
+    }
+  } catch (error) {
+    await save("pending", messageOf(error));
+    return fail(`Magento did not create the cart: ${messageOf(error)} Nothing was added; try again.`);
+  }
+
+  for (const sku of skus) {
+    if (state.added?.includes(sku)) continue;
+    try {
+      await client.addCartItem(magentoCartId, { sku, qty: lines.get(sku)! });
+    } catch (error) {
+      await save("pending", messageOf(error));
+      const index = input.items.findIndex((i) => i.sku === sku);
+      return fail(`Magento refused ${sku}: ${messageOf(error)} Submit again to add the rest to the same cart.`, { [`items.${index}`]: [messageOf(error)] });
+    }
+    state.added = [...(state.added ?? []), sku];
+    await save();
+  }
+
+  const synced = await syncRecord(db, { channelId: customer.channel.id, connector: "carts", originId: magentoCartId }, { client });
+  state.cartId = await syncedCartId(db, customer.channel.id, magentoCartId);
+  state.message = synced.status === "synced"
+    ? `Cart created in Magento (#${magentoCartId}) with ${skus.length} ${skus.length === 1 ? "product" : "products"}.`
+    : `Cart created in Magento (#${magentoCartId}); it shows in the portal after the next sync (${synced.message}).`;
+  await save("done", "");
+  await writeAudit(db, {
+    userId: user!.id, actor: user!.email, action: "cart.created", entityType: "cart", entityId: state.cartId ?? magentoCartId,
+    channelId: customer.channel.id,
+    details: { customerId: customer.id, customerOriginId: customer.originId, magentoCartId, items: skus.map((sku) => ({ sku, qty: String(lines.get(sku)) })) },
+  });
+  return { ok: true, cartId: state.cartId ?? null, magentoCartId, message: state.message };
+}
+
+async function checkLine(client: MagentoClient, sku: string, qty: number): Promise<string | null> {
+  let stock;
+  try {
+    stock = await client.getStockItem(sku);
+  } catch (error) {
+    if (statusOf(error) === 404) return `No product with SKU ${sku} in Magento.`;
+    return `Magento did not answer for ${sku}; try again.`;
+  }
+  if (!stock.is_qty_decimal && !Number.isInteger(qty)) return `${sku} is sold in whole units only.`;
+  if (!stock.is_in_stock || Number(stock.qty) <= 0) return `${sku} is out of stock.`;
+  if (qty > Number(stock.qty)) return `Only ${String(stock.qty)} of ${sku} in stock.`;
+  return null;
+}
+
+async function doneResult(db: Db, key: string): Promise<CreateCartResult | null> {
+  const [row] = await db.select({ status: outbox.status, result: outbox.result }).from(outbox).where(eq(outbox.idempotencyKey, key));
+  if (row?.status !== "done") return null;
+  const r = (row.result ?? {}) as AttemptResult;
+  return { ok: true, cartId: r.cartId ?? null, magentoCartId: Number(r.magentoCartId), message: r.message ?? "Cart created." };
+}
+
+async function waitForAttempt(db: Db, key: string): Promise<CreateCartResult | null> {
+  for (let i = 0; i < 100; i++) {
+    const done = await doneResult(db, key);
+    if (done) return done;
+    const [row] = await db.select({ status: outbox.status, lastError: outbox.lastError }).from(outbox).where(eq(outbox.idempotencyKey, key));
+    if (row && row.status !== "in_progress") return fail(row.lastError || "The cart was not created; try again.");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+async function syncedCartId(db: Db, channelId: number, originId: number): Promise<number | null> {
+  const [row] = await db.select({ id: magentoCarts.id }).from(magentoCarts)
+    .where(and(eq(magentoCarts.channelId, channelId), eq(magentoCarts.originId, originId), isNull(magentoCarts.removedAt)));
+  return row?.id ?? null;
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof MagentoHttpError ? error.magentoMessage : error instanceof Error ? error.message : String(error);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
