@@ -96,6 +96,17 @@ describe("new cart for a customer", () => {
     const bySku = await searchProducts(client, product.sku);
     expect(bySku.find((h) => h.sku === product.sku)).toMatchObject({ name: product.name, inStock: true, stockQty: expect.any(String) });
     expect(bySku[0]!.price).toMatch(/^\d+(\.\d+)?$/);
+    // A broad term: one search request, and stock asked only for the (at most 10) shown results.
+    const searchSpy = vi.spyOn(client, "search");
+    const stockSpy = vi.spyOn(client, "getStockItem");
+    const common = sim.store.products[0]!.sku.slice(0, 2);
+    expect(sim.store.products.filter((p) => p.sku.toLowerCase().includes(common.toLowerCase())).length).toBeGreaterThan(10);
+    const broad = await searchProducts(client, common);
+    expect(broad.length).toBe(10);
+    expect(searchSpy).toHaveBeenCalledTimes(1);
+    expect(stockSpy).toHaveBeenCalledTimes(10);
+    // The like wildcards typed by a user are text, not wildcards.
+    expect(await searchProducts(client, "%%")).toEqual([]);
     const byName = await searchProducts(client, product.name.slice(0, 6));
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.length).toBeLessThanOrEqual(10);
