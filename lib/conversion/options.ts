@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
-import type { MagentoCartAddress, MagentoCartTotals } from "@/lib/magento/schemas/cart";
+import type { CartAddressInput, MagentoCartAddress, MagentoCartTotals } from "@/lib/magento/schemas/cart";
 import { checkAddress, type AddressInput } from "./address";
 import { channelClient, customerAddresses, loadConvertibleCart, type ClientFactory, type ConvertibleCart } from "./context";
 import { isUnclear, refusalOf } from "./refusals";
@@ -83,13 +83,8 @@ function describe(a: AddressInput): string {
 export async function estimateShipping(
   db: Db, user: SessionUser | null, cartId: number, input: AddressInput, options: Options = {},
 ): Promise<StepResult<ShippingOption[]>> {
-  const loaded = await loadConvertibleCart(db, user, cartId);
-  if (!loaded.ok) return { ok: false, error: loaded.message, fieldErrors: {} };
-  const client = (options.client ?? channelClient)(loaded.cart.channel);
-  try {
-    const checked = checkAddress(input, await client.listCountries(), loaded.cart.email);
-    if (!checked.ok) return { ok: false, error: "Please correct the address.", fieldErrors: checked.fieldErrors };
-    const methods = await client.estimateShippingMethods(loaded.cart.originId, checked.address);
+  return withCheckedAddress(db, user, cartId, input, options, async ({ cart, client, address }) => {
+    const methods = await client.estimateShippingMethods(cart.originId, address);
     if (methods.length === 0) return { ok: false, error: "Magento offers no shipping method for this address.", fieldErrors: { address: ["No shipping method ships here."] } };
     return {
       ok: true,
@@ -98,9 +93,7 @@ export async function estimateShipping(
         amount: m.amount, available: m.available, error: m.error_message || null,
       })),
     };
-  } catch (error) {
-    return magentoFailure(error);
-  }
+  });
 }
 
 export type Review = { paymentMethods: PaymentOption[]; totals: ReviewTotals };
@@ -109,17 +102,27 @@ export type Review = { paymentMethods: PaymentOption[]; totals: ReviewTotals };
 export async function reviewOrder(
   db: Db, user: SessionUser | null, cartId: number, input: AddressInput, shipping: { carrierCode: string; methodCode: string }, options: Options = {},
 ): Promise<StepResult<Review>> {
+  return withCheckedAddress(db, user, cartId, input, options, async ({ cart, client, address }) => {
+    const details = await client.setShippingInformation(cart.originId, {
+      shipping_address: address, billing_address: address, shipping_carrier_code: shipping.carrierCode, shipping_method_code: shipping.methodCode,
+    });
+    return { ok: true, data: { paymentMethods: details.payment_methods.map((p) => ({ code: p.code, title: p.title })), totals: totalsOf(details.totals) } };
+  });
+}
+
+type CheckedStep = { cart: ConvertibleCart; client: ReturnType<ClientFactory>; address: CartAddressInput };
+
+/** The steps after the address: the cart still convertible, the address checked against Magento's directory, Magento's refusals on their field. */
+async function withCheckedAddress<T>(
+  db: Db, user: SessionUser | null, cartId: number, input: AddressInput, options: Options, step: (checked: CheckedStep) => Promise<StepResult<T>>,
+): Promise<StepResult<T>> {
   const loaded = await loadConvertibleCart(db, user, cartId);
   if (!loaded.ok) return { ok: false, error: loaded.message, fieldErrors: {} };
   const client = (options.client ?? channelClient)(loaded.cart.channel);
   try {
     const checked = checkAddress(input, await client.listCountries(), loaded.cart.email);
     if (!checked.ok) return { ok: false, error: "Please correct the address.", fieldErrors: checked.fieldErrors };
-    const address = checked.address;
-    const details = await client.setShippingInformation(loaded.cart.originId, {
-      shipping_address: address, billing_address: address, shipping_carrier_code: shipping.carrierCode, shipping_method_code: shipping.methodCode,
-    });
-    return { ok: true, data: { paymentMethods: details.payment_methods.map((p) => ({ code: p.code, title: p.title })), totals: totalsOf(details.totals) } };
+    return await step({ cart: loaded.cart, client, address: checked.address });
   } catch (error) {
     return magentoFailure(error);
   }
