@@ -155,10 +155,13 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
     joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
   }, addresses);
 
-  // Credit memos written before their order get linked now.
+  // Credit memos written before their order get linked now. The memos are found by their own
+  // (channel_id, order_origin_id) index: joined only through the orders, the planner scanned them all.
+  const orderIds = idArray(valid.map((o) => o.entity_id as number));
   await tx.execute(sql`
     UPDATE magento_credit_memos m SET order_id = o.id, customer_id = o.customer_id FROM magento_orders o
-    WHERE o.channel_id = ${channel.id} AND o.origin_id = ANY(${idArray(valid.map((o) => o.entity_id as number))})
+    WHERE o.channel_id = ${channel.id} AND o.origin_id = ANY(${orderIds})
+      AND m.channel_id = ${channel.id} AND m.order_origin_id = ANY(${orderIds})
       AND m.channel_id = o.channel_id AND m.order_origin_id = o.origin_id
       AND (m.order_id IS DISTINCT FROM o.id OR m.customer_id IS DISTINCT FROM o.customer_id)`);
   // Carts that arrived before their order (rule 2).

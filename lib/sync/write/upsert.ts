@@ -2,8 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "./rows";
 
-// Set-based upsert: the whole page travels as ONE jsonb parameter, is unpacked with
-// jsonb_to_recordset and written with INSERT … SELECT … ON CONFLICT DO UPDATE, updating only rows
+// Set-based upsert: the whole page travels as ONE json parameter, is unpacked with
+// json_to_recordset (plain json: parsed once into the typed record, where a jsonb cast first builds
+// a whole binary document, ~10% of an orders page's database time) and written with INSERT … SELECT … ON CONFLICT DO UPDATE, updating only rows
 // that really differ. `(xmax = 0)` tells inserted from updated rows; unchanged = sent − returned.
 
 export interface UpsertSpec {
@@ -53,8 +54,8 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
   const changed = updated.length > 0
     ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL`
     : "t.removed_at IS NOT NULL";
-  const statement: SQL = sql`${sql.raw(`INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM jsonb_to_recordset(`)}${JSON.stringify(rows)}${sql.raw(
-    `::jsonb) AS r(${recordset}) ${spec.joins ?? ""} ${spec.filter ? `WHERE ${spec.filter}` : ""}
+  const statement: SQL = sql`${sql.raw(`INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM json_to_recordset(`)}${JSON.stringify(rows)}${sql.raw(
+    `::json) AS r(${recordset}) ${spec.joins ?? ""} ${spec.filter ? `WHERE ${spec.filter}` : ""}
      ON CONFLICT ${spec.conflict ?? "(channel_id, origin_id)"} DO UPDATE SET ${setList}
      WHERE ${changed}
      RETURNING t.id, t.origin_id, (t.xmax = 0) AS inserted`,
@@ -65,10 +66,10 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
   return { created, updated: out.length - created, rows: out };
 }
 
-/** `jsonb_to_recordset($json) AS alias(spec)` as a SQL fragment (for deletes, updates, lookups). */
+/** `json_to_recordset($json) AS alias(spec)` as a SQL fragment (for deletes, updates, lookups). */
 export function recordset(rows: readonly object[], alias: string, columns: Record<string, string>): SQL {
   const spec = Object.entries(columns).map(([name, type]) => `${name} ${type}`).join(", ");
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${sql.raw(`${alias}(${spec})`)}`;
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${sql.raw(`${alias}(${spec})`)}`;
 }
 
 /**
