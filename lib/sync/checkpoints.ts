@@ -120,6 +120,27 @@ export function nextWindowBack(window: { from: Date; to: Date }, pagesInWindow: 
   return { from, to: window.from };
 }
 
+/**
+ * Where an initial walk goes after the last page of `position`'s window, as advanceCheckpoint
+ * will record it, or null when the walk ends there (or the mode is not a windowed initial walk).
+ * Lets the runner fetch the next window's first page while the current one is written.
+ */
+export function positionAfterWindow(channel: Pick<ChannelRow, "syncStartDate">, position: Position): Position | null {
+  const { window } = position;
+  if (position.mode !== "initial" || window.from === null || window.to === null) return null;
+  const start = syncStart(channel);
+  if (start !== null && window.from.getTime() <= start.getTime()) return null;
+  const next = nextWindowBack({ from: window.from, to: window.to }, position.page, start);
+  return { mode: "initial", window: next, page: 1, cursor: null, upperBound: position.upperBound };
+}
+
+/** Same place to continue from (window, page, keyset). */
+export function samePosition(a: Position, b: Position): boolean {
+  const time = (d: Date | null) => (d === null ? null : d.getTime());
+  return a.mode === b.mode && a.page === b.page && time(a.window.from) === time(b.window.from) && time(a.window.to) === time(b.window.to)
+    && JSON.stringify(a.cursor) === JSON.stringify(b.cursor);
+}
+
 /** True when a connector's initial walk is complete. */
 export function initialDone(row: CheckpointRow | null): boolean {
   return Boolean(row?.completedAt);

@@ -5,7 +5,8 @@ import type { MagentoClient } from "@/lib/magento/client";
 import type { RequestTiming } from "@/lib/magento/http";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import {
-  advanceCheckpoint, currentPosition, getCheckpoint, resetInitialCheckpoints, type CheckpointMode, type Position,
+  advanceCheckpoint, currentPosition, getCheckpoint, positionAfterWindow, resetInitialCheckpoints, samePosition, type CheckpointMode,
+  type Position,
 } from "@/lib/sync/checkpoints";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
@@ -247,15 +248,20 @@ export async function syncNextPages(
       if (pages >= maxPages) {
         return { done: false, status: "running", pages, continueFrom: { runId, connector: connector.name, page: position.page } };
       }
-      if (await cancelled()) {
+      // Asked while the page is fetched (or its prefetch finishes), so it adds no wait of its own.
+      const cancelCheck = cancelled();
+      cancelCheck.catch(() => {});
+      const fetched: FetchedPage<unknown> = await (pending ?? fetchAt(position));
+      if (await cancelCheck) {
         if (input.signal?.aborted) await requestCancel(db, runId);
         return finish("canceled");
       }
-      const fetched: FetchedPage<unknown> = await (pending ?? fetchAt(position));
       const pos: Position = position;
-      // Prefetch the next page of the same window while this one is written.
+      // Prefetch the next page while this one is written: the same window's next page, or after a
+      // window's last page the first page of the window an initial walk steps back to next.
       const nextInWindow: Position | null = fetched.done ? null : { ...pos, page: pos.page + 1, cursor: fetched.cursor ?? null };
-      pending = nextInWindow && pages + 1 < maxPages ? fetchAt(nextInWindow) : null;
+      const predicted: Position | null = nextInWindow ?? (connector.windowed ? positionAfterWindow(channel, pos) : null);
+      pending = predicted && pages + 1 < maxPages ? fetchAt(predicted) : null;
 
       const { finished, result } = await db.transaction(async (tx) => {
         await preparePageTransaction(tx);
@@ -283,6 +289,8 @@ export async function syncNextPages(
           retries: counted.retries,
           ...(finished ? { finishedAt: new Date().toISOString() } : {}),
         });
+        // The lease is renewed with the page: a page is written only while this run holds the channel.
+        if (!(await claimLease(tx, channel.id, owner))) throw new SyncBusyError(channel.id, null);
         return { finished, result };
       });
       pages++;
@@ -300,13 +308,13 @@ export async function syncNextPages(
         failed: result.failed.length + fetched.invalid.length,
         connectorFinished: finished,
       });
-      if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, null);
       if (finished) break;
       if (nextInWindow) {
         position = nextInWindow;
       } else {
-        pending = null;
         const next = await currentPosition(db, channel, connector, mode, new Date());
+        // The prefetched page is used only when the checkpoint names the very position it asked for.
+        if (!next || !predicted || !samePosition(next, predicted)) pending = null;
         if (!next) break;
         position = next;
       }

@@ -274,6 +274,37 @@ describe("runChannelSync", () => {
     expect(events.indexOf("fetch 2")).toBeLessThan(events.indexOf("write end"));
   });
 
+  it("after a window's last page, fetches the next window's first page while it is written, and asks for each page once", async () => {
+    const channel = await addChannel("prefetch-window");
+    const events: string[] = [];
+    const base = fakeConnector("customers", records(9, 65));
+    const traced: Connector<FakeRecord> = {
+      ...base,
+      async fetchPage(ctx, request, size) {
+        events.push(`fetch ${request.window.from?.toISOString()} ${request.page}`);
+        return base.fetchPage(ctx, request, size);
+      },
+      async writePage(tx, ctx, rows) {
+        events.push("write start");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const result = await base.writePage(tx, ctx, rows);
+        events.push("write end");
+        return result;
+      },
+    };
+    const run = await runChannelSync({
+      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), traced], pageSize: 100,
+    });
+    expect(run.status).toBe("succeeded");
+    const fetches = events.filter((e) => e.startsWith("fetch"));
+    // 65 days of records, 30-day windows growing after one-page windows: at least two windows.
+    expect(fetches.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(fetches).size).toBe(fetches.length);
+    // The second window's page is asked for before the first window's page is written.
+    expect(events.indexOf(fetches[1]!)).toBeLessThan(events.indexOf("write end"));
+    expect(await written(channel.id)).toEqual(records(9, 65).map((r) => ({ origin_id: `customers:${r.id}`, n: 1 })).sort((a, b) => a.origin_id.localeCompare(b.origin_id)));
+  });
+
   it("skips connectors the channel does not sync", async () => {
     const channel = await addChannel("entities", { entities: [] });
     const customers = fakeConnector("customers", records(3));
