@@ -3,9 +3,10 @@ import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "./rows";
 
 // Set-based upsert: the whole page travels as ONE json parameter, is unpacked with
-// json_to_recordset (plain json: parsed once into the typed record, where a jsonb cast first builds
-// a whole binary document, ~10% of an orders page's database time) and written with INSERT … SELECT … ON CONFLICT DO UPDATE, updating only rows
-// that really differ. `(xmax = 0)` tells inserted from updated rows; unchanged = sent − returned.
+// json_to_recordset (plain json is parsed once into the typed records; a jsonb cast first builds a
+// whole binary document, ~10% of an orders page's database time) and written with INSERT … SELECT
+// … ON CONFLICT DO UPDATE, updating only rows that really differ. `(xmax = 0)` tells inserted from
+// updated rows; unchanged = sent − written.
 
 export interface UpsertSpec {
   /** Target table (a constant of ours, never user input). */
@@ -29,15 +30,11 @@ export interface UpsertSpec {
 export interface UpsertResult {
   created: number;
   updated: number;
-  /** Rows the statement inserted or changed: id and origin_id. */
-  rows: { id: number; origin_id: number | null; inserted: boolean }[];
 }
-
-const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /** Builds and runs the upsert for `rows` (plain JSON-able objects). */
 export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly object[]): Promise<UpsertResult> {
-  if (rows.length === 0) return { created: 0, updated: 0, rows: [] };
+  if (rows.length === 0) return { created: 0, updated: 0 };
   const targetColumns = Object.keys(spec.columns);
   const recordset = Object.entries(spec.input).map(([name, type]) => `${name} ${type}`).join(", ");
   const select = targetColumns.map((column) => spec.columns[column]).join(", ");
@@ -54,16 +51,16 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
   const changed = updated.length > 0
     ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL`
     : "t.removed_at IS NOT NULL";
-  const statement: SQL = sql`${sql.raw(`INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM json_to_recordset(`)}${JSON.stringify(rows)}${sql.raw(
+  // Counted in the database: a page's rows are not sent back only to be counted here.
+  const statement: SQL = sql`${sql.raw(`WITH written AS (INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM json_to_recordset(`)}${JSON.stringify(rows)}${sql.raw(
     `::json) AS r(${recordset}) ${spec.joins ?? ""} ${spec.filter ? `WHERE ${spec.filter}` : ""}
      ON CONFLICT ${spec.conflict ?? "(channel_id, origin_id)"} DO UPDATE SET ${setList}
      WHERE ${changed}
-     RETURNING t.id, t.origin_id, (t.xmax = 0) AS inserted`,
+     RETURNING (t.xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written`,
   )}`;
-  const result = await queryRows<{ id: unknown; origin_id: unknown; inserted: unknown }>(tx, statement);
-  const out = result.map((row) => ({ id: Number(row.id), origin_id: toNumber(row.origin_id), inserted: row.inserted === true || row.inserted === "t" }));
-  const created = out.filter((row) => row.inserted).length;
-  return { created, updated: out.length - created, rows: out };
+  const [counts] = await queryRows<{ created: unknown; updated: unknown }>(tx, statement);
+  return { created: Number(counts?.created ?? 0), updated: Number(counts?.updated ?? 0) };
 }
 
 /** `json_to_recordset($json) AS alias(spec)` as a SQL fragment (for deletes, updates, lookups). */
