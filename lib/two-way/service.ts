@@ -121,6 +121,8 @@ export async function loadCustomerEdit(db: Db, customerId: number): Promise<Cust
     canChangeSubscription: subscriptionReason === null,
     subscriptionReason,
     groups: groups.map((g) => ({ originId: g.originId, name: g.name })),
+    pendingFields: row.pendingFields as CustomerEditView["pendingFields"],
+    registeredCustomerId: row.mergedIntoId,
   };
 }
 
