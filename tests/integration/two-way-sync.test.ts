@@ -5,6 +5,7 @@ import { auditLog, channels, magentoCustomerAddresses, magentoCustomers, magento
 import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import type { Customer, Json } from "@/lib/magento/simulator/types";
+import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -360,6 +361,25 @@ describe("registration", () => {
     expect(actions).toEqual(expect.arrayContaining(["customer.registration_requested", "customer.registered"]));
   });
 
+  it("a registration whose answer was lost is found by email next time, not created twice", async () => {
+    const email = `lost-answer-${Date.now()}@example.org`;
+    const [guest] = await testDb.db.insert(magentoCustomers).values({
+      channelId: channel.id, isGuest: true, guestKey: email, email, firstName: "Lost", lastName: "Answer",
+    }).returning();
+    const result = await requestRegistration(testDb.db, manager, { customerId: guest!.id });
+    if (!result.ok) throw new Error(result.error);
+    // Magento creates the account, the answer never arrives (the client gives up after 1 s).
+    sim.control.addFaults({ path: "/V1/customers", method: "POST", loseAnswer: true, times: 1 });
+    const quick = (ch: ChannelRow) => createChannelClient(ch, { maxRetries: 0, timeoutMs: 1_000 });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick })).toMatchObject({ retrying: 1 });
+    expect([...sim.store.customers.values()].filter((c) => c.email === email)).toHaveLength(1);
+    expect((await pushRow(result.pushId)).result).toMatchObject({ postSentAt: expect.any(String) });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick, now: new Date(Date.now() + 60_000) })).toMatchObject({ done: 1 });
+    const accounts = [...sim.store.customers.values()].filter((c) => c.email === email);
+    expect(accounts).toHaveLength(1);
+    expect(await pushRow(result.pushId)).toMatchObject({ status: "done", result: { customerOriginId: accounts[0]!.id } });
+  });
+
   it("an email already registered in the website is a permanent failure with Magento's reason", async () => {
     const taken = (await freshCustomer()).magento().email;
     const [guest] = await testDb.db.insert(magentoCustomers).values({
@@ -398,6 +418,39 @@ describe("sync while a push waits", () => {
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
     expect(await local(c.id)).toMatchObject({ firstName: "MagentoFirst", lastName: "MagentoLast", isSubscribed: wanted, pendingFields: [] });
     expect(c.magento().extension_attributes.is_subscribed).toBe(wanted);
+  });
+});
+
+describe("pushers side by side", () => {
+  it("two runs at once push each change exactly once", async () => {
+    const customers = [await freshCustomer(), await freshCustomer(), await freshCustomer()];
+    for (const [i, c] of customers.entries()) {
+      const result = await edit(c.id, (v) => ({ ...v, lastname: `Parallel${i}` }));
+      expect(result.ok).toBe(true);
+    }
+    const before = sim.control.pushed().customerUpdates.length;
+    const [a, b] = await Promise.all([runDuePushes(testDb.db, { channelId: channel.id }), runDuePushes(testDb.db, { channelId: channel.id })]);
+    expect(a.claimed + b.claimed).toBe(3);
+    expect(a.done + b.done).toBe(3);
+    expect(sim.control.pushed().customerUpdates.length - before).toBe(3);
+    for (const [i, c] of customers.entries()) expect(c.magento().lastname).toBe(`Parallel${i}`);
+  });
+
+  it("a customer's second change waits for the first (one PUT at a time per customer)", async () => {
+    const c = await freshCustomer();
+    const first = await edit(c.id, (v) => ({ ...v, firstname: "First" }));
+    if (!first.ok) throw new Error(first.error);
+    // The first is under way (claimed by another pusher) when the second edit comes in.
+    await testDb.db.update(outbox).set({ status: "in_progress", lockedUntil: new Date(Date.now() + 60_000) }).where(eq(outbox.id, first.pushId));
+    const second = await edit(c.id, (v) => ({ ...v, lastname: "Second" }));
+    if (!second.ok) throw new Error(second.error);
+    expect(second.pushId).not.toBe(first.pushId);
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 0 });
+    // The first lands (its claim lapses and it is taken again), then the second.
+    await testDb.db.update(outbox).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(outbox.id, first.pushId));
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
+    expect(c.magento()).toMatchObject({ firstname: "First", lastname: "Second" });
+    expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
   });
 });
 
