@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import {
@@ -448,10 +448,16 @@ export async function revertPush(db: Db, actor: Actor, input: { pushId: number }
   if (!parsed.success) return fail("Invalid request.");
   const row = await pushRow(db, parsed.data.pushId);
   if (!row) return fail("This change is no longer in the portal.");
-  if (row.status === "in_progress") return fail("This change is being sent to Magento right now; try again in a moment.");
+  const now = new Date();
+  // A claim that lapsed (its pusher died) may be withdrawn too; a live one is being sent right now.
+  const live = row.status === "in_progress" && row.lockedUntil !== null && row.lockedUntil > now;
+  if (live) return fail("This change is being sent to Magento right now; try again in a moment.");
   const reverted = await db.transaction(async (tx) => {
-    const updated = await tx.update(outbox).set({ status: "reverted", lockedUntil: null, updatedAt: new Date() })
-      .where(and(eq(outbox.id, row.id), inArray(outbox.status, ["pending", "failed", "dead"]))).returning({ id: outbox.id });
+    const updated = await tx.update(outbox).set({ status: "reverted", lockedUntil: null, updatedAt: now })
+      .where(and(eq(outbox.id, row.id), or(
+        inArray(outbox.status, ["pending", "failed", "dead"]),
+        and(eq(outbox.status, "in_progress"), lt(outbox.lockedUntil, now)),
+      ))).returning({ id: outbox.id });
     if (updated.length === 0) return false;
     if (row.entityId !== null) await recomputePending(tx, row.entityId);
     await writeAudit(tx, {
