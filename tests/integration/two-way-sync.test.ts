@@ -6,6 +6,8 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import type { Customer, Json } from "@/lib/magento/simulator/types";
 import { createChannelClient } from "@/lib/sync/channel-client";
+import { writeCustomers } from "@/lib/sync/connectors/customers";
+import { writeSubscribers } from "@/lib/sync/connectors/newsletter_subscribers";
 import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -418,6 +420,41 @@ describe("sync while a push waits", () => {
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
     expect(await local(c.id)).toMatchObject({ firstName: "MagentoFirst", lastName: "MagentoLast", isSubscribed: wanted, pendingFields: [] });
     expect(c.magento().extension_attributes.is_subscribed).toBe(wanted);
+  });
+});
+
+describe("a sync page fetched before the push", () => {
+  it("does not put the older record back over the read-back", async () => {
+    const c = await freshCustomer();
+    const client = createChannelClient(channel);
+    // What a running sync fetched before the push (an hour older than anything since).
+    const before = await client.getCustomer(c.originId);
+    before.updated_at = new Date((before.updated_at?.getTime() ?? Date.now()) - 3_600_000);
+    const subscribedBefore = before.extension_attributes?.is_subscribed === true;
+    const result = await edit(c.id, (v) => ({ ...v, firstname: "Fresh", addresses: v.addresses.slice(0, 1) }));
+    if (!result.ok) throw new Error(result.error);
+    expect(await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: !subscribedBefore })).toMatchObject({ queued: [c.id] });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ done: 2 });
+    const fresh = await local(c.id);
+    expect(fresh).toMatchObject({ firstName: "Fresh", isSubscribed: !subscribedBefore, pendingFields: [] });
+    const addresses = async () => testDb.db.select({ id: magentoCustomerAddresses.originId }).from(magentoCustomerAddresses).where(eq(magentoCustomerAddresses.customerId, c.id));
+    const kept = await addresses();
+    // The sync now writes its older page.
+    await testDb.db.transaction(async (tx) => {
+      const ctx = { db: testDb.db, channel, client, runId: 0 };
+      await writeCustomers(tx, ctx, [before]);
+      await writeSubscribers(tx, ctx, [before]);
+    });
+    expect(await local(c.id)).toMatchObject({ firstName: "Fresh", isSubscribed: !subscribedBefore, remoteUpdatedAt: fresh.remoteUpdatedAt });
+    expect(await addresses()).toEqual(kept);
+    const [subscriber] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.customerId, c.id));
+    expect(subscriber?.status).toBe(!subscribedBefore ? "subscribed" : "unsubscribed");
+    // A newer record from Magento is written as always.
+    const newer = await client.getCustomer(c.originId);
+    newer.lastname = "Newer";
+    newer.updated_at = new Date((fresh.remoteUpdatedAt?.getTime() ?? Date.now()) + 60_000);
+    await testDb.db.transaction((tx) => writeCustomers(tx, { db: testDb.db, channel, client, runId: 0 }, [newer]));
+    expect((await local(c.id)).lastName).toBe("Newer");
   });
 });
 
