@@ -391,6 +391,13 @@ describe("registration", () => {
     if (!result.ok) throw new Error(result.error);
     await runDuePushes(testDb.db, { channelId: channel.id });
     expect(await pushRow(result.pushId)).toMatchObject({ status: "dead", lastError: EMAIL_TAKEN });
+    // The form offers registering again (not "under way"); doing so sends the same row again.
+    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({ canRegister: true, readOnlyReason: "Guest: register in Magento first." });
+    expect((await customerPushState(testDb.db, guest!.id)).failed[0]).toMatchObject({ id: result.pushId, kind: "customer.register", error: EMAIL_TAKEN });
+    expect(await requestRegistration(testDb.db, manager, { customerId: guest!.id })).toEqual({ ok: true, pushId: result.pushId });
+    expect((await pushRow(result.pushId)).status).toBe("pending");
+    expect(await revertPush(testDb.db, manager, { pushId: result.pushId })).toEqual({ ok: true });
+    expect(await local(guest!.id)).toMatchObject({ isGuest: true, mergedIntoId: null });
   });
 });
 
