@@ -170,6 +170,8 @@ export async function preparePageTransaction(tx: DbTx): Promise<void> {
   await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
 }
 
+type PreparedPage = FetchedPage<unknown> & { prepared: unknown };
+
 const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed: [], maxUpdatedAt: null };
 
 /**
@@ -236,12 +238,15 @@ export async function syncNextPages(
     if (!statsOf(run, connector.name).startedAt) {
       await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
     }
-    const fetchAt = (pos: Position) => {
-      const promise = connector.fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize);
+    // A page is prepared (mapped, serialized) as soon as it arrives: while the page before is written.
+    const fetchAt = (pos: Position): Promise<PreparedPage> => {
+      const promise = connector
+        .fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize)
+        .then((page) => ({ ...page, prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined }));
       promise.catch(() => {}); // awaited later; a dropped prefetch must not crash the process
       return promise;
     };
-    let pending: Promise<FetchedPage<unknown>> | null = null;
+    let pending: Promise<PreparedPage> | null = null;
     // This connector's pages in the whole run (earlier steps included).
     let connectorPages = statsOf(run, connector.name).pages;
     for (;;) {
@@ -251,7 +256,7 @@ export async function syncNextPages(
       // Asked while the page is fetched (or its prefetch finishes), so it adds no wait of its own.
       const cancelCheck = cancelled();
       cancelCheck.catch(() => {});
-      const fetched: FetchedPage<unknown> = await (pending ?? fetchAt(position));
+      const fetched: PreparedPage = await (pending ?? fetchAt(position));
       if (await cancelCheck) {
         if (input.signal?.aborted) await requestCancel(db, runId);
         return finish("canceled");
@@ -265,7 +270,7 @@ export async function syncNextPages(
 
       const { finished, result } = await db.transaction(async (tx) => {
         await preparePageTransaction(tx);
-        const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records) : EMPTY_WRITE;
+        const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records, fetched.prepared) : EMPTY_WRITE;
         if (fetched.records.length > 0) await connector.afterPage?.(tx, ctx, fetched.records);
         const errors = [
           ...invalidToErrors(connector.name, pos.page, fetched),

@@ -73,14 +73,22 @@ export interface WriteResult {
   maxUpdatedAt: Date | null;
 }
 
-export interface Connector<T = unknown> {
+export interface Connector<T = unknown, P = unknown> {
   name: ConnectorName;
   /** Whether it pages by updated_at windows (false: small reference data fetched whole). */
   windowed: boolean;
   /** One page of records changed inside the window, sorted by updated_at then id, 300 at most. */
   fetchPage(ctx: SyncContext, request: PageRequest, pageSize: number): Promise<FetchedPage<T>>;
-  /** Maps and upserts one page set-based inside `tx` (one transaction per page, with its checkpoint). */
-  writePage(tx: DbTx, ctx: SyncContext, records: T[]): Promise<WriteResult>;
+  /**
+   * The database-free part of writing a page (mapping and serializing rows), run by the runner as
+   * soon as the page arrives, so it overlaps the write of the page before instead of adding to it.
+   */
+  prepare?(ctx: SyncContext, records: T[]): P;
+  /**
+   * Maps and upserts one page set-based inside `tx` (one transaction per page, with its checkpoint),
+   * from `prepare`'s result when the caller has it (computed here otherwise).
+   */
+  writePage(tx: DbTx, ctx: SyncContext, records: T[], prepared?: P): Promise<WriteResult>;
   /** Runs after a page of this connector is written, in the same transaction (e.g. customer LTV). */
   afterPage?(tx: DbTx, ctx: SyncContext, records: T[]): Promise<void>;
 }

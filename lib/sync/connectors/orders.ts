@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import type { MagentoOrder } from "@/lib/magento/schemas/order";
 import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
 import { linkOrdersToCarts, ORDER_CART_ID } from "@/lib/sync/rules/carts";
-import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
+import { createGuestCustomers, type GuestContact, guestKey } from "@/lib/sync/rules/guests";
 import { recomputeTotalsForOrders } from "@/lib/sync/rules/ltv";
-import { idArray, streetArray, upsertRows } from "@/lib/sync/write/upsert";
+import { idArray, type SerializedRows, serializeRows, streetArray, upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 
 // Orders incl. guest orders, with items and billing/shipping addresses.
@@ -39,7 +39,18 @@ function isGuestOrder(order: MagentoOrder): boolean {
 
 const contactOf = (o: MagentoOrder) => ({ email: o.customer_email, firstName: o.customer_firstname ?? null, lastName: o.customer_lastname ?? null });
 
-export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOrder[]): Promise<WriteResult> {
+/** A page of orders mapped to rows and serialized, before any database work (Connector.prepare). */
+export interface PreparedOrders {
+  orderIds: number[];
+  failed: Failure[];
+  guests: GuestContact[];
+  orders: SerializedRows;
+  items: SerializedRows;
+  addresses: SerializedRows;
+  maxUpdatedAt: Date | null;
+}
+
+export function prepareOrders(ctx: SyncContext, records: MagentoOrder[]): PreparedOrders {
   const channel = ctx.channel;
   const failed: Failure[] = [];
   const valid = records.filter((o) => {
@@ -49,14 +60,15 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
     }
     return true;
   });
-  const guests = await ensureGuestCustomers(tx, channel, valid.filter(isGuestOrder).map(contactOf));
+  const guests = valid.filter(isGuestOrder).map(contactOf);
   const rows = valid.map((o) => {
     const guest = isGuestOrder(o);
     const shipping = o.extension_attributes?.shipping_assignments?.[0]?.shipping;
     return {
       channel_id: channel.id, origin_id: o.entity_id, increment_id: o.increment_id ?? String(o.entity_id), quote_origin_id: o.quote_id ?? null,
       state: o.state ?? "new", status: o.status ?? o.state ?? "pending", is_guest: guest,
-      guest_customer_id: guest ? (guests.get(guestKey(channel, contactOf(o))) ?? null) : null,
+      // The guest record (created by the write, found by its key there) is the customer of a guest order.
+      guest_key: guest && o.customer_email ? guestKey(channel, contactOf(o)) : null,
       customer_origin_id: guest ? null : o.customer_id, customer_email: o.customer_email, customer_first_name: o.customer_firstname ?? null,
       customer_last_name: o.customer_lastname ?? null, customer_group_origin_id: o.customer_group_id ?? null, store_origin_id: o.store_id ?? null,
       grand_total: o.grand_total, base_grand_total: o.base_grand_total, subtotal: o.subtotal ?? "0", tax_amount: o.tax_amount ?? "0",
@@ -70,11 +82,48 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
       remote_ip: o.remote_ip ?? null, remote_created_at: iso(o.created_at), remote_updated_at: iso(o.updated_at),
     };
   });
+  const items = valid.flatMap((o) => o.items.filter((i) => i.item_id !== null && i.item_id !== undefined).map((i) => ({
+    channel_id: channel.id, origin_id: i.item_id, order_origin_id: o.entity_id, parent_item_origin_id: i.parent_item_id ?? null, sku: i.sku,
+    name: i.name ?? null, product_type: i.product_type ?? null, product_origin_id: i.product_id ?? null, qty_ordered: i.qty_ordered ?? "0",
+    qty_invoiced: i.qty_invoiced ?? "0", qty_shipped: i.qty_shipped ?? "0", qty_refunded: i.qty_refunded ?? "0", qty_canceled: i.qty_canceled ?? "0",
+    price: i.price ?? "0", base_price: i.base_price ?? null, original_price: i.original_price ?? null, row_total: i.row_total ?? "0",
+    tax_amount: i.tax_amount ?? "0", discount_amount: i.discount_amount ?? "0",
+    remote_created_at: iso(i.created_at), remote_updated_at: iso(i.updated_at),
+  })));
+  const addresses = valid.flatMap((o) => {
+    const list = [o.billing_address, ...(o.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping.address)];
+    const seen = new Set<number>();
+    return list.flatMap((a) => {
+      if (!a || a.entity_id === null || a.entity_id === undefined || seen.has(a.entity_id)) return [];
+      seen.add(a.entity_id);
+      return [{
+        channel_id: channel.id, origin_id: a.entity_id, order_origin_id: o.entity_id, address_type: a.address_type === "shipping" ? "shipping" : "billing",
+        first_name: a.firstname, last_name: a.lastname, company: a.company ?? null, street: a.street ?? null, city: a.city, region: a.region ?? null,
+        region_code: a.region_code ?? null, postcode: a.postcode, country_id: a.country_id, telephone: a.telephone, email: a.email ?? null,
+      }];
+    });
+  });
+  return {
+    orderIds: valid.map((o) => o.entity_id as number),
+    failed,
+    guests,
+    orders: serializeRows(rows),
+    items: serializeRows(items),
+    addresses: serializeRows(addresses),
+    maxUpdatedAt: maxDate(records.map((o) => o.updated_at)),
+  };
+}
+
+export async function writeOrders(
+  tx: DbTx, ctx: SyncContext, records: MagentoOrder[], prepared: PreparedOrders = prepareOrders(ctx, records),
+): Promise<WriteResult> {
+  const channel = ctx.channel;
+  await createGuestCustomers(tx, channel, prepared.guests);
   const upserted = await upsertRows(tx, {
     table: "magento_orders",
     input: {
       channel_id: "bigint", origin_id: "bigint", increment_id: "text", quote_origin_id: "bigint", state: "text", status: "text",
-      is_guest: "boolean", guest_customer_id: "bigint", customer_origin_id: "bigint", customer_email: "text", customer_first_name: "text",
+      is_guest: "boolean", guest_key: "text", customer_origin_id: "bigint", customer_email: "text", customer_first_name: "text",
       customer_last_name: "text", customer_group_origin_id: "bigint", store_origin_id: "bigint", grand_total: "numeric",
       base_grand_total: "numeric", subtotal: "numeric", tax_amount: "numeric", shipping_amount: "numeric", discount_amount: "numeric",
       total_paid: "numeric", total_refunded: "numeric", total_canceled: "numeric", total_due: "numeric", order_currency_code: "text",
@@ -85,7 +134,9 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
     columns: {
       channel_id: "r.channel_id", origin_id: "r.origin_id", increment_id: "r.increment_id", quote_origin_id: "r.quote_origin_id",
       state: "r.state", status: "r.status", is_guest: "r.is_guest", cart_id: ORDER_CART_ID,
-      customer_id: "coalesce(r.guest_customer_id, (SELECT c.id FROM magento_customers c WHERE c.channel_id = r.channel_id AND c.origin_id = r.customer_origin_id))",
+      customer_id: `CASE WHEN r.guest_key IS NOT NULL
+        THEN (SELECT coalesce(g.merged_into_id, g.id) FROM magento_customers g WHERE g.channel_id = r.channel_id AND g.guest_key = r.guest_key)
+        ELSE (SELECT c.id FROM magento_customers c WHERE c.channel_id = r.channel_id AND c.origin_id = r.customer_origin_id) END`,
       customer_origin_id: "r.customer_origin_id", customer_email: "r.customer_email", customer_first_name: "r.customer_first_name",
       customer_last_name: "r.customer_last_name", customer_group_origin_id: "r.customer_group_origin_id",
       store_id: "(SELECT s.id FROM magento_stores s WHERE s.channel_id = r.channel_id AND s.origin_id = r.store_origin_id)",
@@ -98,16 +149,8 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
       billing_country_id: "r.billing_country_id", billing_region: "r.billing_region", remote_ip: "r.remote_ip",
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
-  }, rows);
+  }, prepared.orders);
 
-  const items = valid.flatMap((o) => o.items.filter((i) => i.item_id !== null && i.item_id !== undefined).map((i) => ({
-    channel_id: channel.id, origin_id: i.item_id, order_origin_id: o.entity_id, parent_item_origin_id: i.parent_item_id ?? null, sku: i.sku,
-    name: i.name ?? null, product_type: i.product_type ?? null, product_origin_id: i.product_id ?? null, qty_ordered: i.qty_ordered ?? "0",
-    qty_invoiced: i.qty_invoiced ?? "0", qty_shipped: i.qty_shipped ?? "0", qty_refunded: i.qty_refunded ?? "0", qty_canceled: i.qty_canceled ?? "0",
-    price: i.price ?? "0", base_price: i.base_price ?? null, original_price: i.original_price ?? null, row_total: i.row_total ?? "0",
-    tax_amount: i.tax_amount ?? "0", discount_amount: i.discount_amount ?? "0",
-    remote_created_at: iso(i.created_at), remote_updated_at: iso(i.updated_at),
-  })));
   await upsertRows(tx, {
     table: "magento_order_items",
     input: {
@@ -125,21 +168,8 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
     joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
-  }, items);
+  }, prepared.items);
 
-  const addresses = valid.flatMap((o) => {
-    const list = [o.billing_address, ...(o.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping.address)];
-    const seen = new Set<number>();
-    return list.flatMap((a) => {
-      if (!a || a.entity_id === null || a.entity_id === undefined || seen.has(a.entity_id)) return [];
-      seen.add(a.entity_id);
-      return [{
-        channel_id: channel.id, origin_id: a.entity_id, order_origin_id: o.entity_id, address_type: a.address_type === "shipping" ? "shipping" : "billing",
-        first_name: a.firstname, last_name: a.lastname, company: a.company ?? null, street: a.street ?? null, city: a.city, region: a.region ?? null,
-        region_code: a.region_code ?? null, postcode: a.postcode, country_id: a.country_id, telephone: a.telephone, email: a.email ?? null,
-      }];
-    });
-  });
   await upsertRows(tx, {
     table: "magento_order_addresses",
     input: {
@@ -153,11 +183,11 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
       region: "r.region", region_code: "r.region_code", postcode: "r.postcode", country_id: "r.country_id", telephone: "r.telephone", email: "r.email",
     },
     joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
-  }, addresses);
+  }, prepared.addresses);
 
   // Credit memos written before their order get linked now. The memos are found by their own
   // (channel_id, order_origin_id) index: joined only through the orders, the planner scanned them all.
-  const orderIds = idArray(valid.map((o) => o.entity_id as number));
+  const orderIds = idArray(prepared.orderIds);
   await tx.execute(sql`
     UPDATE magento_credit_memos m SET order_id = o.id, customer_id = o.customer_id FROM magento_orders o
     WHERE o.channel_id = ${channel.id} AND o.origin_id = ANY(${orderIds})
@@ -165,16 +195,17 @@ export async function writeOrders(tx: DbTx, ctx: SyncContext, records: MagentoOr
       AND m.channel_id = o.channel_id AND m.order_origin_id = o.origin_id
       AND (m.order_id IS DISTINCT FROM o.id OR m.customer_id IS DISTINCT FROM o.customer_id)`);
   // Carts that arrived before their order (rule 2).
-  await linkOrdersToCarts(tx, channel.id, valid.map((o) => o.entity_id as number));
-  return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((o) => o.updated_at)));
+  await linkOrdersToCarts(tx, channel.id, prepared.orderIds);
+  return result(prepared.orderIds.length, upserted.created, upserted.updated, prepared.failed, prepared.maxUpdatedAt);
 }
 
-export const ordersConnector: Connector<MagentoOrder> = {
+export const ordersConnector: Connector<MagentoOrder, PreparedOrders> = {
   name: "orders",
   windowed: true,
   async fetchPage(ctx, request, pageSize) {
     return fetchWindowPage(ctx, "orders", request, pageSize, await storeFilter(ctx), ORDER_SEARCH_FIELDS);
   },
+  prepare: prepareOrders,
   writePage: writeOrders,
   // Customers whose totals a page of orders changed (rule 4).
   afterPage: (tx, ctx, records) =>

@@ -23,31 +23,44 @@ export function guestKey(channel: ChannelRow, contact: GuestContact): string {
   return `${email}|${name}`;
 }
 
+const GUEST_INPUT = { guest_key: "text", email: "text", first_name: "text", last_name: "text" };
+
 /**
  * Creates the missing guest records set-based (ON CONFLICT DO NOTHING), merges them into
  * registered customers with the same email, and returns guest_key → the customer id to link
  * (the registered customer's when merged).
  */
 export async function ensureGuestCustomers(tx: DbTx, channel: ChannelRow, contacts: readonly GuestContact[]): Promise<Map<string, number>> {
+  const rows = await createGuestCustomers(tx, channel, contacts);
+  if (rows.length === 0) return new Map();
+  const found = await queryRows<{ guest_key: string; id: unknown }>(tx, sql`
+    SELECT c.guest_key, coalesce(c.merged_into_id, c.id) AS id
+    FROM magento_customers c JOIN ${recordset(rows, "r", GUEST_INPUT)} ON r.guest_key = c.guest_key
+    WHERE c.channel_id = ${channel.id}`);
+  return new Map(found.map((row) => [row.guest_key, Number(row.id)]));
+}
+
+/**
+ * Creates the missing guest records of `contacts` and merges them into registered customers with
+ * the same email; for writers that find the guests by guest_key in SQL themselves (orders).
+ */
+export async function createGuestCustomers(
+  tx: DbTx, channel: ChannelRow, contacts: readonly GuestContact[],
+): Promise<{ guest_key: string; email: string; first_name: string | null; last_name: string | null }[]> {
   const byKey = new Map<string, GuestContact>();
   for (const contact of contacts) {
     if (!contact.email) continue;
     const key = guestKey(channel, contact);
     if (!byKey.has(key)) byKey.set(key, contact);
   }
-  if (byKey.size === 0) return new Map();
+  if (byKey.size === 0) return [];
   const rows = [...byKey].map(([key, c]) => ({ guest_key: key, email: c.email, first_name: c.firstName, last_name: c.lastName }));
-  const input = { guest_key: "text", email: "text", first_name: "text", last_name: "text" };
   await tx.execute(sql`
     INSERT INTO magento_customers (channel_id, is_guest, guest_key, email, first_name, last_name)
-    SELECT ${channel.id}::bigint, true, r.guest_key, r.email, r.first_name, r.last_name FROM ${recordset(rows, "r", input)}
+    SELECT ${channel.id}::bigint, true, r.guest_key, r.email, r.first_name, r.last_name FROM ${recordset(rows, "r", GUEST_INPUT)}
     ON CONFLICT (channel_id, guest_key) DO NOTHING`);
   await mergeGuests(tx, channel.id, rows.map((row) => row.email));
-  const found = await queryRows<{ guest_key: string; id: unknown }>(tx, sql`
-    SELECT c.guest_key, coalesce(c.merged_into_id, c.id) AS id
-    FROM magento_customers c JOIN ${recordset(rows, "r", input)} ON r.guest_key = c.guest_key
-    WHERE c.channel_id = ${channel.id}`);
-  return new Map(found.map((row) => [row.guest_key, Number(row.id)]));
+  return rows;
 }
 
 /**

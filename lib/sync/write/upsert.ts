@@ -32,9 +32,20 @@ export interface UpsertResult {
   updated: number;
 }
 
-/** Builds and runs the upsert for `rows` (plain JSON-able objects). */
-export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly object[]): Promise<UpsertResult> {
-  if (rows.length === 0) return { created: 0, updated: 0 };
+/** A page's rows serialized ahead of the write (see Connector.prepare). */
+export interface SerializedRows {
+  json: string;
+  count: number;
+}
+
+export function serializeRows(rows: readonly object[]): SerializedRows {
+  return { json: JSON.stringify(rows), count: rows.length };
+}
+
+/** Builds and runs the upsert for `rows` (plain JSON-able objects, or already serialized). */
+export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly object[] | SerializedRows): Promise<UpsertResult> {
+  const page = "json" in rows ? rows : serializeRows(rows);
+  if (page.count === 0) return { created: 0, updated: 0 };
   const targetColumns = Object.keys(spec.columns);
   const recordset = Object.entries(spec.input).map(([name, type]) => `${name} ${type}`).join(", ");
   const select = targetColumns.map((column) => spec.columns[column]).join(", ");
@@ -52,7 +63,7 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
     ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL`
     : "t.removed_at IS NOT NULL";
   // Counted in the database: a page's rows are not sent back only to be counted here.
-  const statement: SQL = sql`${sql.raw(`WITH written AS (INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM json_to_recordset(`)}${JSON.stringify(rows)}${sql.raw(
+  const statement: SQL = sql`${sql.raw(`WITH written AS (INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM json_to_recordset(`)}${page.json}${sql.raw(
     `::json) AS r(${recordset}) ${spec.joins ?? ""} ${spec.filter ? `WHERE ${spec.filter}` : ""}
      ON CONFLICT ${spec.conflict ?? "(channel_id, origin_id)"} DO UPDATE SET ${setList}
      WHERE ${changed}
