@@ -121,8 +121,10 @@ const ANALYZE_AT_PAGE = new Set([4, 16, 64, 256, 1024, 4096]);
 const CONNECTOR_TABLES: Record<ConnectorName, readonly string[]> = {
   stores: [],
   customers: ["magento_customers", "magento_customer_addresses"],
-  carts: ["magento_carts", "magento_cart_items"],
-  orders: ["magento_orders", "magento_order_items", "magento_order_addresses"],
+  // Carts and orders create guest customers and mark carts purchased: the planner must see those too
+  // (with statistics from before the first guest, it re-ran the guest merge's join once per guest).
+  carts: ["magento_carts", "magento_cart_items", "magento_customers"],
+  orders: ["magento_orders", "magento_order_items", "magento_order_addresses", "magento_customers", "magento_carts"],
   credit_memos: ["magento_credit_memos", "magento_credit_memo_items"],
   newsletter_subscribers: ["magento_newsletter_subscribers"],
 };

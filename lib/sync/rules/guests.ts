@@ -77,7 +77,7 @@ export async function mergeGuests(tx: DbTx, channelId: number, emails?: readonly
     : sql`SELECT DISTINCT lower(email) AS email FROM magento_customers WHERE channel_id = ${channelId} AND is_guest`;
   const merged = await queryRows<{ id: unknown; merged_into_id: unknown }>(tx, sql`
     WITH scope AS (${scope}),
-    registered AS (
+    registered AS MATERIALIZED (
       SELECT lower(c.email) AS email, min(c.id) AS id FROM magento_customers c
       WHERE c.channel_id = ${channelId} AND NOT c.is_guest AND c.removed_at IS NULL AND lower(c.email) IN (SELECT email FROM scope)
       GROUP BY lower(c.email)
