@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ActionResult } from "@/lib/auth/action";
 import { checkAddress } from "@/lib/conversion/address";
 import type { MagentoCountry } from "@/lib/magento/schemas/directory";
 import type { AddressValues, CustomerField, CustomerValues, Gender } from "@/lib/two-way/service";
@@ -41,6 +42,10 @@ export type CustomerDraft = {
 };
 
 export type FieldErrors = Record<string, string[]>;
+
+export type EditData = { customerId: number; pushId: number; changedFields: CustomerField[] };
+/** The edit form's state: the result, and what was typed (a form posted without JavaScript comes back filled in). */
+export type CustomerEditState = ActionResult<EditData> & { submitted?: CustomerDraft };
 
 /** The fields of a customer as sentences name them. */
 export const FIELD_LABELS: Record<CustomerField, string> = {

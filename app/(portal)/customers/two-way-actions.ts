@@ -5,11 +5,12 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionContext, type ActionResult } from "@/lib/auth/action";
 import { channelDirectory } from "@/lib/customers/directory";
-import { checkAgainstDirectory, draftFromForm, FIELD_LABELS, formFieldErrors, parseDraft, type CustomerDraft } from "@/lib/customers/edit-form";
+import {
+  checkAgainstDirectory, draftFromForm, FIELD_LABELS, formFieldErrors, parseDraft, type CustomerEditState, type EditData,
+} from "@/lib/customers/edit-form";
 import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
 import {
   dismissOverride, loadCustomerEdit, requestCustomerEdit, requestRegistration, requestSubscription, retryPush, revertPush,
-  type CustomerField,
 } from "@/lib/two-way/service";
 
 // Two-way sync from the customer pages and the customers grid (issue 7 §4): edit a customer,
@@ -33,10 +34,6 @@ function revalidateCustomers() {
 }
 
 // ── edit ────────────────────────────────────────────────────────────────────────────────────
-
-export type EditData = { customerId: number; pushId: number; changedFields: CustomerField[] };
-/** The edit form's state: the result, and what was typed (a form posted without JavaScript comes back filled in). */
-export type CustomerEditState = ActionResult<EditData> & { submitted?: CustomerDraft };
 
 const editSchema = z.looseObject({ customerId: recordId, baseToken: z.string().min(1, "Reload the page and edit again.").max(20_000) });
 

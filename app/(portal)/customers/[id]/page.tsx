@@ -2,6 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
+import {
+  changeSubscriptionAction, dismissOverrideAction, registerCustomerAction, retryPushAction, revertPushAction,
+} from "@/app/(portal)/customers/two-way-actions";
+import { ActionButton } from "@/components/two-way/action-button";
+import { PushBanners } from "@/components/two-way/push-banners";
 import { GridView } from "@/components/data-grid/grid-view";
 import { AddressBlock } from "@/components/detail/address-block";
 import { DateTime } from "@/components/detail/date-time";
@@ -27,6 +32,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
+import { customerPushState, loadCustomerEdit } from "@/lib/two-way/service";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -56,6 +62,12 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const name = [customer.prefix, customer.firstName, customer.middleName, customer.lastName, customer.suffix].filter(Boolean).join(" ") || customer.email;
   const carry = back.carry ? `&${back.carry.slice(1)}` : "";
   const subscribed = detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
+  // Two-way sync: what may be changed from here, and the changes on their way to Magento.
+  const mayEdit = can(user.role, "edit_customers");
+  const [edit, pushes] = await Promise.all([loadCustomerEdit(db, customer.id), customerPushState(db, customer.id)]);
+  const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
+  const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
+  const subscribedNow = edit?.subscribed ?? (customer.isSubscribed ?? null);
 
   return (
     <>
@@ -71,6 +83,10 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         adminHref={channel.adminUrl && customer.originId !== null ? `${channel.adminUrl}/customer/index/edit/id/${customer.originId}/` : null}
         actions={<>
           {can(user.role, "run_syncs") && customer.originId !== null ? <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} /> : null}
+          {mayEdit && edit?.editable ? <Link href={`/customers/${customer.id}/edit`} className={buttonClasses("secondary")}>Edit</Link> : null}
+          {mayEdit && edit?.canRegister ? (
+            <ActionButton action={registerCustomerAction} fields={{ customerId: customer.id }} label="Register in Magento" pendingLabel="Registering…" formLabel="Register in Magento" />
+          ) : null}
           {can(user.role, "convert_carts") ? (
             customer.isGuest || customer.originId === null
               ? <span className="text-sm text-slate-500" title="Magento keeps carts for registered customers only">No new cart: guests have no Magento account</span>
@@ -87,9 +103,22 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           ) : null}
         </p>
       ) : null}
+      <PushBanners
+        customerId={customer.id}
+        state={pushes}
+        timeZone={timeZone}
+        canAct={mayEdit}
+        actions={{ retry: retryPushAction, revert: revertPushAction, dismiss: dismissOverrideAction }}
+        justPushed={justPushed}
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <DetailSection title="Profile">
+          <DetailSection
+            title="Profile"
+            actions={mayEdit && edit && !edit.editable && edit.readOnlyReason ? (
+              <p className="max-w-md text-right text-xs text-slate-500"><span className="font-medium">Read-only here:</span> {edit.readOnlyReason}</p>
+            ) : null}
+          >
             <Facts
               items={[
                 { label: "Email", value: <a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a> },
@@ -103,7 +132,22 @@ export default async function CustomerPage({ params, searchParams }: Props) {
                 { label: "Updated in Magento", value: <DateTime value={customer.remoteUpdatedAt} timeZone={timeZone} /> },
                 {
                   label: "Newsletter",
-                  value: subscribed ? <StatusBadge value={subscribed} /> : <span className="text-slate-500">Unknown</span>,
+                  value: (
+                    <div className="flex flex-wrap items-start gap-3">
+                      {subscribed ? <StatusBadge value={subscribed} /> : <span className="text-slate-500">Unknown</span>}
+                      {mayEdit && edit?.canChangeSubscription ? (
+                        <ActionButton
+                          action={changeSubscriptionAction}
+                          fields={{ customerIds: customer.id, subscribed: subscribedNow ? "0" : "1" }}
+                          label={subscribedNow ? "Unsubscribe" : "Subscribe"}
+                          pendingLabel={subscribedNow ? "Unsubscribing…" : "Subscribing…"}
+                          formLabel="Newsletter subscription"
+                        />
+                      ) : mayEdit && edit?.subscriptionReason ? (
+                        <span className="text-xs text-slate-500">{edit.subscriptionReason}</span>
+                      ) : null}
+                    </div>
+                  ),
                 },
               ]}
             />

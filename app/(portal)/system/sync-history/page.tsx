@@ -1,15 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { retryPushAction } from "@/app/(portal)/customers/two-way-actions";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
+import { PushFailures } from "@/components/two-way/push-failures";
 import { RunsTable } from "@/components/sync/runs-table";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SYNC_RUN_STATUSES } from "@/db/schema";
 import { getDb } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { channelOptions, listHistoryRuns, parseHistoryFilters, RUN_TRIGGERS, type HistoryFilters } from "@/lib/sync/history";
 import { viewerTimeZone } from "@/lib/sync/viewer";
+import { listPushFailures } from "@/lib/two-way/service";
 
 export const metadata: Metadata = { title: "Sync History" };
 
@@ -30,10 +34,11 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
   const user = await requirePagePermission("run_syncs");
   const filters = parseHistoryFilters(await searchParams);
   const db = await getDb();
-  const [{ rows, total, page, pageSize }, channels, timeZone] = await Promise.all([
+  const [{ rows, total, page, pageSize }, channels, timeZone, pushFailures] = await Promise.all([
     listHistoryRuns(db, filters),
     channelOptions(db),
     viewerTimeZone(db, user.id),
+    listPushFailures(db, { channelId: filters.channel ?? undefined, limit: 50 }),
   ]);
   const filtered = Boolean(filters.channel || filters.status || filters.trigger || filters.from || filters.to);
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
@@ -41,6 +46,11 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
     <>
       <PageHeader breadcrumb="System" title="Sync History" description="Every sync of every channel: when it ran, what it changed and what failed." />
       <FailingChannelsBanner user={user} timeZone={timeZone} />
+      {pushFailures.length ? (
+        <div className="mb-8">
+          <PushFailures failures={pushFailures} timeZone={timeZone} retry={can(user.role, "edit_customers") ? retryPushAction : null} />
+        </div>
+      ) : null}
       {channels.length === 0 ? (
         <EmptyState title="No syncs have run yet">
           Each sync of a Magento integration is listed here with its records changed and any errors, once an
