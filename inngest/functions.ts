@@ -1,5 +1,6 @@
 import { channelSync } from "@/inngest/functions/channel-sync";
+import { pushOutbox } from "@/inngest/functions/push-outbox";
 import { scheduleSyncs } from "@/inngest/functions/schedule-syncs";
 
 /** Every Inngest function the portal serves at /api/inngest. */
-export const functions = [channelSync, scheduleSyncs];
+export const functions = [channelSync, scheduleSyncs, pushOutbox];

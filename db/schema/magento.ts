@@ -134,6 +134,9 @@ export const magentoCustomers = pgTable(
     assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
     // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
     portalUpdatedAt: timestamptz("portal_updated_at"),
+    // Fields with a two-way push not yet confirmed by Magento (lib/two-way): the sync keeps their
+    // local values instead of writing Magento's older ones over them. "subscription" = is_subscribed.
+    pendingFields: text("pending_fields").array().notNull().default(sql`'{}'::text[]`),
     ...syncedTimes(),
   },
   (t) => [

@@ -96,7 +96,8 @@ export const syncCheckpoints = pgTable(
   (t) => [uniqueIndex("sync_checkpoints_channel_connector_mode_key").on(t.channelId, t.connector, t.mode)],
 );
 
-export const OUTBOX_STATUSES = ["pending", "in_progress", "done", "failed", "dead"] as const;
+// reverted: a two-way push the user withdrew (local values put back to Magento's).
+export const OUTBOX_STATUSES = ["pending", "in_progress", "done", "failed", "dead", "reverted"] as const;
 
 /**
  * Writes Magento must see, recorded in the same transaction as the local change.
@@ -122,11 +123,13 @@ export const outbox = pgTable(
       onDelete: "set null",
     }),
     completedAt: timestamptz("completed_at"),
+    // Two-way sync: when the user acknowledged a "Magento wins" override shown on the customer.
+    overrideDismissedAt: timestamptz("override_dismissed_at"),
     ...createdUpdated(),
   },
   (t) => [
     uniqueIndex("outbox_idempotency_key").on(t.idempotencyKey),
-    check("outbox_status_check", sql`${t.status} in ('pending', 'in_progress', 'done', 'failed', 'dead')`),
+    check("outbox_status_check", sql`${t.status} in ('pending', 'in_progress', 'done', 'failed', 'dead', 'reverted')`),
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
     index("outbox_entity_idx").on(t.entityType, t.entityId),
   ],

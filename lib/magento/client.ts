@@ -195,6 +195,30 @@ export class MagentoClient {
     return this.putCustomer(customerId, change(current));
   }
 
+  /**
+   * Creates a customer account (POST /V1/customers, body {customer, password?}); answers the new
+   * customer. Not retried after an unclear failure: a repeat would meet "email already exists".
+   */
+  createCustomer(customer: MagentoCustomerWire, password?: string): Promise<MagentoCustomer> {
+    return this.call(customerSchema, "a customer", {
+      method: "POST",
+      path: "/V1/customers",
+      body: password ? { customer, password } : { customer },
+      idempotent: false,
+    });
+  }
+
+  /** Customers with this email (any website), newest last: how a lost registration answer is found again. */
+  async findCustomersByEmail(email: string): Promise<MagentoCustomer[]> {
+    const page = await this.searchCustomers({
+      filterGroups: [[{ field: "email", conditionType: "eq", value: email }]],
+      sortOrders: [{ field: "entity_id", direction: "ASC" }],
+      pageSize: 20,
+      currentPage: 1,
+    });
+    return page.items;
+  }
+
   getCustomerAddress(addressId: number): Promise<MagentoCustomerAddress> {
     return this.call(customerAddressSchema, "a customer address", {
       method: "GET",

@@ -1,4 +1,23 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
+import {
+  channels, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrders,
+  magentoStores, outbox, users,
+} from "@/db/schema";
+import { writeAudit } from "@/lib/audit/log";
+import { can } from "@/lib/auth/permissions";
+import { createChannelClient } from "@/lib/sync/channel-client";
+import type { ChannelRow, DbTx } from "@/lib/sync/types";
+import { kickPushes } from "./kick";
+import {
+  type CustomerRow, localValues, PUSH_KINDS, readUpdatePayload, recomputePending, scalarColumns, UNFINISHED, type UpdatePayload, writeReadback,
+} from "./local";
+import type {
+  Actor, CustomerEditView, CustomerField, CustomerValues, PushFailure, PushKind, PushStatus, PushSummary, SubscriptionResult, WriteResult,
+} from "./types";
+import { customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, fieldErrorsOf, sameField, CUSTOMER_FIELDS } from "./values";
 
 // Two-way sync (issue 7 §4): portal edits of a customer, its newsletter subscription and
 // "Register in Magento" go to Magento through the outbox. This module is the one entry point the
@@ -6,162 +25,506 @@ import type { Db } from "@/db/client";
 // (`edit_customers`) is checked by the caller's server action; these functions still refuse when
 // the channel has two-way sync off. See docs/two-way-sync.md.
 
-/** Magento: 0 n/a, 1 male, 2 female, 3 not specified. */
-export type Gender = 0 | 1 | 2 | 3;
+export type {
+  Actor, AddressValues, CustomerEditView, CustomerField, CustomerValues, Gender, PushFailure, PushKind, PushStatus, PushSummary,
+  SubscriptionResult, WriteResult,
+} from "./types";
+export { runDuePushes, type RunDuePushesOptions, type RunDuePushesResult } from "./pusher";
+export { OUTBOX_PUSH_REQUESTED } from "./kick";
 
-export interface AddressValues {
-  /** Magento's address id; null = a new address. */
-  id: number | null;
-  firstname: string;
-  lastname: string;
-  street: string[];
-  city: string;
-  postcode: string;
-  countryId: string;
-  regionId: number | null;
-  region: string | null;
-  telephone: string;
-  company: string | null;
-  defaultBilling: boolean;
-  defaultShipping: boolean;
-}
+type Empty = Record<never, never>;
+type Fail = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+const fail = (error: string, fieldErrors?: Record<string, string[]>): Fail => ({ ok: false, error, ...(fieldErrors ? { fieldErrors } : {}) });
 
-export interface CustomerValues {
-  firstname: string;
-  lastname: string;
-  email: string;
-  groupOriginId: number | null;
-  /** YYYY-MM-DD */
-  dob: string | null;
-  gender: Gender | null;
-  addresses: AddressValues[];
-}
+const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export type CustomerField = "firstname" | "lastname" | "email" | "groupOriginId" | "dob" | "gender" | "addresses";
-
-/** Who acts (the signed-in user). */
-export interface Actor {
-  userId: number;
-  /** Shown in the audit log; read from the user when absent. */
-  email?: string;
-  ip?: string | null;
-}
-
-/** What the edit form needs: the current local values (= the base the edit is built on), a base token, and whether it may be edited. */
-export interface CustomerEditView {
-  customerId: number;
-  channelId: number;
-  channelName: string;
-  values: CustomerValues;
-  /** Opaque; encodes the base values the form was built on; round-tripped by the form. */
-  baseToken: string;
-  editable: boolean;
-  readOnlyReason: string | null;
-  /** Guest with an email, two-way on. */
-  canRegister: boolean;
-  subscribed: boolean | null;
-  canChangeSubscription: boolean;
-  subscriptionReason: string | null;
-  groups: { originId: number; name: string }[];
-}
-
-export type WriteResult<T> = ({ ok: true } & T) | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
-
-export type SubscriptionResult = WriteResult<{ queued: number[]; refused: { customerId: number; reason: string }[] }>;
-
-export type PushKind = "customer.update" | "customer.subscription" | "customer.register";
-export type PushStatus = "pending" | "in_progress" | "done" | "failed" | "dead" | "reverted";
-
-/** Pending, failed-for-good and overridden pushes of one customer, newest first, for the customer page. */
-export interface PushSummary {
-  id: number;
-  kind: PushKind;
-  status: PushStatus;
-  createdAt: string;
-  createdBy: string | null;
-  fields: CustomerField[] | null;
-  attempts: number;
-  nextAttemptAt: string | null;
-  /** Magento's reason, verbatim-ish. */
-  error: string | null;
-  /** Magento-wins conflicts: both values as display text. */
-  overridden: { field: CustomerField; yours: string; magento: string }[];
-}
-
-export type PushFailure = PushSummary & { customerId: number; customerName: string; channelId: number; channelName: string };
-
-export async function loadCustomerEdit(db: Db, customerId: number): Promise<CustomerEditView | null> {
-  void db;
-  void customerId;
+/** Why a channel's customers cannot be changed from the portal, or null when they can. */
+function channelRefusal(channel: Pick<ChannelRow, "name" | "twoWaySync" | "active" | "deletingAt"> | undefined): string | null {
+  if (!channel || channel.deletingAt) return "This customer's channel no longer exists.";
+  if (!channel.twoWaySync) {
+    return `Two-way sync is off for channel ${channel.name}: Magento is the only place to change this customer. An admin can turn it on in Integrations.`;
+  }
+  if (!channel.active) return `The channel ${channel.name} is inactive; activate it to send changes to its store.`;
   return null;
 }
+
+type ActingUser = { userId: number; email: string; ip: string | null };
+
+/** The acting user, re-read: gone, deactivated or without `edit_customers` is refused (defense in depth). */
+async function actingUser(db: Db, actor: Actor): Promise<ActingUser | Fail> {
+  const [user] = await db.select({ id: users.id, email: users.email, role: users.role, active: users.active }).from(users).where(eq(users.id, actor.userId));
+  if (!user || !user.active) return fail("Your session has ended. Sign in again.");
+  if (!can(user.role, "edit_customers")) return fail("Your role does not allow editing customers.");
+  return { userId: user.id, email: actor.email ?? user.email, ip: actor.ip ?? null };
+}
+
+const isFail = (v: unknown): v is Fail => typeof v === "object" && v !== null && (v as { ok?: unknown }).ok === false;
+
+async function channelOf(db: Db | DbTx, channelId: number): Promise<ChannelRow | undefined> {
+  const [channel] = await db.select().from(channels).where(eq(channels.id, channelId));
+  return channel as ChannelRow | undefined;
+}
+
+/** Unfinished update pushes of a customer, newest first. */
+async function unfinishedUpdates(db: Db | DbTx, customerId: number) {
+  return db.select().from(outbox).where(and(
+    eq(outbox.entityType, "customer"), eq(outbox.entityId, customerId), eq(outbox.kind, "customer.update"), inArray(outbox.status, [...UNFINISHED]),
+  )).orderBy(desc(outbox.id));
+}
+
+/** The local values with the newest unfinished edit laid over (addresses wait for the readback locally). */
+async function shownValues(db: Db | DbTx, row: CustomerRow): Promise<CustomerValues> {
+  const values = await localValues(db, row);
+  const [latest] = await unfinishedUpdates(db, row.id);
+  const payload = latest ? readUpdatePayload(latest.payload) : null;
+  if (!payload) return values;
+  const out = { ...values };
+  for (const field of payload.fields) (out as Record<CustomerField, unknown>)[field] = payload.values[field];
+  return out;
+}
+
+// ── the edit form ─────────────────────────────────────────────────────────────────────────────
+
+export async function loadCustomerEdit(db: Db, customerId: number): Promise<CustomerEditView | null> {
+  const id = idSchema.safeParse(customerId);
+  if (!id.success) return null;
+  const [row] = await db.select().from(magentoCustomers).where(eq(magentoCustomers.id, id.data));
+  if (!row) return null;
+  const channel = await channelOf(db, row.channelId);
+  const values = await shownValues(db, row);
+  const groups = await db.select({ originId: magentoCustomerGroups.originId, name: magentoCustomerGroups.code }).from(magentoCustomerGroups)
+    .where(and(eq(magentoCustomerGroups.channelId, row.channelId), isNull(magentoCustomerGroups.removedAt), sql`${magentoCustomerGroups.originId} <> 0`))
+    .orderBy(magentoCustomerGroups.originId);
+  const refusal = channelRefusal(channel);
+  const registering = row.isGuest
+    ? (await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
+      eq(outbox.kind, "customer.register"), inArray(outbox.status, [...UNFINISHED]))).limit(1)).length > 0
+    : false;
+  let readOnlyReason: string | null = refusal;
+  if (!readOnlyReason && row.removedAt) readOnlyReason = "This customer was deleted in Magento; there is nothing left to change.";
+  if (!readOnlyReason && row.isGuest) {
+    readOnlyReason = row.mergedIntoId
+      ? "This guest has since registered: edit the registered customer instead."
+      : registering ? "Guest: the registration in Magento is under way." : "Guest: register in Magento first.";
+  }
+  const subscriptionReason = refusal ?? (row.removedAt ? "This customer was deleted in Magento." : row.isGuest ? "Guests have no Magento account: register them in Magento first." : null);
+  return {
+    customerId: row.id,
+    channelId: row.channelId,
+    channelName: channel?.name ?? "",
+    values,
+    baseToken: encodeBaseToken(values),
+    editable: readOnlyReason === null,
+    readOnlyReason,
+    canRegister: refusal === null && row.isGuest && !row.mergedIntoId && !row.removedAt && Boolean(row.email) && !registering,
+    subscribed: row.isSubscribed,
+    canChangeSubscription: subscriptionReason === null,
+    subscriptionReason,
+    groups: groups.map((g) => ({ originId: g.originId, name: g.name })),
+  };
+}
+
+// ── edit ──────────────────────────────────────────────────────────────────────────────────────
+
+const editInputSchema = z.object({ customerId: idSchema, baseToken: z.string().min(1).max(200_000), values: z.unknown() });
 
 /** Validates (zod), writes the local change + one outbox row in one transaction, then kicks the pusher (after commit). */
 export async function requestCustomerEdit(
   db: Db, actor: Actor, input: { customerId: number; baseToken: string; values: CustomerValues },
 ): Promise<WriteResult<{ pushId: number; changedFields: CustomerField[] }>> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const outer = editInputSchema.safeParse(input);
+  if (!outer.success) return fail("This form has expired; reload the page.");
+  const parsed = customerValuesSchema.safeParse(outer.data.values);
+  if (!parsed.success) return fail("Please correct the highlighted fields.", fieldErrorsOf(parsed.error));
+  const values: CustomerValues = parsed.data;
+  const tokenBase = decodeBaseToken(outer.data.baseToken);
+  if (!tokenBase) return fail("This form has expired; reload the page.");
+  const customerId = outer.data.customerId;
+
+  type Done = { pushId: number; changedFields: CustomerField[]; channelId: number; queued: boolean };
+  const outcome = await db.transaction(async (tx): Promise<Done | Fail> => {
+    // The row lock orders concurrent edits of one customer (two users, a double submit).
+    const [row] = await tx.select().from(magentoCustomers).where(eq(magentoCustomers.id, customerId)).for("update");
+    if (!row) return fail("This customer is no longer in the portal.");
+    const channel = await channelOf(tx, row.channelId);
+    const refusal = channelRefusal(channel);
+    if (refusal) return fail(refusal);
+    if (row.isGuest || row.originId === null) return fail("Guests have no Magento account: register the customer in Magento first.");
+    if (row.removedAt) return fail("This customer was deleted in Magento; there is nothing left to change.");
+
+    const unfinished = await unfinishedUpdates(tx, row.id);
+    const inProgress = unfinished.find((r) => r.status === "in_progress");
+    const mergeable = unfinished.find((r) => r.status !== "in_progress");
+    const mergePayload = mergeable ? readUpdatePayload(mergeable.payload) : null;
+    const progressPayload = inProgress ? readUpdatePayload(inProgress.payload) : null;
+    // The base per field: what Magento had when the change now waiting was made, or what it will
+    // have once the push under way lands; otherwise what the form was built on.
+    const base: CustomerValues = { ...tokenBase };
+    const setBase = (field: CustomerField, from: CustomerValues) => ((base as Record<CustomerField, unknown>)[field] = from[field]);
+    for (const f of progressPayload?.fields ?? []) setBase(f, progressPayload!.values);
+    for (const f of mergePayload?.fields ?? []) setBase(f, mergePayload!.base);
+    const changed = CUSTOMER_FIELDS.filter((f) => !sameField(base, values, f));
+
+    if (changed.includes("groupOriginId") && values.groupOriginId !== null) {
+      const [group] = await tx.select({ id: magentoCustomerGroups.id }).from(magentoCustomerGroups)
+        .where(and(eq(magentoCustomerGroups.channelId, row.channelId), eq(magentoCustomerGroups.originId, values.groupOriginId)));
+      if (!group || values.groupOriginId === 0) return fail("Please correct the highlighted fields.", { groupOriginId: ["Choose one of the channel's customer groups."] });
+    }
+    if (changed.length === 0 && !mergeable) return fail("Nothing to save: no field differs from Magento's values.");
+
+    // Local columns: every changed field, and waiting fields the user set back to Magento's value.
+    const written = [...new Set([...changed, ...(mergePayload?.fields ?? [])])];
+    const now = new Date();
+    await tx.update(magentoCustomers).set({ ...scalarColumns(values, written), portalUpdatedAt: now }).where(eq(magentoCustomers.id, row.id));
+
+    const payload: UpdatePayload = { customerOriginId: row.originId, base, values, fields: changed };
+    let pushId: number;
+    if (mergeable) {
+      // One waiting change per customer: a new edit (or a double submit) replaces it, and a failed one is tried again.
+      pushId = mergeable.id;
+      await tx.update(outbox).set({
+        payload: { ...payload }, status: changed.length === 0 ? "reverted" : "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null,
+        lastError: null, updatedAt: now, createdByUserId: user.userId,
+      }).where(eq(outbox.id, mergeable.id));
+    } else {
+      const [inserted] = await tx.insert(outbox).values({
+        channelId: row.channelId, kind: "customer.update", idempotencyKey: `customer.update:${row.id}:${randomUUID()}`, entityType: "customer",
+        entityId: row.id, payload: { ...payload }, createdByUserId: user.userId,
+      }).returning({ id: outbox.id });
+      pushId = inserted!.id;
+    }
+    await recomputePending(tx, row.id);
+    await writeAudit(tx, {
+      userId: user.userId, actor: user.email, action: "customer.edited", entityType: "customer", entityId: row.id, channelId: row.channelId,
+      ip: user.ip,
+      details: {
+        pushId, fields: changed,
+        changes: Object.fromEntries(changed.map((f) => [f, { from: displayValue(base, f), to: displayValue(values, f) }])),
+      },
+    });
+    return { pushId, changedFields: changed, channelId: row.channelId, queued: changed.length > 0 };
+  });
+  if (isFail(outcome)) return outcome;
+  if (outcome.queued) await kickPushes(db, outcome.channelId);
+  return { ok: true, pushId: outcome.pushId, changedFields: outcome.changedFields };
 }
 
+// ── subscription ──────────────────────────────────────────────────────────────────────────────
+
+const subscriptionInputSchema = z.object({
+  customerIds: z.array(idSchema).min(1, "Choose at least one customer.").max(500, "At most 500 customers at once."),
+  subscribed: z.boolean(),
+});
+
 export async function requestSubscription(db: Db, actor: Actor, input: { customerIds: number[]; subscribed: boolean }): Promise<SubscriptionResult> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const parsed = subscriptionInputSchema.safeParse(input);
+  if (!parsed.success) return fail(parsed.error.issues[0]?.message ?? "Invalid request.", fieldErrorsOf(parsed.error));
+  return queueSubscriptions(db, user, [...new Set(parsed.data.customerIds)], parsed.data.subscribed, []);
 }
+
+const subscriberInputSchema = z.object({
+  subscriberIds: z.array(idSchema).min(1, "Choose at least one subscriber.").max(500, "At most 500 subscribers at once."),
+  subscribed: z.boolean(),
+});
 
 /** Subscribers grid rows map to customers via magento_newsletter_subscribers.customer_id; guests are refused with a reason. */
 export async function requestSubscriptionForSubscribers(
   db: Db, actor: Actor, input: { subscriberIds: number[]; subscribed: boolean },
 ): Promise<SubscriptionResult> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const parsed = subscriberInputSchema.safeParse(input);
+  if (!parsed.success) return fail(parsed.error.issues[0]?.message ?? "Invalid request.", fieldErrorsOf(parsed.error));
+  const ids = [...new Set(parsed.data.subscriberIds)];
+  const rows = await db.select({ id: magentoNewsletterSubscribers.id, customerId: magentoNewsletterSubscribers.customerId })
+    .from(magentoNewsletterSubscribers).where(inArray(magentoNewsletterSubscribers.id, ids));
+  const refused: { customerId: number; subscriberId?: number; reason: string }[] = [];
+  const customerIds: number[] = [];
+  for (const id of ids) {
+    const row = rows.find((r) => r.id === id);
+    if (!row) refused.push({ customerId: 0, subscriberId: id, reason: "This subscriber is no longer in the portal." });
+    else if (row.customerId === null) refused.push({ customerId: 0, subscriberId: id, reason: "Guest subscriber: there is no Magento customer account to change." });
+    else customerIds.push(row.customerId);
+  }
+  return queueSubscriptions(db, user, [...new Set(customerIds)], parsed.data.subscribed, refused);
 }
+
+async function queueSubscriptions(
+  db: Db, user: ActingUser, customerIds: number[], subscribed: boolean, refused: { customerId: number; subscriberId?: number; reason: string }[],
+): Promise<SubscriptionResult> {
+  const queued: number[] = [];
+  const kickChannels = new Set<number>();
+  await db.transaction(async (tx) => {
+    const rows = customerIds.length
+      ? await tx.select().from(magentoCustomers).where(inArray(magentoCustomers.id, customerIds)).orderBy(magentoCustomers.id).for("update")
+      : [];
+    const channelCache = new Map<number, ChannelRow | undefined>();
+    for (const customerId of customerIds) {
+      const row = rows.find((r) => r.id === customerId);
+      if (!row) {
+        refused.push({ customerId, reason: "This customer is no longer in the portal." });
+        continue;
+      }
+      if (!channelCache.has(row.channelId)) channelCache.set(row.channelId, await channelOf(tx, row.channelId));
+      const refusal = channelRefusal(channelCache.get(row.channelId));
+      const reason = refusal
+        ?? (row.isGuest || row.originId === null ? "Guests have no Magento account: register them in Magento first." : null)
+        ?? (row.removedAt ? "This customer was deleted in Magento." : null);
+      if (reason) {
+        refused.push({ customerId, reason });
+        continue;
+      }
+      const waiting = await tx.select().from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
+        eq(outbox.kind, "customer.subscription"), inArray(outbox.status, [...UNFINISHED]))).orderBy(desc(outbox.id));
+      const mergeable = waiting.find((r) => r.status !== "in_progress");
+      if (!mergeable && waiting.length === 0 && row.isSubscribed === subscribed) {
+        refused.push({ customerId, reason: subscribed ? "Already subscribed." : "Already not subscribed." });
+        continue;
+      }
+      const now = new Date();
+      const payload = { customerOriginId: row.originId, subscribed, base: row.isSubscribed };
+      let pushId: number;
+      if (mergeable) {
+        pushId = mergeable.id;
+        await tx.update(outbox).set({
+          payload: { ...payload, base: mergeable.payload.base ?? row.isSubscribed }, status: "pending", attempts: 0, nextAttemptAt: now,
+          lockedUntil: null, lastError: null, updatedAt: now, createdByUserId: user.userId,
+        }).where(eq(outbox.id, mergeable.id));
+      } else {
+        const [inserted] = await tx.insert(outbox).values({
+          channelId: row.channelId, kind: "customer.subscription", idempotencyKey: `customer.subscription:${row.id}:${randomUUID()}`,
+          entityType: "customer", entityId: row.id, payload, createdByUserId: user.userId,
+        }).returning({ id: outbox.id });
+        pushId = inserted!.id;
+      }
+      await tx.update(magentoCustomers).set({ isSubscribed: subscribed, portalUpdatedAt: now }).where(eq(magentoCustomers.id, row.id));
+      await tx.update(magentoNewsletterSubscribers).set({ status: subscribed ? "subscribed" : "unsubscribed", portalUpdatedAt: now })
+        .where(eq(magentoNewsletterSubscribers.customerId, row.id));
+      await recomputePending(tx, row.id);
+      await writeAudit(tx, {
+        userId: user.userId, actor: user.email, action: subscribed ? "customer.subscribed" : "customer.unsubscribed", entityType: "customer",
+        entityId: row.id, channelId: row.channelId, ip: user.ip, details: { pushId, from: row.isSubscribed, to: subscribed },
+      });
+      queued.push(row.id);
+      kickChannels.add(row.channelId);
+    }
+  });
+  for (const channelId of kickChannels) await kickPushes(db, channelId);
+  return { ok: true, queued, refused };
+}
+
+// ── registration ──────────────────────────────────────────────────────────────────────────────
 
 export async function requestRegistration(db: Db, actor: Actor, input: { customerId: number }): Promise<WriteResult<{ pushId: number }>> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const parsed = z.object({ customerId: idSchema }).safeParse(input);
+  if (!parsed.success) return fail("Invalid request.");
+  const outcome = await db.transaction(async (tx): Promise<{ pushId: number; channelId: number; fresh: boolean } | Fail> => {
+    const [row] = await tx.select().from(magentoCustomers).where(eq(magentoCustomers.id, parsed.data.customerId)).for("update");
+    if (!row) return fail("This customer is no longer in the portal.");
+    const channel = await channelOf(tx, row.channelId);
+    const refusal = channelRefusal(channel);
+    if (refusal) return fail(refusal);
+    if (!row.isGuest) return fail("This customer already has a Magento account.");
+    if (row.mergedIntoId) return fail("This guest has since registered; open the registered customer.");
+    if (!row.email) return fail("This guest has no email address; Magento needs one to register a customer.");
+    const waiting = await tx.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
+      eq(outbox.kind, "customer.register"), inArray(outbox.status, ["pending", "in_progress"]))).limit(1);
+    if (waiting[0]) return { pushId: waiting[0].id, channelId: row.channelId, fresh: false };
+    const fieldErrors: Record<string, string[]> = {};
+    if (!row.firstName?.trim()) fieldErrors.firstname = ["Magento needs a first name; none is known for this guest."];
+    if (!row.lastName?.trim()) fieldErrors.lastname = ["Magento needs a last name; none is known for this guest."];
+    if (Object.keys(fieldErrors).length) return fail("Magento needs the guest's first and last name.", fieldErrors);
+    const scope = await guestScope(tx, row, channel!);
+    const values: CustomerValues = { ...(await localValues(tx, row)), groupOriginId: null, dob: null, gender: null };
+    const [inserted] = await tx.insert(outbox).values({
+      channelId: row.channelId, kind: "customer.register", idempotencyKey: `customer.register:${row.id}:${randomUUID()}`, entityType: "customer",
+      entityId: row.id, payload: { values, ...scope }, createdByUserId: user.userId,
+    }).returning({ id: outbox.id });
+    await writeAudit(tx, {
+      userId: user.userId, actor: user.email, action: "customer.registration_requested", entityType: "customer", entityId: row.id,
+      channelId: row.channelId, ip: user.ip, details: { pushId: inserted!.id, email: row.email, ...scope },
+    });
+    return { pushId: inserted!.id, channelId: row.channelId, fresh: true };
+  });
+  if (isFail(outcome)) return outcome;
+  if (outcome.fresh) await kickPushes(db, outcome.channelId);
+  return { ok: true, pushId: outcome.pushId };
 }
 
+/** The website and store a guest shopped in (newest order, else newest cart); the channel's only website otherwise. */
+async function guestScope(tx: DbTx, row: CustomerRow, channel: ChannelRow): Promise<{ websiteOriginId: number | null; storeOriginId: number | null }> {
+  const [order] = await tx.select({ store: magentoOrders.storeOriginId }).from(magentoOrders)
+    .where(and(eq(magentoOrders.customerId, row.id), sql`${magentoOrders.storeOriginId} IS NOT NULL`)).orderBy(desc(magentoOrders.id)).limit(1);
+  const [cart] = order ? [] : await tx.select({ store: magentoCarts.storeOriginId }).from(magentoCarts)
+    .where(and(eq(magentoCarts.customerId, row.id), sql`${magentoCarts.storeOriginId} IS NOT NULL`)).orderBy(desc(magentoCarts.id)).limit(1);
+  const storeOriginId = order?.store ?? cart?.store ?? null;
+  if (storeOriginId !== null) {
+    const [store] = await tx.select({ website: magentoStores.websiteOriginId }).from(magentoStores)
+      .where(and(eq(magentoStores.channelId, channel.id), eq(magentoStores.originId, storeOriginId)));
+    return { websiteOriginId: store?.website ?? null, storeOriginId };
+  }
+  const only = channel.websiteOriginIds?.length === 1 ? channel.websiteOriginIds[0]! : null;
+  return { websiteOriginId: only, storeOriginId: null };
+}
+
+// ── state, retry, revert, dismiss ─────────────────────────────────────────────────────────────
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+function summary(row: OutboxRow, createdBy: string | null): PushSummary {
+  const fields = row.kind === "customer.update" && Array.isArray(row.payload.fields) ? (row.payload.fields as CustomerField[]) : null;
+  const overridden = Array.isArray(row.result?.overridden) ? (row.result.overridden as PushSummary["overridden"]) : [];
+  return {
+    id: row.id,
+    kind: row.kind as PushKind,
+    status: row.status as PushStatus,
+    createdAt: row.createdAt.toISOString(),
+    createdBy,
+    fields,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === "pending" ? row.nextAttemptAt.toISOString() : null,
+    error: row.lastError,
+    overridden,
+  };
+}
+
+/** Pending, failed-for-good and overridden pushes of one customer, newest first, for the customer page. */
 export async function customerPushState(db: Db, customerId: number): Promise<{ pending: PushSummary[]; failed: PushSummary[]; overridden: PushSummary[] }> {
-  void db;
-  void customerId;
-  return { pending: [], failed: [], overridden: [] };
+  const id = idSchema.safeParse(customerId);
+  if (!id.success) return { pending: [], failed: [], overridden: [] };
+  const rows = await db.select({ push: outbox, createdBy: users.email }).from(outbox).leftJoin(users, eq(users.id, outbox.createdByUserId))
+    .where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, id.data), inArray(outbox.kind, [...PUSH_KINDS]))).orderBy(desc(outbox.id));
+  const all = rows.map((r) => ({ row: r.push, summary: summary(r.push, r.createdBy) }));
+  return {
+    pending: all.filter((r) => r.row.status === "pending" || r.row.status === "in_progress").map((r) => r.summary),
+    failed: all.filter((r) => r.row.status === "failed" || r.row.status === "dead").map((r) => r.summary),
+    overridden: all.filter((r) => r.row.status === "done" && r.summary.overridden.length > 0 && !r.row.overrideDismissedAt).map((r) => r.summary),
+  };
+}
+
+async function pushRow(db: Db, pushId: number): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(outbox).where(and(eq(outbox.id, pushId), inArray(outbox.kind, [...PUSH_KINDS])));
+  return row;
 }
 
 /** failed/dead → pending now. */
-export async function retryPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Record<never, never>>> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+export async function retryPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Empty>> {
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const parsed = z.object({ pushId: idSchema }).safeParse(input);
+  if (!parsed.success) return fail("Invalid request.");
+  const row = await pushRow(db, parsed.data.pushId);
+  if (!row) return fail("This change is no longer in the portal.");
+  const refusal = channelRefusal(await channelOf(db, row.channelId));
+  if (refusal) return fail(refusal);
+  const done = await db.transaction(async (tx) => {
+    const updated = await tx.update(outbox).set({ status: "pending", attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, updatedAt: new Date() })
+      .where(and(eq(outbox.id, row.id), inArray(outbox.status, ["failed", "dead"]))).returning({ id: outbox.id });
+    if (updated.length === 0) return false;
+    await writeAudit(tx, {
+      userId: user.userId, actor: user.email, action: "customer.push_retried", entityType: "customer", entityId: row.entityId ?? undefined,
+      channelId: row.channelId, ip: user.ip, details: { pushId: row.id, kind: row.kind, lastError: row.lastError },
+    });
+    return true;
+  });
+  if (!done) return fail("Only a change that failed can be retried.");
+  await kickPushes(db, row.channelId);
+  return { ok: true };
 }
 
 /** Local values back to Magento's current (read back), row → reverted. */
-export async function revertPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Record<never, never>>> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+export async function revertPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<{ message?: string }>> {
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const parsed = z.object({ pushId: idSchema }).safeParse(input);
+  if (!parsed.success) return fail("Invalid request.");
+  const row = await pushRow(db, parsed.data.pushId);
+  if (!row) return fail("This change is no longer in the portal.");
+  if (row.status === "in_progress") return fail("This change is being sent to Magento right now; try again in a moment.");
+  const reverted = await db.transaction(async (tx) => {
+    const updated = await tx.update(outbox).set({ status: "reverted", lockedUntil: null, updatedAt: new Date() })
+      .where(and(eq(outbox.id, row.id), inArray(outbox.status, ["pending", "failed", "dead"]))).returning({ id: outbox.id });
+    if (updated.length === 0) return false;
+    if (row.entityId !== null) await recomputePending(tx, row.entityId);
+    await writeAudit(tx, {
+      userId: user.userId, actor: user.email, action: "customer.push_reverted", entityType: "customer", entityId: row.entityId ?? undefined,
+      channelId: row.channelId, ip: user.ip,
+      details: { pushId: row.id, kind: row.kind, fields: row.payload.fields ?? null, lastError: row.lastError },
+    });
+    return true;
+  });
+  if (!reverted) return fail("Only a change that is waiting or failed can be reverted.");
+  // Magento's current record becomes the local one (its fields are no longer pending).
+  const [customer] = row.entityId === null ? [] : await db.select().from(magentoCustomers).where(eq(magentoCustomers.id, row.entityId));
+  const channel = await channelOf(db, row.channelId);
+  if (customer?.originId != null && channel && row.kind !== "customer.register") {
+    try {
+      const current = await createChannelClient(channel).getCustomer(customer.originId);
+      await db.transaction((tx) => writeReadback(tx, db, channel, current));
+    } catch {
+      return { ok: true, message: "Reverted. Magento did not answer just now; the portal shows Magento's values after the next sync." };
+    }
+  }
+  return { ok: true };
 }
 
-export async function dismissOverride(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Record<never, never>>> {
-  void db;
-  void actor;
-  void input;
-  return { ok: false, error: "Not available yet." };
+export async function dismissOverride(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Empty>> {
+  const user = await actingUser(db, actor);
+  if (isFail(user)) return user;
+  const parsed = z.object({ pushId: idSchema }).safeParse(input);
+  if (!parsed.success) return fail("Invalid request.");
+  const row = await pushRow(db, parsed.data.pushId);
+  if (!row || row.status !== "done") return fail("This change is no longer shown.");
+  await db.transaction(async (tx) => {
+    await tx.update(outbox).set({ overrideDismissedAt: new Date(), updatedAt: new Date() }).where(eq(outbox.id, row.id));
+    await writeAudit(tx, {
+      userId: user.userId, actor: user.email, action: "customer.override_dismissed", entityType: "customer", entityId: row.entityId ?? undefined,
+      channelId: row.channelId, ip: user.ip, details: { pushId: row.id },
+    });
+  });
+  return { ok: true };
 }
+
+// ── Sync History ──────────────────────────────────────────────────────────────────────────────
 
 /** For Sync History: failed-for-good pushes per channel, newest first. */
 export async function listPushFailures(db: Db, input: { channelId?: number; limit?: number }): Promise<PushFailure[]> {
-  void db;
-  void input;
-  return [];
+  const limit = Math.max(1, Math.min(Math.trunc(input.limit ?? 50) || 50, 500));
+  const rows = await db.select({ push: outbox, createdBy: users.email, customer: magentoCustomers, channelName: channels.name })
+    .from(outbox)
+    .innerJoin(channels, eq(channels.id, outbox.channelId))
+    .innerJoin(magentoCustomers, eq(magentoCustomers.id, outbox.entityId))
+    .leftJoin(users, eq(users.id, outbox.createdByUserId))
+    .where(and(
+      eq(outbox.entityType, "customer"), inArray(outbox.kind, [...PUSH_KINDS]), inArray(outbox.status, ["failed", "dead"]),
+      input.channelId === undefined ? undefined : eq(outbox.channelId, input.channelId),
+    ))
+    .orderBy(desc(outbox.updatedAt), desc(outbox.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    ...summary(r.push, r.createdBy),
+    customerId: r.customer.id,
+    customerName: [r.customer.firstName, r.customer.lastName].filter(Boolean).join(" ") || r.customer.email,
+    channelId: r.push.channelId,
+    channelName: r.channelName,
+  }));
 }
+
+/** Pushes waiting and failed per channel (Sync History's counts). */
+export async function pushCounts(db: Db, input: { channelId?: number } = {}): Promise<{ channelId: number; waiting: number; failed: number }[]> {
+  const rows = await db.select({
+    channelId: outbox.channelId,
+    waiting: sql<number>`count(*) filter (where ${outbox.status} in ('pending', 'in_progress'))::int`,
+    failed: sql<number>`count(*) filter (where ${outbox.status} in ('failed', 'dead'))::int`,
+  }).from(outbox)
+    .where(and(eq(outbox.entityType, "customer"), inArray(outbox.kind, [...PUSH_KINDS]), input.channelId === undefined ? undefined : eq(outbox.channelId, input.channelId)))
+    .groupBy(outbox.channelId);
+  return rows.map((r) => ({ channelId: r.channelId, waiting: Number(r.waiting), failed: Number(r.failed) }));
+}
+

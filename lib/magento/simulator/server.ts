@@ -155,6 +155,25 @@ function postalFromInput(raw: unknown, fallbackEmail: string | undefined, requir
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** What PUT and POST /V1/customers check before saving (required names, email, group, addresses). */
+function checkCustomerInput(customer: Json): void {
+  const errors: MagentoError[] = [];
+  for (const field of ["firstname", "lastname", "email"]) {
+    const v = customer[field];
+    if (typeof v !== "string" || v.trim() === "") errors.push(requiredInput(field));
+  }
+  if (errors.length) throw inputErrors(errors);
+  if (!EMAIL_RE.test(String(customer.email))) {
+    throw new MagentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', { fieldName: "email", value: String(customer.email) });
+  }
+  if (customer.group_id !== undefined && !CUSTOMER_GROUPS.some((g) => g.id === customer.group_id && g.id !== 0)) {
+    throw noSuchEntity("id", String(customer.group_id));
+  }
+  if (customer.addresses !== undefined && customer.addresses !== null && !Array.isArray(customer.addresses)) {
+    throw invalidType(JSON.stringify(customer.addresses), "\\Magento\\Customer\\Api\\Data\\AddressInterface[]");
+  }
+}
+
 export function createSimulatorServer(options: ServerOptions) {
   const { store, auth } = options;
   let replayLastPage = options.replayLastPage;
@@ -260,22 +279,22 @@ export function createSimulatorServer(options: ServerOptions) {
     const id = intParam(ctx.params.customerId);
     const customer = requireKey(ctx, "customer");
     store.getCustomer(id);
-    const errors: MagentoError[] = [];
-    for (const field of ["firstname", "lastname", "email"]) {
-      const v = customer[field];
-      if (typeof v !== "string" || v.trim() === "") errors.push(requiredInput(field));
-    }
-    if (errors.length) throw inputErrors(errors);
-    if (!EMAIL_RE.test(String(customer.email))) {
-      throw new MagentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', { fieldName: "email", value: String(customer.email) });
-    }
-    if (customer.group_id !== undefined && !CUSTOMER_GROUPS.some((g) => g.id === customer.group_id && g.id !== 0)) {
-      throw noSuchEntity("id", String(customer.group_id));
-    }
-    if (customer.addresses !== undefined && customer.addresses !== null && !Array.isArray(customer.addresses)) {
-      throw invalidType(JSON.stringify(customer.addresses), "\\Magento\\Customer\\Api\\Data\\AddressInterface[]");
-    }
+    checkCustomerInput(customer);
     return renderCustomer(store.replaceCustomer(id, customer));
+  });
+  // AccountManagement::createAccount: body {customer, password?, redirectUrl?}; answers the new customer.
+  route("POST", "/V1/customers", ACL.customerManage, (ctx) => {
+    const customer = requireKey(ctx, "customer");
+    checkCustomerInput(customer);
+    const password = bodyObject(ctx).password;
+    if (password !== undefined && password !== null && typeof password !== "string") throw invalidType(JSON.stringify(password), "string");
+    if (typeof password === "string" && password.length > 0 && password.length < 8) {
+      throw new MagentoError(400, "The password needs at least %1 characters. Create a new password and try again.", ["8"]);
+    }
+    const view = ctx.view ?? STORE_VIEWS[0]!;
+    const storeId = typeof customer.store_id === "number" ? STORE_VIEWS.find((v) => v.id === customer.store_id) : undefined;
+    const scope = storeId ?? view;
+    return renderCustomer(store.createAccount(customer, { websiteId: scope.websiteId, storeId: scope.id, storeName: scope.name }));
   });
   route("POST", "/V1/customers/:customerId/carts", ACL.cart, (ctx) => store.cartForCustomer(intParam(ctx.params.customerId), ctx.view?.id ?? null));
 
@@ -446,6 +465,7 @@ export function createSimulatorServer(options: ServerOptions) {
       store.pushed.customerUpdates.length = 0;
       store.pushed.subscriptionChanges.length = 0;
       store.pushed.cartChanges.length = 0;
+      store.pushed.registrations.length = 0;
     },
     requests: (limit = 200) => ({ total: counters.total, byRoute: { ...counters.byRoute }, byStatus: { ...counters.byStatus }, log: log.slice(-limit) }),
     clearRequests: () => {

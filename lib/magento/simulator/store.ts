@@ -15,12 +15,14 @@ export type PushedOrder = { orderId: number; incrementId: string; cartId: number
 export type PushedCustomerUpdate = { customerId: number; before: Json; after: Json; at: string };
 export type PushedSubscription = { customerId: number; email: string; from: boolean; to: boolean; at: string };
 export type PushedCartChange = { cartId: number; action: string; detail: Json; at: string };
+export type PushedRegistration = { customerId: number; email: string; websiteId: number; at: string };
 
 export type Pushed = {
   placedOrders: PushedOrder[];
   customerUpdates: PushedCustomerUpdate[];
   subscriptionChanges: PushedSubscription[];
   cartChanges: PushedCartChange[];
+  registrations: PushedRegistration[];
 };
 
 export type OrderScenario =
@@ -37,7 +39,7 @@ export class MagentoStore {
   readonly orders = new Map<number, Order>();
   readonly memos = new Map<number, Creditmemo>();
   readonly emails = new Map<string, number>();
-  readonly pushed: Pushed = { placedOrders: [], customerUpdates: [], subscriptionChanges: [], cartChanges: [] };
+  readonly pushed: Pushed = { placedOrders: [], customerUpdates: [], subscriptionChanges: [], cartChanges: [], registrations: [] };
   readonly seq = { order: 0, orderItem: 0, cart: 0, cartItem: 0, customer: 0, address: 0, memo: 0, memoItem: 0 };
   private readonly orderIncrement = new Map<number, number>();
   private readonly memoIncrement = new Map<number, number>();
@@ -911,6 +913,58 @@ export class MagentoStore {
       this.pushed.subscriptionChanges.push({ customerId: id, email: after.email, from: wasSubscribed, to: nowSubscribed, at });
     }
     return after;
+  }
+
+  /**
+   * POST /V1/customers (AccountManagement::createAccount): a new customer in the given website and
+   * store view, in the website's default group unless one is sent. The email must be unused in
+   * that website (customer accounts are shared per website).
+   */
+  createAccount(sent: Json, scope: { websiteId: number; storeId: number; storeName: string }): Customer {
+    const email = String(sent.email);
+    const websiteId = typeof sent.website_id === "number" && sent.website_id > 0 ? sent.website_id : scope.websiteId;
+    const taken = [...this.customers.values()].some((c) => c.website_id === websiteId && c.email.toLowerCase() === email.toLowerCase());
+    if (taken) throw new MagentoError(400, "A customer with the same email address already exists in an associated website.");
+    this.changed();
+    const id = ++this.seq.customer;
+    const at = formatDate(this.now());
+    const customer: Customer = {
+      id,
+      group_id: typeof sent.group_id === "number" && sent.group_id > 0 ? sent.group_id : 1,
+      created_at: at,
+      updated_at: at,
+      created_in: scope.storeName,
+      email,
+      firstname: String(sent.firstname),
+      lastname: String(sent.lastname),
+      store_id: typeof sent.store_id === "number" && sent.store_id > 0 ? sent.store_id : scope.storeId,
+      website_id: websiteId,
+      addresses: [],
+      disable_auto_group_change: typeof sent.disable_auto_group_change === "number" ? sent.disable_auto_group_change : 0,
+      extension_attributes: { is_subscribed: false },
+    };
+    for (const key of ["dob", "middlename", "prefix", "suffix", "taxvat"] as const) {
+      if (typeof sent[key] === "string" && sent[key] !== "") customer[key] = sent[key] as string;
+    }
+    if (typeof sent.gender === "number") customer.gender = sent.gender;
+    if (Array.isArray(sent.addresses)) {
+      // New account: every address is new (ids sent by the caller are not this customer's).
+      customer.addresses = (sent.addresses as Json[]).map((raw) => this.addressFromInput({ ...raw, id: undefined }, id));
+      for (const a of customer.addresses) this.addresses.set(a.id, a);
+    }
+    const billing = customer.addresses.find((a) => a.default_billing);
+    const shipping = customer.addresses.find((a) => a.default_shipping);
+    if (billing) customer.default_billing = String(billing.id);
+    if (shipping) customer.default_shipping = String(shipping.id);
+    const ext = sent.extension_attributes;
+    if (ext && typeof ext === "object" && (ext as Json).is_subscribed === true) {
+      customer.extension_attributes.is_subscribed = true;
+      this.pushed.subscriptionChanges.push({ customerId: id, email, from: false, to: true, at });
+    }
+    this.customers.set(id, customer);
+    if (!this.emails.has(email)) this.emails.set(email, id);
+    this.pushed.registrations.push({ customerId: id, email, websiteId, at });
+    return customer;
   }
 
   private addressFromInput(raw: Json, customerId: number): CustomerAddress {

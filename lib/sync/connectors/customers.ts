@@ -3,7 +3,8 @@ import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
 import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
 import { linkRecordsToCustomers } from "@/lib/sync/rules/customer-links";
 import { mergeGuests } from "@/lib/sync/rules/guests";
-import { recordset, streetArray, upsertRows } from "@/lib/sync/write/upsert";
+import { queryRows } from "@/lib/sync/write/rows";
+import { idArray, recordset, streetArray, upsertRows } from "@/lib/sync/write/upsert";
 import { type Failure, fetchWindowPage, iso, maxDate, result, websiteFilter } from "./common";
 
 // Registered customers with their address book (addresses replaced in the same transaction).
@@ -16,6 +17,31 @@ export function customerInChannel(ctx: SyncContext, customer: MagentoCustomer): 
 function defaultBilling(customer: MagentoCustomer) {
   const addresses = customer.addresses ?? [];
   return addresses.find((a) => a.default_billing) ?? addresses.find((a) => a.id !== null && a.id !== undefined && String(a.id) === customer.default_billing) ?? null;
+}
+
+// Two-way sync (lib/two-way): a field edited in the portal and not yet confirmed by Magento is
+// listed in pending_fields; the sync keeps the local value of such a field instead of writing
+// Magento's older one over it (and flapping back after the push).
+const SUBSCRIPTION = "subscription";
+const keep = (field: string, columns: string[]) =>
+  Object.fromEntries(columns.map((c) => [c, `CASE WHEN '${field}' = ANY(t.pending_fields) THEN t.${c} ELSE excluded.${c} END`]));
+const keepPending: Record<string, string> = {
+  ...keep("firstname", ["first_name"]),
+  ...keep("lastname", ["last_name"]),
+  ...keep("email", ["email"]),
+  ...keep("groupOriginId", ["group_id", "group_origin_id"]),
+  ...keep("dob", ["dob"]),
+  ...keep("gender", ["gender"]),
+  ...keep("addresses", ["default_billing_origin_id", "default_shipping_origin_id", "billing_country_id", "billing_region"]),
+};
+
+/** Customers of the page whose address book has an edit waiting for Magento. */
+async function addressesPending(tx: DbTx, channelId: number, originIds: number[]): Promise<Set<number>> {
+  if (originIds.length === 0) return new Set();
+  const rows = await queryRows<{ origin_id: unknown }>(tx, sql`
+    SELECT origin_id FROM magento_customers
+    WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(originIds)}) AND 'addresses' = ANY(pending_fields)`);
+  return new Set(rows.map((r) => Number(r.origin_id)));
 }
 
 export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
@@ -64,12 +90,16 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
     insertOnly: ["is_guest"],
-    // A payload without the flag says nothing about the subscription: keep what we knew.
-    updates: { is_subscribed: "coalesce(excluded.is_subscribed, t.is_subscribed)" },
+    updates: {
+      // A payload without the flag says nothing about the subscription: keep what we knew.
+      is_subscribed: `CASE WHEN '${SUBSCRIPTION}' = ANY(t.pending_fields) THEN t.is_subscribed ELSE coalesce(excluded.is_subscribed, t.is_subscribed) END`,
+      ...keepPending,
+    },
   }, rows);
 
-  // Address book: drop what Magento no longer has, upsert the rest.
-  const addresses = valid.flatMap((c) => (c.addresses ?? []).filter((a) => a.id !== null && a.id !== undefined).map((a) => ({
+  // Address book: drop what Magento no longer has, upsert the rest (not while an edit of it waits for Magento).
+  const waiting = await addressesPending(tx, channelId, valid.map((c) => c.id as number));
+  const addresses = valid.filter((c) => !waiting.has(c.id as number)).flatMap((c) => (c.addresses ?? []).filter((a) => a.id !== null && a.id !== undefined).map((a) => ({
     channel_id: channelId, origin_id: a.id, customer_origin_id: c.id, first_name: a.firstname ?? null, last_name: a.lastname ?? null,
     company: a.company ?? null, street: a.street ?? null, city: a.city ?? null, region: a.region?.region ?? null,
     region_code: a.region?.region_code ?? null, region_origin_id: a.region_id ?? a.region?.region_id ?? null, postcode: a.postcode ?? null,
@@ -77,7 +107,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
     is_default_billing: a.default_billing === true || (c.default_billing !== undefined && c.default_billing !== null && String(a.id) === c.default_billing),
     is_default_shipping: a.default_shipping === true || (c.default_shipping !== undefined && c.default_shipping !== null && String(a.id) === c.default_shipping),
   })));
-  const owners = valid.map((c) => ({ origin_id: c.id }));
+  const owners = valid.filter((c) => !waiting.has(c.id as number)).map((c) => ({ origin_id: c.id }));
   await tx.execute(sql`
     DELETE FROM magento_customer_addresses a
     USING magento_customers c, ${recordset(owners, "o", { origin_id: "bigint" })}

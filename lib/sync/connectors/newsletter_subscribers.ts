@@ -8,6 +8,8 @@ import { customerInChannel } from "./customers";
 // has no subscriber route): origin_id = customer id; true → subscribed, false → unsubscribed;
 // customers without the flag are left alone (unknown).
 
+const PENDING = "EXISTS (SELECT 1 FROM magento_customers c WHERE c.channel_id = t.channel_id AND c.origin_id = t.origin_id AND 'subscription' = ANY(c.pending_fields))";
+
 export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
   const known = records.filter((c) => c.id !== null && c.id !== undefined && typeof c.extension_attributes?.is_subscribed === "boolean");
   const rows = known.map((c) => ({
@@ -29,8 +31,13 @@ export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: Mage
       store_origin_id: "r.store_origin_id", status: "r.status", changed_at: "r.changed_at",
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
-    // The change time moves only when the status does.
-    updates: { changed_at: "CASE WHEN t.status IS DISTINCT FROM excluded.status THEN excluded.changed_at ELSE t.changed_at END" },
+    // The change time moves only when the status does. A subscription change made in the portal
+    // and not yet confirmed by Magento (lib/two-way) keeps its local status; the customer lookup
+    // runs only for rows whose status differs.
+    updates: {
+      status: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status THEN t.status WHEN ${PENDING} THEN t.status ELSE excluded.status END`,
+      changed_at: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status OR ${PENDING} THEN t.changed_at ELSE excluded.changed_at END`,
+    },
   }, rows);
   return result(rows.length, upserted.created, upserted.updated, [], maxDate(records.map((c) => c.updated_at)));
 }
