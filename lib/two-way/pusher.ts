@@ -88,19 +88,20 @@ export async function runDuePushes(db: Db, options: RunDuePushesOptions = {}): P
 
 async function claimNext(db: Db, now: Date, channelId?: number): Promise<Claimed | null> {
   const kinds = sql.join(PUSH_KINDS.map((k) => sql`${k}`), sql`, `);
+  const at = sql`${now.toISOString()}::timestamptz`;
   const rows = await queryRows<Claimed>(db, sql`
-    UPDATE outbox SET status = 'in_progress', attempts = attempts + 1, locked_until = ${new Date(now.getTime() + LOCK_MS)}, updated_at = now()
+    UPDATE outbox SET status = 'in_progress', attempts = attempts + 1, locked_until = ${new Date(now.getTime() + LOCK_MS).toISOString()}::timestamptz, updated_at = now()
     WHERE id = (
       SELECT o.id FROM outbox o JOIN channels c ON c.id = o.channel_id
       WHERE o.kind IN (${kinds}) AND o.entity_type = 'customer'
-        AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < ${now}))
-        AND o.next_attempt_at <= ${now}
+        AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < ${at}))
+        AND o.next_attempt_at <= ${at}
         AND c.two_way_sync AND c.active AND c.deleting_at IS NULL
         ${channelId === undefined ? sql`` : sql`AND o.channel_id = ${channelId}`}
         -- one push per customer at a time, oldest first
         AND NOT EXISTS (
           SELECT 1 FROM outbox p WHERE p.entity_type = 'customer' AND p.entity_id = o.entity_id AND p.id <> o.id AND p.kind IN (${kinds})
-            AND ((p.status = 'in_progress' AND p.locked_until >= ${now}) OR (p.status = 'pending' AND p.id < o.id)))
+            AND ((p.status = 'in_progress' AND p.locked_until >= ${at}) OR (p.status = 'pending' AND p.id < o.id)))
       ORDER BY o.next_attempt_at, o.id
       LIMIT 1
       FOR UPDATE OF o SKIP LOCKED)
@@ -163,17 +164,20 @@ async function pushUpdate(client: MagentoClient, row: Claimed, customer: Custome
   const current = await client.getCustomerWire(customer.originId);
   const theirs = valuesFromWire(current);
   const winners: CustomerField[] = [];
-  const overridden: Overridden[] = [];
-  const groupName = await groupNames(client, channel);
+  const lostFields: CustomerField[] = [];
   for (const field of payload.fields) {
     if (sameField(theirs, payload.values, field)) continue; // Magento already has it
     if (sameField(theirs, payload.base, field) || channel.syncPriority === "portal") {
       winners.push(field); // changed here only, or on both sides with "Portal wins"
     } else {
-      // Changed on both sides, "Magento wins": Magento's value stays, the user is shown both.
-      overridden.push({ field, yours: displayValue(payload.values, field, groupName), magento: displayValue(theirs, field, groupName) });
+      lostFields.push(field); // changed on both sides, "Magento wins": Magento's value stays
     }
   }
+  // The user is shown both values of each overridden field (group names only when a group lost).
+  const groupName = lostFields.includes("groupOriginId") ? await groupNames(client) : () => undefined;
+  const overridden: Overridden[] = lostFields.map((field) => ({
+    field, yours: displayValue(payload.values, field, groupName), magento: displayValue(theirs, field, groupName),
+  }));
   let readback: MagentoCustomer;
   if (winners.length > 0) {
     const regions = winners.includes("addresses") ? await regionLookup(client, payload.values) : () => undefined;
@@ -188,8 +192,7 @@ async function pushUpdate(client: MagentoClient, row: Claimed, customer: Custome
   return { status: "done", result: { pushed: winners, overridden, confirmedAt: new Date().toISOString() }, readback, overridden };
 }
 
-async function groupNames(client: MagentoClient, channel: ChannelRow): Promise<(id: number) => string | undefined> {
-  void channel;
+async function groupNames(client: MagentoClient): Promise<(id: number) => string | undefined> {
   try {
     const page = await client.searchCustomerGroups({ pageSize: 100, currentPage: 1 });
     const names = new Map(page.items.flatMap((g) => (g.id == null ? [] : [[g.id, g.code] as const])));
@@ -285,10 +288,11 @@ async function auditOutcome(db: Pick<Db, "insert">, row: Claimed, action: string
 /** Channels (two-way on) with at least one push due now: the minute sweep sends one event each. */
 export async function channelsWithDuePushes(db: Db, now: Date = new Date()): Promise<number[]> {
   const kinds = sql.join(PUSH_KINDS.map((k) => sql`${k}`), sql`, `);
+  const at = sql`${now.toISOString()}::timestamptz`;
   const rows = await queryRows<{ channel_id: unknown }>(db, sql`
     SELECT DISTINCT o.channel_id FROM outbox o JOIN channels c ON c.id = o.channel_id
-    WHERE o.kind IN (${kinds}) AND o.next_attempt_at <= ${now}
-      AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < ${now}))
+    WHERE o.kind IN (${kinds}) AND o.next_attempt_at <= ${at}
+      AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < ${at}))
       AND c.two_way_sync AND c.active AND c.deleting_at IS NULL
     ORDER BY o.channel_id`);
   return rows.map((r) => Number(r.channel_id));

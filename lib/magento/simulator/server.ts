@@ -155,6 +155,21 @@ function postalFromInput(raw: unknown, fallbackEmail: string | undefined, requir
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(v)]));
+}
+
+/** AccountManagement's password rules: at least 8 characters of at least 3 classes. */
+function checkPassword(password: string): void {
+  if (password.length < 8) throw new MagentoError(400, "The password needs at least %1 characters. Create a new password and try again.", ["8"]);
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^a-zA-Z\d]/].filter((re) => re.test(password)).length;
+  if (classes < 3) {
+    throw new MagentoError(400, "Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.", ["3"]);
+  }
+}
+
 /** What PUT and POST /V1/customers check before saving (required names, email, group, addresses). */
 function checkCustomerInput(customer: Json): void {
   const errors: MagentoError[] = [];
@@ -284,13 +299,12 @@ export function createSimulatorServer(options: ServerOptions) {
   });
   // AccountManagement::createAccount: body {customer, password?, redirectUrl?}; answers the new customer.
   route("POST", "/V1/customers", ACL.customerManage, (ctx) => {
-    const customer = requireKey(ctx, "customer");
+    // The REST layer takes camelCase keys as well as snake_case (the official sample sends countryId, defaultBilling).
+    const customer = snakeKeys(requireKey(ctx, "customer")) as Json;
     checkCustomerInput(customer);
     const password = bodyObject(ctx).password;
     if (password !== undefined && password !== null && typeof password !== "string") throw invalidType(JSON.stringify(password), "string");
-    if (typeof password === "string" && password.length > 0 && password.length < 8) {
-      throw new MagentoError(400, "The password needs at least %1 characters. Create a new password and try again.", ["8"]);
-    }
+    if (typeof password === "string" && password !== "") checkPassword(password);
     const view = ctx.view ?? STORE_VIEWS[0]!;
     const storeId = typeof customer.store_id === "number" ? STORE_VIEWS.find((v) => v.id === customer.store_id) : undefined;
     const scope = storeId ?? view;

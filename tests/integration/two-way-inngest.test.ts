@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { InngestTestEngine, mockCtx } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { channels, magentoCustomers, outbox, users } from "@/db/schema";
+import { createPushOutboxFunction } from "@/inngest/functions/push-outbox";
+import { functions } from "@/inngest/functions";
+import { sealCredentials } from "@/lib/channels/credentials";
+import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { runChannelSync } from "@/lib/sync/runner";
+import type { ChannelRow } from "@/lib/sync/types";
+import { OUTBOX_PUSH_REQUESTED } from "@/lib/two-way/kick";
+import { loadCustomerEdit, requestCustomerEdit } from "@/lib/two-way/service";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+
+// The two-way push function through @inngest/test against a real database and the simulator:
+// the event pushes that channel's due changes; the minute cron fans out one event per channel
+// with due pushes. step.sendEvent is not mocked by the engine, so each test replaces it with a spy.
+
+let sim: RunningSimulator;
+let testDb: TestDatabase;
+let channel: ChannelRow;
+let userId: number;
+const savedKick = process.env.TWO_WAY_PUSH_KICK;
+
+function engine() {
+  const sendEvent = vi.fn(async () => ({ ids: ["evt"] }));
+  const fn = createPushOutboxFunction({ db: async () => testDb.db });
+  const t = new InngestTestEngine({
+    function: fn,
+    transformCtx: (ctx) => {
+      const mocked = mockCtx(ctx);
+      (mocked.step as unknown as { sendEvent: typeof sendEvent }).sendEvent = sendEvent;
+      return mocked;
+    },
+  });
+  return { t, sendEvent };
+}
+
+async function queueEdit(firstname: string): Promise<{ pushId: number; originId: number }> {
+  const [row] = await testDb.db.select().from(magentoCustomers).where(eq(magentoCustomers.isGuest, false)).orderBy(magentoCustomers.id).limit(1);
+  const form = (await loadCustomerEdit(testDb.db, row!.id))!;
+  const result = await requestCustomerEdit(testDb.db, { userId }, { customerId: row!.id, baseToken: form.baseToken, values: { ...form.values, firstname } });
+  if (!result.ok) throw new Error(result.error);
+  return { pushId: result.pushId, originId: row!.originId! };
+}
+
+beforeAll(async () => {
+  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  process.env.TWO_WAY_PUSH_KICK = "off";
+  sim = await startMagentoSimulator({ port: 0, seed: 909, customers: 20, orders: 5 });
+  testDb = await createTestDatabase();
+  [channel] = (await testDb.db.insert(channels).values({
+    name: "inngest-two-way", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+    maxRequestsPerSecond: 100, twoWaySync: true, entities: ["customers"],
+  }).returning()) as [ChannelRow];
+  expect((await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 })).status).toBe("succeeded");
+  const [user] = await testDb.db.insert(users).values({ email: "m@inngest.test", name: "M", role: "manager", passwordHash: "x" }).returning();
+  userId = user!.id;
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.close();
+  await testDb?.drop();
+  if (savedKick === undefined) delete process.env.TWO_WAY_PUSH_KICK;
+  else process.env.TWO_WAY_PUSH_KICK = savedKick;
+});
+
+describe("two-way-push function", () => {
+  it("is served with the others", () => {
+    expect(functions.some((f) => f.id() === "magento-sales-portal-two-way-push" || f.id() === "two-way-push")).toBe(true);
+  });
+
+  it("the cron sends one event per channel with due pushes", async () => {
+    const { pushId } = await queueEdit("Cronned");
+    const { t, sendEvent } = engine();
+    const { result } = await t.execute({ events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }] });
+    expect(result).toEqual({ sent: 1 });
+    expect(sendEvent).toHaveBeenCalledWith("fan-out-pushes", [{ name: OUTBOX_PUSH_REQUESTED, data: { channelId: channel.id } }]);
+    // The cron itself pushes nothing.
+    expect((await testDb.db.select().from(outbox).where(eq(outbox.id, pushId)))[0]!.status).toBe("pending");
+  });
+
+  it("the event pushes the channel's due changes and confirms them", async () => {
+    const { pushId, originId } = await queueEdit("Evented");
+    const { t, sendEvent } = engine();
+    const { result } = await t.execute({ events: [{ name: OUTBOX_PUSH_REQUESTED, data: { channelId: channel.id } }] });
+    expect(result).toMatchObject({ channelId: channel.id, claimed: 1, done: 1 });
+    expect(sendEvent).not.toHaveBeenCalled();
+    expect((await testDb.db.select().from(outbox).where(eq(outbox.id, pushId)))[0]!.status).toBe("done");
+    expect(sim.store.getCustomer(originId).firstname).toBe("Evented");
+    // Nothing due any more: the cron sends nothing.
+    const again = engine();
+    expect((await again.t.execute({ events: [{ name: "inngest/scheduled.timer", data: {} }] })).result).toEqual({ sent: 0 });
+  });
+
+  it("refuses an event without a channel id", async () => {
+    const { t } = engine();
+    const { error } = await t.execute({ events: [{ name: OUTBOX_PUSH_REQUESTED, data: {} }] });
+    expect(error).toBeDefined();
+  });
+});
