@@ -14,10 +14,13 @@ export function subscriptionOutcome(
   result: SubscriptionResult,
   subscribed: boolean,
   requested: number,
-  labelOf: (refusedId: number) => string | undefined,
+  labelOf: (refused: { customerId: number; subscriberId?: number }) => string | undefined,
 ): ActionResult<SubscriptionData> {
   if (!result.ok) throw new ActionFailure(result.error, result.fieldErrors);
-  const refused = result.refused.map((r) => ({ label: labelOf(r.customerId) ?? `Customer #${r.customerId}`, reason: r.reason }));
+  const refused = result.refused.map((r) => ({
+    label: labelOf(r) ?? (r.subscriberId ? `Subscriber #${r.subscriberId}` : `Customer #${r.customerId}`),
+    reason: r.reason,
+  }));
   const notes = refused.map((r) => `${r.label}: ${r.reason}`);
   const verb = subscribed ? "subscribe" : "unsubscribe";
   if (result.queued.length === 0) {

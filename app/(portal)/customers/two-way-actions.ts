@@ -107,7 +107,7 @@ export const changeSubscriptionAction = protectedAction(
   async (input, context): Promise<ActionResult<SubscriptionData>> => {
     const result = await requestSubscription(context.db, actorOf(context), { customerIds: input.customerIds, subscribed: input.subscribed });
     const labels = await customerLabels(context.db, result.ok ? result.refused.map((r) => r.customerId) : []);
-    const outcome = subscriptionOutcome(result, input.subscribed, input.customerIds.length, (id) => labels.get(id));
+    const outcome = subscriptionOutcome(result, input.subscribed, input.customerIds.length, (r) => labels.get(r.customerId));
     if (outcome.ok) revalidateCustomers();
     return outcome;
   },

@@ -28,14 +28,16 @@ export const changeSubscriberSubscriptionAction = protectedAction(
   async (input, { db, user, ip }): Promise<ActionResult<SubscriptionData>> => {
     const result = await requestSubscriptionForSubscribers(db, { userId: user.id, email: user.email, ip }, { subscriberIds: input.subscriberIds, subscribed: input.subscribed });
     // A refusal names a customer, or the subscriber row when it has none (a guest's subscription).
-    const refusedIds = result.ok ? result.refused.map((r) => r.customerId) : [];
-    const customers = await customerLabels(db, refusedIds);
-    const rows = refusedIds.length
+    const refusals = result.ok ? result.refused : [];
+    const customers = await customerLabels(db, refusals.map((r) => r.customerId).filter((id) => id > 0));
+    const subscriberIds = refusals.flatMap((r) => (r.subscriberId ? [r.subscriberId] : []));
+    const rows = subscriberIds.length
       ? await db.select({ id: magentoNewsletterSubscribers.id, email: magentoNewsletterSubscribers.email }).from(magentoNewsletterSubscribers)
-        .where(inArray(magentoNewsletterSubscribers.id, input.subscriberIds))
+        .where(inArray(magentoNewsletterSubscribers.id, subscriberIds))
       : [];
     const subscriberEmail = new Map(rows.map((r) => [r.id, r.email]));
-    const outcome = subscriptionOutcome(result, input.subscribed, input.subscriberIds.length, (id) => customers.get(id) ?? subscriberEmail.get(id));
+    const outcome = subscriptionOutcome(result, input.subscribed, input.subscriberIds.length, (r) =>
+      (r.subscriberId ? subscriberEmail.get(r.subscriberId) : undefined) ?? customers.get(r.customerId));
     if (outcome.ok) {
       revalidatePath("/marketing/subscribers");
       revalidatePath("/customers");
