@@ -24,6 +24,10 @@ import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, 
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, rowSelectionFeature, rowSortingFeature });
 type Features = typeof features;
 
+// The row actions stay in view at the right edge while a wide table scrolls sideways.
+const STICKY_END_HEAD = "right-0 z-20 shadow-[-1px_0_0_var(--color-slate-200)]";
+const STICKY_END_CELL = "sticky right-0 bg-white shadow-[-1px_0_0_var(--color-slate-200)]";
+
 export type SaveLayout = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
 
 export interface DataGridProps {
@@ -167,6 +171,8 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
         if (result.ok) {
           if (from === "bulk") setRowSelection({});
           router.refresh();
+          // What the action started may finish a moment later (a push to Magento): look again once.
+          setTimeout(() => router.refresh(), 3000);
         }
       })
       .catch(() => setOutcome({ result: { ok: false, code: "failed", error: "The portal did not answer; nothing may have been sent. Try again." }, actionLabel: action.label }))
@@ -377,7 +383,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                         key={header.id}
                         scope="col"
                         aria-sort={ariaSort}
-                        className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""}`}
+                        className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""} ${header.column.id === "__actions" ? STICKY_END_HEAD : ""}`}
                       >
                         {meta?.sortable ? (
                           <Link href={href(sortChange(state, meta.id))} className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500">
@@ -406,7 +412,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                   {row.getVisibleCells().map((cell) => {
                     const meta = columnById.get(cell.column.id);
                     return (
-                      <td key={cell.id} className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}>
+                      <td key={cell.id} className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${cell.column.id === "__actions" ? STICKY_END_CELL : ""}`}>
                         <table.FlexRender cell={cell} />
                       </td>
                     );

@@ -41,9 +41,19 @@ function what(push: PushSummary): string {
   return fields ? `your change to ${fields}` : "your change";
 }
 
-function by(push: PushSummary, timeZone: string): string {
-  const when = formatDateTime(push.createdAt, timeZone);
-  return push.createdBy ? `${push.createdBy}, ${when}` : when;
+/** "Changed by jane@example.com · 26 Nov 2026, 09:12" (and the attempts when there were several). */
+function Byline({ push, timeZone }: { push: PushSummary; timeZone: string }) {
+  const parts = [push.createdBy ? `Changed by ${push.createdBy}` : "Changed", formatDateTime(push.createdAt, timeZone)];
+  if (push.attempts > 1) parts.push(`${push.attempts} attempts`);
+  return <p className="mt-1 text-xs opacity-80">{parts.join(" · ")}</p>;
+}
+
+/** What a customer's unfinished pushes mean for each field: on its way, or refused by Magento. */
+export function fieldMarks(state: Props["state"]): Map<CustomerField, "saving" | "refused"> {
+  const marks = new Map<CustomerField, "saving" | "refused">();
+  for (const push of state.pending) if (push.kind === "customer.update") for (const f of push.fields ?? []) marks.set(f, "saving");
+  for (const push of state.failed) if (push.kind === "customer.update") for (const f of push.fields ?? []) marks.set(f, "refused");
+  return marks;
 }
 
 function show(value: string): string {
@@ -70,12 +80,13 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
             {push.kind === "customer.register" ? "Registering in Magento…" : "Saving to Magento…"}
           </p>
           <p className="mt-1">
-            Sending {what(push)} ({by(push, timeZone)}). This page updates when Magento confirms.
+            Sending {what(push)}. This page updates when Magento confirms.
             {push.error ? (
               <> Magento did not take it yet{push.attempts ? ` (attempt ${push.attempts})` : ""}: “{push.error}”.
                 {push.nextAttemptAt ? ` Next try at ${formatDateTime(push.nextAttemptAt, timeZone)}.` : ""}</>
             ) : null}
           </p>
+          <Byline push={push} timeZone={timeZone} />
         </div>
       ))}
 
@@ -91,8 +102,8 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
               {push.kind === "customer.update"
                 ? "The portal still shows your values, but Magento keeps its own until you retry, edit or revert."
                 : "Nothing changed in Magento. Retry, or revert to leave it as Magento has it."}
-              {" "}({by(push, timeZone)}{push.attempts > 1 ? `, ${push.attempts} attempts` : ""})
             </p>
+            <Byline push={push} timeZone={timeZone} />
             {canAct ? (
               <div className="mt-3 flex flex-wrap items-start gap-2">
                 <ActionButton action={actions.retry} fields={{ pushId: push.id }} label="Retry" pendingLabel="Retrying…" formLabel={`Retry push ${push.id}`} describedBy={reasonId} />
@@ -126,8 +137,9 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
             ))}
           </ul>
           <p className="mt-1 text-amber-800">
-            Anything else you changed was saved ({by(push, timeZone)}). To use your value anyway, edit the customer again.
+            Anything else you changed was saved. To use your value anyway, edit the customer again.
           </p>
+          <Byline push={push} timeZone={timeZone} />
           {canAct ? (
             <div className="mt-3 flex flex-wrap items-start gap-2">
               <Link href={`/customers/${customerId}/edit`} className={buttonClasses("secondary")}>Edit</Link>

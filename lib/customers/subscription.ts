@@ -32,7 +32,9 @@ export function subscriptionOutcome(
   const queued = result.queued.length;
   const head = requested === 1
     ? `${subscribed ? "Subscribing" : "Unsubscribing"}: sent to Magento. The newsletter status changes once Magento confirms.`
-    : `${queued} of ${requested} queued to ${verb}; each changes once Magento confirms.`;
+    : queued === requested
+      ? `${subscribed ? "Subscribing" : "Unsubscribing"} ${queued}: sent to Magento. Each status changes once Magento confirms.`
+      : `${queued} of ${requested} queued to ${verb}; each status changes once Magento confirms.`;
   const tail = refused.length ? ` ${refused.length} refused:` : "";
   return { ok: true, message: `${head}${tail}`, data: { queued, refused, notes } };
 }

@@ -6,7 +6,7 @@ import {
   changeSubscriptionAction, dismissOverrideAction, registerCustomerAction, retryPushAction, revertPushAction,
 } from "@/app/(portal)/customers/two-way-actions";
 import { ActionButton } from "@/components/two-way/action-button";
-import { PushBanners } from "@/components/two-way/push-banners";
+import { fieldMarks, PushBanners } from "@/components/two-way/push-banners";
 import { GridView } from "@/components/data-grid/grid-view";
 import { AddressBlock } from "@/components/detail/address-block";
 import { DateTime } from "@/components/detail/date-time";
@@ -32,7 +32,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
-import { customerPushState, loadCustomerEdit } from "@/lib/two-way/service";
+import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/two-way/service";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -68,6 +68,18 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
   const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
   const subscribedNow = edit?.subscribed ?? (customer.isSubscribed ?? null);
+  // A field with a change on its way (or refused) says so next to its value.
+  const marks = fieldMarks(pushes);
+  const mark = (...fields: CustomerField[]) => {
+    const states = fields.map((f) => marks.get(f)).filter(Boolean);
+    if (states.includes("refused")) return <Badge tone="red">Not saved in Magento</Badge>;
+    if (states.includes("saving")) return <Badge tone="blue">Saving to Magento…</Badge>;
+    return null;
+  };
+  const marked = (value: React.ReactNode, ...fields: CustomerField[]) => {
+    const badge = mark(...fields);
+    return badge ? <span className="flex flex-wrap items-center gap-2">{value ?? <span className="text-slate-400">—</span>}{badge}</span> : value;
+  };
 
   return (
     <>
@@ -75,7 +87,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         section="Customers"
         grid={{ label: "Magento Customers", href: back.href }}
         title={name}
-        badges={<>{customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}</>}
+        badges={<>{customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}{mark("firstname", "lastname")}</>}
         nav={nav}
         channelName={channel.name}
         syncedAt={detail.syncedAt}
@@ -121,12 +133,12 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           >
             <Facts
               items={[
-                { label: "Email", value: <a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a> },
-                { label: "Group", value: detail.group },
+                { label: "Email", value: marked(<a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a>, "email") },
+                { label: "Group", value: marked(detail.group, "groupOriginId") },
                 { label: "Website", value: detail.websiteName },
                 { label: "Store view", value: detail.store?.name ?? customer.createdIn },
-                { label: "Date of birth", value: customer.dob },
-                { label: "Gender", value: customer.gender ? GENDERS[customer.gender] : null },
+                { label: "Date of birth", value: marked(customer.dob, "dob") },
+                { label: "Gender", value: marked(customer.gender ? GENDERS[customer.gender] : null, "gender") },
                 { label: "Tax / VAT number", value: customer.taxvat },
                 { label: "Customer since", value: <DateTime value={customer.remoteCreatedAt} timeZone={timeZone} /> },
                 { label: "Updated in Magento", value: <DateTime value={customer.remoteUpdatedAt} timeZone={timeZone} /> },
@@ -152,7 +164,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               ]}
             />
           </DetailSection>
-          <DetailSection title="Addresses">
+          <DetailSection title="Addresses" actions={mark("addresses")}>
             {detail.addresses.length === 0 ? (
               <p className="text-sm text-slate-500">
                 {customer.isGuest ? "Guests keep no address book; see the addresses on their orders." : "No addresses in the address book."}
