@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import {
@@ -98,7 +98,7 @@ export async function loadCustomerEdit(db: Db, customerId: number): Promise<Cust
   const refusal = channelRefusal(channel);
   const registering = row.isGuest
     ? (await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
-      eq(outbox.kind, "customer.register"), inArray(outbox.status, [...UNFINISHED]))).limit(1)).length > 0
+      eq(outbox.kind, "customer.register"), inArray(outbox.status, ["pending", "in_progress"]))).limit(1)).length > 0
     : false;
   let readOnlyReason: string | null = refusal;
   if (!readOnlyReason && row.removedAt) readOnlyReason = "This customer was deleted in Magento; there is nothing left to change.";
@@ -121,6 +121,8 @@ export async function loadCustomerEdit(db: Db, customerId: number): Promise<Cust
     canChangeSubscription: subscriptionReason === null,
     subscriptionReason,
     groups: groups.map((g) => ({ originId: g.originId, name: g.name })),
+    pendingFields: row.pendingFields as CustomerEditView["pendingFields"],
+    registeredCustomerId: row.mergedIntoId,
   };
 }
 
@@ -333,24 +335,37 @@ export async function requestRegistration(db: Db, actor: Actor, input: { custome
     if (!row.isGuest) return fail("This customer already has a Magento account.");
     if (row.mergedIntoId) return fail("This guest has since registered; open the registered customer.");
     if (!row.email) return fail("This guest has no email address; Magento needs one to register a customer.");
-    const waiting = await tx.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
-      eq(outbox.kind, "customer.register"), inArray(outbox.status, ["pending", "in_progress"]))).limit(1);
-    if (waiting[0]) return { pushId: waiting[0].id, channelId: row.channelId, fresh: false };
+    const earlier = await tx.select({ id: outbox.id, status: outbox.status }).from(outbox).where(and(eq(outbox.entityType, "customer"),
+      eq(outbox.entityId, row.id), eq(outbox.kind, "customer.register"), inArray(outbox.status, [...UNFINISHED]))).orderBy(desc(outbox.id)).limit(1);
+    // A double click is the same registration; one that failed is sent again.
+    if (earlier[0] && (earlier[0].status === "pending" || earlier[0].status === "in_progress")) {
+      return { pushId: earlier[0].id, channelId: row.channelId, fresh: false };
+    }
     const fieldErrors: Record<string, string[]> = {};
     if (!row.firstName?.trim()) fieldErrors.firstname = ["Magento needs a first name; none is known for this guest."];
     if (!row.lastName?.trim()) fieldErrors.lastname = ["Magento needs a last name; none is known for this guest."];
     if (Object.keys(fieldErrors).length) return fail("Magento needs the guest's first and last name.", fieldErrors);
     const scope = await guestScope(tx, row, channel!);
     const values: CustomerValues = { ...(await localValues(tx, row)), groupOriginId: null, dob: null, gender: null };
-    const [inserted] = await tx.insert(outbox).values({
-      channelId: row.channelId, kind: "customer.register", idempotencyKey: `customer.register:${row.id}:${randomUUID()}`, entityType: "customer",
-      entityId: row.id, payload: { values, ...scope }, createdByUserId: user.userId,
-    }).returning({ id: outbox.id });
+    const payload = { values, ...scope };
+    let pushId: number;
+    if (earlier[0]) {
+      pushId = earlier[0].id;
+      await tx.update(outbox).set({
+        payload, status: "pending", attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, updatedAt: new Date(), createdByUserId: user.userId,
+      }).where(eq(outbox.id, pushId));
+    } else {
+      const [inserted] = await tx.insert(outbox).values({
+        channelId: row.channelId, kind: "customer.register", idempotencyKey: `customer.register:${row.id}:${randomUUID()}`, entityType: "customer",
+        entityId: row.id, payload, createdByUserId: user.userId,
+      }).returning({ id: outbox.id });
+      pushId = inserted!.id;
+    }
     await writeAudit(tx, {
       userId: user.userId, actor: user.email, action: "customer.registration_requested", entityType: "customer", entityId: row.id,
-      channelId: row.channelId, ip: user.ip, details: { pushId: inserted!.id, email: row.email, ...scope },
+      channelId: row.channelId, ip: user.ip, details: { pushId, email: row.email, ...scope },
     });
-    return { pushId: inserted!.id, channelId: row.channelId, fresh: true };
+    return { pushId, channelId: row.channelId, fresh: true };
   });
   if (isFail(outcome)) return outcome;
   if (outcome.fresh) await kickPushes(db, outcome.channelId);
@@ -446,10 +461,16 @@ export async function revertPush(db: Db, actor: Actor, input: { pushId: number }
   if (!parsed.success) return fail("Invalid request.");
   const row = await pushRow(db, parsed.data.pushId);
   if (!row) return fail("This change is no longer in the portal.");
-  if (row.status === "in_progress") return fail("This change is being sent to Magento right now; try again in a moment.");
+  const now = new Date();
+  // A claim that lapsed (its pusher died) may be withdrawn too; a live one is being sent right now.
+  const live = row.status === "in_progress" && row.lockedUntil !== null && row.lockedUntil > now;
+  if (live) return fail("This change is being sent to Magento right now; try again in a moment.");
   const reverted = await db.transaction(async (tx) => {
-    const updated = await tx.update(outbox).set({ status: "reverted", lockedUntil: null, updatedAt: new Date() })
-      .where(and(eq(outbox.id, row.id), inArray(outbox.status, ["pending", "failed", "dead"]))).returning({ id: outbox.id });
+    const updated = await tx.update(outbox).set({ status: "reverted", lockedUntil: null, updatedAt: now })
+      .where(and(eq(outbox.id, row.id), or(
+        inArray(outbox.status, ["pending", "failed", "dead"]),
+        and(eq(outbox.status, "in_progress"), lt(outbox.lockedUntil, now)),
+      ))).returning({ id: outbox.id });
     if (updated.length === 0) return false;
     if (row.entityId !== null) await recomputePending(tx, row.entityId);
     await writeAudit(tx, {

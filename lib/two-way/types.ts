@@ -58,6 +58,10 @@ export interface CustomerEditView {
   canChangeSubscription: boolean;
   subscriptionReason: string | null;
   groups: { originId: number; name: string }[];
+  /** Fields whose local value is not confirmed by Magento yet (waiting, or failed: "not saved in Magento"). */
+  pendingFields: (CustomerField | "subscription")[];
+  /** For a guest that was registered (or registered elsewhere and merged): the registered customer's portal id. */
+  registeredCustomerId: number | null;
 }
 
 export type WriteResult<T> = ({ ok: true } & T) | { ok: false; error: string; fieldErrors?: Record<string, string[]> };

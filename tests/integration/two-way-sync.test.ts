@@ -5,6 +5,9 @@ import { auditLog, channels, magentoCustomerAddresses, magentoCustomers, magento
 import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import type { Customer, Json } from "@/lib/magento/simulator/types";
+import { createChannelClient } from "@/lib/sync/channel-client";
+import { writeCustomers } from "@/lib/sync/connectors/customers";
+import { writeSubscribers } from "@/lib/sync/connectors/newsletter_subscribers";
 import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -354,9 +357,29 @@ describe("registration", () => {
     const [registered] = await testDb.db.select().from(magentoCustomers).where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.originId, created.id)));
     expect(registered).toMatchObject({ isGuest: false, email });
     expect((await local(guest!.id)).mergedIntoId).toBe(registered!.id);
+    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({ canRegister: false, registeredCustomerId: registered!.id });
     expect((await pushRow(result.pushId)).result).toMatchObject({ customerOriginId: created.id, localCustomerId: registered!.id });
     const actions = (await testDb.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, String(guest!.id)))).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["customer.registration_requested", "customer.registered"]));
+  });
+
+  it("a registration whose answer was lost is found by email next time, not created twice", async () => {
+    const email = `lost-answer-${Date.now()}@example.org`;
+    const [guest] = await testDb.db.insert(magentoCustomers).values({
+      channelId: channel.id, isGuest: true, guestKey: email, email, firstName: "Lost", lastName: "Answer",
+    }).returning();
+    const result = await requestRegistration(testDb.db, manager, { customerId: guest!.id });
+    if (!result.ok) throw new Error(result.error);
+    // Magento creates the account, the answer never arrives (the client gives up after 1 s).
+    sim.control.addFaults({ path: "/V1/customers", method: "POST", loseAnswer: true, times: 1 });
+    const quick = (ch: ChannelRow) => createChannelClient(ch, { maxRetries: 0, timeoutMs: 1_000 });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick })).toMatchObject({ retrying: 1 });
+    expect([...sim.store.customers.values()].filter((c) => c.email === email)).toHaveLength(1);
+    expect((await pushRow(result.pushId)).result).toMatchObject({ postSentAt: expect.any(String) });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick, now: new Date(Date.now() + 60_000) })).toMatchObject({ done: 1 });
+    const accounts = [...sim.store.customers.values()].filter((c) => c.email === email);
+    expect(accounts).toHaveLength(1);
+    expect(await pushRow(result.pushId)).toMatchObject({ status: "done", result: { customerOriginId: accounts[0]!.id } });
   });
 
   it("an email already registered in the website is a permanent failure with Magento's reason", async () => {
@@ -368,6 +391,13 @@ describe("registration", () => {
     if (!result.ok) throw new Error(result.error);
     await runDuePushes(testDb.db, { channelId: channel.id });
     expect(await pushRow(result.pushId)).toMatchObject({ status: "dead", lastError: EMAIL_TAKEN });
+    // The form offers registering again (not "under way"); doing so sends the same row again.
+    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({ canRegister: true, readOnlyReason: "Guest: register in Magento first." });
+    expect((await customerPushState(testDb.db, guest!.id)).failed[0]).toMatchObject({ id: result.pushId, kind: "customer.register", error: EMAIL_TAKEN });
+    expect(await requestRegistration(testDb.db, manager, { customerId: guest!.id })).toEqual({ ok: true, pushId: result.pushId });
+    expect((await pushRow(result.pushId)).status).toBe("pending");
+    expect(await revertPush(testDb.db, manager, { pushId: result.pushId })).toEqual({ ok: true });
+    expect(await local(guest!.id)).toMatchObject({ isGuest: true, mergedIntoId: null });
   });
 });
 
@@ -392,11 +422,79 @@ describe("sync while a push waits", () => {
     const [subscriber] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.customerId, c.id));
     if (subscriber) expect(subscriber.status).toBe(wanted ? "subscribed" : "unsubscribed");
     // The edit form keeps showing the waiting value.
-    expect((await loadCustomerEdit(testDb.db, c.id))!.values.firstname).toBe("Waiting");
+    expect((await loadCustomerEdit(testDb.db, c.id))!).toMatchObject({ values: { firstname: "Waiting" }, pendingFields: ["firstname", "subscription"] });
     // Pushed now: both changed firstname, Magento wins; the subscription goes through.
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
     expect(await local(c.id)).toMatchObject({ firstName: "MagentoFirst", lastName: "MagentoLast", isSubscribed: wanted, pendingFields: [] });
     expect(c.magento().extension_attributes.is_subscribed).toBe(wanted);
+  });
+});
+
+describe("a sync page fetched before the push", () => {
+  it("does not put the older record back over the read-back", async () => {
+    const c = await freshCustomer();
+    const client = createChannelClient(channel);
+    // What a running sync fetched before the push (an hour older than anything since).
+    const before = await client.getCustomer(c.originId);
+    before.updated_at = new Date((before.updated_at?.getTime() ?? Date.now()) - 3_600_000);
+    const subscribedBefore = before.extension_attributes?.is_subscribed === true;
+    const result = await edit(c.id, (v) => ({ ...v, firstname: "Fresh", addresses: v.addresses.slice(0, 1) }));
+    if (!result.ok) throw new Error(result.error);
+    expect(await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: !subscribedBefore })).toMatchObject({ queued: [c.id] });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ done: 2 });
+    const fresh = await local(c.id);
+    expect(fresh).toMatchObject({ firstName: "Fresh", isSubscribed: !subscribedBefore, pendingFields: [] });
+    const addresses = async () => testDb.db.select({ id: magentoCustomerAddresses.originId }).from(magentoCustomerAddresses).where(eq(magentoCustomerAddresses.customerId, c.id));
+    const kept = await addresses();
+    // The sync now writes its older page.
+    await testDb.db.transaction(async (tx) => {
+      const ctx = { db: testDb.db, channel, client, runId: 0 };
+      await writeCustomers(tx, ctx, [before]);
+      await writeSubscribers(tx, ctx, [before]);
+    });
+    expect(await local(c.id)).toMatchObject({ firstName: "Fresh", isSubscribed: !subscribedBefore, remoteUpdatedAt: fresh.remoteUpdatedAt });
+    expect(await addresses()).toEqual(kept);
+    const [subscriber] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.customerId, c.id));
+    expect(subscriber?.status).toBe(!subscribedBefore ? "subscribed" : "unsubscribed");
+    // A newer record from Magento is written as always.
+    const newer = await client.getCustomer(c.originId);
+    newer.lastname = "Newer";
+    newer.updated_at = new Date((fresh.remoteUpdatedAt?.getTime() ?? Date.now()) + 60_000);
+    await testDb.db.transaction((tx) => writeCustomers(tx, { db: testDb.db, channel, client, runId: 0 }, [newer]));
+    expect((await local(c.id)).lastName).toBe("Newer");
+  });
+});
+
+describe("pushers side by side", () => {
+  it("two runs at once push each change exactly once", async () => {
+    const customers = [await freshCustomer(), await freshCustomer(), await freshCustomer()];
+    for (const [i, c] of customers.entries()) {
+      const result = await edit(c.id, (v) => ({ ...v, lastname: `Parallel${i}` }));
+      expect(result.ok).toBe(true);
+    }
+    const before = sim.control.pushed().customerUpdates.length;
+    const [a, b] = await Promise.all([runDuePushes(testDb.db, { channelId: channel.id }), runDuePushes(testDb.db, { channelId: channel.id })]);
+    expect(a.claimed + b.claimed).toBe(3);
+    expect(a.done + b.done).toBe(3);
+    expect(sim.control.pushed().customerUpdates.length - before).toBe(3);
+    for (const [i, c] of customers.entries()) expect(c.magento().lastname).toBe(`Parallel${i}`);
+  });
+
+  it("a customer's second change waits for the first (one PUT at a time per customer)", async () => {
+    const c = await freshCustomer();
+    const first = await edit(c.id, (v) => ({ ...v, firstname: "First" }));
+    if (!first.ok) throw new Error(first.error);
+    // The first is under way (claimed by another pusher) when the second edit comes in.
+    await testDb.db.update(outbox).set({ status: "in_progress", lockedUntil: new Date(Date.now() + 60_000) }).where(eq(outbox.id, first.pushId));
+    const second = await edit(c.id, (v) => ({ ...v, lastname: "Second" }));
+    if (!second.ok) throw new Error(second.error);
+    expect(second.pushId).not.toBe(first.pushId);
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 0 });
+    // The first lands (its claim lapses and it is taken again), then the second.
+    await testDb.db.update(outbox).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(outbox.id, first.pushId));
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
+    expect(c.magento()).toMatchObject({ firstname: "First", lastname: "Second" });
+    expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
   });
 });
 

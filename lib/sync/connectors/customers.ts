@@ -35,14 +35,37 @@ const keepPending: Record<string, string> = {
   ...keep("addresses", ["default_billing_origin_id", "default_shipping_origin_id", "billing_country_id", "billing_region"]),
 };
 
-/** Customers of the page whose address book has an edit waiting for Magento. */
-async function addressesPending(tx: DbTx, channelId: number, originIds: number[]): Promise<Set<number>> {
-  if (originIds.length === 0) return new Set();
-  const rows = await queryRows<{ origin_id: unknown }>(tx, sql`
-    SELECT origin_id FROM magento_customers
-    WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(originIds)}) AND 'addresses' = ANY(pending_fields)`);
-  return new Set(rows.map((r) => Number(r.origin_id)));
+// A customer the portal pushed is written from Magento's read-back at once; a sync page fetched
+// before that push must not put the older record back (only for rows the portal touched, whose
+// read-back may be newer than what a running sync holds).
+const STALE = "(t.portal_updated_at IS NOT NULL AND t.remote_updated_at > excluded.remote_updated_at)";
+const guarded = (updates: Record<string, string>, columns: readonly string[]) =>
+  Object.fromEntries(columns.map((c) => [c, `CASE WHEN ${STALE} THEN t.${c} ELSE ${updates[c] ?? `excluded.${c}`} END`]));
+
+/** Customers of the page whose address book must stay: an edit of it waits for Magento, or the portal holds a newer read-back. */
+async function addressBooksKept(tx: DbTx, channelId: number, records: readonly MagentoCustomer[]): Promise<Set<number>> {
+  if (records.length === 0) return new Set();
+  const rows = await queryRows<{ origin_id: unknown; waiting: unknown; remote_updated_at: unknown }>(tx, sql`
+    SELECT origin_id, 'addresses' = ANY(pending_fields) AS waiting, remote_updated_at FROM magento_customers
+    WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(records.map((c) => c.id as number))})
+      AND ('addresses' = ANY(pending_fields) OR portal_updated_at IS NOT NULL)`);
+  const incoming = new Map(records.map((c) => [c.id as number, c.updated_at?.getTime() ?? null]));
+  const kept = new Set<number>();
+  for (const row of rows) {
+    const id = Number(row.origin_id);
+    const local = row.remote_updated_at === null ? null : new Date(row.remote_updated_at as string | Date).getTime();
+    const theirs = incoming.get(id) ?? null;
+    if (row.waiting === true || row.waiting === "t" || (local !== null && theirs !== null && local > theirs)) kept.add(id);
+  }
+  return kept;
 }
+
+/** The columns a customer upsert updates (every target column but channel_id, origin_id, is_guest). */
+const CUSTOMER_UPDATED_COLUMNS = [
+  "email", "prefix", "first_name", "middle_name", "last_name", "suffix", "dob", "gender", "taxvat", "group_id", "group_origin_id",
+  "website_id", "website_origin_id", "store_id", "store_origin_id", "created_in", "is_subscribed", "default_billing_origin_id",
+  "default_shipping_origin_id", "billing_country_id", "billing_region", "remote_created_at", "remote_updated_at",
+] as const;
 
 export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
   const channelId = ctx.channel.id;
@@ -90,15 +113,15 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
     insertOnly: ["is_guest"],
-    updates: {
+    updates: guarded({
       // A payload without the flag says nothing about the subscription: keep what we knew.
       is_subscribed: `CASE WHEN '${SUBSCRIPTION}' = ANY(t.pending_fields) THEN t.is_subscribed ELSE coalesce(excluded.is_subscribed, t.is_subscribed) END`,
       ...keepPending,
-    },
+    }, CUSTOMER_UPDATED_COLUMNS),
   }, rows);
 
   // Address book: drop what Magento no longer has, upsert the rest (not while an edit of it waits for Magento).
-  const waiting = await addressesPending(tx, channelId, valid.map((c) => c.id as number));
+  const waiting = await addressBooksKept(tx, channelId, valid);
   const addresses = valid.filter((c) => !waiting.has(c.id as number)).flatMap((c) => (c.addresses ?? []).filter((a) => a.id !== null && a.id !== undefined).map((a) => ({
     channel_id: channelId, origin_id: a.id, customer_origin_id: c.id, first_name: a.firstname ?? null, last_name: a.lastname ?? null,
     company: a.company ?? null, street: a.street ?? null, city: a.city ?? null, region: a.region?.region ?? null,

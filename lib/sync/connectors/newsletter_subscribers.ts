@@ -8,6 +8,8 @@ import { customerInChannel } from "./customers";
 // has no subscriber route): origin_id = customer id; true → subscribed, false → unsubscribed;
 // customers without the flag are left alone (unknown).
 
+// A read-back written after a portal change is newer than a sync page fetched before it: kept.
+const STALE = "(t.portal_updated_at IS NOT NULL AND t.remote_updated_at > excluded.remote_updated_at)";
 const PENDING = "EXISTS (SELECT 1 FROM magento_customers c WHERE c.channel_id = t.channel_id AND c.origin_id = t.origin_id AND 'subscription' = ANY(c.pending_fields))";
 
 export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
@@ -35,8 +37,9 @@ export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: Mage
     // and not yet confirmed by Magento (lib/two-way) keeps its local status; the customer lookup
     // runs only for rows whose status differs.
     updates: {
-      status: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status THEN t.status WHEN ${PENDING} THEN t.status ELSE excluded.status END`,
-      changed_at: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status OR ${PENDING} THEN t.changed_at ELSE excluded.changed_at END`,
+      status: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status OR ${STALE} THEN t.status WHEN ${PENDING} THEN t.status ELSE excluded.status END`,
+      changed_at: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status OR ${STALE} OR ${PENDING} THEN t.changed_at ELSE excluded.changed_at END`,
+      remote_updated_at: `CASE WHEN ${STALE} THEN t.remote_updated_at ELSE excluded.remote_updated_at END`,
     },
   }, rows);
   return result(rows.length, upserted.created, upserted.updated, [], maxDate(records.map((c) => c.updated_at)));
