@@ -107,7 +107,7 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
             {canAct ? (
               <div className="mt-3 flex flex-wrap items-start gap-2">
                 <ActionButton action={actions.retry} fields={{ pushId: push.id }} label="Retry" pendingLabel="Retrying…" formLabel={`Retry push ${push.id}`} describedBy={reasonId} />
-                {push.kind !== "customer.subscription" ? (
+                {push.kind === "customer.update" ? (
                   <Link href={`/customers/${customerId}/edit`} className={buttonClasses("secondary")}>Edit</Link>
                 ) : null}
                 <ActionButton

@@ -24,7 +24,7 @@ function change(failure: PushFailure): string {
   return `${kind}: ${failure.fields.map((f) => FIELD_LABELS[f] ?? f).join(", ")}`;
 }
 
-export function PushFailures({ failures, timeZone, retry }: { failures: PushFailure[]; timeZone: string; retry: Action | null }) {
+export function PushFailures({ failures, timeZone, retry, limit }: { failures: PushFailure[]; timeZone: string; retry: Action | null; limit: number }) {
   return (
     <section aria-labelledby="push-failures-title" className="space-y-2">
       <h2 id="push-failures-title" className="text-base font-semibold text-slate-900">Changes Magento refused</h2>
@@ -55,6 +55,7 @@ export function PushFailures({ failures, timeZone, retry }: { failures: PushFail
           </tr>
         ))}
       </SimpleTable>
+      {failures.length >= limit ? <p className="text-xs text-slate-500">The newest {limit} are shown.</p> : null}
     </section>
   );
 }

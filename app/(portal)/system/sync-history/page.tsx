@@ -19,6 +19,8 @@ export const metadata: Metadata = { title: "Sync History" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+const PUSH_FAILURES_SHOWN = 50;
+
 const CONTROL = "block rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
 
 function historyHref(filters: HistoryFilters, page?: number): string {
@@ -38,7 +40,7 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
     listHistoryRuns(db, filters),
     channelOptions(db),
     viewerTimeZone(db, user.id),
-    listPushFailures(db, { channelId: filters.channel ?? undefined, limit: 50 }),
+    listPushFailures(db, { channelId: filters.channel ?? undefined, limit: PUSH_FAILURES_SHOWN }),
   ]);
   const filtered = Boolean(filters.channel || filters.status || filters.trigger || filters.from || filters.to);
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
@@ -48,7 +50,7 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
       <FailingChannelsBanner user={user} timeZone={timeZone} />
       {pushFailures.length ? (
         <div className="mb-8">
-          <PushFailures failures={pushFailures} timeZone={timeZone} retry={can(user.role, "edit_customers") ? retryPushAction : null} />
+          <PushFailures failures={pushFailures} timeZone={timeZone} retry={can(user.role, "edit_customers") ? retryPushAction : null} limit={PUSH_FAILURES_SHOWN} />
         </div>
       ) : null}
       {channels.length === 0 ? (
