@@ -1,6 +1,6 @@
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { magentoCustomers } from "@/db/schema";
+import { channels, magentoCustomers } from "@/db/schema";
 import { ActionFailure, type ActionResult } from "@/lib/auth/action";
 import type { SubscriptionResult } from "@/lib/two-way/service";
 
@@ -50,4 +50,10 @@ export async function customerLabels(db: Db, customerIds: number[]): Promise<Map
     const name = [r.firstName, r.lastName].filter(Boolean).join(" ");
     return [r.id, name ? `${name} (${r.email})` : r.email];
   }));
+}
+
+/** Whether any channel sends portal edits to Magento: the grids offer subscribe / unsubscribe only then. */
+export async function anyTwoWayChannel(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: channels.id }).from(channels).where(and(eq(channels.twoWaySync, true), isNull(channels.deletingAt))).limit(1);
+  return rows.length > 0;
 }

@@ -3,8 +3,10 @@ import { GridView } from "@/components/data-grid/grid-view";
 import type { GridAction } from "@/components/data-grid/grid-actions";
 import { PageHeader } from "@/components/ui/page-header";
 import { changeSubscriptionAction } from "@/app/(portal)/customers/two-way-actions";
+import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
+import { anyTwoWayChannel } from "@/lib/customers/subscription";
 import { customersGrid } from "@/lib/grid/grids/customers";
 import type { SearchParams } from "@/lib/grid/params";
 
@@ -25,7 +27,9 @@ const unsubscribe: GridAction = {
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  const actions = can(user.role, "edit_customers") ? [subscribe, unsubscribe] : undefined;
+  // Offered to people who may edit customers, while some channel sends portal edits to Magento
+  // (a row of a channel without it is refused with that reason).
+  const actions = can(user.role, "edit_customers") && (await anyTwoWayChannel(await getDb())) ? [subscribe, unsubscribe] : undefined;
   return (
     <>
       <PageHeader breadcrumb="Customers" title="Magento Customers" description={DESCRIPTION} />
