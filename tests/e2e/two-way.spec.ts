@@ -132,6 +132,7 @@ test("the customers grid offers Subscribe / Unsubscribe on a row and on the sele
     await page.goto(`/customers?q=${encodeURIComponent(grid.email)}&channel=${demo}`);
     const row = page.locator("main tbody tr").filter({ hasText: grid.email });
     await expect(row).toHaveCount(1);
+    await expectNoSeriousA11yViolations(page, "customers grid with subscription actions");
     // A row action…
     await row.getByRole("button", { name: `${start ? "Unsubscribe" : "Subscribe"} ${name}` }).click();
     await expect(page.getByRole("status").filter({ hasText: start ? "Unsubscribing" : "Subscribing" })).toBeVisible();
@@ -188,4 +189,23 @@ test("an email Magento refuses is shown with Magento's reason, Retry / Edit / Re
   });
   expect((await customerInMagento(clash.originId)).email).toBe(clash.email);
   expect((await customerInMagento(owner.originId)).email).toBe(owner.email);
+});
+
+test("agents and viewers are offered no edits: no Edit, no Subscribe, no grid actions; the edit page says why", async ({ browser }) => {
+  const { renamed } = picks;
+  for (const role of ["agent", "viewer"] as const) {
+    await as(browser, role, async (page) => {
+      await page.goto(`/customers/${renamed.portal}`);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await expect(page.getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
+      await expect(page.getByRole("form", { name: "Newsletter subscription" })).toHaveCount(0);
+      await page.goto(`/customers/${renamed.portal}/edit`);
+      await expect(page.getByRole("note").filter({ hasText: "Your role can view customers but not change them" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Save and send to Magento" })).toHaveCount(0);
+      await expect(page.getByRole("group", { name: "Profile" }).getByLabel("First name")).toBeDisabled();
+      await page.goto(`/customers?q=${encodeURIComponent(renamed.email)}`);
+      await expect(page.locator("main tbody tr").first()).toBeVisible();
+      await expect(page.getByRole("columnheader", { name: "Actions" })).toHaveCount(0);
+    });
+  }
 });
