@@ -175,7 +175,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
           setTimeout(() => router.refresh(), 3000);
         }
       })
-      .catch(() => setOutcome({ result: { ok: false, code: "failed", error: "The portal did not answer; nothing may have been sent. Try again." }, actionLabel: action.label }))
+      .catch(() => setOutcome({ result: { ok: false, code: "failed", error: "The portal did not answer, so it is not known whether this was sent. Reload the page to see, then try again if needed." }, actionLabel: action.label }))
       .finally(() => setRunning(null));
   }
 
