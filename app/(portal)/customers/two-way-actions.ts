@@ -141,7 +141,7 @@ export const revertPushAction = protectedAction("edit_customers", pushSchema, as
   const result = await revertPush(context.db, actorOf(context), { pushId: input.pushId });
   if (!result.ok) throw new ActionFailure(result.error, result.fieldErrors);
   revalidateCustomers();
-  return { ok: true, message: "Reverted: the portal shows Magento's values again." };
+  return { ok: true, message: result.message ?? "Reverted: the portal shows Magento's values again." };
 });
 
 export const dismissOverrideAction = protectedAction("edit_customers", pushSchema, async (input, context): Promise<ActionResult> => {
