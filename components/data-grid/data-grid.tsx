@@ -12,6 +12,7 @@ import type { ActionResult } from "@/lib/auth/action";
 import type { ClientDefinition, DisplayCell, DisplayRow } from "@/lib/grid/display";
 import { PAGE_SIZES, type FilterValue, type GridState } from "@/lib/grid/types";
 import { BulkAssignForm, type BulkAssign } from "./bulk-assign";
+import { actionFormData, BulkActionsBar, GridActionMessage, RowActionButtons, type GridAction, type GridActionOutcome } from "./grid-actions";
 import { ColumnMenu } from "./column-menu";
 import { FilterEditor } from "./filter-panel";
 import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "./grid-url";
@@ -22,6 +23,10 @@ import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, 
 
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, rowSelectionFeature, rowSortingFeature });
 type Features = typeof features;
+
+// The row actions stay in view at the right edge while a wide table scrolls sideways.
+const STICKY_END_HEAD = "right-0 z-20 shadow-[-1px_0_0_var(--color-slate-200)]";
+const STICKY_END_CELL = "sticky right-0 bg-white shadow-[-1px_0_0_var(--color-slate-200)]";
 
 export type SaveLayout = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
 
@@ -40,6 +45,10 @@ export interface DataGridProps {
   exportable: boolean;
   /** Bulk "Assign to…" for the selected rows (the carts grid, for people who work carts). */
   bulkAssign?: BulkAssign;
+  /** Buttons on each row where their conditions hold (the page checks the permission). */
+  rowActions?: GridAction[];
+  /** Buttons on the selection (the page checks the permission). */
+  bulkActions?: GridAction[];
 }
 
 function initialLayout(definition: ClientDefinition, pref: string[] | null): { order: ColumnOrderState; visible: ColumnVisibilityState } {
@@ -61,7 +70,7 @@ function CellView({ cell, primaryHref }: { cell: DisplayCell; primaryHref: strin
   return <>{content}</>;
 }
 
-export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable, bulkAssign }: DataGridProps) {
+export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable, bulkAssign, rowActions, bulkActions }: DataGridProps) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
   const [layout, setLayout] = useState(() => initialLayout(definition, columnsPref));
@@ -71,6 +80,8 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
   const [saving, setSaving] = useState(false);
   const [saveMessage, setSaveMessage] = useState<string | null>(null);
   const [search, setSearch] = useState(state.q ?? "");
+  const [running, setRunning] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<GridActionOutcome | null>(null);
 
   const href = (change: Partial<GridState> = {}) => gridHref(basePath, definition, state, change);
   const go = (change: Partial<GridState>) => startNavigation(() => router.push(href(change)));
@@ -111,7 +122,24 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
         <CellView cell={row.original.cells[column.id] ?? { text: "—" }} primaryHref={column.id === primaryColumn ? row.original.href : null} />
       ),
     })),
-  ], [definition, primaryColumn]);
+    ...(rowActions?.length ? [{
+      id: "__actions",
+      enableHiding: false,
+      enableSorting: false,
+      header: () => "Actions",
+      cell: ({ row }) => (
+        <RowActionButtons
+          row={row.original}
+          rowName={row.original.cells[primaryColumn ?? ""]?.text ?? row.id}
+          actions={rowActions}
+          running={running}
+          onRun={runAction}
+        />
+      ),
+    } satisfies ColumnDef<Features, DisplayRow>] : []),
+  // runAction is recreated each render but only reads state through setters.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  ], [definition, primaryColumn, rowActions, running]);
 
   const table = useTable({
     features,
@@ -122,7 +150,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
     enableRowSelection: true,
     state: {
       columnVisibility: layout.visible,
-      columnOrder: ["__select", ...layout.order],
+      columnOrder: ["__select", ...layout.order, "__actions"],
       rowSelection,
       sorting: [{ id: state.sort.column, desc: state.sort.direction === "desc" }],
     },
@@ -131,6 +159,25 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
       setRowSelection((previous) => (typeof updater === "function" ? updater(previous) : updater));
     },
   });
+
+  /** Runs a row or bulk action; its answer stays shown, the rows reload. */
+  function runAction(action: GridAction, ids: string[], from: "row" | "bulk") {
+    const key = from === "row" ? `row:${ids[0]}:${action.id}` : `bulk:${action.id}`;
+    setRunning(key);
+    setOutcome(null);
+    void action.action(null, actionFormData(action, ids))
+      .then((result) => {
+        setOutcome({ result, actionLabel: action.label });
+        if (result.ok) {
+          if (from === "bulk") setRowSelection({});
+          router.refresh();
+          // What the action started may finish a moment later (a push to Magento): look again once.
+          setTimeout(() => router.refresh(), 3000);
+        }
+      })
+      .catch(() => setOutcome({ result: { ok: false, code: "failed", error: "The portal did not answer, so it is not known whether this was sent. Reload the page to see, then try again if needed." }, actionLabel: action.label }))
+      .finally(() => setRunning(null));
+  }
 
   function changeLayout(order: string[], visible: Record<string, boolean>) {
     setLayout({ order, visible });
@@ -304,7 +351,14 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
         {bulkAssign && !allMatching ? (
           <BulkAssignForm bulk={bulkAssign} selectedIds={selectedIds} gridId={definition.id} onDone={() => { setRowSelection({}); router.refresh(); }} />
         ) : null}
+        {bulkActions?.length && !allMatching ? (
+          <BulkActionsBar actions={bulkActions} selectedIds={selectedIds} running={running} onRun={runAction} />
+        ) : null}
       </div>
+      {allMatching && bulkActions?.length ? (
+        <p className="text-sm text-slate-600">Actions apply to the rows you tick on this page, not to every matching row.</p>
+      ) : null}
+      <GridActionMessage outcome={outcome} />
 
       {rows.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
@@ -329,7 +383,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                         key={header.id}
                         scope="col"
                         aria-sort={ariaSort}
-                        className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""}`}
+                        className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""} ${header.column.id === "__actions" ? STICKY_END_HEAD : ""}`}
                       >
                         {meta?.sortable ? (
                           <Link href={href(sortChange(state, meta.id))} className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500">
@@ -358,7 +412,7 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                   {row.getVisibleCells().map((cell) => {
                     const meta = columnById.get(cell.column.id);
                     return (
-                      <td key={cell.id} className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}>
+                      <td key={cell.id} className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${cell.column.id === "__actions" ? STICKY_END_CELL : ""}`}>
                         <table.FlexRender cell={cell} />
                       </td>
                     );

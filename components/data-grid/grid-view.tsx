@@ -7,12 +7,13 @@ import type { SearchParams } from "@/lib/grid/params";
 import { loadGridView } from "@/lib/grid/queries";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
 import type { BulkAssign } from "./bulk-assign";
+import type { GridAction } from "./grid-actions";
 import { DataGrid } from "./data-grid";
 import { gridQueryString } from "@/lib/grid/params";
 
 /** The one workspace grid: reads the URL state and the page on the server, renders the table client-side. */
 export async function GridView({
-  definition, searchParams, basePath, user, scope, description, emptyState, bulkAssign,
+  definition, searchParams, basePath, user, scope, description, emptyState, bulkAssign, rowActions, bulkActions,
 }: {
   definition: GridDefinition;
   searchParams: SearchParams;
@@ -25,6 +26,9 @@ export async function GridView({
   emptyState?: React.ReactNode;
   /** Offered on the selection when given (the caller checks the permission). */
   bulkAssign?: BulkAssign;
+  /** Row and selection actions (the caller checks the permission). */
+  rowActions?: GridAction[];
+  bulkActions?: GridAction[];
 }) {
   const view = await loadGridView(user, definition, searchParams, { scope });
   if (!view.hasRows) {
@@ -64,6 +68,8 @@ export async function GridView({
         saveLayout={saveGridLayoutAction}
         exportable={!scope}
         bulkAssign={bulkAssign}
+        rowActions={rowActions}
+        bulkActions={bulkActions}
       />
     </section>
   );

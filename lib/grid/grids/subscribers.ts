@@ -29,5 +29,7 @@ export const subscribersGrid: GridDefinition = assertDefinition({
     { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct" },
     { id: "status", label: "Status", kind: "choice", sql: "ns.status", options: SUBSCRIBER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })) },
     { id: "changed_at", label: "Changed", kind: "date", sql: "ns.changed_at" },
+    // A customer account in Magento: what subscribe / unsubscribe change (a guest's subscription has none).
+    { id: "has_account", label: "Has an account", kind: "boolean", sql: "(ns.customer_id IS NOT NULL AND c.is_guest IS FALSE)", hiddenByDefault: true },
   ],
 });

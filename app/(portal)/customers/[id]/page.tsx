@@ -2,6 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
+import {
+  changeSubscriptionAction, dismissOverrideAction, registerCustomerAction, retryPushAction, revertPushAction,
+} from "@/app/(portal)/customers/two-way-actions";
+import { ActionButton } from "@/components/two-way/action-button";
+import { fieldMarks, PushBanners } from "@/components/two-way/push-banners";
 import { GridView } from "@/components/data-grid/grid-view";
 import { AddressBlock } from "@/components/detail/address-block";
 import { DateTime } from "@/components/detail/date-time";
@@ -27,6 +32,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
+import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/two-way/service";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -56,6 +62,24 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const name = [customer.prefix, customer.firstName, customer.middleName, customer.lastName, customer.suffix].filter(Boolean).join(" ") || customer.email;
   const carry = back.carry ? `&${back.carry.slice(1)}` : "";
   const subscribed = detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
+  // Two-way sync: what may be changed from here, and the changes on their way to Magento.
+  const mayEdit = can(user.role, "edit_customers");
+  const [edit, pushes] = await Promise.all([loadCustomerEdit(db, customer.id), customerPushState(db, customer.id)]);
+  const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
+  const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
+  const subscribedNow = edit?.subscribed ?? (customer.isSubscribed ?? null);
+  // A field with a change on its way (or refused) says so next to its value.
+  const marks = fieldMarks(pushes);
+  const mark = (...fields: CustomerField[]) => {
+    const states = fields.map((f) => marks.get(f)).filter(Boolean);
+    if (states.includes("refused")) return <Badge tone="red">Not saved in Magento</Badge>;
+    if (states.includes("saving")) return <Badge tone="blue">Saving to Magento…</Badge>;
+    return null;
+  };
+  const marked = (value: React.ReactNode, ...fields: CustomerField[]) => {
+    const badge = mark(...fields);
+    return badge ? <span className="flex flex-wrap items-center gap-2">{value ?? <span className="text-slate-400">—</span>}{badge}</span> : value;
+  };
 
   return (
     <>
@@ -63,7 +87,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         section="Customers"
         grid={{ label: "Magento Customers", href: back.href }}
         title={name}
-        badges={<>{customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}</>}
+        badges={<>{customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}{mark("firstname", "lastname")}</>}
         nav={nav}
         channelName={channel.name}
         syncedAt={detail.syncedAt}
@@ -71,6 +95,10 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         adminHref={channel.adminUrl && customer.originId !== null ? `${channel.adminUrl}/customer/index/edit/id/${customer.originId}/` : null}
         actions={<>
           {can(user.role, "run_syncs") && customer.originId !== null ? <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} /> : null}
+          {mayEdit && edit?.editable ? <Link href={`/customers/${customer.id}/edit`} className={buttonClasses("secondary")}>Edit</Link> : null}
+          {mayEdit && edit?.canRegister ? (
+            <ActionButton action={registerCustomerAction} fields={{ customerId: customer.id }} label="Register in Magento" pendingLabel="Registering…" formLabel="Register in Magento" />
+          ) : null}
           {can(user.role, "convert_carts") ? (
             customer.isGuest || customer.originId === null
               ? <span className="text-sm text-slate-500" title="Magento keeps carts for registered customers only">No new cart: guests have no Magento account</span>
@@ -87,28 +115,56 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           ) : null}
         </p>
       ) : null}
+      <PushBanners
+        customerId={customer.id}
+        state={pushes}
+        timeZone={timeZone}
+        canAct={mayEdit}
+        actions={{ retry: retryPushAction, revert: revertPushAction, dismiss: dismissOverrideAction }}
+        justPushed={justPushed}
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <DetailSection title="Profile">
+          <DetailSection
+            title="Profile"
+            actions={mayEdit && edit && !edit.editable && edit.readOnlyReason ? (
+              <p className="max-w-md text-right text-xs text-slate-500"><span className="font-medium">Read-only here:</span> {edit.readOnlyReason}</p>
+            ) : null}
+          >
             <Facts
               items={[
-                { label: "Email", value: <a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a> },
-                { label: "Group", value: detail.group },
+                { label: "Email", value: marked(<a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a>, "email") },
+                { label: "Group", value: marked(detail.group, "groupOriginId") },
                 { label: "Website", value: detail.websiteName },
                 { label: "Store view", value: detail.store?.name ?? customer.createdIn },
-                { label: "Date of birth", value: customer.dob },
-                { label: "Gender", value: customer.gender ? GENDERS[customer.gender] : null },
+                { label: "Date of birth", value: marked(customer.dob, "dob") },
+                { label: "Gender", value: marked(customer.gender ? GENDERS[customer.gender] : null, "gender") },
                 { label: "Tax / VAT number", value: customer.taxvat },
                 { label: "Customer since", value: <DateTime value={customer.remoteCreatedAt} timeZone={timeZone} /> },
                 { label: "Updated in Magento", value: <DateTime value={customer.remoteUpdatedAt} timeZone={timeZone} /> },
                 {
                   label: "Newsletter",
-                  value: subscribed ? <StatusBadge value={subscribed} /> : <span className="text-slate-500">Unknown</span>,
+                  value: (
+                    <div className="flex flex-wrap items-start gap-3">
+                      {subscribed ? <StatusBadge value={subscribed} /> : <span className="text-slate-500">Unknown</span>}
+                      {mayEdit && edit?.canChangeSubscription ? (
+                        <ActionButton
+                          action={changeSubscriptionAction}
+                          fields={{ customerIds: customer.id, subscribed: subscribedNow ? "0" : "1" }}
+                          label={subscribedNow ? "Unsubscribe" : "Subscribe"}
+                          pendingLabel={subscribedNow ? "Unsubscribing…" : "Subscribing…"}
+                          formLabel="Newsletter subscription"
+                        />
+                      ) : mayEdit && edit?.subscriptionReason ? (
+                        <span className="text-xs text-slate-500">{edit.subscriptionReason}</span>
+                      ) : null}
+                    </div>
+                  ),
                 },
               ]}
             />
           </DetailSection>
-          <DetailSection title="Addresses">
+          <DetailSection title="Addresses" actions={mark("addresses")}>
             {detail.addresses.length === 0 ? (
               <p className="text-sm text-slate-500">
                 {customer.isGuest ? "Guests keep no address book; see the addresses on their orders." : "No addresses in the address book."}

@@ -1,19 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { retryPushAction } from "@/app/(portal)/customers/two-way-actions";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
+import { PushFailures } from "@/components/two-way/push-failures";
 import { RunsTable } from "@/components/sync/runs-table";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SYNC_RUN_STATUSES } from "@/db/schema";
 import { getDb } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { channelOptions, listHistoryRuns, parseHistoryFilters, RUN_TRIGGERS, type HistoryFilters } from "@/lib/sync/history";
 import { viewerTimeZone } from "@/lib/sync/viewer";
+import { listPushFailures } from "@/lib/two-way/service";
 
 export const metadata: Metadata = { title: "Sync History" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const PUSH_FAILURES_SHOWN = 50;
 
 const CONTROL = "block rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
 
@@ -30,10 +36,11 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
   const user = await requirePagePermission("run_syncs");
   const filters = parseHistoryFilters(await searchParams);
   const db = await getDb();
-  const [{ rows, total, page, pageSize }, channels, timeZone] = await Promise.all([
+  const [{ rows, total, page, pageSize }, channels, timeZone, pushFailures] = await Promise.all([
     listHistoryRuns(db, filters),
     channelOptions(db),
     viewerTimeZone(db, user.id),
+    listPushFailures(db, { channelId: filters.channel ?? undefined, limit: PUSH_FAILURES_SHOWN }),
   ]);
   const filtered = Boolean(filters.channel || filters.status || filters.trigger || filters.from || filters.to);
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
@@ -41,6 +48,11 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
     <>
       <PageHeader breadcrumb="System" title="Sync History" description="Every sync of every channel: when it ran, what it changed and what failed." />
       <FailingChannelsBanner user={user} timeZone={timeZone} />
+      {pushFailures.length ? (
+        <div className="mb-8">
+          <PushFailures failures={pushFailures} timeZone={timeZone} retry={can(user.role, "edit_customers") ? retryPushAction : null} limit={PUSH_FAILURES_SHOWN} />
+        </div>
+      ) : null}
       {channels.length === 0 ? (
         <EmptyState title="No syncs have run yet">
           Each sync of a Magento integration is listed here with its records changed and any errors, once an
