@@ -151,51 +151,53 @@ export async function writeOrders(
     },
   }, prepared.orders);
 
-  await upsertRows(tx, {
-    table: "magento_order_items",
-    input: {
-      channel_id: "bigint", origin_id: "bigint", order_origin_id: "bigint", parent_item_origin_id: "bigint", sku: "text", name: "text",
-      product_type: "text", product_origin_id: "bigint", qty_ordered: "numeric", qty_invoiced: "numeric", qty_shipped: "numeric",
-      qty_refunded: "numeric", qty_canceled: "numeric", price: "numeric", base_price: "numeric", original_price: "numeric",
-      row_total: "numeric", tax_amount: "numeric", discount_amount: "numeric", remote_created_at: "timestamptz", remote_updated_at: "timestamptz",
-    },
-    columns: {
-      channel_id: "r.channel_id", origin_id: "r.origin_id", order_id: "o.id", order_origin_id: "r.order_origin_id",
-      parent_item_origin_id: "r.parent_item_origin_id", sku: "r.sku", name: "r.name", product_type: "r.product_type",
-      product_origin_id: "r.product_origin_id", qty_ordered: "r.qty_ordered", qty_invoiced: "r.qty_invoiced", qty_shipped: "r.qty_shipped",
-      qty_refunded: "r.qty_refunded", qty_canceled: "r.qty_canceled", price: "r.price", base_price: "r.base_price",
-      original_price: "r.original_price", row_total: "r.row_total", tax_amount: "r.tax_amount", discount_amount: "r.discount_amount",
-      remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
-    },
-    joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
-  }, prepared.items);
-
-  await upsertRows(tx, {
-    table: "magento_order_addresses",
-    input: {
-      channel_id: "bigint", origin_id: "bigint", order_origin_id: "bigint", address_type: "text", first_name: "text", last_name: "text",
-      company: "text", street: "jsonb", city: "text", region: "text", region_code: "text", postcode: "text", country_id: "text",
-      telephone: "text", email: "text",
-    },
-    columns: {
-      channel_id: "r.channel_id", origin_id: "r.origin_id", order_id: "o.id", order_origin_id: "r.order_origin_id", address_type: "r.address_type",
-      first_name: "r.first_name", last_name: "r.last_name", company: "r.company", street: streetArray("r.street"), city: "r.city",
-      region: "r.region", region_code: "r.region_code", postcode: "r.postcode", country_id: "r.country_id", telephone: "r.telephone", email: "r.email",
-    },
-    joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
-  }, prepared.addresses);
-
-  // Credit memos written before their order get linked now. The memos are found by their own
-  // (channel_id, order_origin_id) index: joined only through the orders, the planner scanned them all.
+  // Items, addresses and the links depend only on the orders written above, not on each other: sent
+  // together, they queue on the transaction's connection without a round trip between them.
   const orderIds = idArray(prepared.orderIds);
-  await tx.execute(sql`
-    UPDATE magento_credit_memos m SET order_id = o.id, customer_id = o.customer_id FROM magento_orders o
-    WHERE o.channel_id = ${channel.id} AND o.origin_id = ANY(${orderIds})
-      AND m.channel_id = ${channel.id} AND m.order_origin_id = ANY(${orderIds})
-      AND m.channel_id = o.channel_id AND m.order_origin_id = o.origin_id
-      AND (m.order_id IS DISTINCT FROM o.id OR m.customer_id IS DISTINCT FROM o.customer_id)`);
-  // Carts that arrived before their order (rule 2).
-  await linkOrdersToCarts(tx, channel.id, prepared.orderIds);
+  await Promise.all([
+    upsertRows(tx, {
+      table: "magento_order_items",
+      input: {
+        channel_id: "bigint", origin_id: "bigint", order_origin_id: "bigint", parent_item_origin_id: "bigint", sku: "text", name: "text",
+        product_type: "text", product_origin_id: "bigint", qty_ordered: "numeric", qty_invoiced: "numeric", qty_shipped: "numeric",
+        qty_refunded: "numeric", qty_canceled: "numeric", price: "numeric", base_price: "numeric", original_price: "numeric",
+        row_total: "numeric", tax_amount: "numeric", discount_amount: "numeric", remote_created_at: "timestamptz", remote_updated_at: "timestamptz",
+      },
+      columns: {
+        channel_id: "r.channel_id", origin_id: "r.origin_id", order_id: "o.id", order_origin_id: "r.order_origin_id",
+        parent_item_origin_id: "r.parent_item_origin_id", sku: "r.sku", name: "r.name", product_type: "r.product_type",
+        product_origin_id: "r.product_origin_id", qty_ordered: "r.qty_ordered", qty_invoiced: "r.qty_invoiced", qty_shipped: "r.qty_shipped",
+        qty_refunded: "r.qty_refunded", qty_canceled: "r.qty_canceled", price: "r.price", base_price: "r.base_price",
+        original_price: "r.original_price", row_total: "r.row_total", tax_amount: "r.tax_amount", discount_amount: "r.discount_amount",
+        remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
+      },
+      joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
+    }, prepared.items),
+    upsertRows(tx, {
+      table: "magento_order_addresses",
+      input: {
+        channel_id: "bigint", origin_id: "bigint", order_origin_id: "bigint", address_type: "text", first_name: "text", last_name: "text",
+        company: "text", street: "jsonb", city: "text", region: "text", region_code: "text", postcode: "text", country_id: "text",
+        telephone: "text", email: "text",
+      },
+      columns: {
+        channel_id: "r.channel_id", origin_id: "r.origin_id", order_id: "o.id", order_origin_id: "r.order_origin_id", address_type: "r.address_type",
+        first_name: "r.first_name", last_name: "r.last_name", company: "r.company", street: streetArray("r.street"), city: "r.city",
+        region: "r.region", region_code: "r.region_code", postcode: "r.postcode", country_id: "r.country_id", telephone: "r.telephone", email: "r.email",
+      },
+      joins: "JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",
+    }, prepared.addresses),
+    // Credit memos written before their order get linked now. The memos are found by their own
+    // (channel_id, order_origin_id) index: joined only through the orders, the planner scanned them all.
+    tx.execute(sql`
+      UPDATE magento_credit_memos m SET order_id = o.id, customer_id = o.customer_id FROM magento_orders o
+      WHERE o.channel_id = ${channel.id} AND o.origin_id = ANY(${orderIds})
+        AND m.channel_id = ${channel.id} AND m.order_origin_id = ANY(${orderIds})
+        AND m.channel_id = o.channel_id AND m.order_origin_id = o.origin_id
+        AND (m.order_id IS DISTINCT FROM o.id OR m.customer_id IS DISTINCT FROM o.customer_id)`),
+    // Carts that arrived before their order (rule 2).
+    linkOrdersToCarts(tx, channel.id, prepared.orderIds),
+  ]);
   return result(prepared.orderIds.length, upserted.created, upserted.updated, prepared.failed, prepared.maxUpdatedAt);
 }
 
