@@ -1,0 +1,103 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { ConnectorName, DbTx } from "@/lib/sync/types";
+import { queryRows } from "@/lib/sync/write/rows";
+
+// Bulk load, then index: the first initial sync into empty order tables writes every row into
+// every grid index (sort by date, status, total, email and order-number search…), which the sync
+// itself never reads. When the tables hold no rows at all (nobody can be using those grids yet),
+// those indexes are dropped for the walk and built once at its end, from the definitions the
+// database gave when they were dropped. The definitions are kept in the table's own comment, in
+// the same transaction as the DROP, so they outlive a crash or a deleted channel: whoever finds
+// them (the run that dropped them when its walk ends or the run stops, any later run, the
+// migrations) builds the indexes back. Indexes the sync's own statements use are never dropped.
+
+const DEFERRABLE: Partial<Record<ConnectorName, Record<string, readonly string[]>>> = {
+  orders: {
+    magento_orders: [
+      "magento_orders_increment_idx",
+      "magento_orders_status_created_idx",
+      "magento_orders_created_idx",
+      "magento_orders_updated_idx",
+      "magento_orders_email_prefix_idx",
+      "magento_orders_increment_prefix_idx",
+      "magento_orders_grand_total_idx",
+    ],
+    magento_order_items: ["magento_order_items_sku_idx"],
+  },
+};
+
+/** Every table whose indexes may be deferred (restoreDeferredIndexes looks at all of them). */
+const TABLES = [...new Set(Object.values(DEFERRABLE).flatMap((tables) => Object.keys(tables ?? {})))];
+
+type Deferred = { deferredIndexes: { name: string; definition: string }[]; runId: number; note: string };
+
+function parseComment(comment: string | null): Deferred | null {
+  if (!comment) return null;
+  try {
+    const value = JSON.parse(comment) as Partial<Deferred>;
+    return Array.isArray(value.deferredIndexes) ? (value as Deferred) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function tableComment(db: Db | DbTx, table: string): Promise<string | null> {
+  const [row] = await queryRows<{ comment: string | null }>(db, sql`SELECT obj_description(to_regclass(${table}), 'pg_class') AS comment`);
+  return row?.comment ?? null;
+}
+
+/**
+ * Drops the connector's deferrable indexes when none of its tables holds a row (a first initial
+ * sync). Returns the names dropped (none when the tables are in use or the indexes are gone).
+ */
+export async function deferIndexesForInitialWalk(db: Db, connector: ConnectorName, runId: number): Promise<string[]> {
+  const tables = DEFERRABLE[connector];
+  if (!tables) return [];
+  return db.transaction(async (tx) => {
+    const dropped: string[] = [];
+    for (const [table, names] of Object.entries(tables)) {
+      // An exclusive lock first: no other sync writes a row between "empty" and the DROP.
+      await tx.execute(sql.raw(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`));
+      const [used] = await queryRows<{ used: boolean }>(tx, sql.raw(`SELECT EXISTS (SELECT 1 FROM ${table}) AS used`));
+      if (used?.used) return [];
+      if (parseComment(await tableComment(tx, table))) continue;
+      const found = await queryRows<{ name: string; definition: string }>(tx, sql`
+        SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+        WHERE schemaname = current_schema() AND tablename = ${table} AND indexname = ANY(${`{${names.join(",")}}`}::text[])`);
+      if (found.length === 0) continue;
+      const note: Deferred = {
+        deferredIndexes: found,
+        runId,
+        note: "Indexes dropped for a first initial sync; the sync (or the next migration) builds them again.",
+      };
+      await tx.execute(sql.raw(`COMMENT ON TABLE ${table} IS '${JSON.stringify(note).replaceAll("'", "''")}'`));
+      for (const index of found) await tx.execute(sql.raw(`DROP INDEX IF EXISTS "${index.name}"`));
+      dropped.push(...found.map((index) => index.name));
+    }
+    return dropped;
+  });
+}
+
+/**
+ * Builds back the indexes a sync deferred (all of them, only those `onlyRunId` dropped, or those
+ * whose run `keep` does not claim) and clears the note. Without a note it does nothing.
+ */
+export async function restoreDeferredIndexes(
+  db: Db | DbTx,
+  options: { onlyRunId?: number; keep?: (runId: number) => boolean | Promise<boolean> } = {},
+): Promise<string[]> {
+  const restored: string[] = [];
+  for (const table of TABLES) {
+    const deferred = parseComment(await tableComment(db, table));
+    if (!deferred) continue;
+    if (options.onlyRunId !== undefined && deferred.runId !== options.onlyRunId) continue;
+    if (options.keep && (await options.keep(deferred.runId))) continue;
+    for (const index of deferred.deferredIndexes) {
+      await db.execute(sql.raw(index.definition.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS ")));
+      restored.push(index.name);
+    }
+    await db.execute(sql.raw(`COMMENT ON TABLE ${table} IS NULL`));
+  }
+  return restored;
+}
