@@ -22,6 +22,9 @@ const DEFERRABLE: Partial<Record<ConnectorName, Record<string, readonly string[]
       "magento_orders_email_prefix_idx",
       "magento_orders_increment_prefix_idx",
       "magento_orders_grand_total_idx",
+      // The reports' (built back before their refresh runs, at the end of the walk).
+      "magento_orders_synced_idx",
+      "magento_orders_channel_created_idx",
     ],
     magento_order_items: ["magento_order_items_sku_idx"],
   },
