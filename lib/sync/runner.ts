@@ -325,7 +325,7 @@ export async function syncNextPages(
       });
       if (finished) {
         // The connector's time includes building the indexes its walk deferred.
-        if ((await restoreDeferredIndexes(db, { onlyRunId: runId })).length > 0) {
+        if (mode === "initial" && (await restoreDeferredIndexes(db, { onlyRunId: runId, walkEnded: connector.name })).length > 0) {
           await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
         }
         break;

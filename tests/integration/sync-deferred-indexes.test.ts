@@ -11,8 +11,8 @@ import { finishRun } from "@/lib/sync/runs";
 import { rowsOf } from "@/lib/sync/write/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
-// A first initial sync into empty order tables drops the grid indexes the sync never reads and
-// builds them at the end of the orders walk; they come back exactly as the migrations made them,
+// A first initial sync into empty cart and order tables drops the grid indexes the sync never
+// reads and builds them at the end of the orders walk; they come back exactly as the migrations made them,
 // also when the run that dropped them died, and never while the tables hold rows.
 
 let sim: RunningSimulator;
@@ -40,7 +40,7 @@ type IndexRow = { name: string; definition: string };
 async function orderIndexes(db: Db): Promise<IndexRow[]> {
   return rowsOf<IndexRow>(await db.execute(sql`
     SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-    WHERE tablename IN ('magento_orders', 'magento_order_items') ORDER BY indexname`));
+    WHERE tablename IN ('magento_orders', 'magento_order_items', 'magento_carts') ORDER BY indexname`));
 }
 
 async function note(db: Db, table: string): Promise<string | null> {
@@ -66,6 +66,9 @@ describe("deferred grid indexes", () => {
     for (const names of during) {
       expect(names).not.toContain("magento_orders_created_idx");
       expect(names).not.toContain("magento_order_items_sku_idx");
+      // Carts' grid indexes wait for the orders, which mark carts purchased.
+      expect(names).not.toContain("magento_carts_grand_total_idx");
+      expect(names).toContain("magento_carts_channel_origin_key");
       expect(names).toContain("magento_orders_customer_idx");
       expect(names).toContain("magento_orders_channel_origin_key");
     }
