@@ -428,13 +428,20 @@ async function pushRow(db: Db, pushId: number): Promise<OutboxRow | undefined> {
   return row;
 }
 
-/** failed/dead → pending now. */
-export async function retryPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Empty>> {
+/** The acting user (re-checked) and the push a retry / revert / dismiss names (row null when gone). */
+async function actorAndPush(db: Db, actor: Actor, input: { pushId: number }) {
   const user = await actingUser(db, actor);
   if (isFail(user)) return user;
   const parsed = z.object({ pushId: idSchema }).safeParse(input);
   if (!parsed.success) return fail("Invalid request.");
-  const row = await pushRow(db, parsed.data.pushId);
+  return { user, row: await pushRow(db, parsed.data.pushId) };
+}
+
+/** failed/dead → pending now. */
+export async function retryPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Empty>> {
+  const found = await actorAndPush(db, actor, input);
+  if (isFail(found)) return found;
+  const { user, row } = found;
   if (!row) return fail("This change is no longer in the portal.");
   const refusal = channelRefusal(await channelOf(db, row.channelId));
   if (refusal) return fail(refusal);
@@ -455,11 +462,9 @@ export async function retryPush(db: Db, actor: Actor, input: { pushId: number })
 
 /** Local values back to Magento's current (read back), row → reverted. */
 export async function revertPush(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<{ message?: string }>> {
-  const user = await actingUser(db, actor);
-  if (isFail(user)) return user;
-  const parsed = z.object({ pushId: idSchema }).safeParse(input);
-  if (!parsed.success) return fail("Invalid request.");
-  const row = await pushRow(db, parsed.data.pushId);
+  const found = await actorAndPush(db, actor, input);
+  if (isFail(found)) return found;
+  const { user, row } = found;
   if (!row) return fail("This change is no longer in the portal.");
   const now = new Date();
   // A claim that lapsed (its pusher died) may be withdrawn too; a live one is being sent right now.
@@ -496,11 +501,9 @@ export async function revertPush(db: Db, actor: Actor, input: { pushId: number }
 }
 
 export async function dismissOverride(db: Db, actor: Actor, input: { pushId: number }): Promise<WriteResult<Empty>> {
-  const user = await actingUser(db, actor);
-  if (isFail(user)) return user;
-  const parsed = z.object({ pushId: idSchema }).safeParse(input);
-  if (!parsed.success) return fail("Invalid request.");
-  const row = await pushRow(db, parsed.data.pushId);
+  const found = await actorAndPush(db, actor, input);
+  if (isFail(found)) return found;
+  const { user, row } = found;
   if (!row || row.status !== "done") return fail("This change is no longer shown.");
   await db.transaction(async (tx) => {
     await tx.update(outbox).set({ overrideDismissedAt: new Date(), updatedAt: new Date() }).where(eq(outbox.id, row.id));

@@ -8,7 +8,7 @@ import { claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
 import { runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
 import { listErrors, listRuns, markRunning, requestCancel, statsOf } from "@/lib/sync/runs";
 import { SyncBusyError } from "@/lib/sync/lease";
-import type { Connector, ConnectorName, UpdatedWindow } from "@/lib/sync/types";
+import type { Connector, ConnectorName, PageRequest, UpdatedWindow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The runner against real Postgres with small fake connectors: they read an in-memory "Magento"
@@ -66,6 +66,24 @@ function fakeConnector(
     },
     async afterPage(_tx, _ctx, records) {
       hooks.afterPage?.(records);
+    },
+  };
+}
+
+/** The connector, noting each fetch (as `label` names it) and the start and end of each (slowed) write in `events`. */
+function tracedConnector(base: Connector<FakeRecord>, events: string[], label: (request: PageRequest) => string): Connector<FakeRecord> {
+  return {
+    ...base,
+    async fetchPage(ctx, request, size) {
+      events.push(label(request));
+      return base.fetchPage(ctx, request, size);
+    },
+    async writePage(tx, ctx, rows) {
+      events.push("write start");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const result = await base.writePage(tx, ctx, rows);
+      events.push("write end");
+      return result;
     },
   };
 }
@@ -251,21 +269,7 @@ describe("runChannelSync", () => {
   it("fetches the next page while the current one is being written", async () => {
     const channel = await addChannel("prefetch");
     const events: string[] = [];
-    const base = fakeConnector("customers", records(6, 20));
-    const traced: Connector<FakeRecord> = {
-      ...base,
-      async fetchPage(ctx, request, size) {
-        events.push(`fetch ${request.page}`);
-        return base.fetchPage(ctx, request, size);
-      },
-      async writePage(tx, ctx, rows) {
-        events.push("write start");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const result = await base.writePage(tx, ctx, rows);
-        events.push("write end");
-        return result;
-      },
-    };
+    const traced = tracedConnector(fakeConnector("customers", records(6, 20)), events, (request) => `fetch ${request.page}`);
     const run = await runChannelSync({
       db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), traced], pageSize: 2,
     });
@@ -277,21 +281,9 @@ describe("runChannelSync", () => {
   it("after a window's last page, fetches the next window's first page while it is written, and asks for each page once", async () => {
     const channel = await addChannel("prefetch-window");
     const events: string[] = [];
-    const base = fakeConnector("customers", records(9, 65));
-    const traced: Connector<FakeRecord> = {
-      ...base,
-      async fetchPage(ctx, request, size) {
-        events.push(`fetch ${request.window.from?.toISOString()} ${request.page}`);
-        return base.fetchPage(ctx, request, size);
-      },
-      async writePage(tx, ctx, rows) {
-        events.push("write start");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const result = await base.writePage(tx, ctx, rows);
-        events.push("write end");
-        return result;
-      },
-    };
+    const traced = tracedConnector(
+      fakeConnector("customers", records(9, 65)), events, (request) => `fetch ${request.window.from?.toISOString()} ${request.page}`,
+    );
     const run = await runChannelSync({
       db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), traced], pageSize: 100,
     });
