@@ -66,6 +66,12 @@ describe("daily rollups", () => {
     await testDb.db.execute(sql`
       INSERT INTO cart_events (cart_id, actor, kind, outcome)
       SELECT id, 'test', 'contact_call', 'reached' FROM magento_carts WHERE contact_count = 1 ORDER BY id LIMIT 1`);
+    // The first order of the customer with most orders is canceled: they become "new" on a later day.
+    await testDb.db.execute(sql`
+      UPDATE magento_orders SET state = 'canceled', status = 'canceled', synced_at = now() WHERE id = (
+        SELECT o.id FROM magento_orders o WHERE o.customer_id = (
+          SELECT customer_id FROM magento_orders WHERE customer_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)
+          AND o.state <> 'canceled' ORDER BY o.remote_created_at, o.id LIMIT 1)`);
     const incremental = await refreshRollups(testDb.db, channelId);
     expect(incremental.mode).toBe("incremental");
     expect(incremental.days).toBeGreaterThan(0);
@@ -74,6 +80,28 @@ describe("daily rollups", () => {
     expect(recovered!.n).toBeGreaterThan(0);
     const full = await rebuildRollups(testDb.db, channelId);
     expect(full.mode).toBe("full");
+    expect(await snapshot()).toEqual(refreshed);
+  });
+
+  it("moves a customer's first order earlier (an order un-canceled) on both days", async () => {
+    // The customer's first order is canceled before the last refresh, then comes back: the day of
+    // their former first order (one that did not change) must lose its "new customer".
+    const [first] = await queryRows<{ id: number; state: string; status: string }>(testDb.db, sql`
+      SELECT o.id::int AS id, o.state, o.status FROM magento_orders o WHERE o.customer_id = (
+        SELECT customer_id FROM magento_orders WHERE customer_id IS NOT NULL AND state <> 'canceled' GROUP BY 1 HAVING count(*) >= 3
+        ORDER BY 1 LIMIT 1) AND o.state <> 'canceled' ORDER BY o.remote_created_at, o.id LIMIT 1`);
+    // Everything synced an hour ago (else the refresh's look-back for in-flight pages takes it all).
+    for (const table of ["magento_orders", "magento_carts", "magento_credit_memos"]) {
+      await testDb.db.execute(sql.raw(`UPDATE ${table} SET synced_at = now() - interval '1 hour'`));
+    }
+    await testDb.db.execute(sql`UPDATE magento_orders SET state = 'canceled', status = 'canceled' WHERE id = ${first!.id}`);
+    await rebuildRollups(testDb.db, channelId);
+    await testDb.db.execute(sql`UPDATE magento_orders SET state = ${first!.state}, status = ${first!.status}, synced_at = now() WHERE id = ${first!.id}`);
+    const incremental = await refreshRollups(testDb.db, channelId);
+    expect(incremental.mode).toBe("incremental");
+    expect(incremental.days).toBeLessThanOrEqual(3);
+    const refreshed = await snapshot();
+    await rebuildRollups(testDb.db, channelId);
     expect(await snapshot()).toEqual(refreshed);
   });
 });
