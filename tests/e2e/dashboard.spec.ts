@@ -49,7 +49,7 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
 
     // A tooltip on hover over the revenue chart.
     const revenueChart = page.locator("figure").filter({ has: page.locator("caption", { hasText: "Revenue per period" }) });
-    const box = await revenueChart.locator("svg").boundingBox();
+    const box = await revenueChart.locator("svg").first().boundingBox();
     await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);
     await expect(revenueChart.getByText(/This period: \$/)).toBeVisible();
 
