@@ -12,7 +12,9 @@ import { queryRows } from "@/lib/sync/write/rows";
 //    the day of their first non-canceled order among the orders that did not change. A customer's
 //    first order before the change was either one of the changed orders (its day is touched) or
 //    the first of the unchanged ones; between the old and the new first order the customer has no
-//    other non-canceled order, so no other day's new / returning counts can move. (Touching every
+//    other non-canceled order, so no other day's new / returning counts can move. When both are the
+//    same order the first order did not move and no customer day is added: a typical sync (new
+//    orders of known customers, status changes) touches only its orders' own days. (Touching every
 //    day of the customer would be exact too, but a customer with thousands of orders would turn a
 //    small sync into a rebuild.)
 //  - a cart: its own day, and the day of the order it became (recovered revenue depends on whether
@@ -55,20 +57,22 @@ async function touchedDays(db: Exec, channelId: number, since: Date): Promise<st
     SELECT DISTINCT day::text AS day FROM (
       SELECT ${dayOf(sql`remote_created_at`)} AS day FROM changed_orders
       UNION ALL
-      SELECT ${dayOf(sql`f.remote_created_at`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
-      CROSS JOIN LATERAL (
-        SELECT o.remote_created_at FROM magento_orders o
+      -- A customer's first order moved only when the first of all their orders is not the first of
+      -- their unchanged ones; then both days are touched (usually it did not move: nothing more).
+      SELECT ${dayOf(sql`d.at`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
         ORDER BY o.remote_created_at, o.id LIMIT 1
-      ) f
-      UNION ALL
-      SELECT ${dayOf(sql`f.remote_created_at`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
-      CROSS JOIN LATERAL (
-        SELECT o.remote_created_at FROM magento_orders o
+      ) now_first ON true
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
           AND o.synced_at < ${from}::timestamptz
         ORDER BY o.remote_created_at, o.id LIMIT 1
-      ) f
+      ) kept_first ON true
+      CROSS JOIN LATERAL (VALUES (now_first.remote_created_at), (kept_first.remote_created_at)) d(at)
+      WHERE kept_first.id IS DISTINCT FROM now_first.id
       UNION ALL
       SELECT ${dayOf(sql`remote_created_at`)} FROM changed_carts
       UNION ALL
