@@ -6,6 +6,7 @@ import { getSessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
 import { gridById } from "@/lib/grid/registry";
+import { segmentParamCondition } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
 
 // CSV export of a grid's current view: the grid's own URL query (filters, search, sort, channel),
@@ -43,12 +44,17 @@ async function exportCsv(request: Request, context: Context, form: FormData | nu
   if (!can(user.role, definition.permission ?? "view_sales")) return plain(403, "Your role does not allow exporting this list.");
 
   const handle = await getDbHandle();
+  const params = searchParamsOf(new URL(request.url), form);
+  // A saved segment narrows the export as it narrows the grid, if this user may use it.
+  const segment = await segmentParamCondition(handle.db, user, definition, params);
+  if (!segment.ok) return plain(segment.status, segment.error);
   const preferences = await getPreferences(handle.db, user.id);
   const result = startCsvExport({
     handle,
     user,
     definition,
-    params: searchParamsOf(new URL(request.url), form),
+    params,
+    extra: segment.extra,
     timeZone: preferences.timeZone,
     savedColumns: preferences.grids[definition.id]?.columns ?? null,
     ip: clientIp(request.headers),
