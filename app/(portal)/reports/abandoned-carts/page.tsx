@@ -16,7 +16,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 
-export const metadata: Metadata = { title: "Abandoned carts" };
+export const metadata: Metadata = { title: "Abandoned Carts" };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
@@ -26,7 +26,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
     <>
       <PageHeader
         breadcrumb="Reports"
-        title="Abandoned carts"
+        title="Abandoned Carts"
         description="Carts with items that were not ordered by themselves (created in the range), by age since their last activity, value and follow-up outcome."
       />
       <ReportFilterBar action="/reports/abandoned-carts" filters={filters} options={options} />

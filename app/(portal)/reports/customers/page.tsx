@@ -17,7 +17,7 @@ import type { ReportFilters } from "@/lib/reports/filters";
 import { RFM_SEGMENTS } from "@/lib/reports/rfm";
 import { loadCustomersReport } from "@/lib/reports/reports/customers";
 
-export const metadata: Metadata = { title: "Customers by lifetime value" };
+export const metadata: Metadata = { title: "Customers by Lifetime Value" };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
@@ -27,7 +27,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
     <>
       <PageHeader
         breadcrumb="Reports"
-        title="Customers by lifetime value"
+        title="Customers by Lifetime Value"
         description="Every customer with an order, by lifetime value (all time; canceled orders excluded), with RFM scores 1–5 per channel and their segment."
       />
       <ReportFilterBar action="/reports/customers" filters={filters} options={options} withRange={false} />

@@ -15,7 +15,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadProductsReport } from "@/lib/reports/reports/products";
 
-export const metadata: Metadata = { title: "Best-selling products" };
+export const metadata: Metadata = { title: "Best-selling Products" };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
@@ -23,7 +23,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
     <>
-      <PageHeader breadcrumb="Reports" title="Best-selling products" description="Quantity sold and revenue per product from the items of non-canceled orders placed in the range." />
+      <PageHeader breadcrumb="Reports" title="Best-selling Products" description="Quantity sold and revenue per product from the items of non-canceled orders placed in the range." />
       <ReportFilterBar action="/reports/products" filters={filters} options={options} />
       <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
         <ProductCharts user={user} filters={filters} timeZone={timeZone} />

@@ -15,7 +15,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadSalesReport } from "@/lib/reports/reports/sales";
 
-export const metadata: Metadata = { title: "Sales by period" };
+export const metadata: Metadata = { title: "Sales by Period" };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
@@ -23,7 +23,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
     <>
-      <PageHeader breadcrumb="Reports" title="Sales by period" description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue." />
+      <PageHeader breadcrumb="Reports" title="Sales by Period" description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue." />
       <ReportFilterBar action="/reports/sales" filters={filters} options={options} withBucket />
       <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
         <SalesCharts user={user} filters={filters} timeZone={timeZone} />
