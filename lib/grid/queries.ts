@@ -71,7 +71,7 @@ export async function loadGridView(
   const timeZone = safeTimeZone(preferences.timeZone);
   // The remembered page size applies when the URL names none.
   const state: GridState = searchParams.size === undefined && preference.pageSize ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] } : parsed.state;
-  const segment = state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId) : null;
+  const segment = state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId, timeZone) : null;
   if (segment && !segment.ok) notices.push({ param: "segment", message: segment.error });
   const conditions: GridConditions = { scope, extra: segment?.ok ? [segment.condition] : [] };
   if (segment && !segment.ok) state.segmentId = null;

@@ -88,12 +88,12 @@ export async function segmentConditionFor(db: Db, user: SessionUser, definition:
 
 /** For the export route: the segment of `params.segment` as extra conditions, or why not (400/404). */
 export async function segmentParamCondition(
-  db: Db, user: SessionUser, definition: GridDefinition, params: SearchParams,
+  db: Db, user: SessionUser, definition: GridDefinition, params: SearchParams, timeZone = "UTC",
 ): Promise<{ ok: true; extra: SQL[] } | { ok: false; status: 400 | 404; error: string }> {
   const raw = Array.isArray(params.segment) ? params.segment[0] : params.segment;
   if (raw === undefined || raw === "") return { ok: true, extra: [] };
   if (!definition.segmentEntity || !/^\d{1,15}$/.test(raw)) return { ok: false, status: 400, error: "This segment cannot narrow this list." };
-  const result = await segmentConditionFor(db, user, definition, Number(raw));
+  const result = await segmentConditionFor(db, user, definition, Number(raw), timeZone);
   if (!result.ok) return { ok: false, status: 404, error: result.error };
   return { ok: true, extra: [result.condition] };
 }

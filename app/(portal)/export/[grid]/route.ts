@@ -5,6 +5,7 @@ import { can } from "@/lib/auth/permissions";
 import { getSessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
+import { safeTimeZone } from "@/lib/grid/query";
 import { gridById } from "@/lib/grid/registry";
 import { segmentParamCondition } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
@@ -45,10 +46,10 @@ async function exportCsv(request: Request, context: Context, form: FormData | nu
 
   const handle = await getDbHandle();
   const params = searchParamsOf(new URL(request.url), form);
-  // A saved segment narrows the export as it narrows the grid, if this user may use it.
-  const segment = await segmentParamCondition(handle.db, user, definition, params);
-  if (!segment.ok) return plain(segment.status, segment.error);
   const preferences = await getPreferences(handle.db, user.id);
+  // A saved segment narrows the export as it narrows the grid, if this user may use it.
+  const segment = await segmentParamCondition(handle.db, user, definition, params, safeTimeZone(preferences.timeZone));
+  if (!segment.ok) return plain(segment.status, segment.error);
   const result = startCsvExport({
     handle,
     user,
