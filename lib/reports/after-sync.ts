@@ -1,15 +1,11 @@
 import type { Db } from "@/db/client";
+import { recomputeRfm } from "@/lib/reports/rfm";
 import { refreshRollups, type RefreshResult } from "@/lib/reports/rollups";
 
 // What a finished sync run sets off for the dashboard and reports: the daily rollups of the days
 // its rows touched, then the channel's RFM scores. Each step fails on its own: a failed refresh
 // leaves figures "as of" the previous refresh, and the next run catches up (the rollups look back
 // to their own last refresh, not to this run).
-
-// Until lib/reports/rfm.ts (REPORTS) is merged into this branch: a no-op with its signature.
-async function recomputeRfm(_db: Db, _channelId: number): Promise<unknown> {
-  return null;
-}
 
 export type AfterSyncResult = { rollups: RefreshResult | { error: string }; rfm: "done" | { error: string } };
 
