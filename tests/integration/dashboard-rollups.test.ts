@@ -47,17 +47,17 @@ describe("daily rollups", () => {
     const [direct] = await queryRows<{ n: number }>(testDb.db, sql`
       SELECT count(*)::int AS n FROM magento_orders WHERE channel_id = ${channelId} AND removed_at IS NULL AND remote_created_at IS NOT NULL`);
     expect(totals!.orders + totals!.canceled).toBe(direct!.n);
-    const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId}`);
+    const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'`);
     expect(refresh!.n).toBe(1);
   });
 
   it("refreshed incrementally after new, progressed, refunded and canceled orders equal a full rebuild", async () => {
-    await testDb.db.execute(sql`UPDATE report_refresh SET refreshed_at = refreshed_at - interval '1 hour'`);
-    const [before] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh`);
+    await testDb.db.execute(sql`UPDATE report_refresh SET refreshed_at = refreshed_at - interval '1 hour' WHERE kind = 'daily_sales'`);
+    const [before] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`);
     sim.control.tick({ newOrders: 12, newCarts: 6, abandonCarts: 4, progressOrders: 10, refundOrders: 4, cancelOrders: 3, newCustomers: 3, advanceSeconds: 600 });
     const run = await runChannelSync({ db: testDb.db, channelId, mode: "incremental", trigger: "cli" });
     expect(run.status).toBe("succeeded");
-    const [after] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh`);
+    const [after] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`);
     expect(after!.at > before!.at).toBe(true);
     // A follow-up contact marks a purchased cart's order as recovered, with no sync.
     await testDb.db.execute(sql`
