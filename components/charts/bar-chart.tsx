@@ -10,7 +10,7 @@ import { ChartTable } from "./sr-table";
 export type BarItem = { label: string; value: string; /** e.g. revenue beside an order count */ detail?: string };
 
 const WIDTH = 640;
-const LABEL_W = 150;
+const LABEL_W = 180;
 const VALUE_W = 90;
 const ROW_H = 28;
 
@@ -38,7 +38,7 @@ export function BarChart({
   const values = items.map((i) => Math.max(0, Number(i.value)));
   const x = scaleLinear<number>({ domain: [0, Math.max(1, ...values)], range: [0, innerW] });
   const y = scaleBand<number>({ domain: items.map((_, i) => i), range: [0, height], padding: 0.25 });
-  const short = (s: string) => (s.length > 22 ? `${s.slice(0, 21)}…` : s);
+  const short = (s: string) => (s.length > 26 ? `${s.slice(0, 25)}…` : s);
   return (
     <figure className="relative m-0">
       <svg viewBox={`0 0 ${WIDTH} ${height}`} className="h-auto w-full" aria-hidden="true" focusable="false">

@@ -18,8 +18,8 @@ export type LineSeries = {
 
 // The drawing uses a fixed coordinate system scaled by the viewBox: it renders on the server with
 // no measuring, and the same SVG fits any card width.
-const WIDTH = 640;
-const MARGIN = { top: 12, right: 16, bottom: 30, left: 56 };
+const WIDTH = 520;
+const MARGIN = { top: 12, right: 16, bottom: 30, left: 60 };
 
 /** A multi-series line chart over categorical x labels (day / week / month buckets). */
 export function LineChart({
@@ -30,9 +30,12 @@ export function LineChart({
   currency,
   height = 240,
   xHeader = "Period",
+  axisLabels,
 }: {
   title: string;
   labels: string[];
+  /** Shorter labels for the x axis ("Aug 24" for "Week of Aug 24"); default: labels. */
+  axisLabels?: string[];
   series: LineSeries[];
   format: ValueFormat;
   currency?: string | null;
@@ -49,8 +52,8 @@ export function LineChart({
   const min = Math.min(0, ...all);
   const x = scalePoint<number>({ domain: labels.map((_, i) => i), range: [0, innerW], padding: 0.5 });
   const y = scaleLinear<number>({ domain: [min, max === min ? min + 1 : max], range: [innerH, 0], nice: true });
-  // At most ~8 x labels, evenly spaced, so dates never overlap.
-  const step = Math.max(1, Math.ceil(labels.length / 8));
+  // At most ~5 x labels, evenly spaced, so dates never overlap.
+  const step = Math.max(1, Math.ceil(labels.length / 5));
   const xTicks = labels.map((_, i) => i).filter((i) => i % step === 0);
   const colorOf = (i: number, muted?: boolean) => (muted ? "#94a3b8" : SERIES_COLORS[i % SERIES_COLORS.length]!);
   const colW = labels.length > 0 ? innerW / labels.length : innerW;
@@ -68,16 +71,16 @@ export function LineChart({
             hideAxisLine
             hideTicks
             tickFormat={(v) => formatTick(Number(v), format, currency)}
-            tickLabelProps={{ fill: "#475569", fontSize: 11, textAnchor: "end", dx: -4, dy: 3 }}
+            tickLabelProps={{ fill: "#475569", fontSize: 13, textAnchor: "end", dx: -4, dy: 3 }}
           />
           <AxisBottom
             top={innerH}
             scale={x}
             tickValues={xTicks}
-            tickFormat={(i) => labels[Number(i)] ?? ""}
+            tickFormat={(i) => (axisLabels ?? labels)[Number(i)] ?? ""}
             stroke="#cbd5e1"
             tickStroke="#cbd5e1"
-            tickLabelProps={{ fill: "#475569", fontSize: 11, textAnchor: "middle" }}
+            tickLabelProps={{ fill: "#475569", fontSize: 13, textAnchor: "middle" }}
           />
           {series.map((s, si) => (
             <LinePath<number>

@@ -85,4 +85,4 @@ CREATE UNIQUE INDEX "segments_owner_name_key" ON "segments" USING btree ("owner_
 CREATE INDEX "magento_carts_synced_idx" ON "magento_carts" USING btree ("channel_id","synced_at");--> statement-breakpoint
 CREATE INDEX "magento_credit_memos_synced_idx" ON "magento_credit_memos" USING btree ("channel_id","synced_at");--> statement-breakpoint
 CREATE INDEX "magento_orders_synced_idx" ON "magento_orders" USING btree ("channel_id","synced_at");--> statement-breakpoint
-CREATE INDEX "magento_orders_channel_created_idx" ON "magento_orders" USING btree ("channel_id","remote_created_at");
+CREATE INDEX "magento_orders_created_customer_idx" ON "magento_orders" USING btree ("remote_created_at","channel_id","customer_id","state","store_id") WHERE "magento_orders"."removed_at" IS NULL;

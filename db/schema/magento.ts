@@ -348,8 +348,11 @@ export const magentoOrders = pgTable(
     index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
     // Rollup refresh (lib/reports/rollups.ts): the rows a sync wrote since the last refresh.
     index("magento_orders_synced_idx").on(t.channelId, t.syncedAt),
-    // Dashboard figures read straight from orders (returning customers) by channel and day range.
-    index("magento_orders_channel_created_idx").on(t.channelId, t.remoteCreatedAt),
+    // Dashboard: returning customers are a distinct count over a date range, read from orders; this
+    // index answers it by an index-only scan (any channel / website), without visiting the table.
+    index("magento_orders_created_customer_idx")
+      .on(t.remoteCreatedAt, t.channelId, t.customerId, t.state, t.storeId)
+      .where(sql`${t.removedAt} IS NULL`),
   ],
 );
 

@@ -8,8 +8,15 @@ import { queryRows } from "@/lib/sync/write/rows";
 // rows, so an incremental refresh and a full rebuild give the same rows by construction.
 //
 // Which days a change touches:
-//  - an order: its own day, and every day on which its customer has an order (whether a customer is
-//    "new" on a day depends on their first order, which a change to any of their orders can move);
+//  - an order: its own day, and for its customer the day of their first non-canceled order now and
+//    the day of their first non-canceled order among the orders that did not change. A customer's
+//    first order before the change was either one of the changed orders (its day is touched) or
+//    the first of the unchanged ones; between the old and the new first order the customer has no
+//    other non-canceled order, so no other day's new / returning counts can move. When both are the
+//    same order the first order did not move and no customer day is added: a typical sync (new
+//    orders of known customers, status changes) touches only its orders' own days. (Touching every
+//    day of the customer would be exact too, but a customer with thousands of orders would turn a
+//    small sync into a rebuild.)
 //  - a cart: its own day, and the day of the order it became (recovered revenue depends on whether
 //    the cart was contacted);
 //  - a credit memo: its own day.
@@ -18,7 +25,7 @@ export const DAILY_SALES = "daily_sales";
 
 // Rows a sync page writes carry synced_at = the page transaction's start, which may commit a few
 // seconds after a refresh began; looking back this far past the last refresh keeps them.
-const OVERLAP = sql`interval '10 minutes'`;
+const DEFAULT_LOOK_BACK_MS = 10 * 60_000;
 
 type Exec = Db | DbTx;
 
@@ -34,30 +41,45 @@ const dayOf = (column: SQL) => sql`(${column} AT TIME ZONE 'UTC')::date`;
 
 /** The UTC days touched by rows written since `since` (see the header). */
 async function touchedDays(db: Exec, channelId: number, since: Date): Promise<string[]> {
+  const from = since.toISOString();
   const rows = await queryRows<{ day: string }>(db, sql`
     WITH changed_orders AS (
       SELECT id, customer_id, remote_created_at FROM magento_orders
-      WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz - ${OVERLAP}
+      WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
     ), changed_carts AS (
       SELECT id, order_id, remote_created_at FROM magento_carts
-      WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz - ${OVERLAP}
+      WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
       UNION
       -- follow-up steps change a cart's status and contact without a sync
       SELECT c.id, c.order_id, c.remote_created_at FROM cart_events e JOIN magento_carts c ON c.id = e.cart_id
-      WHERE e.at >= ${since.toISOString()}::timestamptz - ${OVERLAP} AND c.channel_id = ${channelId}
+      WHERE e.at >= ${from}::timestamptz AND c.channel_id = ${channelId}
     )
     SELECT DISTINCT day::text AS day FROM (
       SELECT ${dayOf(sql`remote_created_at`)} AS day FROM changed_orders
       UNION ALL
-      SELECT ${dayOf(sql`o.remote_created_at`)} FROM magento_orders o
-      WHERE o.customer_id IN (SELECT customer_id FROM changed_orders WHERE customer_id IS NOT NULL)
+      -- A customer's first order moved only when the first of all their orders is not the first of
+      -- their unchanged ones; then both days are touched (usually it did not move: nothing more).
+      SELECT ${dayOf(sql`d.at`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.remote_created_at FROM magento_orders o
+        WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
+        ORDER BY o.remote_created_at, o.id LIMIT 1
+      ) now_first ON true
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.remote_created_at FROM magento_orders o
+        WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
+          AND o.synced_at < ${from}::timestamptz
+        ORDER BY o.remote_created_at, o.id LIMIT 1
+      ) kept_first ON true
+      CROSS JOIN LATERAL (VALUES (now_first.remote_created_at), (kept_first.remote_created_at)) d(at)
+      WHERE kept_first.id IS DISTINCT FROM now_first.id
       UNION ALL
       SELECT ${dayOf(sql`remote_created_at`)} FROM changed_carts
       UNION ALL
       SELECT ${dayOf(sql`o.remote_created_at`)} FROM magento_orders o WHERE o.id IN (SELECT order_id FROM changed_carts)
       UNION ALL
       SELECT ${dayOf(sql`remote_created_at`)} FROM magento_credit_memos
-      WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz - ${OVERLAP}
+      WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
     ) d WHERE day IS NOT NULL
     ORDER BY 1`);
   return rows.map((r) => r.day);
@@ -190,7 +212,11 @@ async function lastRefresh(db: Exec, channelId: number): Promise<Date | null> {
  * Brings one channel's rollups up to date: the days touched since the last refresh, or every day
  * when the channel has never been refreshed (a new channel) or `full` is asked for.
  */
-export async function refreshRollups(db: Db, channelId: number, options: { full?: boolean } = {}): Promise<RefreshResult> {
+export async function refreshRollups(
+  db: Db,
+  channelId: number,
+  options: { full?: boolean; /** how far before the last refresh to look for rows (default 10 min) */ lookBackMs?: number } = {},
+): Promise<RefreshResult> {
   return db.transaction(async (tx) => {
     // One refresh per channel at a time: two would delete and insert the same days.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('report_rollups'), ${channelId}::int)`);
@@ -203,7 +229,7 @@ export async function refreshRollups(db: Db, channelId: number, options: { full?
       await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId}`);
       days = await allDays(tx, channelId);
     } else {
-      days = await touchedDays(tx, channelId, last);
+      days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)));
     }
     // Large sets in slices: one statement over years of days would hold a big temp table at once.
     for (let i = 0; i < days.length; i += 92) await recomputeDays(tx, channelId, days.slice(i, i + 92));

@@ -47,17 +47,17 @@ describe("daily rollups", () => {
     const [direct] = await queryRows<{ n: number }>(testDb.db, sql`
       SELECT count(*)::int AS n FROM magento_orders WHERE channel_id = ${channelId} AND removed_at IS NULL AND remote_created_at IS NOT NULL`);
     expect(totals!.orders + totals!.canceled).toBe(direct!.n);
-    const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId}`);
+    const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'`);
     expect(refresh!.n).toBe(1);
   });
 
   it("refreshed incrementally after new, progressed, refunded and canceled orders equal a full rebuild", async () => {
-    await testDb.db.execute(sql`UPDATE report_refresh SET refreshed_at = refreshed_at - interval '1 hour'`);
-    const [before] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh`);
+    await testDb.db.execute(sql`UPDATE report_refresh SET refreshed_at = refreshed_at - interval '1 hour' WHERE kind = 'daily_sales'`);
+    const [before] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`);
     sim.control.tick({ newOrders: 12, newCarts: 6, abandonCarts: 4, progressOrders: 10, refundOrders: 4, cancelOrders: 3, newCustomers: 3, advanceSeconds: 600 });
     const run = await runChannelSync({ db: testDb.db, channelId, mode: "incremental", trigger: "cli" });
     expect(run.status).toBe("succeeded");
-    const [after] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh`);
+    const [after] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`);
     expect(after!.at > before!.at).toBe(true);
     // A follow-up contact marks a purchased cart's order as recovered, with no sync.
     await testDb.db.execute(sql`
@@ -66,6 +66,12 @@ describe("daily rollups", () => {
     await testDb.db.execute(sql`
       INSERT INTO cart_events (cart_id, actor, kind, outcome)
       SELECT id, 'test', 'contact_call', 'reached' FROM magento_carts WHERE contact_count = 1 ORDER BY id LIMIT 1`);
+    // The first order of the customer with most orders is canceled: they become "new" on a later day.
+    await testDb.db.execute(sql`
+      UPDATE magento_orders SET state = 'canceled', status = 'canceled', synced_at = now() WHERE id = (
+        SELECT o.id FROM magento_orders o WHERE o.customer_id = (
+          SELECT customer_id FROM magento_orders WHERE customer_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)
+          AND o.state <> 'canceled' ORDER BY o.remote_created_at, o.id LIMIT 1)`);
     const incremental = await refreshRollups(testDb.db, channelId);
     expect(incremental.mode).toBe("incremental");
     expect(incremental.days).toBeGreaterThan(0);
@@ -74,6 +80,28 @@ describe("daily rollups", () => {
     expect(recovered!.n).toBeGreaterThan(0);
     const full = await rebuildRollups(testDb.db, channelId);
     expect(full.mode).toBe("full");
+    expect(await snapshot()).toEqual(refreshed);
+  });
+
+  it("moves a customer's first order earlier (an order un-canceled) on both days", async () => {
+    // The customer's first order is canceled before the last refresh, then comes back: the day of
+    // their former first order (one that did not change) must lose its "new customer".
+    const [first] = await queryRows<{ id: number; state: string; status: string }>(testDb.db, sql`
+      SELECT o.id::int AS id, o.state, o.status FROM magento_orders o WHERE o.customer_id = (
+        SELECT customer_id FROM magento_orders WHERE customer_id IS NOT NULL AND state <> 'canceled' GROUP BY 1 HAVING count(*) >= 3
+        ORDER BY 1 LIMIT 1) AND o.state <> 'canceled' ORDER BY o.remote_created_at, o.id LIMIT 1`);
+    // Everything synced an hour ago (else the refresh's look-back for in-flight pages takes it all).
+    for (const table of ["magento_orders", "magento_carts", "magento_credit_memos"]) {
+      await testDb.db.execute(sql.raw(`UPDATE ${table} SET synced_at = now() - interval '1 hour'`));
+    }
+    await testDb.db.execute(sql`UPDATE magento_orders SET state = 'canceled', status = 'canceled' WHERE id = ${first!.id}`);
+    await rebuildRollups(testDb.db, channelId);
+    await testDb.db.execute(sql`UPDATE magento_orders SET state = ${first!.state}, status = ${first!.status}, synced_at = now() WHERE id = ${first!.id}`);
+    const incremental = await refreshRollups(testDb.db, channelId);
+    expect(incremental.mode).toBe("incremental");
+    expect(incremental.days).toBeLessThanOrEqual(3);
+    const refreshed = await snapshot();
+    await rebuildRollups(testDb.db, channelId);
     expect(await snapshot()).toEqual(refreshed);
   });
 });

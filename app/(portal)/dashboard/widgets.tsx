@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { cache } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
 import { DonutChart } from "@/components/charts/donut-chart";
 import { formatValue } from "@/components/charts/format";
@@ -26,12 +27,15 @@ import {
 
 type Props = { user: SessionUser; scope: DashboardScope; currency: string; asOf: string };
 
+// The key figures and "new vs returning" read the same KPIs: once per request.
+const kpisOnce = cache(loadKpis);
+
 const money = (v: string | null, currency: string) => (v === null ? "—" : formatMoney(v, currency));
 const count = (n: number) => n.toLocaleString("en-US");
 const pct = (v: string | null) => (v === null ? "—" : formatValue(v, "percent", null));
 
 export async function KpisWidget({ user, scope, currency, asOf }: Props) {
-  const { current: c, previous: p } = await loadKpis(user, scope);
+  const { current: c, previous: p } = await kpisOnce(user, scope);
   const tiles = [
     { label: "Revenue", value: money(c.revenue, currency), previous: money(p.revenue, currency), change: percentChange(c.revenue, p.revenue) },
     { label: "Orders", value: count(c.orders), previous: count(p.orders), change: percentChange(c.orders, p.orders) },
@@ -58,6 +62,7 @@ export async function KpisWidget({ user, scope, currency, asOf }: Props) {
 export async function SalesWidget({ user, scope, currency, asOf }: Props) {
   const s = await loadSalesSeries(user, scope);
   const labels = s.buckets.map((b) => bucketLabel(b, s.bucket));
+  const axisLabels = s.buckets.map((b) => bucketLabel(b, s.bucket === "week" ? "day" : s.bucket));
   const empty = s.orders.every((o) => o === "0") && s.previousOrders.every((o) => o === null || o === "0");
   return (
     <Widget title="Revenue over time" description="Canceled orders excluded; dashed: the previous period" note={asOf} className="lg:col-span-2">
@@ -68,6 +73,7 @@ export async function SalesWidget({ user, scope, currency, asOf }: Props) {
           <LineChart
             title="Revenue per period"
             labels={labels}
+            axisLabels={axisLabels}
             format="money"
             currency={currency}
             series={[
@@ -78,6 +84,7 @@ export async function SalesWidget({ user, scope, currency, asOf }: Props) {
           <LineChart
             title="Orders per period"
             labels={labels}
+            axisLabels={axisLabels}
             format="count"
             series={[
               { name: "Orders", values: s.orders },
@@ -93,14 +100,15 @@ export async function SalesWidget({ user, scope, currency, asOf }: Props) {
 export async function ChannelsWidget({ user, scope, currency, asOf }: Props) {
   const s = await loadChannelSeries(user, scope);
   const labels = s.buckets.map((b) => bucketLabel(b, scope.bucket));
+  const axisLabels = s.buckets.map((b) => bucketLabel(b, scope.bucket === "week" ? "day" : scope.bucket));
   return (
     <Widget title="By channel" description="Average order value and new customers, one line per channel" note={asOf} className="lg:col-span-2">
       {s.channels.length === 0 ? (
         <WidgetEmpty>No sales in this period.</WidgetEmpty>
       ) : (
         <div className="grid gap-6 md:grid-cols-2">
-          <LineChart title="Average order value per channel" labels={labels} format="money" currency={currency} series={s.channels.map((c) => ({ name: c.name, values: c.averageOrderValue }))} />
-          <LineChart title="New customers per channel" labels={labels} format="count" series={s.channels.map((c) => ({ name: c.name, values: c.newCustomers }))} />
+          <LineChart title="Average order value per channel" labels={labels} axisLabels={axisLabels} format="money" currency={currency} series={s.channels.map((c) => ({ name: c.name, values: c.averageOrderValue }))} />
+          <LineChart title="New customers per channel" labels={labels} axisLabels={axisLabels} format="count" series={s.channels.map((c) => ({ name: c.name, values: c.newCustomers }))} />
         </div>
       )}
     </Widget>
@@ -148,7 +156,7 @@ export async function FunnelWidget({ user, scope, currency, asOf }: Props) {
 }
 
 export async function NewVsReturningWidget({ user, scope, asOf }: Omit<Props, "currency">) {
-  const { current } = await loadKpis(user, scope);
+  const { current } = await kpisOnce(user, scope);
   const total = current.newCustomers + current.returningCustomers;
   return (
     <Widget title="New vs returning customers" description="Customers who ordered in the period" note={asOf}>
