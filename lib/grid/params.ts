@@ -172,7 +172,11 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
     }
   }
 
-  return { state: { page, pageSize, sort, filters, q, channelId, segmentId, report }, notices };
+  // segmentId and report only on grids that have them: other grids' states keep their shape.
+  return {
+    state: { page, pageSize, sort, filters, q, channelId, ...(definition.segmentEntity ? { segmentId } : {}), ...(definition.report ? { report } : {}) },
+    notices,
+  };
 }
 
 /** The URL query of a state (defaults left out), for links: sort headers, pages, filters. */
