@@ -15,6 +15,7 @@ import { BulkAssignForm, type BulkAssign } from "./bulk-assign";
 import { actionFormData, BulkActionsBar, GridActionMessage, RowActionButtons, type GridAction, type GridActionOutcome } from "./grid-actions";
 import { ColumnMenu } from "./column-menu";
 import { FilterEditor } from "./filter-panel";
+import { gridQueryString } from "@/lib/grid/params";
 import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "./grid-url";
 
 // The grid in the browser. TanStack Table keeps the table's own state (visible columns, their
@@ -49,6 +50,9 @@ export interface DataGridProps {
   rowActions?: GridAction[];
   /** Buttons on the selection (the page checks the permission). */
   bulkActions?: GridAction[];
+  /** Grids a saved segment can narrow: the segments this user may apply, and the entity to save. */
+  segments?: { id: number; name: string }[];
+  segmentEntity?: string;
 }
 
 function initialLayout(definition: ClientDefinition, pref: string[] | null): { order: ColumnOrderState; visible: ColumnVisibilityState } {
@@ -70,7 +74,7 @@ function CellView({ cell, primaryHref }: { cell: DisplayCell; primaryHref: strin
   return <>{content}</>;
 }
 
-export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable, bulkAssign, rowActions, bulkActions }: DataGridProps) {
+export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable, bulkAssign, rowActions, bulkActions, segments, segmentEntity }: DataGridProps) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
   const [layout, setLayout] = useState(() => initialLayout(definition, columnsPref));
@@ -265,6 +269,20 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             </select>
           </>
         ) : null}
+        {segmentEntity ? (
+          <>
+            <label htmlFor={`${definition.id}-segment`} className="sr-only">Segment</label>
+            <select
+              id={`${definition.id}-segment`}
+              value={state.segmentId ?? ""}
+              onChange={(e) => go({ segmentId: e.target.value ? Number(e.target.value) : null, page: 1 })}
+              className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
+            >
+              <option value="">All (no segment)</option>
+              {(segments ?? []).map((s) => <option key={s.id} value={s.id}>Segment: {s.name}</option>)}
+            </select>
+          </>
+        ) : null}
         <div className="relative">
           <label htmlFor={`${definition.id}-add-filter`} className="sr-only">Add a filter</label>
           <select
@@ -286,6 +304,14 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             saving={saving}
             message={saveMessage}
           />
+          {segmentEntity && filtered ? (
+            <Link
+              href={`/marketing/segments/new?entity=${segmentEntity}&query=${encodeURIComponent(gridQueryString(definition, { ...state, segmentId: null, page: 1 }))}`}
+              className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500"
+            >
+              Save as segment
+            </Link>
+          ) : null}
           {exportable ? (
             <a
               href={exportHref(definition.id, definition, state, allMatching ? null : selectedIds)}
@@ -314,6 +340,9 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
         <ul className="flex flex-wrap items-center gap-2" aria-label="Active filters">
           {state.q ? (
             <Chip label={`Search: “${state.q}”`} removeHref={href({ q: null, page: 1 })} />
+          ) : null}
+          {state.segmentId ? (
+            <Chip label={`Segment: ${segments?.find((s) => s.id === state.segmentId)?.name ?? state.segmentId}`} removeHref={href({ segmentId: null, page: 1 })} />
           ) : null}
           {state.channelId !== null ? (
             <Chip label={`Channel: ${channels.find((c) => c.id === state.channelId)?.name ?? state.channelId}`} removeHref={href({ channelId: null, page: 1 })} />

@@ -13,10 +13,10 @@ export function gridHref(basePath: string, definition: Pick<ClientDefinition, "d
 
 /** True when the view is narrowed by anything the user chose (filters, search, channel). */
 export function isFiltered(state: GridState): boolean {
-  return Object.keys(state.filters).length > 0 || state.q !== null || state.channelId !== null;
+  return Object.keys(state.filters).length > 0 || state.q !== null || state.channelId !== null || Boolean(state.segmentId);
 }
 
-export const CLEARED: Partial<GridState> = { filters: {}, q: null, channelId: null, page: 1 };
+export const CLEARED: Partial<GridState> = { filters: {}, q: null, channelId: null, segmentId: null, page: 1 };
 
 export function withoutFilter(state: GridState, columnId: string): Partial<GridState> {
   const filters = { ...state.filters };

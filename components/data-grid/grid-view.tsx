@@ -70,6 +70,8 @@ export async function GridView({
         bulkAssign={bulkAssign}
         rowActions={rowActions}
         bulkActions={bulkActions}
+        segments={view.segments}
+        segmentEntity={scope ? undefined : definition.segmentEntity}
       />
     </section>
   );

@@ -4,3 +4,4 @@ export * from "./magento";
 export * from "./sync";
 export * from "./audit";
 export * from "./follow-up";
+export * from "./reports";

@@ -246,6 +246,8 @@ export const magentoCarts = pgTable(
     // Carts waiting for their customer to sync (lib/sync/rules/customer-links.ts).
     index("magento_carts_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
     index("magento_carts_order_idx").on(t.orderId),
+    // Rollup refresh (lib/reports/rollups.ts): the carts a sync wrote since the last refresh.
+    index("magento_carts_synced_idx").on(t.channelId, t.syncedAt),
   ],
 );
 
@@ -344,6 +346,13 @@ export const magentoOrders = pgTable(
     // A customer's orders, newest first (customer page tab and lifetime figures; FK set-null too).
     index("magento_orders_customer_idx").on(t.customerId, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
+    // Rollup refresh (lib/reports/rollups.ts): the rows a sync wrote since the last refresh.
+    index("magento_orders_synced_idx").on(t.channelId, t.syncedAt),
+    // Dashboard: returning customers are a distinct count over a date range, read from orders; this
+    // index answers it by an index-only scan (any channel / website), without visiting the table.
+    index("magento_orders_created_customer_idx")
+      .on(t.remoteCreatedAt, t.channelId, t.customerId, t.state, t.storeId)
+      .where(sql`${t.removedAt} IS NULL`),
   ],
 );
 
@@ -450,6 +459,8 @@ export const magentoCreditMemos = pgTable(
     index("magento_credit_memos_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_credit_memos_grand_total_idx").on(t.grandTotal),
     index("magento_credit_memos_state_idx").on(t.channelId, t.state),
+    // Rollup refresh (lib/reports/rollups.ts): the memos a sync wrote since the last refresh.
+    index("magento_credit_memos_synced_idx").on(t.channelId, t.syncedAt),
   ],
 );
 

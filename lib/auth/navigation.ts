@@ -19,7 +19,20 @@ export const NAVIGATION: NavSection[] = [
   { label: "Customers", items: [{ label: "Magento Customers", href: "/customers", permission: "view_sales" }] },
   {
     label: "Marketing",
-    items: [{ label: "Newsletter Subscribers", href: "/marketing/subscribers", permission: "view_sales" }],
+    items: [
+      { label: "Newsletter Subscribers", href: "/marketing/subscribers", permission: "view_sales" },
+      { label: "Segments", href: "/marketing/segments", permission: "view_sales" },
+    ],
+  },
+  {
+    label: "Reports",
+    items: [
+      { label: "Customers by Lifetime Value", href: "/reports/customers", permission: "view_sales" },
+      { label: "Abandoned Carts", href: "/reports/abandoned-carts", permission: "view_sales" },
+      { label: "Sales by Period", href: "/reports/sales", permission: "view_sales" },
+      { label: "Best-selling Products", href: "/reports/products", permission: "view_sales" },
+      { label: "Refunds", href: "/reports/refunds", permission: "view_sales" },
+    ],
   },
   {
     label: "System",

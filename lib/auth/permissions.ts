@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   "run_syncs",
   "manage_integrations",
   "manage_users",
+  "manage_segments",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,6 +23,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   run_syncs: "Run syncs",
   manage_integrations: "Manage integrations",
   manage_users: "Manage users",
+  // Edit and delete marketing segments shared with the team, not only one's own (lib/segments).
+  manage_segments: "Manage shared segments",
 };
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -34,7 +37,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** The one permission table. Every guard in the portal reads it. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: ["view_sales", "work_carts", "convert_carts", "edit_customers", "run_syncs"],
+  manager: ["view_sales", "work_carts", "convert_carts", "edit_customers", "run_syncs", "manage_segments"],
   // Placing an order in Magento is a manager's call (issue 7): agents follow up, they do not convert.
   agent: ["view_sales", "work_carts"],
   viewer: ["view_sales"],

@@ -7,7 +7,7 @@ import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/lib/sync/write/rows";
 import { parseGridState, type SearchParams } from "./params";
-import { gridOrderBy, gridWhere, safeTimeZone } from "./query";
+import { gridFrom, gridOrderBy, gridWhere, safeTimeZone } from "./query";
 import type { GridColumn, GridDefinition, GridNotice, GridState } from "./types";
 
 // A grid's current view (the URL state the grid itself reads) → a CSV stream of ALL its rows.
@@ -114,10 +114,13 @@ export function exportColumns(definition: GridDefinition, columnIds: readonly st
 }
 
 /** SELECT of the whole view (no LIMIT): the grid's own WHERE (with the selection) and ORDER BY. */
-export function exportStatement(definition: GridDefinition, state: GridState, columns: readonly OutputColumn[], ids: readonly number[] | null, timeZone: string): SQL {
+export function exportStatement(
+  definition: GridDefinition, state: GridState, columns: readonly OutputColumn[], ids: readonly number[] | null, timeZone: string,
+  extra: readonly SQL[] = [],
+): SQL {
   const select = sql.raw(columns.map((c) => `${c.expr} AS "${c.alias}"`).join(", "));
-  const where = gridWhere(definition, state, safeTimeZone(timeZone), { ids: ids ? ids.map(String) : null });
-  return sql`SELECT ${select} FROM ${sql.raw(definition.from)} WHERE ${where} ORDER BY ${gridOrderBy(definition, state)}`;
+  const where = gridWhere(definition, state, safeTimeZone(timeZone), { ids: ids ? ids.map(String) : null, extra });
+  return sql`SELECT ${select} FROM ${gridFrom(definition, state)} WHERE ${where} ORDER BY ${gridOrderBy(definition, state)}`;
 }
 
 function formatRow(columns: readonly OutputColumn[], row: Record<string, unknown>): string {
@@ -176,6 +179,8 @@ export type ExportRequest = {
   ip?: string | null;
   /** Rows per batch (tests use small ones to cross batch boundaries). */
   batchSize?: number;
+  /** Conditions the caller resolved for this user (a saved segment's: lib/segments/apply.ts). */
+  extra?: readonly SQL[];
 };
 
 export type ExportResult =
@@ -204,7 +209,7 @@ export function startCsvExport(request: ExportRequest): ExportResult {
   const { state, notices } = parseGridState(definition, params);
   const timeZone = safeTimeZone(request.timeZone);
   const columns = exportColumns(definition, requestedColumns ?? request.savedColumns ?? null);
-  const statement = exportStatement(definition, state, columns, ids.data, timeZone);
+  const statement = exportStatement(definition, state, columns, ids.data, timeZone, request.extra ?? []);
   const filename = exportFilename(definition, request.now ?? new Date());
 
   const encoder = new TextEncoder();
@@ -230,6 +235,8 @@ export function startCsvExport(request: ExportRequest): ExportResult {
           filters: state.filters,
           q: state.q,
           channel: state.channelId,
+          segment: state.segmentId ?? null,
+          report: state.report ? { range: state.report.range, website: state.report.websiteId } : undefined,
           sort: state.sort,
           timeZone,
           selection: ids.data ? ids.data.length : null,

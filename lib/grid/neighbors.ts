@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/lib/sync/write/rows";
-import { COUNT_CAP, gridOrderBy, gridWhere, safeTimeZone } from "./query";
+import { COUNT_CAP, gridFrom, gridOrderBy, gridWhere, safeTimeZone } from "./query";
 import type { GridDefinition, GridState } from "./types";
 
 // Prev / next on a detail page: the rows just before and after the record in the grid's current
@@ -46,7 +46,7 @@ export async function gridNeighbors(
   const id = String(currentId);
   if (!/^\d{1,18}$/.test(id)) return { previousId: null, nextId: null, position: null, total: 0 };
   const where = gridWhere(definition, state, safeTimeZone(timeZone));
-  const from = sql.raw(definition.from);
+  const from = gridFrom(definition, state);
   const { column, descending } = resolvedSort(definition, state);
   const col = sql.raw(column);
   const rowId = sql.raw(definition.idSql);

@@ -1,3 +1,5 @@
+import { DEFAULT_PRESET } from "@/lib/reports/filters";
+import { readReportFilters } from "@/lib/reports/reports/read-filters";
 import {
   DATE_PRESETS, PAGE_SIZES, type DatePreset, type FilterKind, type FilterValue, type GridColumn, type GridDefinition,
   type GridNotice, type GridState, type PageSize, type TextOperator,
@@ -141,6 +143,17 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
     else notices.push({ param: "channel", message: `Channel "${rawChannel.slice(0, 20)}" is not a channel id; showing every channel.` });
   }
 
+  let segmentId: number | null = null;
+  const rawSegment = first(params.segment);
+  if (rawSegment !== undefined && rawSegment !== "") {
+    if (definition.segmentEntity && /^\d{1,15}$/.test(rawSegment)) segmentId = Number(rawSegment);
+    else notices.push({ param: "segment", message: definition.segmentEntity ? `Segment "${rawSegment.slice(0, 20)}" is not a segment id; it was ignored.` : "This list cannot be narrowed by a segment; it was ignored." });
+  }
+
+  // Report grids read the reports' shared filters (range, from, to, bucket, website) as the report
+  // page does; unreadable values fall back to the defaults there too.
+  const report = definition.report ? readReportFilters(params) : null;
+
   const filters: Record<string, FilterValue> = {};
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith("f_") || value === undefined) continue;
@@ -159,13 +172,28 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
     }
   }
 
-  return { state: { page, pageSize, sort, filters, q, channelId }, notices };
+  // segmentId and report only on grids that have them: other grids' states keep their shape.
+  return {
+    state: { page, pageSize, sort, filters, q, channelId, ...(definition.segmentEntity ? { segmentId } : {}), ...(definition.report ? { report } : {}) },
+    notices,
+  };
 }
 
 /** The URL query of a state (defaults left out), for links: sort headers, pages, filters. */
 export function gridQueryString(definition: Pick<GridDefinition, "defaultSort">, state: GridState, change: Partial<GridState> = {}): string {
   const next = { ...state, ...change };
   const out = new URLSearchParams();
+  if (next.report) {
+    // The shared report filters, as lib/reports/filters.ts reads them (defaults left out).
+    if (next.report.preset !== DEFAULT_PRESET) out.set("range", next.report.preset);
+    if (next.report.preset === "custom") {
+      out.set("from", next.report.range.from);
+      out.set("to", next.report.range.to);
+    }
+    if (next.report.bucketExplicit) out.set("bucket", next.report.bucket);
+    if (next.report.websiteId !== null) out.set("website", String(next.report.websiteId));
+  }
+  if (next.segmentId) out.set("segment", String(next.segmentId));
   if (next.q) out.set("q", next.q);
   if (next.channelId !== null) out.set("channel", String(next.channelId));
   for (const [id, filter] of Object.entries(next.filters)) {

@@ -5,13 +5,15 @@ import { queryRows } from "@/lib/sync/write/rows";
 import { getPreferences, type GridPreference } from "@/lib/users/preferences";
 import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type DisplayRow } from "./display";
 import { gridQueryString, parseGridState, type SearchParams } from "./params";
-import { distinctValues, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
+import { listSegmentOptions, segmentConditionFor } from "@/lib/segments/apply";
+import { distinctValues, gridFrom, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
 import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
 
 // Everything one grid page shows, read for one user: URL state, the page of rows, the user's
 // column and page-size choices, the options of "distinct" choice filters and the channels.
 
 export type ChannelOption = { id: number; name: string };
+export type SegmentOption = { id: number; name: string };
 
 export interface GridView {
   state: GridState;
@@ -22,6 +24,8 @@ export interface GridView {
   /** False when the grid (within its scope) holds no rows at all, whatever the filters. */
   hasRows: boolean;
   channels: ChannelOption[];
+  /** Segments of this grid's entity the user may apply (empty for other grids). */
+  segments: SegmentOption[];
   preference: GridPreference;
   timeZone: string;
   client: ClientDefinition;
@@ -32,13 +36,14 @@ export interface GridView {
 const OPTIONS_TTL_MS = 60_000;
 const optionsCache = new WeakMap<Db, Map<string, { at: number; values: Promise<string[]> }>>();
 
-function cachedDistinct(db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null) {
+function cachedDistinct(db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null, report: GridState["report"]) {
   let perDb = optionsCache.get(db);
   if (!perDb) optionsCache.set(db, (perDb = new Map()));
-  const key = `${definition.id}:${columnId}:${channelId ?? "*"}:${scope ? `${scope.sql}=${scope.value}` : ""}`;
+  const range = report ? `${report.range.from}..${report.range.to}:${report.websiteId ?? "*"}` : "";
+  const key = `${definition.id}:${columnId}:${channelId ?? "*"}:${scope ? `${scope.sql}=${scope.value}` : ""}:${range}`;
   const hit = perDb.get(key);
   if (hit && Date.now() - hit.at < OPTIONS_TTL_MS && !definition.liveOptions) return hit.values;
-  const values = distinctValues(db, definition, columnId, channelId, scope);
+  const values = distinctValues(db, definition, columnId, channelId, scope, report);
   perDb.set(key, { at: Date.now(), values });
   values.catch(() => perDb.delete(key));
   return values;
@@ -66,14 +71,18 @@ export async function loadGridView(
   const timeZone = safeTimeZone(preferences.timeZone);
   // The remembered page size applies when the URL names none.
   const state: GridState = searchParams.size === undefined && preference.pageSize ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] } : parsed.state;
-  const conditions: GridConditions = { scope };
+  const segment = state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId, timeZone) : null;
+  if (segment && !segment.ok) notices.push({ param: "segment", message: segment.error });
+  const conditions: GridConditions = { scope, extra: segment?.ok ? [segment.condition] : [] };
+  if (segment && !segment.ok) state.segmentId = null;
 
   const distinctColumns = definition.columns.filter((c) => c.options === "distinct");
-  const [page, channels, optionLists] = await Promise.all([
+  const [page, channels, optionLists, segments] = await Promise.all([
     loadGridPage(db, definition, state, timeZone, conditions),
     listChannels(db),
     // Options for every distinct column (the filter menu offers all of them), cached.
-    Promise.all(distinctColumns.map((c) => cachedDistinct(db, definition, c.id, state.channelId, scope))),
+    Promise.all(distinctColumns.map((c) => cachedDistinct(db, definition, c.id, state.channelId, scope, state.report))),
+    definition.segmentEntity && !scope ? listSegmentOptions(db, user, definition.segmentEntity) : Promise.resolve([]),
   ]);
   const choiceOptions: Record<string, ChoiceOption[]> = {};
   distinctColumns.forEach((c, i) => {
@@ -84,7 +93,7 @@ export async function loadGridView(
   let hasRows = page.total > 0;
   if (!hasRows) {
     const [row] = await queryRows<{ any: unknown }>(db, sql`
-      SELECT EXISTS (SELECT 1 FROM ${sql.raw(definition.from)} WHERE ${gridWhere(definition, { ...state, filters: {}, q: null, channelId: null }, timeZone, conditions)}) AS any`);
+      SELECT EXISTS (SELECT 1 FROM ${gridFrom(definition, state)} WHERE ${gridWhere(definition, { ...state, filters: {}, q: null, channelId: null, segmentId: null }, timeZone, { scope })}) AS any`);
     hasRows = row?.any === true || row?.any === "t";
   }
   if (page.rows.length === 0 && page.total > 0 && state.page > 1) {
@@ -103,6 +112,7 @@ export async function loadGridView(
     totalCapped: page.totalCapped,
     hasRows,
     channels,
+    segments,
     preference,
     timeZone,
     client: clientDefinition(definition, choiceOptions),

@@ -98,6 +98,31 @@ export interface GridConditions {
   scope?: GridScope | null;
   /** Only these row ids (digits only; anything else is dropped). */
   ids?: readonly string[] | null;
+  /** Conditions resolved on the server beside the URL, e.g. a saved segment's (lib/segments). */
+  extra?: readonly SQL[];
+}
+
+/** The grid's FROM clause: the definition's constant one, or a report's built from its filters. */
+export function gridFrom(definition: GridDefinition, state: Pick<GridState, "report">): SQL {
+  if (definition.report?.from) {
+    if (!state.report) throw new Error(`Grid ${definition.id} needs the report filters in its state`);
+    return definition.report.from(state.report);
+  }
+  return sql.raw(definition.from);
+}
+
+/** A report's date range (inclusive UTC days) and website as conditions on the grid's rows. */
+function reportConditions(definition: GridDefinition, state: GridState): SQL[] {
+  const report = definition.report;
+  if (!report || !state.report) return [];
+  const parts: SQL[] = [];
+  if (report.dateSql) {
+    const { from, to } = state.report.range;
+    parts.push(sql`${sql.raw(report.dateSql)} >= (${from}::date)::timestamp AT TIME ZONE 'UTC'`);
+    parts.push(sql`${sql.raw(report.dateSql)} < (${to}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
+  }
+  if (report.websiteSql && state.report.websiteId !== null) parts.push(sql`${sql.raw(report.websiteSql)} = ${state.report.websiteId}`);
+  return parts;
 }
 
 const COLUMN_REFERENCE = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
@@ -132,6 +157,8 @@ export function gridWhere(definition: GridDefinition, state: GridState, timeZone
     parts.push(ids.length ? sql`${sql.raw(definition.idSql)} IN (${sql.join(ids.map((id) => sql`${id}::bigint`), sql`, `)})` : sql`false`);
   }
   if (state.channelId !== null) parts.push(sql`${sql.raw(definition.channelSql)} = ${state.channelId}`);
+  parts.push(...reportConditions(definition, state));
+  for (const extra of conditions.extra ?? []) parts.push(sql`(${extra})`);
   if (state.q) {
     const searchable = definition.columns.filter((c) => c.searchable);
     if (searchable.length) {
@@ -178,7 +205,7 @@ export async function loadGridPage(
   db: Db, definition: GridDefinition, state: GridState, timeZone = "UTC", conditions: GridConditions = {},
 ): Promise<GridPage> {
   const where = gridWhere(definition, state, safeTimeZone(timeZone), conditions);
-  const from = sql.raw(definition.from);
+  const from = gridFrom(definition, state);
   const offset = (state.page - 1) * state.pageSize;
   const [rows, counted] = await Promise.all([
     // The page's ids first (an index-only walk past the offset, joins the order doesn't need are
@@ -198,13 +225,14 @@ export async function loadGridPage(
 /** The distinct values of a "distinct" choice column (for its filter), at most 200. */
 export async function distinctValues(
   db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null = null,
+  report: GridState["report"] = null,
 ): Promise<string[]> {
   const column = definition.columns.find((c) => c.id === columnId);
   if (!column) return [];
   const channel = channelId === null ? sql`` : sql` AND ${sql.raw(definition.channelSql)} = ${channelId}`;
   const scoped = scope ? sql` AND ${sql.raw(assertScope(scope).sql)} = ${scope.value}` : sql``;
   const rows = await queryRows<{ v: unknown }>(db, sql`
-    SELECT DISTINCT ${sql.raw(column.sql)} AS v FROM ${sql.raw(definition.from)}
+    SELECT DISTINCT ${sql.raw(column.sql)} AS v FROM ${gridFrom(definition, { report })}
     WHERE ${sql.raw(`(${definition.where})`)}${channel}${scoped} AND ${sql.raw(column.sql)} IS NOT NULL ORDER BY 1 LIMIT 200`);
   return rows.map((r) => String(r.v));
 }

@@ -2,7 +2,9 @@
 // state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/query.ts turns the
 // two into bound SQL; components/data-grid renders the result. One grid, six definitions.
 
+import type { SQL } from "drizzle-orm";
 import type { Permission } from "@/lib/auth/permissions";
+import type { ReportFilters } from "@/lib/reports/filters";
 
 export type ColumnKind = "text" | "money" | "number" | "date" | "choice" | "boolean";
 export type FilterKind = "text" | "choice" | "number" | "date" | "boolean";
@@ -40,7 +42,27 @@ export interface GridColumn {
   format?: (value: unknown) => string;
 }
 
-export type GridId = "orders" | "carts" | "customers" | "credit_memos" | "subscribers" | "audit_log";
+export type GridId =
+  | "orders" | "carts" | "customers" | "credit_memos" | "subscribers" | "audit_log"
+  | "report_customers" | "report_abandoned_carts" | "report_sales" | "report_products" | "report_refunds";
+
+/** What a saved marketing segment can select (lib/segments): the grids of these ids. */
+export type SegmentEntity = "customers" | "subscribers" | "carts";
+
+/**
+ * A report grid: it also reads the reports' shared filters from the URL (lib/reports/filters.ts:
+ * range/from/to/bucket/website; channel is the grid's own), applied as conditions on its rows or,
+ * for reports that aggregate, inside the FROM clause (a date range must narrow rows before they are
+ * summed, not filter the sums).
+ */
+export interface GridReport {
+  /** Timestamp (or date) of a row the date range applies to, whole UTC days. */
+  dateSql?: string;
+  /** Website id of a row, for the website filter. */
+  websiteSql?: string;
+  /** FROM clause built from the filters (values bound); replaces `from`. */
+  from?: (filters: ReportFilters) => SQL;
+}
 
 export interface GridDefinition {
   id: GridId;
@@ -63,6 +85,10 @@ export interface GridDefinition {
   permission?: Permission;
   /** "distinct" filter options are read afresh each time instead of cached for a minute. */
   liveOptions?: boolean;
+  /** Report grids: the shared report filters and how they apply. */
+  report?: GridReport;
+  /** Grids a saved segment can narrow (`?segment=<id>`). */
+  segmentEntity?: SegmentEntity;
 }
 
 export type SortDirection = "asc" | "desc";
@@ -91,6 +117,10 @@ export interface GridState {
   /** Free-text search over the searchable columns. */
   q: string | null;
   channelId: number | null;
+  /** A saved segment (lib/segments) whose filters also apply; resolved on the server per user. */
+  segmentId?: number | null;
+  /** Report grids only: the shared report filters. */
+  report?: ReportFilters | null;
 }
 
 /** A fixed extra condition `<sql> = value` set by a page (never by the URL), e.g. a customer's orders. */

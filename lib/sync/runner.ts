@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import type { RequestTiming } from "@/lib/magento/http";
+import { refreshAfterSync } from "@/lib/reports/after-sync";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import {
   advanceCheckpoint, currentPosition, getCheckpoint, positionAfterWindow, resetInitialCheckpoints, samePosition, type CheckpointMode,
@@ -216,10 +217,14 @@ export async function syncNextPages(
   const client = input.client ?? createChannelClient(channel, { onRequest });
   const ctx: SyncContext = { db, channel, client, runId };
 
+  const runStartedAt = run.startedAt ?? run.createdAt;
   const finish = async (status: "succeeded" | "partial" | "canceled"): Promise<StepResult> => {
     await restoreDeferredIndexes(db, { onlyRunId: runId });
     await finishRun(db, runId, { status });
     await releaseLease(db, channel.id, owner);
+    // Dashboard rollups and RFM scores for what this run wrote (a canceled run's pages are saved
+    // too). After the lease: a long refresh must not hold the channel; it never fails the run.
+    await refreshAfterSync(db, channel.id, runStartedAt);
     return { done: true, status, pages, continueFrom: null };
   };
   const cancelled = async () => {

@@ -215,20 +215,31 @@ const HOSTILE: SearchParams[] = [
   { f_updated_at: ["2024-01-01..", "2025-01-01.."] },
 ];
 
+// Report grids' shared filters (lib/reports/filters.ts) fall back to their defaults without a
+// notice, as the dashboard's do; a segment id is checked against the segments the user may see.
+const HOSTILE_EXTRA: SearchParams[] = [
+  { range: "'; DROP TABLE users; --" }, { range: "custom", from: "2024-13-45", to: "x" }, { website: "1 OR 1=1" }, { bucket: "century" },
+  { segment: "1; DROP TABLE segments" }, { segment: "999999" },
+];
+
+// Report grids hold the rows of their date range only: the widest range the filters allow.
+const WIDE: SearchParams = { range: "custom", from: new Date(Date.now() - 1800 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
+
 describe("hostile URLs never throw", () => {
   // The viewer reads the sales grids; the audit log (admins only) has its own tests.
   for (const definition of Object.values(GRIDS).filter((d) => (d.permission ?? "view_sales") === "view_sales")) {
     it(`${definition.id}: every hostile parameter is answered with a notice or harmless bound values`, async () => {
-      for (const params of HOSTILE) {
+      for (const params of [...HOSTILE, ...HOSTILE_EXTRA]) {
         const view = await loadGridView(user, definition, params, { db });
         expect(view.total).toBeGreaterThanOrEqual(0);
         // Parameters that could not be read at all come back as notices; the rest matched safely.
         const parsed = parseGridState(definition, params);
         expect(view.notices.length).toBeGreaterThanOrEqual(parsed.notices.length);
       }
-      const past = await loadGridView(user, definition, { page: "100000", size: "200" }, { db });
+      const past = await loadGridView(user, definition, { ...(definition.report ? WIDE : {}), page: "100000", size: "200" }, { db });
       expect(past.rows).toEqual([]);
-      expect(past.notices.map((n) => n.param)).toContain("page");
+      // (This store has no abandoned carts: a report grid without rows has no last page to name.)
+      if (!definition.report || past.hasRows) expect(past.notices.map((n) => n.param)).toContain("page");
       const [alive] = rowsOf<{ n: string }>(await db.execute(sql`SELECT count(*)::text AS n FROM users`));
       expect(Number(alive!.n)).toBeGreaterThan(0);
     });

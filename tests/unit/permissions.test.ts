@@ -6,9 +6,9 @@ import { PERMISSIONS, PERMISSION_LABELS, ROLES, ROLE_LABELS, ROLE_PERMISSIONS, c
 // sign-in return path check (lib/auth/navigation.ts).
 
 describe("the permission table", () => {
-  it("knows the seven permissions and four roles, each with a label", () => {
+  it("knows the eight permissions and four roles, each with a label", () => {
     expect([...PERMISSIONS].sort()).toEqual(
-      ["convert_carts", "edit_customers", "manage_integrations", "manage_users", "run_syncs", "view_sales", "work_carts"].sort(),
+      ["convert_carts", "edit_customers", "manage_integrations", "manage_segments", "manage_users", "run_syncs", "view_sales", "work_carts"].sort(),
     );
     expect(new Set(PERMISSIONS).size).toBe(PERMISSIONS.length);
     expect([...ROLES]).toEqual(["admin", "manager", "agent", "viewer"]);
@@ -18,7 +18,7 @@ describe("the permission table", () => {
   });
 
   it("gives the admin every permission", () => {
-    expect(PERMISSIONS).toHaveLength(7);
+    expect(PERMISSIONS).toHaveLength(8);
     expect([...ROLE_PERMISSIONS.admin].sort()).toEqual([...PERMISSIONS].sort());
     for (const permission of PERMISSIONS) expect(can("admin", permission)).toBe(true);
   });

@@ -1,18 +1,48 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
+import { FilterBar } from "@/components/dashboard/filter-bar";
+import { ago } from "@/components/dashboard/labels";
+import { WidgetSkeleton } from "@/components/dashboard/widget";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
+import { dashboardCurrency, loadFilterOptions, loadSyncHealth } from "@/lib/reports/dashboard/queries";
+import { parseReportFilters, PRESET_LABELS } from "@/lib/reports/filters";
 import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import {
+  ChannelsWidget,
+  FunnelWidget,
+  KpisWidget,
+  MixWidget,
+  NewVsReturningWidget,
+  SalesWidget,
+  SyncHealthWidget,
+  TopCustomersWidget,
+} from "./widgets";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePagePermission("view_sales");
-  const counts = await getWorkspaceCounts(user);
+  const filters = parseReportFilters(await searchParams);
+  const scope = filters;
+  const [counts, options, health, currency] = await Promise.all([
+    getWorkspaceCounts(user),
+    loadFilterOptions(user),
+    loadSyncHealth(user, scope),
+    dashboardCurrency(user, scope),
+  ]);
+  // The oldest refresh among the channels shown: every figure is at least this fresh.
+  const refreshed = health.map((h) => h.rollupsAsOf).filter((d): d is Date => d !== null);
+  const oldest = refreshed.length > 0 ? new Date(Math.min(...refreshed.map((d) => d.getTime()))) : null;
+  const asOf = oldest ? `As of ${ago(oldest)}` : "Not computed yet";
+  const props = { user, scope, currency, asOf };
+  // A new key per filter set: changing a filter shows the skeletons again instead of stale figures.
+  const key = JSON.stringify([filters.range, filters.bucket, filters.channelId, filters.websiteId]);
   const tiles = [
     { label: "Shopping carts", value: counts.carts, href: "/sales/carts" },
     { label: "Orders", value: counts.orders, href: "/sales/orders" },
@@ -23,7 +53,10 @@ export default async function DashboardPage() {
   const firstName = user.name.split(/\s+/)[0] ?? user.name;
   return (
     <>
-      <PageHeader title={`Welcome, ${firstName}`} description="Your store's carts, orders and customers at a glance." />
+      <PageHeader
+        title={`Welcome, ${firstName}`}
+        description={`${PRESET_LABELS[filters.preset]}: ${filters.range.from} – ${filters.range.to}. ${asOf}.`}
+      />
       <FailingChannelsBanner user={user} />
       {counts.channels === 0 ? (
         <div className="mb-6">
@@ -37,12 +70,48 @@ export default async function DashboardPage() {
           </EmptyState>
         </div>
       ) : null}
+      <FilterBar filters={filters} channels={options.channels} websites={options.websites} />
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2" key={key}>
+        <div className="lg:col-span-2">
+          <Suspense fallback={<WidgetSkeleton title="Key figures" lines={3} />}>
+            <KpisWidget {...props} />
+          </Suspense>
+        </div>
+        <Suspense fallback={<WidgetSkeleton title="Revenue over time" className="lg:col-span-2" lines={6} />}>
+          <SalesWidget {...props} />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="By channel" className="lg:col-span-2" lines={6} />}>
+          <ChannelsWidget {...props} />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="Shopping cart funnel" lines={6} />}>
+          <FunnelWidget {...props} />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="New vs returning customers" />}>
+          <NewVsReturningWidget {...props} />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="Top customers by lifetime value" lines={8} />}>
+          <TopCustomersWidget {...props} />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="Orders by status" />}>
+          <MixWidget {...props} kind="status" />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="Payment methods" />}>
+          <MixWidget {...props} kind="payment" />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="Shipping methods" />}>
+          <MixWidget {...props} kind="shipping" />
+        </Suspense>
+        <Suspense fallback={<WidgetSkeleton title="Sync health" />}>
+          <SyncHealthWidget user={user} scope={scope} />
+        </Suspense>
+      </div>
+      <h2 className="mb-3 mt-8 text-sm font-semibold text-slate-700">Workspace</h2>
       <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
         {tiles.map((tile) => (
           <li key={tile.href}>
             <Link href={tile.href} className="block">
               <Card className="px-5 py-4 transition-shadow hover:shadow-md">
-                <p className="text-sm text-slate-500">{tile.label}</p>
+                <p className="text-sm text-slate-600">{tile.label}</p>
                 <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{tile.value.toLocaleString("en-US")}</p>
               </Card>
             </Link>

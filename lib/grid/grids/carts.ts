@@ -23,6 +23,7 @@ export const cartsGrid: GridDefinition = assertDefinition({
   // Carts are worked by recency of activity, so newest updated first.
   defaultSort: { column: "updated_at", direction: "desc" },
   detailPath: (id) => `/sales/carts/${id}`,
+  segmentEntity: "carts",
   columns: [
     { id: "cart_id", label: "Cart #", kind: "number", sql: "ct.origin_id", plain: true },
     { id: "customer", label: "Customer", kind: "text", sql: `coalesce(${customerName}, ct.customer_email)`, hrefSql: "CASE WHEN ct.customer_id IS NULL THEN NULL ELSE '/customers/' || ct.customer_id END" },

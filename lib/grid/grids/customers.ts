@@ -1,3 +1,4 @@
+import { RFM_SEGMENTS } from "@/lib/reports/rfm";
 import { assertDefinition } from "../query";
 import type { GridDefinition } from "../types";
 
@@ -11,12 +12,14 @@ export const customersGrid: GridDefinition = assertDefinition({
   from: `magento_customers c
     LEFT JOIN magento_customer_groups g ON g.id = c.group_id
     LEFT JOIN magento_websites w ON w.id = c.website_id
-    LEFT JOIN magento_stores s ON s.id = c.store_id`,
+    LEFT JOIN magento_stores s ON s.id = c.store_id
+    LEFT JOIN customer_rfm rfm ON rfm.customer_id = c.id`,
   where: "c.removed_at IS NULL AND c.merged_into_id IS NULL",
   idSql: "c.id",
   channelSql: "c.channel_id",
   defaultSort: { column: "created_at", direction: "desc" },
   detailPath: (id) => `/customers/${id}`,
+  segmentEntity: "customers",
   columns: [
     { id: "name", label: "Name", kind: "text", sql: "nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '')" },
     { id: "last_name", label: "Last name", kind: "text", sql: "c.last_name", searchable: true, hiddenByDefault: true },
@@ -36,6 +39,13 @@ export const customersGrid: GridDefinition = assertDefinition({
     { id: "orders_count", label: "Orders", kind: "number", sql: "c.orders_count" },
     { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.currency_code" },
     { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.currency_code", hiddenByDefault: true },
+    // From the RFM scores (lib/reports/rfm.ts): recency was measured on computed_at's UTC day, so it
+    // moves on by the days since; null for customers with no non-canceled order.
+    {
+      id: "days_since_order", label: "Days since last order", kind: "number", hiddenByDefault: true,
+      sql: "(rfm.recency_days + ((now() AT TIME ZONE 'UTC')::date - (rfm.computed_at AT TIME ZONE 'UTC')::date))",
+    },
+    { id: "rfm_segment", label: "RFM segment", kind: "choice", sql: "rfm.segment", options: RFM_SEGMENTS.map((s) => ({ value: s.id, label: s.label })), hiddenByDefault: true },
     { id: "created_at", label: "Created", kind: "date", sql: "c.remote_created_at" },
     { id: "updated_at", label: "Updated", kind: "date", sql: "c.remote_updated_at", hiddenByDefault: true },
   ],

@@ -20,6 +20,7 @@ export const subscribersGrid: GridDefinition = assertDefinition({
   idSql: "ns.id",
   channelSql: "ns.channel_id",
   defaultSort: { column: "changed_at", direction: "desc" },
+  segmentEntity: "subscribers",
   columns: [
     { id: "email", label: "Email", kind: "text", sql: "ns.email", searchable: true },
     {

@@ -5,7 +5,9 @@ import { can } from "@/lib/auth/permissions";
 import { getSessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
+import { safeTimeZone } from "@/lib/grid/query";
 import { gridById } from "@/lib/grid/registry";
+import { segmentParamCondition } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
 
 // CSV export of a grid's current view: the grid's own URL query (filters, search, sort, channel),
@@ -43,12 +45,17 @@ async function exportCsv(request: Request, context: Context, form: FormData | nu
   if (!can(user.role, definition.permission ?? "view_sales")) return plain(403, "Your role does not allow exporting this list.");
 
   const handle = await getDbHandle();
+  const params = searchParamsOf(new URL(request.url), form);
   const preferences = await getPreferences(handle.db, user.id);
+  // A saved segment narrows the export as it narrows the grid, if this user may use it.
+  const segment = await segmentParamCondition(handle.db, user, definition, params, safeTimeZone(preferences.timeZone));
+  if (!segment.ok) return plain(segment.status, segment.error);
   const result = startCsvExport({
     handle,
     user,
     definition,
-    params: searchParamsOf(new URL(request.url), form),
+    params,
+    extra: segment.extra,
     timeZone: preferences.timeZone,
     savedColumns: preferences.grids[definition.id]?.columns ?? null,
     ip: clientIp(request.headers),

@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { BarChart } from "@/components/charts/bar-chart";
+import { DonutChart } from "@/components/charts/donut-chart";
+import { GridView } from "@/components/data-grid/grid-view";
+import { AsOf } from "@/components/reports/as-of";
+import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
+import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { reportContext } from "@/components/reports/report-context";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
+import { formatMoney } from "@/lib/format/money";
+import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-carts";
+import type { SearchParams } from "@/lib/grid/params";
+import type { ReportFilters } from "@/lib/reports/filters";
+import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
+
+export const metadata: Metadata = { title: "Abandoned Carts" };
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const user = await requirePagePermission("view_sales");
+  const params = await searchParams;
+  const { filters, options, timeZone } = await reportContext(user, params);
+  return (
+    <>
+      <PageHeader
+        breadcrumb="Reports"
+        title="Abandoned Carts"
+        description="Carts with items that were not ordered by themselves (created in the range), by age since their last activity, value and follow-up outcome."
+      />
+      <ReportFilterBar action="/reports/abandoned-carts" filters={filters} options={options} />
+      <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
+        <AbandonedCharts user={user} filters={filters} timeZone={timeZone} />
+      </Suspense>
+      <GridView
+        definition={reportAbandonedCartsGrid}
+        searchParams={params}
+        basePath="/reports/abandoned-carts"
+        user={user}
+        emptyState={<EmptyState title="No abandoned carts in this range">Choose a longer range, or another channel or website.</EmptyState>}
+      />
+    </>
+  );
+}
+
+async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
+  const report = await loadAbandonedCartsReport(user, filters);
+  const empty = report.total.count === 0;
+  return (
+    <>
+      <AsOf at={report.asOf} what="Carts" timeZone={timeZone} />
+      <p className="mb-4 text-sm text-slate-700" data-testid="abandoned-total">
+        {report.total.count.toLocaleString("en-US")} abandoned carts worth {formatMoney(report.total.value, report.currency)}.
+      </p>
+      <div className="mb-6 grid gap-4 lg:grid-cols-2">
+        <ChartCard title="Value by age" empty={empty}>
+          <BarChart title="Abandoned value by age" format="money" currency={report.currency} labelHeader="Age" valueHeader="Value" detailHeader="Carts"
+            items={report.byAge.map((b) => ({ label: b.label, value: b.value, detail: b.count.toLocaleString("en-US") }))} />
+        </ChartCard>
+        <ChartCard title="Follow-up outcome" empty={empty}>
+          <DonutChart title="Abandoned carts by follow-up outcome" format="count" labelHeader="Outcome" valueHeader="Carts"
+            slices={report.byOutcome.map((o) => ({ label: o.label, value: String(o.count) }))} />
+        </ChartCard>
+      </div>
+    </>
+  );
+}

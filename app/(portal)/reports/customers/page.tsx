@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { BarChart } from "@/components/charts/bar-chart";
+import { GridView } from "@/components/data-grid/grid-view";
+import { AsOf } from "@/components/reports/as-of";
+import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
+import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { reportContext } from "@/components/reports/report-context";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
+import { formatMoney } from "@/lib/format/money";
+import { reportCustomersGrid } from "@/lib/grid/grids/report-customers";
+import type { SearchParams } from "@/lib/grid/params";
+import type { ReportFilters } from "@/lib/reports/filters";
+import { RFM_SEGMENTS } from "@/lib/reports/rfm";
+import { loadCustomersReport } from "@/lib/reports/reports/customers";
+
+export const metadata: Metadata = { title: "Customers by Lifetime Value" };
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const user = await requirePagePermission("view_sales");
+  const params = await searchParams;
+  const { filters, options, timeZone } = await reportContext(user, params);
+  return (
+    <>
+      <PageHeader
+        breadcrumb="Reports"
+        title="Customers by Lifetime Value"
+        description="Every customer with an order, by lifetime value (all time; canceled orders excluded), with RFM scores 1–5 per channel and their segment."
+      />
+      <ReportFilterBar action="/reports/customers" filters={filters} options={options} withRange={false} />
+      <Suspense key={`${filters.channelId}:${filters.websiteId}`} fallback={<ChartSkeleton />}>
+        <SegmentCounts user={user} filters={filters} timeZone={timeZone} />
+      </Suspense>
+      <GridView
+        definition={reportCustomersGrid}
+        searchParams={params}
+        basePath="/reports/customers"
+        user={user}
+        emptyState={<EmptyState title="No customers with orders yet">Customers appear here once their orders are synced.</EmptyState>}
+      />
+    </>
+  );
+}
+
+async function SegmentCounts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
+  const report = await loadCustomersReport(user, filters);
+  const scored = report.segments.reduce((n, s) => n + s.customers, 0);
+  const base = filters.channelId !== null ? `&channel=${filters.channelId}` : "";
+  const website = filters.websiteId !== null ? `&website=${filters.websiteId}` : "";
+  return (
+    <>
+      <AsOf at={report.asOf} what="RFM scores" timeZone={timeZone} />
+      <div className="mb-6 grid gap-4 lg:grid-cols-2">
+        <ChartCard title="Customers per segment" empty={scored === 0}>
+          <BarChart title="Customers per segment" format="count" labelHeader="Segment" valueHeader="Customers" detailHeader="Lifetime value"
+            items={report.segments.map((s) => ({ label: s.label, value: String(s.customers), detail: formatMoney(s.monetary, report.currency) }))} />
+        </ChartCard>
+        <section aria-labelledby="segment-counts" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <h2 id="segment-counts" className="border-b border-slate-200 px-5 py-4 text-base font-semibold text-slate-900">Segment counts</h2>
+          <table className="w-full text-left text-sm" data-testid="segment-counts">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr><th scope="col" className="px-4 py-2">Segment</th><th scope="col" className="px-4 py-2">Rule</th><th scope="col" className="px-4 py-2 text-right">Customers</th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {report.segments.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row" className="px-4 py-1.5 font-medium">
+                    <Link href={`/reports/customers?f_segment=${s.id}${base}${website}`} className="text-brand-700 hover:underline">{s.label}</Link>
+                  </th>
+                  <td className="px-4 py-1.5 text-slate-600">{RFM_SEGMENTS.find((r) => r.id === s.id)?.description}</td>
+                  <td className="px-4 py-1.5 text-right tabular-nums">{s.customers.toLocaleString("en-US")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.unscored ? <p className="px-4 py-2 text-xs text-slate-500">{report.unscored.toLocaleString("en-US")} customers with orders are not scored yet (their next sync scores them).</p> : null}
+        </section>
+      </div>
+    </>
+  );
+}

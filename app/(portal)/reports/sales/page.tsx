@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { LineChart } from "@/components/charts/line-chart";
+import { GridView } from "@/components/data-grid/grid-view";
+import { AsOf } from "@/components/reports/as-of";
+import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
+import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { reportContext } from "@/components/reports/report-context";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
+import { formatMoney } from "@/lib/format/money";
+import { reportSalesGrid } from "@/lib/grid/grids/report-sales";
+import type { SearchParams } from "@/lib/grid/params";
+import type { ReportFilters } from "@/lib/reports/filters";
+import { loadSalesReport } from "@/lib/reports/reports/sales";
+
+export const metadata: Metadata = { title: "Sales by Period" };
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const user = await requirePagePermission("view_sales");
+  const params = await searchParams;
+  const { filters, options, timeZone } = await reportContext(user, params);
+  return (
+    <>
+      <PageHeader breadcrumb="Reports" title="Sales by Period" description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue." />
+      <ReportFilterBar action="/reports/sales" filters={filters} options={options} withBucket />
+      <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
+        <SalesCharts user={user} filters={filters} timeZone={timeZone} />
+      </Suspense>
+      <GridView
+        definition={reportSalesGrid}
+        searchParams={params}
+        basePath="/reports/sales"
+        user={user}
+        emptyState={<EmptyState title="No sales in this range">Choose a longer range, or another channel or website.</EmptyState>}
+      />
+    </>
+  );
+}
+
+async function SalesCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
+  const report = await loadSalesReport(user, filters);
+  const labels = report.points.map((p) => p.period);
+  const empty = report.totals.orders === 0;
+  const money = (v: string | null) => (v === null ? "—" : formatMoney(v, report.currency));
+  return (
+    <>
+      <AsOf at={report.asOf} what="Daily figures" timeZone={timeZone} />
+      <dl className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="sales-totals">
+        {[
+          ["Orders", report.totals.orders.toLocaleString("en-US")],
+          ["Revenue", money(report.totals.revenue)],
+          ["Average order", money(report.totals.aov)],
+          ["Refunded", money(report.totals.refunds)],
+        ].map(([label, value]) => (
+          <div key={label} className="rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200">
+            <dt className="text-xs text-slate-500">{label}</dt>
+            <dd className="mt-1 text-lg font-semibold tabular-nums text-slate-900">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="mb-6 grid gap-4 lg:grid-cols-2">
+        <ChartCard title="Revenue and refunds" empty={empty}>
+          <LineChart title="Revenue and refunds" labels={labels} format="money" currency={report.currency}
+            series={[{ name: "Revenue", values: report.points.map((p) => p.revenue) }, { name: "Refunded", values: report.points.map((p) => p.refunds), muted: true }]} />
+        </ChartCard>
+        <ChartCard title="Orders" empty={empty}>
+          <LineChart title="Orders" labels={labels} format="count" series={[{ name: "Orders", values: report.points.map((p) => String(p.orders)) }]} />
+        </ChartCard>
+      </div>
+    </>
+  );
+}

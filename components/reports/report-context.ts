@@ -1,0 +1,14 @@
+import { getDb } from "@/db/client";
+import type { SessionUser } from "@/lib/auth/session";
+import { safeTimeZone } from "@/lib/grid/query";
+import { readReportFilters } from "@/lib/reports/reports/read-filters";
+import { reportFilterOptions } from "@/lib/reports/reports/options";
+import type { SearchParams } from "@/lib/grid/params";
+import { getPreferences } from "@/lib/users/preferences";
+
+/** What every report page reads first: its filters, the filter bar's choices, the viewer's time zone. */
+export async function reportContext(user: SessionUser, params: SearchParams) {
+  const db = await getDb();
+  const [options, preferences] = await Promise.all([reportFilterOptions(db), getPreferences(db, user.id)]);
+  return { filters: readReportFilters(params), options, timeZone: safeTimeZone(preferences.timeZone) };
+}

@@ -1,0 +1,138 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, smallint, text, unique, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { channels } from "./channels";
+import { magentoCustomers } from "./magento";
+import { createdUpdated, id, money, timestamptz } from "./columns";
+
+// Issue 8: pre-aggregated figures for the dashboard and reports, RFM scores and saved segments.
+// Rollups are derived data: lib/reports/rollups.ts may delete and rebuild any of their days.
+
+const channelRef = () =>
+  bigint("channel_id", { mode: "number" })
+    .notNull()
+    .references(() => channels.id, { onDelete: "cascade" });
+
+const count = (name: string) => integer(name).notNull().default(0);
+const total = (name: string) => money(name).notNull().default("0");
+
+/**
+ * One row per channel, store and day (UTC day of Magento's created_at). store_id / website_id are
+ * null for rows whose store is not (yet) synced; the key treats null as one value (NULLS NOT DISTINCT).
+ * Order figures count by the order's day, cart figures by the cart's day, refunds by the memo's day.
+ * revenue = Σ (subtotal + discount_amount) of non-canceled orders — the same definition as a
+ * customer's lifetime value (lib/sync/rules/ltv.ts), so the dashboard and the customer pages agree.
+ */
+export const reportDailySales = pgTable(
+  "report_daily_sales",
+  {
+    channelId: channelRef(),
+    websiteId: bigint("website_id", { mode: "number" }),
+    storeId: bigint("store_id", { mode: "number" }),
+    day: date("day", { mode: "string" }).notNull(),
+    orders: count("orders"),
+    ordersCanceled: count("orders_canceled"),
+    revenue: total("revenue"),
+    grandTotal: total("grand_total"),
+    discountTotal: total("discount_total"),
+    discountedOrders: count("discounted_orders"),
+    // Customers whose first non-canceled order was on this day, and distinct others who ordered.
+    newCustomers: count("new_customers"),
+    returningCustomers: count("returning_customers"),
+    returningOrders: count("returning_orders"),
+    refunds: total("refunds"),
+    refundsCount: count("refunds_count"),
+    cartsCreated: count("carts_created"),
+    cartsPurchased: count("carts_purchased"),
+    cartsConverted: count("carts_converted"),
+    cartsExpired: count("carts_expired"),
+    cartsLost: count("carts_lost"),
+    cartsOpen: count("carts_open"),
+    cartsAbandoned: count("carts_abandoned"),
+    abandonedValue: total("abandoned_value"),
+    // Orders (by order day) placed from carts a follow-up contacted.
+    recoveredOrders: count("recovered_orders"),
+    recoveredRevenue: total("recovered_revenue"),
+  },
+  (t) => [
+    unique("report_daily_sales_key").on(t.channelId, t.storeId, t.day).nullsNotDistinct(),
+    index("report_daily_sales_day_idx").on(t.day, t.channelId),
+  ],
+);
+
+export const REPORT_MIX_KINDS = ["status", "payment", "shipping"] as const;
+export type ReportMixKind = (typeof REPORT_MIX_KINDS)[number];
+
+/** Orders per status / payment method / shipping method and day (all statuses, canceled included). */
+export const reportDailyMix = pgTable(
+  "report_daily_mix",
+  {
+    channelId: channelRef(),
+    websiteId: bigint("website_id", { mode: "number" }),
+    storeId: bigint("store_id", { mode: "number" }),
+    day: date("day", { mode: "string" }).notNull(),
+    kind: text("kind", { enum: REPORT_MIX_KINDS }).notNull(),
+    value: text("value").notNull(),
+    orders: count("orders"),
+    revenue: total("revenue"),
+  },
+  (t) => [
+    unique("report_daily_mix_key").on(t.channelId, t.storeId, t.day, t.kind, t.value).nullsNotDistinct(),
+    index("report_daily_mix_day_idx").on(t.kind, t.day),
+    check("report_daily_mix_kind_check", sql`${t.kind} in ('status', 'payment', 'shipping')`),
+  ],
+);
+
+/** "As of" times: when a channel's rollups (kind 'daily_sales') or RFM scores (kind 'rfm') were refreshed. */
+export const reportRefresh = pgTable(
+  "report_refresh",
+  {
+    channelId: channelRef(),
+    kind: text("kind").notNull(),
+    refreshedAt: timestamptz("refreshed_at").notNull(),
+  },
+  (t) => [uniqueIndex("report_refresh_key").on(t.channelId, t.kind)],
+);
+
+/** RFM scores per customer (lib/reports/rfm.ts), 1–5 within the customer's channel. */
+export const customerRfm = pgTable(
+  "customer_rfm",
+  {
+    customerId: bigint("customer_id", { mode: "number" })
+      .primaryKey()
+      .references(() => magentoCustomers.id, { onDelete: "cascade" }),
+    channelId: channelRef(),
+    recencyDays: integer("recency_days"),
+    frequency: count("frequency"),
+    monetary: total("monetary"),
+    r: smallint("r").notNull(),
+    f: smallint("f").notNull(),
+    m: smallint("m").notNull(),
+    segment: text("segment").notNull(),
+    computedAt: timestamptz("computed_at").notNull().defaultNow(),
+  },
+  (t) => [index("customer_rfm_channel_segment_idx").on(t.channelId, t.segment)],
+);
+
+export const SEGMENT_ENTITIES = ["customers", "subscribers", "carts"] as const;
+export type SegmentEntity = (typeof SEGMENT_ENTITIES)[number];
+
+/** Saved marketing segments: a grid's own URL filter state under a name. */
+export const segments = pgTable(
+  "segments",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    entity: text("entity", { enum: SEGMENT_ENTITIES }).notNull(),
+    filters: jsonb("filters").$type<Record<string, unknown>>().notNull().default({}),
+    shared: boolean("shared").notNull().default(false),
+    ownerUserId: bigint("owner_user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ...createdUpdated(),
+  },
+  (t) => [
+    uniqueIndex("segments_owner_name_key").on(t.ownerUserId, t.name),
+    check("segments_entity_check", sql`${t.entity} in ('customers', 'subscribers', 'carts')`),
+  ],
+);

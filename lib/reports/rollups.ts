@@ -1,0 +1,246 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { DbTx } from "@/lib/sync/types";
+import { queryRows } from "@/lib/sync/write/rows";
+
+// Daily rollups (report_daily_sales, report_daily_mix) per channel, store and UTC day. They are
+// derived data: a refresh deletes the days it recomputes and writes them again from the synced
+// rows, so an incremental refresh and a full rebuild give the same rows by construction.
+//
+// Which days a change touches:
+//  - an order: its own day, and for its customer the day of their first non-canceled order now and
+//    the day of their first non-canceled order among the orders that did not change. A customer's
+//    first order before the change was either one of the changed orders (its day is touched) or
+//    the first of the unchanged ones; between the old and the new first order the customer has no
+//    other non-canceled order, so no other day's new / returning counts can move. When both are the
+//    same order the first order did not move and no customer day is added: a typical sync (new
+//    orders of known customers, status changes) touches only its orders' own days. (Touching every
+//    day of the customer would be exact too, but a customer with thousands of orders would turn a
+//    small sync into a rebuild.)
+//  - a cart: its own day, and the day of the order it became (recovered revenue depends on whether
+//    the cart was contacted);
+//  - a credit memo: its own day.
+
+export const DAILY_SALES = "daily_sales";
+
+// Rows a sync page writes carry synced_at = the page transaction's start, which may commit a few
+// seconds after a refresh began; looking back this far past the last refresh keeps them.
+const DEFAULT_LOOK_BACK_MS = 10 * 60_000;
+
+type Exec = Db | DbTx;
+
+export type RefreshResult = { mode: "full" | "incremental"; days: number; refreshedAt: Date };
+
+/** Days ("YYYY-MM-DD") as a Postgres date[] parameter. */
+function dayArray(days: readonly string[]): SQL {
+  for (const d of days) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new TypeError(`Not a day: ${d}`);
+  return sql`${`{${days.join(",")}}`}::date[]`;
+}
+
+const dayOf = (column: SQL) => sql`(${column} AT TIME ZONE 'UTC')::date`;
+
+/** The UTC days touched by rows written since `since` (see the header). */
+async function touchedDays(db: Exec, channelId: number, since: Date): Promise<string[]> {
+  const from = since.toISOString();
+  const rows = await queryRows<{ day: string }>(db, sql`
+    WITH changed_orders AS (
+      SELECT id, customer_id, remote_created_at FROM magento_orders
+      WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
+    ), changed_carts AS (
+      SELECT id, order_id, remote_created_at FROM magento_carts
+      WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
+      UNION
+      -- follow-up steps change a cart's status and contact without a sync
+      SELECT c.id, c.order_id, c.remote_created_at FROM cart_events e JOIN magento_carts c ON c.id = e.cart_id
+      WHERE e.at >= ${from}::timestamptz AND c.channel_id = ${channelId}
+    )
+    SELECT DISTINCT day::text AS day FROM (
+      SELECT ${dayOf(sql`remote_created_at`)} AS day FROM changed_orders
+      UNION ALL
+      -- A customer's first order moved only when the first of all their orders is not the first of
+      -- their unchanged ones; then both days are touched (usually it did not move: nothing more).
+      SELECT ${dayOf(sql`d.at`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.remote_created_at FROM magento_orders o
+        WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
+        ORDER BY o.remote_created_at, o.id LIMIT 1
+      ) now_first ON true
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.remote_created_at FROM magento_orders o
+        WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
+          AND o.synced_at < ${from}::timestamptz
+        ORDER BY o.remote_created_at, o.id LIMIT 1
+      ) kept_first ON true
+      CROSS JOIN LATERAL (VALUES (now_first.remote_created_at), (kept_first.remote_created_at)) d(at)
+      WHERE kept_first.id IS DISTINCT FROM now_first.id
+      UNION ALL
+      SELECT ${dayOf(sql`remote_created_at`)} FROM changed_carts
+      UNION ALL
+      SELECT ${dayOf(sql`o.remote_created_at`)} FROM magento_orders o WHERE o.id IN (SELECT order_id FROM changed_carts)
+      UNION ALL
+      SELECT ${dayOf(sql`remote_created_at`)} FROM magento_credit_memos
+      WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
+    ) d WHERE day IS NOT NULL
+    ORDER BY 1`);
+  return rows.map((r) => r.day);
+}
+
+/** Every day the channel has an order, cart or credit memo on. */
+async function allDays(db: Exec, channelId: number): Promise<string[]> {
+  const rows = await queryRows<{ day: string }>(db, sql`
+    SELECT DISTINCT day::text AS day FROM (
+      SELECT ${dayOf(sql`remote_created_at`)} AS day FROM magento_orders WHERE channel_id = ${channelId}
+      UNION SELECT ${dayOf(sql`remote_created_at`)} FROM magento_carts WHERE channel_id = ${channelId}
+      UNION SELECT ${dayOf(sql`remote_created_at`)} FROM magento_credit_memos WHERE channel_id = ${channelId}
+    ) d WHERE day IS NOT NULL ORDER BY 1`);
+  return rows.map((r) => r.day);
+}
+
+// Rows of a set of days, found by range on remote_created_at (index-friendly, unlike day = ANY).
+const inDays = (alias: string, days: SQL) =>
+  sql.raw(`JOIN unnest(`).append(days).append(sql.raw(`) AS d(day) ON ${alias}.remote_created_at >= d.day::timestamp AT TIME ZONE 'UTC'
+    AND ${alias}.remote_created_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`));
+
+/** Recomputes the given days of one channel's rollups (delete + insert, one transaction). */
+async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<void> {
+  if (days.length === 0) return;
+  const D = dayArray(days);
+  await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId} AND day = ANY(${D})`);
+  await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId} AND day = ANY(${D})`);
+  // A contacted cart: a follow-up reached its customer (issue F); orders from such carts are "recovered".
+  await tx.execute(sql`
+    CREATE TEMP TABLE IF NOT EXISTS report_day_orders (
+      id bigint, store_id bigint, day date, customer_id bigint, canceled boolean, revenue numeric, grand_total numeric,
+      discount numeric, status text, payment text, shipping text, contacted boolean
+    ) ON COMMIT DROP`);
+  await tx.execute(sql`
+    INSERT INTO report_day_orders
+    SELECT o.id, o.store_id, d.day, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
+      o.discount_amount, o.status, coalesce(o.payment_method, '(none)'), coalesce(o.shipping_method, '(none)'),
+      coalesce(c.contact_count > 0 OR c.last_contact_at IS NOT NULL, false)
+    FROM magento_orders o ${inDays("o", D)}
+    LEFT JOIN magento_carts c ON c.id = o.cart_id
+    WHERE o.channel_id = ${channelId} AND o.removed_at IS NULL`);
+  await tx.execute(sql`
+    WITH customers AS (SELECT DISTINCT customer_id FROM report_day_orders WHERE customer_id IS NOT NULL AND NOT canceled),
+    firsts AS (
+      -- each customer's first non-canceled order (over all days, not only the recomputed ones)
+      SELECT f.customer_id, f.id AS first_id, ${dayOf(sql`f.remote_created_at`)} AS first_day
+      FROM customers c CROSS JOIN LATERAL (
+        SELECT o.id, o.customer_id, o.remote_created_at FROM magento_orders o
+        WHERE o.customer_id = c.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
+        ORDER BY o.remote_created_at, o.id LIMIT 1
+      ) f
+    ),
+    orders_agg AS (
+      SELECT o.store_id, o.day,
+        count(*) FILTER (WHERE NOT o.canceled)::int AS orders,
+        count(*) FILTER (WHERE o.canceled)::int AS orders_canceled,
+        coalesce(sum(o.revenue) FILTER (WHERE NOT o.canceled), 0) AS revenue,
+        coalesce(sum(o.grand_total) FILTER (WHERE NOT o.canceled), 0) AS grand_total,
+        coalesce(sum(o.discount) FILTER (WHERE NOT o.canceled), 0) AS discount_total,
+        count(*) FILTER (WHERE NOT o.canceled AND o.discount <> 0)::int AS discounted_orders,
+        count(*) FILTER (WHERE NOT o.canceled AND o.id = f.first_id)::int AS new_customers,
+        count(DISTINCT o.customer_id) FILTER (WHERE NOT o.canceled AND f.first_day < o.day)::int AS returning_customers,
+        count(*) FILTER (WHERE NOT o.canceled AND f.first_day < o.day)::int AS returning_orders,
+        count(*) FILTER (WHERE NOT o.canceled AND o.contacted)::int AS recovered_orders,
+        coalesce(sum(o.revenue) FILTER (WHERE NOT o.canceled AND o.contacted), 0) AS recovered_revenue
+      FROM report_day_orders o LEFT JOIN firsts f ON f.customer_id = o.customer_id
+      GROUP BY o.store_id, o.day
+    ),
+    carts_agg AS (
+      SELECT c.store_id, d.day,
+        count(*)::int AS carts_created,
+        count(*) FILTER (WHERE c.status = 'purchased' AND NOT x.contacted)::int AS carts_purchased,
+        count(*) FILTER (WHERE c.status = 'converted' OR (c.status = 'purchased' AND x.contacted))::int AS carts_converted,
+        count(*) FILTER (WHERE c.status = 'expired')::int AS carts_expired,
+        count(*) FILTER (WHERE c.status = 'lost')::int AS carts_lost,
+        count(*) FILTER (WHERE c.status IN ('open', 'contacted'))::int AS carts_open,
+        count(*) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted'))::int AS carts_abandoned,
+        coalesce(sum(c.grand_total) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted')), 0) AS abandoned_value
+      FROM magento_carts c ${inDays("c", D)}
+      CROSS JOIN LATERAL (SELECT (c.contact_count > 0 OR c.last_contact_at IS NOT NULL) AS contacted) x
+      WHERE c.channel_id = ${channelId}
+      GROUP BY c.store_id, d.day
+    ),
+    memos_agg AS (
+      SELECT m.store_id, d.day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
+      FROM magento_credit_memos m ${inDays("m", D)}
+      WHERE m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
+      GROUP BY m.store_id, d.day
+    ),
+    keys AS (
+      SELECT store_id, day FROM orders_agg UNION SELECT store_id, day FROM carts_agg UNION SELECT store_id, day FROM memos_agg
+    )
+    INSERT INTO report_daily_sales (
+      channel_id, website_id, store_id, day, orders, orders_canceled, revenue, grand_total, discount_total, discounted_orders,
+      new_customers, returning_customers, returning_orders, refunds, refunds_count, carts_created, carts_purchased,
+      carts_converted, carts_expired, carts_lost, carts_open, carts_abandoned, abandoned_value, recovered_orders, recovered_revenue)
+    SELECT ${channelId}, s.website_id, k.store_id, k.day,
+      coalesce(o.orders, 0), coalesce(o.orders_canceled, 0), coalesce(o.revenue, 0), coalesce(o.grand_total, 0),
+      coalesce(o.discount_total, 0), coalesce(o.discounted_orders, 0), coalesce(o.new_customers, 0),
+      coalesce(o.returning_customers, 0), coalesce(o.returning_orders, 0), coalesce(m.refunds, 0), coalesce(m.refunds_count, 0),
+      coalesce(c.carts_created, 0), coalesce(c.carts_purchased, 0), coalesce(c.carts_converted, 0), coalesce(c.carts_expired, 0),
+      coalesce(c.carts_lost, 0), coalesce(c.carts_open, 0), coalesce(c.carts_abandoned, 0), coalesce(c.abandoned_value, 0),
+      coalesce(o.recovered_orders, 0), coalesce(o.recovered_revenue, 0)
+    FROM keys k
+    LEFT JOIN orders_agg o ON o.store_id IS NOT DISTINCT FROM k.store_id AND o.day = k.day
+    LEFT JOIN carts_agg c ON c.store_id IS NOT DISTINCT FROM k.store_id AND c.day = k.day
+    LEFT JOIN memos_agg m ON m.store_id IS NOT DISTINCT FROM k.store_id AND m.day = k.day
+    LEFT JOIN magento_stores s ON s.id = k.store_id`);
+  await tx.execute(sql`
+    INSERT INTO report_daily_mix (channel_id, website_id, store_id, day, kind, value, orders, revenue)
+    SELECT ${channelId}, s.website_id, x.store_id, x.day, x.kind, x.value, count(*)::int,
+      coalesce(sum(x.revenue) FILTER (WHERE NOT x.canceled), 0)
+    FROM (
+      SELECT store_id, day, 'status' AS kind, status AS value, revenue, canceled FROM report_day_orders
+      UNION ALL SELECT store_id, day, 'payment', payment, revenue, canceled FROM report_day_orders
+      UNION ALL SELECT store_id, day, 'shipping', shipping, revenue, canceled FROM report_day_orders
+    ) x LEFT JOIN magento_stores s ON s.id = x.store_id
+    GROUP BY s.website_id, x.store_id, x.day, x.kind, x.value`);
+  await tx.execute(sql`DROP TABLE report_day_orders`);
+}
+
+async function lastRefresh(db: Exec, channelId: number): Promise<Date | null> {
+  const rows = await queryRows<{ refreshed_at: string | Date }>(db, sql`
+    SELECT refreshed_at FROM report_refresh WHERE channel_id = ${channelId} AND kind = ${DAILY_SALES}`);
+  const v = rows[0]?.refreshed_at;
+  return v === undefined ? null : new Date(v);
+}
+
+/**
+ * Brings one channel's rollups up to date: the days touched since the last refresh, or every day
+ * when the channel has never been refreshed (a new channel) or `full` is asked for.
+ */
+export async function refreshRollups(
+  db: Db,
+  channelId: number,
+  options: { full?: boolean; /** how far before the last refresh to look for rows (default 10 min) */ lookBackMs?: number } = {},
+): Promise<RefreshResult> {
+  return db.transaction(async (tx) => {
+    // One refresh per channel at a time: two would delete and insert the same days.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('report_rollups'), ${channelId}::int)`);
+    const [clock] = await queryRows<{ now: string | Date }>(tx, sql`SELECT clock_timestamp() AS now`);
+    const startedAt = new Date(clock!.now);
+    const last = options.full ? null : await lastRefresh(tx, channelId);
+    let days: string[];
+    if (last === null) {
+      await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId}`);
+      await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId}`);
+      days = await allDays(tx, channelId);
+    } else {
+      days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)));
+    }
+    // Large sets in slices: one statement over years of days would hold a big temp table at once.
+    for (let i = 0; i < days.length; i += 92) await recomputeDays(tx, channelId, days.slice(i, i + 92));
+    await tx.execute(sql`
+      INSERT INTO report_refresh (channel_id, kind, refreshed_at) VALUES (${channelId}, ${DAILY_SALES}, ${startedAt.toISOString()}::timestamptz)
+      ON CONFLICT (channel_id, kind) DO UPDATE SET refreshed_at = excluded.refreshed_at`);
+    return { mode: last === null ? "full" : "incremental", days: days.length, refreshedAt: startedAt };
+  });
+}
+
+/** Rebuilds every day of a channel's rollups from the synced rows. */
+export function rebuildRollups(db: Db, channelId: number): Promise<RefreshResult> {
+  return refreshRollups(db, channelId, { full: true });
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test, type Page } from "@playwright/test";
+import { signedInContext } from "./helpers";
+import { expectNoSeriousA11yViolations } from "./store";
+
+// The dashboard on the synced demo store: widgets render with data, the filter form changes the
+// figures through the URL, axe-core finds nothing serious, and screenshots are kept for review
+// in test-results/screenshots/.
+
+const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "test-results", "screenshots");
+
+async function kpi(page: Page, label: string): Promise<string> {
+  const tile = page.getByTestId("kpis").locator("div").filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) });
+  return (await tile.locator("dd").first().innerText()).trim();
+}
+
+async function waitForWidgets(page: Page) {
+  await expect(page.getByTestId("kpis")).toBeVisible();
+  // Every Suspense skeleton has been replaced.
+  await expect(page.getByText(/^Loading .*…$/)).toHaveCount(0);
+}
+
+test("the dashboard shows the store's figures, filters change them, and axe-core passes", async ({ browser }) => {
+  test.setTimeout(90_000);
+  mkdirSync(shots, { recursive: true });
+  const context = await signedInContext(browser, "viewer");
+  try {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto("/dashboard?range=last_90_days");
+    await waitForWidgets(page);
+    for (const title of ["Key figures", "Revenue over time", "By channel", "Shopping cart funnel", "New vs returning customers",
+      "Top customers by lifetime value", "Orders by status", "Payment methods", "Shipping methods", "Sync health"]) {
+      await expect(page.getByRole("heading", { name: title, level: 2 })).toBeVisible();
+    }
+    const orders90 = await kpi(page, "Orders");
+    expect(Number(orders90.replace(/,/g, ""))).toBeGreaterThan(0);
+    expect(await kpi(page, "Revenue")).toMatch(/^\$[\d,]+\.\d{2}$/);
+    // Charts are drawn (SVG) and readable as tables by screen readers.
+    await expect(page.locator("figure svg").first()).toBeVisible();
+    await expect(page.locator("table.sr-only caption", { hasText: "Revenue per period" })).toHaveCount(1);
+    await expect(page.getByTestId("sync-health")).toContainText("demo");
+    await expect(page.getByTestId("sync-health")).toContainText(/Data as of (just now|\d+ (min|h) ago)/);
+    await expect(page.getByText(/As of (just now|\d+ min ago)/).first()).toBeVisible();
+    await page.screenshot({ path: path.join(shots, "dashboard-last-90-days-1280.png"), fullPage: true, animations: "disabled" });
+    await expectNoSeriousA11yViolations(page, "dashboard");
+
+    // A tooltip on hover over the revenue chart.
+    const revenueChart = page.locator("figure").filter({ has: page.locator("caption", { hasText: "Revenue per period" }) });
+    const box = await revenueChart.locator("svg").first().boundingBox();
+    await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);
+    await expect(revenueChart.getByText(/This period: \$/)).toBeVisible();
+
+    // The filter form writes the URL and the figures follow.
+    await page.getByLabel("Date range").selectOption("last_year");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/range=last_year/);
+    await waitForWidgets(page);
+    const ordersYear = await kpi(page, "Orders");
+    expect(ordersYear).not.toBe(orders90);
+    await expect(page.getByLabel("Group by")).toHaveValue("");
+    await expect(page.locator("table.sr-only caption", { hasText: "Revenue per period" }).locator("xpath=..").locator("tbody tr")).toHaveCount(12);
+    await page.screenshot({ path: path.join(shots, "dashboard-last-year-1280.png"), fullPage: true, animations: "disabled" });
+
+    // A custom range, by week, for the demo channel only.
+    await page.getByLabel("Date range").selectOption("custom");
+    await page.getByRole("textbox", { name: "From (custom)" }).fill("2025-01-01");
+    await page.getByRole("textbox", { name: "To (custom)" }).fill("2025-03-31");
+    await page.getByLabel("Group by").selectOption("week");
+    await page.locator('select[name="channel"]').selectOption({ label: "demo" });
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/range=custom&from=2025-01-01&to=2025-03-31&channel=\d+&website=&bucket=week$/);
+    await waitForWidgets(page);
+    await expect(page.getByText("2025-01-01 – 2025-03-31, compared with 2024-10-03 – 2024-12-31")).toBeVisible();
+
+    // A range with no sales shows each widget's empty state, not an error.
+    await page.goto("/dashboard?range=custom&from=2001-01-01&to=2001-01-31");
+    await waitForWidgets(page);
+    await expect(page.getByText("No orders in this period. Pick a longer range or another channel.")).toBeVisible();
+    await expect(page.getByText("No carts were created in this period.")).toBeVisible();
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/dashboard?range=last_90_days");
+    await waitForWidgets(page);
+    await page.screenshot({ path: path.join(shots, "dashboard-last-90-days-390.png"), fullPage: true, animations: "disabled" });
+  } finally {
+    await context.close();
+  }
+});

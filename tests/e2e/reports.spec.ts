@@ -1,0 +1,175 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { parseCsv } from "./grid";
+import { signedInContext } from "./helpers";
+import { expectNoSeriousA11yViolations } from "./store";
+
+// Reports and segments in Chromium on the store the e2e server synced from the simulator (its
+// after-sync hook filled the rollups and RFM): each report renders with data and an "as of",
+// its filters change it, its CSV export holds the grid's rows, axe finds nothing serious; a segment
+// is saved from a filtered grid and narrows the grid again. Screenshots: test-results/reports/.
+
+const SHOTS = "test-results/reports";
+mkdirSync(SHOTS, { recursive: true });
+
+const REPORTS = [
+  { path: "/reports/customers", title: "Customers by Lifetime Value", grid: "Customers by lifetime value", key: "Email" },
+  { path: "/reports/abandoned-carts", title: "Abandoned Carts", grid: "Abandoned carts", key: "Cart #" },
+  { path: "/reports/sales", title: "Sales by Period", grid: "Sales by period", key: "Period from" },
+  { path: "/reports/products", title: "Best-selling Products", grid: "Best-selling products", key: "SKU" },
+  { path: "/reports/refunds", title: "Refunds", grid: "Refunds", key: "Memo #" },
+] as const;
+
+// The store's history ends at the start of today (UTC): five years back covers all of it.
+const ALL_TIME = `range=custom&from=${new Date(Date.now() - 1800 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date().toISOString().slice(0, 10)}`;
+
+// The demo store's carts are open or purchased; follow-up outcomes are the portal's own (issue F).
+// A few open carts get one each for this spec and are put back afterwards (playwright.config.ts runs
+// this spec with the other store-changing ones, after the grid specs).
+const changedCarts: number[] = [];
+function e2eSql() {
+  const file = path.join(process.cwd(), "test-results", "e2e-users.json");
+  const { databaseUrl } = JSON.parse(readFileSync(file, "utf8")) as { databaseUrl: string };
+  return postgres(databaseUrl, { max: 1, onnotice: () => {} });
+}
+
+test.beforeAll(async () => {
+  const sql = e2eSql();
+  try {
+    const rows = await sql<{ id: string }[]>`
+      UPDATE magento_carts t SET status = (ARRAY['expired', 'contacted', 'lost', 'converted'])[1 + (t.id % 4)::int],
+        contact_count = CASE WHEN t.id % 4 = 0 THEN 0 ELSE 1 END
+      WHERE t.id IN (SELECT id FROM magento_carts WHERE status = 'open' AND items_count > 0 AND assignee_user_id IS NULL ORDER BY id DESC LIMIT 8)
+      RETURNING t.id::text AS id`;
+    changedCarts.push(...rows.map((r) => Number(r.id)));
+  } finally {
+    await sql.end();
+  }
+});
+
+test.afterAll(async () => {
+  const sql = e2eSql();
+  try {
+    if (changedCarts.length) await sql`UPDATE magento_carts SET status = 'open', contact_count = 0 WHERE id IN ${sql(changedCarts)}`;
+  } finally {
+    await sql.end();
+  }
+});
+
+const grid = (page: Page, name: string): Locator => page.getByRole("region", { name, exact: true });
+
+async function gridCount(page: Page, name: string): Promise<number> {
+  const text = (await grid(page, name).getByTestId("grid-count").textContent()) ?? "";
+  return Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, "") ?? "NaN");
+}
+
+/** The first column's texts of the grid's rows on this page. */
+async function firstColumn(page: Page, name: string, header: string): Promise<string[]> {
+  return grid(page, name).locator("table").evaluate((table, wanted) => {
+    const headers = [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").replace(/[▲▼↕]/g, "").trim());
+    const index = headers.indexOf(wanted);
+    return [...table.querySelectorAll("tbody tr")].map((tr) => (tr.querySelectorAll("td")[index]?.textContent ?? "").trim());
+  }, header);
+}
+
+async function exportCsv(page: Page, name: string): Promise<string[][]> {
+  const [download] = await Promise.all([page.waitForEvent("download"), grid(page, name).getByRole("link", { name: /^Export view/ }).click()]);
+  const { readFile } = await import("node:fs/promises");
+  return parseCsv(await readFile((await download.path())!, "utf8"));
+}
+
+
+
+for (const report of REPORTS) {
+  test(`${report.title}: renders with data and "as of", CSV equals the grid, axe passes`, async ({ browser }) => {
+    test.setTimeout(60_000);
+    const context = await signedInContext(browser, "manager");
+    try {
+      const page = await context.newPage();
+      await page.goto(`${report.path}?${ALL_TIME}`);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(report.title);
+      await expect(page.getByTestId("as-of")).toContainText(/as of/);
+      const total = await gridCount(page, report.grid);
+      expect(total).toBeGreaterThan(0);
+      await page.screenshot({ path: `${SHOTS}${report.path.replace("/reports", "")}.png`, fullPage: true });
+
+      // CSV: the same rows in the same order (the grid's first page, and the whole count).
+      const shown = await firstColumn(page, report.grid, report.key);
+      const [headers = [], ...rows] = await exportCsv(page, report.grid);
+      expect(rows.length).toBe(total);
+      const column = headers.indexOf(report.key);
+      expect(column).toBeGreaterThanOrEqual(0);
+      expect(rows.slice(0, shown.length).map((r) => r[column] ?? "")).toEqual(shown.map((s) => (s === "—" ? "" : s)));
+
+      await expectNoSeriousA11yViolations(page, report.path);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("the filters change a report: a shorter range has fewer sales rows and the range says so", async ({ browser }) => {
+  const context = await signedInContext(browser, "viewer");
+  try {
+    const page = await context.newPage();
+    await page.goto(`/reports/sales?${ALL_TIME}&bucket=month`);
+    const allTime = await gridCount(page, "Sales by period");
+    await page.getByLabel("Date range").selectOption({ label: "Last 7 days" });
+    await page.getByLabel("Group by").selectOption({ label: "Days" });
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/range=last_7_days/);
+    await expect(page.getByTestId("report-range")).toContainText(new Date().toISOString().slice(0, 10));
+    const week = await gridCount(page, "Sales by period");
+    expect(week).not.toBe(allTime);
+    await page.screenshot({ path: `${SHOTS}/sales-last-7-days.png`, fullPage: true });
+
+    // The segment filter of the customers report narrows its grid to that segment's count.
+    await page.goto("/reports/customers");
+    const counts = page.getByTestId("segment-counts");
+    const firstNonEmpty = counts.locator("tbody tr").filter({ hasNot: page.locator("td:last-child", { hasText: /^0$/ }) }).first();
+    const label = (await firstNonEmpty.locator("th").textContent())!.trim();
+    const expected = Number(((await firstNonEmpty.locator("td").last().textContent()) ?? "").replace(/,/g, ""));
+    await firstNonEmpty.getByRole("link", { name: label }).click();
+    await expect(page).toHaveURL(/f_segment=/);
+    await expect.poll(() => gridCount(page, "Customers by lifetime value")).toBe(expected);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a segment saved from a filtered grid is listed with its count and narrows the grid again", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const context = await signedInContext(browser, "agent");
+  try {
+    const page = await context.newPage();
+    await page.goto("/customers?f_lifetime_value=300..&f_subscribed=yes");
+    const filtered = await gridCount(page, "Magento Customers");
+    await page.getByRole("link", { name: "Save as segment" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("New segment");
+    const name = `Subscribed over 300 ${Date.now().toString(36)}`;
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Share with the team").check();
+    await page.getByRole("button", { name: "Save segment" }).click();
+    await expect(page.getByRole("status")).toContainText("saved");
+    await page.goto("/marketing/segments");
+    const row = page.getByTestId("segments-table").locator("tbody tr", { hasText: name });
+    await expect(row).toContainText(filtered.toLocaleString("en-US"));
+    await page.screenshot({ path: `${SHOTS}/segments.png`, fullPage: true });
+    await expectNoSeriousA11yViolations(page, "/marketing/segments");
+
+    // Applied from the list, the segment narrows the unfiltered grid to the same rows.
+    await row.getByRole("link", { name: "Open" }).click();
+    await expect(page).toHaveURL(/\/customers\?segment=\d+$/);
+    await expect(page.getByRole("list", { name: "Active filters" })).toContainText(`Segment: ${name}`);
+    expect(await gridCount(page, "Magento Customers")).toBe(filtered);
+    // The toolbar's chooser lists it, and "All" takes it off again.
+    await page.getByLabel("Segment", { exact: true }).selectOption({ label: "All (no segment)" });
+    await expect(page).toHaveURL(/\/customers$/);
+    expect(await gridCount(page, "Magento Customers")).toBeGreaterThan(filtered);
+    await page.screenshot({ path: `${SHOTS}/customers-without-segment.png` });
+  } finally {
+    await context.close();
+  }
+});
