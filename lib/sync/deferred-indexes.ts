@@ -43,7 +43,7 @@ const DEFERRABLE: Partial<Record<ConnectorName, { until: ConnectorName; tables: 
         "magento_orders_increment_prefix_idx",
         "magento_orders_grand_total_idx",
         "magento_orders_synced_idx",
-        "magento_orders_channel_created_idx",
+        "magento_orders_created_customer_idx",
       ],
       magento_order_items: ["magento_order_items_sku_idx"],
     },
