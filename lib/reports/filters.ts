@@ -60,7 +60,12 @@ const MS_PER_DAY = 86_400_000;
 export const dayString = z
   .string()
   .regex(DAY)
-  .refine((s) => toDay(parseDay(s)) === s, "not a calendar day");
+  // Checked even when the pattern failed (zod runs every check): an impossible date must answer
+  // false, not throw from toISOString.
+  .refine((s) => {
+    const day = parseDay(s);
+    return !Number.isNaN(day.getTime()) && toDay(day) === s;
+  }, "not a calendar day");
 
 const optionalId = z
   .string()

@@ -41,6 +41,14 @@ describe("report filters", () => {
     expect(filtersToSearchParams({ ...custom, bucket: "week" }).toString()).toBe("range=custom&from=2025-01-01&to=2025-03-31&bucket=week&channel=2");
   });
 
+  it("falls back to the default range for impossible or malformed custom days instead of failing the page", () => {
+    const now = new Date("2026-11-26T12:00:00Z");
+    const fallback = parseReportFilters({}, now).range;
+    for (const from of ["2024-13-45", "2024-02-30", "0000-00-00", "2024-1-1", "yesterday"]) {
+      expect(parseReportFilters({ range: "custom", from, to: "2024-03-01" }, now).range).toEqual(fallback);
+    }
+  });
+
   it("lists every bucket of a range, weeks from Monday", () => {
     expect(bucketStarts({ from: "2026-05-13", to: "2026-05-26" }, "week")).toEqual(["2026-05-11", "2026-05-18", "2026-05-25"]);
     expect(bucketStarts({ from: "2025-11-15", to: "2026-02-01" }, "month")).toEqual(["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01"]);
