@@ -5,10 +5,6 @@ export const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd
 
 /** Applies every pending migration in db/migrations (same files for Postgres and PGlite). */
 export async function migrateDatabase(db: Db, kind: "postgres" | "pglite", migrationsFolder = MIGRATIONS_FOLDER) {
-  // Indexes an interrupted first sync left dropped are built back first, so a migration that
-  // changes one of them finds it (lib/sync/deferred-indexes.ts).
-  const { restoreDeferredIndexes } = await import("@/lib/sync/deferred-indexes");
-  await restoreDeferredIndexes(db);
   if (kind === "postgres") {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     await migrate(db as never, { migrationsFolder });

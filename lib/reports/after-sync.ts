@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { recomputeRfm } from "@/lib/reports/rfm";
+import { queryRows } from "@/lib/sync/write/rows";
 import { refreshRollups, type RefreshResult } from "@/lib/reports/rollups";
 
 // What a finished sync run sets off for the dashboard and reports: the daily rollups of the days
@@ -26,11 +28,29 @@ export async function refreshAfterSync(db: Db, channelId: number, since: Date | 
   }
   let rfm: AfterSyncResult["rfm"];
   try {
-    await recomputeRfm(db, channelId);
+    const scope = await rfmScope(db, channelId, since);
+    if (scope === "all") await recomputeRfm(db, channelId);
+    else if (scope.length > 0) await recomputeRfm(db, channelId, scope);
     rfm = "done";
   } catch (error) {
     rfm = { error: message(error) };
     console.warn(`[reports] RFM recompute of channel ${channelId} failed: ${rfm.error}`);
   }
   return { rollups, rfm };
+}
+
+/** A full RFM pass at most daily (it reads every order of the channel); in between, only the customers whose orders this run wrote. */
+const FULL_RFM_EVERY_MS = 24 * 60 * 60 * 1000;
+
+async function rfmScope(db: Db, channelId: number, since: Date | null): Promise<"all" | number[]> {
+  if (!since) return "all";
+  const [last] = await queryRows<{ at: Date | string | null }>(db, sql`
+    SELECT refreshed_at AS at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'rfm'`);
+  if (!last?.at || Date.now() - new Date(last.at).getTime() > FULL_RFM_EVERY_MS) return "all";
+  // Recency needs no pass of its own: the grids add the days since the scores were computed, and
+  // the order of customers by recency does not change while nobody orders.
+  const changed = await queryRows<{ id: unknown }>(db, sql`
+    SELECT DISTINCT customer_id AS id FROM magento_orders
+    WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz AND customer_id IS NOT NULL`);
+  return changed.map((row) => Number(row.id));
 }

@@ -9,7 +9,6 @@ import {
   advanceCheckpoint, currentPosition, getCheckpoint, positionAfterWindow, resetInitialCheckpoints, samePosition, type CheckpointMode,
   type Position,
 } from "@/lib/sync/checkpoints";
-import { deferIndexesForInitialWalk, restoreDeferredIndexes } from "@/lib/sync/deferred-indexes";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
@@ -144,9 +143,6 @@ export async function failRun(db: Db, runId: number, message: string): Promise<v
   const run = await getRun(db, runId);
   if (!run) return;
   await finishRun(db, runId, { status: "failed", errorMessage: message.slice(0, 2000) });
-  await restoreDeferredIndexes(db, { onlyRunId: runId }).catch((error: unknown) =>
-    console.warn(`[sync] deferred indexes not rebuilt yet (the next run does it): ${error instanceof Error ? error.message : String(error)}`),
-  );
   await releaseLease(db, run.channelId, runLeaseOwner(runId));
 }
 
@@ -202,8 +198,6 @@ export async function syncNextPages(
 
   const all = await loadConnectors(input);
   const mode = checkpointMode(run.mode);
-  // Indexes a stopped run deferred (killed before it could build them back) are built now.
-  await restoreDeferredIndexes(db, { keep: async (id) => id === runId || ["queued", "running"].includes((await getRun(db, id))?.status ?? "") });
 
   // Requests and retries per connector, flushed into the stats with each page.
   let current: ConnectorName = "stores";
@@ -219,7 +213,6 @@ export async function syncNextPages(
 
   const runStartedAt = run.startedAt ?? run.createdAt;
   const finish = async (status: "succeeded" | "partial" | "canceled"): Promise<StepResult> => {
-    await restoreDeferredIndexes(db, { onlyRunId: runId });
     await finishRun(db, runId, { status });
     await releaseLease(db, channel.id, owner);
     // Dashboard rollups and RFM scores for what this run wrote (a canceled run's pages are saved
@@ -252,7 +245,6 @@ export async function syncNextPages(
     if (!statsOf(run, connector.name).startedAt) {
       await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
     }
-    if (mode === "initial") await deferIndexesForInitialWalk(db, connector.name, runId);
     // A page is prepared (mapped, serialized) as soon as it arrives: while the page before is written.
     const fetchAt = (pos: Position): Promise<PreparedPage> => {
       const promise = connector
@@ -328,13 +320,7 @@ export async function syncNextPages(
         failed: result.failed.length + fetched.invalid.length,
         connectorFinished: finished,
       });
-      if (finished) {
-        // The connector's time includes building the indexes its walk deferred.
-        if (mode === "initial" && (await restoreDeferredIndexes(db, { onlyRunId: runId, walkEnded: connector.name })).length > 0) {
-          await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
-        }
-        break;
-      }
+      if (finished) break;
       if (nextInWindow) {
         position = nextInWindow;
       } else {
