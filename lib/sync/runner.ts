@@ -213,11 +213,12 @@ export async function syncNextPages(
 
   const runStartedAt = run.startedAt ?? run.createdAt;
   const finish = async (status: "succeeded" | "partial" | "canceled"): Promise<StepResult> => {
-    await finishRun(db, runId, { status });
+    const finished = await finishRun(db, runId, { status });
     await releaseLease(db, channel.id, owner);
     // Dashboard rollups and RFM scores for what this run wrote (a canceled run's pages are saved
     // too). After the lease: a long refresh must not hold the channel; it never fails the run.
-    await refreshAfterSync(db, channel.id, runStartedAt);
+    // A run that changed nothing skips it (the next refresh looks back to its own last one).
+    if (!finished || finished.recordsChanged > 0) await refreshAfterSync(db, channel.id, runStartedAt);
     return { done: true, status, pages, continueFrom: null };
   };
   const cancelled = async () => {
