@@ -6,7 +6,7 @@ import { GridView } from "@/components/data-grid/grid-view";
 import { AsOf } from "@/components/reports/as-of";
 import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
 import { ReportFilterBar } from "@/components/reports/filter-bar";
-import { reportContext } from "@/components/reports/report-context";
+import { reportContext } from "@/lib/reports/report-context";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
