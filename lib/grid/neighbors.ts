@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/lib/sync/write/rows";
-import { COUNT_CAP, gridFrom, gridOrderBy, gridWhere, safeTimeZone } from "./query";
+import { COUNT_CAP, gridFrom, gridOrderBy, gridWhere, safeTimeZone, type GridConditions } from "./query";
 import type { GridDefinition, GridState } from "./types";
 
 // Prev / next on a detail page: the rows just before and after the record in the grid's current
@@ -42,10 +42,12 @@ export async function gridNeighbors(
   state: GridState,
   currentId: number | string,
   timeZone = "UTC",
+  /** Server-resolved conditions of the view (e.g. its saved segment's), as the grid applied them. */
+  conditions: GridConditions = {},
 ): Promise<GridNeighbors> {
   const id = String(currentId);
   if (!/^\d{1,18}$/.test(id)) return { previousId: null, nextId: null, position: null, total: 0 };
-  const where = gridWhere(definition, state, safeTimeZone(timeZone));
+  const where = gridWhere(definition, state, safeTimeZone(timeZone), conditions);
   const from = gridFrom(definition, state);
   const { column, descending } = resolvedSort(definition, state);
   const col = sql.raw(column);

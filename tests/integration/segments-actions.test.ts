@@ -15,6 +15,7 @@ import { findVisibleSegment, listVisibleSegments, segmentConditionFor, segmentPa
 import { countSegment, filtersFromQuery } from "@/lib/segments/segments";
 import { queryRows } from "@/lib/sync/write/rows";
 import { createUser } from "@/lib/users/service";
+import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as actions from "@/app/(portal)/marketing/segments/actions";
 
@@ -154,6 +155,25 @@ describe("segments", () => {
     // The grid query alone (no segment) still sees every customer.
     const { state } = parseGridState(customersGrid, {});
     expect((await loadGridPage(testDb.db, customersGrid, state)).total).toBe(6);
+  });
+
+  it("walks prev / next on a detail page through the segment's rows only, as the grid listed them", async () => {
+    const ids = await queryRows<{ id: unknown; email: string }>(testDb.db, sql`SELECT id, email FROM magento_customers WHERE channel_id = ${channelId}`);
+    const idOf = (email: string) => Number(ids.find((row) => row.email === email)!.id);
+    // The segment's grid sorted by email: ann, eve. From ann, next is eve (not bob, cy or dee).
+    const back = `segment=${shared}&sort=email`;
+    const fromAnn = await detailNavigation(testDb.db, actors.viewer, customersGrid, "/customers", idOf("ann@shop.test"), { back });
+    expect(fromAnn.nav).toMatchObject({ previousHref: null, position: 1, total: 2 });
+    expect(fromAnn.nav.nextHref).toBe(`/customers/${idOf("eve@shop.test")}?back=${encodeURIComponent(back)}`);
+    const fromEve = await detailNavigation(testDb.db, actors.viewer, customersGrid, "/customers", idOf("eve@shop.test"), { back });
+    expect(fromEve.nav).toMatchObject({ nextHref: null, position: 2, total: 2 });
+    // Without the segment the same record has every customer around it.
+    const whole = await detailNavigation(testDb.db, actors.viewer, customersGrid, "/customers", idOf("ann@shop.test"), { back: "sort=email" });
+    expect(whole.nav).toMatchObject({ position: 1, total: 6 });
+    expect(whole.nav.nextHref).toContain(`/customers/${idOf("bob@shop.test")}`);
+    // A segment the viewer may not use (someone else's private one) narrows nothing.
+    const refused = await detailNavigation(testDb.db, actors.admin, customersGrid, "/customers", idOf("ann@shop.test"), { back: `segment=${privateId}&sort=email` });
+    expect(refused.nav.total).toBe(6);
   });
 
   it("lets the owner and managers/admins edit a shared segment, and refuses everyone else", async () => {

@@ -4,6 +4,7 @@ import { gridNeighbors } from "@/lib/grid/neighbors";
 import type { SearchParams } from "@/lib/grid/params";
 import { safeTimeZone } from "@/lib/grid/query";
 import type { GridDefinition } from "@/lib/grid/types";
+import { segmentConditionFor } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
 import { readBackLink, type BackLink } from "./back";
 
@@ -36,7 +37,12 @@ export async function detailNavigation(
   requirePermission(user, "view_sales");
   const timeZone = safeTimeZone((await getPreferences(db, user.id)).timeZone);
   const back = readBackLink(definition, gridPath, searchParams.back);
-  const neighbors = await gridNeighbors(db, definition, back.state, id, timeZone);
+  // A grid narrowed by a saved segment: prev / next walk the segment's rows too (a segment the
+  // viewer can no longer use is ignored here as the grid ignores it).
+  const segment = back.state.segmentId && definition.segmentEntity
+    ? await segmentConditionFor(db, user, definition, back.state.segmentId, timeZone)
+    : null;
+  const neighbors = await gridNeighbors(db, definition, back.state, id, timeZone, { extra: segment?.ok ? [segment.condition] : [] });
   const href = (target: string | null) => (target === null ? null : `${definition.detailPath?.(target) ?? `${gridPath}/${target}`}${back.carry}`);
   return {
     timeZone,
