@@ -1,4 +1,4 @@
-import { and, eq, notLike } from "drizzle-orm";
+import { and, eq, notLike, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
 import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
@@ -70,13 +70,18 @@ export async function saveCheckpoint(
   connector: string,
   mode: CheckpointMode,
   values: CheckpointValues,
+  /** Keep the stored last_updated_at when it is newer than `values.lastUpdatedAt` (or that is null). */
+  options: { keepNewestUpdatedAt?: boolean } = {},
 ): Promise<void> {
+  const lastUpdatedAt = options.keepNewestUpdatedAt
+    ? { lastUpdatedAt: sql`greatest(${syncCheckpoints.lastUpdatedAt}, excluded.last_updated_at)` }
+    : {};
   await tx
     .insert(syncCheckpoints)
     .values({ channelId, connector, mode, ...values })
     .onConflictDoUpdate({
       target: [syncCheckpoints.channelId, syncCheckpoints.connector, syncCheckpoints.mode],
-      set: { ...values, updatedAt: new Date() },
+      set: { ...values, ...lastUpdatedAt, updatedAt: new Date() },
     });
 }
 
@@ -201,6 +206,19 @@ function readUpperBound(row: CheckpointRow): Date | null {
  * Records that `position.page` was written; returns whether the connector is finished in this mode.
  * `pageDone` = the fetch said it was the window's last page; `keyset` = where the next page starts.
  */
+/** Whether writing the page at `position` (`done`: its window's last) finishes the connector's pass. */
+export function pageFinishesPass(channel: Pick<ChannelRow, "syncStartDate">, position: Position, done: boolean): boolean {
+  if (!done) return false;
+  if (position.mode !== "initial") return true;
+  const { window } = position;
+  const start = syncStart(channel);
+  return window.from === null || window.to === null || (start !== null && window.from.getTime() <= start.getTime());
+}
+
+/**
+ * Records that the page at `position` was written, in ONE statement (it runs in every page's
+ * transaction): the newest updated_at seen so far is kept by the upsert itself (GREATEST).
+ */
 export async function advanceCheckpoint(
   tx: DbTx,
   channel: ChannelRow,
@@ -211,46 +229,30 @@ export async function advanceCheckpoint(
 ): Promise<{ finished: boolean }> {
   const { mode, window } = position;
   const pageDone = page.done;
-  const previous = await getCheckpoint(tx, channel.id, connectorName, mode);
-  const newest = maxDate(previous?.lastUpdatedAt ?? null, page.maxUpdatedAt);
+  const finished = pageFinishesPass(channel, position, pageDone);
   const keyset = pageDone ? null : page.keyset;
+  const save = (values: CheckpointValues) =>
+    saveCheckpoint(tx, channel.id, connectorName, mode, { ...values, lastUpdatedAt: page.maxUpdatedAt }, { keepNewestUpdatedAt: true });
   if (mode === "initial") {
     const bound = position.upperBound ? { upperBound: position.upperBound.toISOString() } : {};
     const cursor = { ...bound, ...(keyset ? { keyset } : {}) };
     if (!pageDone) {
-      await saveCheckpoint(tx, channel.id, connectorName, mode, {
-        windowStart: window.from, windowEnd: window.to, page: position.page, lastUpdatedAt: newest, cursor, completedAt: null,
-      });
-      return { finished: false };
+      await save({ windowStart: window.from, windowEnd: window.to, page: position.page, cursor, completedAt: null });
+    } else if (finished) {
+      await save({ windowStart: window.from, windowEnd: window.to, page: null, cursor, completedAt: now });
+    } else {
+      // Window finished: step back one window.
+      const next = nextWindowBack(window as { from: Date; to: Date }, position.page, syncStart(channel));
+      await save({ windowStart: next.from, windowEnd: next.to, page: 0, cursor, completedAt: null });
     }
-    // Window finished: step back one window, or finish at the sync start date.
-    const start = syncStart(channel);
-    const reachedStart = window.from === null || window.to === null || (start !== null && window.from.getTime() <= start.getTime());
-    if (reachedStart) {
-      await saveCheckpoint(tx, channel.id, connectorName, mode, {
-        windowStart: window.from, windowEnd: window.to, page: null, lastUpdatedAt: newest, cursor, completedAt: now,
-      });
-      return { finished: true };
-    }
-    const next = nextWindowBack(window as { from: Date; to: Date }, position.page, start);
-    await saveCheckpoint(tx, channel.id, connectorName, mode, {
-      windowStart: next.from, windowEnd: next.to, page: 0, lastUpdatedAt: newest, cursor, completedAt: null,
-    });
-    return { finished: false };
+    return { finished };
   }
-  await saveCheckpoint(tx, channel.id, connectorName, mode, {
+  await save({
     windowStart: window.from,
     windowEnd: null,
     page: pageDone ? null : position.page,
-    lastUpdatedAt: newest,
     cursor: keyset ? { keyset } : null,
     completedAt: pageDone ? now : null,
   });
-  return { finished: pageDone };
-}
-
-function maxDate(a: Date | null, b: Date | null): Date | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a.getTime() >= b.getTime() ? a : b;
+  return { finished };
 }
