@@ -340,8 +340,9 @@ export async function syncNextPages(
       }
     }
     // Ids-only passes on their own cadence: carts gone from Magento expire, deleted records are
-    // flagged removed. Never fails the run (every page is already saved).
-    await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full" });
+    // flagged removed (an initial walk that just ended read everything: its cadence only starts).
+    // Never fails the run (every page is already saved).
+    await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full", walkedEverything: mode === "initial" });
     // Requests made after the last page (reconciliation) count for the connector too.
     await flushCounters(connector.name);
     run = (await getRun(db, runId)) ?? run;

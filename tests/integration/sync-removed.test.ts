@@ -241,4 +241,20 @@ describe("removed records", () => {
     expect(await reconcileAfterPass(ctx, "carts", { force: false, now: new Date(t0.getTime() + 61 * 60_000) })).toMatchObject({ connector: "carts" });
     expect(requestCount()).toBeGreaterThan(before);
   });
+
+  it("starts the cadence without listing ids when an initial walk has just read everything (a full run still lists them)", async () => {
+    const t0 = new Date(Date.now() + 90 * 86_400_000); // past every cadence stored above
+    const before = requestCount();
+    expect(await reconcileAfterPass(ctx, "orders", { force: false, now: t0, walkedEverything: true })).toBeNull();
+    // Carts: only the idle rule runs (the database alone).
+    expect(await reconcileAfterPass(ctx, "carts", { force: false, now: t0, walkedEverything: true }))
+      .toMatchObject({ connector: "carts", carts: { activeInMagento: 0, missing: 0 } });
+    expect(requestCount()).toBe(before);
+    expect((await getCheckpoint(testDb.db, channel.id, reconcileCheckpointName("orders"), "initial"))?.completedAt?.toISOString()).toBe(t0.toISOString());
+    // The next pass inside the interval does nothing; a full run's pass lists the ids all the same.
+    expect(await reconcileAfterPass(ctx, "orders", { force: false, now: new Date(t0.getTime() + 3_600_000) })).toBeNull();
+    expect(requestCount()).toBe(before);
+    expect(await reconcileAfterPass(ctx, "orders", { force: true, now: new Date(t0.getTime() + 7_200_000), walkedEverything: true })).toMatchObject({ connector: "orders" });
+    expect(requestCount()).toBeGreaterThan(before);
+  });
 });
