@@ -3,9 +3,12 @@ import type { Db } from "@/db/client";
 import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
 
-// Daily rollups (report_daily_sales, report_daily_mix) per channel, store and UTC day. They are
-// derived data: a refresh deletes the days it recomputes and writes them again from the synced
-// rows, so an incremental refresh and a full rebuild give the same rows by construction.
+// Daily rollups (report_daily_sales, report_daily_mix, report_daily_products) per channel, store
+// and UTC day, and report_monthly_products (the daily products summed per calendar month, for
+// long report ranges). They are derived data: a refresh deletes the days it recomputes and writes
+// them again from the synced rows, then the months of those days from the daily rows, so an
+// incremental refresh and a full rebuild give the same rows by construction. Order lines count
+// with their order (a sync writes an order's items with it, under the order's synced_at).
 //
 // Which days a change touches:
 //  - an order: its own day, and for its customer the day of their first non-canceled order now and
@@ -107,17 +110,18 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
   const D = dayArray(days);
   await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId} AND day = ANY(${D})`);
   await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId} AND day = ANY(${D})`);
+  await tx.execute(sql`DELETE FROM report_daily_products WHERE channel_id = ${channelId} AND day = ANY(${D})`);
   // A contacted cart: a follow-up reached its customer (issue F); orders from such carts are "recovered".
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS report_day_orders (
       id bigint, store_id bigint, day date, customer_id bigint, canceled boolean, revenue numeric, grand_total numeric,
-      discount numeric, status text, payment text, shipping text, contacted boolean
+      discount numeric, status text, payment text, shipping text, contacted boolean, currency text
     ) ON COMMIT DROP`);
   await tx.execute(sql`
     INSERT INTO report_day_orders
     SELECT o.id, o.store_id, d.day, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
       o.discount_amount, o.status, coalesce(o.payment_method, '(none)'), coalesce(o.shipping_method, '(none)'),
-      coalesce(c.contact_count > 0 OR c.last_contact_at IS NOT NULL, false)
+      coalesce(c.contact_count > 0 OR c.last_contact_at IS NOT NULL, false), o.order_currency_code
     FROM magento_orders o ${inDays("o", D)}
     LEFT JOIN magento_carts c ON c.id = o.cart_id
     WHERE o.channel_id = ${channelId} AND o.removed_at IS NULL`);
@@ -198,7 +202,35 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       UNION ALL SELECT store_id, day, 'shipping', shipping, revenue, canceled FROM report_day_orders
     ) x LEFT JOIN magento_stores s ON s.id = x.store_id
     GROUP BY s.website_id, x.store_id, x.day, x.kind, x.value`);
+  // Best sellers (docs/reports.md): top-level lines of non-canceled orders.
+  await tx.execute(sql`
+    INSERT INTO report_daily_products (channel_id, website_id, store_id, day, sku, name, currency, qty, revenue, orders, qty_refunded)
+    SELECT ${channelId}, max(s.website_id), o.store_id, o.day, i.sku, max(i.name), max(o.currency),
+      sum(i.qty_ordered - i.qty_canceled), sum(i.row_total - i.discount_amount), count(DISTINCT i.order_id)::int, sum(i.qty_refunded)
+    FROM report_day_orders o JOIN magento_order_items i ON i.order_id = o.id
+    LEFT JOIN magento_stores s ON s.id = o.store_id
+    WHERE NOT o.canceled AND i.parent_item_origin_id IS NULL
+    GROUP BY o.store_id, o.day, i.sku`);
   await tx.execute(sql`DROP TABLE report_day_orders`);
+}
+
+/** The months ("YYYY-MM-01") the given days fall in. */
+function monthsOf(days: readonly string[]): string[] {
+  return [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))].sort();
+}
+
+/** Recomputes report_monthly_products for the given months from the daily rows (already up to date). */
+async function recomputeMonths(tx: DbTx, channelId: number, months: readonly string[]): Promise<void> {
+  if (months.length === 0) return;
+  const M = dayArray(months);
+  await tx.execute(sql`DELETE FROM report_monthly_products WHERE channel_id = ${channelId} AND month = ANY(${M})`);
+  await tx.execute(sql`
+    INSERT INTO report_monthly_products (channel_id, website_id, store_id, month, sku, name, currency, qty, revenue, orders, qty_refunded)
+    SELECT ${channelId}, max(d.website_id), d.store_id, m.month, d.sku, max(d.name), max(d.currency),
+      sum(d.qty), sum(d.revenue), sum(d.orders)::int, sum(d.qty_refunded)
+    FROM unnest(${M}) AS m(month)
+    JOIN report_daily_products d ON d.day >= m.month AND d.day < (m.month + interval '1 month')::date AND d.channel_id = ${channelId}
+    GROUP BY m.month, d.store_id, d.sku`);
 }
 
 async function lastRefresh(db: Exec, channelId: number): Promise<Date | null> {
@@ -227,12 +259,16 @@ export async function refreshRollups(
     if (last === null) {
       await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId}`);
       await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId}`);
+      await tx.execute(sql`DELETE FROM report_daily_products WHERE channel_id = ${channelId}`);
+      await tx.execute(sql`DELETE FROM report_monthly_products WHERE channel_id = ${channelId}`);
       days = await allDays(tx, channelId);
     } else {
       days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)));
     }
     // Large sets in slices: one statement over years of days would hold a big temp table at once.
     for (let i = 0; i < days.length; i += 92) await recomputeDays(tx, channelId, days.slice(i, i + 92));
+    const months = monthsOf(days);
+    for (let i = 0; i < months.length; i += 12) await recomputeMonths(tx, channelId, months.slice(i, i + 12));
     await tx.execute(sql`
       INSERT INTO report_refresh (channel_id, kind, refreshed_at) VALUES (${channelId}, ${DAILY_SALES}, ${startedAt.toISOString()}::timestamptz)
       ON CONFLICT (channel_id, kind) DO UPDATE SET refreshed_at = excluded.refreshed_at`);

@@ -45,7 +45,7 @@ async function ProductCharts({ user, filters, timeZone }: { user: SessionUser; f
   const label = (p: { sku: string; name: string | null }) => p.name ?? p.sku;
   return (
     <>
-      <AsOf at={report.asOf} what="Orders" timeZone={timeZone} />
+      <AsOf at={report.asOf} what="Daily figures" timeZone={timeZone} />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Top 10 by revenue" empty={empty}>
           <BarChart title="Top 10 products by revenue" format="money" currency={report.currency} labelHeader="Product" valueHeader="Revenue" detailHeader="Quantity"
