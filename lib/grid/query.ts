@@ -208,14 +208,20 @@ export async function loadGridPage(
   const from = gridFrom(definition, state);
   const offset = (state.page - 1) * state.pageSize;
   const [rows, counted] = await Promise.all([
-    // The page's ids first (an index-only walk past the offset, joins the order doesn't need are
-    // dropped), then the full rows of just those ids: deep pages don't read every skipped row.
-    queryRows<Record<string, unknown>>(db, sql`
-      SELECT ${gridSelectList(definition)} FROM ${from}
-      WHERE ${sql.raw(definition.idSql)} IN (
-        SELECT ${sql.raw(definition.idSql)} FROM ${from} WHERE ${where}
-        ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset})
-      ORDER BY ${gridOrderBy(definition, state)}`),
+    // A report's FROM is an aggregate computed whole whatever the page: read the page from it in
+    // one pass (the id-first form below would aggregate it twice).
+    definition.report?.from
+      ? queryRows<Record<string, unknown>>(db, sql`
+        SELECT ${gridSelectList(definition)} FROM ${from} WHERE ${where}
+        ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset}`)
+      // The page's ids first (an index-only walk past the offset, joins the order doesn't need are
+      // dropped), then the full rows of just those ids: deep pages don't read every skipped row.
+      : queryRows<Record<string, unknown>>(db, sql`
+        SELECT ${gridSelectList(definition)} FROM ${from}
+        WHERE ${sql.raw(definition.idSql)} IN (
+          SELECT ${sql.raw(definition.idSql)} FROM ${from} WHERE ${where}
+          ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset})
+        ORDER BY ${gridOrderBy(definition, state)}`),
     queryRows<{ n: unknown }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`),
   ]);
   const n = Number(counted[0]?.n ?? 0);
