@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { addDays } from "@/lib/reports/filters";
 import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
 
@@ -40,6 +41,12 @@ function dayArray(days: readonly string[]): SQL {
   return sql`${`{${days.join(",")}}`}::date[]`;
 }
 
+// A customer's first order: earliest, then lowest id. Spelled as magento_orders_customer_idx
+// (customer_id, remote_created_at DESC NULLS LAST, id DESC NULLS FIRST) read backwards (the
+// queries exclude null dates, so NULLS FIRST changes nothing), the walk stops at the first
+// non-canceled order instead of reading and sorting every order of the customer.
+const FIRST_ORDER = sql.raw("o.remote_created_at ASC NULLS FIRST, o.id ASC");
+
 const dayOf = (column: SQL) => sql`(${column} AT TIME ZONE 'UTC')::date`;
 
 /** The UTC days touched by rows written since `since` (see the header). */
@@ -66,13 +73,13 @@ async function touchedDays(db: Exec, channelId: number, since: Date): Promise<st
       LEFT JOIN LATERAL (
         SELECT o.id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
-        ORDER BY o.remote_created_at, o.id LIMIT 1
+        ORDER BY ${FIRST_ORDER} LIMIT 1
       ) now_first ON true
       LEFT JOIN LATERAL (
         SELECT o.id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
           AND o.synced_at < ${from}::timestamptz
-        ORDER BY o.remote_created_at, o.id LIMIT 1
+        ORDER BY ${FIRST_ORDER} LIMIT 1
       ) kept_first ON true
       CROSS JOIN LATERAL (VALUES (now_first.remote_created_at), (kept_first.remote_created_at)) d(at)
       WHERE kept_first.id IS DISTINCT FROM now_first.id
@@ -99,10 +106,31 @@ async function allDays(db: Exec, channelId: number): Promise<string[]> {
   return rows.map((r) => r.day);
 }
 
-// Rows of a set of days, found by range on remote_created_at (index-friendly, unlike day = ANY).
-const inDays = (alias: string, days: SQL) =>
-  sql.raw(`JOIN unnest(`).append(days).append(sql.raw(`) AS d(day) ON ${alias}.remote_created_at >= d.day::timestamp AT TIME ZONE 'UTC'
-    AND ${alias}.remote_created_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`));
+/** A validated day as a SQL literal (see inDays). */
+function dayLiteral(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`Not a day: ${day}`);
+  return `'${day}'::date`;
+}
+
+/**
+ * `<alias>.remote_created_at` within the given UTC days: one range per run of consecutive days, as
+ * literals. The planner then estimates the rows from the column's statistics; a join to
+ * unnest(days) on the range was guessed at 1/9 of the table per day, so a refresh of a few days
+ * chose hash joins over whole tables and paid for JIT compilation of every statement.
+ */
+function inDays(alias: string, days: readonly string[]): SQL {
+  const sorted = [...new Set(days)].sort();
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let end = sorted[i]!;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === addDays(end, 1)) end = sorted[j++]!;
+    ranges.push(`(${alias}.remote_created_at >= ${dayLiteral(sorted[i]!)}::timestamp AT TIME ZONE 'UTC'`
+      + ` AND ${alias}.remote_created_at < (${dayLiteral(end)} + 1)::timestamp AT TIME ZONE 'UTC')`);
+    i = j;
+  }
+  return sql.raw(ranges.length ? `(${ranges.join(" OR ")})` : "false");
+}
 
 /** Recomputes the given days of one channel's rollups (delete + insert, one transaction). */
 async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<void> {
@@ -119,12 +147,14 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
     ) ON COMMIT DROP`);
   await tx.execute(sql`
     INSERT INTO report_day_orders
-    SELECT o.id, o.store_id, d.day, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
+    SELECT o.id, o.store_id, ${dayOf(sql`o.remote_created_at`)}, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
       o.discount_amount, o.status, coalesce(o.payment_method, '(none)'), coalesce(o.shipping_method, '(none)'),
       coalesce(c.contact_count > 0 OR c.last_contact_at IS NOT NULL, false), o.order_currency_code
-    FROM magento_orders o ${inDays("o", D)}
+    FROM magento_orders o
     LEFT JOIN magento_carts c ON c.id = o.cart_id
-    WHERE o.channel_id = ${channelId} AND o.removed_at IS NULL`);
+    WHERE ${inDays("o", days)} AND o.channel_id = ${channelId} AND o.removed_at IS NULL`);
+  // Its statistics, or the joins below are planned for a guessed size.
+  await tx.execute(sql`ANALYZE report_day_orders`);
   await tx.execute(sql`
     WITH customers AS (SELECT DISTINCT customer_id FROM report_day_orders WHERE customer_id IS NOT NULL AND NOT canceled),
     firsts AS (
@@ -133,7 +163,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       FROM customers c CROSS JOIN LATERAL (
         SELECT o.id, o.customer_id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = c.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
-        ORDER BY o.remote_created_at, o.id LIMIT 1
+        ORDER BY ${FIRST_ORDER} LIMIT 1
       ) f
     ),
     orders_agg AS (
@@ -153,7 +183,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       GROUP BY o.store_id, o.day
     ),
     carts_agg AS (
-      SELECT c.store_id, d.day,
+      SELECT c.store_id, ${dayOf(sql`c.remote_created_at`)} AS day,
         count(*)::int AS carts_created,
         count(*) FILTER (WHERE c.status = 'purchased' AND NOT x.contacted)::int AS carts_purchased,
         count(*) FILTER (WHERE c.status = 'converted' OR (c.status = 'purchased' AND x.contacted))::int AS carts_converted,
@@ -162,16 +192,16 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
         count(*) FILTER (WHERE c.status IN ('open', 'contacted'))::int AS carts_open,
         count(*) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted'))::int AS carts_abandoned,
         coalesce(sum(c.grand_total) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted')), 0) AS abandoned_value
-      FROM magento_carts c ${inDays("c", D)}
+      FROM magento_carts c
       CROSS JOIN LATERAL (SELECT (c.contact_count > 0 OR c.last_contact_at IS NOT NULL) AS contacted) x
-      WHERE c.channel_id = ${channelId}
-      GROUP BY c.store_id, d.day
+      WHERE ${inDays("c", days)} AND c.channel_id = ${channelId}
+      GROUP BY 1, 2
     ),
     memos_agg AS (
-      SELECT m.store_id, d.day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
-      FROM magento_credit_memos m ${inDays("m", D)}
-      WHERE m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
-      GROUP BY m.store_id, d.day
+      SELECT m.store_id, ${dayOf(sql`m.remote_created_at`)} AS day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
+      FROM magento_credit_memos m
+      WHERE ${inDays("m", days)} AND m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
+      GROUP BY 1, 2
     ),
     keys AS (
       SELECT store_id, day FROM orders_agg UNION SELECT store_id, day FROM carts_agg UNION SELECT store_id, day FROM memos_agg
@@ -202,14 +232,20 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       UNION ALL SELECT store_id, day, 'shipping', shipping, revenue, canceled FROM report_day_orders
     ) x LEFT JOIN magento_stores s ON s.id = x.store_id
     GROUP BY s.website_id, x.store_id, x.day, x.kind, x.value`);
-  // Best sellers (docs/reports.md): top-level lines of non-canceled orders.
+  // Best sellers (docs/reports.md): top-level lines of non-canceled orders. The lines are fetched
+  // per order by magento_order_items_order_idx (OFFSET 0 keeps the subquery a per-order lookup):
+  // left to itself the planner hashed the whole items table to join a few days' orders, twice as slow.
   await tx.execute(sql`
     INSERT INTO report_daily_products (channel_id, website_id, store_id, day, sku, name, currency, qty, revenue, orders, qty_refunded)
     SELECT ${channelId}, max(s.website_id), o.store_id, o.day, i.sku, max(i.name), max(o.currency),
       sum(i.qty_ordered - i.qty_canceled), sum(i.row_total - i.discount_amount), count(DISTINCT i.order_id)::int, sum(i.qty_refunded)
-    FROM report_day_orders o JOIN magento_order_items i ON i.order_id = o.id
+    FROM report_day_orders o
+    CROSS JOIN LATERAL (
+      SELECT i.order_id, i.sku, i.name, i.qty_ordered, i.qty_canceled, i.row_total, i.discount_amount, i.qty_refunded
+      FROM magento_order_items i WHERE i.order_id = o.id AND i.parent_item_origin_id IS NULL OFFSET 0
+    ) i
     LEFT JOIN magento_stores s ON s.id = o.store_id
-    WHERE NOT o.canceled AND i.parent_item_origin_id IS NULL
+    WHERE NOT o.canceled
     GROUP BY o.store_id, o.day, i.sku`);
   await tx.execute(sql`DROP TABLE report_day_orders`);
 }
@@ -252,6 +288,11 @@ export async function refreshRollups(
   return db.transaction(async (tx) => {
     // One refresh per channel at a time: two would delete and insert the same days.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('report_rollups'), ${channelId}::int)`);
+    // These statements run once each on modest row counts: JIT compiling them cost more than it
+    // saved. A month of a big store's order lines is tens of MB to sort and group: in memory, not
+    // spilled to disk (this transaction only; one refresh per channel at a time).
+    await tx.execute(sql`SET LOCAL jit = off`);
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
     const [clock] = await queryRows<{ now: string | Date }>(tx, sql`SELECT clock_timestamp() AS now`);
     const startedAt = new Date(clock!.now);
     const last = options.full ? null : await lastRefresh(tx, channelId);
