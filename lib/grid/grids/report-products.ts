@@ -14,16 +14,35 @@ import type { GridDefinition } from "../types";
 // daily rows, instead of a join over a million order lines. Every figure is a sum (or a max, for
 // the name and currency) of the rollup rows, so the split changes no number.
 
-/** The range's whole calendar months (first days: `from` ≤ month < `until`; null when it holds none), and its other days. */
-export function splitByMonths(range: DayRange): { months: { from: string; until: string } | null; days: DayRange[] } {
-  const firstMonth = range.from.endsWith("-01") ? range.from : `${addDays(`${range.from.slice(0, 7)}-28`, 4).slice(0, 7)}-01`;
-  // The month after the last whole month: the month `to + 1` falls in.
-  const afterLast = `${addDays(range.to, 1).slice(0, 7)}-01`;
-  if (firstMonth >= afterLast) return { months: null, days: [range] };
-  const days: DayRange[] = [];
-  if (range.from < firstMonth) days.push({ from: range.from, to: addDays(firstMonth, -1) });
-  if (afterLast <= range.to) days.push({ from: afterLast, to: range.to });
-  return { months: { from: firstMonth, until: afterLast }, days };
+export type MonthSplit = {
+  /** Days read from the daily rollup: the start of a range that does not begin on a 1st. */
+  days: DayRange[];
+  /** Whole months (first days, `from` ≤ month < `until`), from the monthly rollup. */
+  months: { from: string; until: string } | null;
+  /**
+   * The range's last month when it ends before that month's end (month-to-date, as "this month"
+   * or "this year"): its monthly row is exactly these days when the month has no daily rows after
+   * `to` yet (the usual case: `to` is today), else its days are read.
+   */
+  partial: { month: string; to: string; until: string } | null;
+};
+
+const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+const nextMonth = (month: string) => monthOf(addDays(`${month.slice(0, 7)}-28`, 4));
+
+/** Splits a range into the parts read from the daily and the monthly rollup (every day exactly once). */
+export function splitByMonths(range: DayRange): MonthSplit {
+  const firstMonth = range.from.endsWith("-01") ? range.from : nextMonth(monthOf(range.from));
+  const lastMonth = monthOf(range.to);
+  if (firstMonth > lastMonth) return { days: [range], months: null, partial: null };
+  const days = range.from < firstMonth ? [{ from: range.from, to: addDays(firstMonth, -1) }] : [];
+  const endsMonth = addDays(range.to, 1).endsWith("-01");
+  const until = endsMonth ? nextMonth(lastMonth) : lastMonth;
+  return {
+    days,
+    months: firstMonth < until ? { from: firstMonth, until } : null,
+    partial: endsMonth ? null : { month: lastMonth, to: range.to, until: nextMonth(lastMonth) },
+  };
 }
 
 const ROLLUP_COLUMNS = sql.raw("channel_id, sku, name, qty, qty_refunded, revenue, orders, currency");
@@ -33,7 +52,7 @@ export function productsFrom(f: ReportFilters): SQL {
     f.websiteId === null ? sql`` : sql` AND ${sql.raw(alias)}.website_id = ${f.websiteId}`,
     f.channelId === null ? sql`` : sql` AND ${sql.raw(alias)}.channel_id = ${f.channelId}`,
   ]);
-  const { months, days } = splitByMonths(f.range);
+  const { days, months, partial } = splitByMonths(f.range);
   const parts: SQL[] = days.map((d) => sql`
         SELECT ${ROLLUP_COLUMNS} FROM report_daily_products d
         WHERE d.day BETWEEN ${d.from}::date AND ${d.to}::date${scope("d")}`);
@@ -41,6 +60,16 @@ export function productsFrom(f: ReportFilters): SQL {
     parts.push(sql`
         SELECT ${ROLLUP_COLUMNS} FROM report_monthly_products m
         WHERE m.month >= ${months.from}::date AND m.month < ${months.until}::date${scope("m")}`);
+  }
+  if (partial) {
+    // Computed once (an uncommitted refresh is invisible to both branches alike).
+    const later = sql`EXISTS (SELECT 1 FROM report_daily_products l
+          WHERE l.day > ${partial.to}::date AND l.day < ${partial.until}::date${scope("l")})`;
+    parts.push(sql`
+        SELECT ${ROLLUP_COLUMNS} FROM report_monthly_products m
+        WHERE m.month = ${partial.month}::date${scope("m")} AND NOT ${later}`, sql`
+        SELECT ${ROLLUP_COLUMNS} FROM report_daily_products d
+        WHERE d.day BETWEEN ${partial.month}::date AND ${partial.to}::date${scope("d")} AND ${later}`);
   }
   return sql`(
     SELECT row_number() OVER (ORDER BY x.channel_id, x.sku) AS id, x.*
