@@ -6,9 +6,10 @@ import { queryRows } from "@/lib/sync/write/rows";
 
 // Daily rollups (report_daily_sales, report_daily_mix, report_daily_products) per channel, store
 // and UTC day, and report_monthly_products (the daily products summed per calendar month, for
-// long report ranges). They are derived data: a refresh deletes the days it recomputes and writes
-// them again from the synced rows, then the months of those days from the daily rows, so an
-// incremental refresh and a full rebuild give the same rows by construction. Order lines count
+// long report ranges). They are derived data: a refresh recomputes whole days from the synced
+// rows (sales and mix: delete and insert; products: only the rows that differ are written), then
+// the months of the days whose products rows changed from the daily rows, so an incremental
+// refresh and a full rebuild give the same rows by construction. Order lines count
 // with their order (a sync writes an order's items with it, under the order's synced_at).
 //
 // Which days a change touches:
@@ -132,13 +133,15 @@ function inDays(alias: string, days: readonly string[]): SQL {
   return sql.raw(ranges.length ? `(${ranges.join(" OR ")})` : "false");
 }
 
-/** Recomputes the given days of one channel's rollups (delete + insert, one transaction). */
-async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<void> {
-  if (days.length === 0) return;
+/**
+ * Recomputes the given days of one channel's rollups (delete + insert, one transaction); returns
+ * the days whose products rows changed (their months need recomputing).
+ */
+async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<string[]> {
+  if (days.length === 0) return [];
   const D = dayArray(days);
   await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId} AND day = ANY(${D})`);
   await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId} AND day = ANY(${D})`);
-  await tx.execute(sql`DELETE FROM report_daily_products WHERE channel_id = ${channelId} AND day = ANY(${D})`);
   // A contacted cart: a follow-up reached its customer (issue F); orders from such carts are "recovered".
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS report_day_orders (
@@ -236,9 +239,10 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
   // per order by magento_order_items_order_idx (OFFSET 0 keeps the subquery a per-order lookup):
   // left to itself the planner hashed the whole items table to join a few days' orders, twice as slow.
   await tx.execute(sql`
-    INSERT INTO report_daily_products (channel_id, website_id, store_id, day, sku, name, currency, qty, revenue, orders, qty_refunded)
-    SELECT ${channelId}, max(s.website_id), o.store_id, o.day, i.sku, max(i.name), max(o.currency),
-      sum(i.qty_ordered - i.qty_canceled), sum(i.row_total - i.discount_amount), count(DISTINCT i.order_id)::int, sum(i.qty_refunded)
+    CREATE TEMP TABLE report_day_products ON COMMIT DROP AS
+    SELECT max(s.website_id) AS website_id, o.store_id, o.day, i.sku, max(i.name) AS name, max(o.currency) AS currency,
+      sum(i.qty_ordered - i.qty_canceled) AS qty, sum(i.row_total - i.discount_amount) AS revenue,
+      count(DISTINCT i.order_id)::int AS orders, sum(i.qty_refunded) AS qty_refunded
     FROM report_day_orders o
     CROSS JOIN LATERAL (
       SELECT i.order_id, i.sku, i.name, i.qty_ordered, i.qty_canceled, i.row_total, i.discount_amount, i.qty_refunded
@@ -247,7 +251,30 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
     LEFT JOIN magento_stores s ON s.id = o.store_id
     WHERE NOT o.canceled
     GROUP BY o.store_id, o.day, i.sku`);
+  // Only the rows that differ are written: most changes a sync brings (an order invoiced, shipped,
+  // completed) move no product figure, and rewriting a busy store's days (thousands of rows each,
+  // with their index entries) cost more than the rest of the refresh.
+  const gone = await queryRows<{ day: string }>(tx, sql`
+    WITH gone AS (
+      DELETE FROM report_daily_products d WHERE d.channel_id = ${channelId} AND d.day = ANY(${D}) AND NOT EXISTS (
+        SELECT 1 FROM report_day_products n
+        WHERE n.day = d.day AND n.sku = d.sku AND n.store_id IS NOT DISTINCT FROM d.store_id
+          AND (n.website_id, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded)
+            IS NOT DISTINCT FROM (d.website_id, d.name, d.currency, d.qty, d.revenue, d.orders, d.qty_refunded))
+      RETURNING d.day
+    ) SELECT DISTINCT day::text AS day FROM gone`);
+  const added = await queryRows<{ day: string }>(tx, sql`
+    WITH added AS (
+      INSERT INTO report_daily_products (channel_id, website_id, store_id, day, sku, name, currency, qty, revenue, orders, qty_refunded)
+      SELECT ${channelId}, n.website_id, n.store_id, n.day, n.sku, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded
+      FROM report_day_products n WHERE NOT EXISTS (
+        SELECT 1 FROM report_daily_products d
+        WHERE d.channel_id = ${channelId} AND d.day = n.day AND d.sku = n.sku AND d.store_id IS NOT DISTINCT FROM n.store_id)
+      RETURNING day
+    ) SELECT DISTINCT day::text AS day FROM added`);
   await tx.execute(sql`DROP TABLE report_day_orders`);
+  await tx.execute(sql`DROP TABLE report_day_products`);
+  return [...new Set([...gone, ...added].map((r) => r.day))];
 }
 
 /** The months ("YYYY-MM-01") the given days fall in. */
@@ -307,8 +334,10 @@ export async function refreshRollups(
       days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)));
     }
     // Large sets in slices: one statement over years of days would hold a big temp table at once.
-    for (let i = 0; i < days.length; i += 92) await recomputeDays(tx, channelId, days.slice(i, i + 92));
-    const months = monthsOf(days);
+    const changed: string[] = [];
+    for (let i = 0; i < days.length; i += 92) changed.push(...(await recomputeDays(tx, channelId, days.slice(i, i + 92))));
+    // The months of the days whose products rows changed (all of them after the full delete above).
+    const months = monthsOf(changed);
     for (let i = 0; i < months.length; i += 12) await recomputeMonths(tx, channelId, months.slice(i, i + 12));
     await tx.execute(sql`
       INSERT INTO report_refresh (channel_id, kind, refreshed_at) VALUES (${channelId}, ${DAILY_SALES}, ${startedAt.toISOString()}::timestamptz)
