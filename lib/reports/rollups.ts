@@ -152,9 +152,10 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
     INSERT INTO report_day_orders
     SELECT o.id, o.store_id, ${dayOf(sql`o.remote_created_at`)}, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
       o.discount_amount, o.status, coalesce(o.payment_method, '(none)'), coalesce(o.shipping_method, '(none)'),
-      coalesce(c.contact_count > 0 OR c.last_contact_at IS NOT NULL, false), o.order_currency_code
+      -- by the cart's key, order by order: a join hashed every cart of the store for a few days' orders
+      coalesce((SELECT c.contact_count > 0 OR c.last_contact_at IS NOT NULL FROM magento_carts c WHERE c.id = o.cart_id), false),
+      o.order_currency_code
     FROM magento_orders o
-    LEFT JOIN magento_carts c ON c.id = o.cart_id
     WHERE ${inDays("o", days)} AND o.channel_id = ${channelId} AND o.removed_at IS NULL`);
   // Its statistics, or the joins below are planned for a guessed size.
   await tx.execute(sql`ANALYZE report_day_orders`);
@@ -251,6 +252,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
     LEFT JOIN magento_stores s ON s.id = o.store_id
     WHERE NOT o.canceled
     GROUP BY o.store_id, o.day, i.sku`);
+  await tx.execute(sql`ANALYZE report_day_products`);
   // Only the rows that differ are written: most changes a sync brings (an order invoiced, shipped,
   // completed) move no product figure, and rewriting a busy store's days (thousands of rows each,
   // with their index entries) cost more than the rest of the refresh.
@@ -269,7 +271,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       SELECT ${channelId}, n.website_id, n.store_id, n.day, n.sku, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded
       FROM report_day_products n WHERE NOT EXISTS (
         SELECT 1 FROM report_daily_products d
-        WHERE d.channel_id = ${channelId} AND d.day = n.day AND d.sku = n.sku AND d.store_id IS NOT DISTINCT FROM n.store_id)
+        WHERE d.channel_id = ${channelId} AND d.day = ANY(${D}) AND d.day = n.day AND d.sku = n.sku AND d.store_id IS NOT DISTINCT FROM n.store_id)
       RETURNING day
     ) SELECT DISTINCT day::text AS day FROM added`);
   await tx.execute(sql`DROP TABLE report_day_orders`);
