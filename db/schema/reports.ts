@@ -3,7 +3,7 @@ import { bigint, boolean, check, date, index, integer, jsonb, pgTable, smallint,
 import { users } from "./auth";
 import { channels } from "./channels";
 import { magentoCustomers } from "./magento";
-import { createdUpdated, id, money, timestamptz } from "./columns";
+import { createdUpdated, id, money, quantity, timestamptz } from "./columns";
 
 // Issue 8: pre-aggregated figures for the dashboard and reports, RFM scores and saved segments.
 // Rollups are derived data: lib/reports/rollups.ts may delete and rebuild any of their days.
@@ -80,6 +80,60 @@ export const reportDailyMix = pgTable(
     unique("report_daily_mix_key").on(t.channelId, t.storeId, t.day, t.kind, t.value).nullsNotDistinct(),
     index("report_daily_mix_day_idx").on(t.kind, t.day),
     check("report_daily_mix_kind_check", sql`${t.kind} in ('status', 'payment', 'shipping')`),
+  ],
+);
+
+/**
+ * Best sellers per channel, store, UTC day (of the order) and SKU: the top-level order lines of
+ * non-canceled orders (a configurable product's child line repeats its parent's). qty = Σ (ordered −
+ * canceled), revenue = Σ (row_total − item discount; Magento's item discount is positive), orders =
+ * distinct orders with the SKU (an order has one day and store, so these add up over days),
+ * name / currency = the greatest seen (as the report shows one per SKU). Refreshed with the other
+ * rollups, by the same days.
+ */
+export const reportDailyProducts = pgTable(
+  "report_daily_products",
+  {
+    channelId: channelRef(),
+    websiteId: bigint("website_id", { mode: "number" }),
+    storeId: bigint("store_id", { mode: "number" }),
+    day: date("day", { mode: "string" }).notNull(),
+    sku: text("sku").notNull(),
+    name: text("name"),
+    currency: text("currency"),
+    qty: quantity("qty").notNull().default("0"),
+    revenue: total("revenue"),
+    orders: count("orders"),
+    qtyRefunded: quantity("qty_refunded").notNull().default("0"),
+  },
+  // Day first: every read is a day range, with or without a channel.
+  (t) => [unique("report_daily_products_key").on(t.day, t.channelId, t.storeId, t.sku).nullsNotDistinct()],
+);
+
+/**
+ * report_daily_products summed per calendar month (month = its first day): a year of a store
+ * with thousands of SKUs is ~12 × SKUs rows here instead of ~365 × SKUs. A report range reads its
+ * whole months here and only its partial months' days from the daily table. Recomputed from the
+ * daily rows for every month whose days a refresh touched.
+ */
+export const reportMonthlyProducts = pgTable(
+  "report_monthly_products",
+  {
+    channelId: channelRef(),
+    websiteId: bigint("website_id", { mode: "number" }),
+    storeId: bigint("store_id", { mode: "number" }),
+    month: date("month", { mode: "string" }).notNull(),
+    sku: text("sku").notNull(),
+    name: text("name"),
+    currency: text("currency"),
+    qty: quantity("qty").notNull().default("0"),
+    revenue: total("revenue"),
+    orders: count("orders"),
+    qtyRefunded: quantity("qty_refunded").notNull().default("0"),
+  },
+  (t) => [
+    unique("report_monthly_products_key").on(t.month, t.channelId, t.storeId, t.sku).nullsNotDistinct(),
+    check("report_monthly_products_month_check", sql`extract(day from ${t.month}) = 1`),
   ],
 );
 

@@ -1,11 +1,16 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { addDays } from "@/lib/reports/filters";
 import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
 
-// Daily rollups (report_daily_sales, report_daily_mix) per channel, store and UTC day. They are
-// derived data: a refresh deletes the days it recomputes and writes them again from the synced
-// rows, so an incremental refresh and a full rebuild give the same rows by construction.
+// Daily rollups (report_daily_sales, report_daily_mix, report_daily_products) per channel, store
+// and UTC day, and report_monthly_products (the daily products summed per calendar month, for
+// long report ranges). They are derived data: a refresh recomputes whole days from the synced
+// rows (sales and mix: delete and insert; products: only the rows that differ are written), then
+// the months of the days whose products rows changed from the daily rows, so an incremental
+// refresh and a full rebuild give the same rows by construction. Order lines count
+// with their order (a sync writes an order's items with it, under the order's synced_at).
 //
 // Which days a change touches:
 //  - an order: its own day, and for its customer the day of their first non-canceled order now and
@@ -37,6 +42,12 @@ function dayArray(days: readonly string[]): SQL {
   return sql`${`{${days.join(",")}}`}::date[]`;
 }
 
+// A customer's first order: earliest, then lowest id. Spelled as magento_orders_customer_idx
+// (customer_id, remote_created_at DESC NULLS LAST, id DESC NULLS FIRST) read backwards (the
+// queries exclude null dates, so NULLS FIRST changes nothing), the walk stops at the first
+// non-canceled order instead of reading and sorting every order of the customer.
+const FIRST_ORDER = sql.raw("o.remote_created_at ASC NULLS FIRST, o.id ASC");
+
 const dayOf = (column: SQL) => sql`(${column} AT TIME ZONE 'UTC')::date`;
 
 /** The UTC days touched by rows written since `since` (see the header). */
@@ -63,13 +74,13 @@ async function touchedDays(db: Exec, channelId: number, since: Date): Promise<st
       LEFT JOIN LATERAL (
         SELECT o.id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
-        ORDER BY o.remote_created_at, o.id LIMIT 1
+        ORDER BY ${FIRST_ORDER} LIMIT 1
       ) now_first ON true
       LEFT JOIN LATERAL (
         SELECT o.id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
           AND o.synced_at < ${from}::timestamptz
-        ORDER BY o.remote_created_at, o.id LIMIT 1
+        ORDER BY ${FIRST_ORDER} LIMIT 1
       ) kept_first ON true
       CROSS JOIN LATERAL (VALUES (now_first.remote_created_at), (kept_first.remote_created_at)) d(at)
       WHERE kept_first.id IS DISTINCT FROM now_first.id
@@ -96,14 +107,38 @@ async function allDays(db: Exec, channelId: number): Promise<string[]> {
   return rows.map((r) => r.day);
 }
 
-// Rows of a set of days, found by range on remote_created_at (index-friendly, unlike day = ANY).
-const inDays = (alias: string, days: SQL) =>
-  sql.raw(`JOIN unnest(`).append(days).append(sql.raw(`) AS d(day) ON ${alias}.remote_created_at >= d.day::timestamp AT TIME ZONE 'UTC'
-    AND ${alias}.remote_created_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`));
+/** A validated day as a SQL literal (see inDays). */
+function dayLiteral(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`Not a day: ${day}`);
+  return `'${day}'::date`;
+}
 
-/** Recomputes the given days of one channel's rollups (delete + insert, one transaction). */
-async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<void> {
-  if (days.length === 0) return;
+/**
+ * `<alias>.remote_created_at` within the given UTC days: one range per run of consecutive days, as
+ * literals. The planner then estimates the rows from the column's statistics; a join to
+ * unnest(days) on the range was guessed at 1/9 of the table per day, so a refresh of a few days
+ * chose hash joins over whole tables and paid for JIT compilation of every statement.
+ */
+function inDays(alias: string, days: readonly string[]): SQL {
+  const sorted = [...new Set(days)].sort();
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let end = sorted[i]!;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === addDays(end, 1)) end = sorted[j++]!;
+    ranges.push(`(${alias}.remote_created_at >= ${dayLiteral(sorted[i]!)}::timestamp AT TIME ZONE 'UTC'`
+      + ` AND ${alias}.remote_created_at < (${dayLiteral(end)} + 1)::timestamp AT TIME ZONE 'UTC')`);
+    i = j;
+  }
+  return sql.raw(ranges.length ? `(${ranges.join(" OR ")})` : "false");
+}
+
+/**
+ * Recomputes the given days of one channel's rollups (delete + insert, one transaction); returns
+ * the days whose products rows changed (their months need recomputing).
+ */
+async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<string[]> {
+  if (days.length === 0) return [];
   const D = dayArray(days);
   await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId} AND day = ANY(${D})`);
   await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId} AND day = ANY(${D})`);
@@ -111,16 +146,19 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS report_day_orders (
       id bigint, store_id bigint, day date, customer_id bigint, canceled boolean, revenue numeric, grand_total numeric,
-      discount numeric, status text, payment text, shipping text, contacted boolean
+      discount numeric, status text, payment text, shipping text, contacted boolean, currency text
     ) ON COMMIT DROP`);
   await tx.execute(sql`
     INSERT INTO report_day_orders
-    SELECT o.id, o.store_id, d.day, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
+    SELECT o.id, o.store_id, ${dayOf(sql`o.remote_created_at`)}, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
       o.discount_amount, o.status, coalesce(o.payment_method, '(none)'), coalesce(o.shipping_method, '(none)'),
-      coalesce(c.contact_count > 0 OR c.last_contact_at IS NOT NULL, false)
-    FROM magento_orders o ${inDays("o", D)}
-    LEFT JOIN magento_carts c ON c.id = o.cart_id
-    WHERE o.channel_id = ${channelId} AND o.removed_at IS NULL`);
+      -- by the cart's key, order by order: a join hashed every cart of the store for a few days' orders
+      coalesce((SELECT c.contact_count > 0 OR c.last_contact_at IS NOT NULL FROM magento_carts c WHERE c.id = o.cart_id), false),
+      o.order_currency_code
+    FROM magento_orders o
+    WHERE ${inDays("o", days)} AND o.channel_id = ${channelId} AND o.removed_at IS NULL`);
+  // Its statistics, or the joins below are planned for a guessed size.
+  await tx.execute(sql`ANALYZE report_day_orders`);
   await tx.execute(sql`
     WITH customers AS (SELECT DISTINCT customer_id FROM report_day_orders WHERE customer_id IS NOT NULL AND NOT canceled),
     firsts AS (
@@ -129,7 +167,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       FROM customers c CROSS JOIN LATERAL (
         SELECT o.id, o.customer_id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = c.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
-        ORDER BY o.remote_created_at, o.id LIMIT 1
+        ORDER BY ${FIRST_ORDER} LIMIT 1
       ) f
     ),
     orders_agg AS (
@@ -149,7 +187,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       GROUP BY o.store_id, o.day
     ),
     carts_agg AS (
-      SELECT c.store_id, d.day,
+      SELECT c.store_id, ${dayOf(sql`c.remote_created_at`)} AS day,
         count(*)::int AS carts_created,
         count(*) FILTER (WHERE c.status = 'purchased' AND NOT x.contacted)::int AS carts_purchased,
         count(*) FILTER (WHERE c.status = 'converted' OR (c.status = 'purchased' AND x.contacted))::int AS carts_converted,
@@ -158,16 +196,16 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
         count(*) FILTER (WHERE c.status IN ('open', 'contacted'))::int AS carts_open,
         count(*) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted'))::int AS carts_abandoned,
         coalesce(sum(c.grand_total) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted')), 0) AS abandoned_value
-      FROM magento_carts c ${inDays("c", D)}
+      FROM magento_carts c
       CROSS JOIN LATERAL (SELECT (c.contact_count > 0 OR c.last_contact_at IS NOT NULL) AS contacted) x
-      WHERE c.channel_id = ${channelId}
-      GROUP BY c.store_id, d.day
+      WHERE ${inDays("c", days)} AND c.channel_id = ${channelId}
+      GROUP BY 1, 2
     ),
     memos_agg AS (
-      SELECT m.store_id, d.day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
-      FROM magento_credit_memos m ${inDays("m", D)}
-      WHERE m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
-      GROUP BY m.store_id, d.day
+      SELECT m.store_id, ${dayOf(sql`m.remote_created_at`)} AS day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
+      FROM magento_credit_memos m
+      WHERE ${inDays("m", days)} AND m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
+      GROUP BY 1, 2
     ),
     keys AS (
       SELECT store_id, day FROM orders_agg UNION SELECT store_id, day FROM carts_agg UNION SELECT store_id, day FROM memos_agg
@@ -198,7 +236,66 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       UNION ALL SELECT store_id, day, 'shipping', shipping, revenue, canceled FROM report_day_orders
     ) x LEFT JOIN magento_stores s ON s.id = x.store_id
     GROUP BY s.website_id, x.store_id, x.day, x.kind, x.value`);
+  // Best sellers (docs/reports.md): top-level lines of non-canceled orders. The lines are fetched
+  // per order by magento_order_items_order_idx (OFFSET 0 keeps the subquery a per-order lookup):
+  // left to itself the planner hashed the whole items table to join a few days' orders, twice as slow.
+  await tx.execute(sql`
+    CREATE TEMP TABLE report_day_products ON COMMIT DROP AS
+    SELECT max(s.website_id) AS website_id, o.store_id, o.day, i.sku, max(i.name) AS name, max(o.currency) AS currency,
+      sum(i.qty_ordered - i.qty_canceled) AS qty, sum(i.row_total - i.discount_amount) AS revenue,
+      count(DISTINCT i.order_id)::int AS orders, sum(i.qty_refunded) AS qty_refunded
+    FROM report_day_orders o
+    CROSS JOIN LATERAL (
+      SELECT i.order_id, i.sku, i.name, i.qty_ordered, i.qty_canceled, i.row_total, i.discount_amount, i.qty_refunded
+      FROM magento_order_items i WHERE i.order_id = o.id AND i.parent_item_origin_id IS NULL OFFSET 0
+    ) i
+    LEFT JOIN magento_stores s ON s.id = o.store_id
+    WHERE NOT o.canceled
+    GROUP BY o.store_id, o.day, i.sku`);
+  await tx.execute(sql`ANALYZE report_day_products`);
+  // Only the rows that differ are written: most changes a sync brings (an order invoiced, shipped,
+  // completed) move no product figure, and rewriting a busy store's days (thousands of rows each,
+  // with their index entries) cost more than the rest of the refresh.
+  const gone = await queryRows<{ day: string }>(tx, sql`
+    WITH gone AS (
+      DELETE FROM report_daily_products d WHERE d.channel_id = ${channelId} AND d.day = ANY(${D}) AND NOT EXISTS (
+        SELECT 1 FROM report_day_products n
+        WHERE n.day = d.day AND n.sku = d.sku AND n.store_id IS NOT DISTINCT FROM d.store_id
+          AND (n.website_id, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded)
+            IS NOT DISTINCT FROM (d.website_id, d.name, d.currency, d.qty, d.revenue, d.orders, d.qty_refunded))
+      RETURNING d.day
+    ) SELECT DISTINCT day::text AS day FROM gone`);
+  const added = await queryRows<{ day: string }>(tx, sql`
+    WITH added AS (
+      INSERT INTO report_daily_products (channel_id, website_id, store_id, day, sku, name, currency, qty, revenue, orders, qty_refunded)
+      SELECT ${channelId}, n.website_id, n.store_id, n.day, n.sku, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded
+      FROM report_day_products n WHERE NOT EXISTS (
+        SELECT 1 FROM report_daily_products d
+        WHERE d.channel_id = ${channelId} AND d.day = ANY(${D}) AND d.day = n.day AND d.sku = n.sku AND d.store_id IS NOT DISTINCT FROM n.store_id)
+      RETURNING day
+    ) SELECT DISTINCT day::text AS day FROM added`);
   await tx.execute(sql`DROP TABLE report_day_orders`);
+  await tx.execute(sql`DROP TABLE report_day_products`);
+  return [...new Set([...gone, ...added].map((r) => r.day))];
+}
+
+/** The months ("YYYY-MM-01") the given days fall in. */
+function monthsOf(days: readonly string[]): string[] {
+  return [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))].sort();
+}
+
+/** Recomputes report_monthly_products for the given months from the daily rows (already up to date). */
+async function recomputeMonths(tx: DbTx, channelId: number, months: readonly string[]): Promise<void> {
+  if (months.length === 0) return;
+  const M = dayArray(months);
+  await tx.execute(sql`DELETE FROM report_monthly_products WHERE channel_id = ${channelId} AND month = ANY(${M})`);
+  await tx.execute(sql`
+    INSERT INTO report_monthly_products (channel_id, website_id, store_id, month, sku, name, currency, qty, revenue, orders, qty_refunded)
+    SELECT ${channelId}, max(d.website_id), d.store_id, m.month, d.sku, max(d.name), max(d.currency),
+      sum(d.qty), sum(d.revenue), sum(d.orders)::int, sum(d.qty_refunded)
+    FROM unnest(${M}) AS m(month)
+    JOIN report_daily_products d ON d.day >= m.month AND d.day < (m.month + interval '1 month')::date AND d.channel_id = ${channelId}
+    GROUP BY m.month, d.store_id, d.sku`);
 }
 
 async function lastRefresh(db: Exec, channelId: number): Promise<Date | null> {
@@ -220,6 +317,11 @@ export async function refreshRollups(
   return db.transaction(async (tx) => {
     // One refresh per channel at a time: two would delete and insert the same days.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('report_rollups'), ${channelId}::int)`);
+    // These statements run once each on modest row counts: JIT compiling them cost more than it
+    // saved. A month of a big store's order lines is tens of MB to sort and group: in memory, not
+    // spilled to disk (this transaction only; one refresh per channel at a time).
+    await tx.execute(sql`SET LOCAL jit = off`);
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
     const [clock] = await queryRows<{ now: string | Date }>(tx, sql`SELECT clock_timestamp() AS now`);
     const startedAt = new Date(clock!.now);
     const last = options.full ? null : await lastRefresh(tx, channelId);
@@ -227,12 +329,18 @@ export async function refreshRollups(
     if (last === null) {
       await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId}`);
       await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId}`);
+      await tx.execute(sql`DELETE FROM report_daily_products WHERE channel_id = ${channelId}`);
+      await tx.execute(sql`DELETE FROM report_monthly_products WHERE channel_id = ${channelId}`);
       days = await allDays(tx, channelId);
     } else {
       days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)));
     }
     // Large sets in slices: one statement over years of days would hold a big temp table at once.
-    for (let i = 0; i < days.length; i += 92) await recomputeDays(tx, channelId, days.slice(i, i + 92));
+    const changed: string[] = [];
+    for (let i = 0; i < days.length; i += 92) changed.push(...(await recomputeDays(tx, channelId, days.slice(i, i + 92))));
+    // The months of the days whose products rows changed (all of them after the full delete above).
+    const months = monthsOf(changed);
+    for (let i = 0; i < months.length; i += 12) await recomputeMonths(tx, channelId, months.slice(i, i + 12));
     await tx.execute(sql`
       INSERT INTO report_refresh (channel_id, kind, refreshed_at) VALUES (${channelId}, ${DAILY_SALES}, ${startedAt.toISOString()}::timestamptz)
       ON CONFLICT (channel_id, kind) DO UPDATE SET refreshed_at = excluded.refreshed_at`);

@@ -9,18 +9,24 @@ import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/lib/sync/write/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
-// The rollups refreshed incrementally (only the days a sync touched) equal a full rebuild, after
-// orders, carts and credit memos change in Magento and sync again.
+// The rollups (daily sales and mix, daily and monthly products) refreshed incrementally (only the
+// days a sync touched) equal a full rebuild, after orders, carts and credit memos change in Magento
+// and sync again.
 
 let testDb: TestDatabase;
 let sim: RunningSimulator;
 let channelId: number;
 
-const snapshot = async () =>
-  queryRows(testDb.db, sql`
+const snapshot = async () => ({
+  sales: await queryRows(testDb.db, sql`
     SELECT s.*, (SELECT json_agg(m ORDER BY m.store_id, m.day, m.kind, m.value) FROM report_daily_mix m
       WHERE m.channel_id = s.channel_id AND m.store_id IS NOT DISTINCT FROM s.store_id AND m.day = s.day) AS mix
-    FROM report_daily_sales s WHERE s.channel_id = ${channelId} ORDER BY s.store_id, s.day`);
+    FROM report_daily_sales s WHERE s.channel_id = ${channelId} ORDER BY s.store_id, s.day`),
+  products: await queryRows(testDb.db, sql`
+    SELECT * FROM report_daily_products WHERE channel_id = ${channelId} ORDER BY day, store_id, sku`),
+  productMonths: await queryRows(testDb.db, sql`
+    SELECT * FROM report_monthly_products WHERE channel_id = ${channelId} ORDER BY month, store_id, sku`),
+});
 
 beforeAll(async () => {
   process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
@@ -49,6 +55,16 @@ describe("daily rollups", () => {
     expect(totals!.orders + totals!.canceled).toBe(direct!.n);
     const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'`);
     expect(refresh!.n).toBe(1);
+    // Best sellers: every top-level line of a non-canceled order once, and the months add up the days.
+    const [lines] = await queryRows<{ qty: string; revenue: string }>(testDb.db, sql`
+      SELECT sum(i.qty_ordered - i.qty_canceled)::text AS qty, sum(i.row_total - i.discount_amount)::text AS revenue
+      FROM magento_order_items i JOIN magento_orders o ON o.id = i.order_id
+      WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND i.parent_item_origin_id IS NULL`);
+    for (const table of ["report_daily_products", "report_monthly_products"]) {
+      const [rolled] = await queryRows<{ qty: string; revenue: string }>(testDb.db, sql`
+        SELECT sum(qty)::text AS qty, sum(revenue)::text AS revenue FROM ${sql.raw(table)} WHERE channel_id = ${channelId}`);
+      expect(rolled, table).toEqual(lines);
+    }
   });
 
   it("refreshed incrementally after new, progressed, refunded and canceled orders equal a full rebuild", async () => {
@@ -76,6 +92,8 @@ describe("daily rollups", () => {
     expect(incremental.mode).toBe("incremental");
     expect(incremental.days).toBeGreaterThan(0);
     const refreshed = await snapshot();
+    expect(refreshed.products.length).toBeGreaterThan(0);
+    expect(refreshed.productMonths.length).toBeGreaterThan(0);
     const [recovered] = await queryRows<{ n: number }>(testDb.db, sql`SELECT sum(recovered_orders)::int AS n FROM report_daily_sales`);
     expect(recovered!.n).toBeGreaterThan(0);
     const full = await rebuildRollups(testDb.db, channelId);

@@ -20,6 +20,7 @@ import { loadCustomersReport } from "@/lib/reports/reports/customers";
 import { loadProductsReport } from "@/lib/reports/reports/products";
 import { loadRefundsReport } from "@/lib/reports/reports/refunds";
 import { loadSalesReport } from "@/lib/reports/reports/sales";
+import { refreshRollups } from "@/lib/reports/rollups";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/lib/sync/write/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -154,24 +155,65 @@ describe("report numbers against the raw synced rows", () => {
     }
   });
 
-  it("products: quantity and revenue per SKU from the order items", async () => {
-    const f = parseReportFilters(ALL);
-    const expected = await queryRows<{ sku: string; qty: unknown; revenue: unknown }>(db, sql`
-      SELECT i.sku, sum(i.qty_ordered) - sum(i.qty_canceled) AS qty, sum(i.row_total) - sum(i.discount_amount) AS revenue
-      FROM magento_order_items i WHERE i.parent_item_origin_id IS NULL AND i.order_id IN (
-        SELECT id FROM magento_orders WHERE state <> 'canceled' AND removed_at IS NULL
-          AND remote_created_at >= ${f.range.from}::date AND remote_created_at < ${f.range.to}::date + 1)
-      GROUP BY i.sku`);
-    const rows = await allPages(reportProductsGrid, ALL);
-    expect(rows.length).toBe(expected.length);
-    const bySku = new Map(rows.map((r) => [String(r.values.sku), r.values]));
-    for (const e of expected) {
-      expect(cents(bySku.get(e.sku)?.qty), e.sku).toBe(cents(e.qty));
-      expect(cents(bySku.get(e.sku)?.revenue), e.sku).toBe(cents(e.revenue));
+  it("products: quantity, revenue, orders and refunded quantity per SKU from the order items, for four ranges and a website", async () => {
+    // The report reads the products rollups: whole months from the monthly one, the other days from
+    // the daily one. These ranges cover both, months only, and days within one month.
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const monthStart = (n: number) => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1)).toISOString().slice(0, 10); };
+    const [website] = await queryRows<{ id: string }>(db, sql`
+      SELECT s.website_id::text AS id FROM magento_orders o JOIN magento_stores s ON s.id = o.store_id
+      WHERE s.website_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
+    // The simulator sells simple products only: give a few lines a configurable parent's child line
+    // (same SKU and total, which must not count twice), then refresh as a sync would.
+    await db.execute(sql`
+      INSERT INTO magento_order_items (channel_id, origin_id, order_id, order_origin_id, parent_item_origin_id, sku, name, product_type,
+        qty_ordered, qty_refunded, price, row_total, remote_created_at, remote_updated_at)
+      SELECT i.channel_id, i.origin_id + 10000000, i.order_id, i.order_origin_id, i.origin_id, i.sku, i.name, 'simple',
+        i.qty_ordered, i.qty_refunded, i.price, i.row_total, i.remote_created_at, i.remote_updated_at
+      FROM magento_order_items i JOIN magento_orders o ON o.id = i.order_id
+      WHERE o.state <> 'canceled' AND i.parent_item_origin_id IS NULL ORDER BY i.id DESC LIMIT 5`);
+    await db.execute(sql`UPDATE magento_orders SET synced_at = now() WHERE id IN (SELECT order_id FROM magento_order_items WHERE parent_item_origin_id IS NOT NULL)`);
+    expect((await refreshRollups(db, channelId)).mode).toBe("incremental");
+    const ranges: SearchParams[] = [
+      ALL, LAST_90,
+      { range: "custom", from: monthStart(6), to: day(Math.max(1, new Date().getUTCDate())) },
+      { range: "custom", from: day(40), to: day(20) },
+      { ...ALL, website: website!.id },
+    ];
+    for (const params of ranges) {
+      const f = parseReportFilters(params);
+      const expected = await queryRows<{ sku: string; qty: unknown; revenue: unknown; orders: unknown; qty_refunded: unknown }>(db, sql`
+        SELECT i.sku, sum(i.qty_ordered) - sum(i.qty_canceled) AS qty, sum(i.row_total) - sum(i.discount_amount) AS revenue,
+          count(DISTINCT i.order_id) AS orders, sum(i.qty_refunded) AS qty_refunded
+        FROM magento_order_items i WHERE i.parent_item_origin_id IS NULL AND i.order_id IN (
+          SELECT o.id FROM magento_orders o WHERE o.state <> 'canceled' AND o.removed_at IS NULL
+            AND o.remote_created_at >= ${f.range.from}::date AND o.remote_created_at < ${f.range.to}::date + 1
+            AND (${f.websiteId}::bigint IS NULL OR o.store_id IN (SELECT id FROM magento_stores WHERE website_id = ${f.websiteId}::bigint)))
+        GROUP BY i.sku`);
+      const label = JSON.stringify(params);
+      expect(expected.length, label).toBeGreaterThan(0);
+      const rows = await allPages(reportProductsGrid, params);
+      expect(rows.length, label).toBe(expected.length);
+      const bySku = new Map(rows.map((r) => [String(r.values.sku), r.values]));
+      for (const e of expected) {
+        const row = bySku.get(e.sku);
+        expect(cents(row?.qty), `${label} ${e.sku}`).toBe(cents(e.qty));
+        expect(cents(row?.revenue), `${label} ${e.sku}`).toBe(cents(e.revenue));
+        expect(Number(row?.orders), `${label} ${e.sku}`).toBe(Number(e.orders));
+        expect(cents(row?.qty_refunded), `${label} ${e.sku}`).toBe(cents(e.qty_refunded));
+      }
+      const report = await loadProductsReport(user, f, db);
+      const top = [...expected].sort((a, b) => cents(b.revenue) - cents(a.revenue))[0]!;
+      expect(cents(report.byRevenue[0]!.revenue), label).toBe(cents(top.revenue));
+      const topQty = [...expected].sort((a, b) => cents(b.qty) - cents(a.qty))[0]!;
+      expect(cents(report.byQuantity[0]!.qty), label).toBe(cents(topQty.qty));
     }
-    const report = await loadProductsReport(user, f, db);
-    const top = [...expected].sort((a, b) => cents(b.revenue) - cents(a.revenue))[0]!;
-    expect(cents(report.byRevenue[0]!.revenue)).toBe(cents(top.revenue));
+    // Refunded quantities and child lines were there to count (or not).
+    const [shape] = await queryRows<{ refunded: unknown; children: unknown }>(db, sql`
+      SELECT count(*) FILTER (WHERE qty_refunded > 0) AS refunded, count(*) FILTER (WHERE parent_item_origin_id IS NOT NULL) AS children
+      FROM magento_order_items`);
+    expect(Number(shape!.refunded)).toBeGreaterThan(0);
+    expect(Number(shape!.children)).toBeGreaterThan(0);
   });
 
   it("refunds: memos per reason and over time add up to the memos of the range", async () => {

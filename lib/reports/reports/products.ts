@@ -6,7 +6,8 @@ import type { ReportFilters } from "@/lib/reports/filters";
 import { queryRows } from "@/lib/sync/write/rows";
 import { reportAsOf, singleCurrency, text } from "./common";
 
-// Best sellers: the top ten by revenue and by quantity for the charts, from the grid's own rows.
+// Best sellers: the top ten by revenue and by quantity for the charts, from the grid's own rows
+// (the products rollups, so "as of" is their last refresh).
 
 export type ProductBar = { sku: string; name: string | null; qty: string; revenue: string };
 export type ProductsReport = { byRevenue: ProductBar[]; byQuantity: ProductBar[]; currency: string | null; asOf: Date | null };
@@ -23,7 +24,7 @@ export async function loadProductsReport(user: SessionUser | null, f: ReportFilt
       (SELECT p.sku, p.name, p.qty, p.revenue, p.currency, 'revenue' AS by FROM p ORDER BY p.revenue DESC, p.id LIMIT ${TOP})
       UNION ALL
       (SELECT p.sku, p.name, p.qty, p.revenue, p.currency, 'qty' AS by FROM p ORDER BY p.qty DESC, p.id LIMIT ${TOP})`),
-    reportAsOf(database, "live", f.channelId),
+    reportAsOf(database, "daily_sales", f.channelId),
   ]);
   const bar = (r: (typeof rows)[number]): ProductBar => ({ sku: r.sku, name: r.name, qty: text(r.qty), revenue: text(r.revenue) });
   return {

@@ -1,14 +1,10 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
 import { DonutChart } from "@/components/charts/donut-chart";
-import { GridView } from "@/components/data-grid/grid-view";
 import { AsOf } from "@/components/reports/as-of";
-import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
-import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { ChartCard } from "@/components/reports/chart-card";
+import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-carts";
@@ -23,24 +19,18 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const params = await searchParams;
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
-    <>
-      <PageHeader
-        breadcrumb="Reports"
-        title="Abandoned Carts"
-        description="Carts with items that were not ordered by themselves (created in the range), by age since their last activity, value and follow-up outcome."
-      />
-      <ReportFilterBar action="/reports/abandoned-carts" filters={filters} options={options} />
-      <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
-        <AbandonedCharts user={user} filters={filters} timeZone={timeZone} />
-      </Suspense>
-      <GridView
-        definition={reportAbandonedCartsGrid}
-        searchParams={params}
-        basePath="/reports/abandoned-carts"
-        user={user}
-        emptyState={<EmptyState title="No abandoned carts in this range">Choose a longer range, or another channel or website.</EmptyState>}
-      />
-    </>
+    <ReportPage
+      title="Abandoned Carts"
+      description="Carts with items that were not ordered by themselves (created in the range), by age since their last activity, value and follow-up outcome."
+      basePath="/reports/abandoned-carts"
+      filters={filters}
+      options={options}
+      charts={<AbandonedCharts user={user} filters={filters} timeZone={timeZone} />}
+      grid={reportAbandonedCartsGrid}
+      searchParams={params}
+      user={user}
+      empty={{ title: "No abandoned carts in this range", hint: "Choose a longer range, or another channel or website." }}
+    />
   );
 }
 

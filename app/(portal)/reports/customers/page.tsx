@@ -1,14 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Suspense } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
-import { GridView } from "@/components/data-grid/grid-view";
 import { AsOf } from "@/components/reports/as-of";
-import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
-import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { ChartCard } from "@/components/reports/chart-card";
+import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportCustomersGrid } from "@/lib/grid/grids/report-customers";
@@ -24,24 +20,20 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const params = await searchParams;
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
-    <>
-      <PageHeader
-        breadcrumb="Reports"
-        title="Customers by Lifetime Value"
-        description="Every customer with an order, by lifetime value (all time; canceled orders excluded), with RFM scores 1–5 per channel and their segment."
-      />
-      <ReportFilterBar action="/reports/customers" filters={filters} options={options} withRange={false} />
-      <Suspense key={`${filters.channelId}:${filters.websiteId}`} fallback={<ChartSkeleton />}>
-        <SegmentCounts user={user} filters={filters} timeZone={timeZone} />
-      </Suspense>
-      <GridView
-        definition={reportCustomersGrid}
-        searchParams={params}
-        basePath="/reports/customers"
-        user={user}
-        emptyState={<EmptyState title="No customers with orders yet">Customers appear here once their orders are synced.</EmptyState>}
-      />
-    </>
+    <ReportPage
+      title="Customers by Lifetime Value"
+      description="Every customer with an order, by lifetime value (all time; canceled orders excluded), with RFM scores 1–5 per channel and their segment."
+      basePath="/reports/customers"
+      filters={filters}
+      options={options}
+      withRange={false}
+      chartsKey={`${filters.channelId}:${filters.websiteId}`}
+      charts={<SegmentCounts user={user} filters={filters} timeZone={timeZone} />}
+      grid={reportCustomersGrid}
+      searchParams={params}
+      user={user}
+      empty={{ title: "No customers with orders yet", hint: "Customers appear here once their orders are synced." }}
+    />
   );
 }
 

@@ -1,13 +1,9 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
-import { GridView } from "@/components/data-grid/grid-view";
 import { AsOf } from "@/components/reports/as-of";
-import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
-import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { ChartCard } from "@/components/reports/chart-card";
+import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatDecimal } from "@/lib/format/money";
 import { reportProductsGrid } from "@/lib/grid/grids/report-products";
@@ -22,20 +18,18 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const params = await searchParams;
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
-    <>
-      <PageHeader breadcrumb="Reports" title="Best-selling Products" description="Quantity sold and revenue per product from the items of non-canceled orders placed in the range." />
-      <ReportFilterBar action="/reports/products" filters={filters} options={options} />
-      <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
-        <ProductCharts user={user} filters={filters} timeZone={timeZone} />
-      </Suspense>
-      <GridView
-        definition={reportProductsGrid}
-        searchParams={params}
-        basePath="/reports/products"
-        user={user}
-        emptyState={<EmptyState title="No products sold in this range">Choose a longer range, or another channel or website.</EmptyState>}
-      />
-    </>
+    <ReportPage
+      title="Best-selling Products"
+      description="Quantity sold and revenue per product from the items of non-canceled orders placed in the range."
+      basePath="/reports/products"
+      filters={filters}
+      options={options}
+      charts={<ProductCharts user={user} filters={filters} timeZone={timeZone} />}
+      grid={reportProductsGrid}
+      searchParams={params}
+      user={user}
+      empty={{ title: "No products sold in this range", hint: "Choose a longer range, or another channel or website." }}
+    />
   );
 }
 
@@ -45,7 +39,7 @@ async function ProductCharts({ user, filters, timeZone }: { user: SessionUser; f
   const label = (p: { sku: string; name: string | null }) => p.name ?? p.sku;
   return (
     <>
-      <AsOf at={report.asOf} what="Orders" timeZone={timeZone} />
+      <AsOf at={report.asOf} what="Daily figures" timeZone={timeZone} />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Top 10 by revenue" empty={empty}>
           <BarChart title="Top 10 products by revenue" format="money" currency={report.currency} labelHeader="Product" valueHeader="Revenue" detailHeader="Quantity"

@@ -1,14 +1,10 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
 import { LineChart } from "@/components/charts/line-chart";
-import { GridView } from "@/components/data-grid/grid-view";
 import { AsOf } from "@/components/reports/as-of";
-import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
-import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { ChartCard } from "@/components/reports/chart-card";
+import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportRefundsGrid } from "@/lib/grid/grids/report-refunds";
@@ -23,20 +19,19 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const params = await searchParams;
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
-    <>
-      <PageHeader breadcrumb="Reports" title="Refunds" description="Credit memos over time, and what they refunded: items, shipping, or only an adjustment." />
-      <ReportFilterBar action="/reports/refunds" filters={filters} options={options} withBucket />
-      <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
-        <RefundCharts user={user} filters={filters} timeZone={timeZone} />
-      </Suspense>
-      <GridView
-        definition={reportRefundsGrid}
-        searchParams={params}
-        basePath="/reports/refunds"
-        user={user}
-        emptyState={<EmptyState title="No credit memos in this range">Choose a longer range, or another channel or website.</EmptyState>}
-      />
-    </>
+    <ReportPage
+      title="Refunds"
+      description="Credit memos over time, and what they refunded: items, shipping, or only an adjustment."
+      basePath="/reports/refunds"
+      filters={filters}
+      options={options}
+      withBucket
+      charts={<RefundCharts user={user} filters={filters} timeZone={timeZone} />}
+      grid={reportRefundsGrid}
+      searchParams={params}
+      user={user}
+      empty={{ title: "No credit memos in this range", hint: "Choose a longer range, or another channel or website." }}
+    />
   );
 }
 

@@ -1,13 +1,9 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
 import { LineChart } from "@/components/charts/line-chart";
-import { GridView } from "@/components/data-grid/grid-view";
 import { AsOf } from "@/components/reports/as-of";
-import { ChartCard, ChartSkeleton } from "@/components/reports/chart-card";
-import { ReportFilterBar } from "@/components/reports/filter-bar";
+import { ChartCard } from "@/components/reports/chart-card";
+import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportSalesGrid } from "@/lib/grid/grids/report-sales";
@@ -22,20 +18,19 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const params = await searchParams;
   const { filters, options, timeZone } = await reportContext(user, params);
   return (
-    <>
-      <PageHeader breadcrumb="Reports" title="Sales by Period" description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue." />
-      <ReportFilterBar action="/reports/sales" filters={filters} options={options} withBucket />
-      <Suspense key={JSON.stringify(filters)} fallback={<ChartSkeleton />}>
-        <SalesCharts user={user} filters={filters} timeZone={timeZone} />
-      </Suspense>
-      <GridView
-        definition={reportSalesGrid}
-        searchParams={params}
-        basePath="/reports/sales"
-        user={user}
-        emptyState={<EmptyState title="No sales in this range">Choose a longer range, or another channel or website.</EmptyState>}
-      />
-    </>
+    <ReportPage
+      title="Sales by Period"
+      description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue."
+      basePath="/reports/sales"
+      filters={filters}
+      options={options}
+      withBucket
+      charts={<SalesCharts user={user} filters={filters} timeZone={timeZone} />}
+      grid={reportSalesGrid}
+      searchParams={params}
+      user={user}
+      empty={{ title: "No sales in this range", hint: "Choose a longer range, or another channel or website." }}
+    />
   );
 }
 

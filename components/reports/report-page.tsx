@@ -1,0 +1,51 @@
+import { Suspense, type ReactNode } from "react";
+import { GridView } from "@/components/data-grid/grid-view";
+import { ChartSkeleton } from "@/components/reports/chart-card";
+import { ReportFilterBar, type FilterOptions } from "@/components/reports/filter-bar";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import type { SessionUser } from "@/lib/auth/session";
+import type { SearchParams } from "@/lib/grid/params";
+import type { GridDefinition } from "@/lib/grid/types";
+import type { ReportFilters } from "@/lib/reports/filters";
+
+// The one layout of every report page (app/(portal)/reports/*): header, the shared filter bar, the
+// report's charts streamed in behind a skeleton, then its grid with an empty state of its own.
+
+export function ReportPage({
+  title, description, basePath, filters, options, withBucket, withRange, chartsKey, charts, grid, searchParams, user, empty,
+}: {
+  title: string;
+  description: string;
+  /** The page's path: the filter form's action and the grid's links. */
+  basePath: string;
+  filters: ReportFilters;
+  options: FilterOptions;
+  withBucket?: boolean;
+  withRange?: boolean;
+  /** Remounts the charts' Suspense (skeleton again, not stale charts) when it changes; default: every filter. */
+  chartsKey?: string;
+  /** An async server component reading the report's summary. */
+  charts: ReactNode;
+  grid: GridDefinition;
+  searchParams: SearchParams;
+  user: SessionUser;
+  empty: { title: string; hint: ReactNode };
+}) {
+  return (
+    <>
+      <PageHeader breadcrumb="Reports" title={title} description={description} />
+      <ReportFilterBar action={basePath} filters={filters} options={options} withBucket={withBucket} withRange={withRange} />
+      <Suspense key={chartsKey ?? JSON.stringify(filters)} fallback={<ChartSkeleton />}>
+        {charts}
+      </Suspense>
+      <GridView
+        definition={grid}
+        searchParams={searchParams}
+        basePath={basePath}
+        user={user}
+        emptyState={<EmptyState title={empty.title}>{empty.hint}</EmptyState>}
+      />
+    </>
+  );
+}
