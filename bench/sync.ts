@@ -29,7 +29,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { getCheckpoint, nextWindowBack, WINDOW_DAYS } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";
-import { PAGE_SIZE, preparePageTransaction, runChannelSync } from "@/lib/sync/runner";
+import { PAGE_SIZE, preparePageTransaction, refreshPlannerStatistics, runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type FetchedPage, type SyncContext } from "@/lib/sync/types";
@@ -106,7 +106,8 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
   // The initial walk's windows, as lib/sync/checkpoints.ts steps them back.
   // Start the DB-only replay from the state the initial sync's orders pass found: no orders (items
   // and addresses go with them), the carts they purchased not yet purchased, customer totals not
-  // yet counted, and the tables vacuumed, so the deleted rows cost the replay nothing extra.
+  // yet counted, and the tables vacuumed, so the deleted rows cost the replay nothing extra. Their
+  // statistics are refreshed at the pages the runner refreshes them.
   await db.execute(sql`delete from magento_orders where channel_id = ${channel.id}`);
   await db.execute(sql`update magento_carts set order_id = null, status = 'expired', status_changed_at = null
     where channel_id = ${channel.id} and status = 'purchased'`);
@@ -135,10 +136,11 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
           await connector.afterPage?.(tx, ctx, fetched.records);
         });
       }
-      upsertMs += performance.now() - t1;
-      fetchMs += t1 - t0;
       records += fetched.records.length;
       pages++;
+      await refreshPlannerStatistics(db, "orders", pages); // as the runner does (the tables start empty again)
+      upsertMs += performance.now() - t1;
+      fetchMs += t1 - t0;
       if (fetched.done) break;
     }
     if (window.from.getTime() <= start.getTime()) break;

@@ -130,9 +130,10 @@ const CONNECTOR_TABLES: Record<ConnectorName, readonly string[]> = {
   newsletter_subscribers: ["magento_newsletter_subscribers"],
 };
 
-async function refreshPlannerStatistics(db: Db, connector: ConnectorName): Promise<void> {
+/** After a connector's `pagesSoFar`-th page (in the whole run): re-analyzes its tables when due. */
+export async function refreshPlannerStatistics(db: Db, connector: ConnectorName, pagesSoFar: number): Promise<void> {
   const tables = CONNECTOR_TABLES[connector];
-  if (tables.length === 0) return;
+  if (tables.length === 0 || !ANALYZE_AT_PAGE.has(pagesSoFar)) return;
   await db.execute(sql.raw(`ANALYZE ${tables.join(", ")}`)).catch((error: unknown) =>
     console.warn(`[sync] ANALYZE skipped: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -315,7 +316,7 @@ export async function syncNextPages(
       });
       pages++;
       connectorPages++;
-      if (ANALYZE_AT_PAGE.has(connectorPages)) await refreshPlannerStatistics(db, connector.name);
+      await refreshPlannerStatistics(db, connector.name, connectorPages);
       input.onProgress?.({
         runId,
         connector: connector.name,
