@@ -83,6 +83,22 @@ export const reportDailyMix = pgTable(
   ],
 );
 
+/** The columns the daily and monthly products rollups share (fresh builders for each table). */
+function productFigures() {
+  return {
+    channelId: channelRef(),
+    websiteId: bigint("website_id", { mode: "number" }),
+    storeId: bigint("store_id", { mode: "number" }),
+    sku: text("sku").notNull(),
+    name: text("name"),
+    currency: text("currency"),
+    qty: quantity("qty").notNull().default("0"),
+    revenue: total("revenue"),
+    orders: count("orders"),
+    qtyRefunded: quantity("qty_refunded").notNull().default("0"),
+  };
+}
+
 /**
  * Best sellers per channel, store, UTC day (of the order) and SKU: the top-level order lines of
  * non-canceled orders (a configurable product's child line repeats its parent's). qty = Σ (ordered −
@@ -94,17 +110,8 @@ export const reportDailyMix = pgTable(
 export const reportDailyProducts = pgTable(
   "report_daily_products",
   {
-    channelId: channelRef(),
-    websiteId: bigint("website_id", { mode: "number" }),
-    storeId: bigint("store_id", { mode: "number" }),
     day: date("day", { mode: "string" }).notNull(),
-    sku: text("sku").notNull(),
-    name: text("name"),
-    currency: text("currency"),
-    qty: quantity("qty").notNull().default("0"),
-    revenue: total("revenue"),
-    orders: count("orders"),
-    qtyRefunded: quantity("qty_refunded").notNull().default("0"),
+    ...productFigures(),
   },
   // Day first: every read is a day range, with or without a channel.
   (t) => [unique("report_daily_products_key").on(t.day, t.channelId, t.storeId, t.sku).nullsNotDistinct()],
@@ -119,17 +126,8 @@ export const reportDailyProducts = pgTable(
 export const reportMonthlyProducts = pgTable(
   "report_monthly_products",
   {
-    channelId: channelRef(),
-    websiteId: bigint("website_id", { mode: "number" }),
-    storeId: bigint("store_id", { mode: "number" }),
     month: date("month", { mode: "string" }).notNull(),
-    sku: text("sku").notNull(),
-    name: text("name"),
-    currency: text("currency"),
-    qty: quantity("qty").notNull().default("0"),
-    revenue: total("revenue"),
-    orders: count("orders"),
-    qtyRefunded: quantity("qty_refunded").notNull().default("0"),
+    ...productFigures(),
   },
   (t) => [
     unique("report_monthly_products_key").on(t.month, t.channelId, t.storeId, t.sku).nullsNotDistinct(),
