@@ -38,6 +38,8 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
     const orders90 = await kpi(page, "Orders");
     expect(Number(orders90.replace(/,/g, ""))).toBeGreaterThan(0);
     expect(await kpi(page, "Revenue")).toMatch(/^\$[\d,]+\.\d{2}$/);
+    // The demo store sells in USD and EUR: the dashboard says its sums are not converted.
+    await expect(page.getByRole("note").filter({ hasText: "Mixed currencies" })).toContainText("sell in USD and EUR");
     // Charts are drawn (SVG) and readable as tables by screen readers.
     await expect(page.locator("figure svg").first()).toBeVisible();
     await expect(page.locator("table.sr-only caption", { hasText: "Revenue per period" })).toHaveCount(1);
@@ -49,6 +51,7 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
 
     // A tooltip on hover over the revenue chart.
     const revenueChart = page.locator("figure").filter({ has: page.locator("caption", { hasText: "Revenue per period" }) });
+    await revenueChart.scrollIntoViewIfNeeded();
     const box = await revenueChart.locator("svg").first().boundingBox();
     await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);
     await expect(revenueChart.getByText(/This period: \$/)).toBeVisible();

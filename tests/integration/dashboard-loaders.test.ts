@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import {
+  dashboardCurrency,
   loadCartFunnel,
   loadChannelSeries,
   loadKpis,
@@ -13,6 +14,7 @@ import {
   loadSalesSeries,
   loadSyncHealth,
   loadTopCustomers,
+  scopeCurrencies,
   type DashboardScope,
 } from "@/lib/reports/dashboard/queries";
 import { parseReportFilters, type DayRange } from "@/lib/reports/filters";
@@ -190,6 +192,18 @@ describe("dashboard loaders equal figures computed from the rows", () => {
     const health = await loadSyncHealth(viewer, { channelId: null }, testDb.db);
     expect(health.map((h) => h.lastRunStatus)).toEqual(["succeeded", "succeeded"]);
     expect(health.every((h) => h.rollupsAsOf !== null && h.lastSuccessAt !== null)).toBe(true);
+  });
+
+  it("names the order currencies of the stores in scope, so a view that mixes them can say so", async () => {
+    // The simulator's stores: default (USD) and fr (EUR) on website 1, de (EUR) on website 2.
+    const websites = await queryRows<{ id: number; origin: number }>(testDb.db, sql`
+      SELECT id::int AS id, origin_id::int AS origin FROM magento_websites WHERE channel_id = ${channelIds[0]} ORDER BY origin_id`);
+    const all = await scopeCurrencies(viewer, parseReportFilters({}, now), testDb.db);
+    expect(all).toEqual(["USD", "EUR"]);
+    expect(await dashboardCurrency(viewer, parseReportFilters({}, now), testDb.db)).toBe("USD");
+    const german = parseReportFilters({ channel: String(channelIds[0]), website: String(websites.find((w) => w.origin === 2)!.id) }, now);
+    expect(await scopeCurrencies(viewer, german, testDb.db)).toEqual(["EUR"]);
+    expect(await dashboardCurrency(viewer, german, testDb.db)).toBe("EUR");
   });
 
   it("refuses a user without view_sales", async () => {

@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { dashboardCurrency, loadFilterOptions, loadSyncHealth } from "@/lib/reports/dashboard/queries";
+import { loadFilterOptions, loadSyncHealth, scopeCurrencies } from "@/lib/reports/dashboard/queries";
 import { parseReportFilters, PRESET_LABELS } from "@/lib/reports/filters";
 import { getWorkspaceCounts } from "@/lib/workspace/counts";
 import {
@@ -30,12 +30,13 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const user = await requirePagePermission("view_sales");
   const filters = parseReportFilters(await searchParams);
   const scope = filters;
-  const [counts, options, health, currency] = await Promise.all([
+  const [counts, options, health, currencies] = await Promise.all([
     getWorkspaceCounts(user),
     loadFilterOptions(user),
     loadSyncHealth(user, scope),
-    dashboardCurrency(user, scope),
+    scopeCurrencies(user, scope),
   ]);
+  const currency = currencies[0] ?? "USD";
   // The oldest refresh among the channels shown: every figure is at least this fresh.
   const refreshed = health.map((h) => h.rollupsAsOf).filter((d): d is Date => d !== null);
   const oldest = refreshed.length > 0 ? new Date(Math.min(...refreshed.map((d) => d.getTime()))) : null;
@@ -71,6 +72,13 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </div>
       ) : null}
       <FilterBar filters={filters} channels={options.channels} websites={options.websites} />
+      {currencies.length > 1 ? (
+        <p role="note" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <span className="font-medium">Mixed currencies:</span> the stores in this view sell in {new Intl.ListFormat("en", { type: "conjunction" }).format(currencies)}. Amounts add up
+          orders in their own currency without converting them and are shown in {currency}. For exact totals, choose a channel or
+          website that sells in one currency.
+        </p>
+      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2" key={key}>
         <div className="lg:col-span-2">
           <Suspense fallback={<WidgetSkeleton title="Key figures" lines={3} />}>

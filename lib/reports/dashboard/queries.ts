@@ -41,16 +41,26 @@ function bucketOf(bucket: Bucket): SQL {
   return bucket === "week" ? sql`date_trunc('week', r.day)::date` : sql`date_trunc('month', r.day)::date`;
 }
 
-/** The currency amounts are shown in: the base currency of the scope's stores (the first found). */
+// Amounts are summed as Magento recorded them, in each order's currency (subtotal, discount):
+// labelled with the order currency of the scope's first store, and flagged when the scope's stores
+// sell in more than one currency (those sums are not converted).
+const storeCurrency = sql.raw("coalesce(default_display_currency_code, base_currency_code)");
+
+/** The currency amounts are shown in: the order (display) currency of the scope's first store. */
 export async function dashboardCurrency(user: SessionUser | null, scope: DashboardScope, db?: Db): Promise<string> {
+  return (await scopeCurrencies(user, scope, db))[0] ?? "USD";
+}
+
+/** The order currencies of the scope's stores, the first store's first; more than one: sums mix them. */
+export async function scopeCurrencies(user: SessionUser | null, scope: Pick<DashboardScope, "channelId" | "websiteId">, db?: Db): Promise<string[]> {
   const d = await open(user, db);
-  const rows = await queryRows<{ code: string | null }>(d, sql`
-    SELECT coalesce(base_currency_code, default_display_currency_code) AS code FROM magento_stores
+  const rows = await queryRows<{ code: string }>(d, sql`
+    SELECT ${storeCurrency} AS code, min(id) AS first FROM magento_stores
     WHERE (${scope.channelId}::bigint IS NULL OR channel_id = ${scope.channelId})
       AND (${scope.websiteId}::bigint IS NULL OR website_id = ${scope.websiteId})
-      AND coalesce(base_currency_code, default_display_currency_code) IS NOT NULL
-    ORDER BY id LIMIT 1`);
-  return rows[0]?.code ?? "USD";
+      AND ${storeCurrency} IS NOT NULL
+    GROUP BY 1 ORDER BY 2`);
+  return rows.map((row) => row.code);
 }
 
 // ── KPIs ────────────────────────────────────────────────────────────────────────────────────
