@@ -1,5 +1,4 @@
-import { DEFAULT_PRESET } from "@/lib/reports/filters";
-import { readReportFilters } from "@/lib/reports/reports/read-filters";
+import { DEFAULT_PRESET, parseReportFilters } from "@/lib/reports/filters";
 import {
   DATE_PRESETS, PAGE_SIZES, type DatePreset, type FilterKind, type FilterValue, type GridColumn, type GridDefinition,
   type GridNotice, type GridState, type PageSize, type TextOperator,
@@ -152,7 +151,7 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
 
   // Report grids read the reports' shared filters (range, from, to, bucket, website) as the report
   // page does; unreadable values fall back to the defaults there too.
-  const report = definition.report ? readReportFilters(params) : null;
+  const report = definition.report ? parseReportFilters(params) : null;
 
   const filters: Record<string, FilterValue> = {};
   for (const [key, value] of Object.entries(params)) {

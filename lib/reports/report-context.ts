@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/grid/query";
-import { readReportFilters } from "@/lib/reports/reports/read-filters";
+import { parseReportFilters } from "@/lib/reports/filters";
 import { reportFilterOptions } from "@/lib/reports/reports/options";
 import type { SearchParams } from "@/lib/grid/params";
 import { getPreferences } from "@/lib/users/preferences";
@@ -10,5 +10,5 @@ import { getPreferences } from "@/lib/users/preferences";
 export async function reportContext(user: SessionUser, params: SearchParams) {
   const db = await getDb();
   const [options, preferences] = await Promise.all([reportFilterOptions(db), getPreferences(db, user.id)]);
-  return { filters: readReportFilters(params), options, timeZone: safeTimeZone(preferences.timeZone) };
+  return { filters: parseReportFilters(params), options, timeZone: safeTimeZone(preferences.timeZone) };
 }
