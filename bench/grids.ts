@@ -17,7 +17,6 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { openDatabase, type Db } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import { ordersGrid } from "@/lib/grid/grids/orders";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
@@ -25,7 +24,7 @@ import type { GridDefinition, GridScope } from "@/lib/grid/types";
 import { queryRows } from "@/lib/sync/write/rows";
 import { lifetimeFiguresQuery } from "@/lib/workspace/details/customer";
 import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
-import { ISSUE_SIZES, seedGrids, type SeedSizes } from "./lib/seed-grids";
+import { migrateAndSeed, seedSizesFromArgs } from "./lib/seed-grids";
 import { option } from "./lib/simulator-process";
 
 const TARGET_P95_MS = 150;
@@ -141,13 +140,7 @@ async function measure(db: Db, client: postgres.Sql, item: Case, requests: numbe
 }
 
 export async function run(args: string[]): Promise<void> {
-  const sizes: SeedSizes = {
-    customers: option(args, "customers", ISSUE_SIZES.customers),
-    carts: option(args, "carts", ISSUE_SIZES.carts),
-    orders: option(args, "orders", ISSUE_SIZES.orders),
-    creditMemos: option(args, "credit-memos", ISSUE_SIZES.creditMemos),
-    itemsPerOrder: ISSUE_SIZES.itemsPerOrder,
-  };
+  const sizes = seedSizesFromArgs(args);
   const requests = option(args, "requests", 50);
   // --database NAME: measure an already seeded database (e.g. one left by --keep); never dropped.
   const reuse = args.includes("--database") ? args[args.indexOf("--database") + 1] : undefined;
@@ -162,22 +155,13 @@ export async function run(args: string[]): Promise<void> {
     `Grids bench: ${sizes.customers.toLocaleString("en-US")} customers, ${sizes.carts.toLocaleString("en-US")} carts, ${sizes.orders.toLocaleString("en-US")} orders (${sizes.itemsPerOrder} items each), ${sizes.creditMemos.toLocaleString("en-US")} credit memos; ${requests} requests per case`,
   );
   let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
-  let seedClient: postgres.Sql | null = null;
   let direct: postgres.Sql | null = null;
   try {
     let seedSeconds = 0;
     if (reuse === undefined) {
       await adminQuery(`create database "${name}"`);
       handle = await openDatabase({ databaseUrl: url, max: 4 });
-      await migrateDatabase(handle.db, "postgres");
-      // One connection: the seed's session settings must hold for all its statements.
-      seedClient = postgres(url, { max: 1, onnotice: () => {} });
-      const t0 = performance.now();
-      await seedGrids(seedClient, sizes, console.log);
-      seedSeconds = (performance.now() - t0) / 1000;
-      console.log(`  seed: ${seedSeconds.toFixed(1)} s`);
-      await seedClient.end({ timeout: 5 });
-      seedClient = null;
+      seedSeconds = await migrateAndSeed(handle.db, url, sizes, console.log);
     } else {
       handle = await openDatabase({ databaseUrl: url, max: 4 });
       console.log(`  reusing ${name} (no seed)`);
@@ -211,7 +195,6 @@ export async function run(args: string[]): Promise<void> {
     json.sizes = sizes;
     console.log(JSON.stringify(json));
   } finally {
-    if (seedClient) await seedClient.end({ timeout: 5 }).catch(() => {});
     if (direct) await direct.end({ timeout: 5 }).catch(() => {});
     if (handle) await handle.close().catch(() => {});
     if (keep) console.error(`kept database ${name} (--keep)`);

@@ -11,9 +11,7 @@
 // Targets: dashboard p95 < 300 ms (worst preset), report p95 < 500 ms. Ends with one JSON line.
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { openDatabase, type Db } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import type { SessionUser } from "@/lib/auth/session";
 import {
   dashboardCurrency,
@@ -30,7 +28,7 @@ import { DATE_PRESETS, parseReportFilters, type DatePreset } from "@/lib/reports
 import { recomputeRfm } from "@/lib/reports/rfm";
 import { rebuildRollups, refreshRollups } from "@/lib/reports/rollups";
 import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
-import { ISSUE_SIZES, seedGrids, type SeedSizes } from "./lib/seed-grids";
+import { migrateAndSeed, seedSizesFromArgs } from "./lib/seed-grids";
 import { reportCases } from "./lib/report-cases";
 import { option } from "./lib/simulator-process";
 
@@ -79,13 +77,7 @@ function dashboardLoad(db: Db, preset: DatePreset): () => Promise<unknown> {
 const fmt = (r: { p50: number; p95: number }) => `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)}`.padStart(16);
 
 export async function run(args: string[]): Promise<void> {
-  const sizes: SeedSizes = {
-    customers: option(args, "customers", ISSUE_SIZES.customers),
-    carts: option(args, "carts", ISSUE_SIZES.carts),
-    orders: option(args, "orders", ISSUE_SIZES.orders),
-    creditMemos: option(args, "credit-memos", ISSUE_SIZES.creditMemos),
-    itemsPerOrder: ISSUE_SIZES.itemsPerOrder,
-  };
+  const sizes = seedSizesFromArgs(args);
   const runs = option(args, "runs", 20);
   const changed = option(args, "changed", 1000);
   const keep = args.includes("--keep");
@@ -95,20 +87,13 @@ export async function run(args: string[]): Promise<void> {
     `Reports bench: ${sizes.customers.toLocaleString("en-US")} customers, ${sizes.carts.toLocaleString("en-US")} carts, ${sizes.orders.toLocaleString("en-US")} orders, ${sizes.creditMemos.toLocaleString("en-US")} credit memos; ${runs} runs per case`,
   );
   let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
-  let seedClient: postgres.Sql | null = null;
   try {
     await adminQuery(`create database "${name}"`);
     handle = await openDatabase({ databaseUrl: url, max: 8 });
     const db = handle.db;
-    await migrateDatabase(db, "postgres");
-    seedClient = postgres(url, { max: 1, onnotice: () => {} });
-    let t0 = performance.now();
-    await seedGrids(seedClient, sizes, console.log);
-    console.log(`  seed: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await seedClient.end({ timeout: 5 });
-    seedClient = null;
+    await migrateAndSeed(db, url, sizes, console.log);
 
-    t0 = performance.now();
+    let t0 = performance.now();
     const built = await rebuildRollups(db, 1);
     const buildMs = performance.now() - t0;
     await db.execute(sql`ANALYZE report_daily_sales`);
@@ -170,7 +155,6 @@ export async function run(args: string[]): Promise<void> {
     json.sizes = sizes;
     console.log(JSON.stringify(json));
   } finally {
-    if (seedClient) await seedClient.end({ timeout: 5 }).catch(() => {});
     if (handle) await handle.close().catch(() => {});
     if (keep) console.error(`kept database ${name} (--keep)`);
     else {

@@ -5,11 +5,44 @@
 // by construction. Distributions: 3 years of dates weighted to recent ones, a few big customers
 // (customer = ⌊N·u²⌋ gives the first customers thousands of orders), realistic statuses, 4 store
 // views in 2 websites with their currencies, 10% guests, amounts as numeric.
-import type postgres from "postgres";
+import postgres from "postgres";
+import type { Db } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { option } from "./simulator-process";
 
 export type SeedSizes = { customers: number; carts: number; orders: number; creditMemos: number; itemsPerOrder: number };
 
 export const ISSUE_SIZES: SeedSizes = { customers: 200_000, carts: 1_000_000, orders: 1_000_000, creditMemos: 50_000, itemsPerOrder: 3 };
+
+/** `--customers N --carts N --orders N --credit-memos N` over the issue's sizes (exits 2 on a bad value). */
+export function seedSizesFromArgs(args: string[]): SeedSizes {
+  return {
+    customers: option(args, "customers", ISSUE_SIZES.customers),
+    carts: option(args, "carts", ISSUE_SIZES.carts),
+    orders: option(args, "orders", ISSUE_SIZES.orders),
+    creditMemos: option(args, "credit-memos", ISSUE_SIZES.creditMemos),
+    itemsPerOrder: ISSUE_SIZES.itemsPerOrder,
+  };
+}
+
+/**
+ * Migrates the new, empty database at `url` (through `db`) and seeds it on a connection of its
+ * own: one connection, so the seed's session settings hold for all its statements. Returns the
+ * seed's seconds.
+ */
+export async function migrateAndSeed(db: Db, url: string, sizes: SeedSizes, log: (line: string) => void): Promise<number> {
+  await migrateDatabase(db, "postgres");
+  const seedClient = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const t0 = performance.now();
+    await seedGrids(seedClient, sizes, log);
+    const seconds = (performance.now() - t0) / 1000;
+    log(`  seed: ${seconds.toFixed(1)} s`);
+    return seconds;
+  } finally {
+    await seedClient.end({ timeout: 5 }).catch(() => {});
+  }
+}
 
 const SEEDED_TABLES = [
   "magento_customers", "magento_carts", "magento_cart_items", "magento_orders", "magento_order_items", "magento_credit_memos",
