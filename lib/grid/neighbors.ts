@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/lib/sync/write/rows";
-import { COUNT_CAP, gridFrom, gridOrderBy, gridWhere, safeTimeZone, type GridConditions } from "./query";
+import { COUNT_CAP, countQuery, gridFrom, gridOrderBy, gridWhere, safeTimeZone, type GridConditions } from "./query";
 import type { GridDefinition, GridState } from "./types";
 
 // Prev / next on a detail page: the rows just before and after the record in the grid's current
@@ -59,8 +59,7 @@ export async function gridNeighbors(
   const [[current], [counted]] = await Promise.all([
     queryRows<{ is_null: unknown }>(db, sql`
       SELECT (${col}) IS NULL AS is_null FROM ${from} WHERE ${where} AND ${rowId} = ${currentKey} LIMIT 1`),
-    queryRows<{ n: unknown }>(db, sql`
-      SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`),
+    queryRows<{ n: unknown }>(db, countQuery(from, where)),
   ]);
   const n = Number(counted?.n ?? 0);
   if (!current) {

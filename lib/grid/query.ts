@@ -201,7 +201,8 @@ function toRow(raw: Record<string, unknown>): GridRow {
   return { id: String(__id), values };
 }
 
-const countQuery = (from: SQL, where: SQL) =>
+/** The view's row count, counted no further than COUNT_CAP + 1 (the grid shows "10,000+" beyond). */
+export const countQuery = (from: SQL, where: SQL) =>
   sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) capped`;
 
 /** One page of a grid and the (capped) count of matching rows. */
