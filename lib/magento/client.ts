@@ -113,10 +113,10 @@ export class MagentoClient {
   }
 
   private async searchPage(entity: SearchEntity, criteria: SearchCriteria, projected: boolean): Promise<SearchPage<unknown>> {
-    const { path, schema } = SEARCH_ENTITIES[entity];
+    const { path, schema, strict } = SEARCH_ENTITIES[entity];
     const response = await this.transport.request({ method: "GET", path, query: searchCriteriaParams(criteria) });
     const itemSchema: z.ZodType = projected ? schema.partial() : schema;
-    const result = validateSearchPage(itemSchema, response.body, { projected });
+    const result = validateSearchPage(itemSchema, response.body, { projected, strict: projected ? undefined : strict });
     if (!result.ok) throw new MagentoSchemaError(`a ${entity} search result`, result.issues, response.status, response.context);
     return result.page;
   }

@@ -8,7 +8,7 @@ export type SubscriptionStatus = "subscribed" | "unsubscribed" | "unknown";
 
 export interface NewsletterSubscription {
   customerId: number | null;
-  email: string;
+  email: string | null;
   storeId: number | null;
   /** "unknown" when the answer did not carry is_subscribed (search results usually do not). */
   status: SubscriptionStatus;
@@ -19,7 +19,7 @@ export function customerSubscription(customer: MagentoCustomer): NewsletterSubsc
   const flag = customer.extension_attributes?.is_subscribed;
   return {
     customerId: customer.id ?? null,
-    email: customer.email,
+    email: customer.email ?? null,
     storeId: customer.store_id ?? null,
     status: flag === true ? "subscribed" : flag === false ? "unsubscribed" : "unknown",
   };

@@ -18,9 +18,35 @@ export interface InvalidRecord {
   raw: unknown;
 }
 
+/**
+ * A field of a kept record that could not be read (wrong type, unparseable): stored as null,
+ * its raw value kept here, so the record is saved and the field is reported, not the record lost.
+ */
+export interface FieldWarning {
+  /** Position in the page's `items` (0 for a single record). */
+  index: number;
+  /** entity_id / id of the record, when readable. */
+  id: number | string | null;
+  /** Path inside the record, e.g. "addresses[0].region". */
+  field: string;
+  message: string;
+  /** The value as Magento sent it. */
+  raw: unknown;
+}
+
+/**
+ * Where a wrong value would show a wrong figure or a wrong link: a record's own id, the keys that
+ * link records, the paging timestamps and the money the portal shows. Paths name array elements
+ * with `[]` ("items[].price"); a path also covers what is inside it. Everything else is read
+ * leniently (see validateLeniently).
+ */
+export type StrictFields = ReadonlySet<string>;
+
 export interface SearchPage<T> {
   items: T[];
   invalid: InvalidRecord[];
+  /** Fields of kept records that were stored as null (none unless the search is lenient). */
+  warnings?: FieldWarning[];
   /** All matches, not just this page; null when a `fields=` projection left it out. */
   totalCount: number | null;
 }
@@ -69,6 +95,99 @@ export function readRecordId(record: unknown): number | string | null {
   return null;
 }
 
+export type LenientResult<T> =
+  | { ok: true; value: T; warnings: Omit<FieldWarning, "index" | "id">[] }
+  | { ok: false; issues: SchemaIssue[] };
+
+/** "items[].price" from ["items", 3, "price"]: the path with array positions folded. */
+function pathPattern(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path) text += typeof key === "number" ? "[]" : text ? `.${String(key)}` : String(key);
+  return text;
+}
+
+/** Whether a path is strict, or holds a strict field (nulling it would lose that field too). */
+function touchesStrict(path: readonly PropertyKey[], strict: StrictFields): boolean {
+  const pattern = pathPattern(path);
+  if (pattern === "") return true;
+  for (const field of strict) {
+    if (field === pattern || pattern.startsWith(`${field}.`) || pattern.startsWith(`${field}[]`)) return true;
+    if (field.startsWith(`${pattern}.`) || field.startsWith(`${pattern}[]`)) return true;
+  }
+  return false;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key as string];
+  }
+  return current;
+}
+
+function setNullAt(root: unknown, path: readonly PropertyKey[]): void {
+  const parent = valueAt(root, path.slice(0, -1));
+  if (parent !== null && typeof parent === "object") (parent as Record<PropertyKey, unknown>)[path[path.length - 1] as string] = null;
+}
+
+/** The property an issue is about: array positions are trimmed, so a bad element nulls its list. */
+function propertyPath(path: readonly PropertyKey[]): PropertyKey[] {
+  const out = [...path];
+  while (out.length > 0 && typeof out[out.length - 1] === "number") out.pop();
+  return out;
+}
+
+const MAX_REPAIRS = 50;
+
+function withoutWarnings<T>(result: ValidationResult<T>): LenientResult<T> {
+  return result.ok ? { ok: true, value: result.value, warnings: [] } : result;
+}
+
+/**
+ * Validates a record the way real stores need it read: a value that passes is returned as is
+ * (the fast path); otherwise every unreadable property outside `strict` is set to null, its raw
+ * value reported as a warning, and the record validated again. The record is refused only when a
+ * strict field (or the record itself) cannot be read. Does not depend on which fields Magento
+ * happens to send wrong: any non-strict property may be null or broken.
+ */
+export function validateLeniently<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  strict: StrictFields,
+  prefix = "",
+): LenientResult<z.output<S>> {
+  const first = validateValue(schema, value, prefix);
+  if (first.ok) return { ok: true, value: first.value, warnings: [] };
+  if (value === null || typeof value !== "object") return first;
+  const copy = structuredClone(value);
+  const warnings: Omit<FieldWarning, "index" | "id">[] = [];
+  const nulled = new Set<string>();
+  for (let round = 0; round < MAX_REPAIRS; round++) {
+    const parsed = schema.safeParse(copy);
+    if (parsed.success) return { ok: true, value: parsed.data as z.output<S>, warnings };
+    const targets = new Map<string, { path: PropertyKey[]; message: string }>();
+    for (const issue of parsed.error.issues) {
+      let path = propertyPath(issue.path);
+      // Already null and still refused: the schema has no null there, so the property holding it goes.
+      while (path.length > 0 && nulled.has(formatIssuePath("", path))) path = propertyPath(path.slice(0, -1));
+      if (touchesStrict(path, strict)) return { ok: false, issues: issuesOf(parsed.error, prefix) };
+      const key = formatIssuePath("", path);
+      if (!targets.has(key)) targets.set(key, { path, message: issue.message });
+    }
+    for (const [key, target] of targets) {
+      const raw = valueAt(value, target.path);
+      setNullAt(copy, target.path);
+      nulled.add(key);
+      // A property nulled because something inside it broke keeps one warning, for itself.
+      const existing = warnings.findIndex((w) => w.field.startsWith(`${key}.`) || w.field.startsWith(`${key}[`));
+      if (existing >= 0) warnings.splice(existing, 1);
+      warnings.push({ field: key, message: target.message, raw: raw === undefined ? null : raw });
+    }
+  }
+  return first;
+}
+
 export type SearchPageResult<T> = { ok: true; page: SearchPage<T> } | { ok: false; issues: SchemaIssue[] };
 
 /**
@@ -79,7 +198,7 @@ export type SearchPageResult<T> = { ok: true; page: SearchPage<T> } | { ok: fals
 export function validateSearchPage<S extends z.ZodType>(
   itemSchema: S,
   body: unknown,
-  options: { projected?: boolean } = {},
+  options: { projected?: boolean; strict?: StrictFields } = {},
 ): SearchPageResult<z.output<S>> {
   const envelopeSchema = options.projected ? projectedSearchEnvelopeSchema : searchEnvelopeSchema;
   const envelope = envelopeSchema.safeParse(body);
@@ -87,10 +206,17 @@ export function validateSearchPage<S extends z.ZodType>(
 
   const items: z.output<S>[] = [];
   const invalid: InvalidRecord[] = [];
+  const warnings: FieldWarning[] = [];
+  const strict = options.strict;
   envelope.data.items.forEach((raw, index) => {
-    const result = validateValue(itemSchema, raw, `items[${index}]`);
-    if (result.ok) items.push(result.value);
-    else invalid.push({ index, id: readRecordId(raw), issues: result.issues, raw });
+    const prefix = `items[${index}]`;
+    const result: LenientResult<z.output<S>> = strict
+      ? validateLeniently(itemSchema, raw, strict, prefix)
+      : withoutWarnings(validateValue(itemSchema, raw, prefix));
+    if (result.ok) {
+      items.push(result.value);
+      for (const w of result.warnings) warnings.push({ ...w, index, id: readRecordId(raw) });
+    } else invalid.push({ index, id: readRecordId(raw), issues: result.issues, raw });
   });
-  return { ok: true, page: { items, invalid, totalCount: envelope.data.total_count ?? null } };
+  return { ok: true, page: { items, invalid, warnings, totalCount: envelope.data.total_count ?? null } };
 }

@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import type { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
-import type { InvalidRecord } from "@/lib/magento/validate";
+import type { FieldWarning, InvalidRecord } from "@/lib/magento/validate";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 
 // The contract between connectors (lib/sync/connectors/*: fetch a page from Magento, map it,
@@ -56,6 +56,8 @@ export interface FetchedPage<T> {
   records: T[];
   /** Records that failed the Magento schema: written to sync_errors, the rest of the page is kept. */
   invalid: InvalidRecord[];
+  /** Fields of kept records that could not be read and were stored as null (sync_warnings). */
+  warnings?: FieldWarning[];
   totalCount: number | null;
   /** The last page of this window was reached. */
   done: boolean;

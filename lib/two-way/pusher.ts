@@ -195,7 +195,7 @@ async function pushUpdate(client: MagentoClient, row: Claimed, customer: Custome
 async function groupNames(client: MagentoClient): Promise<(id: number) => string | undefined> {
   try {
     const page = await client.searchCustomerGroups({ pageSize: 100, currentPage: 1 });
-    const names = new Map(page.items.flatMap((g) => (g.id == null ? [] : [[g.id, g.code] as const])));
+    const names = new Map(page.items.flatMap((g) => (g.id == null ? [] : [[g.id, g.code ?? undefined] as const])));
     return (id) => names.get(id);
   } catch {
     return () => undefined;

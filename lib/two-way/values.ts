@@ -127,9 +127,9 @@ type WireAddress = NonNullable<MagentoCustomerWire["addresses"]>[number];
 export function valuesFromWire(customer: MagentoCustomerWire | MagentoCustomer): CustomerValues {
   const gender = customer.gender;
   return {
-    firstname: customer.firstname,
-    lastname: customer.lastname,
-    email: customer.email,
+    firstname: customer.firstname ?? "",
+    lastname: customer.lastname ?? "",
+    email: customer.email ?? "",
     groupOriginId: customer.group_id ?? null,
     dob: customer.dob ? String(customer.dob).slice(0, 10) : null,
     gender: gender === 0 || gender === 1 || gender === 2 || gender === 3 ? (gender as Gender) : null,

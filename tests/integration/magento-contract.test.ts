@@ -194,7 +194,7 @@ beforeAll(async () => {
   ran.outOfStock = await rejection(client.addCartItem(cartId, { sku: ran.outOfStockSku, qty: 1 }));
   await step("getCart", () => client.getCart(cartId));
   await step("listCartItems", () => client.listCartItems(cartId));
-  const address = shippingAddress(customer.email);
+  const address = shippingAddress(customer.email!);
   const rates = await step("estimateShippingMethods", () => client.estimateShippingMethods(cartId, address));
   await step("setShippingInformation", () =>
     client.setShippingInformation(cartId, {

@@ -8,7 +8,8 @@ import { customAttributeSchema, dateTime, decimal, int, looseRecord, money, opti
 // quote-data-totals-item-interface, quote-data-total-segment-interface,
 // checkout-data-payment-details-interface.
 // Where Magento sends null for a property the schema lists as required, the property is
-// `optional` here with a note; everything else follows the definition.
+// `optional` here with a note; everything else follows the definition. Search pages are read
+// leniently (lib/magento/validate.ts): only CART_STRICT_FIELDS must be readable.
 
 export const cartItemSchema = z.looseObject({
   item_id: optional(int),
@@ -18,7 +19,7 @@ export const cartItemSchema = z.looseObject({
   price: optional(money),
   product_type: optional(z.string()),
   /** A string in the schema ("4"), unlike the cart's integer id. */
-  quote_id: z.string(),
+  quote_id: optional(z.string()),
   product_option: optional(looseRecord),
   extension_attributes: optional(looseRecord),
 });
@@ -94,7 +95,8 @@ export const cartSchema = z.looseObject({
   items: optional(z.array(cartItemSchema)),
   items_count: optional(int),
   items_qty: optional(decimal),
-  customer: customerSchema,
+  /** A guest cart has `{"email": null, "firstname": null, "lastname": null}` here, without id. */
+  customer: optional(customerSchema),
   billing_address: optional(cartAddressSchema),
   reserved_order_id: optional(z.string()),
   orig_order_id: optional(int),
@@ -106,6 +108,12 @@ export const cartSchema = z.looseObject({
   store_id: int,
   extension_attributes: optional(cartExtensionSchema),
 });
+
+/** A cart's identity, store and customer links, paging timestamps, status flag and item money. */
+export const CART_STRICT_FIELDS: ReadonlySet<string> = new Set([
+  "id", "store_id", "created_at", "updated_at", "is_active", "customer.id", "customer_is_guest",
+  "items[].item_id", "items[].qty", "items[].price", "items_qty", "currency.quote_currency_code", "currency.base_currency_code",
+]);
 
 export const shippingMethodSchema = z.looseObject({
   carrier_code: z.string(),
@@ -162,7 +170,7 @@ export const totalsItemSchema = z.looseObject({
   row_total_incl_tax: optional(money),
   base_row_total_incl_tax: optional(money),
   /** JSON text of the item's options, e.g. "[]". */
-  options: z.string(),
+  options: optional(z.string()),
   weee_tax_applied_amount: optional(money),
   weee_tax_applied: optional(z.string()),
   extension_attributes: optional(looseRecord),
@@ -197,7 +205,7 @@ export const cartTotalsSchema = z.looseObject({
   coupon_code: optional(z.string()),
   items_qty: optional(int),
   items: optional(z.array(totalsItemSchema)),
-  total_segments: z.array(totalSegmentSchema),
+  total_segments: optional(z.array(totalSegmentSchema)),
   extension_attributes: optional(looseRecord),
 });
 

@@ -6,11 +6,13 @@ import {
 
 // Credit memos (refunds). Definitions: sales-data-creditmemo-interface,
 // sales-data-creditmemo-item-interface, sales-data-creditmemo-comment-interface. No official page
-// shows a filled-in credit memo, so the definitions are the whole contract here.
+// shows a filled-in credit memo, so the definitions are the whole contract here. Search pages are
+// read leniently (lib/magento/validate.ts): only CREDIT_MEMO_STRICT_FIELDS must be readable;
+// `base_cost` is null when the product has no cost attribute.
 
 export const creditMemoItemSchema = z.looseObject({
-  base_cost: money,
-  base_price: money,
+  base_cost: optional(money),
+  base_price: optional(money),
   qty: decimal,
   entity_id: int,
   order_item_id: int,
@@ -27,12 +29,12 @@ export const creditMemoItemSchema = z.looseObject({
 });
 
 export const creditMemoCommentSchema = z.looseObject({
-  comment: z.string(),
+  comment: optionalString,
   created_at: optionalDateTime,
   entity_id: optionalInt,
-  is_customer_notified: int,
-  is_visible_on_front: int,
-  parent_id: int,
+  is_customer_notified: optionalInt,
+  is_visible_on_front: optionalInt,
+  parent_id: optionalInt,
   extension_attributes: optional(looseRecord),
 });
 
@@ -61,6 +63,14 @@ export const creditMemoSchema = z.looseObject({
   comments: optional(z.array(creditMemoCommentSchema)),
   extension_attributes: optional(looseRecord),
 });
+
+/** A memo's identity, order and store links, paging timestamps and the refunded money shown. */
+export const CREDIT_MEMO_STRICT_FIELDS: ReadonlySet<string> = new Set([
+  "entity_id", "order_id", "store_id", "created_at", "updated_at", "grand_total", "base_grand_total", "subtotal",
+  "tax_amount", "shipping_amount", "discount_amount", "adjustment", "adjustment_positive", "adjustment_negative",
+  "order_currency_code", "base_currency_code", "items", "items[].entity_id", "items[].order_item_id", "items[].qty",
+  "items[].price", "items[].row_total", "items[].tax_amount", "items[].discount_amount",
+]);
 
 export type MagentoCreditMemoItem = z.output<typeof creditMemoItemSchema>;
 export type MagentoCreditMemoComment = z.output<typeof creditMemoCommentSchema>;

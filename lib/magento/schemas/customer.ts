@@ -5,11 +5,14 @@ import { customAttributeSchema, dateOnly, dateTime, int, looseRecord, optional }
 // customer-data-address-interface, customer-data-region-interface,
 // customer-data-customer-extension-interface, customer-data-group-interface.
 // Note the ids the schema types as strings: default_billing / default_shipping ("2").
+// Read leniently (lib/magento/validate.ts validateLeniently): only the fields in
+// CUSTOMER_STRICT_FIELDS must be readable; what the schema calls required is nullable elsewhere,
+// as real stores send null there (a country without regions: region_code/region null, region_id 0).
 
 export const customerRegionSchema = z.looseObject({
-  region_code: z.string(),
-  region: z.string(),
-  region_id: int,
+  region_code: optional(z.string()),
+  region: optional(z.string()),
+  region_id: optional(int),
   extension_attributes: optional(looseRecord),
 });
 
@@ -56,9 +59,9 @@ export const customerSchema = z.looseObject({
   updated_at: optional(dateTime),
   created_in: optional(z.string()),
   dob: optional(dateOnly),
-  email: z.string(),
-  firstname: z.string(),
-  lastname: z.string(),
+  email: optional(z.string()),
+  firstname: optional(z.string()),
+  lastname: optional(z.string()),
   middlename: optional(z.string()),
   prefix: optional(z.string()),
   suffix: optional(z.string()),
@@ -72,10 +75,15 @@ export const customerSchema = z.looseObject({
   custom_attributes: optional(z.array(customAttributeSchema)),
 });
 
+/** A customer's identity, links (website, store, group) and paging timestamps. */
+export const CUSTOMER_STRICT_FIELDS: ReadonlySet<string> = new Set([
+  "id", "website_id", "store_id", "group_id", "created_at", "updated_at",
+]);
+
 export const customerGroupSchema = z.looseObject({
   id: optional(int),
-  code: z.string(),
-  tax_class_id: int,
+  code: optional(z.string()),
+  tax_class_id: optional(int),
   tax_class_name: optional(z.string()),
   extension_attributes: optional(z.looseObject({ exclude_website_ids: optional(z.array(int)) })),
 });

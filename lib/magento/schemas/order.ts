@@ -9,17 +9,12 @@ import {
 // sales-data-order-status-history-interface, sales-data-order-extension-interface (the parts the
 // portal reads: shipping assignments and payment info; the rest is kept as it came).
 // Schema `number` → exact decimal string, `integer` → number, timestamps → Date (UTC).
+// Search pages are read leniently (lib/magento/validate.ts): only ORDER_STRICT_FIELDS must be
+// readable, whatever the schema's `required` says about the rest.
 
 export const orderAddressSchema = z.looseObject({
-  address_type: z.string(),
-  city: z.string(),
-  country_id: z.string(),
-  firstname: z.string(),
-  lastname: z.string(),
-  postcode: z.string(),
-  telephone: z.string(),
   ...fieldsOf(optionalString, [
-    "company", "email", "fax", "middlename", "prefix", "region", "region_code", "suffix", "vat_id",
+    "address_type", "city", "country_id", "firstname", "lastname", "postcode", "telephone", "company", "email", "fax", "middlename", "prefix", "region", "region_code", "suffix", "vat_id",
     "vat_request_date", "vat_request_id",
   ]),
   ...fieldsOf(optionalInt, [
@@ -30,9 +25,8 @@ export const orderAddressSchema = z.looseObject({
 });
 
 export const orderItemSchema = z.looseObject({
-  sku: z.string(),
   ...fieldsOf(optionalString, [
-    "additional_data", "applied_rule_ids", "description", "ext_order_item_id", "name", "product_type", "weee_tax_applied",
+    "sku", "additional_data", "applied_rule_ids", "description", "ext_order_item_id", "name", "product_type", "weee_tax_applied",
   ]),
   ...fieldsOf(optionalInt, [
     "event_id", "free_shipping", "gw_id", "is_qty_decimal", "is_virtual", "item_id", "locked_do_invoice",
@@ -68,7 +62,7 @@ export const orderItemSchema = z.looseObject({
 /** sales-data-order-payment-interface. `account_status`, `cc_last4` and `additional_information`
  * are listed as required but Magento sends null (official sample order_get_response.json). */
 export const orderPaymentSchema = z.looseObject({
-  method: z.string(),
+  method: optionalString,
   account_status: optionalString,
   cc_last4: optionalString,
   additional_information: optional(z.array(z.string())),
@@ -90,13 +84,13 @@ export const orderPaymentSchema = z.looseObject({
 });
 
 export const orderStatusHistorySchema = z.looseObject({
-  comment: z.string(),
+  comment: optionalString,
   created_at: optionalDateTime,
   entity_id: optionalInt,
   entity_name: optionalString,
-  is_customer_notified: int,
-  is_visible_on_front: int,
-  parent_id: int,
+  is_customer_notified: optionalInt,
+  is_visible_on_front: optionalInt,
+  parent_id: optionalInt,
   status: optionalString,
   extension_attributes: optional(looseRecord),
 });
@@ -115,29 +109,28 @@ export const orderShippingTotalSchema = z.looseObject({
 
 /** sales-data-shipping-assignment-interface: where (address) and how (method) an order ships. */
 export const orderShippingAssignmentSchema = z.looseObject({
-  shipping: z.looseObject({
+  shipping: optional(z.looseObject({
     address: optional(orderAddressSchema),
     method: optionalString,
     total: optional(orderShippingTotalSchema),
     extension_attributes: optional(looseRecord),
-  }),
-  items: z.array(orderItemSchema),
+  })),
+  items: optional(z.array(orderItemSchema)),
   stock_id: optionalInt,
   extension_attributes: optional(looseRecord),
 });
 
 export const orderExtensionSchema = z.looseObject({
   shipping_assignments: optional(z.array(orderShippingAssignmentSchema)),
-  payment_additional_info: optional(z.array(z.looseObject({ key: z.string(), value: z.string() }))),
+  payment_additional_info: optional(z.array(z.looseObject({ key: optionalString, value: optionalString }))),
 });
 
 export const orderSchema = z.looseObject({
   base_grand_total: money,
   grand_total: money,
-  customer_email: z.string(),
   items: z.array(orderItemSchema),
   ...fieldsOf(optionalString, [
-    "applied_rule_ids", "base_currency_code", "coupon_code", "customer_firstname", "customer_lastname",
+    "applied_rule_ids", "base_currency_code", "coupon_code", "customer_email", "customer_firstname", "customer_lastname",
     "customer_middlename", "customer_note", "customer_prefix", "customer_suffix", "customer_taxvat",
     "discount_description", "ext_customer_id", "ext_order_id", "global_currency_code", "hold_before_state",
     "hold_before_status", "increment_id", "order_currency_code", "original_increment_id", "protect_code",
@@ -183,6 +176,16 @@ export const orderSchema = z.looseObject({
   status_histories: optional(z.array(orderStatusHistorySchema)),
   extension_attributes: optional(orderExtensionSchema),
 });
+
+/** An order's identity, links, paging timestamps, guest flag, currencies and the money shown. */
+export const ORDER_STRICT_FIELDS: ReadonlySet<string> = new Set([
+  "entity_id", "quote_id", "customer_id", "customer_is_guest", "store_id", "created_at", "updated_at",
+  "grand_total", "base_grand_total", "subtotal", "tax_amount", "shipping_amount", "discount_amount", "total_paid",
+  "total_refunded", "total_canceled", "total_due", "order_currency_code", "base_currency_code", "global_currency_code",
+  "total_qty_ordered", "items", "items[].item_id", "items[].parent_item_id", "items[].qty_ordered",
+  "items[].qty_invoiced", "items[].qty_shipped", "items[].qty_refunded", "items[].qty_canceled", "items[].price",
+  "items[].base_price", "items[].row_total", "items[].tax_amount", "items[].discount_amount",
+]);
 
 export type MagentoOrderAddress = z.output<typeof orderAddressSchema>;
 export type MagentoOrderItem = z.output<typeof orderItemSchema>;

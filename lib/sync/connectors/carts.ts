@@ -9,7 +9,28 @@ import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from
 // Carts (quotes) incl. guest carts, with their items (refreshed for open carts only).
 
 function isGuestCart(cart: MagentoCart): boolean {
-  return cart.customer_is_guest === true || cart.customer.id === null || cart.customer.id === undefined;
+  return cart.customer_is_guest === true || cart.customer?.id === null || cart.customer?.id === undefined;
+}
+
+/**
+ * Who the cart is for. A guest cart's customer block is all null (`{"email": null, …}`) until
+ * the order is placed; a guest who reached checkout left the email and name on the addresses.
+ */
+export function cartContact(cart: MagentoCart): { email: string | null; firstName: string | null; lastName: string | null } {
+  const addresses = [cart.billing_address, ...(cart.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping.address)];
+  const fromAddress = (read: (a: NonNullable<MagentoCart["billing_address"]>) => string | null | undefined) => {
+    for (const a of addresses) {
+      const value = a ? read(a) : null;
+      if (value) return value;
+    }
+    return null;
+  };
+  const customer = cart.customer;
+  return {
+    email: customer?.email || fromAddress((a) => a.email),
+    firstName: customer?.firstname || fromAddress((a) => a.firstname),
+    lastName: customer?.lastname || fromAddress((a) => a.lastname),
+  };
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : typeof value === "number" ? String(value) : null);
@@ -17,18 +38,23 @@ const text = (value: unknown): string | null => (typeof value === "string" ? val
 export async function writeCarts(tx: DbTx, ctx: SyncContext, records: MagentoCart[]): Promise<WriteResult> {
   const channel = ctx.channel;
   const failed: Failure[] = [];
-  const guests = await ensureGuestCustomers(tx, channel, records.filter(isGuestCart).map((c) => ({
-    email: c.customer.email, firstName: c.customer.firstname || null, lastName: c.customer.lastname || null,
-  })));
+  const contacts = new Map(records.map((c) => [c, cartContact(c)]));
+  const guestContact = (c: MagentoCart) => {
+    const contact = contacts.get(c)!;
+    return contact.email ? { email: contact.email, firstName: contact.firstName, lastName: contact.lastName } : null;
+  };
+  const guests = await ensureGuestCustomers(tx, channel, records.filter(isGuestCart).flatMap((c) => guestContact(c) ?? []));
   const rows = records.map((c) => {
     const guest = isGuestCart(c);
+    const contact = contacts.get(c)!;
+    const guestOf = guest ? guestContact(c) : null;
     const extra = c as Record<string, unknown>;
     const billing = c.billing_address;
     return {
       channel_id: channel.id, origin_id: c.id, is_active: c.is_active !== false, is_guest: guest,
-      guest_customer_id: guest && c.customer.email ? (guests.get(guestKey(channel, { email: c.customer.email, firstName: c.customer.firstname || null, lastName: c.customer.lastname || null })) ?? null) : null,
-      customer_origin_id: guest ? null : (c.customer.id ?? null),
-      customer_email: c.customer.email || null, customer_first_name: c.customer.firstname || null, customer_last_name: c.customer.lastname || null,
+      guest_customer_id: guestOf ? (guests.get(guestKey(channel, guestOf)) ?? null) : null,
+      customer_origin_id: guest ? null : (c.customer?.id ?? null),
+      customer_email: contact.email, customer_first_name: contact.firstName, customer_last_name: contact.lastName,
       store_origin_id: c.store_id, items_count: c.items_count ?? (c.items ?? []).length, items_qty: c.items_qty ?? "0",
       items: (c.items ?? []).map((i) => ({ price: i.price ?? "0", qty: i.qty })),
       grand_total: text(extra.grand_total), base_grand_total: text(extra.base_grand_total),

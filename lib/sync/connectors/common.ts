@@ -28,22 +28,28 @@ export async function fetchWindowPage<E extends SearchEntity>(
   const invalidAt = new Map(result.invalid.map((inv) => [inv.index, inv]));
   const keys: RecordKey[] = [];
   const keyOf = new Map<unknown, RecordKey>();
+  const itemAt = new Map<number, SearchRecord<E>>();
   let next = 0;
   for (let index = 0; index < result.items.length + result.invalid.length; index++) {
     const inv = invalidAt.get(index);
     const raw = inv ? (inv.raw as { updated_at?: unknown } | null) : null;
     const item = inv ? null : (result.items[next] as { updated_at?: unknown });
     const key = inv ? recordKey(raw?.updated_at, inv.id) : recordKey(item?.updated_at, readRecordId(item));
-    if (!inv) keyOf.set(result.items[next++], key);
-    else keyOf.set(inv, key);
+    if (!inv) {
+      itemAt.set(index, result.items[next]!);
+      keyOf.set(result.items[next++], key);
+    } else keyOf.set(inv, key);
     keys.push(key);
   }
   const fresh = (value: unknown) => !alreadySeen(cursor, keyOf.get(value)!);
   const advanced = advanceCursor(cursor, keys, pageSize, result.totalCount);
+  const records = result.items.filter((r) => fresh(r) && (!keep || keep(r)));
+  const kept = new Set<unknown>(records);
   return {
     page: request.page,
-    records: result.items.filter((r) => fresh(r) && (!keep || keep(r))),
+    records,
     invalid: result.invalid.filter(fresh),
+    warnings: (result.warnings ?? []).filter((w) => kept.has(itemAt.get(w.index))),
     totalCount: result.totalCount,
     done: advanced.done,
     cursor: advanced.cursor,

@@ -80,8 +80,10 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
   const rows = valid.map((c) => {
     const billing = defaultBilling(c);
     return {
-      channel_id: channelId, origin_id: c.id, email: c.email, prefix: c.prefix ?? null, first_name: c.firstname, middle_name: c.middlename ?? null,
-      last_name: c.lastname, suffix: c.suffix ?? null, dob: c.dob ?? null, gender: c.gender ?? null, taxvat: c.taxvat ?? null,
+      // The column is NOT NULL (guests are keyed by email); a registered customer Magento sends
+      // without one is still kept, with an empty email.
+      channel_id: channelId, origin_id: c.id, email: c.email ?? "", prefix: c.prefix ?? null, first_name: c.firstname ?? null, middle_name: c.middlename ?? null,
+      last_name: c.lastname ?? null, suffix: c.suffix ?? null, dob: c.dob ?? null, gender: c.gender ?? null, taxvat: c.taxvat ?? null,
       group_origin_id: c.group_id ?? null, website_origin_id: c.website_id ?? null, store_origin_id: c.store_id ?? null,
       created_in: c.created_in ?? null, is_subscribed: c.extension_attributes?.is_subscribed ?? null,
       default_billing_origin_id: c.default_billing ? Number(c.default_billing) : null,
@@ -156,7 +158,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
   // Carts/orders written before their customer get linked now.
   await linkRecordsToCustomers(tx, channelId, valid.map((c) => c.id as number));
   // Guests who registered: merge their guest records into the customer (rule 3).
-  await mergeGuests(tx, channelId, valid.map((c) => c.email));
+  await mergeGuests(tx, channelId, valid.flatMap((c) => (c.email ? [c.email] : [])));
   return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((c) => c.updated_at)));
 }
 

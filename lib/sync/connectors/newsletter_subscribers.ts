@@ -15,7 +15,7 @@ const PENDING = "EXISTS (SELECT 1 FROM magento_customers c WHERE c.channel_id = 
 export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
   const known = records.filter((c) => c.id !== null && c.id !== undefined && typeof c.extension_attributes?.is_subscribed === "boolean");
   const rows = known.map((c) => ({
-    channel_id: ctx.channel.id, origin_id: c.id, email: c.email, store_origin_id: c.store_id ?? null,
+    channel_id: ctx.channel.id, origin_id: c.id, email: c.email ?? "", store_origin_id: c.store_id ?? null,
     status: c.extension_attributes?.is_subscribed ? "subscribed" : "unsubscribed", changed_at: iso(c.updated_at),
     remote_created_at: iso(c.created_at), remote_updated_at: iso(c.updated_at),
   }));

@@ -37,7 +37,7 @@ function isGuestOrder(order: MagentoOrder): boolean {
   return order.customer_is_guest === 1 || order.customer_id === null || order.customer_id === undefined;
 }
 
-const contactOf = (o: MagentoOrder) => ({ email: o.customer_email, firstName: o.customer_firstname ?? null, lastName: o.customer_lastname ?? null });
+const contactOf = (o: MagentoOrder) => ({ email: o.customer_email ?? "", firstName: o.customer_firstname ?? null, lastName: o.customer_lastname ?? null });
 
 /** A page of orders mapped to rows and serialized, before any database work (Connector.prepare). */
 export interface PreparedOrders {
@@ -69,7 +69,7 @@ export function prepareOrders(ctx: SyncContext, records: MagentoOrder[]): Prepar
       state: o.state ?? "new", status: o.status ?? o.state ?? "pending", is_guest: guest,
       // The guest record (created by the write, found by its key there) is the customer of a guest order.
       guest_key: guest && o.customer_email ? guestKey(channel, contactOf(o)) : null,
-      customer_origin_id: guest ? null : o.customer_id, customer_email: o.customer_email, customer_first_name: o.customer_firstname ?? null,
+      customer_origin_id: guest ? null : o.customer_id, customer_email: o.customer_email ?? null, customer_first_name: o.customer_firstname ?? null,
       customer_last_name: o.customer_lastname ?? null, customer_group_origin_id: o.customer_group_id ?? null, store_origin_id: o.store_id ?? null,
       grand_total: o.grand_total, base_grand_total: o.base_grand_total, subtotal: o.subtotal ?? "0", tax_amount: o.tax_amount ?? "0",
       shipping_amount: o.shipping_amount ?? "0", discount_amount: o.discount_amount ?? "0", total_paid: o.total_paid ?? "0",
@@ -83,7 +83,7 @@ export function prepareOrders(ctx: SyncContext, records: MagentoOrder[]): Prepar
     };
   });
   const items = valid.flatMap((o) => o.items.filter((i) => i.item_id !== null && i.item_id !== undefined).map((i) => ({
-    channel_id: channel.id, origin_id: i.item_id, order_origin_id: o.entity_id, parent_item_origin_id: i.parent_item_id ?? null, sku: i.sku,
+    channel_id: channel.id, origin_id: i.item_id, order_origin_id: o.entity_id, parent_item_origin_id: i.parent_item_id ?? null, sku: i.sku ?? "",
     name: i.name ?? null, product_type: i.product_type ?? null, product_origin_id: i.product_id ?? null, qty_ordered: i.qty_ordered ?? "0",
     qty_invoiced: i.qty_invoiced ?? "0", qty_shipped: i.qty_shipped ?? "0", qty_refunded: i.qty_refunded ?? "0", qty_canceled: i.qty_canceled ?? "0",
     price: i.price ?? "0", base_price: i.base_price ?? null, original_price: i.original_price ?? null, row_total: i.row_total ?? "0",
@@ -91,15 +91,16 @@ export function prepareOrders(ctx: SyncContext, records: MagentoOrder[]): Prepar
     remote_created_at: iso(i.created_at), remote_updated_at: iso(i.updated_at),
   })));
   const addresses = valid.flatMap((o) => {
-    const list = [o.billing_address, ...(o.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping.address)];
+    const list = [o.billing_address, ...(o.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping?.address)];
     const seen = new Set<number>();
     return list.flatMap((a) => {
       if (!a || a.entity_id === null || a.entity_id === undefined || seen.has(a.entity_id)) return [];
       seen.add(a.entity_id);
       return [{
         channel_id: channel.id, origin_id: a.entity_id, order_origin_id: o.entity_id, address_type: a.address_type === "shipping" ? "shipping" : "billing",
-        first_name: a.firstname, last_name: a.lastname, company: a.company ?? null, street: a.street ?? null, city: a.city, region: a.region ?? null,
-        region_code: a.region_code ?? null, postcode: a.postcode, country_id: a.country_id, telephone: a.telephone, email: a.email ?? null,
+        first_name: a.firstname ?? null, last_name: a.lastname ?? null, company: a.company ?? null, street: a.street ?? null, city: a.city ?? null,
+        region: a.region ?? null, region_code: a.region_code ?? null, postcode: a.postcode ?? null, country_id: a.country_id ?? null,
+        telephone: a.telephone ?? null, email: a.email ?? null,
       }];
     });
   });
