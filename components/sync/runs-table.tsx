@@ -2,6 +2,7 @@ import Link from "next/link";
 import { DateTime } from "@/components/detail/date-time";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { countsSummary, runDuration, type HistoryRun } from "@/lib/sync/history";
+import { warningCount } from "@/lib/sync/runs";
 import { RunStatusBadge } from "./run-status-badge";
 
 const SHORT: Record<string, string> = {
@@ -22,6 +23,7 @@ export function RunsTable({ runs, timeZone, showChannel = true }: { runs: Histor
         { label: "Duration", align: "right" as const },
         { label: "Changed per connector" },
         { label: "Errors", align: "right" as const },
+        { label: "Warnings", align: "right" as const },
       ]}
     >
       {runs.map((run) => (
@@ -50,6 +52,9 @@ export function RunsTable({ runs, timeZone, showChannel = true }: { runs: Histor
           <td className="px-5 py-3 text-right tabular-nums">
             {run.errorCount > 0 ? <span className="font-medium text-red-700">{run.errorCount.toLocaleString("en-US")}</span> : "0"}
             {run.errorMessage ? <span className="block max-w-xs truncate text-left text-xs text-red-700" title={run.errorMessage}>{run.errorMessage}</span> : null}
+          </td>
+          <td className="px-5 py-3 text-right tabular-nums">
+            {warningCount(run) > 0 ? <span className="font-medium text-amber-700">{warningCount(run).toLocaleString("en-US")}</span> : "0"}
           </td>
         </tr>
       ))}

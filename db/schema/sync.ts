@@ -76,6 +76,34 @@ export const syncErrors = pgTable(
   ],
 );
 
+/**
+ * A field of a kept record that could not be read (wrong type, unparseable) and was stored as
+ * null. One row per record and field: a later sync that meets the same value again only moves
+ * last_seen_at, so a run counts (and Sync History lists) the warnings it found first.
+ */
+export const syncWarnings = pgTable(
+  "sync_warnings",
+  {
+    id: id(),
+    channelId: channelRef(),
+    // The record's kind as the portal names it (customers, carts, orders, credit_memos).
+    connector: text("connector").notNull(),
+    originId: text("origin_id").notNull(),
+    field: text("field").notNull(),
+    message: text("message").notNull(),
+    // The value as Magento sent it (cut to 2 KB like error payloads).
+    rawValue: jsonb("raw_value"),
+    firstRunId: bigint("first_run_id", { mode: "number" }).references(() => syncRuns.id, { onDelete: "set null" }),
+    lastRunId: bigint("last_run_id", { mode: "number" }).references(() => syncRuns.id, { onDelete: "set null" }),
+    firstSeenAt: timestamptz("first_seen_at").notNull().defaultNow(),
+    lastSeenAt: timestamptz("last_seen_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("sync_warnings_record_field_key").on(t.channelId, t.connector, t.originId, t.field),
+    index("sync_warnings_first_run_idx").on(t.firstRunId),
+  ],
+);
+
 /** How far a connector has got, per channel and mode. */
 export const syncCheckpoints = pgTable(
   "sync_checkpoints",

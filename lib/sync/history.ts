@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { channels, SYNC_RUN_STATUSES, syncErrors, syncRuns, users } from "@/db/schema";
+import { channels, SYNC_RUN_STATUSES, syncErrors, syncRuns, syncWarnings, users } from "@/db/schema";
 import { statsOf, type SyncErrorRow, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
@@ -155,6 +155,29 @@ export function magentoAdminHref(adminUrl: string | null, connector: string, ori
   return `${adminUrl.replace(/\/+$/, "")}/${path(originId)}`;
 }
 
+/** Portal ids of records by connector and Magento id (for links from errors and warnings). */
+async function portalIdsOf(
+  db: Db,
+  channelId: number,
+  rows: readonly { connector: string; originId: string | null }[],
+): Promise<(connector: string, originId: string | null) => string | null> {
+  const portalIds = new Map<string, Map<string, number>>();
+  for (const [connector, target] of Object.entries(PORTAL_RECORDS)) {
+    const ids = [...new Set(rows.filter((r) => r.connector === connector && r.originId && /^\d+$/.test(r.originId)).map((r) => r.originId!))];
+    if (!target || ids.length === 0) continue;
+    const found = await queryRows<{ id: unknown; origin_id: unknown }>(db, sql`
+      SELECT id, origin_id FROM ${sql.raw(target.table)}
+      WHERE channel_id = ${channelId} AND removed_at IS NULL
+        AND origin_id IN (${sql.join(ids.map((id) => sql`${Number(id)}`), sql`, `)})`);
+    portalIds.set(connector, new Map(found.map((f) => [String(f.origin_id), Number(f.id)])));
+  }
+  return (connector, originId) => {
+    const portalId = originId ? portalIds.get(connector)?.get(String(Number(originId))) : undefined;
+    const target = PORTAL_RECORDS[connector];
+    return portalId !== undefined && target ? `${target.path}${portalId}` : null;
+  };
+}
+
 /** A run's errors (unresolved first), each with its record's portal and Magento links. */
 export async function listRunErrors(
   db: Db,
@@ -167,25 +190,37 @@ export async function listRunErrors(
     .where(eq(syncErrors.runId, run.id))
     .orderBy(sql`${syncErrors.resolvedAt} is not null`, syncErrors.id)
     .limit(limit);
-  const portalIds = new Map<string, Map<string, number>>();
-  for (const [connector, target] of Object.entries(PORTAL_RECORDS)) {
-    const ids = [...new Set(rows.filter((r) => r.connector === connector && r.originId && /^\d+$/.test(r.originId)).map((r) => r.originId!))];
-    if (!target || ids.length === 0) continue;
-    const found = await queryRows<{ id: unknown; origin_id: unknown }>(db, sql`
-      SELECT id, origin_id FROM ${sql.raw(target.table)}
-      WHERE channel_id = ${run.channelId} AND removed_at IS NULL
-        AND origin_id IN (${sql.join(ids.map((id) => sql`${Number(id)}`), sql`, `)})`);
-    portalIds.set(connector, new Map(found.map((f) => [String(f.origin_id), Number(f.id)])));
-  }
-  return rows.map((row) => {
-    const portalId = row.originId ? portalIds.get(row.connector)?.get(String(Number(row.originId))) : undefined;
-    const target = PORTAL_RECORDS[row.connector];
-    return {
-      ...row,
-      portalHref: portalId !== undefined && target ? `${target.path}${portalId}` : null,
-      magentoHref: magentoAdminHref(run.adminUrl, row.connector, row.originId),
-    };
-  });
+  const portalHref = await portalIdsOf(db, run.channelId, rows);
+  return rows.map((row) => ({
+    ...row,
+    portalHref: portalHref(row.connector, row.originId),
+    magentoHref: magentoAdminHref(run.adminUrl, row.connector, row.originId),
+  }));
+}
+
+export type RunWarning = typeof syncWarnings.$inferSelect & { portalHref: string | null; magentoHref: string | null };
+
+/**
+ * The warnings a run found first (a record kept with a field stored as null), by record, with
+ * links to the record in the portal and in Magento.
+ */
+export async function listRunWarnings(
+  db: Db,
+  run: { id: number; channelId: number; adminUrl: string | null },
+  limit = 500,
+): Promise<RunWarning[]> {
+  const rows = await db
+    .select()
+    .from(syncWarnings)
+    .where(and(eq(syncWarnings.channelId, run.channelId), eq(syncWarnings.firstRunId, run.id)))
+    .orderBy(syncWarnings.connector, sql`length(${syncWarnings.originId})`, syncWarnings.originId, syncWarnings.field)
+    .limit(limit);
+  const portalHref = await portalIdsOf(db, run.channelId, rows);
+  return rows.map((row) => ({
+    ...row,
+    portalHref: portalHref(row.connector, row.originId),
+    magentoHref: magentoAdminHref(run.adminUrl, row.connector, row.originId),
+  }));
 }
 
 /** How many of a run's errors are still unresolved. */
@@ -194,11 +229,11 @@ export async function unresolvedErrorCount(db: Db, runId: number): Promise<numbe
   return row?.n ?? 0;
 }
 
-/** "customers 120/3 · orders 400/1": per connector, records changed (created + updated) and failed. */
-export function countsSummary(run: Pick<SyncRunRow, "stats">): { connector: string; changed: number; fetched: number; failed: number }[] {
+/** "customers 120/3 · orders 400/1": per connector, records changed (created + updated), failed and warned about. */
+export function countsSummary(run: Pick<SyncRunRow, "stats">): { connector: string; changed: number; fetched: number; failed: number; warnings: number }[] {
   return CONNECTOR_ORDER.filter((name) => run.stats[name]).map((name) => {
     const s = statsOf(run, name);
-    return { connector: name, changed: s.created + s.updated, fetched: s.fetched, failed: s.failed };
+    return { connector: name, changed: s.created + s.updated, fetched: s.fetched, failed: s.failed, warnings: s.warnings };
   });
 }
 

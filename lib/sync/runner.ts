@@ -13,8 +13,8 @@ import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sy
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import {
-  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, requestCancel, statsOf, type RunMode, type RunTrigger,
-  type SyncErrorInput, type SyncRunRow,
+  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordWarnings, requestCancel, statsOf,
+  type RunMode, type RunTrigger, type SyncErrorInput, type SyncRunRow, type SyncWarningInput,
 } from "@/lib/sync/runs";
 import {
   CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type DbTx, type FetchedPage, type SyncContext, type WriteResult,
@@ -163,6 +163,17 @@ function invalidToErrors(connector: ConnectorName, page: number, fetched: Fetche
   }));
 }
 
+/** The kind of record a connector reads: subscribers are customers, and share their warnings. */
+export function recordKind(connector: ConnectorName): string {
+  return connector === "newsletter_subscribers" ? "customers" : connector;
+}
+
+function warningsOf(connector: ConnectorName, fetched: FetchedPage<unknown>): SyncWarningInput[] {
+  return (fetched.warnings ?? []).flatMap((w) =>
+    w.id === null ? [] : [{ connector: recordKind(connector), originId: w.id, field: w.field, message: w.message, raw: w.raw }],
+  );
+}
+
 /**
  * Settings of a page's transaction. A page and its checkpoint commit together, so losing the last
  * commits in a database crash only means those pages are fetched again: no need to wait for the
@@ -287,6 +298,7 @@ export async function syncNextPages(
         ];
         const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
         counters.delete(connector.name);
+        const warnings = warningsOf(connector.name, fetched);
         // The rest of the page's statements touch different rows and need nothing from each other:
         // sent together, they queue on the transaction's connection without a round trip each.
         await Promise.all([
@@ -295,7 +307,9 @@ export async function syncNextPages(
           advanceCheckpoint(
             tx, channel, connector.name, pos, { done: fetched.done, keyset: fetched.cursor ?? null, maxUpdatedAt: result.maxUpdatedAt }, new Date(),
           ),
-          addConnectorStats(tx, runId, connector.name, {
+          // Only a page with warnings waits for their insert (the stats count the new ones).
+          (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) => addConnectorStats(tx, runId, connector.name, {
+            warnings: fresh,
             pages: 1,
             fetched: fetched.records.length + fetched.invalid.length,
             created: result.created,
@@ -306,7 +320,7 @@ export async function syncNextPages(
             requests: counted.requests,
             retries: counted.retries,
             ...(finished ? { finishedAt: new Date().toISOString() } : {}),
-          }),
+          })),
           // The lease is renewed with the page: a page is written only while this run holds the channel.
           claimLease(tx, channel.id, owner).then((held) => {
             if (!held) throw new SyncBusyError(channel.id, null);

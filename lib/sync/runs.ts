@@ -1,10 +1,11 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { syncErrors, syncRuns, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
+import { syncErrors, syncRuns, syncWarnings, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
 import type { DbTx } from "@/lib/sync/types";
 
 // sync_runs rows: one per sync of a channel, with per-connector figures in `stats` and totals in
-// records_changed / error_count; sync_errors rows for every record that could not be kept.
+// records_changed / error_count; sync_errors rows for every record that could not be kept;
+// sync_warnings rows for fields of kept records that could not be read.
 
 export type SyncRunRow = typeof syncRuns.$inferSelect;
 export type SyncErrorRow = typeof syncErrors.$inferSelect;
@@ -17,13 +18,15 @@ export interface RunConnectorStats extends ConnectorStats {
   failed: number;
   requests: number;
   retries: number;
+  /** Warnings this run found first (a field already reported for the record is not counted again). */
+  warnings: number;
 }
 
 export const PAYLOAD_EXCERPT_BYTES = 2048;
 export const FINISHED_STATUSES: readonly SyncRunStatus[] = ["succeeded", "partial", "failed", "canceled"];
 
 export function emptyStats(): RunConnectorStats {
-  return { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: 0, requests: 0, retries: 0 };
+  return { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: 0, requests: 0, retries: 0, warnings: 0 };
 }
 
 export function statsOf(run: Pick<SyncRunRow, "stats">, connector: string): RunConnectorStats {
@@ -155,6 +158,49 @@ export async function recordErrors(
       retryable: e.retryable === undefined ? null : String(e.retryable),
     })),
   );
+}
+
+export interface SyncWarningInput {
+  /** The record's kind: customers, carts, orders, credit_memos. */
+  connector: string;
+  originId: string | number;
+  field: string;
+  message: string;
+  raw: unknown;
+}
+
+/**
+ * Records warnings of kept records: new ones are inserted with this run as their first, known
+ * ones (same record and field) only move last_seen_at. Returns how many were new.
+ */
+export async function recordWarnings(tx: Db | DbTx, run: { id: number; channelId: number }, warnings: readonly SyncWarningInput[]): Promise<number> {
+  if (warnings.length === 0) return 0;
+  const unique = new Map<string, SyncWarningInput>();
+  for (const w of warnings) unique.set(`${w.connector}\u0000${w.originId}\u0000${w.field}`, w);
+  const rows = await tx
+    .insert(syncWarnings)
+    .values([...unique.values()].map((w) => ({
+      channelId: run.channelId,
+      connector: w.connector,
+      originId: String(w.originId),
+      field: w.field.slice(0, 500),
+      message: w.message.slice(0, 2000),
+      rawValue: payloadExcerpt(w.raw),
+      firstRunId: run.id,
+      lastRunId: run.id,
+    })))
+    .onConflictDoUpdate({
+      target: [syncWarnings.channelId, syncWarnings.connector, syncWarnings.originId, syncWarnings.field],
+      set: { lastRunId: run.id, lastSeenAt: sql`now()`, message: sql`excluded.message`, rawValue: sql`excluded.raw_value` },
+    })
+    // xmax = 0 only on a row this statement inserted (an update of a known warning sets it).
+    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  return rows.filter((row) => row.inserted === true || (row.inserted as unknown) === "t").length;
+}
+
+/** A run's warnings in all (the sum over its connectors). */
+export function warningCount(run: Pick<SyncRunRow, "stats">): number {
+  return Object.keys(run.stats).reduce((sum, connector) => sum + statsOf(run, connector).warnings, 0);
 }
 
 /** Ends a run. `partial` when some records failed; a failure keeps its message. Idempotent on finished runs. */

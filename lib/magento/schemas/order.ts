@@ -1,6 +1,6 @@
 import { z } from "zod";
 import {
-  dateTime, fieldsOf, int, looseRecord, money, optional,
+  dateTime, fieldsOf, looseRecord, money, optional,
   optionalDateTime, optionalDecimal, optionalInt, optionalMoney, optionalString,
 } from "./primitives";
 

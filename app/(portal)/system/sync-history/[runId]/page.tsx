@@ -7,13 +7,15 @@ import { CancelSyncButton } from "@/components/sync/cancel-sync-button";
 import { ErrorsTable } from "@/components/sync/errors-table";
 import { RetryButton } from "@/components/sync/retry-button";
 import { RunStatusBadge } from "@/components/sync/run-status-badge";
+import { WarningsTable } from "@/components/sync/warnings-table";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getHistoryRun, listRunErrors, runDuration } from "@/lib/sync/history";
+import { getHistoryRun, listRunErrors, listRunWarnings, runDuration } from "@/lib/sync/history";
 import { computeProgress } from "@/lib/sync/progress";
+import { warningCount } from "@/lib/sync/runs";
 import { viewerTimeZone } from "@/lib/sync/viewer";
 import { parseDetailId } from "@/lib/workspace/details/record";
 
@@ -30,7 +32,8 @@ export default async function SyncRunPage({ params }: Props) {
   const db = await getDb();
   const run = await getHistoryRun(db, runId);
   if (!run) notFound();
-  const [errors, timeZone] = await Promise.all([listRunErrors(db, run), viewerTimeZone(db, user.id)]);
+  const [errors, warnings, timeZone] = await Promise.all([listRunErrors(db, run), listRunWarnings(db, run), viewerTimeZone(db, user.id)]);
+  const warned = warningCount(run);
   const timeline = computeProgress(run, null, []).connectors.filter((c) => c.state !== "pending");
   const unresolved = errors.filter((e) => !e.resolvedAt).length;
   const unfinished = run.status === "queued" || run.status === "running";
@@ -40,7 +43,7 @@ export default async function SyncRunPage({ params }: Props) {
       <PageHeader
         breadcrumb="System › Sync History"
         title={`Sync #${run.id} of ${run.channelName}`}
-        description={`${run.mode} sync, ${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ""} · ${runDuration(run)} · ${n(run.recordsChanged)} records changed · ${n(run.errorCount)} errors`}
+        description={`${run.mode} sync, ${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ""} · ${runDuration(run)} · ${n(run.recordsChanged)} records changed · ${n(run.errorCount)} errors · ${n(warned)} warnings`}
         actions={
           <>
             <Link href={`/system/integrations/${run.channelId}`} className="text-sm text-brand-700 hover:underline">Channel page</Link>
@@ -106,6 +109,21 @@ export default async function SyncRunPage({ params }: Props) {
           </div>
         </Card>
         {errors.length > 0 ? <ErrorsTable errors={errors} runId={run.id} timeZone={timeZone} retryAction={retrySyncErrorsAction} /> : null}
+
+        <section aria-labelledby="run-warnings" className="space-y-3">
+          <div>
+            <h2 id="run-warnings" className="text-base font-semibold text-slate-900">Kept with warnings ({n(warned)})</h2>
+            <p className="text-sm text-slate-600">
+              These records were saved, but Magento sent a field the portal could not read; it is stored empty and what Magento sent is shown.
+              A warning is listed once, in the run that first met it.
+            </p>
+          </div>
+          {warnings.length > 0 ? (
+            <WarningsTable warnings={warnings} timeZone={timeZone} />
+          ) : (
+            <p className="text-sm text-slate-600">No warnings in this run.</p>
+          )}
+        </section>
       </div>
     </>
   );

@@ -1,0 +1,46 @@
+import { DateTime } from "@/components/detail/date-time";
+import { SimpleTable } from "@/components/ui/simple-table";
+import type { RunWarning } from "@/lib/sync/history";
+
+const KIND: Record<string, string> = { customers: "Customer", carts: "Cart", orders: "Order", credit_memos: "Credit memo" };
+
+function rawText(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "object" && value !== null && "excerpt" in value && typeof (value as { excerpt: unknown }).excerpt === "string") {
+    return `${(value as { excerpt: string }).excerpt}… (cut)`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A run's warnings: records that were kept although one of their fields could not be read (it
+ * is stored empty). Record, field, what Magento sent, why it could not be read, links.
+ */
+export function WarningsTable({ warnings, timeZone }: { warnings: RunWarning[]; timeZone: string }) {
+  return (
+    <SimpleTable
+      columns={[{ label: "Record" }, { label: "Field" }, { label: "Magento sent" }, { label: "Why it was not read" }, { label: "Last seen" }, { label: "Links" }]}
+    >
+      {warnings.map((warning) => (
+        <tr key={warning.id} data-warning-id={warning.id} className="align-top">
+          <td className="px-5 py-3">
+            {KIND[warning.connector] ?? warning.connector} <span className="tabular-nums">{warning.originId}</span>
+          </td>
+          <td className="px-5 py-3 font-mono text-xs">{warning.field}</td>
+          <td className="max-w-xs px-5 py-3">
+            <code className="block max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 text-xs">{rawText(warning.rawValue)}</code>
+          </td>
+          <td className="max-w-sm px-5 py-3 text-slate-700">{warning.message}</td>
+          <td className="px-5 py-3 text-xs text-slate-600"><DateTime value={warning.lastSeenAt} timeZone={timeZone} /></td>
+          <td className="px-5 py-3 text-xs">
+            {warning.portalHref ? <a href={warning.portalHref} className="block text-brand-700 hover:underline">In the portal</a> : null}
+            {warning.magentoHref ? (
+              <a href={warning.magentoHref} target="_blank" rel="noreferrer noopener" className="block text-brand-700 hover:underline">In Magento</a>
+            ) : null}
+            {!warning.portalHref && !warning.magentoHref ? <span className="text-slate-400">—</span> : null}
+          </td>
+        </tr>
+      ))}
+    </SimpleTable>
+  );
+}
