@@ -1,7 +1,7 @@
 import type { MagentoClient } from "@/lib/magento/client";
 import { MAX_PAGE_SIZE } from "@/lib/magento/search-criteria";
 import { searchRecordId, type SearchEntity } from "@/lib/magento/search-entities";
-import type { InvalidRecord } from "@/lib/magento/validate";
+import type { FieldWarning, InvalidRecord } from "@/lib/magento/validate";
 import { customerInChannel } from "@/lib/sync/connectors/customers";
 import { storeFilter } from "@/lib/sync/connectors/common";
 import type { Connector, ConnectorName, SyncContext } from "@/lib/sync/types";
@@ -27,6 +27,8 @@ export interface FetchedById {
   invalidById: Map<string, InvalidRecord>;
   /** An invalid record without a readable id: any missing id may be that one. */
   anonymousInvalid: boolean;
+  /** Fields of the valid records that could not be read (stored as null). */
+  warnings: FieldWarning[];
 }
 
 /** One search request for up to MAX_PAGE_SIZE ids (`entity_id in (…)`). */
@@ -43,7 +45,7 @@ export async function fetchRecordsById(client: MagentoClient, entity: SearchEnti
     const id = searchRecordId(entity, record);
     if (id !== null) records.set(String(id), record);
   }
-  return { records, invalidById, anonymousInvalid: found.invalid.some((inv) => inv.id === null) };
+  return { records, invalidById, anonymousInvalid: found.invalid.some((inv) => inv.id === null), warnings: found.warnings ?? [] };
 }
 
 /** "grand_total" from "items[7].grand_total" (as the runner names a record's field). */

@@ -12,6 +12,7 @@ import {
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
+import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
 import {
   addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordWarnings, requestCancel, statsOf,
   type RunMode, type RunTrigger, type SyncErrorInput, type SyncRunRow, type SyncWarningInput,
@@ -168,10 +169,23 @@ export function recordKind(connector: ConnectorName): string {
   return connector === "newsletter_subscribers" ? "customers" : connector;
 }
 
-function warningsOf(connector: ConnectorName, fetched: FetchedPage<unknown>): SyncWarningInput[] {
-  return (fetched.warnings ?? []).flatMap((w) =>
-    w.id === null ? [] : [{ connector: recordKind(connector), originId: w.id, field: w.field, message: w.message, raw: w.raw }],
+function warningsOf(connector: ConnectorName, fetched: PreparedPage): SyncWarningInput[] {
+  const own = (fetched.warnings ?? []).map((w) => ({ kind: recordKind(connector), warning: w }));
+  return [...own, ...(fetched.references?.warnings ?? [])].flatMap(({ kind, warning: w }) =>
+    w.id === null ? [] : [{ connector: kind, originId: w.id, field: w.field, message: w.message, raw: w.raw }],
   );
+}
+
+/** Referenced records Magento sent unreadable: reported under their own kind. */
+function referenceErrors(page: number, references: References | null): SyncErrorInput[] {
+  return (references?.invalid ?? []).map(({ kind, record }) => ({
+    connector: kind,
+    originId: record.id,
+    page,
+    field: record.issues[0] ? recordField(record.issues[0].path) : null,
+    message: `Referenced by this page: ${record.issues.map((i) => `${recordField(i.path)}: ${i.message}`).join("; ") || "Invalid record"}`,
+    payload: record.raw,
+  }));
 }
 
 /**
@@ -185,7 +199,7 @@ export async function preparePageTransaction(tx: DbTx): Promise<void> {
   await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
 }
 
-type PreparedPage = FetchedPage<unknown> & { prepared: unknown };
+type PreparedPage = FetchedPage<unknown> & { prepared: unknown; references: References | null };
 
 const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed: [], maxUpdatedAt: null };
 
@@ -262,7 +276,12 @@ export async function syncNextPages(
     const fetchAt = (pos: Position): Promise<PreparedPage> => {
       const promise = connector
         .fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize)
-        .then((page) => ({ ...page, prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined }));
+        .then(async (page) => ({
+          ...page,
+          prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
+          // The customers (and orders) the page points to that the portal lacks, fetched by id.
+          references: await fetchReferences(ctx, connector.name, page.records),
+        }));
       promise.catch(() => {}); // awaited later; a dropped prefetch must not crash the process
       return promise;
     };
@@ -291,9 +310,11 @@ export async function syncNextPages(
       const finished = pageFinishesPass(channel, pos, fetched.done);
       const result = await db.transaction(async (tx) => {
         await preparePageTransaction(tx);
+        const referenced = fetched.references ? await writeReferences(tx, ctx, fetched.references) : 0;
         const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records, fetched.prepared) : EMPTY_WRITE;
         const errors = [
           ...invalidToErrors(connector.name, pos.page, fetched),
+          ...referenceErrors(pos.page, fetched.references),
           ...result.failed.map((f) => ({ ...f, connector: connector.name, page: pos.page })),
         ];
         const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
@@ -310,6 +331,7 @@ export async function syncNextPages(
           // Only a page with warnings waits for their insert (the stats count the new ones).
           (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) => addConnectorStats(tx, runId, connector.name, {
             warnings: fresh,
+            referenced,
             pages: 1,
             fetched: fetched.records.length + fetched.invalid.length,
             created: result.created,

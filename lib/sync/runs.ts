@@ -20,13 +20,15 @@ export interface RunConnectorStats extends ConnectorStats {
   retries: number;
   /** Warnings this run found first (a field already reported for the record is not counted again). */
   warnings: number;
+  /** Records this connector's pages pointed to and the portal lacked, fetched by id and written first. */
+  referenced: number;
 }
 
 export const PAYLOAD_EXCERPT_BYTES = 2048;
 export const FINISHED_STATUSES: readonly SyncRunStatus[] = ["succeeded", "partial", "failed", "canceled"];
 
 export function emptyStats(): RunConnectorStats {
-  return { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: 0, requests: 0, retries: 0, warnings: 0 };
+  return { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: 0, requests: 0, retries: 0, warnings: 0, referenced: 0 };
 }
 
 export function statsOf(run: Pick<SyncRunRow, "stats">, connector: string): RunConnectorStats {
