@@ -107,7 +107,7 @@ function pathPattern(path: readonly PropertyKey[]): string {
 }
 
 /** Whether a path is strict, or holds a strict field (nulling it would lose that field too). */
-function touchesStrict(path: readonly PropertyKey[], strict: StrictFields): boolean {
+export function touchesStrict(path: readonly PropertyKey[], strict: StrictFields): boolean {
   const pattern = pathPattern(path);
   if (pattern === "") return true;
   for (const field of strict) {

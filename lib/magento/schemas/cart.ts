@@ -67,12 +67,13 @@ export const cartCurrencySchema = z.looseObject({
 
 /** quote-data-shipping-assignment-interface; `shipping.method` is null until one is chosen. */
 export const cartShippingAssignmentSchema = z.looseObject({
-  shipping: z.looseObject({
-    address: cartAddressSchema,
+  shipping: optional(z.looseObject({
+    address: optional(cartAddressSchema),
     method: optional(z.string()),
     extension_attributes: optional(looseRecord),
-  }),
-  items: z.array(cartItemSchema),
+  })),
+  // The cart's items again (the portal reads them from the cart): kept as they came.
+  items: optional(z.array(looseRecord)),
   extension_attributes: optional(looseRecord),
 });
 

@@ -17,7 +17,7 @@ function isGuestCart(cart: MagentoCart): boolean {
  * the order is placed; a guest who reached checkout left the email and name on the addresses.
  */
 export function cartContact(cart: MagentoCart): { email: string | null; firstName: string | null; lastName: string | null } {
-  const addresses = [cart.billing_address, ...(cart.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping.address)];
+  const addresses = [cart.billing_address, ...(cart.extension_attributes?.shipping_assignments ?? []).map((a) => a.shipping?.address)];
   const fromAddress = (read: (a: NonNullable<MagentoCart["billing_address"]>) => string | null | undefined) => {
     for (const a of addresses) {
       const value = a ? read(a) : null;

@@ -14,6 +14,9 @@ export function customerInChannel(ctx: SyncContext, customer: MagentoCustomer): 
   return !websites || (customer.website_id !== null && customer.website_id !== undefined && websites.has(customer.website_id));
 }
 
+/** Magento's region id; 0 means "no region" (a country without regions), kept as null. */
+const regionId = (id: number | null | undefined): number | null => (id ? id : null);
+
 function defaultBilling(customer: MagentoCustomer) {
   const addresses = customer.addresses ?? [];
   return addresses.find((a) => a.default_billing) ?? addresses.find((a) => a.id !== null && a.id !== undefined && String(a.id) === customer.default_billing) ?? null;
@@ -127,7 +130,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
   const addresses = valid.filter((c) => !waiting.has(c.id as number)).flatMap((c) => (c.addresses ?? []).filter((a) => a.id !== null && a.id !== undefined).map((a) => ({
     channel_id: channelId, origin_id: a.id, customer_origin_id: c.id, first_name: a.firstname ?? null, last_name: a.lastname ?? null,
     company: a.company ?? null, street: a.street ?? null, city: a.city ?? null, region: a.region?.region ?? null,
-    region_code: a.region?.region_code ?? null, region_origin_id: a.region_id ?? a.region?.region_id ?? null, postcode: a.postcode ?? null,
+    region_code: a.region?.region_code ?? null, region_origin_id: regionId(a.region_id) ?? regionId(a.region?.region_id), postcode: a.postcode ?? null,
     country_id: a.country_id ?? null, telephone: a.telephone ?? null,
     is_default_billing: a.default_billing === true || (c.default_billing !== undefined && c.default_billing !== null && String(a.id) === c.default_billing),
     is_default_shipping: a.default_shipping === true || (c.default_shipping !== undefined && c.default_shipping !== null && String(a.id) === c.default_shipping),
