@@ -222,11 +222,11 @@ describe("lenient reader: the shapes real stores send", () => {
         (SELECT c.email FROM magento_customers c WHERE c.id = x.customer_id) AS guest,
         (SELECT count(*) FROM magento_cart_items i WHERE i.cart_id = x.id)::text AS items, x.grand_total::text
       FROM magento_carts x WHERE x.channel_id = ${channel.id} AND x.origin_id IN (900010, 900011) ORDER BY x.origin_id`));
-    expect(rows.map(({ grand_total: _total, ...rest }) => rest)).toEqual([
-      { origin_id: "900010", is_guest: true, customer_email: null, customer_first_name: null, billing_country_id: null, billing_region: null, guest: null, items: String(items) },
-      { origin_id: "900011", is_guest: true, customer_email: "guest.buyer@example.be", customer_first_name: "Lotte", billing_country_id: "BE", billing_region: null, guest: "guest.buyer@example.be", items: String(items) },
+    const total = rows[0]!.grand_total;
+    expect(rows).toEqual([
+      { origin_id: "900010", is_guest: true, customer_email: null, customer_first_name: null, billing_country_id: null, billing_region: null, guest: null, items: String(items), grand_total: total },
+      { origin_id: "900011", is_guest: true, customer_email: "guest.buyer@example.be", customer_first_name: "Lotte", billing_country_id: "BE", billing_region: null, guest: "guest.buyer@example.be", items: String(items), grand_total: total },
     ]);
-    expect(rows[0]!.grand_total).toBe(rows[1]!.grand_total);
   });
 
   it("a registered customer's cart with an empty address (no checkout yet)", async () => {
