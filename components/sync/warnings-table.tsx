@@ -28,7 +28,7 @@ export function WarningsTable({ warnings, timeZone }: { warnings: RunWarning[]; 
           </td>
           <td className="px-5 py-3 font-mono text-xs">{warning.field}</td>
           <td className="max-w-xs px-5 py-3">
-            <code className="block max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 text-xs">{rawText(warning.rawValue)}</code>
+            <code className="block max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 text-xs">{rawText(warning.rawValue?.value)}</code>
           </td>
           <td className="max-w-sm px-5 py-3 text-slate-700">{warning.message}</td>
           <td className="px-5 py-3 text-xs text-slate-600"><DateTime value={warning.lastSeenAt} timeZone={timeZone} /></td>

@@ -91,8 +91,9 @@ export const syncWarnings = pgTable(
     originId: text("origin_id").notNull(),
     field: text("field").notNull(),
     message: text("message").notNull(),
-    // The value as Magento sent it (cut to 2 KB like error payloads).
-    rawValue: jsonb("raw_value"),
+    // The value as Magento sent it (cut to 2 KB like error payloads), as {"value": …}: a bare
+    // JSON string would reach jsonb as its text ("1" read back as 1).
+    rawValue: jsonb("raw_value").$type<{ value: unknown }>(),
     firstRunId: bigint("first_run_id", { mode: "number" }).references(() => syncRuns.id, { onDelete: "set null" }),
     lastRunId: bigint("last_run_id", { mode: "number" }).references(() => syncRuns.id, { onDelete: "set null" }),
     firstSeenAt: timestamptz("first_seen_at").notNull().defaultNow(),

@@ -187,7 +187,7 @@ export async function recordWarnings(tx: Db | DbTx, run: { id: number; channelId
       originId: String(w.originId),
       field: w.field.slice(0, 500),
       message: w.message.slice(0, 2000),
-      rawValue: payloadExcerpt(w.raw),
+      rawValue: { value: payloadExcerpt(w.raw) },
       firstRunId: run.id,
       lastRunId: run.id,
     })))
