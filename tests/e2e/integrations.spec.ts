@@ -184,6 +184,46 @@ test.describe("a second channel", () => {
     });
   });
 
+  test("a customer whose field Magento sends unreadable is kept: the run succeeds and Sync History shows the warning with its field and a link", async ({ browser }) => {
+    test.setTimeout(180_000);
+    expect(id, "the channel of the previous test").toBeGreaterThan(0);
+    // A recently updated customer with a gender: Magento sends it as text ("2"), the schema says integer.
+    const { items } = await searchPage<{ id: number; gender?: number; email: string }>("/customers/search", { sort: [{ field: "updated_at", direction: "DESC" }], pageSize: 50 });
+    const customer = items.find((c) => typeof c.gender === "number");
+    expect(customer, "a customer with a gender").toBeDefined();
+
+    await asRole(browser, "admin", async (page) => {
+      let runId = 0;
+      try {
+        await simulatorControl("POST", "/faults", [{ path: "/V1/customers/search", malformed: { field: "gender", mode: "string", id: customer!.id } }]);
+        await page.goto(`/system/integrations/${id}`);
+        await expect(page.getByRole("heading", { level: 1, name: CHANNEL })).toBeVisible();
+        runId = await syncAndWatch(page, "Full sync", "succeeded", { requirePanel: false });
+      } finally {
+        await simulatorControl("DELETE", "/faults");
+      }
+
+      // Sync History lists the run with its warning count.
+      await page.goto(`/system/sync-history?channel=${id}`);
+      const listed = page.locator(`tr[data-run-id="${runId}"]`);
+      await expect(listed).toContainText("succeeded");
+      await expect(listed.locator("td").last()).toHaveText("1");
+
+      await page.goto(`/system/sync-history/${runId}`);
+      await expect(page.getByRole("heading", { level: 1, name: `Sync #${runId} of ${CHANNEL}` })).toBeVisible();
+      await expect(page.getByText("No record failed in this run.")).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Kept with warnings (1)" })).toBeVisible();
+      const warning = page.locator("main tr[data-warning-id]");
+      await expect(warning).toHaveCount(1);
+      await expect(warning).toContainText(`Customer ${customer!.id}`);
+      await expect(warning.getByRole("cell", { name: "gender", exact: true })).toBeVisible();
+      await expect(warning).toContainText(`"${customer!.gender}"`);
+      await warning.getByRole("link", { name: "In the portal" }).click();
+      await expect(page).toHaveURL(/\/customers\/\d+$/);
+      await expect(page.getByRole("main")).toContainText(customer!.email);
+    });
+  });
+
   test("with malformed orders a full sync is partial; its errors resolve by Retry all failed once the fault is gone", async ({ browser }) => {
     test.setTimeout(180_000);
     expect(id, "the channel of the previous test").toBeGreaterThan(0);
