@@ -6,12 +6,14 @@ import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import type { ChannelFormState } from "@/lib/channels/form-state";
 import { dataImpact, type ImpactSettings } from "@/lib/channels/impact";
+import { CONFIRM_FIELD, confirmationValue } from "@/lib/channels/save-warnings";
 
 // The channel settings form. Works without JavaScript (a plain POST to its one server action,
 // the pressed button's intent saying check or save; the page comes back with the result and what
 // was typed, secrets left out); with it, submitting keeps what was typed (no form reset) so
 // "Check connection" and "Save" can follow each other. Secrets are write-only: the form only
-// knows whether each is set.
+// knows whether each is set. A save the server held back (same store view as another channel,
+// failed connection check) comes back with its warnings and a "Save anyway" checkbox.
 
 type FormAction = (previous: ChannelFormState | null, formData: FormData) => Promise<ChannelFormState>;
 
@@ -146,6 +148,8 @@ export function ChannelForm({
   };
   const preview = editing ? dataImpact(initial, draft).notices : [];
   const createdId = saveState?.ok && !editing ? saveState.data?.id : undefined;
+  const warnings = errors?.[CONFIRM_FIELD] ?? [];
+  const confirmation = confirmationValue(warnings);
 
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     // With JavaScript: no form reset after the action, so typed values (and secrets) stay.
@@ -387,6 +391,26 @@ export function ChannelForm({
             ))}
             <li>{draft.active ? "That sync starts as soon as you save." : "The channel is inactive: this happens at its first sync once it is active again."}</li>
           </ul>
+        </div>
+      ) : null}
+      {warnings.length ? (
+        // Keyed by the warnings: a new set comes with the box unticked again.
+        <div key={confirmation} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-3 text-sm text-amber-950">
+          <div id="save-warnings" role="alert">
+            <p className="font-medium">Not saved yet. Read {warnings.length === 1 ? "this warning" : "these warnings"} first:</p>
+            <ul className="mt-1 list-disc space-y-1 pl-5">
+              {warnings.map((warning) => (
+                <li key={warning}>{warning}</li>
+              ))}
+            </ul>
+            <p className="mt-1">
+              To save all the same, tick &ldquo;Save anyway&rdquo; and press {editing ? "Save settings" : "Create channel"} again.
+            </p>
+          </div>
+          <label className="flex items-center gap-2 font-medium">
+            <input type="checkbox" name={CONFIRM_FIELD} value={confirmation} aria-describedby="save-warnings" />
+            Save anyway
+          </label>
         </div>
       ) : null}
       <div className="flex items-center gap-3 border-t border-slate-200 pt-5">

@@ -5,14 +5,19 @@ import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
 import { openCredentials, sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { writeAudit } from "@/lib/audit/log";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
+import { findSameStoreChannels } from "./duplicates";
+import { channelIdentity } from "./identity";
 import { dataImpact, ENTITY_LABELS } from "./impact";
+import { CONFIRM_FIELD, duplicateWarning, warningsConfirmed, type SaveWarning } from "./save-warnings";
 
 export { dataImpact, ENTITY_LABELS };
 
 // A channel's settings as System › Integrations edits them: the zod schema for the form (strings
 // in, typed values out), the credential rules (write-only secrets, kept when left empty on edit),
 // and the save itself (one transaction: the row, the checkpoints a data-affecting change resets,
-// and the audit entry with old → new values, secrets redacted).
+// and the audit entry with old → new values, secrets redacted). A save that would make a second
+// channel of one store view, or that comes with a failed connection check, waits for the admin's
+// confirmation (save-warnings.ts).
 
 // ── field schemas (shared with `portal channel:add`) ───────────────────────────────────────────
 
@@ -92,6 +97,8 @@ export const channelSettingsFields = z.object({
     z.coerce.number({ message: "Give a number." }).int("Whole requests only.").min(1, "At least 1.").max(100, "At most 100."),
   ),
   active: checkbox,
+  /** The "Save anyway" checkbox: which warnings the admin saw and accepted (confirmationValue). */
+  [CONFIRM_FIELD]: optionalText,
 });
 
 export const channelSettingsSchema = channelSettingsFields.superRefine((input, ctx) => {
@@ -155,6 +162,17 @@ export function credentialsPresence(stored: string | null): Record<CredentialFie
   }
 }
 
+/** The save was stopped before writing anything: `warnings` need the admin's confirmation. */
+export class ChannelSaveNeedsConfirmation extends ChannelSettingsError {
+  constructor(readonly warnings: SaveWarning[]) {
+    super(
+      `Not saved yet: ${warnings.length === 1 ? "read the warning" : "read the warnings"} next to the save button, then tick “Save anyway” to save all the same, or change the settings.`,
+      { [CONFIRM_FIELD]: warnings.map((warning) => warning.message) },
+    );
+    this.name = "ChannelSaveNeedsConfirmation";
+  }
+}
+
 export type Actor = { userId: number | null; actor: string; ip?: string | null };
 
 type ChannelRow = typeof channels.$inferSelect;
@@ -200,8 +218,18 @@ export type SaveResult = {
   resetConnectors: ChannelEntity[];
 };
 
-/** Creates (no id) or updates a channel. Throws ChannelSettingsError with field errors. */
-export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, actor: Actor): Promise<SaveResult> {
+/**
+ * Creates (no id) or updates a channel. Throws ChannelSettingsError with field errors, and
+ * ChannelSaveNeedsConfirmation when another channel syncs the same store view (checked on create,
+ * and on edit only when the URL or store code changes: an existing pair was confirmed already)
+ * or when `warnings` (the caller's connection check) are not all confirmed by the input.
+ */
+export async function saveChannelSettings(
+  db: Db,
+  input: ChannelSettingsInput,
+  actor: Actor,
+  options: { warnings?: SaveWarning[] } = {},
+): Promise<SaveResult> {
   return db.transaction(async (tx) => {
     let existing: ChannelRow | null = null;
     if (input.id !== undefined) {
@@ -214,6 +242,13 @@ export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, a
       .from(channels)
       .where(existing ? and(eq(channels.name, input.name), ne(channels.id, existing.id)) : eq(channels.name, input.name));
     if (clash) throw new ChannelSettingsError("Please correct the highlighted fields.", { name: ["Another channel already has this name."] });
+
+    const identityChanged = !existing || channelIdentity(existing.baseUrl, existing.storeCode).key !== channelIdentity(input.baseUrl, input.storeCode).key;
+    // Only the oldest is named: one is enough to act on, and the message (which the confirmation
+    // is bound to) stays the same when more duplicates appear.
+    const [sameStore] = identityChanged ? await findSameStoreChannels(tx, { baseUrl: input.baseUrl, storeCode: input.storeCode, excludeId: existing?.id }) : [];
+    const warnings = [...(sameStore ? [duplicateWarning(sameStore)] : []), ...(options.warnings ?? [])];
+    if (!warningsConfirmed(warnings, input[CONFIRM_FIELD])) throw new ChannelSaveNeedsConfirmation(warnings);
 
     let saved: ChannelCredentials | null = null;
     if (existing?.credentialsEncrypted) {
@@ -272,6 +307,8 @@ export async function saveChannelSettings(db: Db, input: ChannelSettingsInput, a
           ? { from: existing ? "[redacted]" : null, to: "[redacted]", fields: CREDENTIAL_FIELDS.filter((f) => input[f] !== undefined) }
           : "unchanged",
         ...(impact.resetConnectors.length ? { resetInitialCheckpoints: impact.resetConnectors } : {}),
+        // Saved over warnings the admin confirmed ("Save anyway"), in the words they were shown.
+        ...(warnings.length ? { confirmedOverWarnings: warnings.map((warning) => warning.message) } : {}),
       },
     });
     return { id: channel.id, name: channel.name, created: !existing, active: channel.active, notices: impact.notices, resetConnectors: impact.resetConnectors };

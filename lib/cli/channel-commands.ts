@@ -7,6 +7,8 @@ import { CliError, UsageError } from "@/lib/cli/errors";
 import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
 import { sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { findSameStoreChannels } from "@/lib/channels/duplicates";
+import { duplicateWarning } from "@/lib/channels/save-warnings";
 import { baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
 import { ensureSecrets } from "@/lib/secrets/keys";
 import { SyncBusyError } from "@/lib/sync/lease";
@@ -17,7 +19,9 @@ import { CONNECTOR_ORDER } from "@/lib/sync/types";
 
 // channel:* commands: add and list Magento channels, start a sync (queued on Inngest, or run here
 // with live progress), and read its runs and errors. The parser has no positionals, so the channel
-// is named with --name. Secrets are sealed with sealCredentials and never printed.
+// is named with --name. Secrets are sealed with sealCredentials and never printed. channel:add
+// refuses a second channel of one store view (figures would be doubled) unless --force is given;
+// it does not call Magento, so there is no connection check to confirm here.
 
 const channelName = option.required(channelNameSchema, { placeholder: "name", description: "The channel's name." });
 const secret = (description: string) =>
@@ -69,6 +73,7 @@ const addCommand = defineCommand({
       placeholder: "minutes",
       description: "Minutes between scheduled syncs (default 5).",
     }),
+    force: option.flag("Add it even though another channel already syncs this URL and store code (every figure would be counted twice)."),
   },
   examples: [
     `${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`,
@@ -96,13 +101,20 @@ const addCommand = defineCommand({
     const db = await ctx.db();
     const [existing] = await db.select({ id: channels.id }).from(channels).where(eq(channels.name, values.name));
     if (existing) throw new CliError(`A channel named "${values.name}" already exists.`);
+    const storeCode = values["store-code"] ?? "default";
+    const [sameStore] = await findSameStoreChannels(db, { baseUrl: values.url, storeCode });
+    if (sameStore) {
+      const { message } = duplicateWarning(sameStore);
+      if (!values.force) throw new CliError(`${message} Nothing was added. To add it all the same, run the command again with --force.`);
+      ctx.err(`Warning: ${message} Added anyway (--force).`);
+    }
     ensureSecrets();
     const [channel] = await db
       .insert(channels)
       .values({
         name: values.name,
         baseUrl: values.url.replace(/\/+$/, ""),
-        storeCode: values["store-code"] ?? "default",
+        storeCode,
         authType: credentials.type,
         credentialsEncrypted: sealCredentials(credentials),
         syncStartDate: values["sync-start"] ?? null,

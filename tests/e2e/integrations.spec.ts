@@ -1,10 +1,11 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { gridCount } from "./grid";
 import { FORBIDDEN_HEADING, signedInContext } from "./helpers";
-import { channelId, magento, searchPage, simulatorControl, storeInfo } from "./store";
+import { channelId, expectNoSeriousA11yViolations, magento, searchPage, simulatorControl, storeInfo } from "./store";
 
 // System › Integrations and Sync History in the browser (issue 6): an admin adds a second channel
-// for the running simulator, checks its connection, saves, syncs it and follows the run to Sync
+// for the running simulator, checks its connection, is warned that "demo" already syncs that store
+// (issue 15: every figure would be doubled), saves anyway, syncs it and follows the run to Sync
 // History and the grids; a wrong token is explained; malformed records make a partial run whose
 // errors a retry resolves once the fault is gone; an agent is kept out.
 //
@@ -117,7 +118,7 @@ test.describe("a second channel", () => {
     await simulatorControl("DELETE", "/faults");
   });
 
-  test("is created, checked, synced with live progress and shows up in Sync History and the grids", async ({ browser }) => {
+  test("is created (confirmed over the doubled-figures warning), checked, synced with live progress and shows up in Sync History and the grids", async ({ browser }) => {
     test.setTimeout(180_000);
     const websites = (await magento<{ id: number; code: string; name: string }[]>("/store/websites")).filter((w) => w.id !== 0);
     expect(websites.length).toBeGreaterThan(0);
@@ -140,9 +141,26 @@ test.describe("a second channel", () => {
       for (const w of websites) await expect(page.getByRole("checkbox", { name: new RegExp(`^${w.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) })).toBeVisible();
       await expect(page.getByRole("radio", { name: "All websites" })).toBeChecked();
 
-      // Save.
+      // Save: "demo" already syncs this store view, so the form says what that would do and saves nothing yet.
+      await page.getByRole("button", { name: "Create channel" }).click();
+      const warning = page.getByRole("alert").filter({ hasText: "counted twice" });
+      await expect(warning).toContainText(
+        `Channel “${storeInfo().channel}” already syncs ${storeInfo().url} (store view default): every order, customer and cart would be counted twice in the dashboards and reports.`,
+      );
+      expect(await channelId(CHANNEL), "nothing saved before the confirmation").toBeNull();
+      // Everything typed is still there, the token too.
+      await expect(page.getByLabel("Name", { exact: true })).toHaveValue(CHANNEL);
+      await expect(page.getByLabel("Magento base URL")).toHaveValue(storeInfo().url);
+      await expect(page.getByLabel("Access token", { exact: true })).toHaveValue(storeInfo().token);
+      await expect(page.getByLabel("Sync start date")).toHaveValue(yearsAgo(5));
+      const confirm = page.getByRole("checkbox", { name: "Save anyway" });
+      await expect(confirm).not.toBeChecked();
+      await expect(confirm).toHaveAccessibleDescription(/counted twice/);
+      await expectNoSeriousA11yViolations(page, "the new-channel form with its warning");
+      await confirm.check();
       await page.getByRole("button", { name: "Create channel" }).click();
       await expect(page.getByText(`Created "${CHANNEL}".`)).toBeVisible();
+      await expect(warning).toHaveCount(0);
       await page.getByRole("link", { name: "Open the channel" }).click();
       await expect(page).toHaveURL(/\/system\/integrations\/\d+$/);
       id = Number(/\/system\/integrations\/(\d+)$/.exec(page.url())![1]);

@@ -11,6 +11,7 @@ import { checkConnection } from "@/lib/channels/check-connection";
 import { openCredentials } from "@/lib/channels/credentials";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { countChannelRecords, deleteChannelData } from "@/lib/channels/delete";
+import { confirmationValue } from "@/lib/channels/save-warnings";
 import { channelSettingsSchema } from "@/lib/channels/settings";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { createUser } from "@/lib/users/service";
@@ -177,7 +178,10 @@ describe("saving", () => {
   });
 
   it("replaces the token only when a new one is typed", async () => {
-    await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "new-token-value" })));
+    // The simulator refuses this token: saved once the failed check is confirmed (channel-save-warnings.test.ts).
+    const warned = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "new-token-value" })));
+    const warnings = (warned as Extract<ActionResult<unknown>, { ok: false }>).fieldErrors?.confirmWarnings ?? [];
+    await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "new-token-value", confirmWarnings: confirmationValue(warnings) })));
     const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: "new-token-value" });
     await call("saveChannelAction", form(baseForm({ id: String(channelId), token: sim.adminToken })));

@@ -5,6 +5,7 @@ import { auditLog, channels } from "@/db/schema";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { auth } from "@/lib/auth/auth";
+import { confirmationValue } from "@/lib/channels/save-warnings";
 import type { ActionResult } from "@/lib/auth/action";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
@@ -106,7 +107,11 @@ describe("the access token never leaks", () => {
     const id = (created as { data: { id: number } }).data.id;
     // Edit: keep the token, then replace it with a new one, then back.
     expect(await call("saveChannelAction", form({ ...base, id: String(id), token: "", syncStartDate: "2023-01-01" }))).toMatchObject({ ok: true });
-    expect(await call("saveChannelAction", form({ ...base, id: String(id), token: NEW_TOKEN }))).toMatchObject({ ok: true });
+    // The simulator refuses the new token: the save asks for confirmation (a warning without the token), then saves.
+    const warned = await call("saveChannelAction", form({ ...base, id: String(id), token: NEW_TOKEN }));
+    expect(warned).toMatchObject({ ok: false, fieldErrors: { confirmWarnings: [expect.stringContaining("401")] } });
+    const confirmWarnings = confirmationValue((warned as Extract<ActionResult<unknown>, { ok: false }>).fieldErrors?.confirmWarnings ?? []);
+    expect(await call("saveChannelAction", form({ ...base, id: String(id), token: NEW_TOKEN, confirmWarnings }))).toMatchObject({ ok: true });
     expect(await call("checkConnectionAction", form({ ...base, id: String(id) }))).toMatchObject({ ok: false });
     expect(await call("saveChannelAction", form({ ...base, id: String(id), token: TOKEN }))).toMatchObject({ ok: true });
 

@@ -144,6 +144,33 @@ describe("channel:* commands", () => {
     expect(again.stdout + again.stderr + retried.stdout + still.stdout).not.toContain(TOKEN);
   }, 120_000);
 
+  it("channel:add refuses a second channel of the same store view (exit 1) unless --force", async () => {
+    const before = (await testDb.db.select().from(channels)).length;
+    // A trailing slash and an explicit default store code: still the store "sim" syncs.
+    const refused = await portal(["channel:add", "--name", "sim copy", "--url", `${sim.baseUrl}/`, "--store-code", "default", "--token", TOKEN]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain(`Channel “sim” already syncs ${sim.baseUrl} (store view default): every order, customer and cart would be counted twice`);
+    expect(refused.stderr).toContain("Nothing was added. To add it all the same, run the command again with --force.");
+    expect(refused.stderr).not.toContain(TOKEN);
+    expect(await testDb.db.select().from(channels)).toHaveLength(before);
+
+    // Another store view of the same Magento is a channel of its own.
+    const otherView = await portal(["channel:add", "--name", "sim fr", "--url", sim.baseUrl, "--store-code", "fr_fr", "--token", TOKEN]);
+    expect(otherView.code).toBe(0);
+    expect(otherView.stderr).toBe("");
+
+    const forced = await portal(["channel:add", "--name", "sim copy", "--url", `${sim.baseUrl}/`, "--token", TOKEN, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('Added channel "sim copy"');
+    expect(forced.stderr).toContain("Warning: Channel “sim” already syncs");
+    expect(forced.stderr).toContain("Added anyway (--force).");
+    expect(await testDb.db.select().from(channels)).toHaveLength(before + 2);
+
+    const help = await portal(["channel:add", "--help"]);
+    expect(help.stdout).toMatch(/--force\s+Add it even though another channel already syncs this URL and store code/);
+  });
+
   it("names an unknown channel", async () => {
     const run = await portal(["channel:runs", "--name", "nope"]);
     expect(run.code).toBe(1);

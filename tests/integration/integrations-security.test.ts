@@ -9,6 +9,7 @@ import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, can, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
+import { confirmationValue } from "@/lib/channels/save-warnings";
 import type { ChannelFormState } from "@/lib/channels/form-state";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
@@ -132,6 +133,17 @@ const SYNC_CALLS: Record<string, () => Promise<unknown>> = {
   retrySyncErrorsAction: () => call(syncActions.retrySyncErrorsAction as AnyAction, { runId: String(partialRunId) }),
 };
 
+/**
+ * Saves through saveChannelAction, confirming what the first try warns about (this simulator
+ * refuses these tokens, and "EU store" already syncs it): the audit entries are what is tested here.
+ */
+async function saveConfirmed(fields: Record<string, string | string[]>, expected: number): Promise<ActionResult<unknown>> {
+  const warned = (await call(integrationActions.saveChannelAction as AnyAction, fields)) as ActionResult<unknown>;
+  const warnings = (warned as { fieldErrors?: { confirmWarnings?: string[] } }).fieldErrors?.confirmWarnings ?? [];
+  expect(warnings, JSON.stringify(warned)).toHaveLength(expected);
+  return (await call(integrationActions.saveChannelAction as AnyAction, { ...fields, confirmWarnings: confirmationValue(warnings) })) as ActionResult<unknown>;
+}
+
 /** The action's result; the form action wraps it in its state. */
 function resultOf(value: unknown): ActionResult<unknown> {
   const state = value as Partial<ChannelFormState>;
@@ -191,7 +203,7 @@ describe("each change leaves an audit entry with the actor, the address and what
   });
 
   it("channel created: every setting from nothing, the credentials as [redacted]", async () => {
-    const result = resultOf(await call(integrationActions.saveChannelAction as AnyAction, channelForm({ token: FIRST, active: "" })));
+    const result = await saveConfirmed(channelForm({ token: FIRST, active: "" }), 2);
     expect(result).toMatchObject({ ok: true });
     createdId = (result as { data: { id: number } }).data.id;
     const entry = (await lastAudit("channel.created"))!;
@@ -203,7 +215,7 @@ describe("each change leaves an audit entry with the actor, the address and what
   });
 
   it("channel updated: only what changed, old → new; a replaced token only as [redacted] → replaced", async () => {
-    const result = resultOf(await call(integrationActions.saveChannelAction as AnyAction, channelForm({ id: String(createdId), name: "Audit store (EU)", token: SECOND, active: "" })));
+    const result = await saveConfirmed(channelForm({ id: String(createdId), name: "Audit store (EU)", token: SECOND, active: "" }), 1);
     expect(result).toMatchObject({ ok: true });
     const entry = (await lastAudit("channel.updated"))!;
     expect(entry).toMatchObject({ userId: actors.admin.id, ip: CLIENT_IP, channelId: createdId });

@@ -7,7 +7,8 @@ import { ActionFailure, protectedAction, type ActionContext, type ActionResult }
 import { writeAudit } from "@/lib/audit/log";
 import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
-import { openCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { connectionWarningOnSave, loadSavedConnection } from "@/lib/channels/connection-on-save";
+import type { ChannelCredentials } from "@/lib/channels/credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import {
@@ -60,7 +61,11 @@ export const saveChannelAction = protectedAction(
   "manage_integrations",
   channelSettingsSchema,
   async (input, { user, db, ip }): Promise<ActionResult<SaveData>> => {
-    const saved = await saveChannelSettings(db, input, { userId: user.id, actor: user.email, ip }).catch(asFailure);
+    // The check runs before the save's transaction: it waits on Magento (up to its timeout).
+    const connection = await connectionWarningOnSave(db, input).catch(asFailure);
+    const saved = await saveChannelSettings(db, input, { userId: user.id, actor: user.email, ip }, { warnings: connection ? [connection] : [] }).catch(
+      asFailure,
+    );
     const scheduled = saved.resetConnectors.length && !saved.created ? await syncAfterDataChange(db, saved, user, ip) : null;
     const notices = scheduled ? [...saved.notices, scheduled.notice] : saved.notices;
     revalidatePath(LIST_PATH);
@@ -88,18 +93,9 @@ export const checkConnectionAction = protectedAction(
   async (input, { user, db, ip }): Promise<ActionResult<Omit<Extract<ConnectionCheck, { ok: true }>, "ok">>> => {
     let saved: ChannelCredentials | null = null;
     if (input.id !== undefined) {
-      const [row] = await db
-        .select({ credentialsEncrypted: channels.credentialsEncrypted })
-        .from(channels)
-        .where(and(eq(channels.id, input.id), isNull(channels.deletingAt)));
-      if (!row) throw new ActionFailure("This channel no longer exists.");
-      if (row.credentialsEncrypted) {
-        try {
-          saved = openCredentials(row.credentialsEncrypted);
-        } catch {
-          saved = null;
-        }
-      }
+      const stored = await loadSavedConnection(db, input.id);
+      if (!stored) throw new ActionFailure("This channel no longer exists.");
+      saved = stored.credentials;
     }
     let credentials: ChannelCredentials;
     try {
