@@ -439,11 +439,11 @@ describe("malformed answers", () => {
 
   it("a single order with a broken field is a schema error naming the field", async () => {
     const id = allOrders[3]!.entity_id;
-    sim.control.addFaults({ path: `/V1/orders/${id}`, malformed: { field: "customer_email", mode: "delete" }, times: 1 });
+    sim.control.addFaults({ path: `/V1/orders/${id}`, malformed: { field: "grand_total", mode: "delete" }, times: 1 });
     const error = await failure(makeClient().client.getOrder(id));
     expect(error).toBeInstanceOf(MagentoResponseError);
     expect(error.message).toBe(
-      `Magento sent an order that does not match the contract: customer_email: Invalid input: expected string, received undefined [GET /rest/default/V1/orders/${id}]`,
+      `Magento sent an order that does not match the contract: grand_total: expected a JSON number, got undefined [GET /rest/default/V1/orders/${id}]`,
     );
   });
 });
