@@ -1,6 +1,7 @@
 // `npm run magento:sim -- --port 8080 --seed 42 …`: a generated Magento 2 store speaking the
 // official REST contract on 127.0.0.1, for the portal's demo and for manual testing.
-import { startMagentoSimulator } from "@/lib/magento/simulator";
+import path from "node:path";
+import { StateFileError, startMagentoSimulator } from "@/lib/magento/simulator";
 
 const USAGE = `Usage: npm run magento:sim -- [options]
 
@@ -13,12 +14,14 @@ Options:
   --orders <n>          number of orders (default 10000)
   --token <t>           fixed admin bearer token (default: derived from the seed)
   --replay-last-page    a page past the end repeats the last page (Magento < 2.4) instead of items: []
+  --state-file <path>   keep the store in this file: loaded on start when made with the same seed and
+                        sizes (else generated and saved), every change saved; delete it to start afresh
   --help, -h            this help
 
 Control API (same bearer token): GET /__simulator/state, POST /__simulator/tick,
 POST|GET|DELETE /__simulator/faults, GET /__simulator/pushed, GET /__simulator/requests.`;
 
-type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean };
+type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean; stateFile?: string };
 
 class UsageError extends Error {}
 
@@ -53,6 +56,12 @@ function parse(argv: string[]): Parsed | "help" {
         out.token = t;
         break;
       }
+      case "state-file": {
+        const file = value();
+        if (file === undefined || file === "" || file.startsWith("--")) throw new UsageError("Option --state-file needs a path.");
+        out.stateFile = path.resolve(file);
+        break;
+      }
       case "replay-last-page":
         if (eq >= 0) throw new UsageError("Option --replay-last-page does not take a value.");
         out.replayLastPage = true;
@@ -82,8 +91,15 @@ async function main(): Promise<number> {
   const started = Date.now();
   let sim;
   try {
-    sim = await startMagentoSimulator({ port: args.port, seed: args.seed, customers: args.customers, orders: args.orders, token: args.token, replayLastPage: args.replayLastPage });
+    sim = await startMagentoSimulator({
+      port: args.port, seed: args.seed, customers: args.customers, orders: args.orders, token: args.token, replayLastPage: args.replayLastPage,
+      stateFile: args.stateFile,
+    });
   } catch (error) {
+    if (error instanceof StateFileError) {
+      process.stderr.write(`magento:sim: ${error.message}\n`);
+      return 1;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
       process.stderr.write(`magento:sim: port ${args.port} on 127.0.0.1 is already in use.\n`);
@@ -103,18 +119,28 @@ async function main(): Promise<number> {
     `    Access token:       ${sim.integration.accessToken}`,
     `    Access token secret: ${sim.integration.accessTokenSecret}`,
     `  Page past the end:    ${args.replayLastPage ? "replays the last page (Magento < 2.4)" : "items: [] with the full total_count"}`,
+    `  State:                ${sim.state ? `${sim.state.detail}; changes are saved there` : "generated at start, not saved (--state-file keeps it)"}`,
     `  Control API:          ${sim.baseUrl}/__simulator/state (same bearer token). Ctrl+C stops.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   await new Promise<void>((resolve) => {
+    // Kept installed while closing: a second signal (npx and tsx pass one on as well) must not kill the last save.
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       process.stdout.write(`\nmagento:sim: ${signal}, shutting down.\n`);
       resolve();
     };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
   });
-  await sim.close();
+  try {
+    await sim.close();
+  } catch (error) {
+    process.stderr.write(`magento:sim: the store could not be saved on shutdown: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   return 0;
 }
 

@@ -26,18 +26,21 @@ const simulatorPort = portFrom("MAGENTO_SIM_PORT", "8080");
 const withSimulator = process.env.DEMO_SIMULATOR !== "0";
 
 const children = [];
+let stopping = false;
 function stopAll(signal = "SIGTERM") {
+  stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill(signal);
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(signal));
 // A failed step exits this process; never leave the simulator running behind it.
 process.on("exit", () => stopAll());
 
+const dataDir = path.resolve(process.env.PORTAL_DATA_DIR ?? path.join(ROOT, ".data"));
+
 /** The simulator's admin token, kept in .data so the demo channel's credentials stay valid. */
 function simulatorToken() {
-  const dir = process.env.PORTAL_DATA_DIR ?? path.join(ROOT, ".data");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "simulator-token");
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, "simulator-token");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const token = randomBytes(16).toString("hex");
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
@@ -48,14 +51,22 @@ async function startSimulator() {
   const token = simulatorToken();
   const baseUrl = `http://127.0.0.1:${simulatorPort}`;
   console.log(`▸ Starting the Magento simulator (the demo store) on ${baseUrl}…`);
+  // The demo store keeps its state in .data (orders placed from the portal, new carts, edits):
+  // a restart must not hand out ids the portal already holds for other records.
+  const stateFile = path.join(dataDir, "simulator-store.json");
+  // Node with tsx's loader, not npx: one process, so a stop signal reaches the simulator itself
+  // and it saves its store before exiting (npx's shell in between did not pass signals on).
   const child = spawn(
-    "npx",
-    ["tsx", "scripts/magento-simulator.ts", "--port", simulatorPort, "--seed", "42", "--customers", "800", "--orders", "4000", "--token", token],
+    process.execPath,
+    [
+      "--import", "tsx", "scripts/magento-simulator.ts", "--port", simulatorPort, "--seed", "42", "--customers", "800", "--orders", "4000",
+      "--token", token, "--state-file", stateFile,
+    ],
     { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
   );
   children.push(child);
   child.on("exit", (code, signal) => {
-    if (signal) return;
+    if (signal || stopping) return;
     console.error(`The Magento simulator stopped (exit ${code}); stopping the portal too.`);
     stopAll();
     process.exit(code || 1);

@@ -32,6 +32,10 @@ export const channels = pgTable(
     baseCurrencyCode: text("base_currency_code"),
     // Set when an admin deletes the channel; its rows are removed in the background.
     deletingAt: timestamptz("deleting_at"),
+    // Set with active = false when the sync stopped the channel by itself (e.g. the Magento behind
+    // it was reset or replaced); cleared when the channel is switched on again.
+    stoppedReason: text("stopped_reason"),
+    stoppedAt: timestamptz("stopped_at"),
     ...createdUpdated(),
   },
   (t) => [

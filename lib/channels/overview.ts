@@ -3,7 +3,8 @@ import { getDb } from "@/db/client";
 import { channels, syncRuns } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 
-// System › Integrations list: each channel with its last sync and the next scheduled one.
+// System › Integrations list: each channel with its last sync and the next scheduled one (and why
+// the sync stopped it, if it did).
 // Reads the settings only, never the credentials.
 
 export type ChannelOverviewRow = Awaited<ReturnType<typeof listChannelOverview>>[number];
@@ -19,6 +20,8 @@ export async function listChannelOverview(user: SessionUser | null, now = new Da
       storeCode: channels.storeCode,
       websiteOriginIds: channels.websiteOriginIds,
       active: channels.active,
+      stoppedReason: channels.stoppedReason,
+      stoppedAt: channels.stoppedAt,
       twoWaySync: channels.twoWaySync,
       syncPriority: channels.syncPriority,
       syncIntervalMinutes: channels.syncIntervalMinutes,

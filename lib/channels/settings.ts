@@ -269,6 +269,8 @@ export async function saveChannelSettings(
       authType: credentials.type,
       ...(secretsChanged || !existing?.credentialsEncrypted ? { credentialsEncrypted: sealCredentials(credentials) } : {}),
       active: input.active,
+      // Switched on again: the reason the sync stopped it no longer applies.
+      ...(input.active ? { stoppedReason: null, stoppedAt: null } : {}),
       twoWaySync: input.twoWaySync,
       syncPriority: input.syncPriority,
       websiteOriginIds: input.websites === "all" ? null : [...new Set(input.websiteIds)].sort((a, b) => a - b),

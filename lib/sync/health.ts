@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { can, type Role } from "@/lib/auth/permissions";
 import { channels, syncErrors, syncRuns } from "@/db/schema";
@@ -35,7 +35,8 @@ export async function loadFailingChannels(db: Db): Promise<FailingChannel[]> {
   const active = await db
     .select({ id: channels.id, name: channels.name })
     .from(channels)
-    .where(and(eq(channels.active, true), isNull(channels.deletingAt)))
+    // A channel the sync stopped is inactive but still failing: its admins must see why.
+    .where(and(or(eq(channels.active, true), isNotNull(channels.stoppedReason)), isNull(channels.deletingAt)))
     .orderBy(channels.name);
   const out: FailingChannel[] = [];
   for (const channel of active) {

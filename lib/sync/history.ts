@@ -97,6 +97,8 @@ export async function getChannelSummary(db: Db, channelId: number) {
       storeCode: channels.storeCode,
       adminUrl: channels.adminUrl,
       active: channels.active,
+      stoppedReason: channels.stoppedReason,
+      stoppedAt: channels.stoppedAt,
       twoWaySync: channels.twoWaySync,
       syncIntervalMinutes: channels.syncIntervalMinutes,
       syncStartDate: channels.syncStartDate,

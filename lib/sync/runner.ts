@@ -10,6 +10,7 @@ import {
   type Position,
 } from "@/lib/sync/checkpoints";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
+import { MagentoReplacedError, stopChannel, stopReason } from "@/lib/sync/replaced";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
@@ -205,9 +206,26 @@ const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed:
 
 /**
  * Writes at most `maxPages` pages of a run, continuing where its checkpoints say; finishes the run
- * (succeeded / partial / canceled) when nothing is left or a cancel was asked for.
+ * (succeeded / partial / canceled) when nothing is left or a cancel was asked for. A Magento that
+ * was reset or replaced (lib/sync/replaced.ts) fails the run and stops the channel: retrying
+ * cannot help, so the step ends (no Inngest retries) instead of throwing.
  */
 export async function syncNextPages(
+  input: { db: Db; runId: number; maxPages?: number } & RunnerOptions,
+): Promise<StepResult> {
+  try {
+    return await writeNextPages(input);
+  } catch (error) {
+    if (!(error instanceof MagentoReplacedError)) throw error;
+    const reason = stopReason(error);
+    const run = await getRun(input.db, input.runId);
+    if (run) await stopChannel(input.db, run.channelId, reason);
+    await failRun(input.db, input.runId, reason);
+    return { done: true, status: "failed", pages: 0, continueFrom: null };
+  }
+}
+
+async function writeNextPages(
   input: { db: Db; runId: number; maxPages?: number } & RunnerOptions,
 ): Promise<StepResult> {
   const { db, runId } = input;

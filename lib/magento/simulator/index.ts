@@ -4,6 +4,7 @@ import { Authenticator, signOAuthRequest, type Integration } from "./auth";
 import { generateStore } from "./generate";
 import { Random } from "./random";
 import { createSimulatorServer, type SimulatorControl } from "./server";
+import { openStoreState, StateFileError, StateFileWriter, type OpenedState } from "./state-file";
 import type { MagentoStore } from "./store";
 
 export type SimulatorOptions = {
@@ -23,6 +24,11 @@ export type SimulatorOptions = {
   integration?: Partial<Integration>;
   /** oauth/consumer/enable_integration_as_bearer (default true). */
   integrationAsBearer?: boolean;
+  /**
+   * A file that keeps the store across restarts: loaded when it was made with the same seed and
+   * sizes (its anchor wins over `now`), else generated and saved; every change is saved (state-file.ts).
+   */
+  stateFile?: string;
 };
 
 export type RunningSimulator = {
@@ -33,6 +39,9 @@ export type RunningSimulator = {
   admin: { username: string; password: string };
   control: SimulatorControl;
   store: MagentoStore;
+  /** With a state file: whether the store came from it, and how. */
+  state: { file: string; status: OpenedState["status"]; detail: string } | null;
+  /** Stops serving, then saves the store one last time (with a state file). */
   close: () => Promise<void>;
 };
 
@@ -54,10 +63,28 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
   const admin = options.admin ?? derived.admin;
   const adminToken = options.token ?? derived.adminToken;
   const now = options.now instanceof Date ? Math.floor(options.now.getTime() / 1000) : options.now;
-  const store = generateStore({ seed, customers: options.customers, orders: options.orders, products: options.products, now });
+  const generate = () => generateStore({ seed, customers: options.customers, orders: options.orders, products: options.products, now });
+  let store: MagentoStore;
+  let state: RunningSimulator["state"] = null;
+  let writer: StateFileWriter | null = null;
+  if (options.stateFile) {
+    const params = { seed, customers: options.customers ?? 2000, orders: options.orders ?? 10000, products: options.products ?? 200 };
+    const opened = openStoreState(options.stateFile, params, generate);
+    store = opened.store;
+    state = { file: options.stateFile, status: opened.status, detail: opened.detail };
+    writer = new StateFileWriter(store, options.stateFile, params);
+  } else {
+    store = generate();
+  }
   const auth = new Authenticator({ admin, integration, fixedTokens: [adminToken], integrationAsBearer: options.integrationAsBearer ?? true });
   const sim = createSimulatorServer({ store, auth, replayLastPage: options.replayLastPage ?? false, seed });
-  const port = await sim.listen(options.port ?? 0, host);
+  let port: number;
+  try {
+    port = await sim.listen(options.port ?? 0, host);
+  } catch (error) {
+    await writer?.close();
+    throw error;
+  }
   return {
     baseUrl: `http://${host}:${port}`,
     port,
@@ -66,11 +93,15 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
     admin,
     control: sim.control,
     store,
-    close: sim.close,
+    state,
+    close: async () => {
+      await sim.close();
+      await writer?.close();
+    },
   };
 }
 
-export { signOAuthRequest, generateStore };
+export { signOAuthRequest, generateStore, StateFileError };
 export type { Integration, SimulatorControl };
 export type { TickOptions, TickResult } from "./control";
 export type { FaultRule } from "./faults";

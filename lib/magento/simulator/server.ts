@@ -196,7 +196,6 @@ export function createSimulatorServer(options: ServerOptions) {
   const log: RequestLogEntry[] = [];
   const counters = { total: 0, byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
   let requestSeq = 0;
-  let tickCount = 0;
   const hanging = new Set<http.ServerResponse>();
   const sockets = new Set<Socket>();
 
@@ -465,7 +464,7 @@ export function createSimulatorServer(options: ServerOptions) {
     state: () => store.state(),
     tick: (opts = {}) => {
       try {
-        return tick(store, opts, ++tickCount);
+        return tick(store, opts, ++store.ticks);
       } finally {
         store.changed();
       }

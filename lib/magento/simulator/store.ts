@@ -52,6 +52,10 @@ export class MagentoStore {
   lastTs: number;
   /** Seconds added to the wall clock (tick --advanceSeconds). */
   clockOffset = 0;
+  /** Control-API ticks so far: each tick draws from its own seeded stream, also after a restart. */
+  ticks = 0;
+  /** Told after every changed() (the state file's writer saves the store then). */
+  onChange?: () => void;
   readonly rng: Random;
 
   constructor(readonly seed: number, readonly anchor: number) {
@@ -91,6 +95,7 @@ export class MagentoStore {
   /** Marks the records as changed: cached search indexes are rebuilt on the next search. */
   changed() {
     this.version++;
+    this.onChange?.();
   }
 
   // ------------------------------------------------------------------ lookups

@@ -68,6 +68,7 @@ export async function writeCarts(tx: DbTx, ctx: SyncContext, records: MagentoCar
   const subtotal = "(SELECT coalesce(sum((i->>'price')::numeric * (i->>'qty')::numeric), 0) FROM jsonb_array_elements(r.items) i)";
   const upserted = await upsertRows(tx, {
     table: "magento_carts",
+    refuseReplaced: "cart",
     input: {
       channel_id: "bigint", origin_id: "bigint", is_active: "boolean", is_guest: "boolean", guest_customer_id: "bigint",
       customer_origin_id: "bigint", customer_email: "text", customer_first_name: "text", customer_last_name: "text",

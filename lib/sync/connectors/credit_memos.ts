@@ -28,6 +28,7 @@ export async function writeCreditMemos(tx: DbTx, ctx: SyncContext, records: Mage
   }));
   const upserted = await upsertRows(tx, {
     table: "magento_credit_memos",
+    refuseReplaced: "credit memo",
     input: {
       channel_id: "bigint", origin_id: "bigint", increment_id: "text", order_origin_id: "bigint", store_origin_id: "bigint", state: "smallint",
       grand_total: "numeric", base_grand_total: "numeric", subtotal: "numeric", tax_amount: "numeric", shipping_amount: "numeric",

@@ -97,6 +97,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
   });
   const upserted = await upsertRows(tx, {
     table: "magento_customers",
+    refuseReplaced: "customer",
     input: {
       channel_id: "bigint", origin_id: "bigint", email: "text", prefix: "text", first_name: "text", middle_name: "text", last_name: "text",
       suffix: "text", dob: "date", gender: "smallint", taxvat: "text", group_origin_id: "bigint", website_origin_id: "bigint",

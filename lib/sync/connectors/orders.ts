@@ -122,6 +122,7 @@ export async function writeOrders(
   await createGuestCustomers(tx, channel, prepared.guests);
   const upserted = await upsertRows(tx, {
     table: "magento_orders",
+    refuseReplaced: "order",
     input: {
       channel_id: "bigint", origin_id: "bigint", increment_id: "text", quote_origin_id: "bigint", state: "text", status: "text",
       is_guest: "boolean", guest_key: "text", customer_origin_id: "bigint", customer_email: "text", customer_first_name: "text",

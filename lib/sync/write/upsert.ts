@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { DbTx } from "@/lib/sync/types";
+import { replacedRecordError } from "@/lib/sync/replaced";
 import { queryRows } from "./rows";
 
 // Set-based upsert: the whole page travels as ONE json parameter, is unpacked with
@@ -25,6 +26,13 @@ export interface UpsertSpec {
   insertOnly?: readonly string[];
   /** Column → update expression over the existing row `t` and `excluded` (default excluded.col). */
   updates?: Record<string, string>;
+  /**
+   * The record's name ("order") on a table with remote_created_at: a row already held under the
+   * same Magento id with another creation time (both set) is not merged: the statement fails with
+   * MagentoReplacedError (lib/sync/replaced.ts) and the transaction must roll back. Costs one
+   * comparison per existing row, no extra query.
+   */
+  refuseReplaced?: string;
 }
 
 export interface UpsertResult {
@@ -59,9 +67,15 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
   ].join(", ");
   const current = updated.map((column) => `t.${column}`).join(", ");
   const proposed = updated.map(updateExpression).join(", ");
-  const changed = updated.length > 0
+  const differs = updated.length > 0
     ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL`
     : "t.removed_at IS NOT NULL";
+  // CASE, not AND: the check must run before (and instead of) the update of such a row.
+  const changed = spec.refuseReplaced
+    ? `CASE WHEN t.remote_created_at <> excluded.remote_created_at
+        THEN sync_refuse_replaced_record(${sqlText(spec.refuseReplaced)}, t.origin_id, t.remote_created_at, excluded.remote_created_at)
+        ELSE (${differs}) END`
+    : differs;
   // Counted in the database: a page's rows are not sent back only to be counted here.
   const statement: SQL = sql`${sql.raw(`WITH written AS (INSERT INTO ${spec.table} AS t (${targetColumns.join(", ")}) SELECT ${select} FROM json_to_recordset(`)}${page.json}${sql.raw(
     `::json) AS r(${recordset}) ${spec.joins ?? ""} ${spec.filter ? `WHERE ${spec.filter}` : ""}
@@ -70,9 +84,14 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
      RETURNING (t.xmax = 0) AS inserted)
      SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written`,
   )}`;
-  const [counts] = await queryRows<{ created: unknown; updated: unknown }>(tx, statement);
+  const [counts] = await queryRows<{ created: unknown; updated: unknown }>(tx, statement).catch((error: unknown) => {
+    throw (spec.refuseReplaced ? replacedRecordError(error) : null) ?? error;
+  });
   return { created: Number(counts?.created ?? 0), updated: Number(counts?.updated ?? 0) };
 }
+
+/** A SQL string literal of one of our constants. */
+const sqlText = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** `json_to_recordset($json) AS alias(spec)` as a SQL fragment (for deletes, updates, lookups). */
 export function recordset(rows: readonly object[], alias: string, columns: Record<string, string>): SQL {

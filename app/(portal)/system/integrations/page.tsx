@@ -69,10 +69,11 @@ export default async function IntegrationsPage() {
               </td>
               <td className="px-5 py-3">
                 <div className="flex flex-wrap gap-1">
-                  {row.active ? <Badge tone="green">Active</Badge> : <Badge>Inactive</Badge>}
+                  {row.active ? <Badge tone="green">Active</Badge> : row.stoppedReason ? <Badge tone="red">Stopped by the sync</Badge> : <Badge>Inactive</Badge>}
                   {row.twoWaySync ? <Badge tone="blue">Two-way ({row.syncPriority === "magento" ? "Magento wins" : "Portal wins"})</Badge> : <Badge>One-way</Badge>}
                   {row.hasCredentials ? null : <Badge tone="amber">No credentials</Badge>}
                 </div>
+                {row.stoppedReason ? <p className="mt-1 max-w-md text-xs text-red-700" data-testid="channel-stopped-reason">{row.stoppedReason}</p> : null}
               </td>
               <td className="px-5 py-3 text-slate-600">
                 {row.lastRun ? (
@@ -94,7 +95,9 @@ export default async function IntegrationsPage() {
                         ", no errors"
                       )}
                     </span>
-                    {row.lastRun.errorMessage ? <span className="block text-xs text-red-700">{row.lastRun.errorMessage}</span> : null}
+                    {row.lastRun.errorMessage && row.lastRun.errorMessage !== row.stoppedReason ? (
+                      <span className="block text-xs text-red-700">{row.lastRun.errorMessage}</span>
+                    ) : null}
                   </>
                 ) : (
                   "Never"

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cancelSyncAction, startSyncAction } from "@/app/(portal)/system/sync-actions";
+import { StoppedNotice } from "@/components/integrations/stopped-notice";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { ProgressPanel } from "@/components/sync/progress-panel";
 import { RunsTable } from "@/components/sync/runs-table";
@@ -50,6 +51,7 @@ export default async function ChannelPage({ params }: Props) {
       />
       {manages ? <FailingChannelsBanner user={user} timeZone={timeZone} /> : null}
       <div className="space-y-6">
+        {channel.stoppedReason ? <StoppedNotice reason={channel.stoppedReason} at={channel.stoppedAt} timeZone={timeZone} /> : null}
         <Card>
           <CardHeader title="Sync" description="Sync now fetches what changed since the last sync (or continues the first sync); a full sync walks everything again from the sync start date." />
           <div className="space-y-4 p-5">

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { eq } from "drizzle-orm";
 import { ChannelForm, type ChannelFormValues } from "@/components/integrations/channel-form";
 import { DeleteChannelForm } from "@/components/integrations/delete-channel-form";
+import { StoppedNotice } from "@/components/integrations/stopped-notice";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
@@ -80,6 +81,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
         }
       />
       <div className="space-y-6">
+        {channel.stoppedReason ? <StoppedNotice reason={channel.stoppedReason} at={channel.stoppedAt} /> : null}
         <Card>
           <ChannelForm
             values={values}
