@@ -13,18 +13,20 @@ Options:
   --orders <n>          number of orders (default 10000)
   --token <t>           fixed admin bearer token (default: derived from the seed)
   --replay-last-page    a page past the end repeats the last page (Magento < 2.4) instead of items: []
+  --strict-schema       schema-only answers: "" or 0 where real Magento sends null in a required
+                        property (default: Magento's own nulls, as real stores send them)
   --help, -h            this help
 
 Control API (same bearer token): GET /__simulator/state, POST /__simulator/tick,
 POST|GET|DELETE /__simulator/faults, GET /__simulator/pushed, GET /__simulator/requests.`;
 
-type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean };
+type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean; strictSchema: boolean };
 
 class UsageError extends Error {}
 
 function parse(argv: string[]): Parsed | "help" {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
-  const out: Parsed = { port: 8080, seed: 42, customers: 2000, orders: 10000, replayLastPage: false };
+  const out: Parsed = { port: 8080, seed: 42, customers: 2000, orders: 10000, replayLastPage: false, strictSchema: false };
   const seen = new Set<string>();
   const int = (name: string, raw: string | undefined, min: number, max: number): number => {
     if (raw === undefined || raw.startsWith("--")) throw new UsageError(`Option --${name} needs a value.`);
@@ -57,6 +59,10 @@ function parse(argv: string[]): Parsed | "help" {
         if (eq >= 0) throw new UsageError("Option --replay-last-page does not take a value.");
         out.replayLastPage = true;
         break;
+      case "strict-schema":
+        if (eq >= 0) throw new UsageError("Option --strict-schema does not take a value.");
+        out.strictSchema = true;
+        break;
       default:
         throw new UsageError(`Unknown option --${name}.`);
     }
@@ -82,7 +88,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   let sim;
   try {
-    sim = await startMagentoSimulator({ port: args.port, seed: args.seed, customers: args.customers, orders: args.orders, token: args.token, replayLastPage: args.replayLastPage });
+    sim = await startMagentoSimulator({ port: args.port, seed: args.seed, customers: args.customers, orders: args.orders, token: args.token, replayLastPage: args.replayLastPage, strictSchema: args.strictSchema });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
@@ -103,6 +109,7 @@ async function main(): Promise<number> {
     `    Access token:       ${sim.integration.accessToken}`,
     `    Access token secret: ${sim.integration.accessTokenSecret}`,
     `  Page past the end:    ${args.replayLastPage ? "replays the last page (Magento < 2.4)" : "items: [] with the full total_count"}`,
+    `  Shapes:               ${args.strictSchema ? "schema-only (no null in a required property)" : "Magento's own nulls (region-less addresses, guest carts, base_cost …)"}`,
     `  Control API:          ${sim.baseUrl}/__simulator/state (same bearer token). Ctrl+C stops.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
