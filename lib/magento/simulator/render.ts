@@ -176,7 +176,7 @@ export function renderProduct(p: Product, strict = false, children: Product[] = 
     { attribute_code: "tax_class_id", value: "2" },
     { attribute_code: "category_ids", value: String(kindCategory) },
   ];
-  if (p.costCents !== null) customAttributes.push({ attribute_code: "cost", value: money(p.costCents).toFixed(2) });
+  if (typeof p.costCents === "number") customAttributes.push({ attribute_code: "cost", value: money(p.costCents).toFixed(2) });
   customAttributes.push({ attribute_code: "options_container", value: "container2" });
   for (const o of p.options ?? []) customAttributes.push({ attribute_code: o.attributeCode, value: String(o.valueIndex) });
   return {
@@ -356,7 +356,7 @@ function orderItem(order: Order, i: OrderItem, refunds: ItemRefunds): Json {
     amount_refunded: money(refunded?.row ?? 0),
     applied_rule_ids: order.appliedRuleIds ?? null,
     base_amount_refunded: money(refunded?.baseRow ?? 0),
-    base_cost: i.cost === null ? null : money(i.cost),
+    base_cost: typeof i.cost === "number" ? money(i.cost) : null,
     base_discount_amount: money(i.baseDiscount),
     base_discount_invoiced: money(invoicedShare ? i.baseDiscount : 0),
     base_discount_refunded: refunded ? money(refunded.baseDiscount) : null,
