@@ -16,18 +16,20 @@ Options:
   --replay-last-page    a page past the end repeats the last page (Magento < 2.4) instead of items: []
   --state-file <path>   keep the store in this file: loaded on start when made with the same seed and
                         sizes (else generated and saved), every change saved; delete it to start afresh
+  --strict-schema       schema-only answers: "" or 0 where real Magento sends null in a required
+                        property (default: Magento's own nulls, as real stores send them)
   --help, -h            this help
 
 Control API (same bearer token): GET /__simulator/state, POST /__simulator/tick,
 POST|GET|DELETE /__simulator/faults, GET /__simulator/pushed, GET /__simulator/requests.`;
 
-type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean; stateFile?: string };
+type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean; strictSchema: boolean; stateFile?: string };
 
 class UsageError extends Error {}
 
 function parse(argv: string[]): Parsed | "help" {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
-  const out: Parsed = { port: 8080, seed: 42, customers: 2000, orders: 10000, replayLastPage: false };
+  const out: Parsed = { port: 8080, seed: 42, customers: 2000, orders: 10000, replayLastPage: false, strictSchema: false };
   const seen = new Set<string>();
   const int = (name: string, raw: string | undefined, min: number, max: number): number => {
     if (raw === undefined || raw.startsWith("--")) throw new UsageError(`Option --${name} needs a value.`);
@@ -66,6 +68,10 @@ function parse(argv: string[]): Parsed | "help" {
         if (eq >= 0) throw new UsageError("Option --replay-last-page does not take a value.");
         out.replayLastPage = true;
         break;
+      case "strict-schema":
+        if (eq >= 0) throw new UsageError("Option --strict-schema does not take a value.");
+        out.strictSchema = true;
+        break;
       default:
         throw new UsageError(`Unknown option --${name}.`);
     }
@@ -93,7 +99,7 @@ async function main(): Promise<number> {
   try {
     sim = await startMagentoSimulator({
       port: args.port, seed: args.seed, customers: args.customers, orders: args.orders, token: args.token, replayLastPage: args.replayLastPage,
-      stateFile: args.stateFile,
+      strictSchema: args.strictSchema, stateFile: args.stateFile,
     });
   } catch (error) {
     if (error instanceof StateFileError) {
@@ -120,6 +126,7 @@ async function main(): Promise<number> {
     `    Access token secret: ${sim.integration.accessTokenSecret}`,
     `  Page past the end:    ${args.replayLastPage ? "replays the last page (Magento < 2.4)" : "items: [] with the full total_count"}`,
     `  State:                ${sim.state ? `${sim.state.detail}; changes are saved there` : "generated at start, not saved (--state-file keeps it)"}`,
+    `  Shapes:               ${args.strictSchema ? "schema-only (no null in a required property)" : "Magento's own nulls (region-less addresses, guest carts, base_cost …)"}`,
     `  Control API:          ${sim.baseUrl}/__simulator/state (same bearer token). Ctrl+C stops.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

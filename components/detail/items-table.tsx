@@ -10,6 +10,8 @@ export type ItemRow = {
   rowTotal: string | null;
   /** Shown struck through (e.g. removed from the cart in Magento). */
   removed?: boolean;
+  /** A second line under the name (e.g. the size / colour a configurable product was bought in). */
+  detail?: string | null;
   extra?: React.ReactNode;
 };
 
@@ -37,7 +39,10 @@ export function ItemsTable({ items, currency, caption, qtyLabel = "Qty", extraLa
                 {item.sku ?? "—"}
                 {item.removed ? <span className="sr-only"> (removed from the cart)</span> : null}
               </td>
-              <td className="px-3 py-2">{item.name ?? "—"}</td>
+              <td className="px-3 py-2">
+                {item.name ?? "—"}
+                {item.detail ? <span className="block text-xs text-slate-500">{item.detail}</span> : null}
+              </td>
               <td className="px-3 py-2 text-right tabular-nums">{formatDecimal(item.qty)}</td>
               <td className="px-3 py-2 text-right"><Money value={item.price} currency={currency} /></td>
               <td className="px-5 py-2 text-right"><Money value={item.rowTotal} currency={currency} /></td>

@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMagentoClient, MagentoClient, requestAdminToken } from "@/lib/magento/client";
-import { MagentoAuthError, MagentoHttpError, MagentoNotFoundError } from "@/lib/magento/errors";
+import { MagentoAuthError, MagentoHttpError, MagentoNotFoundError, MagentoSchemaError } from "@/lib/magento/errors";
 import type { CartAddressInput } from "@/lib/magento/schemas/cart";
 import { decimalFromNumber } from "@/lib/magento/schemas/primitives";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
-import { matchTemplate, SHARED_MAGENTO, validateDefinition, validateRequestBody, validateResponse } from "../helpers/magento-schema";
+import { matchTemplate, SHARED_MAGENTO, validateDefinition, validateRequestBody, validateResponse, type SchemaOptions } from "../helpers/magento-schema";
 import { recordingFetch, type Exchange, type RecordingFetch } from "../helpers/recording-fetch";
 
 // The contract test (shared/magento/README): the client is driven through every endpoint it has
@@ -16,6 +16,9 @@ import { recordingFetch, type Exchange, type RecordingFetch } from "../helpers/r
 // client called must be a route of the schema. Then the official sample payloads are served to
 // the client's parsers from a fake fetch, and the official request samples are checked against
 // the schema and against the bodies the client builds for the same calls.
+// The drive runs twice: on the default simulator, which sends the nulls real Magento sends in
+// required properties (validated with the helper's allow-list, MAGENTO_NULLS), and on
+// strictSchema, which must validate without that list.
 
 const NOW = Date.UTC(2026, 0, 15) / 1000;
 const SCHEMA_FILE = path.join(SHARED_MAGENTO, "openapi", "admin-schema-2.4.9.subset.json");
@@ -63,11 +66,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error("expected the call to fail");
 }
 
-let sim: RunningSimulator;
-let recorder: RecordingFetch;
-
-/** What the drive got back, for the assertions below. */
-const ran = {} as {
+/** What a drive got back, for the assertions below. */
+type Ran = {
   adminToken: string;
   foundByQuote: { entityId: number; incrementId: string }[];
   wrongPassword: Error;
@@ -88,19 +88,10 @@ const ran = {} as {
   projected: { entity_id?: number | null; increment_id?: string | null }[];
   inStockSku: string;
   outOfStockSku: string;
+  configurableOrder: Awaited<ReturnType<MagentoClient["getOrder"]>>;
+  /** REST paths of the records with Magento's nulls (region-less customer, guest carts, cost-less memo). */
+  probes: string[];
 };
-/** Steps of the drive that threw although they should not have (name → error). */
-const stepErrors: Record<string, string> = {};
-
-/** Runs one step of the drive; an unexpected failure is recorded and the drive goes on. */
-async function step<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch (error) {
-    stepErrors[name] = String(error instanceof Error ? `${error.name}: ${error.message}` : error);
-    return undefined;
-  }
-}
 
 const shippingAddress = (email: string): CartAddressInput => ({
   region: "New York",
@@ -116,117 +107,169 @@ const shippingAddress = (email: string): CartAddressInput => ({
   telephone: "512-555-1111",
 });
 
-beforeAll(async () => {
-  sim = await startMagentoSimulator({ seed: 11, customers: 150, orders: 600, now: NOW });
-  recorder = recordingFetch();
-  const transport = { baseUrl: sim.baseUrl, fetch: recorder.fetch, requestsPerSecond: null, maxRetries: 0 } as const;
+/** Steps whose client call may fail on Magento's nulls (only by a MagentoSchemaError). None: the
+ * portal's schemas read them (lib/magento/schemas); a step added here is a known gap to close. */
+const PORTAL_SCHEMA_GAPS: string[] = [];
 
-  // Token, then a client on it.
-  ran.adminToken = await requestAdminToken(transport, sim.admin);
-  ran.wrongPassword = await rejection(requestAdminToken(transport, { username: sim.admin.username, password: "wrong-password" }));
-  const client = createMagentoClient({ ...transport, auth: { type: "bearer", token: ran.adminToken } });
+/** Recorders of the drives (by mode), for the request-body checks at the end. */
+const recorders: Record<string, RecordingFetch> = {};
 
-  // Stores and directory.
-  await step("listWebsites", () => client.listWebsites());
-  await step("listStoreGroups", () => client.listStoreGroups());
-  await step("listStoreViews", () => client.listStoreViews());
-  await step("listStoreConfigs()", () => client.listStoreConfigs());
-  await step("listStoreConfigs([default])", () => client.listStoreConfigs(["default"]));
-  await step("listCountries", () => client.listCountries());
-  await step("getCountry", () => client.getCountry("US"));
+type Mode = { name: string; strictSchema: boolean; schema: SchemaOptions };
+const MODES: Mode[] = [
+  // The default simulator sends Magento's own nulls; they validate only with the allow-list.
+  { name: "default (Magento's nulls)", strictSchema: false, schema: { magentoNulls: true } },
+  // strictSchema: every required property has a value of its type, no allow-list needed.
+  { name: "strictSchema", strictSchema: true, schema: { magentoNulls: false } },
+];
 
-  // Searches.
-  await step("searchCustomerGroups", () => client.searchCustomerGroups({ pageSize: 10 }));
-  const customers = await step("searchCustomers", () =>
-    client.searchCustomers({ pageSize: 20, sortOrders: [{ field: "entity_id", direction: "ASC" }] }),
-  );
-  await step("search", () => client.search("customers", { pageSize: 5, filterGroups: [[{ field: "email", conditionType: "like", value: "%@%" }]] }));
-  await step("searchCarts", () => client.searchCarts({ pageSize: 20, filterGroups: [[{ field: "is_active", value: 1 }]] }));
-  await step("searchProducts", () => client.searchProducts({ pageSize: 20 }));
-  const orders = await step("searchOrders", () =>
-    client.searchOrders({
-      pageSize: 20,
-      filterGroups: [[{ field: "status", conditionType: "in", value: ["processing", "complete"] }]],
-      sortOrders: [{ field: "created_at", direction: "DESC" }],
-    }),
-  );
-  const memos = await step("searchCreditMemos", () => client.searchCreditMemos({ pageSize: 5 }));
-  ran.projected = (await step("searchProjected", () => client.searchProjected("orders", { pageSize: 5, fields: "items[entity_id,increment_id]" })))?.items ?? [];
-  ran.memoPagesRecords = 0;
-  await step("searchAll", async () => {
-    for await (const page of client.searchAll("creditMemos", { pageSize: 100 }, { maxPages: 5 })) {
-      ran.memoPagesRecords += page.records.length;
-      ran.memoTotal = page.totalCount ?? -1;
+describe.each(MODES)("the client driven through every endpoint against the simulator, $name", (mode) => {
+  let sim: RunningSimulator;
+  let recorder: RecordingFetch;
+  const ran = {} as Ran;
+  /** Steps of the drive that threw although they should not have (name → error). */
+  const stepErrors: Record<string, string> = {};
+  const stepFailures: Record<string, unknown> = {};
+
+  /** Runs one step of the drive; an unexpected failure is recorded and the drive goes on. */
+  async function step<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      stepErrors[name] = String(error instanceof Error ? `${error.name}: ${error.message}` : error);
+      stepFailures[name] = error;
+      return undefined;
     }
+  }
+
+  beforeAll(async () => {
+    sim = await startMagentoSimulator({ seed: 11, customers: 150, orders: 600, now: NOW, strictSchema: mode.strictSchema });
+    recorder = recordingFetch();
+    recorders[mode.name] = recorder;
+    const transport = { baseUrl: sim.baseUrl, fetch: recorder.fetch, requestsPerSecond: null, maxRetries: 0 } as const;
+
+    // Token, then a client on it.
+    ran.adminToken = await requestAdminToken(transport, sim.admin);
+    ran.wrongPassword = await rejection(requestAdminToken(transport, { username: sim.admin.username, password: "wrong-password" }));
+    const client = createMagentoClient({ ...transport, auth: { type: "bearer", token: ran.adminToken } });
+
+    // Stores and directory.
+    await step("listWebsites", () => client.listWebsites());
+    await step("listStoreGroups", () => client.listStoreGroups());
+    await step("listStoreViews", () => client.listStoreViews());
+    await step("listStoreConfigs()", () => client.listStoreConfigs());
+    await step("listStoreConfigs([default])", () => client.listStoreConfigs(["default"]));
+    await step("listCountries", () => client.listCountries());
+    await step("getCountry", () => client.getCountry("US"));
+
+    // Searches.
+    await step("searchCustomerGroups", () => client.searchCustomerGroups({ pageSize: 10 }));
+    const customers = await step("searchCustomers", () =>
+      client.searchCustomers({ pageSize: 20, sortOrders: [{ field: "entity_id", direction: "ASC" }] }),
+    );
+    await step("search", () => client.search("customers", { pageSize: 5, filterGroups: [[{ field: "email", conditionType: "like", value: "%@%" }]] }));
+    await step("searchCarts", () => client.searchCarts({ pageSize: 20, filterGroups: [[{ field: "is_active", value: 1 }]] }));
+    await step("searchProducts", () => client.searchProducts({ pageSize: 20 }));
+    const orders = await step("searchOrders", () =>
+      client.searchOrders({
+        pageSize: 20,
+        filterGroups: [[{ field: "status", conditionType: "in", value: ["processing", "complete"] }]],
+        sortOrders: [{ field: "created_at", direction: "DESC" }],
+      }),
+    );
+    const memos = await step("searchCreditMemos", () => client.searchCreditMemos({ pageSize: 5 }));
+    ran.projected = (await step("searchProjected", () => client.searchProjected("orders", { pageSize: 5, fields: "items[entity_id,increment_id]" })))?.items ?? [];
+    ran.memoPagesRecords = 0;
+    await step("searchAll", async () => {
+      for await (const page of client.searchAll("creditMemos", { pageSize: 100 }, { maxPages: 5 })) {
+        // Records the client's schemas refuse are reported, not lost: they count as seen.
+        ran.memoPagesRecords += page.records.length + page.invalid.length;
+        ran.memoTotal = page.totalCount ?? -1;
+      }
+    });
+
+    // Catalog and sales.
+    ran.inStockSku = sim.store.products.find((p) => p.qty > 20)!.sku;
+    ran.outOfStockSku = sim.store.products.find((p) => p.qty === 0)!.sku;
+    await step("getStockItem(in stock)", () => client.getStockItem(ran.inStockSku));
+    await step("getStockItem(out of stock)", () => client.getStockItem(ran.outOfStockSku));
+    await step("getOrder", () => client.getOrder(orders!.items[0]!.entity_id!));
+    await step("getCreditMemo", () => client.getCreditMemo(memos!.items[0]!.entity_id!));
+
+    // Customers and newsletter.
+    const customer = customers!.items.find((c) => (c.addresses?.length ?? 0) > 0 && !sim.store.activeCartByCustomer.has(c.id!))!;
+    ran.customerId = customer.id!;
+    await step("getCustomer", () => client.getCustomer(customer.id!));
+    await step("getCustomerAddress", () => client.getCustomerAddress(customer.addresses![0]!.id!));
+    ran.subscribed = (await step("setNewsletterSubscription(true)", () => client.setNewsletterSubscription(customer.id!, true)))?.status ?? "";
+    ran.unsubscribed = (await step("setNewsletterSubscription(false)", () => client.setNewsletterSubscription(customer.id!, false)))?.status ?? "";
+    await step("getNewsletterSubscription", () => client.getNewsletterSubscription(customer.id!));
+    await step("updateCustomer", () => client.updateCustomer(customer.id!, (current) => ({ ...current, middlename: "Q" })));
+    await step("getCustomerWire + putCustomer", async () => client.putCustomer(customer.id!, await client.getCustomerWire(customer.id!)));
+    // POST /V1/customers is in the full admin schema but not in the shared subset (read-only here):
+    // it is sent past the recorder, and its answer is checked against the customer definition in
+    // two-way-simulator.test.ts.
+    const unrecorded = createMagentoClient({ ...transport, fetch: globalThis.fetch, auth: { type: "bearer", token: ran.adminToken } });
+    await step("createCustomer", () => unrecorded.createCustomer({ email: "contract@example.org", firstname: "Con", lastname: "Tract" }));
+    await step("findCustomersByEmail", async () => {
+      if ((await client.findCustomersByEmail("contract@example.org")).length !== 1) throw new Error("the created customer was not found by email");
+    });
+
+    // Checkout: cart, item, shipping, payment, totals, place order.
+    ran.cartId = (await step("createCustomerCart", () => client.createCustomerCart(customer.id!)))!;
+    const cartId = ran.cartId;
+    await step("addCartItem", () => client.addCartItem(cartId, { sku: ran.inStockSku, qty: 2 }));
+    ran.outOfStock = await rejection(client.addCartItem(cartId, { sku: ran.outOfStockSku, qty: 1 }));
+    await step("getCart", () => client.getCart(cartId));
+    await step("listCartItems", () => client.listCartItems(cartId));
+    const address = shippingAddress(customer.email!);
+    const rates = await step("estimateShippingMethods", () => client.estimateShippingMethods(cartId, address));
+    await step("setShippingInformation", () =>
+      client.setShippingInformation(cartId, {
+        shipping_address: address,
+        billing_address: address,
+        shipping_carrier_code: rates![0]!.carrier_code,
+        shipping_method_code: rates![0]!.method_code!,
+      }),
+    );
+    await step("listPaymentMethods", () => client.listPaymentMethods(cartId));
+    await step("setPaymentMethod", () => client.setPaymentMethod(cartId, { method: "checkmo" }));
+    await step("getCartTotals", () => client.getCartTotals(cartId));
+    ran.placedOrderId = (await step("placeOrder", () => client.placeOrder(cartId, { method: "checkmo" })))!;
+    ran.placedOrder = (await step("getOrder(placed)", () => client.getOrder(ran.placedOrderId)))!;
+    ran.cartAfter = (await step("getCart(after)", () => client.getCart(cartId)))!;
+    ran.foundByQuote = (await step("findOrdersByQuote", () => client.findOrdersByQuote(cartId)))!;
+
+    // The records real stores send with nulls in required properties (schema-only in strictSchema).
+    const store = sim.store;
+    const regionless = [...store.customers.values()].find((c) => c.addresses.some((a) => a.region.region_id === 0 && a.region.region === null))!;
+    await step("getCustomer(region-less)", () => client.getCustomer(regionless.id));
+    const guestCarts = [...store.carts.values()].filter((c) => c.isActive && c.isGuest && c.items.length > 0);
+    await step("getCart(guest)", () => client.getCart(guestCarts.find((c) => !c.shippingAddress)!.id));
+    await step("getCart(guest at checkout)", () => client.getCart(guestCarts.find((c) => c.shippingAddress)!.id));
+    const costless = [...store.memos.values()].find((m) => store.orders.get(m.orderId)?.items.some((i) => i.cost === null))!;
+    await step("getCreditMemo(base_cost null)", () => client.getCreditMemo(costless.entityId));
+    const configurable = [...store.orders.values()].find((o) => o.items.some((i) => i.child))!;
+    ran.configurableOrder = (await step("getOrder(configurable)", () => client.getOrder(configurable.entityId)))!;
+    ran.probes = [
+      `/rest/default/V1/customers/${regionless.id}`,
+      ...guestCarts.filter((c) => c === guestCarts.find((x) => !x.shippingAddress) || c === guestCarts.find((x) => x.shippingAddress)).map((c) => `/rest/default/V1/carts/${c.id}`),
+      `/rest/default/V1/creditmemo/${costless.entityId}`,
+    ];
+
+    // Error cases.
+    ran.placedAgain = await rejection(client.placeOrder(cartId, { method: "checkmo" }));
+    ran.unknownOrder = await rejection(client.getOrder(999_999));
+    const wrong = createMagentoClient({ ...transport, auth: { type: "bearer", token: "not-a-real-token-0000" } });
+    ran.badToken = await rejection(wrong.getOrder(1));
+    // A route that needs searchCriteria, called without any: once raw, once through the transport.
+    await recorder.fetch(`${sim.baseUrl}/rest/default/V1/orders`, { headers: { Authorization: `Bearer ${ran.adminToken}` } });
+    ran.missingCriteria = await rejection(client.transport.request({ method: "GET", path: "/V1/orders" }));
   });
 
-  // Catalog and sales.
-  ran.inStockSku = sim.store.products.find((p) => p.qty > 20)!.sku;
-  ran.outOfStockSku = sim.store.products.find((p) => p.qty === 0)!.sku;
-  await step("getStockItem(in stock)", () => client.getStockItem(ran.inStockSku));
-  await step("getStockItem(out of stock)", () => client.getStockItem(ran.outOfStockSku));
-  await step("getOrder", () => client.getOrder(orders!.items[0]!.entity_id!));
-  await step("getCreditMemo", () => client.getCreditMemo(memos!.items[0]!.entity_id!));
-
-  // Customers and newsletter.
-  const customer = customers!.items.find((c) => (c.addresses?.length ?? 0) > 0 && !sim.store.activeCartByCustomer.has(c.id!))!;
-  ran.customerId = customer.id!;
-  await step("getCustomer", () => client.getCustomer(customer.id!));
-  await step("getCustomerAddress", () => client.getCustomerAddress(customer.addresses![0]!.id!));
-  ran.subscribed = (await step("setNewsletterSubscription(true)", () => client.setNewsletterSubscription(customer.id!, true)))?.status ?? "";
-  ran.unsubscribed = (await step("setNewsletterSubscription(false)", () => client.setNewsletterSubscription(customer.id!, false)))?.status ?? "";
-  await step("getNewsletterSubscription", () => client.getNewsletterSubscription(customer.id!));
-  await step("updateCustomer", () => client.updateCustomer(customer.id!, (current) => ({ ...current, middlename: "Q" })));
-  await step("getCustomerWire + putCustomer", async () => client.putCustomer(customer.id!, await client.getCustomerWire(customer.id!)));
-  // POST /V1/customers is in the full admin schema but not in the shared subset (read-only here):
-  // it is sent past the recorder, and its answer is checked against the customer definition in
-  // two-way-simulator.test.ts.
-  const unrecorded = createMagentoClient({ ...transport, fetch: globalThis.fetch, auth: { type: "bearer", token: ran.adminToken } });
-  await step("createCustomer", () => unrecorded.createCustomer({ email: "contract@example.org", firstname: "Con", lastname: "Tract" }));
-  await step("findCustomersByEmail", async () => {
-    if ((await client.findCustomersByEmail("contract@example.org")).length !== 1) throw new Error("the created customer was not found by email");
+  afterAll(async () => {
+    await sim?.close();
   });
 
-  // Checkout: cart, item, shipping, payment, totals, place order.
-  ran.cartId = (await step("createCustomerCart", () => client.createCustomerCart(customer.id!)))!;
-  const cartId = ran.cartId;
-  await step("addCartItem", () => client.addCartItem(cartId, { sku: ran.inStockSku, qty: 2 }));
-  ran.outOfStock = await rejection(client.addCartItem(cartId, { sku: ran.outOfStockSku, qty: 1 }));
-  await step("getCart", () => client.getCart(cartId));
-  await step("listCartItems", () => client.listCartItems(cartId));
-  const address = shippingAddress(customer.email!);
-  const rates = await step("estimateShippingMethods", () => client.estimateShippingMethods(cartId, address));
-  await step("setShippingInformation", () =>
-    client.setShippingInformation(cartId, {
-      shipping_address: address,
-      billing_address: address,
-      shipping_carrier_code: rates![0]!.carrier_code,
-      shipping_method_code: rates![0]!.method_code!,
-    }),
-  );
-  await step("listPaymentMethods", () => client.listPaymentMethods(cartId));
-  await step("setPaymentMethod", () => client.setPaymentMethod(cartId, { method: "checkmo" }));
-  await step("getCartTotals", () => client.getCartTotals(cartId));
-  ran.placedOrderId = (await step("placeOrder", () => client.placeOrder(cartId, { method: "checkmo" })))!;
-  ran.placedOrder = (await step("getOrder(placed)", () => client.getOrder(ran.placedOrderId)))!;
-  ran.cartAfter = (await step("getCart(after)", () => client.getCart(cartId)))!;
-  ran.foundByQuote = (await step("findOrdersByQuote", () => client.findOrdersByQuote(cartId)))!;
-
-  // Error cases.
-  ran.placedAgain = await rejection(client.placeOrder(cartId, { method: "checkmo" }));
-  ran.unknownOrder = await rejection(client.getOrder(999_999));
-  const wrong = createMagentoClient({ ...transport, auth: { type: "bearer", token: "not-a-real-token-0000" } });
-  ran.badToken = await rejection(wrong.getOrder(1));
-  // A route that needs searchCriteria, called without any: once raw, once through the transport.
-  await recorder.fetch(`${sim.baseUrl}/rest/default/V1/orders`, { headers: { Authorization: `Bearer ${ran.adminToken}` } });
-  ran.missingCriteria = await rejection(client.transport.request({ method: "GET", path: "/V1/orders" }));
-});
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-describe("the client driven through every endpoint against the simulator", () => {
   it("calls every public client method (add new ones to the drive)", () => {
     const methods = Object.getOwnPropertyNames(MagentoClient.prototype).filter(
       (name) => !["constructor", "call", "searchPage"].includes(name),
@@ -234,16 +277,19 @@ describe("the client driven through every endpoint against the simulator", () =>
     expect(methods.sort()).toEqual([...DRIVEN_METHODS].sort());
   });
 
-  it("every step of the drive succeeded (except the stock item below)", () => {
-    const others = Object.fromEntries(Object.entries(stepErrors).filter(([name]) => name !== "getStockItem(in stock)"));
+  it("every step of the drive succeeded (except the stock item below and, on Magento's nulls, the portal's schema gaps)", () => {
+    const gaps = mode.strictSchema ? [] : PORTAL_SCHEMA_GAPS;
+    const others = Object.fromEntries(Object.entries(stepErrors).filter(([name]) => name !== "getStockItem(in stock)" && !gaps.includes(name)));
     expect(others).toEqual({});
+    // A gap may only be the client refusing the record's shape, never a wrong request or answer.
+    for (const name of gaps) if (stepFailures[name]) expect(stepFailures[name], name).toBeInstanceOf(MagentoSchemaError);
   });
 
   // An item in stock has no low_stock_date: Magento sends null (the schema lists a required
   // string); the client reads null, and "" as some stores send, as "never ran low".
   it("parses the stock item of a product in stock (low_stock_date)", () => {
     const raw = recorder.exchanges.find((e) => e.path === `/rest/default/V1/stockItems/${encodeURIComponent(ran.inStockSku)}`)!;
-    expect(validateResponse("GET", raw.path, raw.status!, raw.responseBody).ok).toBe(true);
+    expect(validateResponse("GET", raw.path, raw.status!, raw.responseBody, mode.schema).ok).toBe(true);
     expect(
       stepErrors["getStockItem(in stock)"],
       "the stock item of a product in stock must parse",
@@ -321,15 +367,36 @@ describe("the client driven through every endpoint against the simulator", () =>
       const call = `#${e.seq} ${e.method} ${e.path}${e.url.search}`;
       // A fields= projection trims the body on purpose; the schema describes the whole one.
       if (!e.url.searchParams.has("fields")) {
-        const response = validateResponse(e.method, e.path, e.status ?? 0, e.responseBody);
+        const response = validateResponse(e.method, e.path, e.status ?? 0, e.responseBody, mode.schema);
         if (!response.ok) failures.push({ call: `${call} → response`, status: e.status, errors: response.errors.slice(0, 10) });
       }
       if (e.requestBody !== undefined) {
-        const request = validateRequestBody(e.method, e.path, e.requestBody);
+        const request = validateRequestBody(e.method, e.path, e.requestBody, mode.schema);
         if (!request.ok) failures.push({ call: `${call} → request body`, status: e.status, errors: request.errors.slice(0, 10) });
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it(mode.strictSchema
+    ? "sends no null in a required property: the probed records validate without the allow-list"
+    : "sends Magento's nulls: the probed records validate with the allow-list and only with it", () => {
+    expect(ran.probes).toHaveLength(4);
+    for (const probe of ran.probes) {
+      const e = recorder.exchanges.find((x) => x.method === "GET" && x.path === probe)!;
+      expect(e, probe).toBeDefined();
+      expect(validateResponse("GET", e.path, e.status!, e.responseBody, mode.schema).errors, probe).toEqual([]);
+      expect(validateResponse("GET", e.path, e.status!, e.responseBody, { magentoNulls: false }).ok, probe).toBe(mode.strictSchema);
+    }
+  });
+
+  it("reads a configurable line as its parent and its child (parent_item_id, price 0)", () => {
+    const items = ran.configurableOrder.items;
+    const parent = items.find((i) => i.product_type === "configurable")!;
+    const child = items.find((i) => i.parent_item_id === parent.item_id)!;
+    expect(child).toMatchObject({ product_type: "simple", sku: parent.sku, price: "0", row_total: "0", tax_amount: "0", qty_ordered: parent.qty_ordered });
+    expect(child.parent_item).toMatchObject({ item_id: parent.item_id, sku: parent.sku });
+    expect(ran.configurableOrder.total_item_count).toBe(items.filter((i) => i.parent_item_id === undefined || i.parent_item_id === null).length);
   });
 
   it("sends money as JSON numbers and the client turns them into exact decimal strings", () => {
@@ -483,7 +550,8 @@ function snakeKeys(value: unknown): unknown {
 describe("official sample requests", () => {
   const topKeys = (value: unknown) => Object.keys(value as object).sort();
   const clientBody = (operation: string) => {
-    const exchange = recorder.exchanges.find((e) => keyOf(e) === operation && e.requestBody !== undefined);
+    // The request bodies do not depend on the simulator's shapes: the default drive's are used.
+    const exchange = recorders[MODES[0]!.name]!.exchanges.find((e) => keyOf(e) === operation && e.requestBody !== undefined);
     expect(exchange, `the drive sent no ${operation}`).toBeDefined();
     return exchange!.requestBody as Record<string, unknown>;
   };

@@ -1,5 +1,7 @@
 // Static reference data the generated store draws from: store layout, customer groups,
 // countries and regions (Magento's directory ids for US/DE/AT/FR), names, streets, catalogue words.
+// NL, DK and LU have no regions in Magento 2.4's directory (BE, IE, IT and others got some in 2.4.x),
+// so addresses there carry null regions, as on real stores.
 
 export type StoreView = {
   id: number;
@@ -131,6 +133,7 @@ export const COUNTRIES: Country[] = [
   { id: "GB", iso3: "GBR", name: "United Kingdom", fr: "Royaume-Uni", de: "Vereinigtes Königreich" },
   { id: "IE", iso3: "IRL", name: "Ireland", fr: "Irlande", de: "Irland" },
   { id: "IT", iso3: "ITA", name: "Italy", fr: "Italie", de: "Italien" },
+  { id: "LU", iso3: "LUX", name: "Luxembourg", fr: "Luxembourg", de: "Luxemburg" },
   { id: "NL", iso3: "NLD", name: "Netherlands", fr: "Pays-Bas", de: "Niederlande" },
   { id: "PL", iso3: "POL", name: "Poland", fr: "Pologne", de: "Polen" },
   { id: "SE", iso3: "SWE", name: "Sweden", fr: "Suède", de: "Schweden" },
@@ -161,8 +164,13 @@ export const CITIES: Record<string, [string, string, string][]> = {
     ["Montpellier", "34", "340"], ["Lille", "59", "590"], ["Bourg-en-Bresse", "01", "010"],
   ],
   GB: [["London", "Greater London", "SW1"], ["Manchester", "Greater Manchester", "M1"], ["Birmingham", "West Midlands", "B2"], ["Leeds", "West Yorkshire", "LS1"], ["Bristol", "Bristol", "BS1"]],
-  NL: [["Amsterdam", "", "10"], ["Rotterdam", "", "30"], ["Utrecht", "", "35"], ["Den Haag", "", "25"]],
+  NL: [["Amsterdam", "", "10"], ["Rotterdam", "", "30"], ["Utrecht", "", "35"], ["Den Haag", "", "25"], ["Eindhoven", "", "56"], ["Groningen", "", "97"]],
+  DK: [["København", "", "1"], ["Aarhus", "", "80"], ["Odense", "", "50"], ["Aalborg", "", "90"], ["Esbjerg", "", "67"]],
+  LU: [["Luxembourg", "", "1"], ["Esch-sur-Alzette", "", "4"], ["Differdange", "", "45"], ["Dudelange", "", "34"], ["Ettelbruck", "", "90"]],
 };
+
+/** Countries whose addresses have no region in Magento's directory (region null, region_id 0). */
+export const REGIONLESS_COUNTRIES = ["NL", "DK", "LU"] as const;
 
 export const STREETS: Record<string, string[]> = {
   US: ["Oak Ave", "Maple Street", "Main Street", "Honey Bluff Parkway", "Sunset Blvd", "Cedar Lane", "Lakeview Drive", "Pine Road", "Elm Court", "Big Tree Avenue", "Hillcrest Road", "Washington Ave"],
@@ -171,6 +179,8 @@ export const STREETS: Record<string, string[]> = {
   FR: ["rue de la République", "avenue Victor Hugo", "boulevard Voltaire", "rue des Lilas", "place de la Mairie", "rue du Moulin", "allée des Tilleuls", "rue Pasteur"],
   GB: ["High Street", "Station Road", "Church Lane", "Victoria Road", "Park Avenue", "Kings Road"],
   NL: ["Kerkstraat", "Dorpsstraat", "Molenweg", "Prinsengracht", "Stationsplein"],
+  DK: ["Vestergade", "Nørregade", "Østergade", "Algade", "Strandvejen", "Søndergade"],
+  LU: ["rue de Hollerich", "avenue de la Liberté", "boulevard Royal", "Grand-Rue", "rue du Fossé", "route d'Arlon"],
 };
 
 export const FIRST_NAMES: Record<string, string[]> = {
@@ -178,7 +188,9 @@ export const FIRST_NAMES: Record<string, string[]> = {
   DE: ["Lukas", "Anna", "Felix", "Lena", "Jonas", "Marie", "Leon", "Sophie", "Paul", "Laura", "Maximilian", "Julia", "Tobias", "Katharina", "Jürgen", "Sabine"],
   FR: ["Camille", "Louis", "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Jules", "Inès", "Gabriel", "Élodie", "Antoine", "Margaux", "Théo"],
   GB: ["Oliver", "Amelia", "George", "Isla", "Harry", "Poppy", "Jack", "Freya"],
-  NL: ["Daan", "Emma", "Sem", "Julia", "Lucas", "Tess"],
+  NL: ["Daan", "Emma", "Sem", "Julia", "Lucas", "Tess", "Bram", "Sanne", "Thijs", "Fleur"],
+  DK: ["Mads", "Freja", "Magnus", "Ida", "Frederik", "Sofie", "Rasmus", "Mette"],
+  LU: ["Luc", "Claire", "Marc", "Anne", "Gilles", "Sophie", "Jeff", "Martine"],
 };
 FIRST_NAMES.AT = FIRST_NAMES.DE!;
 
@@ -187,7 +199,9 @@ export const LAST_NAMES: Record<string, string[]> = {
   DE: ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann"],
   FR: ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel"],
   GB: ["Smith", "Jones", "Taylor", "Evans", "Hughes", "Wright", "Roberts", "Walsh"],
-  NL: ["de Jong", "Jansen", "de Vries", "van Dijk", "Bakker", "Visser"],
+  NL: ["de Jong", "Jansen", "de Vries", "van Dijk", "Bakker", "Visser", "Smit", "Meijer"],
+  DK: ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"],
+  LU: ["Schmit", "Muller", "Weber", "Wagner", "Hoffmann", "Thill", "Schroeder", "Reuter"],
 };
 LAST_NAMES.AT = LAST_NAMES.DE!;
 
@@ -210,6 +224,30 @@ export const PRODUCT_KINDS: [string, string, number, number, number][] = [
   ["Cap", "CP", 12, 30, 0.5],
   ["Sneakers", "SN", 50, 160, 3],
 ];
+
+/**
+ * Configurable families (a parent sold in sizes and colours, Luma style): [noun, sku prefix, min $,
+ * max $, weight lb]. Children are simple products "<parent sku>-<size>-<colour>".
+ */
+export const CONFIGURABLE_KINDS: [string, string, number, number, number][] = [
+  ["Tee", "MTC", 18, 40, 1],
+  ["Hoodie", "MHC", 45, 85, 2],
+  ["Jacket", "MJC", 70, 160, 3],
+  ["Pants", "MPC", 40, 85, 2],
+  ["Shorts", "MSC", 22, 48, 1],
+];
+
+/** The configurable attributes (Luma's attribute ids) and their option ids. */
+export const CONFIGURABLE_ATTRIBUTES = {
+  color: {
+    id: 93, code: "color", label: "Color",
+    values: [[49, "Black"], [50, "Blue"], [53, "Gray"], [54, "Green"], [58, "Red"], [59, "White"]] as [number, string][],
+  },
+  size: {
+    id: 144, code: "size", label: "Size",
+    values: [[166, "XS"], [167, "S"], [168, "M"], [169, "L"], [170, "XL"]] as [number, string][],
+  },
+};
 
 export const PRODUCT_ADJECTIVES = ["Aero", "Breeze", "Summit", "Nova", "Orbit", "Pulse", "Terra", "Zephyr", "Atlas", "Echo", "Helix", "Lumen", "Vertex", "Ridge", "Cascade", "Drift", "Radiant", "Pursuit"];
 
@@ -234,6 +272,8 @@ export const TAX_RATES: Record<string, number> = {
   AT: 2000,
   FR: 2000,
   NL: 2100,
+  DK: 2500,
+  LU: 1700,
   GB: 2000,
 };
 

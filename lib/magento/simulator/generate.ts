@@ -1,9 +1,10 @@
-// Builds a deterministic store from a seed: products, customers with address books, ~3 years
-// of orders in every state (with credit memos), the carts they came from, and open carts.
-import { PRODUCT_ADJECTIVES, PRODUCT_KINDS } from "./data";
+// Builds a deterministic store from a seed: products (simple ones and configurable families),
+// customers with address books, ~3 years of orders in every state (with credit memos), the carts
+// they came from, and open carts.
+import { CONFIGURABLE_ATTRIBUTES, CONFIGURABLE_KINDS, PRODUCT_ADJECTIVES, PRODUCT_KINDS } from "./data";
 import { Random } from "./random";
 import { MagentoStore } from "./store";
-import type { Customer, Order } from "./types";
+import type { Customer, OptionValue, Order, Product } from "./types";
 import { formatDate, pad } from "./util";
 
 export type GenerateOptions = {
@@ -13,7 +14,12 @@ export type GenerateOptions = {
   products?: number;
   /** "Now" of the generated history (epoch seconds). Default: the start of the current UTC day. */
   now?: number;
+  /** Schema-only answers instead of Magento's nulls (see StoreOptions); the records are the same. */
+  strictSchema?: boolean;
 };
+
+/** Names of the configurable families (invented, one word before the noun). */
+const FAMILY_NAMES = ["Kestrel", "Lynx", "Osprey", "Marlin", "Falcon", "Heron", "Puffin", "Otter", "Bison", "Ibex", "Condor", "Wren"];
 
 const DAY = 86400;
 
@@ -28,8 +34,10 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
   const orderCount = options.orders ?? 10000;
   const productCount = options.products ?? 200;
   const anchor = options.now ?? defaultAnchor();
-  const store = new MagentoStore(seed, anchor);
+  const store = new MagentoStore(seed, anchor, { strictSchema: options.strictSchema ?? false });
   const rng = new Random(seed);
+  // Catalogue details beyond the simple products (costs, configurable families) draw from their own stream.
+  const catalogueRng = new Random(`${seed}:catalogue`);
 
   // --- catalogue
   const catalogueStart = anchor - 5 * 365 * DAY;
@@ -41,7 +49,7 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
     const cents = rng.pick([0, 99, 50, 95, 0, 99]);
     const id = i + 1;
     const created = catalogueStart + rng.int(0, 700) * DAY;
-    const product = {
+    const product: Product = {
       id,
       sku: `${prefix}${pad(Math.floor(i / PRODUCT_KINDS.length) + 1, 2)}-${pad(id, 3)}`,
       name: `${adjective} ${noun}${i >= PRODUCT_KINDS.length * PRODUCT_ADJECTIVES.length ? ` ${Math.floor(i / (PRODUCT_KINDS.length * PRODUCT_ADJECTIVES.length)) + 1}` : ""}`,
@@ -51,10 +59,14 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
       createdAt: formatDate(created),
       updatedAt: formatDate(created + rng.int(0, Math.max(1, anchor - created - DAY))),
       kind: kindIndex,
+      type: "simple",
+      // Most stores never fill in the cost attribute: Magento then sends base_cost null.
+      costCents: catalogueRng.chance(0.35) ? Math.round((dollars * 100 + cents) * 0.45) : null,
     };
-    store.products.push(product);
-    store.productsBySku.set(product.sku.toLowerCase(), product);
+    store.addProduct(product);
   }
+  const families = productCount === 0 ? 0 : Math.max(1, Math.round(productCount / 25));
+  for (let f = 0; f < families; f++) addFamily(store, catalogueRng, f, catalogueStart, anchor);
 
   // --- customers, ids in sign-up order
   const customerTimes: number[] = [];
@@ -106,4 +118,40 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
   }
   for (const order of orders) order.header = undefined;
   return store;
+}
+
+/** A configurable parent (no stock of its own) and its simple children, one per size × colour. */
+function addFamily(store: MagentoStore, rng: Random, f: number, catalogueStart: number, anchor: number) {
+  const [noun, prefix, min, max, weight] = CONFIGURABLE_KINDS[f % CONFIGURABLE_KINDS.length]!;
+  const cycle = FAMILY_NAMES.length * CONFIGURABLE_KINDS.length;
+  const name = `${FAMILY_NAMES[f % FAMILY_NAMES.length]!} ${noun}${f >= cycle ? ` ${Math.floor(f / cycle) + 1}` : ""}`;
+  const kind = Math.max(0, PRODUCT_KINDS.findIndex(([k]) => k === noun));
+  const priceCents = rng.int(min, max) * 100 + rng.pick([0, 99, 50]);
+  const created = catalogueStart + rng.int(0, 700) * DAY;
+  const updatedAt = formatDate(created + rng.int(0, Math.max(1, anchor - created - DAY)));
+  const parentSku = `${prefix}${pad(f + 1, 2)}`;
+  const sizes = CONFIGURABLE_ATTRIBUTES.size.values;
+  const firstSize = rng.int(0, 2);
+  const sizeCount = rng.int(3, sizes.length - firstSize);
+  const colours = rng.sample(CONFIGURABLE_ATTRIBUTES.color.values, rng.int(1, 3));
+  const parent: Product = {
+    id: store.products.length + 1, sku: parentSku, name, priceCents, weight, qty: 0, createdAt: formatDate(created), updatedAt, kind,
+    type: "configurable", costCents: null, childIds: [],
+  };
+  store.addProduct(parent);
+  for (const [colourIndex, colour] of colours) {
+    for (const [sizeIndex, size] of sizes.slice(firstSize, firstSize + sizeCount)) {
+      const options: OptionValue[] = [
+        { attributeId: CONFIGURABLE_ATTRIBUTES.color.id, attributeCode: "color", label: CONFIGURABLE_ATTRIBUTES.color.label, valueIndex: colourIndex, value: colour },
+        { attributeId: CONFIGURABLE_ATTRIBUTES.size.id, attributeCode: "size", label: CONFIGURABLE_ATTRIBUTES.size.label, valueIndex: sizeIndex, value: size },
+      ];
+      const child: Product = {
+        id: store.products.length + 1, sku: `${parentSku}-${size}-${colour}`, name: `${name}-${size}-${colour}`, priceCents, weight,
+        qty: rng.chance(0.08) ? 0 : rng.int(6, 150), createdAt: formatDate(created), updatedAt, kind, type: "simple", costCents: null,
+        parentId: parent.id, options,
+      };
+      store.addProduct(child);
+      parent.childIds!.push(child.id);
+    }
+  }
 }

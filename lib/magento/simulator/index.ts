@@ -18,6 +18,11 @@ export type SimulatorOptions = {
   token?: string;
   /** Answer a page past the end with the last page again (Magento < 2.4) instead of items: []. */
   replayLastPage?: boolean;
+  /**
+   * Schema-only answers: no null in a property the official schema requires (contract tests).
+   * Default false: the nulls real Magento 2.4 sends there (see README "Untidy shapes").
+   */
+  strictSchema?: boolean;
   /** "Now" of the generated history; default: start of the current UTC day (stable within a day). */
   now?: Date | number;
   admin?: { username: string; password: string };
@@ -63,7 +68,7 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
   const admin = options.admin ?? derived.admin;
   const adminToken = options.token ?? derived.adminToken;
   const now = options.now instanceof Date ? Math.floor(options.now.getTime() / 1000) : options.now;
-  const generate = () => generateStore({ seed, customers: options.customers, orders: options.orders, products: options.products, now });
+  const generate = () => generateStore({ seed, customers: options.customers, orders: options.orders, products: options.products, now, strictSchema: options.strictSchema });
   let store: MagentoStore;
   let state: RunningSimulator["state"] = null;
   let writer: StateFileWriter | null = null;
@@ -102,6 +107,7 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
 }
 
 export { signOAuthRequest, generateStore, StateFileError };
+export { storeFigures, type StoreFigures } from "./figures";
 export type { Integration, SimulatorControl };
 export type { TickOptions, TickResult } from "./control";
 export type { FaultRule } from "./faults";

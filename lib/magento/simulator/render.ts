@@ -1,18 +1,23 @@
 // Turns internal records into the JSON shapes of the official schema (admin-schema-2.4.9).
 // Like Magento's DataObjectProcessor, an optional property whose value is null is left out,
 // while a required one is sent even when null (payment.account_status, cc_last4 …).
+// Two shapes: by default the nulls real Magento 2.4 sends in required properties (region-less
+// addresses, guest cart customers, empty cart addresses, credit memo base_cost, weee, stock
+// low_stock_date); with `strict` (the simulator's strictSchema) every required property carries a
+// value of its schema type instead ("" or 0), for tests that hold the schema to the letter.
 import { COUNTRIES, EUR_RATE, PAYMENT_METHODS, STORE_GROUPS, STORE_VIEWS, WEBSITES, ADMIN_STORE, type StoreView } from "./data";
 import { cartTotals, convert, orderTotals, shippingRate, taxRateFor } from "./pricing";
-import type { Cart, CartItem, Creditmemo, Customer, Json, Order, OrderItem, PostalAddress, Product } from "./types";
+import type { Cart, CartItem, ChosenChild, Creditmemo, Customer, Json, Order, OrderItem, PostalAddress, Product } from "./types";
 import { money } from "./util";
 
-/** Copies `columns` without null/undefined values. */
-export function dropNulls(columns: Json): Json {
+/** Copies `columns` without null/undefined values, except a null in a `required` property. */
+export function dropNulls(columns: Json, required?: readonly string[]): Json {
   const out: Json = {};
   for (const k in columns) {
     if (!Object.hasOwn(columns, k)) continue;
     const v = columns[k];
     if (v !== null && v !== undefined) out[k] = v;
+    else if (v === null && required?.includes(k)) out[k] = null;
   }
   return out;
 }
@@ -86,29 +91,33 @@ export function renderCountry(countryId: string, locale: string): Json | undefin
 // ---------------------------------------------------------------- catalogue
 
 export function productColumns(p: Product): Json {
+  const configurable = p.type === "configurable";
   return {
     id: p.id,
     entity_id: p.id,
     sku: p.sku,
     name: p.name,
     attribute_set_id: 4,
-    price: money(p.priceCents),
+    // A configurable parent has no price of its own (its children carry it): Magento sends 0.
+    price: configurable ? 0 : money(p.priceCents),
     status: 1,
-    visibility: 4,
-    type_id: "simple",
+    // Children of a configurable are "Not Visible Individually" (1); they are sold through the parent.
+    visibility: p.parentId !== undefined ? 1 : 4,
+    type_id: configurable ? "configurable" : "simple",
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     weight: p.weight,
   };
 }
 
-export function renderStockItem(p: Product): Json {
+/** `inStock` overrides the product's own stock (a configurable parent is in stock through a child). */
+export function renderStockItem(p: Product, strict = false, inStock?: boolean): Json {
   return {
     item_id: p.id,
     product_id: p.id,
     stock_id: 1,
     qty: p.qty,
-    is_in_stock: p.qty > 0,
+    is_in_stock: inStock ?? p.qty > 0,
     is_qty_decimal: false,
     show_default_notification_message: false,
     use_config_min_qty: true,
@@ -128,38 +137,58 @@ export function renderStockItem(p: Product): Json {
     use_config_manage_stock: true,
     manage_stock: true,
     // Magento sends null until the item first runs low (the schema lists it as a required string).
-    low_stock_date: p.qty > 0 ? null : p.updatedAt,
+    low_stock_date: p.qty > 0 || p.type === "configurable" ? (strict ? "" : null) : p.updatedAt,
     is_decimal_divided: false,
     stock_status_changed_auto: 0,
   };
 }
 
-export function renderProduct(p: Product): Json {
+/** GET /V1/products/{sku}; `children` are a configurable parent's simple products. */
+export function renderProduct(p: Product, strict = false, children: Product[] = []): Json {
   const kindCategory = 10 + p.kind;
+  const configurable = p.type === "configurable";
+  const extension: Json = {
+    website_ids: [1, 2],
+    category_links: [{ position: 0, category_id: String(kindCategory) }],
+    stock_item: renderStockItem(p, strict, configurable ? children.some((c) => c.qty > 0) : undefined),
+  };
+  if (configurable) {
+    const attributes = new Map<number, { code: string; label: string; values: Set<number> }>();
+    for (const child of children) {
+      for (const o of child.options ?? []) {
+        const a = attributes.get(o.attributeId) ?? { code: o.attributeCode, label: o.label, values: new Set<number>() };
+        a.values.add(o.valueIndex);
+        attributes.set(o.attributeId, a);
+      }
+    }
+    extension.configurable_product_options = [...attributes].map(([attributeId, a], position) => ({
+      id: p.id * 10 + position,
+      attribute_id: String(attributeId),
+      label: a.label,
+      position,
+      values: [...a.values].map((value_index) => ({ value_index })),
+      product_id: p.id,
+    }));
+    extension.configurable_product_links = children.map((c) => c.id);
+  }
+  const customAttributes: Json[] = [
+    { attribute_code: "url_key", value: p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-") + "-" + p.sku.toLowerCase() },
+    { attribute_code: "tax_class_id", value: "2" },
+    { attribute_code: "category_ids", value: String(kindCategory) },
+  ];
+  if (typeof p.costCents === "number") customAttributes.push({ attribute_code: "cost", value: money(p.costCents).toFixed(2) });
+  customAttributes.push({ attribute_code: "options_container", value: "container2" });
+  for (const o of p.options ?? []) customAttributes.push({ attribute_code: o.attributeCode, value: String(o.valueIndex) });
   return {
     ...productColumns(p),
     entity_id: undefined,
-    extension_attributes: {
-      website_ids: [1, 2],
-      category_links: [{ position: 0, category_id: String(kindCategory) }],
-      stock_item: renderStockItem(p),
-    },
+    extension_attributes: extension,
     product_links: [],
     options: [],
     media_gallery_entries: [],
     tier_prices: [],
-    custom_attributes: [
-      { attribute_code: "url_key", value: p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-") + "-" + p.sku.toLowerCase() },
-      { attribute_code: "tax_class_id", value: "2" },
-      { attribute_code: "category_ids", value: String(kindCategory) },
-      { attribute_code: "cost", value: money(costOf(p.priceCents)).toFixed(2) },
-      { attribute_code: "options_container", value: "container2" },
-    ],
+    custom_attributes: customAttributes,
   };
-}
-
-export function costOf(priceCents: number): number {
-  return Math.round(priceCents * 0.45);
 }
 
 // ---------------------------------------------------------------- customers
@@ -190,14 +219,30 @@ export function customerColumns(c: Customer): Json {
   };
 }
 
-export function renderCustomer(c: Customer): Json {
-  return structuredClone(c) as Json;
+export function renderCustomer(c: Customer, strict = false): Json {
+  const out = structuredClone(c) as Json;
+  if (strict) for (const a of out.addresses as Json[]) renderCustomerAddressInPlace(a, true);
+  return out;
+}
+
+/** GET /V1/customers/addresses/{id}: the stored address, region texts "" instead of null when strict. */
+export function renderCustomerAddress(a: Json, strict = false): Json {
+  return renderCustomerAddressInPlace(structuredClone(a), strict);
+}
+
+function renderCustomerAddressInPlace(a: Json, strict: boolean): Json {
+  const region = a.region as Json | undefined;
+  if (strict && region) {
+    region.region_code ??= "";
+    region.region ??= "";
+  }
+  return a;
 }
 
 // ---------------------------------------------------------------- orders
 
-function orderAddress(a: PostalAddress, type: "billing" | "shipping", order: Order): Json {
-  return dropNulls({
+function orderAddress(a: PostalAddress, type: "billing" | "shipping", order: Order, strict: boolean): Json {
+  const out = dropNulls({
     address_type: type,
     city: a.city,
     company: a.company ?? null,
@@ -216,9 +261,91 @@ function orderAddress(a: PostalAddress, type: "billing" | "shipping", order: Ord
     street: a.street,
     telephone: a.telephone,
   });
+  // A country without regions: Magento's order address has region null (no code, no id).
+  if (!strict && !a.region) return { ...out, region: null };
+  return out;
 }
 
-function orderItem(order: Order, i: OrderItem, refunds: Map<number, { row: number; tax: number; discount: number; baseRow: number; baseTax: number; baseDiscount: number }>): Json {
+type ItemRefunds = Map<number, { row: number; tax: number; discount: number; baseRow: number; baseTax: number; baseDiscount: number }>;
+
+/** An order's items as Magento lists them: each configurable line as its parent, then its child. */
+function orderItems(order: Order, refunds: ItemRefunds): Json[] {
+  const out: Json[] = [];
+  for (const line of order.items) {
+    const parent = orderItem(order, line, refunds);
+    out.push(parent);
+    if (line.child) out.push(childOrderItem(order, line, line.child, parent));
+  }
+  return out;
+}
+
+/** The option values a configurable line was bought with (catalog/quote product option shape). */
+function configurableOption(child: ChosenChild): Json {
+  return {
+    extension_attributes: {
+      configurable_item_options: child.options.map((o) => ({ option_id: String(o.attributeId), option_value: o.valueIndex })),
+    },
+  };
+}
+
+/**
+ * The hidden child of a configurable order line: Magento's simple item with parent_item_id and a
+ * copy of its parent, quantities as the parent's, every amount 0 (the parent carries them).
+ */
+function childOrderItem(order: Order, line: OrderItem, child: ChosenChild & { itemId: number }, parent: Json): Json {
+  return {
+    amount_refunded: 0,
+    base_amount_refunded: 0,
+    base_discount_amount: 0,
+    base_discount_invoiced: 0,
+    base_discount_tax_compensation_amount: 0,
+    base_original_price: 0,
+    base_price: 0,
+    base_price_incl_tax: 0,
+    base_row_invoiced: 0,
+    base_row_total: 0,
+    base_row_total_incl_tax: 0,
+    base_tax_amount: 0,
+    base_tax_invoiced: 0,
+    created_at: order.createdAt,
+    discount_amount: 0,
+    discount_invoiced: 0,
+    discount_percent: 0,
+    free_shipping: 0,
+    discount_tax_compensation_amount: 0,
+    is_qty_decimal: 0,
+    is_virtual: 0,
+    item_id: child.itemId,
+    name: child.name,
+    no_discount: 0,
+    order_id: order.entityId,
+    original_price: 0,
+    parent_item_id: line.itemId,
+    price: 0,
+    price_incl_tax: 0,
+    product_id: child.productId,
+    product_type: "simple",
+    qty_canceled: line.qtyCanceled,
+    qty_invoiced: line.qtyInvoiced,
+    qty_ordered: line.qty,
+    qty_refunded: line.qtyRefunded,
+    qty_shipped: line.qtyShipped,
+    row_invoiced: 0,
+    row_total: 0,
+    row_total_incl_tax: 0,
+    row_weight: 0,
+    sku: child.sku,
+    store_id: order.storeId,
+    tax_amount: 0,
+    tax_invoiced: 0,
+    tax_percent: 0,
+    updated_at: order.updatedAt,
+    weight: line.weight,
+    parent_item: structuredClone(parent),
+  };
+}
+
+function orderItem(order: Order, i: OrderItem, refunds: ItemRefunds): Json {
   const row = i.price * i.qty;
   const baseRow = i.basePrice * i.qty;
   const priceInclTax = i.price + Math.round((i.tax / i.qty) || 0);
@@ -229,7 +356,7 @@ function orderItem(order: Order, i: OrderItem, refunds: Map<number, { row: numbe
     amount_refunded: money(refunded?.row ?? 0),
     applied_rule_ids: order.appliedRuleIds ?? null,
     base_amount_refunded: money(refunded?.baseRow ?? 0),
-    base_cost: money(Math.round(i.basePrice * 0.45)),
+    base_cost: typeof i.cost === "number" ? money(i.cost) : null,
     base_discount_amount: money(i.baseDiscount),
     base_discount_invoiced: money(invoicedShare ? i.baseDiscount : 0),
     base_discount_refunded: refunded ? money(refunded.baseDiscount) : null,
@@ -260,7 +387,8 @@ function orderItem(order: Order, i: OrderItem, refunds: Map<number, { row: numbe
     price: money(i.price),
     price_incl_tax: money(priceInclTax),
     product_id: i.productId,
-    product_type: "simple",
+    product_option: i.child ? configurableOption(i.child) : null,
+    product_type: i.child ? "configurable" : "simple",
     qty_canceled: i.qtyCanceled,
     qty_invoiced: i.qtyInvoiced,
     qty_ordered: i.qty,
@@ -433,11 +561,11 @@ export function orderColumns(o: Order, memo: MemoLookup): Json {
   };
 }
 
-export function renderOrder(o: Order, memo: MemoLookup): Json {
+export function renderOrder(o: Order, memo: MemoLookup, strict = false): Json {
   const header = dropNulls(o.header ?? orderColumns(o, memo));
   const t = orderTotals(o);
   const { sums, perItem } = refundSums(o, memo);
-  const items = o.items.map((i) => orderItem(o, i, perItem));
+  const items = orderItems(o, perItem);
   const title = PAYMENT_METHODS[o.paymentMethod] ?? o.paymentMethod;
   const payment: Json = dropNulls({
     account_status: null,
@@ -462,8 +590,9 @@ export function renderOrder(o: Order, memo: MemoLookup): Json {
     shipping_captured: o.invoiced ? money(t.shipping) : null,
     shipping_refunded: o.creditmemoIds.length ? money(sums.shipping) : null,
   });
-  payment.account_status = null;
-  payment.cc_last4 = null;
+  // Required by the schema, null on every offline payment Magento makes.
+  payment.account_status = strict ? "" : null;
+  payment.cc_last4 = strict ? "" : null;
   const appliedTaxes: Json[] = [];
   if (t.tax > 0) {
     const rate = o.items[0]?.taxRate ?? 0;
@@ -473,7 +602,7 @@ export function renderOrder(o: Order, memo: MemoLookup): Json {
   return {
     ...header,
     items,
-    billing_address: orderAddress(o.billingAddress, "billing", o),
+    billing_address: orderAddress(o.billingAddress, "billing", o, strict),
     payment,
     status_histories: o.history
       .map((h, idx) => ({
@@ -491,7 +620,7 @@ export function renderOrder(o: Order, memo: MemoLookup): Json {
       shipping_assignments: [
         {
           shipping: {
-            address: orderAddress(o.shippingAddress, "shipping", o),
+            address: orderAddress(o.shippingAddress, "shipping", o, strict),
             method: o.shippingMethod,
             total: {
               base_shipping_amount: money(t.baseShipping),
@@ -591,14 +720,16 @@ export function memoColumns(m: Creditmemo, order: Order | undefined): Json {
   };
 }
 
-export function renderMemo(m: Creditmemo, order: Order | undefined): Json {
+export function renderMemo(m: Creditmemo, order: Order | undefined, strict = false): Json {
   const header = dropNulls(m.header ?? memoColumns(m, order));
-  const items = m.items.map((it, idx) => {
+  // base_cost is required but Magento sends null when the product has no cost attribute.
+  const baseCost = (cost: number | null | undefined) => (cost === null || cost === undefined ? (strict ? 0 : null) : money(cost));
+  const items = m.items.flatMap((it, idx) => {
     const line = m.lines[idx]!;
     const oi = order?.items.find((x) => x.itemId === it.orderItemId);
-    return dropNulls({
+    const item = dropNulls({
       additional_data: null,
-      base_cost: money(Math.round((oi?.basePrice ?? 0) * 0.45)),
+      base_cost: baseCost(oi?.cost),
       base_discount_amount: money(line.baseDiscount),
       base_discount_tax_compensation_amount: 0,
       base_price: money(oi?.basePrice ?? 0),
@@ -620,7 +751,34 @@ export function renderMemo(m: Creditmemo, order: Order | undefined): Json {
       row_total_incl_tax: money(line.row + line.tax),
       sku: oi?.sku ?? null,
       tax_amount: money(line.tax),
-    });
+    }, ["base_cost"]);
+    if (it.childEntityId === undefined || !oi?.child) return [item];
+    // The configurable line's child: same qty, no amounts (Magento refunds the money on the parent).
+    const child: Json = {
+      base_cost: baseCost(null),
+      base_discount_amount: 0,
+      base_discount_tax_compensation_amount: 0,
+      base_price: 0,
+      base_price_incl_tax: 0,
+      base_row_total: 0,
+      base_row_total_incl_tax: 0,
+      base_tax_amount: 0,
+      discount_amount: 0,
+      entity_id: it.childEntityId,
+      discount_tax_compensation_amount: 0,
+      name: oi.child.name,
+      order_item_id: oi.child.itemId,
+      parent_id: m.entityId,
+      price: 0,
+      price_incl_tax: 0,
+      product_id: oi.child.productId,
+      qty: it.qty,
+      row_total: 0,
+      row_total_incl_tax: 0,
+      sku: oi.child.sku,
+      tax_amount: 0,
+    };
+    return [item, child];
   });
   return {
     ...header,
@@ -633,29 +791,37 @@ export function renderMemo(m: Creditmemo, order: Order | undefined): Json {
 
 // ---------------------------------------------------------------- carts
 
+/** A quote item: a configurable one is listed once, as its parent, with the child's SKU and options. */
 export function renderCartItem(cart: Cart, item: CartItem): Json {
-  return { item_id: item.itemId, sku: item.sku, qty: item.qty, name: item.name, price: money(item.price), product_type: "simple", quote_id: String(cart.id) };
+  return {
+    item_id: item.itemId, sku: item.sku, qty: item.qty, name: item.name, price: money(item.price),
+    product_type: item.child ? "configurable" : "simple", quote_id: String(cart.id),
+    ...(item.child ? { product_option: configurableOption(item.child) } : {}),
+  };
 }
 
-function quoteAddress(cart: Cart, a: PostalAddress | undefined, kind: "billing" | "shipping", email: string | null): Json {
+function quoteAddress(cart: Cart, a: PostalAddress | undefined, kind: "billing" | "shipping", email: string | null, strict: boolean): Json {
   const id = kind === "billing" ? cart.id * 2 - 1 : cart.id * 2;
   if (!a) {
-    // What Magento sends for an address nobody has filled in yet.
+    // What Magento sends for an address nobody has filled in yet (strict: the schema's types, empty).
+    const none = strict ? "" : null;
     return {
       id,
-      region: null, region_id: null, region_code: null, country_id: null,
-      street: [""], telephone: null, postcode: null, city: null, firstname: null, lastname: null,
+      region: none, region_id: strict ? 0 : null, region_code: none, country_id: none,
+      street: [""], telephone: none, postcode: none, city: none, firstname: none, lastname: none,
       ...(cart.customerId !== null ? { customer_id: cart.customerId } : {}),
-      email,
+      email: email ?? none,
       same_as_billing: kind === "shipping" ? 1 : 0,
       save_in_address_book: 0,
     };
   }
+  // A country without regions: Magento's quote address has region and region_code null, region_id 0.
+  const regionless = a.regionId === 0 && !a.region;
   return dropNulls({
     id,
-    region: a.region,
+    region: regionless && !strict ? null : a.region,
     region_id: a.regionId,
-    region_code: a.regionCode,
+    region_code: regionless && !strict ? null : a.regionCode,
     country_id: a.countryId,
     street: a.street,
     company: a.company ?? null,
@@ -669,7 +835,7 @@ function quoteAddress(cart: Cart, a: PostalAddress | undefined, kind: "billing" 
     same_as_billing: kind === "shipping" && cart.billing && sameAddress(cart.billing, a) ? 1 : 0,
     customer_address_id: a.customerAddressId ?? null,
     save_in_address_book: 0,
-  });
+  }, ["region", "region_code"]);
 }
 
 function sameAddress(a: PostalAddress, b: PostalAddress): boolean {
@@ -729,9 +895,11 @@ export function cartColumns(cart: Cart, customer: Customer | undefined): Json {
   };
 }
 
-export function renderCart(cart: Cart, customer: Customer | undefined): Json {
+export function renderCart(cart: Cart, customer: Customer | undefined, strict = false): Json {
   const items = cart.items.map((i) => renderCartItem(cart, i));
-  const email = customer?.email ?? cart.guest?.email ?? null;
+  // An empty address of a customer's cart carries the customer's email (official sample); a
+  // guest's has none until checkout (strict: the guest contact, as the flat columns have it).
+  const email = customer?.email ?? (strict ? cart.guest?.email ?? null : null);
   const out: Json = {
     id: cart.id,
     created_at: cart.createdAt,
@@ -741,10 +909,14 @@ export function renderCart(cart: Cart, customer: Customer | undefined): Json {
     items,
     items_count: cart.items.length,
     items_qty: cart.items.reduce((acc, i) => acc + i.qty, 0),
+    // A guest cart's customer is an empty customer object: Magento sends its required names and
+    // email as null (the guest's email reaches the cart with the billing address at checkout).
     customer: customer
-      ? renderCustomer(customer)
-      : { email: cart.guest?.email ?? "", firstname: cart.guest?.firstname ?? "", lastname: cart.guest?.lastname ?? "" },
-    billing_address: quoteAddress(cart, cart.billing, "billing", email),
+      ? renderCustomer(customer, strict)
+      : strict
+        ? { email: cart.guest?.email ?? "", firstname: cart.guest?.firstname ?? "", lastname: cart.guest?.lastname ?? "" }
+        : { email: null, firstname: null, lastname: null },
+    billing_address: quoteAddress(cart, cart.billing, "billing", email, strict),
     orig_order_id: 0,
     currency: {
       global_currency_code: "USD",
@@ -764,8 +936,8 @@ export function renderCart(cart: Cart, customer: Customer | undefined): Json {
       shipping_assignments: [
         {
           shipping: {
-            address: quoteAddress(cart, cart.shippingAddress, "shipping", email),
-            method: cart.shippingMethod ? `${cart.shippingMethod.carrier}_${cart.shippingMethod.method}` : null,
+            address: quoteAddress(cart, cart.shippingAddress, "shipping", email, strict),
+            method: cart.shippingMethod ? `${cart.shippingMethod.carrier}_${cart.shippingMethod.method}` : strict ? "" : null,
           },
           items,
         },
@@ -777,7 +949,8 @@ export function renderCart(cart: Cart, customer: Customer | undefined): Json {
   return out;
 }
 
-export function renderTotals(cart: Cart): Json {
+export function renderTotals(cart: Cart, strict = false): Json {
+  const weee = strict ? 0 : null;
   const t = computeCartTotals(cart);
   const segments: Json[] = [{ code: "subtotal", title: "Subtotal", value: money(t.subtotal) }];
   if (t.discount) segments.push({ code: "discount", title: `Discount (${cart.couponCode ?? ""})`, value: money(-t.discount) });
@@ -804,7 +977,7 @@ export function renderTotals(cart: Cart): Json {
     base_shipping_discount_amount: 0,
     tax_amount: money(t.tax),
     base_tax_amount: money(t.baseTax),
-    weee_tax_applied_amount: null,
+    weee_tax_applied_amount: weee,
     shipping_tax_amount: 0,
     base_shipping_tax_amount: 0,
     subtotal_incl_tax: money(t.subtotal + t.tax),
@@ -833,9 +1006,10 @@ export function renderTotals(cart: Cart): Json {
       base_price_incl_tax: money(l.item.basePrice + Math.round(l.baseTax / l.item.qty)),
       row_total_incl_tax: money(l.row + l.tax),
       base_row_total_incl_tax: money(l.baseRow + l.baseTax),
-      options: "[]",
-      weee_tax_applied_amount: null,
-      weee_tax_applied: null,
+      // The chosen options as Magento's JSON text ("[]" for a simple product).
+      options: JSON.stringify((l.item.child?.options ?? []).map((o) => ({ value: o.value, label: o.label }))),
+      weee_tax_applied_amount: weee,
+      weee_tax_applied: strict ? "" : null,
       name: l.item.name,
     })),
     total_segments: segments,

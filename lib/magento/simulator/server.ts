@@ -9,15 +9,16 @@ import { tick, validateTick, type TickOptions, type TickResult } from "./control
 import { CHECKOUT_PAYMENT_METHODS, COUNTRIES, COUNTRY_BY_ID, CUSTOMER_GROUPS, PAYMENT_METHODS, STORE_VIEWS, type StoreView } from "./data";
 import { MESSAGES, MagentoError, inputErrors, invalidType, noSuchEntity, requiredField, requiredInput } from "./errors";
 import { FaultInjector, breakRecord, validateFault, type ActiveFault, type FaultRule } from "./faults";
+import { storeFigures, type StoreFigures } from "./figures";
 import { convert, shippingRate, shippingRates } from "./pricing";
 import {
-  computeCartTotals, productColumns, renderCart, renderCartItem, renderCountry, renderCustomer, renderMemo, renderOrder,
+  computeCartTotals, productColumns, renderCart, renderCartItem, renderCountry, renderCustomer, renderCustomerAddress, renderMemo, renderOrder,
   renderProduct, renderStockItem, renderStoreConfig, renderStoreGroups, renderStoreViews, renderTotals, renderWebsites,
 } from "./render";
 import { UnknownColumnError, applyFields, echoCriteria, parseFields, parseSearchCriteria, runSearch, type SearchCriteria, type SearchOptions } from "./search";
 import { SearchIndex } from "./search-index";
 import type { MagentoStore, Pushed } from "./store";
-import type { Cart, Creditmemo, Customer, Json, Order, PostalAddress } from "./types";
+import type { Cart, Creditmemo, Customer, Json, Order, PostalAddress, Product } from "./types";
 import { isRecord, money } from "./util";
 
 type Ctx = {
@@ -60,6 +61,8 @@ export type ServerOptions = {
 
 export type SimulatorControl = {
   state: () => ReturnType<MagentoStore["state"]>;
+  /** The store's own figures (storeFigures), optionally for some websites only. */
+  figures: (options?: { websiteIds?: readonly number[] }) => StoreFigures;
   tick: (options?: TickOptions) => TickResult;
   addFaults: (rules: FaultRule | FaultRule[]) => ActiveFault[];
   clearFaults: (id?: string) => void;
@@ -155,6 +158,15 @@ function postalFromInput(raw: unknown, fallbackEmail: string | undefined, requir
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** product_option.extension_attributes.configurable_item_options of a cart item body. */
+function configurableOptions(option: unknown): { optionId: string; optionValue: number }[] {
+  const ext = isRecord(option) && isRecord(option.extension_attributes) ? option.extension_attributes : undefined;
+  const list = Array.isArray(ext?.configurable_item_options) ? ext.configurable_item_options : [];
+  return list.flatMap((o) => (isRecord(o) && o.option_id !== undefined && o.option_id !== null
+    ? [{ optionId: String(o.option_id), optionValue: Number(o.option_value) }]
+    : []));
+}
+
 function snakeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(snakeKeys);
   if (!isRecord(value)) return value;
@@ -191,6 +203,7 @@ function checkCustomerInput(customer: Json): void {
 
 export function createSimulatorServer(options: ServerOptions) {
   const { store, auth } = options;
+  const strict = store.strictSchema;
   let replayLastPage = options.replayLastPage;
   const faults = new FaultInjector(options.seed);
   const log: RequestLogEntry[] = [];
@@ -280,21 +293,21 @@ export function createSimulatorServer(options: ServerOptions) {
       columns: (c) => store.customerColumns(c),
       known: knownColumns(store.customerColumns(firstOf(store.customers.values()) ?? ({ id: 0, addresses: [], extension_attributes: {} } as never))),
       idColumn: "id",
-    }, (c) => renderCustomer(c)),
+    }, (c) => renderCustomer(c, strict)),
   );
   route("GET", "/V1/customers/addresses/:addressId", ACL.customer, (ctx) => {
     const id = intParam(ctx.params.addressId);
     const address = store.addresses.get(id);
     if (!address) throw noSuchEntity("addressId", id);
-    return structuredClone(address);
+    return renderCustomerAddress(address, strict);
   });
-  route("GET", "/V1/customers/:customerId", ACL.customer, (ctx) => renderCustomer(store.getCustomer(intParam(ctx.params.customerId))));
+  route("GET", "/V1/customers/:customerId", ACL.customer, (ctx) => renderCustomer(store.getCustomer(intParam(ctx.params.customerId)), strict));
   route("PUT", "/V1/customers/:customerId", ACL.customerManage, (ctx) => {
     const id = intParam(ctx.params.customerId);
     const customer = requireKey(ctx, "customer");
     store.getCustomer(id);
     checkCustomerInput(customer);
-    return renderCustomer(store.replaceCustomer(id, customer));
+    return renderCustomer(store.replaceCustomer(id, customer), strict);
   });
   // AccountManagement::createAccount: body {customer, password?, redirectUrl?}; answers the new customer.
   route("POST", "/V1/customers", ACL.customerManage, (ctx) => {
@@ -307,7 +320,7 @@ export function createSimulatorServer(options: ServerOptions) {
     const view = ctx.view ?? STORE_VIEWS[0]!;
     const storeId = typeof customer.store_id === "number" ? STORE_VIEWS.find((v) => v.id === customer.store_id) : undefined;
     const scope = storeId ?? view;
-    return renderCustomer(store.createAccount(customer, { websiteId: scope.websiteId, storeId: scope.id, storeName: scope.name }));
+    return renderCustomer(store.createAccount(customer, { websiteId: scope.websiteId, storeId: scope.id, storeName: scope.name }), strict);
   });
   route("POST", "/V1/customers/:customerId/carts", ACL.cart, (ctx) => store.cartForCustomer(intParam(ctx.params.customerId), ctx.view?.id ?? null));
 
@@ -316,11 +329,11 @@ export function createSimulatorServer(options: ServerOptions) {
       columns: (c) => store.cartColumns(c),
       known: knownColumns(firstOf(store.carts.values()) ? store.cartColumns(firstOf(store.carts.values())!) : undefined),
       idColumn: "entity_id",
-    }, (c) => renderCart(c, c.customerId !== null ? store.customers.get(c.customerId) : undefined)),
+    }, (c) => renderCart(c, c.customerId !== null ? store.customers.get(c.customerId) : undefined, strict)),
   );
   route("GET", "/V1/carts/:cartId", ACL.cart, (ctx) => {
     const cart = store.getCart(intParam(ctx.params.cartId));
-    return renderCart(cart, cart.customerId !== null ? store.customers.get(cart.customerId) : undefined);
+    return renderCart(cart, cart.customerId !== null ? store.customers.get(cart.customerId) : undefined, strict);
   });
   route("GET", "/V1/carts/:cartId/items", ACL.cart, (ctx) => {
     const cart = store.getActiveCart(intParam(ctx.params.cartId));
@@ -333,7 +346,7 @@ export function createSimulatorServer(options: ServerOptions) {
     if (!(qty > 0)) throw new MagentoError(400, "The quantity must be greater than 0.");
     store.getActiveCart(cartId);
     if (typeof item.sku !== "string" || item.sku === "") throw new MagentoError(404, MESSAGES.productMissing);
-    const added = store.addCartItem(cartId, item.sku, qty);
+    const added = store.addCartItem(cartId, item.sku, qty, configurableOptions(item.product_option));
     return renderCartItem(store.getCart(cartId), added);
   });
   route("PUT", "/V1/carts/:cartId/items/:itemId", ACL.cart, (ctx) => {
@@ -389,7 +402,7 @@ export function createSimulatorServer(options: ServerOptions) {
     if (cart.isGuest && shipping.email && !cart.guest) cart.guest = { email: shipping.email, firstname: shipping.firstname, lastname: shipping.lastname };
     cart.updatedAt = formatNow();
     store.pushed.cartChanges.push({ cartId: cart.id, action: "shipping_information", detail: { carrier, method, country: shipping.countryId }, at: cart.updatedAt });
-    return { payment_methods: paymentMethodsFor(cart), totals: renderTotals(cart) };
+    return { payment_methods: paymentMethodsFor(cart), totals: renderTotals(cart, strict) };
   });
   route("GET", "/V1/carts/:cartId/payment-methods", ACL.cart, (ctx) => paymentMethodsFor(store.getActiveCart(intParam(ctx.params.cartId))));
   route("GET", "/V1/carts/:cartId/selected-payment-method", ACL.cart, (ctx) => {
@@ -417,21 +430,22 @@ export function createSimulatorServer(options: ServerOptions) {
     }
     return store.placeOrder(cartId, payment).entityId;
   });
-  route("GET", "/V1/carts/:cartId/totals", ACL.cart, (ctx) => renderTotals(store.getActiveCart(intParam(ctx.params.cartId))));
+  route("GET", "/V1/carts/:cartId/totals", ACL.cart, (ctx) => renderTotals(store.getActiveCart(intParam(ctx.params.cartId)), strict));
 
+  const product = (p: Product) => renderProduct(p, strict, store.childrenOf(p));
   route("GET", "/V1/products", ACL.products, (ctx) =>
-    search(ctx, store.products, { columns: productColumns, known: knownColumns(store.products[0] ? productColumns(store.products[0]) : undefined), idColumn: "id" }, renderProduct),
+    search(ctx, store.products, { columns: productColumns, known: knownColumns(store.products[0] ? productColumns(store.products[0]) : undefined), idColumn: "id" }, product),
   );
   route("GET", "/V1/products/:sku", ACL.products, (ctx) => {
-    const product = store.product(decodeURIComponent(ctx.params.sku!));
-    if (!product) throw new MagentoError(404, MESSAGES.productMissing);
-    return renderProduct(product);
+    const found = store.product(decodeURIComponent(ctx.params.sku!));
+    if (!found) throw new MagentoError(404, MESSAGES.productMissing);
+    return product(found);
   });
   route("GET", "/V1/stockItems/:productSku", ACL.stock, (ctx) => {
     const sku = decodeURIComponent(ctx.params.productSku!);
-    const product = store.product(sku);
-    if (!product) throw new MagentoError(404, 'The Product with the "%1" SKU doesn\'t exist.', [sku]);
-    return renderStockItem(product);
+    const found = store.product(sku);
+    if (!found) throw new MagentoError(404, 'The Product with the "%1" SKU doesn\'t exist.', [sku]);
+    return renderStockItem(found, strict, found.type === "configurable" ? store.childrenOf(found).some((c) => c.qty > 0) : undefined);
   });
 
   route("GET", "/V1/orders", ACL.orders, (ctx) =>
@@ -439,19 +453,19 @@ export function createSimulatorServer(options: ServerOptions) {
       columns: (o) => store.orderColumns(o),
       known: knownColumns(firstOf(store.orders.values()) ? store.orderColumns(firstOf(store.orders.values())!) : undefined),
       idColumn: "entity_id",
-    }, (o) => renderOrder(o, store.memoLookup)),
+    }, (o) => renderOrder(o, store.memoLookup, strict)),
   );
-  route("GET", "/V1/orders/:id", ACL.orders, (ctx) => renderOrder(store.getOrder(intParam(ctx.params.id)), store.memoLookup));
+  route("GET", "/V1/orders/:id", ACL.orders, (ctx) => renderOrder(store.getOrder(intParam(ctx.params.id)), store.memoLookup, strict));
   route("GET", "/V1/creditmemos", ACL.creditmemos, (ctx) =>
     search(ctx, indexes.memos, {
       columns: (m) => store.memoColumns(m),
       known: knownColumns(firstOf(store.memos.values()) ? store.memoColumns(firstOf(store.memos.values())!) : undefined),
       idColumn: "entity_id",
-    }, (m) => renderMemo(m, store.orders.get(m.orderId))),
+    }, (m) => renderMemo(m, store.orders.get(m.orderId), strict)),
   );
   route("GET", "/V1/creditmemo/:id", ACL.creditmemo, (ctx) => {
     const memo = store.getMemo(intParam(ctx.params.id));
-    return renderMemo(memo, store.orders.get(memo.orderId));
+    return renderMemo(memo, store.orders.get(memo.orderId), strict);
   });
 
   function formatNow(): string {
@@ -462,6 +476,7 @@ export function createSimulatorServer(options: ServerOptions) {
 
   const control: SimulatorControl = {
     state: () => store.state(),
+    figures: (opts) => storeFigures(store, opts),
     tick: (opts = {}) => {
       try {
         return tick(store, opts, ++store.ticks);
@@ -497,8 +512,13 @@ export function createSimulatorServer(options: ServerOptions) {
     const fail = (message: string): [number, unknown] => [400, { message }];
     const key = `${method} ${path.replace(/\/+$/, "")}`;
     switch (key) {
-      case "GET /__simulator/state":
-        return [200, control.state()];
+      case "GET /__simulator/state": {
+        // ?websiteIds=1,2 narrows the figures to those websites.
+        const raw = query.get("websiteIds");
+        const websiteIds = raw ? raw.split(",").map((v) => Number(v.trim())) : undefined;
+        if (websiteIds?.some((id) => !Number.isInteger(id))) return fail("websiteIds must be a comma-separated list of website ids.");
+        return [200, { ...control.state(), figures: control.figures({ websiteIds }) }];
+      }
       case "POST /__simulator/tick": {
         const problem = validateTick(body);
         if (problem) return fail(problem);

@@ -8,7 +8,7 @@ import { MagentoError, entityMissing, noSuchEntity } from "./errors";
 import { CARRIERS, convert, priceLine, refundShare, shippingRate, taxRateFor } from "./pricing";
 import { Random } from "./random";
 import { cartColumns, customerColumns, memoColumns, orderColumns, storeView } from "./render";
-import type { Cart, CartItem, Creditmemo, Customer, CustomerAddress, Json, Order, OrderItem, PostalAddress, Product } from "./types";
+import type { Cart, CartItem, ChosenChild, Creditmemo, Customer, CustomerAddress, Json, Order, OrderItem, PostalAddress, Product } from "./types";
 import { formatDate, incrementId, pad, roundCents, stripAccents } from "./util";
 
 export type PushedOrder = { orderId: number; incrementId: string; cartId: number; customerId: number | null; grandTotal: number; at: string };
@@ -29,11 +29,23 @@ export type OrderScenario =
   | "pending" | "pending_payment" | "processing" | "processing_partial_refund" | "complete"
   | "complete_partial_refund" | "canceled" | "closed" | "holded";
 
+/** A basket line: a simple product, or a configurable parent bought as one of its children. */
+export type BasketLine = { product: Product; qty: number; child?: Product };
+
+export type StoreOptions = {
+  /**
+   * Schema-only answers: every property the official schema requires carries a value of its
+   * type ("" or 0 where Magento sends null). Default false: Magento's own nulls (render.ts).
+   */
+  strictSchema?: boolean;
+};
+
 export class MagentoStore {
   readonly customers = new Map<number, Customer>();
   readonly addresses = new Map<number, CustomerAddress>();
   readonly products: Product[] = [];
   readonly productsBySku = new Map<string, Product>();
+  readonly productsById = new Map<number, Product>();
   readonly carts = new Map<number, Cart>();
   readonly activeCartByCustomer = new Map<number, number>();
   readonly orders = new Map<number, Order>();
@@ -57,10 +69,14 @@ export class MagentoStore {
   /** Told after every changed() (the state file's writer saves the store then). */
   onChange?: () => void;
   readonly rng: Random;
+  readonly strictSchema: boolean;
+  /** Products a basket draws from, rebuilt when the catalogue grows (see sellable()). */
+  private sellableCache: { size: number; simple: Product[]; configurable: Product[] } | undefined;
 
-  constructor(readonly seed: number, readonly anchor: number) {
+  constructor(readonly seed: number, readonly anchor: number, options: StoreOptions = {}) {
     this.lastTs = anchor;
     this.rng = new Random(`${seed}:live`);
+    this.strictSchema = options.strictSchema ?? false;
   }
 
   // ------------------------------------------------------------------ clock & sequences
@@ -135,6 +151,39 @@ export class MagentoStore {
     return this.productsBySku.get(sku.toLowerCase());
   }
 
+  productById(id: number): Product | undefined {
+    return this.productsById.get(id) ?? this.products.find((p) => p.id === id);
+  }
+
+  addProduct(product: Product) {
+    this.changed();
+    this.products.push(product);
+    this.productsBySku.set(product.sku.toLowerCase(), product);
+    this.productsById.set(product.id, product);
+  }
+
+  /** The children of a configurable parent (none for a simple product). */
+  childrenOf(product: Product): Product[] {
+    return (product.childIds ?? []).flatMap((id) => this.productById(id) ?? []);
+  }
+
+  /** The product whose stock a cart or order line takes: the chosen child of a configurable line. */
+  stockProduct(line: { productId: number; child?: { productId: number } }): Product | undefined {
+    return this.productById(line.child?.productId ?? line.productId);
+  }
+
+  /** Standalone simple products and configurable parents (children are sold through their parent). */
+  sellable() {
+    if (this.sellableCache?.size !== this.products.length) {
+      this.sellableCache = {
+        size: this.products.length,
+        simple: this.products.filter((p) => p.type !== "configurable" && p.parentId === undefined),
+        configurable: this.products.filter((p) => p.type === "configurable"),
+      };
+    }
+    return this.sellableCache;
+  }
+
   memoLookup = (id: number) => this.memos.get(id);
 
   orderColumns(o: Order): Json {
@@ -178,11 +227,12 @@ export class MagentoStore {
     const region = c?.regions?.find((r) => r.code === regionKey);
     const streetName = rng.pick(STREETS[country] ?? STREETS.US!);
     const number = rng.int(1, 250);
-    const street = country === "US" || country === "GB" || country === "FR" ? `${number} ${streetName}` : `${streetName} ${number}`;
+    const street = country === "US" || country === "GB" || country === "FR" || country === "LU" ? `${number} ${streetName}` : `${streetName} ${number}`;
     let postcode: string;
     if (country === "GB") postcode = `${prefix} ${rng.int(1, 9)}${String.fromCharCode(65 + rng.int(0, 25))}${String.fromCharCode(65 + rng.int(0, 25))}`;
     else if (country === "NL") postcode = `${prefix}${rng.int(10, 99)} ${String.fromCharCode(65 + rng.int(0, 25))}${String.fromCharCode(65 + rng.int(0, 25))}`;
     else if (country === "AT") postcode = `${prefix}${rng.int(10, 99)}`;
+    else if (country === "DK" || country === "LU") postcode = `${prefix}${pad(rng.int(0, 10 ** (4 - prefix.length) - 1), 4 - prefix.length)}`;
     else postcode = `${prefix}${pad(rng.int(0, 10 ** (5 - prefix.length) - 1), 5 - prefix.length)}`;
     const telephone =
       country === "US" ? `(${rng.int(201, 989)}) 555-${pad(rng.int(0, 9999), 4)}`
@@ -190,6 +240,8 @@ export class MagentoStore {
       : country === "AT" ? `+43 ${rng.int(1, 9)} ${rng.int(100000, 999999)}`
       : country === "FR" ? `+33 ${rng.int(1, 9)} ${pad(rng.int(0, 99), 2)} ${pad(rng.int(0, 99), 2)} ${pad(rng.int(0, 99), 2)} ${pad(rng.int(0, 99), 2)}`
       : country === "GB" ? `+44 20 ${rng.int(1000, 9999)} ${rng.int(1000, 9999)}`
+      : country === "DK" ? `+45 ${rng.int(20, 99)} ${pad(rng.int(0, 99), 2)} ${pad(rng.int(0, 99), 2)} ${pad(rng.int(0, 99), 2)}`
+      : country === "LU" ? `+352 ${rng.int(20, 99)} ${pad(rng.int(0, 99), 2)} ${pad(rng.int(0, 99), 2)}`
       : `+31 ${rng.int(10, 99)} ${rng.int(1000000, 9999999)}`;
     const lines = rng.chance(0.1) ? [street, `Apt ${rng.int(1, 40)}`] : [street];
     return {
@@ -211,7 +263,10 @@ export class MagentoStore {
     const out: CustomerAddress = {
       id,
       customer_id: customerId,
-      region: { region_code: p.regionCode, region: p.region, region_id: p.regionId },
+      // No region in the directory and none typed in: Magento keeps both texts null.
+      region: p.regionId === 0 && !p.region
+        ? { region_code: null, region: null, region_id: 0 }
+        : { region_code: p.regionCode, region: p.region, region_id: p.regionId },
       region_id: p.regionId,
       country_id: p.countryId,
       street: p.street.slice(),
@@ -243,10 +298,11 @@ export class MagentoStore {
     };
   }
 
+  /** A customer's country by store view; about a third of the Europe website lives without regions (NL, DK, LU). */
   countryForStore(rng: Random, storeId: number): string {
-    if (storeId === 2) return rng.weighted([["FR", 92], ["US", 4], ["GB", 4]]);
-    if (storeId === 3) return rng.weighted([["DE", 75], ["AT", 20], ["NL", 5]]);
-    return rng.weighted([["US", 86], ["GB", 7], ["NL", 4], ["DE", 3]]);
+    if (storeId === 2) return rng.weighted([["FR", 82], ["LU", 8], ["US", 3], ["GB", 3], ["NL", 4]]);
+    if (storeId === 3) return rng.weighted([["DE", 50], ["AT", 15], ["NL", 20], ["DK", 10], ["LU", 5]]);
+    return rng.weighted([["US", 84], ["GB", 7], ["NL", 4], ["DK", 2], ["DE", 3]]);
   }
 
   createCustomer(rng: Random, createdAt: number, updatedAt: number): Customer {
@@ -300,17 +356,23 @@ export class MagentoStore {
 
   // ------------------------------------------------------------------ orders
 
-  /** Builds order lines (ids assigned) for products × qty in a store's currency. */
-  orderLines(lines: { product: Product; qty: number; price?: number; basePrice?: number }[], rate: number, discountPercent: number, taxRate: number): OrderItem[] {
-    return lines.map(({ product, qty, price, basePrice }) => {
+  /**
+   * Builds order lines (ids assigned) for products × qty in a store's currency. A configurable
+   * line takes the child's SKU and two item ids (parent, then child), as Magento numbers them.
+   */
+  orderLines(lines: { product: Product; qty: number; price?: number; basePrice?: number; child?: ChosenChild }[], rate: number, discountPercent: number, taxRate: number): OrderItem[] {
+    return lines.map(({ product, qty, price, basePrice, child }) => {
       const base = basePrice ?? product.priceCents;
+      const itemId = ++this.seq.orderItem;
       const item: OrderItem = {
-        itemId: ++this.seq.orderItem,
+        itemId,
+        ...(child ? { child: { ...child, options: child.options.slice(), itemId: ++this.seq.orderItem } } : {}),
         quoteItemId: 0,
         productId: product.id,
-        sku: product.sku,
+        sku: child?.sku ?? product.sku,
         name: product.name,
         weight: product.weight,
+        cost: product.costCents,
         qty,
         price: price ?? convert(base, rate),
         basePrice: base,
@@ -395,7 +457,9 @@ export class MagentoStore {
         tax: refundShare(item.tax, item.qty, before, qty),
         baseTax: refundShare(item.baseTax, item.qty, before, qty),
       });
-      items.push({ entityId: ++this.seq.memoItem, orderItemId: item.itemId, qty, backToStock: false });
+      const entityId = ++this.seq.memoItem;
+      // Magento refunds a configurable line with a memo item for the child too (zero amounts).
+      items.push({ entityId, orderItemId: item.itemId, qty, backToStock: false, ...(item.child ? { childEntityId: ++this.seq.memoItem } : {}) });
       item.qtyRefunded += qty;
     }
     const alreadyShipping = o.creditmemoIds.reduce((acc, id) => acc + (this.memos.get(id)?.shipping ?? 0), 0);
@@ -523,11 +587,23 @@ export class MagentoStore {
     return rng.weighted<OrderScenario>([["complete", 73], ["canceled", 9], ["closed", 7], ["processing", 1], ["holded", 1], ["complete_partial_refund", 5], ["processing_partial_refund", 1], ["pending", 2], ["pending_payment", 1]]);
   }
 
-  /** Picks the products and quantities of a basket. */
-  randomBasket(rng: Random, inStockOnly: boolean): { product: Product; qty: number }[] {
-    const pool = inStockOnly ? this.products.filter((p) => p.qty > 5) : this.products;
+  /**
+   * Picks the products and quantities of a basket: simple products, and in about a fifth of the
+   * baskets one configurable product bought in one of its sizes / colours.
+   */
+  randomBasket(rng: Random, inStockOnly: boolean): BasketLine[] {
+    const { simple, configurable } = this.sellable();
+    const pool = inStockOnly ? simple.filter((p) => p.qty > 5) : simple;
     const count = rng.weighted([[1, 45], [2, 30], [3, 15], [4, 10]]);
-    return rng.sample(pool, count).map((product) => ({ product, qty: rng.weighted([[1, 75], [2, 18], [3, 7]]) }));
+    const withConfigurable = configurable.length > 0 && rng.chance(0.2);
+    const lines: BasketLine[] = rng.sample(pool, withConfigurable ? count - 1 : count).map((product) => ({ product, qty: rng.weighted([[1, 75], [2, 18], [3, 7]]) }));
+    if (withConfigurable) {
+      const parent = rng.pick(configurable);
+      const children = this.childrenOf(parent).filter((c) => !inStockOnly || c.qty > 5);
+      if (children.length > 0) lines.push({ product: parent, child: rng.pick(children), qty: rng.weighted([[1, 80], [2, 15], [3, 5]]) });
+    }
+    if (lines.length === 0) lines.push({ product: rng.pick(pool.length ? pool : simple), qty: 1 });
+    return lines;
   }
 
   /** A new order (state new, status pending) from a generated basket; quote ids are set by the caller. */
@@ -557,7 +633,7 @@ export class MagentoStore {
     const coupon = rng.weighted<[string, number] | null>([[null, 85], [["SAVE10", 10], 11], [["WELCOME15", 15], 3.7], [["FREEORDER", 100], 0.3]]);
     const discountPercent = coupon ? coupon[1] : 0;
     const taxRate = taxRateFor(shippingAddress);
-    const items = this.orderLines(this.randomBasket(rng, false), rate, discountPercent, taxRate);
+    const items = this.orderLines(this.randomBasket(rng, false).map(basketLine), rate, discountPercent, taxRate);
     const baseSubtotal = items.reduce((acc, i) => acc + i.basePrice * i.qty, 0);
     let carrier = rng.weighted([["flatrate", 60], ["tablerate", 40]]);
     if (baseSubtotal >= 10000 && rng.chance(0.6)) carrier = "freeshipping";
@@ -614,7 +690,10 @@ export class MagentoStore {
     const items: CartItem[] = order.items.map((i) => {
       const itemId = ++this.seq.cartItem;
       i.quoteItemId = itemId;
-      return { itemId, productId: i.productId, sku: i.sku, name: i.name, qty: i.qty, price: i.price, basePrice: i.basePrice, weight: i.weight };
+      return {
+        itemId, productId: i.productId, sku: i.sku, name: i.name, qty: i.qty, price: i.price, basePrice: i.basePrice, weight: i.weight,
+        ...(i.child ? { child: { productId: i.child.productId, sku: i.child.sku, name: i.child.name, options: i.child.options.slice() } } : {}),
+      };
     });
     const [carrier, method] = splitMethod(order.shippingMethod);
     const cart: Cart = {
@@ -649,10 +728,11 @@ export class MagentoStore {
     const storeId = customer ? customer.store_id : storeIdForGuest;
     const view = storeView(storeId);
     const rate = view.currency === "EUR" ? EUR_RATE : 1;
-    const items: CartItem[] = this.randomBasket(rng, true).map(({ product, qty }) => ({
+    const items: CartItem[] = this.randomBasket(rng, true).map(({ product, qty, child }) => ({
       itemId: ++this.seq.cartItem,
       productId: product.id,
-      sku: product.sku,
+      ...(child ? { child: chosenChild(child) } : {}),
+      sku: child?.sku ?? product.sku,
       name: product.name,
       qty,
       price: convert(product.priceCents, rate),
@@ -716,21 +796,37 @@ export class MagentoStore {
     return id;
   }
 
-  addCartItem(cartId: number, sku: string, qty: number): CartItem {
+  /**
+   * POST /V1/carts/{id}/items. A configurable parent needs its configurable_item_options (attribute
+   * id → option id) to pick a child; a child's own SKU is added as a plain simple product.
+   */
+  addCartItem(cartId: number, sku: string, qty: number, options: { optionId: string; optionValue: number }[] = []): CartItem {
     this.changed();
     const cart = this.getActiveCart(cartId);
     const product = this.product(sku);
     if (!product) throw new MagentoError(404, "The product that was requested doesn't exist. Verify the product and try again.");
-    const existing = cart.items.find((i) => i.productId === product.id);
+    let child: Product | undefined;
+    if (product.type === "configurable") {
+      child = this.childrenOf(product).find((c) => {
+        const own = c.options ?? [];
+        return own.length > 0 && own.every((o) => options.some((x) => x.optionId === String(o.attributeId) && x.optionValue === o.valueIndex));
+      });
+      if (!child) throw new MagentoError(400, "You need to choose options for your item.");
+    }
+    const stock = child ?? product;
+    const existing = cart.items.find((i) => i.productId === product.id && i.child?.productId === child?.id);
     const wanted = qty + (existing?.qty ?? 0);
-    if (product.qty <= 0 || wanted > product.qty) throw new MagentoError(400, "The requested qty is not available");
+    if (stock.qty <= 0 || wanted > stock.qty) throw new MagentoError(400, "The requested qty is not available");
     const at = this.now();
     let item: CartItem;
     if (existing) {
       existing.qty = wanted;
       item = existing;
     } else {
-      item = { itemId: ++this.seq.cartItem, productId: product.id, sku: product.sku, name: product.name, qty, price: convert(product.priceCents, cart.rate), basePrice: product.priceCents, weight: product.weight };
+      item = {
+        itemId: ++this.seq.cartItem, productId: product.id, ...(child ? { child: chosenChild(child) } : {}), sku: stock.sku, name: product.name, qty,
+        price: convert(product.priceCents, cart.rate), basePrice: product.priceCents, weight: product.weight,
+      };
       cart.items.push(item);
     }
     cart.updatedAt = formatDate(at);
@@ -743,7 +839,7 @@ export class MagentoStore {
     const cart = this.getActiveCart(cartId);
     const item = cart.items.find((i) => i.itemId === itemId);
     if (!item) throw new MagentoError(404, "The %1 Cart doesn't contain the %2 item.", [String(cartId), String(itemId)]);
-    const product = this.products.find((p) => p.id === item.productId);
+    const product = this.stockProduct(item);
     if (product && (product.qty <= 0 || qty > product.qty)) throw new MagentoError(400, "The requested qty is not available");
     item.qty = qty;
     cart.updatedAt = formatDate(this.now());
@@ -777,7 +873,7 @@ export class MagentoStore {
     if (!rate) throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
     if (!cart.payment) throw new MagentoError(400, "Enter a valid payment method and try again.");
     for (const item of cart.items) {
-      const product = this.products.find((p) => p.id === item.productId);
+      const product = this.stockProduct(item);
       if (!product || product.qty < item.qty) throw new MagentoError(400, "The requested qty is not available");
     }
     const customer = cart.customerId !== null ? this.customers.get(cart.customerId) : undefined;
@@ -785,8 +881,8 @@ export class MagentoStore {
     const taxRate = taxRateFor(cart.shippingAddress);
     const entityId = ++this.seq.order;
     const items: OrderItem[] = cart.items.map((ci) => {
-      const product = this.products.find((p) => p.id === ci.productId)!;
-      const [line] = this.orderLines([{ product, qty: ci.qty, price: ci.price, basePrice: ci.basePrice }], cart.rate, cart.couponPercent ?? 0, taxRate);
+      const product = this.productById(ci.productId)!;
+      const [line] = this.orderLines([{ product, qty: ci.qty, price: ci.price, basePrice: ci.basePrice, ...(ci.child ? { child: ci.child } : {}) }], cart.rate, cart.couponPercent ?? 0, taxRate);
       line!.quoteItemId = ci.itemId;
       line!.name = ci.name;
       return line!;
@@ -830,7 +926,7 @@ export class MagentoStore {
     };
     this.orders.set(entityId, order);
     for (const item of cart.items) {
-      const product = this.products.find((p) => p.id === item.productId)!;
+      const product = this.stockProduct(item)!;
       product.qty -= item.qty;
       product.updatedAt = formatDate(at);
     }
@@ -977,12 +1073,15 @@ export class MagentoStore {
     const idIn = typeof raw.id === "number" ? raw.id : undefined;
     const id = idIn !== undefined && (this.addresses.get(idIn)?.customer_id === customerId) ? idIn : ++this.seq.address;
     const regionId = typeof raw.region_id === "number" ? raw.region_id : typeof region.region_id === "number" ? region.region_id : 0;
+    const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    // A known region id fills in its code and name, as Magento's directory does; no region stays null.
+    const known = regionId > 0 ? COUNTRY_BY_ID.get(String(raw.country_id ?? ""))?.regions?.find((r) => r.id === regionId) : undefined;
     const out: CustomerAddress = {
       id,
       customer_id: customerId,
       region: {
-        region_code: typeof region.region_code === "string" ? region.region_code : "",
-        region: typeof region.region === "string" ? region.region : "",
+        region_code: known?.code ?? text(region.region_code),
+        region: known?.name ?? text(region.region),
         region_id: regionId,
       },
       region_id: regionId,
@@ -1063,6 +1162,15 @@ export class MagentoStore {
       paymentMethods: Object.keys(PAYMENT_METHODS),
     };
   }
+}
+
+/** The child a configurable line was bought as, as order and quote items keep it. */
+export function chosenChild(child: Product): ChosenChild {
+  return { productId: child.id, sku: child.sku, name: child.name, options: (child.options ?? []).map((o) => ({ ...o })) };
+}
+
+function basketLine(line: BasketLine) {
+  return { product: line.product, qty: line.qty, ...(line.child ? { child: chosenChild(line.child) } : {}) };
 }
 
 export function parseTs(text: string): number {

@@ -5,11 +5,15 @@ export type Json = Record<string, unknown>;
 
 export type Currency = "USD" | "EUR";
 
-/** A customer address-book entry (customer-data-address-interface). */
+/**
+ * A customer address-book entry (customer-data-address-interface). In a country without regions
+ * Magento keeps `region_code` and `region` null (region_id 0); render.ts sends them as they are,
+ * or as "" when the simulator runs with strictSchema.
+ */
 export type CustomerAddress = {
   id: number;
   customer_id: number;
-  region: { region_code: string; region: string; region_id: number };
+  region: { region_code: string | null; region: string | null; region_id: number };
   region_id: number;
   country_id: string;
   street: string[];
@@ -49,17 +53,32 @@ export type Customer = {
   custom_attributes?: { attribute_code: string; value: string }[];
 } & Json;
 
+/** A configurable attribute value a child product stands for (Luma's color / size). */
+export type OptionValue = { attributeId: number; attributeCode: string; label: string; valueIndex: number; value: string };
+
 export type Product = {
   id: number;
   sku: string;
   name: string;
   priceCents: number;
   weight: number;
+  /** Own stock; a configurable parent has none (its children hold the stock). */
   qty: number;
   createdAt: string;
   updatedAt: string;
   kind: number;
+  type: "simple" | "configurable";
+  /** Base cost (cents) when the product has Magento's `cost` attribute; most stores leave it empty. */
+  costCents: number | null;
+  /** A configurable parent: its children (simple products), in id order. */
+  childIds?: number[];
+  /** A configurable child: its parent and the option values that pick it. */
+  parentId?: number;
+  options?: OptionValue[];
 };
+
+/** The simple product a configurable line was bought as (Magento's child order / quote item). */
+export type ChosenChild = { productId: number; sku: string; name: string; options: OptionValue[] };
 
 /** A postal address as orders and carts hold it. */
 export type PostalAddress = {
@@ -78,13 +97,22 @@ export type PostalAddress = {
   customerAddressId?: number;
 };
 
+/**
+ * One visible order line. A configurable line is the parent (amounts, the child's SKU, the
+ * parent's name) plus `child`: Magento sends the child as a second item (price 0) that
+ * render.ts expands; keeping both in one record keeps every amount counted once.
+ */
 export type OrderItem = {
   itemId: number;
+  /** The child order item of a configurable line (its item id is the parent's + 1). */
+  child?: ChosenChild & { itemId: number };
   quoteItemId: number;
   productId: number;
   sku: string;
   name: string;
   weight: number;
+  /** The product's unit cost (base cents) when it has the cost attribute, else null. */
+  cost: number | null;
   qty: number;
   /** Unit price in the order currency and in the base currency (cents). */
   price: number;
@@ -147,7 +175,8 @@ export type Order = {
   header?: Json;
 };
 
-export type CreditmemoItem = { entityId: number; orderItemId: number; qty: number; backToStock: boolean };
+/** A refunded line; `childEntityId` is the zero-amount memo item of a configurable line's child. */
+export type CreditmemoItem = { entityId: number; orderItemId: number; qty: number; backToStock: boolean; childEntityId?: number };
 
 export type Creditmemo = {
   entityId: number;
@@ -169,9 +198,11 @@ export type Creditmemo = {
   header?: Json;
 };
 
+/** A visible quote item; a configurable one carries the chosen child (Magento's hidden child item). */
 export type CartItem = {
   itemId: number;
   productId: number;
+  child?: ChosenChild;
   sku: string;
   name: string;
   qty: number;

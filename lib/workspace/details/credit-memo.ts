@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { magentoCreditMemoItems, magentoCreditMemos, magentoCustomers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
@@ -23,7 +23,13 @@ export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id:
   const [store, items, orders, customers] = await Promise.all([
     storeInfo(db, memo.storeId),
     db.select().from(magentoCreditMemoItems)
-      .where(and(eq(magentoCreditMemoItems.creditMemoId, id), isNull(magentoCreditMemoItems.removedAt)))
+      .where(and(
+        eq(magentoCreditMemoItems.creditMemoId, id), isNull(magentoCreditMemoItems.removedAt),
+        // Magento refunds a configurable product with a memo item for its child too (no amounts):
+        // the product is one line, its parent's.
+        sql`NOT EXISTS (SELECT 1 FROM magento_order_items oi WHERE oi.channel_id = ${magentoCreditMemoItems.channelId}
+          AND oi.origin_id = ${magentoCreditMemoItems.orderItemOriginId} AND oi.parent_item_origin_id IS NOT NULL)`,
+      ))
       .orderBy(asc(magentoCreditMemoItems.originId)),
     memo.orderId === null ? [] : db
       .select({

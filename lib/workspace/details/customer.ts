@@ -133,7 +133,11 @@ export type PurchaseRow = {
   currency: string | null; createdAt: Date | null;
 };
 
-/** The newest TAB_LIMIT order lines across the customer's orders (order items have no grid of their own). */
+/**
+ * The newest TAB_LIMIT order lines across the customer's orders (order items have no grid of their
+ * own). A configurable product is one line: its parent item (the chosen child's SKU, the money),
+ * not the child Magento sends beside it.
+ */
 export async function loadCustomerPurchases(db: Db, user: SessionUser | null, customerId: number): Promise<PurchaseRow[]> {
   requirePermission(user, "view_sales");
   return db.select({
@@ -142,7 +146,10 @@ export async function loadCustomerPurchases(db: Db, user: SessionUser | null, cu
     currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
   }).from(magentoOrderItems)
     .innerJoin(magentoOrders, eq(magentoOrders.id, magentoOrderItems.orderId))
-    .where(and(eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt), isNull(magentoOrderItems.removedAt)))
+    .where(and(
+      eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt), isNull(magentoOrderItems.removedAt),
+      isNull(magentoOrderItems.parentItemOriginId),
+    ))
     .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id), asc(magentoOrderItems.originId)).limit(TAB_LIMIT);
 }
 

@@ -8,15 +8,37 @@ import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "./recor
 
 export type OrderAddress = typeof magentoOrderAddresses.$inferSelect;
 
+/**
+ * One line of the order as a person reads it. Magento sends a configurable product as two items:
+ * the parent (the chosen child's SKU, all the money) and the child (price 0); the line is the
+ * parent, with the child's SKU and name (its size / colour) as `chosen`.
+ */
+export type OrderLine = typeof magentoOrderItems.$inferSelect & { chosen: { sku: string; name: string | null } | null };
+
 export interface OrderDetail extends RecordMeta {
   order: typeof magentoOrders.$inferSelect;
   store: StoreInfo;
-  items: (typeof magentoOrderItems.$inferSelect)[];
+  items: OrderLine[];
   billingAddress: OrderAddress | null;
   shippingAddress: OrderAddress | null;
   cart: { id: number; originId: number; status: string } | null;
   customer: { id: number; email: string; name: string | null; isGuest: boolean } | null;
   creditMemos: { id: number; incrementId: string | null; state: number | null; grandTotal: string; currency: string | null; createdAt: Date | null }[];
+}
+
+/** Top-level items with their child folded in; a child whose parent is missing stays a line of its own. */
+export function orderLines(items: (typeof magentoOrderItems.$inferSelect)[]): OrderLine[] {
+  const parents = new Set(items.map((i) => i.originId));
+  const childOf = new Map<number, typeof magentoOrderItems.$inferSelect>();
+  for (const item of items) {
+    if (item.parentItemOriginId !== null && parents.has(item.parentItemOriginId)) childOf.set(item.parentItemOriginId, item);
+  }
+  return items
+    .filter((item) => item.parentItemOriginId === null || !parents.has(item.parentItemOriginId))
+    .map((item) => {
+      const child = childOf.get(item.originId);
+      return { ...item, chosen: child ? { sku: child.sku, name: child.name } : null };
+    });
 }
 
 export async function loadOrderDetail(db: Db, user: SessionUser | null, id: number): Promise<OrderDetail | null> {
@@ -56,7 +78,7 @@ export async function loadOrderDetail(db: Db, user: SessionUser | null, id: numb
     remoteUpdatedAt: order.remoteUpdatedAt,
     order,
     store,
-    items,
+    items: orderLines(items),
     billingAddress: addresses.find((a) => a.addressType === "billing") ?? null,
     shippingAddress: addresses.find((a) => a.addressType === "shipping") ?? null,
     cart: carts[0] ?? null,

@@ -62,6 +62,8 @@ export default async function OrderPage({ params, searchParams }: Props) {
               qtyLabel="Qty ordered"
               items={detail.items.map((item) => ({
                 key: item.id, sku: item.sku, name: item.name, qty: item.qtyOrdered, price: item.price, rowTotal: item.rowTotal,
+                // A configurable product: the simple product (size / colour) it was bought as.
+                detail: item.chosen ? `Chosen: ${item.chosen.name ?? item.chosen.sku}` : null,
               }))}
             />
           </DetailSection>
