@@ -77,7 +77,8 @@ export function prepareOrders(ctx: SyncContext, records: MagentoOrder[]): Prepar
       order_currency_code: o.order_currency_code ?? null, base_currency_code: o.base_currency_code ?? null,
       global_currency_code: o.global_currency_code ?? null, coupon_code: o.coupon_code ?? null, payment_method: o.payment?.method ?? null,
       shipping_method: shipping?.method ?? null, shipping_description: o.shipping_description ?? null,
-      total_item_count: o.total_item_count ?? o.items.length, total_qty_ordered: o.total_qty_ordered ?? null,
+      // Visible lines, as Magento counts them: a configurable product's child line is part of its parent.
+      total_item_count: o.total_item_count ?? o.items.filter((i) => i.parent_item_id === null || i.parent_item_id === undefined).length, total_qty_ordered: o.total_qty_ordered ?? null,
       billing_country_id: o.billing_address?.country_id ?? null, billing_region: o.billing_address?.region ?? null,
       remote_ip: o.remote_ip ?? null, remote_created_at: iso(o.created_at), remote_updated_at: iso(o.updated_at),
     };
