@@ -77,7 +77,8 @@ beforeEach(() => {
 async function openCart(kind: "registered" | "guest" = "registered"): Promise<{ id: number; originId: number }> {
   for (const cart of sim.store.carts.values()) {
     if (usedCarts.has(cart.id) || !cart.isActive || cart.items.length === 0) continue;
-    if (kind === "registered" ? cart.customerId === null : !(cart.customerId === null && cart.guest?.email)) continue;
+    // A guest cart has an email once the guest reached checkout (Magento sends it on the billing address).
+    if (kind === "registered" ? cart.customerId === null : !(cart.customerId === null && cart.billing?.email)) continue;
     const [row] = await testDb.db.select({ id: magentoCarts.id, status: magentoCarts.status }).from(magentoCarts)
       .where(and(eq(magentoCarts.channelId, channel.id), eq(magentoCarts.originId, cart.id)));
     if (row?.status !== "open") continue;
