@@ -8,9 +8,9 @@ import { formatDateTime } from "@/lib/format/date";
 // Magento behind the channel was reset, restored from an old backup or replaced (or the channel
 // now points at another store), and merging would glue two different records into one. The sync
 // upsert refuses such a row in the database (upsertRows' `refuseReplaced`, with the function of
-// migration 0017), the page rolls back, and the runner stops the channel with the reason.
+// migration 0018), the page rolls back, and the runner stops the channel with the reason.
 
-/** SQLSTATE of sync_refuse_replaced_record() (db/migrations/0017_channel_stopped_reason.sql). */
+/** SQLSTATE of sync_refuse_replaced_record() (db/migrations/0018_channel_stopped_reason.sql). */
 export const REPLACED_RECORD_SQLSTATE = "MGRPL";
 
 export class MagentoReplacedError extends Error {
