@@ -34,6 +34,8 @@ export async function startSimulatorProcess(options: {
   token: string;
   seed?: number;
   timeoutMs?: number;
+  /** Schema-only answers (no Magento nulls); default: the shapes real stores send. */
+  strictSchema?: boolean;
 }): Promise<ChildProcess> {
   const { port, token } = options;
   const child = spawn(
@@ -45,6 +47,7 @@ export async function startSimulatorProcess(options: {
       "--customers", String(options.customers),
       "--orders", String(options.orders),
       "--token", token,
+      ...(options.strictSchema ? ["--strict-schema"] : []),
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
