@@ -48,6 +48,13 @@ const memos = () => once("memos", () => searchAll<Rec>("/creditmemos"));
 const carts = () => once("carts", () => searchAll<Rec>("/carts/search"));
 
 const fullName = (first: unknown, last: unknown) => [first, last].filter((s) => typeof s === "string" && s.trim()).join(" ").trim();
+
+/** Who a cart is for, as the portal reads it: the customer block, else (a guest at checkout) the addresses. */
+function cartContact(c: Rec): { firstname?: string; lastname?: string; email?: string } {
+  const addresses: Rec[] = [c.billing_address, ...((c.extension_attributes?.shipping_assignments ?? []) as Rec[]).map((a) => a.shipping?.address)].filter(Boolean);
+  const pick = (key: string): string | undefined => (c.customer?.[key] as string | undefined) || addresses.map((a) => a[key] as string | undefined).find((v) => v);
+  return { firstname: pick("firstname"), lastname: pick("lastname"), email: pick("email") };
+}
 const orderCustomer = (o: Rec) => fullName(o.customer_firstname, o.customer_lastname) || o.customer_email;
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** Magento's status code as the portal shows it: "pending_payment" → "Pending payment". */
@@ -83,8 +90,8 @@ const CASES: GridCase[] = [
     key: (c) => String(c.id),
     cells: (c) => ({
       "Cart #": String(c.id),
-      Customer: fullName(c.customer?.firstname, c.customer?.lastname) || c.customer?.email || "—",
-      Email: c.customer?.email || "—",
+      Customer: fullName(cartContact(c).firstname, cartContact(c).lastname) || cartContact(c).email || "—",
+      Email: cartContact(c).email || "—",
       Status: capitalize(c.__status),
       Items: String(c.items_count ?? (c.items ?? []).length),
       Updated: dateCell(c.updated_at),
@@ -93,7 +100,7 @@ const CASES: GridCase[] = [
     sort: { label: "Cart #", key: (c) => Number(c.id), direction: "asc" },
     status: { label: "Status", value: (c) => c.__status, optionLabel: capitalize },
     date: { label: "Updated", value: (c) => c.updated_at },
-    text: { label: "Email", value: (c) => c.customer?.email ?? "" },
+    text: { label: "Email", value: (c) => cartContact(c).email ?? "" },
     open: { how: "row", path: /\/sales\/carts\/\d+(\?.*)?$/, shows: (c) => String(c.id) },
     // A cart's status is the portal's: purchased when an order names it (quote_id), else open
     // while Magento has it active, else expired.
