@@ -8,7 +8,7 @@ import { MAX_PAGE_SIZE } from "@/lib/magento/search-criteria";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from "@/lib/sync/fetch-by-id";
 import { claimLease, leaseHolder, releaseLease, SyncBusyError } from "@/lib/sync/lease";
-import type { SyncErrorRow } from "@/lib/sync/runs";
+import { recordKind, recordWarnings, type SyncErrorRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type SyncContext } from "@/lib/sync/types";
 
 // Retries the records a sync could not keep (unresolved sync_errors rows): fetches them again
@@ -111,7 +111,7 @@ async function retryWithLease(
     for (const ids of chunks([...rowsById.keys()], MAX_PAGE_SIZE)) {
       // Renewed per batch, like the runner per page: a long retry keeps the channel.
       if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, await leaseHolder(db, channel.id));
-      const { records, invalidById, anonymousInvalid } = await fetchRecordsById(client, source.entity, ids);
+      const { records, invalidById, anonymousInvalid, warnings } = await fetchRecordsById(client, source.entity, ids);
       result.retried += ids.reduce((sum, id) => sum + rowsById.get(id)!.length, 0);
       const toWrite = [...records].filter(([, record]) => !keep || keep(record));
 
@@ -119,6 +119,10 @@ async function retryWithLease(
         const written = toWrite.map(([, record]) => record);
         const outcome = written.length > 0 ? await connector.writePage(tx, ctx, written) : null;
         if (written.length > 0) await connector.afterPage?.(tx, ctx, written);
+        // A record kept now with a field it could not read: a warning of the retried run.
+        const kept = new Set(toWrite.map(([id]) => id));
+        await recordWarnings(tx, { id: filter.runId ?? null, channelId: channel.id }, warnings.flatMap((w) =>
+          w.id !== null && kept.has(String(w.id)) ? [{ connector: recordKind(name), originId: w.id, field: w.field, message: w.message, raw: w.raw }] : []));
         const mapFailed = new Map((outcome?.failed ?? []).flatMap((f) => (f.originId === null ? [] : [[String(f.originId), f] as const])));
         const unattributed = (outcome?.failed ?? []).filter((f) => f.originId === null);
         const resolve = async (list: SyncErrorRow[], message?: string) => {

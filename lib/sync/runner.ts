@@ -15,7 +15,7 @@ import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
 import {
-  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordWarnings, requestCancel, statsOf,
+  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordKind, recordWarnings, requestCancel, statsOf,
   type RunMode, type RunTrigger, type SyncErrorInput, type SyncRunRow, type SyncWarningInput,
 } from "@/lib/sync/runs";
 import {
@@ -163,11 +163,6 @@ function invalidToErrors(connector: ConnectorName, page: number, fetched: Fetche
     message: inv.issues.map((i) => `${recordField(i.path)}: ${i.message}`).join("; ") || "Invalid record",
     payload: inv.raw,
   }));
-}
-
-/** The kind of record a connector reads: subscribers are customers, and share their warnings. */
-export function recordKind(connector: ConnectorName): string {
-  return connector === "newsletter_subscribers" ? "customers" : connector;
 }
 
 function warningsOf(connector: ConnectorName, fetched: PreparedPage): SyncWarningInput[] {

@@ -175,7 +175,12 @@ export interface SyncWarningInput {
  * Records warnings of kept records: new ones are inserted with this run as their first, known
  * ones (same record and field) only move last_seen_at. Returns how many were new.
  */
-export async function recordWarnings(tx: Db | DbTx, run: { id: number; channelId: number }, warnings: readonly SyncWarningInput[]): Promise<number> {
+export async function recordWarnings(
+  tx: Db | DbTx,
+  /** id null: outside a run ("Sync this record"). */
+  run: { id: number | null; channelId: number },
+  warnings: readonly SyncWarningInput[],
+): Promise<number> {
   if (warnings.length === 0) return 0;
   const unique = new Map<string, SyncWarningInput>();
   for (const w of warnings) unique.set(`${w.connector}\u0000${w.originId}\u0000${w.field}`, w);
@@ -198,6 +203,11 @@ export async function recordWarnings(tx: Db | DbTx, run: { id: number; channelId
     // xmax = 0 only on a row this statement inserted (an update of a known warning sets it).
     .returning({ inserted: sql<boolean>`(xmax = 0)` });
   return rows.filter((row) => row.inserted === true || (row.inserted as unknown) === "t").length;
+}
+
+/** The kind of record a connector reads: subscribers are customers, and share their warnings. */
+export function recordKind(connector: string): string {
+  return connector === "newsletter_subscribers" ? "customers" : connector;
 }
 
 /** A run's warnings in all (the sum over its connectors). */

@@ -9,6 +9,7 @@ import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from
 import { claimLease, releaseLease } from "@/lib/sync/lease";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import type { Connector, DbTx, SyncContext } from "@/lib/sync/types";
+import { recordWarnings } from "@/lib/sync/runs";
 import { queryRows } from "@/lib/sync/write/rows";
 
 // "Sync this record" on a detail page: re-imports one record from Magento at once, written
@@ -84,6 +85,7 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
     const names = name === "customers" && channel.entities.includes("newsletter_subscribers") ? ["customers", "newsletter_subscribers"] : [name];
     const all = await loadConnectors(options.connectors);
     const writers = names.map((n) => all.find((c) => c.name === n)).filter((c): c is Connector => c !== undefined);
+    const warnings = fetched.warnings.filter((w) => String(w.id) === id);
     let mapFailure: string | null = null;
     const failure = await db.transaction(async (tx) => {
       for (const writer of writers) {
@@ -96,10 +98,15 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
         }
         await writer.afterPage?.(tx, ctx, [record]);
       }
+      await recordWarnings(tx, { id: null, channelId }, warnings.map((w) => ({ connector: name, originId: id, field: w.field, message: w.message, raw: w.raw })));
       return null;
     }).catch((error: unknown) => error);
     if (failure) {
       return { status: "failed", message: `The record could not be written; nothing was changed (${mapFailure ?? (failure instanceof Error ? failure.message : "unknown error")}).` };
+    }
+    if (warnings.length > 0) {
+      const fields = [...new Set(warnings.map((w) => w.field))].join(", ");
+      return { status: "synced", message: `Synced just now. Magento sent ${warnings.length === 1 ? "a field" : "fields"} the portal could not read, kept empty: ${fields}.` };
     }
     return { status: "synced", message: "Synced just now." };
   } catch (error) {

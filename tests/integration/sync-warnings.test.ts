@@ -71,5 +71,11 @@ describe("sync warnings", () => {
     expect(seen).toEqual({ n: "1", last_run_id: String(again.id), first_run_id: String(run.id) });
     const [renamed] = rowsOf<{ first_name: string }>(await db.execute(sql`SELECT first_name FROM magento_customers WHERE channel_id = ${channel!.id} AND origin_id = ${customer.id}`));
     expect(renamed!.first_name).toBe("Renamed");
+
+    // "Sync this record" keeps it too, and says which field it could not read.
+    const { syncRecord } = await import("@/lib/sync/sync-record");
+    expect(await syncRecord(db, { channelId: channel!.id, connector: "customers", originId: customer.id }, { client })).toEqual({
+      status: "synced", message: "Synced just now. Magento sent a field the portal could not read, kept empty: gender.",
+    });
   }, 60_000);
 });
