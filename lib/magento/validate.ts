@@ -180,8 +180,9 @@ export function validateLeniently<S extends z.ZodType>(
       setNullAt(copy, target.path);
       nulled.add(key);
       // A property nulled because something inside it broke keeps one warning, for itself.
-      const existing = warnings.findIndex((w) => w.field.startsWith(`${key}.`) || w.field.startsWith(`${key}[`));
-      if (existing >= 0) warnings.splice(existing, 1);
+      for (let i = warnings.length - 1; i >= 0; i--) {
+        if (warnings[i]!.field.startsWith(`${key}.`) || warnings[i]!.field.startsWith(`${key}[`)) warnings.splice(i, 1);
+      }
       warnings.push({ field: key, message: target.message, raw: raw === undefined ? null : raw });
     }
   }

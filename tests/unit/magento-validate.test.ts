@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { orderSchema } from "@/lib/magento/schemas/order";
-import { formatIssuePath, readRecordId, validateSearchPage } from "@/lib/magento/validate";
+import { formatIssuePath, readRecordId, validateLeniently, validateSearchPage } from "@/lib/magento/validate";
 
 // A search page: the envelope is checked strictly, each record on its own; a malformed record
 // is reported with its index, id and paths, and the rest of the page is still returned.
@@ -63,5 +63,40 @@ describe("helpers", () => {
     expect(readRecordId({ id: 9 })).toBe(9);
     expect(readRecordId({ entity_id: 3, id: 9 })).toBe(3);
     expect(readRecordId(null)).toBeNull();
+  });
+});
+
+describe("validateLeniently (search pages of synced entities)", () => {
+  const strict = new Set(["entity_id", "grand_total", "base_grand_total", "items", "items[].price", "items[].qty_ordered"]);
+
+  it("keeps a record whose non-strict fields are unreadable: each becomes null, with a warning holding what was sent", () => {
+    const broken = { ...order(7), customer_email: 42, billing_address: { city: ["x"], street: "Main St 1", country_id: "NL" } };
+    const result = validateLeniently(orderSchema, broken, strict);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.customer_email).toBeNull();
+    expect(result.value.billing_address).toMatchObject({ city: null, street: null, country_id: "NL" });
+    expect(result.value.grand_total).toBe("10");
+    expect(result.warnings.map((w) => [w.field, w.raw])).toEqual([
+      ["customer_email", 42], ["billing_address.city", ["x"]], ["billing_address.street", "Main St 1"],
+    ]);
+  });
+
+  it("refuses a record only when a strict field cannot be read, naming it", () => {
+    const result = validateLeniently(orderSchema, { ...order(8), customer_email: 42, items: [{ sku: "A", qty_ordered: 1, price: "ten" }] }, strict);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path)).toContain("items[0].price");
+  });
+
+  it("returns a valid record untouched and without warnings (the fast path)", () => {
+    const result = validateLeniently(orderSchema, order(9), strict);
+    expect(result).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  it("reports a kept record's warnings on the page, with its index and id", () => {
+    const page = validateSearchPage(orderSchema, { items: [order(1), { ...order(2), status: 5 }], total_count: 2 }, { strict });
+    expect(page.ok && page.page.items.length).toBe(2);
+    expect(page.ok && page.page.warnings).toEqual([{ index: 1, id: 2, field: "status", message: expect.any(String) as string, raw: 5 }]);
   });
 });
