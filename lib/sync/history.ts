@@ -134,7 +134,10 @@ export async function getHistoryRun(db: Db, runId: number): Promise<(HistoryRun 
   return row ? { ...row.run, channelName: row.channelName, adminUrl: row.adminUrl, requestedBy: row.requestedBy } : null;
 }
 
-export type RunError = SyncErrorRow & { portalHref: string | null; magentoHref: string | null };
+/** Where a record an error or warning names lives, in the portal and in the Magento admin. */
+export type RecordLinks = { portalHref: string | null; magentoHref: string | null };
+
+export type RunError = SyncErrorRow & RecordLinks;
 
 const PORTAL_RECORDS: Partial<Record<string, { table: string; path: string }>> = {
   customers: { table: "magento_customers", path: "/customers/" },
@@ -157,27 +160,34 @@ export function magentoAdminHref(adminUrl: string | null, connector: string, ori
   return `${adminUrl.replace(/\/+$/, "")}/${path(originId)}`;
 }
 
-/** Portal ids of records by connector and Magento id (for links from errors and warnings). */
-async function portalIdsOf(
+/**
+ * Rows naming a record (connector + Magento id), each with links to the record in the portal
+ * (one lookup per connector) and in the Magento admin (errors and warnings alike).
+ */
+async function withRecordLinks<R extends { connector: string; originId: string | null }>(
   db: Db,
-  channelId: number,
-  rows: readonly { connector: string; originId: string | null }[],
-): Promise<(connector: string, originId: string | null) => string | null> {
+  run: { channelId: number; adminUrl: string | null },
+  rows: readonly R[],
+): Promise<(R & RecordLinks)[]> {
   const portalIds = new Map<string, Map<string, number>>();
   for (const [connector, target] of Object.entries(PORTAL_RECORDS)) {
     const ids = [...new Set(rows.filter((r) => r.connector === connector && r.originId && /^\d+$/.test(r.originId)).map((r) => r.originId!))];
     if (!target || ids.length === 0) continue;
     const found = await queryRows<{ id: unknown; origin_id: unknown }>(db, sql`
       SELECT id, origin_id FROM ${sql.raw(target.table)}
-      WHERE channel_id = ${channelId} AND removed_at IS NULL
+      WHERE channel_id = ${run.channelId} AND removed_at IS NULL
         AND origin_id IN (${sql.join(ids.map((id) => sql`${Number(id)}`), sql`, `)})`);
     portalIds.set(connector, new Map(found.map((f) => [String(f.origin_id), Number(f.id)])));
   }
-  return (connector, originId) => {
-    const portalId = originId ? portalIds.get(connector)?.get(String(Number(originId))) : undefined;
-    const target = PORTAL_RECORDS[connector];
-    return portalId !== undefined && target ? `${target.path}${portalId}` : null;
-  };
+  return rows.map((row) => {
+    const portalId = row.originId ? portalIds.get(row.connector)?.get(String(Number(row.originId))) : undefined;
+    const target = PORTAL_RECORDS[row.connector];
+    return {
+      ...row,
+      portalHref: portalId !== undefined && target ? `${target.path}${portalId}` : null,
+      magentoHref: magentoAdminHref(run.adminUrl, row.connector, row.originId),
+    };
+  });
 }
 
 /** A run's errors (unresolved first), each with its record's portal and Magento links. */
@@ -192,15 +202,10 @@ export async function listRunErrors(
     .where(eq(syncErrors.runId, run.id))
     .orderBy(sql`${syncErrors.resolvedAt} is not null`, syncErrors.id)
     .limit(limit);
-  const portalHref = await portalIdsOf(db, run.channelId, rows);
-  return rows.map((row) => ({
-    ...row,
-    portalHref: portalHref(row.connector, row.originId),
-    magentoHref: magentoAdminHref(run.adminUrl, row.connector, row.originId),
-  }));
+  return withRecordLinks(db, run, rows);
 }
 
-export type RunWarning = typeof syncWarnings.$inferSelect & { portalHref: string | null; magentoHref: string | null };
+export type RunWarning = typeof syncWarnings.$inferSelect & RecordLinks;
 
 /**
  * The warnings a run found first (a record kept with a field stored as null), by record, with
@@ -217,12 +222,7 @@ export async function listRunWarnings(
     .where(and(eq(syncWarnings.channelId, run.channelId), eq(syncWarnings.firstRunId, run.id)))
     .orderBy(syncWarnings.connector, sql`length(${syncWarnings.originId})`, syncWarnings.originId, syncWarnings.field)
     .limit(limit);
-  const portalHref = await portalIdsOf(db, run.channelId, rows);
-  return rows.map((row) => ({
-    ...row,
-    portalHref: portalHref(row.connector, row.originId),
-    magentoHref: magentoAdminHref(run.adminUrl, row.connector, row.originId),
-  }));
+  return withRecordLinks(db, run, rows);
 }
 
 /** How many of a run's errors are still unresolved. */
