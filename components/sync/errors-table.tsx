@@ -3,6 +3,7 @@ import { SimpleTable } from "@/components/ui/simple-table";
 import type { ActionResult } from "@/lib/auth/action";
 import type { RunError } from "@/lib/sync/history";
 import type { RetryResult } from "@/lib/sync/retry";
+import { RecordLinks } from "./record-links";
 import { RetryButton } from "./retry-button";
 
 type RetryAction = (previous: ActionResult<RetryResult> | null, formData: FormData) => Promise<ActionResult<RetryResult>>;
@@ -47,13 +48,7 @@ export function ErrorsTable({
               <span className="text-red-700">unresolved</span>
             )}
           </td>
-          <td className="px-5 py-3 text-xs">
-            {error.portalHref ? <a href={error.portalHref} className="block text-brand-700 hover:underline">In the portal</a> : null}
-            {error.magentoHref ? (
-              <a href={error.magentoHref} target="_blank" rel="noreferrer noopener" className="block text-brand-700 hover:underline">In Magento</a>
-            ) : null}
-            {!error.portalHref && !error.magentoHref ? <span className="text-slate-400">—</span> : null}
-          </td>
+          <td className="px-5 py-3 text-xs"><RecordLinks portalHref={error.portalHref} magentoHref={error.magentoHref} /></td>
           <td className="px-5 py-3">
             {retryAction && !error.resolvedAt ? <RetryButton action={retryAction} runId={runId} errorId={error.id} label="Retry" /> : null}
           </td>

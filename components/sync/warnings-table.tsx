@@ -1,6 +1,7 @@
 import { DateTime } from "@/components/detail/date-time";
 import { SimpleTable } from "@/components/ui/simple-table";
 import type { RunWarning } from "@/lib/sync/history";
+import { RecordLinks } from "./record-links";
 
 const KIND: Record<string, string> = { customers: "Customer", carts: "Cart", orders: "Order", credit_memos: "Credit memo" };
 
@@ -32,13 +33,7 @@ export function WarningsTable({ warnings, timeZone }: { warnings: RunWarning[]; 
           </td>
           <td className="max-w-sm px-5 py-3 text-slate-700">{warning.message}</td>
           <td className="px-5 py-3 text-xs text-slate-600"><DateTime value={warning.lastSeenAt} timeZone={timeZone} /></td>
-          <td className="px-5 py-3 text-xs">
-            {warning.portalHref ? <a href={warning.portalHref} className="block text-brand-700 hover:underline">In the portal</a> : null}
-            {warning.magentoHref ? (
-              <a href={warning.magentoHref} target="_blank" rel="noreferrer noopener" className="block text-brand-700 hover:underline">In Magento</a>
-            ) : null}
-            {!warning.portalHref && !warning.magentoHref ? <span className="text-slate-400">—</span> : null}
-          </td>
+          <td className="px-5 py-3 text-xs"><RecordLinks portalHref={warning.portalHref} magentoHref={warning.magentoHref} /></td>
         </tr>
       ))}
     </SimpleTable>
