@@ -3,18 +3,11 @@ import { SimpleTable } from "@/components/ui/simple-table";
 import type { ActionResult } from "@/lib/auth/action";
 import type { RunError } from "@/lib/sync/history";
 import type { RetryResult } from "@/lib/sync/retry";
+import { payloadText } from "./payload-text";
 import { RecordLinks } from "./record-links";
 import { RetryButton } from "./retry-button";
 
 type RetryAction = (previous: ActionResult<RetryResult> | null, formData: FormData) => Promise<ActionResult<RetryResult>>;
-
-function payloadText(payload: unknown): string {
-  if (payload === null || payload === undefined) return "";
-  if (typeof payload === "object" && payload !== null && "excerpt" in payload && typeof (payload as { excerpt: unknown }).excerpt === "string") {
-    return `${(payload as { excerpt: string }).excerpt}… (cut)`;
-  }
-  return JSON.stringify(payload, null, 2);
-}
 
 /** A run's sync_errors: entity, Magento id, field, message, payload excerpt, links, retry. */
 export function ErrorsTable({

@@ -1,16 +1,14 @@
 import { DateTime } from "@/components/detail/date-time";
 import { SimpleTable } from "@/components/ui/simple-table";
 import type { RunWarning } from "@/lib/sync/history";
+import { payloadText } from "./payload-text";
 import { RecordLinks } from "./record-links";
 
 const KIND: Record<string, string> = { customers: "Customer", carts: "Cart", orders: "Order", credit_memos: "Credit memo" };
 
+/** A warning's raw value: `null` when Magento sent null (or nothing), else its compact JSON. */
 function rawText(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "object" && value !== null && "excerpt" in value && typeof (value as { excerpt: unknown }).excerpt === "string") {
-    return `${(value as { excerpt: string }).excerpt}… (cut)`;
-  }
-  return JSON.stringify(value);
+  return value === null || value === undefined ? "null" : payloadText(value, { pretty: false });
 }
 
 /**
