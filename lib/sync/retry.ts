@@ -8,7 +8,7 @@ import { MAX_PAGE_SIZE } from "@/lib/magento/search-criteria";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from "@/lib/sync/fetch-by-id";
 import { claimLease, leaseHolder, releaseLease, SyncBusyError } from "@/lib/sync/lease";
-import { recordKind, recordWarnings, type SyncErrorRow } from "@/lib/sync/runs";
+import { recordKind, recordWarnings, type SyncErrorRow, warningInputs } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type SyncContext } from "@/lib/sync/types";
 
 // Retries the records a sync could not keep (unresolved sync_errors rows): fetches them again
@@ -121,8 +121,8 @@ async function retryWithLease(
         if (written.length > 0) await connector.afterPage?.(tx, ctx, written);
         // A record kept now with a field it could not read: a warning of the retried run.
         const kept = new Set(toWrite.map(([id]) => id));
-        await recordWarnings(tx, { id: filter.runId ?? null, channelId: channel.id }, warnings.flatMap((w) =>
-          w.id !== null && kept.has(String(w.id)) ? [{ connector: recordKind(name), originId: w.id, field: w.field, message: w.message, raw: w.raw }] : []));
+        await recordWarnings(tx, { id: filter.runId ?? null, channelId: channel.id },
+          warningInputs(recordKind(name), warnings.filter((w) => kept.has(String(w.id)))));
         const mapFailed = new Map((outcome?.failed ?? []).flatMap((f) => (f.originId === null ? [] : [[String(f.originId), f] as const])));
         const unattributed = (outcome?.failed ?? []).filter((f) => f.originId === null);
         const resolve = async (list: SyncErrorRow[], message?: string) => {

@@ -9,13 +9,14 @@ import {
   advanceCheckpoint, currentPosition, getCheckpoint, pageFinishesPass, positionAfterWindow, resetInitialCheckpoints, samePosition, type CheckpointMode,
   type Position,
 } from "@/lib/sync/checkpoints";
+import { invalidMessage } from "@/lib/sync/fetch-by-id";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { MagentoReplacedError, stopChannel, stopReason } from "@/lib/sync/replaced";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
 import {
-  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordKind, recordWarnings, requestCancel, statsOf,
+  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordKind, recordWarnings, requestCancel, statsOf, warningInputs,
   type RunMode, type RunTrigger, type SyncErrorInput, type SyncRunRow, type SyncWarningInput,
 } from "@/lib/sync/runs";
 import {
@@ -149,39 +150,24 @@ export async function failRun(db: Db, runId: number, message: string): Promise<v
   await releaseLease(db, run.channelId, runLeaseOwner(runId));
 }
 
-/** "grand_total" from "items[7].grand_total": the field inside the record, not inside the page. */
-function recordField(path: string): string {
-  return path.replace(/^items\[\d+\]\.?/, "") || "(record)";
-}
-
 function invalidToErrors(connector: ConnectorName, page: number, fetched: FetchedPage<unknown>): SyncErrorInput[] {
-  return fetched.invalid.map((inv) => ({
-    connector,
-    originId: inv.id,
-    page,
-    field: inv.issues[0] ? recordField(inv.issues[0].path) : null,
-    message: inv.issues.map((i) => `${recordField(i.path)}: ${i.message}`).join("; ") || "Invalid record",
-    payload: inv.raw,
-  }));
+  return fetched.invalid.map((inv) => ({ connector, originId: inv.id, page, ...invalidMessage(inv), payload: inv.raw }));
 }
 
+/** The page's own warnings and those of the records it referenced, each under its record's kind. */
 function warningsOf(connector: ConnectorName, fetched: PreparedPage): SyncWarningInput[] {
-  const own = (fetched.warnings ?? []).map((w) => ({ kind: recordKind(connector), warning: w }));
-  return [...own, ...(fetched.references?.warnings ?? [])].flatMap(({ kind, warning: w }) =>
-    w.id === null ? [] : [{ connector: kind, originId: w.id, field: w.field, message: w.message, raw: w.raw }],
-  );
+  return [
+    ...warningInputs(recordKind(connector), fetched.warnings ?? []),
+    ...(fetched.references?.warnings ?? []).flatMap(({ kind, warning }) => warningInputs(kind, [warning])),
+  ];
 }
 
 /** Referenced records Magento sent unreadable: reported under their own kind. */
 function referenceErrors(page: number, references: References | null): SyncErrorInput[] {
-  return (references?.invalid ?? []).map(({ kind, record }) => ({
-    connector: kind,
-    originId: record.id,
-    page,
-    field: record.issues[0] ? recordField(record.issues[0].path) : null,
-    message: `Referenced by this page: ${record.issues.map((i) => `${recordField(i.path)}: ${i.message}`).join("; ") || "Invalid record"}`,
-    payload: record.raw,
-  }));
+  return (references?.invalid ?? []).map(({ kind, record }) => {
+    const { field, message } = invalidMessage(record);
+    return { connector: kind, originId: record.id, page, field, message: `Referenced by this page: ${message}`, payload: record.raw };
+  });
 }
 
 /**

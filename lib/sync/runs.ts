@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { syncErrors, syncRuns, syncWarnings, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
+import type { FieldWarning } from "@/lib/magento/validate";
 import type { DbTx } from "@/lib/sync/types";
 
 // sync_runs rows: one per sync of a channel, with per-connector figures in `stats` and totals in
@@ -169,6 +170,11 @@ export interface SyncWarningInput {
   field: string;
   message: string;
   raw: unknown;
+}
+
+/** A reader's warnings of one kind of record, as recordWarnings takes them (those without a readable id dropped). */
+export function warningInputs(kind: string, warnings: readonly FieldWarning[]): SyncWarningInput[] {
+  return warnings.flatMap((w) => (w.id === null ? [] : [{ connector: kind, originId: w.id, field: w.field, message: w.message, raw: w.raw }]));
 }
 
 /**

@@ -9,7 +9,7 @@ import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from
 import { claimLease, releaseLease } from "@/lib/sync/lease";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import type { Connector, DbTx, SyncContext } from "@/lib/sync/types";
-import { recordWarnings } from "@/lib/sync/runs";
+import { recordWarnings, warningInputs } from "@/lib/sync/runs";
 import { queryRows } from "@/lib/sync/write/rows";
 
 // "Sync this record" on a detail page: re-imports one record from Magento at once, written
@@ -98,7 +98,7 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
         }
         await writer.afterPage?.(tx, ctx, [record]);
       }
-      await recordWarnings(tx, { id: null, channelId }, warnings.map((w) => ({ connector: name, originId: id, field: w.field, message: w.message, raw: w.raw })));
+      await recordWarnings(tx, { id: null, channelId }, warningInputs(name, warnings));
       return null;
     }).catch((error: unknown) => error);
     if (failure) {
