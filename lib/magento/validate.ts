@@ -75,7 +75,7 @@ function issuesOf(error: z.ZodError, prefix: string): SchemaIssue[] {
 export function validateValue<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): ValidationResult<z.output<S>> {
   const fast = fastParser(schema)(value);
   if (fast !== FAIL) return { ok: true, value: fast as z.output<S> };
-  return validateValueWithZod(schema, value, prefix);
+  return withoutWarnings(validateValueWithZod(schema, value, prefix));
 }
 
 /** validateValue through zod only (the reference the fast path must agree with). */
@@ -157,9 +157,11 @@ export function validateLeniently<S extends z.ZodType>(
   strict: StrictFields,
   prefix = "",
 ): LenientResult<z.output<S>> {
-  const first = validateValue(schema, value, prefix);
-  if (first.ok) return { ok: true, value: first.value, warnings: [] };
-  if (value === null || typeof value !== "object") return first;
+  const fast = fastParser(schema)(value);
+  if (fast !== FAIL) return { ok: true, value: fast as z.output<S>, warnings: [] };
+  // zod's first parse below is the record as sent: it both accepts what the fast path declined and
+  // names what to repair, so the record is not parsed twice before any repair.
+  if (value === null || typeof value !== "object") return withoutWarnings(validateValueWithZod(schema, value, prefix));
   const copy = structuredClone(value);
   const warnings: Omit<FieldWarning, "index" | "id">[] = [];
   const nulled = new Set<string>();
@@ -186,7 +188,7 @@ export function validateLeniently<S extends z.ZodType>(
       warnings.push({ field: key, message: target.message, raw: raw === undefined ? null : raw });
     }
   }
-  return first;
+  return withoutWarnings(validateValueWithZod(schema, value, prefix));
 }
 
 export type SearchPageResult<T> = { ok: true; page: SearchPage<T> } | { ok: false; issues: SchemaIssue[] };
