@@ -2,24 +2,28 @@ import { Suspense, type ReactNode } from "react";
 import { GridView } from "@/components/data-grid/grid-view";
 import { ChartSkeleton } from "@/components/reports/chart-card";
 import { ReportFilterBar, type FilterOptions } from "@/components/reports/filter-bar";
+import { StoreDaysNote } from "@/components/reports/store-days-note";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
 import type { GridDefinition } from "@/lib/grid/types";
 import type { ReportFilters } from "@/lib/reports/filters";
+import type { ScopeTimeZone } from "@/lib/reports/time-zones";
 
 // The one layout of every report page (app/(portal)/reports/*): header, the shared filter bar, the
 // report's charts streamed in behind a skeleton, then its grid with an empty state of its own.
 
 export function ReportPage({
-  title, description, basePath, filters, options, withBucket, withRange, chartsKey, charts, grid, searchParams, user, empty,
+  title, description, basePath, filters, storeZone, options, withBucket, withRange, chartsKey, charts, grid, searchParams, user, empty,
 }: {
   title: string;
   description: string;
   /** The page's path: the filter form's action and the grid's links. */
   basePath: string;
   filters: ReportFilters;
+  /** The time zone the filters' days were read in (reportContext). */
+  storeZone: ScopeTimeZone;
   options: FilterOptions;
   withBucket?: boolean;
   withRange?: boolean;
@@ -36,6 +40,7 @@ export function ReportPage({
     <>
       <PageHeader breadcrumb="Reports" title={title} description={description} />
       <ReportFilterBar action={basePath} filters={filters} options={options} withBucket={withBucket} withRange={withRange} />
+      {withRange === false ? null : <StoreDaysNote zone={storeZone} />}
       <Suspense key={chartsKey ?? JSON.stringify(filters)} fallback={<ChartSkeleton />}>
         {charts}
       </Suspense>

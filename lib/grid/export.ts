@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { writeAudit } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
+import type { ReportFilters } from "@/lib/reports/filters";
 import { queryRows } from "@/lib/sync/write/rows";
 import { parseGridState, type SearchParams } from "./params";
 import { gridFrom, gridOrderBy, gridWhere, safeTimeZone } from "./query";
@@ -181,6 +182,8 @@ export type ExportRequest = {
   batchSize?: number;
   /** Conditions the caller resolved for this user (a saved segment's: lib/segments/apply.ts). */
   extra?: readonly SQL[];
+  /** Report grids: the filters as the caller read them in the scope's zone (zonedReportFilters). */
+  report?: ReportFilters | null;
 };
 
 export type ExportResult =
@@ -206,7 +209,9 @@ export function startCsvExport(request: ExportRequest): ExportResult {
   const ids = exportIdsSchema.safeParse(params.ids);
   if (!ids.success) return { ok: false, status: 400, error: `Cannot export this selection: ${ids.error.issues[0]?.message ?? "invalid ids"}.` };
   const requestedColumns = columnsSchema.parse(params.columns);
-  const { state, notices } = parseGridState(definition, params);
+  const parsed = parseGridState(definition, params);
+  const notices = parsed.notices;
+  const state = parsed.state.report && request.report ? { ...parsed.state, report: request.report } : parsed.state;
   const timeZone = safeTimeZone(request.timeZone);
   const columns = exportColumns(definition, requestedColumns ?? request.savedColumns ?? null);
   const statement = exportStatement(definition, state, columns, ids.data, timeZone, request.extra ?? []);

@@ -6,6 +6,7 @@ import { getPreferences, type GridPreference } from "@/lib/users/preferences";
 import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type DisplayRow } from "./display";
 import { gridQueryString, parseGridState, type SearchParams } from "./params";
 import { listSegmentOptions, segmentConditionFor } from "@/lib/segments/apply";
+import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { distinctValues, gridFrom, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
 import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
 
@@ -70,7 +71,9 @@ export async function loadGridView(
   const preference = preferences.grids[definition.id] ?? {};
   const timeZone = safeTimeZone(preferences.timeZone);
   // The remembered page size applies when the URL names none.
-  const state: GridState = searchParams.size === undefined && preference.pageSize ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] } : parsed.state;
+  const state: GridState = searchParams.size === undefined && preference.pageSize ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] } : { ...parsed.state };
+  // Report grids: "today" and the presets in the scope's zone, as the report's charts read them.
+  if (state.report) state.report = (await zonedReportFilters(db, searchParams)).filters;
   const segment = state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId, timeZone) : null;
   if (segment && !segment.ok) notices.push({ param: "segment", message: segment.error });
   const conditions: GridConditions = { scope, extra: segment?.ok ? [segment.condition] : [] };

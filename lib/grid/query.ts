@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { inLocalDays } from "@/lib/reports/time-zones";
 import { queryRows } from "@/lib/sync/write/rows";
 import { filterKindOf } from "./params";
 import type { FilterValue, GridColumn, GridDefinition, GridScope, GridState } from "./types";
@@ -117,9 +118,7 @@ function reportConditions(definition: GridDefinition, state: GridState): SQL[] {
   if (!report || !state.report) return [];
   const parts: SQL[] = [];
   if (report.dateSql) {
-    const { from, to } = state.report.range;
-    parts.push(sql`${sql.raw(report.dateSql)} >= (${from}::date)::timestamp AT TIME ZONE 'UTC'`);
-    parts.push(sql`${sql.raw(report.dateSql)} < (${to}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
+    parts.push(inLocalDays(sql.raw(report.dateSql), sql.raw(report.zoneSql ?? "'UTC'"), state.report.range));
   }
   if (report.websiteSql && state.report.websiteId !== null) parts.push(sql`${sql.raw(report.websiteSql)} = ${state.report.websiteId}`);
   return parts;

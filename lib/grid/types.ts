@@ -56,8 +56,10 @@ export type SegmentEntity = "customers" | "subscribers" | "carts";
  * summed, not filter the sums).
  */
 export interface GridReport {
-  /** Timestamp (or date) of a row the date range applies to, whole UTC days. */
+  /** Timestamp of a row the date range applies to, whole local days of `zoneSql`. */
   dateSql?: string;
+  /** Time zone of a row's store, whose calendar days the range means (UTC when absent). */
+  zoneSql?: string;
   /** Website id of a row, for the website filter. */
   websiteSql?: string;
   /** FROM clause built from the filters (values bound); replaces `from`. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 // The filters the dashboard and every report share: a date range (a preset or custom from/to),
-// a channel and a website, all held in the URL. Days are UTC calendar days ("YYYY-MM-DD"), the same
-// days the rollups are keyed by (docs/dashboard.md says why UTC).
+// a channel and a website, all held in the URL. Days are calendar days ("YYYY-MM-DD") of the stores'
+// own time zones, the days the rollups are keyed by; "today" is read in the scope's zone
+// (lib/reports/time-zones.ts scopeTimeZone).
 
 export const DATE_PRESETS = [
   "today",
@@ -38,7 +39,7 @@ export const DEFAULT_PRESET = "last_30_days" satisfies DatePreset;
 export const BUCKETS = ["day", "week", "month"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
-/** An inclusive range of UTC days. */
+/** An inclusive range of calendar days. */
 export type DayRange = { from: string; to: string };
 
 export type ReportFilters = {
@@ -99,6 +100,12 @@ function firstValues(input: SearchParamsInput): Record<string, string | undefine
 
 export function parseDay(s: string): Date {
   return new Date(`${s}T00:00:00.000Z`);
+}
+
+/** "YYYY-MM-DD" of `now` in `zone`. */
+export function dayIn(now: Date, zone: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
 export function toDay(d: Date): string {
@@ -202,10 +209,13 @@ export function defaultBucket(range: DayRange): Bucket {
 // A custom range longer than this is cut (five years of days is plenty for a chart).
 const MAX_RANGE_DAYS = 5 * 366;
 
-/** Reads the filters from a page's searchParams (or a URLSearchParams); `now` for tests. */
-export function parseReportFilters(input: SearchParamsInput, now: Date = new Date()): ReportFilters {
+/**
+ * Reads the filters from a page's searchParams (or a URLSearchParams); presets end on `now`'s day in
+ * `timeZone` (the scope's, see scopeTimeZone; UTC by default).
+ */
+export function parseReportFilters(input: SearchParamsInput, now: Date = new Date(), timeZone = "UTC"): ReportFilters {
   const p = paramsSchema.parse(firstValues(input));
-  const today = toDay(now);
+  const today = timeZone === "UTC" ? toDay(now) : dayIn(now, timeZone);
   const wanted: DatePreset = p.range ?? (p.from && p.to ? "custom" : DEFAULT_PRESET);
   let preset: DatePreset = wanted;
   let range: DayRange;

@@ -3,9 +3,10 @@ import type { Db } from "@/db/client";
 import { addDays } from "@/lib/reports/filters";
 import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
+import { storeZones, localDaySql } from "@/lib/reports/time-zones";
 
 // Daily rollups (report_daily_sales, report_daily_mix, report_daily_products) per channel, store
-// and UTC day, and report_monthly_products (the daily products summed per calendar month, for
+// and store-local day (the store's own time zone, lib/reports/time-zones.ts), and report_monthly_products (the daily products summed per calendar month, for
 // long report ranges). They are derived data: a refresh recomputes whole days from the synced
 // rows (sales and mix: delete and insert; products: only the rows that differ are written), then
 // the months of the days whose products rows changed from the daily rows, so an incremental
@@ -48,48 +49,53 @@ function dayArray(days: readonly string[]): SQL {
 // non-canceled order instead of reading and sorting every order of the customer.
 const FIRST_ORDER = sql.raw("o.remote_created_at ASC NULLS FIRST, o.id ASC");
 
-const dayOf = (column: SQL) => sql`(${column} AT TIME ZONE 'UTC')::date`;
+/** The local day of a row's `column`, by the zone of its store (`storeId`): see localDaySql. */
+type DayOf = (column: SQL, storeId: SQL) => SQL;
 
-/** The UTC days touched by rows written since `since` (see the header). */
-async function touchedDays(db: Exec, channelId: number, since: Date): Promise<string[]> {
+function dayOfIn(zones: ReadonlyMap<number, string>): DayOf {
+  return (column, storeId) => localDaySql(column, storeId, zones);
+}
+
+/** The local days touched by rows written since `since` (see the header). */
+async function touchedDays(db: Exec, channelId: number, since: Date, dayOf: DayOf): Promise<string[]> {
   const from = since.toISOString();
   const rows = await queryRows<{ day: string }>(db, sql`
     WITH changed_orders AS (
-      SELECT id, customer_id, remote_created_at FROM magento_orders
+      SELECT id, customer_id, store_id, remote_created_at FROM magento_orders
       WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
     ), changed_carts AS (
-      SELECT id, order_id, remote_created_at FROM magento_carts
+      SELECT id, order_id, store_id, remote_created_at FROM magento_carts
       WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
       UNION
       -- follow-up steps change a cart's status and contact without a sync
-      SELECT c.id, c.order_id, c.remote_created_at FROM cart_events e JOIN magento_carts c ON c.id = e.cart_id
+      SELECT c.id, c.order_id, c.store_id, c.remote_created_at FROM cart_events e JOIN magento_carts c ON c.id = e.cart_id
       WHERE e.at >= ${from}::timestamptz AND c.channel_id = ${channelId}
     )
     SELECT DISTINCT day::text AS day FROM (
-      SELECT ${dayOf(sql`remote_created_at`)} AS day FROM changed_orders
+      SELECT ${dayOf(sql`remote_created_at`, sql`store_id`)} AS day FROM changed_orders
       UNION ALL
       -- A customer's first order moved only when the first of all their orders is not the first of
       -- their unchanged ones; then both days are touched (usually it did not move: nothing more).
-      SELECT ${dayOf(sql`d.at`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
+      SELECT ${dayOf(sql`d.at`, sql`d.store_id`)} FROM (SELECT DISTINCT customer_id FROM changed_orders WHERE customer_id IS NOT NULL) x
       LEFT JOIN LATERAL (
-        SELECT o.id, o.remote_created_at FROM magento_orders o
+        SELECT o.id, o.store_id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
         ORDER BY ${FIRST_ORDER} LIMIT 1
       ) now_first ON true
       LEFT JOIN LATERAL (
-        SELECT o.id, o.remote_created_at FROM magento_orders o
+        SELECT o.id, o.store_id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = x.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
           AND o.synced_at < ${from}::timestamptz
         ORDER BY ${FIRST_ORDER} LIMIT 1
       ) kept_first ON true
-      CROSS JOIN LATERAL (VALUES (now_first.remote_created_at), (kept_first.remote_created_at)) d(at)
+      CROSS JOIN LATERAL (VALUES (now_first.remote_created_at, now_first.store_id), (kept_first.remote_created_at, kept_first.store_id)) d(at, store_id)
       WHERE kept_first.id IS DISTINCT FROM now_first.id
       UNION ALL
-      SELECT ${dayOf(sql`remote_created_at`)} FROM changed_carts
+      SELECT ${dayOf(sql`remote_created_at`, sql`store_id`)} FROM changed_carts
       UNION ALL
-      SELECT ${dayOf(sql`o.remote_created_at`)} FROM magento_orders o WHERE o.id IN (SELECT order_id FROM changed_carts)
+      SELECT ${dayOf(sql`o.remote_created_at`, sql`o.store_id`)} FROM magento_orders o WHERE o.id IN (SELECT order_id FROM changed_carts)
       UNION ALL
-      SELECT ${dayOf(sql`remote_created_at`)} FROM magento_credit_memos
+      SELECT ${dayOf(sql`remote_created_at`, sql`store_id`)} FROM magento_credit_memos
       WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
     ) d WHERE day IS NOT NULL
     ORDER BY 1`);
@@ -97,12 +103,13 @@ async function touchedDays(db: Exec, channelId: number, since: Date): Promise<st
 }
 
 /** Every day the channel has an order, cart or credit memo on. */
-async function allDays(db: Exec, channelId: number): Promise<string[]> {
+async function allDays(db: Exec, channelId: number, dayOf: DayOf): Promise<string[]> {
+  const day = dayOf(sql`remote_created_at`, sql`store_id`);
   const rows = await queryRows<{ day: string }>(db, sql`
     SELECT DISTINCT day::text AS day FROM (
-      SELECT ${dayOf(sql`remote_created_at`)} AS day FROM magento_orders WHERE channel_id = ${channelId}
-      UNION SELECT ${dayOf(sql`remote_created_at`)} FROM magento_carts WHERE channel_id = ${channelId}
-      UNION SELECT ${dayOf(sql`remote_created_at`)} FROM magento_credit_memos WHERE channel_id = ${channelId}
+      SELECT ${day} AS day FROM magento_orders WHERE channel_id = ${channelId}
+      UNION SELECT ${day} FROM magento_carts WHERE channel_id = ${channelId}
+      UNION SELECT ${day} FROM magento_credit_memos WHERE channel_id = ${channelId}
     ) d WHERE day IS NOT NULL ORDER BY 1`);
   return rows.map((r) => r.day);
 }
@@ -114,30 +121,32 @@ function dayLiteral(day: string): string {
 }
 
 /**
- * `<alias>.remote_created_at` within the given UTC days: one range per run of consecutive days, as
- * literals. The planner then estimates the rows from the column's statistics; a join to
- * unnest(days) on the range was guessed at 1/9 of the table per day, so a refresh of a few days
- * chose hash joins over whole tables and paid for JIT compilation of every statement.
+ * `<alias>.remote_created_at` within the given local days: one UTC range per run of consecutive
+ * days, widened by 15 hours on each side (no zone is further from UTC), as literals, then the exact
+ * local day. The planner estimates the rows from the column's statistics; a join to unnest(days) on
+ * the range was guessed at 1/9 of the table per day, so a refresh of a few days chose hash joins
+ * over whole tables and paid for JIT compilation of every statement.
  */
-function inDays(alias: string, days: readonly string[]): SQL {
+function inDays(alias: string, days: readonly string[], dayOf: DayOf): SQL {
   const sorted = [...new Set(days)].sort();
   const ranges: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let end = sorted[i]!;
     let j = i + 1;
     while (j < sorted.length && sorted[j] === addDays(end, 1)) end = sorted[j++]!;
-    ranges.push(`(${alias}.remote_created_at >= ${dayLiteral(sorted[i]!)}::timestamp AT TIME ZONE 'UTC'`
-      + ` AND ${alias}.remote_created_at < (${dayLiteral(end)} + 1)::timestamp AT TIME ZONE 'UTC')`);
+    ranges.push(`(${alias}.remote_created_at >= ${dayLiteral(sorted[i]!)}::timestamp AT TIME ZONE 'UTC' - interval '15 hours'`
+      + ` AND ${alias}.remote_created_at < (${dayLiteral(end)} + 1)::timestamp AT TIME ZONE 'UTC' + interval '15 hours')`);
     i = j;
   }
-  return sql.raw(ranges.length ? `(${ranges.join(" OR ")})` : "false");
+  if (ranges.length === 0) return sql.raw("false");
+  return sql`(${sql.raw(ranges.join(" OR "))}) AND ${dayOf(sql.raw(`${alias}.remote_created_at`), sql.raw(`${alias}.store_id`))} = ANY(${dayArray(sorted)})`;
 }
 
 /**
  * Recomputes the given days of one channel's rollups (delete + insert, one transaction); returns
  * the days whose products rows changed (their months need recomputing).
  */
-async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[]): Promise<string[]> {
+async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[], dayOf: DayOf): Promise<string[]> {
   if (days.length === 0) return [];
   const D = dayArray(days);
   await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId} AND day = ANY(${D})`);
@@ -150,22 +159,22 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
     ) ON COMMIT DROP`);
   await tx.execute(sql`
     INSERT INTO report_day_orders
-    SELECT o.id, o.store_id, ${dayOf(sql`o.remote_created_at`)}, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
+    SELECT o.id, o.store_id, ${dayOf(sql`o.remote_created_at`, sql`o.store_id`)}, o.customer_id, o.state = 'canceled', o.subtotal + o.discount_amount, o.grand_total,
       o.discount_amount, o.status, coalesce(o.payment_method, '(none)'), coalesce(o.shipping_method, '(none)'),
       -- by the cart's key, order by order: a join hashed every cart of the store for a few days' orders
       coalesce((SELECT c.contact_count > 0 OR c.last_contact_at IS NOT NULL FROM magento_carts c WHERE c.id = o.cart_id), false),
       o.order_currency_code
     FROM magento_orders o
-    WHERE ${inDays("o", days)} AND o.channel_id = ${channelId} AND o.removed_at IS NULL`);
+    WHERE ${inDays("o", days, dayOf)} AND o.channel_id = ${channelId} AND o.removed_at IS NULL`);
   // Its statistics, or the joins below are planned for a guessed size.
   await tx.execute(sql`ANALYZE report_day_orders`);
   await tx.execute(sql`
     WITH customers AS (SELECT DISTINCT customer_id FROM report_day_orders WHERE customer_id IS NOT NULL AND NOT canceled),
     firsts AS (
       -- each customer's first non-canceled order (over all days, not only the recomputed ones)
-      SELECT f.customer_id, f.id AS first_id, ${dayOf(sql`f.remote_created_at`)} AS first_day
+      SELECT f.customer_id, f.id AS first_id, ${dayOf(sql`f.remote_created_at`, sql`f.store_id`)} AS first_day
       FROM customers c CROSS JOIN LATERAL (
-        SELECT o.id, o.customer_id, o.remote_created_at FROM magento_orders o
+        SELECT o.id, o.customer_id, o.store_id, o.remote_created_at FROM magento_orders o
         WHERE o.customer_id = c.customer_id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
         ORDER BY ${FIRST_ORDER} LIMIT 1
       ) f
@@ -187,7 +196,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       GROUP BY o.store_id, o.day
     ),
     carts_agg AS (
-      SELECT c.store_id, ${dayOf(sql`c.remote_created_at`)} AS day,
+      SELECT c.store_id, ${dayOf(sql`c.remote_created_at`, sql`c.store_id`)} AS day,
         count(*)::int AS carts_created,
         count(*) FILTER (WHERE c.status = 'purchased' AND NOT x.contacted)::int AS carts_purchased,
         count(*) FILTER (WHERE c.status = 'converted' OR (c.status = 'purchased' AND x.contacted))::int AS carts_converted,
@@ -198,13 +207,13 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
         coalesce(sum(c.grand_total) FILTER (WHERE c.status IN ('expired', 'lost', 'contacted')), 0) AS abandoned_value
       FROM magento_carts c
       CROSS JOIN LATERAL (SELECT (c.contact_count > 0 OR c.last_contact_at IS NOT NULL) AS contacted) x
-      WHERE ${inDays("c", days)} AND c.channel_id = ${channelId}
+      WHERE ${inDays("c", days, dayOf)} AND c.channel_id = ${channelId}
       GROUP BY 1, 2
     ),
     memos_agg AS (
-      SELECT m.store_id, ${dayOf(sql`m.remote_created_at`)} AS day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
+      SELECT m.store_id, ${dayOf(sql`m.remote_created_at`, sql`m.store_id`)} AS day, count(*)::int AS refunds_count, coalesce(sum(m.grand_total), 0) AS refunds
       FROM magento_credit_memos m
-      WHERE ${inDays("m", days)} AND m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
+      WHERE ${inDays("m", days, dayOf)} AND m.channel_id = ${channelId} AND m.removed_at IS NULL AND m.state IS DISTINCT FROM 3
       GROUP BY 1, 2
     ),
     keys AS (
@@ -325,19 +334,20 @@ export async function refreshRollups(
     const [clock] = await queryRows<{ now: string | Date }>(tx, sql`SELECT clock_timestamp() AS now`);
     const startedAt = new Date(clock!.now);
     const last = options.full ? null : await lastRefresh(tx, channelId);
+    const dayOf = dayOfIn(await storeZones(tx, channelId));
     let days: string[];
     if (last === null) {
       await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId}`);
       await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId}`);
       await tx.execute(sql`DELETE FROM report_daily_products WHERE channel_id = ${channelId}`);
       await tx.execute(sql`DELETE FROM report_monthly_products WHERE channel_id = ${channelId}`);
-      days = await allDays(tx, channelId);
+      days = await allDays(tx, channelId, dayOf);
     } else {
-      days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)));
+      days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)), dayOf);
     }
     // Large sets in slices: one statement over years of days would hold a big temp table at once.
     const changed: string[] = [];
-    for (let i = 0; i < days.length; i += 92) changed.push(...(await recomputeDays(tx, channelId, days.slice(i, i + 92))));
+    for (let i = 0; i < days.length; i += 92) changed.push(...(await recomputeDays(tx, channelId, days.slice(i, i + 92), dayOf)));
     // The months of the days whose products rows changed (all of them after the full delete above).
     const months = monthsOf(changed);
     for (let i = 0; i < months.length; i += 12) await recomputeMonths(tx, channelId, months.slice(i, i + 12));

@@ -34,8 +34,15 @@ const channelIds: number[] = [];
 const viewer: SessionUser = { id: 1, email: "viewer@example.com", name: "Viewer", role: "viewer", permissions: ["view_sales"] };
 
 const one = async <T,>(q: SQL): Promise<T> => (await queryRows<T>(testDb.db, q))[0]!;
-const inRange = (col: string, r: DayRange) =>
-  sql.raw(`${col} >= '${r.from}'::date::timestamp AT TIME ZONE 'UTC' AND ${col} < ('${r.to}'::date + 1)::timestamp AT TIME ZONE 'UTC'`);
+// A row's day is the calendar day of its store's own time zone (UTC when the store is unknown).
+const localDay = (col: string, store: string) =>
+  `(${col} AT TIME ZONE coalesce((SELECT s.timezone FROM magento_stores s WHERE s.id = ${store}), 'UTC'))::date`;
+const inRange = (col: string, store: string, r: DayRange) => sql.raw(`${localDay(col, store)} BETWEEN '${r.from}' AND '${r.to}'`);
+const bucketOf = (trunc: string, col: string, store: string) => sql.raw(`date_trunc('${trunc}', ${localDay(col, store)}::timestamp)::date::text`);
+// Each customer's first non-canceled order: its time and store.
+const firstsOf = (channelId: number) => sql`(SELECT DISTINCT ON (customer_id) customer_id, remote_created_at AS first, store_id FROM magento_orders
+    WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND customer_id IS NOT NULL AND remote_created_at IS NOT NULL
+    ORDER BY customer_id, remote_created_at, id)`;
 
 /** The KPIs from the rows themselves. */
 async function directKpis(channelId: number, r: DayRange) {
@@ -44,22 +51,21 @@ async function directKpis(channelId: number, r: DayRange) {
       count(*) FILTER (WHERE discount_amount <> 0)::int AS discounted,
       round(sum(subtotal + discount_amount) / nullif(count(*), 0), 4)::text AS aov,
       round(count(*) FILTER (WHERE discount_amount <> 0)::numeric * 100 / nullif(count(*), 0), 2)::text AS pct
-    FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND ${inRange("remote_created_at", r)}`);
-  const firsts = sql`(SELECT customer_id, min(remote_created_at) AS first FROM magento_orders
-    WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND customer_id IS NOT NULL GROUP BY customer_id)`;
-  const n = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${firsts} f WHERE ${inRange("f.first", r)}`);
+    FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND ${inRange("remote_created_at", "store_id", r)}`);
+  const firsts = firstsOf(channelId);
+  const n = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${firsts} f WHERE ${inRange("f.first", "f.store_id", r)}`);
   const ret = await one<{ n: number }>(sql`
     SELECT count(DISTINCT o.customer_id)::int AS n FROM magento_orders o JOIN ${firsts} f ON f.customer_id = o.customer_id
-    WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND ${inRange("o.remote_created_at", r)}
-      AND f.first < ${r.from}::date::timestamp AT TIME ZONE 'UTC'`);
+    WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND ${inRange("o.remote_created_at", "o.store_id", r)}
+      AND ${sql.raw(localDay("f.first", "f.store_id"))} < ${r.from}::date`);
   const m = await one<{ refunds: string }>(sql`
     SELECT coalesce(sum(grand_total), 0)::text AS refunds FROM magento_credit_memos
-    WHERE channel_id = ${channelId} AND removed_at IS NULL AND state IS DISTINCT FROM 3 AND ${inRange("remote_created_at", r)}`);
+    WHERE channel_id = ${channelId} AND removed_at IS NULL AND state IS DISTINCT FROM 3 AND ${inRange("remote_created_at", "store_id", r)}`);
   const c = await one<{ created: number; abandoned: number; value: string; rate: string | null }>(sql`
     SELECT count(*)::int AS created, count(*) FILTER (WHERE status IN ('expired', 'lost', 'contacted'))::int AS abandoned,
       coalesce(sum(grand_total) FILTER (WHERE status IN ('expired', 'lost', 'contacted')), 0)::text AS value,
       round(count(*) FILTER (WHERE status IN ('expired', 'lost', 'contacted'))::numeric * 100 / nullif(count(*), 0), 2)::text AS rate
-    FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", r)}`);
+    FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", "store_id", r)}`);
   return {
     revenue: o.revenue, orders: o.orders, discountedOrders: o.discounted, discountedPercent: o.pct, averageOrderValue: o.aov,
     newCustomers: n.n, returningCustomers: ret.n, refunds: m.refunds, abandonedRevenue: c.value, abandonedCarts: c.abandoned,
@@ -125,10 +131,10 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         const trunc = scope.bucket === "day" ? "day" : scope.bucket;
         const series = await loadSalesSeries(viewer, scope, testDb.db);
         const rows = await queryRows<{ b: string; revenue: string; orders: number }>(testDb.db, sql`
-          SELECT date_trunc(${trunc}, (remote_created_at AT TIME ZONE 'UTC'))::date::text AS b,
+          SELECT ${bucketOf(trunc, "remote_created_at", "store_id")} AS b,
             sum(subtotal + discount_amount)::text AS revenue, count(*)::int AS orders
           FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL
-            AND ${inRange("remote_created_at", scope.range)} GROUP BY 1`);
+            AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`);
         const byBucket = new Map(rows.map((r) => [r.b, r]));
         series.buckets.forEach((b, i) => {
           expect(Number(series.orders[i]), `orders ${b}`).toBe(byBucket.get(b)?.orders ?? 0);
@@ -140,16 +146,15 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         const perChannel = await loadChannelSeries(viewer, scope, testDb.db);
         expect(perChannel.channels.map((c) => c.id)).toEqual([channelId]);
         const aov = await queryRows<{ b: string; aov: string }>(testDb.db, sql`
-          SELECT date_trunc(${trunc}, (remote_created_at AT TIME ZONE 'UTC'))::date::text AS b,
+          SELECT ${bucketOf(trunc, "remote_created_at", "store_id")} AS b,
             round(sum(subtotal + discount_amount) / count(*), 4)::text AS aov
           FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL
-            AND ${inRange("remote_created_at", scope.range)} GROUP BY 1`);
+            AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`);
         for (const r of aov) expect(same(perChannel.channels[0]!.averageOrderValue[perChannel.buckets.indexOf(r.b)]!, r.aov), `aov ${r.b}`).toBe(true);
         const newPerBucket = await queryRows<{ b: string; n: number }>(testDb.db, sql`
-          SELECT date_trunc(${trunc}, (f.first AT TIME ZONE 'UTC'))::date::text AS b, count(*)::int AS n
-          FROM (SELECT customer_id, min(remote_created_at) AS first FROM magento_orders
-            WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND customer_id IS NOT NULL GROUP BY 1) f
-          WHERE ${inRange("f.first", scope.range)} GROUP BY 1`);
+          SELECT ${bucketOf(trunc, "f.first", "f.store_id")} AS b, count(*)::int AS n
+          FROM ${firstsOf(channelId)} f
+          WHERE ${inRange("f.first", "f.store_id", scope.range)} GROUP BY 1`);
         const newTotal = perChannel.channels[0]!.newCustomers.reduce((a, b) => a + Number(b), 0);
         expect(newTotal).toBe(newPerBucket.reduce((a, r) => a + r.n, 0));
         for (const r of newPerBucket) expect(Number(perChannel.channels[0]!.newCustomers[perChannel.buckets.indexOf(r.b)])).toBe(r.n);
@@ -162,12 +167,12 @@ describe("dashboard loaders equal figures computed from the rows", () => {
             count(*) FILTER (WHERE status = 'converted' OR (status = 'purchased' AND (contact_count > 0 OR last_contact_at IS NOT NULL)))::int AS converted,
             count(*) FILTER (WHERE status = 'expired')::int AS expired, count(*) FILTER (WHERE status = 'lost')::int AS lost,
             count(*) FILTER (WHERE status IN ('open', 'contacted'))::int AS open
-          FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", scope.range)}`);
+          FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", "store_id", scope.range)}`);
         expect({ created: funnel.created, purchased: funnel.purchased, converted: funnel.convertedAfterFollowUp, expired: funnel.expired, lost: funnel.lost, open: funnel.open }).toEqual(f);
         const rec = await one<{ revenue: string }>(sql`
           SELECT coalesce(sum(o.subtotal + o.discount_amount), 0)::text AS revenue FROM magento_orders o JOIN magento_carts c ON c.id = o.cart_id
           WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND (c.contact_count > 0 OR c.last_contact_at IS NOT NULL)
-            AND ${inRange("o.remote_created_at", scope.range)}`);
+            AND ${inRange("o.remote_created_at", "o.store_id", scope.range)}`);
         expect(same(funnel.recoveredRevenue, rec.revenue)).toBe(true);
 
         // Orders by status, payment and shipping method.
@@ -175,7 +180,7 @@ describe("dashboard loaders equal figures computed from the rows", () => {
           const got = await loadMix(viewer, scope, kind, testDb.db);
           const want = await queryRows<{ value: string; orders: number }>(testDb.db, sql`
             SELECT ${sql.raw(column)} AS value, count(*)::int AS orders FROM magento_orders
-            WHERE channel_id = ${channelId} AND removed_at IS NULL AND ${inRange("remote_created_at", scope.range)} GROUP BY 1 ORDER BY 2 DESC, 1`);
+            WHERE channel_id = ${channelId} AND removed_at IS NULL AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1 ORDER BY 2 DESC, 1`);
           expect(got.map((g) => ({ value: g.value, orders: g.orders })), kind).toEqual(want);
         }
       });

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { getDb } from "@/db/client";
 import { FilterBar } from "@/components/dashboard/filter-bar";
 import { ago } from "@/components/dashboard/labels";
 import { WidgetSkeleton } from "@/components/dashboard/widget";
+import { StoreDaysNote } from "@/components/reports/store-days-note";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,7 +13,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { loadFilterOptions, loadSyncHealth, scopeCurrencies } from "@/lib/reports/dashboard/queries";
-import { parseReportFilters, PRESET_LABELS } from "@/lib/reports/filters";
+import { PRESET_LABELS } from "@/lib/reports/filters";
+import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { getWorkspaceCounts } from "@/lib/workspace/counts";
 import {
   ChannelsWidget,
@@ -28,7 +31,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePagePermission("view_sales");
-  const filters = parseReportFilters(await searchParams);
+  const { filters, zone } = await zonedReportFilters(await getDb(), await searchParams);
   const scope = filters;
   const [counts, options, health, currencies] = await Promise.all([
     getWorkspaceCounts(user),
@@ -72,6 +75,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </div>
       ) : null}
       <FilterBar filters={filters} channels={options.channels} websites={options.websites} />
+      <StoreDaysNote zone={zone} />
       {currencies.length > 1 ? (
         <p role="note" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
           <span className="font-medium">Mixed currencies:</span> the stores in this view sell in {new Intl.ListFormat("en", { type: "conjunction" }).format(currencies)}. Amounts add up

@@ -58,7 +58,7 @@ export const reportAbandonedCartsGrid: GridDefinition = assertDefinition({
   channelSql: "ct.channel_id",
   defaultSort: { column: "grand_total", direction: "desc" },
   detailPath: (id) => `/sales/carts/${id}`,
-  report: { dateSql: "ct.remote_created_at", websiteSql: "s.website_id" },
+  report: { dateSql: "ct.remote_created_at", zoneSql: "coalesce(s.timezone, 'UTC')", websiteSql: "s.website_id" },
   columns: [
     { id: "cart_id", label: "Cart #", kind: "number", sql: "ct.origin_id", plain: true },
     { id: "customer", label: "Customer", kind: "text", sql: "coalesce(nullif(trim(concat_ws(' ', ct.customer_first_name, ct.customer_last_name)), ''), ct.customer_email)" },

@@ -32,7 +32,7 @@ export const reportRefundsGrid: GridDefinition = assertDefinition({
   channelSql: "m.channel_id",
   defaultSort: { column: "created_at", direction: "desc" },
   detailPath: (id) => `/sales/credit-memos/${id}`,
-  report: { dateSql: "m.remote_created_at", websiteSql: "s.website_id" },
+  report: { dateSql: "m.remote_created_at", zoneSql: "coalesce(s.timezone, 'UTC')", websiteSql: "s.website_id" },
   columns: [
     { id: "increment_id", label: "Memo #", kind: "text", sql: "m.increment_id", searchable: true },
     { id: "order", label: "Order #", kind: "text", sql: "o.increment_id", searchable: true, hrefSql: "CASE WHEN m.order_id IS NULL THEN NULL ELSE '/sales/orders/' || m.order_id END" },

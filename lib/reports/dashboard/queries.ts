@@ -4,6 +4,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { bucketStarts, type Bucket, type DayRange, type ReportFilters } from "@/lib/reports/filters";
 import { DAILY_SALES } from "@/lib/reports/rollups";
 import { queryRows } from "@/lib/sync/write/rows";
+import { localDaySql, storeZones } from "@/lib/reports/time-zones";
 
 // The dashboard's loaders: one per widget, each checking the permission itself and reading the
 // daily rollups where it can (lib/reports/rollups.ts). Money stays numeric in SQL and comes back
@@ -24,11 +25,12 @@ function rollupWhere(scope: DashboardScope, range: DayRange): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-/** Orders (alias o) of the scope's channel / website created within a range. */
-function ordersWhere(scope: DashboardScope, range: DayRange): SQL {
+/** Orders (alias o) of the scope's channel / website created within a range of their stores' local days. */
+function ordersWhere(scope: DashboardScope, range: DayRange, zones: ReadonlyMap<number, string>): SQL {
   const parts: SQL[] = [
-    sql`o.remote_created_at >= ${range.from}::date::timestamp AT TIME ZONE 'UTC'`,
-    sql`o.remote_created_at < (${range.to}::date + 1)::timestamp AT TIME ZONE 'UTC'`,
+    sql`o.remote_created_at >= ${range.from}::date::timestamp AT TIME ZONE 'UTC' - interval '15 hours'`,
+    sql`o.remote_created_at < (${range.to}::date + 1)::timestamp AT TIME ZONE 'UTC' + interval '15 hours'`,
+    sql`${localDaySql(sql`o.remote_created_at`, sql`o.store_id`, zones)} BETWEEN ${range.from}::date AND ${range.to}::date`,
     sql`o.removed_at IS NULL`,
   ];
   if (scope.channelId !== null) parts.push(sql`o.channel_id = ${scope.channelId}`);
@@ -101,9 +103,10 @@ async function kpiFigures(d: Db, scope: DashboardScope, range: DayRange): Promis
   // Returning = customers who ordered in the range less those whose first order is in it (the
   // new ones); a distinct count over the range cannot come from daily rows, so it reads orders.
   // (DISTINCT in a subquery: a hash aggregate, where count(DISTINCT …) would sort.)
+  const zones = await storeZones(d, scope.channelId);
   const [c] = await queryRows<{ n: number }>(d, sql`
     SELECT count(*)::int AS n FROM (SELECT DISTINCT o.customer_id FROM magento_orders o
-    WHERE ${ordersWhere(scope, range)} AND o.state <> 'canceled' AND o.customer_id IS NOT NULL) x`);
+    WHERE ${ordersWhere(scope, range, zones)} AND o.state <> 'canceled' AND o.customer_id IS NOT NULL) x`);
   return {
     revenue: r!.revenue,
     orders: r!.orders,

@@ -4,6 +4,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { ABANDONED_FROM, ABANDONED_WHERE, AGE_BUCKET_SQL, AGE_BUCKETS, OUTCOME_OPTIONS } from "@/lib/grid/grids/report-abandoned-carts";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { queryRows } from "@/lib/sync/write/rows";
+import { storeZoneSql } from "@/lib/reports/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 
 // Abandoned carts by age and follow-up outcome, beside the grid (same FROM and WHERE as the grid, so
@@ -25,7 +26,7 @@ export async function loadAbandonedCartsReport(user: SessionUser | null, f: Repo
     queryRows<{ age: string; outcome: string; n: unknown; value: unknown; currency: string | null }>(database, sql`
       SELECT ${sql.raw(AGE_BUCKET_SQL)} AS age, ct.status AS outcome, ct.currency_code AS currency, count(*) AS n, sum(ct.grand_total) AS value
       FROM ${sql.raw(ABANDONED_FROM)}
-      WHERE ${sql.raw(ABANDONED_WHERE)} AND ${inRange(sql`ct.remote_created_at`, f)} AND ${channelWebsite(f, sql`ct.channel_id`, sql`s.website_id`)}
+      WHERE ${sql.raw(ABANDONED_WHERE)} AND ${inRange(sql`ct.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`ct.channel_id`, sql`s.website_id`)}
       GROUP BY 1, 2, 3`),
     reportAsOf(database, "live", f.channelId),
   ]);

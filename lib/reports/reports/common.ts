@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { ReportFilters } from "@/lib/reports/filters";
+import { inLocalDays } from "@/lib/reports/time-zones";
 import { queryRows } from "@/lib/sync/write/rows";
 
 // What every report module shares: "as of" times and the filters as SQL conditions.
@@ -23,9 +24,9 @@ export async function reportAsOf(db: Db, kind: "daily_sales" | "rfm" | "live", c
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** `<column> within the range's UTC days` (a timestamptz column). */
-export function inRange(column: SQL, f: ReportFilters): SQL {
-  return sql`${column} >= (${f.range.from}::date)::timestamp AT TIME ZONE 'UTC' AND ${column} < (${f.range.to}::date + 1)::timestamp AT TIME ZONE 'UTC'`;
+/** `<column> within the range's days` (a timestamptz column), the local days of `zone` (its store's). */
+export function inRange(column: SQL, zone: SQL, f: ReportFilters): SQL {
+  return inLocalDays(column, zone, f.range);
 }
 
 /** Channel and website conditions (either may be absent). */

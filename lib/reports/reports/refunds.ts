@@ -4,6 +4,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { REFUND_REASON_SQL, REFUND_REASONS, REFUNDS_FROM } from "@/lib/grid/grids/report-refunds";
 import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
 import { queryRows } from "@/lib/sync/write/rows";
+import { storeZoneSql } from "@/lib/reports/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 
 // Refunds (credit memos) over time and by reason, over the grid's own rows (same FROM and filters).
@@ -18,10 +19,10 @@ export type RefundsReport = {
 export async function loadRefundsReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<RefundsReport> {
   requirePermission(user, "view_sales");
   const database = db ?? (await getDb());
-  const where = sql`m.removed_at IS NULL AND ${inRange(sql`m.remote_created_at`, f)} AND ${channelWebsite(f, sql`m.channel_id`, sql`s.website_id`)}`;
+  const where = sql`m.removed_at IS NULL AND ${inRange(sql`m.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`m.channel_id`, sql`s.website_id`)}`;
   const [periods, reasons, currencies, asOf] = await Promise.all([
     queryRows<{ period: string; n: unknown; total: unknown }>(database, sql`
-      SELECT to_char(date_trunc(${f.bucket}, m.remote_created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS period, count(*) AS n, sum(m.grand_total) AS total
+      SELECT to_char(date_trunc(${f.bucket}, m.remote_created_at AT TIME ZONE ${storeZoneSql("s")})::date, 'YYYY-MM-DD') AS period, count(*) AS n, sum(m.grand_total) AS total
       FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`),
     queryRows<{ reason: string; n: unknown; total: unknown; adjustments: unknown }>(database, sql`
       SELECT ${sql.raw(REFUND_REASON_SQL)} AS reason, count(*) AS n, sum(m.grand_total) AS total, sum(m.adjustment) AS adjustments

@@ -4,6 +4,20 @@ import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { websiteFilter } from "./common";
 
+/**
+ * Magento's store config time zone when it names a real zone, else null (its days count as UTC):
+ * the reports use it in `AT TIME ZONE`, where an unknown name would fail every query of the store.
+ */
+export function knownZone(zone: string | null | undefined): string | null {
+  if (typeof zone !== "string" || !/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(zone)) return null;
+  try {
+    // Its canonical name ("US/Central" → "America/Chicago"), which Postgres knows as well.
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 // Reference data fetched whole (one "page"): websites, store groups, store views (+ config) and
 // customer groups.
 
@@ -75,7 +89,7 @@ export const storesConnector: Connector<StoreSnapshot> = {
         const config = configs.get(v.id);
         return {
           channel_id: channelId, origin_id: v.id, code: v.code, name: v.name, website_origin_id: v.website_id, store_group_origin_id: v.store_group_id,
-          is_active: v.is_active === 1, locale: config?.locale ?? null, timezone: config?.timezone ?? null,
+          is_active: v.is_active === 1, locale: config?.locale ?? null, timezone: knownZone(config?.timezone),
           base_currency_code: config?.base_currency_code ?? null, default_display_currency_code: config?.default_display_currency_code ?? null,
           base_url: config?.base_url ?? null,
         };

@@ -7,6 +7,7 @@ import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
 import { safeTimeZone } from "@/lib/grid/query";
 import { gridById } from "@/lib/grid/registry";
+import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { segmentParamCondition } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
 
@@ -58,6 +59,7 @@ async function exportCsv(request: Request, context: Context, form: FormData | nu
     extra: segment.extra,
     timeZone: preferences.timeZone,
     savedColumns: preferences.grids[definition.id]?.columns ?? null,
+    report: definition.report ? (await zonedReportFilters(handle.db, params)).filters : null,
     ip: clientIp(request.headers),
   });
   if (!result.ok) return plain(result.status, result.error);

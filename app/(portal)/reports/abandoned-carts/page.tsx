@@ -17,13 +17,14 @@ export const metadata: Metadata = { title: "Abandoned Carts" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Abandoned Carts"
       description="Carts with items that were not ordered by themselves (created in the range), by age since their last activity, value and follow-up outcome."
       basePath="/reports/abandoned-carts"
       filters={filters}
+      storeZone={storeZone}
       options={options}
       charts={<AbandonedCharts user={user} filters={filters} timeZone={timeZone} />}
       grid={reportAbandonedCartsGrid}

@@ -18,13 +18,14 @@ export const metadata: Metadata = { title: "Customers by Lifetime Value" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Customers by Lifetime Value"
       description="Every customer with an order, by lifetime value (all time; canceled orders excluded), with RFM scores 1–5 per channel and their segment."
       basePath="/reports/customers"
       filters={filters}
+      storeZone={storeZone}
       options={options}
       withRange={false}
       chartsKey={`${filters.channelId}:${filters.websiteId}`}

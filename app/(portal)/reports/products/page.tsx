@@ -16,13 +16,14 @@ export const metadata: Metadata = { title: "Best-selling Products" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Best-selling Products"
       description="Quantity sold and revenue per product from the items of non-canceled orders placed in the range."
       basePath="/reports/products"
       filters={filters}
+      storeZone={storeZone}
       options={options}
       charts={<ProductCharts user={user} filters={filters} timeZone={timeZone} />}
       grid={reportProductsGrid}

@@ -17,13 +17,14 @@ export const metadata: Metadata = { title: "Refunds" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Refunds"
       description="Credit memos over time, and what they refunded: items, shipping, or only an adjustment."
       basePath="/reports/refunds"
       filters={filters}
+      storeZone={storeZone}
       options={options}
       withBucket
       charts={<RefundCharts user={user} filters={filters} timeZone={timeZone} />}

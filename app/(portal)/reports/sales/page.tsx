@@ -16,13 +16,14 @@ export const metadata: Metadata = { title: "Sales by Period" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Sales by Period"
       description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue."
       basePath="/reports/sales"
       filters={filters}
+      storeZone={storeZone}
       options={options}
       withBucket
       charts={<SalesCharts user={user} filters={filters} timeZone={timeZone} />}
