@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, date, index, integer, jsonb, pgTable, smallint, text, unique, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, smallint, text, unique, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { channels } from "./channels";
 import { magentoCustomers } from "./magento";
@@ -15,13 +15,20 @@ const channelRef = () =>
 
 const count = (name: string) => integer(name).notNull().default(0);
 const total = (name: string) => money(name).notNull().default("0");
+// Sums of base amounts × base_to_global_rate: unrounded numeric, so a range's total equals the sum
+// over its orders to the last digit however it is split into days and stores.
+const exact = (name: string) => numeric(name).notNull().default("0");
 
 /**
- * One row per channel, store and day (UTC day of Magento's created_at). store_id / website_id are
- * null for rows whose store is not (yet) synced; the key treats null as one value (NULLS NOT DISTINCT).
- * Order figures count by the order's day, cart figures by the cart's day, refunds by the memo's day.
- * revenue = Σ (subtotal + discount_amount) of non-canceled orders — the same definition as a
- * customer's lifetime value (lib/sync/rules/ltv.ts), so the dashboard and the customer pages agree.
+ * One row per channel, store and day (the store's local day of Magento's created_at). store_id /
+ * website_id are null for rows whose store is not (yet) synced; the key treats null as one value
+ * (NULLS NOT DISTINCT). Order figures count by the order's day, cart figures by the cart's day,
+ * refunds by the memo's day. Money is in the GLOBAL currency: Magento's base amounts × each
+ * record's base_to_global_rate (revenue = Σ (base_subtotal + base_discount_amount) × rate of
+ * non-canceled orders — a customer's lifetime value by the same definition, lib/sync/rules/ltv.ts).
+ * base_revenue / base_refunds are the store's own base-currency sums (Sales by Period's rows).
+ * Records synced before the base amounts were (no rate yet) are counted in unconverted_* and left
+ * out of the money, never added in another currency.
  */
 export const reportDailySales = pgTable(
   "report_daily_sales",
@@ -32,15 +39,15 @@ export const reportDailySales = pgTable(
     day: date("day", { mode: "string" }).notNull(),
     orders: count("orders"),
     ordersCanceled: count("orders_canceled"),
-    revenue: total("revenue"),
-    grandTotal: total("grand_total"),
-    discountTotal: total("discount_total"),
+    revenue: exact("revenue"),
+    grandTotal: exact("grand_total"),
+    discountTotal: exact("discount_total"),
     discountedOrders: count("discounted_orders"),
     // Customers whose first non-canceled order was on this day, and distinct others who ordered.
     newCustomers: count("new_customers"),
     returningCustomers: count("returning_customers"),
     returningOrders: count("returning_orders"),
-    refunds: total("refunds"),
+    refunds: exact("refunds"),
     refundsCount: count("refunds_count"),
     cartsCreated: count("carts_created"),
     cartsPurchased: count("carts_purchased"),
@@ -49,10 +56,17 @@ export const reportDailySales = pgTable(
     cartsLost: count("carts_lost"),
     cartsOpen: count("carts_open"),
     cartsAbandoned: count("carts_abandoned"),
-    abandonedValue: total("abandoned_value"),
+    abandonedValue: exact("abandoned_value"),
     // Orders (by order day) placed from carts a follow-up contacted.
     recoveredOrders: count("recovered_orders"),
-    recoveredRevenue: total("recovered_revenue"),
+    recoveredRevenue: exact("recovered_revenue"),
+    baseRevenue: exact("base_revenue"),
+    baseRefunds: exact("base_refunds"),
+    baseCurrency: text("base_currency"),
+    globalCurrency: text("global_currency"),
+    unconvertedOrders: count("unconverted_orders"),
+    unconvertedRefunds: count("unconverted_refunds"),
+    unconvertedCarts: count("unconverted_carts"),
   },
   (t) => [
     unique("report_daily_sales_key").on(t.channelId, t.storeId, t.day).nullsNotDistinct(),
@@ -74,7 +88,7 @@ export const reportDailyMix = pgTable(
     kind: text("kind", { enum: REPORT_MIX_KINDS }).notNull(),
     value: text("value").notNull(),
     orders: count("orders"),
-    revenue: total("revenue"),
+    revenue: exact("revenue"),
   },
   (t) => [
     unique("report_daily_mix_key").on(t.channelId, t.storeId, t.day, t.kind, t.value).nullsNotDistinct(),
@@ -93,7 +107,8 @@ function productFigures() {
     name: text("name"),
     currency: text("currency"),
     qty: quantity("qty").notNull().default("0"),
-    revenue: total("revenue"),
+    // Global currency (`currency` names it).
+    revenue: exact("revenue"),
     orders: count("orders"),
     qtyRefunded: quantity("qty_refunded").notNull().default("0"),
   };
@@ -156,7 +171,8 @@ export const customerRfm = pgTable(
     channelId: channelRef(),
     recencyDays: integer("recency_days"),
     frequency: count("frequency"),
-    monetary: total("monetary"),
+    // Global currency, as the lifetime value.
+    monetary: exact("monetary"),
     r: smallint("r").notNull(),
     f: smallint("f").notNull(),
     m: smallint("m").notNull(),

@@ -10,7 +10,8 @@ import { idArray } from "@/lib/sync/write/upsert";
 //   recency_days  whole UTC days from the customer's last non-canceled order to "as of"
 //                 (as-of day − order day, so an order placed today is 0)
 //   frequency     number of non-canceled orders
-//   monetary      Σ (subtotal + discount_amount) of those orders: the lifetime value's own definition
+//   monetary      Σ (base_subtotal + base_discount_amount) × base_to_global_rate of those orders, in the
+//                 global currency: the lifetime value's own definition (orders not converted yet left out)
 //                 (lib/sync/rules/ltv.ts; Magento's discount is negative), exact numeric
 //
 // "Non-canceled" is state <> 'canceled' and not removed in Magento. Only customers with at least one
@@ -117,13 +118,13 @@ export async function recomputeRfm(db: Db | DbTx, channelId: number, customerIds
         FROM (SELECT DISTINCT unnest(${idArray(customerIds)}) AS id) ids
         CROSS JOIN LATERAL (
           SELECT max(coalesce(o.remote_created_at, o.synced_at)) AS last_at, count(*)::int AS frequency,
-                 sum(o.subtotal + o.discount_amount) AS monetary
+                 coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0) AS monetary
           FROM magento_orders o WHERE o.customer_id = ids.id AND ${buyers}
         ) agg
         WHERE agg.frequency > 0`
       : sql`
         SELECT o.customer_id, max(coalesce(o.remote_created_at, o.synced_at)) AS last_at, count(*)::int AS frequency,
-               sum(o.subtotal + o.discount_amount) AS monetary
+               coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0) AS monetary
         FROM magento_orders o WHERE ${buyers}
         GROUP BY o.customer_id`;
 

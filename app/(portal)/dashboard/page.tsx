@@ -78,11 +78,16 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <StoreDaysNote zone={zone} />
       {currencies.length > 1 ? (
         <p role="note" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          <span className="font-medium">Mixed currencies:</span> the stores in this view sell in {new Intl.ListFormat("en", { type: "conjunction" }).format(currencies)}. Amounts add up
-          orders in their own currency without converting them and are shown in {currency}. For exact totals, choose a channel or
-          website that sells in one currency.
+          <span className="font-medium">Different global currencies:</span> the channels in this view belong to Magento installations that
+          report in {new Intl.ListFormat("en", { type: "conjunction" }).format(currencies)}, and no rate between them is known. Amounts are
+          shown in {currency}; choose one channel for exact totals.
         </p>
-      ) : null}
+      ) : (
+        <p className="mb-6 text-xs text-slate-600" data-testid="currency-note">
+          Amounts are in {currency}, Magento&apos;s global currency: each order&apos;s base amounts converted at its own rate, as in Magento
+          admin&apos;s reports.
+        </p>
+      )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2" key={key}>
         <div className="lg:col-span-2">
           <Suspense fallback={<WidgetSkeleton title="Key figures" lines={3} />}>

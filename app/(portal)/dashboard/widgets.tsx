@@ -9,6 +9,7 @@ import { ago, bucketLabel } from "@/components/dashboard/labels";
 import { Widget, WidgetEmpty } from "@/components/dashboard/widget";
 import type { SessionUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/date";
+import { UnconvertedNote } from "@/components/reports/unconverted-note";
 import { formatMoney } from "@/lib/format/money";
 import {
   loadCartFunnel,
@@ -55,6 +56,7 @@ export async function KpisWidget({ user, scope, currency, asOf }: Props) {
           <KpiTile key={t.label} {...t} />
         ))}
       </dl>
+      <UnconvertedNote counts={c.unconverted} />
     </Widget>
   );
 }

@@ -43,26 +43,25 @@ function bucketOf(bucket: Bucket): SQL {
   return bucket === "week" ? sql`date_trunc('week', r.day)::date` : sql`date_trunc('month', r.day)::date`;
 }
 
-// Amounts are summed as Magento recorded them, in each order's currency (subtotal, discount):
-// labelled with the order currency of the scope's first store, and flagged when the scope's stores
-// sell in more than one currency (those sums are not converted).
-const storeCurrency = sql.raw("coalesce(default_display_currency_code, base_currency_code)");
+// Amounts are in the global currency of the Magento behind each channel: base amounts × each
+// order's base_to_global_rate, summed by the rollups (lib/reports/rollups.ts), as Magento's own
+// reports add them. Only channels of different Magento installs can differ in global currency.
 
-/** The currency amounts are shown in: the order (display) currency of the scope's first store. */
-export async function dashboardCurrency(user: SessionUser | null, scope: DashboardScope, db?: Db): Promise<string> {
-  return (await scopeCurrencies(user, scope, db))[0] ?? "USD";
-}
-
-/** The order currencies of the scope's stores, the first store's first; more than one: sums mix them. */
+/** The global currencies of the scope's rollups (one per Magento install); more than one: they do not add up. */
 export async function scopeCurrencies(user: SessionUser | null, scope: Pick<DashboardScope, "channelId" | "websiteId">, db?: Db): Promise<string[]> {
   const d = await open(user, db);
   const rows = await queryRows<{ code: string }>(d, sql`
-    SELECT ${storeCurrency} AS code, min(id) AS first FROM magento_stores
-    WHERE (${scope.channelId}::bigint IS NULL OR channel_id = ${scope.channelId})
-      AND (${scope.websiteId}::bigint IS NULL OR website_id = ${scope.websiteId})
-      AND ${storeCurrency} IS NOT NULL
-    GROUP BY 1 ORDER BY 2`);
+    SELECT r.global_currency AS code, min(r.channel_id) AS first FROM report_daily_sales r
+    WHERE r.global_currency IS NOT NULL
+      AND (${scope.channelId}::bigint IS NULL OR r.channel_id = ${scope.channelId})
+      AND (${scope.websiteId}::bigint IS NULL OR r.website_id = ${scope.websiteId})
+    GROUP BY 1 ORDER BY 2, 1`);
   return rows.map((row) => row.code);
+}
+
+/** The currency the dashboard's amounts are in: the scope's global currency (USD before any sync). */
+export async function dashboardCurrency(user: SessionUser | null, scope: DashboardScope, db?: Db): Promise<string> {
+  return (await scopeCurrencies(user, scope, db))[0] ?? "USD";
 }
 
 // ── KPIs ────────────────────────────────────────────────────────────────────────────────────
@@ -82,31 +81,14 @@ export type KpiFigures = {
   cartsCreated: number;
   /** abandoned carts ÷ created carts × 100 (a count over a count, unlike OroCRM's) */
   abandonRate: string | null;
+  /** Records synced before their base amounts were: counted, but not in the money figures yet. */
+  unconverted: { orders: number; refunds: number; carts: number };
 };
 
 export type Kpis = { current: KpiFigures; previous: KpiFigures };
 
 async function kpiFigures(d: Db, scope: DashboardScope, range: DayRange): Promise<KpiFigures> {
-  const [r] = await queryRows<{
-    revenue: string; orders: number; discounted: number; discounted_pct: string | null; aov: string | null; new_customers: number;
-    refunds: string; abandoned_value: string; abandoned: number; created: number; abandon_rate: string | null;
-  }>(d, sql`
-    SELECT coalesce(sum(r.revenue), 0)::text AS revenue, coalesce(sum(r.orders), 0)::int AS orders,
-      coalesce(sum(r.discounted_orders), 0)::int AS discounted,
-      round(sum(r.discounted_orders)::numeric * 100 / nullif(sum(r.orders), 0), 2)::text AS discounted_pct,
-      round(sum(r.revenue) / nullif(sum(r.orders), 0), 4)::text AS aov,
-      coalesce(sum(r.new_customers), 0)::int AS new_customers, coalesce(sum(r.refunds), 0)::text AS refunds,
-      coalesce(sum(r.abandoned_value), 0)::text AS abandoned_value, coalesce(sum(r.carts_abandoned), 0)::int AS abandoned,
-      coalesce(sum(r.carts_created), 0)::int AS created,
-      round(sum(r.carts_abandoned)::numeric * 100 / nullif(sum(r.carts_created), 0), 2)::text AS abandon_rate
-    FROM report_daily_sales r WHERE ${rollupWhere(scope, range)}`);
-  // Returning = customers who ordered in the range less those whose first order is in it (the
-  // new ones); a distinct count over the range cannot come from daily rows, so it reads orders.
-  // (DISTINCT in a subquery: a hash aggregate, where count(DISTINCT …) would sort.)
-  const zones = await storeZones(d, scope.channelId);
-  const [c] = await queryRows<{ n: number }>(d, sql`
-    SELECT count(*)::int AS n FROM (SELECT DISTINCT o.customer_id FROM magento_orders o
-    WHERE ${ordersWhere(scope, range, zones)} AND o.state <> 'canceled' AND o.customer_id IS NOT NULL) x`);
+  const [[r], [c]] = await Promise.all([rollupKpis(d, scope, range), customersInRange(d, scope, range)]);
   return {
     revenue: r!.revenue,
     orders: r!.orders,
@@ -120,7 +102,39 @@ async function kpiFigures(d: Db, scope: DashboardScope, range: DayRange): Promis
     abandonedCarts: r!.abandoned,
     cartsCreated: r!.created,
     abandonRate: r!.abandon_rate,
+    unconverted: { orders: r!.unconverted_orders, refunds: r!.unconverted_refunds, carts: r!.unconverted_carts },
   };
+}
+
+function rollupKpis(d: Db, scope: DashboardScope, range: DayRange) {
+  return queryRows<{
+    revenue: string; orders: number; discounted: number; discounted_pct: string | null; aov: string | null; new_customers: number;
+    refunds: string; abandoned_value: string; abandoned: number; created: number; abandon_rate: string | null;
+    unconverted_orders: number; unconverted_refunds: number; unconverted_carts: number;
+  }>(d, sql`
+    SELECT coalesce(sum(r.revenue), 0)::text AS revenue, coalesce(sum(r.orders), 0)::int AS orders,
+      coalesce(sum(r.discounted_orders), 0)::int AS discounted,
+      round(sum(r.discounted_orders)::numeric * 100 / nullif(sum(r.orders), 0), 2)::text AS discounted_pct,
+      round(sum(r.revenue) / nullif(sum(r.orders) - sum(r.unconverted_orders), 0), 4)::text AS aov,
+      coalesce(sum(r.new_customers), 0)::int AS new_customers, coalesce(sum(r.refunds), 0)::text AS refunds,
+      coalesce(sum(r.abandoned_value), 0)::text AS abandoned_value, coalesce(sum(r.carts_abandoned), 0)::int AS abandoned,
+      coalesce(sum(r.carts_created), 0)::int AS created,
+      round(sum(r.carts_abandoned)::numeric * 100 / nullif(sum(r.carts_created), 0), 2)::text AS abandon_rate,
+      coalesce(sum(r.unconverted_orders), 0)::int AS unconverted_orders, coalesce(sum(r.unconverted_refunds), 0)::int AS unconverted_refunds,
+      coalesce(sum(r.unconverted_carts), 0)::int AS unconverted_carts
+    FROM report_daily_sales r WHERE ${rollupWhere(scope, range)}`);
+}
+
+/**
+ * Customers who ordered in the range. Returning = these less those whose first order is in it (the
+ * new ones); a distinct count over the range cannot come from daily rows, so it reads orders.
+ * (DISTINCT in a subquery: a hash aggregate, where count(DISTINCT …) would sort.)
+ */
+async function customersInRange(d: Db, scope: DashboardScope, range: DayRange) {
+  const zones = await storeZones(d, scope.channelId);
+  return queryRows<{ n: number }>(d, sql`
+    SELECT count(*)::int AS n FROM (SELECT DISTINCT o.customer_id FROM magento_orders o
+    WHERE ${ordersWhere(scope, range, zones)} AND o.state <> 'canceled' AND o.customer_id IS NOT NULL) x`);
 }
 
 /** The KPIs of the range and of the previous period. */
@@ -188,7 +202,7 @@ export async function loadChannelSeries(user: SessionUser | null, scope: Dashboa
   const d = await open(user, db);
   const rows = await queryRows<{ channel_id: number; name: string; b: string; aov: string | null; new_customers: number }>(d, sql`
     SELECT r.channel_id::int AS channel_id, ch.name, ${bucketOf(scope.bucket)}::text AS b,
-      round(sum(r.revenue) / nullif(sum(r.orders), 0), 4)::text AS aov, sum(r.new_customers)::int AS new_customers
+      round(sum(r.revenue) / nullif(sum(r.orders) - sum(r.unconverted_orders), 0), 4)::text AS aov, sum(r.new_customers)::int AS new_customers
     FROM report_daily_sales r JOIN channels ch ON ch.id = r.channel_id
     WHERE ${rollupWhere(scope, scope.range)} GROUP BY 1, 2, 3 ORDER BY 2, 1`);
   const buckets = bucketStarts(scope.range, scope.bucket);

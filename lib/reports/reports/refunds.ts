@@ -8,26 +8,35 @@ import { storeZoneSql } from "@/lib/reports/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 
 // Refunds (credit memos) over time and by reason, over the grid's own rows (same FROM and filters).
+// Totals are in the global currency (base amounts × each memo's base_to_global_rate), so memos of
+// USD and EUR stores add up; a memo synced before its base amounts is counted but adds no money.
 
 export type RefundsReport = {
   points: { period: string; count: number; total: string }[];
   byReason: { id: string; label: string; count: number; total: string; adjustments: string }[];
   currency: string | null;
+  /** Memos in range synced before their base amounts: counted, not in the totals yet. */
+  unconverted: number;
   asOf: Date | null;
 };
+
+const GLOBAL_TOTAL = sql.raw("sum(m.base_grand_total * m.base_to_global_rate)");
 
 export async function loadRefundsReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<RefundsReport> {
   requirePermission(user, "view_sales");
   const database = db ?? (await getDb());
   const where = sql`m.removed_at IS NULL AND ${inRange(sql`m.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`m.channel_id`, sql`s.website_id`)}`;
-  const [periods, reasons, currencies, asOf] = await Promise.all([
+  const [periods, reasons, currencies, [unconverted], asOf] = await Promise.all([
     queryRows<{ period: string; n: unknown; total: unknown }>(database, sql`
-      SELECT to_char(date_trunc(${f.bucket}, m.remote_created_at AT TIME ZONE ${storeZoneSql("s")})::date, 'YYYY-MM-DD') AS period, count(*) AS n, sum(m.grand_total) AS total
+      SELECT to_char(date_trunc(${f.bucket}, m.remote_created_at AT TIME ZONE ${storeZoneSql("s")})::date, 'YYYY-MM-DD') AS period, count(*) AS n, ${GLOBAL_TOTAL} AS total
       FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`),
     queryRows<{ reason: string; n: unknown; total: unknown; adjustments: unknown }>(database, sql`
-      SELECT ${sql.raw(REFUND_REASON_SQL)} AS reason, count(*) AS n, sum(m.grand_total) AS total, sum(m.adjustment) AS adjustments
+      SELECT ${sql.raw(REFUND_REASON_SQL)} AS reason, count(*) AS n, ${GLOBAL_TOTAL} AS total,
+        sum(m.base_adjustment * m.base_to_global_rate) AS adjustments
       FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`),
-    queryRows<{ code: string | null }>(database, sql`SELECT DISTINCT m.order_currency_code AS code FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} LIMIT 3`),
+    queryRows<{ code: string | null }>(database, sql`SELECT DISTINCT m.global_currency_code AS code FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} LIMIT 3`),
+    queryRows<{ n: unknown }>(database, sql`
+      SELECT count(*) AS n FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} AND (m.base_grand_total IS NULL OR m.base_to_global_rate IS NULL)`),
     reportAsOf(database, "live", f.channelId),
   ]);
   const byPeriod = new Map(periods.map((p) => [p.period, p]));
@@ -39,6 +48,7 @@ export async function loadRefundsReport(user: SessionUser | null, f: ReportFilte
       total: text(byReason.get(r.value)?.total), adjustments: text(byReason.get(r.value)?.adjustments),
     })),
     currency: singleCurrency(currencies.map((c) => c.code)),
+    unconverted: Number(unconverted?.n ?? 0),
     asOf,
   };
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { BarChart } from "@/components/charts/bar-chart";
 import { LineChart } from "@/components/charts/line-chart";
 import { AsOf } from "@/components/reports/as-of";
+import { UnconvertedNote } from "@/components/reports/unconverted-note";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
@@ -42,6 +43,7 @@ async function RefundCharts({ user, filters, timeZone }: { user: SessionUser; fi
   return (
     <>
       <AsOf at={report.asOf} what="Credit memos" timeZone={timeZone} />
+      <UnconvertedNote counts={{ refunds: report.unconverted }} />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Refunded over time" empty={empty}>
           <LineChart title="Refunded over time" labels={report.points.map((p) => p.period)} format="money" currency={report.currency}

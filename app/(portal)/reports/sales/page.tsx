@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LineChart } from "@/components/charts/line-chart";
 import { AsOf } from "@/components/reports/as-of";
+import { UnconvertedNote } from "@/components/reports/unconverted-note";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
 import { reportContext } from "@/lib/reports/report-context";
@@ -20,7 +21,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   return (
     <ReportPage
       title="Sales by Period"
-      description="Orders, revenue, average order value and refunds per period, by channel, website and store. Canceled orders are not revenue."
+      description="Orders, revenue, average order value and refunds per period, by channel, website and store, each in its base currency; the totals and charts convert them to the global currency at each order's own rate. Canceled orders are not revenue."
       basePath="/reports/sales"
       filters={filters}
       storeZone={storeZone}
@@ -40,15 +41,18 @@ async function SalesCharts({ user, filters, timeZone }: { user: SessionUser; fil
   const labels = report.points.map((p) => p.period);
   const empty = report.totals.orders === 0;
   const money = (v: string | null) => (v === null ? "—" : formatMoney(v, report.currency));
+  // The totals add every store's orders converted to the global currency (the rows below keep each store's base currency).
+  const converted = (label: string) => (report.currency ? `${label} (${report.currency})` : label);
   return (
     <>
       <AsOf at={report.asOf} what="Daily figures" timeZone={timeZone} />
+      <UnconvertedNote counts={{ orders: report.unconvertedOrders }} />
       <dl className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="sales-totals">
         {[
           ["Orders", report.totals.orders.toLocaleString("en-US")],
-          ["Revenue", money(report.totals.revenue)],
-          ["Average order", money(report.totals.aov)],
-          ["Refunded", money(report.totals.refunds)],
+          [converted("Revenue"), money(report.totals.revenue)],
+          [converted("Average order"), money(report.totals.aov)],
+          [converted("Refunded"), money(report.totals.refunds)],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200">
             <dt className="text-xs text-slate-500">{label}</dt>
