@@ -14,6 +14,7 @@ import { runChannelSync, scheduledMode } from "@/lib/sync/runner";
 import { rowsOf } from "@/lib/sync/write/rows";
 import type { ChannelRow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { globalText } from "@/tests/helpers/global-money";
 
 // Base and global amounts (issue 16): the real runner against the two-currency simulator (Main
 // Website USD base with a EUR French view, Europe Website EUR base at base_to_global_rate 1.0815).
@@ -189,18 +190,14 @@ describe("base and global amounts from a two-currency store", () => {
     const orders = [...store.orders.values()];
     const customer = [...store.customers.values()].find((c) => c.website_id === 2 && orders.filter((o) => o.customerId === c.id && o.state !== "canceled").length >= 2)!;
     const live = orders.filter((o) => o.customerId === customer.id && o.state !== "canceled");
-    // Σ cents × 10815 in units of 10^-6, then half away from zero to 10^-4 as numeric rounds.
-    let units = 0n;
-    for (const o of live) {
+    const want = globalText(live.flatMap((o) => {
       const header = store.orderColumns(o);
-      const cents = Math.round(Number(header.base_subtotal) * 100) + Math.round(Number(header.base_discount_amount) * 100);
-      units += BigInt(cents) * 10815n;
-    }
-    const rounded = (units + 50n) / 100n;
-    const text = rounded.toString().padStart(5, "0");
+      expect(header.base_to_global_rate).toBe(1.0815);
+      return [[header.base_subtotal, header.base_to_global_rate], [header.base_discount_amount, header.base_to_global_rate]] as [unknown, unknown][];
+    }));
     const [row] = await rows<{ lifetime_value: string; lifetime_currency_code: string }>(testDb.db, sql`
       SELECT lifetime_value::text, lifetime_currency_code FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}`);
-    expect(row).toEqual({ lifetime_value: `${text.slice(0, -4)}.${text.slice(-4)}`, lifetime_currency_code: "USD" });
+    expect(row).toEqual({ lifetime_value: want, lifetime_currency_code: "USD" });
   });
 });
 
