@@ -6,6 +6,8 @@ import {
   check,
   date,
   index,
+  integer,
+  numeric,
   pgTable,
   smallint,
   text,
@@ -28,6 +30,9 @@ const channelId = () =>
 const childChannelId = () => bigint("channel_id", { mode: "number" }).notNull();
 
 const ref = (name: string) => bigint(name, { mode: "number" });
+
+// Magento's base_to_global_rate (decimal(12,4) in Magento; wider here so no store's rate is cut).
+const rate = (name: string) => numeric(name, { precision: 24, scale: 12 });
 
 // contacted: a follow-up was logged (lib/workflows/abandoned-cart.ts); the sync keeps it like lost.
 export const CART_STATUSES = ["open", "contacted", "expired", "lost", "converted", "purchased"] as const;
@@ -127,9 +132,14 @@ export const magentoCustomers = pgTable(
     defaultShippingOriginId: originId("default_shipping_origin_id"),
     billingCountryId: text("billing_country_id"),
     billingRegion: text("billing_region"),
+    // In the channel's global currency (lifetime_currency_code): each order's base amounts × its
+    // base_to_global_rate (lib/sync/rules/ltv.ts). Orders without them yet are counted in
+    // lifetime_unconverted_orders and left out of the value, never added in another currency.
     lifetimeValue: money("lifetime_value").notNull().default("0"),
     ordersCount: smallCount("orders_count"),
     refundsTotal: money("refunds_total").notNull().default("0"),
+    lifetimeCurrencyCode: text("lifetime_currency_code"),
+    lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),
     currencyCode: text("currency_code"),
     assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
     // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
@@ -214,6 +224,8 @@ export const magentoCarts = pgTable(
     baseGrandTotal: money("base_grand_total"),
     currencyCode: text("currency_code"),
     baseCurrencyCode: text("base_currency_code"),
+    globalCurrencyCode: text("global_currency_code"),
+    baseToGlobalRate: rate("base_to_global_rate"),
     couponCode: text("coupon_code"),
     billingCountryId: text("billing_country_id"),
     billingRegion: text("billing_region"),
@@ -315,6 +327,14 @@ export const magentoOrders = pgTable(
     totalRefunded: money("total_refunded").notNull().default("0"),
     totalCanceled: money("total_canceled").notNull().default("0"),
     totalDue: money("total_due"),
+    // Base amounts (the website's base currency) as Magento sent them; null until a sync read them.
+    baseSubtotal: money("base_subtotal"),
+    baseDiscountAmount: money("base_discount_amount"),
+    baseShippingAmount: money("base_shipping_amount"),
+    baseTaxAmount: money("base_tax_amount"),
+    baseTotalRefunded: money("base_total_refunded"),
+    baseTotalCanceled: money("base_total_canceled"),
+    baseToGlobalRate: rate("base_to_global_rate"),
     orderCurrencyCode: text("order_currency_code"),
     baseCurrencyCode: text("base_currency_code"),
     globalCurrencyCode: text("global_currency_code"),
@@ -383,6 +403,9 @@ export const magentoOrderItems = pgTable(
     rowTotal: money("row_total").notNull().default("0"),
     taxAmount: money("tax_amount").notNull().default("0"),
     discountAmount: money("discount_amount").notNull().default("0"),
+    baseRowTotal: money("base_row_total"),
+    baseDiscountAmount: money("base_discount_amount"),
+    baseTaxAmount: money("base_tax_amount"),
     ...syncedTimes(),
   },
   (t) => [
@@ -446,8 +469,15 @@ export const magentoCreditMemos = pgTable(
     adjustment: money("adjustment").notNull().default("0"),
     adjustmentPositive: money("adjustment_positive").notNull().default("0"),
     adjustmentNegative: money("adjustment_negative").notNull().default("0"),
+    baseSubtotal: money("base_subtotal"),
+    baseTaxAmount: money("base_tax_amount"),
+    baseShippingAmount: money("base_shipping_amount"),
+    baseDiscountAmount: money("base_discount_amount"),
+    baseAdjustment: money("base_adjustment"),
+    baseToGlobalRate: rate("base_to_global_rate"),
     orderCurrencyCode: text("order_currency_code"),
     baseCurrencyCode: text("base_currency_code"),
+    globalCurrencyCode: text("global_currency_code"),
     ...syncedTimes(),
   },
   (t) => [

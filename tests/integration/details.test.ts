@@ -21,6 +21,7 @@ import { loadOrderDetail } from "@/lib/workspace/details/order";
 import { readBackLink } from "@/lib/workspace/details/back";
 import { parseDetailId } from "@/lib/workspace/details/record";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { globalText } from "@/tests/helpers/global-money";
 
 // Detail pages' loaders, prev/next and "Sync this record", on data synced from the simulator and
 // compared with the simulator's own records.
@@ -123,32 +124,40 @@ describe("detail loaders", () => {
     );
   });
 
-  it("a customer's lifetime figures equal the simulator's", async () => {
+  it("a customer's lifetime figures equal the simulator's, in the global currency", async () => {
     const counted = (o: { state: string }) => o.state !== "canceled";
-    const simCustomer = [...sim.store.customers.values()].find((c) => [...sim.store.orders.values()].filter((o) => o.customerId === c.id && counted(o)).length >= 2)!;
+    // A Europe website customer: EUR base amounts × base_to_global_rate 1.0815 make the USD figures.
+    const simCustomer = [...sim.store.customers.values()].find((c) => c.website_id === 2
+      && [...sim.store.orders.values()].filter((o) => o.customerId === c.id && counted(o)).length >= 2)!;
     const orders = [...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id && counted(o));
     const memos = [...sim.store.memos.values()].filter((m) => sim.store.orders.get(m.orderId)?.customerId === simCustomer.id);
-    const salesCents = orders.reduce((sum, o) => {
+    const sales = globalText(orders.flatMap((o) => {
       const c = sim.store.orderColumns(o) as Record<string, unknown>;
-      return sum + cents(c.subtotal) + cents(c.discount_amount ?? 0);
-    }, 0);
-    const refundCents = memos.reduce((sum, m) => sum + cents((sim.store.memoColumns(m) as Record<string, unknown>).grand_total), 0);
+      return [[c.base_subtotal, c.base_to_global_rate], [c.base_discount_amount ?? 0, c.base_to_global_rate]] as [unknown, unknown][];
+    }));
+    const refunds = globalText(memos.map((m) => {
+      const c = sim.store.memoColumns(m) as Record<string, unknown>;
+      return [c.base_grand_total, c.base_to_global_rate];
+    }));
     const id = await localId("magento_customers", simCustomer.id);
     const detail = await loadCustomerDetail(testDb.db, viewer, id);
     expect(detail!.customer.email).toBe(simCustomer.email);
     expect(detail!.customer.isGuest).toBe(false);
     const f = detail!.figures;
-    expect(cents(f.salesValue)).toBe(salesCents);
+    expect(f.salesValue).toBe(sales);
+    expect(f.currency).toBe("USD");
     expect(f.orderCount).toBe(orders.length);
-    expect(Number(f.averageOrderValue)).toBeCloseTo(salesCents / 100 / orders.length, 3);
-    expect(cents(f.refundsValue)).toBe(refundCents);
+    expect(f.unconvertedOrders).toBe(0);
+    expect(Number(f.averageOrderValue)).toBeCloseTo(Number(sales) / orders.length, 3);
+    expect(f.refundsValue).toBe(refunds);
     expect(f.refundsCount).toBe(memos.length);
     const times = orders.map((o) => new Date(`${o.createdAt.replace(" ", "T")}Z`).getTime());
     expect(f.firstOrderAt?.getTime()).toBe(Math.min(...times));
     expect(f.lastOrderAt?.getTime()).toBe(Math.max(...times));
     expect(detail!.addresses.length).toBe(simCustomer.addresses.length);
     // The stored lifetime value (sync rule) agrees with the page's figure.
-    expect(cents(detail!.customer.lifetimeValue)).toBe(salesCents);
+    expect(detail!.customer.lifetimeValue).toBe(sales);
+    expect(detail!.customer.lifetimeCurrencyCode).toBe("USD");
     const simOrders = [...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id);
     const activity = await loadCustomerActivity(testDb.db, viewer, id);
     const placed = activity.filter((e) => e.key.startsWith("order-"));
@@ -157,6 +166,28 @@ describe("detail loaders", () => {
     expect(eventTimes).toEqual([...eventTimes].sort((a, b) => b - a)); // newest first
     const purchases = await loadCustomerPurchases(testDb.db, viewer, id);
     expect(purchases.length).toBe([...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id).reduce((n, o) => n + o.items.length, 0));
+  });
+
+  it("an order without base amounts yet is counted but left out of the lifetime value, and said so", async () => {
+    const simCustomer = [...sim.store.customers.values()].find((c) =>
+      [...sim.store.orders.values()].filter((o) => o.customerId === c.id && o.state !== "canceled").length >= 2)!;
+    const id = await localId("magento_customers", simCustomer.id);
+    const [order] = rowsOf<{ id: number; base_subtotal: string }>(await testDb.db.execute(sql`
+      SELECT id::int, base_subtotal::text FROM magento_orders WHERE customer_id = ${id} AND state <> 'canceled' ORDER BY id LIMIT 1`));
+    const before = (await loadCustomerDetail(testDb.db, viewer, id))!.figures;
+    await testDb.db.execute(sql`UPDATE magento_orders SET base_subtotal = NULL WHERE id = ${order!.id}`);
+    try {
+      const [rest] = rowsOf<{ v: string }>(await testDb.db.execute(sql`
+        SELECT round(sum((base_subtotal + base_discount_amount) * base_to_global_rate), 4)::text AS v FROM magento_orders
+        WHERE customer_id = ${id} AND state <> 'canceled' AND id <> ${order!.id}`));
+      const f = (await loadCustomerDetail(testDb.db, viewer, id))!.figures;
+      expect(f.orderCount).toBe(before.orderCount);
+      expect(f.unconvertedOrders).toBe(1);
+      expect(f.salesValue).toBe(rest!.v);
+      expect(f.salesValue).not.toBe(before.salesValue);
+    } finally {
+      await testDb.db.execute(sql`UPDATE magento_orders SET base_subtotal = ${order!.base_subtotal}::numeric WHERE id = ${order!.id}`);
+    }
   });
 
   it("guest customers are marked as such", async () => {

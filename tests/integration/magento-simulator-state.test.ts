@@ -127,11 +127,27 @@ describe("simulator state file", () => {
     await stop(other);
   });
 
+  it("generates the store again when the file was written by another format version, keeping the old file", async () => {
+    const file = path.join(dir, "version.json");
+    await stop(await start({ now: DAY1, stateFile: file }));
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { version: number };
+    writeFileSync(file, JSON.stringify({ ...saved, version: 1 }));
+    const again = await start({ now: DAY1, stateFile: file });
+    expect(again.state?.status).toBe("replaced");
+    expect(again.state?.detail).toContain("format version 1");
+    expect(existsSync(`${file}.previous`)).toBe(true);
+    // The Europe website's orders carry this version's EUR base amounts.
+    const european = [...again.store.orders.values()].find((o) => o.storeId === 3)!;
+    expect(again.store.orderColumns(european)).toMatchObject({ base_currency_code: "EUR", base_to_global_rate: 1.0815 });
+    await stop(again);
+  });
+
   it("refuses a corrupt or foreign file with a message naming it and how to start afresh", async () => {
     const file = path.join(dir, "corrupt.json");
     await stop(await start({ now: DAY1, stateFile: file }));
     const whole = readFileSync(file, "utf8");
-    for (const broken of [whole.slice(0, Math.floor(whole.length / 2)), '{"format":"something else"}', "", '{"format":"magento-simulator-store","version":1,"params":{"seed":7,"customers":40,"orders":120,"products":200},"store":[]}']) {
+    const currentVersion = (JSON.parse(whole) as { version: number }).version;
+    for (const broken of [whole.slice(0, Math.floor(whole.length / 2)), '{"format":"something else"}', "", `{"format":"magento-simulator-store","version":${currentVersion},"params":{"seed":7,"customers":40,"orders":120,"products":200},"store":[]}`]) {
       writeFileSync(file, broken);
       const attempt = start({ now: DAY1, stateFile: file });
       await expect(attempt).rejects.toThrow(StateFileError);

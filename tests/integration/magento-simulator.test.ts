@@ -305,6 +305,60 @@ describe("totals", () => {
   });
 });
 
+describe("currencies", () => {
+  type Money = Record<string, unknown>;
+  const setup = (o: Money) => [o.order_currency_code, o.base_currency_code, o.global_currency_code, o.base_to_order_rate, o.base_to_global_rate];
+
+  it("is a two-currency install: Main Website in USD (its French view selling in EUR), Europe Website in a EUR base", async () => {
+    const orders = (((await get("/rest/V1/orders?searchCriteria=")).body) as Env<Money>).items;
+    const byStore = new Map<number, Set<string>>();
+    for (const o of orders) byStore.set(o.store_id as number, (byStore.get(o.store_id as number) ?? new Set()).add(JSON.stringify(setup(o))));
+    expect([...byStore.get(1)!]).toEqual([JSON.stringify(["USD", "USD", "USD", 1, 1])]);
+    expect([...byStore.get(2)!]).toEqual([JSON.stringify(["EUR", "USD", "USD", 0.92, 1])]);
+    expect([...byStore.get(3)!]).toEqual([JSON.stringify(["EUR", "EUR", "USD", 1, 1.0815])]);
+    // On the Europe website the base amounts are the EUR order amounts, line by line.
+    for (const o of orders.filter((x) => x.store_id === 3)) {
+      for (const key of ["grand_total", "subtotal", "discount_amount", "shipping_amount", "tax_amount"]) expect(o[`base_${key}`], key).toBe(o[key]);
+      for (const item of o.items as Money[]) for (const key of ["price", "row_total", "tax_amount", "discount_amount"]) expect(item[`base_${key}`]).toBe(item[key]);
+    }
+    const memos = (((await get("/rest/V1/creditmemos?searchCriteria=")).body) as Env<Money>).items;
+    const european = memos.filter((m) => m.store_id === 3);
+    expect(european.length).toBeGreaterThan(0);
+    for (const m of european) {
+      expect([m.base_currency_code, m.global_currency_code, m.base_to_global_rate]).toEqual(["EUR", "USD", 1.0815]);
+      expect(m.base_grand_total).toBe(m.grand_total);
+    }
+    const configs = ((await get("/rest/V1/store/storeConfigs")).body) as Money[];
+    expect(configs.map((c) => [c.code, c.base_currency_code, c.default_display_currency_code])).toEqual([["default", "USD", "USD"], ["fr", "USD", "EUR"], ["de", "EUR", "EUR"]]);
+  });
+
+  it("carts and their totals carry the website's base currency and rate", async () => {
+    const active = (storeId: number) => `/rest/V1/carts/search?${q({
+      "searchCriteria[filter_groups][0][filters][0][field]": "store_id", "searchCriteria[filter_groups][0][filters][0][value]": storeId,
+      "searchCriteria[filter_groups][1][filters][0][field]": "is_active", "searchCriteria[filter_groups][1][filters][0][value]": 1,
+      "searchCriteria[pageSize]": 50,
+    })}`;
+    const de = (((await get(active(3))).body) as Env<Money>).items.find((c) => (c.items as unknown[]).length > 0)!;
+    expect(de.currency).toMatchObject({ base_currency_code: "EUR", quote_currency_code: "EUR", global_currency_code: "USD", base_to_quote_rate: 1, base_to_global_rate: 1.0815 });
+    const totals = (await get(`/rest/V1/carts/${String(de.id)}/totals`)).body as Money;
+    expect(totals).toMatchObject({ base_currency_code: "EUR", quote_currency_code: "EUR" });
+    expect(totals.base_grand_total).toBe(totals.grand_total);
+    const fr = (((await get(active(2))).body) as Env<Money>).items[0]!;
+    expect(fr.currency).toMatchObject({ base_currency_code: "USD", quote_currency_code: "EUR", base_to_quote_rate: 0.92, base_to_global_rate: 1 });
+  });
+
+  it("figures add up Σ base_grand_total × base_to_global_rate exactly", async () => {
+    const orders = (((await get("/rest/V1/orders?searchCriteria=")).body) as Env<Money>).items;
+    // In units of 10^-6 (cents × a rate of 4 places): integers, no float sum.
+    let units = 0n;
+    for (const o of orders) units += BigInt(cents(o.base_grand_total)) * BigInt(Math.round(Number(o.base_to_global_rate) * 10_000));
+    const text = units.toString();
+    const figures = sim.control.figures();
+    expect(figures.orders.globalGrandTotal.replace(".", "").padEnd(text.length, "0")).toBe(text);
+    expect(figures.orders.globalGrandTotal).not.toBe(figures.orders.baseGrandTotal);
+  });
+});
+
 describe("authentication", () => {
   const path = "/rest/V1/orders/1";
   it("rejects a missing or unknown bearer with 401 and the ACL resource", async () => {
@@ -477,6 +531,29 @@ describe("control API", () => {
     expect((found.body as Env).total_count).toBe(0);
     expect((await get(`/rest/V1/carts/${t.deleted.carts[0]}`)).status).toBe(404);
     expect((await ctl("POST", "/tick", { newOrders: -1 })).status).toBe(400);
+  });
+
+  it("places an order on a given store view at a given created_at", async () => {
+    const customer = [...sim.store.customers.values()].find((c) => c.website_id === 2)!;
+    const placed = await ctl("POST", "/orders", { storeId: 3, createdAt: "2025-12-31 22:59:59", customerId: customer.id });
+    expect(placed.status).toBe(200);
+    const p = placed.body as { orderId: number; cartId: number; createdAt: string; updatedAt: string; baseCurrency: string; grandTotal: number; baseGrandTotal: number };
+    expect(p).toMatchObject({ createdAt: "2025-12-31 22:59:59", baseCurrency: "EUR" });
+    expect(p.baseGrandTotal).toBe(p.grandTotal);
+    const order = (await get(`/rest/V1/orders/${p.orderId}`)).body as Record<string, unknown>;
+    expect(order).toMatchObject({ store_id: 3, created_at: "2025-12-31 22:59:59", customer_id: customer.id, base_currency_code: "EUR", base_to_global_rate: 1.0815, quote_id: p.cartId, state: "new" });
+    // updated_at is the simulator's clock: an incremental sync asking for recent changes sees the order.
+    expect(String(order.updated_at) > "2025-12-31 22:59:59").toBe(true);
+    expect((await get(`/rest/V1/carts/${p.cartId}`)).body).toMatchObject({ is_active: false, store_id: 3 });
+
+    const iso = await ctl("POST", "/orders", { storeId: 2, createdAt: "2026-01-01T00:30:00+01:00" });
+    expect(iso.status).toBe(200);
+    const guest = (await get(`/rest/V1/orders/${(iso.body as { orderId: number }).orderId}`)).body as Record<string, unknown>;
+    expect(guest).toMatchObject({ store_id: 2, created_at: "2025-12-31 23:30:00", customer_is_guest: 1, order_currency_code: "EUR", base_currency_code: "USD" });
+
+    for (const body of [{ storeId: 9, createdAt: "2026-01-01 00:00:00" }, { storeId: 1, createdAt: "yesterday" }, { storeId: 1, createdAt: "2026-01-01 00:00:00", customerId: customer.id }, { storeId: 1, createdAt: "2026-01-01 00:00:00", qty: 2 }]) {
+      expect((await ctl("POST", "/orders", body)).status, JSON.stringify(body)).toBe(400);
+    }
   });
 
   it("injects 500s, 429s, latency, malformed records and hangs", async () => {

@@ -43,6 +43,12 @@ const MONEY_COLUMNS: Record<string, string[]> = {
   magento_orders: [
     "grand_total",
     "base_grand_total",
+    "base_subtotal",
+    "base_discount_amount",
+    "base_shipping_amount",
+    "base_tax_amount",
+    "base_total_refunded",
+    "base_total_canceled",
     "subtotal",
     "tax_amount",
     "shipping_amount",
@@ -62,9 +68,14 @@ const MONEY_COLUMNS: Record<string, string[]> = {
     "adjustment",
     "adjustment_positive",
     "adjustment_negative",
+    "base_subtotal",
+    "base_tax_amount",
+    "base_shipping_amount",
+    "base_discount_amount",
+    "base_adjustment",
   ],
   magento_cart_items: ["price", "row_total", "tax_amount", "discount_amount"],
-  magento_order_items: ["price", "base_price", "original_price", "row_total", "tax_amount", "discount_amount"],
+  magento_order_items: ["price", "base_price", "original_price", "row_total", "tax_amount", "discount_amount", "base_row_total", "base_discount_amount", "base_tax_amount"],
   magento_credit_memo_items: ["price", "row_total", "tax_amount", "discount_amount"],
   magento_customers: ["lifetime_value", "refunds_total"],
 };
@@ -250,8 +261,12 @@ describe.each(backends)("migrations applied to $name", (backend) => {
   it("never uses an unbounded or differently scaled numeric in synced tables", async () => {
     const numerics = (await columns()).filter((c) => c.table_name.startsWith("magento_") && c.data_type === "numeric");
     for (const column of numerics) {
-      expect([column.numeric_precision, column.numeric_scale], `${column.table_name}.${column.column_name}`).toEqual([20, 4]);
+      // Currency rates keep 12 places (Magento's base_to_global_rate); amounts and quantities 4.
+      const want = column.column_name.endsWith("_rate") ? [24, 12] : [20, 4];
+      expect([column.numeric_precision, column.numeric_scale], `${column.table_name}.${column.column_name}`).toEqual(want);
     }
+    const rates = numerics.filter((c) => c.column_name.endsWith("_rate")).map((c) => `${c.table_name}.${c.column_name}`).sort();
+    expect(rates).toEqual(["magento_carts.base_to_global_rate", "magento_credit_memos.base_to_global_rate", "magento_orders.base_to_global_rate"]);
   });
 
   it("stores remote and sync times as timestamp with time zone", async () => {

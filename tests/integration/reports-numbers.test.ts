@@ -91,7 +91,7 @@ const cents = (v: unknown) => Math.round(Number(v ?? 0) * 10_000);
 describe("report numbers against the raw synced rows", () => {
   it("customers by lifetime value: every buyer, their exact lifetime value, RFM counts adding up", async () => {
     const expected = await queryRows<{ id: string; ltv: string }>(db, sql`
-      SELECT o.customer_id::text AS id, sum(o.subtotal + o.discount_amount)::text AS ltv
+      SELECT o.customer_id::text AS id, round(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 4)::text AS ltv
       FROM magento_orders o JOIN magento_customers c ON c.id = o.customer_id
       WHERE o.state <> 'canceled' AND o.removed_at IS NULL AND c.merged_into_id IS NULL AND c.removed_at IS NULL
       GROUP BY o.customer_id`);

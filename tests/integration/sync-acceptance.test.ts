@@ -110,6 +110,12 @@ async function actual(db: Db, channelId: number): Promise<Snapshot> {
   };
 }
 
+/** Decimal text as storeFigures writes it: trailing zeros trimmed, at least cents ("12.5" → "12.50"). */
+function decimalText(text: string): string {
+  const [whole, fraction = ""] = text.split(".");
+  return `${whole}.${fraction.replace(/0+$/, "").padEnd(2, "0")}`;
+}
+
 /** The portal's figures for a channel, in the shape of the simulator's own (storeFigures). */
 async function portalFigures(db: Db, channelId: number): Promise<StoreFigures> {
   const [row] = await rows<Record<string, string>>(db, sql`
@@ -121,6 +127,7 @@ async function portalFigures(db: Db, channelId: number): Promise<StoreFigures> {
       (SELECT count(*) FROM magento_orders WHERE channel_id = ${channelId} AND NOT is_guest)::text AS registered_orders,
       (SELECT coalesce(sum(grand_total), 0)::numeric(20, 2)::text FROM magento_orders WHERE channel_id = ${channelId}) AS grand_total,
       (SELECT coalesce(sum(base_grand_total), 0)::numeric(20, 2)::text FROM magento_orders WHERE channel_id = ${channelId}) AS base_grand_total,
+      (SELECT coalesce(sum(base_grand_total * base_to_global_rate), 0)::text FROM magento_orders WHERE channel_id = ${channelId}) AS global_grand_total,
       (SELECT count(*) FROM magento_order_items WHERE channel_id = ${channelId} AND parent_item_origin_id IS NULL)::text AS visible_lines,
       (SELECT count(*) FROM magento_order_items WHERE channel_id = ${channelId})::text AS item_rows,
       (SELECT count(*) FROM magento_order_items WHERE channel_id = ${channelId} AND product_type = 'configurable')::text AS configurable_lines,
@@ -137,7 +144,7 @@ async function portalFigures(db: Db, channelId: number): Promise<StoreFigures> {
     newsletterSubscribers: n("subscribers"),
     orders: {
       total: n("orders"), guest: n("guest_orders"), registered: n("registered_orders"), grandTotal: row!.grand_total!,
-      baseGrandTotal: row!.base_grand_total!, visibleLines: n("visible_lines"), itemRows: n("item_rows"), configurableLines: n("configurable_lines"),
+      baseGrandTotal: row!.base_grand_total!, globalGrandTotal: decimalText(row!.global_grand_total!), visibleLines: n("visible_lines"), itemRows: n("item_rows"), configurableLines: n("configurable_lines"),
     },
     carts: { total: n("carts"), active: n("active"), inactive: n("inactive"), purchased: n("purchased"), guest: n("guest_carts") },
     creditMemos: n("memos"),

@@ -19,6 +19,7 @@ import { rowsOf } from "@/lib/sync/write/rows";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import type { ChannelRow, Connector, FetchedPage, SyncContext, UpdatedWindow, WriteResult } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { globalText } from "../helpers/global-money";
 
 // Every connector against the in-process simulator, page by page over the full window (one
 // transaction per page), on Postgres and on PGlite: exact counts and money sums against the
@@ -216,25 +217,29 @@ describe("sync connectors on Postgres", () => {
     expect(broken.n).toBe("0");
   });
 
-  it("computes lifetime value by hand for a customer", async () => {
+  it("computes lifetime value by hand for a customer, in the global currency", async () => {
     const store = sim.store;
     const orders = [...store.orders.values()];
-    const customer = [...store.customers.values()].find((c) => orders.filter((o) => o.customerId === c.id).length >= 2)!;
+    const memoOrders = new Set([...store.memos.values()].map((m) => m.orderId));
+    // A Europe website customer (EUR base, base_to_global_rate 1.0815) with a refund: both figures are converted.
+    const customer = [...store.customers.values()].find((c) => c.website_id === 2
+      && orders.filter((o) => o.customerId === c.id).length >= 2 && orders.some((o) => o.customerId === c.id && memoOrders.has(o.entityId)))!;
     const mine = orders.filter((o) => o.customerId === customer.id || (o.isGuest && o.email.toLowerCase() === customer.email.toLowerCase()));
     const live = mine.filter((o) => o.state !== "canceled");
-    const ltvCents = live.reduce((sum, o) => {
+    const ltv = globalText(live.flatMap((o) => {
       const header = store.orderColumns(o);
-      return sum + cents(header.subtotal) + cents(header.discount_amount ?? 0);
-    }, 0);
-    const refundCents = [...store.memos.values()]
+      return [[header.base_subtotal, header.base_to_global_rate], [header.base_discount_amount ?? 0, header.base_to_global_rate]] as [unknown, unknown][];
+    }));
+    const refunds = globalText([...store.memos.values()]
       .filter((m) => mine.some((o) => o.entityId === m.orderId))
-      .reduce((sum, m) => sum + cents(store.memoColumns(m).grand_total), 0);
-    const row = await one<{ lifetime_value: string; orders_count: number; refunds_total: string }>(pg.db, sql`
-      SELECT lifetime_value::text, orders_count, refunds_total::text FROM magento_customers
+      .map((m) => [store.memoColumns(m).base_grand_total, store.memoColumns(m).base_to_global_rate]));
+    const row = await one<{ lifetime_value: string; orders_count: number; refunds_total: string; lifetime_currency_code: string }>(pg.db, sql`
+      SELECT lifetime_value::text, orders_count, refunds_total::text, lifetime_currency_code FROM magento_customers
       WHERE channel_id = ${pgChannel.id} AND origin_id = ${customer.id}`);
-    expect(row.lifetime_value).toBe(centsText(ltvCents));
-    expect(Number(row.orders_count)).toBe(live.length);
-    expect(row.refunds_total).toBe(centsText(refundCents));
+    expect(row).toEqual({ lifetime_value: ltv, orders_count: live.length, refunds_total: refunds, lifetime_currency_code: "USD" });
+    // Not the EUR amounts the orders were placed in.
+    const plain = live.reduce((sum, o) => sum + cents(store.orderColumns(o).subtotal) + cents(store.orderColumns(o).discount_amount ?? 0), 0);
+    expect(row.lifetime_value).not.toBe(centsText(plain));
   });
 
   it("a second pass creates and changes nothing; a cart marked lost stays lost", async () => {
@@ -354,8 +359,8 @@ describe("guest merge", () => {
     expect(guestRow.merged_into_id).toBe(guestRow.registered);
     const ltv = await one<{ lifetime_value: string; orders_count: number }>(pg.db, sql`
       SELECT lifetime_value::text, orders_count FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}`);
-    const expected = [early!, late!].reduce((sum, o) => sum + cents(o.subtotal) + cents(o.discount_amount ?? 0), 0);
-    expect(ltv.lifetime_value).toBe(centsText(expected));
+    const expected = globalText([early!, late!].flatMap((o) => [[o.base_subtotal, o.base_to_global_rate], [o.base_discount_amount ?? 0, o.base_to_global_rate]] as [unknown, unknown][]));
+    expect(ltv.lifetime_value).toBe(expected);
     expect(Number(ltv.orders_count)).toBe(2);
   }, 60_000);
 });

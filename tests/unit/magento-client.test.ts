@@ -140,7 +140,7 @@ describe("routes", () => {
   });
 
   it("throws a schema error naming the path when a single answer breaks the contract", async () => {
-    const { client } = fakeMagento(() => ({ body: { entity_id: 1, grand_total: "lots" } }));
+    const { client } = fakeMagento(() => ({ body: { entity_id: 1, grand_total: "lots", base_grand_total: "n/a", base_subtotal: null } }));
     const error = await client.getOrder(1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MagentoSchemaError);
     expect((error as MagentoSchemaError).issues.map((i) => i.path).sort()).toEqual(["base_grand_total", "grand_total", "items"]);

@@ -124,7 +124,9 @@ describe("fast parser vs zod on edited records", () => {
 
   const broken: [string, (o: Record<string, unknown>) => void][] = [
     ["money as text", (o) => { o.grand_total = "10.00"; }],
-    ["money null where required", (o) => { o.base_grand_total = null; }],
+    ["money null where required", (o) => { o.grand_total = null; }],
+    ["base money as text", (o) => { o.base_grand_total = "10.00"; }],
+    ["rate as text", (o) => { o.base_to_global_rate = "1.0815"; }],
     ["required money missing", (o) => { delete o.grand_total; }],
     ["nested item money as text", (o) => { item(o, 1).price = "1.5"; }],
     ["nested sku not a string", (o) => { item(o, 0).sku = 5; }],

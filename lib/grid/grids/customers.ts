@@ -37,8 +37,9 @@ export const customersGrid: GridDefinition = assertDefinition({
       options: [{ value: "yes", label: "Yes" }, { value: "no", label: "No" }, { value: "unknown", label: "Unknown" }],
     },
     { id: "orders_count", label: "Orders", kind: "number", sql: "c.orders_count" },
-    { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.currency_code" },
-    { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.currency_code", hiddenByDefault: true },
+    // In the global currency (lib/sync/rules/ltv.ts); null while no order of the customer has base amounts.
+    { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.lifetime_currency_code" },
+    { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.lifetime_currency_code", hiddenByDefault: true },
     // From the RFM scores (lib/reports/rfm.ts): recency was measured on computed_at's UTC day, so it
     // moves on by the days since; null for customers with no non-canceled order.
     {

@@ -114,6 +114,7 @@ export const cartSchema = z.looseObject({
 export const CART_STRICT_FIELDS: ReadonlySet<string> = new Set([
   "id", "store_id", "created_at", "updated_at", "is_active", "customer.id", "customer_is_guest",
   "items[].item_id", "items[].qty", "items[].price", "items_qty", "currency.quote_currency_code", "currency.base_currency_code",
+  "currency.global_currency_code", "currency.base_to_global_rate",
 ]);
 
 export const shippingMethodSchema = z.looseObject({

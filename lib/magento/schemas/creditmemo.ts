@@ -64,11 +64,12 @@ export const creditMemoSchema = z.looseObject({
   extension_attributes: optional(looseRecord),
 });
 
-/** A memo's identity, order and store links, paging timestamps and the refunded money shown. */
+/** A memo's identity, order and store links, paging timestamps and the refunded money shown (base amounts and rate too). */
 export const CREDIT_MEMO_STRICT_FIELDS: ReadonlySet<string> = new Set([
   "entity_id", "order_id", "store_id", "created_at", "updated_at", "grand_total", "base_grand_total", "subtotal",
   "tax_amount", "shipping_amount", "discount_amount", "adjustment", "adjustment_positive", "adjustment_negative",
-  "order_currency_code", "base_currency_code", "items", "items[].entity_id", "items[].order_item_id", "items[].qty",
+  "base_subtotal", "base_tax_amount", "base_shipping_amount", "base_discount_amount", "base_adjustment",
+  "base_to_global_rate", "order_currency_code", "base_currency_code", "global_currency_code", "items", "items[].entity_id", "items[].order_item_id", "items[].qty",
   "items[].price", "items[].row_total", "items[].tax_amount", "items[].discount_amount",
 ]);
 

@@ -126,7 +126,6 @@ export const orderExtensionSchema = z.looseObject({
 });
 
 export const orderSchema = z.looseObject({
-  base_grand_total: money,
   grand_total: money,
   items: z.array(orderItemSchema),
   ...fieldsOf(optionalString, [
@@ -153,7 +152,7 @@ export const orderSchema = z.looseObject({
     "adjustment_negative", "adjustment_positive", "base_adjustment_negative", "base_adjustment_positive",
     "base_discount_amount", "base_discount_canceled", "base_discount_invoiced", "base_discount_refunded",
     "base_discount_tax_compensation_amount", "base_discount_tax_compensation_invoiced",
-    "base_discount_tax_compensation_refunded", "base_shipping_amount", "base_shipping_canceled",
+    "base_discount_tax_compensation_refunded", "base_grand_total", "base_shipping_amount", "base_shipping_canceled",
     "base_shipping_discount_amount", "base_shipping_discount_tax_compensation_amnt", "base_shipping_incl_tax",
     "base_shipping_invoiced", "base_shipping_refunded", "base_shipping_tax_amount", "base_shipping_tax_refunded",
     "base_subtotal", "base_subtotal_canceled", "base_subtotal_incl_tax", "base_subtotal_invoiced",
@@ -177,14 +176,21 @@ export const orderSchema = z.looseObject({
   extension_attributes: optional(orderExtensionSchema),
 });
 
-/** An order's identity, links, paging timestamps, guest flag, currencies and the money shown. */
+/**
+ * An order's identity, links, paging timestamps, guest flag, currencies and the money shown,
+ * including the base amounts and base_to_global_rate that global totals are made of (null is
+ * allowed there, as a store may leave them out; a value that is not a number refuses the record).
+ */
 export const ORDER_STRICT_FIELDS: ReadonlySet<string> = new Set([
   "entity_id", "quote_id", "customer_id", "customer_is_guest", "store_id", "created_at", "updated_at",
   "grand_total", "base_grand_total", "subtotal", "tax_amount", "shipping_amount", "discount_amount", "total_paid",
   "total_refunded", "total_canceled", "total_due", "order_currency_code", "base_currency_code", "global_currency_code",
+  "base_subtotal", "base_discount_amount", "base_shipping_amount", "base_tax_amount", "base_total_refunded",
+  "base_total_canceled", "base_to_global_rate",
   "total_qty_ordered", "items", "items[].item_id", "items[].parent_item_id", "items[].qty_ordered",
   "items[].qty_invoiced", "items[].qty_shipped", "items[].qty_refunded", "items[].qty_canceled", "items[].price",
   "items[].base_price", "items[].row_total", "items[].tax_amount", "items[].discount_amount",
+  "items[].base_row_total", "items[].base_discount_amount", "items[].base_tax_amount",
 ]);
 
 export type MagentoOrderAddress = z.output<typeof orderAddressSchema>;

@@ -1,10 +1,12 @@
 // Changes over time for the control API (POST /__simulator/tick): new orders and carts,
 // carts left alone, customers edited or created, orders moving through their life cycle,
 // refunds with credit memos, cancellations and deletions.
+import { STORE_VIEWS, viewCurrencies } from "./data";
+import { orderTotals } from "./pricing";
 import { Random } from "./random";
 import type { MagentoStore } from "./store";
 import type { Customer } from "./types";
-import { formatDate } from "./util";
+import { formatDate, isRecord, money } from "./util";
 
 export type TickOptions = {
   newOrders?: number;
@@ -175,4 +177,92 @@ export function tick(store: MagentoStore, options: TickOptions, tickNumber: numb
     if (store.deleteCart(id)) result.deleted.carts.push(id);
   }
   return result;
+}
+
+/** POST /__simulator/orders: one order placed on a given store view at a given time. */
+export type PlaceOrderOptions = {
+  /** Store view id (1 default, 2 fr, 3 de). */
+  storeId: number;
+  /** When the order was placed: Magento's "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO 8601 instant. */
+  createdAt: string;
+  /** A customer of the view's website; absent or null: a guest order. */
+  customerId?: number | null;
+};
+
+export type PlacedOrder = {
+  orderId: number;
+  incrementId: string;
+  cartId: number;
+  storeId: number;
+  createdAt: string;
+  /** The simulator's clock (or createdAt when later): an incremental sync sees the order. */
+  updatedAt: string;
+  orderCurrency: string;
+  baseCurrency: string;
+  /** Cents are exact here: JSON numbers with at most 2 decimals, as Magento sends them. */
+  grandTotal: number;
+  baseGrandTotal: number;
+  baseToGlobalRate: number;
+};
+
+/** Epoch seconds of "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO instant with a zone; null when unreadable. */
+function parseInstant(text: string): number | null {
+  const magento = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text);
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  if (!magento && !iso) return null;
+  const ms = Date.parse(magento ? `${text.replace(" ", "T")}Z` : text);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+}
+
+/** Checks a place-order body; returns the options or an error message. */
+export function validatePlaceOrder(store: MagentoStore, body: unknown): PlaceOrderOptions | string {
+  if (!isRecord(body)) return 'Send {"storeId": n, "createdAt": "YYYY-MM-DD HH:MM:SS", "customerId"?: n}.';
+  for (const key of Object.keys(body)) {
+    if (!["storeId", "createdAt", "customerId"].includes(key)) return `Unknown option "${key}". Known: storeId, createdAt, customerId.`;
+  }
+  const { storeId, createdAt, customerId } = body;
+  if (typeof storeId !== "number" || !STORE_VIEWS.some((v) => v.id === storeId)) {
+    return `"storeId" must be a store view id: ${STORE_VIEWS.map((v) => `${v.id} (${v.code})`).join(", ")}.`;
+  }
+  if (typeof createdAt !== "string" || parseInstant(createdAt) === null) return '"createdAt" must be "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO 8601 instant.';
+  if (customerId !== undefined && customerId !== null) {
+    const customer = typeof customerId === "number" ? store.customers.get(customerId) : undefined;
+    if (!customer) return `"customerId" ${String(customerId)} is not a customer of this store.`;
+    const websiteId = STORE_VIEWS.find((v) => v.id === storeId)!.websiteId;
+    if (customer.website_id !== websiteId) return `Customer ${customerId} belongs to website ${customer.website_id}, not to store view ${storeId}'s website ${websiteId}.`;
+  }
+  return { storeId, createdAt, customerId: (customerId as number | null | undefined) ?? null };
+}
+
+/**
+ * Places one order (state new, status pending, with the inactive cart it came from) on a store view
+ * at a given created_at, e.g. just before or after a store's local midnight. The basket draws from
+ * a stream of its own (seed and order id), so the same calls on the same store give the same orders.
+ */
+export function placeOrderAt(store: MagentoStore, options: PlaceOrderOptions): PlacedOrder {
+  const at = parseInstant(options.createdAt);
+  if (at === null) throw new RangeError(`unreadable createdAt: ${options.createdAt}`);
+  const customer = options.customerId === null || options.customerId === undefined ? null : store.getCustomer(options.customerId);
+  const rng = new Random(`${store.seed}:placed:${store.seq.order + 1}`);
+  const order = store.buildOrder(rng, at, customer, options.storeId, options.storeId);
+  const cartId = ++store.seq.cart;
+  store.convertedCart(order, cartId, formatDate(at - rng.int(60, 1800)));
+  order.updatedAt = formatDate(Math.max(at, store.now()));
+  order.header = undefined;
+  store.changed();
+  const totals = orderTotals(order);
+  const currencies = viewCurrencies(order.storeId);
+  return {
+    orderId: order.entityId,
+    incrementId: order.incrementId,
+    cartId,
+    storeId: order.storeId,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    orderCurrency: order.currency,
+    baseCurrency: currencies.base,
+    grandTotal: money(totals.grand),
+    baseGrandTotal: money(totals.baseGrand),
+    baseToGlobalRate: currencies.toGlobal,
+  };
 }

@@ -10,7 +10,7 @@ export type StoreView = {
   websiteId: number;
   groupId: number;
   locale: string;
-  /** Currency orders and carts of this view are placed in (base currency is always USD). */
+  /** Currency orders and carts of this view are placed in (the base currency is its website's). */
   currency: "USD" | "EUR";
   timezone: string;
 };
@@ -35,8 +35,38 @@ export const STORE_VIEWS: StoreView[] = [
 
 export const ADMIN_STORE = { id: 0, code: "admin", name: "Admin", website_id: 0, store_group_id: 0, is_active: 1 };
 
-/** Base (USD) → EUR display rate. */
+/** USD → EUR rate: the French view's display rate, and how the catalogue's USD prices become the Europe website's EUR base prices. */
 export const EUR_RATE = 0.92;
+
+/** The install's global currency (Magento's currency/options/base at default scope): what admin reports add up in. */
+export const GLOBAL_CURRENCY = "USD";
+
+/** Europe website's EUR base → USD global, as Magento stores it on each order (base_to_global_rate). */
+export const EUR_BASE_TO_GLOBAL_RATE = 1.0815;
+
+/**
+ * Base currency per website (catalog price scope "website"): Main Website keeps USD, the Europe
+ * Website sells in EUR. `toGlobal` is the base_to_global_rate its orders, carts and memos carry.
+ */
+export const WEBSITE_CURRENCIES: Record<number, { base: "USD" | "EUR"; toGlobal: number }> = {
+  1: { base: "USD", toGlobal: 1 },
+  2: { base: "EUR", toGlobal: EUR_BASE_TO_GLOBAL_RATE },
+};
+
+/** A store view's money rules: its website's base currency, rates from the catalogue and to the order and global currencies. */
+export function viewCurrencies(storeId: number) {
+  const view = STORE_VIEWS.find((s) => s.id === storeId) ?? STORE_VIEWS[0]!;
+  const website = WEBSITE_CURRENCIES[view.websiteId] ?? WEBSITE_CURRENCIES[1]!;
+  return {
+    base: website.base,
+    order: view.currency,
+    /** Catalogue (USD) price → base price. */
+    catalogueRate: website.base === "EUR" ? EUR_RATE : 1,
+    /** base_to_order_rate: 1 when the view sells in its base currency. */
+    orderRate: view.currency === website.base ? 1 : EUR_RATE,
+    toGlobal: website.toGlobal,
+  };
+}
 
 export const CUSTOMER_GROUPS = [
   { id: 0, code: "NOT LOGGED IN", tax_class_id: 3, tax_class_name: "Retail Customer" },

@@ -1,5 +1,6 @@
 // The simulator's own figures for its store (or some of its websites): what a full sync of the
 // portal must end up with, counted from the records, so tests can compare the two exactly.
+import { viewCurrencies } from "./data";
 import { orderTotals } from "./pricing";
 import { storeView } from "./render";
 import type { MagentoStore } from "./store";
@@ -14,9 +15,14 @@ export type StoreFigures = {
     /** Placed as guest, or whose customer was deleted since (customer_id null): no customer record to link. */
     guest: number;
     registered: number;
-    /** Σ grand_total as sent (order currencies, unconverted) and Σ base_grand_total: exact decimal text. */
+    /**
+     * Σ grand_total as sent (order currencies, unconverted), Σ base_grand_total (base currencies,
+     * unconverted) and Σ base_grand_total × base_to_global_rate (the global currency, as Magento's
+     * admin reports add up): exact decimal text.
+     */
     grandTotal: string;
     baseGrandTotal: string;
+    globalGrandTotal: string;
     /** Order lines as a person sees them: simple lines and configurable parents, not their children. */
     visibleLines: number;
     /** Order items Magento sends (a configurable line is two). */
@@ -42,6 +48,25 @@ function centsText(cents: number): string {
   return `${cents < 0 ? "-" : ""}${Math.floor(abs / 100)}.${pad(abs % 100, 2)}`;
 }
 
+// Rates are held to 12 places, as the portal's numeric(24,12) columns hold them.
+const RATE_SCALE = 12;
+
+/** A rate as an integer of 10^-12 units, from its shortest decimal text (1.0815 → 1081500000000n). */
+function scaledRate(rate: number): bigint {
+  const [whole, fraction = ""] = String(rate).split(".");
+  if (String(rate).includes("e") || fraction.length > RATE_SCALE) throw new RangeError(`rate ${rate} has more than ${RATE_SCALE} places`);
+  return BigInt(`${whole}${fraction.padEnd(RATE_SCALE, "0")}`);
+}
+
+/** Exact decimal text of Σ cents × rate (units of 10^-(2+12)), trailing zeros trimmed down to cents. */
+function globalText(units: bigint): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(RATE_SCALE + 3, "0");
+  const whole = digits.slice(0, -(RATE_SCALE + 2));
+  const fraction = digits.slice(-(RATE_SCALE + 2)).replace(/0+$/, "").padEnd(2, "0");
+  return `${negative ? "-" : ""}${whole}.${fraction}`;
+}
+
 export function storeFigures(store: MagentoStore, options: { websiteIds?: readonly number[] } = {}): StoreFigures {
   const websites = options.websiteIds ? new Set(options.websiteIds) : null;
   const inScope = (storeId: number) => websites === null || websites.has(storeView(storeId).websiteId);
@@ -53,7 +78,7 @@ export function storeFigures(store: MagentoStore, options: { websiteIds?: readon
     if (c.extension_attributes.is_subscribed === true) subscribers++;
   }
 
-  const orders = { total: 0, guest: 0, registered: 0, grand: 0, baseGrand: 0, visibleLines: 0, itemRows: 0, configurableLines: 0 };
+  const orders = { total: 0, guest: 0, registered: 0, grand: 0, baseGrand: 0, globalGrand: 0n, visibleLines: 0, itemRows: 0, configurableLines: 0 };
   const quoteIds = new Set<number>();
   for (const o of store.orders.values()) {
     if (!inScope(o.storeId)) continue;
@@ -63,6 +88,7 @@ export function storeFigures(store: MagentoStore, options: { websiteIds?: readon
     const t = orderTotals(o);
     orders.grand += t.grand;
     orders.baseGrand += t.baseGrand;
+    orders.globalGrand += BigInt(t.baseGrand) * scaledRate(viewCurrencies(o.storeId).toGlobal);
     for (const line of o.items) {
       orders.visibleLines++;
       orders.itemRows += line.child ? 2 : 1;
@@ -97,6 +123,7 @@ export function storeFigures(store: MagentoStore, options: { websiteIds?: readon
       registered: orders.registered,
       grandTotal: centsText(orders.grand),
       baseGrandTotal: centsText(orders.baseGrand),
+      globalGrandTotal: globalText(orders.globalGrand),
       visibleLines: orders.visibleLines,
       itemRows: orders.itemRows,
       configurableLines: orders.configurableLines,

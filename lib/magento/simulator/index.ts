@@ -109,5 +109,5 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
 export { signOAuthRequest, generateStore, StateFileError };
 export { storeFigures, type StoreFigures } from "./figures";
 export type { Integration, SimulatorControl };
-export type { TickOptions, TickResult } from "./control";
+export type { PlacedOrder, PlaceOrderOptions, TickOptions, TickResult } from "./control";
 export type { FaultRule } from "./faults";

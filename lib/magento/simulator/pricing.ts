@@ -29,8 +29,12 @@ export const CARRIERS: Record<string, { carrierTitle: string; methodCode: string
   freeshipping: { carrierTitle: "Free Shipping", methodCode: "freeshipping", methodTitle: "Free" },
 };
 
-/** Shipping methods offered for a basket: flat rate $5 per item, table rate by weight, free shipping from $100. */
-export function shippingRates(items: { basePrice: number; qty: number; weight: number }[]): ShippingRate[] {
+/**
+ * Shipping methods offered for a basket, in its base currency: flat rate $5 per item, table rate by
+ * weight, free shipping from $100. The carriers are configured in USD; a website with another base
+ * currency gets them converted at `catalogueRate` (as its prices are), threshold included.
+ */
+export function shippingRates(items: { basePrice: number; qty: number; weight: number }[], catalogueRate = 1): ShippingRate[] {
   let qty = 0;
   let weight = 0;
   let subtotal = 0;
@@ -40,17 +44,22 @@ export function shippingRates(items: { basePrice: number; qty: number; weight: n
     subtotal += item.basePrice * item.qty;
   }
   const rates: ShippingRate[] = [
-    { carrierCode: "flatrate", ...CARRIERS.flatrate!, baseAmount: FLATRATE_PER_ITEM_CENTS * qty },
-    { carrierCode: "tablerate", ...CARRIERS.tablerate!, baseAmount: 1000 + Math.max(0, Math.ceil(weight) - 5) * 100 },
+    { carrierCode: "flatrate", ...CARRIERS.flatrate!, baseAmount: convert(FLATRATE_PER_ITEM_CENTS * qty, catalogueRate) },
+    { carrierCode: "tablerate", ...CARRIERS.tablerate!, baseAmount: convert(1000 + Math.max(0, Math.ceil(weight) - 5) * 100, catalogueRate) },
   ];
-  if (subtotal >= FREE_SHIPPING_THRESHOLD_CENTS) {
+  if (subtotal >= freeShippingThreshold(catalogueRate)) {
     rates.push({ carrierCode: "freeshipping", ...CARRIERS.freeshipping!, baseAmount: 0 });
   }
   return rates;
 }
 
-export function shippingRate(items: { basePrice: number; qty: number; weight: number }[], carrier: string, method: string): ShippingRate | undefined {
-  return shippingRates(items).find((r) => r.carrierCode === carrier && r.methodCode === method);
+/** The base subtotal (cents) from which free shipping is offered. */
+export function freeShippingThreshold(catalogueRate = 1): number {
+  return convert(FREE_SHIPPING_THRESHOLD_CENTS, catalogueRate);
+}
+
+export function shippingRate(items: { basePrice: number; qty: number; weight: number }[], carrier: string, method: string, catalogueRate = 1): ShippingRate | undefined {
+  return shippingRates(items, catalogueRate).find((r) => r.carrierCode === carrier && r.methodCode === method);
 }
 
 /** Fills discount and tax of an order line from its price, qty, discount percent and tax rate. */

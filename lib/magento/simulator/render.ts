@@ -5,7 +5,7 @@
 // addresses, guest cart customers, empty cart addresses, credit memo base_cost, weee, stock
 // low_stock_date); with `strict` (the simulator's strictSchema) every required property carries a
 // value of its schema type instead ("" or 0), for tests that hold the schema to the letter.
-import { COUNTRIES, EUR_RATE, PAYMENT_METHODS, STORE_GROUPS, STORE_VIEWS, WEBSITES, ADMIN_STORE, type StoreView } from "./data";
+import { COUNTRIES, EUR_RATE, GLOBAL_CURRENCY, PAYMENT_METHODS, STORE_GROUPS, STORE_VIEWS, WEBSITES, ADMIN_STORE, viewCurrencies, type StoreView } from "./data";
 import { cartTotals, convert, orderTotals, shippingRate, taxRateFor } from "./pricing";
 import type { Cart, CartItem, ChosenChild, Creditmemo, Customer, Json, Order, OrderItem, PostalAddress, Product } from "./types";
 import { money } from "./util";
@@ -58,7 +58,7 @@ export function renderStoreConfig(view: StoreView, baseUrl: string): Json {
     code: view.code,
     website_id: view.websiteId,
     locale: view.locale,
-    base_currency_code: "USD",
+    base_currency_code: viewCurrencies(view.id).base,
     default_display_currency_code: view.currency,
     timezone: view.timezone,
     weight_unit: "lbs",
@@ -445,13 +445,14 @@ export function orderColumns(o: Order, memo: MemoLookup): Json {
   const refunded = o.creditmemoIds.length > 0;
   const paid = o.invoiced ? t.grand : 0;
   const basePaid = o.invoiced ? t.baseGrand : 0;
+  const currencies = viewCurrencies(o.storeId);
   return {
     adjustment_negative: refunded ? money(sums.adjNeg) : null,
     adjustment_positive: refunded ? money(sums.adjPos) : null,
     applied_rule_ids: o.appliedRuleIds ?? null,
     base_adjustment_negative: refunded ? money(sums.baseAdjNeg) : null,
     base_adjustment_positive: refunded ? money(sums.baseAdjPos) : null,
-    base_currency_code: "USD",
+    base_currency_code: currencies.base,
     base_discount_amount: money(-t.baseDiscount),
     base_discount_canceled: o.canceled ? money(t.baseDiscount) : null,
     base_discount_invoiced: o.invoiced ? money(-t.baseDiscount) : null,
@@ -482,7 +483,7 @@ export function orderColumns(o: Order, memo: MemoLookup): Json {
     base_total_paid: o.invoiced ? money(basePaid) : null,
     base_total_qty_ordered: null,
     base_total_refunded: refunded ? money(sums.baseGrand) : null,
-    base_to_global_rate: 1,
+    base_to_global_rate: currencies.toGlobal,
     base_to_order_rate: o.rate,
     billing_address_id: o.entityId * 2,
     coupon_code: o.couponCode ?? null,
@@ -509,7 +510,7 @@ export function orderColumns(o: Order, memo: MemoLookup): Json {
     email_sent: 1,
     entity_id: o.entityId,
     ext_order_id: null,
-    global_currency_code: "USD",
+    global_currency_code: GLOBAL_CURRENCY,
     grand_total: money(t.grand),
     discount_tax_compensation_amount: 0,
     hold_before_state: o.holdBeforeState ?? null,
@@ -532,7 +533,7 @@ export function orderColumns(o: Order, memo: MemoLookup): Json {
     shipping_tax_refunded: refunded ? 0 : null,
     state: o.state,
     status: o.status,
-    store_currency_code: "USD",
+    store_currency_code: currencies.base,
     store_id: o.storeId,
     store_name: storeName(o.storeId),
     store_to_base_rate: 0,
@@ -668,7 +669,8 @@ export function memoTotals(m: Creditmemo) {
 
 export function memoColumns(m: Creditmemo, order: Order | undefined): Json {
   const t = memoTotals(m);
-  const currency = order?.currency ?? "USD";
+  const currencies = viewCurrencies(m.storeId);
+  const currency = order?.currency ?? currencies.order;
   return {
     adjustment: money(m.adjustmentPositive - m.adjustmentNegative),
     adjustment_negative: money(m.adjustmentNegative),
@@ -676,7 +678,7 @@ export function memoColumns(m: Creditmemo, order: Order | undefined): Json {
     base_adjustment: money(m.baseAdjustmentPositive - m.baseAdjustmentNegative),
     base_adjustment_negative: money(m.baseAdjustmentNegative),
     base_adjustment_positive: money(m.baseAdjustmentPositive),
-    base_currency_code: "USD",
+    base_currency_code: currencies.base,
     base_discount_amount: money(-t.baseDiscount),
     base_grand_total: money(t.baseGrand),
     base_discount_tax_compensation_amount: 0,
@@ -686,8 +688,8 @@ export function memoColumns(m: Creditmemo, order: Order | undefined): Json {
     base_subtotal: money(t.baseSubtotal),
     base_subtotal_incl_tax: money(t.baseSubtotal + t.baseTax),
     base_tax_amount: money(t.baseTax),
-    base_to_global_rate: 1,
-    base_to_order_rate: order?.rate ?? 1,
+    base_to_global_rate: currencies.toGlobal,
+    base_to_order_rate: order?.rate ?? currencies.orderRate,
     billing_address_id: m.orderId * 2,
     created_at: m.createdAt,
     creditmemo_status: null,
@@ -695,7 +697,7 @@ export function memoColumns(m: Creditmemo, order: Order | undefined): Json {
     discount_description: order?.couponCode ?? null,
     email_sent: null,
     entity_id: m.entityId,
-    global_currency_code: "USD",
+    global_currency_code: GLOBAL_CURRENCY,
     grand_total: money(t.grand),
     discount_tax_compensation_amount: 0,
     increment_id: m.incrementId,
@@ -708,7 +710,7 @@ export function memoColumns(m: Creditmemo, order: Order | undefined): Json {
     shipping_incl_tax: money(m.shipping),
     shipping_tax_amount: 0,
     state: 2,
-    store_currency_code: "USD",
+    store_currency_code: currencies.base,
     store_id: m.storeId,
     store_to_base_rate: 0,
     store_to_order_rate: 0,
@@ -844,7 +846,7 @@ function sameAddress(a: PostalAddress, b: PostalAddress): boolean {
 
 export function cartShippingBase(cart: Cart): number {
   if (!cart.shippingMethod) return 0;
-  return shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method)?.baseAmount ?? 0;
+  return shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate)?.baseAmount ?? 0;
 }
 
 export function computeCartTotals(cart: Cart) {
@@ -874,8 +876,8 @@ export function cartColumns(cart: Cart, customer: Customer | undefined): Json {
     orig_order_id: 0,
     store_to_base_rate: 0,
     store_to_quote_rate: 0,
-    base_currency_code: "USD",
-    store_currency_code: "USD",
+    base_currency_code: viewCurrencies(cart.storeId).base,
+    store_currency_code: viewCurrencies(cart.storeId).base,
     quote_currency_code: cart.currency,
     grand_total: money(t.grand),
     base_grand_total: money(t.baseGrand),
@@ -919,13 +921,13 @@ export function renderCart(cart: Cart, customer: Customer | undefined, strict = 
     billing_address: quoteAddress(cart, cart.billing, "billing", email, strict),
     orig_order_id: 0,
     currency: {
-      global_currency_code: "USD",
-      base_currency_code: "USD",
-      store_currency_code: "USD",
+      global_currency_code: GLOBAL_CURRENCY,
+      base_currency_code: viewCurrencies(cart.storeId).base,
+      store_currency_code: viewCurrencies(cart.storeId).base,
       quote_currency_code: cart.currency,
       store_to_base_rate: 0,
       store_to_quote_rate: 0,
-      base_to_global_rate: 1,
+      base_to_global_rate: viewCurrencies(cart.storeId).toGlobal,
       base_to_quote_rate: cart.rate,
     },
     customer_is_guest: cart.isGuest,
@@ -955,7 +957,7 @@ export function renderTotals(cart: Cart, strict = false): Json {
   const segments: Json[] = [{ code: "subtotal", title: "Subtotal", value: money(t.subtotal) }];
   if (t.discount) segments.push({ code: "discount", title: `Discount (${cart.couponCode ?? ""})`, value: money(-t.discount) });
   if (cart.shippingMethod) {
-    const rate = shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method);
+    const rate = shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate);
     const title = rate ? `Shipping & Handling (${rate.carrierTitle} - ${rate.methodTitle})` : "Shipping & Handling";
     segments.push({ code: "shipping", title, value: money(t.shipping) });
   }
@@ -984,7 +986,7 @@ export function renderTotals(cart: Cart, strict = false): Json {
     base_subtotal_incl_tax: money(t.baseSubtotal + t.baseTax),
     shipping_incl_tax: money(t.shipping),
     base_shipping_incl_tax: money(t.baseShipping),
-    base_currency_code: "USD",
+    base_currency_code: viewCurrencies(cart.storeId).base,
     quote_currency_code: cart.currency,
     ...(cart.couponCode ? { coupon_code: cart.couponCode } : {}),
     items_qty: t.qty,

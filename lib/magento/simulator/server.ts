@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Authenticator, type Caller } from "./auth";
-import { tick, validateTick, type TickOptions, type TickResult } from "./control";
-import { CHECKOUT_PAYMENT_METHODS, COUNTRIES, COUNTRY_BY_ID, CUSTOMER_GROUPS, PAYMENT_METHODS, STORE_VIEWS, type StoreView } from "./data";
+import { placeOrderAt, tick, validatePlaceOrder, validateTick, type PlacedOrder, type PlaceOrderOptions, type TickOptions, type TickResult } from "./control";
+import { CHECKOUT_PAYMENT_METHODS, COUNTRIES, COUNTRY_BY_ID, CUSTOMER_GROUPS, PAYMENT_METHODS, STORE_VIEWS, viewCurrencies, type StoreView } from "./data";
 import { MESSAGES, MagentoError, inputErrors, invalidType, noSuchEntity, requiredField, requiredInput } from "./errors";
 import { FaultInjector, breakRecord, validateFault, type ActiveFault, type FaultRule } from "./faults";
 import { storeFigures, type StoreFigures } from "./figures";
@@ -64,6 +64,8 @@ export type SimulatorControl = {
   /** The store's own figures (storeFigures), optionally for some websites only. */
   figures: (options?: { websiteIds?: readonly number[] }) => StoreFigures;
   tick: (options?: TickOptions) => TickResult;
+  /** One order on a given store view at a given created_at (control.ts placeOrderAt). */
+  placeOrder: (options: PlaceOrderOptions) => PlacedOrder;
   addFaults: (rules: FaultRule | FaultRule[]) => ActiveFault[];
   clearFaults: (id?: string) => void;
   faults: () => ActiveFault[];
@@ -366,7 +368,7 @@ export function createSimulatorServer(options: ServerOptions) {
     const cart = store.getActiveCart(intParam(ctx.params.cartId));
     requireKey(ctx, "address");
     if (cart.items.length === 0) return [];
-    return shippingRates(cart.items).map((r) => {
+    return shippingRates(cart.items, viewCurrencies(cart.storeId).catalogueRate).map((r) => {
       const amount = money(convert(r.baseAmount, cart.rate));
       return {
         carrier_code: r.carrierCode,
@@ -395,7 +397,7 @@ export function createSimulatorServer(options: ServerOptions) {
     if (typeof carrier !== "string" || !carrier || typeof method !== "string" || !method) {
       throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
     }
-    if (!shippingRate(cart.items, carrier, method)) throw new MagentoError(404, "Carrier with such method not found: %1, %2", [carrier, method]);
+    if (!shippingRate(cart.items, carrier, method, viewCurrencies(cart.storeId).catalogueRate)) throw new MagentoError(404, "Carrier with such method not found: %1, %2", [carrier, method]);
     cart.shippingAddress = shipping;
     cart.billing = billing;
     cart.shippingMethod = { carrier, method };
@@ -484,6 +486,7 @@ export function createSimulatorServer(options: ServerOptions) {
         store.changed();
       }
     },
+    placeOrder: (opts) => placeOrderAt(store, opts),
     addFaults: (rules) => faults.add(Array.isArray(rules) ? rules : [rules]),
     clearFaults: (id) => faults.clear(id),
     faults: () => faults.list(),
@@ -523,6 +526,11 @@ export function createSimulatorServer(options: ServerOptions) {
         const problem = validateTick(body);
         if (problem) return fail(problem);
         return [200, control.tick((body ?? {}) as TickOptions)];
+      }
+      case "POST /__simulator/orders": {
+        const options = validatePlaceOrder(store, body);
+        if (typeof options === "string") return fail(options);
+        return [200, control.placeOrder(options)];
       }
       case "GET /__simulator/faults":
         return [200, { rules: control.faults() }];

@@ -1,11 +1,11 @@
 // The simulated Magento store: its records, id sequences, clock, and every change the REST
 // routes and the control API make (place order, invoice/ship/refund, edit, delete …).
 import {
-  CHECKOUT_PAYMENT_METHODS, CITIES, COMPANIES, COUNTRY_BY_ID, EMAIL_DOMAINS, EUR_RATE, FIRST_NAMES, LAST_NAMES,
-  PAYMENT_METHODS, STORE_VIEWS, STREETS,
+  CHECKOUT_PAYMENT_METHODS, CITIES, COMPANIES, COUNTRY_BY_ID, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES,
+  PAYMENT_METHODS, STORE_VIEWS, STREETS, viewCurrencies,
 } from "./data";
 import { MagentoError, entityMissing, noSuchEntity } from "./errors";
-import { CARRIERS, convert, priceLine, refundShare, shippingRate, taxRateFor } from "./pricing";
+import { CARRIERS, convert, freeShippingThreshold, priceLine, refundShare, shippingRate, taxRateFor } from "./pricing";
 import { Random } from "./random";
 import { cartColumns, customerColumns, memoColumns, orderColumns, storeView } from "./render";
 import type { Cart, CartItem, ChosenChild, Creditmemo, Customer, CustomerAddress, Json, Order, OrderItem, PostalAddress, Product } from "./types";
@@ -359,10 +359,11 @@ export class MagentoStore {
   /**
    * Builds order lines (ids assigned) for products × qty in a store's currency. A configurable
    * line takes the child's SKU and two item ids (parent, then child), as Magento numbers them.
+   * Without a given base price, the catalogue's (USD) price is converted to the base currency at `catalogueRate`.
    */
-  orderLines(lines: { product: Product; qty: number; price?: number; basePrice?: number; child?: ChosenChild }[], rate: number, discountPercent: number, taxRate: number): OrderItem[] {
+  orderLines(lines: { product: Product; qty: number; price?: number; basePrice?: number; child?: ChosenChild }[], rate: number, discountPercent: number, taxRate: number, catalogueRate = 1): OrderItem[] {
     return lines.map(({ product, qty, price, basePrice, child }) => {
-      const base = basePrice ?? product.priceCents;
+      const base = basePrice ?? convert(product.priceCents, catalogueRate);
       const itemId = ++this.seq.orderItem;
       const item: OrderItem = {
         itemId,
@@ -607,11 +608,12 @@ export class MagentoStore {
   }
 
   /** A new order (state new, status pending) from a generated basket; quote ids are set by the caller. */
-  buildOrder(rng: Random, at: number, customer: Customer | null, storeIdForGuest: number): Order {
+  buildOrder(rng: Random, at: number, customer: Customer | null, storeIdForGuest: number, storeIdOverride?: number): Order {
     this.changed();
-    const storeId = customer ? customer.store_id : storeIdForGuest;
+    const storeId = storeIdOverride ?? (customer ? customer.store_id : storeIdForGuest);
     const view = storeView(storeId);
-    const rate = view.currency === "EUR" ? EUR_RATE : 1;
+    const currencies = viewCurrencies(storeId);
+    const rate = currencies.orderRate;
     let shippingAddress: PostalAddress;
     let billingAddress: PostalAddress;
     let person: { firstname: string; lastname: string };
@@ -633,14 +635,14 @@ export class MagentoStore {
     const coupon = rng.weighted<[string, number] | null>([[null, 85], [["SAVE10", 10], 11], [["WELCOME15", 15], 3.7], [["FREEORDER", 100], 0.3]]);
     const discountPercent = coupon ? coupon[1] : 0;
     const taxRate = taxRateFor(shippingAddress);
-    const items = this.orderLines(this.randomBasket(rng, false).map(basketLine), rate, discountPercent, taxRate);
+    const items = this.orderLines(this.randomBasket(rng, false).map(basketLine), rate, discountPercent, taxRate, currencies.catalogueRate);
     const baseSubtotal = items.reduce((acc, i) => acc + i.basePrice * i.qty, 0);
     let carrier = rng.weighted([["flatrate", 60], ["tablerate", 40]]);
-    if (baseSubtotal >= 10000 && rng.chance(0.6)) carrier = "freeshipping";
+    if (baseSubtotal >= freeShippingThreshold(currencies.catalogueRate) && rng.chance(0.6)) carrier = "freeshipping";
     if (discountPercent === 100) carrier = "freeshipping";
     const rateInfo = discountPercent === 100
       ? { carrierCode: "freeshipping", ...CARRIERS.freeshipping!, baseAmount: 0 }
-      : shippingRate(items, carrier, CARRIERS[carrier]!.methodCode)!;
+      : shippingRate(items, carrier, CARRIERS[carrier]!.methodCode, currencies.catalogueRate)!;
     const paymentMethod = discountPercent === 100 ? "free" : rng.weighted([["checkmo", 40], ["banktransfer", 27], ["purchaseorder", 15], ["cashondelivery", 18]]);
     const entityId = ++this.seq.order;
     const order: Order = {
@@ -727,7 +729,8 @@ export class MagentoStore {
     this.changed();
     const storeId = customer ? customer.store_id : storeIdForGuest;
     const view = storeView(storeId);
-    const rate = view.currency === "EUR" ? EUR_RATE : 1;
+    const currencies = viewCurrencies(storeId);
+    const rate = currencies.orderRate;
     const items: CartItem[] = this.randomBasket(rng, true).map(({ product, qty, child }) => ({
       itemId: ++this.seq.cartItem,
       productId: product.id,
@@ -735,8 +738,8 @@ export class MagentoStore {
       sku: child?.sku ?? product.sku,
       name: product.name,
       qty,
-      price: convert(product.priceCents, rate),
-      basePrice: product.priceCents,
+      price: convert(convert(product.priceCents, currencies.catalogueRate), rate),
+      basePrice: convert(product.priceCents, currencies.catalogueRate),
       weight: product.weight,
     }));
     let guest: Cart["guest"];
@@ -788,7 +791,7 @@ export class MagentoStore {
     const id = ++this.seq.cart;
     const cart: Cart = {
       id, storeId: sid, customerId, isGuest: false, createdAt: at, updatedAt: at, isActive: true, reservedOrderId: null,
-      currency: view.currency, rate: view.currency === "EUR" ? EUR_RATE : 1, items: [],
+      currency: view.currency, rate: viewCurrencies(sid).orderRate, items: [],
     };
     this.carts.set(id, cart);
     this.activeCartByCustomer.set(customerId, id);
@@ -825,7 +828,8 @@ export class MagentoStore {
     } else {
       item = {
         itemId: ++this.seq.cartItem, productId: product.id, ...(child ? { child: chosenChild(child) } : {}), sku: stock.sku, name: product.name, qty,
-        price: convert(product.priceCents, cart.rate), basePrice: product.priceCents, weight: product.weight,
+        price: convert(convert(product.priceCents, viewCurrencies(cart.storeId).catalogueRate), cart.rate),
+        basePrice: convert(product.priceCents, viewCurrencies(cart.storeId).catalogueRate), weight: product.weight,
       };
       cart.items.push(item);
     }
@@ -869,7 +873,7 @@ export class MagentoStore {
       throw new MagentoError(400, "Unable to place order: %1", ["The shipping address is missing. Set the address and try again."]);
     }
     if (!cart.shippingMethod) throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
-    const rate = shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method);
+    const rate = shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate);
     if (!rate) throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
     if (!cart.payment) throw new MagentoError(400, "Enter a valid payment method and try again.");
     for (const item of cart.items) {

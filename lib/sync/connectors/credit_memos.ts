@@ -24,6 +24,9 @@ export async function writeCreditMemos(tx: DbTx, ctx: SyncContext, records: Mage
     subtotal: m.subtotal ?? "0", tax_amount: m.tax_amount ?? "0", shipping_amount: m.shipping_amount ?? "0",
     discount_amount: m.discount_amount ?? "0", adjustment: m.adjustment ?? "0", adjustment_positive: m.adjustment_positive ?? "0",
     adjustment_negative: m.adjustment_negative ?? "0", order_currency_code: m.order_currency_code ?? null,
+    base_subtotal: m.base_subtotal ?? null, base_tax_amount: m.base_tax_amount ?? null, base_shipping_amount: m.base_shipping_amount ?? null,
+    base_discount_amount: m.base_discount_amount ?? null, base_adjustment: m.base_adjustment ?? null,
+    base_to_global_rate: m.base_to_global_rate ?? null, global_currency_code: m.global_currency_code ?? null,
     base_currency_code: m.base_currency_code ?? null, remote_created_at: iso(m.created_at), remote_updated_at: iso(m.updated_at),
   }));
   const upserted = await upsertRows(tx, {
@@ -33,7 +36,9 @@ export async function writeCreditMemos(tx: DbTx, ctx: SyncContext, records: Mage
       channel_id: "bigint", origin_id: "bigint", increment_id: "text", order_origin_id: "bigint", store_origin_id: "bigint", state: "smallint",
       grand_total: "numeric", base_grand_total: "numeric", subtotal: "numeric", tax_amount: "numeric", shipping_amount: "numeric",
       discount_amount: "numeric", adjustment: "numeric", adjustment_positive: "numeric", adjustment_negative: "numeric",
-      order_currency_code: "text", base_currency_code: "text", remote_created_at: "timestamptz", remote_updated_at: "timestamptz",
+      order_currency_code: "text", base_currency_code: "text", base_subtotal: "numeric", base_tax_amount: "numeric",
+      base_shipping_amount: "numeric", base_discount_amount: "numeric", base_adjustment: "numeric", base_to_global_rate: "numeric",
+      global_currency_code: "text", remote_created_at: "timestamptz", remote_updated_at: "timestamptz",
     },
     columns: {
       channel_id: "r.channel_id", origin_id: "r.origin_id", increment_id: "r.increment_id", order_id: "o.id", order_origin_id: "r.order_origin_id",
@@ -43,6 +48,9 @@ export async function writeCreditMemos(tx: DbTx, ctx: SyncContext, records: Mage
       subtotal: "r.subtotal", tax_amount: "r.tax_amount", shipping_amount: "r.shipping_amount", discount_amount: "r.discount_amount",
       adjustment: "r.adjustment", adjustment_positive: "r.adjustment_positive", adjustment_negative: "r.adjustment_negative",
       order_currency_code: "r.order_currency_code", base_currency_code: "r.base_currency_code",
+      base_subtotal: "r.base_subtotal", base_tax_amount: "r.base_tax_amount", base_shipping_amount: "r.base_shipping_amount",
+      base_discount_amount: "r.base_discount_amount", base_adjustment: "r.base_adjustment", base_to_global_rate: "r.base_to_global_rate",
+      global_currency_code: "r.global_currency_code",
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
     joins: "LEFT JOIN magento_orders o ON o.channel_id = r.channel_id AND o.origin_id = r.order_origin_id",

@@ -47,14 +47,17 @@ export async function refreshCartTotals(ctx: SyncContext, changedSince: Date | n
           origin_id: answer.id,
           grand_total: answer.totals.grand_total,
           base_grand_total: answer.totals.base_grand_total ?? null,
+          base_currency_code: answer.totals.base_currency_code ?? null,
           subtotal_with_discount: answer.totals.subtotal_with_discount ?? null,
         }]
       : []);
     if (rows.length === 0) continue;
     await db.execute(sql`
       UPDATE magento_carts c SET grand_total = t.grand_total, base_grand_total = t.base_grand_total,
+        -- The currency base_grand_total is in, from the same answer (the cart search's when left out).
+        base_currency_code = coalesce(t.base_currency_code, c.base_currency_code),
         subtotal_with_discount = t.subtotal_with_discount, totals_synced_at = now()
-      FROM ${recordset(rows, "t", { origin_id: "bigint", grand_total: "numeric", base_grand_total: "numeric", subtotal_with_discount: "numeric" })}
+      FROM ${recordset(rows, "t", { origin_id: "bigint", grand_total: "numeric", base_grand_total: "numeric", base_currency_code: "text", subtotal_with_discount: "numeric" })}
       WHERE c.channel_id = ${channel.id} AND c.origin_id = t.origin_id`);
     read += rows.length;
   }

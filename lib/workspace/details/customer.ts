@@ -21,17 +21,23 @@ export function parseCustomerTab(raw: string | string[] | undefined): CustomerTa
 
 /**
  * Figures over the customer's orders that count (not canceled, not removed), by the same rule as
- * the stored lifetime value (lib/sync/rules/ltv.ts): sales = Σ (subtotal + discount_amount).
- * Computed here in SQL numeric, so the average is exact to 4 places and never float-rounded.
+ * the stored lifetime value (lib/sync/rules/ltv.ts), in the global currency: sales =
+ * Σ (base_subtotal + base_discount_amount) × base_to_global_rate, refunds = Σ memo base_grand_total ×
+ * base_to_global_rate. Orders without base amounts yet (unconvertedOrders) are counted in
+ * orderCount but not in the sales value or the average. Computed here in SQL numeric, so the
+ * average is exact to 4 places and never float-rounded.
  */
 export interface LifetimeFigures {
   salesValue: string;
   orderCount: number;
+  /** Orders the sales value leaves out until a sync reads their base amounts. */
+  unconvertedOrders: number;
   averageOrderValue: string | null;
   refundsValue: string;
   refundsCount: number;
   firstOrderAt: Date | null;
   lastOrderAt: Date | null;
+  /** The global currency of the converted orders; null when none is converted. */
   currency: string | null;
 }
 
@@ -87,7 +93,7 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
     websiteName: websites[0]?.name ?? store?.websiteName ?? null,
     addresses,
     subscription: subscriptions[0] ?? null,
-    figures: { ...figures, currency: figures.currency ?? customer.currencyCode },
+    figures: { ...figures, currency: figures.currency ?? customer.lifetimeCurrencyCode },
     mergedInto: merged[0] ?? null,
   };
 }
@@ -96,17 +102,18 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
 export function lifetimeFiguresQuery(customerId: number): SQL {
   return sql`
     SELECT
-      coalesce(o.sales, 0)::text AS sales, coalesce(o.n, 0)::int AS n,
-      CASE WHEN o.n > 0 THEN round(o.sales / o.n, 4)::text END AS average,
+      round(coalesce(o.sales, 0), 4)::text AS sales, coalesce(o.n, 0)::int AS n, coalesce(o.n - o.converted, 0)::int AS unconverted,
+      CASE WHEN o.converted > 0 THEN round(o.sales / o.converted, 4)::text END AS average,
       o.first_at, o.last_at, o.currency,
-      coalesce(m.refunds, 0)::text AS refunds, coalesce(m.n, 0)::int AS refunds_count
+      round(coalesce(m.refunds, 0), 4)::text AS refunds, coalesce(m.n, 0)::int AS refunds_count
     FROM (
-      SELECT sum(subtotal + discount_amount) AS sales, count(*) AS n,
+      SELECT sum((base_subtotal + coalesce(base_discount_amount, 0)) * base_to_global_rate) AS sales, count(*) AS n,
+             count(*) FILTER (WHERE base_subtotal IS NOT NULL AND base_to_global_rate IS NOT NULL) AS converted,
              min(remote_created_at) AS first_at, max(remote_created_at) AS last_at,
-             min(order_currency_code) AS currency
+             min(global_currency_code) FILTER (WHERE base_subtotal IS NOT NULL AND base_to_global_rate IS NOT NULL) AS currency
       FROM magento_orders WHERE customer_id = ${customerId} AND state <> 'canceled' AND removed_at IS NULL
     ) o, (
-      SELECT sum(grand_total) AS refunds, count(*) AS n
+      SELECT sum(base_grand_total * base_to_global_rate) AS refunds, count(*) AS n
       FROM magento_credit_memos WHERE customer_id = ${customerId} AND removed_at IS NULL
     ) m`;
 }
@@ -117,6 +124,7 @@ async function lifetimeFigures(db: Db, customerId: number): Promise<LifetimeFigu
   return {
     salesValue: String(row?.sales ?? "0"),
     orderCount: Number(row?.n ?? 0),
+    unconvertedOrders: Number(row?.unconverted ?? 0),
     averageOrderValue: row?.average === null || row?.average === undefined ? null : String(row.average),
     refundsValue: String(row?.refunds ?? "0"),
     refundsCount: Number(row?.refunds_count ?? 0),

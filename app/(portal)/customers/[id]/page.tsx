@@ -187,7 +187,14 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         <div className="min-w-0 space-y-6">
           <DetailSection title="Lifetime">
             <dl className="grid grid-cols-2 gap-4 text-sm">
-              <Figure label="Sales value"><Money value={figures.salesValue} currency={figures.currency} /></Figure>
+              <Figure label="Lifetime value">
+                <Money value={figures.salesValue} currency={figures.currency} />
+                {figures.unconvertedOrders > 0 ? (
+                  <span className="block text-xs font-normal text-amber-700">
+                    Incomplete until the next sync: {figures.unconvertedOrders.toLocaleString("en-US")} order{figures.unconvertedOrders === 1 ? "" : "s"} not converted yet
+                  </span>
+                ) : null}
+              </Figure>
               <Figure label="Orders">{figures.orderCount.toLocaleString("en-US")}</Figure>
               <Figure label="Average order">
                 {figures.averageOrderValue === null ? "—" : <Money value={figures.averageOrderValue} currency={figures.currency} />}
@@ -199,7 +206,10 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               <Figure label="First order"><DateTime value={figures.firstOrderAt} timeZone={timeZone} /></Figure>
               <Figure label="Last order"><DateTime value={figures.lastOrderAt} timeZone={timeZone} /></Figure>
             </dl>
-            <p className="mt-3 text-xs text-slate-500">Sales value: subtotal after discounts of orders not canceled.</p>
+            <p className="mt-3 text-xs text-slate-500">
+              Lifetime value: subtotal after discounts of orders not canceled, in the store&apos;s global currency
+              {figures.currency ? ` (${figures.currency})` : ""} at each order&apos;s own rate, as Magento&apos;s reports add it up.
+            </p>
           </DetailSection>
         </div>
       </div>
