@@ -6,7 +6,7 @@ import type { GridDefinition } from "@/lib/grid/types";
 // Which columns a CSV gets: no exported amount goes without a currency beside it.
 
 const base: GridDefinition = {
-  id: "orders", title: "Test", noun: "rows", from: "t", idSql: "t.id", channelSql: "t.channel_id",
+  id: "orders", title: "Test", noun: "rows", from: "t", where: "true", idSql: "t.id", channelSql: "t.channel_id",
   defaultSort: { column: "name", direction: "asc" },
   columns: [
     { id: "name", label: "Name", kind: "text", sql: "t.name" },
