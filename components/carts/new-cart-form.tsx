@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import Link from "next/link";
 import { useState, useTransition } from "react";
+import { Money } from "@/components/detail/money";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/auth/action";
 import type { ProductHit } from "@/lib/carts/products";
@@ -11,7 +12,7 @@ import type { ProductHit } from "@/lib/carts/products";
 // stays the same for the whole form, so a double submit is the same attempt on the server.
 
 type Action<T> = (previous: null, formData: FormData) => Promise<ActionResult<T>>;
-type Line = { sku: string; name: string; price: string | null; qtyDecimal: boolean; qty: string };
+type Line = { sku: string; name: string; price: string | null; currency: string | null; qtyDecimal: boolean; qty: string };
 type Errors = Record<string, string[] | undefined>;
 
 type Props = {
@@ -50,7 +51,7 @@ export function NewCartForm({ customerId, nonce, actions }: Props) {
   }
 
   function add(hit: ProductHit) {
-    setLines((ls) => (ls.some((l) => l.sku === hit.sku) ? ls : [...ls, { sku: hit.sku, name: hit.name, price: hit.price, qtyDecimal: hit.qtyDecimal, qty: "1" }]));
+    setLines((ls) => (ls.some((l) => l.sku === hit.sku) ? ls : [...ls, { sku: hit.sku, name: hit.name, price: hit.price, currency: hit.currency, qtyDecimal: hit.qtyDecimal, qty: "1" }]));
   }
 
   function create() {
@@ -99,7 +100,7 @@ export function NewCartForm({ customerId, nonce, actions }: Props) {
                 <tr key={hit.sku} className="border-t border-slate-100">
                   <td className="py-1.5">{hit.name}</td>
                   <td className="font-mono">{hit.sku}</td>
-                  <td className="text-right tabular-nums">{hit.price ?? "—"}</td>
+                  <td className="text-right"><Money value={hit.price} currency={hit.currency} /></td>
                   <td className="text-right tabular-nums">{hit.inStock ? hit.stockQty : <span className="text-red-700">Out of stock</span>}</td>
                   <td className="pl-3 text-right">
                     <Button type="button" variant="secondary" onClick={() => add(hit)} disabled={!hit.inStock || lines.some((l) => l.sku === hit.sku)} aria-label={`Add ${hit.sku}`}>
@@ -120,6 +121,7 @@ export function NewCartForm({ customerId, nonce, actions }: Props) {
             {lines.map((line, i) => (
               <li key={line.sku} className="flex flex-wrap items-center gap-3 text-sm">
                 <span className="w-64">{line.name} <span className="font-mono text-slate-500">{line.sku}</span></span>
+                {line.price !== null ? <span className="text-slate-600"><Money value={line.price} currency={line.currency} /> each</span> : null}
                 <label className="flex items-center gap-2">
                   <span>Quantity</span>
                   <input

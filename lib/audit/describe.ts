@@ -2,6 +2,8 @@
 // Details are written by our own code, but they are shown to people and exported, so anything
 // that could be a secret is redacted here once more, whatever the writer did.
 
+import { formatMoney } from "@/lib/format/money";
+
 export const REDACTED = "[redacted]";
 
 const ACTION_LABELS: Record<string, string> = {
@@ -59,9 +61,26 @@ function valueText(value: unknown): string {
   if (typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);
     if (!entries.length) return "(none)";
+    if ("currency" in value) return amountsText(entries);
     return `{${entries.map(([k, v]) => `${fieldLabel(k)}: ${SECRET_KEY.test(k) ? REDACTED : valueText(v)}`).join(", ")}}`;
   }
   return REDACTED;
+}
+
+/**
+ * Amounts written with their currency (a conversion's totals: `{ subtotal: 88, …, currency: "EUR" }`)
+ * read as money, "subtotal €88.00, grand total €93.00", not as bare numbers beside a code.
+ */
+function amountsText(entries: [string, unknown][]): string {
+  const code = entries.find(([k]) => k === "currency")?.[1];
+  const currency = typeof code === "string" ? code : null;
+  return entries
+    .filter(([k]) => k !== "currency")
+    .map(([k, v]) => {
+      const amount = typeof v === "number" || (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v)) ? formatMoney(String(v), currency) : valueText(v);
+      return `${fieldLabel(k)} ${amount}`;
+    })
+    .join(", ");
 }
 
 function isEmpty(value: unknown): boolean {

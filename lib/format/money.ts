@@ -54,7 +54,16 @@ export function roundDecimal(value: string, digits: number): { negative: boolean
   return { negative: negative && !isZero, integer, fraction };
 }
 
-/** "1234.5" + "USD" → "$1,234.50"; "-3.456" + "EUR" → "-€3.46"; unknown currency → "12.00 XYZ". */
+/**
+ * Beside an amount whose currency Magento did not give: a bare "12.00" reads as whatever currency
+ * the viewer expects, so the amount says it is not known rather than the portal guessing one.
+ */
+export const UNKNOWN_CURRENCY_HINT = "(currency unknown)";
+
+/**
+ * "1234.5" + "USD" → "$1,234.50"; "-3.456" + "EUR" → "-€3.46"; a code without a symbol → "XYZ 12.00";
+ * not a code → "12.00 ABCD"; no currency at all → "12.00 (currency unknown)".
+ */
 export function formatMoney(amount: string | number | null | undefined, currency: string | null | undefined): string {
   if (amount === null || amount === undefined || amount === "") return "—";
   const text = typeof amount === "number" ? String(amount) : amount;
@@ -63,8 +72,24 @@ export function formatMoney(amount: string | number | null | undefined, currency
   const parts = roundDecimal(text, shape?.digits ?? 2);
   if (!parts) return text;
   const number = `${group(parts.integer)}${parts.fraction ? `.${parts.fraction}` : ""}`;
-  if (!shape) return `${parts.negative ? "-" : ""}${number}${code ? ` ${code}` : ""}`;
+  if (!shape) return `${parts.negative ? "-" : ""}${number} ${code || UNKNOWN_CURRENCY_HINT}`;
   return parts.negative ? `${shape.negativePrefix}${number}${shape.negativeSuffix}` : `${shape.prefix}${number}${shape.suffix}`;
+}
+
+/**
+ * A short axis label for charts: "$12k", "-€1.5M", "300" (no currency). Ticks are drawing
+ * positions, not amounts anyone reads to the cent, so a float is fine here; the symbol and its
+ * side come from the same place as formatMoney's.
+ */
+export function formatMoneyTick(value: number, currency: string | null | undefined): string {
+  const abs = Math.abs(value);
+  const [n, suffix] = abs >= 1e9 ? [abs / 1e9, "B"] : abs >= 1e6 ? [abs / 1e6, "M"] : abs >= 1e3 ? [abs / 1e3, "k"] : [abs, ""];
+  const number = `${String(Math.round(n * 10) / 10)}${suffix}`;
+  const negative = value < 0 && number !== "0";
+  const code = (currency ?? "").trim().toUpperCase();
+  const shape = code ? shapeOf(code) : null;
+  if (!shape) return `${negative ? "-" : ""}${number}`;
+  return negative ? `${shape.negativePrefix}${number}${shape.negativeSuffix}` : `${shape.prefix}${number}${shape.suffix}`;
 }
 
 /** Plain numbers (counts, quantities) from decimal strings: grouped, trailing zeros dropped. */

@@ -90,14 +90,19 @@ type OutputColumn = { header: string; alias: string; kind: GridColumn["kind"] | 
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-/** The CSV's columns: the chosen grid columns, each money column's currency once after it. */
+/**
+ * The CSV's columns: the chosen grid columns, and beside the amounts their currency. When every
+ * amount shares one currency (the usual case) that is one "Currency" column after the first amount;
+ * otherwise each amount is followed by its own "<label> currency", so no amount is left to guess.
+ */
 export function exportColumns(definition: GridDefinition, columnIds: readonly string[] | null): OutputColumn[] {
   const known = new Map(definition.columns.map((c) => [c.id, c]));
   const picked = (columnIds ?? []).map((id) => known.get(id)).filter((c): c is GridColumn => c !== undefined);
   const chosen = picked.length ? [...new Set(picked)] : definition.columns.filter((c) => !c.hiddenByDefault);
-  const currencies = [...new Set(chosen.flatMap((c) => (c.kind === "money" && c.currencySql ? [c.currencySql] : [])))];
+  const currencies = new Set(chosen.flatMap((c) => (c.kind === "money" && c.currencySql ? [c.currencySql] : [])));
+  const shared = currencies.size === 1;
   const out: OutputColumn[] = [];
-  const placed = new Set<string>();
+  let sharedPlaced = false;
   for (const column of chosen) {
     const expr =
       column.kind === "date" ? `to_char((${column.sql}) AT TIME ZONE 'UTC', ${ISO_UTC})`
@@ -105,11 +110,9 @@ export function exportColumns(definition: GridDefinition, columnIds: readonly st
       : `(${column.sql})::text`;
     out.push({ header: column.label, alias: `c${out.length}`, kind: column.kind, expr, format: column.format });
     const currency = column.kind === "money" ? column.currencySql : undefined;
-    if (currency && !placed.has(currency)) {
-      placed.add(currency);
-      // One currency column when every amount shares it (the usual case), else one per amount.
-      out.push({ header: currencies.length === 1 ? "Currency" : `${column.label} currency`, alias: `c${out.length}`, kind: "currency", expr: `(${currency})::text` });
-    }
+    if (!currency || (shared && sharedPlaced)) continue;
+    sharedPlaced = true;
+    out.push({ header: shared ? "Currency" : `${column.label} currency`, alias: `c${out.length}`, kind: "currency", expr: `(${currency})::text` });
   }
   return out;
 }

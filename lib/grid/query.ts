@@ -27,6 +27,8 @@ const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 export function assertDefinition(definition: GridDefinition): GridDefinition {
   for (const column of definition.columns) {
     if (!IDENTIFIER.test(column.id)) throw new Error(`Grid ${definition.id}: column id "${column.id}" must match ${IDENTIFIER}`);
+    // An amount without its currency is how "0.00" reached users; every money column names one.
+    if (column.kind === "money" && !column.currencySql) throw new Error(`Grid ${definition.id}: money column "${column.id}" needs a currencySql`);
   }
   if (!definition.columns.some((c) => c.id === definition.defaultSort.column)) {
     throw new Error(`Grid ${definition.id}: default sort column "${definition.defaultSort.column}" is not a column`);

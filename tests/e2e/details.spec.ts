@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { signedInContext } from "./helpers";
 import { moneyCell } from "./grid";
-import { magento, portalId, searchAll, unusedPortalId } from "./store";
+import { magento, portalId, searchAll, searchPage, unusedPortalId } from "./store";
 import { sampleChain } from "./workspace-pages";
 
 // The detail pages against the simulator: an order with a credit memo, the cart it came from, its
@@ -140,6 +140,37 @@ test("a customer's page shows Magento's customer: name, email, subscription, and
       await expect(numbers).toHaveCount(theirOrders.length);
       expect(new Set((await numbers.allTextContents()).map((t) => t.trim()))).toEqual(new Set(theirOrders.map((o) => o.increment_id)));
     }
+  });
+});
+
+test("an EUR order's page shows its amounts in euros, items and totals", async ({ browser }) => {
+  const [o] = await searchAll<Rec>("/orders", { filters: [{ field: "order_currency_code", value: "EUR" }], sort: [{ field: "entity_id", direction: "ASC" }] });
+  expect(o, "an EUR order in the simulator").toBeDefined();
+  const id = await portalId("orders", o!.entity_id);
+  await withPage(browser, async (page) => {
+    await open(page, `/sales/orders/${id}`);
+    // Written out, not through the formatter: the page must say euro, whatever formatMoney does.
+    const euros = /^-?€\d{1,3}(,\d{3})*\.\d{2}$/;
+    for (const label of ["Subtotal", "Grand total", "Due"]) await expect(total(page, "Order totals", label)).toHaveText(euros);
+    await expect(total(page, "Order totals", "Grand total")).toHaveText(moneyCell(o!.grand_total, "EUR"));
+    const items = page.getByRole("table", { name: `Items of order #${o!.increment_id}` }).locator("tbody tr");
+    await expect(items.first().locator("td").nth(3)).toHaveText(euros);
+  });
+});
+
+test("the new-cart picker shows each product's price with its currency", async ({ browser }) => {
+  const [customer] = (await searchPage<Rec>("/customers/search", { sort: [{ field: "entity_id", direction: "ASC" }], pageSize: 1 })).items;
+  const portal = await portalId("customers", customer!.id);
+  const [product] = (await searchPage<Rec>("/products", { filters: [{ field: "price", value: 0, condition: "gt" }], sort: [{ field: "entity_id", direction: "ASC" }], pageSize: 1 })).items;
+  expect(product, "a priced product in the simulator").toBeDefined();
+  await withPage(browser, async (page) => {
+    await open(page, `/customers/${portal}/new-cart`);
+    await page.getByLabel("SKU or name").fill(product!.sku);
+    await page.getByRole("button", { name: "Search" }).click();
+    const row = page.getByRole("table", { name: "Products found" }).getByRole("row").filter({ has: page.getByRole("cell", { name: product!.sku, exact: true }) });
+    // The simulator's store view "default" keeps prices in its base currency, USD.
+    await expect(row.getByRole("cell").nth(2)).toHaveText(moneyCell(product!.price, "USD"));
+    await expect(row.getByRole("cell").nth(2)).toHaveText(/^\$\d/);
   });
 });
 

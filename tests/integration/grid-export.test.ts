@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session";
-import { createMagentoClient } from "@/lib/magento/client";
+import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { csvField, csvLine, EXPORT_MAX_IDS, startCsvExport, trimMoney, type DbHandle, type ExportRequest } from "@/lib/grid/export";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage, type GridRow } from "@/lib/grid/query";
 import { GRIDS } from "@/lib/grid/registry";
+import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
 import { ordersGrid } from "@/lib/grid/grids/orders";
 import type { GridDefinition } from "@/lib/grid/types";
 import { runChannelSync } from "@/lib/sync/runner";
@@ -23,6 +24,7 @@ let database: TestDatabase;
 let db: Db;
 let handle: DbHandle;
 let user: SessionUser;
+let client: MagentoClient;
 
 beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 512, customers: 40, orders: 180 });
@@ -30,7 +32,7 @@ beforeAll(async () => {
   db = database.db;
   handle = { db, kind: "postgres" };
   const [channel] = await db.insert(channels).values({ name: "Export store", baseUrl: sim.baseUrl }).returning();
-  const client = createMagentoClient({
+  client = createMagentoClient({
     baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
     maxRetries: 8, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
@@ -150,6 +152,33 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
       return BigInt(`${whole}${fraction.padEnd(4, "0")}`);
     };
     expect(rows.reduce((acc, r) => acc + units(r[4]!), 0n)).toBe(units(sum!.total));
+  });
+
+  it("gives every amount its currency, as Magento has it: EUR orders say EUR", async () => {
+    const currencyOf = new Map<string, string | null>();
+    for await (const page of client.searchAll("orders", { pageSize: 100 })) {
+      for (const order of page.records) currencyOf.set(String(order.increment_id), order.order_currency_code ?? null);
+    }
+    const { header, rows } = await exportCsv(ordersGrid, { columns: "increment_id,grand_total,subtotal,total_paid,total_refunded,discount_amount" });
+    // The order's amounts share its currency: one column, beside the first amount.
+    expect(header).toEqual(["Order #", "Grand total", "Currency", "Subtotal", "Paid", "Refunded", "Discount"]);
+    expect(rows.length).toBe(currencyOf.size);
+    for (const cells of rows) expect(cells[2], `order ${cells[0]}`).toBe(currencyOf.get(cells[0]!));
+    const eur = rows.filter((cells) => cells[2] === "EUR");
+    expect(eur.length).toBeGreaterThan(0);
+    expect(rows.filter((cells) => cells[2] === "USD").length).toBeGreaterThan(0);
+    expect(rows.every((cells) => cells[2] === "EUR" || cells[2] === "USD")).toBe(true);
+  });
+
+  it("a credit memo without its own currency code exports its order's", async () => {
+    const [memo] = await queryRows<{ id: string; increment_id: string; currency: string }>(db, sql`
+      SELECT m.id::text, m.increment_id, o.order_currency_code AS currency FROM magento_credit_memos m JOIN magento_orders o ON o.id = m.order_id
+      WHERE o.order_currency_code = 'EUR' ORDER BY m.id LIMIT 1`);
+    expect(memo).toBeDefined();
+    await db.execute(sql`UPDATE magento_credit_memos SET order_currency_code = NULL WHERE id = ${memo!.id}`);
+    const { header, rows } = await exportCsv(creditMemosGrid, { columns: "increment_id,grand_total,adjustment", f_increment_id: `equals:${memo!.increment_id}` });
+    expect(header).toEqual(["Memo #", "Grand total", "Currency", "Adjustment"]);
+    expect(rows.map((cells) => cells[2])).toEqual(["EUR"]);
   });
 
   it("the batched (PGlite) path gives the same file as the cursor", async () => {

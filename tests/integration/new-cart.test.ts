@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { closeDb } from "@/db/client";
-import { auditLog, channels, magentoCartItems, magentoCarts, magentoCustomers, outbox } from "@/db/schema";
+import { auditLog, channels, magentoCartItems, magentoCarts, magentoCustomers, magentoStores, outbox } from "@/db/schema";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { createCart, OUTBOX_KIND } from "@/lib/carts/create-cart";
-import { searchProducts } from "@/lib/carts/products";
+import { catalogCurrency, searchProducts } from "@/lib/carts/products";
 import { placeOrder } from "@/lib/conversion/place-order";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
@@ -93,23 +93,51 @@ describe("new cart for a customer", () => {
   it("searches products by SKU or name with price and stock, at most 10", async () => {
     const product = sim.store.products.find((p) => p.qty > 0)!;
     const client = createChannelClient(channel);
-    const bySku = await searchProducts(client, product.sku);
-    expect(bySku.find((h) => h.sku === product.sku)).toMatchObject({ name: product.name, inStock: true, stockQty: expect.any(String) });
+    const bySku = await searchProducts(client, product.sku, "USD");
+    expect(bySku.find((h) => h.sku === product.sku)).toMatchObject({ name: product.name, currency: "USD", inStock: true, stockQty: expect.any(String) });
     expect(bySku[0]!.price).toMatch(/^\d+(\.\d+)?$/);
     // A broad term: one search request, and stock asked only for the (at most 10) shown results.
     const searchSpy = vi.spyOn(client, "search");
     const stockSpy = vi.spyOn(client, "getStockItem");
     const common = sim.store.products[0]!.sku.slice(0, 2);
     expect(sim.store.products.filter((p) => p.sku.toLowerCase().includes(common.toLowerCase())).length).toBeGreaterThan(10);
-    const broad = await searchProducts(client, common);
+    const broad = await searchProducts(client, common, "USD");
     expect(broad.length).toBe(10);
     expect(searchSpy).toHaveBeenCalledTimes(1);
     expect(stockSpy).toHaveBeenCalledTimes(10);
     // The like wildcards typed by a user are text, not wildcards.
-    expect(await searchProducts(client, "%%")).toEqual([]);
-    const byName = await searchProducts(client, product.name.slice(0, 6));
+    expect(await searchProducts(client, "%%", "USD")).toEqual([]);
+    const byName = await searchProducts(client, product.name.slice(0, 6), null);
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.length).toBeLessThanOrEqual(10);
+  });
+
+  it("prices products in the base currency of the channel's store view, and says when it cannot tell", async () => {
+    // The simulator's store views all have USD as base currency; prices come back in it.
+    expect(await catalogCurrency(testDb.db, channel)).toBe("USD");
+    expect(await catalogCurrency(testDb.db, { ...channel, storeCode: "all" })).toBe("USD");
+    const [german] = await testDb.db.select().from(magentoStores).where(and(eq(magentoStores.channelId, channel.id), eq(magentoStores.code, "de")));
+    expect(german).toBeDefined();
+    await testDb.db.update(magentoStores).set({ baseCurrencyCode: "EUR" }).where(eq(magentoStores.id, german!.id));
+    try {
+      expect(await catalogCurrency(testDb.db, { ...channel, storeCode: "de" })).toBe("EUR");
+      expect(await catalogCurrency(testDb.db, channel)).toBe("USD");
+      // A store code that names no store view, with two base currencies: no guess.
+      expect(await catalogCurrency(testDb.db, { ...channel, storeCode: "all" })).toBeNull();
+    } finally {
+      await testDb.db.update(magentoStores).set({ baseCurrencyCode: german!.baseCurrencyCode }).where(eq(magentoStores.id, german!.id));
+    }
+    // The picker's action hands the currency with each price.
+    sessionUserMock.mockResolvedValue(users.manager);
+    const customer = await freshCustomer();
+    const product = sim.store.products.find((p) => p.qty > 0)!;
+    const search = new FormData();
+    search.set("customerId", String(customer.id));
+    search.set("q", product.sku);
+    const result = await newCartActions.searchProductsAction(null, search);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.data!.find((h) => h.sku === product.sku)).toMatchObject({ currency: "USD", price: expect.stringMatching(/^\d+(\.\d+)?$/) });
   });
 
   it("creates a cart with two products in Magento and in the portal at once, audited", async () => {

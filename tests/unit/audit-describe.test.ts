@@ -80,3 +80,17 @@ describe("audit entries in words", () => {
     expect(describeAuditCell("not json")).toBe("");
   });
 });
+
+describe("amounts in audit entries", () => {
+  it("shows a conversion's totals as money in the order's currency", () => {
+    const lines = describeDetails("cart.converted", {
+      orderIncrementId: "000000042",
+      totals: { subtotal: 88, shipping: "5.0000", discount: -8.8, tax: null, grandTotal: 84.2, currency: "EUR" },
+    });
+    expect(lines).toContain("totals: subtotal €88.00, shipping €5.00, discount -€8.80, tax (none), grand total €84.20");
+  });
+
+  it("says the currency is unknown rather than printing bare amounts", () => {
+    expect(describeDetails("cart.converted", { totals: { grandTotal: 93, currency: null } })).toEqual(["totals: grand total 93.00 (currency unknown)"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDecimal, formatMoney, roundDecimal } from "@/lib/format/money";
+import { formatDecimal, formatMoney, formatMoneyTick, roundDecimal } from "@/lib/format/money";
 
 // Money is formatted from the decimal string, digit by digit: what Magento stored is what shows.
 
@@ -19,9 +19,15 @@ describe("formatMoney", () => {
     expect(formatMoney("-0.004", "USD")).toBe("$0.00");
   });
 
-  it("falls back plainly without a usable currency or amount", () => {
-    expect(formatMoney("1.5", null)).toBe("1.50");
+  it("says so when the currency is unknown instead of showing a bare number", () => {
+    expect(formatMoney("1.5", null)).toBe("1.50 (currency unknown)");
+    expect(formatMoney("-1234.5", "")).toBe("-1,234.50 (currency unknown)");
+    expect(formatMoney("0", undefined)).toBe("0.00 (currency unknown)");
+  });
+
+  it("falls back plainly without a usable currency code or amount", () => {
     expect(formatMoney("1.5", "not a code")).toBe("1.50 NOT A CODE");
+    expect(formatMoney("88", "XYZ")).toBe("XYZ\u00a088.00");
     expect(formatMoney(null, "USD")).toBe("—");
     expect(formatMoney("abc", "USD")).toBe("abc");
   });
@@ -30,6 +36,16 @@ describe("formatMoney", () => {
     expect(roundDecimal("2.345", 2)).toEqual({ negative: false, integer: "2", fraction: "35" });
     expect(roundDecimal("-2.344", 2)).toEqual({ negative: true, integer: "2", fraction: "34" });
     expect(roundDecimal("9.999", 2)).toEqual({ negative: false, integer: "10", fraction: "00" });
+  });
+});
+
+describe("formatMoneyTick", () => {
+  it("puts the currency's symbol on short axis labels, and none when it is unknown", () => {
+    expect(formatMoneyTick(12_300, "USD")).toBe("$12.3k");
+    expect(formatMoneyTick(-1_500_000, "EUR")).toBe("-€1.5M");
+    expect(formatMoneyTick(250, "GBP")).toBe("£250");
+    expect(formatMoneyTick(-0.01, "USD")).toBe("$0");
+    expect(formatMoneyTick(2_000_000_000, null)).toBe("2B");
   });
 });
 

@@ -3,6 +3,9 @@ import type { GridDefinition } from "../types";
 
 // Sales › Credit Memos. Aliases: m memo, o its order.
 
+// A memo refunds in its order's currency; Magento may leave the memo's own code empty.
+const memoCurrency = "coalesce(m.order_currency_code, o.order_currency_code)";
+
 const customerName = "nullif(trim(concat_ws(' ', o.customer_first_name, o.customer_last_name)), '')";
 
 export const creditMemosGrid: GridDefinition = assertDefinition({
@@ -29,8 +32,8 @@ export const creditMemosGrid: GridDefinition = assertDefinition({
       sql: "CASE m.state WHEN 1 THEN 'open' WHEN 2 THEN 'refunded' WHEN 3 THEN 'canceled' END",
       options: [{ value: "open", label: "Open" }, { value: "refunded", label: "Refunded" }, { value: "canceled", label: "Canceled" }],
     },
-    { id: "grand_total", label: "Grand total", kind: "money", sql: "m.grand_total", currencySql: "m.order_currency_code" },
-    { id: "adjustment", label: "Adjustment", kind: "money", sql: "m.adjustment", currencySql: "m.order_currency_code" },
+    { id: "grand_total", label: "Grand total", kind: "money", sql: "m.grand_total", currencySql: memoCurrency },
+    { id: "adjustment", label: "Adjustment", kind: "money", sql: "m.adjustment", currencySql: memoCurrency },
     { id: "created_at", label: "Created", kind: "date", sql: "m.remote_created_at" },
   ],
 });

@@ -181,7 +181,8 @@ export async function loadCustomerActivity(db: Db, user: SessionUser | null, cus
        FROM magento_carts c WHERE c.customer_id = ${customerId} AND c.removed_at IS NULL AND c.status_changed_at IS NOT NULL AND c.status <> 'open'
        ORDER BY c.status_changed_at DESC LIMIT ${TAB_LIMIT})
     UNION ALL
-    (SELECT 'refund', m.id, m.remote_created_at, coalesce(m.increment_id, m.origin_id::text), NULL, m.grand_total::text, m.order_currency_code
+    (SELECT 'refund', m.id, m.remote_created_at, coalesce(m.increment_id, m.origin_id::text), NULL, m.grand_total::text,
+            coalesce(m.order_currency_code, (SELECT o.order_currency_code FROM magento_orders o WHERE o.id = m.order_id))
        FROM magento_credit_memos m WHERE m.customer_id = ${customerId} AND m.removed_at IS NULL ORDER BY m.remote_created_at DESC NULLS LAST LIMIT ${TAB_LIMIT})
     UNION ALL
     (SELECT 'newsletter', s.id, s.changed_at, s.email, s.status, NULL, NULL

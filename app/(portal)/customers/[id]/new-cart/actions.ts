@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
 import { createCart, loadCartCustomer } from "@/lib/carts/create-cart";
-import { searchProducts, type ProductHit } from "@/lib/carts/products";
+import { catalogCurrency, searchProducts, type ProductHit } from "@/lib/carts/products";
 import { createChannelClient } from "@/lib/sync/channel-client";
 
 // "New cart" on a customer page: search Magento's products, then create the cart. Both need
@@ -18,8 +18,9 @@ export const searchProductsAction = protectedAction(
   async (input, { db, user }): Promise<ActionResult<ProductHit[]>> => {
     const loaded = await loadCartCustomer(db, user, input.customerId);
     if (!loaded.ok) throw new ActionFailure(loaded.message);
+    const currency = await catalogCurrency(db, loaded.customer.channel);
     try {
-      const hits = await searchProducts(createChannelClient(loaded.customer.channel), input.q);
+      const hits = await searchProducts(createChannelClient(loaded.customer.channel), input.q, currency);
       return { ok: true, data: hits, message: hits.length ? undefined : "No products match." };
     } catch {
       throw new ActionFailure("Magento did not answer the search; try again.");

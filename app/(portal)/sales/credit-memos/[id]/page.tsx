@@ -35,7 +35,8 @@ export default async function CreditMemoPage({ params, searchParams }: Props) {
   if (!detail) notFound();
   const { timeZone, back, nav } = await detailNavigation(db, user, creditMemosGrid, "/sales/credit-memos", id, await searchParams);
   const { memo, channel } = detail;
-  const currency = memo.orderCurrencyCode;
+  // A memo refunds in its order's currency; Magento may leave the memo's own code empty.
+  const currency = memo.orderCurrencyCode ?? detail.order?.currency ?? null;
 
   return (
     <>
