@@ -9,6 +9,9 @@
 //   4. 1,000 orders of the last 30 days changed (as a sync writes them: new status, synced_at now) and the
 //      incremental rollup refresh timed.
 // Targets: dashboard p95 < 300 ms (worst preset), report p95 < 500 ms. Ends with one JSON line.
+// Machines differ about 2× between sessions: the bench first times one fixed query over the seeded
+// orders (calibration_ms, a full scan summing grand_total, p50 of 7) and prints every figure also
+// as its ratio to it, so runs on different days compare by the ratios.
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db/client";
@@ -75,6 +78,7 @@ function dashboardLoad(db: Db, preset: DatePreset): () => Promise<unknown> {
 }
 
 const fmt = (r: { p50: number; p95: number }) => `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)}`.padStart(16);
+const ratioText = (r: { p95: number }, calibrationMs: number) => `p95 ratio ${(r.p95 / calibrationMs).toFixed(2)}`.padStart(16);
 
 export async function run(args: string[]): Promise<void> {
   const sizes = seedSizesFromArgs(args);
@@ -93,12 +97,17 @@ export async function run(args: string[]): Promise<void> {
     const db = handle.db;
     await migrateAndSeed(db, url, sizes, console.log);
 
+    const calibration = await time(7, () => db.execute(sql`SELECT count(*), sum(grand_total) FROM magento_orders`));
+    const calibrationMs = calibration.p50;
+    const ratio = (ms: number) => Number((ms / calibrationMs).toFixed(2));
+    console.log(`  calibration (full scan of magento_orders): ${calibrationMs.toFixed(1)} ms p50; ratios below are figure ÷ this`);
+
     let t0 = performance.now();
     const built = await rebuildRollups(db, 1);
     const buildMs = performance.now() - t0;
     await db.execute(sql`ANALYZE report_daily_sales`);
     await db.execute(sql`ANALYZE report_daily_mix`);
-    console.log(`  rollups built in full: ${built.days} days in ${(buildMs / 1000).toFixed(1)} s`);
+    console.log(`  rollups built in full: ${built.days} days in ${(buildMs / 1000).toFixed(1)} s (ratio ${ratio(buildMs)})`);
     // The customers report reads RFM scores, as after a sync.
     t0 = performance.now();
     await recomputeRfm(db, 1);
@@ -110,7 +119,7 @@ export async function run(args: string[]): Promise<void> {
     for (const preset of DATE_PRESETS.filter((p) => p !== "custom")) {
       dashboard[preset] = await time(runs, dashboardLoad(db, preset));
       const flag = dashboard[preset]!.p95 < TARGET_DASHBOARD_MS ? "" : "  ← over target";
-      console.log(`  ${preset.padEnd(40)} ${fmt(dashboard[preset]!)}${flag}`);
+      console.log(`  ${preset.padEnd(40)} ${fmt(dashboard[preset]!)} ${ratioText(dashboard[preset]!, calibrationMs)}${flag}`);
     }
 
     const reports: Record<string, { p50: number; p95: number }> = {};
@@ -120,7 +129,7 @@ export async function run(args: string[]): Promise<void> {
     for (const c of cases) {
       reports[c.key] = await time(runs, c.run);
       const flag = reports[c.key]!.p95 < TARGET_REPORT_MS ? "" : "  ← over target";
-      console.log(`  ${c.label.padEnd(40)} ${fmt(reports[c.key]!)}${flag}`);
+      console.log(`  ${c.label.padEnd(40)} ${fmt(reports[c.key]!)} ${ratioText(reports[c.key]!, calibrationMs)}${flag}`);
     }
 
     // An incremental sync's worth of changes: what such a sync brings is new orders and status
@@ -143,7 +152,11 @@ export async function run(args: string[]): Promise<void> {
       `  dashboard worst p95 ${dashboardWorst.toFixed(1)} ms (target < ${TARGET_DASHBOARD_MS}); report worst p95 ${reportWorst === null ? "—" : reportWorst.toFixed(1)} ms (target < ${TARGET_REPORT_MS})`,
     );
     const json: Record<string, unknown> = {
+      calibration_ms: Number(calibrationMs.toFixed(1)),
       dashboard_p95_ms: Number(dashboardWorst.toFixed(1)),
+      dashboard_p95_ratio: ratio(dashboardWorst),
+      report_p95_ratio_max: reportWorst === null ? null : ratio(reportWorst),
+      rollup_build_ratio: ratio(buildMs),
       report_p95_ms_max: reportWorst === null ? null : Number(reportWorst.toFixed(1)),
       rollup_refresh_ms: Number(refreshMs.toFixed(0)),
       rollup_build_ms: Number(buildMs.toFixed(0)),

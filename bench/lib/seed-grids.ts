@@ -86,9 +86,10 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
     `INSERT INTO channels (name, base_url) VALUES ('Bench store', 'http://127.0.0.1:1')`,
     `INSERT INTO magento_websites (channel_id, origin_id, code, name)
        SELECT 1, g, 'web' || g, (ARRAY['Main Website','EU Website'])[g] FROM generate_series(1, 2) g`,
-    `INSERT INTO magento_stores (channel_id, origin_id, code, name, website_id, website_origin_id, base_currency_code, default_display_currency_code)
+    `INSERT INTO magento_stores (channel_id, origin_id, code, name, website_id, website_origin_id, base_currency_code, default_display_currency_code, timezone)
        SELECT 1, g, (ARRAY['us_en','us_es','eu_de','eu_fr'])[g], (ARRAY['US English','US Spanish','German','French'])[g],
-              1 + (g - 1) / 2, 1 + (g - 1) / 2, (ARRAY['USD','USD','EUR','EUR'])[g], (ARRAY['USD','USD','EUR','EUR'])[g]
+              1 + (g - 1) / 2, 1 + (g - 1) / 2, (ARRAY['USD','USD','EUR','EUR'])[g], (ARRAY['USD','USD','EUR','EUR'])[g],
+              (ARRAY['America/Chicago','America/Los_Angeles','Europe/Berlin','Europe/Paris'])[g]
        FROM generate_series(1, 4) g`,
     `INSERT INTO magento_customer_groups (channel_id, origin_id, code)
        SELECT 1, g - 1, (ARRAY['NOT LOGGED IN','General','Wholesale','Retailer'])[g] FROM generate_series(1, 4) g`,
@@ -120,6 +121,7 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
       customer_id, customer_origin_id, is_guest, customer_email, customer_first_name, customer_last_name, customer_group_origin_id,
       store_id, store_origin_id, grand_total, base_grand_total, subtotal, tax_amount, shipping_amount, discount_amount,
       total_paid, total_refunded, total_canceled, total_due, order_currency_code, base_currency_code, global_currency_code,
+      base_subtotal, base_discount_amount, base_shipping_amount, base_tax_amount, base_total_refunded, base_total_canceled, base_to_global_rate,
       coupon_code, payment_method, shipping_method, shipping_description, total_item_count, total_qty_ordered,
       billing_country_id, billing_region, remote_created_at, remote_updated_at)
     OVERRIDING SYSTEM VALUE
@@ -131,6 +133,9 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
       CASE WHEN st.state = 'canceled' THEN sub + ship + tax + disc ELSE 0 END,
       CASE WHEN st.state IN ('new','pending_payment','holded') THEN sub + ship + tax + disc ELSE 0 END,
       c.currency_code, c.currency_code, 'USD',
+      -- the EU website's base currency is EUR (its orders' amounts); global USD at Magento's rate
+      sub, disc, ship, tax, CASE WHEN st.state = 'closed' THEN sub + ship + tax + disc ELSE 0 END,
+      CASE WHEN st.state = 'canceled' THEN sub + ship + tax + disc ELSE 0 END, CASE WHEN c.currency_code = 'EUR' THEN 1.0815 ELSE 1 END,
       CASE WHEN disc < 0 THEN ${pick(["SPRING10", "WELCOME", "VIP20", "FREESHIP"], "g")} END,
       ${pick(["checkmo", "banktransfer", "paypal_express", "braintree", "braintree"], "g / 3")},
       ${pick(["flatrate_flatrate", "tablerate_bestway", "freeshipping_freeshipping"], "g / 13")}, 'Shipping',
@@ -153,9 +158,11 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
 
   await step("order items", `
     INSERT INTO magento_order_items (channel_id, origin_id, order_id, order_origin_id, sku, name, product_type, product_origin_id,
-      qty_ordered, qty_invoiced, price, base_price, original_price, row_total, remote_created_at, remote_updated_at)
+      qty_ordered, qty_invoiced, price, base_price, original_price, row_total, base_row_total, base_discount_amount, base_tax_amount,
+      remote_created_at, remote_updated_at)
     SELECT 1, (o.id - 1) * ${itemsPerOrder} + i, o.id, o.origin_id, 'SKU-' || p, 'Product ' || p, 'simple', p,
-      1, CASE WHEN o.state IN ('complete','closed') THEN 1 ELSE 0 END, price, price, price, price, o.remote_created_at, o.remote_updated_at
+      1, CASE WHEN o.state IN ('complete','closed') THEN 1 ELSE 0 END, price, price, price, price, price, 0, 0,
+      o.remote_created_at, o.remote_updated_at
     FROM magento_orders o CROSS JOIN LATERAL (
       SELECT i, 1 + (o.id * 7 + i * 131) % 2000 AS p, round((o.subtotal / ${itemsPerOrder}), 4) AS price
       FROM generate_series(1, ${itemsPerOrder}) i
@@ -165,11 +172,12 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
   await step("carts", `
     INSERT INTO magento_carts (id, channel_id, origin_id, status, is_active, customer_id, customer_origin_id, is_guest,
       customer_email, customer_first_name, customer_last_name, store_id, store_origin_id, items_count, items_qty,
-      subtotal, grand_total, base_grand_total, currency_code, base_currency_code, billing_country_id, billing_region,
-      order_id, remote_created_at, remote_updated_at)
+      subtotal, grand_total, base_grand_total, currency_code, base_currency_code, base_to_global_rate, global_currency_code,
+      billing_country_id, billing_region, order_id, remote_created_at, remote_updated_at)
     OVERRIDING SYSTEM VALUE
     SELECT g, 1, g, status, status = 'open', c.id, c.origin_id, c.is_guest, c.email, c.first_name, c.last_name,
-      c.store_id, c.store_origin_id, 2, 2, total, total, total, c.currency_code, c.currency_code, c.billing_country_id, c.billing_region,
+      c.store_id, c.store_origin_id, 2, 2, total, total, total, c.currency_code, c.currency_code,
+      CASE WHEN c.currency_code = 'EUR' THEN 1.0815 ELSE 1 END, 'USD', c.billing_country_id, c.billing_region,
       CASE WHEN status = 'purchased' THEN g END, created, date_trunc('second', created + random() * interval '5 days')
     FROM (
       SELECT g, 1 + floor(${customers} * power(random(), 2))::int AS cid, round((10 + random() * 490)::numeric, 2) AS total,
@@ -189,19 +197,23 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
   await step("credit memos", `
     INSERT INTO magento_credit_memos (channel_id, origin_id, increment_id, order_id, order_origin_id, customer_id, store_id, store_origin_id,
       state, grand_total, base_grand_total, subtotal, tax_amount, shipping_amount, discount_amount, adjustment,
+      base_subtotal, base_tax_amount, base_shipping_amount, base_discount_amount, base_adjustment, base_to_global_rate, global_currency_code,
       order_currency_code, base_currency_code, remote_created_at, remote_updated_at)
     SELECT 1, k, (200000000 + k)::text, o.id, o.origin_id, o.customer_id, o.store_id, o.store_origin_id,
       2, o.grand_total, o.grand_total, o.subtotal, o.tax_amount, o.shipping_amount, o.discount_amount, 0,
+      o.base_subtotal, o.base_tax_amount, o.base_shipping_amount, o.base_discount_amount, 0, o.base_to_global_rate, 'USD',
       o.order_currency_code, o.base_currency_code, o.remote_created_at + interval '3 days', o.remote_created_at + interval '3 days'
     FROM generate_series(1, ${creditMemos}) k JOIN magento_orders o ON o.id = k * greatest(1, ${orders} / ${creditMemos})`);
 
   // Lifetime figures, as lib/sync/rules/ltv.ts keeps them (before the index rebuild: cheaper updates).
   await step("customer totals", `
-    UPDATE magento_customers c SET lifetime_value = coalesce(s.ltv, 0), orders_count = s.n, refunds_total = coalesce(m.refunds, 0)
-    FROM (SELECT customer_id, sum(subtotal + discount_amount) FILTER (WHERE state <> 'canceled') AS ltv,
+    UPDATE magento_customers c SET lifetime_value = coalesce(s.ltv, 0), orders_count = s.n, refunds_total = coalesce(m.refunds, 0),
+      lifetime_currency_code = 'USD'
+    FROM (SELECT customer_id, sum((base_subtotal + base_discount_amount) * base_to_global_rate) FILTER (WHERE state <> 'canceled') AS ltv,
                  count(*) FILTER (WHERE state <> 'canceled')::int AS n
           FROM magento_orders GROUP BY customer_id) s
-    LEFT JOIN (SELECT customer_id, sum(grand_total) AS refunds FROM magento_credit_memos GROUP BY customer_id) m ON m.customer_id = s.customer_id
+    LEFT JOIN (SELECT customer_id, sum(base_grand_total * base_to_global_rate) AS refunds FROM magento_credit_memos GROUP BY customer_id) m
+      ON m.customer_id = s.customer_id
     WHERE c.id = s.customer_id`);
 
   await step("rebuild indexes", indexes.map((i) => i.def));

@@ -1,5 +1,3 @@
-ALTER TABLE "customer_rfm" ALTER COLUMN "monetary" SET DATA TYPE numeric;--> statement-breakpoint
-ALTER TABLE "customer_rfm" ALTER COLUMN "monetary" SET DEFAULT '0';--> statement-breakpoint
 ALTER TABLE "report_daily_mix" ALTER COLUMN "revenue" SET DATA TYPE numeric;--> statement-breakpoint
 ALTER TABLE "report_daily_mix" ALTER COLUMN "revenue" SET DEFAULT '0';--> statement-breakpoint
 ALTER TABLE "report_daily_products" ALTER COLUMN "revenue" SET DATA TYPE numeric;--> statement-breakpoint

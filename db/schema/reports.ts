@@ -171,8 +171,8 @@ export const customerRfm = pgTable(
     channelId: channelRef(),
     recencyDays: integer("recency_days"),
     frequency: count("frequency"),
-    // Global currency, as the lifetime value.
-    monetary: exact("monetary"),
+    // Global currency, as the lifetime value (and, as it is, to four decimals).
+    monetary: total("monetary"),
     r: smallint("r").notNull(),
     f: smallint("f").notNull(),
     m: smallint("m").notNull(),

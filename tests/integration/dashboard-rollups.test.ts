@@ -55,9 +55,10 @@ describe("daily rollups", () => {
     expect(totals!.orders + totals!.canceled).toBe(direct!.n);
     const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'`);
     expect(refresh!.n).toBe(1);
-    // Best sellers: every top-level line of a non-canceled order once, and the months add up the days.
+    // Best sellers: every top-level line of a non-canceled order once (revenue in the global currency:
+    // base amounts × the order's rate), and the months add up the days.
     const [lines] = await queryRows<{ qty: string; revenue: string }>(testDb.db, sql`
-      SELECT sum(i.qty_ordered - i.qty_canceled)::text AS qty, sum(i.row_total - i.discount_amount)::text AS revenue
+      SELECT sum(i.qty_ordered - i.qty_canceled)::text AS qty, sum((i.base_row_total - i.base_discount_amount) * o.base_to_global_rate)::text AS revenue
       FROM magento_order_items i JOIN magento_orders o ON o.id = i.order_id
       WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND i.parent_item_origin_id IS NULL`);
     for (const table of ["report_daily_products", "report_monthly_products"]) {

@@ -87,6 +87,19 @@ async function csvRows(definition: GridDefinition, params: SearchParams): Promis
 }
 
 const cents = (v: unknown) => Math.round(Number(v ?? 0) * 10_000);
+// Exact decimal as an integer of 10^-20 units: global amounts (base × rate) carry 16 decimals, and
+// sums of parts must equal the whole to the last one.
+const exact = (v: unknown): bigint => {
+  const m = /^(-)?(\d+)(?:\.(\d{0,20}))?$/.exec(String(v ?? "0"));
+  if (!m) throw new Error(`not a decimal: ${String(v)}`);
+  const units = BigInt(m[2]!) * 10n ** 20n + BigInt((m[3] ?? "").padEnd(20, "0"));
+  return m[1] ? -units : units;
+};
+const sumExact = (values: unknown[]) => values.reduce<bigint>((n, v) => n + exact(v), 0n);
+
+// A row's day is its store's local calendar day (Magento's store time zone; UTC when unknown).
+const inDays = (ts: string, store: string, f: { range: { from: string; to: string } }) => sql.raw(
+  `(${ts} AT TIME ZONE coalesce((SELECT z.timezone FROM magento_stores z WHERE z.id = ${store}), 'UTC'))::date BETWEEN '${f.range.from}' AND '${f.range.to}'`);
 
 describe("report numbers against the raw synced rows", () => {
   it("customers by lifetime value: every buyer, their exact lifetime value, RFM counts adding up", async () => {
@@ -137,20 +150,28 @@ describe("report numbers against the raw synced rows", () => {
     for (const params of [ALL, LAST_90]) {
       const f = parseReportFilters(params);
       const [orders] = await queryRows<{ n: unknown; revenue: unknown }>(db, sql`
-        SELECT count(*) AS n, coalesce(sum(subtotal + discount_amount), 0) AS revenue FROM magento_orders
-        WHERE state <> 'canceled' AND removed_at IS NULL
-          AND remote_created_at >= ${f.range.from}::date AND remote_created_at < ${f.range.to}::date + 1`);
+        SELECT count(*) AS n, coalesce(sum((base_subtotal + base_discount_amount) * base_to_global_rate), 0) AS revenue FROM magento_orders
+        WHERE state <> 'canceled' AND removed_at IS NULL AND ${inDays("remote_created_at", "store_id", f)}`);
       const [memos] = await queryRows<{ total: unknown }>(db, sql`
-        SELECT coalesce(sum(grand_total), 0) AS total FROM magento_credit_memos
-        WHERE removed_at IS NULL AND remote_created_at >= ${f.range.from}::date AND remote_created_at < ${f.range.to}::date + 1`);
+        SELECT coalesce(sum(base_grand_total * base_to_global_rate), 0) AS total FROM magento_credit_memos
+        WHERE removed_at IS NULL AND state IS DISTINCT FROM 3 AND ${inDays("remote_created_at", "store_id", f)}`);
       const report = await loadSalesReport(user, f, db);
       expect(report.totals.orders).toBe(Number(orders!.n));
-      expect(cents(report.totals.revenue)).toBe(cents(orders!.revenue));
-      expect(cents(report.totals.refunds)).toBe(cents(memos!.total));
+      expect(exact(report.totals.revenue)).toBe(exact(orders!.revenue));
+      expect(exact(report.totals.refunds)).toBe(exact(memos!.total));
       // The grid's rows (period × store) add up to the same.
       const rows = await allPages(reportSalesGrid, params);
       expect(rows.reduce((n, r) => n + Number(r.values.orders), 0)).toBe(Number(orders!.n));
-      expect(rows.reduce((n, r) => n + cents(r.values.revenue), 0)).toBe(cents(orders!.revenue));
+      expect(sumExact(rows.map((r) => r.values.revenue_global))).toBe(exact(orders!.revenue));
+      // Each row in its store's base currency, converted beside it: the Europe website's rows are EUR,
+      // converted to USD at its orders' rate (the simulator's 1.0815); the others are USD already.
+      const euro = rows.filter((r) => r.values.revenue__currency === "EUR");
+      expect(euro.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(r.values.revenue_global__currency).toBe("USD");
+        const rate = r.values.revenue__currency === "EUR" ? 1.0815 : 1;
+        expect(Math.abs(cents(r.values.revenue_global) - Math.round(Number(r.values.revenue) * rate * 10_000))).toBeLessThanOrEqual(1);
+      }
       expect(report.points.reduce((n, p) => n + p.orders, 0)).toBe(Number(orders!.n));
     }
   });
@@ -183,11 +204,12 @@ describe("report numbers against the raw synced rows", () => {
     for (const params of ranges) {
       const f = parseReportFilters(params);
       const expected = await queryRows<{ sku: string; qty: unknown; revenue: unknown; orders: unknown; qty_refunded: unknown }>(db, sql`
-        SELECT i.sku, sum(i.qty_ordered) - sum(i.qty_canceled) AS qty, sum(i.row_total) - sum(i.discount_amount) AS revenue,
+        SELECT i.sku, sum(i.qty_ordered) - sum(i.qty_canceled) AS qty,
+          sum((i.base_row_total - i.base_discount_amount) * (SELECT o.base_to_global_rate FROM magento_orders o WHERE o.id = i.order_id)) AS revenue,
           count(DISTINCT i.order_id) AS orders, sum(i.qty_refunded) AS qty_refunded
         FROM magento_order_items i WHERE i.parent_item_origin_id IS NULL AND i.order_id IN (
           SELECT o.id FROM magento_orders o WHERE o.state <> 'canceled' AND o.removed_at IS NULL
-            AND o.remote_created_at >= ${f.range.from}::date AND o.remote_created_at < ${f.range.to}::date + 1
+            AND ${inDays("o.remote_created_at", "o.store_id", f)}
             AND (${f.websiteId}::bigint IS NULL OR o.store_id IN (SELECT id FROM magento_stores WHERE website_id = ${f.websiteId}::bigint)))
         GROUP BY i.sku`);
       const label = JSON.stringify(params);
@@ -220,11 +242,11 @@ describe("report numbers against the raw synced rows", () => {
     for (const params of [ALL, LAST_90]) {
       const f = parseReportFilters(params);
       const [memos] = await queryRows<{ n: unknown; total: unknown }>(db, sql`
-        SELECT count(*) AS n, coalesce(sum(grand_total), 0) AS total FROM magento_credit_memos
-        WHERE removed_at IS NULL AND remote_created_at >= ${f.range.from}::date AND remote_created_at < ${f.range.to}::date + 1`);
+        SELECT count(*) AS n, coalesce(sum(base_grand_total * base_to_global_rate), 0) AS total FROM magento_credit_memos
+        WHERE removed_at IS NULL AND ${inDays("remote_created_at", "store_id", f)}`);
       const report = await loadRefundsReport(user, f, db);
       expect(report.byReason.reduce((n, r) => n + r.count, 0)).toBe(Number(memos!.n));
-      expect(report.byReason.reduce((n, r) => n + cents(r.total), 0)).toBe(cents(memos!.total));
+      expect(sumExact(report.byReason.map((r) => r.total))).toBe(exact(memos!.total));
       expect(report.points.reduce((n, p) => n + p.count, 0)).toBe(Number(memos!.n));
       expect((await allPages(reportRefundsGrid, params)).length).toBe(Number(memos!.n));
     }

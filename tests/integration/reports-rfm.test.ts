@@ -26,8 +26,10 @@ async function customer(key: string): Promise<void> {
 async function order(key: string, day: string, subtotal: string, discount = "0", state = "complete"): Promise<number> {
   const n = origin++;
   const [row] = await queryRows<{ id: unknown }>(db, sql`
-    INSERT INTO magento_orders (channel_id, origin_id, increment_id, state, status, customer_id, grand_total, subtotal, discount_amount, remote_created_at)
-    VALUES (${channelId}, ${n}, ${`1000${n}`}, ${state}, ${state}, ${ids[key]!}, ${subtotal}, ${subtotal}, ${discount}, ${`${day}T09:30:00Z`}::timestamptz)
+    INSERT INTO magento_orders (channel_id, origin_id, increment_id, state, status, customer_id, grand_total, subtotal, discount_amount,
+      base_grand_total, base_subtotal, base_discount_amount, base_to_global_rate, remote_created_at)
+    VALUES (${channelId}, ${n}, ${`1000${n}`}, ${state}, ${state}, ${ids[key]!}, ${subtotal}, ${subtotal}, ${discount},
+      ${subtotal}, ${subtotal}, ${discount}, 1, ${`${day}T09:30:00Z`}::timestamptz)
     RETURNING id`);
   return Number(row!.id);
 }
