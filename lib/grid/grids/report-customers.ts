@@ -25,8 +25,8 @@ export const reportCustomersGrid: GridDefinition = assertDefinition({
     { id: "website", label: "Website", kind: "choice", sql: "w.name", options: "distinct", hiddenByDefault: true },
     { id: "is_guest", label: "Guest", kind: "boolean", sql: "c.is_guest", hiddenByDefault: true },
     { id: "orders_count", label: "Orders", kind: "number", sql: "c.orders_count" },
-    { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.currency_code" },
-    { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.currency_code", hiddenByDefault: true },
+    { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.lifetime_currency_code" },
+    { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.lifetime_currency_code", hiddenByDefault: true },
     {
       id: "days_since_order", label: "Days since last order", kind: "number",
       sql: "(rfm.recency_days + ((now() AT TIME ZONE 'UTC')::date - (rfm.computed_at AT TIME ZONE 'UTC')::date))",

@@ -27,7 +27,7 @@ export async function loadCustomersReport(user: SessionUser | null, f: ReportFil
       WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND c.orders_count > 0 AND ${where}
         AND NOT EXISTS (SELECT 1 FROM customer_rfm rfm WHERE rfm.customer_id = c.id)`),
     queryRows<{ code: string | null }>(database, sql`
-      SELECT DISTINCT c.currency_code AS code FROM magento_customers c
+      SELECT DISTINCT c.lifetime_currency_code AS code FROM magento_customers c
       WHERE c.orders_count > 0 AND c.removed_at IS NULL AND ${where} LIMIT 3`),
     reportAsOf(database, "rfm", f.channelId),
   ]);
