@@ -20,6 +20,15 @@ describe("report filters", () => {
     expect(presetRange("last_quarter", "2026-02-03")).toEqual({ from: "2025-10-01", to: "2025-12-31" });
   });
 
+  it("ends the presets on today in the store's time zone", () => {
+    // 03:00 UTC on 6 December is still the 5th in Chicago and already the 6th in Berlin.
+    const early = new Date("2026-12-06T03:00:00Z");
+    expect(parseReportFilters({ range: "today" }, early, "America/Chicago").range).toEqual({ from: "2026-12-05", to: "2026-12-05" });
+    expect(parseReportFilters({ range: "today" }, early, "Europe/Berlin").range).toEqual({ from: "2026-12-06", to: "2026-12-06" });
+    expect(parseReportFilters({ range: "last_7_days" }, early, "America/Chicago").range).toEqual({ from: "2026-11-29", to: "2026-12-05" });
+    expect(parseReportFilters({ range: "today" }, early).range).toEqual({ from: "2026-12-06", to: "2026-12-06" });
+  });
+
   it("compares calendar presets with the same part of the previous month, quarter or year", () => {
     expect(previousRange("this_month", { from: "2026-03-01", to: "2026-03-31" })).toEqual({ from: "2026-02-01", to: "2026-02-28" });
     expect(previousRange("this_month", { from: "2026-03-01", to: "2026-03-17" })).toEqual({ from: "2026-02-01", to: "2026-02-17" });
