@@ -12,6 +12,7 @@ import { createMagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { parseReportFilters } from "@/lib/reports/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
+import { countSegment, filtersFromQuery } from "@/lib/segments/segments";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/lib/sync/write/rows";
 import { listAbandonedToTake } from "@/lib/workflows/cart-follow-up";
@@ -150,8 +151,13 @@ describe("on a store synced from the simulator", () => {
     expect(report.byOutcome.find((o) => o.id === "contacted")!.count).toBe(1);
     expect(report.lost.count).toBe(1);
     expect(await gridIds(ALL)).toEqual(expected.ids);
-    // The carts list's Abandoned filter agrees (no date range there: every cart).
-    expect(await gridIds({ f_abandoned: "yes" }, cartsGrid)).toEqual((await independentCount()).ids);
+    // The carts list's Abandoned filter agrees (no date range there: every cart), and so does a
+    // marketing segment saved from it.
+    const everyCart = await independentCount();
+    expect(await gridIds({ f_abandoned: "yes" }, cartsGrid)).toEqual(everyCart.ids);
+    const segment = filtersFromQuery("carts", "/sales/carts?f_abandoned=yes");
+    expect(segment).toEqual({ ok: true, filters: { f_abandoned: "yes" } });
+    expect((await countSegment(db, { entity: "carts", filters: segment.ok ? segment.filters : {} })).count).toBe(everyCart.n);
   });
 
   it("the age buckets go by whole days since the last change in Magento", async () => {
