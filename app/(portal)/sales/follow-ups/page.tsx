@@ -75,7 +75,7 @@ export default async function MyFollowUpsPage() {
           {toTake.total === 0
             ? "Every abandoned cart has someone on it."
             : `${toTake.total.toLocaleString("en-US")} abandoned cart${toTake.total === 1 ? "" : "s"} without an assignee${toTake.total > toTake.rows.length ? `; the ${toTake.rows.length} most valuable are below` : ""}.`}{" "}
-          <Link href="/sales/carts?f_abandoned=yes" className="text-brand-700 hover:underline">All abandoned carts in the carts list</Link>
+          <Link href="/sales/carts?f_abandoned=yes" className="font-medium text-brand-700 underline">All abandoned carts in the carts list</Link>
         </p>
         {toTake.rows.length ? (
           <SimpleTable columns={[{ label: "Cart" }, { label: "Customer" }, { label: "Status" }, { label: "Grand total", align: "right" }, { label: "Last changed in Magento" }, { label: "Take", srOnly: true }]}>
