@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 type Tone = "neutral" | "green" | "amber" | "red" | "blue";
 
 const TONES: Record<string, Tone> = {
-  open: "blue", contacted: "amber", purchased: "green", converted: "green", expired: "neutral", lost: "red",
+  open: "blue", contacted: "amber", purchased: "green", converted: "green", expired: "neutral", lost: "red", abandoned: "amber",
   complete: "green", closed: "neutral", canceled: "red", processing: "blue", pending: "amber", pending_payment: "amber",
   holded: "amber", payment_review: "amber", new: "amber", refunded: "neutral",
   subscribed: "green", unsubscribed: "neutral", not_active: "amber", unconfirmed: "amber",

@@ -39,6 +39,7 @@ function overlay(values: ChannelFormValues, typed: Record<string, string | strin
     syncStartDate: text("syncStartDate", values.syncStartDate),
     syncIntervalMinutes: number("syncIntervalMinutes", values.syncIntervalMinutes),
     cartExpirationDays: text("cartExpirationDays", "") === "" ? null : number("cartExpirationDays", values.cartExpirationDays ?? 0),
+    abandonmentDelayHours: number("abandonmentDelayHours", values.abandonmentDelayHours),
     entities: all("entities"),
     // Unticked checkboxes send nothing: absent means off.
     twoWaySync: typed.twoWaySync === "on",
@@ -61,6 +62,7 @@ export type ChannelFormValues = {
   syncStartDate: string;
   syncIntervalMinutes: number;
   cartExpirationDays: number | null;
+  abandonmentDelayHours: number;
   entities: string[];
   twoWaySync: boolean;
   syncPriority: "magento" | "portal";
@@ -321,6 +323,16 @@ export function ChannelForm({
             defaultValue={shown.cartExpirationDays ?? ""}
             hint="Open carts idle this long count as expired; empty follows Magento."
             errors={fieldErrors("cartExpirationDays")}
+          />
+          <TextField
+            label="Abandoned after (hours)"
+            name="abandonmentDelayHours"
+            type="number"
+            min={1}
+            max={720}
+            defaultValue={shown.abandonmentDelayHours}
+            hint="An open or contacted cart with items and an email, unchanged in Magento this long, counts as abandoned (1–720)."
+            errors={fieldErrors("abandonmentDelayHours")}
           />
           <TextField
             label="Max requests per second"

@@ -28,6 +28,9 @@ export const channels = pgTable(
     // The sync's throttle towards this Magento (requests per second, all connectors together).
     maxRequestsPerSecond: integer("max_requests_per_second").notNull().default(16),
     cartExpirationDays: integer("cart_expiration_days"),
+    // Hours without a change in Magento after which an open or contacted cart counts as abandoned
+    // (lib/carts/abandoned.ts).
+    abandonmentDelayHours: integer("abandonment_delay_hours").notNull().default(24),
     entities: jsonb("entities").$type<string[]>().notNull().default([...CHANNEL_ENTITIES]),
     baseCurrencyCode: text("base_currency_code"),
     // Set when an admin deletes the channel; its rows are removed in the background.
@@ -42,5 +45,6 @@ export const channels = pgTable(
     uniqueIndex("channels_name_key").on(t.name),
     check("channels_sync_interval_check", sql`${t.syncIntervalMinutes} > 0`),
     check("channels_max_requests_per_second_check", sql`${t.maxRequestsPerSecond} between 1 and 100`),
+    check("channels_abandonment_delay_hours_check", sql`${t.abandonmentDelayHours} between 1 and 720`),
   ],
 );

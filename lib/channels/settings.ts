@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
 import { openCredentials, sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { writeAudit } from "@/lib/audit/log";
+import { DEFAULT_ABANDONMENT_DELAY_HOURS, MAX_ABANDONMENT_DELAY_HOURS, MIN_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
 import { findSameStoreChannels } from "./duplicates";
 import { channelIdentity } from "./identity";
@@ -30,6 +31,12 @@ export const intervalMinutesSchema = z.coerce
   .int("Give a whole number of minutes.")
   .min(1, "At least 1 minute.")
   .max(1440, "At most 1440 minutes (one day).");
+
+export const abandonmentDelaySchema = z.coerce
+  .number({ message: "Give a number of hours." })
+  .int("Whole hours only.")
+  .min(MIN_ABANDONMENT_DELAY_HOURS, `At least ${MIN_ABANDONMENT_DELAY_HOURS} hour.`)
+  .max(MAX_ABANDONMENT_DELAY_HOURS, `At most ${MAX_ABANDONMENT_DELAY_HOURS} hours (30 days).`);
 
 export const CREDENTIAL_FIELDS = ["token", "consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
 export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
@@ -87,6 +94,7 @@ export const channelSettingsFields = z.object({
     blank,
     z.coerce.number({ message: "Give a number of days." }).int("Whole days only.").min(1, "At least 1 day.").max(3650, "At most 3650 days.").optional(),
   ),
+  abandonmentDelayHours: z.preprocess((v) => blank(v) ?? String(DEFAULT_ABANDONMENT_DELAY_HOURS), abandonmentDelaySchema),
   entities: list.pipe(
     z.array(z.enum(CHANNEL_ENTITIES, { message: "Unknown entity." })).min(1, "Choose at least one kind of record to sync."),
   ),
@@ -195,6 +203,7 @@ function auditable(row: ChannelRow) {
     syncIntervalMinutes: row.syncIntervalMinutes,
     maxRequestsPerSecond: row.maxRequestsPerSecond,
     cartExpirationDays: row.cartExpirationDays,
+    abandonmentDelayHours: row.abandonmentDelayHours,
     entities: row.entities,
   };
 }
@@ -280,6 +289,7 @@ export async function saveChannelSettings(
       syncIntervalMinutes: input.syncIntervalMinutes,
       maxRequestsPerSecond: input.maxRequestsPerSecond,
       cartExpirationDays: input.cartExpirationDays ?? null,
+      abandonmentDelayHours: input.abandonmentDelayHours,
       entities: CHANNEL_ENTITIES.filter((entity) => input.entities.includes(entity)),
     } satisfies Partial<typeof channels.$inferInsert>;
 

@@ -6,10 +6,12 @@ import { defineCommand, option } from "@/lib/cli/command";
 import { CliError, UsageError } from "@/lib/cli/errors";
 import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
+import { writeAudit } from "@/lib/audit/log";
+import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
 import { sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { findSameStoreChannels } from "@/lib/channels/duplicates";
 import { duplicateWarning } from "@/lib/channels/save-warnings";
-import { baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
+import { abandonmentDelaySchema, baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
 import { ensureSecrets } from "@/lib/secrets/keys";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { retryFailedRecords } from "@/lib/sync/retry";
@@ -26,6 +28,10 @@ import { CONNECTOR_ORDER } from "@/lib/sync/types";
 const channelName = option.required(channelNameSchema, { placeholder: "name", description: "The channel's name." });
 const secret = (description: string) =>
   option.optional(z.string().min(1, "It must not be empty."), { placeholder: "value", secret: true, description });
+const abandonmentDelayOption = option.optional(abandonmentDelaySchema, {
+  placeholder: "hours",
+  description: `Hours without a change in Magento after which a cart with items and an email counts as abandoned (1-720, default ${DEFAULT_ABANDONMENT_DELAY_HOURS}).`,
+});
 const limitOption = option.optional(z.coerce.number().int().min(1).max(1000), {
   placeholder: "n",
   description: "How many rows to show (default 20).",
@@ -73,6 +79,7 @@ const addCommand = defineCommand({
       placeholder: "minutes",
       description: "Minutes between scheduled syncs (default 5).",
     }),
+    "abandonment-delay-hours": abandonmentDelayOption,
     force: option.flag("Add it even though another channel already syncs this URL and store code (every figure would be counted twice)."),
   },
   examples: [
@@ -119,12 +126,46 @@ const addCommand = defineCommand({
         credentialsEncrypted: sealCredentials(credentials),
         syncStartDate: values["sync-start"] ?? null,
         ...(values["interval-minutes"] ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
+        ...(values["abandonment-delay-hours"] ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
       })
       .returning();
     ctx.out(
       `Added channel "${channel!.name}" (${channel!.baseUrl}, store ${channel!.storeCode}, ${credentials.type === "bearer" ? "bearer token" : "OAuth 1.0a"}).`,
     );
     ctx.out(`Sync it now with: ${INVOCATION} channel:sync --name ${JSON.stringify(channel!.name)} --wait`);
+  },
+});
+
+/** Changes the settings a terminal user tunes after adding a channel; the rest is in System › Integrations. */
+const editCommand = defineCommand({
+  name: "channel:edit",
+  summary: "Change a channel's sync interval or abandonment delay.",
+  options: {
+    name: channelName,
+    "interval-minutes": option.optional(intervalMinutesSchema, { placeholder: "minutes", description: "Minutes between scheduled syncs." }),
+    "abandonment-delay-hours": abandonmentDelayOption,
+  },
+  examples: [`${INVOCATION} channel:edit --name main --abandonment-delay-hours 48`],
+  async run(values, ctx) {
+    const changes = {
+      ...(values["interval-minutes"] !== undefined ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
+      ...(values["abandonment-delay-hours"] !== undefined ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
+    };
+    if (Object.keys(changes).length === 0) throw new UsageError("Give at least one setting to change, e.g. --abandonment-delay-hours 48.", "channel:edit");
+    const db = await ctx.db();
+    const channel = await requireChannel(db, values.name);
+    await db.transaction(async (tx) => {
+      await tx.update(channels).set({ ...changes, updatedAt: new Date() }).where(eq(channels.id, channel.id));
+      const diff = Object.fromEntries(Object.entries(changes).map(([key, to]) => [key, { from: channel[key as keyof typeof changes], to }]));
+      await writeAudit(tx, {
+        userId: null, actor: "cli", action: "channel.updated", entityType: "channel", entityId: channel.id, channelId: channel.id, details: { changes: diff },
+      });
+    });
+    const said = [
+      ...(changes.syncIntervalMinutes !== undefined ? [`syncs every ${changes.syncIntervalMinutes} min`] : []),
+      ...(changes.abandonmentDelayHours !== undefined ? [`carts count as abandoned after ${changes.abandonmentDelayHours} h without a change`] : []),
+    ];
+    ctx.out(`Updated "${channel.name}": ${said.join("; ")}.`);
   },
 });
 
@@ -335,4 +376,4 @@ const cancelCommand = defineCommand({
   },
 });
 
-export const channelCommands = [addCommand, listCommand, syncCommand, runsCommand, errorsCommand, retryCommand, cancelCommand];
+export const channelCommands = [addCommand, editCommand, listCommand, syncCommand, runsCommand, errorsCommand, retryCommand, cancelCommand];

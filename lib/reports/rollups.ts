@@ -349,11 +349,10 @@ async function recomputeMonths(tx: DbTx, channelId: number, months: readonly str
     GROUP BY m.month, d.store_id, d.sku`);
 }
 
+/** The channel's abandonment delay (lib/carts/abandoned.ts), the default for a channel gone meanwhile. */
 async function abandonmentDelayHours(db: Exec, channelId: number): Promise<number> {
-  // TODO(i16-abandoned): the channel's own setting once it exists.
-  void db;
-  void channelId;
-  return DEFAULT_ABANDONMENT_DELAY_HOURS;
+  const [row] = await queryRows<{ hours: number }>(db, sql`SELECT abandonment_delay_hours AS hours FROM channels WHERE id = ${channelId}`);
+  return row?.hours ?? DEFAULT_ABANDONMENT_DELAY_HOURS;
 }
 
 async function lastRefresh(db: Exec, channelId: number): Promise<Date | null> {

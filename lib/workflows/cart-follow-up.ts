@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
-import { cartEvents, magentoCarts, magentoOrders, users, type LostReason } from "@/db/schema";
+import { cartEvents, channels, magentoCarts, magentoOrders, users, type LostReason } from "@/db/schema";
 import type { CartStatus } from "@/db/schema/magento";
 import { writeAudit } from "@/lib/audit/log";
 import { ROLE_PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { abandonedCartCondition } from "@/lib/carts/abandoned";
 import { checkAssign, checkTransition, type CartTransition } from "./abandoned-cart";
 
 // Carrying out the follow-up steps of lib/workflows/abandoned-cart.ts: each one locks the cart,
@@ -173,22 +174,55 @@ export async function loadCartTimeline(db: Db, user: SessionUser | null, cartId:
 export type FollowUpRow = {
   id: number; originId: number; status: CartStatus; customer: string | null; grandTotal: string | null; currency: string | null;
   updatedAt: Date | null; lastContactAt: Date | null; contactCount: number;
+  /** Abandoned now (lib/carts/abandoned.ts); an assigned cart may also still be fresh. */
+  abandoned: boolean;
 };
 
-/** The signed-in person's queue: their carts still to work, most valuable first, then oldest. */
-export async function listMyFollowUps(db: Db, user: SessionUser | null): Promise<FollowUpRow[]> {
-  requirePermission(user, "work_carts");
-  const rows = await db
+/** Abandoned now, with the cart's own channel's delay (needs channels joined). */
+const abandonedNow = abandonedCartCondition("magento_carts", { at: sql`now()`, delayHours: sql`${channels.abandonmentDelayHours}` });
+
+function followUpQuery(db: Db) {
+  return db
     .select({
       id: magentoCarts.id, originId: magentoCarts.originId, status: magentoCarts.status, email: magentoCarts.customerEmail,
       firstName: magentoCarts.customerFirstName, lastName: magentoCarts.customerLastName, grandTotal: magentoCarts.grandTotal,
       currency: magentoCarts.currencyCode, updatedAt: magentoCarts.remoteUpdatedAt, lastContactAt: magentoCarts.lastContactAt, contactCount: magentoCarts.contactCount,
+      abandoned: sql<boolean>`coalesce(${abandonedNow}, false)`,
     })
     .from(magentoCarts)
+    .innerJoin(channels, eq(channels.id, magentoCarts.channelId));
+}
+
+type FollowUpSelect = Awaited<ReturnType<ReturnType<typeof followUpQuery>["where"]>>[number];
+const toFollowUpRow = ({ email, firstName, lastName, ...r }: FollowUpSelect): FollowUpRow => ({
+  ...r, abandoned: r.abandoned === true, customer: [firstName, lastName].filter(Boolean).join(" ") || email,
+});
+
+/**
+ * The signed-in person's queue: their carts still to work (open or contacted, abandoned or not
+ * yet: a cart taken early stays theirs), most valuable first, then oldest.
+ */
+export async function listMyFollowUps(db: Db, user: SessionUser | null): Promise<FollowUpRow[]> {
+  requirePermission(user, "work_carts");
+  const rows = await followUpQuery(db)
     .where(and(eq(magentoCarts.assigneeUserId, user.id), inArray(magentoCarts.status, ["open", "contacted"]), isNull(magentoCarts.removedAt)))
     .orderBy(sql`${magentoCarts.grandTotal} DESC NULLS LAST`, sql`${magentoCarts.remoteUpdatedAt} ASC NULLS LAST`, asc(magentoCarts.id))
     .limit(200);
-  return rows.map(({ email, firstName, lastName, ...r }) => ({ ...r, customer: [firstName, lastName].filter(Boolean).join(" ") || email }));
+  return rows.map(toFollowUpRow);
+}
+
+/** Abandoned carts nobody has taken yet, most valuable first: what a rep can pick up next. */
+export async function listAbandonedToTake(db: Db, user: SessionUser | null, limit = 20): Promise<{ rows: FollowUpRow[]; total: number }> {
+  requirePermission(user, "work_carts");
+  const where = and(isNull(magentoCarts.assigneeUserId), isNull(channels.deletingAt), abandonedNow);
+  const [rows, [count]] = await Promise.all([
+    followUpQuery(db)
+      .where(where)
+      .orderBy(sql`${magentoCarts.grandTotal} DESC NULLS LAST`, sql`${magentoCarts.remoteUpdatedAt} ASC NULLS LAST`, asc(magentoCarts.id))
+      .limit(limit),
+    db.select({ n: sql<number>`count(*)::int` }).from(magentoCarts).innerJoin(channels, eq(channels.id, magentoCarts.channelId)).where(where),
+  ]);
+  return { rows: rows.map(toFollowUpRow), total: Number(count?.n ?? 0) };
 }
 
 /** Revenue recovered by follow-up: orders of converted carts, per currency (exact sums in SQL). */

@@ -10,7 +10,8 @@ import type { Role } from "../../lib/auth/permissions";
 // Abandoned-cart follow-up in Chromium (issue 7 §3): an agent logs a contact on an open cart,
 // the customer then orders in Magento (the simulator), a sync makes the cart converted and counts
 // it as recovered; another cart is marked lost with a reason; a manager bulk-assigns a cart from
-// the carts grid and it shows in the agent's "My follow-ups"; order feedback is recorded.
+// the carts grid and it shows in the agent's "My follow-ups"; the agent takes an abandoned cart
+// nobody had from there; order feedback is recorded.
 // It changes the demo store, so it runs in its own project after the others (playwright.config.ts).
 
 test.describe.configure({ mode: "serial" });
@@ -124,8 +125,27 @@ test("a manager bulk-assigns from the carts grid; the agent's My follow-ups show
   await as(browser, "agent", async (page) => {
     await page.goto("/sales/follow-ups");
     await expect(page.getByRole("heading", { level: 1, name: "My Follow-ups" })).toBeVisible();
-    await expect(page.getByRole("link", { name: `Cart ${cart.origin_id}` })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Assigned to me" }).getByRole("link", { name: `Cart ${cart.origin_id}`, exact: true })).toBeVisible();
     await expectNoSeriousA11yViolations(page, "My follow-ups");
+  });
+});
+
+test("My Follow-ups offers the abandoned carts nobody has taken; the agent takes one and it joins their queue, marked abandoned", async ({ browser }) => {
+  await as(browser, "agent", async (page) => {
+    await page.goto("/sales/follow-ups");
+    const toTake = page.getByRole("region", { name: "Abandoned, not taken yet" });
+    await expect(page.getByTestId("to-take-count")).toContainText(/\d+ abandoned carts? without an assignee/);
+    const take = toTake.getByRole("form", { name: /^Take cart \d+$/ }).first();
+    const originId = /(\d+)$/.exec((await take.getAttribute("aria-label"))!)![1]!;
+    await take.getByRole("button", { name: "Take" }).click();
+    // The page comes back with the cart moved to the agent's own queue.
+    const mine = page.getByRole("region", { name: "Assigned to me" });
+    const row = mine.locator("tr", { has: page.getByRole("link", { name: `Cart ${originId}`, exact: true }) });
+    await expect(row).toContainText("Abandoned");
+    await page.reload();
+    await expect(row).toContainText("Abandoned");
+    await expect(toTake.getByRole("link", { name: `Cart ${originId}`, exact: true })).toHaveCount(0);
+    await expectNoSeriousA11yViolations(page, "My follow-ups with carts to take");
   });
 });
 

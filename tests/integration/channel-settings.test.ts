@@ -131,6 +131,17 @@ describe("settings schema", () => {
     );
   });
 
+  it("the abandonment delay: empty means 24 hours; out of 1–720, fractions and words get a field error saying why", () => {
+    const base = { name: "A", baseUrl: "https://shop.example.com", authType: "bearer", entities: "orders" };
+    expect(channelSettingsSchema.parse({ ...base, abandonmentDelayHours: "" }).abandonmentDelayHours).toBe(24);
+    expect(channelSettingsSchema.parse({ ...base, abandonmentDelayHours: "720" }).abandonmentDelayHours).toBe(720);
+    const errorOf = (value: string) => channelSettingsSchema.safeParse({ ...base, abandonmentDelayHours: value }).error?.flatten().fieldErrors.abandonmentDelayHours;
+    expect(errorOf("0")).toEqual(["At least 1 hour."]);
+    expect(errorOf("721")).toEqual(["At most 720 hours (30 days)."]);
+    expect(errorOf("1.5")).toEqual(["Whole hours only."]);
+    expect(errorOf("a day")).toEqual(["Give a number of hours."]);
+  });
+
   it("needs at least one website when only some are chosen", () => {
     const parsed = channelSettingsSchema.safeParse({ name: "A", baseUrl: "https://s.example.com", authType: "bearer", websites: "selected", entities: "orders" });
     expect(parsed.error!.flatten().fieldErrors.websiteIds).toBeDefined();
@@ -160,16 +171,19 @@ describe("saving", () => {
     channelId = row!.id;
     expect(row!.credentialsEncrypted).not.toContain(sim.adminToken);
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: sim.adminToken });
-    expect(row).toMatchObject({ websiteOriginIds: [1], sharedGuestEmails: ["office@example.com"], syncStartDate: "2024-01-01", active: true });
+    expect(row).toMatchObject({ websiteOriginIds: [1], sharedGuestEmails: ["office@example.com"], syncStartDate: "2024-01-01", active: true, abandonmentDelayHours: 24 });
     const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "channel.created"));
     expect(entry).toMatchObject({ userId: actors.admin.id, channelId, ip: "203.0.113.9" });
   });
 
   it("keeps the credentials when the secret is left empty, and rejects a duplicate name", async () => {
-    const result = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", syncIntervalMinutes: "30" })));
+    const bad = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", abandonmentDelayHours: "0" })));
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { abandonmentDelayHours: ["At least 1 hour."] } });
+    const result = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", syncIntervalMinutes: "30", abandonmentDelayHours: "48" })));
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
     expect(row!.syncIntervalMinutes).toBe(30);
+    expect(row!.abandonmentDelayHours).toBe(48);
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: sim.adminToken });
 
     await testDb.db.insert(channels).values({ name: "Other", baseUrl: "https://other.example.com" });

@@ -53,7 +53,7 @@ describe("channel:* commands", () => {
     expect(run.stdout).toContain('Added channel "sim"');
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
     const [row] = await testDb.db.select().from(channels).where(eq(channels.name, "sim"));
-    expect(row).toMatchObject({ authType: "bearer", syncIntervalMinutes: 5, storeCode: "default" });
+    expect(row).toMatchObject({ authType: "bearer", syncIntervalMinutes: 5, storeCode: "default", abandonmentDelayHours: 24 });
     expect(row!.credentialsEncrypted).not.toContain(TOKEN);
     process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: TOKEN });
@@ -170,6 +170,34 @@ describe("channel:* commands", () => {
     const help = await portal(["channel:add", "--help"]);
     expect(help.stdout).toMatch(/--force\s+Add it even though another channel already syncs this URL and store code/);
   });
+
+  it("channel:add --abandonment-delay-hours and channel:edit set the delay; a bad value is a usage error naming the rule", async () => {
+    const added = await portal(["channel:add", "--name", "sim de", "--url", sim.baseUrl, "--store-code", "de", "--token", TOKEN, "--abandonment-delay-hours", "48"]);
+    expect(added.code, added.stderr).toBe(0);
+    const [row] = await testDb.db.select().from(channels).where(eq(channels.name, "sim de"));
+    expect(row!.abandonmentDelayHours).toBe(48);
+
+    const edited = await portal(["channel:edit", "--name", "sim de", "--abandonment-delay-hours", "6"]);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toContain('Updated "sim de": carts count as abandoned after 6 h without a change.');
+    const [after] = await testDb.db.select().from(channels).where(eq(channels.name, "sim de"));
+    expect(after!.abandonmentDelayHours).toBe(6);
+
+    for (const [value, message] of [["0", "At least 1 hour."], ["721", "At most 720 hours"], ["1.5", "Whole hours only."]] as const) {
+      const bad = await portal(["channel:edit", "--name", "sim de", "--abandonment-delay-hours", value]);
+      expect(bad.code, value).toBe(2);
+      expect(bad.stderr).toContain("--abandonment-delay-hours");
+      expect(bad.stderr).toContain(message);
+    }
+    const nothing = await portal(["channel:edit", "--name", "sim de"]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain("Give at least one setting to change");
+    const [unchanged] = await testDb.db.select().from(channels).where(eq(channels.name, "sim de"));
+    expect(unchanged!.abandonmentDelayHours).toBe(6);
+
+    const help = await portal(["channel:edit", "--help"]);
+    expect(help.stdout).toMatch(/--abandonment-delay-hours <hours>\s+Hours without a change in Magento/);
+  }, 60_000);
 
   it("names an unknown channel", async () => {
     const run = await portal(["channel:runs", "--name", "nope"]);

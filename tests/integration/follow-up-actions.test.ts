@@ -6,7 +6,7 @@ import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, ROLES, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { createUser } from "@/lib/users/service";
-import { listMyFollowUps, loadCartTimeline, markLost } from "@/lib/workflows/cart-follow-up";
+import { listAbandonedToTake, listMyFollowUps, loadCartTimeline, markLost } from "@/lib/workflows/cart-follow-up";
 import { listOrdersToFollowUp } from "@/lib/workflows/order-follow-up";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as actions from "@/app/(portal)/sales/follow-up-actions";
@@ -202,6 +202,30 @@ describe("an agent works a cart", () => {
     const [assignment] = (await eventsOf(b.id)).filter((e) => e.kind === "assignment");
     expect(assignment).toMatchObject({ userId: actors.manager.id, assigneeUserId: actors.agent.id });
     expect((await auditsOf(b.id)).map((x) => [x.action, x.details])).toEqual([["cart.assigned", { originId: b.originId, from: null, to: actors.agent.id }]]);
+  });
+});
+
+describe("abandoned carts to take", () => {
+  it("My Follow-ups offers the abandoned carts nobody has taken; taking one moves it to my queue, marked abandoned", async () => {
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const old = await makeCart({ itemsCount: 2, grandTotal: "310.0000", remoteCreatedAt: days(5), remoteUpdatedAt: days(3) });
+    const older = await makeCart({ itemsCount: 1, grandTotal: "40.0000", remoteCreatedAt: days(20), remoteUpdatedAt: days(12), status: "contacted" });
+    const fresh = await makeCart({ itemsCount: 1, remoteCreatedAt: days(0.1), remoteUpdatedAt: days(0.05) });
+    const noEmail = await makeCart({ itemsCount: 1, customerEmail: " ", remoteUpdatedAt: days(3) });
+    const lost = await makeCart({ itemsCount: 1, status: "lost", remoteUpdatedAt: days(3) });
+
+    const offered = await listAbandonedToTake(testDb.db, actors.agent);
+    expect(offered.rows.map((r) => r.id)).toEqual([old.id, older.id]);
+    expect(offered.total).toBe(2);
+    for (const id of [fresh.id, noEmail.id, lost.id]) expect(offered.rows.map((r) => r.id)).not.toContain(id);
+
+    expect(await run("agent", actions.assignCartsAction, { cartIds: String(old.id), assigneeId: String(actors.agent.id) })).toMatchObject({ ok: true });
+    expect((await listAbandonedToTake(testDb.db, actors.agent)).rows.map((r) => r.id)).toEqual([older.id]);
+    const mine = await listMyFollowUps(testDb.db, actors.agent);
+    expect(mine.find((r) => r.id === old.id)).toMatchObject({ abandoned: true, status: "open" });
+    // Assigned earlier in this file and never idle in Magento: in my queue, not abandoned.
+    expect(mine.filter((r) => r.id !== old.id).every((r) => !r.abandoned)).toBe(true);
+    await expect(listAbandonedToTake(testDb.db, actors.viewer)).rejects.toThrow();
   });
 });
 

@@ -1,8 +1,11 @@
 import { CART_STATUSES } from "@/db/schema/magento";
+import { abandonedCartSqlText } from "@/lib/carts/abandoned";
 import { assertDefinition } from "../query";
 import type { GridDefinition } from "../types";
 
-// Sales › Shopping Carts. Aliases: ct cart, s store view, w website, u assignee (portal user).
+// Sales › Shopping Carts. Aliases: ct cart, ch channel, s store view, w website, u assignee (portal user).
+// "Abandoned" is the stage of lib/carts/abandoned.ts with the cart's channel's delay, the same
+// condition as the Abandoned Carts report, so the list filtered on it shows the report's carts.
 
 const customerName = "nullif(trim(concat_ws(' ', ct.customer_first_name, ct.customer_last_name)), '')";
 const CART_STATUS_LABELS: Record<(typeof CART_STATUSES)[number], string> = {
@@ -13,7 +16,9 @@ export const cartsGrid: GridDefinition = assertDefinition({
   id: "carts",
   title: "Shopping Carts",
   noun: "carts",
+  // The channels join is dropped by the planner unless the Abandoned column is read (primary key).
   from: `magento_carts ct
+    LEFT JOIN channels ch ON ch.id = ct.channel_id
     LEFT JOIN magento_stores s ON s.id = ct.store_id
     LEFT JOIN magento_websites w ON w.id = s.website_id
     LEFT JOIN users u ON u.id = ct.assignee_user_id`,
@@ -34,6 +39,7 @@ export const cartsGrid: GridDefinition = assertDefinition({
     { id: "grand_total", label: "Grand total", kind: "money", sql: "ct.grand_total", currencySql: "ct.currency_code" },
     { id: "currency", label: "Currency", kind: "choice", sql: "ct.currency_code", options: "distinct", hiddenByDefault: true },
     { id: "status", label: "Status", kind: "choice", sql: "ct.status", options: CART_STATUSES.map((value) => ({ value, label: CART_STATUS_LABELS[value] })) },
+    { id: "abandoned", label: "Abandoned", kind: "boolean", sql: `coalesce(${abandonedCartSqlText("ct", "now()", "ch.abandonment_delay_hours")}, false)` },
     { id: "website", label: "Website", kind: "choice", sql: "w.name", options: "distinct", hiddenByDefault: true },
     { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct" },
     { id: "billing_country", label: "Country", kind: "choice", sql: "ct.billing_country_id", options: "distinct", hiddenByDefault: true },

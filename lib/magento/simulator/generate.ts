@@ -101,13 +101,15 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
     if (!rng.chance(0.18)) continue;
     const created = Date.parse(`${customer.created_at.replace(" ", "T")}Z`) / 1000;
     const abandoned = rng.chance(0.6);
-    const updated = abandoned ? anchor - rng.int(14 * DAY, 120 * DAY) : anchor - rng.int(600, 7 * DAY);
+    // Recent carts reach back two weeks so, with the older ones, idle times run on without a gap
+    // (the Abandoned Carts report's age buckets all fill on the demo store).
+    const updated = abandoned ? anchor - rng.int(14 * DAY, 120 * DAY) : anchor - rng.int(600, 14 * DAY);
     const at = Math.max(created + 60, updated - rng.int(0, 3 * DAY));
     stubs.push({ at: Math.min(at, updated), updated: Math.max(updated, at), customer, checkout: rng.chance(0.4) });
   }
   const guestCarts = Math.max(1, Math.round(customerCount * 0.1));
   for (let i = 0; i < guestCarts; i++) {
-    const updated = rng.chance(0.6) ? anchor - rng.int(14 * DAY, 200 * DAY) : anchor - rng.int(600, 7 * DAY);
+    const updated = rng.chance(0.6) ? anchor - rng.int(14 * DAY, 200 * DAY) : anchor - rng.int(600, 14 * DAY);
     stubs.push({ at: updated - rng.int(0, 2 * DAY), updated, customer: null, guestStore: rng.weighted([[1, 70], [2, 15], [3, 15]]), checkout: rng.chance(0.3) });
   }
   stubs.sort((a, b) => a.at - b.at);

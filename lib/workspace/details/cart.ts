@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { magentoCartItems, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoOrders } from "@/db/schema";
+import { channels, magentoCartItems, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { abandonedCartCondition } from "@/lib/carts/abandoned";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "./record";
 
 // One shopping cart with what its detail page shows: items (removed ones too, flagged), the
@@ -14,6 +15,8 @@ export interface CartDetail extends RecordMeta {
   items: (typeof magentoCartItems.$inferSelect)[];
   customer: { id: number; email: string; name: string | null; group: string | null; isGuest: boolean } | null;
   order: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null; createdAt: Date | null } | null;
+  /** Abandoned now (lib/carts/abandoned.ts), with the channel's delay it was judged by. */
+  abandonment: { abandoned: boolean; delayHours: number };
 }
 
 export async function loadCartDetail(db: Db, user: SessionUser | null, id: number): Promise<CartDetail | null> {
@@ -22,7 +25,7 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
   if (!cart) return null;
   const channel = await channelInfo(db, cart.channelId);
   if (!channel) return null;
-  const [store, items, customers, orders] = await Promise.all([
+  const [store, items, customers, orders, abandonment] = await Promise.all([
     storeInfo(db, cart.storeId),
     db.select().from(magentoCartItems).where(eq(magentoCartItems.cartId, id)).orderBy(asc(magentoCartItems.originId)),
     cart.customerId === null ? [] : db
@@ -45,6 +48,13 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
       ))
       .orderBy(asc(magentoOrders.id))
       .limit(1),
+    db.select({
+      abandoned: sql<boolean>`coalesce(${abandonedCartCondition("magento_carts", { at: sql`now()`, delayHours: sql`${channels.abandonmentDelayHours}` })}, false)`,
+      delayHours: channels.abandonmentDelayHours,
+    })
+      .from(magentoCarts)
+      .innerJoin(channels, eq(channels.id, magentoCarts.channelId))
+      .where(eq(magentoCarts.id, id)),
   ]);
   const customer = customers[0];
   return {
@@ -60,5 +70,6 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
       ? { id: customer.id, email: customer.email, name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null, group: customer.group, isGuest: customer.isGuest }
       : null,
     order: orders[0] ?? null,
+    abandonment: { abandoned: abandonment[0]?.abandoned === true, delayHours: abandonment[0]?.delayHours ?? 0 },
   };
 }

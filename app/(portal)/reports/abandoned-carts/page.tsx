@@ -21,7 +21,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   return (
     <ReportPage
       title="Abandoned Carts"
-      description="Carts with items that were not ordered by themselves (created in the range), by age since their last activity, value and follow-up outcome."
+      description="Carts abandoned now (created in the range): still active in Magento, with items and a customer email, open or contacted, and unchanged for their channel's abandonment delay (24 hours unless set otherwise). By age since their last change, value and follow-up."
       basePath="/reports/abandoned-carts"
       filters={filters}
       storeZone={storeZone}
@@ -30,7 +30,10 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       grid={reportAbandonedCartsGrid}
       searchParams={params}
       user={user}
-      empty={{ title: "No abandoned carts in this range", hint: "Choose a longer range, or another channel or website." }}
+      empty={{
+        title: "No abandoned carts in this range",
+        hint: "No cart created in this range is waiting: each was ordered, expired, marked lost, has no items or email, or changed in Magento within its channel's abandonment delay. Choose a longer range, or another channel or website.",
+      }}
     />
   );
 }
@@ -38,19 +41,28 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
   const report = await loadAbandonedCartsReport(user, filters);
   const empty = report.total.count === 0;
+  const carts = (n: number) => `${n.toLocaleString("en-US")} cart${n === 1 ? "" : "s"}`;
   return (
     <>
       <AsOf at={report.asOf} what="Carts" timeZone={timeZone} />
-      <p className="mb-4 text-sm text-slate-700" data-testid="abandoned-total">
-        {report.total.count.toLocaleString("en-US")} abandoned carts worth {formatMoney(report.total.value, report.currency)}.
+      <p className="mb-1 text-sm text-slate-700" data-testid="abandoned-total">
+        {empty
+          ? "No abandoned carts right now among the carts created in this range."
+          : <>{report.total.count === 1 ? "1 abandoned cart" : `${report.total.count.toLocaleString("en-US")} abandoned carts`} worth {formatMoney(report.total.value, report.currency)}.</>}
+      </p>
+      <p className="mb-4 text-sm text-slate-600" data-testid="abandoned-follow-up-results">
+        Settled by follow-up (not counted above):{" "}
+        {report.recovered.count ? <>{carts(report.recovered.count)} recovered with an order worth {formatMoney(report.recovered.value, report.currency)}</> : "none recovered yet"}
+        {"; "}
+        {report.lost.count ? <>{carts(report.lost.count)} lost worth {formatMoney(report.lost.value, report.currency)}</> : "none lost"}.
       </p>
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Value by age" empty={empty}>
           <BarChart title="Abandoned value by age" format="money" currency={report.currency} labelHeader="Age" valueHeader="Value" detailHeader="Carts"
             items={report.byAge.map((b) => ({ label: b.label, value: b.value, detail: b.count.toLocaleString("en-US") }))} />
         </ChartCard>
-        <ChartCard title="Follow-up outcome" empty={empty}>
-          <DonutChart title="Abandoned carts by follow-up outcome" format="count" labelHeader="Outcome" valueHeader="Carts"
+        <ChartCard title="Follow-up" empty={empty}>
+          <DonutChart title="Abandoned carts by follow-up" format="count" labelHeader="Outcome" valueHeader="Carts"
             slices={report.byOutcome.map((o) => ({ label: o.label, value: String(o.count) }))} />
         </ChartCard>
       </div>

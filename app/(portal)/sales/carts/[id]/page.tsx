@@ -16,6 +16,7 @@ import { CartFollowUpActions } from "@/components/follow-up/cart-actions";
 import { CartFollowUpTimeline } from "@/components/follow-up/cart-timeline";
 import { getDb } from "@/db/client";
 import { formatDecimal } from "@/lib/format/money";
+import { describeDelay } from "@/lib/carts/abandoned";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { cartsGrid } from "@/lib/grid/grids/carts";
@@ -67,6 +68,14 @@ export default async function CartPage({ params, searchParams }: Props) {
     events.push({ key: "updated", at: cart.remoteUpdatedAt, title: "Last changed in Magento" });
   }
   if (cart.convertedAt) events.push({ key: "converted", at: cart.convertedAt, title: "Checked out in Magento" });
+  const { abandonment } = detail;
+  const lastActivity = cart.remoteUpdatedAt ?? cart.remoteCreatedAt;
+  if (abandonment.abandoned && lastActivity) {
+    events.push({
+      key: "abandoned", at: new Date(lastActivity.getTime() + abandonment.delayHours * 3_600_000), title: "Abandoned",
+      detail: `No change in Magento for ${describeDelay(abandonment.delayHours)}, the channel's abandonment delay.`,
+    });
+  }
   if (cart.statusChangedAt) {
     events.push({ key: "status", at: cart.statusChangedAt, title: STATUS_TITLES[cart.status] ?? `Status: ${cart.status}`, detail: cart.statusMessage });
   }
@@ -77,7 +86,7 @@ export default async function CartPage({ params, searchParams }: Props) {
         section="Sales"
         grid={{ label: "Shopping Carts", href: back.href }}
         title={`Cart ${cart.originId}`}
-        badges={<><StatusBadge value={cart.status} />{cart.isGuest ? <StatusBadge value="guest" /> : null}</>}
+        badges={<><StatusBadge value={cart.status} />{abandonment.abandoned ? <StatusBadge value="abandoned" /> : null}{cart.isGuest ? <StatusBadge value="guest" /> : null}</>}
         nav={nav}
         channelName={channel.name}
         syncedAt={detail.syncedAt}

@@ -4,6 +4,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { CHANNEL_ENTITIES } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
+import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
 import { defaultSyncStartDate, ENTITY_DEPENDENCIES, ENTITY_LABELS } from "@/lib/channels/settings";
 import { submitChannelFormAction } from "../actions";
 
@@ -24,6 +25,7 @@ export default async function NewIntegrationPage() {
     syncStartDate: defaultSyncStartDate(),
     syncIntervalMinutes: 15,
     cartExpirationDays: null,
+    abandonmentDelayHours: DEFAULT_ABANDONMENT_DELAY_HOURS,
     entities: [...CHANNEL_ENTITIES],
     twoWaySync: false,
     syncPriority: "magento",

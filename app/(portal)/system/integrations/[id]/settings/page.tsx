@@ -61,6 +61,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
     syncStartDate: channel.syncStartDate ?? defaultSyncStartDate(),
     syncIntervalMinutes: channel.syncIntervalMinutes,
     cartExpirationDays: channel.cartExpirationDays,
+    abandonmentDelayHours: channel.abandonmentDelayHours,
     entities: channel.entities,
     twoWaySync: channel.twoWaySync,
     syncPriority: channel.syncPriority,

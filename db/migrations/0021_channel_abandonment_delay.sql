@@ -1,0 +1,2 @@
+ALTER TABLE "channels" ADD COLUMN "abandonment_delay_hours" integer DEFAULT 24 NOT NULL;--> statement-breakpoint
+ALTER TABLE "channels" ADD CONSTRAINT "channels_abandonment_delay_hours_check" CHECK ("channels"."abandonment_delay_hours" between 1 and 720);
