@@ -22,9 +22,11 @@ import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/lib/sync/write/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
-// Two simulated stores synced into real Postgres; every dashboard figure is computed again here
-// straight from the synced rows (independent SQL, no rollups) and must match the loaders, for two
-// date ranges and each channel.
+// Two simulated stores synced into real Postgres, each with a USD website and a EUR one (base
+// currency EUR, base_to_global_rate 1.0815 to the global USD); every dashboard figure is computed
+// again here straight from the synced rows (independent SQL, no rollups: Σ base amount × the row's
+// own base_to_global_rate, on the stores' local days) and must match the loaders, for two date
+// ranges and each channel.
 
 vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 
@@ -44,12 +46,21 @@ const firstsOf = (channelId: number) => sql`(SELECT DISTINCT ON (customer_id) cu
     WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND customer_id IS NOT NULL AND remote_created_at IS NOT NULL
     ORDER BY customer_id, remote_created_at, id)`;
 
+// Revenue of an order in the global currency.
+const REVENUE = "(base_subtotal + base_discount_amount) * base_to_global_rate";
+// Abandoned (lib/carts/abandoned.ts, written out again here) as of the channel's last rollup refresh.
+const abandoned = (channelId: number) => sql.raw(`(is_active AND items_count > 0 AND nullif(trim(customer_email), '') IS NOT NULL
+  AND status IN ('open', 'contacted') AND removed_at IS NULL
+  AND coalesce(remote_updated_at, remote_created_at) + interval '24 hours'
+    <= (SELECT refreshed_at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'))`);
+
 /** The KPIs from the rows themselves. */
 async function directKpis(channelId: number, r: DayRange) {
-  const o = await one<{ revenue: string; orders: number; discounted: number; aov: string | null; pct: string | null }>(sql`
-    SELECT coalesce(sum(subtotal + discount_amount), 0)::text AS revenue, count(*)::int AS orders,
+  const o = await one<{ revenue: string; orders: number; discounted: number; aov: string | null; pct: string | null; mixed: number }>(sql`
+    SELECT coalesce(sum(${sql.raw(REVENUE)}), 0)::text AS revenue, count(*)::int AS orders,
       count(*) FILTER (WHERE discount_amount <> 0)::int AS discounted,
-      round(sum(subtotal + discount_amount) / nullif(count(*), 0), 4)::text AS aov,
+      round(sum(${sql.raw(REVENUE)}) / nullif(count(*), 0), 4)::text AS aov,
+      count(DISTINCT base_currency_code)::int AS mixed,
       round(count(*) FILTER (WHERE discount_amount <> 0)::numeric * 100 / nullif(count(*), 0), 2)::text AS pct
     FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND ${inRange("remote_created_at", "store_id", r)}`);
   const firsts = firstsOf(channelId);
@@ -59,17 +70,17 @@ async function directKpis(channelId: number, r: DayRange) {
     WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND ${inRange("o.remote_created_at", "o.store_id", r)}
       AND ${sql.raw(localDay("f.first", "f.store_id"))} < ${r.from}::date`);
   const m = await one<{ refunds: string }>(sql`
-    SELECT coalesce(sum(grand_total), 0)::text AS refunds FROM magento_credit_memos
+    SELECT coalesce(sum(base_grand_total * base_to_global_rate), 0)::text AS refunds FROM magento_credit_memos
     WHERE channel_id = ${channelId} AND removed_at IS NULL AND state IS DISTINCT FROM 3 AND ${inRange("remote_created_at", "store_id", r)}`);
   const c = await one<{ created: number; abandoned: number; value: string; rate: string | null }>(sql`
-    SELECT count(*)::int AS created, count(*) FILTER (WHERE status IN ('expired', 'lost', 'contacted'))::int AS abandoned,
-      coalesce(sum(grand_total) FILTER (WHERE status IN ('expired', 'lost', 'contacted')), 0)::text AS value,
-      round(count(*) FILTER (WHERE status IN ('expired', 'lost', 'contacted'))::numeric * 100 / nullif(count(*), 0), 2)::text AS rate
+    SELECT count(*)::int AS created, count(*) FILTER (WHERE ${abandoned(channelId)})::int AS abandoned,
+      coalesce(sum(base_grand_total * base_to_global_rate) FILTER (WHERE ${abandoned(channelId)}), 0)::text AS value,
+      round(count(*) FILTER (WHERE ${abandoned(channelId)})::numeric * 100 / nullif(count(*), 0), 2)::text AS rate
     FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", "store_id", r)}`);
   return {
     revenue: o.revenue, orders: o.orders, discountedOrders: o.discounted, discountedPercent: o.pct, averageOrderValue: o.aov,
     newCustomers: n.n, returningCustomers: ret.n, refunds: m.refunds, abandonedRevenue: c.value, abandonedCarts: c.abandoned,
-    cartsCreated: c.created, abandonRate: c.rate,
+    cartsCreated: c.created, abandonRate: c.rate, mixedBaseCurrencies: o.mixed,
   };
 }
 
@@ -119,6 +130,9 @@ describe("dashboard loaders equal figures computed from the rows", () => {
           const got = kpis[which];
           expect(got.orders, `${which} orders`).toBe(direct.orders);
           expect(got.orders, "some orders in range").toBeGreaterThan(0);
+          // Orders of both base currencies are added (converted), none left out as unconverted.
+          if (which === "current") expect(direct.mixedBaseCurrencies, "USD and EUR base orders in range").toBe(2);
+          expect(got.unconverted).toEqual({ orders: 0, refunds: 0, carts: 0 });
           for (const key of ["revenue", "refunds", "abandonedRevenue", "averageOrderValue", "discountedPercent", "abandonRate"] as const) {
             expect(same(got[key], direct[key]), `${which} ${key}: ${got[key]} vs ${direct[key]}`).toBe(true);
           }
@@ -132,7 +146,7 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         const series = await loadSalesSeries(viewer, scope, testDb.db);
         const rows = await queryRows<{ b: string; revenue: string; orders: number }>(testDb.db, sql`
           SELECT ${bucketOf(trunc, "remote_created_at", "store_id")} AS b,
-            sum(subtotal + discount_amount)::text AS revenue, count(*)::int AS orders
+            sum(${sql.raw(REVENUE)})::text AS revenue, count(*)::int AS orders
           FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL
             AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`);
         const byBucket = new Map(rows.map((r) => [r.b, r]));
@@ -147,7 +161,7 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         expect(perChannel.channels.map((c) => c.id)).toEqual([channelId]);
         const aov = await queryRows<{ b: string; aov: string }>(testDb.db, sql`
           SELECT ${bucketOf(trunc, "remote_created_at", "store_id")} AS b,
-            round(sum(subtotal + discount_amount) / count(*), 4)::text AS aov
+            round(sum(${sql.raw(REVENUE)}) / count(*), 4)::text AS aov
           FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL
             AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`);
         for (const r of aov) expect(same(perChannel.channels[0]!.averageOrderValue[perChannel.buckets.indexOf(r.b)]!, r.aov), `aov ${r.b}`).toBe(true);
@@ -166,11 +180,11 @@ describe("dashboard loaders equal figures computed from the rows", () => {
             count(*) FILTER (WHERE status = 'purchased' AND NOT (contact_count > 0 OR last_contact_at IS NOT NULL))::int AS purchased,
             count(*) FILTER (WHERE status = 'converted' OR (status = 'purchased' AND (contact_count > 0 OR last_contact_at IS NOT NULL)))::int AS converted,
             count(*) FILTER (WHERE status = 'expired')::int AS expired, count(*) FILTER (WHERE status = 'lost')::int AS lost,
-            count(*) FILTER (WHERE status IN ('open', 'contacted'))::int AS open
+            count(*) FILTER (WHERE status IN ('open', 'contacted') AND NOT ${abandoned(channelId)})::int AS open
           FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", "store_id", scope.range)}`);
         expect({ created: funnel.created, purchased: funnel.purchased, converted: funnel.convertedAfterFollowUp, expired: funnel.expired, lost: funnel.lost, open: funnel.open }).toEqual(f);
         const rec = await one<{ revenue: string }>(sql`
-          SELECT coalesce(sum(o.subtotal + o.discount_amount), 0)::text AS revenue FROM magento_orders o JOIN magento_carts c ON c.id = o.cart_id
+          SELECT coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0)::text AS revenue FROM magento_orders o JOIN magento_carts c ON c.id = o.cart_id
           WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND (c.contact_count > 0 OR c.last_contact_at IS NOT NULL)
             AND ${inRange("o.remote_created_at", "o.store_id", scope.range)}`);
         expect(same(funnel.recoveredRevenue, rec.revenue)).toBe(true);
@@ -199,16 +213,15 @@ describe("dashboard loaders equal figures computed from the rows", () => {
     expect(health.every((h) => h.rollupsAsOf !== null && h.lastSuccessAt !== null)).toBe(true);
   });
 
-  it("names the order currencies of the stores in scope, so a view that mixes them can say so", async () => {
-    // The simulator's stores: default (USD) and fr (EUR) on website 1, de (EUR) on website 2.
+  it("shows every view in the one global currency, so no view mixes currencies", async () => {
+    // The simulator's stores: default (USD) and fr (EUR orders, USD base) on website 1, de (EUR base) on website 2.
     const websites = await queryRows<{ id: number; origin: number }>(testDb.db, sql`
       SELECT id::int AS id, origin_id::int AS origin FROM magento_websites WHERE channel_id = ${channelIds[0]} ORDER BY origin_id`);
-    const all = await scopeCurrencies(viewer, parseReportFilters({}, now), testDb.db);
-    expect(all).toEqual(["USD", "EUR"]);
+    expect(await scopeCurrencies(viewer, parseReportFilters({}, now), testDb.db)).toEqual(["USD"]);
     expect(await dashboardCurrency(viewer, parseReportFilters({}, now), testDb.db)).toBe("USD");
     const german = parseReportFilters({ channel: String(channelIds[0]), website: String(websites.find((w) => w.origin === 2)!.id) }, now);
-    expect(await scopeCurrencies(viewer, german, testDb.db)).toEqual(["EUR"]);
-    expect(await dashboardCurrency(viewer, german, testDb.db)).toBe("EUR");
+    expect(await scopeCurrencies(viewer, german, testDb.db)).toEqual(["USD"]);
+    expect(await dashboardCurrency(viewer, german, testDb.db)).toBe("USD");
   });
 
   it("refuses a user without view_sales", async () => {
