@@ -114,6 +114,17 @@ export async function portalId(entity: keyof typeof TABLES, originId: number | s
   }
 }
 
+/** Runs one statement on the portal's e2e database (rows as postgres.js gives them). */
+export async function portalQuery<T = Record<string, unknown>>(query: string, params: (string | number)[] = []): Promise<T[]> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(databaseUrl(), { max: 1, onnotice: () => {} });
+  try {
+    return (await sql.unsafe(query, params)) as unknown as T[];
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 /** The portal's id of a channel, by name (null when there is none). */
 export async function channelId(name: string): Promise<number | null> {
   const { default: postgres } = await import("postgres");
