@@ -241,7 +241,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
       -- abandoned as of this refresh (lib/carts/abandoned.ts); the days of carts crossing the delay
       -- since the last refresh are touched (touchedDays)
       CROSS JOIN LATERAL (SELECT (c.contact_count > 0 OR c.last_contact_at IS NOT NULL) AS contacted,
-        ${abandonedCartCondition("c", { at: carts.at, delayHours: carts.delayHours })} AS abandoned) x
+        coalesce(${abandonedCartCondition("c", { at: carts.at, delayHours: carts.delayHours })}, false) AS abandoned) x
       WHERE ${inDays("c", days, dayOf)} AND c.channel_id = ${channelId}
       GROUP BY 1, 2
     ),
