@@ -38,8 +38,14 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
     const orders90 = await kpi(page, "Orders");
     expect(Number(orders90.replace(/,/g, ""))).toBeGreaterThan(0);
     expect(await kpi(page, "Revenue")).toMatch(/^\$[\d,]+\.\d{2}$/);
-    // The demo store sells in USD and EUR: the dashboard says its sums are not converted.
-    await expect(page.getByRole("note").filter({ hasText: "Mixed currencies" })).toContainText("sell in USD and EUR");
+    // The demo store sells in USD and EUR (a EUR-base Europe website): every amount is converted to
+    // Magento's global currency at each order's rate, and the page says so, with no mixing warning.
+    await expect(page.getByTestId("currency-note")).toContainText("Amounts are in USD, Magento's global currency");
+    await expect(page.getByText(/Mixed currencies|Different global currencies|Incomplete amounts/)).toHaveCount(0);
+    await expect(page.getByTestId("store-days-note")).toContainText("America/Chicago");
+    // Abandoned carts out of the box (active, items, an email, idle for 24 hours).
+    expect(Number((await kpi(page, "Abandoned carts")).replace(/,/g, ""))).toBeGreaterThan(0);
+    expect(await kpi(page, "Abandoned revenue")).toMatch(/^\$[\d,]+\.\d{2}$/);
     // Charts are drawn (SVG) and readable as tables by screen readers.
     await expect(page.locator("figure svg").first()).toBeVisible();
     await expect(page.locator("table.sr-only caption", { hasText: "Revenue per period" })).toHaveCount(1);

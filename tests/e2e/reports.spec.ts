@@ -87,6 +87,40 @@ async function exportCsv(page: Page, name: string): Promise<string[][]> {
 
 
 
+test("Sales by Period: each store in its base currency (EUR for the Europe website), totals converted to USD; axe passes", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const context = await signedInContext(browser, "manager");
+  try {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`/reports/sales?${ALL_TIME}&bucket=month`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sales by Period");
+    const totals = page.getByTestId("sales-totals");
+    await expect(totals.getByText("Revenue (USD)")).toBeVisible();
+    await expect(totals.locator("dd").nth(1)).toHaveText(/^\$[\d,]+\.\d{2}$/);
+    await expect(page.getByTestId("store-days-note")).toContainText("each store's orders count on its own calendar days");
+    // The German store view's rows: revenue in euros, and beside it the same converted to dollars.
+    const region = grid(page, "Sales by period");
+    const german = region.locator("tbody tr").filter({ hasText: "German Store View" }).first();
+    await expect(german).toBeVisible();
+    const cells = await region.locator("table").evaluate((table) => {
+      const headers = [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").replace(/[▲▼↕]/g, "").trim());
+      const row = [...table.querySelectorAll("tbody tr")].find((tr) => (tr.textContent ?? "").includes("German Store View"));
+      const cell = (label: string) => (row?.querySelectorAll("td")[headers.indexOf(label)]?.textContent ?? "").trim();
+      return { revenue: cell("Revenue"), converted: cell("Revenue, converted") };
+    });
+    expect(cells.revenue).toMatch(/^€[\d,]+\.\d{2}$/);
+    expect(cells.converted).toMatch(/^\$[\d,]+\.\d{2}$/);
+    const amount = (text: string) => Number(text.replace(/[^\d.]/g, ""));
+    // Magento's rate of the simulator's Europe website (to the cent, both being rounded for display).
+    expect(Math.abs(amount(cells.converted) - amount(cells.revenue) * 1.0815)).toBeLessThan(0.02);
+    await page.screenshot({ path: `${SHOTS}/sales-by-period-usd-and-eur-1280.png`, fullPage: true });
+    await expectNoSeriousA11yViolations(page, "/reports/sales");
+  } finally {
+    await context.close();
+  }
+});
+
 for (const report of REPORTS) {
   test(`${report.title}: renders with data and "as of", CSV equals the grid, axe passes`, async ({ browser }) => {
     test.setTimeout(60_000);
