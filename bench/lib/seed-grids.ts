@@ -208,10 +208,13 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
   // Lifetime figures, as lib/sync/rules/ltv.ts keeps them (before the index rebuild: cheaper updates).
   await step("customer totals", `
     UPDATE magento_customers c SET lifetime_value = coalesce(s.ltv, 0), orders_count = s.n, refunds_total = coalesce(m.refunds, 0),
-      lifetime_currency_code = 'USD'
-    FROM (SELECT customer_id, sum((base_subtotal + base_discount_amount) * base_to_global_rate) FILTER (WHERE state <> 'canceled') AS ltv,
-                 count(*) FILTER (WHERE state <> 'canceled')::int AS n
-          FROM magento_orders GROUP BY customer_id) s
+      lifetime_currency_code = 'USD', order_days = coalesce(s.days, '{}')
+    FROM (SELECT o.customer_id, sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate) FILTER (WHERE o.state <> 'canceled') AS ltv,
+                 count(*) FILTER (WHERE o.state <> 'canceled')::int AS n,
+                 range_agg(daterange(d.day, d.day, '[]')) FILTER (WHERE o.state <> 'canceled') AS days
+          FROM magento_orders o JOIN magento_stores st ON st.id = o.store_id
+          CROSS JOIN LATERAL (SELECT (o.remote_created_at AT TIME ZONE st.timezone)::date AS day) d
+          GROUP BY o.customer_id) s
     LEFT JOIN (SELECT customer_id, sum(base_grand_total * base_to_global_rate) AS refunds FROM magento_credit_memos GROUP BY customer_id) m
       ON m.customer_id = s.customer_id
     WHERE c.id = s.customer_id`);

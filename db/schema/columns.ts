@@ -1,6 +1,9 @@
-import { bigint, integer, numeric, timestamp } from "drizzle-orm/pg-core";
+import { bigint, customType, integer, numeric, timestamp } from "drizzle-orm/pg-core";
 
 // Shared column builders. Each call returns fresh builders (Drizzle binds a builder to one table).
+
+/** A Postgres datemultirange, read back as its text ("{[2026-01-01,2026-01-03)}"). */
+export const dateMultirange = customType<{ data: string; driverData: string }>({ dataType: () => "datemultirange" });
 
 /** Exact money: numeric(20,4), read back as a decimal string. */
 export const money = (name: string) => numeric(name, { precision: 20, scale: 4 });

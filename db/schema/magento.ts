@@ -15,7 +15,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { channels } from "./channels";
-import { id, money, originId, quantity, smallCount, syncedTimes, timestamptz } from "./columns";
+import { dateMultirange, id, money, originId, quantity, smallCount, syncedTimes, timestamptz } from "./columns";
 
 // Every table here mirrors one Magento entity. Each row carries channel_id + origin_id
 // (Magento's id), unique together, so a re-sent record updates its row instead of doubling it.
@@ -138,6 +138,11 @@ export const magentoCustomers = pgTable(
     lifetimeValue: money("lifetime_value").notNull().default("0"),
     ordersCount: smallCount("orders_count"),
     refundsTotal: money("refunds_total").notNull().default("0"),
+    // The store-local days the customer placed those orders on, as one multirange: "who ordered in
+    // this range" is then one overlap test per customer instead of a distinct count over every order
+    // of a long range (the dashboard's returning customers). Kept with the totals (ltv.ts); not
+    // indexed, so its updates stay HOT like theirs.
+    orderDays: dateMultirange("order_days").notNull().default(sql`'{}'::datemultirange`),
     lifetimeCurrencyCode: text("lifetime_currency_code"),
     lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),
     currencyCode: text("currency_code"),
@@ -252,6 +257,10 @@ export const magentoCarts = pgTable(
     // page and the capped count run as index-only scans (removed_at filter, joined store and user).
     index("magento_carts_updated_idx").on(t.remoteUpdatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.assigneeUserId),
     index("magento_carts_created_idx").on(t.remoteCreatedAt),
+    // Carts that can be abandoned (lib/carts/abandoned.ts), by creation: the Abandoned Carts report
+    // over a year reads these few instead of every cart created in it.
+    index("magento_carts_followed_created_idx").on(t.remoteCreatedAt)
+      .where(sql`${t.status} IN ('open', 'contacted') AND ${t.isActive} AND ${t.itemsCount} > 0`),
     index("magento_carts_email_prefix_idx").on(sql`lower(${t.customerEmail}) text_pattern_ops`),
     index("magento_carts_grand_total_idx").on(t.grandTotal.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_carts_customer_idx").on(t.customerId),

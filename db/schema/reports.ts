@@ -179,7 +179,12 @@ export const customerRfm = pgTable(
     segment: text("segment").notNull(),
     computedAt: timestamptz("computed_at").notNull().defaultNow(),
   },
-  (t) => [index("customer_rfm_channel_segment_idx").on(t.channelId, t.segment)],
+  (t) => [
+    index("customer_rfm_channel_segment_idx").on(t.channelId, t.segment),
+    // The dashboard's top customers by lifetime value (monetary is the lifetime value's own rule): a
+    // walk down this index, where magento_customers keeps lifetime_value unindexed (HOT updates).
+    index("customer_rfm_monetary_idx").on(t.monetary.desc(), t.customerId),
+  ],
 );
 
 export const SEGMENT_ENTITIES = ["customers", "subscribers", "carts"] as const;

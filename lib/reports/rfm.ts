@@ -118,13 +118,13 @@ export async function recomputeRfm(db: Db | DbTx, channelId: number, customerIds
         FROM (SELECT DISTINCT unnest(${idArray(customerIds)}) AS id) ids
         CROSS JOIN LATERAL (
           SELECT max(coalesce(o.remote_created_at, o.synced_at)) AS last_at, count(*)::int AS frequency,
-                 coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0) AS monetary
+                 coalesce(sum((o.base_subtotal + coalesce(o.base_discount_amount, 0)) * o.base_to_global_rate), 0) AS monetary
           FROM magento_orders o WHERE o.customer_id = ids.id AND ${buyers}
         ) agg
         WHERE agg.frequency > 0`
       : sql`
         SELECT o.customer_id, max(coalesce(o.remote_created_at, o.synced_at)) AS last_at, count(*)::int AS frequency,
-               coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0) AS monetary
+               coalesce(sum((o.base_subtotal + coalesce(o.base_discount_amount, 0)) * o.base_to_global_rate), 0) AS monetary
         FROM magento_orders o WHERE ${buyers}
         GROUP BY o.customer_id`;
 

@@ -109,7 +109,9 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
+// Returning customers are read two ways: from orders up to 31 days, from customers' order days beyond.
 const RANGES = [
+  { name: "last 30 days", params: { range: "last_30_days" } },
   { name: "last 90 days", params: { range: "last_90_days" } },
   { name: "a custom year with monthly buckets", params: { range: "custom", from: "2024-06-01", to: "2025-05-31", bucket: "month" } },
 ];

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { bucketStarts, type Bucket, type DayRange, type ReportFilters } from "@/lib/reports/filters";
+import { bucketStarts, rangeLength, type Bucket, type DayRange, type ReportFilters } from "@/lib/reports/filters";
 import { DAILY_SALES } from "@/lib/reports/rollups";
 import { queryRows } from "@/lib/sync/write/rows";
 import { localDaySql, storeZones } from "@/lib/reports/time-zones";
@@ -27,10 +27,14 @@ function rollupWhere(scope: DashboardScope, range: DayRange): SQL {
 
 /** Orders (alias o) of the scope's channel / website created within a range of their stores' local days. */
 function ordersWhere(scope: DashboardScope, range: DayRange, zones: ReadonlyMap<number, string>): SQL {
+  const from = sql`${range.from}::date::timestamp AT TIME ZONE 'UTC'`;
+  const end = sql`(${range.to}::date + 1)::timestamp AT TIME ZONE 'UTC'`;
   const parts: SQL[] = [
-    sql`o.remote_created_at >= ${range.from}::date::timestamp AT TIME ZONE 'UTC' - interval '15 hours'`,
-    sql`o.remote_created_at < (${range.to}::date + 1)::timestamp AT TIME ZONE 'UTC' + interval '15 hours'`,
-    sql`${localDaySql(sql`o.remote_created_at`, sql`o.store_id`, zones)} BETWEEN ${range.from}::date AND ${range.to}::date`,
+    sql`o.remote_created_at >= ${from} - interval '15 hours'`,
+    sql`o.remote_created_at < ${end} + interval '15 hours'`,
+    // Only orders within 15 hours of either end need their zone (see inLocalDays).
+    sql`((o.remote_created_at >= ${from} + interval '15 hours' AND o.remote_created_at < ${end} - interval '15 hours')
+      OR ${localDaySql(sql`o.remote_created_at`, sql`o.store_id`, zones)} BETWEEN ${range.from}::date AND ${range.to}::date)`,
     sql`o.removed_at IS NULL`,
   ];
   if (scope.channelId !== null) parts.push(sql`o.channel_id = ${scope.channelId}`);
@@ -131,6 +135,15 @@ function rollupKpis(d: Db, scope: DashboardScope, range: DayRange) {
  * (DISTINCT in a subquery: a hash aggregate, where count(DISTINCT …) would sort.)
  */
 async function customersInRange(d: Db, scope: DashboardScope, range: DayRange) {
+  // A long range over whole channels: one overlap test per customer on the days they ordered
+  // (magento_customers.order_days, the same orders and days), not a distinct count over every order
+  // in the range. A website narrows by the orders' stores, which only the orders hold.
+  if (scope.websiteId === null && rangeLength(range) > 31) {
+    return queryRows<{ n: number }>(d, sql`
+      SELECT count(*)::int AS n FROM magento_customers c
+      WHERE c.order_days && daterange(${range.from}::date, ${range.to}::date, '[]')
+        AND (${scope.channelId}::bigint IS NULL OR c.channel_id = ${scope.channelId})`);
+  }
   const zones = await storeZones(d, scope.channelId);
   return queryRows<{ n: number }>(d, sql`
     SELECT count(*)::int AS n FROM (SELECT DISTINCT o.customer_id FROM magento_orders o
@@ -262,17 +275,21 @@ export async function loadCartFunnel(user: SessionUser | null, scope: DashboardS
 
 export type TopCustomer = { id: number; name: string; email: string; lifetimeValue: string; orders: number; channelName: string };
 
-/** Customers with the highest lifetime value (all time) in the scope's channel / website. */
+/**
+ * Customers with the highest lifetime value (all time) in the scope's channel / website, ranked by
+ * their RFM monetary figure (the lifetime value by the same rule, refreshed with the rollups, and
+ * indexed: a sort of every customer cost more than the rest of the dashboard together).
+ */
 export async function loadTopCustomers(user: SessionUser | null, scope: DashboardScope, limit = 10, db?: Db): Promise<TopCustomer[]> {
   const d = await open(user, db);
   const rows = await queryRows<{ id: number; name: string; email: string; ltv: string; orders: number; channel: string }>(d, sql`
     SELECT c.id::int AS id, trim(concat_ws(' ', c.first_name, c.last_name)) AS name, c.email, c.lifetime_value::text AS ltv,
       c.orders_count AS orders, ch.name AS channel
-    FROM magento_customers c JOIN channels ch ON ch.id = c.channel_id
-    WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND c.lifetime_value > 0
+    FROM customer_rfm r JOIN magento_customers c ON c.id = r.customer_id JOIN channels ch ON ch.id = c.channel_id
+    WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND r.monetary > 0
       AND (${scope.channelId}::bigint IS NULL OR c.channel_id = ${scope.channelId})
       AND (${scope.websiteId}::bigint IS NULL OR c.website_id = ${scope.websiteId})
-    ORDER BY c.lifetime_value DESC, c.id LIMIT ${limit}`);
+    ORDER BY r.monetary DESC NULLS LAST, r.customer_id LIMIT ${limit}`);
   return rows.map((r) => ({ id: r.id, name: r.name || r.email, email: r.email, lifetimeValue: r.ltv, orders: r.orders, channelName: r.channel }));
 }
 

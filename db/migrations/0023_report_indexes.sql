@@ -1,0 +1,2 @@
+CREATE INDEX "magento_carts_followed_created_idx" ON "magento_carts" USING btree ("remote_created_at") WHERE "magento_carts"."status" IN ('open', 'contacted') AND "magento_carts"."is_active" AND "magento_carts"."items_count" > 0;--> statement-breakpoint
+CREATE INDEX "customer_rfm_monetary_idx" ON "customer_rfm" USING btree ("monetary" DESC NULLS LAST,"customer_id");
