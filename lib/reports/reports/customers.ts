@@ -16,21 +16,21 @@ export async function loadCustomersReport(user: SessionUser | null, f: ReportFil
   requirePermission(user, "view_sales");
   const database = db ?? (await getDb());
   const where = channelWebsite(f, sql`c.channel_id`, sql`c.website_id`);
-  const [rows, [unscored], currencies, asOf] = await Promise.all([
-    queryRows<{ segment: string; n: unknown; monetary: unknown }>(database, sql`
+  // One pass over the customers: the scored ones by segment, and (segment null) buyers not scored yet.
+  const [all, currencies, asOf] = await Promise.all([
+    queryRows<{ segment: string | null; n: unknown; monetary: unknown }>(database, sql`
       SELECT rfm.segment, count(*) AS n, sum(rfm.monetary) AS monetary
-      FROM customer_rfm rfm JOIN magento_customers c ON c.id = rfm.customer_id
-      WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND ${where}
+      FROM magento_customers c LEFT JOIN customer_rfm rfm ON rfm.customer_id = c.id
+      WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND (rfm.customer_id IS NOT NULL OR c.orders_count > 0) AND ${where}
       GROUP BY rfm.segment`),
-    queryRows<{ n: unknown }>(database, sql`
-      SELECT count(*) AS n FROM magento_customers c
-      WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND c.orders_count > 0 AND ${where}
-        AND NOT EXISTS (SELECT 1 FROM customer_rfm rfm WHERE rfm.customer_id = c.id)`),
+    // Lifetime values are in the global currency of the channels shown (one per Magento install).
     queryRows<{ code: string | null }>(database, sql`
-      SELECT DISTINCT c.lifetime_currency_code AS code FROM magento_customers c
-      WHERE c.orders_count > 0 AND c.removed_at IS NULL AND ${where} LIMIT 3`),
+      SELECT DISTINCT r.global_currency AS code FROM report_daily_sales r
+      WHERE r.global_currency IS NOT NULL AND ${channelWebsite(f, sql`r.channel_id`, sql`r.website_id`)} LIMIT 3`),
     reportAsOf(database, "rfm", f.channelId),
   ]);
+  const rows = all.filter((r): r is typeof r & { segment: string } => r.segment !== null);
+  const unscored = all.find((r) => r.segment === null);
   const byId = new Map(rows.map((r) => [r.segment, r]));
   return {
     segments: RFM_SEGMENTS.map((s) => ({ id: s.id, label: s.label, customers: Number(byId.get(s.id)?.n ?? 0), monetary: text(byId.get(s.id)?.monetary) })),
