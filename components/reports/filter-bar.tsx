@@ -69,7 +69,7 @@ export function ReportFilterBar({
       </button>
       {withRange ? (
         <p className="basis-full text-xs text-slate-500" data-testid="report-range">
-          {filters.range.from} to {filters.range.to} (UTC days)
+          {filters.range.from} to {filters.range.to} (each store&apos;s own days)
         </p>
       ) : null}
     </form>

@@ -114,7 +114,7 @@ export function gridFrom(definition: GridDefinition, state: Pick<GridState, "rep
   return sql.raw(definition.from);
 }
 
-/** A report's date range (inclusive UTC days) and website as conditions on the grid's rows. */
+/** A report's date range (inclusive store-local days) and website as conditions on the grid's rows. */
 function reportConditions(definition: GridDefinition, state: GridState): SQL[] {
   const report = definition.report;
   if (!report || !state.report) return [];

@@ -4,7 +4,7 @@ import { assertDefinition } from "../query";
 import type { GridDefinition } from "../types";
 
 // Reports › Products: best sellers by quantity and revenue, from the order items of non-canceled
-// orders placed in the range (UTC days). A configurable product's child line repeats its parent's,
+// orders placed in the range (store-local days). A configurable product's child line repeats its parent's,
 // so only top-level lines count. Quantity = ordered − canceled; revenue = Σ (row_total − item
 // discount), Magento's item discount being positive. One row per channel and SKU.
 //
