@@ -124,6 +124,8 @@ export async function FunnelWidget({ user, scope, currency, asOf }: Props) {
     { label: "Converted after follow-up", value: f.convertedAfterFollowUp },
     { label: "Expired", value: f.expired },
     { label: "Lost", value: f.lost },
+    // Abandoned and still open part the carts still followed: idle past the delay, or not (yet).
+    { label: "Abandoned", value: f.abandoned },
     { label: "Still open", value: f.open },
   ];
   return (
