@@ -140,8 +140,8 @@ export const magentoCustomers = pgTable(
     refundsTotal: money("refunds_total").notNull().default("0"),
     // The store-local days the customer placed those orders on, as one multirange: "who ordered in
     // this range" is then one overlap test per customer instead of a distinct count over every order
-    // of a long range (the dashboard's returning customers). Kept with the totals (ltv.ts); not
-    // indexed, so its updates stay HOT like theirs.
+    // of a long range (the dashboard's returning customers). Refreshed with the rollups
+    // (lib/reports/rollups.ts); not indexed, so its updates stay HOT like the totals'.
     orderDays: dateMultirange("order_days").notNull().default(sql`'{}'::datemultirange`),
     lifetimeCurrencyCode: text("lifetime_currency_code"),
     lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),

@@ -330,6 +330,37 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
   return [...new Set([...gone, ...added].map((r) => r.day))];
 }
 
+/**
+ * magento_customers.order_days (the store-local days of each customer's non-canceled orders, for
+ * the dashboard's "customers who ordered in a range"): for every customer of the channel, or for the
+ * customers of orders written since `since`. Kept here, once per refresh, rather than with the
+ * lifetime totals on every sync page: a customer's days are read again only when the rollups are.
+ */
+async function refreshOrderDays(tx: DbTx, channelId: number, dayOf: DayOf, since: Date | null): Promise<void> {
+  const day = dayOf(sql`o.remote_created_at`, sql`o.store_id`);
+  const customers = since === null
+    ? sql`SELECT c.id FROM magento_customers c WHERE c.channel_id = ${channelId}`
+    // Orders written since, and customers written since: linking orders to a customer that arrived
+    // after them, or moving a guest's orders to the account it merged into, changes the orders'
+    // customer_id but not their synced_at (a merged guest keeps no orders, hence no days).
+    : sql`SELECT o.customer_id AS id FROM magento_orders o
+          WHERE o.channel_id = ${channelId} AND o.synced_at >= ${since.toISOString()}::timestamptz AND o.customer_id IS NOT NULL
+        UNION
+        SELECT c.id FROM magento_customers c
+          WHERE c.channel_id = ${channelId} AND (c.synced_at >= ${since.toISOString()}::timestamptz
+            OR (c.merged_into_id IS NOT NULL AND c.order_days <> '{}'::datemultirange))`;
+  await tx.execute(sql`
+    UPDATE magento_customers c SET order_days = x.days
+    FROM (
+      SELECT ids.id, coalesce((
+        SELECT range_agg(daterange(${day}, ${day}, '[]')) FROM magento_orders o
+        WHERE o.customer_id = ids.id AND o.state <> 'canceled' AND o.removed_at IS NULL AND o.remote_created_at IS NOT NULL
+      ), '{}'::datemultirange) AS days
+      FROM (${customers}) ids
+    ) x
+    WHERE c.id = x.id AND c.order_days IS DISTINCT FROM x.days`);
+}
+
 /** The months ("YYYY-MM-01") the given days fall in. */
 function monthsOf(days: readonly string[]): string[] {
   return [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))].sort();
@@ -385,6 +416,8 @@ export async function refreshRollups(
     const dayOf = dayOfIn(await storeZones(tx, channelId));
     const carts: CartClock = { at: sql`${startedAt.toISOString()}::timestamptz`, delayHours: sql`${await abandonmentDelayHours(tx, channelId)}::int` };
     let days: string[];
+    const since = last === null ? null : new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS));
+    await refreshOrderDays(tx, channelId, dayOf, since);
     if (last === null) {
       await tx.execute(sql`DELETE FROM report_daily_sales WHERE channel_id = ${channelId}`);
       await tx.execute(sql`DELETE FROM report_daily_mix WHERE channel_id = ${channelId}`);
@@ -392,7 +425,7 @@ export async function refreshRollups(
       await tx.execute(sql`DELETE FROM report_monthly_products WHERE channel_id = ${channelId}`);
       days = await allDays(tx, channelId, dayOf);
     } else {
-      days = await touchedDays(tx, channelId, new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS)), dayOf, carts);
+      days = await touchedDays(tx, channelId, since!, dayOf, carts);
     }
     // Large sets in slices: one statement over years of days would hold a big temp table at once.
     const changed: string[] = [];

@@ -26,6 +26,9 @@ const snapshot = async () => ({
     SELECT * FROM report_daily_products WHERE channel_id = ${channelId} ORDER BY day, store_id, sku`),
   productMonths: await queryRows(testDb.db, sql`
     SELECT * FROM report_monthly_products WHERE channel_id = ${channelId} ORDER BY month, store_id, sku`),
+  // Each customer's order days (the dashboard's returning customers), refreshed with the rollups.
+  orderDays: await queryRows(testDb.db, sql`
+    SELECT id, order_days::text AS days FROM magento_customers WHERE channel_id = ${channelId} ORDER BY id`),
 });
 
 beforeAll(async () => {

@@ -11,9 +11,7 @@ import { idArray } from "@/lib/sync/write/upsert";
 //     before the portal read base amounts, until the backfill re-reads them): left out of the value,
 //     never added in their own currency;
 //   lifetime_currency_code = the global currency of the converted orders;
-//   refunds_total = Σ base_grand_total × base_to_global_rate of credit memos (unconverted ones left out);
-//   order_days = the store-local days of those orders, one datemultirange (the dashboard's
-//     "customers who ordered in a range", lib/reports/dashboard/queries.ts).
+//   refunds_total = Σ base_grand_total × base_to_global_rate of credit memos (unconverted ones left out).
 
 export async function recomputeCustomerTotals(tx: DbTx, channelId: number, customerIds: readonly number[]): Promise<void> {
   if (customerIds.length === 0) return;
@@ -28,27 +26,21 @@ export async function recomputeTotalsForOrders(tx: DbTx, channelId: number, orde
     WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(orderOriginIds)}) AND customer_id IS NOT NULL`);
 }
 
-/** An order's day in its store's time zone (the reports' days, lib/reports/time-zones.ts). */
-export const ORDER_DAY = sql.raw(
-  "(o.remote_created_at AT TIME ZONE coalesce((SELECT s.timezone FROM magento_stores s WHERE s.id = o.store_id), 'UTC'))::date");
-
 /** `customers` selects one column, id. */
 async function recompute(tx: DbTx, channelId: number, customers: SQL): Promise<void> {
   // One pass over each customer's orders (sum and counts together), by index, per page's customers.
   await tx.execute(sql`
     UPDATE magento_customers c SET
       lifetime_value = s.ltv, orders_count = s.orders_count, refunds_total = s.refunds,
-      lifetime_currency_code = s.currency, lifetime_unconverted_orders = s.unconverted, order_days = s.days
+      lifetime_currency_code = s.currency, lifetime_unconverted_orders = s.unconverted
     FROM (
       SELECT ids.id, coalesce(o.ltv, 0)::numeric(20, 4) AS ltv, coalesce(o.n, 0) AS orders_count,
-             coalesce(m.refunds, 0)::numeric(20, 4) AS refunds, o.currency, coalesce(o.unconverted, 0) AS unconverted,
-             coalesce(o.days, '{}'::datemultirange) AS days
+             coalesce(m.refunds, 0)::numeric(20, 4) AS refunds, o.currency, coalesce(o.unconverted, 0) AS unconverted
       FROM (${customers}) ids
       LEFT JOIN LATERAL (
         SELECT sum((o.base_subtotal + coalesce(o.base_discount_amount, 0)) * o.base_to_global_rate) AS ltv, count(*)::int AS n,
                count(*) FILTER (WHERE o.base_subtotal IS NULL OR o.base_to_global_rate IS NULL)::int AS unconverted,
-               min(o.global_currency_code) FILTER (WHERE o.base_subtotal IS NOT NULL AND o.base_to_global_rate IS NOT NULL) AS currency,
-               range_agg(daterange(${ORDER_DAY}, ${ORDER_DAY}, '[]')) FILTER (WHERE o.remote_created_at IS NOT NULL) AS days
+               min(o.global_currency_code) FILTER (WHERE o.base_subtotal IS NOT NULL AND o.base_to_global_rate IS NOT NULL) AS currency
         FROM magento_orders o
         WHERE o.customer_id = ids.id AND o.state <> 'canceled' AND o.removed_at IS NULL
       ) o ON true
@@ -58,6 +50,6 @@ async function recompute(tx: DbTx, channelId: number, customers: SQL): Promise<v
       ) m ON true
     ) s
     WHERE c.id = s.id AND c.channel_id = ${channelId}
-      AND (c.lifetime_value, c.orders_count, c.refunds_total, c.lifetime_currency_code, c.lifetime_unconverted_orders, c.order_days)
-        IS DISTINCT FROM (s.ltv, s.orders_count, s.refunds, s.currency, s.unconverted, s.days)`);
+      AND (c.lifetime_value, c.orders_count, c.refunds_total, c.lifetime_currency_code, c.lifetime_unconverted_orders)
+        IS DISTINCT FROM (s.ltv, s.orders_count, s.refunds, s.currency, s.unconverted)`);
 }
