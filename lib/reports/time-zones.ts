@@ -39,15 +39,19 @@ function zoneLiteral(zone: string): string {
 }
 
 /**
- * The local day of `column` for a row of store `storeIdColumn`, with the zones spelled inline (one
- * CASE over a channel's few stores): the rollups evaluate it for every order of a full rebuild, where
- * a join or subquery per row to magento_stores would cost more than the day itself.
+ * The zone of store `storeIdColumn`, spelled inline (one CASE over a channel's few stores): the
+ * rollups evaluate it for every order of a full rebuild, where a join or subquery per row to
+ * magento_stores would cost more than the day itself.
  */
-export function localDaySql(column: SQL, storeIdColumn: SQL, zones: ReadonlyMap<number, string>): SQL {
-  const distinct = new Set(zones.values());
-  if (distinct.size === 0 || (distinct.size === 1 && distinct.has("UTC"))) return sql`(${column} AT TIME ZONE 'UTC')::date`;
+export function storeZoneCase(storeIdColumn: SQL, zones: ReadonlyMap<number, string>): SQL {
   const whens = [...zones].filter(([, zone]) => zone !== "UTC").map(([id, zone]) => `WHEN ${Number(id)} THEN ${zoneLiteral(zone)}`);
-  return sql`(${column} AT TIME ZONE (CASE ${storeIdColumn} ${sql.raw(whens.join(" "))} ELSE 'UTC' END))::date`;
+  if (whens.length === 0) return sql.raw("'UTC'");
+  return sql`(CASE ${storeIdColumn} ${sql.raw(whens.join(" "))} ELSE 'UTC' END)`;
+}
+
+/** The local day of `column` for a row of store `storeIdColumn` (see storeZoneCase). */
+export function localDaySql(column: SQL, storeIdColumn: SQL, zones: ReadonlyMap<number, string>): SQL {
+  return sql`(${column} AT TIME ZONE ${storeZoneCase(storeIdColumn, zones)})::date`;
 }
 
 /** Each store of a channel (or of every channel) with its zone (UTC when Magento gave none). */

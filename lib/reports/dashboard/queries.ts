@@ -4,7 +4,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { bucketStarts, rangeLength, type Bucket, type DayRange, type ReportFilters } from "@/lib/reports/filters";
 import { DAILY_SALES } from "@/lib/reports/rollups";
 import { queryRows } from "@/lib/sync/write/rows";
-import { localDaySql, storeZones } from "@/lib/reports/time-zones";
+import { inLocalDays, storeZoneCase, storeZones } from "@/lib/reports/time-zones";
 
 // The dashboard's loaders: one per widget, each checking the permission itself and reading the
 // daily rollups where it can (lib/reports/rollups.ts). Money stays numeric in SQL and comes back
@@ -27,16 +27,7 @@ function rollupWhere(scope: DashboardScope, range: DayRange): SQL {
 
 /** Orders (alias o) of the scope's channel / website created within a range of their stores' local days. */
 function ordersWhere(scope: DashboardScope, range: DayRange, zones: ReadonlyMap<number, string>): SQL {
-  const from = sql`${range.from}::date::timestamp AT TIME ZONE 'UTC'`;
-  const end = sql`(${range.to}::date + 1)::timestamp AT TIME ZONE 'UTC'`;
-  const parts: SQL[] = [
-    sql`o.remote_created_at >= ${from} - interval '15 hours'`,
-    sql`o.remote_created_at < ${end} + interval '15 hours'`,
-    // Only orders within 15 hours of either end need their zone (see inLocalDays).
-    sql`((o.remote_created_at >= ${from} + interval '15 hours' AND o.remote_created_at < ${end} - interval '15 hours')
-      OR ${localDaySql(sql`o.remote_created_at`, sql`o.store_id`, zones)} BETWEEN ${range.from}::date AND ${range.to}::date)`,
-    sql`o.removed_at IS NULL`,
-  ];
+  const parts: SQL[] = [inLocalDays(sql`o.remote_created_at`, storeZoneCase(sql`o.store_id`, zones), range), sql`o.removed_at IS NULL`];
   if (scope.channelId !== null) parts.push(sql`o.channel_id = ${scope.channelId}`);
   if (scope.websiteId !== null) parts.push(sql`o.store_id IN (SELECT id FROM magento_stores WHERE website_id = ${scope.websiteId})`);
   return sql.join(parts, sql` AND `);
