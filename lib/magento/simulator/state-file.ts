@@ -94,6 +94,13 @@ export function openStoreState(file: string, params: StateParams, generate: () =
     saveStoreSync(file, store, params);
     return { store, status: "created", detail: `no state file yet: generated the store and saved it to ${file}` };
   }
+  // A saved store this start cannot use: the old file stays beside the new one, in case it is wanted back.
+  const replace = (detail: string): OpenedState => {
+    renameSync(file, `${file}.previous`);
+    const store = generate();
+    saveStoreSync(file, store, params);
+    return { store, status: "replaced", detail: `${detail} (the old file is now ${file}.previous)` };
+  };
   const corrupt = (reason: string) => new StateFileError(`The simulator's state file ${file} is corrupt or not a state file (${reason}). ${startAfresh(file)}`);
   let saved: { format?: unknown; version?: unknown; params?: Record<string, unknown>; store?: unknown };
   try {
@@ -104,27 +111,13 @@ export function openStoreState(file: string, params: StateParams, generate: () =
   if (typeof saved !== "object" || saved === null || saved.format !== FORMAT) throw corrupt(`no "format": "${FORMAT}"`);
   if (saved.version !== FORMAT_VERSION) {
     // Its records follow other money rules; the store is generated again from the same seed (ids
-    // and history as before, amounts by this version's rules). The old file stays beside it.
-    renameSync(file, `${file}.previous`);
-    const store = generate();
-    saveStoreSync(file, store, params);
-    return {
-      store,
-      status: "replaced",
-      detail: `${file} was written by simulator format version ${String(saved.version)}; this one writes version ${FORMAT_VERSION}: generated the store again (the old file is now ${file}.previous)`,
-    };
+    // and history as before, amounts by this version's rules).
+    return replace(`${file} was written by simulator format version ${String(saved.version)}; this one writes version ${FORMAT_VERSION}: generated the store again`);
   }
   const savedParams = typeof saved.params === "object" && saved.params !== null ? saved.params : {};
   if (PARAM_KEYS.some((key) => savedParams[key] !== params[key])) {
-    // Another store was asked for: the old file stays beside the new one, in case it is wanted back.
-    renameSync(file, `${file}.previous`);
-    const store = generate();
-    saveStoreSync(file, store, params);
-    return {
-      store,
-      status: "replaced",
-      detail: `${file} held a store made with ${describeParams(savedParams)}; this start asks for ${describeParams(params)}: generated a new store (the old file is now ${file}.previous)`,
-    };
+    // Another store was asked for.
+    return replace(`${file} held a store made with ${describeParams(savedParams)}; this start asks for ${describeParams(params)}: generated a new store`);
   }
   let store: MagentoStore;
   try {
