@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { ReportFilters } from "@/lib/reports/filters";
+import { scopeCurrencies } from "@/lib/reports/dashboard/queries";
 import { RFM_SEGMENTS } from "@/lib/reports/rfm";
 import { queryRows } from "@/lib/sync/write/rows";
 import { channelWebsite, reportAsOf, singleCurrency, text } from "./common";
@@ -24,9 +25,7 @@ export async function loadCustomersReport(user: SessionUser | null, f: ReportFil
       WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND (rfm.customer_id IS NOT NULL OR c.orders_count > 0) AND ${where}
       GROUP BY rfm.segment`),
     // Lifetime values are in the global currency of the channels shown (one per Magento install).
-    queryRows<{ code: string | null }>(database, sql`
-      SELECT DISTINCT r.global_currency AS code FROM report_daily_sales r
-      WHERE r.global_currency IS NOT NULL AND ${channelWebsite(f, sql`r.channel_id`, sql`r.website_id`)} LIMIT 3`),
+    scopeCurrencies(user, f, database),
     reportAsOf(database, "rfm", f.channelId),
   ]);
   const rows = all.filter((r): r is typeof r & { segment: string } => r.segment !== null);
@@ -35,7 +34,7 @@ export async function loadCustomersReport(user: SessionUser | null, f: ReportFil
   return {
     segments: RFM_SEGMENTS.map((s) => ({ id: s.id, label: s.label, customers: Number(byId.get(s.id)?.n ?? 0), monetary: text(byId.get(s.id)?.monetary) })),
     unscored: Number(unscored?.n ?? 0),
-    currency: singleCurrency(currencies.map((c) => c.code)),
+    currency: singleCurrency(currencies),
     asOf,
   };
 }
