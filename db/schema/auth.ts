@@ -45,7 +45,11 @@ export const loginThrottle = pgTable(
     lockedUntil: timestamptz("locked_until"),
     userId: bigint("user_id", { mode: "number" }).references(() => users.id, { onDelete: "cascade" }),
   },
-  (t) => [index("login_throttle_locked_until_idx").on(t.lockedUntil)],
+  (t) => [
+    index("login_throttle_locked_until_idx").on(t.lockedUntil),
+    // Finds the counters whose window has run out, to forget them (lib/auth/throttle.ts).
+    index("login_throttle_window_started_idx").on(t.windowStartedAt),
+  ],
 );
 
 /**

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import type { Role } from "./permissions";
-import { ACCOUNT_MAX_FAILURES, accountKey, clearFailures, countAttempt, ipKey, ipMaxFailures, uncountAttempt } from "./throttle";
+import { ACCOUNT_MAX_FAILURES, accountKey, clearFailures, countAttempt, ipKey, ipMaxFailures, pruneExpiredCounters, uncountAttempt } from "./throttle";
 
 export type AuthenticatedUser = { id: number; email: string; name: string; role: Role };
 
@@ -18,6 +18,7 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
   const normalized = email.trim().toLowerCase();
   const account = accountKey(normalized);
   const address = ipKey(ip);
+  await pruneExpiredCounters(db);
   // Count first, check the password second: concurrent guesses cannot exceed the limit.
   const counted = [await countAttempt(db, account, ACCOUNT_MAX_FAILURES), await countAttempt(db, address, ipMaxFailures())];
   const locks = counted.filter((c) => c.throttled && c.lockedUntil).map((c) => c.lockedUntil!.getTime());

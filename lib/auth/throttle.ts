@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 
@@ -7,6 +7,9 @@ import { loginThrottle } from "@/db/schema";
 
 export const THROTTLE_WINDOW_MINUTES = 15;
 export const ACCOUNT_MAX_FAILURES = 5;
+
+/** Counters forgotten per sign-in attempt: more than an attempt can add, so the table cannot grow. */
+const PRUNE_BATCH = 100;
 
 export function ipMaxFailures(): number {
   const configured = Number(process.env.LOGIN_IP_MAX_FAILURES);
@@ -55,4 +58,19 @@ export async function uncountAttempt(db: Db, key: string): Promise<void> {
 
 export async function clearFailures(db: Db, key: string): Promise<void> {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+}
+
+/**
+ * Deletes counters whose window and lock have both run out: counting would start again from 1 for
+ * them anyway, so forgetting them changes nothing. Run on each sign-in attempt, a bounded batch at
+ * a time (an attempt adds at most two rows), so addresses that tried once long ago do not pile up.
+ */
+export async function pruneExpiredCounters(db: Db): Promise<void> {
+  const windowStart = sql`now() - make_interval(mins => ${THROTTLE_WINDOW_MINUTES})`;
+  const expired = db
+    .select({ key: loginThrottle.key })
+    .from(loginThrottle)
+    .where(and(lt(loginThrottle.windowStartedAt, windowStart), or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, sql`now()`))))
+    .limit(PRUNE_BATCH);
+  await db.delete(loginThrottle).where(inArray(loginThrottle.key, expired));
 }

@@ -1,8 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { loginThrottle, users } from "@/db/schema";
 import { authenticate, type AuthenticationResult } from "@/lib/auth/authenticate";
+import { PEER_ADDRESS_HEADER, clientIp } from "@/lib/auth/client-ip";
 import { ACCOUNT_MAX_FAILURES, THROTTLE_WINDOW_MINUTES, accountKey, ipKey } from "@/lib/auth/throttle";
 import type { Role } from "@/lib/auth/permissions";
 import { createUser, setUserActive } from "@/lib/users/service";
@@ -290,5 +291,87 @@ describe("authenticate: the per-address limit", () => {
     const ip = freshIp();
     for (let n = 0; n < 6; n++) await authenticate(testDb.db, `someone-${n}@example.com`, WRONG, ip);
     expect((await authenticate(testDb.db, "ip-default@example.com", PASSWORD, ip)).ok).toBe(true);
+  });
+});
+
+describe("authenticate: whose address counts", () => {
+  const savedMax = process.env.LOGIN_IP_MAX_FAILURES;
+  const savedHops = process.env.TRUSTED_PROXY_HOPS;
+  afterEach(() => {
+    for (const [name, value] of [["LOGIN_IP_MAX_FAILURES", savedMax], ["TRUSTED_PROXY_HOPS", savedHops]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  /** The address the sign-in route derives from a request from `peer` carrying `forwardedFor`. */
+  const from = (peer: string, forwardedFor: string) => clientIp(new Headers({ [PEER_ADDRESS_HEADER]: peer, "x-forwarded-for": forwardedFor }));
+
+  it("keeps a client that rotates X-Forwarded-For in one bucket (no proxy: TRUSTED_PROXY_HOPS=0)", async () => {
+    process.env.LOGIN_IP_MAX_FAILURES = "3";
+    delete process.env.TRUSTED_PROXY_HOPS;
+    await makeUser("rotated-target@example.com");
+    const peer = freshIp();
+    for (let n = 1; n <= 3; n++) {
+      expect(await authenticate(testDb.db, `rotate-${n}@example.com`, WRONG, from(peer, `192.0.2.${100 + n}`))).toEqual(INVALID);
+    }
+    // A fourth made-up address does not buy a fresh budget, not even for the right password.
+    expectThrottled(await authenticate(testDb.db, "rotated-target@example.com", PASSWORD, from(peer, "192.0.2.200")));
+    expect((await throttleRow(ipKey(peer)))?.failures).toBe(4);
+    expect(await throttleRow(ipKey("192.0.2.101"))).toBeNull();
+    // And it cannot lock out someone else's address by naming it.
+    expect((await authenticate(testDb.db, "rotated-target@example.com", PASSWORD, from(freshIp(), peer))).ok).toBe(true);
+  });
+
+  it("behind one proxy (TRUSTED_PROXY_HOPS=1), counts the address the proxy appended", async () => {
+    process.env.LOGIN_IP_MAX_FAILURES = "2";
+    process.env.TRUSTED_PROXY_HOPS = "1";
+    await makeUser("proxied@example.com");
+    const proxy = freshIp();
+    const attacker = freshIp();
+    await authenticate(testDb.db, "spray-p1@example.com", WRONG, from(proxy, `6.6.6.1, ${attacker}`));
+    await authenticate(testDb.db, "spray-p2@example.com", WRONG, from(proxy, `6.6.6.2, ${attacker}`));
+    expectThrottled(await authenticate(testDb.db, "proxied@example.com", PASSWORD, from(proxy, `6.6.6.3, ${attacker}`)));
+    // Another client behind the same proxy is not affected.
+    expect((await authenticate(testDb.db, "proxied@example.com", PASSWORD, from(proxy, freshIp()))).ok).toBe(true);
+    expect(await throttleRow(ipKey(proxy))).toBeNull();
+  });
+});
+
+describe("login_throttle stays small", () => {
+  const rows = async () => (await testDb.db.select({ n: count() }).from(loginThrottle))[0]!.n;
+  /** Moves every counter `minutes` into the past, as if that much time had gone by. */
+  const age = (minutes: number) =>
+    testDb.db.update(loginThrottle).set({
+      windowStartedAt: sql`${loginThrottle.windowStartedAt} - make_interval(mins => ${minutes})`,
+      lockedUntil: sql`${loginThrottle.lockedUntil} - make_interval(mins => ${minutes})`,
+    });
+
+  it("forgets counters whose window and lock have run out, so many addresses over time do not pile up", async () => {
+    const perRound = 30;
+    for (let round = 0; round < 4; round++) {
+      for (let n = 0; n < perRound; n++) await authenticate(testDb.db, `pile-${round}-${n}@example.com`, WRONG, `10.${round + 1}.0.${n + 1}`);
+      await age(THROTTLE_WINDOW_MINUTES + 5);
+    }
+    // Each round wrote ~2 × 30 rows; only the newest round's can still matter, and even those have run out.
+    expect(await rows()).toBeLessThanOrEqual(2 * perRound + 10);
+    await authenticate(testDb.db, "pile-final@example.com", WRONG, freshIp());
+    expect(await rows()).toBeLessThanOrEqual(2 * perRound + 10);
+  });
+
+  it("keeps an account that is still locked, and counters still in their window", async () => {
+    await makeUser("still-locked@example.com");
+    const ip = freshIp();
+    for (let attempt = 0; attempt < ACCOUNT_MAX_FAILURES; attempt++) await authenticate(testDb.db, "still-locked@example.com", WRONG, ip);
+    await testDb.db
+      .update(loginThrottle)
+      .set({ windowStartedAt: sql`now() - interval '20 minutes'`, lockedUntil: sql`now() + interval '5 minutes'` })
+      .where(eq(loginThrottle.key, accountKey("still-locked@example.com")));
+    const recent = freshIp();
+    await authenticate(testDb.db, "someone-recent@example.com", WRONG, recent);
+    for (let n = 0; n < 5; n++) await authenticate(testDb.db, `later-${n}@example.com`, WRONG, freshIp());
+    expect((await throttleRow(accountKey("still-locked@example.com")))?.lockedUntil).not.toBeNull();
+    expectThrottled(await authenticate(testDb.db, "still-locked@example.com", PASSWORD, freshIp()), 5);
+    expect((await throttleRow(ipKey(recent)))?.failures).toBe(1);
   });
 });

@@ -37,11 +37,14 @@ vi.mock("@/lib/auth/session", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth/session")>()),
   getSessionUser: vi.fn(),
 }));
-// The request the mocked headers() describes: the client address and the page being opened.
+// The request the mocked headers() describes: the socket's address (the server writes it into
+// x-portal-peer-address), an X-Forwarded-For the client made up, and the page being opened. The
+// audit log must record the first, never the second.
 const requestHeaders = vi.hoisted(() => ({ ip: "203.0.113.7", path: "/dashboard" }));
 vi.mock("next/headers", () => ({
   headers: vi.fn(
-    async () => new Headers({ "x-forwarded-for": `${requestHeaders.ip}, 10.0.0.1`, "x-portal-path": requestHeaders.path }),
+    async () =>
+      new Headers({ "x-portal-peer-address": requestHeaders.ip, "x-forwarded-for": "198.51.100.250, 10.0.0.1", "x-portal-path": requestHeaders.path }),
   ),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));

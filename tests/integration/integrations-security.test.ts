@@ -30,7 +30,8 @@ vi.mock("@/lib/auth/session", async (importOriginal) => ({
   getSessionUser: vi.fn(),
 }));
 const CLIENT_IP = "203.0.113.50";
-vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-forwarded-for": "203.0.113.50, 10.0.0.1" })) }));
+// The client connected from CLIENT_IP and wrote its own X-Forwarded-For, which the audit log ignores.
+vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-portal-peer-address": "203.0.113.50", "x-forwarded-for": "10.0.0.1" })) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 // Deletion's background part runs after the response in Next; here it is not needed.
 vi.mock("next/server", () => ({ after: vi.fn() }));
