@@ -20,7 +20,9 @@ export const users = pgTable(
     deactivatedAt: timestamptz("deactivated_at"),
     // Set when an admin hands out a one-time password: the next sign-in must choose a new one.
     mustChangePassword: boolean("must_change_password").notNull().default(false),
-    // Sessions signed in before this are refused (a password reset ends the user's sessions).
+    // When that one-time password was handed out: it stops working ONE_TIME_PASSWORD_HOURS later.
+    oneTimePasswordIssuedAt: timestamptz("one_time_password_issued_at"),
+    // Sessions signed in before this are refused (a password reset or a deactivation ends them).
     sessionsValidAfter: timestamptz("sessions_valid_after"),
     ...createdUpdated(),
   },

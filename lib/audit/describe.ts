@@ -2,6 +2,7 @@
 // Details are written by our own code, but they are shown to people and exported, so anything
 // that could be a secret is redacted here once more, whatever the writer did.
 
+import { formatDateTime } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 
 export const REDACTED = "[redacted]";
@@ -13,6 +14,11 @@ const ACTION_LABELS: Record<string, string> = {
   "user.reactivated": "User reactivated",
   "user.password_reset": "Password reset",
   "user.password_changed": "Password chosen",
+  "user.signed_in": "Signed in",
+  "user.sign_in_failed": "Sign-in failed",
+  "user.locked_out": "Locked out",
+  "user.unlocked": "User unlocked",
+  "address.locked_out": "Address locked out",
   "channel.created": "Channel created",
   "channel.updated": "Channel settings changed",
   "channel.deleted": "Channel deleted",
@@ -38,6 +44,8 @@ const SECRET_KEY = /token|secret|password|passwd|credential|api[_-]?key|private|
 const SAFE_MARKERS: Record<string, (value: unknown) => string | null> = {
   oneTimePassword: (v) => (v === "generated" ? "one-time password generated" : null),
   replacedOneTimePassword: (v) => (v === true ? "replaced a one-time password" : null),
+  unlocked: (v) => (v === true ? "lockout lifted" : null),
+  lockedUntil: (v) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? `locked until ${formatDateTime(v)}` : null),
 };
 
 /** A string that looks like a token or key (long, no spaces, letters and digits mixed). */
@@ -98,7 +106,7 @@ function pair(label: string, from: unknown, to: unknown, secret: boolean): strin
   return `${label}: ${valueText(from)} → ${valueText(to)}`;
 }
 
-const FIRST_KEYS = ["changes", "name", "role", "oneTimePassword", "replacedOneTimePassword", "sessionsEnded"];
+const FIRST_KEYS = ["changes", "name", "role", "reason", "oneTimePassword", "replacedOneTimePassword", "sessionsEnded"];
 
 /** What an entry's details say, as short phrases ("role: agent → manager"). */
 export function describeDetails(action: string, raw: unknown): string[] {

@@ -5,10 +5,11 @@ import { getDb } from "@/db/client";
 import { authenticate } from "./authenticate";
 import { authConfig } from "./config";
 import { clientIp } from "./client-ip";
+import { sessionMaxMs } from "./limits";
 
 /** Raised to the sign-in form; `code` picks the message shown there. */
 class SignInRefused extends CredentialsSignin {
-  constructor(code: "invalid" | "throttled") {
+  constructor(code: "invalid" | "throttled" | "expired") {
     super();
     this.code = code;
   }
@@ -20,6 +21,7 @@ const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), p
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig,
   secret: process.env.AUTH_SECRET,
+  session: { ...authConfig.session, maxAge: Math.round(sessionMaxMs() / 1000) },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },

@@ -14,15 +14,15 @@ declare module "next-auth" {
   }
 }
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-
 /**
  * The part of the Auth.js configuration that needs no database, shared by the proxy (first gate)
  * and lib/auth/auth.ts (which adds the credentials provider).
  */
 export const authConfig = {
   pages: { signIn: "/login" },
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // maxAge (the cookie's, renewed with activity) is set per request from SESSION_MAX_HOURS in
+  // lib/auth/auth.ts; the absolute limit from the sign-in is checked in lib/auth/session.ts.
+  session: { strategy: "jwt" },
   trustHost: true,
   providers: [],
   logger: {

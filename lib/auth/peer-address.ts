@@ -22,7 +22,7 @@ export function exposePeerAddress(): void {
       if (address) request.headers[PEER_ADDRESS_HEADER] = address;
       else delete request.headers[PEER_ADDRESS_HEADER];
     }
-    return original.call(this, event, ...args);
+    return Reflect.apply(original, this, [event, ...args]) as boolean;
   } as PatchedEmit;
   emit[INSTALLED] = true;
   Server.prototype.emit = emit;

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { getDb } from "@/db/client";
 import { revokedSessions, users } from "@/db/schema";
 import { auth } from "./auth";
+import { sessionMaxMs } from "./limits";
 import { ROLE_PERMISSIONS, can, type Permission, type Role } from "./permissions";
 
 export type SessionUser = {
@@ -19,14 +20,17 @@ type SessionState = { user: SessionUser; mustChangePassword: boolean };
 
 /**
  * The signed-in user, re-read from the database on every request: a deactivated or deleted user
- * is signed out at once, a role change applies on the next click, and a password reset ends every
- * session that began before it.
+ * is signed out at once, a role change applies on the next click, a password reset or a
+ * deactivation ends every session that began before it, and no session outlives SESSION_MAX_HOURS
+ * from its sign-in, however active (the cookie's own expiry moves with activity).
  */
 const loadSession = cache(async (): Promise<SessionState | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
   const sessionId = session?.sessionId;
   if (!Number.isSafeInteger(id) || id <= 0 || !sessionId) return null;
+  // Tokens without a sign-in time predate it and count as too old.
+  if ((session.signedInAt ?? 0) + sessionMaxMs() <= Date.now()) return null;
   const db = await getDb();
   const [user] = await db
     .select({

@@ -2,7 +2,7 @@ import { lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { revokedSessions } from "@/db/schema";
 import { auth } from "./auth";
-import { SESSION_MAX_AGE_SECONDS } from "./config";
+import { sessionMaxMs } from "./limits";
 
 /** Revokes the current sign-in server-side, so no copy of its token works afterwards. */
 export async function revokeCurrentSession(): Promise<void> {
@@ -15,7 +15,8 @@ export async function revokeCurrentSession(): Promise<void> {
     .values({
       sessionId: session.sessionId,
       userId: Number.isSafeInteger(userId) ? userId : null,
-      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+      // After the session's absolute end it is refused anyway (lib/auth/session.ts).
+      expiresAt: new Date((session.signedInAt ?? Date.now()) + sessionMaxMs()),
     })
     .onConflictDoNothing();
   // Housekeeping: rows whose tokens have expired anyway.

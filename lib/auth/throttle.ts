@@ -24,7 +24,15 @@ export const ipKey = (ip: string) => `ip:${ip}`;
  * cannot all slip past the limit: the row lock of the upsert serialises them. Past `max`
  * attempts in the window the key is locked for the window's length.
  */
-export async function countAttempt(db: Db, key: string, max: number): Promise<{ throttled: boolean; lockedUntil: Date | null }> {
+export type CountedAttempt = {
+  throttled: boolean;
+  lockedUntil: Date | null;
+  /** This attempt started the lock (the one before it did not): for the audit log. */
+  lockStarted: boolean;
+  failures: number;
+};
+
+export async function countAttempt(db: Db, key: string, max: number): Promise<CountedAttempt> {
   const lockedNow = sql`coalesce(${loginThrottle.lockedUntil} > now(), false)`;
   // A window that ran out, or a lock that ran out, starts the count again.
   const windowExpired = sql`(${loginThrottle.windowStartedAt} < now() - make_interval(mins => ${THROTTLE_WINDOW_MINUTES}) or ${loginThrottle.lockedUntil} <= now())`;
@@ -44,8 +52,45 @@ export async function countAttempt(db: Db, key: string, max: number): Promise<{ 
     .returning({
       throttled: sql<boolean>`coalesce(${loginThrottle.lockedUntil} > now(), false)`,
       lockedUntil: loginThrottle.lockedUntil,
+      // now() is the same within the statement: a lock equal to now() + window was set by it.
+      lockStarted: sql<boolean>`coalesce(${loginThrottle.lockedUntil} = ${lockUntil}, false)`,
+      failures: loginThrottle.failures,
     });
-  return { throttled: Boolean(row?.throttled), lockedUntil: row?.lockedUntil ?? null };
+  return {
+    throttled: Boolean(row?.throttled),
+    lockedUntil: row?.lockedUntil ?? null,
+    lockStarted: Boolean(row?.lockStarted),
+    failures: row?.failures ?? 0,
+  };
+}
+
+/**
+ * After a failed password: locks the key for the window once its failures have reached `max`,
+ * unless it is locked already. Returns the new lock, or null when none started.
+ */
+export async function lockIfExhausted(db: Db, key: string, max: number): Promise<{ lockedUntil: Date; failures: number } | null> {
+  const [row] = await db
+    .update(loginThrottle)
+    .set({ lockedUntil: sql`now() + make_interval(mins => ${THROTTLE_WINDOW_MINUTES})` })
+    .where(
+      and(
+        eq(loginThrottle.key, key),
+        sql`${loginThrottle.failures} >= ${max}`,
+        or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, sql`now()`)),
+      ),
+    )
+    .returning({ lockedUntil: loginThrottle.lockedUntil, failures: loginThrottle.failures });
+  return row?.lockedUntil ? { lockedUntil: row.lockedUntil, failures: row.failures } : null;
+}
+
+/** When the account of this email is locked until, or null when it is not locked now. */
+export async function accountLockedUntil(db: Db, email: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ lockedUntil: loginThrottle.lockedUntil })
+    .from(loginThrottle)
+    .where(and(eq(loginThrottle.key, accountKey(email)), sql`${loginThrottle.lockedUntil} > now()`))
+    .limit(1);
+  return row?.lockedUntil ?? null;
 }
 
 /** A successful sign-in does not count against the client's address. */

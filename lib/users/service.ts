@@ -1,10 +1,12 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { users } from "@/db/schema";
+import { loginThrottle, users } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
+import { oneTimePasswordExpired } from "@/lib/auth/limits";
 import { MIN_PASSWORD_LENGTH, generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ROLES, type Role } from "@/lib/auth/permissions";
+import { accountKey } from "@/lib/auth/throttle";
 
 // User management shared by the CLI (scripts/portal.ts) and System › Users.
 
@@ -78,7 +80,7 @@ export async function createUser(db: Db, input: NewUser, by: Actor, options: { o
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(users)
-      .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: oneTime })
+      .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: oneTime, oneTimePasswordIssuedAt: oneTime ? new Date() : null })
       .onConflictDoNothing({ target: users.email })
       .returning(publicColumns);
     const user = inserted[0];
@@ -95,8 +97,27 @@ export async function createUser(db: Db, input: NewUser, by: Actor, options: { o
   });
 }
 
-export async function listUsers(db: Db): Promise<PublicUser[]> {
-  return db.select(publicColumns).from(users).orderBy(asc(users.email));
+/** A row of System › Users: the user, whether failed sign-ins have locked them out, and until when. */
+export type ListedUser = PublicUser & {
+  /** Set while too many failed sign-ins keep the account locked. */
+  lockedUntil: Date | null;
+  /** Still holds a one-time password, and it has run out: only a new reset lets them in. */
+  oneTimePasswordExpired: boolean;
+};
+
+export async function listUsers(db: Db): Promise<ListedUser[]> {
+  const rows = await db
+    .select({ ...publicColumns, oneTimePasswordIssuedAt: users.oneTimePasswordIssuedAt, lockedUntil: loginThrottle.lockedUntil })
+    .from(users)
+    .leftJoin(
+      loginThrottle,
+      and(eq(loginThrottle.key, sql`${accountKey("")} || ${users.email}`), gt(loginThrottle.lockedUntil, sql`now()`)),
+    )
+    .orderBy(asc(users.email));
+  return rows.map(({ oneTimePasswordIssuedAt, ...row }) => ({
+    ...row,
+    oneTimePasswordExpired: row.mustChangePassword && oneTimePasswordExpired(oneTimePasswordIssuedAt),
+  }));
 }
 
 async function requireUserByEmail(db: Db, email: string) {
@@ -143,15 +164,19 @@ export async function setUserRole(db: Db, email: string, role: Role, by: Actor):
   });
 }
 
-/** Deactivated users cannot sign in, and their open sessions end on their next request. */
+/**
+ * Deactivated users cannot sign in, and their open sessions end on their next request. The end is
+ * for good: reactivating lets them sign in again, but no session from before comes back.
+ */
 export async function setUserActive(db: Db, email: string, active: boolean, by: Actor): Promise<PublicUser> {
   const target = await requireUserByEmail(db, email);
   return db.transaction(async (tx) => {
     if (by.userId === target.id && !active) throw new UserError("You cannot deactivate yourself; ask another admin.");
     await assertAdminsRemain(tx, target, { role: target.role, active }, by);
+    const now = new Date();
     const [user] = await tx
       .update(users)
-      .set({ active, deactivatedAt: active ? null : new Date(), updatedAt: new Date() })
+      .set(active ? { active, deactivatedAt: null, updatedAt: now } : { active, deactivatedAt: now, sessionsValidAfter: now, updatedAt: now })
       .where(eq(users.id, target.id))
       .returning(publicColumns);
     await writeAudit(tx, {
@@ -179,15 +204,17 @@ export async function resetPassword(db: Db, email: string, by: Actor): Promise<{
     const now = new Date();
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, mustChangePassword: true, sessionsValidAfter: now, updatedAt: now })
+      .set({ passwordHash, mustChangePassword: true, oneTimePasswordIssuedAt: now, sessionsValidAfter: now, updatedAt: now })
       .where(eq(users.id, target.id))
       .returning(publicColumns);
+    // The failed sign-ins that locked the account are forgotten, or the new password would be refused too.
+    const unlocked = await clearAccountLock(tx, target.email);
     await writeAudit(tx, {
       ...by,
       action: "user.password_reset",
       entityType: "user",
       entityId: target.id,
-      details: { email: target.email, oneTimePassword: "generated", sessionsEnded: true },
+      details: { email: target.email, oneTimePassword: "generated", sessionsEnded: true, ...(unlocked ? { unlocked: true } : {}) },
     });
     return { user: user!, password };
   });
@@ -209,7 +236,7 @@ export async function chooseOwnPassword(db: Db, userId: number, newPassword: str
     const now = new Date();
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, mustChangePassword: false, sessionsValidAfter: now, updatedAt: now })
+      .set({ passwordHash, mustChangePassword: false, oneTimePasswordIssuedAt: null, sessionsValidAfter: now, updatedAt: now })
       .where(eq(users.id, userId))
       .returning(publicColumns);
     await writeAudit(tx, {
@@ -222,5 +249,35 @@ export async function chooseOwnPassword(db: Db, userId: number, newPassword: str
       details: { email: current.email, replacedOneTimePassword: current.mustChangePassword },
     });
     return user!;
+  });
+}
+
+/** Forgets the account's failed sign-ins; returns when it was locked until, or null if it was not locked. */
+async function clearAccountLock(tx: Pick<Db, "delete">, email: string): Promise<Date | null> {
+  const [cleared] = await tx
+    .delete(loginThrottle)
+    .where(eq(loginThrottle.key, accountKey(email)))
+    .returning({ lockedUntil: loginThrottle.lockedUntil });
+  return cleared?.lockedUntil && cleared.lockedUntil.getTime() > Date.now() ? cleared.lockedUntil : null;
+}
+
+/**
+ * An admin lifts the lock that failed sign-ins put on an account, so the user can try again at
+ * once instead of waiting for it to run out. The user's password and sessions are unchanged.
+ */
+export async function unlockUser(db: Db, email: string, by: Actor): Promise<PublicUser> {
+  const target = await requireUserByEmail(db, email);
+  return db.transaction(async (tx) => {
+    const lockedUntil = await clearAccountLock(tx, target.email);
+    if (!lockedUntil) throw new UserError(`${target.email} is not locked out; they can sign in.`);
+    await writeAudit(tx, {
+      ...by,
+      action: "user.unlocked",
+      entityType: "user",
+      entityId: target.id,
+      details: { email: target.email, lockedUntil: lockedUntil.toISOString() },
+    });
+    const { id, name, role, active, lastLoginAt, createdAt, mustChangePassword } = target;
+    return { id, email: target.email, name, role, active, lastLoginAt, createdAt, mustChangePassword };
   });
 }

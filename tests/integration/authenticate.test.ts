@@ -1,7 +1,7 @@
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { loginThrottle, users } from "@/db/schema";
+import { auditLog, loginThrottle, users } from "@/db/schema";
 import { authenticate, type AuthenticationResult } from "@/lib/auth/authenticate";
 import { PEER_ADDRESS_HEADER, clientIp } from "@/lib/auth/client-ip";
 import { ACCOUNT_MAX_FAILURES, THROTTLE_WINDOW_MINUTES, accountKey, ipKey } from "@/lib/auth/throttle";
@@ -134,15 +134,26 @@ describe("authenticate: the per-account limit", () => {
     const retryAt = expectThrottled(sixth);
 
     const row = await throttleRow(accountKey("locked@example.com"));
-    // Every attempt is counted before the password is checked, the refused sixth one too.
-    expect(row?.failures).toBe(ACCOUNT_MAX_FAILURES + 1);
+    // The fifth failure locked the account; the refused sixth attempt is not counted on top.
+    expect(row?.failures).toBe(ACCOUNT_MAX_FAILURES);
     expect(row?.lockedUntil?.getTime()).toBe(retryAt.getTime());
 
     // From another address too: the lock is on the account.
     expectThrottled(await authenticate(testDb.db, "LOCKED@example.com", PASSWORD, freshIp()));
     // Attempts while locked are not counted again (the lock does not keep growing).
-    expect((await throttleRow(accountKey("locked@example.com")))?.failures).toBe(ACCOUNT_MAX_FAILURES + 1);
+    expect((await throttleRow(accountKey("locked@example.com")))?.failures).toBe(ACCOUNT_MAX_FAILURES);
     expect((await throttleRow(accountKey("locked@example.com")))?.lockedUntil?.getTime()).toBe(retryAt.getTime());
+  });
+
+  it("locks the account on the fifth wrong password itself, so an administrator sees the lock at once", async () => {
+    await makeUser("fifth@example.com");
+    const ip = freshIp();
+    for (let attempt = 1; attempt < ACCOUNT_MAX_FAILURES; attempt++) await authenticate(testDb.db, "fifth@example.com", WRONG, ip);
+    expect((await throttleRow(accountKey("fifth@example.com")))?.lockedUntil ?? null).toBeNull();
+    expect(await authenticate(testDb.db, "fifth@example.com", WRONG, ip)).toEqual(INVALID);
+    const lockedUntil = (await throttleRow(accountKey("fifth@example.com")))?.lockedUntil;
+    expect(lockedUntil?.getTime()).toBeGreaterThan(Date.now() + (THROTTLE_WINDOW_MINUTES - 1) * 60_000);
+    expect(expectThrottled(await authenticate(testDb.db, "fifth@example.com", PASSWORD, ip)).getTime()).toBe(lockedUntil!.getTime());
   });
 
   // Attempts are counted before the slow password check, so a parallel burst cannot buy more guesses.
@@ -373,5 +384,68 @@ describe("login_throttle stays small", () => {
     expect((await throttleRow(accountKey("still-locked@example.com")))?.lockedUntil).not.toBeNull();
     expectThrottled(await authenticate(testDb.db, "still-locked@example.com", PASSWORD, freshIp()), 5);
     expect((await throttleRow(ipKey(recent)))?.failures).toBe(1);
+  });
+});
+
+describe("sign-ins, failures and lockouts in the audit log", () => {
+  const saved = process.env.LOGIN_IP_MAX_FAILURES;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.LOGIN_IP_MAX_FAILURES;
+    else process.env.LOGIN_IP_MAX_FAILURES = saved;
+  });
+
+  const entriesFor = async (email: string) =>
+    (await testDb.db.select().from(auditLog).orderBy(auditLog.id)).filter(
+      (entry) => entry.action !== "user.created" && entry.action !== "user.deactivated" && (entry.details as { email?: string }).email === email,
+    );
+
+  it("records a sign-in under the user, with the address", async () => {
+    const user = await makeUser("audited@example.com", "viewer");
+    const ip = freshIp();
+    expect((await authenticate(testDb.db, "Audited@Example.com", PASSWORD, ip)).ok).toBe(true);
+    const [entry] = await entriesFor("audited@example.com");
+    expect(entry).toMatchObject({ action: "user.signed_in", userId: user.id, actor: "audited@example.com", entityType: "user", entityId: String(user.id), ip });
+  });
+
+  it("records each failure with its reason and the lockout, never the password", async () => {
+    const user = await makeUser("failing@example.com");
+    await makeUser("inactive-audit@example.com");
+    await setUserActive(testDb.db, "inactive-audit@example.com", false, { userId: null, actor: "test-setup" });
+    const ip = freshIp();
+    for (let attempt = 1; attempt <= ACCOUNT_MAX_FAILURES; attempt++) await authenticate(testDb.db, "failing@example.com", `${WRONG} ${attempt}`, ip);
+    await authenticate(testDb.db, "failing@example.com", PASSWORD, ip);
+    await authenticate(testDb.db, "nobody-here@example.com", WRONG, ip);
+    await authenticate(testDb.db, "inactive-audit@example.com", PASSWORD, ip);
+
+    const entries = await entriesFor("failing@example.com");
+    expect(entries.map((e) => [e.action, (e.details as { reason?: string }).reason])).toEqual([
+      ...Array.from({ length: ACCOUNT_MAX_FAILURES }, () => ["user.sign_in_failed", "wrong password"]),
+      ["user.locked_out", undefined],
+      ["user.sign_in_failed", "locked"],
+    ]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ userId: null, actor: "Sign-in form", entityType: "user", entityId: String(user.id), ip });
+    }
+    const locked = entries.find((e) => e.action === "user.locked_out")!;
+    const lockedUntil = (await throttleRow(accountKey("failing@example.com")))!.lockedUntil!;
+    expect(locked.details).toEqual({ email: "failing@example.com", failures: ACCOUNT_MAX_FAILURES, lockedUntil: lockedUntil.toISOString() });
+
+    expect(await entriesFor("nobody-here@example.com")).toMatchObject([{ action: "user.sign_in_failed", entityId: null, details: { reason: "unknown account" } }]);
+    expect(await entriesFor("inactive-audit@example.com")).toMatchObject([
+      { action: "user.sign_in_failed", details: { reason: "deactivated" } },
+    ]);
+    const all = JSON.stringify(await testDb.db.select().from(auditLog));
+    expect(all).not.toContain(WRONG);
+    expect(all).not.toContain(PASSWORD);
+  });
+
+  it("records an address's lockout once, and nothing more for attempts from it while it is locked", async () => {
+    process.env.LOGIN_IP_MAX_FAILURES = "2";
+    const ip = freshIp();
+    for (let n = 1; n <= 6; n++) await authenticate(testDb.db, `flood-${n}@example.com`, WRONG, ip);
+    const entries = (await testDb.db.select().from(auditLog).orderBy(auditLog.id)).filter((e) => e.ip === ip);
+    expect(entries.map((e) => e.action)).toEqual(["user.sign_in_failed", "user.sign_in_failed", "address.locked_out", "user.sign_in_failed"]);
+    expect(entries[2]).toMatchObject({ actor: "Sign-in form", entityType: "address", entityId: ip, details: { failures: 3 } });
+    expect(entries[3]!.details).toMatchObject({ email: "flood-3@example.com", reason: "address locked" });
   });
 });

@@ -3,11 +3,12 @@ import path from "node:path";
 import { and, count, eq, gt, max } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { closeDb } from "@/db/client";
-import { auditLog, channels, revokedSessions, syncRuns, users } from "@/db/schema";
+import { auditLog, channels, loginThrottle, revokedSessions, syncRuns, users } from "@/db/schema";
 import { revalidatePath } from "next/cache";
 import { auth } from "@/lib/auth/auth";
 import type { ActionResult } from "@/lib/auth/action";
 import { authenticate } from "@/lib/auth/authenticate";
+import { accountKey } from "@/lib/auth/throttle";
 import { PROTECTED_PAGES } from "@/lib/auth/navigation";
 import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, requirePagePermission, requirePermission, type SessionUser } from "@/lib/auth/session";
@@ -51,7 +52,8 @@ vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 const CLIENT_IP = requestHeaders.ip;
 const sessionUserMock = getSessionUser as unknown as Mock<() => Promise<SessionUser | null>>;
-const authMock = auth as unknown as Mock<() => Promise<{ user: { id: string }; sessionId?: string } | null>>;
+// A JWT session as Auth.js decodes it; signedInAt is set at sign-in (lib/auth/config.ts).
+const authMock = auth as unknown as Mock<() => Promise<{ user: { id: string }; sessionId?: string; signedInAt?: number } | null>>;
 const realSession = await vi.importActual<typeof import("@/lib/auth/session")>("@/lib/auth/session");
 
 const PASSWORD = "a sufficiently long password";
@@ -231,7 +233,7 @@ describe("protected pages", () => {
 
   it.each(pageCases)("%s as %s: requirePagePermission lets in exactly the roles with its permission", async (href, role, permission) => {
     requestHeaders.path = href;
-    authMock.mockResolvedValue({ user: { id: String(actors[role].id) }, sessionId: "test-session" });
+    authMock.mockResolvedValue({ user: { id: String(actors[role].id) }, sessionId: "test-session", signedInAt: Date.now() });
     if (can(role, permission)) {
       await expect(requirePagePermission(permission)).resolves.toEqual(actors[role]);
     } else {
@@ -253,7 +255,7 @@ describe("protected pages", () => {
   it("sends a deactivated user's still-valid token to /session-ended, for every page", async () => {
     const gone = await makeUser("deactivated-page@authz.test", "admin");
     await setUserActive(testDb.db, gone.email, false, { userId: null, actor: "test-setup" });
-    authMock.mockResolvedValue({ user: { id: String(gone.id) }, sessionId: "test-session" });
+    authMock.mockResolvedValue({ user: { id: String(gone.id) }, sessionId: "test-session", signedInAt: Date.now() });
     for (const page of PROTECTED_PAGES) {
       requestHeaders.path = page.href;
       const error = await thrown(() => requirePagePermission(page.permission));
@@ -266,28 +268,28 @@ describe("protected pages", () => {
 
 describe("getSessionUser re-reads the user from the database", () => {
   it.each(ROLES)("%s: the role and permissions come from the users row", async (role) => {
-    authMock.mockResolvedValue({ user: { id: String(actors[role].id) }, sessionId: "test-session" });
+    authMock.mockResolvedValue({ user: { id: String(actors[role].id) }, sessionId: "test-session", signedInAt: Date.now() });
     await expect(realSession.getSessionUser()).resolves.toEqual(actors[role]);
   });
 
   it("returns null without a session, for a malformed id, an unknown id or a deactivated user", async () => {
     await expect(realSession.getSessionUser()).resolves.toBeNull();
     for (const id of ["", "abc", "0", "-1", "1.5", "999999999"]) {
-      authMock.mockResolvedValue({ user: { id }, sessionId: "test-session" });
+      authMock.mockResolvedValue({ user: { id }, sessionId: "test-session", signedInAt: Date.now() });
       await expect(realSession.getSessionUser(), `id ${JSON.stringify(id)}`).resolves.toBeNull();
     }
     const gone = await makeUser("deactivated-session@authz.test", "admin");
     await setUserActive(testDb.db, gone.email, false, { userId: null, actor: "test-setup" });
-    authMock.mockResolvedValue({ user: { id: String(gone.id) }, sessionId: "test-session" });
+    authMock.mockResolvedValue({ user: { id: String(gone.id) }, sessionId: "test-session", signedInAt: Date.now() });
     await expect(realSession.getSessionUser()).resolves.toBeNull();
   });
 
   it("returns null for a signed-out (revoked) session and for a token without a session id", async () => {
     const user = await makeUser("revoked-session@authz.test", "manager");
-    authMock.mockResolvedValue({ user: { id: String(user.id) }, sessionId: "still-open" });
+    authMock.mockResolvedValue({ user: { id: String(user.id) }, sessionId: "still-open", signedInAt: Date.now() });
     expect((await realSession.getSessionUser())?.email).toBe("revoked-session@authz.test");
     await testDb.db.insert(revokedSessions).values({ sessionId: "signed-out", userId: user.id, expiresAt: new Date(Date.now() + 3600_000) });
-    authMock.mockResolvedValue({ user: { id: String(user.id) }, sessionId: "signed-out" });
+    authMock.mockResolvedValue({ user: { id: String(user.id) }, sessionId: "signed-out", signedInAt: Date.now() });
     await expect(realSession.getSessionUser()).resolves.toBeNull();
     authMock.mockResolvedValue({ user: { id: String(user.id) } });
     await expect(realSession.getSessionUser()).resolves.toBeNull();
@@ -295,7 +297,7 @@ describe("getSessionUser re-reads the user from the database", () => {
 
   it("applies a role change on the next request, whatever the token says", async () => {
     const changing = await makeUser("changing-role@authz.test", "admin");
-    authMock.mockResolvedValue({ user: { id: String(changing.id) }, sessionId: "test-session" });
+    authMock.mockResolvedValue({ user: { id: String(changing.id) }, sessionId: "test-session", signedInAt: Date.now() });
     expect((await realSession.getSessionUser())?.role).toBe("admin");
     await testDb.db.update(users).set({ role: "viewer" }).where(eq(users.id, changing.id));
     const after = await realSession.getSessionUser();
@@ -413,6 +415,17 @@ const ACTIONS: Record<ActionName, (tag: string) => Promise<Prepared>> = {
       form: form({ email, role: "manager" }),
       changed: async () => (await userByEmail(email))?.role === "manager",
       audit: { action: "user.role_changed", email },
+    };
+  },
+  unlockUserAction: async (tag) => {
+    const email = `locked-${tag}@authz.test`;
+    await makeUser(email, "viewer");
+    // Locked out by failed sign-ins, as lib/auth/throttle.ts leaves it.
+    await testDb.db.insert(loginThrottle).values({ key: accountKey(email), failures: 5, lockedUntil: new Date(Date.now() + 15 * 60_000) });
+    return {
+      form: form({ email }),
+      changed: async () => (await testDb.db.select().from(loginThrottle).where(eq(loginThrottle.key, accountKey(email)))).length === 0,
+      audit: { action: "user.unlocked", email },
     };
   },
   setActiveAction: async (tag) => {

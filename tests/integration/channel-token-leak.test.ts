@@ -65,7 +65,7 @@ beforeAll(async () => {
   const row = await createUser(testDb.db, { email: "admin@leak.test", name: "Admin", role: "admin", password: "a sufficiently long password" }, { userId: null, actor: "test" });
   const role: Role = "admin";
   // Pages go through the real getSessionUser (requirePagePermission): give it a session.
-  (auth as unknown as Mock<() => Promise<unknown>>).mockResolvedValue({ user: { id: String(row.id) }, sessionId: "leak-test" });
+  (auth as unknown as Mock<() => Promise<unknown>>).mockResolvedValue({ user: { id: String(row.id) }, sessionId: "leak-test", signedInAt: Date.now() });
   sessionUserMock.mockResolvedValue({ id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] });
   sim = await startMagentoSimulator({ port: 0, seed: 11, customers: 3, orders: 3, token: TOKEN });
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {

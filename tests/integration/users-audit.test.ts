@@ -1,9 +1,10 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { closeDb } from "@/db/client";
-import { auditLog, channels, users } from "@/db/schema";
+import { auditLog, channels, loginThrottle, users } from "@/db/schema";
+import { AuthError } from "next-auth";
 import { revalidatePath } from "next/cache";
-import { auth, signIn } from "@/lib/auth/auth";
+import { auth, signIn, signOut } from "@/lib/auth/auth";
 import type { ActionResult } from "@/lib/auth/action";
 import { authenticate } from "@/lib/auth/authenticate";
 import { PROTECTED_PAGES } from "@/lib/auth/navigation";
@@ -13,11 +14,15 @@ import { startCsvExport } from "@/lib/grid/export";
 import { auditLogGrid } from "@/lib/grid/grids/audit-log";
 import { loadGridView } from "@/lib/grid/queries";
 import { listUsersFor } from "@/lib/users/queries";
-import { createUser } from "@/lib/users/service";
+import { EXPIRED_ONE_TIME_PASSWORD_MESSAGE } from "@/lib/auth/messages";
+import { ACCOUNT_MAX_FAILURES, accountKey } from "@/lib/auth/throttle";
+import { createUser, setUserActive } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as userActions from "@/app/(portal)/system/users/actions";
 import { choosePasswordAction } from "@/app/(auth)/choose-password/actions";
 import { GET as exportGet } from "@/app/(portal)/export/[grid]/route";
+import { login } from "@/app/(auth)/login/actions";
+import { GET as sessionEndedGet } from "@/app/session-ended/route";
 
 // System › Users (one-time passwords, resets, the forced password change) and System › Audit Log
 // (the grid, its filters, redaction, the admin-only export), against a real Postgres. Sessions are
@@ -27,15 +32,17 @@ import { GET as exportGet } from "@/app/(portal)/export/[grid]/route";
 vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 // next-auth itself cannot load outside Next; the choose-password action only needs its error class.
 vi.mock("next-auth", () => ({ AuthError: class AuthError extends Error {} }));
+// The socket's address as the server reports it (x-portal-peer-address), and the page being opened.
 const requestHeaders = vi.hoisted(() => ({ ip: "198.51.100.23", path: "/dashboard" }));
 vi.mock("next/headers", () => ({
-  headers: vi.fn(async () => new Headers({ "x-forwarded-for": requestHeaders.ip, "x-portal-path": requestHeaders.path })),
+  headers: vi.fn(async () => new Headers({ "x-portal-peer-address": requestHeaders.ip, "x-portal-path": requestHeaders.path })),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 type JwtSession = { user: { id: string }; sessionId: string; signedInAt?: number };
 const authMock = auth as unknown as Mock<() => Promise<JwtSession | null>>;
 const signInMock = signIn as unknown as Mock<(...args: unknown[]) => Promise<void>>;
+const signOutMock = signOut as unknown as Mock<(...args: unknown[]) => Promise<void>>;
 type AnyAction = (previous: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>;
 const action = (name: keyof typeof userActions) => userActions[name] as unknown as AnyAction;
 
@@ -113,6 +120,8 @@ beforeEach(() => {
   authMock.mockResolvedValue(null);
   signInMock.mockReset();
   signInMock.mockResolvedValue(undefined);
+  signOutMock.mockReset();
+  signOutMock.mockResolvedValue(undefined);
   vi.mocked(revalidatePath).mockClear();
   requestHeaders.path = "/dashboard";
 });
@@ -153,6 +162,9 @@ describe("an admin resets a password", () => {
     const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "user.password_reset"));
     expect(entry).toMatchObject({ actor: staff.admin.email, userId: staff.admin.id, entityType: "user", entityId: String(target.id), ip: requestHeaders.ip });
     expect(entry!.details).toEqual({ email: target.email, oneTimePassword: "generated", sessionsEnded: true });
+    // Its sign-in with the one-time password is in the log, under its own address.
+    const [signedIn] = await testDb.db.select().from(auditLog).where(sql`${auditLog.action} = 'user.signed_in' AND ${auditLog.entityId} = ${String(target.id)}`);
+    expect(signedIn).toMatchObject({ actor: target.email, userId: target.id, ip: "192.0.2.1" });
   });
 
   it("cannot show the same password again: a second reset makes a new one and the first stops working", async () => {
@@ -361,5 +373,178 @@ describe("System › Audit Log grid", () => {
     expect(text).not.toContain(TOKEN);
     const [exported] = await testDb.db.select().from(auditLog).where(sql`${auditLog.action} = 'export.csv' AND ${auditLog.entityId} = 'audit_log'`);
     expect(exported).toMatchObject({ actor: staff.admin.email });
+  });
+});
+
+// ── locked-out accounts (after the audit grid, whose counts these entries would change) ──────────────────────────────────────────────────────────────────────
+
+/** Five wrong passwords: the account is locked, as the sign-in form then says. */
+async function lockOut(email: string) {
+  for (let attempt = 1; attempt <= ACCOUNT_MAX_FAILURES; attempt++) {
+    await authenticate(testDb.db, email, `not the password ${attempt}`, "192.0.2.77");
+  }
+  const result = await authenticate(testDb.db, email, PASSWORD, "192.0.2.77");
+  expect(result).toMatchObject({ ok: false, reason: "throttled" });
+}
+
+describe("a locked-out user", () => {
+  it("shows as locked, with until when, on the Users page", async () => {
+    const target = await makeUser("locked-list@users-audit.test", "viewer");
+    expect((await listUsersFor(staff.admin)).find((u) => u.id === target.id)?.lockedUntil).toBeNull();
+    await lockOut(target.email);
+    const listed = (await listUsersFor(staff.admin)).find((u) => u.id === target.id);
+    const [counter] = await testDb.db.select().from(loginThrottle).where(eq(loginThrottle.key, accountKey(target.email)));
+    expect(listed?.lockedUntil).toEqual(counter!.lockedUntil);
+    expect(listed!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("is unlocked by an admin: audited with the admin's address, and the right password works again", async () => {
+    const target = await makeUser("unlock-me@users-audit.test", "viewer");
+    await lockOut(target.email);
+    signInAs(staff.admin);
+    const result = await action("unlockUserAction")(null, form({ email: target.email }));
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true, message: `${target.email} can sign in again.` });
+    expect(revalidatePath).toHaveBeenCalledWith("/system/users");
+    expect((await listUsersFor(staff.admin)).find((u) => u.id === target.id)?.lockedUntil).toBeNull();
+    expect((await authenticate(testDb.db, target.email, PASSWORD, "192.0.2.77")).ok).toBe(true);
+    const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "user.unlocked"));
+    expect(entry).toMatchObject({ actor: staff.admin.email, userId: staff.admin.id, entityType: "user", entityId: String(target.id), ip: requestHeaders.ip });
+    expect(entry!.details).toMatchObject({ email: target.email, lockedUntil: expect.any(String) });
+  });
+
+  it("says so when there is nothing to unlock, and writes nothing", async () => {
+    const target = await makeUser("not-locked@users-audit.test", "viewer");
+    signInAs(staff.admin);
+    const before = (await testDb.db.select().from(auditLog)).length;
+    const result = await action("unlockUserAction")(null, form({ email: target.email }));
+    expect(result).toMatchObject({ ok: false, code: "failed", error: `${target.email} is not locked out; they can sign in.` });
+    expect((await testDb.db.select().from(auditLog)).length).toBe(before);
+  });
+
+  it("can sign in with the one-time password of a reset, which clears the lock", async () => {
+    const target = await makeUser("reset-locked@users-audit.test", "agent");
+    await lockOut(target.email);
+    signInAs(staff.admin);
+    const result = await action("resetPasswordAction")(null, form({ email: target.email }));
+    const oneTime = result.ok ? (result.data as { oneTimePassword: string }).oneTimePassword : "";
+    expect((await authenticate(testDb.db, target.email, oneTime, "192.0.2.78")).ok).toBe(true);
+    const [entry] = await testDb.db.select().from(auditLog).where(sql`${auditLog.action} = 'user.password_reset' AND ${auditLog.entityId} = ${String(target.id)}`);
+    expect(entry!.details).toMatchObject({ unlocked: true });
+  });
+});
+
+// ── session edges ────────────────────────────────────────────────────────────────────────────
+
+describe("one-time passwords expire", () => {
+  const saved = process.env.ONE_TIME_PASSWORD_HOURS;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.ONE_TIME_PASSWORD_HOURS;
+    else process.env.ONE_TIME_PASSWORD_HOURS = saved;
+  });
+  const issuedHoursAgo = (email: string, hours: number) =>
+    testDb.db.update(users).set({ oneTimePasswordIssuedAt: new Date(Date.now() - hours * 3_600_000) }).where(eq(users.email, email));
+
+  it("after 24 hours: the right one-time password is refused, a wrong one still reads as wrong", async () => {
+    const fresh = await makeUser("stale-otp@users-audit.test", "viewer", { oneTimePassword: true });
+    await issuedHoursAgo(fresh.email, 23);
+    expect((await authenticate(testDb.db, fresh.email, PASSWORD, "192.0.2.80")).ok).toBe(true);
+    await issuedHoursAgo(fresh.email, 25);
+    expect(await authenticate(testDb.db, fresh.email, PASSWORD, "192.0.2.80")).toEqual({ ok: false, reason: "expired" });
+    // The Users page says so on the row.
+    expect((await listUsersFor(staff.admin)).find((u) => u.email === fresh.email)?.oneTimePasswordExpired).toBe(true);
+    expect(await authenticate(testDb.db, fresh.email, "a wrong password", "192.0.2.80")).toEqual({ ok: false, reason: "invalid" });
+    // ONE_TIME_PASSWORD_HOURS sets the lifetime.
+    process.env.ONE_TIME_PASSWORD_HOURS = "48";
+    expect((await authenticate(testDb.db, fresh.email, PASSWORD, "192.0.2.80")).ok).toBe(true);
+  });
+
+  it("a reset hands out a fresh one that works", async () => {
+    const fresh = await makeUser("renewed-otp@users-audit.test", "viewer", { oneTimePassword: true });
+    await issuedHoursAgo(fresh.email, 30);
+    signInAs(staff.admin);
+    const result = await action("resetPasswordAction")(null, form({ email: fresh.email }));
+    const oneTime = result.ok ? (result.data as { oneTimePassword: string }).oneTimePassword : "";
+    expect((await authenticate(testDb.db, fresh.email, oneTime, "192.0.2.81")).ok).toBe(true);
+  });
+
+  it("the sign-in form says it expired and to ask an administrator", async () => {
+    signInMock.mockRejectedValue(Object.assign(new AuthError(), { code: "expired" }));
+    const state = await login(null, form({ email: "stale-otp@users-audit.test", password: PASSWORD }));
+    expect(state).toEqual({ error: EXPIRED_ONE_TIME_PASSWORD_MESSAGE, email: "stale-otp@users-audit.test" });
+    expect(EXPIRED_ONE_TIME_PASSWORD_MESSAGE).toMatch(/expired.*ask an administrator/i);
+  });
+});
+
+describe("sessions end for good", () => {
+  const saved = process.env.SESSION_MAX_HOURS;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SESSION_MAX_HOURS;
+    else process.env.SESSION_MAX_HOURS = saved;
+  });
+
+  it("reactivating a user does not bring back a session from before the deactivation", async () => {
+    const target = await makeUser("come-back@users-audit.test", "agent");
+    const oldSession = signInAs(target, 60_000);
+    expect((await getSessionUser())?.email).toBe(target.email);
+    await setUserActive(testDb.db, target.email, false, { userId: null, actor: "test-setup" });
+    await setUserActive(testDb.db, target.email, true, { userId: null, actor: "test-setup" });
+    authMock.mockResolvedValue(oldSession);
+    expect(await getSessionUser()).toBeNull();
+    // Signing in again after the reactivation works.
+    signInAs(target);
+    expect((await getSessionUser())?.email).toBe(target.email);
+  });
+
+  it("a session ends 12 hours after its sign-in, however active it has been", async () => {
+    signInAs(staff.agent, 11.5 * 3_600_000);
+    expect((await getSessionUser())?.email).toBe(staff.agent.email);
+    signInAs(staff.agent, 12.5 * 3_600_000);
+    expect(await getSessionUser()).toBeNull();
+    // A token without a sign-in time is treated as too old.
+    authMock.mockResolvedValue({ user: { id: String(staff.agent.id) }, sessionId: "no-sign-in-time" });
+    expect(await getSessionUser()).toBeNull();
+  });
+
+  it("SESSION_MAX_HOURS sets that lifetime", async () => {
+    process.env.SESSION_MAX_HOURS = "2";
+    signInAs(staff.agent, 90 * 60_000);
+    expect((await getSessionUser())?.email).toBe(staff.agent.email);
+    signInAs(staff.agent, 150 * 60_000);
+    expect(await getSessionUser()).toBeNull();
+  });
+});
+
+describe("/session-ended", () => {
+  const get = (pathAndQuery: string, headers: Record<string, string> = {}) =>
+    sessionEndedGet(Object.assign(new Request(`http://localhost:3000${pathAndQuery}`, { headers: { host: "sales.example.com", ...headers } }), {
+      nextUrl: new URL(`http://localhost:3000${pathAndQuery}`),
+    }) as never);
+
+  it("clears a session the portal no longer accepts, then shows sign-in on the host the browser used", async () => {
+    const gone = await makeUser("ended@users-audit.test", "viewer");
+    await setUserActive(testDb.db, gone.email, false, { userId: null, actor: "test-setup" });
+    signInAs(gone);
+    const response = await get("/session-ended?callbackUrl=%2Fsales%2Forders");
+    expect(signOutMock).toHaveBeenCalledTimes(1);
+    expect(response.status).toBe(303);
+    // Relative: the browser stays on the host it asked for, never the server's own localhost.
+    expect(response.headers.get("location")).toBe("/login?callbackUrl=%2Fsales%2Forders&ended=1");
+  });
+
+  it("does not sign out a session that is still good (a link from another site cannot end it)", async () => {
+    signInAs(staff.manager);
+    const response = await get("/session-ended?callbackUrl=%2Fsales%2Forders", { "sec-fetch-site": "cross-site" });
+    expect(signOutMock).not.toHaveBeenCalled();
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/sales/orders");
+    expect((await getSessionUser())?.email).toBe(staff.manager.email);
+  });
+
+  it("never sends anyone off-site", async () => {
+    signInAs(staff.manager);
+    for (const target of ["https://evil.example/", "//evil.example/x", "/\\evil.example"]) {
+      const response = await get(`/session-ended?callbackUrl=${encodeURIComponent(target)}`);
+      expect(response.headers.get("location")).toBe("/dashboard");
+    }
   });
 });

@@ -94,3 +94,21 @@ describe("amounts in audit entries", () => {
     expect(describeDetails("cart.converted", { totals: { grandTotal: 93, currency: null } })).toEqual(["totals: grand total 93.00 (currency unknown)"]);
   });
 });
+
+describe("sign-in entries", () => {
+  it("read in words: the label, the reason and the lock's end", () => {
+    expect(actionLabel("user.sign_in_failed")).toBe("Sign-in failed");
+    expect(actionLabel("user.locked_out")).toBe("Locked out");
+    expect(actionLabel("user.unlocked")).toBe("User unlocked");
+    expect(describeDetails("user.sign_in_failed", { email: "a@example.com", reason: "wrong password" })).toEqual(["reason: wrong password"]);
+    expect(describeDetails("user.locked_out", { email: "a@example.com", failures: 5, lockedUntil: "2026-11-25T09:30:00.000Z" })).toEqual([
+      "failures: 5",
+      "locked until 25 Nov 2026, 09:30 UTC",
+    ]);
+    expect(describeDetails("user.password_reset", { email: "a@example.com", oneTimePassword: "generated", sessionsEnded: true, unlocked: true })).toEqual([
+      "one-time password generated",
+      "signed out everywhere",
+      "lockout lifted",
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth/auth";
 import { safeReturnPath } from "@/lib/auth/navigation";
-import { INVALID_LOGIN_MESSAGE, THROTTLED_LOGIN_MESSAGE } from "@/lib/auth/messages";
+import { INVALID_LOGIN_MESSAGE, refusedLoginMessage } from "@/lib/auth/messages";
 
 export type LoginState = { error: string; email: string } | null;
 
@@ -34,7 +34,7 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
     // signIn's success path throws Next's redirect, which must propagate.
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
-      return { error: code === "throttled" ? THROTTLED_LOGIN_MESSAGE : INVALID_LOGIN_MESSAGE, email };
+      return { error: refusedLoginMessage(code), email };
     }
     throw error;
   }

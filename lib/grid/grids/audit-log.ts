@@ -12,6 +12,7 @@ const what = `CASE a.entity_type
   WHEN 'channel' THEN 'Channel ' || coalesce(ch.name, a.details->>'name', '#' || a.entity_id)
   WHEN 'grid' THEN 'List ' || replace(a.entity_id, '_', ' ')
   WHEN 'sync_run' THEN 'Sync run #' || a.entity_id
+  WHEN 'address' THEN 'Address ' || a.entity_id
   WHEN 'credit_memos' THEN 'Credit memo #' || a.entity_id
   ELSE initcap(replace(regexp_replace(a.entity_type, 's$', ''), '_', ' ')) || coalesce(' #' || a.entity_id, '')
 END`;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
 import { generatePassword } from "@/lib/auth/password";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { UserError, createUser, emailSchema, newUserSchema, resetPassword, roleSchema, setUserActive, setUserRole } from "@/lib/users/service";
+import { UserError, createUser, emailSchema, newUserSchema, resetPassword, roleSchema, setUserActive, setUserRole, unlockUser } from "@/lib/users/service";
 
 function asFailure(error: unknown): never {
   if (error instanceof UserError) {
@@ -90,5 +90,16 @@ export const setActiveAction = protectedAction(
       ok: true,
       message: active ? `${updated.email} can sign in again.` : `${updated.email} is deactivated and signed out.`,
     };
+  },
+);
+
+/** Lifts a lockout from failed sign-ins, so the user can sign in again now. */
+export const unlockUserAction = protectedAction(
+  "manage_users",
+  z.object({ email: emailSchema }),
+  async (input, { user, db, ip }): Promise<ActionResult> => {
+    const unlocked = await unlockUser(db, input.email, { userId: user.id, actor: user.email, ip }).catch(asFailure);
+    revalidatePath("/system/users");
+    return { ok: true, message: `${unlocked.email} can sign in again.` };
   },
 );

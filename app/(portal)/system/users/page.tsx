@@ -3,9 +3,12 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/db/client";
 import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime, formatTime } from "@/lib/format/date";
+import { safeTimeZone } from "@/lib/grid/query";
+import { getPreferences } from "@/lib/users/preferences";
 import { listUsersFor } from "@/lib/users/queries";
 import { CreateUserForm } from "./create-user-form";
 import { UserRowActions } from "./user-row-actions";
@@ -14,7 +17,8 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const user = await requirePagePermission("manage_users");
-  const users = await listUsersFor(user);
+  const [users, preferences] = await Promise.all([listUsersFor(user), getPreferences(await getDb(), user.id)]);
+  const timeZone = safeTimeZone(preferences.timeZone);
   const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
   return (
     <>
@@ -28,13 +32,32 @@ export default async function UsersPage() {
                   <td className="px-5 py-3">{ROLE_LABELS[row.role]}</td>
                   <td className="px-5 py-3">
                     <span className="flex flex-wrap gap-1">
-                      {row.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
-                      {row.mustChangePassword ? <Badge tone="amber">One-time password</Badge> : null}
+                      {!row.active ? (
+                        <Badge tone="red">Deactivated</Badge>
+                      ) : row.lockedUntil ? (
+                        <Badge tone="red">Locked until {formatTime(row.lockedUntil, timeZone)}</Badge>
+                      ) : (
+                        <Badge tone="green">Active</Badge>
+                      )}
+                      {row.mustChangePassword ? (
+                        row.oneTimePasswordExpired ? (
+                          <Badge tone="amber">One-time password expired</Badge>
+                        ) : (
+                          <Badge tone="amber">One-time password</Badge>
+                        )
+                      ) : null}
                     </span>
                   </td>
-                  <td className="px-5 py-3 text-slate-600">{formatDateTime(row.lastLoginAt)}</td>
+                  <td className="px-5 py-3 text-slate-600">{formatDateTime(row.lastLoginAt, timeZone)}</td>
                   <td className="px-5 py-3">
-                    <UserRowActions email={row.email} role={row.role} active={row.active} isSelf={row.id === user.id} roleOptions={roleOptions} />
+                    <UserRowActions
+                      email={row.email}
+                      role={row.role}
+                      active={row.active}
+                      locked={row.lockedUntil !== null}
+                      isSelf={row.id === user.id}
+                      roleOptions={roleOptions}
+                    />
                   </td>
                 </tr>
               ))}

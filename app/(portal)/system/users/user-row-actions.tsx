@@ -5,26 +5,30 @@ import { OneTimePassword } from "@/components/users/one-time-password";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/auth/action";
 import type { Role } from "@/lib/auth/permissions";
-import { resetPasswordAction, setActiveAction, setRoleAction, type OneTimePasswordResult } from "./actions";
+import { resetPasswordAction, setActiveAction, setRoleAction, unlockUserAction, type OneTimePasswordResult } from "./actions";
 
 export function UserRowActions({
   email,
   role,
   active,
+  locked,
   isSelf,
   roleOptions,
 }: {
   email: string;
   role: Role;
   active: boolean;
+  /** Failed sign-ins have locked the account for now. */
+  locked: boolean;
   isSelf: boolean;
   roleOptions: { value: string; label: string }[];
 }) {
   const [roleState, roleAction, rolePending] = useActionState<ActionResult | null, FormData>(setRoleAction, null);
   const [activeState, activeAction, activePending] = useActionState<ActionResult | null, FormData>(setActiveAction, null);
   const [resetState, resetAction, resetPending] = useActionState<OneTimePasswordResult | null, FormData>(resetPasswordAction, null);
+  const [unlockState, unlockAction, unlockPending] = useActionState<ActionResult | null, FormData>(unlockUserAction, null);
   const [confirmingReset, setConfirmingReset] = useState(false);
-  const feedback = [roleState, activeState, resetState].find((s) => s && !s.ok) as { error: string } | undefined;
+  const feedback = [roleState, activeState, resetState, unlockState].find((s) => s && !s.ok) as { error: string } | undefined;
   const reset = resetState?.ok ? resetState.data : undefined;
   if (isSelf) return <span className="text-xs text-slate-500">This is you</span>;
   return (
@@ -50,6 +54,14 @@ export function UserRowActions({
           Change role
         </Button>
       </form>
+      {locked ? (
+        <form action={unlockAction}>
+          <input type="hidden" name="email" value={email} />
+          <Button type="submit" variant="secondary" disabled={unlockPending}>
+            Unlock
+          </Button>
+        </form>
+      ) : null}
       <form action={activeAction}>
         <input type="hidden" name="email" value={email} />
         <input type="hidden" name="active" value={active ? "false" : "true"} />
