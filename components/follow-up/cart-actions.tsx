@@ -17,6 +17,8 @@ type Props = {
   lostReasons: { value: string; label: string }[];
   /** Null when this user may not assign this cart. */
   assign: { assignees: { id: number; name: string }[]; currentId: number | null; selfOnly: boolean; userId: number } | null;
+  /** Someone else has this cart and this user may not take it over: who, and why. */
+  heldBy?: { name: string; reason: string } | null;
 };
 
 function useStep(action: (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>) {
@@ -38,7 +40,7 @@ function StepForm({ title, children, state, action, pending, submit, cartId, var
   );
 }
 
-export function CartFollowUpActions({ cartId, allowed, lostReasons, assign }: Props) {
+export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, heldBy }: Props) {
   const [contact, contactAction, contactPending] = useStep(logContactAction);
   const [lost, lostAction, lostPending] = useStep(markLostAction);
   const [reopen, reopenAction, reopenPending] = useStep(reopenCartAction);
@@ -61,7 +63,7 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign }: Pr
   return (
     <div className="space-y-4">
       {orphaned.map((result, i) => <FormMessage key={i} result={result} />)}
-      {!allowed.length && !assign ? <p className="text-sm text-slate-500">No follow-up steps are open for this cart.</p> : null}
+      {!allowed.length && !assign && !heldBy ? <p className="text-sm text-slate-500">No follow-up steps are open for this cart.</p> : null}
       {allowed.includes("log_contact") ? (
         <StepForm title="Log contact" state={contact} action={contactAction} pending={contactPending} submit="Log contact" cartId={cartId} variant="primary">
           <Choice form="contact" name="channel" label="By" options={[{ value: "call", label: "Phone call" }, { value: "email", label: "Email" }]} errors={ce?.channel} />
@@ -80,6 +82,12 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign }: Pr
         <StepForm title="Reopen" state={reopen} action={reopenAction} pending={reopenPending} submit="Reopen cart" cartId={cartId}>
           <LongText form="reopen" name="note" label="Why" maxLength={2000} />
         </StepForm>
+      ) : null}
+      {heldBy ? (
+        <section aria-label="Assignment" className="space-y-1 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
+          <h3 className="text-sm font-semibold text-slate-900">Assigned to {heldBy.name}</h3>
+          <p className="text-sm text-slate-600">{heldBy.reason}</p>
+        </section>
       ) : null}
       {assign ? (
         <form action={assignAction} aria-label="Assign" className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">

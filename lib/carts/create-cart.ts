@@ -14,8 +14,9 @@ import type { ChannelRow } from "@/lib/sync/types";
 // /V1/customers/{id}/carts), the items added one by one, and the cart synced back at once through
 // the single-record sync. Each opened form carries a nonce; customer + nonce is the attempt's
 // idempotency key, one `outbox` row (kind cart.create), as lib/conversion/place-order.ts does. The
-// row records the Magento cart id and each item added, so a repeat answers as the first time did
-// and a retry after a crash adds only what is missing. See docs/conversion.md.
+// row records the Magento cart id, each item added and the one being added, so a repeat answers as
+// the first time did, and a retry after a crash or a lost answer reads the cart back and adds only
+// what is missing. See docs/conversion.md.
 
 export const OUTBOX_KIND = "cart.create";
 const MAX_ITEMS = 20;
@@ -59,7 +60,14 @@ export async function loadCartCustomer(db: Db, user: SessionUser | null, custome
   return { ok: true, customer: { id: row.id, originId: row.originId, email: row.email, channel: channel as ChannelRow } };
 }
 
-type AttemptResult = { magentoCartId?: number; added?: string[]; cartId?: number | null; message?: string };
+type AttemptResult = {
+  magentoCartId?: number;
+  added?: string[];
+  /** The SKU being added when the attempt stopped without Magento's answer: it may be in the cart. */
+  sending?: string | null;
+  cartId?: number | null;
+  message?: string;
+};
 
 export async function createCart(
   db: Db, user: SessionUser | null, raw: CreateCartInput, options: { client?: ClientFactory } = {},
@@ -146,16 +154,40 @@ export async function createCart(
     return fail(`Magento did not create the cart: ${messageOf(error)} Nothing was added; try again.`);
   }
 
+  // An add whose answer never came (a timeout, a dropped connection, the portal stopping
+  // mid-request) may have been done by Magento: read the cart back before adding it again.
+  if (state.sending) {
+    const sending = state.sending;
+    try {
+      const items = await client.listCartItems(magentoCartId);
+      if (items.some((item) => item.sku?.toLowerCase() === sending.toLowerCase())) state.added = [...(state.added ?? []), sending];
+    } catch (error) {
+      await save("pending", messageOf(error));
+      return fail(`Magento did not answer when the portal checked cart #${magentoCartId}: ${messageOf(error)} Nothing more was added; submit again.`);
+    }
+    state.sending = null;
+    await save();
+  }
+
   for (const sku of skus) {
     if (state.added?.includes(sku)) continue;
+    state.sending = sku;
+    await save();
     try {
       await client.addCartItem(magentoCartId, { sku, qty: lines.get(sku)! });
     } catch (error) {
+      // Magento's refusal (4xx) surely added nothing; any other failure may have added it.
+      const refused = error instanceof MagentoHttpError && error.status < 500;
+      if (refused) state.sending = null;
       await save("pending", messageOf(error));
       const index = input.items.findIndex((i) => i.sku === sku);
-      return fail(`Magento refused ${sku}: ${messageOf(error)} Submit again to add the rest to the same cart.`, { [`items.${index}`]: [messageOf(error)] });
+      const message = refused
+        ? `Magento refused ${sku}: ${messageOf(error)} Submit again to add the rest to the same cart.`
+        : `Magento did not answer when adding ${sku}: ${messageOf(error)} It may have been added. Submit again: the portal checks the cart in Magento and adds only what is missing.`;
+      return fail(message, { [`items.${index}`]: [messageOf(error)] });
     }
     state.added = [...(state.added ?? []), sku];
+    state.sending = null;
     await save();
   }
 

@@ -76,16 +76,47 @@ function compareIds(a: string, b: string): number {
 }
 
 /**
+ * A full page that brought nothing past the cursor: Magento answered without applying the
+ * filters (an extension overriding the list, a proxy dropping the query string), and asking
+ * again would return the same page forever.
+ */
+export class KeysetStalledError extends Error {
+  constructor(what: string, cursor: KeysetCursor, received: number) {
+    const where = cursor.kind === "tie" ? `updated at ${cursor.at} after id ${cursor.afterId}`
+      : cursor.kind === "after" ? `updated after ${cursor.at}` : `updated from ${cursor.at} on`;
+    super(
+      `Magento ignored the updated_at filter: asked for ${what} ${where}, it sent ${received} ${what}, none of them past that point ` +
+        `(the same page again). The sync stopped instead of asking forever. Check that the store's REST search honours ` +
+        `searchCriteria filters (an extension or a proxy may be overriding or stripping them), then sync again.`,
+    );
+    this.name = "KeysetStalledError";
+  }
+}
+
+/** Whether a page holds a record past the cursor (one a filter-honouring Magento would send next). */
+function movesPast(cursor: KeysetCursor, keys: readonly RecordKey[]): boolean {
+  return keys.some((key) => {
+    if (cursor.kind === "tie") return (key.at === null || key.at === cursor.at) && key.id !== null && compareIds(key.id, cursor.afterId) > 0;
+    if (key.at === null) return false;
+    if (cursor.kind === "after") return key.at > cursor.at;
+    return key.at > cursor.at || (key.at === cursor.at && key.id !== null && !cursor.ids.includes(key.id));
+  });
+}
+
+/**
  * The cursor after a page, from the keys of every record received (in Magento's order, dropped
- * and invalid ones included), and whether the window is exhausted.
+ * and invalid ones included), and whether the window is exhausted. Throws KeysetStalledError on
+ * a full page with nothing past the cursor. `what` names the records in that error ("orders").
  */
 export function advanceCursor(
   cursor: KeysetCursor | null,
   keys: readonly RecordKey[],
   pageSize: number,
   totalCount: number | null,
+  what = "records",
 ): { cursor: KeysetCursor | null; done: boolean } {
   const exhausted = keys.length < pageSize || (totalCount !== null && totalCount <= keys.length);
+  if (cursor && !exhausted && !movesPast(cursor, keys)) throw new KeysetStalledError(what, cursor, keys.length);
   if (cursor?.kind === "tie") {
     const lastId = [...keys].reverse().find((k) => k.id !== null)?.id;
     if (exhausted || !lastId) return { cursor: { kind: "after", at: cursor.at }, done: false };

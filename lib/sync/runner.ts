@@ -10,6 +10,7 @@ import {
   type Position,
 } from "@/lib/sync/checkpoints";
 import { invalidMessage } from "@/lib/sync/fetch-by-id";
+import { KeysetStalledError } from "@/lib/sync/keyset";
 import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { MagentoReplacedError, stopChannel, stopReason } from "@/lib/sync/replaced";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
@@ -188,8 +189,9 @@ const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed:
 /**
  * Writes at most `maxPages` pages of a run, continuing where its checkpoints say; finishes the run
  * (succeeded / partial / canceled) when nothing is left or a cancel was asked for. A Magento that
- * was reset or replaced (lib/sync/replaced.ts) fails the run and stops the channel: retrying
- * cannot help, so the step ends (no Inngest retries) instead of throwing.
+ * was reset or replaced (lib/sync/replaced.ts) fails the run and stops the channel, and one that
+ * ignores the updated_at filter (KeysetStalledError) fails the run: retrying cannot help, so the
+ * step ends (no Inngest retries) instead of throwing.
  */
 export async function syncNextPages(
   input: { db: Db; runId: number; maxPages?: number } & RunnerOptions,
@@ -197,6 +199,11 @@ export async function syncNextPages(
   try {
     return await writeNextPages(input);
   } catch (error) {
+    if (error instanceof KeysetStalledError) {
+      // Magento ignores the filters: asking again (an Inngest retry) would only fail the same way.
+      await failRun(input.db, input.runId, error.message);
+      return { done: true, status: "failed", pages: 0, continueFrom: null };
+    }
     if (!(error instanceof MagentoReplacedError)) throw error;
     const reason = stopReason(error);
     const run = await getRun(input.db, input.runId);

@@ -113,7 +113,7 @@ export async function loadCustomerEdit(db: Db, customerId: number): Promise<Cust
     channelId: row.channelId,
     channelName: channel?.name ?? "",
     values,
-    baseToken: encodeBaseToken(values),
+    baseToken: encodeBaseToken(row.id, values),
     editable: readOnlyReason === null,
     readOnlyReason,
     canRegister: refusal === null && row.isGuest && !row.mergedIntoId && !row.removedAt && Boolean(row.email) && !registering,
@@ -128,6 +128,10 @@ export async function loadCustomerEdit(db: Db, customerId: number): Promise<Cust
 
 // ── edit ──────────────────────────────────────────────────────────────────────────────────────
 
+/** The form's base failed its signature: altered in the browser, another customer's, or from before AUTH_SECRET changed. */
+export const FORM_NOT_VERIFIED =
+  "This form could not be verified: it was changed outside the portal or is too old. Nothing was saved; reload the page and make your change again.";
+
 const editInputSchema = z.object({ customerId: idSchema, baseToken: z.string().min(1).max(200_000), values: z.unknown() });
 
 /** Validates (zod), writes the local change + one outbox row in one transaction, then kicks the pusher (after commit). */
@@ -141,9 +145,9 @@ export async function requestCustomerEdit(
   const parsed = customerValuesSchema.safeParse(outer.data.values);
   if (!parsed.success) return fail("Please correct the highlighted fields.", fieldErrorsOf(parsed.error));
   const values: CustomerValues = parsed.data;
-  const tokenBase = decodeBaseToken(outer.data.baseToken);
-  if (!tokenBase) return fail("This form has expired; reload the page.");
   const customerId = outer.data.customerId;
+  const tokenBase = decodeBaseToken(outer.data.baseToken, customerId);
+  if (!tokenBase) return fail(FORM_NOT_VERIFIED);
 
   type Done = { pushId: number; changedFields: CustomerField[]; channelId: number; queued: boolean };
   const outcome = await db.transaction(async (tx): Promise<Done | Fail> => {

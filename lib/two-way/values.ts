@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { MagentoCustomer, MagentoCustomerWire } from "@/lib/magento/schemas/customer";
+import { signValue, verifySignedValue } from "@/lib/secrets/signing";
 import type { AddressValues, CustomerField, CustomerValues, Gender } from "./types";
 
 // The editable customer values, three ways: as the form sends them (zod), as Magento holds them
 // (the wire object a GET returns and a PUT replaces), and compared field by field (normalized, so
-// "" and null or trailing blanks are no change). Pure functions: no database, no I/O.
+// "" and null or trailing blanks are no change). No database, no I/O (the form's base token is
+// signed with AUTH_SECRET).
 
 export const CUSTOMER_FIELDS: readonly CustomerField[] = ["firstname", "lastname", "email", "groupOriginId", "dob", "gender", "addresses"];
 
@@ -237,17 +239,25 @@ export function newCustomerWire(values: CustomerValues, scope: { websiteId: numb
 
 // ── base token ──────────────────────────────────────────────────────────────────────────────
 
-const tokenSchema = z.object({ v: z.literal(1), values: z.unknown() });
+const tokenSchema = z.object({ v: z.literal(2), customerId: z.number().int(), values: z.unknown() });
+const BASE_TOKEN_PURPOSE = "customer edit base";
 
-/** The form's base: the values it was built on, round-tripped opaque (base64url JSON). */
-export function encodeBaseToken(values: CustomerValues): string {
-  return Buffer.from(JSON.stringify({ v: 1, values }), "utf8").toString("base64url");
+/**
+ * The form's base: the values it was built on, round-tripped through the browser signed (HMAC,
+ * lib/secrets/signing.ts) and bound to the customer, so a browser can neither alter it (to hide a
+ * conflict or fake the audit's "from" values) nor send another customer's.
+ */
+export function encodeBaseToken(customerId: number, values: CustomerValues): string {
+  return signValue(BASE_TOKEN_PURPOSE, JSON.stringify({ v: 2, customerId, values }));
 }
 
-export function decodeBaseToken(token: string): CustomerValues | null {
+/** The base of `customerId`'s form; null when the token was altered, forged, is another customer's or unreadable. */
+export function decodeBaseToken(token: string, customerId: number): CustomerValues | null {
+  const text = verifySignedValue(BASE_TOKEN_PURPOSE, token);
+  if (text === null) return null;
   try {
-    const outer = tokenSchema.safeParse(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
-    if (!outer.success) return null;
+    const outer = tokenSchema.safeParse(JSON.parse(text));
+    if (!outer.success || outer.data.customerId !== customerId) return null;
     // The base is what the portal showed, not what a user may type: parsed leniently, never refused for content.
     const base = baseValuesSchema.safeParse(outer.data.values);
     return base.success ? base.data : null;

@@ -63,13 +63,29 @@ export function allowedTransitions(actor: WorkflowActor, from: CartStatus): Cart
 
 export type AssignCheck = { ok: true } | { ok: false; reason: string };
 
+/** Managers and admins hand carts to others and take over carts someone else has. */
+export function mayReassign(role: Role): boolean {
+  return role === "manager" || role === "admin";
+}
+
 /**
  * Assigning is not a status change but follows the same rules of who: anyone working carts may
- * take a cart for themselves; only managers and admins hand carts to someone else.
+ * take a cart nobody has (or unassign their own); handing a cart to someone else, or taking or
+ * unassigning a cart someone else has, is for managers and admins. `holderId`: the person the
+ * cart is assigned to while they can still work it (active, in a role that works carts), else null.
  */
-export function checkAssign(role: Role, from: CartStatus, toSelf: boolean): AssignCheck {
-  if (!can(role, "work_carts")) return { ok: false, reason: "Your role does not allow cart follow-up." };
-  if (!ASSIGNABLE_STATUSES.includes(from)) return { ok: false, reason: `A ${from} cart is no longer followed up.` };
-  if (!toSelf && role !== "manager" && role !== "admin") return { ok: false, reason: "Only managers and admins assign carts to someone else." };
+export function checkAssign(
+  actor: { role: Role; userId: number },
+  cart: { status: CartStatus; holderId: number | null; holderName?: string | null },
+  to: number | null,
+): AssignCheck {
+  if (!can(actor.role, "work_carts")) return { ok: false, reason: "Your role does not allow cart follow-up." };
+  if (!ASSIGNABLE_STATUSES.includes(cart.status)) return { ok: false, reason: `A ${cart.status} cart is no longer followed up.` };
+  if (mayReassign(actor.role)) return { ok: true };
+  if (to !== null && to !== actor.userId) return { ok: false, reason: "Only managers and admins assign carts to someone else." };
+  if (cart.holderId !== null && cart.holderId !== actor.userId) {
+    const who = cart.holderName ? `assigned to ${cart.holderName}` : "assigned to someone else";
+    return { ok: false, reason: `This cart is ${who}; only a manager or an administrator can take it over.` };
+  }
   return { ok: true };
 }

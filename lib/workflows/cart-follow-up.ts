@@ -7,7 +7,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { ROLE_PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { abandonedCartCondition } from "@/lib/carts/abandoned";
-import { checkAssign, checkTransition, type CartTransition } from "./abandoned-cart";
+import { checkAssign, checkTransition, mayReassign, type CartTransition } from "./abandoned-cart";
 
 // Carrying out the follow-up steps of lib/workflows/abandoned-cart.ts: each one locks the cart,
 // asks the state machine, changes the status, appends to the cart's timeline and writes the audit
@@ -104,19 +104,20 @@ export async function listAssignees(db: Db, user: SessionUser | null): Promise<{
   return rows.map((r) => ({ id: r.id, name: r.name || r.email }));
 }
 
-export type AssignResult = { ok: true; assigned: number; skipped: number } | { ok: false; error: string };
+export type AssignResult =
+  | { ok: true; assigned: number; skipped: number; /** Why each refused cart was left (by cart id). */ refused: Map<number, string> }
+  | { ok: false; error: string };
 
 /**
  * Assigns carts to one person (null: unassign). Carts that cannot be assigned (finished, or
- * another's where only managers may reassign) are skipped and counted, not failed as a whole,
- * so a bulk assign from the grid reports what it did.
+ * someone else's where only managers may take over or hand on) are skipped and counted, not
+ * failed as a whole, so a bulk assign from the grid reports what it did.
  */
 export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly number[], assigneeId: number | null): Promise<AssignResult> {
   requirePermission(user, "work_carts");
-  const toSelf = assigneeId === user.id;
-  if (assigneeId !== null && !toSelf) {
-    const check = checkAssign(user.role, "open", false);
-    if (!check.ok) return { ok: false, error: check.reason };
+  const actor = { role: user.role, userId: user.id };
+  if (assigneeId !== null && assigneeId !== user.id && !mayReassign(user.role)) {
+    return { ok: false, error: "Only managers and admins assign carts to someone else." };
   }
   if (assigneeId !== null) {
     const [assignee] = await db.select({ id: users.id, role: users.role, active: users.active }).from(users).where(eq(users.id, assigneeId));
@@ -125,18 +126,29 @@ export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly n
     }
   }
   const ids = [...new Set(cartIds)];
+  const holder = alias(users, "holder");
   return db.transaction(async (tx) => {
     const carts = await tx
-      .select({ id: magentoCarts.id, status: magentoCarts.status, channelId: magentoCarts.channelId, originId: magentoCarts.originId, assigneeUserId: magentoCarts.assigneeUserId })
+      .select({
+        id: magentoCarts.id, status: magentoCarts.status, channelId: magentoCarts.channelId, originId: magentoCarts.originId, assigneeUserId: magentoCarts.assigneeUserId,
+        holderActive: holder.active, holderRole: holder.role, holderName: holder.name, holderEmail: holder.email,
+      })
       .from(magentoCarts)
+      .leftJoin(holder, eq(holder.id, magentoCarts.assigneeUserId))
       .where(and(inArray(magentoCarts.id, ids), isNull(magentoCarts.removedAt)))
       .orderBy(asc(magentoCarts.id))
-      .for("update");
+      .for("update", { of: magentoCarts });
     let assigned = 0;
+    const refused = new Map<number, string>();
     for (const cart of carts) {
-      // Unassigning someone else's cart is handing it away: the same rule as assigning to another.
-      const self = assigneeId === null ? cart.assigneeUserId === user.id || cart.assigneeUserId === null : toSelf;
-      if (!checkAssign(user.role, cart.status, self).ok || cart.assigneeUserId === assigneeId) continue;
+      if (cart.assigneeUserId === assigneeId) continue;
+      // Someone deactivated, or no longer in a role that works carts, holds nothing any more.
+      const holds = cart.assigneeUserId !== null && cart.holderActive === true && cart.holderRole !== null && WORKING_ROLES.includes(cart.holderRole);
+      const check = checkAssign(actor, { status: cart.status, holderId: holds ? cart.assigneeUserId : null, holderName: cart.holderName || cart.holderEmail }, assigneeId);
+      if (!check.ok) {
+        refused.set(cart.id, check.reason);
+        continue;
+      }
       await tx.update(magentoCarts).set({ assigneeUserId: assigneeId }).where(eq(magentoCarts.id, cart.id));
       await tx.insert(cartEvents).values({
         cartId: cart.id, userId: user.id, actor: user.name || user.email, kind: "assignment", fromStatus: cart.status, toStatus: cart.status, assigneeUserId: assigneeId,
@@ -147,7 +159,7 @@ export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly n
       });
       assigned++;
     }
-    return { ok: true, assigned, skipped: ids.length - assigned };
+    return { ok: true, assigned, skipped: ids.length - assigned, refused };
   });
 }
 

@@ -10,8 +10,9 @@ import type { Role } from "../../lib/auth/permissions";
 // Abandoned-cart follow-up in Chromium (issue 7 §3): an agent logs a contact on an open cart,
 // the customer then orders in Magento (the simulator), a sync makes the cart converted and counts
 // it as recovered; another cart is marked lost with a reason; a manager bulk-assigns a cart from
-// the carts grid and it shows in the agent's "My follow-ups"; the agent takes an abandoned cart
-// nobody had from there; order feedback is recorded.
+// the carts grid and it shows in the agent's "My follow-ups"; a cart the manager has shows the
+// agent who has it and no Assign form; the agent takes an abandoned cart nobody had from there;
+// order feedback is recorded.
 // It changes the demo store, so it runs in its own project after the others (playwright.config.ts).
 
 test.describe.configure({ mode: "serial" });
@@ -51,8 +52,8 @@ async function as(browser: Browser, role: Role, run: (page: Page) => Promise<voi
 let carts: CartRow[] = [];
 
 test.beforeAll(async () => {
-  carts = await openCarts(3);
-  expect(carts.length, "three open carts to work").toBe(3);
+  carts = await openCarts(4);
+  expect(carts.length, "four open carts to work").toBe(4);
 });
 
 test("log a contact, the customer orders, a sync makes the cart converted and recovered", async ({ browser }) => {
@@ -127,6 +128,28 @@ test("a manager bulk-assigns from the carts grid; the agent's My follow-ups show
     await expect(page.getByRole("heading", { level: 1, name: "My Follow-ups" })).toBeVisible();
     await expect(page.getByRole("region", { name: "Assigned to me" }).getByRole("link", { name: `Cart ${cart.origin_id}`, exact: true })).toBeVisible();
     await expectNoSeriousA11yViolations(page, "My follow-ups");
+  });
+});
+
+test("a cart a manager has: the agent sees who has it and cannot take it over", async ({ browser }) => {
+  const cart = carts[3]!;
+  const manager = seededUser("manager").name;
+  await as(browser, "manager", async (page) => {
+    await page.goto(`/sales/carts/${cart.id}`);
+    const assign = page.getByRole("form", { name: "Assign" });
+    await assign.getByLabel("Assigned to").selectOption({ label: `${manager} (me)` });
+    await assign.getByRole("button", { name: "Assign" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "1 cart assigned." })).toBeVisible();
+  });
+  await as(browser, "agent", async (page) => {
+    await page.goto(`/sales/carts/${cart.id}`);
+    const held = page.getByRole("region", { name: "Assignment" });
+    await expect(held.getByRole("heading", { name: `Assigned to ${manager}` })).toBeVisible();
+    await expect(held).toContainText("only a manager or an administrator can take it over");
+    await expect(page.getByRole("form", { name: "Assign" })).toHaveCount(0);
+    // The follow-up steps themselves stay open to the agent.
+    await expect(page.getByRole("form", { name: "Log contact" })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "cart someone else has");
   });
 });
 

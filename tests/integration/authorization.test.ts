@@ -3,7 +3,7 @@ import path from "node:path";
 import { and, count, eq, gt, max } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { closeDb } from "@/db/client";
-import { auditLog, channels, loginThrottle, revokedSessions, syncRuns, users } from "@/db/schema";
+import { auditLog, channels, loginThrottle, magentoCarts, revokedSessions, syncRuns, users } from "@/db/schema";
 import { revalidatePath } from "next/cache";
 import { auth } from "@/lib/auth/auth";
 import type { ActionResult } from "@/lib/auth/action";
@@ -20,6 +20,7 @@ import { createUser, setUserActive } from "@/lib/users/service";
 import { getWorkspaceCounts } from "@/lib/workspace/counts";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as userActions from "@/app/(portal)/system/users/actions";
+import * as followUpActions from "@/app/(portal)/sales/follow-up-actions";
 
 // The authorization walk: every role × every permission, every protected page, every query
 // function and every server action, against a real Postgres.
@@ -630,5 +631,49 @@ describe("an administrator cannot lock themselves out", () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, "user.role_changed"), eq(auditLog.entityId, String(other.id))));
     expect(entry?.details).toEqual({ email: other.email, from: "admin", to: "manager" });
+  });
+});
+
+describe("carts: taking one assigned to someone else is a manager's (or an admin's) action", () => {
+  let channelId = 0;
+  let holder: SessionUser;
+  let origin = 50_000;
+
+  beforeAll(async () => {
+    const [channel] = await testDb.db.select({ id: channels.id }).from(channels).where(eq(channels.name, "Main store"));
+    channelId = channel!.id;
+    holder = sessionUserFrom(await makeUser("holder-agent@authz.test", "agent"));
+  });
+
+  async function cart(assigneeUserId: number | null) {
+    const [row] = await testDb.db.insert(magentoCarts).values({ channelId, originId: ++origin, customerEmail: `c${origin}@authz.test`, grandTotal: "10", assigneeUserId }).returning();
+    return row!;
+  }
+  const assigneeOf = async (id: number) => (await testDb.db.select({ a: magentoCarts.assigneeUserId }).from(magentoCarts).where(eq(magentoCarts.id, id)))[0]!.a;
+  const take = (role: Role, cartId: number) => {
+    sessionUserMock.mockResolvedValue(actors[role]);
+    return (followUpActions.assignCartsAction as unknown as UserAction)(null, form({ cartIds: String(cartId), assigneeId: String(actors[role].id) }));
+  };
+
+  // role → [an unassigned cart, a cart another agent has]
+  const EXPECTED: Record<Role, ["taken" | "refused" | "forbidden", "taken" | "refused" | "forbidden"]> = {
+    admin: ["taken", "taken"],
+    manager: ["taken", "taken"],
+    agent: ["taken", "refused"],
+    viewer: ["forbidden", "forbidden"],
+  };
+  it.each(ROLES)("%s", async (role) => {
+    const [free, held] = EXPECTED[role];
+    for (const [expected, assignee] of [[free, null], [held, holder.id]] as const) {
+      const target = await cart(assignee);
+      const result = await take(role, target.id);
+      if (expected === "taken") {
+        expect(result).toMatchObject({ ok: true });
+        expect(await assigneeOf(target.id)).toBe(actors[role].id);
+      } else {
+        expect(result).toMatchObject({ ok: false, code: expected === "forbidden" ? "forbidden" : "failed" });
+        expect(await assigneeOf(target.id)).toBe(assignee);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { closeDb } from "@/db/client";
-import { auditLog, cartEvents, channels, magentoCarts, magentoOrders, orderFollowUps } from "@/db/schema";
+import { auditLog, cartEvents, channels, magentoCarts, magentoOrders, orderFollowUps, users } from "@/db/schema";
 import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, ROLES, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
@@ -202,6 +202,43 @@ describe("an agent works a cart", () => {
     const [assignment] = (await eventsOf(b.id)).filter((e) => e.kind === "assignment");
     expect(assignment).toMatchObject({ userId: actors.manager.id, assigneeUserId: actors.agent.id });
     expect((await auditsOf(b.id)).map((x) => [x.action, x.details])).toEqual([["cart.assigned", { originId: b.originId, from: null, to: actors.agent.id }]]);
+  });
+});
+
+describe("a cart someone else has", () => {
+  it("an agent cannot take it or unassign it: the reason names who has it; in bulk it is skipped", async () => {
+    const cart = await makeCart({ assigneeUserId: actors.manager.id });
+    const refused = await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.agent.id) });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/assigned to The manager; only a manager or an administrator can take it over/) });
+    expect(await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: "" })).toMatchObject({ ok: false });
+    expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.manager.id);
+    expect(await eventsOf(cart.id)).toEqual([]);
+    expect(await auditsOf(cart.id)).toEqual([]);
+
+    const free = await makeCart();
+    const bulk = await run("agent", actions.assignCartsAction, { cartIds: [String(free.id), String(cart.id)], assigneeId: String(actors.agent.id) });
+    expect(bulk).toMatchObject({ ok: true, message: expect.stringMatching(/^1 cart assigned; 1 left/) });
+    expect((await cartRow(free.id)).assigneeUserId).toBe(actors.agent.id);
+    expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.manager.id);
+  });
+
+  it("a manager or an admin takes it over", async () => {
+    const cart = await makeCart({ assigneeUserId: actors.agent.id });
+    expect(await run("manager", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.manager.id) })).toMatchObject({ ok: true, message: "1 cart assigned." });
+    expect(await run("admin", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.admin.id) })).toMatchObject({ ok: true });
+    expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.admin.id);
+    expect((await auditsOf(cart.id)).map((a) => a.details)).toEqual([
+      { originId: cart.originId, from: actors.agent.id, to: actors.manager.id },
+      { originId: cart.originId, from: actors.manager.id, to: actors.admin.id },
+    ]);
+  });
+
+  it("an agent may take a cart whose assignee was deactivated (nobody works it any more)", async () => {
+    const gone = await createUser(testDb.db, { email: "gone@follow.test", name: "Gone Agent", role: "agent", password: "a long enough password" }, { userId: null, actor: "test" });
+    const cart = await makeCart({ assigneeUserId: gone.id });
+    await testDb.db.update(users).set({ active: false }).where(eq(users.id, gone.id));
+    expect(await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.agent.id) })).toMatchObject({ ok: true });
+    expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.agent.id);
   });
 });
 

@@ -177,6 +177,25 @@ describe("new cart for a customer", () => {
     expect(audits).toBe(1);
   });
 
+  it("a retry after an add whose answer was lost (Magento added it) does not add that product twice", async () => {
+    const customer = await freshCustomer();
+    const [a, b] = inStock(2) as [string, string];
+    const input = { customerId: customer.id, nonce: randomUUID(), items: [{ sku: a, qty: "2" }, { sku: b, qty: "1" }] };
+    const quick = { client: (c: ChannelRow) => createChannelClient(c, { timeoutMs: 700, maxRetries: 0 }) };
+    // Magento adds the first product, then its answer never comes.
+    sim.control.addFaults({ path: "/items", method: "POST", loseAnswer: true, times: 1 });
+    const first = await createCart(testDb.db, users.manager, input, quick);
+    expect(first).toMatchObject({ ok: false, error: expect.stringMatching(new RegExp(`did not answer when adding ${a}.*Submit again`)) });
+    expect(magentoCartOf(customer.originId)[0]!.items.map((i) => [i.sku, i.qty])).toEqual([[a, 2]]);
+
+    const retried = await createCart(testDb.db, users.manager, input, quick);
+    expect(retried).toMatchObject({ ok: true });
+    const carts = magentoCartOf(customer.originId);
+    expect(carts).toHaveLength(1);
+    expect(carts[0]!.items.map((i) => [i.sku, i.qty]).sort()).toEqual([[a, 2], [b, 1]].sort());
+    if (retried.ok) expect((await portalItems(retried.cartId!)).map((i) => [i.sku, Number(i.qty)]).sort()).toEqual([[a, 2], [b, 1]].sort());
+  });
+
   it("refuses an out-of-stock product, an unknown SKU and a fractional quantity on their lines; nothing is created", async () => {
     const customer = await freshCustomer();
     const empty = sim.store.products.find((p) => p.qty <= 0) ?? sim.store.products.at(-1)!;

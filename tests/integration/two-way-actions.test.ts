@@ -120,6 +120,7 @@ beforeAll(async () => {
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
   process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  process.env.AUTH_SECRET ??= randomBytes(32).toString("base64");
   delete process.env.INNGEST_EVENT_KEY;
   delete process.env.INNGEST_BASE_URL;
   sim = await startMagentoSimulator({ port: 0, seed: 4711, customers: 30, orders: 40 });
@@ -267,6 +268,20 @@ describe("managers and admins edit customers and Magento gets the change", () =>
     expect(result).toMatchObject({ ok: false, code: "invalid" });
     expect(result.ok ? {} : result.fieldErrors).toHaveProperty([`address.${slot}.regionId`]);
     expect(result.submitted?.addresses.find((a) => a.slot === slot)).toMatchObject({ street1: "12 Market Street", city: "Albany" });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("a base changed in the browser is refused with a clear error, and nothing is written", async () => {
+    const customer = takeCustomer();
+    const fields = await editFields(customer.id, (d) => { d.lastname = "Changed"; });
+    const view = (await loadCustomerEdit(testDb.db, customer.id))!;
+    // Claims the form showed another email: a "change" of email with a false "from" in the audit.
+    fields.baseToken = Buffer.from(JSON.stringify({ v: 1, values: { ...view.values, email: "was-someone-else@two-way.test" } })).toString("base64url");
+    const before = await snapshot();
+    const result = await run("manager", customerActions.saveCustomerAction as AnyAction, fields);
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/could not be verified.*reload the page/i) });
+    expect(result.submitted).toMatchObject({ lastname: "Changed" });
+    expect(redirectMock).not.toHaveBeenCalled();
     expect(await snapshot()).toBe(before);
   });
 

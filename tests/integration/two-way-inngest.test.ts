@@ -47,6 +47,7 @@ async function queueEdit(firstname: string): Promise<{ pushId: number; originId:
 
 beforeAll(async () => {
   process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  process.env.AUTH_SECRET ??= randomBytes(32).toString("base64");
   process.env.TWO_WAY_PUSH_KICK = "off";
   sim = await startMagentoSimulator({ port: 0, seed: 909, customers: 20, orders: 5 });
   testDb = await createTestDatabase();

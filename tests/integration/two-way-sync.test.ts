@@ -36,6 +36,8 @@ const savedKick = process.env.TWO_WAY_PUSH_KICK;
 
 beforeAll(async () => {
   process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  // Signs the edit form's base (lib/secrets/signing.ts).
+  process.env.AUTH_SECRET ??= randomBytes(32).toString("base64");
   // Pushes run when a test says so (runDuePushes), except where a test turns the kick on.
   process.env.TWO_WAY_PUSH_KICK = "off";
   sim = await startMagentoSimulator({ port: 0, seed: 707, customers: 80, orders: 30 });
@@ -194,6 +196,38 @@ describe("customer edits", () => {
     expect(await local(c.id)).toMatchObject({ groupOriginId: group, gender: 2, defaultShippingOriginId: added.id, pendingFields: [] });
   });
 
+  it("a forged base (changed in the browser, or another customer's) cannot win a conflict or put false \"from\" values in the audit", async () => {
+    const c = await freshCustomer();
+    const other = await freshCustomer();
+    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const realEmail = form.values.email;
+    const realFirstname = form.values.firstname;
+    magentoEdit(c.originId, { firstname: "FromMagento" });
+    // The browser claims the form was built on Magento's new first name (so no conflict) and on another email.
+    const forged = { ...form.values, firstname: "FromMagento", email: "someone-else@example.org" };
+    const [, signature] = form.baseToken.split(".");
+    const tokens = {
+      unsigned: Buffer.from(JSON.stringify({ v: 1, values: forged })).toString("base64url"),
+      "signature of other values": `${Buffer.from(JSON.stringify({ v: 2, customerId: c.id, values: forged })).toString("base64url")}.${signature}`,
+      "another customer's": (await loadCustomerEdit(testDb.db, other.id))!.baseToken,
+    };
+    for (const [name, baseToken] of Object.entries(tokens)) {
+      const result = await requestCustomerEdit(testDb.db, manager, { customerId: c.id, baseToken, values: { ...form.values, firstname: "FromPortal" } });
+      expect(result, name).toMatchObject({ ok: false, error: expect.stringContaining("could not be verified") });
+    }
+    expect(await testDb.db.select().from(outbox).where(eq(outbox.entityId, c.id))).toEqual([]);
+    expect(await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))))).toEqual([]);
+    expect((await local(c.id)).firstName).toBe(realFirstname);
+
+    // The form's own base still shows the conflict: Magento wins, and the audit names the real old values.
+    const genuine = await edit(c.id, (v) => ({ ...v, firstname: "FromPortal" }), form);
+    expect(genuine.ok).toBe(true);
+    await runDuePushes(testDb.db, { channelId: channel.id });
+    expect(c.magento()).toMatchObject({ firstname: "FromMagento", email: realEmail });
+    const [audit] = await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))));
+    expect(audit?.details).toMatchObject({ fields: ["firstname"], changes: { firstname: { from: realFirstname, to: "FromPortal" } } });
+  });
+
   it("refuses invalid values with field errors, and an edit that changes nothing", async () => {
     const c = await freshCustomer();
     const bad = await edit(c.id, (v) => ({ ...v, email: "not an email", firstname: " ", dob: "2999-01-01" }));
@@ -201,7 +235,7 @@ describe("customer edits", () => {
     const same = await edit(c.id, (v) => v);
     expect(same).toMatchObject({ ok: false, error: expect.stringContaining("Nothing to save") });
     const expired = await requestCustomerEdit(testDb.db, manager, { customerId: c.id, baseToken: "garbage", values: (await loadCustomerEdit(testDb.db, c.id))!.values });
-    expect(expired).toMatchObject({ ok: false, error: expect.stringContaining("expired") });
+    expect(expired).toMatchObject({ ok: false, error: expect.stringContaining("could not be verified") });
   });
 });
 

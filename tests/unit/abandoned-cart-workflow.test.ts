@@ -66,15 +66,29 @@ describe("abandoned-cart state machine", () => {
 
 describe("assigning carts", () => {
   const assignable: CartStatus[] = ["open", "contacted", "lost"];
+  const ME = 1;
+  const SOMEONE = 2;
+  // Who has the cart now, and whom it is assigned to (null: unassign).
+  const holders = { nobody: null, me: ME, someone: SOMEONE } as const;
+  const targets = { me: ME, someone: SOMEONE, nobody: null } as const;
   const assignCases = ROLES.flatMap((role) =>
-    CART_STATUSES.flatMap((from) =>
-      [true, false].map((toSelf) => ({
-        role, from, toSelf,
-        ok: role !== "viewer" && assignable.includes(from) && (toSelf || role === "manager" || role === "admin"),
-      })),
+    CART_STATUSES.flatMap((status) =>
+      Object.entries(holders).flatMap(([holder, holderId]) =>
+        Object.entries(targets).map(([to, toId]) => ({
+          role, status, holder, to, holderId, toId,
+          ok: role !== "viewer" && assignable.includes(status)
+            && (role === "manager" || role === "admin" || (to !== "someone" && holder !== "someone")),
+        })),
+      ),
     ),
   );
-  it.each(assignCases)("$role assigning a $from cart (to self: $toSelf) → $ok", ({ role, from, toSelf, ok }) => {
-    expect(checkAssign(role, from, toSelf).ok).toBe(ok);
+  it.each(assignCases)("$role, a $status cart $holder has, assigning to $to → $ok", ({ role, status, holderId, toId, ok }) => {
+    expect(checkAssign({ role, userId: ME }, { status, holderId }, toId).ok).toBe(ok);
+  });
+
+  it("says who has the cart when an agent may not take it over", () => {
+    expect(checkAssign({ role: "agent", userId: ME }, { status: "open", holderId: SOMEONE, holderName: "Dana" }, ME)).toEqual({
+      ok: false, reason: "This cart is assigned to Dana; only a manager or an administrator can take it over.",
+    });
   });
 });

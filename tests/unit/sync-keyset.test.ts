@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceCursor, alreadySeen, keysetCriteria, type KeysetCursor, type RecordKey } from "@/lib/sync/keyset";
+import { advanceCursor, alreadySeen, keysetCriteria, KeysetStalledError, type KeysetCursor, type RecordKey } from "@/lib/sync/keyset";
 
 // Keyset paging against an in-memory "Magento" that changes between requests: every record is
 // returned exactly once whatever happens to the others, and a page of one timestamp never loops.
@@ -80,6 +80,34 @@ describe("keyset paging", () => {
       [{ field: "updated_at", conditionType: "gteq", value: t(2) }],
       [{ field: "updated_at", conditionType: "lt", value: "2026-02-01 00:00:00" }],
     ]);
+  });
+
+  it("stops with a clear error when Magento ignores the filters (the same first page every time), instead of looping", () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, at: t(i) }));
+    const ignoringFilters = () => ({ keys: rows.slice(0, 10).map((r) => ({ at: r.at, id: String(r.id) })), total: rows.length });
+    let cursor: KeysetCursor | null = null;
+    let requests = 0;
+    const walkIgnored = () => {
+      for (; requests < 50; requests++) {
+        const page = ignoringFilters();
+        const next = advanceCursor(cursor, page.keys, 10, page.total, "orders");
+        cursor = next.cursor;
+        if (next.done) return;
+      }
+    };
+    expect(walkIgnored).toThrow(KeysetStalledError);
+    expect(requests).toBe(1);
+    expect(walkIgnored).toThrow(/Magento ignored the updated_at filter.*orders.*updated from 2026-01-01 00:00:09/);
+  });
+
+  it("stops when a page ignoring the filters comes back during a tie or after it", () => {
+    const same = Array.from({ length: 4 }, (_, i) => ({ at: t(5), id: String(i + 1) }));
+    const tie = advanceCursor(null, same, 4, 100);
+    expect(tie.cursor).toEqual({ kind: "tie", at: t(5), afterId: "4" });
+    expect(() => advanceCursor(tie.cursor, same, 4, 100)).toThrow(KeysetStalledError);
+    expect(() => advanceCursor({ kind: "after", at: t(5) }, same, 4, 100)).toThrow(KeysetStalledError);
+    // A short page is the end of the window either way: nothing to stop.
+    expect(advanceCursor({ kind: "after", at: t(5) }, same.slice(0, 2), 4, 2).done).toBe(true);
   });
 
   it("refuses to loop on a full page without readable timestamps", () => {

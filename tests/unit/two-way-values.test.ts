@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { MagentoCustomerWire } from "@/lib/magento/schemas/customer";
 import { pushBackoffMs } from "@/lib/two-way/pusher";
@@ -90,11 +91,23 @@ describe("form values", () => {
     expect(Object.keys(errors).sort()).toEqual(["addresses", "addresses.0.city", "dob", "email"]);
   });
 
-  it("round-trips the base token and rejects a forged one", () => {
+  it("round-trips the base token of one customer and rejects a forged, altered, foreign or unsigned one", () => {
+    process.env.AUTH_SECRET = randomBytes(32).toString("base64");
     const v = valuesFromWire(wire);
-    expect(decodeBaseToken(encodeBaseToken(v))).toEqual(v);
-    expect(decodeBaseToken("not-a-token")).toBeNull();
-    expect(decodeBaseToken(Buffer.from(JSON.stringify({ v: 1, values: { firstname: 1 } })).toString("base64url"))).toBeNull();
+    const token = encodeBaseToken(7, v);
+    expect(decodeBaseToken(token, 7)).toEqual(v);
+    // Another customer's form.
+    expect(decodeBaseToken(token, 8)).toBeNull();
+    expect(decodeBaseToken("not-a-token", 7)).toBeNull();
+    // The values the form showed, edited in the browser: the signature no longer fits.
+    const [, signature] = token.split(".");
+    const altered = Buffer.from(JSON.stringify({ v: 2, customerId: 7, values: { ...v, email: "other@example.com" } })).toString("base64url");
+    expect(decodeBaseToken(`${altered}.${signature}`, 7)).toBeNull();
+    // The unsigned form of earlier versions.
+    expect(decodeBaseToken(Buffer.from(JSON.stringify({ v: 1, values: v })).toString("base64url"), 7)).toBeNull();
+    // Signed under another secret (AUTH_SECRET changed since the form was opened).
+    process.env.AUTH_SECRET = randomBytes(32).toString("base64");
+    expect(decodeBaseToken(token, 7)).toBeNull();
   });
 
   it("shows values as people read them", () => {

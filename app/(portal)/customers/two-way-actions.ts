@@ -10,8 +10,9 @@ import {
 } from "@/lib/customers/edit-form";
 import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
 import {
-  dismissOverride, loadCustomerEdit, requestCustomerEdit, requestRegistration, requestSubscription, retryPush, revertPush,
+  dismissOverride, FORM_NOT_VERIFIED, loadCustomerEdit, requestCustomerEdit, requestRegistration, requestSubscription, retryPush, revertPush,
 } from "@/lib/two-way/service";
+import { decodeBaseToken } from "@/lib/two-way/values";
 
 // Two-way sync from the customer pages and the customers grid (issue 7 §4): edit a customer,
 // subscribe or unsubscribe, register a guest in Magento, and retry / revert / dismiss a push.
@@ -42,6 +43,8 @@ const saveCustomerEdit = protectedAction("edit_customers", editSchema, async (in
   const view = await loadCustomerEdit(db, input.customerId);
   if (!view) throw new ActionFailure("This customer is no longer in the portal.");
   if (!view.editable) throw new ActionFailure(view.readOnlyReason ?? "This customer cannot be edited in the portal.");
+  // The base values come back from the browser: only a base this server signed for this customer counts.
+  if (!decodeBaseToken(input.baseToken, input.customerId)) throw new ActionFailure(FORM_NOT_VERIFIED);
 
   const checked = parseDraft(draftFromForm(input), view.values);
   if (!checked.ok) return { ok: false, code: "invalid", error: "Please correct the highlighted fields; nothing was saved.", fieldErrors: checked.fieldErrors };

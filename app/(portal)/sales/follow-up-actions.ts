@@ -57,6 +57,9 @@ const assignSchema = z.object({
 export const assignCartsAction = protectedAction("work_carts", assignSchema, async (input, { db, user }) => {
   const result = await assignCarts(db, user, input.cartIds, input.assigneeId);
   if (!result.ok) return { ok: false, code: "failed", error: result.error };
+  // One cart asked for (Take, the cart page) and refused: say why, by name.
+  const [only] = input.cartIds.length === 1 ? [...result.refused.values()] : [];
+  if (only) return { ok: false, code: "failed", error: only };
   for (const id of input.cartIds) revalidatePath(`/sales/carts/${id}`);
   revalidatePath("/sales/carts");
   revalidatePath("/sales/follow-ups");

@@ -5,7 +5,7 @@ import { assignCartsAction } from "@/app/(portal)/sales/follow-up-actions";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { checkAssign } from "@/lib/workflows/abandoned-cart";
+import { mayReassign } from "@/lib/workflows/abandoned-cart";
 import { listAssignees } from "@/lib/workflows/cart-follow-up";
 import { cartsGrid } from "@/lib/grid/grids/carts";
 import type { SearchParams } from "@/lib/grid/params";
@@ -16,9 +16,10 @@ const DESCRIPTION = "Every cart from your Magento store with its items, totals a
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
-  // Bulk assign: managers and admins to anyone who works carts, agents only to themselves.
+  // Bulk assign: managers and admins to anyone who works carts, agents only to themselves (carts
+  // someone else has are skipped and counted).
   const assignees = can(user.role, "work_carts") ? await listAssignees(await getDb(), user) : [];
-  const choices = checkAssign(user.role, "open", false).ok ? assignees : assignees.filter((a) => a.id === user.id);
+  const choices = mayReassign(user.role) ? assignees : assignees.filter((a) => a.id === user.id);
   return (
     <>
       <PageHeader breadcrumb="Sales" title="Shopping Carts" description={DESCRIPTION} />

@@ -26,7 +26,7 @@ import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { parseDetailId } from "@/lib/workspace/details/record";
 import { LOST_REASONS } from "@/db/schema/follow-up";
 import { CONVERTIBLE_STATUSES } from "@/lib/conversion/context";
-import { allowedTransitions, checkAssign } from "@/lib/workflows/abandoned-cart";
+import { allowedTransitions, ASSIGNABLE_STATUSES, checkAssign, mayReassign } from "@/lib/workflows/abandoned-cart";
 import { LOST_REASON_LABELS, listAssignees, loadCartTimeline } from "@/lib/workflows/cart-follow-up";
 
 export const metadata: Metadata = { title: "Shopping cart" };
@@ -51,7 +51,15 @@ export default async function CartPage({ params, searchParams }: Props) {
   const followUp = await loadCartTimeline(db, user, cart.id);
   const canWork = can(user.role, "work_carts");
   const allowed = canWork ? allowedTransitions({ kind: "user", role: user.role }, cart.status) : [];
-  const assignable = canWork && checkAssign(user.role, cart.status, true).ok;
+  // Who has the cart: its assignee while they still work carts (listAssignees: active, in a working role).
+  const assignees = canWork ? await listAssignees(db, user) : [];
+  const holder = assignees.find((a) => a.id === cart.assigneeUserId) ?? null;
+  const assignCheck = checkAssign({ role: user.role, userId: user.id }, { status: cart.status, holderId: holder?.id ?? null, holderName: holder?.name }, user.id);
+  const assignable = canWork && assignCheck.ok;
+  // An agent on a cart someone else has: who has it, and why there is no Assign form.
+  const heldElsewhere = canWork && !assignCheck.ok && ASSIGNABLE_STATUSES.includes(cart.status) && holder && holder.id !== user.id
+    ? { name: holder.name, reason: assignCheck.reason }
+    : null;
   // Why "Convert to order" is unavailable, or null when it is.
   const convertBlocked = !can(user.role, "convert_carts")
     ? "Converting a cart to an order needs a manager or an admin."
@@ -60,7 +68,6 @@ export default async function CartPage({ params, searchParams }: Props) {
       : !CONVERTIBLE_STATUSES.has(cart.status) || !cart.isActive
         ? "Only an open cart that is still active in Magento can be converted."
         : null;
-  const assignees = assignable ? await listAssignees(db, user) : [];
   const guestName = [cart.customerFirstName, cart.customerLastName].filter(Boolean).join(" ") || null;
 
   const events: TimelineEvent[] = [{ key: "created", at: cart.remoteCreatedAt, title: "Cart created in Magento" }];
@@ -137,7 +144,8 @@ export default async function CartPage({ params, searchParams }: Props) {
                 cartId={cart.id}
                 allowed={allowed}
                 lostReasons={LOST_REASONS.map((value) => ({ value, label: LOST_REASON_LABELS[value] }))}
-                assign={assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !checkAssign(user.role, cart.status, false).ok, userId: user.id } : null}
+                assign={assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !mayReassign(user.role), userId: user.id } : null}
+                heldBy={heldElsewhere}
               />
             </DetailSection>
           ) : null}
