@@ -88,7 +88,7 @@ const bearerForm = (overrides: Record<string, string> = {}) => ({
   entities: ["customers", "orders"], active: "on", maxRequestsPerSecond: "100", ...overrides,
 });
 
-const simRequests = () => sim.control.requests(0).total;
+const simRequests = () => sim.control.requests(1).total;
 
 async function row(id: number) {
   const [found] = await testDb.db.select().from(channels).where(eq(channels.id, id));
