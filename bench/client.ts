@@ -8,6 +8,7 @@
 //                                   the criteria and URL, auth, the limiter, JSON parsing and zod
 //                                   validation of 300 records
 import { createMagentoClient } from "@/lib/magento/client";
+import { createGuardedFetch } from "@/lib/magento/guarded-fetch";
 import type { RequestTiming } from "@/lib/magento/http";
 import { freePort, option, startSimulatorProcess } from "./lib/simulator-process";
 
@@ -23,17 +24,18 @@ export async function run(args: string[]): Promise<void> {
   try {
     const timings: RequestTiming[] = [];
     const recorded = new Map<string, string>();
+    const http = createGuardedFetch({ allowPrivate: true });
     const client = createMagentoClient({
       baseUrl: `http://127.0.0.1:${port}`,
       auth: { type: "bearer", token },
       concurrency: 1,
       requestsPerSecond: null,
       onRequest: (timing) => timings.push(timing),
+      // The client's own HTTP stack, wrapped to keep each answer for the replay below.
       fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        const body = await response.text();
-        recorded.set(String(input), body);
-        return new Response(body, { status: response.status, headers: response.headers });
+        const response = await http(input, init);
+        recorded.set(input, await response.text());
+        return response;
       },
     });
 

@@ -19,5 +19,7 @@ if (!/^[a-z0-9-]+$/.test(name) || !existsSync(file)) {
   console.error(`No bench named "${name}". Benches: ${available.length ? available.join(", ") : "(none yet)"}.`);
   process.exit(2);
 }
+// Every bench's Magento is a simulator on 127.0.0.1, an address the client refuses by default.
+process.env.MAGENTO_ALLOW_PRIVATE_URLS = "1";
 const bench = (await import(pathToFileURL(file).href)) as { run: (args: string[]) => Promise<void> };
 await bench.run(process.argv.slice(3));

@@ -98,7 +98,12 @@ console.log(`▸ Starting the portal on http://localhost:${port} (Ctrl+C to stop
 const server = spawn("npx", ["next", "start", "-p", port], {
   cwd: ROOT,
   stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  env: {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    // The demo store is the simulator on 127.0.0.1, an address channels may not reach otherwise.
+    ...(simulator ? { MAGENTO_ALLOW_PRIVATE_URLS: "1" } : {}),
+  },
 });
 children.push(server);
 server.on("exit", (code, signal) => {

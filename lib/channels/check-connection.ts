@@ -1,14 +1,19 @@
 import { createMagentoClient } from "@/lib/magento/client";
 import {
-  MagentoAuthError, MagentoConfigError, MagentoError, MagentoHttpError, MagentoNetworkError, MagentoNotFoundError, MagentoResponseError,
+  MagentoAuthError, MagentoBlockedAddressError, MagentoConfigError, MagentoHttpError, MagentoNetworkError, MagentoNotFoundError, MagentoResponseError,
 } from "@/lib/magento/errors";
 import type { ChannelCredentials } from "@/lib/channels/credentials";
+import type { HttpFetch } from "@/lib/magento/guarded-fetch";
 
 // "Check connection": asks Magento for its websites, store views and store configuration with
 // the settings an admin entered, and says what it found or, in words an admin can act on, why
 // it could not. Nothing here is stored, and no secret appears in what it returns.
 
-export type ConnectionReason = "dns" | "refused" | "timeout" | "tls" | "network" | "unauthorized" | "forbidden" | "not_magento" | "config" | "other";
+// A failed network connection is described in one way, whatever its cause (unknown name, refused,
+// timed out, TLS): distinct answers would let an admin session map which hosts and ports exist
+// behind the portal's server. The cause goes to the server's log instead. Magento's own error
+// texts are not echoed either, only what the status means.
+export type ConnectionReason = "blocked" | "unreachable" | "unauthorized" | "forbidden" | "not_magento" | "config" | "other";
 
 export type ConnectionCheck =
   | {
@@ -44,33 +49,28 @@ export function describeConnectionError(error: unknown, settings: Pick<Connectio
     }
   })();
   if (error instanceof MagentoConfigError) return { reason: "config", message: `The settings are not usable: ${error.message}.` };
+  if (error instanceof MagentoBlockedAddressError) {
+    return {
+      reason: "blocked",
+      message: `${host} points to a private or internal address, which the portal does not call. If the store really is on your internal network, the portal's operator can set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it.`,
+    };
+  }
   if (error instanceof MagentoNetworkError) {
-    switch (error.reason) {
-      case "dns":
-        return { reason: "dns", message: `The host name ${host} could not be found (DNS). Check the spelling of the base URL.` };
-      case "refused":
-        return { reason: "refused", message: `${host} refused the connection: nothing is listening there. Check the address and port, and that the store is up.` };
-      case "timeout":
-        return { reason: "timeout", message: `${host} did not answer in time. Check that the store is up and that a firewall lets the portal's server reach it.` };
-      case "tls":
-        return { reason: "tls", message: `The TLS certificate of ${host} was not accepted (expired, self-signed or for another name). Fix the certificate or use its correct host name.` };
-      default:
-        return { reason: "network", message: `Could not reach ${host}: the connection failed (${error.reason}). Check the address and the network between the portal and the store.` };
-    }
+    return {
+      reason: "unreachable",
+      message: `Magento did not answer at this address (${host}). Check the base URL (scheme, host and port), that the store is up and that the portal's server can reach it, and that its TLS certificate is valid.`,
+    };
   }
   if (error instanceof MagentoAuthError) {
-    // Magento answers the same 401 ("The consumer isn't authorized to access %resources") for a
-    // wrong or revoked token and for a token without the ACL resource, so both are named.
+    // Magento answers the same 401 for a wrong or revoked token and for a token without the
+    // ACL resource, so both are named.
     return {
       reason: "unauthorized",
-      message: `Magento rejected the credentials (401: ${error.magentoMessage}). Check the access token (or the four OAuth values) of an active integration in Magento admin › System › Integrations, and that the integration is granted the Stores, Customers, Sales, Carts and Newsletter resources.`,
+      message: "Magento rejected the credentials (401). Check the access token (or the four OAuth values) of an active integration in Magento admin › System › Integrations, and that the integration is granted the Stores, Customers, Sales, Carts and Newsletter resources.",
     };
   }
   if (error instanceof MagentoHttpError && error.status === 403) {
-    return {
-      reason: "forbidden",
-      message: `Magento refused access (403: ${error.magentoMessage}). The integration is missing an ACL resource, or a firewall blocks the portal's server.`,
-    };
+    return { reason: "forbidden", message: "Magento refused access (403). The integration is missing an ACL resource, or a firewall blocks the portal's server." };
   }
   if (error instanceof MagentoNotFoundError || (error instanceof MagentoResponseError && error.status === 404)) {
     return {
@@ -82,15 +82,27 @@ export function describeConnectionError(error: unknown, settings: Pick<Connectio
     return { reason: "not_magento", message: `${settings.baseUrl} did not answer like Magento's REST API: ${error.message.replace(/ \[[A-Z]+ [^\]]*\]$/, "")}.` };
   }
   if (error instanceof MagentoHttpError) {
-    return { reason: "other", message: `Magento answered ${error.status}: ${error.magentoMessage}. Try again later or check the store's logs.` };
+    return { reason: "other", message: `Magento answered HTTP ${error.status}. Try again later or check the store's logs.` };
   }
-  if (error instanceof MagentoError) return { reason: "other", message: error.message };
   return { reason: "other", message: "The check failed for an unexpected reason. Try again." };
+}
+
+/** What the server's log keeps of a failed check: the cause, never a secret. */
+function logFailure(error: unknown, settings: ConnectionSettings, secrets: string[]): void {
+  const detail =
+    error instanceof MagentoBlockedAddressError
+      ? `refused by the address policy: ${error.host} → ${error.address} (${error.range})`
+      : error instanceof MagentoNetworkError
+        ? `${error.reason}: ${error.message}`
+        : error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error);
+  console.warn(scrub(`[check connection] ${settings.baseUrl} (store ${settings.storeCode}): ${detail}`, secrets));
 }
 
 export async function checkConnection(
   settings: ConnectionSettings,
-  options: { timeoutMs?: number; fetch?: typeof fetch } = {},
+  options: { timeoutMs?: number; fetch?: HttpFetch; allowPrivateAddresses?: boolean } = {},
 ): Promise<ConnectionCheck> {
   const secrets = secretsOf(settings.credentials);
   try {
@@ -103,6 +115,7 @@ export async function checkConnection(
       maxRetries: 0,
       requestsPerSecond: null,
       fetch: options.fetch,
+      allowPrivateAddresses: options.allowPrivateAddresses,
     });
     const [websites, storeViews] = await Promise.all([client.listWebsites(), client.listStoreViews()]);
     const configs = await client.listStoreConfigs();
@@ -118,6 +131,7 @@ export async function checkConnection(
     };
   } catch (error) {
     const described = describeConnectionError(error, settings);
+    logFailure(error, settings, secrets);
     return { ok: false, reason: described.reason, message: scrub(described.message, secrets) };
   }
 }

@@ -50,7 +50,7 @@ export async function connectionWarningOnSave(
   const saved = input.id === undefined ? null : await loadSavedConnection(db, input.id);
   // Gone since the form was opened: the save says so.
   if (input.id !== undefined && !saved) return null;
-  const credentials = resolveCredentials(input, saved?.credentials ?? null);
+  const credentials = resolveCredentials(input, saved);
   const changed =
     !saved ||
     input.baseUrl.replace(/\/+$/, "") !== saved.baseUrl ||

@@ -23,3 +23,24 @@ export function sealCredentials(credentials: ChannelCredentials): string {
 export function openCredentials(stored: string): ChannelCredentials {
   return channelCredentialsSchema.parse(decryptJson<unknown>(stored));
 }
+
+/** Scheme, host and port of a URL ("https://shop.example.com:8443"); null when it is not a URL. */
+export function urlOrigin(url: string): string | null {
+  try {
+    const origin = new URL(url.trim()).origin;
+    return origin === "null" ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether credentials saved for `savedBaseUrl` may be sent to `baseUrl`: only at the same origin
+ * (scheme, host and port). A new path on the same server keeps them; another host, port or
+ * scheme needs them typed again, so an edited URL never carries a token to a server it was not
+ * given for.
+ */
+export function credentialsFollow(savedBaseUrl: string, baseUrl: string): boolean {
+  const saved = urlOrigin(savedBaseUrl);
+  return saved !== null && saved === urlOrigin(baseUrl);
+}

@@ -2,7 +2,7 @@ import { and, eq, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
-import { openCredentials, sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { credentialsFollow, openCredentials, sealCredentials, urlOrigin, type ChannelCredentials } from "@/lib/channels/credentials";
 import { writeAudit } from "@/lib/audit/log";
 import { DEFAULT_ABANDONMENT_DELAY_HOURS, MAX_ABANDONMENT_DELAY_HOURS, MIN_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
@@ -129,29 +129,45 @@ export class ChannelSettingsError extends Error {
   }
 }
 
+/** A channel's stored credentials and the base URL they were saved for. */
+export type SavedCredentials = { baseUrl: string; credentials: ChannelCredentials | null };
+
 /**
  * The credentials to use: the typed ones, completed by the saved ones where a secret was left
- * empty (edit, same auth type). Throws ChannelSettingsError naming the missing fields.
+ * empty (edit, same auth type), but only while the base URL stays at the origin they were saved
+ * for (credentialsFollow): a changed scheme, host or port needs them typed again. Throws
+ * ChannelSettingsError naming the missing fields, and why when the address moved.
  */
 export function resolveCredentials(
-  input: Pick<ChannelSettingsInput, "authType" | CredentialField>,
-  saved: ChannelCredentials | null,
+  input: Pick<ChannelSettingsInput, "authType" | "baseUrl" | CredentialField>,
+  saved: SavedCredentials | null,
 ): ChannelCredentials {
+  const moved = saved?.credentials != null && !credentialsFollow(saved.baseUrl, input.baseUrl);
+  const usable = moved ? null : (saved?.credentials ?? null);
+  // Said when the saved value would have been used but the address moved.
+  const movedReason = (what: string) =>
+    `The base URL now points to ${urlOrigin(input.baseUrl) ?? "another address"} instead of ${urlOrigin(saved!.baseUrl)}: enter ${what} again (saved secrets are only sent to the address they were saved for).`;
   if (input.authType === "bearer") {
-    const token = input.token ?? (saved?.type === "bearer" ? saved.token : undefined);
-    if (!token) throw new ChannelSettingsError("Enter the access token.", { token: ["Enter the integration's access token."] });
+    const token = input.token ?? (usable?.type === "bearer" ? usable.token : undefined);
+    if (!token) {
+      if (moved && saved?.credentials?.type === "bearer") {
+        throw new ChannelSettingsError(movedReason("the access token"), { token: [movedReason("the access token")] });
+      }
+      throw new ChannelSettingsError("Enter the access token.", { token: ["Enter the integration's access token."] });
+    }
     return { type: "bearer", token };
   }
-  const old = saved?.type === "oauth1" ? saved : null;
+  const old = usable?.type === "oauth1" ? usable : null;
   const values = Object.fromEntries(OAUTH_FIELDS.map((field) => [field, input[field] ?? old?.[field]])) as Record<
     (typeof OAUTH_FIELDS)[number],
     string | undefined
   >;
   const missing = OAUTH_FIELDS.filter((field) => !values[field]);
   if (missing.length) {
+    const reason = moved && saved?.credentials?.type === "oauth1" ? movedReason("the four OAuth 1.0a values") : null;
     throw new ChannelSettingsError(
-      "Enter all four OAuth 1.0a values of the integration.",
-      Object.fromEntries(missing.map((field) => [field, ["Required for OAuth 1.0a."]])),
+      reason ?? "Enter all four OAuth 1.0a values of the integration.",
+      Object.fromEntries(missing.map((field) => [field, [reason ?? "Required for OAuth 1.0a."]])),
     );
   }
   return { type: "oauth1", ...(values as Record<(typeof OAUTH_FIELDS)[number], string>) };
@@ -267,7 +283,7 @@ export async function saveChannelSettings(
         saved = null; // unreadable (key changed): the admin must type them again
       }
     }
-    const credentials = resolveCredentials(input, saved);
+    const credentials = resolveCredentials(input, existing ? { baseUrl: existing.baseUrl, credentials: saved } : null);
     const secretsChanged = CREDENTIAL_FIELDS.some((field) => input[field] !== undefined) || saved?.type !== credentials.type;
 
     const values = {

@@ -8,8 +8,9 @@ import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
 import { writeAudit } from "@/lib/audit/log";
 import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
-import { sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
+import { credentialsFollow, sealCredentials, type ChannelCredentials } from "@/lib/channels/credentials";
 import { findSameStoreChannels } from "@/lib/channels/duplicates";
+import { sameStoreView } from "@/lib/channels/identity";
 import { duplicateWarning } from "@/lib/channels/save-warnings";
 import { abandonmentDelaySchema, baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
 import { ensureSecrets } from "@/lib/secrets/keys";
@@ -86,25 +87,13 @@ const addCommand = defineCommand({
     `${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`,
   ],
   async run(values, ctx) {
-    const oauth = [values["consumer-key"], values["consumer-secret"], values["access-token"], values["access-token-secret"]];
-    const oauthGiven = oauth.filter((v) => v !== undefined).length;
-    if (values.token !== undefined && oauthGiven > 0) throw new UsageError("Give either --token or the OAuth options, not both.", "channel:add");
-    if (values.token === undefined && oauthGiven !== 4) {
+    const credentials = credentialsFromOptions(values, "channel:add");
+    if (!credentials) {
       throw new UsageError(
         "Give --token, or all of --consumer-key, --consumer-secret, --access-token and --access-token-secret.",
         "channel:add",
       );
     }
-    const credentials: ChannelCredentials =
-      values.token !== undefined
-        ? { type: "bearer", token: values.token }
-        : {
-            type: "oauth1",
-            consumerKey: oauth[0]!,
-            consumerSecret: oauth[1]!,
-            accessToken: oauth[2]!,
-            accessTokenSecret: oauth[3]!,
-          };
     const db = await ctx.db();
     const [existing] = await db.select({ id: channels.id }).from(channels).where(eq(channels.name, values.name));
     if (existing) throw new CliError(`A channel named "${values.name}" already exists.`);
@@ -136,32 +125,98 @@ const addCommand = defineCommand({
   },
 });
 
+/**
+ * The credentials given on the command line: none, a token, or all four OAuth values (a usage
+ * error otherwise). Shared by channel:add (which needs them) and channel:edit (which may replace them).
+ */
+function credentialsFromOptions(
+  values: { token?: string; "consumer-key"?: string; "consumer-secret"?: string; "access-token"?: string; "access-token-secret"?: string },
+  command: string,
+): ChannelCredentials | null {
+  const oauth = [values["consumer-key"], values["consumer-secret"], values["access-token"], values["access-token-secret"]];
+  const oauthGiven = oauth.filter((v) => v !== undefined).length;
+  if (values.token !== undefined && oauthGiven > 0) throw new UsageError("Give either --token or the OAuth options, not both.", command);
+  if (values.token !== undefined) return { type: "bearer", token: values.token };
+  if (oauthGiven === 0) return null;
+  if (oauthGiven !== 4) {
+    throw new UsageError("Give all of --consumer-key, --consumer-secret, --access-token and --access-token-secret.", command);
+  }
+  return { type: "oauth1", consumerKey: oauth[0]!, consumerSecret: oauth[1]!, accessToken: oauth[2]!, accessTokenSecret: oauth[3]! };
+}
+
 /** Changes the settings a terminal user tunes after adding a channel; the rest is in System › Integrations. */
 const editCommand = defineCommand({
   name: "channel:edit",
-  summary: "Change a channel's sync interval or abandonment delay.",
+  summary: "Change a channel's URL, credentials, sync interval or abandonment delay.",
   options: {
     name: channelName,
+    url: option.optional(baseUrlSchema, {
+      placeholder: "url",
+      description: "A new base URL. At another scheme, host or port, give the credentials again (--token or the four OAuth options).",
+    }),
+    token: secret("A new integration access token (bearer)."),
+    "consumer-key": secret("A new OAuth 1.0a consumer key (with the three other OAuth options)."),
+    "consumer-secret": secret("A new OAuth 1.0a consumer secret."),
+    "access-token": secret("A new OAuth 1.0a access token."),
+    "access-token-secret": secret("A new OAuth 1.0a access token secret."),
     "interval-minutes": option.optional(intervalMinutesSchema, { placeholder: "minutes", description: "Minutes between scheduled syncs." }),
     "abandonment-delay-hours": abandonmentDelayOption,
+    force: option.flag("Save the new URL even though another channel already syncs this URL and store code."),
   },
-  examples: [`${INVOCATION} channel:edit --name main --abandonment-delay-hours 48`],
+  examples: [
+    `${INVOCATION} channel:edit --name main --abandonment-delay-hours 48`,
+    `${INVOCATION} channel:edit --name main --url https://shop2.example.com --token <integration-token>`,
+  ],
   async run(values, ctx) {
+    const credentials = credentialsFromOptions(values, "channel:edit");
+    const baseUrl = values.url?.replace(/\/+$/, "");
     const changes = {
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(values["interval-minutes"] !== undefined ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
       ...(values["abandonment-delay-hours"] !== undefined ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
     };
-    if (Object.keys(changes).length === 0) throw new UsageError("Give at least one setting to change, e.g. --abandonment-delay-hours 48.", "channel:edit");
+    if (Object.keys(changes).length === 0 && !credentials) {
+      throw new UsageError("Give at least one setting to change, e.g. --abandonment-delay-hours 48.", "channel:edit");
+    }
     const db = await ctx.db();
     const channel = await requireChannel(db, values.name);
+    if (baseUrl !== undefined && channel.credentialsEncrypted && !credentials && !credentialsFollow(channel.baseUrl, baseUrl)) {
+      throw new CliError(
+        `${baseUrl} is at another address than ${channel.baseUrl} (scheme, host or port), and the saved credentials are only sent ` +
+          "to the address they were given for. Give them again with --token (or the four OAuth options). Nothing was changed.",
+      );
+    }
+    if (baseUrl !== undefined && !sameStoreView({ baseUrl, storeCode: channel.storeCode }, channel)) {
+      const [sameStore] = await findSameStoreChannels(db, { baseUrl, storeCode: channel.storeCode, excludeId: channel.id });
+      if (sameStore) {
+        const { message } = duplicateWarning(sameStore);
+        if (!values.force) throw new CliError(`${message} Nothing was changed. To save it all the same, run the command again with --force.`);
+        ctx.err(`Warning: ${message} Saved anyway (--force).`);
+      }
+    }
+    if (credentials) ensureSecrets();
     await db.transaction(async (tx) => {
-      await tx.update(channels).set({ ...changes, updatedAt: new Date() }).where(eq(channels.id, channel.id));
-      const diff = Object.fromEntries(Object.entries(changes).map(([key, to]) => [key, { from: channel[key as keyof typeof changes], to }]));
+      await tx
+        .update(channels)
+        .set({
+          ...changes,
+          ...(credentials ? { authType: credentials.type, credentialsEncrypted: sealCredentials(credentials) } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(channels.id, channel.id));
+      const diff: Record<string, { from: unknown; to: unknown }> = Object.fromEntries(
+        Object.entries(changes).map(([key, to]) => [key, { from: channel[key as keyof typeof changes], to }]),
+      );
+      // Secrets appear only as these words, as in the form's audit entries.
+      if (credentials) diff.credentials = { from: channel.credentialsEncrypted ? "[redacted]" : null, to: "replaced" };
       await writeAudit(tx, {
-        userId: null, actor: "cli", action: "channel.updated", entityType: "channel", entityId: channel.id, channelId: channel.id, details: { changes: diff },
+        userId: null, actor: "cli", action: "channel.updated", entityType: "channel", entityId: channel.id, channelId: channel.id,
+        details: { changes: diff, credentials: credentials ? { from: "[redacted]", to: "[redacted]", type: credentials.type } : "unchanged" },
       });
     });
     const said = [
+      ...(changes.baseUrl !== undefined ? [`URL ${changes.baseUrl}`] : []),
+      ...(credentials ? [credentials.type === "bearer" ? "new access token" : "new OAuth 1.0a keys"] : []),
       ...(changes.syncIntervalMinutes !== undefined ? [`syncs every ${changes.syncIntervalMinutes} min`] : []),
       ...(changes.abandonmentDelayHours !== undefined ? [`carts count as abandoned after ${changes.abandonmentDelayHours} h without a change`] : []),
     ];

@@ -109,6 +109,24 @@ export class MagentoNetworkError extends MagentoError {
   }
 }
 
+/**
+ * The base URL's host is, or resolves to, a loopback, link-local or private address, which the
+ * client does not call unless MAGENTO_ALLOW_PRIVATE_URLS=1. Nothing was sent. The message names
+ * the host only; which address and range were refused are properties, for the server's log.
+ */
+export class MagentoBlockedAddressError extends MagentoError {
+  readonly host: string;
+  readonly address: string;
+  readonly range: string;
+
+  constructor(blocked: { host: string; address: string; range: string }, context: RequestContext) {
+    super(`The Magento base URL (${blocked.host}) points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it`, context);
+    this.host = blocked.host;
+    this.address = blocked.address;
+    this.range = blocked.range;
+  }
+}
+
 /** An answer that is not a Magento REST response (HTML page, not JSON, wrong shape). */
 export class MagentoResponseError extends MagentoError {
   readonly status: number;

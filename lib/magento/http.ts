@@ -1,8 +1,10 @@
+import { BlockedAddressError, lookupAll, privateUrlsAllowed, resolvePublicAddresses, type LookupAll } from "./address-policy";
 import {
-  describeMagentoError, MagentoAuthError, MagentoConfigError, MagentoHttpError, MagentoNetworkError,
+  describeMagentoError, MagentoAuthError, MagentoBlockedAddressError, MagentoConfigError, MagentoHttpError, MagentoNetworkError,
   MagentoNotFoundError, MagentoResponseError, parseMagentoErrorBody, type MagentoError, type NetworkFailure,
   type RequestContext,
 } from "./errors";
+import { createGuardedFetch, type HttpFetch } from "./guarded-fetch";
 import { type Clock, realClock, realSleep, Semaphore, type Sleep, TokenBucket } from "./limits";
 import { oauth1Nonce, signOAuth1Request, type OAuth1Credentials } from "./oauth1";
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter } from "./retry";
@@ -54,7 +56,18 @@ export interface TransportOptions {
   /** Requests that may start at once after a quiet spell. Default 1. */
   burst?: number;
   backoff?: Partial<BackoffOptions>;
-  fetch?: typeof fetch;
+  /**
+   * Whether the base URL may reach loopback, link-local and private addresses. Default: the
+   * MAGENTO_ALLOW_PRIVATE_URLS variable (address-policy.ts). Checked at every request.
+   */
+  allowPrivateAddresses?: boolean;
+  /**
+   * Replaces the built-in HTTP client (tests, the bench's replay). With one, the host is resolved
+   * and checked before each request (`lookup`), but the connection is the given fetch's own.
+   */
+  fetch?: HttpFetch;
+  /** Resolver for that check (tests). */
+  lookup?: LookupAll;
   clock?: Clock;
   sleep?: Sleep;
   random?: () => number;
@@ -87,7 +100,9 @@ export interface RestResponse {
 
 type Outcome =
   | { kind: "response"; status: number; statusText: string; headers: Headers; text: string }
-  | { kind: "network"; failure: NetworkFailure; description: string; cause: unknown };
+  | { kind: "network"; failure: NetworkFailure; description: string; cause: unknown }
+  /** The address policy refused the host: nothing was sent, and retrying cannot help. */
+  | { kind: "blocked"; error: BlockedAddressError };
 
 const NETWORK_CODES: Record<string, [NetworkFailure, string]> = {
   ENOTFOUND: ["dns", "the host name could not be resolved (DNS)"],
@@ -104,6 +119,14 @@ const NETWORK_CODES: Record<string, [NetworkFailure, string]> = {
 
 /** Failures that happen before Magento sees the request, so any request may be repeated. */
 const NOT_SENT: ReadonlySet<NetworkFailure> = new Set(["dns", "refused"]);
+
+function blockedCause(error: unknown): BlockedAddressError | null {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    if (current instanceof BlockedAddressError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
 
 function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
@@ -143,7 +166,9 @@ export class MagentoTransport {
   readonly storeCode: string;
   private readonly options: TransportOptions;
   private readonly backoff: BackoffOptions;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: HttpFetch;
+  /** Set when a caller's fetch is used under the address policy: it cannot check at connect time. */
+  private readonly precheck: LookupAll | null;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly random: () => number;
@@ -157,7 +182,9 @@ export class MagentoTransport {
     this.storeCode = checkStoreCode(options.storeCode ?? "default");
     this.secrets = MagentoTransport.checkAuth(options.auth);
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    const allowPrivate = options.allowPrivateAddresses ?? privateUrlsAllowed();
+    this.fetchImpl = options.fetch ?? createGuardedFetch({ allowPrivate });
+    this.precheck = options.fetch && !allowPrivate ? (options.lookup ?? lookupAll) : null;
     this.clock = options.clock ?? realClock;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
@@ -208,6 +235,7 @@ export class MagentoTransport {
       const outcome = await this.attempt(request, url, path, attempt, Math.min(this.options.timeoutMs ?? 30_000, remaining));
       const context: RequestContext = { method: request.method, path, attempts: attempt };
       if (outcome.kind === "response" && outcome.status < 300) return this.success(outcome, context);
+      if (outcome.kind === "blocked") throw this.failure(outcome, context);
 
       const retryable =
         outcome.kind === "network"
@@ -254,6 +282,7 @@ export class MagentoTransport {
       controller.abort();
     }, timeoutMs);
     try {
+      if (this.precheck) await resolvePublicAddresses(new URL(url).hostname, this.precheck);
       const headers: Record<string, string> = { Accept: "application/json" };
       const authorization = this.authorization(request.method, url);
       if (authorization) headers.Authorization = authorization;
@@ -270,6 +299,8 @@ export class MagentoTransport {
       const text = await response.text();
       return { kind: "response", status: response.status, statusText: response.statusText, headers: response.headers, text };
     } catch (error) {
+      const blocked = blockedCause(error);
+      if (blocked) return { kind: "blocked", error: blocked };
       if (timedOut) return { kind: "network", failure: "timeout", description: `no answer within ${timeoutMs} ms`, cause: error };
       return { kind: "network", ...classifyNetworkError(error), cause: error };
     } finally {
@@ -313,6 +344,7 @@ export class MagentoTransport {
 
   private failure(outcome: Outcome, context: RequestContext, note?: string): MagentoError {
     const suffix = note ? ` (${note})` : "";
+    if (outcome.kind === "blocked") return new MagentoBlockedAddressError(outcome.error, context);
     if (outcome.kind === "network") {
       return new MagentoNetworkError(outcome.failure, this.redact(outcome.description) + suffix, context, outcome.cause);
     }

@@ -340,6 +340,36 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
   });
 });
 
+test("an admin changes a channel's URL and is asked for the token again; entering it saves", async ({ browser }) => {
+  test.setTimeout(90_000);
+  await asAdmin(browser, async (page) => {
+    const name = `Moved store ${suffix}`;
+    const id = await createChannel(page, name, { active: false });
+    // The same store under another host name: another address for the saved token.
+    const moved = `http://localhost:${sim.port}`;
+    const before = sim.control.requests(1).total;
+    await page.goto(`/system/integrations/${id}/settings`);
+    await page.getByLabel("Magento base URL").fill(moved);
+    await expect(page.getByLabel("Access token", { exact: true })).toHaveValue("");
+    await page.getByRole("button", { name: "Save settings" }).click();
+
+    const token = page.getByLabel("Access token", { exact: true });
+    await expect(token).toHaveAttribute("aria-invalid", "true");
+    await expect(token).toHaveAccessibleDescription(
+      `The base URL now points to ${moved} instead of ${sim.baseUrl}: enter the access token again (saved secrets are only sent to the address they were saved for).`,
+    );
+    // What was typed stays; nothing was saved, and the saved token went nowhere.
+    await expect(page.getByLabel("Magento base URL")).toHaveValue(moved);
+    expect((await sql<{ base_url: string }>(`select base_url from channels where id = $1`, [id]))[0]!.base_url).toBe(sim.baseUrl);
+    expect(sim.control.requests(1).total).toBe(before);
+
+    await token.fill(TOKEN);
+    await saveConfirmingWarnings(page, "Save settings", page.getByText(`Saved "${name}".`));
+    expect((await sql<{ base_url: string }>(`select base_url from channels where id = $1`, [id]))[0]!.base_url).toBe(moved);
+    await expect(token).not.toHaveAttribute("aria-invalid", "true");
+  });
+});
+
 test.describe("cross-site requests are refused", () => {
   test("the CSV export POST answers 403 to a foreign Origin, and exports for the portal's own", async ({ browser }) => {
     await asAdmin(browser, async (_page, context) => {

@@ -199,6 +199,47 @@ describe("channel:* commands", () => {
     expect(help.stdout).toMatch(/--abandonment-delay-hours <hours>\s+Hours without a change in Magento/);
   }, 60_000);
 
+  it("channel:edit --url at another scheme, host or port needs the credentials again (exit 1, nothing changed); a new path keeps them", async () => {
+    const moved = `http://localhost:${sim.port}`;
+    const read = async (name: string) => (await testDb.db.select().from(channels).where(eq(channels.name, name)))[0]!;
+    process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
+
+    const refused = await portal(["channel:edit", "--name", "sim fr", "--url", moved]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain(`${moved} is at another address than ${sim.baseUrl} (scheme, host or port)`);
+    expect(refused.stderr).toContain("Give them again with --token (or the four OAuth options). Nothing was changed.");
+    expect((await read("sim fr")).baseUrl).toBe(sim.baseUrl);
+
+    // Same origin, another path: the saved token stays.
+    const path = await portal(["channel:edit", "--name", "sim fr", "--url", `${sim.baseUrl}/shop/`]);
+    expect(path.code, path.stderr).toBe(0);
+    expect(path.stdout).toContain(`Updated "sim fr": URL ${sim.baseUrl}/shop.`);
+    expect(openCredentials((await read("sim fr")).credentialsEncrypted!)).toEqual({ type: "bearer", token: TOKEN });
+
+    const NEW = "sim-cli-new-token-456";
+    const given = await portal(["channel:edit", "--name", "sim fr", "--url", moved, "--token", NEW]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(given.stdout).toContain(`Updated "sim fr": URL ${moved}; new access token.`);
+    expect(given.stdout + given.stderr).not.toContain(NEW);
+    const after = await read("sim fr");
+    expect(after.baseUrl).toBe(moved);
+    expect(openCredentials(after.credentialsEncrypted!)).toEqual({ type: "bearer", token: NEW });
+
+    // A new URL that another channel already syncs (store view default of the simulator: "sim") waits for --force.
+    expect((await portal(["channel:edit", "--name", "sim copy", "--url", moved, "--token", TOKEN])).code).toBe(0);
+    const duplicate = await portal(["channel:edit", "--name", "sim copy", "--url", sim.baseUrl, "--token", TOKEN]);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain("Channel “sim” already syncs");
+    expect((await read("sim copy")).baseUrl).toBe(moved);
+    const forced = await portal(["channel:edit", "--name", "sim copy", "--url", sim.baseUrl, "--token", TOKEN, "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await read("sim copy")).baseUrl).toBe(sim.baseUrl);
+
+    const help = await portal(["channel:edit", "--help"]);
+    expect(help.stdout).toMatch(/--url <url>\s+A new base URL\. At another scheme, host or port, give the credentials again/);
+  }, 60_000);
+
   it("names an unknown channel", async () => {
     const run = await portal(["channel:runs", "--name", "nope"]);
     expect(run.code).toBe(1);

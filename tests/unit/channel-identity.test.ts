@@ -46,7 +46,7 @@ describe("channelIdentity", () => {
 
 describe("the confirmation", () => {
   const duplicate = duplicateWarning({ id: 3, name: "Main", baseUrl: "https://shop.example.com/", storeCode: "" });
-  const connection = connectionWarning({ reason: "refused", message: "shop.example.com refused the connection." });
+  const connection = connectionWarning({ reason: "unreachable", message: "Magento did not answer at this address (shop.example.com)." });
 
   it("names the other channel and the store view", () => {
     expect(duplicate.message).toMatch(/^Channel “Main” already syncs https:\/\/shop\.example\.com \(store view default\): every order, customer and cart would be counted twice/);

@@ -7,7 +7,7 @@ import { ActionFailure, protectedAction, type ActionContext, type ActionResult }
 import { writeAudit } from "@/lib/audit/log";
 import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
-import { connectionWarningOnSave, loadSavedConnection } from "@/lib/channels/connection-on-save";
+import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } from "@/lib/channels/connection-on-save";
 import type { ChannelCredentials } from "@/lib/channels/credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
@@ -91,14 +91,14 @@ export const checkConnectionAction = protectedAction(
   "manage_integrations",
   checkSchema,
   async (input, { user, db, ip }): Promise<ActionResult<Omit<Extract<ConnectionCheck, { ok: true }>, "ok">>> => {
-    let saved: ChannelCredentials | null = null;
+    let saved: SavedConnection | null = null;
     if (input.id !== undefined) {
-      const stored = await loadSavedConnection(db, input.id);
-      if (!stored) throw new ActionFailure("This channel no longer exists.");
-      saved = stored.credentials;
+      saved = await loadSavedConnection(db, input.id);
+      if (!saved) throw new ActionFailure("This channel no longer exists.");
     }
     let credentials: ChannelCredentials;
     try {
+      // The saved secrets only go to the address they were saved for.
       credentials = resolveCredentials(input, saved);
     } catch (error) {
       asFailure(error);
