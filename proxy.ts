@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { newNonce, securityHeaders, servedOverHttps, withHeaders } from "@/lib/http/security-headers";
 
 // The first gate only: anonymous visitors go to /login (and come back after signing in).
 // Every page, action and query checks the session and permission again itself.
@@ -24,16 +25,24 @@ async function hasSession(request: NextRequest): Promise<boolean> {
 }
 
 export default async function proxy(request: NextRequest) {
+  // One nonce per request: in the request's policy (Next puts it on its own inline scripts) and
+  // the response's (lib/http/security-headers.ts).
+  const security = securityHeaders({
+    nonce: newNonce(),
+    development: process.env.NODE_ENV === "development",
+    https: servedOverHttps(request.nextUrl, request.headers),
+  });
   const { pathname, search } = request.nextUrl;
   if (!isPublic(pathname) && !(await hasSession(request))) {
     const login = new URL("/login", request.nextUrl.origin);
     if (pathname !== "/") login.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return NextResponse.redirect(login);
+    return withHeaders(NextResponse.redirect(login), security);
   }
   // Pages learn their own path from this header (to send a stale session back here after sign-in).
   const headers = new Headers(request.headers);
   headers.set("x-portal-path", `${pathname}${search}`);
-  return NextResponse.next({ request: { headers } });
+  headers.set("Content-Security-Policy", security["Content-Security-Policy"]);
+  return withHeaders(NextResponse.next({ request: { headers } }), security);
 }
 
 export const config = {

@@ -2,30 +2,55 @@ import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { dataDir } from "./data-dir";
+import { databaseLimits, DEFAULT_LIMITS, type DatabaseLimits } from "./limits";
 import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
 
 export type Schema = typeof schema;
 /** Either driver's database; application code only ever sees this type. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
-type Handle = { db: Db; kind: "postgres" | "pglite"; close: () => Promise<void> };
+type Handle = {
+  /** Everything else: actions, sync, sign-in, pages' own reads. */
+  db: Db;
+  /** Grid and report reads: each statement is cancelled after limits.queryTimeoutMs. */
+  reads: Db;
+  /** CSV exports: at most limits.exportConnections connections, each statement cut at limits.exportTimeoutMs. */
+  exports: Db;
+  kind: "postgres" | "pglite";
+  limits: DatabaseLimits;
+  close: () => Promise<void>;
+};
 
 // One handle per process, shared by every module copy Next may load.
 const globalForDb = globalThis as unknown as { __portalDb?: Promise<Handle> };
 
-export type OpenOptions = { databaseUrl?: string; pgliteDir?: string; max?: number };
+export type OpenOptions = { databaseUrl?: string; pgliteDir?: string; max?: number; limits?: Partial<DatabaseLimits> };
 
 /** Opens a database handle: postgres.js when a URL is given, otherwise embedded PGlite. */
 export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
   const url = options.databaseUrl;
+  const limits: DatabaseLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+    const max = options.max ?? 10;
+    const client = postgres(url, { max, onnotice: () => {} });
+    // Separate pools, so slow grids and stalled downloads never take the connections that sign-in,
+    // actions and the sync need. statement_timeout is a connection setting of each pool (no SET per
+    // query); idle connections of these pools close after a minute. Connections open on first use.
+    const reads = postgres(url, { max, idle_timeout: 60, onnotice: () => {}, connection: { statement_timeout: limits.queryTimeoutMs } });
+    const exports = postgres(url, {
+      max: limits.exportConnections, idle_timeout: 60, onnotice: () => {}, connection: { statement_timeout: limits.exportTimeoutMs },
+    });
     return {
       db: drizzle(client, { schema }) as unknown as Db,
+      reads: drizzle(reads, { schema }) as unknown as Db,
+      exports: drizzle(exports, { schema }) as unknown as Db,
       kind: "postgres",
-      close: () => client.end({ timeout: 5 }),
+      limits,
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), reads.end({ timeout: 5 }), exports.end({ timeout: 5 })]);
+      },
     };
   }
   const folder = options.pgliteDir ?? path.join(dataDir(), "pglite");
@@ -34,9 +59,15 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
     const client = await PGlite.create(folder);
+    // One connection, and PGlite cannot interrupt a running statement: no pools, and the
+    // statement timeouts do nothing here (exports are still bounded in time between batches).
+    const db = drizzle(client, { schema }) as unknown as Db;
     return {
-      db: drizzle(client, { schema }) as unknown as Db,
+      db,
+      reads: db,
+      exports: db,
       kind: "pglite",
+      limits,
       close: async () => {
         await client.close();
         releasePgliteLock(folder);
@@ -50,17 +81,22 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
 
 /** The process's database, opened on first use (never at import or build time). */
 export function getDbHandle(): Promise<Handle> {
-  globalForDb.__portalDb ??= openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined }).catch(
-    (error: unknown) => {
+  globalForDb.__portalDb ??= Promise.resolve()
+    .then(() => openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, limits: databaseLimits() }))
+    .catch((error: unknown) => {
       globalForDb.__portalDb = undefined;
       throw error;
-    },
-  );
+    });
   return globalForDb.__portalDb;
 }
 
 export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
+}
+
+/** The pool for grid and report reads, whose statements time out (QUERY_TIMEOUT_SECONDS). */
+export async function getReadDb(): Promise<Db> {
+  return (await getDbHandle()).reads;
 }
 
 /** Closes the process's database (CLI commands and tests call this before exiting). */

@@ -1,10 +1,12 @@
 import { saveGridLayoutAction } from "@/app/(portal)/grid-actions";
 import { NoSyncedData } from "@/components/shell/no-data";
 import { EmptyState } from "@/components/ui/empty-state";
+import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
 import { loadGridView } from "@/lib/grid/queries";
+import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
 import type { BulkAssign } from "./bulk-assign";
 import type { GridAction } from "./grid-actions";
@@ -30,7 +32,9 @@ export async function GridView({
   rowActions?: GridAction[];
   bulkActions?: GridAction[];
 }) {
-  const view = await loadGridView(user, definition, searchParams, { scope });
+  const read = await unlessTimedOut(loadGridView(user, definition, searchParams, { scope }));
+  if (!read.ok) return <QueryTimedOut message={read.message} />;
+  const view = read.value;
   if (!view.hasRows) {
     if (emptyState) return emptyState;
     if (scope) return <EmptyState title={`No ${definition.noun} for ${scope.label}`}><p>They appear here once Magento has some and they are synced.</p></EmptyState>;

@@ -4,6 +4,7 @@ import { inngest } from "@/inngest/client";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { failRun, startRun, syncNextPages, type RunnerOptions } from "@/lib/sync/runner";
 import { getRun, listRuns } from "@/lib/sync/runs";
+import { safeErrorMessage } from "@/db/errors";
 
 // Thin Inngest wrapper over lib/sync/runner: one step per batch of pages, and a continuation event
 // (same sync run) well before Inngest's 1,000-steps-per-run limit. One sync per channel at a time
@@ -52,7 +53,7 @@ export function createChannelSyncFunction(deps: Deps) {
       throttle: { key: "event.data.channelId", limit: 20, period: "1m" },
       retries: 4,
       onFailure: async ({ event, error }) => {
-        await markChannelSyncFailed(await deps.db(), event.data.event.data, error.message);
+        await markChannelSyncFailed(await deps.db(), event.data.event.data, safeErrorMessage(error));
       },
     },
     async ({ event, step, runId: inngestRunId }) => {

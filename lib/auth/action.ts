@@ -4,6 +4,7 @@ import { getDb, type Db } from "@/db/client";
 import { clientIp } from "./client-ip";
 import { can, type Permission } from "./permissions";
 import { getSessionUser, type SessionUser } from "./session";
+import { errorForLog } from "@/db/errors";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
@@ -65,7 +66,7 @@ export function protectedAction<S extends z.ZodType, T = undefined>(
       if (error instanceof ActionFailure) {
         return { ok: false, code: "failed", error: error.message, fieldErrors: error.fieldErrors };
       }
-      console.error("Server action failed:", error);
+      console.error(`Server action failed: ${errorForLog(error)}`);
       return { ok: false, code: "failed", error: "Something went wrong on our side; nothing was changed. Try again." };
     }
   };

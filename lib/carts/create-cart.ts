@@ -9,6 +9,7 @@ import { MagentoHttpError } from "@/lib/magento/errors";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
+import { safeErrorMessage } from "@/db/errors";
 
 // "New cart" for a registered customer: the cart is created in Magento (POST
 // /V1/customers/{id}/carts), the items added one by one, and the cart synced back at once through
@@ -244,7 +245,7 @@ async function syncedCartId(db: Db, channelId: number, originId: number): Promis
 }
 
 function messageOf(error: unknown): string {
-  const text = error instanceof MagentoHttpError ? error.magentoMessage : error instanceof Error ? error.message : String(error);
+  const text = error instanceof MagentoHttpError ? error.magentoMessage : safeErrorMessage(error);
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 

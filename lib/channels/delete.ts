@@ -8,6 +8,7 @@ import {
 } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
 import type { Actor } from "@/lib/channels/settings";
+import { safeErrorMessage } from "@/db/errors";
 
 // Deleting a channel: the admin's request only marks it (channels.deleting_at), which hides it
 // everywhere and stops its syncs; the rows go in the background, a few thousand per statement,
@@ -112,7 +113,7 @@ export function deleteChannelInBackground(db: Db, channelId: number, log: (line:
   if (running) return running;
   const task = deleteChannelData(db, channelId)
     .catch((error: unknown) => {
-      log(`[channels] deleting channel #${channelId} stopped: ${error instanceof Error ? error.message : String(error)}; it resumes on the next start.`);
+      log(`[channels] deleting channel #${channelId} stopped: ${safeErrorMessage(error)}; it resumes on the next start.`);
       return 0;
     })
     .finally(() => inFlight.delete(channelId));

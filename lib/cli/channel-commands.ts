@@ -19,6 +19,7 @@ import { retryFailedRecords } from "@/lib/sync/retry";
 import { inngestConfigured, runChannelSync, scheduledMode, type SyncProgress } from "@/lib/sync/runner";
 import { latestRun, listErrors, listRuns, requestCancel, statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
+import { safeErrorMessage } from "@/db/errors";
 
 // channel:* commands: add and list Magento channels, start a sync (queued on Inngest, or run here
 // with live progress), and read its runs and errors. The parser has no positionals, so the channel
@@ -308,7 +309,7 @@ const syncCommand = defineCommand({
       if (error instanceof SyncBusyError) throw new CliError(`Another sync of "${channel.name}" is running; try again later.`);
       const [failed] = await listRuns(db, channel.id, 1);
       if (failed) for (const line of summary(failed)) ctx.err(line);
-      throw new CliError(`Sync failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CliError(`Sync failed: ${safeErrorMessage(error)}`);
     } finally {
       process.off("SIGINT", onSignal);
     }
@@ -393,7 +394,7 @@ const retryCommand = defineCommand({
       result = await retryFailedRecords(db, { channelId: channel.id, runId: run });
     } catch (error) {
       if (error instanceof SyncBusyError) throw new CliError(`A sync of "${channel.name}" is running; retry when it has finished.`);
-      throw new CliError(`Retry failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CliError(`Retry failed: ${safeErrorMessage(error)}`);
     }
     if (result.retried === 0 && result.stillFailing.length === 0) {
       ctx.out(`No unresolved sync errors for "${channel.name}"${run ? ` in run #${run}` : ""}.`);

@@ -1,6 +1,7 @@
 import { DrizzleQueryError } from "drizzle-orm";
 import { ZodError } from "zod";
 import { closeDb, getDbHandle, type Db } from "@/db/client";
+import { safeErrorMessage } from "@/db/errors";
 import { migrateDatabase } from "@/db/migrate";
 import { DatabaseLockedError } from "@/db/pglite-lock";
 import { readOptions, type Command, type CommandContext } from "@/lib/cli/command";
@@ -78,11 +79,10 @@ function report(error: unknown, io: CliIo): number {
   }
   if (error instanceof DrizzleQueryError) {
     // Its own message lists the query's parameters, which can include a password hash.
-    const cause = error.cause instanceof Error ? error.cause.message : "unknown cause";
-    io.err(`Database error: ${cause}`);
+    io.err(`Database error: ${safeErrorMessage(error)}`);
     return 1;
   }
-  io.err(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+  io.err(`Unexpected error: ${safeErrorMessage(error)}`);
   return 1;
 }
 

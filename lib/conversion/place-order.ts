@@ -9,6 +9,7 @@ import { syncRecord } from "@/lib/sync/sync-record";
 import { addressInputSchema, checkAddress } from "./address";
 import { channelClient, loadConvertibleCart, type ClientFactory, type ConvertibleCart } from "./context";
 import { isUnclear, refusalOf } from "./refusals";
+import { safeErrorMessage } from "@/db/errors";
 
 // Places the order for a cart in Magento exactly once, whatever happens around it.
 //
@@ -168,7 +169,7 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
       await release(refusal.message);
       return fail(refusal.message, { [refusal.field]: [refusal.message] });
     }
-    await release(error instanceof Error ? error.message : "No answer");
+    await release(safeErrorMessage(error, "No answer"));
     return fail(checkFailed
       ? "Magento did not answer, and we could not yet tell whether the order was placed. Try again: the portal checks Magento before placing again, so no second order is made."
       : "Magento did not answer and placed no order. Try again.");

@@ -2,6 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { databaseErrorOf } from "@/db/errors";
+import { DEFAULT_LIMITS, type DatabaseLimits } from "@/db/limits";
 import { writeAudit } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
@@ -16,6 +18,12 @@ import type { GridColumn, GridDefinition, GridNotice, GridState } from "./types"
 // order (PGlite, which has no cursor API), so a million-row export never sits in memory.
 // Every value is cast to text in SQL, so both drivers hand back the same strings: money stays the
 // exact decimal Postgres holds, dates are ISO 8601 in UTC. The export is audited when it ends.
+//
+// An export holds a database connection while it streams, so exports are bounded: they read from
+// their own small pool (db/client.ts), at most EXPORT_MAX_CONNECTIONS run at once per process (the
+// next is refused with 503 at once rather than queued), and each stops after EXPORT_TIMEOUT_SECONDS
+// however fast its client reads: the cursor is closed, its connection freed, and the file ends with
+// a row saying it was cut. Postgres's statement_timeout on that pool stops a slow statement too.
 
 /** Rows fetched per round trip. */
 export const EXPORT_BATCH = 1_000;
@@ -143,7 +151,14 @@ function formatRow(columns: readonly OutputColumn[], row: Record<string, unknown
 // ---------------------------------------------------------------------------------------------
 // Rows in batches, whichever driver.
 
-export type DbHandle = { db: Db; kind: "postgres" | "pglite" };
+export type DbHandle = {
+  /** Audit entries (and rows, when there is no `exports`). */
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** The exports' own pool (db/client.ts), which the rows are read from. */
+  exports?: Db;
+  limits?: Pick<DatabaseLimits, "exportTimeoutMs" | "exportConnections">;
+};
 
 type CursorClient = {
   unsafe: (text: string, params: unknown[]) => { cursor: (rows: number) => AsyncIterable<Record<string, unknown>[]> };
@@ -153,7 +168,8 @@ const dialect = new PgDialect();
 
 /** The statement's rows, EXPORT_BATCH at a time. */
 export async function* rowBatches(handle: DbHandle, statement: SQL, batch = EXPORT_BATCH): AsyncGenerator<Record<string, unknown>[]> {
-  const client = (handle.db as unknown as { $client?: CursorClient }).$client;
+  const reader = handle.exports ?? handle.db;
+  const client = (reader as unknown as { $client?: CursorClient }).$client;
   if (handle.kind === "postgres" && typeof client?.unsafe === "function") {
     const { sql: text, params } = dialect.sqlToQuery(statement);
     // One query, one snapshot; the generator's return() (a cancelled download) closes the cursor.
@@ -161,7 +177,7 @@ export async function* rowBatches(handle: DbHandle, statement: SQL, batch = EXPO
     return;
   }
   for (let offset = 0; ; offset += batch) {
-    const rows = await queryRows<Record<string, unknown>>(handle.db, sql`${statement} LIMIT ${batch} OFFSET ${offset}`);
+    const rows = await queryRows<Record<string, unknown>>(reader, sql`${statement} LIMIT ${batch} OFFSET ${offset}`);
     if (rows.length) yield rows;
     if (rows.length < batch) return;
   }
@@ -191,9 +207,42 @@ export type ExportRequest = {
 
 export type ExportResult =
   | { ok: true; filename: string; stream: ReadableStream<Uint8Array>; notices: GridNotice[]; done: Promise<ExportOutcome> }
-  | { ok: false; status: 400 | 403; error: string };
+  | { ok: false; status: 400 | 403 | 503; error: string };
 
-export type ExportOutcome = { status: "completed" | "cancelled" | "failed"; rows: number };
+/** timed_out: stopped at EXPORT_TIMEOUT_SECONDS; the file ends with a row saying so. */
+export type ExportOutcome = { status: "completed" | "cancelled" | "failed" | "timed_out"; rows: number };
+
+// Exports running in this process (one count for every module copy Next may load).
+const running = globalThis as unknown as { __portalExportsRunning?: number };
+
+/** Takes one of `max` export places, or null when all are taken; the function gives it back (once). */
+function takeExportPlace(max: number): (() => void) | null {
+  const now = running.__portalExportsRunning ?? 0;
+  if (now >= max) return null;
+  running.__portalExportsRunning = now + 1;
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    running.__portalExportsRunning = Math.max(0, (running.__portalExportsRunning ?? 1) - 1);
+  };
+}
+
+/** Exports running now in this process (tests, health). */
+export function exportsRunning(): number {
+  return running.__portalExportsRunning ?? 0;
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  return `${Math.round(seconds / 60)} minutes`;
+}
+
+/** The last row of a file cut at the time limit. */
+export function timedOutRow(limitMs: number): string {
+  return csvLine([`Export stopped after ${duration(limitMs)}: the rows above are complete, the rest was not sent. Narrow the filters or select fewer rows, then export again.`]);
+}
 
 /** orders-2026-11-25.csv (the day in UTC). */
 export function exportFilename(definition: GridDefinition, now: Date): string {
@@ -220,6 +269,15 @@ export function startCsvExport(request: ExportRequest): ExportResult {
   const statement = exportStatement(definition, state, columns, ids.data, timeZone, request.extra ?? []);
   const filename = exportFilename(definition, request.now ?? new Date());
 
+  const limits = { ...DEFAULT_LIMITS, ...handle.limits };
+  const giveBack = takeExportPlace(limits.exportConnections);
+  if (!giveBack) {
+    return {
+      ok: false, status: 503,
+      error: `${limits.exportConnections === 1 ? "An export is" : `${limits.exportConnections} exports are`} already running, the most at once. Try again in a minute.`,
+    };
+  }
+
   const encoder = new TextEncoder();
   const batches = rowBatches(handle, statement, request.batchSize ?? EXPORT_BATCH);
   let rows = 0;
@@ -229,6 +287,8 @@ export function startCsvExport(request: ExportRequest): ExportResult {
   const finish = async (status: ExportOutcome["status"]) => {
     if (finished) return;
     finished = true;
+    clearTimeout(deadline);
+    giveBack();
     try {
       await writeAudit(handle.db, {
         userId: user.id,
@@ -258,24 +318,59 @@ export function startCsvExport(request: ExportRequest): ExportResult {
     }
   };
 
+  // Time's up: the cursor is closed (its connection goes back), and the file ends with a row that
+  // says so, whether or not the client is reading. A batch being read finishes first (Postgres's
+  // statement_timeout on the exports pool stops it if it is the slow part).
+  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  let reading = false;
+  let timeUp = false;
+  const stopForTime = async () => {
+    if (finished) return;
+    await batches.return(undefined).catch(() => {});
+    try {
+      controller?.enqueue(encoder.encode(timedOutRow(limits.exportTimeoutMs)));
+      controller?.close();
+    } catch {
+      // Already cancelled by the client.
+    }
+    await finish("timed_out");
+  };
+  const deadline = setTimeout(() => {
+    timeUp = true;
+    if (!reading) void stopForTime();
+  }, limits.exportTimeoutMs);
+  deadline.unref?.();
+
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
+    start(streamController) {
+      controller = streamController;
       // The byte order mark tells Excel the file is UTF-8 (names with accents stay readable).
-      controller.enqueue(encoder.encode(`\uFEFF${csvLine(columns.map((c) => c.header))}`));
+      streamController.enqueue(encoder.encode(`\uFEFF${csvLine(columns.map((c) => c.header))}`));
     },
-    async pull(controller) {
+    async pull(streamController) {
+      // After the deadline, stopForTime ends the file (and must not race a last read).
+      if (finished || timeUp) return;
+      reading = true;
       try {
         const next = await batches.next();
         if (next.done) {
           await finish("completed");
-          controller.close();
+          streamController.close();
           return;
         }
         rows += next.value.length;
-        controller.enqueue(encoder.encode(next.value.map((row) => formatRow(columns, row)).join("")));
+        streamController.enqueue(encoder.encode(next.value.map((row) => formatRow(columns, row)).join("")));
+        if (timeUp) await stopForTime();
       } catch (error) {
+        // 57014: Postgres stopped the statement at the exports' statement_timeout.
+        if (timeUp || databaseErrorOf(error)?.code === "57014") {
+          await stopForTime();
+          return;
+        }
         await finish("failed").catch(() => {});
-        controller.error(error);
+        streamController.error(error);
+      } finally {
+        reading = false;
       }
     },
     async cancel() {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/lib/sync/write/rows";
 import { getPreferences, type GridPreference } from "@/lib/users/preferences";
@@ -8,6 +8,7 @@ import { gridQueryString, parseGridState, type SearchParams } from "./params";
 import { listSegmentOptions, segmentConditionFor } from "@/lib/segments/apply";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { distinctValues, gridFrom, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
+import { timedRead } from "./timeout";
 import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
 
 // Everything one grid page shows, read for one user: URL state, the page of rows, the user's
@@ -55,7 +56,10 @@ export async function listChannels(db: Db): Promise<ChannelOption[]> {
   return rows.map((r) => ({ id: Number(r.id), name: String(r.name) }));
 }
 
-/** Reads one grid page for a user who may read the grid (view_sales unless the grid says). */
+/**
+ * Reads one grid page for a user who may read the grid (view_sales unless the grid says), on the
+ * reads pool: a statement past QUERY_TIMEOUT_SECONDS throws QueryTimeoutError (lib/grid/timeout.ts).
+ */
 export async function loadGridView(
   user: SessionUser | null,
   definition: GridDefinition,
@@ -63,8 +67,10 @@ export async function loadGridView(
   options: { scope?: GridScope | null; db?: Db } = {},
 ): Promise<GridView> {
   requirePermission(user, definition.permission ?? "view_sales");
-  const db = options.db ?? (await getDb());
-  const scope = options.scope ?? null;
+  return timedRead(readGridView(user, definition, searchParams, options.db ?? (await getReadDb()), options.scope ?? null));
+}
+
+async function readGridView(user: SessionUser, definition: GridDefinition, searchParams: SearchParams, db: Db, scope: GridScope | null): Promise<GridView> {
   const parsed = parseGridState(definition, searchParams);
   const notices = [...parsed.notices];
   const preferences = await getPreferences(db, user.id);
@@ -110,7 +116,7 @@ export async function loadGridView(
   return {
     state,
     notices,
-    rows: page.rows.map((row) => displayRow(definition, row, timeZone, options.scope ? "" : gridQueryString(definition, state))),
+    rows: page.rows.map((row) => displayRow(definition, row, timeZone, scope ? "" : gridQueryString(definition, state))),
     total: page.total,
     totalCapped: page.totalCapped,
     hasRows,

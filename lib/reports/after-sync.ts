@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { safeErrorMessage } from "@/db/errors";
 import { recomputeRfm } from "@/lib/reports/rfm";
 import { queryRows } from "@/lib/sync/write/rows";
 import { refreshRollups, type RefreshResult } from "@/lib/reports/rollups";
@@ -13,12 +14,8 @@ export type AfterSyncResult = { rollups: RefreshResult | { error: string }; rfm:
 
 /** Refreshes a channel's rollups and RFM after a sync run that started at `since`; never throws. */
 export async function refreshAfterSync(db: Db, channelId: number, since: Date | null): Promise<AfterSyncResult> {
-  // Drizzle's "Failed query: …" keeps the database's own words in `cause`.
-  const message = (error: unknown): string => {
-    if (!(error instanceof Error)) return String(error);
-    const cause = error.cause instanceof Error ? error.cause.message : null;
-    return cause ? `${cause} (${error.message.split("\n")[0]!.slice(0, 200)})` : error.message;
-  };
+  // The database's own words and code, never the query and its parameters.
+  const message = (error: unknown): string => safeErrorMessage(error);
   let rollups: AfterSyncResult["rollups"];
   try {
     rollups = await refreshRollups(db, channelId);

@@ -4,6 +4,7 @@ import { channels } from "@/db/schema";
 import { leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { failRun, inngestConfigured, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
 import { listRuns, type RunMode, type SyncRunRow } from "@/lib/sync/runs";
+import { safeErrorMessage } from "@/db/errors";
 
 // "Sync now" from the portal: creates the run (claiming the channel's lease, so a second click is
 // refused at once) and hands it over: to Inngest when it is configured (the event names the run,
@@ -80,7 +81,7 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
         data: { channelId: channel.id, mode, trigger: "manual", runId: run.id, requestedByUserId },
       });
     } catch (error) {
-      await failRun(db, run.id, `Could not queue the sync on Inngest: ${error instanceof Error ? error.message : String(error)}`);
+      await failRun(db, run.id, `Could not queue the sync on Inngest: ${safeErrorMessage(error)}`);
       throw new SyncLaunchError("Could not queue the sync on Inngest; the run was marked failed. Check the Inngest configuration.");
     }
     return { runId: run.id, mode, via: "inngest" };
@@ -98,7 +99,7 @@ function runInBackground(db: Db, run: SyncRunRow, runner: StartSyncNowOptions["r
     .then(() => undefined)
     .catch((error: unknown) => {
       // runChannelSync already marked the run failed (or another process holds the channel).
-      if (!(error instanceof SyncBusyError)) console.warn(`[sync] run #${run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(error instanceof SyncBusyError)) console.warn(`[sync] run #${run.id} failed: ${safeErrorMessage(error)}`);
     })
     .finally(() => {
       background.delete(promise);

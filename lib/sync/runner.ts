@@ -23,6 +23,7 @@ import {
 import {
   CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type DbTx, type FetchedPage, type SyncContext, type WriteResult,
 } from "@/lib/sync/types";
+import { safeErrorMessage, withoutQuery } from "@/db/errors";
 
 // Runs a channel's connectors page by page. Each page is written in ONE transaction together with
 // its checkpoint, the run's stats and its sync_errors, so a crash at any moment resumes at the
@@ -139,7 +140,7 @@ export async function refreshPlannerStatistics(db: Db, connector: ConnectorName,
   const tables = CONNECTOR_TABLES[connector];
   if (tables.length === 0 || !ANALYZE_AT_PAGE.has(pagesSoFar)) return;
   await db.execute(sql.raw(`ANALYZE ${tables.join(", ")}`)).catch((error: unknown) =>
-    console.warn(`[sync] ANALYZE skipped: ${error instanceof Error ? error.message : String(error)}`),
+    console.warn(`[sync] ANALYZE skipped: ${safeErrorMessage(error)}`),
   );
 }
 
@@ -204,7 +205,8 @@ export async function syncNextPages(
       await failRun(input.db, input.runId, error.message);
       return { done: true, status: "failed", pages: 0, continueFrom: null };
     }
-    if (!(error instanceof MagentoReplacedError)) throw error;
+    // What leaves here is logged and sent to Inngest: never the SQL and its parameters.
+    if (!(error instanceof MagentoReplacedError)) throw withoutQuery(error);
     const reason = stopReason(error);
     const run = await getRun(input.db, input.runId);
     if (run) await stopChannel(input.db, run.channelId, reason);
@@ -397,7 +399,7 @@ async function writeNextPages(
     current = "carts";
     const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
     await refreshCartTotals(ctx, since).catch((error: unknown) =>
-      console.warn(`[sync] cart totals skipped: ${error instanceof Error ? error.message : String(error)}`),
+      console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`),
     );
     await flushCounters("carts");
   }
@@ -427,7 +429,7 @@ export async function runChannelSync(
     await syncNextPages({ ...input, runId: run.id });
   } catch (error) {
     if (!(error instanceof SyncBusyError)) {
-      await failRun(db, run.id, error instanceof Error ? error.message : String(error));
+      await failRun(db, run.id, safeErrorMessage(error));
     }
     throw error;
   }
@@ -496,14 +498,14 @@ export function startInProcessScheduler(input: {
         log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`);
       } catch (error) {
         if (error instanceof SyncBusyError) continue;
-        log(`channel "${channel.name}": sync failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`channel "${channel.name}": sync failed: ${safeErrorMessage(error)}`);
       }
     }
   };
   const guardedTick = () => {
     if (running) return running;
     running = tick()
-      .catch((error: unknown) => log(`scheduler: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => log(`scheduler: ${safeErrorMessage(error)}`))
       .finally(() => {
         running = null;
       });

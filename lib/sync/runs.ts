@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { syncErrors, syncRuns, syncWarnings, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
 import type { FieldWarning } from "@/lib/magento/validate";
 import type { DbTx } from "@/lib/sync/types";
+import { scrubErrorText } from "@/db/errors";
 
 // sync_runs rows: one per sync of a channel, with per-connector figures in `stats` and totals in
 // records_changed / error_count; sync_errors rows for every record that could not be kept;
@@ -231,7 +232,7 @@ export async function finishRun(
     .update(syncRuns)
     .set({
       status: outcome.status,
-      errorMessage: outcome.errorMessage ?? null,
+      errorMessage: outcome.errorMessage ? scrubErrorText(outcome.errorMessage) : null,
       finishedAt: new Date(),
       updatedAt: new Date(),
     })

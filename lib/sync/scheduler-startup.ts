@@ -2,6 +2,7 @@ import { getDb } from "@/db/client";
 import { resumePendingDeletions } from "@/lib/channels/delete";
 import { startInProcessPusher } from "@/lib/two-way/kick";
 import { inngestConfigured, startInProcessScheduler } from "./runner";
+import { safeErrorMessage } from "@/db/errors";
 
 const FIRST_TICK_DELAY_MS = 3_000;
 
@@ -22,9 +23,9 @@ export function startSyncSchedulerWhenNoInngest(): void {
         // Two-way pushes whose backoff ended (and any a lost kick left) go every minute too.
         startInProcessPusher({ db });
         void resumePendingDeletions(db).catch((error: unknown) =>
-          console.error(`[channels] resuming deletions failed: ${error instanceof Error ? error.message : String(error)}`),
+          console.error(`[channels] resuming deletions failed: ${safeErrorMessage(error)}`),
         );
       })
-      .catch((error: unknown) => console.error(`[sync] scheduler not started: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) => console.error(`[sync] scheduler not started: ${safeErrorMessage(error)}`));
   }, FIRST_TICK_DELAY_MS).unref?.();
 }

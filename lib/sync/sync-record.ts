@@ -11,6 +11,7 @@ import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import type { Connector, DbTx, SyncContext } from "@/lib/sync/types";
 import { recordWarnings, warningInputs } from "@/lib/sync/runs";
 import { queryRows } from "@/lib/sync/write/rows";
+import { safeErrorMessage } from "@/db/errors";
 
 // "Sync this record" on a detail page: re-imports one record from Magento at once, written
 // exactly as a sync page writes it (connector writePage + afterPage, one transaction). Takes the
@@ -65,7 +66,7 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
     try {
       fetched = await fetchRecordsById(client, source.entity, [id]);
     } catch (error) {
-      return { status: "failed", message: `Magento did not answer: ${error instanceof Error ? error.message : String(error)}` };
+      return { status: "failed", message: `Magento did not answer: ${safeErrorMessage(error)}` };
     }
     const invalid = fetched.invalidById.get(id);
     if (invalid || (fetched.anonymousInvalid && !fetched.records.has(id))) {
@@ -102,7 +103,7 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
       return null;
     }).catch((error: unknown) => error);
     if (failure) {
-      return { status: "failed", message: `The record could not be written; nothing was changed (${mapFailure ?? (failure instanceof Error ? failure.message : "unknown error")}).` };
+      return { status: "failed", message: `The record could not be written; nothing was changed (${mapFailure ?? safeErrorMessage(failure, "unknown error")}).` };
     }
     if (warnings.length > 0) {
       const fields = [...new Set(warnings.map((w) => w.field))].join(", ");
@@ -110,7 +111,7 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
     }
     return { status: "synced", message: "Synced just now." };
   } catch (error) {
-    return { status: "failed", message: error instanceof Error ? error.message : "The record could not be synced." };
+    return { status: "failed", message: safeErrorMessage(error, "The record could not be synced.") };
   } finally {
     await releaseLease(db, channelId, owner);
   }

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { inngestConfigured } from "@/lib/sync/runner";
 import { runDuePushes, type RunDuePushesOptions } from "./pusher";
+import { safeErrorMessage } from "@/db/errors";
 
 // Starting the pusher. After a request commits its outbox row, the push should go now, not at the
 // next minute: with Inngest the event `magento/outbox.push.requested` starts the push function
@@ -41,7 +42,7 @@ export function runPushesInBackground(db: Db, channelId?: number): void {
       try {
         await runDuePushes(db, { ...inProcessOptions, ...(channelId === undefined ? {} : { channelId }) });
       } catch (error) {
-        console.warn(`[two-way] push run failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.warn(`[two-way] push run failed: ${safeErrorMessage(error)}`);
       }
     } while (entry.again);
   })().finally(() => running.delete(key));
@@ -57,7 +58,7 @@ export async function kickPushes(db: Db, channelId: number): Promise<void> {
       const { inngest } = await import("@/inngest/client");
       await inngest.send({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } });
     } catch (error) {
-      console.warn(`[two-way] could not send ${OUTBOX_PUSH_REQUESTED}; the minute sweep will push: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(`[two-way] could not send ${OUTBOX_PUSH_REQUESTED}; the minute sweep will push: ${safeErrorMessage(error)}`);
     }
     return;
   }

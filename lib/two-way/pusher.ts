@@ -14,6 +14,7 @@ import {
 } from "./local";
 import type { CustomerField, CustomerValues } from "./types";
 import { applyToWire, displayValue, newCustomerWire, type RegionLookup, sameField, valuesFromWire } from "./values";
+import { safeErrorMessage } from "@/db/errors";
 
 // The pusher: takes due two-way pushes from the outbox and sends them to Magento, one at a time
 // per customer (a PUT replaces the whole customer, so two at once would undo each other).
@@ -141,7 +142,7 @@ function failure(error: unknown): Outcome {
   }
   if (error instanceof MagentoSchemaError) return { status: "retry", error: "Magento sent a customer the portal cannot read." };
   if (error instanceof MagentoNetworkError || error instanceof MagentoResponseError) return { status: "retry", error: error.message };
-  return { status: "retry", error: error instanceof Error ? error.message : String(error) };
+  return { status: "retry", error: safeErrorMessage(error) };
 }
 
 async function regionLookup(client: MagentoClient, values: CustomerValues): Promise<RegionLookup> {

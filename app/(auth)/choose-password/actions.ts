@@ -11,6 +11,7 @@ import { clientIp } from "@/lib/auth/client-ip";
 import { safeReturnPath } from "@/lib/auth/navigation";
 import { getPasswordChangeUser } from "@/lib/auth/session";
 import { UserError, chooseOwnPassword, passwordSchema } from "@/lib/users/service";
+import { errorForLog } from "@/db/errors";
 
 const schema = z
   .object({ password: passwordSchema, confirm: z.string(), callbackUrl: z.string().max(2_000).optional() })
@@ -37,7 +38,7 @@ export async function choosePasswordAction(_previous: ActionResult | null, formD
     if (error instanceof UserError) {
       return { ok: false, code: "failed", error: error.message, fieldErrors: error.field ? { [error.field]: [error.message] } : undefined };
     }
-    console.error("Choosing a password failed:", error);
+    console.error(`Choosing a password failed: ${errorForLog(error)}`);
     return { ok: false, code: "failed", error: "Something went wrong on our side; your password was not changed. Try again." };
   }
   const redirectTo = safeReturnPath(parsed.data.callbackUrl);

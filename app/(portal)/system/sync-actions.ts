@@ -10,6 +10,7 @@ import { SyncBusyError } from "@/lib/sync/lease";
 import { retryFailedRecords, type RetryResult } from "@/lib/sync/retry";
 import { SyncRunError } from "@/lib/sync/runner";
 import { requestCancel } from "@/lib/sync/runs";
+import { safeErrorMessage } from "@/db/errors";
 
 // Sync now, cancel and retry, from the channel page and System › Sync History. Each one checks
 // the session and run_syncs itself (protectedAction), reads the channel and run on the server from
@@ -76,7 +77,7 @@ export const retrySyncErrorsAction = protectedAction<typeof retrySchema, RetryRe
         userId: user.id, actor: user.email, action: "sync.retried", entityType: "sync_run", entityId: runId, channelId: run.channelId,
         details: { errorId: errorId ?? null, outcome: "failed" }, ip,
       });
-      return { ok: false, code: "failed", error: `The retry failed: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, code: "failed", error: `The retry failed: ${safeErrorMessage(error)}` };
     }
     await writeAudit(db, {
       userId: user.id, actor: user.email, action: "sync.retried", entityType: "sync_run", entityId: runId, channelId: run.channelId,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { ABANDONED_FROM, ABANDONED_NOW_SQL, AGE_BUCKET_SQL, AGE_BUCKETS, OUTCOME_OPTIONS } from "@/lib/grid/grids/report-abandoned-carts";
 import type { ReportFilters } from "@/lib/reports/filters";
@@ -30,7 +30,7 @@ const GLOBAL_VALUE = sql.raw("coalesce(sum(ct.base_grand_total * ct.base_to_glob
 
 export async function loadAbandonedCartsReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<AbandonedReport> {
   requirePermission(user, "view_sales");
-  const database = db ?? (await getDb());
+  const database = db ?? (await getReadDb());
   const filters = sql`${inRange(sql`ct.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`ct.channel_id`, sql`s.website_id`)}`;
   const [rows, settled, asOf] = await Promise.all([
     queryRows<{ age: string; outcome: string; n: unknown; value: unknown; currency: string | null }>(database, sql`

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { scopeCurrencies } from "@/lib/reports/dashboard/queries";
@@ -15,7 +15,7 @@ export type CustomersReport = { segments: SegmentCount[]; unscored: number; curr
 /** Customers per RFM segment (every segment listed, zeros included) and buyers not scored yet. */
 export async function loadCustomersReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<CustomersReport> {
   requirePermission(user, "view_sales");
-  const database = db ?? (await getDb());
+  const database = db ?? (await getReadDb());
   const where = channelWebsite(f, sql`c.channel_id`, sql`c.website_id`);
   // One pass over the customers: the scored ones by segment, and (segment null) buyers not scored yet.
   const [all, currencies, asOf] = await Promise.all([

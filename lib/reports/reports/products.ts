@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { productsFrom } from "@/lib/grid/grids/report-products";
 import type { ReportFilters } from "@/lib/reports/filters";
@@ -16,7 +16,7 @@ const TOP = 10;
 
 export async function loadProductsReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<ProductsReport> {
   requirePermission(user, "view_sales");
-  const database = db ?? (await getDb());
+  const database = db ?? (await getReadDb());
   // One aggregation, both rankings: the range's items are read once.
   const [rows, asOf] = await Promise.all([
     queryRows<{ sku: string; name: string | null; qty: unknown; revenue: unknown; currency: string | null; by: string }>(database, sql`

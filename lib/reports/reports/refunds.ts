@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { REFUND_REASON_SQL, REFUND_REASONS, REFUNDS_FROM } from "@/lib/grid/grids/report-refunds";
 import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
@@ -24,7 +24,7 @@ const GLOBAL_TOTAL = sql.raw("sum(m.base_grand_total * m.base_to_global_rate)");
 
 export async function loadRefundsReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<RefundsReport> {
   requirePermission(user, "view_sales");
-  const database = db ?? (await getDb());
+  const database = db ?? (await getReadDb());
   const where = sql`m.removed_at IS NULL AND ${inRange(sql`m.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`m.channel_id`, sql`s.website_id`)}`;
   const [periods, reasons, currencies, [unconverted], asOf] = await Promise.all([
     queryRows<{ period: string; n: unknown; total: unknown }>(database, sql`

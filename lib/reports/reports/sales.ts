@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { salesFrom } from "@/lib/grid/grids/report-sales";
 import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
@@ -23,7 +23,7 @@ export type SalesReport = {
 
 export async function loadSalesReport(user: SessionUser | null, f: ReportFilters, db?: Db): Promise<SalesReport> {
   requirePermission(user, "view_sales");
-  const database = db ?? (await getDb());
+  const database = db ?? (await getReadDb());
   const [rows, [totals], currencies, asOf] = await Promise.all([
     queryRows<{ period: string; orders: unknown; revenue: unknown; refunds: unknown; aov: unknown }>(database, sql`
       SELECT to_char(r.period, 'YYYY-MM-DD') AS period, sum(r.orders) AS orders, sum(r.revenue) AS revenue, sum(r.refunds) AS refunds,

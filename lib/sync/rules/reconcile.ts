@@ -3,6 +3,7 @@ import { getCheckpoint, saveCheckpoint } from "@/lib/sync/checkpoints";
 import { flagRemovedRecords, isRemovableConnector, walkRemoteIds, type RemovableConnector, type RemovedResult } from "@/lib/sync/rules/removed";
 import type { ConnectorName, SyncContext } from "@/lib/sync/types";
 import { rowsOf } from "@/lib/sync/write/rows";
+import { safeErrorMessage } from "@/db/errors";
 
 // Reconciliation after a connector's pass. Incremental syncs only see records that changed; what
 // was deleted in Magento (or a quote made inactive without a change we saw) would otherwise stay
@@ -118,7 +119,7 @@ export async function reconcileAfterPass(
     return { connector, removed };
   } catch (error) {
     // Only the message: client errors name the route, never the credentials.
-    console.warn(`[sync] channel ${ctx.channel.id}: ${connector} reconciliation skipped: ${error instanceof Error ? error.message : String(error)}`);
+    console.warn(`[sync] channel ${ctx.channel.id}: ${connector} reconciliation skipped: ${safeErrorMessage(error)}`);
     return null;
   }
 }

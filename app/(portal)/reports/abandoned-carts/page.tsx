@@ -4,11 +4,13 @@ import { DonutChart } from "@/components/charts/donut-chart";
 import { AsOf } from "@/components/reports/as-of";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
+import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-carts";
 import type { SearchParams } from "@/lib/grid/params";
+import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 
@@ -39,7 +41,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 }
 
 async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
-  const report = await loadAbandonedCartsReport(user, filters);
+  const read = await unlessTimedOut(loadAbandonedCartsReport(user, filters));
+  if (!read.ok) return <QueryTimedOut message={read.message} />;
+  const report = read.value;
   const empty = report.total.count === 0;
   const carts = (n: number) => `${n.toLocaleString("en-US")} cart${n === 1 ? "" : "s"}`;
   return (

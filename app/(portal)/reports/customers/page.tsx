@@ -4,11 +4,13 @@ import { BarChart } from "@/components/charts/bar-chart";
 import { AsOf } from "@/components/reports/as-of";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
+import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportCustomersGrid } from "@/lib/grid/grids/report-customers";
 import type { SearchParams } from "@/lib/grid/params";
+import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { RFM_SEGMENTS } from "@/lib/reports/rfm";
 import { loadCustomersReport } from "@/lib/reports/reports/customers";
@@ -39,7 +41,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 }
 
 async function SegmentCounts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
-  const report = await loadCustomersReport(user, filters);
+  const read = await unlessTimedOut(loadCustomersReport(user, filters));
+  if (!read.ok) return <QueryTimedOut message={read.message} />;
+  const report = read.value;
   const scored = report.segments.reduce((n, s) => n + s.customers, 0);
   const base = filters.channelId !== null ? `&channel=${filters.channelId}` : "";
   const website = filters.websiteId !== null ? `&website=${filters.websiteId}` : "";

@@ -3,11 +3,13 @@ import { BarChart } from "@/components/charts/bar-chart";
 import { AsOf } from "@/components/reports/as-of";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
+import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatDecimal } from "@/lib/format/money";
 import { reportProductsGrid } from "@/lib/grid/grids/report-products";
 import type { SearchParams } from "@/lib/grid/params";
+import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadProductsReport } from "@/lib/reports/reports/products";
 
@@ -35,7 +37,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 }
 
 async function ProductCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
-  const report = await loadProductsReport(user, filters);
+  const read = await unlessTimedOut(loadProductsReport(user, filters));
+  if (!read.ok) return <QueryTimedOut message={read.message} />;
+  const report = read.value;
   const empty = report.byRevenue.length === 0;
   const label = (p: { sku: string; name: string | null }) => p.name ?? p.sku;
   return (

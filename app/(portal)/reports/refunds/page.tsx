@@ -5,11 +5,13 @@ import { AsOf } from "@/components/reports/as-of";
 import { UnconvertedNote } from "@/components/reports/unconverted-note";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
+import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportRefundsGrid } from "@/lib/grid/grids/report-refunds";
 import type { SearchParams } from "@/lib/grid/params";
+import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadRefundsReport } from "@/lib/reports/reports/refunds";
 
@@ -38,7 +40,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 }
 
 async function RefundCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
-  const report = await loadRefundsReport(user, filters);
+  const read = await unlessTimedOut(loadRefundsReport(user, filters));
+  if (!read.ok) return <QueryTimedOut message={read.message} />;
+  const report = read.value;
   const empty = report.points.every((p) => p.count === 0);
   return (
     <>

@@ -4,11 +4,13 @@ import { AsOf } from "@/components/reports/as-of";
 import { UnconvertedNote } from "@/components/reports/unconverted-note";
 import { ChartCard } from "@/components/reports/chart-card";
 import { ReportPage } from "@/components/reports/report-page";
+import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
 import { reportSalesGrid } from "@/lib/grid/grids/report-sales";
 import type { SearchParams } from "@/lib/grid/params";
+import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { loadSalesReport } from "@/lib/reports/reports/sales";
 
@@ -37,7 +39,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 }
 
 async function SalesCharts({ user, filters, timeZone }: { user: SessionUser; filters: ReportFilters; timeZone: string }) {
-  const report = await loadSalesReport(user, filters);
+  const read = await unlessTimedOut(loadSalesReport(user, filters));
+  if (!read.ok) return <QueryTimedOut message={read.message} />;
+  const report = read.value;
   const labels = report.points.map((p) => p.period);
   const empty = report.totals.orders === 0;
   const money = (v: string | null) => (v === null ? "—" : formatMoney(v, report.currency));
