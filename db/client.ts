@@ -3,6 +3,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { dataDir } from "./data-dir";
 import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
+import { rememberSessionUrl } from "./session";
 
 export type Schema = typeof schema;
 /** Either driver's database; application code only ever sees this type. */
@@ -22,8 +23,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    rememberSessionUrl(db, url);
     return {
-      db: drizzle(client, { schema }) as unknown as Db,
+      db,
       kind: "postgres",
       close: () => client.end({ timeout: 5 }),
     };
