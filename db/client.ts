@@ -4,6 +4,7 @@ import * as schema from "./schema";
 import { dataDir } from "./data-dir";
 import { databaseLimits, DEFAULT_LIMITS, type DatabaseLimits } from "./limits";
 import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
+import { rememberSessionUrl } from "./session";
 
 export type Schema = typeof schema;
 /** Either driver's database; application code only ever sees this type. */
@@ -42,8 +43,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
     const exports = postgres(url, {
       max: limits.exportConnections, idle_timeout: 60, onnotice: () => {}, connection: { statement_timeout: limits.exportTimeoutMs },
     });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    rememberSessionUrl(db, url);
     return {
-      db: drizzle(client, { schema }) as unknown as Db,
+      db,
       reads: drizzle(reads, { schema }) as unknown as Db,
       exports: drizzle(exports, { schema }) as unknown as Db,
       kind: "postgres",

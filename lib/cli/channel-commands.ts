@@ -14,7 +14,7 @@ import { sameStoreView } from "@/lib/channels/identity";
 import { duplicateWarning } from "@/lib/channels/save-warnings";
 import { abandonmentDelaySchema, baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
 import { ensureSecrets } from "@/lib/secrets/keys";
-import { SyncBusyError } from "@/lib/sync/lease";
+import { channelBusyMessage, SyncBusyError } from "@/lib/sync/lease";
 import { retryFailedRecords } from "@/lib/sync/retry";
 import { inngestConfigured, runChannelSync, scheduledMode, type SyncProgress } from "@/lib/sync/runner";
 import { latestRun, listErrors, listRuns, requestCancel, statsOf, type SyncRunRow } from "@/lib/sync/runs";
@@ -306,7 +306,7 @@ const syncCommand = defineCommand({
         db, channelId: channel.id, mode, trigger: "cli", signal: controller.signal, onProgress: (p) => ctx.out(progressLine(p)),
       });
     } catch (error) {
-      if (error instanceof SyncBusyError) throw new CliError(`Another sync of "${channel.name}" is running; try again later.`);
+      if (error instanceof SyncBusyError) throw new CliError(channelBusyMessage(channel.name, error.holder));
       const [failed] = await listRuns(db, channel.id, 1);
       if (failed) for (const line of summary(failed)) ctx.err(line);
       throw new CliError(`Sync failed: ${safeErrorMessage(error)}`);
@@ -393,7 +393,7 @@ const retryCommand = defineCommand({
     try {
       result = await retryFailedRecords(db, { channelId: channel.id, runId: run });
     } catch (error) {
-      if (error instanceof SyncBusyError) throw new CliError(`A sync of "${channel.name}" is running; retry when it has finished.`);
+      if (error instanceof SyncBusyError) throw new CliError(channelBusyMessage(channel.name, error.holder));
       throw new CliError(`Retry failed: ${safeErrorMessage(error)}`);
     }
     if (result.retried === 0 && result.stillFailing.length === 0) {

@@ -17,6 +17,9 @@ import { safeErrorMessage } from "@/db/errors";
 // `outbox` row (kind cart.convert). A repeat of the same attempt (double click, browser retry)
 // finds that row; attempts on the same cart (two users) are serialized by locking the cart row
 // while one claims the right to call Magento, and a claim lapses (lockMs) if the portal dies.
+// A working attempt renews its claim while it waits for Magento, however slow, and renews it once
+// more, atomically and only if it is still its own, right before place-order: an attempt that
+// stalled past its claim and was taken over never places; it asks Magento by quote id instead.
 // Before placing, and after any unclear answer, Magento is asked for an order with the cart's
 // quote_id: one found is adopted, never placed again. See docs/conversion.md.
 
@@ -52,6 +55,8 @@ export interface PlaceOrderOptions {
   client?: ClientFactory;
   /** How long a claim holds before another request may take the attempt over (a crashed portal). */
   lockMs?: number;
+  /** How often a working attempt renews its claim (default a third of lockMs; tests stand for a stalled process with a long one). */
+  heartbeatMs?: number;
   /** How long a repeat waits for an attempt under way to finish. */
   waitMs?: number;
   /** Test hook, after Magento placed the order and before anything is written locally (a crash there). */
@@ -86,8 +91,13 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     const placedId = Number(mine?.result?.orderEntityId);
     if (Number.isSafeInteger(placedId) && placedId > 0) {
       const claim = await claimAttempt(db, loaded.cart, key, options);
-      if (claim !== "claimed") return claim;
-      return finish(db, user!, loaded.cart, key, (options.client ?? channelClient)(loaded.cart.channel), placedId, true, input);
+      if (!("attempts" in claim)) return claim;
+      const kept = keepClaim(db, claim, options);
+      try {
+        return await finish(db, user!, loaded.cart, claim, (options.client ?? channelClient)(loaded.cart.channel), placedId, true, input);
+      } finally {
+        kept.stop();
+      }
     }
   }
   if (!loaded.ok) {
@@ -101,15 +111,27 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
   }).onConflictDoNothing({ target: outbox.idempotencyKey });
 
   const claim = await claimAttempt(db, cart, key, options);
-  if (claim !== "claimed") return claim;
+  if (!("attempts" in claim)) return claim;
+  const kept = keepClaim(db, claim, options);
+  try {
+    return await placeClaimed(db, user!, cart, claim, input, options);
+  } finally {
+    kept.stop();
+  }
+}
 
+/** The attempt once it holds the claim: ask Magento, check the address, place (or adopt). */
+async function placeClaimed(
+  db: Db, user: SessionUser, cart: ConvertibleCart, claim: Claim, input: z.infer<typeof placeOrderInputSchema>, options: PlaceOrderOptions,
+): Promise<PlaceOrderResult> {
+  const { key } = claim;
   const client = (options.client ?? channelClient)(cart.channel);
   // An order found in Magento is ours only if one of our attempts already sent place-order;
   // otherwise it was placed elsewhere (the storefront, the admin) and is not our conversion.
   const placedBefore = await placeWasSent(db, cart.id);
   const release = async (error: string, result?: Record<string, unknown>) => {
     await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: error, ...(result ? { result } : {}), updatedAt: new Date() })
-      .where(and(eq(outbox.idempotencyKey, key), ne(outbox.status, "done")));
+      .where(stillMine(claim));
   };
 
   // Whatever happened before (a lost answer, a crash, another user), an order Magento has is the one.
@@ -121,7 +143,7 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     return fail("Magento did not answer; nothing was placed. Try again in a moment.");
   }
   if (existing[0]) {
-    if (placedBefore) return finish(db, user!, cart, key, client, existing[0].entityId, true, input);
+    if (placedBefore) return finish(db, user, cart, claim, client, existing[0].entityId, true, input);
     return orderedElsewhere(db, cart, client, existing[0], release);
   }
 
@@ -146,7 +168,12 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
       shipping_address: checked.address, billing_address: checked.address,
       shipping_carrier_code: input.carrierCode, shipping_method_code: input.methodCode,
     });
-    await db.update(outbox).set({ result: { placeSentAt: new Date().toISOString() }, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
+    // The last moment to find out that this attempt stalled and another took the cart over: renewed
+    // and marked "place sent" in one statement, only while the claim is still this attempt's.
+    const placing = await db.update(outbox)
+      .set({ result: { placeSentAt: new Date().toISOString() }, lockedUntil: new Date(Date.now() + lockMsOf(options)), updatedAt: new Date() })
+      .where(stillMine(claim)).returning({ id: outbox.id });
+    if (placing.length === 0) return lostClaim(db, cart, client);
     orderEntityId = await client.placeOrder(cart.originId, {
       method: input.paymentMethod, ...(input.paymentMethod === "purchaseorder" && input.poNumber ? { po_number: input.poNumber } : {}),
     });
@@ -161,7 +188,7 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     }
     if (found) {
       // No answer: the order is the one we just sent. A refusal (404) with an order: placed before us.
-      if (isUnclear(error) || placedBefore) return finish(db, user!, cart, key, client, found.entityId, true, input);
+      if (isUnclear(error) || placedBefore) return finish(db, user, cart, claim, client, found.entityId, true, input);
       return orderedElsewhere(db, cart, client, found, release);
     }
     const refusal = refusalOf(error);
@@ -177,7 +204,55 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
   // Remembered before anything else, so a retry after a crash here knows the order at once.
   await db.update(outbox).set({ result: { orderEntityId }, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
   await options.afterPlace?.(orderEntityId);
-  return finish(db, user!, cart, key, client, orderEntityId, false, input);
+  return finish(db, user, cart, claim, client, orderEntityId, false, input);
+}
+
+/** An attempt's hold on its cart: its outbox row, as of the claim that made `attempts` what it is. */
+type Claim = { key: string; attempts: number };
+
+const lockMsOf = (options: PlaceOrderOptions) => options.lockMs ?? 120_000;
+
+/** The row is still this claim's: nobody took the attempt over (a takeover changes the status or the attempt count). */
+function stillMine(claim: Claim) {
+  return and(eq(outbox.idempotencyKey, claim.key), eq(outbox.status, "in_progress"), eq(outbox.attempts, claim.attempts));
+}
+
+/**
+ * Renews the claim every heartbeatMs while the attempt works, so Magento calls slower than the
+ * claim (retries, a slow payment step) never let a second attempt in. A renewal that finds the
+ * claim taken over stops; the check right before place-order is what acts on it.
+ */
+function keepClaim(db: Db, claim: Claim, options: PlaceOrderOptions): { stop: () => void } {
+  const lockMs = lockMsOf(options);
+  const timer = setInterval(() => {
+    db.update(outbox).set({ lockedUntil: new Date(Date.now() + lockMs), updatedAt: new Date() }).where(stillMine(claim)).returning({ id: outbox.id })
+      .then((rows) => {
+        if (rows.length === 0) clearInterval(timer);
+      })
+      .catch(() => {}); // the next beat tries again; the check before placing decides
+  }, options.heartbeatMs ?? Math.max(50, Math.floor(lockMs / 3)));
+  timer.unref?.();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * This attempt stalled past its claim and another took the cart over: it places nothing and says
+ * what Magento has for the cart's quote id (the attempt that took over records and audits it).
+ */
+async function lostClaim(db: Db, cart: ConvertibleCart, client: MagentoClient): Promise<PlaceOrderResult> {
+  let found: { entityId: number; incrementId: string } | undefined;
+  try {
+    found = (await client.findOrdersByQuote(cart.originId))[0];
+  } catch {
+    // Unknown: the message below says to look at the cart.
+  }
+  if (!found) {
+    return fail("Another request took this order over while Magento was slow; this one placed nothing. Reload the cart to see whether it was ordered.");
+  }
+  const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
+    .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, found.entityId)));
+  const message = `Already ordered: #${found.incrementId}.`;
+  return { ok: false, error: message, fieldErrors: { cart: [message] }, order: { incrementId: found.incrementId, localId: local?.id ?? null } };
 }
 
 /** Whether any attempt on this cart got as far as sending place-order to Magento. */
@@ -220,8 +295,8 @@ async function doneResult(db: Db, key: string): Promise<PlaceOrderResult | null>
  * claim). Waits for a live one to end, then answers as it ended: the same order for the same
  * attempt, "already ordered" for another.
  */
-async function claimAttempt(db: Db, cart: ConvertibleCart, key: string, options: PlaceOrderOptions): Promise<"claimed" | PlaceOrderResult> {
-  const lockMs = options.lockMs ?? 120_000;
+async function claimAttempt(db: Db, cart: ConvertibleCart, key: string, options: PlaceOrderOptions): Promise<Claim | PlaceOrderResult> {
+  const lockMs = lockMsOf(options);
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {
     const outcome = await db.transaction(async (tx) => {
@@ -234,12 +309,17 @@ async function claimAttempt(db: Db, cart: ConvertibleCart, key: string, options:
       if (doneOther) return { other: doneOther.result } as const;
       const now = new Date();
       if (rows.some((r) => r.status === "in_progress" && r.lockedUntil !== null && r.lockedUntil > now)) return "busy" as const;
+      // Attempts whose claim lapsed (a stalled request, a crashed portal) are taken over: their
+      // check before placing fails and they place nothing.
       await tx.update(outbox).set({
+        status: "failed", lockedUntil: null, lastError: "Its claim lapsed and another attempt took the cart over.", updatedAt: now,
+      }).where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityType, "cart"), eq(outbox.entityId, cart.id), eq(outbox.status, "in_progress"), ne(outbox.idempotencyKey, key)));
+      const [claimed] = await tx.update(outbox).set({
         status: "in_progress", attempts: sql`${outbox.attempts} + 1`, lockedUntil: new Date(now.getTime() + lockMs), lastError: null, updatedAt: now,
-      }).where(eq(outbox.idempotencyKey, key));
-      return "claimed" as const;
+      }).where(eq(outbox.idempotencyKey, key)).returning({ attempts: outbox.attempts });
+      return { claimed: claimed!.attempts };
     });
-    if (outcome === "claimed") return "claimed";
+    if (typeof outcome === "object" && outcome.claimed !== undefined) return { key, attempts: outcome.claimed };
     if (outcome === "mine_done") return (await doneResult(db, key))!;
     if (typeof outcome === "object") {
       const order = (outcome.other?.order ?? null) as PlacedOrder | null;
@@ -253,15 +333,16 @@ async function claimAttempt(db: Db, cart: ConvertibleCart, key: string, options:
 
 /** Reads the order back, writes it through the sync's one-record path, completes the attempt. */
 async function finish(
-  db: Db, user: SessionUser, cart: ConvertibleCart, key: string, client: MagentoClient, orderEntityId: number, adopted: boolean,
+  db: Db, user: SessionUser, cart: ConvertibleCart, claim: Claim, client: MagentoClient, orderEntityId: number, adopted: boolean,
   input: z.infer<typeof placeOrderInputSchema>,
 ): Promise<PlaceOrderResult> {
+  const { key } = claim;
   let order;
   try {
     order = await client.getOrder(orderEntityId);
   } catch {
     await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: "Order placed; reading it back failed.", result: { orderEntityId }, updatedAt: new Date() })
-      .where(and(eq(outbox.idempotencyKey, key), ne(outbox.status, "done")));
+      .where(stillMine(claim));
     return fail("Magento placed the order but did not answer when we read it back. Try again to finish: no second order will be placed.");
   }
   // The same writer a sync uses: the order lands, and the orders connector marks the cart purchased and links both.
@@ -281,8 +362,8 @@ async function finish(
     const rows = await tx.update(outbox).set({
       status: "done", lockedUntil: null, completedAt: new Date(), updatedAt: new Date(), lastError: null,
       result: { orderEntityId, adopted, order: placed, localWrite: written.status },
-    }).where(and(eq(outbox.idempotencyKey, key), ne(outbox.status, "done"))).returning({ id: outbox.id });
-    // Once per attempt: a repeat that lost the race to complete writes nothing.
+    }).where(stillMine(claim)).returning({ id: outbox.id });
+    // Once per attempt, by the claim that holds it: a repeat, or an attempt taken over, writes nothing.
     if (rows.length === 0) return false;
     await writeAudit(tx, {
       userId: user.id, actor: user.email, action: "cart.converted", entityType: "cart", entityId: cart.id, channelId: cart.channel.id,

@@ -1,15 +1,16 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
-import { leaseHolder, SyncBusyError } from "@/lib/sync/lease";
+import { ChannelHold, channelBusyMessage, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { failRun, inngestConfigured, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
 import { listRuns, type RunMode, type SyncRunRow } from "@/lib/sync/runs";
 import { safeErrorMessage } from "@/db/errors";
 
 // "Sync now" from the portal: creates the run (claiming the channel's lease, so a second click is
 // refused at once) and hands it over: to Inngest when it is configured (the event names the run,
-// the channel-sync function continues it), otherwise to a background promise in this process that
-// holds the run's lease. Never waits for the sync itself; the page follows it through the run row.
+// the channel-sync function continues it; the lease is parked for its first step), otherwise to a
+// background promise in this process that holds the channel (ChannelHold) from before the run is
+// created to its end. Never waits for the sync itself; the page follows it through the run row.
 
 export type LaunchMode = "incremental" | "full";
 
@@ -48,13 +49,14 @@ export async function waitForBackgroundSyncs(): Promise<void> {
   while (background.size > 0) await Promise.allSettled([...background]);
 }
 
-/** The message shown when the channel is busy, naming the running sync when there is one. */
+/** The message shown when the channel is busy: who holds it, since when, and its last heartbeat or until when. */
 export async function busyMessage(db: Db, channelId: number, channelName: string): Promise<string> {
-  const running = (await listRuns(db, channelId, 5)).find((r) => r.status === "running" || r.status === "queued");
-  if (running) return `A sync of "${channelName}" is already running (#${running.id}); wait for it to finish or cancel it.`;
   const holder = await leaseHolder(db, channelId);
-  if (holder?.owner.startsWith("retry:")) return `Failed records of "${channelName}" are being retried; try again in a minute.`;
-  return `A sync of "${channelName}" is already running; try again in a minute.`;
+  if (!holder) {
+    const running = (await listRuns(db, channelId, 5)).find((r) => r.status === "running" || r.status === "queued");
+    if (running) return `A sync of "${channelName}" is already running (#${running.id}); wait for it to finish or cancel it.`;
+  }
+  return channelBusyMessage(channelName, holder, { runAdvice: "Wait for it to finish or cancel it." });
 }
 
 /**
@@ -70,9 +72,18 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
 
   const mode: RunMode = input.mode === "full" ? "full" : await scheduledMode(db, channel);
   const requestedByUserId = input.user?.id ?? null;
-  const run = await startRun(db, { channelId: channel.id, mode, trigger: "manual", requestedByUserId });
+  const useInngest = options.useInngest ?? inngestConfigured();
+  // In this process the channel is held before the run exists, so a crash at any point frees it.
+  const hold = useInngest ? undefined : await ChannelHold.acquire(db, channel.id);
+  let run: SyncRunRow;
+  try {
+    run = await startRun(db, { channelId: channel.id, mode, trigger: "manual", requestedByUserId, hold });
+  } catch (error) {
+    await hold?.end();
+    throw error;
+  }
 
-  if (options.useInngest ?? inngestConfigured()) {
+  if (!hold) {
     try {
       const { inngest } = await import("@/inngest/client");
       const { CHANNEL_SYNC_REQUESTED } = await import("@/inngest/functions/channel-sync");
@@ -87,14 +98,14 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
     return { runId: run.id, mode, via: "inngest" };
   }
 
-  runInBackground(db, run, options.runner);
+  runInBackground(db, run, hold, options.runner);
   return { runId: run.id, mode, via: "in_process" };
 }
 
-/** Continues the run in this process, detached from the request (its lease is the run's). */
-function runInBackground(db: Db, run: SyncRunRow, runner: StartSyncNowOptions["runner"]): void {
+/** Continues the run in this process, detached from the request, with the hold it was created under. */
+function runInBackground(db: Db, run: SyncRunRow, hold: ChannelHold, runner: StartSyncNowOptions["runner"]): void {
   const promise: Promise<void> = runChannelSync({
-    db, channelId: run.channelId, mode: run.mode, trigger: run.trigger, runId: run.id, ...runner,
+    db, channelId: run.channelId, mode: run.mode, trigger: run.trigger, runId: run.id, hold, ...runner,
   })
     .then(() => undefined)
     .catch((error: unknown) => {

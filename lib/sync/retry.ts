@@ -7,7 +7,7 @@ import type { MagentoClient } from "@/lib/magento/client";
 import { MAX_PAGE_SIZE } from "@/lib/magento/search-criteria";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from "@/lib/sync/fetch-by-id";
-import { claimLease, leaseHolder, releaseLease, SyncBusyError } from "@/lib/sync/lease";
+import { type ChannelHold, holdChannel } from "@/lib/sync/lease";
 import { recordKind, recordWarnings, type SyncErrorRow, warningInputs } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type SyncContext } from "@/lib/sync/types";
 
@@ -58,12 +58,11 @@ export async function retryFailedRecords(db: Db, input: RetryInput, options: Ret
   const { channelId, runId, errorIds } = retryInputSchema.parse(input);
   const [channel] = await db.select().from(channels).where(eq(channels.id, channelId));
   if (!channel) throw new Error(`Channel ${channelId} does not exist.`);
-  const owner = `retry:${randomBytes(6).toString("hex")}`;
-  if (!(await claimLease(db, channelId, owner))) throw new SyncBusyError(channelId, await leaseHolder(db, channelId));
+  const hold = await holdChannel(db, channelId, `retry:${randomBytes(6).toString("hex")}`);
   try {
-    return await retryWithLease(db, channel, { runId, errorIds }, options, owner);
+    return await retryWithLease(db, channel, { runId, errorIds }, options, hold);
   } finally {
-    await releaseLease(db, channelId, owner);
+    await hold.end();
   }
 }
 
@@ -72,7 +71,7 @@ async function retryWithLease(
   channel: ChannelRow,
   filter: { runId?: number; errorIds?: number[] },
   options: RetryOptions,
-  owner: string,
+  hold: ChannelHold,
 ): Promise<RetryResult> {
   const conditions = [eq(syncErrors.channelId, channel.id), isNull(syncErrors.resolvedAt)];
   if (filter.runId !== undefined) conditions.push(eq(syncErrors.runId, filter.runId));
@@ -109,8 +108,8 @@ async function retryWithLease(
     const rowsById = new Map<string, SyncErrorRow[]>();
     for (const row of rows) rowsById.set(String(Number(row.originId)), [...(rowsById.get(String(Number(row.originId))) ?? []), row]);
     for (const ids of chunks([...rowsById.keys()], MAX_PAGE_SIZE)) {
-      // Renewed per batch, like the runner per page: a long retry keeps the channel.
-      if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, await leaseHolder(db, channel.id));
+      // Checked per batch, like the runner per page: a retry whose channel was taken over stops.
+      await hold.renew(db);
       const { records, invalidById, anonymousInvalid, warnings } = await fetchRecordsById(client, source.entity, ids);
       result.retried += ids.reduce((sum, id) => sum + rowsById.get(id)!.length, 0);
       const toWrite = [...records].filter(([, record]) => !keep || keep(record));

@@ -11,7 +11,7 @@ import {
 } from "@/lib/sync/checkpoints";
 import { invalidMessage } from "@/lib/sync/fetch-by-id";
 import { KeysetStalledError } from "@/lib/sync/keyset";
-import { claimLease, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
+import { ChannelHold, claimLease, leaseHolder, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
 import { MagentoReplacedError, stopChannel, stopReason } from "@/lib/sync/replaced";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
@@ -54,6 +54,12 @@ export interface RunnerOptions {
   pageSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * The channel, held by the caller for the whole run (the in-process runner). Without it a call
+   * holds the channel for itself and, when it stops before the run's end (an Inngest step's batch,
+   * an error), parks the run's lease for its next step.
+   */
+  hold?: ChannelHold;
 }
 
 export type ContinueFrom = { runId: number; connector: ConnectorName | null; page: number | null };
@@ -90,7 +96,8 @@ function checkpointMode(mode: RunMode): CheckpointMode {
 }
 
 /**
- * Creates a run and claims the channel's lease for it in one transaction.
+ * Creates a run and claims the channel's lease for it in one transaction: with the caller's hold
+ * (a run that starts now in this process), or parked for its first step (Inngest).
  * Throws SyncBusyError (and leaves no run behind) when another sync holds the channel.
  * A `full` run starts the initial walk again from scratch.
  */
@@ -103,15 +110,16 @@ export async function startRun(
     requestedByUserId?: number | null;
     externalRunId?: string | null;
     connectors?: readonly Connector[];
+    hold?: ChannelHold;
   },
 ): Promise<SyncRunRow> {
   const channel = await getChannel(db, input.channelId);
   if (channel.deletingAt) throw new SyncRunError(`Channel "${channel.name}" is being deleted.`);
   return db.transaction(async (tx) => {
     const run = await createRun(tx, input);
-    if (!(await claimLease(tx, input.channelId, runLeaseOwner(run.id)))) {
-      throw new SyncBusyError(input.channelId, null);
-    }
+    const owner = runLeaseOwner(run.id);
+    const claimed = input.hold ? await input.hold.claim(tx, owner) : await claimLease(tx, input.channelId, owner);
+    if (!claimed) throw new SyncBusyError(input.channelId, await leaseHolder(tx, input.channelId));
     await failAbandonedRuns(tx, input.channelId, run.id);
     if (input.mode === "full") await resetInitialCheckpoints(tx, input.channelId, CONNECTOR_ORDER);
     return run;
@@ -221,13 +229,31 @@ async function writeNextPages(
   const { db, runId } = input;
   const maxPages = input.maxPages ?? Number.POSITIVE_INFINITY;
   const pageSize = input.pageSize ?? PAGE_SIZE;
-  let run = await getRun(db, runId);
+  const run = await getRun(db, runId);
   if (!run) throw new SyncRunError(`Sync run ${runId} does not exist.`);
   if (run.status !== "queued" && run.status !== "running") return { done: true, status: run.status, pages: 0, continueFrom: null };
 
   const channel = await getChannel(db, run.channelId);
   const owner = runLeaseOwner(runId);
-  if (!(await claimLease(db, channel.id, owner))) throw new SyncBusyError(channel.id, null);
+  const hold = input.hold ?? (await ChannelHold.acquire(db, channel.id));
+  try {
+    if (!(await hold.claim(db, owner))) throw new SyncBusyError(channel.id, await leaseHolder(db, channel.id));
+    return await writePagesHeld({ ...input, maxPages, pageSize }, run, channel, hold);
+  } finally {
+    // A call that stops before the run's end (an Inngest step's batch, an error) keeps the
+    // channel for the run's next step; after the run's end this does nothing.
+    if (!input.hold) await hold.end({ park: true });
+  }
+}
+
+async function writePagesHeld(
+  input: { db: Db; runId: number; maxPages: number; pageSize: number } & RunnerOptions,
+  started: SyncRunRow,
+  channel: ChannelRow,
+  hold: ChannelHold,
+): Promise<StepResult> {
+  const { db, runId, maxPages, pageSize } = input;
+  let run = started;
   await markRunning(db, runId);
 
   const all = await loadConnectors(input);
@@ -248,7 +274,7 @@ async function writeNextPages(
   const runStartedAt = run.startedAt ?? run.createdAt;
   const finish = async (status: "succeeded" | "partial" | "canceled"): Promise<StepResult> => {
     const finished = await finishRun(db, runId, { status });
-    await releaseLease(db, channel.id, owner);
+    await hold.end();
     // Dashboard rollups and RFM scores for what this run wrote (a canceled run's pages are saved
     // too). After the lease: a long refresh must not hold the channel; it never fails the run.
     // A run that changed nothing skips it (the next refresh looks back to its own last one).
@@ -352,9 +378,7 @@ async function writeNextPages(
             ...(finished ? { finishedAt: new Date().toISOString() } : {}),
           })),
           // The lease is renewed with the page: a page is written only while this run holds the channel.
-          claimLease(tx, channel.id, owner).then((held) => {
-            if (!held) throw new SyncBusyError(channel.id, null);
-          }),
+          hold.renew(tx),
         ]);
         return result;
       });
@@ -408,8 +432,9 @@ async function writeNextPages(
 }
 
 /**
- * Runs a whole sync in this process: creates the run (claiming the channel), writes every page,
- * and finishes it. A thrown error marks the run failed. Throws SyncBusyError when the channel is busy.
+ * Runs a whole sync in this process: holds the channel (ChannelHold: on Postgres a lock that dies
+ * with this process), creates the run, writes every page, and finishes it. A thrown error marks
+ * the run failed. Throws SyncBusyError when the channel is busy.
  */
 export async function runChannelSync(
   input: {
@@ -423,17 +448,22 @@ export async function runChannelSync(
   } & RunnerOptions,
 ): Promise<SyncRunRow> {
   const { db } = input;
-  const run = input.runId ? await getRun(db, input.runId) : await startRun(db, input);
-  if (!run) throw new SyncRunError(`Sync run ${input.runId} does not exist.`);
+  const hold = input.hold ?? (await ChannelHold.acquire(db, input.channelId));
   try {
-    await syncNextPages({ ...input, runId: run.id });
-  } catch (error) {
-    if (!(error instanceof SyncBusyError)) {
-      await failRun(db, run.id, safeErrorMessage(error));
+    const run = input.runId ? await getRun(db, input.runId) : await startRun(db, { ...input, hold });
+    if (!run) throw new SyncRunError(`Sync run ${input.runId} does not exist.`);
+    try {
+      await syncNextPages({ ...input, runId: run.id, hold });
+    } catch (error) {
+      if (!(error instanceof SyncBusyError)) {
+        await failRun(db, run.id, safeErrorMessage(error));
+      }
+      throw error;
     }
-    throw error;
+    return (await getRun(db, run.id))!;
+  } finally {
+    await hold.end();
   }
-  return (await getRun(db, run.id))!;
 }
 
 /** Whether every enabled connector finished its initial walk. */
@@ -446,16 +476,21 @@ export async function initialSyncCompleted(db: Db, channel: ChannelRow, connecto
   return true;
 }
 
-/** Active channels whose sync interval has elapsed since their last run started (or never ran). */
+/**
+ * Active channels whose sync interval has elapsed since their last run started (or never ran), and
+ * at once those whose last run was left unfinished by a process that died (nobody holds the channel
+ * any more): the next sync takes it over and resumes from the checkpoints.
+ */
 export async function dueChannels(db: Db, now = new Date()): Promise<ChannelRow[]> {
   const active = await db.select().from(channels).where(and(eq(channels.active, true), isNull(channels.deletingAt)));
   const due: ChannelRow[] = [];
   for (const channel of active) {
     if (!channel.credentialsEncrypted) continue;
+    if (await leaseHolder(db, channel.id)) continue; // a sync (or a retry) holds it now
     const last = await latestRun(db, channel.id);
     if (last && (last.status === "queued" || last.status === "running")) {
-      const beat = last.heartbeatAt ?? last.createdAt;
-      if (now.getTime() - beat.getTime() < 10 * 60 * 1000) continue; // still alive
+      due.push(channel);
+      continue;
     }
     const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
     if (now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000) due.push(channel);

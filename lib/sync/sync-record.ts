@@ -6,7 +6,7 @@ import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from "@/lib/sync/fetch-by-id";
-import { claimLease, releaseLease } from "@/lib/sync/lease";
+import { channelBusyMessage, holdChannel, SyncBusyError, type ChannelHold } from "@/lib/sync/lease";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import type { Connector, DbTx, SyncContext } from "@/lib/sync/types";
 import { recordWarnings, warningInputs } from "@/lib/sync/runs";
@@ -35,8 +35,6 @@ export type SyncRecordResult =
   | { status: "outside_channel"; message: string }
   | { status: "failed"; message: string };
 
-export const SYNC_BUSY_MESSAGE = "A sync of this channel is running; try again in a minute.";
-
 const TABLES: Record<SyncableConnector, string> = {
   customers: "magento_customers",
   carts: "magento_carts",
@@ -55,8 +53,13 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
   const { channelId, connector: name, originId } = syncRecordInputSchema.parse(input);
   const [channel] = await db.select().from(channels).where(eq(channels.id, channelId));
   if (!channel || channel.deletingAt) return { status: "failed", message: "This record's channel no longer exists." };
-  const owner = `record:${randomBytes(6).toString("hex")}`;
-  if (!(await claimLease(db, channelId, owner))) return { status: "busy", message: SYNC_BUSY_MESSAGE };
+  let hold: ChannelHold;
+  try {
+    hold = await holdChannel(db, channelId, `record:${randomBytes(6).toString("hex")}`);
+  } catch (error) {
+    if (error instanceof SyncBusyError) return { status: "busy", message: channelBusyMessage(channel.name, error.holder) };
+    throw error;
+  }
   try {
     const client = options.client ?? createChannelClient(channel);
     const ctx: SyncContext = { db, channel, client, runId: 0 };
@@ -113,7 +116,7 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
   } catch (error) {
     return { status: "failed", message: safeErrorMessage(error, "The record could not be synced.") };
   } finally {
-    await releaseLease(db, channelId, owner);
+    await hold.end();
   }
 }
 

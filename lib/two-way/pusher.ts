@@ -33,7 +33,10 @@ export interface RunDuePushesOptions {
   limit?: number;
   /** Default: the channel's client without transport retries (the outbox retries, with its backoff). */
   client?: ClientFactory;
-  /** Tests move the clock to make a backed-off push due. */
+  /**
+   * Tests move the clock to make a backed-off push due (read at each claim; default the current
+   * time then). Claims are locked in the database's time, never this clock.
+   */
   now?: Date;
 }
 
@@ -73,36 +76,40 @@ type Overridden = { field: CustomerField; yours: string; magento: string };
 
 /** Takes due pushes (all channels, or one) and sends each; answers what became of them. */
 export async function runDuePushes(db: Db, options: RunDuePushesOptions = {}): Promise<RunDuePushesResult> {
-  const now = options.now ?? new Date();
+  // Read when used, not once per run: a run can last longer than a lock.
+  const clock = () => options.now ?? new Date();
   const out: RunDuePushesResult = { claimed: 0, done: 0, retrying: 0, dead: 0, failed: 0 };
   const limit = Math.max(1, Math.min(options.limit ?? 50, 500));
   // Claimed one at a time, so a customer's next push becomes due as soon as the previous ended.
   for (let i = 0; i < limit; i++) {
-    const row = await claimNext(db, now, options.channelId);
+    const row = await claimNext(db, clock(), options.channelId);
     if (!row) break;
     out.claimed++;
-    const ended = await pushOne(db, row, options.client ?? pushClient, now);
+    const ended = await pushOne(db, row, options.client ?? pushClient, clock);
     out[ended === "pending" ? "retrying" : ended]++;
   }
   return out;
 }
 
+// The lock is the database's now() at the claim plus LOCK_MS, and locks are compared with the
+// database's now(): a lock computed from a clock read earlier (the run's start) would be born
+// expired in a run that lasted longer than LOCK_MS, and a second pusher would take the customer.
 async function claimNext(db: Db, now: Date, channelId?: number): Promise<Claimed | null> {
   const kinds = sql.join(PUSH_KINDS.map((k) => sql`${k}`), sql`, `);
   const at = sql`${now.toISOString()}::timestamptz`;
   const rows = await queryRows<Claimed>(db, sql`
-    UPDATE outbox SET status = 'in_progress', attempts = attempts + 1, locked_until = ${new Date(now.getTime() + LOCK_MS).toISOString()}::timestamptz, updated_at = now()
+    UPDATE outbox SET status = 'in_progress', attempts = attempts + 1, locked_until = now() + ${sql.raw(String(LOCK_MS))} * interval '1 millisecond', updated_at = now()
     WHERE id = (
       SELECT o.id FROM outbox o JOIN channels c ON c.id = o.channel_id
       WHERE o.kind IN (${kinds}) AND o.entity_type = 'customer'
-        AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < ${at}))
+        AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < now()))
         AND o.next_attempt_at <= ${at}
         AND c.two_way_sync AND c.active AND c.deleting_at IS NULL
         ${channelId === undefined ? sql`` : sql`AND o.channel_id = ${channelId}`}
         -- one push per customer at a time, oldest first
         AND NOT EXISTS (
           SELECT 1 FROM outbox p WHERE p.entity_type = 'customer' AND p.entity_id = o.entity_id AND p.id <> o.id AND p.kind IN (${kinds})
-            AND ((p.status = 'in_progress' AND p.locked_until >= ${at}) OR (p.status = 'pending' AND p.id < o.id)))
+            AND ((p.status = 'in_progress' AND p.locked_until >= now()) OR (p.status = 'pending' AND p.id < o.id)))
       ORDER BY o.next_attempt_at, o.id
       LIMIT 1
       FOR UPDATE OF o SKIP LOCKED)
@@ -112,7 +119,7 @@ async function claimNext(db: Db, now: Date, channelId?: number): Promise<Claimed
   return { ...row, id: Number(row.id), channel_id: Number(row.channel_id), entity_id: Number(row.entity_id), attempts: Number(row.attempts) };
 }
 
-async function pushOne(db: Db, row: Claimed, clientFor: ClientFactory, now: Date): Promise<"done" | "pending" | "dead" | "failed"> {
+async function pushOne(db: Db, row: Claimed, clientFor: ClientFactory, clock: () => Date): Promise<"done" | "pending" | "dead" | "failed"> {
   const [channel] = await db.select().from(channels).where(eq(channels.id, row.channel_id));
   const [customer] = await db.select().from(magentoCustomers).where(eq(magentoCustomers.id, row.entity_id));
   let outcome: Outcome;
@@ -128,7 +135,7 @@ async function pushOne(db: Db, row: Claimed, clientFor: ClientFactory, now: Date
       outcome = failure(error);
     }
   }
-  return finish(db, row, channel as ChannelRow | undefined, outcome, now);
+  return finish(db, row, channel as ChannelRow | undefined, outcome, clock());
 }
 
 /** Magento's refusals are final; anything unclear is worth another try later. */
@@ -293,7 +300,7 @@ export async function channelsWithDuePushes(db: Db, now: Date = new Date()): Pro
   const rows = await queryRows<{ channel_id: unknown }>(db, sql`
     SELECT DISTINCT o.channel_id FROM outbox o JOIN channels c ON c.id = o.channel_id
     WHERE o.kind IN (${kinds}) AND o.next_attempt_at <= ${at}
-      AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < ${at}))
+      AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < now()))
       AND c.two_way_sync AND c.active AND c.deleting_at IS NULL
     ORDER BY o.channel_id`);
   return rows.map((r) => Number(r.channel_id));

@@ -107,6 +107,11 @@ async function auditsFor(cartId: number) {
   return testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "cart.converted"), eq(auditLog.entityId, String(cartId))));
 }
 
+/** Place-order requests Magento received for a cart. */
+function placeRequests(cartOriginId: number): number {
+  return sim.control.requests(500).log.filter((e) => e.method === "PUT" && e.path.includes(`/carts/${cartOriginId}/order`)).length;
+}
+
 const fastClient = (overrides: { timeoutMs?: number; maxRetries?: number } = {}): PlaceOrderOptions["client"] =>
   (c) => createChannelClient(c, { timeoutMs: overrides.timeoutMs ?? 10_000, maxRetries: overrides.maxRetries ?? 0 });
 
@@ -230,6 +235,45 @@ describe("exactly one order", () => {
     expect(ordersFor(cart.originId)).toHaveLength(1);
     expect(retry.ok && retry.order.incrementId).toBe(ordersFor(cart.originId)[0]!.incrementId);
     expect((await cartRow(cart.id)).status).toBe("purchased");
+  });
+
+  it("Magento slower than the claim: the working attempt keeps its claim, the second waits and is told it is already ordered", async () => {
+    const cart = await openCart();
+    // The claim is 300 ms here (2 minutes in the portal); Magento takes 1.2 s to place the order.
+    sim.control.addFaults({ path: `/V1/carts/${cart.originId}/order`, method: "PUT", latencyMs: 1_200, times: 1 });
+    const first = placeOrder(testDb.db, users.manager, input(cart.id), { lockMs: 300 });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await placeOrder(testDb.db, users.admin, input(cart.id), { lockMs: 300 });
+    const placed = await first;
+    expect(placed.ok).toBe(true);
+    const [order] = ordersFor(cart.originId);
+    expect(second).toMatchObject({ ok: false, error: `Already ordered: #${order!.incrementId}.` });
+    expect(ordersFor(cart.originId)).toHaveLength(1);
+    // Magento was asked to place it once: a slow Magento never sees a second place-order for the cart.
+    expect(placeRequests(cart.originId)).toBe(1);
+    const audits = await auditsFor(cart.id);
+    expect(audits.map((a) => a.userId)).toEqual([users.manager.id]);
+  });
+
+  it("an attempt whose claim was taken over while Magento was slow asks Magento by quote id instead of placing", async () => {
+    const cart = await openCart();
+    // The first attempt stalls (its claim is not renewed: a frozen process) while Magento's directory is slow ...
+    sim.control.addFaults({ path: "/V1/directory/countries", method: "GET", latencyMs: 1_500, times: 1 });
+    const first = placeOrder(testDb.db, users.manager, input(cart.id), { lockMs: 300, heartbeatMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    // ... so the second attempt takes the cart over when the claim lapses, and is slow itself before placing.
+    sim.control.addFaults({ path: `/V1/carts/${cart.originId}/shipping-information`, method: "POST", latencyMs: 2_500, times: 1 });
+    const second = placeOrder(testDb.db, users.admin, input(cart.id), { lockMs: 300 });
+    const lost = await first;
+    expect(lost.ok).toBe(false);
+    expect(!lost.ok && lost.error).toMatch(/another request took this order over/i);
+    // It looked for the order by quote id right before placing and sent no place-order of its own.
+    expect(placeRequests(cart.originId)).toBe(0);
+    const won = await second;
+    expect(won.ok).toBe(true);
+    expect(ordersFor(cart.originId)).toHaveLength(1);
+    expect(placeRequests(cart.originId)).toBe(1);
+    expect((await auditsFor(cart.id)).map((a) => a.userId)).toEqual([users.admin.id]);
   });
 
   it("a crash between placing and the local write: the retry after the claim lapses adopts, one order", async () => {

@@ -11,7 +11,7 @@ import { ordersGrid } from "@/lib/grid/grids/orders";
 import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
 import { claimLease, releaseLease } from "@/lib/sync/lease";
 import { runChannelSync } from "@/lib/sync/runner";
-import { SYNC_BUSY_MESSAGE, syncRecord } from "@/lib/sync/sync-record";
+import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
 import { rowsOf } from "@/lib/sync/write/rows";
 import { loadCartDetail } from "@/lib/workspace/details/cart";
@@ -273,7 +273,10 @@ describe("syncRecord", () => {
     expect(await claimLease(testDb.db, channel.id, "run:424242")).toBe(true);
     try {
       const result = await syncRecord(testDb.db, { channelId: channel.id, connector: "orders", originId: 1 });
-      expect(result).toEqual({ status: "busy", message: SYNC_BUSY_MESSAGE });
+      expect(result).toEqual({
+        status: "busy",
+        message: expect.stringMatching(/^A sync of "[^"]+" is already running: sync #424242 since .+ UTC, waiting for its next step \(last heartbeat \d+ s ago\); it keeps the channel until .+ UTC unless it continues\. Try again when it has finished\.$/) as string,
+      });
     } finally {
       await releaseLease(testDb.db, channel.id, "run:424242");
     }

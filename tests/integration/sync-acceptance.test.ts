@@ -9,7 +9,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, storeFigures, type RunningSimulator, type SimulatorOptions, type StoreFigures } from "@/lib/magento/simulator";
-import { LEASE_CONNECTOR, SyncBusyError } from "@/lib/sync/lease";
+import { channelBusyMessage, holdChannel, LEASE_CONNECTOR, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { runChannelSync, startRun } from "@/lib/sync/runner";
 import { getRun, warningCount } from "@/lib/sync/runs";
 import { rowsOf } from "@/lib/sync/write/rows";
@@ -267,25 +267,37 @@ const BUSY_EXIT_CODE = 75;
 
 type Child = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
-/** Runs tests/integration/fixtures/sync-child.ts; kills it with SIGKILL after `killAfterMs` when given. */
-function runChild(env: Record<string, string>, killAfterMs?: number): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("tests/integration/fixtures/sync-child.ts")], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+/**
+ * Starts tests/integration/fixtures/sync-child.ts in a process of its own. Node itself runs it
+ * (tsx as a loader), not the tsx command: that one runs the script in a grandchild, which a
+ * SIGKILL of the command leaves running.
+ */
+function spawnChild(env: Record<string, string>): { pid: number; kill: () => void; exited: Promise<Child> } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/integration/fixtures/sync-child.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<Child>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { pid: child.pid!, kill: () => child.kill("SIGKILL"), exited };
 }
+
+/** Runs the child to its end; kills it with SIGKILL after `killAfterMs` when given. */
+async function runChild(env: Record<string, string>, killAfterMs?: number): Promise<Child> {
+  const child = spawnChild(env);
+  const timer = killAfterMs === undefined ? null : setTimeout(child.kill, killAfterMs);
+  const result = await child.exited;
+  if (timer) clearTimeout(timer);
+  return result;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("sync acceptance: kill -9 and resume", () => {
   it("ends with the simulator's counts and no duplicates after repeated SIGKILLs", async () => {
@@ -296,7 +308,7 @@ describe("sync acceptance: kill -9 and resume", () => {
     const { db } = testDb;
     const channel = await makeChannel(db, sim);
     const env = { DATABASE_URL: testDb.url, SIM_URL: sim.baseUrl, SIM_TOKEN: sim.adminToken, CHANNEL_ID: String(channel.id), PAGE_SIZE: "10" };
-    // The run to continue: a killed run stays "running" and keeps the channel's lease (5 minutes);
+    // The run to continue: a killed run stays "running" (its lease died with its process);
     // continuing it by id claims the lease again as the same owner.
     // A killed child's last COMMIT may still be on its way into Postgres when the child is gone:
     // a lease without a visible open run means that commit is about to land, so look again.
@@ -342,15 +354,110 @@ describe("sync acceptance: kill -9 and resume", () => {
     expect(runs.map((r) => r.status)).toEqual(["succeeded"]);
   }, 120_000);
 
-  it("a dead run's lease blocks new runs until it expires (5 min); continuing the dead run by id works at once", async () => {
+  it("a sync process killed with SIGKILL frees its channel at once: a new sync takes over within seconds, resumes and completes", async () => {
+    const sim = await simulator({ seed: 109, customers: 60, orders: 400 });
+    // Slow enough that the child is still at work when it is killed.
+    sim.control.addFaults({ latencyMs: 60 });
+    const testDb = await postgresDb();
+    const { db } = testDb;
+    const channel = await makeChannel(db, sim);
+    const child = spawnChild({ DATABASE_URL: testDb.url, SIM_URL: sim.baseUrl, SIM_TOKEN: sim.adminToken, CHANNEL_ID: String(channel.id), PAGE_SIZE: "10" });
+    try {
+      // The child holds the channel and has written pages.
+      let runId = 0;
+      for (let look = 0; look < 400 && !runId; look++) {
+        const [open] = await rows<{ id: string; pages: number }>(db, sql`
+          SELECT id::text, (SELECT coalesce(sum((value->>'pages')::int), 0) FROM jsonb_each(stats))::int AS pages
+          FROM sync_runs WHERE channel_id = ${channel.id} AND status = 'running'`);
+        if (open && open.pages > 2) runId = Number(open.id);
+        else await sleep(50);
+      }
+      expect(runId, "the child never got to work").toBeGreaterThan(0);
+
+      // Meanwhile another sync is refused in words that name the holder and its time.
+      const refused = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 10 })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(SyncBusyError);
+      expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(new RegExp(
+        `^A sync of "${channel.name}" is already running: sync #${runId} on ${os.hostname()} \\(process ${child.pid}\\) since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, ` +
+        "still running — last heartbeat \\d+ s ago\\. Try again when it has finished\\.$",
+      ));
+
+      child.kill();
+      const killedAt = Date.now();
+      expect((await child.exited).signal).toBe("SIGKILL");
+      sim.control.clearFaults();
+
+      // A new sync (not the dead run continued by id) takes the channel over within seconds.
+      let firstPageAt = 0;
+      let run;
+      for (;;) {
+        try {
+          run = await runChannelSync({
+            db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 10,
+            onProgress: () => (firstPageAt ||= Date.now()),
+          });
+          break;
+        } catch (error) {
+          if (!(error instanceof SyncBusyError) || Date.now() - killedAt > 10_000) throw error;
+          await sleep(100);
+        }
+      }
+      expect(firstPageAt - killedAt).toBeLessThan(5_000);
+      expect(run.id).not.toBe(runId);
+      expect(run.status).toBe("succeeded");
+      // It resumed from the dead run's checkpoints: nothing lost, nothing doubled.
+      expect(await actual(db, channel.id)).toEqual(expected(sim));
+      expect(await duplicates(db, channel.id)).toBe(0);
+      expect((await getRun(db, runId))!).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/^Stopped without finishing/) as string });
+      expect(await leaseHolder(db, channel.id)).toBeNull();
+    } finally {
+      child.kill();
+    }
+  }, 90_000);
+
+  it("on PGlite a lease left by a process that ended holds nothing: the next sync starts at once; a live one of this process refuses", async () => {
+    const sim = await simulator({ seed: 110, customers: 20, orders: 40 });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sync-acceptance-pglite-lease-"));
+    dirs.push(dir);
+    const handle = await openDatabase({ pgliteDir: dir });
+    try {
+      const db = handle.db;
+      await migrateDatabase(db, "pglite");
+      const channel = await makeChannel(db, sim);
+      // The portal process was killed mid-sync: its run is still "running" and its lease row looks fresh.
+      const [dead] = await rows<{ id: string }>(db, sql`
+        INSERT INTO sync_runs (channel_id, mode, trigger, status, started_at, heartbeat_at) VALUES (${channel.id}, 'initial', 'cli', 'running', now(), now()) RETURNING id::text`);
+      await db.execute(sql`INSERT INTO sync_checkpoints (channel_id, connector, mode, cursor) VALUES (${channel.id}, ${LEASE_CONNECTOR}, 'initial',
+        jsonb_build_object('owner', 'run:' || ${dead!.id}, 'token', 'earlier', 'since', now(), 'heartbeatAt', now(), 'host', 'portal', 'pid', 4242,
+          'instance', 'an-earlier-process', 'backendPid', null, 'parked', false, 'expiresAt', now() + interval '5 minutes'))`);
+      const run = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 50 });
+      expect(run.status).toBe("succeeded");
+      expect(await actual(db, channel.id)).toEqual(expected(sim));
+      expect((await getRun(db, Number(dead!.id)))!.status).toBe("failed");
+      // A holder of this very process is alive: refused, naming it.
+      const hold = await holdChannel(db, channel.id, "retry:abc");
+      try {
+        const refused = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", client: clientFor(sim) }).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(SyncBusyError);
+        expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(/^Failed records of ".+" are being retried: a retry of failed records on .+ since .+ UTC, still running — last heartbeat \d+ s ago\. Try again when it has finished\.$/);
+      } finally {
+        await hold.end();
+      }
+    } finally {
+      await handle.close();
+    }
+  }, 60_000);
+
+  it("a run created for its first step (Inngest) keeps the channel until its step gap ends; continuing it by id works at once", async () => {
     const sim = await simulator({ seed: 108, customers: 20, orders: 40 });
     const { db } = await postgresDb();
     const channel = await makeChannel(db, sim);
     const client = clientFor(sim);
-    // A process that created its run and died (no page written, lease held for LEASE_TTL_MS).
+    // Created and parked for its first step, which never came (no process holds it).
     const dead = await startRun(db, { channelId: channel.id, mode: "initial", trigger: "cli" });
     await expect(runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client })).rejects.toBeInstanceOf(SyncBusyError);
-    // Time passing, simulated: the lease's expiry moved into the past.
+    // Time passing, simulated: the parked lease's expiry moved into the past.
     await db.execute(sql`UPDATE sync_checkpoints SET cursor = jsonb_set(cursor, '{expiresAt}', to_jsonb('2000-01-01T00:00:00.000Z'::text))
       WHERE channel_id = ${channel.id} AND connector = ${LEASE_CONNECTOR}`);
     const fresh = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client });
@@ -358,7 +465,7 @@ describe("sync acceptance: kill -9 and resume", () => {
     expect(await actual(db, channel.id)).toEqual(expected(sim));
     // The takeover marked the dead run failed, saying why.
     expect((await getRun(db, dead.id))!).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/^Stopped without finishing/) as string });
-    // Continuing a dead run by id needs no expiry: it claims the lease as the same owner.
+    // Continuing a parked run by id needs no expiry: it claims the lease as the same owner.
     const again = await startRun(db, { channelId: channel.id, mode: "incremental", trigger: "cli" });
     const resumed = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", client, runId: again.id });
     expect(resumed.status).toBe("succeeded");

@@ -192,10 +192,13 @@ describe("Sync now / cancel actions", () => {
     const runId = (result as { data: { runId: number } }).data.runId;
     expect(await auditCount("sync.started")).toBe(1);
 
-    // A second press while it runs is refused in words.
+    // A second press while it runs is refused in words: which sync, where, since when, its last heartbeat.
     const again = await startSyncAction(null, form({ channelId: channel.id, mode: "incremental" }));
     expect(again).toMatchObject({ ok: false, code: "failed" });
-    expect((again as { error: string }).error).toContain(`already running (#${runId})`);
+    expect((again as { error: string }).error).toMatch(new RegExp(
+      `^A sync of "${channel.name}" is already running: sync #${runId} on .+ \\(process ${process.pid}\\) since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, ` +
+      "still running — last heartbeat \\d+ s ago\\. Wait for it to finish or cancel it\\.$",
+    ));
 
     await until(() => getRun(testDb.db, runId), (r) => r?.status === "running" && statsOf(r, "stores").pages > 0);
     const response = await getRunStatus(new Request(`http://portal/api/sync-runs/${runId}`), { params: Promise.resolve({ runId: String(runId) }) });

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncErrors, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { getCheckpoint, INCREMENTAL_OVERLAP_MS } from "@/lib/sync/checkpoints";
-import { claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
-import { runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
+import { ChannelHold, channelBusyMessage, claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
+import { dueChannels, runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
 import { listErrors, listRuns, markRunning, requestCancel, statsOf } from "@/lib/sync/runs";
 import { SyncBusyError } from "@/lib/sync/lease";
 import type { Connector, ConnectorName, PageRequest, UpdatedWindow } from "@/lib/sync/types";
@@ -342,6 +342,48 @@ describe("lease", () => {
     expect(old.finishedAt).not.toBeNull();
     expect(old.errorMessage).toMatch(new RegExp(`^Stopped without finishing: its process ended \\(last sign of life \\d{4}-\\d\\d-\\d\\d .* UTC\\)\\. Sync #${next.id} continues`));
     expect(runs.find((r) => r.id === next.id)!.status).toBe("queued");
+  });
+
+  it("a run between two of its steps (Inngest) keeps the channel: another sync is refused, naming it and until when; its next step continues it", async () => {
+    const channel = await addChannel("steps");
+    const connectors = [fakeConnector("stores", []), fakeConnector("customers", records(7, 20))];
+    const run = await startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "schedule" });
+    const first = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
+    expect(first.done).toBe(false);
+    // No process holds it between the steps (no session spans two invocations): the row does, for a while.
+    const holder = await leaseHolder(testDb.db, channel.id);
+    expect(holder).toMatchObject({ owner: `run:${run.id}`, state: "waiting" });
+    const left = Date.parse(holder!.expiresAt!) - Date.now();
+    expect(left).toBeGreaterThan(60_000);
+    expect(left).toBeLessThanOrEqual(120_000);
+    const refused = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "cli", connectors }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SyncBusyError);
+    expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(new RegExp(
+      `^A sync of "steps" is already running: sync #${run.id} since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, waiting for its next step \\(last heartbeat \\d+ s ago\\); ` +
+      "it keeps the channel until \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC unless it continues\\. Try again when it has finished\\.$",
+    ));
+    let result = first;
+    while (!result.done) result = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
+    expect(result.status).toBe("succeeded");
+    expect(await written(channel.id)).toHaveLength(7);
+    expect(await leaseHolder(testDb.db, channel.id)).toBeNull();
+  });
+
+  it("a run left unfinished by a process that died is due at once; one whose process lives is left alone", async () => {
+    const channel = await addChannel("resume-due", { syncIntervalMinutes: 24 * 60 });
+    const hold = await ChannelHold.acquire(testDb.db, channel.id);
+    try {
+      const run = await startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "schedule", hold });
+      await markRunning(testDb.db, run.id);
+      expect((await dueChannels(testDb.db)).map((c) => c.id)).not.toContain(channel.id);
+      // Its process dies: Postgres ends its session, and the lock with it.
+      await testDb.db.execute(sql`select pg_terminate_backend((cursor->>'backendPid')::int) from sync_checkpoints
+        where channel_id = ${channel.id} and connector = '__lease'`);
+      for (let i = 0; i < 50 && (await leaseHolder(testDb.db, channel.id)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await dueChannels(testDb.db)).map((c) => c.id)).toContain(channel.id);
+    } finally {
+      await hold.end();
+    }
   });
 
   it("an expired lease can be taken over; the holder can renew and release", async () => {

@@ -12,7 +12,7 @@ import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
 import { waitForBackgroundPushes } from "@/lib/two-way/kick";
-import { MAX_ATTEMPTS, runDuePushes } from "@/lib/two-way/pusher";
+import { MAX_ATTEMPTS, pushClient, runDuePushes } from "@/lib/two-way/pusher";
 import {
   customerPushState, dismissOverride, listPushFailures, loadCustomerEdit, pushCounts, requestCustomerEdit, requestRegistration,
   requestSubscription, requestSubscriptionForSubscribers, retryPush, revertPush, type CustomerEditView, type CustomerValues,
@@ -512,6 +512,43 @@ describe("pushers side by side", () => {
     expect(a.done + b.done).toBe(3);
     expect(sim.control.pushed().customerUpdates.length - before).toBe(3);
     for (const [i, c] of customers.entries()) expect(c.magento().lastname).toBe(`Parallel${i}`);
+  });
+
+  it("a push claimed late in a long pusher run stays claimed: a second pusher cannot take the same customer", async () => {
+    const c = await freshCustomer();
+    const first = await edit(c.id, (v) => ({ ...v, firstname: "Longrun" }));
+    if (!first.ok) throw new Error(first.error);
+    // Due long ago, so a pusher whose clock was read 200 s ago (a run that has lasted that long) takes it.
+    await testDb.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 600_000) }).where(eq(outbox.id, first.pushId));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const slow = (ch: ChannelRow) => {
+      const client = pushClient(ch);
+      const read = client.getCustomerWire.bind(client);
+      client.getCustomerWire = async (id) => {
+        entered();
+        await gate; // Magento is slow to answer this pusher
+        return read(id);
+      };
+      return client;
+    };
+    const long = runDuePushes(testDb.db, { channelId: channel.id, client: slow, limit: 1, now: new Date(Date.now() - 200_000) });
+    await inside;
+    // The next edit of the customer arrives while the first push is under way.
+    const second = await edit(c.id, (v) => ({ ...v, lastname: "Laterun" }));
+    if (!second.ok) throw new Error(second.error);
+    expect(second.pushId).not.toBe(first.pushId);
+    // The first push was claimed just now: it holds for its whole lock time, whatever the run's age,
+    // so another pusher takes neither it again nor the customer's next push.
+    const other = await runDuePushes(testDb.db, { channelId: channel.id });
+    open();
+    expect(other.claimed).toBe(0);
+    expect(await long).toMatchObject({ claimed: 1, done: 1 });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 1, done: 1 });
+    expect(c.magento()).toMatchObject({ firstname: "Longrun", lastname: "Laterun" });
+    expect(sim.control.pushed().customerUpdates.filter((u) => u.customerId === c.originId)).toHaveLength(2);
   });
 
   it("a customer's second change waits for the first (one PUT at a time per customer)", async () => {

@@ -6,7 +6,7 @@ import { protectedAction } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
 import { getChannelSummary, getHistoryRun } from "@/lib/sync/history";
 import { busyMessage, startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
-import { SyncBusyError } from "@/lib/sync/lease";
+import { channelBusyMessage, SyncBusyError } from "@/lib/sync/lease";
 import { retryFailedRecords, type RetryResult } from "@/lib/sync/retry";
 import { SyncRunError } from "@/lib/sync/runner";
 import { requestCancel } from "@/lib/sync/runs";
@@ -72,7 +72,7 @@ export const retrySyncErrorsAction = protectedAction<typeof retrySchema, RetryRe
       // runId bounds the error ids to this run's channel and run: ids of other runs match nothing.
       result = await retryFailedRecords(db, { channelId: run.channelId, runId, ...(errorId ? { errorIds: [errorId] } : {}) });
     } catch (error) {
-      if (error instanceof SyncBusyError) return { ok: false, code: "failed", error: `A sync of "${run.channelName}" is running; retry when it has finished.` };
+      if (error instanceof SyncBusyError) return { ok: false, code: "failed", error: channelBusyMessage(run.channelName, error.holder) };
       await writeAudit(db, {
         userId: user.id, actor: user.email, action: "sync.retried", entityType: "sync_run", entityId: runId, channelId: run.channelId,
         details: { errorId: errorId ?? null, outcome: "failed" }, ip,
