@@ -16,6 +16,7 @@ import {
   roleSchema,
   setUserActive,
   setUserRole,
+  unlockUser,
   type Actor,
 } from "@/lib/users/service";
 
@@ -100,7 +101,7 @@ const listCommand = defineCommand({
       u.email,
       u.name,
       u.role,
-      u.active ? "active" : "inactive",
+      !u.active ? "inactive" : u.lockedUntil ? `locked until ${formatTimestamp(u.lockedUntil)}` : "active",
       formatTimestamp(u.lastLoginAt),
     ]);
     ctx.out(formatTable(["EMAIL", "NAME", "ROLE", "STATUS", "LAST SIGN-IN"], rows));
@@ -155,4 +156,16 @@ function activeCommand(active: boolean) {
   });
 }
 
-export const userCommands = [createCommand, listCommand, setRoleCommand, activeCommand(false), activeCommand(true)];
+// For the admin who cannot reach System › Users: their own account is the one locked out.
+const unlockCommand = defineCommand({
+  name: "user:unlock",
+  summary: "Lift the lock that failed sign-ins put on an account (audited).",
+  options: { email: emailOption },
+  examples: [`${INVOCATION} user:unlock --email jane@example.com`],
+  async run({ email }, ctx) {
+    const user = await unlockUser(await ctx.db(), email, CLI_ACTOR);
+    ctx.out(`Unlocked ${user.email} (${user.name}); they can sign in again with their password.`);
+  },
+});
+
+export const userCommands = [createCommand, listCommand, setRoleCommand, activeCommand(false), activeCommand(true), unlockCommand];

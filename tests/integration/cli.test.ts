@@ -5,8 +5,9 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquirePgliteLock, releasePgliteLock } from "@/db/pglite-lock";
-import { auditLog } from "@/db/schema";
+import { auditLog, loginThrottle } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
+import { accountKey } from "@/lib/auth/throttle";
 import { findUserByEmail } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
@@ -14,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database"
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
-const COMMAND_NAMES = ["user:create", "user:list", "user:set-role", "user:deactivate", "user:activate"];
+const COMMAND_NAMES = ["user:create", "user:list", "user:set-role", "user:deactivate", "user:activate", "user:unlock"];
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -153,6 +154,24 @@ describe("portal CLI (Postgres)", () => {
     expect(on.code).toBe(0);
     expect(on.stdout).toContain("Reactivated sam@example.com");
     expect((await findUserByEmail(testDb.db, "sam@example.com"))!.active).toBe(true);
+  });
+
+  it("shows a locked-out user in user:list and unlocks them with user:unlock", async () => {
+    const lockedUntil = new Date(Date.now() + 10 * 60_000);
+    await testDb.db.insert(loginThrottle).values({ key: accountKey("sam@example.com"), failures: 5, lockedUntil });
+    const list = await portal(["user:list"]);
+    expect(list.stdout).toMatch(/sam@example\.com\s+Sam Agent\s+admin\s+locked until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+
+    const run = await portal(["user:unlock", "--email", "sam@example.com"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe("Unlocked sam@example.com (Sam Agent); they can sign in again with their password.");
+    expect((await portal(["user:list"])).stdout).toMatch(/sam@example\.com\s+Sam Agent\s+admin\s+active/);
+    const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "user.unlocked"));
+    expect(entry).toMatchObject({ actor: "cli" });
+
+    const again = await portal(["user:unlock", "--email", "sam@example.com"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe("sam@example.com is not locked out; they can sign in.");
   });
 
   it("reports an unknown user with exit 1", async () => {
