@@ -406,6 +406,23 @@ describe.each(backends)("migrations applied to $name", (backend) => {
     expect(otherAfter).toEqual({ cart_id: null });
   });
 
+  it("withholds the query text older versions stored in sync errors (0026)", async () => {
+    const channelId = await insertChannel("scrubbed errors");
+    const leaked = 'Inngest gave up: Failed query: insert into "magento_customers" ... params: 1,ann@example.com,Ann';
+    await db.execute(sql`insert into sync_runs (channel_id, mode, trigger, status, error_message) values (${channelId}, 'initial', 'cli', 'failed', ${leaked})`);
+    await db.execute(sql`insert into sync_runs (channel_id, mode, trigger, status, error_message) values (${channelId}, 'initial', 'cli', 'failed', 'Magento answered 503')`);
+    const file = readFileSync(path.join(MIGRATIONS_FOLDER, "0026_scrub_query_text_from_errors.sql"), "utf8");
+    for (const statement of file.split("--> statement-breakpoint")) await db.execute(sql.raw(statement));
+    const stored = await rows<{ error_message: string }>(
+      db,
+      sql`select error_message from sync_runs where channel_id = ${channelId} order by id`,
+    );
+    expect(stored.map((row) => row.error_message)).toEqual([
+      "Inngest gave up: a database query failed (details withheld)",
+      "Magento answered 503",
+    ]);
+  });
+
   it("is a no-op when migrated a second time", async () => {
     const snapshot = async () => ({
       applied: await rows<{ hash: string }>(db, sql`select hash from drizzle.__drizzle_migrations order by id`),
