@@ -15,7 +15,7 @@ import {
   ChannelSettingsError, channelSettingsFields, channelSettingsSchema, CREDENTIAL_FIELDS, resolveCredentials, saveChannelSettings, type SaveResult,
 } from "@/lib/channels/settings";
 import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
-import { SyncBusyError } from "@/lib/sync/lease";
+import { describeLeaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { SyncRunError } from "@/lib/sync/runner";
 import { and, eq, isNull } from "drizzle-orm";
 
@@ -51,7 +51,10 @@ async function syncAfterDataChange(
     revalidatePath("/system/sync-history");
     return { notice: `Sync #${started.runId} has started to do it now.`, runId: started.runId };
   } catch (error) {
-    if (error instanceof SyncBusyError) return { notice: "A sync of this channel is running now: the next one does it." };
+    if (error instanceof SyncBusyError) {
+      const holder = error.holder ? ` (${describeLeaseHolder(error.holder)})` : "";
+      return { notice: `A sync of this channel is running now${holder}: the next one does it.` };
+    }
     if (error instanceof SyncLaunchError || error instanceof SyncRunError) return { notice: `It could not start now (${error.message}); the next scheduled sync does it.` };
     throw error;
   }
