@@ -1,7 +1,7 @@
 // `npm run magento:sim -- --port 8080 --seed 42 …`: a generated Magento 2 store speaking the
 // official REST contract on 127.0.0.1, for the portal's demo and for manual testing.
 import path from "node:path";
-import { StateFileError, startMagentoSimulator } from "@/lib/magento/simulator";
+import { StateFileError, startMagentoSimulator } from "@/simulator";
 
 const USAGE = `Usage: npm run magento:sim -- [options]
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type Request, type Response } from "@playwright/test";
-import { startMagentoSimulator, type RunningSimulator } from "../../lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "../../simulator";
 import { signedInContext } from "./helpers";
 import { channelId, expectNoSeriousA11yViolations } from "./store";
 

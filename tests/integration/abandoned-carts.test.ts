@@ -9,7 +9,7 @@ import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-cart
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
 import { createMagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { parseReportFilters } from "@/lib/reports/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 import { countSegment, filtersFromQuery } from "@/lib/segments/segments";

@@ -12,7 +12,7 @@ import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { checkConnection } from "@/lib/channels/check-connection";
 import { sealCredentials } from "@/lib/channels/credentials";
 import type { ChannelFormState } from "@/lib/channels/form-state";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { runChannelSync } from "@/lib/sync/runner";
 import { createUser } from "@/lib/users/service";

@@ -12,7 +12,7 @@ import { openCredentials } from "@/lib/channels/credentials";
 import type { ChannelFormState } from "@/lib/channels/form-state";
 import { confirmationValue } from "@/lib/channels/save-warnings";
 import { ChannelSaveNeedsConfirmation, channelSettingsSchema, saveChannelSettings } from "@/lib/channels/settings";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

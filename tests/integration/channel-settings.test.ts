@@ -13,7 +13,7 @@ import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { countChannelRecords, deleteChannelData } from "@/lib/channels/delete";
 import { confirmationValue } from "@/lib/channels/save-warnings";
 import { channelSettingsSchema } from "@/lib/channels/settings";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as actions from "@/app/(portal)/system/integrations/actions";

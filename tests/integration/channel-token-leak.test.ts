@@ -7,7 +7,7 @@ import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { auth } from "@/lib/auth/auth";
 import { confirmationValue } from "@/lib/channels/save-warnings";
 import type { ActionResult } from "@/lib/auth/action";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

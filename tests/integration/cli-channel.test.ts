@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
 import { openCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The channel:* commands through the real `scripts/portal.ts`, against Postgres and the Magento simulator.

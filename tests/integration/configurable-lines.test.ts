@@ -7,7 +7,7 @@ import { reportProductsGrid } from "@/lib/grid/grids/report-products";
 import { parseGridState } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
 import { createMagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, storeFigures, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, storeFigures, type RunningSimulator } from "@/simulator";
 import { parseReportFilters } from "@/lib/reports/filters";
 import { loadProductsReport } from "@/lib/reports/reports/products";
 import { runChannelSync } from "@/lib/sync/runner";

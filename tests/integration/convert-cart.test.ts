@@ -9,7 +9,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import type { AddressInput } from "@/lib/conversion/address";
 import { estimateShipping, loadConversionForm, reviewOrder } from "@/lib/conversion/options";
 import { OUTBOX_KIND, placeOrder, type PlaceOrderInput, type PlaceOrderOptions } from "@/lib/conversion/place-order";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";

@@ -8,7 +8,7 @@ import { protectedAction } from "@/lib/auth/action";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import { sealCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
 import { rowsOf } from "@/lib/sync/write/rows";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadKpis, scopeCurrencies } from "@/lib/reports/dashboard/queries";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 import { zonedReportFilters } from "@/lib/reports/time-zones";

@@ -8,7 +8,7 @@ import { gridNeighbors } from "@/lib/grid/neighbors";
 import { parseGridState } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
 import { ordersGrid } from "@/lib/grid/grids/orders";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { claimLease, releaseLease } from "@/lib/sync/lease";
 import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";

@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { csvField, csvLine, EXPORT_MAX_IDS, startCsvExport, trimMoney, type DbHandle, type ExportRequest } from "@/lib/grid/export";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage, type GridRow } from "@/lib/grid/query";

@@ -15,7 +15,7 @@ import { loadGridView } from "@/lib/grid/queries";
 import { GRIDS } from "@/lib/grid/registry";
 import type { GridDefinition } from "@/lib/grid/types";
 import { createMagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import { rowsOf } from "@/lib/sync/write/rows";
 import { saveGridPreference } from "@/lib/users/preferences";

@@ -11,7 +11,7 @@ import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { confirmationValue } from "@/lib/channels/save-warnings";
 import type { ChannelFormState } from "@/lib/channels/form-state";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { runChannelSync } from "@/lib/sync/runner";
 import { createUser } from "@/lib/users/service";

@@ -5,7 +5,7 @@ import type { RequestTiming } from "@/lib/magento/http";
 import { PaginationLimitError } from "@/lib/magento/paginate";
 import type { MagentoOrder } from "@/lib/magento/schemas/order";
 import type { Filter, SearchCriteria, SortOrder } from "@/lib/magento/search-criteria";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { recordingFetch } from "../helpers/recording-fetch";
 
 // The client against the simulator over real HTTP: pagination past the end (current Magento's

@@ -5,7 +5,7 @@ import { createMagentoClient, MagentoClient, requestAdminToken } from "@/lib/mag
 import { MagentoAuthError, MagentoHttpError, MagentoNotFoundError, MagentoSchemaError } from "@/lib/magento/errors";
 import type { CartAddressInput } from "@/lib/magento/schemas/cart";
 import { decimalFromNumber } from "@/lib/magento/schemas/primitives";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { matchTemplate, SHARED_MAGENTO, validateDefinition, validateRequestBody, validateResponse, type SchemaOptions } from "../helpers/magento-schema";
 import { recordingFetch, type Exchange, type RecordingFetch } from "../helpers/recording-fetch";
 

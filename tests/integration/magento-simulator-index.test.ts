@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateStore, startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
-import { tick } from "@/lib/magento/simulator/control";
-import { Random } from "@/lib/magento/simulator/random";
-import { CONDITION_TYPES, runSearch, type Filter, type SearchCriteria } from "@/lib/magento/simulator/search";
-import { SearchIndex } from "@/lib/magento/simulator/search-index";
-import type { MagentoStore } from "@/lib/magento/simulator/store";
-import type { Cart, Creditmemo, Customer, Json, Order } from "@/lib/magento/simulator/types";
+import { generateStore, startMagentoSimulator, type RunningSimulator } from "@/simulator";
+import { tick } from "@/simulator/control";
+import { Random } from "@/simulator/random";
+import { CONDITION_TYPES, runSearch, type Filter, type SearchCriteria } from "@/simulator/search";
+import { SearchIndex } from "@/simulator/search-index";
+import type { MagentoStore } from "@/simulator/store";
+import type { Cart, Creditmemo, Customer, Json, Order } from "@/simulator/types";
 
 // The simulator's sorted search index (the fast path) must answer exactly what the brute-force
 // evaluation (runSearch over every record) answers: same total_count, same records, same order.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateStore, startMagentoSimulator, storeFigures, type RunningSimulator } from "@/lib/magento/simulator";
+import { generateStore, startMagentoSimulator, storeFigures, type RunningSimulator } from "@/simulator";
 import { validateResponse } from "../helpers/magento-schema";
 
 // What real Magento 2.4 sends and a tidy simulator would not: nulls in required properties

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startMagentoSimulator, StateFileError, type RunningSimulator, type SimulatorOptions } from "@/lib/magento/simulator";
+import { startMagentoSimulator, StateFileError, type RunningSimulator, type SimulatorOptions } from "@/simulator";
 import { placeSimulatorOrder } from "@/tests/helpers/place-order";
 
 // The simulator with --state-file: what the REST API and the control API change survives a

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateStore, signOAuthRequest, startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
-import { renderOrder } from "@/lib/magento/simulator/render";
+import { generateStore, signOAuthRequest, startMagentoSimulator, type RunningSimulator } from "@/simulator";
+import { renderOrder } from "@/simulator/render";
 import { validateResponse } from "../helpers/magento-schema";
 
 // The simulator against the official contract (../shared/magento): real HTTP on 127.0.0.1:0,

@@ -9,7 +9,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { createCart, OUTBOX_KIND } from "@/lib/carts/create-cart";
 import { catalogCurrency, searchProducts } from "@/lib/carts/products";
 import { placeOrder } from "@/lib/conversion/place-order";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";

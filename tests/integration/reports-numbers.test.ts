@@ -13,7 +13,7 @@ import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage, type GridRow } from "@/lib/grid/query";
 import type { GridDefinition } from "@/lib/grid/types";
 import { createMagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { parseReportFilters } from "@/lib/reports/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 import { loadCustomersReport } from "@/lib/reports/reports/customers";

@@ -7,7 +7,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { reportSalesGrid } from "@/lib/grid/grids/report-sales";
 import { parseGridState } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadKpis, loadMix, loadSalesSeries, type DashboardScope } from "@/lib/reports/dashboard/queries";
 import { parseReportFilters, type ReportFilters } from "@/lib/reports/filters";
 import { loadProductsReport } from "@/lib/reports/reports/products";

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { activeCartIds, reconcileCheckpointName, idleMessage, MISSING_MESSAGE, reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { runChannelSync } from "@/lib/sync/runner";
 import { rowsOf } from "@/lib/sync/write/rows";

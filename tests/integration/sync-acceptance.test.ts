@@ -8,7 +8,7 @@ import { openDatabase, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, storeFigures, type RunningSimulator, type SimulatorOptions, type StoreFigures } from "@/lib/magento/simulator";
+import { startMagentoSimulator, storeFigures, type RunningSimulator, type SimulatorOptions, type StoreFigures } from "@/simulator";
 import { channelBusyMessage, holdChannel, LEASE_CONNECTOR, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { runChannelSync, startRun } from "@/lib/sync/runner";
 import { getRun, warningCount } from "@/lib/sync/runs";

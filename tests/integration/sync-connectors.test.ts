@@ -7,7 +7,7 @@ import { openDatabase, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, storeFigures, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, storeFigures, type RunningSimulator } from "@/simulator";
 import { cartsConnector } from "@/lib/sync/connectors/carts";
 import { creditMemosConnector } from "@/lib/sync/connectors/credit_memos";
 import { customersConnector } from "@/lib/sync/connectors/customers";

@@ -4,7 +4,7 @@ import { cartEvents, channels, magentoCarts, magentoOrders } from "@/db/schema";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import { rowsOf } from "@/lib/sync/write/rows";
 import { createUser } from "@/lib/users/service";

@@ -7,7 +7,7 @@ import { retrySyncErrorsAction } from "@/app/(portal)/system/sync-actions";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadFailingChannels } from "@/lib/sync/health";
 import { getHistoryRun, listHistoryRuns, listRunErrors, parseHistoryFilters } from "@/lib/sync/history";
 import { runChannelSync } from "@/lib/sync/runner";

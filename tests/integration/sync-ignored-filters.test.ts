@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";

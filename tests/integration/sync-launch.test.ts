@@ -8,7 +8,7 @@ import { cancelSyncAction, startSyncAction } from "@/app/(portal)/system/sync-ac
 import { sealCredentials } from "@/lib/channels/credentials";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { startSyncNow, waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { computeProgress, loadRunProgress } from "@/lib/sync/progress";

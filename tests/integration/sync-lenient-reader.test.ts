@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { SEARCH_ENTITIES, type SearchEntity } from "@/lib/magento/search-entities";
 import { touchesStrict, validateSearchPage, type FieldWarning } from "@/lib/magento/validate";
 import { writeCarts } from "@/lib/sync/connectors/carts";

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { createMagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import { statsOf } from "@/lib/sync/runs";
 import { rowsOf } from "@/lib/sync/write/rows";

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { getCheckpoint, listCheckpoints } from "@/lib/sync/checkpoints";
 import { activeCartIds, reconcileAfterPass, reconcileCheckpointName } from "@/lib/sync/rules/reconcile";
 import { flagRemovedRecords, walkRemoteIds } from "@/lib/sync/rules/removed";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL_ENTITIES, channels } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { channelSettingsSchema, saveChannelSettings } from "@/lib/channels/settings";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadFailingChannels } from "@/lib/sync/health";
 import { MagentoReplacedError } from "@/lib/sync/replaced";
 import { dueChannels, runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";

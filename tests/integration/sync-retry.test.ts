@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { claimLease, releaseLease, SyncBusyError } from "@/lib/sync/lease";
 import { NO_LONGER_IN_MAGENTO, retryFailedRecords } from "@/lib/sync/retry";
 import { runChannelSync } from "@/lib/sync/runner";

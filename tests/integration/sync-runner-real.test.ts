@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { CONNECTORS } from "@/lib/sync/registry";
 import { runChannelSync } from "@/lib/sync/runner";
 import { listRuns, statsOf } from "@/lib/sync/runs";

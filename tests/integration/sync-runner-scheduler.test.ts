@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { dueChannels, startInProcessScheduler } from "@/lib/sync/runner";
 import type { Connector } from "@/lib/sync/types";

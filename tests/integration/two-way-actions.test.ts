@@ -11,7 +11,7 @@ import { ROLE_PERMISSIONS, can, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { draftFromValues, type CustomerDraft } from "@/lib/customers/edit-form";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import { customerPushState, loadCustomerEdit } from "@/lib/two-way/service";
 import { createUser } from "@/lib/users/service";

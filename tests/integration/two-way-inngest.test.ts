@@ -6,7 +6,7 @@ import { channels, magentoCustomers, outbox, users } from "@/db/schema";
 import { createPushOutboxFunction } from "@/inngest/functions/push-outbox";
 import { functions } from "@/inngest/functions";
 import { sealCredentials } from "@/lib/channels/credentials";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
 import { OUTBOX_PUSH_REQUESTED } from "@/lib/two-way/kick";

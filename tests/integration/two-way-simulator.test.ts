@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMagentoClient } from "@/lib/magento/client";
 import { MagentoHttpError } from "@/lib/magento/errors";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { SHARED_MAGENTO, validateDefinition } from "@/tests/helpers/magento-schema";
 
 // POST /V1/customers in the simulator, as Magento's AccountManagement::createAccount answers it:

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { FAIL, fastParser } from "@/lib/magento/schemas/fast";
 import { parseMagentoDateTime, parseMagentoDateTimeReference } from "@/lib/magento/schemas/primitives";
 import { SEARCH_ENTITIES, type SearchEntity } from "@/lib/magento/search-entities";
-import { startMagentoSimulator, type RunningSimulator } from "@/lib/magento/simulator";
+import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { validateSearchPage, validateValue, validateValueWithZod } from "@/lib/magento/validate";
 
 // The compiled fast path (lib/magento/schemas/fast.ts) must give exactly what zod gives: same

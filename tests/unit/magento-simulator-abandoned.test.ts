@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
-import { generateStore } from "@/lib/magento/simulator/generate";
+import { generateStore } from "@/simulator/generate";
 
 // The demo store (the simulator's defaults) must give the Abandoned Carts report something to show:
 // active carts with items and a known email, idle from a day to weeks, within the demo channel's

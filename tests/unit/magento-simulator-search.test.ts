@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { normalizeBaseUrl, oauthSignature, parseOAuthHeader, signatureBaseString, signOAuthRequest } from "@/lib/magento/simulator/auth";
-import { Random } from "@/lib/magento/simulator/random";
-import { applyFields, matchesFilter, parseFields, parseSearchCriteria, runSearch } from "@/lib/magento/simulator/search";
+import { normalizeBaseUrl, oauthSignature, parseOAuthHeader, signatureBaseString, signOAuthRequest } from "@/simulator/auth";
+import { Random } from "@/simulator/random";
+import { applyFields, matchesFilter, parseFields, parseSearchCriteria, runSearch } from "@/simulator/search";
 
 const params = (query: string) => new URLSearchParams(query);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateStore } from "@/lib/magento/simulator/generate";
-import { restoreStore, snapshotStore, SnapshotError } from "@/lib/magento/simulator/snapshot";
+import { generateStore } from "@/simulator/generate";
+import { restoreStore, snapshotStore, SnapshotError } from "@/simulator/snapshot";
 
 // The state file's snapshot knows no record type: whatever the store and its records hold comes
 // back (Maps, Sets, Dates, shared objects, "$" keys), render caches stay out.
