@@ -62,6 +62,12 @@ export function shippingRate(items: { basePrice: number; qty: number; weight: nu
   return shippingRates(items, catalogueRate).find((r) => r.carrierCode === carrier && r.methodCode === method);
 }
 
+/** A shipping method code ("flatrate_flatrate", "tablerate_bestway") as [carrier, method]. */
+export function splitMethod(code: string): [string, string] {
+  const idx = code.indexOf("_");
+  return idx < 0 ? [code, code] : [code.slice(0, idx), code.slice(idx + 1)];
+}
+
 /** Fills discount and tax of an order line from its price, qty, discount percent and tax rate. */
 export function priceLine(item: Pick<OrderItem, "price" | "basePrice" | "qty" | "discountPercent" | "taxRate">) {
   const row = item.price * item.qty;

@@ -5,7 +5,7 @@
 // Render caches on records are left out and rebuilt on demand.
 import { MagentoStore } from "./store";
 
-/** Keys of the store's records that only cache render output (store.ts clears them on every change). */
+/** Keys of the store's records that only cache render output (the store's change functions clear them on every change). */
 export const DERIVED_RECORD_KEYS: ReadonlySet<string> = new Set(["header"]);
 
 const TAGS = ["$map", "$set", "$date", "$id", "$ref", "$fields", "$num", "$undef", "$big"] as const;
