@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
-import { inngest } from "@/inngest/client";
+import { CHANNEL_SYNC_REQUESTED, channelSyncEventData, type ChannelSyncEventData } from "@/lib/jobs/events";
+import { inngest } from "@/lib/jobs/inngest-client";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { failRun, startRun, syncNextPages, type RunnerOptions } from "@/lib/sync/runner";
 import { getRun, listRuns } from "@/lib/sync/runs";
@@ -10,20 +10,9 @@ import { safeErrorMessage } from "@/db/errors";
 // (same sync run) well before Inngest's 1,000-steps-per-run limit. One sync per channel at a time
 // (concurrency key), throttled per channel; onFailure marks the sync run failed with the reason.
 
-export const CHANNEL_SYNC_REQUESTED = "magento/channel.sync.requested";
 /** Pages written per step.run and steps per Inngest run before continuing in a new one. */
 export const PAGES_PER_STEP = 20;
 export const STEPS_PER_INVOCATION = 50;
-
-export const channelSyncEventData = z.object({
-  channelId: z.number().int().positive(),
-  mode: z.enum(["initial", "incremental", "full"]).default("incremental"),
-  trigger: z.enum(["schedule", "manual", "cli", "action"]).default("manual"),
-  /** Set on continuation events (and when the portal created the run before sending). */
-  runId: z.number().int().positive().optional(),
-  requestedByUserId: z.number().int().positive().nullable().optional(),
-});
-export type ChannelSyncEventData = z.infer<typeof channelSyncEventData>;
 
 type Deps = { db: () => Promise<Db>; runner?: Pick<RunnerOptions, "connectors" | "client" | "pageSize"> };
 

@@ -1,7 +1,6 @@
-import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
-import { inngest } from "@/inngest/client";
-import { OUTBOX_PUSH_REQUESTED } from "@/lib/two-way/kick";
+import { OUTBOX_PUSH_REQUESTED, pushEventData } from "@/lib/jobs/events";
+import { inngest } from "@/lib/jobs/inngest-client";
 import { channelsWithDuePushes, runDuePushes, type RunDuePushesOptions } from "@/lib/two-way/pusher";
 
 // Thin Inngest wrapper over lib/two-way/pusher: the event `magento/outbox.push.requested`
@@ -11,8 +10,6 @@ import { channelsWithDuePushes, runDuePushes, type RunDuePushesOptions } from "@
 
 export const PUSHES_PER_STEP = 25;
 export const STEPS_PER_RUN = 8;
-
-export const pushEventData = z.object({ channelId: z.number().int().positive() });
 
 type Deps = { db: () => Promise<Db>; pusher?: Pick<RunDuePushesOptions, "client" | "now"> };
 

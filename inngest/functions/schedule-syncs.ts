@@ -1,6 +1,6 @@
 import { getDb, type Db } from "@/db/client";
-import { inngest } from "@/inngest/client";
-import { CHANNEL_SYNC_REQUESTED, type ChannelSyncEventData } from "@/inngest/functions/channel-sync";
+import { CHANNEL_SYNC_REQUESTED, type ChannelSyncEventData } from "@/lib/jobs/events";
+import { inngest } from "@/lib/jobs/inngest-client";
 import { dueChannels, scheduledMode } from "@/lib/sync/runner";
 
 // Every 5 minutes: one sync event per active channel whose interval elapsed (initial until it

@@ -1,7 +1,8 @@
 import { getDb } from "@/db/client";
 import { resumePendingDeletions } from "@/lib/channels/delete";
+import { inngestConfigured } from "@/lib/jobs/settings";
 import { startInProcessPusher } from "@/lib/two-way/kick";
-import { inngestConfigured, startInProcessScheduler } from "./runner";
+import { startInProcessScheduler } from "./runner";
 import { safeErrorMessage } from "@/db/errors";
 
 const FIRST_TICK_DELAY_MS = 3_000;

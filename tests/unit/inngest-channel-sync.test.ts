@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
 import {
-  CHANNEL_SYNC_REQUESTED, createChannelSyncFunction, markChannelSyncFailed, PAGES_PER_STEP, STEPS_PER_INVOCATION,
+  createChannelSyncFunction, markChannelSyncFailed, PAGES_PER_STEP, STEPS_PER_INVOCATION,
 } from "@/inngest/functions/channel-sync";
+import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
 import { createScheduleSyncsFunction } from "@/inngest/functions/schedule-syncs";
 import { getRun, listRuns } from "@/lib/sync/runs";
 import type { Connector } from "@/lib/sync/types";
