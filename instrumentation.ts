@@ -6,8 +6,19 @@ export async function register() {
   exposePeerAddress();
   const { ensureSecretsOrExit } = await import("./lib/secrets/startup");
   ensureSecretsOrExit();
-  // Without an Inngest server, this process runs the scheduled syncs itself (docs/sync.md).
-  if (process.env.NEXT_PHASE === "phase-production-build" || process.env.SYNC_SCHEDULER === "off") return;
-  const { startSyncSchedulerWhenNoInngest } = await import("./lib/sync/scheduler-startup");
-  startSyncSchedulerWhenNoInngest();
+  // Without an Inngest server, this process runs the background sweeps itself (docs/sync.md).
+  const { inProcessJobsOff } = await import("./lib/jobs/settings");
+  if (inProcessJobsOff()) return;
+  const { startInProcessJobsWhenNoInngest } = await import("./lib/jobs/startup");
+  const { startInProcessScheduler } = await import("./lib/sync/runner");
+  const { startInProcessPusher } = await import("./lib/two-way/kick");
+  const { resumePendingDeletions } = await import("./lib/channels/delete");
+  startInProcessJobsWhenNoInngest([
+    // Due syncs every minute, the first now.
+    { label: "[sync] scheduler", start: (db) => startInProcessScheduler({ db }).tick() },
+    // Two-way pushes whose backoff ended (and any a lost kick left), every minute.
+    { label: "[two-way] pusher", start: (db) => startInProcessPusher({ db }) },
+    // Channel deletions a previous process did not finish.
+    { label: "[channels] resuming deletions", start: (db) => resumePendingDeletions(db) },
+  ]);
 }

@@ -1,10 +1,8 @@
-import { z } from "zod";
-import { getDb, type Db } from "@/db/client";
-import { inngest } from "@/inngest/client";
-import { OUTBOX_PUSH_REQUESTED } from "@/lib/two-way/kick";
-import { channelsWithDuePushes, runDuePushes, type RunDuePushesOptions } from "@/lib/two-way/pusher";
+import { OUTBOX_PUSH_REQUESTED, pushEventData } from "@/lib/jobs/events";
+import { inngest } from "@/lib/jobs/inngest-client";
+import { pushSteps, type PushStepsDeps } from "@/lib/two-way/push-steps";
 
-// Thin Inngest wrapper over lib/two-way/pusher: the event `magento/outbox.push.requested`
+// Thin Inngest wrapper over lib/two-way/push-steps: the event `magento/outbox.push.requested`
 // ({channelId}) pushes that channel's due changes, one run per channel at a time (concurrency
 // key); the minute cron finds channels with due pushes (retries whose backoff ended, kicks that
 // were lost) and sends one event each. A channel with more than a run's worth continues in a new run.
@@ -12,11 +10,8 @@ import { channelsWithDuePushes, runDuePushes, type RunDuePushesOptions } from "@
 export const PUSHES_PER_STEP = 25;
 export const STEPS_PER_RUN = 8;
 
-export const pushEventData = z.object({ channelId: z.number().int().positive() });
-
-type Deps = { db: () => Promise<Db>; pusher?: Pick<RunDuePushesOptions, "client" | "now"> };
-
-export function createPushOutboxFunction(deps: Deps) {
+export function createPushOutboxFunction(deps: PushStepsDeps = {}) {
+  const pushes = pushSteps(deps);
   return inngest.createFunction(
     {
       id: "two-way-push",
@@ -28,7 +23,7 @@ export function createPushOutboxFunction(deps: Deps) {
     },
     async ({ event, step }) => {
       if (event.name !== OUTBOX_PUSH_REQUESTED) {
-        const due = await step.run("find-channels-with-due-pushes", async () => channelsWithDuePushes(await deps.db()));
+        const due = await step.run("find-channels-with-due-pushes", async () => pushes.channelsWithDuePushes());
         if (due.length === 0) return { sent: 0 };
         await step.sendEvent("fan-out-pushes", due.map((channelId) => ({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } })));
         return { sent: due.length };
@@ -36,9 +31,7 @@ export function createPushOutboxFunction(deps: Deps) {
       const { channelId } = pushEventData.parse(event.data);
       const totals = { claimed: 0, done: 0, retrying: 0, dead: 0, failed: 0 };
       for (let i = 0; i < STEPS_PER_RUN; i++) {
-        const result = await step.run(`push-${i}`, async () =>
-          runDuePushes(await deps.db(), { channelId, limit: PUSHES_PER_STEP, ...deps.pusher }),
-        );
+        const result = await step.run(`push-${i}`, async () => pushes.pushDue(channelId, PUSHES_PER_STEP));
         for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += result[key];
         if (result.claimed < PUSHES_PER_STEP) return { channelId, ...totals };
       }
@@ -48,4 +41,4 @@ export function createPushOutboxFunction(deps: Deps) {
   );
 }
 
-export const pushOutbox = createPushOutboxFunction({ db: getDb });
+export const pushOutbox = createPushOutboxFunction();

@@ -1,27 +1,17 @@
-import { getDb, type Db } from "@/db/client";
-import { inngest } from "@/inngest/client";
-import { CHANNEL_SYNC_REQUESTED, type ChannelSyncEventData } from "@/inngest/functions/channel-sync";
-import { dueChannels, scheduledMode } from "@/lib/sync/runner";
+import { CHANNEL_SYNC_REQUESTED, type ChannelSyncEventData } from "@/lib/jobs/events";
+import { inngest } from "@/lib/jobs/inngest-client";
+import { syncScheduleSteps, type JobStepsDeps } from "@/lib/sync/job-steps";
 
 // Every 5 minutes: one sync event per active channel whose interval elapsed (initial until it
 // completed, then incremental). The event id is per channel and interval slot, so a late or
 // repeated cron does not queue the same sync twice.
 
-export function createScheduleSyncsFunction(deps: { db: () => Promise<Db> }) {
+export function createScheduleSyncsFunction(deps: JobStepsDeps = {}) {
+  const schedule = syncScheduleSteps(deps);
   return inngest.createFunction(
     { id: "schedule-channel-syncs", name: "Schedule Magento channel syncs", triggers: [{ cron: "*/5 * * * *" }] },
     async ({ step }) => {
-      const due = await step.run("find-due-channels", async () => {
-        const db = await deps.db();
-        const channels = await dueChannels(db);
-        return Promise.all(
-          channels.map(async (c) => ({
-            channelId: c.id,
-            mode: await scheduledMode(db, c),
-            slot: Math.floor(Date.now() / (c.syncIntervalMinutes * 60_000)),
-          })),
-        );
-      });
+      const due = await step.run("find-due-channels", async () => schedule.dueSyncs());
       if (due.length === 0) return { sent: 0 };
       await step.sendEvent(
         "fan-out-syncs",
@@ -36,4 +26,4 @@ export function createScheduleSyncsFunction(deps: { db: () => Promise<Db> }) {
   );
 }
 
-export const scheduleSyncs = createScheduleSyncsFunction({ db: getDb });
+export const scheduleSyncs = createScheduleSyncsFunction();

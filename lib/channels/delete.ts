@@ -123,7 +123,7 @@ export function deleteChannelInBackground(db: Db, channelId: number, log: (line:
 
 /**
  * Finishes deletions an earlier process did not (channels with deleting_at set still present).
- * Call it from the scheduler tick or at server start (lib/sync/scheduler-startup.ts).
+ * Call it from the scheduler tick or at server start (instrumentation.ts, through lib/jobs/startup.ts).
  */
 export async function resumePendingDeletions(db: Db): Promise<number[]> {
   const pending = await db.select({ id: channels.id }).from(channels).where(isNotNull(channels.deletingAt));

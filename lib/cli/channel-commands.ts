@@ -13,10 +13,13 @@ import { findSameStoreChannels } from "@/lib/channels/duplicates";
 import { sameStoreView } from "@/lib/channels/identity";
 import { duplicateWarning } from "@/lib/channels/save-warnings";
 import { abandonmentDelaySchema, baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
+import { sendJobEvent } from "@/lib/jobs/dispatch";
+import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
+import { inngestConfigured } from "@/lib/jobs/settings";
 import { ensureSecrets } from "@/lib/secrets/keys";
 import { channelBusyMessage, SyncBusyError } from "@/lib/sync/lease";
 import { retryFailedRecords } from "@/lib/sync/retry";
-import { inngestConfigured, runChannelSync, scheduledMode, type SyncProgress } from "@/lib/sync/runner";
+import { runChannelSync, scheduledMode, type SyncProgress } from "@/lib/sync/runner";
 import { latestRun, listErrors, listRuns, requestCancel, statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
 import { safeErrorMessage } from "@/db/errors";
@@ -285,9 +288,7 @@ const syncCommand = defineCommand({
     const channel = await requireChannel(db, name);
     const mode = full ? "full" : await scheduledMode(db, channel);
     if (!wait && inngestConfigured()) {
-      const { inngest } = await import("@/inngest/client");
-      const { CHANNEL_SYNC_REQUESTED } = await import("@/inngest/functions/channel-sync");
-      await inngest.send({ name: CHANNEL_SYNC_REQUESTED, data: { channelId: channel.id, mode, trigger: "cli" } });
+      await sendJobEvent({ name: CHANNEL_SYNC_REQUESTED, data: { channelId: channel.id, mode, trigger: "cli" } });
       ctx.out(`Queued ${mode === "full" ? "a" : "an"} ${mode} sync of "${channel.name}" on Inngest. Follow it with: ${INVOCATION} channel:runs --name ${JSON.stringify(channel.name)}`);
       return;
     }

@@ -1,8 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
+import { sendJobEvent } from "@/lib/jobs/dispatch";
+import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
+import { inngestConfigured } from "@/lib/jobs/settings";
 import { ChannelHold, channelBusyMessage, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
-import { failRun, inngestConfigured, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
+import { failRun, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
 import { listRuns, type RunMode, type SyncRunRow } from "@/lib/sync/runs";
 import { safeErrorMessage } from "@/db/errors";
 
@@ -29,7 +32,7 @@ export interface StartSyncNowInput {
 }
 
 export interface StartSyncNowOptions {
-  /** Default: inngestConfigured(). */
+  /** Default: inngestConfigured() (lib/jobs/settings.ts). */
   useInngest?: boolean;
   /** Runner overrides for the in-process sync (tests). */
   runner?: Pick<RunnerOptions, "connectors" | "client" | "pageSize">;
@@ -85,9 +88,7 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
 
   if (!hold) {
     try {
-      const { inngest } = await import("@/inngest/client");
-      const { CHANNEL_SYNC_REQUESTED } = await import("@/inngest/functions/channel-sync");
-      await inngest.send({
+      await sendJobEvent({
         name: CHANNEL_SYNC_REQUESTED,
         data: { channelId: channel.id, mode, trigger: "manual", runId: run.id, requestedByUserId },
       });

@@ -503,11 +503,6 @@ export async function scheduledMode(db: Db, channel: ChannelRow): Promise<"initi
   return (await initialSyncCompleted(db, channel, CONNECTOR_ORDER)) ? "incremental" : "initial";
 }
 
-/** Whether syncs go through an Inngest server (Cloud or self-hosted) rather than this process. */
-export function inngestConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL);
-}
-
 /**
  * Runs due syncs every minute in this process (when no Inngest server is configured).
  * A channel already held by another process is skipped; errors are logged, never thrown.

@@ -1,5 +1,7 @@
 import type { Db } from "@/db/client";
-import { inngestConfigured } from "@/lib/sync/runner";
+import { sendJobEvent } from "@/lib/jobs/dispatch";
+import { OUTBOX_PUSH_REQUESTED } from "@/lib/jobs/events";
+import { inngestConfigured, pushKicksOff } from "@/lib/jobs/settings";
 import { runDuePushes, type RunDuePushesOptions } from "./pusher";
 import { safeErrorMessage } from "@/db/errors";
 
@@ -7,8 +9,7 @@ import { safeErrorMessage } from "@/db/errors";
 // next minute: with Inngest the event `magento/outbox.push.requested` starts the push function
 // (concurrency one per channel); without it a background promise in this process runs it. The
 // minute-by-minute sweep (Inngest cron, or startInProcessPusher) catches anything a kick missed.
-
-export const OUTBOX_PUSH_REQUESTED = "magento/outbox.push.requested";
+// Which of the two is decided once, in lib/jobs (inngestConfigured).
 
 type Running = { promise: Promise<void>; again: boolean };
 const running = new Map<number | "all", Running>();
@@ -52,11 +53,10 @@ export function runPushesInBackground(db: Db, channelId?: number): void {
 /** Called after a request committed its outbox row. Never throws: the sweep is the safety net. */
 export async function kickPushes(db: Db, channelId: number): Promise<void> {
   // Tests that must hold a push back (to sync around it) switch kicks off.
-  if (process.env.TWO_WAY_PUSH_KICK === "off") return;
+  if (pushKicksOff()) return;
   if (inngestConfigured()) {
     try {
-      const { inngest } = await import("@/inngest/client");
-      await inngest.send({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } });
+      await sendJobEvent({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } });
     } catch (error) {
       console.warn(`[two-way] could not send ${OUTBOX_PUSH_REQUESTED}; the minute sweep will push: ${safeErrorMessage(error)}`);
     }

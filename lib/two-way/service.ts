@@ -30,7 +30,6 @@ export type {
   SubscriptionResult, WriteResult,
 } from "./types";
 export { runDuePushes, type RunDuePushesOptions, type RunDuePushesResult } from "./pusher";
-export { OUTBOX_PUSH_REQUESTED } from "./kick";
 
 type Empty = Record<never, never>;
 type Fail = { ok: false; error: string; fieldErrors?: Record<string, string[]> };

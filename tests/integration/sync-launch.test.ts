@@ -29,7 +29,7 @@ vi.mock("@/lib/auth/session", async (importOriginal) => ({
 vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-forwarded-for": "203.0.113.9" })) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 const sent = vi.hoisted(() => [] as unknown[]);
-vi.mock("@/inngest/client", () => ({
+vi.mock("@/lib/jobs/inngest-client", () => ({
   inngest: { send: vi.fn(async (event: unknown) => { sent.push(event); return { ids: ["x"] }; }), createFunction: vi.fn(() => ({})) },
 }));
 

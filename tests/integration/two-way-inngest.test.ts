@@ -6,10 +6,10 @@ import { channels, magentoCustomers, outbox, users } from "@/db/schema";
 import { createPushOutboxFunction } from "@/inngest/functions/push-outbox";
 import { functions } from "@/inngest/functions";
 import { sealCredentials } from "@/lib/channels/credentials";
+import { OUTBOX_PUSH_REQUESTED } from "@/lib/jobs/events";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
-import { OUTBOX_PUSH_REQUESTED } from "@/lib/two-way/kick";
 import { loadCustomerEdit, requestCustomerEdit } from "@/lib/two-way/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

@@ -4,10 +4,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/channels/credentials";
-import {
-  CHANNEL_SYNC_REQUESTED, createChannelSyncFunction, markChannelSyncFailed, PAGES_PER_STEP, STEPS_PER_INVOCATION,
-} from "@/inngest/functions/channel-sync";
+import { createChannelSyncFunction, PAGES_PER_STEP, STEPS_PER_INVOCATION } from "@/inngest/functions/channel-sync";
 import { createScheduleSyncsFunction } from "@/inngest/functions/schedule-syncs";
+import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
+import { markChannelSyncFailed } from "@/lib/sync/job-steps";
 import { getRun, listRuns } from "@/lib/sync/runs";
 import type { Connector } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

@@ -1,0 +1,34 @@
+import { getDb, type Db } from "@/db/client";
+import { safeErrorMessage } from "@/db/errors";
+import { inngestConfigured } from "./settings";
+
+const FIRST_TICK_DELAY_MS = 3_000;
+
+/** A sweep this process runs when no Inngest server does (its Inngest counterpart is a cron function). */
+export interface InProcessSweep {
+  /** Names it in the log when it fails, e.g. "[channels] resuming deletions". */
+  label: string;
+  /** Starts it with the portal's database; what it returns is awaited only to log a failure. */
+  start(db: Db): unknown;
+}
+
+/**
+ * Server start: when no Inngest server is configured, this process runs the background sweeps
+ * itself (the due syncs, the two-way pushes, unfinished channel deletions: instrumentation.ts
+ * lists them), started a few seconds after start so the demo store fills the portal at once.
+ * The database opens then, never at build time. With Inngest its cron functions do this instead.
+ */
+export function startInProcessJobsWhenNoInngest(sweeps: readonly InProcessSweep[]): void {
+  if (inngestConfigured()) return;
+  setTimeout(() => {
+    void getDb()
+      .then((db) => {
+        for (const sweep of sweeps) {
+          void Promise.resolve(sweep.start(db)).catch((error: unknown) =>
+            console.error(`${sweep.label} failed: ${safeErrorMessage(error)}`),
+          );
+        }
+      })
+      .catch((error: unknown) => console.error(`[sync] scheduler not started: ${safeErrorMessage(error)}`));
+  }, FIRST_TICK_DELAY_MS).unref?.();
+}
