@@ -9,6 +9,8 @@ import { rememberSessionUrl } from "./session";
 export type Schema = typeof schema;
 /** Either driver's database; application code only ever sees this type. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction of either driver (or the database itself where a function takes both): writes that belong together go through one. */
+export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Handle = {
   /** Everything else: actions, sync, sign-in, pages' own reads. */

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { COUNT_CAP, countQuery, gridFrom, gridOrderBy, gridWhere, safeTimeZone, type GridConditions } from "./query";
 import type { GridDefinition, GridState } from "./types";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { getPreferences, type GridPreference } from "@/lib/users/preferences";
 import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type DisplayRow } from "./display";
 import { gridQueryString, parseGridState, type SearchParams } from "./params";

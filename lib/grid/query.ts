@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { inLocalDays } from "@/lib/reports/time-zones";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { filterKindOf } from "./params";
 import type { FilterValue, GridColumn, GridDefinition, GridScope, GridState } from "./types";
 

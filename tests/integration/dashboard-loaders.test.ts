@@ -19,7 +19,7 @@ import {
 } from "@/lib/reports/dashboard/queries";
 import { parseReportFilters, type DayRange } from "@/lib/reports/filters";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Two simulated stores synced into real Postgres, each with a USD website and a EUR one (base

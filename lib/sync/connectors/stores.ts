@@ -1,6 +1,7 @@
 import type { MagentoCustomerGroup } from "@/lib/magento/schemas/customer";
 import type { MagentoStoreConfig, MagentoStoreGroup, MagentoStoreView, MagentoWebsite } from "@/lib/magento/schemas/store";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { websiteFilter } from "./common";
 
