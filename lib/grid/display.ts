@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 import { formatDecimal, formatMoney } from "@/lib/format/money";
 import { filterKindOf } from "./params";
 import type { ChoiceOption, ColumnKind, FilterKind, GridColumn, GridDefinition, SortSpec } from "./types";

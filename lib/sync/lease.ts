@@ -4,7 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
 import { openSession, type DbSession } from "@/db/session";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 import { queryRows } from "@/db/rows";
 
 // One sync per channel at a time, across processes. The holder's record is a row in

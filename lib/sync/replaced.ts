@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 
 // A Magento id means one record for good: Magento never gives an id out twice. When a sync meets
 // a record whose creation time differs from the one the portal holds under the same id, the

@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { formatDateTime, formatTime } from "@/lib/format/date";
+import { formatDateTime, formatTime } from "@/lib/dates";
 import { safeTimeZone } from "@/lib/grid/query";
 import { getPreferences } from "@/lib/users/preferences";
 import { listUsersFor } from "@/lib/users/queries";
