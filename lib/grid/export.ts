@@ -10,7 +10,8 @@ import type { SessionUser } from "@/lib/auth/session";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { queryRows } from "@/db/rows";
 import { parseGridState, type SearchParams } from "./params";
-import { gridFrom, gridOrderBy, gridWhere, safeTimeZone } from "./query";
+import { safeTimeZone } from "@/lib/dates";
+import { gridFrom, gridOrderBy, gridWhere } from "./query";
 import type { GridColumn, GridDefinition, GridNotice, GridState } from "./types";
 
 // A grid's current view (the URL state the grid itself reads) → a CSV stream of ALL its rows.

@@ -7,7 +7,8 @@ import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type
 import { gridQueryString, parseGridState, type SearchParams } from "./params";
 import { listSegmentOptions, segmentConditionFor } from "@/lib/segments/apply";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
-import { distinctValues, gridFrom, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
+import { safeTimeZone } from "@/lib/dates";
+import { distinctValues, gridFrom, gridWhere, loadGridPage, type GridConditions } from "./query";
 import { timedRead } from "./timeout";
 import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
 

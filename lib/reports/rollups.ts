@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
-import { addDays } from "@/lib/reports/filters";
+import { addDays } from "@/lib/dates";
 import { queryRows } from "@/db/rows";
 import { storeZones, localDaySql } from "@/lib/reports/time-zones";
 import { abandonedCartCondition, DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";

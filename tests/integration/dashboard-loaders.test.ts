@@ -17,7 +17,8 @@ import {
   scopeCurrencies,
   type DashboardScope,
 } from "@/lib/reports/dashboard/queries";
-import { parseReportFilters, type DayRange } from "@/lib/reports/filters";
+import type { DayRange } from "@/lib/dates";
+import { parseReportFilters } from "@/lib/reports/filters";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

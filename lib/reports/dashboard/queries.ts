@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { bucketStarts, rangeLength, type Bucket, type DayRange, type ReportFilters } from "@/lib/reports/filters";
+import { rangeLength, type DayRange } from "@/lib/dates";
+import { bucketStarts, type Bucket, type ReportFilters } from "@/lib/reports/filters";
 import { DAILY_SALES } from "@/lib/reports/rollups";
 import { queryRows } from "@/db/rows";
 import { inLocalDays, storeZoneCase, storeZones } from "@/lib/reports/time-zones";
