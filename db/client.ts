@@ -1,5 +1,7 @@
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+// lib/env.ts is the one module of ours db/ imports (the environment is below every layer).
+import { readEnv } from "@/lib/env";
 import * as schema from "./schema";
 import { dataDir } from "./data-dir";
 import { databaseLimits, DEFAULT_LIMITS, type DatabaseLimits } from "./limits";
@@ -87,7 +89,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
 /** The process's database, opened on first use (never at import or build time). */
 export function getDbHandle(): Promise<Handle> {
   globalForDb.__portalDb ??= Promise.resolve()
-    .then(() => openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, limits: databaseLimits() }))
+    .then(() => openDatabase({ databaseUrl: readEnv("DATABASE_URL"), limits: databaseLimits() }))
     .catch((error: unknown) => {
       globalForDb.__portalDb = undefined;
       throw error;
