@@ -67,15 +67,17 @@ const onUnlessOff = z
 const MAX_PROXY_HOPS = 10;
 let warnedHops: string | undefined;
 
-const proxyHops = z.preprocess(trimmedOrUnset, z.string().regex(/^\d+$/).transform(Number).pipe(z.number().max(MAX_PROXY_HOPS)).default(0)).catch(({ input }) => {
-  const given = String(input).trim();
-  // Once per value: it is read on every sign-in.
-  if (warnedHops !== given) {
-    warnedHops = given;
-    console.warn(`TRUSTED_PROXY_HOPS must be a whole number from 0 to ${MAX_PROXY_HOPS} (got "${given}"); using 0, the socket's address.`);
-  }
-  return 0;
-});
+const proxyHops = z
+  .preprocess(trimmedOrUnset, z.string().regex(/^\d+$/).transform(Number).pipe(z.number().max(MAX_PROXY_HOPS)).default(0))
+  .catch(({ input }) => {
+    const given = String(input).trim();
+    // Once per value: it is read on every sign-in.
+    if (warnedHops !== given) {
+      warnedHops = given;
+      console.warn(`TRUSTED_PROXY_HOPS must be a whole number from 0 to ${MAX_PROXY_HOPS} (got "${given}"); using 0, the socket's address.`);
+    }
+    return 0;
+  });
 
 const VARIABLES = {
   // Database and files
