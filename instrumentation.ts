@@ -1,6 +1,7 @@
 // Runs once when the server starts, before any request.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { readEnv } = await import("./lib/env");
+  if (readEnv("NEXT_RUNTIME") !== "nodejs") return;
   // The sign-in throttle and the audit log need the socket's address (lib/auth/client-ip.ts).
   const { exposePeerAddress } = await import("./lib/auth/peer-address");
   exposePeerAddress();

@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { readEnv } from "@/lib/env";
 import { newNonce, securityHeaders, servedOverHttps, withHeaders } from "@/lib/http/security-headers";
 
 // The first gate only: anonymous visitors go to /login (and come back after signing in).
@@ -14,7 +15,7 @@ function isPublic(pathname: string): boolean {
 }
 
 async function hasSession(request: NextRequest): Promise<boolean> {
-  const secret = process.env.AUTH_SECRET;
+  const secret = readEnv("AUTH_SECRET");
   if (!secret) return false;
   // Auth.js names the cookie __Secure-… over https; accept whichever this deployment uses.
   for (const secureCookie of [true, false]) {
@@ -29,7 +30,7 @@ export default async function proxy(request: NextRequest) {
   // the response's (lib/http/security-headers.ts).
   const security = securityHeaders({
     nonce: newNonce(),
-    development: process.env.NODE_ENV === "development",
+    development: readEnv("NODE_ENV") === "development",
     https: servedOverHttps(request.nextUrl, request.headers),
   });
   const { pathname, search } = request.nextUrl;

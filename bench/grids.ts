@@ -21,7 +21,7 @@ import { ordersGrid } from "@/lib/grid/grids/orders";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/query";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { lifetimeFiguresQuery } from "@/lib/workspace/details/customer";
 import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
 import { migrateAndSeed, seedSizesFromArgs } from "./lib/seed-grids";

@@ -1,5 +1,7 @@
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+// lib/env.ts is the one module of ours db/ imports (the environment is below every layer).
+import { readEnv } from "@/lib/env";
 import * as schema from "./schema";
 import { dataDir } from "./data-dir";
 import { databaseLimits, DEFAULT_LIMITS, type DatabaseLimits } from "./limits";
@@ -9,6 +11,8 @@ import { rememberSessionUrl } from "./session";
 export type Schema = typeof schema;
 /** Either driver's database; application code only ever sees this type. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction of either driver (or the database itself where a function takes both): writes that belong together go through one. */
+export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Handle = {
   /** Everything else: actions, sync, sign-in, pages' own reads. */
@@ -85,7 +89,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
 /** The process's database, opened on first use (never at import or build time). */
 export function getDbHandle(): Promise<Handle> {
   globalForDb.__portalDb ??= Promise.resolve()
-    .then(() => openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, limits: databaseLimits() }))
+    .then(() => openDatabase({ databaseUrl: readEnv("DATABASE_URL"), limits: databaseLimits() }))
     .catch((error: unknown) => {
       globalForDb.__portalDb = undefined;
       throw error;

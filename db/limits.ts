@@ -1,6 +1,8 @@
 // How long the portal lets interactive reads and CSV exports hold the database, from the
 // environment (README's table, docs/operations.md). A value that is not a positive whole number
-// stops the portal with the variable's name rather than running unbounded.
+// stops the portal with the variable's name rather than running unbounded (lib/env.ts checks it).
+// lib/env.ts is the one module of ours db/ imports: the environment is below every layer.
+import { readEnv, type EnvSource } from "@/lib/env";
 
 export type DatabaseLimits = {
   /** Grid and report queries: each statement is cancelled after this long (QUERY_TIMEOUT_SECONDS). */
@@ -11,22 +13,14 @@ export type DatabaseLimits = {
   exportConnections: number;
 };
 
-export const DEFAULT_LIMITS: DatabaseLimits = { queryTimeoutMs: 30_000, exportTimeoutMs: 300_000, exportConnections: 2 };
-
-function whole(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new Error(`${name} must be a whole number from 1 to ${max} (got "${raw}").`);
-  }
-  return value;
-}
-
-export function databaseLimits(env: Record<string, string | undefined> = process.env): DatabaseLimits {
+/** The limits from the environment (`env`: a test's own); throws EnvError naming a bad variable. */
+export function databaseLimits(env?: EnvSource): DatabaseLimits {
   return {
-    queryTimeoutMs: whole(env, "QUERY_TIMEOUT_SECONDS", DEFAULT_LIMITS.queryTimeoutMs / 1000, 3_600) * 1000,
-    exportTimeoutMs: whole(env, "EXPORT_TIMEOUT_SECONDS", DEFAULT_LIMITS.exportTimeoutMs / 1000, 86_400) * 1000,
-    exportConnections: whole(env, "EXPORT_MAX_CONNECTIONS", DEFAULT_LIMITS.exportConnections, 50),
+    queryTimeoutMs: readEnv("QUERY_TIMEOUT_SECONDS", env) * 1000,
+    exportTimeoutMs: readEnv("EXPORT_TIMEOUT_SECONDS", env) * 1000,
+    exportConnections: readEnv("EXPORT_MAX_CONNECTIONS", env),
   };
 }
+
+/** The limits with none of the variables set (30 s, 300 s, 2 connections; defaults live in lib/env.ts). */
+export const DEFAULT_LIMITS: DatabaseLimits = databaseLimits({});

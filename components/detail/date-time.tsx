@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 
 /** A moment in the viewer's time zone, with the exact UTC time on hover. */
 export function DateTime({ value, timeZone }: { value: Date | null | undefined; timeZone: string }) {

@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 
 /** Why the sync switched a channel off (channels.stopped_reason), shown until it is switched on again. */
 export function StoppedNotice({ reason, at, timeZone = "UTC" }: { reason: string; at: Date | null; timeZone?: string }) {

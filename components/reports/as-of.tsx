@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 
 /** "Data as of …": when the figures were last refreshed (or synced, for live reports). */
 export function AsOf({ at, what, timeZone }: { at: Date | null; what: string; timeZone: string }) {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { Role } from "@/lib/auth/permissions";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 import { failingChannelsFor } from "@/lib/sync/health";
 
 /**

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { SimpleTable } from "@/components/ui/simple-table";
 import type { ActionResult } from "@/lib/auth/action";
 import { FIELD_LABELS } from "@/lib/customers/edit-form";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 import type { PushFailure } from "@/lib/two-way/service";
 import { ActionButton } from "./action-button";
 

@@ -2,7 +2,7 @@
 // Details are written by our own code, but they are shown to people and exported, so anything
 // that could be a secret is redacted here once more, whatever the writer did.
 
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 import { formatMoney } from "@/lib/format/money";
 
 export const REDACTED = "[redacted]";

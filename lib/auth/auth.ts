@@ -2,6 +2,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { readEnv } from "@/lib/env";
 import { authenticate } from "./authenticate";
 import { authConfig } from "./config";
 import { clientIp } from "./client-ip";
@@ -20,7 +21,7 @@ const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), p
 // A function config so AUTH_SECRET is read per request (instrumentation.ts may set it at start).
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig,
-  secret: process.env.AUTH_SECRET,
+  secret: readEnv("AUTH_SECRET"),
   session: { ...authConfig.session, maxAge: Math.round(sessionMaxMs() / 1000) },
   providers: [
     Credentials({

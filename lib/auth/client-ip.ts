@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { readEnv } from "@/lib/env";
 
 // Which address a request came from, for the sign-in throttle and the audit log. Only addresses
 // someone we trust wrote count: the socket's peer (exposed by lib/auth/peer-address.ts, installed
@@ -9,19 +10,9 @@ import { isIP } from "node:net";
 /** Set by the portal's own server on every request, from the socket; a client's copy is overwritten. */
 export const PEER_ADDRESS_HEADER = "x-portal-peer-address";
 
-const MAX_HOPS = 10;
-let warnedHops: string | undefined;
-
-/** How many reverse proxies in front of the portal append to X-Forwarded-For (TRUSTED_PROXY_HOPS, default 0). */
+/** How many reverse proxies in front of the portal append to X-Forwarded-For (TRUSTED_PROXY_HOPS, default 0; a bad value warns and counts as 0). */
 export function trustedProxyHops(): number {
-  const raw = process.env.TRUSTED_PROXY_HOPS?.trim();
-  if (!raw) return 0;
-  if (/^\d+$/.test(raw) && Number(raw) <= MAX_HOPS) return Number(raw);
-  if (warnedHops !== raw) {
-    warnedHops = raw;
-    console.warn(`TRUSTED_PROXY_HOPS must be a whole number from 0 to ${MAX_HOPS} (got "${raw}"); using 0, the socket's address.`);
-  }
-  return 0;
+  return readEnv("TRUSTED_PROXY_HOPS");
 }
 
 /** An address as we store it, or null when the text is not one ("::ffff:1.2.3.4" reads as 1.2.3.4; a port is dropped). */

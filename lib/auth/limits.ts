@@ -1,16 +1,11 @@
+import { readEnv } from "@/lib/env";
+
 // How long sign-ins and one-time passwords last, from the environment (docs/operations.md).
 // Read on each use, so tests and a restarted process see the current value.
 
-function hoursFrom(name: string, fallback: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  return Number.isFinite(value) && value > 0 && value <= max ? value : fallback;
-}
-
 /** A session ends this long after its sign-in, however active it has been (SESSION_MAX_HOURS, default 12). */
 export function sessionMaxHours(): number {
-  return hoursFrom("SESSION_MAX_HOURS", 12, 24 * 31);
+  return readEnv("SESSION_MAX_HOURS");
 }
 
 export function sessionMaxMs(): number {
@@ -19,7 +14,7 @@ export function sessionMaxMs(): number {
 
 /** A one-time password an admin hands out works for this long (ONE_TIME_PASSWORD_HOURS, default 24). */
 export function oneTimePasswordHours(): number {
-  return hoursFrom("ONE_TIME_PASSWORD_HOURS", 24, 24 * 31);
+  return readEnv("ONE_TIME_PASSWORD_HOURS");
 }
 
 /** When a one-time password issued at `issuedAt` stops working. */

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
+import { readEnv } from "@/lib/env";
 
 // Failed sign-ins are counted per account and per client address, in the database, so the
 // budget survives restarts and is shared by every server process.
@@ -11,9 +12,9 @@ export const ACCOUNT_MAX_FAILURES = 5;
 /** Counters forgotten per sign-in attempt: more than an attempt can add, so the table cannot grow. */
 const PRUNE_BATCH = 100;
 
+/** Failed sign-ins from one address within the window before it is locked (LOGIN_IP_MAX_FAILURES, default 20). */
 export function ipMaxFailures(): number {
-  const configured = Number(process.env.LOGIN_IP_MAX_FAILURES);
-  return Number.isInteger(configured) && configured > 0 ? configured : 20;
+  return readEnv("LOGIN_IP_MAX_FAILURES");
 }
 
 export const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;

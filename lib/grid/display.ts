@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime, formatUtc } from "@/lib/dates";
 import { formatDecimal, formatMoney } from "@/lib/format/money";
 import { filterKindOf } from "./params";
 import type { ChoiceOption, ColumnKind, FilterKind, GridColumn, GridDefinition, SortSpec } from "./types";
@@ -46,11 +46,6 @@ function asDate(value: unknown): Date | null {
   // Postgres text form "2024-01-02 03:04:05.123+00" → ISO, which every engine parses.
   const date = new Date(typeof value === "string" ? value.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00") : value);
   return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** The exact instant in UTC, for the title of a date cell. */
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
 /** "pending_payment" → "Pending payment": Magento's status codes as the detail pages show them. */

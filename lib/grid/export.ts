@@ -8,9 +8,10 @@ import { writeAudit } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import type { ReportFilters } from "@/lib/reports/filters";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { parseGridState, type SearchParams } from "./params";
-import { gridFrom, gridOrderBy, gridWhere, safeTimeZone } from "./query";
+import { safeTimeZone } from "@/lib/dates";
+import { gridFrom, gridOrderBy, gridWhere } from "./query";
 import type { GridColumn, GridDefinition, GridNotice, GridState } from "./types";
 
 // A grid's current view (the URL state the grid itself reads) → a CSV stream of ALL its rows.

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { queryRows } from "@/lib/sync/write/rows";
-import { COUNT_CAP, countQuery, gridFrom, gridOrderBy, gridWhere, safeTimeZone, type GridConditions } from "./query";
+import { queryRows } from "@/db/rows";
+import { safeTimeZone } from "@/lib/dates";
+import { COUNT_CAP, countQuery, gridFrom, gridOrderBy, gridWhere, type GridConditions } from "./query";
 import type { GridDefinition, GridState } from "./types";
 
 // Prev / next on a detail page: the rows just before and after the record in the grid's current

@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { getPreferences, type GridPreference } from "@/lib/users/preferences";
 import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type DisplayRow } from "./display";
 import { gridQueryString, parseGridState, type SearchParams } from "./params";
 import { listSegmentOptions, segmentConditionFor } from "@/lib/segments/apply";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
-import { distinctValues, gridFrom, gridWhere, loadGridPage, safeTimeZone, type GridConditions } from "./query";
+import { safeTimeZone } from "@/lib/dates";
+import { distinctValues, gridFrom, gridWhere, loadGridPage, type GridConditions } from "./query";
 import { timedRead } from "./timeout";
 import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } from "./types";
 

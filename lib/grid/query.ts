@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { safeTimeZone } from "@/lib/dates";
 import { inLocalDays } from "@/lib/reports/time-zones";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { filterKindOf } from "./params";
 import type { FilterValue, GridColumn, GridDefinition, GridScope, GridState } from "./types";
 
@@ -34,17 +35,6 @@ export function assertDefinition(definition: GridDefinition): GridDefinition {
     throw new Error(`Grid ${definition.id}: default sort column "${definition.defaultSort.column}" is not a column`);
   }
   return definition;
-}
-
-/** A time zone Postgres and the browser both know, else UTC. */
-export function safeTimeZone(timeZone: string | null | undefined): string {
-  if (!timeZone || !/^[A-Za-z_+\-/0-9]{1,64}$/.test(timeZone)) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
 }
 
 function likeEscape(value: string): string {

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
+import { readEnv, type EnvSource } from "@/lib/env";
 
 // Which addresses the Magento client may connect to. A channel's base URL is typed by an admin,
 // so without a rule the portal's server would call (and send a channel's token to) anything it
@@ -9,12 +10,11 @@ import { isIP } from "node:net";
 // every one of them, at the moment of connecting (see guarded-fetch.ts), so a name cannot point
 // to a public address when checked and to an internal one when used.
 
-export const ALLOW_PRIVATE_URLS_VARIABLE = "MAGENTO_ALLOW_PRIVATE_URLS";
+export const ALLOW_PRIVATE_URLS_VARIABLE = "MAGENTO_ALLOW_PRIVATE_URLS" as const;
 
 /** Whether the operator lets channel URLs reach internal addresses. */
-export function privateUrlsAllowed(env: Record<string, string | undefined> = process.env): boolean {
-  const value = (env[ALLOW_PRIVATE_URLS_VARIABLE] ?? "").trim().toLowerCase();
-  return value === "1" || value === "true";
+export function privateUrlsAllowed(env?: EnvSource): boolean {
+  return readEnv(ALLOW_PRIVATE_URLS_VARIABLE, env);
 }
 
 type Range = { bytes: number[]; bits: number; name: string };

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
 import { recomputeRfm } from "@/lib/reports/rfm";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { refreshRollups, type RefreshResult } from "@/lib/reports/rollups";
 
 // What a finished sync run sets off for the dashboard and reports: the daily rollups of the days

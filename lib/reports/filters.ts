@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addDays, dayIn, lastDayOfMonth, parseDay, rangeLength, toDay, utcDate, type DayRange } from "@/lib/dates";
 
 // The filters the dashboard and every report share: a date range (a preset or custom from/to),
 // a channel and a website, all held in the URL. Days are calendar days ("YYYY-MM-DD") of the stores'
@@ -39,9 +40,6 @@ export const DEFAULT_PRESET = "last_30_days" satisfies DatePreset;
 export const BUCKETS = ["day", "week", "month"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
-/** An inclusive range of calendar days. */
-export type DayRange = { from: string; to: string };
-
 export type ReportFilters = {
   preset: DatePreset;
   range: DayRange;
@@ -55,7 +53,6 @@ export type ReportFilters = {
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const MS_PER_DAY = 86_400_000;
 
 /** "YYYY-MM-DD" that is a real calendar day (2026-02-30 is refused). */
 export const dayString = z
@@ -96,37 +93,6 @@ function firstValues(input: SearchParamsInput): Record<string, string | undefine
   }
   for (const [key, value] of Object.entries(input)) out[key] = Array.isArray(value) ? value[0] : value;
   return out;
-}
-
-export function parseDay(s: string): Date {
-  return new Date(`${s}T00:00:00.000Z`);
-}
-
-/** "YYYY-MM-DD" of `now` in `zone`. */
-export function dayIn(now: Date, zone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
-
-export function toDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, n: number): string {
-  return toDay(new Date(parseDay(day).getTime() + n * MS_PER_DAY));
-}
-
-/** Number of days in an inclusive range. */
-export function rangeLength(range: DayRange): number {
-  return Math.round((parseDay(range.to).getTime() - parseDay(range.from).getTime()) / MS_PER_DAY) + 1;
-}
-
-function utcDate(year: number, month: number, day: number): string {
-  return toDay(new Date(Date.UTC(year, month, day)));
-}
-
-function lastDayOfMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
 }
 
 /**

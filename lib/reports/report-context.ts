@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
-import { safeTimeZone } from "@/lib/grid/query";
+import { safeTimeZone } from "@/lib/dates";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { reportFilterOptions } from "@/lib/reports/reports/options";
 import type { SearchParams } from "@/lib/grid/params";

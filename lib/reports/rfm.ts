@@ -1,7 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import type { DbTx } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import type { Db, DbTx } from "@/db/client";
+import { queryRows } from "@/db/rows";
 import { idArray } from "@/lib/sync/write/upsert";
 
 // RFM (recency, frequency, monetary) per customer, scored 1–5 within each channel, stored in

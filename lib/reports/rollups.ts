@@ -1,8 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { addDays } from "@/lib/reports/filters";
-import type { DbTx } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import type { Db, DbTx } from "@/db/client";
+import { addDays } from "@/lib/dates";
+import { queryRows } from "@/db/rows";
 import { storeZones, localDaySql } from "@/lib/reports/time-zones";
 import { abandonedCartCondition, DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
 

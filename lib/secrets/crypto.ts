@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { readEnv } from "@/lib/env";
 
 // Magento credentials at rest: AES-256-GCM under ENCRYPTION_KEY (32 bytes, base64).
 // Stored form: "v1:<iv>:<tag>:<ciphertext>", each part base64; the version allows key rotation later.
@@ -19,14 +20,14 @@ function keyFrom(encoded: string | undefined): Buffer {
   return key;
 }
 
-export function encryptSecret(plain: string, encodedKey = process.env.ENCRYPTION_KEY): string {
+export function encryptSecret(plain: string, encodedKey = readEnv("ENCRYPTION_KEY")): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", keyFrom(encodedKey), iv);
   const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
   return [VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), data.toString("base64")].join(":");
 }
 
-export function decryptSecret(stored: string, encodedKey = process.env.ENCRYPTION_KEY): string {
+export function decryptSecret(stored: string, encodedKey = readEnv("ENCRYPTION_KEY")): string {
   const [version, iv, tag, data] = stored.split(":");
   if (version !== VERSION || !iv || !tag || data === undefined) throw new SecretDecryptionError();
   try {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir } from "@/db/data-dir";
+import { isProduction, provideSecret, readEnv } from "@/lib/env";
 
 export class MissingSecretError extends Error {
   constructor(readonly missing: string[]) {
@@ -17,14 +18,14 @@ export class MissingSecretError extends Error {
 type StoredSecrets = { AUTH_SECRET: string; ENCRYPTION_KEY: string };
 
 /**
- * Makes sure AUTH_SECRET and ENCRYPTION_KEY are in process.env. The embedded demo (no
- * DATABASE_URL, or not production) generates them once into .data/secrets.json so it just
- * works; production with a real database must be given both.
+ * Makes sure AUTH_SECRET and ENCRYPTION_KEY are set for the rest of the process (or in `env`, a
+ * test's own). The embedded demo (no DATABASE_URL, or not production) generates them once into
+ * .data/secrets.json so it just works; production with a real database must be given both.
  */
-export function ensureSecrets(env: NodeJS.ProcessEnv = process.env): { generated: boolean; file?: string } {
-  const missing = (["AUTH_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !env[name]);
+export function ensureSecrets(env?: NodeJS.ProcessEnv): { generated: boolean; file?: string } {
+  const missing = (["AUTH_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !readEnv(name, env));
   if (missing.length === 0) return { generated: false };
-  if (env.NODE_ENV === "production" && env.DATABASE_URL) throw new MissingSecretError([...missing]);
+  if (isProduction(env) && readEnv("DATABASE_URL", env)) throw new MissingSecretError([...missing]);
 
   const file = path.join(dataDir(), "secrets.json");
   let stored: Partial<StoredSecrets> = {};
@@ -35,7 +36,7 @@ export function ensureSecrets(env: NodeJS.ProcessEnv = process.env): { generated
       stored[name] = randomBytes(32).toString("base64");
       generated = true;
     }
-    env[name] = stored[name];
+    provideSecret(name, stored[name], env);
   }
   if (generated) {
     writeFileSync(file, JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { readEnv } from "@/lib/env";
 
 // Values the server hands to a browser and must get back unaltered (a form's base values): an
 // HMAC-SHA256 under a key derived from AUTH_SECRET for one purpose, so a token of one kind is
@@ -15,13 +16,13 @@ function signature(purpose: string, payload: string, secret: string | undefined)
 }
 
 /** `text` signed for `purpose`. */
-export function signValue(purpose: string, text: string, secret = process.env.AUTH_SECRET): string {
+export function signValue(purpose: string, text: string, secret = readEnv("AUTH_SECRET")): string {
   const payload = Buffer.from(text, "utf8").toString("base64url");
   return `${payload}.${signature(purpose, payload, secret).toString("base64url")}`;
 }
 
 /** The text of a token signed for `purpose` by this server; null when it was altered, forged or is not one. */
-export function verifySignedValue(purpose: string, token: string, secret = process.env.AUTH_SECRET): string | null {
+export function verifySignedValue(purpose: string, token: string, secret = readEnv("AUTH_SECRET")): string | null {
   const parts = token.split(".");
   if (parts.length !== 2) return null;
   const [payload, sent] = parts as [string, string];

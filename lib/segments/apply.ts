@@ -4,7 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { gridWhere } from "@/lib/grid/query";
 import type { GridDefinition, SegmentEntity } from "@/lib/grid/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 
 // A saved segment as a condition on its grid: its filters are the grid's own URL state, so the
 // grid's own parser and WHERE builder turn them into SQL (values bound), exactly as if the user had

@@ -11,7 +11,7 @@ import { subscribersGrid } from "@/lib/grid/grids/subscribers";
 import { gridQueryString, parseGridState, type SearchParams } from "@/lib/grid/params";
 import { COUNT_CAP, gridFrom } from "@/lib/grid/query";
 import type { GridDefinition, SegmentEntity } from "@/lib/grid/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { findVisibleSegment, segmentCondition, type SegmentRow } from "./apply";
 
 // Marketing segments: a name over a grid's own filter state (what its URL holds: search, channel and

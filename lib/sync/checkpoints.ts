@@ -1,8 +1,8 @@
 import { and, eq, notLike, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
 import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
-import type { ChannelRow, ConnectorName, DbTx, UpdatedWindow } from "@/lib/sync/types";
+import type { ChannelRow, ConnectorName, UpdatedWindow } from "@/lib/sync/types";
 
 // Where each connector of a channel has got, per mode. Written in the same transaction as the
 // page it covers, so a crash at any moment resumes at the first page not yet written.

@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { channels, SYNC_RUN_STATUSES, syncErrors, syncRuns, syncWarnings, users } from "@/db/schema";
 import { statsOf, type SyncErrorRow, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 
 // Reads for System › Sync History and the channel page: runs with filters from the URL (validated
 // here, never trusted), one run with its errors, and where each error's record lives in the portal

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
 import { openSession, type DbSession } from "@/db/session";
-import { formatDateTime } from "@/lib/format/date";
-import type { DbTx } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { formatDateTime } from "@/lib/dates";
+import { queryRows } from "@/db/rows";
 
 // One sync per channel at a time, across processes. The holder's record is a row in
 // sync_checkpoints (connector '__lease'): who (owner, host, pid), since when, last heartbeat, and

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime, formatUtc } from "@/lib/dates";
 
 // A Magento id means one record for good: Magento never gives an id out twice. When a sync meets
 // a record whose creation time differs from the one the portal holds under the same id, the
@@ -31,7 +31,7 @@ export class MagentoReplacedError extends Error {
 /** "01 Mar 2024, 10:00 UTC", with seconds when two times would read the same. */
 function when(date: Date, other: Date): string {
   const text = formatDateTime(date);
-  return text === formatDateTime(other) ? `${date.toISOString().slice(0, 19).replace("T", " ")} UTC` : text;
+  return text === formatDateTime(other) ? formatUtc(date) : text;
 }
 
 /** What was found (also the message where a single record is synced, e.g. after a portal action). */

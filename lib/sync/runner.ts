@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import type { RequestTiming } from "@/lib/magento/http";
@@ -21,7 +21,7 @@ import {
   type RunMode, type RunTrigger, type SyncErrorInput, type SyncRunRow, type SyncWarningInput,
 } from "@/lib/sync/runs";
 import {
-  CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type DbTx, type FetchedPage, type SyncContext, type WriteResult,
+  CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type FetchedPage, type SyncContext, type WriteResult,
 } from "@/lib/sync/types";
 import { safeErrorMessage, withoutQuery } from "@/db/errors";
 

@@ -1,8 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { syncErrors, syncRuns, syncWarnings, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
 import type { FieldWarning } from "@/lib/magento/validate";
-import type { DbTx } from "@/lib/sync/types";
 import { scrubErrorText } from "@/db/errors";
 
 // sync_runs rows: one per sync of a channel, with per-connector figures in `stats` and totals in

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { fetchRecordsById, invalidMessage, loadConnectors, RECORD_SOURCES } from "@/lib/sync/fetch-by-id";
 import { channelBusyMessage, holdChannel, SyncBusyError, type ChannelHold } from "@/lib/sync/lease";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
-import type { Connector, DbTx, SyncContext } from "@/lib/sync/types";
+import type { Connector, SyncContext } from "@/lib/sync/types";
 import { recordWarnings, warningInputs } from "@/lib/sync/runs";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { safeErrorMessage } from "@/db/errors";
 
 // "Sync this record" on a detail page: re-imports one record from Magento at once, written

@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import type { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import type { FieldWarning, InvalidRecord } from "@/lib/magento/validate";
@@ -25,9 +25,6 @@ export function connectorLabel(name: string): string {
 }
 
 export type ChannelRow = typeof channels.$inferSelect;
-
-/** A transaction or the database: connectors write a page through it, with the checkpoint. */
-export type DbTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface SyncContext {
   db: Db;

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { safeTimeZone } from "@/lib/grid/query";
+import { safeTimeZone } from "@/lib/dates";
 import { getPreferences } from "@/lib/users/preferences";
 
 /** The time zone the signed-in user reads dates in (their preference, else UTC). */

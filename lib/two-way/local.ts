@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { magentoCustomerAddresses, magentoCustomers, magentoNewsletterSubscribers, outbox } from "@/db/schema";
 import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
 import { writeCustomers } from "@/lib/sync/connectors/customers";
 import { writeSubscribers } from "@/lib/sync/connectors/newsletter_subscribers";
-import type { ChannelRow, DbTx } from "@/lib/sync/types";
+import type { ChannelRow } from "@/lib/sync/types";
 import type { CustomerField, CustomerValues, Gender } from "./types";
 import { storedValuesSchema } from "./values";
 

@@ -8,7 +8,7 @@ import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
 import { withSubscription } from "@/lib/magento/newsletter";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import {
   type CustomerRow, PUSH_KINDS, readRegisterPayload, readUpdatePayload, recomputePending, writeReadback,
 } from "./local";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import {
   channels, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrders,
   magentoStores, outbox, users,
@@ -9,7 +9,7 @@ import {
 import { writeAudit } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import { createChannelClient } from "@/lib/sync/channel-client";
-import type { ChannelRow, DbTx } from "@/lib/sync/types";
+import type { ChannelRow } from "@/lib/sync/types";
 import { kickPushes } from "./kick";
 import {
   type CustomerRow, localValues, PUSH_KINDS, readUpdatePayload, recomputePending, scalarColumns, UNFINISHED, type UpdatePayload, writeReadback,

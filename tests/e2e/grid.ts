@@ -1,6 +1,6 @@
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { formatDateTime } from "../../lib/format/date";
+import { formatDateTime } from "../../lib/dates";
 import { formatMoney } from "../../lib/format/money";
 
 // Reading the workspace grid (components/data-grid) the way a person does: header labels, cell

@@ -14,7 +14,7 @@ import { parseReportFilters } from "@/lib/reports/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 import { countSegment, filtersFromQuery } from "@/lib/segments/segments";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { listAbandonedToTake } from "@/lib/workflows/cart-follow-up";
 import { loadCartDetail } from "@/lib/workspace/details/cart";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

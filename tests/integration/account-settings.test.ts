@@ -5,7 +5,7 @@ import { users } from "@/db/schema";
 import { revalidatePath } from "next/cache";
 import { ROLES, ROLE_PERMISSIONS, can, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { getPreferences, saveGridPreference } from "@/lib/users/preferences";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { saveTimeZoneAction } from "@/app/(portal)/account/actions";

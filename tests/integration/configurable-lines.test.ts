@@ -11,7 +11,7 @@ import { startMagentoSimulator, storeFigures, type RunningSimulator } from "@/si
 import { parseReportFilters } from "@/lib/reports/filters";
 import { loadProductsReport } from "@/lib/reports/reports/products";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { loadCreditMemoDetail } from "@/lib/workspace/details/credit-memo";
 import { loadCustomerPurchases } from "@/lib/workspace/details/customer";
 import { loadOrderDetail } from "@/lib/workspace/details/order";

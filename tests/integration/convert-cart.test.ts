@@ -13,7 +13,7 @@ import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as convertActions from "@/app/(portal)/sales/carts/[id]/convert/actions";

@@ -17,9 +17,10 @@ import {
   scopeCurrencies,
   type DashboardScope,
 } from "@/lib/reports/dashboard/queries";
-import { parseReportFilters, type DayRange } from "@/lib/reports/filters";
+import type { DayRange } from "@/lib/dates";
+import { parseReportFilters } from "@/lib/reports/filters";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Two simulated stores synced into real Postgres, each with a USD website and a EUR one (base

@@ -6,7 +6,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { rebuildRollups, refreshRollups } from "@/lib/reports/rollups";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The rollups (daily sales and mix, daily and monthly products) refreshed incrementally (only the

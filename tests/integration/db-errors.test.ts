@@ -11,7 +11,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { syncRecordAction } from "@/app/(portal)/record-actions";

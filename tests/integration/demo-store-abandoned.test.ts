@@ -9,7 +9,7 @@ import { loadKpis, scopeCurrencies } from "@/lib/reports/dashboard/queries";
 import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The demo store `npm start` serves (seed 42, 800 customers, 4,000 orders), as a new user sees it

@@ -13,7 +13,7 @@ import { claimLease, releaseLease } from "@/lib/sync/lease";
 import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { loadCartDetail } from "@/lib/workspace/details/cart";
 import { loadCreditMemoDetail } from "@/lib/workspace/details/credit-memo";
 import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases } from "@/lib/workspace/details/customer";

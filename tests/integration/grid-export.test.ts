@@ -13,7 +13,7 @@ import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
 import { ordersGrid } from "@/lib/grid/grids/orders";
 import type { GridDefinition } from "@/lib/grid/types";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // CSV export (lib/grid/export.ts) on a store synced from the Magento simulator into real Postgres:

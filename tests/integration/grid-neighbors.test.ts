@@ -7,7 +7,7 @@ import { gridNeighbors } from "@/lib/grid/neighbors";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { COUNT_CAP, gridOrderBy, gridWhere } from "@/lib/grid/query";
 import type { GridState } from "@/lib/grid/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Prev / next (keyset, two LIMIT 1 walks around the record) against the full ordered list the grid

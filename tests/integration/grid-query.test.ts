@@ -17,7 +17,7 @@ import type { GridDefinition } from "@/lib/grid/types";
 import { createMagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { saveGridPreference } from "@/lib/users/preferences";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

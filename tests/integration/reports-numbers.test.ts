@@ -22,7 +22,7 @@ import { loadRefundsReport } from "@/lib/reports/reports/refunds";
 import { loadSalesReport } from "@/lib/reports/reports/sales";
 import { refreshRollups } from "@/lib/reports/rollups";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { recomputeRfm } from "@/lib/reports/rfm";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // RFM on a handmade store whose every score was worked out by hand (docs/reports.md has the rules):

@@ -15,7 +15,7 @@ import { loadRefundsReport } from "@/lib/reports/reports/refunds";
 import { loadSalesReport } from "@/lib/reports/reports/sales";
 import { rebuildRollups } from "@/lib/reports/rollups";
 import { runChannelSync } from "@/lib/sync/runner";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Orders placed at 23:30 and at 00:30 store time count on the store's own calendar days (its

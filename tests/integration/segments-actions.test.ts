@@ -13,7 +13,7 @@ import { loadGridPage } from "@/lib/grid/query";
 import { loadGridView } from "@/lib/grid/queries";
 import { findVisibleSegment, listVisibleSegments, segmentConditionFor, segmentParamCondition } from "@/lib/segments/apply";
 import { countSegment, filtersFromQuery } from "@/lib/segments/segments";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { createUser } from "@/lib/users/service";
 import { detailNavigation } from "@/lib/workspace/details/navigation";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

@@ -5,7 +5,7 @@ import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { activeCartIds, reconcileCheckpointName, idleMessage, MISSING_MESSAGE, reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { runChannelSync } from "@/lib/sync/runner";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Cart reconciliation at the end of the carts pass (lib/sync/rules/reconcile.ts), through the

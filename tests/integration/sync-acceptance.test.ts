@@ -12,7 +12,7 @@ import { startMagentoSimulator, storeFigures, type RunningSimulator, type Simula
 import { channelBusyMessage, holdChannel, LEASE_CONNECTOR, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { runChannelSync, startRun } from "@/lib/sync/runner";
 import { getRun, warningCount } from "@/lib/sync/runs";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import type { ChannelRow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

@@ -11,7 +11,7 @@ import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { EUR_BASE_TO_GLOBAL_RATE } from "@/simulator/data";
 import { computeCartTotals, renderCart, renderOrder } from "@/simulator/render";
 import { runChannelSync, scheduledMode } from "@/lib/sync/runner";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import type { ChannelRow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { globalText } from "@/tests/helpers/global-money";

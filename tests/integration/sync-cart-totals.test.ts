@@ -4,7 +4,7 @@ import { channels } from "@/db/schema";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Open carts show Magento's own totals (GET /V1/carts/{id}/totals), not the search's estimate,

@@ -15,7 +15,7 @@ import { newsletterSubscribersConnector } from "@/lib/sync/connectors/newsletter
 import { fetchWindowPage } from "@/lib/sync/connectors/common";
 import { ORDER_SEARCH_FIELDS, ordersConnector } from "@/lib/sync/connectors/orders";
 import { storesConnector } from "@/lib/sync/connectors/stores";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import type { ChannelRow, Connector, FetchedPage, SyncContext, UpdatedWindow, WriteResult } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";

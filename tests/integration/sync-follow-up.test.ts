@@ -6,7 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createUser } from "@/lib/users/service";
 import { logContact, recoveredRevenue } from "@/lib/workflows/cart-follow-up";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";

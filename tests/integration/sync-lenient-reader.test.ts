@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { channels } from "@/db/schema";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { SEARCH_ENTITIES, type SearchEntity } from "@/lib/magento/search-entities";
@@ -10,8 +10,8 @@ import { writeCreditMemos } from "@/lib/sync/connectors/credit_memos";
 import { writeCustomers } from "@/lib/sync/connectors/customers";
 import { writeOrders } from "@/lib/sync/connectors/orders";
 import { storesConnector } from "@/lib/sync/connectors/stores";
-import type { ChannelRow, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import type { ChannelRow, SyncContext, WriteResult } from "@/lib/sync/types";
+import { rowsOf } from "@/db/rows";
 import { createMagentoClient } from "@/lib/magento/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

@@ -8,7 +8,7 @@ import { activeCartIds, reconcileAfterPass, reconcileCheckpointName } from "@/li
 import { flagRemovedRecords, walkRemoteIds } from "@/lib/sync/rules/removed";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow, SyncContext } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Records deleted in Magento are flagged removed (never erased) by the keyset id walk of

@@ -9,7 +9,7 @@ import { loadFailingChannels } from "@/lib/sync/health";
 import { MagentoReplacedError } from "@/lib/sync/replaced";
 import { dueChannels, runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
 import { getRun, statsOf } from "@/lib/sync/runs";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

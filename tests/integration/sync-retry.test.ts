@@ -7,7 +7,7 @@ import { claimLease, releaseLease, SyncBusyError } from "@/lib/sync/lease";
 import { NO_LONGER_IN_MAGENTO, retryFailedRecords } from "@/lib/sync/retry";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // retryFailedRecords (lib/sync/retry.ts): records a sync could not keep are fetched again by id

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

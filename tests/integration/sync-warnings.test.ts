@@ -7,7 +7,7 @@ import { formatDate } from "@/simulator/util";
 import { getHistoryRun, listRunWarnings } from "@/lib/sync/history";
 import { runChannelSync } from "@/lib/sync/runner";
 import { statsOf, warningCount } from "@/lib/sync/runs";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // A field Magento sends in a shape the portal cannot read does not lose its record: the record

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "@/components/data-grid/grid-url";
-import { clientDefinition, displayRow, formatUtc, statusTone } from "@/lib/grid/display";
+import { formatUtc } from "@/lib/dates";
+import { clientDefinition, displayRow, statusTone } from "@/lib/grid/display";
 import { cartsGrid } from "@/lib/grid/grids/carts";
 import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
 import { customersGrid } from "@/lib/grid/grids/customers";

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { protectedAction, type ActionResult } from "@/lib/auth/action";
-import { safeTimeZone } from "@/lib/grid/query";
+import { safeTimeZone } from "@/lib/dates";
 import { saveTimeZone } from "@/lib/users/preferences";
 
 // The signed-in user's own settings. Every role may change these for themselves: the action is

@@ -8,7 +8,7 @@ import { KpiTile } from "@/components/dashboard/kpi-tile";
 import { ago, bucketLabel } from "@/components/dashboard/labels";
 import { Widget, WidgetEmpty } from "@/components/dashboard/widget";
 import type { SessionUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 import { UnconvertedNote } from "@/components/reports/unconverted-note";
 import { formatMoney } from "@/lib/format/money";
 import {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { addDays, type DayRange, type ReportFilters } from "@/lib/reports/filters";
+import { addDays, type DayRange } from "@/lib/dates";
+import type { ReportFilters } from "@/lib/reports/filters";
 import { assertDefinition } from "../query";
 import type { GridDefinition } from "../types";
 

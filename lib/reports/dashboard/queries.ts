@@ -1,9 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { bucketStarts, rangeLength, type Bucket, type DayRange, type ReportFilters } from "@/lib/reports/filters";
+import { rangeLength, type DayRange } from "@/lib/dates";
+import { bucketStarts, type Bucket, type ReportFilters } from "@/lib/reports/filters";
 import { DAILY_SALES } from "@/lib/reports/rollups";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { inLocalDays, storeZoneCase, storeZones } from "@/lib/reports/time-zones";
 
 // The dashboard's loaders: one per widget, each checking the permission itself and reading the

@@ -3,7 +3,7 @@ import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { ABANDONED_FROM, ABANDONED_NOW_SQL, AGE_BUCKET_SQL, AGE_BUCKETS, OUTCOME_OPTIONS } from "@/lib/grid/grids/report-abandoned-carts";
 import type { ReportFilters } from "@/lib/reports/filters";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { storeZoneSql } from "@/lib/reports/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 

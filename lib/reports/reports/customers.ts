@@ -4,7 +4,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { ReportFilters } from "@/lib/reports/filters";
 import { scopeCurrencies } from "@/lib/reports/dashboard/queries";
 import { RFM_SEGMENTS } from "@/lib/reports/rfm";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { channelWebsite, reportAsOf, singleCurrency, text } from "./common";
 
 // Customers by lifetime value: the segment counts beside the grid (lib/grid/grids/report-customers.ts).

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { listChannels } from "@/lib/grid/queries";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 
 // Choices of the reports' filter bar: channels and their websites.
 

@@ -3,7 +3,7 @@ import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { productsFrom } from "@/lib/grid/grids/report-products";
 import type { ReportFilters } from "@/lib/reports/filters";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { reportAsOf, singleCurrency, text } from "./common";
 
 // Best sellers: the top ten by revenue and by quantity for the charts, from the grid's own rows

@@ -3,7 +3,7 @@ import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { REFUND_REASON_SQL, REFUND_REASONS, REFUNDS_FROM } from "@/lib/grid/grids/report-refunds";
 import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { storeZoneSql } from "@/lib/reports/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 

@@ -3,7 +3,7 @@ import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { salesFrom } from "@/lib/grid/grids/report-sales";
 import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { reportAsOf, singleCurrency, text } from "./common";
 
 // Sales by period: the series for the chart and the range's totals, from the same rollup rows the

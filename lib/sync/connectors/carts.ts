@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { MagentoCart } from "@/lib/magento/schemas/cart";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { CART_UPDATES, linkCartsToOrders, NEW_CART_MESSAGE, NEW_CART_STATUS } from "@/lib/sync/rules/carts";
 import { ensureGuestCustomers, guestKey } from "@/lib/sync/rules/guests";
 import { recordset, upsertRows } from "@/lib/sync/write/upsert";

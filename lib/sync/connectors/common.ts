@@ -3,7 +3,7 @@ import type { SearchEntity, SearchRecord } from "@/lib/magento/search-entities";
 import { readRecordId } from "@/lib/magento/validate";
 import { advanceCursor, alreadySeen, keysetCriteria, recordKey, type RecordKey } from "@/lib/sync/keyset";
 import type { ChannelRow, FetchedPage, PageRequest, SyncContext, WriteResult } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 
 // Helpers shared by the windowed connectors: the next keyset page of a window, the website and
 // store filters of a channel, and WriteResult bookkeeping.

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { MagentoCreditMemo } from "@/lib/magento/schemas/creditmemo";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { idArray, upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, type Failure, iso, maxDate, result, storeFilter } from "./common";
 

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { linkRecordsToCustomers } from "@/lib/sync/rules/customer-links";
 import { mergeGuests } from "@/lib/sync/rules/guests";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { idArray, recordset, streetArray, upsertRows } from "@/lib/sync/write/upsert";
 import { type Failure, fetchWindowPage, iso, maxDate, result, websiteFilter } from "./common";
 

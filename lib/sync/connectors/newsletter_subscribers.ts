@@ -1,5 +1,6 @@
 import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { fetchWindowPage, iso, maxDate, result } from "./common";
 import { customerInChannel } from "./customers";

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { MagentoOrder } from "@/lib/magento/schemas/order";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { linkOrdersToCarts, ORDER_CART_ID } from "@/lib/sync/rules/carts";
 import { createGuestCustomers, type GuestContact, guestKey } from "@/lib/sync/rules/guests";
 import { recomputeTotalsForOrders } from "@/lib/sync/rules/ltv";

@@ -1,22 +1,10 @@
 import type { MagentoCustomerGroup } from "@/lib/magento/schemas/customer";
 import type { MagentoStoreConfig, MagentoStoreGroup, MagentoStoreView, MagentoWebsite } from "@/lib/magento/schemas/store";
-import type { Connector, DbTx, SyncContext, WriteResult } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
+import { knownZone } from "@/lib/dates";
+import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { websiteFilter } from "./common";
-
-/**
- * Magento's store config time zone when it names a real zone, else null (its days count as UTC):
- * the reports use it in `AT TIME ZONE`, where an unknown name would fail every query of the store.
- */
-export function knownZone(zone: string | null | undefined): string | null {
-  if (typeof zone !== "string" || !/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(zone)) return null;
-  try {
-    // Its canonical name ("US/Central" → "America/Chicago"), which Postgres knows as well.
-    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
 
 // Reference data fetched whole (one "page"): websites, store groups, store views (+ config) and
 // customer groups.

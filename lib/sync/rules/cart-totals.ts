@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { MagentoNotFoundError } from "@/lib/magento/errors";
 import type { SyncContext } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { recordset } from "@/lib/sync/write/upsert";
 
 // Magento's cart search has no totals: the carts connector can only estimate a cart's grand total

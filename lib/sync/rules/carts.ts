@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DbTx } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
 import { idArray } from "@/lib/sync/write/upsert";
 
 // Cart rules.

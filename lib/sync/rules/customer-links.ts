@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { DbTx } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import type { DbTx } from "@/db/client";
+import { queryRows } from "@/db/rows";
 import { idArray } from "@/lib/sync/write/upsert";
 import { recomputeCustomerTotals } from "./ltv";
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { ChannelRow, DbTx } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import type { DbTx } from "@/db/client";
+import type { ChannelRow } from "@/lib/sync/types";
+import { queryRows } from "@/db/rows";
 import { recordset } from "@/lib/sync/write/upsert";
 import { recomputeCustomerTotals } from "./ltv";
 

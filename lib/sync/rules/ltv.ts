@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { DbTx } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
 import { idArray } from "@/lib/sync/write/upsert";
 
 // Customer totals, recomputed set-based for the customers a page touched, in the channel's global

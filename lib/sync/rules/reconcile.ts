@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getCheckpoint, saveCheckpoint } from "@/lib/sync/checkpoints";
 import { flagRemovedRecords, isRemovableConnector, walkRemoteIds, type RemovableConnector, type RemovedResult } from "@/lib/sync/rules/removed";
 import type { ConnectorName, SyncContext } from "@/lib/sync/types";
-import { rowsOf } from "@/lib/sync/write/rows";
+import { rowsOf } from "@/db/rows";
 import { safeErrorMessage } from "@/db/errors";
 
 // Reconciliation after a connector's pass. Incremental syncs only see records that changed; what

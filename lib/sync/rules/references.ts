@@ -9,8 +9,9 @@ import { customerInChannel, writeCustomers } from "@/lib/sync/connectors/custome
 import { writeSubscribers } from "@/lib/sync/connectors/newsletter_subscribers";
 import { ordersConnector, writeOrders } from "@/lib/sync/connectors/orders";
 import { fetchRecordsById } from "@/lib/sync/fetch-by-id";
-import type { ConnectorName, DbTx, SyncContext } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import type { DbTx } from "@/db/client";
+import type { ConnectorName, SyncContext } from "@/lib/sync/types";
+import { queryRows } from "@/db/rows";
 import { idArray } from "@/lib/sync/write/upsert";
 
 // Referenced records are always there: a page of carts, orders or credit memos may point to a

@@ -4,7 +4,7 @@ import type { Filter } from "@/lib/magento/search-criteria";
 import { SEARCH_ENTITIES, type SearchEntity } from "@/lib/magento/search-entities";
 import { recomputeCustomerTotals } from "@/lib/sync/rules/ltv";
 import type { SyncContext } from "@/lib/sync/types";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { idSet } from "@/lib/sync/write/upsert";
 
 // Records deleted in Magento. Incremental syncs only see records that changed, and a deleted

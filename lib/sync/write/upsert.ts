@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { DbTx } from "@/lib/sync/types";
+import type { DbTx } from "@/db/client";
 import { replacedRecordError } from "@/lib/sync/replaced";
-import { queryRows } from "./rows";
+import { queryRows } from "@/db/rows";
 
 // Set-based upsert: the whole page travels as ONE json parameter, is unpacked with
 // json_to_recordset (plain json is parsed once into the typed records; a jsonb cast first builds a

@@ -4,7 +4,7 @@ import {
   magentoCustomerAddresses, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrderItems, magentoOrders,
 } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { queryRows } from "@/lib/sync/write/rows";
+import { queryRows } from "@/db/rows";
 import { formatMoney } from "@/lib/format/money";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "./record";
 

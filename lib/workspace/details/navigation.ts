@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { gridNeighbors } from "@/lib/grid/neighbors";
 import type { SearchParams } from "@/lib/grid/params";
-import { safeTimeZone } from "@/lib/grid/query";
+import { safeTimeZone } from "@/lib/dates";
 import type { GridDefinition } from "@/lib/grid/types";
 import { segmentConditionFor } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";

@@ -5,7 +5,7 @@ import { can } from "@/lib/auth/permissions";
 import { getSessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
-import { safeTimeZone } from "@/lib/grid/query";
+import { safeTimeZone } from "@/lib/dates";
 import { gridById } from "@/lib/grid/registry";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { segmentParamCondition } from "@/lib/segments/apply";

@@ -9,7 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
-import { safeTimeZone } from "@/lib/grid/query";
+import { safeTimeZone } from "@/lib/dates";
 import { getPreferences } from "@/lib/users/preferences";
 import { listAbandonedToTake, listMyFollowUps, recoveredRevenue, type FollowUpRow } from "@/lib/workflows/cart-follow-up";
 

@@ -11,7 +11,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { listChannelOverview } from "@/lib/channels/overview";
-import { formatDateTime } from "@/lib/format/date";
+import { formatDateTime } from "@/lib/dates";
 
 export const metadata: Metadata = { title: "Integrations" };
 

@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import type { DbTx } from "@/lib/sync/types";
+import type { DbTx } from "./client";
 
 // `execute` answers differently per driver: postgres.js gives an array of rows, PGlite `{ rows }`.
 
