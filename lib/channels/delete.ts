@@ -6,8 +6,7 @@ import {
   magentoCustomers, magentoNewsletterSubscribers, magentoOrderAddresses, magentoOrderItems, magentoOrders, magentoStores, magentoWebsites,
   outbox, syncCheckpoints, syncErrors, syncRuns,
 } from "@/db/schema";
-import { writeAudit } from "@/lib/audit/log";
-import type { Actor } from "@/lib/channels/settings";
+import { writeAudit, type Actor } from "@/lib/audit/log";
 import { safeErrorMessage } from "@/db/errors";
 
 // Deleting a channel: the admin's request only marks it (channels.deleting_at), which hides it

@@ -24,7 +24,7 @@ const recordId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const MAX_BULK = 500;
 
 function actorOf({ user, ip }: ActionContext) {
-  return { userId: user.id, email: user.email, ip };
+  return { userId: user.id, actor: user.email, ip };
 }
 
 function revalidateCustomers() {

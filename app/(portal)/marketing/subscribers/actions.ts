@@ -26,7 +26,7 @@ export const changeSubscriberSubscriptionAction = protectedAction(
   "edit_customers",
   schema,
   async (input, { db, user, ip }): Promise<ActionResult<SubscriptionData>> => {
-    const result = await requestSubscriptionForSubscribers(db, { userId: user.id, email: user.email, ip }, { subscriberIds: input.subscriberIds, subscribed: input.subscribed });
+    const result = await requestSubscriptionForSubscribers(db, { userId: user.id, actor: user.email, ip }, { subscriberIds: input.subscriberIds, subscribed: input.subscribed });
     // A refusal names a customer, or the subscriber row when it has none (a guest's subscription).
     const refusals = result.ok ? result.refused : [];
     const customers = await customerLabels(db, refusals.map((r) => r.customerId).filter((id) => id > 0));
