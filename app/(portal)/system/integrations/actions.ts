@@ -11,6 +11,7 @@ import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } fr
 import type { ChannelCredentials } from "@/lib/channels/credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
+import { readForm } from "@/lib/http/form-data";
 import {
   ChannelSettingsError, channelSettingsFields, channelSettingsSchema, CREDENTIAL_FIELDS, resolveCredentials, saveChannelSettings, type SaveResult,
 } from "@/lib/channels/settings";
@@ -157,13 +158,8 @@ export const deleteChannelAction = protectedAction(
  * without the secrets, for the no-JavaScript page that renders them again.
  */
 export async function submitChannelFormAction(previous: ChannelFormState | null, formData: FormData): Promise<ChannelFormState> {
-  const submitted: Record<string, string | string[]> = {};
-  for (const [key, value] of formData.entries()) {
-    if (typeof value !== "string" || key.startsWith("$ACTION") || key === "intent") continue;
-    if ((CREDENTIAL_FIELDS as readonly string[]).includes(key)) continue;
-    const had = submitted[key];
-    submitted[key] = had === undefined ? value : [...[had].flat(), value];
-  }
+  const submitted = readForm(formData);
+  for (const key of ["intent", ...CREDENTIAL_FIELDS]) delete submitted[key];
   if (formData.get("intent") === "check") {
     return { intent: "check", check: await checkConnectionAction(null, formData), save: null, submitted };
   }
