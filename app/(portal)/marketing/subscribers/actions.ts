@@ -1,11 +1,9 @@
 "use server";
 
-import { inArray } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { magentoNewsletterSubscribers } from "@/db/schema";
 import { protectedAction, type ActionResult } from "@/lib/auth/action";
-import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
+import { customerLabels, subscriberEmails, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
 import { requestSubscriptionForSubscribers } from "@/lib/two-way/service";
 
 // Subscribe / unsubscribe from the newsletter subscribers grid (a row or the selection). Needs
@@ -31,11 +29,7 @@ export const changeSubscriberSubscriptionAction = protectedAction(
     const refusals = result.ok ? result.refused : [];
     const customers = await customerLabels(db, refusals.map((r) => r.customerId).filter((id) => id > 0));
     const subscriberIds = refusals.flatMap((r) => (r.subscriberId ? [r.subscriberId] : []));
-    const rows = subscriberIds.length
-      ? await db.select({ id: magentoNewsletterSubscribers.id, email: magentoNewsletterSubscribers.email }).from(magentoNewsletterSubscribers)
-        .where(inArray(magentoNewsletterSubscribers.id, subscriberIds))
-      : [];
-    const subscriberEmail = new Map(rows.map((r) => [r.id, r.email]));
+    const subscriberEmail = await subscriberEmails(db, subscriberIds);
     const outcome = subscriptionOutcome(result, input.subscribed, input.subscriberIds.length, (r) =>
       (r.subscriberId ? subscriberEmail.get(r.subscriberId) : undefined) ?? customers.get(r.customerId));
     if (outcome.ok) {
