@@ -56,6 +56,12 @@ export async function countChannelRecords(db: Db, channelId: number) {
   return { byKind, total };
 }
 
+/** The channel's name, or null when it is gone or already being deleted. */
+export async function liveChannelName(db: Db, channelId: number): Promise<string | null> {
+  const [row] = await db.select({ name: channels.name }).from(channels).where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
+  return row?.name ?? null;
+}
+
 /** Marks the channel for deletion (hides it, stops its syncs) and records who asked. */
 export async function markChannelDeleting(db: Db, channelId: number, actor: Actor): Promise<{ name: string; records: number } | null> {
   const records = await countChannelRecords(db, channelId);

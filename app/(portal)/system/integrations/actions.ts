@@ -5,11 +5,10 @@ import { after } from "next/server";
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionContext, type ActionResult } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
-import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } from "@/lib/channels/connection-on-save";
 import type { ChannelCredentials } from "@/lib/channels/credentials";
-import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
+import { deleteChannelInBackground, liveChannelName, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import { readForm } from "@/lib/http/form-data";
 import {
@@ -18,7 +17,6 @@ import {
 import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
 import { describeLeaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { SyncRunError } from "@/lib/sync/runner";
-import { and, eq, isNull } from "drizzle-orm";
 
 // System › Integrations: create/edit a channel, check its connection, delete it. Each action
 // checks the session and manage_integrations itself (protectedAction), validates with zod on
@@ -133,13 +131,10 @@ export const deleteChannelAction = protectedAction(
   "manage_integrations",
   z.object({ id: z.coerce.number().int().positive(), confirmName: z.string() }),
   async (input, { user, db, ip }): Promise<ActionResult> => {
-    const [row] = await db
-      .select({ name: channels.name })
-      .from(channels)
-      .where(and(eq(channels.id, input.id), isNull(channels.deletingAt)));
-    if (!row) throw new ActionFailure("This channel no longer exists.");
-    if (input.confirmName.trim() !== row.name) {
-      throw new ActionFailure("The name does not match; nothing was deleted.", { confirmName: [`Type "${row.name}" to confirm.`] });
+    const name = await liveChannelName(db, input.id);
+    if (name === null) throw new ActionFailure("This channel no longer exists.");
+    if (input.confirmName.trim() !== name) {
+      throw new ActionFailure("The name does not match; nothing was deleted.", { confirmName: [`Type "${name}" to confirm.`] });
     }
     const marked = await markChannelDeleting(db, input.id, { userId: user.id, actor: user.email, ip });
     if (!marked) throw new ActionFailure("This channel is already being deleted.");
