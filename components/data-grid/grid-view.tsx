@@ -1,10 +1,10 @@
-import { saveGridLayoutAction } from "@/app/(portal)/grid-actions";
 import { NoSyncedData } from "@/components/shell/no-data";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
+import { saveGridLayoutAction } from "@/lib/grid/layout-actions";
 import { loadGridView } from "@/lib/grid/queries";
 import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";

@@ -1,14 +1,16 @@
 "use client";
 
 import { useActionState } from "react";
-import { assignCartsAction, logContactAction, markLostAction, reopenCartAction } from "@/app/(portal)/sales/follow-up-actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
 import { Choice, LongText, Text } from "./fields";
 
-// The follow-up steps a cart allows for this user, each a plain form posting to a server action,
-// so they work before (or without) JavaScript; the result shows in place.
+// The follow-up steps a cart allows for this user, each a plain form posting to a server action
+// (the page passes them), so they work before (or without) JavaScript; the result shows in place.
+
+/** A follow-up step's server action, as useActionState calls it. */
+export type StepAction = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
 
 type Props = {
   cartId: number;
@@ -19,9 +21,10 @@ type Props = {
   assign: { assignees: { id: number; name: string }[]; currentId: number | null; selfOnly: boolean; userId: number } | null;
   /** Someone else has this cart and this user may not take it over: who, and why. */
   heldBy?: { name: string; reason: string } | null;
+  actions: { logContact: StepAction; markLost: StepAction; reopen: StepAction; assign: StepAction };
 };
 
-function useStep(action: (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>) {
+function useStep(action: StepAction) {
   return useActionState<ActionResult | null, FormData>(action, null);
 }
 
@@ -40,11 +43,11 @@ function StepForm({ title, children, state, action, pending, submit, cartId, var
   );
 }
 
-export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, heldBy }: Props) {
-  const [contact, contactAction, contactPending] = useStep(logContactAction);
-  const [lost, lostAction, lostPending] = useStep(markLostAction);
-  const [reopen, reopenAction, reopenPending] = useStep(reopenCartAction);
-  const [assigned, assignAction, assignPending] = useStep(assignCartsAction);
+export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, heldBy, actions }: Props) {
+  const [contact, contactAction, contactPending] = useStep(actions.logContact);
+  const [lost, lostAction, lostPending] = useStep(actions.markLost);
+  const [reopen, reopenAction, reopenPending] = useStep(actions.reopen);
+  const [assigned, assignAction, assignPending] = useStep(actions.assign);
   const ce = contact && !contact.ok ? contact.fieldErrors : undefined;
   const le = lost && !lost.ok ? lost.fieldErrors : undefined;
   const options = assign

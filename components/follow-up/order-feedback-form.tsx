@@ -1,15 +1,15 @@
 "use client";
 
 import { useActionState } from "react";
-import { recordOrderFeedbackAction } from "@/app/(portal)/sales/follow-up-actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
+import type { StepAction } from "./cart-actions";
 import { LongText } from "./fields";
 
-/** "Record feedback" on an order not contacted yet: a plain form post, works without JavaScript. */
-export function OrderFeedbackForm({ orderId }: { orderId: number }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(recordOrderFeedbackAction, null);
+/** "Record feedback" on an order not contacted yet: a plain form post (to the page's action), works without JavaScript. */
+export function OrderFeedbackForm({ orderId, recordAction }: { orderId: number; recordAction: StepAction }) {
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(recordAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   if (state?.ok) return <FormMessage result={state} />;
   return (

@@ -1,15 +1,18 @@
 import { auditLog } from "@/db/schema";
 import type { Db } from "@/db/client";
 
-export type AuditEntry = {
-  userId: number | null;
-  actor: string;
+/**
+ * Who does something, as the audit log records it: a signed-in user (id, email, address) or a
+ * process with a name and no user ("cli"). Every write that audits takes one.
+ */
+export type Actor = { userId: number | null; actor: string; ip?: string | null };
+
+export type AuditEntry = Actor & {
   action: string;
   entityType?: string;
   entityId?: string | number;
   channelId?: number;
   details?: Record<string, unknown>;
-  ip?: string | null;
 };
 
 /** Records one staff (or CLI) action. Pass the transaction when the change is part of one. */

@@ -5,6 +5,7 @@ import { clientIp } from "./client-ip";
 import { can, type Permission } from "./permissions";
 import { getSessionUser, type SessionUser } from "./session";
 import { errorForLog } from "@/db/errors";
+import { readForm } from "@/lib/http/form-data";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
@@ -25,16 +26,6 @@ export class ActionFailure extends Error {
   }
 }
 
-function formToObject(formData: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of formData.entries()) {
-    if (key.startsWith("$ACTION")) continue;
-    if (typeof value !== "string") continue;
-    out[key] = key in out ? ([] as unknown[]).concat(out[key], value) : value;
-  }
-  return out;
-}
-
 /**
  * Wraps a server action: session, permission and input validation first, then the handler.
  * Usable with useActionState: (previousState, formData) => result.
@@ -50,7 +41,7 @@ export function protectedAction<S extends z.ZodType, T = undefined>(
     if (!can(user.role, permission)) {
       return { ok: false, code: "forbidden", error: "Your role does not allow this action." };
     }
-    const parsed = schema.safeParse(formToObject(formData));
+    const parsed = schema.safeParse(readForm(formData));
     if (!parsed.success) {
       return {
         ok: false,

@@ -6,8 +6,7 @@ import {
   magentoCustomers, magentoNewsletterSubscribers, magentoOrderAddresses, magentoOrderItems, magentoOrders, magentoStores, magentoWebsites,
   outbox, syncCheckpoints, syncErrors, syncRuns,
 } from "@/db/schema";
-import { writeAudit } from "@/lib/audit/log";
-import type { Actor } from "@/lib/channels/settings";
+import { writeAudit, type Actor } from "@/lib/audit/log";
 import { safeErrorMessage } from "@/db/errors";
 
 // Deleting a channel: the admin's request only marks it (channels.deleting_at), which hides it
@@ -55,6 +54,12 @@ export async function countChannelRecords(db: Db, channelId: number) {
     total += byKind[kind];
   }
   return { byKind, total };
+}
+
+/** The channel's name, or null when it is gone or already being deleted. */
+export async function liveChannelName(db: Db, channelId: number): Promise<string | null> {
+  const [row] = await db.select({ name: channels.name }).from(channels).where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
+  return row?.name ?? null;
 }
 
 /** Marks the channel for deletion (hides it, stops its syncs) and records who asked. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
 import { credentialsFollow, openCredentials, sealCredentials, urlOrigin, type ChannelCredentials } from "@/lib/channels/credentials";
-import { writeAudit } from "@/lib/audit/log";
+import { writeAudit, type Actor } from "@/lib/audit/log";
 import { DEFAULT_ABANDONMENT_DELAY_HOURS, MAX_ABANDONMENT_DELAY_HOURS, MIN_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
 import { findSameStoreChannels } from "./duplicates";
@@ -196,8 +196,6 @@ export class ChannelSaveNeedsConfirmation extends ChannelSettingsError {
     this.name = "ChannelSaveNeedsConfirmation";
   }
 }
-
-export type Actor = { userId: number | null; actor: string; ip?: string | null };
 
 type ChannelRow = typeof channels.$inferSelect;
 

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { Actor } from "@/lib/audit/log";
 import { generatePassword } from "@/lib/auth/password";
 import { ROLES } from "@/lib/auth/permissions";
 import { defineCommand, option, type CommandContext } from "@/lib/cli/command";
@@ -17,7 +18,6 @@ import {
   setUserActive,
   setUserRole,
   unlockUser,
-  type Actor,
 } from "@/lib/users/service";
 
 // user:* commands: thin wrappers over lib/users/service.ts, which does the writing and auditing.

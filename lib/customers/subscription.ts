@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { channels, magentoCustomers } from "@/db/schema";
+import { channels, magentoCustomers, magentoNewsletterSubscribers } from "@/db/schema";
 import { ActionFailure, type ActionResult } from "@/lib/auth/action";
 import type { SubscriptionResult } from "@/lib/two-way/service";
 
@@ -50,6 +50,16 @@ export async function customerLabels(db: Db, customerIds: number[]): Promise<Map
     const name = [r.firstName, r.lastName].filter(Boolean).join(" ");
     return [r.id, name ? `${name} (${r.email})` : r.email];
   }));
+}
+
+/** The email per newsletter subscriber id, for naming refusals of subscriptions that have no customer (a guest's). */
+export async function subscriberEmails(db: Db, subscriberIds: number[]): Promise<Map<number, string>> {
+  if (!subscriberIds.length) return new Map();
+  const rows = await db
+    .select({ id: magentoNewsletterSubscribers.id, email: magentoNewsletterSubscribers.email })
+    .from(magentoNewsletterSubscribers)
+    .where(inArray(magentoNewsletterSubscribers.id, subscriberIds));
+  return new Map(rows.map((r) => [r.id, r.email]));
 }
 
 /** Whether any channel sends portal edits to Magento: the grids offer subscribe / unsubscribe only then. */

@@ -6,7 +6,7 @@ import {
   channels, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrders,
   magentoStores, outbox, users,
 } from "@/db/schema";
-import { writeAudit } from "@/lib/audit/log";
+import { writeAudit, type Actor } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -15,7 +15,7 @@ import {
   type CustomerRow, localValues, PUSH_KINDS, readUpdatePayload, recomputePending, scalarColumns, UNFINISHED, type UpdatePayload, writeReadback,
 } from "./local";
 import type {
-  Actor, CustomerEditView, CustomerField, CustomerValues, PushFailure, PushKind, PushStatus, PushSummary, SubscriptionResult, WriteResult,
+  CustomerEditView, CustomerField, CustomerValues, PushFailure, PushKind, PushStatus, PushSummary, SubscriptionResult, WriteResult,
 } from "./types";
 import { customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, fieldErrorsOf, sameField, CUSTOMER_FIELDS } from "./values";
 
@@ -26,7 +26,7 @@ import { customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, f
 // the channel has two-way sync off. See docs/two-way-sync.md.
 
 export type {
-  Actor, AddressValues, CustomerEditView, CustomerField, CustomerValues, Gender, PushFailure, PushKind, PushStatus, PushSummary,
+  AddressValues, CustomerEditView, CustomerField, CustomerValues, Gender, PushFailure, PushKind, PushStatus, PushSummary,
   SubscriptionResult, WriteResult,
 } from "./types";
 export { runDuePushes, type RunDuePushesOptions, type RunDuePushesResult } from "./pusher";
@@ -49,12 +49,16 @@ function channelRefusal(channel: Pick<ChannelRow, "name" | "twoWaySync" | "activ
 
 type ActingUser = { userId: number; email: string; ip: string | null };
 
-/** The acting user, re-read: gone, deactivated or without `edit_customers` is refused (defense in depth). */
+/**
+ * The acting user, re-read: gone, deactivated or without `edit_customers` is refused (defense in
+ * depth), and so is a process with no user (only people edit customers).
+ */
 async function actingUser(db: Db, actor: Actor): Promise<ActingUser | Fail> {
+  if (actor.userId === null) return fail("Your session has ended. Sign in again.");
   const [user] = await db.select({ id: users.id, email: users.email, role: users.role, active: users.active }).from(users).where(eq(users.id, actor.userId));
   if (!user || !user.active) return fail("Your session has ended. Sign in again.");
   if (!can(user.role, "edit_customers")) return fail("Your role does not allow editing customers.");
-  return { userId: user.id, email: actor.email ?? user.email, ip: actor.ip ?? null };
+  return { userId: user.id, email: actor.actor, ip: actor.ip ?? null };
 }
 
 const isFail = (v: unknown): v is Fail => typeof v === "object" && v !== null && (v as { ok?: unknown }).ok === false;

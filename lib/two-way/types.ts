@@ -34,14 +34,6 @@ export interface CustomerValues {
 
 export type CustomerField = "firstname" | "lastname" | "email" | "groupOriginId" | "dob" | "gender" | "addresses";
 
-/** Who acts (the signed-in user). */
-export interface Actor {
-  userId: number;
-  /** Shown in the audit log; read from the user when absent. */
-  email?: string;
-  ip?: string | null;
-}
-
 /** What the edit form needs: the current local values (= the base the edit is built on), a base token, and whether it may be edited. */
 export interface CustomerEditView {
   customerId: number;

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { loginThrottle, users } from "@/db/schema";
-import { writeAudit } from "@/lib/audit/log";
+import { writeAudit, type Actor } from "@/lib/audit/log";
 import { oneTimePasswordExpired } from "@/lib/auth/limits";
 import { MIN_PASSWORD_LENGTH, generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ROLES, type Role } from "@/lib/auth/permissions";
@@ -28,8 +28,6 @@ export const newUserSchema = z.object({
   password: passwordSchema,
 });
 export type NewUser = z.infer<typeof newUserSchema>;
-
-export type Actor = { userId: number | null; actor: string; ip?: string | null };
 
 export type PublicUser = {
   id: number;

@@ -2,14 +2,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { and, count, eq, gt, max } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
-import { closeDb } from "@/db/client";
-import { auditLog, channels, loginThrottle, magentoCarts, revokedSessions, syncRuns, users } from "@/db/schema";
+import { closeDb, getDb } from "@/db/client";
+import { auditLog, channels, loginThrottle, magentoCarts, magentoWebsites, revokedSessions, syncRuns, users } from "@/db/schema";
 import { revalidatePath } from "next/cache";
 import { auth } from "@/lib/auth/auth";
 import type { ActionResult } from "@/lib/auth/action";
 import { authenticate } from "@/lib/auth/authenticate";
 import { accountKey } from "@/lib/auth/throttle";
 import { PROTECTED_PAGES } from "@/lib/auth/navigation";
+import { listChannelWebsites, loadDeletingChannel } from "@/lib/channels/queries";
 import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, requirePagePermission, requirePermission, type SessionUser } from "@/lib/auth/session";
 import { auditLogGrid } from "@/lib/grid/grids/audit-log";
@@ -67,6 +68,8 @@ const savedAuthInterrupts = process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS;
 /** One signed-in user per role, built from real users rows. */
 const actors = {} as Record<Role, SessionUser>;
 let targetCounter = 0;
+/** The one channel ("Main store"), with one website. */
+let mainChannelId = 0;
 
 function sessionUserFrom(row: { id: number; email: string; name: string; role: Role }): SessionUser {
   return { id: row.id, email: row.email, name: row.name, role: row.role, permissions: ROLE_PERMISSIONS[row.role] };
@@ -139,6 +142,8 @@ beforeAll(async () => {
     .values({ name: "Main store", baseUrl: "https://shop.example.com", credentialsEncrypted: "v1:sealed-credentials" })
     .returning({ id: channels.id });
   await testDb.db.insert(syncRuns).values({ channelId: channel!.id, mode: "full", trigger: "manual", status: "succeeded" });
+  mainChannelId = channel!.id;
+  await testDb.db.insert(magentoWebsites).values({ channelId: mainChannelId, originId: 1, code: "base", name: "Main Website" });
 });
 
 afterAll(async () => {
@@ -324,6 +329,19 @@ const QUERIES: QueryCase[] = [
       for (const row of rows) expect(Object.keys(row)).not.toContain("credentialsEncrypted");
       expect(JSON.stringify(rows)).not.toContain("sealed-credentials");
     },
+  },
+  {
+    name: "listChannelWebsites",
+    page: "/system/integrations",
+    call: async (user) => listChannelWebsites(await getDb(), user, mainChannelId),
+    check: (data) => expect(data).toEqual([{ id: 1, code: "base", name: "Main Website" }]),
+  },
+  {
+    name: "loadDeletingChannel",
+    page: "/system/integrations",
+    call: async (user) => loadDeletingChannel(await getDb(), user, mainChannelId),
+    // Main store is not being deleted.
+    check: (data) => expect(data).toBeNull(),
   },
   {
     name: "listSyncRuns",

@@ -40,7 +40,7 @@ function engine() {
 async function queueEdit(firstname: string): Promise<{ pushId: number; originId: number }> {
   const [row] = await testDb.db.select().from(magentoCustomers).where(eq(magentoCustomers.isGuest, false)).orderBy(magentoCustomers.id).limit(1);
   const form = (await loadCustomerEdit(testDb.db, row!.id))!;
-  const result = await requestCustomerEdit(testDb.db, { userId }, { customerId: row!.id, baseToken: form.baseToken, values: { ...form.values, firstname } });
+  const result = await requestCustomerEdit(testDb.db, { userId, actor: "m@inngest.test" }, { customerId: row!.id, baseToken: form.baseToken, values: { ...form.values, firstname } });
   if (!result.ok) throw new Error(result.error);
   return { pushId: result.pushId, originId: row!.originId! };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, channels, magentoCustomerAddresses, magentoCustomers, magentoNewsletterSubscribers, outbox } from "@/db/schema";
+import type { Actor } from "@/lib/audit/log";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import type { Customer, Json } from "@/simulator/types";
@@ -29,8 +30,8 @@ const EMAIL_TAKEN = "A customer with the same email address already exists in an
 let sim: RunningSimulator;
 let testDb: TestDatabase;
 let channel: ChannelRow;
-let manager: { userId: number };
-let viewer: { userId: number };
+let manager: Actor;
+let viewer: Actor;
 const used = new Set<number>();
 const savedKick = process.env.TWO_WAY_PUSH_KICK;
 
@@ -50,8 +51,8 @@ beforeAll(async () => {
   expect(run.status).toBe("succeeded");
   for (const role of ["manager", "viewer"] as const) {
     const row = await createUser(testDb.db, { email: `${role}@two-way.test`, name: `The ${role}`, role, password: "a sufficiently long password" }, { userId: null, actor: "test" });
-    if (role === "manager") manager = { userId: row.id };
-    else viewer = { userId: row.id };
+    if (role === "manager") manager = { userId: row.id, actor: row.email };
+    else viewer = { userId: row.id, actor: row.email };
   }
 }, 90_000);
 

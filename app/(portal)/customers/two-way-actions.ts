@@ -9,6 +9,7 @@ import {
   checkAgainstDirectory, draftFromForm, FIELD_LABELS, formFieldErrors, parseDraft, type CustomerEditState, type EditData,
 } from "@/lib/customers/edit-form";
 import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
+import { readForm } from "@/lib/http/form-data";
 import {
   dismissOverride, FORM_NOT_VERIFIED, loadCustomerEdit, requestCustomerEdit, requestRegistration, requestSubscription, retryPush, revertPush,
 } from "@/lib/two-way/service";
@@ -24,7 +25,7 @@ const recordId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const MAX_BULK = 500;
 
 function actorOf({ user, ip }: ActionContext) {
-  return { userId: user.id, email: user.email, ip };
+  return { userId: user.id, actor: user.email, ip };
 }
 
 function revalidateCustomers() {
@@ -73,22 +74,13 @@ const saveCustomerEdit = protectedAction("edit_customers", editSchema, async (in
   };
 });
 
-function formObject(formData: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of formData.entries()) {
-    if (typeof value !== "string" || key.startsWith("$ACTION")) continue;
-    out[key] = key in out ? [out[key], value].flat() : value;
-  }
-  return out;
-}
-
 /**
  * The customer edit form's action. On success the browser goes back to the customer page, which
  * shows the push ("Saving to Magento…", then saved, refused or overridden); on error the form
  * comes back with the errors on their fields and everything as typed.
  */
 export async function saveCustomerAction(_previous: CustomerEditState | null, formData: FormData): Promise<CustomerEditState> {
-  const submitted = draftFromForm(formObject(formData));
+  const submitted = draftFromForm(readForm(formData));
   const result = await saveCustomerEdit(null, formData);
   if (result.ok && result.data && result.data.changedFields.length) {
     redirect(`/customers/${result.data.customerId}?push=${result.data.pushId}`);

@@ -1,11 +1,9 @@
 "use server";
 
-import { inArray } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { magentoNewsletterSubscribers } from "@/db/schema";
 import { protectedAction, type ActionResult } from "@/lib/auth/action";
-import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
+import { customerLabels, subscriberEmails, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
 import { requestSubscriptionForSubscribers } from "@/lib/two-way/service";
 
 // Subscribe / unsubscribe from the newsletter subscribers grid (a row or the selection). Needs
@@ -26,16 +24,12 @@ export const changeSubscriberSubscriptionAction = protectedAction(
   "edit_customers",
   schema,
   async (input, { db, user, ip }): Promise<ActionResult<SubscriptionData>> => {
-    const result = await requestSubscriptionForSubscribers(db, { userId: user.id, email: user.email, ip }, { subscriberIds: input.subscriberIds, subscribed: input.subscribed });
+    const result = await requestSubscriptionForSubscribers(db, { userId: user.id, actor: user.email, ip }, { subscriberIds: input.subscriberIds, subscribed: input.subscribed });
     // A refusal names a customer, or the subscriber row when it has none (a guest's subscription).
     const refusals = result.ok ? result.refused : [];
     const customers = await customerLabels(db, refusals.map((r) => r.customerId).filter((id) => id > 0));
     const subscriberIds = refusals.flatMap((r) => (r.subscriberId ? [r.subscriberId] : []));
-    const rows = subscriberIds.length
-      ? await db.select({ id: magentoNewsletterSubscribers.id, email: magentoNewsletterSubscribers.email }).from(magentoNewsletterSubscribers)
-        .where(inArray(magentoNewsletterSubscribers.id, subscriberIds))
-      : [];
-    const subscriberEmail = new Map(rows.map((r) => [r.id, r.email]));
+    const subscriberEmail = await subscriberEmails(db, subscriberIds);
     const outcome = subscriptionOutcome(result, input.subscribed, input.subscriberIds.length, (r) =>
       (r.subscriberId ? subscriberEmail.get(r.subscriberId) : undefined) ?? customers.get(r.customerId));
     if (outcome.ok) {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { assignCartsAction } from "@/app/(portal)/sales/follow-up-actions";
 import { DateTime } from "@/components/detail/date-time";
 import { Money } from "@/components/detail/money";
 import { StatusBadge } from "@/components/detail/status-badge";
@@ -82,7 +83,7 @@ export default async function MyFollowUpsPage() {
             {toTake.rows.map((r) => (
               <tr key={r.id}>
                 {cells(r)}
-                <td className="px-5 py-3 text-right"><TakeCart cartId={r.id} originId={r.originId} userId={user.id} /></td>
+                <td className="px-5 py-3 text-right"><TakeCart cartId={r.id} originId={r.originId} userId={user.id} assignAction={assignCartsAction} /></td>
               </tr>
             ))}
           </SimpleTable>

@@ -5,19 +5,18 @@ import { after } from "next/server";
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionContext, type ActionResult } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
-import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } from "@/lib/channels/connection-on-save";
 import type { ChannelCredentials } from "@/lib/channels/credentials";
-import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
+import { deleteChannelInBackground, liveChannelName, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
+import { readForm } from "@/lib/http/form-data";
 import {
   ChannelSettingsError, channelSettingsFields, channelSettingsSchema, CREDENTIAL_FIELDS, resolveCredentials, saveChannelSettings, type SaveResult,
 } from "@/lib/channels/settings";
 import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
 import { describeLeaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { SyncRunError } from "@/lib/sync/runner";
-import { and, eq, isNull } from "drizzle-orm";
 
 // System › Integrations: create/edit a channel, check its connection, delete it. Each action
 // checks the session and manage_integrations itself (protectedAction), validates with zod on
@@ -132,13 +131,10 @@ export const deleteChannelAction = protectedAction(
   "manage_integrations",
   z.object({ id: z.coerce.number().int().positive(), confirmName: z.string() }),
   async (input, { user, db, ip }): Promise<ActionResult> => {
-    const [row] = await db
-      .select({ name: channels.name })
-      .from(channels)
-      .where(and(eq(channels.id, input.id), isNull(channels.deletingAt)));
-    if (!row) throw new ActionFailure("This channel no longer exists.");
-    if (input.confirmName.trim() !== row.name) {
-      throw new ActionFailure("The name does not match; nothing was deleted.", { confirmName: [`Type "${row.name}" to confirm.`] });
+    const name = await liveChannelName(db, input.id);
+    if (name === null) throw new ActionFailure("This channel no longer exists.");
+    if (input.confirmName.trim() !== name) {
+      throw new ActionFailure("The name does not match; nothing was deleted.", { confirmName: [`Type "${name}" to confirm.`] });
     }
     const marked = await markChannelDeleting(db, input.id, { userId: user.id, actor: user.email, ip });
     if (!marked) throw new ActionFailure("This channel is already being deleted.");
@@ -157,13 +153,8 @@ export const deleteChannelAction = protectedAction(
  * without the secrets, for the no-JavaScript page that renders them again.
  */
 export async function submitChannelFormAction(previous: ChannelFormState | null, formData: FormData): Promise<ChannelFormState> {
-  const submitted: Record<string, string | string[]> = {};
-  for (const [key, value] of formData.entries()) {
-    if (typeof value !== "string" || key.startsWith("$ACTION") || key === "intent") continue;
-    if ((CREDENTIAL_FIELDS as readonly string[]).includes(key)) continue;
-    const had = submitted[key];
-    submitted[key] = had === undefined ? value : [...[had].flat(), value];
-  }
+  const submitted = readForm(formData);
+  for (const key of ["intent", ...CREDENTIAL_FIELDS]) delete submitted[key];
   if (formData.get("intent") === "check") {
     return { intent: "check", check: await checkConnectionAction(null, formData), save: null, submitted };
   }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
+import { assignCartsAction, logContactAction, markLostAction, reopenCartAction } from "@/app/(portal)/sales/follow-up-actions";
 import { DateTime } from "@/components/detail/date-time";
 import { DetailHeader } from "@/components/detail/detail-header";
 import { ItemsTable } from "@/components/detail/items-table";
@@ -146,6 +147,7 @@ export default async function CartPage({ params, searchParams }: Props) {
                 lostReasons={LOST_REASONS.map((value) => ({ value, label: LOST_REASON_LABELS[value] }))}
                 assign={assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !mayReassign(user.role), userId: user.id } : null}
                 heldBy={heldElsewhere}
+                actions={{ logContact: logContactAction, markLost: markLostAction, reopen: reopenCartAction, assign: assignCartsAction }}
               />
             </DetailSection>
           ) : null}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
+import { recordOrderFeedbackAction } from "@/app/(portal)/sales/follow-up-actions";
 import { AddressBlock } from "@/components/detail/address-block";
 import { DateTime } from "@/components/detail/date-time";
 import { DetailHeader } from "@/components/detail/detail-header";
@@ -101,7 +102,7 @@ export default async function OrderPage({ params, searchParams }: Props) {
                 <p className="text-xs text-slate-500">{followUp.actor} · <DateTime value={followUp.contactedAt} timeZone={timeZone} /></p>
               </div>
             ) : can(user.role, "work_carts") ? (
-              <OrderFeedbackForm orderId={order.id} />
+              <OrderFeedbackForm orderId={order.id} recordAction={recordOrderFeedbackAction} />
             ) : (
               <p className="text-sm text-slate-500">Nobody has asked this customer for feedback yet.</p>
             )}

@@ -1,23 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { eq } from "drizzle-orm";
 import { ChannelForm, type ChannelFormValues } from "@/components/integrations/channel-form";
 import { DeleteChannelForm } from "@/components/integrations/delete-channel-form";
 import { StoppedNotice } from "@/components/integrations/stopped-notice";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { CHANNEL_ENTITIES, channels, magentoWebsites } from "@/db/schema";
+import { CHANNEL_ENTITIES } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
 import { countChannelRecords } from "@/lib/channels/delete";
+import { listChannelWebsites, loadDeletingChannel } from "@/lib/channels/queries";
 import { ENTITY_DEPENDENCIES, ENTITY_LABELS, defaultSyncStartDate, loadChannelSettings } from "@/lib/channels/settings";
 import { deleteChannelAction, submitChannelFormAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Integration settings" };
 
 export default async function IntegrationSettingsPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePagePermission("manage_integrations");
+  const user = await requirePagePermission("manage_integrations");
   const { id: rawId } = await params;
   const id = Number(rawId);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
@@ -25,8 +25,8 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
   const channel = await loadChannelSettings(db, id);
   if (!channel) {
     // Just deleted (the delete action re-renders this page): say so rather than "not found".
-    const [deleting] = await db.select({ name: channels.name, deletingAt: channels.deletingAt }).from(channels).where(eq(channels.id, id));
-    if (!deleting?.deletingAt) notFound();
+    const deleting = await loadDeletingChannel(db, user, id);
+    if (!deleting) notFound();
     return (
       <>
         <PageHeader breadcrumb="System › Integrations" title={`Deleting ${deleting.name}`} />
@@ -41,11 +41,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
       </>
     );
   }
-  const websites = await db
-    .select({ id: magentoWebsites.originId, code: magentoWebsites.code, name: magentoWebsites.name })
-    .from(magentoWebsites)
-    .where(eq(magentoWebsites.channelId, id))
-    .orderBy(magentoWebsites.originId);
+  const websites = await listChannelWebsites(db, user, id);
   const records = await countChannelRecords(db, id);
   // Only settings and whether each secret is set: never the credentials themselves.
   const values: ChannelFormValues = {

@@ -7,6 +7,8 @@ import { PAGE_SIZES, type GridId } from "@/lib/grid/types";
 import { saveGridPreference } from "@/lib/users/preferences";
 
 // A user's own grid layout: visible columns in order, and page size. Only ids the grid has.
+// Every grid saves through this one action (components/data-grid/grid-view.tsx), so it lives
+// with the grid rather than under one route.
 
 const schema = z
   .object({
