@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { protectedAction } from "@/lib/auth/action";
-import { GRIDS } from "@/lib/grid/registry";
+import { GRIDS } from "@/lib/grid-registry";
 import { PAGE_SIZES, type GridId } from "@/lib/grid/types";
 import { saveGridPreference } from "@/lib/users/preferences";
 

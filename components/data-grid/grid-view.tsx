@@ -5,7 +5,7 @@ import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
-import { loadGridView } from "@/lib/grid/queries";
+import { loadGridView } from "@/lib/browse/grid-view";
 import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
 import type { BulkAssign } from "./bulk-assign";

@@ -34,7 +34,7 @@ const ref = (name: string) => bigint(name, { mode: "number" });
 // Magento's base_to_global_rate (decimal(12,4) in Magento; wider here so no store's rate is cut).
 const rate = (name: string) => numeric(name, { precision: 24, scale: 12 });
 
-// contacted: a follow-up was logged (lib/workflows/abandoned-cart.ts); the sync keeps it like lost.
+// contacted: a follow-up was logged (lib/carts/follow-up-rules.ts); the sync keeps it like lost.
 export const CART_STATUSES = ["open", "contacted", "expired", "lost", "converted", "purchased"] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
 
@@ -149,7 +149,7 @@ export const magentoCustomers = pgTable(
     assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
     // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
     portalUpdatedAt: timestamptz("portal_updated_at"),
-    // Fields with a two-way push not yet confirmed by Magento (lib/two-way): the sync keeps their
+    // Fields with a two-way push not yet confirmed by Magento (lib/customers/two-way): the sync keeps their
     // local values instead of writing Magento's older ones over them. "subscription" = is_subscribed.
     pendingFields: text("pending_fields").array().notNull().default(sql`'{}'::text[]`),
     ...syncedTimes(),
@@ -161,7 +161,7 @@ export const magentoCustomers = pgTable(
     index("magento_customers_email_idx").on(t.channelId, t.email),
     // Guests are matched to registered customers by lower(email) (lib/sync/rules/guests.ts).
     index("magento_customers_lower_email_idx").on(t.channelId, sql`lower(${t.email})`),
-    // Grid (lib/grid/grids/customers.ts): newest first, id tie-break, as ORDER BY spells it.
+    // Grid (lib/customers/grid.ts): newest first, id tie-break, as ORDER BY spells it.
     index("magento_customers_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     // Grid search: lower(email) LIKE 'prefix%' (text_pattern_ops: a prefix range scan in any collation).
     index("magento_customers_email_prefix_idx").on(sql`lower(${t.email}) text_pattern_ops`),

@@ -1,5 +1,5 @@
 // The contract of every workspace grid: a definition (trusted SQL per column, written by us) and a
-// state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/query.ts turns the
+// state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/sql.ts turns the
 // two into bound SQL; components/data-grid renders the result. One grid, six definitions.
 
 import type { SQL } from "drizzle-orm";

@@ -6,9 +6,9 @@ import { auditLog, channels, magentoCarts, magentoOrders, outbox } from "@/db/sc
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
-import type { AddressInput } from "@/lib/conversion/address";
-import { estimateShipping, loadConversionForm, reviewOrder } from "@/lib/conversion/options";
-import { OUTBOX_KIND, placeOrder, type PlaceOrderInput, type PlaceOrderOptions } from "@/lib/conversion/place-order";
+import type { AddressInput } from "@/lib/carts/conversion/address";
+import { estimateShipping, loadConversionForm, reviewOrder } from "@/lib/carts/conversion/options";
+import { OUTBOX_KIND, placeOrder, type PlaceOrderInput, type PlaceOrderOptions } from "@/lib/carts/conversion/place-order";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";

@@ -6,7 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/channels/credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadKpis, scopeCurrencies } from "@/lib/reports/dashboard/queries";
-import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
+import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/db/rows";

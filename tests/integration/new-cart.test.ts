@@ -8,7 +8,7 @@ import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/ses
 import { sealCredentials } from "@/lib/channels/credentials";
 import { createCart, OUTBOX_KIND } from "@/lib/carts/create-cart";
 import { catalogCurrency, searchProducts } from "@/lib/carts/products";
-import { placeOrder } from "@/lib/conversion/place-order";
+import { placeOrder } from "@/lib/carts/conversion/place-order";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";

@@ -13,7 +13,7 @@ import { sealCredentials } from "@/lib/channels/credentials";
 import { draftFromValues, type CustomerDraft } from "@/lib/customers/edit-form";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
-import { customerPushState, loadCustomerEdit } from "@/lib/two-way/service";
+import { customerPushState, loadCustomerEdit } from "@/lib/customers/two-way/service";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

@@ -10,7 +10,7 @@ import { OUTBOX_PUSH_REQUESTED } from "@/lib/jobs/events";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
-import { loadCustomerEdit, requestCustomerEdit } from "@/lib/two-way/service";
+import { loadCustomerEdit, requestCustomerEdit } from "@/lib/customers/two-way/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The two-way push function through @inngest/test against a real database and the simulator:

@@ -15,7 +15,7 @@ import { requirePagePermission } from "@/lib/auth/session";
 import { loadFilterOptions, loadSyncHealth, scopeCurrencies } from "@/lib/reports/dashboard/queries";
 import { PRESET_LABELS } from "@/lib/reports/filters";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { getWorkspaceCounts } from "@/lib/reports/dashboard/counts";
 import {
   ChannelsWidget,
   FunnelWidget,

@@ -11,7 +11,7 @@ import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";
 import { getPreferences } from "@/lib/users/preferences";
-import { listAbandonedToTake, listMyFollowUps, recoveredRevenue, type FollowUpRow } from "@/lib/workflows/cart-follow-up";
+import { listAbandonedToTake, listMyFollowUps, recoveredRevenue, type FollowUpRow } from "@/lib/carts/follow-up";
 
 export const metadata: Metadata = { title: "My Follow-ups" };
 
