@@ -1,5 +1,5 @@
 import type { GridDefinition, GridId } from "@/lib/grid/types";
-import { auditLogGrid } from "@/lib/audit/grid";
+import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import { cartsGrid } from "@/lib/carts/grid";
 import { creditMemosGrid } from "@/lib/credit-memos/grid";
 import { customersGrid } from "@/lib/customers/grid";

@@ -8,7 +8,7 @@ import { reportSalesGrid } from "@/lib/reports/grids/sales";
 import { parseGridState } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
-import { parseReportFilters } from "@/lib/reports/filters";
+import { parseReportFilters } from "@/lib/periods/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
 import { loadCustomersReport } from "@/lib/reports/loaders/customers";
 import { loadProductsReport } from "@/lib/reports/loaders/products";

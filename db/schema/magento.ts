@@ -141,7 +141,7 @@ export const magentoCustomers = pgTable(
     // The store-local days the customer placed those orders on, as one multirange: "who ordered in
     // this range" is then one overlap test per customer instead of a distinct count over every order
     // of a long range (the dashboard's returning customers). Refreshed with the rollups
-    // (lib/reports/rollups.ts); not indexed, so its updates stay HOT like the totals'.
+    // (lib/sync/rules/rollups.ts); not indexed, so its updates stay HOT like the totals'.
     orderDays: dateMultirange("order_days").notNull().default(sql`'{}'::datemultirange`),
     lifetimeCurrencyCode: text("lifetime_currency_code"),
     lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),
@@ -275,7 +275,7 @@ export const magentoCarts = pgTable(
     // Carts waiting for their customer to sync (lib/sync/rules/customer-links.ts).
     index("magento_carts_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
     index("magento_carts_order_idx").on(t.orderId),
-    // Rollup refresh (lib/reports/rollups.ts): the carts a sync wrote since the last refresh.
+    // Rollup refresh (lib/sync/rules/rollups.ts): the carts a sync wrote since the last refresh.
     index("magento_carts_synced_idx").on(t.channelId, t.syncedAt),
   ],
 );
@@ -383,7 +383,7 @@ export const magentoOrders = pgTable(
     // A customer's orders, newest first (customer page tab and lifetime figures; FK set-null too).
     index("magento_orders_customer_idx").on(t.customerId, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
-    // Rollup refresh (lib/reports/rollups.ts): the rows a sync wrote since the last refresh.
+    // Rollup refresh (lib/sync/rules/rollups.ts): the rows a sync wrote since the last refresh.
     index("magento_orders_synced_idx").on(t.channelId, t.syncedAt),
     // Dashboard: returning customers are a distinct count over a date range, read from orders; this
     // index answers it by an index-only scan (any channel / website), without visiting the table.
@@ -506,7 +506,7 @@ export const magentoCreditMemos = pgTable(
     index("magento_credit_memos_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_credit_memos_grand_total_idx").on(t.grandTotal),
     index("magento_credit_memos_state_idx").on(t.channelId, t.state),
-    // Rollup refresh (lib/reports/rollups.ts): the memos a sync wrote since the last refresh.
+    // Rollup refresh (lib/sync/rules/rollups.ts): the memos a sync wrote since the last refresh.
     index("magento_credit_memos_synced_idx").on(t.channelId, t.syncedAt),
   ],
 );

@@ -6,7 +6,7 @@ import { getPreferences, type GridPreference } from "@/lib/users/preferences";
 import { clientDefinition, displayRow, humanizeCode, type ClientDefinition, type DisplayRow } from "@/lib/grid/display";
 import { gridQueryString, parseGridState, type SearchParams } from "@/lib/grid/params";
 import { listSegmentOptions, segmentConditionFor } from "@/lib/segments/apply";
-import { zonedReportFilters } from "@/lib/reports/time-zones";
+import { zonedReportFilters } from "@/lib/periods/time-zones";
 import { safeTimeZone } from "@/lib/dates";
 import { distinctValues, gridFrom, gridWhere, loadGridPage, type GridConditions } from "@/lib/grid/sql";
 import { timedRead } from "@/lib/grid/timeout";

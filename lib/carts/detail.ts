@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels, magentoCartItems, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { abandonedCartCondition } from "@/lib/carts/abandoned";
+import { abandonedCartCondition } from "@/lib/sync/rules/abandoned-carts";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
 // One shopping cart with what its detail page shows: items (removed ones too, flagged), the
@@ -15,7 +15,7 @@ export interface CartDetail extends RecordMeta {
   items: (typeof magentoCartItems.$inferSelect)[];
   customer: { id: number; email: string; name: string | null; group: string | null; isGuest: boolean } | null;
   order: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null; createdAt: Date | null } | null;
-  /** Abandoned now (lib/carts/abandoned.ts), with the channel's delay it was judged by. */
+  /** Abandoned now (lib/sync/rules/abandoned-carts.ts), with the channel's delay it was judged by. */
   abandonment: { abandoned: boolean; delayHours: number };
 }
 

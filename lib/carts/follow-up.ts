@@ -6,7 +6,7 @@ import type { CartStatus } from "@/db/schema/magento";
 import { writeAudit } from "@/lib/audit/log";
 import { ROLE_PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { abandonedCartCondition } from "@/lib/carts/abandoned";
+import { abandonedCartCondition } from "@/lib/sync/rules/abandoned-carts";
 import { checkAssign, checkTransition, mayReassign, type CartTransition } from "./follow-up-rules";
 
 // Carrying out the follow-up steps of lib/carts/follow-up-rules.ts: each one locks the cart,
@@ -186,7 +186,7 @@ export async function loadCartTimeline(db: Db, user: SessionUser | null, cartId:
 export type FollowUpRow = {
   id: number; originId: number; status: CartStatus; customer: string | null; grandTotal: string | null; currency: string | null;
   updatedAt: Date | null; lastContactAt: Date | null; contactCount: number;
-  /** Abandoned now (lib/carts/abandoned.ts); an assigned cart may also still be fresh. */
+  /** Abandoned now (lib/sync/rules/abandoned-carts.ts); an assigned cart may also still be fresh. */
   abandoned: boolean;
 };
 

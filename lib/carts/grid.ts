@@ -1,10 +1,10 @@
 import { CART_STATUSES } from "@/db/schema/magento";
-import { abandonedCartSqlText } from "@/lib/carts/abandoned";
+import { abandonedCartSqlText } from "@/lib/sync/rules/abandoned-carts";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
 // Sales › Shopping Carts. Aliases: ct cart, ch channel, s store view, w website, u assignee (portal user).
-// "Abandoned" is the stage of lib/carts/abandoned.ts with the cart's channel's delay, the same
+// "Abandoned" is the stage of lib/sync/rules/abandoned-carts.ts with the cart's channel's delay, the same
 // condition as the Abandoned Carts report, so the list filtered on it shows the report's carts.
 
 const customerName = "nullif(trim(concat_ws(' ', ct.customer_first_name, ct.customer_last_name)), '')";

@@ -1,4 +1,4 @@
-import { RFM_SEGMENTS } from "@/lib/reports/rfm";
+import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
@@ -40,7 +40,7 @@ export const customersGrid: GridDefinition = assertDefinition({
     // In the global currency (lib/sync/rules/ltv.ts); null while no order of the customer has base amounts.
     { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.lifetime_currency_code" },
     { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.lifetime_currency_code", hiddenByDefault: true },
-    // From the RFM scores (lib/reports/rfm.ts): recency was measured on computed_at's UTC day, so it
+    // From the RFM scores (lib/sync/rules/rfm.ts): recency was measured on computed_at's UTC day, so it
     // moves on by the days since; null for customers with no non-canceled order.
     {
       id: "days_since_order", label: "Days since last order", kind: "number", hiddenByDefault: true,

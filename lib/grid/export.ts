@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type DatabaseLimits } from "@/db/limits";
 import { writeAudit } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
 import { parseGridState, type SearchParams } from "./params";
 import { safeTimeZone } from "@/lib/dates";

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { safeTimeZone } from "@/lib/dates";
-import { inLocalDays } from "@/lib/reports/time-zones";
+import { inLocalDays } from "@/lib/periods/time-zones";
 import { queryRows } from "@/db/rows";
 import { filterKindOf } from "./params";
 import type { FilterValue, GridColumn, GridDefinition, GridScope, GridState } from "./types";

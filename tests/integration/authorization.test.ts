@@ -12,7 +12,7 @@ import { accountKey } from "@/lib/auth/throttle";
 import { PROTECTED_PAGES } from "@/lib/auth/navigation";
 import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, requirePagePermission, requirePermission, type SessionUser } from "@/lib/auth/session";
-import { auditLogGrid } from "@/lib/audit/grid";
+import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import { loadGridView } from "@/lib/browse/grid-view";
 import { listChannels, listSyncRuns } from "@/lib/system/queries";
 import { listUsersFor } from "@/lib/users/queries";

@@ -8,7 +8,7 @@ import { parseGridState } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/sql";
 import { createMagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, storeFigures, type RunningSimulator } from "@/simulator";
-import { parseReportFilters } from "@/lib/reports/filters";
+import { parseReportFilters } from "@/lib/periods/filters";
 import { loadProductsReport } from "@/lib/reports/loaders/products";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/db/rows";

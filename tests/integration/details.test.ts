@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { gridNeighbors } from "@/lib/grid/neighbors";
 import { parseGridState } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/sql";

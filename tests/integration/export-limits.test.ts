@@ -4,7 +4,7 @@ import { closeDb, getDb } from "@/db/client";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { exportsRunning } from "@/lib/grid/export";
-import { auditLogGrid } from "@/lib/audit/grid";
+import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import { loadGridView } from "@/lib/browse/grid-view";
 import { isQueryTimeout, QUERY_TIMEOUT_MESSAGE } from "@/lib/grid/timeout";
 import type { GridDefinition } from "@/lib/grid/types";

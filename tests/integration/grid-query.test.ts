@@ -215,7 +215,7 @@ const HOSTILE: SearchParams[] = [
   { f_updated_at: ["2024-01-01..", "2025-01-01.."] },
 ];
 
-// Report grids' shared filters (lib/reports/filters.ts) fall back to their defaults without a
+// Report grids' shared filters (lib/periods/filters.ts) fall back to their defaults without a
 // notice, as the dashboard's do; a segment id is checked against the segments the user may see.
 const HOSTILE_EXTRA: SearchParams[] = [
   { range: "'; DROP TABLE users; --" }, { range: "custom", from: "2024-13-45", to: "x" }, { website: "1 OR 1=1" }, { bucket: "century" },

@@ -5,7 +5,7 @@ import { closeDb } from "@/db/client";
 import { auditLog, channels, magentoCartItems, magentoCarts, magentoCustomers, outbox } from "@/db/schema";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { createCart, OUTBOX_KIND } from "@/lib/carts/create-cart";
 import { catalogCurrency, searchProducts } from "@/lib/carts/products";
 import { placeOrder } from "@/lib/carts/conversion/place-order";

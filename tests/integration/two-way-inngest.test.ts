@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, magentoCustomers, outbox, users } from "@/db/schema";
 import { createPushOutboxFunction } from "@/inngest/functions/push-outbox";
 import { functions } from "@/inngest/functions";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { OUTBOX_PUSH_REQUESTED } from "@/lib/jobs/events";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";

@@ -11,7 +11,7 @@ import { PROTECTED_PAGES } from "@/lib/auth/navigation";
 import { ROLES, ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getPasswordChangeUser, getSessionUser, requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
-import { auditLogGrid } from "@/lib/audit/grid";
+import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import { loadGridView } from "@/lib/browse/grid-view";
 import { listUsersFor } from "@/lib/users/queries";
 import { EXPIRED_ONE_TIME_PASSWORD_MESSAGE } from "@/lib/auth/messages";

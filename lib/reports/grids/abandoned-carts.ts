@@ -1,9 +1,9 @@
-import { abandonedCartSqlText, lastActivitySql } from "@/lib/carts/abandoned";
+import { abandonedCartSqlText, lastActivitySql } from "@/lib/sync/rules/abandoned-carts";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { ChoiceOption, GridDefinition } from "@/lib/grid/types";
 
 // Reports › Abandoned carts. Aliases: ct cart, ch channel, s store view, w website, u assignee.
-// Rows: the carts abandoned now under the one definition (lib/carts/abandoned.ts), each with its
+// Rows: the carts abandoned now under the one definition (lib/sync/rules/abandoned-carts.ts), each with its
 // own channel's abandonment delay. The date range applies to the cart's creation day (the day the
 // dashboard counts it on); its age is the whole days since its last change in Magento.
 

@@ -1,4 +1,4 @@
-import { RFM_SEGMENTS } from "@/lib/reports/rfm";
+import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { addDays, type DayRange } from "@/lib/dates";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
@@ -9,7 +9,7 @@ import type { GridDefinition } from "@/lib/grid/types";
 // so only top-level lines count. Quantity = ordered − canceled; revenue = Σ (row_total − item
 // discount), Magento's item discount being positive. One row per channel and SKU.
 //
-// Read from the products rollups (lib/reports/rollups.ts), not the order items: the range's whole
+// Read from the products rollups (lib/sync/rules/rollups.ts), not the order items: the range's whole
 // calendar months from report_monthly_products, its other days from report_daily_products. At a
 // million orders a year is ~10 × SKUs × stores monthly rows plus at most two partial months of
 // daily rows, instead of a join over a million order lines. Every figure is a sum (or a max, for

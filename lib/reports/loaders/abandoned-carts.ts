@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { ABANDONED_FROM, ABANDONED_NOW_SQL, AGE_BUCKET_SQL, AGE_BUCKETS, OUTCOME_OPTIONS } from "@/lib/reports/grids/abandoned-carts";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
-import { storeZoneSql } from "@/lib/reports/time-zones";
+import { storeZoneSql } from "@/lib/periods/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 
 // Abandoned carts by age and follow-up outcome, beside the grid (same FROM and WHERE as the grid, so

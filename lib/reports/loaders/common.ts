@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { inLocalDays } from "@/lib/reports/time-zones";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { inLocalDays } from "@/lib/periods/time-zones";
 import { queryRows } from "@/db/rows";
 
 // What every report module shares: "as of" times and the filters as SQL conditions.

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { scopeCurrencies } from "@/lib/reports/dashboard/queries";
-import { RFM_SEGMENTS } from "@/lib/reports/rfm";
+import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { queryRows } from "@/db/rows";
 import { channelWebsite, reportAsOf, singleCurrency, text } from "./common";
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { productsFrom } from "@/lib/reports/grids/products";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
 import { reportAsOf, singleCurrency, text } from "./common";
 

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { REFUND_REASON_SQL, REFUND_REASONS, REFUNDS_FROM } from "@/lib/reports/grids/refunds";
-import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
+import { bucketStarts, type ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
-import { storeZoneSql } from "@/lib/reports/time-zones";
+import { storeZoneSql } from "@/lib/periods/time-zones";
 import { channelWebsite, inRange, reportAsOf, singleCurrency, text } from "./common";
 
 // Refunds (credit memos) over time and by reason, over the grid's own rows (same FROM and filters).

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { salesFrom } from "@/lib/reports/grids/sales";
-import { bucketStarts, type ReportFilters } from "@/lib/reports/filters";
+import { bucketStarts, type ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
 import { reportAsOf, singleCurrency, text } from "./common";
 

@@ -7,7 +7,7 @@ import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
 import { safeTimeZone } from "@/lib/dates";
 import { gridById } from "@/lib/grid-registry";
-import { zonedReportFilters } from "@/lib/reports/time-zones";
+import { zonedReportFilters } from "@/lib/periods/time-zones";
 import { segmentParamCondition } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
 

@@ -11,7 +11,7 @@ import { formatMoney } from "@/lib/format/money";
 import { reportAbandonedCartsGrid } from "@/lib/reports/grids/abandoned-carts";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
 
 export const metadata: Metadata = { title: "Abandoned Carts" };

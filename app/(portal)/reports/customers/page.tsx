@@ -11,8 +11,8 @@ import { formatMoney } from "@/lib/format/money";
 import { reportCustomersGrid } from "@/lib/reports/grids/customers";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { RFM_SEGMENTS } from "@/lib/reports/rfm";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { loadCustomersReport } from "@/lib/reports/loaders/customers";
 
 export const metadata: Metadata = { title: "Customers by Lifetime Value" };

@@ -10,7 +10,7 @@ import { formatDecimal } from "@/lib/format/money";
 import { reportProductsGrid } from "@/lib/reports/grids/products";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { loadProductsReport } from "@/lib/reports/loaders/products";
 
 export const metadata: Metadata = { title: "Best-selling Products" };

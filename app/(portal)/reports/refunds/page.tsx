@@ -12,7 +12,7 @@ import { formatMoney } from "@/lib/format/money";
 import { reportRefundsGrid } from "@/lib/reports/grids/refunds";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { loadRefundsReport } from "@/lib/reports/loaders/refunds";
 
 export const metadata: Metadata = { title: "Refunds" };

@@ -11,7 +11,7 @@ import { formatMoney } from "@/lib/format/money";
 import { reportSalesGrid } from "@/lib/reports/grids/sales";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { loadSalesReport } from "@/lib/reports/loaders/sales";
 
 export const metadata: Metadata = { title: "Sales by Period" };

@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: "My Follow-ups" };
 
 // The signed-in person's queue: carts assigned to them still open or contacted, the most valuable
 // first and, among equals, the longest untouched; below it the abandoned carts nobody has taken,
-// to pick up with one click. Both use the one definition of abandoned (lib/carts/abandoned.ts).
+// to pick up with one click. Both use the one definition of abandoned (lib/sync/rules/abandoned-carts.ts).
 
 const TO_TAKE = 20;
 

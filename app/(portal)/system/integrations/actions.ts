@@ -8,7 +8,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { channels } from "@/db/schema";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } from "@/lib/channels/connection-on-save";
-import type { ChannelCredentials } from "@/lib/channels/credentials";
+import type { ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import { deleteChannelInBackground, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import {

@@ -16,7 +16,7 @@ import { CartFollowUpActions } from "@/components/follow-up/cart-actions";
 import { CartFollowUpTimeline } from "@/components/follow-up/cart-timeline";
 import { getDb } from "@/db/client";
 import { formatDecimal } from "@/lib/format/money";
-import { describeDelay } from "@/lib/carts/abandoned";
+import { describeDelay } from "@/lib/sync/rules/abandoned-carts";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { cartsGrid } from "@/lib/carts/grid";

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
 import type { DayRange } from "@/lib/dates";
-import { parseReportFilters, type ReportFilters, type SearchParamsInput } from "@/lib/reports/filters";
+import { parseReportFilters, type ReportFilters, type SearchParamsInput } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
 
 // Store-local days (issue 16): a store's orders, carts and credit memos count on the calendar day of

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
-import { recomputeRfm } from "@/lib/reports/rfm";
+import { recomputeRfm } from "@/lib/sync/rules/rfm";
 import { queryRows } from "@/db/rows";
-import { refreshRollups, type RefreshResult } from "@/lib/reports/rollups";
+import { refreshRollups, type RefreshResult } from "@/lib/sync/rules/rollups";
 
 // What a finished sync run sets off for the dashboard and reports: the daily rollups of the days
 // its rows touched, then the channel's RFM scores. Each step fails on its own: a failed refresh

@@ -2,11 +2,11 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
 import { addDays } from "@/lib/dates";
 import { queryRows } from "@/db/rows";
-import { storeZones, localDaySql } from "@/lib/reports/time-zones";
-import { abandonedCartCondition, DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
+import { storeZones, localDaySql } from "@/lib/periods/time-zones";
+import { abandonedCartCondition, DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/sync/rules/abandoned-carts";
 
 // Daily rollups (report_daily_sales, report_daily_mix, report_daily_products) per channel, store
-// and store-local day (the store's own time zone, lib/reports/time-zones.ts), and report_monthly_products (the daily products summed per calendar month, for
+// and store-local day (the store's own time zone, lib/periods/time-zones.ts), and report_monthly_products (the daily products summed per calendar month, for
 // long report ranges). They are derived data: a refresh recomputes whole days from the synced
 // rows (sales and mix: delete and insert; products: only the rows that differ are written), then
 // the months of the days whose products rows changed from the daily rows, so an incremental
@@ -25,7 +25,7 @@ import { abandonedCartCondition, DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/c
 //    small sync into a rebuild.)
 //  - a cart: its own day, and the day of the order it became (recovered revenue depends on whether
 //    the cart was contacted); also, with no change at all, when its abandonment delay ran out since
-//    the last refresh (it is counted abandoned as of the refresh, lib/carts/abandoned.ts);
+//    the last refresh (it is counted abandoned as of the refresh, lib/sync/rules/abandoned-carts.ts);
 //  - a credit memo: its own day.
 
 export const DAILY_SALES = "daily_sales";
@@ -50,7 +50,7 @@ function dayArray(days: readonly string[]): SQL {
 // non-canceled order instead of reading and sorting every order of the customer.
 const FIRST_ORDER = sql.raw("o.remote_created_at ASC NULLS FIRST, o.id ASC");
 
-/** When the refresh counts carts as abandoned, and the channel's abandonment delay (lib/carts/abandoned.ts). */
+/** When the refresh counts carts as abandoned, and the channel's abandonment delay (lib/sync/rules/abandoned-carts.ts). */
 type CartClock = { at: SQL; delayHours: SQL };
 
 /** The local day of a row's `column`, by the zone of its store (`storeId`): see localDaySql. */
@@ -237,7 +237,7 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
         count(*) FILTER (WHERE x.abandoned AND (c.base_grand_total IS NULL OR c.base_to_global_rate IS NULL))::int AS unconverted_carts,
         max(c.global_currency_code) AS global_currency
       FROM magento_carts c
-      -- abandoned as of this refresh (lib/carts/abandoned.ts); the days of carts crossing the delay
+      -- abandoned as of this refresh (lib/sync/rules/abandoned-carts.ts); the days of carts crossing the delay
       -- since the last refresh are touched (touchedDays)
       CROSS JOIN LATERAL (SELECT (c.contact_count > 0 OR c.last_contact_at IS NOT NULL) AS contacted,
         coalesce(${abandonedCartCondition("c", { at: carts.at, delayHours: carts.delayHours })}, false) AS abandoned) x
@@ -379,7 +379,7 @@ async function recomputeMonths(tx: DbTx, channelId: number, months: readonly str
     GROUP BY m.month, d.store_id, d.sku`);
 }
 
-/** The channel's abandonment delay (lib/carts/abandoned.ts), the default for a channel gone meanwhile. */
+/** The channel's abandonment delay (lib/sync/rules/abandoned-carts.ts), the default for a channel gone meanwhile. */
 async function abandonmentDelayHours(db: Exec, channelId: number): Promise<number> {
   const [row] = await queryRows<{ hours: number }>(db, sql`SELECT abandonment_delay_hours AS hours FROM channels WHERE id = ${channelId}`);
   return row?.hours ?? DEFAULT_ABANDONMENT_DELAY_HOURS;

@@ -4,7 +4,7 @@ import { addDays, dayIn, lastDayOfMonth, parseDay, rangeLength, toDay, utcDate, 
 // The filters the dashboard and every report share: a date range (a preset or custom from/to),
 // a channel and a website, all held in the URL. Days are calendar days ("YYYY-MM-DD") of the stores'
 // own time zones, the days the rollups are keyed by; "today" is read in the scope's zone
-// (lib/reports/time-zones.ts scopeTimeZone).
+// (lib/periods/time-zones.ts scopeTimeZone).
 
 export const DATE_PRESETS = [
   "today",
