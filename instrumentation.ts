@@ -12,7 +12,7 @@ export async function register() {
   if (inProcessJobsOff()) return;
   const { startInProcessJobsWhenNoInngest } = await import("./lib/jobs/startup");
   const { startInProcessScheduler } = await import("./lib/sync/runner");
-  const { startInProcessPusher } = await import("./lib/two-way/kick");
+  const { startInProcessPusher } = await import("./lib/customers/two-way/kick");
   const { resumePendingDeletions } = await import("./lib/channels/delete");
   startInProcessJobsWhenNoInngest([
     // Due syncs every minute, the first now.

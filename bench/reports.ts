@@ -27,9 +27,9 @@ import {
   loadSyncHealth,
   loadTopCustomers,
 } from "@/lib/reports/dashboard/queries";
-import { DATE_PRESETS, parseReportFilters, type DatePreset } from "@/lib/reports/filters";
-import { recomputeRfm } from "@/lib/reports/rfm";
-import { rebuildRollups, refreshRollups } from "@/lib/reports/rollups";
+import { DATE_PRESETS, parseReportFilters, type DatePreset } from "@/lib/periods/filters";
+import { recomputeRfm } from "@/lib/sync/rules/rfm";
+import { rebuildRollups, refreshRollups } from "@/lib/sync/rules/rollups";
 import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
 import { migrateAndSeed, seedSizesFromArgs } from "./lib/seed-grids";
 import { reportCases } from "./lib/report-cases";

@@ -25,7 +25,7 @@ import { eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { channels, syncRuns } from "@/db/schema";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { getCheckpoint, nextWindowBack, WINDOW_DAYS } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";

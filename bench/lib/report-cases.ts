@@ -1,19 +1,19 @@
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
-import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-carts";
-import { reportCustomersGrid } from "@/lib/grid/grids/report-customers";
-import { reportProductsGrid } from "@/lib/grid/grids/report-products";
-import { reportRefundsGrid } from "@/lib/grid/grids/report-refunds";
-import { reportSalesGrid } from "@/lib/grid/grids/report-sales";
+import { reportAbandonedCartsGrid } from "@/lib/reports/grids/abandoned-carts";
+import { reportCustomersGrid } from "@/lib/reports/grids/customers";
+import { reportProductsGrid } from "@/lib/reports/grids/products";
+import { reportRefundsGrid } from "@/lib/reports/grids/refunds";
+import { reportSalesGrid } from "@/lib/reports/grids/sales";
 import { parseGridState } from "@/lib/grid/params";
-import { loadGridPage } from "@/lib/grid/query";
+import { loadGridPage } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
-import { parseReportFilters } from "@/lib/reports/filters";
-import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
-import { loadCustomersReport } from "@/lib/reports/reports/customers";
-import { loadProductsReport } from "@/lib/reports/reports/products";
-import { loadRefundsReport } from "@/lib/reports/reports/refunds";
-import { loadSalesReport } from "@/lib/reports/reports/sales";
+import { parseReportFilters } from "@/lib/periods/filters";
+import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
+import { loadCustomersReport } from "@/lib/reports/loaders/customers";
+import { loadProductsReport } from "@/lib/reports/loaders/products";
+import { loadRefundsReport } from "@/lib/reports/loaders/refunds";
+import { loadSalesReport } from "@/lib/reports/loaders/sales";
 
 // The reports' server-side reads as bench cases, for bench/reports.ts: each case is what one
 // report page queries (its summary/chart loader and the first page of its grid, side by side as

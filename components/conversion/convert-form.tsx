@@ -7,9 +7,9 @@ import { Money } from "@/components/detail/money";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
-import type { AddressInput } from "@/lib/conversion/address";
-import type { AddressOption, CountryOption, Review, ShippingOption } from "@/lib/conversion/options";
-import type { PlacedOrder } from "@/lib/conversion/place-order";
+import type { AddressInput } from "@/lib/carts/conversion/address";
+import type { AddressOption, CountryOption, Review, ShippingOption } from "@/lib/carts/conversion/options";
+import type { PlacedOrder } from "@/lib/carts/conversion/place-order";
 
 // The "Convert to order" form: address → shipping methods Magento estimates → payment methods and
 // totals Magento computes → place. Every step is a server action; the nonce stays the same for

@@ -1,4 +1,4 @@
-import { PRESET_LABELS, DATE_PRESETS, BUCKETS, type ReportFilters } from "@/lib/reports/filters";
+import { PRESET_LABELS, DATE_PRESETS, BUCKETS, type ReportFilters } from "@/lib/periods/filters";
 
 // The dashboard's filters as a plain GET form: the URL holds them (shareable, bookmarkable, back
 // button works) and the page needs no client code to apply them.

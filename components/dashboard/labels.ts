@@ -1,4 +1,4 @@
-import type { Bucket } from "@/lib/reports/filters";
+import type { Bucket } from "@/lib/periods/filters";
 
 const DAY = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 const MONTH = new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "UTC" });

@@ -1,5 +1,5 @@
 import { DateTime } from "@/components/detail/date-time";
-import type { CartTimelineEntry } from "@/lib/workflows/cart-follow-up";
+import type { CartTimelineEntry } from "@/lib/carts/follow-up";
 
 // The cart's follow-up timeline: who, when, from → to, and what was said. Newest first.
 

@@ -1,6 +1,6 @@
-import { BUCKETS, DATE_PRESETS, PRESET_LABELS, type ReportFilters } from "@/lib/reports/filters";
+import { BUCKETS, DATE_PRESETS, PRESET_LABELS, type ReportFilters } from "@/lib/periods/filters";
 
-// The reports' shared filters as a plain GET form: the URL holds them (lib/reports/filters.ts reads
+// The reports' shared filters as a plain GET form: the URL holds them (lib/periods/filters.ts reads
 // it), so a report view is a link, and the grid below keeps them in its own links and CSV export.
 
 export type FilterOptions = {

@@ -8,8 +8,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
 import type { GridDefinition } from "@/lib/grid/types";
-import type { ReportFilters } from "@/lib/reports/filters";
-import type { ScopeTimeZone } from "@/lib/reports/time-zones";
+import type { ReportFilters } from "@/lib/periods/filters";
+import type { ScopeTimeZone } from "@/lib/periods/time-zones";
 
 // The one layout of every report page (app/(portal)/reports/*): header, the shared filter bar, the
 // report's charts streamed in behind a skeleton, then its grid with an empty state of its own.

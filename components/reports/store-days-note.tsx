@@ -1,4 +1,4 @@
-import type { ScopeTimeZone } from "@/lib/reports/time-zones";
+import type { ScopeTimeZone } from "@/lib/periods/time-zones";
 
 // Which calendar days the figures below count on: each store's own (Magento's store time zone),
 // with "today" and the date presets read in one of them when a view spans several.

@@ -3,7 +3,7 @@ import { buttonClasses } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/auth/action";
 import { FIELD_LABELS } from "@/lib/customers/edit-form";
 import { formatDateTime } from "@/lib/dates";
-import type { CustomerField, PushSummary } from "@/lib/two-way/service";
+import type { CustomerField, PushSummary } from "@/lib/customers/two-way/service";
 import { ActionButton } from "./action-button";
 import { RefreshWhilePending } from "./refresh-while-pending";
 

@@ -3,7 +3,7 @@ import { SimpleTable } from "@/components/ui/simple-table";
 import type { ActionResult } from "@/lib/auth/action";
 import { FIELD_LABELS } from "@/lib/customers/edit-form";
 import { formatDateTime } from "@/lib/dates";
-import type { PushFailure } from "@/lib/two-way/service";
+import type { PushFailure } from "@/lib/customers/two-way/service";
 import { ActionButton } from "./action-button";
 
 // System › Sync History: portal changes Magento refused for good (two-way sync), with Magento's

@@ -29,7 +29,7 @@ export const channels = pgTable(
     maxRequestsPerSecond: integer("max_requests_per_second").notNull().default(16),
     cartExpirationDays: integer("cart_expiration_days"),
     // Hours without a change in Magento after which an open or contacted cart counts as abandoned
-    // (lib/carts/abandoned.ts).
+    // (lib/sync/rules/abandoned-carts.ts).
     abandonmentDelayHours: integer("abandonment_delay_hours").notNull().default(24),
     entities: jsonb("entities").$type<string[]>().notNull().default([...CHANNEL_ENTITIES]),
     baseCurrencyCode: text("base_currency_code"),

@@ -34,7 +34,7 @@ const ref = (name: string) => bigint(name, { mode: "number" });
 // Magento's base_to_global_rate (decimal(12,4) in Magento; wider here so no store's rate is cut).
 const rate = (name: string) => numeric(name, { precision: 24, scale: 12 });
 
-// contacted: a follow-up was logged (lib/workflows/abandoned-cart.ts); the sync keeps it like lost.
+// contacted: a follow-up was logged (lib/carts/follow-up-rules.ts); the sync keeps it like lost.
 export const CART_STATUSES = ["open", "contacted", "expired", "lost", "converted", "purchased"] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
 
@@ -141,7 +141,7 @@ export const magentoCustomers = pgTable(
     // The store-local days the customer placed those orders on, as one multirange: "who ordered in
     // this range" is then one overlap test per customer instead of a distinct count over every order
     // of a long range (the dashboard's returning customers). Refreshed with the rollups
-    // (lib/reports/rollups.ts); not indexed, so its updates stay HOT like the totals'.
+    // (lib/sync/rules/rollups.ts); not indexed, so its updates stay HOT like the totals'.
     orderDays: dateMultirange("order_days").notNull().default(sql`'{}'::datemultirange`),
     lifetimeCurrencyCode: text("lifetime_currency_code"),
     lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),
@@ -149,7 +149,7 @@ export const magentoCustomers = pgTable(
     assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
     // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
     portalUpdatedAt: timestamptz("portal_updated_at"),
-    // Fields with a two-way push not yet confirmed by Magento (lib/two-way): the sync keeps their
+    // Fields with a two-way push not yet confirmed by Magento (lib/customers/two-way): the sync keeps their
     // local values instead of writing Magento's older ones over them. "subscription" = is_subscribed.
     pendingFields: text("pending_fields").array().notNull().default(sql`'{}'::text[]`),
     ...syncedTimes(),
@@ -161,7 +161,7 @@ export const magentoCustomers = pgTable(
     index("magento_customers_email_idx").on(t.channelId, t.email),
     // Guests are matched to registered customers by lower(email) (lib/sync/rules/guests.ts).
     index("magento_customers_lower_email_idx").on(t.channelId, sql`lower(${t.email})`),
-    // Grid (lib/grid/grids/customers.ts): newest first, id tie-break, as ORDER BY spells it.
+    // Grid (lib/customers/grid.ts): newest first, id tie-break, as ORDER BY spells it.
     index("magento_customers_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     // Grid search: lower(email) LIKE 'prefix%' (text_pattern_ops: a prefix range scan in any collation).
     index("magento_customers_email_prefix_idx").on(sql`lower(${t.email}) text_pattern_ops`),
@@ -275,7 +275,7 @@ export const magentoCarts = pgTable(
     // Carts waiting for their customer to sync (lib/sync/rules/customer-links.ts).
     index("magento_carts_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
     index("magento_carts_order_idx").on(t.orderId),
-    // Rollup refresh (lib/reports/rollups.ts): the carts a sync wrote since the last refresh.
+    // Rollup refresh (lib/sync/rules/rollups.ts): the carts a sync wrote since the last refresh.
     index("magento_carts_synced_idx").on(t.channelId, t.syncedAt),
   ],
 );
@@ -383,7 +383,7 @@ export const magentoOrders = pgTable(
     // A customer's orders, newest first (customer page tab and lifetime figures; FK set-null too).
     index("magento_orders_customer_idx").on(t.customerId, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
-    // Rollup refresh (lib/reports/rollups.ts): the rows a sync wrote since the last refresh.
+    // Rollup refresh (lib/sync/rules/rollups.ts): the rows a sync wrote since the last refresh.
     index("magento_orders_synced_idx").on(t.channelId, t.syncedAt),
     // Dashboard: returning customers are a distinct count over a date range, read from orders; this
     // index answers it by an index-only scan (any channel / website), without visiting the table.
@@ -506,7 +506,7 @@ export const magentoCreditMemos = pgTable(
     index("magento_credit_memos_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_credit_memos_grand_total_idx").on(t.grandTotal),
     index("magento_credit_memos_state_idx").on(t.channelId, t.state),
-    // Rollup refresh (lib/reports/rollups.ts): the memos a sync wrote since the last refresh.
+    // Rollup refresh (lib/sync/rules/rollups.ts): the memos a sync wrote since the last refresh.
     index("magento_credit_memos_synced_idx").on(t.channelId, t.syncedAt),
   ],
 );

@@ -6,7 +6,7 @@ import { magentoCustomers } from "./magento";
 import { createdUpdated, id, money, quantity, timestamptz } from "./columns";
 
 // Issue 8: pre-aggregated figures for the dashboard and reports, RFM scores and saved segments.
-// Rollups are derived data: lib/reports/rollups.ts may delete and rebuild any of their days.
+// Rollups are derived data: lib/sync/rules/rollups.ts may delete and rebuild any of their days.
 
 const channelRef = () =>
   bigint("channel_id", { mode: "number" })
@@ -161,7 +161,7 @@ export const reportRefresh = pgTable(
   (t) => [uniqueIndex("report_refresh_key").on(t.channelId, t.kind)],
 );
 
-/** RFM scores per customer (lib/reports/rfm.ts), 1–5 within the customer's channel. */
+/** RFM scores per customer (lib/sync/rules/rfm.ts), 1–5 within the customer's channel. */
 export const customerRfm = pgTable(
   "customer_rfm",
   {

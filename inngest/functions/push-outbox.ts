@@ -1,8 +1,8 @@
 import { OUTBOX_PUSH_REQUESTED, pushEventData } from "@/lib/jobs/events";
 import { inngest } from "@/lib/jobs/inngest-client";
-import { pushSteps, type PushStepsDeps } from "@/lib/two-way/push-steps";
+import { pushSteps, type PushStepsDeps } from "@/lib/customers/two-way/push-steps";
 
-// Thin Inngest wrapper over lib/two-way/push-steps: the event `magento/outbox.push.requested`
+// Thin Inngest wrapper over lib/customers/two-way/push-steps: the event `magento/outbox.push.requested`
 // ({channelId}) pushes that channel's due changes, one run per channel at a time (concurrency
 // key); the minute cron finds channels with due pushes (retries whose backoff ended, kicks that
 // were lost) and sends one event each. A channel with more than a run's worth continues in a new run.

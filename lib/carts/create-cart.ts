@@ -14,7 +14,7 @@ import { safeErrorMessage } from "@/db/errors";
 // "New cart" for a registered customer: the cart is created in Magento (POST
 // /V1/customers/{id}/carts), the items added one by one, and the cart synced back at once through
 // the single-record sync. Each opened form carries a nonce; customer + nonce is the attempt's
-// idempotency key, one `outbox` row (kind cart.create), as lib/conversion/place-order.ts does. The
+// idempotency key, one `outbox` row (kind cart.create), as lib/carts/conversion/place-order.ts does. The
 // row records the Magento cart id, each item added and the one being added, so a repeat answers as
 // the first time did, and a retry after a crash or a lost answer reads the cart back and adds only
 // what is missing. See docs/conversion.md.

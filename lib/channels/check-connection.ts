@@ -2,7 +2,7 @@ import { createMagentoClient } from "@/lib/magento/client";
 import {
   MagentoAuthError, MagentoBlockedAddressError, MagentoConfigError, MagentoHttpError, MagentoNetworkError, MagentoNotFoundError, MagentoResponseError,
 } from "@/lib/magento/errors";
-import type { ChannelCredentials } from "@/lib/channels/credentials";
+import type { ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import type { HttpFetch } from "@/lib/magento/guarded-fetch";
 
 // "Check connection": asks Magento for its websites, store views and store configuration with

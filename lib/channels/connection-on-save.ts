@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { checkConnection } from "./check-connection";
-import { openCredentials, type ChannelCredentials } from "./credentials";
+import { openCredentials, type ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import { connectionWarning, type SaveWarning } from "./save-warnings";
 import { CREDENTIAL_FIELDS, resolveCredentials, type ChannelSettingsInput } from "./settings";
 

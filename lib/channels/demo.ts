@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
-import { sealCredentials } from "./credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 
 export const DEMO_CHANNEL_NAME = "Demo store (simulator)";
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { ActionResult } from "@/lib/auth/action";
-import { checkAddress } from "@/lib/conversion/address";
+import { checkAddress } from "@/lib/carts/conversion/address";
 import type { MagentoCountry } from "@/lib/magento/schemas/directory";
-import type { AddressValues, CustomerField, CustomerValues, Gender } from "@/lib/two-way/service";
+import type { AddressValues, CustomerField, CustomerValues, Gender } from "@/lib/customers/two-way/service";
 
 // The customer edit form as it is posted (flat field names, so it works without JavaScript) and
-// the values lib/two-way takes. A draft is what the form shows: every value as typed, so a form
+// the values lib/customers/two-way takes. A draft is what the form shows: every value as typed, so a form
 // sent back with errors shows exactly what was typed. Field errors use the form's own names
 // ("email", "address.2.city"), so each lands on its input.
 
@@ -206,7 +206,7 @@ function sameAddress(a: AddressValues, b: AddressValues): boolean {
 
 export type ParsedEdit = {
   values: CustomerValues;
-  /** For each address sent (by index), the form slot it came from: maps lib/two-way's errors back. */
+  /** For each address sent (by index), the form slot it came from: maps lib/customers/two-way's errors back. */
   slots: number[];
   /** Slots of new or changed addresses: only these are checked against Magento's directory. */
   changedSlots: number[];
@@ -273,7 +273,7 @@ export function parseDraft(draft: CustomerDraft, current: CustomerValues): { ok:
 
 /**
  * Country and region of the new and changed addresses against Magento's directory (the same check
- * a conversion's shipping address gets, lib/conversion/address.ts). Sets the region's name from the
+ * a conversion's shipping address gets, lib/carts/conversion/address.ts). Sets the region's name from the
  * directory. Returns the field errors, empty when all pass.
  */
 export function checkAgainstDirectory(parsed: ParsedEdit, countries: readonly MagentoCountry[]): FieldErrors {
@@ -300,7 +300,7 @@ export function checkAgainstDirectory(parsed: ParsedEdit, countries: readonly Ma
 }
 
 /**
- * lib/two-way's field errors ("email", "addresses.1.city", "addresses") under the form's names:
+ * lib/customers/two-way's field errors ("email", "addresses.1.city", "addresses") under the form's names:
  * an address index becomes the slot it came from.
  */
 export function formFieldErrors(errors: Record<string, string[]> | undefined, slots: number[]): FieldErrors {

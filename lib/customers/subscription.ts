@@ -2,14 +2,14 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels, magentoCustomers, magentoNewsletterSubscribers } from "@/db/schema";
 import { ActionFailure, type ActionResult } from "@/lib/auth/action";
-import type { SubscriptionResult } from "@/lib/two-way/service";
+import type { SubscriptionResult } from "@/lib/customers/two-way/service";
 
 // What a subscribe / unsubscribe reports to the person who asked, on a customer page or for a
 // grid's selection: how many were queued for Magento, and who was refused and why.
 
 export type SubscriptionData = { queued: number; refused: { label: string; reason: string }[]; notes: string[] };
 
-/** lib/two-way's answer as the sentence (and the list of refusals) the page shows. */
+/** lib/customers/two-way's answer as the sentence (and the list of refusals) the page shows. */
 export function subscriptionOutcome(
   result: SubscriptionResult,
   subscribed: boolean,

@@ -2,7 +2,7 @@ import { formatDateTime, formatUtc } from "@/lib/dates";
 import { formatDecimal, formatMoney } from "@/lib/format/money";
 import { filterKindOf } from "./params";
 import type { ChoiceOption, ColumnKind, FilterKind, GridColumn, GridDefinition, SortSpec } from "./types";
-import type { GridRow } from "./query";
+import type { GridRow } from "./sql";
 
 // Grid rows → what the browser shows. Cells are formatted on the server (exact money, dates in the
 // viewer's zone) so the client component receives plain strings: nothing to re-compute, no float,

@@ -7,11 +7,11 @@ import { DEFAULT_LIMITS, type DatabaseLimits } from "@/db/limits";
 import { writeAudit } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
 import { parseGridState, type SearchParams } from "./params";
 import { safeTimeZone } from "@/lib/dates";
-import { gridFrom, gridOrderBy, gridWhere } from "./query";
+import { gridFrom, gridOrderBy, gridWhere } from "./sql";
 import type { GridColumn, GridDefinition, GridNotice, GridState } from "./types";
 
 // A grid's current view (the URL state the grid itself reads) → a CSV stream of ALL its rows.

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { safeTimeZone } from "@/lib/dates";
-import { COUNT_CAP, countQuery, gridFrom, gridOrderBy, gridWhere, type GridConditions } from "./query";
+import { COUNT_CAP, countQuery, gridFrom, gridOrderBy, gridWhere, type GridConditions } from "./sql";
 import type { GridDefinition, GridState } from "./types";
 
 // Prev / next on a detail page: the rows just before and after the record in the grid's current

@@ -1,4 +1,4 @@
-import { DEFAULT_PRESET, parseReportFilters } from "@/lib/reports/filters";
+import { DEFAULT_PRESET, parseReportFilters } from "@/lib/periods/filters";
 import {
   DATE_PRESETS, PAGE_SIZES, type DatePreset, type FilterKind, type FilterValue, type GridColumn, type GridDefinition,
   type GridNotice, type GridState, type PageSize, type TextOperator,
@@ -183,7 +183,7 @@ export function gridQueryString(definition: Pick<GridDefinition, "defaultSort">,
   const next = { ...state, ...change };
   const out = new URLSearchParams();
   if (next.report) {
-    // The shared report filters, as lib/reports/filters.ts reads them (defaults left out).
+    // The shared report filters, as lib/periods/filters.ts reads them (defaults left out).
     if (next.report.preset !== DEFAULT_PRESET) out.set("range", next.report.preset);
     if (next.report.preset === "custom") {
       out.set("from", next.report.range.from);

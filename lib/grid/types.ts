@@ -1,10 +1,10 @@
 // The contract of every workspace grid: a definition (trusted SQL per column, written by us) and a
-// state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/query.ts turns the
+// state read from the URL (untrusted, validated in lib/grid/params.ts). lib/grid/sql.ts turns the
 // two into bound SQL; components/data-grid renders the result. One grid, six definitions.
 
 import type { SQL } from "drizzle-orm";
 import type { Permission } from "@/lib/auth/permissions";
-import type { ReportFilters } from "@/lib/reports/filters";
+import type { ReportFilters } from "@/lib/periods/filters";
 
 export type ColumnKind = "text" | "money" | "number" | "date" | "choice" | "boolean";
 export type FilterKind = "text" | "choice" | "number" | "date" | "boolean";
@@ -50,7 +50,7 @@ export type GridId =
 export type SegmentEntity = "customers" | "subscribers" | "carts";
 
 /**
- * A report grid: it also reads the reports' shared filters from the URL (lib/reports/filters.ts:
+ * A report grid: it also reads the reports' shared filters from the URL (lib/periods/filters.ts:
  * range/from/to/bucket/website; channel is the grid's own), applied as conditions on its rows or,
  * for reports that aggregate, inside the FROM clause (a date range must narrow rows before they are
  * summed, not filter the sums).

@@ -1,8 +1,8 @@
 import { getDb } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";
-import { zonedReportFilters } from "@/lib/reports/time-zones";
-import { reportFilterOptions } from "@/lib/reports/reports/options";
+import { zonedReportFilters } from "@/lib/periods/time-zones";
+import { reportFilterOptions } from "@/lib/reports/loaders/options";
 import type { SearchParams } from "@/lib/grid/params";
 import { getPreferences } from "@/lib/users/preferences";
 

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
-import { gridWhere } from "@/lib/grid/query";
+import { gridWhere } from "@/lib/grid/sql";
 import type { GridDefinition, SegmentEntity } from "@/lib/grid/types";
 import { queryRows } from "@/db/rows";
 

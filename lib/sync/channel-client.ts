@@ -1,4 +1,4 @@
-import { openCredentials } from "@/lib/channels/credentials";
+import { openCredentials } from "@/lib/secrets/channel-credentials";
 import type { RequestTiming } from "@/lib/magento/http";
 import { createMagentoClient, type MagentoClient, type MagentoClientOptions } from "@/lib/magento/client";
 import type { ChannelRow } from "@/lib/sync/types";

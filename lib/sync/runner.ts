@@ -3,7 +3,7 @@ import type { Db, DbTx } from "@/db/client";
 import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
 import type { RequestTiming } from "@/lib/magento/http";
-import { refreshAfterSync } from "@/lib/reports/after-sync";
+import { refreshAfterSync } from "@/lib/sync/after-sync";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import {
   advanceCheckpoint, currentPosition, getCheckpoint, pageFinishesPass, positionAfterWindow, resetInitialCheckpoints, samePosition, type CheckpointMode,

@@ -3,25 +3,25 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session";
-import { abandonedCartCondition, abandonedCartSqlText } from "@/lib/carts/abandoned";
-import { cartsGrid } from "@/lib/grid/grids/carts";
-import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-carts";
+import { abandonedCartCondition, abandonedCartSqlText } from "@/lib/sync/rules/abandoned-carts";
+import { cartsGrid } from "@/lib/carts/grid";
+import { reportAbandonedCartsGrid } from "@/lib/reports/grids/abandoned-carts";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
-import { loadGridPage } from "@/lib/grid/query";
+import { loadGridPage } from "@/lib/grid/sql";
 import { createMagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
-import { parseReportFilters } from "@/lib/reports/filters";
-import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
+import { parseReportFilters } from "@/lib/periods/filters";
+import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
 import { countSegment, filtersFromQuery } from "@/lib/segments/segments";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/db/rows";
-import { listAbandonedToTake } from "@/lib/workflows/cart-follow-up";
-import { loadCartDetail } from "@/lib/workspace/details/cart";
+import { listAbandonedToTake } from "@/lib/carts/follow-up";
+import { loadCartDetail } from "@/lib/carts/detail";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 
-// The one definition of an abandoned cart (lib/carts/abandoned.ts): its edges on hand-made rows,
+// The one definition of an abandoned cart (lib/sync/rules/abandoned-carts.ts): its edges on hand-made rows,
 // then on a store synced from the simulator, where the report, the carts list, the cart page and
 // My Follow-ups must all pick the carts an independent SQL count picks.
 
@@ -119,7 +119,7 @@ describe("on a store synced from the simulator", () => {
     await sim?.close();
   });
 
-  /** Written out here on purpose, apart from lib/carts/abandoned.ts, to check it. */
+  /** Written out here on purpose, apart from lib/sync/rules/abandoned-carts.ts, to check it. */
   async function independentCount(range?: { from: string; to: string }, extra = sql``): Promise<{ n: number; ids: Set<string> }> {
     const rows = await queryRows<{ id: string }>(db, sql`
       SELECT c.id::text AS id FROM magento_carts c JOIN channels ch ON ch.id = c.channel_id

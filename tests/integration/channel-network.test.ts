@@ -10,7 +10,7 @@ import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { checkConnection } from "@/lib/channels/check-connection";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import type { ChannelFormState } from "@/lib/channels/form-state";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";

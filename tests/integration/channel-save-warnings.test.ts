@@ -8,7 +8,7 @@ import * as actions from "@/app/(portal)/system/integrations/actions";
 import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { openCredentials } from "@/lib/channels/credentials";
+import { openCredentials } from "@/lib/secrets/channel-credentials";
 import type { ChannelFormState } from "@/lib/channels/form-state";
 import { confirmationValue } from "@/lib/channels/save-warnings";
 import { ChannelSaveNeedsConfirmation, channelSettingsSchema, saveChannelSettings } from "@/lib/channels/settings";

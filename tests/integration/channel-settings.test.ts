@@ -8,7 +8,7 @@ import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { checkConnection } from "@/lib/channels/check-connection";
-import { openCredentials } from "@/lib/channels/credentials";
+import { openCredentials } from "@/lib/secrets/channel-credentials";
 import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { countChannelRecords, deleteChannelData } from "@/lib/channels/delete";
 import { confirmationValue } from "@/lib/channels/save-warnings";

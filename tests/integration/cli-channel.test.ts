@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
-import { openCredentials } from "@/lib/channels/credentials";
+import { openCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import {
   dashboardCurrency,
@@ -18,7 +18,7 @@ import {
   type DashboardScope,
 } from "@/lib/reports/dashboard/queries";
 import type { DayRange } from "@/lib/dates";
-import { parseReportFilters } from "@/lib/reports/filters";
+import { parseReportFilters } from "@/lib/periods/filters";
 import { runChannelSync } from "@/lib/sync/runner";
 import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -49,7 +49,7 @@ const firstsOf = (channelId: number) => sql`(SELECT DISTINCT ON (customer_id) cu
 
 // Revenue of an order in the global currency.
 const REVENUE = "(base_subtotal + base_discount_amount) * base_to_global_rate";
-// Abandoned (lib/carts/abandoned.ts, written out again here) as of the channel's last rollup refresh.
+// Abandoned (lib/sync/rules/abandoned-carts.ts, written out again here) as of the channel's last rollup refresh.
 const abandoned = (channelId: number) => sql.raw(`(is_active AND items_count > 0 AND nullif(trim(customer_email), '') IS NOT NULL
   AND status IN ('open', 'contacted') AND removed_at IS NULL
   AND coalesce(remote_updated_at, remote_created_at) + interval '24 hours'

@@ -7,7 +7,7 @@ import { channels, syncRuns } from "@/db/schema";
 import { protectedAction } from "@/lib/auth/action";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";

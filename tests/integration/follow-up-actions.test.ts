@@ -6,8 +6,8 @@ import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, ROLES, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { createUser } from "@/lib/users/service";
-import { listAbandonedToTake, listMyFollowUps, loadCartTimeline, markLost } from "@/lib/workflows/cart-follow-up";
-import { listOrdersToFollowUp } from "@/lib/workflows/order-follow-up";
+import { listAbandonedToTake, listMyFollowUps, loadCartTimeline, markLost } from "@/lib/carts/follow-up";
+import { listOrdersToFollowUp } from "@/lib/orders/follow-up";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as actions from "@/app/(portal)/sales/follow-up-actions";
 

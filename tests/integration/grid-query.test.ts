@@ -4,15 +4,15 @@ import type { Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
-import { cartsGrid } from "@/lib/grid/grids/carts";
-import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
-import { customersGrid } from "@/lib/grid/grids/customers";
-import { ordersGrid } from "@/lib/grid/grids/orders";
-import { subscribersGrid } from "@/lib/grid/grids/subscribers";
+import { cartsGrid } from "@/lib/carts/grid";
+import { creditMemosGrid } from "@/lib/credit-memos/grid";
+import { customersGrid } from "@/lib/customers/grid";
+import { ordersGrid } from "@/lib/orders/grid";
+import { subscribersGrid } from "@/lib/subscribers/grid";
 import { parseGridState, type SearchParams } from "@/lib/grid/params";
-import { loadGridPage, type GridRow } from "@/lib/grid/query";
-import { loadGridView } from "@/lib/grid/queries";
-import { GRIDS } from "@/lib/grid/registry";
+import { loadGridPage, type GridRow } from "@/lib/grid/sql";
+import { loadGridView } from "@/lib/browse/grid-view";
+import { GRIDS } from "@/lib/grid-registry";
 import type { GridDefinition } from "@/lib/grid/types";
 import { createMagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
@@ -215,7 +215,7 @@ const HOSTILE: SearchParams[] = [
   { f_updated_at: ["2024-01-01..", "2025-01-01.."] },
 ];
 
-// Report grids' shared filters (lib/reports/filters.ts) fall back to their defaults without a
+// Report grids' shared filters (lib/periods/filters.ts) fall back to their defaults without a
 // notice, as the dashboard's do; a segment id is checked against the segments the user may see.
 const HOSTILE_EXTRA: SearchParams[] = [
   { range: "'; DROP TABLE users; --" }, { range: "custom", from: "2024-13-45", to: "x" }, { website: "1 OR 1=1" }, { bucket: "century" },

@@ -8,7 +8,7 @@ import * as syncActions from "@/app/(portal)/system/sync-actions";
 import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, can, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { confirmationValue } from "@/lib/channels/save-warnings";
 import type { ChannelFormState } from "@/lib/channels/form-state";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";

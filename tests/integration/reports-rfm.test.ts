@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
-import { recomputeRfm } from "@/lib/reports/rfm";
+import { recomputeRfm } from "@/lib/sync/rules/rfm";
 import { queryRows } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

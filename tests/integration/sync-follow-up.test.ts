@@ -8,7 +8,7 @@ import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import { rowsOf } from "@/db/rows";
 import { createUser } from "@/lib/users/service";
-import { logContact, recoveredRevenue } from "@/lib/workflows/cart-follow-up";
+import { logContact, recoveredRevenue } from "@/lib/carts/follow-up";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { placeSimulatorOrder } from "@/tests/helpers/place-order";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from "vitest
 import { closeDb } from "@/db/client";
 import { auditLog, channels, syncErrors, syncRuns, users } from "@/db/schema";
 import { retrySyncErrorsAction } from "@/app/(portal)/system/sync-actions";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "@/db/schema";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { runChannelSync } from "@/lib/sync/runner";

@@ -5,7 +5,7 @@ import { closeDb } from "@/db/client";
 import { auditLog, channels, syncRuns, users } from "@/db/schema";
 import { GET as getRunStatus } from "@/app/api/sync-runs/[runId]/route";
 import { cancelSyncAction, startSyncAction } from "@/app/(portal)/system/sync-actions";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";

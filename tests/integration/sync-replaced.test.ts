@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL_ENTITIES, channels } from "@/db/schema";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { channelSettingsSchema, saveChannelSettings } from "@/lib/channels/settings";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadFailingChannels } from "@/lib/sync/health";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { dueChannels, startInProcessScheduler } from "@/lib/sync/runner";

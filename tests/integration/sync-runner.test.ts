@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncErrors, syncRuns } from "@/db/schema";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { getCheckpoint, INCREMENTAL_OVERLAP_MS } from "@/lib/sync/checkpoints";
 import { ChannelHold, channelBusyMessage, claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
 import { dueChannels, runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";

@@ -9,11 +9,11 @@ import * as subscriberActions from "@/app/(portal)/marketing/subscribers/actions
 import type { ActionResult } from "@/lib/auth/action";
 import { ROLE_PERMISSIONS, can, type Role } from "@/lib/auth/permissions";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { draftFromValues, type CustomerDraft } from "@/lib/customers/edit-form";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
-import { customerPushState, loadCustomerEdit } from "@/lib/two-way/service";
+import { customerPushState, loadCustomerEdit } from "@/lib/customers/two-way/service";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, magentoCustomers, outbox, users } from "@/db/schema";
 import { createPushOutboxFunction } from "@/inngest/functions/push-outbox";
 import { functions } from "@/inngest/functions";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { OUTBOX_PUSH_REQUESTED } from "@/lib/jobs/events";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
-import { loadCustomerEdit, requestCustomerEdit } from "@/lib/two-way/service";
+import { loadCustomerEdit, requestCustomerEdit } from "@/lib/customers/two-way/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The two-way push function through @inngest/test against a real database and the simulator:

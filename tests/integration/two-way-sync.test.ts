@@ -3,7 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, channels, magentoCustomerAddresses, magentoCustomers, magentoNewsletterSubscribers, outbox } from "@/db/schema";
 import type { Actor } from "@/lib/audit/log";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import type { Customer, Json } from "@/simulator/types";
 import { createChannelClient } from "@/lib/sync/channel-client";
@@ -12,12 +12,12 @@ import { writeSubscribers } from "@/lib/sync/connectors/newsletter_subscribers";
 import { runChannelSync } from "@/lib/sync/runner";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
-import { waitForBackgroundPushes } from "@/lib/two-way/kick";
-import { MAX_ATTEMPTS, pushClient, runDuePushes } from "@/lib/two-way/pusher";
+import { waitForBackgroundPushes } from "@/lib/customers/two-way/kick";
+import { MAX_ATTEMPTS, pushClient, runDuePushes } from "@/lib/customers/two-way/pusher";
 import {
   customerPushState, dismissOverride, listPushFailures, loadCustomerEdit, pushCounts, requestCustomerEdit, requestRegistration,
   requestSubscription, requestSubscriptionForSubscribers, retryPush, revertPush, type CustomerEditView, type CustomerValues,
-} from "@/lib/two-way/service";
+} from "@/lib/customers/two-way/service";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 

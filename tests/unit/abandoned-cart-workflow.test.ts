@@ -3,7 +3,7 @@ import { CART_STATUSES, type CartStatus } from "@/db/schema/magento";
 import { ROLES } from "@/lib/auth/permissions";
 import {
   allowedTransitions, CART_TRANSITIONS, checkAssign, checkTransition, type CartTransition, type WorkflowActor,
-} from "@/lib/workflows/abandoned-cart";
+} from "@/lib/carts/follow-up-rules";
 
 // Every (actor, status, transition) combination, each with its expected outcome: the allowed ones
 // are listed, everything else must be refused.

@@ -3,10 +3,10 @@ import {
   checkAgainstDirectory, draftFromForm, draftFromValues, formFieldErrors, isBlankNewAddress, parseDraft, type CustomerDraft,
 } from "@/lib/customers/edit-form";
 import type { MagentoCountry } from "@/lib/magento/schemas/directory";
-import type { CustomerValues } from "@/lib/two-way/service";
+import type { CustomerValues } from "@/lib/customers/two-way/service";
 
 // The customer edit form's round trip: values → what the form shows → what it posts → values
-// for lib/two-way, with errors under the form's own field names.
+// for lib/customers/two-way, with errors under the form's own field names.
 
 const current: CustomerValues = {
   firstname: "Chris", lastname: "Martin", email: "chris@example.com", groupOriginId: 1, dob: "1980-01-19", gender: 1,
@@ -90,7 +90,7 @@ describe("customer edit form", () => {
     expect(Object.keys(checkAgainstDirectory(parsed.parsed, countries))).toEqual(["address.1.countryId"]);
   });
 
-  it("lib/two-way's address errors come back under the slot the address came from", () => {
+  it("lib/customers/two-way's address errors come back under the slot the address came from", () => {
     expect(formFieldErrors({ email: ["Taken."], "addresses.1.street.0": ["Too long."], "addresses.0.defaultBilling": ["One only."], form: ["x"] }, [0, 3]))
       .toEqual({ email: ["Taken."], "address.3.street1": ["Too long."], defaultBilling: ["One only."], form: ["x"] });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketStarts, filtersToSearchParams, parseReportFilters, presetRange, previousRange } from "@/lib/reports/filters";
+import { bucketStarts, filtersToSearchParams, parseReportFilters, presetRange, previousRange } from "@/lib/periods/filters";
 
 // Date presets, previous periods and the URL round trip of the dashboard / report filters.
 

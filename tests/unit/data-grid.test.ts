@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "@/components/data-grid/grid-url";
 import { formatUtc } from "@/lib/dates";
 import { clientDefinition, displayRow, statusTone } from "@/lib/grid/display";
-import { cartsGrid } from "@/lib/grid/grids/carts";
-import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
-import { customersGrid } from "@/lib/grid/grids/customers";
-import { ordersGrid } from "@/lib/grid/grids/orders";
-import { subscribersGrid } from "@/lib/grid/grids/subscribers";
+import { cartsGrid } from "@/lib/carts/grid";
+import { creditMemosGrid } from "@/lib/credit-memos/grid";
+import { customersGrid } from "@/lib/customers/grid";
+import { ordersGrid } from "@/lib/orders/grid";
+import { subscribersGrid } from "@/lib/subscribers/grid";
 import { parseGridState } from "@/lib/grid/params";
-import { parseIds } from "@/lib/grid/query";
+import { parseIds } from "@/lib/grid/sql";
 
 // The grid's links and cells: every control is a URL that reads back as the same state, and
 // cells are formatted exactly on the server.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exportColumns } from "@/lib/grid/export";
-import { assertDefinition } from "@/lib/grid/query";
+import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
 // Which columns a CSV gets: no exported amount goes without a currency beside it.

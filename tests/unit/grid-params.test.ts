@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ordersGrid } from "@/lib/grid/grids/orders";
+import { ordersGrid } from "@/lib/orders/grid";
 import { gridQueryString, parseGridState } from "@/lib/grid/params";
 
 // Grid URLs are user input: hostile or malformed parameters are dropped with a notice, and a

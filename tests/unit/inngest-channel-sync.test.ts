@@ -3,7 +3,7 @@ import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
-import { sealCredentials } from "@/lib/channels/credentials";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { createChannelSyncFunction, PAGES_PER_STEP, STEPS_PER_INVOCATION } from "@/inngest/functions/channel-sync";
 import { createScheduleSyncsFunction } from "@/inngest/functions/schedule-syncs";
 import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";

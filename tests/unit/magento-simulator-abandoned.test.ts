@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
+import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/sync/rules/abandoned-carts";
 import { generateStore } from "@/simulator/generate";
 
 // The demo store (the simulator's defaults) must give the Abandoned Carts report something to show:

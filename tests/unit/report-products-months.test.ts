@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitByMonths } from "@/lib/grid/grids/report-products";
+import { splitByMonths } from "@/lib/reports/grids/products";
 
 // The products report reads whole months from the monthly rollup and the other days from the daily
 // one: every day of the range exactly once.

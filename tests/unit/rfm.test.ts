@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { quintileScore, RFM_SEGMENTS, rfmSegment } from "@/lib/reports/rfm";
+import { quintileScore, RFM_SEGMENTS, rfmSegment } from "@/lib/sync/rules/rfm";
 
-// The RFM score and segment rules (lib/reports/rfm.ts), on values worked out by hand. The SQL that
+// The RFM score and segment rules (lib/sync/rules/rfm.ts), on values worked out by hand. The SQL that
 // scores whole channels is checked on a handmade store in tests/integration/reports-rfm.test.ts.
 
 describe("quintile score: 1 + floor(5 × customers strictly worse / customers)", () => {

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { MagentoCustomerWire } from "@/lib/magento/schemas/customer";
-import { pushBackoffMs } from "@/lib/two-way/pusher";
-import type { CustomerValues } from "@/lib/two-way/types";
+import { pushBackoffMs } from "@/lib/customers/two-way/pusher";
+import type { CustomerValues } from "@/lib/customers/two-way/types";
 import {
   applyToWire, changedFields, customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, fieldErrorsOf, valuesFromWire,
-} from "@/lib/two-way/values";
+} from "@/lib/customers/two-way/values";
 
 // The pure parts of two-way sync: comparing values field by field, mapping Magento's customer to
 // the form's values and back (a PUT sends the whole customer), the base token, the backoff.

@@ -12,13 +12,13 @@ import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/li
 import { readForm } from "@/lib/http/form-data";
 import {
   dismissOverride, FORM_NOT_VERIFIED, loadCustomerEdit, requestCustomerEdit, requestRegistration, requestSubscription, retryPush, revertPush,
-} from "@/lib/two-way/service";
-import { decodeBaseToken } from "@/lib/two-way/values";
+} from "@/lib/customers/two-way/service";
+import { decodeBaseToken } from "@/lib/customers/two-way/values";
 
 // Two-way sync from the customer pages and the customers grid (issue 7 §4): edit a customer,
 // subscribe or unsubscribe, register a guest in Magento, and retry / revert / dismiss a push.
 // Each action needs edit_customers (protectedAction checks the session and the role first);
-// lib/two-way refuses again when the channel's two-way sync is off. The browser names only portal
+// lib/customers/two-way refuses again when the channel's two-way sync is off. The browser names only portal
 // ids; what they may change is read on the server.
 
 const recordId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);

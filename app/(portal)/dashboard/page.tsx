@@ -13,9 +13,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { loadFilterOptions, loadSyncHealth, scopeCurrencies } from "@/lib/reports/dashboard/queries";
-import { PRESET_LABELS } from "@/lib/reports/filters";
-import { zonedReportFilters } from "@/lib/reports/time-zones";
-import { getWorkspaceCounts } from "@/lib/workspace/counts";
+import { PRESET_LABELS } from "@/lib/periods/filters";
+import { zonedReportFilters } from "@/lib/periods/time-zones";
+import { getWorkspaceCounts } from "@/lib/reports/dashboard/counts";
 import {
   ChannelsWidget,
   FunnelWidget,

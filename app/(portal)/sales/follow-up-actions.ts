@@ -4,11 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { protectedAction, type ActionResult } from "@/lib/auth/action";
 import { LOST_REASONS } from "@/db/schema/follow-up";
-import { assignCarts, logContact, markLost, reopenCart, type StepResult } from "@/lib/workflows/cart-follow-up";
-import { recordOrderFeedback } from "@/lib/workflows/order-follow-up";
+import { assignCarts, logContact, markLost, reopenCart, type StepResult } from "@/lib/carts/follow-up";
+import { recordOrderFeedback } from "@/lib/orders/follow-up";
 
 // Follow-up steps on carts and orders (issue 7 §3). The permission is checked here and again in
-// lib/workflows; which step a cart allows is the state machine's call (abandoned-cart.ts).
+// lib/carts/follow-up.ts; which step a cart allows is the state machine's call (follow-up-rules.ts).
 
 const recordId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const optionalText = (max: number) => z.string().trim().max(max).transform((v) => v || null).optional().transform((v) => v ?? null);

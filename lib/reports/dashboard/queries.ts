@@ -2,13 +2,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { rangeLength, type DayRange } from "@/lib/dates";
-import { bucketStarts, type Bucket, type ReportFilters } from "@/lib/reports/filters";
-import { DAILY_SALES } from "@/lib/reports/rollups";
+import { bucketStarts, type Bucket, type ReportFilters } from "@/lib/periods/filters";
+import { DAILY_SALES } from "@/lib/sync/rules/rollups";
 import { queryRows } from "@/db/rows";
-import { inLocalDays, storeZoneCase, storeZones } from "@/lib/reports/time-zones";
+import { inLocalDays, storeZoneCase, storeZones } from "@/lib/periods/time-zones";
 
 // The dashboard's loaders: one per widget, each checking the permission itself and reading the
-// daily rollups where it can (lib/reports/rollups.ts). Money stays numeric in SQL and comes back
+// daily rollups where it can (lib/sync/rules/rollups.ts). Money stays numeric in SQL and comes back
 // as decimal strings; ratios are computed by Postgres too (numeric division, rounded for display).
 
 export type DashboardScope = Pick<ReportFilters, "range" | "previous" | "bucket" | "channelId" | "websiteId">;
@@ -40,7 +40,7 @@ function bucketOf(bucket: Bucket): SQL {
 }
 
 // Amounts are in the global currency of the Magento behind each channel: base amounts × each
-// order's base_to_global_rate, summed by the rollups (lib/reports/rollups.ts), as Magento's own
+// order's base_to_global_rate, summed by the rollups (lib/sync/rules/rollups.ts), as Magento's own
 // reports add them. Only channels of different Magento installs can differ in global currency.
 
 /** The global currencies of the scope's rollups (one per Magento install); more than one: they do not add up. */

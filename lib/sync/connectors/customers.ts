@@ -23,7 +23,7 @@ function defaultBilling(customer: MagentoCustomer) {
   return addresses.find((a) => a.default_billing) ?? addresses.find((a) => a.id !== null && a.id !== undefined && String(a.id) === customer.default_billing) ?? null;
 }
 
-// Two-way sync (lib/two-way): a field edited in the portal and not yet confirmed by Magento is
+// Two-way sync (lib/customers/two-way): a field edited in the portal and not yet confirmed by Magento is
 // listed in pending_fields; the sync keeps the local value of such a field instead of writing
 // Magento's older one over it (and flapping back after the push).
 const SUBSCRIPTION = "subscription";

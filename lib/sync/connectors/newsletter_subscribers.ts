@@ -35,7 +35,7 @@ export async function writeSubscribers(tx: DbTx, ctx: SyncContext, records: Mage
       remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
     },
     // The change time moves only when the status does. A subscription change made in the portal
-    // and not yet confirmed by Magento (lib/two-way) keeps its local status; the customer lookup
+    // and not yet confirmed by Magento (lib/customers/two-way) keeps its local status; the customer lookup
     // runs only for rows whose status differs.
     updates: {
       status: `CASE WHEN t.status IS NOT DISTINCT FROM excluded.status OR ${STALE} THEN t.status WHEN ${PENDING} THEN t.status ELSE excluded.status END`,

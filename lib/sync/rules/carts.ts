@@ -58,7 +58,7 @@ export async function linkOrdersToCarts(tx: DbTx, channelId: number, orderOrigin
 
 async function markCartsPurchased(tx: DbTx, channelId: number, scope: ReturnType<typeof sql>): Promise<void> {
   // Newest order per quote when Magento ever reports two. A contacted cart becomes converted
-  // (recovered by follow-up, lib/workflows/abandoned-cart.ts: order_arrived) and gets a timeline
+  // (recovered by follow-up, lib/carts/follow-up-rules.ts: order_arrived) and gets a timeline
   // entry in the same statement; open/expired carts become purchased; other portal statuses stay.
   await tx.execute(sql`
     WITH x AS (

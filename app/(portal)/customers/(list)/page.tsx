@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { anyTwoWayChannel } from "@/lib/customers/subscription";
-import { customersGrid } from "@/lib/grid/grids/customers";
+import { customersGrid } from "@/lib/customers/grid";
 import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Magento Customers" };

@@ -24,15 +24,15 @@ import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatDecimal } from "@/lib/format/money";
-import { cartsGrid } from "@/lib/grid/grids/carts";
-import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
-import { customersGrid } from "@/lib/grid/grids/customers";
-import { ordersGrid } from "@/lib/grid/grids/orders";
+import { cartsGrid } from "@/lib/carts/grid";
+import { creditMemosGrid } from "@/lib/credit-memos/grid";
+import { customersGrid } from "@/lib/customers/grid";
+import { ordersGrid } from "@/lib/orders/grid";
 import type { SearchParams } from "@/lib/grid/params";
-import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/workspace/details/customer";
-import { detailNavigation } from "@/lib/workspace/details/navigation";
-import { parseDetailId } from "@/lib/workspace/details/record";
-import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/two-way/service";
+import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/customers/detail";
+import { detailNavigation } from "@/lib/browse/detail-navigation";
+import { parseDetailId } from "@/lib/records/meta";
+import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/customers/two-way/service";
 
 export const metadata: Metadata = { title: "Customer" };
 

@@ -6,8 +6,8 @@ import { getSessionUser } from "@/lib/auth/session";
 import { startCsvExport } from "@/lib/grid/export";
 import type { SearchParams } from "@/lib/grid/params";
 import { safeTimeZone } from "@/lib/dates";
-import { gridById } from "@/lib/grid/registry";
-import { zonedReportFilters } from "@/lib/reports/time-zones";
+import { gridById } from "@/lib/grid-registry";
+import { zonedReportFilters } from "@/lib/periods/time-zones";
 import { segmentParamCondition } from "@/lib/segments/apply";
 import { getPreferences } from "@/lib/users/preferences";
 

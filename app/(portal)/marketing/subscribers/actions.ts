@@ -4,11 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { protectedAction, type ActionResult } from "@/lib/auth/action";
 import { customerLabels, subscriberEmails, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
-import { requestSubscriptionForSubscribers } from "@/lib/two-way/service";
+import { requestSubscriptionForSubscribers } from "@/lib/customers/two-way/service";
 
 // Subscribe / unsubscribe from the newsletter subscribers grid (a row or the selection). Needs
 // edit_customers; each row is the subscription of a customer, who is what changes in Magento
-// (lib/two-way maps the rows and refuses guests with a reason).
+// (lib/customers/two-way maps the rows and refuses guests with a reason).
 
 const recordId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { anyTwoWayChannel } from "@/lib/customers/subscription";
-import { subscribersGrid } from "@/lib/grid/grids/subscribers";
+import { subscribersGrid } from "@/lib/subscribers/grid";
 import type { SearchParams } from "@/lib/grid/params";
 import { changeSubscriberSubscriptionAction } from "./actions";
 

@@ -8,11 +8,11 @@ import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
-import { reportAbandonedCartsGrid } from "@/lib/grid/grids/report-abandoned-carts";
+import { reportAbandonedCartsGrid } from "@/lib/reports/grids/abandoned-carts";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { loadAbandonedCartsReport } from "@/lib/reports/reports/abandoned-carts";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
 
 export const metadata: Metadata = { title: "Abandoned Carts" };
 

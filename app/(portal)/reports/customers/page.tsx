@@ -8,12 +8,12 @@ import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
-import { reportCustomersGrid } from "@/lib/grid/grids/report-customers";
+import { reportCustomersGrid } from "@/lib/reports/grids/customers";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { RFM_SEGMENTS } from "@/lib/reports/rfm";
-import { loadCustomersReport } from "@/lib/reports/reports/customers";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
+import { loadCustomersReport } from "@/lib/reports/loaders/customers";
 
 export const metadata: Metadata = { title: "Customers by Lifetime Value" };
 

@@ -7,11 +7,11 @@ import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatDecimal } from "@/lib/format/money";
-import { reportProductsGrid } from "@/lib/grid/grids/report-products";
+import { reportProductsGrid } from "@/lib/reports/grids/products";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { loadProductsReport } from "@/lib/reports/reports/products";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { loadProductsReport } from "@/lib/reports/loaders/products";
 
 export const metadata: Metadata = { title: "Best-selling Products" };
 

@@ -9,11 +9,11 @@ import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
-import { reportRefundsGrid } from "@/lib/grid/grids/report-refunds";
+import { reportRefundsGrid } from "@/lib/reports/grids/refunds";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { loadRefundsReport } from "@/lib/reports/reports/refunds";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { loadRefundsReport } from "@/lib/reports/loaders/refunds";
 
 export const metadata: Metadata = { title: "Refunds" };
 

@@ -8,11 +8,11 @@ import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { reportContext } from "@/lib/reports/report-context";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/format/money";
-import { reportSalesGrid } from "@/lib/grid/grids/report-sales";
+import { reportSalesGrid } from "@/lib/reports/grids/sales";
 import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
-import type { ReportFilters } from "@/lib/reports/filters";
-import { loadSalesReport } from "@/lib/reports/reports/sales";
+import type { ReportFilters } from "@/lib/periods/filters";
+import { loadSalesReport } from "@/lib/reports/loaders/sales";
 
 export const metadata: Metadata = { title: "Sales by Period" };
 

@@ -12,13 +12,13 @@ import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";
 import { getPreferences } from "@/lib/users/preferences";
-import { listAbandonedToTake, listMyFollowUps, recoveredRevenue, type FollowUpRow } from "@/lib/workflows/cart-follow-up";
+import { listAbandonedToTake, listMyFollowUps, recoveredRevenue, type FollowUpRow } from "@/lib/carts/follow-up";
 
 export const metadata: Metadata = { title: "My Follow-ups" };
 
 // The signed-in person's queue: carts assigned to them still open or contacted, the most valuable
 // first and, among equals, the longest untouched; below it the abandoned carts nobody has taken,
-// to pick up with one click. Both use the one definition of abandoned (lib/carts/abandoned.ts).
+// to pick up with one click. Both use the one definition of abandoned (lib/sync/rules/abandoned-carts.ts).
 
 const TO_TAKE = 20;
 

@@ -9,7 +9,7 @@ import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";
 import { getPreferences } from "@/lib/users/preferences";
-import { listOrdersToFollowUp } from "@/lib/workflows/order-follow-up";
+import { listOrdersToFollowUp } from "@/lib/orders/follow-up";
 
 export const metadata: Metadata = { title: "Orders to Follow Up" };
 

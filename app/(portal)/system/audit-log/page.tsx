@@ -3,7 +3,7 @@ import { GridView } from "@/components/data-grid/grid-view";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { auditLogGrid } from "@/lib/grid/grids/audit-log";
+import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Audit Log" };

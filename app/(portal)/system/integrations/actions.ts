@@ -7,7 +7,7 @@ import { ActionFailure, protectedAction, type ActionContext, type ActionResult }
 import { writeAudit } from "@/lib/audit/log";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } from "@/lib/channels/connection-on-save";
-import type { ChannelCredentials } from "@/lib/channels/credentials";
+import type { ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import { deleteChannelInBackground, liveChannelName, markChannelDeleting } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import { readForm } from "@/lib/http/form-data";

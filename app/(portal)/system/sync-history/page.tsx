@@ -12,8 +12,8 @@ import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { channelOptions, listHistoryRuns, parseHistoryFilters, RUN_TRIGGERS, type HistoryFilters } from "@/lib/sync/history";
-import { viewerTimeZone } from "@/lib/sync/viewer";
-import { listPushFailures } from "@/lib/two-way/service";
+import { viewerTimeZone } from "@/lib/users/time-zone";
+import { listPushFailures } from "@/lib/customers/two-way/service";
 
 export const metadata: Metadata = { title: "Sync History" };
 

@@ -10,9 +10,9 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { channelDirectory, countryOptions } from "@/lib/customers/directory";
 import { draftFromValues } from "@/lib/customers/edit-form";
-import { viewerTimeZone } from "@/lib/sync/viewer";
-import { customerPushState, loadCustomerEdit } from "@/lib/two-way/service";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { viewerTimeZone } from "@/lib/users/time-zone";
+import { customerPushState, loadCustomerEdit } from "@/lib/customers/two-way/service";
+import { parseDetailId } from "@/lib/records/meta";
 
 export const metadata: Metadata = { title: "Edit customer" };
 

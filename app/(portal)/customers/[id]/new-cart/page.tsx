@@ -7,7 +7,7 @@ import { DetailSection } from "@/components/detail/section";
 import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
 import { loadCartCustomer } from "@/lib/carts/create-cart";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { parseDetailId } from "@/lib/records/meta";
 import { createCartAction, searchProductsAction } from "./actions";
 
 export const metadata: Metadata = { title: "New cart" };

@@ -5,9 +5,9 @@ import { assignCartsAction } from "@/app/(portal)/sales/follow-up-actions";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { mayReassign } from "@/lib/workflows/abandoned-cart";
-import { listAssignees } from "@/lib/workflows/cart-follow-up";
-import { cartsGrid } from "@/lib/grid/grids/carts";
+import { mayReassign } from "@/lib/carts/follow-up-rules";
+import { listAssignees } from "@/lib/carts/follow-up";
+import { cartsGrid } from "@/lib/carts/grid";
 import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Shopping Carts" };

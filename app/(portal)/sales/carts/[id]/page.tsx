@@ -17,18 +17,18 @@ import { CartFollowUpActions } from "@/components/follow-up/cart-actions";
 import { CartFollowUpTimeline } from "@/components/follow-up/cart-timeline";
 import { getDb } from "@/db/client";
 import { formatDecimal } from "@/lib/format/money";
-import { describeDelay } from "@/lib/carts/abandoned";
+import { describeDelay } from "@/lib/sync/rules/abandoned-carts";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { cartsGrid } from "@/lib/grid/grids/carts";
+import { cartsGrid } from "@/lib/carts/grid";
 import type { SearchParams } from "@/lib/grid/params";
-import { loadCartDetail } from "@/lib/workspace/details/cart";
-import { detailNavigation } from "@/lib/workspace/details/navigation";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { loadCartDetail } from "@/lib/carts/detail";
+import { detailNavigation } from "@/lib/browse/detail-navigation";
+import { parseDetailId } from "@/lib/records/meta";
 import { LOST_REASONS } from "@/db/schema/follow-up";
-import { CONVERTIBLE_STATUSES } from "@/lib/conversion/context";
-import { allowedTransitions, ASSIGNABLE_STATUSES, checkAssign, mayReassign } from "@/lib/workflows/abandoned-cart";
-import { LOST_REASON_LABELS, listAssignees, loadCartTimeline } from "@/lib/workflows/cart-follow-up";
+import { CONVERTIBLE_STATUSES } from "@/lib/carts/conversion/context";
+import { allowedTransitions, ASSIGNABLE_STATUSES, checkAssign, mayReassign } from "@/lib/carts/follow-up-rules";
+import { LOST_REASON_LABELS, listAssignees, loadCartTimeline } from "@/lib/carts/follow-up";
 
 export const metadata: Metadata = { title: "Shopping cart" };
 

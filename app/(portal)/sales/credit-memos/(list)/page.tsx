@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { GridView } from "@/components/data-grid/grid-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
+import { creditMemosGrid } from "@/lib/credit-memos/grid";
 import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Credit Memos" };

@@ -13,11 +13,11 @@ import { TotalsTable } from "@/components/detail/totals-table";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { creditMemosGrid } from "@/lib/grid/grids/credit-memos";
+import { creditMemosGrid } from "@/lib/credit-memos/grid";
 import type { SearchParams } from "@/lib/grid/params";
-import { loadCreditMemoDetail } from "@/lib/workspace/details/credit-memo";
-import { detailNavigation } from "@/lib/workspace/details/navigation";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { loadCreditMemoDetail } from "@/lib/credit-memos/detail";
+import { detailNavigation } from "@/lib/browse/detail-navigation";
+import { parseDetailId } from "@/lib/records/meta";
 
 export const metadata: Metadata = { title: "Credit memo" };
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { GridView } from "@/components/data-grid/grid-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
-import { ordersGrid } from "@/lib/grid/grids/orders";
+import { ordersGrid } from "@/lib/orders/grid";
 import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Orders" };

@@ -15,13 +15,13 @@ import { TotalsTable } from "@/components/detail/totals-table";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { ordersGrid } from "@/lib/grid/grids/orders";
+import { ordersGrid } from "@/lib/orders/grid";
 import type { SearchParams } from "@/lib/grid/params";
-import { detailNavigation } from "@/lib/workspace/details/navigation";
-import { loadOrderDetail } from "@/lib/workspace/details/order";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { detailNavigation } from "@/lib/browse/detail-navigation";
+import { loadOrderDetail } from "@/lib/orders/detail";
+import { parseDetailId } from "@/lib/records/meta";
 import { OrderFeedbackForm } from "@/components/follow-up/order-feedback-form";
-import { loadOrderFollowUp } from "@/lib/workflows/order-follow-up";
+import { loadOrderFollowUp } from "@/lib/orders/follow-up";
 
 export const metadata: Metadata = { title: "Order" };
 

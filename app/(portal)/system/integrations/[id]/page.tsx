@@ -15,8 +15,8 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { activeRun, getChannelSummary, listChannelRuns } from "@/lib/sync/history";
 import { loadRunProgress } from "@/lib/sync/progress";
-import { viewerTimeZone } from "@/lib/sync/viewer";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { viewerTimeZone } from "@/lib/users/time-zone";
+import { parseDetailId } from "@/lib/records/meta";
 
 export const metadata: Metadata = { title: "Integration" };
 

@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { CHANNEL_ENTITIES } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
-import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/carts/abandoned";
+import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/sync/rules/abandoned-carts";
 import { defaultSyncStartDate, ENTITY_DEPENDENCIES, ENTITY_LABELS } from "@/lib/channels/settings";
 import { submitChannelFormAction } from "../actions";
 

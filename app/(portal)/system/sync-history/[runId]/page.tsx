@@ -16,8 +16,8 @@ import { requirePagePermission } from "@/lib/auth/session";
 import { getHistoryRun, listRunErrors, listRunWarnings, runDuration } from "@/lib/sync/history";
 import { computeProgress } from "@/lib/sync/progress";
 import { warningCount } from "@/lib/sync/runs";
-import { viewerTimeZone } from "@/lib/sync/viewer";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { viewerTimeZone } from "@/lib/users/time-zone";
+import { parseDetailId } from "@/lib/records/meta";
 
 export const metadata: Metadata = { title: "Sync run" };
 

@@ -2,12 +2,12 @@
 
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
-import { addressInputSchema } from "@/lib/conversion/address";
-import { estimateShipping, reviewOrder, type Review, type ShippingOption } from "@/lib/conversion/options";
-import { placeOrder, type PlacedOrder } from "@/lib/conversion/place-order";
+import { addressInputSchema } from "@/lib/carts/conversion/address";
+import { estimateShipping, reviewOrder, type Review, type ShippingOption } from "@/lib/carts/conversion/options";
+import { placeOrder, type PlacedOrder } from "@/lib/carts/conversion/place-order";
 
 // The "Convert to order" form's three steps. Each needs convert_carts (protectedAction checks the
-// session and role; lib/conversion checks the permission again) and names only the portal cart id.
+// session and role; lib/carts/conversion checks the permission again) and names only the portal cart id.
 
 const cartId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const addressFields = addressInputSchema.shape;

@@ -6,10 +6,10 @@ import { ItemsTable } from "@/components/detail/items-table";
 import { DetailSection } from "@/components/detail/section";
 import { getDb } from "@/db/client";
 import { requirePagePermission } from "@/lib/auth/session";
-import { linkedOrder } from "@/lib/conversion/context";
-import { loadConversionForm } from "@/lib/conversion/options";
-import { loadCartDetail } from "@/lib/workspace/details/cart";
-import { parseDetailId } from "@/lib/workspace/details/record";
+import { linkedOrder } from "@/lib/carts/conversion/context";
+import { loadConversionForm } from "@/lib/carts/conversion/options";
+import { loadCartDetail } from "@/lib/carts/detail";
+import { parseDetailId } from "@/lib/records/meta";
 import { estimateShippingAction, placeOrderAction, reviewOrderAction } from "./actions";
 
 export const metadata: Metadata = { title: "Convert cart to order" };

@@ -1,0 +1,246 @@
+import { z } from "zod";
+import { addDays, dayIn, lastDayOfMonth, parseDay, rangeLength, toDay, utcDate, type DayRange } from "@/lib/dates";
+
+// The filters the dashboard and every report share: a date range (a preset or custom from/to),
+// a channel and a website, all held in the URL. Days are calendar days ("YYYY-MM-DD") of the stores'
+// own time zones, the days the rollups are keyed by; "today" is read in the scope's zone
+// (lib/periods/time-zones.ts scopeTimeZone).
+
+export const DATE_PRESETS = [
+  "today",
+  "last_7_days",
+  "last_30_days",
+  "last_90_days",
+  "this_month",
+  "last_month",
+  "this_quarter",
+  "last_quarter",
+  "this_year",
+  "last_year",
+  "custom",
+] as const;
+export type DatePreset = (typeof DATE_PRESETS)[number];
+
+export const PRESET_LABELS: Record<DatePreset, string> = {
+  today: "Today",
+  last_7_days: "Last 7 days",
+  last_30_days: "Last 30 days",
+  last_90_days: "Last 90 days",
+  this_month: "This month",
+  last_month: "Last month",
+  this_quarter: "This quarter",
+  last_quarter: "Last quarter",
+  this_year: "This year",
+  last_year: "Last year",
+  custom: "Custom",
+};
+
+export const DEFAULT_PRESET = "last_30_days" satisfies DatePreset;
+
+export const BUCKETS = ["day", "week", "month"] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+export type ReportFilters = {
+  preset: DatePreset;
+  range: DayRange;
+  /** The period just before `range`, for "change vs previous period". */
+  previous: DayRange;
+  bucket: Bucket;
+  /** Whether the bucket came from the URL (else chosen from the range's length). */
+  bucketExplicit: boolean;
+  channelId: number | null;
+  websiteId: number | null;
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** "YYYY-MM-DD" that is a real calendar day (2026-02-30 is refused). */
+export const dayString = z
+  .string()
+  .regex(DAY)
+  // Checked even when the pattern failed (zod runs every check): an impossible date must answer
+  // false, not throw from toISOString.
+  .refine((s) => {
+    const day = parseDay(s);
+    return !Number.isNaN(day.getTime()) && toDay(day) === s;
+  }, "not a calendar day");
+
+const optionalId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
+  .optional()
+  .catch(undefined);
+
+// Anything unreadable falls back to the default rather than failing the page: a stale bookmark
+// should still open the dashboard.
+const paramsSchema = z.object({
+  range: z.enum(DATE_PRESETS).optional().catch(undefined),
+  from: dayString.optional().catch(undefined),
+  to: dayString.optional().catch(undefined),
+  bucket: z.enum(BUCKETS).optional().catch(undefined),
+  channel: optionalId,
+  website: optionalId,
+});
+
+export type SearchParamsInput = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function firstValues(input: SearchParamsInput): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (input instanceof URLSearchParams) {
+    for (const key of input.keys()) out[key] ??= input.get(key) ?? undefined;
+    return out;
+  }
+  for (const [key, value] of Object.entries(input)) out[key] = Array.isArray(value) ? value[0] : value;
+  return out;
+}
+
+/**
+ * A calendar period starting `unitMonths` × k months back, to the same point as `to` within it
+ * (clamped to the period's end): "this month until the 17th" compares with "last month until the 17th".
+ */
+function shiftMonths(range: DayRange, months: number): DayRange {
+  const shift = (day: string, clampToEnd: boolean): string => {
+    const d = parseDay(day);
+    const total = d.getUTCFullYear() * 12 + d.getUTCMonth() - months;
+    const year = Math.floor(total / 12);
+    const month = total - year * 12;
+    const last = lastDayOfMonth(year, month);
+    const dom = clampToEnd && d.getUTCDate() === lastDayOfMonth(d.getUTCFullYear(), d.getUTCMonth()) ? last : Math.min(d.getUTCDate(), last);
+    return utcDate(year, month, dom);
+  };
+  return { from: shift(range.from, false), to: shift(range.to, true) };
+}
+
+/** The range a preset means on `today` (UTC). */
+export function presetRange(preset: Exclude<DatePreset, "custom">, today: string): DayRange {
+  const d = parseDay(today);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const q = Math.floor(m / 3) * 3;
+  switch (preset) {
+    case "today":
+      return { from: today, to: today };
+    case "last_7_days":
+      return { from: addDays(today, -6), to: today };
+    case "last_30_days":
+      return { from: addDays(today, -29), to: today };
+    case "last_90_days":
+      return { from: addDays(today, -89), to: today };
+    case "this_month":
+      return { from: utcDate(y, m, 1), to: today };
+    case "last_month":
+      return { from: utcDate(y, m - 1, 1), to: utcDate(y, m, 0) };
+    case "this_quarter":
+      return { from: utcDate(y, q, 1), to: today };
+    case "last_quarter":
+      return { from: utcDate(y, q - 3, 1), to: utcDate(y, q, 0) };
+    case "this_year":
+      return { from: utcDate(y, 0, 1), to: today };
+    case "last_year":
+      return { from: utcDate(y - 1, 0, 1), to: utcDate(y - 1, 11, 31) };
+  }
+}
+
+/**
+ * The period to compare with: calendar presets go back one month / quarter / year (to the same
+ * point in it); rolling and custom ranges take the same number of days just before.
+ */
+export function previousRange(preset: DatePreset, range: DayRange): DayRange {
+  switch (preset) {
+    case "this_month":
+    case "last_month":
+      return shiftMonths(range, 1);
+    case "this_quarter":
+    case "last_quarter":
+      return shiftMonths(range, 3);
+    case "this_year":
+    case "last_year":
+      return shiftMonths(range, 12);
+    default: {
+      const n = rangeLength(range);
+      return { from: addDays(range.from, -n), to: addDays(range.from, -1) };
+    }
+  }
+}
+
+/** Day buckets up to a month, weeks up to half a year, months beyond. */
+export function defaultBucket(range: DayRange): Bucket {
+  const n = rangeLength(range);
+  if (n <= 31) return "day";
+  if (n <= 183) return "week";
+  return "month";
+}
+
+// A custom range longer than this is cut (five years of days is plenty for a chart).
+const MAX_RANGE_DAYS = 5 * 366;
+
+/**
+ * Reads the filters from a page's searchParams (or a URLSearchParams); presets end on `now`'s day in
+ * `timeZone` (the scope's, see scopeTimeZone; UTC by default).
+ */
+export function parseReportFilters(input: SearchParamsInput, now: Date = new Date(), timeZone = "UTC"): ReportFilters {
+  const p = paramsSchema.parse(firstValues(input));
+  const today = timeZone === "UTC" ? toDay(now) : dayIn(now, timeZone);
+  const wanted: DatePreset = p.range ?? (p.from && p.to ? "custom" : DEFAULT_PRESET);
+  let preset: DatePreset = wanted;
+  let range: DayRange;
+  if (wanted !== "custom") {
+    range = presetRange(wanted, today);
+  } else if (p.from && p.to) {
+    const [from, to] = p.from <= p.to ? [p.from, p.to] : [p.to, p.from];
+    range = { from: rangeLength({ from, to }) > MAX_RANGE_DAYS ? addDays(to, -(MAX_RANGE_DAYS - 1)) : from, to };
+  } else {
+    // "custom" without both days: the default range rather than an error page.
+    preset = DEFAULT_PRESET;
+    range = presetRange(DEFAULT_PRESET, today);
+  }
+  return {
+    preset,
+    range,
+    previous: previousRange(preset, range),
+    bucket: p.bucket ?? defaultBucket(range),
+    bucketExplicit: p.bucket !== undefined,
+    channelId: p.channel ?? null,
+    websiteId: p.website ?? null,
+  };
+}
+
+/** The URL query for filters (what links and the filter form write); defaults left out. */
+export function filtersToSearchParams(f: Pick<ReportFilters, "preset" | "range" | "channelId" | "websiteId"> & { bucket?: Bucket | null }): URLSearchParams {
+  const q = new URLSearchParams();
+  if (f.preset !== DEFAULT_PRESET) q.set("range", f.preset);
+  if (f.preset === "custom") {
+    q.set("from", f.range.from);
+    q.set("to", f.range.to);
+  }
+  if (f.bucket) q.set("bucket", f.bucket);
+  if (f.channelId !== null) q.set("channel", String(f.channelId));
+  if (f.websiteId !== null) q.set("website", String(f.websiteId));
+  return q;
+}
+
+/** The first day of the bucket a day falls in (weeks start on Monday, as ISO weeks do). */
+export function bucketStart(day: string, bucket: Bucket): string {
+  const d = parseDay(day);
+  if (bucket === "day") return day;
+  if (bucket === "month") return utcDate(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const dow = (d.getUTCDay() + 6) % 7;
+  return addDays(day, -dow);
+}
+
+/** Every bucket start from range.from to range.to, so charts show empty buckets as zero. */
+export function bucketStarts(range: DayRange, bucket: Bucket): string[] {
+  const out: string[] = [];
+  let cur = bucketStart(range.from, bucket);
+  while (cur <= range.to) {
+    out.push(cur);
+    if (bucket === "day") cur = addDays(cur, 1);
+    else if (bucket === "week") cur = addDays(cur, 7);
+    else {
+      const d = parseDay(cur);
+      cur = utcDate(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { safeErrorMessage } from "@/db/errors";
+import { recomputeRfm } from "@/lib/sync/rules/rfm";
+import { queryRows } from "@/db/rows";
+import { refreshRollups, type RefreshResult } from "@/lib/sync/rules/rollups";
+
+// What a finished sync run sets off for the dashboard and reports: the daily rollups of the days
+// its rows touched, then the channel's RFM scores. Each step fails on its own: a failed refresh
+// leaves figures "as of" the previous refresh, and the next run catches up (the rollups look back
+// to their own last refresh, not to this run).
+
+export type AfterSyncResult = { rollups: RefreshResult | { error: string }; rfm: "done" | { error: string } };
+
+/** Refreshes a channel's rollups and RFM after a sync run that started at `since`; never throws. */
+export async function refreshAfterSync(db: Db, channelId: number, since: Date | null): Promise<AfterSyncResult> {
+  // The database's own words and code, never the query and its parameters.
+  const message = (error: unknown): string => safeErrorMessage(error);
+  let rollups: AfterSyncResult["rollups"];
+  try {
+    rollups = await refreshRollups(db, channelId);
+  } catch (error) {
+    rollups = { error: message(error) };
+    console.warn(`[reports] rollup refresh of channel ${channelId} failed (since ${since?.toISOString() ?? "start"}): ${rollups.error}`);
+  }
+  let rfm: AfterSyncResult["rfm"];
+  try {
+    const scope = await rfmScope(db, channelId, since);
+    if (scope === "all") await recomputeRfm(db, channelId);
+    else if (scope.length > 0) await recomputeRfm(db, channelId, scope);
+    rfm = "done";
+  } catch (error) {
+    rfm = { error: message(error) };
+    console.warn(`[reports] RFM recompute of channel ${channelId} failed: ${rfm.error}`);
+  }
+  return { rollups, rfm };
+}
+
+/** A full RFM pass at most daily (it reads every order of the channel); in between, only the customers whose orders this run wrote. */
+const FULL_RFM_EVERY_MS = 24 * 60 * 60 * 1000;
+
+async function rfmScope(db: Db, channelId: number, since: Date | null): Promise<"all" | number[]> {
+  if (!since) return "all";
+  const [last] = await queryRows<{ at: Date | string | null }>(db, sql`
+    SELECT refreshed_at AS at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'rfm'`);
+  if (!last?.at || Date.now() - new Date(last.at).getTime() > FULL_RFM_EVERY_MS) return "all";
+  // Recency needs no pass of its own: the grids add the days since the scores were computed, and
+  // the order of customers by recency does not change while nobody orders.
+  const changed = await queryRows<{ id: unknown }>(db, sql`
+    SELECT DISTINCT customer_id AS id FROM magento_orders
+    WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz AND customer_id IS NOT NULL`);
+  return changed.map((row) => Number(row.id));
+}
