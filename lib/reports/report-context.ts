@@ -3,7 +3,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/grid/query";
 import { zonedReportFilters } from "@/lib/reports/time-zones";
 import { reportFilterOptions } from "@/lib/reports/reports/options";
-import type { SearchParams } from "@/lib/grid/params";
+import type { SearchParams } from "@/lib/url-state";
 import { getPreferences } from "@/lib/users/preferences";
 
 /**

@@ -1,8 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { parseReportFilters, type DayRange, type ReportFilters, type SearchParamsInput } from "@/lib/reports/filters";
+import { parseReportFilters, type DayRange, type ReportFilters } from "@/lib/reports/filters";
 import type { DbTx } from "@/lib/sync/types";
 import { queryRows } from "@/lib/sync/write/rows";
+import type { SearchParamsInput } from "@/lib/url-state";
 
 // Store-local days (issue 16): a store's orders, carts and credit memos count on the calendar day of
 // its own time zone (Magento's store config `timezone`, synced into magento_stores.timezone), the way
