@@ -7,7 +7,7 @@ import { Money } from "@/components/detail/money";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
-import type { AddressInput } from "@/lib/carts/conversion/address";
+import type { AddressInput } from "@/lib/customers/address";
 import type { AddressOption, CountryOption, Review, ShippingOption } from "@/lib/carts/conversion/options";
 import type { PlacedOrder } from "@/lib/carts/conversion/place-order";
 

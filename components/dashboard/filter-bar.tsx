@@ -1,4 +1,5 @@
-import { PRESET_LABELS, DATE_PRESETS, BUCKETS, type ReportFilters } from "@/lib/periods/filters";
+import { DATE_RANGE_CHOICES, DATE_RANGE_LABELS } from "@/lib/date-presets";
+import { BUCKETS, type ReportFilters } from "@/lib/periods/filters";
 
 // The dashboard's filters as a plain GET form: the URL holds them (shareable, bookmarkable, back
 // button works) and the page needs no client code to apply them.
@@ -21,9 +22,9 @@ export function FilterBar({
       <label className="text-xs font-medium text-slate-700">
         Date range
         <select name="range" defaultValue={filters.preset} className={field}>
-          {DATE_PRESETS.map((p) => (
+          {DATE_RANGE_CHOICES.map((p) => (
             <option key={p} value={p}>
-              {PRESET_LABELS[p]}
+              {DATE_RANGE_LABELS[p]}
             </option>
           ))}
         </select>

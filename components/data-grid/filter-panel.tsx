@@ -1,9 +1,9 @@
 "use client";
 
 import { useId, useState } from "react";
+import { DATE_PRESETS, DATE_RANGE_LABELS, type DateRangeChoice } from "@/lib/date-presets";
 import type { ClientColumn } from "@/lib/grid/display";
-import { DATE_PRESETS, type DatePreset, type FilterValue, type TextOperator } from "@/lib/grid/types";
-import { DATE_PRESET_LABELS } from "./grid-url";
+import type { FilterValue, TextOperator } from "@/lib/grid/types";
 
 // The editor of one column's filter. It only builds a FilterValue; the grid turns it into a URL.
 
@@ -25,7 +25,7 @@ export function FilterEditor({
   const [values, setValues] = useState<string[]>(current?.kind === "choice" ? current.values : []);
   const [min, setMin] = useState(current?.kind === "number" ? (current.min ?? "") : "");
   const [max, setMax] = useState(current?.kind === "number" ? (current.max ?? "") : "");
-  const [preset, setPreset] = useState<DatePreset | "custom">(current?.kind === "date" && current.preset ? current.preset : current?.kind === "date" ? "custom" : "last7");
+  const [preset, setPreset] = useState<DateRangeChoice>(current?.kind === "date" && current.preset ? current.preset : current?.kind === "date" ? "custom" : "last_7_days");
   const [from, setFrom] = useState(current?.kind === "date" ? (current.from ?? "") : "");
   const [to, setTo] = useState(current?.kind === "date" ? (current.to ?? "") : "");
   const [yes, setYes] = useState<"yes" | "no">(current?.kind === "boolean" && !current.value ? "no" : "yes");
@@ -107,9 +107,9 @@ export function FilterEditor({
       {column.filter === "date" ? (
         <div className="space-y-2">
           <label className="sr-only" htmlFor={`${id}-preset`}>{column.label} period</label>
-          <select id={`${id}-preset`} className={CONTROL} value={preset} onChange={(e) => setPreset(e.target.value as DatePreset | "custom")}>
+          <select id={`${id}-preset`} className={CONTROL} value={preset} onChange={(e) => setPreset(e.target.value as DateRangeChoice)}>
             {DATE_PRESETS.map((p) => (
-              <option key={p} value={p}>{DATE_PRESET_LABELS[p]}</option>
+              <option key={p} value={p}>{DATE_RANGE_LABELS[p]}</option>
             ))}
             <option value="custom">Custom range…</option>
           </select>

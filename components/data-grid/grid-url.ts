@@ -1,5 +1,6 @@
+import { DATE_RANGE_LABELS } from "@/lib/date-presets";
 import { gridQueryString } from "@/lib/grid/params";
-import type { DatePreset, FilterValue, GridState } from "@/lib/grid/types";
+import type { FilterValue, GridState } from "@/lib/grid/types";
 import type { ClientColumn, ClientDefinition } from "@/lib/grid/display";
 
 // Links of a grid view: every control is a URL, so back/forward work and a link reproduces the view.
@@ -35,10 +36,6 @@ export function sortChange(state: GridState, columnId: string): Partial<GridStat
   return { sort: { column: columnId, direction }, page: 1 };
 }
 
-export const DATE_PRESET_LABELS: Record<DatePreset, string> = {
-  today: "Today", last7: "Last 7 days", last30: "Last 30 days", this_month: "This month",
-};
-
 const TEXT_OPS = { contains: "contains", starts: "starts with", equals: "is" } as const;
 
 /** A filter in words, for its chip: "Email starts with “jo”", "Status: Pending, Complete". */
@@ -55,7 +52,7 @@ export function describeFilter(column: Pick<ClientColumn, "label" | "options">, 
       if (filter.min !== null && filter.max !== null) return `${column.label} ${filter.min} – ${filter.max}`;
       return filter.min !== null ? `${column.label} ≥ ${filter.min}` : `${column.label} ≤ ${filter.max}`;
     case "date":
-      if (filter.preset) return `${column.label}: ${DATE_PRESET_LABELS[filter.preset]}`;
+      if (filter.preset) return `${column.label}: ${DATE_RANGE_LABELS[filter.preset]}`;
       if (filter.from && filter.to) return `${column.label}: ${filter.from} – ${filter.to}`;
       return filter.from ? `${column.label}: from ${filter.from}` : `${column.label}: until ${filter.to}`;
     case "boolean":

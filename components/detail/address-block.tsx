@@ -1,3 +1,5 @@
+import { customerName } from "@/lib/customers/name";
+
 export type AddressLike = {
   firstName?: string | null;
   lastName?: string | null;
@@ -14,7 +16,7 @@ export type AddressLike = {
 /** A postal address as lines; "No address" when there is none. */
 export function AddressBlock({ address, label }: { address: AddressLike | null | undefined; label?: string }) {
   if (!address) return <p className="text-sm text-slate-500">No {label ? `${label.toLowerCase()} ` : ""}address.</p>;
-  const name = [address.firstName, address.lastName].filter(Boolean).join(" ");
+  const name = customerName({ firstName: address.firstName, lastName: address.lastName });
   const cityLine = [address.postcode, address.city].filter(Boolean).join(" ");
   const lines = [name, address.company, ...(address.street ?? []), cityLine, [address.region, address.countryId].filter(Boolean).join(", ")].filter(
     (line): line is string => Boolean(line && line.trim()),

@@ -1,4 +1,5 @@
-import { BUCKETS, DATE_PRESETS, PRESET_LABELS, type ReportFilters } from "@/lib/periods/filters";
+import { DATE_RANGE_CHOICES, DATE_RANGE_LABELS } from "@/lib/date-presets";
+import { BUCKETS, type ReportFilters } from "@/lib/periods/filters";
 
 // The reports' shared filters as a plain GET form: the URL holds them (lib/periods/filters.ts reads
 // it), so a report view is a link, and the grid below keeps them in its own links and CSV export.
@@ -28,7 +29,7 @@ export function ReportFilterBar({
           <div className="flex flex-col gap-1">
             <label htmlFor="report-range" className="text-xs font-medium text-slate-600">Date range</label>
             <select id="report-range" name="range" defaultValue={filters.preset} className={FIELD}>
-              {DATE_PRESETS.map((p) => <option key={p} value={p}>{PRESET_LABELS[p]}</option>)}
+              {DATE_RANGE_CHOICES.map((p) => <option key={p} value={p}>{DATE_RANGE_LABELS[p]}</option>)}
             </select>
           </div>
           <div className="flex flex-col gap-1">

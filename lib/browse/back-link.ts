@@ -1,5 +1,6 @@
-import { gridQueryString, parseGridState, type SearchParams } from "@/lib/grid/params";
+import { gridQueryString, parseGridState } from "@/lib/grid/params";
 import type { GridDefinition, GridState } from "@/lib/grid/types";
+import { firstValue, searchParamsOf } from "@/lib/url-state";
 
 // A detail page's way back to its grid: `?back=<url-encoded grid query>`. The value is user input,
 // so it is read only as a query string for that grid (through parseGridState) and written out
@@ -19,16 +20,9 @@ export interface BackLink {
 }
 
 export function readBackLink(definition: GridDefinition, gridPath: string, raw: string | string[] | undefined): BackLink {
-  const text = (Array.isArray(raw) ? raw[0] : raw) ?? "";
-  const params: SearchParams = {};
+  const text = firstValue(raw) ?? "";
   // Read as a bare query only; whatever it holds, only what parseGridState accepts is written back.
-  if (text.length <= MAX_BACK) {
-    for (const [key, value] of new URLSearchParams(text.replace(/^\?/, ""))) {
-      const previous = params[key];
-      params[key] = previous === undefined ? value : ([] as string[]).concat(previous, value);
-    }
-  }
-  const { state } = parseGridState(definition, params);
+  const { state } = parseGridState(definition, text.length <= MAX_BACK ? searchParamsOf(text) : {});
   const query = gridQueryString(definition, state);
   return { state, query, href: `${gridPath}${query}`, carry: query ? `?back=${encodeURIComponent(query.slice(1))}` : "" };
 }

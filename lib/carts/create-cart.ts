@@ -1,11 +1,14 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { channels, magentoCarts, magentoCustomers, outbox } from "@/db/schema";
+import { channels, magentoCarts, magentoCustomers } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { MagentoClient } from "@/lib/magento/client";
 import { MagentoHttpError } from "@/lib/magento/errors";
+import {
+  attemptKey, claimAttempt, completedAttempt, endAttempt, recordAttempt, saveProgress, waitForAttempt, type AttemptResult, type ClaimOutcome,
+} from "@/lib/outbox/attempt";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -14,10 +17,10 @@ import { safeErrorMessage } from "@/db/errors";
 // "New cart" for a registered customer: the cart is created in Magento (POST
 // /V1/customers/{id}/carts), the items added one by one, and the cart synced back at once through
 // the single-record sync. Each opened form carries a nonce; customer + nonce is the attempt's
-// idempotency key, one `outbox` row (kind cart.create), as lib/carts/conversion/place-order.ts does. The
-// row records the Magento cart id, each item added and the one being added, so a repeat answers as
-// the first time did, and a retry after a crash or a lost answer reads the cart back and adds only
-// what is missing. See docs/conversion.md.
+// idempotency key, one `outbox` row (kind cart.create) claimed and completed through
+// lib/outbox/attempt.ts, as an order's placing is. The row records the Magento cart id, each item
+// added and the one being added, so a repeat answers as the first time did, and a retry after a
+// crash or a lost answer reads the cart back and adds only what is missing. See docs/conversion.md.
 
 export const OUTBOX_KIND = "cart.create";
 const MAX_ITEMS = 20;
@@ -61,7 +64,7 @@ export async function loadCartCustomer(db: Db, user: SessionUser | null, custome
   return { ok: true, customer: { id: row.id, originId: row.originId, email: row.email, channel: channel as ChannelRow } };
 }
 
-type AttemptResult = {
+type CartAttempt = {
   magentoCartId?: number;
   added?: string[];
   /** The SKU being added when the attempt stopped without Magento's answer: it may be in the cart. */
@@ -87,10 +90,10 @@ export async function createCart(
   // The same product twice becomes one line with both quantities.
   const lines = new Map<string, number>();
   for (const item of input.items) lines.set(item.sku, (lines.get(item.sku) ?? 0) + Number(item.qty));
-  const key = `${OUTBOX_KIND}:${input.customerId}:${input.nonce}`;
+  const key = attemptKey(OUTBOX_KIND, input.customerId, input.nonce);
 
-  const done = await doneResult(db, key);
-  if (done) return done;
+  const done = await completedAttempt(db, key);
+  if (done) return doneResult(done);
 
   const loaded = await loadCartCustomer(db, user, input.customerId);
   if (!loaded.ok) return fail(loaded.message, { customer: [loaded.message] });
@@ -107,30 +110,21 @@ export async function createCart(
   }));
   if (Object.keys(fieldErrors).length) return fail("Some products cannot be added; see the highlighted lines.", fieldErrors);
 
-  await db.insert(outbox).values({
-    channelId: customer.channel.id, kind: OUTBOX_KIND, idempotencyKey: key, entityType: "customer", entityId: customer.id,
+  await recordAttempt(db, {
+    key, kind: OUTBOX_KIND, channelId: customer.channel.id, entityType: "customer", entityId: customer.id, userId: user!.id,
     payload: { customerOriginId: customer.originId, items: skus.map((sku) => ({ sku, qty: String(lines.get(sku)) })) },
-    createdByUserId: user!.id,
-  }).onConflictDoNothing({ target: outbox.idempotencyKey });
+  });
 
-  // Claim the attempt: only one request at a time works on it (a double submit waits for the answer).
-  const claimed = await db.update(outbox)
-    .set({ status: "in_progress", lockedUntil: new Date(Date.now() + 60_000), updatedAt: new Date() })
-    // A claim lapses after a minute: a portal that died mid-attempt does not block it for good.
-    .where(and(eq(outbox.idempotencyKey, key), or(eq(outbox.status, "pending"), and(eq(outbox.status, "in_progress"), lt(outbox.lockedUntil, new Date())))))
-    .returning({ result: outbox.result });
-  if (claimed.length === 0) {
-    const again = await waitForAttempt(db, key);
-    return again ?? fail("This cart is still being created; reload the page in a moment.");
-  }
-  const state: AttemptResult = { ...(claimed[0]!.result ?? {}) };
-  const save = async (status?: "done" | "pending", lastError?: string) => {
-    await db.update(outbox).set({
-      result: state, updatedAt: new Date(),
-      ...(status ? { status, lockedUntil: null } : {}),
-      ...(status === "done" ? { completedAt: new Date() } : {}),
-      ...(lastError !== undefined ? { lastError } : {}),
-    }).where(eq(outbox.idempotencyKey, key));
+  // Only one request at a time works on the attempt: a double submit waits for the first one's
+  // answer. The claim lapses after a minute, so a portal that died mid-attempt does not block it for
+  // good; a refusal (failed) is the attempt's answer, any other failure leaves it to a retry (pending).
+  const outcome = await claimAttempt(db, key, { lockMs: 60_000, retryFailed: false });
+  if (!("claimed" in outcome)) return answerOfAnother(db, key, outcome);
+  const claim = outcome.claimed;
+  const state: CartAttempt = { ...claim.result };
+  const save = async (end?: "done" | "pending", lastError = "") => {
+    if (end) await endAttempt(db, claim, { status: end, result: state, lastError });
+    else await saveProgress(db, claim, state);
   };
 
   let magentoCartId: number;
@@ -143,7 +137,7 @@ export async function createCart(
       if (existing.length > 0) {
         const cartId = await syncedCartId(db, customer.channel.id, magentoCartId);
         const message = "This customer already has an open cart in Magento with items; nothing was added. Open that cart to convert it.";
-        await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: message, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
+        await endAttempt(db, claim, { status: "failed", lastError: message });
         return fail(message, { customer: [message], ...(cartId ? { existingCart: [String(cartId)] } : {}) });
       }
       state.magentoCartId = magentoCartId;
@@ -220,22 +214,21 @@ async function checkLine(client: MagentoClient, sku: string, qty: number): Promi
   return null;
 }
 
-async function doneResult(db: Db, key: string): Promise<CreateCartResult | null> {
-  const [row] = await db.select({ status: outbox.status, result: outbox.result }).from(outbox).where(eq(outbox.idempotencyKey, key));
-  if (row?.status !== "done") return null;
-  const r = (row.result ?? {}) as AttemptResult;
-  return { ok: true, cartId: r.cartId ?? null, magentoCartId: Number(r.magentoCartId), message: r.message ?? "Cart created." };
+const NOT_CREATED = "The cart was not created; try again.";
+
+/** The answer for a request that did not get the claim: the attempt's own, once it has one. */
+async function answerOfAnother(db: Db, key: string, outcome: Exclude<ClaimOutcome, { claimed: unknown }>): Promise<CreateCartResult> {
+  if ("done" in outcome) return doneResult(outcome.done);
+  if ("ended" in outcome) return fail(outcome.ended.lastError || NOT_CREATED);
+  const ended = await waitForAttempt(db, key, { waitMs: 10_000, pollMs: 100 });
+  if (!ended) return fail("This cart is still being created; reload the page in a moment.");
+  return ended.status === "done" ? doneResult(ended.result ?? {}) : fail(ended.lastError || NOT_CREATED);
 }
 
-async function waitForAttempt(db: Db, key: string): Promise<CreateCartResult | null> {
-  for (let i = 0; i < 100; i++) {
-    const done = await doneResult(db, key);
-    if (done) return done;
-    const [row] = await db.select({ status: outbox.status, lastError: outbox.lastError }).from(outbox).where(eq(outbox.idempotencyKey, key));
-    if (row && row.status !== "in_progress") return fail(row.lastError || "The cart was not created; try again.");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return null;
+/** The answer of a completed attempt, as the first request gave it. */
+function doneResult(result: AttemptResult): CreateCartResult {
+  const r = result as CartAttempt;
+  return { ok: true, cartId: r.cartId ?? null, magentoCartId: Number(r.magentoCartId), message: r.message ?? "Cart created." };
 }
 
 async function syncedCartId(db: Db, channelId: number, originId: number): Promise<number | null> {

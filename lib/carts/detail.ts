@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { channels, magentoCartItems, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { abandonedCartCondition } from "@/lib/sync/rules/abandoned-carts";
+import { customerName } from "@/lib/customers/name";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
 // One shopping cart with what its detail page shows: items (removed ones too, flagged), the
@@ -67,7 +68,7 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
     store,
     items,
     customer: customer
-      ? { id: customer.id, email: customer.email, name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null, group: customer.group, isGuest: customer.isGuest }
+      ? { id: customer.id, email: customer.email, name: customerName({ firstName: customer.firstName, lastName: customer.lastName }), group: customer.group, isGuest: customer.isGuest }
       : null,
     order: orders[0] ?? null,
     abandonment: { abandoned: abandonment[0]?.abandoned === true, delayHours: abandonment[0]?.delayHours ?? 0 },

@@ -7,6 +7,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { ROLE_PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { abandonedCartCondition } from "@/lib/sync/rules/abandoned-carts";
+import { customerName } from "@/lib/customers/name";
 import { checkAssign, checkTransition, mayReassign, type CartTransition } from "./follow-up-rules";
 
 // Carrying out the follow-up steps of lib/carts/follow-up-rules.ts: each one locks the cart,
@@ -207,7 +208,7 @@ function followUpQuery(db: Db) {
 
 type FollowUpSelect = Awaited<ReturnType<ReturnType<typeof followUpQuery>["where"]>>[number];
 const toFollowUpRow = ({ email, firstName, lastName, ...r }: FollowUpSelect): FollowUpRow => ({
-  ...r, abandoned: r.abandoned === true, customer: [firstName, lastName].filter(Boolean).join(" ") || email,
+  ...r, abandoned: r.abandoned === true, customer: customerName({ firstName, lastName, email }),
 });
 
 /**

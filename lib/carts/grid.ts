@@ -1,5 +1,6 @@
 import { CART_STATUSES } from "@/db/schema/magento";
 import { abandonedCartSqlText } from "@/lib/sync/rules/abandoned-carts";
+import { customerNameSql } from "@/lib/customers/name";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
@@ -7,7 +8,7 @@ import type { GridDefinition } from "@/lib/grid/types";
 // "Abandoned" is the stage of lib/sync/rules/abandoned-carts.ts with the cart's channel's delay, the same
 // condition as the Abandoned Carts report, so the list filtered on it shows the report's carts.
 
-const customerName = "nullif(trim(concat_ws(' ', ct.customer_first_name, ct.customer_last_name)), '')";
+const customerName = customerNameSql("ct.customer_first_name", "ct.customer_last_name");
 const CART_STATUS_LABELS: Record<(typeof CART_STATUSES)[number], string> = {
   open: "Open", contacted: "Contacted", expired: "Expired", lost: "Lost", converted: "Converted", purchased: "Purchased",
 };

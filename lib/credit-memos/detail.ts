@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { magentoCreditMemoItems, magentoCreditMemos, magentoCustomers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { customerName } from "@/lib/customers/name";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
 // One credit memo with its items, totals and adjustment, and the order and customer it refunds.
@@ -55,7 +56,7 @@ export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id:
     items,
     order: orders[0] ?? null,
     customer: customer
-      ? { id: customer.id, email: customer.email, name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null, isGuest: customer.isGuest }
+      ? { id: customer.id, email: customer.email, name: customerName({ firstName: customer.firstName, lastName: customer.lastName }), isGuest: customer.isGuest }
       : null,
   };
 }

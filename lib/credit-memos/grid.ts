@@ -1,3 +1,4 @@
+import { customerNameSql } from "@/lib/customers/name";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
@@ -6,7 +7,7 @@ import type { GridDefinition } from "@/lib/grid/types";
 // A memo refunds in its order's currency; Magento may leave the memo's own code empty.
 const memoCurrency = "coalesce(m.order_currency_code, o.order_currency_code)";
 
-const customerName = "nullif(trim(concat_ws(' ', o.customer_first_name, o.customer_last_name)), '')";
+const customerName = customerNameSql("o.customer_first_name", "o.customer_last_name");
 
 export const creditMemosGrid: GridDefinition = assertDefinition({
   id: "credit_memos",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ActionResult } from "@/lib/auth/action";
-import { checkAddress } from "@/lib/carts/conversion/address";
+import { checkAddress } from "@/lib/customers/address";
 import type { MagentoCountry } from "@/lib/magento/schemas/directory";
 import type { AddressValues, CustomerField, CustomerValues, Gender } from "@/lib/customers/two-way/service";
 
@@ -273,7 +273,7 @@ export function parseDraft(draft: CustomerDraft, current: CustomerValues): { ok:
 
 /**
  * Country and region of the new and changed addresses against Magento's directory (the same check
- * a conversion's shipping address gets, lib/carts/conversion/address.ts). Sets the region's name from the
+ * a conversion's shipping address gets, lib/customers/address.ts). Sets the region's name from the
  * directory. Returns the field errors, empty when all pass.
  */
 export function checkAgainstDirectory(parsed: ParsedEdit, countries: readonly MagentoCountry[]): FieldErrors {

@@ -1,3 +1,4 @@
+import { customerNameSql } from "@/lib/customers/name";
 import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
@@ -21,7 +22,7 @@ export const customersGrid: GridDefinition = assertDefinition({
   detailPath: (id) => `/customers/${id}`,
   segmentEntity: "customers",
   columns: [
-    { id: "name", label: "Name", kind: "text", sql: "nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '')" },
+    { id: "name", label: "Name", kind: "text", sql: customerNameSql("c.first_name", "c.last_name") },
     { id: "last_name", label: "Last name", kind: "text", sql: "c.last_name", searchable: true, hiddenByDefault: true },
     { id: "email", label: "Email", kind: "text", sql: "c.email", searchable: true },
     { id: "group", label: "Group", kind: "choice", sql: "g.code", options: "distinct" },

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { channels, magentoCustomers, magentoNewsletterSubscribers } from "@/db/schema";
 import { ActionFailure, type ActionResult } from "@/lib/auth/action";
 import type { SubscriptionResult } from "@/lib/customers/two-way/service";
+import { customerName } from "./name";
 
 // What a subscribe / unsubscribe reports to the person who asked, on a customer page or for a
 // grid's selection: how many were queued for Magento, and who was refused and why.
@@ -47,7 +48,7 @@ export async function customerLabels(db: Db, customerIds: number[]): Promise<Map
     .from(magentoCustomers)
     .where(inArray(magentoCustomers.id, customerIds));
   return new Map(rows.map((r) => {
-    const name = [r.firstName, r.lastName].filter(Boolean).join(" ");
+    const name = customerName({ firstName: r.firstName, lastName: r.lastName });
     return [r.id, name ? `${name} (${r.email})` : r.email];
   }));
 }

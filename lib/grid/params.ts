@@ -1,7 +1,9 @@
-import { DEFAULT_PRESET, parseReportFilters } from "@/lib/periods/filters";
+import { parseDatePreset } from "@/lib/date-presets";
+import { filtersToSearchParams, parseReportFilters } from "@/lib/periods/filters";
+import { allValues as all, firstValue as first, isCalendarDay, type SearchParams } from "@/lib/url-state";
 import {
-  DATE_PRESETS, PAGE_SIZES, type DatePreset, type FilterKind, type FilterValue, type GridColumn, type GridDefinition,
-  type GridNotice, type GridState, type PageSize, type TextOperator,
+  PAGE_SIZES, type FilterKind, type FilterValue, type GridColumn, type GridDefinition, type GridNotice, type GridState,
+  type PageSize, type TextOperator,
 } from "./types";
 
 // Grid state <-> URL. The URL is user input: everything is checked against the grid's definition,
@@ -9,16 +11,16 @@ import {
 //
 //   page=3  size=50  sort=grand_total | sort=-grand_total (descending)  q=jane  channel=2
 //   f_<column>=…  text: "starts:jo", "contains:jo", "equals:jo"   choice: repeated (f_status=a&f_status=b)
-//                 number: "10..250", "10..", "..250"   date: "last7" | "2024-01-01..2024-01-31" (whole days)
-//                 boolean: "yes" | "no"
+//                 number: "10..250", "10..", "..250"   boolean: "yes" | "no"
+//                 date: a preset of lib/date-presets.ts ("last_7_days"; the old "last7" is still read)
+//                       | "2024-01-01..2024-01-31" (whole days)
 
-export type SearchParams = Record<string, string | string[] | undefined>;
+export type { SearchParams };
 
 export const MAX_PAGE = 100_000;
 const MAX_TEXT = 100;
 const MAX_CHOICES = 50;
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TEXT_OPERATORS: readonly TextOperator[] = ["contains", "starts", "equals"];
 
 export function filterKindOf(column: GridColumn): FilterKind | null {
@@ -36,16 +38,6 @@ export function filterKindOf(column: GridColumn): FilterKind | null {
     default:
       return "text";
   }
-}
-
-const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-const all = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-function validDay(text: string): boolean {
-  const m = DAY.exec(text);
-  if (!m) return false;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
 }
 
 function parseFilter(column: GridColumn, raw: string[]): FilterValue | string {
@@ -83,10 +75,11 @@ function parseFilter(column: GridColumn, raw: string[]): FilterValue | string {
       return { kind: "number", min: min || null, max: max || null };
     }
     case "date": {
-      if ((DATE_PRESETS as readonly string[]).includes(text)) return { kind: "date", preset: text as DatePreset, from: null, to: null };
+      const preset = parseDatePreset(text);
+      if (preset) return { kind: "date", preset, from: null, to: null };
       const [from = "", to = ""] = text.split("..");
       if (!text.includes("..") || (!from && !to)) return "is not a date range like 2024-01-01..2024-01-31 or a preset";
-      if ((from && !validDay(from)) || (to && !validDay(to))) return "has a date that does not exist";
+      if ((from && !isCalendarDay(from)) || (to && !isCalendarDay(to))) return "has a date that does not exist";
       if (from && to && from > to) return "ends before it starts";
       return { kind: "date", preset: null, from: from || null, to: to || null };
     }
@@ -181,17 +174,9 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
 /** The URL query of a state (defaults left out), for links: sort headers, pages, filters. */
 export function gridQueryString(definition: Pick<GridDefinition, "defaultSort">, state: GridState, change: Partial<GridState> = {}): string {
   const next = { ...state, ...change };
-  const out = new URLSearchParams();
-  if (next.report) {
-    // The shared report filters, as lib/periods/filters.ts reads them (defaults left out).
-    if (next.report.preset !== DEFAULT_PRESET) out.set("range", next.report.preset);
-    if (next.report.preset === "custom") {
-      out.set("from", next.report.range.from);
-      out.set("to", next.report.range.to);
-    }
-    if (next.report.bucketExplicit) out.set("bucket", next.report.bucket);
-    if (next.report.websiteId !== null) out.set("website", String(next.report.websiteId));
-  }
+  // The shared report filters as the report pages write them (the channel is the grid's own).
+  const report = next.report;
+  const out = report ? filtersToSearchParams({ ...report, channelId: null, bucket: report.bucketExplicit ? report.bucket : null }) : new URLSearchParams();
   if (next.segmentId) out.set("segment", String(next.segmentId));
   if (next.q) out.set("q", next.q);
   if (next.channelId !== null) out.set("channel", String(next.channelId));

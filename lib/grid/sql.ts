@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { safeTimeZone } from "@/lib/dates";
+import { presetRange } from "@/lib/date-presets";
+import { dayIn, safeTimeZone } from "@/lib/dates";
 import { inLocalDays } from "@/lib/periods/time-zones";
 import { queryRows } from "@/db/rows";
 import { filterKindOf } from "./params";
@@ -59,22 +60,11 @@ function filterCondition(column: GridColumn, filter: FilterValue, timeZone: stri
       return parts.length ? sql.join(parts, sql` AND `) : null;
     }
     case "date": {
-      const today = sql`(now() AT TIME ZONE ${timeZone})::date`;
       const startOf = (day: SQL) => sql`((${day})::timestamp AT TIME ZONE ${timeZone})`;
-      let from: SQL | null = null;
-      let until: SQL | null = null; // exclusive
-      if (filter.preset) {
-        until = startOf(sql`${today} + 1`);
-        from = startOf(
-          filter.preset === "today" ? today
-          : filter.preset === "last7" ? sql`${today} - 6`
-          : filter.preset === "last30" ? sql`${today} - 29`
-          : sql`date_trunc('month', ${today})::date`,
-        );
-      } else {
-        if (filter.from) from = startOf(sql`${filter.from}::date`);
-        if (filter.to) until = startOf(sql`${filter.to}::date + 1`);
-      }
+      // A preset is its days as of today in the viewer's zone, as the filter panel names them.
+      const days = filter.preset ? presetRange(filter.preset, dayIn(new Date(), timeZone)) : filter;
+      const from = days.from ? startOf(sql`${days.from}::date`) : null;
+      const until = days.to ? startOf(sql`${days.to}::date + 1`) : null; // exclusive
       const parts: SQL[] = [];
       if (from) parts.push(sql`${expr} >= ${from}`);
       if (until) parts.push(sql`${expr} < ${until}`);

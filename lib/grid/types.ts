@@ -4,6 +4,7 @@
 
 import type { SQL } from "drizzle-orm";
 import type { Permission } from "@/lib/auth/permissions";
+import type { DatePreset } from "@/lib/date-presets";
 import type { ReportFilters } from "@/lib/periods/filters";
 
 export type ColumnKind = "text" | "money" | "number" | "date" | "choice" | "boolean";
@@ -104,9 +105,6 @@ export type FilterValue =
   | { kind: "number"; min: string | null; max: string | null }
   | { kind: "date"; preset: DatePreset | null; from: string | null; to: string | null }
   | { kind: "boolean"; value: boolean };
-
-export const DATE_PRESETS = ["today", "last7", "last30", "this_month"] as const;
-export type DatePreset = (typeof DATE_PRESETS)[number];
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { magentoCarts, magentoCreditMemos, magentoCustomers, magentoOrderAddresses, magentoOrderItems, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { customerName } from "@/lib/customers/name";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
 // One order with what its detail page shows. Money as decimal strings, as stored.
@@ -83,7 +84,7 @@ export async function loadOrderDetail(db: Db, user: SessionUser | null, id: numb
     shippingAddress: addresses.find((a) => a.addressType === "shipping") ?? null,
     cart: carts[0] ?? null,
     customer: customer
-      ? { id: customer.id, email: customer.email, name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null, isGuest: customer.isGuest }
+      ? { id: customer.id, email: customer.email, name: customerName({ firstName: customer.firstName, lastName: customer.lastName }), isGuest: customer.isGuest }
       : null,
     creditMemos,
   };

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { magentoOrders, orderFollowUps } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { customerName } from "@/lib/customers/name";
 
 // Order follow-up: after an order is complete someone asks the customer how it went. Two states,
 // not contacted (no order_follow_ups row) → contacted (the row, with the feedback); once only.
@@ -68,6 +69,6 @@ export async function listOrdersToFollowUp(db: Db, user: SessionUser | null, day
     ))
     .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id))
     .limit(100);
-  return rows.map(({ firstName, lastName, ...r }) => ({ ...r, customer: [firstName, lastName].filter(Boolean).join(" ") || null }));
+  return rows.map(({ firstName, lastName, ...r }) => ({ ...r, customer: customerName({ firstName, lastName }) }));
 }
 

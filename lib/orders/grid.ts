@@ -1,9 +1,10 @@
+import { customerNameSql } from "@/lib/customers/name";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
 // Sales › Orders. Aliases: o order, s store view, w website, c customer, ct cart.
 
-const customerName = "nullif(trim(concat_ws(' ', o.customer_first_name, o.customer_last_name)), '')";
+const customerName = customerNameSql("o.customer_first_name", "o.customer_last_name");
 
 export const ordersGrid: GridDefinition = assertDefinition({
   id: "orders",

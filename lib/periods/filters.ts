@@ -1,47 +1,21 @@
 import { z } from "zod";
 import { addDays, dayIn, lastDayOfMonth, parseDay, rangeLength, toDay, utcDate, type DayRange } from "@/lib/dates";
+import { CUSTOM_RANGE, parseDatePreset, presetRange, type DateRangeChoice } from "@/lib/date-presets";
+import { isCalendarDay, readParams, type SearchParamsInput } from "@/lib/url-state";
 
 // The filters the dashboard and every report share: a date range (a preset or custom from/to),
 // a channel and a website, all held in the URL. Days are calendar days ("YYYY-MM-DD") of the stores'
 // own time zones, the days the rollups are keyed by; "today" is read in the scope's zone
-// (lib/periods/time-zones.ts scopeTimeZone).
+// (lib/reports/time-zones.ts scopeTimeZone).
 
-export const DATE_PRESETS = [
-  "today",
-  "last_7_days",
-  "last_30_days",
-  "last_90_days",
-  "this_month",
-  "last_month",
-  "this_quarter",
-  "last_quarter",
-  "this_year",
-  "last_year",
-  "custom",
-] as const;
-export type DatePreset = (typeof DATE_PRESETS)[number];
-
-export const PRESET_LABELS: Record<DatePreset, string> = {
-  today: "Today",
-  last_7_days: "Last 7 days",
-  last_30_days: "Last 30 days",
-  last_90_days: "Last 90 days",
-  this_month: "This month",
-  last_month: "Last month",
-  this_quarter: "This quarter",
-  last_quarter: "Last quarter",
-  this_year: "This year",
-  last_year: "Last year",
-  custom: "Custom",
-};
-
-export const DEFAULT_PRESET = "last_30_days" satisfies DatePreset;
+export const DEFAULT_PRESET = "last_30_days" satisfies DateRangeChoice;
 
 export const BUCKETS = ["day", "week", "month"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
+
 export type ReportFilters = {
-  preset: DatePreset;
+  preset: DateRangeChoice;
   range: DayRange;
   /** The period just before `range`, for "change vs previous period". */
   previous: DayRange;
@@ -52,47 +26,22 @@ export type ReportFilters = {
   websiteId: number | null;
 };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const optionalId = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number);
 
-/** "YYYY-MM-DD" that is a real calendar day (2026-02-30 is refused). */
-export const dayString = z
-  .string()
-  .regex(DAY)
-  // Checked even when the pattern failed (zod runs every check): an impossible date must answer
-  // false, not throw from toISOString.
-  .refine((s) => {
-    const day = parseDay(s);
-    return !Number.isNaN(day.getTime()) && toDay(day) === s;
-  }, "not a calendar day");
-
-const optionalId = z
-  .string()
-  .regex(/^[1-9]\d{0,15}$/)
-  .transform(Number)
-  .optional()
-  .catch(undefined);
-
-// Anything unreadable falls back to the default rather than failing the page: a stale bookmark
-// should still open the dashboard.
-const paramsSchema = z.object({
-  range: z.enum(DATE_PRESETS).optional().catch(undefined),
-  from: dayString.optional().catch(undefined),
-  to: dayString.optional().catch(undefined),
-  bucket: z.enum(BUCKETS).optional().catch(undefined),
+// Each parameter on its own: anything unreadable falls back to the default rather than failing the
+// page, so a stale bookmark still opens the dashboard.
+const PARAMS = {
+  range: z.string().transform(parseRangeChoice),
+  from: z.string().refine(isCalendarDay),
+  to: z.string().refine(isCalendarDay),
+  bucket: z.enum(BUCKETS),
   channel: optionalId,
   website: optionalId,
-});
+};
 
-export type SearchParamsInput = Record<string, string | string[] | undefined> | URLSearchParams;
-
-function firstValues(input: SearchParamsInput): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  if (input instanceof URLSearchParams) {
-    for (const key of input.keys()) out[key] ??= input.get(key) ?? undefined;
-    return out;
-  }
-  for (const [key, value] of Object.entries(input)) out[key] = Array.isArray(value) ? value[0] : value;
-  return out;
+/** A `range` value: a preset (old spellings too) or "custom"; anything else is dropped. */
+function parseRangeChoice(text: string): DateRangeChoice | undefined {
+  return text === CUSTOM_RANGE ? CUSTOM_RANGE : (parseDatePreset(text) ?? undefined);
 }
 
 /**
@@ -112,41 +61,11 @@ function shiftMonths(range: DayRange, months: number): DayRange {
   return { from: shift(range.from, false), to: shift(range.to, true) };
 }
 
-/** The range a preset means on `today` (UTC). */
-export function presetRange(preset: Exclude<DatePreset, "custom">, today: string): DayRange {
-  const d = parseDay(today);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth();
-  const q = Math.floor(m / 3) * 3;
-  switch (preset) {
-    case "today":
-      return { from: today, to: today };
-    case "last_7_days":
-      return { from: addDays(today, -6), to: today };
-    case "last_30_days":
-      return { from: addDays(today, -29), to: today };
-    case "last_90_days":
-      return { from: addDays(today, -89), to: today };
-    case "this_month":
-      return { from: utcDate(y, m, 1), to: today };
-    case "last_month":
-      return { from: utcDate(y, m - 1, 1), to: utcDate(y, m, 0) };
-    case "this_quarter":
-      return { from: utcDate(y, q, 1), to: today };
-    case "last_quarter":
-      return { from: utcDate(y, q - 3, 1), to: utcDate(y, q, 0) };
-    case "this_year":
-      return { from: utcDate(y, 0, 1), to: today };
-    case "last_year":
-      return { from: utcDate(y - 1, 0, 1), to: utcDate(y - 1, 11, 31) };
-  }
-}
-
 /**
  * The period to compare with: calendar presets go back one month / quarter / year (to the same
  * point in it); rolling and custom ranges take the same number of days just before.
  */
-export function previousRange(preset: DatePreset, range: DayRange): DayRange {
+export function previousRange(preset: DateRangeChoice, range: DayRange): DayRange {
   switch (preset) {
     case "this_month":
     case "last_month":
@@ -180,10 +99,10 @@ const MAX_RANGE_DAYS = 5 * 366;
  * `timeZone` (the scope's, see scopeTimeZone; UTC by default).
  */
 export function parseReportFilters(input: SearchParamsInput, now: Date = new Date(), timeZone = "UTC"): ReportFilters {
-  const p = paramsSchema.parse(firstValues(input));
+  const p = readParams(PARAMS, input);
   const today = timeZone === "UTC" ? toDay(now) : dayIn(now, timeZone);
-  const wanted: DatePreset = p.range ?? (p.from && p.to ? "custom" : DEFAULT_PRESET);
-  let preset: DatePreset = wanted;
+  const wanted: DateRangeChoice = p.range ?? (p.from && p.to ? CUSTOM_RANGE : DEFAULT_PRESET);
+  let preset: DateRangeChoice = wanted;
   let range: DayRange;
   if (wanted !== "custom") {
     range = presetRange(wanted, today);

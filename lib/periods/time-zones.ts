@@ -1,8 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db, DbTx } from "@/db/client";
+import type { Db } from "@/db/client";
+import type { DbTx } from "@/db/client";
 import type { DayRange } from "@/lib/dates";
-import { parseReportFilters, type ReportFilters, type SearchParamsInput } from "@/lib/periods/filters";
+import { parseReportFilters, type ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
+import type { SearchParamsInput } from "@/lib/url-state";
 
 // Store-local days (issue 16): a store's orders, carts and credit memos count on the calendar day of
 // its own time zone (Magento's store config `timezone`, synced into magento_stores.timezone), the way

@@ -3,7 +3,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";
 import { zonedReportFilters } from "@/lib/periods/time-zones";
 import { reportFilterOptions } from "@/lib/reports/loaders/options";
-import type { SearchParams } from "@/lib/grid/params";
+import type { SearchParams } from "@/lib/url-state";
 import { getPreferences } from "@/lib/users/preferences";
 
 /**

@@ -1,10 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
-import { parseGridState, type SearchParams } from "@/lib/grid/params";
+import { parseGridState } from "@/lib/grid/params";
 import { gridWhere } from "@/lib/grid/sql";
 import type { GridDefinition, SegmentEntity } from "@/lib/grid/types";
 import { queryRows } from "@/db/rows";
+import { firstValue, type SearchParams } from "@/lib/url-state";
 
 // A saved segment as a condition on its grid: its filters are the grid's own URL state, so the
 // grid's own parser and WHERE builder turn them into SQL (values bound), exactly as if the user had
@@ -90,7 +91,7 @@ export async function segmentConditionFor(db: Db, user: SessionUser, definition:
 export async function segmentParamCondition(
   db: Db, user: SessionUser, definition: GridDefinition, params: SearchParams, timeZone = "UTC",
 ): Promise<{ ok: true; extra: SQL[] } | { ok: false; status: 400 | 404; error: string }> {
-  const raw = Array.isArray(params.segment) ? params.segment[0] : params.segment;
+  const raw = firstValue(params.segment);
   if (raw === undefined || raw === "") return { ok: true, extra: [] };
   if (!definition.segmentEntity || !/^\d{1,15}$/.test(raw)) return { ok: false, status: 400, error: "This segment cannot narrow this list." };
   const result = await segmentConditionFor(db, user, definition, Number(raw), timeZone);

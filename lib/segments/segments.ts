@@ -8,10 +8,11 @@ import type { SessionUser } from "@/lib/auth/session";
 import { cartsGrid } from "@/lib/carts/grid";
 import { customersGrid } from "@/lib/customers/grid";
 import { subscribersGrid } from "@/lib/subscribers/grid";
-import { gridQueryString, parseGridState, type SearchParams } from "@/lib/grid/params";
+import { gridQueryString, parseGridState } from "@/lib/grid/params";
 import { COUNT_CAP, gridFrom } from "@/lib/grid/sql";
 import type { GridDefinition, SegmentEntity } from "@/lib/grid/types";
 import { queryRows } from "@/db/rows";
+import { allValues, searchParamsOf, type SearchParams } from "@/lib/url-state";
 import { findVisibleSegment, segmentCondition, type SegmentRow } from "./apply";
 
 // Marketing segments: a name over a grid's own filter state (what its URL holds: search, channel and
@@ -48,13 +49,8 @@ const SAVED_KEYS = (key: string) => key === "q" || key === "channel" || key.star
 export function filtersFromQuery(entity: SegmentEntity, query: string): { ok: true; filters: SearchParams } | { ok: false; error: string } {
   const text = query.trim();
   const at = text.indexOf("?");
-  const search = new URLSearchParams(at >= 0 ? text.slice(at + 1) : text.includes("=") ? text : "");
-  const params: Record<string, string | string[]> = {};
-  search.forEach((value, key) => {
-    if (!SAVED_KEYS(key)) return;
-    const existing = params[key];
-    params[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  });
+  const given = searchParamsOf(at >= 0 ? text.slice(at + 1) : text.includes("=") ? text : "");
+  const params = Object.fromEntries(Object.entries(given).filter(([key]) => SAVED_KEYS(key)));
   const definition = SEGMENT_ENTITY_GRIDS[entity];
   const { state, notices } = parseGridState(definition, params);
   if (notices.length) return { ok: false, error: notices.map((n) => n.message).join(" ") };
@@ -62,19 +58,14 @@ export function filtersFromQuery(entity: SegmentEntity, query: string): { ok: tr
     return { ok: false, error: "Filter the list first: a segment without filters would be every row." };
   }
   // Written back by the grid's own serializer, so stored filters are always in its canonical form.
-  const canonical = new URLSearchParams(gridQueryString(definition, { ...state, page: 1, pageSize: 50, sort: definition.defaultSort, segmentId: null, report: null }).replace(/^\?/, ""));
-  const filters: Record<string, string | string[]> = {};
-  canonical.forEach((value, key) => {
-    const existing = filters[key];
-    filters[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  });
+  const filters = searchParamsOf(gridQueryString(definition, { ...state, page: 1, pageSize: 50, sort: definition.defaultSort, segmentId: null, report: null }));
   return { ok: true, filters };
 }
 
 /** The stored filters as the grid's query string (for "open in the grid" links). */
 export function segmentQuery(segment: Pick<SegmentRow, "filters">): string {
   const out = new URLSearchParams();
-  for (const [key, value] of Object.entries(segment.filters)) for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.append(key, v);
+  for (const [key, value] of Object.entries(segment.filters)) for (const v of allValues(value)) out.append(key, v);
   return out.toString();
 }
 

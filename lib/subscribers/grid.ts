@@ -1,4 +1,5 @@
 import { SUBSCRIBER_STATUSES } from "@/db/schema/magento";
+import { customerNameSql } from "@/lib/customers/name";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
@@ -24,7 +25,7 @@ export const subscribersGrid: GridDefinition = assertDefinition({
   columns: [
     { id: "email", label: "Email", kind: "text", sql: "ns.email", searchable: true },
     {
-      id: "customer", label: "Customer", kind: "text", sql: "nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '')",
+      id: "customer", label: "Customer", kind: "text", sql: customerNameSql("c.first_name", "c.last_name"),
       hrefSql: "CASE WHEN ns.customer_id IS NULL THEN NULL ELSE '/customers/' || ns.customer_id END",
     },
     { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct" },

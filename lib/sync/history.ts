@@ -5,6 +5,7 @@ import { channels, SYNC_RUN_STATUSES, syncErrors, syncRuns, syncWarnings, users 
 import { statsOf, type SyncErrorRow, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
 import { queryRows } from "@/db/rows";
+import { isCalendarDay, readParams, type ReadParams, type SearchParams } from "@/lib/url-state";
 
 // Reads for System › Sync History and the channel page: runs with filters from the URL (validated
 // here, never trusted), one run with its errors, and where each error's record lives in the portal
@@ -14,31 +15,22 @@ export const RUN_TRIGGERS = ["schedule", "manual", "cli", "action"] as const;
 export const RUN_MODES = ["initial", "incremental", "full"] as const;
 export const HISTORY_PAGE_SIZE = 50;
 
-const optionalInt = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional());
-const optionalDate = z.preprocess((v) => (v === "" ? undefined : v), z.iso.date().optional());
+const positiveInt = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Sync History filters as the URL carries them; anything invalid is dropped, not an error page. */
-export const historyFilterSchema = z.object({
-  channel: optionalInt,
-  status: z.enum(SYNC_RUN_STATUSES).optional(),
-  trigger: z.enum(RUN_TRIGGERS).optional(),
-  from: optionalDate,
-  to: optionalDate,
-  page: optionalInt,
-});
-export type HistoryFilters = z.infer<typeof historyFilterSchema>;
+const HISTORY_PARAMS = {
+  channel: positiveInt,
+  status: z.enum(SYNC_RUN_STATUSES),
+  trigger: z.enum(RUN_TRIGGERS),
+  from: z.string().refine(isCalendarDay),
+  to: z.string().refine(isCalendarDay),
+  page: positiveInt,
+};
+export type HistoryFilters = ReadParams<typeof HISTORY_PARAMS>;
 
 /** Parses searchParams leniently: each valid filter is kept, each invalid one ignored. */
-export function parseHistoryFilters(params: Record<string, string | string[] | undefined>): HistoryFilters {
-  const out: HistoryFilters = {};
-  for (const key of Object.keys(historyFilterSchema.shape) as (keyof HistoryFilters)[]) {
-    const raw = params[key];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value === undefined) continue;
-    const parsed = historyFilterSchema.shape[key].safeParse(value);
-    if (parsed.success && parsed.data !== undefined) (out as Record<string, unknown>)[key] = parsed.data;
-  }
-  return out;
+export function parseHistoryFilters(params: SearchParams): HistoryFilters {
+  return readParams(HISTORY_PARAMS, params);
 }
 
 export type HistoryRun = SyncRunRow & { channelName: string; requestedBy: string | null };

@@ -6,7 +6,7 @@ import { auditLog, channels, magentoCarts, magentoOrders, outbox } from "@/db/sc
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
-import type { AddressInput } from "@/lib/carts/conversion/address";
+import type { AddressInput } from "@/lib/customers/address";
 import { estimateShipping, loadConversionForm, reviewOrder } from "@/lib/carts/conversion/options";
 import { OUTBOX_KIND, placeOrder, type PlaceOrderInput, type PlaceOrderOptions } from "@/lib/carts/conversion/place-order";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";

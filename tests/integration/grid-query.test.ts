@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
+import { DATE_PRESETS, presetRange } from "@/lib/date-presets";
 import { cartsGrid } from "@/lib/carts/grid";
 import { creditMemosGrid } from "@/lib/credit-memos/grid";
 import { customersGrid } from "@/lib/customers/grid";
@@ -109,6 +110,20 @@ describe("orders grid equals the simulator's orders", () => {
 
     const combined = await page(ordersGrid, { f_status: status, f_grand_total: "50..", size: "200" });
     expect(combined.total).toBe(orders.filter((o) => o.status === status && cents(sim.store.orderColumns(o).grand_total) >= 5000).length);
+  });
+
+  it("a date preset selects the orders of its days, under its old spelling too", async () => {
+    const created = [...sim.store.orders.values()].map((o) => String(sim.store.orderColumns(o).created_at).slice(0, 10));
+    const today = new Date().toISOString().slice(0, 10);
+    for (const preset of DATE_PRESETS) {
+      const { from, to } = presetRange(preset, today);
+      const result = await page(ordersGrid, { f_created_at: preset, size: "200" });
+      expect(result.notices).toEqual([]);
+      expect(result.total, preset).toBe(created.filter((day) => day >= from && day <= to).length);
+    }
+    for (const [old, canonical] of [["last7", "last_7_days"], ["last30", "last_30_days"]]) {
+      expect((await page(ordersGrid, { f_created_at: old, size: "200" })).total).toBe((await page(ordersGrid, { f_created_at: canonical, size: "200" })).total);
+    }
   });
 
   it("a scope shows one customer's orders only, through a bound parameter", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bucketStarts, filtersToSearchParams, parseReportFilters, presetRange, previousRange } from "@/lib/periods/filters";
+import { presetRange } from "@/lib/date-presets";
+import { bucketStarts, filtersToSearchParams, parseReportFilters, previousRange } from "@/lib/periods/filters";
 
 // Date presets, previous periods and the URL round trip of the dashboard / report filters.
 

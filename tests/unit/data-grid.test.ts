@@ -39,7 +39,7 @@ describe("grid links", () => {
     const status = { label: "Status", options: [{ value: "pending", label: "Pending" }] };
     expect(describeFilter(status, { kind: "choice", values: ["pending", "x"] })).toBe("Status: Pending, x");
     expect(describeFilter({ label: "Total", options: null }, { kind: "number", min: "10", max: null })).toBe("Total ≥ 10");
-    expect(describeFilter({ label: "Created", options: null }, { kind: "date", preset: "last7", from: null, to: null })).toBe("Created: Last 7 days");
+    expect(describeFilter({ label: "Created", options: null }, { kind: "date", preset: "last_7_days", from: null, to: null })).toBe("Created: Last 7 days");
     expect(describeFilter({ label: "Email", options: null }, { kind: "text", op: "starts", value: "jo" })).toBe("Email starts with “jo”");
     expect(isFiltered(base)).toBe(false);
     expect(isFiltered({ ...base, q: "x" })).toBe(true);

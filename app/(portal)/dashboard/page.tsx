@@ -12,8 +12,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
+import { DATE_RANGE_LABELS } from "@/lib/date-presets";
 import { loadFilterOptions, loadSyncHealth, scopeCurrencies } from "@/lib/reports/dashboard/queries";
-import { PRESET_LABELS } from "@/lib/periods/filters";
 import { zonedReportFilters } from "@/lib/periods/time-zones";
 import { getWorkspaceCounts } from "@/lib/reports/dashboard/counts";
 import {
@@ -59,7 +59,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     <>
       <PageHeader
         title={`Welcome, ${firstName}`}
-        description={`${PRESET_LABELS[filters.preset]}: ${filters.range.from} – ${filters.range.to}. ${asOf}.`}
+        description={`${DATE_RANGE_LABELS[filters.preset]}: ${filters.range.from} – ${filters.range.to}. ${asOf}.`}
       />
       <FailingChannelsBanner user={user} />
       {counts.channels === 0 ? (

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
 import type { CartAddressInput, MagentoCartAddress, MagentoCartTotals } from "@/lib/magento/schemas/cart";
-import { checkAddress, type AddressInput } from "./address";
+import { checkAddress, type AddressInput } from "@/lib/customers/address";
 import { channelClient, customerAddresses, loadConvertibleCart, type ClientFactory, type ConvertibleCart } from "./context";
 import { isUnclear, refusalOf } from "./refusals";
 

@@ -1,12 +1,15 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { magentoCarts, magentoOrders, outbox } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
 import type { SessionUser } from "@/lib/auth/session";
 import type { MagentoClient } from "@/lib/magento/client";
+import {
+  attemptKey, claimAttempt, completedAttempt, endAttempt, keepClaim, recordAttempt, rememberResult, renewClaim, type Claim,
+} from "@/lib/outbox/attempt";
 import { syncRecord } from "@/lib/sync/sync-record";
-import { addressInputSchema, checkAddress } from "./address";
+import { addressInputSchema, checkAddress } from "@/lib/customers/address";
 import { channelClient, loadConvertibleCart, type ClientFactory, type ConvertibleCart } from "./context";
 import { isUnclear, refusalOf } from "./refusals";
 import { safeErrorMessage } from "@/db/errors";
@@ -14,8 +17,8 @@ import { safeErrorMessage } from "@/db/errors";
 // Places the order for a cart in Magento exactly once, whatever happens around it.
 //
 // Each opened form carries a nonce; cart id + nonce is the attempt's idempotency key, one
-// `outbox` row (kind cart.convert). A repeat of the same attempt (double click, browser retry)
-// finds that row; attempts on the same cart (two users) are serialized by locking the cart row
+// `outbox` row (kind cart.convert, kept through lib/outbox/attempt.ts). A repeat of the same
+// attempt (double click, browser retry) finds that row; attempts on the same cart (two users) are serialized by locking the cart row
 // while one claims the right to call Magento, and a claim lapses (lockMs) if the portal dies.
 // A working attempt renews its claim while it waits for Magento, however slow, and renews it once
 // more, atomically and only if it is still its own, right before place-order: an attempt that
@@ -77,7 +80,7 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     return fail("Please correct the highlighted fields.", fieldErrors);
   }
   const input = parsed.data;
-  const key = `${OUTBOX_KIND}:${input.cartId}:${input.nonce}`;
+  const key = attemptKey(OUTBOX_KIND, input.cartId, input.nonce);
 
   // A repeat of an attempt that already succeeded answers as the first time did.
   const done = await doneResult(db, key);
@@ -90,9 +93,9 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     const [mine] = await db.select({ result: outbox.result }).from(outbox).where(eq(outbox.idempotencyKey, key));
     const placedId = Number(mine?.result?.orderEntityId);
     if (Number.isSafeInteger(placedId) && placedId > 0) {
-      const claim = await claimAttempt(db, loaded.cart, key, options);
+      const claim = await claimCart(db, loaded.cart, key, options);
       if (!("attempts" in claim)) return claim;
-      const kept = keepClaim(db, claim, options);
+      const kept = keepClaim(db, claim, options.heartbeatMs);
       try {
         return await finish(db, user!, loaded.cart, claim, (options.client ?? channelClient)(loaded.cart.channel), placedId, true, input);
       } finally {
@@ -104,15 +107,14 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     return { ok: false, error: loaded.message, fieldErrors: { cart: [loaded.message] }, ...(loaded.order ? { order: { incrementId: loaded.order.incrementId, localId: loaded.order.id } } : {}) };
   }
   const { cart } = loaded;
-  await db.insert(outbox).values({
-    channelId: cart.channel.id, kind: OUTBOX_KIND, idempotencyKey: key, entityType: "cart", entityId: cart.id,
+  await recordAttempt(db, {
+    key, kind: OUTBOX_KIND, channelId: cart.channel.id, entityType: "cart", entityId: cart.id, userId: user!.id,
     payload: { cartOriginId: cart.originId, shipping: `${input.carrierCode}_${input.methodCode}`, payment: input.paymentMethod },
-    createdByUserId: user!.id,
-  }).onConflictDoNothing({ target: outbox.idempotencyKey });
+  });
 
-  const claim = await claimAttempt(db, cart, key, options);
+  const claim = await claimCart(db, cart, key, options);
   if (!("attempts" in claim)) return claim;
-  const kept = keepClaim(db, claim, options);
+  const kept = keepClaim(db, claim, options.heartbeatMs);
   try {
     return await placeClaimed(db, user!, cart, claim, input, options);
   } finally {
@@ -124,14 +126,12 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
 async function placeClaimed(
   db: Db, user: SessionUser, cart: ConvertibleCart, claim: Claim, input: z.infer<typeof placeOrderInputSchema>, options: PlaceOrderOptions,
 ): Promise<PlaceOrderResult> {
-  const { key } = claim;
   const client = (options.client ?? channelClient)(cart.channel);
   // An order found in Magento is ours only if one of our attempts already sent place-order;
   // otherwise it was placed elsewhere (the storefront, the admin) and is not our conversion.
   const placedBefore = await placeWasSent(db, cart.id);
-  const release = async (error: string, result?: Record<string, unknown>) => {
-    await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: error, ...(result ? { result } : {}), updatedAt: new Date() })
-      .where(stillMine(claim));
+  const release = async (error: string) => {
+    await endAttempt(db, claim, { status: "failed", lastError: error });
   };
 
   // Whatever happened before (a lost answer, a crash, another user), an order Magento has is the one.
@@ -170,10 +170,7 @@ async function placeClaimed(
     });
     // The last moment to find out that this attempt stalled and another took the cart over: renewed
     // and marked "place sent" in one statement, only while the claim is still this attempt's.
-    const placing = await db.update(outbox)
-      .set({ result: { placeSentAt: new Date().toISOString() }, lockedUntil: new Date(Date.now() + lockMsOf(options)), updatedAt: new Date() })
-      .where(stillMine(claim)).returning({ id: outbox.id });
-    if (placing.length === 0) return lostClaim(db, cart, client);
+    if (!(await renewClaim(db, claim, { placeSentAt: new Date().toISOString() }))) return lostClaim(db, cart, client);
     orderEntityId = await client.placeOrder(cart.originId, {
       method: input.paymentMethod, ...(input.paymentMethod === "purchaseorder" && input.poNumber ? { po_number: input.poNumber } : {}),
     });
@@ -202,38 +199,12 @@ async function placeClaimed(
       : "Magento did not answer and placed no order. Try again.");
   }
   // Remembered before anything else, so a retry after a crash here knows the order at once.
-  await db.update(outbox).set({ result: { orderEntityId }, updatedAt: new Date() }).where(eq(outbox.idempotencyKey, key));
+  await rememberResult(db, claim.key, { orderEntityId });
   await options.afterPlace?.(orderEntityId);
   return finish(db, user, cart, claim, client, orderEntityId, false, input);
 }
 
-/** An attempt's hold on its cart: its outbox row, as of the claim that made `attempts` what it is. */
-type Claim = { key: string; attempts: number };
-
 const lockMsOf = (options: PlaceOrderOptions) => options.lockMs ?? 120_000;
-
-/** The row is still this claim's: nobody took the attempt over (a takeover changes the status or the attempt count). */
-function stillMine(claim: Claim) {
-  return and(eq(outbox.idempotencyKey, claim.key), eq(outbox.status, "in_progress"), eq(outbox.attempts, claim.attempts));
-}
-
-/**
- * Renews the claim every heartbeatMs while the attempt works, so Magento calls slower than the
- * claim (retries, a slow payment step) never let a second attempt in. A renewal that finds the
- * claim taken over stops; the check right before place-order is what acts on it.
- */
-function keepClaim(db: Db, claim: Claim, options: PlaceOrderOptions): { stop: () => void } {
-  const lockMs = lockMsOf(options);
-  const timer = setInterval(() => {
-    db.update(outbox).set({ lockedUntil: new Date(Date.now() + lockMs), updatedAt: new Date() }).where(stillMine(claim)).returning({ id: outbox.id })
-      .then((rows) => {
-        if (rows.length === 0) clearInterval(timer);
-      })
-      .catch(() => {}); // the next beat tries again; the check before placing decides
-  }, options.heartbeatMs ?? Math.max(50, Math.floor(lockMs / 3)));
-  timer.unref?.();
-  return { stop: () => clearInterval(timer) };
-}
 
 /**
  * This attempt stalled past its claim and another took the cart over: it places nothing and says
@@ -284,10 +255,10 @@ async function syncCart(db: Db, cart: ConvertibleCart, client: MagentoClient): P
 
 /** The stored answer of an attempt that completed. */
 async function doneResult(db: Db, key: string): Promise<PlaceOrderResult | null> {
-  const [row] = await db.select({ status: outbox.status, result: outbox.result }).from(outbox).where(eq(outbox.idempotencyKey, key));
-  if (row?.status !== "done" || !row.result) return null;
-  const order = row.result.order as PlacedOrder;
-  return { ok: true, order, adopted: Boolean(row.result.adopted), message: `Order #${order.incrementId} was placed in Magento.` };
+  const result = await completedAttempt(db, key);
+  if (!result?.order) return null;
+  const order = result.order as PlacedOrder;
+  return { ok: true, order, adopted: Boolean(result.adopted), message: `Order #${order.incrementId} was placed in Magento.` };
 }
 
 /**
@@ -295,37 +266,27 @@ async function doneResult(db: Db, key: string): Promise<PlaceOrderResult | null>
  * claim). Waits for a live one to end, then answers as it ended: the same order for the same
  * attempt, "already ordered" for another.
  */
-async function claimAttempt(db: Db, cart: ConvertibleCart, key: string, options: PlaceOrderOptions): Promise<Claim | PlaceOrderResult> {
-  const lockMs = lockMsOf(options);
+async function claimCart(db: Db, cart: ConvertibleCart, key: string, options: PlaceOrderOptions): Promise<Claim | PlaceOrderResult> {
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {
-    const outcome = await db.transaction(async (tx) => {
+    const outcome = await claimAttempt(db, key, {
+      lockMs: lockMsOf(options),
+      // A failed attempt (Magento did not answer, a refusal) may be sent again from the same form.
+      retryFailed: true,
       // The cart row lock serializes claims of all attempts on this cart.
-      await tx.select({ id: magentoCarts.id }).from(magentoCarts).where(eq(magentoCarts.id, cart.id)).for("update");
-      const rows = await tx.select().from(outbox).where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityType, "cart"), eq(outbox.entityId, cart.id)));
-      const mine = rows.find((r) => r.idempotencyKey === key);
-      if (mine?.status === "done") return "mine_done" as const;
-      const doneOther = rows.find((r) => r.status === "done" && r.idempotencyKey !== key);
-      if (doneOther) return { other: doneOther.result } as const;
-      const now = new Date();
-      if (rows.some((r) => r.status === "in_progress" && r.lockedUntil !== null && r.lockedUntil > now)) return "busy" as const;
-      // Attempts whose claim lapsed (a stalled request, a crashed portal) are taken over: their
-      // check before placing fails and they place nothing.
-      await tx.update(outbox).set({
-        status: "failed", lockedUntil: null, lastError: "Its claim lapsed and another attempt took the cart over.", updatedAt: now,
-      }).where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityType, "cart"), eq(outbox.entityId, cart.id), eq(outbox.status, "in_progress"), ne(outbox.idempotencyKey, key)));
-      const [claimed] = await tx.update(outbox).set({
-        status: "in_progress", attempts: sql`${outbox.attempts} + 1`, lockedUntil: new Date(now.getTime() + lockMs), lastError: null, updatedAt: now,
-      }).where(eq(outbox.idempotencyKey, key)).returning({ attempts: outbox.attempts });
-      return { claimed: claimed!.attempts };
+      perEntity: {
+        kind: OUTBOX_KIND, entityType: "cart", entityId: cart.id,
+        lock: (tx) => tx.select({ id: magentoCarts.id }).from(magentoCarts).where(eq(magentoCarts.id, cart.id)).for("update"),
+      },
     });
-    if (typeof outcome === "object" && outcome.claimed !== undefined) return { key, attempts: outcome.claimed };
-    if (outcome === "mine_done") return (await doneResult(db, key))!;
-    if (typeof outcome === "object") {
-      const order = (outcome.other?.order ?? null) as PlacedOrder | null;
+    if ("claimed" in outcome) return outcome.claimed;
+    if ("done" in outcome) return (await doneResult(db, key))!;
+    if ("doneElsewhere" in outcome) {
+      const order = (outcome.doneElsewhere?.order ?? null) as PlacedOrder | null;
       const message = order ? `Already ordered: #${order.incrementId}.` : "An order was already placed from this cart.";
       return { ok: false, error: message, fieldErrors: { cart: [message] }, ...(order ? { order: { incrementId: order.incrementId, localId: order.localId } } : {}) };
     }
+    if ("ended" in outcome) return fail(outcome.ended.lastError ?? "This attempt cannot be taken up again; reload the cart.");
     if (Date.now() > deadline) return fail("This cart is being ordered right now by another request; try again in a moment.");
     await sleep(150);
   }
@@ -336,13 +297,11 @@ async function finish(
   db: Db, user: SessionUser, cart: ConvertibleCart, claim: Claim, client: MagentoClient, orderEntityId: number, adopted: boolean,
   input: z.infer<typeof placeOrderInputSchema>,
 ): Promise<PlaceOrderResult> {
-  const { key } = claim;
   let order;
   try {
     order = await client.getOrder(orderEntityId);
   } catch {
-    await db.update(outbox).set({ status: "failed", lockedUntil: null, lastError: "Order placed; reading it back failed.", result: { orderEntityId }, updatedAt: new Date() })
-      .where(stillMine(claim));
+    await endAttempt(db, claim, { status: "failed", lastError: "Order placed; reading it back failed.", result: { orderEntityId } });
     return fail("Magento placed the order but did not answer when we read it back. Try again to finish: no second order will be placed.");
   }
   // The same writer a sync uses: the order lands, and the orders connector marks the cart purchased and links both.
@@ -359,12 +318,9 @@ async function finish(
     currency: order.order_currency_code ?? null,
   };
   const completed = await db.transaction(async (tx) => {
-    const rows = await tx.update(outbox).set({
-      status: "done", lockedUntil: null, completedAt: new Date(), updatedAt: new Date(), lastError: null,
-      result: { orderEntityId, adopted, order: placed, localWrite: written.status },
-    }).where(stillMine(claim)).returning({ id: outbox.id });
+    const mine = await endAttempt(tx, claim, { status: "done", lastError: null, result: { orderEntityId, adopted, order: placed, localWrite: written.status } });
     // Once per attempt, by the claim that holds it: a repeat, or an attempt taken over, writes nothing.
-    if (rows.length === 0) return false;
+    if (!mine) return false;
     await writeAudit(tx, {
       userId: user.id, actor: user.email, action: "cart.converted", entityType: "cart", entityId: cart.id, channelId: cart.channel.id,
       details: {
@@ -378,7 +334,7 @@ async function finish(
     });
     return true;
   });
-  if (!completed) return (await doneResult(db, key)) ?? fail("This attempt was completed by another request.");
+  if (!completed) return (await doneResult(db, claim.key)) ?? fail("This attempt was completed by another request.");
   const late = written.status === "synced" ? "" : " It will appear in the portal with the next sync.";
   return { ok: true, order: placed, adopted, message: `Order #${placed.incrementId} was placed in Magento.${late}` };
 }

@@ -8,6 +8,7 @@ import {
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
+import { customerName } from "@/lib/customers/name";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
 import { kickPushes } from "./kick";
@@ -541,7 +542,7 @@ export async function listPushFailures(db: Db, input: { channelId?: number; limi
   return rows.map((r) => ({
     ...summary(r.push, r.createdBy),
     customerId: r.customer.id,
-    customerName: [r.customer.firstName, r.customer.lastName].filter(Boolean).join(" ") || r.customer.email,
+    customerName: customerName({ firstName: r.customer.firstName, lastName: r.customer.lastName, email: r.customer.email }),
     channelId: r.push.channelId,
     channelName: r.channelName,
   }));

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { customerNameSql } from "@/lib/customers/name";
 import { rangeLength, type DayRange } from "@/lib/dates";
 import { bucketStarts, type Bucket, type ReportFilters } from "@/lib/periods/filters";
 import { DAILY_SALES } from "@/lib/sync/rules/rollups";
@@ -275,14 +276,14 @@ export type TopCustomer = { id: number; name: string; email: string; lifetimeVal
 export async function loadTopCustomers(user: SessionUser | null, scope: DashboardScope, limit = 10, db?: Db): Promise<TopCustomer[]> {
   const d = await open(user, db);
   const rows = await queryRows<{ id: number; name: string; email: string; ltv: string; orders: number; channel: string }>(d, sql`
-    SELECT c.id::int AS id, trim(concat_ws(' ', c.first_name, c.last_name)) AS name, c.email, c.lifetime_value::text AS ltv,
+    SELECT c.id::int AS id, ${sql.raw(customerNameSql("c.first_name", "c.last_name", "c.email"))} AS name, c.email, c.lifetime_value::text AS ltv,
       c.orders_count AS orders, ch.name AS channel
     FROM customer_rfm r JOIN magento_customers c ON c.id = r.customer_id JOIN channels ch ON ch.id = c.channel_id
     WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND r.monetary > 0
       AND (${scope.channelId}::bigint IS NULL OR c.channel_id = ${scope.channelId})
       AND (${scope.websiteId}::bigint IS NULL OR c.website_id = ${scope.websiteId})
     ORDER BY r.monetary DESC NULLS LAST, r.customer_id LIMIT ${limit}`);
-  return rows.map((r) => ({ id: r.id, name: r.name || r.email, email: r.email, lifetimeValue: r.ltv, orders: r.orders, channelName: r.channel }));
+  return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, lifetimeValue: r.ltv, orders: r.orders, channelName: r.channel }));
 }
 
 // ── mixes ───────────────────────────────────────────────────────────────────────────────────

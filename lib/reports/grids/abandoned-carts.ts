@@ -1,4 +1,5 @@
 import { abandonedCartSqlText, lastActivitySql } from "@/lib/sync/rules/abandoned-carts";
+import { customerNameSql } from "@/lib/customers/name";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { ChoiceOption, GridDefinition } from "@/lib/grid/types";
 
@@ -59,7 +60,7 @@ export const reportAbandonedCartsGrid: GridDefinition = assertDefinition({
   report: { dateSql: "ct.remote_created_at", zoneSql: "coalesce(s.timezone, 'UTC')", websiteSql: "s.website_id" },
   columns: [
     { id: "cart_id", label: "Cart #", kind: "number", sql: "ct.origin_id", plain: true },
-    { id: "customer", label: "Customer", kind: "text", sql: "coalesce(nullif(trim(concat_ws(' ', ct.customer_first_name, ct.customer_last_name)), ''), ct.customer_email)" },
+    { id: "customer", label: "Customer", kind: "text", sql: customerNameSql("ct.customer_first_name", "ct.customer_last_name", "ct.customer_email") },
     { id: "email", label: "Email", kind: "text", sql: "ct.customer_email", searchable: true },
     { id: "grand_total", label: "Value", kind: "money", sql: "ct.grand_total", currencySql: "ct.currency_code" },
     { id: "value_bucket", label: "Value band", kind: "choice", sql: VALUE_BUCKET_SQL, options: VALUE_BUCKETS },

@@ -1,3 +1,4 @@
+import { customerNameSql } from "@/lib/customers/name";
 import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
@@ -20,7 +21,7 @@ export const reportCustomersGrid: GridDefinition = assertDefinition({
   detailPath: (id) => `/customers/${id}`,
   report: { websiteSql: "c.website_id" },
   columns: [
-    { id: "name", label: "Customer", kind: "text", sql: "coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email)" },
+    { id: "name", label: "Customer", kind: "text", sql: customerNameSql("c.first_name", "c.last_name", "c.email") },
     { id: "email", label: "Email", kind: "text", sql: "c.email", searchable: true },
     { id: "website", label: "Website", kind: "choice", sql: "w.name", options: "distinct", hiddenByDefault: true },
     { id: "is_guest", label: "Guest", kind: "boolean", sql: "c.is_guest", hiddenByDefault: true },

@@ -23,6 +23,7 @@ import { SimpleTable } from "@/components/ui/simple-table";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission, type SessionUser } from "@/lib/auth/session";
+import { customerName } from "@/lib/customers/name";
 import { formatDecimal } from "@/lib/format/money";
 import { cartsGrid } from "@/lib/carts/grid";
 import { creditMemosGrid } from "@/lib/credit-memos/grid";
@@ -59,7 +60,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const { timeZone, back, nav } = await detailNavigation(db, user, customersGrid, "/customers", id, query);
   const { customer, channel, figures } = detail;
   const tab = parseCustomerTab(query.tab);
-  const name = [customer.prefix, customer.firstName, customer.middleName, customer.lastName, customer.suffix].filter(Boolean).join(" ") || customer.email;
+  const name = customerName(customer);
   const carry = back.carry ? `&${back.carry.slice(1)}` : "";
   const subscribed = detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
   // Two-way sync: what may be changed from here, and the changes on their way to Magento.

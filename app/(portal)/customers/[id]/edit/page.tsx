@@ -10,6 +10,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { channelDirectory, countryOptions } from "@/lib/customers/directory";
 import { draftFromValues } from "@/lib/customers/edit-form";
+import { customerName } from "@/lib/customers/name";
 import { viewerTimeZone } from "@/lib/users/time-zone";
 import { customerPushState, loadCustomerEdit } from "@/lib/customers/two-way/service";
 import { parseDetailId } from "@/lib/records/meta";
@@ -34,7 +35,7 @@ export default async function EditCustomerPage({ params }: Props) {
     customerPushState(db, id),
     viewerTimeZone(db, user.id),
   ]);
-  const name = [view.values.firstname, view.values.lastname].filter(Boolean).join(" ") || view.values.email;
+  const name = customerName({ firstName: view.values.firstname, lastName: view.values.lastname, email: view.values.email });
 
   return (
     <div className="space-y-6">

@@ -16,6 +16,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { CartFollowUpActions } from "@/components/follow-up/cart-actions";
 import { CartFollowUpTimeline } from "@/components/follow-up/cart-timeline";
 import { getDb } from "@/db/client";
+import { customerName } from "@/lib/customers/name";
 import { formatDecimal } from "@/lib/format/money";
 import { describeDelay } from "@/lib/sync/rules/abandoned-carts";
 import { can } from "@/lib/auth/permissions";
@@ -69,7 +70,7 @@ export default async function CartPage({ params, searchParams }: Props) {
       : !CONVERTIBLE_STATUSES.has(cart.status) || !cart.isActive
         ? "Only an open cart that is still active in Magento can be converted."
         : null;
-  const guestName = [cart.customerFirstName, cart.customerLastName].filter(Boolean).join(" ") || null;
+  const guestName = customerName({ firstName: cart.customerFirstName, lastName: cart.customerLastName });
 
   const events: TimelineEvent[] = [{ key: "created", at: cart.remoteCreatedAt, title: "Cart created in Magento" }];
   if (cart.remoteUpdatedAt && cart.remoteUpdatedAt.getTime() !== cart.remoteCreatedAt?.getTime()) {

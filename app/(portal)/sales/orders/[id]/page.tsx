@@ -15,6 +15,7 @@ import { TotalsTable } from "@/components/detail/totals-table";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
+import { customerName } from "@/lib/customers/name";
 import { ordersGrid } from "@/lib/orders/grid";
 import type { SearchParams } from "@/lib/grid/params";
 import { detailNavigation } from "@/lib/browse/detail-navigation";
@@ -38,7 +39,7 @@ export default async function OrderPage({ params, searchParams }: Props) {
   const { order, channel } = detail;
   const currency = order.orderCurrencyCode;
   const followUp = await loadOrderFollowUp(db, user, order.id);
-  const customerName = [order.customerFirstName, order.customerLastName].filter(Boolean).join(" ") || order.customerEmail || "—";
+  const customerLabel = customerName({ firstName: order.customerFirstName, lastName: order.customerLastName, email: order.customerEmail }) || "—";
 
   return (
     <>
@@ -131,8 +132,8 @@ export default async function OrderPage({ params, searchParams }: Props) {
                 {
                   label: "Customer",
                   value: detail.customer ? (
-                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">{customerName}</Link>
-                  ) : customerName,
+                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">{customerLabel}</Link>
+                  ) : customerLabel,
                 },
                 { label: "Email", value: order.customerEmail },
                 { label: "Type", value: order.isGuest ? "Guest checkout" : "Registered customer" },

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
-import { addressInputSchema } from "@/lib/carts/conversion/address";
+import { addressInputSchema } from "@/lib/customers/address";
 import { estimateShipping, reviewOrder, type Review, type ShippingOption } from "@/lib/carts/conversion/options";
 import { placeOrder, type PlacedOrder } from "@/lib/carts/conversion/place-order";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CartAddressInput } from "@/lib/magento/schemas/cart";
 import type { MagentoCountry } from "@/lib/magento/schemas/directory";
 
-// The shipping address a conversion sends to Magento, as the form posts it. Country and region
+// An address as a form posts it (a conversion's shipping address, a customer's edited one). Country and region
 // are checked against Magento's own directory, so a typo never reaches checkout.
 
 const line = (max: number) => z.string().trim().max(max);
