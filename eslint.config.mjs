@@ -64,6 +64,18 @@ const config = [
     },
   },
   {
+    // lib/env.ts reads and checks every variable; everything else asks it (scripts, benches, tests
+    // and tool configs set or read the environment themselves).
+    files: ["app/**", "components/**", "lib/**", "db/**", "inngest/**", "proxy.ts", "instrumentation.ts"],
+    ignores: ["lib/env.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read environment variables through lib/env.ts (readEnv), the one module that checks them." },
+      ],
+    },
+  },
+  {
     ignores: [
       ".next/**",
       ".data/**",

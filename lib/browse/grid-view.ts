@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
+import { listChannels, type ChannelOption } from "@/lib/channels/options";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/db/rows";
 import { getPreferences, type GridPreference } from "@/lib/users/preferences";
@@ -15,7 +16,6 @@ import type { ChoiceOption, GridDefinition, GridNotice, GridScope, GridState } f
 // Everything one grid page shows, read for one user: URL state, the page of rows, the user's
 // column and page-size choices, the options of "distinct" choice filters and the channels.
 
-export type ChannelOption = { id: number; name: string };
 export type SegmentOption = { id: number; name: string };
 
 export interface GridView {
@@ -50,11 +50,6 @@ function cachedDistinct(db: Db, definition: GridDefinition, columnId: string, ch
   perDb.set(key, { at: Date.now(), values });
   values.catch(() => perDb.delete(key));
   return values;
-}
-
-export async function listChannels(db: Db): Promise<ChannelOption[]> {
-  const rows = await queryRows<{ id: unknown; name: unknown }>(db, sql`SELECT id, name FROM channels WHERE deleting_at IS NULL ORDER BY name, id`);
-  return rows.map((r) => ({ id: Number(r.id), name: String(r.name) }));
 }
 
 /**

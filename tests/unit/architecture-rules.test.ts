@@ -146,6 +146,22 @@ describe("layer boundaries (import/no-restricted-paths)", () => {
   });
 });
 
+describe("environment variables (no-restricted-properties)", () => {
+  it("refuses process.env in lib/, db/, app/ and components/, allows it in lib/env.ts and scripts", async () => {
+    const real = new ESLint({ cwd: repo, ruleFilter: ({ ruleId }) => ruleId === "no-restricted-properties" });
+    const code = "export const port = process.env.PORT;\n";
+    const rulesHit = async (file: string) => {
+      const [result] = await real.lintText(code, { filePath: path.join(repo, file) });
+      return result!.messages.map((m) => m.ruleId);
+    };
+    for (const file of ["lib/fake/settings.ts", "db/fake.ts", "app/fake/page.tsx", "components/fake/widget.tsx", "instrumentation.ts"]) {
+      expect(await rulesHit(file), file).toEqual(["no-restricted-properties"]);
+    }
+    expect(await rulesHit("lib/env.ts")).toEqual([]);
+    expect(await rulesHit("scripts/fake.ts")).toEqual([]);
+  });
+});
+
 describe("import cycles", () => {
   it("import/no-cycle refuses two files that import each other", async () => {
     const root = lintedFixture({

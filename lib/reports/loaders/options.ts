@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { listChannels } from "@/lib/browse/grid-view";
+import { listChannels } from "@/lib/channels/options";
 import { queryRows } from "@/db/rows";
 
 // Choices of the reports' filter bar: channels and their websites.
