@@ -71,7 +71,11 @@ const config = [
     rules: {
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read environment variables through lib/env.ts (readEnv), the one module that checks them." },
+        {
+          object: "process",
+          property: "env",
+          message: "Read environment variables through lib/env.ts (readEnv), the one module that checks them.",
+        },
       ],
     },
   },

@@ -7,8 +7,8 @@ export default function Forbidden() {
         <p className="text-sm font-semibold text-brand-600">403</p>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">You don&apos;t have access to this page</h1>
         <p className="mt-2 text-sm text-slate-600">
-          Your role doesn&apos;t include this part of the portal. If you need it for your work, ask an administrator to
-          change your role under System › Users.
+          Your role doesn&apos;t include this part of the portal. If you need it for your work, ask an administrator to change your role
+          under System › Users.
         </p>
         <Link
           href="/dashboard"

@@ -7,7 +7,10 @@ export default function NotFound() {
         <p className="text-sm font-semibold text-brand-600">404</p>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">Page not found</h1>
         <p className="mt-2 text-sm text-slate-600">The link may be old, or the record was removed.</p>
-        <Link href="/dashboard" className="mt-6 inline-flex rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700">
+        <Link
+          href="/dashboard"
+          className="mt-6 inline-flex rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        >
           Back to the dashboard
         </Link>
       </div>

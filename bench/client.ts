@@ -83,8 +83,12 @@ export async function run(args: string[]): Promise<void> {
     if (replayed !== perRun * runs) throw new Error(`replay parsed ${replayed} records, expected ${perRun * runs}`);
     const clientMs = mean(timings.map((t) => t.ms));
 
-    console.log(`Store: ${orders.toLocaleString("en-US")} orders + ${customers.toLocaleString("en-US")} customers (simulator, no injected latency)`);
-    console.log(`Paged ${perRun.toLocaleString("en-US")} records per run (${invalid} invalid), ${runs} runs, best ${bestSeconds.toFixed(2)} s`);
+    console.log(
+      `Store: ${orders.toLocaleString("en-US")} orders + ${customers.toLocaleString("en-US")} customers (simulator, no injected latency)`,
+    );
+    console.log(
+      `Paged ${perRun.toLocaleString("en-US")} records per run (${invalid} invalid), ${runs} runs, best ${bestSeconds.toFixed(2)} s`,
+    );
     console.log(`  records/s                 ${Math.round(recordsPerSecond).toLocaleString("en-US")}`);
     console.log(`  requests                  ${timings.length} (${(timings.length / runs).toFixed(0)} per run, 300 per page)`);
     console.log(`  ms per request            ${clientMs.toFixed(2)} (send to body read: network + simulator)`);

@@ -40,7 +40,6 @@ interface Case {
   portal: (db: Db) => Promise<unknown>;
 }
 
-
 const dialect = new PgDialect();
 
 /** A Db whose execute also records each statement's text and parameters. */
@@ -69,9 +68,11 @@ const stats = (samples: number[]) => {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
 };
 
-
 function gridCase(
-  key: string, label: string, definition: GridDefinition, params: SearchParams,
+  key: string,
+  label: string,
+  definition: GridDefinition,
+  params: SearchParams,
   scoped?: { scope: GridScope; extra: (db: Db) => Promise<unknown> },
 ): Case {
   return {
@@ -86,31 +87,51 @@ function gridCase(
 }
 
 async function buildCases(db: Db): Promise<Case[]> {
-  const [top] = await queryRows<{ id: string; n: string }>(db, sql`
+  const [top] = await queryRows<{ id: string; n: string }>(
+    db,
+    sql`
     SELECT customer_id AS id, count(*) AS n FROM magento_orders WHERE customer_id IS NOT NULL
-    GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1`);
+    GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1`,
+  );
   if (!top) throw new Error("The seeded store has no orders.");
   const topCustomer = Number(top.id);
   // A two-month window a year back, and one status: a typical "processing orders in March" view.
-  const [range] = await queryRows<{ from: string; to: string }>(db, sql`
-    SELECT to_char((now() - interval '400 days')::date, 'YYYY-MM-DD') AS "from", to_char((now() - interval '340 days')::date, 'YYYY-MM-DD') AS "to"`);
+  const [range] = await queryRows<{ from: string; to: string }>(
+    db,
+    sql`
+    SELECT to_char((now() - interval '400 days')::date, 'YYYY-MM-DD') AS "from", to_char((now() - interval '340 days')::date, 'YYYY-MM-DD') AS "to"`,
+  );
   // An email prefix a person would type: a real customer's address up to two characters short.
-  const [probe] = await queryRows<{ email: string }>(db, sql`
+  const [probe] = await queryRows<{ email: string }>(
+    db,
+    sql`
     SELECT customer_email AS email FROM magento_orders WHERE customer_email IS NOT NULL ORDER BY id LIMIT 1 OFFSET ${Math.floor(
       Number((await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM magento_orders`))[0]?.n ?? 1) / 3,
-    )}`);
+    )}`,
+  );
   const prefix = probe!.email.split("@")[0]!.slice(0, -2);
-  console.log(`  customer with most orders: #${topCustomer} (${top.n} orders); date range ${range!.from}..${range!.to}; email prefix "${prefix}"`);
+  console.log(
+    `  customer with most orders: #${topCustomer} (${top.n} orders); date range ${range!.from}..${range!.to}; email prefix "${prefix}"`,
+  );
   return [
     gridCase("orders_first_page", "orders, first page", ordersGrid, {}),
     gridCase("orders_page_2000", "orders, page 2,000", ordersGrid, { page: "2000" }),
     gridCase("orders_sort_grand_total", "orders, sort by grand total", ordersGrid, { sort: "-grand_total" }),
-    gridCase("orders_filter_status_date", "orders, status + date range", ordersGrid, { f_status: "processing", f_created_at: `${range!.from}..${range!.to}` }),
-    gridCase("orders_search_email_prefix", "orders, email prefix search", ordersGrid, { q: prefix }),
-    gridCase("customer_detail", "customer detail (orders + figures)", ordersGrid, {}, {
-      scope: { sql: "o.customer_id", value: topCustomer, label: `customer ${topCustomer}` },
-      extra: (d) => queryRows(d, lifetimeFiguresQuery(topCustomer)),
+    gridCase("orders_filter_status_date", "orders, status + date range", ordersGrid, {
+      f_status: "processing",
+      f_created_at: `${range!.from}..${range!.to}`,
     }),
+    gridCase("orders_search_email_prefix", "orders, email prefix search", ordersGrid, { q: prefix }),
+    gridCase(
+      "customer_detail",
+      "customer detail (orders + figures)",
+      ordersGrid,
+      {},
+      {
+        scope: { sql: "o.customer_id", value: topCustomer, label: `customer ${topCustomer}` },
+        extra: (d) => queryRows(d, lifetimeFiguresQuery(topCustomer)),
+      },
+    ),
   ];
 }
 
@@ -181,7 +202,9 @@ export async function run(args: string[]): Promise<void> {
     }
     const worst = Math.max(...results.map((r) => r.portal.p95));
     const worstRatio = Math.max(...results.map((r) => r.ratio));
-    console.log(`  worst p95 ${worst.toFixed(1)} ms (target < ${TARGET_P95_MS}); worst portal ÷ SQL ${worstRatio.toFixed(2)} (target ≤ ${TARGET_RATIO})`);
+    console.log(
+      `  worst p95 ${worst.toFixed(1)} ms (target < ${TARGET_P95_MS}); worst portal ÷ SQL ${worstRatio.toFixed(2)} (target ≤ ${TARGET_RATIO})`,
+    );
     const json: Record<string, unknown> = {
       grid_p95_ms_max: Number(worst.toFixed(1)),
       grid_sql_ratio_max: Number(worstRatio.toFixed(2)),

@@ -145,7 +145,9 @@ export async function run(args: string[]): Promise<void> {
     t0 = performance.now();
     const refreshed = await refreshRollups(db, 1, { lookBackMs: 0 });
     const refreshMs = performance.now() - t0;
-    console.log(`  rollup refresh after ${changed.toLocaleString("en-US")} changed orders: ${refreshed.days} days recomputed in ${refreshMs.toFixed(0)} ms (${refreshed.mode})`);
+    console.log(
+      `  rollup refresh after ${changed.toLocaleString("en-US")} changed orders: ${refreshed.days} days recomputed in ${refreshMs.toFixed(0)} ms (${refreshed.mode})`,
+    );
 
     const dashboardWorst = Math.max(...Object.values(dashboard).map((r) => r.p95));
     const reportWorst = cases.length ? Math.max(...Object.values(reports).map((r) => r.p95)) : null;

@@ -50,7 +50,6 @@ async function simulatorGet<T>(port: number, path: string): Promise<T> {
 
 const requestTotal = async (port: number) => (await simulatorGet<{ total: number }>(port, "/__simulator/requests?limit=1")).total;
 
-
 /** Runs one sync in a child process (`bench/run.ts sync --worker`), so its peak RSS is its own. */
 function runWorker(input: WorkerInput): Promise<WorkerOutput> {
   return new Promise((resolve, reject) => {
@@ -95,7 +94,14 @@ type SizeResult = {
   initial: WorkerOutput;
   rates: Record<string, ConnectorRate>;
   noop: WorkerOutput & { requests: number };
-  pipeline?: { records: number; pages: number; fetchSeconds: number; upsertSeconds: number; fetchPerSecond: number; upsertPerSecond: number };
+  pipeline?: {
+    records: number;
+    pages: number;
+    fetchSeconds: number;
+    upsertSeconds: number;
+    fetchPerSecond: number;
+    upsertPerSecond: number;
+  };
 };
 
 async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable<SizeResult["pipeline"]>> {
@@ -120,7 +126,10 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
   let upsertMs = 0;
   let records = 0;
   let pages = 0;
-  let window: { from: Date; to: Date } = { from: new Date(Math.max(start.getTime(), new Date(upperRaw).getTime() - WINDOW_DAYS * DAY_MS)), to: new Date(upperRaw) };
+  let window: { from: Date; to: Date } = {
+    from: new Date(Math.max(start.getTime(), new Date(upperRaw).getTime() - WINDOW_DAYS * DAY_MS)),
+    to: new Date(upperRaw),
+  };
   for (;;) {
     let cursor: KeysetCursor | null = null;
     let page = 1;
@@ -190,7 +199,13 @@ async function benchSize(customers: number, orders: number, pipeline: boolean, s
       const stats = statsOf(run!, connector);
       if (!stats.startedAt || !stats.finishedAt) continue;
       const seconds = (Date.parse(stats.finishedAt) - Date.parse(stats.startedAt)) / 1000;
-      rates[connector] = { records: stats.fetched, seconds, perSecond: stats.fetched / seconds, pages: stats.pages, requests: stats.requests };
+      rates[connector] = {
+        records: stats.fetched,
+        seconds,
+        perSecond: stats.fetched / seconds,
+        pages: stats.pages,
+        requests: stats.requests,
+      };
     }
     console.log(`  initial sync: ${initial.status} in ${(initial.wallMs / 1000).toFixed(1)} s, peak RSS ${initial.maxRssMb.toFixed(0)} MB`);
     for (const [connector, r] of Object.entries(rates)) {
@@ -238,10 +253,14 @@ export async function run(args: string[]): Promise<void> {
   // --strict-schema gives the schema-only store earlier runs measured.
   const strictSchema = args.includes("--strict-schema");
   const started = performance.now();
-  console.log(`Store shapes: ${strictSchema ? "schema-only (--strict-schema)" : "as real stores send them (Magento's nulls, configurable lines)"}`);
+  console.log(
+    `Store shapes: ${strictSchema ? "schema-only (--strict-schema)" : "as real stores send them (Magento's nulls, configurable lines)"}`,
+  );
 
   if (customers !== 50_000 || orders !== 100_000) {
-    console.log(`NOTE: large store is ${customers} customers / ${orders} orders, not the issue's 50000 / 100000 (pass --customers 50000 --orders 100000).`);
+    console.log(
+      `NOTE: large store is ${customers} customers / ${orders} orders, not the issue's 50000 / 100000 (pass --customers 50000 --orders 100000).`,
+    );
   }
   console.log(`Small store: ${smallCustomers.toLocaleString("en-US")} customers, ${smallOrders.toLocaleString("en-US")} orders`);
   const small = await benchSize(smallCustomers, smallOrders, false, strictSchema);
@@ -253,9 +272,15 @@ export async function run(args: string[]): Promise<void> {
   const ratio = (large.rates.orders?.perSecond ?? 0) / Math.min(p.fetchPerSecond, p.upsertPerSecond);
   console.log(`Large store results (${((performance.now() - started) / 1000).toFixed(0)} s in all):`);
   console.log(`  orders/s end-to-end        ${perSecond("orders").toLocaleString("en-US")} (target ≥ 3,000)`);
-  console.log(`  pipeline ratio             ${ratio.toFixed(2)} (end-to-end ÷ min(fetch ${Math.round(p.fetchPerSecond)}, upsert ${Math.round(p.upsertPerSecond)}); target ≥ 0.7)`);
-  console.log(`  peak RSS                   ${large.initial.maxRssMb.toFixed(0)} MB large, ${small.initial.maxRssMb.toFixed(0)} MB small (target < 400)`);
-  console.log(`  no-op incremental          ${large.noop.wallMs / 1000 < 10 ? (large.noop.wallMs / 1000).toFixed(2) : (large.noop.wallMs / 1000).toFixed(1)} s, ${large.noop.requests} requests (target < 2 s)`);
+  console.log(
+    `  pipeline ratio             ${ratio.toFixed(2)} (end-to-end ÷ min(fetch ${Math.round(p.fetchPerSecond)}, upsert ${Math.round(p.upsertPerSecond)}); target ≥ 0.7)`,
+  );
+  console.log(
+    `  peak RSS                   ${large.initial.maxRssMb.toFixed(0)} MB large, ${small.initial.maxRssMb.toFixed(0)} MB small (target < 400)`,
+  );
+  console.log(
+    `  no-op incremental          ${large.noop.wallMs / 1000 < 10 ? (large.noop.wallMs / 1000).toFixed(2) : (large.noop.wallMs / 1000).toFixed(1)} s, ${large.noop.requests} requests (target < 2 s)`,
+  );
   console.log(
     JSON.stringify({
       orders_per_s: perSecond("orders"),

@@ -45,7 +45,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
     // query); idle connections of these pools close after a minute. Connections open on first use.
     const reads = postgres(url, { max, idle_timeout: 60, onnotice: () => {}, connection: { statement_timeout: limits.queryTimeoutMs } });
     const exports = postgres(url, {
-      max: limits.exportConnections, idle_timeout: 60, onnotice: () => {}, connection: { statement_timeout: limits.exportTimeoutMs },
+      max: limits.exportConnections,
+      idle_timeout: 60,
+      onnotice: () => {},
+      connection: { statement_timeout: limits.exportTimeoutMs },
     });
     const db = drizzle(client, { schema }) as unknown as Db;
     rememberSessionUrl(db, url);

@@ -32,8 +32,13 @@ function text(value: unknown): string | undefined {
 
 /** A Postgres error as either driver reports it (postgres.js PostgresError, PGlite DatabaseError). */
 function isPostgresError(value: unknown): boolean {
-  return isObject(value) && typeof value.code === "string" && SQLSTATE.test(value.code)
-    && typeof value.severity === "string" && typeof value.message === "string";
+  return (
+    isObject(value) &&
+    typeof value.code === "string" &&
+    SQLSTATE.test(value.code) &&
+    typeof value.severity === "string" &&
+    typeof value.message === "string"
+  );
 }
 
 /** Drizzle's query wrapper (matched by shape: module copies make instanceof unreliable). */
@@ -106,7 +111,10 @@ export function safeErrorMessage(error: unknown, fallback = "Unknown error"): st
 /** The stack's frames without its first line (which repeats the unsafe message). */
 function framesOf(error: unknown): string {
   const stack = isObject(error) && typeof error.stack === "string" ? error.stack : "";
-  return stack.split("\n").filter((line) => /^\s+at /.test(line)).join("\n");
+  return stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .join("\n");
 }
 
 /** A log line's worth: the safe message and where it happened. */

@@ -169,8 +169,16 @@ function parse(text: string): Owner | LegacyOwner | null {
   if (v.version === undefined) return { pid: v.pid, command: str(v.command) ?? "?", since: str(v.since) ?? "" };
   if (typeof v.token !== "string" || typeof v.host !== "string") return null;
   return {
-    version: Number(v.version), token: v.token, pid: v.pid, host: v.host, bootId: str(v.bootId), pidNamespace: str(v.pidNamespace),
-    processStart: str(v.processStart), startedAt: str(v.startedAt) ?? "", command: str(v.command) ?? "?", since: str(v.since) ?? "",
+    version: Number(v.version),
+    token: v.token,
+    pid: v.pid,
+    host: v.host,
+    bootId: str(v.bootId),
+    pidNamespace: str(v.pidNamespace),
+    processStart: str(v.processStart),
+    startedAt: str(v.startedAt) ?? "",
+    command: str(v.command) ?? "?",
+    since: str(v.since) ?? "",
   };
 }
 
@@ -208,12 +216,14 @@ function judge(seen: Seen, me: Owner): Verdict {
   }
   if (owner.host !== me.host) return { held: true, reason: "other_host", owner };
   if (owner.bootId && me.bootId && owner.bootId !== me.bootId) return { held: false, why: "the machine restarted since" };
-  if (owner.pidNamespace && me.pidNamespace && owner.pidNamespace !== me.pidNamespace) return { held: true, reason: "other_namespace", owner };
+  if (owner.pidNamespace && me.pidNamespace && owner.pidNamespace !== me.pidNamespace)
+    return { held: true, reason: "other_namespace", owner };
   if (owner.pid === me.pid) {
     // Our pid, not our token: an earlier process that had this pid — unless it started when we did.
-    const sameStart = owner.processStart && me.processStart
-      ? owner.processStart === me.processStart
-      : Math.abs(Date.parse(owner.startedAt) - Date.parse(me.startedAt)) < 2_000;
+    const sameStart =
+      owner.processStart && me.processStart
+        ? owner.processStart === me.processStart
+        : Math.abs(Date.parse(owner.startedAt) - Date.parse(me.startedAt)) < 2_000;
     return sameStart ? { held: true, reason: "same_process", owner } : { held: false, why: "an earlier process had this pid" };
   }
   if (!isAlive(owner.pid)) return { held: false, why: "its process is gone" };
@@ -228,7 +238,7 @@ const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDE
 
 function writeFully(fd: number, text: string) {
   const data = Buffer.from(text, "utf8");
-  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+  for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset);
   fsyncSync(fd);
 }
 
@@ -336,7 +346,12 @@ export function acquirePgliteLock(folder: string): void {
     if (verdict.held && verdict.reason !== "being_written") {
       const owner = verdict.owner;
       throw new DatabaseLockedError(
-        folder, verdict.reason, owner?.pid ?? null, owner?.command ?? "", owner && "host" in owner ? owner.host : null, owner?.since ?? "",
+        folder,
+        verdict.reason,
+        owner?.pid ?? null,
+        owner?.command ?? "",
+        owner && "host" in owner ? owner.host : null,
+        owner?.since ?? "",
       );
     }
     if (!verdict.held && takeOver(file, seen, me) === "removed") continue;

@@ -74,7 +74,9 @@ const proxyHops = z
     // Once per value: it is read on every sign-in.
     if (warnedHops !== given) {
       warnedHops = given;
-      console.warn(`TRUSTED_PROXY_HOPS must be a whole number from 0 to ${MAX_PROXY_HOPS} (got "${given}"); using 0, the socket's address.`);
+      console.warn(
+        `TRUSTED_PROXY_HOPS must be a whole number from 0 to ${MAX_PROXY_HOPS} (got "${given}"); using 0, the socket's address.`,
+      );
     }
     return 0;
   });
@@ -158,6 +160,10 @@ export function isProduction(source: EnvSource = process.env): boolean {
  * Hands a secret generated at start (lib/secrets/keys.ts) to the rest of the process, which reads it
  * here like any other variable. `target` is a test's own environment.
  */
-export function provideSecret(name: "AUTH_SECRET" | "ENCRYPTION_KEY", value: string, target: Record<string, string | undefined> = process.env): void {
+export function provideSecret(
+  name: "AUTH_SECRET" | "ENCRYPTION_KEY",
+  value: string,
+  target: Record<string, string | undefined> = process.env,
+): void {
   target[name] = value;
 }

@@ -118,11 +118,16 @@ function startSimulator() {
       tsxBin,
       [
         "scripts/magento-simulator.ts",
-        "--port", "0",
-        "--seed", String(STORE.seed),
-        "--customers", String(STORE.customers),
-        "--orders", String(STORE.orders),
-        "--token", STORE.token,
+        "--port",
+        "0",
+        "--seed",
+        String(STORE.seed),
+        "--customers",
+        String(STORE.customers),
+        "--orders",
+        String(STORE.orders),
+        "--token",
+        STORE.token,
       ],
       { env, stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -242,9 +247,7 @@ async function main() {
 
   await dropStaleDatabases();
   await withAdmin((sql) => sql.unsafe(`create database "${databaseName}"`)).catch((error) => {
-    throw new Error(
-      `could not create database ${databaseName} on ${ADMIN_URL}: ${error instanceof Error ? error.message : error}`,
-    );
+    throw new Error(`could not create database ${databaseName} on ${ADMIN_URL}: ${error instanceof Error ? error.message : error}`);
   });
   databaseCreated = true;
   log(`created database ${databaseName}`);
@@ -274,10 +277,14 @@ async function main() {
   await run("channel:add", tsxBin, [
     "scripts/portal.ts",
     "channel:add",
-    "--name", STORE.channel,
-    "--url", simulatorUrl,
-    "--token", STORE.token,
-    "--sync-start", syncStartDate(),
+    "--name",
+    STORE.channel,
+    "--url",
+    simulatorUrl,
+    "--token",
+    STORE.token,
+    "--sync-start",
+    syncStartDate(),
   ]);
   // The progress lines go to test-results/e2e-sync.log; the closing summary to our stderr.
   mkdirSync(path.join(root, "test-results"), { recursive: true });
@@ -294,7 +301,9 @@ async function main() {
     closeSync(syncOut);
   }
   const summary = readFileSync(syncLog, "utf8").trim().split("\n");
-  log(`synced channel ${STORE.channel} from ${simulatorUrl} in ${Math.round((Date.now() - startedSync) / 1000)} s (log: test-results/e2e-sync.log): ${summary.at(-1)}`);
+  log(
+    `synced channel ${STORE.channel} from ${simulatorUrl} in ${Math.round((Date.now() - startedSync) / 1000)} s (log: test-results/e2e-sync.log): ${summary.at(-1)}`,
+  );
 
   mkdirSync(path.join(root, "test-results"), { recursive: true });
   writeFileSync(

@@ -23,7 +23,16 @@ Options:
 Control API (same bearer token): GET /__simulator/state, POST /__simulator/tick,
 POST|GET|DELETE /__simulator/faults, GET /__simulator/pushed, GET /__simulator/requests.`;
 
-type Parsed = { port: number; seed: number; customers: number; orders: number; token?: string; replayLastPage: boolean; strictSchema: boolean; stateFile?: string };
+type Parsed = {
+  port: number;
+  seed: number;
+  customers: number;
+  orders: number;
+  token?: string;
+  replayLastPage: boolean;
+  strictSchema: boolean;
+  stateFile?: string;
+};
 
 class UsageError extends Error {}
 
@@ -47,14 +56,23 @@ function parse(argv: string[]): Parsed | "help" {
     seen.add(name);
     const value = () => (eq >= 0 ? token.slice(eq + 1) : argv[++i]);
     switch (name) {
-      case "port": out.port = int(name, value(), 0, 65535); break;
-      case "seed": out.seed = int(name, value(), 0, 2 ** 32 - 1); break;
-      case "customers": out.customers = int(name, value(), 1, 200000); break;
-      case "orders": out.orders = int(name, value(), 0, 500000); break;
+      case "port":
+        out.port = int(name, value(), 0, 65535);
+        break;
+      case "seed":
+        out.seed = int(name, value(), 0, 2 ** 32 - 1);
+        break;
+      case "customers":
+        out.customers = int(name, value(), 1, 200000);
+        break;
+      case "orders":
+        out.orders = int(name, value(), 0, 500000);
+        break;
       case "token": {
         const t = value();
         if (t === undefined || t === "" || t.startsWith("--")) throw new UsageError("Option --token needs a value.");
-        if (!/^[A-Za-z0-9._~+/-]{8,}$/.test(t)) throw new UsageError("Option --token must be at least 8 characters of A-Z a-z 0-9 . _ ~ + / -.");
+        if (!/^[A-Za-z0-9._~+/-]{8,}$/.test(t))
+          throw new UsageError("Option --token must be at least 8 characters of A-Z a-z 0-9 . _ ~ + / -.");
         out.token = t;
         break;
       }
@@ -98,8 +116,14 @@ async function main(): Promise<number> {
   let sim;
   try {
     sim = await startMagentoSimulator({
-      port: args.port, seed: args.seed, customers: args.customers, orders: args.orders, token: args.token, replayLastPage: args.replayLastPage,
-      strictSchema: args.strictSchema, stateFile: args.stateFile,
+      port: args.port,
+      seed: args.seed,
+      customers: args.customers,
+      orders: args.orders,
+      token: args.token,
+      replayLastPage: args.replayLastPage,
+      strictSchema: args.strictSchema,
+      stateFile: args.stateFile,
     });
   } catch (error) {
     if (error instanceof StateFileError) {
@@ -145,7 +169,9 @@ async function main(): Promise<number> {
   try {
     await sim.close();
   } catch (error) {
-    process.stderr.write(`magento:sim: the store could not be saved on shutdown: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `magento:sim: the store could not be saved on shutdown: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
   return 0;

@@ -59,8 +59,21 @@ async function startSimulator() {
   const child = spawn(
     process.execPath,
     [
-      "--import", "tsx", "scripts/magento-simulator.ts", "--port", simulatorPort, "--seed", "42", "--customers", "800", "--orders", "4000",
-      "--token", token, "--state-file", stateFile,
+      "--import",
+      "tsx",
+      "scripts/magento-simulator.ts",
+      "--port",
+      simulatorPort,
+      "--seed",
+      "42",
+      "--customers",
+      "800",
+      "--orders",
+      "4000",
+      "--token",
+      token,
+      "--state-file",
+      stateFile,
     ],
     { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
   );

@@ -9,9 +9,10 @@ export function toCustomerAddress(p: PostalAddress, id: number, customerId: numb
     id,
     customer_id: customerId,
     // No region in the directory and none typed in: Magento keeps both texts null.
-    region: p.regionId === 0 && !p.region
-      ? { region_code: null, region: null, region_id: 0 }
-      : { region_code: p.regionCode, region: p.region, region_id: p.regionId },
+    region:
+      p.regionId === 0 && !p.region
+        ? { region_code: null, region: null, region_id: 0 }
+        : { region_code: p.regionCode, region: p.region, region_id: p.regionId },
     region_id: p.regionId,
     country_id: p.countryId,
     street: p.street.slice(),
@@ -47,7 +48,7 @@ export function fromCustomerAddress(a: CustomerAddress, email: string): PostalAd
 export function addressFromInput(store: MagentoStore, raw: Json, customerId: number): CustomerAddress {
   const region = (raw.region ?? {}) as Json;
   const idIn = typeof raw.id === "number" ? raw.id : undefined;
-  const id = idIn !== undefined && (store.addresses.get(idIn)?.customer_id === customerId) ? idIn : ++store.seq.address;
+  const id = idIn !== undefined && store.addresses.get(idIn)?.customer_id === customerId ? idIn : ++store.seq.address;
   const regionId = typeof raw.region_id === "number" ? raw.region_id : typeof region.region_id === "number" ? region.region_id : 0;
   const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
   // A known region id fills in its code and name, as Magento's directory does; no region stays null.

@@ -45,7 +45,9 @@ export function signatureBaseString(method: string, baseUrl: string, params: [st
 
 export function oauthSignature(signatureMethod: string, base: string, consumerSecret: string, tokenSecret: string): string {
   const algorithm = signatureMethod === "HMAC-SHA1" ? "sha1" : "sha256";
-  return createHmac(algorithm, `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`).update(base).digest("base64");
+  return createHmac(algorithm, `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`)
+    .update(base)
+    .digest("base64");
 }
 
 /** Scheme, host (lowercase, default port dropped) and path of a URL, as the base string wants it. */
@@ -88,8 +90,12 @@ export class Authenticator {
     if (typeof username !== "string" || username === "") missing.push("username");
     if (typeof password !== "string" || password === "") missing.push("password");
     if (missing.length) {
-      throw new MagentoError(400, "One or more input exceptions have occurred.", undefined,
-        missing.map((fieldName) => ({ message: MESSAGES.requiredInput, parameters: { fieldName } })));
+      throw new MagentoError(
+        400,
+        "One or more input exceptions have occurred.",
+        undefined,
+        missing.map((fieldName) => ({ message: MESSAGES.requiredInput, parameters: { fieldName } })),
+      );
     }
     if (username !== this.options.admin.username || password !== this.options.admin.password) {
       throw new MagentoError(401, MESSAGES.signIn);
@@ -108,7 +114,13 @@ export class Authenticator {
    * Identifies the caller. null = anonymous or an unknown/expired bearer (the route then answers
    * 401 for its ACL resource); OAuth problems throw their own 401.
    */
-  authenticate(method: string, url: URL, rawQuery: string, headers: Record<string, string | string[] | undefined>, formBody?: string): Caller | null {
+  authenticate(
+    method: string,
+    url: URL,
+    rawQuery: string,
+    headers: Record<string, string | string[] | undefined>,
+    formBody?: string,
+  ): Caller | null {
     const header = headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) return null;
@@ -133,7 +145,14 @@ export class Authenticator {
     const p = parseOAuthHeader(header);
     const integration = this.options.integration;
     const fail = (message: string, parameters?: string[]) => new MagentoError(401, message, parameters);
-    for (const required of ["oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_signature", "oauth_nonce", "oauth_timestamp"]) {
+    for (const required of [
+      "oauth_consumer_key",
+      "oauth_token",
+      "oauth_signature_method",
+      "oauth_signature",
+      "oauth_nonce",
+      "oauth_timestamp",
+    ]) {
       if (!p[required]) throw fail("%1 is a required parameter", [required]);
     }
     if (p.oauth_version && p.oauth_version !== "1.0") throw fail("OAuth version %1 is not supported", [p.oauth_version]);
@@ -153,7 +172,8 @@ export class Authenticator {
     const base = signatureBaseString(method, normalizeBaseUrl(url), params);
     const expected = Buffer.from(oauthSignature(sigMethod, base, integration.consumerSecret, integration.accessTokenSecret));
     const given = Buffer.from(p.oauth_signature!);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw fail("The signature is invalid. Verify and try again.");
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      throw fail("The signature is invalid. Verify and try again.");
     // Only a correctly signed request uses up its nonce.
     const nonceKey = `${p.oauth_consumer_key}:${p.oauth_nonce}`;
     this.pruneNonces(now);
@@ -187,5 +207,7 @@ export function signOAuthRequest(
   const params: [string, string][] = [...Object.entries(oauth), ...queryPairs(u.search.replace(/^\?/, ""))];
   const base = signatureBaseString(method, normalizeBaseUrl(u), params);
   oauth.oauth_signature = oauthSignature(oauth.oauth_signature_method!, base, integration.consumerSecret, integration.accessTokenSecret);
-  return `OAuth ${Object.entries(oauth).map(([k, v]) => `${k}="${rfc3986(v)}"`).join(", ")}`;
+  return `OAuth ${Object.entries(oauth)
+    .map(([k, v]) => `${k}="${rfc3986(v)}"`)
+    .join(", ")}`;
 }

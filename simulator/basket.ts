@@ -25,13 +25,34 @@ export function basketLine(line: BasketLine) {
 export function randomBasket(store: MagentoStore, rng: Random, inStockOnly: boolean): BasketLine[] {
   const { simple, configurable } = store.sellable();
   const pool = inStockOnly ? simple.filter((p) => p.qty > 5) : simple;
-  const count = rng.weighted([[1, 45], [2, 30], [3, 15], [4, 10]]);
+  const count = rng.weighted([
+    [1, 45],
+    [2, 30],
+    [3, 15],
+    [4, 10],
+  ]);
   const withConfigurable = configurable.length > 0 && rng.chance(0.2);
-  const lines: BasketLine[] = rng.sample(pool, withConfigurable ? count - 1 : count).map((product) => ({ product, qty: rng.weighted([[1, 75], [2, 18], [3, 7]]) }));
+  const lines: BasketLine[] = rng.sample(pool, withConfigurable ? count - 1 : count).map((product) => ({
+    product,
+    qty: rng.weighted([
+      [1, 75],
+      [2, 18],
+      [3, 7],
+    ]),
+  }));
   if (withConfigurable) {
     const parent = rng.pick(configurable);
     const children = store.childrenOf(parent).filter((c) => !inStockOnly || c.qty > 5);
-    if (children.length > 0) lines.push({ product: parent, child: rng.pick(children), qty: rng.weighted([[1, 80], [2, 15], [3, 5]]) });
+    if (children.length > 0)
+      lines.push({
+        product: parent,
+        child: rng.pick(children),
+        qty: rng.weighted([
+          [1, 80],
+          [2, 15],
+          [3, 5],
+        ]),
+      });
   }
   if (lines.length === 0) lines.push({ product: rng.pick(pool.length ? pool : simple), qty: 1 });
   return lines;
@@ -42,7 +63,14 @@ export function randomBasket(store: MagentoStore, rng: Random, inStockOnly: bool
  * line takes the child's SKU and two item ids (parent, then child), as Magento numbers them.
  * Without a given base price, the catalogue's (USD) price is converted to the base currency at `catalogueRate`.
  */
-export function orderLines(store: MagentoStore, lines: { product: Product; qty: number; price?: number; basePrice?: number; child?: ChosenChild }[], rate: number, discountPercent: number, taxRate: number, catalogueRate = 1): OrderItem[] {
+export function orderLines(
+  store: MagentoStore,
+  lines: { product: Product; qty: number; price?: number; basePrice?: number; child?: ChosenChild }[],
+  rate: number,
+  discountPercent: number,
+  taxRate: number,
+  catalogueRate = 1,
+): OrderItem[] {
   return lines.map(({ product, qty, price, basePrice, child }) => {
     const base = basePrice ?? convert(product.priceCents, catalogueRate);
     const itemId = ++store.seq.orderItem;

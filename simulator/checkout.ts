@@ -20,8 +20,17 @@ export function cartForCustomer(store: MagentoStore, customerId: number, storeId
   const view = storeView(sid);
   const id = ++store.seq.cart;
   const cart: Cart = {
-    id, storeId: sid, customerId, isGuest: false, createdAt: at, updatedAt: at, isActive: true, reservedOrderId: null,
-    currency: view.currency, rate: viewCurrencies(sid).orderRate, items: [],
+    id,
+    storeId: sid,
+    customerId,
+    isGuest: false,
+    createdAt: at,
+    updatedAt: at,
+    isActive: true,
+    reservedOrderId: null,
+    currency: view.currency,
+    rate: viewCurrencies(sid).orderRate,
+    items: [],
   };
   store.carts.set(id, cart);
   store.activeCartByCustomer.set(customerId, id);
@@ -33,7 +42,13 @@ export function cartForCustomer(store: MagentoStore, customerId: number, storeId
  * POST /V1/carts/{id}/items. A configurable parent needs its configurable_item_options (attribute
  * id → option id) to pick a child; a child's own SKU is added as a plain simple product.
  */
-export function addCartItem(store: MagentoStore, cartId: number, sku: string, qty: number, options: { optionId: string; optionValue: number }[] = []): CartItem {
+export function addCartItem(
+  store: MagentoStore,
+  cartId: number,
+  sku: string,
+  qty: number,
+  options: { optionId: string; optionValue: number }[] = [],
+): CartItem {
   store.changed();
   const cart = store.getActiveCart(cartId);
   const product = store.product(sku);
@@ -42,7 +57,9 @@ export function addCartItem(store: MagentoStore, cartId: number, sku: string, qt
   if (product.type === "configurable") {
     child = store.childrenOf(product).find((c) => {
       const own = c.options ?? [];
-      return own.length > 0 && own.every((o) => options.some((x) => x.optionId === String(o.attributeId) && x.optionValue === o.valueIndex));
+      return (
+        own.length > 0 && own.every((o) => options.some((x) => x.optionId === String(o.attributeId) && x.optionValue === o.valueIndex))
+      );
     });
     if (!child) throw new MagentoError(400, "You need to choose options for your item.");
   }
@@ -57,9 +74,15 @@ export function addCartItem(store: MagentoStore, cartId: number, sku: string, qt
     item = existing;
   } else {
     item = {
-      itemId: ++store.seq.cartItem, productId: product.id, ...(child ? { child: chosenChild(child) } : {}), sku: stock.sku, name: product.name, qty,
+      itemId: ++store.seq.cartItem,
+      productId: product.id,
+      ...(child ? { child: chosenChild(child) } : {}),
+      sku: stock.sku,
+      name: product.name,
+      qty,
       price: convert(convert(product.priceCents, viewCurrencies(cart.storeId).catalogueRate), cart.rate),
-      basePrice: convert(product.priceCents, viewCurrencies(cart.storeId).catalogueRate), weight: product.weight,
+      basePrice: convert(product.priceCents, viewCurrencies(cart.storeId).catalogueRate),
+      weight: product.weight,
     };
     cart.items.push(item);
   }
@@ -103,7 +126,12 @@ export function placeOrder(store: MagentoStore, cartId: number, payment: { metho
     throw new MagentoError(400, "Unable to place order: %1", ["The shipping address is missing. Set the address and try again."]);
   }
   if (!cart.shippingMethod) throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
-  const rate = shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate);
+  const rate = shippingRate(
+    cart.items,
+    cart.shippingMethod.carrier,
+    cart.shippingMethod.method,
+    viewCurrencies(cart.storeId).catalogueRate,
+  );
   if (!rate) throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
   if (!cart.payment) throw new MagentoError(400, "Enter a valid payment method and try again.");
   for (const item of cart.items) {
@@ -116,7 +144,13 @@ export function placeOrder(store: MagentoStore, cartId: number, payment: { metho
   const entityId = ++store.seq.order;
   const items: OrderItem[] = cart.items.map((ci) => {
     const product = store.productById(ci.productId)!;
-    const [line] = orderLines(store, [{ product, qty: ci.qty, price: ci.price, basePrice: ci.basePrice, ...(ci.child ? { child: ci.child } : {}) }], cart.rate, cart.couponPercent ?? 0, taxRate);
+    const [line] = orderLines(
+      store,
+      [{ product, qty: ci.qty, price: ci.price, basePrice: ci.basePrice, ...(ci.child ? { child: ci.child } : {}) }],
+      cart.rate,
+      cart.couponPercent ?? 0,
+      taxRate,
+    );
     line!.quoteItemId = ci.itemId;
     line!.name = ci.name;
     return line!;
@@ -168,10 +202,15 @@ export function placeOrder(store: MagentoStore, cartId: number, payment: { metho
   cart.reservedOrderId = order.incrementId;
   cart.orderId = entityId;
   cart.updatedAt = formatDate(at);
-  if (cart.customerId !== null && store.activeCartByCustomer.get(cart.customerId) === cart.id) store.activeCartByCustomer.delete(cart.customerId);
+  if (cart.customerId !== null && store.activeCartByCustomer.get(cart.customerId) === cart.id)
+    store.activeCartByCustomer.delete(cart.customerId);
   store.pushed.placedOrders.push({
-    orderId: entityId, incrementId: order.incrementId, cartId: cart.id, customerId: order.customerId,
-    grandTotal: Number(store.orderColumns(order).grand_total), at: order.createdAt,
+    orderId: entityId,
+    incrementId: order.incrementId,
+    cartId: cart.id,
+    customerId: order.customerId,
+    grandTotal: Number(store.orderColumns(order).grand_total),
+    at: order.createdAt,
   });
   return order;
 }

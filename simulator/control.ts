@@ -35,7 +35,19 @@ export type TickResult = {
   deleted: { customers: number[]; carts: number[] };
 };
 
-const TICK_KEYS = ["newOrders", "newCarts", "abandonCarts", "editCustomers", "newCustomers", "progressOrders", "refundOrders", "cancelOrders", "deleteCustomers", "deleteCarts", "advanceSeconds"];
+const TICK_KEYS = [
+  "newOrders",
+  "newCarts",
+  "abandonCarts",
+  "editCustomers",
+  "newCustomers",
+  "progressOrders",
+  "refundOrders",
+  "cancelOrders",
+  "deleteCustomers",
+  "deleteCarts",
+  "advanceSeconds",
+];
 
 /** Checks a tick body; returns an error message or null. */
 export function validateTick(body: unknown): string | null {
@@ -74,7 +86,16 @@ export function tick(store: MagentoStore, options: TickOptions, tickNumber: numb
     const customers = customerList();
     for (let i = 0; i < options.newOrders; i++) {
       const customer = customers.length && rng.chance(0.75) ? rng.pick(customers) : null;
-      const order = store.buildOrder(rng, atTs, customer, rng.weighted([[1, 70], [2, 15], [3, 15]]));
+      const order = store.buildOrder(
+        rng,
+        atTs,
+        customer,
+        rng.weighted([
+          [1, 70],
+          [2, 15],
+          [3, 15],
+        ]),
+      );
       const cartId = ++store.seq.cart;
       store.convertedCart(order, cartId, formatDate(atTs - rng.int(60, 1800)));
       if (rng.chance(0.05)) {
@@ -100,7 +121,19 @@ export function tick(store: MagentoStore, options: TickOptions, tickNumber: numb
           }
         }
       }
-      const cart = store.buildActiveCart(rng, ++store.seq.cart, customer, rng.weighted([[1, 70], [2, 15], [3, 15]]), atTs, atTs, rng.chance(0.3));
+      const cart = store.buildActiveCart(
+        rng,
+        ++store.seq.cart,
+        customer,
+        rng.weighted([
+          [1, 70],
+          [2, 15],
+          [3, 15],
+        ]),
+        atTs,
+        atTs,
+        rng.chance(0.3),
+      );
       result.created.carts.push(cart.id);
     }
   }
@@ -133,7 +166,11 @@ export function tick(store: MagentoStore, options: TickOptions, tickNumber: numb
   }
 
   if (options.progressOrders) {
-    const eligible = [...store.orders.values()].filter((o) => ["new", "pending_payment", "holded"].includes(o.state) || (o.state === "processing" && o.items.some((i) => i.qtyShipped < i.qty - i.qtyRefunded)));
+    const eligible = [...store.orders.values()].filter(
+      (o) =>
+        ["new", "pending_payment", "holded"].includes(o.state) ||
+        (o.state === "processing" && o.items.some((i) => i.qtyShipped < i.qty - i.qtyRefunded)),
+    );
     for (const o of rng.sample(eligible, options.progressOrders)) {
       if (o.state === "holded") {
         o.state = o.holdBeforeState ?? "new";
@@ -157,12 +194,24 @@ export function tick(store: MagentoStore, options: TickOptions, tickNumber: numb
   }
 
   if (options.refundOrders) {
-    const eligible = [...store.orders.values()].filter((o) => o.invoiced && (o.state === "processing" || o.state === "complete") && o.items.some((i) => i.qtyRefunded < i.qty));
+    const eligible = [...store.orders.values()].filter(
+      (o) => o.invoiced && (o.state === "processing" || o.state === "complete") && o.items.some((i) => i.qtyRefunded < i.qty),
+    );
     for (const o of rng.sample(eligible, options.refundOrders)) {
       const memo = rng.chance(0.5)
-        ? store.refund(o, atTs, o.items.map((item) => ({ item, qty: item.qty - item.qtyRefunded })), { shipping: true, comment: "Refund requested by the customer." })
+        ? store.refund(
+            o,
+            atTs,
+            o.items.map((item) => ({ item, qty: item.qty - item.qtyRefunded })),
+            { shipping: true, comment: "Refund requested by the customer." },
+          )
         : (store.partialRefund(rng, o, atTs) ??
-          store.refund(o, atTs, o.items.map((item) => ({ item, qty: item.qty - item.qtyRefunded })), { shipping: true }));
+          store.refund(
+            o,
+            atTs,
+            o.items.map((item) => ({ item, qty: item.qty - item.qtyRefunded })),
+            { shipping: true },
+          ));
       result.creditmemos.push(memo.entityId);
       result.changed.orders.push(o.entityId);
     }
@@ -224,12 +273,14 @@ export function validatePlaceOrder(store: MagentoStore, body: unknown): PlaceOrd
   if (typeof storeId !== "number" || !STORE_VIEWS.some((v) => v.id === storeId)) {
     return `"storeId" must be a store view id: ${STORE_VIEWS.map((v) => `${v.id} (${v.code})`).join(", ")}.`;
   }
-  if (typeof createdAt !== "string" || parseInstant(createdAt) === null) return '"createdAt" must be "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO 8601 instant.';
+  if (typeof createdAt !== "string" || parseInstant(createdAt) === null)
+    return '"createdAt" must be "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO 8601 instant.';
   if (customerId !== undefined && customerId !== null) {
     const customer = typeof customerId === "number" ? store.customers.get(customerId) : undefined;
     if (!customer) return `"customerId" ${String(customerId)} is not a customer of this store.`;
     const websiteId = STORE_VIEWS.find((v) => v.id === storeId)!.websiteId;
-    if (customer.website_id !== websiteId) return `Customer ${customerId} belongs to website ${customer.website_id}, not to store view ${storeId}'s website ${websiteId}.`;
+    if (customer.website_id !== websiteId)
+      return `Customer ${customerId} belongs to website ${customer.website_id}, not to store view ${storeId}'s website ${websiteId}.`;
   }
   return { storeId, createdAt, customerId: (customerId as number | null | undefined) ?? null };
 }

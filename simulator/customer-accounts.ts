@@ -42,8 +42,14 @@ export function replaceCustomer(store: MagentoStore, id: number, sent: Json): Cu
     after.addresses = (sent.addresses as Json[]).map((raw) => addressFromInput(store, raw, id));
     for (const a of after.addresses) store.addresses.set(a.id, a);
   }
-  const billing = after.addresses.find((a) => a.default_billing) ?? (typeof sent.default_billing === "string" ? after.addresses.find((a) => String(a.id) === sent.default_billing) : undefined) ?? (Array.isArray(sent.addresses) ? undefined : after.addresses.find((a) => String(a.id) === before.default_billing));
-  const shipping = after.addresses.find((a) => a.default_shipping) ?? (typeof sent.default_shipping === "string" ? after.addresses.find((a) => String(a.id) === sent.default_shipping) : undefined) ?? (Array.isArray(sent.addresses) ? undefined : after.addresses.find((a) => String(a.id) === before.default_shipping));
+  const billing =
+    after.addresses.find((a) => a.default_billing) ??
+    (typeof sent.default_billing === "string" ? after.addresses.find((a) => String(a.id) === sent.default_billing) : undefined) ??
+    (Array.isArray(sent.addresses) ? undefined : after.addresses.find((a) => String(a.id) === before.default_billing));
+  const shipping =
+    after.addresses.find((a) => a.default_shipping) ??
+    (typeof sent.default_shipping === "string" ? after.addresses.find((a) => String(a.id) === sent.default_shipping) : undefined) ??
+    (Array.isArray(sent.addresses) ? undefined : after.addresses.find((a) => String(a.id) === before.default_shipping));
   if (billing) after.default_billing = String(billing.id);
   if (shipping) after.default_shipping = String(shipping.id);
   const ext = sent.extension_attributes;

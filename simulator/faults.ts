@@ -73,8 +73,11 @@ export class FaultInjector {
       return rule.percent === undefined || this.rng.next() * 100 < rule.percent;
     });
     const ending = matching.find((rule) => rule.hang) ?? matching.find((rule) => rule.status);
-    const effective = matching.filter((rule) =>
-      rule === ending || (rule.latencyMs && !rule.hang && !rule.status && !rule.malformed) || (!ending && (rule.malformed || rule.loseAnswer)),
+    const effective = matching.filter(
+      (rule) =>
+        rule === ending ||
+        (rule.latencyMs && !rule.hang && !rule.status && !rule.malformed) ||
+        (!ending && (rule.malformed || rule.loseAnswer)),
     );
     for (const rule of effective) {
       rule.applied++;
@@ -95,21 +98,26 @@ export function validateFault(rule: unknown): string | null {
   if (r.path !== undefined && typeof r.path !== "string") return '"path" must be a string.';
   if (r.method !== undefined && typeof r.method !== "string") return '"method" must be a string.';
   if (!nonNegInt(r.latencyMs)) return '"latencyMs" must be a non-negative integer.';
-  if (r.status !== undefined && !(typeof r.status === "number" && Number.isInteger(r.status) && r.status >= 400 && r.status <= 599)) return '"status" must be an HTTP error status (400–599).';
+  if (r.status !== undefined && !(typeof r.status === "number" && Number.isInteger(r.status) && r.status >= 400 && r.status <= 599))
+    return '"status" must be an HTTP error status (400–599).';
   if (!nonNegInt(r.retryAfter)) return '"retryAfter" must be a non-negative integer.';
-  if (r.times !== undefined && !(typeof r.times === "number" && Number.isInteger(r.times) && r.times >= 1)) return '"times" must be a positive integer.';
-  if (r.percent !== undefined && !(typeof r.percent === "number" && r.percent >= 0 && r.percent <= 100)) return '"percent" must be between 0 and 100.';
+  if (r.times !== undefined && !(typeof r.times === "number" && Number.isInteger(r.times) && r.times >= 1))
+    return '"times" must be a positive integer.';
+  if (r.percent !== undefined && !(typeof r.percent === "number" && r.percent >= 0 && r.percent <= 100))
+    return '"percent" must be between 0 and 100.';
   if (r.hang !== undefined && typeof r.hang !== "boolean") return '"hang" must be a boolean.';
   if (r.loseAnswer !== undefined && typeof r.loseAnswer !== "boolean") return '"loseAnswer" must be a boolean.';
   if (r.malformed !== undefined) {
     const m = r.malformed as Record<string, unknown>;
     if (!m || typeof m !== "object") return '"malformed" must be an object.';
-    if (m.mode !== undefined && !["string", "delete", "null", "invalid_json"].includes(String(m.mode))) return '"malformed.mode" must be string, delete, null or invalid_json.';
+    if (m.mode !== undefined && !["string", "delete", "null", "invalid_json"].includes(String(m.mode)))
+      return '"malformed.mode" must be string, delete, null or invalid_json.';
     if (m.field !== undefined && typeof m.field !== "string") return '"malformed.field" must be a string.';
     if (m.id !== undefined && typeof m.id !== "number" && typeof m.id !== "string") return '"malformed.id" must be a number or a string.';
     if (!nonNegInt(m.index)) return '"malformed.index" must be a non-negative integer.';
   }
-  if (r.status === undefined && !r.latencyMs && !r.hang && !r.loseAnswer && !r.malformed) return "A fault rule needs status, latencyMs, hang, loseAnswer or malformed.";
+  if (r.status === undefined && !r.latencyMs && !r.hang && !r.loseAnswer && !r.malformed)
+    return "A fault rule needs status, latencyMs, hang, loseAnswer or malformed.";
   return null;
 }
 

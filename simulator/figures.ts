@@ -63,7 +63,10 @@ function globalText(units: bigint): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(RATE_SCALE + 3, "0");
   const whole = digits.slice(0, -(RATE_SCALE + 2));
-  const fraction = digits.slice(-(RATE_SCALE + 2)).replace(/0+$/, "").padEnd(2, "0");
+  const fraction = digits
+    .slice(-(RATE_SCALE + 2))
+    .replace(/0+$/, "")
+    .padEnd(2, "0");
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
@@ -71,14 +74,25 @@ export function storeFigures(store: MagentoStore, options: { websiteIds?: readon
   const websites = options.websiteIds ? new Set(options.websiteIds) : null;
   const inScope = (storeId: number) => websites === null || websites.has(storeView(storeId).websiteId);
 
-  let customers = 0, subscribers = 0;
+  let customers = 0,
+    subscribers = 0;
   for (const c of store.customers.values()) {
     if (websites !== null && !websites.has(c.website_id)) continue;
     customers++;
     if (c.extension_attributes.is_subscribed === true) subscribers++;
   }
 
-  const orders = { total: 0, guest: 0, registered: 0, grand: 0, baseGrand: 0, globalGrand: 0n, visibleLines: 0, itemRows: 0, configurableLines: 0 };
+  const orders = {
+    total: 0,
+    guest: 0,
+    registered: 0,
+    grand: 0,
+    baseGrand: 0,
+    globalGrand: 0n,
+    visibleLines: 0,
+    itemRows: 0,
+    configurableLines: 0,
+  };
   const quoteIds = new Set<number>();
   for (const o of store.orders.values()) {
     if (!inScope(o.storeId)) continue;
@@ -107,7 +121,8 @@ export function storeFigures(store: MagentoStore, options: { websiteIds?: readon
     if (c.isGuest) carts.guest++;
   }
 
-  let creditMemos = 0, creditMemoItemRows = 0;
+  let creditMemos = 0,
+    creditMemoItemRows = 0;
   for (const m of store.memos.values()) {
     if (!inScope(m.storeId)) continue;
     creditMemos++;

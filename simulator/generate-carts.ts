@@ -18,8 +18,17 @@ export function convertedCart(store: MagentoStore, order: Order, cartId: number,
     const itemId = ++store.seq.cartItem;
     i.quoteItemId = itemId;
     return {
-      itemId, productId: i.productId, sku: i.sku, name: i.name, qty: i.qty, price: i.price, basePrice: i.basePrice, weight: i.weight,
-      ...(i.child ? { child: { productId: i.child.productId, sku: i.child.sku, name: i.child.name, options: i.child.options.slice() } } : {}),
+      itemId,
+      productId: i.productId,
+      sku: i.sku,
+      name: i.name,
+      qty: i.qty,
+      price: i.price,
+      basePrice: i.basePrice,
+      weight: i.weight,
+      ...(i.child
+        ? { child: { productId: i.child.productId, sku: i.child.sku, name: i.child.name, options: i.child.options.slice() } }
+        : {}),
     };
   });
   const [carrier, method] = splitMethod(order.shippingMethod);
@@ -50,7 +59,16 @@ export function convertedCart(store: MagentoStore, order: Order, cartId: number,
 }
 
 /** A new active cart (customer or guest) with a few items; `withCheckout` also sets address and method. */
-export function buildActiveCart(store: MagentoStore, rng: Random, id: number, customer: Customer | null, storeIdForGuest: number, createdAt: number, updatedAt: number, withCheckout: boolean): Cart {
+export function buildActiveCart(
+  store: MagentoStore,
+  rng: Random,
+  id: number,
+  customer: Customer | null,
+  storeIdForGuest: number,
+  createdAt: number,
+  updatedAt: number,
+  withCheckout: boolean,
+): Cart {
   store.changed();
   const storeId = customer ? customer.store_id : storeIdForGuest;
   const view = storeView(storeId);

@@ -13,17 +13,51 @@ import type { Customer, Order, PostalAddress } from "./types";
 import { formatDate, parseDate } from "./util";
 
 export type OrderScenario =
-  | "pending" | "pending_payment" | "processing" | "processing_partial_refund" | "complete"
-  | "complete_partial_refund" | "canceled" | "closed" | "holded";
+  | "pending"
+  | "pending_payment"
+  | "processing"
+  | "processing_partial_refund"
+  | "complete"
+  | "complete_partial_refund"
+  | "canceled"
+  | "closed"
+  | "holded";
 
 export function scenarioFor(rng: Random, ageDays: number): OrderScenario {
   if (ageDays < 2) {
-    return rng.weighted<OrderScenario>([["pending", 45], ["processing", 33], ["pending_payment", 3], ["holded", 4], ["canceled", 5], ["complete", 10]]);
+    return rng.weighted<OrderScenario>([
+      ["pending", 45],
+      ["processing", 33],
+      ["pending_payment", 3],
+      ["holded", 4],
+      ["canceled", 5],
+      ["complete", 10],
+    ]);
   }
   if (ageDays < 14) {
-    return rng.weighted<OrderScenario>([["pending", 8], ["processing", 27], ["complete", 45], ["canceled", 8], ["holded", 3], ["closed", 3], ["processing_partial_refund", 2], ["complete_partial_refund", 3], ["pending_payment", 1]]);
+    return rng.weighted<OrderScenario>([
+      ["pending", 8],
+      ["processing", 27],
+      ["complete", 45],
+      ["canceled", 8],
+      ["holded", 3],
+      ["closed", 3],
+      ["processing_partial_refund", 2],
+      ["complete_partial_refund", 3],
+      ["pending_payment", 1],
+    ]);
   }
-  return rng.weighted<OrderScenario>([["complete", 73], ["canceled", 9], ["closed", 7], ["processing", 1], ["holded", 1], ["complete_partial_refund", 5], ["processing_partial_refund", 1], ["pending", 2], ["pending_payment", 1]]);
+  return rng.weighted<OrderScenario>([
+    ["complete", 73],
+    ["canceled", 9],
+    ["closed", 7],
+    ["processing", 1],
+    ["holded", 1],
+    ["complete_partial_refund", 5],
+    ["processing_partial_refund", 1],
+    ["pending", 2],
+    ["pending_payment", 1],
+  ]);
 }
 
 /** Applies a life-cycle scenario to a fresh (state new) order, spreading its events after creation. */
@@ -33,7 +67,8 @@ export function applyScenario(store: MagentoStore, rng: Random, o: Order, scenar
     const t = after + rng.int(minS, maxS);
     return t <= limit ? t : Math.max(after, Math.min(limit, after + Math.floor((limit - after) * rng.next())));
   };
-  const HOUR = 3600, DAY = 86400;
+  const HOUR = 3600,
+    DAY = 86400;
   switch (scenario) {
     case "pending":
       return;
@@ -76,7 +111,16 @@ export function applyScenario(store: MagentoStore, rng: Random, o: Order, scenar
         t2 = later(HOUR, 5 * DAY, t1);
         ship(store, o, t2);
       }
-      refund(store, o, later(DAY, 25 * DAY, t2), o.items.map((item) => ({ item, qty: item.qty - item.qtyRefunded })), { shipping: true, comment: rng.pick(["Returned: wrong size.", "Customer changed their mind.", "Damaged in transit.", ""]) || undefined });
+      refund(
+        store,
+        o,
+        later(DAY, 25 * DAY, t2),
+        o.items.map((item) => ({ item, qty: item.qty - item.qtyRefunded })),
+        {
+          shipping: true,
+          comment: rng.pick(["Returned: wrong size.", "Customer changed their mind.", "Damaged in transit.", ""]) || undefined,
+        },
+      );
       return;
     }
     case "holded":
@@ -87,7 +131,14 @@ export function applyScenario(store: MagentoStore, rng: Random, o: Order, scenar
 }
 
 /** A new order (state new, status pending) from a generated basket; quote ids are set by the caller. */
-export function buildOrder(store: MagentoStore, rng: Random, at: number, customer: Customer | null, storeIdForGuest: number, storeIdOverride?: number): Order {
+export function buildOrder(
+  store: MagentoStore,
+  rng: Random,
+  at: number,
+  customer: Customer | null,
+  storeIdForGuest: number,
+  storeIdOverride?: number,
+): Order {
   store.changed();
   const storeId = storeIdOverride ?? (customer ? customer.store_id : storeIdForGuest);
   const view = storeView(storeId);
@@ -111,18 +162,42 @@ export function buildOrder(store: MagentoStore, rng: Random, at: number, custome
     shippingAddress = randomPostal(rng, country, person, email);
     billingAddress = shippingAddress;
   }
-  const coupon = rng.weighted<[string, number] | null>([[null, 85], [["SAVE10", 10], 11], [["WELCOME15", 15], 3.7], [["FREEORDER", 100], 0.3]]);
+  const coupon = rng.weighted<[string, number] | null>([
+    [null, 85],
+    [["SAVE10", 10], 11],
+    [["WELCOME15", 15], 3.7],
+    [["FREEORDER", 100], 0.3],
+  ]);
   const discountPercent = coupon ? coupon[1] : 0;
   const taxRate = taxRateFor(shippingAddress);
-  const items = orderLines(store, randomBasket(store, rng, false).map(basketLine), rate, discountPercent, taxRate, currencies.catalogueRate);
+  const items = orderLines(
+    store,
+    randomBasket(store, rng, false).map(basketLine),
+    rate,
+    discountPercent,
+    taxRate,
+    currencies.catalogueRate,
+  );
   const baseSubtotal = items.reduce((acc, i) => acc + i.basePrice * i.qty, 0);
-  let carrier = rng.weighted([["flatrate", 60], ["tablerate", 40]]);
+  let carrier = rng.weighted([
+    ["flatrate", 60],
+    ["tablerate", 40],
+  ]);
   if (baseSubtotal >= freeShippingThreshold(currencies.catalogueRate) && rng.chance(0.6)) carrier = "freeshipping";
   if (discountPercent === 100) carrier = "freeshipping";
-  const rateInfo = discountPercent === 100
-    ? { carrierCode: "freeshipping", ...CARRIERS.freeshipping!, baseAmount: 0 }
-    : shippingRate(items, carrier, CARRIERS[carrier]!.methodCode, currencies.catalogueRate)!;
-  const paymentMethod = discountPercent === 100 ? "free" : rng.weighted([["checkmo", 40], ["banktransfer", 27], ["purchaseorder", 15], ["cashondelivery", 18]]);
+  const rateInfo =
+    discountPercent === 100
+      ? { carrierCode: "freeshipping", ...CARRIERS.freeshipping!, baseAmount: 0 }
+      : shippingRate(items, carrier, CARRIERS[carrier]!.methodCode, currencies.catalogueRate)!;
+  const paymentMethod =
+    discountPercent === 100
+      ? "free"
+      : rng.weighted([
+          ["checkmo", 40],
+          ["banktransfer", 27],
+          ["purchaseorder", 15],
+          ["cashondelivery", 18],
+        ]);
   const entityId = ++store.seq.order;
   const order: Order = {
     entityId,
@@ -160,7 +235,8 @@ export function buildOrder(store: MagentoStore, rng: Random, at: number, custome
     protectCode: rng.hex(6),
     history: [],
   };
-  if (rng.chance(0.03)) order.customerNote = rng.pick(["Please leave at the back door.", "Gift - no invoice in the parcel please.", "Call before delivery."]);
+  if (rng.chance(0.03))
+    order.customerNote = rng.pick(["Please leave at the back door.", "Gift - no invoice in the parcel please.", "Call before delivery."]);
   store.orders.set(entityId, order);
   return order;
 }

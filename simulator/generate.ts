@@ -72,7 +72,9 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
   const customerTimes: number[] = [];
   for (let i = 0; i < customerCount; i++) customerTimes.push(anchor - 4 * 365 * DAY + rng.int(0, 4 * 365 * DAY - 3600));
   customerTimes.sort((a, b) => a - b);
-  const customers: Customer[] = customerTimes.map((t) => store.createCustomer(rng, t, Math.min(anchor - 60, t + (rng.chance(0.5) ? rng.int(0, anchor - t) : rng.int(0, 600)))));
+  const customers: Customer[] = customerTimes.map((t) =>
+    store.createCustomer(rng, t, Math.min(anchor - 60, t + (rng.chance(0.5) ? rng.int(0, anchor - t) : rng.int(0, 600)))),
+  );
 
   // --- orders, ids in time order
   const orderTimes: number[] = [];
@@ -84,7 +86,16 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
     while (signedUp < customerTimes.length && customerTimes[signedUp]! <= t) signedUp++;
     const registered = signedUp > 0 && rng.chance(0.78);
     const customer = registered ? customers[rng.int(0, signedUp - 1)]! : null;
-    const order = store.buildOrder(rng, t, customer, rng.weighted([[1, 70], [2, 15], [3, 15]]));
+    const order = store.buildOrder(
+      rng,
+      t,
+      customer,
+      rng.weighted([
+        [1, 70],
+        [2, 15],
+        [3, 15],
+      ]),
+    );
     const scenario = store.scenarioFor(rng, (anchor - t) / DAY);
     store.applyScenario(rng, order, scenario, t, anchor - 1);
     orders.push(order);
@@ -110,13 +121,24 @@ export function generateStore(options: GenerateOptions = {}): MagentoStore {
   const guestCarts = Math.max(1, Math.round(customerCount * 0.1));
   for (let i = 0; i < guestCarts; i++) {
     const updated = rng.chance(0.6) ? anchor - rng.int(14 * DAY, 200 * DAY) : anchor - rng.int(600, 14 * DAY);
-    stubs.push({ at: updated - rng.int(0, 2 * DAY), updated, customer: null, guestStore: rng.weighted([[1, 70], [2, 15], [3, 15]]), checkout: rng.chance(0.3) });
+    stubs.push({
+      at: updated - rng.int(0, 2 * DAY),
+      updated,
+      customer: null,
+      guestStore: rng.weighted([
+        [1, 70],
+        [2, 15],
+        [3, 15],
+      ]),
+      checkout: rng.chance(0.3),
+    });
   }
   stubs.sort((a, b) => a.at - b.at);
   for (const stub of stubs) {
     const id = ++store.seq.cart;
     if (stub.order) store.convertedCart(stub.order, id, formatDate(stub.at));
-    else store.buildActiveCart(rng, id, stub.customer ?? null, stub.guestStore ?? 1, stub.at, stub.updated ?? stub.at, stub.checkout ?? false);
+    else
+      store.buildActiveCart(rng, id, stub.customer ?? null, stub.guestStore ?? 1, stub.at, stub.updated ?? stub.at, stub.checkout ?? false);
   }
   for (const order of orders) order.header = undefined;
   return store;
@@ -127,7 +149,10 @@ function addFamily(store: MagentoStore, rng: Random, f: number, catalogueStart: 
   const [noun, prefix, min, max, weight] = CONFIGURABLE_KINDS[f % CONFIGURABLE_KINDS.length]!;
   const cycle = FAMILY_NAMES.length * CONFIGURABLE_KINDS.length;
   const name = `${FAMILY_NAMES[f % FAMILY_NAMES.length]!} ${noun}${f >= cycle ? ` ${Math.floor(f / cycle) + 1}` : ""}`;
-  const kind = Math.max(0, PRODUCT_KINDS.findIndex(([k]) => k === noun));
+  const kind = Math.max(
+    0,
+    PRODUCT_KINDS.findIndex(([k]) => k === noun),
+  );
   const priceCents = rng.int(min, max) * 100 + rng.pick([0, 99, 50]);
   const created = catalogueStart + rng.int(0, 700) * DAY;
   const updatedAt = formatDate(created + rng.int(0, Math.max(1, anchor - created - DAY)));
@@ -137,20 +162,52 @@ function addFamily(store: MagentoStore, rng: Random, f: number, catalogueStart: 
   const sizeCount = rng.int(3, sizes.length - firstSize);
   const colours = rng.sample(CONFIGURABLE_ATTRIBUTES.color.values, rng.int(1, 3));
   const parent: Product = {
-    id: store.products.length + 1, sku: parentSku, name, priceCents, weight, qty: 0, createdAt: formatDate(created), updatedAt, kind,
-    type: "configurable", costCents: null, childIds: [],
+    id: store.products.length + 1,
+    sku: parentSku,
+    name,
+    priceCents,
+    weight,
+    qty: 0,
+    createdAt: formatDate(created),
+    updatedAt,
+    kind,
+    type: "configurable",
+    costCents: null,
+    childIds: [],
   };
   store.addProduct(parent);
   for (const [colourIndex, colour] of colours) {
     for (const [sizeIndex, size] of sizes.slice(firstSize, firstSize + sizeCount)) {
       const options: OptionValue[] = [
-        { attributeId: CONFIGURABLE_ATTRIBUTES.color.id, attributeCode: "color", label: CONFIGURABLE_ATTRIBUTES.color.label, valueIndex: colourIndex, value: colour },
-        { attributeId: CONFIGURABLE_ATTRIBUTES.size.id, attributeCode: "size", label: CONFIGURABLE_ATTRIBUTES.size.label, valueIndex: sizeIndex, value: size },
+        {
+          attributeId: CONFIGURABLE_ATTRIBUTES.color.id,
+          attributeCode: "color",
+          label: CONFIGURABLE_ATTRIBUTES.color.label,
+          valueIndex: colourIndex,
+          value: colour,
+        },
+        {
+          attributeId: CONFIGURABLE_ATTRIBUTES.size.id,
+          attributeCode: "size",
+          label: CONFIGURABLE_ATTRIBUTES.size.label,
+          valueIndex: sizeIndex,
+          value: size,
+        },
       ];
       const child: Product = {
-        id: store.products.length + 1, sku: `${parentSku}-${size}-${colour}`, name: `${name}-${size}-${colour}`, priceCents, weight,
-        qty: rng.chance(0.08) ? 0 : rng.int(6, 150), createdAt: formatDate(created), updatedAt, kind, type: "simple", costCents: null,
-        parentId: parent.id, options,
+        id: store.products.length + 1,
+        sku: `${parentSku}-${size}-${colour}`,
+        name: `${name}-${size}-${colour}`,
+        priceCents,
+        weight,
+        qty: rng.chance(0.08) ? 0 : rng.int(6, 150),
+        createdAt: formatDate(created),
+        updatedAt,
+        kind,
+        type: "simple",
+        costCents: null,
+        parentId: parent.id,
+        options,
       };
       store.addProduct(child);
       parent.childIds!.push(child.id);

@@ -56,7 +56,12 @@ export function deriveCredentials(seed: number) {
   return {
     admin: { username: "admin", password: `admin-${rng.token(12)}` },
     adminToken: rng.token(32),
-    integration: { consumerKey: rng.token(32), consumerSecret: rng.token(32), accessToken: rng.token(32), accessTokenSecret: rng.token(32) },
+    integration: {
+      consumerKey: rng.token(32),
+      consumerSecret: rng.token(32),
+      accessToken: rng.token(32),
+      accessTokenSecret: rng.token(32),
+    },
   };
 }
 
@@ -68,7 +73,15 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
   const admin = options.admin ?? derived.admin;
   const adminToken = options.token ?? derived.adminToken;
   const now = options.now instanceof Date ? Math.floor(options.now.getTime() / 1000) : options.now;
-  const generate = () => generateStore({ seed, customers: options.customers, orders: options.orders, products: options.products, now, strictSchema: options.strictSchema });
+  const generate = () =>
+    generateStore({
+      seed,
+      customers: options.customers,
+      orders: options.orders,
+      products: options.products,
+      now,
+      strictSchema: options.strictSchema,
+    });
   let store: MagentoStore;
   let state: RunningSimulator["state"] = null;
   let writer: StateFileWriter | null = null;
@@ -81,7 +94,12 @@ export async function startMagentoSimulator(options: SimulatorOptions = {}): Pro
   } else {
     store = generate();
   }
-  const auth = new Authenticator({ admin, integration, fixedTokens: [adminToken], integrationAsBearer: options.integrationAsBearer ?? true });
+  const auth = new Authenticator({
+    admin,
+    integration,
+    fixedTokens: [adminToken],
+    integrationAsBearer: options.integrationAsBearer ?? true,
+  });
   const sim = createSimulatorServer({ store, auth, replayLastPage: options.replayLastPage ?? false, seed });
   let port: number;
   try {

@@ -21,7 +21,13 @@ export function invoice(store: MagentoStore, o: Order, at: number) {
   for (const i of o.items) i.qtyInvoiced = i.qty;
   o.state = "processing";
   o.status = "processing";
-  o.history.push({ comment: `Invoice #${o.incrementId} created.`, status: "processing", createdAt: formatDate(at), notified: 1, visible: 0 });
+  o.history.push({
+    comment: `Invoice #${o.incrementId} created.`,
+    status: "processing",
+    createdAt: formatDate(at),
+    notified: 1,
+    visible: 0,
+  });
   touchOrder(store, o, at);
 }
 
@@ -40,7 +46,13 @@ export function cancel(store: MagentoStore, o: Order, at: number) {
   for (const i of o.items) i.qtyCanceled = i.qty;
   o.state = "canceled";
   o.status = "canceled";
-  o.history.push({ comment: "Order canceled at the customer's request.", status: "canceled", createdAt: formatDate(at), notified: 1, visible: 1 });
+  o.history.push({
+    comment: "Order canceled at the customer's request.",
+    status: "canceled",
+    createdAt: formatDate(at),
+    notified: 1,
+    visible: 1,
+  });
   touchOrder(store, o, at);
 }
 
@@ -50,7 +62,13 @@ export function hold(store: MagentoStore, o: Order, at: number) {
   o.holdBeforeStatus = o.status;
   o.state = "holded";
   o.status = "holded";
-  o.history.push({ comment: "Order put on hold: waiting for the customer's reply.", status: "holded", createdAt: formatDate(at), notified: 0, visible: 0 });
+  o.history.push({
+    comment: "Order put on hold: waiting for the customer's reply.",
+    status: "holded",
+    createdAt: formatDate(at),
+    notified: 0,
+    visible: 0,
+  });
   touchOrder(store, o, at);
 }
 
@@ -58,7 +76,13 @@ export function hold(store: MagentoStore, o: Order, at: number) {
  * Refunds lines (qty per order item) plus optionally the shipping, with adjustments (base cents).
  * A refund of everything left closes the order; otherwise its state stays.
  */
-export function refund(store: MagentoStore, o: Order, at: number, lines: { item: OrderItem; qty: number }[], options: RefundOptions = {}): Creditmemo {
+export function refund(
+  store: MagentoStore,
+  o: Order,
+  at: number,
+  lines: { item: OrderItem; qty: number }[],
+  options: RefundOptions = {},
+): Creditmemo {
   store.changed();
   const memoId = ++store.seq.memo;
   const items = [];
@@ -76,7 +100,13 @@ export function refund(store: MagentoStore, o: Order, at: number, lines: { item:
     });
     const entityId = ++store.seq.memoItem;
     // Magento refunds a configurable line with a memo item for the child too (zero amounts).
-    items.push({ entityId, orderItemId: item.itemId, qty, backToStock: false, ...(item.child ? { childEntityId: ++store.seq.memoItem } : {}) });
+    items.push({
+      entityId,
+      orderItemId: item.itemId,
+      qty,
+      backToStock: false,
+      ...(item.child ? { childEntityId: ++store.seq.memoItem } : {}),
+    });
     item.qtyRefunded += qty;
   }
   const alreadyShipping = o.creditmemoIds.reduce((acc, id) => acc + (store.memos.get(id)?.shipping ?? 0), 0);
@@ -105,7 +135,13 @@ export function refund(store: MagentoStore, o: Order, at: number, lines: { item:
     o.state = "closed";
     o.status = "closed";
   }
-  o.history.push({ comment: `We refunded ${o.currency === "EUR" ? "€" : "$"}${(memoTotal(memo) / 100).toFixed(2)} offline.`, status: o.status, createdAt: formatDate(at), notified: 0, visible: 0 });
+  o.history.push({
+    comment: `We refunded ${o.currency === "EUR" ? "€" : "$"}${(memoTotal(memo) / 100).toFixed(2)} offline.`,
+    status: o.status,
+    createdAt: formatDate(at),
+    notified: 0,
+    visible: 0,
+  });
   touchOrder(store, o, at);
   return memo;
 }
@@ -131,7 +167,11 @@ export function partialRefund(store: MagentoStore, rng: Random, o: Order, at: nu
   const baseRows = lines.reduce((acc, l) => acc + l.item.basePrice * l.qty, 0);
   const fee = rng.chance(0.3) ? Math.min(500, Math.floor(baseRows / 10)) : 0;
   const goodwill = fee === 0 && lines[0]!.item.discountPercent < 50 && rng.chance(0.15) ? 200 : 0;
-  return refund(store, o, at, lines, { adjustmentNegative: fee, adjustmentPositive: goodwill, comment: fee ? "Restocking fee applied." : undefined });
+  return refund(store, o, at, lines, {
+    adjustmentNegative: fee,
+    adjustmentPositive: goodwill,
+    comment: fee ? "Restocking fee applied." : undefined,
+  });
 }
 
 function memoTotal(m: Creditmemo): number {

@@ -45,7 +45,11 @@ export function shippingRates(items: { basePrice: number; qty: number; weight: n
   }
   const rates: ShippingRate[] = [
     { carrierCode: "flatrate", ...CARRIERS.flatrate!, baseAmount: convert(FLATRATE_PER_ITEM_CENTS * qty, catalogueRate) },
-    { carrierCode: "tablerate", ...CARRIERS.tablerate!, baseAmount: convert(1000 + Math.max(0, Math.ceil(weight) - 5) * 100, catalogueRate) },
+    {
+      carrierCode: "tablerate",
+      ...CARRIERS.tablerate!,
+      baseAmount: convert(1000 + Math.max(0, Math.ceil(weight) - 5) * 100, catalogueRate),
+    },
   ];
   if (subtotal >= freeShippingThreshold(catalogueRate)) {
     rates.push({ carrierCode: "freeshipping", ...CARRIERS.freeshipping!, baseAmount: 0 });
@@ -58,7 +62,12 @@ export function freeShippingThreshold(catalogueRate = 1): number {
   return convert(FREE_SHIPPING_THRESHOLD_CENTS, catalogueRate);
 }
 
-export function shippingRate(items: { basePrice: number; qty: number; weight: number }[], carrier: string, method: string, catalogueRate = 1): ShippingRate | undefined {
+export function shippingRate(
+  items: { basePrice: number; qty: number; weight: number }[],
+  carrier: string,
+  method: string,
+  catalogueRate = 1,
+): ShippingRate | undefined {
   return shippingRates(items, catalogueRate).find((r) => r.carrierCode === carrier && r.methodCode === method);
 }
 
@@ -96,7 +105,14 @@ export type Totals = {
 };
 
 export function orderTotals(order: Pick<Order, "items" | "shippingAmount" | "baseShippingAmount">): Totals {
-  let subtotal = 0, baseSubtotal = 0, discount = 0, baseDiscount = 0, tax = 0, baseTax = 0, qty = 0, weight = 0;
+  let subtotal = 0,
+    baseSubtotal = 0,
+    discount = 0,
+    baseDiscount = 0,
+    tax = 0,
+    baseTax = 0,
+    qty = 0,
+    weight = 0;
   for (const i of order.items) {
     subtotal += i.price * i.qty;
     baseSubtotal += i.basePrice * i.qty;
@@ -108,7 +124,12 @@ export function orderTotals(order: Pick<Order, "items" | "shippingAmount" | "bas
     weight += i.weight * i.qty;
   }
   return {
-    subtotal, baseSubtotal, discount, baseDiscount, tax, baseTax,
+    subtotal,
+    baseSubtotal,
+    discount,
+    baseDiscount,
+    tax,
+    baseTax,
     shipping: order.shippingAmount,
     baseShipping: order.baseShippingAmount,
     grand: subtotal + order.shippingAmount + tax - discount,
@@ -121,7 +142,13 @@ export function orderTotals(order: Pick<Order, "items" | "shippingAmount" | "bas
 /** Totals of a cart (quote) with the current shipping selection and destination. */
 export function cartTotals(items: CartItem[], options: { rate: number; shippingBase: number; taxRate: number; discountPercent: number }) {
   const lines = items.map((item) => {
-    const line = priceLine({ price: item.price, basePrice: item.basePrice, qty: item.qty, discountPercent: options.discountPercent, taxRate: options.taxRate });
+    const line = priceLine({
+      price: item.price,
+      basePrice: item.basePrice,
+      qty: item.qty,
+      discountPercent: options.discountPercent,
+      taxRate: options.taxRate,
+    });
     return { item, row: item.price * item.qty, baseRow: item.basePrice * item.qty, ...line };
   });
   const shipping = convert(options.shippingBase, options.rate);
@@ -134,7 +161,12 @@ export function cartTotals(items: CartItem[], options: { rate: number; shippingB
   const baseTax = sum((l) => l.baseTax);
   return {
     lines,
-    subtotal, baseSubtotal, discount, baseDiscount, tax, baseTax,
+    subtotal,
+    baseSubtotal,
+    discount,
+    baseDiscount,
+    tax,
+    baseTax,
     shipping,
     baseShipping: options.shippingBase,
     grand: subtotal + shipping + tax - discount,

@@ -5,7 +5,18 @@
 // addresses, guest cart customers, empty cart addresses, credit memo base_cost, weee, stock
 // low_stock_date); with `strict` (the simulator's strictSchema) every required property carries a
 // value of its schema type instead ("" or 0), for tests that hold the schema to the letter.
-import { COUNTRIES, EUR_RATE, GLOBAL_CURRENCY, PAYMENT_METHODS, STORE_GROUPS, STORE_VIEWS, WEBSITES, ADMIN_STORE, viewCurrencies, type StoreView } from "./data";
+import {
+  COUNTRIES,
+  EUR_RATE,
+  GLOBAL_CURRENCY,
+  PAYMENT_METHODS,
+  STORE_GROUPS,
+  STORE_VIEWS,
+  WEBSITES,
+  ADMIN_STORE,
+  viewCurrencies,
+  type StoreView,
+} from "./data";
 import { cartTotals, convert, orderTotals, shippingRate, taxRateFor } from "./pricing";
 import type { Cart, CartItem, ChosenChild, Creditmemo, Customer, Json, Order, OrderItem, PostalAddress, Product } from "./types";
 import { money } from "./util";
@@ -348,8 +359,8 @@ function childOrderItem(order: Order, line: OrderItem, child: ChosenChild & { it
 function orderItem(order: Order, i: OrderItem, refunds: ItemRefunds): Json {
   const row = i.price * i.qty;
   const baseRow = i.basePrice * i.qty;
-  const priceInclTax = i.price + Math.round((i.tax / i.qty) || 0);
-  const basePriceInclTax = i.basePrice + Math.round((i.baseTax / i.qty) || 0);
+  const priceInclTax = i.price + Math.round(i.tax / i.qty || 0);
+  const basePriceInclTax = i.basePrice + Math.round(i.baseTax / i.qty || 0);
   const refunded = refunds.get(i.itemId);
   const invoicedShare = i.qtyInvoiced === i.qty;
   return dropNulls({
@@ -414,24 +425,50 @@ type MemoLookup = (id: number) => Creditmemo | undefined;
 
 /** Sums of the order's credit memos (cents). */
 export function refundSums(order: Order, memo: MemoLookup) {
-  const sums = { subtotal: 0, baseSubtotal: 0, tax: 0, baseTax: 0, discount: 0, baseDiscount: 0, shipping: 0, baseShipping: 0, adjPos: 0, baseAdjPos: 0, adjNeg: 0, baseAdjNeg: 0, grand: 0, baseGrand: 0 };
+  const sums = {
+    subtotal: 0,
+    baseSubtotal: 0,
+    tax: 0,
+    baseTax: 0,
+    discount: 0,
+    baseDiscount: 0,
+    shipping: 0,
+    baseShipping: 0,
+    adjPos: 0,
+    baseAdjPos: 0,
+    adjNeg: 0,
+    baseAdjNeg: 0,
+    grand: 0,
+    baseGrand: 0,
+  };
   const perItem = new Map<number, { row: number; tax: number; discount: number; baseRow: number; baseTax: number; baseDiscount: number }>();
   for (const id of order.creditmemoIds) {
     const m = memo(id);
     if (!m) continue;
     const t = memoTotals(m);
-    sums.subtotal += t.subtotal; sums.baseSubtotal += t.baseSubtotal;
-    sums.tax += t.tax; sums.baseTax += t.baseTax;
-    sums.discount += t.discount; sums.baseDiscount += t.baseDiscount;
-    sums.shipping += m.shipping; sums.baseShipping += m.baseShipping;
-    sums.adjPos += m.adjustmentPositive; sums.baseAdjPos += m.baseAdjustmentPositive;
-    sums.adjNeg += m.adjustmentNegative; sums.baseAdjNeg += m.baseAdjustmentNegative;
-    sums.grand += t.grand; sums.baseGrand += t.baseGrand;
+    sums.subtotal += t.subtotal;
+    sums.baseSubtotal += t.baseSubtotal;
+    sums.tax += t.tax;
+    sums.baseTax += t.baseTax;
+    sums.discount += t.discount;
+    sums.baseDiscount += t.baseDiscount;
+    sums.shipping += m.shipping;
+    sums.baseShipping += m.baseShipping;
+    sums.adjPos += m.adjustmentPositive;
+    sums.baseAdjPos += m.baseAdjustmentPositive;
+    sums.adjNeg += m.adjustmentNegative;
+    sums.baseAdjNeg += m.baseAdjustmentNegative;
+    sums.grand += t.grand;
+    sums.baseGrand += t.baseGrand;
     m.items.forEach((it, idx) => {
       const line = m.lines[idx]!;
       const acc = perItem.get(it.orderItemId) ?? { row: 0, tax: 0, discount: 0, baseRow: 0, baseTax: 0, baseDiscount: 0 };
-      acc.row += line.row; acc.tax += line.tax; acc.discount += line.discount;
-      acc.baseRow += line.baseRow; acc.baseTax += line.baseTax; acc.baseDiscount += line.baseDiscount;
+      acc.row += line.row;
+      acc.tax += line.tax;
+      acc.discount += line.discount;
+      acc.baseRow += line.baseRow;
+      acc.baseTax += line.baseTax;
+      acc.baseDiscount += line.baseDiscount;
       perItem.set(it.orderItemId, acc);
     });
   }
@@ -654,14 +691,27 @@ export function renderOrder(o: Order, memo: MemoLookup, strict = false): Json {
 // ---------------------------------------------------------------- credit memos
 
 export function memoTotals(m: Creditmemo) {
-  let subtotal = 0, baseSubtotal = 0, tax = 0, baseTax = 0, discount = 0, baseDiscount = 0;
+  let subtotal = 0,
+    baseSubtotal = 0,
+    tax = 0,
+    baseTax = 0,
+    discount = 0,
+    baseDiscount = 0;
   for (const l of m.lines) {
-    subtotal += l.row; baseSubtotal += l.baseRow;
-    tax += l.tax; baseTax += l.baseTax;
-    discount += l.discount; baseDiscount += l.baseDiscount;
+    subtotal += l.row;
+    baseSubtotal += l.baseRow;
+    tax += l.tax;
+    baseTax += l.baseTax;
+    discount += l.discount;
+    baseDiscount += l.baseDiscount;
   }
   return {
-    subtotal, baseSubtotal, tax, baseTax, discount, baseDiscount,
+    subtotal,
+    baseSubtotal,
+    tax,
+    baseTax,
+    discount,
+    baseDiscount,
     grand: subtotal + m.shipping + tax - discount + m.adjustmentPositive - m.adjustmentNegative,
     baseGrand: baseSubtotal + m.baseShipping + baseTax - baseDiscount + m.baseAdjustmentPositive - m.baseAdjustmentNegative,
   };
@@ -729,31 +779,34 @@ export function renderMemo(m: Creditmemo, order: Order | undefined, strict = fal
   const items = m.items.flatMap((it, idx) => {
     const line = m.lines[idx]!;
     const oi = order?.items.find((x) => x.itemId === it.orderItemId);
-    const item = dropNulls({
-      additional_data: null,
-      base_cost: baseCost(oi?.cost),
-      base_discount_amount: money(line.baseDiscount),
-      base_discount_tax_compensation_amount: 0,
-      base_price: money(oi?.basePrice ?? 0),
-      base_price_incl_tax: money((oi?.basePrice ?? 0) + Math.round(line.baseTax / it.qty)),
-      base_row_total: money(line.baseRow),
-      base_row_total_incl_tax: money(line.baseRow + line.baseTax),
-      base_tax_amount: money(line.baseTax),
-      discount_amount: money(line.discount),
-      entity_id: it.entityId,
-      discount_tax_compensation_amount: 0,
-      name: oi?.name ?? null,
-      order_item_id: it.orderItemId,
-      parent_id: m.entityId,
-      price: money(oi?.price ?? 0),
-      price_incl_tax: money((oi?.price ?? 0) + Math.round(line.tax / it.qty)),
-      product_id: oi?.productId ?? null,
-      qty: it.qty,
-      row_total: money(line.row),
-      row_total_incl_tax: money(line.row + line.tax),
-      sku: oi?.sku ?? null,
-      tax_amount: money(line.tax),
-    }, ["base_cost"]);
+    const item = dropNulls(
+      {
+        additional_data: null,
+        base_cost: baseCost(oi?.cost),
+        base_discount_amount: money(line.baseDiscount),
+        base_discount_tax_compensation_amount: 0,
+        base_price: money(oi?.basePrice ?? 0),
+        base_price_incl_tax: money((oi?.basePrice ?? 0) + Math.round(line.baseTax / it.qty)),
+        base_row_total: money(line.baseRow),
+        base_row_total_incl_tax: money(line.baseRow + line.baseTax),
+        base_tax_amount: money(line.baseTax),
+        discount_amount: money(line.discount),
+        entity_id: it.entityId,
+        discount_tax_compensation_amount: 0,
+        name: oi?.name ?? null,
+        order_item_id: it.orderItemId,
+        parent_id: m.entityId,
+        price: money(oi?.price ?? 0),
+        price_incl_tax: money((oi?.price ?? 0) + Math.round(line.tax / it.qty)),
+        product_id: oi?.productId ?? null,
+        qty: it.qty,
+        row_total: money(line.row),
+        row_total_incl_tax: money(line.row + line.tax),
+        sku: oi?.sku ?? null,
+        tax_amount: money(line.tax),
+      },
+      ["base_cost"],
+    );
     if (it.childEntityId === undefined || !oi?.child) return [item];
     // The configurable line's child: same qty, no amounts (Magento refunds the money on the parent).
     const child: Json = {
@@ -786,7 +839,16 @@ export function renderMemo(m: Creditmemo, order: Order | undefined, strict = fal
     ...header,
     items,
     comments: m.comment
-      ? [{ comment: m.comment, created_at: m.createdAt, entity_id: m.entityId, is_customer_notified: 0, is_visible_on_front: 0, parent_id: m.entityId }]
+      ? [
+          {
+            comment: m.comment,
+            created_at: m.createdAt,
+            entity_id: m.entityId,
+            is_customer_notified: 0,
+            is_visible_on_front: 0,
+            parent_id: m.entityId,
+          },
+        ]
       : [],
   };
 }
@@ -796,8 +858,13 @@ export function renderMemo(m: Creditmemo, order: Order | undefined, strict = fal
 /** A quote item: a configurable one is listed once, as its parent, with the child's SKU and options. */
 export function renderCartItem(cart: Cart, item: CartItem): Json {
   return {
-    item_id: item.itemId, sku: item.sku, qty: item.qty, name: item.name, price: money(item.price),
-    product_type: item.child ? "configurable" : "simple", quote_id: String(cart.id),
+    item_id: item.itemId,
+    sku: item.sku,
+    qty: item.qty,
+    name: item.name,
+    price: money(item.price),
+    product_type: item.child ? "configurable" : "simple",
+    quote_id: String(cart.id),
     ...(item.child ? { product_option: configurableOption(item.child) } : {}),
   };
 }
@@ -809,8 +876,16 @@ function quoteAddress(cart: Cart, a: PostalAddress | undefined, kind: "billing" 
     const none = strict ? "" : null;
     return {
       id,
-      region: none, region_id: strict ? 0 : null, region_code: none, country_id: none,
-      street: [""], telephone: none, postcode: none, city: none, firstname: none, lastname: none,
+      region: none,
+      region_id: strict ? 0 : null,
+      region_code: none,
+      country_id: none,
+      street: [""],
+      telephone: none,
+      postcode: none,
+      city: none,
+      firstname: none,
+      lastname: none,
       ...(cart.customerId !== null ? { customer_id: cart.customerId } : {}),
       email: email ?? none,
       same_as_billing: kind === "shipping" ? 1 : 0,
@@ -819,25 +894,28 @@ function quoteAddress(cart: Cart, a: PostalAddress | undefined, kind: "billing" 
   }
   // A country without regions: Magento's quote address has region and region_code null, region_id 0.
   const regionless = a.regionId === 0 && !a.region;
-  return dropNulls({
-    id,
-    region: regionless && !strict ? null : a.region,
-    region_id: a.regionId,
-    region_code: regionless && !strict ? null : a.regionCode,
-    country_id: a.countryId,
-    street: a.street,
-    company: a.company ?? null,
-    telephone: a.telephone,
-    postcode: a.postcode,
-    city: a.city,
-    firstname: a.firstname,
-    lastname: a.lastname,
-    customer_id: cart.customerId,
-    email: a.email,
-    same_as_billing: kind === "shipping" && cart.billing && sameAddress(cart.billing, a) ? 1 : 0,
-    customer_address_id: a.customerAddressId ?? null,
-    save_in_address_book: 0,
-  }, ["region", "region_code"]);
+  return dropNulls(
+    {
+      id,
+      region: regionless && !strict ? null : a.region,
+      region_id: a.regionId,
+      region_code: regionless && !strict ? null : a.regionCode,
+      country_id: a.countryId,
+      street: a.street,
+      company: a.company ?? null,
+      telephone: a.telephone,
+      postcode: a.postcode,
+      city: a.city,
+      firstname: a.firstname,
+      lastname: a.lastname,
+      customer_id: cart.customerId,
+      email: a.email,
+      same_as_billing: kind === "shipping" && cart.billing && sameAddress(cart.billing, a) ? 1 : 0,
+      customer_address_id: a.customerAddressId ?? null,
+      save_in_address_book: 0,
+    },
+    ["region", "region_code"],
+  );
 }
 
 function sameAddress(a: PostalAddress, b: PostalAddress): boolean {
@@ -846,7 +924,10 @@ function sameAddress(a: PostalAddress, b: PostalAddress): boolean {
 
 export function cartShippingBase(cart: Cart): number {
   if (!cart.shippingMethod) return 0;
-  return shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate)?.baseAmount ?? 0;
+  return (
+    shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate)
+      ?.baseAmount ?? 0
+  );
 }
 
 export function computeCartTotals(cart: Cart) {
@@ -901,7 +982,7 @@ export function renderCart(cart: Cart, customer: Customer | undefined, strict = 
   const items = cart.items.map((i) => renderCartItem(cart, i));
   // An empty address of a customer's cart carries the customer's email (official sample); a
   // guest's has none until checkout (strict: the guest contact, as the flat columns have it).
-  const email = customer?.email ?? (strict ? cart.guest?.email ?? null : null);
+  const email = customer?.email ?? (strict ? (cart.guest?.email ?? null) : null);
   const out: Json = {
     id: cart.id,
     created_at: cart.createdAt,
@@ -957,7 +1038,12 @@ export function renderTotals(cart: Cart, strict = false): Json {
   const segments: Json[] = [{ code: "subtotal", title: "Subtotal", value: money(t.subtotal) }];
   if (t.discount) segments.push({ code: "discount", title: `Discount (${cart.couponCode ?? ""})`, value: money(-t.discount) });
   if (cart.shippingMethod) {
-    const rate = shippingRate(cart.items, cart.shippingMethod.carrier, cart.shippingMethod.method, viewCurrencies(cart.storeId).catalogueRate);
+    const rate = shippingRate(
+      cart.items,
+      cart.shippingMethod.carrier,
+      cart.shippingMethod.method,
+      viewCurrencies(cart.storeId).catalogueRate,
+    );
     const title = rate ? `Shipping & Handling (${rate.carrierTitle} - ${rate.methodTitle})` : "Shipping & Handling";
     segments.push({ code: "shipping", title, value: money(t.shipping) });
   }

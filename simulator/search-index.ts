@@ -9,7 +9,17 @@
 // Correctness rests on the store's version: every change of a record (REST writes, ticks, store
 // methods) bumps MagentoStore.version, and the index rebuilds (cheaply: re-sorting the previous
 // order) on the next search.
-import { CONDITION_TYPES, checkColumns, compare, matchesFilter, pageBounds, runSearch, type Filter, type SearchCriteria, type SearchOptions } from "./search";
+import {
+  CONDITION_TYPES,
+  checkColumns,
+  compare,
+  matchesFilter,
+  pageBounds,
+  runSearch,
+  type Filter,
+  type SearchCriteria,
+  type SearchOptions,
+} from "./search";
 import type { Json } from "./types";
 
 type Entry<T> = { record: T; columns: Json; id: number };
@@ -55,7 +65,11 @@ export class SearchIndex<T> {
   private refresh() {
     const version = this.source.version();
     if (version === this.builtVersion) return;
-    for (const [field, view] of this.views) this.previousOrder.set(field, view.slots.map((s) => s.entry.record));
+    for (const [field, view] of this.views)
+      this.previousOrder.set(
+        field,
+        view.slots.map((s) => s.entry.record),
+      );
     this.views.clear();
     this.entries = [];
     this.byRecord = new Map();
@@ -79,14 +93,20 @@ export class SearchIndex<T> {
     // Start from the previous order (still-present records), then the new ones: mostly sorted already.
     const slots: Slot<T>[] = [];
     const placed = new Set<Entry<T>>();
-    let numbers = 0, datetimes = 0, others = 0;
+    let numbers = 0,
+      datetimes = 0,
+      others = 0;
     const add = (entry: Entry<T>) => {
       const v = entry.columns[field];
       let key: Key = null;
       if (v === null || v === undefined) key = null;
-      else if (typeof v === "number" && !Number.isNaN(v)) { key = v; numbers++; }
-      else if (typeof v === "string" && DATETIME.test(v)) { key = v; datetimes++; }
-      else others++;
+      else if (typeof v === "number" && !Number.isNaN(v)) {
+        key = v;
+        numbers++;
+      } else if (typeof v === "string" && DATETIME.test(v)) {
+        key = v;
+        datetimes++;
+      } else others++;
       slots.push({ entry, key });
       placed.add(entry);
     };
@@ -152,7 +172,10 @@ export class SearchIndex<T> {
     for (const g of c.filterGroups) for (const f of g) if (!KNOWN_CONDITIONS.has(f.conditionType)) return null;
     this.refresh();
     if (!this.usable) return null;
-    const order = [...(c.sortOrders.length ? c.sortOrders : [{ field: idColumn, direction: "ASC" as const }]), { field: idColumn, direction: "ASC" as const }];
+    const order = [
+      ...(c.sortOrders.length ? c.sortOrders : [{ field: idColumn, direction: "ASC" as const }]),
+      { field: idColumn, direction: "ASC" as const },
+    ];
     const single = c.filterGroups.filter((g) => g.length === 1).map((g) => g[0]!);
     const candidates = new Set<string>([order[0]!.field]);
     for (const f of single) if (f.conditionType === "eq") candidates.add(f.field);
@@ -209,13 +232,26 @@ export class SearchIndex<T> {
       const cond = f.conditionType;
       if (LOWER.has(cond)) {
         // NULLs (first) never match; past them the filter is monotone false → true.
-        start = Math.max(start, first(0, (col) => matchesFilter(col, f)));
+        start = Math.max(
+          start,
+          first(0, (col) => matchesFilter(col, f)),
+        );
       } else if (UPPER.has(cond)) {
         start = Math.max(start, firstNonNull);
-        end = Math.min(end, first(firstNonNull, (col) => !matchesFilter(col, f)));
+        end = Math.min(
+          end,
+          first(firstNonNull, (col) => !matchesFilter(col, f)),
+        );
       } else if (cond === "eq") {
-        start = Math.max(start, firstNonNull, first(firstNonNull, (col) => (compare(col[field], f.value) ?? -1) >= 0));
-        end = Math.min(end, first(firstNonNull, (col) => (compare(col[field], f.value) ?? -1) > 0));
+        start = Math.max(
+          start,
+          firstNonNull,
+          first(firstNonNull, (col) => (compare(col[field], f.value) ?? -1) >= 0),
+        );
+        end = Math.min(
+          end,
+          first(firstNonNull, (col) => (compare(col[field], f.value) ?? -1) > 0),
+        );
       } else continue;
       bound.add(g);
     }

@@ -6,7 +6,25 @@ import { MagentoError, invalidType, requiredField } from "./errors";
 import type { Json } from "./types";
 import { isRecord } from "./util";
 
-export const CONDITION_TYPES = ["eq", "finset", "from", "gt", "gteq", "in", "like", "lt", "lteq", "moreq", "neq", "nfinset", "nin", "nlike", "notnull", "null", "to"] as const;
+export const CONDITION_TYPES = [
+  "eq",
+  "finset",
+  "from",
+  "gt",
+  "gteq",
+  "in",
+  "like",
+  "lt",
+  "lteq",
+  "moreq",
+  "neq",
+  "nfinset",
+  "nin",
+  "nlike",
+  "notnull",
+  "null",
+  "to",
+] as const;
 
 export type Filter = { field: string; value: string; conditionType: string };
 export type SortOrder = { field: string; direction: "ASC" | "DESC" };
@@ -125,7 +143,9 @@ export function parseSearchCriteria(params: URLSearchParams): SearchCriteria {
 /** The `search_criteria` echo of a search response (snake_case, as Magento outputs it). */
 export function echoCriteria(c: SearchCriteria): Json {
   const out: Json = {
-    filter_groups: c.filterGroups.map((g) => ({ filters: g.map((f) => ({ field: f.field, value: f.value, condition_type: f.conditionType })) })),
+    filter_groups: c.filterGroups.map((g) => ({
+      filters: g.map((f) => ({ field: f.field, value: f.value, condition_type: f.conditionType })),
+    })),
   };
   if (c.sortOrders.length) out.sort_orders = c.sortOrders.map((s) => ({ field: s.field, direction: s.direction }));
   if (c.pageSize !== undefined) out.page_size = c.pageSize;
@@ -181,28 +201,58 @@ function listValues(value: string): string[] {
 
 function findInSet(column: unknown, value: string): boolean | null {
   if (column === null || column === undefined) return null;
-  return String(column).split(",").some((v) => v.toLowerCase() === value.toLowerCase());
+  return String(column)
+    .split(",")
+    .some((v) => v.toLowerCase() === value.toLowerCase());
 }
 
 export function matchesFilter(columns: Json, f: Filter): boolean {
   const column = columns[f.field];
   const cmp = () => compare(column, f.value);
   switch (f.conditionType) {
-    case "eq": return cmp() === 0;
-    case "neq": { const c = cmp(); return c !== null && c !== 0; }
-    case "gt": { const c = cmp(); return c !== null && c > 0; }
-    case "gteq": case "moreq": case "from": { const c = cmp(); return c !== null && c >= 0; }
-    case "lt": { const c = cmp(); return c !== null && c < 0; }
-    case "lteq": case "to": { const c = cmp(); return c !== null && c <= 0; }
-    case "like": return column !== null && column !== undefined && likeToRegExp(f.value).test(String(column));
-    case "nlike": return column !== null && column !== undefined && !likeToRegExp(f.value).test(String(column));
-    case "in": return listValues(f.value).some((v) => compare(column, v) === 0);
-    case "nin": return column !== null && column !== undefined && listValues(f.value).every((v) => compare(column, v) !== 0);
-    case "null": return column === null || column === undefined;
-    case "notnull": return column !== null && column !== undefined;
-    case "finset": return findInSet(column, f.value) === true;
-    case "nfinset": return findInSet(column, f.value) === false;
-    default: throw new UnknownColumnError(`condition ${f.conditionType}`);
+    case "eq":
+      return cmp() === 0;
+    case "neq": {
+      const c = cmp();
+      return c !== null && c !== 0;
+    }
+    case "gt": {
+      const c = cmp();
+      return c !== null && c > 0;
+    }
+    case "gteq":
+    case "moreq":
+    case "from": {
+      const c = cmp();
+      return c !== null && c >= 0;
+    }
+    case "lt": {
+      const c = cmp();
+      return c !== null && c < 0;
+    }
+    case "lteq":
+    case "to": {
+      const c = cmp();
+      return c !== null && c <= 0;
+    }
+    case "like":
+      return column !== null && column !== undefined && likeToRegExp(f.value).test(String(column));
+    case "nlike":
+      return column !== null && column !== undefined && !likeToRegExp(f.value).test(String(column));
+    case "in":
+      return listValues(f.value).some((v) => compare(column, v) === 0);
+    case "nin":
+      return column !== null && column !== undefined && listValues(f.value).every((v) => compare(column, v) !== 0);
+    case "null":
+      return column === null || column === undefined;
+    case "notnull":
+      return column !== null && column !== undefined;
+    case "finset":
+      return findInSet(column, f.value) === true;
+    case "nfinset":
+      return findInSet(column, f.value) === false;
+    default:
+      throw new UnknownColumnError(`condition ${f.conditionType}`);
   }
 }
 

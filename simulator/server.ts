@@ -5,17 +5,58 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Authenticator, type Caller } from "./auth";
-import { placeOrderAt, tick, validatePlaceOrder, validateTick, type PlacedOrder, type PlaceOrderOptions, type TickOptions, type TickResult } from "./control";
-import { CHECKOUT_PAYMENT_METHODS, COUNTRIES, COUNTRY_BY_ID, CUSTOMER_GROUPS, PAYMENT_METHODS, STORE_VIEWS, viewCurrencies, type StoreView } from "./data";
+import {
+  placeOrderAt,
+  tick,
+  validatePlaceOrder,
+  validateTick,
+  type PlacedOrder,
+  type PlaceOrderOptions,
+  type TickOptions,
+  type TickResult,
+} from "./control";
+import {
+  CHECKOUT_PAYMENT_METHODS,
+  COUNTRIES,
+  COUNTRY_BY_ID,
+  CUSTOMER_GROUPS,
+  PAYMENT_METHODS,
+  STORE_VIEWS,
+  viewCurrencies,
+  type StoreView,
+} from "./data";
 import { MESSAGES, MagentoError, inputErrors, invalidType, noSuchEntity, requiredField, requiredInput } from "./errors";
 import { FaultInjector, breakRecord, validateFault, type ActiveFault, type FaultRule } from "./faults";
 import { storeFigures, type StoreFigures } from "./figures";
 import { convert, shippingRate, shippingRates } from "./pricing";
 import {
-  computeCartTotals, productColumns, renderCart, renderCartItem, renderCountry, renderCustomer, renderCustomerAddress, renderMemo, renderOrder,
-  renderProduct, renderStockItem, renderStoreConfig, renderStoreGroups, renderStoreViews, renderTotals, renderWebsites,
+  computeCartTotals,
+  productColumns,
+  renderCart,
+  renderCartItem,
+  renderCountry,
+  renderCustomer,
+  renderCustomerAddress,
+  renderMemo,
+  renderOrder,
+  renderProduct,
+  renderStockItem,
+  renderStoreConfig,
+  renderStoreGroups,
+  renderStoreViews,
+  renderTotals,
+  renderWebsites,
 } from "./render";
-import { UnknownColumnError, applyFields, echoCriteria, parseFields, parseSearchCriteria, runSearch, type SearchCriteria, type SearchOptions } from "./search";
+import {
+  UnknownColumnError,
+  applyFields,
+  echoCriteria,
+  parseFields,
+  parseSearchCriteria,
+  runSearch,
+  type SearchCriteria,
+  type SearchOptions,
+} from "./search";
 import { SearchIndex } from "./search-index";
 import type { MagentoStore, Pushed } from "./store";
 import type { Cart, Creditmemo, Customer, Json, Order, PostalAddress, Product } from "./types";
@@ -71,7 +112,12 @@ export type SimulatorControl = {
   faults: () => ActiveFault[];
   pushed: () => Pushed;
   clearPushed: () => void;
-  requests: (limit?: number) => { total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; log: RequestLogEntry[] };
+  requests: (limit?: number) => {
+    total: number;
+    byRoute: Record<string, number>;
+    byStatus: Record<string, number>;
+    log: RequestLogEntry[];
+  };
   clearRequests: () => void;
   expireAdminTokens: () => void;
   setReplayLastPage: (on: boolean) => void;
@@ -127,20 +173,29 @@ function postalFromInput(raw: unknown, fallbackEmail: string | undefined, requir
   const country = typeof raw.country_id === "string" ? COUNTRY_BY_ID.get(raw.country_id) : undefined;
   const errors = missing.map((f) => requiredInput(f));
   if (typeof raw.country_id === "string" && raw.country_id !== "" && !country) {
-    errors.push(new MagentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', { fieldName: "countryId", value: raw.country_id }));
+    errors.push(
+      new MagentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', {
+        fieldName: "countryId",
+        value: raw.country_id,
+      }),
+    );
   }
-  if (country && (raw.postcode === undefined || raw.postcode === null || String(raw.postcode).trim() === "")) errors.push(requiredInput("postcode"));
+  if (country && (raw.postcode === undefined || raw.postcode === null || String(raw.postcode).trim() === ""))
+    errors.push(requiredInput("postcode"));
   if (errors.length) throw inputErrors(errors);
   let regionId = typeof raw.region_id === "number" ? raw.region_id : Number(raw.region_id ?? 0) || 0;
   let regionCode = typeof raw.region_code === "string" ? raw.region_code : "";
-  let regionName = typeof raw.region === "string" ? raw.region : isRecord(raw.region) && typeof raw.region.region === "string" ? raw.region.region : "";
-  const known = country?.regions?.find((r) => (regionId && r.id === regionId) || (regionCode && r.code === regionCode) || (regionName && r.name === regionName));
+  let regionName =
+    typeof raw.region === "string" ? raw.region : isRecord(raw.region) && typeof raw.region.region === "string" ? raw.region.region : "";
+  const known = country?.regions?.find(
+    (r) => (regionId && r.id === regionId) || (regionCode && r.code === regionCode) || (regionName && r.name === regionName),
+  );
   if (known) {
     regionId = known.id;
     regionCode = known.code;
     regionName = known.name;
   }
-  const email = typeof raw.email === "string" && raw.email ? raw.email : fallbackEmail ?? "";
+  const email = typeof raw.email === "string" && raw.email ? raw.email : (fallbackEmail ?? "");
   return {
     firstname: String(raw.firstname),
     lastname: String(raw.lastname),
@@ -164,9 +219,11 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 function configurableOptions(option: unknown): { optionId: string; optionValue: number }[] {
   const ext = isRecord(option) && isRecord(option.extension_attributes) ? option.extension_attributes : undefined;
   const list = Array.isArray(ext?.configurable_item_options) ? ext.configurable_item_options : [];
-  return list.flatMap((o) => (isRecord(o) && o.option_id !== undefined && o.option_id !== null
-    ? [{ optionId: String(o.option_id), optionValue: Number(o.option_value) }]
-    : []));
+  return list.flatMap((o) =>
+    isRecord(o) && o.option_id !== undefined && o.option_id !== null
+      ? [{ optionId: String(o.option_id), optionValue: Number(o.option_value) }]
+      : [],
+  );
 }
 
 function snakeKeys(value: unknown): unknown {
@@ -177,10 +234,15 @@ function snakeKeys(value: unknown): unknown {
 
 /** AccountManagement's password rules: at least 8 characters of at least 3 classes. */
 function checkPassword(password: string): void {
-  if (password.length < 8) throw new MagentoError(400, "The password needs at least %1 characters. Create a new password and try again.", ["8"]);
+  if (password.length < 8)
+    throw new MagentoError(400, "The password needs at least %1 characters. Create a new password and try again.", ["8"]);
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^a-zA-Z\d]/].filter((re) => re.test(password)).length;
   if (classes < 3) {
-    throw new MagentoError(400, "Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.", ["3"]);
+    throw new MagentoError(
+      400,
+      "Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.",
+      ["3"],
+    );
   }
 }
 
@@ -193,7 +255,10 @@ function checkCustomerInput(customer: Json): void {
   }
   if (errors.length) throw inputErrors(errors);
   if (!EMAIL_RE.test(String(customer.email))) {
-    throw new MagentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', { fieldName: "email", value: String(customer.email) });
+    throw new MagentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', {
+      fieldName: "email",
+      value: String(customer.email),
+    });
   }
   if (customer.group_id !== undefined && !CUSTOMER_GROUPS.some((g) => g.id === customer.group_id && g.id !== 0)) {
     throw noSuchEntity("id", String(customer.group_id));
@@ -216,21 +281,47 @@ export function createSimulatorServer(options: ServerOptions) {
 
   // ---------------------------------------------------------------- search helper
 
-  function search<T>(ctx: Ctx, records: Iterable<T> | SearchIndex<T>, opts: Omit<SearchOptions<T>, "replayLastPage">, render: (r: T) => unknown) {
+  function search<T>(
+    ctx: Ctx,
+    records: Iterable<T> | SearchIndex<T>,
+    opts: Omit<SearchOptions<T>, "replayLastPage">,
+    render: (r: T) => unknown,
+  ) {
     const criteria: SearchCriteria = parseSearchCriteria(ctx.query);
-    const { items, total } = records instanceof SearchIndex
-      ? records.search(criteria, { known: opts.known, idColumn: opts.idColumn, replayLastPage })
-      : runSearch(records, criteria, { ...opts, replayLastPage });
+    const { items, total } =
+      records instanceof SearchIndex
+        ? records.search(criteria, { known: opts.known, idColumn: opts.idColumn, replayLastPage })
+        : runSearch(records, criteria, { ...opts, replayLastPage });
     return { items: items.map(render), search_criteria: echoCriteria(criteria), total_count: total };
   }
 
   // Sorted indexes of the big entities (rebuilt when store.version moves).
   const version = () => store.version;
   const indexes = {
-    customers: new SearchIndex<Customer>({ records: () => store.customers.values(), columns: (c) => store.customerColumns(c), idColumn: "id", version }),
-    carts: new SearchIndex<Cart>({ records: () => store.carts.values(), columns: (c) => store.cartColumns(c), idColumn: "entity_id", version }),
-    orders: new SearchIndex<Order>({ records: () => store.orders.values(), columns: (o) => store.orderColumns(o), idColumn: "entity_id", version }),
-    memos: new SearchIndex<Creditmemo>({ records: () => store.memos.values(), columns: (m) => store.memoColumns(m), idColumn: "entity_id", version }),
+    customers: new SearchIndex<Customer>({
+      records: () => store.customers.values(),
+      columns: (c) => store.customerColumns(c),
+      idColumn: "id",
+      version,
+    }),
+    carts: new SearchIndex<Cart>({
+      records: () => store.carts.values(),
+      columns: (c) => store.cartColumns(c),
+      idColumn: "entity_id",
+      version,
+    }),
+    orders: new SearchIndex<Order>({
+      records: () => store.orders.values(),
+      columns: (o) => store.orderColumns(o),
+      idColumn: "entity_id",
+      version,
+    }),
+    memos: new SearchIndex<Creditmemo>({
+      records: () => store.memos.values(),
+      columns: (m) => store.memoColumns(m),
+      idColumn: "entity_id",
+      version,
+    }),
   };
 
   function knownColumns(sample: Json | undefined): Set<string> {
@@ -280,7 +371,9 @@ export function createSimulatorServer(options: ServerOptions) {
   });
 
   route("GET", "/V1/customerGroups/search", ACL.group, (ctx) =>
-    search(ctx, CUSTOMER_GROUPS, { columns: (g) => ({ ...g }), known: knownColumns(CUSTOMER_GROUPS[0]), idColumn: "id" }, (g) => ({ ...g })),
+    search(ctx, CUSTOMER_GROUPS, { columns: (g) => ({ ...g }), known: knownColumns(CUSTOMER_GROUPS[0]), idColumn: "id" }, (g) => ({
+      ...g,
+    })),
   );
 
   route("GET", "/V1/directory/countries", null, (ctx) => COUNTRIES.map((c) => renderCountry(c.id, ctx.view?.locale ?? "en_US")));
@@ -291,11 +384,18 @@ export function createSimulatorServer(options: ServerOptions) {
   });
 
   route("GET", "/V1/customers/search", ACL.customer, (ctx) =>
-    search(ctx, indexes.customers, {
-      columns: (c) => store.customerColumns(c),
-      known: knownColumns(store.customerColumns(firstOf(store.customers.values()) ?? ({ id: 0, addresses: [], extension_attributes: {} } as never))),
-      idColumn: "id",
-    }, (c) => renderCustomer(c, strict)),
+    search(
+      ctx,
+      indexes.customers,
+      {
+        columns: (c) => store.customerColumns(c),
+        known: knownColumns(
+          store.customerColumns(firstOf(store.customers.values()) ?? ({ id: 0, addresses: [], extension_attributes: {} } as never)),
+        ),
+        idColumn: "id",
+      },
+      (c) => renderCustomer(c, strict),
+    ),
   );
   route("GET", "/V1/customers/addresses/:addressId", ACL.customer, (ctx) => {
     const id = intParam(ctx.params.addressId);
@@ -303,7 +403,9 @@ export function createSimulatorServer(options: ServerOptions) {
     if (!address) throw noSuchEntity("addressId", id);
     return renderCustomerAddress(address, strict);
   });
-  route("GET", "/V1/customers/:customerId", ACL.customer, (ctx) => renderCustomer(store.getCustomer(intParam(ctx.params.customerId)), strict));
+  route("GET", "/V1/customers/:customerId", ACL.customer, (ctx) =>
+    renderCustomer(store.getCustomer(intParam(ctx.params.customerId)), strict),
+  );
   route("PUT", "/V1/customers/:customerId", ACL.customerManage, (ctx) => {
     const id = intParam(ctx.params.customerId);
     const customer = requireKey(ctx, "customer");
@@ -324,14 +426,21 @@ export function createSimulatorServer(options: ServerOptions) {
     const scope = storeId ?? view;
     return renderCustomer(store.createAccount(customer, { websiteId: scope.websiteId, storeId: scope.id, storeName: scope.name }), strict);
   });
-  route("POST", "/V1/customers/:customerId/carts", ACL.cart, (ctx) => store.cartForCustomer(intParam(ctx.params.customerId), ctx.view?.id ?? null));
+  route("POST", "/V1/customers/:customerId/carts", ACL.cart, (ctx) =>
+    store.cartForCustomer(intParam(ctx.params.customerId), ctx.view?.id ?? null),
+  );
 
   route("GET", "/V1/carts/search", ACL.cart, (ctx) =>
-    search(ctx, indexes.carts, {
-      columns: (c) => store.cartColumns(c),
-      known: knownColumns(firstOf(store.carts.values()) ? store.cartColumns(firstOf(store.carts.values())!) : undefined),
-      idColumn: "entity_id",
-    }, (c) => renderCart(c, c.customerId !== null ? store.customers.get(c.customerId) : undefined, strict)),
+    search(
+      ctx,
+      indexes.carts,
+      {
+        columns: (c) => store.cartColumns(c),
+        known: knownColumns(firstOf(store.carts.values()) ? store.cartColumns(firstOf(store.carts.values())!) : undefined),
+        idColumn: "entity_id",
+      },
+      (c) => renderCart(c, c.customerId !== null ? store.customers.get(c.customerId) : undefined, strict),
+    ),
   );
   route("GET", "/V1/carts/:cartId", ACL.cart, (ctx) => {
     const cart = store.getCart(intParam(ctx.params.cartId));
@@ -387,23 +496,33 @@ export function createSimulatorServer(options: ServerOptions) {
   route("POST", "/V1/carts/:cartId/shipping-information", ACL.cart, (ctx) => {
     const cart = store.getActiveCart(intParam(ctx.params.cartId));
     const info = requireKey(ctx, "addressInformation");
-    if (cart.items.length === 0) throw new MagentoError(400, "The shipping method can't be set for an empty cart. Add an item to cart and try again.");
+    if (cart.items.length === 0)
+      throw new MagentoError(400, "The shipping method can't be set for an empty cart. Add an item to cart and try again.");
     const email = customerEmail(cart);
     if (!isRecord(info.shipping_address)) throw new MagentoError(400, "The shipping address is missing. Set the address and try again.");
     const shipping = postalFromInput(info.shipping_address, email, "The shipping address is missing. Set the address and try again.");
-    const billing = isRecord(info.billing_address) ? postalFromInput(info.billing_address, email, "The billing address is missing. Set the address and try again.") : shipping;
+    const billing = isRecord(info.billing_address)
+      ? postalFromInput(info.billing_address, email, "The billing address is missing. Set the address and try again.")
+      : shipping;
     const carrier = info.shipping_carrier_code;
     const method = info.shipping_method_code;
     if (typeof carrier !== "string" || !carrier || typeof method !== "string" || !method) {
       throw new MagentoError(400, "The shipping method is missing. Select the shipping method and try again.");
     }
-    if (!shippingRate(cart.items, carrier, method, viewCurrencies(cart.storeId).catalogueRate)) throw new MagentoError(404, "Carrier with such method not found: %1, %2", [carrier, method]);
+    if (!shippingRate(cart.items, carrier, method, viewCurrencies(cart.storeId).catalogueRate))
+      throw new MagentoError(404, "Carrier with such method not found: %1, %2", [carrier, method]);
     cart.shippingAddress = shipping;
     cart.billing = billing;
     cart.shippingMethod = { carrier, method };
-    if (cart.isGuest && shipping.email && !cart.guest) cart.guest = { email: shipping.email, firstname: shipping.firstname, lastname: shipping.lastname };
+    if (cart.isGuest && shipping.email && !cart.guest)
+      cart.guest = { email: shipping.email, firstname: shipping.firstname, lastname: shipping.lastname };
     cart.updatedAt = formatNow();
-    store.pushed.cartChanges.push({ cartId: cart.id, action: "shipping_information", detail: { carrier, method, country: shipping.countryId }, at: cart.updatedAt });
+    store.pushed.cartChanges.push({
+      cartId: cart.id,
+      action: "shipping_information",
+      detail: { carrier, method, country: shipping.countryId },
+      at: cart.updatedAt,
+    });
     return { payment_methods: paymentMethodsFor(cart), totals: renderTotals(cart, strict) };
   });
   route("GET", "/V1/carts/:cartId/payment-methods", ACL.cart, (ctx) => paymentMethodsFor(store.getActiveCart(intParam(ctx.params.cartId))));
@@ -425,7 +544,8 @@ export function createSimulatorServer(options: ServerOptions) {
     const body = bodyObject(ctx);
     let payment: { method: string; po_number?: string } | undefined;
     if (body.paymentMethod !== undefined && body.paymentMethod !== null) {
-      if (!isRecord(body.paymentMethod)) throw invalidType(JSON.stringify(body.paymentMethod), "\\Magento\\Quote\\Api\\Data\\PaymentInterface");
+      if (!isRecord(body.paymentMethod))
+        throw invalidType(JSON.stringify(body.paymentMethod), "\\Magento\\Quote\\Api\\Data\\PaymentInterface");
       const pm = body.paymentMethod;
       if (typeof pm.method !== "string" || !pm.method) throw new MagentoError(400, "Enter a valid payment method and try again.");
       payment = { method: pm.method, ...(typeof pm.po_number === "string" ? { po_number: pm.po_number } : {}) };
@@ -436,7 +556,12 @@ export function createSimulatorServer(options: ServerOptions) {
 
   const product = (p: Product) => renderProduct(p, strict, store.childrenOf(p));
   route("GET", "/V1/products", ACL.products, (ctx) =>
-    search(ctx, store.products, { columns: productColumns, known: knownColumns(store.products[0] ? productColumns(store.products[0]) : undefined), idColumn: "id" }, product),
+    search(
+      ctx,
+      store.products,
+      { columns: productColumns, known: knownColumns(store.products[0] ? productColumns(store.products[0]) : undefined), idColumn: "id" },
+      product,
+    ),
   );
   route("GET", "/V1/products/:sku", ACL.products, (ctx) => {
     const found = store.product(decodeURIComponent(ctx.params.sku!));
@@ -451,19 +576,29 @@ export function createSimulatorServer(options: ServerOptions) {
   });
 
   route("GET", "/V1/orders", ACL.orders, (ctx) =>
-    search(ctx, indexes.orders, {
-      columns: (o) => store.orderColumns(o),
-      known: knownColumns(firstOf(store.orders.values()) ? store.orderColumns(firstOf(store.orders.values())!) : undefined),
-      idColumn: "entity_id",
-    }, (o) => renderOrder(o, store.memoLookup, strict)),
+    search(
+      ctx,
+      indexes.orders,
+      {
+        columns: (o) => store.orderColumns(o),
+        known: knownColumns(firstOf(store.orders.values()) ? store.orderColumns(firstOf(store.orders.values())!) : undefined),
+        idColumn: "entity_id",
+      },
+      (o) => renderOrder(o, store.memoLookup, strict),
+    ),
   );
   route("GET", "/V1/orders/:id", ACL.orders, (ctx) => renderOrder(store.getOrder(intParam(ctx.params.id)), store.memoLookup, strict));
   route("GET", "/V1/creditmemos", ACL.creditmemos, (ctx) =>
-    search(ctx, indexes.memos, {
-      columns: (m) => store.memoColumns(m),
-      known: knownColumns(firstOf(store.memos.values()) ? store.memoColumns(firstOf(store.memos.values())!) : undefined),
-      idColumn: "entity_id",
-    }, (m) => renderMemo(m, store.orders.get(m.orderId), strict)),
+    search(
+      ctx,
+      indexes.memos,
+      {
+        columns: (m) => store.memoColumns(m),
+        known: knownColumns(firstOf(store.memos.values()) ? store.memoColumns(firstOf(store.memos.values())!) : undefined),
+        idColumn: "entity_id",
+      },
+      (m) => renderMemo(m, store.orders.get(m.orderId), strict),
+    ),
   );
   route("GET", "/V1/creditmemo/:id", ACL.creditmemo, (ctx) => {
     const memo = store.getMemo(intParam(ctx.params.id));
@@ -498,7 +633,12 @@ export function createSimulatorServer(options: ServerOptions) {
       store.pushed.cartChanges.length = 0;
       store.pushed.registrations.length = 0;
     },
-    requests: (limit = 200) => ({ total: counters.total, byRoute: { ...counters.byRoute }, byStatus: { ...counters.byStatus }, log: log.slice(-limit) }),
+    requests: (limit = 200) => ({
+      total: counters.total,
+      byRoute: { ...counters.byRoute },
+      byStatus: { ...counters.byStatus },
+      log: log.slice(-limit),
+    }),
     clearRequests: () => {
       log.length = 0;
       counters.total = 0;
@@ -624,7 +764,15 @@ export function createSimulatorServer(options: ServerOptions) {
 
     const finish = (status: number, body: unknown, headers: Record<string, string> = {}, raw?: string) => {
       send(res, status, body, headers, raw);
-      record({ method, path: url.pathname + url.search, route: routeName, status, durationMs: Date.now() - started, caller: caller?.kind ?? "none", ...(appliedFaults.length ? { faults: appliedFaults } : {}) });
+      record({
+        method,
+        path: url.pathname + url.search,
+        route: routeName,
+        status,
+        durationMs: Date.now() - started,
+        caller: caller?.kind ?? "none",
+        ...(appliedFaults.length ? { faults: appliedFaults } : {}),
+      });
     };
 
     // Control API: same credentials, no faults, not logged.
@@ -695,7 +843,15 @@ export function createSimulatorServer(options: ServerOptions) {
         if (hit.hang) {
           hanging.add(res);
           res.on("close", () => hanging.delete(res));
-          record({ method, path: url.pathname + url.search, route: routeName, status: 0, durationMs: Date.now() - started, caller: "none", faults: appliedFaults });
+          record({
+            method,
+            path: url.pathname + url.search,
+            route: routeName,
+            status: 0,
+            durationMs: Date.now() - started,
+            caller: "none",
+            faults: appliedFaults,
+          });
           return;
         }
       }
@@ -703,9 +859,18 @@ export function createSimulatorServer(options: ServerOptions) {
         if (hit.status) {
           const headers: Record<string, string> = {};
           if (hit.retryAfter !== undefined || hit.status === 429) headers["Retry-After"] = String(hit.retryAfter ?? 1);
-          const body = hit.status === 500
-            ? maskedError().body()
-            : { message: hit.message ?? (hit.status === 429 ? "Too Many Requests" : hit.status === 503 ? "Service Unavailable" : http.STATUS_CODES[hit.status] ?? "Error") };
+          const body =
+            hit.status === 500
+              ? maskedError().body()
+              : {
+                  message:
+                    hit.message ??
+                    (hit.status === 429
+                      ? "Too Many Requests"
+                      : hit.status === 503
+                        ? "Service Unavailable"
+                        : (http.STATUS_CODES[hit.status] ?? "Error")),
+                };
           finish(hit.status, body, headers);
           return;
         }
@@ -727,7 +892,15 @@ export function createSimulatorServer(options: ServerOptions) {
       if (hits.some((hit) => hit.loseAnswer)) {
         hanging.add(res);
         res.on("close", () => hanging.delete(res));
-        record({ method, path: url.pathname + url.search, route: routeName, status: 0, durationMs: Date.now() - started, caller: caller?.kind ?? "none", faults: appliedFaults });
+        record({
+          method,
+          path: url.pathname + url.search,
+          route: routeName,
+          status: 0,
+          durationMs: Date.now() - started,
+          caller: caller?.kind ?? "none",
+          faults: appliedFaults,
+        });
         return;
       }
       const fields = url.searchParams.get("fields");

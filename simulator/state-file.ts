@@ -89,7 +89,8 @@ export function openStoreState(file: string, params: StateParams, generate: () =
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new StateFileError(`The simulator's state file ${file} cannot be read (${code ?? String(error)}). ${startAfresh(file)}`);
+    if (code !== "ENOENT")
+      throw new StateFileError(`The simulator's state file ${file} cannot be read (${code ?? String(error)}). ${startAfresh(file)}`);
     const store = generate();
     saveStoreSync(file, store, params);
     return { store, status: "created", detail: `no state file yet: generated the store and saved it to ${file}` };
@@ -101,7 +102,8 @@ export function openStoreState(file: string, params: StateParams, generate: () =
     saveStoreSync(file, store, params);
     return { store, status: "replaced", detail: `${detail} (the old file is now ${file}.previous)` };
   };
-  const corrupt = (reason: string) => new StateFileError(`The simulator's state file ${file} is corrupt or not a state file (${reason}). ${startAfresh(file)}`);
+  const corrupt = (reason: string) =>
+    new StateFileError(`The simulator's state file ${file} is corrupt or not a state file (${reason}). ${startAfresh(file)}`);
   let saved: { format?: unknown; version?: unknown; params?: Record<string, unknown>; store?: unknown };
   try {
     saved = JSON.parse(text) as typeof saved;
@@ -112,12 +114,16 @@ export function openStoreState(file: string, params: StateParams, generate: () =
   if (saved.version !== FORMAT_VERSION) {
     // Its records follow other money rules; the store is generated again from the same seed (ids
     // and history as before, amounts by this version's rules).
-    return replace(`${file} was written by simulator format version ${String(saved.version)}; this one writes version ${FORMAT_VERSION}: generated the store again`);
+    return replace(
+      `${file} was written by simulator format version ${String(saved.version)}; this one writes version ${FORMAT_VERSION}: generated the store again`,
+    );
   }
   const savedParams = typeof saved.params === "object" && saved.params !== null ? saved.params : {};
   if (PARAM_KEYS.some((key) => savedParams[key] !== params[key])) {
     // Another store was asked for.
-    return replace(`${file} held a store made with ${describeParams(savedParams)}; this start asks for ${describeParams(params)}: generated a new store`);
+    return replace(
+      `${file} held a store made with ${describeParams(savedParams)}; this start asks for ${describeParams(params)}: generated a new store`,
+    );
   }
   let store: MagentoStore;
   try {
@@ -128,9 +134,15 @@ export function openStoreState(file: string, params: StateParams, generate: () =
   }
   const missing = missingFields(store, generateStore({ ...params, customers: 12, orders: 40, products: 10, now: store.anchor }));
   if (missing.length > 0) {
-    throw new StateFileError(`The simulator's state file ${file} was written by an older simulator: its records lack ${missing.join(", ")}, which this version needs. ${startAfresh(file)}`);
+    throw new StateFileError(
+      `The simulator's state file ${file} was written by an older simulator: its records lack ${missing.join(", ")}, which this version needs. ${startAfresh(file)}`,
+    );
   }
-  return { store, status: "loaded", detail: `loaded from ${file} (${describeParams(params)}, history anchored at ${new Date(store.anchor * 1000).toISOString()})` };
+  return {
+    store,
+    status: "loaded",
+    detail: `loaded from ${file} (${describeParams(params)}, history anchored at ${new Date(store.anchor * 1000).toISOString()})`,
+  };
 }
 
 /** Field paths of a record ("items[].qtyRefunded"); unset fields and Maps are left out. */
@@ -234,7 +246,9 @@ export class StateFileWriter {
       })
       .catch((error: unknown) => {
         this.dirty = true;
-        console.error(`[magento-simulator] could not save the store to ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `[magento-simulator] could not save the store to ${this.file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
         if (this.closed) throw error;
       })
       .finally(() => {

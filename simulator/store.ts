@@ -15,7 +15,14 @@ import { storeSummary } from "./summary";
 import type { Cart, CartItem, Creditmemo, Customer, CustomerAddress, Json, Order, OrderItem, Product } from "./types";
 import { incrementId } from "./util";
 
-export type PushedOrder = { orderId: number; incrementId: string; cartId: number; customerId: number | null; grandTotal: number; at: string };
+export type PushedOrder = {
+  orderId: number;
+  incrementId: string;
+  cartId: number;
+  customerId: number | null;
+  grandTotal: number;
+  at: string;
+};
 export type PushedCustomerUpdate = { customerId: number; before: Json; after: Json; at: string };
 export type PushedSubscription = { customerId: number; email: string; from: boolean; to: boolean; at: string };
 export type PushedCartChange = { cartId: number; action: string; detail: Json; at: string };
@@ -70,7 +77,11 @@ export class MagentoStore {
   /** Products a basket draws from, rebuilt when the catalogue grows (see sellable()). */
   private sellableCache: { size: number; simple: Product[]; configurable: Product[] } | undefined;
 
-  constructor(readonly seed: number, readonly anchor: number, options: StoreOptions = {}) {
+  constructor(
+    readonly seed: number,
+    readonly anchor: number,
+    options: StoreOptions = {},
+  ) {
     this.lastTs = anchor;
     this.rng = new Random(`${seed}:live`);
     this.strictSchema = options.strictSchema ?? false;
@@ -227,7 +238,15 @@ export class MagentoStore {
     return generateCarts.convertedCart(this, order, cartId, createdAt);
   }
 
-  buildActiveCart(rng: Random, id: number, customer: Customer | null, storeIdForGuest: number, createdAt: number, updatedAt: number, withCheckout: boolean): Cart {
+  buildActiveCart(
+    rng: Random,
+    id: number,
+    customer: Customer | null,
+    storeIdForGuest: number,
+    createdAt: number,
+    updatedAt: number,
+    withCheckout: boolean,
+  ): Cart {
     return generateCarts.buildActiveCart(this, rng, id, customer, storeIdForGuest, createdAt, updatedAt, withCheckout);
   }
 

@@ -11,7 +11,8 @@ export function storeSummary(store: MagentoStore) {
     byState[o.state] = (byState[o.state] ?? 0) + 1;
     if (o.updatedAt > lastOrderUpdate) lastOrderUpdate = o.updatedAt;
   }
-  let active = 0, guestActive = 0;
+  let active = 0,
+    guestActive = 0;
   for (const c of store.carts.values()) {
     if (c.isActive) {
       active++;

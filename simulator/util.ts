@@ -30,7 +30,10 @@ export function incrementId(storeId: number, sequence: number): string {
 }
 
 export function stripAccents(text: string): string {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ß/g, "ss");
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ß/g, "ss");
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -25,12 +25,22 @@ export const syncRecordAction = protectedAction("run_syncs", schema, async ({ co
   const target = await recordTarget(db, connector, id);
   if (!target) return { ok: false, code: "failed", error: "This record is no longer in the portal." };
   if (target.originId === null) {
-    return { ok: false, code: "failed", error: "Guest customers have no record of their own in Magento; sync one of their orders instead." };
+    return {
+      ok: false,
+      code: "failed",
+      error: "Guest customers have no record of their own in Magento; sync one of their orders instead.",
+    };
   }
   const result = await syncRecord(db, { channelId: target.channelId, connector, originId: target.originId });
   await writeAudit(db, {
-    userId: user.id, actor: user.email, action: "record.synced", entityType: connector, entityId: id, channelId: target.channelId,
-    details: { originId: target.originId, status: result.status }, ip,
+    userId: user.id,
+    actor: user.email,
+    action: "record.synced",
+    entityType: connector,
+    entityId: id,
+    channelId: target.channelId,
+    details: { originId: target.originId, status: result.status },
+    ip,
   });
   if (result.status === "synced") {
     revalidatePath(`${DETAIL_PATHS[connector]}${id}`);

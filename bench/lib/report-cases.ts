@@ -25,7 +25,10 @@ export type ReportCase = { key: string; label: string; run: () => Promise<unknow
 const BENCH_USER: SessionUser = { id: 0, email: "bench@localhost", name: "Bench", role: "admin", permissions: ["view_sales"] };
 
 export function reportCases(db: Db): ReportCase[] {
-  const ranges = [{ key: "last30", params: {} }, { key: "year", params: { range: "this_year" } }] as const;
+  const ranges = [
+    { key: "last30", params: {} },
+    { key: "year", params: { range: "this_year" } },
+  ] as const;
   const page = (definition: GridDefinition, params: Record<string, string>) => {
     const { state } = parseGridState(definition, params);
     return loadGridPage(db, definition, state, "UTC");
@@ -35,14 +38,31 @@ export function reportCases(db: Db): ReportCase[] {
     const f = parseReportFilters(range.params);
     const p: Record<string, string> = { ...range.params };
     cases.push(
-      { key: `sales_${range.key}`, label: `Sales by period (${range.key})`, run: () => Promise.all([loadSalesReport(BENCH_USER, f, db), page(reportSalesGrid, p)]) },
-      { key: `products_${range.key}`, label: `Best-selling products (${range.key})`, run: () => Promise.all([loadProductsReport(BENCH_USER, f, db), page(reportProductsGrid, p)]) },
-      { key: `abandoned_${range.key}`, label: `Abandoned carts (${range.key})`, run: () => Promise.all([loadAbandonedCartsReport(BENCH_USER, f, db), page(reportAbandonedCartsGrid, p)]) },
-      { key: `refunds_${range.key}`, label: `Refunds (${range.key})`, run: () => Promise.all([loadRefundsReport(BENCH_USER, f, db), page(reportRefundsGrid, p)]) },
+      {
+        key: `sales_${range.key}`,
+        label: `Sales by period (${range.key})`,
+        run: () => Promise.all([loadSalesReport(BENCH_USER, f, db), page(reportSalesGrid, p)]),
+      },
+      {
+        key: `products_${range.key}`,
+        label: `Best-selling products (${range.key})`,
+        run: () => Promise.all([loadProductsReport(BENCH_USER, f, db), page(reportProductsGrid, p)]),
+      },
+      {
+        key: `abandoned_${range.key}`,
+        label: `Abandoned carts (${range.key})`,
+        run: () => Promise.all([loadAbandonedCartsReport(BENCH_USER, f, db), page(reportAbandonedCartsGrid, p)]),
+      },
+      {
+        key: `refunds_${range.key}`,
+        label: `Refunds (${range.key})`,
+        run: () => Promise.all([loadRefundsReport(BENCH_USER, f, db), page(reportRefundsGrid, p)]),
+      },
     );
   }
   cases.push({
-    key: "customers_ltv", label: "Customers by lifetime value",
+    key: "customers_ltv",
+    label: "Customers by lifetime value",
     run: () => Promise.all([loadCustomersReport(BENCH_USER, parseReportFilters({}), db), page(reportCustomersGrid, {})]),
   });
   return cases;

@@ -45,21 +45,71 @@ export async function migrateAndSeed(db: Db, url: string, sizes: SeedSizes, log:
 }
 
 const SEEDED_TABLES = [
-  "magento_customers", "magento_carts", "magento_cart_items", "magento_orders", "magento_order_items", "magento_credit_memos",
+  "magento_customers",
+  "magento_carts",
+  "magento_cart_items",
+  "magento_orders",
+  "magento_order_items",
+  "magento_credit_memos",
 ];
 
-const FIRST_NAMES = ["anna", "ben", "carla", "david", "emma", "felix", "grace", "henry", "ines", "jack", "kate", "liam", "maria", "noah", "olga", "paul", "rosa", "sam", "tina", "victor"];
-const LAST_NAMES = ["adams", "brown", "clark", "davis", "evans", "fisher", "garcia", "harris", "jones", "king", "lopez", "miller", "nguyen", "owens", "parker", "smith", "taylor", "walker", "young", "zimmer"];
+const FIRST_NAMES = [
+  "anna",
+  "ben",
+  "carla",
+  "david",
+  "emma",
+  "felix",
+  "grace",
+  "henry",
+  "ines",
+  "jack",
+  "kate",
+  "liam",
+  "maria",
+  "noah",
+  "olga",
+  "paul",
+  "rosa",
+  "sam",
+  "tina",
+  "victor",
+];
+const LAST_NAMES = [
+  "adams",
+  "brown",
+  "clark",
+  "davis",
+  "evans",
+  "fisher",
+  "garcia",
+  "harris",
+  "jones",
+  "king",
+  "lopez",
+  "miller",
+  "nguyen",
+  "owens",
+  "parker",
+  "smith",
+  "taylor",
+  "walker",
+  "young",
+  "zimmer",
+];
 const DOMAINS = ["example.com", "mail.test", "shop.example", "inbox.test"];
 
-const pick = (list: readonly string[], expr: string) =>
-  `(ARRAY[${list.map((v) => `'${v}'`).join(",")}])[1 + ((${expr}) % ${list.length})]`;
+const pick = (list: readonly string[], expr: string) => `(ARRAY[${list.map((v) => `'${v}'`).join(",")}])[1 + ((${expr}) % ${list.length})]`;
 
 // Dates: now − 3 years · u^1.5 (more recent orders than old ones), whole seconds as Magento has them.
 const recentDate = (u: string) => `date_trunc('second', now() - interval '1095 days' * power(${u}, 1.5))`;
 
 /** Fills the database; returns seconds per step. */
-export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line: string) => void = () => {}): Promise<Record<string, number>> {
+export async function seedGrids(
+  sql: postgres.Sql,
+  sizes: SeedSizes,
+  log: (line: string) => void = () => {},
+): Promise<Record<string, number>> {
   const steps: Record<string, number> = {};
   const step = async (name: string, statements: string | string[]) => {
     const t0 = performance.now();
@@ -80,7 +130,10 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
     [SEEDED_TABLES],
   );
-  await step("drop indexes", indexes.map((i) => `DROP INDEX "${i.name}"`));
+  await step(
+    "drop indexes",
+    indexes.map((i) => `DROP INDEX "${i.name}"`),
+  );
 
   await step("reference data", [
     `INSERT INTO channels (name, base_url) VALUES ('Bench store', 'http://127.0.0.1:1')`,
@@ -96,7 +149,9 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
   ]);
 
   // Every 10th customer is a guest (no Magento id, keyed by email).
-  await step("customers", `
+  await step(
+    "customers",
+    `
     INSERT INTO magento_customers (id, channel_id, origin_id, is_guest, guest_key, email, first_name, last_name,
       group_id, group_origin_id, website_id, website_origin_id, store_id, store_origin_id, is_subscribed,
       billing_country_id, billing_region, currency_code, remote_created_at, remote_updated_at)
@@ -112,11 +167,14 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
         ${pick(FIRST_NAMES, "g")} || '.' || ${pick(LAST_NAMES, "g / 20")} || g || '@' || ${pick(DOMAINS, "g / 400")} AS email,
         ${recentDate("random()")} - interval '30 days' AS created
       FROM generate_series(1, ${customers}) g
-    ) s`);
+    ) s`,
+  );
 
   // Orders: customer = 1 + ⌊N·u²⌋ (skewed), created over 3 years; the order's cart is cart g for
   // 3 orders in 5 (the rest came from carts older than the synced history).
-  await step("orders", `
+  await step(
+    "orders",
+    `
     INSERT INTO magento_orders (id, channel_id, origin_id, increment_id, quote_origin_id, cart_id, state, status,
       customer_id, customer_origin_id, is_guest, customer_email, customer_first_name, customer_last_name, customer_group_origin_id,
       store_id, store_origin_id, grand_total, base_grand_total, subtotal, tax_amount, shipping_amount, discount_amount,
@@ -154,9 +212,12 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
         (0.80, 0.90, 'canceled', 'canceled'), (0.90, 0.95, 'closed', 'closed'), (0.95, 0.98, 'holded', 'holded'),
         (0.98, 1.01, 'pending_payment', 'pending_payment')
       ) v(lo, hi, state, status) WHERE o.su >= v.lo AND o.su < v.hi
-    ) st`);
+    ) st`,
+  );
 
-  await step("order items", `
+  await step(
+    "order items",
+    `
     INSERT INTO magento_order_items (channel_id, origin_id, order_id, order_origin_id, sku, name, product_type, product_origin_id,
       qty_ordered, qty_invoiced, price, base_price, original_price, row_total, base_row_total, base_discount_amount, base_tax_amount,
       remote_created_at, remote_updated_at)
@@ -166,10 +227,13 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
     FROM magento_orders o CROSS JOIN LATERAL (
       SELECT i, 1 + (o.id * 7 + i * 131) % 2000 AS p, round((o.subtotal / ${itemsPerOrder}), 4) AS price
       FROM generate_series(1, ${itemsPerOrder}) i
-    ) it`);
+    ) it`,
+  );
 
   // Carts: those an order came from are purchased; the rest open / expired / lost / converted.
-  await step("carts", `
+  await step(
+    "carts",
+    `
     INSERT INTO magento_carts (id, channel_id, origin_id, status, is_active, customer_id, customer_origin_id, is_guest,
       customer_email, customer_first_name, customer_last_name, store_id, store_origin_id, items_count, items_qty,
       subtotal, grand_total, base_grand_total, currency_code, base_currency_code, base_to_global_rate, global_currency_code,
@@ -185,16 +249,22 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
         CASE WHEN g % 5 < 3 AND g <= ${orders} THEN 'purchased'
              ELSE ${pick(["open", "expired", "expired", "lost", "converted"], "g / 5")} END AS status
       FROM generate_series(1, ${carts}) g
-    ) s JOIN magento_customers c ON c.id = s.cid`);
+    ) s JOIN magento_customers c ON c.id = s.cid`,
+  );
 
-  await step("cart items", `
+  await step(
+    "cart items",
+    `
     INSERT INTO magento_cart_items (channel_id, origin_id, cart_id, cart_origin_id, sku, name, product_type, qty, price, row_total)
     SELECT 1, (ct.id - 1) * 2 + i, ct.id, ct.origin_id, 'SKU-' || (1 + (ct.id * 3 + i * 17) % 2000), 'Product', 'simple', 1,
       round(ct.subtotal / 2, 4), round(ct.subtotal / 2, 4)
-    FROM magento_carts ct CROSS JOIN generate_series(1, 2) i`);
+    FROM magento_carts ct CROSS JOIN generate_series(1, 2) i`,
+  );
 
   // Credit memos for every 20th order (refunds of its whole total).
-  await step("credit memos", `
+  await step(
+    "credit memos",
+    `
     INSERT INTO magento_credit_memos (channel_id, origin_id, increment_id, order_id, order_origin_id, customer_id, store_id, store_origin_id,
       state, grand_total, base_grand_total, subtotal, tax_amount, shipping_amount, discount_amount, adjustment,
       base_subtotal, base_tax_amount, base_shipping_amount, base_discount_amount, base_adjustment, base_to_global_rate, global_currency_code,
@@ -203,10 +273,13 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
       2, o.grand_total, o.grand_total, o.subtotal, o.tax_amount, o.shipping_amount, o.discount_amount, 0,
       o.base_subtotal, o.base_tax_amount, o.base_shipping_amount, o.base_discount_amount, 0, o.base_to_global_rate, 'USD',
       o.order_currency_code, o.base_currency_code, o.remote_created_at + interval '3 days', o.remote_created_at + interval '3 days'
-    FROM generate_series(1, ${creditMemos}) k JOIN magento_orders o ON o.id = k * greatest(1, ${orders} / ${creditMemos})`);
+    FROM generate_series(1, ${creditMemos}) k JOIN magento_orders o ON o.id = k * greatest(1, ${orders} / ${creditMemos})`,
+  );
 
   // Lifetime figures, as lib/sync/rules/ltv.ts keeps them (before the index rebuild: cheaper updates).
-  await step("customer totals", `
+  await step(
+    "customer totals",
+    `
     UPDATE magento_customers c SET lifetime_value = coalesce(s.ltv, 0), orders_count = s.n, refunds_total = coalesce(m.refunds, 0),
       lifetime_currency_code = 'USD', order_days = coalesce(s.days, '{}')
     FROM (SELECT o.customer_id, sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate) FILTER (WHERE o.state <> 'canceled') AS ltv,
@@ -217,14 +290,21 @@ export async function seedGrids(sql: postgres.Sql, sizes: SeedSizes, log: (line:
           GROUP BY o.customer_id) s
     LEFT JOIN (SELECT customer_id, sum(base_grand_total * base_to_global_rate) AS refunds FROM magento_credit_memos GROUP BY customer_id) m
       ON m.customer_id = s.customer_id
-    WHERE c.id = s.customer_id`);
+    WHERE c.id = s.customer_id`,
+  );
 
-  await step("rebuild indexes", indexes.map((i) => i.def));
+  await step(
+    "rebuild indexes",
+    indexes.map((i) => i.def),
+  );
   await sql.unsafe("SET session_replication_role = origin");
 
-  await step("sequences", SEEDED_TABLES.concat(["magento_websites", "magento_stores", "magento_customer_groups", "channels"]).map(
-    (t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), greatest(1, (SELECT coalesce(max(id), 0) FROM ${t})))`,
-  ));
+  await step(
+    "sequences",
+    SEEDED_TABLES.concat(["magento_websites", "magento_stores", "magento_customer_groups", "channels"]).map(
+      (t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), greatest(1, (SELECT coalesce(max(id), 0) FROM ${t})))`,
+    ),
+  );
   await step("vacuum analyze", "VACUUM ANALYZE");
   return steps;
 }

@@ -80,18 +80,22 @@ export function ConvertForm({ cartId, nonce, currency, countries, addresses, act
     });
   }
 
-  const getMethods = () => run(actions.estimate, formData(), (r) => {
-    setMethods(r.data ?? []);
-    setShipping("");
-    setReview(null);
-  });
-  const getReview = () => run(actions.review, formData(), (r) => {
-    setReview(r.data ?? null);
-    setPayment("");
-  });
+  const getMethods = () =>
+    run(actions.estimate, formData(), (r) => {
+      setMethods(r.data ?? []);
+      setShipping("");
+      setReview(null);
+    });
+  const getReview = () =>
+    run(actions.review, formData(), (r) => {
+      setReview(r.data ?? null);
+      setPayment("");
+    });
   const place = () => {
     if (pending || placed) return;
-    run(actions.place, formData({ nonce, paymentMethod: payment, poNumber }), (r) => setPlaced({ order: r.data!, message: r.message ?? "Order placed." }));
+    run(actions.place, formData({ nonce, paymentMethod: payment, poNumber }), (r) =>
+      setPlaced({ order: r.data!, message: r.message ?? "Order placed." }),
+    );
   };
 
   if (placed) {
@@ -114,39 +118,108 @@ export function ConvertForm({ cartId, nonce, currency, countries, addresses, act
   return (
     <form className="space-y-8" onSubmit={(e) => e.preventDefault()} aria-busy={pending}>
       {message ? (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm font-medium text-red-800 ring-1 ring-red-200">{message}</p>
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm font-medium text-red-800 ring-1 ring-red-200">
+          {message}
+        </p>
       ) : null}
 
       <fieldset className="space-y-4">
         <legend className="text-base font-semibold text-slate-900">1. Shipping address</legend>
         <SelectField
-          label="Address" name="addressChoice" value={choice} onChange={(e) => pickAddress(e.target.value)}
+          label="Address"
+          name="addressChoice"
+          value={choice}
+          onChange={(e) => pickAddress(e.target.value)}
           options={[...addresses.map((a) => ({ value: a.key, label: a.label })), { value: "new", label: "A new address" }]}
           errors={fieldError("address")}
         />
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label="First name" name="firstname" value={address.firstname} onChange={(e) => edit({ firstname: e.target.value })} errors={fieldError("firstname")} autoComplete="off" />
-          <TextField label="Last name" name="lastname" value={address.lastname} onChange={(e) => edit({ lastname: e.target.value })} errors={fieldError("lastname")} autoComplete="off" />
-          <TextField label="Street" name="street1" value={address.street1} onChange={(e) => edit({ street1: e.target.value })} errors={fieldError("street1")} autoComplete="off" />
-          <TextField label="Street (line 2)" name="street2" value={address.street2 ?? ""} onChange={(e) => edit({ street2: e.target.value })} autoComplete="off" />
-          <TextField label="City" name="city" value={address.city} onChange={(e) => edit({ city: e.target.value })} errors={fieldError("city")} autoComplete="off" />
-          <TextField label="Postcode" name="postcode" value={address.postcode} onChange={(e) => edit({ postcode: e.target.value })} errors={fieldError("postcode")} autoComplete="off" />
+          <TextField
+            label="First name"
+            name="firstname"
+            value={address.firstname}
+            onChange={(e) => edit({ firstname: e.target.value })}
+            errors={fieldError("firstname")}
+            autoComplete="off"
+          />
+          <TextField
+            label="Last name"
+            name="lastname"
+            value={address.lastname}
+            onChange={(e) => edit({ lastname: e.target.value })}
+            errors={fieldError("lastname")}
+            autoComplete="off"
+          />
+          <TextField
+            label="Street"
+            name="street1"
+            value={address.street1}
+            onChange={(e) => edit({ street1: e.target.value })}
+            errors={fieldError("street1")}
+            autoComplete="off"
+          />
+          <TextField
+            label="Street (line 2)"
+            name="street2"
+            value={address.street2 ?? ""}
+            onChange={(e) => edit({ street2: e.target.value })}
+            autoComplete="off"
+          />
+          <TextField
+            label="City"
+            name="city"
+            value={address.city}
+            onChange={(e) => edit({ city: e.target.value })}
+            errors={fieldError("city")}
+            autoComplete="off"
+          />
+          <TextField
+            label="Postcode"
+            name="postcode"
+            value={address.postcode}
+            onChange={(e) => edit({ postcode: e.target.value })}
+            errors={fieldError("postcode")}
+            autoComplete="off"
+          />
           <SelectField
-            label="Country" name="countryId" value={address.countryId} onChange={(e) => edit({ countryId: e.target.value, regionId: "", region: "" })}
-            options={countries.map((c) => ({ value: c.id, label: c.name }))} errors={fieldError("countryId")}
+            label="Country"
+            name="countryId"
+            value={address.countryId}
+            onChange={(e) => edit({ countryId: e.target.value, regionId: "", region: "" })}
+            options={countries.map((c) => ({ value: c.id, label: c.name }))}
+            errors={fieldError("countryId")}
           />
           {country && country.regions.length > 0 ? (
             <SelectField
-              label="Region" name="regionId" value={address.regionId ?? ""} onChange={(e) => edit({ regionId: e.target.value })}
+              label="Region"
+              name="regionId"
+              value={address.regionId ?? ""}
+              onChange={(e) => edit({ regionId: e.target.value })}
               options={[{ value: "", label: "Choose a region" }, ...country.regions.map((r) => ({ value: r.id, label: r.name }))]}
               errors={fieldError("regionId")}
             />
           ) : (
-            <TextField label="Region" name="region" value={address.region ?? ""} onChange={(e) => edit({ region: e.target.value })} errors={fieldError("regionId")} autoComplete="off" />
+            <TextField
+              label="Region"
+              name="region"
+              value={address.region ?? ""}
+              onChange={(e) => edit({ region: e.target.value })}
+              errors={fieldError("regionId")}
+              autoComplete="off"
+            />
           )}
-          <TextField label="Telephone" name="telephone" value={address.telephone} onChange={(e) => edit({ telephone: e.target.value })} errors={fieldError("telephone")} autoComplete="off" />
+          <TextField
+            label="Telephone"
+            name="telephone"
+            value={address.telephone}
+            onChange={(e) => edit({ telephone: e.target.value })}
+            errors={fieldError("telephone")}
+            autoComplete="off"
+          />
         </div>
-        <Button variant="secondary" onClick={getMethods} disabled={pending}>Get shipping methods</Button>
+        <Button variant="secondary" onClick={getMethods} disabled={pending}>
+          Get shipping methods
+        </Button>
       </fieldset>
 
       {methods ? (
@@ -157,8 +230,15 @@ export function ConvertForm({ cartId, nonce, currency, countries, addresses, act
             return (
               <label key={value} className="flex items-center gap-3 text-sm text-slate-800">
                 <input
-                  type="radio" name="shipping" value={value} checked={shipping === value} disabled={!m.available}
-                  onChange={() => { setShipping(value); setReview(null); }}
+                  type="radio"
+                  name="shipping"
+                  value={value}
+                  checked={shipping === value}
+                  disabled={!m.available}
+                  onChange={() => {
+                    setShipping(value);
+                    setReview(null);
+                  }}
                 />
                 <span>{m.title}</span>
                 <Money value={m.amount} currency={currency} className="font-medium" />
@@ -166,8 +246,14 @@ export function ConvertForm({ cartId, nonce, currency, countries, addresses, act
               </label>
             );
           })}
-          {fieldError("shippingMethod") ? <p id="shippingMethod-error" role="alert" className="text-xs font-medium text-red-700">{fieldError("shippingMethod")!.join(" ")}</p> : null}
-          <Button variant="secondary" onClick={getReview} disabled={pending || !shipping}>Review totals</Button>
+          {fieldError("shippingMethod") ? (
+            <p id="shippingMethod-error" role="alert" className="text-xs font-medium text-red-700">
+              {fieldError("shippingMethod")!.join(" ")}
+            </p>
+          ) : null}
+          <Button variant="secondary" onClick={getReview} disabled={pending || !shipping}>
+            Review totals
+          </Button>
         </fieldset>
       ) : null}
 
@@ -180,9 +266,20 @@ export function ConvertForm({ cartId, nonce, currency, countries, addresses, act
               <span>{p.title}</span>
             </label>
           ))}
-          {fieldError("paymentMethod") ? <p role="alert" className="text-xs font-medium text-red-700">{fieldError("paymentMethod")!.join(" ")}</p> : null}
+          {fieldError("paymentMethod") ? (
+            <p role="alert" className="text-xs font-medium text-red-700">
+              {fieldError("paymentMethod")!.join(" ")}
+            </p>
+          ) : null}
           {payment === "purchaseorder" ? (
-            <TextField label="Purchase order number" name="poNumber" value={poNumber} onChange={(e) => setPoNumber(e.target.value)} errors={fieldError("poNumber")} autoComplete="off" />
+            <TextField
+              label="Purchase order number"
+              name="poNumber"
+              value={poNumber}
+              onChange={(e) => setPoNumber(e.target.value)}
+              errors={fieldError("poNumber")}
+              autoComplete="off"
+            />
           ) : null}
           <div className="max-w-sm">
             <TotalsTable
@@ -197,8 +294,14 @@ export function ConvertForm({ cartId, nonce, currency, countries, addresses, act
               ]}
             />
           </div>
-          {fieldError("cart") ? <p role="alert" className="text-sm font-medium text-red-700">{fieldError("cart")!.join(" ")}</p> : null}
-          <Button onClick={place} disabled={pending || !payment}>{pending ? "Placing order…" : "Place order"}</Button>
+          {fieldError("cart") ? (
+            <p role="alert" className="text-sm font-medium text-red-700">
+              {fieldError("cart")!.join(" ")}
+            </p>
+          ) : null}
+          <Button onClick={place} disabled={pending || !payment}>
+            {pending ? "Placing order…" : "Place order"}
+          </Button>
         </fieldset>
       ) : null}
     </form>

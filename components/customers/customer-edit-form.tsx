@@ -39,15 +39,29 @@ const RENDERED_TOP = new Set(["firstname", "lastname", "email", "groupOriginId",
 
 function ErrorText({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
-  return <p id={id} role="alert" className="mt-1 text-xs font-medium text-red-700">{errors.join(" ")}</p>;
+  return (
+    <p id={id} role="alert" className="mt-1 text-xs font-medium text-red-700">
+      {errors.join(" ")}
+    </p>
+  );
 }
 
-export function CustomerEditForm({ customerId, baseToken, initial, groups, countries, directoryError, editable, readOnlyReason, action }: Props) {
+export function CustomerEditForm({
+  customerId,
+  baseToken,
+  initial,
+  groups,
+  countries,
+  directoryError,
+  editable,
+  readOnlyReason,
+  action,
+}: Props) {
   const [state, submit, pending] = useActionState(action, null);
   // A post without JavaScript renders the page again: show what was typed, not the saved values.
   const draft = state?.submitted ?? initial;
   const [addresses, setAddresses] = useState<AddressDraft[]>(draft.addresses);
-  const errors: Record<string, string[] | undefined> = state && !state.ok ? state.fieldErrors ?? {} : {};
+  const errors: Record<string, string[] | undefined> = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const addressSlots = new Set(addresses.map((a) => a.slot));
   const unplaced = Object.entries(errors).filter(([key, messages]) => {
     if (!messages?.length || RENDERED_TOP.has(key)) return false;
@@ -85,11 +99,16 @@ export function CustomerEditForm({ customerId, baseToken, initial, groups, count
         </p>
       ) : null}
       {state ? (
-        <div role={state.ok ? "status" : "alert"} className={`rounded-md px-4 py-3 text-sm ${state.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>
+        <div
+          role={state.ok ? "status" : "alert"}
+          className={`rounded-md px-4 py-3 text-sm ${state.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}
+        >
           <p className="font-medium">{state.ok ? state.message : state.error}</p>
           {unplaced.length ? (
             <ul className="mt-1 list-disc pl-5">
-              {unplaced.map(([key, messages]) => <li key={key}>{messages!.join(" ")}</li>)}
+              {unplaced.map(([key, messages]) => (
+                <li key={key}>{messages!.join(" ")}</li>
+              ))}
             </ul>
           ) : null}
         </div>
@@ -99,11 +118,39 @@ export function CustomerEditForm({ customerId, baseToken, initial, groups, count
         <fieldset className="space-y-4">
           <legend className="text-base font-semibold text-slate-900">Profile</legend>
           <div className="grid gap-4 sm:grid-cols-2">
-            <TextField label="First name" name="firstname" defaultValue={draft.firstname} errors={errors.firstname} autoComplete="off" required />
-            <TextField label="Last name" name="lastname" defaultValue={draft.lastname} errors={errors.lastname} autoComplete="off" required />
-            <TextField label="Email" name="email" type="email" defaultValue={draft.email} errors={errors.email} autoComplete="off" required
-              hint="Magento refuses an email another customer of the same website already uses." />
-            <SelectField label="Group" name="groupOriginId" defaultValue={draft.groupOriginId} options={groupOptions} errors={errors.groupOriginId} />
+            <TextField
+              label="First name"
+              name="firstname"
+              defaultValue={draft.firstname}
+              errors={errors.firstname}
+              autoComplete="off"
+              required
+            />
+            <TextField
+              label="Last name"
+              name="lastname"
+              defaultValue={draft.lastname}
+              errors={errors.lastname}
+              autoComplete="off"
+              required
+            />
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              defaultValue={draft.email}
+              errors={errors.email}
+              autoComplete="off"
+              required
+              hint="Magento refuses an email another customer of the same website already uses."
+            />
+            <SelectField
+              label="Group"
+              name="groupOriginId"
+              defaultValue={draft.groupOriginId}
+              options={groupOptions}
+              errors={errors.groupOriginId}
+            />
             <TextField label="Date of birth" name="dob" type="date" defaultValue={draft.dob} errors={errors.dob} hint="Optional." />
             <SelectField label="Gender" name="gender" defaultValue={draft.gender} options={genders} errors={errors.gender} />
           </div>
@@ -115,7 +162,9 @@ export function CustomerEditForm({ customerId, baseToken, initial, groups, count
             Country and region are checked against Magento&apos;s own list. Choose the default billing and shipping address here.
           </p>
           {directoryError ? (
-            <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{directoryError} You can still change the profile.</p>
+            <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              {directoryError} You can still change the profile.
+            </p>
           ) : null}
           <ErrorText id="defaultBilling-error" errors={errors.defaultBilling} />
           <ErrorText id="defaultShipping-error" errors={errors.defaultShipping} />
@@ -128,25 +177,43 @@ export function CustomerEditForm({ customerId, baseToken, initial, groups, count
               errors={errors}
               defaultBilling={draft.defaultBilling}
               defaultShipping={draft.defaultShipping}
-              onDiscard={address.id === "" && index >= draft.addresses.length ? () => setAddresses((list) => list.filter((a) => a.slot !== address.slot)) : undefined}
+              onDiscard={
+                address.id === "" && index >= draft.addresses.length
+                  ? () => setAddresses((list) => list.filter((a) => a.slot !== address.slot))
+                  : undefined
+              }
             />
           ))}
           {editable ? (
-            <Button variant="secondary" onClick={addAddress}>Add another address</Button>
+            <Button variant="secondary" onClick={addAddress}>
+              Add another address
+            </Button>
           ) : null}
         </fieldset>
       </fieldset>
 
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-5">
-        {editable ? <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save and send to Magento"}</Button> : null}
-        <Link href={`/customers/${customerId}`} className="text-sm text-slate-600 hover:underline">{editable ? "Cancel" : "Back to the customer"}</Link>
+        {editable ? (
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save and send to Magento"}
+          </Button>
+        ) : null}
+        <Link href={`/customers/${customerId}`} className="text-sm text-slate-600 hover:underline">
+          {editable ? "Cancel" : "Back to the customer"}
+        </Link>
       </div>
     </form>
   );
 }
 
 function AddressFields({
-  address, number, countries, errors, defaultBilling, defaultShipping, onDiscard,
+  address,
+  number,
+  countries,
+  errors,
+  defaultBilling,
+  defaultShipping,
+  onDiscard,
 }: {
   address: AddressDraft;
   number: number;
@@ -173,18 +240,59 @@ function AddressFields({
     <div className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <input type="hidden" name={name("id")} value={address.id} />
-        <TextField label="First name" name={name("firstname")} defaultValue={address.firstname} errors={err("firstname")} autoComplete="off" />
+        <TextField
+          label="First name"
+          name={name("firstname")}
+          defaultValue={address.firstname}
+          errors={err("firstname")}
+          autoComplete="off"
+        />
         <TextField label="Last name" name={name("lastname")} defaultValue={address.lastname} errors={err("lastname")} autoComplete="off" />
-        <TextField label="Company" name={name("company")} defaultValue={address.company} errors={err("company")} autoComplete="off" hint="Optional." />
-        <TextField label="Telephone" name={name("telephone")} defaultValue={address.telephone} errors={err("telephone")} autoComplete="off" />
+        <TextField
+          label="Company"
+          name={name("company")}
+          defaultValue={address.company}
+          errors={err("company")}
+          autoComplete="off"
+          hint="Optional."
+        />
+        <TextField
+          label="Telephone"
+          name={name("telephone")}
+          defaultValue={address.telephone}
+          errors={err("telephone")}
+          autoComplete="off"
+        />
         <TextField label="Street" name={name("street1")} defaultValue={address.street1} errors={err("street1")} autoComplete="off" />
-        <TextField label="Street (line 2)" name={name("street2")} defaultValue={address.street2} errors={err("street2")} autoComplete="off" hint="Optional." />
+        <TextField
+          label="Street (line 2)"
+          name={name("street2")}
+          defaultValue={address.street2}
+          errors={err("street2")}
+          autoComplete="off"
+          hint="Optional."
+        />
         <TextField label="City" name={name("city")} defaultValue={address.city} errors={err("city")} autoComplete="off" />
         <TextField label="Postcode" name={name("postcode")} defaultValue={address.postcode} errors={err("postcode")} autoComplete="off" />
         {countries.length ? (
-          <SelectField label="Country" name={name("countryId")} value={countryId} onChange={(e) => setCountryId(e.target.value)} options={countryChoices} errors={err("countryId")} />
+          <SelectField
+            label="Country"
+            name={name("countryId")}
+            value={countryId}
+            onChange={(e) => setCountryId(e.target.value)}
+            options={countryChoices}
+            errors={err("countryId")}
+          />
         ) : (
-          <TextField label="Country (code)" name={name("countryId")} value={countryId} onChange={(e) => setCountryId(e.target.value.toUpperCase())} errors={err("countryId")} maxLength={2} autoComplete="off" />
+          <TextField
+            label="Country (code)"
+            name={name("countryId")}
+            value={countryId}
+            onChange={(e) => setCountryId(e.target.value.toUpperCase())}
+            errors={err("countryId")}
+            maxLength={2}
+            autoComplete="off"
+          />
         )}
         {country && country.regions.length > 0 ? (
           <SelectField
@@ -198,23 +306,34 @@ function AddressFields({
           <>
             {/* Without Magento's list the region's id is kept as it was. */}
             {!countries.length ? <input type="hidden" name={name("regionId")} value={address.regionId} /> : null}
-            <TextField label="Region" name={name("region")} defaultValue={address.region} errors={err("regionId") ?? err("region")} autoComplete="off" hint="Optional for this country." />
+            <TextField
+              label="Region"
+              name={name("region")}
+              defaultValue={address.region}
+              errors={err("regionId") ?? err("region")}
+              autoComplete="off"
+              hint="Optional for this country."
+            />
           </>
         )}
       </div>
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm text-slate-800">
         <label className="flex items-center gap-2">
-          <input type="radio" name="defaultBilling" value={address.slot} defaultChecked={defaultBilling === String(address.slot)} /> Default billing address
+          <input type="radio" name="defaultBilling" value={address.slot} defaultChecked={defaultBilling === String(address.slot)} /> Default
+          billing address
         </label>
         <label className="flex items-center gap-2">
-          <input type="radio" name="defaultShipping" value={address.slot} defaultChecked={defaultShipping === String(address.slot)} /> Default shipping address
+          <input type="radio" name="defaultShipping" value={address.slot} defaultChecked={defaultShipping === String(address.slot)} />{" "}
+          Default shipping address
         </label>
         {!isNew ? (
           <label className="flex items-center gap-2 text-red-700">
             <input type="checkbox" name={name("remove")} defaultChecked={address.remove} /> Remove this address
           </label>
         ) : onDiscard ? (
-          <button type="button" onClick={onDiscard} className="text-sm font-medium text-slate-600 hover:underline">Discard this new address</button>
+          <button type="button" onClick={onDiscard} className="text-sm font-medium text-slate-600 hover:underline">
+            Discard this new address
+          </button>
         ) : null}
       </div>
       <ErrorText id={`${name("id")}-error`} errors={err("id")} />

@@ -18,7 +18,12 @@ export function FilterBar({
   const visibleWebsites = filters.channelId === null ? websites : websites.filter((w) => w.channelId === filters.channelId);
   const field = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
   return (
-    <form method="get" action={action} className="mb-6 flex flex-wrap items-end gap-3 rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200" aria-label="Dashboard filters">
+    <form
+      method="get"
+      action={action}
+      className="mb-6 flex flex-wrap items-end gap-3 rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200"
+      aria-label="Dashboard filters"
+    >
       <label className="text-xs font-medium text-slate-700">
         Date range
         <select name="range" defaultValue={filters.preset} className={field}>

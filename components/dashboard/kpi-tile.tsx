@@ -14,7 +14,7 @@ export function KpiTile({
   change: number | null;
   better?: "up" | "down";
 }) {
-  const good = change === null || change === 0 ? null : (change > 0) === (better === "up");
+  const good = change === null || change === 0 ? null : change > 0 === (better === "up");
   const tone = good === null ? "text-slate-600" : good ? "text-emerald-700" : "text-red-700";
   const arrow = change === null || change === 0 ? "" : change > 0 ? "▲" : "▼";
   return (

@@ -5,7 +5,12 @@ import type { ClientColumn } from "@/lib/grid/display";
 // Show/hide and order of columns. Changes apply at once; the grid saves them for the user.
 
 export function ColumnMenu({
-  columns, order, visible, onChange, saving, message,
+  columns,
+  order,
+  visible,
+  onChange,
+  saving,
+  message,
 }: {
   columns: ClientColumn[];
   order: string[];
@@ -45,14 +50,34 @@ export function ColumnMenu({
                   disabled={isVisible && shown === 1}
                   onChange={(e) => onChange(order, { ...visible, [id]: e.target.checked })}
                 />
-                <label htmlFor={`col-${id}`} className="flex-1 text-slate-800">{column.label}</label>
-                <button type="button" aria-label={`Move ${column.label} up`} disabled={index === 0} onClick={() => move(index, -1)} className="rounded px-1.5 text-slate-600 hover:bg-slate-100 disabled:opacity-30">↑</button>
-                <button type="button" aria-label={`Move ${column.label} down`} disabled={index === order.length - 1} onClick={() => move(index, 1)} className="rounded px-1.5 text-slate-600 hover:bg-slate-100 disabled:opacity-30">↓</button>
+                <label htmlFor={`col-${id}`} className="flex-1 text-slate-800">
+                  {column.label}
+                </label>
+                <button
+                  type="button"
+                  aria-label={`Move ${column.label} up`}
+                  disabled={index === 0}
+                  onClick={() => move(index, -1)}
+                  className="rounded px-1.5 text-slate-600 hover:bg-slate-100 disabled:opacity-30"
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Move ${column.label} down`}
+                  disabled={index === order.length - 1}
+                  onClick={() => move(index, 1)}
+                  className="rounded px-1.5 text-slate-600 hover:bg-slate-100 disabled:opacity-30"
+                >
+                  ↓
+                </button>
               </li>
             );
           })}
         </ul>
-        <p role="status" className="mt-2 h-4 text-xs text-slate-500">{saving ? "Saving…" : (message ?? "")}</p>
+        <p role="status" className="mt-2 h-4 text-xs text-slate-500">
+          {saving ? "Saving…" : (message ?? "")}
+        </p>
       </div>
     </details>
   );

@@ -1,8 +1,16 @@
 "use client";
 
 import {
-  columnOrderingFeature, columnVisibilityFeature, rowSelectionFeature, rowSortingFeature, tableFeatures, useTable,
-  type ColumnDef, type ColumnOrderState, type ColumnVisibilityState, type RowSelectionState,
+  columnOrderingFeature,
+  columnVisibilityFeature,
+  rowSelectionFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type ColumnOrderState,
+  type ColumnVisibilityState,
+  type RowSelectionState,
 } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -12,11 +20,29 @@ import type { ActionResult } from "@/lib/auth/action";
 import type { ClientDefinition, DisplayCell, DisplayRow } from "@/lib/grid/display";
 import { PAGE_SIZES, type FilterValue, type GridState } from "@/lib/grid/types";
 import { BulkAssignForm, type BulkAssign } from "./bulk-assign";
-import { actionFormData, BulkActionsBar, GridActionMessage, RowActionButtons, type GridAction, type GridActionOutcome } from "./grid-actions";
+import {
+  actionFormData,
+  BulkActionsBar,
+  GridActionMessage,
+  RowActionButtons,
+  type GridAction,
+  type GridActionOutcome,
+} from "./grid-actions";
 import { ColumnMenu } from "./column-menu";
 import { FilterEditor } from "./filter-panel";
 import { gridQueryString } from "@/lib/grid/params";
-import { CLEARED, countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "./grid-url";
+import {
+  CLEARED,
+  countLabel,
+  describeFilter,
+  exportHref,
+  gridHref,
+  isFiltered,
+  pageWindow,
+  sortChange,
+  withFilter,
+  withoutFilter,
+} from "./grid-url";
 
 // The grid in the browser. TanStack Table keeps the table's own state (visible columns, their
 // order, selected rows, the sort shown in headers); everything that changes which rows are shown
@@ -66,15 +92,41 @@ function initialLayout(definition: ClientDefinition, pref: string[] | null): { o
 }
 
 function CellView({ cell, primaryHref }: { cell: DisplayCell; primaryHref: string | null }) {
-  const content = cell.tone ? <Badge tone={cell.tone}>{cell.text}</Badge> : cell.title ? <time title={cell.title}>{cell.text}</time> : cell.text;
+  const content = cell.tone ? (
+    <Badge tone={cell.tone}>{cell.text}</Badge>
+  ) : cell.title ? (
+    <time title={cell.title}>{cell.text}</time>
+  ) : (
+    cell.text
+  );
   const href = cell.href ?? primaryHref;
   if (href && cell.text !== "—") {
-    return <Link href={href} className="font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500">{content}</Link>;
+    return (
+      <Link href={href} className="font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500">
+        {content}
+      </Link>
+    );
   }
   return <>{content}</>;
 }
 
-export function DataGrid({ definition, state, rows, total, totalCapped, basePath, channels, columnsPref, saveLayout, exportable, bulkAssign, rowActions, bulkActions, segments, segmentEntity }: DataGridProps) {
+export function DataGrid({
+  definition,
+  state,
+  rows,
+  total,
+  totalCapped,
+  basePath,
+  channels,
+  columnsPref,
+  saveLayout,
+  exportable,
+  bulkAssign,
+  rowActions,
+  bulkActions,
+  segments,
+  segmentEntity,
+}: DataGridProps) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
   const [layout, setLayout] = useState(() => initialLayout(definition, columnsPref));
@@ -92,58 +144,70 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
   const columnById = useMemo(() => new Map(definition.columns.map((c) => [c.id, c])), [definition]);
   const primaryColumn = definition.columns[0]?.id;
 
-  const columns = useMemo<ColumnDef<Features, DisplayRow>[]>(() => [
-    {
-      id: "__select",
-      enableHiding: false,
-      enableSorting: false,
-      header: ({ table }) => (
-        <input
-          type="checkbox"
-          aria-label="Select all rows on this page"
-          className="h-4 w-4 rounded border-slate-300"
-          checked={table.getIsAllPageRowsSelected()}
-          ref={(el) => { if (el) el.indeterminate = table.getIsSomePageRowsSelected() && !table.getIsAllPageRowsSelected(); }}
-          onChange={table.getToggleAllPageRowsSelectedHandler()}
-        />
-      ),
-      cell: ({ row }) => (
-        <input
-          type="checkbox"
-          aria-label={`Select row ${row.original.cells[primaryColumn ?? ""]?.text ?? row.id}`}
-          className="h-4 w-4 rounded border-slate-300"
-          checked={row.getIsSelected()}
-          onChange={row.getToggleSelectedHandler()}
-        />
-      ),
-    },
-    ...definition.columns.map((column): ColumnDef<Features, DisplayRow> => ({
-      id: column.id,
-      header: column.label,
-      accessorFn: (row) => row.cells[column.id]?.text ?? "",
-      enableSorting: column.sortable,
-      cell: ({ row }) => (
-        <CellView cell={row.original.cells[column.id] ?? { text: "—" }} primaryHref={column.id === primaryColumn ? row.original.href : null} />
-      ),
-    })),
-    ...(rowActions?.length ? [{
-      id: "__actions",
-      enableHiding: false,
-      enableSorting: false,
-      header: () => "Actions",
-      cell: ({ row }) => (
-        <RowActionButtons
-          row={row.original}
-          rowName={row.original.cells[primaryColumn ?? ""]?.text ?? row.id}
-          actions={rowActions}
-          running={running}
-          onRun={runAction}
-        />
-      ),
-    } satisfies ColumnDef<Features, DisplayRow>] : []),
-  // runAction is recreated each render but only reads state through setters.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  ], [definition, primaryColumn, rowActions, running]);
+  const columns = useMemo<ColumnDef<Features, DisplayRow>[]>(
+    () => [
+      {
+        id: "__select",
+        enableHiding: false,
+        enableSorting: false,
+        header: ({ table }) => (
+          <input
+            type="checkbox"
+            aria-label="Select all rows on this page"
+            className="h-4 w-4 rounded border-slate-300"
+            checked={table.getIsAllPageRowsSelected()}
+            ref={(el) => {
+              if (el) el.indeterminate = table.getIsSomePageRowsSelected() && !table.getIsAllPageRowsSelected();
+            }}
+            onChange={table.getToggleAllPageRowsSelectedHandler()}
+          />
+        ),
+        cell: ({ row }) => (
+          <input
+            type="checkbox"
+            aria-label={`Select row ${row.original.cells[primaryColumn ?? ""]?.text ?? row.id}`}
+            className="h-4 w-4 rounded border-slate-300"
+            checked={row.getIsSelected()}
+            onChange={row.getToggleSelectedHandler()}
+          />
+        ),
+      },
+      ...definition.columns.map((column): ColumnDef<Features, DisplayRow> => ({
+        id: column.id,
+        header: column.label,
+        accessorFn: (row) => row.cells[column.id]?.text ?? "",
+        enableSorting: column.sortable,
+        cell: ({ row }) => (
+          <CellView
+            cell={row.original.cells[column.id] ?? { text: "—" }}
+            primaryHref={column.id === primaryColumn ? row.original.href : null}
+          />
+        ),
+      })),
+      ...(rowActions?.length
+        ? [
+            {
+              id: "__actions",
+              enableHiding: false,
+              enableSorting: false,
+              header: () => "Actions",
+              cell: ({ row }) => (
+                <RowActionButtons
+                  row={row.original}
+                  rowName={row.original.cells[primaryColumn ?? ""]?.text ?? row.id}
+                  actions={rowActions}
+                  running={running}
+                  onRun={runAction}
+                />
+              ),
+            } satisfies ColumnDef<Features, DisplayRow>,
+          ]
+        : []),
+      // runAction is recreated each render but only reads state through setters.
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+    ],
+    [definition, primaryColumn, rowActions, running],
+  );
 
   const table = useTable({
     features,
@@ -169,7 +233,8 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
     const key = from === "row" ? `row:${ids[0]}:${action.id}` : `bulk:${action.id}`;
     setRunning(key);
     setOutcome(null);
-    void action.action(null, actionFormData(action, ids))
+    void action
+      .action(null, actionFormData(action, ids))
       .then((result) => {
         setOutcome({ result, actionLabel: action.label });
         if (result.ok) {
@@ -179,7 +244,16 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
           setTimeout(() => router.refresh(), 3000);
         }
       })
-      .catch(() => setOutcome({ result: { ok: false, code: "failed", error: "The portal did not answer, so it is not known whether this was sent. Reload the page to see, then try again if needed." }, actionLabel: action.label }))
+      .catch(() =>
+        setOutcome({
+          result: {
+            ok: false,
+            code: "failed",
+            error: "The portal did not answer, so it is not known whether this was sent. Reload the page to see, then try again if needed.",
+          },
+          actionLabel: action.label,
+        }),
+      )
       .finally(() => setRunning(null));
   }
 
@@ -241,9 +315,14 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
         <form
           role="search"
           className="flex w-full min-w-0 gap-2 sm:w-auto sm:max-w-md sm:flex-1"
-          onSubmit={(e) => { e.preventDefault(); go({ q: search.trim() || null, page: 1 }); }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ q: search.trim() || null, page: 1 });
+          }}
         >
-          <label htmlFor={`${definition.id}-search`} className="sr-only">Search {definition.noun}</label>
+          <label htmlFor={`${definition.id}-search`} className="sr-only">
+            Search {definition.noun}
+          </label>
           <input
             id={`${definition.id}-search`}
             type="search"
@@ -253,11 +332,18 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             placeholder={definition.searchable.length ? `Search by ${definition.searchable.join(" or ").toLowerCase()}…` : "Search…"}
             className="block w-full min-w-0 rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500"
           />
-          <button type="submit" className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Search</button>
+          <button
+            type="submit"
+            className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+          >
+            Search
+          </button>
         </form>
         {channels.length > 1 ? (
           <>
-            <label htmlFor={`${definition.id}-channel`} className="sr-only">Channel</label>
+            <label htmlFor={`${definition.id}-channel`} className="sr-only">
+              Channel
+            </label>
             <select
               id={`${definition.id}-channel`}
               value={state.channelId ?? ""}
@@ -265,13 +351,19 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
               className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
             >
               <option value="">All channels</option>
-              {channels.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           </>
         ) : null}
         {segmentEntity ? (
           <>
-            <label htmlFor={`${definition.id}-segment`} className="sr-only">Segment</label>
+            <label htmlFor={`${definition.id}-segment`} className="sr-only">
+              Segment
+            </label>
             <select
               id={`${definition.id}-segment`}
               value={state.segmentId ?? ""}
@@ -279,12 +371,18 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
               className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
             >
               <option value="">All (no segment)</option>
-              {(segments ?? []).map((s) => <option key={s.id} value={s.id}>Segment: {s.name}</option>)}
+              {(segments ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  Segment: {s.name}
+                </option>
+              ))}
             </select>
           </>
         ) : null}
         <div className="relative">
-          <label htmlFor={`${definition.id}-add-filter`} className="sr-only">Add a filter</label>
+          <label htmlFor={`${definition.id}-add-filter`} className="sr-only">
+            Add a filter
+          </label>
           <select
             id={`${definition.id}-add-filter`}
             value=""
@@ -292,7 +390,11 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
           >
             <option value="">+ Filter…</option>
-            {filterable.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+            {filterable.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
           </select>
         </div>
         <div className="ml-auto flex flex-wrap items-center gap-2">
@@ -338,22 +440,35 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
 
       {filtered ? (
         <ul className="flex flex-wrap items-center gap-2" aria-label="Active filters">
-          {state.q ? (
-            <Chip label={`Search: “${state.q}”`} removeHref={href({ q: null, page: 1 })} />
-          ) : null}
+          {state.q ? <Chip label={`Search: “${state.q}”`} removeHref={href({ q: null, page: 1 })} /> : null}
           {state.segmentId ? (
-            <Chip label={`Segment: ${segments?.find((s) => s.id === state.segmentId)?.name ?? state.segmentId}`} removeHref={href({ segmentId: null, page: 1 })} />
+            <Chip
+              label={`Segment: ${segments?.find((s) => s.id === state.segmentId)?.name ?? state.segmentId}`}
+              removeHref={href({ segmentId: null, page: 1 })}
+            />
           ) : null}
           {state.channelId !== null ? (
-            <Chip label={`Channel: ${channels.find((c) => c.id === state.channelId)?.name ?? state.channelId}`} removeHref={href({ channelId: null, page: 1 })} />
+            <Chip
+              label={`Channel: ${channels.find((c) => c.id === state.channelId)?.name ?? state.channelId}`}
+              removeHref={href({ channelId: null, page: 1 })}
+            />
           ) : null}
           {Object.entries(state.filters).map(([id, filter]) => {
             const column = columnById.get(id);
             if (!column) return null;
-            return <Chip key={id} label={describeFilter(column, filter)} onEdit={() => setEditing(id)} removeHref={href(withoutFilter(state, id))} />;
+            return (
+              <Chip
+                key={id}
+                label={describeFilter(column, filter)}
+                onEdit={() => setEditing(id)}
+                removeHref={href(withoutFilter(state, id))}
+              />
+            );
           })}
           <li>
-            <Link href={href(CLEARED)} className="text-sm font-medium text-brand-700 hover:underline">Clear filters</Link>
+            <Link href={href(CLEARED)} className="text-sm font-medium text-brand-700 hover:underline">
+              Clear filters
+            </Link>
           </li>
         </ul>
       ) : null}
@@ -361,24 +476,48 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <p data-testid="grid-count">
           {totalCapped ? (
-            <span title={`Counting stops at ${total.toLocaleString("en-US")} so long lists stay fast. Narrow the filters for an exact count.`} className="cursor-help underline decoration-dotted">
+            <span
+              title={`Counting stops at ${total.toLocaleString("en-US")} so long lists stay fast. Narrow the filters for an exact count.`}
+              className="cursor-help underline decoration-dotted"
+            >
               {count}
               <span className="sr-only"> (counting stops at {total.toLocaleString("en-US")} so the list stays fast)</span>
             </span>
-          ) : count}
+          ) : (
+            count
+          )}
           {filtered ? " match" : ""}
         </p>
         {selectedIds.length ? (
           <p className="flex flex-wrap items-center gap-2" role="status">
             {allMatching ? <span>All {count} selected.</span> : <span>{selectedIds.length.toLocaleString("en-US")} selected.</span>}
             {allPageSelected && !allMatching && total > rows.length ? (
-              <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setAllMatching(true)}>Select all {count} matching</button>
+              <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setAllMatching(true)}>
+                Select all {count} matching
+              </button>
             ) : null}
-            <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => { setAllMatching(false); setRowSelection({}); }}>Clear selection</button>
+            <button
+              type="button"
+              className="font-medium text-brand-700 hover:underline"
+              onClick={() => {
+                setAllMatching(false);
+                setRowSelection({});
+              }}
+            >
+              Clear selection
+            </button>
           </p>
         ) : null}
         {bulkAssign && !allMatching ? (
-          <BulkAssignForm bulk={bulkAssign} selectedIds={selectedIds} gridId={definition.id} onDone={() => { setRowSelection({}); router.refresh(); }} />
+          <BulkAssignForm
+            bulk={bulkAssign}
+            selectedIds={selectedIds}
+            gridId={definition.id}
+            onDone={() => {
+              setRowSelection({});
+              router.refresh();
+            }}
+          />
         ) : null}
         {bulkActions?.length && !allMatching ? (
           <BulkActionsBar actions={bulkActions} selectedIds={selectedIds} running={running} onRun={runAction} />
@@ -391,22 +530,35 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
 
       {rows.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <p className="text-base font-semibold text-slate-900">{filtered ? "No results for these filters" : `No ${definition.noun} on this page`}</p>
+          <p className="text-base font-semibold text-slate-900">
+            {filtered ? "No results for these filters" : `No ${definition.noun} on this page`}
+          </p>
           <p className="mt-2 text-sm text-slate-600">
-            {filtered ? <Link href={href(CLEARED)} className="font-medium text-brand-700 hover:underline">Clear filters</Link> : <Link href={href({ page: 1 })} className="font-medium text-brand-700 hover:underline">Go to the first page</Link>}
+            {filtered ? (
+              <Link href={href(CLEARED)} className="font-medium text-brand-700 hover:underline">
+                Clear filters
+              </Link>
+            ) : (
+              <Link href={href({ page: 1 })} className="font-medium text-brand-700 hover:underline">
+                Go to the first page
+              </Link>
+            )}
           </p>
         </div>
       ) : (
         <div className="max-h-[75vh] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{count}, page {state.page}</caption>
+            <caption className="sr-only">
+              {count}, page {state.page}
+            </caption>
             <thead className="text-xs uppercase tracking-wide text-slate-500">
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
                   {group.headers.map((header) => {
                     const meta = columnById.get(header.column.id);
                     const sorted = header.column.getIsSorted();
-                    const ariaSort = sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : meta?.sortable ? "none" : undefined;
+                    const ariaSort =
+                      sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : meta?.sortable ? "none" : undefined;
                     return (
                       <th
                         key={header.id}
@@ -415,9 +567,14 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                         className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""} ${header.column.id === "__actions" ? STICKY_END_HEAD : ""}`}
                       >
                         {meta?.sortable ? (
-                          <Link href={href(sortChange(state, meta.id))} className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500">
+                          <Link
+                            href={href(sortChange(state, meta.id))}
+                            className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500"
+                          >
                             {meta.label}
-                            <span aria-hidden className="text-[10px]">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
+                            <span aria-hidden className="text-[10px]">
+                              {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                            </span>
                           </Link>
                         ) : (
                           <table.FlexRender header={header} />
@@ -441,7 +598,10 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
                   {row.getVisibleCells().map((cell) => {
                     const meta = columnById.get(cell.column.id);
                     return (
-                      <td key={cell.id} className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${cell.column.id === "__actions" ? STICKY_END_CELL : ""}`}>
+                      <td
+                        key={cell.id}
+                        className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${cell.column.id === "__actions" ? STICKY_END_CELL : ""}`}
+                      >
                         <table.FlexRender cell={cell} />
                       </td>
                     );
@@ -455,25 +615,49 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
 
       <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
         <p>
-          Page {state.page.toLocaleString("en-US")} of {lastPage === null ? `${Math.ceil(total / state.pageSize).toLocaleString("en-US")}+` : lastPage.toLocaleString("en-US")}
+          Page {state.page.toLocaleString("en-US")} of{" "}
+          {lastPage === null ? `${Math.ceil(total / state.pageSize).toLocaleString("en-US")}+` : lastPage.toLocaleString("en-US")}
         </p>
         <ul className="flex flex-wrap items-center gap-1">
           <li>
-            {state.page > 1 ? <Link href={href({ page: state.page - 1 })} className={PAGE_LINK} rel="prev">Previous</Link> : <span className={`${PAGE_LINK} opacity-40`} aria-disabled>Previous</span>}
+            {state.page > 1 ? (
+              <Link href={href({ page: state.page - 1 })} className={PAGE_LINK} rel="prev">
+                Previous
+              </Link>
+            ) : (
+              <span className={`${PAGE_LINK} opacity-40`} aria-disabled>
+                Previous
+              </span>
+            )}
           </li>
           {pageWindow(state.page, lastPage).map((p, i) =>
             p === null ? (
-              <li key={`gap-${i}`} aria-hidden className="px-1 text-slate-400">…</li>
+              <li key={`gap-${i}`} aria-hidden className="px-1 text-slate-400">
+                …
+              </li>
             ) : (
               <li key={p}>
-                <Link href={href({ page: p })} aria-current={p === state.page ? "page" : undefined} aria-label={`Page ${p}`} className={p === state.page ? PAGE_CURRENT : PAGE_LINK}>
+                <Link
+                  href={href({ page: p })}
+                  aria-current={p === state.page ? "page" : undefined}
+                  aria-label={`Page ${p}`}
+                  className={p === state.page ? PAGE_CURRENT : PAGE_LINK}
+                >
                   {p.toLocaleString("en-US")}
                 </Link>
               </li>
             ),
           )}
           <li>
-            {hasNext ? <Link href={href({ page: state.page + 1 })} className={PAGE_LINK} rel="next">Next</Link> : <span className={`${PAGE_LINK} opacity-40`} aria-disabled>Next</span>}
+            {hasNext ? (
+              <Link href={href({ page: state.page + 1 })} className={PAGE_LINK} rel="next">
+                Next
+              </Link>
+            ) : (
+              <span className={`${PAGE_LINK} opacity-40`} aria-disabled>
+                Next
+              </span>
+            )}
           </li>
         </ul>
         <div className="flex items-center gap-2">
@@ -484,7 +668,11 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
             onChange={(e) => changePageSize(Number(e.target.value))}
             className="rounded-md border-0 bg-white py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
           >
-            {PAGE_SIZES.map((size) => <option key={size} value={size}>{size}</option>)}
+            {PAGE_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {size}
+              </option>
+            ))}
           </select>
         </div>
       </nav>
@@ -494,15 +682,28 @@ export function DataGrid({ definition, state, rows, total, totalCapped, basePath
 
 // Two class sets, not one overridden: with both bg-white and bg-brand-600 on the current page's
 // link, the stylesheet's order decides and the number can end up white on white.
-const PAGE_BASE = "inline-flex min-w-8 justify-center rounded-md px-2.5 py-1 ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-brand-500";
+const PAGE_BASE =
+  "inline-flex min-w-8 justify-center rounded-md px-2.5 py-1 ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-brand-500";
 const PAGE_LINK = `${PAGE_BASE} ring-slate-300 bg-white hover:bg-slate-50`;
 const PAGE_CURRENT = `${PAGE_BASE} bg-brand-600 text-white ring-brand-600 hover:bg-brand-700`;
 
 function Chip({ label, removeHref, onEdit }: { label: string; removeHref: string; onEdit?: () => void }) {
   return (
     <li className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-0.5 pl-3 pr-1 text-sm text-brand-700 ring-1 ring-inset ring-brand-100">
-      {onEdit ? <button type="button" onClick={onEdit} className="hover:underline" aria-label={`Edit filter ${label}`}>{label}</button> : <span>{label}</span>}
-      <Link href={removeHref} aria-label={`Remove filter ${label}`} className="rounded-full px-1.5 leading-5 hover:bg-brand-100 focus-visible:outline-2 focus-visible:outline-brand-500">×</Link>
+      {onEdit ? (
+        <button type="button" onClick={onEdit} className="hover:underline" aria-label={`Edit filter ${label}`}>
+          {label}
+        </button>
+      ) : (
+        <span>{label}</span>
+      )}
+      <Link
+        href={removeHref}
+        aria-label={`Remove filter ${label}`}
+        className="rounded-full px-1.5 leading-5 hover:bg-brand-100 focus-visible:outline-2 focus-visible:outline-brand-500"
+      >
+        ×
+      </Link>
     </li>
   );
 }

@@ -8,10 +8,14 @@ import type { FilterValue, TextOperator } from "@/lib/grid/types";
 // The editor of one column's filter. It only builds a FilterValue; the grid turns it into a URL.
 
 const DECIMAL = /^-?\d{1,14}(\.\d{1,4})?$/;
-const CONTROL = "rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
+const CONTROL =
+  "rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
 
 export function FilterEditor({
-  column, current, onApply, onCancel,
+  column,
+  current,
+  onApply,
+  onCancel,
 }: {
   column: ClientColumn;
   current: FilterValue | undefined;
@@ -25,7 +29,9 @@ export function FilterEditor({
   const [values, setValues] = useState<string[]>(current?.kind === "choice" ? current.values : []);
   const [min, setMin] = useState(current?.kind === "number" ? (current.min ?? "") : "");
   const [max, setMax] = useState(current?.kind === "number" ? (current.max ?? "") : "");
-  const [preset, setPreset] = useState<DateRangeChoice>(current?.kind === "date" && current.preset ? current.preset : current?.kind === "date" ? "custom" : "last_7_days");
+  const [preset, setPreset] = useState<DateRangeChoice>(
+    current?.kind === "date" && current.preset ? current.preset : current?.kind === "date" ? "custom" : "last_7_days",
+  );
   const [from, setFrom] = useState(current?.kind === "date" ? (current.from ?? "") : "");
   const [to, setTo] = useState(current?.kind === "date" ? (current.to ?? "") : "");
   const [yes, setYes] = useState<"yes" | "no">(current?.kind === "boolean" && !current.value ? "no" : "yes");
@@ -64,14 +70,25 @@ export function FilterEditor({
     <form onSubmit={submit} className="space-y-3" aria-label={`Filter by ${column.label}`}>
       {column.filter === "text" ? (
         <div className="flex flex-wrap gap-2">
-          <label className="sr-only" htmlFor={`${id}-op`}>How {column.label} matches</label>
+          <label className="sr-only" htmlFor={`${id}-op`}>
+            How {column.label} matches
+          </label>
           <select id={`${id}-op`} className={CONTROL} value={op} onChange={(e) => setOp(e.target.value as TextOperator)}>
             <option value="contains">contains</option>
             <option value="starts">starts with</option>
             <option value="equals">is exactly</option>
           </select>
-          <label className="sr-only" htmlFor={`${id}-text`}>{column.label}</label>
-          <input id={`${id}-text`} className={`${CONTROL} min-w-0 flex-1`} value={text} maxLength={100} onChange={(e) => setText(e.target.value)} autoFocus />
+          <label className="sr-only" htmlFor={`${id}-text`}>
+            {column.label}
+          </label>
+          <input
+            id={`${id}-text`}
+            className={`${CONTROL} min-w-0 flex-1`}
+            value={text}
+            maxLength={100}
+            onChange={(e) => setText(e.target.value)}
+            autoFocus
+          />
         </div>
       ) : null}
       {column.filter === "choice" ? (
@@ -98,26 +115,45 @@ export function FilterEditor({
       ) : null}
       {column.filter === "number" ? (
         <div className="flex items-center gap-2">
-          <label className="text-sm text-slate-700" htmlFor={`${id}-min`}>From</label>
-          <input id={`${id}-min`} className={`${CONTROL} w-28`} inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} autoFocus />
-          <label className="text-sm text-slate-700" htmlFor={`${id}-max`}>to</label>
+          <label className="text-sm text-slate-700" htmlFor={`${id}-min`}>
+            From
+          </label>
+          <input
+            id={`${id}-min`}
+            className={`${CONTROL} w-28`}
+            inputMode="decimal"
+            value={min}
+            onChange={(e) => setMin(e.target.value)}
+            autoFocus
+          />
+          <label className="text-sm text-slate-700" htmlFor={`${id}-max`}>
+            to
+          </label>
           <input id={`${id}-max`} className={`${CONTROL} w-28`} inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
         </div>
       ) : null}
       {column.filter === "date" ? (
         <div className="space-y-2">
-          <label className="sr-only" htmlFor={`${id}-preset`}>{column.label} period</label>
+          <label className="sr-only" htmlFor={`${id}-preset`}>
+            {column.label} period
+          </label>
           <select id={`${id}-preset`} className={CONTROL} value={preset} onChange={(e) => setPreset(e.target.value as DateRangeChoice)}>
             {DATE_PRESETS.map((p) => (
-              <option key={p} value={p}>{DATE_RANGE_LABELS[p]}</option>
+              <option key={p} value={p}>
+                {DATE_RANGE_LABELS[p]}
+              </option>
             ))}
             <option value="custom">Custom range…</option>
           </select>
           {preset === "custom" ? (
             <div className="flex flex-wrap items-center gap-2">
-              <label className="text-sm text-slate-700" htmlFor={`${id}-from`}>From</label>
+              <label className="text-sm text-slate-700" htmlFor={`${id}-from`}>
+                From
+              </label>
               <input id={`${id}-from`} type="date" className={CONTROL} value={from} onChange={(e) => setFrom(e.target.value)} />
-              <label className="text-sm text-slate-700" htmlFor={`${id}-to`}>to</label>
+              <label className="text-sm text-slate-700" htmlFor={`${id}-to`}>
+                to
+              </label>
               <input id={`${id}-to`} type="date" className={CONTROL} value={to} onChange={(e) => setTo(e.target.value)} />
             </div>
           ) : null}
@@ -134,13 +170,27 @@ export function FilterEditor({
           ))}
         </fieldset>
       ) : null}
-      {error ? <p role="alert" className="text-xs font-medium text-red-700">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-xs font-medium text-red-700">
+          {error}
+        </p>
+      ) : null}
       <div className="flex gap-2">
-        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Apply</button>
+        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          Apply
+        </button>
         {current ? (
-          <button type="button" onClick={() => onApply(null)} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Remove</button>
+          <button
+            type="button"
+            onClick={() => onApply(null)}
+            className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+          >
+            Remove
+          </button>
         ) : null}
-        <button type="button" onClick={onCancel} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">Cancel</button>
+        <button type="button" onClick={onCancel} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+          Cancel
+        </button>
       </div>
     </form>
   );

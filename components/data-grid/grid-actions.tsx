@@ -59,7 +59,7 @@ export function GridActionMessage({ outcome }: { outcome: GridActionOutcome | nu
   if (!outcome) return null;
   const { result } = outcome;
   const notes = notesOf(result);
-  const text = result.ok ? result.message ?? `${outcome.actionLabel}: done.` : result.error;
+  const text = result.ok ? (result.message ?? `${outcome.actionLabel}: done.`) : result.error;
   return (
     <div
       role={result.ok ? "status" : "alert"}
@@ -68,7 +68,9 @@ export function GridActionMessage({ outcome }: { outcome: GridActionOutcome | nu
       <p>{text}</p>
       {notes.length ? (
         <ul className="mt-1 list-disc pl-5" aria-label="Refused">
-          {notes.map((note, i) => <li key={i}>{note}</li>)}
+          {notes.map((note, i) => (
+            <li key={i}>{note}</li>
+          ))}
         </ul>
       ) : null}
     </div>
@@ -77,8 +79,16 @@ export function GridActionMessage({ outcome }: { outcome: GridActionOutcome | nu
 
 /** The buttons for the selection: "For 3 selected: Subscribe · Unsubscribe". */
 export function BulkActionsBar({
-  actions, selectedIds, running, onRun,
-}: { actions: GridAction[]; selectedIds: string[]; running: string | null; onRun: (action: GridAction, ids: string[], from: "row" | "bulk") => void }) {
+  actions,
+  selectedIds,
+  running,
+  onRun,
+}: {
+  actions: GridAction[];
+  selectedIds: string[];
+  running: string | null;
+  onRun: (action: GridAction, ids: string[], from: "row" | "bulk") => void;
+}) {
   if (!selectedIds.length) return null;
   return (
     <div role="group" aria-label="Actions on the selected rows" className="flex flex-wrap items-center gap-2 text-sm">
@@ -100,8 +110,18 @@ export function BulkActionsBar({
 
 /** The buttons in one row's action cell. */
 export function RowActionButtons({
-  row, rowName, actions, running, onRun,
-}: { row: DisplayRow; rowName: string; actions: GridAction[]; running: string | null; onRun: (action: GridAction, ids: string[], from: "row" | "bulk") => void }) {
+  row,
+  rowName,
+  actions,
+  running,
+  onRun,
+}: {
+  row: DisplayRow;
+  rowName: string;
+  actions: GridAction[];
+  running: string | null;
+  onRun: (action: GridAction, ids: string[], from: "row" | "bulk") => void;
+}) {
   const offered = actions.filter((a) => offeredOn(row, a));
   if (!offered.length) return <span className="text-slate-400">—</span>;
   return (

@@ -11,7 +11,9 @@ export function GridSkeleton({ title }: { title: string }) {
         <div className="h-8 w-24 rounded bg-slate-200" />
       </div>
       <div className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
-        {Array.from({ length: 10 }, (_, i) => <div key={i} className="my-2 h-6 rounded bg-slate-100" />)}
+        {Array.from({ length: 10 }, (_, i) => (
+          <div key={i} className="my-2 h-6 rounded bg-slate-100" />
+        ))}
       </div>
     </div>
   );

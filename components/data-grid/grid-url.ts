@@ -6,7 +6,12 @@ import type { ClientColumn, ClientDefinition } from "@/lib/grid/display";
 // Links of a grid view: every control is a URL, so back/forward work and a link reproduces the view.
 
 /** `basePath` may carry its own query (a customer page's `?tab=carts`): the grid's joins it with `&`. */
-export function gridHref(basePath: string, definition: Pick<ClientDefinition, "defaultSort">, state: GridState, change: Partial<GridState> = {}): string {
+export function gridHref(
+  basePath: string,
+  definition: Pick<ClientDefinition, "defaultSort">,
+  state: GridState,
+  change: Partial<GridState> = {},
+): string {
   const query = gridQueryString(definition, state, change);
   if (!query || !basePath.includes("?")) return `${basePath}${query}`;
   return `${basePath}&${query.slice(1)}`;
@@ -80,7 +85,12 @@ export function pageWindow(page: number, last: number | null): (number | null)[]
 }
 
 /** The CSV export link of the view, or of selected rows (`ids=1,2,3`). */
-export function exportHref(gridId: string, definition: Pick<ClientDefinition, "defaultSort">, state: GridState, ids: string[] | null): string {
+export function exportHref(
+  gridId: string,
+  definition: Pick<ClientDefinition, "defaultSort">,
+  state: GridState,
+  ids: string[] | null,
+): string {
   const query = new URLSearchParams(gridQueryString(definition, state, { page: 1 }).replace(/^\?/, ""));
   if (ids && ids.length) query.set("ids", ids.join(","));
   const text = query.toString();

@@ -15,7 +15,16 @@ import { gridQueryString } from "@/lib/grid/params";
 
 /** The one workspace grid: reads the URL state and the page on the server, renders the table client-side. */
 export async function GridView({
-  definition, searchParams, basePath, user, scope, description, emptyState, bulkAssign, rowActions, bulkActions,
+  definition,
+  searchParams,
+  basePath,
+  user,
+  scope,
+  description,
+  emptyState,
+  bulkAssign,
+  rowActions,
+  bulkActions,
 }: {
   definition: GridDefinition;
   searchParams: SearchParams;
@@ -37,7 +46,12 @@ export async function GridView({
   const view = read.value;
   if (!view.hasRows) {
     if (emptyState) return emptyState;
-    if (scope) return <EmptyState title={`No ${definition.noun} for ${scope.label}`}><p>They appear here once Magento has some and they are synced.</p></EmptyState>;
+    if (scope)
+      return (
+        <EmptyState title={`No ${definition.noun} for ${scope.label}`}>
+          <p>They appear here once Magento has some and they are synced.</p>
+        </EmptyState>
+      );
     return (
       <NoSyncedData
         what={definition.noun}
@@ -55,7 +69,9 @@ export async function GridView({
         <div role="status" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
           <p className="font-medium">Part of this link was not understood:</p>
           <ul className="mt-1 list-disc pl-5">
-            {view.notices.map((n, i) => <li key={`${n.param}-${i}`}>{n.message}</li>)}
+            {view.notices.map((n, i) => (
+              <li key={`${n.param}-${i}`}>{n.message}</li>
+            ))}
           </ul>
         </div>
       ) : null}

@@ -18,13 +18,21 @@ export function AddressBlock({ address, label }: { address: AddressLike | null |
   if (!address) return <p className="text-sm text-slate-500">No {label ? `${label.toLowerCase()} ` : ""}address.</p>;
   const name = customerName({ firstName: address.firstName, lastName: address.lastName });
   const cityLine = [address.postcode, address.city].filter(Boolean).join(" ");
-  const lines = [name, address.company, ...(address.street ?? []), cityLine, [address.region, address.countryId].filter(Boolean).join(", ")].filter(
-    (line): line is string => Boolean(line && line.trim()),
-  );
+  const lines = [
+    name,
+    address.company,
+    ...(address.street ?? []),
+    cityLine,
+    [address.region, address.countryId].filter(Boolean).join(", "),
+  ].filter((line): line is string => Boolean(line && line.trim()));
   return (
     <address className="text-sm not-italic leading-6 text-slate-800">
       {label ? <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p> : null}
-      {lines.map((line, i) => <span key={i} className="block">{line}</span>)}
+      {lines.map((line, i) => (
+        <span key={i} className="block">
+          {line}
+        </span>
+      ))}
       {address.telephone ? <span className="block text-slate-600">Tel. {address.telephone}</span> : null}
       {address.email ? <span className="block text-slate-600">{address.email}</span> : null}
     </address>

@@ -4,7 +4,13 @@ import { formatDateTime } from "@/lib/dates";
 export function DateTime({ value, timeZone }: { value: Date | null | undefined; timeZone: string }) {
   if (!value) return <span className="text-slate-400">—</span>;
   return (
-    <time dateTime={value.toISOString()} title={`${value.toISOString().replace("T", " ").replace(/\.\d+Z$/, "")} UTC`}>
+    <time
+      dateTime={value.toISOString()}
+      title={`${value
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "")} UTC`}
+    >
       {formatDateTime(value, timeZone)}
     </time>
   );

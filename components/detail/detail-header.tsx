@@ -21,7 +21,16 @@ const ARROW = "inline-flex h-9 w-9 items-center justify-center rounded-md ring-1
  * prev / next through the grid's result set, channel, last sync, Magento admin link and actions.
  */
 export function DetailHeader({
-  section, grid, title, badges, nav, channelName, syncedAt, timeZone, adminHref, actions,
+  section,
+  grid,
+  title,
+  badges,
+  nav,
+  channelName,
+  syncedAt,
+  timeZone,
+  adminHref,
+  actions,
 }: {
   section: string;
   grid: { label: string; href: string };
@@ -40,9 +49,15 @@ export function DetailHeader({
         <ol className="flex flex-wrap items-center gap-1 text-slate-500">
           <li>{section}</li>
           <li aria-hidden>›</li>
-          <li><Link href={grid.href} className="font-medium text-brand-700 hover:underline">{grid.label}</Link></li>
+          <li>
+            <Link href={grid.href} className="font-medium text-brand-700 hover:underline">
+              {grid.label}
+            </Link>
+          </li>
           <li aria-hidden>›</li>
-          <li aria-current="page" className="text-slate-700">{title}</li>
+          <li aria-current="page" className="text-slate-700">
+            {title}
+          </li>
         </ol>
       </nav>
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -52,8 +67,12 @@ export function DetailHeader({
             {badges}
           </div>
           <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-600">
-            <span>Channel <span className="font-medium text-slate-800">{channelName}</span></span>
-            <span>Last synced <DateTime value={syncedAt} timeZone={timeZone} /></span>
+            <span>
+              Channel <span className="font-medium text-slate-800">{channelName}</span>
+            </span>
+            <span>
+              Last synced <DateTime value={syncedAt} timeZone={timeZone} />
+            </span>
             {adminHref ? (
               <a href={adminHref} target="_blank" rel="noopener noreferrer" className="font-medium text-brand-700 hover:underline">
                 Open in Magento admin<span className="sr-only"> (opens in a new tab)</span> ↗
@@ -64,17 +83,27 @@ export function DetailHeader({
         {nav ? (
           <div className="flex items-center gap-2 text-sm text-slate-600">
             {nav.previousHref ? (
-              <Link href={nav.previousHref} className={`${ARROW} hover:bg-slate-50`} aria-label={`Previous of ${nav.noun}`} rel="prev">←</Link>
+              <Link href={nav.previousHref} className={`${ARROW} hover:bg-slate-50`} aria-label={`Previous of ${nav.noun}`} rel="prev">
+                ←
+              </Link>
             ) : (
-              <span className={`${ARROW} opacity-40`} aria-hidden>←</span>
+              <span className={`${ARROW} opacity-40`} aria-hidden>
+                ←
+              </span>
             )}
             <span className="tabular-nums">
-              {nav.position !== null ? `${count(nav.position, nav.positionCapped)} of ${count(nav.total, nav.totalCapped)}` : "Not in the list's filters"}
+              {nav.position !== null
+                ? `${count(nav.position, nav.positionCapped)} of ${count(nav.total, nav.totalCapped)}`
+                : "Not in the list's filters"}
             </span>
             {nav.nextHref ? (
-              <Link href={nav.nextHref} className={`${ARROW} hover:bg-slate-50`} aria-label={`Next of ${nav.noun}`} rel="next">→</Link>
+              <Link href={nav.nextHref} className={`${ARROW} hover:bg-slate-50`} aria-label={`Next of ${nav.noun}`} rel="next">
+                →
+              </Link>
             ) : (
-              <span className={`${ARROW} opacity-40`} aria-hidden>→</span>
+              <span className={`${ARROW} opacity-40`} aria-hidden>
+                →
+              </span>
             )}
           </div>
         ) : null}

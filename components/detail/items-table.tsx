@@ -16,7 +16,19 @@ export type ItemRow = {
 };
 
 /** Line items: SKU, name, qty, price, row total; numbers right-aligned; scrolls on narrow screens. */
-export function ItemsTable({ items, currency, caption, qtyLabel = "Qty", extraLabel }: { items: ItemRow[]; currency: string | null; caption: string; qtyLabel?: string; extraLabel?: string }) {
+export function ItemsTable({
+  items,
+  currency,
+  caption,
+  qtyLabel = "Qty",
+  extraLabel,
+}: {
+  items: ItemRow[];
+  currency: string | null;
+  caption: string;
+  qtyLabel?: string;
+  extraLabel?: string;
+}) {
   if (items.length === 0) return <p className="text-sm text-slate-500">No items.</p>;
   return (
     <div className="-mx-5 overflow-x-auto">
@@ -24,12 +36,26 @@ export function ItemsTable({ items, currency, caption, qtyLabel = "Qty", extraLa
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            <th scope="col" className="px-5 py-2 font-medium">SKU</th>
-            <th scope="col" className="px-3 py-2 font-medium">Name</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">{qtyLabel}</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">Price</th>
-            <th scope="col" className="px-5 py-2 text-right font-medium">Row total</th>
-            {extraLabel ? <th scope="col" className="px-5 py-2 font-medium">{extraLabel}</th> : null}
+            <th scope="col" className="px-5 py-2 font-medium">
+              SKU
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              {qtyLabel}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              Price
+            </th>
+            <th scope="col" className="px-5 py-2 text-right font-medium">
+              Row total
+            </th>
+            {extraLabel ? (
+              <th scope="col" className="px-5 py-2 font-medium">
+                {extraLabel}
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -44,8 +70,12 @@ export function ItemsTable({ items, currency, caption, qtyLabel = "Qty", extraLa
                 {item.detail ? <span className="block text-xs text-slate-500">{item.detail}</span> : null}
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{formatDecimal(item.qty)}</td>
-              <td className="px-3 py-2 text-right"><Money value={item.price} currency={currency} /></td>
-              <td className="px-5 py-2 text-right"><Money value={item.rowTotal} currency={currency} /></td>
+              <td className="px-3 py-2 text-right">
+                <Money value={item.price} currency={currency} />
+              </td>
+              <td className="px-5 py-2 text-right">
+                <Money value={item.rowTotal} currency={currency} />
+              </td>
               {extraLabel ? <td className="px-5 py-2 no-underline">{item.extra}</td> : null}
             </tr>
           ))}

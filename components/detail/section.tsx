@@ -1,13 +1,25 @@
 import { Card } from "@/components/ui/card";
 
 /** A titled card of a detail page. */
-export function DetailSection({ title, children, actions, className = "" }: { title: string; children: React.ReactNode; actions?: React.ReactNode; className?: string }) {
+export function DetailSection({
+  title,
+  children,
+  actions,
+  className = "",
+}: {
+  title: string;
+  children: React.ReactNode;
+  actions?: React.ReactNode;
+  className?: string;
+}) {
   const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
     <Card className={className}>
       <section aria-labelledby={id}>
         <header className="flex items-center justify-between gap-3 border-b border-slate-200 px-5 py-3">
-          <h2 id={id} className="text-sm font-semibold text-slate-900">{title}</h2>
+          <h2 id={id} className="text-sm font-semibold text-slate-900">
+            {title}
+          </h2>
           {actions}
         </header>
         <div className="px-5 py-4">{children}</div>

@@ -1,7 +1,15 @@
 import Link from "next/link";
 
 /** Tabs as links (the tab is in the URL, so it survives reloads and can be shared). */
-export function TabLinks({ tabs, active, label }: { tabs: { id: string; label: string; href: string; count?: number }[]; active: string; label: string }) {
+export function TabLinks({
+  tabs,
+  active,
+  label,
+}: {
+  tabs: { id: string; label: string; href: string; count?: number }[];
+  active: string;
+  label: string;
+}) {
   return (
     <nav aria-label={label} className="-mb-px flex gap-1 overflow-x-auto border-b border-slate-200">
       {tabs.map((tab) => {
@@ -17,7 +25,9 @@ export function TabLinks({ tabs, active, label }: { tabs: { id: string; label: s
             }`}
           >
             {tab.label}
-            {tab.count !== undefined ? <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 text-xs text-slate-600">{tab.count}</span> : null}
+            {tab.count !== undefined ? (
+              <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 text-xs text-slate-600">{tab.count}</span>
+            ) : null}
           </Link>
         );
       })}

@@ -1,4 +1,3 @@
-
 import Link from "next/link";
 import { DateTime } from "./date-time";
 
@@ -14,10 +13,18 @@ export function Timeline({ events, timeZone, note }: { events: TimelineEvent[]; 
           <li key={event.key} className="relative">
             <span aria-hidden className="absolute -left-[1.6rem] top-1.5 h-2.5 w-2.5 rounded-full bg-brand-600 ring-4 ring-white" />
             <p className="text-sm font-medium text-slate-900">
-              {event.href ? <Link href={event.href} className="text-brand-700 hover:underline">{event.title}</Link> : event.title}
+              {event.href ? (
+                <Link href={event.href} className="text-brand-700 hover:underline">
+                  {event.title}
+                </Link>
+              ) : (
+                event.title
+              )}
             </p>
             {event.detail ? <p className="text-sm text-slate-600">{event.detail}</p> : null}
-            <p className="text-xs text-slate-500"><DateTime value={event.at} timeZone={timeZone} /></p>
+            <p className="text-xs text-slate-500">
+              <DateTime value={event.at} timeZone={timeZone} />
+            </p>
           </li>
         ))}
       </ol>

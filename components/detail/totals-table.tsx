@@ -10,8 +10,12 @@ export function TotalsTable({ rows, currency, caption }: { rows: TotalRow[]; cur
       <tbody className="divide-y divide-slate-100">
         {rows.map((row) => (
           <tr key={row.label} className={row.emphasis ? "font-semibold text-slate-900" : "text-slate-700"}>
-            <th scope="row" className={`py-1.5 pr-4 text-left ${row.emphasis ? "font-semibold" : "font-normal"}`}>{row.label}</th>
-            <td className="py-1.5 text-right"><Money value={row.value} currency={currency} /></td>
+            <th scope="row" className={`py-1.5 pr-4 text-left ${row.emphasis ? "font-semibold" : "font-normal"}`}>
+              {row.label}
+            </th>
+            <td className="py-1.5 text-right">
+              <Money value={row.value} currency={currency} />
+            </td>
           </tr>
         ))}
       </tbody>

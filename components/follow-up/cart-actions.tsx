@@ -28,8 +28,23 @@ function useStep(action: StepAction) {
   return useActionState<ActionResult | null, FormData>(action, null);
 }
 
-function StepForm({ title, children, state, action, pending, submit, cartId, variant = "secondary" }: {
-  title: string; children?: React.ReactNode; state: ActionResult | null; action: (formData: FormData) => void; pending: boolean; submit: string; cartId: number;
+function StepForm({
+  title,
+  children,
+  state,
+  action,
+  pending,
+  submit,
+  cartId,
+  variant = "secondary",
+}: {
+  title: string;
+  children?: React.ReactNode;
+  state: ActionResult | null;
+  action: (formData: FormData) => void;
+  pending: boolean;
+  submit: string;
+  cartId: number;
   variant?: "primary" | "secondary" | "danger";
 }) {
   return (
@@ -38,7 +53,9 @@ function StepForm({ title, children, state, action, pending, submit, cartId, var
       <FormMessage result={state} />
       <input type="hidden" name="cartId" value={cartId} />
       {children}
-      <Button type="submit" variant={variant} disabled={pending}>{pending ? "Saving…" : submit}</Button>
+      <Button type="submit" variant={variant} disabled={pending}>
+        {pending ? "Saving…" : submit}
+      </Button>
     </form>
   );
 }
@@ -53,7 +70,9 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
   const options = assign
     ? [
         { value: "", label: "Nobody" },
-        ...assign.assignees.filter((a) => !assign.selfOnly || a.id === assign.userId).map((a) => ({ value: String(a.id), label: a.id === assign.userId ? `${a.name} (me)` : a.name })),
+        ...assign.assignees
+          .filter((a) => !assign.selfOnly || a.id === assign.userId)
+          .map((a) => ({ value: String(a.id), label: a.id === assign.userId ? `${a.name} (me)` : a.name })),
       ]
     : [];
 
@@ -65,17 +84,44 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
   ].filter((r): r is ActionResult => r !== null);
   return (
     <div className="space-y-4">
-      {orphaned.map((result, i) => <FormMessage key={i} result={result} />)}
+      {orphaned.map((result, i) => (
+        <FormMessage key={i} result={result} />
+      ))}
       {!allowed.length && !assign && !heldBy ? <p className="text-sm text-slate-500">No follow-up steps are open for this cart.</p> : null}
       {allowed.includes("log_contact") ? (
-        <StepForm title="Log contact" state={contact} action={contactAction} pending={contactPending} submit="Log contact" cartId={cartId} variant="primary">
-          <Choice form="contact" name="channel" label="By" options={[{ value: "call", label: "Phone call" }, { value: "email", label: "Email" }]} errors={ce?.channel} />
+        <StepForm
+          title="Log contact"
+          state={contact}
+          action={contactAction}
+          pending={contactPending}
+          submit="Log contact"
+          cartId={cartId}
+          variant="primary"
+        >
+          <Choice
+            form="contact"
+            name="channel"
+            label="By"
+            options={[
+              { value: "call", label: "Phone call" },
+              { value: "email", label: "Email" },
+            ]}
+            errors={ce?.channel}
+          />
           <Text form="contact" name="outcome" label="Outcome" required maxLength={200} errors={ce?.outcome} />
           <LongText form="contact" name="note" label="Notes" maxLength={2000} errors={ce?.note} />
         </StepForm>
       ) : null}
       {allowed.includes("mark_lost") ? (
-        <StepForm title="Mark lost" state={lost} action={lostAction} pending={lostPending} submit="Mark lost" cartId={cartId} variant="danger">
+        <StepForm
+          title="Mark lost"
+          state={lost}
+          action={lostAction}
+          pending={lostPending}
+          submit="Mark lost"
+          cartId={cartId}
+          variant="danger"
+        >
           <Choice form="lost" name="reason" label="Reason" options={lostReasons} errors={le?.reason} />
           <Text form="lost" name="reasonText" label="Other reason (when “Other”)" maxLength={200} errors={le?.reasonText} />
           <LongText form="lost" name="note" label="Notes" maxLength={2000} errors={le?.note} />
@@ -97,8 +143,16 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
           <h3 className="text-sm font-semibold text-slate-900">Assign</h3>
           <FormMessage result={assigned} />
           <input type="hidden" name="cartIds" value={cartId} />
-          <Choice form="assign" name="assigneeId" label="Assigned to" options={options} defaultValue={assign.currentId === null ? "" : String(assign.currentId)} />
-          <Button type="submit" variant="secondary" disabled={assignPending}>{assignPending ? "Saving…" : "Assign"}</Button>
+          <Choice
+            form="assign"
+            name="assigneeId"
+            label="Assigned to"
+            options={options}
+            defaultValue={assign.currentId === null ? "" : String(assign.currentId)}
+          />
+          <Button type="submit" variant="secondary" disabled={assignPending}>
+            {assignPending ? "Saving…" : "Assign"}
+          </Button>
         </form>
       ) : null}
     </div>

@@ -11,9 +11,15 @@ type Base = { form: string; name: string; label: string; errors?: string[] };
 function Shell({ form, name, label, errors, children }: Base & { children: ReactNode }) {
   return (
     <div>
-      <label htmlFor={`${form}-${name}`} className="block text-sm font-medium text-slate-800">{label}</label>
+      <label htmlFor={`${form}-${name}`} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
       <div className="mt-1">{children}</div>
-      {errors?.length ? <p id={`${form}-${name}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">{errors.join(" ")}</p> : null}
+      {errors?.length ? (
+        <p id={`${form}-${name}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+          {errors.join(" ")}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -26,18 +32,36 @@ const a11y = (form: string, name: string, errors?: string[]) => ({
 });
 
 export function Text(props: Base & { required?: boolean; maxLength?: number }) {
-  return <Shell {...props}><input className={CONTROL} {...a11y(props.form, props.name, props.errors)} required={props.required} maxLength={props.maxLength} /></Shell>;
+  return (
+    <Shell {...props}>
+      <input className={CONTROL} {...a11y(props.form, props.name, props.errors)} required={props.required} maxLength={props.maxLength} />
+    </Shell>
+  );
 }
 
 export function LongText(props: Base & { required?: boolean; maxLength?: number }) {
-  return <Shell {...props}><textarea rows={3} className={CONTROL} {...a11y(props.form, props.name, props.errors)} required={props.required} maxLength={props.maxLength} /></Shell>;
+  return (
+    <Shell {...props}>
+      <textarea
+        rows={3}
+        className={CONTROL}
+        {...a11y(props.form, props.name, props.errors)}
+        required={props.required}
+        maxLength={props.maxLength}
+      />
+    </Shell>
+  );
 }
 
 export function Choice(props: Base & { options: { value: string; label: string }[]; defaultValue?: string }) {
   return (
     <Shell {...props}>
       <select className={CONTROL} {...a11y(props.form, props.name, props.errors)} defaultValue={props.defaultValue}>
-        {props.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </Shell>
   );

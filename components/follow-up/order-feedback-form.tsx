@@ -18,7 +18,9 @@ export function OrderFeedbackForm({ orderId, recordAction }: { orderId: number; 
       <input type="hidden" name="orderId" value={orderId} />
       <LongText form="feedback" name="feedback" label="Customer's feedback" required maxLength={2000} errors={errors?.feedback} />
       <LongText form="feedback" name="note" label="Notes" maxLength={2000} errors={errors?.note} />
-      <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Record feedback"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Record feedback"}
+      </Button>
     </form>
   );
 }

@@ -10,14 +10,30 @@ import type { StepAction } from "./cart-actions";
 // the page is revalidated and the cart moves to "Assigned to me"; the message shows only when it
 // stays (someone took it first).
 
-export function TakeCart({ cartId, originId, userId, assignAction }: { cartId: number; originId: number; userId: number; assignAction: StepAction }) {
+export function TakeCart({
+  cartId,
+  originId,
+  userId,
+  assignAction,
+}: {
+  cartId: number;
+  originId: number;
+  userId: number;
+  assignAction: StepAction;
+}) {
   const [result, action, pending] = useActionState<ActionResult | null, FormData>(assignAction, null);
   return (
     <form action={action} aria-label={`Take cart ${originId}`} className="flex items-center justify-end gap-2">
       <input type="hidden" name="cartIds" value={cartId} />
       <input type="hidden" name="assigneeId" value={userId} />
-      {result ? <span role={result.ok ? "status" : "alert"} className={`text-xs ${result.ok ? "text-slate-600" : "text-red-700"}`}>{result.ok ? result.message : result.error}</span> : null}
-      <Button type="submit" variant="secondary" disabled={pending}>{pending ? "Taking…" : "Take"}</Button>
+      {result ? (
+        <span role={result.ok ? "status" : "alert"} className={`text-xs ${result.ok ? "text-slate-600" : "text-red-700"}`}>
+          {result.ok ? result.message : result.error}
+        </span>
+      ) : null}
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? "Taking…" : "Take"}
+      </Button>
     </form>
   );
 }

@@ -25,7 +25,8 @@ function overlay(values: ChannelFormValues, typed: Record<string, string | strin
   if (!typed) return values;
   const text = (name: string, fallback: string) => (typeof typed[name] === "string" ? (typed[name] as string) : fallback);
   const all = (name: string) => [typed[name] ?? []].flat();
-  const number = (name: string, fallback: number) => (Number.isFinite(Number(typed[name])) && text(name, "") !== "" ? Number(typed[name]) : fallback);
+  const number = (name: string, fallback: number) =>
+    Number.isFinite(Number(typed[name])) && text(name, "") !== "" ? Number(typed[name]) : fallback;
   return {
     ...values,
     name: text("name", values.name),
@@ -33,9 +34,16 @@ function overlay(values: ChannelFormValues, typed: Record<string, string | strin
     authType: typed.authType === "oauth1" ? "oauth1" : typed.authType === "bearer" ? "bearer" : values.authType,
     storeCode: text("storeCode", values.storeCode),
     adminUrl: text("adminUrl", values.adminUrl),
-    websiteOriginIds: typed.websites === "selected" ? all("websiteIds").map(Number).filter(Number.isSafeInteger) : typed.websites === "all" ? null : values.websiteOriginIds,
+    websiteOriginIds:
+      typed.websites === "selected"
+        ? all("websiteIds").map(Number).filter(Number.isSafeInteger)
+        : typed.websites === "all"
+          ? null
+          : values.websiteOriginIds,
     guestMode: typed.guestMode === "per_email_and_name" ? "per_email_and_name" : "per_email",
-    sharedGuestEmails: text("sharedGuestEmails", "").split(/[\s,;]+/).filter(Boolean),
+    sharedGuestEmails: text("sharedGuestEmails", "")
+      .split(/[\s,;]+/)
+      .filter(Boolean),
     syncStartDate: text("syncStartDate", values.syncStartDate),
     syncIntervalMinutes: number("syncIntervalMinutes", values.syncIntervalMinutes),
     cartExpirationDays: text("cartExpirationDays", "") === "" ? null : number("cartExpirationDays", values.cartExpirationDays ?? 0),
@@ -129,7 +137,11 @@ export function ChannelForm({
   for (const id of shown.websiteOriginIds ?? []) if (!websites.has(id)) websites.set(id, { id, code: `#${id}`, name: `Website #${id}` });
   const editing = values.id !== null;
   // What the typed websites/start date would do, shown before saving (the save says it again and starts it).
-  const initial: ImpactSettings = { websiteOriginIds: values.websiteOriginIds, syncStartDate: values.syncStartDate, entities: values.entities };
+  const initial: ImpactSettings = {
+    websiteOriginIds: values.websiteOriginIds,
+    syncStartDate: values.syncStartDate,
+    entities: values.entities,
+  };
   const [draft, setDraft] = useState<ImpactSettings & { active: boolean }>({
     websiteOriginIds: shown.websiteOriginIds,
     syncStartDate: shown.syncStartDate,
@@ -138,7 +150,11 @@ export function ChannelForm({
   });
   const onFormChange = (event: React.FormEvent<HTMLFormElement>) => {
     const data = new FormData(event.currentTarget);
-    const ids = data.getAll("websiteIds").map(Number).filter(Number.isSafeInteger).sort((a, b) => a - b);
+    const ids = data
+      .getAll("websiteIds")
+      .map(Number)
+      .filter(Number.isSafeInteger)
+      .sort((a, b) => a - b);
     const selected = data.get("websites") === "selected";
     setDraft({
       // Half-typed values (no website ticked, an empty date) fail validation anyway: no preview for them.
@@ -183,7 +199,14 @@ export function ChannelForm({
   );
 
   return (
-    <form action={submit} onSubmit={onSubmit} onChange={onFormChange} className="space-y-6 p-5" aria-label={editing ? "Channel settings" : "New channel"} noValidate>
+    <form
+      action={submit}
+      onSubmit={onSubmit}
+      onChange={onFormChange}
+      className="space-y-6 p-5"
+      aria-label={editing ? "Channel settings" : "New channel"}
+      noValidate
+    >
       {values.id !== null ? <input type="hidden" name="id" value={values.id} /> : null}
       <FormMessage result={saveState} />
       {createdId ? (
@@ -212,7 +235,13 @@ export function ChannelForm({
             required
             errors={fieldErrors("baseUrl")}
           />
-          <TextField label="Store code" name="storeCode" defaultValue={shown.storeCode} hint='Used in /rest/<code>/V1; usually "default".' errors={fieldErrors("storeCode")} />
+          <TextField
+            label="Store code"
+            name="storeCode"
+            defaultValue={shown.storeCode}
+            hint='Used in /rest/<code>/V1; usually "default".'
+            errors={fieldErrors("storeCode")}
+          />
           <TextField
             label="Admin URL"
             name="adminUrl"
@@ -243,17 +272,26 @@ export function ChannelForm({
           <Button type="submit" name="intent" value="check" variant="secondary" disabled={checking}>
             {checking ? "Checking…" : "Check connection"}
           </Button>
-          <span className="text-xs text-slate-500">Uses the values above{editing ? " (and the saved secrets where left empty)" : ""}; saves nothing.</span>
+          <span className="text-xs text-slate-500">
+            Uses the values above{editing ? " (and the saved secrets where left empty)" : ""}; saves nothing.
+          </span>
         </div>
         {checkState ? (
-          <div role={checkState.ok ? "status" : "alert"} aria-live="polite" className={`rounded-md px-3 py-2 text-sm ${checkState.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}>
+          <div
+            role={checkState.ok ? "status" : "alert"}
+            aria-live="polite"
+            className={`rounded-md px-3 py-2 text-sm ${checkState.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}
+          >
             <p className="font-medium">{checkState.ok ? checkState.message : checkState.error}</p>
             {checked ? (
               <ul className="mt-2 list-disc pl-5 text-xs">
                 {checked.websites.map((w) => (
                   <li key={w.id}>
                     Website {w.name} ({w.code}, id {w.id}): store views{" "}
-                    {checked.storeViews.filter((s) => s.websiteId === w.id).map((s) => `${s.name} (${s.code}${s.active ? "" : ", inactive"})`).join(", ") || "none"}
+                    {checked.storeViews
+                      .filter((s) => s.websiteId === w.id)
+                      .map((s) => `${s.name} (${s.code}${s.active ? "" : ", inactive"})`)
+                      .join(", ") || "none"}
                   </li>
                 ))}
               </ul>
@@ -267,10 +305,18 @@ export function ChannelForm({
           <p className="text-sm font-medium text-slate-800">Websites</p>
           <div className="mt-1 flex flex-wrap gap-4 text-sm">
             <label className="flex items-center gap-2">
-              <input type="radio" name="websites" value="all" checked={websiteMode === "all"} onChange={() => setWebsiteMode("all")} /> All websites
+              <input type="radio" name="websites" value="all" checked={websiteMode === "all"} onChange={() => setWebsiteMode("all")} /> All
+              websites
             </label>
             <label className="flex items-center gap-2">
-              <input type="radio" name="websites" value="selected" checked={websiteMode === "selected"} onChange={() => setWebsiteMode("selected")} /> Only these:
+              <input
+                type="radio"
+                name="websites"
+                value="selected"
+                checked={websiteMode === "selected"}
+                onChange={() => setWebsiteMode("selected")}
+              />{" "}
+              Only these:
             </label>
           </div>
           <div className="mt-2 flex flex-wrap gap-4 text-sm">
@@ -286,7 +332,9 @@ export function ChannelForm({
             )}
           </div>
           <ErrorText id="websiteIds" errors={fieldErrors("websiteIds")} />
-          <p className="mt-1 text-xs text-slate-500">Changing the websites makes the next sync walk the history again for the new selection.</p>
+          <p className="mt-1 text-xs text-slate-500">
+            Changing the websites makes the next sync walk the history again for the new selection.
+          </p>
         </div>
         <div>
           <p className="text-sm font-medium text-slate-800">Records</p>
@@ -294,7 +342,13 @@ export function ChannelForm({
             {entityOptions.map((entity) => (
               <li key={entity.value}>
                 <label className="flex items-start gap-2 text-sm">
-                  <input type="checkbox" name="entities" value={entity.value} defaultChecked={shown.entities.includes(entity.value)} className="mt-1" />
+                  <input
+                    type="checkbox"
+                    name="entities"
+                    value={entity.value}
+                    defaultChecked={shown.entities.includes(entity.value)}
+                    className="mt-1"
+                  />
                   <span>
                     {entity.label}
                     <span className="block text-xs text-slate-500">{entity.dependency}</span>
@@ -314,7 +368,15 @@ export function ChannelForm({
             hint="Oldest changes the sync loads. Moving it earlier makes the next sync load back to it."
             errors={fieldErrors("syncStartDate")}
           />
-          <TextField label="Sync interval (minutes)" name="syncIntervalMinutes" type="number" min={1} max={1440} defaultValue={shown.syncIntervalMinutes} errors={fieldErrors("syncIntervalMinutes")} />
+          <TextField
+            label="Sync interval (minutes)"
+            name="syncIntervalMinutes"
+            type="number"
+            min={1}
+            max={1440}
+            defaultValue={shown.syncIntervalMinutes}
+            errors={fieldErrors("syncIntervalMinutes")}
+          />
           <TextField
             label="Cart expiration (days)"
             name="cartExpirationDays"
@@ -401,7 +463,11 @@ export function ChannelForm({
             {preview.map((notice) => (
               <li key={notice}>{notice}</li>
             ))}
-            <li>{draft.active ? "That sync starts as soon as you save." : "The channel is inactive: this happens at its first sync once it is active again."}</li>
+            <li>
+              {draft.active
+                ? "That sync starts as soon as you save."
+                : "The channel is inactive: this happens at its first sync once it is active again."}
+            </li>
           </ul>
         </div>
       ) : null}

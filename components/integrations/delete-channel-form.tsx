@@ -31,8 +31,8 @@ export function DeleteChannelForm({
       <input type="hidden" name="id" value={id} />
       <p className="text-sm text-slate-700">
         Deleting <strong>{name}</strong> removes its settings and its {records.toLocaleString("en")} synced record
-        {records === 1 ? "" : "s"} (customers, carts, orders, credit memos, subscribers) and its sync history from the portal.
-        Nothing is deleted in Magento. The records are removed in the background; the portal stays usable meanwhile.
+        {records === 1 ? "" : "s"} (customers, carts, orders, credit memos, subscribers) and its sync history from the portal. Nothing is
+        deleted in Magento. The records are removed in the background; the portal stays usable meanwhile.
       </p>
       <FormMessage result={state} />
       <TextField label={`Type "${name}" to confirm`} name="confirmName" autoComplete="off" errors={errors?.confirmName} />

@@ -15,7 +15,20 @@ import type { ScopeTimeZone } from "@/lib/periods/time-zones";
 // report's charts streamed in behind a skeleton, then its grid with an empty state of its own.
 
 export function ReportPage({
-  title, description, basePath, filters, storeZone, options, withBucket, withRange, chartsKey, charts, grid, searchParams, user, empty,
+  title,
+  description,
+  basePath,
+  filters,
+  storeZone,
+  options,
+  withBucket,
+  withRange,
+  chartsKey,
+  charts,
+  grid,
+  searchParams,
+  user,
+  empty,
 }: {
   title: string;
   description: string;

@@ -12,10 +12,14 @@ export function UnconvertedNote({ counts }: { counts: { orders?: number; refunds
   ].filter((p): p is string => p !== null);
   if (parts.length === 0) return null;
   return (
-    <p role="note" className="my-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="unconverted-note">
+    <p
+      role="note"
+      className="my-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+      data-testid="unconverted-note"
+    >
       <span className="font-medium">Incomplete amounts:</span> {new Intl.ListFormat("en", { type: "conjunction" }).format(parts)} in this
-      range were synced before the portal read Magento&apos;s base amounts, so their money is not in these figures yet (they are
-      counted). The next sync of the channel reads them again and completes the figures.
+      range were synced before the portal read Magento&apos;s base amounts, so their money is not in these figures yet (they are counted).
+      The next sync of the channel reads them again and completes the figures.
     </p>
   );
 }

@@ -10,7 +10,11 @@ type Action = (previous: ActionResult<{ id: number }> | null, form: FormData) =>
 
 /** New or edited segment: a name, the list it selects, the list's filtered link, shared or private. */
 export function SegmentForm({
-  action, entities, initial, canShare, lockEntity,
+  action,
+  entities,
+  initial,
+  canShare,
+  lockEntity,
 }: {
   action: Action;
   entities: { value: string; label: string }[];
@@ -26,7 +30,14 @@ export function SegmentForm({
       {initial.id ? <input type="hidden" name="id" value={initial.id} /> : null}
       <TextField label="Name" name="name" defaultValue={initial.name} required maxLength={80} errors={errors?.name} />
       {lockEntity ? <input type="hidden" name="entity" value={initial.entity} /> : null}
-      <SelectField label="Selects" name="entity" options={entities} defaultValue={initial.entity} disabled={lockEntity} errors={errors?.entity} />
+      <SelectField
+        label="Selects"
+        name="entity"
+        options={entities}
+        defaultValue={initial.entity}
+        disabled={lockEntity}
+        errors={errors?.entity}
+      />
       <TextField
         label="Filters (the filtered list's link)"
         name="query"
@@ -37,19 +48,39 @@ export function SegmentForm({
       />
       {canShare ? (
         <div className="flex items-center gap-2">
-          <input id="shared" name="shared" type="checkbox" value="on" defaultChecked={initial.shared} className="h-4 w-4 rounded border-slate-300" />
-          <label htmlFor="shared" className="text-sm text-slate-800">Share with the team (otherwise only you see it)</label>
+          <input
+            id="shared"
+            name="shared"
+            type="checkbox"
+            value="on"
+            defaultChecked={initial.shared}
+            className="h-4 w-4 rounded border-slate-300"
+          />
+          <label htmlFor="shared" className="text-sm text-slate-800">
+            Share with the team (otherwise only you see it)
+          </label>
         </div>
       ) : null}
       {state ? (
         <p role={state.ok ? "status" : "alert"} className={`text-sm ${state.ok ? "text-green-700" : "text-red-700"}`}>
           {state.ok ? state.message : state.error}
-          {state.ok ? <> <Link href="/marketing/segments" className="font-medium text-brand-700 hover:underline">Back to segments</Link></> : null}
+          {state.ok ? (
+            <>
+              {" "}
+              <Link href="/marketing/segments" className="font-medium text-brand-700 hover:underline">
+                Back to segments
+              </Link>
+            </>
+          ) : null}
         </p>
       ) : null}
       <div className="flex gap-2">
-        <button type="submit" disabled={pending} className={buttonClasses("primary")}>{pending ? "Saving…" : "Save segment"}</button>
-        <Link href="/marketing/segments" className={buttonClasses("secondary")}>Cancel</Link>
+        <button type="submit" disabled={pending} className={buttonClasses("primary")}>
+          {pending ? "Saving…" : "Save segment"}
+        </button>
+        <Link href="/marketing/segments" className={buttonClasses("secondary")}>
+          Cancel
+        </Link>
       </div>
     </form>
   );

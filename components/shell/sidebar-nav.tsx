@@ -10,9 +10,7 @@ export function SidebarNav({ sections }: { sections: NavSection[] }) {
     <nav aria-label="Main" className="space-y-6">
       {sections.map((section) => (
         <div key={section.label ?? "home"}>
-          {section.label ? (
-            <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">{section.label}</p>
-          ) : null}
+          {section.label ? <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">{section.label}</p> : null}
           <ul className="mt-1 space-y-0.5">
             {section.items.map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);

@@ -16,7 +16,11 @@ export function CancelSyncButton({ action, runId, requested }: { action: CancelA
       <Button type="submit" variant="danger" disabled={pending || asked}>
         {asked ? "Stopping…" : pending ? "Cancelling…" : "Cancel sync"}
       </Button>
-      {result && !result.ok ? <p role="alert" className="text-sm text-red-700">{result.error}</p> : null}
+      {result && !result.ok ? (
+        <p role="alert" className="text-sm text-red-700">
+          {result.error}
+        </p>
+      ) : null}
     </form>
   );
 }

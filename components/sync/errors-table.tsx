@@ -11,12 +11,25 @@ type RetryAction = (previous: ActionResult<RetryResult> | null, formData: FormDa
 
 /** A run's sync_errors: entity, Magento id, field, message, payload excerpt, links, retry. */
 export function ErrorsTable({
-  errors, runId, timeZone, retryAction,
-}: { errors: RunError[]; runId: number; timeZone: string; retryAction?: RetryAction }) {
+  errors,
+  runId,
+  timeZone,
+  retryAction,
+}: {
+  errors: RunError[];
+  runId: number;
+  timeZone: string;
+  retryAction?: RetryAction;
+}) {
   return (
     <SimpleTable
       columns={[
-        { label: "Entity" }, { label: "Magento id" }, { label: "Field" }, { label: "Message" }, { label: "Status" }, { label: "Links" },
+        { label: "Entity" },
+        { label: "Magento id" },
+        { label: "Field" },
+        { label: "Message" },
+        { label: "Status" },
+        { label: "Links" },
         { label: "Actions", srOnly: true },
       ]}
     >
@@ -30,18 +43,24 @@ export function ErrorsTable({
             {error.payload !== null ? (
               <details className="mt-1">
                 <summary className="cursor-pointer text-xs text-slate-500">Payload excerpt</summary>
-                <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{payloadText(error.payload)}</pre>
+                <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">
+                  {payloadText(error.payload)}
+                </pre>
               </details>
             ) : null}
           </td>
           <td className="px-5 py-3 text-xs">
             {error.resolvedAt ? (
-              <span className="text-emerald-700">resolved <DateTime value={error.resolvedAt} timeZone={timeZone} /></span>
+              <span className="text-emerald-700">
+                resolved <DateTime value={error.resolvedAt} timeZone={timeZone} />
+              </span>
             ) : (
               <span className="text-red-700">unresolved</span>
             )}
           </td>
-          <td className="px-5 py-3 text-xs"><RecordLinks portalHref={error.portalHref} magentoHref={error.magentoHref} /></td>
+          <td className="px-5 py-3 text-xs">
+            <RecordLinks portalHref={error.portalHref} magentoHref={error.magentoHref} />
+          </td>
           <td className="px-5 py-3">
             {retryAction && !error.resolvedAt ? <RetryButton action={retryAction} runId={runId} errorId={error.id} label="Retry" /> : null}
           </td>

@@ -15,10 +15,13 @@ export async function FailingChannelsBanner({ user, timeZone = "UTC" }: { user: 
       {failing.map((f) => (
         <p key={f.channelId}>
           <span className="font-medium">
-            {f.what} sync for &lsquo;{f.channelName}&rsquo; {f.status === "failed" ? "failing" : "partly failing"} since {formatDateTime(f.since, timeZone)}:
+            {f.what} sync for &lsquo;{f.channelName}&rsquo; {f.status === "failed" ? "failing" : "partly failing"} since{" "}
+            {formatDateTime(f.since, timeZone)}:
           </span>{" "}
           {f.message}{" "}
-          <Link href={`/system/sync-history/${f.runId}`} className="font-medium underline">See run #{f.runId}</Link>
+          <Link href={`/system/sync-history/${f.runId}`} className="font-medium underline">
+            See run #{f.runId}
+          </Link>
         </p>
       ))}
     </div>

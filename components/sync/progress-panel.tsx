@@ -25,7 +25,15 @@ const n = (value: number) => value.toLocaleString("en-US");
  * The running sync, live: polls /api/sync-runs/<id> every 1.5 s while the run is unfinished, stops
  * when it ends (and refreshes the page once so the runs list shows the outcome).
  */
-export function ProgressPanel({ initial, cancelAction, canCancel }: { initial: RunProgress; cancelAction: CancelAction; canCancel: boolean }) {
+export function ProgressPanel({
+  initial,
+  cancelAction,
+  canCancel,
+}: {
+  initial: RunProgress;
+  cancelAction: CancelAction;
+  canCancel: boolean;
+}) {
   const router = useRouter();
   const [progress, setProgress] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
@@ -75,10 +83,20 @@ export function ProgressPanel({ initial, cancelAction, canCancel }: { initial: R
             {n(progress.recordsChanged)} changed · {n(progress.errorCount)} errors
           </span>
         </p>
-        {canCancel && !progress.finished ? <CancelSyncButton action={cancelAction} runId={progress.runId} requested={progress.cancelRequested} /> : null}
+        {canCancel && !progress.finished ? (
+          <CancelSyncButton action={cancelAction} runId={progress.runId} requested={progress.cancelRequested} />
+        ) : null}
       </div>
-      {progress.errorMessage ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{progress.errorMessage}</p> : null}
-      {problem ? <p role="alert" className="text-sm text-amber-800">{problem}</p> : null}
+      {progress.errorMessage ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {progress.errorMessage}
+        </p>
+      ) : null}
+      {problem ? (
+        <p role="alert" className="text-sm text-amber-800">
+          {problem}
+        </p>
+      ) : null}
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">

@@ -35,19 +35,34 @@ export function SyncNowForm({
   const of = channelName ? <span className="sr-only"> of {channelName}</span> : null;
   const size = compact ? "px-2.5 py-1 text-xs" : "";
   return (
-    <form action={formAction} className={`flex flex-wrap items-center gap-2 ${compact ? "justify-end" : ""}`} aria-label={channelName ? `Sync ${channelName}` : "Sync now"}>
+    <form
+      action={formAction}
+      className={`flex flex-wrap items-center gap-2 ${compact ? "justify-end" : ""}`}
+      aria-label={channelName ? `Sync ${channelName}` : "Sync now"}
+    >
       <input type="hidden" name="channelId" value={channelId} />
       <Button type="submit" name="mode" value="incremental" className={size} disabled={pending || disabled || running}>
         {running ? "Syncing…" : pending ? "Starting…" : "Sync now"}
         {of}
       </Button>
       {running ? null : (
-        <Button type="submit" name="mode" value="full" variant="secondary" className={size} disabled={pending || disabled} title="Walk everything again from the sync start date">
+        <Button
+          type="submit"
+          name="mode"
+          value="full"
+          variant="secondary"
+          className={size}
+          disabled={pending || disabled}
+          title="Walk everything again from the sync start date"
+        >
           Full sync{of}
         </Button>
       )}
       {result ? (
-        <p role={result.ok ? "status" : "alert"} className={`text-sm ${compact ? "basis-full text-right text-xs" : ""} ${result.ok ? "text-emerald-700" : "text-red-700"}`}>
+        <p
+          role={result.ok ? "status" : "alert"}
+          className={`text-sm ${compact ? "basis-full text-right text-xs" : ""} ${result.ok ? "text-emerald-700" : "text-red-700"}`}
+        >
           {result.ok ? result.message : result.error}
         </p>
       ) : null}

@@ -18,7 +18,14 @@ function rawText(value: unknown): string {
 export function WarningsTable({ warnings, timeZone }: { warnings: RunWarning[]; timeZone: string }) {
   return (
     <SimpleTable
-      columns={[{ label: "Record" }, { label: "Field" }, { label: "Magento sent" }, { label: "Why it was not read" }, { label: "Last seen" }, { label: "Links" }]}
+      columns={[
+        { label: "Record" },
+        { label: "Field" },
+        { label: "Magento sent" },
+        { label: "Why it was not read" },
+        { label: "Last seen" },
+        { label: "Links" },
+      ]}
     >
       {warnings.map((warning) => (
         <tr key={warning.id} data-warning-id={warning.id} className="align-top">
@@ -27,11 +34,17 @@ export function WarningsTable({ warnings, timeZone }: { warnings: RunWarning[]; 
           </td>
           <td className="px-5 py-3 font-mono text-xs">{warning.field}</td>
           <td className="max-w-xs px-5 py-3">
-            <code className="block max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 text-xs">{rawText(warning.rawValue?.value)}</code>
+            <code className="block max-h-32 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 text-xs">
+              {rawText(warning.rawValue?.value)}
+            </code>
           </td>
           <td className="max-w-sm px-5 py-3 text-slate-700">{warning.message}</td>
-          <td className="px-5 py-3 text-xs text-slate-600"><DateTime value={warning.lastSeenAt} timeZone={timeZone} /></td>
-          <td className="px-5 py-3 text-xs"><RecordLinks portalHref={warning.portalHref} magentoHref={warning.magentoHref} /></td>
+          <td className="px-5 py-3 text-xs text-slate-600">
+            <DateTime value={warning.lastSeenAt} timeZone={timeZone} />
+          </td>
+          <td className="px-5 py-3 text-xs">
+            <RecordLinks portalHref={warning.portalHref} magentoHref={warning.magentoHref} />
+          </td>
         </tr>
       ))}
     </SimpleTable>

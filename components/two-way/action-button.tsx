@@ -12,7 +12,13 @@ import type { ActionResult } from "@/lib/auth/action";
 type Action = (previous: ActionResult<any> | null, formData: FormData) => Promise<ActionResult<any>>;
 
 export function ActionButton({
-  action, fields, label, pendingLabel, variant = "secondary", formLabel, describedBy,
+  action,
+  fields,
+  label,
+  pendingLabel,
+  variant = "secondary",
+  formLabel,
+  describedBy,
 }: {
   action: Action;
   fields: Record<string, string | number>;
@@ -26,7 +32,9 @@ export function ActionButton({
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} aria-label={formLabel} className="inline-flex flex-col items-start gap-2">
-      {Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <Button type="submit" variant={variant} disabled={pending} aria-describedby={describedBy}>
         {pending ? pendingLabel : label}
       </Button>

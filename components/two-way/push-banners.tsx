@@ -74,7 +74,11 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
       ) : null}
 
       {state.pending.map((push) => (
-        <div key={push.id} role="status" className="rounded-md bg-brand-50 px-4 py-3 text-sm text-brand-900 ring-1 ring-inset ring-brand-100">
+        <div
+          key={push.id}
+          role="status"
+          className="rounded-md bg-brand-50 px-4 py-3 text-sm text-brand-900 ring-1 ring-inset ring-brand-100"
+        >
           <p className="font-medium">
             <span aria-hidden className="mr-2 inline-block h-2 w-2 animate-pulse rounded-full bg-brand-500" />
             {push.kind === "customer.register" ? "Registering in Magento…" : "Saving to Magento…"}
@@ -82,8 +86,11 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
           <p className="mt-1">
             Sending {what(push)}. This page updates when Magento confirms.
             {push.error ? (
-              <> Magento did not take it yet{push.attempts ? ` (attempt ${push.attempts})` : ""}: “{push.error}”.
-                {push.nextAttemptAt ? ` Next try at ${formatDateTime(push.nextAttemptAt, timeZone)}.` : ""}</>
+              <>
+                {" "}
+                Magento did not take it yet{push.attempts ? ` (attempt ${push.attempts})` : ""}: “{push.error}”.
+                {push.nextAttemptAt ? ` Next try at ${formatDateTime(push.nextAttemptAt, timeZone)}.` : ""}
+              </>
             ) : null}
           </p>
           <Byline push={push} timeZone={timeZone} />
@@ -106,9 +113,18 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
             <Byline push={push} timeZone={timeZone} />
             {canAct ? (
               <div className="mt-3 flex flex-wrap items-start gap-2">
-                <ActionButton action={actions.retry} fields={{ pushId: push.id }} label="Retry" pendingLabel="Retrying…" formLabel={`Retry push ${push.id}`} describedBy={reasonId} />
+                <ActionButton
+                  action={actions.retry}
+                  fields={{ pushId: push.id }}
+                  label="Retry"
+                  pendingLabel="Retrying…"
+                  formLabel={`Retry push ${push.id}`}
+                  describedBy={reasonId}
+                />
                 {push.kind === "customer.update" ? (
-                  <Link href={`/customers/${customerId}/edit`} className={buttonClasses("secondary")}>Edit</Link>
+                  <Link href={`/customers/${customerId}/edit`} className={buttonClasses("secondary")}>
+                    Edit
+                  </Link>
                 ) : null}
                 <ActionButton
                   action={actions.revert}
@@ -127,8 +143,14 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
       })}
 
       {state.overridden.map((push) => (
-        <div key={push.id} role="status" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-          <p className="font-medium">Magento wins: Magento changed this customer too, and the channel keeps Magento&apos;s values when both sides change a field.</p>
+        <div
+          key={push.id}
+          role="status"
+          className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+        >
+          <p className="font-medium">
+            Magento wins: Magento changed this customer too, and the channel keeps Magento&apos;s values when both sides change a field.
+          </p>
           <ul className="mt-1 list-disc pl-5">
             {push.overridden.map((o) => (
               <li key={o.field}>
@@ -136,14 +158,21 @@ export function PushBanners({ customerId, state, timeZone, canAct, actions, just
               </li>
             ))}
           </ul>
-          <p className="mt-1 text-amber-800">
-            Anything else you changed was saved. To use your value anyway, edit the customer again.
-          </p>
+          <p className="mt-1 text-amber-800">Anything else you changed was saved. To use your value anyway, edit the customer again.</p>
           <Byline push={push} timeZone={timeZone} />
           {canAct ? (
             <div className="mt-3 flex flex-wrap items-start gap-2">
-              <Link href={`/customers/${customerId}/edit`} className={buttonClasses("secondary")}>Edit</Link>
-              <ActionButton action={actions.dismiss} fields={{ pushId: push.id }} label="Dismiss" pendingLabel="Dismissing…" variant="ghost" formLabel={`Dismiss notice ${push.id}`} />
+              <Link href={`/customers/${customerId}/edit`} className={buttonClasses("secondary")}>
+                Edit
+              </Link>
+              <ActionButton
+                action={actions.dismiss}
+                fields={{ pushId: push.id }}
+                label="Dismiss"
+                pendingLabel="Dismissing…"
+                variant="ghost"
+                formLabel={`Dismiss notice ${push.id}`}
+              />
             </div>
           ) : null}
         </div>

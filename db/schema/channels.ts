@@ -14,14 +14,20 @@ export const channels = pgTable(
     baseUrl: text("base_url").notNull(),
     storeCode: text("store_code").notNull().default("default"),
     adminUrl: text("admin_url"),
-    authType: text("auth_type", { enum: ["bearer", "oauth1"] }).notNull().default("bearer"),
+    authType: text("auth_type", { enum: ["bearer", "oauth1"] })
+      .notNull()
+      .default("bearer"),
     credentialsEncrypted: text("credentials_encrypted"),
     active: boolean("active").notNull().default(true),
     twoWaySync: boolean("two_way_sync").notNull().default(false),
-    syncPriority: text("sync_priority", { enum: ["magento", "portal"] }).notNull().default("magento"),
+    syncPriority: text("sync_priority", { enum: ["magento", "portal"] })
+      .notNull()
+      .default("magento"),
     // null = every website of the store; otherwise Magento website ids.
     websiteOriginIds: jsonb("website_origin_ids").$type<number[] | null>(),
-    guestMode: text("guest_mode", { enum: ["per_email", "per_email_and_name"] }).notNull().default("per_email"),
+    guestMode: text("guest_mode", { enum: ["per_email", "per_email_and_name"] })
+      .notNull()
+      .default("per_email"),
     sharedGuestEmails: jsonb("shared_guest_emails").$type<string[]>().notNull().default([]),
     syncStartDate: date("sync_start_date", { mode: "string" }),
     syncIntervalMinutes: integer("sync_interval_minutes").notNull().default(5),
@@ -31,7 +37,10 @@ export const channels = pgTable(
     // Hours without a change in Magento after which an open or contacted cart counts as abandoned
     // (lib/sync/rules/abandoned-carts.ts).
     abandonmentDelayHours: integer("abandonment_delay_hours").notNull().default(24),
-    entities: jsonb("entities").$type<string[]>().notNull().default([...CHANNEL_ENTITIES]),
+    entities: jsonb("entities")
+      .$type<string[]>()
+      .notNull()
+      .default([...CHANNEL_ENTITIES]),
     baseCurrencyCode: text("base_currency_code"),
     // Set when an admin deletes the channel; its rows are removed in the background.
     deletingAt: timestamptz("deleting_at"),

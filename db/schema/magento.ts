@@ -142,7 +142,9 @@ export const magentoCustomers = pgTable(
     // this range" is then one overlap test per customer instead of a distinct count over every order
     // of a long range (the dashboard's returning customers). Refreshed with the rollups
     // (lib/sync/rules/rollups.ts); not indexed, so its updates stay HOT like the totals'.
-    orderDays: dateMultirange("order_days").notNull().default(sql`'{}'::datemultirange`),
+    orderDays: dateMultirange("order_days")
+      .notNull()
+      .default(sql`'{}'::datemultirange`),
     lifetimeCurrencyCode: text("lifetime_currency_code"),
     lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),
     currencyCode: text("currency_code"),
@@ -151,13 +153,19 @@ export const magentoCustomers = pgTable(
     portalUpdatedAt: timestamptz("portal_updated_at"),
     // Fields with a two-way push not yet confirmed by Magento (lib/customers/two-way): the sync keeps their
     // local values instead of writing Magento's older ones over them. "subscription" = is_subscribed.
-    pendingFields: text("pending_fields").array().notNull().default(sql`'{}'::text[]`),
+    pendingFields: text("pending_fields")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     ...syncedTimes(),
   },
   (t) => [
     uniqueIndex("magento_customers_channel_origin_key").on(t.channelId, t.originId),
     uniqueIndex("magento_customers_channel_guest_key").on(t.channelId, t.guestKey),
-    check("magento_customers_guest_check", sql`(${t.isGuest} and ${t.originId} is null and ${t.guestKey} is not null) or (not ${t.isGuest} and ${t.originId} is not null)`),
+    check(
+      "magento_customers_guest_check",
+      sql`(${t.isGuest} and ${t.originId} is null and ${t.guestKey} is not null) or (not ${t.isGuest} and ${t.originId} is not null)`,
+    ),
     index("magento_customers_email_idx").on(t.channelId, t.email),
     // Guests are matched to registered customers by lower(email) (lib/sync/rules/guests.ts).
     index("magento_customers_lower_email_idx").on(t.channelId, sql`lower(${t.email})`),
@@ -255,7 +263,13 @@ export const magentoCarts = pgTable(
     index("magento_carts_status_updated_idx").on(t.channelId, t.status, t.remoteUpdatedAt),
     // Carts grid default order (newest updated first, id tie-break). The trailing columns let a deep
     // page and the capped count run as index-only scans (removed_at filter, joined store and user).
-    index("magento_carts_updated_idx").on(t.remoteUpdatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.assigneeUserId),
+    index("magento_carts_updated_idx").on(
+      t.remoteUpdatedAt.desc().nullsLast(),
+      t.id.desc().nullsFirst(),
+      t.removedAt,
+      t.storeId,
+      t.assigneeUserId,
+    ),
     index("magento_carts_created_idx").on(t.remoteCreatedAt),
     // The Abandoned Carts report over a year reads only carts that can be abandoned (lib/carts/
     // abandoned.ts) or were settled by a follow-up, by creation, from these indexes alone: what its
@@ -263,17 +277,42 @@ export const magentoCarts = pgTable(
     // of carts were most of its time). assignee_user_id is there for the report's join to users:
     // although the planner drops that join, a column it names still rules out an index-only scan.
     index("magento_carts_followed_created_idx")
-      .on(t.remoteCreatedAt, t.channelId, t.storeId, t.status, t.remoteUpdatedAt, t.removedAt, t.customerEmail,
-        t.baseGrandTotal, t.baseToGlobalRate, t.globalCurrencyCode, t.grandTotal, t.id, t.assigneeUserId)
+      .on(
+        t.remoteCreatedAt,
+        t.channelId,
+        t.storeId,
+        t.status,
+        t.remoteUpdatedAt,
+        t.removedAt,
+        t.customerEmail,
+        t.baseGrandTotal,
+        t.baseToGlobalRate,
+        t.globalCurrencyCode,
+        t.grandTotal,
+        t.id,
+        t.assigneeUserId,
+      )
       .where(sql`${t.status} IN ('open', 'contacted') AND ${t.isActive} AND ${t.itemsCount} > 0`),
     index("magento_carts_settled_created_idx")
-      .on(t.remoteCreatedAt, t.channelId, t.storeId, t.status, t.removedAt, t.baseGrandTotal, t.baseToGlobalRate, t.globalCurrencyCode, t.assigneeUserId)
+      .on(
+        t.remoteCreatedAt,
+        t.channelId,
+        t.storeId,
+        t.status,
+        t.removedAt,
+        t.baseGrandTotal,
+        t.baseToGlobalRate,
+        t.globalCurrencyCode,
+        t.assigneeUserId,
+      )
       .where(sql`${t.status} IN ('converted', 'lost') AND ${t.itemsCount} > 0`),
     index("magento_carts_email_prefix_idx").on(sql`lower(${t.customerEmail}) text_pattern_ops`),
     index("magento_carts_grand_total_idx").on(t.grandTotal.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_carts_customer_idx").on(t.customerId),
     // Carts waiting for their customer to sync (lib/sync/rules/customer-links.ts).
-    index("magento_carts_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
+    index("magento_carts_unlinked_customer_idx")
+      .on(t.channelId, t.customerOriginId)
+      .where(sql`${t.customerId} IS NULL`),
     index("magento_carts_order_idx").on(t.orderId),
     // Rollup refresh (lib/sync/rules/rollups.ts): the carts a sync wrote since the last refresh.
     index("magento_carts_synced_idx").on(t.channelId, t.syncedAt),
@@ -371,10 +410,23 @@ export const magentoOrders = pgTable(
     index("magento_orders_increment_idx").on(t.channelId, t.incrementId),
     index("magento_orders_quote_idx").on(t.channelId, t.quoteOriginId),
     // Grid: status filter + date range, newest first; trailing columns make page and count index-only.
-    index("magento_orders_status_created_idx").on(t.status, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.cartId),
+    index("magento_orders_status_created_idx").on(
+      t.status,
+      t.remoteCreatedAt.desc().nullsLast(),
+      t.id.desc().nullsFirst(),
+      t.removedAt,
+      t.storeId,
+      t.cartId,
+    ),
     // Orders grid default order (newest first, id tie-break, exactly as ORDER BY spells it). The
     // trailing columns (removed_at filter, joined store and cart) let deep pages skip by index only.
-    index("magento_orders_created_idx").on(t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst(), t.removedAt, t.storeId, t.cartId),
+    index("magento_orders_created_idx").on(
+      t.remoteCreatedAt.desc().nullsLast(),
+      t.id.desc().nullsFirst(),
+      t.removedAt,
+      t.storeId,
+      t.cartId,
+    ),
     index("magento_orders_updated_idx").on(t.remoteUpdatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     // Grid search: lower(col) LIKE 'prefix%' (text_pattern_ops: a prefix range scan in any collation).
     index("magento_orders_email_prefix_idx").on(sql`lower(${t.customerEmail}) text_pattern_ops`),
@@ -382,7 +434,9 @@ export const magentoOrders = pgTable(
     index("magento_orders_grand_total_idx").on(t.grandTotal.desc().nullsLast(), t.id.desc().nullsFirst()),
     // A customer's orders, newest first (customer page tab and lifetime figures; FK set-null too).
     index("magento_orders_customer_idx").on(t.customerId, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
-    index("magento_orders_unlinked_customer_idx").on(t.channelId, t.customerOriginId).where(sql`${t.customerId} IS NULL`),
+    index("magento_orders_unlinked_customer_idx")
+      .on(t.channelId, t.customerOriginId)
+      .where(sql`${t.customerId} IS NULL`),
     // Rollup refresh (lib/sync/rules/rollups.ts): the rows a sync wrote since the last refresh.
     index("magento_orders_synced_idx").on(t.channelId, t.syncedAt),
     // Dashboard: returning customers are a distinct count over a date range, read from orders; this
@@ -559,10 +613,7 @@ export const magentoNewsletterSubscribers = pgTable(
   },
   (t) => [
     uniqueIndex("magento_newsletter_subscribers_channel_origin_key").on(t.channelId, t.originId),
-    check(
-      "magento_newsletter_subscribers_status_check",
-      sql`${t.status} in ('subscribed', 'not_active', 'unsubscribed', 'unconfirmed')`,
-    ),
+    check("magento_newsletter_subscribers_status_check", sql`${t.status} in ('subscribed', 'not_active', 'unsubscribed', 'unconfirmed')`),
     index("magento_newsletter_subscribers_status_idx").on(t.channelId, t.status),
     index("magento_newsletter_subscribers_email_idx").on(t.email),
     index("magento_newsletter_subscribers_changed_idx").on(t.changedAt.desc().nullsLast(), t.id.desc().nullsFirst()),

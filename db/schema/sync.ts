@@ -70,10 +70,7 @@ export const syncErrors = pgTable(
     resolvedAt: timestamptz("resolved_at"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
-  (t) => [
-    index("sync_errors_run_idx").on(t.runId),
-    index("sync_errors_channel_created_idx").on(t.channelId, t.createdAt),
-  ],
+  (t) => [index("sync_errors_run_idx").on(t.runId), index("sync_errors_channel_created_idx").on(t.channelId, t.createdAt)],
 );
 
 /**

@@ -25,7 +25,10 @@ export function createPushOutboxFunction(deps: PushStepsDeps = {}) {
       if (event.name !== OUTBOX_PUSH_REQUESTED) {
         const due = await step.run("find-channels-with-due-pushes", async () => pushes.channelsWithDuePushes());
         if (due.length === 0) return { sent: 0 };
-        await step.sendEvent("fan-out-pushes", due.map((channelId) => ({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } })));
+        await step.sendEvent(
+          "fan-out-pushes",
+          due.map((channelId) => ({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } })),
+        );
         return { sent: due.length };
       }
       const { channelId } = pushEventData.parse(event.data);

@@ -57,7 +57,10 @@ export function looksLikeSecret(value: string): boolean {
 }
 
 function fieldLabel(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .toLowerCase();
   return words;
 }
 
@@ -85,7 +88,8 @@ function amountsText(entries: [string, unknown][]): string {
   return entries
     .filter(([k]) => k !== "currency")
     .map(([k, v]) => {
-      const amount = typeof v === "number" || (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v)) ? formatMoney(String(v), currency) : valueText(v);
+      const amount =
+        typeof v === "number" || (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v)) ? formatMoney(String(v), currency) : valueText(v);
       return `${fieldLabel(k)} ${amount}`;
     })
     .join(", ");
@@ -144,16 +148,21 @@ export function describeDetails(action: string, raw: unknown): string[] {
     if (key === "changes" && typeof value === "object" && value !== null && !Array.isArray(value)) {
       for (const [field, change] of Object.entries(value as Record<string, unknown>)) {
         const secret = SECRET_KEY.test(field);
-        out.push(isFromTo(change) ? pair(fieldLabel(field), change.from, change.to, secret) : `${fieldLabel(field)}: ${secret ? REDACTED : valueText(change)}`);
+        out.push(
+          isFromTo(change)
+            ? pair(fieldLabel(field), change.from, change.to, secret)
+            : `${fieldLabel(field)}: ${secret ? REDACTED : valueText(change)}`,
+        );
       }
       continue;
     }
     if (SECRET_KEY.test(key)) {
       // Credentials: say whether they were replaced and which fields, never the values.
       if (value === "unchanged") continue;
-      const fields = typeof value === "object" && value !== null && Array.isArray((value as { fields?: unknown }).fields)
-        ? ((value as { fields: unknown[] }).fields.filter((f) => typeof f === "string" && !looksLikeSecret(f)) as string[])
-        : [];
+      const fields =
+        typeof value === "object" && value !== null && Array.isArray((value as { fields?: unknown }).fields)
+          ? ((value as { fields: unknown[] }).fields.filter((f) => typeof f === "string" && !looksLikeSecret(f)) as string[])
+          : [];
       out.push(`${fieldLabel(key)}: replaced${fields.length ? ` (${fields.map(fieldLabel).join(", ")})` : ""}`);
       continue;
     }

@@ -112,6 +112,14 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
   await clearFailures(db, account);
   await uncountAttempt(db, address);
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
-  await writeAudit(db, { userId: user.id, actor: user.email, action: "user.signed_in", entityType: "user", entityId: user.id, details: { email: user.email }, ip });
+  await writeAudit(db, {
+    userId: user.id,
+    actor: user.email,
+    action: "user.signed_in",
+    entityType: "user",
+    entityId: user.id,
+    details: { email: user.email },
+    ip,
+  });
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }

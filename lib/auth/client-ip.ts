@@ -32,7 +32,10 @@ function normalize(value: string | null | undefined): string | null {
  */
 export function clientIp(headers: Headers, hops = trustedProxyHops()): string {
   const peerHeader = headers.get(PEER_ADDRESS_HEADER);
-  const forwarded = (headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (hops === 0) {
     // No peer header: the hook is not installed (tests, or a request accepted while the server was
     // still starting). Next then fills X-Forwarded-For with the socket's address when the client

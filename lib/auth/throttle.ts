@@ -116,7 +116,12 @@ export async function pruneExpiredCounters(db: Db): Promise<void> {
   const expired = db
     .select({ key: loginThrottle.key })
     .from(loginThrottle)
-    .where(and(lt(loginThrottle.windowStartedAt, windowStart), or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, sql`now()`))))
+    .where(
+      and(
+        lt(loginThrottle.windowStartedAt, windowStart),
+        or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, sql`now()`)),
+      ),
+    )
     .limit(PRUNE_BATCH);
   await db.delete(loginThrottle).where(inArray(loginThrottle.key, expired));
 }

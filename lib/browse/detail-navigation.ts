@@ -39,11 +39,13 @@ export async function detailNavigation(
   const back = readBackLink(definition, gridPath, searchParams.back);
   // A grid narrowed by a saved segment: prev / next walk the segment's rows too (a segment the
   // viewer can no longer use is ignored here as the grid ignores it).
-  const segment = back.state.segmentId && definition.segmentEntity
-    ? await segmentConditionFor(db, user, definition, back.state.segmentId, timeZone)
-    : null;
+  const segment =
+    back.state.segmentId && definition.segmentEntity
+      ? await segmentConditionFor(db, user, definition, back.state.segmentId, timeZone)
+      : null;
   const neighbors = await gridNeighbors(db, definition, back.state, id, timeZone, { extra: segment?.ok ? [segment.condition] : [] });
-  const href = (target: string | null) => (target === null ? null : `${definition.detailPath?.(target) ?? `${gridPath}/${target}`}${back.carry}`);
+  const href = (target: string | null) =>
+    target === null ? null : `${definition.detailPath?.(target) ?? `${gridPath}/${target}`}${back.carry}`;
   return {
     timeZone,
     back,

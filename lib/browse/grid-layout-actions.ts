@@ -14,11 +14,21 @@ const schema = z
   .object({
     grid: z.enum(Object.keys(GRIDS) as [GridId, ...GridId[]]),
     columns: z.string().max(2_000),
-    pageSize: z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Not a page size"),
+    pageSize: z.coerce
+      .number()
+      .int()
+      .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Not a page size"),
   })
   .transform((input, ctx) => {
     const known = new Set(GRIDS[input.grid].columns.map((c) => c.id));
-    const columns = [...new Set(input.columns.split(",").map((c) => c.trim()).filter(Boolean))];
+    const columns = [
+      ...new Set(
+        input.columns
+          .split(",")
+          .map((c) => c.trim())
+          .filter(Boolean),
+      ),
+    ];
     if (columns.length === 0 || columns.some((c) => !known.has(c))) {
       ctx.addIssue({ code: "custom", path: ["columns"], message: "Pick at least one of this list's columns." });
       return z.NEVER;

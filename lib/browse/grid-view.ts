@@ -39,7 +39,14 @@ export interface GridView {
 const OPTIONS_TTL_MS = 60_000;
 const optionsCache = new WeakMap<Db, Map<string, { at: number; values: Promise<string[]> }>>();
 
-function cachedDistinct(db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null, report: GridState["report"]) {
+function cachedDistinct(
+  db: Db,
+  definition: GridDefinition,
+  columnId: string,
+  channelId: number | null,
+  scope: GridScope | null,
+  report: GridState["report"],
+) {
   let perDb = optionsCache.get(db);
   if (!perDb) optionsCache.set(db, (perDb = new Map()));
   const range = report ? `${report.range.from}..${report.range.to}:${report.websiteId ?? "*"}` : "";
@@ -66,17 +73,27 @@ export async function loadGridView(
   return timedRead(readGridView(user, definition, searchParams, options.db ?? (await getReadDb()), options.scope ?? null));
 }
 
-async function readGridView(user: SessionUser, definition: GridDefinition, searchParams: SearchParams, db: Db, scope: GridScope | null): Promise<GridView> {
+async function readGridView(
+  user: SessionUser,
+  definition: GridDefinition,
+  searchParams: SearchParams,
+  db: Db,
+  scope: GridScope | null,
+): Promise<GridView> {
   const parsed = parseGridState(definition, searchParams);
   const notices = [...parsed.notices];
   const preferences = await getPreferences(db, user.id);
   const preference = preferences.grids[definition.id] ?? {};
   const timeZone = safeTimeZone(preferences.timeZone);
   // The remembered page size applies when the URL names none.
-  const state: GridState = searchParams.size === undefined && preference.pageSize ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] } : { ...parsed.state };
+  const state: GridState =
+    searchParams.size === undefined && preference.pageSize
+      ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] }
+      : { ...parsed.state };
   // Report grids: "today" and the presets in the scope's zone, as the report's charts read them.
   if (state.report) state.report = (await zonedReportFilters(db, searchParams)).filters;
-  const segment = state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId, timeZone) : null;
+  const segment =
+    state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId, timeZone) : null;
   if (segment && !segment.ok) notices.push({ param: "segment", message: segment.error });
   const conditions: GridConditions = { scope, extra: segment?.ok ? [segment.condition] : [] };
   if (segment && !segment.ok) state.segmentId = null;
@@ -92,18 +109,27 @@ async function readGridView(user: SessionUser, definition: GridDefinition, searc
   const choiceOptions: Record<string, ChoiceOption[]> = {};
   distinctColumns.forEach((c, i) => {
     const status = c.badge ?? c.id === "status";
-    choiceOptions[c.id] = optionLists[i]!.map((value) => ({ value, label: c.optionLabel ? c.optionLabel(value) : status ? humanizeCode(value) : value }));
+    choiceOptions[c.id] = optionLists[i]!.map((value) => ({
+      value,
+      label: c.optionLabel ? c.optionLabel(value) : status ? humanizeCode(value) : value,
+    }));
   });
 
   let hasRows = page.total > 0;
   if (!hasRows) {
-    const [row] = await queryRows<{ any: unknown }>(db, sql`
-      SELECT EXISTS (SELECT 1 FROM ${gridFrom(definition, state)} WHERE ${gridWhere(definition, { ...state, filters: {}, q: null, channelId: null, segmentId: null }, timeZone, { scope })}) AS any`);
+    const [row] = await queryRows<{ any: unknown }>(
+      db,
+      sql`
+      SELECT EXISTS (SELECT 1 FROM ${gridFrom(definition, state)} WHERE ${gridWhere(definition, { ...state, filters: {}, q: null, channelId: null, segmentId: null }, timeZone, { scope })}) AS any`,
+    );
     hasRows = row?.any === true || row?.any === "t";
   }
   if (page.rows.length === 0 && page.total > 0 && state.page > 1) {
     const last = Math.max(1, Math.ceil(page.total / state.pageSize));
-    notices.push({ param: "page", message: `Page ${state.page.toLocaleString("en-US")} is past the last page (${last.toLocaleString("en-US")}${page.totalCapped ? "+" : ""}).` });
+    notices.push({
+      param: "page",
+      message: `Page ${state.page.toLocaleString("en-US")} is past the last page (${last.toLocaleString("en-US")}${page.totalCapped ? "+" : ""}).`,
+    });
   }
   if (state.channelId !== null && !channels.some((c) => c.id === state.channelId)) {
     notices.push({ param: "channel", message: `There is no channel ${state.channelId}; nothing matches it.` });

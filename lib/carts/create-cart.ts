@@ -7,7 +7,15 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { MagentoClient } from "@/lib/magento/client";
 import { MagentoHttpError } from "@/lib/magento/errors";
 import {
-  attemptKey, claimAttempt, completedAttempt, endAttempt, recordAttempt, saveProgress, waitForAttempt, type AttemptResult, type ClaimOutcome,
+  attemptKey,
+  claimAttempt,
+  completedAttempt,
+  endAttempt,
+  recordAttempt,
+  saveProgress,
+  waitForAttempt,
+  type AttemptResult,
+  type ClaimOutcome,
 } from "@/lib/outbox/attempt";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { syncRecord } from "@/lib/sync/sync-record";
@@ -27,7 +35,10 @@ const MAX_ITEMS = 20;
 
 const itemSchema = z.object({
   sku: z.string().trim().min(1, "Choose a product.").max(64),
-  qty: z.string().trim().regex(/^\d+(\.\d{1,4})?$/, "Enter a quantity greater than 0.")
+  qty: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d{1,4})?$/, "Enter a quantity greater than 0.")
     .refine((q) => Number(q) > 0, "Enter a quantity greater than 0."),
 });
 
@@ -74,7 +85,10 @@ type CartAttempt = {
 };
 
 export async function createCart(
-  db: Db, user: SessionUser | null, raw: CreateCartInput, options: { client?: ClientFactory } = {},
+  db: Db,
+  user: SessionUser | null,
+  raw: CreateCartInput,
+  options: { client?: ClientFactory } = {},
 ): Promise<CreateCartResult> {
   requirePermission(user, "convert_carts");
   const parsed = createCartInputSchema.safeParse(raw);
@@ -103,15 +117,22 @@ export async function createCart(
   // Check every line against Magento's catalog before anything is created.
   const skus = [...lines.keys()];
   const fieldErrors: Record<string, string[]> = {};
-  await Promise.all(skus.map(async (sku) => {
-    const qty = lines.get(sku)!;
-    const message = await checkLine(client, sku, qty);
-    if (message) fieldErrors[`items.${input.items.findIndex((i) => i.sku === sku)}`] = [message];
-  }));
+  await Promise.all(
+    skus.map(async (sku) => {
+      const qty = lines.get(sku)!;
+      const message = await checkLine(client, sku, qty);
+      if (message) fieldErrors[`items.${input.items.findIndex((i) => i.sku === sku)}`] = [message];
+    }),
+  );
   if (Object.keys(fieldErrors).length) return fail("Some products cannot be added; see the highlighted lines.", fieldErrors);
 
   await recordAttempt(db, {
-    key, kind: OUTBOX_KIND, channelId: customer.channel.id, entityType: "customer", entityId: customer.id, userId: user!.id,
+    key,
+    kind: OUTBOX_KIND,
+    channelId: customer.channel.id,
+    entityType: "customer",
+    entityId: customer.id,
+    userId: user!.id,
     payload: { customerOriginId: customer.originId, items: skus.map((sku) => ({ sku, qty: String(lines.get(sku)) })) },
   });
 
@@ -158,7 +179,9 @@ export async function createCart(
       if (items.some((item) => item.sku?.toLowerCase() === sending.toLowerCase())) state.added = [...(state.added ?? []), sending];
     } catch (error) {
       await save("pending", messageOf(error));
-      return fail(`Magento did not answer when the portal checked cart #${magentoCartId}: ${messageOf(error)} Nothing more was added; submit again.`);
+      return fail(
+        `Magento did not answer when the portal checked cart #${magentoCartId}: ${messageOf(error)} Nothing more was added; submit again.`,
+      );
     }
     state.sending = null;
     await save();
@@ -188,14 +211,24 @@ export async function createCart(
 
   const synced = await syncRecord(db, { channelId: customer.channel.id, connector: "carts", originId: magentoCartId }, { client });
   state.cartId = await syncedCartId(db, customer.channel.id, magentoCartId);
-  state.message = synced.status === "synced"
-    ? `Cart created in Magento (#${magentoCartId}) with ${skus.length} ${skus.length === 1 ? "product" : "products"}.`
-    : `Cart created in Magento (#${magentoCartId}); it shows in the portal after the next sync (${synced.message}).`;
+  state.message =
+    synced.status === "synced"
+      ? `Cart created in Magento (#${magentoCartId}) with ${skus.length} ${skus.length === 1 ? "product" : "products"}.`
+      : `Cart created in Magento (#${magentoCartId}); it shows in the portal after the next sync (${synced.message}).`;
   await save("done", "");
   await writeAudit(db, {
-    userId: user!.id, actor: user!.email, action: "cart.created", entityType: "cart", entityId: state.cartId ?? magentoCartId,
+    userId: user!.id,
+    actor: user!.email,
+    action: "cart.created",
+    entityType: "cart",
+    entityId: state.cartId ?? magentoCartId,
     channelId: customer.channel.id,
-    details: { customerId: customer.id, customerOriginId: customer.originId, magentoCartId, items: skus.map((sku) => ({ sku, qty: String(lines.get(sku)) })) },
+    details: {
+      customerId: customer.id,
+      customerOriginId: customer.originId,
+      magentoCartId,
+      items: skus.map((sku) => ({ sku, qty: String(lines.get(sku)) })),
+    },
   });
   return { ok: true, cartId: state.cartId ?? null, magentoCartId, message: state.message };
 }
@@ -232,7 +265,9 @@ function doneResult(result: AttemptResult): CreateCartResult {
 }
 
 async function syncedCartId(db: Db, channelId: number, originId: number): Promise<number | null> {
-  const [row] = await db.select({ id: magentoCarts.id }).from(magentoCarts)
+  const [row] = await db
+    .select({ id: magentoCarts.id })
+    .from(magentoCarts)
     .where(and(eq(magentoCarts.channelId, channelId), eq(magentoCarts.originId, originId), isNull(magentoCarts.removedAt)));
   return row?.id ?? null;
 }

@@ -22,37 +22,51 @@ export interface CartDetail extends RecordMeta {
 
 export async function loadCartDetail(db: Db, user: SessionUser | null, id: number): Promise<CartDetail | null> {
   requirePermission(user, "view_sales");
-  const [cart] = await db.select().from(magentoCarts).where(and(eq(magentoCarts.id, id), isNull(magentoCarts.removedAt)));
+  const [cart] = await db
+    .select()
+    .from(magentoCarts)
+    .where(and(eq(magentoCarts.id, id), isNull(magentoCarts.removedAt)));
   if (!cart) return null;
   const channel = await channelInfo(db, cart.channelId);
   if (!channel) return null;
   const [store, items, customers, orders, abandonment] = await Promise.all([
     storeInfo(db, cart.storeId),
     db.select().from(magentoCartItems).where(eq(magentoCartItems.cartId, id)).orderBy(asc(magentoCartItems.originId)),
-    cart.customerId === null ? [] : db
-      .select({
-        id: magentoCustomers.id, email: magentoCustomers.email, firstName: magentoCustomers.firstName, lastName: magentoCustomers.lastName,
-        group: magentoCustomerGroups.code, isGuest: magentoCustomers.isGuest,
-      })
-      .from(magentoCustomers)
-      .leftJoin(magentoCustomerGroups, eq(magentoCustomerGroups.id, magentoCustomers.groupId))
-      .where(and(eq(magentoCustomers.id, cart.customerId), isNull(magentoCustomers.removedAt))),
+    cart.customerId === null
+      ? []
+      : db
+          .select({
+            id: magentoCustomers.id,
+            email: magentoCustomers.email,
+            firstName: magentoCustomers.firstName,
+            lastName: magentoCustomers.lastName,
+            group: magentoCustomerGroups.code,
+            isGuest: magentoCustomers.isGuest,
+          })
+          .from(magentoCustomers)
+          .leftJoin(magentoCustomerGroups, eq(magentoCustomerGroups.id, magentoCustomers.groupId))
+          .where(and(eq(magentoCustomers.id, cart.customerId), isNull(magentoCustomers.removedAt))),
     // The order points at its cart or the cart at its order, whichever synced first.
-    db.select({
-      id: magentoOrders.id, incrementId: magentoOrders.incrementId, status: magentoOrders.status, grandTotal: magentoOrders.grandTotal,
-      currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
-    })
+    db
+      .select({
+        id: magentoOrders.id,
+        incrementId: magentoOrders.incrementId,
+        status: magentoOrders.status,
+        grandTotal: magentoOrders.grandTotal,
+        currency: magentoOrders.orderCurrencyCode,
+        createdAt: magentoOrders.remoteCreatedAt,
+      })
       .from(magentoOrders)
-      .where(and(
-        cart.orderId === null ? eq(magentoOrders.cartId, id) : eq(magentoOrders.id, cart.orderId),
-        isNull(magentoOrders.removedAt),
-      ))
+      .where(
+        and(cart.orderId === null ? eq(magentoOrders.cartId, id) : eq(magentoOrders.id, cart.orderId), isNull(magentoOrders.removedAt)),
+      )
       .orderBy(asc(magentoOrders.id))
       .limit(1),
-    db.select({
-      abandoned: sql<boolean>`coalesce(${abandonedCartCondition("magento_carts", { at: sql`now()`, delayHours: sql`${channels.abandonmentDelayHours}` })}, false)`,
-      delayHours: channels.abandonmentDelayHours,
-    })
+    db
+      .select({
+        abandoned: sql<boolean>`coalesce(${abandonedCartCondition("magento_carts", { at: sql`now()`, delayHours: sql`${channels.abandonmentDelayHours}` })}, false)`,
+        delayHours: channels.abandonmentDelayHours,
+      })
       .from(magentoCarts)
       .innerJoin(channels, eq(channels.id, magentoCarts.channelId))
       .where(eq(magentoCarts.id, id)),
@@ -68,7 +82,13 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
     store,
     items,
     customer: customer
-      ? { id: customer.id, email: customer.email, name: customerName({ firstName: customer.firstName, lastName: customer.lastName }), group: customer.group, isGuest: customer.isGuest }
+      ? {
+          id: customer.id,
+          email: customer.email,
+          name: customerName({ firstName: customer.firstName, lastName: customer.lastName }),
+          group: customer.group,
+          isGuest: customer.isGuest,
+        }
       : null,
     order: orders[0] ?? null,
     abandonment: { abandoned: abandonment[0]?.abandoned === true, delayHours: abandonment[0]?.delayHours ?? 0 },

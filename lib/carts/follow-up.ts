@@ -42,7 +42,12 @@ async function step(
   user: SessionUser,
   cartId: number,
   transition: CartTransition,
-  event: { kind: "contact_call" | "contact_email" | "status"; outcome?: string | null; note?: string | null; lostReason?: LostReason | null },
+  event: {
+    kind: "contact_call" | "contact_email" | "status";
+    outcome?: string | null;
+    note?: string | null;
+    lostReason?: LostReason | null;
+  },
   extra: PgUpdateSetSource<typeof magentoCarts> = {},
 ): Promise<StepResult> {
   requirePermission(user, "work_carts");
@@ -63,11 +68,24 @@ async function step(
       })
       .where(eq(magentoCarts.id, cartId));
     await tx.insert(cartEvents).values({
-      cartId, at: now, userId: user.id, actor: user.name || user.email, kind: event.kind,
-      fromStatus: cart.status, toStatus: check.to, outcome: event.outcome ?? null, note: event.note ?? null, lostReason: event.lostReason ?? null,
+      cartId,
+      at: now,
+      userId: user.id,
+      actor: user.name || user.email,
+      kind: event.kind,
+      fromStatus: cart.status,
+      toStatus: check.to,
+      outcome: event.outcome ?? null,
+      note: event.note ?? null,
+      lostReason: event.lostReason ?? null,
     });
     await writeAudit(tx, {
-      userId: user.id, actor: user.email, action: `cart.${transition}`, entityType: "carts", entityId: cartId, channelId: cart.channelId,
+      userId: user.id,
+      actor: user.email,
+      action: `cart.${transition}`,
+      entityType: "carts",
+      entityId: cartId,
+      channelId: cart.channelId,
       details: { originId: cart.originId, from: cart.status, to: check.to, ...(event.lostReason ? { reason: event.lostReason } : {}) },
     });
     return { ok: true, from: cart.status, to: check.to };
@@ -76,9 +94,14 @@ async function step(
 
 /** A call or email with the customer: open/contacted → contacted. */
 export function logContact(db: Db, user: SessionUser, input: ContactInput): Promise<StepResult> {
-  return step(db, user, input.cartId, "log_contact",
+  return step(
+    db,
+    user,
+    input.cartId,
+    "log_contact",
     { kind: input.channel === "call" ? "contact_call" : "contact_email", outcome: input.outcome, note: input.note },
-    { lastContactAt: new Date(), contactCount: sql`${magentoCarts.contactCount} + 1` });
+    { lastContactAt: new Date(), contactCount: sql`${magentoCarts.contactCount} + 1` },
+  );
 }
 
 /** The customer will not buy: open/contacted → lost, with the reason. */
@@ -121,7 +144,10 @@ export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly n
     return { ok: false, error: "Only managers and admins assign carts to someone else." };
   }
   if (assigneeId !== null) {
-    const [assignee] = await db.select({ id: users.id, role: users.role, active: users.active }).from(users).where(eq(users.id, assigneeId));
+    const [assignee] = await db
+      .select({ id: users.id, role: users.role, active: users.active })
+      .from(users)
+      .where(eq(users.id, assigneeId));
     if (!assignee || !assignee.active || !WORKING_ROLES.includes(assignee.role)) {
       return { ok: false, error: "Carts can only be assigned to an active person who works carts." };
     }
@@ -131,8 +157,15 @@ export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly n
   return db.transaction(async (tx) => {
     const carts = await tx
       .select({
-        id: magentoCarts.id, status: magentoCarts.status, channelId: magentoCarts.channelId, originId: magentoCarts.originId, assigneeUserId: magentoCarts.assigneeUserId,
-        holderActive: holder.active, holderRole: holder.role, holderName: holder.name, holderEmail: holder.email,
+        id: magentoCarts.id,
+        status: magentoCarts.status,
+        channelId: magentoCarts.channelId,
+        originId: magentoCarts.originId,
+        assigneeUserId: magentoCarts.assigneeUserId,
+        holderActive: holder.active,
+        holderRole: holder.role,
+        holderName: holder.name,
+        holderEmail: holder.email,
       })
       .from(magentoCarts)
       .leftJoin(holder, eq(holder.id, magentoCarts.assigneeUserId))
@@ -144,18 +177,34 @@ export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly n
     for (const cart of carts) {
       if (cart.assigneeUserId === assigneeId) continue;
       // Someone deactivated, or no longer in a role that works carts, holds nothing any more.
-      const holds = cart.assigneeUserId !== null && cart.holderActive === true && cart.holderRole !== null && WORKING_ROLES.includes(cart.holderRole);
-      const check = checkAssign(actor, { status: cart.status, holderId: holds ? cart.assigneeUserId : null, holderName: cart.holderName || cart.holderEmail }, assigneeId);
+      const holds =
+        cart.assigneeUserId !== null && cart.holderActive === true && cart.holderRole !== null && WORKING_ROLES.includes(cart.holderRole);
+      const check = checkAssign(
+        actor,
+        { status: cart.status, holderId: holds ? cart.assigneeUserId : null, holderName: cart.holderName || cart.holderEmail },
+        assigneeId,
+      );
       if (!check.ok) {
         refused.set(cart.id, check.reason);
         continue;
       }
       await tx.update(magentoCarts).set({ assigneeUserId: assigneeId }).where(eq(magentoCarts.id, cart.id));
       await tx.insert(cartEvents).values({
-        cartId: cart.id, userId: user.id, actor: user.name || user.email, kind: "assignment", fromStatus: cart.status, toStatus: cart.status, assigneeUserId: assigneeId,
+        cartId: cart.id,
+        userId: user.id,
+        actor: user.name || user.email,
+        kind: "assignment",
+        fromStatus: cart.status,
+        toStatus: cart.status,
+        assigneeUserId: assigneeId,
       });
       await writeAudit(tx, {
-        userId: user.id, actor: user.email, action: "cart.assigned", entityType: "carts", entityId: cart.id, channelId: cart.channelId,
+        userId: user.id,
+        actor: user.email,
+        action: "cart.assigned",
+        entityType: "carts",
+        entityId: cart.id,
+        channelId: cart.channelId,
         details: { originId: cart.originId, from: cart.assigneeUserId, to: assigneeId },
       });
       assigned++;
@@ -165,8 +214,16 @@ export async function assignCarts(db: Db, user: SessionUser, cartIds: readonly n
 }
 
 export type CartTimelineEntry = {
-  id: number; at: Date; actor: string; kind: string; fromStatus: string | null; toStatus: string | null;
-  outcome: string | null; note: string | null; lostReason: LostReason | null; assignee: string | null;
+  id: number;
+  at: Date;
+  actor: string;
+  kind: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  outcome: string | null;
+  note: string | null;
+  lostReason: LostReason | null;
+  assignee: string | null;
 };
 
 export async function loadCartTimeline(db: Db, user: SessionUser | null, cartId: number): Promise<CartTimelineEntry[]> {
@@ -174,19 +231,38 @@ export async function loadCartTimeline(db: Db, user: SessionUser | null, cartId:
   const assignee = alias(users, "assignee");
   const rows = await db
     .select({
-      id: cartEvents.id, at: cartEvents.at, actor: cartEvents.actor, kind: cartEvents.kind, fromStatus: cartEvents.fromStatus, toStatus: cartEvents.toStatus,
-      outcome: cartEvents.outcome, note: cartEvents.note, lostReason: cartEvents.lostReason, assigneeName: assignee.name, assigneeId: cartEvents.assigneeUserId,
+      id: cartEvents.id,
+      at: cartEvents.at,
+      actor: cartEvents.actor,
+      kind: cartEvents.kind,
+      fromStatus: cartEvents.fromStatus,
+      toStatus: cartEvents.toStatus,
+      outcome: cartEvents.outcome,
+      note: cartEvents.note,
+      lostReason: cartEvents.lostReason,
+      assigneeName: assignee.name,
+      assigneeId: cartEvents.assigneeUserId,
     })
     .from(cartEvents)
     .leftJoin(assignee, eq(assignee.id, cartEvents.assigneeUserId))
     .where(eq(cartEvents.cartId, cartId))
     .orderBy(desc(cartEvents.at), desc(cartEvents.id));
-  return rows.map(({ assigneeName, assigneeId, ...r }) => ({ ...r, assignee: assigneeId === null ? null : assigneeName ?? "a former user" }));
+  return rows.map(({ assigneeName, assigneeId, ...r }) => ({
+    ...r,
+    assignee: assigneeId === null ? null : (assigneeName ?? "a former user"),
+  }));
 }
 
 export type FollowUpRow = {
-  id: number; originId: number; status: CartStatus; customer: string | null; grandTotal: string | null; currency: string | null;
-  updatedAt: Date | null; lastContactAt: Date | null; contactCount: number;
+  id: number;
+  originId: number;
+  status: CartStatus;
+  customer: string | null;
+  grandTotal: string | null;
+  currency: string | null;
+  updatedAt: Date | null;
+  lastContactAt: Date | null;
+  contactCount: number;
   /** Abandoned now (lib/sync/rules/abandoned-carts.ts); an assigned cart may also still be fresh. */
   abandoned: boolean;
 };
@@ -197,9 +273,17 @@ const abandonedNow = abandonedCartCondition("magento_carts", { at: sql`now()`, d
 function followUpQuery(db: Db) {
   return db
     .select({
-      id: magentoCarts.id, originId: magentoCarts.originId, status: magentoCarts.status, email: magentoCarts.customerEmail,
-      firstName: magentoCarts.customerFirstName, lastName: magentoCarts.customerLastName, grandTotal: magentoCarts.grandTotal,
-      currency: magentoCarts.currencyCode, updatedAt: magentoCarts.remoteUpdatedAt, lastContactAt: magentoCarts.lastContactAt, contactCount: magentoCarts.contactCount,
+      id: magentoCarts.id,
+      originId: magentoCarts.originId,
+      status: magentoCarts.status,
+      email: magentoCarts.customerEmail,
+      firstName: magentoCarts.customerFirstName,
+      lastName: magentoCarts.customerLastName,
+      grandTotal: magentoCarts.grandTotal,
+      currency: magentoCarts.currencyCode,
+      updatedAt: magentoCarts.remoteUpdatedAt,
+      lastContactAt: magentoCarts.lastContactAt,
+      contactCount: magentoCarts.contactCount,
       abandoned: sql<boolean>`coalesce(${abandonedNow}, false)`,
     })
     .from(magentoCarts)
@@ -208,7 +292,9 @@ function followUpQuery(db: Db) {
 
 type FollowUpSelect = Awaited<ReturnType<ReturnType<typeof followUpQuery>["where"]>>[number];
 const toFollowUpRow = ({ email, firstName, lastName, ...r }: FollowUpSelect): FollowUpRow => ({
-  ...r, abandoned: r.abandoned === true, customer: customerName({ firstName, lastName, email }),
+  ...r,
+  abandoned: r.abandoned === true,
+  customer: customerName({ firstName, lastName, email }),
 });
 
 /**
@@ -218,7 +304,9 @@ const toFollowUpRow = ({ email, firstName, lastName, ...r }: FollowUpSelect): Fo
 export async function listMyFollowUps(db: Db, user: SessionUser | null): Promise<FollowUpRow[]> {
   requirePermission(user, "work_carts");
   const rows = await followUpQuery(db)
-    .where(and(eq(magentoCarts.assigneeUserId, user.id), inArray(magentoCarts.status, ["open", "contacted"]), isNull(magentoCarts.removedAt)))
+    .where(
+      and(eq(magentoCarts.assigneeUserId, user.id), inArray(magentoCarts.status, ["open", "contacted"]), isNull(magentoCarts.removedAt)),
+    )
     .orderBy(sql`${magentoCarts.grandTotal} DESC NULLS LAST`, sql`${magentoCarts.remoteUpdatedAt} ASC NULLS LAST`, asc(magentoCarts.id))
     .limit(200);
   return rows.map(toFollowUpRow);
@@ -233,16 +321,27 @@ export async function listAbandonedToTake(db: Db, user: SessionUser | null, limi
       .where(where)
       .orderBy(sql`${magentoCarts.grandTotal} DESC NULLS LAST`, sql`${magentoCarts.remoteUpdatedAt} ASC NULLS LAST`, asc(magentoCarts.id))
       .limit(limit),
-    db.select({ n: sql<number>`count(*)::int` }).from(magentoCarts).innerJoin(channels, eq(channels.id, magentoCarts.channelId)).where(where),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(magentoCarts)
+      .innerJoin(channels, eq(channels.id, magentoCarts.channelId))
+      .where(where),
   ]);
   return { rows: rows.map(toFollowUpRow), total: Number(count?.n ?? 0) };
 }
 
 /** Revenue recovered by follow-up: orders of converted carts, per currency (exact sums in SQL). */
-export async function recoveredRevenue(db: Db, user: SessionUser | null): Promise<{ currency: string | null; carts: number; total: string }[]> {
+export async function recoveredRevenue(
+  db: Db,
+  user: SessionUser | null,
+): Promise<{ currency: string | null; carts: number; total: string }[]> {
   requirePermission(user, "view_sales");
   return db
-    .select({ currency: magentoOrders.orderCurrencyCode, carts: sql<number>`count(*)::int`, total: sql<string>`sum(${magentoOrders.grandTotal})::text` })
+    .select({
+      currency: magentoOrders.orderCurrencyCode,
+      carts: sql<number>`count(*)::int`,
+      total: sql<string>`sum(${magentoOrders.grandTotal})::text`,
+    })
     .from(magentoCarts)
     .innerJoin(magentoOrders, eq(magentoOrders.id, magentoCarts.orderId))
     .where(and(eq(magentoCarts.status, "converted"), isNull(magentoCarts.removedAt)))

@@ -10,7 +10,12 @@ import type { GridDefinition } from "@/lib/grid/types";
 
 const customerName = customerNameSql("ct.customer_first_name", "ct.customer_last_name");
 const CART_STATUS_LABELS: Record<(typeof CART_STATUSES)[number], string> = {
-  open: "Open", contacted: "Contacted", expired: "Expired", lost: "Lost", converted: "Converted", purchased: "Purchased",
+  open: "Open",
+  contacted: "Contacted",
+  expired: "Expired",
+  lost: "Lost",
+  converted: "Converted",
+  purchased: "Purchased",
 };
 
 export const cartsGrid: GridDefinition = assertDefinition({
@@ -32,15 +37,32 @@ export const cartsGrid: GridDefinition = assertDefinition({
   segmentEntity: "carts",
   columns: [
     { id: "cart_id", label: "Cart #", kind: "number", sql: "ct.origin_id", plain: true },
-    { id: "customer", label: "Customer", kind: "text", sql: `coalesce(${customerName}, ct.customer_email)`, hrefSql: "CASE WHEN ct.customer_id IS NULL THEN NULL ELSE '/customers/' || ct.customer_id END" },
+    {
+      id: "customer",
+      label: "Customer",
+      kind: "text",
+      sql: `coalesce(${customerName}, ct.customer_email)`,
+      hrefSql: "CASE WHEN ct.customer_id IS NULL THEN NULL ELSE '/customers/' || ct.customer_id END",
+    },
     { id: "email", label: "Email", kind: "text", sql: "ct.customer_email", searchable: true },
     { id: "items_count", label: "Items", kind: "number", sql: "ct.items_count" },
     { id: "items_qty", label: "Qty", kind: "number", sql: "ct.items_qty", hiddenByDefault: true },
     { id: "subtotal", label: "Subtotal", kind: "money", sql: "ct.subtotal", currencySql: "ct.currency_code", hiddenByDefault: true },
     { id: "grand_total", label: "Grand total", kind: "money", sql: "ct.grand_total", currencySql: "ct.currency_code" },
     { id: "currency", label: "Currency", kind: "choice", sql: "ct.currency_code", options: "distinct", hiddenByDefault: true },
-    { id: "status", label: "Status", kind: "choice", sql: "ct.status", options: CART_STATUSES.map((value) => ({ value, label: CART_STATUS_LABELS[value] })) },
-    { id: "abandoned", label: "Abandoned", kind: "boolean", sql: `coalesce(${abandonedCartSqlText("ct", "now()", "ch.abandonment_delay_hours")}, false)` },
+    {
+      id: "status",
+      label: "Status",
+      kind: "choice",
+      sql: "ct.status",
+      options: CART_STATUSES.map((value) => ({ value, label: CART_STATUS_LABELS[value] })),
+    },
+    {
+      id: "abandoned",
+      label: "Abandoned",
+      kind: "boolean",
+      sql: `coalesce(${abandonedCartSqlText("ct", "now()", "ch.abandonment_delay_hours")}, false)`,
+    },
     { id: "website", label: "Website", kind: "choice", sql: "w.name", options: "distinct", hiddenByDefault: true },
     { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct" },
     { id: "billing_country", label: "Country", kind: "choice", sql: "ct.billing_country_id", options: "distinct", hiddenByDefault: true },

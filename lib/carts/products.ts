@@ -34,7 +34,9 @@ function likeTerm(term: string): string {
  * (e.g. "all"), the one base currency all of them share; otherwise unknown rather than a guess.
  */
 export async function catalogCurrency(db: Db, channel: Pick<ChannelRow, "id" | "storeCode" | "baseCurrencyCode">): Promise<string | null> {
-  const stores = await db.select({ code: magentoStores.code, currency: magentoStores.baseCurrencyCode }).from(magentoStores)
+  const stores = await db
+    .select({ code: magentoStores.code, currency: magentoStores.baseCurrencyCode })
+    .from(magentoStores)
     .where(and(eq(magentoStores.channelId, channel.id), isNull(magentoStores.removedAt), isNotNull(magentoStores.baseCurrencyCode)));
   const own = stores.find((s) => s.code === channel.storeCode)?.currency;
   if (own) return own;
@@ -49,19 +51,31 @@ export async function searchProducts(client: MagentoClient, rawTerm: string, cur
   const value = likeTerm(term);
   const page = await client.search("products", {
     // Filters in one group are ORed: the SKU or the name.
-    filterGroups: [[{ field: "sku", conditionType: "like", value }, { field: "name", conditionType: "like", value }]],
+    filterGroups: [
+      [
+        { field: "sku", conditionType: "like", value },
+        { field: "name", conditionType: "like", value },
+      ],
+    ],
     sortOrders: [{ field: "sku", direction: "ASC" }],
     pageSize: SEARCH_LIMIT,
     currentPage: 1,
   });
   const products = page.items.slice(0, SEARCH_LIMIT);
-  return Promise.all(products.map(async (p): Promise<ProductHit> => {
-    const base = { sku: p.sku, name: p.name ?? p.sku, price: p.price == null ? null : String(p.price), currency };
-    try {
-      const stock = await client.getStockItem(p.sku);
-      return { ...base, stockQty: String(stock.qty), inStock: stock.is_in_stock && Number(stock.qty) > 0, qtyDecimal: stock.is_qty_decimal };
-    } catch {
-      return { ...base, stockQty: null, inStock: false, qtyDecimal: false };
-    }
-  }));
+  return Promise.all(
+    products.map(async (p): Promise<ProductHit> => {
+      const base = { sku: p.sku, name: p.name ?? p.sku, price: p.price == null ? null : String(p.price), currency };
+      try {
+        const stock = await client.getStockItem(p.sku);
+        return {
+          ...base,
+          stockQty: String(stock.qty),
+          inStock: stock.is_in_stock && Number(stock.qty) > 0,
+          qtyDecimal: stock.is_qty_decimal,
+        };
+      } catch {
+        return { ...base, stockQty: null, inStock: false, qtyDecimal: false };
+      }
+    }),
+  );
 }

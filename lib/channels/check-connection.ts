@@ -1,6 +1,12 @@
 import { createMagentoClient } from "@/lib/magento/client";
 import {
-  MagentoAuthError, MagentoBlockedAddressError, MagentoConfigError, MagentoHttpError, MagentoNetworkError, MagentoNotFoundError, MagentoResponseError,
+  MagentoAuthError,
+  MagentoBlockedAddressError,
+  MagentoConfigError,
+  MagentoHttpError,
+  MagentoNetworkError,
+  MagentoNotFoundError,
+  MagentoResponseError,
 } from "@/lib/magento/errors";
 import type { ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import type { HttpFetch } from "@/lib/magento/guarded-fetch";
@@ -40,7 +46,10 @@ function secretsOf(credentials: ChannelCredentials): string[] {
 }
 
 /** The admin-readable reason for an error the client threw. */
-export function describeConnectionError(error: unknown, settings: Pick<ConnectionSettings, "baseUrl" | "storeCode">): { reason: ConnectionReason; message: string } {
+export function describeConnectionError(
+  error: unknown,
+  settings: Pick<ConnectionSettings, "baseUrl" | "storeCode">,
+): { reason: ConnectionReason; message: string } {
   const host = (() => {
     try {
       return new URL(settings.baseUrl).host;
@@ -66,11 +75,15 @@ export function describeConnectionError(error: unknown, settings: Pick<Connectio
     // ACL resource, so both are named.
     return {
       reason: "unauthorized",
-      message: "Magento rejected the credentials (401). Check the access token (or the four OAuth values) of an active integration in Magento admin › System › Integrations, and that the integration is granted the Stores, Customers, Sales, Carts and Newsletter resources.",
+      message:
+        "Magento rejected the credentials (401). Check the access token (or the four OAuth values) of an active integration in Magento admin › System › Integrations, and that the integration is granted the Stores, Customers, Sales, Carts and Newsletter resources.",
     };
   }
   if (error instanceof MagentoHttpError && error.status === 403) {
-    return { reason: "forbidden", message: "Magento refused access (403). The integration is missing an ACL resource, or a firewall blocks the portal's server." };
+    return {
+      reason: "forbidden",
+      message: "Magento refused access (403). The integration is missing an ACL resource, or a firewall blocks the portal's server.",
+    };
   }
   if (error instanceof MagentoNotFoundError || (error instanceof MagentoResponseError && error.status === 404)) {
     return {
@@ -79,7 +92,10 @@ export function describeConnectionError(error: unknown, settings: Pick<Connectio
     };
   }
   if (error instanceof MagentoResponseError) {
-    return { reason: "not_magento", message: `${settings.baseUrl} did not answer like Magento's REST API: ${error.message.replace(/ \[[A-Z]+ [^\]]*\]$/, "")}.` };
+    return {
+      reason: "not_magento",
+      message: `${settings.baseUrl} did not answer like Magento's REST API: ${error.message.replace(/ \[[A-Z]+ [^\]]*\]$/, "")}.`,
+    };
   }
   if (error instanceof MagentoHttpError) {
     return { reason: "other", message: `Magento answered HTTP ${error.status}. Try again later or check the store's logs.` };

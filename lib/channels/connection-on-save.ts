@@ -20,7 +20,12 @@ export type SavedConnection = {
 /** A channel's stored connection, credentials opened (server only); null when it is gone or being deleted. */
 export async function loadSavedConnection(db: Pick<Db, "select">, id: number): Promise<SavedConnection | null> {
   const [row] = await db
-    .select({ baseUrl: channels.baseUrl, storeCode: channels.storeCode, authType: channels.authType, credentialsEncrypted: channels.credentialsEncrypted })
+    .select({
+      baseUrl: channels.baseUrl,
+      storeCode: channels.storeCode,
+      authType: channels.authType,
+      credentialsEncrypted: channels.credentialsEncrypted,
+    })
     .from(channels)
     .where(and(eq(channels.id, id), isNull(channels.deletingAt)));
   if (!row) return null;

@@ -2,9 +2,24 @@ import { and, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import {
-  channels, magentoCartItems, magentoCarts, magentoCreditMemoItems, magentoCreditMemos, magentoCustomerAddresses, magentoCustomerGroups,
-  magentoCustomers, magentoNewsletterSubscribers, magentoOrderAddresses, magentoOrderItems, magentoOrders, magentoStores, magentoWebsites,
-  outbox, syncCheckpoints, syncErrors, syncRuns,
+  channels,
+  magentoCartItems,
+  magentoCarts,
+  magentoCreditMemoItems,
+  magentoCreditMemos,
+  magentoCustomerAddresses,
+  magentoCustomerGroups,
+  magentoCustomers,
+  magentoNewsletterSubscribers,
+  magentoOrderAddresses,
+  magentoOrderItems,
+  magentoOrders,
+  magentoStores,
+  magentoWebsites,
+  outbox,
+  syncCheckpoints,
+  syncErrors,
+  syncRuns,
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
 import { safeErrorMessage } from "@/db/errors";
@@ -58,7 +73,10 @@ export async function countChannelRecords(db: Db, channelId: number) {
 
 /** The channel's name, or null when it is gone or already being deleted. */
 export async function liveChannelName(db: Db, channelId: number): Promise<string | null> {
-  const [row] = await db.select({ name: channels.name }).from(channels).where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
+  const [row] = await db
+    .select({ name: channels.name })
+    .from(channels)
+    .where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
   return row?.name ?? null;
 }
 
@@ -106,7 +124,10 @@ export async function deleteChannelData(db: Db, channelId: number, options: { ba
       if (rows.length < batchSize) break;
     }
   }
-  const gone = await db.delete(channels).where(and(eq(channels.id, channelId), isNotNull(channels.deletingAt))).returning({ id: channels.id });
+  const gone = await db
+    .delete(channels)
+    .where(and(eq(channels.id, channelId), isNotNull(channels.deletingAt)))
+    .returning({ id: channels.id });
   return removed + gone.length;
 }
 

@@ -35,6 +35,9 @@ export function channelIdentity(baseUrl: string, storeCode: string | null | unde
   return { url, storeCode: code, key: `${url} ${code}` };
 }
 
-export function sameStoreView(a: { baseUrl: string; storeCode?: string | null }, b: { baseUrl: string; storeCode?: string | null }): boolean {
+export function sameStoreView(
+  a: { baseUrl: string; storeCode?: string | null },
+  b: { baseUrl: string; storeCode?: string | null },
+): boolean {
   return channelIdentity(a.baseUrl, a.storeCode).key === channelIdentity(b.baseUrl, b.storeCode).key;
 }

@@ -33,10 +33,7 @@ function joinWords(words: string[]): string {
  * What a change of websites or start date does to the data, in words, and the connectors whose
  * initial checkpoints must be reset so the next scheduled sync walks their history again.
  */
-export function dataImpact(
-  before: ImpactSettings | null,
-  after: ImpactSettings,
-): { notices: string[]; resetConnectors: ChannelEntity[] } {
+export function dataImpact(before: ImpactSettings | null, after: ImpactSettings): { notices: string[]; resetConnectors: ChannelEntity[] } {
   if (!before) return { notices: [], resetConnectors: [] };
   const entities = ENTITY_ORDER.filter((entity) => after.entities.includes(entity));
   const names = joinWords(entities.map((entity) => ENTITY_LABELS[entity].toLowerCase()));

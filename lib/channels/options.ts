@@ -8,6 +8,9 @@ import { queryRows } from "@/db/rows";
 export type ChannelOption = { id: number; name: string };
 
 export async function listChannels(db: Db): Promise<ChannelOption[]> {
-  const rows = await queryRows<{ id: unknown; name: unknown }>(db, sql`SELECT id, name FROM channels WHERE deleting_at IS NULL ORDER BY name, id`);
+  const rows = await queryRows<{ id: unknown; name: unknown }>(
+    db,
+    sql`SELECT id, name FROM channels WHERE deleting_at IS NULL ORDER BY name, id`,
+  );
   return rows.map((r) => ({ id: Number(r.id), name: String(r.name) }));
 }

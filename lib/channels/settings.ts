@@ -4,7 +4,11 @@ import type { Db } from "@/db/client";
 import { channels, CHANNEL_ENTITIES, type ChannelEntity } from "@/db/schema";
 import { credentialsFollow, openCredentials, sealCredentials, urlOrigin, type ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import { writeAudit, type Actor } from "@/lib/audit/log";
-import { DEFAULT_ABANDONMENT_DELAY_HOURS, MAX_ABANDONMENT_DELAY_HOURS, MIN_ABANDONMENT_DELAY_HOURS } from "@/lib/sync/rules/abandoned-carts";
+import {
+  DEFAULT_ABANDONMENT_DELAY_HOURS,
+  MAX_ABANDONMENT_DELAY_HOURS,
+  MIN_ABANDONMENT_DELAY_HOURS,
+} from "@/lib/sync/rules/abandoned-carts";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
 import { findSameStoreChannels } from "./duplicates";
 import { channelIdentity } from "./identity";
@@ -41,7 +45,6 @@ export const abandonmentDelaySchema = z.coerce
 export const CREDENTIAL_FIELDS = ["token", "consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
 export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
 const OAUTH_FIELDS = ["consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
-
 
 /** What each entity needs, in words (shown next to its checkbox). */
 export const ENTITY_DEPENDENCIES: Record<ChannelEntity, string> = {
@@ -82,7 +85,13 @@ export const channelSettingsFields = z.object({
   websiteIds: list.pipe(z.array(z.string().regex(/^\d+$/, "Not a website id.").transform(Number))),
   guestMode: z.preprocess((v) => blank(v) ?? "per_email", z.enum(["per_email", "per_email_and_name"])),
   sharedGuestEmails: z.preprocess(
-    (v) => (typeof v === "string" ? v.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean) : []),
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(/[\s,;]+/)
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean)
+        : [],
     z.array(z.string()).superRefine((emails, ctx) => {
       const bad = emails.filter((email) => !emailSchema.safeParse(email).success);
       if (bad.length) ctx.addIssue({ code: "custom", message: `Not email addresses: ${bad.slice(0, 5).join(", ")}.` });
@@ -92,7 +101,12 @@ export const channelSettingsFields = z.object({
   syncIntervalMinutes: z.preprocess((v) => blank(v) ?? "15", intervalMinutesSchema),
   cartExpirationDays: z.preprocess(
     blank,
-    z.coerce.number({ message: "Give a number of days." }).int("Whole days only.").min(1, "At least 1 day.").max(3650, "At most 3650 days.").optional(),
+    z.coerce
+      .number({ message: "Give a number of days." })
+      .int("Whole days only.")
+      .min(1, "At least 1 day.")
+      .max(3650, "At most 3650 days.")
+      .optional(),
   ),
   abandonmentDelayHours: z.preprocess((v) => blank(v) ?? String(DEFAULT_ABANDONMENT_DELAY_HOURS), abandonmentDelaySchema),
   entities: list.pipe(
@@ -256,7 +270,11 @@ export async function saveChannelSettings(
   return db.transaction(async (tx) => {
     let existing: ChannelRow | null = null;
     if (input.id !== undefined) {
-      const [row] = await tx.select().from(channels).where(and(eq(channels.id, input.id), isNull(channels.deletingAt))).for("update");
+      const [row] = await tx
+        .select()
+        .from(channels)
+        .where(and(eq(channels.id, input.id), isNull(channels.deletingAt)))
+        .for("update");
       if (!row) throw new ChannelSettingsError("This channel no longer exists (it may have been deleted).");
       existing = row;
     }
@@ -264,12 +282,16 @@ export async function saveChannelSettings(
       .select({ id: channels.id })
       .from(channels)
       .where(existing ? and(eq(channels.name, input.name), ne(channels.id, existing.id)) : eq(channels.name, input.name));
-    if (clash) throw new ChannelSettingsError("Please correct the highlighted fields.", { name: ["Another channel already has this name."] });
+    if (clash)
+      throw new ChannelSettingsError("Please correct the highlighted fields.", { name: ["Another channel already has this name."] });
 
-    const identityChanged = !existing || channelIdentity(existing.baseUrl, existing.storeCode).key !== channelIdentity(input.baseUrl, input.storeCode).key;
+    const identityChanged =
+      !existing || channelIdentity(existing.baseUrl, existing.storeCode).key !== channelIdentity(input.baseUrl, input.storeCode).key;
     // Only the oldest is named: one is enough to act on, and the message (which the confirmation
     // is bound to) stays the same when more duplicates appear.
-    const [sameStore] = identityChanged ? await findSameStoreChannels(tx, { baseUrl: input.baseUrl, storeCode: input.storeCode, excludeId: existing?.id }) : [];
+    const [sameStore] = identityChanged
+      ? await findSameStoreChannels(tx, { baseUrl: input.baseUrl, storeCode: input.storeCode, excludeId: existing?.id })
+      : [];
     const warnings = [...(sameStore ? [duplicateWarning(sameStore)] : []), ...(options.warnings ?? [])];
     if (!warningsConfirmed(warnings, input[CONFIRM_FIELD])) throw new ChannelSaveNeedsConfirmation(warnings);
 
@@ -308,7 +330,11 @@ export async function saveChannelSettings(
     } satisfies Partial<typeof channels.$inferInsert>;
 
     const [row] = existing
-      ? await tx.update(channels).set({ ...values, updatedAt: new Date() }).where(eq(channels.id, existing.id)).returning()
+      ? await tx
+          .update(channels)
+          .set({ ...values, updatedAt: new Date() })
+          .where(eq(channels.id, existing.id))
+          .returning()
       : await tx.insert(channels).values(values).returning();
     const channel = row!;
 
@@ -317,7 +343,8 @@ export async function saveChannelSettings(
 
     const changes: Record<string, { from: unknown; to: unknown }> = diff(existing ? auditable(existing) : null, auditable(channel));
     // The Audit Log renders changes as from → to: secrets appear only as these words.
-    if (secretsChanged) changes.credentials = { from: existing?.credentialsEncrypted ? "[redacted]" : null, to: existing ? "replaced" : "[redacted]" };
+    if (secretsChanged)
+      changes.credentials = { from: existing?.credentialsEncrypted ? "[redacted]" : null, to: existing ? "replaced" : "[redacted]" };
     await writeAudit(tx, {
       userId: actor.userId,
       actor: actor.actor,
@@ -337,13 +364,23 @@ export async function saveChannelSettings(
         ...(warnings.length ? { confirmedOverWarnings: warnings.map((warning) => warning.message) } : {}),
       },
     });
-    return { id: channel.id, name: channel.name, created: !existing, active: channel.active, notices: impact.notices, resetConnectors: impact.resetConnectors };
+    return {
+      id: channel.id,
+      name: channel.name,
+      created: !existing,
+      active: channel.active,
+      notices: impact.notices,
+      resetConnectors: impact.resetConnectors,
+    };
   });
 }
 
 /** A channel's settings for the edit form: everything but the secrets (only whether they are set). */
 export async function loadChannelSettings(db: Db, id: number) {
-  const [row] = await db.select().from(channels).where(and(eq(channels.id, id), isNull(channels.deletingAt)));
+  const [row] = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.id, id), isNull(channels.deletingAt)));
   if (!row) return null;
   const { credentialsEncrypted, ...rest } = row;
   return { ...rest, credentialsSet: credentialsPresence(credentialsEncrypted) };

@@ -12,7 +12,14 @@ import { credentialsFollow, sealCredentials, type ChannelCredentials } from "@/l
 import { findSameStoreChannels } from "@/lib/channels/duplicates";
 import { sameStoreView } from "@/lib/channels/identity";
 import { duplicateWarning } from "@/lib/channels/save-warnings";
-import { abandonmentDelaySchema, baseUrlSchema, channelNameSchema, intervalMinutesSchema, storeCodeSchema, syncStartSchema } from "@/lib/channels/settings";
+import {
+  abandonmentDelaySchema,
+  baseUrlSchema,
+  channelNameSchema,
+  intervalMinutesSchema,
+  storeCodeSchema,
+  syncStartSchema,
+} from "@/lib/channels/settings";
 import { sendJobEvent } from "@/lib/jobs/dispatch";
 import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
 import { inngestConfigured } from "@/lib/jobs/settings";
@@ -87,9 +94,7 @@ const addCommand = defineCommand({
     "abandonment-delay-hours": abandonmentDelayOption,
     force: option.flag("Add it even though another channel already syncs this URL and store code (every figure would be counted twice)."),
   },
-  examples: [
-    `${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`,
-  ],
+  examples: [`${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`],
   async run(values, ctx) {
     const credentials = credentialsFromOptions(values, "channel:add");
     if (!credentials) {
@@ -194,7 +199,8 @@ const editCommand = defineCommand({
       const [sameStore] = await findSameStoreChannels(db, { baseUrl, storeCode: channel.storeCode, excludeId: channel.id });
       if (sameStore) {
         const { message } = duplicateWarning(sameStore);
-        if (!values.force) throw new CliError(`${message} Nothing was changed. To save it all the same, run the command again with --force.`);
+        if (!values.force)
+          throw new CliError(`${message} Nothing was changed. To save it all the same, run the command again with --force.`);
         ctx.err(`Warning: ${message} Saved anyway (--force).`);
       }
     }
@@ -214,15 +220,25 @@ const editCommand = defineCommand({
       // Secrets appear only as these words, as in the form's audit entries.
       if (credentials) diff.credentials = { from: channel.credentialsEncrypted ? "[redacted]" : null, to: "replaced" };
       await writeAudit(tx, {
-        userId: null, actor: "cli", action: "channel.updated", entityType: "channel", entityId: channel.id, channelId: channel.id,
-        details: { changes: diff, credentials: credentials ? { from: "[redacted]", to: "[redacted]", type: credentials.type } : "unchanged" },
+        userId: null,
+        actor: "cli",
+        action: "channel.updated",
+        entityType: "channel",
+        entityId: channel.id,
+        channelId: channel.id,
+        details: {
+          changes: diff,
+          credentials: credentials ? { from: "[redacted]", to: "[redacted]", type: credentials.type } : "unchanged",
+        },
       });
     });
     const said = [
       ...(changes.baseUrl !== undefined ? [`URL ${changes.baseUrl}`] : []),
       ...(credentials ? [credentials.type === "bearer" ? "new access token" : "new OAuth 1.0a keys"] : []),
       ...(changes.syncIntervalMinutes !== undefined ? [`syncs every ${changes.syncIntervalMinutes} min`] : []),
-      ...(changes.abandonmentDelayHours !== undefined ? [`carts count as abandoned after ${changes.abandonmentDelayHours} h without a change`] : []),
+      ...(changes.abandonmentDelayHours !== undefined
+        ? [`carts count as abandoned after ${changes.abandonmentDelayHours} h without a change`]
+        : []),
     ];
     ctx.out(`Updated "${channel.name}": ${said.join("; ")}.`);
   },
@@ -266,7 +282,16 @@ function progressLine(p: SyncProgress): string {
 function summary(run: SyncRunRow): string[] {
   const rows = CONNECTOR_ORDER.filter((name) => run.stats[name]).map((name) => {
     const s = statsOf(run, name);
-    return [name, String(s.pages), String(s.fetched), String(s.created), String(s.updated), String(s.unchanged), String(s.failed), String(s.requests)];
+    return [
+      name,
+      String(s.pages),
+      String(s.fetched),
+      String(s.created),
+      String(s.updated),
+      String(s.unchanged),
+      String(s.failed),
+      String(s.requests),
+    ];
   });
   return [
     formatTable(["CONNECTOR", "PAGES", "FETCHED", "CREATED", "UPDATED", "UNCHANGED", "FAILED", "REQUESTS"], rows),
@@ -289,7 +314,9 @@ const syncCommand = defineCommand({
     const mode = full ? "full" : await scheduledMode(db, channel);
     if (!wait && inngestConfigured()) {
       await sendJobEvent({ name: CHANNEL_SYNC_REQUESTED, data: { channelId: channel.id, mode, trigger: "cli" } });
-      ctx.out(`Queued ${mode === "full" ? "a" : "an"} ${mode} sync of "${channel.name}" on Inngest. Follow it with: ${INVOCATION} channel:runs --name ${JSON.stringify(channel.name)}`);
+      ctx.out(
+        `Queued ${mode === "full" ? "a" : "an"} ${mode} sync of "${channel.name}" on Inngest. Follow it with: ${INVOCATION} channel:runs --name ${JSON.stringify(channel.name)}`,
+      );
       return;
     }
     if (!wait) ctx.err("No Inngest server configured (INNGEST_EVENT_KEY / INNGEST_BASE_URL): running the sync here.");
@@ -304,7 +331,12 @@ const syncCommand = defineCommand({
     try {
       ctx.out(`Starting ${mode === "full" ? "a" : "an"} ${mode} sync of "${channel.name}".`);
       run = await runChannelSync({
-        db, channelId: channel.id, mode, trigger: "cli", signal: controller.signal, onProgress: (p) => ctx.out(progressLine(p)),
+        db,
+        channelId: channel.id,
+        mode,
+        trigger: "cli",
+        signal: controller.signal,
+        onProgress: (p) => ctx.out(progressLine(p)),
       });
     } catch (error) {
       if (error instanceof SyncBusyError) throw new CliError(channelBusyMessage(channel.name, error.holder));
@@ -315,7 +347,8 @@ const syncCommand = defineCommand({
       process.off("SIGINT", onSignal);
     }
     for (const line of summary(run)) ctx.out(line);
-    if (run.status === "partial") ctx.out(`Some records could not be kept: ${INVOCATION} channel:errors --name ${JSON.stringify(channel.name)}`);
+    if (run.status === "partial")
+      ctx.out(`Some records could not be kept: ${INVOCATION} channel:errors --name ${JSON.stringify(channel.name)}`);
     if (run.status !== "succeeded") throw new CliError(`Sync ${run.status}.`, run.status === "canceled" ? 130 : 1);
   },
 });
@@ -337,8 +370,15 @@ const runsCommand = defineCommand({
       formatTable(
         ["RUN", "MODE", "TRIGGER", "STATUS", "STARTED", "DURATION", "CHANGED", "ERRORS", "MESSAGE"],
         runs.map((r) => [
-          `#${r.id}`, r.mode, r.trigger, r.status, formatTimestamp(r.startedAt), formatDuration(r), String(r.recordsChanged),
-          String(r.errorCount), r.errorMessage ?? "",
+          `#${r.id}`,
+          r.mode,
+          r.trigger,
+          r.status,
+          formatTimestamp(r.startedAt),
+          formatDuration(r),
+          String(r.recordsChanged),
+          String(r.errorCount),
+          r.errorMessage ?? "",
         ]),
       ),
     );
@@ -366,14 +406,22 @@ const errorsCommand = defineCommand({
       formatTable(
         ["ERROR", "TIME", "RUN", "CONNECTOR", "ORIGIN ID", "FIELD", "STATUS", "MESSAGE"],
         errors.map((e) => [
-          `#${e.id}`, formatTimestamp(e.createdAt), e.runId ? `#${e.runId}` : "-", e.connector, e.originId ?? "-", e.field ?? "-",
+          `#${e.id}`,
+          formatTimestamp(e.createdAt),
+          e.runId ? `#${e.runId}` : "-",
+          e.connector,
+          e.originId ?? "-",
+          e.field ?? "-",
           e.resolvedAt ? `resolved ${formatTimestamp(e.resolvedAt)}` : "unresolved",
           e.message.length > 120 ? `${e.message.slice(0, 117)}...` : e.message,
         ]),
       ),
     );
     const open = errors.filter((e) => !e.resolvedAt).length;
-    if (open > 0) ctx.out(`Retry the unresolved ones with: ${INVOCATION} channel:retry --name ${JSON.stringify(channel.name)}${run ? ` --run ${run}` : ""}`);
+    if (open > 0)
+      ctx.out(
+        `Retry the unresolved ones with: ${INVOCATION} channel:retry --name ${JSON.stringify(channel.name)}${run ? ` --run ${run}` : ""}`,
+      );
   },
 });
 
@@ -401,12 +449,18 @@ const retryCommand = defineCommand({
       ctx.out(`No unresolved sync errors for "${channel.name}"${run ? ` in run #${run}` : ""}.`);
       return;
     }
-    ctx.out(`Retried ${result.retried} record error${result.retried === 1 ? "" : "s"} of "${channel.name}": ${result.resolved} resolved, ${result.stillFailing.length} still failing.`);
+    ctx.out(
+      `Retried ${result.retried} record error${result.retried === 1 ? "" : "s"} of "${channel.name}": ${result.resolved} resolved, ${result.stillFailing.length} still failing.`,
+    );
     if (result.stillFailing.length > 0) {
       ctx.out(
         formatTable(
           ["ERROR", "ORIGIN ID", "MESSAGE"],
-          result.stillFailing.map((f) => [`#${f.errorId}`, f.originId ?? "-", f.message.length > 120 ? `${f.message.slice(0, 117)}...` : f.message]),
+          result.stillFailing.map((f) => [
+            `#${f.errorId}`,
+            f.originId ?? "-",
+            f.message.length > 120 ? `${f.message.slice(0, 117)}...` : f.message,
+          ]),
         ),
       );
       throw new CliError(`${result.stillFailing.length} error${result.stillFailing.length === 1 ? "" : "s"} still failing.`);

@@ -17,32 +17,53 @@ export interface CreditMemoDetail extends RecordMeta {
 
 export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id: number): Promise<CreditMemoDetail | null> {
   requirePermission(user, "view_sales");
-  const [memo] = await db.select().from(magentoCreditMemos).where(and(eq(magentoCreditMemos.id, id), isNull(magentoCreditMemos.removedAt)));
+  const [memo] = await db
+    .select()
+    .from(magentoCreditMemos)
+    .where(and(eq(magentoCreditMemos.id, id), isNull(magentoCreditMemos.removedAt)));
   if (!memo) return null;
   const channel = await channelInfo(db, memo.channelId);
   if (!channel) return null;
   const [store, items, orders, customers] = await Promise.all([
     storeInfo(db, memo.storeId),
-    db.select().from(magentoCreditMemoItems)
-      .where(and(
-        eq(magentoCreditMemoItems.creditMemoId, id), isNull(magentoCreditMemoItems.removedAt),
-        // Magento refunds a configurable product with a memo item for its child too (no amounts):
-        // the product is one line, its parent's.
-        sql`NOT EXISTS (SELECT 1 FROM magento_order_items oi WHERE oi.channel_id = ${magentoCreditMemoItems.channelId}
+    db
+      .select()
+      .from(magentoCreditMemoItems)
+      .where(
+        and(
+          eq(magentoCreditMemoItems.creditMemoId, id),
+          isNull(magentoCreditMemoItems.removedAt),
+          // Magento refunds a configurable product with a memo item for its child too (no amounts):
+          // the product is one line, its parent's.
+          sql`NOT EXISTS (SELECT 1 FROM magento_order_items oi WHERE oi.channel_id = ${magentoCreditMemoItems.channelId}
           AND oi.origin_id = ${magentoCreditMemoItems.orderItemOriginId} AND oi.parent_item_origin_id IS NOT NULL)`,
-      ))
+        ),
+      )
       .orderBy(asc(magentoCreditMemoItems.originId)),
-    memo.orderId === null ? [] : db
-      .select({
-        id: magentoOrders.id, incrementId: magentoOrders.incrementId, status: magentoOrders.status,
-        grandTotal: magentoOrders.grandTotal, currency: magentoOrders.orderCurrencyCode,
-      })
-      .from(magentoOrders)
-      .where(and(eq(magentoOrders.id, memo.orderId), isNull(magentoOrders.removedAt))),
-    memo.customerId === null ? [] : db
-      .select({ id: magentoCustomers.id, email: magentoCustomers.email, firstName: magentoCustomers.firstName, lastName: magentoCustomers.lastName, isGuest: magentoCustomers.isGuest })
-      .from(magentoCustomers)
-      .where(and(eq(magentoCustomers.id, memo.customerId), isNull(magentoCustomers.removedAt))),
+    memo.orderId === null
+      ? []
+      : db
+          .select({
+            id: magentoOrders.id,
+            incrementId: magentoOrders.incrementId,
+            status: magentoOrders.status,
+            grandTotal: magentoOrders.grandTotal,
+            currency: magentoOrders.orderCurrencyCode,
+          })
+          .from(magentoOrders)
+          .where(and(eq(magentoOrders.id, memo.orderId), isNull(magentoOrders.removedAt))),
+    memo.customerId === null
+      ? []
+      : db
+          .select({
+            id: magentoCustomers.id,
+            email: magentoCustomers.email,
+            firstName: magentoCustomers.firstName,
+            lastName: magentoCustomers.lastName,
+            isGuest: magentoCustomers.isGuest,
+          })
+          .from(magentoCustomers)
+          .where(and(eq(magentoCustomers.id, memo.customerId), isNull(magentoCustomers.removedAt))),
   ]);
   const customer = customers[0];
   return {
@@ -56,7 +77,12 @@ export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id:
     items,
     order: orders[0] ?? null,
     customer: customer
-      ? { id: customer.id, email: customer.email, name: customerName({ firstName: customer.firstName, lastName: customer.lastName }), isGuest: customer.isGuest }
+      ? {
+          id: customer.id,
+          email: customer.email,
+          name: customerName({ firstName: customer.firstName, lastName: customer.lastName }),
+          isGuest: customer.isGuest,
+        }
       : null,
   };
 }

@@ -22,16 +22,33 @@ export const creditMemosGrid: GridDefinition = assertDefinition({
   detailPath: (id) => `/sales/credit-memos/${id}`,
   columns: [
     { id: "increment_id", label: "Memo #", kind: "text", sql: "m.increment_id", searchable: true },
-    { id: "order", label: "Order #", kind: "text", sql: "o.increment_id", searchable: true, hrefSql: "CASE WHEN m.order_id IS NULL THEN NULL ELSE '/sales/orders/' || m.order_id END" },
     {
-      id: "customer", label: "Customer", kind: "text", sql: `coalesce(${customerName}, o.customer_email)`,
-      hrefSql: "CASE WHEN coalesce(m.customer_id, o.customer_id) IS NULL THEN NULL ELSE '/customers/' || coalesce(m.customer_id, o.customer_id) END",
+      id: "order",
+      label: "Order #",
+      kind: "text",
+      sql: "o.increment_id",
+      searchable: true,
+      hrefSql: "CASE WHEN m.order_id IS NULL THEN NULL ELSE '/sales/orders/' || m.order_id END",
     },
     {
-      id: "status", label: "Status", kind: "choice",
+      id: "customer",
+      label: "Customer",
+      kind: "text",
+      sql: `coalesce(${customerName}, o.customer_email)`,
+      hrefSql:
+        "CASE WHEN coalesce(m.customer_id, o.customer_id) IS NULL THEN NULL ELSE '/customers/' || coalesce(m.customer_id, o.customer_id) END",
+    },
+    {
+      id: "status",
+      label: "Status",
+      kind: "choice",
       // Magento's creditmemo state codes, as words.
       sql: "CASE m.state WHEN 1 THEN 'open' WHEN 2 THEN 'refunded' WHEN 3 THEN 'canceled' END",
-      options: [{ value: "open", label: "Open" }, { value: "refunded", label: "Refunded" }, { value: "canceled", label: "Canceled" }],
+      options: [
+        { value: "open", label: "Open" },
+        { value: "refunded", label: "Refunded" },
+        { value: "canceled", label: "Canceled" },
+      ],
     },
     { id: "grand_total", label: "Grand total", kind: "money", sql: "m.grand_total", currencySql: memoCurrency },
     { id: "adjustment", label: "Adjustment", kind: "money", sql: "m.adjustment", currencySql: memoCurrency },

@@ -15,16 +15,17 @@ export const addressInputSchema = z.object({
   street2: line(255).optional(),
   city: line(255).min(1, "Enter the city."),
   postcode: line(20).min(1, "Enter the postcode."),
-  countryId: z.string().trim().regex(/^[A-Z]{2}$/, "Choose a country."),
+  countryId: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, "Choose a country."),
   regionId: z.string().trim().regex(/^\d*$/).optional(),
   region: line(255).optional(),
   telephone: line(40).min(1, "Enter a telephone number."),
 });
 export type AddressInput = z.infer<typeof addressInputSchema>;
 
-export type AddressCheck =
-  | { ok: true; address: CartAddressInput }
-  | { ok: false; fieldErrors: Record<string, string[]> };
+export type AddressCheck = { ok: true; address: CartAddressInput } | { ok: false; fieldErrors: Record<string, string[]> };
 
 /** Checks country and region against Magento's directory and builds the address Magento takes. */
 export function checkAddress(input: AddressInput, countries: readonly MagentoCountry[], email: string): AddressCheck {

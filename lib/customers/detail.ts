@@ -1,7 +1,12 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
-  magentoCustomerAddresses, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrderItems, magentoOrders,
+  magentoCustomerAddresses,
+  magentoCustomerGroups,
+  magentoCustomers,
+  magentoNewsletterSubscribers,
+  magentoOrderItems,
+  magentoOrders,
 } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/db/rows";
@@ -66,20 +71,31 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
   if (!channel) return null;
   const [store, websites, addresses, subscriptions, figures, merged] = await Promise.all([
     storeInfo(db, customer.storeId),
-    customer.websiteId === null ? [] : queryRows<{ name: string }>(db, sql`SELECT name FROM magento_websites WHERE id = ${customer.websiteId}`),
-    db.select().from(magentoCustomerAddresses)
+    customer.websiteId === null
+      ? []
+      : queryRows<{ name: string }>(db, sql`SELECT name FROM magento_websites WHERE id = ${customer.websiteId}`),
+    db
+      .select()
+      .from(magentoCustomerAddresses)
       .where(and(eq(magentoCustomerAddresses.customerId, id), isNull(magentoCustomerAddresses.removedAt)))
-      .orderBy(desc(magentoCustomerAddresses.isDefaultBilling), desc(magentoCustomerAddresses.isDefaultShipping), asc(magentoCustomerAddresses.originId)),
-    db.select({ status: magentoNewsletterSubscribers.status, changedAt: magentoNewsletterSubscribers.changedAt })
+      .orderBy(
+        desc(magentoCustomerAddresses.isDefaultBilling),
+        desc(magentoCustomerAddresses.isDefaultShipping),
+        asc(magentoCustomerAddresses.originId),
+      ),
+    db
+      .select({ status: magentoNewsletterSubscribers.status, changedAt: magentoNewsletterSubscribers.changedAt })
       .from(magentoNewsletterSubscribers)
       .where(and(eq(magentoNewsletterSubscribers.customerId, id), isNull(magentoNewsletterSubscribers.removedAt)))
       .orderBy(desc(magentoNewsletterSubscribers.changedAt))
       .limit(1),
     lifetimeFigures(db, id),
-    customer.mergedIntoId === null ? [] : db
-      .select({ id: magentoCustomers.id, email: magentoCustomers.email })
-      .from(magentoCustomers)
-      .where(and(eq(magentoCustomers.id, customer.mergedIntoId), isNull(magentoCustomers.removedAt))),
+    customer.mergedIntoId === null
+      ? []
+      : db
+          .select({ id: magentoCustomers.id, email: magentoCustomers.email })
+          .from(magentoCustomers)
+          .where(and(eq(magentoCustomers.id, customer.mergedIntoId), isNull(magentoCustomers.removedAt))),
   ]);
   return {
     channel,
@@ -137,8 +153,16 @@ async function lifetimeFigures(db: Db, customerId: number): Promise<LifetimeFigu
 export const TAB_LIMIT = 100;
 
 export type PurchaseRow = {
-  id: number; orderId: number; incrementId: string; sku: string; name: string | null; qty: string; price: string; rowTotal: string;
-  currency: string | null; createdAt: Date | null;
+  id: number;
+  orderId: number;
+  incrementId: string;
+  sku: string;
+  name: string | null;
+  qty: string;
+  price: string;
+  rowTotal: string;
+  currency: string | null;
+  createdAt: Date | null;
 };
 
 /**
@@ -148,17 +172,31 @@ export type PurchaseRow = {
  */
 export async function loadCustomerPurchases(db: Db, user: SessionUser | null, customerId: number): Promise<PurchaseRow[]> {
   requirePermission(user, "view_sales");
-  return db.select({
-    id: magentoOrderItems.id, orderId: magentoOrders.id, incrementId: magentoOrders.incrementId, sku: magentoOrderItems.sku,
-    name: magentoOrderItems.name, qty: magentoOrderItems.qtyOrdered, price: magentoOrderItems.price, rowTotal: magentoOrderItems.rowTotal,
-    currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
-  }).from(magentoOrderItems)
+  return db
+    .select({
+      id: magentoOrderItems.id,
+      orderId: magentoOrders.id,
+      incrementId: magentoOrders.incrementId,
+      sku: magentoOrderItems.sku,
+      name: magentoOrderItems.name,
+      qty: magentoOrderItems.qtyOrdered,
+      price: magentoOrderItems.price,
+      rowTotal: magentoOrderItems.rowTotal,
+      currency: magentoOrders.orderCurrencyCode,
+      createdAt: magentoOrders.remoteCreatedAt,
+    })
+    .from(magentoOrderItems)
     .innerJoin(magentoOrders, eq(magentoOrders.id, magentoOrderItems.orderId))
-    .where(and(
-      eq(magentoOrders.customerId, customerId), isNull(magentoOrders.removedAt), isNull(magentoOrderItems.removedAt),
-      isNull(magentoOrderItems.parentItemOriginId),
-    ))
-    .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id), asc(magentoOrderItems.originId)).limit(TAB_LIMIT);
+    .where(
+      and(
+        eq(magentoOrders.customerId, customerId),
+        isNull(magentoOrders.removedAt),
+        isNull(magentoOrderItems.removedAt),
+        isNull(magentoOrderItems.parentItemOriginId),
+      ),
+    )
+    .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id), asc(magentoOrderItems.originId))
+    .limit(TAB_LIMIT);
 }
 
 export type ActivityEvent = { key: string; at: Date | null; title: string; detail: string | null; href: string | null };
@@ -170,7 +208,17 @@ export type ActivityEvent = { key: string; at: Date | null; title: string; detai
  */
 export async function loadCustomerActivity(db: Db, user: SessionUser | null, customerId: number): Promise<ActivityEvent[]> {
   requirePermission(user, "view_sales");
-  const rows = await queryRows<{ kind: string; id: unknown; at: unknown; label: unknown; status: unknown; amount: unknown; currency: unknown }>(db, sql`
+  const rows = await queryRows<{
+    kind: string;
+    id: unknown;
+    at: unknown;
+    label: unknown;
+    status: unknown;
+    amount: unknown;
+    currency: unknown;
+  }>(
+    db,
+    sql`
     (SELECT 'order' AS kind, o.id, o.remote_created_at AS at, o.increment_id AS label, o.status, o.grand_total::text AS amount, o.order_currency_code AS currency
        FROM magento_orders o WHERE o.customer_id = ${customerId} AND o.removed_at IS NULL ORDER BY o.remote_created_at DESC NULLS LAST LIMIT ${TAB_LIMIT})
     UNION ALL
@@ -187,9 +235,12 @@ export async function loadCustomerActivity(db: Db, user: SessionUser | null, cus
     UNION ALL
     (SELECT 'newsletter', s.id, s.changed_at, s.email, s.status, NULL, NULL
        FROM magento_newsletter_subscribers s WHERE s.customer_id = ${customerId} AND s.removed_at IS NULL)
-    ORDER BY at DESC NULLS LAST LIMIT ${TAB_LIMIT}`);
+    ORDER BY at DESC NULLS LAST LIMIT ${TAB_LIMIT}`,
+  );
   const money = (amount: unknown, currency: unknown) =>
-    amount === null || amount === undefined ? null : formatMoney(String(amount), currency === null || currency === undefined ? null : String(currency));
+    amount === null || amount === undefined
+      ? null
+      : formatMoney(String(amount), currency === null || currency === undefined ? null : String(currency));
   return rows.map((row) => {
     const at = row.at === null || row.at === undefined ? null : row.at instanceof Date ? row.at : new Date(String(row.at));
     const id = Number(row.id);
@@ -197,13 +248,37 @@ export async function loadCustomerActivity(db: Db, user: SessionUser | null, cus
     const status = row.status === null || row.status === undefined ? "" : String(row.status);
     switch (row.kind) {
       case "order":
-        return { key: `order-${id}`, at, title: `Order #${label} placed`, detail: [money(row.amount, row.currency), status.replace(/_/g, " ")].filter(Boolean).join(" · "), href: `/sales/orders/${id}` };
+        return {
+          key: `order-${id}`,
+          at,
+          title: `Order #${label} placed`,
+          detail: [money(row.amount, row.currency), status.replace(/_/g, " ")].filter(Boolean).join(" · "),
+          href: `/sales/orders/${id}`,
+        };
       case "cart":
-        return { key: `cart-${id}`, at, title: `Cart ${label} started`, detail: money(row.amount, row.currency), href: `/sales/carts/${id}` };
+        return {
+          key: `cart-${id}`,
+          at,
+          title: `Cart ${label} started`,
+          detail: money(row.amount, row.currency),
+          href: `/sales/carts/${id}`,
+        };
       case "cart_status":
-        return { key: `cart-status-${id}`, at, title: `Cart ${label} ${status}`, detail: row.amount ? String(row.amount) : null, href: `/sales/carts/${id}` };
+        return {
+          key: `cart-status-${id}`,
+          at,
+          title: `Cart ${label} ${status}`,
+          detail: row.amount ? String(row.amount) : null,
+          href: `/sales/carts/${id}`,
+        };
       case "refund":
-        return { key: `refund-${id}`, at, title: `Credit memo ${label}`, detail: money(row.amount, row.currency), href: `/sales/credit-memos/${id}` };
+        return {
+          key: `refund-${id}`,
+          at,
+          title: `Credit memo ${label}`,
+          detail: money(row.amount, row.currency),
+          href: `/sales/credit-memos/${id}`,
+        };
       default:
         return { key: `newsletter-${id}`, at, title: `Newsletter: ${status.replace(/_/g, " ")}`, detail: label, href: null };
     }

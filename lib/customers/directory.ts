@@ -15,18 +15,28 @@ type ClientFor = (channel: typeof channels.$inferSelect) => { listCountries(): P
 
 /** The channel's directory, or why it could not be read. */
 export async function channelDirectory(db: Db, channelId: number, clientFor: ClientFor = createChannelClient): Promise<DirectoryLoad> {
-  const [channel] = await db.select().from(channels).where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
+  const [channel] = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
   if (!channel) return { ok: false, error: "This customer's channel no longer exists." };
   try {
     return { ok: true, countries: await clientFor(channel).listCountries() };
   } catch {
-    return { ok: false, error: `Magento (${channel.name}) did not send its list of countries, so addresses cannot be checked right now. Try again in a moment.` };
+    return {
+      ok: false,
+      error: `Magento (${channel.name}) did not send its list of countries, so addresses cannot be checked right now. Try again in a moment.`,
+    };
   }
 }
 
 /** Countries by name, for a select. */
 export function countryOptions(countries: readonly MagentoCountry[]): CountryOption[] {
   return countries
-    .map((c) => ({ id: c.id, name: c.full_name_english || c.id, regions: (c.available_regions ?? []).map((r) => ({ id: r.id, name: r.name })) }))
+    .map((c) => ({
+      id: c.id,
+      name: c.full_name_english || c.id,
+      regions: (c.available_regions ?? []).map((r) => ({ id: r.id, name: r.name })),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

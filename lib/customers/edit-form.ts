@@ -49,10 +49,28 @@ export type CustomerEditState = ActionResult<EditData> & { submitted?: CustomerD
 
 /** The fields of a customer as sentences name them. */
 export const FIELD_LABELS: Record<CustomerField, string> = {
-  firstname: "first name", lastname: "last name", email: "email", groupOriginId: "group", dob: "date of birth", gender: "gender", addresses: "addresses",
+  firstname: "first name",
+  lastname: "last name",
+  email: "email",
+  groupOriginId: "group",
+  dob: "date of birth",
+  gender: "gender",
+  addresses: "addresses",
 };
 
-export const ADDRESS_TEXT_FIELDS = ["firstname", "lastname", "company", "street1", "street2", "city", "postcode", "countryId", "regionId", "region", "telephone"] as const;
+export const ADDRESS_TEXT_FIELDS = [
+  "firstname",
+  "lastname",
+  "company",
+  "street1",
+  "street2",
+  "city",
+  "postcode",
+  "countryId",
+  "regionId",
+  "region",
+  "telephone",
+] as const;
 type AddressTextField = (typeof ADDRESS_TEXT_FIELDS)[number];
 
 /** Slots of the form a script-less browser gets for new addresses (ignored while left blank). */
@@ -60,7 +78,20 @@ export const BLANK_SLOTS = 1;
 
 export function blankAddress(slot: number, countryId = ""): AddressDraft {
   return {
-    slot, id: "", firstname: "", lastname: "", company: "", street1: "", street2: "", city: "", postcode: "", countryId, regionId: "", region: "", telephone: "", remove: false,
+    slot,
+    id: "",
+    firstname: "",
+    lastname: "",
+    company: "",
+    street1: "",
+    street2: "",
+    city: "",
+    postcode: "",
+    countryId,
+    regionId: "",
+    region: "",
+    telephone: "",
+    remove: false,
   };
 }
 
@@ -114,25 +145,27 @@ export function draftFromForm(form: Record<string, unknown>): CustomerDraft {
     const match = /^address\.(\d{1,3})\./.exec(key);
     if (match) slots.add(Number(match[1]));
   }
-  const addresses = [...slots].sort((a, b) => a - b).map((slot): AddressDraft => {
-    const field = (name: AddressTextField | "id") => text(form, `address.${slot}.${name}`);
-    return {
-      slot,
-      id: field("id").trim(),
-      firstname: field("firstname"),
-      lastname: field("lastname"),
-      company: field("company"),
-      street1: field("street1"),
-      street2: field("street2"),
-      city: field("city"),
-      postcode: field("postcode"),
-      countryId: field("countryId"),
-      regionId: field("regionId"),
-      region: field("region"),
-      telephone: field("telephone"),
-      remove: text(form, `address.${slot}.remove`) === "on",
-    };
-  });
+  const addresses = [...slots]
+    .sort((a, b) => a - b)
+    .map((slot): AddressDraft => {
+      const field = (name: AddressTextField | "id") => text(form, `address.${slot}.${name}`);
+      return {
+        slot,
+        id: field("id").trim(),
+        firstname: field("firstname"),
+        lastname: field("lastname"),
+        company: field("company"),
+        street1: field("street1"),
+        street2: field("street2"),
+        city: field("city"),
+        postcode: field("postcode"),
+        countryId: field("countryId"),
+        regionId: field("regionId"),
+        region: field("region"),
+        telephone: field("telephone"),
+        remove: text(form, `address.${slot}.remove`) === "on",
+      };
+    });
   return {
     firstname: text(form, "firstname"),
     lastname: text(form, "lastname"),
@@ -148,8 +181,12 @@ export function draftFromForm(form: Record<string, unknown>): CustomerDraft {
 
 /** A new slot the user left blank (a script-less form always has one): not an address. */
 export function isBlankNewAddress(a: AddressDraft): boolean {
-  return a.id === "" && ["firstname", "lastname", "company", "street1", "street2", "city", "postcode", "region", "telephone"]
-    .every((k) => a[k as AddressTextField].trim() === "");
+  return (
+    a.id === "" &&
+    ["firstname", "lastname", "company", "street1", "street2", "city", "postcode", "region", "telephone"].every(
+      (k) => a[k as AddressTextField].trim() === "",
+    )
+  );
 }
 
 const line = (max: number, required?: string) => {
@@ -161,15 +198,26 @@ const customerFields = z.object({
   firstname: line(255, "Enter a first name."),
   lastname: line(255, "Enter a last name."),
   email: z.string().trim().max(254, "At most 254 characters.").pipe(z.email("Enter a valid email address, like name@example.com.")),
-  groupOriginId: z.string().trim().regex(/^\d{1,9}$/, "Choose a group.").transform(Number),
-  dob: z.string().trim().refine((v) => v === "" || validDate(v), "Enter a real date (YYYY-MM-DD), not in the future.")
+  groupOriginId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, "Choose a group.")
+    .transform(Number),
+  dob: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || validDate(v), "Enter a real date (YYYY-MM-DD), not in the future.")
     .transform((v) => (v === "" ? null : v)),
-  gender: z.enum(["", "0", "1", "2", "3"], { error: "Choose a gender from the list." })
+  gender: z
+    .enum(["", "0", "1", "2", "3"], { error: "Choose a gender from the list." })
     .transform((v) => (v === "" ? null : (Number(v) as Gender))),
 });
 
 const addressFields = z.object({
-  id: z.string().regex(/^\d{0,12}$/, "Unknown address.").transform((v) => (v === "" ? null : Number(v))),
+  id: z
+    .string()
+    .regex(/^\d{0,12}$/, "Unknown address.")
+    .transform((v) => (v === "" ? null : Number(v))),
   firstname: line(255, "Enter a first name."),
   lastname: line(255, "Enter a last name."),
   company: line(255).transform((v) => v || null),
@@ -177,8 +225,15 @@ const addressFields = z.object({
   street2: line(255),
   city: line(255, "Enter the city."),
   postcode: line(20, "Enter the postcode."),
-  countryId: z.string().trim().regex(/^[A-Z]{2}$/, "Choose a country."),
-  regionId: z.string().trim().regex(/^\d{0,9}$/, "Choose a region.").transform((v) => (v === "" ? null : Number(v))),
+  countryId: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, "Choose a country."),
+  regionId: z
+    .string()
+    .trim()
+    .regex(/^\d{0,9}$/, "Choose a region.")
+    .transform((v) => (v === "" ? null : Number(v))),
   region: line(255).transform((v) => v || null),
   telephone: line(40, "Enter a telephone number."),
 });
@@ -198,9 +253,19 @@ function addIssues(errors: FieldErrors, prefix: string, error: z.ZodError) {
 }
 
 function sameAddress(a: AddressValues, b: AddressValues): boolean {
-  const norm = (x: AddressValues) => JSON.stringify([
-    x.firstname, x.lastname, x.company ?? "", x.street.filter(Boolean), x.city, x.postcode, x.countryId, x.regionId || null, x.regionId ? "" : (x.region ?? ""), x.telephone,
-  ]);
+  const norm = (x: AddressValues) =>
+    JSON.stringify([
+      x.firstname,
+      x.lastname,
+      x.company ?? "",
+      x.street.filter(Boolean),
+      x.city,
+      x.postcode,
+      x.countryId,
+      x.regionId || null,
+      x.regionId ? "" : (x.region ?? ""),
+      x.telephone,
+    ]);
   return norm(a) === norm(b);
 }
 
@@ -217,7 +282,10 @@ export type ParsedEdit = {
  * are (an old address missing a telephone never blocks a change of name); new and changed ones
  * must be complete.
  */
-export function parseDraft(draft: CustomerDraft, current: CustomerValues): { ok: true; parsed: ParsedEdit } | { ok: false; fieldErrors: FieldErrors } {
+export function parseDraft(
+  draft: CustomerDraft,
+  current: CustomerValues,
+): { ok: true; parsed: ParsedEdit } | { ok: false; fieldErrors: FieldErrors } {
   const errors: FieldErrors = {};
   const head = customerFields.safeParse(draft);
   if (!head.success) addIssues(errors, "", head.error);
@@ -238,10 +306,17 @@ export function parseDraft(draft: CustomerDraft, current: CustomerValues): { ok:
     }
     const loose = (): AddressValues => ({
       id: existing?.id ?? null,
-      firstname: a.firstname.trim(), lastname: a.lastname.trim(), company: a.company.trim() || null,
-      street: [a.street1.trim(), a.street2.trim()].filter(Boolean), city: a.city.trim(), postcode: a.postcode.trim(),
-      countryId: a.countryId.trim(), regionId: /^\d{1,9}$/.test(a.regionId.trim()) ? Number(a.regionId.trim()) : null,
-      region: a.region.trim() || null, telephone: a.telephone.trim(), ...flags,
+      firstname: a.firstname.trim(),
+      lastname: a.lastname.trim(),
+      company: a.company.trim() || null,
+      street: [a.street1.trim(), a.street2.trim()].filter(Boolean),
+      city: a.city.trim(),
+      postcode: a.postcode.trim(),
+      countryId: a.countryId.trim(),
+      regionId: /^\d{1,9}$/.test(a.regionId.trim()) ? Number(a.regionId.trim()) : null,
+      region: a.region.trim() || null,
+      telephone: a.telephone.trim(),
+      ...flags,
     });
     if (existing && sameAddress(loose(), existing)) {
       // Untouched: Magento's own values go back as they are, only the default flags may move.
@@ -255,8 +330,18 @@ export function parseDraft(draft: CustomerDraft, current: CustomerValues): { ok:
     }
     const v = parsed.data;
     addresses.push({
-      id: v.id, firstname: v.firstname, lastname: v.lastname, company: v.company, street: [v.street1, v.street2].filter(Boolean),
-      city: v.city, postcode: v.postcode, countryId: v.countryId, regionId: v.regionId, region: v.region, telephone: v.telephone, ...flags,
+      id: v.id,
+      firstname: v.firstname,
+      lastname: v.lastname,
+      company: v.company,
+      street: [v.street1, v.street2].filter(Boolean),
+      city: v.city,
+      postcode: v.postcode,
+      countryId: v.countryId,
+      regionId: v.regionId,
+      region: v.region,
+      telephone: v.telephone,
+      ...flags,
     });
     slots.push(a.slot);
     changedSlots.push(a.slot);
@@ -264,7 +349,11 @@ export function parseDraft(draft: CustomerDraft, current: CustomerValues): { ok:
   for (const flag of ["defaultBilling", "defaultShipping"] as const) {
     const slot = draft[flag];
     if (slot !== "" && !kept.some((a) => String(a.slot) === slot)) {
-      errors[flag] = [flag === "defaultBilling" ? "The default billing address is being removed: choose another one." : "The default shipping address is being removed: choose another one."];
+      errors[flag] = [
+        flag === "defaultBilling"
+          ? "The default billing address is being removed: choose another one."
+          : "The default shipping address is being removed: choose another one.",
+      ];
     }
   }
   if (!head.success || Object.keys(errors).length) return { ok: false, fieldErrors: errors };
@@ -283,8 +372,16 @@ export function checkAgainstDirectory(parsed: ParsedEdit, countries: readonly Ma
     if (!parsed.changedSlots.includes(slot)) return;
     const checked = checkAddress(
       {
-        firstname: a.firstname, lastname: a.lastname, street1: a.street[0] ?? "", street2: a.street[1], city: a.city, postcode: a.postcode,
-        countryId: a.countryId, regionId: a.regionId === null ? undefined : String(a.regionId), region: a.region ?? undefined, telephone: a.telephone,
+        firstname: a.firstname,
+        lastname: a.lastname,
+        street1: a.street[0] ?? "",
+        street2: a.street[1],
+        city: a.city,
+        postcode: a.postcode,
+        countryId: a.countryId,
+        regionId: a.regionId === null ? undefined : String(a.regionId),
+        region: a.region ?? undefined,
+        telephone: a.telephone,
       },
       countries,
       "",

@@ -32,22 +32,46 @@ export const customersGrid: GridDefinition = assertDefinition({
     { id: "billing_region", label: "Region", kind: "text", sql: "c.billing_region", hiddenByDefault: true },
     { id: "is_guest", label: "Guest", kind: "boolean", sql: "c.is_guest" },
     {
-      id: "subscribed", label: "Subscribed", kind: "choice", badge: true,
+      id: "subscribed",
+      label: "Subscribed",
+      kind: "choice",
+      badge: true,
       // null = never read from Magento: "unknown", not "no".
       sql: "CASE WHEN c.is_subscribed THEN 'yes' WHEN NOT c.is_subscribed THEN 'no' ELSE 'unknown' END",
-      options: [{ value: "yes", label: "Yes" }, { value: "no", label: "No" }, { value: "unknown", label: "Unknown" }],
+      options: [
+        { value: "yes", label: "Yes" },
+        { value: "no", label: "No" },
+        { value: "unknown", label: "Unknown" },
+      ],
     },
     { id: "orders_count", label: "Orders", kind: "number", sql: "c.orders_count" },
     // In the global currency (lib/sync/rules/ltv.ts); null while no order of the customer has base amounts.
     { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.lifetime_currency_code" },
-    { id: "refunds_total", label: "Refunds", kind: "money", sql: "c.refunds_total", currencySql: "c.lifetime_currency_code", hiddenByDefault: true },
+    {
+      id: "refunds_total",
+      label: "Refunds",
+      kind: "money",
+      sql: "c.refunds_total",
+      currencySql: "c.lifetime_currency_code",
+      hiddenByDefault: true,
+    },
     // From the RFM scores (lib/sync/rules/rfm.ts): recency was measured on computed_at's UTC day, so it
     // moves on by the days since; null for customers with no non-canceled order.
     {
-      id: "days_since_order", label: "Days since last order", kind: "number", hiddenByDefault: true,
+      id: "days_since_order",
+      label: "Days since last order",
+      kind: "number",
+      hiddenByDefault: true,
       sql: "(rfm.recency_days + ((now() AT TIME ZONE 'UTC')::date - (rfm.computed_at AT TIME ZONE 'UTC')::date))",
     },
-    { id: "rfm_segment", label: "RFM segment", kind: "choice", sql: "rfm.segment", options: RFM_SEGMENTS.map((s) => ({ value: s.id, label: s.label })), hiddenByDefault: true },
+    {
+      id: "rfm_segment",
+      label: "RFM segment",
+      kind: "choice",
+      sql: "rfm.segment",
+      options: RFM_SEGMENTS.map((s) => ({ value: s.id, label: s.label })),
+      hiddenByDefault: true,
+    },
     { id: "created_at", label: "Created", kind: "date", sql: "c.remote_created_at" },
     { id: "updated_at", label: "Updated", kind: "date", sql: "c.remote_updated_at", hiddenByDefault: true },
   ],

@@ -25,17 +25,19 @@ export function subscriptionOutcome(
   const notes = refused.map((r) => `${r.label}: ${r.reason}`);
   const verb = subscribed ? "subscribe" : "unsubscribe";
   if (result.queued.length === 0) {
-    const error = requested === 1 && refused[0]
-      ? refused[0].reason
-      : `None of the ${requested} could be ${verb}d. ${notes.slice(0, 5).join(" ")}${notes.length > 5 ? ` And ${notes.length - 5} more.` : ""}`;
+    const error =
+      requested === 1 && refused[0]
+        ? refused[0].reason
+        : `None of the ${requested} could be ${verb}d. ${notes.slice(0, 5).join(" ")}${notes.length > 5 ? ` And ${notes.length - 5} more.` : ""}`;
     return { ok: false, code: "failed", error };
   }
   const queued = result.queued.length;
-  const head = requested === 1
-    ? `${subscribed ? "Subscribing" : "Unsubscribing"}: sent to Magento. The newsletter status changes once Magento confirms.`
-    : queued === requested
-      ? `${subscribed ? "Subscribing" : "Unsubscribing"} ${queued}: sent to Magento. Each status changes once Magento confirms.`
-      : `${queued} of ${requested} queued to ${verb}; each status changes once Magento confirms.`;
+  const head =
+    requested === 1
+      ? `${subscribed ? "Subscribing" : "Unsubscribing"}: sent to Magento. The newsletter status changes once Magento confirms.`
+      : queued === requested
+        ? `${subscribed ? "Subscribing" : "Unsubscribing"} ${queued}: sent to Magento. Each status changes once Magento confirms.`
+        : `${queued} of ${requested} queued to ${verb}; each status changes once Magento confirms.`;
   const tail = refused.length ? ` ${refused.length} refused:` : "";
   return { ok: true, message: `${head}${tail}`, data: { queued, refused, notes } };
 }
@@ -44,13 +46,20 @@ export function subscriptionOutcome(
 export async function customerLabels(db: Db, customerIds: number[]): Promise<Map<number, string>> {
   if (!customerIds.length) return new Map();
   const rows = await db
-    .select({ id: magentoCustomers.id, email: magentoCustomers.email, firstName: magentoCustomers.firstName, lastName: magentoCustomers.lastName })
+    .select({
+      id: magentoCustomers.id,
+      email: magentoCustomers.email,
+      firstName: magentoCustomers.firstName,
+      lastName: magentoCustomers.lastName,
+    })
     .from(magentoCustomers)
     .where(inArray(magentoCustomers.id, customerIds));
-  return new Map(rows.map((r) => {
-    const name = customerName({ firstName: r.firstName, lastName: r.lastName });
-    return [r.id, name ? `${name} (${r.email})` : r.email];
-  }));
+  return new Map(
+    rows.map((r) => {
+      const name = customerName({ firstName: r.firstName, lastName: r.lastName });
+      return [r.id, name ? `${name} (${r.email})` : r.email];
+    }),
+  );
 }
 
 /** The email per newsletter subscriber id, for naming refusals of subscriptions that have no customer (a guest's). */
@@ -65,6 +74,10 @@ export async function subscriberEmails(db: Db, subscriberIds: number[]): Promise
 
 /** Whether any channel sends portal edits to Magento: the grids offer subscribe / unsubscribe only then. */
 export async function anyTwoWayChannel(db: Db): Promise<boolean> {
-  const rows = await db.select({ id: channels.id }).from(channels).where(and(eq(channels.twoWaySync, true), isNull(channels.deletingAt))).limit(1);
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(eq(channels.twoWaySync, true), isNull(channels.deletingAt)))
+    .limit(1);
   return rows.length > 0;
 }

@@ -19,12 +19,24 @@ function shapeOf(currency: string): CurrencyShape | null {
         const first = parts.findIndex((p) => p.type === "integer");
         let last = first;
         while (last + 1 < parts.length && ["integer", "group", "decimal", "fraction"].includes(parts[last + 1]!.type)) last++;
-        return { prefix: parts.slice(0, first).map((p) => p.value).join(""), suffix: parts.slice(last + 1).map((p) => p.value).join("") };
+        return {
+          prefix: parts
+            .slice(0, first)
+            .map((p) => p.value)
+            .join(""),
+          suffix: parts
+            .slice(last + 1)
+            .map((p) => p.value)
+            .join(""),
+        };
       };
       const positive = around(1);
       const negative = around(-1);
       shape = {
-        prefix: positive.prefix, suffix: positive.suffix, negativePrefix: negative.prefix, negativeSuffix: negative.suffix,
+        prefix: positive.prefix,
+        suffix: positive.suffix,
+        negativePrefix: negative.prefix,
+        negativeSuffix: negative.suffix,
         digits: format.resolvedOptions().maximumFractionDigits ?? 2,
       };
     } catch {

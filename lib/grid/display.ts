@@ -30,10 +30,30 @@ export type ClientColumn = {
 export type ClientDefinition = { id: string; noun: string; defaultSort: SortSpec; columns: ClientColumn[]; searchable: string[] };
 
 const TONES: Record<string, CellTone> = {
-  complete: "green", purchased: "green", converted: "green", subscribed: "green", refunded: "green", yes: "green", closed: "neutral",
-  processing: "blue", open: "blue", new: "blue", pending: "amber", pending_payment: "amber", payment_review: "amber",
-  holded: "amber", contacted: "amber", unconfirmed: "amber", not_active: "neutral", unknown: "neutral", no: "neutral", expired: "neutral",
-  canceled: "red", lost: "red", unsubscribed: "red", fraud: "red",
+  complete: "green",
+  purchased: "green",
+  converted: "green",
+  subscribed: "green",
+  refunded: "green",
+  yes: "green",
+  closed: "neutral",
+  processing: "blue",
+  open: "blue",
+  new: "blue",
+  pending: "amber",
+  pending_payment: "amber",
+  payment_review: "amber",
+  holded: "amber",
+  contacted: "amber",
+  unconfirmed: "amber",
+  not_active: "neutral",
+  unknown: "neutral",
+  no: "neutral",
+  expired: "neutral",
+  canceled: "red",
+  lost: "red",
+  unsubscribed: "red",
+  fraud: "red",
 };
 
 export function statusTone(value: string): CellTone {
@@ -89,7 +109,9 @@ function displayCell(column: GridColumn, values: Record<string, unknown>, timeZo
       if (!column.format) return { text: String(raw), href };
       const text = column.format(raw);
       // Long texts are cut in the cell; the whole text is the cell's title.
-      return text.length > MAX_CELL_TEXT ? { text: `${text.slice(0, MAX_CELL_TEXT - 1)}…`, title: text, href } : { text: text || "—", href };
+      return text.length > MAX_CELL_TEXT
+        ? { text: `${text.slice(0, MAX_CELL_TEXT - 1)}…`, title: text, href }
+        : { text: text || "—", href };
     }
   }
 }

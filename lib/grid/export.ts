@@ -39,7 +39,10 @@ export const exportIdsSchema = z
   .optional()
   .transform((value, ctx) => {
     if (value === undefined) return null;
-    const text = (Array.isArray(value) ? value : [value]).map((v) => v.trim()).filter(Boolean).join(",");
+    const text = (Array.isArray(value) ? value : [value])
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .join(",");
     if (!text) return null;
     if (!ID_LIST.test(text)) {
       ctx.addIssue({ code: "custom", message: "ids must be row ids separated by commas" });
@@ -57,7 +60,15 @@ export const exportIdsSchema = z
 const columnsSchema = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((value) => (value === undefined ? null : (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean).slice(0, 100)));
+  .transform((value) =>
+    value === undefined
+      ? null
+      : (Array.isArray(value) ? value : [value])
+          .flatMap((v) => v.split(","))
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .slice(0, 100),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // CSV text (RFC 4180, CRLF line ends).
@@ -95,7 +106,13 @@ function trimNumber(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // Columns and the statement.
 
-type OutputColumn = { header: string; alias: string; kind: GridColumn["kind"] | "currency"; expr: string; format?: (value: unknown) => string };
+type OutputColumn = {
+  header: string;
+  alias: string;
+  kind: GridColumn["kind"] | "currency";
+  expr: string;
+  format?: (value: unknown) => string;
+};
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -114,21 +131,32 @@ export function exportColumns(definition: GridDefinition, columnIds: readonly st
   let sharedPlaced = false;
   for (const column of chosen) {
     const expr =
-      column.kind === "date" ? `to_char((${column.sql}) AT TIME ZONE 'UTC', ${ISO_UTC})`
-      : column.kind === "boolean" ? `CASE WHEN (${column.sql}) THEN 'yes' WHEN NOT (${column.sql}) THEN 'no' END`
-      : `(${column.sql})::text`;
+      column.kind === "date"
+        ? `to_char((${column.sql}) AT TIME ZONE 'UTC', ${ISO_UTC})`
+        : column.kind === "boolean"
+          ? `CASE WHEN (${column.sql}) THEN 'yes' WHEN NOT (${column.sql}) THEN 'no' END`
+          : `(${column.sql})::text`;
     out.push({ header: column.label, alias: `c${out.length}`, kind: column.kind, expr, format: column.format });
     const currency = column.kind === "money" ? column.currencySql : undefined;
     if (!currency || (shared && sharedPlaced)) continue;
     sharedPlaced = true;
-    out.push({ header: shared ? "Currency" : `${column.label} currency`, alias: `c${out.length}`, kind: "currency", expr: `(${currency})::text` });
+    out.push({
+      header: shared ? "Currency" : `${column.label} currency`,
+      alias: `c${out.length}`,
+      kind: "currency",
+      expr: `(${currency})::text`,
+    });
   }
   return out;
 }
 
 /** SELECT of the whole view (no LIMIT): the grid's own WHERE (with the selection) and ORDER BY. */
 export function exportStatement(
-  definition: GridDefinition, state: GridState, columns: readonly OutputColumn[], ids: readonly number[] | null, timeZone: string,
+  definition: GridDefinition,
+  state: GridState,
+  columns: readonly OutputColumn[],
+  ids: readonly number[] | null,
+  timeZone: string,
   extra: readonly SQL[] = [],
 ): SQL {
   const select = sql.raw(columns.map((c) => `${c.expr} AS "${c.alias}"`).join(", "));
@@ -242,7 +270,9 @@ function duration(ms: number): string {
 
 /** The last row of a file cut at the time limit. */
 export function timedOutRow(limitMs: number): string {
-  return csvLine([`Export stopped after ${duration(limitMs)}: the rows above are complete, the rest was not sent. Narrow the filters or select fewer rows, then export again.`]);
+  return csvLine([
+    `Export stopped after ${duration(limitMs)}: the rows above are complete, the rest was not sent. Narrow the filters or select fewer rows, then export again.`,
+  ]);
 }
 
 /** orders-2026-11-25.csv (the day in UTC). */
@@ -258,9 +288,11 @@ export function exportFilename(definition: GridDefinition, now: Date): string {
 export function startCsvExport(request: ExportRequest): ExportResult {
   const { handle, user, definition, params } = request;
   // The route checks too; this keeps every caller honest about grids with their own permission.
-  if (!can(user.role, definition.permission ?? "view_sales")) return { ok: false, status: 403, error: "Your role does not allow exporting this list." };
+  if (!can(user.role, definition.permission ?? "view_sales"))
+    return { ok: false, status: 403, error: "Your role does not allow exporting this list." };
   const ids = exportIdsSchema.safeParse(params.ids);
-  if (!ids.success) return { ok: false, status: 400, error: `Cannot export this selection: ${ids.error.issues[0]?.message ?? "invalid ids"}.` };
+  if (!ids.success)
+    return { ok: false, status: 400, error: `Cannot export this selection: ${ids.error.issues[0]?.message ?? "invalid ids"}.` };
   const requestedColumns = columnsSchema.parse(params.columns);
   const parsed = parseGridState(definition, params);
   const notices = parsed.notices;
@@ -274,7 +306,8 @@ export function startCsvExport(request: ExportRequest): ExportResult {
   const giveBack = takeExportPlace(limits.exportConnections);
   if (!giveBack) {
     return {
-      ok: false, status: 503,
+      ok: false,
+      status: 503,
       error: `${limits.exportConnections === 1 ? "An export is" : `${limits.exportConnections} exports are`} already running, the most at once. Try again in a minute.`,
     };
   }

@@ -31,8 +31,9 @@ export interface GridNeighbors {
 
 /** The grid's sort as gridOrderBy resolves it (an unknown or unsortable column → the default). */
 function resolvedSort(definition: GridDefinition, state: GridState): { column: string; descending: boolean } {
-  const column = definition.columns.find((c) => c.id === state.sort.column && c.sortable !== false)
-    ?? definition.columns.find((c) => c.id === definition.defaultSort.column)!;
+  const column =
+    definition.columns.find((c) => c.id === state.sort.column && c.sortable !== false) ??
+    definition.columns.find((c) => c.id === definition.defaultSort.column)!;
   const direction = column.id === state.sort.column ? state.sort.direction : definition.defaultSort.direction;
   return { column: column.sql, descending: direction === "desc" };
 }
@@ -58,13 +59,22 @@ export async function gridNeighbors(
   // The record itself, under the grid's WHERE (not in the view → no neighbours), and the view's
   // size, counted no further than the grid counts.
   const [[current], [counted]] = await Promise.all([
-    queryRows<{ is_null: unknown }>(db, sql`
-      SELECT (${col}) IS NULL AS is_null FROM ${from} WHERE ${where} AND ${rowId} = ${currentKey} LIMIT 1`),
+    queryRows<{ is_null: unknown }>(
+      db,
+      sql`
+      SELECT (${col}) IS NULL AS is_null FROM ${from} WHERE ${where} AND ${rowId} = ${currentKey} LIMIT 1`,
+    ),
     queryRows<{ n: unknown }>(db, countQuery(from, where)),
   ]);
   const n = Number(counted?.n ?? 0);
   if (!current) {
-    return { previousId: null, nextId: null, position: null, total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true as const } : {}) };
+    return {
+      previousId: null,
+      nextId: null,
+      position: null,
+      total: Math.min(n, COUNT_CAP),
+      ...(n > COUNT_CAP ? { totalCapped: true as const } : {}),
+    };
   }
   const valueIsNull = current.is_null === true || current.is_null === "t";
 
@@ -93,8 +103,11 @@ export async function gridNeighbors(
   const [[ids], [rank]] = await Promise.all([
     queryRows<{ previous_id: unknown; next_id: unknown }>(db, sql`SELECT (${previous})::text AS previous_id, (${next})::text AS next_id`),
     // Rows before the record, counted no further than the grid counts.
-    queryRows<{ n: unknown }>(db, sql`
-      SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} AND ${before} LIMIT ${COUNT_CAP}) capped`),
+    queryRows<{ n: unknown }>(
+      db,
+      sql`
+      SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} AND ${before} LIMIT ${COUNT_CAP}) capped`,
+    ),
   ]);
   const beforeCount = Number(rank?.n ?? 0);
   return {

@@ -2,8 +2,15 @@ import { parseDatePreset } from "@/lib/date-presets";
 import { filtersToSearchParams, parseReportFilters } from "@/lib/periods/filters";
 import { allValues as all, firstValue as first, isCalendarDay, type SearchParams } from "@/lib/url-state";
 import {
-  PAGE_SIZES, type FilterKind, type FilterValue, type GridColumn, type GridDefinition, type GridNotice, type GridState,
-  type PageSize, type TextOperator,
+  PAGE_SIZES,
+  type FilterKind,
+  type FilterValue,
+  type GridColumn,
+  type GridDefinition,
+  type GridNotice,
+  type GridState,
+  type PageSize,
+  type TextOperator,
 } from "./types";
 
 // Grid state <-> URL. The URL is user input: everything is checked against the grid's definition,
@@ -56,7 +63,14 @@ function parseFilter(column: GridColumn, raw: string[]): FilterValue | string {
       return { kind: "text", op: isOp ? (op as TextOperator) : "contains", value };
     }
     case "choice": {
-      const values = [...new Set(raw.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean))];
+      const values = [
+        ...new Set(
+          raw
+            .flatMap((v) => v.split(","))
+            .map((v) => v.trim())
+            .filter(Boolean),
+        ),
+      ];
       if (values.length === 0) return "has no value";
       if (values.length > MAX_CHOICES) return `has more than ${MAX_CHOICES} values`;
       if (values.some((v) => v.length > MAX_TEXT)) return "has a value that is too long";
@@ -70,7 +84,8 @@ function parseFilter(column: GridColumn, raw: string[]): FilterValue | string {
     }
     case "number": {
       const [min = "", max = ""] = text.split("..");
-      if (!text.includes("..")) return DECIMAL.test(text) ? { kind: "number", min: text, max: text } : "is not a number or a range like 10..250";
+      if (!text.includes(".."))
+        return DECIMAL.test(text) ? { kind: "number", min: text, max: text } : "is not a number or a range like 10..250";
       if ((min && !DECIMAL.test(min)) || (max && !DECIMAL.test(max)) || (!min && !max)) return "is not a range like 10..250";
       return { kind: "number", min: min || null, max: max || null };
     }
@@ -101,7 +116,11 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
   const rawPage = first(params.page);
   if (rawPage !== undefined) {
     if (/^\d{1,9}$/.test(rawPage) && Number(rawPage) >= 1 && Number(rawPage) <= MAX_PAGE) page = Number(rawPage);
-    else notices.push({ param: "page", message: `Page "${rawPage.slice(0, 20)}" is not a page number from 1 to ${MAX_PAGE.toLocaleString("en-US")}; showing page 1.` });
+    else
+      notices.push({
+        param: "page",
+        message: `Page "${rawPage.slice(0, 20)}" is not a page number from 1 to ${MAX_PAGE.toLocaleString("en-US")}; showing page 1.`,
+      });
   }
 
   let pageSize: PageSize = 50;
@@ -109,7 +128,8 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
   if (rawSize !== undefined) {
     const size = Number(rawSize);
     if ((PAGE_SIZES as readonly number[]).includes(size)) pageSize = size as PageSize;
-    else notices.push({ param: "size", message: `Page size "${rawSize.slice(0, 20)}" is not one of ${PAGE_SIZES.join(", ")}; showing 50.` });
+    else
+      notices.push({ param: "size", message: `Page size "${rawSize.slice(0, 20)}" is not one of ${PAGE_SIZES.join(", ")}; showing 50.` });
   }
 
   let sort = definition.defaultSort;
@@ -139,7 +159,13 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
   const rawSegment = first(params.segment);
   if (rawSegment !== undefined && rawSegment !== "") {
     if (definition.segmentEntity && /^\d{1,15}$/.test(rawSegment)) segmentId = Number(rawSegment);
-    else notices.push({ param: "segment", message: definition.segmentEntity ? `Segment "${rawSegment.slice(0, 20)}" is not a segment id; it was ignored.` : "This list cannot be narrowed by a segment; it was ignored." });
+    else
+      notices.push({
+        param: "segment",
+        message: definition.segmentEntity
+          ? `Segment "${rawSegment.slice(0, 20)}" is not a segment id; it was ignored.`
+          : "This list cannot be narrowed by a segment; it was ignored.",
+      });
   }
 
   // Report grids read the reports' shared filters (range, from, to, bucket, website) as the report
@@ -160,23 +186,39 @@ export function parseGridState(definition: GridDefinition, params: SearchParams)
     else {
       filters[id] = parsed;
       const count = all(value).length;
-      if (parsed.kind !== "choice" && count > 1) notices.push({ param: key, message: `The ${column.label} filter was given ${count} times; the first one is used.` });
+      if (parsed.kind !== "choice" && count > 1)
+        notices.push({ param: key, message: `The ${column.label} filter was given ${count} times; the first one is used.` });
     }
   }
 
   // segmentId and report only on grids that have them: other grids' states keep their shape.
   return {
-    state: { page, pageSize, sort, filters, q, channelId, ...(definition.segmentEntity ? { segmentId } : {}), ...(definition.report ? { report } : {}) },
+    state: {
+      page,
+      pageSize,
+      sort,
+      filters,
+      q,
+      channelId,
+      ...(definition.segmentEntity ? { segmentId } : {}),
+      ...(definition.report ? { report } : {}),
+    },
     notices,
   };
 }
 
 /** The URL query of a state (defaults left out), for links: sort headers, pages, filters. */
-export function gridQueryString(definition: Pick<GridDefinition, "defaultSort">, state: GridState, change: Partial<GridState> = {}): string {
+export function gridQueryString(
+  definition: Pick<GridDefinition, "defaultSort">,
+  state: GridState,
+  change: Partial<GridState> = {},
+): string {
   const next = { ...state, ...change };
   // The shared report filters as the report pages write them (the channel is the grid's own).
   const report = next.report;
-  const out = report ? filtersToSearchParams({ ...report, channelId: null, bucket: report.bucketExplicit ? report.bucket : null }) : new URLSearchParams();
+  const out = report
+    ? filtersToSearchParams({ ...report, channelId: null, bucket: report.bucketExplicit ? report.bucket : null })
+    : new URLSearchParams();
   if (next.segmentId) out.set("segment", String(next.segmentId));
   if (next.q) out.set("q", next.q);
   if (next.channelId !== null) out.set("channel", String(next.channelId));

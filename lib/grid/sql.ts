@@ -30,7 +30,8 @@ export function assertDefinition(definition: GridDefinition): GridDefinition {
   for (const column of definition.columns) {
     if (!IDENTIFIER.test(column.id)) throw new Error(`Grid ${definition.id}: column id "${column.id}" must match ${IDENTIFIER}`);
     // An amount without its currency is how "0.00" reached users; every money column names one.
-    if (column.kind === "money" && !column.currencySql) throw new Error(`Grid ${definition.id}: money column "${column.id}" needs a currencySql`);
+    if (column.kind === "money" && !column.currencySql)
+      throw new Error(`Grid ${definition.id}: money column "${column.id}" needs a currencySql`);
   }
   if (!definition.columns.some((c) => c.id === definition.defaultSort.column)) {
     throw new Error(`Grid ${definition.id}: default sort column "${definition.defaultSort.column}" is not a column`);
@@ -52,7 +53,10 @@ function filterCondition(column: GridColumn, filter: FilterValue, timeZone: stri
       return sql`lower(${expr}) LIKE lower(${pattern})`;
     }
     case "choice":
-      return sql`${expr} IN (${sql.join(filter.values.map((value) => sql`${value}`), sql`, `)})`;
+      return sql`${expr} IN (${sql.join(
+        filter.values.map((value) => sql`${value}`),
+        sql`, `,
+      )})`;
     case "number": {
       const parts: SQL[] = [];
       if (filter.min !== null) parts.push(sql`${expr} >= ${filter.min}::numeric`);
@@ -111,7 +115,8 @@ const COLUMN_REFERENCE = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 /** A scope's SQL is ours, but it is checked anyway: it may only name a column. */
 export function assertScope(scope: GridScope): GridScope {
   if (!COLUMN_REFERENCE.test(scope.sql)) throw new Error(`Grid scope "${scope.sql}" must be a column reference like o.customer_id`);
-  if (typeof scope.value === "number" ? !Number.isFinite(scope.value) : scope.value.length > 200) throw new Error("Grid scope value is not usable");
+  if (typeof scope.value === "number" ? !Number.isFinite(scope.value) : scope.value.length > 200)
+    throw new Error("Grid scope value is not usable");
   return scope;
 }
 
@@ -135,7 +140,14 @@ export function gridWhere(definition: GridDefinition, state: GridState, timeZone
   if (conditions.ids) {
     const ids = conditions.ids.filter((id) => /^\d{1,18}$/.test(id));
     // An empty selection matches nothing rather than everything.
-    parts.push(ids.length ? sql`${sql.raw(definition.idSql)} IN (${sql.join(ids.map((id) => sql`${id}::bigint`), sql`, `)})` : sql`false`);
+    parts.push(
+      ids.length
+        ? sql`${sql.raw(definition.idSql)} IN (${sql.join(
+            ids.map((id) => sql`${id}::bigint`),
+            sql`, `,
+          )})`
+        : sql`false`,
+    );
   }
   if (state.channelId !== null) parts.push(sql`${sql.raw(definition.channelSql)} = ${state.channelId}`);
   parts.push(...reportConditions(definition, state));
@@ -144,7 +156,12 @@ export function gridWhere(definition: GridDefinition, state: GridState, timeZone
     const searchable = definition.columns.filter((c) => c.searchable);
     if (searchable.length) {
       const pattern = `${likeEscape(state.q)}%`;
-      parts.push(sql`(${sql.join(searchable.map((c) => sql`lower(${sql.raw(c.sql)}) LIKE lower(${pattern})`), sql` OR `)})`);
+      parts.push(
+        sql`(${sql.join(
+          searchable.map((c) => sql`lower(${sql.raw(c.sql)}) LIKE lower(${pattern})`),
+          sql` OR `,
+        )})`,
+      );
     }
   }
   const columns = new Map(definition.columns.map((c) => [c.id, c]));
@@ -158,8 +175,9 @@ export function gridWhere(definition: GridDefinition, state: GridState, timeZone
 }
 
 export function gridOrderBy(definition: GridDefinition, state: GridState): SQL {
-  const column = definition.columns.find((c) => c.id === state.sort.column && c.sortable !== false)
-    ?? definition.columns.find((c) => c.id === definition.defaultSort.column)!;
+  const column =
+    definition.columns.find((c) => c.id === state.sort.column && c.sortable !== false) ??
+    definition.columns.find((c) => c.id === definition.defaultSort.column)!;
   const direction = column.id === state.sort.column ? state.sort.direction : definition.defaultSort.direction;
   const dir = direction === "desc" ? "DESC" : "ASC";
   return sql.raw(`${column.sql} ${dir} NULLS LAST, ${definition.idSql} ${dir}`);
@@ -188,7 +206,11 @@ export const countQuery = (from: SQL, where: SQL) =>
 
 /** One page of a grid and the (capped) count of matching rows. */
 export async function loadGridPage(
-  db: Db, definition: GridDefinition, state: GridState, timeZone = "UTC", conditions: GridConditions = {},
+  db: Db,
+  definition: GridDefinition,
+  state: GridState,
+  timeZone = "UTC",
+  conditions: GridConditions = {},
 ): Promise<GridPage> {
   const where = gridWhere(definition, state, safeTimeZone(timeZone), conditions);
   const from = gridFrom(definition, state);
@@ -197,22 +219,32 @@ export async function loadGridPage(
     // A report's FROM is an aggregate, computed whole whatever the page: one pass gives the page
     // and the count of its rows (the id-first form below, with its own count, aggregated it three
     // times). Past the last page there is no row to carry the count: then it is counted apart.
-    const rows = await queryRows<Record<string, unknown>>(db, sql`
+    const rows = await queryRows<Record<string, unknown>>(
+      db,
+      sql`
       SELECT ${gridSelectList(definition)}, count(*) OVER () AS "__total" FROM ${from} WHERE ${where}
-      ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset}`);
-    const n = rows.length > 0 ? Number(rows[0]!.__total)
-      : offset === 0 ? 0 : Number((await queryRows<{ n: unknown }>(db, countQuery(from, where)))[0]?.n ?? 0);
+      ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset}`,
+    );
+    const n =
+      rows.length > 0
+        ? Number(rows[0]!.__total)
+        : offset === 0
+          ? 0
+          : Number((await queryRows<{ n: unknown }>(db, countQuery(from, where)))[0]?.n ?? 0);
     return { rows: rows.map(toRow), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
   }
   const [rows, counted] = await Promise.all([
     // The page's ids first (an index-only walk past the offset, joins the order doesn't need are
     // dropped), then the full rows of just those ids: deep pages don't read every skipped row.
-    queryRows<Record<string, unknown>>(db, sql`
+    queryRows<Record<string, unknown>>(
+      db,
+      sql`
       SELECT ${gridSelectList(definition)} FROM ${from}
       WHERE ${sql.raw(definition.idSql)} IN (
         SELECT ${sql.raw(definition.idSql)} FROM ${from} WHERE ${where}
         ORDER BY ${gridOrderBy(definition, state)} LIMIT ${state.pageSize} OFFSET ${offset})
-      ORDER BY ${gridOrderBy(definition, state)}`),
+      ORDER BY ${gridOrderBy(definition, state)}`,
+    ),
     queryRows<{ n: unknown }>(db, countQuery(from, where)),
   ]);
   const n = Number(counted[0]?.n ?? 0);
@@ -221,15 +253,22 @@ export async function loadGridPage(
 
 /** The distinct values of a "distinct" choice column (for its filter), at most 200. */
 export async function distinctValues(
-  db: Db, definition: GridDefinition, columnId: string, channelId: number | null, scope: GridScope | null = null,
+  db: Db,
+  definition: GridDefinition,
+  columnId: string,
+  channelId: number | null,
+  scope: GridScope | null = null,
   report: GridState["report"] = null,
 ): Promise<string[]> {
   const column = definition.columns.find((c) => c.id === columnId);
   if (!column) return [];
   const channel = channelId === null ? sql`` : sql` AND ${sql.raw(definition.channelSql)} = ${channelId}`;
   const scoped = scope ? sql` AND ${sql.raw(assertScope(scope).sql)} = ${scope.value}` : sql``;
-  const rows = await queryRows<{ v: unknown }>(db, sql`
+  const rows = await queryRows<{ v: unknown }>(
+    db,
+    sql`
     SELECT DISTINCT ${sql.raw(column.sql)} AS v FROM ${gridFrom(definition, { report })}
-    WHERE ${sql.raw(`(${definition.where})`)}${channel}${scoped} AND ${sql.raw(column.sql)} IS NOT NULL ORDER BY 1 LIMIT 200`);
+    WHERE ${sql.raw(`(${definition.where})`)}${channel}${scoped} AND ${sql.raw(column.sql)} IS NOT NULL ORDER BY 1 LIMIT 200`,
+  );
   return rows.map((r) => String(r.v));
 }

@@ -44,8 +44,17 @@ export interface GridColumn {
 }
 
 export type GridId =
-  | "orders" | "carts" | "customers" | "credit_memos" | "subscribers" | "audit_log"
-  | "report_customers" | "report_abandoned_carts" | "report_sales" | "report_products" | "report_refunds";
+  | "orders"
+  | "carts"
+  | "customers"
+  | "credit_memos"
+  | "subscribers"
+  | "audit_log"
+  | "report_customers"
+  | "report_abandoned_carts"
+  | "report_sales"
+  | "report_products"
+  | "report_refunds";
 
 /** What a saved marketing segment can select (lib/segments): the grids of these ids. */
 export type SegmentEntity = "customers" | "subscribers" | "carts";

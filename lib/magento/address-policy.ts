@@ -169,6 +169,9 @@ export async function resolvePublicAddresses(hostname: string, lookup: LookupAll
   const host = bareHost(hostname);
   const family = isIP(host);
   const addresses = family ? [{ address: host, family }] : await lookup(host);
-  assertPublicAddresses(host, addresses.map((entry) => entry.address));
+  assertPublicAddresses(
+    host,
+    addresses.map((entry) => entry.address),
+  );
   return addresses;
 }

@@ -4,21 +4,43 @@ import { MagentoTransport, type RestRequest, type TransportOptions } from "./htt
 import { customerSubscription, type NewsletterSubscription, withSubscription } from "./newsletter";
 import { paginate, type PaginatedPage } from "./paginate";
 import {
-  cartItemSchema, cartSchema, cartTotalsSchema, paymentDetailsSchema, paymentMethodSchema, shippingMethodSchema,
-  type CartAddressInput, type MagentoCart, type MagentoCartItem, type MagentoCartTotals, type MagentoPaymentDetails,
-  type MagentoPaymentMethod, type MagentoShippingMethod, type PaymentMethodInput, type ShippingInformationInput,
+  cartItemSchema,
+  cartSchema,
+  cartTotalsSchema,
+  paymentDetailsSchema,
+  paymentMethodSchema,
+  shippingMethodSchema,
+  type CartAddressInput,
+  type MagentoCart,
+  type MagentoCartItem,
+  type MagentoCartTotals,
+  type MagentoPaymentDetails,
+  type MagentoPaymentMethod,
+  type MagentoShippingMethod,
+  type PaymentMethodInput,
+  type ShippingInformationInput,
 } from "./schemas/cart";
 import { stockItemSchema, type MagentoProduct, type MagentoStockItem } from "./schemas/catalog";
 import { creditMemoSchema, type MagentoCreditMemo } from "./schemas/creditmemo";
 import {
-  customerAddressSchema, customerSchema, type MagentoCustomer, type MagentoCustomerAddress, type MagentoCustomerGroup,
+  customerAddressSchema,
+  customerSchema,
+  type MagentoCustomer,
+  type MagentoCustomerAddress,
+  type MagentoCustomerGroup,
   type MagentoCustomerWire,
 } from "./schemas/customer";
 import { countrySchema, type MagentoCountry } from "./schemas/directory";
 import { orderSchema, type MagentoOrder } from "./schemas/order";
 import {
-  storeConfigSchema, storeGroupSchema, storeViewSchema, websiteSchema, type MagentoStoreConfig, type MagentoStoreGroup,
-  type MagentoStoreView, type MagentoWebsite,
+  storeConfigSchema,
+  storeGroupSchema,
+  storeViewSchema,
+  websiteSchema,
+  type MagentoStoreConfig,
+  type MagentoStoreGroup,
+  type MagentoStoreView,
+  type MagentoWebsite,
 } from "./schemas/store";
 import { type SearchCriteria, SearchCriteriaError, searchCriteriaParams, withStableSort } from "./search-criteria";
 import { SEARCH_ENTITIES, type SearchEntity, type SearchRecord, searchRecordId } from "./search-entities";
@@ -351,7 +373,13 @@ export class MagentoClient {
 }
 
 /** Parses an answer or throws a MagentoSchemaError listing where it breaks the contract. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, body: unknown, what: string, status: number, context: RequestContext): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  what: string,
+  status: number,
+  context: RequestContext,
+): z.output<S> {
   const result = validateValue(schema, body);
   if (!result.ok) throw new MagentoSchemaError(what, result.issues, status, context);
   return result.value;

@@ -120,7 +120,10 @@ export class MagentoBlockedAddressError extends MagentoError {
   readonly range: string;
 
   constructor(blocked: { host: string; address: string; range: string }, context: RequestContext) {
-    super(`The Magento base URL (${blocked.host}) points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it`, context);
+    super(
+      `The Magento base URL (${blocked.host}) points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it`,
+      context,
+    );
     this.host = blocked.host;
     this.address = blocked.address;
     this.range = blocked.range;
@@ -148,7 +151,10 @@ export class MagentoSchemaError extends MagentoResponseError {
   readonly issues: SchemaIssue[];
 
   constructor(what: string, issues: SchemaIssue[], status: number, context: RequestContext) {
-    const shown = issues.slice(0, 5).map((issue) => `${issue.path || "(body)"}: ${issue.message}`).join("; ");
+    const shown = issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path || "(body)"}: ${issue.message}`)
+      .join("; ");
     const more = issues.length > 5 ? `; and ${issues.length - 5} more` : "";
     super(`Magento sent ${what} that does not match the contract: ${shown}${more}`, status, context);
     this.issues = issues;

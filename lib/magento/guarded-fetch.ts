@@ -31,7 +31,10 @@ const checkingLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, "", 0);
     try {
-      assertPublicAddresses(hostname, addresses.map((entry) => entry.address));
+      assertPublicAddresses(
+        hostname,
+        addresses.map((entry) => entry.address),
+      );
     } catch (blocked) {
       return callback(blocked as NodeJS.ErrnoException, "", 0);
     }
@@ -52,7 +55,14 @@ const agents = {
 
 function decoded(response: IncomingMessage): NodeJS.ReadableStream {
   const encoding = (response.headers["content-encoding"] ?? "").trim().toLowerCase();
-  const decoder = encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : null;
+  const decoder =
+    encoding === "gzip" || encoding === "x-gzip"
+      ? createGunzip()
+      : encoding === "deflate"
+        ? createInflate()
+        : encoding === "br"
+          ? createBrotliDecompress()
+          : null;
   if (!decoder) return response;
   response.on("error", (error) => decoder.destroy(error));
   return response.pipe(decoder);
@@ -116,12 +126,20 @@ export function createGuardedFetch({ allowPrivate }: { allowPrivate: boolean }):
           stream.on("data", (chunk: Buffer) => chunks.push(chunk));
           stream.on("error", reject);
           response.on("close", () => {
-            if (!response.complete) reject(Object.assign(new Error("the connection was closed before the answer arrived"), { code: "ECONNRESET" }));
+            if (!response.complete)
+              reject(Object.assign(new Error("the connection was closed before the answer arrived"), { code: "ECONNRESET" }));
           });
           stream.on("end", () => {
             // As fetch's text(): UTF-8, a byte order mark dropped.
-            const text = Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "");
-            resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? "", headers: headersOf(response), text: async () => text });
+            const text = Buffer.concat(chunks)
+              .toString("utf8")
+              .replace(/^\uFEFF/, "");
+            resolve({
+              status: response.statusCode ?? 0,
+              statusText: response.statusMessage ?? "",
+              headers: headersOf(response),
+              text: async () => text,
+            });
           });
         },
       );

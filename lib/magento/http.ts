@@ -1,7 +1,16 @@
 import { BlockedAddressError, lookupAll, privateUrlsAllowed, resolvePublicAddresses, type LookupAll } from "./address-policy";
 import {
-  describeMagentoError, MagentoAuthError, MagentoBlockedAddressError, MagentoConfigError, MagentoHttpError, MagentoNetworkError,
-  MagentoNotFoundError, MagentoResponseError, parseMagentoErrorBody, type MagentoError, type NetworkFailure,
+  describeMagentoError,
+  MagentoAuthError,
+  MagentoBlockedAddressError,
+  MagentoConfigError,
+  MagentoHttpError,
+  MagentoNetworkError,
+  MagentoNotFoundError,
+  MagentoResponseError,
+  parseMagentoErrorBody,
+  type MagentoError,
+  type NetworkFailure,
   type RequestContext,
 } from "./errors";
 import { createGuardedFetch, type HttpFetch } from "./guarded-fetch";
@@ -191,7 +200,10 @@ export class MagentoTransport {
     this.slots = new Semaphore(options.concurrency ?? 4);
     const rate = options.requestsPerSecond === undefined ? 10 : options.requestsPerSecond;
     this.bucket = rate === null ? null : new TokenBucket(rate, options.burst ?? 1, this.clock, this.sleep);
-    for (const [name, value] of [["timeoutMs", options.timeoutMs], ["deadlineMs", options.deadlineMs]] as const) {
+    for (const [name, value] of [
+      ["timeoutMs", options.timeoutMs],
+      ["deadlineMs", options.deadlineMs],
+    ] as const) {
       if (value !== undefined && !(value > 0)) throw new MagentoConfigError(`${name} must be above 0`);
     }
     const retries = options.maxRetries ?? 3;
@@ -243,8 +255,7 @@ export class MagentoTransport {
           : isRetryableStatus(outcome.status) && (idempotent || outcome.status === 429);
       if (!retryable || attempt >= maxAttempts) throw this.failure(outcome, context);
 
-      const retryAfter =
-        outcome.kind === "response" ? parseRetryAfter(outcome.headers.get("retry-after"), this.clock.now()) : null;
+      const retryAfter = outcome.kind === "response" ? parseRetryAfter(outcome.headers.get("retry-after"), this.clock.now()) : null;
       const delay =
         retryAfter !== null ? Math.min(retryAfter, this.backoff.maxRetryAfterMs) : backoffDelay(attempt, this.backoff, this.random);
       if (this.clock.now() + delay >= deadline) {

@@ -48,9 +48,7 @@ export function oauth1BaseUri(url: string): string {
 export function oauth1NormaliseParams(params: readonly (readonly [string, string])[]): string {
   return params
     .map(([name, value]) => [percentEncode(name), percentEncode(value)] as const)
-    .sort(([aName, aValue], [bName, bValue]) =>
-      aName < bName ? -1 : aName > bName ? 1 : aValue < bValue ? -1 : aValue > bValue ? 1 : 0,
-    )
+    .sort(([aName, aValue], [bName, bValue]) => (aName < bName ? -1 : aName > bName ? 1 : aValue < bValue ? -1 : aValue > bValue ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join("&");
 }

@@ -7,8 +7,23 @@ import { encodeQuery } from "./url";
 // (A AND B) OR (C AND D) cannot be written. Only top-level attributes can be filtered.
 
 export const CONDITION_TYPES = [
-  "eq", "finset", "from", "gt", "gteq", "in", "like", "lt", "lteq", "moreq", "neq", "nfinset", "nin", "nlike",
-  "notnull", "null", "to",
+  "eq",
+  "finset",
+  "from",
+  "gt",
+  "gteq",
+  "in",
+  "like",
+  "lt",
+  "lteq",
+  "moreq",
+  "neq",
+  "nfinset",
+  "nin",
+  "nlike",
+  "notnull",
+  "null",
+  "to",
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
@@ -73,7 +88,9 @@ function filterValueText(filter: Filter): string {
       .map((item: string | number) => {
         const text = scalarText(item);
         if (text.includes(",")) {
-          throw new SearchCriteriaError(`"${condition}" values are sent comma-separated, so "${text}" (field "${filter.field}") cannot be matched`);
+          throw new SearchCriteriaError(
+            `"${condition}" values are sent comma-separated, so "${text}" (field "${filter.field}") cannot be matched`,
+          );
         }
         return text;
       })

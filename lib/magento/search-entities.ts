@@ -10,12 +10,24 @@ import { ORDER_STRICT_FIELDS, orderSchema } from "./schemas/order";
 // entities name their strict fields: the rest of a record is read leniently (validateLeniently).
 
 export const SEARCH_ENTITIES = {
-  customers: { path: "/V1/customers/search", schema: customerSchema, idField: "id", sortField: "entity_id", strict: CUSTOMER_STRICT_FIELDS },
+  customers: {
+    path: "/V1/customers/search",
+    schema: customerSchema,
+    idField: "id",
+    sortField: "entity_id",
+    strict: CUSTOMER_STRICT_FIELDS,
+  },
   customerGroups: { path: "/V1/customerGroups/search", schema: customerGroupSchema, idField: "id", sortField: "id", strict: undefined },
   carts: { path: "/V1/carts/search", schema: cartSchema, idField: "id", sortField: "entity_id", strict: CART_STRICT_FIELDS },
   products: { path: "/V1/products", schema: productSchema, idField: "id", sortField: "entity_id", strict: undefined },
   orders: { path: "/V1/orders", schema: orderSchema, idField: "entity_id", sortField: "entity_id", strict: ORDER_STRICT_FIELDS },
-  creditMemos: { path: "/V1/creditmemos", schema: creditMemoSchema, idField: "entity_id", sortField: "entity_id", strict: CREDIT_MEMO_STRICT_FIELDS },
+  creditMemos: {
+    path: "/V1/creditmemos",
+    schema: creditMemoSchema,
+    idField: "entity_id",
+    sortField: "entity_id",
+    strict: CREDIT_MEMO_STRICT_FIELDS,
+  },
 } as const;
 
 export type SearchEntity = keyof typeof SEARCH_ENTITIES;

@@ -96,8 +96,7 @@ export function readRecordId(record: unknown): number | string | null {
 }
 
 export type LenientResult<T> =
-  | { ok: true; value: T; warnings: Omit<FieldWarning, "index" | "id">[] }
-  | { ok: false; issues: SchemaIssue[] };
+  { ok: true; value: T; warnings: Omit<FieldWarning, "index" | "id">[] } | { ok: false; issues: SchemaIssue[] };
 
 /** "items[].price" from ["items", 3, "price"]: the path with array positions folded. */
 function pathPattern(path: readonly PropertyKey[]): string {

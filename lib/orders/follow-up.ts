@@ -28,7 +28,12 @@ export async function recordOrderFeedback(db: Db, user: SessionUser, input: Feed
       .returning({ orderId: orderFollowUps.orderId });
     if (inserted.length === 0) return { ok: false, error: "Feedback for this order was already recorded." };
     await writeAudit(tx, {
-      userId: user.id, actor: user.email, action: "order.feedback_recorded", entityType: "orders", entityId: order.id, channelId: order.channelId,
+      userId: user.id,
+      actor: user.email,
+      action: "order.feedback_recorded",
+      entityType: "orders",
+      entityId: order.id,
+      channelId: order.channelId,
       details: { incrementId: order.incrementId, from: "not_contacted", to: "contacted" },
     });
     return { ok: true };
@@ -40,14 +45,25 @@ export type OrderFollowUp = { contactedAt: Date; actor: string; feedback: string
 export async function loadOrderFollowUp(db: Db, user: SessionUser | null, orderId: number): Promise<OrderFollowUp | null> {
   requirePermission(user, "view_sales");
   const [row] = await db
-    .select({ contactedAt: orderFollowUps.contactedAt, actor: orderFollowUps.actor, feedback: orderFollowUps.feedback, note: orderFollowUps.note })
+    .select({
+      contactedAt: orderFollowUps.contactedAt,
+      actor: orderFollowUps.actor,
+      feedback: orderFollowUps.feedback,
+      note: orderFollowUps.note,
+    })
     .from(orderFollowUps)
     .where(eq(orderFollowUps.orderId, orderId));
   return row ?? null;
 }
 
 export type OrderToFollowUp = {
-  id: number; incrementId: string; customer: string | null; email: string | null; grandTotal: string; currency: string | null; createdAt: Date | null;
+  id: number;
+  incrementId: string;
+  customer: string | null;
+  email: string | null;
+  grandTotal: string;
+  currency: string | null;
+  createdAt: Date | null;
 };
 
 /** Complete orders of the last `days` days nobody has asked for feedback yet, newest first. */
@@ -56,19 +72,26 @@ export async function listOrdersToFollowUp(db: Db, user: SessionUser | null, day
   const since = new Date(Date.now() - days * 86_400_000);
   const rows = await db
     .select({
-      id: magentoOrders.id, incrementId: magentoOrders.incrementId, firstName: magentoOrders.customerFirstName, lastName: magentoOrders.customerLastName,
-      email: magentoOrders.customerEmail, grandTotal: magentoOrders.grandTotal, currency: magentoOrders.orderCurrencyCode, createdAt: magentoOrders.remoteCreatedAt,
+      id: magentoOrders.id,
+      incrementId: magentoOrders.incrementId,
+      firstName: magentoOrders.customerFirstName,
+      lastName: magentoOrders.customerLastName,
+      email: magentoOrders.customerEmail,
+      grandTotal: magentoOrders.grandTotal,
+      currency: magentoOrders.orderCurrencyCode,
+      createdAt: magentoOrders.remoteCreatedAt,
     })
     .from(magentoOrders)
     .leftJoin(orderFollowUps, eq(orderFollowUps.orderId, magentoOrders.id))
-    .where(and(
-      eq(magentoOrders.state, "complete"),
-      isNull(magentoOrders.removedAt),
-      isNull(orderFollowUps.orderId),
-      gte(magentoOrders.remoteCreatedAt, since),
-    ))
+    .where(
+      and(
+        eq(magentoOrders.state, "complete"),
+        isNull(magentoOrders.removedAt),
+        isNull(orderFollowUps.orderId),
+        gte(magentoOrders.remoteCreatedAt, since),
+      ),
+    )
     .orderBy(desc(magentoOrders.remoteCreatedAt), desc(magentoOrders.id))
     .limit(100);
   return rows.map(({ firstName, lastName, ...r }) => ({ ...r, customer: customerName({ firstName, lastName }) }));
 }
-

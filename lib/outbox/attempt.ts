@@ -40,10 +40,18 @@ export interface AttemptRecord {
 
 /** Records the attempt before anything is sent to Magento; a repeat of the form leaves the row as it is. */
 export async function recordAttempt(db: Db, attempt: AttemptRecord): Promise<void> {
-  await db.insert(outbox).values({
-    channelId: attempt.channelId, kind: attempt.kind, idempotencyKey: attempt.key, entityType: attempt.entityType,
-    entityId: attempt.entityId, payload: attempt.payload, createdByUserId: attempt.userId,
-  }).onConflictDoNothing({ target: outbox.idempotencyKey });
+  await db
+    .insert(outbox)
+    .values({
+      channelId: attempt.channelId,
+      kind: attempt.kind,
+      idempotencyKey: attempt.key,
+      entityType: attempt.entityType,
+      entityId: attempt.entityId,
+      payload: attempt.payload,
+      createdByUserId: attempt.userId,
+    })
+    .onConflictDoNothing({ target: outbox.idempotencyKey });
 }
 
 /** The answer an attempt completed with (its row is done), else null. */
@@ -80,7 +88,8 @@ export type ClaimOutcome =
   | { ended: { lastError: string | null } };
 
 const lapsed = (now: Date) => or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now));
-const isLive = (row: { status: string; lockedUntil: Date | null }, now: Date) => row.status === "in_progress" && row.lockedUntil !== null && row.lockedUntil > now;
+const isLive = (row: { status: string; lockedUntil: Date | null }, now: Date) =>
+  row.status === "in_progress" && row.lockedUntil !== null && row.lockedUntil > now;
 
 /** One try at taking the attempt's claim (callers decide how to wait while it is busy). */
 export async function claimAttempt(db: Db, key: string, rules: ClaimRules): Promise<ClaimOutcome> {
@@ -101,17 +110,31 @@ export async function claimAttempt(db: Db, key: string, rules: ClaimRules): Prom
     if (scope) {
       // Attempts whose claim lapsed (a stalled request, a crashed portal) are taken over: their
       // writes no longer land, and a write that checks its claim before acting does not act.
-      await tx.update(outbox).set({
-        status: "failed", lockedUntil: null, lastError: `Its claim lapsed and another attempt took the ${scope.entityType} over.`, updatedAt: now,
-      }).where(and(siblings, eq(outbox.status, "in_progress"), ne(outbox.idempotencyKey, key)));
+      await tx
+        .update(outbox)
+        .set({
+          status: "failed",
+          lockedUntil: null,
+          lastError: `Its claim lapsed and another attempt took the ${scope.entityType} over.`,
+          updatedAt: now,
+        })
+        .where(and(siblings, eq(outbox.status, "in_progress"), ne(outbox.idempotencyKey, key)));
     }
     const claimable = or(
       inArray(outbox.status, rules.retryFailed ? ["pending", "failed"] : ["pending"]),
       and(eq(outbox.status, "in_progress"), lapsed(now)),
     );
-    const [claimed] = await tx.update(outbox).set({
-      status: "in_progress", attempts: sql`${outbox.attempts} + 1`, lockedUntil: new Date(now.getTime() + rules.lockMs), lastError: null, updatedAt: now,
-    }).where(and(eq(outbox.idempotencyKey, key), claimable)).returning({ attempts: outbox.attempts, result: outbox.result });
+    const [claimed] = await tx
+      .update(outbox)
+      .set({
+        status: "in_progress",
+        attempts: sql`${outbox.attempts} + 1`,
+        lockedUntil: new Date(now.getTime() + rules.lockMs),
+        lastError: null,
+        updatedAt: now,
+      })
+      .where(and(eq(outbox.idempotencyKey, key), claimable))
+      .returning({ attempts: outbox.attempts, result: outbox.result });
     if (!claimed) {
       // Another request changed the row between the read and the claim (a double submit): as it is now.
       const [current] = await tx.select().from(outbox).where(eq(outbox.idempotencyKey, key));
@@ -143,8 +166,11 @@ export async function rememberResult(db: Db, key: string, result: AttemptResult)
 
 /** Renews the claim (and saves `result` with it); false when the claim is no longer this attempt's. */
 export async function renewClaim(db: Db, claim: Claim, result?: AttemptResult): Promise<boolean> {
-  const rows = await db.update(outbox).set({ lockedUntil: new Date(Date.now() + claim.lockMs), updatedAt: new Date(), ...(result ? { result } : {}) })
-    .where(stillMine(claim)).returning({ id: outbox.id });
+  const rows = await db
+    .update(outbox)
+    .set({ lockedUntil: new Date(Date.now() + claim.lockMs), updatedAt: new Date(), ...(result ? { result } : {}) })
+    .where(stillMine(claim))
+    .returning({ id: outbox.id });
   return rows.length > 0;
 }
 
@@ -155,13 +181,16 @@ export async function renewClaim(db: Db, claim: Claim, result?: AttemptResult): 
  * must not happen twice).
  */
 export function keepClaim(db: Db, claim: Claim, everyMs?: number): { stop: () => void } {
-  const timer = setInterval(() => {
-    renewClaim(db, claim)
-      .then((mine) => {
-        if (!mine) clearInterval(timer);
-      })
-      .catch(() => {}); // the next beat tries again
-  }, everyMs ?? Math.max(50, Math.floor(claim.lockMs / 3)));
+  const timer = setInterval(
+    () => {
+      renewClaim(db, claim)
+        .then((mine) => {
+          if (!mine) clearInterval(timer);
+        })
+        .catch(() => {}); // the next beat tries again
+    },
+    everyMs ?? Math.max(50, Math.floor(claim.lockMs / 3)),
+  );
   timer.unref?.();
   return { stop: () => clearInterval(timer) };
 }
@@ -172,22 +201,33 @@ export type AttemptEnd = { status: "done" | "failed" | "pending"; result?: Attem
 /** Ends the claim: done (completed), failed, or pending (a repeat of the form tries again). False when it was no longer this attempt's. */
 export async function endAttempt(db: Db | DbTx, claim: Claim, end: AttemptEnd): Promise<boolean> {
   const now = new Date();
-  const rows = await db.update(outbox).set({
-    status: end.status, lockedUntil: null, updatedAt: now,
-    ...(end.status === "done" ? { completedAt: now } : {}),
-    ...(end.lastError !== undefined ? { lastError: end.lastError } : {}),
-    ...(end.result ? { result: end.result } : {}),
-  }).where(stillMine(claim)).returning({ id: outbox.id });
+  const rows = await db
+    .update(outbox)
+    .set({
+      status: end.status,
+      lockedUntil: null,
+      updatedAt: now,
+      ...(end.status === "done" ? { completedAt: now } : {}),
+      ...(end.lastError !== undefined ? { lastError: end.lastError } : {}),
+      ...(end.result ? { result: end.result } : {}),
+    })
+    .where(stillMine(claim))
+    .returning({ id: outbox.id });
   return rows.length > 0;
 }
 
 /** Waits up to `waitMs` for an attempt under way in another request to end; null while it still runs. */
 export async function waitForAttempt(
-  db: Db, key: string, { waitMs, pollMs }: { waitMs: number; pollMs: number },
+  db: Db,
+  key: string,
+  { waitMs, pollMs }: { waitMs: number; pollMs: number },
 ): Promise<{ status: string; result: AttemptResult | null; lastError: string | null } | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const [row] = await db.select({ status: outbox.status, result: outbox.result, lastError: outbox.lastError }).from(outbox).where(eq(outbox.idempotencyKey, key));
+    const [row] = await db
+      .select({ status: outbox.status, result: outbox.result, lastError: outbox.lastError })
+      .from(outbox)
+      .where(eq(outbox.idempotencyKey, key));
     if (row && row.status !== "in_progress") return row;
     if (Date.now() >= deadline) return null;
     await new Promise((r) => setTimeout(r, pollMs));

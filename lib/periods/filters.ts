@@ -13,7 +13,6 @@ export const DEFAULT_PRESET = "last_30_days" satisfies DateRangeChoice;
 export const BUCKETS = ["day", "week", "month"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
-
 export type ReportFilters = {
   preset: DateRangeChoice;
   range: DayRange;
@@ -26,7 +25,10 @@ export type ReportFilters = {
   websiteId: number | null;
 };
 
-const optionalId = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number);
+const optionalId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number);
 
 // Each parameter on its own: anything unreadable falls back to the default rather than failing the
 // page, so a stale bookmark still opens the dashboard.
@@ -55,7 +57,8 @@ function shiftMonths(range: DayRange, months: number): DayRange {
     const year = Math.floor(total / 12);
     const month = total - year * 12;
     const last = lastDayOfMonth(year, month);
-    const dom = clampToEnd && d.getUTCDate() === lastDayOfMonth(d.getUTCFullYear(), d.getUTCMonth()) ? last : Math.min(d.getUTCDate(), last);
+    const dom =
+      clampToEnd && d.getUTCDate() === lastDayOfMonth(d.getUTCFullYear(), d.getUTCMonth()) ? last : Math.min(d.getUTCDate(), last);
     return utcDate(year, month, dom);
   };
   return { from: shift(range.from, false), to: shift(range.to, true) };
@@ -126,7 +129,9 @@ export function parseReportFilters(input: SearchParamsInput, now: Date = new Dat
 }
 
 /** The URL query for filters (what links and the filter form write); defaults left out. */
-export function filtersToSearchParams(f: Pick<ReportFilters, "preset" | "range" | "channelId" | "websiteId"> & { bucket?: Bucket | null }): URLSearchParams {
+export function filtersToSearchParams(
+  f: Pick<ReportFilters, "preset" | "range" | "channelId" | "websiteId"> & { bucket?: Bucket | null },
+): URLSearchParams {
   const q = new URLSearchParams();
   if (f.preset !== DEFAULT_PRESET) q.set("range", f.preset);
   if (f.preset === "custom") {

@@ -58,9 +58,12 @@ export function localDaySql(column: SQL, storeIdColumn: SQL, zones: ReadonlyMap<
 
 /** Each store of a channel (or of every channel) with its zone (UTC when Magento gave none). */
 export async function storeZones(db: Db | DbTx, channelId: number | null): Promise<Map<number, string>> {
-  const rows = await queryRows<{ id: unknown; zone: string }>(db, sql`
+  const rows = await queryRows<{ id: unknown; zone: string }>(
+    db,
+    sql`
     SELECT id, coalesce(timezone, 'UTC') AS zone FROM magento_stores
-    WHERE ${channelId}::bigint IS NULL OR channel_id = ${channelId}`);
+    WHERE ${channelId}::bigint IS NULL OR channel_id = ${channelId}`,
+  );
   return new Map(rows.map((r) => [Number(r.id), r.zone]));
 }
 
@@ -78,13 +81,16 @@ export type ScopeTimeZone = {
  * several, the zone of the first channel's first website (its first store view).
  */
 export async function scopeTimeZone(db: Db, scope: { channelId: number | null; websiteId: number | null }): Promise<ScopeTimeZone> {
-  const rows = await queryRows<{ name: string; zone: string }>(db, sql`
+  const rows = await queryRows<{ name: string; zone: string }>(
+    db,
+    sql`
     SELECT s.name, coalesce(s.timezone, 'UTC') AS zone
     FROM magento_stores s JOIN channels ch ON ch.id = s.channel_id
     WHERE ch.deleting_at IS NULL AND s.origin_id <> 0 AND s.removed_at IS NULL
       AND (${scope.channelId}::bigint IS NULL OR s.channel_id = ${scope.channelId})
       AND (${scope.websiteId}::bigint IS NULL OR s.website_id = ${scope.websiteId})
-    ORDER BY ch.name, ch.id, s.website_origin_id NULLS LAST, s.origin_id`);
+    ORDER BY ch.name, ch.id, s.website_origin_id NULLS LAST, s.origin_id`,
+  );
   const first = rows[0];
   return { zone: first?.zone ?? "UTC", storeName: first?.name ?? null, zones: [...new Set(rows.map((r) => r.zone))] };
 }
@@ -93,7 +99,11 @@ export async function scopeTimeZone(db: Db, scope: { channelId: number | null; w
  * A page's report filters with "today" and the presets read in its scope's zone (parsing needs the
  * channel and website first, so the query is read twice; both are cheap).
  */
-export async function zonedReportFilters(db: Db, params: SearchParamsInput, now: Date = new Date()): Promise<{ filters: ReportFilters; zone: ScopeTimeZone }> {
+export async function zonedReportFilters(
+  db: Db,
+  params: SearchParamsInput,
+  now: Date = new Date(),
+): Promise<{ filters: ReportFilters; zone: ScopeTimeZone }> {
   const utc = parseReportFilters(params, now);
   const zone = await scopeTimeZone(db, utc);
   return { filters: zone.zone === "UTC" ? utc : parseReportFilters(params, now, zone.zone), zone };

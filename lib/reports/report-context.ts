@@ -12,6 +12,10 @@ import { getPreferences } from "@/lib/users/preferences";
  */
 export async function reportContext(user: SessionUser, params: SearchParams) {
   const db = await getDb();
-  const [options, preferences, zoned] = await Promise.all([reportFilterOptions(db), getPreferences(db, user.id), zonedReportFilters(db, params)]);
+  const [options, preferences, zoned] = await Promise.all([
+    reportFilterOptions(db),
+    getPreferences(db, user.id),
+    zonedReportFilters(db, params),
+  ]);
   return { filters: zoned.filters, storeZone: zoned.zone, options, timeZone: safeTimeZone(preferences.timeZone) };
 }

@@ -63,7 +63,10 @@ export async function findVisibleSegment(db: Db, user: SessionUser, id: number):
 /** Every segment the user may see, of one entity or all, shared and own, by name. */
 export async function listVisibleSegments(db: Db, user: SessionUser, entity?: SegmentEntity): Promise<SegmentRow[]> {
   const only = entity ? sql` AND s.entity = ${entity}` : sql``;
-  const rows = await queryRows<RawSegment>(db, sql`${SELECT} WHERE (s.owner_user_id = ${user.id} OR s.shared)${only} ORDER BY lower(s.name), s.id`);
+  const rows = await queryRows<RawSegment>(
+    db,
+    sql`${SELECT} WHERE (s.owner_user_id = ${user.id} OR s.shared)${only} ORDER BY lower(s.name), s.id`,
+  );
   return rows.map(toSegmentRow);
 }
 
@@ -80,20 +83,32 @@ export function segmentCondition(definition: GridDefinition, filters: SearchPara
 export type SegmentCondition = { ok: true; segment: SegmentRow; condition: SQL } | { ok: false; error: string };
 
 /** `?segment=<id>` on a grid: the segment's condition, when this user may use it on this grid. */
-export async function segmentConditionFor(db: Db, user: SessionUser, definition: GridDefinition, id: number, timeZone = "UTC"): Promise<SegmentCondition> {
+export async function segmentConditionFor(
+  db: Db,
+  user: SessionUser,
+  definition: GridDefinition,
+  id: number,
+  timeZone = "UTC",
+): Promise<SegmentCondition> {
   const segment = await findVisibleSegment(db, user, id);
   if (!segment) return { ok: false, error: `There is no segment ${id} you can use; it was ignored.` };
-  if (segment.entity !== definition.segmentEntity) return { ok: false, error: `The segment "${segment.name}" selects ${segment.entity}, not ${definition.noun}; it was ignored.` };
+  if (segment.entity !== definition.segmentEntity)
+    return { ok: false, error: `The segment "${segment.name}" selects ${segment.entity}, not ${definition.noun}; it was ignored.` };
   return { ok: true, segment, condition: segmentCondition(definition, segment.filters, timeZone) };
 }
 
 /** For the export route: the segment of `params.segment` as extra conditions, or why not (400/404). */
 export async function segmentParamCondition(
-  db: Db, user: SessionUser, definition: GridDefinition, params: SearchParams, timeZone = "UTC",
+  db: Db,
+  user: SessionUser,
+  definition: GridDefinition,
+  params: SearchParams,
+  timeZone = "UTC",
 ): Promise<{ ok: true; extra: SQL[] } | { ok: false; status: 400 | 404; error: string }> {
   const raw = firstValue(params.segment);
   if (raw === undefined || raw === "") return { ok: true, extra: [] };
-  if (!definition.segmentEntity || !/^\d{1,15}$/.test(raw)) return { ok: false, status: 400, error: "This segment cannot narrow this list." };
+  if (!definition.segmentEntity || !/^\d{1,15}$/.test(raw))
+    return { ok: false, status: 400, error: "This segment cannot narrow this list." };
   const result = await segmentConditionFor(db, user, definition, Number(raw), timeZone);
   if (!result.ok) return { ok: false, status: 404, error: result.error };
   return { ok: true, extra: [result.condition] };

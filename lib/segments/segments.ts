@@ -58,7 +58,9 @@ export function filtersFromQuery(entity: SegmentEntity, query: string): { ok: tr
     return { ok: false, error: "Filter the list first: a segment without filters would be every row." };
   }
   // Written back by the grid's own serializer, so stored filters are always in its canonical form.
-  const filters = searchParamsOf(gridQueryString(definition, { ...state, page: 1, pageSize: 50, sort: definition.defaultSort, segmentId: null, report: null }));
+  const filters = searchParamsOf(
+    gridQueryString(definition, { ...state, page: 1, pageSize: 50, sort: definition.defaultSort, segmentId: null, report: null }),
+  );
   return { ok: true, filters };
 }
 
@@ -73,7 +75,10 @@ export const segmentInputSchema = z.object({
   name: z.string().trim().min(1, "Give the segment a name.").max(80, "At most 80 characters."),
   entity: z.enum(["customers", "subscribers", "carts"]),
   query: z.string().trim().min(1, "Paste the filtered list's link, or save it from the list.").max(4_000, "That link is too long."),
-  shared: z.union([z.literal("on"), z.literal("1"), z.literal("true"), z.literal("")]).optional().transform((v) => v === "on" || v === "1" || v === "true"),
+  shared: z
+    .union([z.literal("on"), z.literal("1"), z.literal("true"), z.literal("")])
+    .optional()
+    .transform((v) => v === "on" || v === "1" || v === "true"),
 });
 export type SegmentInput = z.infer<typeof segmentInputSchema>;
 
@@ -94,14 +99,26 @@ export async function createSegment(db: Db, user: SessionUser, input: SegmentInp
   const parsed = filtersFromQuery(input.entity, input.query);
   if (!parsed.ok) return invalid("The filters could not be saved.", { query: [parsed.error] });
   try {
-    const [row] = await queryRows<{ id: unknown }>(db, sql`
+    const [row] = await queryRows<{ id: unknown }>(
+      db,
+      sql`
       INSERT INTO segments (name, entity, filters, shared, owner_user_id)
-      VALUES (${input.name}, ${input.entity}, ${JSON.stringify(parsed.filters)}::jsonb, ${input.shared}, ${user.id}) RETURNING id`);
+      VALUES (${input.name}, ${input.entity}, ${JSON.stringify(parsed.filters)}::jsonb, ${input.shared}, ${user.id}) RETURNING id`,
+    );
     const id = Number(row!.id);
-    await writeAudit(db, { userId: user.id, actor: user.email, action: "segment.created", entityType: "segment", entityId: id, ip, details: { name: input.name, entity: input.entity, shared: input.shared, filters: parsed.filters } });
+    await writeAudit(db, {
+      userId: user.id,
+      actor: user.email,
+      action: "segment.created",
+      entityType: "segment",
+      entityId: id,
+      ip,
+      details: { name: input.name, entity: input.entity, shared: input.shared, filters: parsed.filters },
+    });
     return { ok: true, message: `Segment "${input.name}" saved.`, data: { id } };
   } catch (error) {
-    if (isUniqueViolation(error)) return invalid("You already have a segment with this name.", { name: ["You already have a segment with this name."] });
+    if (isUniqueViolation(error))
+      return invalid("You already have a segment with this name.", { name: ["You already have a segment with this name."] });
     throw error;
   }
 }
@@ -110,8 +127,10 @@ export async function createSegment(db: Db, user: SessionUser, input: SegmentInp
 export async function updateSegment(db: Db, user: SessionUser, id: number, input: SegmentInput, ip: string | null = null): Promise<Result> {
   const segment = await findVisibleSegment(db, user, id);
   if (!segment) return { ok: false, code: "invalid", error: "There is no such segment." };
-  if (!canEditSegment(user, segment)) return { ok: false, code: "forbidden", error: "Only its owner, a manager or an administrator can change this segment." };
-  if (input.entity !== segment.entity) return invalid("A segment keeps what it selects; save a new one for another list.", { entity: ["Cannot change."] });
+  if (!canEditSegment(user, segment))
+    return { ok: false, code: "forbidden", error: "Only its owner, a manager or an administrator can change this segment." };
+  if (input.entity !== segment.entity)
+    return invalid("A segment keeps what it selects; save a new one for another list.", { entity: ["Cannot change."] });
   const parsed = filtersFromQuery(input.entity, input.query);
   if (!parsed.ok) return invalid("The filters could not be saved.", { query: [parsed.error] });
   // Someone else's shared segment stays shared: making it private would hide it from its owner's team.
@@ -121,11 +140,17 @@ export async function updateSegment(db: Db, user: SessionUser, id: number, input
       UPDATE segments SET name = ${input.name}, filters = ${JSON.stringify(parsed.filters)}::jsonb, shared = ${shared}, updated_at = now()
       WHERE id = ${id}`);
   } catch (error) {
-    if (isUniqueViolation(error)) return invalid("The owner already has a segment with this name.", { name: ["The owner already has a segment with this name."] });
+    if (isUniqueViolation(error))
+      return invalid("The owner already has a segment with this name.", { name: ["The owner already has a segment with this name."] });
     throw error;
   }
   await writeAudit(db, {
-    userId: user.id, actor: user.email, action: "segment.updated", entityType: "segment", entityId: id, ip,
+    userId: user.id,
+    actor: user.email,
+    action: "segment.updated",
+    entityType: "segment",
+    entityId: id,
+    ip,
     details: { name: { from: segment.name, to: input.name }, shared: { from: segment.shared, to: shared }, filters: parsed.filters },
   });
   return { ok: true, message: `Segment "${input.name}" saved.`, data: { id } };
@@ -134,17 +159,29 @@ export async function updateSegment(db: Db, user: SessionUser, id: number, input
 export async function deleteSegment(db: Db, user: SessionUser, id: number, ip: string | null = null): Promise<Result> {
   const segment = await findVisibleSegment(db, user, id);
   if (!segment) return { ok: false, code: "invalid", error: "There is no such segment." };
-  if (!canEditSegment(user, segment)) return { ok: false, code: "forbidden", error: "Only its owner, a manager or an administrator can delete this segment." };
+  if (!canEditSegment(user, segment))
+    return { ok: false, code: "forbidden", error: "Only its owner, a manager or an administrator can delete this segment." };
   await db.execute(sql`DELETE FROM segments WHERE id = ${id}`);
-  await writeAudit(db, { userId: user.id, actor: user.email, action: "segment.deleted", entityType: "segment", entityId: id, ip, details: { name: segment.name, entity: segment.entity } });
+  await writeAudit(db, {
+    userId: user.id,
+    actor: user.email,
+    action: "segment.deleted",
+    entityType: "segment",
+    entityId: id,
+    ip,
+    details: { name: segment.name, entity: segment.entity },
+  });
   return { ok: true, message: `Segment "${segment.name}" deleted.`, data: { id } };
 }
 
 /** Rows a segment selects now (live), capped like grid counts. */
 export async function countSegment(db: Db, segment: Pick<SegmentRow, "entity" | "filters">): Promise<{ count: number; capped: boolean }> {
   const definition = SEGMENT_ENTITY_GRIDS[segment.entity];
-  const [row] = await queryRows<{ n: unknown }>(db, sql`
-    SELECT count(*) AS n FROM (SELECT 1 FROM ${gridFrom(definition, {})} WHERE ${segmentCondition(definition, segment.filters)} LIMIT ${COUNT_CAP + 1}) capped`);
+  const [row] = await queryRows<{ n: unknown }>(
+    db,
+    sql`
+    SELECT count(*) AS n FROM (SELECT 1 FROM ${gridFrom(definition, {})} WHERE ${segmentCondition(definition, segment.filters)} LIMIT ${COUNT_CAP + 1}) capped`,
+  );
   const n = Number(row?.n ?? 0);
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
 }

@@ -7,7 +7,10 @@ import type { GridDefinition } from "@/lib/grid/types";
 // Subscribers have no page of their own: the customer cell links to the customer.
 
 const STATUS_LABELS: Record<(typeof SUBSCRIBER_STATUSES)[number], string> = {
-  subscribed: "Subscribed", not_active: "Not active", unsubscribed: "Unsubscribed", unconfirmed: "Unconfirmed",
+  subscribed: "Subscribed",
+  not_active: "Not active",
+  unsubscribed: "Unsubscribed",
+  unconfirmed: "Unconfirmed",
 };
 
 export const subscribersGrid: GridDefinition = assertDefinition({
@@ -25,13 +28,28 @@ export const subscribersGrid: GridDefinition = assertDefinition({
   columns: [
     { id: "email", label: "Email", kind: "text", sql: "ns.email", searchable: true },
     {
-      id: "customer", label: "Customer", kind: "text", sql: customerNameSql("c.first_name", "c.last_name"),
+      id: "customer",
+      label: "Customer",
+      kind: "text",
+      sql: customerNameSql("c.first_name", "c.last_name"),
       hrefSql: "CASE WHEN ns.customer_id IS NULL THEN NULL ELSE '/customers/' || ns.customer_id END",
     },
     { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct" },
-    { id: "status", label: "Status", kind: "choice", sql: "ns.status", options: SUBSCRIBER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })) },
+    {
+      id: "status",
+      label: "Status",
+      kind: "choice",
+      sql: "ns.status",
+      options: SUBSCRIBER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
+    },
     { id: "changed_at", label: "Changed", kind: "date", sql: "ns.changed_at" },
     // A customer account in Magento: what subscribe / unsubscribe change (a guest's subscription has none).
-    { id: "has_account", label: "Has an account", kind: "boolean", sql: "(ns.customer_id IS NOT NULL AND c.is_guest IS FALSE)", hiddenByDefault: true },
+    {
+      id: "has_account",
+      label: "Has an account",
+      kind: "boolean",
+      sql: "(ns.customer_id IS NOT NULL AND c.is_guest IS FALSE)",
+      hiddenByDefault: true,
+    },
   ],
 });

@@ -41,13 +41,19 @@ const FULL_RFM_EVERY_MS = 24 * 60 * 60 * 1000;
 
 async function rfmScope(db: Db, channelId: number, since: Date | null): Promise<"all" | number[]> {
   if (!since) return "all";
-  const [last] = await queryRows<{ at: Date | string | null }>(db, sql`
-    SELECT refreshed_at AS at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'rfm'`);
+  const [last] = await queryRows<{ at: Date | string | null }>(
+    db,
+    sql`
+    SELECT refreshed_at AS at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'rfm'`,
+  );
   if (!last?.at || Date.now() - new Date(last.at).getTime() > FULL_RFM_EVERY_MS) return "all";
   // Recency needs no pass of its own: the grids add the days since the scores were computed, and
   // the order of customers by recency does not change while nobody orders.
-  const changed = await queryRows<{ id: unknown }>(db, sql`
+  const changed = await queryRows<{ id: unknown }>(
+    db,
+    sql`
     SELECT DISTINCT customer_id AS id FROM magento_orders
-    WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz AND customer_id IS NOT NULL`);
+    WHERE channel_id = ${channelId} AND synced_at >= ${since.toISOString()}::timestamptz AND customer_id IS NOT NULL`,
+  );
   return changed.map((row) => Number(row.id));
 }

@@ -45,9 +45,7 @@ export async function getCheckpoint(
   const [row] = await db
     .select()
     .from(syncCheckpoints)
-    .where(
-      and(eq(syncCheckpoints.channelId, channelId), eq(syncCheckpoints.connector, connector), eq(syncCheckpoints.mode, mode)),
-    );
+    .where(and(eq(syncCheckpoints.channelId, channelId), eq(syncCheckpoints.connector, connector), eq(syncCheckpoints.mode, mode)));
   return row ?? null;
 }
 
@@ -90,13 +88,7 @@ export async function resetInitialCheckpoints(tx: Db | DbTx, channelId: number, 
   for (const connector of connectors) {
     await tx
       .delete(syncCheckpoints)
-      .where(
-        and(
-          eq(syncCheckpoints.channelId, channelId),
-          eq(syncCheckpoints.connector, connector),
-          eq(syncCheckpoints.mode, "initial"),
-        ),
-      );
+      .where(and(eq(syncCheckpoints.channelId, channelId), eq(syncCheckpoints.connector, connector), eq(syncCheckpoints.mode, "initial")));
   }
 }
 
@@ -142,8 +134,13 @@ export function positionAfterWindow(channel: Pick<ChannelRow, "syncStartDate">, 
 /** Same place to continue from (window, page, keyset). */
 export function samePosition(a: Position, b: Position): boolean {
   const time = (d: Date | null) => (d === null ? null : d.getTime());
-  return a.mode === b.mode && a.page === b.page && time(a.window.from) === time(b.window.from) && time(a.window.to) === time(b.window.to)
-    && JSON.stringify(a.cursor) === JSON.stringify(b.cursor);
+  return (
+    a.mode === b.mode &&
+    a.page === b.page &&
+    time(a.window.from) === time(b.window.from) &&
+    time(a.window.to) === time(b.window.to) &&
+    JSON.stringify(a.cursor) === JSON.stringify(b.cursor)
+  );
 }
 
 /** True when a connector's initial walk is complete. */

@@ -12,7 +12,9 @@ import type { Connector, ConnectorName, SyncContext } from "@/lib/sync/types";
 export type Keep = (record: unknown) => boolean;
 
 /** The search route a connector's records come from, and its channel filter. */
-export const RECORD_SOURCES: Partial<Record<ConnectorName, { entity: SearchEntity; keep: (ctx: SyncContext) => Promise<Keep | undefined> }>> = {
+export const RECORD_SOURCES: Partial<
+  Record<ConnectorName, { entity: SearchEntity; keep: (ctx: SyncContext) => Promise<Keep | undefined> }>
+> = {
   customers: { entity: "customers", keep: async (ctx) => (c) => customerInChannel(ctx, c as never) },
   newsletter_subscribers: { entity: "customers", keep: async (ctx) => (c) => customerInChannel(ctx, c as never) },
   carts: { entity: "carts", keep: (ctx) => storeFilter(ctx) as Promise<Keep | undefined> },

@@ -25,10 +25,12 @@ const RUNS_LOOKED_AT = 20;
 
 /** The connector a failed run stopped in: started, not finished. */
 function stoppedIn(run: SyncRunRow): string | null {
-  return CONNECTOR_ORDER.find((name) => {
-    const s = statsOf(run, name);
-    return Boolean(s.startedAt) && !s.finishedAt;
-  }) ?? null;
+  return (
+    CONNECTOR_ORDER.find((name) => {
+      const s = statsOf(run, name);
+      return Boolean(s.startedAt) && !s.finishedAt;
+    }) ?? null
+  );
 }
 
 export async function loadFailingChannels(db: Db): Promise<FailingChannel[]> {

@@ -163,12 +163,20 @@ async function withRecordLinks<R extends { connector: string; originId: string |
 ): Promise<(R & RecordLinks)[]> {
   const portalIds = new Map<string, Map<string, number>>();
   for (const [connector, target] of Object.entries(PORTAL_RECORDS)) {
-    const ids = [...new Set(rows.filter((r) => r.connector === connector && r.originId && /^\d+$/.test(r.originId)).map((r) => r.originId!))];
+    const ids = [
+      ...new Set(rows.filter((r) => r.connector === connector && r.originId && /^\d+$/.test(r.originId)).map((r) => r.originId!)),
+    ];
     if (!target || ids.length === 0) continue;
-    const found = await queryRows<{ id: unknown; origin_id: unknown }>(db, sql`
+    const found = await queryRows<{ id: unknown; origin_id: unknown }>(
+      db,
+      sql`
       SELECT id, origin_id FROM ${sql.raw(target.table)}
       WHERE channel_id = ${run.channelId} AND removed_at IS NULL
-        AND origin_id IN (${sql.join(ids.map((id) => sql`${Number(id)}`), sql`, `)})`);
+        AND origin_id IN (${sql.join(
+          ids.map((id) => sql`${Number(id)}`),
+          sql`, `,
+        )})`,
+    );
     portalIds.set(connector, new Map(found.map((f) => [String(f.origin_id), Number(f.id)])));
   }
   return rows.map((row) => {
@@ -219,12 +227,17 @@ export async function listRunWarnings(
 
 /** How many of a run's errors are still unresolved. */
 export async function unresolvedErrorCount(db: Db, runId: number): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(syncErrors).where(and(eq(syncErrors.runId, runId), isNull(syncErrors.resolvedAt)));
+  const [row] = await db
+    .select({ n: count() })
+    .from(syncErrors)
+    .where(and(eq(syncErrors.runId, runId), isNull(syncErrors.resolvedAt)));
   return row?.n ?? 0;
 }
 
 /** "customers 120/3 · orders 400/1": per connector, records changed (created + updated), failed and warned about. */
-export function countsSummary(run: Pick<SyncRunRow, "stats">): { connector: string; changed: number; fetched: number; failed: number; warnings: number }[] {
+export function countsSummary(
+  run: Pick<SyncRunRow, "stats">,
+): { connector: string; changed: number; fetched: number; failed: number; warnings: number }[] {
   return CONNECTOR_ORDER.filter((name) => run.stats[name]).map((name) => {
     const s = statsOf(run, name);
     return { connector: name, changed: s.created + s.updated, fetched: s.fetched, failed: s.failed, warnings: s.warnings };

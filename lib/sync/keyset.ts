@@ -15,9 +15,7 @@ import type { UpdatedWindow } from "@/lib/sync/types";
 // mid-walk is either met later in this walk or (when it left the window) by the next incremental run.
 
 export type KeysetCursor =
-  | { kind: "from"; at: string; ids: string[] }
-  | { kind: "tie"; at: string; afterId: string }
-  | { kind: "after"; at: string };
+  { kind: "from"; at: string; ids: string[] } | { kind: "tie"; at: string; afterId: string } | { kind: "after"; at: string };
 
 /** One received record's sort key: Magento's "YYYY-MM-DD HH:MM:SS" and its id (null when unreadable). */
 export interface RecordKey {
@@ -42,7 +40,12 @@ export function recordKey(updatedAt: unknown, id: unknown): RecordKey {
 }
 
 /** The searchCriteria of the next keyset page of a window (always page 1). */
-export function keysetCriteria(window: UpdatedWindow, cursor: KeysetCursor | null, pageSize: number, idField = "entity_id"): SearchCriteria {
+export function keysetCriteria(
+  window: UpdatedWindow,
+  cursor: KeysetCursor | null,
+  pageSize: number,
+  idField = "entity_id",
+): SearchCriteria {
   const groups: Filter[][] = [];
   let sortOrders: SearchCriteria["sortOrders"] = [
     { field: "updated_at", direction: "ASC" },
@@ -82,8 +85,12 @@ function compareIds(a: string, b: string): number {
  */
 export class KeysetStalledError extends Error {
   constructor(what: string, cursor: KeysetCursor, received: number) {
-    const where = cursor.kind === "tie" ? `updated at ${cursor.at} after id ${cursor.afterId}`
-      : cursor.kind === "after" ? `updated after ${cursor.at}` : `updated from ${cursor.at} on`;
+    const where =
+      cursor.kind === "tie"
+        ? `updated at ${cursor.at} after id ${cursor.afterId}`
+        : cursor.kind === "after"
+          ? `updated after ${cursor.at}`
+          : `updated from ${cursor.at} on`;
     super(
       `Magento ignored the updated_at filter: asked for ${what} ${where}, it sent ${received} ${what}, none of them past that point ` +
         `(the same page again). The sync stopped instead of asking forever. Check that the store's REST search honours ` +
@@ -96,7 +103,8 @@ export class KeysetStalledError extends Error {
 /** Whether a page holds a record past the cursor (one a filter-honouring Magento would send next). */
 function movesPast(cursor: KeysetCursor, keys: readonly RecordKey[]): boolean {
   return keys.some((key) => {
-    if (cursor.kind === "tie") return (key.at === null || key.at === cursor.at) && key.id !== null && compareIds(key.id, cursor.afterId) > 0;
+    if (cursor.kind === "tie")
+      return (key.at === null || key.at === cursor.at) && key.id !== null && compareIds(key.id, cursor.afterId) > 0;
     if (key.at === null) return false;
     if (cursor.kind === "after") return key.at > cursor.at;
     return key.at > cursor.at || (key.at === cursor.at && key.id !== null && !cursor.ids.includes(key.id));

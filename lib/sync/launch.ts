@@ -71,7 +71,8 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
   const [channel] = await db.select().from(channels).where(eq(channels.id, input.channelId));
   if (!channel) throw new SyncLaunchError("This channel no longer exists.");
   if (channel.deletingAt) throw new SyncLaunchError(`Channel "${channel.name}" is being deleted.`);
-  if (!channel.credentialsEncrypted) throw new SyncLaunchError(`Channel "${channel.name}" has no credentials; add a token or OAuth keys in its settings first.`);
+  if (!channel.credentialsEncrypted)
+    throw new SyncLaunchError(`Channel "${channel.name}" has no credentials; add a token or OAuth keys in its settings first.`);
 
   const mode: RunMode = input.mode === "full" ? "full" : await scheduledMode(db, channel);
   const requestedByUserId = input.user?.id ?? null;
@@ -106,7 +107,13 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
 /** Continues the run in this process, detached from the request, with the hold it was created under. */
 function runInBackground(db: Db, run: SyncRunRow, hold: ChannelHold, runner: StartSyncNowOptions["runner"]): void {
   const promise: Promise<void> = runChannelSync({
-    db, channelId: run.channelId, mode: run.mode, trigger: run.trigger, runId: run.id, hold, ...runner,
+    db,
+    channelId: run.channelId,
+    mode: run.mode,
+    trigger: run.trigger,
+    runId: run.id,
+    hold,
+    ...runner,
   })
     .then(() => undefined)
     .catch((error: unknown) => {

@@ -70,7 +70,11 @@ export class SyncBusyError extends Error {
     readonly channelId: number,
     readonly holder: LeaseHolder | null,
   ) {
-    super(holder ? `Channel ${channelId} is held by ${describeLeaseHolder(holder)}.` : `Another sync of channel ${channelId} is running or finishing.`);
+    super(
+      holder
+        ? `Channel ${channelId} is held by ${describeLeaseHolder(holder)}.`
+        : `Another sync of channel ${channelId} is running or finishing.`,
+    );
     this.name = "SyncBusyError";
   }
 }
@@ -112,12 +116,15 @@ async function takeRow(
   channelId: number,
   input: { owner: string; token: string; backendPid: number | null; parked: boolean; ttlMs: number | null },
 ): Promise<boolean> {
-  const expires = input.ttlMs === null ? sql`null::timestamptz` : sql`now() + ${sql.raw(String(Math.trunc(input.ttlMs)))} * interval '1 millisecond'`;
+  const expires =
+    input.ttlMs === null ? sql`null::timestamptz` : sql`now() + ${sql.raw(String(Math.trunc(input.ttlMs)))} * interval '1 millisecond'`;
   const cursor = sql`jsonb_build_object(
     'owner', ${input.owner}::text, 'token', ${input.token}::text, 'since', now(), 'heartbeatAt', now(),
     'host', ${hostname()}::text, 'pid', ${process.pid}::int, 'instance', ${INSTANCE}::text,
     'backendPid', ${input.backendPid}::int, 'parked', ${input.parked}::boolean, 'expiresAt', ${expires})`;
-  const rows = await queryRows<{ id: unknown }>(db, sql`
+  const rows = await queryRows<{ id: unknown }>(
+    db,
+    sql`
     insert into sync_checkpoints (channel_id, connector, mode, cursor, updated_at)
     values (${channelId}, ${LEASE_CONNECTOR}, 'initial', ${cursor}, now())
     on conflict (channel_id, connector, mode) do update
@@ -128,7 +135,8 @@ async function takeRow(
         or ${current}->>'token' = ${input.token}
         or (${current}->>'owner' = ${input.owner} and ${current}->>'backendPid' is null)
         or not ${liveSql(current, channelId)}
-    returning id`);
+    returning id`,
+  );
   return rows.length > 0;
 }
 
@@ -148,8 +156,11 @@ export async function releaseLease(db: Db | DbTx, channelId: number, owner: stri
 
 /** Who holds the channel's lease now (null when free, or its holder is dead or expired). */
 export async function leaseHolder(db: Db | DbTx, channelId: number): Promise<LeaseHolder | null> {
-  const rows = await queryRows<{ cursor: Cursor | null; live: boolean }>(db, sql`
-    select cursor, ${liveSql(current, channelId)} as live from sync_checkpoints where ${whereLease(channelId)}`);
+  const rows = await queryRows<{ cursor: Cursor | null; live: boolean }>(
+    db,
+    sql`
+    select cursor, ${liveSql(current, channelId)} as live from sync_checkpoints where ${whereLease(channelId)}`,
+  );
   const row = rows[0];
   if (!row?.live || !row.cursor?.owner) return null;
   const c = row.cursor;
@@ -189,7 +200,10 @@ export class ChannelHold {
     if (session) {
       let locked = false;
       try {
-        const [row] = await session.query<{ locked: boolean }>("select pg_try_advisory_lock($1::int, $2::int) as locked", [LOCK_NAMESPACE, channelId]);
+        const [row] = await session.query<{ locked: boolean }>("select pg_try_advisory_lock($1::int, $2::int) as locked", [
+          LOCK_NAMESPACE,
+          channelId,
+        ]);
         locked = row?.locked === true;
       } catch (error) {
         await session.close().catch(() => {});
@@ -207,7 +221,11 @@ export class ChannelHold {
   async claim(db: Db | DbTx, owner: string): Promise<boolean> {
     if (this.ended) return false;
     const taken = await takeRow(db, this.channelId, {
-      owner, token: this.token, backendPid: this.session?.backendPid ?? null, parked: false, ttlMs: this.session ? null : LEASE_TTL_MS,
+      owner,
+      token: this.token,
+      backendPid: this.session?.backendPid ?? null,
+      parked: false,
+      ttlMs: this.session ? null : LEASE_TTL_MS,
     });
     if (!taken) return false;
     this.owner = owner;
@@ -237,11 +255,13 @@ export class ChannelHold {
     if (this.timer) clearInterval(this.timer);
     try {
       if (this.owner) {
-        await this.db.execute(options.park
-          ? sql`update sync_checkpoints set cursor = cursor || jsonb_build_object('backendPid', null, 'parked', true, 'heartbeatAt', now(),
+        await this.db.execute(
+          options.park
+            ? sql`update sync_checkpoints set cursor = cursor || jsonb_build_object('backendPid', null, 'parked', true, 'heartbeatAt', now(),
                 'expiresAt', now() + ${sql.raw(String(STEP_GAP_MS))} * interval '1 millisecond'), updated_at = now()
               where ${whereLease(this.channelId)} and cursor->>'token' = ${this.token}`
-          : sql`update sync_checkpoints set cursor = null, updated_at = now() where ${whereLease(this.channelId)} and cursor->>'token' = ${this.token}`);
+            : sql`update sync_checkpoints set cursor = null, updated_at = now() where ${whereLease(this.channelId)} and cursor->>'token' = ${this.token}`,
+        );
       }
     } finally {
       // Closing the session frees its lock.
@@ -268,9 +288,12 @@ export class ChannelHold {
       if (this.session) {
         // On the lock's own session, and only while it is that session (an error, or a silent
         // reconnect to a new backend, means the session and its lock are gone).
-        const rows = await this.session.query(`update sync_checkpoints set cursor = cursor || jsonb_build_object('heartbeatAt', now()), updated_at = now()
+        const rows = await this.session.query(
+          `update sync_checkpoints set cursor = cursor || jsonb_build_object('heartbeatAt', now()), updated_at = now()
           where channel_id = $1::int and connector = $2 and mode = 'initial' and cursor->>'token' = $3 and pg_backend_pid() = $4::int
-          returning id`, [this.channelId, LEASE_CONNECTOR, this.token, this.session.backendPid]);
+          returning id`,
+          [this.channelId, LEASE_CONNECTOR, this.token, this.session.backendPid],
+        );
         beaten = rows.length;
       } else {
         beaten = (await queryRows(this.db, this.beatStatement())).length;
@@ -279,7 +302,9 @@ export class ChannelHold {
     } catch (error) {
       if (this.session && !this.ended) {
         this.lost = new SyncBusyError(this.channelId, null);
-        console.warn(`[sync] channel ${this.channelId}: lost the connection holding its lock (${safeErrorMessage(error)}); the run stops at its next page.`);
+        console.warn(
+          `[sync] channel ${this.channelId}: lost the connection holding its lock (${safeErrorMessage(error)}); the run stops at its next page.`,
+        );
       }
       // PGlite: the next beat tries again (the row's expiry is minutes away).
     }
@@ -309,9 +334,13 @@ function ago(iso: string, now: Date): string {
 /** The holder in an operator's words: who, where, since when, and until when or its last heartbeat. */
 export function describeLeaseHolder(holder: LeaseHolder, now: Date = new Date()): string {
   const run = /^run:(\d+)$/.exec(holder.owner);
-  const who = run ? `sync #${run[1]}`
-    : holder.owner.startsWith("retry:") ? "a retry of failed records"
-      : holder.owner.startsWith("record:") ? "a one-record sync (Sync this record)" : holder.owner;
+  const who = run
+    ? `sync #${run[1]}`
+    : holder.owner.startsWith("retry:")
+      ? "a retry of failed records"
+      : holder.owner.startsWith("record:")
+        ? "a one-record sync (Sync this record)"
+        : holder.owner;
   const since = holder.since ? ` since ${formatDateTime(holder.since)}` : "";
   const beat = holder.heartbeatAt ? `last heartbeat ${ago(holder.heartbeatAt, now)}` : "no heartbeat yet";
   if (holder.state === "waiting") {
@@ -325,11 +354,17 @@ export function describeLeaseHolder(holder: LeaseHolder, now: Date = new Date())
  * The refusal shown when a channel is busy: who holds it and since or until when.
  * `runAdvice` replaces "Try again when it has finished." when a sync run holds it (the portal can cancel runs).
  */
-export function channelBusyMessage(channelName: string, holder: LeaseHolder | null, options: { runAdvice?: string; now?: Date } = {}): string {
+export function channelBusyMessage(
+  channelName: string,
+  holder: LeaseHolder | null,
+  options: { runAdvice?: string; now?: Date } = {},
+): string {
   if (!holder) return `A sync of "${channelName}" is starting or finishing; try again in a moment.`;
   const isRun = holder.owner.startsWith("run:");
-  const subject = holder.owner.startsWith("retry:") ? `Failed records of "${channelName}" are being retried`
-    : holder.owner.startsWith("record:") ? `A record of "${channelName}" is being synced`
+  const subject = holder.owner.startsWith("retry:")
+    ? `Failed records of "${channelName}" are being retried`
+    : holder.owner.startsWith("record:")
+      ? `A record of "${channelName}" is being synced`
       : `A sync of "${channelName}" is already running`;
   const advice = isRun && options.runAdvice ? options.runAdvice : "Try again when it has finished.";
   return `${subject}: ${describeLeaseHolder(holder, options.now)}. ${advice}`;

@@ -125,16 +125,39 @@ export function computeProgress(
       fraction = 1;
     }
     return {
-      connector: name, state, pages: s.pages, fetched: s.fetched, created: s.created, updated: s.updated, unchanged: s.unchanged,
-      failed: s.failed, requests: s.requests, retries: s.retries, startedAt: s.startedAt ?? null, finishedAt: s.finishedAt ?? null,
-      ratePerSecond, fraction, reachedAt: iso(reachedAt), etaSeconds,
+      connector: name,
+      state,
+      pages: s.pages,
+      fetched: s.fetched,
+      created: s.created,
+      updated: s.updated,
+      unchanged: s.unchanged,
+      failed: s.failed,
+      requests: s.requests,
+      retries: s.retries,
+      startedAt: s.startedAt ?? null,
+      finishedAt: s.finishedAt ?? null,
+      ratePerSecond,
+      fraction,
+      reachedAt: iso(reachedAt),
+      etaSeconds,
     };
   });
   return {
-    runId: run.id, channelId: run.channelId, status: run.status, mode: run.mode, trigger: run.trigger, finished,
-    cancelRequested: run.cancelRequestedAt !== null, startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt),
-    heartbeatAt: iso(run.heartbeatAt), recordsChanged: run.recordsChanged, errorCount: run.errorCount,
-    errorMessage: run.errorMessage, connectors,
+    runId: run.id,
+    channelId: run.channelId,
+    status: run.status,
+    mode: run.mode,
+    trigger: run.trigger,
+    finished,
+    cancelRequested: run.cancelRequestedAt !== null,
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    heartbeatAt: iso(run.heartbeatAt),
+    recordsChanged: run.recordsChanged,
+    errorCount: run.errorCount,
+    errorMessage: run.errorMessage,
+    connectors,
   };
 }
 

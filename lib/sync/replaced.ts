@@ -54,12 +54,21 @@ export function stopReason(error: MagentoReplacedError): string {
 
 /** The MagentoReplacedError behind a failed statement (its error or the driver error it wraps), or null. */
 export function replacedRecordError(error: unknown): MagentoReplacedError | null {
-  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current && typeof current === "object" && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     const { code, detail } = current as { code?: unknown; detail?: unknown };
     if (code !== REPLACED_RECORD_SQLSTATE || typeof detail !== "string") continue;
     try {
       const parsed = JSON.parse(detail) as { record: string; originId: number; incoming: number | string; held: number | string };
-      return new MagentoReplacedError(parsed.record, Number(parsed.originId), new Date(Number(parsed.incoming) * 1000), new Date(Number(parsed.held) * 1000));
+      return new MagentoReplacedError(
+        parsed.record,
+        Number(parsed.originId),
+        new Date(Number(parsed.incoming) * 1000),
+        new Date(Number(parsed.held) * 1000),
+      );
     } catch {
       return null;
     }

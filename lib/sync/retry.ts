@@ -79,7 +79,11 @@ async function retryWithLease(
     if (filter.errorIds.length === 0) return { retried: 0, resolved: 0, stillFailing: [] };
     conditions.push(inArray(syncErrors.id, filter.errorIds));
   }
-  const errors = await db.select().from(syncErrors).where(and(...conditions)).orderBy(syncErrors.id);
+  const errors = await db
+    .select()
+    .from(syncErrors)
+    .where(and(...conditions))
+    .orderBy(syncErrors.id);
   const result: RetryResult = { retried: 0, resolved: 0, stillFailing: [] };
   const connectors = await loadConnectors(options.connectors);
   const byConnector = new Map<ConnectorName, SyncErrorRow[]>();
@@ -88,7 +92,14 @@ async function retryWithLease(
     const source = connector ? RECORD_SOURCES[connector.name] : undefined;
     if (error.originId === null || !/^\d+$/.test(error.originId) || !connector || !source) {
       result.stillFailing.push({
-        errorId: error.id, originId: error.originId, message: error.originId === null ? `${NO_ORIGIN_ID}. ${error.message}` : !connector || !source ? `${NOT_RETRYABLE}. ${error.message}` : error.message,
+        errorId: error.id,
+        originId: error.originId,
+        message:
+          error.originId === null
+            ? `${NO_ORIGIN_ID}. ${error.message}`
+            : !connector || !source
+              ? `${NOT_RETRYABLE}. ${error.message}`
+              : error.message,
       });
       continue;
     }
@@ -120,18 +131,38 @@ async function retryWithLease(
         if (written.length > 0) await connector.afterPage?.(tx, ctx, written);
         // A record kept now with a field it could not read: a warning of the retried run.
         const kept = new Set(toWrite.map(([id]) => id));
-        await recordWarnings(tx, { id: filter.runId ?? null, channelId: channel.id },
-          warningInputs(recordKind(name), warnings.filter((w) => kept.has(String(w.id)))));
+        await recordWarnings(
+          tx,
+          { id: filter.runId ?? null, channelId: channel.id },
+          warningInputs(
+            recordKind(name),
+            warnings.filter((w) => kept.has(String(w.id))),
+          ),
+        );
         const mapFailed = new Map((outcome?.failed ?? []).flatMap((f) => (f.originId === null ? [] : [[String(f.originId), f] as const])));
         const unattributed = (outcome?.failed ?? []).filter((f) => f.originId === null);
         const resolve = async (list: SyncErrorRow[], message?: string) => {
-          await tx.update(syncErrors)
+          await tx
+            .update(syncErrors)
             .set({ resolvedAt: sql`now()`, ...(message ? { message } : {}) })
-            .where(inArray(syncErrors.id, list.map((r) => r.id)));
+            .where(
+              inArray(
+                syncErrors.id,
+                list.map((r) => r.id),
+              ),
+            );
           result.resolved += list.length;
         };
         const keepFailing = async (list: SyncErrorRow[], field: string | null, message: string) => {
-          await tx.update(syncErrors).set({ field, message: message.slice(0, 2000) }).where(inArray(syncErrors.id, list.map((r) => r.id)));
+          await tx
+            .update(syncErrors)
+            .set({ field, message: message.slice(0, 2000) })
+            .where(
+              inArray(
+                syncErrors.id,
+                list.map((r) => r.id),
+              ),
+            );
           for (const row of list) result.stillFailing.push({ errorId: row.id, originId: row.originId, message });
         };
         for (const id of ids) {

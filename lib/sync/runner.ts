@@ -6,7 +6,14 @@ import type { RequestTiming } from "@/lib/magento/http";
 import { refreshAfterSync } from "@/lib/sync/after-sync";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import {
-  advanceCheckpoint, currentPosition, getCheckpoint, pageFinishesPass, positionAfterWindow, resetInitialCheckpoints, samePosition, type CheckpointMode,
+  advanceCheckpoint,
+  currentPosition,
+  getCheckpoint,
+  pageFinishesPass,
+  positionAfterWindow,
+  resetInitialCheckpoints,
+  samePosition,
+  type CheckpointMode,
   type Position,
 } from "@/lib/sync/checkpoints";
 import { invalidMessage } from "@/lib/sync/fetch-by-id";
@@ -17,11 +24,33 @@ import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
 import {
-  addConnectorStats, createRun, failAbandonedRuns, finishRun, getRun, latestRun, markRunning, recordErrors, recordKind, recordWarnings, requestCancel, statsOf, warningInputs,
-  type RunMode, type RunTrigger, type SyncErrorInput, type SyncRunRow, type SyncWarningInput,
+  addConnectorStats,
+  createRun,
+  failAbandonedRuns,
+  finishRun,
+  getRun,
+  latestRun,
+  markRunning,
+  recordErrors,
+  recordKind,
+  recordWarnings,
+  requestCancel,
+  statsOf,
+  warningInputs,
+  type RunMode,
+  type RunTrigger,
+  type SyncErrorInput,
+  type SyncRunRow,
+  type SyncWarningInput,
 } from "@/lib/sync/runs";
 import {
-  CONNECTOR_ORDER, type ChannelRow, type Connector, type ConnectorName, type FetchedPage, type SyncContext, type WriteResult,
+  CONNECTOR_ORDER,
+  type ChannelRow,
+  type Connector,
+  type ConnectorName,
+  type FetchedPage,
+  type SyncContext,
+  type WriteResult,
 } from "@/lib/sync/types";
 import { safeErrorMessage, withoutQuery } from "@/db/errors";
 
@@ -147,9 +176,9 @@ const CONNECTOR_TABLES: Record<ConnectorName, readonly string[]> = {
 export async function refreshPlannerStatistics(db: Db, connector: ConnectorName, pagesSoFar: number): Promise<void> {
   const tables = CONNECTOR_TABLES[connector];
   if (tables.length === 0 || !ANALYZE_AT_PAGE.has(pagesSoFar)) return;
-  await db.execute(sql.raw(`ANALYZE ${tables.join(", ")}`)).catch((error: unknown) =>
-    console.warn(`[sync] ANALYZE skipped: ${safeErrorMessage(error)}`),
-  );
+  await db
+    .execute(sql.raw(`ANALYZE ${tables.join(", ")}`))
+    .catch((error: unknown) => console.warn(`[sync] ANALYZE skipped: ${safeErrorMessage(error)}`));
 }
 
 /** Marks a run failed with a reason and frees the channel (Inngest onFailure, crashes). */
@@ -202,9 +231,7 @@ const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed:
  * ignores the updated_at filter (KeysetStalledError) fails the run: retrying cannot help, so the
  * step ends (no Inngest retries) instead of throwing.
  */
-export async function syncNextPages(
-  input: { db: Db; runId: number; maxPages?: number } & RunnerOptions,
-): Promise<StepResult> {
+export async function syncNextPages(input: { db: Db; runId: number; maxPages?: number } & RunnerOptions): Promise<StepResult> {
   try {
     return await writeNextPages(input);
   } catch (error) {
@@ -223,9 +250,7 @@ export async function syncNextPages(
   }
 }
 
-async function writeNextPages(
-  input: { db: Db; runId: number; maxPages?: number } & RunnerOptions,
-): Promise<StepResult> {
+async function writeNextPages(input: { db: Db; runId: number; maxPages?: number } & RunnerOptions): Promise<StepResult> {
   const { db, runId } = input;
   const maxPages = input.maxPages ?? Number.POSITIVE_INFINITY;
   const pageSize = input.pageSize ?? PAGE_SIZE;
@@ -308,14 +333,12 @@ async function writePagesHeld(
     }
     // A page is prepared (mapped, serialized) as soon as it arrives: while the page before is written.
     const fetchAt = (pos: Position): Promise<PreparedPage> => {
-      const promise = connector
-        .fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize)
-        .then(async (page) => ({
-          ...page,
-          prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
-          // The customers (and orders) the page points to that the portal lacks, fetched by id.
-          references: await fetchReferences(ctx, connector.name, page.records),
-        }));
+      const promise = connector.fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize).then(async (page) => ({
+        ...page,
+        prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
+        // The customers (and orders) the page points to that the portal lacks, fetched by id.
+        references: await fetchReferences(ctx, connector.name, page.records),
+      }));
       promise.catch(() => {}); // awaited later; a dropped prefetch must not crash the process
       return promise;
     };
@@ -360,23 +383,30 @@ async function writePagesHeld(
           fetched.records.length > 0 ? connector.afterPage?.(tx, ctx, fetched.records) : undefined,
           recordErrors(tx, { id: runId, channelId: channel.id }, errors),
           advanceCheckpoint(
-            tx, channel, connector.name, pos, { done: fetched.done, keyset: fetched.cursor ?? null, maxUpdatedAt: result.maxUpdatedAt }, new Date(),
+            tx,
+            channel,
+            connector.name,
+            pos,
+            { done: fetched.done, keyset: fetched.cursor ?? null, maxUpdatedAt: result.maxUpdatedAt },
+            new Date(),
           ),
           // Only a page with warnings waits for their insert (the stats count the new ones).
-          (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) => addConnectorStats(tx, runId, connector.name, {
-            warnings: fresh,
-            referenced,
-            pages: 1,
-            fetched: fetched.records.length + fetched.invalid.length,
-            created: result.created,
-            updated: result.updated,
-            unchanged: result.unchanged,
-            failed: errors.length,
-            errors: errors.length,
-            requests: counted.requests,
-            retries: counted.retries,
-            ...(finished ? { finishedAt: new Date().toISOString() } : {}),
-          })),
+          (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) =>
+            addConnectorStats(tx, runId, connector.name, {
+              warnings: fresh,
+              referenced,
+              pages: 1,
+              fetched: fetched.records.length + fetched.invalid.length,
+              created: result.created,
+              updated: result.updated,
+              unchanged: result.unchanged,
+              failed: errors.length,
+              errors: errors.length,
+              requests: counted.requests,
+              retries: counted.retries,
+              ...(finished ? { finishedAt: new Date().toISOString() } : {}),
+            }),
+          ),
           // The lease is renewed with the page: a page is written only while this run holds the channel.
           hold.renew(tx),
         ]);
@@ -422,9 +452,7 @@ async function writePagesHeld(
     // need no totals any more). An incremental run: only the carts its carts window could bring.
     current = "carts";
     const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
-    await refreshCartTotals(ctx, since).catch((error: unknown) =>
-      console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`),
-    );
+    await refreshCartTotals(ctx, since).catch((error: unknown) => console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`));
     await flushCounters("carts");
   }
   run = (await getRun(db, runId)) ?? run;
@@ -482,7 +510,10 @@ export async function initialSyncCompleted(db: Db, channel: ChannelRow, connecto
  * any more): the next sync takes it over and resumes from the checkpoints.
  */
 export async function dueChannels(db: Db, now = new Date()): Promise<ChannelRow[]> {
-  const active = await db.select().from(channels).where(and(eq(channels.active, true), isNull(channels.deletingAt)));
+  const active = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.active, true), isNull(channels.deletingAt)));
   const due: ChannelRow[] = [];
   for (const channel of active) {
     if (!channel.credentialsEncrypted) continue;
@@ -523,7 +554,12 @@ export function startInProcessScheduler(input: {
       try {
         const mode = await scheduledMode(input.db, channel);
         const run = await runChannelSync({
-          db: input.db, channelId: channel.id, mode, trigger: "schedule", signal: controller.signal, connectors: input.connectors,
+          db: input.db,
+          channelId: channel.id,
+          mode,
+          trigger: "schedule",
+          signal: controller.signal,
+          connectors: input.connectors,
         });
         log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`);
       } catch (error) {

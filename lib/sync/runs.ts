@@ -29,7 +29,19 @@ export const PAYLOAD_EXCERPT_BYTES = 2048;
 export const FINISHED_STATUSES: readonly SyncRunStatus[] = ["succeeded", "partial", "failed", "canceled"];
 
 export function emptyStats(): RunConnectorStats {
-  return { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: 0, requests: 0, retries: 0, warnings: 0, referenced: 0 };
+  return {
+    pages: 0,
+    fetched: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    errors: 0,
+    requests: 0,
+    retries: 0,
+    warnings: 0,
+    referenced: 0,
+  };
 }
 
 export function statsOf(run: Pick<SyncRunRow, "stats">, connector: string): RunConnectorStats {
@@ -91,12 +103,7 @@ export async function heartbeat(db: Db | DbTx, runId: number): Promise<void> {
 }
 
 /** Adds figures to one connector's stats and to the run's totals (inside the page's transaction). */
-export async function addConnectorStats(
-  tx: Db | DbTx,
-  runId: number,
-  connector: string,
-  delta: Partial<RunConnectorStats>,
-): Promise<void> {
+export async function addConnectorStats(tx: Db | DbTx, runId: number, connector: string, delta: Partial<RunConnectorStats>): Promise<void> {
   const [run] = await tx.select().from(syncRuns).where(eq(syncRuns.id, runId)).for("update");
   if (!run) throw new Error(`Sync run ${runId} does not exist.`);
   const current = statsOf(run, connector);
@@ -139,7 +146,12 @@ export function payloadExcerpt(payload: unknown): unknown {
     text = String(payload);
   }
   if (Buffer.byteLength(text) <= PAYLOAD_EXCERPT_BYTES) return JSON.parse(text) as unknown;
-  return { excerpt: Buffer.from(text).subarray(0, PAYLOAD_EXCERPT_BYTES - 64).toString("utf8"), truncated: true };
+  return {
+    excerpt: Buffer.from(text)
+      .subarray(0, PAYLOAD_EXCERPT_BYTES - 64)
+      .toString("utf8"),
+    truncated: true,
+  };
 }
 
 export async function recordErrors(
@@ -174,7 +186,9 @@ export interface SyncWarningInput {
 
 /** A reader's warnings of one kind of record, as recordWarnings takes them (those without a readable id dropped). */
 export function warningInputs(kind: string, warnings: readonly FieldWarning[]): SyncWarningInput[] {
-  return warnings.flatMap((w) => (w.id === null ? [] : [{ connector: kind, originId: w.id, field: w.field, message: w.message, raw: w.raw }]));
+  return warnings.flatMap((w) =>
+    w.id === null ? [] : [{ connector: kind, originId: w.id, field: w.field, message: w.message, raw: w.raw }],
+  );
 }
 
 /**
@@ -192,16 +206,18 @@ export async function recordWarnings(
   for (const w of warnings) unique.set(`${w.connector}\u0000${w.originId}\u0000${w.field}`, w);
   const rows = await tx
     .insert(syncWarnings)
-    .values([...unique.values()].map((w) => ({
-      channelId: run.channelId,
-      connector: w.connector,
-      originId: String(w.originId),
-      field: w.field.slice(0, 500),
-      message: w.message.slice(0, 2000),
-      rawValue: { value: payloadExcerpt(w.raw) },
-      firstRunId: run.id,
-      lastRunId: run.id,
-    })))
+    .values(
+      [...unique.values()].map((w) => ({
+        channelId: run.channelId,
+        connector: w.connector,
+        originId: String(w.originId),
+        field: w.field.slice(0, 500),
+        message: w.message.slice(0, 2000),
+        rawValue: { value: payloadExcerpt(w.raw) },
+        firstRunId: run.id,
+        lastRunId: run.id,
+      })),
+    )
     .onConflictDoUpdate({
       target: [syncWarnings.channelId, syncWarnings.connector, syncWarnings.originId, syncWarnings.field],
       set: { lastRunId: run.id, lastSeenAt: sql`now()`, message: sql`excluded.message`, rawValue: sql`excluded.raw_value` },
@@ -259,11 +275,7 @@ export async function listRuns(db: Db, channelId: number, limit = 20): Promise<S
     .limit(limit);
 }
 
-export async function listErrors(
-  db: Db,
-  channelId: number,
-  options: { runId?: number; limit?: number } = {},
-): Promise<SyncErrorRow[]> {
+export async function listErrors(db: Db, channelId: number, options: { runId?: number; limit?: number } = {}): Promise<SyncErrorRow[]> {
   const where = options.runId
     ? and(eq(syncErrors.channelId, channelId), eq(syncErrors.runId, options.runId))
     : eq(syncErrors.channelId, channelId);

@@ -83,34 +83,46 @@ export async function syncRecord(db: Db, input: SyncRecordInput, options: SyncRe
     }
     const keep = await source.keep(ctx);
     if (keep && !keep(record)) {
-      return { status: "outside_channel", message: "This record now belongs to a website or store outside this channel; nothing was changed." };
+      return {
+        status: "outside_channel",
+        message: "This record now belongs to a website or store outside this channel; nothing was changed.",
+      };
     }
     // A customer record also carries the newsletter subscription, as in a sync.
-    const names = name === "customers" && channel.entities.includes("newsletter_subscribers") ? ["customers", "newsletter_subscribers"] : [name];
+    const names =
+      name === "customers" && channel.entities.includes("newsletter_subscribers") ? ["customers", "newsletter_subscribers"] : [name];
     const all = await loadConnectors(options.connectors);
     const writers = names.map((n) => all.find((c) => c.name === n)).filter((c): c is Connector => c !== undefined);
     const warnings = fetched.warnings.filter((w) => String(w.id) === id);
     let mapFailure: string | null = null;
-    const failure = await db.transaction(async (tx) => {
-      for (const writer of writers) {
-        const outcome = await writer.writePage(tx, ctx, [record]);
-        // A mapping failure rolls the whole record back: half a record is worse than the old one.
-        if (outcome.failed.length > 0) {
-          const first = outcome.failed[0]!;
-          mapFailure = first.field ? `${first.field}: ${first.message}` : first.message;
-          tx.rollback();
+    const failure = await db
+      .transaction(async (tx) => {
+        for (const writer of writers) {
+          const outcome = await writer.writePage(tx, ctx, [record]);
+          // A mapping failure rolls the whole record back: half a record is worse than the old one.
+          if (outcome.failed.length > 0) {
+            const first = outcome.failed[0]!;
+            mapFailure = first.field ? `${first.field}: ${first.message}` : first.message;
+            tx.rollback();
+          }
+          await writer.afterPage?.(tx, ctx, [record]);
         }
-        await writer.afterPage?.(tx, ctx, [record]);
-      }
-      await recordWarnings(tx, { id: null, channelId }, warningInputs(name, warnings));
-      return null;
-    }).catch((error: unknown) => error);
+        await recordWarnings(tx, { id: null, channelId }, warningInputs(name, warnings));
+        return null;
+      })
+      .catch((error: unknown) => error);
     if (failure) {
-      return { status: "failed", message: `The record could not be written; nothing was changed (${mapFailure ?? safeErrorMessage(failure, "unknown error")}).` };
+      return {
+        status: "failed",
+        message: `The record could not be written; nothing was changed (${mapFailure ?? safeErrorMessage(failure, "unknown error")}).`,
+      };
     }
     if (warnings.length > 0) {
       const fields = [...new Set(warnings.map((w) => w.field))].join(", ");
-      return { status: "synced", message: `Synced just now. Magento sent ${warnings.length === 1 ? "a field" : "fields"} the portal could not read, kept empty: ${fields}.` };
+      return {
+        status: "synced",
+        message: `Synced just now. Magento sent ${warnings.length === 1 ? "a field" : "fields"} the portal could not read, kept empty: ${fields}.`,
+      };
     }
     return { status: "synced", message: "Synced just now." };
   } catch (error) {
@@ -134,10 +146,13 @@ async function flagRemoved(tx: DbTx, channelId: number, connector: SyncableConne
     return;
   }
   const returning = connector === "customers" ? sql`NULL::bigint AS customer_id` : sql`customer_id`;
-  const rows = await queryRows<{ customer_id: unknown }>(tx, sql`
+  const rows = await queryRows<{ customer_id: unknown }>(
+    tx,
+    sql`
     UPDATE ${table} SET removed_at = now()
     WHERE channel_id = ${channelId} AND origin_id = ${originId} AND removed_at IS NULL
-    RETURNING ${returning}`);
+    RETURNING ${returning}`,
+  );
   const customers = rows.flatMap((r) => (r.customer_id === null ? [] : [Number(r.customer_id)]));
   // Customer totals leave removed orders and credit memos out (rules/ltv.ts).
   await recomputeCustomerTotals(tx, channelId, customers);
@@ -152,8 +167,11 @@ export async function recordTarget(
   connector: SyncableConnector,
   id: number,
 ): Promise<{ channelId: number; originId: number | null } | null> {
-  const [row] = await queryRows<{ channel_id: unknown; origin_id: unknown }>(db, sql`
-    SELECT channel_id, origin_id FROM ${sql.raw(TABLES[connector])} WHERE id = ${id} AND removed_at IS NULL`);
+  const [row] = await queryRows<{ channel_id: unknown; origin_id: unknown }>(
+    db,
+    sql`
+    SELECT channel_id, origin_id FROM ${sql.raw(TABLES[connector])} WHERE id = ${id} AND removed_at IS NULL`,
+  );
   if (!row) return null;
   return { channelId: Number(row.channel_id), originId: row.origin_id === null ? null : Number(row.origin_id) };
 }

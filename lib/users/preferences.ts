@@ -8,8 +8,15 @@ import { PAGE_SIZES, type GridId } from "@/lib/grid/types";
 // grid, the chosen columns (in order) and page size. Read leniently: anything malformed is dropped.
 
 const gridPreferenceSchema = z.object({
-  columns: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).max(60).optional(),
-  pageSize: z.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n)).optional(),
+  columns: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/))
+    .max(60)
+    .optional(),
+  pageSize: z
+    .number()
+    .int()
+    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
+    .optional(),
 });
 export type GridPreference = z.infer<typeof gridPreferenceSchema>;
 

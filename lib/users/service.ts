@@ -78,7 +78,14 @@ export async function createUser(db: Db, input: NewUser, by: Actor, options: { o
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(users)
-      .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: oneTime, oneTimePasswordIssuedAt: oneTime ? new Date() : null })
+      .values({
+        email: data.email,
+        name: data.name,
+        role: data.role,
+        passwordHash,
+        mustChangePassword: oneTime,
+        oneTimePasswordIssuedAt: oneTime ? new Date() : null,
+      })
       .onConflictDoNothing({ target: users.email })
       .returning(publicColumns);
     const user = inserted[0];
@@ -131,11 +138,21 @@ async function requireUserByEmail(db: Db, email: string) {
  */
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-async function assertAdminsRemain(tx: Tx, target: { id: number; role: Role; active: boolean }, next: { role: Role; active: boolean }, by: Actor) {
+async function assertAdminsRemain(
+  tx: Tx,
+  target: { id: number; role: Role; active: boolean },
+  next: { role: Role; active: boolean },
+  by: Actor,
+) {
   const losesAdmin = target.role === "admin" && target.active && (next.role !== "admin" || !next.active);
   if (!losesAdmin) return;
-  if (by.userId === target.id && next.role !== "admin") throw new UserError("You cannot remove your own admin role; ask another admin.", "role");
-  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).for("update");
+  if (by.userId === target.id && next.role !== "admin")
+    throw new UserError("You cannot remove your own admin role; ask another admin.", "role");
+  const admins = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.active, true)))
+    .for("update");
   if (admins.filter((a) => a.id !== target.id).length === 0) {
     throw new UserError("This is the last active admin: make someone else an admin first.", next.role !== "admin" ? "role" : undefined);
   }
@@ -174,7 +191,9 @@ export async function setUserActive(db: Db, email: string, active: boolean, by: 
     const now = new Date();
     const [user] = await tx
       .update(users)
-      .set(active ? { active, deactivatedAt: null, updatedAt: now } : { active, deactivatedAt: now, sessionsValidAfter: now, updatedAt: now })
+      .set(
+        active ? { active, deactivatedAt: null, updatedAt: now } : { active, deactivatedAt: now, sessionsValidAfter: now, updatedAt: now },
+      )
       .where(eq(users.id, target.id))
       .returning(publicColumns);
     await writeAudit(tx, {

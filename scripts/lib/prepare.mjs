@@ -43,7 +43,19 @@ export function ensureDependencies() {
   });
 }
 
-const SOURCES = ["app", "components", "db", "lib", "inngest", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = [
+  "app",
+  "components",
+  "db",
+  "lib",
+  "inngest",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 /** `next build` when there is no build or a source changed since the last one. */
 export function ensureBuild() {

@@ -71,7 +71,9 @@ test("a grid row is reached with Tab, moved with the arrow keys and opened with 
     }
     expect(reached, "a grid row can be reached with Tab").not.toBeNull();
     const numberOf = async () =>
-      page.evaluate(() => (document.activeElement?.tagName === "TR" ? (document.activeElement.querySelectorAll("td")[1]?.textContent ?? "").trim() : null));
+      page.evaluate(() =>
+        document.activeElement?.tagName === "TR" ? (document.activeElement.querySelectorAll("td")[1]?.textContent ?? "").trim() : null,
+      );
     const first = await numberOf();
     await page.keyboard.press("ArrowDown");
     await expect.poll(numberOf, { message: "ArrowDown moves to the next row" }).not.toBe(first);

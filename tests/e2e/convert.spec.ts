@@ -16,7 +16,10 @@ const taken = new Set<number>();
 /** An open cart of a registered customer, with items, that the portal has synced. */
 async function openCart(): Promise<{ originId: number; portal: string }> {
   const page = await searchPage<Rec>("/carts/search", {
-    filters: [{ field: "is_active", value: 1 }, { field: "items_count", value: 0, condition: "gt" }],
+    filters: [
+      { field: "is_active", value: 1 },
+      { field: "items_count", value: 0, condition: "gt" },
+    ],
     sort: [{ field: "entity_id", direction: "DESC" }],
     pageSize: 50,
   });

@@ -12,7 +12,10 @@ import { expectNoSeriousA11yViolations } from "./store";
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "test-results", "screenshots");
 
 async function kpi(page: Page, label: string): Promise<string> {
-  const tile = page.getByTestId("kpis").locator("div").filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) });
+  const tile = page
+    .getByTestId("kpis")
+    .locator("div")
+    .filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) });
   return (await tile.locator("dd").first().innerText()).trim();
 }
 
@@ -31,8 +34,18 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto("/dashboard?range=last_90_days");
     await waitForWidgets(page);
-    for (const title of ["Key figures", "Revenue over time", "By channel", "Shopping cart funnel", "New vs returning customers",
-      "Top customers by lifetime value", "Orders by status", "Payment methods", "Shipping methods", "Sync health"]) {
+    for (const title of [
+      "Key figures",
+      "Revenue over time",
+      "By channel",
+      "Shopping cart funnel",
+      "New vs returning customers",
+      "Top customers by lifetime value",
+      "Orders by status",
+      "Payment methods",
+      "Shipping methods",
+      "Sync health",
+    ]) {
       await expect(page.getByRole("heading", { name: title, level: 2 })).toBeVisible();
     }
     const orders90 = await kpi(page, "Orders");
@@ -70,7 +83,9 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
     const ordersYear = await kpi(page, "Orders");
     expect(ordersYear).not.toBe(orders90);
     await expect(page.getByLabel("Group by")).toHaveValue("");
-    await expect(page.locator("table.sr-only caption", { hasText: "Revenue per period" }).locator("xpath=..").locator("tbody tr")).toHaveCount(12);
+    await expect(
+      page.locator("table.sr-only caption", { hasText: "Revenue per period" }).locator("xpath=..").locator("tbody tr"),
+    ).toHaveCount(12);
     await page.screenshot({ path: path.join(shots, "dashboard-last-year-1280.png"), fullPage: true, animations: "disabled" });
 
     // A custom range, by week, for the demo channel only.

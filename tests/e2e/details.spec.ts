@@ -58,12 +58,16 @@ test("an order's page shows Magento's order: number, status, totals, items, cust
     await expect(page.getByRole("main")).toContainText(humanize(o.status));
     await expect(total(page, "Order totals", "Grand total")).toHaveText(moneyCell(o.grand_total, currency));
     await expect(total(page, "Order totals", "Subtotal")).toHaveText(moneyCell(o.subtotal, currency));
-    if (o.total_refunded !== undefined) await expect(total(page, "Order totals", "Refunded")).toHaveText(moneyCell(o.total_refunded, currency));
+    if (o.total_refunded !== undefined)
+      await expect(total(page, "Order totals", "Refunded")).toHaveText(moneyCell(o.total_refunded, currency));
     const items = (o.items as Rec[]).filter((item) => !item.parent_item_id);
     expect(await skus(page, `Items of order #${o.increment_id}`)).toEqual(items.map((item) => item.sku));
     await expect(page.getByRole("main")).toContainText(o.customer_email);
     await expect(page.getByRole("link", { name: `Cart ${o.quote_id}`, exact: true })).toHaveAttribute("href", `/sales/carts/${ids.cart}`);
-    await expect(page.getByRole("link", { name: `Credit memo #${memo.increment_id}` })).toHaveAttribute("href", `/sales/credit-memos/${ids.memo}`);
+    await expect(page.getByRole("link", { name: `Credit memo #${memo.increment_id}` })).toHaveAttribute(
+      "href",
+      `/sales/credit-memos/${ids.memo}`,
+    );
   });
 });
 
@@ -84,7 +88,10 @@ test("a cart's page shows Magento's cart: its items, customer and the order that
 
 test("an open cart's page lists Magento's items: SKU, quantity and price", async ({ browser }) => {
   // The newest cart still active in Magento, with items.
-  const active = await searchAll<Rec>("/carts/search", { filters: [{ field: "is_active", value: 1 }], sort: [{ field: "updated_at", direction: "DESC" }] });
+  const active = await searchAll<Rec>("/carts/search", {
+    filters: [{ field: "is_active", value: 1 }],
+    sort: [{ field: "updated_at", direction: "DESC" }],
+  });
   const cart = active.find((c) => (c.items as Rec[] | undefined)?.length);
   expect(cart, "an active cart with items in the simulator").toBeDefined();
   const id = await portalId("carts", cart!.id);
@@ -114,7 +121,7 @@ test("a credit memo's page shows Magento's memo: number, refunded total, its ord
     await expect(total(page, "Credit memo totals", "Subtotal")).toHaveText(moneyCell(m.subtotal, m.order_currency_code));
     await expect(page.locator(`a[href="/sales/orders/${ids.order}"]`).first()).toContainText(order.increment_id);
     await expect(page.locator(`a[href="/customers/${ids.customer}"]`).first()).toBeVisible();
-    const items = (m.items as Rec[] | undefined ?? []).filter((item) => Number(item.qty) > 0);
+    const items = ((m.items as Rec[] | undefined) ?? []).filter((item) => Number(item.qty) > 0);
     if (items.length) {
       const shown = await skus(page, `Items of credit memo #${m.increment_id}`);
       for (const item of items) expect(shown).toContain(item.sku);
@@ -144,7 +151,10 @@ test("a customer's page shows Magento's customer: name, email, subscription, and
 });
 
 test("an EUR order's page shows its amounts in euros, items and totals", async ({ browser }) => {
-  const [o] = await searchAll<Rec>("/orders", { filters: [{ field: "order_currency_code", value: "EUR" }], sort: [{ field: "entity_id", direction: "ASC" }] });
+  const [o] = await searchAll<Rec>("/orders", {
+    filters: [{ field: "order_currency_code", value: "EUR" }],
+    sort: [{ field: "entity_id", direction: "ASC" }],
+  });
   expect(o, "an EUR order in the simulator").toBeDefined();
   const id = await portalId("orders", o!.entity_id);
   await withPage(browser, async (page) => {
@@ -161,33 +171,52 @@ test("an EUR order's page shows its amounts in euros, items and totals", async (
 test("the new-cart picker shows each product's price with its currency", async ({ browser }) => {
   const [customer] = (await searchPage<Rec>("/customers/search", { sort: [{ field: "entity_id", direction: "ASC" }], pageSize: 1 })).items;
   const portal = await portalId("customers", customer!.id);
-  const [product] = (await searchPage<Rec>("/products", { filters: [{ field: "price", value: 0, condition: "gt" }], sort: [{ field: "entity_id", direction: "ASC" }], pageSize: 1 })).items;
+  const [product] = (
+    await searchPage<Rec>("/products", {
+      filters: [{ field: "price", value: 0, condition: "gt" }],
+      sort: [{ field: "entity_id", direction: "ASC" }],
+      pageSize: 1,
+    })
+  ).items;
   expect(product, "a priced product in the simulator").toBeDefined();
   await withPage(browser, async (page) => {
     await open(page, `/customers/${portal}/new-cart`);
     await page.getByLabel("SKU or name").fill(product!.sku);
     await page.getByRole("button", { name: "Search" }).click();
-    const row = page.getByRole("table", { name: "Products found" }).getByRole("row").filter({ has: page.getByRole("cell", { name: product!.sku, exact: true }) });
+    const row = page
+      .getByRole("table", { name: "Products found" })
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: product!.sku, exact: true }) });
     // The simulator's store view "default" keeps prices in its base currency, USD.
     await expect(row.getByRole("cell").nth(2)).toHaveText(moneyCell(product!.price, "USD"));
     await expect(row.getByRole("cell").nth(2)).toHaveText(/^\$\d/);
   });
 });
 
-test("a customer's page shows the lifetime value in the global currency, and says when orders are not converted yet", async ({ browser }) => {
+test("a customer's page shows the lifetime value in the global currency, and says when orders are not converted yet", async ({
+  browser,
+}) => {
   // A Europe website customer: orders in EUR, lifetime value in USD at each order's base_to_global_rate.
   const global = `round(coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0), 4)::text`;
   const [customer] = await portalQuery<{ id: string }>(
     `select c.id::text as id from magento_customers c join channels ch on ch.id = c.channel_id
       join magento_orders o on o.customer_id = c.id and o.state <> 'canceled' and o.removed_at is null
      where ch.name = $1 and c.website_origin_id = 2 and c.merged_into_id is null
-     group by c.id having count(*) >= 2 order by c.id limit 1`, [storeInfo().channel]);
+     group by c.id having count(*) >= 2 order by c.id limit 1`,
+    [storeInfo().channel],
+  );
   expect(customer, "a Europe website customer with two orders").toBeDefined();
-  const value = async (except = 0) => (await portalQuery<{ v: string }>(
-    `select ${global} as v from magento_orders o where o.customer_id = $1 and o.state <> 'canceled' and o.removed_at is null and o.id <> $2`,
-    [customer!.id, except]))[0]!.v;
+  const value = async (except = 0) =>
+    (
+      await portalQuery<{ v: string }>(
+        `select ${global} as v from magento_orders o where o.customer_id = $1 and o.state <> 'canceled' and o.removed_at is null and o.id <> $2`,
+        [customer!.id, except],
+      )
+    )[0]!.v;
   const [order] = await portalQuery<{ id: string; base_subtotal: string }>(
-    `select id::text as id, base_subtotal::text from magento_orders where customer_id = $1 and state <> 'canceled' order by id limit 1`, [customer!.id]);
+    `select id::text as id, base_subtotal::text from magento_orders where customer_id = $1 and state <> 'canceled' order by id limit 1`,
+    [customer!.id],
+  );
   const figure = (page: Page) => page.locator("dt", { hasText: /^Lifetime value$/ }).locator("xpath=following-sibling::dd[1]");
   await withPage(browser, async (page) => {
     await open(page, `/customers/${customer!.id}`);

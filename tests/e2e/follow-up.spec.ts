@@ -126,7 +126,9 @@ test("a manager bulk-assigns from the carts grid; the agent's My follow-ups show
   await as(browser, "agent", async (page) => {
     await page.goto("/sales/follow-ups");
     await expect(page.getByRole("heading", { level: 1, name: "My Follow-ups" })).toBeVisible();
-    await expect(page.getByRole("region", { name: "Assigned to me" }).getByRole("link", { name: `Cart ${cart.origin_id}`, exact: true })).toBeVisible();
+    await expect(
+      page.getByRole("region", { name: "Assigned to me" }).getByRole("link", { name: `Cart ${cart.origin_id}`, exact: true }),
+    ).toBeVisible();
     await expectNoSeriousA11yViolations(page, "My follow-ups");
   });
 });
@@ -153,7 +155,9 @@ test("a cart a manager has: the agent sees who has it and cannot take it over", 
   });
 });
 
-test("My Follow-ups offers the abandoned carts nobody has taken; the agent takes one and it joins their queue, marked abandoned", async ({ browser }) => {
+test("My Follow-ups offers the abandoned carts nobody has taken; the agent takes one and it joins their queue, marked abandoned", async ({
+  browser,
+}) => {
   await as(browser, "agent", async (page) => {
     await page.goto("/sales/follow-ups");
     const toTake = page.getByRole("region", { name: "Abandoned, not taken yet" });

@@ -73,7 +73,12 @@ export async function filterDatePreset(page: Page, columnLabel: string, presetLa
 }
 
 /** Applies a text filter ("starts with", "contains", "is exactly"). */
-export async function filterText(page: Page, columnLabel: string, operator: "contains" | "starts with" | "is exactly", value: string): Promise<void> {
+export async function filterText(
+  page: Page,
+  columnLabel: string,
+  operator: "contains" | "starts with" | "is exactly",
+  value: string,
+): Promise<void> {
   const form = await openFilter(page, columnLabel);
   await form.getByLabel(`How ${columnLabel} matches`).selectOption({ label: operator });
   await form.getByLabel(columnLabel, { exact: true }).fill(value);

@@ -1,8 +1,18 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signedInContext } from "./helpers";
 import {
-  csvMoney, dateCell, expectCount, exportView, filterChoice, filterDatePreset, filterText, last30Start,
-  moneyCell, readGrid, settled, type GridRow,
+  csvMoney,
+  dateCell,
+  expectCount,
+  exportView,
+  filterChoice,
+  filterDatePreset,
+  filterText,
+  last30Start,
+  moneyCell,
+  readGrid,
+  settled,
+  type GridRow,
 } from "./grid";
 import { searchAll } from "./store";
 
@@ -47,12 +57,20 @@ const customers = () => once("customers", () => searchAll<Rec>("/customers/searc
 const memos = () => once("memos", () => searchAll<Rec>("/creditmemos"));
 const carts = () => once("carts", () => searchAll<Rec>("/carts/search"));
 
-const fullName = (first: unknown, last: unknown) => [first, last].filter((s) => typeof s === "string" && s.trim()).join(" ").trim();
+const fullName = (first: unknown, last: unknown) =>
+  [first, last]
+    .filter((s) => typeof s === "string" && s.trim())
+    .join(" ")
+    .trim();
 
 /** Who a cart is for, as the portal reads it: the customer block, else (a guest at checkout) the addresses. */
 function cartContact(c: Rec): { firstname?: string; lastname?: string; email?: string } {
-  const addresses: Rec[] = [c.billing_address, ...((c.extension_attributes?.shipping_assignments ?? []) as Rec[]).map((a) => a.shipping?.address)].filter(Boolean);
-  const pick = (key: string): string | undefined => (c.customer?.[key] as string | undefined) || addresses.map((a) => a[key] as string | undefined).find((v) => v);
+  const addresses: Rec[] = [
+    c.billing_address,
+    ...((c.extension_attributes?.shipping_assignments ?? []) as Rec[]).map((a) => a.shipping?.address),
+  ].filter(Boolean);
+  const pick = (key: string): string | undefined =>
+    (c.customer?.[key] as string | undefined) || addresses.map((a) => a[key] as string | undefined).find((v) => v);
   return { firstname: pick("firstname"), lastname: pick("lastname"), email: pick("email") };
 }
 const orderCustomer = (o: Rec) => fullName(o.customer_firstname, o.customer_lastname) || o.customer_email;
@@ -107,7 +125,10 @@ const CASES: GridCase[] = [
     records: () =>
       once("carts+status", async () => {
         const purchased = new Set((await orders()).map((o) => Number(o.quote_id)));
-        return (await carts()).map((c) => ({ ...c, __status: purchased.has(Number(c.id)) ? "purchased" : c.is_active ? "open" : "expired" }));
+        return (await carts()).map((c) => ({
+          ...c,
+          __status: purchased.has(Number(c.id)) ? "purchased" : c.is_active ? "open" : "expired",
+        }));
       }),
   },
   {
@@ -169,7 +190,11 @@ const CASES: GridCase[] = [
     }),
     defaultKey: (c) => c.updated_at,
     sort: { label: "Changed", key: (c) => c.updated_at, direction: "asc" },
-    status: { label: "Status", value: (c) => (c.extension_attributes?.is_subscribed ? "subscribed" : "unsubscribed"), optionLabel: capitalize },
+    status: {
+      label: "Status",
+      value: (c) => (c.extension_attributes?.is_subscribed ? "subscribed" : "unsubscribed"),
+      optionLabel: capitalize,
+    },
     date: { label: "Changed", value: (c) => c.updated_at },
     text: { label: "Email", value: (c) => c.email },
     // Subscribers have no page of their own: the customer cell opens the customer.
@@ -267,7 +292,11 @@ for (const c of CASES) {
         const rows = await expectRows(page, c, sorted, c.defaultKey, 1);
         const first = sorted.find((r) => c.key(r) === rows[0]![c.keyLabel])!;
         const row = page.locator("main tbody tr").first();
-        if (c.open.how === "row") await row.getByRole("cell").nth(1).click({ position: { x: 2, y: 2 } });
+        if (c.open.how === "row")
+          await row
+            .getByRole("cell")
+            .nth(1)
+            .click({ position: { x: 2, y: 2 } });
         else await row.getByRole("link", { name: c.cells(first).Customer! }).click();
         await expect(page).toHaveURL(c.open.path);
         await expect(page.getByRole("main")).toContainText(c.open.shows(first));
@@ -337,10 +366,14 @@ for (const c of CASES) {
         const exported = csv.rows.map((row) => row[c.keyLabel]);
         expect(new Set(exported), `${c.name}: the CSV's rows are the view's`).toEqual(new Set(expected.map(c.key)));
         expect(exported.length, `${c.name}: one CSV row per matching record`).toBe(expected.length);
-        if (expected.length <= PAGE_SIZE) expect(exported, `${c.name}: the CSV in the grid's order`).toEqual(rows.map((row) => row[c.keyLabel]));
+        if (expected.length <= PAGE_SIZE)
+          expect(exported, `${c.name}: the CSV in the grid's order`).toEqual(rows.map((row) => row[c.keyLabel]));
         if (csv.headers.includes("Grand total") && c.name !== "carts") {
           const byKey = new Map(expected.map((r) => [c.key(r), r]));
-          for (const row of csv.rows) expect(row["Grand total"], `${c.name}: CSV grand total of ${row[c.keyLabel]}`).toBe(csvMoney(byKey.get(row[c.keyLabel]!)!.grand_total));
+          for (const row of csv.rows)
+            expect(row["Grand total"], `${c.name}: CSV grand total of ${row[c.keyLabel]}`).toBe(
+              csvMoney(byKey.get(row[c.keyLabel]!)!.grand_total),
+            );
         }
 
         // A row of the filtered view opens with its place in the view; the arrows walk the view and
@@ -349,7 +382,12 @@ for (const c of CASES) {
         const recordOf = (row: GridRow) => expected.find((r) => c.key(r) === row[c.keyLabel])!;
         const gridPath = c.path.split("?")[0]!;
         const gridQuery = [...new URL(url).searchParams.entries()].map(([k, v]) => `${k}=${v}`).sort();
-        await page.locator("main tbody tr").first().getByRole("cell").nth(1).click({ position: { x: 2, y: 2 } });
+        await page
+          .locator("main tbody tr")
+          .first()
+          .getByRole("cell")
+          .nth(1)
+          .click({ position: { x: 2, y: 2 } });
         await expect(page).toHaveURL(c.open.path);
         await expect(page.getByRole("main")).toContainText(c.open.shows(recordOf(rows[0]!)));
         await expect(page.getByRole("main")).toContainText(`1 of ${expected.length}`);
@@ -361,7 +399,9 @@ for (const c of CASES) {
         await page.getByRole("navigation", { name: "Breadcrumb" }).locator(`a[href^="${gridPath}"]`).click();
         await expect.poll(() => new URL(page.url()).pathname).toBe(gridPath);
         await expect.poll(() => [...new URL(page.url()).searchParams.entries()].map(([k, v]) => `${k}=${v}`).sort()).toEqual(gridQuery);
-        await expect.poll(() => readGrid(page), { message: `${c.name}: the grid the breadcrumb leads back to`, timeout: 20_000 }).toEqual(rows);
+        await expect
+          .poll(() => readGrid(page), { message: `${c.name}: the grid the breadcrumb leads back to`, timeout: 20_000 })
+          .toEqual(rows);
       });
     });
   });

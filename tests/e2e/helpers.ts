@@ -47,7 +47,18 @@ export async function createUser(prefix: string, role: Role = "viewer"): Promise
     password: `pw-${randomBytes(9).toString("base64url")}`,
   };
   const tsx = path.join(root, "node_modules", ".bin", "tsx");
-  const args = ["scripts/portal.ts", "user:create", "--email", user.email, "--name", user.name, "--role", role, "--password", user.password];
+  const args = [
+    "scripts/portal.ts",
+    "user:create",
+    "--email",
+    user.email,
+    "--name",
+    user.name,
+    "--role",
+    role,
+    "--password",
+    user.password,
+  ];
   try {
     await run(tsx, args, {
       cwd: root,

@@ -61,7 +61,12 @@ async function asAdmin<T>(browser: Browser, fn: (page: Page, context: BrowserCon
  */
 async function saveConfirmingWarnings(page: Page, button: "Create channel" | "Save settings", done: Locator): Promise<Request> {
   const press = async () =>
-    (await Promise.all([page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"])), page.getByRole("button", { name: button }).click()]))[0];
+    (
+      await Promise.all([
+        page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"])),
+        page.getByRole("button", { name: button }).click(),
+      ])
+    )[0];
   let request = await press();
   const warning = page.getByRole("alert").filter({ hasText: "counted twice" });
   await expect(done.or(warning)).toBeVisible();
@@ -102,7 +107,9 @@ test("Check connection works without JavaScript: it shows the websites, or the r
   try {
     const page = await context.newPage();
     const name = `No-JS check ${suffix}`;
-    const all = (await (await fetch(`${sim.baseUrl}/rest/V1/store/websites`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { id: number; code: string; name: string }[];
+    const all = (await (
+      await fetch(`${sim.baseUrl}/rest/V1/store/websites`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { id: number; code: string; name: string }[];
     const websites = all.filter((w) => w.id !== 0);
     expect(websites.length).toBeGreaterThan(0);
 
@@ -120,7 +127,8 @@ test("Check connection works without JavaScript: it shows the websites, or the r
     await expect(page.getByLabel("Name", { exact: true })).toHaveValue(name);
     await expect(page.getByLabel("Magento base URL")).toHaveValue(sim.baseUrl);
     await expect(page.getByLabel("Access token", { exact: true })).toHaveValue("");
-    for (const w of websites) await expect(page.getByRole("checkbox", { name: new RegExp(`^${w.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) })).toBeVisible();
+    for (const w of websites)
+      await expect(page.getByRole("checkbox", { name: new RegExp(`^${w.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) })).toBeVisible();
 
     // A wrong token: the reason, in words, and still nothing saved.
     await page.getByLabel("Access token", { exact: true }).fill(SECOND_TOKEN);
@@ -191,7 +199,9 @@ test.describe("a channel of this spec's simulator", () => {
       await expect(note).toHaveCount(0);
       await page.getByLabel("Sync start date").fill("2019-01-01");
       await expect(note).toContainText("When you save:");
-      await expect(note).toContainText("The next sync will load customers, shopping carts, orders, credit memos and newsletter subscribers back to 2019-01-01.");
+      await expect(note).toContainText(
+        "The next sync will load customers, shopping carts, orders, credit memos and newsletter subscribers back to 2019-01-01.",
+      );
       await expect(note).toContainText("That sync starts as soon as you save.");
       await expectNoSeriousA11yViolations(page, "the settings page with its note");
       await page.getByRole("button", { name: "Save settings" }).click();
@@ -253,7 +263,9 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
     await expect(page.getByRole("alert").filter({ hasText: "401" })).toContainText("Magento rejected the credentials (401");
     // Saving checks again and holds the save back until it is confirmed (issue 15).
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect(page.locator("#save-warnings")).toContainText("The connection check failed, so this channel would not sync until it is fixed: Magento rejected the credentials (401");
+    await expect(page.locator("#save-warnings")).toContainText(
+      "The connection check failed, so this channel would not sync until it is fixed: Magento rejected the credentials (401",
+    );
     await page.getByRole("checkbox", { name: "Save anyway" }).check();
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect(page.getByText(`Saved "${renamed}".`)).toBeVisible();
@@ -267,7 +279,14 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
     const [run] = await sql<{ id: string }>(`select id::text from sync_runs where channel_id = $1 order by id desc limit 1`, [id]);
 
     // Every page that shows the channel, opened as documents and reached by client navigation.
-    const pages = ["/system/integrations", `/system/integrations/${id}`, `/system/integrations/${id}/settings`, "/system/sync-history", `/system/sync-history/${run!.id}`, "/system/audit-log"];
+    const pages = [
+      "/system/integrations",
+      `/system/integrations/${id}`,
+      `/system/integrations/${id}/settings`,
+      "/system/sync-history",
+      `/system/sync-history/${run!.id}`,
+      "/system/audit-log",
+    ];
     for (const target of pages) {
       const response = await page.goto(target);
       expect(response?.status(), target).toBe(200);
@@ -276,7 +295,8 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
     let routerState: string | null = null;
     page.on("request", (request) => {
       const headers = request.headers();
-      if (headers.rsc === "1" && headers["next-router-state-tree"] && !headers["next-router-prefetch"]) routerState ??= headers["next-router-state-tree"];
+      if (headers.rsc === "1" && headers["next-router-state-tree"] && !headers["next-router-prefetch"])
+        routerState ??= headers["next-router-state-tree"];
     });
     await page.goto("/dashboard");
     await page.getByRole("navigation").getByRole("link", { name: "Integrations" }).first().click();
@@ -297,7 +317,10 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
 
     page.off("response", capture);
     const responses = await Promise.all(bodies);
-    expect(responses.some((r) => r.url.startsWith("POST")), "server action responses were captured").toBe(true);
+    expect(
+      responses.some((r) => r.url.startsWith("POST")),
+      "server action responses were captured",
+    ).toBe(true);
 
     const audit = await sql<{ row: string }>(`select row_to_json(a)::text as row from audit_log a where channel_id = $1`, [id]);
     const actions = (await sql<{ action: string }>(`select action from audit_log where channel_id = $1`, [id])).map((r) => r.action);
@@ -323,8 +346,13 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
       expect(text.includes(SECOND_TOKEN), `the second token in ${where}`).toBe(false);
     }
     // The audit entries say the credentials were set and replaced, in words only.
-    const updated = audit.map((r) => JSON.parse(r.row) as { action: string; details: { changes: Record<string, { from: unknown; to: unknown }> } }).find((a) => a.action === "channel.updated" && a.details.changes.name);
-    expect(updated?.details.changes).toMatchObject({ name: { from: name, to: renamed }, credentials: { from: "[redacted]", to: "replaced" } });
+    const updated = audit
+      .map((r) => JSON.parse(r.row) as { action: string; details: { changes: Record<string, { from: unknown; to: unknown }> } })
+      .find((a) => a.action === "channel.updated" && a.details.changes.name);
+    expect(updated?.details.changes).toMatchObject({
+      name: { from: name, to: renamed },
+      credentials: { from: "[redacted]", to: "replaced" },
+    });
 
     // Delete it, so its failing sync does not bannerize the other specs' pages.
     await page.goto(`/system/integrations/${id}/settings`);
@@ -335,7 +363,9 @@ test("the access tokens never reach HTML, RSC payloads, action results, server l
     await expect(page).toHaveURL(/\/system\/integrations$/);
     await expect(listRow(page, id)).toHaveCount(0);
     await expect.poll(() => channelId(renamed)).toBeNull();
-    const [deleted] = await sql<{ actor: string }>(`select actor from audit_log where action = 'channel.deleted' and channel_id = $1`, [id]);
+    const [deleted] = await sql<{ actor: string }>(`select actor from audit_log where action = 'channel.deleted' and channel_id = $1`, [
+      id,
+    ]);
     expect(deleted).toMatchObject({ actor: "admin@e2e.test" });
   });
 });
@@ -397,7 +427,9 @@ test.describe("cross-site requests are refused", () => {
       const request = await saveConfirmingWarnings(page, "Create channel", page.getByText(`Created "${probe}".`));
       const body = request.postDataBuffer()!.toString("latin1");
       expect(body).toContain(probe);
-      const headers = Object.fromEntries(Object.entries(request.headers()).filter(([k]) => !["host", "content-length", "cookie"].includes(k)));
+      const headers = Object.fromEntries(
+        Object.entries(request.headers()).filter(([k]) => !["host", "content-length", "cookie"].includes(k)),
+      );
 
       const forged = `CSRF forged ${suffix}`;
       const logPath = path.join(root, "test-results", "e2e-server.log");
@@ -411,7 +443,9 @@ test.describe("cross-site requests are refused", () => {
       expect(await attack.text()).not.toContain(`Created "${forged}"`);
       expect(await channelId(forged), "nothing was created").toBeNull();
       // Refused by Next's origin check, as its log line says.
-      await expect.poll(() => readFileSync(logPath, "utf8").slice(logStart)).toContain("does not match `origin` header with value `evil.example`");
+      await expect
+        .poll(() => readFileSync(logPath, "utf8").slice(logStart))
+        .toContain("does not match `origin` header with value `evil.example`");
 
       // The same replay from the portal's own origin works: the refusal above is the origin check.
       const replayed = `CSRF replayed ${suffix}`;

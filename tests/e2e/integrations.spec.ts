@@ -118,7 +118,9 @@ test.describe("a second channel", () => {
     await simulatorControl("DELETE", "/faults");
   });
 
-  test("is created (confirmed over the doubled-figures warning), checked, synced with live progress and shows up in Sync History and the grids", async ({ browser }) => {
+  test("is created (confirmed over the doubled-figures warning), checked, synced with live progress and shows up in Sync History and the grids", async ({
+    browser,
+  }) => {
     test.setTimeout(180_000);
     const websites = (await magento<{ id: number; code: string; name: string }[]>("/store/websites")).filter((w) => w.id !== 0);
     expect(websites.length).toBeGreaterThan(0);
@@ -138,7 +140,8 @@ test.describe("a second channel", () => {
       await expect(check).toContainText(`Connected: ${websites.length} website${websites.length === 1 ? "" : "s"}`);
       for (const w of websites) await expect(check).toContainText(`Website ${w.name} (${w.code}, id ${w.id})`);
       // …and offered in "What to sync" (all websites stays chosen).
-      for (const w of websites) await expect(page.getByRole("checkbox", { name: new RegExp(`^${w.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) })).toBeVisible();
+      for (const w of websites)
+        await expect(page.getByRole("checkbox", { name: new RegExp(`^${w.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) })).toBeVisible();
       await expect(page.getByRole("radio", { name: "All websites" })).toBeChecked();
 
       // Save: "demo" already syncs this store view, so the form says what that would do and saves nothing yet.
@@ -185,13 +188,19 @@ test.describe("a second channel", () => {
       await expect(listRow).toContainText("succeeded");
 
       // The grids: two channels, so a channel filter; the new channel has the store's orders, and carts.
-      for (const [path, noun] of [["/sales/orders", "orders"], ["/sales/carts", "carts"]] as const) {
+      for (const [path, noun] of [
+        ["/sales/orders", "orders"],
+        ["/sales/carts", "carts"],
+      ] as const) {
         await page.goto(path);
         const filter = page.getByLabel("Channel", { exact: true });
         await expect(filter, `${noun}: a channel filter`).toBeVisible();
-        for (const name of ["All channels", storeInfo().channel, CHANNEL]) await expect(filter.locator("option", { hasText: name })).toHaveCount(1);
+        for (const name of ["All channels", storeInfo().channel, CHANNEL])
+          await expect(filter.locator("option", { hasText: name })).toHaveCount(1);
         await filter.selectOption({ label: CHANNEL });
-        await expect.poll(() => new URL(page.url()).searchParams.get("channel"), { message: `${noun}: the URL names the channel` }).toBe(String(id));
+        await expect
+          .poll(() => new URL(page.url()).searchParams.get("channel"), { message: `${noun}: the URL names the channel` })
+          .toBe(String(id));
         await expect(page.locator("main tbody tr").first()).toBeVisible();
         if (noun === "orders") {
           await expect.poll(() => gridCount(page), { message: "the new channel's orders: the store's", timeout: 20_000 }).toBe(totalOrders);
@@ -202,18 +211,25 @@ test.describe("a second channel", () => {
     });
   });
 
-  test("a customer whose field Magento sends unreadable is kept: the run succeeds and Sync History shows the warning with its field and a link", async ({ browser }) => {
+  test("a customer whose field Magento sends unreadable is kept: the run succeeds and Sync History shows the warning with its field and a link", async ({
+    browser,
+  }) => {
     test.setTimeout(180_000);
     expect(id, "the channel of the previous test").toBeGreaterThan(0);
     // A recently updated customer with a gender: Magento sends it as text ("2"), the schema says integer.
-    const { items } = await searchPage<{ id: number; gender?: number; email: string }>("/customers/search", { sort: [{ field: "updated_at", direction: "DESC" }], pageSize: 50 });
+    const { items } = await searchPage<{ id: number; gender?: number; email: string }>("/customers/search", {
+      sort: [{ field: "updated_at", direction: "DESC" }],
+      pageSize: 50,
+    });
     const customer = items.find((c) => typeof c.gender === "number");
     expect(customer, "a customer with a gender").toBeDefined();
 
     await asRole(browser, "admin", async (page) => {
       let runId = 0;
       try {
-        await simulatorControl("POST", "/faults", [{ path: "/V1/customers/search", malformed: { field: "gender", mode: "string", id: customer!.id } }]);
+        await simulatorControl("POST", "/faults", [
+          { path: "/V1/customers/search", malformed: { field: "gender", mode: "string", id: customer!.id } },
+        ]);
         await page.goto(`/system/integrations/${id}`);
         await expect(page.getByRole("heading", { level: 1, name: CHANNEL })).toBeVisible();
         runId = await syncAndWatch(page, "Full sync", "succeeded", { requirePanel: false });
@@ -242,11 +258,16 @@ test.describe("a second channel", () => {
     });
   });
 
-  test("with malformed orders a full sync is partial; its errors resolve by Retry all failed once the fault is gone", async ({ browser }) => {
+  test("with malformed orders a full sync is partial; its errors resolve by Retry all failed once the fault is gone", async ({
+    browser,
+  }) => {
     test.setTimeout(180_000);
     expect(id, "the channel of the previous test").toBeGreaterThan(0);
     // Two orders the full sync will fetch: the most recently updated ones.
-    const { items } = await searchPage<{ entity_id: number }>("/orders", { sort: [{ field: "updated_at", direction: "DESC" }], pageSize: 2 });
+    const { items } = await searchPage<{ entity_id: number }>("/orders", {
+      sort: [{ field: "updated_at", direction: "DESC" }],
+      pageSize: 2,
+    });
     const broken = items.map((o) => o.entity_id);
     expect(broken).toHaveLength(2);
 
@@ -263,7 +284,10 @@ test.describe("a second channel", () => {
         const runId = await syncAndWatch(page, "Full sync", "partial", { requirePanel: false });
 
         // The run's page: partial, with the two orders' errors.
-        await page.getByRole("region", { name: "Recent runs" }).getByRole("link", { name: `#${runId}`, exact: true }).click();
+        await page
+          .getByRole("region", { name: "Recent runs" })
+          .getByRole("link", { name: `#${runId}`, exact: true })
+          .click();
         await expect(page).toHaveURL(new RegExp(`/system/sync-history/${runId}$`));
         await expect(page.getByRole("heading", { level: 1, name: `Sync #${runId} of ${CHANNEL}` })).toBeVisible();
         await expect(page.getByRole("main")).toContainText("partial");

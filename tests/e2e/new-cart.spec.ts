@@ -42,7 +42,7 @@ test("a manager creates a cart with two products for a customer and converts it 
   const page = await context.newPage();
   try {
     const customer = await customerWithoutCart();
-    const [first, second] = await twoProductsInStock() as [Rec, Rec];
+    const [first, second] = (await twoProductsInStock()) as [Rec, Rec];
 
     await page.goto(`/customers/${customer.portal}`);
     await page.getByRole("link", { name: "New cart" }).click();
@@ -61,11 +61,18 @@ test("a manager creates a cart with two products for a customer and converts it 
     await expect(page).toHaveURL(/\/sales\/carts\/\d+$/, { timeout: 20_000 });
 
     // In Magento with those items, once.
-    const carts = (await searchAll<Rec>("/carts/search", { filters: [{ field: "is_active", value: 1 }] })).filter((c) => c.customer?.id === customer.originId);
+    const carts = (await searchAll<Rec>("/carts/search", { filters: [{ field: "is_active", value: 1 }] })).filter(
+      (c) => c.customer?.id === customer.originId,
+    );
     expect(carts).toHaveLength(1);
     const cart = carts[0]!;
     const items = await magento<Rec[]>(`/carts/${cart.id}/items`);
-    expect(items.map((i) => [i.sku, Number(i.qty)]).sort()).toEqual([[first.sku, 1], [second.sku, 2]].sort());
+    expect(items.map((i) => [i.sku, Number(i.qty)]).sort()).toEqual(
+      [
+        [first.sku, 1],
+        [second.sku, 2],
+      ].sort(),
+    );
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Cart ${cart.id}`);
     await expect(page.getByRole("main")).toContainText(first.sku);
     await expect(page.getByRole("main")).toContainText(second.sku);

@@ -72,22 +72,29 @@ async function gridCount(page: Page, name: string): Promise<number> {
 
 /** The first column's texts of the grid's rows on this page. */
 async function firstColumn(page: Page, name: string, header: string): Promise<string[]> {
-  return grid(page, name).locator("table").evaluate((table, wanted) => {
-    const headers = [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").replace(/[▲▼↕]/g, "").trim());
-    const index = headers.indexOf(wanted);
-    return [...table.querySelectorAll("tbody tr")].map((tr) => (tr.querySelectorAll("td")[index]?.textContent ?? "").trim());
-  }, header);
+  return grid(page, name)
+    .locator("table")
+    .evaluate((table, wanted) => {
+      const headers = [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").replace(/[▲▼↕]/g, "").trim());
+      const index = headers.indexOf(wanted);
+      return [...table.querySelectorAll("tbody tr")].map((tr) => (tr.querySelectorAll("td")[index]?.textContent ?? "").trim());
+    }, header);
 }
 
 async function exportCsv(page: Page, name: string): Promise<string[][]> {
-  const [download] = await Promise.all([page.waitForEvent("download"), grid(page, name).getByRole("link", { name: /^Export view/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    grid(page, name)
+      .getByRole("link", { name: /^Export view/ })
+      .click(),
+  ]);
   const { readFile } = await import("node:fs/promises");
   return parseCsv(await readFile((await download.path())!, "utf8"));
 }
 
-
-
-test("Sales by Period: each store in its base currency (EUR for the Europe website), totals converted to USD; axe passes", async ({ browser }) => {
+test("Sales by Period: each store in its base currency (EUR for the Europe website), totals converted to USD; axe passes", async ({
+  browser,
+}) => {
   test.setTimeout(60_000);
   const context = await signedInContext(browser, "manager");
   try {
@@ -185,7 +192,12 @@ test("the filters change a report: a shorter range has fewer sales rows and the 
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/range=last_7_days/);
     // The range ends on today in the view's zone: the stores span several, so the first website's (Chicago).
-    const chicagoToday = new Intl.DateTimeFormat("en-CA", { timeZone: "America/Chicago", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    const chicagoToday = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "America/Chicago",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(new Date());
     await expect(page.getByTestId("report-range")).toContainText(`to ${chicagoToday}`);
     const week = await gridCount(page, "Sales by period");
     expect(week).not.toBe(allTime);
@@ -194,7 +206,10 @@ test("the filters change a report: a shorter range has fewer sales rows and the 
     // The segment filter of the customers report narrows its grid to that segment's count.
     await page.goto("/reports/customers");
     const counts = page.getByTestId("segment-counts");
-    const firstNonEmpty = counts.locator("tbody tr").filter({ hasNot: page.locator("td:last-child", { hasText: /^0$/ }) }).first();
+    const firstNonEmpty = counts
+      .locator("tbody tr")
+      .filter({ hasNot: page.locator("td:last-child", { hasText: /^0$/ }) })
+      .first();
     const label = (await firstNonEmpty.locator("th").textContent())!.trim();
     const expected = Number(((await firstNonEmpty.locator("td").last().textContent()) ?? "").replace(/,/g, ""));
     await firstNonEmpty.getByRole("link", { name: label }).click();

@@ -7,9 +7,7 @@ test.describe.configure({ mode: "parallel" });
 
 test.describe("each role's menu", () => {
   for (const role of ROLES) {
-    test(`${role} sees exactly the menu items their role allows, and their name and role in the user menu`, async ({
-      page,
-    }) => {
+    test(`${role} sees exactly the menu items their role allows, and their name and role in the user menu`, async ({ page }) => {
       const user = seededUser(role);
       await signIn(page, user);
 

@@ -42,7 +42,11 @@ test("screenshots of every detail page at 1280 px", async ({ browser }) => {
 test("screenshots of the orders grid and an order's page at 390 px", async ({ browser }) => {
   test.setTimeout(90_000);
   const order = (await detailPages()).filter((p) => p.name === "detail-order");
-  await shoot(browser, [GRID_PAGES.find((p) => p.name === "grid-orders")!, GRID_PAGES.find((p) => p.name === "grid-customers")!, ...order], 390);
+  await shoot(
+    browser,
+    [GRID_PAGES.find((p) => p.name === "grid-orders")!, GRID_PAGES.find((p) => p.name === "grid-customers")!, ...order],
+    390,
+  );
 });
 
 test("at 390 px no grid or detail page scrolls sideways as a whole (grids scroll inside their box)", async ({ browser }) => {

@@ -37,7 +37,9 @@ function hydrated(page: Page, selector: string) {
 }
 
 test.describe("security headers", () => {
-  test("HEAD /login (curl -I) shows the CSP with a nonce and frame-ancestors 'none', nosniff, the referrer policy, no HSTS over HTTP", async ({ request }) => {
+  test("HEAD /login (curl -I) shows the CSP with a nonce and frame-ancestors 'none', nosniff, the referrer policy, no HSTS over HTTP", async ({
+    request,
+  }) => {
     const response = await request.fetch("/login", { method: "HEAD" });
     expect(response.status()).toBe(200);
     const headers = response.headers();
@@ -82,7 +84,9 @@ test.describe("security headers", () => {
     // detail pages and the customer edit form (client-side validation).
     const { ids } = await sampleChain();
     const targets = [
-      ...pageAccess("admin").filter((p) => p.allowed).map((p) => ({ path: p.item.href, heading: headingFor(p.item, admin) })),
+      ...pageAccess("admin")
+        .filter((p) => p.allowed)
+        .map((p) => ({ path: p.item.href, heading: headingFor(p.item, admin) })),
       ...(await detailPages()).map((d) => ({ path: d.path, heading: null })),
       { path: `/customers/${ids.customer}/edit`, heading: null },
     ];
@@ -107,7 +111,8 @@ test.describe("security headers", () => {
       route.fulfill({
         contentType: "text/html",
         body: `<!doctype html><title>Framing</title><iframe src="${baseURL}/login" width="600" height="400" onload="document.title = 'frame done'"></iframe>`,
-      }));
+      }),
+    );
     await page.goto("http://framing.example/");
     // A refused frame still fires load (with the browser's error page in it).
     await expect(page).toHaveTitle("frame done");

@@ -1,15 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { INVALID_LOGIN_MESSAGE, THROTTLED_LOGIN_MESSAGE } from "../../lib/auth/messages";
-import {
-  createUser,
-  loginAlert,
-  seededUser,
-  sessionCookieNames,
-  signIn,
-  submitLogin,
-  uniqueEmail,
-  type E2eUser,
-} from "./helpers";
+import { createUser, loginAlert, seededUser, sessionCookieNames, signIn, submitLogin, uniqueEmail, type E2eUser } from "./helpers";
 
 // Accounts that collect failed sign-ins get their own user, so no other test is locked out.
 let wrongPasswordUser: E2eUser;

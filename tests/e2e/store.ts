@@ -40,7 +40,11 @@ export async function magento<T = unknown>(pathAndQuery: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-export type Filter = { field: string; value: string | number; condition?: "eq" | "neq" | "like" | "in" | "gteq" | "lteq" | "gt" | "lt" | "null" | "notnull" };
+export type Filter = {
+  field: string;
+  value: string | number;
+  condition?: "eq" | "neq" | "like" | "in" | "gteq" | "lteq" | "gt" | "lt" | "null" | "notnull";
+};
 export type Search = { filters?: Filter[]; sort?: { field: string; direction: "ASC" | "DESC" }[]; pageSize?: number; page?: number };
 
 /** searchCriteria query string: each filter in its own group (AND), sort orders in order. */
@@ -142,7 +146,11 @@ export async function simulatorControl(method: "POST" | "DELETE", controlPath: s
   const { url, token } = storeInfo();
   const response = await fetch(`${url}/__simulator${controlPath}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: "application/json",
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -172,7 +180,10 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string, {
     .map((v) => {
       const nodes = v.nodes
         .slice(0, 5)
-        .map((n) => `      at ${n.target.join(" ")}\n        ${(n.failureSummary ?? "").replace(/\n/g, "\n        ")}\n        html: ${n.html.slice(0, 200)}`)
+        .map(
+          (n) =>
+            `      at ${n.target.join(" ")}\n        ${(n.failureSummary ?? "").replace(/\n/g, "\n        ")}\n        html: ${n.html.slice(0, 200)}`,
+        )
         .join("\n");
       const more = v.nodes.length > 5 ? `\n      … and ${v.nodes.length - 5} more` : "";
       return `  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element${v.nodes.length === 1 ? "" : "s"})\n    ${v.helpUrl}\n${nodes}${more}`;

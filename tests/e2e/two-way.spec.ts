@@ -36,7 +36,8 @@ async function pickCustomers(): Promise<{ renamed: Chosen; grid: Chosen; clash: 
   const found: Chosen[] = [];
   for (const c of page.items) {
     const portal = await portalId("customers", c.id);
-    if (portal) found.push({ originId: c.id, portal, email: c.email, websiteId: c.website_id, firstname: c.firstname, lastname: c.lastname });
+    if (portal)
+      found.push({ originId: c.id, portal, email: c.email, websiteId: c.website_id, firstname: c.firstname, lastname: c.lastname });
   }
   const [renamed, grid, ...rest] = found;
   for (const clash of rest) {
@@ -109,11 +110,22 @@ test("a manager subscribes and unsubscribes a customer from the customer page", 
     for (const subscribe of [!start, start]) {
       const newsletter = page.getByRole("form", { name: "Newsletter subscription" });
       await newsletter.getByRole("button", { name: subscribe ? "Subscribe" : "Unsubscribe", exact: true }).click();
-      await expect(page.getByRole("status").filter({ hasText: subscribe ? "Subscribing" : "Unsubscribing" }).first()).toBeVisible();
-      await expect.poll(() => isSubscribed(renamed.originId), { timeout: PUSH_TIMEOUT, message: "Magento has the subscription" }).toBe(subscribe);
+      await expect(
+        page
+          .getByRole("status")
+          .filter({ hasText: subscribe ? "Subscribing" : "Unsubscribing" })
+          .first(),
+      ).toBeVisible();
+      await expect
+        .poll(() => isSubscribed(renamed.originId), { timeout: PUSH_TIMEOUT, message: "Magento has the subscription" })
+        .toBe(subscribe);
       await expect(async () => {
         await page.reload();
-        await expect(page.getByRole("form", { name: "Newsletter subscription" }).getByRole("button", { name: subscribe ? "Unsubscribe" : "Subscribe", exact: true })).toBeVisible({ timeout: 1_000 });
+        await expect(
+          page
+            .getByRole("form", { name: "Newsletter subscription" })
+            .getByRole("button", { name: subscribe ? "Unsubscribe" : "Subscribe", exact: true }),
+        ).toBeVisible({ timeout: 1_000 });
       }).toPass({ timeout: PUSH_TIMEOUT });
       await expect(page.getByRole("main")).toContainText(subscribe ? "Subscribed" : "Unsubscribed");
     }

@@ -1,16 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { INVALID_LOGIN_MESSAGE, THROTTLED_LOGIN_MESSAGE } from "../../lib/auth/messages";
 import { ROLE_LABELS } from "../../lib/auth/permissions";
-import {
-  FORBIDDEN_HEADING,
-  createUser,
-  loginAlert,
-  seededUser,
-  sessionCookieNames,
-  signIn,
-  signedInContext,
-  submitLogin,
-} from "./helpers";
+import { FORBIDDEN_HEADING, createUser, loginAlert, seededUser, sessionCookieNames, signIn, signedInContext, submitLogin } from "./helpers";
 
 test.describe("System › Users", () => {
   test("a deactivated user is signed out on their next click and can't sign in again", async ({ browser }) => {

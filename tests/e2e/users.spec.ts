@@ -36,7 +36,9 @@ async function chooseNewPassword(page: Page, email: string, oneTime: string, fir
 }
 
 test.describe("System › Users: one-time passwords", () => {
-  test("an admin creates a user with a one-time password, copies it, and the user must choose their own at first sign-in", async ({ browser }) => {
+  test("an admin creates a user with a one-time password, copies it, and the user must choose their own at first sign-in", async ({
+    browser,
+  }) => {
     const email = uniqueEmail("onetime");
     // A fresh admin session of its own: this test signs out, which must not end the shared one.
     const context = await browser.newContext();
@@ -87,7 +89,9 @@ test.describe("System › Users: one-time passwords", () => {
     await again.close();
   });
 
-  test("resetting a password signs the user out, the old password stops working and the one-time one leads to a new password", async ({ browser }) => {
+  test("resetting a password signs the user out, the old password stops working and the one-time one leads to a new password", async ({
+    browser,
+  }) => {
     const member = await createUser("reset", "viewer");
     const memberContext = await browser.newContext();
     const memberPage = await memberContext.newPage();

@@ -39,9 +39,15 @@ let chain: Promise<SampleChain> | undefined;
  */
 export function sampleChain(): Promise<SampleChain> {
   chain ??= (async () => {
-    const memos = await searchPage<SampleChain["memo"]>("/creditmemos", { sort: [{ field: "entity_id", direction: "DESC" }], pageSize: 50 });
+    const memos = await searchPage<SampleChain["memo"]>("/creditmemos", {
+      sort: [{ field: "entity_id", direction: "DESC" }],
+      pageSize: 50,
+    });
     for (const memo of memos.items) {
-      const found = await searchPage<SampleChain["order"]>("/orders", { filters: [{ field: "entity_id", value: memo.order_id }], pageSize: 1 });
+      const found = await searchPage<SampleChain["order"]>("/orders", {
+        filters: [{ field: "entity_id", value: memo.order_id }],
+        pageSize: 1,
+      });
       const order = found.items[0];
       if (!order?.customer_id || !order.quote_id || order.customer_is_guest) continue;
       const ids = {

@@ -23,26 +23,46 @@ type Spec = { basePath: string; paths: Record<string, Record<string, Operation>>
  */
 const MAGENTO_NULLS: { definition: string; properties: string[]; within?: [definition: string, property: string]; why: string }[] = [
   {
-    definition: "sales-data-order-payment-interface", properties: ["account_status", "additional_information", "cc_last4"],
+    definition: "sales-data-order-payment-interface",
+    properties: ["account_status", "additional_information", "cc_last4"],
     why: "offline payments have no account status or card (official order sample)",
   },
   {
-    definition: "customer-data-region-interface", properties: ["region_code", "region"],
+    definition: "customer-data-region-interface",
+    properties: ["region_code", "region"],
     why: "an address in a country without regions (NL, DK, LU …): {region_code: null, region: null, region_id: 0}",
   },
   {
-    definition: "customer-data-customer-interface", properties: ["email", "firstname", "lastname"], within: ["quote-data-cart-interface", "customer"],
+    definition: "customer-data-customer-interface",
+    properties: ["email", "firstname", "lastname"],
+    within: ["quote-data-cart-interface", "customer"],
     why: "a guest cart's customer is an empty customer object (the email comes with the billing address)",
   },
   {
     definition: "quote-data-address-interface",
-    properties: ["region", "region_id", "region_code", "country_id", "street", "telephone", "postcode", "city", "firstname", "lastname", "email"],
+    properties: [
+      "region",
+      "region_id",
+      "region_code",
+      "country_id",
+      "street",
+      "telephone",
+      "postcode",
+      "city",
+      "firstname",
+      "lastname",
+      "email",
+    ],
     why: "a cart address nobody filled in yet (official cart sample), and region / region_code of a country without regions",
   },
   { definition: "quote-data-shipping-interface", properties: ["method"], why: "no shipping method chosen yet (official cart sample)" },
   { definition: "sales-data-creditmemo-item-interface", properties: ["base_cost"], why: "the product has no cost attribute" },
   { definition: "quote-data-totals-interface", properties: ["weee_tax_applied_amount"], why: "no fixed product tax (WEEE) configured" },
-  { definition: "quote-data-totals-item-interface", properties: ["weee_tax_applied_amount", "weee_tax_applied"], why: "no fixed product tax (WEEE) configured" },
+  {
+    definition: "quote-data-totals-item-interface",
+    properties: ["weee_tax_applied_amount", "weee_tax_applied"],
+    why: "no fixed product tax (WEEE) configured",
+  },
   { definition: "catalog-inventory-data-stock-item-interface", properties: ["low_stock_date"], why: "the item never ran low" },
 ];
 
@@ -95,7 +115,10 @@ function load(magentoNulls = true) {
   for (const entry of entries.filter((e) => e.within)) {
     const [parent, property] = entry.within!;
     const copy = `${entry.definition}@${parent}.${property}`;
-    definitions[copy] = loosen(spec.definitions[entry.definition], entry.definition, [...nullsOf(entry.definition), ...entry.properties]) as Json;
+    definitions[copy] = loosen(spec.definitions[entry.definition], entry.definition, [
+      ...nullsOf(entry.definition),
+      ...entry.properties,
+    ]) as Json;
     const props = definitions[parent]!.properties as Record<string, Json>;
     props[property] = rewriteRef(props[property]!, `#/definitions/${entry.definition}`, `#/definitions/${copy}`);
   }
@@ -155,7 +178,13 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 export type SchemaCheck = { ok: boolean; template: string | null; errors: string[] };
 
 /** Validates a response body against the schema's 200 response (or error-response for errors). */
-export function validateResponse(method: string, restPath: string, status: number, body: unknown, options: SchemaOptions = {}): SchemaCheck {
+export function validateResponse(
+  method: string,
+  restPath: string,
+  status: number,
+  body: unknown,
+  options: SchemaOptions = {},
+): SchemaCheck {
   const template = matchTemplate(method, restPath);
   if (!template) return { ok: false, template, errors: [`no ${method} ${restPath} in the official schema`] };
   const op = readSpec().paths[template]![method.toLowerCase()]!;

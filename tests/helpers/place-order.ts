@@ -14,17 +14,33 @@ export async function placeSimulatorOrder(baseUrl: string, token: string, cartId
     return JSON.parse(text) as unknown;
   };
   const address = {
-    firstname: "Follow", lastname: "Up", street: ["1 Main Street"], city: "Austin", region_code: "TX", country_id: "US", postcode: "78701",
-    telephone: "5125550100", email: "follow.up@example.com",
+    firstname: "Follow",
+    lastname: "Up",
+    street: ["1 Main Street"],
+    city: "Austin",
+    region_code: "TX",
+    country_id: "US",
+    postcode: "78701",
+    telephone: "5125550100",
+    email: "follow.up@example.com",
   };
   const methods = (await call("POST", "/estimate-shipping-methods", { address })) as { carrier_code: string; method_code: string }[];
   const shipping = methods[0];
   if (!shipping) throw new Error(`cart ${cartId} has no shipping method`);
   await call("POST", "/shipping-information", {
-    addressInformation: { shipping_address: address, billing_address: address, shipping_carrier_code: shipping.carrier_code, shipping_method_code: shipping.method_code },
+    addressInformation: {
+      shipping_address: address,
+      billing_address: address,
+      shipping_carrier_code: shipping.carrier_code,
+      shipping_method_code: shipping.method_code,
+    },
   });
   const payments = (await call("GET", "/payment-methods")) as { code: string }[];
   const payment = payments[0];
   if (!payment) throw new Error(`cart ${cartId} has no payment method`);
-  return Number(await call("PUT", "/order", { paymentMethod: { method: payment.code, ...(payment.code === "purchaseorder" ? { po_number: "PO-1" } : {}) } }));
+  return Number(
+    await call("PUT", "/order", {
+      paymentMethod: { method: payment.code, ...(payment.code === "purchaseorder" ? { po_number: "PO-1" } : {}) },
+    }),
+  );
 }

@@ -41,8 +41,16 @@ describe("the definition's edges", () => {
   const AT = "2026-03-10T12:00:00Z";
   const hoursBefore = (h: number) => new Date(Date.parse(AT) - h * 3_600_000).toISOString();
   type Case = {
-    name: string; expected: boolean; delay?: number; removed?: boolean; active?: boolean; items?: number; email?: string | null; status?: string;
-    updated?: string | null; created?: string | null;
+    name: string;
+    expected: boolean;
+    delay?: number;
+    removed?: boolean;
+    active?: boolean;
+    items?: number;
+    email?: string | null;
+    status?: string;
+    updated?: string | null;
+    created?: string | null;
   };
   const cases: Case[] = [
     { name: "idle exactly the delay", expected: true, updated: hoursBefore(24) },
@@ -69,10 +77,13 @@ describe("the definition's edges", () => {
       ${c.items ?? 2}::int AS items_count, ${c.email === undefined ? "buyer@shop.test" : c.email}::text AS customer_email, ${c.status ?? "open"}::text AS status,
       ${c.updated === undefined ? null : c.updated}::timestamptz AS remote_updated_at, ${c.created ?? hoursBefore(24 * 40)}::timestamptz AS remote_created_at,
       ${c.delay ?? 24}::int AS delay`;
-    const [out] = await queryRows<{ drizzle: unknown; text: unknown }>(db, sql`
+    const [out] = await queryRows<{ drizzle: unknown; text: unknown }>(
+      db,
+      sql`
       SELECT ${abandonedCartCondition("c", { at: sql`${AT}::timestamptz`, delayHours: sql`c.delay` })} AS drizzle,
         ${sql.raw(abandonedCartSqlText("c", `'${AT}'::timestamptz`, "c.delay"))} AS text
-      FROM (${row}) c`);
+      FROM (${row}) c`,
+    );
     return out!;
   }
 
@@ -101,12 +112,18 @@ describe("on a store synced from the simulator", () => {
     const [channel] = await db.insert(channels).values({ name: "Abandoned store", baseUrl: sim.baseUrl }).returning();
     channelId = channel!.id;
     const client = createMagentoClient({
-      baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
-      maxRetries: 8, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+      baseUrl: sim.baseUrl,
+      auth: { type: "bearer", token: sim.adminToken },
+      requestsPerSecond: null,
+      maxRetries: 8,
+      backoff: { baseDelayMs: 10, maxDelayMs: 50 },
     });
     const run = await runChannelSync({ db, channelId, mode: "initial", trigger: "cli", client, pageSize: 100 });
     expect(run.status).toBe("succeeded");
-    const [row] = await db.insert(users).values({ email: "rep@example.test", name: "Rita Rep", role: "agent", passwordHash: "x" }).returning();
+    const [row] = await db
+      .insert(users)
+      .values({ email: "rep@example.test", name: "Rita Rep", role: "agent", passwordHash: "x" })
+      .returning();
     user = { id: row!.id, email: row!.email, name: row!.name, role: "agent", permissions: ["view_sales", "work_carts"] };
     // One cart contacted, one lost: the first stays abandoned, the second never is.
     await db.execute(sql`
@@ -121,12 +138,15 @@ describe("on a store synced from the simulator", () => {
 
   /** Written out here on purpose, apart from lib/sync/rules/abandoned-carts.ts, to check it. */
   async function independentCount(range?: { from: string; to: string }, extra = sql``): Promise<{ n: number; ids: Set<string> }> {
-    const rows = await queryRows<{ id: string }>(db, sql`
+    const rows = await queryRows<{ id: string }>(
+      db,
+      sql`
       SELECT c.id::text AS id FROM magento_carts c JOIN channels ch ON ch.id = c.channel_id
       WHERE c.removed_at IS NULL AND c.is_active = true AND c.items_count > 0 AND coalesce(trim(c.customer_email), '') <> ''
         AND c.status IN ('open', 'contacted')
         AND coalesce(c.remote_updated_at, c.remote_created_at) + ch.abandonment_delay_hours * interval '1 hour' <= now()
-        ${range ? sql`AND c.remote_created_at >= ${range.from}::date AND c.remote_created_at < ${range.to}::date + 1` : sql``} ${extra}`);
+        ${range ? sql`AND c.remote_created_at >= ${range.from}::date AND c.remote_created_at < ${range.to}::date + 1` : sql``} ${extra}`,
+    );
     return { n: rows.length, ids: new Set(rows.map((r) => r.id)) };
   }
 
@@ -164,9 +184,18 @@ describe("on a store synced from the simulator", () => {
     const f = parseReportFilters(ALL);
     const report = await loadAbandonedCartsReport(user, f, db);
     const idle = (from: number, to: number) =>
-      independentCount(f.range, sql`AND coalesce(c.remote_updated_at, c.remote_created_at) <= now() - ${from} * interval '1 day' AND coalesce(c.remote_updated_at, c.remote_created_at) > now() - ${to} * interval '1 day'`);
+      independentCount(
+        f.range,
+        sql`AND coalesce(c.remote_updated_at, c.remote_created_at) <= now() - ${from} * interval '1 day' AND coalesce(c.remote_updated_at, c.remote_created_at) > now() - ${to} * interval '1 day'`,
+      );
     expect(report.byAge.map((b) => b.label)).toEqual(["Under 3 days", "3–7 days", "8–30 days", "31–90 days", "Over 90 days"]);
-    const expected = [(await idle(0, 3)).n, (await idle(3, 8)).n, (await idle(8, 31)).n, (await idle(31, 91)).n, (await idle(91, 100_000)).n];
+    const expected = [
+      (await idle(0, 3)).n,
+      (await idle(3, 8)).n,
+      (await idle(8, 31)).n,
+      (await idle(31, 91)).n,
+      (await idle(91, 100_000)).n,
+    ];
     expect(report.byAge.map((b) => b.count)).toEqual(expected);
     expect(expected.filter((n) => n > 0).length, "carts of several ages").toBeGreaterThan(1);
   });

@@ -309,14 +309,18 @@ describe("authenticate: whose address counts", () => {
   const savedMax = process.env.LOGIN_IP_MAX_FAILURES;
   const savedHops = process.env.TRUSTED_PROXY_HOPS;
   afterEach(() => {
-    for (const [name, value] of [["LOGIN_IP_MAX_FAILURES", savedMax], ["TRUSTED_PROXY_HOPS", savedHops]] as const) {
+    for (const [name, value] of [
+      ["LOGIN_IP_MAX_FAILURES", savedMax],
+      ["TRUSTED_PROXY_HOPS", savedHops],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   });
 
   /** The address the sign-in route derives from a request from `peer` carrying `forwardedFor`. */
-  const from = (peer: string, forwardedFor: string) => clientIp(new Headers({ [PEER_ADDRESS_HEADER]: peer, "x-forwarded-for": forwardedFor }));
+  const from = (peer: string, forwardedFor: string) =>
+    clientIp(new Headers({ [PEER_ADDRESS_HEADER]: peer, "x-forwarded-for": forwardedFor }));
 
   it("keeps a client that rotates X-Forwarded-For in one bucket (no proxy: TRUSTED_PROXY_HOPS=0)", async () => {
     process.env.LOGIN_IP_MAX_FAILURES = "3";
@@ -361,7 +365,8 @@ describe("login_throttle stays small", () => {
   it("forgets counters whose window and lock have run out, so many addresses over time do not pile up", async () => {
     const perRound = 30;
     for (let round = 0; round < 4; round++) {
-      for (let n = 0; n < perRound; n++) await authenticate(testDb.db, `pile-${round}-${n}@example.com`, WRONG, `10.${round + 1}.0.${n + 1}`);
+      for (let n = 0; n < perRound; n++)
+        await authenticate(testDb.db, `pile-${round}-${n}@example.com`, WRONG, `10.${round + 1}.0.${n + 1}`);
       await age(THROTTLE_WINDOW_MINUTES + 5);
     }
     // Each round wrote ~2 × 30 rows; only the newest round's can still matter, and even those have run out.
@@ -396,7 +401,8 @@ describe("sign-ins, failures and lockouts in the audit log", () => {
 
   const entriesFor = async (email: string) =>
     (await testDb.db.select().from(auditLog).orderBy(auditLog.id)).filter(
-      (entry) => entry.action !== "user.created" && entry.action !== "user.deactivated" && (entry.details as { email?: string }).email === email,
+      (entry) =>
+        entry.action !== "user.created" && entry.action !== "user.deactivated" && (entry.details as { email?: string }).email === email,
     );
 
   it("records a sign-in under the user, with the address", async () => {
@@ -404,7 +410,14 @@ describe("sign-ins, failures and lockouts in the audit log", () => {
     const ip = freshIp();
     expect((await authenticate(testDb.db, "Audited@Example.com", PASSWORD, ip)).ok).toBe(true);
     const [entry] = await entriesFor("audited@example.com");
-    expect(entry).toMatchObject({ action: "user.signed_in", userId: user.id, actor: "audited@example.com", entityType: "user", entityId: String(user.id), ip });
+    expect(entry).toMatchObject({
+      action: "user.signed_in",
+      userId: user.id,
+      actor: "audited@example.com",
+      entityType: "user",
+      entityId: String(user.id),
+      ip,
+    });
   });
 
   it("records each failure with its reason and the lockout, never the password", async () => {
@@ -412,7 +425,8 @@ describe("sign-ins, failures and lockouts in the audit log", () => {
     await makeUser("inactive-audit@example.com");
     await setUserActive(testDb.db, "inactive-audit@example.com", false, { userId: null, actor: "test-setup" });
     const ip = freshIp();
-    for (let attempt = 1; attempt <= ACCOUNT_MAX_FAILURES; attempt++) await authenticate(testDb.db, "failing@example.com", `${WRONG} ${attempt}`, ip);
+    for (let attempt = 1; attempt <= ACCOUNT_MAX_FAILURES; attempt++)
+      await authenticate(testDb.db, "failing@example.com", `${WRONG} ${attempt}`, ip);
     await authenticate(testDb.db, "failing@example.com", PASSWORD, ip);
     await authenticate(testDb.db, "nobody-here@example.com", WRONG, ip);
     await authenticate(testDb.db, "inactive-audit@example.com", PASSWORD, ip);
@@ -428,9 +442,15 @@ describe("sign-ins, failures and lockouts in the audit log", () => {
     }
     const locked = entries.find((e) => e.action === "user.locked_out")!;
     const lockedUntil = (await throttleRow(accountKey("failing@example.com")))!.lockedUntil!;
-    expect(locked.details).toEqual({ email: "failing@example.com", failures: ACCOUNT_MAX_FAILURES, lockedUntil: lockedUntil.toISOString() });
+    expect(locked.details).toEqual({
+      email: "failing@example.com",
+      failures: ACCOUNT_MAX_FAILURES,
+      lockedUntil: lockedUntil.toISOString(),
+    });
 
-    expect(await entriesFor("nobody-here@example.com")).toMatchObject([{ action: "user.sign_in_failed", entityId: null, details: { reason: "unknown account" } }]);
+    expect(await entriesFor("nobody-here@example.com")).toMatchObject([
+      { action: "user.sign_in_failed", entityId: null, details: { reason: "unknown account" } },
+    ]);
     expect(await entriesFor("inactive-audit@example.com")).toMatchObject([
       { action: "user.sign_in_failed", details: { reason: "deactivated" } },
     ]);
@@ -444,7 +464,12 @@ describe("sign-ins, failures and lockouts in the audit log", () => {
     const ip = freshIp();
     for (let n = 1; n <= 6; n++) await authenticate(testDb.db, `flood-${n}@example.com`, WRONG, ip);
     const entries = (await testDb.db.select().from(auditLog).orderBy(auditLog.id)).filter((e) => e.ip === ip);
-    expect(entries.map((e) => e.action)).toEqual(["user.sign_in_failed", "user.sign_in_failed", "address.locked_out", "user.sign_in_failed"]);
+    expect(entries.map((e) => e.action)).toEqual([
+      "user.sign_in_failed",
+      "user.sign_in_failed",
+      "address.locked_out",
+      "user.sign_in_failed",
+    ]);
     expect(entries[2]).toMatchObject({ actor: "Sign-in form", entityType: "address", entityId: ip, details: { failures: 3 } });
     expect(entries[3]!.details).toMatchObject({ email: "flood-3@example.com", reason: "address locked" });
   });

@@ -46,7 +46,11 @@ const requestHeaders = vi.hoisted(() => ({ ip: "203.0.113.7", path: "/dashboard"
 vi.mock("next/headers", () => ({
   headers: vi.fn(
     async () =>
-      new Headers({ "x-portal-peer-address": requestHeaders.ip, "x-forwarded-for": "198.51.100.250, 10.0.0.1", "x-portal-path": requestHeaders.path }),
+      new Headers({
+        "x-portal-peer-address": requestHeaders.ip,
+        "x-forwarded-for": "198.51.100.250, 10.0.0.1",
+        "x-portal-path": requestHeaders.path,
+      }),
   ),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
@@ -201,7 +205,9 @@ function pageFileOf(href: string): string {
   const dir = path.join(PORTAL_DIR, ...href.split("/").filter(Boolean));
   const direct = path.join(dir, "page.tsx");
   if (existsSync(direct)) return direct;
-  const group = readdirSync(dir, { withFileTypes: true }).find((e) => e.isDirectory() && e.name.startsWith("(") && existsSync(path.join(dir, e.name, "page.tsx")));
+  const group = readdirSync(dir, { withFileTypes: true }).find(
+    (e) => e.isDirectory() && e.name.startsWith("(") && existsSync(path.join(dir, e.name, "page.tsx")),
+  );
   if (!group) throw new Error(`No page file for ${href}`);
   return path.join(dir, group.name, "page.tsx");
 }
@@ -293,7 +299,9 @@ describe("getSessionUser re-reads the user from the database", () => {
     const user = await makeUser("revoked-session@authz.test", "manager");
     authMock.mockResolvedValue({ user: { id: String(user.id) }, sessionId: "still-open", signedInAt: Date.now() });
     expect((await realSession.getSessionUser())?.email).toBe("revoked-session@authz.test");
-    await testDb.db.insert(revokedSessions).values({ sessionId: "signed-out", userId: user.id, expiresAt: new Date(Date.now() + 3600_000) });
+    await testDb.db
+      .insert(revokedSessions)
+      .values({ sessionId: "signed-out", userId: user.id, expiresAt: new Date(Date.now() + 3600_000) });
     authMock.mockResolvedValue({ user: { id: String(user.id) }, sessionId: "signed-out", signedInAt: Date.now() });
     await expect(realSession.getSessionUser()).resolves.toBeNull();
     authMock.mockResolvedValue({ user: { id: String(user.id) } });
@@ -334,14 +342,14 @@ const QUERIES: QueryCase[] = [
     name: "loadGridView(audit log)",
     page: "/system/audit-log",
     call: (user) => loadGridView(user, auditLogGrid, {}),
-    check: (data) => expect((data as Awaited<ReturnType<typeof loadGridView>>).rows.some((r) => r.cells.action?.text === "User created")).toBe(true),
+    check: (data) =>
+      expect((data as Awaited<ReturnType<typeof loadGridView>>).rows.some((r) => r.cells.action?.text === "User created")).toBe(true),
   },
   {
     name: "getWorkspaceCounts",
     page: "/dashboard",
     call: getWorkspaceCounts,
-    check: (data) =>
-      expect(data).toEqual({ channels: 1, carts: 0, orders: 0, creditMemos: 0, customers: 0, subscribers: 0 }),
+    check: (data) => expect(data).toEqual({ channels: 1, carts: 0, orders: 0, creditMemos: 0, customers: 0, subscribers: 0 }),
   },
   {
     name: "listUsersFor",
@@ -398,7 +406,10 @@ const ACTIONS: Record<ActionName, (tag: string) => Promise<Prepared>> = {
   resetPasswordAction: async (tag) => {
     const email = `reset-${tag}@authz.test`;
     const before = await makeUser(email, "agent");
-    const [{ passwordHash }] = await testDb.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, before.id)) as [{ passwordHash: string }];
+    const [{ passwordHash }] = (await testDb.db
+      .select({ passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, before.id))) as [{ passwordHash: string }];
     return {
       form: form({ email }),
       changed: async () => {
@@ -424,7 +435,13 @@ const ACTIONS: Record<ActionName, (tag: string) => Promise<Prepared>> = {
     await testDb.db.insert(loginThrottle).values({ key: accountKey(email), failures: 5, lockedUntil: new Date(Date.now() + 15 * 60_000) });
     return {
       form: form({ email }),
-      changed: async () => (await testDb.db.select().from(loginThrottle).where(eq(loginThrottle.key, accountKey(email)))).length === 0,
+      changed: async () =>
+        (
+          await testDb.db
+            .select()
+            .from(loginThrottle)
+            .where(eq(loginThrottle.key, accountKey(email)))
+        ).length === 0,
       audit: { action: "user.unlocked", email },
     };
   },
@@ -552,7 +569,10 @@ describe("server actions reject invalid input and write nothing", () => {
     sessionUserMock.mockResolvedValue(admin());
     const usersBefore = await countOf(users);
     const auditBefore = await countOf(auditLog);
-    const result = await actionOf("createUserAction")(null, form({ email: "  VIEWER@authz.test ", name: "Dup", role: "agent", password: PASSWORD }));
+    const result = await actionOf("createUserAction")(
+      null,
+      form({ email: "  VIEWER@authz.test ", name: "Dup", role: "agent", password: PASSWORD }),
+    );
     expect(result).toMatchObject({ ok: false, code: "failed" });
     if (!result.ok) expect(result.fieldErrors?.email?.length).toBeGreaterThan(0);
     expect(await countOf(users)).toBe(usersBefore);
@@ -576,7 +596,10 @@ describe("server actions reject invalid input and write nothing", () => {
 
   it("generates a password when none is given, shows it once, and it signs in", async () => {
     sessionUserMock.mockResolvedValue(admin());
-    const result = await actionOf("createUserAction")(null, form({ email: "generated@authz.test", name: "Gen", role: "viewer", password: "" }));
+    const result = await actionOf("createUserAction")(
+      null,
+      form({ email: "generated@authz.test", name: "Gen", role: "viewer", password: "" }),
+    );
     expect(result.ok).toBe(true);
     const password = result.ok ? (result.data as { oneTimePassword?: string } | undefined)?.oneTimePassword : undefined;
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
@@ -608,17 +631,19 @@ describe("an administrator cannot lock themselves out", () => {
     expect(await countOf(auditLog)).toBe(auditBefore);
   });
 
-  it.each(ROLES.filter((role) => role !== "admin").flatMap((role) => [[role, "self-admin@authz.test"], [role, "Self-Admin@authz.test"]]))(
-    "cannot demote themselves to %s (%j)",
-    async (role, email) => {
-      sessionUserMock.mockResolvedValue(self);
-      const auditBefore = await countOf(auditLog);
-      const result = await actionOf("setRoleAction")(null, form({ email, role }));
-      expect(result).toMatchObject({ ok: false, code: "failed" });
-      expect((await userByEmail(self.email))?.role).toBe("admin");
-      expect(await countOf(auditLog)).toBe(auditBefore);
-    },
-  );
+  it.each(
+    ROLES.filter((role) => role !== "admin").flatMap((role) => [
+      [role, "self-admin@authz.test"],
+      [role, "Self-Admin@authz.test"],
+    ]),
+  )("cannot demote themselves to %s (%j)", async (role, email) => {
+    sessionUserMock.mockResolvedValue(self);
+    const auditBefore = await countOf(auditLog);
+    const result = await actionOf("setRoleAction")(null, form({ email, role }));
+    expect(result).toMatchObject({ ok: false, code: "failed" });
+    expect((await userByEmail(self.email))?.role).toBe("admin");
+    expect(await countOf(auditLog)).toBe(auditBefore);
+  });
 
   it("can still change another administrator", async () => {
     const other = await makeUser("other-admin@authz.test", "admin");
@@ -645,13 +670,20 @@ describe("carts: taking one assigned to someone else is a manager's (or an admin
   });
 
   async function cart(assigneeUserId: number | null) {
-    const [row] = await testDb.db.insert(magentoCarts).values({ channelId, originId: ++origin, customerEmail: `c${origin}@authz.test`, grandTotal: "10", assigneeUserId }).returning();
+    const [row] = await testDb.db
+      .insert(magentoCarts)
+      .values({ channelId, originId: ++origin, customerEmail: `c${origin}@authz.test`, grandTotal: "10", assigneeUserId })
+      .returning();
     return row!;
   }
-  const assigneeOf = async (id: number) => (await testDb.db.select({ a: magentoCarts.assigneeUserId }).from(magentoCarts).where(eq(magentoCarts.id, id)))[0]!.a;
+  const assigneeOf = async (id: number) =>
+    (await testDb.db.select({ a: magentoCarts.assigneeUserId }).from(magentoCarts).where(eq(magentoCarts.id, id)))[0]!.a;
   const take = (role: Role, cartId: number) => {
     sessionUserMock.mockResolvedValue(actors[role]);
-    return (followUpActions.assignCartsAction as unknown as UserAction)(null, form({ cartIds: String(cartId), assigneeId: String(actors[role].id) }));
+    return (followUpActions.assignCartsAction as unknown as UserAction)(
+      null,
+      form({ cartIds: String(cartId), assigneeId: String(actors[role].id) }),
+    );
   };
 
   // role → [an unassigned cart, a cart another agent has]
@@ -663,7 +695,10 @@ describe("carts: taking one assigned to someone else is a manager's (or an admin
   };
   it.each(ROLES)("%s", async (role) => {
     const [free, held] = EXPECTED[role];
-    for (const [expected, assignee] of [[free, null], [held, holder.id]] as const) {
+    for (const [expected, assignee] of [
+      [free, null],
+      [held, holder.id],
+    ] as const) {
       const target = await cart(assignee);
       const result = await take(role, target.id);
       if (expected === "taken") {

@@ -80,12 +80,21 @@ function form(values: Record<string, string | string[]>): FormData {
   return data;
 }
 
-const call = (name: keyof typeof actions, values: Record<string, string | string[]>) => (actions[name] as unknown as AnyAction)(null, form(values)) as Promise<ActionResult<unknown>>;
+const call = (name: keyof typeof actions, values: Record<string, string | string[]>) =>
+  (actions[name] as unknown as AnyAction)(null, form(values)) as Promise<ActionResult<unknown>>;
 
 /** The edit form of the bearer channel as an admin would post it, secrets left empty. */
 const bearerForm = (overrides: Record<string, string> = {}) => ({
-  id: String(bearerId), name: "Home store", baseUrl: sim.baseUrl, authType: "bearer", storeCode: "default", syncStartDate: "2020-01-01",
-  entities: ["customers", "orders"], active: "on", maxRequestsPerSecond: "100", ...overrides,
+  id: String(bearerId),
+  name: "Home store",
+  baseUrl: sim.baseUrl,
+  authType: "bearer",
+  storeCode: "default",
+  syncStartDate: "2020-01-01",
+  entities: ["customers", "orders"],
+  active: "on",
+  maxRequestsPerSecond: "100",
+  ...overrides,
 });
 
 const simRequests = () => sim.control.requests(1).total;
@@ -104,28 +113,62 @@ beforeAll(async () => {
   delete process.env.INNGEST_BASE_URL;
   sim = await startMagentoSimulator({ port: 0, seed: 1717, customers: 5, orders: 8, token: TOKEN });
   trap = await listen((_path, res) => magentoError(res, 401, "The consumer isn't authorized to access %resources."));
-  const admin = await createUser(testDb.db, { email: "admin@network.test", name: "Admin", role: "admin", password: "a sufficiently long password" }, { userId: null, actor: "test" });
-  sessionUserMock.mockResolvedValue({ id: admin.id, email: admin.email, name: admin.name, role: "admin", permissions: ROLE_PERMISSIONS.admin });
+  const admin = await createUser(
+    testDb.db,
+    { email: "admin@network.test", name: "Admin", role: "admin", password: "a sufficiently long password" },
+    { userId: null, actor: "test" },
+  );
+  sessionUserMock.mockResolvedValue({
+    id: admin.id,
+    email: admin.email,
+    name: admin.name,
+    role: "admin",
+    permissions: ROLE_PERMISSIONS.admin,
+  });
   const [bearer] = await testDb.db
     .insert(channels)
-    .values({ name: "Home store", baseUrl: sim.baseUrl, authType: "bearer", credentialsEncrypted: sealCredentials({ type: "bearer", token: TOKEN }), syncStartDate: "2020-01-01", maxRequestsPerSecond: 100 })
+    .values({
+      name: "Home store",
+      baseUrl: sim.baseUrl,
+      authType: "bearer",
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: TOKEN }),
+      syncStartDate: "2020-01-01",
+      maxRequestsPerSecond: 100,
+    })
     .returning();
   bearerId = bearer!.id;
   const [oauth] = await testDb.db
     .insert(channels)
-    .values({ name: "OAuth store", baseUrl: sim.baseUrl, storeCode: "all", authType: "oauth1", credentialsEncrypted: sealCredentials({ type: "oauth1", ...sim.integration }) })
+    .values({
+      name: "OAuth store",
+      baseUrl: sim.baseUrl,
+      storeCode: "all",
+      authType: "oauth1",
+      credentialsEncrypted: sealCredentials({ type: "oauth1", ...sim.integration }),
+    })
     .returning();
   oauthId = oauth!.id;
 }, 60_000);
 
 afterAll(async () => {
   await waitForBackgroundSyncs();
-  await Promise.all(servers.map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise((resolve) => {
+          s.closeAllConnections();
+          s.close(resolve);
+        }),
+    ),
+  );
   await sim?.close();
   await closeDb();
   await testDb?.drop();
   process.env.DATABASE_URL = saved.url;
-  for (const [name, value] of [["ENCRYPTION_KEY", saved.key], ["MAGENTO_ALLOW_PRIVATE_URLS", saved.allow]] as const) {
+  for (const [name, value] of [
+    ["ENCRYPTION_KEY", saved.key],
+    ["MAGENTO_ALLOW_PRIVATE_URLS", saved.allow],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -153,8 +196,14 @@ describe("a saved token only goes to the address it was saved for", () => {
   it("Save with the host changed (127.0.0.1 → localhost, same store) and the token empty: not saved, the token is asked for, the typed fields come back", async () => {
     const moved = `http://localhost:${sim.port}`;
     const before = simRequests();
-    const state = (await (actions.submitChannelFormAction as unknown as AnyAction)(null, form({ ...bearerForm({ baseUrl: moved, name: "Home store moved" }), intent: "save" }))) as ChannelFormState;
-    expect(state.save).toMatchObject({ ok: false, fieldErrors: { token: [expect.stringContaining(`now points to ${moved} instead of ${sim.baseUrl}`)] } });
+    const state = (await (actions.submitChannelFormAction as unknown as AnyAction)(
+      null,
+      form({ ...bearerForm({ baseUrl: moved, name: "Home store moved" }), intent: "save" }),
+    )) as ChannelFormState;
+    expect(state.save).toMatchObject({
+      ok: false,
+      fieldErrors: { token: [expect.stringContaining(`now points to ${moved} instead of ${sim.baseUrl}`)] },
+    });
     expect(state.submitted).toMatchObject({ baseUrl: moved, name: "Home store moved" });
     expect(simRequests(), "the token went nowhere, not even to the same store under its other name").toBe(before);
     expect(await row(bearerId)).toMatchObject({ baseUrl: sim.baseUrl, name: "Home store" });
@@ -163,11 +212,19 @@ describe("a saved token only goes to the address it was saved for", () => {
     const savedAgain = await call("saveChannelAction", bearerForm({ baseUrl: moved, token: TOKEN }));
     expect(savedAgain, JSON.stringify(savedAgain)).toMatchObject({ ok: true });
     expect((await row(bearerId)).baseUrl).toBe(moved);
-    const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "channel.updated")).orderBy(desc(auditLog.id)).limit(1);
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "channel.updated"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
     expect(entry!.details).toMatchObject({ changes: { baseUrl: { from: sim.baseUrl, to: moved } }, credentials: { fields: ["token"] } });
 
     // And back, the same way.
-    expect(await call("saveChannelAction", bearerForm())).toMatchObject({ ok: false, fieldErrors: { token: [expect.stringContaining("enter the access token again")] } });
+    expect(await call("saveChannelAction", bearerForm())).toMatchObject({
+      ok: false,
+      fieldErrors: { token: [expect.stringContaining("enter the access token again")] },
+    });
     expect(await call("saveChannelAction", bearerForm({ token: TOKEN }))).toMatchObject({ ok: true });
     expect((await row(bearerId)).baseUrl).toBe(sim.baseUrl);
   });
@@ -195,7 +252,16 @@ describe("a saved token only goes to the address it was saved for", () => {
   });
 
   it("OAuth: a moved URL needs all four values again; none of the saved ones is sent", async () => {
-    const oauthForm = { id: String(oauthId), name: "OAuth store", baseUrl: trap.url, authType: "oauth1", storeCode: "all", syncStartDate: "2020-01-01", entities: ["customers"], active: "on" };
+    const oauthForm = {
+      id: String(oauthId),
+      name: "OAuth store",
+      baseUrl: trap.url,
+      authType: "oauth1",
+      storeCode: "all",
+      syncStartDate: "2020-01-01",
+      entities: ["customers"],
+      active: "on",
+    };
     const result = (await call("checkConnectionAction", oauthForm)) as Failure;
     expect(Object.keys(result.fieldErrors ?? {}).sort()).toEqual(["accessToken", "accessTokenSecret", "consumerKey", "consumerSecret"]);
     expect(result.fieldErrors?.consumerKey?.[0]).toContain("enter the four OAuth 1.0a values again");
@@ -207,7 +273,6 @@ describe("a saved token only goes to the address it was saved for", () => {
     // At its own address the saved keys still sign the check.
     expect(await call("checkConnectionAction", { ...oauthForm, baseUrl: sim.baseUrl })).toMatchObject({ ok: true });
   });
-
 });
 
 describe("internal addresses are refused unless MAGENTO_ALLOW_PRIVATE_URLS=1", () => {
@@ -220,7 +285,12 @@ describe("internal addresses are refused unless MAGENTO_ALLOW_PRIVATE_URLS=1", (
       `127.0.0.1:${sim.port} points to a private or internal address, which the portal does not call. If the store really is on your internal network, the portal's operator can set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it.`,
     );
     expect(simRequests()).toBe(before);
-    const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "channel.connection_checked")).orderBy(desc(auditLog.id)).limit(1);
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "channel.connection_checked"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
     expect(entry!.details).toMatchObject({ result: "blocked" });
 
     process.env.MAGENTO_ALLOW_PRIVATE_URLS = "1";
@@ -231,18 +301,35 @@ describe("internal addresses are refused unless MAGENTO_ALLOW_PRIVATE_URLS=1", (
   it("a host name that resolves to loopback (localhost) is refused the same way, checked after resolving it", async () => {
     delete process.env.MAGENTO_ALLOW_PRIVATE_URLS;
     const before = simRequests();
-    const result = await checkConnection({ baseUrl: `http://localhost:${sim.port}`, storeCode: "default", credentials: { type: "bearer", token: TOKEN } });
-    expect(result).toMatchObject({ ok: false, reason: "blocked", message: expect.stringContaining(`localhost:${sim.port} points to a private or internal address`) });
+    const result = await checkConnection({
+      baseUrl: `http://localhost:${sim.port}`,
+      storeCode: "default",
+      credentials: { type: "bearer", token: TOKEN },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: "blocked",
+      message: expect.stringContaining(`localhost:${sim.port} points to a private or internal address`),
+    });
     expect(simRequests()).toBe(before);
   });
 
   it("the sync refuses too: the run fails saying why, and Magento sees no request", async () => {
     delete process.env.MAGENTO_ALLOW_PRIVATE_URLS;
     const before = simRequests();
-    await expect(runChannelSync({ db: testDb.db, channelId: bearerId, mode: "initial", trigger: "cli" })).rejects.toThrow(/private or internal address/);
+    await expect(runChannelSync({ db: testDb.db, channelId: bearerId, mode: "initial", trigger: "cli" })).rejects.toThrow(
+      /private or internal address/,
+    );
     expect(simRequests()).toBe(before);
-    const [run] = await testDb.db.query.syncRuns.findMany({ where: (runs, { eq: equals }) => equals(runs.channelId, bearerId), orderBy: (runs, { desc: down }) => [down(runs.id)], limit: 1 });
-    expect(run).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it") });
+    const [run] = await testDb.db.query.syncRuns.findMany({
+      where: (runs, { eq: equals }) => equals(runs.channelId, bearerId),
+      orderBy: (runs, { desc: down }) => [down(runs.id)],
+      limit: 1,
+    });
+    expect(run).toMatchObject({
+      status: "failed",
+      errorMessage: expect.stringContaining("points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it"),
+    });
 
     process.env.MAGENTO_ALLOW_PRIVATE_URLS = "1";
     const allowed = await runChannelSync({ db: testDb.db, channelId: bearerId, mode: "initial", trigger: "cli" });
@@ -253,13 +340,17 @@ describe("internal addresses are refused unless MAGENTO_ALLOW_PRIVATE_URLS=1", (
 describe("Check connection is no port scanner", () => {
   it("a closed port, a silent server and an unknown host read the same; the cause goes to the server's log", async () => {
     const closed = await listen(() => {});
-    await new Promise((resolve) => { servers.pop()!.close(resolve); });
+    await new Promise((resolve) => {
+      servers.pop()!.close(resolve);
+    });
     const silent = await listen(() => {}); // accepts, never answers
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const results = [];
       for (const baseUrl of [closed.url, silent.url, "http://no-such-store.invalid"]) {
-        results.push(await checkConnection({ baseUrl, storeCode: "default", credentials: { type: "bearer", token: TOKEN } }, { timeoutMs: 500 }));
+        results.push(
+          await checkConnection({ baseUrl, storeCode: "default", credentials: { type: "bearer", token: TOKEN } }, { timeoutMs: 500 }),
+        );
       }
       expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["unreachable", "unreachable", "unreachable"]);
       const hosts = [`127.0.0.1:${closed.port}`, `127.0.0.1:${silent.port}`, "no-such-store.invalid"];
@@ -283,8 +374,16 @@ describe("Check connection is no port scanner", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const server = await checkConnection({ baseUrl: failing.url, storeCode: "default", credentials: { type: "bearer", token: TOKEN } });
-      expect(server).toMatchObject({ ok: false, reason: "other", message: "Magento answered HTTP 500. Try again later or check the store's logs." });
-      const refused = await checkConnection({ baseUrl: forbidden.url, storeCode: "default", credentials: { type: "bearer", token: TOKEN } });
+      expect(server).toMatchObject({
+        ok: false,
+        reason: "other",
+        message: "Magento answered HTTP 500. Try again later or check the store's logs.",
+      });
+      const refused = await checkConnection({
+        baseUrl: forbidden.url,
+        storeCode: "default",
+        credentials: { type: "bearer", token: TOKEN },
+      });
       expect(refused).toMatchObject({ ok: false, reason: "forbidden" });
       expect(JSON.stringify(refused)).not.toMatch(/rule 42|gw-internal/);
     } finally {

@@ -62,7 +62,8 @@ function fields(overrides: Record<string, string | string[]> = {}): Record<strin
   };
 }
 
-const save = (values: Record<string, string | string[]>) => (actions.saveChannelAction as unknown as AnyAction)(null, form(values)) as Promise<ActionResult<{ id: number }>>;
+const save = (values: Record<string, string | string[]>) =>
+  (actions.saveChannelAction as unknown as AnyAction)(null, form(values)) as Promise<ActionResult<{ id: number }>>;
 
 /** The settings as the form's schema reads them, for saveChannelSettings called directly (no connection check). */
 const input = (values: Record<string, string | string[]>) => channelSettingsSchema.parse(fields(values));
@@ -105,7 +106,11 @@ beforeAll(async () => {
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
   process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
-  const row = await createUser(testDb.db, { email: "admin@save-warnings.test", name: "Admin", role: "admin", password: "a sufficiently long password" }, ACTOR);
+  const row = await createUser(
+    testDb.db,
+    { email: "admin@save-warnings.test", name: "Admin", role: "admin", password: "a sufficiently long password" },
+    ACTOR,
+  );
   admin = { id: row.id, email: row.email, name: row.name, role: "admin", permissions: ROLE_PERMISSIONS.admin };
   sim = await startMagentoSimulator({ port: 0, seed: 15, customers: 3, orders: 3 });
 });
@@ -129,7 +134,10 @@ describe("the same store view as another channel (saveChannelSettings)", () => {
   let shopId = 0;
 
   beforeAll(async () => {
-    const [shop] = await testDb.db.insert(channels).values({ name: "Shop", baseUrl: "https://shop.example.com", storeCode: "default" }).returning();
+    const [shop] = await testDb.db
+      .insert(channels)
+      .values({ name: "Shop", baseUrl: "https://shop.example.com", storeCode: "default" })
+      .returning();
     shopId = shop!.id;
     // Stored before the store code had a default: empty means "default".
     await testDb.db.insert(channels).values({ name: "Legacy", baseUrl: "https://legacy.example.com/shop", storeCode: "" });
@@ -154,8 +162,16 @@ describe("the same store view as another channel (saveChannelSettings)", () => {
   });
 
   it("an empty store code is Magento's default, both ways", async () => {
-    await rejected(saveChannelSettings(testDb.db, input({ name: "Shop empty code", baseUrl: "https://shop.example.com", storeCode: "" }), ACTOR));
-    const legacy = await rejected(saveChannelSettings(testDb.db, input({ name: "Legacy again", baseUrl: "https://legacy.example.com/shop/", storeCode: "default" }), ACTOR));
+    await rejected(
+      saveChannelSettings(testDb.db, input({ name: "Shop empty code", baseUrl: "https://shop.example.com", storeCode: "" }), ACTOR),
+    );
+    const legacy = await rejected(
+      saveChannelSettings(
+        testDb.db,
+        input({ name: "Legacy again", baseUrl: "https://legacy.example.com/shop/", storeCode: "default" }),
+        ACTOR,
+      ),
+    );
     expect(legacy.warnings[0]!.message).toContain("Channel “Legacy” already syncs https://legacy.example.com/shop (store view default)");
   });
 
@@ -171,10 +187,16 @@ describe("the same store view as another channel (saveChannelSettings)", () => {
   });
 
   it("editing a channel is not a duplicate of itself; pointing it at another channel's store is", async () => {
-    const self = await saveChannelSettings(testDb.db, input({ id: String(shopId), name: "Shop", baseUrl: "https://Shop.example.com/", syncIntervalMinutes: "30" }), ACTOR);
+    const self = await saveChannelSettings(
+      testDb.db,
+      input({ id: String(shopId), name: "Shop", baseUrl: "https://Shop.example.com/", syncIntervalMinutes: "30" }),
+      ACTOR,
+    );
     expect(self).toMatchObject({ id: shopId, created: false });
     const [other] = await testDb.db.insert(channels).values({ name: "Elsewhere", baseUrl: "https://elsewhere.example.com" }).returning();
-    const moved = await rejected(saveChannelSettings(testDb.db, input({ id: String(other!.id), name: "Elsewhere", baseUrl: "https://shop.example.com" }), ACTOR));
+    const moved = await rejected(
+      saveChannelSettings(testDb.db, input({ id: String(other!.id), name: "Elsewhere", baseUrl: "https://shop.example.com" }), ACTOR),
+    );
     expect(moved.warnings[0]).toMatchObject({ kind: "duplicate", channelName: "Shop" });
     const [unchanged] = await testDb.db.select().from(channels).where(eq(channels.id, other!.id));
     expect(unchanged!.baseUrl).toBe("https://elsewhere.example.com");
@@ -184,10 +206,22 @@ describe("the same store view as another channel (saveChannelSettings)", () => {
     const values = { name: "Shop copy", baseUrl: "https://shop.example.com/" };
     const error = await rejected(saveChannelSettings(testDb.db, input(values), ACTOR));
     // A confirmation given for another warning (another channel's store) does not count.
-    const elsewhere = await rejected(saveChannelSettings(testDb.db, input({ name: "Legacy copy", baseUrl: "https://legacy.example.com/shop" }), ACTOR));
-    await rejected(saveChannelSettings(testDb.db, input({ ...values, confirmWarnings: confirmationValue(elsewhere.warnings.map((w) => w.message)) }), ACTOR));
+    const elsewhere = await rejected(
+      saveChannelSettings(testDb.db, input({ name: "Legacy copy", baseUrl: "https://legacy.example.com/shop" }), ACTOR),
+    );
+    await rejected(
+      saveChannelSettings(
+        testDb.db,
+        input({ ...values, confirmWarnings: confirmationValue(elsewhere.warnings.map((w) => w.message)) }),
+        ACTOR,
+      ),
+    );
 
-    const result = await saveChannelSettings(testDb.db, input({ ...values, confirmWarnings: confirmationValue(error.warnings.map((w) => w.message)) }), ACTOR);
+    const result = await saveChannelSettings(
+      testDb.db,
+      input({ ...values, confirmWarnings: confirmationValue(error.warnings.map((w) => w.message)) }),
+      ACTOR,
+    );
     expect(result.created).toBe(true);
     const entry = await lastAudit(result.id);
     expect(entry.action).toBe("channel.created");
@@ -223,7 +257,10 @@ describe("through the form's action, with the connection checked against the sim
     expect(await channelCount()).toBe(before);
 
     const confirmed = await save({ ...typed, confirmWarnings: confirmationValue(warnings) });
-    expect(confirmed, JSON.stringify(confirmed)).toMatchObject({ ok: true, message: expect.stringContaining('Created "Main store again".') });
+    expect(confirmed, JSON.stringify(confirmed)).toMatchObject({
+      ok: true,
+      message: expect.stringContaining('Created "Main store again".'),
+    });
     const id = (confirmed as { data: { id: number } }).data.id;
     expect(await channelCount()).toBe(before + 1);
     expect((await lastAudit(id)).details).toMatchObject({ confirmedOverWarnings: warnings });
@@ -234,7 +271,9 @@ describe("through the form's action, with the connection checked against the sim
     const values = fields({ name: "Closed port", baseUrl: `http://127.0.0.1:${port}` });
     const warnings = warningsOf(await save(values));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^The connection check failed, so this channel would not sync until it is fixed: Magento did not answer at this address \(127\.0\.0\.1:\d+\)/);
+    expect(warnings[0]).toMatch(
+      /^The connection check failed, so this channel would not sync until it is fixed: Magento did not answer at this address \(127\.0\.0\.1:\d+\)/,
+    );
     expect(await testDb.db.select().from(channels).where(eq(channels.name, "Closed port"))).toHaveLength(0);
 
     // Ticked for a warning nobody was shown (the box was ticked before the URL changed): asked again.

@@ -79,7 +79,11 @@ beforeAll(async () => {
   process.env.DATABASE_URL = testDb.url;
   process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
   for (const role of ["admin", "manager", "agent", "viewer"] as Role[]) {
-    const row = await createUser(testDb.db, { email: `${role}@settings.test`, name: role, role, password: "a sufficiently long password" }, { userId: null, actor: "test" });
+    const row = await createUser(
+      testDb.db,
+      { email: `${role}@settings.test`, name: role, role, password: "a sufficiently long password" },
+      { userId: null, actor: "test" },
+    );
     actors[role] = { id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
   sim = await startMagentoSimulator({ port: 0, seed: 7, customers: 5, orders: 5 });
@@ -103,9 +107,21 @@ beforeEach(() => {
 
 describe("settings schema", () => {
   it("accepts a full form with defaults filled in", () => {
-    const parsed = channelSettingsSchema.safeParse({ name: "A", baseUrl: "https://shop.example.com", authType: "bearer", entities: "orders" });
+    const parsed = channelSettingsSchema.safeParse({
+      name: "A",
+      baseUrl: "https://shop.example.com",
+      authType: "bearer",
+      entities: "orders",
+    });
     expect(parsed.success).toBe(true);
-    expect(parsed.data).toMatchObject({ storeCode: "default", guestMode: "per_email", websites: "all", entities: ["orders"], active: false, syncPriority: "magento" });
+    expect(parsed.data).toMatchObject({
+      storeCode: "default",
+      guestMode: "per_email",
+      websites: "all",
+      entities: ["orders"],
+      active: false,
+      syncPriority: "magento",
+    });
     expect(parsed.data!.syncStartDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Number(parsed.data!.syncStartDate.slice(0, 4))).toBe(new Date().getUTCFullYear() - 2);
   });
@@ -127,7 +143,18 @@ describe("settings schema", () => {
     expect(parsed.success).toBe(false);
     const fields = Object.keys(parsed.error!.flatten().fieldErrors).sort();
     expect(fields).toEqual(
-      ["adminUrl", "baseUrl", "entities", "maxRequestsPerSecond", "name", "sharedGuestEmails", "storeCode", "syncIntervalMinutes", "syncStartDate", "websiteIds"].sort(),
+      [
+        "adminUrl",
+        "baseUrl",
+        "entities",
+        "maxRequestsPerSecond",
+        "name",
+        "sharedGuestEmails",
+        "storeCode",
+        "syncIntervalMinutes",
+        "syncStartDate",
+        "websiteIds",
+      ].sort(),
     );
   });
 
@@ -135,7 +162,8 @@ describe("settings schema", () => {
     const base = { name: "A", baseUrl: "https://shop.example.com", authType: "bearer", entities: "orders" };
     expect(channelSettingsSchema.parse({ ...base, abandonmentDelayHours: "" }).abandonmentDelayHours).toBe(24);
     expect(channelSettingsSchema.parse({ ...base, abandonmentDelayHours: "720" }).abandonmentDelayHours).toBe(720);
-    const errorOf = (value: string) => channelSettingsSchema.safeParse({ ...base, abandonmentDelayHours: value }).error?.flatten().fieldErrors.abandonmentDelayHours;
+    const errorOf = (value: string) =>
+      channelSettingsSchema.safeParse({ ...base, abandonmentDelayHours: value }).error?.flatten().fieldErrors.abandonmentDelayHours;
     expect(errorOf("0")).toEqual(["At least 1 hour."]);
     expect(errorOf("721")).toEqual(["At most 720 hours (30 days)."]);
     expect(errorOf("1.5")).toEqual(["Whole hours only."]);
@@ -143,7 +171,13 @@ describe("settings schema", () => {
   });
 
   it("needs at least one website when only some are chosen", () => {
-    const parsed = channelSettingsSchema.safeParse({ name: "A", baseUrl: "https://s.example.com", authType: "bearer", websites: "selected", entities: "orders" });
+    const parsed = channelSettingsSchema.safeParse({
+      name: "A",
+      baseUrl: "https://s.example.com",
+      authType: "bearer",
+      websites: "selected",
+      entities: "orders",
+    });
     expect(parsed.error!.flatten().fieldErrors.websiteIds).toBeDefined();
   });
 });
@@ -165,13 +199,22 @@ describe("saving", () => {
   });
 
   it("creates a channel with sealed credentials and an audit entry", async () => {
-    const result = await call("saveChannelAction", form(baseForm({ websites: "selected", websiteIds: ["1"], sharedGuestEmails: "office@example.com" })));
+    const result = await call(
+      "saveChannelAction",
+      form(baseForm({ websites: "selected", websiteIds: ["1"], sharedGuestEmails: "office@example.com" })),
+    );
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     const [row] = await testDb.db.select().from(channels);
     channelId = row!.id;
     expect(row!.credentialsEncrypted).not.toContain(sim.adminToken);
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: sim.adminToken });
-    expect(row).toMatchObject({ websiteOriginIds: [1], sharedGuestEmails: ["office@example.com"], syncStartDate: "2024-01-01", active: true, abandonmentDelayHours: 24 });
+    expect(row).toMatchObject({
+      websiteOriginIds: [1],
+      sharedGuestEmails: ["office@example.com"],
+      syncStartDate: "2024-01-01",
+      active: true,
+      abandonmentDelayHours: 24,
+    });
     const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "channel.created"));
     expect(entry).toMatchObject({ userId: actors.admin.id, channelId, ip: "203.0.113.9" });
   });
@@ -179,7 +222,10 @@ describe("saving", () => {
   it("keeps the credentials when the secret is left empty, and rejects a duplicate name", async () => {
     const bad = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", abandonmentDelayHours: "0" })));
     expect(bad).toMatchObject({ ok: false, fieldErrors: { abandonmentDelayHours: ["At least 1 hour."] } });
-    const result = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", syncIntervalMinutes: "30", abandonmentDelayHours: "48" })));
+    const result = await call(
+      "saveChannelAction",
+      form(baseForm({ id: String(channelId), token: "", syncIntervalMinutes: "30", abandonmentDelayHours: "48" })),
+    );
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
     expect(row!.syncIntervalMinutes).toBe(30);
@@ -195,7 +241,10 @@ describe("saving", () => {
     // The simulator refuses this token: saved once the failed check is confirmed (channel-save-warnings.test.ts).
     const warned = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "new-token-value" })));
     const warnings = (warned as Extract<ActionResult<unknown>, { ok: false }>).fieldErrors?.confirmWarnings ?? [];
-    await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "new-token-value", confirmWarnings: confirmationValue(warnings) })));
+    await call(
+      "saveChannelAction",
+      form(baseForm({ id: String(channelId), token: "new-token-value", confirmWarnings: confirmationValue(warnings) })),
+    );
     const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: "new-token-value" });
     await call("saveChannelAction", form(baseForm({ id: String(channelId), token: sim.adminToken })));
@@ -207,7 +256,10 @@ describe("saving", () => {
     const [old] = await testDb.db
       .insert(syncCheckpoints)
       .values({ channelId, connector: "orders", mode: "initial", completedAt: new Date() })
-      .onConflictDoUpdate({ target: [syncCheckpoints.channelId, syncCheckpoints.connector, syncCheckpoints.mode], set: { completedAt: new Date() } })
+      .onConflictDoUpdate({
+        target: [syncCheckpoints.channelId, syncCheckpoints.connector, syncCheckpoints.mode],
+        set: { completedAt: new Date() },
+      })
       .returning();
     const result = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", syncStartDate: "2023-01-01" })));
     expect(result).toMatchObject({ ok: true });
@@ -223,7 +275,10 @@ describe("saving", () => {
 describe("check connection against the simulator", () => {
   it("lists websites, store views and the base currency", async () => {
     const result = await call("checkConnectionAction", form({ baseUrl: sim.baseUrl, authType: "bearer", token: sim.adminToken }));
-    expect(result, JSON.stringify(result)).toMatchObject({ ok: true, data: { websites: expect.any(Array), baseCurrency: expect.any(String) } });
+    expect(result, JSON.stringify(result)).toMatchObject({
+      ok: true,
+      data: { websites: expect.any(Array), baseCurrency: expect.any(String) },
+    });
     expect((result as { data: { websites: unknown[] } }).data.websites.length).toBeGreaterThan(0);
   });
 
@@ -234,21 +289,33 @@ describe("check connection against the simulator", () => {
   });
 
   it("401: a wrong token", async () => {
-    const result = await checkConnection({ baseUrl: sim.baseUrl, storeCode: "default", credentials: { type: "bearer", token: "wrong-token-123" } });
+    const result = await checkConnection({
+      baseUrl: sim.baseUrl,
+      storeCode: "default",
+      credentials: { type: "bearer", token: "wrong-token-123" },
+    });
     expect(result).toMatchObject({ ok: false, reason: "unauthorized" });
     expect((result as { message: string }).message).toMatch(/rejected the credentials/);
     expect((result as { message: string }).message).not.toContain("wrong-token-123");
   });
 
   it("404: a URL that is not Magento", async () => {
-    const result = await checkConnection({ baseUrl: `${sim.baseUrl}/nope`, storeCode: "default", credentials: { type: "bearer", token: sim.adminToken } });
+    const result = await checkConnection({
+      baseUrl: `${sim.baseUrl}/nope`,
+      storeCode: "default",
+      credentials: { type: "bearer", token: sim.adminToken },
+    });
     expect(result).toMatchObject({ ok: false, reason: "not_magento" });
     expect((result as { message: string }).message).toMatch(/not a Magento REST endpoint/);
   });
 
   it("unreachable: a closed port (said without the low-level reason, which would map the network)", async () => {
     const port = await closedPort();
-    const result = await checkConnection({ baseUrl: `http://127.0.0.1:${port}`, storeCode: "default", credentials: { type: "bearer", token: "t0ken" } });
+    const result = await checkConnection({
+      baseUrl: `http://127.0.0.1:${port}`,
+      storeCode: "default",
+      credentials: { type: "bearer", token: "t0ken" },
+    });
     expect(result).toMatchObject({ ok: false, reason: "unreachable" });
     expect((result as { message: string }).message).toMatch(/^Magento did not answer at this address \(127\.0\.0\.1:\d+\)/);
   });
@@ -258,11 +325,19 @@ describe("delete", () => {
   it("asks for the exact name, then removes every row of the channel in the background", async () => {
     const [row] = await testDb.db.insert(channels).values({ name: "Doomed", baseUrl: "https://doomed.example.com" }).returning();
     const id = row!.id;
-    const [website] = await testDb.db.insert(magentoWebsites).values({ channelId: id, originId: 1, code: "base", name: "Main" }).returning();
+    const [website] = await testDb.db
+      .insert(magentoWebsites)
+      .values({ channelId: id, originId: 1, code: "base", name: "Main" })
+      .returning();
     expect(website).toBeDefined();
-    await testDb.db.insert(magentoCustomers).values(
-      Array.from({ length: 7 }, (_, i) => ({ channelId: id, originId: i + 1, email: `c${i}@example.com` }) as typeof magentoCustomers.$inferInsert),
-    );
+    await testDb.db
+      .insert(magentoCustomers)
+      .values(
+        Array.from(
+          { length: 7 },
+          (_, i) => ({ channelId: id, originId: i + 1, email: `c${i}@example.com` }) as typeof magentoCustomers.$inferInsert,
+        ),
+      );
     await testDb.db.insert(syncRuns).values({ channelId: id, mode: "full", trigger: "manual", status: "succeeded" });
     expect((await countChannelRecords(testDb.db, id)).total).toBe(7);
 
@@ -285,10 +360,18 @@ describe("delete", () => {
   });
 
   it("deletes in batches and is resumable", async () => {
-    const [row] = await testDb.db.insert(channels).values({ name: "Batched", baseUrl: "https://b.example.com", deletingAt: new Date() }).returning();
-    await testDb.db.insert(magentoCustomers).values(
-      Array.from({ length: 25 }, (_, i) => ({ channelId: row!.id, originId: i + 1, email: `b${i}@example.com` }) as typeof magentoCustomers.$inferInsert),
-    );
+    const [row] = await testDb.db
+      .insert(channels)
+      .values({ name: "Batched", baseUrl: "https://b.example.com", deletingAt: new Date() })
+      .returning();
+    await testDb.db
+      .insert(magentoCustomers)
+      .values(
+        Array.from(
+          { length: 25 },
+          (_, i) => ({ channelId: row!.id, originId: i + 1, email: `b${i}@example.com` }) as typeof magentoCustomers.$inferInsert,
+        ),
+      );
     expect(await deleteChannelData(testDb.db, row!.id, { batchSize: 10 })).toBe(26);
     expect(await testDb.db.select().from(channels).where(eq(channels.id, row!.id))).toHaveLength(0);
   });
@@ -301,13 +384,18 @@ describe("authorization: a manager or agent calling an action directly is forbid
 
   it("covers every exported action", () => {
     // submitChannelFormAction (the form's one action) calls the first two; integrations-security.test.ts walks its roles.
-    expect(Object.keys(actions).filter((k) => typeof (actions as Record<string, unknown>)[k] === "function").sort()).toEqual(
-      ["checkConnectionAction", "deleteChannelAction", "saveChannelAction", "submitChannelFormAction"],
-    );
+    expect(
+      Object.keys(actions)
+        .filter((k) => typeof (actions as Record<string, unknown>)[k] === "function")
+        .sort(),
+    ).toEqual(["checkConnectionAction", "deleteChannelAction", "saveChannelAction", "submitChannelFormAction"]);
   });
 
   it.each(cases)("%s as %s", async (name, role) => {
-    const [target] = await testDb.db.insert(channels).values({ name: `Target ${name} ${role}`, baseUrl: "https://t.example.com" }).returning();
+    const [target] = await testDb.db
+      .insert(channels)
+      .values({ name: `Target ${name} ${role}`, baseUrl: "https://t.example.com" })
+      .returning();
     const before = await testDb.db.select().from(channels).where(eq(channels.id, target!.id));
     const [{ last }] = (await testDb.db.select({ last: max(auditLog.id) }).from(auditLog)) as [{ last: number | null }];
     sessionUserMock.mockResolvedValue(actors[role]);
@@ -317,7 +405,12 @@ describe("authorization: a manager or agent calling an action directly is forbid
         : form(baseForm({ id: String(target!.id), name: "Hijacked", token: "attacker-token" }));
     expect(await call(name, data)).toMatchObject({ ok: false, code: "forbidden" });
     expect(await testDb.db.select().from(channels).where(eq(channels.id, target!.id))).toEqual(before);
-    expect(await testDb.db.select().from(auditLog).where(gt(auditLog.id, last ?? 0))).toHaveLength(0);
+    expect(
+      await testDb.db
+        .select()
+        .from(auditLog)
+        .where(gt(auditLog.id, last ?? 0)),
+    ).toHaveLength(0);
     expect(afterTasks).toHaveLength(0);
   });
 

@@ -62,10 +62,18 @@ beforeAll(async () => {
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
   process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
-  const row = await createUser(testDb.db, { email: "admin@leak.test", name: "Admin", role: "admin", password: "a sufficiently long password" }, { userId: null, actor: "test" });
+  const row = await createUser(
+    testDb.db,
+    { email: "admin@leak.test", name: "Admin", role: "admin", password: "a sufficiently long password" },
+    { userId: null, actor: "test" },
+  );
   const role: Role = "admin";
   // Pages go through the real getSessionUser (requirePagePermission): give it a session.
-  (auth as unknown as Mock<() => Promise<unknown>>).mockResolvedValue({ user: { id: String(row.id) }, sessionId: "leak-test", signedInAt: Date.now() });
+  (auth as unknown as Mock<() => Promise<unknown>>).mockResolvedValue({
+    user: { id: String(row.id) },
+    sessionId: "leak-test",
+    signedInAt: Date.now(),
+  });
   sessionUserMock.mockResolvedValue({ id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] });
   sim = await startMagentoSimulator({ port: 0, seed: 11, customers: 3, orders: 3, token: TOKEN });
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
@@ -95,7 +103,14 @@ describe("the access token never leaks", () => {
       results.push(result);
       return result;
     };
-    const base = { name: "Leak store", baseUrl: sim.baseUrl, authType: "bearer", storeCode: "default", entities: ["customers", "orders"], active: "on" };
+    const base = {
+      name: "Leak store",
+      baseUrl: sim.baseUrl,
+      authType: "bearer",
+      storeCode: "default",
+      entities: ["customers", "orders"],
+      active: "on",
+    };
 
     // A check with the right token, one with a wrong token (an error message), then create.
     expect(await call("checkConnectionAction", form({ ...base, token: TOKEN }))).toMatchObject({ ok: true });
@@ -106,19 +121,20 @@ describe("the access token never leaks", () => {
     expect(created, JSON.stringify(created)).toMatchObject({ ok: true });
     const id = (created as { data: { id: number } }).data.id;
     // Edit: keep the token, then replace it with a new one, then back.
-    expect(await call("saveChannelAction", form({ ...base, id: String(id), token: "", syncStartDate: "2023-01-01" }))).toMatchObject({ ok: true });
+    expect(await call("saveChannelAction", form({ ...base, id: String(id), token: "", syncStartDate: "2023-01-01" }))).toMatchObject({
+      ok: true,
+    });
     // The simulator refuses the new token: the save asks for confirmation (a warning without the token), then saves.
     const warned = await call("saveChannelAction", form({ ...base, id: String(id), token: NEW_TOKEN }));
     expect(warned).toMatchObject({ ok: false, fieldErrors: { confirmWarnings: [expect.stringContaining("401")] } });
     const confirmWarnings = confirmationValue((warned as Extract<ActionResult<unknown>, { ok: false }>).fieldErrors?.confirmWarnings ?? []);
-    expect(await call("saveChannelAction", form({ ...base, id: String(id), token: NEW_TOKEN, confirmWarnings }))).toMatchObject({ ok: true });
+    expect(await call("saveChannelAction", form({ ...base, id: String(id), token: NEW_TOKEN, confirmWarnings }))).toMatchObject({
+      ok: true,
+    });
     expect(await call("checkConnectionAction", form({ ...base, id: String(id) }))).toMatchObject({ ok: false });
     expect(await call("saveChannelAction", form({ ...base, id: String(id), token: TOKEN }))).toMatchObject({ ok: true });
 
-    const pages = [
-      serialize(await IntegrationsPage()),
-      serialize(await SettingsPage({ params: Promise.resolve({ id: String(id) }) })),
-    ];
+    const pages = [serialize(await IntegrationsPage()), serialize(await SettingsPage({ params: Promise.resolve({ id: String(id) }) }))];
     // The settings page really carries the form's data (so the search below means something).
     expect(pages[1]).toContain("Leak store");
     expect(pages[1]).toContain('"credentialsSet":{"token":true');
@@ -127,7 +143,13 @@ describe("the access token never leaks", () => {
     expect(audit.length).toBeGreaterThanOrEqual(5);
     const [row] = await testDb.db.select().from(channels);
 
-    const haystacks = { results: serialize(results), pages: pages.join("\n"), console: captured.join("\n"), audit: serialize(audit), stored: row!.credentialsEncrypted ?? "" };
+    const haystacks = {
+      results: serialize(results),
+      pages: pages.join("\n"),
+      console: captured.join("\n"),
+      audit: serialize(audit),
+      stored: row!.credentialsEncrypted ?? "",
+    };
     for (const [where, text] of Object.entries(haystacks)) {
       expect(text.includes(TOKEN), `token found in ${where}`).toBe(false);
       expect(text.includes(NEW_TOKEN), `new token found in ${where}`).toBe(false);

@@ -60,7 +60,17 @@ describe("channel:* commands", () => {
   });
 
   it("channel:add rejects mixed or incomplete credentials with exit 2, without echoing secrets", async () => {
-    const mixed = await portal(["channel:add", "--name", "x", "--url", "https://x.test", "--token", "tok-secret", "--consumer-key", "ck-secret"]);
+    const mixed = await portal([
+      "channel:add",
+      "--name",
+      "x",
+      "--url",
+      "https://x.test",
+      "--token",
+      "tok-secret",
+      "--consumer-key",
+      "ck-secret",
+    ]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain("either --token or the OAuth options");
     const partial = await portal(["channel:add", "--name", "x", "--url", "https://x.test", "--consumer-key", "ck-secret"]);
@@ -100,7 +110,10 @@ describe("channel:* commands", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Starting an incremental sync of "sim".');
     const runs = await testDb.db.select().from(syncRuns).orderBy(syncRuns.id);
-    expect(runs.map((r) => [r.mode, r.status])).toEqual([["initial", "succeeded"], ["incremental", "succeeded"]]);
+    expect(runs.map((r) => [r.mode, r.status])).toEqual([
+      ["initial", "succeeded"],
+      ["incremental", "succeeded"],
+    ]);
   }, 120_000);
 
   it("channel:runs and channel:errors read the history", async () => {
@@ -121,7 +134,7 @@ describe("channel:* commands", () => {
     const errors = await portal(["channel:errors", "--name", "sim"]);
     expect(errors.code).toBe(0);
     expect(errors.stdout).toMatch(new RegExp(`orders\\s+${orderId}\\s+grand_total\\s+unresolved`));
-    expect(errors.stdout).toContain("channel:retry --name \"sim\"");
+    expect(errors.stdout).toContain('channel:retry --name "sim"');
 
     // Still broken in Magento: exit 1, listed as still failing.
     const still = await portal(["channel:retry", "--name", "sim"]);
@@ -147,10 +160,22 @@ describe("channel:* commands", () => {
   it("channel:add refuses a second channel of the same store view (exit 1) unless --force", async () => {
     const before = (await testDb.db.select().from(channels)).length;
     // A trailing slash and an explicit default store code: still the store "sim" syncs.
-    const refused = await portal(["channel:add", "--name", "sim copy", "--url", `${sim.baseUrl}/`, "--store-code", "default", "--token", TOKEN]);
+    const refused = await portal([
+      "channel:add",
+      "--name",
+      "sim copy",
+      "--url",
+      `${sim.baseUrl}/`,
+      "--store-code",
+      "default",
+      "--token",
+      TOKEN,
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe("");
-    expect(refused.stderr).toContain(`Channel “sim” already syncs ${sim.baseUrl} (store view default): every order, customer and cart would be counted twice`);
+    expect(refused.stderr).toContain(
+      `Channel “sim” already syncs ${sim.baseUrl} (store view default): every order, customer and cart would be counted twice`,
+    );
     expect(refused.stderr).toContain("Nothing was added. To add it all the same, run the command again with --force.");
     expect(refused.stderr).not.toContain(TOKEN);
     expect(await testDb.db.select().from(channels)).toHaveLength(before);
@@ -172,7 +197,19 @@ describe("channel:* commands", () => {
   });
 
   it("channel:add --abandonment-delay-hours and channel:edit set the delay; a bad value is a usage error naming the rule", async () => {
-    const added = await portal(["channel:add", "--name", "sim de", "--url", sim.baseUrl, "--store-code", "de", "--token", TOKEN, "--abandonment-delay-hours", "48"]);
+    const added = await portal([
+      "channel:add",
+      "--name",
+      "sim de",
+      "--url",
+      sim.baseUrl,
+      "--store-code",
+      "de",
+      "--token",
+      TOKEN,
+      "--abandonment-delay-hours",
+      "48",
+    ]);
     expect(added.code, added.stderr).toBe(0);
     const [row] = await testDb.db.select().from(channels).where(eq(channels.name, "sim de"));
     expect(row!.abandonmentDelayHours).toBe(48);
@@ -183,7 +220,11 @@ describe("channel:* commands", () => {
     const [after] = await testDb.db.select().from(channels).where(eq(channels.name, "sim de"));
     expect(after!.abandonmentDelayHours).toBe(6);
 
-    for (const [value, message] of [["0", "At least 1 hour."], ["721", "At most 720 hours"], ["1.5", "Whole hours only."]] as const) {
+    for (const [value, message] of [
+      ["0", "At least 1 hour."],
+      ["721", "At most 720 hours"],
+      ["1.5", "Whole hours only."],
+    ] as const) {
       const bad = await portal(["channel:edit", "--name", "sim de", "--abandonment-delay-hours", value]);
       expect(bad.code, value).toBe(2);
       expect(bad.stderr).toContain("--abandonment-delay-hours");

@@ -32,7 +32,11 @@ let channelId: number;
 const viewer: SessionUser = { id: 1, email: "v@example.com", name: "Viewer", role: "viewer", permissions: ["view_sales"] };
 
 // The widest range the report filters allow, ending today: the simulator's whole history.
-const ALL = { range: "custom", from: new Date(Date.now() - 1800 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
+const ALL = {
+  range: "custom",
+  from: new Date(Date.now() - 1800 * 86_400_000).toISOString().slice(0, 10),
+  to: new Date().toISOString().slice(0, 10),
+};
 
 beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 77, customers: 60, orders: 300, strictSchema: true });
@@ -51,8 +55,11 @@ afterAll(async () => {
 });
 
 async function localId(table: "magento_orders" | "magento_customers" | "magento_credit_memos", originId: number): Promise<number> {
-  const [row] = await queryRows<{ id: number }>(db, sql`
-    SELECT id::int AS id FROM ${sql.raw(table)} WHERE channel_id = ${channelId} AND origin_id = ${originId}`);
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`
+    SELECT id::int AS id FROM ${sql.raw(table)} WHERE channel_id = ${channelId} AND origin_id = ${originId}`,
+  );
   if (!row) throw new Error(`${table} ${originId} not synced`);
   return row.id;
 }
@@ -61,9 +68,12 @@ describe("a configurable product is one line", () => {
   it("syncs both items of each configurable line (the child is stored, not shown)", async () => {
     const figures = storeFigures(sim.store);
     expect(figures.orders.configurableLines).toBeGreaterThan(10);
-    const [counts] = await queryRows<{ rows: number; visible: number }>(db, sql`
+    const [counts] = await queryRows<{ rows: number; visible: number }>(
+      db,
+      sql`
       SELECT count(*)::int AS rows, (count(*) FILTER (WHERE parent_item_origin_id IS NULL))::int AS visible
-      FROM magento_order_items WHERE channel_id = ${channelId}`);
+      FROM magento_order_items WHERE channel_id = ${channelId}`,
+    );
     expect(counts).toEqual({ rows: figures.orders.itemRows, visible: figures.orders.visibleLines });
   });
 
@@ -74,7 +84,12 @@ describe("a configurable product is one line", () => {
     expect(detail.order.totalItemCount).toBe(order.items.length);
     const line = order.items.find((i) => i.child)!;
     const shown = detail.items.find((i) => i.originId === line.itemId)!;
-    expect(shown).toMatchObject({ sku: line.child!.sku, name: line.name, productType: "configurable", chosen: { sku: line.child!.sku, name: line.child!.name } });
+    expect(shown).toMatchObject({
+      sku: line.child!.sku,
+      name: line.name,
+      productType: "configurable",
+      chosen: { sku: line.child!.sku, name: line.child!.name },
+    });
     expect(Number(shown.rowTotal)).toBe((line.price * line.qty) / 100);
     expect(detail.items.some((i) => i.originId === line.child!.itemId)).toBe(false);
     expect(detail.items.filter((i) => i.chosen === null)).toHaveLength(order.items.length - order.items.filter((i) => i.child).length);
@@ -97,9 +112,12 @@ describe("a configurable product is one line", () => {
     const memo = [...sim.store.memos.values()].find((m) => m.items.some((i) => i.childEntityId !== undefined))!;
     const detail = (await loadCreditMemoDetail(db, viewer, await localId("magento_credit_memos", memo.entityId)))!;
     expect(detail.items.map((i) => i.originId).sort()).toEqual(memo.items.map((i) => i.entityId).sort());
-    const [stored] = await queryRows<{ n: number }>(db, sql`
+    const [stored] = await queryRows<{ n: number }>(
+      db,
+      sql`
       SELECT count(*)::int AS n FROM magento_credit_memo_items i JOIN magento_credit_memos m ON m.id = i.credit_memo_id
-      WHERE m.channel_id = ${channelId} AND m.origin_id = ${memo.entityId}`);
+      WHERE m.channel_id = ${channelId} AND m.origin_id = ${memo.entityId}`,
+    );
     expect(stored!.n).toBe(memo.items.length + memo.items.filter((i) => i.childEntityId !== undefined).length);
   });
 

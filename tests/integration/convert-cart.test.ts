@@ -44,19 +44,35 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "convert", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }), maxRequestsPerSecond: 100,
-  }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "convert",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+    })
+    .returning()) as [ChannelRow];
   const run = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 });
   expect(run.status).toBe("succeeded");
   for (const role of ["admin", "manager", "agent", "viewer"] as const) {
-    const row = await createUser(testDb.db, { email: `${role}@convert.test`, name: `The ${role}`, role, password: "a sufficiently long password" }, { userId: null, actor: "test" });
+    const row = await createUser(
+      testDb.db,
+      { email: `${role}@convert.test`, name: `The ${role}`, role, password: "a sufficiently long password" },
+      { userId: null, actor: "test" },
+    );
     users[role] = { id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
   const us = (await createChannelClient(channel).listCountries()).find((c) => c.id === "US")!;
   address = {
-    firstname: "Dana", lastname: "Lee", street1: "1 Harbour Way", city: "Springfield", postcode: "12345", countryId: "US",
-    regionId: us.available_regions![0]!.id, telephone: "555-0100",
+    firstname: "Dana",
+    lastname: "Lee",
+    street1: "1 Harbour Way",
+    city: "Springfield",
+    postcode: "12345",
+    countryId: "US",
+    regionId: us.available_regions![0]!.id,
+    telephone: "555-0100",
   };
 }, 90_000);
 
@@ -79,7 +95,9 @@ async function openCart(kind: "registered" | "guest" = "registered"): Promise<{ 
     if (usedCarts.has(cart.id) || !cart.isActive || cart.items.length === 0) continue;
     // A guest cart has an email once the guest reached checkout (Magento sends it on the billing address).
     if (kind === "registered" ? cart.customerId === null : !(cart.customerId === null && cart.billing?.email)) continue;
-    const [row] = await testDb.db.select({ id: magentoCarts.id, status: magentoCarts.status }).from(magentoCarts)
+    const [row] = await testDb.db
+      .select({ id: magentoCarts.id, status: magentoCarts.status })
+      .from(magentoCarts)
       .where(and(eq(magentoCarts.channelId, channel.id), eq(magentoCarts.originId, cart.id)));
     if (row?.status !== "open") continue;
     // Enough stock that only the out-of-stock test runs out.
@@ -104,7 +122,10 @@ async function cartRow(id: number) {
 }
 
 async function auditsFor(cartId: number) {
-  return testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "cart.converted"), eq(auditLog.entityId, String(cartId))));
+  return testDb.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, "cart.converted"), eq(auditLog.entityId, String(cartId))));
 }
 
 /** Place-order requests Magento received for a cart. */
@@ -112,8 +133,10 @@ function placeRequests(cartOriginId: number): number {
   return sim.control.requests(500).log.filter((e) => e.method === "PUT" && e.path.includes(`/carts/${cartOriginId}/order`)).length;
 }
 
-const fastClient = (overrides: { timeoutMs?: number; maxRetries?: number } = {}): PlaceOrderOptions["client"] =>
-  (c) => createChannelClient(c, { timeoutMs: overrides.timeoutMs ?? 10_000, maxRetries: overrides.maxRetries ?? 0 });
+const fastClient =
+  (overrides: { timeoutMs?: number; maxRetries?: number } = {}): PlaceOrderOptions["client"] =>
+  (c) =>
+    createChannelClient(c, { timeoutMs: overrides.timeoutMs ?? 10_000, maxRetries: overrides.maxRetries ?? 0 });
 
 describe("convert a cart: the happy path", () => {
   it("offers addresses, shipping, payment and Magento's totals, then places one order that shows at once", async () => {
@@ -133,10 +156,16 @@ describe("convert a cart: the happy path", () => {
     const review = await reviewOrder(testDb.db, users.manager, cart.id, address, { carrierCode: "flatrate", methodCode: flat.methodCode });
     expect(review.ok).toBe(true);
     if (!review.ok) return;
-    expect(review.data.paymentMethods.map((p) => p.code)).toEqual(expect.arrayContaining(["checkmo", "banktransfer", "purchaseorder", "cashondelivery"]));
+    expect(review.data.paymentMethods.map((p) => p.code)).toEqual(
+      expect.arrayContaining(["checkmo", "banktransfer", "purchaseorder", "cashondelivery"]),
+    );
     expect(review.data.totals.shipping).toBe(flat.amount);
 
-    const result = await placeOrder(testDb.db, users.manager, input(cart.id, { methodCode: flat.methodCode, paymentMethod: "purchaseorder", poNumber: "PO-77" }));
+    const result = await placeOrder(
+      testDb.db,
+      users.manager,
+      input(cart.id, { methodCode: flat.methodCode, paymentMethod: "purchaseorder", poNumber: "PO-77" }),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const [order] = ordersFor(cart.originId);
@@ -156,8 +185,15 @@ describe("convert a cart: the happy path", () => {
 
     const [audit] = await auditsFor(cart.id);
     expect(audit!.userId).toBe(users.manager.id);
-    expect(audit!.details).toMatchObject({ orderIncrementId: order!.incrementId, paymentMethod: "purchaseorder", totals: { grandTotal: result.order.grandTotal } });
-    const attempts = await testDb.db.select().from(outbox).where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityId, cart.id)));
+    expect(audit!.details).toMatchObject({
+      orderIncrementId: order!.incrementId,
+      paymentMethod: "purchaseorder",
+      totals: { grandTotal: result.order.grandTotal },
+    });
+    const attempts = await testDb.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityId, cart.id)));
     expect(attempts.map((a) => a.status)).toEqual(["done"]);
   });
 
@@ -196,7 +232,10 @@ describe("exactly one order", () => {
 
   it("two users at once (two forms): one order; the other is told it is already ordered", async () => {
     const cart = await openCart();
-    const results = await Promise.all([placeOrder(testDb.db, users.manager, input(cart.id)), placeOrder(testDb.db, users.admin, input(cart.id))]);
+    const results = await Promise.all([
+      placeOrder(testDb.db, users.manager, input(cart.id)),
+      placeOrder(testDb.db, users.admin, input(cart.id)),
+    ]);
     expect(ordersFor(cart.originId)).toHaveLength(1);
     const [order] = ordersFor(cart.originId);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -279,8 +318,14 @@ describe("exactly one order", () => {
   it("a crash between placing and the local write: the retry after the claim lapses adopts, one order", async () => {
     const cart = await openCart();
     const same = input(cart.id);
-    await expect(placeOrder(testDb.db, users.manager, same, { lockMs: 300, afterPlace: () => { throw new Error("portal crashed"); } }))
-      .rejects.toThrow("portal crashed");
+    await expect(
+      placeOrder(testDb.db, users.manager, same, {
+        lockMs: 300,
+        afterPlace: () => {
+          throw new Error("portal crashed");
+        },
+      }),
+    ).rejects.toThrow("portal crashed");
     expect(ordersFor(cart.originId)).toHaveLength(1);
     expect((await cartRow(cart.id)).status).toBe("open");
     await new Promise((r) => setTimeout(r, 350));
@@ -299,7 +344,9 @@ describe("a crash after the local write, before the attempt completed", () => {
     const first = await placeOrder(testDb.db, users.manager, same);
     expect(first.ok).toBe(true);
     // The state such a crash leaves: order and cart written, the attempt still claimed (lapsed), no audit yet.
-    await testDb.db.update(outbox).set({ status: "in_progress", lockedUntil: new Date(Date.now() - 1000), completedAt: null })
+    await testDb.db
+      .update(outbox)
+      .set({ status: "in_progress", lockedUntil: new Date(Date.now() - 1000), completedAt: null })
       .where(and(eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityId, cart.id)));
     await testDb.db.delete(auditLog).where(and(eq(auditLog.action, "cart.converted"), eq(auditLog.entityId, String(cart.id))));
     const retry = await placeOrder(testDb.db, users.manager, same);
@@ -317,10 +364,20 @@ describe("an order placed outside the portal", () => {
     const region = us.available_regions![0]!;
     await client.setShippingInformation(cart.originId, {
       shipping_address: {
-        firstname: "Store", lastname: "Front", street: ["9 Elm"], city: "Troy", postcode: "12180", country_id: "US", region_id: Number(region.id),
-        region_code: region.code, region: region.name, telephone: "555-0111", email: "storefront@example.com",
+        firstname: "Store",
+        lastname: "Front",
+        street: ["9 Elm"],
+        city: "Troy",
+        postcode: "12180",
+        country_id: "US",
+        region_id: Number(region.id),
+        region_code: region.code,
+        region: region.name,
+        telephone: "555-0111",
+        email: "storefront@example.com",
       },
-      shipping_carrier_code: "flatrate", shipping_method_code: "flatrate",
+      shipping_carrier_code: "flatrate",
+      shipping_method_code: "flatrate",
     });
     await client.placeOrder(cart.originId, { method: "checkmo" });
     const [order] = ordersFor(cart.originId);
@@ -387,9 +444,19 @@ describe("who may convert", () => {
     return data;
   }
   const fields = (cartId: number) => ({
-    cartId: String(cartId), nonce: randomUUID(), firstname: address.firstname, lastname: address.lastname, street1: address.street1,
-    city: address.city, postcode: address.postcode, countryId: address.countryId, regionId: address.regionId!, telephone: address.telephone,
-    carrierCode: "flatrate", methodCode: "flatrate", paymentMethod: "checkmo",
+    cartId: String(cartId),
+    nonce: randomUUID(),
+    firstname: address.firstname,
+    lastname: address.lastname,
+    street1: address.street1,
+    city: address.city,
+    postcode: address.postcode,
+    countryId: address.countryId,
+    regionId: address.regionId!,
+    telephone: address.telephone,
+    carrierCode: "flatrate",
+    methodCode: "flatrate",
+    paymentMethod: "checkmo",
   });
 
   it.each(["viewer", "agent"] as const)("a %s is refused by the server action and by the domain code; nothing changes", async (role) => {
@@ -414,7 +481,9 @@ describe("who may convert", () => {
     const [order] = ordersFor(cart.originId);
     expect(result.ok && result.message).toBe(`Order #${order!.incrementId} was placed in Magento.`);
     expect(ordersFor(cart.originId)).toHaveLength(1);
-    const [n] = rowsOf<{ n: number }>(await testDb.db.execute(sql`SELECT count(*)::int AS n FROM magento_orders WHERE origin_id = ${order!.entityId}`));
+    const [n] = rowsOf<{ n: number }>(
+      await testDb.db.execute(sql`SELECT count(*)::int AS n FROM magento_orders WHERE origin_id = ${order!.entityId}`),
+    );
     expect(n!.n).toBe(1);
   });
 

@@ -31,20 +31,38 @@ const CASES: [string | null, string | null, string | null][] = [
 
 describe("a customer's name", () => {
   it("is the same in SQL as in TypeScript, with and without the email to fall back on", async () => {
-    const values = sql.join(CASES.map(([f, l, e], i) => sql`(${i}::int, ${f}::text, ${l}::text, ${e}::text)`), sql`, `);
-    const rows = await queryRows<{ i: number; name: string | null; label: string | null }>(testDb.db, sql`
+    const values = sql.join(
+      CASES.map(([f, l, e], i) => sql`(${i}::int, ${f}::text, ${l}::text, ${e}::text)`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ i: number; name: string | null; label: string | null }>(
+      testDb.db,
+      sql`
       SELECT i, ${sql.raw(customerNameSql("f", "l"))} AS name, ${sql.raw(customerNameSql("f", "l", "e"))} AS label
-      FROM (VALUES ${values}) AS v(i, f, l, e) ORDER BY i`);
-    expect(rows.map((r) => [r.name, r.label])).toEqual(CASES.map(([firstName, lastName, email]) => [
-      customerName({ firstName, lastName }), customerName({ firstName, lastName, email }),
-    ]));
+      FROM (VALUES ${values}) AS v(i, f, l, e) ORDER BY i`,
+    );
+    expect(rows.map((r) => [r.name, r.label])).toEqual(
+      CASES.map(([firstName, lastName, email]) => [customerName({ firstName, lastName }), customerName({ firstName, lastName, email })]),
+    );
     expect(rows.map((r) => r.label)).toEqual([
-      "Jane Doe", "Jane", "Doe", "Doe", "blank@example.com", "Jane Doe", "nobody@example.com", null, "",
+      "Jane Doe",
+      "Jane",
+      "Doe",
+      "Doe",
+      "blank@example.com",
+      "Jane Doe",
+      "nobody@example.com",
+      null,
+      "",
     ]);
   });
 
   it("takes a title and middle name when the page has them", () => {
-    expect(customerName({ prefix: "Dr", firstName: "Jane", middleName: "", lastName: "Doe", suffix: "Jr", email: "j@example.com" })).toBe("Dr Jane Doe Jr");
-    expect(customerName({ prefix: null, firstName: null, middleName: null, lastName: null, suffix: null, email: "j@example.com" })).toBe("j@example.com");
+    expect(customerName({ prefix: "Dr", firstName: "Jane", middleName: "", lastName: "Doe", suffix: "Jr", email: "j@example.com" })).toBe(
+      "Dr Jane Doe Jr",
+    );
+    expect(customerName({ prefix: null, firstName: null, middleName: null, lastName: null, suffix: null, email: "j@example.com" })).toBe(
+      "j@example.com",
+    );
   });
 });

@@ -36,21 +36,25 @@ const sims: RunningSimulator[] = [];
 const channelIds: number[] = [];
 const viewer: SessionUser = { id: 1, email: "viewer@example.com", name: "Viewer", role: "viewer", permissions: ["view_sales"] };
 
-const one = async <T,>(q: SQL): Promise<T> => (await queryRows<T>(testDb.db, q))[0]!;
+const one = async <T>(q: SQL): Promise<T> => (await queryRows<T>(testDb.db, q))[0]!;
 // A row's day is the calendar day of its store's own time zone (UTC when the store is unknown).
 const localDay = (col: string, store: string) =>
   `(${col} AT TIME ZONE coalesce((SELECT s.timezone FROM magento_stores s WHERE s.id = ${store}), 'UTC'))::date`;
 const inRange = (col: string, store: string, r: DayRange) => sql.raw(`${localDay(col, store)} BETWEEN '${r.from}' AND '${r.to}'`);
-const bucketOf = (trunc: string, col: string, store: string) => sql.raw(`date_trunc('${trunc}', ${localDay(col, store)}::timestamp)::date::text`);
+const bucketOf = (trunc: string, col: string, store: string) =>
+  sql.raw(`date_trunc('${trunc}', ${localDay(col, store)}::timestamp)::date::text`);
 // Each customer's first non-canceled order: its time and store.
-const firstsOf = (channelId: number) => sql`(SELECT DISTINCT ON (customer_id) customer_id, remote_created_at AS first, store_id FROM magento_orders
+const firstsOf = (
+  channelId: number,
+) => sql`(SELECT DISTINCT ON (customer_id) customer_id, remote_created_at AS first, store_id FROM magento_orders
     WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL AND customer_id IS NOT NULL AND remote_created_at IS NOT NULL
     ORDER BY customer_id, remote_created_at, id)`;
 
 // Revenue of an order in the global currency.
 const REVENUE = "(base_subtotal + base_discount_amount) * base_to_global_rate";
 // Abandoned (lib/sync/rules/abandoned-carts.ts, written out again here) as of the channel's last rollup refresh.
-const abandoned = (channelId: number) => sql.raw(`(is_active AND items_count > 0 AND nullif(trim(customer_email), '') IS NOT NULL
+const abandoned = (channelId: number) =>
+  sql.raw(`(is_active AND items_count > 0 AND nullif(trim(customer_email), '') IS NOT NULL
   AND status IN ('open', 'contacted') AND removed_at IS NULL
   AND coalesce(remote_updated_at, remote_created_at) + interval '24 hours'
     <= (SELECT refreshed_at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'))`);
@@ -79,9 +83,19 @@ async function directKpis(channelId: number, r: DayRange) {
       round(count(*) FILTER (WHERE ${abandoned(channelId)})::numeric * 100 / nullif(count(*), 0), 2)::text AS rate
     FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", "store_id", r)}`);
   return {
-    revenue: o.revenue, orders: o.orders, discountedOrders: o.discounted, discountedPercent: o.pct, averageOrderValue: o.aov,
-    newCustomers: n.n, returningCustomers: ret.n, refunds: m.refunds, abandonedRevenue: c.value, abandonedCarts: c.abandoned,
-    cartsCreated: c.created, abandonRate: c.rate, mixedBaseCurrencies: o.mixed,
+    revenue: o.revenue,
+    orders: o.orders,
+    discountedOrders: o.discounted,
+    discountedPercent: o.pct,
+    averageOrderValue: o.aov,
+    newCustomers: n.n,
+    returningCustomers: ret.n,
+    refunds: m.refunds,
+    abandonedRevenue: c.value,
+    abandonedCarts: c.abandoned,
+    cartsCreated: c.created,
+    abandonRate: c.rate,
+    mixedBaseCurrencies: o.mixed,
   };
 }
 
@@ -97,7 +111,11 @@ beforeAll(async () => {
     sims.push(sim);
     const [channel] = await testDb.db
       .insert(channels)
-      .values({ name: `Store ${i + 1}`, baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }) })
+      .values({
+        name: `Store ${i + 1}`,
+        baseUrl: sim.baseUrl,
+        credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      })
       .returning();
     channelIds.push(channel!.id);
     const run = await runChannelSync({ db: testDb.db, channelId: channel!.id, mode: "initial", trigger: "cli" });
@@ -128,7 +146,10 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         const channelId = channelIds[index]!;
 
         const kpis = await loadKpis(viewer, scope, testDb.db);
-        for (const [which, r] of [["current", scope.range], ["previous", scope.previous]] as const) {
+        for (const [which, r] of [
+          ["current", scope.range],
+          ["previous", scope.previous],
+        ] as const) {
           const direct = await directKpis(channelId, r);
           const got = kpis[which];
           expect(got.orders, `${which} orders`).toBe(direct.orders);
@@ -147,11 +168,14 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         // Revenue and orders per bucket, from the rows.
         const trunc = scope.bucket === "day" ? "day" : scope.bucket;
         const series = await loadSalesSeries(viewer, scope, testDb.db);
-        const rows = await queryRows<{ b: string; revenue: string; orders: number }>(testDb.db, sql`
+        const rows = await queryRows<{ b: string; revenue: string; orders: number }>(
+          testDb.db,
+          sql`
           SELECT ${bucketOf(trunc, "remote_created_at", "store_id")} AS b,
             sum(${sql.raw(REVENUE)})::text AS revenue, count(*)::int AS orders
           FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL
-            AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`);
+            AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`,
+        );
         const byBucket = new Map(rows.map((r) => [r.b, r]));
         series.buckets.forEach((b, i) => {
           expect(Number(series.orders[i]), `orders ${b}`).toBe(byBucket.get(b)?.orders ?? 0);
@@ -162,16 +186,23 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         // Average order value and new customers per channel and bucket.
         const perChannel = await loadChannelSeries(viewer, scope, testDb.db);
         expect(perChannel.channels.map((c) => c.id)).toEqual([channelId]);
-        const aov = await queryRows<{ b: string; aov: string }>(testDb.db, sql`
+        const aov = await queryRows<{ b: string; aov: string }>(
+          testDb.db,
+          sql`
           SELECT ${bucketOf(trunc, "remote_created_at", "store_id")} AS b,
             round(sum(${sql.raw(REVENUE)}) / count(*), 4)::text AS aov
           FROM magento_orders WHERE channel_id = ${channelId} AND state <> 'canceled' AND removed_at IS NULL
-            AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`);
-        for (const r of aov) expect(same(perChannel.channels[0]!.averageOrderValue[perChannel.buckets.indexOf(r.b)]!, r.aov), `aov ${r.b}`).toBe(true);
-        const newPerBucket = await queryRows<{ b: string; n: number }>(testDb.db, sql`
+            AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1`,
+        );
+        for (const r of aov)
+          expect(same(perChannel.channels[0]!.averageOrderValue[perChannel.buckets.indexOf(r.b)]!, r.aov), `aov ${r.b}`).toBe(true);
+        const newPerBucket = await queryRows<{ b: string; n: number }>(
+          testDb.db,
+          sql`
           SELECT ${bucketOf(trunc, "f.first", "f.store_id")} AS b, count(*)::int AS n
           FROM ${firstsOf(channelId)} f
-          WHERE ${inRange("f.first", "f.store_id", scope.range)} GROUP BY 1`);
+          WHERE ${inRange("f.first", "f.store_id", scope.range)} GROUP BY 1`,
+        );
         const newTotal = perChannel.channels[0]!.newCustomers.reduce((a, b) => a + Number(b), 0);
         expect(newTotal).toBe(newPerBucket.reduce((a, r) => a + r.n, 0));
         for (const r of newPerBucket) expect(Number(perChannel.channels[0]!.newCustomers[perChannel.buckets.indexOf(r.b)])).toBe(r.n);
@@ -185,7 +216,14 @@ describe("dashboard loaders equal figures computed from the rows", () => {
             count(*) FILTER (WHERE status = 'expired')::int AS expired, count(*) FILTER (WHERE status = 'lost')::int AS lost,
             count(*) FILTER (WHERE status IN ('open', 'contacted') AND NOT ${abandoned(channelId)})::int AS open
           FROM magento_carts WHERE channel_id = ${channelId} AND ${inRange("remote_created_at", "store_id", scope.range)}`);
-        expect({ created: funnel.created, purchased: funnel.purchased, converted: funnel.convertedAfterFollowUp, expired: funnel.expired, lost: funnel.lost, open: funnel.open }).toEqual(f);
+        expect({
+          created: funnel.created,
+          purchased: funnel.purchased,
+          converted: funnel.convertedAfterFollowUp,
+          expired: funnel.expired,
+          lost: funnel.lost,
+          open: funnel.open,
+        }).toEqual(f);
         const rec = await one<{ revenue: string }>(sql`
           SELECT coalesce(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 0)::text AS revenue FROM magento_orders o JOIN magento_carts c ON c.id = o.cart_id
           WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND (c.contact_count > 0 OR c.last_contact_at IS NOT NULL)
@@ -193,12 +231,22 @@ describe("dashboard loaders equal figures computed from the rows", () => {
         expect(same(funnel.recoveredRevenue, rec.revenue)).toBe(true);
 
         // Orders by status, payment and shipping method.
-        for (const [kind, column] of [["status", "status"], ["payment", "coalesce(payment_method, '(none)')"], ["shipping", "coalesce(shipping_method, '(none)')"]] as const) {
+        for (const [kind, column] of [
+          ["status", "status"],
+          ["payment", "coalesce(payment_method, '(none)')"],
+          ["shipping", "coalesce(shipping_method, '(none)')"],
+        ] as const) {
           const got = await loadMix(viewer, scope, kind, testDb.db);
-          const want = await queryRows<{ value: string; orders: number }>(testDb.db, sql`
+          const want = await queryRows<{ value: string; orders: number }>(
+            testDb.db,
+            sql`
             SELECT ${sql.raw(column)} AS value, count(*)::int AS orders FROM magento_orders
-            WHERE channel_id = ${channelId} AND removed_at IS NULL AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1 ORDER BY 2 DESC, 1`);
-          expect(got.map((g) => ({ value: g.value, orders: g.orders })), kind).toEqual(want);
+            WHERE channel_id = ${channelId} AND removed_at IS NULL AND ${inRange("remote_created_at", "store_id", scope.range)} GROUP BY 1 ORDER BY 2 DESC, 1`,
+          );
+          expect(
+            got.map((g) => ({ value: g.value, orders: g.orders })),
+            kind,
+          ).toEqual(want);
         }
       });
     }
@@ -207,9 +255,12 @@ describe("dashboard loaders equal figures computed from the rows", () => {
   it("top customers by lifetime value and sync health per channel", async () => {
     const scope: DashboardScope = parseReportFilters({ channel: String(channelIds[1]) }, now);
     const top = await loadTopCustomers(viewer, scope, 5, testDb.db);
-    const want = await queryRows<{ id: number }>(testDb.db, sql`
+    const want = await queryRows<{ id: number }>(
+      testDb.db,
+      sql`
       SELECT id::int AS id FROM magento_customers WHERE channel_id = ${channelIds[1]} AND removed_at IS NULL AND merged_into_id IS NULL
-        AND lifetime_value > 0 ORDER BY lifetime_value DESC, id LIMIT 5`);
+        AND lifetime_value > 0 ORDER BY lifetime_value DESC, id LIMIT 5`,
+    );
     expect(top.map((t) => t.id)).toEqual(want.map((w) => w.id));
     const health = await loadSyncHealth(viewer, { channelId: null }, testDb.db);
     expect(health.map((h) => h.lastRunStatus)).toEqual(["succeeded", "succeeded"]);
@@ -218,8 +269,11 @@ describe("dashboard loaders equal figures computed from the rows", () => {
 
   it("shows every view in the one global currency, so no view mixes currencies", async () => {
     // The simulator's stores: default (USD) and fr (EUR orders, USD base) on website 1, de (EUR base) on website 2.
-    const websites = await queryRows<{ id: number; origin: number }>(testDb.db, sql`
-      SELECT id::int AS id, origin_id::int AS origin FROM magento_websites WHERE channel_id = ${channelIds[0]} ORDER BY origin_id`);
+    const websites = await queryRows<{ id: number; origin: number }>(
+      testDb.db,
+      sql`
+      SELECT id::int AS id, origin_id::int AS origin FROM magento_websites WHERE channel_id = ${channelIds[0]} ORDER BY origin_id`,
+    );
     expect(await scopeCurrencies(viewer, parseReportFilters({}, now), testDb.db)).toEqual(["USD"]);
     expect(await dashboardCurrency(viewer, parseReportFilters({}, now), testDb.db)).toBe("USD");
     const german = parseReportFilters({ channel: String(channelIds[0]), website: String(websites.find((w) => w.origin === 2)!.id) }, now);

@@ -18,17 +18,29 @@ let sim: RunningSimulator;
 let channelId: number;
 
 const snapshot = async () => ({
-  sales: await queryRows(testDb.db, sql`
+  sales: await queryRows(
+    testDb.db,
+    sql`
     SELECT s.*, (SELECT json_agg(m ORDER BY m.store_id, m.day, m.kind, m.value) FROM report_daily_mix m
       WHERE m.channel_id = s.channel_id AND m.store_id IS NOT DISTINCT FROM s.store_id AND m.day = s.day) AS mix
-    FROM report_daily_sales s WHERE s.channel_id = ${channelId} ORDER BY s.store_id, s.day`),
-  products: await queryRows(testDb.db, sql`
-    SELECT * FROM report_daily_products WHERE channel_id = ${channelId} ORDER BY day, store_id, sku`),
-  productMonths: await queryRows(testDb.db, sql`
-    SELECT * FROM report_monthly_products WHERE channel_id = ${channelId} ORDER BY month, store_id, sku`),
+    FROM report_daily_sales s WHERE s.channel_id = ${channelId} ORDER BY s.store_id, s.day`,
+  ),
+  products: await queryRows(
+    testDb.db,
+    sql`
+    SELECT * FROM report_daily_products WHERE channel_id = ${channelId} ORDER BY day, store_id, sku`,
+  ),
+  productMonths: await queryRows(
+    testDb.db,
+    sql`
+    SELECT * FROM report_monthly_products WHERE channel_id = ${channelId} ORDER BY month, store_id, sku`,
+  ),
   // Each customer's order days (the dashboard's returning customers), refreshed with the rollups.
-  orderDays: await queryRows(testDb.db, sql`
-    SELECT id, order_days::text AS days FROM magento_customers WHERE channel_id = ${channelId} ORDER BY id`),
+  orderDays: await queryRows(
+    testDb.db,
+    sql`
+    SELECT id, order_days::text AS days FROM magento_customers WHERE channel_id = ${channelId} ORDER BY id`,
+  ),
 });
 
 beforeAll(async () => {
@@ -51,33 +63,63 @@ describe("daily rollups", () => {
   it("are built in full by the first sync of a channel, with every order counted once", async () => {
     const run = await runChannelSync({ db: testDb.db, channelId, mode: "initial", trigger: "cli" });
     expect(run.status).toBe("succeeded");
-    const [totals] = await queryRows<{ orders: number; canceled: number }>(testDb.db, sql`
-      SELECT sum(orders)::int AS orders, sum(orders_canceled)::int AS canceled FROM report_daily_sales WHERE channel_id = ${channelId}`);
-    const [direct] = await queryRows<{ n: number }>(testDb.db, sql`
-      SELECT count(*)::int AS n FROM magento_orders WHERE channel_id = ${channelId} AND removed_at IS NULL AND remote_created_at IS NOT NULL`);
+    const [totals] = await queryRows<{ orders: number; canceled: number }>(
+      testDb.db,
+      sql`
+      SELECT sum(orders)::int AS orders, sum(orders_canceled)::int AS canceled FROM report_daily_sales WHERE channel_id = ${channelId}`,
+    );
+    const [direct] = await queryRows<{ n: number }>(
+      testDb.db,
+      sql`
+      SELECT count(*)::int AS n FROM magento_orders WHERE channel_id = ${channelId} AND removed_at IS NULL AND remote_created_at IS NOT NULL`,
+    );
     expect(totals!.orders + totals!.canceled).toBe(direct!.n);
-    const [refresh] = await queryRows<{ n: number }>(testDb.db, sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'`);
+    const [refresh] = await queryRows<{ n: number }>(
+      testDb.db,
+      sql`SELECT count(*)::int AS n FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'daily_sales'`,
+    );
     expect(refresh!.n).toBe(1);
     // Best sellers: every top-level line of a non-canceled order once (revenue in the global currency:
     // base amounts × the order's rate), and the months add up the days.
-    const [lines] = await queryRows<{ qty: string; revenue: string }>(testDb.db, sql`
+    const [lines] = await queryRows<{ qty: string; revenue: string }>(
+      testDb.db,
+      sql`
       SELECT sum(i.qty_ordered - i.qty_canceled)::text AS qty, sum((i.base_row_total - i.base_discount_amount) * o.base_to_global_rate)::text AS revenue
       FROM magento_order_items i JOIN magento_orders o ON o.id = i.order_id
-      WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND i.parent_item_origin_id IS NULL`);
+      WHERE o.channel_id = ${channelId} AND o.state <> 'canceled' AND o.removed_at IS NULL AND i.parent_item_origin_id IS NULL`,
+    );
     for (const table of ["report_daily_products", "report_monthly_products"]) {
-      const [rolled] = await queryRows<{ qty: string; revenue: string }>(testDb.db, sql`
-        SELECT sum(qty)::text AS qty, sum(revenue)::text AS revenue FROM ${sql.raw(table)} WHERE channel_id = ${channelId}`);
+      const [rolled] = await queryRows<{ qty: string; revenue: string }>(
+        testDb.db,
+        sql`
+        SELECT sum(qty)::text AS qty, sum(revenue)::text AS revenue FROM ${sql.raw(table)} WHERE channel_id = ${channelId}`,
+      );
       expect(rolled, table).toEqual(lines);
     }
   });
 
   it("refreshed incrementally after new, progressed, refunded and canceled orders equal a full rebuild", async () => {
     await testDb.db.execute(sql`UPDATE report_refresh SET refreshed_at = refreshed_at - interval '1 hour' WHERE kind = 'daily_sales'`);
-    const [before] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`);
-    sim.control.tick({ newOrders: 12, newCarts: 6, abandonCarts: 4, progressOrders: 10, refundOrders: 4, cancelOrders: 3, newCustomers: 3, advanceSeconds: 600 });
+    const [before] = await queryRows<{ at: string }>(
+      testDb.db,
+      sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`,
+    );
+    sim.control.tick({
+      newOrders: 12,
+      newCarts: 6,
+      abandonCarts: 4,
+      progressOrders: 10,
+      refundOrders: 4,
+      cancelOrders: 3,
+      newCustomers: 3,
+      advanceSeconds: 600,
+    });
     const run = await runChannelSync({ db: testDb.db, channelId, mode: "incremental", trigger: "cli" });
     expect(run.status).toBe("succeeded");
-    const [after] = await queryRows<{ at: string }>(testDb.db, sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`);
+    const [after] = await queryRows<{ at: string }>(
+      testDb.db,
+      sql`SELECT refreshed_at::text AS at FROM report_refresh WHERE kind = 'daily_sales'`,
+    );
     expect(after!.at > before!.at).toBe(true);
     // A follow-up contact marks a purchased cart's order as recovered, with no sync.
     await testDb.db.execute(sql`
@@ -108,17 +150,22 @@ describe("daily rollups", () => {
   it("moves a customer's first order earlier (an order un-canceled) on both days", async () => {
     // The customer's first order is canceled before the last refresh, then comes back: the day of
     // their former first order (one that did not change) must lose its "new customer".
-    const [first] = await queryRows<{ id: number; state: string; status: string }>(testDb.db, sql`
+    const [first] = await queryRows<{ id: number; state: string; status: string }>(
+      testDb.db,
+      sql`
       SELECT o.id::int AS id, o.state, o.status FROM magento_orders o WHERE o.customer_id = (
         SELECT customer_id FROM magento_orders WHERE customer_id IS NOT NULL AND state <> 'canceled' GROUP BY 1 HAVING count(*) >= 3
-        ORDER BY 1 LIMIT 1) AND o.state <> 'canceled' ORDER BY o.remote_created_at, o.id LIMIT 1`);
+        ORDER BY 1 LIMIT 1) AND o.state <> 'canceled' ORDER BY o.remote_created_at, o.id LIMIT 1`,
+    );
     // Everything synced an hour ago (else the refresh's look-back for in-flight pages takes it all).
     for (const table of ["magento_orders", "magento_carts", "magento_credit_memos"]) {
       await testDb.db.execute(sql.raw(`UPDATE ${table} SET synced_at = now() - interval '1 hour'`));
     }
     await testDb.db.execute(sql`UPDATE magento_orders SET state = 'canceled', status = 'canceled' WHERE id = ${first!.id}`);
     await rebuildRollups(testDb.db, channelId);
-    await testDb.db.execute(sql`UPDATE magento_orders SET state = ${first!.state}, status = ${first!.status}, synced_at = now() WHERE id = ${first!.id}`);
+    await testDb.db.execute(
+      sql`UPDATE magento_orders SET state = ${first!.state}, status = ${first!.status}, synced_at = now() WHERE id = ${first!.id}`,
+    );
     const incremental = await refreshRollups(testDb.db, channelId);
     expect(incremental.mode).toBe("incremental");
     expect(incremental.days).toBeLessThanOrEqual(3);

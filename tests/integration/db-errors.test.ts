@@ -62,14 +62,26 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
-  const user = await createUser(testDb.db, { email: "manager@errors.test", name: "Manager", role: "manager", password: "a sufficiently long password" }, { userId: null, actor: "test-setup" });
+  const user = await createUser(
+    testDb.db,
+    { email: "manager@errors.test", name: "Manager", role: "manager", password: "a sufficiently long password" },
+    { userId: null, actor: "test-setup" },
+  );
   manager = { id: user.id, email: user.email, name: user.name, role: "manager", permissions: ROLE_PERMISSIONS.manager };
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "errors", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }), maxRequestsPerSecond: 100,
-  }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "errors",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+    })
+    .returning()) as [ChannelRow];
   const run = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 });
   expect(run.status).toBe("succeeded");
-  await testDb.db.execute(sql.raw(`ALTER TABLE magento_customers ADD CONSTRAINT ${CONSTRAINT} CHECK (last_name IS DISTINCT FROM '${REFUSED_NAME}') NOT VALID`));
+  await testDb.db.execute(
+    sql.raw(`ALTER TABLE magento_customers ADD CONSTRAINT ${CONSTRAINT} CHECK (last_name IS DISTINCT FROM '${REFUSED_NAME}') NOT VALID`),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -105,8 +117,10 @@ describe("database errors", () => {
 
   it('"Sync this record" answers with Postgres\'s reason and code, not the record', async () => {
     const customer = refusedCustomer(4);
-    const [row] = rowsOf<{ id: number }>(await testDb.db.execute(sql`
-      SELECT id::int AS id FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}`));
+    const [row] = rowsOf<{ id: number }>(
+      await testDb.db.execute(sql`
+      SELECT id::int AS id FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}`),
+    );
     const form = new FormData();
     form.set("connector", "customers");
     form.set("id", String(row!.id));
@@ -121,14 +135,18 @@ describe("database errors", () => {
   it("an action that fails in the database logs the reason without the query's values", async () => {
     const secret = `leak-${randomBytes(4).toString("hex")}@example.com`;
     const action = protectedAction("view_sales", z.object({}), async (_input, { db }) => {
-      await db.execute(sql`INSERT INTO magento_customers (channel_id, origin_id, email, last_name) VALUES (${channel.id}, 999999, ${secret}, ${REFUSED_NAME})`);
+      await db.execute(
+        sql`INSERT INTO magento_customers (channel_id, origin_id, email, last_name) VALUES (${channel.id}, 999999, ${secret}, ${REFUSED_NAME})`,
+      );
       return { ok: true };
     });
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const result = await action(null, new FormData());
       expect(result).toMatchObject({ ok: false, code: "failed" });
-      const lines = logged.mock.calls.map((call) => call.map((part) => (part instanceof Error ? `${part.message}\n${part.stack}` : String(part))).join(" ")).join("\n");
+      const lines = logged.mock.calls
+        .map((call) => call.map((part) => (part instanceof Error ? `${part.message}\n${part.stack}` : String(part))).join(" "))
+        .join("\n");
       expect(lines).toContain(`violates check constraint "${CONSTRAINT}"`);
       expect(lines).toContain("SQLSTATE 23514");
       expectNoLeak(lines, secret);

@@ -48,13 +48,16 @@ describe("the demo store, out of the box", () => {
     const { filters } = await zonedReportFilters(testDb.db, {});
     expect(filters.preset).toBe("last_30_days");
     const [kpis, report] = await Promise.all([loadKpis(viewer, filters, testDb.db), loadAbandonedCartsReport(viewer, filters, testDb.db)]);
-    const [direct] = await queryRows<{ n: number; value: string }>(testDb.db, sql`
+    const [direct] = await queryRows<{ n: number; value: string }>(
+      testDb.db,
+      sql`
       SELECT count(*)::int AS n, coalesce(sum(c.base_grand_total * c.base_to_global_rate), 0)::text AS value
       FROM magento_carts c LEFT JOIN magento_stores s ON s.id = c.store_id
       WHERE c.channel_id = ${channelId} AND c.removed_at IS NULL AND c.is_active AND c.items_count > 0
         AND coalesce(trim(c.customer_email), '') <> '' AND c.status IN ('open', 'contacted')
         AND coalesce(c.remote_updated_at, c.remote_created_at) <= now() - interval '24 hours'
-        AND (c.remote_created_at AT TIME ZONE coalesce(s.timezone, 'UTC'))::date BETWEEN ${filters.range.from}::date AND ${filters.range.to}::date`);
+        AND (c.remote_created_at AT TIME ZONE coalesce(s.timezone, 'UTC'))::date BETWEEN ${filters.range.from}::date AND ${filters.range.to}::date`,
+    );
     expect(direct!.n).toBeGreaterThan(0);
     expect(kpis.current.abandonedCarts).toBe(direct!.n);
     expect(report.total.count).toBe(direct!.n);

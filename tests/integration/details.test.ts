@@ -40,10 +40,16 @@ beforeAll(async () => {
   process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   sim = await startMagentoSimulator({ port: 0, seed: 515, customers: 30, orders: 120 });
   testDb = await createTestDatabase();
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "details", baseUrl: sim.baseUrl, adminUrl: "https://shop.example.com/admin/",
-    credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }), maxRequestsPerSecond: 100,
-  }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "details",
+      baseUrl: sim.baseUrl,
+      adminUrl: "https://shop.example.com/admin/",
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+    })
+    .returning()) as [ChannelRow];
   const run = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 });
   expect(run.status).toBe("succeeded");
 }, 60_000);
@@ -54,8 +60,10 @@ afterAll(async () => {
 });
 
 async function localId(table: string, originId: number): Promise<number> {
-  const [row] = rowsOf<{ id: number }>(await testDb.db.execute(sql`
-    SELECT id::int AS id FROM ${sql.raw(table)} WHERE channel_id = ${channel.id} AND origin_id = ${originId}`));
+  const [row] = rowsOf<{ id: number }>(
+    await testDb.db.execute(sql`
+    SELECT id::int AS id FROM ${sql.raw(table)} WHERE channel_id = ${channel.id} AND origin_id = ${originId}`),
+  );
   if (!row) throw new Error(`${table} ${originId} not synced`);
   return row.id;
 }
@@ -76,8 +84,14 @@ describe("detail loaders", () => {
     expect(o.incrementId).toBe(simOrder.incrementId);
     expect([o.status, o.state]).toEqual([simOrder.status, simOrder.state]);
     for (const [local, remote] of [
-      [o.grandTotal, "grand_total"], [o.subtotal, "subtotal"], [o.taxAmount, "tax_amount"], [o.shippingAmount, "shipping_amount"],
-      [o.discountAmount, "discount_amount"], [o.totalPaid, "total_paid"], [o.totalRefunded, "total_refunded"], [o.totalDue, "total_due"],
+      [o.grandTotal, "grand_total"],
+      [o.subtotal, "subtotal"],
+      [o.taxAmount, "tax_amount"],
+      [o.shippingAmount, "shipping_amount"],
+      [o.discountAmount, "discount_amount"],
+      [o.totalPaid, "total_paid"],
+      [o.totalRefunded, "total_refunded"],
+      [o.totalDue, "total_due"],
     ] as const) {
       expect(typeof local === "string" || local === null, remote).toBe(true);
       expect(cents(local ?? 0), remote).toBe(cents(columns[remote] ?? 0));
@@ -118,27 +132,40 @@ describe("detail loaders", () => {
     expect(detail!.cart.status).toBe("open");
     // Magento's cart search sends no totals: the sync keeps Σ price × qty as the subtotal.
     expect(cents(detail!.cart.subtotal)).toBe(simCart.items.reduce((sum, i) => sum + i.price * i.qty, 0));
-    expect(detail!.items.map((i) => [i.sku, cents(i.price)])).toEqual([...simCart.items].sort((a, b) => a.itemId - b.itemId).map((i) => [i.sku, i.price]));
-    expect(detail!.items.filter((i) => i.removedAt === null).map((i) => [i.sku, Number(i.qty)]).sort()).toEqual(
-      simCart.items.map((i) => [i.sku, i.qty]).sort(),
+    expect(detail!.items.map((i) => [i.sku, cents(i.price)])).toEqual(
+      [...simCart.items].sort((a, b) => a.itemId - b.itemId).map((i) => [i.sku, i.price]),
     );
+    expect(
+      detail!.items
+        .filter((i) => i.removedAt === null)
+        .map((i) => [i.sku, Number(i.qty)])
+        .sort(),
+    ).toEqual(simCart.items.map((i) => [i.sku, i.qty]).sort());
   });
 
   it("a customer's lifetime figures equal the simulator's, in the global currency", async () => {
     const counted = (o: { state: string }) => o.state !== "canceled";
     // A Europe website customer: EUR base amounts × base_to_global_rate 1.0815 make the USD figures.
-    const simCustomer = [...sim.store.customers.values()].find((c) => c.website_id === 2
-      && [...sim.store.orders.values()].filter((o) => o.customerId === c.id && counted(o)).length >= 2)!;
+    const simCustomer = [...sim.store.customers.values()].find(
+      (c) => c.website_id === 2 && [...sim.store.orders.values()].filter((o) => o.customerId === c.id && counted(o)).length >= 2,
+    )!;
     const orders = [...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id && counted(o));
     const memos = [...sim.store.memos.values()].filter((m) => sim.store.orders.get(m.orderId)?.customerId === simCustomer.id);
-    const sales = globalText(orders.flatMap((o) => {
-      const c = sim.store.orderColumns(o) as Record<string, unknown>;
-      return [[c.base_subtotal, c.base_to_global_rate], [c.base_discount_amount ?? 0, c.base_to_global_rate]] as [unknown, unknown][];
-    }));
-    const refunds = globalText(memos.map((m) => {
-      const c = sim.store.memoColumns(m) as Record<string, unknown>;
-      return [c.base_grand_total, c.base_to_global_rate];
-    }));
+    const sales = globalText(
+      orders.flatMap((o) => {
+        const c = sim.store.orderColumns(o) as Record<string, unknown>;
+        return [
+          [c.base_subtotal, c.base_to_global_rate],
+          [c.base_discount_amount ?? 0, c.base_to_global_rate],
+        ] as [unknown, unknown][];
+      }),
+    );
+    const refunds = globalText(
+      memos.map((m) => {
+        const c = sim.store.memoColumns(m) as Record<string, unknown>;
+        return [c.base_grand_total, c.base_to_global_rate];
+      }),
+    );
     const id = await localId("magento_customers", simCustomer.id);
     const detail = await loadCustomerDetail(testDb.db, viewer, id);
     expect(detail!.customer.email).toBe(simCustomer.email);
@@ -165,21 +192,28 @@ describe("detail loaders", () => {
     const eventTimes = activity.map((e) => e.at?.getTime() ?? 0);
     expect(eventTimes).toEqual([...eventTimes].sort((a, b) => b - a)); // newest first
     const purchases = await loadCustomerPurchases(testDb.db, viewer, id);
-    expect(purchases.length).toBe([...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id).reduce((n, o) => n + o.items.length, 0));
+    expect(purchases.length).toBe(
+      [...sim.store.orders.values()].filter((o) => o.customerId === simCustomer.id).reduce((n, o) => n + o.items.length, 0),
+    );
   });
 
   it("an order without base amounts yet is counted but left out of the lifetime value, and said so", async () => {
-    const simCustomer = [...sim.store.customers.values()].find((c) =>
-      [...sim.store.orders.values()].filter((o) => o.customerId === c.id && o.state !== "canceled").length >= 2)!;
+    const simCustomer = [...sim.store.customers.values()].find(
+      (c) => [...sim.store.orders.values()].filter((o) => o.customerId === c.id && o.state !== "canceled").length >= 2,
+    )!;
     const id = await localId("magento_customers", simCustomer.id);
-    const [order] = rowsOf<{ id: number; base_subtotal: string }>(await testDb.db.execute(sql`
-      SELECT id::int, base_subtotal::text FROM magento_orders WHERE customer_id = ${id} AND state <> 'canceled' ORDER BY id LIMIT 1`));
+    const [order] = rowsOf<{ id: number; base_subtotal: string }>(
+      await testDb.db.execute(sql`
+      SELECT id::int, base_subtotal::text FROM magento_orders WHERE customer_id = ${id} AND state <> 'canceled' ORDER BY id LIMIT 1`),
+    );
     const before = (await loadCustomerDetail(testDb.db, viewer, id))!.figures;
     await testDb.db.execute(sql`UPDATE magento_orders SET base_subtotal = NULL WHERE id = ${order!.id}`);
     try {
-      const [rest] = rowsOf<{ v: string }>(await testDb.db.execute(sql`
+      const [rest] = rowsOf<{ v: string }>(
+        await testDb.db.execute(sql`
         SELECT round(sum((base_subtotal + base_discount_amount) * base_to_global_rate), 4)::text AS v FROM magento_orders
-        WHERE customer_id = ${id} AND state <> 'canceled' AND id <> ${order!.id}`));
+        WHERE customer_id = ${id} AND state <> 'canceled' AND id <> ${order!.id}`),
+      );
       const f = (await loadCustomerDetail(testDb.db, viewer, id))!.figures;
       expect(f.orderCount).toBe(before.orderCount);
       expect(f.unconvertedOrders).toBe(1);
@@ -191,7 +225,9 @@ describe("detail loaders", () => {
   });
 
   it("guest customers are marked as such", async () => {
-    const [row] = rowsOf<{ id: number }>(await testDb.db.execute(sql`SELECT id::int AS id FROM magento_customers WHERE channel_id = ${channel.id} AND is_guest LIMIT 1`));
+    const [row] = rowsOf<{ id: number }>(
+      await testDb.db.execute(sql`SELECT id::int AS id FROM magento_customers WHERE channel_id = ${channel.id} AND is_guest LIMIT 1`),
+    );
     const detail = await loadCustomerDetail(testDb.db, viewer, row!.id);
     expect(detail!.customer.isGuest).toBe(true);
     expect(detail!.originId).toBeNull();
@@ -211,7 +247,14 @@ describe("back link", () => {
     const ok = readBackLink(ordersGrid, "/sales/orders", "sort=-grand_total&f_status=complete&page=2");
     expect(ok.href).toBe("/sales/orders?f_status=complete&sort=-grand_total&page=2");
     expect(ok.carry).toBe(`?back=${encodeURIComponent("f_status=complete&sort=-grand_total&page=2")}`);
-    for (const hostile of ["https://evil.example/", "//evil.example", "javascript:alert(1)", "sort=1;DROP TABLE x", "f_nope=1", "x".repeat(3000)]) {
+    for (const hostile of [
+      "https://evil.example/",
+      "//evil.example",
+      "javascript:alert(1)",
+      "sort=1;DROP TABLE x",
+      "f_nope=1",
+      "x".repeat(3000),
+    ]) {
       expect(readBackLink(ordersGrid, "/sales/orders", hostile).href, hostile).toBe("/sales/orders");
     }
     expect(readBackLink(ordersGrid, "/sales/orders", ["q=jo", "q=x"]).href).toBe("/sales/orders?q=jo");
@@ -232,7 +275,9 @@ describe("gridNeighbors", () => {
     }
     // A record the filters leave out has no place.
     const { state } = parseGridState(ordersGrid, { f_is_guest: "yes" });
-    const [registered] = rowsOf<{ id: number }>(await testDb.db.execute(sql`SELECT id::int AS id FROM magento_orders WHERE NOT is_guest LIMIT 1`));
+    const [registered] = rowsOf<{ id: number }>(
+      await testDb.db.execute(sql`SELECT id::int AS id FROM magento_orders WHERE NOT is_guest LIMIT 1`),
+    );
     const outside = await gridNeighbors(testDb.db, ordersGrid, state, registered!.id);
     expect(outside.position).toBeNull();
     expect(outside.previousId).toBeNull();
@@ -275,7 +320,9 @@ describe("syncRecord", () => {
       const result = await syncRecord(testDb.db, { channelId: channel.id, connector: "orders", originId: 1 });
       expect(result).toEqual({
         status: "busy",
-        message: expect.stringMatching(/^A sync of "[^"]+" is already running: sync #424242 since .+ UTC, waiting for its next step \(last heartbeat \d+ s ago\); it keeps the channel until .+ UTC unless it continues\. Try again when it has finished\.$/) as string,
+        message: expect.stringMatching(
+          /^A sync of "[^"]+" is already running: sync #424242 since .+ UTC, waiting for its next step \(last heartbeat \d+ s ago\); it keeps the channel until .+ UTC unless it continues\. Try again when it has finished\.$/,
+        ) as string,
       });
     } finally {
       await releaseLease(testDb.db, channel.id, "run:424242");

@@ -31,7 +31,10 @@ let admin: SessionUser;
 
 /** Settles within `ms` or says it hung. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 function download(): Promise<Response> {
@@ -44,9 +47,16 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   await closeDb();
   Object.assign(process.env, {
-    DATABASE_URL: testDb.url, EXPORT_MAX_CONNECTIONS: "2", EXPORT_TIMEOUT_SECONDS: String(EXPORT_SECONDS), QUERY_TIMEOUT_SECONDS: "1",
+    DATABASE_URL: testDb.url,
+    EXPORT_MAX_CONNECTIONS: "2",
+    EXPORT_TIMEOUT_SECONDS: String(EXPORT_SECONDS),
+    QUERY_TIMEOUT_SECONDS: "1",
   });
-  const user = await createUser(testDb.db, { email: "admin@limits.test", name: "Ada Admin", role: "admin", password: "a sufficiently long password" }, { userId: null, actor: "test-setup" });
+  const user = await createUser(
+    testDb.db,
+    { email: "admin@limits.test", name: "Ada Admin", role: "admin", password: "a sufficiently long password" },
+    { userId: null, actor: "test-setup" },
+  );
   admin = { id: user.id, email: user.email, name: user.name, role: "admin", permissions: ROLE_PERMISSIONS.admin };
   // More rows than an export reads per batch: a download that stops reading keeps its cursor open.
   await testDb.db.execute(sql`
@@ -96,14 +106,17 @@ describe("CSV exports and slow views", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     // ... and their files end with a last row that says they were cut.
-    const rest = await within(5_000, (async () => {
-      let text = "";
-      for (;;) {
-        const chunk = await stalled[0]!.read();
-        if (chunk.done) return text;
-        text += new TextDecoder().decode(chunk.value);
-      }
-    })());
+    const rest = await within(
+      5_000,
+      (async () => {
+        let text = "";
+        for (;;) {
+          const chunk = await stalled[0]!.read();
+          if (chunk.done) return text;
+          text += new TextDecoder().decode(chunk.value);
+        }
+      })(),
+    );
     expect(rest.trimEnd().split("\r\n").at(-1)).toBe(
       `"Export stopped after ${EXPORT_SECONDS} seconds: the rows above are complete, the rest was not sent. Narrow the filters or select fewer rows, then export again."`,
     );
@@ -121,7 +134,10 @@ describe("CSV exports and slow views", () => {
     // The audit log grid, but every statement first sleeps 2.5 s (an InitPlan: once per statement).
     const slow: GridDefinition = { ...auditLogGrid, where: `${auditLogGrid.where} AND (SELECT true FROM pg_sleep(2.5))` };
     const started = Date.now();
-    const error = await loadGridView(admin, slow, {}).then(() => null, (e: unknown) => e);
+    const error = await loadGridView(admin, slow, {}).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(Date.now() - started).toBeLessThan(2_400);
     expect(isQueryTimeout(error)).toBe(true);
     expect((error as Error).message).toBe(QUERY_TIMEOUT_MESSAGE);

@@ -45,7 +45,14 @@ async function run(role: Role, action: AnyAction, fields: Record<string, string 
 async function makeCart(values: Partial<typeof magentoCarts.$inferInsert> = {}) {
   const [cart] = await testDb.db
     .insert(magentoCarts)
-    .values({ channelId, originId: ++nextOrigin, customerEmail: `c${nextOrigin}@shop.test`, grandTotal: "120.5000", currencyCode: "USD", ...values })
+    .values({
+      channelId,
+      originId: ++nextOrigin,
+      customerEmail: `c${nextOrigin}@shop.test`,
+      grandTotal: "120.5000",
+      currencyCode: "USD",
+      ...values,
+    })
     .returning();
   return cart!;
 }
@@ -57,14 +64,22 @@ async function cartRow(id: number) {
 
 const eventsOf = (id: number) => testDb.db.select().from(cartEvents).where(eq(cartEvents.cartId, id)).orderBy(asc(cartEvents.id));
 const auditsOf = (id: number, type = "carts") =>
-  testDb.db.select().from(auditLog).where(and(eq(auditLog.entityType, type), eq(auditLog.entityId, String(id)))).orderBy(asc(auditLog.id));
+  testDb.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.entityType, type), eq(auditLog.entityId, String(id))))
+    .orderBy(asc(auditLog.id));
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
   for (const role of ROLES) {
-    const row = await createUser(testDb.db, { email: `${role}@follow.test`, name: `The ${role}`, role, password: "a long enough password" }, { userId: null, actor: "test" });
+    const row = await createUser(
+      testDb.db,
+      { email: `${role}@follow.test`, name: `The ${role}`, role, password: "a long enough password" },
+      { userId: null, actor: "test" },
+    );
     actors[role] = { id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
   const [channel] = await testDb.db.insert(channels).values({ name: "follow", baseUrl: "https://shop.example.com" }).returning();
@@ -98,7 +113,10 @@ describe("viewer is refused and nothing changes", () => {
   });
 
   it("record order feedback", async () => {
-    const [order] = await testDb.db.insert(magentoOrders).values({ channelId, originId: ++nextOrigin, incrementId: "V1", state: "complete", status: "complete", grandTotal: "10" }).returning();
+    const [order] = await testDb.db
+      .insert(magentoOrders)
+      .values({ channelId, originId: ++nextOrigin, incrementId: "V1", state: "complete", status: "complete", grandTotal: "10" })
+      .returning();
     const result = await run("viewer", actions.recordOrderFeedbackAction, { orderId: String(order!.id), feedback: "Happy" });
     expect(result).toMatchObject({ ok: false, code: "forbidden" });
     expect(await testDb.db.select().from(orderFollowUps)).toEqual([]);
@@ -116,25 +134,37 @@ describe("viewer is refused and nothing changes", () => {
 describe("an agent works a cart", () => {
   it("logs contacts (repeatable), marks lost with a reason, is refused logging on a lost cart, reopens", async () => {
     const cart = await makeCart({ statusMessage: "Inactive in Magento" });
-    expect(await run("agent", actions.logContactAction, { cartId: String(cart.id), channel: "call", outcome: "Left a voicemail", note: "Call back Tuesday" }))
-      .toMatchObject({ ok: true });
+    expect(
+      await run("agent", actions.logContactAction, {
+        cartId: String(cart.id),
+        channel: "call",
+        outcome: "Left a voicemail",
+        note: "Call back Tuesday",
+      }),
+    ).toMatchObject({ ok: true });
     let row = await cartRow(cart.id);
     expect(row).toMatchObject({ status: "contacted", contactCount: 1, statusMessage: null });
     expect(row.lastContactAt).toBeInstanceOf(Date);
 
-    expect(await run("agent", actions.logContactAction, { cartId: String(cart.id), channel: "email", outcome: "Sent a coupon" })).toMatchObject({ ok: true });
+    expect(
+      await run("agent", actions.logContactAction, { cartId: String(cart.id), channel: "email", outcome: "Sent a coupon" }),
+    ).toMatchObject({ ok: true });
     expect((await cartRow(cart.id)).contactCount).toBe(2);
 
     const other = await run("agent", actions.markLostAction, { cartId: String(cart.id), reason: "other" });
     expect(other).toMatchObject({ ok: false, code: "invalid", fieldErrors: { reasonText: ["Describe the reason."] } });
-    expect(await run("agent", actions.markLostAction, { cartId: String(cart.id), reason: "shipping_cost", note: "Too far" })).toMatchObject({ ok: true });
+    expect(await run("agent", actions.markLostAction, { cartId: String(cart.id), reason: "shipping_cost", note: "Too far" })).toMatchObject(
+      { ok: true },
+    );
     expect((await cartRow(cart.id)).status).toBe("lost");
 
     const refused = await run("agent", actions.logContactAction, { cartId: String(cart.id), channel: "call", outcome: "Again" });
     expect(refused).toMatchObject({ ok: false, code: "failed", error: expect.stringContaining("reopen it first") });
     expect((await cartRow(cart.id)).contactCount).toBe(2);
 
-    expect(await run("agent", actions.reopenCartAction, { cartId: String(cart.id), note: "Customer called back" })).toMatchObject({ ok: true });
+    expect(await run("agent", actions.reopenCartAction, { cartId: String(cart.id), note: "Customer called back" })).toMatchObject({
+      ok: true,
+    });
     row = await cartRow(cart.id);
     expect(row.status).toBe("open");
 
@@ -145,7 +175,12 @@ describe("an agent works a cart", () => {
       ["status", "contacted", "lost"],
       ["status", "lost", "open"],
     ]);
-    expect(events[0]).toMatchObject({ userId: actors.agent.id, actor: "The agent", outcome: "Left a voicemail", note: "Call back Tuesday" });
+    expect(events[0]).toMatchObject({
+      userId: actors.agent.id,
+      actor: "The agent",
+      outcome: "Left a voicemail",
+      note: "Call back Tuesday",
+    });
     expect(events[2]).toMatchObject({ lostReason: "shipping_cost", outcome: "Shipping cost", note: "Too far" });
     expect((await auditsOf(cart.id)).map((a) => [a.action, a.actor, a.details])).toEqual([
       ["cart.log_contact", actors.agent.email, { originId: cart.originId, from: "open", to: "contacted" }],
@@ -182,14 +217,20 @@ describe("an agent works a cart", () => {
     const b = await makeCart({ grandTotal: "900.0000" });
     const done = await makeCart({ status: "converted" });
 
-    const refused = await run("agent", actions.assignCartsAction, { cartIds: [String(a.id), String(b.id)], assigneeId: String(actors.manager.id) });
+    const refused = await run("agent", actions.assignCartsAction, {
+      cartIds: [String(a.id), String(b.id)],
+      assigneeId: String(actors.manager.id),
+    });
     expect(refused).toMatchObject({ ok: false, code: "failed" });
     expect((await cartRow(a.id)).assigneeUserId).toBeNull();
 
     const mine = await run("agent", actions.assignCartsAction, { cartIds: [String(a.id)], assigneeId: String(actors.agent.id) });
     expect(mine).toMatchObject({ ok: true, message: "1 cart assigned." });
 
-    const bulk = await run("manager", actions.assignCartsAction, { cartIds: [String(b.id), String(done.id)], assigneeId: String(actors.agent.id) });
+    const bulk = await run("manager", actions.assignCartsAction, {
+      cartIds: [String(b.id), String(done.id)],
+      assigneeId: String(actors.agent.id),
+    });
     expect(bulk).toMatchObject({ ok: true, message: expect.stringMatching(/^1 cart assigned; 1 left/) });
     expect((await cartRow(b.id)).assigneeUserId).toBe(actors.agent.id);
     expect((await cartRow(done.id)).assigneeUserId).toBeNull();
@@ -201,7 +242,9 @@ describe("an agent works a cart", () => {
     expect(queue.map((r) => r.id)).toEqual([b.id, a.id]);
     const [assignment] = (await eventsOf(b.id)).filter((e) => e.kind === "assignment");
     expect(assignment).toMatchObject({ userId: actors.manager.id, assigneeUserId: actors.agent.id });
-    expect((await auditsOf(b.id)).map((x) => [x.action, x.details])).toEqual([["cart.assigned", { originId: b.originId, from: null, to: actors.agent.id }]]);
+    expect((await auditsOf(b.id)).map((x) => [x.action, x.details])).toEqual([
+      ["cart.assigned", { originId: b.originId, from: null, to: actors.agent.id }],
+    ]);
   });
 });
 
@@ -209,14 +252,20 @@ describe("a cart someone else has", () => {
   it("an agent cannot take it or unassign it: the reason names who has it; in bulk it is skipped", async () => {
     const cart = await makeCart({ assigneeUserId: actors.manager.id });
     const refused = await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.agent.id) });
-    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/assigned to The manager; only a manager or an administrator can take it over/) });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/assigned to The manager; only a manager or an administrator can take it over/),
+    });
     expect(await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: "" })).toMatchObject({ ok: false });
     expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.manager.id);
     expect(await eventsOf(cart.id)).toEqual([]);
     expect(await auditsOf(cart.id)).toEqual([]);
 
     const free = await makeCart();
-    const bulk = await run("agent", actions.assignCartsAction, { cartIds: [String(free.id), String(cart.id)], assigneeId: String(actors.agent.id) });
+    const bulk = await run("agent", actions.assignCartsAction, {
+      cartIds: [String(free.id), String(cart.id)],
+      assigneeId: String(actors.agent.id),
+    });
     expect(bulk).toMatchObject({ ok: true, message: expect.stringMatching(/^1 cart assigned; 1 left/) });
     expect((await cartRow(free.id)).assigneeUserId).toBe(actors.agent.id);
     expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.manager.id);
@@ -224,8 +273,12 @@ describe("a cart someone else has", () => {
 
   it("a manager or an admin takes it over", async () => {
     const cart = await makeCart({ assigneeUserId: actors.agent.id });
-    expect(await run("manager", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.manager.id) })).toMatchObject({ ok: true, message: "1 cart assigned." });
-    expect(await run("admin", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.admin.id) })).toMatchObject({ ok: true });
+    expect(
+      await run("manager", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.manager.id) }),
+    ).toMatchObject({ ok: true, message: "1 cart assigned." });
+    expect(await run("admin", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.admin.id) })).toMatchObject({
+      ok: true,
+    });
     expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.admin.id);
     expect((await auditsOf(cart.id)).map((a) => a.details)).toEqual([
       { originId: cart.originId, from: actors.agent.id, to: actors.manager.id },
@@ -234,10 +287,16 @@ describe("a cart someone else has", () => {
   });
 
   it("an agent may take a cart whose assignee was deactivated (nobody works it any more)", async () => {
-    const gone = await createUser(testDb.db, { email: "gone@follow.test", name: "Gone Agent", role: "agent", password: "a long enough password" }, { userId: null, actor: "test" });
+    const gone = await createUser(
+      testDb.db,
+      { email: "gone@follow.test", name: "Gone Agent", role: "agent", password: "a long enough password" },
+      { userId: null, actor: "test" },
+    );
     const cart = await makeCart({ assigneeUserId: gone.id });
     await testDb.db.update(users).set({ active: false }).where(eq(users.id, gone.id));
-    expect(await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.agent.id) })).toMatchObject({ ok: true });
+    expect(await run("agent", actions.assignCartsAction, { cartIds: String(cart.id), assigneeId: String(actors.agent.id) })).toMatchObject({
+      ok: true,
+    });
     expect((await cartRow(cart.id)).assigneeUserId).toBe(actors.agent.id);
   });
 });
@@ -246,7 +305,13 @@ describe("abandoned carts to take", () => {
   it("My Follow-ups offers the abandoned carts nobody has taken; taking one moves it to my queue, marked abandoned", async () => {
     const days = (n: number) => new Date(Date.now() - n * 86_400_000);
     const old = await makeCart({ itemsCount: 2, grandTotal: "310.0000", remoteCreatedAt: days(5), remoteUpdatedAt: days(3) });
-    const older = await makeCart({ itemsCount: 1, grandTotal: "40.0000", remoteCreatedAt: days(20), remoteUpdatedAt: days(12), status: "contacted" });
+    const older = await makeCart({
+      itemsCount: 1,
+      grandTotal: "40.0000",
+      remoteCreatedAt: days(20),
+      remoteUpdatedAt: days(12),
+      status: "contacted",
+    });
     const fresh = await makeCart({ itemsCount: 1, remoteCreatedAt: days(0.1), remoteUpdatedAt: days(0.05) });
     const noEmail = await makeCart({ itemsCount: 1, customerEmail: " ", remoteUpdatedAt: days(3) });
     const lost = await makeCart({ itemsCount: 1, status: "lost", remoteUpdatedAt: days(3) });
@@ -256,7 +321,9 @@ describe("abandoned carts to take", () => {
     expect(offered.total).toBe(2);
     for (const id of [fresh.id, noEmail.id, lost.id]) expect(offered.rows.map((r) => r.id)).not.toContain(id);
 
-    expect(await run("agent", actions.assignCartsAction, { cartIds: String(old.id), assigneeId: String(actors.agent.id) })).toMatchObject({ ok: true });
+    expect(await run("agent", actions.assignCartsAction, { cartIds: String(old.id), assigneeId: String(actors.agent.id) })).toMatchObject({
+      ok: true,
+    });
     expect((await listAbandonedToTake(testDb.db, actors.agent)).rows.map((r) => r.id)).toEqual([older.id]);
     const mine = await listMyFollowUps(testDb.db, actors.agent);
     expect(mine.find((r) => r.id === old.id)).toMatchObject({ abandoned: true, status: "open" });
@@ -270,15 +337,30 @@ describe("order feedback", () => {
   it("an agent records it once; the order leaves the to-follow-up list", async () => {
     const [order] = await testDb.db
       .insert(magentoOrders)
-      .values({ channelId, originId: ++nextOrigin, incrementId: "F-100", state: "complete", status: "complete", grandTotal: "75.2500", remoteCreatedAt: new Date() })
+      .values({
+        channelId,
+        originId: ++nextOrigin,
+        incrementId: "F-100",
+        state: "complete",
+        status: "complete",
+        grandTotal: "75.2500",
+        remoteCreatedAt: new Date(),
+      })
       .returning();
     expect((await listOrdersToFollowUp(testDb.db, actors.agent)).map((o) => o.id)).toContain(order!.id);
     const empty = await run("agent", actions.recordOrderFeedbackAction, { orderId: String(order!.id), feedback: " " });
     expect(empty).toMatchObject({ ok: false, code: "invalid", fieldErrors: { feedback: expect.any(Array) } });
-    expect(await run("agent", actions.recordOrderFeedbackAction, { orderId: String(order!.id), feedback: "Loves the chair", note: "Wants the matching table" }))
-      .toMatchObject({ ok: true });
-    expect(await run("manager", actions.recordOrderFeedbackAction, { orderId: String(order!.id), feedback: "Twice" }))
-      .toMatchObject({ ok: false, error: "Feedback for this order was already recorded." });
+    expect(
+      await run("agent", actions.recordOrderFeedbackAction, {
+        orderId: String(order!.id),
+        feedback: "Loves the chair",
+        note: "Wants the matching table",
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await run("manager", actions.recordOrderFeedbackAction, { orderId: String(order!.id), feedback: "Twice" })).toMatchObject({
+      ok: false,
+      error: "Feedback for this order was already recorded.",
+    });
     const rows = await testDb.db.select().from(orderFollowUps).where(eq(orderFollowUps.orderId, order!.id));
     expect(rows).toMatchObject([{ userId: actors.agent.id, feedback: "Loves the chair", note: "Wants the matching table" }]);
     expect((await listOrdersToFollowUp(testDb.db, actors.agent)).map((o) => o.id)).not.toContain(order!.id);

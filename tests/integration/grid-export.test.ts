@@ -33,12 +33,18 @@ beforeAll(async () => {
   handle = { db, kind: "postgres" };
   const [channel] = await db.insert(channels).values({ name: "Export store", baseUrl: sim.baseUrl }).returning();
   client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
-    maxRetries: 8, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    maxRetries: 8,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
   const run = await runChannelSync({ db, channelId: channel!.id, mode: "initial", trigger: "cli", client, pageSize: 50 });
   expect(run.status).toBe("succeeded");
-  const [row] = await db.insert(users).values({ email: "viewer@example.test", name: "Vera Viewer", role: "viewer", passwordHash: "x" }).returning();
+  const [row] = await db
+    .insert(users)
+    .values({ email: "viewer@example.test", name: "Vera Viewer", role: "viewer", passwordHash: "x" })
+    .returning();
   user = { id: row!.id, email: row!.email, name: row!.name, role: "viewer", permissions: ["view_sales"] };
 }, 120_000);
 
@@ -97,7 +103,8 @@ async function allPages(definition: GridDefinition, params: SearchParams): Promi
   }
 }
 
-const iso = (value: unknown) => (value === null || value === undefined ? "" : new Date(value instanceof Date ? value : String(value)).toISOString());
+const iso = (value: unknown) =>
+  value === null || value === undefined ? "" : new Date(value instanceof Date ? value : String(value)).toISOString();
 
 describe("CSV fields", () => {
   it("quotes per RFC 4180 and neutralizes formulas, but not negative amounts", () => {
@@ -145,8 +152,11 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
       expect(cells[8]).toBe(v.is_guest === true || v.is_guest === "t" ? "yes" : "no");
     });
     // Amounts are the database's exact decimals (no float on the way).
-    const [sum] = await queryRows<{ total: string }>(db, sql`
-      SELECT sum(grand_total)::text AS total FROM magento_orders WHERE removed_at IS NULL AND grand_total >= 20`);
+    const [sum] = await queryRows<{ total: string }>(
+      db,
+      sql`
+      SELECT sum(grand_total)::text AS total FROM magento_orders WHERE removed_at IS NULL AND grand_total >= 20`,
+    );
     const units = (text: string) => {
       const [whole = "0", fraction = ""] = text.split(".");
       return BigInt(`${whole}${fraction.padEnd(4, "0")}`);
@@ -159,7 +169,9 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
     for await (const page of client.searchAll("orders", { pageSize: 100 })) {
       for (const order of page.records) currencyOf.set(String(order.increment_id), order.order_currency_code ?? null);
     }
-    const { header, rows } = await exportCsv(ordersGrid, { columns: "increment_id,grand_total,subtotal,total_paid,total_refunded,discount_amount" });
+    const { header, rows } = await exportCsv(ordersGrid, {
+      columns: "increment_id,grand_total,subtotal,total_paid,total_refunded,discount_amount",
+    });
     // The order's amounts share its currency: one column, beside the first amount.
     expect(header).toEqual(["Order #", "Grand total", "Currency", "Subtotal", "Paid", "Refunded", "Discount"]);
     expect(rows.length).toBe(currencyOf.size);
@@ -171,12 +183,18 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
   });
 
   it("a credit memo without its own currency code exports its order's", async () => {
-    const [memo] = await queryRows<{ id: string; increment_id: string; currency: string }>(db, sql`
+    const [memo] = await queryRows<{ id: string; increment_id: string; currency: string }>(
+      db,
+      sql`
       SELECT m.id::text, m.increment_id, o.order_currency_code AS currency FROM magento_credit_memos m JOIN magento_orders o ON o.id = m.order_id
-      WHERE o.order_currency_code = 'EUR' ORDER BY m.id LIMIT 1`);
+      WHERE o.order_currency_code = 'EUR' ORDER BY m.id LIMIT 1`,
+    );
     expect(memo).toBeDefined();
     await db.execute(sql`UPDATE magento_credit_memos SET order_currency_code = NULL WHERE id = ${memo!.id}`);
-    const { header, rows } = await exportCsv(creditMemosGrid, { columns: "increment_id,grand_total,adjustment", f_increment_id: `equals:${memo!.increment_id}` });
+    const { header, rows } = await exportCsv(creditMemosGrid, {
+      columns: "increment_id,grand_total,adjustment",
+      f_increment_id: `equals:${memo!.increment_id}`,
+    });
     expect(header).toEqual(["Memo #", "Grand total", "Currency", "Adjustment"]);
     expect(rows.map((cells) => cells[2])).toEqual(["EUR"]);
   });
@@ -188,11 +206,17 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
   });
 
   it("neutralizes formulas and quotes awkward text coming from Magento data", async () => {
-    const [target] = await queryRows<{ id: string; increment_id: string }>(db, sql`SELECT id::text, increment_id FROM magento_orders ORDER BY id LIMIT 1`);
+    const [target] = await queryRows<{ id: string; increment_id: string }>(
+      db,
+      sql`SELECT id::text, increment_id FROM magento_orders ORDER BY id LIMIT 1`,
+    );
     await db.execute(sql`
       UPDATE magento_orders SET customer_first_name = '=HYPERLINK("http://evil.test","click")', customer_last_name = NULL,
         customer_email = '@a,"b"@example.test' WHERE id = ${target!.id}`);
-    const { rows } = await exportCsv(ordersGrid, { columns: "increment_id,customer,email", f_increment_id: `equals:${target!.increment_id}` });
+    const { rows } = await exportCsv(ordersGrid, {
+      columns: "increment_id,customer,email",
+      f_increment_id: `equals:${target!.increment_id}`,
+    });
     expect(rows).toEqual([[target!.increment_id, `'=HYPERLINK("http://evil.test","click")`, `'@a,"b"@example.test`]]);
   });
 
@@ -207,7 +231,12 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
     expect(bad("1,2;DROP TABLE x")).toMatchObject({ ok: false, status: 400 });
     expect(bad("1,,2")).toMatchObject({ ok: false, status: 400 });
     expect(bad(Array.from({ length: EXPORT_MAX_IDS + 1 }, (_, i) => i + 1).join(","))).toMatchObject({ ok: false, status: 400 });
-    const max = startCsvExport({ handle, user, definition: ordersGrid, params: { ids: Array.from({ length: EXPORT_MAX_IDS }, (_, i) => i + 1).join(",") } });
+    const max = startCsvExport({
+      handle,
+      user,
+      definition: ordersGrid,
+      params: { ids: Array.from({ length: EXPORT_MAX_IDS }, (_, i) => i + 1).join(",") },
+    });
     expect(max.ok).toBe(true);
     if (max.ok) await max.stream.cancel();
   });
@@ -215,12 +244,31 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
   it("records each export in the audit log with its filters and row count", async () => {
     await db.execute(sql`DELETE FROM audit_log`);
     const { outcome } = await exportCsv(ordersGrid, { ...view, q: "a" });
-    const [entry] = await queryRows<{ user_id: string; actor: string; action: string; entity_type: string; entity_id: string; details: Record<string, unknown> }>(
-      db, sql`SELECT user_id::text, actor, action, entity_type, entity_id, details FROM audit_log`);
-    expect(entry).toMatchObject({ user_id: String(user.id), actor: user.email, action: "export.csv", entity_type: "grid", entity_id: "orders" });
+    const [entry] = await queryRows<{
+      user_id: string;
+      actor: string;
+      action: string;
+      entity_type: string;
+      entity_id: string;
+      details: Record<string, unknown>;
+    }>(db, sql`SELECT user_id::text, actor, action, entity_type, entity_id, details FROM audit_log`);
+    expect(entry).toMatchObject({
+      user_id: String(user.id),
+      actor: user.email,
+      action: "export.csv",
+      entity_type: "grid",
+      entity_id: "orders",
+    });
     expect(entry!.details).toMatchObject({
-      grid: "orders", q: "a", rows: outcome.rows, status: "completed", sort: { column: "grand_total", direction: "desc" },
-      filters: { created_at: { kind: "date", from: "2000-01-01", to: "2100-01-01" }, grand_total: { kind: "number", min: "20", max: null } },
+      grid: "orders",
+      q: "a",
+      rows: outcome.rows,
+      status: "completed",
+      sort: { column: "grand_total", direction: "desc" },
+      filters: {
+        created_at: { kind: "date", from: "2000-01-01", to: "2100-01-01" },
+        grand_total: { kind: "number", min: "20", max: null },
+      },
     });
   });
 
@@ -234,7 +282,10 @@ describe("grid CSV export (Postgres, synced from the simulator)", () => {
     await reader.cancel();
     const outcome = await result.done;
     expect(outcome.status).toBe("cancelled");
-    const [entry] = await queryRows<{ details: { rows: number; status: string } }>(db, sql`SELECT details FROM audit_log WHERE action = 'export.csv'`);
+    const [entry] = await queryRows<{ details: { rows: number; status: string } }>(
+      db,
+      sql`SELECT details FROM audit_log WHERE action = 'export.csv'`,
+    );
     expect(entry!.details).toMatchObject({ status: "cancelled", rows: outcome.rows });
   });
 

@@ -21,9 +21,12 @@ let bigChannelId: number;
 
 /** Every id of the view in the grid's order: the truth prev / next must agree with. */
 async function orderedIds(state: GridState): Promise<string[]> {
-  const rows = await queryRows<{ id: unknown }>(db, sql`
+  const rows = await queryRows<{ id: unknown }>(
+    db,
+    sql`
     SELECT ${sql.raw(ordersGrid.idSql)}::text AS id FROM ${sql.raw(ordersGrid.from)}
-    WHERE ${gridWhere(ordersGrid, state, "UTC")} ORDER BY ${gridOrderBy(ordersGrid, state)}`);
+    WHERE ${gridWhere(ordersGrid, state, "UTC")} ORDER BY ${gridOrderBy(ordersGrid, state)}`,
+  );
   return rows.map((r) => String(r.id));
 }
 
@@ -34,7 +37,10 @@ beforeAll(async () => {
   db = test.db;
   const [channel, big] = await db
     .insert(channels)
-    .values([{ name: "Synthetic store", baseUrl: "https://shop.example.com" }, { name: "Big store", baseUrl: "https://big.example.com" }])
+    .values([
+      { name: "Synthetic store", baseUrl: "https://shop.example.com" },
+      { name: "Big store", baseUrl: "https://big.example.com" },
+    ])
     .returning({ id: channels.id });
   channelId = channel!.id;
   bigChannelId = big!.id;
@@ -92,26 +98,33 @@ const CASES: SearchParams[] = [
 ];
 
 describe("gridNeighbors equals the full ordered list", () => {
-  it.each(CASES.map((params) => [JSON.stringify(params), params] as const))("%s: every row's previous / next / position", async (_label, params) => {
-    const state = stateOf(params);
-    const ids = await orderedIds(state);
-    expect(ids.length).toBeGreaterThan(10);
-    for (const [index, id] of ids.entries()) {
-      const n = await gridNeighbors(db, ordersGrid, state, id);
-      expect(n, `row ${id} at ${index}`).toEqual({
-        previousId: ids[index - 1] ?? null,
-        nextId: ids[index + 1] ?? null,
-        position: index + 1,
-        total: ids.length,
-      });
-    }
-  }, 120_000);
+  it.each(CASES.map((params) => [JSON.stringify(params), params] as const))(
+    "%s: every row's previous / next / position",
+    async (_label, params) => {
+      const state = stateOf(params);
+      const ids = await orderedIds(state);
+      expect(ids.length).toBeGreaterThan(10);
+      for (const [index, id] of ids.entries()) {
+        const n = await gridNeighbors(db, ordersGrid, state, id);
+        expect(n, `row ${id} at ${index}`).toEqual({
+          previousId: ids[index - 1] ?? null,
+          nextId: ids[index + 1] ?? null,
+          position: index + 1,
+          total: ids.length,
+        });
+      }
+    },
+    120_000,
+  );
 
   it("has NULL and tied sort values in the set it walks", async () => {
-    const [row] = await queryRows<{ null_created: unknown; distinct_created: unknown; null_customer: unknown; n: unknown }>(db, sql`
+    const [row] = await queryRows<{ null_created: unknown; distinct_created: unknown; null_customer: unknown; n: unknown }>(
+      db,
+      sql`
       SELECT count(*) FILTER (WHERE remote_created_at IS NULL) AS null_created, count(DISTINCT remote_created_at) AS distinct_created,
              count(*) FILTER (WHERE customer_email IS NULL AND customer_first_name IS NULL) AS null_customer, count(*) AS n
-      FROM magento_orders WHERE channel_id = ${channelId} AND removed_at IS NULL`);
+      FROM magento_orders WHERE channel_id = ${channelId} AND removed_at IS NULL`,
+    );
     expect(Number(row!.null_created)).toBeGreaterThan(40);
     expect(Number(row!.distinct_created)).toBe(9);
     expect(Number(row!.null_customer)).toBeGreaterThan(5);
@@ -131,34 +144,49 @@ describe("gridNeighbors outside the view", () => {
   it("gives no neighbours for a removed, filtered-out or unknown row", async () => {
     const state = stateOf({ f_status: "complete" });
     const total = (await orderedIds(state)).length;
-    const [removed] = await queryRows<{ id: unknown }>(db, sql`SELECT id::text AS id FROM magento_orders WHERE removed_at IS NOT NULL LIMIT 1`);
-    const [pending] = await queryRows<{ id: unknown }>(db, sql`SELECT id::text AS id FROM magento_orders WHERE status = 'pending' AND channel_id = ${channelId} LIMIT 1`);
+    const [removed] = await queryRows<{ id: unknown }>(
+      db,
+      sql`SELECT id::text AS id FROM magento_orders WHERE removed_at IS NOT NULL LIMIT 1`,
+    );
+    const [pending] = await queryRows<{ id: unknown }>(
+      db,
+      sql`SELECT id::text AS id FROM magento_orders WHERE status = 'pending' AND channel_id = ${channelId} LIMIT 1`,
+    );
     for (const id of [String(removed!.id), String(pending!.id), "999999999"]) {
       expect(await gridNeighbors(db, ordersGrid, state, id)).toEqual({ previousId: null, nextId: null, position: null, total });
     }
-    expect(await gridNeighbors(db, ordersGrid, state, "1; DROP TABLE users")).toEqual({ previousId: null, nextId: null, position: null, total: 0 });
+    expect(await gridNeighbors(db, ordersGrid, state, "1; DROP TABLE users")).toEqual({
+      previousId: null,
+      nextId: null,
+      position: null,
+      total: 0,
+    });
   });
 });
 
 describe("gridNeighbors past the count cap", () => {
   const bigState = (params: SearchParams) => parseGridState(ordersGrid, { channel: String(bigChannelId), ...params }).state;
 
-  it.each([["-created_at"], ["created_at"], ["-grand_total"]])("sort %s: exact near the top, capped deep down, neighbours always right", async (sort) => {
-    const state = bigState({ sort });
-    const ids = await orderedIds(state);
-    expect(ids.length).toBe(COUNT_CAP + 50);
-    for (const index of [0, 1, 9_998, 9_999, 10_000, 10_001, ids.length - 60, ids.length - 2, ids.length - 1]) {
-      const n = await gridNeighbors(db, ordersGrid, state, ids[index]!);
-      expect([n.previousId, n.nextId], `index ${index}`).toEqual([ids[index - 1] ?? null, ids[index + 1] ?? null]);
-      expect(n.total).toBe(COUNT_CAP);
-      expect(n.totalCapped).toBe(true);
-      if (index < COUNT_CAP) {
-        expect(n.position).toBe(index + 1);
-        expect(n.positionCapped).toBeUndefined();
-      } else {
-        expect(n.position).toBe(COUNT_CAP);
-        expect(n.positionCapped).toBe(true);
+  it.each([["-created_at"], ["created_at"], ["-grand_total"]])(
+    "sort %s: exact near the top, capped deep down, neighbours always right",
+    async (sort) => {
+      const state = bigState({ sort });
+      const ids = await orderedIds(state);
+      expect(ids.length).toBe(COUNT_CAP + 50);
+      for (const index of [0, 1, 9_998, 9_999, 10_000, 10_001, ids.length - 60, ids.length - 2, ids.length - 1]) {
+        const n = await gridNeighbors(db, ordersGrid, state, ids[index]!);
+        expect([n.previousId, n.nextId], `index ${index}`).toEqual([ids[index - 1] ?? null, ids[index + 1] ?? null]);
+        expect(n.total).toBe(COUNT_CAP);
+        expect(n.totalCapped).toBe(true);
+        if (index < COUNT_CAP) {
+          expect(n.position).toBe(index + 1);
+          expect(n.positionCapped).toBeUndefined();
+        } else {
+          expect(n.position).toBe(COUNT_CAP);
+          expect(n.positionCapped).toBe(true);
+        }
       }
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

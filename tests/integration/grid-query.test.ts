@@ -48,12 +48,18 @@ beforeAll(async () => {
   db = test.db;
   const [channel] = await db.insert(channels).values({ name: "Simulated store", baseUrl: sim.baseUrl }).returning();
   const client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
-    maxRetries: 8, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    maxRetries: 8,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
   const run = await runChannelSync({ db, channelId: channel!.id, mode: "initial", trigger: "cli", client, pageSize: 50 });
   expect(run.status).toBe("succeeded");
-  const [row] = await db.insert(users).values({ email: "viewer@example.com", name: "Vera Viewer", role: "viewer", passwordHash: "x" }).returning();
+  const [row] = await db
+    .insert(users)
+    .values({ email: "viewer@example.com", name: "Vera Viewer", role: "viewer", passwordHash: "x" })
+    .returning();
   user = { id: row!.id, email: row!.email, name: row!.name, role: "viewer", permissions: ROLE_PERMISSIONS.viewer };
 }, 120_000);
 
@@ -70,7 +76,12 @@ describe("orders grid equals the simulator's orders", () => {
     expect(first.totalCapped).toBe(false);
     expect(ids(first.rows, "increment_id")).toEqual(orders.slice(0, 25).map((o) => o.incrementId));
     const third = await page(ordersGrid, { sort: "-increment_id", size: "25", page: "3" });
-    expect(ids(third.rows, "increment_id")).toEqual([...orders].reverse().slice(50, 75).map((o) => o.incrementId));
+    expect(ids(third.rows, "increment_id")).toEqual(
+      [...orders]
+        .reverse()
+        .slice(50, 75)
+        .map((o) => o.incrementId),
+    );
     for (const row of [...first.rows, ...third.rows]) {
       const order = orders.find((o) => o.incrementId === row.values.increment_id)!;
       expect(cents(row.values.grand_total)).toBe(cents(sim.store.orderColumns(order).grand_total));
@@ -83,7 +94,13 @@ describe("orders grid equals the simulator's orders", () => {
 
   it("default order is newest first", async () => {
     const result = await page(ordersGrid, { size: "200" });
-    const times = result.rows.map((r) => new Date(String(r.values.created_at).replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00")).getTime());
+    const times = result.rows.map((r) =>
+      new Date(
+        String(r.values.created_at)
+          .replace(" ", "T")
+          .replace(/([+-]\d{2})$/, "$1:00"),
+      ).getTime(),
+    );
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(result.total).toBe(sim.store.orders.size);
   });
@@ -121,20 +138,29 @@ describe("orders grid equals the simulator's orders", () => {
       expect(result.notices).toEqual([]);
       expect(result.total, preset).toBe(created.filter((day) => day >= from && day <= to).length);
     }
-    for (const [old, canonical] of [["last7", "last_7_days"], ["last30", "last_30_days"]]) {
-      expect((await page(ordersGrid, { f_created_at: old, size: "200" })).total).toBe((await page(ordersGrid, { f_created_at: canonical, size: "200" })).total);
+    for (const [old, canonical] of [
+      ["last7", "last_7_days"],
+      ["last30", "last_30_days"],
+    ]) {
+      expect((await page(ordersGrid, { f_created_at: old, size: "200" })).total).toBe(
+        (await page(ordersGrid, { f_created_at: canonical, size: "200" })).total,
+      );
     }
   });
 
   it("a scope shows one customer's orders only, through a bound parameter", async () => {
-    const [customer] = rowsOf<{ id: string; origin_id: string }>(await db.execute(sql`
+    const [customer] = rowsOf<{ id: string; origin_id: string }>(
+      await db.execute(sql`
       SELECT c.id::text, c.origin_id::text FROM magento_customers c JOIN magento_orders o ON o.customer_id = c.id
-      WHERE NOT c.is_guest GROUP BY c.id ORDER BY count(*) DESC LIMIT 1`));
+      WHERE NOT c.is_guest GROUP BY c.id ORDER BY count(*) DESC LIMIT 1`),
+    );
     const scoped = await page(ordersGrid, { size: "200" }, { sql: "o.customer_id", value: Number(customer!.id), label: "them" });
     const expected = [...sim.store.orders.values()].filter((o) => o.customerId === Number(customer!.origin_id));
     expect(scoped.total).toBe(expected.length);
     expect(new Set(ids(scoped.rows, "increment_id"))).toEqual(new Set(expected.map((o) => o.incrementId)));
-    await expect(loadGridPage(db, ordersGrid, parseGridState(ordersGrid, {}).state, "UTC", { scope: { sql: "1=1; --", value: 1, label: "x" } })).rejects.toThrow();
+    await expect(
+      loadGridPage(db, ordersGrid, parseGridState(ordersGrid, {}).state, "UTC", { scope: { sql: "1=1; --", value: 1, label: "x" } }),
+    ).rejects.toThrow();
   });
 });
 
@@ -163,7 +189,9 @@ describe("carts, customers, credit memos and subscribers grids", () => {
     expect(new Set(ids(registered.rows, "email"))).toEqual(new Set(customers.map((c) => c.email)));
     const subscribed = await page(customersGrid, { f_is_guest: "no", f_subscribed: "yes", size: "200" });
     expect(subscribed.total).toBe(customers.filter((c) => c.extension_attributes.is_subscribed).length);
-    const [merged] = rowsOf<{ n: string }>(await db.execute(sql`SELECT count(*)::text AS n FROM magento_customers WHERE merged_into_id IS NULL AND removed_at IS NULL`));
+    const [merged] = rowsOf<{ n: string }>(
+      await db.execute(sql`SELECT count(*)::text AS n FROM magento_customers WHERE merged_into_id IS NULL AND removed_at IS NULL`),
+    );
     expect((await page(customersGrid, {})).total).toBe(Number(merged!.n));
   });
 
@@ -181,7 +209,9 @@ describe("carts, customers, credit memos and subscribers grids", () => {
   });
 
   it("subscribers: count equals the synced table, statuses are known words", async () => {
-    const [count] = rowsOf<{ n: string }>(await db.execute(sql`SELECT count(*)::text AS n FROM magento_newsletter_subscribers WHERE removed_at IS NULL`));
+    const [count] = rowsOf<{ n: string }>(
+      await db.execute(sql`SELECT count(*)::text AS n FROM magento_newsletter_subscribers WHERE removed_at IS NULL`),
+    );
     const all = await page(subscribersGrid, { size: "200" });
     expect(all.total).toBe(Number(count!.n));
     for (const row of all.rows) expect(["subscribed", "not_active", "unsubscribed", "unconfirmed"]).toContain(row.values.status);
@@ -219,26 +249,55 @@ describe("the view a user sees", () => {
 const HOSTILE: SearchParams[] = [
   { sort: "grand_total; DROP TABLE users; --" },
   { sort: "-(select 1)" },
-  { page: "-1" }, { page: "0" }, { page: "99999999999" }, { page: "1e5" }, { page: "3.5" }, { page: "100000", size: "200" },
-  { size: "-50" }, { size: "1000000" }, { size: "abc" },
-  { q: "' OR 1=1 --" }, { q: "%_%\\" }, { q: "x".repeat(1000) },
-  { channel: "1; DROP TABLE channels" }, { channel: "999999" },
-  { "f_grand_total": "1e309" }, { f_grand_total: "abc..def" }, { f_grand_total: ".." }, { f_grand_total: "1; --" },
-  { f_created_at: "2024-13-45..2024-01-01" }, { f_created_at: "yesterday" }, { f_created_at: "2024-02-01..2024-01-01" }, { f_created_at: "'; select pg_sleep(5); --" },
-  { f_status: ["' OR '1'='1", "pending"] }, { f_nope: "1" }, { "f_o.id": "1" }, { "f_1=1": "x" },
-  { f_email: "regex:.*" }, { f_email: "" }, { f_is_guest: "maybe" },
+  { page: "-1" },
+  { page: "0" },
+  { page: "99999999999" },
+  { page: "1e5" },
+  { page: "3.5" },
+  { page: "100000", size: "200" },
+  { size: "-50" },
+  { size: "1000000" },
+  { size: "abc" },
+  { q: "' OR 1=1 --" },
+  { q: "%_%\\" },
+  { q: "x".repeat(1000) },
+  { channel: "1; DROP TABLE channels" },
+  { channel: "999999" },
+  { f_grand_total: "1e309" },
+  { f_grand_total: "abc..def" },
+  { f_grand_total: ".." },
+  { f_grand_total: "1; --" },
+  { f_created_at: "2024-13-45..2024-01-01" },
+  { f_created_at: "yesterday" },
+  { f_created_at: "2024-02-01..2024-01-01" },
+  { f_created_at: "'; select pg_sleep(5); --" },
+  { f_status: ["' OR '1'='1", "pending"] },
+  { f_nope: "1" },
+  { "f_o.id": "1" },
+  { "f_1=1": "x" },
+  { f_email: "regex:.*" },
+  { f_email: "" },
+  { f_is_guest: "maybe" },
   { f_updated_at: ["2024-01-01..", "2025-01-01.."] },
 ];
 
 // Report grids' shared filters (lib/periods/filters.ts) fall back to their defaults without a
 // notice, as the dashboard's do; a segment id is checked against the segments the user may see.
 const HOSTILE_EXTRA: SearchParams[] = [
-  { range: "'; DROP TABLE users; --" }, { range: "custom", from: "2024-13-45", to: "x" }, { website: "1 OR 1=1" }, { bucket: "century" },
-  { segment: "1; DROP TABLE segments" }, { segment: "999999" },
+  { range: "'; DROP TABLE users; --" },
+  { range: "custom", from: "2024-13-45", to: "x" },
+  { website: "1 OR 1=1" },
+  { bucket: "century" },
+  { segment: "1; DROP TABLE segments" },
+  { segment: "999999" },
 ];
 
 // Report grids hold the rows of their date range only: the widest range the filters allow.
-const WIDE: SearchParams = { range: "custom", from: new Date(Date.now() - 1800 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
+const WIDE: SearchParams = {
+  range: "custom",
+  from: new Date(Date.now() - 1800 * 86_400_000).toISOString().slice(0, 10),
+  to: new Date().toISOString().slice(0, 10),
+};
 
 describe("hostile URLs never throw", () => {
   // The viewer reads the sales grids; the audit log (admins only) has its own tests.
@@ -263,7 +322,9 @@ describe("hostile URLs never throw", () => {
   it("every malformed value of the list gets a notice", () => {
     // Well-formed but odd values (a short search, an unknown channel id, a page past the end) are
     // bound as they are and answered by the view; see the test above.
-    const malformed = HOSTILE.filter((p) => !("q" in p && String(p.q).length < 100) && p.channel !== "999999" && !("f_status" in p) && p.page !== "100000");
+    const malformed = HOSTILE.filter(
+      (p) => !("q" in p && String(p.q).length < 100) && p.channel !== "999999" && !("f_status" in p) && p.page !== "100000",
+    );
     for (const params of malformed) {
       expect(parseGridState(ordersGrid, params).notices.length, JSON.stringify(params)).toBeGreaterThan(0);
     }

@@ -31,7 +31,9 @@ vi.mock("@/lib/auth/session", async (importOriginal) => ({
 }));
 const CLIENT_IP = "203.0.113.50";
 // The client connected from CLIENT_IP and wrote its own X-Forwarded-For, which the audit log ignores.
-vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-portal-peer-address": "203.0.113.50", "x-forwarded-for": "10.0.0.1" })) }));
+vi.mock("next/headers", () => ({
+  headers: vi.fn(async () => new Headers({ "x-portal-peer-address": "203.0.113.50", "x-forwarded-for": "10.0.0.1" })),
+}));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 // Deletion's background part runs after the response in Next; here it is not needed.
 vi.mock("next/server", () => ({ after: vi.fn() }));
@@ -57,8 +59,15 @@ function form(fields: Record<string, string | string[]>): FormData {
 
 function channelForm(extra: Record<string, string | string[]> = {}) {
   return {
-    name: "Audit store", baseUrl: sim.baseUrl, authType: "bearer", storeCode: "default", syncStartDate: "2020-01-01",
-    entities: ["customers", "carts", "orders", "credit_memos", "newsletter_subscribers"], active: "on", maxRequestsPerSecond: "100", ...extra,
+    name: "Audit store",
+    baseUrl: sim.baseUrl,
+    authType: "bearer",
+    storeCode: "default",
+    syncStartDate: "2020-01-01",
+    entities: ["customers", "carts", "orders", "credit_memos", "newsletter_subscribers"],
+    active: "on",
+    maxRequestsPerSecond: "100",
+    ...extra,
   };
 }
 
@@ -90,12 +99,22 @@ beforeAll(async () => {
   delete process.env.INNGEST_BASE_URL;
   sim = await startMagentoSimulator({ port: 0, seed: 808, customers: 12, orders: 30 });
   for (const role of ["admin", "manager", "agent", "viewer"] as Role[]) {
-    const row = await createUser(testDb.db, { email: `${role}@integrations-security.test`, name: role, role, password: "a sufficiently long password" }, { userId: null, actor: "test" });
+    const row = await createUser(
+      testDb.db,
+      { email: `${role}@integrations-security.test`, name: role, role, password: "a sufficiently long password" },
+      { userId: null, actor: "test" },
+    );
     actors[role] = { id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
   const [channel] = await testDb.db
     .insert(channels)
-    .values({ name: "EU store", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }), maxRequestsPerSecond: 100, syncStartDate: "2020-01-01" })
+    .values({
+      name: "EU store",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+      syncStartDate: "2020-01-01",
+    })
     .returning();
   channelId = channel!.id;
   // A first sync with one malformed order: a partial run with an error to retry.
@@ -106,7 +125,10 @@ beforeAll(async () => {
   expect(run.status).toBe("partial");
   partialRunId = run.id;
   const [other] = await testDb.db.insert(channels).values({ name: "Busy store", baseUrl: "https://busy.example.com" }).returning();
-  const [running] = await testDb.db.insert(syncRuns).values({ channelId: other!.id, mode: "full", trigger: "manual", status: "running", startedAt: new Date() }).returning();
+  const [running] = await testDb.db
+    .insert(syncRuns)
+    .values({ channelId: other!.id, mode: "full", trigger: "manual", status: "running", startedAt: new Date() })
+    .returning();
   runningRunId = running!.id;
 }, 60_000);
 
@@ -122,11 +144,17 @@ afterAll(async () => {
 
 // Each action with a request that would change something if it were allowed.
 const INTEGRATION_CALLS: Record<string, () => Promise<unknown>> = {
-  saveChannelAction: () => call(integrationActions.saveChannelAction as AnyAction, channelForm({ id: String(channelId), name: "Renamed", token: "forged-token" })),
+  saveChannelAction: () =>
+    call(integrationActions.saveChannelAction as AnyAction, channelForm({ id: String(channelId), name: "Renamed", token: "forged-token" })),
   checkConnectionAction: () => call(integrationActions.checkConnectionAction as AnyAction, channelForm({ id: String(channelId) })),
   deleteChannelAction: () => call(integrationActions.deleteChannelAction as AnyAction, { id: String(channelId), confirmName: "EU store" }),
-  "submitChannelFormAction (save)": () => call(integrationActions.submitChannelFormAction as AnyAction, channelForm({ intent: "save", id: String(channelId), syncStartDate: "2019-01-01" })),
-  "submitChannelFormAction (check)": () => call(integrationActions.submitChannelFormAction as AnyAction, channelForm({ intent: "check", id: String(channelId) })),
+  "submitChannelFormAction (save)": () =>
+    call(
+      integrationActions.submitChannelFormAction as AnyAction,
+      channelForm({ intent: "save", id: String(channelId), syncStartDate: "2019-01-01" }),
+    ),
+  "submitChannelFormAction (check)": () =>
+    call(integrationActions.submitChannelFormAction as AnyAction, channelForm({ intent: "check", id: String(channelId) })),
 };
 const SYNC_CALLS: Record<string, () => Promise<unknown>> = {
   startSyncAction: () => call(syncActions.startSyncAction as AnyAction, { channelId: String(channelId), mode: "full" }),
@@ -142,7 +170,10 @@ async function saveConfirmed(fields: Record<string, string | string[]>, expected
   const warned = (await call(integrationActions.saveChannelAction as AnyAction, fields)) as ActionResult<unknown>;
   const warnings = (warned as { fieldErrors?: { confirmWarnings?: string[] } }).fieldErrors?.confirmWarnings ?? [];
   expect(warnings, JSON.stringify(warned)).toHaveLength(expected);
-  return (await call(integrationActions.saveChannelAction as AnyAction, { ...fields, confirmWarnings: confirmationValue(warnings) })) as ActionResult<unknown>;
+  return (await call(integrationActions.saveChannelAction as AnyAction, {
+    ...fields,
+    confirmWarnings: confirmationValue(warnings),
+  })) as ActionResult<unknown>;
 }
 
 /** The action's result; the form action wraps it in its state. */
@@ -160,7 +191,9 @@ describe("every action on these pages refuses the roles without its permission, 
   });
 
   const cases = [
-    ...Object.keys(INTEGRATION_CALLS).flatMap((name) => (["manager", "agent", "viewer"] as const).map((role) => [name, role, "manage_integrations"] as const)),
+    ...Object.keys(INTEGRATION_CALLS).flatMap((name) =>
+      (["manager", "agent", "viewer"] as const).map((role) => [name, role, "manage_integrations"] as const),
+    ),
     ...Object.keys(SYNC_CALLS).flatMap((name) => (["agent", "viewer"] as const).map((role) => [name, role, "run_syncs"] as const)),
   ];
 
@@ -174,12 +207,15 @@ describe("every action on these pages refuses the roles without its permission, 
     expect(await snapshot()).toBe(before);
   });
 
-  it.each([...Object.keys(INTEGRATION_CALLS), ...Object.keys(SYNC_CALLS)])("%s without a session: sign in again, nothing changes", async (name) => {
-    sessionUserMock.mockResolvedValue(null);
-    const before = await snapshot();
-    expect(resultOf(await (INTEGRATION_CALLS[name] ?? SYNC_CALLS[name])!())).toMatchObject({ ok: false, code: "unauthenticated" });
-    expect(await snapshot()).toBe(before);
-  });
+  it.each([...Object.keys(INTEGRATION_CALLS), ...Object.keys(SYNC_CALLS)])(
+    "%s without a session: sign in again, nothing changes",
+    async (name) => {
+      sessionUserMock.mockResolvedValue(null);
+      const before = await snapshot();
+      expect(resultOf(await (INTEGRATION_CALLS[name] ?? SYNC_CALLS[name])!())).toMatchObject({ ok: false, code: "unauthenticated" });
+      expect(await snapshot()).toBe(before);
+    },
+  );
 
   it("a manager holds run_syncs but not manage_integrations (the product's permission table)", () => {
     expect(can("manager", "run_syncs")).toBe(true);
@@ -194,7 +230,10 @@ describe("each change leaves an audit entry with the actor, the address and what
 
   it("connection checked (through the form's action), with its outcome and no secret", async () => {
     sessionUserMock.mockResolvedValue(actors.admin);
-    const state = (await call(integrationActions.submitChannelFormAction as AnyAction, channelForm({ intent: "check", token: FIRST }))) as ChannelFormState;
+    const state = (await call(
+      integrationActions.submitChannelFormAction as AnyAction,
+      channelForm({ intent: "check", token: FIRST }),
+    )) as ChannelFormState;
     expect(state.check).toMatchObject({ ok: false }); // this simulator knows only its own token
     expect(state.save).toBeNull();
     expect(state.submitted).not.toHaveProperty("token");
@@ -208,7 +247,14 @@ describe("each change leaves an audit entry with the actor, the address and what
     expect(result).toMatchObject({ ok: true });
     createdId = (result as { data: { id: number } }).data.id;
     const entry = (await lastAudit("channel.created"))!;
-    expect(entry).toMatchObject({ userId: actors.admin.id, actor: actors.admin.email, ip: CLIENT_IP, entityType: "channel", entityId: String(createdId), channelId: createdId });
+    expect(entry).toMatchObject({
+      userId: actors.admin.id,
+      actor: actors.admin.email,
+      ip: CLIENT_IP,
+      entityType: "channel",
+      entityId: String(createdId),
+      channelId: createdId,
+    });
     const changes = (entry.details as { changes: Record<string, { from: unknown; to: unknown }> }).changes;
     expect(changes.name).toEqual({ from: null, to: "Audit store" });
     expect(changes.credentials).toEqual({ from: null, to: "[redacted]" });
@@ -228,7 +274,12 @@ describe("each change leaves an audit entry with the actor, the address and what
   });
 
   it("a start-date change on an active channel: updated (old → new, credentials untouched) and sync started, for settings", async () => {
-    const result = resultOf(await call(integrationActions.saveChannelAction as AnyAction, channelForm({ id: String(createdId), name: "Audit store (EU)", token: "", syncStartDate: "2018-06-01" })));
+    const result = resultOf(
+      await call(
+        integrationActions.saveChannelAction as AnyAction,
+        channelForm({ id: String(createdId), name: "Audit store (EU)", token: "", syncStartDate: "2018-06-01" }),
+      ),
+    );
     expect(result).toMatchObject({ ok: true });
     const message = (result as { message: string }).message;
     expect(message).toContain("back to 2018-06-01");
@@ -239,7 +290,13 @@ describe("each change leaves an audit entry with the actor, the address and what
     expect(changes).toMatchObject({ syncStartDate: { from: "2020-01-01", to: "2018-06-01" }, active: { from: false, to: true } });
     expect(changes).not.toHaveProperty("credentials");
     const started = (await lastAudit("sync.started"))!;
-    expect(started).toMatchObject({ userId: actors.admin.id, ip: CLIENT_IP, entityId: String(runId), channelId: createdId, details: { reason: "settings changed" } });
+    expect(started).toMatchObject({
+      userId: actors.admin.id,
+      ip: CLIENT_IP,
+      entityId: String(runId),
+      channelId: createdId,
+      details: { reason: "settings changed" },
+    });
     const [run] = await testDb.db.select().from(syncRuns).where(eq(syncRuns.id, runId));
     expect(run).toMatchObject({ channelId: createdId, trigger: "manual", requestedByUserId: actors.admin.id });
     await waitForBackgroundSyncs();
@@ -251,34 +308,64 @@ describe("each change leaves an audit entry with the actor, the address and what
     expect(full).toMatchObject({ ok: true });
     await waitForBackgroundSyncs();
     const entry = (await lastAudit("sync.started"))!;
-    expect(entry).toMatchObject({ userId: actors.manager.id, actor: actors.manager.email, ip: CLIENT_IP, channelId, details: { mode: "full", requested: "full" } });
+    expect(entry).toMatchObject({
+      userId: actors.manager.id,
+      actor: actors.manager.email,
+      ip: CLIENT_IP,
+      channelId,
+      details: { mode: "full", requested: "full" },
+    });
 
     sessionUserMock.mockResolvedValue(actors.admin);
     expect(resultOf(await call(syncActions.startSyncAction as AnyAction, { channelId: String(channelId) }))).toMatchObject({ ok: true });
     await waitForBackgroundSyncs();
-    expect(await lastAudit("sync.started")).toMatchObject({ userId: actors.admin.id, ip: CLIENT_IP, details: { requested: "incremental" } });
+    expect(await lastAudit("sync.started")).toMatchObject({
+      userId: actors.admin.id,
+      ip: CLIENT_IP,
+      details: { requested: "incremental" },
+    });
   });
 
   it("sync canceled", async () => {
     sessionUserMock.mockResolvedValue(actors.admin);
     expect(resultOf(await SYNC_CALLS.cancelSyncAction!())).toMatchObject({ ok: true });
-    expect(await lastAudit("sync.canceled")).toMatchObject({ userId: actors.admin.id, actor: actors.admin.email, ip: CLIENT_IP, entityId: String(runningRunId) });
+    expect(await lastAudit("sync.canceled")).toMatchObject({
+      userId: actors.admin.id,
+      actor: actors.admin.email,
+      ip: CLIENT_IP,
+      entityId: String(runningRunId),
+    });
   });
 
   it("failed records retried (by a manager), with what came of it", async () => {
     sessionUserMock.mockResolvedValue(actors.manager);
     expect(resultOf(await SYNC_CALLS.retrySyncErrorsAction!())).toMatchObject({ ok: true });
     expect(await lastAudit("sync.retried")).toMatchObject({
-      userId: actors.manager.id, actor: actors.manager.email, ip: CLIENT_IP, entityId: String(partialRunId), channelId, details: { retried: 1, resolved: 1, stillFailing: 0 },
+      userId: actors.manager.id,
+      actor: actors.manager.email,
+      ip: CLIENT_IP,
+      entityId: String(partialRunId),
+      channelId,
+      details: { retried: 1, resolved: 1, stillFailing: 0 },
     });
   });
 
   it("channel deleted, with how many records go", async () => {
     sessionUserMock.mockResolvedValue(actors.admin);
-    expect(resultOf(await call(integrationActions.deleteChannelAction as AnyAction, { id: String(createdId), confirmName: "Audit store (EU)" }))).toMatchObject({ ok: true });
+    expect(
+      resultOf(await call(integrationActions.deleteChannelAction as AnyAction, { id: String(createdId), confirmName: "Audit store (EU)" })),
+    ).toMatchObject({ ok: true });
     const entry = await lastAudit("channel.deleted");
-    expect(entry).toMatchObject({ userId: actors.admin.id, ip: CLIENT_IP, channelId: createdId, details: { name: "Audit store (EU)", recordsToRemove: expect.any(Number) } });
-    const [row] = await testDb.db.select().from(channels).where(and(eq(channels.id, createdId)));
+    expect(entry).toMatchObject({
+      userId: actors.admin.id,
+      ip: CLIENT_IP,
+      channelId: createdId,
+      details: { name: "Audit store (EU)", recordsToRemove: expect.any(Number) },
+    });
+    const [row] = await testDb.db
+      .select()
+      .from(channels)
+      .where(and(eq(channels.id, createdId)));
     expect(row!.deletingAt).not.toBeNull();
   });
 });

@@ -19,7 +19,14 @@ const NOW = Date.UTC(2026, 0, 15) / 1000;
 const ORDERS = 600;
 let sim: RunningSimulator;
 
-type OrderRow = { entity_id: number; increment_id: string; status: string; grand_total: number; created_at: string; customer_email: string };
+type OrderRow = {
+  entity_id: number;
+  increment_id: string;
+  status: string;
+  grand_total: number;
+  created_at: string;
+  customer_email: string;
+};
 type CustomerRow = { id: number; email: string; group_id: number };
 let allOrders: OrderRow[] = [];
 let allCustomers: CustomerRow[] = [];
@@ -72,7 +79,10 @@ async function walkOrders(criteria: SearchCriteria, options: { maxPages?: number
 
 /** MySQL LIKE (case-insensitive, % and _) as a RegExp. */
 function likeRegex(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".");
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/%/g, ".*")
+    .replace(/_/g, ".");
   return new RegExp(`^${body}$`, "i");
 }
 
@@ -80,10 +90,13 @@ const byId = (a: number, b: number) => a - b;
 
 beforeAll(async () => {
   sim = await startMagentoSimulator({ seed: 5, customers: 150, orders: ORDERS, now: NOW });
-  allOrders = (await raw<{ items: OrderRow[] }>(
-    "/rest/default/V1/orders?searchCriteria=&fields=items[entity_id,increment_id,status,grand_total,created_at,customer_email]",
-  )).items;
-  allCustomers = (await raw<{ items: CustomerRow[] }>("/rest/default/V1/customers/search?searchCriteria=&fields=items[id,email,group_id]")).items;
+  allOrders = (
+    await raw<{ items: OrderRow[] }>(
+      "/rest/default/V1/orders?searchCriteria=&fields=items[entity_id,increment_id,status,grand_total,created_at,customer_email]",
+    )
+  ).items;
+  allCustomers = (await raw<{ items: CustomerRow[] }>("/rest/default/V1/customers/search?searchCriteria=&fields=items[id,email,group_id]"))
+    .items;
 });
 
 afterEach(() => {
@@ -151,7 +164,8 @@ describe("pagination", () => {
     const seen: number[] = [];
     const error = await failure(
       (async () => {
-        for await (const page of client.searchAll("orders", { pageSize: 50 }, { maxPages: 3 })) seen.push(...page.records.map((o) => o.entity_id!));
+        for await (const page of client.searchAll("orders", { pageSize: 50 }, { maxPages: 3 }))
+          seen.push(...page.records.map((o) => o.entity_id!));
       })(),
     );
     expect(error).toBeInstanceOf(PaginationLimitError);
@@ -164,50 +178,80 @@ describe("pagination", () => {
 describe("filter groups and sorting", () => {
   it("ORs inside a group and ANDs across groups: status in (processing, complete) AND grand_total >= 100", async () => {
     const filterGroups: Filter[][] = [
-      [{ field: "status", conditionType: "eq", value: "processing" }, { field: "status", conditionType: "eq", value: "complete" }],
+      [
+        { field: "status", conditionType: "eq", value: "processing" },
+        { field: "status", conditionType: "eq", value: "complete" },
+      ],
       [{ field: "grand_total", conditionType: "gteq", value: 100 }],
     ];
-    const expected = allOrders.filter((o) => ["processing", "complete"].includes(o.status) && o.grand_total >= 100).map((o) => o.entity_id).sort(byId);
+    const expected = allOrders
+      .filter((o) => ["processing", "complete"].includes(o.status) && o.grand_total >= 100)
+      .map((o) => o.entity_id)
+      .sort(byId);
     expect(expected.length).toBeGreaterThan(50);
     expect(expected.length).toBeLessThan(ORDERS);
     const walk = await walkOrders({ pageSize: 50, filterGroups });
     expect([...walk.ids].sort(byId)).toEqual(expected);
     expect(walk.requests).toBe(Math.ceil(expected.length / 50));
     // The same with one `in` filter.
-    const viaIn = await walkOrders({ pageSize: 100, filterGroups: [[{ field: "status", conditionType: "in", value: ["processing", "complete"] }], filterGroups[1]!] });
+    const viaIn = await walkOrders({
+      pageSize: 100,
+      filterGroups: [[{ field: "status", conditionType: "in", value: ["processing", "complete"] }], filterGroups[1]!],
+    });
     expect([...viaIn.ids].sort(byId)).toEqual(expected);
   });
 
   it("matches customers by email like '%@example.com' OR '%@example.de', AND group_id = 1", async () => {
     const { client } = makeClient();
     const emails = [likeRegex("%@example.com"), likeRegex("%@example.de")];
-    const expected = allCustomers.filter((c) => emails.some((re) => re.test(c.email)) && c.group_id === 1).map((c) => c.id).sort(byId);
+    const expected = allCustomers
+      .filter((c) => emails.some((re) => re.test(c.email)) && c.group_id === 1)
+      .map((c) => c.id)
+      .sort(byId);
     expect(expected.length).toBeGreaterThan(0);
     const ids: number[] = [];
     for await (const page of client.searchAll("customers", {
       pageSize: 20,
       filterGroups: [
-        [{ field: "email", conditionType: "like", value: "%@example.com" }, { field: "email", conditionType: "like", value: "%@example.de" }],
+        [
+          { field: "email", conditionType: "like", value: "%@example.com" },
+          { field: "email", conditionType: "like", value: "%@example.de" },
+        ],
         [{ field: "group_id", value: 1 }],
       ],
-    // The filter is what is tested: a record the client's schema refuses (a region-less address)
-    // is still a match, reported in `invalid` with its id.
-    })) ids.push(...page.records.map((c) => c.id!), ...page.invalid.map((r) => Number(r.id)));
+      // The filter is what is tested: a record the client's schema refuses (a region-less address)
+      // is still a match, reported in `invalid` with its id.
+    }))
+      ids.push(...page.records.map((c) => c.id!), ...page.invalid.map((r) => Number(r.id)));
     expect(ids.sort(byId)).toEqual(expected);
     // like '%@example.com' alone: mail.example.com addresses do not match.
-    const only = await client.searchCustomers({ pageSize: 300, filterGroups: [[{ field: "email", conditionType: "like", value: "%@example.com" }]] });
+    const only = await client.searchCustomers({
+      pageSize: 300,
+      filterGroups: [[{ field: "email", conditionType: "like", value: "%@example.com" }]],
+    });
     const matched = [...only.items.map((c) => c.id!), ...only.invalid.map((r) => Number(r.id))];
-    expect(matched.sort(byId)).toEqual(allCustomers.filter((c) => emails[0]!.test(c.email)).map((c) => c.id).sort(byId));
+    expect(matched.sort(byId)).toEqual(
+      allCustomers
+        .filter((c) => emails[0]!.test(c.email))
+        .map((c) => c.id)
+        .sort(byId),
+    );
   });
 
   it("selects a created_at range with from/to, both ends included", async () => {
     const dates = [...new Set(allOrders.map((o) => o.created_at))].sort();
     const from = dates[Math.floor(dates.length * 0.3)]!;
     const to = dates[Math.floor(dates.length * 0.6)]!;
-    const expected = allOrders.filter((o) => o.created_at >= from && o.created_at <= to).map((o) => o.entity_id).sort(byId);
+    const expected = allOrders
+      .filter((o) => o.created_at >= from && o.created_at <= to)
+      .map((o) => o.entity_id)
+      .sort(byId);
     const walk = await walkOrders({
       pageSize: 100,
-      filterGroups: [[{ field: "created_at", conditionType: "from", value: from }], [{ field: "created_at", conditionType: "to", value: to }]],
+      filterGroups: [
+        [{ field: "created_at", conditionType: "from", value: from }],
+        [{ field: "created_at", conditionType: "to", value: to }],
+      ],
     });
     expect([...walk.ids].sort(byId)).toEqual(expected);
     expect(walk.records.some((o) => o.created_at!.getTime() === Date.parse(`${from.replace(" ", "T")}Z`))).toBe(true);
@@ -224,7 +268,10 @@ describe("filter groups and sorting", () => {
   });
 
   it.each(["ASC", "DESC"] as const)("sorts by created_at %s then entity_id across pages like a local sort", async (direction) => {
-    const sortOrders: SortOrder[] = [{ field: "created_at", direction }, { field: "entity_id", direction }];
+    const sortOrders: SortOrder[] = [
+      { field: "created_at", direction },
+      { field: "entity_id", direction },
+    ];
     const sign = direction === "ASC" ? 1 : -1;
     const expected = [...allOrders]
       .sort((a, b) => sign * (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.entity_id - b.entity_id))
@@ -237,7 +284,13 @@ describe("filter groups and sorting", () => {
     const statusThenId = (direction: 1 | -1, idDirection: 1 | -1) => (a: OrderRow, b: OrderRow) =>
       a.status < b.status ? -direction : a.status > b.status ? direction : idDirection * (a.entity_id - b.entity_id);
     expect(new Set(allOrders.map((o) => o.status)).size).toBeLessThan(20);
-    const explicit = await walkOrders({ pageSize: 70, sortOrders: [{ field: "status", direction: "ASC" }, { field: "entity_id", direction: "DESC" }] });
+    const explicit = await walkOrders({
+      pageSize: 70,
+      sortOrders: [
+        { field: "status", direction: "ASC" },
+        { field: "entity_id", direction: "DESC" },
+      ],
+    });
     expect(explicit.ids).toEqual([...allOrders].sort(statusThenId(1, -1)).map((o) => o.entity_id));
     // Only status given: searchAll adds entity_id ASC so pages neither overlap nor skip.
     const added = await walkOrders({ pageSize: 70, sortOrders: [{ field: "status", direction: "DESC" }] });
@@ -253,7 +306,11 @@ describe("retries and giving up", () => {
     const { client, attempts } = makeClient();
     const order = await client.getOrder(orderId());
     expect(order.entity_id).toBe(orderId());
-    expect(attempts.map((a) => [a.attempt, a.status])).toEqual([[1, 500], [2, 500], [3, 200]]);
+    expect(attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 200],
+    ]);
   });
 
   it("waits for Retry-After: 1 after a 429, then succeeds", async () => {
@@ -275,7 +332,10 @@ describe("retries and giving up", () => {
     const started = Date.now();
     const order = await client.getOrder(orderId());
     expect(order.entity_id).toBe(orderId());
-    expect(attempts.map((a) => [a.attempt, a.status, a.failure ?? null])).toEqual([[1, null, "timeout"], [2, 200, null]]);
+    expect(attempts.map((a) => [a.attempt, a.status, a.failure ?? null])).toEqual([
+      [1, null, "timeout"],
+      [2, 200, null],
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
   });
 
@@ -288,14 +348,18 @@ describe("retries and giving up", () => {
     expect((error as MagentoHttpError).attempts).toBe(3);
     expect(error.message).toBe(`Magento answered 503: Service Unavailable [GET /rest/default/V1/orders/${orderId()} (after 3 attempts)]`);
     expect(attempts).toHaveLength(3);
-    expect(JSON.stringify({ message: error.message, stack: error.stack, body: (error as MagentoHttpError).body })).not.toContain(sim.adminToken);
+    expect(JSON.stringify({ message: error.message, stack: error.stack, body: (error as MagentoHttpError).body })).not.toContain(
+      sim.adminToken,
+    );
   });
 
   it("gives up on a request that never gets an answer, naming the timeout", async () => {
     sim.control.addFaults({ path: "/V1/orders/", hang: true });
     const { client, attempts } = makeClient({ timeoutMs: 150, maxRetries: 1 });
     const error = await failure(client.getOrder(orderId()));
-    expect(error.message).toBe(`Could not reach Magento: no answer within 150 ms [GET /rest/default/V1/orders/${orderId()} (after 2 attempts)]`);
+    expect(error.message).toBe(
+      `Could not reach Magento: no answer within 150 ms [GET /rest/default/V1/orders/${orderId()} (after 2 attempts)]`,
+    );
     expect(attempts.map((a) => a.failure)).toEqual(["timeout", "timeout"]);
   });
 
@@ -337,7 +401,9 @@ describe("authentication", () => {
     const error = await failure(client.getOrder(allOrders[0]!.entity_id));
     expect(error).toBeInstanceOf(MagentoAuthError);
     expect((error as MagentoAuthError).status).toBe(401);
-    expect(error.message).toBe(`Magento refused the credentials (401): The consumer isn't authorized to access Magento_Sales::actions_view. [GET ${path()}]`);
+    expect(error.message).toBe(
+      `Magento refused the credentials (401): The consumer isn't authorized to access Magento_Sales::actions_view. [GET ${path()}]`,
+    );
     expect(attempts).toHaveLength(1);
     expect(error.message).not.toContain(token);
   });
@@ -401,17 +467,20 @@ describe("malformed answers", () => {
     expect(page.items.map((o) => o.entity_id)).toEqual(clean.filter((_, i) => i !== 2));
   });
 
-  it.each(["null", "delete"] as const)("reports a record whose grand_total is %s (index 2) and keeps the other 49 of its page", async (mode) => {
-    const clean = await firstPage();
-    sim.control.addFaults({ path: "/V1/orders?", malformed: { field: "grand_total", mode, index: 2 }, times: 1 });
-    const { client } = makeClient();
-    const page = await client.searchOrders({ pageSize: 50 });
-    expect(page.items).toHaveLength(49);
-    expect(page.items.map((o) => o.entity_id)).toEqual(clean.filter((_, i) => i !== 2));
-    expect(page.totalCount).toBe(ORDERS);
-    expect(page.invalid).toHaveLength(1);
-    expect(page.invalid[0]).toMatchObject({ index: 2, id: clean[2], issues: [{ path: "items[2].grand_total" }] });
-  });
+  it.each(["null", "delete"] as const)(
+    "reports a record whose grand_total is %s (index 2) and keeps the other 49 of its page",
+    async (mode) => {
+      const clean = await firstPage();
+      sim.control.addFaults({ path: "/V1/orders?", malformed: { field: "grand_total", mode, index: 2 }, times: 1 });
+      const { client } = makeClient();
+      const page = await client.searchOrders({ pageSize: 50 });
+      expect(page.items).toHaveLength(49);
+      expect(page.items.map((o) => o.entity_id)).toEqual(clean.filter((_, i) => i !== 2));
+      expect(page.totalCount).toBe(ORDERS);
+      expect(page.invalid).toHaveLength(1);
+      expect(page.invalid[0]).toMatchObject({ index: 2, id: clean[2], issues: [{ path: "items[2].grand_total" }] });
+    },
+  );
 
   it("a walk over a page with a malformed record reports it once and still yields everything else", async () => {
     sim.control.addFaults({ path: "currentPage]=2", malformed: { field: "grand_total", mode: "null", index: 5 }, times: 1 });
@@ -479,11 +548,23 @@ describe("placing an order whose answer is lost", () => {
     const { client, attempts } = makeClient({ timeoutMs: 300 });
     const us = await client.getCountry("US");
     const address = {
-      firstname: "Ada", lastname: "Stone", street: ["3 Pier Road"], city: "Albany", postcode: "12207", country_id: "US",
-      region_id: Number(us.available_regions![0]!.id), region_code: us.available_regions![0]!.code, region: us.available_regions![0]!.name,
-      telephone: "555-0101", email: "ada@example.com",
+      firstname: "Ada",
+      lastname: "Stone",
+      street: ["3 Pier Road"],
+      city: "Albany",
+      postcode: "12207",
+      country_id: "US",
+      region_id: Number(us.available_regions![0]!.id),
+      region_code: us.available_regions![0]!.code,
+      region: us.available_regions![0]!.name,
+      telephone: "555-0101",
+      email: "ada@example.com",
     };
-    await client.setShippingInformation(cart.id, { shipping_address: address, shipping_carrier_code: "flatrate", shipping_method_code: "flatrate" });
+    await client.setShippingInformation(cart.id, {
+      shipping_address: address,
+      shipping_carrier_code: "flatrate",
+      shipping_method_code: "flatrate",
+    });
     expect(await client.findOrdersByQuote(cart.id)).toEqual([]);
     sim.control.addFaults({ path: `/V1/carts/${cart.id}/order`, method: "PUT", loseAnswer: true, times: 1 });
     attempts.length = 0;

@@ -6,7 +6,14 @@ import { MagentoAuthError, MagentoHttpError, MagentoNotFoundError, MagentoSchema
 import type { CartAddressInput } from "@/lib/magento/schemas/cart";
 import { decimalFromNumber } from "@/lib/magento/schemas/primitives";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
-import { matchTemplate, SHARED_MAGENTO, validateDefinition, validateRequestBody, validateResponse, type SchemaOptions } from "../helpers/magento-schema";
+import {
+  matchTemplate,
+  SHARED_MAGENTO,
+  validateDefinition,
+  validateRequestBody,
+  validateResponse,
+  type SchemaOptions,
+} from "../helpers/magento-schema";
 import { recordingFetch, type Exchange, type RecordingFetch } from "../helpers/recording-fetch";
 
 // The contract test (shared/magento/README): the client is driven through every endpoint it has
@@ -42,13 +49,44 @@ const NOT_IN_CLIENT = [
 
 /** Public methods of MagentoClient the drive below calls (checked against the prototype). */
 const DRIVEN_METHODS = [
-  "listWebsites", "listStoreGroups", "listStoreViews", "listStoreConfigs", "listCountries", "getCountry",
-  "search", "searchProjected", "searchAll", "searchCustomers", "searchCustomerGroups", "searchCarts", "searchProducts",
-  "searchOrders", "searchCreditMemos", "getCustomer", "getCustomerWire", "putCustomer", "updateCustomer",
-  "getCustomerAddress", "getNewsletterSubscription", "setNewsletterSubscription", "getCart", "listCartItems",
-  "createCustomerCart", "addCartItem", "estimateShippingMethods", "setShippingInformation", "listPaymentMethods",
-  "setPaymentMethod", "placeOrder", "findOrdersByQuote", "getCartTotals", "getStockItem", "getOrder", "getCreditMemo",
-  "createCustomer", "findCustomersByEmail",
+  "listWebsites",
+  "listStoreGroups",
+  "listStoreViews",
+  "listStoreConfigs",
+  "listCountries",
+  "getCountry",
+  "search",
+  "searchProjected",
+  "searchAll",
+  "searchCustomers",
+  "searchCustomerGroups",
+  "searchCarts",
+  "searchProducts",
+  "searchOrders",
+  "searchCreditMemos",
+  "getCustomer",
+  "getCustomerWire",
+  "putCustomer",
+  "updateCustomer",
+  "getCustomerAddress",
+  "getNewsletterSubscription",
+  "setNewsletterSubscription",
+  "getCart",
+  "listCartItems",
+  "createCustomerCart",
+  "addCartItem",
+  "estimateShippingMethods",
+  "setShippingInformation",
+  "listPaymentMethods",
+  "setPaymentMethod",
+  "placeOrder",
+  "findOrdersByQuote",
+  "getCartTotals",
+  "getStockItem",
+  "getOrder",
+  "getCreditMemo",
+  "createCustomer",
+  "findCustomersByEmail",
 ];
 
 const keyOf = (exchange: Exchange) => {
@@ -166,7 +204,9 @@ describe.each(MODES)("the client driven through every endpoint against the simul
     const customers = await step("searchCustomers", () =>
       client.searchCustomers({ pageSize: 20, sortOrders: [{ field: "entity_id", direction: "ASC" }] }),
     );
-    await step("search", () => client.search("customers", { pageSize: 5, filterGroups: [[{ field: "email", conditionType: "like", value: "%@%" }]] }));
+    await step("search", () =>
+      client.search("customers", { pageSize: 5, filterGroups: [[{ field: "email", conditionType: "like", value: "%@%" }]] }),
+    );
     await step("searchCarts", () => client.searchCarts({ pageSize: 20, filterGroups: [[{ field: "is_active", value: 1 }]] }));
     await step("searchProducts", () => client.searchProducts({ pageSize: 20 }));
     const orders = await step("searchOrders", () =>
@@ -177,7 +217,9 @@ describe.each(MODES)("the client driven through every endpoint against the simul
       }),
     );
     const memos = await step("searchCreditMemos", () => client.searchCreditMemos({ pageSize: 5 }));
-    ran.projected = (await step("searchProjected", () => client.searchProjected("orders", { pageSize: 5, fields: "items[entity_id,increment_id]" })))?.items ?? [];
+    ran.projected =
+      (await step("searchProjected", () => client.searchProjected("orders", { pageSize: 5, fields: "items[entity_id,increment_id]" })))
+        ?.items ?? [];
     ran.memoPagesRecords = 0;
     await step("searchAll", async () => {
       for await (const page of client.searchAll("creditMemos", { pageSize: 100 }, { maxPages: 5 })) {
@@ -200,8 +242,10 @@ describe.each(MODES)("the client driven through every endpoint against the simul
     ran.customerId = customer.id!;
     await step("getCustomer", () => client.getCustomer(customer.id!));
     await step("getCustomerAddress", () => client.getCustomerAddress(customer.addresses![0]!.id!));
-    ran.subscribed = (await step("setNewsletterSubscription(true)", () => client.setNewsletterSubscription(customer.id!, true)))?.status ?? "";
-    ran.unsubscribed = (await step("setNewsletterSubscription(false)", () => client.setNewsletterSubscription(customer.id!, false)))?.status ?? "";
+    ran.subscribed =
+      (await step("setNewsletterSubscription(true)", () => client.setNewsletterSubscription(customer.id!, true)))?.status ?? "";
+    ran.unsubscribed =
+      (await step("setNewsletterSubscription(false)", () => client.setNewsletterSubscription(customer.id!, false)))?.status ?? "";
     await step("getNewsletterSubscription", () => client.getNewsletterSubscription(customer.id!));
     await step("updateCustomer", () => client.updateCustomer(customer.id!, (current) => ({ ...current, middlename: "Q" })));
     await step("getCustomerWire + putCustomer", async () => client.putCustomer(customer.id!, await client.getCustomerWire(customer.id!)));
@@ -211,7 +255,8 @@ describe.each(MODES)("the client driven through every endpoint against the simul
     const unrecorded = createMagentoClient({ ...transport, fetch: globalThis.fetch, auth: { type: "bearer", token: ran.adminToken } });
     await step("createCustomer", () => unrecorded.createCustomer({ email: "contract@example.org", firstname: "Con", lastname: "Tract" }));
     await step("findCustomersByEmail", async () => {
-      if ((await client.findCustomersByEmail("contract@example.org")).length !== 1) throw new Error("the created customer was not found by email");
+      if ((await client.findCustomersByEmail("contract@example.org")).length !== 1)
+        throw new Error("the created customer was not found by email");
     });
 
     // Checkout: cart, item, shipping, payment, totals, place order.
@@ -241,7 +286,9 @@ describe.each(MODES)("the client driven through every endpoint against the simul
 
     // The records real stores send with nulls in required properties (schema-only in strictSchema).
     const store = sim.store;
-    const regionless = [...store.customers.values()].find((c) => c.addresses.some((a) => a.region.region_id === 0 && a.region.region === null))!;
+    const regionless = [...store.customers.values()].find((c) =>
+      c.addresses.some((a) => a.region.region_id === 0 && a.region.region === null),
+    )!;
     await step("getCustomer(region-less)", () => client.getCustomer(regionless.id));
     const guestCarts = [...store.carts.values()].filter((c) => c.isActive && c.isGuest && c.items.length > 0);
     await step("getCart(guest)", () => client.getCart(guestCarts.find((c) => !c.shippingAddress)!.id));
@@ -252,7 +299,9 @@ describe.each(MODES)("the client driven through every endpoint against the simul
     ran.configurableOrder = (await step("getOrder(configurable)", () => client.getOrder(configurable.entityId)))!;
     ran.probes = [
       `/rest/default/V1/customers/${regionless.id}`,
-      ...guestCarts.filter((c) => c === guestCarts.find((x) => !x.shippingAddress) || c === guestCarts.find((x) => x.shippingAddress)).map((c) => `/rest/default/V1/carts/${c.id}`),
+      ...guestCarts
+        .filter((c) => c === guestCarts.find((x) => !x.shippingAddress) || c === guestCarts.find((x) => x.shippingAddress))
+        .map((c) => `/rest/default/V1/carts/${c.id}`),
       `/rest/default/V1/creditmemo/${costless.entityId}`,
     ];
 
@@ -279,7 +328,9 @@ describe.each(MODES)("the client driven through every endpoint against the simul
 
   it("every step of the drive succeeded (except the stock item below and, on Magento's nulls, the portal's schema gaps)", () => {
     const gaps = mode.strictSchema ? [] : PORTAL_SCHEMA_GAPS;
-    const others = Object.fromEntries(Object.entries(stepErrors).filter(([name]) => name !== "getStockItem(in stock)" && !gaps.includes(name)));
+    const others = Object.fromEntries(
+      Object.entries(stepErrors).filter(([name]) => name !== "getStockItem(in stock)" && !gaps.includes(name)),
+    );
     expect(others).toEqual({});
     // A gap may only be the client refusing the record's shape, never a wrong request or answer.
     for (const name of gaps) if (stepFailures[name]) expect(stepFailures[name], name).toBeInstanceOf(MagentoSchemaError);
@@ -290,10 +341,7 @@ describe.each(MODES)("the client driven through every endpoint against the simul
   it("parses the stock item of a product in stock (low_stock_date)", () => {
     const raw = recorder.exchanges.find((e) => e.path === `/rest/default/V1/stockItems/${encodeURIComponent(ran.inStockSku)}`)!;
     expect(validateResponse("GET", raw.path, raw.status!, raw.responseBody, mode.schema).ok).toBe(true);
-    expect(
-      stepErrors["getStockItem(in stock)"],
-      "the stock item of a product in stock must parse",
-    ).toBeUndefined();
+    expect(stepErrors["getStockItem(in stock)"], "the stock item of a product in stock must parse").toBeUndefined();
   });
 
   it("got sensible answers", () => {
@@ -359,44 +407,59 @@ describe.each(MODES)("the client driven through every endpoint against the simul
 
   // One test per operation of the official subset: every response the simulator sent (error
   // statuses against error-response) and every request body the client sent.
-  it.each(OPERATIONS.filter((op) => !NOT_IN_CLIENT.includes(op)))("%s: responses and request bodies match the official schema", (operation) => {
-    const exchanges = recorder.exchanges.filter((e) => keyOf(e) === operation);
-    expect(exchanges.length, `no call to ${operation} was recorded`).toBeGreaterThan(0);
-    const failures: { call: string; status: number | null; errors: string[] }[] = [];
-    for (const e of exchanges) {
-      const call = `#${e.seq} ${e.method} ${e.path}${e.url.search}`;
-      // A fields= projection trims the body on purpose; the schema describes the whole one.
-      if (!e.url.searchParams.has("fields")) {
-        const response = validateResponse(e.method, e.path, e.status ?? 0, e.responseBody, mode.schema);
-        if (!response.ok) failures.push({ call: `${call} → response`, status: e.status, errors: response.errors.slice(0, 10) });
+  it.each(OPERATIONS.filter((op) => !NOT_IN_CLIENT.includes(op)))(
+    "%s: responses and request bodies match the official schema",
+    (operation) => {
+      const exchanges = recorder.exchanges.filter((e) => keyOf(e) === operation);
+      expect(exchanges.length, `no call to ${operation} was recorded`).toBeGreaterThan(0);
+      const failures: { call: string; status: number | null; errors: string[] }[] = [];
+      for (const e of exchanges) {
+        const call = `#${e.seq} ${e.method} ${e.path}${e.url.search}`;
+        // A fields= projection trims the body on purpose; the schema describes the whole one.
+        if (!e.url.searchParams.has("fields")) {
+          const response = validateResponse(e.method, e.path, e.status ?? 0, e.responseBody, mode.schema);
+          if (!response.ok) failures.push({ call: `${call} → response`, status: e.status, errors: response.errors.slice(0, 10) });
+        }
+        if (e.requestBody !== undefined) {
+          const request = validateRequestBody(e.method, e.path, e.requestBody, mode.schema);
+          if (!request.ok) failures.push({ call: `${call} → request body`, status: e.status, errors: request.errors.slice(0, 10) });
+        }
       }
-      if (e.requestBody !== undefined) {
-        const request = validateRequestBody(e.method, e.path, e.requestBody, mode.schema);
-        if (!request.ok) failures.push({ call: `${call} → request body`, status: e.status, errors: request.errors.slice(0, 10) });
-      }
-    }
-    expect(failures).toEqual([]);
-  });
+      expect(failures).toEqual([]);
+    },
+  );
 
-  it(mode.strictSchema
-    ? "sends no null in a required property: the probed records validate without the allow-list"
-    : "sends Magento's nulls: the probed records validate with the allow-list and only with it", () => {
-    expect(ran.probes).toHaveLength(4);
-    for (const probe of ran.probes) {
-      const e = recorder.exchanges.find((x) => x.method === "GET" && x.path === probe)!;
-      expect(e, probe).toBeDefined();
-      expect(validateResponse("GET", e.path, e.status!, e.responseBody, mode.schema).errors, probe).toEqual([]);
-      expect(validateResponse("GET", e.path, e.status!, e.responseBody, { magentoNulls: false }).ok, probe).toBe(mode.strictSchema);
-    }
-  });
+  it(
+    mode.strictSchema
+      ? "sends no null in a required property: the probed records validate without the allow-list"
+      : "sends Magento's nulls: the probed records validate with the allow-list and only with it",
+    () => {
+      expect(ran.probes).toHaveLength(4);
+      for (const probe of ran.probes) {
+        const e = recorder.exchanges.find((x) => x.method === "GET" && x.path === probe)!;
+        expect(e, probe).toBeDefined();
+        expect(validateResponse("GET", e.path, e.status!, e.responseBody, mode.schema).errors, probe).toEqual([]);
+        expect(validateResponse("GET", e.path, e.status!, e.responseBody, { magentoNulls: false }).ok, probe).toBe(mode.strictSchema);
+      }
+    },
+  );
 
   it("reads a configurable line as its parent and its child (parent_item_id, price 0)", () => {
     const items = ran.configurableOrder.items;
     const parent = items.find((i) => i.product_type === "configurable")!;
     const child = items.find((i) => i.parent_item_id === parent.item_id)!;
-    expect(child).toMatchObject({ product_type: "simple", sku: parent.sku, price: "0", row_total: "0", tax_amount: "0", qty_ordered: parent.qty_ordered });
+    expect(child).toMatchObject({
+      product_type: "simple",
+      sku: parent.sku,
+      price: "0",
+      row_total: "0",
+      tax_amount: "0",
+      qty_ordered: parent.qty_ordered,
+    });
     expect(child.parent_item).toMatchObject({ item_id: parent.item_id, sku: parent.sku });
-    expect(ran.configurableOrder.total_item_count).toBe(items.filter((i) => i.parent_item_id === undefined || i.parent_item_id === null).length);
+    expect(ran.configurableOrder.total_item_count).toBe(
+      items.filter((i) => i.parent_item_id === undefined || i.parent_item_id === null).length,
+    );
   });
 
   it("sends money as JSON numbers and the client turns them into exact decimal strings", () => {
@@ -423,7 +486,13 @@ function clientServing(method: string, template: string, body: unknown, status =
       ? new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } })
       : new Response(JSON.stringify({ message: "Request does not match any route." }), { status: 404 });
   };
-  const client = createMagentoClient({ baseUrl: "https://shop.example.com", auth: { type: "bearer", token: "sample-token" }, fetch, maxRetries: 0, requestsPerSecond: null });
+  const client = createMagentoClient({
+    baseUrl: "https://shop.example.com",
+    auth: { type: "bearer", token: "sample-token" },
+    fetch,
+    maxRetries: 0,
+    requestsPerSecond: null,
+  });
   return { client, seen };
 }
 
@@ -444,16 +513,29 @@ type SampleCase = {
 
 const SAMPLE_RESPONSES: SampleCase[] = [
   {
-    file: "order_get_response.json", method: "GET", template: "/V1/orders/{id}", schemaValid: true,
+    file: "order_get_response.json",
+    method: "GET",
+    template: "/V1/orders/{id}",
+    schemaValid: true,
     run: (c) => c.getOrder(3),
     check: (result) => {
       const order = result as Awaited<ReturnType<MagentoClient["getOrder"]>>;
-      expect(order).toMatchObject({ entity_id: 3, increment_id: "000000003", quote_id: 4, grand_total: "165", base_grand_total: "165", subtotal: "160" });
+      expect(order).toMatchObject({
+        entity_id: 3,
+        increment_id: "000000003",
+        quote_id: 4,
+        grand_total: "165",
+        base_grand_total: "165",
+        subtotal: "160",
+      });
       expect(order.created_at?.toISOString()).toBe("2017-08-21T22:22:19.000Z");
     },
   },
   {
-    file: "customers_search_response.json", method: "GET", template: "/V1/customers/search", schemaValid: true,
+    file: "customers_search_response.json",
+    method: "GET",
+    template: "/V1/customers/search",
+    schemaValid: true,
     run: (c) => c.searchCustomers({ pageSize: 20 }),
     check: (result) => {
       const page = result as Awaited<ReturnType<MagentoClient["searchCustomers"]>>;
@@ -465,26 +547,41 @@ const SAMPLE_RESPONSES: SampleCase[] = [
     },
   },
   {
-    file: "customer_create_response.json", method: "GET", template: "/V1/customers/{customerId}", schemaValid: true,
+    file: "customer_create_response.json",
+    method: "GET",
+    template: "/V1/customers/{customerId}",
+    schemaValid: true,
     run: (c) => c.getCustomer(2),
     check: (result) => expect(result).toMatchObject({ id: 2, email: "jdoe@example.com", addresses: [{ region: { region_code: "NY" } }] }),
   },
   {
-    file: "cart_get_response_b2b.json", method: "GET", template: "/V1/carts/{cartId}", schemaValid: true,
+    file: "cart_get_response_b2b.json",
+    method: "GET",
+    template: "/V1/carts/{cartId}",
+    schemaValid: true,
     run: (c) => c.getCart(4),
     check: (result) => {
       const cart = result as Awaited<ReturnType<MagentoClient["getCart"]>>;
       expect(cart).toMatchObject({ id: 4, is_active: true });
-      expect(cart.items?.map((item) => [item.price, item.quote_id])).toEqual([["12.48", "4"], ["17.16", "4"]]);
+      expect(cart.items?.map((item) => [item.price, item.quote_id])).toEqual([
+        ["12.48", "4"],
+        ["17.16", "4"],
+      ]);
     },
   },
   {
-    file: "cart_estimate_shipping_methods_response.json", method: "POST", template: "/V1/carts/{cartId}/estimate-shipping-methods", schemaValid: true,
+    file: "cart_estimate_shipping_methods_response.json",
+    method: "POST",
+    template: "/V1/carts/{cartId}/estimate-shipping-methods",
+    schemaValid: true,
     run: (c) => c.estimateShippingMethods(4, estimateRequest.address),
     check: (result) => expect((result as { amount: string }[]).map((m) => m.amount)).toEqual(["15", "5"]),
   },
   {
-    file: "cart_shipping_information_response.json", method: "POST", template: "/V1/carts/{cartId}/shipping-information", schemaValid: true,
+    file: "cart_shipping_information_response.json",
+    method: "POST",
+    template: "/V1/carts/{cartId}/shipping-information",
+    schemaValid: true,
     run: (c) => c.setShippingInformation(4, shippingRequest.addressInformation),
     check: (result) => {
       const details = result as Awaited<ReturnType<MagentoClient["setShippingInformation"]>>;
@@ -493,14 +590,20 @@ const SAMPLE_RESPONSES: SampleCase[] = [
     },
   },
   {
-    file: "cart_add_item_response.json", method: "POST", template: "/V1/carts/{quoteId}/items", schemaValid: true,
+    file: "cart_add_item_response.json",
+    method: "POST",
+    template: "/V1/carts/{quoteId}/items",
+    schemaValid: true,
     run: (c) => c.addCartItem(4, { sku: "WS12-M-Orange", qty: 1 }),
     check: (result) => expect(result).toMatchObject({ item_id: 7, qty: "1", price: "19.99", quote_id: "4" }),
   },
   {
     // A fields= projection: the envelope's total_count and search_criteria are trimmed away, so
     // it cannot match the schema's search-result definition (which requires them).
-    file: "orders_search_fields_response.json", method: "GET", template: "/V1/orders", schemaValid: false,
+    file: "orders_search_fields_response.json",
+    method: "GET",
+    template: "/V1/orders",
+    schemaValid: false,
     run: (c) => c.searchProjected("orders", { pageSize: 3, fields: "items[increment_id,entity_id]" }),
     check: (result) => {
       const page = result as Awaited<ReturnType<MagentoClient["searchProjected"]>>;
@@ -519,7 +622,9 @@ describe("official sample responses through the client's parsers", () => {
   it.each(SAMPLE_RESPONSES.map((s) => [s.file, s] as const))("%s", async (_file, sample) => {
     const body = sampleJson(sample.file);
     const check = validateResponse(sample.method, `/rest/default${sample.template.replace(/\{[^}]+\}/g, "4")}`, 200, body);
-    expect({ ok: check.ok, errors: check.errors.slice(0, 5) }).toEqual(sample.schemaValid ? { ok: true, errors: [] } : expect.objectContaining({ ok: false }));
+    expect({ ok: check.ok, errors: check.errors.slice(0, 5) }).toEqual(
+      sample.schemaValid ? { ok: true, errors: [] } : expect.objectContaining({ ok: false }),
+    );
     const { client, seen } = clientServing(sample.method, sample.template, body);
     const result = await sample.run(client);
     // The client called exactly the sample's route, once.
@@ -533,7 +638,9 @@ describe("official sample responses through the client's parsers", () => {
     const error = await rejection(clientServing("GET", "/V1/orders/{id}", body, 400).client.getOrder(3));
     expect(error).toBeInstanceOf(MagentoHttpError);
     expect(error).not.toBeInstanceOf(MagentoNotFoundError);
-    expect(error.message).toBe("Magento answered 400: Invalid product data: Invalid attribute set entity type [GET /rest/default/V1/orders/3]");
+    expect(error.message).toBe(
+      "Magento answered 400: Invalid product data: Invalid attribute set entity type [GET /rest/default/V1/orders/3]",
+    );
     expect((error as MagentoHttpError).status).toBe(400);
   });
 });
@@ -567,7 +674,10 @@ describe("official sample requests", () => {
 
   it("cart_estimate_shipping_methods_request.json matches the schema and the client's body has its shape", () => {
     const sample = sampleJson("cart_estimate_shipping_methods_request.json");
-    expect(validateRequestBody("POST", "/rest/default/V1/carts/4/estimate-shipping-methods", sample)).toMatchObject({ ok: true, errors: [] });
+    expect(validateRequestBody("POST", "/rest/default/V1/carts/4/estimate-shipping-methods", sample)).toMatchObject({
+      ok: true,
+      errors: [],
+    });
     expect(topKeys(clientBody("POST /V1/carts/{cartId}/estimate-shipping-methods"))).toEqual(topKeys(sample));
   });
 
@@ -583,7 +693,9 @@ describe("official sample requests", () => {
     const sample = sampleJson("cart_payment_information_request.json") as { paymentMethod: object; billing_address: object };
     // /V1/carts/mine/payment-information is a customer-token route, not in the admin schema.
     expect(matchTemplate("POST", "/rest/default/V1/carts/mine/payment-information")).toBeNull();
-    expect(validateRequestBody("PUT", "/rest/default/V1/carts/4/order", { paymentMethod: sample.paymentMethod })).toMatchObject({ ok: true });
+    expect(validateRequestBody("PUT", "/rest/default/V1/carts/4/order", { paymentMethod: sample.paymentMethod })).toMatchObject({
+      ok: true,
+    });
     expect(validateDefinition("quote-data-address-interface", sample.billing_address)).toMatchObject({ ok: true, errors: [] });
     const mine = clientBody("PUT /V1/carts/{cartId}/order");
     expect(topKeys(mine)).toEqual(["paymentMethod"]);

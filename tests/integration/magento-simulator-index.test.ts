@@ -18,10 +18,34 @@ const erase = <T>(e: Entity<T>) => e as unknown as Entity<unknown>;
 
 function entities(store: MagentoStore): Record<string, Entity<unknown>> {
   return {
-    orders: erase<Order>({ name: "orders", records: () => store.orders.values(), columns: (o) => store.orderColumns(o), idColumn: "entity_id", fields: ["updated_at", "created_at", "entity_id", "status", "customer_id", "grand_total", "increment_id", "customer_email"] }),
-    carts: erase<Cart>({ name: "carts", records: () => store.carts.values(), columns: (c) => store.cartColumns(c), idColumn: "entity_id", fields: ["updated_at", "created_at", "entity_id", "is_active", "customer_id", "store_id"] }),
-    customers: erase<Customer>({ name: "customers", records: () => store.customers.values(), columns: (c) => store.customerColumns(c), idColumn: "id", fields: ["updated_at", "created_at", "id", "email", "group_id", "dob", "gender"] }),
-    memos: erase<Creditmemo>({ name: "memos", records: () => store.memos.values(), columns: (m) => store.memoColumns(m), idColumn: "entity_id", fields: ["updated_at", "created_at", "entity_id", "order_id", "grand_total"] }),
+    orders: erase<Order>({
+      name: "orders",
+      records: () => store.orders.values(),
+      columns: (o) => store.orderColumns(o),
+      idColumn: "entity_id",
+      fields: ["updated_at", "created_at", "entity_id", "status", "customer_id", "grand_total", "increment_id", "customer_email"],
+    }),
+    carts: erase<Cart>({
+      name: "carts",
+      records: () => store.carts.values(),
+      columns: (c) => store.cartColumns(c),
+      idColumn: "entity_id",
+      fields: ["updated_at", "created_at", "entity_id", "is_active", "customer_id", "store_id"],
+    }),
+    customers: erase<Customer>({
+      name: "customers",
+      records: () => store.customers.values(),
+      columns: (c) => store.customerColumns(c),
+      idColumn: "id",
+      fields: ["updated_at", "created_at", "id", "email", "group_id", "dob", "gender"],
+    }),
+    memos: erase<Creditmemo>({
+      name: "memos",
+      records: () => store.memos.values(),
+      columns: (m) => store.memoColumns(m),
+      idColumn: "entity_id",
+      fields: ["updated_at", "created_at", "entity_id", "order_id", "grand_total"],
+    }),
   };
 }
 
@@ -29,7 +53,8 @@ function entities(store: MagentoStore): Record<string, Entity<unknown>> {
 function valueFor(rng: Random, sample: Json[], field: string): string {
   const v = rng.pick(sample)[field];
   const roll = rng.int(0, 9);
-  if (v === null || v === undefined || roll === 0) return rng.pick(["", "0", "1", "true", "abc", "2025-06-01", "2025-06-01 12:00:00", "9999", "-1", "%a%", "1,2,3"]);
+  if (v === null || v === undefined || roll === 0)
+    return rng.pick(["", "0", "1", "true", "abc", "2025-06-01", "2025-06-01 12:00:00", "9999", "-1", "%a%", "1,2,3"]);
   const s = String(v);
   if (roll === 1 && /^\d{4}-\d{2}-\d{2} /.test(s)) return s.slice(0, 10);
   if (roll === 2 && typeof v === "number") return String(v + rng.int(-3, 3));
@@ -45,15 +70,24 @@ function randomCriteria(rng: Random, sample: Json[], entity: Entity<unknown>): S
   const at = () => valueFor(rng, sample, "updated_at");
   const window = () => (rng.chance(0.5) ? [[{ field: "updated_at", conditionType: rng.pick(["lt", "lteq", "to"]), value: at() }]] : []);
   let filterGroups: Filter[][] = [];
-  let sortOrders: SearchCriteria["sortOrders"] = [{ field: "updated_at", direction: "ASC" }, { field: idColumn, direction: "ASC" }];
-  if (shape === "keyset-from") filterGroups = [[{ field: "updated_at", conditionType: rng.pick(["gteq", "moreq", "from"]), value: at() }], ...window()];
+  let sortOrders: SearchCriteria["sortOrders"] = [
+    { field: "updated_at", direction: "ASC" },
+    { field: idColumn, direction: "ASC" },
+  ];
+  if (shape === "keyset-from")
+    filterGroups = [[{ field: "updated_at", conditionType: rng.pick(["gteq", "moreq", "from"]), value: at() }], ...window()];
   else if (shape === "keyset-after") filterGroups = [[{ field: "updated_at", conditionType: "gt", value: at() }], ...window()];
   else if (shape === "keyset-tie") {
-    filterGroups = [[{ field: "updated_at", conditionType: "eq", value: at() }], [{ field: idColumn, conditionType: "gt", value: valueFor(rng, sample, idColumn) }], ...window()];
+    filterGroups = [
+      [{ field: "updated_at", conditionType: "eq", value: at() }],
+      [{ field: idColumn, conditionType: "gt", value: valueFor(rng, sample, idColumn) }],
+      ...window(),
+    ];
     sortOrders = [{ field: idColumn, direction: "ASC" }];
   } else if (shape === "ids-walk") {
     filterGroups = [[{ field: idColumn, conditionType: "gt", value: valueFor(rng, sample, idColumn) }]];
-    if (entity.name === "carts" && rng.chance(0.7)) filterGroups.push([{ field: "is_active", conditionType: "eq", value: rng.pick(["1", "0", "true"]) }]);
+    if (entity.name === "carts" && rng.chance(0.7))
+      filterGroups.push([{ field: "is_active", conditionType: "eq", value: rng.pick(["1", "0", "true"]) }]);
     sortOrders = [{ field: idColumn, direction: "ASC" }];
   } else {
     const groups = rng.int(0, 3);
@@ -89,7 +123,10 @@ function compareAll(store: MagentoStore, indexes: Record<string, SearchIndex<unk
       const options = { known, idColumn: entity.idColumn, replayLastPage };
       const expected = runSearch(entity.records(), c, { ...options, columns: entity.columns });
       const got = index.search(c, options);
-      const ids = (r: { items: unknown[]; total: number }) => ({ total: r.total, ids: r.items.map((x) => entity.columns(x)[entity.idColumn]) });
+      const ids = (r: { items: unknown[]; total: number }) => ({
+        total: r.total,
+        ids: r.items.map((x) => entity.columns(x)[entity.idColumn]),
+      });
       expect(ids(got), `${entity.name} ${JSON.stringify(c)} replay=${replayLastPage}`).toEqual(ids(expected));
     }
   }
@@ -101,12 +138,33 @@ describe("search index (fast path) = brute force", () => {
     const e = entities(store);
     const indexes: Record<string, SearchIndex<unknown>> = {};
     for (const [name, entity] of Object.entries(e)) {
-      indexes[name] = new SearchIndex({ records: entity.records, columns: entity.columns, idColumn: entity.idColumn, version: () => store.version });
+      indexes[name] = new SearchIndex({
+        records: entity.records,
+        columns: entity.columns,
+        idColumn: entity.idColumn,
+        version: () => store.version,
+      });
     }
     const rng = new Random("index-test");
     compareAll(store, indexes, rng, 150);
     for (let t = 1; t <= 4; t++) {
-      tick(store, { newOrders: 15, newCarts: 10, abandonCarts: 5, editCustomers: 10, newCustomers: 5, progressOrders: 40, refundOrders: 8, cancelOrders: 5, deleteCustomers: 3, deleteCarts: 3, advanceSeconds: 60 }, t);
+      tick(
+        store,
+        {
+          newOrders: 15,
+          newCarts: 10,
+          abandonCarts: 5,
+          editCustomers: 10,
+          newCustomers: 5,
+          progressOrders: 40,
+          refundOrders: 8,
+          cancelOrders: 5,
+          deleteCustomers: 3,
+          deleteCarts: 3,
+          advanceSeconds: 60,
+        },
+        t,
+      );
       store.changed();
       compareAll(store, indexes, rng, 80);
       // Changes made through store methods (as the REST routes and tests do) bump the version themselves.
@@ -123,7 +181,12 @@ describe("search index (fast path) = brute force", () => {
 
   it("keeps the sync's keyset criteria on the index and tied timestamps in id order", () => {
     const store = generateStore({ seed: 3, customers: 100, orders: 600, now: NOW });
-    const index = new SearchIndex({ records: () => store.orders.values(), columns: (o) => store.orderColumns(o), idColumn: "entity_id", version: () => store.version });
+    const index = new SearchIndex({
+      records: () => store.orders.values(),
+      columns: (o) => store.orderColumns(o),
+      idColumn: "entity_id",
+      version: () => store.version,
+    });
     // A bulk change: many orders share one updated_at (the "tie" case of the keyset walk).
     const at = store.tickTime(0);
     const touched = [...store.orders.values()].filter((o) => o.entityId % 7 === 0);
@@ -131,7 +194,10 @@ describe("search index (fast path) = brute force", () => {
     const stamp = String(store.orderColumns(touched[0]!).updated_at);
     const known = new Set(Object.keys(store.orderColumns(touched[0]!)));
     const c: SearchCriteria = {
-      filterGroups: [[{ field: "updated_at", conditionType: "eq", value: stamp }], [{ field: "entity_id", conditionType: "gt", value: String(touched[3]!.entityId) }]],
+      filterGroups: [
+        [{ field: "updated_at", conditionType: "eq", value: stamp }],
+        [{ field: "entity_id", conditionType: "gt", value: String(touched[3]!.entityId) }],
+      ],
       sortOrders: [{ field: "entity_id", direction: "ASC" }],
       pageSize: 5,
       currentPage: 1,
@@ -139,7 +205,18 @@ describe("search index (fast path) = brute force", () => {
     const got = index.search(c, { known, idColumn: "entity_id" });
     expect(got.total).toBe(touched.length - 4);
     expect(got.items.map((o) => o.entityId)).toEqual(touched.slice(4, 9).map((o) => o.entityId));
-    const walk = index.search({ filterGroups: [[{ field: "updated_at", conditionType: "gteq", value: stamp }]], sortOrders: [{ field: "updated_at", direction: "ASC" }, { field: "entity_id", direction: "ASC" }], pageSize: 300, currentPage: 1 }, { known, idColumn: "entity_id" });
+    const walk = index.search(
+      {
+        filterGroups: [[{ field: "updated_at", conditionType: "gteq", value: stamp }]],
+        sortOrders: [
+          { field: "updated_at", direction: "ASC" },
+          { field: "entity_id", direction: "ASC" },
+        ],
+        pageSize: 300,
+        currentPage: 1,
+      },
+      { known, idColumn: "entity_id" },
+    );
     expect(walk.items.map((o) => o.entityId)).toEqual(touched.map((o) => o.entityId));
     expect(index.stats).toEqual({ fast: 2, slow: 0 });
   });

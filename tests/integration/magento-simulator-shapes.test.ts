@@ -33,7 +33,9 @@ async function all(target: RunningSimulator, route: string, magentoNulls: boolea
     expect(r.status, path).toBe(200);
     const env = r.body as Env;
     if (env.items.length === 0) break;
-    expect(validateResponse("GET", path, 200, env, { magentoNulls }).errors.slice(0, 5), `${path} (magentoNulls: ${magentoNulls})`).toEqual([]);
+    expect(validateResponse("GET", path, 200, env, { magentoNulls }).errors.slice(0, 5), `${path} (magentoNulls: ${magentoNulls})`).toEqual(
+      [],
+    );
     out.push(...env.items);
     if (out.length >= env.total_count) break;
   }
@@ -41,7 +43,13 @@ async function all(target: RunningSimulator, route: string, magentoNulls: boolea
 }
 
 const cents = (n: unknown) => Math.round(Number(n ?? 0) * 100);
-const routes = ["/rest/V1/customers/search", "/rest/V1/carts/search", "/rest/V1/orders", "/rest/V1/creditmemos", "/rest/V1/products"] as const;
+const routes = [
+  "/rest/V1/customers/search",
+  "/rest/V1/carts/search",
+  "/rest/V1/orders",
+  "/rest/V1/creditmemos",
+  "/rest/V1/products",
+] as const;
 const records: Record<string, Json[]> = {};
 
 beforeAll(async () => {
@@ -74,7 +82,9 @@ describe("Magento's nulls (default)", () => {
     expect(billing.region).toBeNull();
     expect(billing).not.toHaveProperty("region_code");
     expect(billing).not.toHaveProperty("region_id");
-    const cart = records["/rest/V1/carts/search"]!.find((c) => ["NL", "DK", "LU"].includes((c.billing_address as Json).country_id as string))!;
+    const cart = records["/rest/V1/carts/search"]!.find((c) =>
+      ["NL", "DK", "LU"].includes((c.billing_address as Json).country_id as string),
+    )!;
     expect(cart.billing_address).toMatchObject({ region: null, region_code: null, region_id: 0 });
   });
 
@@ -85,8 +95,17 @@ describe("Magento's nulls (default)", () => {
     for (const cart of guests) expect(cart.customer).toEqual({ email: null, firstname: null, lastname: null });
     const emptyGuest = guests.find((c) => (c.billing_address as Json).country_id === null)!;
     expect(emptyGuest.billing_address).toMatchObject({
-      region: null, region_id: null, region_code: null, country_id: null, street: [""], telephone: null, postcode: null, city: null,
-      firstname: null, lastname: null, email: null,
+      region: null,
+      region_id: null,
+      region_code: null,
+      country_id: null,
+      street: [""],
+      telephone: null,
+      postcode: null,
+      city: null,
+      firstname: null,
+      lastname: null,
+      email: null,
     });
     const emptyOwn = carts.find((c) => c.customer_is_guest === false && (c.billing_address as Json).country_id === null)!;
     expect((emptyOwn.billing_address as Json).email).toBe((emptyOwn.customer as Json).email);
@@ -118,7 +137,7 @@ describe("strictSchema", () => {
     expect(storeFigures(strictSim.store)).toEqual(storeFigures(sim.store));
   });
 
-  it("keeps the tidy values: region texts \"\", a guest's contact on the cart, base_cost 0", async () => {
+  it('keeps the tidy values: region texts "", a guest\'s contact on the cart, base_cost 0', async () => {
     const customers = await all(strictSim, "/rest/V1/customers/search", false);
     const address = customers.flatMap((c) => c.addresses as Json[]).find((a) => a.country_id === "NL")!;
     expect(address.region).toEqual({ region_code: "", region: "", region_id: 0 });
@@ -162,7 +181,15 @@ describe("configurable products", () => {
         const children = items.filter((i) => i.parent_item_id === parent.item_id);
         expect(children).toHaveLength(1);
         const child = children[0]!;
-        expect(child).toMatchObject({ product_type: "simple", sku: parent.sku, price: 0, row_total: 0, tax_amount: 0, discount_amount: 0, qty_ordered: parent.qty_ordered });
+        expect(child).toMatchObject({
+          product_type: "simple",
+          sku: parent.sku,
+          price: 0,
+          row_total: 0,
+          tax_amount: 0,
+          discount_amount: 0,
+          qty_ordered: parent.qty_ordered,
+        });
         expect(child.name).not.toBe(parent.name);
         expect(child.parent_item).toEqual(parent);
         expect(cents(parent.row_total)).toBe(cents(parent.price) * (parent.qty_ordered as number));
@@ -173,13 +200,17 @@ describe("configurable products", () => {
       expect(order.total_item_count).toBe(visible.length);
       expect(order.total_qty_ordered).toBe(visible.reduce((acc, i) => acc + (i.qty_ordered as number), 0));
       expect(cents(order.subtotal)).toBe(items.reduce((acc, i) => acc + cents(i.row_total), 0));
-      expect(cents(order.grand_total)).toBe(cents(order.subtotal) + cents(order.shipping_amount) + cents(order.tax_amount) + cents(order.discount_amount));
+      expect(cents(order.grand_total)).toBe(
+        cents(order.subtotal) + cents(order.shipping_amount) + cents(order.tax_amount) + cents(order.discount_amount),
+      );
     }
   });
 
   it("refunds a configurable line with a memo item for the parent (amounts) and one for the child (zeros)", () => {
     const byItem = new Map(orders().flatMap((o) => (o.items as Json[]).map((i) => [i.item_id as number, i] as const)));
-    const memos = records["/rest/V1/creditmemos"]!.filter((m) => (m.items as Json[]).some((i) => byItem.get(i.order_item_id as number)?.product_type === "configurable"));
+    const memos = records["/rest/V1/creditmemos"]!.filter((m) =>
+      (m.items as Json[]).some((i) => byItem.get(i.order_item_id as number)?.product_type === "configurable"),
+    );
     expect(memos.length).toBeGreaterThan(0);
     for (const memo of memos) {
       const items = memo.items as Json[];
@@ -198,7 +229,11 @@ describe("configurable products", () => {
     const cart = (await call(sim, "GET", `/rest/V1/carts/${cartRecord.id}`)).body as Json;
     const items = cart.items as Json[];
     expect(items).toHaveLength(cartRecord.items.length);
-    expect(items.find((i) => i.item_id === line.itemId)).toMatchObject({ product_type: "configurable", sku: line.child!.sku, name: line.name });
+    expect(items.find((i) => i.item_id === line.itemId)).toMatchObject({
+      product_type: "configurable",
+      sku: line.child!.sku,
+      name: line.name,
+    });
     const totals = (await call(sim, "GET", `/rest/V1/carts/${cartRecord.id}/totals`)).body as Json;
     const totalsItem = (totals.items as Json[]).find((i) => i.item_id === line.itemId)!;
     expect(JSON.parse(totalsItem.options as string)).toEqual(line.child!.options.map((o) => ({ value: o.value, label: o.label })));
@@ -209,17 +244,43 @@ describe("configurable products", () => {
     const child = sim.store.childrenOf(parent).find((c) => c.qty > 5)!;
     const customer = [...sim.store.customers.values()].find((c) => !sim.store.activeCartByCustomer.has(c.id))!;
     const cartId = (await call(sim, "POST", `/rest/V1/customers/${customer.id}/carts`)).body as number;
-    const noOptions = await call(sim, "POST", `/rest/V1/carts/${cartId}/items`, { cartItem: { sku: parent.sku, qty: 1, quote_id: String(cartId) } });
+    const noOptions = await call(sim, "POST", `/rest/V1/carts/${cartId}/items`, {
+      cartItem: { sku: parent.sku, qty: 1, quote_id: String(cartId) },
+    });
     expect(noOptions).toEqual({ status: 400, body: { message: "You need to choose options for your item." } });
     const options = child.options!.map((o) => ({ option_id: String(o.attributeId), option_value: o.valueIndex }));
     const added = await call(sim, "POST", `/rest/V1/carts/${cartId}/items`, {
-      cartItem: { sku: parent.sku, qty: 2, quote_id: String(cartId), product_option: { extension_attributes: { configurable_item_options: options } } },
+      cartItem: {
+        sku: parent.sku,
+        qty: 2,
+        quote_id: String(cartId),
+        product_option: { extension_attributes: { configurable_item_options: options } },
+      },
     });
     expect(added.status).toBe(200);
     expect(added.body).toMatchObject({ sku: child.sku, qty: 2, product_type: "configurable", name: parent.name });
     expect(validateResponse("POST", `/rest/V1/carts/${cartId}/items`, 200, added.body).errors).toEqual([]);
-    const address = { region: "", region_id: 0, region_code: "", country_id: "NL", street: ["Kerkstraat 1"], postcode: "1011 AB", city: "Amsterdam", firstname: "Sem", lastname: "Visser", email: customer.email, telephone: "+31 20 1234567" };
-    const info = await call(sim, "POST", `/rest/V1/carts/${cartId}/shipping-information`, { addressInformation: { shipping_address: address, billing_address: address, shipping_carrier_code: "flatrate", shipping_method_code: "flatrate" } });
+    const address = {
+      region: "",
+      region_id: 0,
+      region_code: "",
+      country_id: "NL",
+      street: ["Kerkstraat 1"],
+      postcode: "1011 AB",
+      city: "Amsterdam",
+      firstname: "Sem",
+      lastname: "Visser",
+      email: customer.email,
+      telephone: "+31 20 1234567",
+    };
+    const info = await call(sim, "POST", `/rest/V1/carts/${cartId}/shipping-information`, {
+      addressInformation: {
+        shipping_address: address,
+        billing_address: address,
+        shipping_carrier_code: "flatrate",
+        shipping_method_code: "flatrate",
+      },
+    });
     expect(info.status).toBe(200);
     const stockBefore = child.qty;
     const placed = await call(sim, "PUT", `/rest/V1/carts/${cartId}/order`, { paymentMethod: { method: "checkmo" } });
@@ -230,8 +291,21 @@ describe("configurable products", () => {
     expect(validateResponse("GET", `/rest/V1/orders/${placed.body as number}`, 200, order).errors).toEqual([]);
     const items = order.items as Json[];
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatchObject({ product_type: "configurable", sku: child.sku, name: parent.name, qty_ordered: 2, price: parent.priceCents / 100 });
-    expect(items[1]).toMatchObject({ product_type: "simple", sku: child.sku, name: child.name, parent_item_id: items[0]!.item_id, price: 0, qty_ordered: 2 });
+    expect(items[0]).toMatchObject({
+      product_type: "configurable",
+      sku: child.sku,
+      name: parent.name,
+      qty_ordered: 2,
+      price: parent.priceCents / 100,
+    });
+    expect(items[1]).toMatchObject({
+      product_type: "simple",
+      sku: child.sku,
+      name: child.name,
+      parent_item_id: items[0]!.item_id,
+      price: 0,
+      qty_ordered: 2,
+    });
     expect(order).toMatchObject({ total_item_count: 1, total_qty_ordered: 2 });
     expect((order.billing_address as Json).region).toBeNull();
   });
@@ -258,7 +332,9 @@ describe("storeFigures", () => {
     expect(figures.orders.registered + figures.orders.guest).toBe(orders.length);
     const grand = orders.reduce((acc, o) => acc + cents(o.grand_total), 0);
     expect(figures.orders.grandTotal).toBe(`${Math.floor(grand / 100)}.${String(grand % 100).padStart(2, "0")}`);
-    expect(figures.orders.visibleLines).toBe(orders.reduce((acc, o) => acc + (o.items as Json[]).filter((i) => i.parent_item_id === undefined).length, 0));
+    expect(figures.orders.visibleLines).toBe(
+      orders.reduce((acc, o) => acc + (o.items as Json[]).filter((i) => i.parent_item_id === undefined).length, 0),
+    );
     expect(figures.orders.itemRows).toBe(orders.reduce((acc, o) => acc + (o.items as Json[]).length, 0));
     expect(figures.orders.configurableLines).toBeGreaterThan(0);
     const quoteIds = new Set(orders.map((o) => o.quote_id));

@@ -63,12 +63,19 @@ describe("simulator state file", () => {
     const ticked = first.control.tick({ newOrders: 2, newCarts: 1, editCustomers: 2 });
 
     // Saved while running (a crash loses only the last moment), before any close.
-    await expect.poll(() => (JSON.parse(readFileSync(file, "utf8")) as { store: { seq: { order: number } } }).store.seq.order, { timeout: 5000 })
+    await expect
+      .poll(() => (JSON.parse(readFileSync(file, "utf8")) as { store: { seq: { order: number } } }).store.seq.order, { timeout: 5000 })
       .toBe(first.store.seq.order);
 
     const routes = [
-      `/customers/${registered.id}`, `/carts/${cartId}`, `/orders/${orderId}`, ...ticked.created.orders.map((id) => `/orders/${id}`),
-      ...ticked.changed.customers.map((id) => `/customers/${id}`), "/orders/1", "/customers/1", "/carts/1",
+      `/customers/${registered.id}`,
+      `/carts/${cartId}`,
+      `/orders/${orderId}`,
+      ...ticked.created.orders.map((id) => `/orders/${id}`),
+      ...ticked.changed.customers.map((id) => `/customers/${id}`),
+      "/orders/1",
+      "/customers/1",
+      "/carts/1",
       `/products/${encodeURIComponent(sku)}`,
       "/orders?searchCriteria[pageSize]=50&searchCriteria[currentPage]=2&searchCriteria[sortOrders][0][field]=created_at",
     ];
@@ -147,7 +154,12 @@ describe("simulator state file", () => {
     await stop(await start({ now: DAY1, stateFile: file }));
     const whole = readFileSync(file, "utf8");
     const currentVersion = (JSON.parse(whole) as { version: number }).version;
-    for (const broken of [whole.slice(0, Math.floor(whole.length / 2)), '{"format":"something else"}', "", `{"format":"magento-simulator-store","version":${currentVersion},"params":{"seed":7,"customers":40,"orders":120,"products":200},"store":[]}`]) {
+    for (const broken of [
+      whole.slice(0, Math.floor(whole.length / 2)),
+      '{"format":"something else"}',
+      "",
+      `{"format":"magento-simulator-store","version":${currentVersion},"params":{"seed":7,"customers":40,"orders":120,"products":200},"store":[]}`,
+    ]) {
       writeFileSync(file, broken);
       const attempt = start({ now: DAY1, stateFile: file });
       await expect(attempt).rejects.toThrow(StateFileError);

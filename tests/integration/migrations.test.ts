@@ -75,7 +75,17 @@ const MONEY_COLUMNS: Record<string, string[]> = {
     "base_adjustment",
   ],
   magento_cart_items: ["price", "row_total", "tax_amount", "discount_amount"],
-  magento_order_items: ["price", "base_price", "original_price", "row_total", "tax_amount", "discount_amount", "base_row_total", "base_discount_amount", "base_tax_amount"],
+  magento_order_items: [
+    "price",
+    "base_price",
+    "original_price",
+    "row_total",
+    "tax_amount",
+    "discount_amount",
+    "base_row_total",
+    "base_discount_amount",
+    "base_tax_amount",
+  ],
   magento_credit_memo_items: ["price", "row_total", "tax_amount", "discount_amount"],
   magento_customers: ["lifetime_value", "refunds_total"],
 };
@@ -237,10 +247,12 @@ describe.each(backends)("migrations applied to $name", (backend) => {
     const all = await indexes();
     for (const table of SYNCED_TABLES) {
       const matching = all.filter(
-        (index) =>
-          index.table_name === table && index.is_unique && !index.is_partial && index.columns === "channel_id,origin_id",
+        (index) => index.table_name === table && index.is_unique && !index.is_partial && index.columns === "channel_id,origin_id",
       );
-      expect(matching.map((index) => index.index_name), `unique (channel_id, origin_id) index on ${table}`).toHaveLength(1);
+      expect(
+        matching.map((index) => index.index_name),
+        `unique (channel_id, origin_id) index on ${table}`,
+      ).toHaveLength(1);
     }
   });
 
@@ -250,10 +262,9 @@ describe.each(backends)("migrations applied to $name", (backend) => {
       for (const name of moneyColumns) {
         const column = all.find((c) => c.table_name === table && c.column_name === name);
         expect(column, `${table}.${name} exists`).toBeDefined();
-        expect(
-          { type: column!.data_type, precision: column!.numeric_precision, scale: column!.numeric_scale },
-          `${table}.${name}`,
-        ).toEqual({ type: "numeric", precision: 20, scale: 4 });
+        expect({ type: column!.data_type, precision: column!.numeric_precision, scale: column!.numeric_scale }, `${table}.${name}`).toEqual(
+          { type: "numeric", precision: 20, scale: 4 },
+        );
       }
     }
   });
@@ -265,8 +276,15 @@ describe.each(backends)("migrations applied to $name", (backend) => {
       const want = column.column_name.endsWith("_rate") ? [24, 12] : [20, 4];
       expect([column.numeric_precision, column.numeric_scale], `${column.table_name}.${column.column_name}`).toEqual(want);
     }
-    const rates = numerics.filter((c) => c.column_name.endsWith("_rate")).map((c) => `${c.table_name}.${c.column_name}`).sort();
-    expect(rates).toEqual(["magento_carts.base_to_global_rate", "magento_credit_memos.base_to_global_rate", "magento_orders.base_to_global_rate"]);
+    const rates = numerics
+      .filter((c) => c.column_name.endsWith("_rate"))
+      .map((c) => `${c.table_name}.${c.column_name}`)
+      .sort();
+    expect(rates).toEqual([
+      "magento_carts.base_to_global_rate",
+      "magento_credit_memos.base_to_global_rate",
+      "magento_orders.base_to_global_rate",
+    ]);
   });
 
   it("stores remote and sync times as timestamp with time zone", async () => {
@@ -278,7 +296,10 @@ describe.each(backends)("migrations applied to $name", (backend) => {
       }
     }
     const naive = all.filter((c) => c.data_type === "timestamp without time zone");
-    expect(naive.map((c) => `${c.table_name}.${c.column_name}`), "columns without a time zone").toEqual([]);
+    expect(
+      naive.map((c) => `${c.table_name}.${c.column_name}`),
+      "columns without a time zone",
+    ).toEqual([]);
   });
 
   it("declares the cart status check constraint", async () => {
@@ -297,9 +318,7 @@ describe.each(backends)("migrations applied to $name", (backend) => {
   it("accepts the five cart statuses and rejects anything else", async () => {
     const channelId = await insertChannel("cart status check");
     for (const [i, status] of CART_STATUSES.entries()) {
-      await db.execute(
-        sql`insert into magento_carts (channel_id, origin_id, status) values (${channelId}, ${100 + i}, ${status})`,
-      );
+      await db.execute(sql`insert into magento_carts (channel_id, origin_id, status) values (${channelId}, ${100 + i}, ${status})`);
     }
     const stored = await rows<{ status: string }>(
       db,
@@ -375,9 +394,18 @@ describe.each(backends)("migrations applied to $name", (backend) => {
 
   it("unlinks orders from a deleted cart, customer or store, and carts from a deleted order, keeping the rows", async () => {
     const channelId = await insertChannel("order references");
-    const [store] = await rows<{ id: number | string }>(db, sql`insert into magento_stores (channel_id, origin_id, code, name) values (${channelId}, 1, 'default', 'Default') returning id`);
-    const [customer] = await rows<{ id: number | string }>(db, sql`insert into magento_customers (channel_id, origin_id, email) values (${channelId}, 1, 'a@example.test') returning id`);
-    const [cart] = await rows<{ id: number | string }>(db, sql`insert into magento_carts (channel_id, origin_id, status) values (${channelId}, 1, 'purchased') returning id`);
+    const [store] = await rows<{ id: number | string }>(
+      db,
+      sql`insert into magento_stores (channel_id, origin_id, code, name) values (${channelId}, 1, 'default', 'Default') returning id`,
+    );
+    const [customer] = await rows<{ id: number | string }>(
+      db,
+      sql`insert into magento_customers (channel_id, origin_id, email) values (${channelId}, 1, 'a@example.test') returning id`,
+    );
+    const [cart] = await rows<{ id: number | string }>(
+      db,
+      sql`insert into magento_carts (channel_id, origin_id, status) values (${channelId}, 1, 'purchased') returning id`,
+    );
     const [order] = await rows<{ id: number | string }>(
       db,
       sql`insert into magento_orders (channel_id, origin_id, increment_id, state, status, grand_total, cart_id, customer_id, store_id)
@@ -385,8 +413,12 @@ describe.each(backends)("migrations applied to $name", (backend) => {
     );
     await db.execute(sql`update magento_carts set order_id = ${order!.id} where id = ${cart!.id}`);
     const links = async () =>
-      (await rows<{ cart_id: unknown; customer_id: unknown; store_id: unknown }>(db, sql`select cart_id, customer_id, store_id from magento_orders where id = ${order!.id}`))
-        .map((r) => [r.cart_id, r.customer_id, r.store_id].map((v) => (v === null ? null : Number(v))));
+      (
+        await rows<{ cart_id: unknown; customer_id: unknown; store_id: unknown }>(
+          db,
+          sql`select cart_id, customer_id, store_id from magento_orders where id = ${order!.id}`,
+        )
+      ).map((r) => [r.cart_id, r.customer_id, r.store_id].map((v) => (v === null ? null : Number(v))));
     expect(await links()).toEqual([[Number(cart!.id), Number(customer!.id), Number(store!.id)]]);
     await db.execute(sql`delete from magento_customers where id = ${customer!.id}`);
     expect(await links()).toEqual([[Number(cart!.id), null, Number(store!.id)]]);
@@ -409,8 +441,12 @@ describe.each(backends)("migrations applied to $name", (backend) => {
   it("withholds the query text older versions stored in sync errors (0026)", async () => {
     const channelId = await insertChannel("scrubbed errors");
     const leaked = 'Inngest gave up: Failed query: insert into "magento_customers" ... params: 1,ann@example.com,Ann';
-    await db.execute(sql`insert into sync_runs (channel_id, mode, trigger, status, error_message) values (${channelId}, 'initial', 'cli', 'failed', ${leaked})`);
-    await db.execute(sql`insert into sync_runs (channel_id, mode, trigger, status, error_message) values (${channelId}, 'initial', 'cli', 'failed', 'Magento answered 503')`);
+    await db.execute(
+      sql`insert into sync_runs (channel_id, mode, trigger, status, error_message) values (${channelId}, 'initial', 'cli', 'failed', ${leaked})`,
+    );
+    await db.execute(
+      sql`insert into sync_runs (channel_id, mode, trigger, status, error_message) values (${channelId}, 'initial', 'cli', 'failed', 'Magento answered 503')`,
+    );
     const file = readFileSync(path.join(MIGRATIONS_FOLDER, "0026_scrub_query_text_from_errors.sql"), "utf8");
     for (const statement of file.split("--> statement-breakpoint")) await db.execute(sql.raw(statement));
     const stored = await rows<{ error_message: string }>(

@@ -3,8 +3,18 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, outbox, users } from "@/db/schema";
 import {
-  attemptKey, claimAttempt, completedAttempt, endAttempt, recordAttempt, rememberResult, renewClaim, saveProgress, waitForAttempt,
-  type Claim, type ClaimOutcome, type ClaimRules,
+  attemptKey,
+  claimAttempt,
+  completedAttempt,
+  endAttempt,
+  recordAttempt,
+  rememberResult,
+  renewClaim,
+  saveProgress,
+  waitForAttempt,
+  type Claim,
+  type ClaimOutcome,
+  type ClaimRules,
 } from "@/lib/outbox/attempt";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
@@ -19,7 +29,10 @@ let userId: number;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   const [channel] = await testDb.db.insert(channels).values({ name: "Attempt store", baseUrl: "https://attempts.example.com" }).returning();
-  const [user] = await testDb.db.insert(users).values({ email: "attempts@example.com", name: "Ada", role: "manager", passwordHash: "x" }).returning();
+  const [user] = await testDb.db
+    .insert(users)
+    .values({ email: "attempts@example.com", name: "Ada", role: "manager", passwordHash: "x" })
+    .returning();
   channelId = channel!.id;
   userId = user!.id;
 });
@@ -47,7 +60,12 @@ describe("an attempt at a Magento write", () => {
   it("is recorded once, held by one request at a time, and a repeat gets the first answer", async () => {
     const key = await recorded();
     await recordAttempt(testDb.db, { key, kind: "test.write", channelId, entityType: "thing", entityId: 7, payload: {}, userId });
-    expect(await testDb.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.idempotencyKey, key))).toEqual([{ n: 1 }]);
+    expect(
+      await testDb.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(eq(outbox.idempotencyKey, key)),
+    ).toEqual([{ n: 1 }]);
 
     // Five requests at once (a double click, a browser retry): exactly one gets the claim.
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => claimAttempt(testDb.db, key, RULES)));

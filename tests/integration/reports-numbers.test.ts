@@ -49,12 +49,18 @@ beforeAll(async () => {
   const [channel] = await db.insert(channels).values({ name: "Report store", baseUrl: sim.baseUrl }).returning();
   channelId = channel!.id;
   const client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
-    maxRetries: 8, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    maxRetries: 8,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
   const run = await runChannelSync({ db, channelId, mode: "initial", trigger: "cli", client, pageSize: 100 });
   expect(run.status).toBe("succeeded");
-  const [row] = await db.insert(users).values({ email: "viewer@example.test", name: "Vera Viewer", role: "viewer", passwordHash: "x" }).returning();
+  const [row] = await db
+    .insert(users)
+    .values({ email: "viewer@example.test", name: "Vera Viewer", role: "viewer", passwordHash: "x" })
+    .returning();
   user = { id: row!.id, email: row!.email, name: row!.name, role: "viewer", permissions: ["view_sales"] };
   // Follow-up outcomes are the portal's own (issue F): give some expired carts one each.
   await db.execute(sql`
@@ -83,7 +89,11 @@ async function csvRows(definition: GridDefinition, params: SearchParams): Promis
   if (!result.ok) throw new Error(result.error);
   const text = new TextDecoder().decode(await new Response(result.stream).arrayBuffer()).replace(/^\uFEFF/, "");
   // The cells checked here hold no commas or quotes (numbers, codes, ISO dates), so a split will do.
-  return text.split("\r\n").filter(Boolean).slice(1).map((line) => line.split(","));
+  return text
+    .split("\r\n")
+    .filter(Boolean)
+    .slice(1)
+    .map((line) => line.split(","));
 }
 
 const cents = (v: unknown) => Math.round(Number(v ?? 0) * 10_000);
@@ -98,16 +108,21 @@ const exact = (v: unknown): bigint => {
 const sumExact = (values: unknown[]) => values.reduce<bigint>((n, v) => n + exact(v), 0n);
 
 // A row's day is its store's local calendar day (Magento's store time zone; UTC when unknown).
-const inDays = (ts: string, store: string, f: { range: { from: string; to: string } }) => sql.raw(
-  `(${ts} AT TIME ZONE coalesce((SELECT z.timezone FROM magento_stores z WHERE z.id = ${store}), 'UTC'))::date BETWEEN '${f.range.from}' AND '${f.range.to}'`);
+const inDays = (ts: string, store: string, f: { range: { from: string; to: string } }) =>
+  sql.raw(
+    `(${ts} AT TIME ZONE coalesce((SELECT z.timezone FROM magento_stores z WHERE z.id = ${store}), 'UTC'))::date BETWEEN '${f.range.from}' AND '${f.range.to}'`,
+  );
 
 describe("report numbers against the raw synced rows", () => {
   it("customers by lifetime value: every buyer, their exact lifetime value, RFM counts adding up", async () => {
-    const expected = await queryRows<{ id: string; ltv: string }>(db, sql`
+    const expected = await queryRows<{ id: string; ltv: string }>(
+      db,
+      sql`
       SELECT o.customer_id::text AS id, round(sum((o.base_subtotal + o.base_discount_amount) * o.base_to_global_rate), 4)::text AS ltv
       FROM magento_orders o JOIN magento_customers c ON c.id = o.customer_id
       WHERE o.state <> 'canceled' AND o.removed_at IS NULL AND c.merged_into_id IS NULL AND c.removed_at IS NULL
-      GROUP BY o.customer_id`);
+      GROUP BY o.customer_id`,
+    );
     const rows = await allPages(reportCustomersGrid, {});
     expect(rows.length).toBe(expected.length);
     const ltv = new Map(expected.map((e) => [e.id, cents(e.ltv)]));
@@ -119,7 +134,10 @@ describe("report numbers against the raw synced rows", () => {
     const report = await loadCustomersReport(user, parseReportFilters({}), db);
     expect(report.segments.reduce((n, s) => n + s.customers, 0)).toBe(expected.length);
     expect(report.unscored).toBe(0);
-    const bySegment = await queryRows<{ segment: string; n: unknown }>(db, sql`SELECT segment, count(*) AS n FROM customer_rfm GROUP BY segment`);
+    const bySegment = await queryRows<{ segment: string; n: unknown }>(
+      db,
+      sql`SELECT segment, count(*) AS n FROM customer_rfm GROUP BY segment`,
+    );
     for (const s of bySegment) expect(report.segments.find((x) => x.id === s.segment)?.customers).toBe(Number(s.n));
     expect(report.asOf).not.toBeNull();
     // The segment filter of the grid selects the same customers the counts count.
@@ -133,16 +151,22 @@ describe("report numbers against the raw synced rows", () => {
       const f = parseReportFilters(params);
       const created = inDays("c.remote_created_at", "c.store_id", f);
       // Values in the global currency: base amounts × the cart's own rate.
-      const [expected] = await queryRows<{ n: unknown; value: unknown; contacted: unknown }>(db, sql`
+      const [expected] = await queryRows<{ n: unknown; value: unknown; contacted: unknown }>(
+        db,
+        sql`
         SELECT count(*) AS n, coalesce(sum(c.base_grand_total * c.base_to_global_rate), 0) AS value, count(*) FILTER (WHERE c.status = 'contacted') AS contacted
         FROM magento_carts c JOIN channels ch ON ch.id = c.channel_id
         WHERE c.removed_at IS NULL AND c.is_active AND c.items_count > 0 AND coalesce(trim(c.customer_email), '') <> ''
           AND c.status IN ('open', 'contacted') AND coalesce(c.remote_updated_at, c.remote_created_at) + ch.abandonment_delay_hours * interval '1 hour' <= now()
-          AND ${created}`);
-      const [settled] = await queryRows<{ lost: unknown; converted: unknown; converted_value: unknown }>(db, sql`
+          AND ${created}`,
+      );
+      const [settled] = await queryRows<{ lost: unknown; converted: unknown; converted_value: unknown }>(
+        db,
+        sql`
         SELECT count(*) FILTER (WHERE status = 'lost') AS lost, count(*) FILTER (WHERE status = 'converted') AS converted,
           coalesce(sum(base_grand_total * base_to_global_rate) FILTER (WHERE status = 'converted'), 0) AS converted_value
-        FROM magento_carts c WHERE removed_at IS NULL AND items_count > 0 AND ${created}`);
+        FROM magento_carts c WHERE removed_at IS NULL AND items_count > 0 AND ${created}`,
+      );
       const report = await loadAbandonedCartsReport(user, f, db);
       expect(report.total.count).toBe(Number(expected!.n));
       expect(exact(report.total.value)).toBe(exact(expected!.value));
@@ -164,12 +188,18 @@ describe("report numbers against the raw synced rows", () => {
   it("sales by period: orders, revenue and refunds of the rollup equal the orders and memos, for two ranges", async () => {
     for (const params of [ALL, LAST_90]) {
       const f = parseReportFilters(params);
-      const [orders] = await queryRows<{ n: unknown; revenue: unknown }>(db, sql`
+      const [orders] = await queryRows<{ n: unknown; revenue: unknown }>(
+        db,
+        sql`
         SELECT count(*) AS n, coalesce(sum((base_subtotal + base_discount_amount) * base_to_global_rate), 0) AS revenue FROM magento_orders
-        WHERE state <> 'canceled' AND removed_at IS NULL AND ${inDays("remote_created_at", "store_id", f)}`);
-      const [memos] = await queryRows<{ total: unknown }>(db, sql`
+        WHERE state <> 'canceled' AND removed_at IS NULL AND ${inDays("remote_created_at", "store_id", f)}`,
+      );
+      const [memos] = await queryRows<{ total: unknown }>(
+        db,
+        sql`
         SELECT coalesce(sum(base_grand_total * base_to_global_rate), 0) AS total FROM magento_credit_memos
-        WHERE removed_at IS NULL AND state IS DISTINCT FROM 3 AND ${inDays("remote_created_at", "store_id", f)}`);
+        WHERE removed_at IS NULL AND state IS DISTINCT FROM 3 AND ${inDays("remote_created_at", "store_id", f)}`,
+      );
       const report = await loadSalesReport(user, f, db);
       expect(report.totals.orders).toBe(Number(orders!.n));
       expect(exact(report.totals.revenue)).toBe(exact(orders!.revenue));
@@ -195,10 +225,16 @@ describe("report numbers against the raw synced rows", () => {
     // The report reads the products rollups: whole months from the monthly one, the other days from
     // the daily one. These ranges cover both, months only, and days within one month.
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-    const monthStart = (n: number) => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1)).toISOString().slice(0, 10); };
-    const [website] = await queryRows<{ id: string }>(db, sql`
+    const monthStart = (n: number) => {
+      const d = new Date();
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1)).toISOString().slice(0, 10);
+    };
+    const [website] = await queryRows<{ id: string }>(
+      db,
+      sql`
       SELECT s.website_id::text AS id FROM magento_orders o JOIN magento_stores s ON s.id = o.store_id
-      WHERE s.website_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
+      WHERE s.website_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    );
     // The simulator sells simple products only: give a few lines a configurable parent's child line
     // (same SKU and total, which must not count twice), then refresh as a sync would.
     await db.execute(sql`
@@ -208,17 +244,22 @@ describe("report numbers against the raw synced rows", () => {
         i.qty_ordered, i.qty_refunded, i.price, i.row_total, i.remote_created_at, i.remote_updated_at
       FROM magento_order_items i JOIN magento_orders o ON o.id = i.order_id
       WHERE o.state <> 'canceled' AND i.parent_item_origin_id IS NULL ORDER BY i.id DESC LIMIT 5`);
-    await db.execute(sql`UPDATE magento_orders SET synced_at = now() WHERE id IN (SELECT order_id FROM magento_order_items WHERE parent_item_origin_id IS NOT NULL)`);
+    await db.execute(
+      sql`UPDATE magento_orders SET synced_at = now() WHERE id IN (SELECT order_id FROM magento_order_items WHERE parent_item_origin_id IS NOT NULL)`,
+    );
     expect((await refreshRollups(db, channelId)).mode).toBe("incremental");
     const ranges: SearchParams[] = [
-      ALL, LAST_90,
+      ALL,
+      LAST_90,
       { range: "custom", from: monthStart(6), to: day(Math.max(1, new Date().getUTCDate())) },
       { range: "custom", from: day(40), to: day(20) },
       { ...ALL, website: website!.id },
     ];
     for (const params of ranges) {
       const f = parseReportFilters(params);
-      const expected = await queryRows<{ sku: string; qty: unknown; revenue: unknown; orders: unknown; qty_refunded: unknown }>(db, sql`
+      const expected = await queryRows<{ sku: string; qty: unknown; revenue: unknown; orders: unknown; qty_refunded: unknown }>(
+        db,
+        sql`
         SELECT i.sku, sum(i.qty_ordered) - sum(i.qty_canceled) AS qty,
           sum((i.base_row_total - i.base_discount_amount) * (SELECT o.base_to_global_rate FROM magento_orders o WHERE o.id = i.order_id)) AS revenue,
           count(DISTINCT i.order_id) AS orders, sum(i.qty_refunded) AS qty_refunded
@@ -226,7 +267,8 @@ describe("report numbers against the raw synced rows", () => {
           SELECT o.id FROM magento_orders o WHERE o.state <> 'canceled' AND o.removed_at IS NULL
             AND ${inDays("o.remote_created_at", "o.store_id", f)}
             AND (${f.websiteId}::bigint IS NULL OR o.store_id IN (SELECT id FROM magento_stores WHERE website_id = ${f.websiteId}::bigint)))
-        GROUP BY i.sku`);
+        GROUP BY i.sku`,
+      );
       const label = JSON.stringify(params);
       expect(expected.length, label).toBeGreaterThan(0);
       const rows = await allPages(reportProductsGrid, params);
@@ -246,9 +288,12 @@ describe("report numbers against the raw synced rows", () => {
       expect(cents(report.byQuantity[0]!.qty), label).toBe(cents(topQty.qty));
     }
     // Refunded quantities and child lines were there to count (or not).
-    const [shape] = await queryRows<{ refunded: unknown; children: unknown }>(db, sql`
+    const [shape] = await queryRows<{ refunded: unknown; children: unknown }>(
+      db,
+      sql`
       SELECT count(*) FILTER (WHERE qty_refunded > 0) AS refunded, count(*) FILTER (WHERE parent_item_origin_id IS NOT NULL) AS children
-      FROM magento_order_items`);
+      FROM magento_order_items`,
+    );
     expect(Number(shape!.refunded)).toBeGreaterThan(0);
     expect(Number(shape!.children)).toBeGreaterThan(0);
   });
@@ -256,9 +301,12 @@ describe("report numbers against the raw synced rows", () => {
   it("refunds: memos per reason and over time add up to the memos of the range", async () => {
     for (const params of [ALL, LAST_90]) {
       const f = parseReportFilters(params);
-      const [memos] = await queryRows<{ n: unknown; total: unknown }>(db, sql`
+      const [memos] = await queryRows<{ n: unknown; total: unknown }>(
+        db,
+        sql`
         SELECT count(*) AS n, coalesce(sum(base_grand_total * base_to_global_rate), 0) AS total FROM magento_credit_memos
-        WHERE removed_at IS NULL AND ${inDays("remote_created_at", "store_id", f)}`);
+        WHERE removed_at IS NULL AND ${inDays("remote_created_at", "store_id", f)}`,
+      );
       const report = await loadRefundsReport(user, f, db);
       expect(report.byReason.reduce((n, r) => n + r.count, 0)).toBe(Number(memos!.n));
       expect(sumExact(report.byReason.map((r) => r.total))).toBe(exact(memos!.total));

@@ -17,32 +17,45 @@ let origin = 1;
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 
 async function customer(key: string): Promise<void> {
-  const [row] = await queryRows<{ id: unknown }>(db, sql`
+  const [row] = await queryRows<{ id: unknown }>(
+    db,
+    sql`
     INSERT INTO magento_customers (channel_id, origin_id, email, first_name) VALUES (${channelId}, ${origin++}, ${`${key}@example.test`}, ${key})
-    RETURNING id`);
+    RETURNING id`,
+  );
   ids[key] = Number(row!.id);
 }
 
 async function order(key: string, day: string, subtotal: string, discount = "0", state = "complete"): Promise<number> {
   const n = origin++;
-  const [row] = await queryRows<{ id: unknown }>(db, sql`
+  const [row] = await queryRows<{ id: unknown }>(
+    db,
+    sql`
     INSERT INTO magento_orders (channel_id, origin_id, increment_id, state, status, customer_id, grand_total, subtotal, discount_amount,
       base_grand_total, base_subtotal, base_discount_amount, base_to_global_rate, remote_created_at)
     VALUES (${channelId}, ${n}, ${`1000${n}`}, ${state}, ${state}, ${ids[key]!}, ${subtotal}, ${subtotal}, ${discount},
       ${subtotal}, ${subtotal}, ${discount}, 1, ${`${day}T09:30:00Z`}::timestamptz)
-    RETURNING id`);
+    RETURNING id`,
+  );
   return Number(row!.id);
 }
 
 type Scored = { key: string; recency_days: number; frequency: number; monetary: string; rfm: string; segment: string };
 
 async function scores(): Promise<Scored[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`
     SELECT c.first_name AS key, r.recency_days, r.frequency, r.monetary::text AS monetary, concat(r.r, r.f, r.m) AS rfm, r.segment
-    FROM customer_rfm r JOIN magento_customers c ON c.id = r.customer_id WHERE r.channel_id = ${channelId} ORDER BY c.first_name`);
+    FROM customer_rfm r JOIN magento_customers c ON c.id = r.customer_id WHERE r.channel_id = ${channelId} ORDER BY c.first_name`,
+  );
   return rows.map((r) => ({
-    key: String(r.key), recency_days: Number(r.recency_days), frequency: Number(r.frequency),
-    monetary: String(r.monetary), rfm: String(r.rfm), segment: String(r.segment),
+    key: String(r.key),
+    recency_days: Number(r.recency_days),
+    frequency: Number(r.frequency),
+    monetary: String(r.monetary),
+    rfm: String(r.rfm),
+    segment: String(r.segment),
   }));
 }
 
@@ -93,7 +106,10 @@ describe("recomputeRfm on a handmade store (real Postgres)", () => {
       { key: "F", recency_days: 5, frequency: 2, monetary: "100.0000", rfm: "333", segment: "need_attention" },
       { key: "I", recency_days: 5, frequency: 1, monetary: "20.0000", rfm: "311", segment: "need_attention" },
     ]);
-    const [asOf] = await queryRows<{ at: Date | string }>(db, sql`SELECT refreshed_at AS at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'rfm'`);
+    const [asOf] = await queryRows<{ at: Date | string }>(
+      db,
+      sql`SELECT refreshed_at AS at FROM report_refresh WHERE channel_id = ${channelId} AND kind = 'rfm'`,
+    );
     expect(new Date(asOf!.at).toISOString()).toBe(AS_OF.toISOString());
   });
 
@@ -114,13 +130,26 @@ describe("recomputeRfm on a handmade store (real Postgres)", () => {
     // Canceling that order again takes D back to where it was.
     await db.execute(sql`UPDATE magento_orders SET state = 'canceled' WHERE id = ${newOrder}`);
     await recomputeRfm(db, channelId, [ids.D!], { asOf: AS_OF });
-    expect((await scores()).find((s) => s.key === "D")).toMatchObject({ recency_days: 180, frequency: 1, rfm: "111", segment: "hibernating" });
+    expect((await scores()).find((s) => s.key === "D")).toMatchObject({
+      recency_days: 180,
+      frequency: 1,
+      rfm: "111",
+      segment: "hibernating",
+    });
   });
 
   it("moves everyone's recency on by the days passed, recomputing only the customers asked for", async () => {
     const later = new Date("2026-07-03T08:00:00Z"); // three UTC days later
     await recomputeRfm(db, channelId, [ids.C!], { asOf: later });
-    expect(Object.fromEntries((await scores()).map((s) => [s.key, s.recency_days]))).toEqual({ A: 4, B: 3, C: 124, D: 183, E: 13, F: 8, I: 8 });
+    expect(Object.fromEntries((await scores()).map((s) => [s.key, s.recency_days]))).toEqual({
+      A: 4,
+      B: 3,
+      C: 124,
+      D: 183,
+      E: 13,
+      F: 8,
+      I: 8,
+    });
   });
 
   it("drops a customer whose last non-canceled order is canceled, and does nothing for an empty list", async () => {

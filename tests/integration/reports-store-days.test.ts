@@ -35,10 +35,27 @@ const websiteOf = new Map<number, number>();
 function zonedInstant(day: string, time: string, zone: string): Date {
   const guess = new Date(`${day}T${time}:00Z`);
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
-      .formatToParts(guess).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
+      .formatToParts(guess)
+      .map((p) => [p.type, p.value]),
   );
-  const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const shown = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   return new Date(guess.getTime() - (shown - guess.getTime()));
 }
 
@@ -48,9 +65,13 @@ const D = addDay(new Date().toISOString().slice(0, 10), -10);
 const NEXT = addDay(D, 1);
 
 // Simulator store views: 1 "default" (Main Website, America/Chicago), 3 "de" (Europe Website, Europe/Berlin).
-const STORES = [{ view: 1, zone: "America/Chicago" }, { view: 3, zone: "Europe/Berlin" }];
+const STORES = [
+  { view: 1, zone: "America/Chicago" },
+  { view: 3, zone: "Europe/Berlin" },
+];
 
-const filtersFor = (params: Record<string, string>): ReportFilters => parseReportFilters({ range: "custom", from: D, to: NEXT, bucket: "day", channel: String(channelId), ...params });
+const filtersFor = (params: Record<string, string>): ReportFilters =>
+  parseReportFilters({ range: "custom", from: D, to: NEXT, bucket: "day", channel: String(channelId), ...params });
 
 /** What every day-counting widget and report says about D and the day after, per website. */
 async function figures() {
@@ -72,8 +93,14 @@ async function figures() {
     out[`sales report ${view}`] = sales.points.map((p) => p.orders);
     const { state } = parseGridState(reportSalesGrid, { range: "custom", from: D, to: NEXT, bucket: "day", website, size: "100" });
     const rows = (await loadGridPage(testDb.db, reportSalesGrid, state, "UTC")).rows;
-    out[`sales grid ${view}`] = [D, NEXT].map((d) => rows.filter((r) => r.values.period === d).reduce((n, r) => n + Number(r.values.orders), 0));
-    const products = await Promise.all([D, NEXT].map((d) => loadProductsReport(viewer, parseReportFilters({ range: "custom", from: d, to: d, channel: String(channelId), website }), testDb.db)));
+    out[`sales grid ${view}`] = [D, NEXT].map((d) =>
+      rows.filter((r) => r.values.period === d).reduce((n, r) => n + Number(r.values.orders), 0),
+    );
+    const products = await Promise.all(
+      [D, NEXT].map((d) =>
+        loadProductsReport(viewer, parseReportFilters({ range: "custom", from: d, to: d, channel: String(channelId), website }), testDb.db),
+      ),
+    );
     out[`products ${view}`] = products.map((p) => p.byQuantity.reduce((n, b) => n + Number(b.qty), 0));
   }
   return out;
@@ -90,8 +117,11 @@ beforeAll(async () => {
   channelId = channel!.id;
   const run = await runChannelSync({ db: testDb.db, channelId, mode: "initial", trigger: "cli" });
   if (run.status !== "succeeded") throw new Error(`sync ${run.status}`);
-  const stores = await queryRows<{ origin: number; website: number; zone: string | null }>(testDb.db, sql`
-    SELECT origin_id::int AS origin, website_id::int AS website, timezone AS zone FROM magento_stores WHERE channel_id = ${channelId}`);
+  const stores = await queryRows<{ origin: number; website: number; zone: string | null }>(
+    testDb.db,
+    sql`
+    SELECT origin_id::int AS origin, website_id::int AS website, timezone AS zone FROM magento_stores WHERE channel_id = ${channelId}`,
+  );
   for (const s of stores) websiteOf.set(s.origin, s.website);
   expect(stores.find((s) => s.origin === 1)?.zone).toBe("America/Chicago");
   expect(stores.find((s) => s.origin === 3)?.zone).toBe("Europe/Berlin");
@@ -134,10 +164,14 @@ describe("store-local days", () => {
     }
 
     // The incremental refresh of that sync equals a full rebuild.
-    const snapshot = async () => queryRows(testDb.db, sql`
+    const snapshot = async () =>
+      queryRows(
+        testDb.db,
+        sql`
       SELECT s.*, (SELECT json_agg(p ORDER BY p.sku) FROM report_daily_products p
         WHERE p.channel_id = s.channel_id AND p.store_id IS NOT DISTINCT FROM s.store_id AND p.day = s.day) AS products
-      FROM report_daily_sales s WHERE s.channel_id = ${channelId} ORDER BY s.store_id, s.day`);
+      FROM report_daily_sales s WHERE s.channel_id = ${channelId} ORDER BY s.store_id, s.day`,
+      );
     const incremental = await snapshot();
     await rebuildRollups(testDb.db, channelId);
     expect(await snapshot()).toEqual(incremental);
@@ -152,13 +186,23 @@ describe("store-local days", () => {
         WHERE id = (SELECT m.id FROM magento_credit_memos m JOIN magento_stores s ON s.id = m.store_id
           WHERE m.channel_id = ${channelId} AND s.origin_id = ${view} AND m.state IS DISTINCT FROM 3 ORDER BY m.id LIMIT 1)`);
       const website = String(websiteOf.get(view)!);
-      const onD = await loadRefundsReport(viewer, parseReportFilters({ range: "custom", from: D, to: D, channel: String(channelId), website }), testDb.db);
-      const [want] = await queryRows<{ n: number }>(testDb.db, sql`
+      const onD = await loadRefundsReport(
+        viewer,
+        parseReportFilters({ range: "custom", from: D, to: D, channel: String(channelId), website }),
+        testDb.db,
+      );
+      const [want] = await queryRows<{ n: number }>(
+        testDb.db,
+        sql`
         SELECT count(*)::int AS n FROM magento_credit_memos m JOIN magento_stores s ON s.id = m.store_id
         WHERE m.channel_id = ${channelId} AND s.website_id = ${Number(website)} AND m.removed_at IS NULL
-          AND (m.remote_created_at AT TIME ZONE s.timezone)::date = ${D}::date`);
+          AND (m.remote_created_at AT TIME ZONE s.timezone)::date = ${D}::date`,
+      );
       expect(want!.n, `view ${view}`).toBeGreaterThan(0);
-      expect(onD.byReason.reduce((n, r) => n + r.count, 0), `view ${view}`).toBe(want!.n);
+      expect(
+        onD.byReason.reduce((n, r) => n + r.count, 0),
+        `view ${view}`,
+      ).toBe(want!.n);
     }
   });
 });

@@ -80,7 +80,10 @@ describe("every state-changing route handler", () => {
   })(appDir);
   // next-auth checks its own CSRF token; Inngest requests are signed.
   const guardedElsewhere = (file: string) => /app[/\\]api[/\\](auth|inngest)[/\\]/.test(file);
-  const mutating = routes.filter((file) => !guardedElsewhere(file) && /export\s+(async\s+)?(function|const)\s+(POST|PUT|PATCH|DELETE)\b/.test(readFileSync(file, "utf8")));
+  const mutating = routes.filter(
+    (file) =>
+      !guardedElsewhere(file) && /export\s+(async\s+)?(function|const)\s+(POST|PUT|PATCH|DELETE)\b/.test(readFileSync(file, "utf8")),
+  );
 
   it("includes the CSV export", () => {
     expect(mutating.map((f) => path.relative(appDir, f))).toContain(path.join("(portal)", "export", "[grid]", "route.ts"));

@@ -19,7 +19,10 @@ beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 107, customers: 40, orders: 100 });
   testDb = await createTestDatabase();
   client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
 });
 
@@ -31,8 +34,10 @@ afterAll(async () => {
 type CartRow = { origin_id: string; status: string; status_message: string | null; remote_updated_at: Date | string | null };
 
 async function carts(channelId: number): Promise<Map<number, CartRow>> {
-  const rows = rowsOf<CartRow>(await testDb.db.execute(sql`
-    SELECT origin_id::text, status, status_message, remote_updated_at FROM magento_carts WHERE channel_id = ${channelId}`));
+  const rows = rowsOf<CartRow>(
+    await testDb.db.execute(sql`
+    SELECT origin_id::text, status, status_message, remote_updated_at FROM magento_carts WHERE channel_id = ${channelId}`),
+  );
   return new Map(rows.map((r) => [Number(r.origin_id), r]));
 }
 
@@ -44,7 +49,10 @@ describe("cart reconciliation", () => {
     const initial = await runChannelSync({ db, channelId, mode: "initial", trigger: "cli", client, pageSize: 100 });
     expect(initial.status).toBe("succeeded");
 
-    const active = [...sim.store.carts.values()].filter((c) => c.isActive).map((c) => c.id).sort((a, b) => a - b);
+    const active = [...sim.store.carts.values()]
+      .filter((c) => c.isActive)
+      .map((c) => c.id)
+      .sort((a, b) => a - b);
     expect((await activeCartIds({ db, channel: channel!, client, runId: 0 }))?.sort((a, b) => a - b)).toEqual(active);
     let before = await carts(channelId);
     const open = [...before].filter(([, c]) => c.status === "open").map(([id]) => id);
@@ -54,13 +62,18 @@ describe("cart reconciliation", () => {
     // 3 open carts deleted in Magento, and one the portal marked lost deleted too.
     const deleted = open.slice(0, 3);
     const lost = open[3]!;
-    await db.execute(sql`UPDATE magento_carts SET status = 'lost', status_message = 'Lost by hand' WHERE channel_id = ${channelId} AND origin_id = ${lost}`);
+    await db.execute(
+      sql`UPDATE magento_carts SET status = 'lost', status_message = 'Lost by hand' WHERE channel_id = ${channelId} AND origin_id = ${lost}`,
+    );
     const tick = sim.control.tick({ deleteCarts: [...deleted, lost] });
     expect(tick.deleted.carts.sort((a, b) => a - b)).toEqual([...deleted, lost].sort((a, b) => a - b));
     // Idle limit: carts last changed before the cutoff expire; N = the median age in days of the
     // other open carts, so some are idle and some are not.
     before = await carts(channelId);
-    const ages = open.slice(4).map((id) => (Date.now() - new Date(before.get(id)!.remote_updated_at!).getTime()) / 86_400_000).sort((a, b) => a - b);
+    const ages = open
+      .slice(4)
+      .map((id) => (Date.now() - new Date(before.get(id)!.remote_updated_at!).getTime()) / 86_400_000)
+      .sort((a, b) => a - b);
     const days = Math.max(1, Math.floor(ages[Math.floor(ages.length / 2)]!));
     await db.update(channels).set({ cartExpirationDays: days }).where(eq(channels.id, channelId));
     const cutoff = Date.now() - days * 86_400_000;
@@ -87,7 +100,9 @@ describe("cart reconciliation", () => {
     // The runner's hook: a forced pass reconciles again and finds nothing more to expire.
     const [fresh] = await db.select().from(channels).where(eq(channels.id, channelId));
     const stillActive = [...sim.store.carts.values()].filter((c) => c.isActive).length;
-    expect(await reconcileAfterPass({ db, channel: fresh!, client, runId: incremental.id }, "carts", { force: true }))
-      .toEqual({ connector: "carts", carts: { activeInMagento: stillActive, missing: 0, idle: 0 } });
+    expect(await reconcileAfterPass({ db, channel: fresh!, client, runId: incremental.id }, "carts", { force: true })).toEqual({
+      connector: "carts",
+      carts: { activeInMagento: stillActive, missing: 0, idle: 0 },
+    });
   }, 30_000);
 });

@@ -43,14 +43,20 @@ async function postgresDb(): Promise<TestDatabase> {
 
 function clientFor(sim: RunningSimulator): MagentoClient {
   return createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
-    maxRetries: 8, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    maxRetries: 8,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
 }
 
 /** A channel with no sync start date: the initial walk covers all of the store's history. */
 async function makeChannel(db: Db, sim: RunningSimulator): Promise<ChannelRow> {
-  const [channel] = await db.insert(channels).values({ name: `sim ${Math.random()}`, baseUrl: sim.baseUrl }).returning();
+  const [channel] = await db
+    .insert(channels)
+    .values({ name: `sim ${Math.random()}`, baseUrl: sim.baseUrl })
+    .returning();
   if (!channel) throw new Error("channel not inserted");
   return channel;
 }
@@ -62,8 +68,14 @@ async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
 const cents = (value: unknown) => Math.round(Number(value) * 100);
 
 type Snapshot = {
-  customers: number; carts: number; purchased: number; orders: number; guestOrders: number; memos: number;
-  grandTotalCents: number; byState: Record<string, number>;
+  customers: number;
+  carts: number;
+  purchased: number;
+  orders: number;
+  guestOrders: number;
+  memos: number;
+  grandTotalCents: number;
+  byState: Record<string, number>;
 };
 
 /** What the simulator holds. */
@@ -87,7 +99,9 @@ function expected(sim: RunningSimulator): Snapshot {
 
 /** What the portal's database holds for a channel. */
 async function actual(db: Db, channelId: number): Promise<Snapshot> {
-  const [row] = await rows<Record<string, string>>(db, sql`
+  const [row] = await rows<Record<string, string>>(
+    db,
+    sql`
     SELECT
       (SELECT count(*) FROM magento_customers WHERE channel_id = ${channelId} AND NOT is_guest)::text AS customers,
       (SELECT count(*) FROM magento_carts WHERE channel_id = ${channelId})::text AS carts,
@@ -95,9 +109,13 @@ async function actual(db: Db, channelId: number): Promise<Snapshot> {
       (SELECT count(*) FROM magento_orders WHERE channel_id = ${channelId})::text AS orders,
       (SELECT count(*) FROM magento_orders WHERE channel_id = ${channelId} AND is_guest)::text AS guest_orders,
       (SELECT count(*) FROM magento_credit_memos WHERE channel_id = ${channelId})::text AS memos,
-      (SELECT coalesce(sum(grand_total), 0)::text FROM magento_orders WHERE channel_id = ${channelId}) AS grand_total`);
-  const states = await rows<{ state: string; n: string }>(db, sql`
-    SELECT state, count(*)::text AS n FROM magento_orders WHERE channel_id = ${channelId} GROUP BY state`);
+      (SELECT coalesce(sum(grand_total), 0)::text FROM magento_orders WHERE channel_id = ${channelId}) AS grand_total`,
+  );
+  const states = await rows<{ state: string; n: string }>(
+    db,
+    sql`
+    SELECT state, count(*)::text AS n FROM magento_orders WHERE channel_id = ${channelId} GROUP BY state`,
+  );
   return {
     customers: Number(row!.customers),
     carts: Number(row!.carts),
@@ -118,7 +136,9 @@ function decimalText(text: string): string {
 
 /** The portal's figures for a channel, in the shape of the simulator's own (storeFigures). */
 async function portalFigures(db: Db, channelId: number): Promise<StoreFigures> {
-  const [row] = await rows<Record<string, string>>(db, sql`
+  const [row] = await rows<Record<string, string>>(
+    db,
+    sql`
     SELECT
       (SELECT count(*) FROM magento_customers WHERE channel_id = ${channelId} AND NOT is_guest)::text AS customers,
       (SELECT count(*) FROM magento_newsletter_subscribers WHERE channel_id = ${channelId} AND status = 'subscribed')::text AS subscribers,
@@ -137,14 +157,22 @@ async function portalFigures(db: Db, channelId: number): Promise<StoreFigures> {
       (SELECT count(*) FROM magento_carts WHERE channel_id = ${channelId} AND status = 'purchased')::text AS purchased,
       (SELECT count(*) FROM magento_carts WHERE channel_id = ${channelId} AND is_guest)::text AS guest_carts,
       (SELECT count(*) FROM magento_credit_memos WHERE channel_id = ${channelId})::text AS memos,
-      (SELECT count(*) FROM magento_credit_memo_items WHERE channel_id = ${channelId})::text AS memo_items`);
+      (SELECT count(*) FROM magento_credit_memo_items WHERE channel_id = ${channelId})::text AS memo_items`,
+  );
   const n = (key: string) => Number(row![key]);
   return {
     customers: n("customers"),
     newsletterSubscribers: n("subscribers"),
     orders: {
-      total: n("orders"), guest: n("guest_orders"), registered: n("registered_orders"), grandTotal: row!.grand_total!,
-      baseGrandTotal: row!.base_grand_total!, globalGrandTotal: decimalText(row!.global_grand_total!), visibleLines: n("visible_lines"), itemRows: n("item_rows"), configurableLines: n("configurable_lines"),
+      total: n("orders"),
+      guest: n("guest_orders"),
+      registered: n("registered_orders"),
+      grandTotal: row!.grand_total!,
+      baseGrandTotal: row!.base_grand_total!,
+      globalGrandTotal: decimalText(row!.global_grand_total!),
+      visibleLines: n("visible_lines"),
+      itemRows: n("item_rows"),
+      configurableLines: n("configurable_lines"),
     },
     carts: { total: n("carts"), active: n("active"), inactive: n("inactive"), purchased: n("purchased"), guest: n("guest_carts") },
     creditMemos: n("memos"),
@@ -153,7 +181,12 @@ async function portalFigures(db: Db, channelId: number): Promise<StoreFigures> {
 }
 
 /** The run and the portal against the simulator's own figures: every record kept, none refused or doubtful. */
-async function expectSimulatorFigures(db: Db, sim: RunningSimulator, channelId: number, run: { status: string; errorCount: number; stats: Record<string, unknown> }) {
+async function expectSimulatorFigures(
+  db: Db,
+  sim: RunningSimulator,
+  channelId: number,
+  run: { status: string; errorCount: number; stats: Record<string, unknown> },
+) {
   expect(run.status).toBe("succeeded");
   expect(run.errorCount).toBe(0);
   expect(warningCount(run as Parameters<typeof warningCount>[0])).toBe(0);
@@ -162,24 +195,30 @@ async function expectSimulatorFigures(db: Db, sim: RunningSimulator, channelId: 
   // The store has the shapes under test: guest carts, configurable lines, region-less addresses, memo items without cost.
   expect(want.carts.guest).toBeGreaterThan(0);
   expect(want.orders.configurableLines).toBeGreaterThan(0);
-  const [shapes] = await rows<{ regionless: string; anonymous_guest_carts: string }>(db, sql`
+  const [shapes] = await rows<{ regionless: string; anonymous_guest_carts: string }>(
+    db,
+    sql`
     SELECT (SELECT count(*) FROM magento_customer_addresses a JOIN magento_customers c ON c.id = a.customer_id
             WHERE c.channel_id = ${channelId} AND a.country_id IN ('NL', 'DK', 'LU') AND a.region IS NULL)::text AS regionless,
-           (SELECT count(*) FROM magento_carts WHERE channel_id = ${channelId} AND is_guest AND customer_email IS NULL)::text AS anonymous_guest_carts`);
+           (SELECT count(*) FROM magento_carts WHERE channel_id = ${channelId} AND is_guest AND customer_email IS NULL)::text AS anonymous_guest_carts`,
+  );
   expect(Number(shapes!.regionless)).toBeGreaterThan(0);
   expect(Number(shapes!.anonymous_guest_carts)).toBeGreaterThan(0);
 }
 
 /** No origin id stored twice for the channel. */
 async function duplicates(db: Db, channelId: number): Promise<number> {
-  const [row] = await rows<{ n: string }>(db, sql`
+  const [row] = await rows<{ n: string }>(
+    db,
+    sql`
     SELECT (
       (SELECT count(*) - count(DISTINCT origin_id) FROM magento_orders WHERE channel_id = ${channelId}) +
       (SELECT count(*) - count(DISTINCT origin_id) FROM magento_customers WHERE channel_id = ${channelId} AND NOT is_guest) +
       (SELECT count(*) - count(DISTINCT origin_id) FROM magento_carts WHERE channel_id = ${channelId}) +
       (SELECT count(*) - count(DISTINCT origin_id) FROM magento_order_items WHERE channel_id = ${channelId}) +
       (SELECT count(*) - count(DISTINCT origin_id) FROM magento_credit_memos WHERE channel_id = ${channelId})
-    )::text AS n`);
+    )::text AS n`,
+  );
   return Number(row!.n);
 }
 
@@ -207,7 +246,14 @@ describe("sync acceptance: a full sync equals the simulator", () => {
     try {
       await migrateDatabase(handle.db, "pglite");
       const channel = await makeChannel(handle.db, sim);
-      const run = await runChannelSync({ db: handle.db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 50 });
+      const run = await runChannelSync({
+        db: handle.db,
+        channelId: channel.id,
+        mode: "initial",
+        trigger: "cli",
+        client: clientFor(sim),
+        pageSize: 50,
+      });
       await expectSimulatorFigures(handle.db, sim, channel.id, run);
       expect(await actual(handle.db, channel.id)).toEqual(expected(sim));
       expect(await duplicates(handle.db, channel.id)).toBe(0);
@@ -240,17 +286,31 @@ describe("sync acceptance: faults", () => {
     expect(run.status).toBe("partial");
     expect(run.errorCount).toBe(3);
 
-    const errors = await rows<{ connector: string; origin_id: string; field: string; message: string }>(db, sql`
-      SELECT connector, origin_id, field, message FROM sync_errors WHERE run_id = ${run.id} ORDER BY origin_id::bigint`);
-    expect(errors).toEqual(brokenIds.map((id) => ({
-      connector: "orders", origin_id: String(id), field: "grand_total", message: expect.stringContaining("grand_total") as string,
-    })));
+    const errors = await rows<{ connector: string; origin_id: string; field: string; message: string }>(
+      db,
+      sql`
+      SELECT connector, origin_id, field, message FROM sync_errors WHERE run_id = ${run.id} ORDER BY origin_id::bigint`,
+    );
+    expect(errors).toEqual(
+      brokenIds.map((id) => ({
+        connector: "orders",
+        origin_id: String(id),
+        field: "grand_total",
+        message: expect.stringContaining("grand_total") as string,
+      })),
+    );
 
     const want = expected(sim);
     const got = await actual(db, channel.id);
     expect(got.orders).toBe(want.orders - 3);
-    expect({ ...got, orders: 0, grandTotalCents: 0, byState: {}, guestOrders: 0, purchased: 0 })
-      .toEqual({ ...want, orders: 0, grandTotalCents: 0, byState: {}, guestOrders: 0, purchased: 0 });
+    expect({ ...got, orders: 0, grandTotalCents: 0, byState: {}, guestOrders: 0, purchased: 0 }).toEqual({
+      ...want,
+      orders: 0,
+      grandTotalCents: 0,
+      byState: {},
+      guestOrders: 0,
+      purchased: 0,
+    });
     const kept = [...sim.store.orders.values()].filter((o) => !brokenIds.includes(o.entityId));
     expect(got.grandTotalCents).toBe(kept.reduce((sum, o) => sum + cents(sim.store.orderColumns(o).grand_total), 0));
     const stored = await rows<{ origin_id: string }>(db, sql`SELECT origin_id::text FROM magento_orders WHERE channel_id = ${channel.id}`);
@@ -307,18 +367,30 @@ describe("sync acceptance: kill -9 and resume", () => {
     const testDb = await postgresDb();
     const { db } = testDb;
     const channel = await makeChannel(db, sim);
-    const env = { DATABASE_URL: testDb.url, SIM_URL: sim.baseUrl, SIM_TOKEN: sim.adminToken, CHANNEL_ID: String(channel.id), PAGE_SIZE: "10" };
+    const env = {
+      DATABASE_URL: testDb.url,
+      SIM_URL: sim.baseUrl,
+      SIM_TOKEN: sim.adminToken,
+      CHANNEL_ID: String(channel.id),
+      PAGE_SIZE: "10",
+    };
     // The run to continue: a killed run stays "running" (its lease died with its process);
     // continuing it by id claims the lease again as the same owner.
     // A killed child's last COMMIT may still be on its way into Postgres when the child is gone:
     // a lease without a visible open run means that commit is about to land, so look again.
     const openRun = async (): Promise<Record<string, string>> => {
       for (let look = 0; look < 100; look++) {
-        const found = await rows<{ id: string }>(db, sql`
-          SELECT id::text FROM sync_runs WHERE channel_id = ${channel.id} AND status IN ('queued', 'running') ORDER BY id DESC LIMIT 1`);
+        const found = await rows<{ id: string }>(
+          db,
+          sql`
+          SELECT id::text FROM sync_runs WHERE channel_id = ${channel.id} AND status IN ('queued', 'running') ORDER BY id DESC LIMIT 1`,
+        );
         if (found[0]) return { RUN_ID: found[0].id };
-        const lease = await rows<{ n: number }>(db, sql`
-          SELECT count(*)::int AS n FROM sync_checkpoints WHERE channel_id = ${channel.id} AND connector = '__lease' AND cursor IS NOT NULL`);
+        const lease = await rows<{ n: number }>(
+          db,
+          sql`
+          SELECT count(*)::int AS n FROM sync_checkpoints WHERE channel_id = ${channel.id} AND connector = '__lease' AND cursor IS NOT NULL`,
+        );
         if (lease[0]?.n === 0) return {};
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -350,7 +422,10 @@ describe("sync acceptance: kill -9 and resume", () => {
 
     expect(await actual(db, channel.id)).toEqual(expected(sim));
     expect(await duplicates(db, channel.id)).toBe(0);
-    const runs = await rows<{ status: string }>(db, sql`SELECT status FROM sync_runs WHERE channel_id = ${channel.id} AND status <> 'failed'`);
+    const runs = await rows<{ status: string }>(
+      db,
+      sql`SELECT status FROM sync_runs WHERE channel_id = ${channel.id} AND status <> 'failed'`,
+    );
     expect(runs.map((r) => r.status)).toEqual(["succeeded"]);
   }, 120_000);
 
@@ -361,27 +436,44 @@ describe("sync acceptance: kill -9 and resume", () => {
     const testDb = await postgresDb();
     const { db } = testDb;
     const channel = await makeChannel(db, sim);
-    const child = spawnChild({ DATABASE_URL: testDb.url, SIM_URL: sim.baseUrl, SIM_TOKEN: sim.adminToken, CHANNEL_ID: String(channel.id), PAGE_SIZE: "10" });
+    const child = spawnChild({
+      DATABASE_URL: testDb.url,
+      SIM_URL: sim.baseUrl,
+      SIM_TOKEN: sim.adminToken,
+      CHANNEL_ID: String(channel.id),
+      PAGE_SIZE: "10",
+    });
     try {
       // The child holds the channel and has written pages.
       let runId = 0;
       for (let look = 0; look < 400 && !runId; look++) {
-        const [open] = await rows<{ id: string; pages: number }>(db, sql`
+        const [open] = await rows<{ id: string; pages: number }>(
+          db,
+          sql`
           SELECT id::text, (SELECT coalesce(sum((value->>'pages')::int), 0) FROM jsonb_each(stats))::int AS pages
-          FROM sync_runs WHERE channel_id = ${channel.id} AND status = 'running'`);
+          FROM sync_runs WHERE channel_id = ${channel.id} AND status = 'running'`,
+        );
         if (open && open.pages > 2) runId = Number(open.id);
         else await sleep(50);
       }
       expect(runId, "the child never got to work").toBeGreaterThan(0);
 
       // Meanwhile another sync is refused in words that name the holder and its time.
-      const refused = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 10 })
-        .catch((error: unknown) => error);
+      const refused = await runChannelSync({
+        db,
+        channelId: channel.id,
+        mode: "initial",
+        trigger: "cli",
+        client: clientFor(sim),
+        pageSize: 10,
+      }).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(SyncBusyError);
-      expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(new RegExp(
-        `^A sync of "${channel.name}" is already running: sync #${runId} on ${os.hostname()} \\(process ${child.pid}\\) since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, ` +
-        "still running — last heartbeat \\d+ s ago\\. Try again when it has finished\\.$",
-      ));
+      expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(
+        new RegExp(
+          `^A sync of "${channel.name}" is already running: sync #${runId} on ${os.hostname()} \\(process ${child.pid}\\) since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, ` +
+            "still running — last heartbeat \\d+ s ago\\. Try again when it has finished\\.$",
+        ),
+      );
 
       child.kill();
       const killedAt = Date.now();
@@ -394,7 +486,12 @@ describe("sync acceptance: kill -9 and resume", () => {
       for (;;) {
         try {
           run = await runChannelSync({
-            db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 10,
+            db,
+            channelId: channel.id,
+            mode: "initial",
+            trigger: "cli",
+            client: clientFor(sim),
+            pageSize: 10,
             onProgress: () => (firstPageAt ||= Date.now()),
           });
           break;
@@ -409,7 +506,10 @@ describe("sync acceptance: kill -9 and resume", () => {
       // It resumed from the dead run's checkpoints: nothing lost, nothing doubled.
       expect(await actual(db, channel.id)).toEqual(expected(sim));
       expect(await duplicates(db, channel.id)).toBe(0);
-      expect((await getRun(db, runId))!).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/^Stopped without finishing/) as string });
+      expect((await getRun(db, runId))!).toMatchObject({
+        status: "failed",
+        errorMessage: expect.stringMatching(/^Stopped without finishing/) as string,
+      });
       expect(await leaseHolder(db, channel.id)).toBeNull();
     } finally {
       child.kill();
@@ -426,21 +526,39 @@ describe("sync acceptance: kill -9 and resume", () => {
       await migrateDatabase(db, "pglite");
       const channel = await makeChannel(db, sim);
       // The portal process was killed mid-sync: its run is still "running" and its lease row looks fresh.
-      const [dead] = await rows<{ id: string }>(db, sql`
-        INSERT INTO sync_runs (channel_id, mode, trigger, status, started_at, heartbeat_at) VALUES (${channel.id}, 'initial', 'cli', 'running', now(), now()) RETURNING id::text`);
+      const [dead] = await rows<{ id: string }>(
+        db,
+        sql`
+        INSERT INTO sync_runs (channel_id, mode, trigger, status, started_at, heartbeat_at) VALUES (${channel.id}, 'initial', 'cli', 'running', now(), now()) RETURNING id::text`,
+      );
       await db.execute(sql`INSERT INTO sync_checkpoints (channel_id, connector, mode, cursor) VALUES (${channel.id}, ${LEASE_CONNECTOR}, 'initial',
         jsonb_build_object('owner', 'run:' || ${dead!.id}, 'token', 'earlier', 'since', now(), 'heartbeatAt', now(), 'host', 'portal', 'pid', 4242,
           'instance', 'an-earlier-process', 'backendPid', null, 'parked', false, 'expiresAt', now() + interval '5 minutes'))`);
-      const run = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 50 });
+      const run = await runChannelSync({
+        db,
+        channelId: channel.id,
+        mode: "initial",
+        trigger: "cli",
+        client: clientFor(sim),
+        pageSize: 50,
+      });
       expect(run.status).toBe("succeeded");
       expect(await actual(db, channel.id)).toEqual(expected(sim));
       expect((await getRun(db, Number(dead!.id)))!.status).toBe("failed");
       // A holder of this very process is alive: refused, naming it.
       const hold = await holdChannel(db, channel.id, "retry:abc");
       try {
-        const refused = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", client: clientFor(sim) }).catch((e: unknown) => e);
+        const refused = await runChannelSync({
+          db,
+          channelId: channel.id,
+          mode: "incremental",
+          trigger: "cli",
+          client: clientFor(sim),
+        }).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(SyncBusyError);
-        expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(/^Failed records of ".+" are being retried: a retry of failed records on .+ since .+ UTC, still running — last heartbeat \d+ s ago\. Try again when it has finished\.$/);
+        expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(
+          /^Failed records of ".+" are being retried: a retry of failed records on .+ since .+ UTC, still running — last heartbeat \d+ s ago\. Try again when it has finished\.$/,
+        );
       } finally {
         await hold.end();
       }
@@ -456,7 +574,9 @@ describe("sync acceptance: kill -9 and resume", () => {
     const client = clientFor(sim);
     // Created and parked for its first step, which never came (no process holds it).
     const dead = await startRun(db, { channelId: channel.id, mode: "initial", trigger: "cli" });
-    await expect(runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client })).rejects.toBeInstanceOf(SyncBusyError);
+    await expect(runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client })).rejects.toBeInstanceOf(
+      SyncBusyError,
+    );
     // Time passing, simulated: the parked lease's expiry moved into the past.
     await db.execute(sql`UPDATE sync_checkpoints SET cursor = jsonb_set(cursor, '{expiresAt}', to_jsonb('2000-01-01T00:00:00.000Z'::text))
       WHERE channel_id = ${channel.id} AND connector = ${LEASE_CONNECTOR}`);
@@ -464,7 +584,10 @@ describe("sync acceptance: kill -9 and resume", () => {
     expect(fresh.status).toBe("succeeded");
     expect(await actual(db, channel.id)).toEqual(expected(sim));
     // The takeover marked the dead run failed, saying why.
-    expect((await getRun(db, dead.id))!).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/^Stopped without finishing/) as string });
+    expect((await getRun(db, dead.id))!).toMatchObject({
+      status: "failed",
+      errorMessage: expect.stringMatching(/^Stopped without finishing/) as string,
+    });
     // Continuing a parked run by id needs no expiry: it claims the lease as the same owner.
     const again = await startRun(db, { channelId: channel.id, mode: "incremental", trigger: "cli" });
     const resumed = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", client, runId: again.id });
@@ -481,7 +604,12 @@ describe("sync acceptance: changes during a sync", () => {
     const changedOrders = new Set<number>();
     let ticks = 0;
     const run = await runChannelSync({
-      db, channelId: channel.id, mode: "initial", trigger: "cli", client: clientFor(sim), pageSize: 20,
+      db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      client: clientFor(sim),
+      pageSize: 20,
       onProgress: (p) => {
         if (p.connector === "stores") return;
         ticks++;
@@ -496,21 +624,35 @@ describe("sync acceptance: changes during a sync", () => {
     expect(ticks).toBeGreaterThan(5);
     expect(created.orders.size).toBeGreaterThan(0);
 
-    const incremental = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", client: clientFor(sim), pageSize: 20 });
+    const incremental = await runChannelSync({
+      db,
+      channelId: channel.id,
+      mode: "incremental",
+      trigger: "cli",
+      client: clientFor(sim),
+      pageSize: 20,
+    });
     expect(incremental.status).toBe("succeeded");
     // Keyset paging: an order edited mid-walk leaves the window without shifting the others, and
     // the incremental run picks it up; nothing is skipped (seed 105 lost order 81 with offset paging).
     expect(await actual(db, channel.id)).toEqual(expected(sim));
     const ids = async (table: string) =>
-      new Set((await rows<{ id: string }>(db, sql`SELECT origin_id::text AS id FROM ${sql.raw(table)} WHERE channel_id = ${channel.id}`)).map((r) => Number(r.id)));
+      new Set(
+        (await rows<{ id: string }>(db, sql`SELECT origin_id::text AS id FROM ${sql.raw(table)} WHERE channel_id = ${channel.id}`)).map(
+          (r) => Number(r.id),
+        ),
+      );
     const orderIds = await ids("magento_orders");
     const cartIds = await ids("magento_carts");
     const customerIds = await ids("magento_customers");
     for (const id of created.orders) expect(orderIds.has(id), `order ${id}`).toBe(true);
     for (const id of created.carts) expect(cartIds.has(id), `cart ${id}`).toBe(true);
     for (const id of created.customers) expect(customerIds.has(id), `customer ${id}`).toBe(true);
-    const states = await rows<{ id: string; state: string; status: string }>(db, sql`
-      SELECT origin_id::text AS id, state, status FROM magento_orders WHERE channel_id = ${channel.id}`);
+    const states = await rows<{ id: string; state: string; status: string }>(
+      db,
+      sql`
+      SELECT origin_id::text AS id, state, status FROM magento_orders WHERE channel_id = ${channel.id}`,
+    );
     const byId = new Map(states.map((s) => [Number(s.id), s]));
     for (const id of changedOrders) {
       const o = sim.store.orders.get(id)!;
@@ -526,11 +668,18 @@ describe("sync acceptance: changes during an incremental sync", () => {
     const { db } = await postgresDb();
     const channel = await makeChannel(db, sim);
     const client = clientFor(sim);
-    expect((await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client, pageSize: 20 })).status).toBe("succeeded");
+    expect((await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client, pageSize: 20 })).status).toBe(
+      "succeeded",
+    );
     sim.control.tick({ newOrders: 25, newCarts: 25, newCustomers: 25, editCustomers: 10, progressOrders: 10 });
     let ticks = 0;
     const during = await runChannelSync({
-      db, channelId: channel.id, mode: "incremental", trigger: "cli", client, pageSize: 10,
+      db,
+      channelId: channel.id,
+      mode: "incremental",
+      trigger: "cli",
+      client,
+      pageSize: 10,
       onProgress: (p) => {
         if (p.connector === "stores") return;
         ticks++;

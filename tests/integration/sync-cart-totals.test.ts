@@ -18,7 +18,10 @@ beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 108, customers: 40, orders: 120 });
   testDb = await createTestDatabase();
   client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
 });
 
@@ -30,9 +33,11 @@ afterAll(async () => {
 type Row = { origin_id: string; grand_total: string; base_grand_total: string | null; totals_synced_at: Date | string | null };
 
 async function openCarts(channelId: number): Promise<Row[]> {
-  return rowsOf<Row>(await testDb.db.execute(sql`
+  return rowsOf<Row>(
+    await testDb.db.execute(sql`
     SELECT origin_id::text, grand_total::text, base_grand_total::text, totals_synced_at FROM magento_carts
-    WHERE channel_id = ${channelId} AND status = 'open' ORDER BY origin_id`));
+    WHERE channel_id = ${channelId} AND status = 'open' ORDER BY origin_id`),
+  );
 }
 
 const totalsRequests = () => sim.control.requests(10_000).log.filter((r) => r.route?.endsWith("/totals")).length;
@@ -52,8 +57,10 @@ describe("cart totals", () => {
       expect(cart.totals_synced_at, `cart ${cart.origin_id}`).not.toBeNull();
     }
     // The estimate from items alone would differ for carts with shipping, tax or discounts.
-    const estimates = rowsOf<{ n: number }>(await db.execute(sql`
-      SELECT count(*)::int AS n FROM magento_carts WHERE channel_id = ${channel!.id} AND status = 'open' AND grand_total <> subtotal`));
+    const estimates = rowsOf<{ n: number }>(
+      await db.execute(sql`
+      SELECT count(*)::int AS n FROM magento_carts WHERE channel_id = ${channel!.id} AND status = 'open' AND grand_total <> subtotal`),
+    );
     expect(estimates[0]!.n).toBeGreaterThan(0);
 
     const before = totalsRequests();

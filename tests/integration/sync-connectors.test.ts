@@ -29,7 +29,12 @@ const NOW = Date.UTC(2026, 0, 15);
 const PAGE_SIZE = 100;
 const WINDOW: UpdatedWindow = { from: new Date(Date.UTC(2000, 0, 1)), to: new Date(NOW + 365 * 86_400_000) };
 const CONNECTORS: Connector[] = [
-  storesConnector, customersConnector, cartsConnector, ordersConnector, creditMemosConnector, newsletterSubscribersConnector,
+  storesConnector,
+  customersConnector,
+  cartsConnector,
+  ordersConnector,
+  creditMemosConnector,
+  newsletterSubscribersConnector,
 ] as Connector[];
 
 type Totals = { created: number; updated: number; unchanged: number; failed: number; records: number; writeMs: number; pages: number };
@@ -40,7 +45,10 @@ let client: MagentoClient;
 let pg: TestDatabase;
 
 async function makeChannel(db: Db, values: Partial<typeof channels.$inferInsert> = {}): Promise<ChannelRow> {
-  const [channel] = await db.insert(channels).values({ name: `Simulated store ${Math.random()}`, baseUrl: sim.baseUrl, ...values }).returning();
+  const [channel] = await db
+    .insert(channels)
+    .values({ name: `Simulated store ${Math.random()}`, baseUrl: sim.baseUrl, ...values })
+    .returning();
   if (!channel) throw new Error("channel not inserted");
   return channel;
 }
@@ -95,7 +103,9 @@ async function runAll(ctx: SyncContext, order: readonly Connector[] = CONNECTORS
 
 /** Row counts that must match between drivers and passes. */
 async function counts(db: Db, channelId: number) {
-  return one<Record<string, string>>(db, sql`
+  return one<Record<string, string>>(
+    db,
+    sql`
     SELECT
       (SELECT count(*) FROM magento_websites WHERE channel_id = ${channelId})::text AS websites,
       (SELECT count(*) FROM magento_stores WHERE channel_id = ${channelId})::text AS stores,
@@ -124,7 +134,8 @@ async function counts(db: Db, channelId: number) {
       (SELECT count(*) FROM magento_orders WHERE channel_id = ${channelId} AND customer_id IS NOT NULL)::text AS orders_linked,
       (SELECT count(*) FROM magento_carts WHERE channel_id = ${channelId} AND customer_id IS NOT NULL)::text AS carts_linked,
       (SELECT count(*) FROM magento_credit_memos WHERE channel_id = ${channelId} AND order_id IS NOT NULL)::text AS memos_linked
-  `);
+  `,
+  );
 }
 
 /** "12.34" from integer cents, with numeric(20,4)'s four decimals. */
@@ -205,15 +216,21 @@ describe("sync connectors on Postgres", () => {
   });
 
   it("stores orders per state as Magento reports them", async () => {
-    const got = await rows<{ state: string; n: string }>(pg.db, sql`
-      SELECT state, count(*)::text AS n FROM magento_orders WHERE channel_id = ${pgChannel.id} GROUP BY state`);
+    const got = await rows<{ state: string; n: string }>(
+      pg.db,
+      sql`
+      SELECT state, count(*)::text AS n FROM magento_orders WHERE channel_id = ${pgChannel.id} GROUP BY state`,
+    );
     expect(Object.fromEntries(got.map((row) => [row.state, Number(row.n)]))).toEqual(sim.control.state().orders.byState);
   });
 
   it("links every purchased cart and its order both ways", async () => {
-    const broken = await one<{ n: string }>(pg.db, sql`
+    const broken = await one<{ n: string }>(
+      pg.db,
+      sql`
       SELECT count(*)::text AS n FROM magento_carts c JOIN magento_orders o ON o.id = c.order_id
-      WHERE c.channel_id = ${pgChannel.id} AND (o.cart_id IS DISTINCT FROM c.id OR o.quote_origin_id <> c.origin_id OR c.status <> 'purchased')`);
+      WHERE c.channel_id = ${pgChannel.id} AND (o.cart_id IS DISTINCT FROM c.id OR o.quote_origin_id <> c.origin_id OR c.status <> 'purchased')`,
+    );
     expect(broken.n).toBe("0");
   });
 
@@ -222,29 +239,51 @@ describe("sync connectors on Postgres", () => {
     const orders = [...store.orders.values()];
     const memoOrders = new Set([...store.memos.values()].map((m) => m.orderId));
     // A Europe website customer (EUR base, base_to_global_rate 1.0815) with a refund: both figures are converted.
-    const customer = [...store.customers.values()].find((c) => c.website_id === 2
-      && orders.filter((o) => o.customerId === c.id).length >= 2 && orders.some((o) => o.customerId === c.id && memoOrders.has(o.entityId)))!;
-    const mine = orders.filter((o) => o.customerId === customer.id || (o.isGuest && o.email.toLowerCase() === customer.email.toLowerCase()));
+    const customer = [...store.customers.values()].find(
+      (c) =>
+        c.website_id === 2 &&
+        orders.filter((o) => o.customerId === c.id).length >= 2 &&
+        orders.some((o) => o.customerId === c.id && memoOrders.has(o.entityId)),
+    )!;
+    const mine = orders.filter(
+      (o) => o.customerId === customer.id || (o.isGuest && o.email.toLowerCase() === customer.email.toLowerCase()),
+    );
     const live = mine.filter((o) => o.state !== "canceled");
-    const ltv = globalText(live.flatMap((o) => {
-      const header = store.orderColumns(o);
-      return [[header.base_subtotal, header.base_to_global_rate], [header.base_discount_amount ?? 0, header.base_to_global_rate]] as [unknown, unknown][];
-    }));
-    const refunds = globalText([...store.memos.values()]
-      .filter((m) => mine.some((o) => o.entityId === m.orderId))
-      .map((m) => [store.memoColumns(m).base_grand_total, store.memoColumns(m).base_to_global_rate]));
-    const row = await one<{ lifetime_value: string; orders_count: number; refunds_total: string; lifetime_currency_code: string }>(pg.db, sql`
+    const ltv = globalText(
+      live.flatMap((o) => {
+        const header = store.orderColumns(o);
+        return [
+          [header.base_subtotal, header.base_to_global_rate],
+          [header.base_discount_amount ?? 0, header.base_to_global_rate],
+        ] as [unknown, unknown][];
+      }),
+    );
+    const refunds = globalText(
+      [...store.memos.values()]
+        .filter((m) => mine.some((o) => o.entityId === m.orderId))
+        .map((m) => [store.memoColumns(m).base_grand_total, store.memoColumns(m).base_to_global_rate]),
+    );
+    const row = await one<{ lifetime_value: string; orders_count: number; refunds_total: string; lifetime_currency_code: string }>(
+      pg.db,
+      sql`
       SELECT lifetime_value::text, orders_count, refunds_total::text, lifetime_currency_code FROM magento_customers
-      WHERE channel_id = ${pgChannel.id} AND origin_id = ${customer.id}`);
+      WHERE channel_id = ${pgChannel.id} AND origin_id = ${customer.id}`,
+    );
     expect(row).toEqual({ lifetime_value: ltv, orders_count: live.length, refunds_total: refunds, lifetime_currency_code: "USD" });
     // Not the EUR amounts the orders were placed in.
-    const plain = live.reduce((sum, o) => sum + cents(store.orderColumns(o).subtotal) + cents(store.orderColumns(o).discount_amount ?? 0), 0);
+    const plain = live.reduce(
+      (sum, o) => sum + cents(store.orderColumns(o).subtotal) + cents(store.orderColumns(o).discount_amount ?? 0),
+      0,
+    );
     expect(row.lifetime_value).not.toBe(centsText(plain));
   });
 
   it("a second pass creates and changes nothing; a cart marked lost stays lost", async () => {
-    const openCart = await one<{ id: string; origin_id: string }>(pg.db, sql`
-      SELECT id::text, origin_id::text FROM magento_carts WHERE channel_id = ${pgChannel.id} AND status = 'open' ORDER BY id LIMIT 1`);
+    const openCart = await one<{ id: string; origin_id: string }>(
+      pg.db,
+      sql`
+      SELECT id::text, origin_id::text FROM magento_carts WHERE channel_id = ${pgChannel.id} AND status = 'open' ORDER BY id LIMIT 1`,
+    );
     await pg.db.execute(sql`UPDATE magento_carts SET status = 'lost', status_message = 'Lost by sales' WHERE id = ${Number(openCart.id)}`);
     const second = await runAll({ db: pg.db, channel: pgChannel, client, runId: 1 });
     for (const [name, totals] of Object.entries(second)) {
@@ -263,7 +302,9 @@ describe("sync connectors on Postgres", () => {
   it("reports the orders write rate", () => {
     const orders = totalsOf(firstPass, "orders");
     const rate = orders.records / (orders.writeMs / 1000);
-    console.log(`orders write (Postgres): ${orders.records} records in ${orders.writeMs.toFixed(0)} ms over ${orders.pages} pages = ${rate.toFixed(0)} records/s`);
+    console.log(
+      `orders write (Postgres): ${orders.records} records in ${orders.writeMs.toFixed(0)} ms over ${orders.pages} pages = ${rate.toFixed(0)} records/s`,
+    );
     expect(rate).toBeGreaterThan(0);
   });
 });
@@ -283,7 +324,8 @@ describe("orders fetched with a fields= projection", () => {
     const channel = await makeChannel(pg.db);
     const full = {
       ...ordersConnector,
-      fetchPage: (ctx: SyncContext, request: Parameters<Connector["fetchPage"]>[1], pageSize: number) => fetchWindowPage(ctx, "orders", request, pageSize),
+      fetchPage: (ctx: SyncContext, request: Parameters<Connector["fetchPage"]>[1], pageSize: number) =>
+        fetchWindowPage(ctx, "orders", request, pageSize),
     } as Connector;
     const ctx = { db: pg.db, channel, client, runId: 0 };
     await runAll(ctx, [storesConnector, customersConnector, cartsConnector, full] as Connector[]);
@@ -294,7 +336,11 @@ describe("orders fetched with a fields= projection", () => {
 
     const page = "searchCriteria[pageSize]=50&searchCriteria[currentPage]=1";
     const size = async (query: string) =>
-      (await (await fetch(`${sim.baseUrl}/rest/default/V1/orders?${query}`, { headers: { Authorization: `Bearer ${sim.adminToken}` } })).text()).length;
+      (
+        await (
+          await fetch(`${sim.baseUrl}/rest/default/V1/orders?${query}`, { headers: { Authorization: `Bearer ${sim.adminToken}` } })
+        ).text()
+      ).length;
     expect(await size(`${page}&fields=${encodeURIComponent(ORDER_SEARCH_FIELDS)}`)).toBeLessThan((await size(page)) / 2);
   }, 120_000);
 });
@@ -303,7 +349,14 @@ describe("out of order and channel settings", () => {
   it("links customers, carts and memos that arrive after their orders", async () => {
     const channel = await makeChannel(pg.db);
     const ctx = { db: pg.db, channel, client, runId: 0 };
-    await runAll(ctx, [storesConnector, ordersConnector, creditMemosConnector, cartsConnector, customersConnector, newsletterSubscribersConnector] as Connector[]);
+    await runAll(ctx, [
+      storesConnector,
+      ordersConnector,
+      creditMemosConnector,
+      cartsConnector,
+      customersConnector,
+      newsletterSubscribersConnector,
+    ] as Connector[]);
     expect(await counts(pg.db, channel.id)).toEqual(pgCounts);
   }, 120_000);
 
@@ -320,8 +373,13 @@ describe("out of order and channel settings", () => {
     expect(Number(got.orders)).toBe([...store.orders.values()].filter((o) => inWebsite.has(o.storeId)).length);
     expect(Number(got.carts)).toBe([...store.carts.values()].filter((c) => inWebsite.has(c.storeId)).length);
     expect(Number(got.stores)).toBe(2);
-    const keys = (await rows<{ guest_key: string }>(pg.db, sql`
-      SELECT guest_key FROM magento_customers WHERE channel_id = ${channel.id} AND lower(email) = ${shared.toLowerCase()}`)).map((r) => r.guest_key);
+    const keys = (
+      await rows<{ guest_key: string }>(
+        pg.db,
+        sql`
+      SELECT guest_key FROM magento_customers WHERE channel_id = ${channel.id} AND lower(email) = ${shared.toLowerCase()}`,
+      )
+    ).map((r) => r.guest_key);
     expect(keys).toContain(`${shared.toLowerCase()}|${guest.firstname.toLowerCase()} ${guest.lastname.toLowerCase()}`);
     expect(keys).not.toContain(shared.toLowerCase());
   }, 120_000);
@@ -334,14 +392,20 @@ describe("guest merge", () => {
     const ctx = { db: pg.db, channel, client, runId: 0 };
     await runAll(ctx, [storesConnector]);
     const customer = [...store.customers.values()][0]!;
-    const guestIds = [...store.orders.values()].filter((o) => o.isGuest && o.state !== "canceled").slice(0, 2).map((o) => o.entityId);
+    const guestIds = [...store.orders.values()]
+      .filter((o) => o.isGuest && o.state !== "canceled")
+      .slice(0, 2)
+      .map((o) => o.entityId);
     const [early, late] = await Promise.all(guestIds.map((id) => client.getOrder(id)));
     const asCustomer = (o: NonNullable<typeof early>) => ({ ...o, customer_email: customer.email.toUpperCase() });
     // A guest order before the customer exists: a guest record, then merged when the customer arrives.
     await pg.db.transaction((tx) => ordersConnector.writePage(tx, ctx, [asCustomer(early!)]));
-    const before = await one<{ is_guest: boolean; customer_id: string; merged_into_id: string | null }>(pg.db, sql`
+    const before = await one<{ is_guest: boolean; customer_id: string; merged_into_id: string | null }>(
+      pg.db,
+      sql`
       SELECT c.is_guest, c.id::text AS customer_id, c.merged_into_id::text FROM magento_orders o JOIN magento_customers c ON c.id = o.customer_id
-      WHERE o.channel_id = ${channel.id} AND o.origin_id = ${early!.entity_id!}`);
+      WHERE o.channel_id = ${channel.id} AND o.origin_id = ${early!.entity_id!}`,
+    );
     expect(before.is_guest).toBe(true);
     await runAll(ctx, [customersConnector]);
     // A guest order after the customer exists: linked to the registered customer straight away.
@@ -349,17 +413,34 @@ describe("guest merge", () => {
       await ordersConnector.writePage(tx, ctx, [asCustomer(late!)]);
       await ordersConnector.afterPage?.(tx, ctx, [asCustomer(late!)]);
     });
-    const linked = await rows<{ origin_id: string; customer_origin: string | null }>(pg.db, sql`
+    const linked = await rows<{ origin_id: string; customer_origin: string | null }>(
+      pg.db,
+      sql`
       SELECT o.origin_id::text, c.origin_id::text AS customer_origin FROM magento_orders o JOIN magento_customers c ON c.id = o.customer_id
-      WHERE o.channel_id = ${channel.id}`);
+      WHERE o.channel_id = ${channel.id}`,
+    );
     expect(linked.map((r) => r.customer_origin)).toEqual([String(customer.id), String(customer.id)]);
-    const guestRow = await one<{ merged_into_id: string; registered: string }>(pg.db, sql`
+    const guestRow = await one<{ merged_into_id: string; registered: string }>(
+      pg.db,
+      sql`
       SELECT g.merged_into_id::text, (SELECT id::text FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}) AS registered
-      FROM magento_customers g WHERE g.channel_id = ${channel.id} AND g.is_guest`);
+      FROM magento_customers g WHERE g.channel_id = ${channel.id} AND g.is_guest`,
+    );
     expect(guestRow.merged_into_id).toBe(guestRow.registered);
-    const ltv = await one<{ lifetime_value: string; orders_count: number }>(pg.db, sql`
-      SELECT lifetime_value::text, orders_count FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}`);
-    const expected = globalText([early!, late!].flatMap((o) => [[o.base_subtotal, o.base_to_global_rate], [o.base_discount_amount ?? 0, o.base_to_global_rate]] as [unknown, unknown][]));
+    const ltv = await one<{ lifetime_value: string; orders_count: number }>(
+      pg.db,
+      sql`
+      SELECT lifetime_value::text, orders_count FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id = ${customer.id}`,
+    );
+    const expected = globalText(
+      [early!, late!].flatMap(
+        (o) =>
+          [
+            [o.base_subtotal, o.base_to_global_rate],
+            [o.base_discount_amount ?? 0, o.base_to_global_rate],
+          ] as [unknown, unknown][],
+      ),
+    );
     expect(ltv.lifetime_value).toBe(expected);
     expect(Number(ltv.orders_count)).toBe(2);
   }, 60_000);
@@ -376,7 +457,9 @@ describe("sync connectors on PGlite", () => {
       const got = await counts(handle.db, channel.id);
       expect(got).toEqual(pgCounts);
       const orders = totalsOf(pass, "orders");
-      console.log(`orders write (PGlite): ${orders.records} records in ${orders.writeMs.toFixed(0)} ms = ${(orders.records / (orders.writeMs / 1000)).toFixed(0)} records/s`);
+      console.log(
+        `orders write (PGlite): ${orders.records} records in ${orders.writeMs.toFixed(0)} ms = ${(orders.records / (orders.writeMs / 1000)).toFixed(0)} records/s`,
+      );
       const again = await runAll({ db: handle.db, channel, client, runId: 1 });
       for (const [name, totals] of Object.entries(again)) expect(totals.created + totals.updated, name).toBe(0);
     } finally {
@@ -388,8 +471,11 @@ describe("sync connectors on PGlite", () => {
 
 describe("remote changes (runs last: it changes the simulated store)", () => {
   it("flags cart items deleted in Magento and refreshes the rest in an incremental window", async () => {
-    const candidates = await rows<{ origin_id: string }>(pg.db, sql`
-      SELECT origin_id::text FROM magento_carts WHERE channel_id = ${pgChannel.id} AND status = 'open' ORDER BY id`);
+    const candidates = await rows<{ origin_id: string }>(
+      pg.db,
+      sql`
+      SELECT origin_id::text FROM magento_carts WHERE channel_id = ${pgChannel.id} AND status = 'open' ORDER BY id`,
+    );
     const cart = candidates.map((r) => sim.store.carts.get(Number(r.origin_id))!).find((c) => c.items.length >= 2)!;
     const [gone, changed] = cart.items;
     const since = new Date(Date.now() - 2000);
@@ -397,9 +483,12 @@ describe("remote changes (runs last: it changes the simulated store)", () => {
     sim.store.updateCartItem(cart.id, changed!.itemId, changed!.qty + 1);
     const totals = await runConnector({ db: pg.db, channel: pgChannel, client, runId: 2 }, cartsConnector, { from: since, to: null });
     expect(totals).toMatchObject({ records: 1, created: 0, updated: 1, unchanged: 0 });
-    const items = await rows<{ origin_id: string; removed: boolean; qty: string }>(pg.db, sql`
+    const items = await rows<{ origin_id: string; removed: boolean; qty: string }>(
+      pg.db,
+      sql`
       SELECT origin_id::text, removed_at IS NOT NULL AS removed, qty::text FROM magento_cart_items
-      WHERE channel_id = ${pgChannel.id} AND cart_origin_id = ${cart.id} ORDER BY origin_id`);
+      WHERE channel_id = ${pgChannel.id} AND cart_origin_id = ${cart.id} ORDER BY origin_id`,
+    );
     expect(items.find((i) => Number(i.origin_id) === gone!.itemId)?.removed).toBe(true);
     const kept = items.find((i) => Number(i.origin_id) === changed!.itemId)!;
     expect(kept.removed).toBe(false);

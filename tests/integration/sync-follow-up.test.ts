@@ -28,9 +28,16 @@ beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 4242, customers: 30, orders: 60 });
   testDb = await createTestDatabase();
   client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null, backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
-  const row = await createUser(testDb.db, { email: "agent@sync-follow.test", name: "Sync Agent", role: "agent", password: "a long enough password" }, { userId: null, actor: "test" });
+  const row = await createUser(
+    testDb.db,
+    { email: "agent@sync-follow.test", name: "Sync Agent", role: "agent", password: "a long enough password" },
+    { userId: null, actor: "test" },
+  );
   agent = { id: row.id, email: row.email, name: row.name, role: "agent", permissions: ROLE_PERMISSIONS.agent };
 });
 
@@ -40,7 +47,10 @@ afterAll(async () => {
 });
 
 async function cartByOrigin(channelId: number, originId: number) {
-  const [row] = await testDb.db.select().from(magentoCarts).where(and(eq(magentoCarts.channelId, channelId), eq(magentoCarts.originId, originId)));
+  const [row] = await testDb.db
+    .select()
+    .from(magentoCarts)
+    .where(and(eq(magentoCarts.channelId, channelId), eq(magentoCarts.originId, originId)));
   return row!;
 }
 
@@ -52,13 +62,21 @@ describe("sync and cart follow-up", () => {
     const sync = () => runChannelSync({ db, channelId, mode: "incremental", trigger: "cli", client, pageSize: 50 });
     expect((await runChannelSync({ db, channelId, mode: "initial", trigger: "cli", client, pageSize: 50 })).status).toBe("succeeded");
 
-    const open = rowsOf<{ id: string; origin_id: string }>(await db.execute(sql`
+    const open = rowsOf<{ id: string; origin_id: string }>(
+      await db.execute(sql`
       SELECT id::text, origin_id::text FROM magento_carts
-      WHERE channel_id = ${channelId} AND status = 'open' AND items_count > 0 AND grand_total > 0 ORDER BY origin_id LIMIT 2`));
+      WHERE channel_id = ${channelId} AND status = 'open' AND items_count > 0 AND grand_total > 0 ORDER BY origin_id LIMIT 2`),
+    );
     expect(open.length).toBe(2);
-    const [contacted, untouched] = open.map((c) => ({ id: Number(c.id), originId: Number(c.origin_id) })) as [{ id: number; originId: number }, { id: number; originId: number }];
+    const [contacted, untouched] = open.map((c) => ({ id: Number(c.id), originId: Number(c.origin_id) })) as [
+      { id: number; originId: number },
+      { id: number; originId: number },
+    ];
 
-    expect(await logContact(db, agent, { cartId: contacted.id, channel: "call", outcome: "Will order today", note: null })).toMatchObject({ ok: true, to: "contacted" });
+    expect(await logContact(db, agent, { cartId: contacted.id, channel: "call", outcome: "Will order today", note: null })).toMatchObject({
+      ok: true,
+      to: "contacted",
+    });
 
     // Magento changes the contacted cart (a tick touching carts): the portal's status stays.
     sim.control.tick({ abandonCarts: 3, advanceSeconds: 60 });
@@ -70,13 +88,19 @@ describe("sync and cart follow-up", () => {
     expect((await sync()).status).toBe("succeeded");
 
     const converted = await cartByOrigin(channelId, contacted.originId);
-    const [convertedOrder] = await db.select().from(magentoOrders).where(and(eq(magentoOrders.channelId, channelId), eq(magentoOrders.originId, convertedOrderId)));
+    const [convertedOrder] = await db
+      .select()
+      .from(magentoOrders)
+      .where(and(eq(magentoOrders.channelId, channelId), eq(magentoOrders.originId, convertedOrderId)));
     expect(converted.status).toBe("converted");
     expect(converted.orderId).toBe(convertedOrder!.id);
     expect(convertedOrder!.cartId).toBe(converted.id);
 
     const purchased = await cartByOrigin(channelId, untouched.originId);
-    const [purchasedOrder] = await db.select().from(magentoOrders).where(and(eq(magentoOrders.channelId, channelId), eq(magentoOrders.originId, purchasedOrderId)));
+    const [purchasedOrder] = await db
+      .select()
+      .from(magentoOrders)
+      .where(and(eq(magentoOrders.channelId, channelId), eq(magentoOrders.originId, purchasedOrderId)));
     expect(purchased.status).toBe("purchased");
     expect(purchased.orderId).toBe(purchasedOrder!.id);
 

@@ -54,19 +54,33 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "EU store", baseUrl: sim.baseUrl, adminUrl: "https://eu.example.com/admin/", maxRequestsPerSecond: 100,
-    credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
-  }).returning()) as [ChannelRow];
-  [other] = (await testDb.db.insert(channels).values({ name: "US store", baseUrl: "https://us.example.com", credentialsEncrypted: "v1:x" }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "EU store",
+      baseUrl: sim.baseUrl,
+      adminUrl: "https://eu.example.com/admin/",
+      maxRequestsPerSecond: 100,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+    })
+    .returning()) as [ChannelRow];
+  [other] = (await testDb.db
+    .insert(channels)
+    .values({ name: "US store", baseUrl: "https://us.example.com", credentialsEncrypted: "v1:x" })
+    .returning()) as [ChannelRow];
   for (const role of ["admin", "manager", "agent", "viewer"] as const) {
-    const [row] = await testDb.db.insert(users).values({ email: `${role}@history.test`, name: `The ${role}`, role, passwordHash: "x" }).returning();
+    const [row] = await testDb.db
+      .insert(users)
+      .values({ email: `${role}@history.test`, name: `The ${role}`, role, passwordHash: "x" })
+      .returning();
     actors[role] = { id: row!.id, email: row!.email, name: row!.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
 
   const ids = [...sim.store.orders.keys()].sort((a, b) => a - b);
   brokenIds = [ids[3]!, ids[9]!];
-  const faults = sim.control.addFaults(brokenIds.map((id) => ({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null" as const, id } })));
+  const faults = sim.control.addFaults(
+    brokenIds.map((id) => ({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null" as const, id } })),
+  );
   faultId = faults.map((f) => f.id).join(",");
   const run = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "manual" });
   expect(run.status).toBe("partial");
@@ -74,10 +88,25 @@ beforeAll(async () => {
 
   // History of the other channel: an old failed scheduled run and a succeeded cli run.
   await testDb.db.insert(syncRuns).values([
-    { channelId: other.id, mode: "incremental", trigger: "schedule", status: "failed", errorMessage: "401: The consumer isn't authorized to access %resources.",
-      startedAt: new Date("2024-03-01T10:42:00Z"), finishedAt: new Date("2024-03-01T10:43:00Z"), createdAt: new Date("2024-03-01T10:42:00Z") },
-    { channelId: other.id, mode: "initial", trigger: "cli", status: "succeeded", startedAt: new Date("2024-02-01T08:00:00Z"),
-      finishedAt: new Date("2024-02-01T08:05:00Z"), createdAt: new Date("2024-02-01T08:00:00Z") },
+    {
+      channelId: other.id,
+      mode: "incremental",
+      trigger: "schedule",
+      status: "failed",
+      errorMessage: "401: The consumer isn't authorized to access %resources.",
+      startedAt: new Date("2024-03-01T10:42:00Z"),
+      finishedAt: new Date("2024-03-01T10:43:00Z"),
+      createdAt: new Date("2024-03-01T10:42:00Z"),
+    },
+    {
+      channelId: other.id,
+      mode: "initial",
+      trigger: "cli",
+      status: "succeeded",
+      startedAt: new Date("2024-02-01T08:00:00Z"),
+      finishedAt: new Date("2024-02-01T08:05:00Z"),
+      createdAt: new Date("2024-02-01T08:00:00Z"),
+    },
   ]);
 }, 90_000);
 
@@ -98,8 +127,16 @@ describe("Sync History list", () => {
     expect((await listHistoryRuns(testDb.db, { trigger: "cli" })).rows.map((r) => r.status)).toEqual(["succeeded"]);
     expect((await listHistoryRuns(testDb.db, { from: "2024-02-15", to: "2024-03-01" })).rows.map((r) => r.trigger)).toEqual(["schedule"]);
     expect((await listHistoryRuns(testDb.db, { to: "2024-02-01" })).total).toBe(1);
-    expect(parseHistoryFilters({ channel: String(other.id), status: "exploded", trigger: ["manual", "cli"], from: "yesterday", to: "2024-01-31", page: "-3" }))
-      .toEqual({ channel: other.id, trigger: "manual", to: "2024-01-31" });
+    expect(
+      parseHistoryFilters({
+        channel: String(other.id),
+        status: "exploded",
+        trigger: ["manual", "cli"],
+        from: "yesterday",
+        to: "2024-01-31",
+        page: "-3",
+      }),
+    ).toEqual({ channel: other.id, trigger: "manual", to: "2024-01-31" });
   });
 });
 
@@ -109,14 +146,22 @@ describe("run page", () => {
     const errors = await listRunErrors(testDb.db, run);
     expect(errors.map((e) => Number(e.originId)).sort((a, b) => a - b)).toEqual(brokenIds);
     for (const e of errors) {
-      expect(e).toMatchObject({ connector: "orders", field: "grand_total", portalHref: null, magentoHref: `https://eu.example.com/admin/sales/order/view/order_id/${e.originId}/` });
+      expect(e).toMatchObject({
+        connector: "orders",
+        field: "grand_total",
+        portalHref: null,
+        magentoHref: `https://eu.example.com/admin/sales/order/view/order_id/${e.originId}/`,
+      });
       expect(e.payload).not.toBeNull();
     }
   });
 
   it("the failing-channel banner names the channel, the connector and the reason", async () => {
     const failing = await loadFailingChannels(testDb.db);
-    expect(failing.map((f) => [f.channelName, f.what, f.status])).toEqual([["EU store", "Orders", "partial"], ["US store", "Sync", "failed"]]);
+    expect(failing.map((f) => [f.channelName, f.what, f.status])).toEqual([
+      ["EU store", "Orders", "partial"],
+      ["US store", "Sync", "failed"],
+    ]);
     expect(failing[1]!.message).toContain("401");
     expect(failing[1]!.since.toISOString()).toBe("2024-03-01T10:42:00.000Z");
   });
@@ -155,7 +200,12 @@ describe("run page", () => {
 
     const audits = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "sync.retried")).orderBy(auditLog.id);
     expect(audits).toHaveLength(3);
-    expect(audits[2]).toMatchObject({ userId: actors.manager.id, channelId: channel.id, entityId: String(partialRunId), ip: "203.0.113.10" });
+    expect(audits[2]).toMatchObject({
+      userId: actors.manager.id,
+      channelId: channel.id,
+      entityId: String(partialRunId),
+      ip: "203.0.113.10",
+    });
     expect(audits[2]!.details).toMatchObject({ retried: 1, resolved: 1, stillFailing: 0 });
 
     // Nothing left: the EU store no longer shows in the banner.

@@ -28,10 +28,16 @@ beforeAll(async () => {
   process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   sim = await startMagentoSimulator({ port: 0, seed: 515, customers: 40, orders: 60 });
   testDb = await createTestDatabase();
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "ignores-filters", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
-    maxRequestsPerSecond: 100, entities: ["orders"],
-  }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "ignores-filters",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+      entities: ["orders"],
+    })
+    .returning()) as [ChannelRow];
 }, 60_000);
 
 afterAll(async () => {
@@ -47,7 +53,15 @@ describe("a Magento that ignores the updated_at filter", () => {
     const timer = setTimeout(() => stop.abort(), 20_000);
     const started = Date.now();
     try {
-      const run = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", client, pageSize: 10, signal: stop.signal });
+      const run = await runChannelSync({
+        db: testDb.db,
+        channelId: channel.id,
+        mode: "initial",
+        trigger: "cli",
+        client,
+        pageSize: 10,
+        signal: stop.signal,
+      });
       expect(stop.signal.aborted, "the sync was still paging after 20 s").toBe(false);
       expect(run.status).toBe("failed");
       expect(run.errorMessage).toMatch(/^Magento ignored the updated_at filter/);

@@ -30,7 +30,13 @@ vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-for
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 const sent = vi.hoisted(() => [] as unknown[]);
 vi.mock("@/lib/jobs/inngest-client", () => ({
-  inngest: { send: vi.fn(async (event: unknown) => { sent.push(event); return { ids: ["x"] }; }), createFunction: vi.fn(() => ({})) },
+  inngest: {
+    send: vi.fn(async (event: unknown) => {
+      sent.push(event);
+      return { ids: ["x"] };
+    }),
+    createFunction: vi.fn(() => ({})),
+  },
 }));
 
 const sessionUserMock = getSessionUser as unknown as Mock<() => Promise<SessionUser | null>>;
@@ -39,7 +45,11 @@ let sim: RunningSimulator;
 let testDb: TestDatabase;
 let channel: ChannelRow;
 const actors = {} as Record<Role, SessionUser>;
-const savedEnv = { DATABASE_URL: process.env.DATABASE_URL, INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY, INNGEST_BASE_URL: process.env.INNGEST_BASE_URL };
+const savedEnv = {
+  DATABASE_URL: process.env.DATABASE_URL,
+  INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY,
+  INNGEST_BASE_URL: process.env.INNGEST_BASE_URL,
+};
 
 function form(fields: Record<string, string | number>): FormData {
   const data = new FormData();
@@ -75,11 +85,20 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   await closeDb();
   process.env.DATABASE_URL = testDb.url;
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "EU store", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }), maxRequestsPerSecond: 100,
-  }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "EU store",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+    })
+    .returning()) as [ChannelRow];
   for (const role of ["admin", "manager", "agent", "viewer"] as const) {
-    const [row] = await testDb.db.insert(users).values({ email: `${role}@launch.test`, name: `The ${role}`, role, passwordHash: "x" }).returning();
+    const [row] = await testDb.db
+      .insert(users)
+      .values({ email: `${role}@launch.test`, name: `The ${role}`, role, passwordHash: "x" })
+      .returning();
     actors[role] = { id: row!.id, email: row!.email, name: row!.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
 }, 60_000);
@@ -104,7 +123,9 @@ describe("startSyncNow", () => {
     const run = await getRun(testDb.db, started.runId);
     expect(["queued", "running"]).toContain(run!.status); // returned before the sync ended
 
-    await expect(startSyncNow(testDb.db, { channelId: channel.id, mode: "full", user: actors.admin })).rejects.toBeInstanceOf(SyncBusyError);
+    await expect(startSyncNow(testDb.db, { channelId: channel.id, mode: "full", user: actors.admin })).rejects.toBeInstanceOf(
+      SyncBusyError,
+    );
     expect(await runCount()).toBe(1);
 
     for (const f of slow) sim.control.clearFaults(f.id);
@@ -124,9 +145,16 @@ describe("startSyncNow", () => {
     expect(progress.status).toBe("succeeded");
     for (const c of progress.connectors) {
       const s = statsOf(last!, c.connector);
-      expect([c.pages, c.fetched, c.created, c.updated, c.unchanged, c.failed, c.requests, c.retries]).toEqual(
-        [s.pages, s.fetched, s.created, s.updated, s.unchanged, s.failed, s.requests, s.retries],
-      );
+      expect([c.pages, c.fetched, c.created, c.updated, c.unchanged, c.failed, c.requests, c.retries]).toEqual([
+        s.pages,
+        s.fetched,
+        s.created,
+        s.updated,
+        s.unchanged,
+        s.failed,
+        s.requests,
+        s.retries,
+      ]);
       expect(c.state).toBe("done");
     }
     expect(progress.recordsChanged).toBe(last!.recordsChanged);
@@ -136,15 +164,47 @@ describe("startSyncNow", () => {
   it("estimates an ETA only when the covered share of the range says something", () => {
     const now = new Date("2025-06-01T12:00:00Z");
     const run = {
-      id: 9, channelId: 1, mode: "initial", trigger: "manual", status: "running", requestedByUserId: null,
-      startedAt: new Date(now.getTime() - 60_000), finishedAt: null, heartbeatAt: now, cancelRequestedAt: null, recordsChanged: 0, errorCount: 0,
-      stats: { orders: { pages: 4, fetched: 1200, created: 1200, updated: 0, errors: 0, startedAt: new Date(now.getTime() - 60_000).toISOString() } },
-      errorMessage: null, externalRunId: null, createdAt: now, updatedAt: now,
+      id: 9,
+      channelId: 1,
+      mode: "initial",
+      trigger: "manual",
+      status: "running",
+      requestedByUserId: null,
+      startedAt: new Date(now.getTime() - 60_000),
+      finishedAt: null,
+      heartbeatAt: now,
+      cancelRequestedAt: null,
+      recordsChanged: 0,
+      errorCount: 0,
+      stats: {
+        orders: {
+          pages: 4,
+          fetched: 1200,
+          created: 1200,
+          updated: 0,
+          errors: 0,
+          startedAt: new Date(now.getTime() - 60_000).toISOString(),
+        },
+      },
+      errorMessage: null,
+      externalRunId: null,
+      createdAt: now,
+      updatedAt: now,
     } as SyncRunRow;
     const checkpoint = {
-      id: 1, channelId: 1, connector: "orders", mode: "initial" as const, windowStart: new Date("2025-03-03T12:00:00Z"),
-      windowEnd: new Date("2025-04-02T12:00:00Z"), lastUpdatedAt: null, lastOriginId: null, page: 2,
-      cursor: { upperBound: now.toISOString() }, completedAt: null, createdAt: now, updatedAt: now,
+      id: 1,
+      channelId: 1,
+      connector: "orders",
+      mode: "initial" as const,
+      windowStart: new Date("2025-03-03T12:00:00Z"),
+      windowEnd: new Date("2025-04-02T12:00:00Z"),
+      lastUpdatedAt: null,
+      lastOriginId: null,
+      page: 2,
+      cursor: { upperBound: now.toISOString() },
+      completedAt: null,
+      createdAt: now,
+      updatedAt: now,
     };
     // Sync start 2024-06-01: a year back; 60 days of 365 covered in 60 s → about 305 s left.
     const withStart = computeProgress(run, { entities: ["customers", "orders"], syncStartDate: "2024-06-01" }, [checkpoint], now);
@@ -162,7 +222,12 @@ describe("startSyncNow", () => {
     sent.length = 0;
     const started = await startSyncNow(testDb.db, { channelId: channel.id, mode: "full", user: actors.manager }, { useInngest: true });
     expect(started.via).toBe("inngest");
-    expect(sent).toEqual([{ name: "magento/channel.sync.requested", data: expect.objectContaining({ channelId: channel.id, mode: "full", runId: started.runId }) }]);
+    expect(sent).toEqual([
+      {
+        name: "magento/channel.sync.requested",
+        data: expect.objectContaining({ channelId: channel.id, mode: "full", runId: started.runId }),
+      },
+    ]);
     expect((await getRun(testDb.db, started.runId))!.status).toBe("queued");
     await failRun(testDb.db, started.runId, "test: no Inngest server");
   });
@@ -195,13 +260,20 @@ describe("Sync now / cancel actions", () => {
     // A second press while it runs is refused in words: which sync, where, since when, its last heartbeat.
     const again = await startSyncAction(null, form({ channelId: channel.id, mode: "incremental" }));
     expect(again).toMatchObject({ ok: false, code: "failed" });
-    expect((again as { error: string }).error).toMatch(new RegExp(
-      `^A sync of "${channel.name}" is already running: sync #${runId} on .+ \\(process ${process.pid}\\) since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, ` +
-      "still running — last heartbeat \\d+ s ago\\. Wait for it to finish or cancel it\\.$",
-    ));
+    expect((again as { error: string }).error).toMatch(
+      new RegExp(
+        `^A sync of "${channel.name}" is already running: sync #${runId} on .+ \\(process ${process.pid}\\) since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, ` +
+          "still running — last heartbeat \\d+ s ago\\. Wait for it to finish or cancel it\\.$",
+      ),
+    );
 
-    await until(() => getRun(testDb.db, runId), (r) => r?.status === "running" && statsOf(r, "stores").pages > 0);
-    const response = await getRunStatus(new Request(`http://portal/api/sync-runs/${runId}`), { params: Promise.resolve({ runId: String(runId) }) });
+    await until(
+      () => getRun(testDb.db, runId),
+      (r) => r?.status === "running" && statsOf(r, "stores").pages > 0,
+    );
+    const response = await getRunStatus(new Request(`http://portal/api/sync-runs/${runId}`), {
+      params: Promise.resolve({ runId: String(runId) }),
+    });
     expect(response.status).toBe(200);
     const body = await response.text();
     expect(body).not.toContain(sim.adminToken);
@@ -216,7 +288,10 @@ describe("Sync now / cancel actions", () => {
     const run = (await getRun(testDb.db, runId))!;
     expect(run.status).toBe("canceled");
     expect(statsOf(run, "newsletter_subscribers").finishedAt).toBeUndefined();
-    const [entry] = await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "sync.canceled"), eq(auditLog.entityId, String(runId))));
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "sync.canceled"), eq(auditLog.entityId, String(runId))));
     expect(entry).toMatchObject({ userId: actors.admin.id, channelId: channel.id, ip: "203.0.113.9" });
     // Cancelling a finished run says so.
     expect(await cancelSyncAction(null, form({ runId }))).toMatchObject({ ok: false, code: "failed" });

@@ -22,17 +22,48 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database"
 
 type Json = Record<string, unknown>;
 type Writer = (tx: DbTx, ctx: SyncContext, records: never[]) => Promise<WriteResult>;
-type Case = { entity: SearchEntity; path: string; table: string; idKey: string; write: Writer; items?: { table: string; key: string; list: string } };
+type Case = {
+  entity: SearchEntity;
+  path: string;
+  table: string;
+  idKey: string;
+  write: Writer;
+  items?: { table: string; key: string; list: string };
+};
 
 const CASES: Case[] = [
-  { entity: "customers", path: "/V1/customers/search", table: "magento_customers", idKey: "id", write: writeCustomers as Writer,
-    items: { table: "magento_customer_addresses", key: "customer_id", list: "addresses" } },
-  { entity: "carts", path: "/V1/carts/search", table: "magento_carts", idKey: "id", write: writeCarts as Writer,
-    items: { table: "magento_cart_items", key: "cart_id", list: "items" } },
-  { entity: "orders", path: "/V1/orders", table: "magento_orders", idKey: "entity_id", write: writeOrders as Writer,
-    items: { table: "magento_order_items", key: "order_id", list: "items" } },
-  { entity: "creditMemos", path: "/V1/creditmemos", table: "magento_credit_memos", idKey: "entity_id", write: writeCreditMemos as Writer,
-    items: { table: "magento_credit_memo_items", key: "credit_memo_id", list: "items" } },
+  {
+    entity: "customers",
+    path: "/V1/customers/search",
+    table: "magento_customers",
+    idKey: "id",
+    write: writeCustomers as Writer,
+    items: { table: "magento_customer_addresses", key: "customer_id", list: "addresses" },
+  },
+  {
+    entity: "carts",
+    path: "/V1/carts/search",
+    table: "magento_carts",
+    idKey: "id",
+    write: writeCarts as Writer,
+    items: { table: "magento_cart_items", key: "cart_id", list: "items" },
+  },
+  {
+    entity: "orders",
+    path: "/V1/orders",
+    table: "magento_orders",
+    idKey: "entity_id",
+    write: writeOrders as Writer,
+    items: { table: "magento_order_items", key: "order_id", list: "items" },
+  },
+  {
+    entity: "creditMemos",
+    path: "/V1/creditmemos",
+    table: "magento_credit_memos",
+    idKey: "entity_id",
+    write: writeCreditMemos as Writer,
+    items: { table: "magento_credit_memo_items", key: "credit_memo_id", list: "items" },
+  },
 ];
 
 let sim: RunningSimulator;
@@ -86,28 +117,43 @@ function getAt(record: Json, path: (string | number)[]): unknown {
   return path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | null)?.[key], record);
 }
 
-const label = (path: (string | number)[]) => path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("").replace(/^\./, "");
+const label = (path: (string | number)[]) =>
+  path
+    .map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`))
+    .join("")
+    .replace(/^\./, "");
 
 /** Validates the record as a search page would, writes it, and reads back what was stored; rolled back. */
-async function store(c: Case, record: Json): Promise<{ kept: boolean; warnings: FieldWarning[]; rows: number; items: number; issues: string[] }> {
-  const checked = validateSearchPage(SEARCH_ENTITIES[c.entity].schema, { items: [record], total_count: 1 }, { strict: SEARCH_ENTITIES[c.entity].strict });
+async function store(
+  c: Case,
+  record: Json,
+): Promise<{ kept: boolean; warnings: FieldWarning[]; rows: number; items: number; issues: string[] }> {
+  const checked = validateSearchPage(
+    SEARCH_ENTITIES[c.entity].schema,
+    { items: [record], total_count: 1 },
+    { strict: SEARCH_ENTITIES[c.entity].strict },
+  );
   if (!checked.ok) throw new Error("envelope refused");
   const { items, invalid, warnings = [] } = checked.page;
   if (items.length === 0) return { kept: false, warnings, rows: 0, items: 0, issues: invalid.flatMap((i) => i.issues.map((x) => x.path)) };
   let found = { rows: 0, items: 0 };
   const ctx: SyncContext = { db, channel, client: null as never, runId: 0 };
-  await db.transaction(async (tx) => {
-    const result = await c.write(tx, ctx, items as never[]);
-    expect(result.failed).toEqual([]);
-    const id = Number(record[c.idKey]);
-    const [row] = rowsOf<{ n: string; items: string }>(await tx.execute(sql`
+  await db
+    .transaction(async (tx) => {
+      const result = await c.write(tx, ctx, items as never[]);
+      expect(result.failed).toEqual([]);
+      const id = Number(record[c.idKey]);
+      const [row] = rowsOf<{ n: string; items: string }>(
+        await tx.execute(sql`
       SELECT count(*)::text AS n, (SELECT count(*) FROM ${sql.raw(c.items!.table)} i WHERE i.${sql.raw(c.items!.key)} = min(t.id))::text AS items
-      FROM ${sql.raw(c.table)} t WHERE t.channel_id = ${channel.id} AND t.origin_id = ${id}`));
-    found = { rows: Number(row!.n), items: Number(row!.items) };
-    tx.rollback();
-  }).catch((error: unknown) => {
-    if (!(error instanceof Error && error.message === "Rollback")) throw error;
-  });
+      FROM ${sql.raw(c.table)} t WHERE t.channel_id = ${channel.id} AND t.origin_id = ${id}`),
+      );
+      found = { rows: Number(row!.n), items: Number(row!.items) };
+      tx.rollback();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof Error && error.message === "Rollback")) throw error;
+    });
   return { kept: true, warnings, ...found, issues: [] };
 }
 
@@ -131,7 +177,9 @@ describe.each(CASES)("lenient reader: $entity", (c) => {
   it("stores the record when a non-strict property has the wrong type, with a warning naming it and keeping what was sent", async () => {
     const record = await sample(c.path);
     const strict = SEARCH_ENTITIES[c.entity].strict!;
-    const leaves = paths(record).filter((p) => !touchesStrict(p, strict) && getAt(record, p) !== null && typeof getAt(record, p) !== "object");
+    const leaves = paths(record).filter(
+      (p) => !touchesStrict(p, strict) && getAt(record, p) !== null && typeof getAt(record, p) !== "object",
+    );
     let warned = 0;
     for (const path of leaves) {
       const original = getAt(record, path);
@@ -140,7 +188,9 @@ describe.each(CASES)("lenient reader: $entity", (c) => {
       expect({ path: label(path), kept: outcome.kept, rows: outcome.rows }).toEqual({ path: label(path), kept: true, rows: 1 });
       // A warning, when the schema types the field, names it or the property holding it, with the raw value.
       for (const warning of outcome.warnings) {
-        expect(label(path) === warning.field || label(path).startsWith(`${warning.field}.`) || label(path).startsWith(`${warning.field}[`)).toBe(true);
+        expect(
+          label(path) === warning.field || label(path).startsWith(`${warning.field}.`) || label(path).startsWith(`${warning.field}[`),
+        ).toBe(true);
         expect(getAt({ r: warning.raw }, ["r", ...path.slice(warning.field.split(/[.[]/).length)])).toEqual(wrong);
       }
       if (outcome.warnings.length > 0) warned++;
@@ -152,7 +202,9 @@ describe.each(CASES)("lenient reader: $entity", (c) => {
   it("refuses the record when a strict field has the wrong type, naming the field", async () => {
     const record = await sample(c.path);
     const strict = SEARCH_ENTITIES[c.entity].strict!;
-    const strictLeaves = paths(record).filter((p) => touchesStrict(p, strict) && getAt(record, p) !== null && typeof getAt(record, p) !== "object");
+    const strictLeaves = paths(record).filter(
+      (p) => touchesStrict(p, strict) && getAt(record, p) !== null && typeof getAt(record, p) !== "object",
+    );
     expect(strictLeaves.length).toBeGreaterThan(3);
     for (const path of strictLeaves) {
       const outcome = await store(c, setAt(record, path, { unreadable: true }));
@@ -163,8 +215,16 @@ describe.each(CASES)("lenient reader: $entity", (c) => {
 });
 
 /** Writes records through a connector writer in a transaction that stays (for reading back). */
-async function keep<T>(entity: SearchEntity, write: Writer, records: Json[]): Promise<{ items: T[]; warnings: FieldWarning[]; invalid: number }> {
-  const checked = validateSearchPage(SEARCH_ENTITIES[entity].schema, { items: records, total_count: records.length }, { strict: SEARCH_ENTITIES[entity].strict });
+async function keep<T>(
+  entity: SearchEntity,
+  write: Writer,
+  records: Json[],
+): Promise<{ items: T[]; warnings: FieldWarning[]; invalid: number }> {
+  const checked = validateSearchPage(
+    SEARCH_ENTITIES[entity].schema,
+    { items: records, total_count: records.length },
+    { strict: SEARCH_ENTITIES[entity].strict },
+  );
   if (!checked.ok) throw new Error("envelope refused");
   const ctx: SyncContext = { db, channel, client: null as never, runId: 0 };
   if (checked.page.items.length > 0) {
@@ -188,56 +248,161 @@ describe("lenient reader: the shapes real stores send", () => {
     expect(addresses.length).toBeGreaterThan(0);
     const id = 900_001;
     const shaped = {
-      ...customer, id, email: "eu.customer@example.nl",
-      addresses: addresses.map((a) => ({ ...a, customer_id: id, id: Number(a.id) + 900_000, country_id: "NL", region: { region_code: null, region: null, region_id: 0 }, region_id: 0 })),
+      ...customer,
+      id,
+      email: "eu.customer@example.nl",
+      addresses: addresses.map((a) => ({
+        ...a,
+        customer_id: id,
+        id: Number(a.id) + 900_000,
+        country_id: "NL",
+        region: { region_code: null, region: null, region_id: 0 },
+        region_id: 0,
+      })),
       default_billing: String(Number(addresses[0]!.id) + 900_000),
     };
     const kept = await keep("customers", writeCustomers as Writer, [shaped]);
     expect(kept).toMatchObject({ invalid: 0, warnings: [] });
-    const row = await one<{ email: string; first_name: string; billing_country_id: string; billing_region: string | null; addresses: string; nulls: string }>(sql`
+    const row = await one<{
+      email: string;
+      first_name: string;
+      billing_country_id: string;
+      billing_region: string | null;
+      addresses: string;
+      nulls: string;
+    }>(sql`
       SELECT c.email, c.first_name, c.billing_country_id, c.billing_region,
         (SELECT count(*) FROM magento_customer_addresses a WHERE a.customer_id = c.id)::text AS addresses,
         (SELECT count(*) FROM magento_customer_addresses a WHERE a.customer_id = c.id AND a.region IS NULL AND a.region_code IS NULL AND a.region_origin_id IS NULL)::text AS nulls
       FROM magento_customers c WHERE c.channel_id = ${channel.id} AND c.origin_id = ${id}`);
     expect(row).toEqual({
-      email: "eu.customer@example.nl", first_name: customer.firstname, billing_country_id: "NL", billing_region: null,
-      addresses: String(addresses.length), nulls: String(addresses.length),
+      email: "eu.customer@example.nl",
+      first_name: customer.firstname,
+      billing_country_id: "NL",
+      billing_region: null,
+      addresses: String(addresses.length),
+      nulls: String(addresses.length),
     });
   });
 
   it("a guest cart with the null customer block, and one whose guest left an email at checkout", async () => {
     const cart = await sample("/V1/carts/search");
-    const empty = { region: null, region_id: null, region_code: null, country_id: null, street: [""], telephone: null, postcode: null, city: null, firstname: null, lastname: null, email: null };
+    const empty = {
+      region: null,
+      region_id: null,
+      region_code: null,
+      country_id: null,
+      street: [""],
+      telephone: null,
+      postcode: null,
+      city: null,
+      firstname: null,
+      lastname: null,
+      email: null,
+    };
     const itemsOf = (offset: number) => (cart.items as Json[]).map((item, index) => ({ ...item, item_id: offset + index }));
-    const anonymous = { ...cart, id: 900_010, items: itemsOf(900_400), extension_attributes: null, customer: { email: null, firstname: null, lastname: null }, customer_is_guest: true, billing_address: { id: 1, ...empty } };
+    const anonymous = {
+      ...cart,
+      id: 900_010,
+      items: itemsOf(900_400),
+      extension_attributes: null,
+      customer: { email: null, firstname: null, lastname: null },
+      customer_is_guest: true,
+      billing_address: { id: 1, ...empty },
+    };
     const checkout = {
-      ...cart, id: 900_011, items: itemsOf(900_500), extension_attributes: null, customer: { email: null, firstname: null, lastname: null }, customer_is_guest: true,
-      billing_address: { id: 2, ...empty, email: "guest.buyer@example.be", firstname: "Lotte", lastname: "Peeters", country_id: "BE", region: null, region_code: null, region_id: 0, city: "Gent" },
+      ...cart,
+      id: 900_011,
+      items: itemsOf(900_500),
+      extension_attributes: null,
+      customer: { email: null, firstname: null, lastname: null },
+      customer_is_guest: true,
+      billing_address: {
+        id: 2,
+        ...empty,
+        email: "guest.buyer@example.be",
+        firstname: "Lotte",
+        lastname: "Peeters",
+        country_id: "BE",
+        region: null,
+        region_code: null,
+        region_id: 0,
+        city: "Gent",
+      },
     };
     const items = (cart.items as unknown[]).length;
     const kept = await keep("carts", writeCarts as Writer, [anonymous, checkout]);
     expect(kept).toMatchObject({ invalid: 0, warnings: [] });
-    const rows = rowsOf<{ origin_id: string; is_guest: boolean; customer_email: string | null; customer_first_name: string | null; billing_country_id: string | null; billing_region: string | null; guest: string | null; items: string; grand_total: string }>(await db.execute(sql`
+    const rows = rowsOf<{
+      origin_id: string;
+      is_guest: boolean;
+      customer_email: string | null;
+      customer_first_name: string | null;
+      billing_country_id: string | null;
+      billing_region: string | null;
+      guest: string | null;
+      items: string;
+      grand_total: string;
+    }>(
+      await db.execute(sql`
       SELECT x.origin_id::text, x.is_guest, x.customer_email, x.customer_first_name, x.billing_country_id, x.billing_region,
         (SELECT c.email FROM magento_customers c WHERE c.id = x.customer_id) AS guest,
         (SELECT count(*) FROM magento_cart_items i WHERE i.cart_id = x.id)::text AS items, x.grand_total::text
-      FROM magento_carts x WHERE x.channel_id = ${channel.id} AND x.origin_id IN (900010, 900011) ORDER BY x.origin_id`));
+      FROM magento_carts x WHERE x.channel_id = ${channel.id} AND x.origin_id IN (900010, 900011) ORDER BY x.origin_id`),
+    );
     const total = rows[0]!.grand_total;
     expect(rows).toEqual([
-      { origin_id: "900010", is_guest: true, customer_email: null, customer_first_name: null, billing_country_id: null, billing_region: null, guest: null, items: String(items), grand_total: total },
-      { origin_id: "900011", is_guest: true, customer_email: "guest.buyer@example.be", customer_first_name: "Lotte", billing_country_id: "BE", billing_region: null, guest: "guest.buyer@example.be", items: String(items), grand_total: total },
+      {
+        origin_id: "900010",
+        is_guest: true,
+        customer_email: null,
+        customer_first_name: null,
+        billing_country_id: null,
+        billing_region: null,
+        guest: null,
+        items: String(items),
+        grand_total: total,
+      },
+      {
+        origin_id: "900011",
+        is_guest: true,
+        customer_email: "guest.buyer@example.be",
+        customer_first_name: "Lotte",
+        billing_country_id: "BE",
+        billing_region: null,
+        guest: "guest.buyer@example.be",
+        items: String(items),
+        grand_total: total,
+      },
     ]);
   });
 
   it("a registered customer's cart with an empty address (no checkout yet)", async () => {
     const cart = await sample("/V1/carts/search");
-    const empty = { id: 3, region: null, region_id: null, region_code: null, country_id: null, street: [""], telephone: null, postcode: null, city: null, firstname: null, lastname: null, email: null };
+    const empty = {
+      id: 3,
+      region: null,
+      region_id: null,
+      region_code: null,
+      country_id: null,
+      street: [""],
+      telephone: null,
+      postcode: null,
+      city: null,
+      firstname: null,
+      lastname: null,
+      email: null,
+    };
     const shaped = { ...cart, id: 900_020, billing_address: empty };
     expect(await keep("carts", writeCarts as Writer, [shaped])).toMatchObject({ invalid: 0, warnings: [] });
     const row = await one<{ is_guest: boolean; billing_country_id: string | null; items: string }>(sql`
       SELECT x.is_guest, x.billing_country_id, (SELECT count(*) FROM magento_cart_items i WHERE i.cart_id = x.id)::text AS items
       FROM magento_carts x WHERE x.channel_id = ${channel.id} AND x.origin_id = 900020`);
-    expect(row).toEqual({ is_guest: (cart.customer_is_guest as boolean) ?? false, billing_country_id: null, items: String((cart.items as unknown[]).length) });
+    expect(row).toEqual({
+      is_guest: (cart.customer_is_guest as boolean) ?? false,
+      billing_country_id: null,
+      items: String((cart.items as unknown[]).length),
+    });
   });
 
   it("credit memo items without cost", async () => {
@@ -251,14 +416,19 @@ describe("lenient reader: the shapes real stores send", () => {
       FROM magento_credit_memos m WHERE m.channel_id = ${channel.id} AND m.origin_id = 900030`);
     expect(Number(row.grand_total)).toBe(memo.grand_total);
     expect(row.items).toBe(String(items.length));
-    expect(Number(row.refunded)).toBeCloseTo(items.reduce((sum, i) => sum + Number(i.row_total), 0), 4);
+    expect(Number(row.refunded)).toBeCloseTo(
+      items.reduce((sum, i) => sum + Number(i.row_total), 0),
+      4,
+    );
   });
 
   it("an order whose payment has null account_status and cc_last4, and addresses without region", async () => {
     const order = await sample("/V1/orders");
     const address = (a: Json) => ({ ...a, region: null, region_code: null, region_id: null, country_id: "IE", postcode: null });
     const shaped = {
-      ...order, entity_id: 900_040, increment_id: "900040",
+      ...order,
+      entity_id: 900_040,
+      increment_id: "900040",
       items: (order.items as Json[]).map((i, index) => ({ ...i, item_id: 900_200 + index, parent_item_id: null, order_id: 900_040 })),
       payment: { ...(order.payment as Json), account_status: null, cc_last4: null, additional_information: null },
       billing_address: { ...address(order.billing_address as Json), entity_id: 900_300 },
@@ -266,19 +436,32 @@ describe("lenient reader: the shapes real stores send", () => {
       status_histories: [{ comment: null, is_customer_notified: null, is_visible_on_front: 0, parent_id: 900_040 }],
     };
     expect(await keep("orders", writeOrders as Writer, [shaped])).toMatchObject({ invalid: 0, warnings: [] });
-    const row = await one<{ grand_total: string; items: string; payment_method: string; billing_country_id: string; billing_region: string | null }>(sql`
+    const row = await one<{
+      grand_total: string;
+      items: string;
+      payment_method: string;
+      billing_country_id: string;
+      billing_region: string | null;
+    }>(sql`
       SELECT o.grand_total::text, (SELECT count(*) FROM magento_order_items i WHERE i.order_id = o.id)::text AS items, o.payment_method,
         o.billing_country_id, o.billing_region
       FROM magento_orders o WHERE o.channel_id = ${channel.id} AND o.origin_id = 900040`);
     expect(Number(row.grand_total)).toBe(order.grand_total);
-    expect(row).toMatchObject({ items: String((order.items as unknown[]).length), payment_method: (order.payment as Json).method, billing_country_id: "IE", billing_region: null });
+    expect(row).toMatchObject({
+      items: String((order.items as unknown[]).length),
+      payment_method: (order.payment as Json).method,
+      billing_country_id: "IE",
+      billing_region: null,
+    });
   });
 
   it("a stock item before it first ran low, and cart totals without WEEE", async () => {
     const { stockItemSchema } = await import("@/lib/magento/schemas/catalog");
     const { cartTotalsSchema } = await import("@/lib/magento/schemas/cart");
     const { validateValue } = await import("@/lib/magento/validate");
-    const stock = await fetch(`${sim.baseUrl}/rest/default/V1/stockItems/${encodeURIComponent(sim.store.products[0]!.sku)}`, { headers: { Authorization: `Bearer ${sim.adminToken}` } });
+    const stock = await fetch(`${sim.baseUrl}/rest/default/V1/stockItems/${encodeURIComponent(sim.store.products[0]!.sku)}`, {
+      headers: { Authorization: `Bearer ${sim.adminToken}` },
+    });
     const item = (await stock.json()) as Json;
     expect(validateValue(stockItemSchema, { ...item, low_stock_date: null }).ok).toBe(true);
     const totals = { grand_total: 10, base_grand_total: 10, weee_tax_applied_amount: null, items: [], total_segments: [] };

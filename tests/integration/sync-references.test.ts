@@ -35,13 +35,18 @@ describe("sync: referenced records are fetched whatever the sync start date", ()
     const store = sim.store;
 
     // 90 days before the store's "now": most customers signed up long before.
-    const latest = [...store.orders.values()].map((o) => o.updatedAt).sort().at(-1)!;
+    const latest = [...store.orders.values()]
+      .map((o) => o.updatedAt)
+      .sort()
+      .at(-1)!;
     const start = new Date(Date.parse(`${latest.slice(0, 10)}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
     const since = `${start} 00:00:00`;
     const [channel] = await db.insert(channels).values({ name: "late start", baseUrl: sim.baseUrl, syncStartDate: start }).returning();
 
     // Two old credit memos edited lately (a comment added in Magento): the walk brings them, not their orders.
-    const oldMemos = [...store.memos.values()].filter((m) => m.updatedAt < since && store.orders.get(m.orderId)!.updatedAt < since).slice(0, 2);
+    const oldMemos = [...store.memos.values()]
+      .filter((m) => m.updatedAt < since && store.orders.get(m.orderId)!.updatedAt < since)
+      .slice(0, 2);
     expect(oldMemos).toHaveLength(2);
     for (const memo of oldMemos) {
       memo.updatedAt = latest;
@@ -72,26 +77,57 @@ describe("sync: referenced records are fetched whatever the sync start date", ()
     expect(run.errorCount).toBe(0);
 
     const id = channel!.id;
-    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_customers WHERE channel_id = ${id} AND NOT is_guest`)).toBe(customerIds.size);
+    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_customers WHERE channel_id = ${id} AND NOT is_guest`)).toBe(
+      customerIds.size,
+    );
     expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_orders WHERE channel_id = ${id}`)).toBe(orderIds.size);
     expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_carts WHERE channel_id = ${id}`)).toBe(walkedCarts.length);
     expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_credit_memos WHERE channel_id = ${id}`)).toBe(walkedMemos.length);
     // Every link resolves: no registered record without its customer, no memo without its order.
-    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_orders WHERE channel_id = ${id} AND NOT is_guest AND customer_id IS NULL`)).toBe(0);
-    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_carts WHERE channel_id = ${id} AND NOT is_guest AND customer_id IS NULL`)).toBe(0);
-    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_credit_memos WHERE channel_id = ${id} AND order_id IS NULL`)).toBe(0);
-    expect(await count(db, sql`
+    expect(
+      await count(
+        db,
+        sql`SELECT count(*)::text AS n FROM magento_orders WHERE channel_id = ${id} AND NOT is_guest AND customer_id IS NULL`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(db, sql`SELECT count(*)::text AS n FROM magento_carts WHERE channel_id = ${id} AND NOT is_guest AND customer_id IS NULL`),
+    ).toBe(0);
+    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_credit_memos WHERE channel_id = ${id} AND order_id IS NULL`)).toBe(
+      0,
+    );
+    expect(
+      await count(
+        db,
+        sql`
       SELECT count(*)::text AS n FROM magento_credit_memos m JOIN magento_orders o ON o.id = m.order_id
-      WHERE m.channel_id = ${id} AND NOT o.is_guest AND m.customer_id IS NULL`)).toBe(0);
+      WHERE m.channel_id = ${id} AND NOT o.is_guest AND m.customer_id IS NULL`,
+      ),
+    ).toBe(0);
     const registeredCarts = walkedCarts.filter((c) => !c.isGuest && c.customerId !== null).length;
-    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_carts WHERE channel_id = ${id} AND NOT is_guest AND customer_id IS NOT NULL`)).toBe(registeredCarts);
+    expect(
+      await count(
+        db,
+        sql`SELECT count(*)::text AS n FROM magento_carts WHERE channel_id = ${id} AND NOT is_guest AND customer_id IS NOT NULL`,
+      ),
+    ).toBe(registeredCarts);
     // The referenced customers' subscriptions come along (the channel syncs subscribers).
     const subscribed = [...customerIds].filter((c) => store.customers.get(c)?.extension_attributes.is_subscribed).length;
-    expect(await count(db, sql`SELECT count(*)::text AS n FROM magento_newsletter_subscribers WHERE channel_id = ${id} AND status = 'subscribed'`)).toBe(subscribed);
+    expect(
+      await count(
+        db,
+        sql`SELECT count(*)::text AS n FROM magento_newsletter_subscribers WHERE channel_id = ${id} AND status = 'subscribed'`,
+      ),
+    ).toBe(subscribed);
     // Lifetime values include the referenced orders.
-    expect(await count(db, sql`
+    expect(
+      await count(
+        db,
+        sql`
       SELECT count(*)::text AS n FROM magento_customers c WHERE c.channel_id = ${id} AND NOT c.is_guest
-        AND c.orders_count <> (SELECT count(*) FROM magento_orders o WHERE o.customer_id = c.id AND o.state <> 'canceled')`)).toBe(0);
+        AND c.orders_count <> (SELECT count(*) FROM magento_orders o WHERE o.customer_id = c.id AND o.state <> 'canceled')`,
+      ),
+    ).toBe(0);
 
     const referenced = ["carts", "orders", "credit_memos"].reduce((sum, name) => sum + statsOf(run, name).referenced, 0);
     expect(referenced).toBe(customerIds.size - walkedCustomers.length + orderIds.size - walkedOrders.length);

@@ -22,8 +22,11 @@ let ctx: SyncContext;
 
 function clientFor(s: RunningSimulator, maxRetries = 8): MagentoClient {
   return createMagentoClient({
-    baseUrl: s.baseUrl, auth: { type: "bearer", token: s.adminToken }, requestsPerSecond: null,
-    maxRetries, backoff: { baseDelayMs: 5, maxDelayMs: 20 },
+    baseUrl: s.baseUrl,
+    auth: { type: "bearer", token: s.adminToken },
+    requestsPerSecond: null,
+    maxRetries,
+    backoff: { baseDelayMs: 5, maxDelayMs: 20 },
   });
 }
 
@@ -95,7 +98,9 @@ describe("removed records", () => {
     expect(await removedIds("magento_orders")).toEqual([order.entityId]);
     expect(await removedIds("magento_credit_memos")).toEqual([memo.entityId]);
     // Flagged, never erased; guest customers (no origin id) are never flagged.
-    const [kept] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM magento_orders WHERE channel_id = ${channel.id} AND origin_id = ${order.entityId}`);
+    const [kept] = await rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM magento_orders WHERE channel_id = ${channel.id} AND origin_id = ${order.entityId}`,
+    );
     expect(kept!.n).toBe(1);
     const [guests] = await rows<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM magento_customers WHERE channel_id = ${channel.id} AND origin_id IS NULL AND removed_at IS NOT NULL`);
@@ -107,10 +112,14 @@ describe("removed records", () => {
     // (cents × a rate of 4 places); each stored total is rounded to 4 places, so they may differ by 10^-4.
     const header = sim.store.orderColumns(order);
     const cents = (v: unknown) => BigInt(Math.round(Number(v) * 100));
-    const orderValue = (cents(header.base_subtotal) + cents(header.base_discount_amount)) * BigInt(Math.round(Number(header.base_to_global_rate) * 10_000));
+    const orderValue =
+      (cents(header.base_subtotal) + cents(header.base_discount_amount)) * BigInt(Math.round(Number(header.base_to_global_rate) * 10_000));
     const units = (v: string) => BigInt(Math.round(Number(v) * 10_000)) * 100n;
     const drift = units(before.lifetime_value) - units(after.lifetime_value) - orderValue;
-    expect(drift >= -100n && drift <= 100n, `moved by ${units(before.lifetime_value) - units(after.lifetime_value)}, order ${orderValue}`).toBe(true);
+    expect(
+      drift >= -100n && drift <= 100n,
+      `moved by ${units(before.lifetime_value) - units(after.lifetime_value)}, order ${orderValue}`,
+    ).toBe(true);
 
     // A second pass flags nothing more.
     expect(await flagRemovedRecords(ctx, "orders")).toEqual({ remote: sim.store.orders.size, flagged: 0 });
@@ -146,7 +155,10 @@ describe("removed records", () => {
     // The first pages answer, a later one fails for good: nothing is flagged either.
     let pages = 0;
     const failingLater = Object.create(fragile) as MagentoClient;
-    failingLater.searchProjected = (async (entity: Parameters<MagentoClient["searchProjected"]>[0], criteria: Parameters<MagentoClient["searchProjected"]>[1]) => {
+    failingLater.searchProjected = (async (
+      entity: Parameters<MagentoClient["searchProjected"]>[0],
+      criteria: Parameters<MagentoClient["searchProjected"]>[1],
+    ) => {
       if (++pages === 3) sim.control.addFaults([{ path: "/V1/orders", status: 500 }]);
       return fragile.searchProjected(entity, criteria);
     }) as MagentoClient["searchProjected"];
@@ -179,7 +191,10 @@ describe("removed records", () => {
     const deletedMidWalk: number[] = [];
     // After each page, delete the first order of that page: position paging would now skip an id.
     const shifting = Object.create(client) as MagentoClient;
-    shifting.searchProjected = (async (entity: Parameters<MagentoClient["searchProjected"]>[0], criteria: Parameters<MagentoClient["searchProjected"]>[1]) => {
+    shifting.searchProjected = (async (
+      entity: Parameters<MagentoClient["searchProjected"]>[0],
+      criteria: Parameters<MagentoClient["searchProjected"]>[1],
+    ) => {
       const page = await client.searchProjected(entity, criteria);
       expect(criteria.currentPage).toBe(1);
       calls++;
@@ -205,12 +220,18 @@ describe("removed records", () => {
   }, 30_000);
 
   it("cart reconciliation walks active quotes by id: a cart made inactive mid-walk never hides a live one", async () => {
-    const active = [...sim.store.carts.values()].filter((c) => c.isActive).map((c) => c.id).sort((a, b) => a - b);
+    const active = [...sim.store.carts.values()]
+      .filter((c) => c.isActive)
+      .map((c) => c.id)
+      .sort((a, b) => a - b);
     expect(active.length).toBeGreaterThan(10);
     expect((await activeCartIds(ctx))?.sort((a, b) => a - b)).toEqual(active);
     let calls = 0;
     const shifting = Object.create(client) as MagentoClient;
-    shifting.searchProjected = (async (entity: Parameters<MagentoClient["searchProjected"]>[0], criteria: Parameters<MagentoClient["searchProjected"]>[1]) => {
+    shifting.searchProjected = (async (
+      entity: Parameters<MagentoClient["searchProjected"]>[0],
+      criteria: Parameters<MagentoClient["searchProjected"]>[1],
+    ) => {
       const page = await client.searchProjected(entity, criteria);
       if (++calls === 1) {
         sim.store.carts.get(active[0]!)!.isActive = false;
@@ -245,7 +266,9 @@ describe("removed records", () => {
     before = requestCount();
     expect(await reconcileAfterPass(ctx, "carts", { force: false, now: new Date(t0.getTime() + 59 * 60_000) })).toBeNull();
     expect(requestCount()).toBe(before);
-    expect(await reconcileAfterPass(ctx, "carts", { force: false, now: new Date(t0.getTime() + 61 * 60_000) })).toMatchObject({ connector: "carts" });
+    expect(await reconcileAfterPass(ctx, "carts", { force: false, now: new Date(t0.getTime() + 61 * 60_000) })).toMatchObject({
+      connector: "carts",
+    });
     expect(requestCount()).toBeGreaterThan(before);
   });
 
@@ -254,14 +277,20 @@ describe("removed records", () => {
     const before = requestCount();
     expect(await reconcileAfterPass(ctx, "orders", { force: false, now: t0, walkedEverything: true })).toBeNull();
     // Carts: only the idle rule runs (the database alone).
-    expect(await reconcileAfterPass(ctx, "carts", { force: false, now: t0, walkedEverything: true }))
-      .toMatchObject({ connector: "carts", carts: { activeInMagento: 0, missing: 0 } });
+    expect(await reconcileAfterPass(ctx, "carts", { force: false, now: t0, walkedEverything: true })).toMatchObject({
+      connector: "carts",
+      carts: { activeInMagento: 0, missing: 0 },
+    });
     expect(requestCount()).toBe(before);
-    expect((await getCheckpoint(testDb.db, channel.id, reconcileCheckpointName("orders"), "initial"))?.completedAt?.toISOString()).toBe(t0.toISOString());
+    expect((await getCheckpoint(testDb.db, channel.id, reconcileCheckpointName("orders"), "initial"))?.completedAt?.toISOString()).toBe(
+      t0.toISOString(),
+    );
     // The next pass inside the interval does nothing; a full run's pass lists the ids all the same.
     expect(await reconcileAfterPass(ctx, "orders", { force: false, now: new Date(t0.getTime() + 3_600_000) })).toBeNull();
     expect(requestCount()).toBe(before);
-    expect(await reconcileAfterPass(ctx, "orders", { force: true, now: new Date(t0.getTime() + 7_200_000), walkedEverything: true })).toMatchObject({ connector: "orders" });
+    expect(
+      await reconcileAfterPass(ctx, "orders", { force: true, now: new Date(t0.getTime() + 7_200_000), walkedEverything: true }),
+    ).toMatchObject({ connector: "orders" });
     expect(requestCount()).toBeGreaterThan(before);
   });
 });

@@ -38,15 +38,24 @@ async function simulator(options: Parameters<typeof startMagentoSimulator>[0]): 
   return sim;
 }
 
-const SYNCED = ["magento_customers", "magento_customer_addresses", "magento_carts", "magento_cart_items", "magento_orders", "magento_order_items", "magento_credit_memos"];
+const SYNCED = [
+  "magento_customers",
+  "magento_customer_addresses",
+  "magento_carts",
+  "magento_cart_items",
+  "magento_orders",
+  "magento_order_items",
+  "magento_credit_memos",
+];
 
 /** Every synced row, bookkeeping columns included: a fingerprint per table. */
 async function fingerprint(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of SYNCED) {
-    const [row] = await queryRows<{ n: number; digest: string | null }>(testDb.db, sql.raw(
-      `select count(*)::int as n, md5(string_agg(t::text, '|' order by t.id)) as digest from ${table} t`,
-    ));
+    const [row] = await queryRows<{ n: number; digest: string | null }>(
+      testDb.db,
+      sql.raw(`select count(*)::int as n, md5(string_agg(t::text, '|' order by t.id)) as digest from ${table} t`),
+    );
     out[table] = `${row!.n}:${row!.digest ?? ""}`;
   }
   return out;
@@ -74,11 +83,20 @@ describe("upsertRows({ refuseReplaced })", () => {
     expect(await upsertRows(testDb.db as never, spec, rows)).toEqual({ created: 3, updated: 0 });
     // Unchanged records re-synced, changed ones with the same creation time, a creation time learnt late.
     expect(await upsertRows(testDb.db as never, spec, rows)).toEqual({ created: 0, updated: 0 });
-    expect(await upsertRows(testDb.db as never, spec, [{ ...rows[0]!, name: "a2" }, { ...rows[2]!, remote_created_at: T1 }])).toEqual({ created: 0, updated: 2 });
+    expect(
+      await upsertRows(testDb.db as never, spec, [
+        { ...rows[0]!, name: "a2" },
+        { ...rows[2]!, remote_created_at: T1 },
+      ]),
+    ).toEqual({ created: 0, updated: 2 });
     const before = await queryRows(testDb.db, sql`select * from replaced_probe order by id`);
 
     const attempt = testDb.db.transaction(async (tx) => {
-      await upsertRows(tx, spec, [{ ...rows[0]!, name: "a3" }, { ...rows[1]!, name: "not b", remote_created_at: T1 }, { channel_id: 1, origin_id: 9, name: "new", remote_created_at: T1 }]);
+      await upsertRows(tx, spec, [
+        { ...rows[0]!, name: "a3" },
+        { ...rows[1]!, name: "not b", remote_created_at: T1 },
+        { channel_id: 1, origin_id: 9, name: "new", remote_created_at: T1 },
+      ]);
     });
     await expect(attempt).rejects.toThrow(MagentoReplacedError);
     const error = (await attempt.catch((e: unknown) => e)) as MagentoReplacedError;
@@ -146,12 +164,25 @@ describe("a sync against a Magento that was reset or replaced", () => {
     expect(await fingerprint()).toEqual(synced);
 
     // Settings saved with the channel still off keep the reason; switching it on clears it.
-    const settings = (active: boolean) => channelSettingsSchema.parse({
-      id: String(channelId), name: "replaced", baseUrl: second.baseUrl, authType: "bearer", entities: [...CHANNEL_ENTITIES], ...(active ? { active: "on" } : {}),
-    });
+    const settings = (active: boolean) =>
+      channelSettingsSchema.parse({
+        id: String(channelId),
+        name: "replaced",
+        baseUrl: second.baseUrl,
+        authType: "bearer",
+        entities: [...CHANNEL_ENTITIES],
+        ...(active ? { active: "on" } : {}),
+      });
     await saveChannelSettings(testDb.db, settings(false), { userId: null, actor: "test" });
-    expect((await testDb.db.select().from(channels).where(eq(channels.id, channelId)))[0]).toMatchObject({ active: false, stoppedReason: failed.errorMessage });
+    expect((await testDb.db.select().from(channels).where(eq(channels.id, channelId)))[0]).toMatchObject({
+      active: false,
+      stoppedReason: failed.errorMessage,
+    });
     await saveChannelSettings(testDb.db, settings(true), { userId: null, actor: "test" });
-    expect((await testDb.db.select().from(channels).where(eq(channels.id, channelId)))[0]).toMatchObject({ active: true, stoppedReason: null, stoppedAt: null });
+    expect((await testDb.db.select().from(channels).where(eq(channels.id, channelId)))[0]).toMatchObject({
+      active: true,
+      stoppedReason: null,
+      stoppedAt: null,
+    });
   }, 120_000);
 });

@@ -21,8 +21,11 @@ beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 307, customers: 30, orders: 120 });
   testDb = await createTestDatabase();
   client = createMagentoClient({
-    baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null,
-    maxRetries: 8, backoff: { baseDelayMs: 5, maxDelayMs: 20 },
+    baseUrl: sim.baseUrl,
+    auth: { type: "bearer", token: sim.adminToken },
+    requestsPerSecond: null,
+    maxRetries: 8,
+    backoff: { baseDelayMs: 5, maxDelayMs: 20 },
   });
 });
 
@@ -48,12 +51,18 @@ describe("retryFailedRecords", () => {
     const { db } = testDb;
     const [channel] = (await db.insert(channels).values({ name: "retry", baseUrl: sim.baseUrl }).returning()) as [ChannelRow];
     // Two orders of two different registered customers, not canceled; a third one that will be deleted.
-    const orders = [...sim.store.orders.values()].filter((o) => o.customerId !== null && o.state !== "canceled").sort((a, b) => a.entityId - b.entityId);
+    const orders = [...sim.store.orders.values()]
+      .filter((o) => o.customerId !== null && o.state !== "canceled")
+      .sort((a, b) => a.entityId - b.entityId);
     const first = orders[5]!;
     const second = orders.find((o) => o.entityId > first.entityId + 20 && o.customerId !== first.customerId)!;
-    const gone = [...sim.store.orders.values()].find((o) => o !== first && o !== second && o.customerId !== first.customerId && o.customerId !== second.customerId)!;
+    const gone = [...sim.store.orders.values()].find(
+      (o) => o !== first && o !== second && o.customerId !== first.customerId && o.customerId !== second.customerId,
+    )!;
     const broken = [first, second, gone].map((o) => o.entityId).sort((a, b) => a - b);
-    const faults = sim.control.addFaults(broken.map((id) => ({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null" as const, id } })));
+    const faults = sim.control.addFaults(
+      broken.map((id) => ({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null" as const, id } })),
+    );
 
     const run = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client, pageSize: 50 });
     expect(run.status).toBe("partial");
@@ -93,10 +102,12 @@ describe("retryFailedRecords", () => {
 
     const stored = await rows<{ origin_id: string; grand_total: string }>(sql`
       SELECT origin_id::text, grand_total::text FROM magento_orders WHERE channel_id = ${channel.id} AND origin_id IN (${first.entityId}, ${second.entityId})`);
-    expect(new Map(stored.map((r) => [Number(r.origin_id), cents(r.grand_total)]))).toEqual(new Map([
-      [first.entityId, cents(sim.store.orderColumns(first).grand_total)],
-      [second.entityId, cents(sim.store.orderColumns(second).grand_total)],
-    ]));
+    expect(new Map(stored.map((r) => [Number(r.origin_id), cents(r.grand_total)]))).toEqual(
+      new Map([
+        [first.entityId, cents(sim.store.orderColumns(first).grand_total)],
+        [second.entityId, cents(sim.store.orderColumns(second).grand_total)],
+      ]),
+    );
     for (const order of [first, second]) {
       const after = await countOf(order.customerId!);
       expect(after.orders_count).toBe(expectedCount(order.customerId!));
@@ -121,7 +132,9 @@ describe("retryFailedRecords", () => {
     const result = await retryFailedRecords(db, { channelId: channel.id, errorIds: [row!.id] }, { client });
     expect(result).toMatchObject({ retried: 0, resolved: 0, stillFailing: [{ errorId: row!.id, originId: null }] });
     expect(sim.control.requests().total).toBe(before);
-    const [after] = await rows<{ resolved: boolean }>(sql`SELECT resolved_at IS NOT NULL AS resolved FROM sync_errors WHERE id = ${row!.id}`);
+    const [after] = await rows<{ resolved: boolean }>(
+      sql`SELECT resolved_at IS NOT NULL AS resolved FROM sync_errors WHERE id = ${row!.id}`,
+    );
     expect(after!.resolved).toBe(false);
   });
 });

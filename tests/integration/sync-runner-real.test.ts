@@ -70,9 +70,9 @@ describe("runChannelSync with the real connectors", () => {
     expect(statsOf(resumed, "orders").fetched).toBe(sim.store.orders.size - delivered.size);
     const done = await counts();
     expect(done.magento_orders).toBe(sim.store.orders.size);
-    const distinct = (await testDb.db.execute(
-      sql`select count(distinct origin_id)::int as n from magento_orders`,
-    )) as unknown as Iterable<{ n: number }>;
+    const distinct = (await testDb.db.execute(sql`select count(distinct origin_id)::int as n from magento_orders`)) as unknown as Iterable<{
+      n: number;
+    }>;
     expect([...distinct][0]!.n).toBe(sim.store.orders.size);
 
     const full = await runChannelSync({ db: testDb.db, channelId: channel!.id, mode: "full", trigger: "cli" });

@@ -40,7 +40,11 @@ describe("createChannelClient", () => {
   const base = { name: "c", storeCode: "default", maxRequestsPerSecond: 16 };
 
   it("talks to Magento with a bearer token", async () => {
-    const client = createChannelClient({ ...base, baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }) });
+    const client = createChannelClient({
+      ...base,
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+    });
     expect((await client.listWebsites()).length).toBeGreaterThan(0);
   });
 
@@ -63,14 +67,27 @@ describe("startInProcessScheduler", () => {
   it("syncs due channels once per interval, then waits", async () => {
     const [channel] = await testDb.db
       .insert(channels)
-      .values({ name: "due", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }), syncIntervalMinutes: 5 })
+      .values({
+        name: "due",
+        baseUrl: sim.baseUrl,
+        credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }),
+        syncIntervalMinutes: 5,
+      })
       .returning();
-    await testDb.db.insert(channels).values({ name: "paused", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }), active: false });
+    await testDb.db.insert(channels).values({
+      name: "paused",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }),
+      active: false,
+    });
     expect((await dueChannels(testDb.db)).map((c) => c.name)).toEqual(["due"]);
 
     const lines: string[] = [];
     const scheduler = startInProcessScheduler({
-      db: testDb.db, intervalMs: 60_000, connectors: [emptyConnector("stores"), emptyConnector("customers")], log: (l) => lines.push(l),
+      db: testDb.db,
+      intervalMs: 60_000,
+      connectors: [emptyConnector("stores"), emptyConnector("customers")],
+      log: (l) => lines.push(l),
     });
     await scheduler.tick();
     await scheduler.tick(); // not due any more

@@ -114,7 +114,10 @@ async function written(channelId: number) {
 
 function records(count: number, spreadDays = 65): FakeRecord[] {
   // Spread over the last `spreadDays` days, so the initial walk crosses several 30-day windows.
-  return Array.from({ length: count }, (_, i) => ({ id: i + 1, updatedAt: new Date(Date.now() - ((i + 1) * spreadDays * DAY) / (count + 1)) }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: i + 1,
+    updatedAt: new Date(Date.now() - ((i + 1) * spreadDays * DAY) / (count + 1)),
+  }));
 }
 
 beforeAll(async () => {
@@ -135,7 +138,12 @@ describe("runChannelSync", () => {
     const stores = fakeConnector("stores", [{ id: 1, updatedAt: new Date() }]);
     const customers = fakeConnector("customers", records(9));
     const run = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, customers], pageSize: 2,
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [stores, customers],
+      pageSize: 2,
     });
     expect(run.status).toBe("succeeded");
     const rows = await written(channel.id);
@@ -174,7 +182,14 @@ describe("runChannelSync", () => {
     });
     const stores = fakeConnector("stores", []);
     await expect(
-      runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, crashing], pageSize: 3 }),
+      runChannelSync({
+        db: testDb.db,
+        channelId: channel.id,
+        mode: "initial",
+        trigger: "cli",
+        connectors: [stores, crashing],
+        pageSize: 3,
+      }),
     ).rejects.toThrow("kill -9 simulated");
 
     // Page 1 (3 records) persisted with its checkpoint; page 2 left nothing.
@@ -186,7 +201,12 @@ describe("runChannelSync", () => {
 
     const healthy = fakeConnector("customers", source);
     const rerun = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, healthy], pageSize: 3,
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [stores, healthy],
+      pageSize: 3,
     });
     expect(rerun.status).toBe("succeeded");
     expect(healthy.calls[0]!.page).toBe(2); // resumed from the checkpoint, not page 1
@@ -223,8 +243,12 @@ describe("runChannelSync", () => {
     source[3]!.failMapping = true;
     source[3]!.big = true;
     const run = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli",
-      connectors: [fakeConnector("stores", []), fakeConnector("customers", source)], pageSize: 4,
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [fakeConnector("stores", []), fakeConnector("customers", source)],
+      pageSize: 4,
     });
     expect(run.status).toBe("partial");
     expect(run.errorCount).toBe(2);
@@ -245,7 +269,11 @@ describe("runChannelSync", () => {
     const source = records(4, 20);
     const stores = fakeConnector("stores", []);
     const initial = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [stores, fakeConnector("customers", source)],
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [stores, fakeConnector("customers", source)],
     });
     expect(initial.status).toBe("succeeded");
     const checkpoint = await getCheckpoint(testDb.db, channel.id, "customers", "initial");
@@ -253,7 +281,13 @@ describe("runChannelSync", () => {
 
     source.push({ id: 100, updatedAt: new Date(Date.now() + 1000) });
     const first = fakeConnector("customers", source);
-    const inc = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "schedule", connectors: [stores, first] });
+    const inc = await runChannelSync({
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "incremental",
+      trigger: "schedule",
+      connectors: [stores, first],
+    });
     expect(inc.status).toBe("succeeded");
     expect(first.calls[0]!.window).toEqual({ from: new Date(upperBound.getTime() - INCREMENTAL_OVERLAP_MS), to: null });
     expect(statsOf(inc, "customers").created).toBe(1);
@@ -271,7 +305,12 @@ describe("runChannelSync", () => {
     const events: string[] = [];
     const traced = tracedConnector(fakeConnector("customers", records(6, 20)), events, (request) => `fetch ${request.page}`);
     const run = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), traced], pageSize: 2,
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [fakeConnector("stores", []), traced],
+      pageSize: 2,
     });
     expect(run.status).toBe("succeeded");
     // Page 2 is asked for before page 1's write has finished.
@@ -282,10 +321,17 @@ describe("runChannelSync", () => {
     const channel = await addChannel("prefetch-window");
     const events: string[] = [];
     const traced = tracedConnector(
-      fakeConnector("customers", records(9, 65)), events, (request) => `fetch ${request.window.from?.toISOString()} ${request.page}`,
+      fakeConnector("customers", records(9, 65)),
+      events,
+      (request) => `fetch ${request.window.from?.toISOString()} ${request.page}`,
     );
     const run = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), traced], pageSize: 100,
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [fakeConnector("stores", []), traced],
+      pageSize: 100,
     });
     expect(run.status).toBe("succeeded");
     const fetches = events.filter((e) => e.startsWith("fetch"));
@@ -294,14 +340,22 @@ describe("runChannelSync", () => {
     expect(new Set(fetches).size).toBe(fetches.length);
     // The second window's page is asked for before the first window's page is written.
     expect(events.indexOf(fetches[1]!)).toBeLessThan(events.indexOf("write end"));
-    expect(await written(channel.id)).toEqual(records(9, 65).map((r) => ({ origin_id: `customers:${r.id}`, n: 1 })).sort((a, b) => a.origin_id.localeCompare(b.origin_id)));
+    expect(await written(channel.id)).toEqual(
+      records(9, 65)
+        .map((r) => ({ origin_id: `customers:${r.id}`, n: 1 }))
+        .sort((a, b) => a.origin_id.localeCompare(b.origin_id)),
+    );
   });
 
   it("skips connectors the channel does not sync", async () => {
     const channel = await addChannel("entities", { entities: [] });
     const customers = fakeConnector("customers", records(3));
     const run = await runChannelSync({
-      db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", connectors: [fakeConnector("stores", []), customers],
+      db: testDb.db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      connectors: [fakeConnector("stores", []), customers],
     });
     expect(run.status).toBe("succeeded");
     expect(customers.calls).toEqual([]);
@@ -340,7 +394,11 @@ describe("lease", () => {
     const old = runs.find((r) => r.id === dead.id)!;
     expect(old.status).toBe("failed");
     expect(old.finishedAt).not.toBeNull();
-    expect(old.errorMessage).toMatch(new RegExp(`^Stopped without finishing: its process ended \\(last sign of life \\d{4}-\\d\\d-\\d\\d .* UTC\\)\\. Sync #${next.id} continues`));
+    expect(old.errorMessage).toMatch(
+      new RegExp(
+        `^Stopped without finishing: its process ended \\(last sign of life \\d{4}-\\d\\d-\\d\\d .* UTC\\)\\. Sync #${next.id} continues`,
+      ),
+    );
     expect(runs.find((r) => r.id === next.id)!.status).toBe("queued");
   });
 
@@ -356,12 +414,16 @@ describe("lease", () => {
     const left = Date.parse(holder!.expiresAt!) - Date.now();
     expect(left).toBeGreaterThan(60_000);
     expect(left).toBeLessThanOrEqual(120_000);
-    const refused = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "cli", connectors }).catch((e: unknown) => e);
+    const refused = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "incremental", trigger: "cli", connectors }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(SyncBusyError);
-    expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(new RegExp(
-      `^A sync of "steps" is already running: sync #${run.id} since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, waiting for its next step \\(last heartbeat \\d+ s ago\\); ` +
-      "it keeps the channel until \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC unless it continues\\. Try again when it has finished\\.$",
-    ));
+    expect(channelBusyMessage(channel.name, (refused as SyncBusyError).holder)).toMatch(
+      new RegExp(
+        `^A sync of "steps" is already running: sync #${run.id} since \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC, waiting for its next step \\(last heartbeat \\d+ s ago\\); ` +
+          "it keeps the channel until \\d\\d \\w+ \\d{4}, \\d\\d:\\d\\d UTC unless it continues\\. Try again when it has finished\\.$",
+      ),
+    );
     let result = first;
     while (!result.done) result = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
     expect(result.status).toBe("succeeded");
@@ -403,7 +465,12 @@ describe("syncNextPages", () => {
     const connectors = [fakeConnector("stores", []), fakeConnector("customers", records(7, 20))];
     const run = await startRun(testDb.db, { channelId: channel.id, mode: "initial", trigger: "action" });
     const first = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
-    expect(first).toMatchObject({ done: false, status: "running", pages: 2, continueFrom: { runId: run.id, connector: "customers", page: 2 } });
+    expect(first).toMatchObject({
+      done: false,
+      status: "running",
+      pages: 2,
+      continueFrom: { runId: run.id, connector: "customers", page: 2 },
+    });
     let result = first;
     let batches = 1;
     while (!result.done) {
@@ -415,7 +482,10 @@ describe("syncNextPages", () => {
     expect(batches).toBe(4);
     const rows = await written(channel.id);
     expect(rows).toHaveLength(7);
-    const errors = await testDb.db.select().from(syncErrors).where(and(eq(syncErrors.channelId, channel.id)));
+    const errors = await testDb.db
+      .select()
+      .from(syncErrors)
+      .where(and(eq(syncErrors.channelId, channel.id)));
     expect(errors).toEqual([]);
   });
 });

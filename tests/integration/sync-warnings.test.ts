@@ -27,7 +27,10 @@ describe("sync warnings", () => {
     const test = await createTestDatabase();
     dbs.push(test);
     const { db } = test;
-    const [channel] = await db.insert(channels).values({ name: "warnings", baseUrl: sim.baseUrl, adminUrl: "https://shop.example.com/admin" }).returning();
+    const [channel] = await db
+      .insert(channels)
+      .values({ name: "warnings", baseUrl: sim.baseUrl, adminUrl: "https://shop.example.com/admin" })
+      .returning();
     const client = createMagentoClient({ baseUrl: sim.baseUrl, auth: { type: "bearer", token: sim.adminToken }, requestsPerSecond: null });
 
     // One customer's gender arrives as text ("2"), which the schema types as an integer.
@@ -41,20 +44,39 @@ describe("sync warnings", () => {
     expect(warningCount(run)).toBe(1);
     expect(statsOf(run, "customers").warnings).toBe(1);
 
-    const [row] = rowsOf<{ id: string; email: string; gender: number | null; subscribers: string }>(await db.execute(sql`
+    const [row] = rowsOf<{ id: string; email: string; gender: number | null; subscribers: string }>(
+      await db.execute(sql`
       SELECT c.id::text, c.email, c.gender,
         (SELECT count(*) FROM magento_newsletter_subscribers s WHERE s.channel_id = c.channel_id AND s.origin_id = c.origin_id)::text AS subscribers
-      FROM magento_customers c WHERE c.channel_id = ${channel!.id} AND c.origin_id = ${customer.id}`));
+      FROM magento_customers c WHERE c.channel_id = ${channel!.id} AND c.origin_id = ${customer.id}`),
+    );
     expect(row).toEqual({ id: expect.any(String) as string, email: customer.email, gender: null, subscribers: "1" });
-    const [all] = rowsOf<{ n: string }>(await db.execute(sql`SELECT count(*)::text AS n FROM magento_customers WHERE channel_id = ${channel!.id} AND NOT is_guest`));
+    const [all] = rowsOf<{ n: string }>(
+      await db.execute(sql`SELECT count(*)::text AS n FROM magento_customers WHERE channel_id = ${channel!.id} AND NOT is_guest`),
+    );
     expect(Number(all!.n)).toBe(sim.store.customers.size);
 
     const history = (await getHistoryRun(db, run.id))!;
     const warnings = await listRunWarnings(db, history);
-    expect(warnings.map((w) => ({ connector: w.connector, originId: w.originId, field: w.field, raw: w.rawValue?.value, portal: w.portalHref, magento: w.magentoHref }))).toEqual([{
-      connector: "customers", originId: String(customer.id), field: "gender", raw: String(customer.gender),
-      portal: `/customers/${row!.id}`, magento: `https://shop.example.com/admin/customer/index/edit/id/${customer.id}/`,
-    }]);
+    expect(
+      warnings.map((w) => ({
+        connector: w.connector,
+        originId: w.originId,
+        field: w.field,
+        raw: w.rawValue?.value,
+        portal: w.portalHref,
+        magento: w.magentoHref,
+      })),
+    ).toEqual([
+      {
+        connector: "customers",
+        originId: String(customer.id),
+        field: "gender",
+        raw: String(customer.gender),
+        portal: `/customers/${row!.id}`,
+        magento: `https://shop.example.com/admin/customer/index/edit/id/${customer.id}/`,
+      },
+    ]);
     expect(warnings[0]!.message).toMatch(/number/);
 
     // The customer changes in Magento and is sent again, still with the unreadable gender: the
@@ -66,16 +88,21 @@ describe("sync warnings", () => {
     expect(again.status).toBe("succeeded");
     expect(warningCount(again)).toBe(0);
     expect(await listRunWarnings(db, (await getHistoryRun(db, again.id))!)).toEqual([]);
-    const [seen] = rowsOf<{ n: string; last_run_id: string; first_run_id: string }>(await db.execute(sql`
-      SELECT count(*)::text AS n, max(last_run_id)::text AS last_run_id, max(first_run_id)::text AS first_run_id FROM sync_warnings WHERE channel_id = ${channel!.id}`));
+    const [seen] = rowsOf<{ n: string; last_run_id: string; first_run_id: string }>(
+      await db.execute(sql`
+      SELECT count(*)::text AS n, max(last_run_id)::text AS last_run_id, max(first_run_id)::text AS first_run_id FROM sync_warnings WHERE channel_id = ${channel!.id}`),
+    );
     expect(seen).toEqual({ n: "1", last_run_id: String(again.id), first_run_id: String(run.id) });
-    const [renamed] = rowsOf<{ first_name: string }>(await db.execute(sql`SELECT first_name FROM magento_customers WHERE channel_id = ${channel!.id} AND origin_id = ${customer.id}`));
+    const [renamed] = rowsOf<{ first_name: string }>(
+      await db.execute(sql`SELECT first_name FROM magento_customers WHERE channel_id = ${channel!.id} AND origin_id = ${customer.id}`),
+    );
     expect(renamed!.first_name).toBe("Renamed");
 
     // "Sync this record" keeps it too, and says which field it could not read.
     const { syncRecord } = await import("@/lib/sync/sync-record");
     expect(await syncRecord(db, { channelId: channel!.id, connector: "customers", originId: customer.id }, { client })).toEqual({
-      status: "synced", message: "Synced just now. Magento sent a field the portal could not read, kept empty: gender.",
+      status: "synced",
+      message: "Synced just now. Magento sent a field the portal could not read, kept empty: gender.",
     });
   }, 60_000);
 });

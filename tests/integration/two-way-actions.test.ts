@@ -30,8 +30,14 @@ vi.mock("@/lib/auth/session", async (importOriginal) => ({
 }));
 vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-forwarded-for": "203.0.113.77" })) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
-vi.mock("next/navigation", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/navigation")>()), redirect: vi.fn() }));
-vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), after: vi.fn((task: () => unknown) => void Promise.resolve().then(task)) }));
+vi.mock("next/navigation", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/navigation")>()),
+  redirect: vi.fn(),
+}));
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  after: vi.fn((task: () => unknown) => void Promise.resolve().then(task)),
+}));
 
 type AnyAction = (previous: null, formData: FormData) => Promise<ActionResult<unknown> & { submitted?: CustomerDraft }>;
 const sessionUserMock = getSessionUser as unknown as Mock<() => Promise<SessionUser | null>>;
@@ -71,8 +77,16 @@ async function editFields(customerId: number, change: (draft: CustomerDraft) => 
   const draft = draftFromValues(view.values, 1);
   change(draft);
   const fields: Record<string, string> = {
-    customerId: String(customerId), baseToken: view.baseToken, firstname: draft.firstname, lastname: draft.lastname, email: draft.email,
-    groupOriginId: draft.groupOriginId, dob: draft.dob, gender: draft.gender, defaultBilling: draft.defaultBilling, defaultShipping: draft.defaultShipping,
+    customerId: String(customerId),
+    baseToken: view.baseToken,
+    firstname: draft.firstname,
+    lastname: draft.lastname,
+    email: draft.email,
+    groupOriginId: draft.groupOriginId,
+    dob: draft.dob,
+    gender: draft.gender,
+    defaultBilling: draft.defaultBilling,
+    defaultShipping: draft.defaultShipping,
   };
   for (const a of draft.addresses) {
     for (const [key, value] of Object.entries(a)) {
@@ -89,7 +103,9 @@ async function editFields(customerId: number, change: (draft: CustomerDraft) => 
 
 /** Every table of the database as one comparable string. */
 async function snapshot(): Promise<string> {
-  const tables = (await testDb.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by tablename`)) as unknown as { tablename: string }[];
+  const tables = (await testDb.db.execute(
+    sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
+  )) as unknown as { tablename: string }[];
   const out: Record<string, unknown> = {};
   for (const { tablename } of tables) {
     out[tablename] = await testDb.db.execute(sql.raw(`select * from "${tablename}" order by 1`));
@@ -105,7 +121,8 @@ async function settle(customerId: number, timeoutMs = 15_000) {
   for (;;) {
     const state = await customerPushState(testDb.db, customerId);
     if (state.pending.length === 0) return state;
-    if (Date.now() > deadline) throw new Error(`customer ${customerId}: pushes still pending after ${timeoutMs} ms: ${JSON.stringify(state.pending)}`);
+    if (Date.now() > deadline)
+      throw new Error(`customer ${customerId}: pushes still pending after ${timeoutMs} ms: ${JSON.stringify(state.pending)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -125,14 +142,23 @@ beforeAll(async () => {
   delete process.env.INNGEST_BASE_URL;
   sim = await startMagentoSimulator({ port: 0, seed: 4711, customers: 30, orders: 40 });
   for (const role of ["admin", "manager", "agent", "viewer"] as Role[]) {
-    const row = await createUser(testDb.db, { email: `${role}@two-way.test`, name: `The ${role}`, role, password: "a sufficiently long password" }, { userId: null, actor: "test" });
+    const row = await createUser(
+      testDb.db,
+      { email: `${role}@two-way.test`, name: `The ${role}`, role, password: "a sufficiently long password" },
+      { userId: null, actor: "test" },
+    );
     actors[role] = { id: row.id, email: row.email, name: row.name, role, permissions: ROLE_PERMISSIONS[role] };
   }
   const [channel] = await testDb.db
     .insert(channels)
     .values({
-      name: "Two-way store", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
-      maxRequestsPerSecond: 100, syncStartDate: "2020-01-01", twoWaySync: true, syncPriority: "magento",
+      name: "Two-way store",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+      syncStartDate: "2020-01-01",
+      twoWaySync: true,
+      syncPriority: "magento",
     })
     .returning();
   channelId = channel!.id;
@@ -145,14 +171,29 @@ beforeAll(async () => {
     .orderBy(magentoCustomers.id)) as { id: number; originId: number }[];
   const [guest] = await testDb.db
     .insert(magentoCustomers)
-    .values({ channelId, isGuest: true, guestKey: `guest:${randomBytes(4).toString("hex")}@two-way.test`, email: `guest-${randomBytes(4).toString("hex")}@two-way.test`, firstName: "Gwen", lastName: "Guest" })
+    .values({
+      channelId,
+      isGuest: true,
+      guestKey: `guest:${randomBytes(4).toString("hex")}@two-way.test`,
+      email: `guest-${randomBytes(4).toString("hex")}@two-way.test`,
+      firstName: "Gwen",
+      lastName: "Guest",
+    })
     .returning();
   guestId = guest!.id;
   // A push Magento refused, for the refusal tests of retry / revert / dismiss (never run: it is dead).
   const victim = takeCustomer();
   const [dead] = await testDb.db
     .insert(outbox)
-    .values({ channelId, kind: "customer.update", idempotencyKey: `test-dead-${randomBytes(4).toString("hex")}`, entityType: "customer", entityId: victim.id, status: "dead", lastError: "Refused in a test" })
+    .values({
+      channelId,
+      kind: "customer.update",
+      idempotencyKey: `test-dead-${randomBytes(4).toString("hex")}`,
+      entityType: "customer",
+      entityId: victim.id,
+      status: "dead",
+      lastError: "Refused in a test",
+    })
     .returning();
   fakeDeadPushId = dead!.id;
 }, 120_000);
@@ -179,7 +220,11 @@ describe("viewer and agent are refused by every two-way action, and nothing is w
   let target = { id: 0, originId: 0 };
   let subscriberId = 0;
   const CALLS: Record<string, () => Promise<Record<string, string | string[]>>> = {
-    saveCustomerAction: () => editFields(target.id, (d) => { d.firstname = "Forged"; d.email = "forged@two-way.test"; }),
+    saveCustomerAction: () =>
+      editFields(target.id, (d) => {
+        d.firstname = "Forged";
+        d.email = "forged@two-way.test";
+      }),
     changeSubscriptionAction: async () => ({ customerIds: [String(target.id), String(pool[0]!.id)], subscribed: "1" }),
     registerCustomerAction: async () => ({ customerId: String(guestId) }),
     retryPushAction: async () => ({ pushId: String(fakeDeadPushId) }),
@@ -232,7 +277,13 @@ describe("managers and admins edit customers and Magento gets the change", () =>
   it.each(["manager", "admin"] as const)("%s renames a customer: saved locally, pushed, read back from Magento", async (role) => {
     const customer = takeCustomer();
     const name = `Renamed-${role}`;
-    const result = await run(role, customerActions.saveCustomerAction as AnyAction, await editFields(customer.id, (d) => { d.firstname = name; }));
+    const result = await run(
+      role,
+      customerActions.saveCustomerAction as AnyAction,
+      await editFields(customer.id, (d) => {
+        d.firstname = name;
+      }),
+    );
     expect(result).toMatchObject({ ok: true, data: { customerId: customer.id, changedFields: ["firstname"] } });
     const pushId = (result as { data: { pushId: number } }).data.pushId;
     expect(redirectMock).toHaveBeenCalledWith(`/customers/${customer.id}?push=${pushId}`);
@@ -240,13 +291,20 @@ describe("managers and admins edit customers and Magento gets the change", () =>
     const state = await settle(customer.id);
     expect(state.failed).toEqual([]);
     expect(sim.store.getCustomer(customer.originId).firstname).toBe(name);
-    expect(sim.control.pushed().customerUpdates.some((u) => u.customerId === customer.originId && (u.after as { firstname?: string }).firstname === name)).toBe(true);
+    expect(
+      sim.control
+        .pushed()
+        .customerUpdates.some((u) => u.customerId === customer.originId && (u.after as { firstname?: string }).firstname === name),
+    ).toBe(true);
     expect((await customerRow(customer.id)).firstName).toBe(name);
   });
 
   it("a field left empty comes back on its field with everything typed, and nothing is written", async () => {
     const customer = takeCustomer();
-    const fields = await editFields(customer.id, (d) => { d.firstname = "  "; d.lastname = "Kept-As-Typed"; });
+    const fields = await editFields(customer.id, (d) => {
+      d.firstname = "  ";
+      d.lastname = "Kept-As-Typed";
+    });
     const before = await snapshot();
     const result = await run("manager", customerActions.saveCustomerAction as AnyAction, fields);
     expect(result).toMatchObject({ ok: false, code: "invalid", fieldErrors: { firstname: ["Enter a first name."] } });
@@ -261,7 +319,16 @@ describe("managers and admins edit customers and Magento gets the change", () =>
     const fields = await editFields(customer.id, (d) => {
       const blank = d.addresses.at(-1)!;
       slot = blank.slot;
-      Object.assign(blank, { firstname: "Robin", lastname: "Quinn", street1: "12 Market Street", city: "Albany", postcode: "12207", countryId: "US", regionId: "", telephone: "518-555-0199" });
+      Object.assign(blank, {
+        firstname: "Robin",
+        lastname: "Quinn",
+        street1: "12 Market Street",
+        city: "Albany",
+        postcode: "12207",
+        countryId: "US",
+        regionId: "",
+        telephone: "518-555-0199",
+      });
     });
     const before = await snapshot();
     const result = await run("manager", customerActions.saveCustomerAction as AnyAction, fields);
@@ -273,10 +340,14 @@ describe("managers and admins edit customers and Magento gets the change", () =>
 
   it("a base changed in the browser is refused with a clear error, and nothing is written", async () => {
     const customer = takeCustomer();
-    const fields = await editFields(customer.id, (d) => { d.lastname = "Changed"; });
+    const fields = await editFields(customer.id, (d) => {
+      d.lastname = "Changed";
+    });
     const view = (await loadCustomerEdit(testDb.db, customer.id))!;
     // Claims the form showed another email: a "change" of email with a false "from" in the audit.
-    fields.baseToken = Buffer.from(JSON.stringify({ v: 1, values: { ...view.values, email: "was-someone-else@two-way.test" } })).toString("base64url");
+    fields.baseToken = Buffer.from(JSON.stringify({ v: 1, values: { ...view.values, email: "was-someone-else@two-way.test" } })).toString(
+      "base64url",
+    );
     const before = await snapshot();
     const result = await run("manager", customerActions.saveCustomerAction as AnyAction, fields);
     expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/could not be verified.*reload the page/i) });
@@ -287,7 +358,9 @@ describe("managers and admins edit customers and Magento gets the change", () =>
 
   it("with two-way sync off the customer is read-only: the reason, and nothing is written", async () => {
     const customer = takeCustomer();
-    const fields = await editFields(customer.id, (d) => { d.lastname = "Offline"; });
+    const fields = await editFields(customer.id, (d) => {
+      d.lastname = "Offline";
+    });
     await testDb.db.update(channels).set({ twoWaySync: false }).where(eq(channels.id, channelId));
     try {
       const before = await snapshot();
@@ -295,7 +368,10 @@ describe("managers and admins edit customers and Magento gets the change", () =>
       expect(result).toMatchObject({ ok: false });
       expect(result.ok ? "" : result.error).toMatch(/two-way/i);
       expect(await snapshot()).toBe(before);
-      const subscription = await run("admin", customerActions.changeSubscriptionAction as AnyAction, { customerIds: String(customer.id), subscribed: "1" });
+      const subscription = await run("admin", customerActions.changeSubscriptionAction as AnyAction, {
+        customerIds: String(customer.id),
+        subscribed: "1",
+      });
       expect(subscription).toMatchObject({ ok: false });
       expect(await snapshot()).toBe(before);
     } finally {
@@ -309,18 +385,29 @@ describe("subscriptions from the customer page and the grids", () => {
     const customer = takeCustomer();
     const start = sim.store.getCustomer(customer.originId).extension_attributes.is_subscribed === true;
     for (const subscribed of [!start, start]) {
-      const result = await run(role, customerActions.changeSubscriptionAction as AnyAction, { customerIds: String(customer.id), subscribed: subscribed ? "1" : "0" });
+      const result = await run(role, customerActions.changeSubscriptionAction as AnyAction, {
+        customerIds: String(customer.id),
+        subscribed: subscribed ? "1" : "0",
+      });
       expect(result).toMatchObject({ ok: true, data: { queued: 1, refused: [] } });
       await settle(customer.id);
       expect(sim.store.getCustomer(customer.originId).extension_attributes.is_subscribed === true).toBe(subscribed);
       expect((await customerRow(customer.id)).isSubscribed).toBe(subscribed);
     }
-    expect(sim.control.pushed().subscriptionChanges.filter((c) => c.customerId === customer.originId).map((c) => c.to)).toEqual([!start, start]);
+    expect(
+      sim.control
+        .pushed()
+        .subscriptionChanges.filter((c) => c.customerId === customer.originId)
+        .map((c) => c.to),
+    ).toEqual([!start, start]);
   });
 
   it("a bulk subscribe says how many were queued and names the refused with why", async () => {
     const customer = takeCustomer();
-    const result = await run("manager", customerActions.changeSubscriptionAction as AnyAction, { customerIds: [String(customer.id), String(guestId)], subscribed: "1" });
+    const result = await run("manager", customerActions.changeSubscriptionAction as AnyAction, {
+      customerIds: [String(customer.id), String(guestId)],
+      subscribed: "1",
+    });
     expect(result).toMatchObject({ ok: true, data: { queued: 1 } });
     const data = (result as { data: { refused: { label: string; reason: string }[]; notes: string[] } }).data;
     expect(data.refused).toHaveLength(1);
@@ -332,7 +419,11 @@ describe("subscriptions from the customer page and the grids", () => {
 
   it("the subscribers grid's action changes the subscription of the row's customer", async () => {
     const [row] = await testDb.db
-      .select({ id: magentoNewsletterSubscribers.id, customerId: magentoNewsletterSubscribers.customerId, status: magentoNewsletterSubscribers.status })
+      .select({
+        id: magentoNewsletterSubscribers.id,
+        customerId: magentoNewsletterSubscribers.customerId,
+        status: magentoNewsletterSubscribers.status,
+      })
       .from(magentoNewsletterSubscribers)
       .innerJoin(magentoCustomers, eq(magentoCustomers.id, magentoNewsletterSubscribers.customerId))
       .where(and(eq(magentoNewsletterSubscribers.channelId, channelId), eq(magentoCustomers.isGuest, false)))
@@ -340,7 +431,10 @@ describe("subscriptions from the customer page and the grids", () => {
     expect(row, "a subscriber with a customer account").toBeDefined();
     pool = pool.filter((c) => c.id !== row!.customerId);
     const subscribe = row!.status !== "subscribed";
-    const result = await run("admin", subscriberActions.changeSubscriberSubscriptionAction as AnyAction, { subscriberIds: String(row!.id), subscribed: subscribe ? "1" : "0" });
+    const result = await run("admin", subscriberActions.changeSubscriberSubscriptionAction as AnyAction, {
+      subscriberIds: String(row!.id),
+      subscribed: subscribe ? "1" : "0",
+    });
     expect(result).toMatchObject({ ok: true, data: { queued: 1, refused: [] } });
     await settle(row!.customerId!);
     expect((await customerRow(row!.customerId!)).isSubscribed).toBe(subscribe);
@@ -353,7 +447,13 @@ describe("a push Magento refuses for good: shown with Magento's reason, then ret
     const other = takeCustomer();
     const taken = sim.store.getCustomer(other.originId).email;
     const original = (await customerRow(customer.id)).email;
-    const result = await run("manager", customerActions.saveCustomerAction as AnyAction, await editFields(customer.id, (d) => { d.email = taken; }));
+    const result = await run(
+      "manager",
+      customerActions.saveCustomerAction as AnyAction,
+      await editFields(customer.id, (d) => {
+        d.email = taken;
+      }),
+    );
     expect(result).toMatchObject({ ok: true, data: { changedFields: ["email"] } });
     let state = await settle(customer.id);
     expect(state.failed).toHaveLength(1);
@@ -377,10 +477,15 @@ describe("a push Magento refuses for good: shown with Magento's reason, then ret
 describe("Magento wins: an overridden edit is shown with both values and can be dismissed", () => {
   it("both sides change the last name: Magento's stays, the override lists both, dismiss clears it", async () => {
     const customer = takeCustomer();
-    const fields = await editFields(customer.id, (d) => { d.lastname = "Portal-Side"; });
+    const fields = await editFields(customer.id, (d) => {
+      d.lastname = "Portal-Side";
+    });
     // Magento changes the same field after the form was opened.
     const current = sim.store.getCustomer(customer.originId);
-    sim.store.replaceCustomer(customer.originId, { ...structuredClone(current), lastname: "Magento-Side" } as unknown as Record<string, unknown>);
+    sim.store.replaceCustomer(customer.originId, { ...structuredClone(current), lastname: "Magento-Side" } as unknown as Record<
+      string,
+      unknown
+    >);
     const result = await run("manager", customerActions.saveCustomerAction as AnyAction, fields);
     expect(result).toMatchObject({ ok: true });
     const state = await settle(customer.id);
@@ -389,7 +494,9 @@ describe("Magento wins: an overridden edit is shown with both values and can be 
     expect(sim.store.getCustomer(customer.originId).lastname).toBe("Magento-Side");
     expect((await customerRow(customer.id)).lastName).toBe("Magento-Side");
 
-    expect(await run("manager", customerActions.dismissOverrideAction as AnyAction, { pushId: String(state.overridden[0]!.id) })).toMatchObject({ ok: true });
+    expect(
+      await run("manager", customerActions.dismissOverrideAction as AnyAction, { pushId: String(state.overridden[0]!.id) }),
+    ).toMatchObject({ ok: true });
     expect((await customerPushState(testDb.db, customer.id)).overridden).toEqual([]);
   });
 });
@@ -401,7 +508,10 @@ describe("Register in Magento", () => {
     expect(result).toMatchObject({ ok: true, data: { pushId: expect.any(Number) } });
     const state = await settle(guestId);
     expect(state.failed).toEqual([]);
-    const registered = await testDb.db.select().from(magentoCustomers).where(and(eq(magentoCustomers.email, email), eq(magentoCustomers.isGuest, false)));
+    const registered = await testDb.db
+      .select()
+      .from(magentoCustomers)
+      .where(and(eq(magentoCustomers.email, email), eq(magentoCustomers.isGuest, false)));
     expect(registered).toHaveLength(1);
     expect(registered[0]!.originId).not.toBeNull();
     expect([...sim.store.customers.values()].filter((c) => c.email === email)).toHaveLength(1);

@@ -38,9 +38,18 @@ function engine() {
 }
 
 async function queueEdit(firstname: string): Promise<{ pushId: number; originId: number }> {
-  const [row] = await testDb.db.select().from(magentoCustomers).where(eq(magentoCustomers.isGuest, false)).orderBy(magentoCustomers.id).limit(1);
+  const [row] = await testDb.db
+    .select()
+    .from(magentoCustomers)
+    .where(eq(magentoCustomers.isGuest, false))
+    .orderBy(magentoCustomers.id)
+    .limit(1);
   const form = (await loadCustomerEdit(testDb.db, row!.id))!;
-  const result = await requestCustomerEdit(testDb.db, { userId, actor: "m@inngest.test" }, { customerId: row!.id, baseToken: form.baseToken, values: { ...form.values, firstname } });
+  const result = await requestCustomerEdit(
+    testDb.db,
+    { userId, actor: "m@inngest.test" },
+    { customerId: row!.id, baseToken: form.baseToken, values: { ...form.values, firstname } },
+  );
   if (!result.ok) throw new Error(result.error);
   return { pushId: result.pushId, originId: row!.originId! };
 }
@@ -51,12 +60,24 @@ beforeAll(async () => {
   process.env.TWO_WAY_PUSH_KICK = "off";
   sim = await startMagentoSimulator({ port: 0, seed: 909, customers: 20, orders: 5 });
   testDb = await createTestDatabase();
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "inngest-two-way", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
-    maxRequestsPerSecond: 100, twoWaySync: true, entities: ["customers"],
-  }).returning()) as [ChannelRow];
-  expect((await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 })).status).toBe("succeeded");
-  const [user] = await testDb.db.insert(users).values({ email: "m@inngest.test", name: "M", role: "manager", passwordHash: "x" }).returning();
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "inngest-two-way",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+      twoWaySync: true,
+      entities: ["customers"],
+    })
+    .returning()) as [ChannelRow];
+  expect((await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 })).status).toBe(
+    "succeeded",
+  );
+  const [user] = await testDb.db
+    .insert(users)
+    .values({ email: "m@inngest.test", name: "M", role: "manager", passwordHash: "x" })
+    .returning();
   userId = user!.id;
 }, 60_000);
 

@@ -15,8 +15,19 @@ import type { ChannelRow } from "@/lib/sync/types";
 import { waitForBackgroundPushes } from "@/lib/customers/two-way/kick";
 import { MAX_ATTEMPTS, pushClient, runDuePushes } from "@/lib/customers/two-way/pusher";
 import {
-  customerPushState, dismissOverride, listPushFailures, loadCustomerEdit, pushCounts, requestCustomerEdit, requestRegistration,
-  requestSubscription, requestSubscriptionForSubscribers, retryPush, revertPush, type CustomerEditView, type CustomerValues,
+  customerPushState,
+  dismissOverride,
+  listPushFailures,
+  loadCustomerEdit,
+  pushCounts,
+  requestCustomerEdit,
+  requestRegistration,
+  requestSubscription,
+  requestSubscriptionForSubscribers,
+  retryPush,
+  revertPush,
+  type CustomerEditView,
+  type CustomerValues,
 } from "@/lib/customers/two-way/service";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -43,14 +54,25 @@ beforeAll(async () => {
   process.env.TWO_WAY_PUSH_KICK = "off";
   sim = await startMagentoSimulator({ port: 0, seed: 707, customers: 80, orders: 30 });
   testDb = await createTestDatabase();
-  [channel] = (await testDb.db.insert(channels).values({
-    name: "two-way", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
-    maxRequestsPerSecond: 100, twoWaySync: true, syncPriority: "magento",
-  }).returning()) as [ChannelRow];
+  [channel] = (await testDb.db
+    .insert(channels)
+    .values({
+      name: "two-way",
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsPerSecond: 100,
+      twoWaySync: true,
+      syncPriority: "magento",
+    })
+    .returning()) as [ChannelRow];
   const run = await runChannelSync({ db: testDb.db, channelId: channel.id, mode: "initial", trigger: "cli", pageSize: 100 });
   expect(run.status).toBe("succeeded");
   for (const role of ["manager", "viewer"] as const) {
-    const row = await createUser(testDb.db, { email: `${role}@two-way.test`, name: `The ${role}`, role, password: "a sufficiently long password" }, { userId: null, actor: "test" });
+    const row = await createUser(
+      testDb.db,
+      { email: `${role}@two-way.test`, name: `The ${role}`, role, password: "a sufficiently long password" },
+      { userId: null, actor: "test" },
+    );
     if (role === "manager") manager = { userId: row.id, actor: row.email };
     else viewer = { userId: row.id, actor: row.email };
   }
@@ -72,8 +94,11 @@ beforeEach(async () => {
 
 /** A registered customer of website 1 not used by another test (portal row + Magento record). */
 async function freshCustomer(websiteId = 1): Promise<{ id: number; originId: number; magento: () => Customer }> {
-  const rows = await testDb.db.select({ id: magentoCustomers.id, originId: magentoCustomers.originId }).from(magentoCustomers)
-    .where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.isGuest, false))).orderBy(magentoCustomers.id);
+  const rows = await testDb.db
+    .select({ id: magentoCustomers.id, originId: magentoCustomers.originId })
+    .from(magentoCustomers)
+    .where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.isGuest, false)))
+    .orderBy(magentoCustomers.id);
   const row = rows.find((r) => r.originId !== null && !used.has(r.id) && sim.store.customers.get(r.originId)?.website_id === websiteId);
   if (!row) throw new Error("no unused customer left");
   used.add(row.id);
@@ -123,7 +148,10 @@ describe("customer edits", () => {
     // GET before PUT, PUT, GET after.
     const log = sim.control.requests(20).log.filter((l) => l.path.endsWith(`/V1/customers/${c.originId}`));
     expect(log.slice(-3).map((l) => l.method)).toEqual(["GET", "PUT", "GET"]);
-    const [audit] = await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))));
+    const [audit] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))));
     expect(audit?.details).toMatchObject({ pushId: result.pushId, fields: ["firstname", "dob"] });
   });
 
@@ -151,7 +179,10 @@ describe("customer edits", () => {
     const state = await customerPushState(testDb.db, c.id);
     expect(state.overridden).toHaveLength(1);
     expect(state.overridden[0]!.overridden).toEqual([{ field: "firstname", yours: "FromPortal", magento: "FromMagento" }]);
-    const [audit] = await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "customer.push_overridden"), eq(auditLog.entityId, String(c.id))));
+    const [audit] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "customer.push_overridden"), eq(auditLog.entityId, String(c.id))));
     expect(audit).toBeDefined();
     expect(await dismissOverride(testDb.db, manager, { pushId: result.pushId })).toEqual({ ok: true });
     expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
@@ -176,14 +207,37 @@ describe("customer edits", () => {
     const form = (await loadCustomerEdit(testDb.db, c.id))!;
     expect(form.groups.map((g) => g.originId)).toEqual([1, 2, 3]);
     const group = form.values.groupOriginId === 3 ? 2 : 3;
-    const result = await edit(c.id, (v) => ({
-      ...v, groupOriginId: group, gender: 2,
-      addresses: [
-        ...v.addresses.map((a, i) => (i === 0 ? { ...a, street: ["1 Changed Street"], defaultBilling: true, defaultShipping: false } : { ...a, defaultBilling: false, defaultShipping: false })),
-        { id: null, firstname: "New", lastname: "Address", street: ["5 Added Road"], city: "Austin", postcode: "73301", countryId: "US", regionId: 57, region: "Texas",
-          telephone: "(512) 555-0100", company: null, defaultBilling: false, defaultShipping: true },
-      ],
-    }), form);
+    const result = await edit(
+      c.id,
+      (v) => ({
+        ...v,
+        groupOriginId: group,
+        gender: 2,
+        addresses: [
+          ...v.addresses.map((a, i) =>
+            i === 0
+              ? { ...a, street: ["1 Changed Street"], defaultBilling: true, defaultShipping: false }
+              : { ...a, defaultBilling: false, defaultShipping: false },
+          ),
+          {
+            id: null,
+            firstname: "New",
+            lastname: "Address",
+            street: ["5 Added Road"],
+            city: "Austin",
+            postcode: "73301",
+            countryId: "US",
+            regionId: 57,
+            region: "Texas",
+            telephone: "(512) 555-0100",
+            company: null,
+            defaultBilling: false,
+            defaultShipping: true,
+          },
+        ],
+      }),
+      form,
+    );
     expect(result).toMatchObject({ ok: true, changedFields: ["groupOriginId", "gender", "addresses"] });
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ done: 1 });
     const m = c.magento();
@@ -197,7 +251,7 @@ describe("customer edits", () => {
     expect(await local(c.id)).toMatchObject({ groupOriginId: group, gender: 2, defaultShippingOriginId: added.id, pendingFields: [] });
   });
 
-  it("a forged base (changed in the browser, or another customer's) cannot win a conflict or put false \"from\" values in the audit", async () => {
+  it('a forged base (changed in the browser, or another customer\'s) cannot win a conflict or put false "from" values in the audit', async () => {
     const c = await freshCustomer();
     const other = await freshCustomer();
     const form = (await loadCustomerEdit(testDb.db, c.id))!;
@@ -213,11 +267,20 @@ describe("customer edits", () => {
       "another customer's": (await loadCustomerEdit(testDb.db, other.id))!.baseToken,
     };
     for (const [name, baseToken] of Object.entries(tokens)) {
-      const result = await requestCustomerEdit(testDb.db, manager, { customerId: c.id, baseToken, values: { ...form.values, firstname: "FromPortal" } });
+      const result = await requestCustomerEdit(testDb.db, manager, {
+        customerId: c.id,
+        baseToken,
+        values: { ...form.values, firstname: "FromPortal" },
+      });
       expect(result, name).toMatchObject({ ok: false, error: expect.stringContaining("could not be verified") });
     }
     expect(await testDb.db.select().from(outbox).where(eq(outbox.entityId, c.id))).toEqual([]);
-    expect(await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))))).toEqual([]);
+    expect(
+      await testDb.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id)))),
+    ).toEqual([]);
     expect((await local(c.id)).firstName).toBe(realFirstname);
 
     // The form's own base still shows the conflict: Magento wins, and the audit names the real old values.
@@ -225,17 +288,27 @@ describe("customer edits", () => {
     expect(genuine.ok).toBe(true);
     await runDuePushes(testDb.db, { channelId: channel.id });
     expect(c.magento()).toMatchObject({ firstname: "FromMagento", email: realEmail });
-    const [audit] = await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))));
+    const [audit] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "customer.edited"), eq(auditLog.entityId, String(c.id))));
     expect(audit?.details).toMatchObject({ fields: ["firstname"], changes: { firstname: { from: realFirstname, to: "FromPortal" } } });
   });
 
   it("refuses invalid values with field errors, and an edit that changes nothing", async () => {
     const c = await freshCustomer();
     const bad = await edit(c.id, (v) => ({ ...v, email: "not an email", firstname: " ", dob: "2999-01-01" }));
-    expect(bad).toMatchObject({ ok: false, fieldErrors: { email: expect.any(Array), firstname: expect.any(Array), dob: expect.any(Array) } });
+    expect(bad).toMatchObject({
+      ok: false,
+      fieldErrors: { email: expect.any(Array), firstname: expect.any(Array), dob: expect.any(Array) },
+    });
     const same = await edit(c.id, (v) => v);
     expect(same).toMatchObject({ ok: false, error: expect.stringContaining("Nothing to save") });
-    const expired = await requestCustomerEdit(testDb.db, manager, { customerId: c.id, baseToken: "garbage", values: (await loadCustomerEdit(testDb.db, c.id))!.values });
+    const expired = await requestCustomerEdit(testDb.db, manager, {
+      customerId: c.id,
+      baseToken: "garbage",
+      values: (await loadCustomerEdit(testDb.db, c.id))!.values,
+    });
     expect(expired).toMatchObject({ ok: false, error: expect.stringContaining("could not be verified") });
   });
 });
@@ -312,7 +385,10 @@ describe("failures", () => {
     expect(waiting).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("503") });
     // First retry after ~15 s (±20 %).
     expect(waiting.nextAttemptAt.getTime() - before).toBeGreaterThanOrEqual(11_000);
-    expect((await customerPushState(testDb.db, c.id)).pending[0]).toMatchObject({ attempts: 1, nextAttemptAt: waiting.nextAttemptAt.toISOString() });
+    expect((await customerPushState(testDb.db, c.id)).pending[0]).toMatchObject({
+      attempts: 1,
+      nextAttemptAt: waiting.nextAttemptAt.toISOString(),
+    });
     // Not due yet: nothing is taken.
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 0 });
     expect(c.magento().lastname).not.toBe("Afterwards");
@@ -325,10 +401,16 @@ describe("failures", () => {
     const c = await freshCustomer();
     const result = await edit(c.id, (v) => ({ ...v, lastname: "Never" }));
     if (!result.ok) throw new Error(result.error);
-    await testDb.db.update(outbox).set({ attempts: MAX_ATTEMPTS - 1 }).where(eq(outbox.id, result.pushId));
+    await testDb.db
+      .update(outbox)
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .where(eq(outbox.id, result.pushId));
     sim.control.addFaults({ path: `/V1/customers/${c.originId}`, method: "GET", status: 500, times: 1 });
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ failed: 1 });
-    expect(await pushRow(result.pushId)).toMatchObject({ status: "failed", lastError: expect.stringContaining(`Gave up after ${MAX_ATTEMPTS} attempts`) });
+    expect(await pushRow(result.pushId)).toMatchObject({
+      status: "failed",
+      lastError: expect.stringContaining(`Gave up after ${MAX_ATTEMPTS} attempts`),
+    });
     expect((await customerPushState(testDb.db, c.id)).failed[0]).toMatchObject({ id: result.pushId, status: "failed" });
   });
 });
@@ -344,7 +426,10 @@ describe("subscription", () => {
     expect(c.magento().extension_attributes.is_subscribed).toBe(!start);
     expect(sim.control.pushed().subscriptionChanges.at(-1)).toMatchObject({ customerId: c.originId, to: !start });
     expect(await local(c.id)).toMatchObject({ isSubscribed: !start, pendingFields: [] });
-    const [subscriber] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.customerId, c.id));
+    const [subscriber] = await testDb.db
+      .select()
+      .from(magentoNewsletterSubscribers)
+      .where(eq(magentoNewsletterSubscribers.customerId, c.id));
     expect(subscriber?.status).toBe(!start ? "subscribed" : "unsubscribed");
 
     // Back again from the subscribers grid.
@@ -354,15 +439,28 @@ describe("subscription", () => {
     expect(c.magento().extension_attributes.is_subscribed).toBe(start);
     const [after] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.id, subscriber!.id));
     expect(after?.status).toBe(start ? "subscribed" : "unsubscribed");
-    const actions = (await testDb.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, String(c.id)))).map((r) => r.action);
+    const actions = (
+      await testDb.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .where(eq(auditLog.entityId, String(c.id)))
+    ).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["customer.subscribed", "customer.unsubscribed"]));
   });
 
   it("refuses guests, unknown customers and no-op changes with a reason per customer", async () => {
     const c = await freshCustomer();
-    const [guest] = await testDb.db.insert(magentoCustomers).values({
-      channelId: channel.id, isGuest: true, guestKey: `guest-sub-${Date.now()}@example.org`, email: `guest-sub-${Date.now()}@example.org`, firstName: "G", lastName: "Uest",
-    }).returning();
+    const [guest] = await testDb.db
+      .insert(magentoCustomers)
+      .values({
+        channelId: channel.id,
+        isGuest: true,
+        guestKey: `guest-sub-${Date.now()}@example.org`,
+        email: `guest-sub-${Date.now()}@example.org`,
+        firstName: "G",
+        lastName: "Uest",
+      })
+      .returning();
     const current = (await local(c.id)).isSubscribed ?? false;
     const result = await requestSubscription(testDb.db, manager, { customerIds: [c.id, guest!.id, 999_999_999], subscribed: current });
     expect(result).toMatchObject({ ok: true, queued: [] });
@@ -375,9 +473,17 @@ describe("subscription", () => {
 describe("registration", () => {
   it("registers a guest in Magento (POST /V1/customers); the guest merges into the new customer", async () => {
     const email = `walk-in-${Date.now()}@example.org`;
-    const [guest] = await testDb.db.insert(magentoCustomers).values({
-      channelId: channel.id, isGuest: true, guestKey: email, email, firstName: "Walk", lastName: "In",
-    }).returning();
+    const [guest] = await testDb.db
+      .insert(magentoCustomers)
+      .values({
+        channelId: channel.id,
+        isGuest: true,
+        guestKey: email,
+        email,
+        firstName: "Walk",
+        lastName: "In",
+      })
+      .returning();
     const view = (await loadCustomerEdit(testDb.db, guest!.id))!;
     expect(view).toMatchObject({ editable: false, canRegister: true, readOnlyReason: expect.stringContaining("register") });
     const result = await requestRegistration(testDb.db, manager, { customerId: guest!.id });
@@ -389,20 +495,36 @@ describe("registration", () => {
     const created = [...sim.store.customers.values()].find((c) => c.email === email)!;
     expect(created).toMatchObject({ firstname: "Walk", lastname: "In", website_id: 1, group_id: 1 });
     expect(sim.control.pushed().registrations.at(-1)).toMatchObject({ customerId: created.id, email });
-    const [registered] = await testDb.db.select().from(magentoCustomers).where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.originId, created.id)));
+    const [registered] = await testDb.db
+      .select()
+      .from(magentoCustomers)
+      .where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.originId, created.id)));
     expect(registered).toMatchObject({ isGuest: false, email });
     expect((await local(guest!.id)).mergedIntoId).toBe(registered!.id);
     expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({ canRegister: false, registeredCustomerId: registered!.id });
     expect((await pushRow(result.pushId)).result).toMatchObject({ customerOriginId: created.id, localCustomerId: registered!.id });
-    const actions = (await testDb.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, String(guest!.id)))).map((r) => r.action);
+    const actions = (
+      await testDb.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .where(eq(auditLog.entityId, String(guest!.id)))
+    ).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["customer.registration_requested", "customer.registered"]));
   });
 
   it("a registration whose answer was lost is found by email next time, not created twice", async () => {
     const email = `lost-answer-${Date.now()}@example.org`;
-    const [guest] = await testDb.db.insert(magentoCustomers).values({
-      channelId: channel.id, isGuest: true, guestKey: email, email, firstName: "Lost", lastName: "Answer",
-    }).returning();
+    const [guest] = await testDb.db
+      .insert(magentoCustomers)
+      .values({
+        channelId: channel.id,
+        isGuest: true,
+        guestKey: email,
+        email,
+        firstName: "Lost",
+        lastName: "Answer",
+      })
+      .returning();
     const result = await requestRegistration(testDb.db, manager, { customerId: guest!.id });
     if (!result.ok) throw new Error(result.error);
     // Magento creates the account, the answer never arrives (the client gives up after 1 s).
@@ -411,7 +533,9 @@ describe("registration", () => {
     expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick })).toMatchObject({ retrying: 1 });
     expect([...sim.store.customers.values()].filter((c) => c.email === email)).toHaveLength(1);
     expect((await pushRow(result.pushId)).result).toMatchObject({ postSentAt: expect.any(String) });
-    expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick, now: new Date(Date.now() + 60_000) })).toMatchObject({ done: 1 });
+    expect(await runDuePushes(testDb.db, { channelId: channel.id, client: quick, now: new Date(Date.now() + 60_000) })).toMatchObject({
+      done: 1,
+    });
     const accounts = [...sim.store.customers.values()].filter((c) => c.email === email);
     expect(accounts).toHaveLength(1);
     expect(await pushRow(result.pushId)).toMatchObject({ status: "done", result: { customerOriginId: accounts[0]!.id } });
@@ -419,16 +543,31 @@ describe("registration", () => {
 
   it("an email already registered in the website is a permanent failure with Magento's reason", async () => {
     const taken = (await freshCustomer()).magento().email;
-    const [guest] = await testDb.db.insert(magentoCustomers).values({
-      channelId: channel.id, isGuest: true, guestKey: `${taken}|dup`, email: taken, firstName: "Dup", lastName: "Licate",
-    }).returning();
+    const [guest] = await testDb.db
+      .insert(magentoCustomers)
+      .values({
+        channelId: channel.id,
+        isGuest: true,
+        guestKey: `${taken}|dup`,
+        email: taken,
+        firstName: "Dup",
+        lastName: "Licate",
+      })
+      .returning();
     const result = await requestRegistration(testDb.db, manager, { customerId: guest!.id });
     if (!result.ok) throw new Error(result.error);
     await runDuePushes(testDb.db, { channelId: channel.id });
     expect(await pushRow(result.pushId)).toMatchObject({ status: "dead", lastError: EMAIL_TAKEN });
     // The form offers registering again (not "under way"); doing so sends the same row again.
-    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({ canRegister: true, readOnlyReason: "Guest: register in Magento first." });
-    expect((await customerPushState(testDb.db, guest!.id)).failed[0]).toMatchObject({ id: result.pushId, kind: "customer.register", error: EMAIL_TAKEN });
+    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({
+      canRegister: true,
+      readOnlyReason: "Guest: register in Magento first.",
+    });
+    expect((await customerPushState(testDb.db, guest!.id)).failed[0]).toMatchObject({
+      id: result.pushId,
+      kind: "customer.register",
+      error: EMAIL_TAKEN,
+    });
     expect(await requestRegistration(testDb.db, manager, { customerId: guest!.id })).toEqual({ ok: true, pushId: result.pushId });
     expect((await pushRow(result.pushId)).status).toBe("pending");
     expect(await revertPush(testDb.db, manager, { pushId: result.pushId })).toEqual({ ok: true });
@@ -442,7 +581,10 @@ describe("sync while a push waits", () => {
     const form = (await loadCustomerEdit(testDb.db, c.id))!;
     const result = await edit(c.id, (v) => ({ ...v, firstname: "Waiting" }), form);
     if (!result.ok) throw new Error(result.error);
-    const sub = await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: !c.magento().extension_attributes.is_subscribed });
+    const sub = await requestSubscription(testDb.db, manager, {
+      customerIds: [c.id],
+      subscribed: !c.magento().extension_attributes.is_subscribed,
+    });
     expect(sub).toMatchObject({ ok: true, queued: [c.id] });
     const wanted = !c.magento().extension_attributes.is_subscribed;
     magentoEdit(c.originId, { firstname: "MagentoFirst", lastname: "MagentoLast" });
@@ -450,17 +592,31 @@ describe("sync while a push waits", () => {
     expect(sync.status).toBe("succeeded");
     expect(sync.stats.customers?.fetched).toBeGreaterThan(0);
     // And the one-record sync ("Sync this record") too, twice: no flapping.
-    for (let i = 0; i < 2; i++) expect(await syncRecord(testDb.db, { channelId: channel.id, connector: "customers", originId: c.originId })).toMatchObject({ status: "synced" });
+    for (let i = 0; i < 2; i++)
+      expect(await syncRecord(testDb.db, { channelId: channel.id, connector: "customers", originId: c.originId })).toMatchObject({
+        status: "synced",
+      });
     const row = await local(c.id);
     expect(row).toMatchObject({ firstName: "Waiting", lastName: "MagentoLast", isSubscribed: wanted });
     expect(row.pendingFields).toEqual(["firstname", "subscription"]);
-    const [subscriber] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.customerId, c.id));
+    const [subscriber] = await testDb.db
+      .select()
+      .from(magentoNewsletterSubscribers)
+      .where(eq(magentoNewsletterSubscribers.customerId, c.id));
     if (subscriber) expect(subscriber.status).toBe(wanted ? "subscribed" : "unsubscribed");
     // The edit form keeps showing the waiting value.
-    expect((await loadCustomerEdit(testDb.db, c.id))!).toMatchObject({ values: { firstname: "Waiting" }, pendingFields: ["firstname", "subscription"] });
+    expect((await loadCustomerEdit(testDb.db, c.id))!).toMatchObject({
+      values: { firstname: "Waiting" },
+      pendingFields: ["firstname", "subscription"],
+    });
     // Pushed now: both changed firstname, Magento wins; the subscription goes through.
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
-    expect(await local(c.id)).toMatchObject({ firstName: "MagentoFirst", lastName: "MagentoLast", isSubscribed: wanted, pendingFields: [] });
+    expect(await local(c.id)).toMatchObject({
+      firstName: "MagentoFirst",
+      lastName: "MagentoLast",
+      isSubscribed: wanted,
+      pendingFields: [],
+    });
     expect(c.magento().extension_attributes.is_subscribed).toBe(wanted);
   });
 });
@@ -475,11 +631,17 @@ describe("a sync page fetched before the push", () => {
     const subscribedBefore = before.extension_attributes?.is_subscribed === true;
     const result = await edit(c.id, (v) => ({ ...v, firstname: "Fresh", addresses: v.addresses.slice(0, 1) }));
     if (!result.ok) throw new Error(result.error);
-    expect(await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: !subscribedBefore })).toMatchObject({ queued: [c.id] });
+    expect(await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: !subscribedBefore })).toMatchObject({
+      queued: [c.id],
+    });
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ done: 2 });
     const fresh = await local(c.id);
     expect(fresh).toMatchObject({ firstName: "Fresh", isSubscribed: !subscribedBefore, pendingFields: [] });
-    const addresses = async () => testDb.db.select({ id: magentoCustomerAddresses.originId }).from(magentoCustomerAddresses).where(eq(magentoCustomerAddresses.customerId, c.id));
+    const addresses = async () =>
+      testDb.db
+        .select({ id: magentoCustomerAddresses.originId })
+        .from(magentoCustomerAddresses)
+        .where(eq(magentoCustomerAddresses.customerId, c.id));
     const kept = await addresses();
     // The sync now writes its older page.
     await testDb.db.transaction(async (tx) => {
@@ -487,9 +649,16 @@ describe("a sync page fetched before the push", () => {
       await writeCustomers(tx, ctx, [before]);
       await writeSubscribers(tx, ctx, [before]);
     });
-    expect(await local(c.id)).toMatchObject({ firstName: "Fresh", isSubscribed: !subscribedBefore, remoteUpdatedAt: fresh.remoteUpdatedAt });
+    expect(await local(c.id)).toMatchObject({
+      firstName: "Fresh",
+      isSubscribed: !subscribedBefore,
+      remoteUpdatedAt: fresh.remoteUpdatedAt,
+    });
     expect(await addresses()).toEqual(kept);
-    const [subscriber] = await testDb.db.select().from(magentoNewsletterSubscribers).where(eq(magentoNewsletterSubscribers.customerId, c.id));
+    const [subscriber] = await testDb.db
+      .select()
+      .from(magentoNewsletterSubscribers)
+      .where(eq(magentoNewsletterSubscribers.customerId, c.id));
     expect(subscriber?.status).toBe(!subscribedBefore ? "subscribed" : "unsubscribed");
     // A newer record from Magento is written as always.
     const newer = await client.getCustomer(c.originId);
@@ -508,7 +677,10 @@ describe("pushers side by side", () => {
       expect(result.ok).toBe(true);
     }
     const before = sim.control.pushed().customerUpdates.length;
-    const [a, b] = await Promise.all([runDuePushes(testDb.db, { channelId: channel.id }), runDuePushes(testDb.db, { channelId: channel.id })]);
+    const [a, b] = await Promise.all([
+      runDuePushes(testDb.db, { channelId: channel.id }),
+      runDuePushes(testDb.db, { channelId: channel.id }),
+    ]);
     expect(a.claimed + b.claimed).toBe(3);
     expect(a.done + b.done).toBe(3);
     expect(sim.control.pushed().customerUpdates.length - before).toBe(3);
@@ -520,7 +692,10 @@ describe("pushers side by side", () => {
     const first = await edit(c.id, (v) => ({ ...v, firstname: "Longrun" }));
     if (!first.ok) throw new Error(first.error);
     // Due long ago, so a pusher whose clock was read 200 s ago (a run that has lasted that long) takes it.
-    await testDb.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 600_000) }).where(eq(outbox.id, first.pushId));
+    await testDb.db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(Date.now() - 600_000) })
+      .where(eq(outbox.id, first.pushId));
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     let entered!: () => void;
@@ -557,13 +732,19 @@ describe("pushers side by side", () => {
     const first = await edit(c.id, (v) => ({ ...v, firstname: "First" }));
     if (!first.ok) throw new Error(first.error);
     // The first is under way (claimed by another pusher) when the second edit comes in.
-    await testDb.db.update(outbox).set({ status: "in_progress", lockedUntil: new Date(Date.now() + 60_000) }).where(eq(outbox.id, first.pushId));
+    await testDb.db
+      .update(outbox)
+      .set({ status: "in_progress", lockedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(outbox.id, first.pushId));
     const second = await edit(c.id, (v) => ({ ...v, lastname: "Second" }));
     if (!second.ok) throw new Error(second.error);
     expect(second.pushId).not.toBe(first.pushId);
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 0 });
     // The first lands (its claim lapses and it is taken again), then the second.
-    await testDb.db.update(outbox).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(outbox.id, first.pushId));
+    await testDb.db
+      .update(outbox)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(outbox.id, first.pushId));
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
     expect(c.magento()).toMatchObject({ firstname: "First", lastname: "Second" });
     expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
@@ -576,14 +757,26 @@ describe("refusals", () => {
     const form = (await loadCustomerEdit(testDb.db, c.id))!;
     await testDb.db.update(channels).set({ twoWaySync: false }).where(eq(channels.id, channel.id));
     const view = (await loadCustomerEdit(testDb.db, c.id))!;
-    expect(view).toMatchObject({ editable: false, canChangeSubscription: false, readOnlyReason: expect.stringContaining("Two-way sync is off for channel two-way") });
-    const result = await requestCustomerEdit(testDb.db, manager, { customerId: c.id, baseToken: form.baseToken, values: { ...form.values, firstname: "Nope" } });
+    expect(view).toMatchObject({
+      editable: false,
+      canChangeSubscription: false,
+      readOnlyReason: expect.stringContaining("Two-way sync is off for channel two-way"),
+    });
+    const result = await requestCustomerEdit(testDb.db, manager, {
+      customerId: c.id,
+      baseToken: form.baseToken,
+      values: { ...form.values, firstname: "Nope" },
+    });
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining("Two-way sync is off") });
     const sub = await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: true });
     expect(sub).toMatchObject({ ok: true, queued: [] });
     if (sub.ok) expect(sub.refused[0]?.reason).toContain("Two-way sync is off");
     expect((await local(c.id)).firstName).not.toBe("Nope");
-    const pushes = await testDb.db.select().from(outbox).where(and(eq(outbox.entityId, c.id), eq(outbox.entityType, "customer"))).orderBy(desc(outbox.id));
+    const pushes = await testDb.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.entityId, c.id), eq(outbox.entityType, "customer")))
+      .orderBy(desc(outbox.id));
     expect(pushes).toHaveLength(0);
   });
 
@@ -592,7 +785,11 @@ describe("refusals", () => {
     const result = await edit(c.id, (v) => v);
     expect(result.ok).toBe(false);
     const form = (await loadCustomerEdit(testDb.db, c.id))!;
-    const byViewer = await requestCustomerEdit(testDb.db, viewer, { customerId: c.id, baseToken: form.baseToken, values: { ...form.values, firstname: "Viewer" } });
+    const byViewer = await requestCustomerEdit(testDb.db, viewer, {
+      customerId: c.id,
+      baseToken: form.baseToken,
+      values: { ...form.values, firstname: "Viewer" },
+    });
     expect(byViewer).toMatchObject({ ok: false, error: expect.stringContaining("role") });
     expect(await requestSubscription(testDb.db, viewer, { customerIds: [c.id], subscribed: true })).toMatchObject({ ok: false });
     expect(await requestRegistration(testDb.db, viewer, { customerId: c.id })).toMatchObject({ ok: false });

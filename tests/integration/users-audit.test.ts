@@ -68,7 +68,12 @@ function signInAs(user: { id: number }, ago = 0): JwtSession {
 }
 
 async function makeUser(email: string, role: Role, options: { oneTimePassword?: boolean } = {}) {
-  return createUser(testDb.db, { email, name: `Person ${email}`, role, password: PASSWORD }, { userId: null, actor: "test-setup" }, options);
+  return createUser(
+    testDb.db,
+    { email, name: `Person ${email}`, role, password: PASSWORD },
+    { userId: null, actor: "test-setup" },
+    options,
+  );
 }
 
 async function row(email: string) {
@@ -160,10 +165,19 @@ describe("an admin resets a password", () => {
     expect(await getPasswordChangeUser()).toBeNull();
 
     const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "user.password_reset"));
-    expect(entry).toMatchObject({ actor: staff.admin.email, userId: staff.admin.id, entityType: "user", entityId: String(target.id), ip: requestHeaders.ip });
+    expect(entry).toMatchObject({
+      actor: staff.admin.email,
+      userId: staff.admin.id,
+      entityType: "user",
+      entityId: String(target.id),
+      ip: requestHeaders.ip,
+    });
     expect(entry!.details).toEqual({ email: target.email, oneTimePassword: "generated", sessionsEnded: true });
     // Its sign-in with the one-time password is in the log, under its own address.
-    const [signedIn] = await testDb.db.select().from(auditLog).where(sql`${auditLog.action} = 'user.signed_in' AND ${auditLog.entityId} = ${String(target.id)}`);
+    const [signedIn] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} = 'user.signed_in' AND ${auditLog.entityId} = ${String(target.id)}`);
     expect(signedIn).toMatchObject({ actor: target.email, userId: target.id, ip: "192.0.2.1" });
   });
 
@@ -195,23 +209,35 @@ describe("an admin resets a password", () => {
 describe("an admin creates a user", () => {
   it("with a generated one-time password: shown once, must be replaced, audited without the password", async () => {
     signInAs(staff.admin);
-    const result = await action("createUserAction")(null, form({ name: "Nora New", email: "nora@users-audit.test", role: "agent", passwordMode: "generate" }));
+    const result = await action("createUserAction")(
+      null,
+      form({ name: "Nora New", email: "nora@users-audit.test", role: "agent", passwordMode: "generate" }),
+    );
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true, data: { email: "nora@users-audit.test" } });
     const oneTime = result.ok ? (result.data as { oneTimePassword: string }).oneTimePassword : "";
     expect(oneTime).toMatch(/^[A-Za-z0-9]{16}$/);
     expect((await row("nora@users-audit.test")).mustChangePassword).toBe(true);
     expect(await auditText()).not.toContain(oneTime);
-    const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.entityId, String((await row("nora@users-audit.test")).id)));
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityId, String((await row("nora@users-audit.test")).id)));
     expect(entry).toMatchObject({ action: "user.created", ip: requestHeaders.ip });
     expect(entry!.details).toMatchObject({ role: "agent", oneTimePassword: "generated" });
   });
 
   it("with a password the admin sets: no forced change, and a short one is refused on the password field", async () => {
     signInAs(staff.admin);
-    const short = await action("createUserAction")(null, form({ name: "Sam", email: "sam@users-audit.test", role: "viewer", passwordMode: "set", password: "short" }));
+    const short = await action("createUserAction")(
+      null,
+      form({ name: "Sam", email: "sam@users-audit.test", role: "viewer", passwordMode: "set", password: "short" }),
+    );
     expect(short).toMatchObject({ ok: false, code: "invalid" });
     if (!short.ok) expect(Object.keys(short.fieldErrors ?? {})).toEqual(["password"]);
-    const ok = await action("createUserAction")(null, form({ name: "Sam", email: "sam@users-audit.test", role: "viewer", passwordMode: "set", password: PASSWORD }));
+    const ok = await action("createUserAction")(
+      null,
+      form({ name: "Sam", email: "sam@users-audit.test", role: "viewer", passwordMode: "set", password: PASSWORD }),
+    );
     expect(ok).toMatchObject({ ok: true });
     expect(ok.ok && (ok.data as { oneTimePassword?: string }).oneTimePassword).toBeFalsy();
     expect((await row("sam@users-audit.test")).mustChangePassword).toBe(false);
@@ -254,9 +280,16 @@ describe("signing in with a one-time password", () => {
     expect(same).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining("different")] } });
     expect((await row(fresh.email)).mustChangePassword).toBe(true);
 
-    const chosen = await choosePasswordAction(null, form({ password: "my own long password", confirm: "my own long password", callbackUrl: "/sales/orders" }));
+    const chosen = await choosePasswordAction(
+      null,
+      form({ password: "my own long password", confirm: "my own long password", callbackUrl: "/sales/orders" }),
+    );
     expect(chosen).toEqual({ ok: true });
-    expect(signInMock).toHaveBeenCalledWith("credentials", { email: fresh.email, password: "my own long password", redirectTo: "/sales/orders" });
+    expect(signInMock).toHaveBeenCalledWith("credentials", {
+      email: fresh.email,
+      password: "my own long password",
+      redirectTo: "/sales/orders",
+    });
 
     const after = await row(fresh.email);
     expect(after.mustChangePassword).toBe(false);
@@ -295,11 +328,28 @@ describe("System › Audit Log grid", () => {
     await action("setActiveAction")(null, form({ email: subject.email, active: "true" }));
     await testDb.db.insert(auditLog).values([
       {
-        userId: staff.admin.id, actor: staff.admin.email, action: "channel.updated", entityType: "channel", entityId: String(channelId), channelId,
-        details: { changes: { name: { from: "EU", to: "EU store" } }, credentials: { from: "[redacted]", to: "[redacted]", fields: ["accessToken"] }, stray: TOKEN },
+        userId: staff.admin.id,
+        actor: staff.admin.email,
+        action: "channel.updated",
+        entityType: "channel",
+        entityId: String(channelId),
+        channelId,
+        details: {
+          changes: { name: { from: "EU", to: "EU store" } },
+          credentials: { from: "[redacted]", to: "[redacted]", fields: ["accessToken"] },
+          stray: TOKEN,
+        },
         ip: "203.0.113.9",
       },
-      { at: new Date("2020-01-15T12:00:00Z"), userId: null, actor: "cli", action: "user.created", entityType: "user", entityId: "999", details: { email: "old@users-audit.test", role: "viewer" } },
+      {
+        at: new Date("2020-01-15T12:00:00Z"),
+        userId: null,
+        actor: "cli",
+        action: "user.created",
+        entityType: "user",
+        entityId: "999",
+        details: { email: "old@users-audit.test", role: "viewer" },
+      },
     ]);
   });
 
@@ -322,7 +372,10 @@ describe("System › Audit Log grid", () => {
   });
 
   it("filters by action, who, entity type, channel and date, and searches", async () => {
-    expect(actions((await view({ f_action: ["user.deactivated", "user.reactivated"] })).rows).sort()).toEqual(["User deactivated", "User reactivated"]);
+    expect(actions((await view({ f_action: ["user.deactivated", "user.reactivated"] })).rows).sort()).toEqual([
+      "User deactivated",
+      "User reactivated",
+    ]);
     const byCli = await view({ f_actor: "cli" });
     expect(byCli.rows.map((r) => r.cells.what!.text)).toEqual(["User old@users-audit.test"]);
     expect(actions((await view({ f_entity_type: "channel" })).rows)).toEqual(["Channel settings changed"]);
@@ -345,7 +398,14 @@ describe("System › Audit Log grid", () => {
   });
 
   it("answers hostile URLs with notices, never an error", async () => {
-    const hostile: Record<string, string>[] = [{ f_action: "' OR 1=1 --" }, { f_at: "yesterday" }, { sort: "changes" }, { f_changes: "x" }, { q: "%_%" }, { channel: "1;drop" }];
+    const hostile: Record<string, string>[] = [
+      { f_action: "' OR 1=1 --" },
+      { f_at: "yesterday" },
+      { sort: "changes" },
+      { f_changes: "x" },
+      { q: "%_%" },
+      { channel: "1;drop" },
+    ];
     for (const params of hostile) {
       const result = await view(params);
       expect(result.total).toBeGreaterThanOrEqual(0);
@@ -355,23 +415,35 @@ describe("System › Audit Log grid", () => {
 
   it.each(ROLES.filter((role) => role !== "admin"))("is refused to %s: the data query and the CSV export", async (role) => {
     await expect(loadGridView(staff[role], auditLogGrid, {}, { db: testDb.db })).rejects.toBeInstanceOf(ForbiddenError);
-    const started = startCsvExport({ handle: { db: testDb.db, kind: "postgres" }, user: staff[role], definition: auditLogGrid, params: {} });
+    const started = startCsvExport({
+      handle: { db: testDb.db, kind: "postgres" },
+      user: staff[role],
+      definition: auditLogGrid,
+      params: {},
+    });
     expect(started).toMatchObject({ ok: false, status: 403 });
     signInAs(staff[role]);
-    const response = await exportGet(new Request("http://portal.test/export/audit_log"), { params: Promise.resolve({ grid: "audit_log" }) });
+    const response = await exportGet(new Request("http://portal.test/export/audit_log"), {
+      params: Promise.resolve({ grid: "audit_log" }),
+    });
     expect(response.status).toBe(403);
     expect(await response.text()).not.toContain(staff.admin.email);
   });
 
   it("exports for an admin as the grid shows it, changes in words and no secret", async () => {
     signInAs(staff.admin);
-    const response = await exportGet(new Request("http://portal.test/export/audit-log?f_action=channel.updated"), { params: Promise.resolve({ grid: "audit-log" }) });
+    const response = await exportGet(new Request("http://portal.test/export/audit-log?f_action=channel.updated"), {
+      params: Promise.resolve({ grid: "audit-log" }),
+    });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toContain("When,Who,Action,What,Changes,IP");
     expect(text).toContain("name: EU → EU store");
     expect(text).not.toContain(TOKEN);
-    const [exported] = await testDb.db.select().from(auditLog).where(sql`${auditLog.action} = 'export.csv' AND ${auditLog.entityId} = 'audit_log'`);
+    const [exported] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} = 'export.csv' AND ${auditLog.entityId} = 'audit_log'`);
     expect(exported).toMatchObject({ actor: staff.admin.email });
   });
 });
@@ -393,7 +465,10 @@ describe("a locked-out user", () => {
     expect((await listUsersFor(staff.admin)).find((u) => u.id === target.id)?.lockedUntil).toBeNull();
     await lockOut(target.email);
     const listed = (await listUsersFor(staff.admin)).find((u) => u.id === target.id);
-    const [counter] = await testDb.db.select().from(loginThrottle).where(eq(loginThrottle.key, accountKey(target.email)));
+    const [counter] = await testDb.db
+      .select()
+      .from(loginThrottle)
+      .where(eq(loginThrottle.key, accountKey(target.email)));
     expect(listed?.lockedUntil).toEqual(counter!.lockedUntil);
     expect(listed!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
   });
@@ -408,7 +483,13 @@ describe("a locked-out user", () => {
     expect((await listUsersFor(staff.admin)).find((u) => u.id === target.id)?.lockedUntil).toBeNull();
     expect((await authenticate(testDb.db, target.email, PASSWORD, "192.0.2.77")).ok).toBe(true);
     const [entry] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "user.unlocked"));
-    expect(entry).toMatchObject({ actor: staff.admin.email, userId: staff.admin.id, entityType: "user", entityId: String(target.id), ip: requestHeaders.ip });
+    expect(entry).toMatchObject({
+      actor: staff.admin.email,
+      userId: staff.admin.id,
+      entityType: "user",
+      entityId: String(target.id),
+      ip: requestHeaders.ip,
+    });
     expect(entry!.details).toMatchObject({ email: target.email, lockedUntil: expect.any(String) });
   });
 
@@ -428,7 +509,10 @@ describe("a locked-out user", () => {
     const result = await action("resetPasswordAction")(null, form({ email: target.email }));
     const oneTime = result.ok ? (result.data as { oneTimePassword: string }).oneTimePassword : "";
     expect((await authenticate(testDb.db, target.email, oneTime, "192.0.2.78")).ok).toBe(true);
-    const [entry] = await testDb.db.select().from(auditLog).where(sql`${auditLog.action} = 'user.password_reset' AND ${auditLog.entityId} = ${String(target.id)}`);
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} = 'user.password_reset' AND ${auditLog.entityId} = ${String(target.id)}`);
     expect(entry!.details).toMatchObject({ unlocked: true });
   });
 });
@@ -442,7 +526,10 @@ describe("one-time passwords expire", () => {
     else process.env.ONE_TIME_PASSWORD_HOURS = saved;
   });
   const issuedHoursAgo = (email: string, hours: number) =>
-    testDb.db.update(users).set({ oneTimePasswordIssuedAt: new Date(Date.now() - hours * 3_600_000) }).where(eq(users.email, email));
+    testDb.db
+      .update(users)
+      .set({ oneTimePasswordIssuedAt: new Date(Date.now() - hours * 3_600_000) })
+      .where(eq(users.email, email));
 
   it("after 24 hours: the right one-time password is refused, a wrong one still reads as wrong", async () => {
     const fresh = await makeUser("stale-otp@users-audit.test", "viewer", { oneTimePassword: true });
@@ -516,9 +603,11 @@ describe("sessions end for good", () => {
 
 describe("/session-ended", () => {
   const get = (pathAndQuery: string, headers: Record<string, string> = {}) =>
-    sessionEndedGet(Object.assign(new Request(`http://localhost:3000${pathAndQuery}`, { headers: { host: "sales.example.com", ...headers } }), {
-      nextUrl: new URL(`http://localhost:3000${pathAndQuery}`),
-    }) as never);
+    sessionEndedGet(
+      Object.assign(new Request(`http://localhost:3000${pathAndQuery}`, { headers: { host: "sales.example.com", ...headers } }), {
+        nextUrl: new URL(`http://localhost:3000${pathAndQuery}`),
+      }) as never,
+    );
 
   it("clears a session the portal no longer accepts, then shows sign-in on the host the browser used", async () => {
     const gone = await makeUser("ended@users-audit.test", "viewer");

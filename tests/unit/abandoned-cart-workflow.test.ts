@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { CART_STATUSES, type CartStatus } from "@/db/schema/magento";
 import { ROLES } from "@/lib/auth/permissions";
 import {
-  allowedTransitions, CART_TRANSITIONS, checkAssign, checkTransition, type CartTransition, type WorkflowActor,
+  allowedTransitions,
+  CART_TRANSITIONS,
+  checkAssign,
+  checkTransition,
+  type CartTransition,
+  type WorkflowActor,
 } from "@/lib/carts/follow-up-rules";
 
 // Every (actor, status, transition) combination, each with its expected outcome: the allowed ones
@@ -23,7 +28,11 @@ const SYNC_ALLOWED: [CartStatus, CartTransition, CartStatus][] = [
 ];
 
 const ACTORS: { name: string; actor: WorkflowActor; allowed: [CartStatus, CartTransition, CartStatus][] }[] = [
-  ...ROLES.map((role) => ({ name: role, actor: { kind: "user", role } as WorkflowActor, allowed: role === "viewer" ? [] : PEOPLE_ALLOWED })),
+  ...ROLES.map((role) => ({
+    name: role,
+    actor: { kind: "user", role } as WorkflowActor,
+    allowed: role === "viewer" ? [] : PEOPLE_ALLOWED,
+  })),
   { name: "sync", actor: { kind: "sync" }, allowed: SYNC_ALLOWED },
 ];
 
@@ -75,9 +84,16 @@ describe("assigning carts", () => {
     CART_STATUSES.flatMap((status) =>
       Object.entries(holders).flatMap(([holder, holderId]) =>
         Object.entries(targets).map(([to, toId]) => ({
-          role, status, holder, to, holderId, toId,
-          ok: role !== "viewer" && assignable.includes(status)
-            && (role === "manager" || role === "admin" || (to !== "someone" && holder !== "someone")),
+          role,
+          status,
+          holder,
+          to,
+          holderId,
+          toId,
+          ok:
+            role !== "viewer" &&
+            assignable.includes(status) &&
+            (role === "manager" || role === "admin" || (to !== "someone" && holder !== "someone")),
         })),
       ),
     ),
@@ -88,7 +104,8 @@ describe("assigning carts", () => {
 
   it("says who has the cart when an agent may not take it over", () => {
     expect(checkAssign({ role: "agent", userId: ME }, { status: "open", holderId: SOMEONE, holderName: "Dana" }, ME)).toEqual({
-      ok: false, reason: "This cart is assigned to Dana; only a manager or an administrator can take it over.",
+      ok: false,
+      reason: "This cart is assigned to Dana; only a manager or an administrator can take it over.",
     });
   });
 });

@@ -9,12 +9,18 @@ describe("audit entries in words", () => {
   });
 
   it("shows a role change as old → new, without repeating the user's email", () => {
-    expect(describeDetails("user.role_changed", { email: "jo@example.com", from: "agent", to: "manager" })).toEqual(["role: agent → manager"]);
+    expect(describeDetails("user.role_changed", { email: "jo@example.com", from: "agent", to: "manager" })).toEqual([
+      "role: agent → manager",
+    ]);
   });
 
   it("shows a channel's changes map field by field and the credentials as replaced, never their values", () => {
     const lines = describeDetails("channel.updated", {
-      changes: { name: { from: "EU", to: "EU store" }, syncIntervalMinutes: { from: 5, to: 15 }, websiteOriginIds: { from: null, to: [1, 2] } },
+      changes: {
+        name: { from: "EU", to: "EU store" },
+        syncIntervalMinutes: { from: 5, to: 15 },
+        websiteOriginIds: { from: null, to: [1, 2] },
+      },
       credentials: { from: REDACTED, to: REDACTED, fields: ["accessToken"] },
     });
     expect(lines).toEqual([
@@ -66,11 +72,9 @@ describe("audit entries in words", () => {
   });
 
   it("leaves out unset values, e.g. an export without search or selection", () => {
-    expect(describeDetails("export.csv", { grid: "orders", filters: {}, q: null, selection: null, rows: 12, status: "completed" })).toEqual([
-      "grid: orders",
-      "rows: 12",
-      "status: completed",
-    ]);
+    expect(describeDetails("export.csv", { grid: "orders", filters: {}, q: null, selection: null, rows: 12, status: "completed" })).toEqual(
+      ["grid: orders", "rows: 12", "status: completed"],
+    );
   });
 
   it("reads the grid cell from the JSON text the CSV export gets as well as from an object", () => {
@@ -91,7 +95,9 @@ describe("amounts in audit entries", () => {
   });
 
   it("says the currency is unknown rather than printing bare amounts", () => {
-    expect(describeDetails("cart.converted", { totals: { grandTotal: 93, currency: null } })).toEqual(["totals: grand total 93.00 (currency unknown)"]);
+    expect(describeDetails("cart.converted", { totals: { grandTotal: 93, currency: null } })).toEqual([
+      "totals: grand total 93.00 (currency unknown)",
+    ]);
   });
 });
 
@@ -100,15 +106,15 @@ describe("sign-in entries", () => {
     expect(actionLabel("user.sign_in_failed")).toBe("Sign-in failed");
     expect(actionLabel("user.locked_out")).toBe("Locked out");
     expect(actionLabel("user.unlocked")).toBe("User unlocked");
-    expect(describeDetails("user.sign_in_failed", { email: "a@example.com", reason: "wrong password" })).toEqual(["reason: wrong password"]);
+    expect(describeDetails("user.sign_in_failed", { email: "a@example.com", reason: "wrong password" })).toEqual([
+      "reason: wrong password",
+    ]);
     expect(describeDetails("user.locked_out", { email: "a@example.com", failures: 5, lockedUntil: "2026-11-25T09:30:00.000Z" })).toEqual([
       "failures: 5",
       "locked until 25 Nov 2026, 09:30 UTC",
     ]);
-    expect(describeDetails("user.password_reset", { email: "a@example.com", oneTimePassword: "generated", sessionsEnded: true, unlocked: true })).toEqual([
-      "one-time password generated",
-      "signed out everywhere",
-      "lockout lifted",
-    ]);
+    expect(
+      describeDetails("user.password_reset", { email: "a@example.com", oneTimePassword: "generated", sessionsEnded: true, unlocked: true }),
+    ).toEqual(["one-time password generated", "signed out everywhere", "lockout lifted"]);
   });
 });

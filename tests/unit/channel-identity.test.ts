@@ -31,8 +31,11 @@ describe("channelIdentity", () => {
   });
 
   it("an empty or missing store code is Magento's default", () => {
-    for (const code of ["", "  ", null, undefined, "DEFAULT"]) expect(channelIdentity("https://s.example.com", code).storeCode).toBe("default");
-    expect(sameStoreView({ baseUrl: "https://s.example.com", storeCode: "fr_fr" }, { baseUrl: "https://s.example.com", storeCode: "default" })).toBe(false);
+    for (const code of ["", "  ", null, undefined, "DEFAULT"])
+      expect(channelIdentity("https://s.example.com", code).storeCode).toBe("default");
+    expect(
+      sameStoreView({ baseUrl: "https://s.example.com", storeCode: "fr_fr" }, { baseUrl: "https://s.example.com", storeCode: "default" }),
+    ).toBe(false);
   });
 
   it("never carries credentials written into the URL", () => {
@@ -49,7 +52,9 @@ describe("the confirmation", () => {
   const connection = connectionWarning({ reason: "unreachable", message: "Magento did not answer at this address (shop.example.com)." });
 
   it("names the other channel and the store view", () => {
-    expect(duplicate.message).toMatch(/^Channel “Main” already syncs https:\/\/shop\.example\.com \(store view default\): every order, customer and cart would be counted twice/);
+    expect(duplicate.message).toMatch(
+      /^Channel “Main” already syncs https:\/\/shop\.example\.com \(store view default\): every order, customer and cart would be counted twice/,
+    );
   });
 
   it("covers exactly the warnings it was given for", () => {

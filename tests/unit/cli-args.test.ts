@@ -74,9 +74,7 @@ describe("parseArgs", () => {
   });
 
   it("rejects repeated options", () => {
-    expect(usageError(["--email", "a@b.co", "--email", "c@d.co"]).message).toBe(
-      "Option --email is given more than once.",
-    );
+    expect(usageError(["--email", "a@b.co", "--email", "c@d.co"]).message).toBe("Option --email is given more than once.");
   });
 
   it("rejects stray words", () => {
@@ -101,13 +99,16 @@ describe("readOptions", () => {
     name: "thing:make",
     summary: "Make a thing.",
     options: {
-      size: option.required(z
+      size: option.required(
+        z
           .string()
           .regex(/^[1-9]\d*$/, { message: "Size must be a positive whole number." })
-          .transform(Number), {
-        placeholder: "n",
-        description: "How big.",
-      }),
+          .transform(Number),
+        {
+          placeholder: "n",
+          description: "How big.",
+        },
+      ),
       secret: option.optional(z.string().min(5, { message: "Secret is too short." }), {
         placeholder: "secret",
         description: "A secret.",
@@ -131,9 +132,7 @@ describe("readOptions", () => {
   });
 
   it("turns a schema failure into a usage error naming the option and the value", () => {
-    expect(() => readOptions(command, ["--size", "big"])).toThrow(
-      'Invalid --size "big": Size must be a positive whole number.',
-    );
+    expect(() => readOptions(command, ["--size", "big"])).toThrow('Invalid --size "big": Size must be a positive whole number.');
   });
 
   it("never echoes a secret option's value", () => {

@@ -15,7 +15,10 @@ afterEach(() => {
 
 /** A request as the portal's server sees it: the peer it was accepted from, plus what the client sent. */
 const request = (peer: string | null, forwardedFor?: string) =>
-  new Headers({ ...(peer === null ? {} : { [PEER_ADDRESS_HEADER]: peer }), ...(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor }) });
+  new Headers({
+    ...(peer === null ? {} : { [PEER_ADDRESS_HEADER]: peer }),
+    ...(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor }),
+  });
 
 describe("clientIp with TRUSTED_PROXY_HOPS unset (0: clients connect to the portal directly)", () => {
   it("uses the socket's peer, whatever X-Forwarded-For a client makes up", () => {
@@ -64,7 +67,17 @@ describe("clientIp behind proxies", () => {
   });
 
   it("reads TRUSTED_PROXY_HOPS as a small whole number, else 0", () => {
-    for (const [value, hops] of [[undefined, 0], ["", 0], ["0", 0], ["1", 1], ["3", 3], ["-1", 0], ["1.5", 0], ["two", 0], ["99", 0]] as const) {
+    for (const [value, hops] of [
+      [undefined, 0],
+      ["", 0],
+      ["0", 0],
+      ["1", 1],
+      ["3", 3],
+      ["-1", 0],
+      ["1.5", 0],
+      ["two", 0],
+      ["99", 0],
+    ] as const) {
       if (value === undefined) delete process.env.TRUSTED_PROXY_HOPS;
       else process.env.TRUSTED_PROXY_HOPS = value;
       expect(trustedProxyHops(), String(value)).toBe(hops);

@@ -42,13 +42,28 @@ describe("report filters", () => {
 
   it("parses the URL with defaults for anything unreadable", () => {
     const f = parseReportFilters({ range: "nonsense", channel: "abc", website: "-1", bucket: "hour" }, NOW);
-    expect(f).toMatchObject({ preset: "last_30_days", range: { from: "2026-04-18", to: "2026-05-17" }, channelId: null, websiteId: null, bucket: "day", bucketExplicit: false });
+    expect(f).toMatchObject({
+      preset: "last_30_days",
+      range: { from: "2026-04-18", to: "2026-05-17" },
+      channelId: null,
+      websiteId: null,
+      bucket: "day",
+      bucketExplicit: false,
+    });
     const custom = parseReportFilters(new URLSearchParams("range=custom&from=2025-03-31&to=2025-01-01&channel=2&bucket=week"), NOW);
-    expect(custom).toMatchObject({ preset: "custom", range: { from: "2025-01-01", to: "2025-03-31" }, channelId: 2, bucket: "week", bucketExplicit: true });
+    expect(custom).toMatchObject({
+      preset: "custom",
+      range: { from: "2025-01-01", to: "2025-03-31" },
+      channelId: 2,
+      bucket: "week",
+      bucketExplicit: true,
+    });
     expect(parseReportFilters({ range: "custom", from: "2025-02-30", to: "2025-03-01" }, NOW).preset).toBe("last_30_days");
     expect(parseReportFilters({ range: "this_year" }, NOW).bucket).toBe("week");
     expect(parseReportFilters({ range: "last_year" }, NOW).bucket).toBe("month");
-    expect(filtersToSearchParams({ ...custom, bucket: "week" }).toString()).toBe("range=custom&from=2025-01-01&to=2025-03-31&bucket=week&channel=2");
+    expect(filtersToSearchParams({ ...custom, bucket: "week" }).toString()).toBe(
+      "range=custom&from=2025-01-01&to=2025-03-31&bucket=week&channel=2",
+    );
   });
 
   it("falls back to the default range for impossible or malformed custom days instead of failing the page", () => {
@@ -61,7 +76,12 @@ describe("report filters", () => {
 
   it("lists every bucket of a range, weeks from Monday", () => {
     expect(bucketStarts({ from: "2026-05-13", to: "2026-05-26" }, "week")).toEqual(["2026-05-11", "2026-05-18", "2026-05-25"]);
-    expect(bucketStarts({ from: "2025-11-15", to: "2026-02-01" }, "month")).toEqual(["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01"]);
+    expect(bucketStarts({ from: "2025-11-15", to: "2026-02-01" }, "month")).toEqual([
+      "2025-11-01",
+      "2025-12-01",
+      "2026-01-01",
+      "2026-02-01",
+    ]);
     expect(bucketStarts({ from: "2026-05-16", to: "2026-05-17" }, "day")).toEqual(["2026-05-16", "2026-05-17"]);
   });
 });

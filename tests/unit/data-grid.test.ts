@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { countLabel, describeFilter, exportHref, gridHref, isFiltered, pageWindow, sortChange, withFilter, withoutFilter } from "@/components/data-grid/grid-url";
+import {
+  countLabel,
+  describeFilter,
+  exportHref,
+  gridHref,
+  isFiltered,
+  pageWindow,
+  sortChange,
+  withFilter,
+  withoutFilter,
+} from "@/components/data-grid/grid-url";
 import { formatUtc } from "@/lib/dates";
 import { clientDefinition, displayRow, statusTone } from "@/lib/grid/display";
 import { cartsGrid } from "@/lib/carts/grid";
@@ -39,7 +49,9 @@ describe("grid links", () => {
     const status = { label: "Status", options: [{ value: "pending", label: "Pending" }] };
     expect(describeFilter(status, { kind: "choice", values: ["pending", "x"] })).toBe("Status: Pending, x");
     expect(describeFilter({ label: "Total", options: null }, { kind: "number", min: "10", max: null })).toBe("Total ≥ 10");
-    expect(describeFilter({ label: "Created", options: null }, { kind: "date", preset: "last_7_days", from: null, to: null })).toBe("Created: Last 7 days");
+    expect(describeFilter({ label: "Created", options: null }, { kind: "date", preset: "last_7_days", from: null, to: null })).toBe(
+      "Created: Last 7 days",
+    );
     expect(describeFilter({ label: "Email", options: null }, { kind: "text", op: "starts", value: "jo" })).toBe("Email starts with “jo”");
     expect(isFiltered(base)).toBe(false);
     expect(isFiltered({ ...base, q: "x" })).toBe(true);
@@ -60,13 +72,24 @@ describe("grid links", () => {
 
 describe("grid cells", () => {
   it("formats money, dates, statuses and links from raw rows", () => {
-    const row = displayRow(ordersGrid, {
-      id: "7",
-      values: {
-        increment_id: "000000123", grand_total: "1234.5000", grand_total__currency: "EUR", status: "complete",
-        created_at: "2024-03-01 23:30:00+00", customer: "Jane Doe", customer__href: "/customers/4", is_guest: false, items_count: 3,
+    const row = displayRow(
+      ordersGrid,
+      {
+        id: "7",
+        values: {
+          increment_id: "000000123",
+          grand_total: "1234.5000",
+          grand_total__currency: "EUR",
+          status: "complete",
+          created_at: "2024-03-01 23:30:00+00",
+          customer: "Jane Doe",
+          customer__href: "/customers/4",
+          is_guest: false,
+          items_count: 3,
+        },
       },
-    }, "Europe/Berlin");
+      "Europe/Berlin",
+    );
     expect(row.href).toBe("/sales/orders/7");
     expect(row.cells.grand_total).toEqual({ text: "€1,234.50", href: undefined });
     expect(row.cells.status).toMatchObject({ text: "Complete", tone: "green" });

@@ -53,7 +53,11 @@ describe("safeErrorMessage", () => {
   });
 
   it("a query error without a Postgres reason says the query failed and why, without the query", () => {
-    const error = new DrizzleQueryError("SELECT * FROM people WHERE email = $1", [EMAIL], new Error("write CONNECTION_CLOSED 127.0.0.1:5432"));
+    const error = new DrizzleQueryError(
+      "SELECT * FROM people WHERE email = $1",
+      [EMAIL],
+      new Error("write CONNECTION_CLOSED 127.0.0.1:5432"),
+    );
     expect(safeErrorMessage(error)).toBe("a database query failed: write CONNECTION_CLOSED 127.0.0.1:5432");
   });
 

@@ -6,7 +6,13 @@ import type { GridDefinition } from "@/lib/grid/types";
 // Which columns a CSV gets: no exported amount goes without a currency beside it.
 
 const base: GridDefinition = {
-  id: "orders", title: "Test", noun: "rows", from: "t", where: "true", idSql: "t.id", channelSql: "t.channel_id",
+  id: "orders",
+  title: "Test",
+  noun: "rows",
+  from: "t",
+  where: "true",
+  idSql: "t.id",
+  channelSql: "t.channel_id",
   defaultSort: { column: "name", direction: "asc" },
   columns: [
     { id: "name", label: "Name", kind: "text", sql: "t.name" },
@@ -26,7 +32,13 @@ describe("CSV currency columns", () => {
 
   it("gives each amount its own currency column when the amounts do not share one", () => {
     expect(headers(["name", "paid", "refunded", "base_paid"])).toEqual([
-      "Name", "Paid", "Paid currency", "Refunded", "Refunded currency", "Paid (base)", "Paid (base) currency",
+      "Name",
+      "Paid",
+      "Paid currency",
+      "Refunded",
+      "Refunded currency",
+      "Paid (base)",
+      "Paid (base) currency",
     ]);
     const columns = exportColumns(base, ["paid", "base_paid"]);
     expect(columns.filter((c) => c.kind === "currency").map((c) => c.expr)).toEqual(["(t.currency)::text", "(t.base_currency)::text"]);

@@ -8,12 +8,24 @@ import { gridQueryString, parseGridState } from "@/lib/grid/params";
 describe("grid URL state", () => {
   it("reads page, size, sort, search, channel and typed filters", () => {
     const { state, notices } = parseGridState(ordersGrid, {
-      page: "3", size: "100", sort: "-grand_total", q: "jane", channel: "2",
-      f_email: "starts:jo", f_status: ["pending", "complete"], f_grand_total: "10..250.5", f_created_at: "last_7_days", f_is_guest: "no",
+      page: "3",
+      size: "100",
+      sort: "-grand_total",
+      q: "jane",
+      channel: "2",
+      f_email: "starts:jo",
+      f_status: ["pending", "complete"],
+      f_grand_total: "10..250.5",
+      f_created_at: "last_7_days",
+      f_is_guest: "no",
     });
     expect(notices).toEqual([]);
     expect(state).toEqual({
-      page: 3, pageSize: 100, sort: { column: "grand_total", direction: "desc" }, q: "jane", channelId: 2,
+      page: 3,
+      pageSize: 100,
+      sort: { column: "grand_total", direction: "desc" },
+      q: "jane",
+      channelId: 2,
       filters: {
         email: { kind: "text", op: "starts", value: "jo" },
         status: { kind: "choice", values: ["pending", "complete"] },
@@ -30,19 +42,35 @@ describe("grid URL state", () => {
 
   it("drops hostile and malformed parameters with a notice, never an error", () => {
     const hostile = {
-      page: "-5", size: "100000", sort: "grand_total; DROP TABLE users", q: "x".repeat(500), channel: "1 OR 1=1",
-      "f_o.id": "1", f_nope: "1", f_grand_total: "1e309", f_created_at: "2024-02-30..2024-03-01", f_is_guest: "maybe", f_email: "",
+      page: "-5",
+      size: "100000",
+      sort: "grand_total; DROP TABLE users",
+      q: "x".repeat(500),
+      channel: "1 OR 1=1",
+      "f_o.id": "1",
+      f_nope: "1",
+      f_grand_total: "1e309",
+      f_created_at: "2024-02-30..2024-03-01",
+      f_is_guest: "maybe",
+      f_email: "",
     };
     const { state, notices } = parseGridState(ordersGrid, hostile);
     expect(state).toEqual({ page: 1, pageSize: 50, sort: ordersGrid.defaultSort, q: null, channelId: null, filters: {} });
     expect(notices.map((n) => n.param).sort()).toEqual(
       ["channel", "f_created_at", "f_email", "f_grand_total", "f_is_guest", "f_nope", "f_o.id", "page", "q", "size", "sort"].sort(),
     );
-    expect(notices.find((n) => n.param === "f_created_at")!.message).toBe("The Created filter has a date that does not exist; it was ignored.");
+    expect(notices.find((n) => n.param === "f_created_at")!.message).toBe(
+      "The Created filter has a date that does not exist; it was ignored.",
+    );
   });
 
   it("still reads links bookmarked before the presets were shared, and writes them the new way", () => {
-    for (const [old, canonical] of [["last7", "last_7_days"], ["last30", "last_30_days"], ["today", "today"], ["this_month", "this_month"]]) {
+    for (const [old, canonical] of [
+      ["last7", "last_7_days"],
+      ["last30", "last_30_days"],
+      ["today", "today"],
+      ["this_month", "this_month"],
+    ]) {
       const before = parseGridState(ordersGrid, { f_created_at: old, f_status: "pending" });
       expect(before.notices).toEqual([]);
       expect(before.state).toEqual(parseGridState(ordersGrid, { f_created_at: canonical, f_status: "pending" }).state);
@@ -50,7 +78,12 @@ describe("grid URL state", () => {
       expect(gridQueryString(ordersGrid, before.state)).toBe(`?f_created_at=${canonical}&f_status=pending`);
     }
     // The presets the reports had offer themselves on grids too; an unknown word is still refused.
-    expect(parseGridState(ordersGrid, { f_created_at: "last_quarter" }).state.filters.created_at).toEqual({ kind: "date", preset: "last_quarter", from: null, to: null });
+    expect(parseGridState(ordersGrid, { f_created_at: "last_quarter" }).state.filters.created_at).toEqual({
+      kind: "date",
+      preset: "last_quarter",
+      from: null,
+      to: null,
+    });
     expect(parseGridState(ordersGrid, { f_created_at: "last7days" }).notices.map((n) => n.param)).toEqual(["f_created_at"]);
   });
 

@@ -116,21 +116,30 @@ describe("channel-sync function", () => {
 
   it("onFailure marks the run failed with the reason", async () => {
     const channel = await addChannel("failing");
-    const [run] = await testDb.db.insert(syncRuns).values({ channelId: channel.id, mode: "incremental", trigger: "schedule", status: "running" }).returning();
+    const [run] = await testDb.db
+      .insert(syncRuns)
+      .values({ channelId: channel.id, mode: "incremental", trigger: "schedule", status: "running" })
+      .returning();
     expect(await markChannelSyncFailed(testDb.db, { channelId: channel.id, runId: run!.id }, "Magento answered 503")).toBe(run!.id);
     const failed = await getRun(testDb.db, run!.id);
     expect(failed).toMatchObject({ status: "failed", errorMessage: "Inngest gave up: Magento answered 503" });
     expect(failed?.finishedAt).not.toBeNull();
 
     // Without a run id in the event (the first step failed), the channel's running run is found.
-    const [other] = await testDb.db.insert(syncRuns).values({ channelId: channel.id, mode: "initial", trigger: "manual", status: "running" }).returning();
+    const [other] = await testDb.db
+      .insert(syncRuns)
+      .values({ channelId: channel.id, mode: "initial", trigger: "manual", status: "running" })
+      .returning();
     expect(await markChannelSyncFailed(testDb.db, { channelId: channel.id }, "boom")).toBe(other!.id);
   });
 
   it("onFailure handler is wired to the function", async () => {
     const fn = createChannelSyncFunction({ db: async () => testDb.db });
     const config = fn["getConfig"]({ baseUrl: new URL("http://localhost/api/inngest"), appPrefix: "magento-sales-portal" });
-    expect(config.map((c: { id: string }) => c.id)).toEqual(["magento-sales-portal-channel-sync", "magento-sales-portal-channel-sync-failure"]);
+    expect(config.map((c: { id: string }) => c.id)).toEqual([
+      "magento-sales-portal-channel-sync",
+      "magento-sales-portal-channel-sync-failure",
+    ]);
     expect(config[0]).toMatchObject({ concurrency: { key: "event.data.channelId", limit: 1 }, throttle: { key: "event.data.channelId" } });
   });
 });
@@ -139,7 +148,9 @@ describe("schedule-channel-syncs function", () => {
   it("fans out one event per due channel", async () => {
     const channel = await addChannel("due");
     const idle = await addChannel("not-due");
-    await testDb.db.insert(syncRuns).values({ channelId: idle.id, mode: "incremental", trigger: "schedule", status: "succeeded", startedAt: new Date() });
+    await testDb.db
+      .insert(syncRuns)
+      .values({ channelId: idle.id, mode: "incremental", trigger: "schedule", status: "succeeded", startedAt: new Date() });
     await testDb.db.update(channels).set({ active: false }).where(eq(channels.name, "failing"));
     const fn = createScheduleSyncsFunction({ db: async () => testDb.db });
     const { t, sendEvent } = engine(fn);
@@ -148,6 +159,9 @@ describe("schedule-channel-syncs function", () => {
     const ids = sent.map((e) => e.data.channelId);
     expect(ids).toContain(channel.id);
     expect(ids).not.toContain(idle.id);
-    expect(sent.find((e) => e.data.channelId === channel.id)).toMatchObject({ name: CHANNEL_SYNC_REQUESTED, data: { mode: "initial", trigger: "schedule" } });
+    expect(sent.find((e) => e.data.channelId === channel.id)).toMatchObject({
+      name: CHANNEL_SYNC_REQUESTED,
+      data: { mode: "initial", trigger: "schedule" },
+    });
   });
 });

@@ -50,8 +50,22 @@ describe("internalRange: which addresses are internal", () => {
   });
 
   it.each([
-    "8.8.8.8", "1.1.1.1", "93.184.216.34", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1", "169.253.0.1", "192.169.0.1",
-    "2606:4700:4700::1111", "2a00:1450:4007:80e::200e", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:0808:0808::1", "fe7f::1", "fbff::1",
+    "8.8.8.8",
+    "1.1.1.1",
+    "93.184.216.34",
+    "172.15.255.255",
+    "172.32.0.1",
+    "100.63.255.255",
+    "100.128.0.1",
+    "169.253.0.1",
+    "192.169.0.1",
+    "2606:4700:4700::1111",
+    "2a00:1450:4007:80e::200e",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:0808:0808::1",
+    "fe7f::1",
+    "fbff::1",
   ])("%s is public", (address) => {
     expect(internalRange(address)).toBeNull();
   });
@@ -73,11 +87,24 @@ describe("the transport refuses internal addresses before sending anything", () 
 
   it("a name that resolves to a private address (checked with a given fetch): refused once, never retried, nothing sent", async () => {
     const fetch = vi.fn(async () => new Response("[]", { status: 200 }));
-    const lookup = vi.fn(async () => [{ address: "203.0.113.7", family: 4 }, { address: "10.0.0.5", family: 4 }]);
-    const transport = new MagentoTransport({ baseUrl: "https://shop.example.com", auth, allowPrivateAddresses: false, fetch, lookup, maxRetries: 3, sleep: async () => {} });
+    const lookup = vi.fn(async () => [
+      { address: "203.0.113.7", family: 4 },
+      { address: "10.0.0.5", family: 4 },
+    ]);
+    const transport = new MagentoTransport({
+      baseUrl: "https://shop.example.com",
+      auth,
+      allowPrivateAddresses: false,
+      fetch,
+      lookup,
+      maxRetries: 3,
+      sleep: async () => {},
+    });
     const error = await transport.request({ method: "GET", path: "/V1/store/websites" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MagentoBlockedAddressError);
-    expect((error as Error).message).toMatch(/^The Magento base URL \(shop\.example\.com\) points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it/);
+    expect((error as Error).message).toMatch(
+      /^The Magento base URL \(shop\.example\.com\) points to a private or internal address; set MAGENTO_ALLOW_PRIVATE_URLS=1 to allow it/,
+    );
     expect((error as MagentoBlockedAddressError).address).toBe("10.0.0.5");
     expect(lookup).toHaveBeenCalledTimes(1);
     expect(fetch).not.toHaveBeenCalled();
@@ -98,7 +125,15 @@ describe("the transport refuses internal addresses before sending anything", () 
 describe("the built-in HTTP client against a real local server", () => {
   const servers: Server[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+    await Promise.all(
+      servers.splice(0).map(
+        (s) =>
+          new Promise((resolve) => {
+            s.closeAllConnections();
+            s.close(resolve);
+          }),
+      ),
+    );
   });
 
   async function serve(handler: (url: string, res: ServerResponse, headers: Record<string, string | string[] | undefined>) => void) {
@@ -136,7 +171,13 @@ describe("the built-in HTTP client against a real local server", () => {
 
   it("through the transport the refusal is a MagentoBlockedAddressError, not a network failure to retry", async () => {
     const { port, seen } = await serve(ok);
-    const transport = new MagentoTransport({ baseUrl: `http://localhost:${port}`, auth: { type: "bearer", token: "tok-123456" }, allowPrivateAddresses: false, maxRetries: 3, sleep: async () => {} });
+    const transport = new MagentoTransport({
+      baseUrl: `http://localhost:${port}`,
+      auth: { type: "bearer", token: "tok-123456" },
+      allowPrivateAddresses: false,
+      maxRetries: 3,
+      sleep: async () => {},
+    });
     await expect(transport.request({ method: "GET", path: "/V1/store/websites" })).rejects.toBeInstanceOf(MagentoBlockedAddressError);
     expect(seen.connections).toBe(0);
   });
@@ -147,7 +188,12 @@ describe("the built-in HTTP client against a real local server", () => {
       res.writeHead(302, { Location: `http://127.0.0.1:${target.port}/rest/default/V1/store/websites` });
       res.end();
     });
-    const transport = new MagentoTransport({ baseUrl: `http://127.0.0.1:${redirect.port}`, auth: { type: "bearer", token: "tok-123456" }, allowPrivateAddresses: true, maxRetries: 0 });
+    const transport = new MagentoTransport({
+      baseUrl: `http://127.0.0.1:${redirect.port}`,
+      auth: { type: "bearer", token: "tok-123456" },
+      allowPrivateAddresses: true,
+      maxRetries: 0,
+    });
     const error = await transport.request({ method: "GET", path: "/V1/store/websites" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MagentoResponseError);
     expect((error as Error).message).toMatch(/Magento redirected \(302\)/);
@@ -166,7 +212,11 @@ describe("the built-in HTTP client against a real local server", () => {
         res.end(body);
       }
     });
-    const transport = new MagentoTransport({ baseUrl: `http://127.0.0.1:${port}`, auth: { type: "bearer", token: "tok-123456" }, allowPrivateAddresses: true });
+    const transport = new MagentoTransport({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { type: "bearer", token: "tok-123456" },
+      allowPrivateAddresses: true,
+    });
     const response = await transport.request({ method: "GET", path: "/V1/store/websites" });
     expect(response.body).toEqual([{ id: 1, code: "base", name: "Main Website", default_group_id: 1 }]);
   });

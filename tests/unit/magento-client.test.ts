@@ -62,7 +62,10 @@ describe("newsletter", () => {
   it("derives the subscription from a customer", () => {
     const base = { email: "a@b.c", firstname: "A", lastname: "B", id: 1, store_id: 2 };
     expect(customerSubscription({ ...base, extension_attributes: { is_subscribed: true } })).toEqual({
-      customerId: 1, email: "a@b.c", storeId: 2, status: "subscribed",
+      customerId: 1,
+      email: "a@b.c",
+      storeId: 2,
+      status: "subscribed",
     });
     expect(customerSubscription({ ...base, extension_attributes: { is_subscribed: false } }).status).toBe("unsubscribed");
     expect(customerSubscription(base).status).toBe("unknown");
@@ -71,7 +74,8 @@ describe("newsletter", () => {
   it("subscribes by PUTting the whole customer back with is_subscribed set", async () => {
     const { client, calls } = fakeMagento((call) => {
       if (call.method === "GET" && call.url.pathname === "/rest/default/V1/customers/5") return { body: customer };
-      if (call.method === "PUT" && call.url.pathname === "/rest/default/V1/customers/5") return { body: (call.body as { customer: unknown }).customer };
+      if (call.method === "PUT" && call.url.pathname === "/rest/default/V1/customers/5")
+        return { body: (call.body as { customer: unknown }).customer };
     });
     const subscription = await client.setNewsletterSubscription(5, true);
     expect(subscription).toEqual({ customerId: 5, email: "jane@example.com", storeId: 1, status: "subscribed" });
@@ -102,16 +106,38 @@ describe("routes", () => {
         "PUT /V1/carts/12/order": "31",
         "GET /V1/carts/12/payment-methods": [{ code: "checkmo", title: "Check / Money order" }],
         "GET /V1/stockItems/A%2FB%201": {
-          qty: 5, is_in_stock: true, is_qty_decimal: false, show_default_notification_message: false, use_config_min_qty: true,
-          min_qty: 0, use_config_min_sale_qty: 1, min_sale_qty: 1, use_config_max_sale_qty: true, max_sale_qty: 10000,
-          use_config_backorders: true, backorders: 0, use_config_notify_stock_qty: true, notify_stock_qty: 1,
-          use_config_qty_increments: true, qty_increments: 0, use_config_enable_qty_inc: true, enable_qty_increments: false,
-          use_config_manage_stock: true, manage_stock: true, low_stock_date: null, is_decimal_divided: false, stock_status_changed_auto: 0,
+          qty: 5,
+          is_in_stock: true,
+          is_qty_decimal: false,
+          show_default_notification_message: false,
+          use_config_min_qty: true,
+          min_qty: 0,
+          use_config_min_sale_qty: 1,
+          min_sale_qty: 1,
+          use_config_max_sale_qty: true,
+          max_sale_qty: 10000,
+          use_config_backorders: true,
+          backorders: 0,
+          use_config_notify_stock_qty: true,
+          notify_stock_qty: 1,
+          use_config_qty_increments: true,
+          qty_increments: 0,
+          use_config_enable_qty_inc: true,
+          enable_qty_increments: false,
+          use_config_manage_stock: true,
+          manage_stock: true,
+          low_stock_date: null,
+          is_decimal_divided: false,
+          stock_status_changed_auto: 0,
         },
         "GET /V1/store/storeConfigs": [],
         "GET /V1/directory/countries/US": {
-          id: "US", two_letter_abbreviation: "US", three_letter_abbreviation: "USA", full_name_locale: "United States",
-          full_name_english: "United States", available_regions: [{ id: "43", code: "NY", name: "New York" }],
+          id: "US",
+          two_letter_abbreviation: "US",
+          three_letter_abbreviation: "USA",
+          full_name_locale: "United States",
+          full_name_english: "United States",
+          available_regions: [{ id: "43", code: "NY", name: "New York" }],
         },
       };
       const key = `${call.method} ${path}`;
@@ -150,7 +176,12 @@ describe("routes", () => {
   it("gets an admin token without sending any Authorization header", async () => {
     let seen: Call | undefined;
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      seen = { method: init?.method ?? "GET", url: new URL(String(input)), body: JSON.parse(String(init?.body)), headers: new Headers(init?.headers) };
+      seen = {
+        method: init?.method ?? "GET",
+        url: new URL(String(input)),
+        body: JSON.parse(String(init?.body)),
+        headers: new Headers(init?.headers),
+      };
       return new Response(JSON.stringify("abc123token"), { status: 200, headers: { "Content-Type": "application/json" } });
     };
     const token = await requestAdminToken({ baseUrl: "https://shop.example.com", fetch }, { username: "admin", password: "pw" });
@@ -163,7 +194,9 @@ describe("routes", () => {
 
 describe("search", () => {
   it("reports a malformed record and keeps the rest of the page", async () => {
-    const { client } = fakeMagento(() => ({ body: { items: [order(1), { ...order(2), grand_total: null }, order(3)], search_criteria: {}, total_count: 3 } }));
+    const { client } = fakeMagento(() => ({
+      body: { items: [order(1), { ...order(2), grand_total: null }, order(3)], search_criteria: {}, total_count: 3 },
+    }));
     const page = await client.searchOrders(searchCriteria().pageSize(10).build());
     expect(page.items.map((o) => o.entity_id)).toEqual([1, 3]);
     expect(page.invalid).toMatchObject([{ index: 1, id: 2, issues: [{ path: "items[1].grand_total" }] }]);
@@ -190,7 +223,10 @@ describe("search", () => {
       return { body: { items: all.slice((page - 1) * size, page * size), search_criteria: {}, total_count: 100 } };
     });
     const ids: number[] = [];
-    for await (const page of client.searchAll("orders", searchCriteria().where("status", "eq", "pending").sortBy("updated_at").pageSize(3).build())) {
+    for await (const page of client.searchAll(
+      "orders",
+      searchCriteria().where("status", "eq", "pending").sortBy("updated_at").pageSize(3).build(),
+    )) {
       ids.push(...page.records.map((o) => o.entity_id!));
     }
     expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7]);

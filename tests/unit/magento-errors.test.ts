@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  describeMagentoError, formatMagentoMessage, MagentoAuthError, MagentoHttpError, MagentoNetworkError, parseMagentoErrorBody,
+  describeMagentoError,
+  formatMagentoMessage,
+  MagentoAuthError,
+  MagentoHttpError,
+  MagentoNetworkError,
+  parseMagentoErrorBody,
 } from "@/lib/magento/errors";
 
 // Formatting of Magento's error body: "%1"-style positional parameters from an array and
@@ -21,7 +26,7 @@ describe("formatMagentoMessage", () => {
     expect(formatMagentoMessage("%fieldName is a required field.", { fieldName: "searchCriteria" })).toBe(
       "searchCriteria is a required field.",
     );
-    expect(formatMagentoMessage('No such entity with %fieldName = %fieldValue', { fieldName: "cartId", fieldValue: 12 })).toBe(
+    expect(formatMagentoMessage("No such entity with %fieldName = %fieldValue", { fieldName: "cartId", fieldValue: 12 })).toBe(
       "No such entity with cartId = 12",
     );
   });

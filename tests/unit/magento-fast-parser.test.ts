@@ -108,39 +108,137 @@ describe("fast parser vs zod on simulator records", () => {
     if (!page.ok) return;
     expect(page.page.invalid.map((i) => i.index)).toEqual([3, 7, 9]);
     expect(page.page.invalid.map((i) => i.issues.map((issue) => issue.path))).toEqual([
-      ["items[3].grand_total"], ["items[7].items[1].price"], ["items[9].created_at"],
+      ["items[3].grand_total"],
+      ["items[7].items[1].price"],
+      ["items[9].created_at"],
     ]);
     const reference = orders.map((o, i) => validateValueWithZod(SEARCH_ENTITIES.orders.schema, o, `items[${i}]`));
     expect(canon(page.page.items)).toStrictEqual(canon(reference.filter((r) => r.ok).map((r) => r.ok && r.value)));
-    expect(canon(page.page.invalid.map((i) => i.issues))).toStrictEqual(canon(reference.filter((r) => !r.ok).map((r) => !r.ok && r.issues)));
+    expect(canon(page.page.invalid.map((i) => i.issues))).toStrictEqual(
+      canon(reference.filter((r) => !r.ok).map((r) => !r.ok && r.issues)),
+    );
   });
 });
 
 describe("fast parser vs zod on edited records", () => {
-  const order = () => structuredClone(records.orders!.find((o) => Array.isArray(o.items) && (o.items as unknown[]).length > 1 && o.billing_address)!);
-  const customer = () => structuredClone(records.customers!.find((c) => Array.isArray(c.addresses) && (c.addresses as unknown[]).length > 0)!);
+  const order = () =>
+    structuredClone(records.orders!.find((o) => Array.isArray(o.items) && (o.items as unknown[]).length > 1 && o.billing_address)!);
+  const customer = () =>
+    structuredClone(records.customers!.find((c) => Array.isArray(c.addresses) && (c.addresses as unknown[]).length > 0)!);
   const orderSchema = SEARCH_ENTITIES.orders.schema;
   const item = (o: Record<string, unknown>, i: number) => (o.items as Record<string, unknown>[])[i]!;
 
   const broken: [string, (o: Record<string, unknown>) => void][] = [
-    ["money as text", (o) => { o.grand_total = "10.00"; }],
-    ["money null where required", (o) => { o.grand_total = null; }],
-    ["base money as text", (o) => { o.base_grand_total = "10.00"; }],
-    ["rate as text", (o) => { o.base_to_global_rate = "1.0815"; }],
-    ["required money missing", (o) => { delete o.grand_total; }],
-    ["nested item money as text", (o) => { item(o, 1).price = "1.5"; }],
-    ["nested sku not a string", (o) => { item(o, 0).sku = 5; }],
-    ["impossible date", (o) => { o.created_at = "2023-02-29 00:00:00"; }],
-    ["zoned date", (o) => { o.updated_at = "2017-08-21T22:22:19+02:00"; }],
-    ["hour 24", (o) => { o.updated_at = "2017-08-21 24:00:00"; }],
-    ["int as float", (o) => { o.store_id = 1.5; }],
-    ["int as string", (o) => { o.customer_id = "148"; }],
-    ["unsafe int", (o) => { o.entity_id = 2 ** 60; }],
-    ["items not an array", (o) => { o.items = {}; }],
-    ["address city not a string", (o) => { (o.billing_address as Record<string, unknown>).city = 5; }],
-    ["address street not strings", (o) => { (o.billing_address as Record<string, unknown>).street = [1]; }],
-    ["required key present but undefined", (o) => { o.grand_total = undefined; }],
-    ["several problems", (o) => { o.grand_total = "x"; item(o, 0).qty_ordered = "1"; o.created_at = "yesterday"; }],
+    [
+      "money as text",
+      (o) => {
+        o.grand_total = "10.00";
+      },
+    ],
+    [
+      "money null where required",
+      (o) => {
+        o.grand_total = null;
+      },
+    ],
+    [
+      "base money as text",
+      (o) => {
+        o.base_grand_total = "10.00";
+      },
+    ],
+    [
+      "rate as text",
+      (o) => {
+        o.base_to_global_rate = "1.0815";
+      },
+    ],
+    [
+      "required money missing",
+      (o) => {
+        delete o.grand_total;
+      },
+    ],
+    [
+      "nested item money as text",
+      (o) => {
+        item(o, 1).price = "1.5";
+      },
+    ],
+    [
+      "nested sku not a string",
+      (o) => {
+        item(o, 0).sku = 5;
+      },
+    ],
+    [
+      "impossible date",
+      (o) => {
+        o.created_at = "2023-02-29 00:00:00";
+      },
+    ],
+    [
+      "zoned date",
+      (o) => {
+        o.updated_at = "2017-08-21T22:22:19+02:00";
+      },
+    ],
+    [
+      "hour 24",
+      (o) => {
+        o.updated_at = "2017-08-21 24:00:00";
+      },
+    ],
+    [
+      "int as float",
+      (o) => {
+        o.store_id = 1.5;
+      },
+    ],
+    [
+      "int as string",
+      (o) => {
+        o.customer_id = "148";
+      },
+    ],
+    [
+      "unsafe int",
+      (o) => {
+        o.entity_id = 2 ** 60;
+      },
+    ],
+    [
+      "items not an array",
+      (o) => {
+        o.items = {};
+      },
+    ],
+    [
+      "address city not a string",
+      (o) => {
+        (o.billing_address as Record<string, unknown>).city = 5;
+      },
+    ],
+    [
+      "address street not strings",
+      (o) => {
+        (o.billing_address as Record<string, unknown>).street = [1];
+      },
+    ],
+    [
+      "required key present but undefined",
+      (o) => {
+        o.grand_total = undefined;
+      },
+    ],
+    [
+      "several problems",
+      (o) => {
+        o.grand_total = "x";
+        item(o, 0).qty_ordered = "1";
+        o.created_at = "yesterday";
+      },
+    ],
   ];
 
   it.each(broken)("%s: the fast path declines and the issues are zod's", (_, edit) => {
@@ -159,19 +257,101 @@ describe("fast parser vs zod on edited records", () => {
   });
 
   const accepted: [string, (o: Record<string, unknown>) => void][] = [
-    ["0.1 + 0.2", (o) => { o.grand_total = 0.1 + 0.2; }],
-    ["negative amounts", (o) => { o.discount_amount = -12.35; item(o, 0).discount_amount = -0.01; }],
-    ["negative zero", (o) => { o.discount_amount = -0; o.store_id = -0; }],
-    ["tiny and huge amounts (exponent form)", (o) => { o.grand_total = 1.5e-7; o.subtotal = -2.5e-7; o.base_grand_total = 1.234e22; o.tax_amount = 1e21; }],
-    ["many digits", (o) => { o.grand_total = 123456789.12345678; o.weight = 5e-324; }],
-    ["optional fields null", (o) => { o.coupon_code = null; o.customer_id = null; o.payment = null; o.created_at = null; }],
-    ["optional key present but undefined", (o) => { o.coupon_code = undefined; o.subtotal = undefined; }],
-    ["unknown extra fields kept in place", (o) => { o.zz_extra = { a: 1 }; o.aa_extra = [1, "x"]; item(o, 0).gift_message = null; }],
-    ["extension attributes kept as they came", (o) => { o.extension_attributes = { ...(o.extension_attributes as object), custom: { deep: [1] } }; }],
-    ["ISO-ish dates the general parser reads", (o) => { o.created_at = "2024-01-02T03:04:05.123Z"; o.updated_at = "2024-01-02 03:04:05.5"; }],
-    ["leap day and year edges", (o) => { o.created_at = "2024-02-29 23:59:59"; o.updated_at = "2000-02-29 00:00:00"; item(o, 0).created_at = "9999-12-31 23:59:59"; }],
-    ["shuffled key order", (o) => { const entries = Object.entries(o).reverse(); for (const [k] of entries) delete o[k]; for (const [k, v] of entries) o[k] = v; }],
-    ["__proto__ key from JSON", (o) => { Object.assign(o, JSON.parse('{"__proto__": {"x": 1}}') as object); }],
+    [
+      "0.1 + 0.2",
+      (o) => {
+        o.grand_total = 0.1 + 0.2;
+      },
+    ],
+    [
+      "negative amounts",
+      (o) => {
+        o.discount_amount = -12.35;
+        item(o, 0).discount_amount = -0.01;
+      },
+    ],
+    [
+      "negative zero",
+      (o) => {
+        o.discount_amount = -0;
+        o.store_id = -0;
+      },
+    ],
+    [
+      "tiny and huge amounts (exponent form)",
+      (o) => {
+        o.grand_total = 1.5e-7;
+        o.subtotal = -2.5e-7;
+        o.base_grand_total = 1.234e22;
+        o.tax_amount = 1e21;
+      },
+    ],
+    [
+      "many digits",
+      (o) => {
+        o.grand_total = 123456789.12345678;
+        o.weight = 5e-324;
+      },
+    ],
+    [
+      "optional fields null",
+      (o) => {
+        o.coupon_code = null;
+        o.customer_id = null;
+        o.payment = null;
+        o.created_at = null;
+      },
+    ],
+    [
+      "optional key present but undefined",
+      (o) => {
+        o.coupon_code = undefined;
+        o.subtotal = undefined;
+      },
+    ],
+    [
+      "unknown extra fields kept in place",
+      (o) => {
+        o.zz_extra = { a: 1 };
+        o.aa_extra = [1, "x"];
+        item(o, 0).gift_message = null;
+      },
+    ],
+    [
+      "extension attributes kept as they came",
+      (o) => {
+        o.extension_attributes = { ...(o.extension_attributes as object), custom: { deep: [1] } };
+      },
+    ],
+    [
+      "ISO-ish dates the general parser reads",
+      (o) => {
+        o.created_at = "2024-01-02T03:04:05.123Z";
+        o.updated_at = "2024-01-02 03:04:05.5";
+      },
+    ],
+    [
+      "leap day and year edges",
+      (o) => {
+        o.created_at = "2024-02-29 23:59:59";
+        o.updated_at = "2000-02-29 00:00:00";
+        item(o, 0).created_at = "9999-12-31 23:59:59";
+      },
+    ],
+    [
+      "shuffled key order",
+      (o) => {
+        const entries = Object.entries(o).reverse();
+        for (const [k] of entries) delete o[k];
+        for (const [k, v] of entries) o[k] = v;
+      },
+    ],
+    [
+      "__proto__ key from JSON",
+      (o) => {
+        Object.assign(o, JSON.parse('{"__proto__": {"x": 1}}') as object);
+      },
+    ],
   ];
 
   it.each(accepted)("%s: same value as zod", (_, edit) => {
@@ -192,14 +372,30 @@ describe("fast parser vs zod on edited records", () => {
   it("customers: dob, addresses, broken and accepted", () => {
     const schema = SEARCH_ENTITIES.customers.schema;
     const edits: ((c: Record<string, unknown>) => void)[] = [
-      (c) => { c.dob = "1973-12-15"; },
-      (c) => { c.dob = "1973-13-15"; },
-      (c) => { c.dob = "1973-02-29"; },
-      (c) => { c.dob = null; },
-      (c) => { c.email = null; },
-      (c) => { ((c.addresses as Record<string, unknown>[])[0]!).default_billing = "yes"; },
-      (c) => { c.extension_attributes = { is_subscribed: "true" }; },
-      (c) => { c.custom_attributes = [{ attribute_code: "x", value: ["1", "2"] }, { attribute_code: "y" }]; },
+      (c) => {
+        c.dob = "1973-12-15";
+      },
+      (c) => {
+        c.dob = "1973-13-15";
+      },
+      (c) => {
+        c.dob = "1973-02-29";
+      },
+      (c) => {
+        c.dob = null;
+      },
+      (c) => {
+        c.email = null;
+      },
+      (c) => {
+        (c.addresses as Record<string, unknown>[])[0]!.default_billing = "yes";
+      },
+      (c) => {
+        c.extension_attributes = { is_subscribed: "true" };
+      },
+      (c) => {
+        c.custom_attributes = [{ attribute_code: "x", value: ["1", "2"] }, { attribute_code: "y" }];
+      },
     ];
     for (const edit of edits) {
       const c = customer();
@@ -212,14 +408,38 @@ describe("fast parser vs zod on edited records", () => {
 describe("parseMagentoDateTime fast path", () => {
   it("agrees with the regex parser", () => {
     const samples = [
-      "2024-02-29 00:00:00", "2023-02-29 00:00:00", "2024-04-31 12:00:00", "2024-12-31 23:59:59", "2024-00-10 00:00:00",
-      "2024-13-01 00:00:00", "2024-01-00 00:00:00", "2024-01-01 24:00:00", "2024-01-01 23:60:00", "2024-01-01 23:59:60",
-      "0000-01-01 00:00:00", "0099-01-01 00:00:00", "0100-02-29 00:00:00", "1600-02-29 00:00:00", "1700-02-29 00:00:00",
-      "2024-01-01T00:00:00", "2024-01-01 00:00:00Z", "2024-01-01 0a:00:00", "2024/01/01 00:00:00", "２０24-01-01 00:00:00",
-      "2024-01-01 00:00:0", "", "2024-01-01  0:00:00", "+024-01-01 00:00:00", "-024-01-01 00:00:00", "2024-1-01 00:00:00",
+      "2024-02-29 00:00:00",
+      "2023-02-29 00:00:00",
+      "2024-04-31 12:00:00",
+      "2024-12-31 23:59:59",
+      "2024-00-10 00:00:00",
+      "2024-13-01 00:00:00",
+      "2024-01-00 00:00:00",
+      "2024-01-01 24:00:00",
+      "2024-01-01 23:60:00",
+      "2024-01-01 23:59:60",
+      "0000-01-01 00:00:00",
+      "0099-01-01 00:00:00",
+      "0100-02-29 00:00:00",
+      "1600-02-29 00:00:00",
+      "1700-02-29 00:00:00",
+      "2024-01-01T00:00:00",
+      "2024-01-01 00:00:00Z",
+      "2024-01-01 0a:00:00",
+      "2024/01/01 00:00:00",
+      "２０24-01-01 00:00:00",
+      "2024-01-01 00:00:0",
+      "",
+      "2024-01-01  0:00:00",
+      "+024-01-01 00:00:00",
+      "-024-01-01 00:00:00",
+      "2024-1-01 00:00:00",
     ];
     let seed = 1;
-    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const pad = (n: number, w: number) => String(n).padStart(w, "0");
     for (let i = 0; i < 5000; i++) {
       samples.push(`${pad(rnd(10000), 4)}-${pad(rnd(14), 2)}-${pad(rnd(33), 2)} ${pad(rnd(26), 2)}:${pad(rnd(62), 2)}:${pad(rnd(62), 2)}`);

@@ -3,7 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  MagentoAuthError, MagentoConfigError, MagentoHttpError, MagentoNetworkError, MagentoNotFoundError, MagentoResponseError,
+  MagentoAuthError,
+  MagentoConfigError,
+  MagentoHttpError,
+  MagentoNetworkError,
+  MagentoNotFoundError,
+  MagentoResponseError,
 } from "@/lib/magento/errors";
 import { MagentoTransport, type RequestTiming, type TransportOptions } from "@/lib/magento/http";
 import { parseRetryAfter } from "@/lib/magento/retry";
@@ -29,7 +34,15 @@ async function startServer(handler: Handler): Promise<{ baseUrl: string; hits: (
 }
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((resolve) => {
+          s.closeAllConnections();
+          s.close(resolve);
+        }),
+    ),
+  );
 });
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -49,7 +62,9 @@ function transport(baseUrl: string, overrides: Partial<TransportOptions> = {}) {
     timeoutMs: 2000,
     backoff: { baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000 },
     random: () => 1,
-    sleep: async (ms) => { delays.push(ms); },
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
     onRequest: (timing) => timings.push(timing),
     ...overrides,
   });
@@ -83,7 +98,9 @@ describe("retries", () => {
   });
 
   it("draws the jittered wait between 0 and the cap", async () => {
-    const server = await startServer((_req, res) => json(res, 500, { message: "Internal Error. Details are available in Magento log file. Report ID: webapi-1" }));
+    const server = await startServer((_req, res) =>
+      json(res, 500, { message: "Internal Error. Details are available in Magento log file. Report ID: webapi-1" }),
+    );
     const { client, delays } = transport(server.baseUrl, { random: () => 0.5, maxRetries: 4 });
     const error = await failure(client.request({ method: "GET", path: "/V1/orders/1" }));
     expect(delays).toEqual([50, 100, 200, 400]);
@@ -144,7 +161,11 @@ describe("retries", () => {
     expect(error).toBeInstanceOf(MagentoNetworkError);
     expect((error as MagentoNetworkError).reason).toBe("timeout");
     expect(error.message).toBe("Could not reach Magento: no answer within 100 ms [GET /rest/default/V1/orders (after 3 attempts)]");
-    expect(timings.map((t) => [t.status, t.failure])).toEqual([[null, "timeout"], [null, "timeout"], [null, "timeout"]]);
+    expect(timings.map((t) => [t.status, t.failure])).toEqual([
+      [null, "timeout"],
+      [null, "timeout"],
+      [null, "timeout"],
+    ]);
   });
 
   it("stops at the overall deadline", async () => {
@@ -160,7 +181,9 @@ describe("retries", () => {
     await failure(transport(failing.baseUrl).client.request({ method: "POST", path: "/V1/carts/1/items", body: {} }));
     expect(failing.hits()).toBe(1);
     let calls = 0;
-    const limited = await startServer((_req, res) => (++calls === 1 ? json(res, 429, { message: "slow" }) : json(res, 200, { item_id: 1 })));
+    const limited = await startServer((_req, res) =>
+      ++calls === 1 ? json(res, 429, { message: "slow" }) : json(res, 200, { item_id: 1 }),
+    );
     await transport(limited.baseUrl).client.request({ method: "POST", path: "/V1/carts/1/items", body: {} });
     expect(limited.hits()).toBe(2);
   });
@@ -173,7 +196,9 @@ describe("retries", () => {
     const error = await failure(client.request({ method: "POST", path: "/V1/carts/1/items", body: {} }));
     expect(error).toBeInstanceOf(MagentoNetworkError);
     expect((error as MagentoNetworkError).reason).toBe("refused");
-    expect(error.message).toMatch(/^Could not reach Magento: the connection was refused .*ECONNREFUSED.* \[POST \/rest\/default\/V1\/carts\/1\/items \(after 3 attempts\)\]$/);
+    expect(error.message).toMatch(
+      /^Could not reach Magento: the connection was refused .*ECONNREFUSED.* \[POST \/rest\/default\/V1\/carts\/1\/items \(after 3 attempts\)\]$/,
+    );
     expect(timings).toHaveLength(3);
   });
 });
@@ -248,10 +273,9 @@ describe("requests", () => {
       );
       const url = new URL(req.url!, "http://127.0.0.1");
       const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-      const params = [
-        ...Object.entries(oauth).filter(([k]) => k !== "oauth_signature"),
-        ...url.searchParams.entries(),
-      ].map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).sort();
+      const params = [...Object.entries(oauth).filter(([k]) => k !== "oauth_signature"), ...url.searchParams.entries()]
+        .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+        .sort();
       const base = `${req.method}&${rfc3986(`http://${req.headers.host}${url.pathname}`)}&${rfc3986(params.join("&"))}`;
       const expected = createHmac("sha256", "consumer-secret&token-secret").update(base).digest("base64");
       verified = expected === oauth.oauth_signature && oauth.oauth_signature_method === "HMAC-SHA256" && oauth.oauth_version === "1.0";
@@ -262,7 +286,14 @@ describe("requests", () => {
       nonce: () => "fixed-nonce",
       clock: { now: () => 1_700_000_000_000 },
     });
-    await client.request({ method: "GET", path: "/V1/orders", query: [["searchCriteria[filter_groups][0][filters][0][value]", "%ver%"], ["searchCriteria[pageSize]", "5"]] });
+    await client.request({
+      method: "GET",
+      path: "/V1/orders",
+      query: [
+        ["searchCriteria[filter_groups][0][filters][0][value]", "%ver%"],
+        ["searchCriteria[pageSize]", "5"],
+      ],
+    });
     expect(verified).toBe(true);
     expect(header).toContain('oauth_nonce="fixed-nonce"');
     expect(header).toContain('oauth_timestamp="1700000000"');
@@ -278,6 +309,8 @@ describe("requests", () => {
     expect(() => new MagentoTransport({ baseUrl: "shop.example.com", auth })).toThrow(/not a URL/);
     expect(() => new MagentoTransport({ baseUrl: "https://shop.example.com/rest/default", auth })).toThrow(/without "\/rest/);
     expect(() => new MagentoTransport({ baseUrl: "https://shop.example.com", storeCode: "de/x", auth })).toThrow(/store code/);
-    expect(() => new MagentoTransport({ baseUrl: "https://shop.example.com", auth: { type: "bearer", token: "" } })).toThrow(/needs a token/);
+    expect(() => new MagentoTransport({ baseUrl: "https://shop.example.com", auth: { type: "bearer", token: "" } })).toThrow(
+      /needs a token/,
+    );
   });
 });

@@ -9,7 +9,15 @@ import { Semaphore, TokenBucket } from "@/lib/magento/limits";
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((resolve) => {
+          s.closeAllConnections();
+          s.close(resolve);
+        }),
+    ),
+  );
 });
 
 /** A server that holds each request `holdMs` and records arrivals and the most in flight. */
@@ -73,7 +81,12 @@ describe("Semaphore", () => {
     const semaphore = new Semaphore(1);
     const order: number[] = [];
     const first = await semaphore.acquire();
-    const waiters = [1, 2, 3].map((n) => semaphore.acquire().then((release) => { order.push(n); release(); }));
+    const waiters = [1, 2, 3].map((n) =>
+      semaphore.acquire().then((release) => {
+        order.push(n);
+        release();
+      }),
+    );
     expect(semaphore.inFlight).toBe(1);
     first();
     await Promise.all(waiters);

@@ -38,7 +38,9 @@ describe("signOAuth1Request", () => {
       timestamp: 1,
     });
     expect(signed.baseString.startsWith("GET&http%3A%2F%2Flocalhost%3A8080%2Frest%2Fdefault%2FV1%2Fcustomers%2Fsearch&")).toBe(true);
-    expect(signed.baseString).toContain("searchCriteria%255Bfilter_groups%255D%255B0%255D%255Bfilters%255D%255B0%255D%255Bvalue%255D%3D%2525ver%2525");
+    expect(signed.baseString).toContain(
+      "searchCriteria%255Bfilter_groups%255D%255B0%255D%255Bfilters%255D%255B0%255D%255Bvalue%255D%3D%2525ver%2525",
+    );
   });
 
   it("encodes the secrets in the key and the values in the header", () => {
@@ -70,7 +72,14 @@ describe("signOAuth1Request", () => {
 
 describe("parameter normalisation", () => {
   it("sorts by encoded name, then by value", () => {
-    expect(oauth1NormaliseParams([["b", "2"], ["a", "z"], ["a", "b"], ["a b", "1"]])).toBe("a=b&a=z&a%20b=1&b=2");
+    expect(
+      oauth1NormaliseParams([
+        ["b", "2"],
+        ["a", "z"],
+        ["a", "b"],
+        ["a b", "1"],
+      ]),
+    ).toBe("a=b&a=z&a%20b=1&b=2");
   });
 
   it("drops the query and the default port from the base URI", () => {

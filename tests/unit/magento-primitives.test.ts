@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { dateOnly, dateTime, decimalFromNumber, formatMagentoDateTime, money, parseMagentoDateTime } from "@/lib/magento/schemas/primitives";
+import {
+  dateOnly,
+  dateTime,
+  decimalFromNumber,
+  formatMagentoDateTime,
+  money,
+  parseMagentoDateTime,
+} from "@/lib/magento/schemas/primitives";
 
 // Money and quantities arrive as JSON numbers and leave as exact decimal strings; timestamps
 // arrive as UTC "YYYY-MM-DD HH:MM:SS" and leave as Dates.

@@ -16,7 +16,13 @@ function clientServing(file: string, status = 200): { client: MagentoClient; url
     urls.push(String(input));
     return new Response(sample(file), { status, headers: { "Content-Type": "application/json" } });
   };
-  const client = createMagentoClient({ baseUrl: "https://shop.example.com", auth: { type: "bearer", token: "t" }, fetch, maxRetries: 0, requestsPerSecond: null });
+  const client = createMagentoClient({
+    baseUrl: "https://shop.example.com",
+    auth: { type: "bearer", token: "t" },
+    fetch,
+    maxRetries: 0,
+    requestsPerSecond: null,
+  });
   return { client, urls };
 }
 
@@ -66,7 +72,9 @@ describe("official samples through the client", () => {
 
   it("cart_estimate_shipping_methods_response.json", async () => {
     const { client, urls } = clientServing("cart_estimate_shipping_methods_response.json");
-    const request = JSON.parse(sample("cart_estimate_shipping_methods_request.json")) as { address: Parameters<MagentoClient["estimateShippingMethods"]>[1] };
+    const request = JSON.parse(sample("cart_estimate_shipping_methods_request.json")) as {
+      address: Parameters<MagentoClient["estimateShippingMethods"]>[1];
+    };
     const methods = await client.estimateShippingMethods(4, request.address);
     expect(urls).toEqual(["https://shop.example.com/rest/default/V1/carts/4/estimate-shipping-methods"]);
     expect(methods.map((m) => [m.carrier_code, m.method_code, m.amount])).toEqual([
@@ -79,7 +87,10 @@ describe("official samples through the client", () => {
     const request = JSON.parse(sample("cart_shipping_information_request.json")) as {
       addressInformation: Parameters<MagentoClient["setShippingInformation"]>[1];
     };
-    const details = await clientServing("cart_shipping_information_response.json").client.setShippingInformation(4, request.addressInformation);
+    const details = await clientServing("cart_shipping_information_response.json").client.setShippingInformation(
+      4,
+      request.addressInformation,
+    );
     expect(details.payment_methods.map((m) => m.code)).toContain("banktransfer");
     expect(details.totals.grand_total).toBe("165");
     expect(details.totals.weee_tax_applied_amount).toBeNull();
@@ -105,7 +116,9 @@ describe("official samples through the client", () => {
   });
 
   it("error_response.json", async () => {
-    const error = await clientServing("error_response.json", 400).client.getOrder(1).catch((e: unknown) => e);
+    const error = await clientServing("error_response.json", 400)
+      .client.getOrder(1)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MagentoHttpError);
     expect((error as MagentoHttpError).magentoMessage).toBe("Invalid product data: Invalid attribute set entity type");
     expect((error as MagentoHttpError).body).toEqual(JSON.parse(sample("error_response.json")));

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  CONDITION_TYPES, filter, MAX_PAGE_SIZE, searchCriteria, SearchCriteriaError, searchCriteriaParams,
-  searchCriteriaQuery, withStableSort,
+  CONDITION_TYPES,
+  filter,
+  MAX_PAGE_SIZE,
+  searchCriteria,
+  SearchCriteriaError,
+  searchCriteriaParams,
+  searchCriteriaQuery,
+  withStableSort,
 } from "@/lib/magento/search-criteria";
 
 // searchCriteria serialisation: filters in one group are ORed, groups are ANDed; values are
@@ -12,9 +18,7 @@ const decoded = (query: string) => Object.fromEntries(new URLSearchParams(query)
 
 describe("searchCriteriaQuery", () => {
   it("puts separate where() calls in separate groups (AND)", () => {
-    const query = searchCriteriaQuery(
-      searchCriteria().where("status", "eq", "pending").where("store_id", "eq", 1).pageSize(50).build(),
-    );
+    const query = searchCriteriaQuery(searchCriteria().where("status", "eq", "pending").where("store_id", "eq", 1).pageSize(50).build());
     expect(query).toBe(
       [
         "searchCriteria[filter_groups][0][filters][0][field]=status",
@@ -47,9 +51,7 @@ describe("searchCriteriaQuery", () => {
     const query = searchCriteriaQuery(searchCriteria().where("name", "like", "%Tee & Co+ 100%").build());
     expect(query).toContain("[value]=%25Tee%20%26%20Co%2B%20100%25&");
     expect(decoded(query)["searchCriteria[filter_groups][0][filters][0][value]"]).toBe("%Tee & Co+ 100%");
-    expect(searchCriteriaQuery(searchCriteria().where("name", "eq", "it's (x)*!").build())).toContain(
-      "[value]=it%27s%20%28x%29%2A%21&",
-    );
+    expect(searchCriteriaQuery(searchCriteria().where("name", "eq", "it's (x)*!").build())).toContain("[value]=it%27s%20%28x%29%2A%21&");
     expect(searchCriteriaQuery(searchCriteria().where("city", "eq", "Zürich").build())).toContain("[value]=Z%C3%BCrich&");
   });
 
@@ -110,7 +112,13 @@ describe("searchCriteriaQuery", () => {
 
   it("serialises sort orders, the page and the fields projection", () => {
     const query = searchCriteriaQuery(
-      searchCriteria().sortBy("updated_at", "DESC").sortBy("entity_id").pageSize(20).currentPage(3).fields("items[entity_id,increment_id]").build(),
+      searchCriteria()
+        .sortBy("updated_at", "DESC")
+        .sortBy("entity_id")
+        .pageSize(20)
+        .currentPage(3)
+        .fields("items[entity_id,increment_id]")
+        .build(),
     );
     expect(query).toBe(
       [

@@ -13,7 +13,14 @@ describe("snapshotStore / restoreStore", () => {
     const [first, second] = [...store.orders.values()];
     const shared = { note: "one object, two orders" };
     Object.assign(first!, {
-      extra: { at: new Date("2025-01-02T03:04:05Z"), tags: new Set(["a", "b"]), byId: new Map([[7, { x: 1 }]]), $sign: "dollar", gone: undefined, ratio: Number.NaN },
+      extra: {
+        at: new Date("2025-01-02T03:04:05Z"),
+        tags: new Set(["a", "b"]),
+        byId: new Map([[7, { x: 1 }]]),
+        $sign: "dollar",
+        gone: undefined,
+        ratio: Number.NaN,
+      },
       shared,
     });
     Object.assign(second!, { shared });

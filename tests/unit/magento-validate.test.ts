@@ -78,12 +78,18 @@ describe("validateLeniently (search pages of synced entities)", () => {
     expect(result.value.billing_address).toMatchObject({ city: null, street: null, country_id: "NL" });
     expect(result.value.grand_total).toBe("10");
     expect(result.warnings.map((w) => [w.field, w.raw])).toEqual([
-      ["customer_email", 42], ["billing_address.city", ["x"]], ["billing_address.street", "Main St 1"],
+      ["customer_email", 42],
+      ["billing_address.city", ["x"]],
+      ["billing_address.street", "Main St 1"],
     ]);
   });
 
   it("refuses a record only when a strict field cannot be read, naming it", () => {
-    const result = validateLeniently(orderSchema, { ...order(8), customer_email: 42, items: [{ sku: "A", qty_ordered: 1, price: "ten" }] }, strict);
+    const result = validateLeniently(
+      orderSchema,
+      { ...order(8), customer_email: 42, items: [{ sku: "A", qty_ordered: 1, price: "ten" }] },
+      strict,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => i.path)).toContain("items[0].price");

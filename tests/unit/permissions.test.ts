@@ -8,7 +8,16 @@ import { PERMISSIONS, PERMISSION_LABELS, ROLES, ROLE_LABELS, ROLE_PERMISSIONS, c
 describe("the permission table", () => {
   it("knows the eight permissions and four roles, each with a label", () => {
     expect([...PERMISSIONS].sort()).toEqual(
-      ["convert_carts", "edit_customers", "manage_integrations", "manage_segments", "manage_users", "run_syncs", "view_sales", "work_carts"].sort(),
+      [
+        "convert_carts",
+        "edit_customers",
+        "manage_integrations",
+        "manage_segments",
+        "manage_users",
+        "run_syncs",
+        "view_sales",
+        "work_carts",
+      ].sort(),
     );
     expect(new Set(PERMISSIONS).size).toBe(PERMISSIONS.length);
     expect([...ROLES]).toEqual(["admin", "manager", "agent", "viewer"]);

@@ -19,8 +19,15 @@ let lockFile: string;
 const children: ChildProcess[] = [];
 
 type LockRecord = {
-  version: number; token: string; pid: number; host: string; bootId: string | null; pidNamespace: string | null;
-  processStart: string | null; command: string; since: string;
+  version: number;
+  token: string;
+  pid: number;
+  host: string;
+  bootId: string | null;
+  pidNamespace: string | null;
+  processStart: string | null;
+  command: string;
+  since: string;
 };
 
 const BOOT_ID = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
@@ -53,9 +60,15 @@ async function deadPid(): Promise<number> {
 /** A lock as another process on this machine would write it; `pid` is alive unless told otherwise. */
 function writeLock(record: Partial<LockRecord> & { pid: number }) {
   const full: LockRecord = {
-    version: 2, token: "other-process-token", host: hostname(), bootId: BOOT_ID, pidNamespace: PID_NAMESPACE,
+    version: 2,
+    token: "other-process-token",
+    host: hostname(),
+    bootId: BOOT_ID,
+    pidNamespace: PID_NAMESPACE,
     processStart: record.processStart === undefined ? processStart(record.pid) : record.processStart,
-    command: "node scripts/other-process.mjs", since: new Date().toISOString(), ...record,
+    command: "node scripts/other-process.mjs",
+    since: new Date().toISOString(),
+    ...record,
   };
   writeFileSync(lockFile, JSON.stringify(full));
 }
@@ -125,7 +138,11 @@ describe("acquirePgliteLock", () => {
 
     const lock = readLockFile();
     expect(lock).toMatchObject({
-      pid: process.pid, host: hostname(), bootId: BOOT_ID, pidNamespace: PID_NAMESPACE, processStart: processStart(process.pid),
+      pid: process.pid,
+      host: hostname(),
+      bootId: BOOT_ID,
+      pidNamespace: PID_NAMESPACE,
+      processStart: processStart(process.pid),
     });
     expect(lock.token).toMatch(/^[0-9a-f]{32}$/);
     expect(typeof lock.command).toBe("string");
@@ -254,15 +271,27 @@ describe("acquirePgliteLock", () => {
 describe("two processes racing for the lock", () => {
   it("of a free folder: exactly one of several processes wins", async () => {
     const answers = await race(5);
-    expect(answers.filter((a) => a === "won"), answers.join("\n")).toHaveLength(1);
-    expect(answers.filter((a) => a.startsWith("locked ")), answers.join("\n")).toHaveLength(4);
+    expect(
+      answers.filter((a) => a === "won"),
+      answers.join("\n"),
+    ).toHaveLength(1);
+    expect(
+      answers.filter((a) => a.startsWith("locked ")),
+      answers.join("\n"),
+    ).toHaveLength(4);
   });
 
   it("of a stale lock: exactly one of several processes takes it over", async () => {
     writeLock({ pid: await deadPid(), processStart: "12345" });
     const answers = await race(5);
-    expect(answers.filter((a) => a === "won"), answers.join("\n")).toHaveLength(1);
-    expect(answers.filter((a) => a.startsWith("locked ")), answers.join("\n")).toHaveLength(4);
+    expect(
+      answers.filter((a) => a === "won"),
+      answers.join("\n"),
+    ).toHaveLength(1);
+    expect(
+      answers.filter((a) => a.startsWith("locked ")),
+      answers.join("\n"),
+    ).toHaveLength(4);
   });
 });
 

@@ -21,8 +21,14 @@ describe("proxy security headers", () => {
   });
 
   it("a fresh nonce on every request", async () => {
-    const nonces = await Promise.all([1, 2, 3].map(async () =>
-      /'nonce-([^']+)'/.exec((await proxy(new NextRequest("http://127.0.0.1:3000/login"))).headers.get("content-security-policy")!)?.[1]));
+    const nonces = await Promise.all(
+      [1, 2, 3].map(
+        async () =>
+          /'nonce-([^']+)'/.exec(
+            (await proxy(new NextRequest("http://127.0.0.1:3000/login"))).headers.get("content-security-policy")!,
+          )?.[1],
+      ),
+    );
     expect(new Set(nonces).size).toBe(3);
   });
 

@@ -72,7 +72,16 @@ describe("keyset paging", () => {
   });
 
   it("keeps the ids written at the cursor's timestamp and drops them from the next page", () => {
-    const first = advanceCursor(null, [{ at: t(1), id: "1" }, { at: t(2), id: "2" }, { at: t(2), id: "3" }], 3, 10);
+    const first = advanceCursor(
+      null,
+      [
+        { at: t(1), id: "1" },
+        { at: t(2), id: "2" },
+        { at: t(2), id: "3" },
+      ],
+      3,
+      10,
+    );
     expect(first).toEqual({ cursor: { kind: "from", at: t(2), ids: ["2", "3"] }, done: false });
     expect(alreadySeen(first.cursor, { at: t(2), id: "3" })).toBe(true);
     expect(alreadySeen(first.cursor, { at: t(2), id: "4" })).toBe(false);
@@ -111,6 +120,16 @@ describe("keyset paging", () => {
   });
 
   it("refuses to loop on a full page without readable timestamps", () => {
-    expect(() => advanceCursor(null, [{ at: null, id: "1" }, { at: null, id: "2" }], 2, 5)).toThrow(/updated_at/);
+    expect(() =>
+      advanceCursor(
+        null,
+        [
+          { at: null, id: "1" },
+          { at: null, id: "2" },
+        ],
+        2,
+        5,
+      ),
+    ).toThrow(/updated_at/);
   });
 });

@@ -4,21 +4,63 @@ import type { MagentoCustomerWire } from "@/lib/magento/schemas/customer";
 import { pushBackoffMs } from "@/lib/customers/two-way/pusher";
 import type { CustomerValues } from "@/lib/customers/two-way/types";
 import {
-  applyToWire, changedFields, customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, fieldErrorsOf, valuesFromWire,
+  applyToWire,
+  changedFields,
+  customerValuesSchema,
+  decodeBaseToken,
+  displayValue,
+  encodeBaseToken,
+  fieldErrorsOf,
+  valuesFromWire,
 } from "@/lib/customers/two-way/values";
 
 // The pure parts of two-way sync: comparing values field by field, mapping Magento's customer to
 // the form's values and back (a PUT sends the whole customer), the base token, the backoff.
 
 const wire: MagentoCustomerWire = {
-  id: 7, group_id: 1, default_billing: "11", default_shipping: "12", email: "ann@example.com", firstname: "Ann", lastname: "Lee",
-  website_id: 1, store_id: 1, dob: "1990-05-06", gender: 2, taxvat: "X1", custom_attributes: [{ attribute_code: "loyalty", value: "gold" }],
+  id: 7,
+  group_id: 1,
+  default_billing: "11",
+  default_shipping: "12",
+  email: "ann@example.com",
+  firstname: "Ann",
+  lastname: "Lee",
+  website_id: 1,
+  store_id: 1,
+  dob: "1990-05-06",
+  gender: 2,
+  taxvat: "X1",
+  custom_attributes: [{ attribute_code: "loyalty", value: "gold" }],
   extension_attributes: { is_subscribed: true },
   addresses: [
-    { id: 11, customer_id: 7, firstname: "Ann", lastname: "Lee", street: ["1 Main St"], city: "Austin", postcode: "73301", country_id: "US",
-      region: { region_code: "TX", region: "Texas", region_id: 57 }, region_id: 57, telephone: "555", vat_id: "V1" },
-    { id: 12, customer_id: 7, firstname: "Ann", lastname: "Lee", street: ["2 Side St", ""], city: "Paris", postcode: "75001", country_id: "FR",
-      region: { region_code: "", region: "", region_id: 0 }, region_id: 0, telephone: "666", company: "ACME" },
+    {
+      id: 11,
+      customer_id: 7,
+      firstname: "Ann",
+      lastname: "Lee",
+      street: ["1 Main St"],
+      city: "Austin",
+      postcode: "73301",
+      country_id: "US",
+      region: { region_code: "TX", region: "Texas", region_id: 57 },
+      region_id: 57,
+      telephone: "555",
+      vat_id: "V1",
+    },
+    {
+      id: 12,
+      customer_id: 7,
+      firstname: "Ann",
+      lastname: "Lee",
+      street: ["2 Side St", ""],
+      city: "Paris",
+      postcode: "75001",
+      country_id: "FR",
+      region: { region_code: "", region: "", region_id: 0 },
+      region_id: 0,
+      telephone: "666",
+      company: "ACME",
+    },
   ],
 };
 
@@ -28,18 +70,31 @@ describe("values from Magento", () => {
   it("maps the customer, with the default addresses from the customer's ids", () => {
     const v = valuesFromWire(wire);
     expect(v).toMatchObject({ firstname: "Ann", email: "ann@example.com", groupOriginId: 1, dob: "1990-05-06", gender: 2 });
-    expect(v.addresses[0]).toMatchObject({ id: 11, regionId: 57, region: "Texas", defaultBilling: true, defaultShipping: false, company: null });
+    expect(v.addresses[0]).toMatchObject({
+      id: 11,
+      regionId: 57,
+      region: "Texas",
+      defaultBilling: true,
+      defaultShipping: false,
+      company: null,
+    });
     expect(v.addresses[1]).toMatchObject({ id: 12, regionId: null, defaultShipping: true, company: "ACME" });
   });
 
   it("compares field by field, blind to blanks, case of email and address order or ids", () => {
     const v = valuesFromWire(wire);
     const same: CustomerValues = {
-      ...v, firstname: " Ann ", email: "ANN@example.com",
+      ...v,
+      firstname: " Ann ",
+      email: "ANN@example.com",
       addresses: [{ ...v.addresses[1]!, id: null, street: ["2 Side St"] }, v.addresses[0]!],
     };
     expect(changedFields(v, same)).toEqual([]);
-    expect(changedFields(v, { ...v, lastname: "Li", gender: null, addresses: [v.addresses[0]!] })).toEqual(["lastname", "gender", "addresses"]);
+    expect(changedFields(v, { ...v, lastname: "Li", gender: null, addresses: [v.addresses[0]!] })).toEqual([
+      "lastname",
+      "gender",
+      "addresses",
+    ]);
   });
 });
 
@@ -47,7 +102,13 @@ describe("values to Magento", () => {
   it("applies only the winning fields to the customer as Magento sent it", () => {
     const v = valuesFromWire(wire);
     const out = applyToWire(wire, { ...v, firstname: "Anna", lastname: "Ignored" }, ["firstname"], noRegions);
-    expect(out).toMatchObject({ firstname: "Anna", lastname: "Lee", taxvat: "X1", custom_attributes: wire.custom_attributes, extension_attributes: { is_subscribed: true } });
+    expect(out).toMatchObject({
+      firstname: "Anna",
+      lastname: "Lee",
+      taxvat: "X1",
+      custom_attributes: wire.custom_attributes,
+      extension_attributes: { is_subscribed: true },
+    });
     expect(out.addresses).toEqual(wire.addresses);
     expect(wire.firstname).toBe("Ann"); // the input is not changed
   });
@@ -58,16 +119,35 @@ describe("values to Magento", () => {
       ...v,
       addresses: [
         { ...v.addresses[0]!, city: "Dallas", defaultShipping: true },
-        { id: null, firstname: "N", lastname: "E", street: ["3 New Rd"], city: "Houston", postcode: "77001", countryId: "US", regionId: 57, region: null,
-          telephone: "777", company: null, defaultBilling: false, defaultShipping: false },
+        {
+          id: null,
+          firstname: "N",
+          lastname: "E",
+          street: ["3 New Rd"],
+          city: "Houston",
+          postcode: "77001",
+          countryId: "US",
+          regionId: 57,
+          region: null,
+          telephone: "777",
+          company: null,
+          defaultBilling: false,
+          defaultShipping: false,
+        },
       ],
     };
-    const out = applyToWire(wire, next, ["addresses"], (country, id) => (country === "US" && id === 57 ? { code: "TX", name: "Texas" } : undefined));
+    const out = applyToWire(wire, next, ["addresses"], (country, id) =>
+      country === "US" && id === 57 ? { code: "TX", name: "Texas" } : undefined,
+    );
     expect(out.default_billing).toBeUndefined();
     expect(out.addresses).toHaveLength(2);
     expect(out.addresses![0]).toMatchObject({ id: 11, city: "Dallas", vat_id: "V1", default_billing: true, default_shipping: true });
     expect(out.addresses![1]).not.toHaveProperty("id");
-    expect(out.addresses![1]).toMatchObject({ customer_id: 7, region: { region_id: 57, region_code: "TX", region: "Texas" }, region_id: 57 });
+    expect(out.addresses![1]).toMatchObject({
+      customer_id: 7,
+      region: { region_id: 57, region_code: "TX", region: "Texas" },
+      region_id: 57,
+    });
   });
 
   it("clears dob and gender by leaving them out (PUT replaces the customer)", () => {
@@ -82,8 +162,13 @@ describe("form values", () => {
   it("refuses invalid input with field errors on the right inputs", () => {
     const v = valuesFromWire(wire);
     const parsed = customerValuesSchema.safeParse({
-      ...v, email: "nope", dob: "1990-02-30",
-      addresses: [{ ...v.addresses[0]!, city: "" }, { ...v.addresses[1]!, defaultBilling: true }],
+      ...v,
+      email: "nope",
+      dob: "1990-02-30",
+      addresses: [
+        { ...v.addresses[0]!, city: "" },
+        { ...v.addresses[1]!, defaultBilling: true },
+      ],
     });
     expect(parsed.success).toBe(false);
     if (parsed.success) return;
@@ -101,7 +186,9 @@ describe("form values", () => {
     expect(decodeBaseToken("not-a-token", 7)).toBeNull();
     // The values the form showed, edited in the browser: the signature no longer fits.
     const [, signature] = token.split(".");
-    const altered = Buffer.from(JSON.stringify({ v: 2, customerId: 7, values: { ...v, email: "other@example.com" } })).toString("base64url");
+    const altered = Buffer.from(JSON.stringify({ v: 2, customerId: 7, values: { ...v, email: "other@example.com" } })).toString(
+      "base64url",
+    );
     expect(decodeBaseToken(`${altered}.${signature}`, 7)).toBeNull();
     // The unsigned form of earlier versions.
     expect(decodeBaseToken(Buffer.from(JSON.stringify({ v: 1, values: v })).toString("base64url"), 7)).toBeNull();

@@ -30,7 +30,12 @@ export async function choosePasswordAction(_previous: ActionResult | null, formD
     callbackUrl: formData.get("callbackUrl") ?? undefined,
   });
   if (!parsed.success) {
-    return { ok: false, code: "invalid", error: "Please correct the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    return {
+      ok: false,
+      code: "invalid",
+      error: "Please correct the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    };
   }
   try {
     await chooseOwnPassword(await getDb(), user.id, parsed.data.password, clientIp(await headers()));

@@ -23,7 +23,14 @@ export function ChoosePasswordForm({ callbackUrl, minLength }: { callbackUrl: st
         hint={`At least ${minLength} characters.`}
         errors={errors?.password}
       />
-      <TextField label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required errors={errors?.confirm} />
+      <TextField
+        label="Repeat the new password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors?.confirm}
+      />
       <Button type="submit" disabled={pending} className="w-full">
         {pending ? "Saving…" : "Save and continue"}
       </Button>

@@ -8,7 +8,11 @@ import { ChoosePasswordForm } from "./choose-password-form";
 export const metadata: Metadata = { title: "Choose a new password" };
 
 // Reached by anyone signed in with a one-time password; every portal page sends them here first.
-export default async function ChoosePasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ChoosePasswordPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requirePasswordChangeUser();
   const params = await searchParams;
   const callbackUrl = safeReturnPath(typeof params.callbackUrl === "string" ? params.callbackUrl : undefined);

@@ -8,7 +8,6 @@ import { INVALID_LOGIN_MESSAGE, refusedLoginMessage } from "@/lib/auth/messages"
 
 export type LoginState = { error: string; email: string } | null;
 
-
 const loginSchema = z.object({
   email: z.string().trim().min(1, "Enter your email.").max(320),
   password: z.string().min(1, "Enter your password.").max(1000),

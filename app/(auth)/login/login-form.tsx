@@ -40,14 +40,7 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
         <label htmlFor="password" className="block text-sm font-medium text-slate-800">
           Password
         </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          className={`mt-1 ${INPUT}`}
-        />
+        <input id="password" name="password" type="password" autoComplete="current-password" required className={`mt-1 ${INPUT}`} />
       </div>
       <button
         type="submit"

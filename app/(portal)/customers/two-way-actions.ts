@@ -6,12 +6,25 @@ import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionContext, type ActionResult } from "@/lib/auth/action";
 import { channelDirectory } from "@/lib/customers/directory";
 import {
-  checkAgainstDirectory, draftFromForm, FIELD_LABELS, formFieldErrors, parseDraft, type CustomerEditState, type EditData,
+  checkAgainstDirectory,
+  draftFromForm,
+  FIELD_LABELS,
+  formFieldErrors,
+  parseDraft,
+  type CustomerEditState,
+  type EditData,
 } from "@/lib/customers/edit-form";
 import { customerLabels, subscriptionOutcome, type SubscriptionData } from "@/lib/customers/subscription";
 import { readForm } from "@/lib/http/form-data";
 import {
-  dismissOverride, FORM_NOT_VERIFIED, loadCustomerEdit, requestCustomerEdit, requestRegistration, requestSubscription, retryPush, revertPush,
+  dismissOverride,
+  FORM_NOT_VERIFIED,
+  loadCustomerEdit,
+  requestCustomerEdit,
+  requestRegistration,
+  requestSubscription,
+  retryPush,
+  revertPush,
 } from "@/lib/customers/two-way/service";
 import { decodeBaseToken } from "@/lib/customers/two-way/values";
 
@@ -48,19 +61,35 @@ const saveCustomerEdit = protectedAction("edit_customers", editSchema, async (in
   if (!decodeBaseToken(input.baseToken, input.customerId)) throw new ActionFailure(FORM_NOT_VERIFIED);
 
   const checked = parseDraft(draftFromForm(input), view.values);
-  if (!checked.ok) return { ok: false, code: "invalid", error: "Please correct the highlighted fields; nothing was saved.", fieldErrors: checked.fieldErrors };
+  if (!checked.ok)
+    return {
+      ok: false,
+      code: "invalid",
+      error: "Please correct the highlighted fields; nothing was saved.",
+      fieldErrors: checked.fieldErrors,
+    };
   const { parsed } = checked;
   if (view.groups.length && parsed.values.groupOriginId !== null && !view.groups.some((g) => g.originId === parsed.values.groupOriginId)) {
-    return { ok: false, code: "invalid", error: "Please correct the highlighted fields; nothing was saved.", fieldErrors: { groupOriginId: ["Choose one of Magento's customer groups."] } };
+    return {
+      ok: false,
+      code: "invalid",
+      error: "Please correct the highlighted fields; nothing was saved.",
+      fieldErrors: { groupOriginId: ["Choose one of Magento's customer groups."] },
+    };
   }
   if (parsed.changedSlots.length) {
     const directory = await channelDirectory(db, view.channelId);
     if (!directory.ok) throw new ActionFailure(`${directory.error} Nothing was saved.`);
     const errors = checkAgainstDirectory(parsed, directory.countries);
-    if (Object.keys(errors).length) return { ok: false, code: "invalid", error: "Please correct the highlighted fields; nothing was saved.", fieldErrors: errors };
+    if (Object.keys(errors).length)
+      return { ok: false, code: "invalid", error: "Please correct the highlighted fields; nothing was saved.", fieldErrors: errors };
   }
 
-  const result = await requestCustomerEdit(db, actorOf(context), { customerId: input.customerId, baseToken: input.baseToken, values: parsed.values });
+  const result = await requestCustomerEdit(db, actorOf(context), {
+    customerId: input.customerId,
+    baseToken: input.baseToken,
+    values: parsed.values,
+  });
   if (!result.ok) {
     const fieldErrors = formFieldErrors(result.fieldErrors, parsed.slots);
     return { ok: false, code: Object.keys(fieldErrors).length ? "invalid" : "failed", error: result.error, fieldErrors };
@@ -69,7 +98,9 @@ const saveCustomerEdit = protectedAction("edit_customers", editSchema, async (in
   const what = result.changedFields.map((f) => FIELD_LABELS[f]).join(", ");
   return {
     ok: true,
-    message: result.changedFields.length ? `Saved ${what}; sending the change to Magento.` : "Nothing changed: these are already the customer's values.",
+    message: result.changedFields.length
+      ? `Saved ${what}; sending the change to Magento.`
+      : "Nothing changed: these are already the customer's values.",
     data: { customerId: input.customerId, pushId: result.pushId, changedFields: result.changedFields },
   };
 });
@@ -90,17 +121,20 @@ export async function saveCustomerAction(_previous: CustomerEditState | null, fo
 
 // ── subscription ───────────────────────────────────────────────────────────────────────────
 
-const ids = z.union([
-  recordId.transform((id) => [id]),
-  z.array(recordId).min(1, "Select at least one.").max(MAX_BULK, `At most ${MAX_BULK} at once.`),
-], { error: "Select at least one." });
+const ids = z.union(
+  [recordId.transform((id) => [id]), z.array(recordId).min(1, "Select at least one.").max(MAX_BULK, `At most ${MAX_BULK} at once.`)],
+  { error: "Select at least one." },
+);
 const subscribedField = z.enum(["1", "0"], { error: "Say subscribe or unsubscribe." }).transform((v) => v === "1");
 
 export const changeSubscriptionAction = protectedAction(
   "edit_customers",
   z.object({ customerIds: ids, subscribed: subscribedField }),
   async (input, context): Promise<ActionResult<SubscriptionData>> => {
-    const result = await requestSubscription(context.db, actorOf(context), { customerIds: input.customerIds, subscribed: input.subscribed });
+    const result = await requestSubscription(context.db, actorOf(context), {
+      customerIds: input.customerIds,
+      subscribed: input.subscribed,
+    });
     const labels = await customerLabels(context.db, result.ok ? result.refused.map((r) => r.customerId) : []);
     const outcome = subscriptionOutcome(result, input.subscribed, input.customerIds.length, (r) => labels.get(r.customerId));
     if (outcome.ok) revalidateCustomers();
@@ -117,7 +151,11 @@ export const registerCustomerAction = protectedAction(
     const result = await requestRegistration(context.db, actorOf(context), { customerId: input.customerId });
     if (!result.ok) throw new ActionFailure(result.error, result.fieldErrors);
     revalidateCustomers();
-    return { ok: true, message: "Registering in Magento: the customer gets an account there and this page shows it once Magento confirms.", data: { pushId: result.pushId } };
+    return {
+      ok: true,
+      message: "Registering in Magento: the customer gets an account there and this page shows it once Magento confirms.",
+      data: { pushId: result.pushId },
+    };
   },
 );
 

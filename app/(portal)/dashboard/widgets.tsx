@@ -38,19 +38,72 @@ const pct = (v: string | null) => (v === null ? "—" : formatValue(v, "percent"
 export async function KpisWidget({ user, scope, currency, asOf }: Props) {
   const { current: c, previous: p } = await kpisOnce(user, scope);
   const tiles = [
-    { label: "Revenue", value: money(c.revenue, currency), previous: money(p.revenue, currency), change: percentChange(c.revenue, p.revenue) },
+    {
+      label: "Revenue",
+      value: money(c.revenue, currency),
+      previous: money(p.revenue, currency),
+      change: percentChange(c.revenue, p.revenue),
+    },
     { label: "Orders", value: count(c.orders), previous: count(p.orders), change: percentChange(c.orders, p.orders) },
-    { label: "Discounted orders", value: pct(c.discountedPercent), previous: pct(p.discountedPercent), change: percentChange(c.discountedPercent, p.discountedPercent) },
-    { label: "Average order value", value: money(c.averageOrderValue, currency), previous: money(p.averageOrderValue, currency), change: percentChange(c.averageOrderValue, p.averageOrderValue) },
-    { label: "New customers", value: count(c.newCustomers), previous: count(p.newCustomers), change: percentChange(c.newCustomers, p.newCustomers) },
-    { label: "Returning customers", value: count(c.returningCustomers), previous: count(p.returningCustomers), change: percentChange(c.returningCustomers, p.returningCustomers) },
-    { label: "Refunds", value: money(c.refunds, currency), previous: money(p.refunds, currency), change: percentChange(c.refunds, p.refunds), better: "down" as const },
-    { label: "Abandoned revenue", value: money(c.abandonedRevenue, currency), previous: money(p.abandonedRevenue, currency), change: percentChange(c.abandonedRevenue, p.abandonedRevenue), better: "down" as const },
-    { label: "Abandoned carts", value: count(c.abandonedCarts), previous: count(p.abandonedCarts), change: percentChange(c.abandonedCarts, p.abandonedCarts), better: "down" as const },
-    { label: "Abandon rate", value: pct(c.abandonRate), previous: pct(p.abandonRate), change: percentChange(c.abandonRate, p.abandonRate), better: "down" as const },
+    {
+      label: "Discounted orders",
+      value: pct(c.discountedPercent),
+      previous: pct(p.discountedPercent),
+      change: percentChange(c.discountedPercent, p.discountedPercent),
+    },
+    {
+      label: "Average order value",
+      value: money(c.averageOrderValue, currency),
+      previous: money(p.averageOrderValue, currency),
+      change: percentChange(c.averageOrderValue, p.averageOrderValue),
+    },
+    {
+      label: "New customers",
+      value: count(c.newCustomers),
+      previous: count(p.newCustomers),
+      change: percentChange(c.newCustomers, p.newCustomers),
+    },
+    {
+      label: "Returning customers",
+      value: count(c.returningCustomers),
+      previous: count(p.returningCustomers),
+      change: percentChange(c.returningCustomers, p.returningCustomers),
+    },
+    {
+      label: "Refunds",
+      value: money(c.refunds, currency),
+      previous: money(p.refunds, currency),
+      change: percentChange(c.refunds, p.refunds),
+      better: "down" as const,
+    },
+    {
+      label: "Abandoned revenue",
+      value: money(c.abandonedRevenue, currency),
+      previous: money(p.abandonedRevenue, currency),
+      change: percentChange(c.abandonedRevenue, p.abandonedRevenue),
+      better: "down" as const,
+    },
+    {
+      label: "Abandoned carts",
+      value: count(c.abandonedCarts),
+      previous: count(p.abandonedCarts),
+      change: percentChange(c.abandonedCarts, p.abandonedCarts),
+      better: "down" as const,
+    },
+    {
+      label: "Abandon rate",
+      value: pct(c.abandonRate),
+      previous: pct(p.abandonRate),
+      change: percentChange(c.abandonRate, p.abandonRate),
+      better: "down" as const,
+    },
   ];
   return (
-    <Widget title="Key figures" description={`${scope.range.from} – ${scope.range.to}, compared with ${scope.previous.from} – ${scope.previous.to}`} note={asOf}>
+    <Widget
+      title="Key figures"
+      description={`${scope.range.from} – ${scope.range.to}, compared with ${scope.previous.from} – ${scope.previous.to}`}
+      note={asOf}
+    >
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5" data-testid="kpis">
         {tiles.map((t) => (
           <KpiTile key={t.label} {...t} />
@@ -67,7 +120,12 @@ export async function SalesWidget({ user, scope, currency, asOf }: Props) {
   const axisLabels = s.buckets.map((b) => bucketLabel(b, s.bucket === "week" ? "day" : s.bucket));
   const empty = s.orders.every((o) => o === "0") && s.previousOrders.every((o) => o === null || o === "0");
   return (
-    <Widget title="Revenue over time" description="Canceled orders excluded; dashed: the previous period" note={asOf} className="lg:col-span-2">
+    <Widget
+      title="Revenue over time"
+      description="Canceled orders excluded; dashed: the previous period"
+      note={asOf}
+      className="lg:col-span-2"
+    >
       {empty ? (
         <WidgetEmpty>No orders in this period. Pick a longer range or another channel.</WidgetEmpty>
       ) : (
@@ -104,13 +162,31 @@ export async function ChannelsWidget({ user, scope, currency, asOf }: Props) {
   const labels = s.buckets.map((b) => bucketLabel(b, scope.bucket));
   const axisLabels = s.buckets.map((b) => bucketLabel(b, scope.bucket === "week" ? "day" : scope.bucket));
   return (
-    <Widget title="By channel" description="Average order value and new customers, one line per channel" note={asOf} className="lg:col-span-2">
+    <Widget
+      title="By channel"
+      description="Average order value and new customers, one line per channel"
+      note={asOf}
+      className="lg:col-span-2"
+    >
       {s.channels.length === 0 ? (
         <WidgetEmpty>No sales in this period.</WidgetEmpty>
       ) : (
         <div className="grid gap-6 md:grid-cols-2">
-          <LineChart title="Average order value per channel" labels={labels} axisLabels={axisLabels} format="money" currency={currency} series={s.channels.map((c) => ({ name: c.name, values: c.averageOrderValue }))} />
-          <LineChart title="New customers per channel" labels={labels} axisLabels={axisLabels} format="count" series={s.channels.map((c) => ({ name: c.name, values: c.newCustomers }))} />
+          <LineChart
+            title="Average order value per channel"
+            labels={labels}
+            axisLabels={axisLabels}
+            format="money"
+            currency={currency}
+            series={s.channels.map((c) => ({ name: c.name, values: c.averageOrderValue }))}
+          />
+          <LineChart
+            title="New customers per channel"
+            labels={labels}
+            axisLabels={axisLabels}
+            format="count"
+            series={s.channels.map((c) => ({ name: c.name, values: c.newCustomers }))}
+          />
         </div>
       )}
     </Widget>
@@ -152,7 +228,13 @@ export async function FunnelWidget({ user, scope, currency, asOf }: Props) {
               <dd className="text-lg font-semibold tabular-nums">{count(f.recoveredOrders)}</dd>
             </div>
           </dl>
-          <BarChart title="Carts created, by outcome" items={steps.map((s) => ({ label: s.label, value: String(s.value) }))} format="count" labelHeader="Outcome" valueHeader="Carts" />
+          <BarChart
+            title="Carts created, by outcome"
+            items={steps.map((s) => ({ label: s.label, value: String(s.value) }))}
+            format="count"
+            labelHeader="Outcome"
+            valueHeader="Carts"
+          />
         </>
       )}
     </Widget>
@@ -193,9 +275,15 @@ export async function TopCustomersWidget({ user, scope, currency }: Props) {
           <caption className="sr-only">Top customers by lifetime value</caption>
           <thead className="text-left text-xs text-slate-600">
             <tr>
-              <th scope="col" className="pb-2 font-medium">Customer</th>
-              <th scope="col" className="pb-2 text-right font-medium">Orders</th>
-              <th scope="col" className="pb-2 text-right font-medium">Lifetime value</th>
+              <th scope="col" className="pb-2 font-medium">
+                Customer
+              </th>
+              <th scope="col" className="pb-2 text-right font-medium">
+                Orders
+              </th>
+              <th scope="col" className="pb-2 text-right font-medium">
+                Lifetime value
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -237,7 +325,13 @@ export async function MixWidget({ user, scope, currency, asOf, kind }: Props & {
           items={rows.map((r) => ({ label: r.value, value: String(r.orders), detail: formatMoney(r.revenue, currency) }))}
         />
       ) : (
-        <DonutChart title={title} format="count" labelHeader="Method" valueHeader="Orders" slices={rows.slice(0, 7).map((r) => ({ label: r.value, value: String(r.orders) }))} />
+        <DonutChart
+          title={title}
+          format="count"
+          labelHeader="Method"
+          valueHeader="Orders"
+          slices={rows.slice(0, 7).map((r) => ({ label: r.value, value: String(r.orders) }))}
+        />
       )}
     </Widget>
   );

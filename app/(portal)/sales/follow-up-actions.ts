@@ -11,7 +11,14 @@ import { recordOrderFeedback } from "@/lib/orders/follow-up";
 // lib/carts/follow-up.ts; which step a cart allows is the state machine's call (follow-up-rules.ts).
 
 const recordId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const optionalText = (max: number) => z.string().trim().max(max).transform((v) => v || null).optional().transform((v) => v ?? null);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => v || null)
+    .optional()
+    .transform((v) => v ?? null);
 
 function stepResult(result: StepResult, cartId: number, message: string): ActionResult {
   if (!result.ok) return { ok: false, code: "failed", error: result.error };
@@ -28,7 +35,8 @@ const contactSchema = z.object({
 });
 
 export const logContactAction = protectedAction("work_carts", contactSchema, async (input, { db, user }) =>
-  stepResult(await logContact(db, user, input), input.cartId, "Contact logged; the cart is contacted."));
+  stepResult(await logContact(db, user, input), input.cartId, "Contact logged; the cart is contacted."),
+);
 
 const lostSchema = z
   .object({
@@ -40,12 +48,14 @@ const lostSchema = z
   .refine((v) => v.reason !== "other" || v.reasonText !== null, { path: ["reasonText"], message: "Describe the reason." });
 
 export const markLostAction = protectedAction("work_carts", lostSchema, async (input, { db, user }) =>
-  stepResult(await markLost(db, user, input), input.cartId, "The cart is marked lost."));
+  stepResult(await markLost(db, user, input), input.cartId, "The cart is marked lost."),
+);
 
 const reopenSchema = z.object({ cartId: recordId, note: optionalText(2000) });
 
 export const reopenCartAction = protectedAction("work_carts", reopenSchema, async (input, { db, user }) =>
-  stepResult(await reopenCart(db, user, input), input.cartId, "The cart is open again."));
+  stepResult(await reopenCart(db, user, input), input.cartId, "The cart is open again."),
+);
 
 const assignSchema = z.object({
   // One id (a cart page) or several (the grid's selection: repeated fields).
@@ -64,7 +74,10 @@ export const assignCartsAction = protectedAction("work_carts", assignSchema, asy
   revalidatePath("/sales/carts");
   revalidatePath("/sales/follow-ups");
   const done = `${result.assigned} cart${result.assigned === 1 ? "" : "s"} ${input.assigneeId === null ? "unassigned" : "assigned"}`;
-  return { ok: true, message: result.skipped ? `${done}; ${result.skipped} left as they were (already so, finished, or not yours to hand on).` : `${done}.` };
+  return {
+    ok: true,
+    message: result.skipped ? `${done}; ${result.skipped} left as they were (already so, finished, or not yours to hand on).` : `${done}.`,
+  };
 });
 
 const feedbackSchema = z.object({

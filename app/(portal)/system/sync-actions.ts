@@ -26,8 +26,14 @@ export const startSyncAction = protectedAction("run_syncs", startSchema, async (
   try {
     const started = await startSyncNow(db, { channelId, mode, user });
     await writeAudit(db, {
-      userId: user.id, actor: user.email, action: "sync.started", entityType: "sync_run", entityId: started.runId, channelId,
-      details: { mode: started.mode, requested: mode, via: started.via }, ip,
+      userId: user.id,
+      actor: user.email,
+      action: "sync.started",
+      entityType: "sync_run",
+      entityId: started.runId,
+      channelId,
+      details: { mode: started.mode, requested: mode, via: started.via },
+      ip,
     });
     revalidatePath(`/system/integrations/${channelId}`);
     revalidatePath("/system/sync-history");
@@ -47,8 +53,14 @@ export const cancelSyncAction = protectedAction("run_syncs", cancelSchema, async
   const asked = await requestCancel(db, runId);
   if (!asked) return { ok: false, code: "failed", error: `Sync #${runId} has already finished (${run.status}).` };
   await writeAudit(db, {
-    userId: user.id, actor: user.email, action: "sync.canceled", entityType: "sync_run", entityId: runId, channelId: run.channelId,
-    details: { status: run.status }, ip,
+    userId: user.id,
+    actor: user.email,
+    action: "sync.canceled",
+    entityType: "sync_run",
+    entityId: runId,
+    channelId: run.channelId,
+    details: { status: run.status },
+    ip,
   });
   revalidatePath(`/system/integrations/${run.channelId}`);
   revalidatePath(`/system/sync-history/${runId}`);
@@ -74,17 +86,30 @@ export const retrySyncErrorsAction = protectedAction<typeof retrySchema, RetryRe
     } catch (error) {
       if (error instanceof SyncBusyError) return { ok: false, code: "failed", error: channelBusyMessage(run.channelName, error.holder) };
       await writeAudit(db, {
-        userId: user.id, actor: user.email, action: "sync.retried", entityType: "sync_run", entityId: runId, channelId: run.channelId,
-        details: { errorId: errorId ?? null, outcome: "failed" }, ip,
+        userId: user.id,
+        actor: user.email,
+        action: "sync.retried",
+        entityType: "sync_run",
+        entityId: runId,
+        channelId: run.channelId,
+        details: { errorId: errorId ?? null, outcome: "failed" },
+        ip,
       });
       return { ok: false, code: "failed", error: `The retry failed: ${safeErrorMessage(error)}` };
     }
     await writeAudit(db, {
-      userId: user.id, actor: user.email, action: "sync.retried", entityType: "sync_run", entityId: runId, channelId: run.channelId,
-      details: { errorId: errorId ?? null, retried: result.retried, resolved: result.resolved, stillFailing: result.stillFailing.length }, ip,
+      userId: user.id,
+      actor: user.email,
+      action: "sync.retried",
+      entityType: "sync_run",
+      entityId: runId,
+      channelId: run.channelId,
+      details: { errorId: errorId ?? null, retried: result.retried, resolved: result.resolved, stillFailing: result.stillFailing.length },
+      ip,
     });
     revalidatePath(`/system/sync-history/${runId}`);
-    if (result.retried === 0 && result.stillFailing.length === 0) return { ok: true, message: "Nothing left to retry: every error of this run is resolved.", data: result };
+    if (result.retried === 0 && result.stillFailing.length === 0)
+      return { ok: true, message: "Nothing left to retry: every error of this run is resolved.", data: result };
     const summary = `Retried ${result.retried}: ${result.resolved} resolved, ${result.stillFailing.length} still failing.`;
     return result.stillFailing.length === 0 ? { ok: true, message: summary, data: result } : { ok: false, code: "failed", error: summary };
   },

@@ -28,22 +28,36 @@ export type ConvertibleCart = {
 export type CartLoad =
   | { ok: true; cart: ConvertibleCart }
   | {
-    ok: false; reason: "missing" | "not_open" | "empty" | "no_email" | "ordered"; message: string; order?: { id: number; incrementId: string };
-    /** For "ordered": the cart, so an attempt that placed the order can still be completed. */
-    cart?: ConvertibleCart;
-  };
+      ok: false;
+      reason: "missing" | "not_open" | "empty" | "no_email" | "ordered";
+      message: string;
+      order?: { id: number; incrementId: string };
+      /** For "ordered": the cart, so an attempt that placed the order can still be completed. */
+      cart?: ConvertibleCart;
+    };
 
 export async function loadConvertibleCart(db: Db, user: SessionUser | null, cartId: number): Promise<CartLoad> {
   requirePermission(user, "convert_carts");
-  const [row] = await db.select().from(magentoCarts).where(and(eq(magentoCarts.id, cartId), isNull(magentoCarts.removedAt)));
+  const [row] = await db
+    .select()
+    .from(magentoCarts)
+    .where(and(eq(magentoCarts.id, cartId), isNull(magentoCarts.removedAt)));
   if (!row) return { ok: false, reason: "missing", message: "This cart is no longer in the portal." };
   const [channel] = await db.select().from(channels).where(eq(channels.id, row.channelId));
   if (!channel || channel.deletingAt) return { ok: false, reason: "missing", message: "This cart's channel no longer exists." };
   const order = await linkedOrder(db, row.id, row.orderId);
   if (order) {
     const cart: ConvertibleCart = {
-      id: row.id, originId: row.originId, channel: channel as ChannelRow, email: row.customerEmail ?? "", isGuest: row.isGuest, customerId: row.customerId,
-      customerOriginId: row.customerOriginId, currency: row.currencyCode, firstName: row.customerFirstName, lastName: row.customerLastName,
+      id: row.id,
+      originId: row.originId,
+      channel: channel as ChannelRow,
+      email: row.customerEmail ?? "",
+      isGuest: row.isGuest,
+      customerId: row.customerId,
+      customerOriginId: row.customerOriginId,
+      currency: row.currencyCode,
+      firstName: row.customerFirstName,
+      lastName: row.customerLastName,
     };
     return { ok: false, reason: "ordered", message: `Already ordered: #${order.incrementId}.`, order, cart };
   }
@@ -51,27 +65,44 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   if (!CONVERTIBLE_STATUSES.has(row.status) || !row.isActive) {
     return { ok: false, reason: "not_open", message: `Only open carts can be converted; this one is ${row.status}.` };
   }
-  const items = await db.select({ id: magentoCartItems.id }).from(magentoCartItems)
-    .where(and(eq(magentoCartItems.cartId, row.id), isNull(magentoCartItems.removedAt))).limit(1);
+  const items = await db
+    .select({ id: magentoCartItems.id })
+    .from(magentoCartItems)
+    .where(and(eq(magentoCartItems.cartId, row.id), isNull(magentoCartItems.removedAt)))
+    .limit(1);
   if (items.length === 0) return { ok: false, reason: "empty", message: "This cart has no items to order." };
   let email = row.customerEmail;
   if (row.customerId !== null) {
-    const [customer] = await db.select({ email: magentoCustomers.email }).from(magentoCustomers).where(eq(magentoCustomers.id, row.customerId));
+    const [customer] = await db
+      .select({ email: magentoCustomers.email })
+      .from(magentoCustomers)
+      .where(eq(magentoCustomers.id, row.customerId));
     email = customer?.email ?? email;
   }
-  if (!email) return { ok: false, reason: "no_email", message: "This guest cart has no email address; Magento cannot place an order without one." };
+  if (!email)
+    return { ok: false, reason: "no_email", message: "This guest cart has no email address; Magento cannot place an order without one." };
   return {
     ok: true,
     cart: {
-      id: row.id, originId: row.originId, channel: channel as ChannelRow, email, isGuest: row.isGuest, customerId: row.customerId,
-      customerOriginId: row.customerOriginId, currency: row.currencyCode, firstName: row.customerFirstName, lastName: row.customerLastName,
+      id: row.id,
+      originId: row.originId,
+      channel: channel as ChannelRow,
+      email,
+      isGuest: row.isGuest,
+      customerId: row.customerId,
+      customerOriginId: row.customerOriginId,
+      currency: row.currencyCode,
+      firstName: row.customerFirstName,
+      lastName: row.customerLastName,
     },
   };
 }
 
 /** The order this cart became, whichever side linked first. */
 export async function linkedOrder(db: Db, cartId: number, orderId: number | null): Promise<{ id: number; incrementId: string } | null> {
-  const [order] = await db.select({ id: magentoOrders.id, incrementId: magentoOrders.incrementId }).from(magentoOrders)
+  const [order] = await db
+    .select({ id: magentoOrders.id, incrementId: magentoOrders.incrementId })
+    .from(magentoOrders)
     .where(and(orderId === null ? eq(magentoOrders.cartId, cartId) : eq(magentoOrders.id, orderId), isNull(magentoOrders.removedAt)))
     .limit(1);
   return order ?? null;
@@ -80,7 +111,10 @@ export async function linkedOrder(db: Db, cartId: number, orderId: number | null
 /** The registered customer's saved addresses (synced), for the address choice. */
 export async function customerAddresses(db: Db, customerId: number | null) {
   if (customerId === null) return [];
-  return db.select().from(magentoCustomerAddresses).where(and(eq(magentoCustomerAddresses.customerId, customerId), isNull(magentoCustomerAddresses.removedAt)));
+  return db
+    .select()
+    .from(magentoCustomerAddresses)
+    .where(and(eq(magentoCustomerAddresses.customerId, customerId), isNull(magentoCustomerAddresses.removedAt)));
 }
 
 /** The channel's Magento client; tests pass their own (short timeouts). */

@@ -6,7 +6,15 @@ import { writeAudit } from "@/lib/audit/log";
 import type { SessionUser } from "@/lib/auth/session";
 import type { MagentoClient } from "@/lib/magento/client";
 import {
-  attemptKey, claimAttempt, completedAttempt, endAttempt, keepClaim, recordAttempt, rememberResult, renewClaim, type Claim,
+  attemptKey,
+  claimAttempt,
+  completedAttempt,
+  endAttempt,
+  keepClaim,
+  recordAttempt,
+  rememberResult,
+  renewClaim,
+  type Claim,
 } from "@/lib/outbox/attempt";
 import { syncRecord } from "@/lib/sync/sync-record";
 import { addressInputSchema, checkAddress } from "@/lib/customers/address";
@@ -28,17 +36,20 @@ import { safeErrorMessage } from "@/db/errors";
 
 export const OUTBOX_KIND = "cart.convert";
 
-export const placeOrderInputSchema = z.object({
-  cartId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  nonce: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "This form has expired; reload the page."),
-  address: addressInputSchema,
-  carrierCode: z.string().trim().min(1, "Choose a shipping method.").max(64),
-  methodCode: z.string().trim().min(1, "Choose a shipping method.").max(64),
-  paymentMethod: z.string().trim().min(1, "Choose a payment method.").max(64),
-  poNumber: z.string().trim().max(64).optional(),
-}).superRefine((v, ctx) => {
-  if (v.paymentMethod === "purchaseorder" && !v.poNumber) ctx.addIssue({ code: "custom", path: ["poNumber"], message: "Enter the purchase order number." });
-});
+export const placeOrderInputSchema = z
+  .object({
+    cartId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    nonce: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "This form has expired; reload the page."),
+    address: addressInputSchema,
+    carrierCode: z.string().trim().min(1, "Choose a shipping method.").max(64),
+    methodCode: z.string().trim().min(1, "Choose a shipping method.").max(64),
+    paymentMethod: z.string().trim().min(1, "Choose a payment method.").max(64),
+    poNumber: z.string().trim().max(64).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.paymentMethod === "purchaseorder" && !v.poNumber)
+      ctx.addIssue({ code: "custom", path: ["poNumber"], message: "Enter the purchase order number." });
+  });
 export type PlaceOrderInput = z.input<typeof placeOrderInputSchema>;
 
 export type PlacedOrder = {
@@ -69,7 +80,12 @@ export interface PlaceOrderOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fail = (error: string, fieldErrors: Record<string, string[]> = {}): PlaceOrderResult => ({ ok: false, error, fieldErrors });
 
-export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrderInput, options: PlaceOrderOptions = {}): Promise<PlaceOrderResult> {
+export async function placeOrder(
+  db: Db,
+  user: SessionUser | null,
+  raw: PlaceOrderInput,
+  options: PlaceOrderOptions = {},
+): Promise<PlaceOrderResult> {
   const parsed = placeOrderInputSchema.safeParse(raw);
   if (!parsed.success) {
     const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
@@ -104,11 +120,21 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
     }
   }
   if (!loaded.ok) {
-    return { ok: false, error: loaded.message, fieldErrors: { cart: [loaded.message] }, ...(loaded.order ? { order: { incrementId: loaded.order.incrementId, localId: loaded.order.id } } : {}) };
+    return {
+      ok: false,
+      error: loaded.message,
+      fieldErrors: { cart: [loaded.message] },
+      ...(loaded.order ? { order: { incrementId: loaded.order.incrementId, localId: loaded.order.id } } : {}),
+    };
   }
   const { cart } = loaded;
   await recordAttempt(db, {
-    key, kind: OUTBOX_KIND, channelId: cart.channel.id, entityType: "cart", entityId: cart.id, userId: user!.id,
+    key,
+    kind: OUTBOX_KIND,
+    channelId: cart.channel.id,
+    entityType: "cart",
+    entityId: cart.id,
+    userId: user!.id,
     payload: { cartOriginId: cart.originId, shipping: `${input.carrierCode}_${input.methodCode}`, payment: input.paymentMethod },
   });
 
@@ -124,7 +150,12 @@ export async function placeOrder(db: Db, user: SessionUser | null, raw: PlaceOrd
 
 /** The attempt once it holds the claim: ask Magento, check the address, place (or adopt). */
 async function placeClaimed(
-  db: Db, user: SessionUser, cart: ConvertibleCart, claim: Claim, input: z.infer<typeof placeOrderInputSchema>, options: PlaceOrderOptions,
+  db: Db,
+  user: SessionUser,
+  cart: ConvertibleCart,
+  claim: Claim,
+  input: z.infer<typeof placeOrderInputSchema>,
+  options: PlaceOrderOptions,
 ): Promise<PlaceOrderResult> {
   const client = (options.client ?? channelClient)(cart.channel);
   // An order found in Magento is ours only if one of our attempts already sent place-order;
@@ -165,14 +196,17 @@ async function placeClaimed(
     // Shipping information again at placing time: the review may be minutes old, and Magento's
     // answer is what the order will be built from.
     await client.setShippingInformation(cart.originId, {
-      shipping_address: checked.address, billing_address: checked.address,
-      shipping_carrier_code: input.carrierCode, shipping_method_code: input.methodCode,
+      shipping_address: checked.address,
+      billing_address: checked.address,
+      shipping_carrier_code: input.carrierCode,
+      shipping_method_code: input.methodCode,
     });
     // The last moment to find out that this attempt stalled and another took the cart over: renewed
     // and marked "place sent" in one statement, only while the claim is still this attempt's.
     if (!(await renewClaim(db, claim, { placeSentAt: new Date().toISOString() }))) return lostClaim(db, cart, client);
     orderEntityId = await client.placeOrder(cart.originId, {
-      method: input.paymentMethod, ...(input.paymentMethod === "purchaseorder" && input.poNumber ? { po_number: input.poNumber } : {}),
+      method: input.paymentMethod,
+      ...(input.paymentMethod === "purchaseorder" && input.poNumber ? { po_number: input.poNumber } : {}),
     });
   } catch (error) {
     // No answer, or "no such active cart": Magento may have placed it (for us or for someone else).
@@ -194,9 +228,11 @@ async function placeClaimed(
       return fail(refusal.message, { [refusal.field]: [refusal.message] });
     }
     await release(safeErrorMessage(error, "No answer"));
-    return fail(checkFailed
-      ? "Magento did not answer, and we could not yet tell whether the order was placed. Try again: the portal checks Magento before placing again, so no second order is made."
-      : "Magento did not answer and placed no order. Try again.");
+    return fail(
+      checkFailed
+        ? "Magento did not answer, and we could not yet tell whether the order was placed. Try again: the portal checks Magento before placing again, so no second order is made."
+        : "Magento did not answer and placed no order. Try again.",
+    );
   }
   // Remembered before anything else, so a retry after a crash here knows the order at once.
   await rememberResult(db, claim.key, { orderEntityId });
@@ -218,34 +254,62 @@ async function lostClaim(db: Db, cart: ConvertibleCart, client: MagentoClient): 
     // Unknown: the message below says to look at the cart.
   }
   if (!found) {
-    return fail("Another request took this order over while Magento was slow; this one placed nothing. Reload the cart to see whether it was ordered.");
+    return fail(
+      "Another request took this order over while Magento was slow; this one placed nothing. Reload the cart to see whether it was ordered.",
+    );
   }
-  const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
+  const [local] = await db
+    .select({ id: magentoOrders.id })
+    .from(magentoOrders)
     .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, found.entityId)));
   const message = `Already ordered: #${found.incrementId}.`;
-  return { ok: false, error: message, fieldErrors: { cart: [message] }, order: { incrementId: found.incrementId, localId: local?.id ?? null } };
+  return {
+    ok: false,
+    error: message,
+    fieldErrors: { cart: [message] },
+    order: { incrementId: found.incrementId, localId: local?.id ?? null },
+  };
 }
 
 /** Whether any attempt on this cart got as far as sending place-order to Magento. */
 async function placeWasSent(db: Db, cartId: number): Promise<boolean> {
-  const rows = await db.select({ id: outbox.id }).from(outbox).where(and(
-    eq(outbox.kind, OUTBOX_KIND), eq(outbox.entityType, "cart"), eq(outbox.entityId, cartId),
-    sql`(${outbox.result} ? 'placeSentAt' OR ${outbox.result} ? 'orderEntityId')`,
-  )).limit(1);
+  const rows = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.kind, OUTBOX_KIND),
+        eq(outbox.entityType, "cart"),
+        eq(outbox.entityId, cartId),
+        sql`(${outbox.result} ? 'placeSentAt' OR ${outbox.result} ? 'orderEntityId')`,
+      ),
+    )
+    .limit(1);
   return rows.length > 0;
 }
 
 /** An order for the cart that no attempt of ours placed: shown in the portal, not claimed as a conversion. */
 async function orderedElsewhere(
-  db: Db, cart: ConvertibleCart, client: MagentoClient, order: { entityId: number; incrementId: string }, release: (error: string) => Promise<void>,
+  db: Db,
+  cart: ConvertibleCart,
+  client: MagentoClient,
+  order: { entityId: number; incrementId: string },
+  release: (error: string) => Promise<void>,
 ): Promise<PlaceOrderResult> {
   await syncRecord(db, { channelId: cart.channel.id, connector: "orders", originId: order.entityId }, { client });
   await syncCart(db, cart, client);
-  const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
+  const [local] = await db
+    .select({ id: magentoOrders.id })
+    .from(magentoOrders)
     .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, order.entityId)));
   const message = `Already ordered: #${order.incrementId}.`;
   await release(`${message} Placed outside the portal.`);
-  return { ok: false, error: message, fieldErrors: { cart: [message] }, order: { incrementId: order.incrementId, localId: local?.id ?? null } };
+  return {
+    ok: false,
+    error: message,
+    fieldErrors: { cart: [message] },
+    order: { incrementId: order.incrementId, localId: local?.id ?? null },
+  };
 }
 
 /** The cart itself too (now inactive in Magento), so the portal mirrors Magento at once. Best effort: the next sync does it anyway. */
@@ -275,7 +339,9 @@ async function claimCart(db: Db, cart: ConvertibleCart, key: string, options: Pl
       retryFailed: true,
       // The cart row lock serializes claims of all attempts on this cart.
       perEntity: {
-        kind: OUTBOX_KIND, entityType: "cart", entityId: cart.id,
+        kind: OUTBOX_KIND,
+        entityType: "cart",
+        entityId: cart.id,
         lock: (tx) => tx.select({ id: magentoCarts.id }).from(magentoCarts).where(eq(magentoCarts.id, cart.id)).for("update"),
       },
     });
@@ -284,7 +350,12 @@ async function claimCart(db: Db, cart: ConvertibleCart, key: string, options: Pl
     if ("doneElsewhere" in outcome) {
       const order = (outcome.doneElsewhere?.order ?? null) as PlacedOrder | null;
       const message = order ? `Already ordered: #${order.incrementId}.` : "An order was already placed from this cart.";
-      return { ok: false, error: message, fieldErrors: { cart: [message] }, ...(order ? { order: { incrementId: order.incrementId, localId: order.localId } } : {}) };
+      return {
+        ok: false,
+        error: message,
+        fieldErrors: { cart: [message] },
+        ...(order ? { order: { incrementId: order.incrementId, localId: order.localId } } : {}),
+      };
     }
     if ("ended" in outcome) return fail(outcome.ended.lastError ?? "This attempt cannot be taken up again; reload the cart.");
     if (Date.now() > deadline) return fail("This cart is being ordered right now by another request; try again in a moment.");
@@ -294,7 +365,13 @@ async function claimCart(db: Db, cart: ConvertibleCart, key: string, options: Pl
 
 /** Reads the order back, writes it through the sync's one-record path, completes the attempt. */
 async function finish(
-  db: Db, user: SessionUser, cart: ConvertibleCart, claim: Claim, client: MagentoClient, orderEntityId: number, adopted: boolean,
+  db: Db,
+  user: SessionUser,
+  cart: ConvertibleCart,
+  claim: Claim,
+  client: MagentoClient,
+  orderEntityId: number,
+  adopted: boolean,
   input: z.infer<typeof placeOrderInputSchema>,
 ): Promise<PlaceOrderResult> {
   let order;
@@ -311,24 +388,47 @@ async function finish(
     written = await syncRecord(db, { channelId: cart.channel.id, connector: "orders", originId: orderEntityId }, { client });
   }
   await syncCart(db, cart, client);
-  const [local] = await db.select({ id: magentoOrders.id }).from(magentoOrders)
+  const [local] = await db
+    .select({ id: magentoOrders.id })
+    .from(magentoOrders)
     .where(and(eq(magentoOrders.channelId, cart.channel.id), eq(magentoOrders.originId, orderEntityId)));
   const placed: PlacedOrder = {
-    localId: local?.id ?? null, entityId: orderEntityId, incrementId: order.increment_id ?? String(orderEntityId), grandTotal: order.grand_total ?? null,
+    localId: local?.id ?? null,
+    entityId: orderEntityId,
+    incrementId: order.increment_id ?? String(orderEntityId),
+    grandTotal: order.grand_total ?? null,
     currency: order.order_currency_code ?? null,
   };
   const completed = await db.transaction(async (tx) => {
-    const mine = await endAttempt(tx, claim, { status: "done", lastError: null, result: { orderEntityId, adopted, order: placed, localWrite: written.status } });
+    const mine = await endAttempt(tx, claim, {
+      status: "done",
+      lastError: null,
+      result: { orderEntityId, adopted, order: placed, localWrite: written.status },
+    });
     // Once per attempt, by the claim that holds it: a repeat, or an attempt taken over, writes nothing.
     if (!mine) return false;
     await writeAudit(tx, {
-      userId: user.id, actor: user.email, action: "cart.converted", entityType: "cart", entityId: cart.id, channelId: cart.channel.id,
+      userId: user.id,
+      actor: user.email,
+      action: "cart.converted",
+      entityType: "cart",
+      entityId: cart.id,
+      channelId: cart.channel.id,
       details: {
-        cartOriginId: cart.originId, orderEntityId, orderIncrementId: placed.incrementId, localOrderId: placed.localId, adopted,
-        shippingMethod: `${input.carrierCode}_${input.methodCode}`, paymentMethod: input.paymentMethod,
+        cartOriginId: cart.originId,
+        orderEntityId,
+        orderIncrementId: placed.incrementId,
+        localOrderId: placed.localId,
+        adopted,
+        shippingMethod: `${input.carrierCode}_${input.methodCode}`,
+        paymentMethod: input.paymentMethod,
         totals: {
-          subtotal: order.subtotal ?? null, shipping: order.shipping_amount ?? null, discount: order.discount_amount ?? null,
-          tax: order.tax_amount ?? null, grandTotal: placed.grandTotal, currency: placed.currency,
+          subtotal: order.subtotal ?? null,
+          shipping: order.shipping_amount ?? null,
+          discount: order.discount_amount ?? null,
+          tax: order.tax_amount ?? null,
+          grandTotal: placed.grandTotal,
+          currency: placed.currency,
         },
       },
     });

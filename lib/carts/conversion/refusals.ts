@@ -4,14 +4,34 @@ import { MagentoHttpError, MagentoNetworkError, MagentoResponseError } from "@/l
 // Magento's own message texts (Magento sends no error codes); anything else stays form-level.
 
 export type ConversionField =
-  | "address" | "firstname" | "lastname" | "street1" | "city" | "postcode" | "countryId" | "regionId" | "telephone"
-  | "shippingMethod" | "paymentMethod" | "poNumber" | "cart";
+  | "address"
+  | "firstname"
+  | "lastname"
+  | "street1"
+  | "city"
+  | "postcode"
+  | "countryId"
+  | "regionId"
+  | "telephone"
+  | "shippingMethod"
+  | "paymentMethod"
+  | "poNumber"
+  | "cart";
 
 export type Refusal = { field: ConversionField; message: string };
 
 const ADDRESS_FIELDS: Record<string, ConversionField> = {
-  firstname: "firstname", lastname: "lastname", street: "street1", city: "city", postcode: "postcode",
-  countryid: "countryId", country_id: "countryId", regionid: "regionId", region_id: "regionId", region: "regionId", telephone: "telephone",
+  firstname: "firstname",
+  lastname: "lastname",
+  street: "street1",
+  city: "city",
+  postcode: "postcode",
+  countryid: "countryId",
+  country_id: "countryId",
+  regionid: "regionId",
+  region_id: "regionId",
+  region: "regionId",
+  telephone: "telephone",
 };
 
 /** A Magento refusal as a field message, or null when the error is not a refusal (network, 5xx). */
@@ -31,7 +51,8 @@ export function refusalOf(error: unknown): Refusal | null {
   if (lower.includes("qty") || lower.includes("stock") || lower.includes("quantity")) {
     return { field: "cart", message: `Some items are no longer available in the quantity asked for: ${text}` };
   }
-  if (error.status === 404) return { field: "cart", message: "This cart is no longer active in Magento (it was ordered, emptied or changed)." };
+  if (error.status === 404)
+    return { field: "cart", message: "This cart is no longer active in Magento (it was ordered, emptied or changed)." };
   return { field: "cart", message: `Magento refused the order: ${text}` };
 }
 

@@ -43,7 +43,12 @@ export function readUpdatePayload(payload: Record<string, unknown>): UpdatePaylo
   const base = storedValuesSchema.safeParse(payload.base);
   const values = storedValuesSchema.safeParse(payload.values);
   if (!base.success || !values.success || !Array.isArray(payload.fields)) return null;
-  return { customerOriginId: Number(payload.customerOriginId), base: base.data, values: values.data, fields: payload.fields as CustomerField[] };
+  return {
+    customerOriginId: Number(payload.customerOriginId),
+    base: base.data,
+    values: values.data,
+    fields: payload.fields as CustomerField[],
+  };
 }
 
 export function readRegisterPayload(payload: Record<string, unknown>): RegisterPayload | null {
@@ -55,7 +60,9 @@ export function readRegisterPayload(payload: Record<string, unknown>): RegisterP
 
 /** The customer's values as the portal holds them (row + synced address book). */
 export async function localValues(db: Tx, row: CustomerRow): Promise<CustomerValues> {
-  const addresses = await db.select().from(magentoCustomerAddresses)
+  const addresses = await db
+    .select()
+    .from(magentoCustomerAddresses)
     .where(and(eq(magentoCustomerAddresses.customerId, row.id), isNull(magentoCustomerAddresses.removedAt)))
     .orderBy(asc(magentoCustomerAddresses.originId));
   const gender = row.gender;
@@ -89,9 +96,17 @@ export async function localValues(db: Tx, row: CustomerRow): Promise<CustomerVal
  * out: the push being completed or reverted right now).
  */
 export async function recomputePending(tx: Tx, customerId: number, exceptPushId?: number): Promise<string[]> {
-  const rows = await tx.select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload }).from(outbox).where(and(
-    eq(outbox.entityType, "customer"), eq(outbox.entityId, customerId), inArray(outbox.kind, [...PUSH_KINDS]), inArray(outbox.status, [...UNFINISHED]),
-  ));
+  const rows = await tx
+    .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.entityType, "customer"),
+        eq(outbox.entityId, customerId),
+        inArray(outbox.kind, [...PUSH_KINDS]),
+        inArray(outbox.status, [...UNFINISHED]),
+      ),
+    );
   const fields = new Set<string>();
   for (const row of rows) {
     if (row.id === exceptPushId) continue;
@@ -110,8 +125,15 @@ export async function recomputePending(tx: Tx, customerId: number, exceptPushId?
 export async function writeReadback(tx: DbTx, db: Db, channel: ChannelRow, customer: MagentoCustomer): Promise<void> {
   const ctx = { db, channel, client: null as never, runId: 0 };
   await writeCustomers(tx, ctx, [customer]);
-  const hasRow = customer.id != null && (await tx.select({ id: magentoNewsletterSubscribers.id }).from(magentoNewsletterSubscribers)
-    .where(and(eq(magentoNewsletterSubscribers.channelId, channel.id), eq(magentoNewsletterSubscribers.originId, customer.id))).limit(1)).length > 0;
+  const hasRow =
+    customer.id != null &&
+    (
+      await tx
+        .select({ id: magentoNewsletterSubscribers.id })
+        .from(magentoNewsletterSubscribers)
+        .where(and(eq(magentoNewsletterSubscribers.channelId, channel.id), eq(magentoNewsletterSubscribers.originId, customer.id)))
+        .limit(1)
+    ).length > 0;
   if (channel.entities.includes("newsletter_subscribers") || hasRow) await writeSubscribers(tx, ctx, [customer]);
 }
 
@@ -126,7 +148,8 @@ export function scalarColumns(values: CustomerValues, fields: readonly CustomerF
     if (field === "gender") out.gender = values.gender;
     if (field === "groupOriginId" && values.groupOriginId !== null) {
       out.groupOriginId = values.groupOriginId;
-      out.groupId = sql`(SELECT g.id FROM magento_customer_groups g WHERE g.channel_id = ${magentoCustomers.channelId} AND g.origin_id = ${values.groupOriginId})` as never;
+      out.groupId =
+        sql`(SELECT g.id FROM magento_customer_groups g WHERE g.channel_id = ${magentoCustomers.channelId} AND g.origin_id = ${values.groupOriginId})` as never;
     }
   }
   return out;

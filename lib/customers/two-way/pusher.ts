@@ -9,9 +9,7 @@ import { withSubscription } from "@/lib/magento/newsletter";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
 import { queryRows } from "@/db/rows";
-import {
-  type CustomerRow, PUSH_KINDS, readRegisterPayload, readUpdatePayload, recomputePending, writeReadback,
-} from "./local";
+import { type CustomerRow, PUSH_KINDS, readRegisterPayload, readUpdatePayload, recomputePending, writeReadback } from "./local";
 import type { CustomerField, CustomerValues } from "./types";
 import { applyToWire, displayValue, newCustomerWire, type RegionLookup, sameField, valuesFromWire } from "./values";
 import { safeErrorMessage } from "@/db/errors";
@@ -63,8 +61,14 @@ export function pushBackoffMs(attempts: number, random: () => number = Math.rand
 export const pushClient: ClientFactory = (channel) => createChannelClient(channel, { maxRetries: 0, timeoutMs: 20_000 });
 
 type Claimed = {
-  id: number; channel_id: number; kind: string; entity_id: number; payload: Record<string, unknown>; attempts: number;
-  result: Record<string, unknown> | null; created_by_user_id: number | null;
+  id: number;
+  channel_id: number;
+  kind: string;
+  entity_id: number;
+  payload: Record<string, unknown>;
+  attempts: number;
+  result: Record<string, unknown> | null;
+  created_by_user_id: number | null;
 };
 
 type Outcome =
@@ -95,9 +99,14 @@ export async function runDuePushes(db: Db, options: RunDuePushesOptions = {}): P
 // database's now(): a lock computed from a clock read earlier (the run's start) would be born
 // expired in a run that lasted longer than LOCK_MS, and a second pusher would take the customer.
 async function claimNext(db: Db, now: Date, channelId?: number): Promise<Claimed | null> {
-  const kinds = sql.join(PUSH_KINDS.map((k) => sql`${k}`), sql`, `);
+  const kinds = sql.join(
+    PUSH_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const at = sql`${now.toISOString()}::timestamptz`;
-  const rows = await queryRows<Claimed>(db, sql`
+  const rows = await queryRows<Claimed>(
+    db,
+    sql`
     UPDATE outbox SET status = 'in_progress', attempts = attempts + 1, locked_until = now() + ${sql.raw(String(LOCK_MS))} * interval '1 millisecond', updated_at = now()
     WHERE id = (
       SELECT o.id FROM outbox o JOIN channels c ON c.id = o.channel_id
@@ -113,10 +122,17 @@ async function claimNext(db: Db, now: Date, channelId?: number): Promise<Claimed
       ORDER BY o.next_attempt_at, o.id
       LIMIT 1
       FOR UPDATE OF o SKIP LOCKED)
-    RETURNING id, channel_id, kind, entity_id, payload, attempts, result, created_by_user_id`);
+    RETURNING id, channel_id, kind, entity_id, payload, attempts, result, created_by_user_id`,
+  );
   const row = rows[0];
   if (!row) return null;
-  return { ...row, id: Number(row.id), channel_id: Number(row.channel_id), entity_id: Number(row.entity_id), attempts: Number(row.attempts) };
+  return {
+    ...row,
+    id: Number(row.id),
+    channel_id: Number(row.channel_id),
+    entity_id: Number(row.entity_id),
+    attempts: Number(row.attempts),
+  };
 }
 
 async function pushOne(db: Db, row: Claimed, clientFor: ClientFactory, clock: () => Date): Promise<"done" | "pending" | "dead" | "failed"> {
@@ -155,20 +171,23 @@ function failure(error: unknown): Outcome {
 async function regionLookup(client: MagentoClient, values: CustomerValues): Promise<RegionLookup> {
   const countries = [...new Set(values.addresses.filter((a) => a.regionId).map((a) => a.countryId))];
   const found = new Map<string, Map<number, { code: string; name: string }>>();
-  await Promise.all(countries.map(async (id) => {
-    try {
-      const country = await client.getCountry(id);
-      found.set(id, new Map((country.available_regions ?? []).map((r) => [Number(r.id), { code: r.code ?? "", name: r.name ?? "" }])));
-    } catch {
-      // Without the directory the region goes as the form had it; Magento still validates it.
-    }
-  }));
+  await Promise.all(
+    countries.map(async (id) => {
+      try {
+        const country = await client.getCountry(id);
+        found.set(id, new Map((country.available_regions ?? []).map((r) => [Number(r.id), { code: r.code ?? "", name: r.name ?? "" }])));
+      } catch {
+        // Without the directory the region goes as the form had it; Magento still validates it.
+      }
+    }),
+  );
   return (countryId, regionId) => found.get(countryId)?.get(regionId);
 }
 
 async function pushUpdate(client: MagentoClient, row: Claimed, customer: CustomerRow, channel: ChannelRow): Promise<Outcome> {
   const payload = readUpdatePayload(row.payload);
-  if (!payload || customer.originId === null) return { status: "dead", error: "This change cannot be read any more; edit the customer again." };
+  if (!payload || customer.originId === null)
+    return { status: "dead", error: "This change cannot be read any more; edit the customer again." };
   const current = await client.getCustomerWire(customer.originId);
   const theirs = valuesFromWire(current);
   const winners: CustomerField[] = [];
@@ -184,7 +203,9 @@ async function pushUpdate(client: MagentoClient, row: Claimed, customer: Custome
   // The user is shown both values of each overridden field (group names only when a group lost).
   const groupName = lostFields.includes("groupOriginId") ? await groupNames(client) : () => undefined;
   const overridden: Overridden[] = lostFields.map((field) => ({
-    field, yours: displayValue(payload.values, field, groupName), magento: displayValue(theirs, field, groupName),
+    field,
+    yours: displayValue(payload.values, field, groupName),
+    magento: displayValue(theirs, field, groupName),
   }));
   let readback: MagentoCustomer;
   if (winners.length > 0) {
@@ -212,7 +233,8 @@ async function groupNames(client: MagentoClient): Promise<(id: number) => string
 
 async function pushSubscription(client: MagentoClient, row: Claimed, customer: CustomerRow): Promise<Outcome> {
   const subscribed = row.payload.subscribed === true;
-  if (customer.originId === null) return { status: "dead", error: "Guests have no Magento account: register the customer in Magento first." };
+  if (customer.originId === null)
+    return { status: "dead", error: "Guests have no Magento account: register the customer in Magento first." };
   const current = await client.getCustomerWire(customer.originId);
   const was = current.extension_attributes?.is_subscribed === true;
   if (was !== subscribed) {
@@ -234,27 +256,46 @@ async function pushRegistration(db: Db, client: MagentoClient, row: Claimed): Pr
   let created: MagentoCustomer | undefined;
   if (row.result?.postSentAt) {
     // An earlier attempt sent the POST and heard nothing back: the account may exist already.
-    created = (await client.findCustomersByEmail(email)).filter(inWebsite).find((c) => c.created_at && c.created_at.getTime() >= Date.parse(String(row.result!.postSentAt)) - 60_000);
+    created = (await client.findCustomersByEmail(email))
+      .filter(inWebsite)
+      .find((c) => c.created_at && c.created_at.getTime() >= Date.parse(String(row.result!.postSentAt)) - 60_000);
   }
   if (!created) {
-    await db.update(outbox).set({ result: { ...(row.result ?? {}), postSentAt: new Date().toISOString() }, updatedAt: new Date() }).where(eq(outbox.id, row.id));
+    await db
+      .update(outbox)
+      .set({ result: { ...(row.result ?? {}), postSentAt: new Date().toISOString() }, updatedAt: new Date() })
+      .where(eq(outbox.id, row.id));
     const regions = await regionLookup(client, payload.values);
-    created = await client.createCustomer(newCustomerWire(payload.values, { websiteId: payload.websiteOriginId, storeId: payload.storeOriginId }, regions));
+    created = await client.createCustomer(
+      newCustomerWire(payload.values, { websiteId: payload.websiteOriginId, storeId: payload.storeOriginId }, regions),
+    );
   }
   if (created.id == null) return { status: "retry", error: "Magento created the customer but sent no id." };
   const readback = await client.getCustomer(created.id);
   return { status: "done", result: { customerOriginId: created.id, confirmedAt: new Date().toISOString() }, readback };
 }
 
-async function finish(db: Db, row: Claimed, channel: ChannelRow | undefined, outcome: Outcome, now: Date): Promise<"done" | "pending" | "dead" | "failed"> {
+async function finish(
+  db: Db,
+  row: Claimed,
+  channel: ChannelRow | undefined,
+  outcome: Outcome,
+  now: Date,
+): Promise<"done" | "pending" | "dead" | "failed"> {
   const stillMine = and(eq(outbox.id, row.id), eq(outbox.status, "in_progress"));
   if (outcome.status === "retry") {
     const giveUp = row.attempts >= MAX_ATTEMPTS;
     const error = giveUp ? `Gave up after ${row.attempts} attempts: ${outcome.error}` : outcome.error;
-    await db.update(outbox).set({
-      status: giveUp ? "failed" : "pending", lockedUntil: null, lastError: error, updatedAt: new Date(),
-      nextAttemptAt: new Date(now.getTime() + pushBackoffMs(row.attempts)),
-    }).where(stillMine);
+    await db
+      .update(outbox)
+      .set({
+        status: giveUp ? "failed" : "pending",
+        lockedUntil: null,
+        lastError: error,
+        updatedAt: new Date(),
+        nextAttemptAt: new Date(now.getTime() + pushBackoffMs(row.attempts)),
+      })
+      .where(stillMine);
     if (giveUp) await auditOutcome(db, row, "customer.push_failed", { error });
     return giveUp ? "failed" : "pending";
   }
@@ -265,43 +306,68 @@ async function finish(db: Db, row: Claimed, channel: ChannelRow | undefined, out
   }
   let localCustomerId: number | null = null;
   await db.transaction(async (tx) => {
-    const updated = await tx.update(outbox).set({
-      status: "done", lockedUntil: null, lastError: null, completedAt: new Date(), updatedAt: new Date(),
-      result: { ...(row.result ?? {}), ...outcome.result },
-    }).where(stillMine).returning({ id: outbox.id });
+    const updated = await tx
+      .update(outbox)
+      .set({
+        status: "done",
+        lockedUntil: null,
+        lastError: null,
+        completedAt: new Date(),
+        updatedAt: new Date(),
+        result: { ...(row.result ?? {}), ...outcome.result },
+      })
+      .where(stillMine)
+      .returning({ id: outbox.id });
     if (updated.length === 0) return; // reverted or taken over meanwhile: its state is someone else's now
     await recomputePending(tx, row.entity_id, row.id);
     if (channel && outcome.readback) {
       await writeReadback(tx, db, channel, outcome.readback);
       if (row.kind === "customer.register" && outcome.readback.id != null) {
-        const [registered] = await tx.select({ id: magentoCustomers.id }).from(magentoCustomers)
+        const [registered] = await tx
+          .select({ id: magentoCustomers.id })
+          .from(magentoCustomers)
           .where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.originId, outcome.readback.id)));
         localCustomerId = registered?.id ?? null;
-        await tx.update(outbox).set({ result: { ...(row.result ?? {}), ...outcome.result, localCustomerId } }).where(eq(outbox.id, row.id));
+        await tx
+          .update(outbox)
+          .set({ result: { ...(row.result ?? {}), ...outcome.result, localCustomerId } })
+          .where(eq(outbox.id, row.id));
       }
     }
     if (outcome.overridden?.length) await auditOutcome(tx, row, "customer.push_overridden", { overridden: outcome.overridden });
-    if (row.kind === "customer.register") await auditOutcome(tx, row, "customer.registered", { customerOriginId: outcome.result.customerOriginId, localCustomerId });
+    if (row.kind === "customer.register")
+      await auditOutcome(tx, row, "customer.registered", { customerOriginId: outcome.result.customerOriginId, localCustomerId });
   });
   return "done";
 }
 
 async function auditOutcome(db: Pick<Db, "insert">, row: Claimed, action: string, details: Record<string, unknown>): Promise<void> {
   await writeAudit(db, {
-    userId: null, actor: "Two-way sync", action, entityType: "customer", entityId: row.entity_id, channelId: row.channel_id,
+    userId: null,
+    actor: "Two-way sync",
+    action,
+    entityType: "customer",
+    entityId: row.entity_id,
+    channelId: row.channel_id,
     details: { pushId: row.id, kind: row.kind, attempts: row.attempts, ...details },
   });
 }
 
 /** Channels (two-way on) with at least one push due now: the minute sweep sends one event each. */
 export async function channelsWithDuePushes(db: Db, now: Date = new Date()): Promise<number[]> {
-  const kinds = sql.join(PUSH_KINDS.map((k) => sql`${k}`), sql`, `);
+  const kinds = sql.join(
+    PUSH_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const at = sql`${now.toISOString()}::timestamptz`;
-  const rows = await queryRows<{ channel_id: unknown }>(db, sql`
+  const rows = await queryRows<{ channel_id: unknown }>(
+    db,
+    sql`
     SELECT DISTINCT o.channel_id FROM outbox o JOIN channels c ON c.id = o.channel_id
     WHERE o.kind IN (${kinds}) AND o.next_attempt_at <= ${at}
       AND (o.status = 'pending' OR (o.status = 'in_progress' AND o.locked_until < now()))
       AND c.two_way_sync AND c.active AND c.deleting_at IS NULL
-    ORDER BY o.channel_id`);
+    ORDER BY o.channel_id`,
+  );
   return rows.map((r) => Number(r.channel_id));
 }

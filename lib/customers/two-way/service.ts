@@ -3,8 +3,15 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbTx } from "@/db/client";
 import {
-  channels, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoNewsletterSubscribers, magentoOrders,
-  magentoStores, outbox, users,
+  channels,
+  magentoCarts,
+  magentoCustomerGroups,
+  magentoCustomers,
+  magentoNewsletterSubscribers,
+  magentoOrders,
+  magentoStores,
+  outbox,
+  users,
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
@@ -13,10 +20,26 @@ import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
 import { kickPushes } from "./kick";
 import {
-  type CustomerRow, localValues, PUSH_KINDS, readUpdatePayload, recomputePending, scalarColumns, UNFINISHED, type UpdatePayload, writeReadback,
+  type CustomerRow,
+  localValues,
+  PUSH_KINDS,
+  readUpdatePayload,
+  recomputePending,
+  scalarColumns,
+  UNFINISHED,
+  type UpdatePayload,
+  writeReadback,
 } from "./local";
 import type {
-  CustomerEditView, CustomerField, CustomerValues, PushFailure, PushKind, PushStatus, PushSummary, SubscriptionResult, WriteResult,
+  CustomerEditView,
+  CustomerField,
+  CustomerValues,
+  PushFailure,
+  PushKind,
+  PushStatus,
+  PushSummary,
+  SubscriptionResult,
+  WriteResult,
 } from "./types";
 import { customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, fieldErrorsOf, sameField, CUSTOMER_FIELDS } from "./values";
 
@@ -27,14 +50,27 @@ import { customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, f
 // the channel has two-way sync off. See docs/two-way-sync.md.
 
 export type {
-  AddressValues, CustomerEditView, CustomerField, CustomerValues, Gender, PushFailure, PushKind, PushStatus, PushSummary,
-  SubscriptionResult, WriteResult,
+  AddressValues,
+  CustomerEditView,
+  CustomerField,
+  CustomerValues,
+  Gender,
+  PushFailure,
+  PushKind,
+  PushStatus,
+  PushSummary,
+  SubscriptionResult,
+  WriteResult,
 } from "./types";
 export { runDuePushes, type RunDuePushesOptions, type RunDuePushesResult } from "./pusher";
 
 type Empty = Record<never, never>;
 type Fail = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
-const fail = (error: string, fieldErrors?: Record<string, string[]>): Fail => ({ ok: false, error, ...(fieldErrors ? { fieldErrors } : {}) });
+const fail = (error: string, fieldErrors?: Record<string, string[]>): Fail => ({
+  ok: false,
+  error,
+  ...(fieldErrors ? { fieldErrors } : {}),
+});
 
 const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -56,7 +92,10 @@ type ActingUser = { userId: number; email: string; ip: string | null };
  */
 async function actingUser(db: Db, actor: Actor): Promise<ActingUser | Fail> {
   if (actor.userId === null) return fail("Your session has ended. Sign in again.");
-  const [user] = await db.select({ id: users.id, email: users.email, role: users.role, active: users.active }).from(users).where(eq(users.id, actor.userId));
+  const [user] = await db
+    .select({ id: users.id, email: users.email, role: users.role, active: users.active })
+    .from(users)
+    .where(eq(users.id, actor.userId));
   if (!user || !user.active) return fail("Your session has ended. Sign in again.");
   if (!can(user.role, "edit_customers")) return fail("Your role does not allow editing customers.");
   return { userId: user.id, email: actor.actor, ip: actor.ip ?? null };
@@ -71,9 +110,18 @@ async function channelOf(db: Db | DbTx, channelId: number): Promise<ChannelRow |
 
 /** Unfinished update pushes of a customer, newest first. */
 async function unfinishedUpdates(db: Db | DbTx, customerId: number) {
-  return db.select().from(outbox).where(and(
-    eq(outbox.entityType, "customer"), eq(outbox.entityId, customerId), eq(outbox.kind, "customer.update"), inArray(outbox.status, [...UNFINISHED]),
-  )).orderBy(desc(outbox.id));
+  return db
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.entityType, "customer"),
+        eq(outbox.entityId, customerId),
+        eq(outbox.kind, "customer.update"),
+        inArray(outbox.status, [...UNFINISHED]),
+      ),
+    )
+    .orderBy(desc(outbox.id));
 }
 
 /** The local values with the newest unfinished edit laid over (addresses wait for the readback locally). */
@@ -96,22 +144,50 @@ export async function loadCustomerEdit(db: Db, customerId: number): Promise<Cust
   if (!row) return null;
   const channel = await channelOf(db, row.channelId);
   const values = await shownValues(db, row);
-  const groups = await db.select({ originId: magentoCustomerGroups.originId, name: magentoCustomerGroups.code }).from(magentoCustomerGroups)
-    .where(and(eq(magentoCustomerGroups.channelId, row.channelId), isNull(magentoCustomerGroups.removedAt), sql`${magentoCustomerGroups.originId} <> 0`))
+  const groups = await db
+    .select({ originId: magentoCustomerGroups.originId, name: magentoCustomerGroups.code })
+    .from(magentoCustomerGroups)
+    .where(
+      and(
+        eq(magentoCustomerGroups.channelId, row.channelId),
+        isNull(magentoCustomerGroups.removedAt),
+        sql`${magentoCustomerGroups.originId} <> 0`,
+      ),
+    )
     .orderBy(magentoCustomerGroups.originId);
   const refusal = channelRefusal(channel);
   const registering = row.isGuest
-    ? (await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
-      eq(outbox.kind, "customer.register"), inArray(outbox.status, ["pending", "in_progress"]))).limit(1)).length > 0
+    ? (
+        await db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.entityType, "customer"),
+              eq(outbox.entityId, row.id),
+              eq(outbox.kind, "customer.register"),
+              inArray(outbox.status, ["pending", "in_progress"]),
+            ),
+          )
+          .limit(1)
+      ).length > 0
     : false;
   let readOnlyReason: string | null = refusal;
   if (!readOnlyReason && row.removedAt) readOnlyReason = "This customer was deleted in Magento; there is nothing left to change.";
   if (!readOnlyReason && row.isGuest) {
     readOnlyReason = row.mergedIntoId
       ? "This guest has since registered: edit the registered customer instead."
-      : registering ? "Guest: the registration in Magento is under way." : "Guest: register in Magento first.";
+      : registering
+        ? "Guest: the registration in Magento is under way."
+        : "Guest: register in Magento first.";
   }
-  const subscriptionReason = refusal ?? (row.removedAt ? "This customer was deleted in Magento." : row.isGuest ? "Guests have no Magento account: register them in Magento first." : null);
+  const subscriptionReason =
+    refusal ??
+    (row.removedAt
+      ? "This customer was deleted in Magento."
+      : row.isGuest
+        ? "Guests have no Magento account: register them in Magento first."
+        : null);
   return {
     customerId: row.id,
     channelId: row.channelId,
@@ -140,7 +216,9 @@ const editInputSchema = z.object({ customerId: idSchema, baseToken: z.string().m
 
 /** Validates (zod), writes the local change + one outbox row in one transaction, then kicks the pusher (after commit). */
 export async function requestCustomerEdit(
-  db: Db, actor: Actor, input: { customerId: number; baseToken: string; values: CustomerValues },
+  db: Db,
+  actor: Actor,
+  input: { customerId: number; baseToken: string; values: CustomerValues },
 ): Promise<WriteResult<{ pushId: number; changedFields: CustomerField[] }>> {
   const user = await actingUser(db, actor);
   if (isFail(user)) return user;
@@ -178,39 +256,68 @@ export async function requestCustomerEdit(
     const changed = CUSTOMER_FIELDS.filter((f) => !sameField(base, values, f));
 
     if (changed.includes("groupOriginId") && values.groupOriginId !== null) {
-      const [group] = await tx.select({ id: magentoCustomerGroups.id }).from(magentoCustomerGroups)
+      const [group] = await tx
+        .select({ id: magentoCustomerGroups.id })
+        .from(magentoCustomerGroups)
         .where(and(eq(magentoCustomerGroups.channelId, row.channelId), eq(magentoCustomerGroups.originId, values.groupOriginId)));
-      if (!group || values.groupOriginId === 0) return fail("Please correct the highlighted fields.", { groupOriginId: ["Choose one of the channel's customer groups."] });
+      if (!group || values.groupOriginId === 0)
+        return fail("Please correct the highlighted fields.", { groupOriginId: ["Choose one of the channel's customer groups."] });
     }
     if (changed.length === 0 && !mergeable) return fail("Nothing to save: no field differs from Magento's values.");
 
     // Local columns: every changed field, and waiting fields the user set back to Magento's value.
     const written = [...new Set([...changed, ...(mergePayload?.fields ?? [])])];
     const now = new Date();
-    await tx.update(magentoCustomers).set({ ...scalarColumns(values, written), portalUpdatedAt: now }).where(eq(magentoCustomers.id, row.id));
+    await tx
+      .update(magentoCustomers)
+      .set({ ...scalarColumns(values, written), portalUpdatedAt: now })
+      .where(eq(magentoCustomers.id, row.id));
 
     const payload: UpdatePayload = { customerOriginId: row.originId, base, values, fields: changed };
     let pushId: number;
     if (mergeable) {
       // One waiting change per customer: a new edit (or a double submit) replaces it, and a failed one is tried again.
       pushId = mergeable.id;
-      await tx.update(outbox).set({
-        payload: { ...payload }, status: changed.length === 0 ? "reverted" : "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null,
-        lastError: null, updatedAt: now, createdByUserId: user.userId,
-      }).where(eq(outbox.id, mergeable.id));
+      await tx
+        .update(outbox)
+        .set({
+          payload: { ...payload },
+          status: changed.length === 0 ? "reverted" : "pending",
+          attempts: 0,
+          nextAttemptAt: now,
+          lockedUntil: null,
+          lastError: null,
+          updatedAt: now,
+          createdByUserId: user.userId,
+        })
+        .where(eq(outbox.id, mergeable.id));
     } else {
-      const [inserted] = await tx.insert(outbox).values({
-        channelId: row.channelId, kind: "customer.update", idempotencyKey: `customer.update:${row.id}:${randomUUID()}`, entityType: "customer",
-        entityId: row.id, payload: { ...payload }, createdByUserId: user.userId,
-      }).returning({ id: outbox.id });
+      const [inserted] = await tx
+        .insert(outbox)
+        .values({
+          channelId: row.channelId,
+          kind: "customer.update",
+          idempotencyKey: `customer.update:${row.id}:${randomUUID()}`,
+          entityType: "customer",
+          entityId: row.id,
+          payload: { ...payload },
+          createdByUserId: user.userId,
+        })
+        .returning({ id: outbox.id });
       pushId = inserted!.id;
     }
     await recomputePending(tx, row.id);
     await writeAudit(tx, {
-      userId: user.userId, actor: user.email, action: "customer.edited", entityType: "customer", entityId: row.id, channelId: row.channelId,
+      userId: user.userId,
+      actor: user.email,
+      action: "customer.edited",
+      entityType: "customer",
+      entityId: row.id,
+      channelId: row.channelId,
       ip: user.ip,
       details: {
-        pushId, fields: changed,
+        pushId,
+        fields: changed,
         changes: Object.fromEntries(changed.map((f) => [f, { from: displayValue(base, f), to: displayValue(values, f) }])),
       },
     });
@@ -228,7 +335,11 @@ const subscriptionInputSchema = z.object({
   subscribed: z.boolean(),
 });
 
-export async function requestSubscription(db: Db, actor: Actor, input: { customerIds: number[]; subscribed: boolean }): Promise<SubscriptionResult> {
+export async function requestSubscription(
+  db: Db,
+  actor: Actor,
+  input: { customerIds: number[]; subscribed: boolean },
+): Promise<SubscriptionResult> {
   const user = await actingUser(db, actor);
   if (isFail(user)) return user;
   const parsed = subscriptionInputSchema.safeParse(input);
@@ -243,28 +354,37 @@ const subscriberInputSchema = z.object({
 
 /** Subscribers grid rows map to customers via magento_newsletter_subscribers.customer_id; guests are refused with a reason. */
 export async function requestSubscriptionForSubscribers(
-  db: Db, actor: Actor, input: { subscriberIds: number[]; subscribed: boolean },
+  db: Db,
+  actor: Actor,
+  input: { subscriberIds: number[]; subscribed: boolean },
 ): Promise<SubscriptionResult> {
   const user = await actingUser(db, actor);
   if (isFail(user)) return user;
   const parsed = subscriberInputSchema.safeParse(input);
   if (!parsed.success) return fail(parsed.error.issues[0]?.message ?? "Invalid request.", fieldErrorsOf(parsed.error));
   const ids = [...new Set(parsed.data.subscriberIds)];
-  const rows = await db.select({ id: magentoNewsletterSubscribers.id, customerId: magentoNewsletterSubscribers.customerId })
-    .from(magentoNewsletterSubscribers).where(inArray(magentoNewsletterSubscribers.id, ids));
+  const rows = await db
+    .select({ id: magentoNewsletterSubscribers.id, customerId: magentoNewsletterSubscribers.customerId })
+    .from(magentoNewsletterSubscribers)
+    .where(inArray(magentoNewsletterSubscribers.id, ids));
   const refused: { customerId: number; subscriberId?: number; reason: string }[] = [];
   const customerIds: number[] = [];
   for (const id of ids) {
     const row = rows.find((r) => r.id === id);
     if (!row) refused.push({ customerId: 0, subscriberId: id, reason: "This subscriber is no longer in the portal." });
-    else if (row.customerId === null) refused.push({ customerId: 0, subscriberId: id, reason: "Guest subscriber: there is no Magento customer account to change." });
+    else if (row.customerId === null)
+      refused.push({ customerId: 0, subscriberId: id, reason: "Guest subscriber: there is no Magento customer account to change." });
     else customerIds.push(row.customerId);
   }
   return queueSubscriptions(db, user, [...new Set(customerIds)], parsed.data.subscribed, refused);
 }
 
 async function queueSubscriptions(
-  db: Db, user: ActingUser, customerIds: number[], subscribed: boolean, refused: { customerId: number; subscriberId?: number; reason: string }[],
+  db: Db,
+  user: ActingUser,
+  customerIds: number[],
+  subscribed: boolean,
+  refused: { customerId: number; subscriberId?: number; reason: string }[],
 ): Promise<SubscriptionResult> {
   const queued: number[] = [];
   const kickChannels = new Set<number>();
@@ -281,15 +401,26 @@ async function queueSubscriptions(
       }
       if (!channelCache.has(row.channelId)) channelCache.set(row.channelId, await channelOf(tx, row.channelId));
       const refusal = channelRefusal(channelCache.get(row.channelId));
-      const reason = refusal
-        ?? (row.isGuest || row.originId === null ? "Guests have no Magento account: register them in Magento first." : null)
-        ?? (row.removedAt ? "This customer was deleted in Magento." : null);
+      const reason =
+        refusal ??
+        (row.isGuest || row.originId === null ? "Guests have no Magento account: register them in Magento first." : null) ??
+        (row.removedAt ? "This customer was deleted in Magento." : null);
       if (reason) {
         refused.push({ customerId, reason });
         continue;
       }
-      const waiting = await tx.select().from(outbox).where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, row.id),
-        eq(outbox.kind, "customer.subscription"), inArray(outbox.status, [...UNFINISHED]))).orderBy(desc(outbox.id));
+      const waiting = await tx
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.entityType, "customer"),
+            eq(outbox.entityId, row.id),
+            eq(outbox.kind, "customer.subscription"),
+            inArray(outbox.status, [...UNFINISHED]),
+          ),
+        )
+        .orderBy(desc(outbox.id));
       const mergeable = waiting.find((r) => r.status !== "in_progress");
       if (!mergeable && waiting.length === 0 && row.isSubscribed === subscribed) {
         refused.push({ customerId, reason: subscribed ? "Already subscribed." : "Already not subscribed." });
@@ -300,24 +431,49 @@ async function queueSubscriptions(
       let pushId: number;
       if (mergeable) {
         pushId = mergeable.id;
-        await tx.update(outbox).set({
-          payload: { ...payload, base: mergeable.payload.base ?? row.isSubscribed }, status: "pending", attempts: 0, nextAttemptAt: now,
-          lockedUntil: null, lastError: null, updatedAt: now, createdByUserId: user.userId,
-        }).where(eq(outbox.id, mergeable.id));
+        await tx
+          .update(outbox)
+          .set({
+            payload: { ...payload, base: mergeable.payload.base ?? row.isSubscribed },
+            status: "pending",
+            attempts: 0,
+            nextAttemptAt: now,
+            lockedUntil: null,
+            lastError: null,
+            updatedAt: now,
+            createdByUserId: user.userId,
+          })
+          .where(eq(outbox.id, mergeable.id));
       } else {
-        const [inserted] = await tx.insert(outbox).values({
-          channelId: row.channelId, kind: "customer.subscription", idempotencyKey: `customer.subscription:${row.id}:${randomUUID()}`,
-          entityType: "customer", entityId: row.id, payload, createdByUserId: user.userId,
-        }).returning({ id: outbox.id });
+        const [inserted] = await tx
+          .insert(outbox)
+          .values({
+            channelId: row.channelId,
+            kind: "customer.subscription",
+            idempotencyKey: `customer.subscription:${row.id}:${randomUUID()}`,
+            entityType: "customer",
+            entityId: row.id,
+            payload,
+            createdByUserId: user.userId,
+          })
+          .returning({ id: outbox.id });
         pushId = inserted!.id;
       }
       await tx.update(magentoCustomers).set({ isSubscribed: subscribed, portalUpdatedAt: now }).where(eq(magentoCustomers.id, row.id));
-      await tx.update(magentoNewsletterSubscribers).set({ status: subscribed ? "subscribed" : "unsubscribed", portalUpdatedAt: now })
+      await tx
+        .update(magentoNewsletterSubscribers)
+        .set({ status: subscribed ? "subscribed" : "unsubscribed", portalUpdatedAt: now })
         .where(eq(magentoNewsletterSubscribers.customerId, row.id));
       await recomputePending(tx, row.id);
       await writeAudit(tx, {
-        userId: user.userId, actor: user.email, action: subscribed ? "customer.subscribed" : "customer.unsubscribed", entityType: "customer",
-        entityId: row.id, channelId: row.channelId, ip: user.ip, details: { pushId, from: row.isSubscribed, to: subscribed },
+        userId: user.userId,
+        actor: user.email,
+        action: subscribed ? "customer.subscribed" : "customer.unsubscribed",
+        entityType: "customer",
+        entityId: row.id,
+        channelId: row.channelId,
+        ip: user.ip,
+        details: { pushId, from: row.isSubscribed, to: subscribed },
       });
       queued.push(row.id);
       kickChannels.add(row.channelId);
@@ -343,8 +499,19 @@ export async function requestRegistration(db: Db, actor: Actor, input: { custome
     if (!row.isGuest) return fail("This customer already has a Magento account.");
     if (row.mergedIntoId) return fail("This guest has since registered; open the registered customer.");
     if (!row.email) return fail("This guest has no email address; Magento needs one to register a customer.");
-    const earlier = await tx.select({ id: outbox.id, status: outbox.status }).from(outbox).where(and(eq(outbox.entityType, "customer"),
-      eq(outbox.entityId, row.id), eq(outbox.kind, "customer.register"), inArray(outbox.status, [...UNFINISHED]))).orderBy(desc(outbox.id)).limit(1);
+    const earlier = await tx
+      .select({ id: outbox.id, status: outbox.status })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.entityType, "customer"),
+          eq(outbox.entityId, row.id),
+          eq(outbox.kind, "customer.register"),
+          inArray(outbox.status, [...UNFINISHED]),
+        ),
+      )
+      .orderBy(desc(outbox.id))
+      .limit(1);
     // A double click is the same registration; one that failed is sent again.
     if (earlier[0] && (earlier[0].status === "pending" || earlier[0].status === "in_progress")) {
       return { pushId: earlier[0].id, channelId: row.channelId, fresh: false };
@@ -359,19 +526,43 @@ export async function requestRegistration(db: Db, actor: Actor, input: { custome
     let pushId: number;
     if (earlier[0]) {
       pushId = earlier[0].id;
-      await tx.update(outbox).set({
-        payload, status: "pending", attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, updatedAt: new Date(), createdByUserId: user.userId,
-      }).where(eq(outbox.id, pushId));
+      await tx
+        .update(outbox)
+        .set({
+          payload,
+          status: "pending",
+          attempts: 0,
+          nextAttemptAt: new Date(),
+          lockedUntil: null,
+          lastError: null,
+          updatedAt: new Date(),
+          createdByUserId: user.userId,
+        })
+        .where(eq(outbox.id, pushId));
     } else {
-      const [inserted] = await tx.insert(outbox).values({
-        channelId: row.channelId, kind: "customer.register", idempotencyKey: `customer.register:${row.id}:${randomUUID()}`, entityType: "customer",
-        entityId: row.id, payload, createdByUserId: user.userId,
-      }).returning({ id: outbox.id });
+      const [inserted] = await tx
+        .insert(outbox)
+        .values({
+          channelId: row.channelId,
+          kind: "customer.register",
+          idempotencyKey: `customer.register:${row.id}:${randomUUID()}`,
+          entityType: "customer",
+          entityId: row.id,
+          payload,
+          createdByUserId: user.userId,
+        })
+        .returning({ id: outbox.id });
       pushId = inserted!.id;
     }
     await writeAudit(tx, {
-      userId: user.userId, actor: user.email, action: "customer.registration_requested", entityType: "customer", entityId: row.id,
-      channelId: row.channelId, ip: user.ip, details: { pushId, email: row.email, ...scope },
+      userId: user.userId,
+      actor: user.email,
+      action: "customer.registration_requested",
+      entityType: "customer",
+      entityId: row.id,
+      channelId: row.channelId,
+      ip: user.ip,
+      details: { pushId, email: row.email, ...scope },
     });
     return { pushId, channelId: row.channelId, fresh: true };
   });
@@ -381,14 +572,30 @@ export async function requestRegistration(db: Db, actor: Actor, input: { custome
 }
 
 /** The website and store a guest shopped in (newest order, else newest cart); the channel's only website otherwise. */
-async function guestScope(tx: DbTx, row: CustomerRow, channel: ChannelRow): Promise<{ websiteOriginId: number | null; storeOriginId: number | null }> {
-  const [order] = await tx.select({ store: magentoOrders.storeOriginId }).from(magentoOrders)
-    .where(and(eq(magentoOrders.customerId, row.id), sql`${magentoOrders.storeOriginId} IS NOT NULL`)).orderBy(desc(magentoOrders.id)).limit(1);
-  const [cart] = order ? [] : await tx.select({ store: magentoCarts.storeOriginId }).from(magentoCarts)
-    .where(and(eq(magentoCarts.customerId, row.id), sql`${magentoCarts.storeOriginId} IS NOT NULL`)).orderBy(desc(magentoCarts.id)).limit(1);
+async function guestScope(
+  tx: DbTx,
+  row: CustomerRow,
+  channel: ChannelRow,
+): Promise<{ websiteOriginId: number | null; storeOriginId: number | null }> {
+  const [order] = await tx
+    .select({ store: magentoOrders.storeOriginId })
+    .from(magentoOrders)
+    .where(and(eq(magentoOrders.customerId, row.id), sql`${magentoOrders.storeOriginId} IS NOT NULL`))
+    .orderBy(desc(magentoOrders.id))
+    .limit(1);
+  const [cart] = order
+    ? []
+    : await tx
+        .select({ store: magentoCarts.storeOriginId })
+        .from(magentoCarts)
+        .where(and(eq(magentoCarts.customerId, row.id), sql`${magentoCarts.storeOriginId} IS NOT NULL`))
+        .orderBy(desc(magentoCarts.id))
+        .limit(1);
   const storeOriginId = order?.store ?? cart?.store ?? null;
   if (storeOriginId !== null) {
-    const [store] = await tx.select({ website: magentoStores.websiteOriginId }).from(magentoStores)
+    const [store] = await tx
+      .select({ website: magentoStores.websiteOriginId })
+      .from(magentoStores)
       .where(and(eq(magentoStores.channelId, channel.id), eq(magentoStores.originId, storeOriginId)));
     return { websiteOriginId: store?.website ?? null, storeOriginId };
   }
@@ -418,21 +625,33 @@ function summary(row: OutboxRow, createdBy: string | null): PushSummary {
 }
 
 /** Pending, failed-for-good and overridden pushes of one customer, newest first, for the customer page. */
-export async function customerPushState(db: Db, customerId: number): Promise<{ pending: PushSummary[]; failed: PushSummary[]; overridden: PushSummary[] }> {
+export async function customerPushState(
+  db: Db,
+  customerId: number,
+): Promise<{ pending: PushSummary[]; failed: PushSummary[]; overridden: PushSummary[] }> {
   const id = idSchema.safeParse(customerId);
   if (!id.success) return { pending: [], failed: [], overridden: [] };
-  const rows = await db.select({ push: outbox, createdBy: users.email }).from(outbox).leftJoin(users, eq(users.id, outbox.createdByUserId))
-    .where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, id.data), inArray(outbox.kind, [...PUSH_KINDS]))).orderBy(desc(outbox.id));
+  const rows = await db
+    .select({ push: outbox, createdBy: users.email })
+    .from(outbox)
+    .leftJoin(users, eq(users.id, outbox.createdByUserId))
+    .where(and(eq(outbox.entityType, "customer"), eq(outbox.entityId, id.data), inArray(outbox.kind, [...PUSH_KINDS])))
+    .orderBy(desc(outbox.id));
   const all = rows.map((r) => ({ row: r.push, summary: summary(r.push, r.createdBy) }));
   return {
     pending: all.filter((r) => r.row.status === "pending" || r.row.status === "in_progress").map((r) => r.summary),
     failed: all.filter((r) => r.row.status === "failed" || r.row.status === "dead").map((r) => r.summary),
-    overridden: all.filter((r) => r.row.status === "done" && r.summary.overridden.length > 0 && !r.row.overrideDismissedAt).map((r) => r.summary),
+    overridden: all
+      .filter((r) => r.row.status === "done" && r.summary.overridden.length > 0 && !r.row.overrideDismissedAt)
+      .map((r) => r.summary),
   };
 }
 
 async function pushRow(db: Db, pushId: number): Promise<OutboxRow | undefined> {
-  const [row] = await db.select().from(outbox).where(and(eq(outbox.id, pushId), inArray(outbox.kind, [...PUSH_KINDS])));
+  const [row] = await db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.id, pushId), inArray(outbox.kind, [...PUSH_KINDS])));
   return row;
 }
 
@@ -454,12 +673,21 @@ export async function retryPush(db: Db, actor: Actor, input: { pushId: number })
   const refusal = channelRefusal(await channelOf(db, row.channelId));
   if (refusal) return fail(refusal);
   const done = await db.transaction(async (tx) => {
-    const updated = await tx.update(outbox).set({ status: "pending", attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, updatedAt: new Date() })
-      .where(and(eq(outbox.id, row.id), inArray(outbox.status, ["failed", "dead"]))).returning({ id: outbox.id });
+    const updated = await tx
+      .update(outbox)
+      .set({ status: "pending", attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, updatedAt: new Date() })
+      .where(and(eq(outbox.id, row.id), inArray(outbox.status, ["failed", "dead"])))
+      .returning({ id: outbox.id });
     if (updated.length === 0) return false;
     await writeAudit(tx, {
-      userId: user.userId, actor: user.email, action: "customer.push_retried", entityType: "customer", entityId: row.entityId ?? undefined,
-      channelId: row.channelId, ip: user.ip, details: { pushId: row.id, kind: row.kind, lastError: row.lastError },
+      userId: user.userId,
+      actor: user.email,
+      action: "customer.push_retried",
+      entityType: "customer",
+      entityId: row.entityId ?? undefined,
+      channelId: row.channelId,
+      ip: user.ip,
+      details: { pushId: row.id, kind: row.kind, lastError: row.lastError },
     });
     return true;
   });
@@ -479,16 +707,26 @@ export async function revertPush(db: Db, actor: Actor, input: { pushId: number }
   const live = row.status === "in_progress" && row.lockedUntil !== null && row.lockedUntil > now;
   if (live) return fail("This change is being sent to Magento right now; try again in a moment.");
   const reverted = await db.transaction(async (tx) => {
-    const updated = await tx.update(outbox).set({ status: "reverted", lockedUntil: null, updatedAt: now })
-      .where(and(eq(outbox.id, row.id), or(
-        inArray(outbox.status, ["pending", "failed", "dead"]),
-        and(eq(outbox.status, "in_progress"), lt(outbox.lockedUntil, now)),
-      ))).returning({ id: outbox.id });
+    const updated = await tx
+      .update(outbox)
+      .set({ status: "reverted", lockedUntil: null, updatedAt: now })
+      .where(
+        and(
+          eq(outbox.id, row.id),
+          or(inArray(outbox.status, ["pending", "failed", "dead"]), and(eq(outbox.status, "in_progress"), lt(outbox.lockedUntil, now))),
+        ),
+      )
+      .returning({ id: outbox.id });
     if (updated.length === 0) return false;
     if (row.entityId !== null) await recomputePending(tx, row.entityId);
     await writeAudit(tx, {
-      userId: user.userId, actor: user.email, action: "customer.push_reverted", entityType: "customer", entityId: row.entityId ?? undefined,
-      channelId: row.channelId, ip: user.ip,
+      userId: user.userId,
+      actor: user.email,
+      action: "customer.push_reverted",
+      entityType: "customer",
+      entityId: row.entityId ?? undefined,
+      channelId: row.channelId,
+      ip: user.ip,
       details: { pushId: row.id, kind: row.kind, fields: row.payload.fields ?? null, lastError: row.lastError },
     });
     return true;
@@ -516,8 +754,14 @@ export async function dismissOverride(db: Db, actor: Actor, input: { pushId: num
   await db.transaction(async (tx) => {
     await tx.update(outbox).set({ overrideDismissedAt: new Date(), updatedAt: new Date() }).where(eq(outbox.id, row.id));
     await writeAudit(tx, {
-      userId: user.userId, actor: user.email, action: "customer.override_dismissed", entityType: "customer", entityId: row.entityId ?? undefined,
-      channelId: row.channelId, ip: user.ip, details: { pushId: row.id },
+      userId: user.userId,
+      actor: user.email,
+      action: "customer.override_dismissed",
+      entityType: "customer",
+      entityId: row.entityId ?? undefined,
+      channelId: row.channelId,
+      ip: user.ip,
+      details: { pushId: row.id },
     });
   });
   return { ok: true };
@@ -528,15 +772,20 @@ export async function dismissOverride(db: Db, actor: Actor, input: { pushId: num
 /** For Sync History: failed-for-good pushes per channel, newest first. */
 export async function listPushFailures(db: Db, input: { channelId?: number; limit?: number }): Promise<PushFailure[]> {
   const limit = Math.max(1, Math.min(Math.trunc(input.limit ?? 50) || 50, 500));
-  const rows = await db.select({ push: outbox, createdBy: users.email, customer: magentoCustomers, channelName: channels.name })
+  const rows = await db
+    .select({ push: outbox, createdBy: users.email, customer: magentoCustomers, channelName: channels.name })
     .from(outbox)
     .innerJoin(channels, eq(channels.id, outbox.channelId))
     .innerJoin(magentoCustomers, eq(magentoCustomers.id, outbox.entityId))
     .leftJoin(users, eq(users.id, outbox.createdByUserId))
-    .where(and(
-      eq(outbox.entityType, "customer"), inArray(outbox.kind, [...PUSH_KINDS]), inArray(outbox.status, ["failed", "dead"]),
-      input.channelId === undefined ? undefined : eq(outbox.channelId, input.channelId),
-    ))
+    .where(
+      and(
+        eq(outbox.entityType, "customer"),
+        inArray(outbox.kind, [...PUSH_KINDS]),
+        inArray(outbox.status, ["failed", "dead"]),
+        input.channelId === undefined ? undefined : eq(outbox.channelId, input.channelId),
+      ),
+    )
     .orderBy(desc(outbox.updatedAt), desc(outbox.id))
     .limit(limit);
   return rows.map((r) => ({
@@ -549,14 +798,24 @@ export async function listPushFailures(db: Db, input: { channelId?: number; limi
 }
 
 /** Pushes waiting and failed per channel (Sync History's counts). */
-export async function pushCounts(db: Db, input: { channelId?: number } = {}): Promise<{ channelId: number; waiting: number; failed: number }[]> {
-  const rows = await db.select({
-    channelId: outbox.channelId,
-    waiting: sql<number>`count(*) filter (where ${outbox.status} in ('pending', 'in_progress'))::int`,
-    failed: sql<number>`count(*) filter (where ${outbox.status} in ('failed', 'dead'))::int`,
-  }).from(outbox)
-    .where(and(eq(outbox.entityType, "customer"), inArray(outbox.kind, [...PUSH_KINDS]), input.channelId === undefined ? undefined : eq(outbox.channelId, input.channelId)))
+export async function pushCounts(
+  db: Db,
+  input: { channelId?: number } = {},
+): Promise<{ channelId: number; waiting: number; failed: number }[]> {
+  const rows = await db
+    .select({
+      channelId: outbox.channelId,
+      waiting: sql<number>`count(*) filter (where ${outbox.status} in ('pending', 'in_progress'))::int`,
+      failed: sql<number>`count(*) filter (where ${outbox.status} in ('failed', 'dead'))::int`,
+    })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.entityType, "customer"),
+        inArray(outbox.kind, [...PUSH_KINDS]),
+        input.channelId === undefined ? undefined : eq(outbox.channelId, input.channelId),
+      ),
+    )
     .groupBy(outbox.channelId);
   return rows.map((r) => ({ channelId: r.channelId, waiting: Number(r.waiting), failed: Number(r.failed) }));
 }
-

@@ -59,7 +59,10 @@ export interface CustomerEditView {
 export type WriteResult<T> = ({ ok: true } & T) | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
 /** `refused` names the customer (0 for a subscriber row with no customer, then `subscriberId` says which). */
-export type SubscriptionResult = WriteResult<{ queued: number[]; refused: { customerId: number; subscriberId?: number; reason: string }[] }>;
+export type SubscriptionResult = WriteResult<{
+  queued: number[];
+  refused: { customerId: number; subscriberId?: number; reason: string }[];
+}>;
 
 export type PushKind = "customer.update" | "customer.subscription" | "customer.register";
 export type PushStatus = "pending" | "in_progress" | "done" | "failed" | "dead" | "reverted";

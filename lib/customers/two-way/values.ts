@@ -11,18 +11,36 @@ import type { AddressValues, CustomerField, CustomerValues, Gender } from "./typ
 export const CUSTOMER_FIELDS: readonly CustomerField[] = ["firstname", "lastname", "email", "groupOriginId", "dob", "gender", "addresses"];
 
 const text = (label: string, max = 255) => z.string().trim().min(1, `Enter the ${label}.`).max(max, `The ${label} is too long.`);
-const optionalText = (max = 255) => z.string().trim().max(max).nullable().transform((v) => (v ? v : null));
+const optionalText = (max = 255) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((v) => (v ? v : null));
 
 export const addressValuesSchema = z.object({
   id: z.number().int().positive().nullable(),
   firstname: text("first name"),
   lastname: text("last name"),
-  street: z.array(z.string().trim().max(255)).max(4).transform((lines) => trimLines(lines))
+  street: z
+    .array(z.string().trim().max(255))
+    .max(4)
+    .transform((lines) => trimLines(lines))
     .refine((lines) => lines.length > 0, "Enter the street."),
   city: text("city"),
   postcode: text("postcode", 32),
-  countryId: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Choose a country."),
-  regionId: z.number().int().nonnegative().nullable().transform((v) => (v ? v : null)),
+  countryId: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "Choose a country."),
+  regionId: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .transform((v) => (v ? v : null)),
   region: optionalText(),
   telephone: text("phone number", 64),
   company: optionalText(),
@@ -30,23 +48,34 @@ export const addressValuesSchema = z.object({
   defaultShipping: z.boolean(),
 });
 
-export const customerValuesSchema = z.object({
-  firstname: text("first name"),
-  lastname: text("last name"),
-  email: z.string().trim().max(254).pipe(z.email("Enter a valid email address.")),
-  groupOriginId: z.number().int().positive("Choose a customer group.").nullable(),
-  dob: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date as YYYY-MM-DD.")
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "Enter a real date.")
-    .refine((d) => d <= new Date().toISOString().slice(0, 10), "The date of birth cannot be in the future.")
-    .nullable().or(z.literal("").transform(() => null)),
-  gender: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).nullable(),
-  addresses: z.array(addressValuesSchema).max(20, "At most 20 addresses."),
-}).superRefine((v, ctx) => {
-  if (v.addresses.filter((a) => a.defaultBilling).length > 1) ctx.addIssue({ code: "custom", path: ["addresses"], message: "Only one address can be the default billing address." });
-  if (v.addresses.filter((a) => a.defaultShipping).length > 1) ctx.addIssue({ code: "custom", path: ["addresses"], message: "Only one address can be the default shipping address." });
-  const ids = v.addresses.flatMap((a) => (a.id === null ? [] : [a.id]));
-  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["addresses"], message: "An address appears twice." });
-});
+export const customerValuesSchema = z
+  .object({
+    firstname: text("first name"),
+    lastname: text("last name"),
+    email: z.string().trim().max(254).pipe(z.email("Enter a valid email address.")),
+    groupOriginId: z.number().int().positive("Choose a customer group.").nullable(),
+    dob: z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date as YYYY-MM-DD.")
+      .refine(
+        (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+        "Enter a real date.",
+      )
+      .refine((d) => d <= new Date().toISOString().slice(0, 10), "The date of birth cannot be in the future.")
+      .nullable()
+      .or(z.literal("").transform(() => null)),
+    gender: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).nullable(),
+    addresses: z.array(addressValuesSchema).max(20, "At most 20 addresses."),
+  })
+  .superRefine((v, ctx) => {
+    if (v.addresses.filter((a) => a.defaultBilling).length > 1)
+      ctx.addIssue({ code: "custom", path: ["addresses"], message: "Only one address can be the default billing address." });
+    if (v.addresses.filter((a) => a.defaultShipping).length > 1)
+      ctx.addIssue({ code: "custom", path: ["addresses"], message: "Only one address can be the default shipping address." });
+    const ids = v.addresses.flatMap((a) => (a.id === null ? [] : [a.id]));
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["addresses"], message: "An address appears twice." });
+  });
 
 /** zod issues as the form's field errors ("email", "addresses.0.city"). */
 export function fieldErrorsOf(error: z.ZodError, prefix: string[] = []): Record<string, string[]> {
@@ -69,9 +98,18 @@ function trimLines(lines: readonly string[]): string[] {
 function normalAddress(a: AddressValues) {
   // The id is left out: a new address gets its id from Magento, and is still the same address.
   return {
-    firstname: a.firstname.trim(), lastname: a.lastname.trim(), street: trimLines(a.street), city: a.city.trim(), postcode: a.postcode.trim(),
-    countryId: a.countryId.trim().toUpperCase(), regionId: a.regionId || null, region: a.regionId ? null : (a.region?.trim() || null),
-    telephone: a.telephone.trim(), company: a.company?.trim() || null, defaultBilling: a.defaultBilling, defaultShipping: a.defaultShipping,
+    firstname: a.firstname.trim(),
+    lastname: a.lastname.trim(),
+    street: trimLines(a.street),
+    city: a.city.trim(),
+    postcode: a.postcode.trim(),
+    countryId: a.countryId.trim().toUpperCase(),
+    regionId: a.regionId || null,
+    region: a.regionId ? null : a.region?.trim() || null,
+    telephone: a.telephone.trim(),
+    company: a.company?.trim() || null,
+    defaultBilling: a.defaultBilling,
+    defaultShipping: a.defaultShipping,
   };
 }
 
@@ -90,7 +128,12 @@ export function canonical(values: CustomerValues, field: CustomerField): string 
     case "gender":
       return values.gender === null ? "" : String(values.gender);
     case "addresses":
-      return JSON.stringify(values.addresses.map(normalAddress).map((a) => JSON.stringify(a)).sort());
+      return JSON.stringify(
+        values.addresses
+          .map(normalAddress)
+          .map((a) => JSON.stringify(a))
+          .sort(),
+      );
   }
 }
 
@@ -114,9 +157,16 @@ export function displayValue(values: CustomerValues, field: CustomerField, group
     case "dob":
       return values.dob ?? "—";
     case "addresses":
-      return values.addresses.length === 0 ? "No addresses" : values.addresses
-        .map((a) => [a.firstname, a.lastname].join(" ") + ", " + [...trimLines(a.street), [a.postcode, a.city].join(" "), a.countryId].join(", "))
-        .join(" | ");
+      return values.addresses.length === 0
+        ? "No addresses"
+        : values.addresses
+            .map(
+              (a) =>
+                [a.firstname, a.lastname].join(" ") +
+                ", " +
+                [...trimLines(a.street), [a.postcode, a.city].join(" "), a.countryId].join(", "),
+            )
+            .join(" | ");
     default:
       return values[field] || "—";
   }
@@ -153,25 +203,44 @@ function addressFromWire(customer: MagentoCustomerWire | MagentoCustomer, a: Wir
     region: a.region?.region || null,
     telephone: a.telephone ?? "",
     company: a.company || null,
-    defaultBilling: a.default_billing === true || (id !== null && customer.default_billing !== undefined && String(id) === customer.default_billing),
-    defaultShipping: a.default_shipping === true || (id !== null && customer.default_shipping !== undefined && String(id) === customer.default_shipping),
+    defaultBilling:
+      a.default_billing === true || (id !== null && customer.default_billing !== undefined && String(id) === customer.default_billing),
+    defaultShipping:
+      a.default_shipping === true || (id !== null && customer.default_shipping !== undefined && String(id) === customer.default_shipping),
   };
 }
 
 export type RegionLookup = (countryId: string, regionId: number) => { code: string; name: string } | undefined;
 
-function addressToWire(a: AddressValues, existing: WireAddress | undefined, customerId: number | undefined, regions: RegionLookup): WireAddress {
+function addressToWire(
+  a: AddressValues,
+  existing: WireAddress | undefined,
+  customerId: number | undefined,
+  regions: RegionLookup,
+): WireAddress {
   const known = a.regionId ? regions(a.countryId, a.regionId) : undefined;
   const sameRegion = existing && (existing.region_id ?? existing.region?.region_id) === a.regionId;
   const region = a.regionId
-    ? { region_id: a.regionId, region_code: known?.code ?? (sameRegion ? existing?.region?.region_code ?? "" : ""), region: known?.name ?? a.region ?? "" }
+    ? {
+        region_id: a.regionId,
+        region_code: known?.code ?? (sameRegion ? (existing?.region?.region_code ?? "") : ""),
+        region: known?.name ?? a.region ?? "",
+      }
     : { region_id: 0, region_code: "", region: a.region ?? "" };
   const out: WireAddress = {
     // Attributes we do not edit (vat_id, custom attributes …) stay as Magento has them.
     ...(existing ?? {}),
-    firstname: a.firstname, lastname: a.lastname, street: trimLines(a.street), city: a.city, postcode: a.postcode,
-    country_id: a.countryId, region, region_id: region.region_id, telephone: a.telephone,
-    default_billing: a.defaultBilling, default_shipping: a.defaultShipping,
+    firstname: a.firstname,
+    lastname: a.lastname,
+    street: trimLines(a.street),
+    city: a.city,
+    postcode: a.postcode,
+    country_id: a.countryId,
+    region,
+    region_id: region.region_id,
+    telephone: a.telephone,
+    default_billing: a.defaultBilling,
+    default_shipping: a.defaultShipping,
   };
   if (a.company) out.company = a.company;
   else delete out.company;
@@ -185,7 +254,12 @@ function addressToWire(a: AddressValues, existing: WireAddress | undefined, cust
  * The customer as Magento returned it with the given fields set to `values`: a PUT replaces the
  * whole customer, so everything else (Magento's own changes included) is sent back unchanged.
  */
-export function applyToWire(current: MagentoCustomerWire, values: CustomerValues, fields: readonly CustomerField[], regions: RegionLookup): MagentoCustomerWire {
+export function applyToWire(
+  current: MagentoCustomerWire,
+  values: CustomerValues,
+  fields: readonly CustomerField[],
+  regions: RegionLookup,
+): MagentoCustomerWire {
   const out: MagentoCustomerWire = structuredClone(current);
   for (const field of fields) {
     switch (field) {
@@ -211,7 +285,9 @@ export function applyToWire(current: MagentoCustomerWire, values: CustomerValues
         break;
       case "addresses": {
         const byId = new Map((current.addresses ?? []).flatMap((a) => (a.id == null ? [] : [[a.id, a] as const])));
-        out.addresses = values.addresses.map((a) => addressToWire(a, a.id === null ? undefined : byId.get(a.id), current.id ?? undefined, regions));
+        out.addresses = values.addresses.map((a) =>
+          addressToWire(a, a.id === null ? undefined : byId.get(a.id), current.id ?? undefined, regions),
+        );
         // The defaults travel as flags on the addresses; the customer's own ids would name old ones.
         delete out.default_billing;
         delete out.default_shipping;
@@ -223,7 +299,11 @@ export function applyToWire(current: MagentoCustomerWire, values: CustomerValues
 }
 
 /** A new account's customer object (POST /V1/customers) from a guest's values. */
-export function newCustomerWire(values: CustomerValues, scope: { websiteId: number | null; storeId: number | null }, regions: RegionLookup): MagentoCustomerWire {
+export function newCustomerWire(
+  values: CustomerValues,
+  scope: { websiteId: number | null; storeId: number | null },
+  regions: RegionLookup,
+): MagentoCustomerWire {
   return {
     email: values.email,
     firstname: values.firstname,
@@ -273,11 +353,23 @@ const baseValuesSchema = z.object({
   groupOriginId: z.number().int().nullable(),
   dob: z.string().nullable(),
   gender: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).nullable(),
-  addresses: z.array(z.object({
-    id: z.number().int().nullable(), firstname: z.string(), lastname: z.string(), street: z.array(z.string()), city: z.string(),
-    postcode: z.string(), countryId: z.string(), regionId: z.number().int().nullable(), region: z.string().nullable(), telephone: z.string(),
-    company: z.string().nullable(), defaultBilling: z.boolean(), defaultShipping: z.boolean(),
-  })),
+  addresses: z.array(
+    z.object({
+      id: z.number().int().nullable(),
+      firstname: z.string(),
+      lastname: z.string(),
+      street: z.array(z.string()),
+      city: z.string(),
+      postcode: z.string(),
+      countryId: z.string(),
+      regionId: z.number().int().nullable(),
+      region: z.string().nullable(),
+      telephone: z.string(),
+      company: z.string().nullable(),
+      defaultBilling: z.boolean(),
+      defaultShipping: z.boolean(),
+    }),
+  ),
 });
 
 /** The stored payload shapes are checked when read back from the outbox (jsonb is untyped). */

@@ -67,11 +67,13 @@ export const cartCurrencySchema = z.looseObject({
 
 /** quote-data-shipping-assignment-interface; `shipping.method` is null until one is chosen. */
 export const cartShippingAssignmentSchema = z.looseObject({
-  shipping: optional(z.looseObject({
-    address: optional(cartAddressSchema),
-    method: optional(z.string()),
-    extension_attributes: optional(looseRecord),
-  })),
+  shipping: optional(
+    z.looseObject({
+      address: optional(cartAddressSchema),
+      method: optional(z.string()),
+      extension_attributes: optional(looseRecord),
+    }),
+  ),
   // The cart's items again (the portal reads them from the cart): kept as they came.
   items: optional(z.array(looseRecord)),
   extension_attributes: optional(looseRecord),
@@ -112,9 +114,21 @@ export const cartSchema = z.looseObject({
 
 /** A cart's identity, store and customer links, paging timestamps, status flag and item money. */
 export const CART_STRICT_FIELDS: ReadonlySet<string> = new Set([
-  "id", "store_id", "created_at", "updated_at", "is_active", "customer.id", "customer_is_guest",
-  "items[].item_id", "items[].qty", "items[].price", "items_qty", "currency.quote_currency_code", "currency.base_currency_code",
-  "currency.global_currency_code", "currency.base_to_global_rate",
+  "id",
+  "store_id",
+  "created_at",
+  "updated_at",
+  "is_active",
+  "customer.id",
+  "customer_is_guest",
+  "items[].item_id",
+  "items[].qty",
+  "items[].price",
+  "items_qty",
+  "currency.quote_currency_code",
+  "currency.base_currency_code",
+  "currency.global_currency_code",
+  "currency.base_to_global_rate",
 ]);
 
 export const shippingMethodSchema = z.looseObject({

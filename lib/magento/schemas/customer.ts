@@ -77,7 +77,12 @@ export const customerSchema = z.looseObject({
 
 /** A customer's identity, links (website, store, group) and paging timestamps. */
 export const CUSTOMER_STRICT_FIELDS: ReadonlySet<string> = new Set([
-  "id", "website_id", "store_id", "group_id", "created_at", "updated_at",
+  "id",
+  "website_id",
+  "store_id",
+  "group_id",
+  "created_at",
+  "updated_at",
 ]);
 
 export const customerGroupSchema = z.looseObject({

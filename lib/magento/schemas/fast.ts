@@ -141,7 +141,11 @@ function compileObject(schema: z.ZodType, def: Def): FastParser {
   }
   const keySet = new Set(keys);
   try {
-    return generateObjectParser(fields.map((f) => ({ ...f, schema: shape[f.key]! })), keySet, loose);
+    return generateObjectParser(
+      fields.map((f) => ({ ...f, schema: shape[f.key]! })),
+      keySet,
+      loose,
+    );
   } catch {
     // No code generation here (e.g. a CSP without 'unsafe-eval'): the same logic as closures.
   }
@@ -218,8 +222,10 @@ function generateObjectParser(
     if (core === decimal) check = `if (typeof v !== 'number' || !Number.isFinite(v)) return FAIL; out[${k}] = decimalFromNumber(v);`;
     else if (core === dateTime) check = `if (typeof v !== 'string' || (r = parseMagentoDateTime(v)) === null) return FAIL; out[${k}] = r;`;
     else if (core === dateOnly) check = `if (typeof v !== 'string' || !isDateOnly(v)) return FAIL; out[${k}] = v;`;
-    else if (coreDef.type === "string" && !hasChecks(coreDef) && !coreDef.coerce) check = `if (typeof v !== 'string') return FAIL; out[${k}] = v;`;
-    else if (coreDef.type === "boolean" && !hasChecks(coreDef) && !coreDef.coerce) check = `if (typeof v !== 'boolean') return FAIL; out[${k}] = v;`;
+    else if (coreDef.type === "string" && !hasChecks(coreDef) && !coreDef.coerce)
+      check = `if (typeof v !== 'string') return FAIL; out[${k}] = v;`;
+    else if (coreDef.type === "boolean" && !hasChecks(coreDef) && !coreDef.coerce)
+      check = `if (typeof v !== 'boolean') return FAIL; out[${k}] = v;`;
     else if ((coreDef.type === "unknown" || coreDef.type === "any") && !hasChecks(coreDef)) check = `out[${k}] = v;`;
     else if (fastParser(core) === intParser) check = `if (!Number.isSafeInteger(v)) return FAIL; out[${k}] = v;`;
     else {
@@ -233,7 +239,12 @@ function generateObjectParser(
   if (loose) lines.push("for (const key in input) { if (keySet.has(key) || key === '__proto__') continue; out[key] = input[key]; }");
   lines.push("return out;");
   const factory = new Function(
-    "FAIL", "helpers", "keySet", "decimalFromNumber", "parseMagentoDateTime", "isDateOnly",
+    "FAIL",
+    "helpers",
+    "keySet",
+    "decimalFromNumber",
+    "parseMagentoDateTime",
+    "isDateOnly",
     `return function fastObjectParser(input) {\n${lines.join("\n")}\n};`,
   ) as (...args: unknown[]) => FastParser;
   return factory(FAIL, helpers, keySet, decimalFromNumber, parseMagentoDateTime, isDateOnly);

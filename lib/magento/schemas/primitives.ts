@@ -14,7 +14,6 @@ export const looseRecord = z.looseObject({});
 /** Schema `integer` (ids, flags, counts). */
 export const int = z.number().int();
 
-
 /**
  * Exact decimal text for a JSON number, from its shortest round-trip form (what
  * `Number.prototype.toString` gives) with exponent notation spelled out, so 165 → "165",
@@ -72,8 +71,14 @@ function daysInMonth(year: number, month: number): number {
 export function parseMagentoDateTime(text: string): Date | null {
   // Fast path for the exact format Magento sends (runs for every timestamp of every record):
   // same answer as the general path below, without the regex and the read-back.
-  if (text.length === 19 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(10) === 32 &&
-      text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58) {
+  if (
+    text.length === 19 &&
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(10) === 32 &&
+    text.charCodeAt(13) === 58 &&
+    text.charCodeAt(16) === 58
+  ) {
     const hi = twoDigits(text, 0);
     const lo = twoDigits(text, 2);
     const month = twoDigits(text, 5);
@@ -100,8 +105,12 @@ function parseGeneralDateTime(text: string): Date | null {
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
   // Date.UTC rolls 2024-02-30 over to March; a real timestamp reads back the same.
   const valid =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return valid ? date : null;
 }
 

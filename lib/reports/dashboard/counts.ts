@@ -1,13 +1,6 @@
 import { count, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import {
-  channels,
-  magentoCarts,
-  magentoCreditMemos,
-  magentoCustomers,
-  magentoNewsletterSubscribers,
-  magentoOrders,
-} from "@/db/schema";
+import { channels, magentoCarts, magentoCreditMemos, magentoCustomers, magentoNewsletterSubscribers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 
 export type WorkspaceCounts = {
@@ -23,7 +16,14 @@ export type WorkspaceCounts = {
 export async function getWorkspaceCounts(user: SessionUser | null): Promise<WorkspaceCounts> {
   requirePermission(user, "view_sales");
   const db = await getDb();
-  const countOf = async (table: typeof magentoCarts | typeof magentoOrders | typeof magentoCreditMemos | typeof magentoCustomers | typeof magentoNewsletterSubscribers) => {
+  const countOf = async (
+    table:
+      | typeof magentoCarts
+      | typeof magentoOrders
+      | typeof magentoCreditMemos
+      | typeof magentoCustomers
+      | typeof magentoNewsletterSubscribers,
+  ) => {
     const [row] = await db.select({ n: count() }).from(table).where(isNull(table.removedAt));
     return row?.n ?? 0;
   };

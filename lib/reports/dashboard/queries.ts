@@ -45,14 +45,21 @@ function bucketOf(bucket: Bucket): SQL {
 // reports add them. Only channels of different Magento installs can differ in global currency.
 
 /** The global currencies of the scope's rollups (one per Magento install); more than one: they do not add up. */
-export async function scopeCurrencies(user: SessionUser | null, scope: Pick<DashboardScope, "channelId" | "websiteId">, db?: Db): Promise<string[]> {
+export async function scopeCurrencies(
+  user: SessionUser | null,
+  scope: Pick<DashboardScope, "channelId" | "websiteId">,
+  db?: Db,
+): Promise<string[]> {
   const d = await open(user, db);
-  const rows = await queryRows<{ code: string }>(d, sql`
+  const rows = await queryRows<{ code: string }>(
+    d,
+    sql`
     SELECT r.global_currency AS code, min(r.channel_id) AS first FROM report_daily_sales r
     WHERE r.global_currency IS NOT NULL
       AND (${scope.channelId}::bigint IS NULL OR r.channel_id = ${scope.channelId})
       AND (${scope.websiteId}::bigint IS NULL OR r.website_id = ${scope.websiteId})
-    GROUP BY 1 ORDER BY 2, 1`);
+    GROUP BY 1 ORDER BY 2, 1`,
+  );
   return rows.map((row) => row.code);
 }
 
@@ -105,10 +112,23 @@ async function kpiFigures(d: Db, scope: DashboardScope, range: DayRange): Promis
 
 function rollupKpis(d: Db, scope: DashboardScope, range: DayRange) {
   return queryRows<{
-    revenue: string; orders: number; discounted: number; discounted_pct: string | null; aov: string | null; new_customers: number;
-    refunds: string; abandoned_value: string; abandoned: number; created: number; abandon_rate: string | null;
-    unconverted_orders: number; unconverted_refunds: number; unconverted_carts: number;
-  }>(d, sql`
+    revenue: string;
+    orders: number;
+    discounted: number;
+    discounted_pct: string | null;
+    aov: string | null;
+    new_customers: number;
+    refunds: string;
+    abandoned_value: string;
+    abandoned: number;
+    created: number;
+    abandon_rate: string | null;
+    unconverted_orders: number;
+    unconverted_refunds: number;
+    unconverted_carts: number;
+  }>(
+    d,
+    sql`
     SELECT coalesce(sum(r.revenue), 0)::text AS revenue, coalesce(sum(r.orders), 0)::int AS orders,
       coalesce(sum(r.discounted_orders), 0)::int AS discounted,
       round(sum(r.discounted_orders)::numeric * 100 / nullif(sum(r.orders), 0), 2)::text AS discounted_pct,
@@ -119,7 +139,8 @@ function rollupKpis(d: Db, scope: DashboardScope, range: DayRange) {
       round(sum(r.carts_abandoned)::numeric * 100 / nullif(sum(r.carts_created), 0), 2)::text AS abandon_rate,
       coalesce(sum(r.unconverted_orders), 0)::int AS unconverted_orders, coalesce(sum(r.unconverted_refunds), 0)::int AS unconverted_refunds,
       coalesce(sum(r.unconverted_carts), 0)::int AS unconverted_carts
-    FROM report_daily_sales r WHERE ${rollupWhere(scope, range)}`);
+    FROM report_daily_sales r WHERE ${rollupWhere(scope, range)}`,
+  );
 }
 
 /**
@@ -132,15 +153,21 @@ async function customersInRange(d: Db, scope: DashboardScope, range: DayRange) {
   // (magento_customers.order_days, the same orders and days), not a distinct count over every order
   // in the range. A website narrows by the orders' stores, which only the orders hold.
   if (scope.websiteId === null && rangeLength(range) > 31) {
-    return queryRows<{ n: number }>(d, sql`
+    return queryRows<{ n: number }>(
+      d,
+      sql`
       SELECT count(*)::int AS n FROM magento_customers c
       WHERE c.order_days && daterange(${range.from}::date, ${range.to}::date, '[]')
-        AND (${scope.channelId}::bigint IS NULL OR c.channel_id = ${scope.channelId})`);
+        AND (${scope.channelId}::bigint IS NULL OR c.channel_id = ${scope.channelId})`,
+    );
   }
   const zones = await storeZones(d, scope.channelId);
-  return queryRows<{ n: number }>(d, sql`
+  return queryRows<{ n: number }>(
+    d,
+    sql`
     SELECT count(*)::int AS n FROM (SELECT DISTINCT o.customer_id FROM magento_orders o
-    WHERE ${ordersWhere(scope, range, zones)} AND o.state <> 'canceled' AND o.customer_id IS NOT NULL) x`);
+    WHERE ${ordersWhere(scope, range, zones)} AND o.state <> 'canceled' AND o.customer_id IS NOT NULL) x`,
+  );
 }
 
 /** The KPIs of the range and of the previous period. */
@@ -174,9 +201,12 @@ export type SalesSeries = {
 };
 
 async function bucketed(d: Db, scope: DashboardScope, range: DayRange): Promise<Map<string, { revenue: string; orders: number }>> {
-  const rows = await queryRows<{ b: string; revenue: string; orders: number }>(d, sql`
+  const rows = await queryRows<{ b: string; revenue: string; orders: number }>(
+    d,
+    sql`
     SELECT ${bucketOf(scope.bucket)}::text AS b, sum(r.revenue)::text AS revenue, sum(r.orders)::int AS orders
-    FROM report_daily_sales r WHERE ${rollupWhere(scope, range)} GROUP BY 1`);
+    FROM report_daily_sales r WHERE ${rollupWhere(scope, range)} GROUP BY 1`,
+  );
   return new Map(rows.map((r) => [r.b, { revenue: r.revenue, orders: r.orders }]));
 }
 
@@ -206,11 +236,14 @@ export type ChannelSeries = {
 /** Average order value and new customers per bucket, one line per channel. */
 export async function loadChannelSeries(user: SessionUser | null, scope: DashboardScope, db?: Db): Promise<ChannelSeries> {
   const d = await open(user, db);
-  const rows = await queryRows<{ channel_id: number; name: string; b: string; aov: string | null; new_customers: number }>(d, sql`
+  const rows = await queryRows<{ channel_id: number; name: string; b: string; aov: string | null; new_customers: number }>(
+    d,
+    sql`
     SELECT r.channel_id::int AS channel_id, ch.name, ${bucketOf(scope.bucket)}::text AS b,
       round(sum(r.revenue) / nullif(sum(r.orders) - sum(r.unconverted_orders), 0), 4)::text AS aov, sum(r.new_customers)::int AS new_customers
     FROM report_daily_sales r JOIN channels ch ON ch.id = r.channel_id
-    WHERE ${rollupWhere(scope, scope.range)} GROUP BY 1, 2, 3 ORDER BY 2, 1`);
+    WHERE ${rollupWhere(scope, scope.range)} GROUP BY 1, 2, 3 ORDER BY 2, 1`,
+  );
   const buckets = bucketStarts(scope.range, scope.bucket);
   const byChannel = new Map<number, { name: string; values: Map<string, { aov: string | null; n: number }> }>();
   for (const r of rows) {
@@ -248,19 +281,38 @@ export type CartFunnel = {
 export async function loadCartFunnel(user: SessionUser | null, scope: DashboardScope, db?: Db): Promise<CartFunnel> {
   const d = await open(user, db);
   const [r] = await queryRows<{
-    created: number; purchased: number; converted: number; expired: number; lost: number; open: number; abandoned: number;
-    rate: string | null; rec_orders: number; rec_revenue: string;
-  }>(d, sql`
+    created: number;
+    purchased: number;
+    converted: number;
+    expired: number;
+    lost: number;
+    open: number;
+    abandoned: number;
+    rate: string | null;
+    rec_orders: number;
+    rec_revenue: string;
+  }>(
+    d,
+    sql`
     SELECT coalesce(sum(carts_created), 0)::int AS created, coalesce(sum(carts_purchased), 0)::int AS purchased,
       coalesce(sum(carts_converted), 0)::int AS converted, coalesce(sum(carts_expired), 0)::int AS expired,
       coalesce(sum(carts_lost), 0)::int AS lost, coalesce(sum(carts_open), 0)::int AS open,
       coalesce(sum(carts_abandoned), 0)::int AS abandoned,
       round(sum(carts_abandoned)::numeric * 100 / nullif(sum(carts_created), 0), 2)::text AS rate,
       coalesce(sum(recovered_orders), 0)::int AS rec_orders, coalesce(sum(recovered_revenue), 0)::text AS rec_revenue
-    FROM report_daily_sales r WHERE ${rollupWhere(scope, scope.range)}`);
+    FROM report_daily_sales r WHERE ${rollupWhere(scope, scope.range)}`,
+  );
   return {
-    created: r!.created, purchased: r!.purchased, convertedAfterFollowUp: r!.converted, expired: r!.expired, lost: r!.lost,
-    open: r!.open, abandoned: r!.abandoned, abandonRate: r!.rate, recoveredOrders: r!.rec_orders, recoveredRevenue: r!.rec_revenue,
+    created: r!.created,
+    purchased: r!.purchased,
+    convertedAfterFollowUp: r!.converted,
+    expired: r!.expired,
+    lost: r!.lost,
+    open: r!.open,
+    abandoned: r!.abandoned,
+    abandonRate: r!.rate,
+    recoveredOrders: r!.rec_orders,
+    recoveredRevenue: r!.rec_revenue,
   };
 }
 
@@ -275,14 +327,17 @@ export type TopCustomer = { id: number; name: string; email: string; lifetimeVal
  */
 export async function loadTopCustomers(user: SessionUser | null, scope: DashboardScope, limit = 10, db?: Db): Promise<TopCustomer[]> {
   const d = await open(user, db);
-  const rows = await queryRows<{ id: number; name: string; email: string; ltv: string; orders: number; channel: string }>(d, sql`
+  const rows = await queryRows<{ id: number; name: string; email: string; ltv: string; orders: number; channel: string }>(
+    d,
+    sql`
     SELECT c.id::int AS id, ${sql.raw(customerNameSql("c.first_name", "c.last_name", "c.email"))} AS name, c.email, c.lifetime_value::text AS ltv,
       c.orders_count AS orders, ch.name AS channel
     FROM customer_rfm r JOIN magento_customers c ON c.id = r.customer_id JOIN channels ch ON ch.id = c.channel_id
     WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND r.monetary > 0
       AND (${scope.channelId}::bigint IS NULL OR c.channel_id = ${scope.channelId})
       AND (${scope.websiteId}::bigint IS NULL OR c.website_id = ${scope.websiteId})
-    ORDER BY r.monetary DESC NULLS LAST, r.customer_id LIMIT ${limit}`);
+    ORDER BY r.monetary DESC NULLS LAST, r.customer_id LIMIT ${limit}`,
+  );
   return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, lifetimeValue: r.ltv, orders: r.orders, channelName: r.channel }));
 }
 
@@ -291,12 +346,20 @@ export async function loadTopCustomers(user: SessionUser | null, scope: Dashboar
 export type MixRow = { value: string; orders: number; revenue: string };
 
 /** Orders (every status) and revenue (canceled excluded) per order status, payment or shipping method. */
-export async function loadMix(user: SessionUser | null, scope: DashboardScope, kind: "status" | "payment" | "shipping", db?: Db): Promise<MixRow[]> {
+export async function loadMix(
+  user: SessionUser | null,
+  scope: DashboardScope,
+  kind: "status" | "payment" | "shipping",
+  db?: Db,
+): Promise<MixRow[]> {
   const d = await open(user, db);
-  return queryRows<MixRow>(d, sql`
+  return queryRows<MixRow>(
+    d,
+    sql`
     SELECT r.value, sum(r.orders)::int AS orders, sum(r.revenue)::text AS revenue
     FROM report_daily_mix r WHERE r.kind = ${kind} AND ${rollupWhere(scope, scope.range)}
-    GROUP BY r.value ORDER BY 2 DESC, 1`);
+    GROUP BY r.value ORDER BY 2 DESC, 1`,
+  );
 }
 
 // ── freshness ───────────────────────────────────────────────────────────────────────────────
@@ -311,9 +374,22 @@ export type ChannelHealth = {
 };
 
 /** Each channel's last run, last successful run and rollup "as of" time. */
-export async function loadSyncHealth(user: SessionUser | null, scope: Pick<DashboardScope, "channelId">, db?: Db): Promise<ChannelHealth[]> {
+export async function loadSyncHealth(
+  user: SessionUser | null,
+  scope: Pick<DashboardScope, "channelId">,
+  db?: Db,
+): Promise<ChannelHealth[]> {
   const d = await open(user, db);
-  const rows = await queryRows<{ id: number; name: string; status: string | null; finished: string | null; success: string | null; asof: string | null }>(d, sql`
+  const rows = await queryRows<{
+    id: number;
+    name: string;
+    status: string | null;
+    finished: string | null;
+    success: string | null;
+    asof: string | null;
+  }>(
+    d,
+    sql`
     SELECT ch.id::int AS id, ch.name, last.status, last.finished_at::text AS finished, ok.finished_at::text AS success,
       rr.refreshed_at::text AS asof
     FROM channels ch
@@ -323,10 +399,16 @@ export async function loadSyncHealth(user: SessionUser | null, scope: Pick<Dashb
       ORDER BY finished_at DESC NULLS LAST LIMIT 1) ok ON true
     LEFT JOIN report_refresh rr ON rr.channel_id = ch.id AND rr.kind = ${DAILY_SALES}
     WHERE ch.deleting_at IS NULL AND (${scope.channelId}::bigint IS NULL OR ch.id = ${scope.channelId})
-    ORDER BY ch.name, ch.id`);
+    ORDER BY ch.name, ch.id`,
+  );
   const date = (s: string | null) => (s === null ? null : new Date(s));
   return rows.map((r) => ({
-    id: r.id, name: r.name, lastRunStatus: r.status, lastRunFinishedAt: date(r.finished), lastSuccessAt: date(r.success), rollupsAsOf: date(r.asof),
+    id: r.id,
+    name: r.name,
+    lastRunStatus: r.status,
+    lastRunFinishedAt: date(r.finished),
+    lastSuccessAt: date(r.success),
+    rollupsAsOf: date(r.asof),
   }));
 }
 
@@ -337,9 +419,12 @@ export async function loadFilterOptions(user: SessionUser | null, db?: Db): Prom
   const d = await open(user, db);
   const [channels, websites] = await Promise.all([
     queryRows<{ id: number; name: string }>(d, sql`SELECT id::int AS id, name FROM channels WHERE deleting_at IS NULL ORDER BY name, id`),
-    queryRows<{ id: number; name: string; channelId: number }>(d, sql`
+    queryRows<{ id: number; name: string; channelId: number }>(
+      d,
+      sql`
       SELECT w.id::int AS id, w.name, w.channel_id::int AS "channelId" FROM magento_websites w
-      JOIN channels ch ON ch.id = w.channel_id WHERE ch.deleting_at IS NULL AND w.removed_at IS NULL ORDER BY w.name, w.id`),
+      JOIN channels ch ON ch.id = w.channel_id WHERE ch.deleting_at IS NULL AND w.removed_at IS NULL ORDER BY w.name, w.id`,
+    ),
   ]);
   return { channels, websites };
 }

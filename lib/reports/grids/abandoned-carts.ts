@@ -60,7 +60,12 @@ export const reportAbandonedCartsGrid: GridDefinition = assertDefinition({
   report: { dateSql: "ct.remote_created_at", zoneSql: "coalesce(s.timezone, 'UTC')", websiteSql: "s.website_id" },
   columns: [
     { id: "cart_id", label: "Cart #", kind: "number", sql: "ct.origin_id", plain: true },
-    { id: "customer", label: "Customer", kind: "text", sql: customerNameSql("ct.customer_first_name", "ct.customer_last_name", "ct.customer_email") },
+    {
+      id: "customer",
+      label: "Customer",
+      kind: "text",
+      sql: customerNameSql("ct.customer_first_name", "ct.customer_last_name", "ct.customer_email"),
+    },
     { id: "email", label: "Email", kind: "text", sql: "ct.customer_email", searchable: true },
     { id: "grand_total", label: "Value", kind: "money", sql: "ct.grand_total", currencySql: "ct.currency_code" },
     { id: "value_bucket", label: "Value band", kind: "choice", sql: VALUE_BUCKET_SQL, options: VALUE_BUCKETS },

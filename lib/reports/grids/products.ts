@@ -49,14 +49,17 @@ export function splitByMonths(range: DayRange): MonthSplit {
 const ROLLUP_COLUMNS = sql.raw("channel_id, sku, name, qty, qty_refunded, revenue, orders, currency");
 
 export function productsFrom(f: ReportFilters): SQL {
-  const scope = (alias: string) => sql.join([
-    f.websiteId === null ? sql`` : sql` AND ${sql.raw(alias)}.website_id = ${f.websiteId}`,
-    f.channelId === null ? sql`` : sql` AND ${sql.raw(alias)}.channel_id = ${f.channelId}`,
-  ]);
+  const scope = (alias: string) =>
+    sql.join([
+      f.websiteId === null ? sql`` : sql` AND ${sql.raw(alias)}.website_id = ${f.websiteId}`,
+      f.channelId === null ? sql`` : sql` AND ${sql.raw(alias)}.channel_id = ${f.channelId}`,
+    ]);
   const { days, months, partial } = splitByMonths(f.range);
-  const parts: SQL[] = days.map((d) => sql`
+  const parts: SQL[] = days.map(
+    (d) => sql`
         SELECT ${ROLLUP_COLUMNS} FROM report_daily_products d
-        WHERE d.day BETWEEN ${d.from}::date AND ${d.to}::date${scope("d")}`);
+        WHERE d.day BETWEEN ${d.from}::date AND ${d.to}::date${scope("d")}`,
+  );
   if (months) {
     parts.push(sql`
         SELECT ${ROLLUP_COLUMNS} FROM report_monthly_products m
@@ -66,19 +69,25 @@ export function productsFrom(f: ReportFilters): SQL {
     // Computed once (an uncommitted refresh is invisible to both branches alike).
     const later = sql`EXISTS (SELECT 1 FROM report_daily_products l
           WHERE l.day > ${partial.to}::date AND l.day < ${partial.until}::date${scope("l")})`;
-    parts.push(sql`
+    parts.push(
+      sql`
         SELECT ${ROLLUP_COLUMNS} FROM report_monthly_products m
-        WHERE m.month = ${partial.month}::date${scope("m")} AND NOT ${later}`, sql`
+        WHERE m.month = ${partial.month}::date${scope("m")} AND NOT ${later}`,
+      sql`
         SELECT ${ROLLUP_COLUMNS} FROM report_daily_products d
-        WHERE d.day BETWEEN ${partial.month}::date AND ${partial.to}::date${scope("d")} AND ${later}`);
+        WHERE d.day BETWEEN ${partial.month}::date AND ${partial.to}::date${scope("d")} AND ${later}`,
+    );
   }
   return sql`(
     SELECT row_number() OVER (ORDER BY x.channel_id, x.sku) AS id, x.*
     FROM (
       SELECT u.channel_id, u.sku, max(u.name) AS name, sum(u.qty) AS qty, sum(u.qty_refunded) AS qty_refunded,
         sum(u.revenue) AS revenue, sum(u.orders) AS orders, max(u.currency) AS currency
-      FROM (${sql.join(parts, sql`
-        UNION ALL`)}
+      FROM (${sql.join(
+        parts,
+        sql`
+        UNION ALL`,
+      )}
       ) u
       GROUP BY u.channel_id, u.sku
     ) x
@@ -101,7 +110,14 @@ export const reportProductsGrid: GridDefinition = assertDefinition({
     { id: "qty", label: "Quantity", kind: "number", sql: "p.qty" },
     { id: "revenue", label: "Revenue", kind: "money", sql: "p.revenue", currencySql: "p.currency" },
     { id: "orders", label: "Orders", kind: "number", sql: "p.orders" },
-    { id: "avg_price", label: "Average price", kind: "money", sql: "round(p.revenue / nullif(p.qty, 0), 2)", currencySql: "p.currency", hiddenByDefault: true },
+    {
+      id: "avg_price",
+      label: "Average price",
+      kind: "money",
+      sql: "round(p.revenue / nullif(p.qty, 0), 2)",
+      currencySql: "p.currency",
+      hiddenByDefault: true,
+    },
     { id: "qty_refunded", label: "Refunded qty", kind: "number", sql: "p.qty_refunded" },
   ],
 });

@@ -33,23 +33,32 @@ export async function loadAbandonedCartsReport(user: SessionUser | null, f: Repo
   const database = db ?? (await getReadDb());
   const filters = sql`${inRange(sql`ct.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`ct.channel_id`, sql`s.website_id`)}`;
   const [rows, settled, asOf] = await Promise.all([
-    queryRows<{ age: string; outcome: string; n: unknown; value: unknown; currency: string | null }>(database, sql`
+    queryRows<{ age: string; outcome: string; n: unknown; value: unknown; currency: string | null }>(
+      database,
+      sql`
       SELECT ${sql.raw(AGE_BUCKET_SQL)} AS age, ct.status AS outcome, ct.global_currency_code AS currency, count(*) AS n, ${GLOBAL_VALUE} AS value
       FROM ${sql.raw(ABANDONED_FROM)}
       WHERE ${sql.raw(ABANDONED_NOW_SQL)} AND ${filters}
-      GROUP BY 1, 2, 3`),
-    queryRows<{ status: string; n: unknown; value: unknown; currency: string | null }>(database, sql`
+      GROUP BY 1, 2, 3`,
+    ),
+    queryRows<{ status: string; n: unknown; value: unknown; currency: string | null }>(
+      database,
+      sql`
       SELECT ct.status, ct.global_currency_code AS currency, count(*) AS n, ${GLOBAL_VALUE} AS value
       FROM ${sql.raw(ABANDONED_FROM)}
       WHERE ct.removed_at IS NULL AND ct.items_count > 0 AND ct.status IN ('converted', 'lost') AND ${filters}
-      GROUP BY 1, 2`),
+      GROUP BY 1, 2`,
+    ),
     reportAsOf(database, "live", f.channelId),
   ]);
   // Sums of exact decimals, added in SQL per group; here only group totals are added, as strings
   // through BigInt units of 10^-16 (base amounts × rates carry 16 decimals), so no float touches money.
   const add = (a: string, b: string) => fromUnits(toUnits(a) + toUnits(b));
   const sum = <R extends { n: unknown; value: unknown }>(list: R[], pick: (r: R) => boolean) =>
-    list.filter(pick).reduce<AbandonedCell>((acc, r) => ({ count: acc.count + Number(r.n), value: add(acc.value, text(r.value)) }), { count: 0, value: "0" });
+    list.filter(pick).reduce<AbandonedCell>((acc, r) => ({ count: acc.count + Number(r.n), value: add(acc.value, text(r.value)) }), {
+      count: 0,
+      value: "0",
+    });
   return {
     byAge: AGE_BUCKETS.map((b) => ({ id: b.value, label: b.label, ...sum(rows, (r) => r.age === b.value) })),
     byOutcome: OUTCOME_OPTIONS.map((o) => ({ id: o.value, label: o.label, ...sum(rows, (r) => r.outcome === o.value) })),

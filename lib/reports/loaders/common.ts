@@ -13,14 +13,28 @@ import { queryRows } from "@/db/rows";
  */
 export async function reportAsOf(db: Db, kind: "daily_sales" | "rfm" | "live", channelId: number | null): Promise<Date | null> {
   const channel = channelId === null ? sql`` : sql` AND channel_id = ${channelId}`;
-  const [row] = kind === "live"
-    ? await queryRows<{ at: unknown }>(db, sql`SELECT max(finished_at) AS at FROM sync_runs WHERE status IN ('succeeded', 'partial')${channel}`)
-    : await queryRows<{ at: unknown }>(db, sql`
+  const [row] =
+    kind === "live"
+      ? await queryRows<{ at: unknown }>(
+          db,
+          sql`SELECT max(finished_at) AS at FROM sync_runs WHERE status IN ('succeeded', 'partial')${channel}`,
+        )
+      : await queryRows<{ at: unknown }>(
+          db,
+          sql`
         SELECT min(r.refreshed_at) AS at FROM report_refresh r JOIN channels ch ON ch.id = r.channel_id
-        WHERE r.kind = ${kind} AND ch.deleting_at IS NULL${channelId === null ? sql`` : sql` AND r.channel_id = ${channelId}`}`);
+        WHERE r.kind = ${kind} AND ch.deleting_at IS NULL${channelId === null ? sql`` : sql` AND r.channel_id = ${channelId}`}`,
+        );
   const at = row?.at;
   if (at === null || at === undefined) return null;
-  const date = at instanceof Date ? at : new Date(String(at).replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00"));
+  const date =
+    at instanceof Date
+      ? at
+      : new Date(
+          String(at)
+            .replace(" ", "T")
+            .replace(/([+-]\d{2})$/, "$1:00"),
+        );
   return Number.isNaN(date.getTime()) ? null : date;
 }
 

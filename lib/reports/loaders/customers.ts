@@ -19,11 +19,14 @@ export async function loadCustomersReport(user: SessionUser | null, f: ReportFil
   const where = channelWebsite(f, sql`c.channel_id`, sql`c.website_id`);
   // One pass over the customers: the scored ones by segment, and (segment null) buyers not scored yet.
   const [all, currencies, asOf] = await Promise.all([
-    queryRows<{ segment: string | null; n: unknown; monetary: unknown }>(database, sql`
+    queryRows<{ segment: string | null; n: unknown; monetary: unknown }>(
+      database,
+      sql`
       SELECT rfm.segment, count(*) AS n, sum(rfm.monetary) AS monetary
       FROM magento_customers c LEFT JOIN customer_rfm rfm ON rfm.customer_id = c.id
       WHERE c.removed_at IS NULL AND c.merged_into_id IS NULL AND (rfm.customer_id IS NOT NULL OR c.orders_count > 0) AND ${where}
-      GROUP BY rfm.segment`),
+      GROUP BY rfm.segment`,
+    ),
     // Lifetime values are in the global currency of the channels shown (one per Magento install).
     scopeCurrencies(user, f, database),
     reportAsOf(database, "rfm", f.channelId),
@@ -32,7 +35,12 @@ export async function loadCustomersReport(user: SessionUser | null, f: ReportFil
   const unscored = all.find((r) => r.segment === null);
   const byId = new Map(rows.map((r) => [r.segment, r]));
   return {
-    segments: RFM_SEGMENTS.map((s) => ({ id: s.id, label: s.label, customers: Number(byId.get(s.id)?.n ?? 0), monetary: text(byId.get(s.id)?.monetary) })),
+    segments: RFM_SEGMENTS.map((s) => ({
+      id: s.id,
+      label: s.label,
+      customers: Number(byId.get(s.id)?.n ?? 0),
+      monetary: text(byId.get(s.id)?.monetary),
+    })),
     unscored: Number(unscored?.n ?? 0),
     currency: singleCurrency(currencies),
     asOf,

@@ -19,11 +19,14 @@ export async function loadProductsReport(user: SessionUser | null, f: ReportFilt
   const database = db ?? (await getReadDb());
   // One aggregation, both rankings: the range's items are read once.
   const [rows, asOf] = await Promise.all([
-    queryRows<{ sku: string; name: string | null; qty: unknown; revenue: unknown; currency: string | null; by: string }>(database, sql`
+    queryRows<{ sku: string; name: string | null; qty: unknown; revenue: unknown; currency: string | null; by: string }>(
+      database,
+      sql`
       WITH p AS MATERIALIZED (SELECT * FROM ${productsFrom(f)})
       (SELECT p.sku, p.name, p.qty, p.revenue, p.currency, 'revenue' AS by FROM p ORDER BY p.revenue DESC, p.id LIMIT ${TOP})
       UNION ALL
-      (SELECT p.sku, p.name, p.qty, p.revenue, p.currency, 'qty' AS by FROM p ORDER BY p.qty DESC, p.id LIMIT ${TOP})`),
+      (SELECT p.sku, p.name, p.qty, p.revenue, p.currency, 'qty' AS by FROM p ORDER BY p.qty DESC, p.id LIMIT ${TOP})`,
+    ),
     reportAsOf(database, "daily_sales", f.channelId),
   ]);
   const bar = (r: (typeof rows)[number]): ProductBar => ({ sku: r.sku, name: r.name, qty: text(r.qty), revenue: text(r.revenue) });

@@ -27,25 +27,44 @@ export async function loadRefundsReport(user: SessionUser | null, f: ReportFilte
   const database = db ?? (await getReadDb());
   const where = sql`m.removed_at IS NULL AND ${inRange(sql`m.remote_created_at`, storeZoneSql("s"), f)} AND ${channelWebsite(f, sql`m.channel_id`, sql`s.website_id`)}`;
   const [periods, reasons, currencies, [unconverted], asOf] = await Promise.all([
-    queryRows<{ period: string; n: unknown; total: unknown }>(database, sql`
+    queryRows<{ period: string; n: unknown; total: unknown }>(
+      database,
+      sql`
       SELECT to_char(date_trunc(${f.bucket}, m.remote_created_at AT TIME ZONE ${storeZoneSql("s")})::date, 'YYYY-MM-DD') AS period, count(*) AS n, ${GLOBAL_TOTAL} AS total
-      FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`),
-    queryRows<{ reason: string; n: unknown; total: unknown; adjustments: unknown }>(database, sql`
+      FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`,
+    ),
+    queryRows<{ reason: string; n: unknown; total: unknown; adjustments: unknown }>(
+      database,
+      sql`
       SELECT ${sql.raw(REFUND_REASON_SQL)} AS reason, count(*) AS n, ${GLOBAL_TOTAL} AS total,
         sum(m.base_adjustment * m.base_to_global_rate) AS adjustments
-      FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`),
-    queryRows<{ code: string | null }>(database, sql`SELECT DISTINCT m.global_currency_code AS code FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} LIMIT 3`),
-    queryRows<{ n: unknown }>(database, sql`
-      SELECT count(*) AS n FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} AND (m.base_grand_total IS NULL OR m.base_to_global_rate IS NULL)`),
+      FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} GROUP BY 1`,
+    ),
+    queryRows<{ code: string | null }>(
+      database,
+      sql`SELECT DISTINCT m.global_currency_code AS code FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} LIMIT 3`,
+    ),
+    queryRows<{ n: unknown }>(
+      database,
+      sql`
+      SELECT count(*) AS n FROM ${sql.raw(REFUNDS_FROM)} WHERE ${where} AND (m.base_grand_total IS NULL OR m.base_to_global_rate IS NULL)`,
+    ),
     reportAsOf(database, "live", f.channelId),
   ]);
   const byPeriod = new Map(periods.map((p) => [p.period, p]));
   const byReason = new Map(reasons.map((r) => [r.reason, r]));
   return {
-    points: bucketStarts(f.range, f.bucket).map((period) => ({ period, count: Number(byPeriod.get(period)?.n ?? 0), total: text(byPeriod.get(period)?.total) })),
+    points: bucketStarts(f.range, f.bucket).map((period) => ({
+      period,
+      count: Number(byPeriod.get(period)?.n ?? 0),
+      total: text(byPeriod.get(period)?.total),
+    })),
     byReason: REFUND_REASONS.map((r) => ({
-      id: r.value, label: r.label, count: Number(byReason.get(r.value)?.n ?? 0),
-      total: text(byReason.get(r.value)?.total), adjustments: text(byReason.get(r.value)?.adjustments),
+      id: r.value,
+      label: r.label,
+      count: Number(byReason.get(r.value)?.n ?? 0),
+      total: text(byReason.get(r.value)?.total),
+      adjustments: text(byReason.get(r.value)?.adjustments),
     })),
     currency: singleCurrency(currencies.map((c) => c.code)),
     unconverted: Number(unconverted?.n ?? 0),

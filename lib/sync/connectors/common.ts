@@ -42,7 +42,13 @@ export async function fetchWindowPage<E extends SearchEntity>(
     keys.push(key);
   }
   const fresh = (value: unknown) => !alreadySeen(cursor, keyOf.get(value)!);
-  const advanced = advanceCursor(cursor, keys, pageSize, result.totalCount, entity.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`));
+  const advanced = advanceCursor(
+    cursor,
+    keys,
+    pageSize,
+    result.totalCount,
+    entity.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`),
+  );
   const records = result.items.filter((r) => fresh(r) && (!keep || keep(r)));
   const kept = new Set<unknown>(records);
   return {

@@ -20,7 +20,11 @@ const regionId = (id: number | null | undefined): number | null => (id ? id : nu
 
 function defaultBilling(customer: MagentoCustomer) {
   const addresses = customer.addresses ?? [];
-  return addresses.find((a) => a.default_billing) ?? addresses.find((a) => a.id !== null && a.id !== undefined && String(a.id) === customer.default_billing) ?? null;
+  return (
+    addresses.find((a) => a.default_billing) ??
+    addresses.find((a) => a.id !== null && a.id !== undefined && String(a.id) === customer.default_billing) ??
+    null
+  );
 }
 
 // Two-way sync (lib/customers/two-way): a field edited in the portal and not yet confirmed by Magento is
@@ -49,10 +53,13 @@ const guarded = (updates: Record<string, string>, columns: readonly string[]) =>
 /** Customers of the page whose address book must stay: an edit of it waits for Magento, or the portal holds a newer read-back. */
 async function addressBooksKept(tx: DbTx, channelId: number, records: readonly MagentoCustomer[]): Promise<Set<number>> {
   if (records.length === 0) return new Set();
-  const rows = await queryRows<{ origin_id: unknown; waiting: unknown; remote_updated_at: unknown }>(tx, sql`
+  const rows = await queryRows<{ origin_id: unknown; waiting: unknown; remote_updated_at: unknown }>(
+    tx,
+    sql`
     SELECT origin_id, 'addresses' = ANY(pending_fields) AS waiting, remote_updated_at FROM magento_customers
     WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(records.map((c) => c.id as number))})
-      AND ('addresses' = ANY(pending_fields) OR portal_updated_at IS NOT NULL)`);
+      AND ('addresses' = ANY(pending_fields) OR portal_updated_at IS NOT NULL)`,
+  );
   const incoming = new Map(records.map((c) => [c.id as number, c.updated_at?.getTime() ?? null]));
   const kept = new Set<number>();
   for (const row of rows) {
@@ -66,9 +73,29 @@ async function addressBooksKept(tx: DbTx, channelId: number, records: readonly M
 
 /** The columns a customer upsert updates (every target column but channel_id, origin_id, is_guest). */
 const CUSTOMER_UPDATED_COLUMNS = [
-  "email", "prefix", "first_name", "middle_name", "last_name", "suffix", "dob", "gender", "taxvat", "group_id", "group_origin_id",
-  "website_id", "website_origin_id", "store_id", "store_origin_id", "created_in", "is_subscribed", "default_billing_origin_id",
-  "default_shipping_origin_id", "billing_country_id", "billing_region", "remote_created_at", "remote_updated_at",
+  "email",
+  "prefix",
+  "first_name",
+  "middle_name",
+  "last_name",
+  "suffix",
+  "dob",
+  "gender",
+  "taxvat",
+  "group_id",
+  "group_origin_id",
+  "website_id",
+  "website_origin_id",
+  "store_id",
+  "store_origin_id",
+  "created_in",
+  "is_subscribed",
+  "default_billing_origin_id",
+  "default_shipping_origin_id",
+  "billing_country_id",
+  "billing_region",
+  "remote_created_at",
+  "remote_updated_at",
 ] as const;
 
 export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: MagentoCustomer[]): Promise<WriteResult> {
@@ -86,84 +113,193 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
     return {
       // The column is NOT NULL (guests are keyed by email); a registered customer Magento sends
       // without one is still kept, with an empty email.
-      channel_id: channelId, origin_id: c.id, email: c.email ?? "", prefix: c.prefix ?? null, first_name: c.firstname ?? null, middle_name: c.middlename ?? null,
-      last_name: c.lastname ?? null, suffix: c.suffix ?? null, dob: c.dob ?? null, gender: c.gender ?? null, taxvat: c.taxvat ?? null,
-      group_origin_id: c.group_id ?? null, website_origin_id: c.website_id ?? null, store_origin_id: c.store_id ?? null,
-      created_in: c.created_in ?? null, is_subscribed: c.extension_attributes?.is_subscribed ?? null,
+      channel_id: channelId,
+      origin_id: c.id,
+      email: c.email ?? "",
+      prefix: c.prefix ?? null,
+      first_name: c.firstname ?? null,
+      middle_name: c.middlename ?? null,
+      last_name: c.lastname ?? null,
+      suffix: c.suffix ?? null,
+      dob: c.dob ?? null,
+      gender: c.gender ?? null,
+      taxvat: c.taxvat ?? null,
+      group_origin_id: c.group_id ?? null,
+      website_origin_id: c.website_id ?? null,
+      store_origin_id: c.store_id ?? null,
+      created_in: c.created_in ?? null,
+      is_subscribed: c.extension_attributes?.is_subscribed ?? null,
       default_billing_origin_id: c.default_billing ? Number(c.default_billing) : null,
       default_shipping_origin_id: c.default_shipping ? Number(c.default_shipping) : null,
-      billing_country_id: billing?.country_id ?? null, billing_region: billing?.region?.region ?? null,
-      remote_created_at: iso(c.created_at), remote_updated_at: iso(c.updated_at),
+      billing_country_id: billing?.country_id ?? null,
+      billing_region: billing?.region?.region ?? null,
+      remote_created_at: iso(c.created_at),
+      remote_updated_at: iso(c.updated_at),
     };
   });
-  const upserted = await upsertRows(tx, {
-    table: "magento_customers",
-    refuseReplaced: "customer",
-    input: {
-      channel_id: "bigint", origin_id: "bigint", email: "text", prefix: "text", first_name: "text", middle_name: "text", last_name: "text",
-      suffix: "text", dob: "date", gender: "smallint", taxvat: "text", group_origin_id: "bigint", website_origin_id: "bigint",
-      store_origin_id: "bigint", created_in: "text", is_subscribed: "boolean", default_billing_origin_id: "bigint",
-      default_shipping_origin_id: "bigint", billing_country_id: "text", billing_region: "text",
-      remote_created_at: "timestamptz", remote_updated_at: "timestamptz",
+  const upserted = await upsertRows(
+    tx,
+    {
+      table: "magento_customers",
+      refuseReplaced: "customer",
+      input: {
+        channel_id: "bigint",
+        origin_id: "bigint",
+        email: "text",
+        prefix: "text",
+        first_name: "text",
+        middle_name: "text",
+        last_name: "text",
+        suffix: "text",
+        dob: "date",
+        gender: "smallint",
+        taxvat: "text",
+        group_origin_id: "bigint",
+        website_origin_id: "bigint",
+        store_origin_id: "bigint",
+        created_in: "text",
+        is_subscribed: "boolean",
+        default_billing_origin_id: "bigint",
+        default_shipping_origin_id: "bigint",
+        billing_country_id: "text",
+        billing_region: "text",
+        remote_created_at: "timestamptz",
+        remote_updated_at: "timestamptz",
+      },
+      columns: {
+        channel_id: "r.channel_id",
+        origin_id: "r.origin_id",
+        is_guest: "false",
+        email: "r.email",
+        prefix: "r.prefix",
+        first_name: "r.first_name",
+        middle_name: "r.middle_name",
+        last_name: "r.last_name",
+        suffix: "r.suffix",
+        dob: "r.dob",
+        gender: "r.gender",
+        taxvat: "r.taxvat",
+        group_id: "(SELECT g.id FROM magento_customer_groups g WHERE g.channel_id = r.channel_id AND g.origin_id = r.group_origin_id)",
+        group_origin_id: "r.group_origin_id",
+        website_id: "(SELECT w.id FROM magento_websites w WHERE w.channel_id = r.channel_id AND w.origin_id = r.website_origin_id)",
+        website_origin_id: "r.website_origin_id",
+        store_id: "(SELECT s.id FROM magento_stores s WHERE s.channel_id = r.channel_id AND s.origin_id = r.store_origin_id)",
+        store_origin_id: "r.store_origin_id",
+        created_in: "r.created_in",
+        is_subscribed: "r.is_subscribed",
+        default_billing_origin_id: "r.default_billing_origin_id",
+        default_shipping_origin_id: "r.default_shipping_origin_id",
+        billing_country_id: "r.billing_country_id",
+        billing_region: "r.billing_region",
+        remote_created_at: "r.remote_created_at",
+        remote_updated_at: "r.remote_updated_at",
+      },
+      insertOnly: ["is_guest"],
+      updates: guarded(
+        {
+          // A payload without the flag says nothing about the subscription: keep what we knew.
+          is_subscribed: `CASE WHEN '${SUBSCRIPTION}' = ANY(t.pending_fields) THEN t.is_subscribed ELSE coalesce(excluded.is_subscribed, t.is_subscribed) END`,
+          ...keepPending,
+        },
+        CUSTOMER_UPDATED_COLUMNS,
+      ),
     },
-    columns: {
-      channel_id: "r.channel_id", origin_id: "r.origin_id", is_guest: "false", email: "r.email", prefix: "r.prefix", first_name: "r.first_name",
-      middle_name: "r.middle_name", last_name: "r.last_name", suffix: "r.suffix", dob: "r.dob", gender: "r.gender", taxvat: "r.taxvat",
-      group_id: "(SELECT g.id FROM magento_customer_groups g WHERE g.channel_id = r.channel_id AND g.origin_id = r.group_origin_id)",
-      group_origin_id: "r.group_origin_id",
-      website_id: "(SELECT w.id FROM magento_websites w WHERE w.channel_id = r.channel_id AND w.origin_id = r.website_origin_id)",
-      website_origin_id: "r.website_origin_id",
-      store_id: "(SELECT s.id FROM magento_stores s WHERE s.channel_id = r.channel_id AND s.origin_id = r.store_origin_id)",
-      store_origin_id: "r.store_origin_id", created_in: "r.created_in", is_subscribed: "r.is_subscribed",
-      default_billing_origin_id: "r.default_billing_origin_id", default_shipping_origin_id: "r.default_shipping_origin_id",
-      billing_country_id: "r.billing_country_id", billing_region: "r.billing_region",
-      remote_created_at: "r.remote_created_at", remote_updated_at: "r.remote_updated_at",
-    },
-    insertOnly: ["is_guest"],
-    updates: guarded({
-      // A payload without the flag says nothing about the subscription: keep what we knew.
-      is_subscribed: `CASE WHEN '${SUBSCRIPTION}' = ANY(t.pending_fields) THEN t.is_subscribed ELSE coalesce(excluded.is_subscribed, t.is_subscribed) END`,
-      ...keepPending,
-    }, CUSTOMER_UPDATED_COLUMNS),
-  }, rows);
+    rows,
+  );
 
   // Address book: drop what Magento no longer has, upsert the rest (not while an edit of it waits for Magento).
   const waiting = await addressBooksKept(tx, channelId, valid);
-  const addresses = valid.filter((c) => !waiting.has(c.id as number)).flatMap((c) => (c.addresses ?? []).filter((a) => a.id !== null && a.id !== undefined).map((a) => ({
-    channel_id: channelId, origin_id: a.id, customer_origin_id: c.id, first_name: a.firstname ?? null, last_name: a.lastname ?? null,
-    company: a.company ?? null, street: a.street ?? null, city: a.city ?? null, region: a.region?.region ?? null,
-    region_code: a.region?.region_code ?? null, region_origin_id: regionId(a.region_id) ?? regionId(a.region?.region_id), postcode: a.postcode ?? null,
-    country_id: a.country_id ?? null, telephone: a.telephone ?? null,
-    is_default_billing: a.default_billing === true || (c.default_billing !== undefined && c.default_billing !== null && String(a.id) === c.default_billing),
-    is_default_shipping: a.default_shipping === true || (c.default_shipping !== undefined && c.default_shipping !== null && String(a.id) === c.default_shipping),
-  })));
+  const addresses = valid
+    .filter((c) => !waiting.has(c.id as number))
+    .flatMap((c) =>
+      (c.addresses ?? [])
+        .filter((a) => a.id !== null && a.id !== undefined)
+        .map((a) => ({
+          channel_id: channelId,
+          origin_id: a.id,
+          customer_origin_id: c.id,
+          first_name: a.firstname ?? null,
+          last_name: a.lastname ?? null,
+          company: a.company ?? null,
+          street: a.street ?? null,
+          city: a.city ?? null,
+          region: a.region?.region ?? null,
+          region_code: a.region?.region_code ?? null,
+          region_origin_id: regionId(a.region_id) ?? regionId(a.region?.region_id),
+          postcode: a.postcode ?? null,
+          country_id: a.country_id ?? null,
+          telephone: a.telephone ?? null,
+          is_default_billing:
+            a.default_billing === true ||
+            (c.default_billing !== undefined && c.default_billing !== null && String(a.id) === c.default_billing),
+          is_default_shipping:
+            a.default_shipping === true ||
+            (c.default_shipping !== undefined && c.default_shipping !== null && String(a.id) === c.default_shipping),
+        })),
+    );
   const owners = valid.filter((c) => !waiting.has(c.id as number)).map((c) => ({ origin_id: c.id }));
   await tx.execute(sql`
     DELETE FROM magento_customer_addresses a
     USING magento_customers c, ${recordset(owners, "o", { origin_id: "bigint" })}
     WHERE a.customer_id = c.id AND c.channel_id = ${channelId} AND c.origin_id = o.origin_id
       AND NOT EXISTS (SELECT 1 FROM ${recordset(addresses, "k", { origin_id: "bigint" })} WHERE k.origin_id = a.origin_id)`);
-  await upsertRows(tx, {
-    table: "magento_customer_addresses",
-    input: {
-      channel_id: "bigint", origin_id: "bigint", customer_origin_id: "bigint", first_name: "text", last_name: "text", company: "text",
-      street: "jsonb", city: "text", region: "text", region_code: "text", region_origin_id: "bigint", postcode: "text",
-      country_id: "text", telephone: "text", is_default_billing: "boolean", is_default_shipping: "boolean",
+  await upsertRows(
+    tx,
+    {
+      table: "magento_customer_addresses",
+      input: {
+        channel_id: "bigint",
+        origin_id: "bigint",
+        customer_origin_id: "bigint",
+        first_name: "text",
+        last_name: "text",
+        company: "text",
+        street: "jsonb",
+        city: "text",
+        region: "text",
+        region_code: "text",
+        region_origin_id: "bigint",
+        postcode: "text",
+        country_id: "text",
+        telephone: "text",
+        is_default_billing: "boolean",
+        is_default_shipping: "boolean",
+      },
+      columns: {
+        channel_id: "r.channel_id",
+        origin_id: "r.origin_id",
+        customer_id: "(SELECT c.id FROM magento_customers c WHERE c.channel_id = r.channel_id AND c.origin_id = r.customer_origin_id)",
+        customer_origin_id: "r.customer_origin_id",
+        first_name: "r.first_name",
+        last_name: "r.last_name",
+        company: "r.company",
+        street: streetArray("r.street"),
+        city: "r.city",
+        region: "r.region",
+        region_code: "r.region_code",
+        region_origin_id: "r.region_origin_id",
+        postcode: "r.postcode",
+        country_id: "r.country_id",
+        telephone: "r.telephone",
+        is_default_billing: "r.is_default_billing",
+        is_default_shipping: "r.is_default_shipping",
+      },
     },
-    columns: {
-      channel_id: "r.channel_id", origin_id: "r.origin_id",
-      customer_id: "(SELECT c.id FROM magento_customers c WHERE c.channel_id = r.channel_id AND c.origin_id = r.customer_origin_id)",
-      customer_origin_id: "r.customer_origin_id", first_name: "r.first_name", last_name: "r.last_name", company: "r.company",
-      street: streetArray("r.street"), city: "r.city", region: "r.region", region_code: "r.region_code", region_origin_id: "r.region_origin_id",
-      postcode: "r.postcode", country_id: "r.country_id", telephone: "r.telephone", is_default_billing: "r.is_default_billing",
-      is_default_shipping: "r.is_default_shipping",
-    },
-  }, addresses);
+    addresses,
+  );
 
   // Carts/orders written before their customer get linked now.
-  await linkRecordsToCustomers(tx, channelId, valid.map((c) => c.id as number));
+  await linkRecordsToCustomers(
+    tx,
+    channelId,
+    valid.map((c) => c.id as number),
+  );
   // Guests who registered: merge their guest records into the customer (rule 3).
-  await mergeGuests(tx, channelId, valid.flatMap((c) => (c.email ? [c.email] : [])));
+  await mergeGuests(
+    tx,
+    channelId,
+    valid.flatMap((c) => (c.email ? [c.email] : [])),
+  );
   return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((c) => c.updated_at)));
 }
 

@@ -37,8 +37,10 @@ function checkedAlias(cart: string): string {
 /** The parts that need no parameter: everything but the delay comparison. */
 function staticPart(cart: string): string {
   const c = checkedAlias(cart);
-  return `${c}.removed_at IS NULL AND ${c}.is_active AND ${c}.items_count > 0 AND nullif(btrim(${c}.customer_email), '') IS NOT NULL`
-    + ` AND ${c}.status IN (${FOLLOWED_CART_STATUSES.map((s) => `'${s}'`).join(", ")})`;
+  return (
+    `${c}.removed_at IS NULL AND ${c}.is_active AND ${c}.items_count > 0 AND nullif(btrim(${c}.customer_email), '') IS NOT NULL` +
+    ` AND ${c}.status IN (${FOLLOWED_CART_STATUSES.map((s) => `'${s}'`).join(", ")})`
+  );
 }
 
 /** When the cart last changed in Magento (its creation when Magento never sent an update time). */

@@ -20,37 +20,46 @@ export type CartTotalsResult = { read: number; gone: number };
 export async function refreshCartTotals(ctx: SyncContext, changedSince: Date | null, limit = MAX_CARTS_PER_RUN): Promise<CartTotalsResult> {
   const { db, channel, client } = ctx;
   const since = changedSince ? sql`AND remote_updated_at >= ${changedSince.toISOString()}::timestamptz` : sql``;
-  const stale = await queryRows<{ origin_id: unknown }>(db, sql`
+  const stale = await queryRows<{ origin_id: unknown }>(
+    db,
+    sql`
     SELECT origin_id FROM magento_carts
     WHERE channel_id = ${channel.id} AND status = 'open' AND removed_at IS NULL
       AND (totals_synced_at IS NULL OR totals_synced_at < remote_updated_at) ${since}
-    ORDER BY remote_updated_at DESC NULLS LAST LIMIT ${limit}`);
+    ORDER BY remote_updated_at DESC NULLS LAST LIMIT ${limit}`,
+  );
   let read = 0;
   let gone = 0;
   for (let start = 0; start < stale.length; start += BATCH) {
     const ids = stale.slice(start, start + BATCH).map((row) => Number(row.origin_id));
     // The client spaces and caps the requests; a cart Magento no longer has (404: ordered or
     // deleted since) is left to the next carts pass and reconciliation.
-    const answers = await Promise.all(ids.map(async (id) => {
-      try {
-        return { id, totals: await client.getCartTotals(id) };
-      } catch (error) {
-        if (error instanceof MagentoNotFoundError) {
-          gone++;
-          return null;
+    const answers = await Promise.all(
+      ids.map(async (id) => {
+        try {
+          return { id, totals: await client.getCartTotals(id) };
+        } catch (error) {
+          if (error instanceof MagentoNotFoundError) {
+            gone++;
+            return null;
+          }
+          throw error;
         }
-        throw error;
-      }
-    }));
-    const rows = answers.flatMap((answer) => answer && answer.totals.grand_total !== undefined && answer.totals.grand_total !== null
-      ? [{
-          origin_id: answer.id,
-          grand_total: answer.totals.grand_total,
-          base_grand_total: answer.totals.base_grand_total ?? null,
-          base_currency_code: answer.totals.base_currency_code ?? null,
-          subtotal_with_discount: answer.totals.subtotal_with_discount ?? null,
-        }]
-      : []);
+      }),
+    );
+    const rows = answers.flatMap((answer) =>
+      answer && answer.totals.grand_total !== undefined && answer.totals.grand_total !== null
+        ? [
+            {
+              origin_id: answer.id,
+              grand_total: answer.totals.grand_total,
+              base_grand_total: answer.totals.base_grand_total ?? null,
+              base_currency_code: answer.totals.base_currency_code ?? null,
+              subtotal_with_discount: answer.totals.subtotal_with_discount ?? null,
+            },
+          ]
+        : [],
+    );
     if (rows.length === 0) continue;
     await db.execute(sql`
       UPDATE magento_carts c SET grand_total = t.grand_total, base_grand_total = t.base_grand_total,

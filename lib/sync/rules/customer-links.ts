@@ -15,11 +15,14 @@ export async function linkRecordsToCustomers(tx: DbTx, channelId: number, custom
     UPDATE magento_carts x SET customer_id = c.id FROM magento_customers c
     WHERE c.channel_id = ${channelId} AND c.origin_id = ANY(${ids}) AND x.channel_id = c.channel_id
       AND x.customer_origin_id = c.origin_id AND x.customer_id IS NULL`);
-  const orders = await queryRows<{ customer_id: unknown }>(tx, sql`
+  const orders = await queryRows<{ customer_id: unknown }>(
+    tx,
+    sql`
     UPDATE magento_orders x SET customer_id = c.id FROM magento_customers c
     WHERE c.channel_id = ${channelId} AND c.origin_id = ANY(${ids}) AND x.channel_id = c.channel_id
       AND x.customer_origin_id = c.origin_id AND x.customer_id IS NULL
-    RETURNING x.customer_id`);
+    RETURNING x.customer_id`,
+  );
   if (orders.length === 0) return;
   await tx.execute(sql`
     UPDATE magento_credit_memos m SET customer_id = o.customer_id FROM magento_orders o, magento_customers c

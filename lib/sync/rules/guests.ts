@@ -20,7 +20,11 @@ export function guestKey(channel: ChannelRow, contact: GuestContact): string {
   const email = contact.email.trim().toLowerCase();
   const shared = channel.sharedGuestEmails.some((entry) => entry.trim().toLowerCase() === email);
   if (!shared && channel.guestMode !== "per_email_and_name") return email;
-  const name = [contact.firstName, contact.lastName].filter((part) => part && part.trim()).join(" ").trim().toLowerCase();
+  const name = [contact.firstName, contact.lastName]
+    .filter((part) => part && part.trim())
+    .join(" ")
+    .trim()
+    .toLowerCase();
   return `${email}|${name}`;
 }
 
@@ -34,10 +38,13 @@ const GUEST_INPUT = { guest_key: "text", email: "text", first_name: "text", last
 export async function ensureGuestCustomers(tx: DbTx, channel: ChannelRow, contacts: readonly GuestContact[]): Promise<Map<string, number>> {
   const rows = await createGuestCustomers(tx, channel, contacts);
   if (rows.length === 0) return new Map();
-  const found = await queryRows<{ guest_key: string; id: unknown }>(tx, sql`
+  const found = await queryRows<{ guest_key: string; id: unknown }>(
+    tx,
+    sql`
     SELECT c.guest_key, coalesce(c.merged_into_id, c.id) AS id
     FROM magento_customers c JOIN ${recordset(rows, "r", GUEST_INPUT)} ON r.guest_key = c.guest_key
-    WHERE c.channel_id = ${channel.id}`);
+    WHERE c.channel_id = ${channel.id}`,
+  );
   return new Map(found.map((row) => [row.guest_key, Number(row.id)]));
 }
 
@@ -46,7 +53,9 @@ export async function ensureGuestCustomers(tx: DbTx, channel: ChannelRow, contac
  * the same email; for writers that find the guests by guest_key in SQL themselves (orders).
  */
 export async function createGuestCustomers(
-  tx: DbTx, channel: ChannelRow, contacts: readonly GuestContact[],
+  tx: DbTx,
+  channel: ChannelRow,
+  contacts: readonly GuestContact[],
 ): Promise<{ guest_key: string; email: string; first_name: string | null; last_name: string | null }[]> {
   const byKey = new Map<string, GuestContact>();
   for (const contact of contacts) {
@@ -60,7 +69,11 @@ export async function createGuestCustomers(
     INSERT INTO magento_customers (channel_id, is_guest, guest_key, email, first_name, last_name)
     SELECT ${channel.id}::bigint, true, r.guest_key, r.email, r.first_name, r.last_name FROM ${recordset(rows, "r", GUEST_INPUT)}
     ON CONFLICT (channel_id, guest_key) DO NOTHING`);
-  await mergeGuests(tx, channel.id, rows.map((row) => row.email));
+  await mergeGuests(
+    tx,
+    channel.id,
+    rows.map((row) => row.email),
+  );
   return rows;
 }
 
@@ -76,7 +89,9 @@ export async function mergeGuests(tx: DbTx, channelId: number, emails?: readonly
   const scope = emails
     ? sql`SELECT DISTINCT lower(value) AS email FROM jsonb_array_elements_text(${JSON.stringify([...new Set(emails)])}::jsonb)`
     : sql`SELECT DISTINCT lower(email) AS email FROM magento_customers WHERE channel_id = ${channelId} AND is_guest`;
-  const merged = await queryRows<{ id: unknown; merged_into_id: unknown }>(tx, sql`
+  const merged = await queryRows<{ id: unknown; merged_into_id: unknown }>(
+    tx,
+    sql`
     WITH scope AS (${scope}),
     registered AS MATERIALIZED (
       SELECT lower(c.email) AS email, min(c.id) AS id FROM magento_customers c
@@ -86,13 +101,20 @@ export async function mergeGuests(tx: DbTx, channelId: number, emails?: readonly
     UPDATE magento_customers g SET merged_into_id = r.id
     FROM registered r
     WHERE g.channel_id = ${channelId} AND g.is_guest AND lower(g.email) = r.email AND g.merged_into_id IS DISTINCT FROM r.id
-    RETURNING g.id, g.merged_into_id`);
+    RETURNING g.id, g.merged_into_id`,
+  );
   if (merged.length === 0) return 0;
   const pairs = merged.map((row) => ({ guest_id: Number(row.id), registered_id: Number(row.merged_into_id) }));
   const input = { guest_id: "bigint", registered_id: "bigint" };
-  await tx.execute(sql`UPDATE magento_carts c SET customer_id = p.registered_id FROM ${recordset(pairs, "p", input)} WHERE c.customer_id = p.guest_id`);
-  await tx.execute(sql`UPDATE magento_orders o SET customer_id = p.registered_id FROM ${recordset(pairs, "p", input)} WHERE o.customer_id = p.guest_id`);
-  await tx.execute(sql`UPDATE magento_credit_memos m SET customer_id = p.registered_id FROM ${recordset(pairs, "p", input)} WHERE m.customer_id = p.guest_id`);
+  await tx.execute(
+    sql`UPDATE magento_carts c SET customer_id = p.registered_id FROM ${recordset(pairs, "p", input)} WHERE c.customer_id = p.guest_id`,
+  );
+  await tx.execute(
+    sql`UPDATE magento_orders o SET customer_id = p.registered_id FROM ${recordset(pairs, "p", input)} WHERE o.customer_id = p.guest_id`,
+  );
+  await tx.execute(
+    sql`UPDATE magento_credit_memos m SET customer_id = p.registered_id FROM ${recordset(pairs, "p", input)} WHERE m.customer_id = p.guest_id`,
+  );
   const touched = [...new Set(pairs.flatMap((p) => [p.guest_id, p.registered_id]))];
   await recomputeCustomerTotals(tx, channelId, touched);
   return merged.length;

@@ -21,9 +21,13 @@ export async function recomputeCustomerTotals(tx: DbTx, channelId: number, custo
 /** The totals of the customers of a page of orders (by Magento order id), in one statement. */
 export async function recomputeTotalsForOrders(tx: DbTx, channelId: number, orderOriginIds: readonly number[]): Promise<void> {
   if (orderOriginIds.length === 0) return;
-  await recompute(tx, channelId, sql`
+  await recompute(
+    tx,
+    channelId,
+    sql`
     SELECT DISTINCT customer_id AS id FROM magento_orders
-    WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(orderOriginIds)}) AND customer_id IS NOT NULL`);
+    WHERE channel_id = ${channelId} AND origin_id = ANY(${idArray(orderOriginIds)}) AND customer_id IS NOT NULL`,
+  );
 }
 
 /** `customers` selects one column, id. */

@@ -1,6 +1,12 @@
 import { sql } from "drizzle-orm";
 import { getCheckpoint, saveCheckpoint } from "@/lib/sync/checkpoints";
-import { flagRemovedRecords, isRemovableConnector, walkRemoteIds, type RemovableConnector, type RemovedResult } from "@/lib/sync/rules/removed";
+import {
+  flagRemovedRecords,
+  isRemovableConnector,
+  walkRemoteIds,
+  type RemovableConnector,
+  type RemovedResult,
+} from "@/lib/sync/rules/removed";
 import type { ConnectorName, SyncContext } from "@/lib/sync/types";
 import { rowsOf } from "@/db/rows";
 import { safeErrorMessage } from "@/db/errors";
@@ -29,9 +35,7 @@ export const REMOVED_RECONCILE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export type ReconcileResult = { activeInMagento: number; missing: number; idle: number };
 
-export type ReconcileSummary =
-  | { connector: "carts"; carts: ReconcileResult }
-  | { connector: RemovableConnector; removed: RemovedResult };
+export type ReconcileSummary = { connector: "carts"; carts: ReconcileResult } | { connector: RemovableConnector; removed: RemovedResult };
 
 /** Ids of every active quote in Magento; null when the list could not be read whole. */
 export async function activeCartIds(ctx: SyncContext): Promise<number[] | null> {
@@ -113,7 +117,9 @@ export async function reconcileAfterPass(
     if (!isRemovableConnector(connector)) return null;
     const removed = await flagRemovedRecords(ctx, connector);
     if (!removed) {
-      console.warn(`[sync] channel ${ctx.channel.id}: ${connector} not checked for removed records: Magento's id list could not be read whole`);
+      console.warn(
+        `[sync] channel ${ctx.channel.id}: ${connector} not checked for removed records: Magento's id list could not be read whole`,
+      );
       return null;
     }
     return { connector, removed };

@@ -53,8 +53,11 @@ async function missing(ctx: SyncContext, kind: keyof Known, ids: readonly number
   const known = knownOf(ctx)[kind];
   const unknown = [...new Set(ids)].filter((id) => !known.has(id));
   if (unknown.length === 0) return [];
-  const rows = await queryRows<{ origin_id: unknown }>(ctx.db, sql`
-    SELECT origin_id FROM ${sql.raw(TABLES[kind])} WHERE channel_id = ${ctx.channel.id} AND origin_id = ANY(${idArray(unknown)})`);
+  const rows = await queryRows<{ origin_id: unknown }>(
+    ctx.db,
+    sql`
+    SELECT origin_id FROM ${sql.raw(TABLES[kind])} WHERE channel_id = ${ctx.channel.id} AND origin_id = ANY(${idArray(unknown)})`,
+  );
   const present = new Set(rows.map((row) => Number(row.origin_id)));
   for (const id of present) known.add(id);
   return unknown.filter((id) => !present.has(id));
@@ -102,10 +105,13 @@ function customerIdsOf(connector: ConnectorName, records: readonly unknown[]): n
 async function notYetReported(ctx: SyncContext, invalid: References["invalid"]): Promise<References["invalid"]> {
   const withId = invalid.filter((entry) => entry.record.id !== null);
   if (withId.length === 0) return [];
-  const rows = await queryRows<{ connector: string; origin_id: string }>(ctx.db, sql`
+  const rows = await queryRows<{ connector: string; origin_id: string }>(
+    ctx.db,
+    sql`
     SELECT DISTINCT connector, origin_id FROM sync_errors
     WHERE channel_id = ${ctx.channel.id} AND resolved_at IS NULL AND connector IN ('customers', 'orders')
-      AND origin_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(withId.map((entry) => String(entry.record.id)))}::jsonb))`);
+      AND origin_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(withId.map((entry) => String(entry.record.id)))}::jsonb))`,
+  );
   const reported = new Set(rows.map((row) => `${row.connector}:${row.origin_id}`));
   return withId.filter((entry) => !reported.has(`${entry.kind}:${String(entry.record.id)}`));
 }
@@ -124,7 +130,11 @@ export async function fetchReferences(ctx: SyncContext, connector: ConnectorName
   const refs: References = { customers: [], orders: [], invalid: [], warnings: [] };
   const customerIds = customerIdsOf(connector, records);
   if (connector === "credit_memos") {
-    const orderIds = await missing(ctx, "orders", (records as MagentoCreditMemo[]).map((m) => m.order_id));
+    const orderIds = await missing(
+      ctx,
+      "orders",
+      (records as MagentoCreditMemo[]).map((m) => m.order_id),
+    );
     if (orderIds.length > 0) {
       const keep = await storeFilter<MagentoOrder>(ctx);
       refs.orders = (await fetchByIds<MagentoOrder>(ctx, "orders", orderIds, refs)).filter((o) => !keep || keep(o));

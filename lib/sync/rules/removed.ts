@@ -101,12 +101,15 @@ export async function flagRemovedRecords(
   if (!remote) return null;
   const returning = spec.customerColumn ? `id, ${spec.customerColumn} AS customer_id` : "id, NULL AS customer_id";
   const flagged = await ctx.db.transaction(async (tx) => {
-    const rows = await queryRows<{ id: unknown; customer_id: unknown }>(tx, sql`
+    const rows = await queryRows<{ id: unknown; customer_id: unknown }>(
+      tx,
+      sql`
       UPDATE ${sql.raw(spec.table)} SET removed_at = now()
       WHERE channel_id = ${ctx.channel.id} AND removed_at IS NULL AND origin_id IS NOT NULL
         AND synced_at < ${startedAt}::timestamptz
         AND origin_id NOT IN ${idSet(remote)}
-      RETURNING ${sql.raw(returning)}`);
+      RETURNING ${sql.raw(returning)}`,
+    );
     const customers = [...new Set(rows.flatMap((row) => (row.customer_id === null ? [] : [Number(row.customer_id)])))];
     // Customer totals leave out removed orders and credit memos (rules/ltv.ts).
     await recomputeCustomerTotals(tx, ctx.channel.id, customers);

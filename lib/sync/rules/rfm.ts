@@ -49,7 +49,14 @@ export const RFM_SEGMENTS: readonly RfmSegmentRule[] = [
   { id: "new", label: "New", description: "First order, very recently.", r: [5, 5], f: [1, 1], m: ANY },
   { id: "promising", label: "Promising", description: "One order, fairly recently.", r: [4, 4], f: [1, 1], m: ANY },
   { id: "potential_loyalist", label: "Potential loyalists", description: "Recent, with a few orders.", r: [4, 5], f: [2, 3], m: ANY },
-  { id: "need_attention", label: "Need attention", description: "Neither recent nor lapsed, a few orders at most.", r: [3, 3], f: [1, 3], m: ANY },
+  {
+    id: "need_attention",
+    label: "Need attention",
+    description: "Neither recent nor lapsed, a few orders at most.",
+    r: [3, 3],
+    f: [1, 3],
+    m: ANY,
+  },
   { id: "at_risk", label: "At risk", description: "A few orders, but none for a long time.", r: [1, 2], f: [2, 3], m: ANY },
   { id: "hibernating", label: "Hibernating", description: "One order, long ago.", r: [1, 2], f: [1, 1], m: ANY },
 ];
@@ -100,7 +107,12 @@ export type RfmResult = { scored: number; removed: number; asOf: Date };
  * form after a sync costs a lookup per changed customer plus one pass over the channel's buyers.
  * Runs in one transaction (a savepoint inside the caller's).
  */
-export async function recomputeRfm(db: Db | DbTx, channelId: number, customerIds?: readonly number[], options: RfmOptions = {}): Promise<RfmResult> {
+export async function recomputeRfm(
+  db: Db | DbTx,
+  channelId: number,
+  customerIds?: readonly number[],
+  options: RfmOptions = {},
+): Promise<RfmResult> {
   const asOf = options.asOf ?? new Date();
   if (customerIds && customerIds.length === 0) return { scored: 0, removed: 0, asOf };
   // A transaction is a database too (PgTransaction extends PgDatabase): nested, it is a savepoint.
@@ -132,7 +144,9 @@ export async function recomputeRfm(db: Db | DbTx, channelId: number, customerIds
     // qualify go (no non-canceled order left, removed, merged into another customer); the others get
     // their new metrics, with placeholder scores that the scoring pass below replaces. The two touch
     // different rows, as one statement's data-modifying parts must.
-    const [changed] = await queryRows<{ removed: unknown }>(tx, sql`
+    const [changed] = await queryRows<{ removed: unknown }>(
+      tx,
+      sql`
       WITH mm AS MATERIALIZED (
         SELECT mm.* FROM (${metrics}) mm JOIN magento_customers c ON c.id = mm.customer_id
         WHERE c.channel_id = ${channelId} AND c.removed_at IS NULL AND c.merged_into_id IS NULL
@@ -152,7 +166,8 @@ export async function recomputeRfm(db: Db | DbTx, channelId: number, customerIds
           monetary = excluded.monetary, computed_at = excluded.computed_at
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM gone) AS removed, (SELECT count(*) FROM upserted) AS upserted`);
+      SELECT (SELECT count(*) FROM gone) AS removed, (SELECT count(*) FROM upserted) AS upserted`,
+    );
 
     // Scores of the whole channel. Rows not recomputed above keep their last order date implicitly:
     // recency_days was measured at computed_at's day, so it moves on by the days since then (exact,

@@ -63,7 +63,9 @@ function dayOfIn(zones: ReadonlyMap<number, string>): DayOf {
 /** The local days touched by rows written since `since` (see the header). */
 async function touchedDays(db: Exec, channelId: number, since: Date, dayOf: DayOf, carts: CartClock): Promise<string[]> {
   const from = since.toISOString();
-  const rows = await queryRows<{ day: string }>(db, sql`
+  const rows = await queryRows<{ day: string }>(
+    db,
+    sql`
     WITH changed_orders AS (
       SELECT id, customer_id, store_id, remote_created_at FROM magento_orders
       WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
@@ -113,19 +115,23 @@ async function touchedDays(db: Exec, channelId: number, since: Date, dayOf: DayO
       SELECT ${dayOf(sql`remote_created_at`, sql`store_id`)} FROM magento_credit_memos
       WHERE channel_id = ${channelId} AND synced_at >= ${from}::timestamptz
     ) d WHERE day IS NOT NULL
-    ORDER BY 1`);
+    ORDER BY 1`,
+  );
   return rows.map((r) => r.day);
 }
 
 /** Every day the channel has an order, cart or credit memo on. */
 async function allDays(db: Exec, channelId: number, dayOf: DayOf): Promise<string[]> {
   const day = dayOf(sql`remote_created_at`, sql`store_id`);
-  const rows = await queryRows<{ day: string }>(db, sql`
+  const rows = await queryRows<{ day: string }>(
+    db,
+    sql`
     SELECT DISTINCT day::text AS day FROM (
       SELECT ${day} AS day FROM magento_orders WHERE channel_id = ${channelId}
       UNION SELECT ${day} FROM magento_carts WHERE channel_id = ${channelId}
       UNION SELECT ${day} FROM magento_credit_memos WHERE channel_id = ${channelId}
-    ) d WHERE day IS NOT NULL ORDER BY 1`);
+    ) d WHERE day IS NOT NULL ORDER BY 1`,
+  );
   return rows.map((r) => r.day);
 }
 
@@ -145,12 +151,14 @@ function dayLiteral(day: string): string {
 function inDays(alias: string, days: readonly string[], dayOf: DayOf): SQL {
   const sorted = [...new Set(days)].sort();
   const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let end = sorted[i]!;
     let j = i + 1;
     while (j < sorted.length && sorted[j] === addDays(end, 1)) end = sorted[j++]!;
-    ranges.push(`(${alias}.remote_created_at >= ${dayLiteral(sorted[i]!)}::timestamp AT TIME ZONE 'UTC' - interval '15 hours'`
-      + ` AND ${alias}.remote_created_at < (${dayLiteral(end)} + 1)::timestamp AT TIME ZONE 'UTC' + interval '15 hours')`);
+    ranges.push(
+      `(${alias}.remote_created_at >= ${dayLiteral(sorted[i]!)}::timestamp AT TIME ZONE 'UTC' - interval '15 hours'` +
+        ` AND ${alias}.remote_created_at < (${dayLiteral(end)} + 1)::timestamp AT TIME ZONE 'UTC' + interval '15 hours')`,
+    );
     i = j;
   }
   if (ranges.length === 0) return sql.raw("false");
@@ -306,7 +314,9 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
   // Only the rows that differ are written: most changes a sync brings (an order invoiced, shipped,
   // completed) move no product figure, and rewriting a busy store's days (thousands of rows each,
   // with their index entries) cost more than the rest of the refresh.
-  const gone = await queryRows<{ day: string }>(tx, sql`
+  const gone = await queryRows<{ day: string }>(
+    tx,
+    sql`
     WITH gone AS (
       DELETE FROM report_daily_products d WHERE d.channel_id = ${channelId} AND d.day = ANY(${D}) AND NOT EXISTS (
         SELECT 1 FROM report_day_products n
@@ -314,8 +324,11 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
           AND (n.website_id, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded)
             IS NOT DISTINCT FROM (d.website_id, d.name, d.currency, d.qty, d.revenue, d.orders, d.qty_refunded))
       RETURNING d.day
-    ) SELECT DISTINCT day::text AS day FROM gone`);
-  const added = await queryRows<{ day: string }>(tx, sql`
+    ) SELECT DISTINCT day::text AS day FROM gone`,
+  );
+  const added = await queryRows<{ day: string }>(
+    tx,
+    sql`
     WITH added AS (
       INSERT INTO report_daily_products (channel_id, website_id, store_id, day, sku, name, currency, qty, revenue, orders, qty_refunded)
       SELECT ${channelId}, n.website_id, n.store_id, n.day, n.sku, n.name, n.currency, n.qty, n.revenue, n.orders, n.qty_refunded
@@ -323,7 +336,8 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
         SELECT 1 FROM report_daily_products d
         WHERE d.channel_id = ${channelId} AND d.day = ANY(${D}) AND d.day = n.day AND d.sku = n.sku AND d.store_id IS NOT DISTINCT FROM n.store_id)
       RETURNING day
-    ) SELECT DISTINCT day::text AS day FROM added`);
+    ) SELECT DISTINCT day::text AS day FROM added`,
+  );
   await tx.execute(sql`DROP TABLE report_day_orders`);
   await tx.execute(sql`DROP TABLE report_day_products`);
   return [...new Set([...gone, ...added].map((r) => r.day))];
@@ -337,12 +351,13 @@ async function recomputeDays(tx: DbTx, channelId: number, days: readonly string[
  */
 async function refreshOrderDays(tx: DbTx, channelId: number, dayOf: DayOf, since: Date | null): Promise<void> {
   const day = dayOf(sql`o.remote_created_at`, sql`o.store_id`);
-  const customers = since === null
-    ? sql`SELECT c.id FROM magento_customers c WHERE c.channel_id = ${channelId}`
-    // Orders written since, and customers written since: linking orders to a customer that arrived
-    // after them, or moving a guest's orders to the account it merged into, changes the orders'
-    // customer_id but not their synced_at (a merged guest keeps no orders, hence no days).
-    : sql`SELECT o.customer_id AS id FROM magento_orders o
+  const customers =
+    since === null
+      ? sql`SELECT c.id FROM magento_customers c WHERE c.channel_id = ${channelId}`
+      : // Orders written since, and customers written since: linking orders to a customer that arrived
+        // after them, or moving a guest's orders to the account it merged into, changes the orders'
+        // customer_id but not their synced_at (a merged guest keeps no orders, hence no days).
+        sql`SELECT o.customer_id AS id FROM magento_orders o
           WHERE o.channel_id = ${channelId} AND o.synced_at >= ${since.toISOString()}::timestamptz AND o.customer_id IS NOT NULL
         UNION
         SELECT c.id FROM magento_customers c
@@ -386,8 +401,11 @@ async function abandonmentDelayHours(db: Exec, channelId: number): Promise<numbe
 }
 
 async function lastRefresh(db: Exec, channelId: number): Promise<Date | null> {
-  const rows = await queryRows<{ refreshed_at: string | Date }>(db, sql`
-    SELECT refreshed_at FROM report_refresh WHERE channel_id = ${channelId} AND kind = ${DAILY_SALES}`);
+  const rows = await queryRows<{ refreshed_at: string | Date }>(
+    db,
+    sql`
+    SELECT refreshed_at FROM report_refresh WHERE channel_id = ${channelId} AND kind = ${DAILY_SALES}`,
+  );
   const v = rows[0]?.refreshed_at;
   return v === undefined ? null : new Date(v);
 }
@@ -413,7 +431,10 @@ export async function refreshRollups(
     const startedAt = new Date(clock!.now);
     const last = options.full ? null : await lastRefresh(tx, channelId);
     const dayOf = dayOfIn(await storeZones(tx, channelId));
-    const carts: CartClock = { at: sql`${startedAt.toISOString()}::timestamptz`, delayHours: sql`${await abandonmentDelayHours(tx, channelId)}::int` };
+    const carts: CartClock = {
+      at: sql`${startedAt.toISOString()}::timestamptz`,
+      delayHours: sql`${await abandonmentDelayHours(tx, channelId)}::int`,
+    };
     let days: string[];
     const since = last === null ? null : new Date(last.getTime() - (options.lookBackMs ?? DEFAULT_LOOK_BACK_MS));
     await refreshOrderDays(tx, channelId, dayOf, since);

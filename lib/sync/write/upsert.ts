@@ -55,21 +55,20 @@ export async function upsertRows(tx: DbTx, spec: UpsertSpec, rows: readonly obje
   const page = "json" in rows ? rows : serializeRows(rows);
   if (page.count === 0) return { created: 0, updated: 0 };
   const targetColumns = Object.keys(spec.columns);
-  const recordset = Object.entries(spec.input).map(([name, type]) => `${name} ${type}`).join(", ");
+  const recordset = Object.entries(spec.input)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(", ");
   const select = targetColumns.map((column) => spec.columns[column]).join(", ");
   const insertOnly = new Set(["channel_id", "origin_id", ...(spec.insertOnly ?? [])]);
   const updated = targetColumns.filter((column) => !insertOnly.has(column));
   const updateExpression = (column: string) => spec.updates?.[column] ?? `excluded.${column}`;
-  const setList = [
-    ...updated.map((column) => `${column} = ${updateExpression(column)}`),
-    "synced_at = now()",
-    "removed_at = null",
-  ].join(", ");
+  const setList = [...updated.map((column) => `${column} = ${updateExpression(column)}`), "synced_at = now()", "removed_at = null"].join(
+    ", ",
+  );
   const current = updated.map((column) => `t.${column}`).join(", ");
   const proposed = updated.map(updateExpression).join(", ");
-  const differs = updated.length > 0
-    ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL`
-    : "t.removed_at IS NOT NULL";
+  const differs =
+    updated.length > 0 ? `(${current}) IS DISTINCT FROM (${proposed}) OR t.removed_at IS NOT NULL` : "t.removed_at IS NOT NULL";
   // CASE, not AND: the check must run before (and instead of) the update of such a row.
   const changed = spec.refuseReplaced
     ? `CASE WHEN t.remote_created_at <> excluded.remote_created_at
@@ -95,7 +94,9 @@ const sqlText = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** `json_to_recordset($json) AS alias(spec)` as a SQL fragment (for deletes, updates, lookups). */
 export function recordset(rows: readonly object[], alias: string, columns: Record<string, string>): SQL {
-  const spec = Object.entries(columns).map(([name, type]) => `${name} ${type}`).join(", ");
+  const spec = Object.entries(columns)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(", ");
   return sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${sql.raw(`${alias}(${spec})`)}`;
 }
 
@@ -115,4 +116,5 @@ export function idSet(ids: readonly number[]): SQL {
 }
 
 /** Street lines from a jsonb array (or null). */
-export const streetArray = (field: string) => `CASE WHEN ${field} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${field})) END`;
+export const streetArray = (field: string) =>
+  `CASE WHEN ${field} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${field})) END`;

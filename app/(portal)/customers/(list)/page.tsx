@@ -17,12 +17,28 @@ const DESCRIPTION = "Registered and guest customers, with their orders, lifetime
 // Newsletter subscription from the grid (two-way sync): for people who may edit customers only.
 // Guests have no Magento account to subscribe; the rows say so by offering nothing.
 const subscribe: GridAction = {
-  id: "subscribe", label: "Subscribe", pendingLabel: "Subscribing…", action: changeSubscriptionAction, field: "customerIds", fields: { subscribed: "1" },
-  when: [{ column: "is_guest", isNot: ["Yes"] }, { column: "subscribed", isNot: ["Yes"] }],
+  id: "subscribe",
+  label: "Subscribe",
+  pendingLabel: "Subscribing…",
+  action: changeSubscriptionAction,
+  field: "customerIds",
+  fields: { subscribed: "1" },
+  when: [
+    { column: "is_guest", isNot: ["Yes"] },
+    { column: "subscribed", isNot: ["Yes"] },
+  ],
 };
 const unsubscribe: GridAction = {
-  id: "unsubscribe", label: "Unsubscribe", pendingLabel: "Unsubscribing…", action: changeSubscriptionAction, field: "customerIds", fields: { subscribed: "0" },
-  when: [{ column: "is_guest", isNot: ["Yes"] }, { column: "subscribed", is: ["Yes"] }],
+  id: "unsubscribe",
+  label: "Unsubscribe",
+  pendingLabel: "Unsubscribing…",
+  action: changeSubscriptionAction,
+  field: "customerIds",
+  fields: { subscribed: "0" },
+  when: [
+    { column: "is_guest", isNot: ["Yes"] },
+    { column: "subscribed", is: ["Yes"] },
+  ],
 };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {

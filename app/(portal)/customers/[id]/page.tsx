@@ -3,7 +3,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
 import {
-  changeSubscriptionAction, dismissOverrideAction, registerCustomerAction, retryPushAction, revertPushAction,
+  changeSubscriptionAction,
+  dismissOverrideAction,
+  registerCustomerAction,
+  retryPushAction,
+  revertPushAction,
 } from "@/app/(portal)/customers/two-way-actions";
 import { ActionButton } from "@/components/two-way/action-button";
 import { fieldMarks, PushBanners } from "@/components/two-way/push-banners";
@@ -30,7 +34,14 @@ import { creditMemosGrid } from "@/lib/credit-memos/grid";
 import { customersGrid } from "@/lib/customers/grid";
 import { ordersGrid } from "@/lib/orders/grid";
 import type { SearchParams } from "@/lib/grid/params";
-import { loadCustomerActivity, loadCustomerDetail, loadCustomerPurchases, parseCustomerTab, TAB_LIMIT, type CustomerTab } from "@/lib/customers/detail";
+import {
+  loadCustomerActivity,
+  loadCustomerDetail,
+  loadCustomerPurchases,
+  parseCustomerTab,
+  TAB_LIMIT,
+  type CustomerTab,
+} from "@/lib/customers/detail";
 import { detailNavigation } from "@/lib/browse/detail-navigation";
 import { parseDetailId } from "@/lib/records/meta";
 import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/customers/two-way/service";
@@ -62,13 +73,14 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const tab = parseCustomerTab(query.tab);
   const name = customerName(customer);
   const carry = back.carry ? `&${back.carry.slice(1)}` : "";
-  const subscribed = detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
+  const subscribed =
+    detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
   // Two-way sync: what may be changed from here, and the changes on their way to Magento.
   const mayEdit = can(user.role, "edit_customers");
   const [edit, pushes] = await Promise.all([loadCustomerEdit(db, customer.id), customerPushState(db, customer.id)]);
   const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
   const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
-  const subscribedNow = edit?.subscribed ?? (customer.isSubscribed ?? null);
+  const subscribedNow = edit?.subscribed ?? customer.isSubscribed ?? null;
   // A field with a change on its way (or refused) says so next to its value.
   const marks = fieldMarks(pushes);
   const mark = (...fields: CustomerField[]) => {
@@ -79,7 +91,14 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   };
   const marked = (value: React.ReactNode, ...fields: CustomerField[]) => {
     const badge = mark(...fields);
-    return badge ? <span className="flex flex-wrap items-center gap-2">{value ?? <span className="text-slate-400">—</span>}{badge}</span> : value;
+    return badge ? (
+      <span className="flex flex-wrap items-center gap-2">
+        {value ?? <span className="text-slate-400">—</span>}
+        {badge}
+      </span>
+    ) : (
+      value
+    );
   };
 
   return (
@@ -88,31 +107,65 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         section="Customers"
         grid={{ label: "Magento Customers", href: back.href }}
         title={name}
-        badges={<>{customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}{mark("firstname", "lastname")}</>}
+        badges={
+          <>
+            {customer.isGuest ? <Badge tone="amber">Guest</Badge> : <Badge tone="blue">Registered</Badge>}
+            {mark("firstname", "lastname")}
+          </>
+        }
         nav={nav}
         channelName={channel.name}
         syncedAt={detail.syncedAt}
         timeZone={timeZone}
-        adminHref={channel.adminUrl && customer.originId !== null ? `${channel.adminUrl}/customer/index/edit/id/${customer.originId}/` : null}
-        actions={<>
-          {can(user.role, "run_syncs") && customer.originId !== null ? <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} /> : null}
-          {mayEdit && edit?.editable ? <Link href={`/customers/${customer.id}/edit`} className={buttonClasses("secondary")}>Edit</Link> : null}
-          {mayEdit && edit?.canRegister ? (
-            <ActionButton action={registerCustomerAction} fields={{ customerId: customer.id }} label="Register in Magento" pendingLabel="Registering…" formLabel="Register in Magento" />
-          ) : null}
-          {can(user.role, "convert_carts") ? (
-            customer.isGuest || customer.originId === null
-              ? <span className="text-sm text-slate-500" title="Magento keeps carts for registered customers only">No new cart: guests have no Magento account</span>
-              : <Link href={`/customers/${customer.id}/new-cart`} className={buttonClasses("secondary")}>New cart</Link>
-          ) : null}
-        </>}
+        adminHref={
+          channel.adminUrl && customer.originId !== null ? `${channel.adminUrl}/customer/index/edit/id/${customer.originId}/` : null
+        }
+        actions={
+          <>
+            {can(user.role, "run_syncs") && customer.originId !== null ? (
+              <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} />
+            ) : null}
+            {mayEdit && edit?.editable ? (
+              <Link href={`/customers/${customer.id}/edit`} className={buttonClasses("secondary")}>
+                Edit
+              </Link>
+            ) : null}
+            {mayEdit && edit?.canRegister ? (
+              <ActionButton
+                action={registerCustomerAction}
+                fields={{ customerId: customer.id }}
+                label="Register in Magento"
+                pendingLabel="Registering…"
+                formLabel="Register in Magento"
+              />
+            ) : null}
+            {can(user.role, "convert_carts") ? (
+              customer.isGuest || customer.originId === null ? (
+                <span className="text-sm text-slate-500" title="Magento keeps carts for registered customers only">
+                  No new cart: guests have no Magento account
+                </span>
+              ) : (
+                <Link href={`/customers/${customer.id}/new-cart`} className={buttonClasses("secondary")}>
+                  New cart
+                </Link>
+              )
+            ) : null}
+          </>
+        }
       />
       {customer.isGuest ? (
         <p className="mb-6 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-          A guest: someone who checked out without an account. The portal groups their orders and carts by email;
-          Magento has no customer record for them.
+          A guest: someone who checked out without an account. The portal groups their orders and carts by email; Magento has no customer
+          record for them.
           {detail.mergedInto ? (
-            <> They later registered as <Link href={`/customers/${detail.mergedInto.id}`} className="font-medium underline">{detail.mergedInto.email}</Link>.</>
+            <>
+              {" "}
+              They later registered as{" "}
+              <Link href={`/customers/${detail.mergedInto.id}`} className="font-medium underline">
+                {detail.mergedInto.email}
+              </Link>
+              .
+            </>
           ) : null}
         </p>
       ) : null}
@@ -128,13 +181,25 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <DetailSection
             title="Profile"
-            actions={mayEdit && edit && !edit.editable && edit.readOnlyReason ? (
-              <p className="max-w-md text-right text-xs text-slate-500"><span className="font-medium">Read-only here:</span> {edit.readOnlyReason}</p>
-            ) : null}
+            actions={
+              mayEdit && edit && !edit.editable && edit.readOnlyReason ? (
+                <p className="max-w-md text-right text-xs text-slate-500">
+                  <span className="font-medium">Read-only here:</span> {edit.readOnlyReason}
+                </p>
+              ) : null
+            }
           >
             <Facts
               items={[
-                { label: "Email", value: marked(<a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">{customer.email}</a>, "email") },
+                {
+                  label: "Email",
+                  value: marked(
+                    <a href={`mailto:${customer.email}`} className="text-brand-700 hover:underline">
+                      {customer.email}
+                    </a>,
+                    "email",
+                  ),
+                },
                 { label: "Group", value: marked(detail.group, "groupOriginId") },
                 { label: "Website", value: detail.websiteName },
                 { label: "Store view", value: detail.store?.name ?? customer.createdIn },
@@ -192,7 +257,8 @@ export default async function CustomerPage({ params, searchParams }: Props) {
                 <Money value={figures.salesValue} currency={figures.currency} />
                 {figures.unconvertedOrders > 0 ? (
                   <span className="block text-xs font-normal text-amber-700">
-                    Incomplete until the next sync: {figures.unconvertedOrders.toLocaleString("en-US")} order{figures.unconvertedOrders === 1 ? "" : "s"} not converted yet
+                    Incomplete until the next sync: {figures.unconvertedOrders.toLocaleString("en-US")} order
+                    {figures.unconvertedOrders === 1 ? "" : "s"} not converted yet
                   </span>
                 ) : null}
               </Figure>
@@ -202,10 +268,16 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               </Figure>
               <Figure label="Refunds">
                 <Money value={figures.refundsValue} currency={figures.currency} />
-                <span className="block text-xs font-normal text-slate-500">{figures.refundsCount} credit memo{figures.refundsCount === 1 ? "" : "s"}</span>
+                <span className="block text-xs font-normal text-slate-500">
+                  {figures.refundsCount} credit memo{figures.refundsCount === 1 ? "" : "s"}
+                </span>
               </Figure>
-              <Figure label="First order"><DateTime value={figures.firstOrderAt} timeZone={timeZone} /></Figure>
-              <Figure label="Last order"><DateTime value={figures.lastOrderAt} timeZone={timeZone} /></Figure>
+              <Figure label="First order">
+                <DateTime value={figures.firstOrderAt} timeZone={timeZone} />
+              </Figure>
+              <Figure label="Last order">
+                <DateTime value={figures.lastOrderAt} timeZone={timeZone} />
+              </Figure>
             </dl>
             <p className="mt-3 text-xs text-slate-500">
               Lifetime value: subtotal after discounts of orders not canceled, in the store&apos;s global currency
@@ -236,19 +308,55 @@ function Figure({ label, children }: { label: string; children: React.ReactNode 
 }
 
 async function CustomerTabView({
-  tab, customerId, customerLabel, user, searchParams, timeZone,
-}: { tab: CustomerTab; customerId: number; customerLabel: string; user: SessionUser; searchParams: SearchParams; timeZone: string }) {
+  tab,
+  customerId,
+  customerLabel,
+  user,
+  searchParams,
+  timeZone,
+}: {
+  tab: CustomerTab;
+  customerId: number;
+  customerLabel: string;
+  user: SessionUser;
+  searchParams: SearchParams;
+  timeZone: string;
+}) {
   // Each list is the shared grid, narrowed to this customer. Its links must keep the tab: this needs
   // gridHref (components/data-grid/grid-url.ts) to join with "&" when the base path has a query.
   const basePath = tab === "orders" ? `/customers/${customerId}` : `/customers/${customerId}?tab=${tab}`;
   if (tab === "orders") {
-    return <GridView definition={ordersGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "o.customer_id", value: customerId, label: customerLabel }} />;
+    return (
+      <GridView
+        definition={ordersGrid}
+        searchParams={searchParams}
+        basePath={basePath}
+        user={user}
+        scope={{ sql: "o.customer_id", value: customerId, label: customerLabel }}
+      />
+    );
   }
   if (tab === "carts") {
-    return <GridView definition={cartsGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "ct.customer_id", value: customerId, label: customerLabel }} />;
+    return (
+      <GridView
+        definition={cartsGrid}
+        searchParams={searchParams}
+        basePath={basePath}
+        user={user}
+        scope={{ sql: "ct.customer_id", value: customerId, label: customerLabel }}
+      />
+    );
   }
   if (tab === "credit_memos") {
-    return <GridView definition={creditMemosGrid} searchParams={searchParams} basePath={basePath} user={user} scope={{ sql: "m.customer_id", value: customerId, label: customerLabel }} />;
+    return (
+      <GridView
+        definition={creditMemosGrid}
+        searchParams={searchParams}
+        basePath={basePath}
+        user={user}
+        scope={{ sql: "m.customer_id", value: customerId, label: customerLabel }}
+      />
+    );
   }
   const db = await getDb();
   if (tab === "activity") {
@@ -264,7 +372,9 @@ async function CustomerTabView({
           detail: event.detail,
           href: event.href,
         }))}
-        note={events.length === TAB_LIMIT ? `The newest ${TAB_LIMIT} events are shown.` : "Follow-up calls and emails will appear here too."}
+        note={
+          events.length === TAB_LIMIT ? `The newest ${TAB_LIMIT} events are shown.` : "Follow-up calls and emails will appear here too."
+        }
       />
     );
   }
@@ -274,17 +384,35 @@ async function CustomerTabView({
   return (
     <>
       <SimpleTable
-        columns={[{ label: "Order" }, { label: "Date" }, { label: "SKU" }, { label: "Name" }, { label: "Qty", align: "right" }, { label: "Price", align: "right" }, { label: "Row total", align: "right" }]}
+        columns={[
+          { label: "Order" },
+          { label: "Date" },
+          { label: "SKU" },
+          { label: "Name" },
+          { label: "Qty", align: "right" },
+          { label: "Price", align: "right" },
+          { label: "Row total", align: "right" },
+        ]}
       >
         {purchases.map((row) => (
           <tr key={row.id}>
-            <td className="px-5 py-2"><Link href={`/sales/orders/${row.orderId}`} className="font-medium text-brand-700 hover:underline">#{row.incrementId}</Link></td>
-            <td className="px-5 py-2 whitespace-nowrap"><DateTime value={row.createdAt} timeZone={timeZone} /></td>
+            <td className="px-5 py-2">
+              <Link href={`/sales/orders/${row.orderId}`} className="font-medium text-brand-700 hover:underline">
+                #{row.incrementId}
+              </Link>
+            </td>
+            <td className="px-5 py-2 whitespace-nowrap">
+              <DateTime value={row.createdAt} timeZone={timeZone} />
+            </td>
             <td className="px-5 py-2 font-mono text-xs">{row.sku}</td>
             <td className="px-5 py-2">{row.name ?? "—"}</td>
             <td className="px-5 py-2 text-right tabular-nums">{formatDecimal(row.qty)}</td>
-            <td className="px-5 py-2 text-right"><Money value={row.price} currency={row.currency} /></td>
-            <td className="px-5 py-2 text-right"><Money value={row.rowTotal} currency={row.currency} /></td>
+            <td className="px-5 py-2 text-right">
+              <Money value={row.price} currency={row.currency} />
+            </td>
+            <td className="px-5 py-2 text-right">
+              <Money value={row.rowTotal} currency={row.currency} />
+            </td>
           </tr>
         ))}
       </SimpleTable>

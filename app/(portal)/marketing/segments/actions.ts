@@ -16,11 +16,15 @@ export const createSegmentAction = protectedAction("view_sales", segmentInputSch
   return result;
 });
 
-export const updateSegmentAction = protectedAction("view_sales", segmentInputSchema.extend({ id }), async ({ id: segmentId, ...input }, { user, db, ip }) => {
-  const result = await updateSegment(db, user, segmentId, input, ip);
-  if (result.ok) revalidatePath("/marketing/segments");
-  return result;
-});
+export const updateSegmentAction = protectedAction(
+  "view_sales",
+  segmentInputSchema.extend({ id }),
+  async ({ id: segmentId, ...input }, { user, db, ip }) => {
+    const result = await updateSegment(db, user, segmentId, input, ip);
+    if (result.ok) revalidatePath("/marketing/segments");
+    return result;
+  },
+);
 
 export const deleteSegmentAction = protectedAction("view_sales", z.object({ id }), async (input, { user, db, ip }) => {
   const result = await deleteSegment(db, user, input.id, ip);

@@ -25,7 +25,11 @@ export default async function Page() {
         breadcrumb="Marketing"
         title="Segments"
         description="Saved filters over customers, newsletter subscribers or carts, with live counts: open one as a list, or export it as CSV for an email tool."
-        actions={<Link href="/marketing/segments/new" className={buttonClasses("primary")}>New segment</Link>}
+        actions={
+          <Link href="/marketing/segments/new" className={buttonClasses("primary")}>
+            New segment
+          </Link>
+        }
       />
       {segments.length === 0 ? (
         <EmptyState title="No segments yet" action={{ href: "/customers", label: "Filter the customers" }}>
@@ -37,12 +41,24 @@ export default async function Page() {
             <caption className="sr-only">Segments you can use</caption>
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
-                <th scope="col" className="px-4 py-2.5">Name</th>
-                <th scope="col" className="px-4 py-2.5">Selects</th>
-                <th scope="col" className="px-4 py-2.5">Visibility</th>
-                <th scope="col" className="px-4 py-2.5">Owner</th>
-                <th scope="col" className="px-4 py-2.5 text-right">Count now</th>
-                <th scope="col" className="px-4 py-2.5">Actions</th>
+                <th scope="col" className="px-4 py-2.5">
+                  Name
+                </th>
+                <th scope="col" className="px-4 py-2.5">
+                  Selects
+                </th>
+                <th scope="col" className="px-4 py-2.5">
+                  Visibility
+                </th>
+                <th scope="col" className="px-4 py-2.5">
+                  Owner
+                </th>
+                <th scope="col" className="px-4 py-2.5 text-right">
+                  Count now
+                </th>
+                <th scope="col" className="px-4 py-2.5">
+                  Actions
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -52,20 +68,29 @@ export default async function Page() {
                 return (
                   <tr key={s.id}>
                     <th scope="row" className="px-4 py-2 font-medium">
-                      <Link href={open} className="text-brand-700 hover:underline">{s.name}</Link>
+                      <Link href={open} className="text-brand-700 hover:underline">
+                        {s.name}
+                      </Link>
                     </th>
                     <td className="px-4 py-2">{SEGMENT_ENTITY_LABELS[s.entity]}</td>
                     <td className="px-4 py-2">{s.shared ? <Badge tone="blue">Shared</Badge> : <Badge tone="neutral">Private</Badge>}</td>
                     <td className="px-4 py-2">{s.ownerUserId === user.id ? "You" : (s.ownerName ?? "—")}</td>
                     <td className="px-4 py-2 text-right tabular-nums" data-testid={`segment-count-${s.id}`}>
-                      {count.count.toLocaleString("en-US")}{count.capped ? "+" : ""}
+                      {count.count.toLocaleString("en-US")}
+                      {count.capped ? "+" : ""}
                     </td>
                     <td className="space-x-3 whitespace-nowrap px-4 py-2">
-                      <Link href={open} className="font-medium text-brand-700 hover:underline">Open</Link>
-                      <a href={`/export/${s.entity}?segment=${s.id}`} className="font-medium text-brand-700 hover:underline">Export CSV</a>
+                      <Link href={open} className="font-medium text-brand-700 hover:underline">
+                        Open
+                      </Link>
+                      <a href={`/export/${s.entity}?segment=${s.id}`} className="font-medium text-brand-700 hover:underline">
+                        Export CSV
+                      </a>
                       {canEditSegment(user, s) ? (
                         <>
-                          <Link href={`/marketing/segments/${s.id}/edit`} className="font-medium text-brand-700 hover:underline">Edit</Link>
+                          <Link href={`/marketing/segments/${s.id}/edit`} className="font-medium text-brand-700 hover:underline">
+                            Edit
+                          </Link>
                           <DeleteSegmentButton action={deleteSegmentAction} id={s.id} name={s.name} />
                         </>
                       ) : null}

@@ -17,12 +17,28 @@ const DESCRIPTION = "Who is subscribed to the store's newsletter, and since when
 // Subscribe / unsubscribe (two-way sync), for people who may edit customers. A subscription
 // without a customer account (a guest's) cannot be changed through Magento's customer API.
 const subscribe: GridAction = {
-  id: "subscribe", label: "Subscribe", pendingLabel: "Subscribing…", action: changeSubscriberSubscriptionAction, field: "subscriberIds", fields: { subscribed: "1" },
-  when: [{ column: "has_account", is: ["Yes"] }, { column: "status", isNot: ["Subscribed"] }],
+  id: "subscribe",
+  label: "Subscribe",
+  pendingLabel: "Subscribing…",
+  action: changeSubscriberSubscriptionAction,
+  field: "subscriberIds",
+  fields: { subscribed: "1" },
+  when: [
+    { column: "has_account", is: ["Yes"] },
+    { column: "status", isNot: ["Subscribed"] },
+  ],
 };
 const unsubscribe: GridAction = {
-  id: "unsubscribe", label: "Unsubscribe", pendingLabel: "Unsubscribing…", action: changeSubscriberSubscriptionAction, field: "subscriberIds", fields: { subscribed: "0" },
-  when: [{ column: "has_account", is: ["Yes"] }, { column: "status", is: ["Subscribed"] }],
+  id: "unsubscribe",
+  label: "Unsubscribe",
+  pendingLabel: "Unsubscribing…",
+  action: changeSubscriberSubscriptionAction,
+  field: "subscriberIds",
+  fields: { subscribed: "0" },
+  when: [
+    { column: "has_account", is: ["Yes"] },
+    { column: "status", is: ["Subscribed"] },
+  ],
 };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {

@@ -50,24 +50,54 @@ async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser;
     <>
       <AsOf at={report.asOf} what="Carts" timeZone={timeZone} />
       <p className="mb-1 text-sm text-slate-700" data-testid="abandoned-total">
-        {empty
-          ? "No abandoned carts right now among the carts created in this range."
-          : <>{report.total.count === 1 ? "1 abandoned cart" : `${report.total.count.toLocaleString("en-US")} abandoned carts`} worth {formatMoney(report.total.value, report.currency)}.</>}
+        {empty ? (
+          "No abandoned carts right now among the carts created in this range."
+        ) : (
+          <>
+            {report.total.count === 1 ? "1 abandoned cart" : `${report.total.count.toLocaleString("en-US")} abandoned carts`} worth{" "}
+            {formatMoney(report.total.value, report.currency)}.
+          </>
+        )}
       </p>
       <p className="mb-4 text-sm text-slate-600" data-testid="abandoned-follow-up-results">
         Settled by follow-up (not counted above):{" "}
-        {report.recovered.count ? <>{carts(report.recovered.count)} recovered with an order worth {formatMoney(report.recovered.value, report.currency)}</> : "none recovered yet"}
+        {report.recovered.count ? (
+          <>
+            {carts(report.recovered.count)} recovered with an order worth {formatMoney(report.recovered.value, report.currency)}
+          </>
+        ) : (
+          "none recovered yet"
+        )}
         {"; "}
-        {report.lost.count ? <>{carts(report.lost.count)} lost worth {formatMoney(report.lost.value, report.currency)}</> : "none lost"}.
+        {report.lost.count ? (
+          <>
+            {carts(report.lost.count)} lost worth {formatMoney(report.lost.value, report.currency)}
+          </>
+        ) : (
+          "none lost"
+        )}
+        .
       </p>
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Value by age" empty={empty}>
-          <BarChart title="Abandoned value by age" format="money" currency={report.currency} labelHeader="Age" valueHeader="Value" detailHeader="Carts"
-            items={report.byAge.map((b) => ({ label: b.label, value: b.value, detail: b.count.toLocaleString("en-US") }))} />
+          <BarChart
+            title="Abandoned value by age"
+            format="money"
+            currency={report.currency}
+            labelHeader="Age"
+            valueHeader="Value"
+            detailHeader="Carts"
+            items={report.byAge.map((b) => ({ label: b.label, value: b.value, detail: b.count.toLocaleString("en-US") }))}
+          />
         </ChartCard>
         <ChartCard title="Follow-up" empty={empty}>
-          <DonutChart title="Abandoned carts by follow-up" format="count" labelHeader="Outcome" valueHeader="Carts"
-            slices={report.byOutcome.map((o) => ({ label: o.label, value: String(o.count) }))} />
+          <DonutChart
+            title="Abandoned carts by follow-up"
+            format="count"
+            labelHeader="Outcome"
+            valueHeader="Carts"
+            slices={report.byOutcome.map((o) => ({ label: o.label, value: String(o.count) }))}
+          />
         </ChartCard>
       </div>
     </>

@@ -52,20 +52,44 @@ async function SegmentCounts({ user, filters, timeZone }: { user: SessionUser; f
       <AsOf at={report.asOf} what="RFM scores" timeZone={timeZone} />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Customers per segment" empty={scored === 0}>
-          <BarChart title="Customers per segment" format="count" labelHeader="Segment" valueHeader="Customers" detailHeader="Lifetime value"
-            items={report.segments.map((s) => ({ label: s.label, value: String(s.customers), detail: formatMoney(s.monetary, report.currency) }))} />
+          <BarChart
+            title="Customers per segment"
+            format="count"
+            labelHeader="Segment"
+            valueHeader="Customers"
+            detailHeader="Lifetime value"
+            items={report.segments.map((s) => ({
+              label: s.label,
+              value: String(s.customers),
+              detail: formatMoney(s.monetary, report.currency),
+            }))}
+          />
         </ChartCard>
         <section aria-labelledby="segment-counts" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <h2 id="segment-counts" className="border-b border-slate-200 px-5 py-4 text-base font-semibold text-slate-900">Segment counts</h2>
+          <h2 id="segment-counts" className="border-b border-slate-200 px-5 py-4 text-base font-semibold text-slate-900">
+            Segment counts
+          </h2>
           <table className="w-full text-left text-sm" data-testid="segment-counts">
             <thead className="text-xs uppercase text-slate-500">
-              <tr><th scope="col" className="px-4 py-2">Segment</th><th scope="col" className="px-4 py-2">Rule</th><th scope="col" className="px-4 py-2 text-right">Customers</th></tr>
+              <tr>
+                <th scope="col" className="px-4 py-2">
+                  Segment
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Rule
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Customers
+                </th>
+              </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {report.segments.map((s) => (
                 <tr key={s.id}>
                   <th scope="row" className="px-4 py-1.5 font-medium">
-                    <Link href={`/reports/customers?f_segment=${s.id}${base}${website}`} className="text-brand-700 hover:underline">{s.label}</Link>
+                    <Link href={`/reports/customers?f_segment=${s.id}${base}${website}`} className="text-brand-700 hover:underline">
+                      {s.label}
+                    </Link>
                   </th>
                   <td className="px-4 py-1.5 text-slate-600">{RFM_SEGMENTS.find((r) => r.id === s.id)?.description}</td>
                   <td className="px-4 py-1.5 text-right tabular-nums">{s.customers.toLocaleString("en-US")}</td>
@@ -73,7 +97,11 @@ async function SegmentCounts({ user, filters, timeZone }: { user: SessionUser; f
               ))}
             </tbody>
           </table>
-          {report.unscored ? <p className="px-4 py-2 text-xs text-slate-500">{report.unscored.toLocaleString("en-US")} customers with orders are not scored yet (their next sync scores them).</p> : null}
+          {report.unscored ? (
+            <p className="px-4 py-2 text-xs text-slate-500">
+              {report.unscored.toLocaleString("en-US")} customers with orders are not scored yet (their next sync scores them).
+            </p>
+          ) : null}
         </section>
       </div>
     </>

@@ -47,12 +47,24 @@ async function ProductCharts({ user, filters, timeZone }: { user: SessionUser; f
       <AsOf at={report.asOf} what="Daily figures" timeZone={timeZone} />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Top 10 by revenue" empty={empty}>
-          <BarChart title="Top 10 products by revenue" format="money" currency={report.currency} labelHeader="Product" valueHeader="Revenue" detailHeader="Quantity"
-            items={report.byRevenue.map((p) => ({ label: label(p), value: p.revenue, detail: formatDecimal(p.qty) }))} />
+          <BarChart
+            title="Top 10 products by revenue"
+            format="money"
+            currency={report.currency}
+            labelHeader="Product"
+            valueHeader="Revenue"
+            detailHeader="Quantity"
+            items={report.byRevenue.map((p) => ({ label: label(p), value: p.revenue, detail: formatDecimal(p.qty) }))}
+          />
         </ChartCard>
         <ChartCard title="Top 10 by quantity" empty={empty}>
-          <BarChart title="Top 10 products by quantity" format="count" labelHeader="Product" valueHeader="Quantity"
-            items={report.byQuantity.map((p) => ({ label: label(p), value: p.qty }))} />
+          <BarChart
+            title="Top 10 products by quantity"
+            format="count"
+            labelHeader="Product"
+            valueHeader="Quantity"
+            items={report.byQuantity.map((p) => ({ label: label(p), value: p.qty }))}
+          />
         </ChartCard>
       </div>
     </>

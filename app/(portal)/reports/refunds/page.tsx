@@ -50,12 +50,28 @@ async function RefundCharts({ user, filters, timeZone }: { user: SessionUser; fi
       <UnconvertedNote counts={{ refunds: report.unconverted }} />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Refunded over time" empty={empty}>
-          <LineChart title="Refunded over time" labels={report.points.map((p) => p.period)} format="money" currency={report.currency}
-            series={[{ name: "Refunded", values: report.points.map((p) => p.total) }]} />
+          <LineChart
+            title="Refunded over time"
+            labels={report.points.map((p) => p.period)}
+            format="money"
+            currency={report.currency}
+            series={[{ name: "Refunded", values: report.points.map((p) => p.total) }]}
+          />
         </ChartCard>
         <ChartCard title="By reason" empty={empty}>
-          <BarChart title="Refunded by reason" format="money" currency={report.currency} labelHeader="Reason" valueHeader="Refunded" detailHeader="Memos (adjustments)"
-            items={report.byReason.map((r) => ({ label: r.label, value: r.total, detail: `${r.count.toLocaleString("en-US")} (${formatMoney(r.adjustments, report.currency)})` }))} />
+          <BarChart
+            title="Refunded by reason"
+            format="money"
+            currency={report.currency}
+            labelHeader="Reason"
+            valueHeader="Refunded"
+            detailHeader="Memos (adjustments)"
+            items={report.byReason.map((r) => ({
+              label: r.label,
+              value: r.total,
+              detail: `${r.count.toLocaleString("en-US")} (${formatMoney(r.adjustments, report.currency)})`,
+            }))}
+          />
         </ChartCard>
       </div>
     </>

@@ -66,11 +66,24 @@ async function SalesCharts({ user, filters, timeZone }: { user: SessionUser; fil
       </dl>
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <ChartCard title="Revenue and refunds" empty={empty}>
-          <LineChart title="Revenue and refunds" labels={labels} format="money" currency={report.currency}
-            series={[{ name: "Revenue", values: report.points.map((p) => p.revenue) }, { name: "Refunded", values: report.points.map((p) => p.refunds), muted: true }]} />
+          <LineChart
+            title="Revenue and refunds"
+            labels={labels}
+            format="money"
+            currency={report.currency}
+            series={[
+              { name: "Revenue", values: report.points.map((p) => p.revenue) },
+              { name: "Refunded", values: report.points.map((p) => p.refunds), muted: true },
+            ]}
+          />
         </ChartCard>
         <ChartCard title="Orders" empty={empty}>
-          <LineChart title="Orders" labels={labels} format="count" series={[{ name: "Orders", values: report.points.map((p) => String(p.orders)) }]} />
+          <LineChart
+            title="Orders"
+            labels={labels}
+            format="count"
+            series={[{ name: "Orders", values: report.points.map((p) => String(p.orders)) }]}
+          />
         </ChartCard>
       </div>
     </>

@@ -26,16 +26,32 @@ export default async function MyFollowUpsPage() {
   const user = await requirePagePermission("work_carts");
   const db = await getDb();
   const [rows, toTake, recovered, preferences] = await Promise.all([
-    listMyFollowUps(db, user), listAbandonedToTake(db, user, TO_TAKE), recoveredRevenue(db, user), getPreferences(db, user.id),
+    listMyFollowUps(db, user),
+    listAbandonedToTake(db, user, TO_TAKE),
+    recoveredRevenue(db, user),
+    getPreferences(db, user.id),
   ]);
   const timeZone = safeTimeZone(preferences.timeZone);
   const cells = (r: FollowUpRow) => (
     <>
-      <td className="px-5 py-3"><Link href={`/sales/carts/${r.id}`} className="font-medium text-brand-700 hover:underline">Cart {r.originId}</Link></td>
+      <td className="px-5 py-3">
+        <Link href={`/sales/carts/${r.id}`} className="font-medium text-brand-700 hover:underline">
+          Cart {r.originId}
+        </Link>
+      </td>
       <td className="px-5 py-3">{r.customer ?? "—"}</td>
-      <td className="px-5 py-3"><span className="flex flex-wrap gap-1"><StatusBadge value={r.status} />{r.abandoned ? <StatusBadge value="abandoned" /> : null}</span></td>
-      <td className="px-5 py-3 text-right"><Money value={r.grandTotal} currency={r.currency} /></td>
-      <td className="px-5 py-3"><DateTime value={r.updatedAt} timeZone={timeZone} /></td>
+      <td className="px-5 py-3">
+        <span className="flex flex-wrap gap-1">
+          <StatusBadge value={r.status} />
+          {r.abandoned ? <StatusBadge value="abandoned" /> : null}
+        </span>
+      </td>
+      <td className="px-5 py-3 text-right">
+        <Money value={r.grandTotal} currency={r.currency} />
+      </td>
+      <td className="px-5 py-3">
+        <DateTime value={r.updatedAt} timeZone={timeZone} />
+      </td>
     </>
   );
   return (
@@ -49,41 +65,80 @@ export default async function MyFollowUpsPage() {
         <p className="mb-4 text-sm text-slate-700" data-testid="recovered">
           Recovered by follow-up (all staff):{" "}
           {recovered.map((r, i) => (
-            <span key={r.currency ?? "none"}>{i ? ", " : ""}<Money value={r.total} currency={r.currency} className="font-medium" /> from {r.carts} cart{r.carts === 1 ? "" : "s"}</span>
+            <span key={r.currency ?? "none"}>
+              {i ? ", " : ""}
+              <Money value={r.total} currency={r.currency} className="font-medium" /> from {r.carts} cart{r.carts === 1 ? "" : "s"}
+            </span>
           ))}
         </p>
       ) : null}
       <section aria-labelledby="mine-heading" className="mb-8">
-        <h2 id="mine-heading" className="mb-3 text-base font-semibold text-slate-900">Assigned to me</h2>
+        <h2 id="mine-heading" className="mb-3 text-base font-semibold text-slate-900">
+          Assigned to me
+        </h2>
         {rows.length === 0 ? (
           <EmptyState title="Nothing to follow up" action={{ href: "/sales/carts?f_abandoned=yes", label: "Abandoned carts" }}>
-            <p>Carts assigned to you appear here. Take one of the abandoned carts below, or ask a manager to assign some from the carts list.</p>
+            <p>
+              Carts assigned to you appear here. Take one of the abandoned carts below, or ask a manager to assign some from the carts list.
+            </p>
           </EmptyState>
         ) : (
-          <SimpleTable columns={[{ label: "Cart" }, { label: "Customer" }, { label: "Status" }, { label: "Grand total", align: "right" }, { label: "Last changed in Magento" }, { label: "Last contact" }]}>
+          <SimpleTable
+            columns={[
+              { label: "Cart" },
+              { label: "Customer" },
+              { label: "Status" },
+              { label: "Grand total", align: "right" },
+              { label: "Last changed in Magento" },
+              { label: "Last contact" },
+            ]}
+          >
             {rows.map((r) => (
               <tr key={r.id}>
                 {cells(r)}
-                <td className="px-5 py-3">{r.lastContactAt ? <><DateTime value={r.lastContactAt} timeZone={timeZone} /> ({r.contactCount})</> : "Not yet"}</td>
+                <td className="px-5 py-3">
+                  {r.lastContactAt ? (
+                    <>
+                      <DateTime value={r.lastContactAt} timeZone={timeZone} /> ({r.contactCount})
+                    </>
+                  ) : (
+                    "Not yet"
+                  )}
+                </td>
               </tr>
             ))}
           </SimpleTable>
         )}
       </section>
       <section aria-labelledby="take-heading">
-        <h2 id="take-heading" className="mb-1 text-base font-semibold text-slate-900">Abandoned, not taken yet</h2>
+        <h2 id="take-heading" className="mb-1 text-base font-semibold text-slate-900">
+          Abandoned, not taken yet
+        </h2>
         <p className="mb-3 text-sm text-slate-600" data-testid="to-take-count">
           {toTake.total === 0
             ? "Every abandoned cart has someone on it."
             : `${toTake.total.toLocaleString("en-US")} abandoned cart${toTake.total === 1 ? "" : "s"} without an assignee${toTake.total > toTake.rows.length ? `; the ${toTake.rows.length} most valuable are below` : ""}.`}{" "}
-          <Link href="/sales/carts?f_abandoned=yes" className="font-medium text-brand-700 underline">All abandoned carts in the carts list</Link>
+          <Link href="/sales/carts?f_abandoned=yes" className="font-medium text-brand-700 underline">
+            All abandoned carts in the carts list
+          </Link>
         </p>
         {toTake.rows.length ? (
-          <SimpleTable columns={[{ label: "Cart" }, { label: "Customer" }, { label: "Status" }, { label: "Grand total", align: "right" }, { label: "Last changed in Magento" }, { label: "Take", srOnly: true }]}>
+          <SimpleTable
+            columns={[
+              { label: "Cart" },
+              { label: "Customer" },
+              { label: "Status" },
+              { label: "Grand total", align: "right" },
+              { label: "Last changed in Magento" },
+              { label: "Take", srOnly: true },
+            ]}
+          >
             {toTake.rows.map((r) => (
               <tr key={r.id}>
                 {cells(r)}
-                <td className="px-5 py-3 text-right"><TakeCart cartId={r.id} originId={r.originId} userId={user.id} assignAction={assignCartsAction} /></td>
+                <td className="px-5 py-3 text-right">
+                  <TakeCart cartId={r.id} originId={r.originId} userId={user.id} assignAction={assignCartsAction} />
+                </td>
               </tr>
             ))}
           </SimpleTable>

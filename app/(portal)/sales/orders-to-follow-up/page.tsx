@@ -30,14 +30,30 @@ export default async function OrdersToFollowUpPage() {
           <p>Complete orders appear here until someone records the customer&apos;s feedback.</p>
         </EmptyState>
       ) : (
-        <SimpleTable columns={[{ label: "Order" }, { label: "Customer" }, { label: "Email" }, { label: "Grand total", align: "right" }, { label: "Placed" }]}>
+        <SimpleTable
+          columns={[
+            { label: "Order" },
+            { label: "Customer" },
+            { label: "Email" },
+            { label: "Grand total", align: "right" },
+            { label: "Placed" },
+          ]}
+        >
           {rows.map((r) => (
             <tr key={r.id}>
-              <td className="px-5 py-3"><Link href={`/sales/orders/${r.id}#section-follow-up`} className="font-medium text-brand-700 hover:underline">Order #{r.incrementId}</Link></td>
+              <td className="px-5 py-3">
+                <Link href={`/sales/orders/${r.id}#section-follow-up`} className="font-medium text-brand-700 hover:underline">
+                  Order #{r.incrementId}
+                </Link>
+              </td>
               <td className="px-5 py-3">{r.customer ?? "—"}</td>
               <td className="px-5 py-3">{r.email ?? "—"}</td>
-              <td className="px-5 py-3 text-right"><Money value={r.grandTotal} currency={r.currency} /></td>
-              <td className="px-5 py-3"><DateTime value={r.createdAt} timeZone={timeZone} /></td>
+              <td className="px-5 py-3 text-right">
+                <Money value={r.grandTotal} currency={r.currency} />
+              </td>
+              <td className="px-5 py-3">
+                <DateTime value={r.createdAt} timeZone={timeZone} />
+              </td>
             </tr>
           ))}
         </SimpleTable>

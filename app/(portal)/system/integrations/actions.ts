@@ -12,7 +12,13 @@ import { deleteChannelInBackground, liveChannelName, markChannelDeleting } from 
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import { readForm } from "@/lib/http/form-data";
 import {
-  ChannelSettingsError, channelSettingsFields, channelSettingsSchema, CREDENTIAL_FIELDS, resolveCredentials, saveChannelSettings, type SaveResult,
+  ChannelSettingsError,
+  channelSettingsFields,
+  channelSettingsSchema,
+  CREDENTIAL_FIELDS,
+  resolveCredentials,
+  saveChannelSettings,
+  type SaveResult,
 } from "@/lib/channels/settings";
 import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
 import { describeLeaseHolder, SyncBusyError } from "@/lib/sync/lease";
@@ -44,8 +50,20 @@ async function syncAfterDataChange(
   try {
     const started = await startSyncNow(db, { channelId: saved.id, mode: "incremental", user });
     await writeAudit(db, {
-      userId: user.id, actor: user.email, action: "sync.started", entityType: "sync_run", entityId: started.runId, channelId: saved.id,
-      details: { mode: started.mode, requested: "incremental", via: started.via, reason: "settings changed", connectors: saved.resetConnectors }, ip,
+      userId: user.id,
+      actor: user.email,
+      action: "sync.started",
+      entityType: "sync_run",
+      entityId: started.runId,
+      channelId: saved.id,
+      details: {
+        mode: started.mode,
+        requested: "incremental",
+        via: started.via,
+        reason: "settings changed",
+        connectors: saved.resetConnectors,
+      },
+      ip,
     });
     revalidatePath("/system/sync-history");
     return { notice: `Sync #${started.runId} has started to do it now.`, runId: started.runId };
@@ -54,7 +72,8 @@ async function syncAfterDataChange(
       const holder = error.holder ? ` (${describeLeaseHolder(error.holder)})` : "";
       return { notice: `A sync of this channel is running now${holder}: the next one does it.` };
     }
-    if (error instanceof SyncLaunchError || error instanceof SyncRunError) return { notice: `It could not start now (${error.message}); the next scheduled sync does it.` };
+    if (error instanceof SyncLaunchError || error instanceof SyncRunError)
+      return { notice: `It could not start now (${error.message}); the next scheduled sync does it.` };
     throw error;
   }
 }
@@ -65,15 +84,22 @@ export const saveChannelAction = protectedAction(
   async (input, { user, db, ip }): Promise<ActionResult<SaveData>> => {
     // The check runs before the save's transaction: it waits on Magento (up to its timeout).
     const connection = await connectionWarningOnSave(db, input).catch(asFailure);
-    const saved = await saveChannelSettings(db, input, { userId: user.id, actor: user.email, ip }, { warnings: connection ? [connection] : [] }).catch(
-      asFailure,
-    );
+    const saved = await saveChannelSettings(
+      db,
+      input,
+      { userId: user.id, actor: user.email, ip },
+      { warnings: connection ? [connection] : [] },
+    ).catch(asFailure);
     const scheduled = saved.resetConnectors.length && !saved.created ? await syncAfterDataChange(db, saved, user, ip) : null;
     const notices = scheduled ? [...saved.notices, scheduled.notice] : saved.notices;
     revalidatePath(LIST_PATH);
     revalidatePath(`${LIST_PATH}/${saved.id}`);
     const what = saved.created ? `Created "${saved.name}".` : `Saved "${saved.name}".`;
-    return { ok: true, message: [what, ...notices].join(" "), data: { id: saved.id, notices, ...(scheduled?.runId ? { runId: scheduled.runId } : {}) } };
+    return {
+      ok: true,
+      message: [what, ...notices].join(" "),
+      data: { id: saved.id, notices, ...(scheduled?.runId ? { runId: scheduled.runId } : {}) },
+    };
   },
 );
 
@@ -123,7 +149,11 @@ export const checkConnectionAction = protectedAction(
     });
     if (!result.ok) return { ok: false, code: "failed", error: result.message };
     const found = `Connected: ${result.websites.length} website${result.websites.length === 1 ? "" : "s"}, ${result.storeViews.length} store view${result.storeViews.length === 1 ? "" : "s"}${result.baseCurrency ? `, base currency ${result.baseCurrency}` : ""}.`;
-    return { ok: true, message: found, data: { websites: result.websites, storeViews: result.storeViews, baseCurrency: result.baseCurrency } };
+    return {
+      ok: true,
+      message: found,
+      data: { websites: result.websites, storeViews: result.storeViews, baseCurrency: result.baseCurrency },
+    };
   },
 );
 

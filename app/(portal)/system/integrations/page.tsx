@@ -37,9 +37,8 @@ export default async function IntegrationsPage() {
       <FailingChannelsBanner user={user} />
       {rows.length === 0 ? (
         <EmptyState title="No Magento integrations yet" action={{ href: "/system/integrations/new", label: "Add integration" }}>
-          Each integration connects one Magento store (its URL and an integration token). Its customers, carts, orders,
-          credit memos and newsletter subscribers then sync into the portal in the background and are listed here with
-          their last sync.
+          Each integration connects one Magento store (its URL and an integration token). Its customers, carts, orders, credit memos and
+          newsletter subscribers then sync into the portal in the background and are listed here with their last sync.
         </EmptyState>
       ) : (
         <SimpleTable
@@ -69,11 +68,25 @@ export default async function IntegrationsPage() {
               </td>
               <td className="px-5 py-3">
                 <div className="flex flex-wrap gap-1">
-                  {row.active ? <Badge tone="green">Active</Badge> : row.stoppedReason ? <Badge tone="red">Stopped by the sync</Badge> : <Badge>Inactive</Badge>}
-                  {row.twoWaySync ? <Badge tone="blue">Two-way ({row.syncPriority === "magento" ? "Magento wins" : "Portal wins"})</Badge> : <Badge>One-way</Badge>}
+                  {row.active ? (
+                    <Badge tone="green">Active</Badge>
+                  ) : row.stoppedReason ? (
+                    <Badge tone="red">Stopped by the sync</Badge>
+                  ) : (
+                    <Badge>Inactive</Badge>
+                  )}
+                  {row.twoWaySync ? (
+                    <Badge tone="blue">Two-way ({row.syncPriority === "magento" ? "Magento wins" : "Portal wins"})</Badge>
+                  ) : (
+                    <Badge>One-way</Badge>
+                  )}
                   {row.hasCredentials ? null : <Badge tone="amber">No credentials</Badge>}
                 </div>
-                {row.stoppedReason ? <p className="mt-1 max-w-md text-xs text-red-700" data-testid="channel-stopped-reason">{row.stoppedReason}</p> : null}
+                {row.stoppedReason ? (
+                  <p className="mt-1 max-w-md text-xs text-red-700" data-testid="channel-stopped-reason">
+                    {row.stoppedReason}
+                  </p>
+                ) : null}
               </td>
               <td className="px-5 py-3 text-slate-600">
                 {row.lastRun ? (

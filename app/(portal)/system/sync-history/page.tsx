@@ -21,7 +21,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 const PUSH_FAILURES_SHOWN = 50;
 
-const CONTROL = "block rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
+const CONTROL =
+  "block rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
 
 function historyHref(filters: HistoryFilters, page?: number): string {
   const params = new URLSearchParams();
@@ -46,17 +47,26 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
   return (
     <>
-      <PageHeader breadcrumb="System" title="Sync History" description="Every sync of every channel: when it ran, what it changed and what failed." />
+      <PageHeader
+        breadcrumb="System"
+        title="Sync History"
+        description="Every sync of every channel: when it ran, what it changed and what failed."
+      />
       <FailingChannelsBanner user={user} timeZone={timeZone} />
       {pushFailures.length ? (
         <div className="mb-8">
-          <PushFailures failures={pushFailures} timeZone={timeZone} retry={can(user.role, "edit_customers") ? retryPushAction : null} limit={PUSH_FAILURES_SHOWN} />
+          <PushFailures
+            failures={pushFailures}
+            timeZone={timeZone}
+            retry={can(user.role, "edit_customers") ? retryPushAction : null}
+            limit={PUSH_FAILURES_SHOWN}
+          />
         </div>
       ) : null}
       {channels.length === 0 ? (
         <EmptyState title="No syncs have run yet">
-          Each sync of a Magento integration is listed here with its records changed and any errors, once an
-          integration has been added under System › Integrations.
+          Each sync of a Magento integration is listed here with its records changed and any errors, once an integration has been added
+          under System › Integrations.
         </EmptyState>
       ) : (
         <div className="space-y-4">
@@ -65,21 +75,33 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
               Channel
               <select name="channel" defaultValue={filters.channel ?? ""} className={CONTROL}>
                 <option value="">All channels</option>
-                {channels.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                {channels.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="text-xs font-medium text-slate-600">
               Status
               <select name="status" defaultValue={filters.status ?? ""} className={CONTROL}>
                 <option value="">Any status</option>
-                {SYNC_RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+                {SYNC_RUN_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="text-xs font-medium text-slate-600">
               Trigger
               <select name="trigger" defaultValue={filters.trigger ?? ""} className={CONTROL}>
                 <option value="">Any trigger</option>
-                {RUN_TRIGGERS.map((t) => <option key={t} value={t}>{t}</option>)}
+                {RUN_TRIGGERS.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="text-xs font-medium text-slate-600">
@@ -90,8 +112,14 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
               To
               <input type="date" name="to" defaultValue={filters.to ?? ""} className={CONTROL} />
             </label>
-            <button type="submit" className={buttonClasses("secondary")}>Filter</button>
-            {filtered ? <Link href="/system/sync-history" className="text-sm text-brand-700 hover:underline">Clear filters</Link> : null}
+            <button type="submit" className={buttonClasses("secondary")}>
+              Filter
+            </button>
+            {filtered ? (
+              <Link href="/system/sync-history" className="text-sm text-brand-700 hover:underline">
+                Clear filters
+              </Link>
+            ) : null}
           </form>
           {rows.length === 0 ? (
             <p className="text-sm text-slate-600">{filtered ? "No runs match these filters." : "No syncs have run yet."}</p>
@@ -103,8 +131,16 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
                   {total.toLocaleString("en-US")} run{total === 1 ? "" : "s"} · page {page} of {lastPage}
                 </span>
                 <span className="flex gap-2">
-                  {page > 1 ? <Link href={historyHref(filters, page - 1)} className={buttonClasses("secondary")}>Newer</Link> : null}
-                  {page < lastPage ? <Link href={historyHref(filters, page + 1)} className={buttonClasses("secondary")}>Older</Link> : null}
+                  {page > 1 ? (
+                    <Link href={historyHref(filters, page - 1)} className={buttonClasses("secondary")}>
+                      Newer
+                    </Link>
+                  ) : null}
+                  {page < lastPage ? (
+                    <Link href={historyHref(filters, page + 1)} className={buttonClasses("secondary")}>
+                      Older
+                    </Link>
+                  ) : null}
                 </span>
               </nav>
             </>

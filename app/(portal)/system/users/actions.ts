@@ -5,7 +5,17 @@ import { z } from "zod";
 import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/action";
 import { generatePassword } from "@/lib/auth/password";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { UserError, createUser, emailSchema, newUserSchema, resetPassword, roleSchema, setUserActive, setUserRole, unlockUser } from "@/lib/users/service";
+import {
+  UserError,
+  createUser,
+  emailSchema,
+  newUserSchema,
+  resetPassword,
+  roleSchema,
+  setUserActive,
+  setUserRole,
+  unlockUser,
+} from "@/lib/users/service";
 
 function asFailure(error: unknown): never {
   if (error instanceof UserError) {
@@ -28,7 +38,8 @@ const createSchema = newUserSchema
   .superRefine((input, ctx) => {
     if (input.passwordMode !== "set") return;
     const checked = newUserSchema.shape.password.safeParse(input.password ?? "");
-    if (!checked.success) ctx.addIssue({ code: "custom", path: ["password"], message: checked.error.issues[0]?.message ?? "Enter a password." });
+    if (!checked.success)
+      ctx.addIssue({ code: "custom", path: ["password"], message: checked.error.issues[0]?.message ?? "Enter a password." });
   });
 
 export const createUserAction = protectedAction(

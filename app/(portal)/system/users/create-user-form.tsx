@@ -33,7 +33,14 @@ export function CreateUserForm({ roleOptions }: { roleOptions: { value: string; 
           </div>
         </fieldset>
         {mode === "set" ? (
-          <TextField label="New user's password" name="password" type="password" autoComplete="new-password" required errors={errors?.password} />
+          <TextField
+            label="New user's password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            errors={errors?.password}
+          />
         ) : null}
       </div>
       <Button type="submit" disabled={pending}>

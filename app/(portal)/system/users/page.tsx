@@ -23,46 +23,58 @@ export default async function UsersPage() {
     <>
       <PageHeader breadcrumb="System" title="Users" description="Who can sign in to the portal, and with which role." />
       <div className="space-y-6">
-        <SimpleTable columns={[{ label: "Name" }, { label: "Email" }, { label: "Role" }, { label: "Status" }, { label: "Last sign-in" }, { label: "Actions", align: "right", srOnly: true }]}>
-              {users.map((row) => (
-                <tr key={row.id} data-testid={`user-row-${row.email}`}>
-                  <td className="px-5 py-3 font-medium">{row.name}</td>
-                  <td className="px-5 py-3 text-slate-600">{row.email}</td>
-                  <td className="px-5 py-3">{ROLE_LABELS[row.role]}</td>
-                  <td className="px-5 py-3">
-                    <span className="flex flex-wrap gap-1">
-                      {!row.active ? (
-                        <Badge tone="red">Deactivated</Badge>
-                      ) : row.lockedUntil ? (
-                        <Badge tone="red">Locked until {formatTime(row.lockedUntil, timeZone)}</Badge>
-                      ) : (
-                        <Badge tone="green">Active</Badge>
-                      )}
-                      {row.mustChangePassword ? (
-                        row.oneTimePasswordExpired ? (
-                          <Badge tone="amber">One-time password expired</Badge>
-                        ) : (
-                          <Badge tone="amber">One-time password</Badge>
-                        )
-                      ) : null}
-                    </span>
-                  </td>
-                  <td className="px-5 py-3 text-slate-600">{formatDateTime(row.lastLoginAt, timeZone)}</td>
-                  <td className="px-5 py-3">
-                    <UserRowActions
-                      email={row.email}
-                      role={row.role}
-                      active={row.active}
-                      locked={row.lockedUntil !== null}
-                      isSelf={row.id === user.id}
-                      roleOptions={roleOptions}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </SimpleTable>
+        <SimpleTable
+          columns={[
+            { label: "Name" },
+            { label: "Email" },
+            { label: "Role" },
+            { label: "Status" },
+            { label: "Last sign-in" },
+            { label: "Actions", align: "right", srOnly: true },
+          ]}
+        >
+          {users.map((row) => (
+            <tr key={row.id} data-testid={`user-row-${row.email}`}>
+              <td className="px-5 py-3 font-medium">{row.name}</td>
+              <td className="px-5 py-3 text-slate-600">{row.email}</td>
+              <td className="px-5 py-3">{ROLE_LABELS[row.role]}</td>
+              <td className="px-5 py-3">
+                <span className="flex flex-wrap gap-1">
+                  {!row.active ? (
+                    <Badge tone="red">Deactivated</Badge>
+                  ) : row.lockedUntil ? (
+                    <Badge tone="red">Locked until {formatTime(row.lockedUntil, timeZone)}</Badge>
+                  ) : (
+                    <Badge tone="green">Active</Badge>
+                  )}
+                  {row.mustChangePassword ? (
+                    row.oneTimePasswordExpired ? (
+                      <Badge tone="amber">One-time password expired</Badge>
+                    ) : (
+                      <Badge tone="amber">One-time password</Badge>
+                    )
+                  ) : null}
+                </span>
+              </td>
+              <td className="px-5 py-3 text-slate-600">{formatDateTime(row.lastLoginAt, timeZone)}</td>
+              <td className="px-5 py-3">
+                <UserRowActions
+                  email={row.email}
+                  role={row.role}
+                  active={row.active}
+                  locked={row.lockedUntil !== null}
+                  isSelf={row.id === user.id}
+                  roleOptions={roleOptions}
+                />
+              </td>
+            </tr>
+          ))}
+        </SimpleTable>
         <Card>
-          <CardHeader title="Add a user" description="They sign in with this email; the role decides what they see. A generated one-time password is shown once and must be replaced at the first sign-in." />
+          <CardHeader
+            title="Add a user"
+            description="They sign in with this email; the role decides what they see. A generated one-time password is shown once and must be replaced at the first sign-in."
+          />
           <CreateUserForm roleOptions={roleOptions} />
         </Card>
       </div>

@@ -15,10 +15,12 @@ const NO_STORE = { "Cache-Control": "no-store" };
 export async function GET(_request: Request, context: { params: Promise<{ runId: string }> }) {
   const user = await getSessionUser();
   if (!user) return NextResponse.json({ error: "Sign in first." }, { status: 401, headers: NO_STORE });
-  if (!can(user.role, "run_syncs")) return NextResponse.json({ error: "Your role does not allow this." }, { status: 403, headers: NO_STORE });
+  if (!can(user.role, "run_syncs"))
+    return NextResponse.json({ error: "Your role does not allow this." }, { status: 403, headers: NO_STORE });
   const { runId: raw } = await context.params;
   const runId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(runId) || runId <= 0) return NextResponse.json({ error: "Not a sync run id." }, { status: 400, headers: NO_STORE });
+  if (!Number.isSafeInteger(runId) || runId <= 0)
+    return NextResponse.json({ error: "Not a sync run id." }, { status: 400, headers: NO_STORE });
   const progress = await loadRunProgress(await getDb(), runId);
   if (!progress) return NextResponse.json({ error: "No such sync run." }, { status: 404, headers: NO_STORE });
   return NextResponse.json(progress, { headers: NO_STORE });

@@ -41,12 +41,15 @@ export default async function EditCustomerPage({ params }: Props) {
     <div className="space-y-6">
       <div>
         <p className="text-sm text-slate-500">
-          <Link href={`/customers/${id}`} className="text-brand-700 hover:underline">Back to {name}</Link> · {view.channelName}
+          <Link href={`/customers/${id}`} className="text-brand-700 hover:underline">
+            Back to {name}
+          </Link>{" "}
+          · {view.channelName}
         </p>
         <h1 className="mt-1 text-2xl font-semibold text-slate-900">Edit {name}</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Changes are saved here at once and sent to Magento, which confirms them. If someone changes the same field in Magento
-          meanwhile, the channel&apos;s sync priority decides which value stays, and this page tells you.
+          Changes are saved here at once and sent to Magento, which confirms them. If someone changes the same field in Magento meanwhile,
+          the channel&apos;s sync priority decides which value stays, and this page tells you.
         </p>
       </div>
       <PushBanners

@@ -10,7 +10,10 @@ import { createChannelClient } from "@/lib/sync/channel-client";
 // convert_carts (protectedAction checks the session and role; lib/carts checks it again).
 
 const customerId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 
 export const searchProductsAction = protectedAction(
   "convert_carts",

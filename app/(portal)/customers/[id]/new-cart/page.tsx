@@ -25,7 +25,9 @@ export default async function NewCartPage({ params }: Props) {
     <div className="space-y-6">
       <div>
         <p className="text-sm text-slate-500">
-          <Link href={`/customers/${id}`} className="text-brand-700 hover:underline">Back to the customer</Link>
+          <Link href={`/customers/${id}`} className="text-brand-700 hover:underline">
+            Back to the customer
+          </Link>
           {loaded.ok ? <> · {loaded.customer.channel.name}</> : null}
         </p>
         <h1 className="mt-1 text-2xl font-semibold text-slate-900">New cart{loaded.ok ? ` for ${loaded.customer.email}` : ""}</h1>
@@ -37,7 +39,9 @@ export default async function NewCartPage({ params }: Props) {
         {loaded.ok ? (
           <NewCartForm customerId={id} nonce={randomUUID()} actions={{ search: searchProductsAction, create: createCartAction }} />
         ) : (
-          <p role="alert" className="text-sm font-medium text-slate-700">{loaded.message}</p>
+          <p role="alert" className="text-sm font-medium text-slate-700">
+            {loaded.message}
+          </p>
         )}
       </DetailSection>
     </div>

@@ -17,9 +17,18 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const entity = ENTITIES.some((e) => e.value === one(params.entity)) ? one(params.entity) : "customers";
   return (
     <>
-      <PageHeader breadcrumb="Marketing › Segments" title="New segment" description="A named, saved filter you can open as a list, count and export." />
-      <SegmentForm action={createSegmentAction} entities={ENTITIES} canShare lockEntity={false}
-        initial={{ name: "", entity, query: one(params.query).slice(0, 4000), shared: false }} />
+      <PageHeader
+        breadcrumb="Marketing › Segments"
+        title="New segment"
+        description="A named, saved filter you can open as a list, count and export."
+      />
+      <SegmentForm
+        action={createSegmentAction}
+        entities={ENTITIES}
+        canShare
+        lockEntity={false}
+        initial={{ name: "", entity, query: one(params.query).slice(0, 4000), shared: false }}
+      />
     </>
   );
 }

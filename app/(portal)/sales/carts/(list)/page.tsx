@@ -12,7 +12,8 @@ import type { SearchParams } from "@/lib/grid/params";
 
 export const metadata: Metadata = { title: "Shopping Carts" };
 
-const DESCRIPTION = "Every cart from your Magento store with its items, totals and status. Abandoned: active, with items and an email, unchanged in Magento for the channel's abandonment delay.";
+const DESCRIPTION =
+  "Every cart from your Magento store with its items, totals and status. Abandoned: active, with items and an email, unchanged in Magento for the channel's abandonment delay.";
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");

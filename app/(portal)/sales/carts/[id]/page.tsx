@@ -36,7 +36,12 @@ export const metadata: Metadata = { title: "Shopping cart" };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> };
 
 const STATUS_TITLES: Record<string, string> = {
-  open: "Cart is open", contacted: "Customer contacted", expired: "Cart expired", purchased: "Cart purchased", lost: "Cart marked lost", converted: "Cart converted to an order",
+  open: "Cart is open",
+  contacted: "Customer contacted",
+  expired: "Cart expired",
+  purchased: "Cart purchased",
+  lost: "Cart marked lost",
+  converted: "Cart converted to an order",
 };
 
 export default async function CartPage({ params, searchParams }: Props) {
@@ -56,12 +61,17 @@ export default async function CartPage({ params, searchParams }: Props) {
   // Who has the cart: its assignee while they still work carts (listAssignees: active, in a working role).
   const assignees = canWork ? await listAssignees(db, user) : [];
   const holder = assignees.find((a) => a.id === cart.assigneeUserId) ?? null;
-  const assignCheck = checkAssign({ role: user.role, userId: user.id }, { status: cart.status, holderId: holder?.id ?? null, holderName: holder?.name }, user.id);
+  const assignCheck = checkAssign(
+    { role: user.role, userId: user.id },
+    { status: cart.status, holderId: holder?.id ?? null, holderName: holder?.name },
+    user.id,
+  );
   const assignable = canWork && assignCheck.ok;
   // An agent on a cart someone else has: who has it, and why there is no Assign form.
-  const heldElsewhere = canWork && !assignCheck.ok && ASSIGNABLE_STATUSES.includes(cart.status) && holder && holder.id !== user.id
-    ? { name: holder.name, reason: assignCheck.reason }
-    : null;
+  const heldElsewhere =
+    canWork && !assignCheck.ok && ASSIGNABLE_STATUSES.includes(cart.status) && holder && holder.id !== user.id
+      ? { name: holder.name, reason: assignCheck.reason }
+      : null;
   // Why "Convert to order" is unavailable, or null when it is.
   const convertBlocked = !can(user.role, "convert_carts")
     ? "Converting a cart to an order needs a manager or an admin."
@@ -81,12 +91,19 @@ export default async function CartPage({ params, searchParams }: Props) {
   const lastActivity = cart.remoteUpdatedAt ?? cart.remoteCreatedAt;
   if (abandonment.abandoned && lastActivity) {
     events.push({
-      key: "abandoned", at: new Date(lastActivity.getTime() + abandonment.delayHours * 3_600_000), title: "Abandoned",
+      key: "abandoned",
+      at: new Date(lastActivity.getTime() + abandonment.delayHours * 3_600_000),
+      title: "Abandoned",
       detail: `No change in Magento for ${describeDelay(abandonment.delayHours)}, the channel's abandonment delay.`,
     });
   }
   if (cart.statusChangedAt) {
-    events.push({ key: "status", at: cart.statusChangedAt, title: STATUS_TITLES[cart.status] ?? `Status: ${cart.status}`, detail: cart.statusMessage });
+    events.push({
+      key: "status",
+      at: cart.statusChangedAt,
+      title: STATUS_TITLES[cart.status] ?? `Status: ${cart.status}`,
+      detail: cart.statusMessage,
+    });
   }
 
   return (
@@ -95,7 +112,13 @@ export default async function CartPage({ params, searchParams }: Props) {
         section="Sales"
         grid={{ label: "Shopping Carts", href: back.href }}
         title={`Cart ${cart.originId}`}
-        badges={<><StatusBadge value={cart.status} />{abandonment.abandoned ? <StatusBadge value="abandoned" /> : null}{cart.isGuest ? <StatusBadge value="guest" /> : null}</>}
+        badges={
+          <>
+            <StatusBadge value={cart.status} />
+            {abandonment.abandoned ? <StatusBadge value="abandoned" /> : null}
+            {cart.isGuest ? <StatusBadge value="guest" /> : null}
+          </>
+        }
         nav={nav}
         channelName={channel.name}
         syncedAt={detail.syncedAt}
@@ -105,12 +128,24 @@ export default async function CartPage({ params, searchParams }: Props) {
           <>
             {can(user.role, "run_syncs") ? <SyncRecordButton action={syncRecordAction} connector="carts" id={cart.id} /> : null}
             {convertBlocked === null ? (
-              <Link href={`/sales/carts/${cart.id}/convert`} className={buttonClasses("primary")}>Convert to order</Link>
+              <Link href={`/sales/carts/${cart.id}/convert`} className={buttonClasses("primary")}>
+                Convert to order
+              </Link>
             ) : (
-              <Button variant="secondary" disabled aria-describedby="cart-actions-note">Convert to order</Button>
+              <Button variant="secondary" disabled aria-describedby="cart-actions-note">
+                Convert to order
+              </Button>
             )}
-            {canWork ? <a href="#section-follow-up" className={buttonClasses("secondary")}>Follow up</a> : null}
-            {convertBlocked === null ? null : <span id="cart-actions-note" className="text-xs text-slate-500">{convertBlocked}</span>}
+            {canWork ? (
+              <a href="#section-follow-up" className={buttonClasses("secondary")}>
+                Follow up
+              </a>
+            ) : null}
+            {convertBlocked === null ? null : (
+              <span id="cart-actions-note" className="text-xs text-slate-500">
+                {convertBlocked}
+              </span>
+            )}
           </>
         }
       />
@@ -121,7 +156,12 @@ export default async function CartPage({ params, searchParams }: Props) {
               caption={`Items of cart ${cart.originId}`}
               currency={currency}
               items={detail.items.map((item) => ({
-                key: item.id, sku: item.sku, name: item.name, qty: item.qty, price: item.price, rowTotal: item.rowTotal,
+                key: item.id,
+                sku: item.sku,
+                name: item.name,
+                qty: item.qty,
+                price: item.price,
+                rowTotal: item.rowTotal,
                 removed: item.removedAt !== null,
               }))}
             />
@@ -130,10 +170,7 @@ export default async function CartPage({ params, searchParams }: Props) {
             ) : null}
           </DetailSection>
           <DetailSection title="Timeline">
-            <Timeline
-              events={events}
-              timeZone={timeZone}
-            />
+            <Timeline events={events} timeZone={timeZone} />
           </DetailSection>
           <DetailSection title="Follow-up">
             <CartFollowUpTimeline entries={followUp} timeZone={timeZone} />
@@ -146,7 +183,9 @@ export default async function CartPage({ params, searchParams }: Props) {
                 cartId={cart.id}
                 allowed={allowed}
                 lostReasons={LOST_REASONS.map((value) => ({ value, label: LOST_REASON_LABELS[value] }))}
-                assign={assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !mayReassign(user.role), userId: user.id } : null}
+                assign={
+                  assignable ? { assignees, currentId: cart.assigneeUserId, selfOnly: !mayReassign(user.role), userId: user.id } : null
+                }
                 heldBy={heldElsewhere}
                 actions={{ logContact: logContactAction, markLost: markLostAction, reopen: reopenCartAction, assign: assignCartsAction }}
               />
@@ -164,7 +203,11 @@ export default async function CartPage({ params, searchParams }: Props) {
             />
             <p className="mt-3 text-sm text-slate-600">
               {cart.itemsCount} item{cart.itemsCount === 1 ? "" : "s"}, quantity {formatDecimal(cart.itemsQty)}
-              {cart.couponCode ? <>, coupon <span className="font-mono">{cart.couponCode}</span></> : null}
+              {cart.couponCode ? (
+                <>
+                  , coupon <span className="font-mono">{cart.couponCode}</span>
+                </>
+              ) : null}
             </p>
           </DetailSection>
           <DetailSection title={cart.isGuest ? "Guest" : "Customer"}>
@@ -173,11 +216,14 @@ export default async function CartPage({ params, searchParams }: Props) {
               items={[
                 {
                   label: "Name",
-                  value: detail.customer && !detail.customer.isGuest ? (
-                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
-                      {detail.customer.name ?? detail.customer.email}
-                    </Link>
-                  ) : guestName,
+                  value:
+                    detail.customer && !detail.customer.isGuest ? (
+                      <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
+                        {detail.customer.name ?? detail.customer.email}
+                      </Link>
+                    ) : (
+                      guestName
+                    ),
                 },
                 { label: "Email", value: detail.customer?.email ?? cart.customerEmail },
                 { label: "Type", value: cart.isGuest ? "Guest (not registered)" : "Registered customer" },
@@ -201,12 +247,16 @@ export default async function CartPage({ params, searchParams }: Props) {
           <DetailSection title="Order">
             {detail.order ? (
               <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
-                <Link href={`/sales/orders/${detail.order.id}`} className="font-medium text-brand-700 hover:underline">Order #{detail.order.incrementId}</Link>
+                <Link href={`/sales/orders/${detail.order.id}`} className="font-medium text-brand-700 hover:underline">
+                  Order #{detail.order.incrementId}
+                </Link>
                 <StatusBadge value={detail.order.status} />
                 <Money value={detail.order.grandTotal} currency={detail.order.currency} className="font-medium" />
               </div>
             ) : (
-              <p className="text-sm text-slate-500">{cart.reservedOrderId ? `Order #${cart.reservedOrderId} reserved, not synced yet.` : "No order was placed from this cart."}</p>
+              <p className="text-sm text-slate-500">
+                {cart.reservedOrderId ? `Order #${cart.reservedOrderId} reserved, not synced yet.` : "No order was placed from this cart."}
+              </p>
             )}
           </DetailSection>
         </div>

@@ -14,7 +14,13 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   return (
     <>
       <PageHeader breadcrumb="Sales" title="Credit Memos" description={DESCRIPTION} />
-      <GridView definition={creditMemosGrid} searchParams={await searchParams} basePath="/sales/credit-memos" user={user} description={DESCRIPTION} />
+      <GridView
+        definition={creditMemosGrid}
+        searchParams={await searchParams}
+        basePath="/sales/credit-memos"
+        user={user}
+        description={DESCRIPTION}
+      />
     </>
   );
 }

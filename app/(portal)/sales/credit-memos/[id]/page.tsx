@@ -60,7 +60,12 @@ export default async function CreditMemoPage({ params, searchParams }: Props) {
               currency={currency}
               qtyLabel="Qty refunded"
               items={detail.items.map((item) => ({
-                key: item.id, sku: item.sku, name: item.name, qty: item.qty, price: item.price, rowTotal: item.rowTotal,
+                key: item.id,
+                sku: item.sku,
+                name: item.name,
+                qty: item.qty,
+                price: item.price,
+                rowTotal: item.rowTotal,
               }))}
             />
           </DetailSection>
@@ -71,11 +76,15 @@ export default async function CreditMemoPage({ params, searchParams }: Props) {
                   label: "Order",
                   value: detail.order ? (
                     <span className="flex flex-wrap items-center gap-2">
-                      <Link href={`/sales/orders/${detail.order.id}`} className="font-medium text-brand-700 hover:underline">Order #{detail.order.incrementId}</Link>
+                      <Link href={`/sales/orders/${detail.order.id}`} className="font-medium text-brand-700 hover:underline">
+                        Order #{detail.order.incrementId}
+                      </Link>
                       <StatusBadge value={detail.order.status} />
                       <Money value={detail.order.grandTotal} currency={detail.order.currency} />
                     </span>
-                  ) : `Magento order ${memo.orderOriginId} (not synced)`,
+                  ) : (
+                    `Magento order ${memo.orderOriginId} (not synced)`
+                  ),
                 },
                 {
                   label: "Customer",
@@ -84,11 +93,20 @@ export default async function CreditMemoPage({ params, searchParams }: Props) {
                       <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
                         {detail.customer.name ?? detail.customer.email}
                       </Link>
-                      {detail.customer.isGuest ? <span className="ml-2"><StatusBadge value="guest" /></span> : null}
+                      {detail.customer.isGuest ? (
+                        <span className="ml-2">
+                          <StatusBadge value="guest" />
+                        </span>
+                      ) : null}
                     </span>
                   ) : null,
                 },
-                { label: "Store", value: detail.store ? `${detail.store.websiteName ?? ""}${detail.store.websiteName ? " › " : ""}${detail.store.name}` : null },
+                {
+                  label: "Store",
+                  value: detail.store
+                    ? `${detail.store.websiteName ?? ""}${detail.store.websiteName ? " › " : ""}${detail.store.name}`
+                    : null,
+                },
                 { label: "Created", value: <DateTime value={memo.remoteCreatedAt} timeZone={timeZone} /> },
               ]}
             />

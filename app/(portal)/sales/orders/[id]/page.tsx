@@ -39,7 +39,8 @@ export default async function OrderPage({ params, searchParams }: Props) {
   const { order, channel } = detail;
   const currency = order.orderCurrencyCode;
   const followUp = await loadOrderFollowUp(db, user, order.id);
-  const customerLabel = customerName({ firstName: order.customerFirstName, lastName: order.customerLastName, email: order.customerEmail }) || "—";
+  const customerLabel =
+    customerName({ firstName: order.customerFirstName, lastName: order.customerLastName, email: order.customerEmail }) || "—";
 
   return (
     <>
@@ -47,7 +48,13 @@ export default async function OrderPage({ params, searchParams }: Props) {
         section="Sales"
         grid={{ label: "Orders", href: back.href }}
         title={`Order #${order.incrementId}`}
-        badges={<><StatusBadge value={order.status} /><StatusBadge value={order.state} prefix="State" />{order.isGuest ? <StatusBadge value="guest" /> : null}</>}
+        badges={
+          <>
+            <StatusBadge value={order.status} />
+            <StatusBadge value={order.state} prefix="State" />
+            {order.isGuest ? <StatusBadge value="guest" /> : null}
+          </>
+        }
         nav={nav}
         channelName={channel.name}
         syncedAt={detail.syncedAt}
@@ -63,7 +70,12 @@ export default async function OrderPage({ params, searchParams }: Props) {
               currency={currency}
               qtyLabel="Qty ordered"
               items={detail.items.map((item) => ({
-                key: item.id, sku: item.sku, name: item.name, qty: item.qtyOrdered, price: item.price, rowTotal: item.rowTotal,
+                key: item.id,
+                sku: item.sku,
+                name: item.name,
+                qty: item.qtyOrdered,
+                price: item.price,
+                rowTotal: item.rowTotal,
                 // A configurable product: the simple product (size / colour) it was bought as.
                 detail: item.chosen ? `Chosen: ${item.chosen.name ?? item.chosen.sku}` : null,
               }))}
@@ -85,7 +97,9 @@ export default async function OrderPage({ params, searchParams }: Props) {
                     <Link href={`/sales/credit-memos/${memo.id}`} className="font-medium text-brand-700 hover:underline">
                       Credit memo #{memo.incrementId ?? memo.id}
                     </Link>
-                    <span className="text-slate-500"><DateTime value={memo.createdAt} timeZone={timeZone} /></span>
+                    <span className="text-slate-500">
+                      <DateTime value={memo.createdAt} timeZone={timeZone} />
+                    </span>
                     <Money value={memo.grandTotal} currency={memo.currency ?? currency} className="font-medium" />
                   </li>
                 ))}
@@ -100,7 +114,9 @@ export default async function OrderPage({ params, searchParams }: Props) {
               <div className="space-y-1 text-sm">
                 <p className="whitespace-pre-line text-slate-900">{followUp.feedback}</p>
                 {followUp.note ? <p className="whitespace-pre-line text-slate-600">{followUp.note}</p> : null}
-                <p className="text-xs text-slate-500">{followUp.actor} · <DateTime value={followUp.contactedAt} timeZone={timeZone} /></p>
+                <p className="text-xs text-slate-500">
+                  {followUp.actor} · <DateTime value={followUp.contactedAt} timeZone={timeZone} />
+                </p>
               </div>
             ) : can(user.role, "work_carts") ? (
               <OrderFeedbackForm orderId={order.id} recordAction={recordOrderFeedbackAction} />
@@ -132,8 +148,12 @@ export default async function OrderPage({ params, searchParams }: Props) {
                 {
                   label: "Customer",
                   value: detail.customer ? (
-                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">{customerLabel}</Link>
-                  ) : customerLabel,
+                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
+                      {customerLabel}
+                    </Link>
+                  ) : (
+                    customerLabel
+                  ),
                 },
                 { label: "Email", value: order.customerEmail },
                 { label: "Type", value: order.isGuest ? "Guest checkout" : "Registered customer" },
@@ -149,13 +169,22 @@ export default async function OrderPage({ params, searchParams }: Props) {
                 { label: "Updated", value: <DateTime value={order.remoteUpdatedAt} timeZone={timeZone} /> },
                 { label: "Payment method", value: order.paymentMethod },
                 { label: "Shipping method", value: order.shippingDescription ?? order.shippingMethod },
-                { label: "Store", value: detail.store ? `${detail.store.websiteName ?? ""}${detail.store.websiteName ? " › " : ""}${detail.store.name}` : null },
+                {
+                  label: "Store",
+                  value: detail.store
+                    ? `${detail.store.websiteName ?? ""}${detail.store.websiteName ? " › " : ""}${detail.store.name}`
+                    : null,
+                },
                 { label: "Currency", value: currency },
                 {
                   label: "From cart",
                   value: detail.cart ? (
-                    <Link href={`/sales/carts/${detail.cart.id}`} className="font-medium text-brand-700 hover:underline">Cart {detail.cart.originId}</Link>
-                  ) : order.quoteOriginId ? `Cart ${order.quoteOriginId} (not synced)` : null,
+                    <Link href={`/sales/carts/${detail.cart.id}`} className="font-medium text-brand-700 hover:underline">
+                      Cart {detail.cart.originId}
+                    </Link>
+                  ) : order.quoteOriginId ? (
+                    `Cart ${order.quoteOriginId} (not synced)`
+                  ) : null,
                 },
                 { label: "Items", value: `${order.totalItemCount}` },
               ]}

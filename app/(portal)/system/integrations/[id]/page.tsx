@@ -34,7 +34,11 @@ export default async function ChannelPage({ params }: Props) {
   const [running, runs, timeZone] = await Promise.all([activeRun(db, id), listChannelRuns(db, id, 10), viewerTimeZone(db, user.id)]);
   const progress = running ? await loadRunProgress(db, running.id) : null;
   const manages = can(user.role, "manage_integrations");
-  const cannotSync = !channel.hasCredentials ? "It has no credentials yet: add a token in its settings." : channel.deletingAt ? "It is being deleted." : null;
+  const cannotSync = !channel.hasCredentials
+    ? "It has no credentials yet: add a token in its settings."
+    : channel.deletingAt
+      ? "It is being deleted."
+      : null;
 
   return (
     <>
@@ -44,8 +48,14 @@ export default async function ChannelPage({ params }: Props) {
         description={`${channel.baseUrl} · store ${channel.storeCode} · ${channel.active ? `syncs every ${channel.syncIntervalMinutes} min` : "inactive (no scheduled syncs)"}${channel.twoWaySync ? " · two-way sync" : ""}`}
         actions={
           <>
-            <Link href={`/system/sync-history?channel=${channel.id}`} className={buttonClasses("secondary")}>Sync history</Link>
-            {manages ? <Link href={`/system/integrations/${channel.id}/settings`} className={buttonClasses("secondary")}>Settings</Link> : null}
+            <Link href={`/system/sync-history?channel=${channel.id}`} className={buttonClasses("secondary")}>
+              Sync history
+            </Link>
+            {manages ? (
+              <Link href={`/system/integrations/${channel.id}/settings`} className={buttonClasses("secondary")}>
+                Settings
+              </Link>
+            ) : null}
           </>
         }
       />
@@ -53,7 +63,10 @@ export default async function ChannelPage({ params }: Props) {
       <div className="space-y-6">
         {channel.stoppedReason ? <StoppedNotice reason={channel.stoppedReason} at={channel.stoppedAt} timeZone={timeZone} /> : null}
         <Card>
-          <CardHeader title="Sync" description="Sync now fetches what changed since the last sync (or continues the first sync); a full sync walks everything again from the sync start date." />
+          <CardHeader
+            title="Sync"
+            description="Sync now fetches what changed since the last sync (or continues the first sync); a full sync walks everything again from the sync start date."
+          />
           <div className="space-y-4 p-5">
             {cannotSync ? <p className="text-sm text-amber-800">This channel cannot sync now. {cannotSync}</p> : null}
             {progress && !progress.finished ? (
@@ -65,7 +78,11 @@ export default async function ChannelPage({ params }: Props) {
         </Card>
         <section aria-label="Recent runs" className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">Recent runs</h2>
-          {runs.length === 0 ? <p className="text-sm text-slate-600">This channel has not synced yet.</p> : <RunsTable runs={runs} timeZone={timeZone} showChannel={false} />}
+          {runs.length === 0 ? (
+            <p className="text-sm text-slate-600">This channel has not synced yet.</p>
+          ) : (
+            <RunsTable runs={runs} timeZone={timeZone} showChannel={false} />
+          )}
         </section>
       </div>
     </>

@@ -46,19 +46,31 @@ export default async function SyncRunPage({ params }: Props) {
         description={`${run.mode} sync, ${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ""} · ${runDuration(run)} · ${n(run.recordsChanged)} records changed · ${n(run.errorCount)} errors · ${n(warned)} warnings`}
         actions={
           <>
-            <Link href={`/system/integrations/${run.channelId}`} className="text-sm text-brand-700 hover:underline">Channel page</Link>
-            <Link href={`/system/sync-history?channel=${run.channelId}`} className="text-sm text-brand-700 hover:underline">All runs of this channel</Link>
+            <Link href={`/system/integrations/${run.channelId}`} className="text-sm text-brand-700 hover:underline">
+              Channel page
+            </Link>
+            <Link href={`/system/sync-history?channel=${run.channelId}`} className="text-sm text-brand-700 hover:underline">
+              All runs of this channel
+            </Link>
           </>
         }
       />
       <div className="space-y-6">
         <div className="flex flex-wrap items-center gap-3 text-sm text-slate-700">
           <RunStatusBadge status={run.status} />
-          <span>Started <DateTime value={run.startedAt ?? run.createdAt} timeZone={timeZone} /></span>
-          <span>Finished <DateTime value={run.finishedAt} timeZone={timeZone} /></span>
+          <span>
+            Started <DateTime value={run.startedAt ?? run.createdAt} timeZone={timeZone} />
+          </span>
+          <span>
+            Finished <DateTime value={run.finishedAt} timeZone={timeZone} />
+          </span>
           {unfinished ? <CancelSyncButton action={cancelSyncAction} runId={run.id} requested={run.cancelRequestedAt !== null} /> : null}
         </div>
-        {run.errorMessage ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{run.errorMessage}</p> : null}
+        {run.errorMessage ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {run.errorMessage}
+          </p>
+        ) : null}
 
         <section aria-label="Timeline" className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">Timeline per connector</h2>
@@ -67,17 +79,33 @@ export default async function SyncRunPage({ params }: Props) {
           ) : (
             <SimpleTable
               columns={[
-                { label: "Connector" }, { label: "Started" }, { label: "Finished" }, { label: "Pages", align: "right" }, { label: "Fetched", align: "right" },
-                { label: "Created", align: "right" }, { label: "Updated", align: "right" }, { label: "Unchanged", align: "right" },
-                { label: "Failed", align: "right" }, { label: "Requests", align: "right" }, { label: "Retries", align: "right" },
+                { label: "Connector" },
+                { label: "Started" },
+                { label: "Finished" },
+                { label: "Pages", align: "right" },
+                { label: "Fetched", align: "right" },
+                { label: "Created", align: "right" },
+                { label: "Updated", align: "right" },
+                { label: "Unchanged", align: "right" },
+                { label: "Failed", align: "right" },
+                { label: "Requests", align: "right" },
+                { label: "Retries", align: "right" },
               ]}
             >
               {timeline.map((c) => (
                 <tr key={c.connector} data-connector={c.connector}>
                   <td className="px-5 py-3 font-medium">{c.connector}</td>
-                  <td className="px-5 py-3 text-slate-600"><DateTime value={c.startedAt ? new Date(c.startedAt) : null} timeZone={timeZone} /></td>
                   <td className="px-5 py-3 text-slate-600">
-                    {c.finishedAt ? <DateTime value={new Date(c.finishedAt)} timeZone={timeZone} /> : unfinished ? "running" : "did not finish"}
+                    <DateTime value={c.startedAt ? new Date(c.startedAt) : null} timeZone={timeZone} />
+                  </td>
+                  <td className="px-5 py-3 text-slate-600">
+                    {c.finishedAt ? (
+                      <DateTime value={new Date(c.finishedAt)} timeZone={timeZone} />
+                    ) : unfinished ? (
+                      "running"
+                    ) : (
+                      "did not finish"
+                    )}
                   </td>
                   <td className="px-5 py-3 text-right tabular-nums">{n(c.pages)}</td>
                   <td className="px-5 py-3 text-right tabular-nums">{n(c.fetched)}</td>
@@ -112,10 +140,12 @@ export default async function SyncRunPage({ params }: Props) {
 
         <section aria-labelledby="run-warnings" className="space-y-3">
           <div>
-            <h2 id="run-warnings" className="text-base font-semibold text-slate-900">Kept with warnings ({n(warned)})</h2>
+            <h2 id="run-warnings" className="text-base font-semibold text-slate-900">
+              Kept with warnings ({n(warned)})
+            </h2>
             <p className="text-sm text-slate-600">
-              These records were saved, but Magento sent a field the portal could not read; it is stored empty and what Magento sent is shown.
-              A warning is listed once, in the run that first met it.
+              These records were saved, but Magento sent a field the portal could not read; it is stored empty and what Magento sent is
+              shown. A warning is listed once, in the run that first met it.
             </p>
           </div>
           {warnings.length > 0 ? (

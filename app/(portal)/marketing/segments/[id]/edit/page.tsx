@@ -22,8 +22,13 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   return (
     <>
       <PageHeader breadcrumb="Marketing › Segments" title={`Edit “${segment.name}”`} />
-      <SegmentForm action={updateSegmentAction} entities={ENTITIES} canShare={segment.ownerUserId === user.id} lockEntity
-        initial={{ id: segment.id, name: segment.name, entity: segment.entity, query: `?${segmentQuery(segment)}`, shared: segment.shared }} />
+      <SegmentForm
+        action={updateSegmentAction}
+        entities={ENTITIES}
+        canShare={segment.ownerUserId === user.id}
+        lockEntity
+        initial={{ id: segment.id, name: segment.name, entity: segment.entity, query: `?${segmentQuery(segment)}`, shared: segment.shared }}
+      />
     </>
   );
 }

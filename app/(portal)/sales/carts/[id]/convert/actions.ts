@@ -12,7 +12,10 @@ import { placeOrder, type PlacedOrder } from "@/lib/carts/conversion/place-order
 const cartId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const addressFields = addressInputSchema.shape;
 const addressStep = z.object({ cartId, ...addressFields });
-const shippingStep = addressStep.extend({ carrierCode: z.string().trim().min(1, "Choose a shipping method."), methodCode: z.string().trim() });
+const shippingStep = addressStep.extend({
+  carrierCode: z.string().trim().min(1, "Choose a shipping method."),
+  methodCode: z.string().trim(),
+});
 const placeStep = shippingStep.extend({
   nonce: z.string(),
   paymentMethod: z.string().trim().min(1, "Choose a payment method."),
@@ -31,19 +34,36 @@ function fromStep<T>(result: { ok: true; data: T } | { ok: false; error: string;
   throw new ActionFailure(result.error, result.fieldErrors);
 }
 
-export const estimateShippingAction = protectedAction("convert_carts", addressStep, async (input, { db, user }): Promise<ActionResult<ShippingOption[]>> =>
-  fromStep(await estimateShipping(db, user, input.cartId, addressOf(input))));
+export const estimateShippingAction = protectedAction(
+  "convert_carts",
+  addressStep,
+  async (input, { db, user }): Promise<ActionResult<ShippingOption[]>> =>
+    fromStep(await estimateShipping(db, user, input.cartId, addressOf(input))),
+);
 
-export const reviewOrderAction = protectedAction("convert_carts", shippingStep, async (input, { db, user }): Promise<ActionResult<Review>> =>
-  fromStep(await reviewOrder(db, user, input.cartId, addressOf(input), { carrierCode: input.carrierCode, methodCode: input.methodCode })));
+export const reviewOrderAction = protectedAction(
+  "convert_carts",
+  shippingStep,
+  async (input, { db, user }): Promise<ActionResult<Review>> =>
+    fromStep(await reviewOrder(db, user, input.cartId, addressOf(input), { carrierCode: input.carrierCode, methodCode: input.methodCode })),
+);
 
-export const placeOrderAction = protectedAction("convert_carts", placeStep, async (input, { db, user }): Promise<ActionResult<PlacedOrder>> => {
-  const result = await placeOrder(db, user, {
-    cartId: input.cartId, nonce: input.nonce, address: addressOf(input), carrierCode: input.carrierCode, methodCode: input.methodCode,
-    paymentMethod: input.paymentMethod, ...(input.poNumber ? { poNumber: input.poNumber } : {}),
-  });
-  if (!result.ok) throw new ActionFailure(result.error, result.fieldErrors);
-  // No revalidatePath: it would re-render this page, which for an ordered cart no longer shows
-  // the form and its confirmation; the cart and order pages are dynamic and read fresh anyway.
-  return { ok: true, message: result.message, data: result.order };
-});
+export const placeOrderAction = protectedAction(
+  "convert_carts",
+  placeStep,
+  async (input, { db, user }): Promise<ActionResult<PlacedOrder>> => {
+    const result = await placeOrder(db, user, {
+      cartId: input.cartId,
+      nonce: input.nonce,
+      address: addressOf(input),
+      carrierCode: input.carrierCode,
+      methodCode: input.methodCode,
+      paymentMethod: input.paymentMethod,
+      ...(input.poNumber ? { poNumber: input.poNumber } : {}),
+    });
+    if (!result.ok) throw new ActionFailure(result.error, result.fieldErrors);
+    // No revalidatePath: it would re-render this page, which for an ordered cart no longer shows
+    // the form and its confirmation; the cart and order pages are dynamic and read fresh anyway.
+    return { ok: true, message: result.message, data: result.order };
+  },
+);

@@ -30,7 +30,10 @@ export default async function ConvertCartPage({ params }: Props) {
     <div className="space-y-6">
       <div>
         <p className="text-sm text-slate-500">
-          <Link href={`/sales/carts/${id}`} className="text-brand-700 hover:underline">Cart {detail.cart.originId}</Link> · {detail.channel.name}
+          <Link href={`/sales/carts/${id}`} className="text-brand-700 hover:underline">
+            Cart {detail.cart.originId}
+          </Link>{" "}
+          · {detail.channel.name}
         </p>
         <h1 className="mt-1 text-2xl font-semibold text-slate-900">Convert cart {detail.cart.originId} to an order</h1>
         <p className="mt-1 text-sm text-slate-600">
@@ -42,9 +45,17 @@ export default async function ConvertCartPage({ params }: Props) {
         <ItemsTable
           caption={`Items of cart ${detail.cart.originId}`}
           currency={detail.cart.currencyCode}
-          items={detail.items.filter((i) => i.removedAt === null).map((item) => ({
-            key: item.id, sku: item.sku, name: item.name, qty: item.qty, price: item.price, rowTotal: item.rowTotal, removed: false,
-          }))}
+          items={detail.items
+            .filter((i) => i.removedAt === null)
+            .map((item) => ({
+              key: item.id,
+              sku: item.sku,
+              name: item.name,
+              qty: item.qty,
+              price: item.price,
+              rowTotal: item.rowTotal,
+              removed: false,
+            }))}
         />
       </DetailSection>
       <DetailSection title="Order details">
@@ -61,7 +72,9 @@ export default async function ConvertCartPage({ params }: Props) {
           <div role="alert" className="text-sm text-slate-700">
             <p className="font-medium">{form.error}</p>
             {order ? (
-              <Link href={`/sales/orders/${order.id}`} className="mt-2 inline-block font-medium text-brand-700 hover:underline">Open order #{order.incrementId}</Link>
+              <Link href={`/sales/orders/${order.id}`} className="mt-2 inline-block font-medium text-brand-700 hover:underline">
+                Open order #{order.incrementId}
+              </Link>
             ) : null}
           </div>
         )}
