@@ -1,7 +1,9 @@
 // Runs once when the server starts, before any request.
 export async function register() {
-  const { readEnv } = await import("./lib/env");
-  if (readEnv("NEXT_RUNTIME") !== "nodejs") return;
+  // Read directly, not through lib/env.ts: Next inlines process.env.NEXT_RUNTIME at build time, which
+  // drops everything below (Node-only code) from the edge bundle.
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // The sign-in throttle and the audit log need the socket's address (lib/auth/client-ip.ts).
   const { exposePeerAddress } = await import("./lib/auth/peer-address");
   exposePeerAddress();
