@@ -1,3 +1,5 @@
+import { utcDate, type DayRange } from "@/lib/dates";
+
 // The named date ranges every date filter offers (grid date columns, reports, the dashboard): one
 // list, one label each, one meaning each. Days are calendar days ("YYYY-MM-DD"); "today" is the
 // caller's, read in whatever zone the page counts days in.
@@ -46,13 +48,8 @@ export function parseDatePreset(text: string | null | undefined): DatePreset | n
   return Object.hasOwn(OLD_SPELLINGS, text) ? OLD_SPELLINGS[text]! : null;
 }
 
-/** "YYYY-MM-DD" of a UTC calendar date; day and month may overflow (day 0 = last of the month before). */
-function utcDay(year: number, month: number, day: number): string {
-  return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10);
-}
-
 /** The inclusive days a preset means on `today` ("YYYY-MM-DD"). */
-export function presetRange(preset: DatePreset, today: string): { from: string; to: string } {
+export function presetRange(preset: DatePreset, today: string): DayRange {
   const y = Number(today.slice(0, 4));
   const m = Number(today.slice(5, 7)) - 1;
   const d = Number(today.slice(8, 10));
@@ -61,22 +58,22 @@ export function presetRange(preset: DatePreset, today: string): { from: string; 
     case "today":
       return { from: today, to: today };
     case "last_7_days":
-      return { from: utcDay(y, m, d - 6), to: today };
+      return { from: utcDate(y, m, d - 6), to: today };
     case "last_30_days":
-      return { from: utcDay(y, m, d - 29), to: today };
+      return { from: utcDate(y, m, d - 29), to: today };
     case "last_90_days":
-      return { from: utcDay(y, m, d - 89), to: today };
+      return { from: utcDate(y, m, d - 89), to: today };
     case "this_month":
-      return { from: utcDay(y, m, 1), to: today };
+      return { from: utcDate(y, m, 1), to: today };
     case "last_month":
-      return { from: utcDay(y, m - 1, 1), to: utcDay(y, m, 0) };
+      return { from: utcDate(y, m - 1, 1), to: utcDate(y, m, 0) };
     case "this_quarter":
-      return { from: utcDay(y, q, 1), to: today };
+      return { from: utcDate(y, q, 1), to: today };
     case "last_quarter":
-      return { from: utcDay(y, q - 3, 1), to: utcDay(y, q, 0) };
+      return { from: utcDate(y, q - 3, 1), to: utcDate(y, q, 0) };
     case "this_year":
-      return { from: utcDay(y, 0, 1), to: today };
+      return { from: utcDate(y, 0, 1), to: today };
     case "last_year":
-      return { from: utcDay(y - 1, 0, 1), to: utcDay(y - 1, 11, 31) };
+      return { from: utcDate(y - 1, 0, 1), to: utcDate(y - 1, 11, 31) };
   }
 }
