@@ -2,6 +2,7 @@ import { and, eq, notLike, sql } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
 import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
+import { cutRange, readStoredLanes, storeLanes, type Lane } from "@/lib/sync/lanes";
 import type { ChannelRow, ConnectorName, UpdatedWindow } from "@/lib/sync/types";
 
 // Where each connector of a channel has got, per mode. Written in the same transaction as the
@@ -24,16 +25,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export type CheckpointMode = "initial" | "incremental";
 export type CheckpointRow = typeof syncCheckpoints.$inferSelect;
 
-/** The next page to fetch for one connector. */
-export interface Position {
+/** What is left of one connector's pass in one mode. */
+export interface Pass {
   mode: CheckpointMode;
-  window: UpdatedWindow;
-  /** 1-based page within the window to fetch next. */
-  page: number;
-  /** Keyset position inside the window (null = its start, or a page-numbered connector). */
-  cursor: KeysetCursor | null;
-  /** initial: the first window's end (where incremental later starts). */
+  /** Unfinished lanes (lib/sync/lanes.ts); a page-numbered connector has one without a window. */
+  lanes: Lane[];
+  /** initial: where the pass started (now, at its start): incremental syncs later start there. */
   upperBound: Date | null;
+  /** The pass's lower end (initial: the sync start date; incremental: where it asks from). */
+  lower: Date | null;
+  /** Pages written in this pass before this run's step. */
+  pagesBefore: number;
 }
 
 export async function getCheckpoint(
@@ -96,13 +98,6 @@ function syncStart(channel: Pick<ChannelRow, "syncStartDate">): Date | null {
   return channel.syncStartDate ? new Date(`${channel.syncStartDate}T00:00:00Z`) : null;
 }
 
-/** [max(start, end - WINDOW_DAYS), end); open start when the channel has no sync start date. */
-function windowEndingAt(end: Date, start: Date | null): UpdatedWindow {
-  if (!start) return { from: null, to: end };
-  const from = new Date(Math.max(start.getTime(), end.getTime() - WINDOW_DAYS * DAY_MS));
-  return { from, to: end };
-}
-
 /**
  * The window before `window` on the way back to `start`. Its width adapts to how full the last
  * one was: a store with few changes per month crosses years of history in a few requests instead
@@ -117,76 +112,73 @@ export function nextWindowBack(window: { from: Date; to: Date }, pagesInWindow: 
   return { from, to: window.from };
 }
 
-/**
- * Where an initial walk goes after the last page of `position`'s window, as advanceCheckpoint
- * will record it, or null when the walk ends there (or the mode is not a windowed initial walk).
- * Lets the runner fetch the next window's first page while the current one is written.
- */
-export function positionAfterWindow(channel: Pick<ChannelRow, "syncStartDate">, position: Position): Position | null {
-  const { window } = position;
-  if (position.mode !== "initial" || window.from === null || window.to === null) return null;
-  const start = syncStart(channel);
-  if (start !== null && window.from.getTime() <= start.getTime()) return null;
-  const next = nextWindowBack({ from: window.from, to: window.to }, position.page, start);
-  return { mode: "initial", window: next, page: 1, cursor: null, upperBound: position.upperBound };
-}
-
-/** Same place to continue from (window, page, keyset). */
-export function samePosition(a: Position, b: Position): boolean {
-  const time = (d: Date | null) => (d === null ? null : d.getTime());
-  return (
-    a.mode === b.mode &&
-    a.page === b.page &&
-    time(a.window.from) === time(b.window.from) &&
-    time(a.window.to) === time(b.window.to) &&
-    JSON.stringify(a.cursor) === JSON.stringify(b.cursor)
-  );
-}
-
 /** True when a connector's initial walk is complete. */
 export function initialDone(row: CheckpointRow | null): boolean {
   return Boolean(row?.completedAt);
 }
 
 /**
- * Where a connector continues, or null when there is nothing left in this mode.
- * `windowed: false` connectors fetch everything (no window) in both modes.
+ * Where a connector's pass continues, as lanes (lib/sync/lanes.ts), or null when there is nothing
+ * left in this mode. A new initial pass covers [sync start date, now), cut into `lanesAtStart`
+ * lanes when the start date is known; a new incremental pass asks from the newest updated_at
+ * written (minus the overlap) with an open end. A checkpoint written before lanes existed (one
+ * window walked back, plus everything older) is read as the lanes it amounts to.
+ * `windowed: false` connectors (reference data) are one page-numbered lane.
  */
-export async function currentPosition(
+export async function loadPass(
   db: Db | DbTx,
   channel: ChannelRow,
   connector: { name: ConnectorName; windowed: boolean },
   mode: CheckpointMode,
   now: Date,
-): Promise<Position | null> {
+  lanesAtStart: number,
+): Promise<Pass | null> {
   const row = await getCheckpoint(db, channel.id, connector.name, mode);
-  if (mode === "initial") {
-    if (row?.completedAt) return null;
-    if (!connector.windowed) return { mode, window: { from: null, to: null }, page: (row?.page ?? 0) + 1, cursor: null, upperBound: null };
-    if (row && row.windowEnd) {
-      const upperBound = readUpperBound(row) ?? row.windowEnd;
-      return { mode, window: { from: row.windowStart, to: row.windowEnd }, page: (row.page ?? 0) + 1, cursor: readKeyset(row), upperBound };
-    }
-    return { mode, window: windowEndingAt(now, syncStart(channel)), page: 1, cursor: null, upperBound: now };
-  }
+  const start = syncStart(channel);
+  const single = (page: number, from: Date | null = null, to: Date | null = null, cursor: KeysetCursor | null = null): Lane[] => [
+    { id: 0, from, to, page, cursor, done: false },
+  ];
   if (!connector.windowed) {
+    if (mode === "initial") {
+      if (row?.completedAt) return null;
+      return { mode, lanes: single(row?.page ?? 0), upperBound: null, lower: null, pagesBefore: row?.page ?? 0 };
+    }
     // Reference data (websites, stores, groups) rarely changes: an incremental sync re-reads it
     // at most hourly, so a sync with nothing to do stays at one request per connector.
     const lastRead = row?.completedAt ?? (await getCheckpoint(db, channel.id, connector.name, "initial"))?.completedAt ?? null;
     if (lastRead && (!row || row.completedAt) && now.getTime() - lastRead.getTime() < REFERENCE_DATA_MAX_AGE_MS) return null;
-    const page = row && !row.completedAt ? (row.page ?? 0) + 1 : 1;
-    return { mode, window: { from: null, to: null }, page, cursor: null, upperBound: null };
+    const page = row && !row.completedAt ? (row.page ?? 0) : 0;
+    return { mode, lanes: single(page), upperBound: null, lower: null, pagesBefore: page };
+  }
+  if (mode === "initial") {
+    if (row?.completedAt) return null;
+    const stored = readStoredLanes(row?.cursor?.lanes);
+    const upperBound = (row && readUpperBound(row)) ?? row?.windowEnd ?? now;
+    const pagesBefore = row?.page ?? 0;
+    if (row && stored) return { mode, lanes: stored, upperBound, lower: start, pagesBefore };
+    if (row && row.windowEnd) {
+      // Written by the backward walk: its current window, then everything older.
+      const lanes = single(row.page ?? 0, row.windowStart, row.windowEnd, readKeyset(row));
+      if (row.windowStart && (!start || start.getTime() < row.windowStart.getTime())) {
+        lanes.push({ id: 1, from: start, to: row.windowStart, page: 0, cursor: null, done: false });
+      }
+      return { mode, lanes, upperBound, lower: start, pagesBefore: 0 };
+    }
+    const lanes = start && start.getTime() < now.getTime() ? cutRange(start, now, lanesAtStart) : single(0, start, now);
+    return { mode, lanes, upperBound: now, lower: start, pagesBefore: 0 };
   }
   if (row && !row.completedAt && row.page !== null) {
-    return { mode, window: { from: row.windowStart, to: null }, page: row.page + 1, cursor: readKeyset(row), upperBound: null };
+    const stored = readStoredLanes(row.cursor?.lanes);
+    const lanes = stored ?? single(row.page, row.windowStart, null, readKeyset(row));
+    return { mode, lanes, upperBound: null, lower: row.windowStart, pagesBefore: row.page };
   }
   let since = row?.lastUpdatedAt ?? null;
   if (!since) {
     const initial = await getCheckpoint(db, channel.id, connector.name, "initial");
-    since = (initial && readUpperBound(initial)) ?? syncStart(channel);
+    since = (initial && readUpperBound(initial)) ?? start;
   }
   const from = since ? new Date(since.getTime() - INCREMENTAL_OVERLAP_MS) : null;
-  return { mode, window: { from, to: null }, page: 1, cursor: null, upperBound: null };
+  return { mode, lanes: single(0, from), upperBound: null, lower: from, pagesBefore: 0 };
 }
 
 function readKeyset(row: CheckpointRow): KeysetCursor | null {
@@ -200,56 +192,41 @@ function readUpperBound(row: CheckpointRow): Date | null {
 }
 
 /**
- * Records that `position.page` was written; returns whether the connector is finished in this mode.
- * `pageDone` = the fetch said it was the window's last page; `keyset` = where the next page starts.
+ * Records, in ONE statement inside a page's transaction, where the pass stands after that page:
+ * every unfinished lane at its last written page, the pages written so far and, when `finished`,
+ * the pass's end. The newest updated_at seen so far is kept by the upsert itself (GREATEST).
  */
-/** Whether writing the page at `position` (`done`: its window's last) finishes the connector's pass. */
-export function pageFinishesPass(channel: Pick<ChannelRow, "syncStartDate">, position: Position, done: boolean): boolean {
-  if (!done) return false;
-  if (position.mode !== "initial") return true;
-  const { window } = position;
-  const start = syncStart(channel);
-  return window.from === null || window.to === null || (start !== null && window.from.getTime() <= start.getTime());
-}
-
-/**
- * Records that the page at `position` was written, in ONE statement (it runs in every page's
- * transaction): the newest updated_at seen so far is kept by the upsert itself (GREATEST).
- */
-export async function advanceCheckpoint(
+export async function savePass(
   tx: DbTx,
   channel: ChannelRow,
   connectorName: ConnectorName,
-  position: Position,
-  page: { done: boolean; keyset: KeysetCursor | null; maxUpdatedAt: Date | null },
+  pass: Pass,
+  state: { pages: number; finished: boolean; maxUpdatedAt: Date | null; covered: number | null },
   now: Date,
-): Promise<{ finished: boolean }> {
-  const { mode, window } = position;
-  const pageDone = page.done;
-  const finished = pageFinishesPass(channel, position, pageDone);
-  const keyset = pageDone ? null : page.keyset;
-  const save = (values: CheckpointValues) =>
-    saveCheckpoint(tx, channel.id, connectorName, mode, { ...values, lastUpdatedAt: page.maxUpdatedAt }, { keepNewestUpdatedAt: true });
-  if (mode === "initial") {
-    const bound = position.upperBound ? { upperBound: position.upperBound.toISOString() } : {};
-    const cursor = { ...bound, ...(keyset ? { keyset } : {}) };
-    if (!pageDone) {
-      await save({ windowStart: window.from, windowEnd: window.to, page: position.page, cursor, completedAt: null });
-    } else if (finished) {
-      await save({ windowStart: window.from, windowEnd: window.to, page: null, cursor, completedAt: now });
-    } else {
-      // Window finished: step back one window.
-      const next = nextWindowBack(window as { from: Date; to: Date }, position.page, syncStart(channel));
-      await save({ windowStart: next.from, windowEnd: next.to, page: 0, cursor, completedAt: null });
-    }
-    return { finished };
-  }
-  await save({
-    windowStart: window.from,
-    windowEnd: null,
-    page: pageDone ? null : position.page,
-    cursor: keyset ? { keyset } : null,
-    completedAt: pageDone ? now : null,
-  });
-  return { finished };
+): Promise<void> {
+  const { mode, lanes } = pass;
+  const { finished } = state;
+  const lower = pass.lower;
+  const stored = finished ? [] : storeLanes(lanes);
+  const values: CheckpointValues =
+    mode === "initial"
+      ? {
+          windowStart: lower,
+          windowEnd: pass.upperBound,
+          page: finished ? null : state.pages,
+          cursor: {
+            ...(pass.upperBound ? { upperBound: pass.upperBound.toISOString() } : {}),
+            ...(finished ? {} : { lanes: stored }),
+            ...(state.covered !== null ? { covered: state.covered } : {}),
+          },
+          completedAt: finished ? now : null,
+        }
+      : {
+          windowStart: lower,
+          windowEnd: null,
+          page: finished ? null : state.pages,
+          cursor: finished ? null : { lanes: stored },
+          completedAt: finished ? now : null,
+        };
+  await saveCheckpoint(tx, channel.id, connectorName, mode, { ...values, lastUpdatedAt: state.maxUpdatedAt }, { keepNewestUpdatedAt: true });
 }

@@ -5,17 +5,9 @@ import type { MagentoClient } from "@/lib/magento/client";
 import type { RequestTiming } from "@/lib/magento/http";
 import { refreshAfterSync } from "@/lib/sync/after-sync";
 import { createChannelClient } from "@/lib/sync/channel-client";
-import {
-  advanceCheckpoint,
-  currentPosition,
-  getCheckpoint,
-  pageFinishesPass,
-  positionAfterWindow,
-  resetInitialCheckpoints,
-  samePosition,
-  type CheckpointMode,
-  type Position,
-} from "@/lib/sync/checkpoints";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { getCheckpoint, loadPass, resetInitialCheckpoints, savePass, type CheckpointMode } from "@/lib/sync/checkpoints";
+import { schedulePages, type ArrivedPage, type PassSpec } from "@/lib/sync/page-scheduler";
 import { invalidMessage } from "@/lib/sync/fetch-by-id";
 import { KeysetStalledError } from "@/lib/sync/keyset";
 import { ChannelHold, claimLease, leaseHolder, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
@@ -220,9 +212,97 @@ export async function preparePageTransaction(tx: DbTx): Promise<void> {
   await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
 }
 
-type PreparedPage = FetchedPage<unknown> & { prepared: unknown; references: References | null };
+type PreparedPage = FetchedPage<unknown> & { received: number; prepared: unknown; references: References | null };
 
 const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed: [], maxUpdatedAt: null };
+
+/** Which connector a Magento request is made for (several fetch at once). */
+const requestOwner = new AsyncLocalStorage<ConnectorName>();
+
+/** The channel's in-flight budget: requests on the way at once, shared by all its connectors. */
+export function inFlightBudget(channel: ChannelRow): number {
+  return DEFAULT_IN_FLIGHT;
+}
+
+const DEFAULT_IN_FLIGHT = 6;
+
+/**
+ * Writes one arrived page in ONE transaction: its referenced records, the page, its sync_errors
+ * and warnings, the pass's checkpoint (every lane where it stands after this page), the run's
+ * stats and the lease's renewal.
+ */
+async function writePage(input: {
+  ctx: SyncContext;
+  connector: Connector;
+  arrived: ArrivedPage<PreparedPage>;
+  counters: Map<ConnectorName, { requests: number; retries: number }>;
+  hold: ChannelHold;
+  runId: number;
+}): Promise<{ result: WriteResult; finished: boolean; failed: number }> {
+  const { ctx, connector, arrived, counters, hold, runId } = input;
+  const { db, channel } = ctx;
+  const fetched = arrived.fetched;
+  const page = arrived.page;
+  return db.transaction(async (tx) => {
+    await preparePageTransaction(tx);
+    const referenced = fetched.references ? await writeReferences(tx, ctx, fetched.references) : 0;
+    const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records, fetched.prepared) : EMPTY_WRITE;
+    const errors = [
+      ...invalidToErrors(connector.name, page, fetched),
+      ...referenceErrors(page, fetched.references),
+      ...result.failed.map((f) => ({ ...f, connector: connector.name, page })),
+    ];
+    const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
+    counters.delete(connector.name);
+    const warnings = warningsOf(connector.name, fetched);
+    const state = arrived.commit();
+    // The rest of the page's statements touch different rows and need nothing from each other:
+    // sent together, they queue on the transaction's connection without a round trip each.
+    await Promise.all([
+      fetched.records.length > 0 ? connector.afterPage?.(tx, ctx, fetched.records) : undefined,
+      recordErrors(tx, { id: runId, channelId: channel.id }, errors),
+      savePass(tx, channel, connector.name, arrived.pass, { ...state, maxUpdatedAt: result.maxUpdatedAt }, new Date()),
+      // Only a page with warnings waits for their insert (the stats count the new ones).
+      (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) =>
+        addConnectorStats(tx, runId, connector.name, {
+          warnings: fresh,
+          referenced,
+          pages: 1,
+          fetched: fetched.records.length + fetched.invalid.length,
+          created: result.created,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          failed: errors.length,
+          errors: errors.length,
+          requests: counted.requests,
+          retries: counted.retries,
+          ...(state.finished ? { finishedAt: new Date().toISOString() } : {}),
+        }),
+      ),
+      // The lease is renewed with the page: a page is written only while this run holds the channel.
+      hold.renew(tx),
+    ]);
+    return { result, finished: state.finished, failed: result.failed.length + fetched.invalid.length };
+  });
+}
+
+/**
+ * Ids-only passes on their own cadence after a connector's pass: carts gone from Magento expire,
+ * deleted records are flagged removed (an initial walk that just ended read everything: its
+ * cadence only starts). Never fails the run (every page is already saved).
+ */
+async function afterPass(
+  ctx: SyncContext,
+  connector: Connector,
+  runMode: RunMode,
+  flushCounters: (name: ConnectorName) => Promise<void>,
+): Promise<void> {
+  await requestOwner.run(connector.name, () =>
+    reconcileAfterPass(ctx, connector.name, { force: runMode === "full", walkedEverything: checkpointMode(runMode) === "initial" }),
+  );
+  // Requests made after the last page (reconciliation) count for the connector too.
+  await flushCounters(connector.name);
+}
 
 /**
  * Writes at most `maxPages` pages of a run, continuing where its checkpoints say; finishes the run
@@ -284,19 +364,22 @@ async function writePagesHeld(
   const all = await loadConnectors(input);
   const mode = checkpointMode(run.mode);
 
-  // Requests and retries per connector, flushed into the stats with each page.
-  let current: ConnectorName = "stores";
+  // Requests and retries per connector (the connector a request is made for is found through
+  // async context: several connectors fetch at once), flushed into the stats with each page.
   const counters = new Map<ConnectorName, { requests: number; retries: number }>();
   const onRequest = (timing: RequestTiming) => {
-    const c = counters.get(current) ?? { requests: 0, retries: 0 };
+    const name = requestOwner.getStore() ?? "stores";
+    const c = counters.get(name) ?? { requests: 0, retries: 0 };
     c.requests++;
     if (timing.attempt > 1) c.retries++;
-    counters.set(current, c);
+    counters.set(name, c);
   };
   const client = input.client ?? createChannelClient(channel, { onRequest });
   const ctx: SyncContext = { db, channel, client, runId };
+  const budget = inFlightBudget(channel);
 
   const runStartedAt = run.startedAt ?? run.createdAt;
+  let pages = 0;
   const finish = async (status: "succeeded" | "partial" | "canceled"): Promise<StepResult> => {
     const finished = await finishRun(db, runId, { status });
     await hold.end();
@@ -306,6 +389,7 @@ async function writePagesHeld(
     if (!finished || finished.recordsChanged > 0) await refreshAfterSync(db, channel.id, runStartedAt);
     return { done: true, status, pages, continueFrom: null };
   };
+  // Asked before each page is written (one indexed read; the writer, not the database, waits on Magento).
   const cancelled = async () => {
     if (input.signal?.aborted) return true;
     const fresh = await getRun(db, runId);
@@ -319,140 +403,91 @@ async function writePagesHeld(
     await addConnectorStats(db, runId, name, { requests: leftover.requests, retries: leftover.retries });
   };
 
-  let pages = 0;
-  for (const connector of enabledConnectors(channel, all)) {
-    current = connector.name;
-    if (statsOf(run, connector.name).finishedAt) continue;
-    let position = await currentPosition(db, channel, connector, mode, new Date());
-    if (!position) {
-      await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
-      continue;
-    }
-    if (!statsOf(run, connector.name).startedAt) {
-      await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
-    }
-    // A page is prepared (mapped, serialized) as soon as it arrives: while the page before is written.
-    const fetchAt = (pos: Position): Promise<PreparedPage> => {
-      const promise = connector.fetchPage(ctx, { window: pos.window, page: pos.page, cursor: pos.cursor }, pageSize).then(async (page) => ({
-        ...page,
-        prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
-        // The customers (and orders) the page points to that the portal lacks, fetched by id.
-        references: await fetchReferences(ctx, connector.name, page.records),
-      }));
-      promise.catch(() => {}); // awaited later; a dropped prefetch must not crash the process
-      return promise;
-    };
-    let pending: Promise<PreparedPage> | null = null;
-    // This connector's pages in the whole run (earlier steps included).
-    let connectorPages = statsOf(run, connector.name).pages;
-    for (;;) {
-      if (pages >= maxPages) {
-        return { done: false, status: "running", pages, continueFrom: { runId, connector: connector.name, page: position.page } };
+  // Reference data first (the other connectors filter by its stores), then every other connector
+  // at once: they link to each other whichever arrives first (lib/sync/rules/references.ts).
+  const enabled = enabledConnectors(channel, all).filter((connector) => !statsOf(run, connector.name).finishedAt);
+  const groups = [enabled.filter((c) => c.name === "stores"), enabled.filter((c) => c.name !== "stores")];
+  const connectorPages = new Map<ConnectorName, number>(enabled.map((c) => [c.name, statsOf(run, c.name).pages]));
+  const passed: Connector[] = [];
+  for (const group of groups) {
+    const specs: PassSpec<PreparedPage>[] = [];
+    for (const connector of group) {
+      const pass = await loadPass(db, channel, connector, mode, new Date(), budget);
+      if (!pass) {
+        await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
+        continue;
       }
-      // Asked while the page is fetched (or its prefetch finishes), so it adds no wait of its own.
-      const cancelCheck = cancelled();
-      cancelCheck.catch(() => {});
-      const fetched: PreparedPage = await (pending ?? fetchAt(position));
-      if (await cancelCheck) {
-        if (input.signal?.aborted) await requestCancel(db, runId);
-        return finish("canceled");
+      if (!statsOf(run, connector.name).startedAt) {
+        await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
       }
-      const pos: Position = position;
-      // Prefetch the next page while this one is written: the same window's next page, or after a
-      // window's last page the first page of the window an initial walk steps back to next.
-      const nextInWindow: Position | null = fetched.done ? null : { ...pos, page: pos.page + 1, cursor: fetched.cursor ?? null };
-      const predicted: Position | null = nextInWindow ?? (connector.windowed ? positionAfterWindow(channel, pos) : null);
-      pending = predicted && pages + 1 < maxPages ? fetchAt(predicted) : null;
-
-      const finished = pageFinishesPass(channel, pos, fetched.done);
-      const result = await db.transaction(async (tx) => {
-        await preparePageTransaction(tx);
-        const referenced = fetched.references ? await writeReferences(tx, ctx, fetched.references) : 0;
-        const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records, fetched.prepared) : EMPTY_WRITE;
-        const errors = [
-          ...invalidToErrors(connector.name, pos.page, fetched),
-          ...referenceErrors(pos.page, fetched.references),
-          ...result.failed.map((f) => ({ ...f, connector: connector.name, page: pos.page })),
-        ];
-        const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
-        counters.delete(connector.name);
-        const warnings = warningsOf(connector.name, fetched);
-        // The rest of the page's statements touch different rows and need nothing from each other:
-        // sent together, they queue on the transaction's connection without a round trip each.
-        await Promise.all([
-          fetched.records.length > 0 ? connector.afterPage?.(tx, ctx, fetched.records) : undefined,
-          recordErrors(tx, { id: runId, channelId: channel.id }, errors),
-          advanceCheckpoint(
-            tx,
-            channel,
-            connector.name,
-            pos,
-            { done: fetched.done, keyset: fetched.cursor ?? null, maxUpdatedAt: result.maxUpdatedAt },
-            new Date(),
-          ),
-          // Only a page with warnings waits for their insert (the stats count the new ones).
-          (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) =>
-            addConnectorStats(tx, runId, connector.name, {
-              warnings: fresh,
-              referenced,
-              pages: 1,
-              fetched: fetched.records.length + fetched.invalid.length,
-              created: result.created,
-              updated: result.updated,
-              unchanged: result.unchanged,
-              failed: errors.length,
-              errors: errors.length,
-              requests: counted.requests,
-              retries: counted.retries,
-              ...(finished ? { finishedAt: new Date().toISOString() } : {}),
-            }),
-          ),
-          // The lease is renewed with the page: a page is written only while this run holds the channel.
-          hold.renew(tx),
-        ]);
-        return result;
-      });
-      pages++;
-      connectorPages++;
-      await refreshPlannerStatistics(db, connector.name, connectorPages);
-      input.onProgress?.({
-        runId,
+      specs.push({
         connector: connector.name,
-        page: pos.page,
-        window: pos.window,
-        fetched: fetched.records.length + fetched.invalid.length,
-        created: result.created,
-        updated: result.updated,
-        unchanged: result.unchanged,
-        failed: result.failed.length + fetched.invalid.length,
-        connectorFinished: finished,
+        pass,
+        splittable: connector.windowed,
+        lanesWanted: connector.windowed ? budget : 1,
+        // A page is prepared (mapped, serialized) as soon as it arrives: while earlier pages are written.
+        fetch: (request) =>
+          requestOwner.run(connector.name, async () => {
+            const page = await connector.fetchPage(ctx, request, pageSize);
+            return {
+              ...page,
+              received: page.received ?? page.records.length + page.invalid.length,
+              prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
+              // The customers (and orders) the page points to that the portal lacks, fetched by id.
+              references: await fetchReferences(ctx, connector.name, page.records),
+            };
+          }),
       });
-      if (finished) break;
-      if (nextInWindow) {
-        position = nextInWindow;
-      } else {
-        const next = await currentPosition(db, channel, connector, mode, new Date());
-        // The prefetched page is used only when the checkpoint names the very position it asked for.
-        if (!next || !predicted || !samePosition(next, predicted)) pending = null;
-        if (!next) break;
-        position = next;
-      }
     }
-    // Ids-only passes on their own cadence: carts gone from Magento expire, deleted records are
-    // flagged removed (an initial walk that just ended read everything: its cadence only starts).
-    // Never fails the run (every page is already saved).
-    await reconcileAfterPass(ctx, connector.name, { force: run.mode === "full", walkedEverything: mode === "initial" });
-    // Requests made after the last page (reconciliation) count for the connector too.
-    await flushCounters(connector.name);
-    run = (await getRun(db, runId)) ?? run;
+    if (specs.length === 0) continue;
+    const byName = new Map(group.map((c) => [c.name as string, c]));
+    const result = await schedulePages(specs, {
+      inFlight: budget,
+      pageAllowance: maxPages - pages,
+      openEnd: new Date(),
+      shouldStop: cancelled,
+      write: async (arrived) => {
+        const connector = byName.get(arrived.connector)!;
+        const { result, finished, failed } = await writePage({ ctx, connector, arrived, counters, hold, runId });
+        pages++;
+        input.onProgress?.({
+          runId,
+          connector: connector.name,
+          page: arrived.page,
+          window: arrived.request.window,
+          fetched: arrived.fetched.records.length + arrived.fetched.invalid.length,
+          created: result.created,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          failed,
+          connectorFinished: finished,
+        });
+        const count = (connectorPages.get(connector.name) ?? 0) + 1;
+        connectorPages.set(connector.name, count);
+        await refreshPlannerStatistics(db, connector.name, count);
+      },
+    });
+    if (result.stopped) {
+      if (input.signal?.aborted) await requestCancel(db, runId);
+      return finish("canceled");
+    }
+    for (const name of result.finished) passed.push(byName.get(name)!);
+    if (specs.some((spec) => !result.finished.includes(spec.connector))) {
+      for (const connector of passed) await afterPass(ctx, connector, run.mode, flushCounters);
+      const open = specs.find((spec) => !result.finished.includes(spec.connector))!;
+      return { done: false, status: "running", pages, continueFrom: { runId, connector: open.connector as ConnectorName, page: null } };
+    }
   }
+  for (const connector of passed) await afterPass(ctx, connector, run.mode, flushCounters);
+  run = (await getRun(db, runId)) ?? run;
   if (enabledConnectors(channel, all).some((connector) => connector.name === "carts")) {
     // Cart totals are one request per open cart, paced by the channel's request rate: read last,
     // so a first sync's orders are not kept waiting behind them (and carts its orders purchased
     // need no totals any more). An incremental run: only the carts its carts window could bring.
-    current = "carts";
     const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
-    await refreshCartTotals(ctx, since).catch((error: unknown) => console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`));
+    await requestOwner
+      .run("carts", () => refreshCartTotals(ctx, since))
+      .catch((error: unknown) => console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`));
     await flushCounters("carts");
   }
   run = (await getRun(db, runId)) ?? run;

@@ -56,6 +56,8 @@ export interface FetchedPage<T> {
   /** Fields of kept records that could not be read and were stored as null (sync_warnings). */
   warnings?: FieldWarning[];
   totalCount: number | null;
+  /** Records Magento sent for this request, dropped ones included (default: records + invalid). */
+  received?: number;
   /** The last page of this window was reached. */
   done: boolean;
   /** Where the next page of the window starts (keyset connectors; absent = page numbers). */

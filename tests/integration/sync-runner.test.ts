@@ -5,7 +5,7 @@ import { channels, syncErrors, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { getCheckpoint, INCREMENTAL_OVERLAP_MS } from "@/lib/sync/checkpoints";
 import { ChannelHold, channelBusyMessage, claimLease, leaseHolder, releaseLease } from "@/lib/sync/lease";
-import { dueChannels, runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
+import { dueChannels, inFlightBudget, runChannelSync, startRun, syncNextPages } from "@/lib/sync/runner";
 import { listErrors, listRuns, markRunning, requestCancel, statsOf } from "@/lib/sync/runs";
 import { SyncBusyError } from "@/lib/sync/lease";
 import type { Connector, ConnectorName, PageRequest, UpdatedWindow } from "@/lib/sync/types";
@@ -133,10 +133,11 @@ afterAll(async () => {
 });
 
 describe("runChannelSync", () => {
-  it("walks the initial windows backwards, page by page, and writes every record once", async () => {
+  it("cuts the initial range into lanes that cover it exactly, fetches them at once, and writes every record once", async () => {
     const channel = await addChannel("initial");
     const stores = fakeConnector("stores", [{ id: 1, updatedAt: new Date() }]);
     const customers = fakeConnector("customers", records(9));
+    const before = new Date();
     const run = await runChannelSync({
       db: testDb.db,
       channelId: channel.id,
@@ -150,15 +151,18 @@ describe("runChannelSync", () => {
     expect(rows.filter((r) => r.n !== 1)).toEqual([]);
     expect(rows).toHaveLength(10); // 9 customers + 1 store
 
-    // Windows go backwards: each window's end is the previous window's start; after a quiet
-    // window (≤ 2 pages) the next one is wider.
-    const windows = customers.calls.filter((c) => c.page === 1).map((c) => c.window);
-    expect(windows.length).toBeGreaterThanOrEqual(2);
-    const days = (w: UpdatedWindow) => (w.to!.getTime() - w.from!.getTime()) / DAY;
-    expect(days(windows[0]!)).toBe(30);
-    expect(days(windows[1]!)).toBeGreaterThan(30);
-    for (let i = 1; i < windows.length; i++) expect(windows[i]!.to).toEqual(windows[i - 1]!.from);
-    expect(windows.at(-1)!.from!.toISOString().slice(0, 10)).toBe(channel.syncStartDate);
+    // The lanes (first page of each) partition [sync start date, run start) with no gap or overlap.
+    const lanes = customers.calls
+      .filter((c) => c.page === 1)
+      .map((c) => c.window)
+      .sort((a, b) => a.from!.getTime() - b.from!.getTime());
+    expect(lanes.length).toBe(inFlightBudget(channel));
+    expect(lanes[0]!.from!.toISOString().slice(0, 10)).toBe(channel.syncStartDate);
+    for (let i = 1; i < lanes.length; i++) expect(lanes[i]!.from).toEqual(lanes[i - 1]!.to);
+    expect(lanes.at(-1)!.to!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    // Each page asked for once.
+    const asked = customers.calls.map((c) => `${c.window.from!.toISOString()} ${c.page}`);
+    expect(new Set(asked).size).toBe(asked.length);
 
     const checkpoint = await getCheckpoint(testDb.db, channel.id, "customers", "initial");
     expect(checkpoint?.completedAt).not.toBeNull();
@@ -192,12 +196,17 @@ describe("runChannelSync", () => {
       }),
     ).rejects.toThrow("kill -9 simulated");
 
-    // Page 1 (3 records) persisted with its checkpoint; page 2 left nothing.
-    expect(await written(channel.id)).toHaveLength(3);
-    expect((await getCheckpoint(testDb.db, channel.id, "customers", "initial"))?.page).toBe(1);
+    // The first page with records (3) persisted with its checkpoint; the second left nothing: the
+    // checkpoint's lanes still hold what it would have covered, and not the lane already written.
+    const firstRows = await written(channel.id);
+    expect(firstRows).toHaveLength(3);
+    const stored = (await getCheckpoint(testDb.db, channel.id, "customers", "initial"))?.cursor?.lanes as { from: string; to: string }[];
+    const inStored = (r: FakeRecord) => stored.some((lane) => r.updatedAt >= new Date(lane.from) && r.updatedAt < new Date(lane.to));
+    const writtenIds = new Set(firstRows.map((r) => r.origin_id));
+    for (const r of source) expect(inStored(r)).toBe(!writtenIds.has(`customers:${r.id}`));
     const [failedRun] = await listRuns(testDb.db, channel.id);
     expect(failedRun).toMatchObject({ status: "failed", errorMessage: "kill -9 simulated after writePage" });
-    expect(statsOf(failedRun!, "customers").pages).toBe(1);
+    expect(statsOf(failedRun!, "customers").fetched).toBe(3); // the written pages' records only
 
     const healthy = fakeConnector("customers", source);
     const rerun = await runChannelSync({
@@ -209,7 +218,8 @@ describe("runChannelSync", () => {
       pageSize: 3,
     });
     expect(rerun.status).toBe("succeeded");
-    expect(healthy.calls[0]!.page).toBe(2); // resumed from the checkpoint, not page 1
+    // Resumed from the checkpoint: the lane already written is not asked for again.
+    for (const call of healthy.calls) expect(stored.some((lane) => new Date(lane.from).getTime() === call.window.from!.getTime())).toBe(true);
     const rows = await written(channel.id);
     expect(rows).toHaveLength(8);
     expect(rows.every((r) => r.n === 1)).toBe(true);
@@ -317,7 +327,7 @@ describe("runChannelSync", () => {
     expect(events.indexOf("fetch 2")).toBeLessThan(events.indexOf("write end"));
   });
 
-  it("after a window's last page, fetches the next window's first page while it is written, and asks for each page once", async () => {
+  it("asks for several lanes' pages before the first page is written, and for each page once", async () => {
     const channel = await addChannel("prefetch-window");
     const events: string[] = [];
     const traced = tracedConnector(
@@ -335,11 +345,10 @@ describe("runChannelSync", () => {
     });
     expect(run.status).toBe("succeeded");
     const fetches = events.filter((e) => e.startsWith("fetch"));
-    // 65 days of records, 30-day windows growing after one-page windows: at least two windows.
-    expect(fetches.length).toBeGreaterThanOrEqual(2);
     expect(new Set(fetches).size).toBe(fetches.length);
-    // The second window's page is asked for before the first window's page is written.
-    expect(events.indexOf(fetches[1]!)).toBeLessThan(events.indexOf("write end"));
+    // Every lane's first page is on its way before the first write ends.
+    const firstWriteEnd = events.indexOf("write end");
+    expect(fetches.filter((f) => events.indexOf(f) < firstWriteEnd).length).toBe(inFlightBudget(channel));
     expect(await written(channel.id)).toEqual(
       records(9, 65)
         .map((r) => ({ origin_id: `customers:${r.id}`, n: 1 }))
@@ -469,17 +478,20 @@ describe("syncNextPages", () => {
       done: false,
       status: "running",
       pages: 2,
-      continueFrom: { runId: run.id, connector: "customers", page: 2 },
+      continueFrom: { runId: run.id, connector: "customers" },
     });
     let result = first;
-    let batches = 1;
+    let pages = first.pages;
     while (!result.done) {
       result = await syncNextPages({ db: testDb.db, runId: run.id, maxPages: 2, connectors, pageSize: 2 });
-      batches++;
+      expect(result.pages).toBeLessThanOrEqual(2);
+      pages += result.pages;
     }
     expect(result.status).toBe("succeeded");
-    // 1 stores page + 4 customer pages in the newest window + 1 empty page in each of the 2 older windows.
-    expect(batches).toBe(4);
+    // Each page was asked for once and written once, whatever the batches cut.
+    const customerCalls = connectors[1]!.calls.map((c) => `${c.window.from!.toISOString()} ${c.page}`);
+    expect(new Set(customerCalls).size).toBe(customerCalls.length);
+    expect(pages).toBe(1 + customerCalls.length);
     const rows = await written(channel.id);
     expect(rows).toHaveLength(7);
     const errors = await testDb.db

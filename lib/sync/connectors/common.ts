@@ -57,6 +57,7 @@ export async function fetchWindowPage<E extends SearchEntity>(
     invalid: result.invalid.filter(fresh),
     warnings: (result.warnings ?? []).filter((w) => kept.has(itemAt.get(w.index))),
     totalCount: result.totalCount,
+    received: keys.length,
     done: advanced.done,
     cursor: advanced.cursor,
   };
