@@ -130,7 +130,9 @@ describe("sync: referenced records are fetched whatever the sync start date", ()
     ).toBe(0);
 
     const referenced = ["carts", "orders", "credit_memos"].reduce((sum, name) => sum + statsOf(run, name).referenced, 0);
-    expect(referenced).toBe(customerIds.size - walkedCustomers.length + orderIds.size - walkedOrders.length);
+    // At least the records outside the walks; records the customers and orders passes (running at
+    // the same time) had not written yet may be fetched by id too.
+    expect(referenced).toBeGreaterThanOrEqual(customerIds.size - walkedCustomers.length + orderIds.size - walkedOrders.length);
 
     // A second run finds every link present: nothing is fetched again.
     const again = await runChannelSync({ db, channelId: id, mode: "incremental", trigger: "cli", client, pageSize: 50 });
