@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { magentoCreditMemoItems, magentoCreditMemos, magentoCustomers, magentoOrders } from "@/db/schema";
+import { magentoCreditMemoItems, magentoCreditMemos, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { customerName } from "@/lib/customers/name";
+import { linkedCustomer, type LinkedCustomer } from "@/lib/customers/linked";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
 // One credit memo with its items, totals and adjustment, and the order and customer it refunds.
@@ -12,7 +12,7 @@ export interface CreditMemoDetail extends RecordMeta {
   store: StoreInfo;
   items: (typeof magentoCreditMemoItems.$inferSelect)[];
   order: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null } | null;
-  customer: { id: number; email: string; name: string | null; isGuest: boolean } | null;
+  customer: LinkedCustomer | null;
 }
 
 export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id: number): Promise<CreditMemoDetail | null> {
@@ -24,7 +24,7 @@ export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id:
   if (!memo) return null;
   const channel = await channelInfo(db, memo.channelId);
   if (!channel) return null;
-  const [store, items, orders, customers] = await Promise.all([
+  const [store, items, orders, customer] = await Promise.all([
     storeInfo(db, memo.storeId),
     db
       .select()
@@ -52,20 +52,8 @@ export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id:
           })
           .from(magentoOrders)
           .where(and(eq(magentoOrders.id, memo.orderId), isNull(magentoOrders.removedAt))),
-    memo.customerId === null
-      ? []
-      : db
-          .select({
-            id: magentoCustomers.id,
-            email: magentoCustomers.email,
-            firstName: magentoCustomers.firstName,
-            lastName: magentoCustomers.lastName,
-            isGuest: magentoCustomers.isGuest,
-          })
-          .from(magentoCustomers)
-          .where(and(eq(magentoCustomers.id, memo.customerId), isNull(magentoCustomers.removedAt))),
+    linkedCustomer(db, memo.customerId),
   ]);
-  const customer = customers[0];
   return {
     channel,
     originId: memo.originId,
@@ -76,13 +64,6 @@ export async function loadCreditMemoDetail(db: Db, user: SessionUser | null, id:
     store,
     items,
     order: orders[0] ?? null,
-    customer: customer
-      ? {
-          id: customer.id,
-          email: customer.email,
-          name: customerName({ firstName: customer.firstName, lastName: customer.lastName }),
-          isGuest: customer.isGuest,
-        }
-      : null,
+    customer,
   };
 }

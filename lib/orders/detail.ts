@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { magentoCarts, magentoCreditMemos, magentoCustomers, magentoOrderAddresses, magentoOrderItems, magentoOrders } from "@/db/schema";
+import { magentoCarts, magentoCreditMemos, magentoOrderAddresses, magentoOrderItems, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
-import { customerName } from "@/lib/customers/name";
+import { linkedCustomer, type LinkedCustomer } from "@/lib/customers/linked";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
 // One order with what its detail page shows. Money as decimal strings, as stored.
@@ -23,7 +23,7 @@ export interface OrderDetail extends RecordMeta {
   billingAddress: OrderAddress | null;
   shippingAddress: OrderAddress | null;
   cart: { id: number; originId: number; status: string } | null;
-  customer: { id: number; email: string; name: string | null; isGuest: boolean } | null;
+  customer: LinkedCustomer | null;
   creditMemos: {
     id: number;
     incrementId: string | null;
@@ -58,7 +58,7 @@ export async function loadOrderDetail(db: Db, user: SessionUser | null, id: numb
   if (!order) return null;
   const channel = await channelInfo(db, order.channelId);
   if (!channel) return null;
-  const [store, items, addresses, carts, customers, creditMemos] = await Promise.all([
+  const [store, items, addresses, carts, customer, creditMemos] = await Promise.all([
     storeInfo(db, order.storeId),
     db
       .select()
@@ -75,18 +75,7 @@ export async function loadOrderDetail(db: Db, user: SessionUser | null, id: numb
           .select({ id: magentoCarts.id, originId: magentoCarts.originId, status: magentoCarts.status })
           .from(magentoCarts)
           .where(and(eq(magentoCarts.id, order.cartId), isNull(magentoCarts.removedAt))),
-    order.customerId === null
-      ? []
-      : db
-          .select({
-            id: magentoCustomers.id,
-            email: magentoCustomers.email,
-            firstName: magentoCustomers.firstName,
-            lastName: magentoCustomers.lastName,
-            isGuest: magentoCustomers.isGuest,
-          })
-          .from(magentoCustomers)
-          .where(and(eq(magentoCustomers.id, order.customerId), isNull(magentoCustomers.removedAt))),
+    linkedCustomer(db, order.customerId),
     db
       .select({
         id: magentoCreditMemos.id,
@@ -100,7 +89,6 @@ export async function loadOrderDetail(db: Db, user: SessionUser | null, id: numb
       .where(and(eq(magentoCreditMemos.orderId, id), isNull(magentoCreditMemos.removedAt)))
       .orderBy(asc(magentoCreditMemos.originId)),
   ]);
-  const customer = customers[0];
   return {
     channel,
     originId: order.originId,
@@ -113,14 +101,7 @@ export async function loadOrderDetail(db: Db, user: SessionUser | null, id: numb
     billingAddress: addresses.find((a) => a.addressType === "billing") ?? null,
     shippingAddress: addresses.find((a) => a.addressType === "shipping") ?? null,
     cart: carts[0] ?? null,
-    customer: customer
-      ? {
-          id: customer.id,
-          email: customer.email,
-          name: customerName({ firstName: customer.firstName, lastName: customer.lastName }),
-          isGuest: customer.isGuest,
-        }
-      : null,
+    customer,
     creditMemos,
   };
 }

@@ -487,6 +487,21 @@ describe("who may convert", () => {
     expect(n!.n).toBe(1);
   });
 
+  it("each step's action refuses what placing the order would refuse, on the same field with the same words", async () => {
+    const cart = await openCart();
+    sessionUserMock.mockResolvedValue(users.manager);
+    const noMethod = await convertActions.reviewOrderAction(null, form({ ...fields(cart.id), methodCode: " " }));
+    expect(noMethod).toMatchObject({ ok: false, code: "invalid", fieldErrors: { methodCode: ["Choose a shipping method."] } });
+    const longCarrier = await convertActions.reviewOrderAction(null, form({ ...fields(cart.id), carrierCode: "x".repeat(65) }));
+    expect(longCarrier).toMatchObject({ ok: false, code: "invalid", fieldErrors: { carrierCode: [expect.any(String)] } });
+    const oldForm = await convertActions.placeOrderAction(null, form({ ...fields(cart.id), nonce: "no" }));
+    expect(oldForm).toMatchObject({ ok: false, code: "invalid", fieldErrors: { nonce: ["This form has expired; reload the page."] } });
+    const noPo = await convertActions.placeOrderAction(null, form({ ...fields(cart.id), paymentMethod: "purchaseorder" }));
+    expect(noPo).toMatchObject({ ok: false, fieldErrors: { poNumber: ["Enter the purchase order number."] } });
+    expect(ordersFor(cart.originId)).toHaveLength(0);
+    expect((await cartRow(cart.id)).status).toBe("open");
+  });
+
   it("an already ordered cart answers with its order number", async () => {
     const cart = await openCart();
     sessionUserMock.mockResolvedValue(users.manager);

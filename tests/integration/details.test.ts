@@ -119,6 +119,21 @@ describe("detail loaders", () => {
     expect(detail!.items.length).toBe(simMemo.items.length);
   });
 
+  it("an order and its credit memo link the registered customer they belong to", async () => {
+    const simMemo = [...sim.store.memos.values()].find((m) => sim.store.orders.get(m.orderId)?.customerId != null)!;
+    const simCustomer = sim.store.customers.get(sim.store.orders.get(simMemo.orderId)!.customerId!)!;
+    const expected = {
+      id: await localId("magento_customers", simCustomer.id),
+      email: simCustomer.email,
+      name: `${simCustomer.firstname} ${simCustomer.lastname}`,
+      isGuest: false,
+    };
+    const memo = await loadCreditMemoDetail(testDb.db, viewer, await localId("magento_credit_memos", simMemo.entityId));
+    expect(memo!.customer).toEqual(expected);
+    const order = await loadOrderDetail(testDb.db, viewer, await localId("magento_orders", simMemo.orderId));
+    expect(order!.customer).toEqual(expected);
+  });
+
   it("a purchased cart links its order", async () => {
     const simOrder = [...sim.store.orders.values()].find((o) => sim.store.carts.has(o.quoteId))!;
     const detail = await loadCartDetail(testDb.db, viewer, await localId("magento_carts", simOrder.quoteId));

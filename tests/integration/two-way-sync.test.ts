@@ -448,6 +448,47 @@ describe("subscription", () => {
     expect(actions).toEqual(expect.arrayContaining(["customer.subscribed", "customer.unsubscribed"]));
   });
 
+  it("a change made again before it is sent replaces the waiting one, keeping its base; an edit set back is withdrawn", async () => {
+    const c = await freshCustomer();
+    const start = (await local(c.id)).isSubscribed ?? false;
+    const sub = await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: !start });
+    const back = await requestSubscription(testDb.db, manager, { customerIds: [c.id], subscribed: start });
+    expect([sub, back]).toMatchObject([
+      { ok: true, queued: [c.id] },
+      { ok: true, queued: [c.id] },
+    ]);
+    const subscriptionRows = await testDb.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.entityId, c.id), eq(outbox.kind, "customer.subscription")));
+    expect(subscriptionRows).toHaveLength(1);
+    expect(subscriptionRows[0]).toMatchObject({
+      status: "pending",
+      payload: { customerOriginId: c.originId, subscribed: start, base: start },
+    });
+
+    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const original = form.values.firstname;
+    const first = await edit(c.id, (v) => ({ ...v, firstname: "Once" }), form);
+    const again = await edit(c.id, (v) => ({ ...v, firstname: "Twice" }), form);
+    if (!first.ok || !again.ok) throw new Error("edit refused");
+    expect(again.pushId).toBe(first.pushId);
+    expect(await pushRow(first.pushId)).toMatchObject({
+      status: "pending",
+      payload: { fields: ["firstname"], values: { firstname: "Twice" } },
+    });
+    const setBack = await edit(c.id, (v) => ({ ...v, firstname: original }), form);
+    expect(setBack).toMatchObject({ ok: true, pushId: first.pushId, changedFields: [] });
+    expect(await pushRow(first.pushId)).toMatchObject({ status: "reverted", payload: { fields: [] } });
+    const updateRows = await testDb.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.entityId, c.id), eq(outbox.kind, "customer.update")));
+    expect(updateRows).toEqual([{ id: first.pushId }]);
+    await runDuePushes(testDb.db, { channelId: channel.id });
+    expect(c.magento().firstname).toBe(original);
+  });
+
   it("refuses guests, unknown customers and no-op changes with a reason per customer", async () => {
     const c = await freshCustomer();
     const [guest] = await testDb.db

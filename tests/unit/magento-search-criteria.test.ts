@@ -9,6 +9,7 @@ import {
   searchCriteriaQuery,
   withStableSort,
 } from "@/lib/magento/search-criteria";
+import { CONDITION_TYPES as SIMULATOR_CONDITION_TYPES, matchesFilter, parseSearchCriteria } from "@/simulator/search";
 
 // searchCriteria serialisation: filters in one group are ORed, groups are ANDed; values are
 // RFC 3986-encoded; pageSize and currentPage are always sent; pageSize is capped at 300.
@@ -163,5 +164,29 @@ describe("searchCriteriaQuery", () => {
     ]);
     const already = searchCriteria().sortBy("entity_id", "DESC").build();
     expect(withStableSort(already, "entity_id")).toBe(already);
+  });
+});
+
+// The simulator keeps its own copy of Magento's searchCriteria contract on purpose (simulator/README.md): it is the
+// independent Magento the client is tested against, so the client's list of conditions and page cap are checked here
+// against it rather than shared with it.
+describe("against the simulator's reading of searchCriteria", () => {
+  it("both know the same condition types, and the simulator reads back every one the client writes", () => {
+    expect([...CONDITION_TYPES].sort()).toEqual([...SIMULATOR_CONDITION_TYPES].sort());
+    for (const condition of CONDITION_TYPES) {
+      const builder = searchCriteria().pageSize(10);
+      if (condition === "from" || condition === "to") builder.between("created_at", "2024-01-01 00:00:00", "2024-02-01 00:00:00");
+      else builder.where("x", condition, condition === "in" || condition === "nin" ? ["1", "2"] : "1");
+      const read = parseSearchCriteria(new URLSearchParams(searchCriteriaQuery(builder.build())));
+      expect(read.filterGroups.flat().map((f) => f.conditionType)).toContain(condition);
+      for (const f of read.filterGroups.flat()) expect(() => matchesFilter({ x: "1", created_at: null }, f)).not.toThrow();
+      expect([read.pageSize, read.currentPage]).toEqual([10, 1]);
+    }
+  });
+
+  it("the simulator takes the client's largest page and refuses one more", () => {
+    const query = (pageSize: number) => new URLSearchParams(`searchCriteria[pageSize]=${pageSize}`);
+    expect(parseSearchCriteria(new URLSearchParams(searchCriteriaQuery({ pageSize: MAX_PAGE_SIZE }))).pageSize).toBe(MAX_PAGE_SIZE);
+    expect(() => parseSearchCriteria(query(MAX_PAGE_SIZE + 1))).toThrow("Maximum SearchCriteria pageSize is %max");
   });
 });

@@ -45,21 +45,27 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   if (!row) return { ok: false, reason: "missing", message: "This cart is no longer in the portal." };
   const [channel] = await db.select().from(channels).where(eq(channels.id, row.channelId));
   if (!channel || channel.deletingAt) return { ok: false, reason: "missing", message: "This cart's channel no longer exists." };
+  const cartWith = (email: string): ConvertibleCart => ({
+    id: row.id,
+    originId: row.originId,
+    channel: channel as ChannelRow,
+    email,
+    isGuest: row.isGuest,
+    customerId: row.customerId,
+    customerOriginId: row.customerOriginId,
+    currency: row.currencyCode,
+    firstName: row.customerFirstName,
+    lastName: row.customerLastName,
+  });
   const order = await linkedOrder(db, row.id, row.orderId);
   if (order) {
-    const cart: ConvertibleCart = {
-      id: row.id,
-      originId: row.originId,
-      channel: channel as ChannelRow,
-      email: row.customerEmail ?? "",
-      isGuest: row.isGuest,
-      customerId: row.customerId,
-      customerOriginId: row.customerOriginId,
-      currency: row.currencyCode,
-      firstName: row.customerFirstName,
-      lastName: row.customerLastName,
+    return {
+      ok: false,
+      reason: "ordered",
+      message: `Already ordered: #${order.incrementId}.`,
+      order,
+      cart: cartWith(row.customerEmail ?? ""),
     };
-    return { ok: false, reason: "ordered", message: `Already ordered: #${order.incrementId}.`, order, cart };
   }
   // A contacted cart is still open in Magento: ordering it is the follow-up's success (the sync then marks it converted).
   if (!CONVERTIBLE_STATUSES.has(row.status) || !row.isActive) {
@@ -81,21 +87,7 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   }
   if (!email)
     return { ok: false, reason: "no_email", message: "This guest cart has no email address; Magento cannot place an order without one." };
-  return {
-    ok: true,
-    cart: {
-      id: row.id,
-      originId: row.originId,
-      channel: channel as ChannelRow,
-      email,
-      isGuest: row.isGuest,
-      customerId: row.customerId,
-      customerOriginId: row.customerOriginId,
-      currency: row.currencyCode,
-      firstName: row.customerFirstName,
-      lastName: row.customerLastName,
-    },
-  };
+  return { ok: true, cart: cartWith(email) };
 }
 
 /** The order this cart became, whichever side linked first. */

@@ -20,6 +20,7 @@ import { syncRecord } from "@/lib/sync/sync-record";
 import { addressInputSchema, checkAddress } from "@/lib/customers/address";
 import { channelClient, loadConvertibleCart, type ClientFactory, type ConvertibleCart } from "./context";
 import { isUnclear, refusalOf } from "./refusals";
+import { cartIdSchema, paymentChoiceFields, requirePoNumber, shippingChoiceFields } from "./steps";
 import { safeErrorMessage } from "@/db/errors";
 
 // Places the order for a cart in Magento exactly once, whatever happens around it.
@@ -37,19 +38,8 @@ import { safeErrorMessage } from "@/db/errors";
 export const OUTBOX_KIND = "cart.convert";
 
 export const placeOrderInputSchema = z
-  .object({
-    cartId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    nonce: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "This form has expired; reload the page."),
-    address: addressInputSchema,
-    carrierCode: z.string().trim().min(1, "Choose a shipping method.").max(64),
-    methodCode: z.string().trim().min(1, "Choose a shipping method.").max(64),
-    paymentMethod: z.string().trim().min(1, "Choose a payment method.").max(64),
-    poNumber: z.string().trim().max(64).optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.paymentMethod === "purchaseorder" && !v.poNumber)
-      ctx.addIssue({ code: "custom", path: ["poNumber"], message: "Enter the purchase order number." });
-  });
+  .object({ cartId: cartIdSchema, address: addressInputSchema, ...shippingChoiceFields, ...paymentChoiceFields })
+  .superRefine(requirePoNumber);
 export type PlaceOrderInput = z.input<typeof placeOrderInputSchema>;
 
 export type PlacedOrder = {

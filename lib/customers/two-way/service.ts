@@ -108,8 +108,8 @@ async function channelOf(db: Db | DbTx, channelId: number): Promise<ChannelRow |
   return channel as ChannelRow | undefined;
 }
 
-/** Unfinished update pushes of a customer, newest first. */
-async function unfinishedUpdates(db: Db | DbTx, customerId: number) {
+/** Unfinished pushes of one kind for a customer, newest first. */
+async function unfinishedPushes(db: Db | DbTx, customerId: number, kind: PushKind) {
   return db
     .select()
     .from(outbox)
@@ -117,17 +117,61 @@ async function unfinishedUpdates(db: Db | DbTx, customerId: number) {
       and(
         eq(outbox.entityType, "customer"),
         eq(outbox.entityId, customerId),
-        eq(outbox.kind, "customer.update"),
+        eq(outbox.kind, kind),
         inArray(outbox.status, [...UNFINISHED]),
       ),
     )
     .orderBy(desc(outbox.id));
 }
 
+/**
+ * Queues a push of `kind` for a customer and returns its id. One waiting push per customer and
+ * kind: when `waiting` names an unfinished row that is not under way, that row takes the new
+ * payload and starts again from scratch (a failed one is tried again), or is withdrawn with
+ * `waitingStatus: "reverted"` when the new payload leaves nothing to send; otherwise a new row is
+ * inserted.
+ */
+async function queuePush(
+  tx: DbTx,
+  push: { kind: PushKind; channelId: number; customerId: number; payload: Record<string, unknown>; userId: number; now: Date },
+  waiting: { id: number } | undefined,
+  waitingStatus: "pending" | "reverted" = "pending",
+): Promise<number> {
+  if (waiting) {
+    await tx
+      .update(outbox)
+      .set({
+        payload: push.payload,
+        status: waitingStatus,
+        attempts: 0,
+        nextAttemptAt: push.now,
+        lockedUntil: null,
+        lastError: null,
+        updatedAt: push.now,
+        createdByUserId: push.userId,
+      })
+      .where(eq(outbox.id, waiting.id));
+    return waiting.id;
+  }
+  const [inserted] = await tx
+    .insert(outbox)
+    .values({
+      channelId: push.channelId,
+      kind: push.kind,
+      idempotencyKey: `${push.kind}:${push.customerId}:${randomUUID()}`,
+      entityType: "customer",
+      entityId: push.customerId,
+      payload: push.payload,
+      createdByUserId: push.userId,
+    })
+    .returning({ id: outbox.id });
+  return inserted!.id;
+}
+
 /** The local values with the newest unfinished edit laid over (addresses wait for the readback locally). */
 async function shownValues(db: Db | DbTx, row: CustomerRow): Promise<CustomerValues> {
   const values = await localValues(db, row);
-  const [latest] = await unfinishedUpdates(db, row.id);
+  const [latest] = await unfinishedPushes(db, row.id, "customer.update");
   const payload = latest ? readUpdatePayload(latest.payload) : null;
   if (!payload) return values;
   const out = { ...values };
@@ -242,7 +286,7 @@ export async function requestCustomerEdit(
     if (row.isGuest || row.originId === null) return fail("Guests have no Magento account: register the customer in Magento first.");
     if (row.removedAt) return fail("This customer was deleted in Magento; there is nothing left to change.");
 
-    const unfinished = await unfinishedUpdates(tx, row.id);
+    const unfinished = await unfinishedPushes(tx, row.id, "customer.update");
     const inProgress = unfinished.find((r) => r.status === "in_progress");
     const mergeable = unfinished.find((r) => r.status !== "in_progress");
     const mergePayload = mergeable ? readUpdatePayload(mergeable.payload) : null;
@@ -274,38 +318,13 @@ export async function requestCustomerEdit(
       .where(eq(magentoCustomers.id, row.id));
 
     const payload: UpdatePayload = { customerOriginId: row.originId, base, values, fields: changed };
-    let pushId: number;
-    if (mergeable) {
-      // One waiting change per customer: a new edit (or a double submit) replaces it, and a failed one is tried again.
-      pushId = mergeable.id;
-      await tx
-        .update(outbox)
-        .set({
-          payload: { ...payload },
-          status: changed.length === 0 ? "reverted" : "pending",
-          attempts: 0,
-          nextAttemptAt: now,
-          lockedUntil: null,
-          lastError: null,
-          updatedAt: now,
-          createdByUserId: user.userId,
-        })
-        .where(eq(outbox.id, mergeable.id));
-    } else {
-      const [inserted] = await tx
-        .insert(outbox)
-        .values({
-          channelId: row.channelId,
-          kind: "customer.update",
-          idempotencyKey: `customer.update:${row.id}:${randomUUID()}`,
-          entityType: "customer",
-          entityId: row.id,
-          payload: { ...payload },
-          createdByUserId: user.userId,
-        })
-        .returning({ id: outbox.id });
-      pushId = inserted!.id;
-    }
+    // One waiting change per customer: a new edit (or a double submit) replaces it, and a failed one is tried again.
+    const pushId = await queuePush(
+      tx,
+      { kind: "customer.update", channelId: row.channelId, customerId: row.id, payload: { ...payload }, userId: user.userId, now },
+      mergeable,
+      changed.length === 0 ? "reverted" : "pending",
+    );
     await recomputePending(tx, row.id);
     await writeAudit(tx, {
       userId: user.userId,
@@ -409,56 +428,24 @@ async function queueSubscriptions(
         refused.push({ customerId, reason });
         continue;
       }
-      const waiting = await tx
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.entityType, "customer"),
-            eq(outbox.entityId, row.id),
-            eq(outbox.kind, "customer.subscription"),
-            inArray(outbox.status, [...UNFINISHED]),
-          ),
-        )
-        .orderBy(desc(outbox.id));
+      const waiting = await unfinishedPushes(tx, row.id, "customer.subscription");
       const mergeable = waiting.find((r) => r.status !== "in_progress");
       if (!mergeable && waiting.length === 0 && row.isSubscribed === subscribed) {
         refused.push({ customerId, reason: subscribed ? "Already subscribed." : "Already not subscribed." });
         continue;
       }
       const now = new Date();
-      const payload = { customerOriginId: row.originId, subscribed, base: row.isSubscribed };
-      let pushId: number;
-      if (mergeable) {
-        pushId = mergeable.id;
-        await tx
-          .update(outbox)
-          .set({
-            payload: { ...payload, base: mergeable.payload.base ?? row.isSubscribed },
-            status: "pending",
-            attempts: 0,
-            nextAttemptAt: now,
-            lockedUntil: null,
-            lastError: null,
-            updatedAt: now,
-            createdByUserId: user.userId,
-          })
-          .where(eq(outbox.id, mergeable.id));
-      } else {
-        const [inserted] = await tx
-          .insert(outbox)
-          .values({
-            channelId: row.channelId,
-            kind: "customer.subscription",
-            idempotencyKey: `customer.subscription:${row.id}:${randomUUID()}`,
-            entityType: "customer",
-            entityId: row.id,
-            payload,
-            createdByUserId: user.userId,
-          })
-          .returning({ id: outbox.id });
-        pushId = inserted!.id;
-      }
+      // The waiting change keeps the base it was made on.
+      const payload = {
+        customerOriginId: row.originId,
+        subscribed,
+        base: mergeable ? (mergeable.payload.base ?? row.isSubscribed) : row.isSubscribed,
+      };
+      const pushId = await queuePush(
+        tx,
+        { kind: "customer.subscription", channelId: row.channelId, customerId: row.id, payload, userId: user.userId, now },
+        mergeable,
+      );
       await tx.update(magentoCustomers).set({ isSubscribed: subscribed, portalUpdatedAt: now }).where(eq(magentoCustomers.id, row.id));
       await tx
         .update(magentoNewsletterSubscribers)
@@ -499,22 +486,10 @@ export async function requestRegistration(db: Db, actor: Actor, input: { custome
     if (!row.isGuest) return fail("This customer already has a Magento account.");
     if (row.mergedIntoId) return fail("This guest has since registered; open the registered customer.");
     if (!row.email) return fail("This guest has no email address; Magento needs one to register a customer.");
-    const earlier = await tx
-      .select({ id: outbox.id, status: outbox.status })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.entityType, "customer"),
-          eq(outbox.entityId, row.id),
-          eq(outbox.kind, "customer.register"),
-          inArray(outbox.status, [...UNFINISHED]),
-        ),
-      )
-      .orderBy(desc(outbox.id))
-      .limit(1);
+    const [earlier] = await unfinishedPushes(tx, row.id, "customer.register");
     // A double click is the same registration; one that failed is sent again.
-    if (earlier[0] && (earlier[0].status === "pending" || earlier[0].status === "in_progress")) {
-      return { pushId: earlier[0].id, channelId: row.channelId, fresh: false };
+    if (earlier && (earlier.status === "pending" || earlier.status === "in_progress")) {
+      return { pushId: earlier.id, channelId: row.channelId, fresh: false };
     }
     const fieldErrors: Record<string, string[]> = {};
     if (!row.firstName?.trim()) fieldErrors.firstname = ["Magento needs a first name; none is known for this guest."];
@@ -522,38 +497,18 @@ export async function requestRegistration(db: Db, actor: Actor, input: { custome
     if (Object.keys(fieldErrors).length) return fail("Magento needs the guest's first and last name.", fieldErrors);
     const scope = await guestScope(tx, row, channel!);
     const values: CustomerValues = { ...(await localValues(tx, row)), groupOriginId: null, dob: null, gender: null };
-    const payload = { values, ...scope };
-    let pushId: number;
-    if (earlier[0]) {
-      pushId = earlier[0].id;
-      await tx
-        .update(outbox)
-        .set({
-          payload,
-          status: "pending",
-          attempts: 0,
-          nextAttemptAt: new Date(),
-          lockedUntil: null,
-          lastError: null,
-          updatedAt: new Date(),
-          createdByUserId: user.userId,
-        })
-        .where(eq(outbox.id, pushId));
-    } else {
-      const [inserted] = await tx
-        .insert(outbox)
-        .values({
-          channelId: row.channelId,
-          kind: "customer.register",
-          idempotencyKey: `customer.register:${row.id}:${randomUUID()}`,
-          entityType: "customer",
-          entityId: row.id,
-          payload,
-          createdByUserId: user.userId,
-        })
-        .returning({ id: outbox.id });
-      pushId = inserted!.id;
-    }
+    const pushId = await queuePush(
+      tx,
+      {
+        kind: "customer.register",
+        channelId: row.channelId,
+        customerId: row.id,
+        payload: { values, ...scope },
+        userId: user.userId,
+        now: new Date(),
+      },
+      earlier,
+    );
     await writeAudit(tx, {
       userId: user.userId,
       actor: user.email,

@@ -5,22 +5,15 @@ import { ActionFailure, protectedAction, type ActionResult } from "@/lib/auth/ac
 import { addressInputSchema } from "@/lib/customers/address";
 import { estimateShipping, reviewOrder, type Review, type ShippingOption } from "@/lib/carts/conversion/options";
 import { placeOrder, type PlacedOrder } from "@/lib/carts/conversion/place-order";
+import { cartIdSchema, paymentChoiceFields, shippingChoiceFields } from "@/lib/carts/conversion/steps";
 
 // The "Convert to order" form's three steps. Each needs convert_carts (protectedAction checks the
 // session and role; lib/carts/conversion checks the permission again) and names only the portal cart id.
 
-const cartId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const addressFields = addressInputSchema.shape;
-const addressStep = z.object({ cartId, ...addressFields });
-const shippingStep = addressStep.extend({
-  carrierCode: z.string().trim().min(1, "Choose a shipping method."),
-  methodCode: z.string().trim(),
-});
-const placeStep = shippingStep.extend({
-  nonce: z.string(),
-  paymentMethod: z.string().trim().min(1, "Choose a payment method."),
-  poNumber: z.string().trim().optional(),
-});
+const addressStep = z.object({ cartId: cartIdSchema, ...addressFields });
+const shippingStep = addressStep.extend(shippingChoiceFields);
+const placeStep = shippingStep.extend(paymentChoiceFields);
 
 function addressOf(input: z.infer<typeof addressStep>) {
   const { cartId: _cartId, ...rest } = input;
