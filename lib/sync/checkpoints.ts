@@ -177,11 +177,9 @@ export async function loadPass(
     const initial = await getCheckpoint(db, channel.id, connector.name, "initial");
     since = (initial && readUpperBound(initial)) ?? start;
   }
-  // Closed at the pass's start: lanes fetched at once against a busy store would otherwise chase
-  // records changed while they page. What changes later is the next pass's (it asks from the
-  // newest updated_at written, minus the overlap).
+  // Open-ended: a Magento whose clock runs ahead of ours still has its newest changes read now.
   const from = since ? new Date(since.getTime() - INCREMENTAL_OVERLAP_MS) : null;
-  return { mode, lanes: single(0, from, now), upperBound: null, lower: from, pagesBefore: 0 };
+  return { mode, lanes: single(0, from), upperBound: null, lower: from, pagesBefore: 0 };
 }
 
 function readKeyset(row: CheckpointRow): KeysetCursor | null {

@@ -681,7 +681,9 @@ describe("sync acceptance: changes during an incremental sync", () => {
       client,
       pageSize: 10,
       onProgress: (p) => {
-        if (p.connector === "stores") return;
+        // The store changes while orders and customers page (other connectors page at the same
+        // time: a change per page of every connector would outrun the pass, which no store does).
+        if (p.connector !== "orders" && p.connector !== "customers") return;
         ticks++;
         sim.control.tick({ newOrders: 2, newCarts: 1, newCustomers: 1, editCustomers: 2, progressOrders: 3 });
       },

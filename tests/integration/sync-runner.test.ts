@@ -289,7 +289,7 @@ describe("runChannelSync", () => {
     const checkpoint = await getCheckpoint(testDb.db, channel.id, "customers", "initial");
     const upperBound = new Date(checkpoint!.cursor!.upperBound as string);
 
-    source.push({ id: 100, updatedAt: new Date(Date.now() - 1) });
+    source.push({ id: 100, updatedAt: new Date(Date.now() + 1000) });
     const first = fakeConnector("customers", source);
     const inc = await runChannelSync({
       db: testDb.db,
@@ -299,9 +299,7 @@ describe("runChannelSync", () => {
       connectors: [stores, first],
     });
     expect(inc.status).toBe("succeeded");
-    // From the checkpoint on, up to the pass's start (what changes later is the next pass's).
-    expect(first.calls[0]!.window.from).toEqual(new Date(upperBound.getTime() - INCREMENTAL_OVERLAP_MS));
-    expect(first.calls[0]!.window.to!.getTime()).toBeGreaterThan(source.at(-1)!.updatedAt.getTime());
+    expect(first.calls[0]!.window).toEqual({ from: new Date(upperBound.getTime() - INCREMENTAL_OVERLAP_MS), to: null });
     expect(statsOf(inc, "customers").created).toBe(1);
 
     const second = fakeConnector("customers", source);
