@@ -45,7 +45,7 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   if (!row) return { ok: false, reason: "missing", message: "This cart is no longer in the portal." };
   const [channel] = await db.select().from(channels).where(eq(channels.id, row.channelId));
   if (!channel || channel.deletingAt) return { ok: false, reason: "missing", message: "This cart's channel no longer exists." };
-  const order = await linkedOrder(db, row.id, row.orderId);
+  const order = await linkedOrder(db, user, row.id, row.orderId);
   if (order) {
     const cart: ConvertibleCart = {
       id: row.id,
@@ -98,8 +98,14 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   };
 }
 
-/** The order this cart became, whichever side linked first. */
-export async function linkedOrder(db: Db, cartId: number, orderId: number | null): Promise<{ id: number; incrementId: string } | null> {
+/** The order this cart became, whichever side linked first (the convert page links to it). */
+export async function linkedOrder(
+  db: Db,
+  user: SessionUser | null,
+  cartId: number,
+  orderId: number | null,
+): Promise<{ id: number; incrementId: string } | null> {
+  requirePermission(user, "convert_carts");
   const [order] = await db
     .select({ id: magentoOrders.id, incrementId: magentoOrders.incrementId })
     .from(magentoOrders)
