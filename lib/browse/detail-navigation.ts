@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { gridNeighbors } from "@/lib/grid/neighbors";

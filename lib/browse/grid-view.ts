@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { listChannels, type ChannelOption } from "@/lib/channels/options";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { can } from "@/lib/auth/permissions";

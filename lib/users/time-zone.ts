@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";

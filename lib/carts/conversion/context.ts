@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels, magentoCartItems, magentoCarts, magentoCustomerAddresses, magentoCustomers, magentoOrders } from "@/db/schema";
