@@ -22,7 +22,7 @@ import { parseGridState, type SearchParams } from "@/lib/grid/params";
 import { loadGridPage } from "@/lib/grid/sql";
 import type { GridDefinition, GridScope } from "@/lib/grid/types";
 import { queryRows } from "@/db/rows";
-import { lifetimeFiguresQuery } from "@/lib/customers/detail";
+import { lifetimeFiguresQuery } from "@/lib/customers/lifetime-figures";
 import { ADMIN_URL, adminQuery, withDatabase } from "./lib/database";
 import { migrateAndSeed, seedSizesFromArgs } from "./lib/seed-grids";
 import { option } from "./lib/simulator-process";

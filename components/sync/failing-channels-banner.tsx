@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Role } from "@/lib/auth/permissions";
+import type { SessionUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
 import { failingChannelsFor } from "@/lib/sync/health";
 
@@ -7,7 +7,7 @@ import { failingChannelsFor } from "@/lib/sync/health";
  * "Orders sync for 'EU store' failing since 10:42: 401 token rejected" — one line per failing
  * channel, for users who manage integrations (nothing for everyone else, nothing when all is well).
  */
-export async function FailingChannelsBanner({ user, timeZone = "UTC" }: { user: { role: Role }; timeZone?: string }) {
+export async function FailingChannelsBanner({ user, timeZone = "UTC" }: { user: SessionUser; timeZone?: string }) {
   const failing = await failingChannelsFor(user);
   if (failing.length === 0) return null;
   return (

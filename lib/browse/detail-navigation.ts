@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { gridNeighbors } from "@/lib/grid/neighbors";
@@ -35,7 +36,7 @@ export async function detailNavigation(
   searchParams: SearchParams,
 ): Promise<DetailNavigation> {
   requirePermission(user, "view_sales");
-  const timeZone = safeTimeZone((await getPreferences(db, user.id)).timeZone);
+  const timeZone = safeTimeZone((await getPreferences(db, user)).timeZone);
   const back = readBackLink(definition, gridPath, searchParams.back);
   // A grid narrowed by a saved segment: prev / next walk the segment's rows too (a segment the
   // viewer can no longer use is ignored here as the grid ignores it).

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { getReadDb, type Db } from "@/db/client";
 import { listChannels, type ChannelOption } from "@/lib/channels/options";
@@ -82,7 +83,7 @@ async function readGridView(
 ): Promise<GridView> {
   const parsed = parseGridState(definition, searchParams);
   const notices = [...parsed.notices];
-  const preferences = await getPreferences(db, user.id);
+  const preferences = await getPreferences(db, user);
   const preference = preferences.grids[definition.id] ?? {};
   const timeZone = safeTimeZone(preferences.timeZone);
   // The remembered page size applies when the URL names none.

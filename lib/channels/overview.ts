@@ -1,3 +1,4 @@
+import "server-only";
 import { desc, inArray, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { channels, syncRuns } from "@/db/schema";

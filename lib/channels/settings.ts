@@ -374,15 +374,3 @@ export async function saveChannelSettings(
     };
   });
 }
-
-/** A channel's settings for the edit form: everything but the secrets (only whether they are set). */
-export async function loadChannelSettings(db: Db, id: number) {
-  const [row] = await db
-    .select()
-    .from(channels)
-    .where(and(eq(channels.id, id), isNull(channels.deletingAt)));
-  if (!row) return null;
-  const { credentialsEncrypted, ...rest } = row;
-  return { ...rest, credentialsSet: credentialsPresence(credentialsEncrypted) };
-}
-export type ChannelSettingsView = NonNullable<Awaited<ReturnType<typeof loadChannelSettings>>>;

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { magentoCreditMemoItems, magentoCreditMemos, magentoOrders } from "@/db/schema";

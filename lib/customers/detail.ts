@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import "server-only";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   magentoCustomerAddresses,
@@ -12,6 +13,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/db/rows";
 import { formatMoney } from "@/lib/format/money";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
+import { lifetimeFiguresQuery } from "./lifetime-figures";
 
 // One customer (registered or guest) with profile, addresses, subscription and lifetime figures,
 // plus the rows of one tab (orders, carts, credit memos, recent purchases).
@@ -112,26 +114,6 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
     figures: { ...figures, currency: figures.currency ?? customer.lifetimeCurrencyCode },
     mergedInto: merged[0] ?? null,
   };
-}
-
-/** The statement of a customer's lifetime figures (exported for the grids bench, which times it). */
-export function lifetimeFiguresQuery(customerId: number): SQL {
-  return sql`
-    SELECT
-      round(coalesce(o.sales, 0), 4)::text AS sales, coalesce(o.n, 0)::int AS n, coalesce(o.n - o.converted, 0)::int AS unconverted,
-      CASE WHEN o.converted > 0 THEN round(o.sales / o.converted, 4)::text END AS average,
-      o.first_at, o.last_at, o.currency,
-      round(coalesce(m.refunds, 0), 4)::text AS refunds, coalesce(m.n, 0)::int AS refunds_count
-    FROM (
-      SELECT sum((base_subtotal + coalesce(base_discount_amount, 0)) * base_to_global_rate) AS sales, count(*) AS n,
-             count(*) FILTER (WHERE base_subtotal IS NOT NULL AND base_to_global_rate IS NOT NULL) AS converted,
-             min(remote_created_at) AS first_at, max(remote_created_at) AS last_at,
-             min(global_currency_code) FILTER (WHERE base_subtotal IS NOT NULL AND base_to_global_rate IS NOT NULL) AS currency
-      FROM magento_orders WHERE customer_id = ${customerId} AND state <> 'canceled' AND removed_at IS NULL
-    ) o, (
-      SELECT sum(base_grand_total * base_to_global_rate) AS refunds, count(*) AS n
-      FROM magento_credit_memos WHERE customer_id = ${customerId} AND removed_at IS NULL
-    ) m`;
 }
 
 async function lifetimeFigures(db: Db, customerId: number): Promise<LifetimeFigures> {

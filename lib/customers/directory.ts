@@ -1,6 +1,8 @@
+import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { MagentoCountry } from "@/lib/magento/schemas/directory";
 import { createChannelClient } from "@/lib/sync/channel-client";
 
@@ -13,8 +15,14 @@ export type DirectoryLoad = { ok: true; countries: MagentoCountry[] } | { ok: fa
 
 type ClientFor = (channel: typeof channels.$inferSelect) => { listCountries(): Promise<MagentoCountry[]> };
 
-/** The channel's directory, or why it could not be read. */
-export async function channelDirectory(db: Db, channelId: number, clientFor: ClientFor = createChannelClient): Promise<DirectoryLoad> {
+/** The channel's directory, or why it could not be read. Only for people who may edit customers (what it serves). */
+export async function channelDirectory(
+  db: Db,
+  user: SessionUser | null,
+  channelId: number,
+  clientFor: ClientFor = createChannelClient,
+): Promise<DirectoryLoad> {
+  requirePermission(user, "edit_customers");
   const [channel] = await db
     .select()
     .from(channels)

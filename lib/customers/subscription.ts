@@ -1,7 +1,9 @@
+import "server-only";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels, magentoCustomers, magentoNewsletterSubscribers } from "@/db/schema";
 import { ActionFailure, type ActionResult } from "@/lib/auth/action";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import type { SubscriptionResult } from "@/lib/customers/two-way/service";
 import { customerName } from "./name";
 
@@ -73,7 +75,8 @@ export async function subscriberEmails(db: Db, subscriberIds: number[]): Promise
 }
 
 /** Whether any channel sends portal edits to Magento: the grids offer subscribe / unsubscribe only then. */
-export async function anyTwoWayChannel(db: Db): Promise<boolean> {
+export async function anyTwoWayChannel(db: Db, user: SessionUser | null): Promise<boolean> {
+  requirePermission(user, "view_sales");
   const rows = await db
     .select({ id: channels.id })
     .from(channels)

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gte, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { magentoOrders, orderFollowUps } from "@/db/schema";

@@ -1,6 +1,7 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import type { SessionUser } from "@/lib/auth/session";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { parseGridState } from "@/lib/grid/params";
 import { gridWhere } from "@/lib/grid/sql";
 import type { GridDefinition, SegmentEntity } from "@/lib/grid/types";
@@ -55,13 +56,15 @@ const SELECT = sql`SELECT s.id, s.name, s.entity, s.filters, s.shared, s.owner_u
   FROM segments s LEFT JOIN users u ON u.id = s.owner_user_id`;
 
 /** A segment the user may see (own or shared), else null: someone else's private one is "not found". */
-export async function findVisibleSegment(db: Db, user: SessionUser, id: number): Promise<SegmentRow | null> {
+export async function findVisibleSegment(db: Db, user: SessionUser | null, id: number): Promise<SegmentRow | null> {
+  requirePermission(user, "view_sales");
   const [row] = await queryRows<RawSegment>(db, sql`${SELECT} WHERE s.id = ${id} AND (s.owner_user_id = ${user.id} OR s.shared)`);
   return row ? toSegmentRow(row) : null;
 }
 
 /** Every segment the user may see, of one entity or all, shared and own, by name. */
-export async function listVisibleSegments(db: Db, user: SessionUser, entity?: SegmentEntity): Promise<SegmentRow[]> {
+export async function listVisibleSegments(db: Db, user: SessionUser | null, entity?: SegmentEntity): Promise<SegmentRow[]> {
+  requirePermission(user, "view_sales");
   const only = entity ? sql` AND s.entity = ${entity}` : sql``;
   const rows = await queryRows<RawSegment>(
     db,
@@ -70,7 +73,7 @@ export async function listVisibleSegments(db: Db, user: SessionUser, entity?: Se
   return rows.map(toSegmentRow);
 }
 
-export async function listSegmentOptions(db: Db, user: SessionUser, entity: SegmentEntity): Promise<{ id: number; name: string }[]> {
+export async function listSegmentOptions(db: Db, user: SessionUser | null, entity: SegmentEntity): Promise<{ id: number; name: string }[]> {
   return (await listVisibleSegments(db, user, entity)).map((s) => ({ id: s.id, name: s.shared ? s.name : `${s.name} (private)` }));
 }
 

@@ -1,10 +1,11 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { writeAudit } from "@/lib/audit/log";
 import type { ActionResult, FieldErrors } from "@/lib/auth/action";
 import { can } from "@/lib/auth/permissions";
-import type { SessionUser } from "@/lib/auth/session";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { cartsGrid } from "@/lib/carts/grid";
 import { customersGrid } from "@/lib/customers/grid";
 import { subscribersGrid } from "@/lib/subscribers/grid";
@@ -175,7 +176,12 @@ export async function deleteSegment(db: Db, user: SessionUser, id: number, ip: s
 }
 
 /** Rows a segment selects now (live), capped like grid counts. */
-export async function countSegment(db: Db, segment: Pick<SegmentRow, "entity" | "filters">): Promise<{ count: number; capped: boolean }> {
+export async function countSegment(
+  db: Db,
+  user: SessionUser | null,
+  segment: Pick<SegmentRow, "entity" | "filters">,
+): Promise<{ count: number; capped: boolean }> {
+  requirePermission(user, "view_sales");
   const definition = SEGMENT_ENTITY_GRIDS[segment.entity];
   const [row] = await queryRows<{ n: unknown }>(
     db,

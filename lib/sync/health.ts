@@ -1,6 +1,8 @@
+import "server-only";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
-import { can, type Role } from "@/lib/auth/permissions";
+import { can } from "@/lib/auth/permissions";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { channels, syncErrors, syncRuns } from "@/db/schema";
 import { statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
@@ -33,7 +35,8 @@ function stoppedIn(run: SyncRunRow): string | null {
   );
 }
 
-export async function loadFailingChannels(db: Db): Promise<FailingChannel[]> {
+export async function loadFailingChannels(db: Db, user: SessionUser | null): Promise<FailingChannel[]> {
+  requirePermission(user, "manage_integrations");
   const active = await db
     .select({ id: channels.id, name: channels.name })
     .from(channels)
@@ -84,7 +87,7 @@ export async function loadFailingChannels(db: Db): Promise<FailingChannel[]> {
 }
 
 /** For the banner: failing channels when the user manages integrations ("for admins"), else none. */
-export async function failingChannelsFor(user: { role: Role } | null): Promise<FailingChannel[]> {
+export async function failingChannelsFor(user: SessionUser | null): Promise<FailingChannel[]> {
   if (!user || !can(user.role, "manage_integrations")) return [];
-  return loadFailingChannels(await getDb());
+  return loadFailingChannels(await getDb(), user);
 }

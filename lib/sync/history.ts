@@ -1,6 +1,8 @@
+import "server-only";
 import { and, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { channels, SYNC_RUN_STATUSES, syncErrors, syncRuns, syncWarnings, users } from "@/db/schema";
 import { statsOf, type SyncErrorRow, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
@@ -9,7 +11,8 @@ import { isCalendarDay, readParams, type ReadParams, type SearchParams } from "@
 
 // Reads for System › Sync History and the channel page: runs with filters from the URL (validated
 // here, never trusted), one run with its errors, and where each error's record lives in the portal
-// and in Magento. Never selects a channel's credentials.
+// and in Magento. Never selects a channel's credentials. Each read takes the signed-in user and
+// checks run_syncs itself (what both pages need), rather than trusting the page's guard.
 
 export const RUN_TRIGGERS = ["schedule", "manual", "cli", "action"] as const;
 export const RUN_MODES = ["initial", "incremental", "full"] as const;
@@ -48,9 +51,11 @@ function runConditions(filters: HistoryFilters): SQL | undefined {
 /** Runs of every channel, newest first, filtered; with the total for paging. */
 export async function listHistoryRuns(
   db: Db,
+  user: SessionUser | null,
   filters: HistoryFilters,
   pageSize = HISTORY_PAGE_SIZE,
 ): Promise<{ rows: HistoryRun[]; total: number; page: number; pageSize: number }> {
+  requirePermission(user, "run_syncs");
   const where = runConditions(filters);
   const [totalRow] = await db.select({ n: count() }).from(syncRuns).where(where);
   const total = totalRow?.n ?? 0;
@@ -69,18 +74,20 @@ export async function listHistoryRuns(
 }
 
 /** The newest runs of one channel (channel page). */
-export async function listChannelRuns(db: Db, channelId: number, limit = 10): Promise<HistoryRun[]> {
-  const { rows } = await listHistoryRuns(db, { channel: channelId }, limit);
+export async function listChannelRuns(db: Db, user: SessionUser | null, channelId: number, limit = 10): Promise<HistoryRun[]> {
+  const { rows } = await listHistoryRuns(db, user, { channel: channelId }, limit);
   return rows;
 }
 
 /** Channel names and ids for the filter (no credentials). */
-export async function channelOptions(db: Db): Promise<{ id: number; name: string }[]> {
+export async function channelOptions(db: Db, user: SessionUser | null): Promise<{ id: number; name: string }[]> {
+  requirePermission(user, "run_syncs");
   return db.select({ id: channels.id, name: channels.name }).from(channels).orderBy(channels.name);
 }
 
 /** What the channel page shows of a channel (never its credentials). */
-export async function getChannelSummary(db: Db, channelId: number) {
+export async function getChannelSummary(db: Db, user: SessionUser | null, channelId: number) {
+  requirePermission(user, "run_syncs");
   const [row] = await db
     .select({
       id: channels.id,
@@ -105,7 +112,8 @@ export async function getChannelSummary(db: Db, channelId: number) {
 export type ChannelSummary = NonNullable<Awaited<ReturnType<typeof getChannelSummary>>>;
 
 /** The channel's unfinished run, if any. */
-export async function activeRun(db: Db, channelId: number): Promise<SyncRunRow | null> {
+export async function activeRun(db: Db, user: SessionUser | null, channelId: number): Promise<SyncRunRow | null> {
+  requirePermission(user, "run_syncs");
   const [row] = await db
     .select()
     .from(syncRuns)
@@ -116,7 +124,12 @@ export async function activeRun(db: Db, channelId: number): Promise<SyncRunRow |
 }
 
 /** One run with its channel (null when it does not exist). */
-export async function getHistoryRun(db: Db, runId: number): Promise<(HistoryRun & { adminUrl: string | null }) | null> {
+export async function getHistoryRun(
+  db: Db,
+  user: SessionUser | null,
+  runId: number,
+): Promise<(HistoryRun & { adminUrl: string | null }) | null> {
+  requirePermission(user, "run_syncs");
   const [row] = await db
     .select({ run: syncRuns, channelName: channels.name, adminUrl: channels.adminUrl, requestedBy: users.name })
     .from(syncRuns)
@@ -193,9 +206,11 @@ async function withRecordLinks<R extends { connector: string; originId: string |
 /** A run's errors (unresolved first), each with its record's portal and Magento links. */
 export async function listRunErrors(
   db: Db,
+  user: SessionUser | null,
   run: { id: number; channelId: number; adminUrl: string | null },
   limit = 500,
 ): Promise<RunError[]> {
+  requirePermission(user, "run_syncs");
   const rows = await db
     .select()
     .from(syncErrors)
@@ -213,9 +228,11 @@ export type RunWarning = typeof syncWarnings.$inferSelect & RecordLinks;
  */
 export async function listRunWarnings(
   db: Db,
+  user: SessionUser | null,
   run: { id: number; channelId: number; adminUrl: string | null },
   limit = 500,
 ): Promise<RunWarning[]> {
+  requirePermission(user, "run_syncs");
   const rows = await db
     .select()
     .from(syncWarnings)
@@ -226,7 +243,8 @@ export async function listRunWarnings(
 }
 
 /** How many of a run's errors are still unresolved. */
-export async function unresolvedErrorCount(db: Db, runId: number): Promise<number> {
+export async function unresolvedErrorCount(db: Db, user: SessionUser | null, runId: number): Promise<number> {
+  requirePermission(user, "run_syncs");
   const [row] = await db
     .select({ n: count() })
     .from(syncErrors)

@@ -1,5 +1,7 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { channels } from "@/db/schema";
 import { listCheckpoints, type CheckpointRow } from "@/lib/sync/checkpoints";
 import { FINISHED_STATUSES, getRun, statsOf, type SyncRunRow } from "@/lib/sync/runs";
@@ -161,8 +163,9 @@ export function computeProgress(
   };
 }
 
-/** The progress of one run (null when it does not exist). */
-export async function loadRunProgress(db: Db, runId: number, now = new Date()): Promise<RunProgress | null> {
+/** The progress of one run (null when it does not exist), for a user who may run syncs. */
+export async function loadRunProgress(db: Db, user: SessionUser | null, runId: number, now = new Date()): Promise<RunProgress | null> {
+  requirePermission(user, "run_syncs");
   const run = await getRun(db, runId);
   if (!run) return null;
   const [channel] = await db

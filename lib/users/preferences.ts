@@ -1,7 +1,9 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { PAGE_SIZES, type GridId } from "@/lib/grid/types";
 
 // Per-user UI state kept in users.preferences (jsonb): the time zone dates are shown in and, per
@@ -34,8 +36,10 @@ export function readPreferences(raw: unknown): UserPreferences {
   return { timeZone, grids };
 }
 
-export async function getPreferences(db: Db, userId: number): Promise<UserPreferences> {
-  const [row] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
+/** The signed-in user's own preferences (every role may read its own: view_sales, like Your settings). */
+export async function getPreferences(db: Db, user: SessionUser | null): Promise<UserPreferences> {
+  requirePermission(user, "view_sales");
+  const [row] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, user.id));
   return readPreferences(row?.preferences);
 }
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/db/client";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { listUsers, type ListedUser } from "./service";

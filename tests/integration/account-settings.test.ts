@@ -33,7 +33,7 @@ function form(fields: Record<string, string>): FormData {
   return data;
 }
 
-const timeZoneOf = async (user: SessionUser) => (await getPreferences(testDb.db, user.id)).timeZone;
+const timeZoneOf = async (user: SessionUser) => (await getPreferences(testDb.db, user)).timeZone;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -102,7 +102,7 @@ describe("saveTimeZoneAction", () => {
     sessionUserMock.mockResolvedValue(actors.manager);
     await saveGridPreference(testDb.db, actors.manager.id, "orders", { columns: ["increment_id", "status"], pageSize: 50 });
     await saveTimeZoneAction(null, form({ timeZone: "America/New_York" }));
-    expect(await getPreferences(testDb.db, actors.manager.id)).toEqual({
+    expect(await getPreferences(testDb.db, actors.manager)).toEqual({
       timeZone: "America/New_York",
       grids: { orders: { columns: ["increment_id", "status"], pageSize: 50 } },
     });

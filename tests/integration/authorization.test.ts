@@ -10,7 +10,35 @@ import type { ActionResult } from "@/lib/auth/action";
 import { authenticate } from "@/lib/auth/authenticate";
 import { accountKey } from "@/lib/auth/throttle";
 import { PROTECTED_PAGES } from "@/lib/auth/navigation";
-import { listChannelWebsites, loadDeletingChannel } from "@/lib/channels/queries";
+import {
+  listChannelWebsites,
+  loadChannelRecordCounts,
+  loadChannelSettings,
+  loadDeletingChannel,
+  type ChannelSettingsView,
+} from "@/lib/channels/queries";
+import { linkedOrder } from "@/lib/carts/conversion/context";
+import { channelDirectory } from "@/lib/customers/directory";
+import { anyTwoWayChannel } from "@/lib/customers/subscription";
+import { customerPushState, listPushFailures, loadCustomerEdit } from "@/lib/customers/two-way/service";
+import { reportContext } from "@/lib/reports/report-context";
+import { findVisibleSegment, listVisibleSegments } from "@/lib/segments/apply";
+import { countSegment } from "@/lib/segments/segments";
+import { loadFailingChannels } from "@/lib/sync/health";
+import {
+  activeRun,
+  channelOptions,
+  getChannelSummary,
+  getHistoryRun,
+  listChannelRuns,
+  listHistoryRuns,
+  listRunErrors,
+  listRunWarnings,
+  unresolvedErrorCount,
+} from "@/lib/sync/history";
+import { loadRunProgress } from "@/lib/sync/progress";
+import { getPreferences } from "@/lib/users/preferences";
+import { viewerTimeZone } from "@/lib/users/time-zone";
 import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { ForbiddenError, getSessionUser, requirePagePermission, requirePermission, type SessionUser } from "@/lib/auth/session";
 import { auditLogGrid } from "@/lib/users/audit-log-grid";
@@ -71,8 +99,9 @@ const savedAuthInterrupts = process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS;
 /** One signed-in user per role, built from real users rows. */
 const actors = {} as Record<Role, SessionUser>;
 let targetCounter = 0;
-/** The one channel ("Main store"), with one website. */
+/** The one channel ("Main store"), with one website and one finished sync run. */
 let mainChannelId = 0;
+let mainRunId = 0;
 
 function sessionUserFrom(row: { id: number; email: string; name: string; role: Role }): SessionUser {
   return { id: row.id, email: row.email, name: row.name, role: row.role, permissions: ROLE_PERMISSIONS[row.role] };
@@ -144,8 +173,12 @@ beforeAll(async () => {
     .insert(channels)
     .values({ name: "Main store", baseUrl: "https://shop.example.com", credentialsEncrypted: "v1:sealed-credentials" })
     .returning({ id: channels.id });
-  await testDb.db.insert(syncRuns).values({ channelId: channel!.id, mode: "full", trigger: "manual", status: "succeeded" });
+  const [run] = await testDb.db
+    .insert(syncRuns)
+    .values({ channelId: channel!.id, mode: "full", trigger: "manual", status: "succeeded" })
+    .returning({ id: syncRuns.id });
   mainChannelId = channel!.id;
+  mainRunId = run!.id;
   await testDb.db.insert(magentoWebsites).values({ channelId: mainChannelId, originId: 1, code: "base", name: "Main Website" });
 });
 
@@ -321,7 +354,18 @@ describe("getSessionUser re-reads the user from the database", () => {
 
 // ── query functions ──────────────────────────────────────────────────────────────────────────
 
-type QueryCase = { name: string; page: string; call: (user: SessionUser | null) => Promise<unknown>; check: (data: unknown) => void };
+type QueryCase = {
+  name: string;
+  /** The menu page whose permission guards it; `permission` instead for a page the menu does not list. */
+  page?: string;
+  permission?: Permission;
+  call: (user: SessionUser | null) => Promise<unknown>;
+  check: (data: unknown) => void;
+};
+
+const queryPermission = (query: QueryCase): Permission => query.permission ?? pagePermission(query.page!);
+const mainRun = () => ({ id: mainRunId, channelId: mainChannelId, adminUrl: null });
+const NO_SUCH_ID = 987_654;
 
 // Each query function must be guarded by the same permission as the page that shows it.
 const QUERIES: QueryCase[] = [
@@ -337,6 +381,165 @@ const QUERIES: QueryCase[] = [
     call: async (user) => loadDeletingChannel(await getDb(), user, mainChannelId),
     // Main store is not being deleted.
     check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "loadChannelSettings",
+    page: "/system/integrations",
+    call: async (user) => loadChannelSettings(await getDb(), user, mainChannelId),
+    check: (data) => {
+      const view = data as ChannelSettingsView;
+      expect(view.name).toBe("Main store");
+      // Whether each secret is set, never the sealed credentials.
+      expect(Object.keys(view)).not.toContain("credentialsEncrypted");
+    },
+  },
+  {
+    name: "loadChannelRecordCounts",
+    page: "/system/integrations",
+    call: async (user) => loadChannelRecordCounts(await getDb(), user, mainChannelId),
+    check: (data) => expect(data).toMatchObject({ total: 0 }),
+  },
+  {
+    name: "loadFailingChannels",
+    page: "/system/integrations",
+    call: async (user) => loadFailingChannels(await getDb(), user),
+    check: (data) => expect(data).toEqual([]),
+  },
+  {
+    name: "listHistoryRuns",
+    page: "/system/sync-history",
+    call: async (user) => listHistoryRuns(await getDb(), user, {}),
+    check: (data) => expect(data).toMatchObject({ total: 1, page: 1 }),
+  },
+  {
+    name: "channelOptions",
+    page: "/system/sync-history",
+    call: async (user) => channelOptions(await getDb(), user),
+    check: (data) => expect(data).toEqual([{ id: mainChannelId, name: "Main store" }]),
+  },
+  {
+    name: "getHistoryRun",
+    page: "/system/sync-history",
+    call: async (user) => getHistoryRun(await getDb(), user, mainRunId),
+    check: (data) => expect(data).toMatchObject({ id: mainRunId, channelName: "Main store", status: "succeeded" }),
+  },
+  {
+    name: "listRunErrors",
+    page: "/system/sync-history",
+    call: async (user) => listRunErrors(await getDb(), user, mainRun()),
+    check: (data) => expect(data).toEqual([]),
+  },
+  {
+    name: "listRunWarnings",
+    page: "/system/sync-history",
+    call: async (user) => listRunWarnings(await getDb(), user, mainRun()),
+    check: (data) => expect(data).toEqual([]),
+  },
+  {
+    name: "unresolvedErrorCount",
+    page: "/system/sync-history",
+    call: async (user) => unresolvedErrorCount(await getDb(), user, mainRunId),
+    check: (data) => expect(data).toBe(0),
+  },
+  {
+    name: "listPushFailures",
+    page: "/system/sync-history",
+    call: async (user) => listPushFailures(await getDb(), user, {}),
+    check: (data) => expect(data).toEqual([]),
+  },
+  // The channel page (/system/integrations/[id]) needs run_syncs, like Sync History.
+  {
+    name: "getChannelSummary",
+    page: "/system/sync-history",
+    call: async (user) => getChannelSummary(await getDb(), user, mainChannelId),
+    check: (data) => expect(data).toMatchObject({ id: mainChannelId, name: "Main store", hasCredentials: true }),
+  },
+  {
+    name: "activeRun",
+    page: "/system/sync-history",
+    call: async (user) => activeRun(await getDb(), user, mainChannelId),
+    check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "listChannelRuns",
+    page: "/system/sync-history",
+    call: async (user) => listChannelRuns(await getDb(), user, mainChannelId),
+    check: (data) => expect((data as { id: number }[]).map((run) => run.id)).toEqual([mainRunId]),
+  },
+  {
+    name: "loadRunProgress",
+    page: "/system/sync-history",
+    call: async (user) => loadRunProgress(await getDb(), user, mainRunId),
+    check: (data) => expect(data).toMatchObject({ runId: mainRunId, finished: true }),
+  },
+  {
+    name: "reportContext",
+    page: "/reports/sales",
+    call: (user) => reportContext(user, {}),
+    check: (data) => expect((data as Awaited<ReturnType<typeof reportContext>>).options.channels).toMatchObject([{ name: "Main store" }]),
+  },
+  {
+    name: "anyTwoWayChannel",
+    page: "/customers",
+    call: async (user) => anyTwoWayChannel(await getDb(), user),
+    check: (data) => expect(data).toBe(false),
+  },
+  {
+    name: "loadCustomerEdit",
+    page: "/customers",
+    call: async (user) => loadCustomerEdit(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "customerPushState",
+    page: "/customers",
+    call: async (user) => customerPushState(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toEqual({ pending: [], failed: [], overridden: [] }),
+  },
+  {
+    // Only the edit form asks for Magento's countries, so only editors may.
+    name: "channelDirectory",
+    permission: "edit_customers",
+    call: async (user) => channelDirectory(await getDb(), user, mainChannelId, () => ({ listCountries: async () => [] })),
+    check: (data) => expect(data).toEqual({ ok: true, countries: [] }),
+  },
+  {
+    // The convert page (/sales/carts/[id]/convert) needs convert_carts.
+    name: "linkedOrder",
+    permission: "convert_carts",
+    call: async (user) => linkedOrder(await getDb(), user, NO_SUCH_ID, null),
+    check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "listVisibleSegments",
+    page: "/marketing/segments",
+    call: async (user) => listVisibleSegments(await getDb(), user),
+    check: (data) => expect(data).toEqual([]),
+  },
+  {
+    name: "findVisibleSegment",
+    page: "/marketing/segments",
+    call: async (user) => findVisibleSegment(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "countSegment",
+    page: "/marketing/segments",
+    call: async (user) => countSegment(await getDb(), user, { entity: "customers", filters: {} }),
+    check: (data) => expect(data).toEqual({ count: 0, capped: false }),
+  },
+  {
+    // One's own settings: every role holds view_sales (Your settings is guarded by it).
+    name: "getPreferences",
+    permission: "view_sales",
+    call: async (user) => getPreferences(await getDb(), user),
+    check: (data) => expect(data).toEqual({ timeZone: null, grids: {} }),
+  },
+  {
+    name: "viewerTimeZone",
+    permission: "view_sales",
+    call: async (user) => viewerTimeZone(await getDb(), user),
+    check: (data) => expect(data).toBe("UTC"),
   },
   {
     name: "loadGridView(audit log)",
@@ -367,7 +570,7 @@ describe("query functions check the permission themselves", () => {
   const cases = QUERIES.flatMap((query) => ROLES.map((role) => [query.name, role, query] as const));
 
   it.each(cases)("%s as %s", async (_name, role, query) => {
-    const permission = pagePermission(query.page);
+    const permission = queryPermission(query);
     if (can(role, permission)) {
       query.check(await query.call(actors[role]));
     } else {

@@ -125,7 +125,7 @@ describe("segments", () => {
     expect(segment).toMatchObject({ name: "Lapsed big spenders", entity: "customers", shared: true, ownerUserId: actors.agent.id });
     expect(segment.filters).toEqual({ f_subscribed: "yes", f_lifetime_value: "500..", f_days_since_order: "90.." });
     // ann (800, 120 days) and eve (501, 91 days); not bob (recent), cy (not subscribed), dee (300), fay (no order).
-    expect(await countSegment(testDb.db, segment)).toEqual({ count: 2, capped: false });
+    expect(await countSegment(testDb.db, actors.viewer, segment)).toEqual({ count: 2, capped: false });
 
     const carts = await run("viewer", actions.createSegmentAction as AnyAction, {
       name: "Abandoned over 100 this week",
@@ -134,7 +134,7 @@ describe("segments", () => {
     });
     expect(carts).toMatchObject({ ok: true });
     privateId = carts.ok ? carts.data!.id : 0;
-    expect(await countSegment(testDb.db, (await findVisibleSegment(testDb.db, actors.viewer, privateId))!)).toEqual({
+    expect(await countSegment(testDb.db, actors.viewer, (await findVisibleSegment(testDb.db, actors.viewer, privateId))!)).toEqual({
       count: 1,
       capped: false,
     });

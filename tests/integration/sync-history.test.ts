@@ -120,13 +120,15 @@ afterAll(async () => {
 
 describe("Sync History list", () => {
   it("filters by channel, status, trigger and date, and ignores what is not a filter", async () => {
-    const all = await listHistoryRuns(testDb.db, {});
+    const all = await listHistoryRuns(testDb.db, actors.manager, {});
     expect(all.total).toBe(3);
-    expect((await listHistoryRuns(testDb.db, { channel: channel.id })).rows.map((r) => r.id)).toEqual([partialRunId]);
-    expect((await listHistoryRuns(testDb.db, { status: "failed" })).rows.map((r) => r.channelName)).toEqual(["US store"]);
-    expect((await listHistoryRuns(testDb.db, { trigger: "cli" })).rows.map((r) => r.status)).toEqual(["succeeded"]);
-    expect((await listHistoryRuns(testDb.db, { from: "2024-02-15", to: "2024-03-01" })).rows.map((r) => r.trigger)).toEqual(["schedule"]);
-    expect((await listHistoryRuns(testDb.db, { to: "2024-02-01" })).total).toBe(1);
+    expect((await listHistoryRuns(testDb.db, actors.manager, { channel: channel.id })).rows.map((r) => r.id)).toEqual([partialRunId]);
+    expect((await listHistoryRuns(testDb.db, actors.manager, { status: "failed" })).rows.map((r) => r.channelName)).toEqual(["US store"]);
+    expect((await listHistoryRuns(testDb.db, actors.manager, { trigger: "cli" })).rows.map((r) => r.status)).toEqual(["succeeded"]);
+    expect((await listHistoryRuns(testDb.db, actors.manager, { from: "2024-02-15", to: "2024-03-01" })).rows.map((r) => r.trigger)).toEqual(
+      ["schedule"],
+    );
+    expect((await listHistoryRuns(testDb.db, actors.manager, { to: "2024-02-01" })).total).toBe(1);
     expect(
       parseHistoryFilters({
         channel: String(other.id),
@@ -142,8 +144,8 @@ describe("Sync History list", () => {
 
 describe("run page", () => {
   it("lists the run's errors with links to Magento (no portal record for a record never kept)", async () => {
-    const run = (await getHistoryRun(testDb.db, partialRunId))!;
-    const errors = await listRunErrors(testDb.db, run);
+    const run = (await getHistoryRun(testDb.db, actors.manager, partialRunId))!;
+    const errors = await listRunErrors(testDb.db, actors.manager, run);
     expect(errors.map((e) => Number(e.originId)).sort((a, b) => a - b)).toEqual(brokenIds);
     for (const e of errors) {
       expect(e).toMatchObject({
@@ -157,7 +159,7 @@ describe("run page", () => {
   });
 
   it("the failing-channel banner names the channel, the connector and the reason", async () => {
-    const failing = await loadFailingChannels(testDb.db);
+    const failing = await loadFailingChannels(testDb.db, actors.admin);
     expect(failing.map((f) => [f.channelName, f.what, f.status])).toEqual([
       ["EU store", "Orders", "partial"],
       ["US store", "Sync", "failed"],
@@ -194,8 +196,8 @@ describe("run page", () => {
     expect(await unresolved(partialRunId)).toHaveLength(0);
 
     // The records are in the portal now, so the errors link to them.
-    const run = (await getHistoryRun(testDb.db, partialRunId))!;
-    const errors = await listRunErrors(testDb.db, run);
+    const run = (await getHistoryRun(testDb.db, actors.manager, partialRunId))!;
+    const errors = await listRunErrors(testDb.db, actors.manager, run);
     expect(errors.every((e) => e.resolvedAt && e.portalHref?.startsWith("/sales/orders/"))).toBe(true);
 
     const audits = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "sync.retried")).orderBy(auditLog.id);
@@ -209,7 +211,7 @@ describe("run page", () => {
     expect(audits[2]!.details).toMatchObject({ retried: 1, resolved: 1, stillFailing: 0 });
 
     // Nothing left: the EU store no longer shows in the banner.
-    expect((await loadFailingChannels(testDb.db)).map((f) => f.channelName)).toEqual(["US store"]);
+    expect((await loadFailingChannels(testDb.db, actors.admin)).map((f) => f.channelName)).toEqual(["US store"]);
     // Retrying again has nothing to do.
     expect(await retrySyncErrorsAction(null, form({ runId: partialRunId }))).toMatchObject({ ok: true });
   }, 60_000);

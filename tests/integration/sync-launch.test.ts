@@ -140,7 +140,7 @@ describe("startSyncNow", () => {
 
   it("reports progress with the run's own figures", async () => {
     const [last] = await testDb.db.select().from(syncRuns).orderBy(syncRuns.id);
-    const progress = (await loadRunProgress(testDb.db, last!.id))!;
+    const progress = (await loadRunProgress(testDb.db, actors.manager, last!.id))!;
     expect(progress.finished).toBe(true);
     expect(progress.status).toBe("succeeded");
     for (const c of progress.connectors) {

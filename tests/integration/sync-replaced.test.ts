@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CHANNEL_ENTITIES, channels } from "@/db/schema";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { channelSettingsSchema, saveChannelSettings } from "@/lib/channels/settings";
@@ -12,6 +12,10 @@ import { getRun, statsOf } from "@/lib/sync/runs";
 import { queryRows } from "@/db/rows";
 import { upsertRows } from "@/lib/sync/write/upsert";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { sessionUserOf } from "@/tests/helpers/session-user";
+
+// Loaders import lib/auth/session.ts; next-auth (lib/auth/auth.ts) cannot load outside Next.
+vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 
 // A Magento id names one record for good. When the store behind a channel is reset or replaced
 // (here: the demo store regenerated on a later day, same ids, other creation times), the sync
@@ -153,7 +157,7 @@ describe("a sync against a Magento that was reset or replaced", () => {
     expect(stopped!.stoppedAt).toBeInstanceOf(Date);
     // The scheduler leaves it alone; the failing-channels banner still names it, with the reason.
     expect((await dueChannels(testDb.db, new Date(Date.now() + 24 * 3600_000))).map((c) => c.id)).not.toContain(channelId);
-    expect(await loadFailingChannels(testDb.db)).toEqual([
+    expect(await loadFailingChannels(testDb.db, sessionUserOf("admin"))).toEqual([
       expect.objectContaining({ channelId, status: "failed", message: expect.stringContaining("this Magento was reset or replaced") }),
     ]);
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { channels } from "@/db/schema";
 import { createMagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
@@ -9,10 +9,16 @@ import { runChannelSync } from "@/lib/sync/runner";
 import { statsOf, warningCount } from "@/lib/sync/runs";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { sessionUserOf } from "@/tests/helpers/session-user";
+
+// Loaders import lib/auth/session.ts; next-auth (lib/auth/auth.ts) cannot load outside Next.
+vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 
 // A field Magento sends in a shape the portal cannot read does not lose its record: the record
 // is kept with that field empty, the run still succeeds, and Sync History shows the warning once.
 
+// Sync History's reads take the signed-in user; a manager may run syncs.
+const manager = sessionUserOf("manager");
 const sims: RunningSimulator[] = [];
 const dbs: TestDatabase[] = [];
 afterAll(async () => {
@@ -56,8 +62,8 @@ describe("sync warnings", () => {
     );
     expect(Number(all!.n)).toBe(sim.store.customers.size);
 
-    const history = (await getHistoryRun(db, run.id))!;
-    const warnings = await listRunWarnings(db, history);
+    const history = (await getHistoryRun(db, manager, run.id))!;
+    const warnings = await listRunWarnings(db, manager, history);
     expect(
       warnings.map((w) => ({
         connector: w.connector,
@@ -87,7 +93,7 @@ describe("sync warnings", () => {
     const again = await runChannelSync({ db, channelId: channel!.id, mode: "incremental", trigger: "cli", client, pageSize: 40 });
     expect(again.status).toBe("succeeded");
     expect(warningCount(again)).toBe(0);
-    expect(await listRunWarnings(db, (await getHistoryRun(db, again.id))!)).toEqual([]);
+    expect(await listRunWarnings(db, manager, (await getHistoryRun(db, manager, again.id))!)).toEqual([]);
     const [seen] = rowsOf<{ n: string; last_run_id: string; first_run_id: string }>(
       await db.execute(sql`
       SELECT count(*)::text AS n, max(last_run_id)::text AS last_run_id, max(first_run_id)::text AS first_run_id FROM sync_warnings WHERE channel_id = ${channel!.id}`),

@@ -72,7 +72,7 @@ function takeCustomer() {
 
 /** The edit form of a customer as the page renders it, flattened to posted fields, with changes laid over. */
 async function editFields(customerId: number, change: (draft: CustomerDraft) => void = () => {}): Promise<Record<string, string>> {
-  const view = await loadCustomerEdit(testDb.db, customerId);
+  const view = await loadCustomerEdit(testDb.db, actors.viewer, customerId);
   if (!view) throw new Error(`no edit view for customer ${customerId}`);
   const draft = draftFromValues(view.values, 1);
   change(draft);
@@ -119,7 +119,7 @@ const pushedToMagento = () => JSON.stringify(sim.control.pushed());
 async function settle(customerId: number, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await customerPushState(testDb.db, customerId);
+    const state = await customerPushState(testDb.db, actors.viewer, customerId);
     if (state.pending.length === 0) return state;
     if (Date.now() > deadline)
       throw new Error(`customer ${customerId}: pushes still pending after ${timeoutMs} ms: ${JSON.stringify(state.pending)}`);
@@ -343,7 +343,7 @@ describe("managers and admins edit customers and Magento gets the change", () =>
     const fields = await editFields(customer.id, (d) => {
       d.lastname = "Changed";
     });
-    const view = (await loadCustomerEdit(testDb.db, customer.id))!;
+    const view = (await loadCustomerEdit(testDb.db, actors.viewer, customer.id))!;
     // Claims the form showed another email: a "change" of email with a false "from" in the audit.
     fields.baseToken = Buffer.from(JSON.stringify({ v: 1, values: { ...view.values, email: "was-someone-else@two-way.test" } })).toString(
       "base64url",
@@ -497,7 +497,7 @@ describe("Magento wins: an overridden edit is shown with both values and can be 
     expect(
       await run("manager", customerActions.dismissOverrideAction as AnyAction, { pushId: String(state.overridden[0]!.id) }),
     ).toMatchObject({ ok: true });
-    expect((await customerPushState(testDb.db, customer.id)).overridden).toEqual([]);
+    expect((await customerPushState(testDb.db, actors.viewer, customer.id)).overridden).toEqual([]);
   });
 });
 

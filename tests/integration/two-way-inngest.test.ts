@@ -12,6 +12,10 @@ import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
 import { loadCustomerEdit, requestCustomerEdit } from "@/lib/customers/two-way/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { sessionUserOf } from "@/tests/helpers/session-user";
+
+// Loaders import lib/auth/session.ts; next-auth (lib/auth/auth.ts) cannot load outside Next.
+vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 
 // The two-way push function through @inngest/test against a real database and the simulator:
 // the event pushes that channel's due changes; the minute cron fans out one event per channel
@@ -44,7 +48,7 @@ async function queueEdit(firstname: string): Promise<{ pushId: number; originId:
     .where(eq(magentoCustomers.isGuest, false))
     .orderBy(magentoCustomers.id)
     .limit(1);
-  const form = (await loadCustomerEdit(testDb.db, row!.id))!;
+  const form = (await loadCustomerEdit(testDb.db, sessionUserOf("manager"), row!.id))!;
   const result = await requestCustomerEdit(
     testDb.db,
     { userId, actor: "m@inngest.test" },

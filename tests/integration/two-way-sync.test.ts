@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { auditLog, channels, magentoCustomerAddresses, magentoCustomers, magentoNewsletterSubscribers, outbox } from "@/db/schema";
 import type { Actor } from "@/lib/audit/log";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
@@ -31,6 +31,10 @@ import {
 } from "@/lib/customers/two-way/service";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { sessionUserOf } from "@/tests/helpers/session-user";
+
+// Loaders import lib/auth/session.ts; next-auth (lib/auth/auth.ts) cannot load outside Next.
+vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
 
 // Two-way sync against the in-process simulator and a real Postgres: edits pushed and read back,
 // conflicts both ways, permanent and transient failures, subscription, registration, a sync
@@ -43,6 +47,8 @@ let testDb: TestDatabase;
 let channel: ChannelRow;
 let manager: Actor;
 let viewer: Actor;
+/** Who reads the customer page and Sync History in these tests (the loaders check the permission). */
+const pageUser = sessionUserOf("manager");
 const used = new Set<number>();
 const savedKick = process.env.TWO_WAY_PUSH_KICK;
 
@@ -123,7 +129,7 @@ async function pushRow(id: number) {
 }
 
 async function edit(customerId: number, change: (values: CustomerValues) => CustomerValues, view?: CustomerEditView) {
-  const form = view ?? (await loadCustomerEdit(testDb.db, customerId))!;
+  const form = view ?? (await loadCustomerEdit(testDb.db, pageUser, customerId))!;
   return requestCustomerEdit(testDb.db, manager, { customerId, baseToken: form.baseToken, values: change(structuredClone(form.values)) });
 }
 
@@ -157,7 +163,7 @@ describe("customer edits", () => {
 
   it("keeps a Magento-only change: only the portal's fields are sent", async () => {
     const c = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     magentoEdit(c.originId, { lastname: "Magentoson" });
     const result = await edit(c.id, (v) => ({ ...v, firstname: "Onlyhere" }), form);
     expect(result.ok).toBe(true);
@@ -168,7 +174,7 @@ describe("customer edits", () => {
 
   it("changed on both sides, Magento wins: Magento's value stays, the override is recorded with both values", async () => {
     const c = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     magentoEdit(c.originId, { firstname: "FromMagento" });
     const result = await edit(c.id, (v) => ({ ...v, firstname: "FromPortal", lastname: "Alsochanged" }), form);
     expect(result.ok).toBe(true);
@@ -176,7 +182,7 @@ describe("customer edits", () => {
     await runDuePushes(testDb.db, { channelId: channel.id });
     expect(c.magento()).toMatchObject({ firstname: "FromMagento", lastname: "Alsochanged" });
     expect(await local(c.id)).toMatchObject({ firstName: "FromMagento", lastName: "Alsochanged", pendingFields: [] });
-    const state = await customerPushState(testDb.db, c.id);
+    const state = await customerPushState(testDb.db, pageUser, c.id);
     expect(state.overridden).toHaveLength(1);
     expect(state.overridden[0]!.overridden).toEqual([{ field: "firstname", yours: "FromPortal", magento: "FromMagento" }]);
     const [audit] = await testDb.db
@@ -185,13 +191,13 @@ describe("customer edits", () => {
       .where(and(eq(auditLog.action, "customer.push_overridden"), eq(auditLog.entityId, String(c.id))));
     expect(audit).toBeDefined();
     expect(await dismissOverride(testDb.db, manager, { pushId: result.pushId })).toEqual({ ok: true });
-    expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
+    expect((await customerPushState(testDb.db, pageUser, c.id)).overridden).toHaveLength(0);
   });
 
   it("changed on both sides, Portal wins: the portal's value is pushed over Magento's", async () => {
     await testDb.db.update(channels).set({ syncPriority: "portal" }).where(eq(channels.id, channel.id));
     const c = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     magentoEdit(c.originId, { firstname: "FromMagento", lastname: "MagentoOnly" });
     const result = await edit(c.id, (v) => ({ ...v, firstname: "FromPortal" }), form);
     expect(result.ok).toBe(true);
@@ -199,12 +205,12 @@ describe("customer edits", () => {
     // Ours wins the conflict; Magento's change of the other field survives.
     expect(c.magento()).toMatchObject({ firstname: "FromPortal", lastname: "MagentoOnly" });
     expect(await local(c.id)).toMatchObject({ firstName: "FromPortal", lastName: "MagentoOnly" });
-    expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
+    expect((await customerPushState(testDb.db, pageUser, c.id)).overridden).toHaveLength(0);
   });
 
   it("pushes group, gender and addresses (edited, added) and reads them back", async () => {
     const c = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     expect(form.groups.map((g) => g.originId)).toEqual([1, 2, 3]);
     const group = form.values.groupOriginId === 3 ? 2 : 3;
     const result = await edit(
@@ -254,7 +260,7 @@ describe("customer edits", () => {
   it('a forged base (changed in the browser, or another customer\'s) cannot win a conflict or put false "from" values in the audit', async () => {
     const c = await freshCustomer();
     const other = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     const realEmail = form.values.email;
     const realFirstname = form.values.firstname;
     magentoEdit(c.originId, { firstname: "FromMagento" });
@@ -264,7 +270,7 @@ describe("customer edits", () => {
     const tokens = {
       unsigned: Buffer.from(JSON.stringify({ v: 1, values: forged })).toString("base64url"),
       "signature of other values": `${Buffer.from(JSON.stringify({ v: 2, customerId: c.id, values: forged })).toString("base64url")}.${signature}`,
-      "another customer's": (await loadCustomerEdit(testDb.db, other.id))!.baseToken,
+      "another customer's": (await loadCustomerEdit(testDb.db, pageUser, other.id))!.baseToken,
     };
     for (const [name, baseToken] of Object.entries(tokens)) {
       const result = await requestCustomerEdit(testDb.db, manager, {
@@ -307,7 +313,7 @@ describe("customer edits", () => {
     const expired = await requestCustomerEdit(testDb.db, manager, {
       customerId: c.id,
       baseToken: "garbage",
-      values: (await loadCustomerEdit(testDb.db, c.id))!.values,
+      values: (await loadCustomerEdit(testDb.db, pageUser, c.id))!.values,
     });
     expect(expired).toMatchObject({ ok: false, error: expect.stringContaining("could not be verified") });
   });
@@ -327,9 +333,9 @@ describe("failures", () => {
     // Not silently kept or dropped: the local value stays, visibly not saved in Magento.
     expect(await local(a.id)).toMatchObject({ email: taken, pendingFields: ["email"] });
     expect(a.magento().email).not.toBe(taken);
-    const state = await customerPushState(testDb.db, a.id);
+    const state = await customerPushState(testDb.db, pageUser, a.id);
     expect(state.failed[0]).toMatchObject({ id: first.pushId, status: "dead", error: EMAIL_TAKEN, fields: ["email"] });
-    const failures = await listPushFailures(testDb.db, { channelId: channel.id });
+    const failures = await listPushFailures(testDb.db, pageUser, { channelId: channel.id });
     expect(failures.find((f) => f.id === first.pushId)).toMatchObject({ customerId: a.id, channelName: "two-way", error: EMAIL_TAKEN });
     expect((await pushCounts(testDb.db, { channelId: channel.id }))[0]!.failed).toBeGreaterThan(0);
     // A sync meanwhile does not put Magento's email back over the waiting one.
@@ -385,7 +391,7 @@ describe("failures", () => {
     expect(waiting).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("503") });
     // First retry after ~15 s (±20 %).
     expect(waiting.nextAttemptAt.getTime() - before).toBeGreaterThanOrEqual(11_000);
-    expect((await customerPushState(testDb.db, c.id)).pending[0]).toMatchObject({
+    expect((await customerPushState(testDb.db, pageUser, c.id)).pending[0]).toMatchObject({
       attempts: 1,
       nextAttemptAt: waiting.nextAttemptAt.toISOString(),
     });
@@ -411,7 +417,7 @@ describe("failures", () => {
       status: "failed",
       lastError: expect.stringContaining(`Gave up after ${MAX_ATTEMPTS} attempts`),
     });
-    expect((await customerPushState(testDb.db, c.id)).failed[0]).toMatchObject({ id: result.pushId, status: "failed" });
+    expect((await customerPushState(testDb.db, pageUser, c.id)).failed[0]).toMatchObject({ id: result.pushId, status: "failed" });
   });
 });
 
@@ -525,7 +531,7 @@ describe("registration", () => {
         lastName: "In",
       })
       .returning();
-    const view = (await loadCustomerEdit(testDb.db, guest!.id))!;
+    const view = (await loadCustomerEdit(testDb.db, pageUser, guest!.id))!;
     expect(view).toMatchObject({ editable: false, canRegister: true, readOnlyReason: expect.stringContaining("register") });
     const result = await requestRegistration(testDb.db, manager, { customerId: guest!.id });
     expect(result.ok).toBe(true);
@@ -542,7 +548,10 @@ describe("registration", () => {
       .where(and(eq(magentoCustomers.channelId, channel.id), eq(magentoCustomers.originId, created.id)));
     expect(registered).toMatchObject({ isGuest: false, email });
     expect((await local(guest!.id)).mergedIntoId).toBe(registered!.id);
-    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({ canRegister: false, registeredCustomerId: registered!.id });
+    expect(await loadCustomerEdit(testDb.db, pageUser, guest!.id)).toMatchObject({
+      canRegister: false,
+      registeredCustomerId: registered!.id,
+    });
     expect((await pushRow(result.pushId)).result).toMatchObject({ customerOriginId: created.id, localCustomerId: registered!.id });
     const actions = (
       await testDb.db
@@ -600,11 +609,11 @@ describe("registration", () => {
     await runDuePushes(testDb.db, { channelId: channel.id });
     expect(await pushRow(result.pushId)).toMatchObject({ status: "dead", lastError: EMAIL_TAKEN });
     // The form offers registering again (not "under way"); doing so sends the same row again.
-    expect(await loadCustomerEdit(testDb.db, guest!.id)).toMatchObject({
+    expect(await loadCustomerEdit(testDb.db, pageUser, guest!.id)).toMatchObject({
       canRegister: true,
       readOnlyReason: "Guest: register in Magento first.",
     });
-    expect((await customerPushState(testDb.db, guest!.id)).failed[0]).toMatchObject({
+    expect((await customerPushState(testDb.db, pageUser, guest!.id)).failed[0]).toMatchObject({
       id: result.pushId,
       kind: "customer.register",
       error: EMAIL_TAKEN,
@@ -619,7 +628,7 @@ describe("registration", () => {
 describe("sync while a push waits", () => {
   it("a sync does not overwrite (or flap) the waiting fields, and takes Magento's other changes", async () => {
     const c = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     const result = await edit(c.id, (v) => ({ ...v, firstname: "Waiting" }), form);
     if (!result.ok) throw new Error(result.error);
     const sub = await requestSubscription(testDb.db, manager, {
@@ -646,7 +655,7 @@ describe("sync while a push waits", () => {
       .where(eq(magentoNewsletterSubscribers.customerId, c.id));
     if (subscriber) expect(subscriber.status).toBe(wanted ? "subscribed" : "unsubscribed");
     // The edit form keeps showing the waiting value.
-    expect((await loadCustomerEdit(testDb.db, c.id))!).toMatchObject({
+    expect((await loadCustomerEdit(testDb.db, pageUser, c.id))!).toMatchObject({
       values: { firstname: "Waiting" },
       pendingFields: ["firstname", "subscription"],
     });
@@ -788,16 +797,16 @@ describe("pushers side by side", () => {
       .where(eq(outbox.id, first.pushId));
     expect(await runDuePushes(testDb.db, { channelId: channel.id })).toMatchObject({ claimed: 2, done: 2 });
     expect(c.magento()).toMatchObject({ firstname: "First", lastname: "Second" });
-    expect((await customerPushState(testDb.db, c.id)).overridden).toHaveLength(0);
+    expect((await customerPushState(testDb.db, pageUser, c.id)).overridden).toHaveLength(0);
   });
 });
 
 describe("refusals", () => {
   it("with two-way sync off the form is read-only and every request is refused, saying why", async () => {
     const c = await freshCustomer();
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     await testDb.db.update(channels).set({ twoWaySync: false }).where(eq(channels.id, channel.id));
-    const view = (await loadCustomerEdit(testDb.db, c.id))!;
+    const view = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     expect(view).toMatchObject({
       editable: false,
       canChangeSubscription: false,
@@ -825,7 +834,7 @@ describe("refusals", () => {
     const c = await freshCustomer();
     const result = await edit(c.id, (v) => v);
     expect(result.ok).toBe(false);
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     const byViewer = await requestCustomerEdit(testDb.db, viewer, {
       customerId: c.id,
       baseToken: form.baseToken,

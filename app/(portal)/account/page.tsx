@@ -20,7 +20,7 @@ function timeZoneOptions(current: string): { value: string; label: string }[] {
 export default async function AccountPage() {
   // Every role holds view_sales: each signed-in person reaches their own settings.
   const user = await requirePagePermission("view_sales");
-  const { timeZone } = await getPreferences(await getDb(), user.id);
+  const { timeZone } = await getPreferences(await getDb(), user);
   const current = timeZone && timeZone !== "UTC" ? timeZone : "";
   return (
     <>

@@ -53,8 +53,8 @@ function revalidateCustomers() {
 const editSchema = z.looseObject({ customerId: recordId, baseToken: z.string().min(1, "Reload the page and edit again.").max(20_000) });
 
 const saveCustomerEdit = protectedAction("edit_customers", editSchema, async (input, context): Promise<ActionResult<EditData>> => {
-  const { db } = context;
-  const view = await loadCustomerEdit(db, input.customerId);
+  const { db, user } = context;
+  const view = await loadCustomerEdit(db, user, input.customerId);
   if (!view) throw new ActionFailure("This customer is no longer in the portal.");
   if (!view.editable) throw new ActionFailure(view.readOnlyReason ?? "This customer cannot be edited in the portal.");
   // The base values come back from the browser: only a base this server signed for this customer counts.
@@ -78,7 +78,7 @@ const saveCustomerEdit = protectedAction("edit_customers", editSchema, async (in
     };
   }
   if (parsed.changedSlots.length) {
-    const directory = await channelDirectory(db, view.channelId);
+    const directory = await channelDirectory(db, user, view.channelId);
     if (!directory.ok) throw new ActionFailure(`${directory.error} Nothing was saved.`);
     const errors = checkAgainstDirectory(parsed, directory.countries);
     if (Object.keys(errors).length)

@@ -21,7 +21,7 @@ const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const startSchema = z.object({ channelId: id, mode: z.enum(["incremental", "full"]).default("incremental") });
 
 export const startSyncAction = protectedAction("run_syncs", startSchema, async ({ channelId, mode }, { db, user, ip }) => {
-  const channel = await getChannelSummary(db, channelId);
+  const channel = await getChannelSummary(db, user, channelId);
   if (!channel) return { ok: false, code: "failed", error: "This channel no longer exists." };
   try {
     const started = await startSyncNow(db, { channelId, mode, user });
@@ -48,7 +48,7 @@ export const startSyncAction = protectedAction("run_syncs", startSchema, async (
 const cancelSchema = z.object({ runId: id });
 
 export const cancelSyncAction = protectedAction("run_syncs", cancelSchema, async ({ runId }, { db, user, ip }) => {
-  const run = await getHistoryRun(db, runId);
+  const run = await getHistoryRun(db, user, runId);
   if (!run) return { ok: false, code: "failed", error: "This sync run does not exist." };
   const asked = await requestCancel(db, runId);
   if (!asked) return { ok: false, code: "failed", error: `Sync #${runId} has already finished (${run.status}).` };
@@ -77,7 +77,7 @@ export const retrySyncErrorsAction = protectedAction<typeof retrySchema, RetryRe
   "run_syncs",
   retrySchema,
   async ({ runId, errorId }, { db, user, ip }) => {
-    const run = await getHistoryRun(db, runId);
+    const run = await getHistoryRun(db, user, runId);
     if (!run) return { ok: false, code: "failed", error: "This sync run does not exist." };
     let result: RetryResult;
     try {

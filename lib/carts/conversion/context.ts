@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels, magentoCartItems, magentoCarts, magentoCustomerAddresses, magentoCustomers, magentoOrders } from "@/db/schema";
@@ -57,7 +58,7 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
     firstName: row.customerFirstName,
     lastName: row.customerLastName,
   });
-  const order = await linkedOrder(db, row.id, row.orderId);
+  const order = await linkedOrder(db, user, row.id, row.orderId);
   if (order) {
     return {
       ok: false,
@@ -90,8 +91,14 @@ export async function loadConvertibleCart(db: Db, user: SessionUser | null, cart
   return { ok: true, cart: cartWith(email) };
 }
 
-/** The order this cart became, whichever side linked first. */
-export async function linkedOrder(db: Db, cartId: number, orderId: number | null): Promise<{ id: number; incrementId: string } | null> {
+/** The order this cart became, whichever side linked first (the convert page links to it). */
+export async function linkedOrder(
+  db: Db,
+  user: SessionUser | null,
+  cartId: number,
+  orderId: number | null,
+): Promise<{ id: number; incrementId: string } | null> {
+  requirePermission(user, "convert_carts");
   const [order] = await db
     .select({ id: magentoOrders.id, incrementId: magentoOrders.incrementId })
     .from(magentoOrders)

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -15,6 +16,7 @@ import {
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
 import { can } from "@/lib/auth/permissions";
+import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { customerName } from "@/lib/customers/name";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -47,7 +49,8 @@ import { customerValuesSchema, decodeBaseToken, displayValue, encodeBaseToken, f
 // "Register in Magento" go to Magento through the outbox. This module is the one entry point the
 // UI uses; every function takes the Db first and, where it writes, the acting user. Permission
 // (`edit_customers`) is checked by the caller's server action; these functions still refuse when
-// the channel has two-way sync off. See docs/two-way-sync.md.
+// the channel has two-way sync off. The reads pages show take the signed-in user and check its
+// permission themselves (view_sales; Sync History's failures: run_syncs). See docs/two-way-sync.md.
 
 export type {
   AddressValues,
@@ -181,7 +184,8 @@ async function shownValues(db: Db | DbTx, row: CustomerRow): Promise<CustomerVal
 
 // ── the edit form ─────────────────────────────────────────────────────────────────────────────
 
-export async function loadCustomerEdit(db: Db, customerId: number): Promise<CustomerEditView | null> {
+export async function loadCustomerEdit(db: Db, user: SessionUser | null, customerId: number): Promise<CustomerEditView | null> {
+  requirePermission(user, "view_sales");
   const id = idSchema.safeParse(customerId);
   if (!id.success) return null;
   const [row] = await db.select().from(magentoCustomers).where(eq(magentoCustomers.id, id.data));
@@ -582,8 +586,10 @@ function summary(row: OutboxRow, createdBy: string | null): PushSummary {
 /** Pending, failed-for-good and overridden pushes of one customer, newest first, for the customer page. */
 export async function customerPushState(
   db: Db,
+  user: SessionUser | null,
   customerId: number,
 ): Promise<{ pending: PushSummary[]; failed: PushSummary[]; overridden: PushSummary[] }> {
+  requirePermission(user, "view_sales");
   const id = idSchema.safeParse(customerId);
   if (!id.success) return { pending: [], failed: [], overridden: [] };
   const rows = await db
@@ -725,7 +731,12 @@ export async function dismissOverride(db: Db, actor: Actor, input: { pushId: num
 // ── Sync History ──────────────────────────────────────────────────────────────────────────────
 
 /** For Sync History: failed-for-good pushes per channel, newest first. */
-export async function listPushFailures(db: Db, input: { channelId?: number; limit?: number }): Promise<PushFailure[]> {
+export async function listPushFailures(
+  db: Db,
+  user: SessionUser | null,
+  input: { channelId?: number; limit?: number },
+): Promise<PushFailure[]> {
+  requirePermission(user, "run_syncs");
   const limit = Math.max(1, Math.min(Math.trunc(input.limit ?? 50) || 50, 500));
   const rows = await db
     .select({ push: outbox, createdBy: users.email, customer: magentoCustomers, channelName: channels.name })

@@ -1,3 +1,4 @@
+import "server-only";
 import { count, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { channels, magentoCarts, magentoCreditMemos, magentoCustomers, magentoNewsletterSubscribers, magentoOrders } from "@/db/schema";

@@ -45,7 +45,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const user = await requirePagePermission("view_sales");
   // Offered to people who may edit customers, while some channel sends portal edits to Magento
   // (a row of a channel without it is refused with that reason).
-  const actions = can(user.role, "edit_customers") && (await anyTwoWayChannel(await getDb())) ? [subscribe, unsubscribe] : undefined;
+  const actions = can(user.role, "edit_customers") && (await anyTwoWayChannel(await getDb(), user)) ? [subscribe, unsubscribe] : undefined;
   return (
     <>
       <PageHeader breadcrumb="Customers" title="Magento Customers" description={DESCRIPTION} />

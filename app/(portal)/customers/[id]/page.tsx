@@ -77,7 +77,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
     detail.subscription?.status ?? (customer.isSubscribed === null ? null : customer.isSubscribed ? "subscribed" : "unsubscribed");
   // Two-way sync: what may be changed from here, and the changes on their way to Magento.
   const mayEdit = can(user.role, "edit_customers");
-  const [edit, pushes] = await Promise.all([loadCustomerEdit(db, customer.id), customerPushState(db, customer.id)]);
+  const [edit, pushes] = await Promise.all([loadCustomerEdit(db, user, customer.id), customerPushState(db, user, customer.id)]);
   const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
   const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
   const subscribedNow = edit?.subscribed ?? customer.isSubscribed ?? null;

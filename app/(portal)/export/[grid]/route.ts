@@ -47,7 +47,7 @@ async function exportCsv(request: Request, context: Context, form: FormData | nu
 
   const handle = await getDbHandle();
   const params = searchParamsOf(new URL(request.url), form);
-  const preferences = await getPreferences(handle.db, user.id);
+  const preferences = await getPreferences(handle.db, user);
   // A saved segment narrows the export as it narrows the grid, if this user may use it.
   const segment = await segmentParamCondition(handle.db, user, definition, params, safeTimeZone(preferences.timeZone));
   if (!segment.ok) return plain(segment.status, segment.error);

@@ -18,7 +18,7 @@ export default async function Page() {
   const db = await getDb();
   const segments = await listVisibleSegments(db, user);
   // Live counts: each segment's own capped count, run side by side.
-  const counts = await Promise.all(segments.map((s) => countSegment(db, s)));
+  const counts = await Promise.all(segments.map((s) => countSegment(db, user, s)));
   return (
     <>
       <PageHeader

@@ -29,7 +29,7 @@ export default async function MyFollowUpsPage() {
     listMyFollowUps(db, user),
     listAbandonedToTake(db, user, TO_TAKE),
     recoveredRevenue(db, user),
-    getPreferences(db, user.id),
+    getPreferences(db, user),
   ]);
   const timeZone = safeTimeZone(preferences.timeZone);
   const cells = (r: FollowUpRow) => (

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Orders to Follow Up" };
 export default async function OrdersToFollowUpPage() {
   const user = await requirePagePermission("work_carts");
   const db = await getDb();
-  const [rows, preferences] = await Promise.all([listOrdersToFollowUp(db, user), getPreferences(db, user.id)]);
+  const [rows, preferences] = await Promise.all([listOrdersToFollowUp(db, user), getPreferences(db, user)]);
   const timeZone = safeTimeZone(preferences.timeZone);
   return (
     <>

@@ -38,10 +38,10 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
   const filters = parseHistoryFilters(await searchParams);
   const db = await getDb();
   const [{ rows, total, page, pageSize }, channels, timeZone, pushFailures] = await Promise.all([
-    listHistoryRuns(db, filters),
-    channelOptions(db),
-    viewerTimeZone(db, user.id),
-    listPushFailures(db, { channelId: filters.channel ?? undefined, limit: PUSH_FAILURES_SHOWN }),
+    listHistoryRuns(db, user, filters),
+    channelOptions(db, user),
+    viewerTimeZone(db, user),
+    listPushFailures(db, user, { channelId: filters.channel ?? undefined, limit: PUSH_FAILURES_SHOWN }),
   ]);
   const filtered = Boolean(filters.channel || filters.status || filters.trigger || filters.from || filters.to);
   const lastPage = Math.max(1, Math.ceil(total / pageSize));

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const user = await requirePagePermission("manage_users");
-  const [users, preferences] = await Promise.all([listUsersFor(user), getPreferences(await getDb(), user.id)]);
+  const [users, preferences] = await Promise.all([listUsersFor(user), getPreferences(await getDb(), user)]);
   const timeZone = safeTimeZone(preferences.timeZone);
   const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
   return (

@@ -21,7 +21,7 @@ export async function GET(_request: Request, context: { params: Promise<{ runId:
   const runId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(runId) || runId <= 0)
     return NextResponse.json({ error: "Not a sync run id." }, { status: 400, headers: NO_STORE });
-  const progress = await loadRunProgress(await getDb(), runId);
+  const progress = await loadRunProgress(await getDb(), user, runId);
   if (!progress) return NextResponse.json({ error: "No such sync run." }, { status: 404, headers: NO_STORE });
   return NextResponse.json(progress, { headers: NO_STORE });
 }

@@ -26,14 +26,14 @@ export default async function EditCustomerPage({ params }: Props) {
   const id = parseDetailId((await params).id);
   if (id === null) notFound();
   const db = await getDb();
-  const view = await loadCustomerEdit(db, id);
+  const view = await loadCustomerEdit(db, user, id);
   if (!view) notFound();
   const mayEdit = can(user.role, "edit_customers");
   const editable = mayEdit && view.editable;
   const [directory, pushes, timeZone] = await Promise.all([
-    editable ? channelDirectory(db, view.channelId) : Promise.resolve(null),
-    customerPushState(db, id),
-    viewerTimeZone(db, user.id),
+    editable ? channelDirectory(db, user, view.channelId) : Promise.resolve(null),
+    customerPushState(db, user, id),
+    viewerTimeZone(db, user),
   ]);
   const name = customerName({ firstName: view.values.firstname, lastName: view.values.lastname, email: view.values.email });
 

@@ -29,10 +29,14 @@ export default async function ChannelPage({ params }: Props) {
   const id = parseDetailId((await params).id);
   if (id === null) notFound();
   const db = await getDb();
-  const channel = await getChannelSummary(db, id);
+  const channel = await getChannelSummary(db, user, id);
   if (!channel) notFound();
-  const [running, runs, timeZone] = await Promise.all([activeRun(db, id), listChannelRuns(db, id, 10), viewerTimeZone(db, user.id)]);
-  const progress = running ? await loadRunProgress(db, running.id) : null;
+  const [running, runs, timeZone] = await Promise.all([
+    activeRun(db, user, id),
+    listChannelRuns(db, user, id, 10),
+    viewerTimeZone(db, user),
+  ]);
+  const progress = running ? await loadRunProgress(db, user, running.id) : null;
   const manages = can(user.role, "manage_integrations");
   const cannotSync = !channel.hasCredentials
     ? "It has no credentials yet: add a token in its settings."

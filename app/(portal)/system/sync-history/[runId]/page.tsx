@@ -30,9 +30,13 @@ export default async function SyncRunPage({ params }: Props) {
   const runId = parseDetailId((await params).runId);
   if (runId === null) notFound();
   const db = await getDb();
-  const run = await getHistoryRun(db, runId);
+  const run = await getHistoryRun(db, user, runId);
   if (!run) notFound();
-  const [errors, warnings, timeZone] = await Promise.all([listRunErrors(db, run), listRunWarnings(db, run), viewerTimeZone(db, user.id)]);
+  const [errors, warnings, timeZone] = await Promise.all([
+    listRunErrors(db, user, run),
+    listRunWarnings(db, user, run),
+    viewerTimeZone(db, user),
+  ]);
   const warned = warningCount(run);
   const timeline = computeProgress(run, null, []).connectors.filter((c) => c.state !== "pending");
   const unresolved = errors.filter((e) => !e.resolvedAt).length;

@@ -24,7 +24,7 @@ export default async function ConvertCartPage({ params }: Props) {
   const detail = await loadCartDetail(db, user, id);
   if (!detail) notFound();
   const form = await loadConversionForm(db, user, id);
-  const order = form.ok ? null : await linkedOrder(db, id, detail.cart.orderId);
+  const order = form.ok ? null : await linkedOrder(db, user, id, detail.cart.orderId);
 
   return (
     <div className="space-y-6">

@@ -9,9 +9,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { CHANNEL_ENTITIES } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
-import { countChannelRecords } from "@/lib/channels/delete";
-import { listChannelWebsites, loadDeletingChannel } from "@/lib/channels/queries";
-import { ENTITY_DEPENDENCIES, ENTITY_LABELS, defaultSyncStartDate, loadChannelSettings } from "@/lib/channels/settings";
+import { listChannelWebsites, loadChannelRecordCounts, loadChannelSettings, loadDeletingChannel } from "@/lib/channels/queries";
+import { ENTITY_DEPENDENCIES, ENTITY_LABELS, defaultSyncStartDate } from "@/lib/channels/settings";
 import { deleteChannelAction, submitChannelFormAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Integration settings" };
@@ -22,7 +21,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
   const id = Number(rawId);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   const db = await getDb();
-  const channel = await loadChannelSettings(db, id);
+  const channel = await loadChannelSettings(db, user, id);
   if (!channel) {
     // Just deleted (the delete action re-renders this page): say so rather than "not found".
     const deleting = await loadDeletingChannel(db, user, id);
@@ -42,7 +41,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
     );
   }
   const websites = await listChannelWebsites(db, user, id);
-  const records = await countChannelRecords(db, id);
+  const records = await loadChannelRecordCounts(db, user, id);
   // Only settings and whether each secret is set: never the credentials themselves.
   const values: ChannelFormValues = {
     id: channel.id,
