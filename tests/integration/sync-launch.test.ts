@@ -188,6 +188,7 @@ describe("startSyncNow", () => {
       },
       errorMessage: null,
       externalRunId: null,
+      requestBudget: null,
       createdAt: now,
       updatedAt: now,
     } as SyncRunRow;
