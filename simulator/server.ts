@@ -57,6 +57,7 @@ import {
   type SearchCriteria,
   type SearchOptions,
 } from "./search";
+import { RequestStatistics, type RequestPressure } from "./request-stats";
 import { SearchIndex } from "./search-index";
 import type { MagentoStore, Pushed } from "./store";
 import type { Cart, Creditmemo, Customer, Json, Order, PostalAddress, Product } from "./types";
@@ -112,7 +113,8 @@ export type SimulatorControl = {
   faults: () => ActiveFault[];
   pushed: () => Pushed;
   clearPushed: () => void;
-  requests: (limit?: number) => {
+  /** Counters and the log of REST requests, with how hard they pressed (in flight, per second: request-stats.ts). */
+  requests: (limit?: number) => RequestPressure & {
     total: number;
     byRoute: Record<string, number>;
     byStatus: Record<string, number>;
@@ -276,6 +278,7 @@ export function createSimulatorServer(options: ServerOptions) {
   const log: RequestLogEntry[] = [];
   const counters = { total: 0, byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
   let requestSeq = 0;
+  const pressure = new RequestStatistics();
   const hanging = new Set<http.ServerResponse>();
   const sockets = new Set<Socket>();
 
@@ -634,6 +637,7 @@ export function createSimulatorServer(options: ServerOptions) {
       store.pushed.registrations.length = 0;
     },
     requests: (limit = 200) => ({
+      ...pressure.pressure,
       total: counters.total,
       byRoute: { ...counters.byRoute },
       byStatus: { ...counters.byStatus },
@@ -644,6 +648,7 @@ export function createSimulatorServer(options: ServerOptions) {
       counters.total = 0;
       counters.byRoute = {};
       counters.byStatus = {};
+      pressure.reset();
     },
     expireAdminTokens: () => auth.expireAdminTokens(),
     setReplayLastPage: (on) => {
@@ -753,6 +758,9 @@ export function createSimulatorServer(options: ServerOptions) {
     const method = (req.method ?? "GET").toUpperCase();
     const host = req.headers.host ?? "127.0.0.1";
     const url = new URL(req.url ?? "/", `http://${host}`);
+    // Every REST request counts as in flight from its arrival until its answer is sent or its
+    // connection closes (injected latency and hangs included). The control API does not count.
+    if (!url.pathname.startsWith("/__simulator")) res.once("close", pressure.started());
     const rawQuery = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?") + 1) : "";
     const baseUrl = `http://${host}`;
     const rawBody = await readBody(req);

@@ -53,6 +53,7 @@ function overlay(values: ChannelFormValues, typed: Record<string, string | strin
     twoWaySync: typed.twoWaySync === "on",
     syncPriority: typed.syncPriority === "portal" ? "portal" : "magento",
     maxRequestsPerSecond: number("maxRequestsPerSecond", values.maxRequestsPerSecond),
+    maxRequestsInFlight: number("maxRequestsInFlight", values.maxRequestsInFlight),
     active: typed.active === "on",
   };
 }
@@ -75,6 +76,7 @@ export type ChannelFormValues = {
   twoWaySync: boolean;
   syncPriority: "magento" | "portal";
   maxRequestsPerSecond: number;
+  maxRequestsInFlight: number;
   active: boolean;
   credentialsSet: Record<"token" | "consumerKey" | "consumerSecret" | "accessToken" | "accessTokenSecret", boolean>;
 };
@@ -405,6 +407,16 @@ export function ChannelForm({
             defaultValue={shown.maxRequestsPerSecond}
             hint="All connectors together, towards this Magento."
             errors={fieldErrors("maxRequestsPerSecond")}
+          />
+          <TextField
+            label="Requests in flight"
+            name="maxRequestsInFlight"
+            type="number"
+            min={1}
+            max={32}
+            defaultValue={shown.maxRequestsInFlight}
+            hint="How many requests the sync may have waiting on Magento at once; lower it for a small or fragile store (1–32). The sync eases off by itself when Magento refuses requests or slows down."
+            errors={fieldErrors("maxRequestsInFlight")}
           />
         </div>
       </Section>

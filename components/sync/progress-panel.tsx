@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { ActionResult } from "@/lib/auth/action";
 import type { RunProgress } from "@/lib/sync/progress";
+import type { RunRequestBudget } from "@/lib/sync/runs";
 import { CancelSyncButton } from "./cancel-sync-button";
 import { RunStatusBadge } from "./run-status-badge";
 import { connectorLabel } from "@/lib/sync/types";
@@ -21,6 +22,32 @@ function formatSeconds(total: number): string {
 
 const n = (value: number) => value.toLocaleString("en-US");
 
+/** What /api/sync-runs/<id> answers: the progress and, while the run runs, the Magento client's request budget. */
+export type LiveRunProgress = RunProgress & { requestBudget?: RunRequestBudget | null };
+
+/**
+ * How hard the sync is pressing on Magento right now: requests in flight, and the budget the
+ * client allows (the channel's setting, lower while Magento refuses requests or slows down).
+ * The figures change every poll, so they are not read out; the note that the budget was lowered
+ * is (it appears inside the panel's live region).
+ */
+export function RequestBudgetLine({ budget }: { budget: RunRequestBudget }) {
+  const lowered = budget.limit < budget.max;
+  return (
+    <p className="text-sm text-slate-700" data-testid="request-budget">
+      <span aria-live="off" className="tabular-nums">
+        Requests in flight: {n(budget.inFlight)} · budget {n(budget.limit)} of {n(budget.max)}
+      </span>
+      {lowered ? (
+        <span className="text-amber-800">
+          {" "}
+          — Magento is slowing down or refused requests (429/503); the sync eases off and speeds up again by itself.
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
 /**
  * The running sync, live: polls /api/sync-runs/<id> every 1.5 s while the run is unfinished, stops
  * when it ends (and refreshes the page once so the runs list shows the outcome).
@@ -30,12 +57,12 @@ export function ProgressPanel({
   cancelAction,
   canCancel,
 }: {
-  initial: RunProgress;
+  initial: LiveRunProgress;
   cancelAction: CancelAction;
   canCancel: boolean;
 }) {
   const router = useRouter();
-  const [progress, setProgress] = useState(initial);
+  const [progress, setProgress] = useState<LiveRunProgress>(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const refreshed = useRef(initial.finished);
 
@@ -58,7 +85,7 @@ export function ProgressPanel({
           return;
         }
         setProblem(null);
-        setProgress((await response.json()) as RunProgress);
+        setProgress((await response.json()) as LiveRunProgress);
       } catch (error) {
         if (controller.signal.aborted) return;
         setProblem(`Progress unavailable: ${error instanceof Error ? error.message : "network error"}.`);
@@ -87,6 +114,7 @@ export function ProgressPanel({
           <CancelSyncButton action={cancelAction} runId={progress.runId} requested={progress.cancelRequested} />
         ) : null}
       </div>
+      {progress.requestBudget && !progress.finished ? <RequestBudgetLine budget={progress.requestBudget} /> : null}
       {progress.errorMessage ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {progress.errorMessage}

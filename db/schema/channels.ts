@@ -33,6 +33,9 @@ export const channels = pgTable(
     syncIntervalMinutes: integer("sync_interval_minutes").notNull().default(5),
     // The sync's throttle towards this Magento (requests per second, all connectors together).
     maxRequestsPerSecond: integer("max_requests_per_second").notNull().default(16),
+    // The most requests the sync may have waiting on this Magento at once; the client's adaptive
+    // budget starts here and eases off when Magento refuses or slows down (lib/magento/limits.ts).
+    maxRequestsInFlight: integer("max_requests_in_flight").notNull().default(6),
     cartExpirationDays: integer("cart_expiration_days"),
     // Hours without a change in Magento after which an open or contacted cart counts as abandoned
     // (lib/sync/rules/abandoned-carts.ts).
@@ -54,6 +57,7 @@ export const channels = pgTable(
     uniqueIndex("channels_name_key").on(t.name),
     check("channels_sync_interval_check", sql`${t.syncIntervalMinutes} > 0`),
     check("channels_max_requests_per_second_check", sql`${t.maxRequestsPerSecond} between 1 and 100`),
+    check("channels_max_requests_in_flight_check", sql`${t.maxRequestsInFlight} between 1 and 32`),
     check("channels_abandonment_delay_hours_check", sql`${t.abandonmentDelayHours} between 1 and 720`),
   ],
 );

@@ -7,6 +7,17 @@ import { createdUpdated, id, timestamptz } from "./columns";
 export const SYNC_RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "canceled"] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
+/** The sync client's in-flight budget as the runner last reported it (MagentoTransport.budget), with when. */
+export type RequestBudgetSnapshot = {
+  inFlight: number;
+  limit: number;
+  max: number;
+  maxInFlightSeen: number;
+  decreases: number;
+  /** ISO time of the report. */
+  updatedAt: string;
+};
+
 export type ConnectorStats = {
   pages: number;
   fetched: number;
@@ -42,6 +53,8 @@ export const syncRuns = pgTable(
     errorCount: integer("error_count").notNull().default(0),
     stats: jsonb("stats").$type<Record<string, ConnectorStats>>().notNull().default({}),
     errorMessage: text("error_message"),
+    // The Magento client's request budget while the run runs (recordRequestBudget); null before the first report.
+    requestBudget: jsonb("request_budget").$type<RequestBudgetSnapshot>(),
     // Inngest run id when driven by Inngest; null for the in-process runner.
     externalRunId: text("external_run_id"),
     ...createdUpdated(),

@@ -10,6 +10,7 @@ import {
   MIN_ABANDONMENT_DELAY_HOURS,
 } from "@/lib/sync/rules/abandoned-carts";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
+import { DEFAULT_MAX_REQUESTS_IN_FLIGHT, MAX_MAX_REQUESTS_IN_FLIGHT, MIN_MAX_REQUESTS_IN_FLIGHT } from "@/lib/sync/channel-client";
 import { findSameStoreChannels } from "./duplicates";
 import { channelIdentity } from "./identity";
 import { dataImpact, ENTITY_LABELS } from "./impact";
@@ -41,6 +42,13 @@ export const abandonmentDelaySchema = z.coerce
   .int("Whole hours only.")
   .min(MIN_ABANDONMENT_DELAY_HOURS, `At least ${MIN_ABANDONMENT_DELAY_HOURS} hour.`)
   .max(MAX_ABANDONMENT_DELAY_HOURS, `At most ${MAX_ABANDONMENT_DELAY_HOURS} hours (30 days).`);
+
+/** How many requests the sync may have waiting on Magento at once (the ceiling of the client's adaptive budget). */
+export const maxRequestsInFlightSchema = z.coerce
+  .number({ message: "Give a number of requests." })
+  .int("Whole requests only.")
+  .min(MIN_MAX_REQUESTS_IN_FLIGHT, `At least ${MIN_MAX_REQUESTS_IN_FLIGHT} request in flight.`)
+  .max(MAX_MAX_REQUESTS_IN_FLIGHT, `At most ${MAX_MAX_REQUESTS_IN_FLIGHT} requests in flight.`);
 
 export const CREDENTIAL_FIELDS = ["token", "consumerKey", "consumerSecret", "accessToken", "accessTokenSecret"] as const;
 export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
@@ -118,6 +126,7 @@ export const channelSettingsFields = z.object({
     (v) => blank(v) ?? "16",
     z.coerce.number({ message: "Give a number." }).int("Whole requests only.").min(1, "At least 1.").max(100, "At most 100."),
   ),
+  maxRequestsInFlight: z.preprocess((v) => blank(v) ?? String(DEFAULT_MAX_REQUESTS_IN_FLIGHT), maxRequestsInFlightSchema),
   active: checkbox,
   /** The "Save anyway" checkbox: which warnings the admin saw and accepted (confirmationValue). */
   [CONFIRM_FIELD]: optionalText,
@@ -230,6 +239,7 @@ function auditable(row: ChannelRow) {
     syncStartDate: row.syncStartDate,
     syncIntervalMinutes: row.syncIntervalMinutes,
     maxRequestsPerSecond: row.maxRequestsPerSecond,
+    maxRequestsInFlight: row.maxRequestsInFlight,
     cartExpirationDays: row.cartExpirationDays,
     abandonmentDelayHours: row.abandonmentDelayHours,
     entities: row.entities,
@@ -324,6 +334,7 @@ export async function saveChannelSettings(
       syncStartDate: input.syncStartDate,
       syncIntervalMinutes: input.syncIntervalMinutes,
       maxRequestsPerSecond: input.maxRequestsPerSecond,
+      maxRequestsInFlight: input.maxRequestsInFlight,
       cartExpirationDays: input.cartExpirationDays ?? null,
       abandonmentDelayHours: input.abandonmentDelayHours,
       entities: CHANNEL_ENTITIES.filter((entity) => input.entities.includes(entity)),

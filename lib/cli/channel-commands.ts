@@ -8,6 +8,7 @@ import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
 import { writeAudit } from "@/lib/audit/log";
 import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/sync/rules/abandoned-carts";
+import { DEFAULT_MAX_REQUESTS_IN_FLIGHT } from "@/lib/sync/channel-client";
 import { credentialsFollow, sealCredentials, type ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import { findSameStoreChannels } from "@/lib/channels/duplicates";
 import { sameStoreView } from "@/lib/channels/identity";
@@ -17,6 +18,7 @@ import {
   baseUrlSchema,
   channelNameSchema,
   intervalMinutesSchema,
+  maxRequestsInFlightSchema,
   storeCodeSchema,
   syncStartSchema,
 } from "@/lib/channels/settings";
@@ -43,6 +45,10 @@ const secret = (description: string) =>
 const abandonmentDelayOption = option.optional(abandonmentDelaySchema, {
   placeholder: "hours",
   description: `Hours without a change in Magento after which a cart with items and an email counts as abandoned (1-720, default ${DEFAULT_ABANDONMENT_DELAY_HOURS}).`,
+});
+const maxInFlightOption = option.optional(maxRequestsInFlightSchema, {
+  placeholder: "n",
+  description: `How many requests the sync may have waiting on Magento at once (1-32, default ${DEFAULT_MAX_REQUESTS_IN_FLIGHT}); lower it for a small or fragile store.`,
 });
 const limitOption = option.optional(z.coerce.number().int().min(1).max(1000), {
   placeholder: "n",
@@ -92,6 +98,7 @@ const addCommand = defineCommand({
       description: "Minutes between scheduled syncs (default 5).",
     }),
     "abandonment-delay-hours": abandonmentDelayOption,
+    "max-in-flight": maxInFlightOption,
     force: option.flag("Add it even though another channel already syncs this URL and store code (every figure would be counted twice)."),
   },
   examples: [`${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`],
@@ -125,6 +132,7 @@ const addCommand = defineCommand({
         syncStartDate: values["sync-start"] ?? null,
         ...(values["interval-minutes"] ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
         ...(values["abandonment-delay-hours"] ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
+        ...(values["max-in-flight"] !== undefined ? { maxRequestsInFlight: values["max-in-flight"] } : {}),
       })
       .returning();
     ctx.out(
@@ -156,7 +164,7 @@ function credentialsFromOptions(
 /** Changes the settings a terminal user tunes after adding a channel; the rest is in System › Integrations. */
 const editCommand = defineCommand({
   name: "channel:edit",
-  summary: "Change a channel's URL, credentials, sync interval or abandonment delay.",
+  summary: "Change a channel's URL, credentials, sync interval, abandonment delay or requests in flight.",
   options: {
     name: channelName,
     url: option.optional(baseUrlSchema, {
@@ -170,10 +178,12 @@ const editCommand = defineCommand({
     "access-token-secret": secret("A new OAuth 1.0a access token secret."),
     "interval-minutes": option.optional(intervalMinutesSchema, { placeholder: "minutes", description: "Minutes between scheduled syncs." }),
     "abandonment-delay-hours": abandonmentDelayOption,
+    "max-in-flight": maxInFlightOption,
     force: option.flag("Save the new URL even though another channel already syncs this URL and store code."),
   },
   examples: [
     `${INVOCATION} channel:edit --name main --abandonment-delay-hours 48`,
+    `${INVOCATION} channel:edit --name main --max-in-flight 3`,
     `${INVOCATION} channel:edit --name main --url https://shop2.example.com --token <integration-token>`,
   ],
   async run(values, ctx) {
@@ -183,6 +193,7 @@ const editCommand = defineCommand({
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(values["interval-minutes"] !== undefined ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
       ...(values["abandonment-delay-hours"] !== undefined ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
+      ...(values["max-in-flight"] !== undefined ? { maxRequestsInFlight: values["max-in-flight"] } : {}),
     };
     if (Object.keys(changes).length === 0 && !credentials) {
       throw new UsageError("Give at least one setting to change, e.g. --abandonment-delay-hours 48.", "channel:edit");
@@ -239,6 +250,7 @@ const editCommand = defineCommand({
       ...(changes.abandonmentDelayHours !== undefined
         ? [`carts count as abandoned after ${changes.abandonmentDelayHours} h without a change`]
         : []),
+      ...(changes.maxRequestsInFlight !== undefined ? [`at most ${changes.maxRequestsInFlight} requests in flight`] : []),
     ];
     ctx.out(`Updated "${channel.name}": ${said.join("; ")}.`);
   },

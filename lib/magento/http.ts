@@ -14,13 +14,14 @@ import {
   type RequestContext,
 } from "./errors";
 import { createGuardedFetch, type HttpFetch } from "./guarded-fetch";
-import { type Clock, realClock, realSleep, Semaphore, type Sleep, TokenBucket } from "./limits";
+import { AdaptiveLimiter, type Clock, realClock, realSleep, type RequestBudget, type Sleep, TokenBucket } from "./limits";
 import { oauth1Nonce, signOAuth1Request, type OAuth1Credentials } from "./oauth1";
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter } from "./retry";
 import { checkStoreCode, encodeQuery, normaliseBaseUrl } from "./url";
 
 // The transport: one JSON request to `<base>/rest/<store>/V1/...` with auth, a timeout per
-// attempt, retries with backoff, and the client's concurrency and rate limits. It turns every
+// attempt, retries with backoff, and the client's limits (an adaptive budget of requests in
+// flight, limits.ts, and a requests-per-second cap). It turns every
 // failure into one of the typed errors in ./errors. It knows nothing about entities.
 
 export type MagentoAuth =
@@ -58,7 +59,11 @@ export interface TransportOptions {
   maxRetries?: number;
   /** Overall limit for one call including all retries and waits. Default 120 s. */
   deadlineMs?: number;
-  /** Requests in flight at once. Default 4. */
+  /**
+   * The most requests in flight at once (the channel's "requests in flight"). The budget starts
+   * here, halves when Magento answers 429/503 or slows down sharply, and grows back by itself
+   * (AdaptiveLimiter in limits.ts). Default 4.
+   */
   concurrency?: number;
   /** Requests started per second (token bucket); null for no limit. Default 10. */
   requestsPerSecond?: number | null;
@@ -181,7 +186,7 @@ export class MagentoTransport {
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly random: () => number;
-  private readonly slots: Semaphore;
+  private readonly slots: AdaptiveLimiter;
   private readonly bucket: TokenBucket | null;
   private readonly secrets: string[];
 
@@ -197,7 +202,7 @@ export class MagentoTransport {
     this.clock = options.clock ?? realClock;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
-    this.slots = new Semaphore(options.concurrency ?? 4);
+    this.slots = new AdaptiveLimiter(options.concurrency ?? 4);
     const rate = options.requestsPerSecond === undefined ? 10 : options.requestsPerSecond;
     this.bucket = rate === null ? null : new TokenBucket(rate, options.burst ?? 1, this.clock, this.sleep);
     for (const [name, value] of [
@@ -226,6 +231,11 @@ export class MagentoTransport {
   /** Requests in flight right now (for diagnostics). */
   get inFlight(): number {
     return this.slots.inFlight;
+  }
+
+  /** The in-flight budget now: in flight, current limit, the setting, the most seen at once, how often it was halved. */
+  get budget(): RequestBudget {
+    return this.slots.budget;
   }
 
   /** The URL path of a route: "/V1/orders" → "/rest/default/V1/orders" (under the base path). */
@@ -266,22 +276,26 @@ export class MagentoTransport {
   }
 
   private async attempt(request: RestRequest, url: string, path: string, attempt: number, timeoutMs: number): Promise<Outcome> {
-    const release = await this.slots.acquire();
+    const permit = await this.slots.acquire();
+    let result: { status: number | null; latencyMs: number } | null = null;
     try {
       await this.bucket?.take();
       const started = this.clock.now();
       const outcome = await this.send(request, url, Math.max(1, timeoutMs));
+      const status = outcome.kind === "response" ? outcome.status : null;
+      result = { status, latencyMs: this.clock.now() - started };
       this.options.onRequest?.({
         method: request.method,
         path,
-        status: outcome.kind === "response" ? outcome.status : null,
-        ms: this.clock.now() - started,
+        status,
+        ms: result.latencyMs,
         attempt,
         ...(outcome.kind === "network" ? { failure: outcome.failure } : {}),
       });
       return outcome;
     } finally {
-      release();
+      // The budget learns from the answer: 429/503 or a sharp slowdown halve it, a success grows it.
+      permit.release(result);
     }
   }
 

@@ -1,5 +1,6 @@
-// Per-client limits on how hard we hit a store: a cap on requests in flight and a requests-per-
-// second token bucket. One channel = one client = one set of limits.
+// Per-client limits on how hard we hit a store: an adaptive budget of requests in flight (AIMD:
+// it halves when Magento refuses or slows down, and grows back one request per success) and a
+// requests-per-second token bucket on top. One channel = one client = one set of limits.
 
 export interface Clock {
   /** Milliseconds, monotonic enough for scheduling (Date.now by default). */
@@ -47,33 +48,150 @@ export class TokenBucket {
   }
 }
 
-/** At most `limit` holders at a time; the others wait in arrival order. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+/** The in-flight budget as the transport reports it (MagentoTransport.budget). */
+export interface RequestBudget {
+  /** Requests holding a place right now (waiting for the rate cap, sent, or reading the answer). */
+  inFlight: number;
+  /** How many may be in flight now: `max` until Magento pushes back, then lower until it recovers. */
+  limit: number;
+  /** The channel's setting: the most the budget ever allows. */
+  max: number;
+  /** The most requests that were in flight at once since the client was created. */
+  maxInFlightSeen: number;
+  /** How many times the budget was halved. */
+  decreases: number;
+}
 
-  constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError("concurrency must be a whole number of at least 1");
+/** What became of a request that held a place: its HTTP status (null: no answer) and how long it took. */
+export interface RequestOutcome {
+  status: number | null;
+  /** From sending to having read the answer (not the time spent waiting for a place). */
+  latencyMs: number;
+}
+
+/** A place in the budget; give it back exactly once with what became of the request. */
+export interface BudgetPermit {
+  release(outcome: RequestOutcome | null): void;
+}
+
+export interface AdaptiveLimiterOptions {
+  /** Successful latencies the running median is taken over. Default 50. */
+  sampleSize?: number;
+  /** The latency rule applies once this many successes were measured. Default 10. */
+  minSamples?: number;
+  /** A success this many times the median counts as a slowdown… Default 2. */
+  slowFactor?: number;
+  /** …if it is also this much above the median (so local jitter never counts). Default 250 ms. */
+  slowMarginMs?: number;
+}
+
+/** Statuses by which Magento (or its proxy) says it has too much to do. */
+const PUSH_BACK_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/**
+ * Requests in flight under an adaptive limit (additive increase, multiplicative decrease). The
+ * limit starts at `max`. A 429 or 503 answer, or a success much slower than the running median of
+ * recent successes (above `slowFactor` × median and above median + `slowMarginMs`), halves it
+ * (never below 1); each success raises it by one again, up to `max`. One congestion event halves
+ * it once: signals from requests that took their place before the last decrease are ignored (they
+ * were sent into the same congestion), and only requests started after it grow it back. Waiting
+ * callers are served in arrival order whenever a place frees up or the limit grows.
+ */
+export class AdaptiveLimiter {
+  readonly max: number;
+  private current: number;
+  private active = 0;
+  private highest = 0;
+  private decreaseCount = 0;
+  /** Bumped by every decrease: a permit from an older epoch started before it. */
+  private epoch = 0;
+  private readonly waiting: ((permit: BudgetPermit) => void)[] = [];
+  private readonly samples: number[] = [];
+  private nextSample = 0;
+  private readonly sampleSize: number;
+  private readonly minSamples: number;
+  private readonly slowFactor: number;
+  private readonly slowMarginMs: number;
+
+  constructor(max: number, options: AdaptiveLimiterOptions = {}) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError("concurrency must be a whole number of at least 1");
+    this.max = max;
+    this.current = max;
+    this.sampleSize = options.sampleSize ?? 50;
+    this.minSamples = options.minSamples ?? 10;
+    this.slowFactor = options.slowFactor ?? 2;
+    this.slowMarginMs = options.slowMarginMs ?? 250;
   }
 
   get inFlight(): number {
     return this.active;
   }
 
-  async acquire(): Promise<() => void> {
-    if (this.active < this.limit) {
-      this.active++;
-    } else {
-      // The releasing holder hands its place over directly, so `active` stays counted.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
+  get limit(): number {
+    return this.current;
+  }
+
+  get budget(): RequestBudget {
+    return { inFlight: this.active, limit: this.current, max: this.max, maxInFlightSeen: this.highest, decreases: this.decreaseCount };
+  }
+
+  /** The median of the recent successful latencies, or null while there are too few of them. */
+  medianLatencyMs(): number | null {
+    if (this.samples.length < this.minSamples) return null;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  }
+
+  acquire(): Promise<BudgetPermit> {
+    if (this.waiting.length === 0 && this.active < this.current) return Promise.resolve(this.grant());
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private grant(): BudgetPermit {
+    this.active++;
+    this.highest = Math.max(this.highest, this.active);
+    const epoch = this.epoch;
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
+    return {
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        this.active--;
+        if (outcome) this.learn(epoch, outcome);
+        this.drain();
+      },
     };
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0 && this.active < this.current) this.waiting.shift()!(this.grant());
+  }
+
+  private learn(epoch: number, { status, latencyMs }: RequestOutcome): void {
+    const current = epoch === this.epoch;
+    if (status !== null && PUSH_BACK_STATUSES.has(status)) {
+      if (current) this.decrease();
+      return;
+    }
+    if (status === null || status < 200 || status >= 300) return;
+    const median = this.medianLatencyMs();
+    this.sample(latencyMs);
+    const slow = median !== null && latencyMs > this.slowFactor * median && latencyMs > median + this.slowMarginMs;
+    if (!current) return;
+    if (slow) this.decrease();
+    else this.current = Math.min(this.max, this.current + 1);
+  }
+
+  private sample(latencyMs: number): void {
+    if (this.samples.length < this.sampleSize) this.samples.push(latencyMs);
+    else this.samples[this.nextSample] = latencyMs;
+    this.nextSample = (this.nextSample + 1) % this.sampleSize;
+  }
+
+  private decrease(): void {
+    this.current = Math.max(1, Math.floor(this.current / 2));
+    this.decreaseCount++;
+    this.epoch++;
   }
 }

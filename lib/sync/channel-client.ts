@@ -4,9 +4,14 @@ import { createMagentoClient, type MagentoClient, type MagentoClientOptions } fr
 import type { ChannelRow } from "@/lib/sync/types";
 
 // Builds the Magento client for one channel: decrypts its credentials (only here, never logged)
-// and applies the sync's request limits.
+// and applies the channel's request limits: its requests per second and the most requests in
+// flight at once (the start and ceiling of the client's adaptive budget, lib/magento/limits.ts).
 
-export const SYNC_CONCURRENCY = 4;
+/** A channel's "requests in flight" when it has not chosen (the column's default). */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 6;
+/** The range the setting may take (the column's check). */
+export const MIN_MAX_REQUESTS_IN_FLIGHT = 1;
+export const MAX_MAX_REQUESTS_IN_FLIGHT = 32;
 
 export type ChannelClientOptions = Partial<Omit<MagentoClientOptions, "baseUrl" | "auth" | "storeCode">> & {
   onRequest?: (timing: RequestTiming) => void;
@@ -20,7 +25,7 @@ export class ChannelCredentialsMissingError extends Error {
 }
 
 export function createChannelClient(
-  channel: Pick<ChannelRow, "name" | "baseUrl" | "storeCode" | "credentialsEncrypted" | "maxRequestsPerSecond">,
+  channel: Pick<ChannelRow, "name" | "baseUrl" | "storeCode" | "credentialsEncrypted" | "maxRequestsPerSecond" | "maxRequestsInFlight">,
   options: ChannelClientOptions = {},
 ): MagentoClient {
   if (!channel.credentialsEncrypted) throw new ChannelCredentialsMissingError(channel.name);
@@ -36,7 +41,7 @@ export function createChannelClient(
           accessTokenSecret: credentials.accessTokenSecret,
         } as const);
   return createMagentoClient({
-    concurrency: SYNC_CONCURRENCY,
+    concurrency: channel.maxRequestsInFlight,
     requestsPerSecond: channel.maxRequestsPerSecond,
     burst: 2,
     ...options,

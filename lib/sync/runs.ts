@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
-import { syncErrors, syncRuns, syncWarnings, type ConnectorStats, type SyncRunStatus } from "@/db/schema";
+import { syncErrors, syncRuns, syncWarnings, type ConnectorStats, type RequestBudgetSnapshot, type SyncRunStatus } from "@/db/schema";
 import type { FieldWarning } from "@/lib/magento/validate";
 import { scrubErrorText } from "@/db/errors";
 
@@ -100,6 +100,30 @@ export async function markRunning(db: Db | DbTx, runId: number): Promise<void> {
 
 export async function heartbeat(db: Db | DbTx, runId: number): Promise<void> {
   await db.update(syncRuns).set({ heartbeatAt: new Date() }).where(eq(syncRuns.id, runId));
+}
+
+/** The Magento client's in-flight budget as a run last reported it (sync_runs.request_budget), with its time. */
+export type RunRequestBudget = RequestBudgetSnapshot;
+
+/**
+ * Keeps the sync client's in-flight budget (MagentoTransport.budget) on the run, stamped with the
+ * time, for the channel page's live view. Only the budget's own figures are stored; it does not
+ * move the run's updated_at or heartbeat.
+ */
+export async function recordRequestBudget(
+  db: Db | DbTx,
+  runId: number,
+  budget: { inFlight: number; limit: number; max: number; maxInFlightSeen: number; decreases: number },
+): Promise<void> {
+  const requestBudget: RunRequestBudget = {
+    inFlight: budget.inFlight,
+    limit: budget.limit,
+    max: budget.max,
+    maxInFlightSeen: budget.maxInFlightSeen,
+    decreases: budget.decreases,
+    updatedAt: new Date().toISOString(),
+  };
+  await db.update(syncRuns).set({ requestBudget }).where(eq(syncRuns.id, runId));
 }
 
 /** Adds figures to one connector's stats and to the run's totals (inside the page's transaction). */

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { count, eq, gt, max } from "drizzle-orm";
+import { count, desc, eq, gt, max } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { closeDb } from "@/db/client";
 import { auditLog, channels, magentoCustomers, magentoWebsites, syncCheckpoints, syncRuns } from "@/db/schema";
@@ -170,6 +170,20 @@ describe("settings schema", () => {
     expect(errorOf("a day")).toEqual(["Give a number of hours."]);
   });
 
+  it("requests in flight: empty means 6; out of 1–32, fractions and words get a field error saying why", () => {
+    const base = { name: "A", baseUrl: "https://shop.example.com", authType: "bearer", entities: "orders" };
+    expect(channelSettingsSchema.parse(base).maxRequestsInFlight).toBe(6);
+    expect(channelSettingsSchema.parse({ ...base, maxRequestsInFlight: "" }).maxRequestsInFlight).toBe(6);
+    expect(channelSettingsSchema.parse({ ...base, maxRequestsInFlight: "1" }).maxRequestsInFlight).toBe(1);
+    expect(channelSettingsSchema.parse({ ...base, maxRequestsInFlight: "32" }).maxRequestsInFlight).toBe(32);
+    const errorOf = (value: string) =>
+      channelSettingsSchema.safeParse({ ...base, maxRequestsInFlight: value }).error?.flatten().fieldErrors.maxRequestsInFlight;
+    expect(errorOf("0")).toEqual(["At least 1 request in flight."]);
+    expect(errorOf("33")).toEqual(["At most 32 requests in flight."]);
+    expect(errorOf("2.5")).toEqual(["Whole requests only."]);
+    expect(errorOf("many")).toEqual(["Give a number of requests."]);
+  });
+
   it("needs at least one website when only some are chosen", () => {
     const parsed = channelSettingsSchema.safeParse({
       name: "A",
@@ -230,11 +244,36 @@ describe("saving", () => {
     const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
     expect(row!.syncIntervalMinutes).toBe(30);
     expect(row!.abandonmentDelayHours).toBe(48);
+    expect(row!.maxRequestsInFlight).toBe(6);
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: sim.adminToken });
 
     await testDb.db.insert(channels).values({ name: "Other", baseUrl: "https://other.example.com" });
     const clash = await call("saveChannelAction", form(baseForm({ id: String(channelId), name: "Other", token: "" })));
     expect(clash).toMatchObject({ ok: false, fieldErrors: { name: expect.any(Array) } });
+  });
+
+  it("saves requests in flight with an audit entry from → to, and refuses 0 or 33 with a field error", async () => {
+    for (const value of ["0", "33"]) {
+      const bad = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", maxRequestsInFlight: value })));
+      expect(bad).toMatchObject({
+        ok: false,
+        code: "invalid",
+        fieldErrors: { maxRequestsInFlight: [expect.stringMatching(/^At (least 1|most 32)/)] },
+      });
+    }
+    const [before] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
+    expect(before!.maxRequestsInFlight).toBe(6);
+    const result = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", maxRequestsInFlight: "3" })));
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
+    const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
+    expect(row!.maxRequestsInFlight).toBe(3);
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "channel.updated"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(entry!.details).toMatchObject({ changes: { maxRequestsInFlight: { from: 6, to: 3 } } });
   });
 
   it("replaces the token only when a new one is typed", async () => {

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { channels, syncRuns } from "@/db/schema";
+import { auditLog, channels, syncRuns } from "@/db/schema";
 import { openCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -240,12 +240,64 @@ describe("channel:* commands", () => {
     expect(help.stdout).toMatch(/--abandonment-delay-hours <hours>\s+Hours without a change in Magento/);
   }, 60_000);
 
+  it("channel:add and channel:edit --max-in-flight set requests in flight (1-32); a bad value exits 2 naming the rule", async () => {
+    const added = await portal([
+      "channel:add",
+      "--name",
+      "sim budget",
+      "--url",
+      sim.baseUrl,
+      "--store-code",
+      "budget",
+      "--token",
+      TOKEN,
+      "--max-in-flight",
+      "4",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const read = async () => (await testDb.db.select().from(channels).where(eq(channels.name, "sim budget")))[0]!;
+    expect((await read()).maxRequestsInFlight).toBe(4);
+
+    const edited = await portal(["channel:edit", "--name", "sim budget", "--max-in-flight", "12"]);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toContain('Updated "sim budget": at most 12 requests in flight.');
+    expect((await read()).maxRequestsInFlight).toBe(12);
+
+    for (const [value, message] of [
+      ["0", "At least 1 request in flight."],
+      ["33", "At most 32 requests in flight."],
+      ["2.5", "Whole requests only."],
+      ["lots", "Give a number of requests."],
+    ] as const) {
+      const bad = await portal(["channel:edit", "--name", "sim budget", "--max-in-flight", value]);
+      expect(bad.code, value).toBe(2);
+      expect(bad.stderr).toContain("--max-in-flight");
+      expect(bad.stderr).toContain(message);
+    }
+    const badAdd = await portal(["channel:add", "--name", "sim x", "--url", sim.baseUrl, "--token", TOKEN, "--max-in-flight", "64"]);
+    expect(badAdd.code).toBe(2);
+    expect(badAdd.stderr).toContain("At most 32 requests in flight.");
+    expect(await testDb.db.select().from(channels).where(eq(channels.name, "sim x"))).toHaveLength(0);
+    expect((await read()).maxRequestsInFlight).toBe(12);
+
+    const [audit] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "channel.updated"), eq(auditLog.entityId, String((await read()).id))))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(audit!.details).toMatchObject({ changes: { maxRequestsInFlight: { from: 4, to: 12 } } });
+
+    const help = await portal(["channel:edit", "--help"]);
+    expect(help.stdout).toMatch(/--max-in-flight <n>\s+How many requests the sync may have waiting on Magento at once/);
+  }, 60_000);
+
   it("channel:edit --url at another scheme, host or port needs the credentials again (exit 1, nothing changed); a new path keeps them", async () => {
     const moved = `http://localhost:${sim.port}`;
     const read = async (name: string) => (await testDb.db.select().from(channels).where(eq(channels.name, name)))[0]!;
     process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
 
-    const refused = await portal(["channel:edit", "--name", "sim fr", "--url", moved]);
+    const refused = await portal(["channel:edit", "--name", "sim budget", "--url", moved]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toContain(`${moved} is at another address than ${sim.baseUrl} (scheme, host or port)`);

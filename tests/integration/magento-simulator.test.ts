@@ -851,4 +851,36 @@ describe("control API", () => {
     expect(requests.total).toBeGreaterThan(10);
     expect(requests.byStatus["429"]).toBeGreaterThanOrEqual(1);
   });
+
+  it("reports the most requests in flight at once (injected latency and hangs included) and per second; DELETE resets them", async () => {
+    type Pressure = { inFlight: number; maxConcurrent: number; maxPerSecond: number; total: number };
+    const pressure = async () => (await ctl("GET", "/requests?limit=1")).body as Pressure;
+    const cleared = (await ctl("DELETE", "/requests")).body as Pressure;
+    expect(cleared).toMatchObject({ inFlight: 0, maxConcurrent: 0, maxPerSecond: 0, total: 0 });
+
+    // The latency rule for all requests: five at once spend 250 ms each in the simulator together.
+    await ctl("POST", "/faults", { latencyMs: 250 });
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((id) => get(`/rest/V1/orders/${id}`)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await ctl("DELETE", "/faults");
+    for (const id of [6, 7, 8]) expect((await get(`/rest/V1/orders/${id}`)).status).toBe(200);
+    // Control API calls (these reads included) do not count.
+    expect(await pressure()).toMatchObject({ maxConcurrent: 5, maxPerSecond: 8, total: 8 });
+
+    // A request that never gets an answer stays in flight until its connection closes.
+    await ctl("POST", "/faults", { path: "/V1/carts/search", hang: true, times: 1 });
+    const abandoned = fetch(`${sim.baseUrl}/rest/V1/carts/search?searchCriteria=`, {
+      headers: { Authorization: `Bearer ${sim.adminToken}` },
+      signal: AbortSignal.timeout(400),
+    }).catch(() => "aborted");
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await pressure()).inFlight).toBe(1);
+    expect(await abandoned).toBe("aborted");
+    for (let i = 0; i < 40 && (await pressure()).inFlight > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect((await pressure()).inFlight).toBe(0);
+
+    expect((await ctl("DELETE", "/requests")).body).toMatchObject({ inFlight: 0, maxConcurrent: 0, maxPerSecond: 0, total: 0 });
+    expect((await get("/rest/V1/orders/1")).status).toBe(200);
+    expect(await pressure()).toMatchObject({ maxConcurrent: 1, maxPerSecond: 1 });
+  });
 });

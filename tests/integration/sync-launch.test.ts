@@ -13,7 +13,7 @@ import { startSyncNow, waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { computeProgress, loadRunProgress } from "@/lib/sync/progress";
 import { failRun } from "@/lib/sync/runner";
-import { getRun, statsOf, type SyncRunRow } from "@/lib/sync/runs";
+import { createRun, finishRun, getRun, markRunning, recordRequestBudget, statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import type { ChannelRow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
@@ -188,6 +188,7 @@ describe("startSyncNow", () => {
       },
       errorMessage: null,
       externalRunId: null,
+      requestBudget: null,
       createdAt: now,
       updatedAt: now,
     } as SyncRunRow;
@@ -296,6 +297,49 @@ describe("Sync now / cancel actions", () => {
     // Cancelling a finished run says so.
     expect(await cancelSyncAction(null, form({ runId }))).toMatchObject({ ok: false, code: "failed" });
   }, 60_000);
+
+  it("the status endpoint reports the run's request budget while it runs, and null once it ended", async () => {
+    sessionUserMock.mockResolvedValue(actors.manager);
+    const [other] = await testDb.db.insert(channels).values({ name: "Budget store", baseUrl: "https://budget.example.com" }).returning();
+    const run = await createRun(testDb.db, { channelId: other!.id, mode: "incremental", trigger: "manual" });
+    const status = async () => {
+      const response = await getRunStatus(new Request(`http://portal/api/sync-runs/${run.id}`), {
+        params: Promise.resolve({ runId: String(run.id) }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { finished: boolean; requestBudget: Record<string, unknown> | null };
+    };
+    // Queued, nothing reported yet.
+    expect(await status()).toMatchObject({ finished: false, requestBudget: null });
+    await markRunning(testDb.db, run.id);
+    const before = Date.now();
+    await recordRequestBudget(testDb.db, run.id, { inFlight: 3, limit: 4, max: 8, maxInFlightSeen: 8, decreases: 1 });
+    const live = await status();
+    expect(live.requestBudget).toEqual({
+      inFlight: 3,
+      limit: 4,
+      max: 8,
+      maxInFlightSeen: 8,
+      decreases: 1,
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(Date.parse(live.requestBudget!.updatedAt as string)).toBeGreaterThanOrEqual(before - 1000);
+    // A later report replaces it; only the budget's own figures are kept.
+    await recordRequestBudget(testDb.db, run.id, {
+      inFlight: 8,
+      limit: 8,
+      max: 8,
+      maxInFlightSeen: 8,
+      decreases: 1,
+      extra: "not stored",
+    } as Parameters<typeof recordRequestBudget>[2]);
+    expect((await status()).requestBudget).toMatchObject({ inFlight: 8, limit: 8 });
+    expect((await getRun(testDb.db, run.id))!.requestBudget).not.toHaveProperty("extra");
+    await finishRun(testDb.db, run.id, { status: "succeeded" });
+    expect(await status()).toMatchObject({ finished: true, requestBudget: null });
+    // The last figures stay on the row (Sync History may show them later); the endpoint only shows a live budget.
+    expect((await getRun(testDb.db, run.id))!.requestBudget).toMatchObject({ maxInFlightSeen: 8, decreases: 1 });
+  });
 
   it("the status endpoint refuses without a session or without run_syncs", async () => {
     const [someRun] = await testDb.db.select().from(syncRuns).limit(1);

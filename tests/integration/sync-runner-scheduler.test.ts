@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe("createChannelClient", () => {
-  const base = { name: "c", storeCode: "default", maxRequestsPerSecond: 16 };
+  const base = { name: "c", storeCode: "default", maxRequestsPerSecond: 16, maxRequestsInFlight: 6 };
 
   it("talks to Magento with a bearer token", async () => {
     const client = createChannelClient({
@@ -56,6 +56,20 @@ describe("createChannelClient", () => {
     );
     expect((await client.listStoreViews()).length).toBeGreaterThan(0);
     expect(requests).toBe(1);
+  });
+
+  it("uses the channel's requests in flight as the budget's ceiling", async () => {
+    const credentialsEncrypted = sealCredentials({ type: "bearer", token: sim.adminToken });
+    const client = createChannelClient({
+      ...base,
+      maxRequestsInFlight: 3,
+      maxRequestsPerSecond: 100,
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted,
+    });
+    expect(client.transport.budget).toEqual({ inFlight: 0, limit: 3, max: 3, maxInFlightSeen: 0, decreases: 0 });
+    await Promise.all(Array.from({ length: 8 }, () => client.listWebsites()));
+    expect(client.transport.budget).toMatchObject({ inFlight: 0, limit: 3, max: 3, maxInFlightSeen: 3 });
   });
 
   it("refuses a channel without credentials", () => {

@@ -473,7 +473,7 @@ describe("subscription", () => {
       payload: { customerOriginId: c.originId, subscribed: start, base: start },
     });
 
-    const form = (await loadCustomerEdit(testDb.db, c.id))!;
+    const form = (await loadCustomerEdit(testDb.db, pageUser, c.id))!;
     const original = form.values.firstname;
     const first = await edit(c.id, (v) => ({ ...v, firstname: "Once" }), form);
     const again = await edit(c.id, (v) => ({ ...v, firstname: "Twice" }), form);

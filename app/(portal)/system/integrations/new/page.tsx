@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { CHANNEL_ENTITIES } from "@/db/schema";
 import { requirePagePermission } from "@/lib/auth/session";
 import { DEFAULT_ABANDONMENT_DELAY_HOURS } from "@/lib/sync/rules/abandoned-carts";
+import { DEFAULT_MAX_REQUESTS_IN_FLIGHT } from "@/lib/sync/channel-client";
 import { defaultSyncStartDate, ENTITY_DEPENDENCIES, ENTITY_LABELS } from "@/lib/channels/settings";
 import { submitChannelFormAction } from "../actions";
 
@@ -30,6 +31,7 @@ export default async function NewIntegrationPage() {
     twoWaySync: false,
     syncPriority: "magento",
     maxRequestsPerSecond: 16,
+    maxRequestsInFlight: DEFAULT_MAX_REQUESTS_IN_FLIGHT,
     active: true,
     credentialsSet: { token: false, consumerKey: false, consumerSecret: false, accessToken: false, accessTokenSecret: false },
   };

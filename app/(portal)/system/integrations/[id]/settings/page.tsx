@@ -61,6 +61,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
     twoWaySync: channel.twoWaySync,
     syncPriority: channel.syncPriority,
     maxRequestsPerSecond: channel.maxRequestsPerSecond,
+    maxRequestsInFlight: channel.maxRequestsInFlight,
     active: channel.active,
     credentialsSet: channel.credentialsSet,
   };
