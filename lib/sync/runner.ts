@@ -25,6 +25,7 @@ import {
   markRunning,
   recordErrors,
   recordKind,
+  recordRequestBudget,
   recordWarnings,
   requestCancel,
   statsOf,
@@ -220,11 +221,9 @@ const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed:
 const requestOwner = new AsyncLocalStorage<ConnectorName>();
 
 /** The channel's in-flight budget: requests on the way at once, shared by all its connectors. */
-export function inFlightBudget(channel: ChannelRow): number {
-  return DEFAULT_IN_FLIGHT;
+export function inFlightBudget(channel: Pick<ChannelRow, "maxRequestsInFlight">): number {
+  return channel.maxRequestsInFlight;
 }
-
-const DEFAULT_IN_FLIGHT = 6;
 
 /**
  * Writes one arrived page in ONE transaction: its referenced records, the page, its sync_errors
@@ -281,6 +280,8 @@ async function writePage(input: {
       ),
       // The lease is renewed with the page: a page is written only while this run holds the channel.
       hold.renew(tx),
+      // What the channel page shows of the client's budget (requests in flight, current limit).
+      recordRequestBudget(tx, runId, ctx.client.transport.budget),
     ]);
     return { result, finished: state.finished, failed: result.failed.length + fetched.invalid.length };
   });
