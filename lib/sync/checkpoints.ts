@@ -229,5 +229,12 @@ export async function savePass(
           cursor: finished ? null : { lanes: stored },
           completedAt: finished ? now : null,
         };
-  await saveCheckpoint(tx, channel.id, connectorName, mode, { ...values, lastUpdatedAt: state.maxUpdatedAt }, { keepNewestUpdatedAt: true });
+  await saveCheckpoint(
+    tx,
+    channel.id,
+    connectorName,
+    mode,
+    { ...values, lastUpdatedAt: state.maxUpdatedAt },
+    { keepNewestUpdatedAt: true },
+  );
 }

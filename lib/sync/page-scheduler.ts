@@ -112,7 +112,8 @@ export async function schedulePages<P extends FetchOutcome>(
     // The pass's lane list is the one the checkpoint stores: lanes split off are added to it.
     const lanes = (spec.pass.lanes = spec.pass.lanes.filter((lane) => !lane.done));
     const runtime = new Map<Lane, LaneRuntime>();
-    for (const lane of lanes) runtime.set(lane, { page: lane.page + 1, cursor: lane.cursor, exhausted: false, fetching: false, waiting: 0 });
+    for (const lane of lanes)
+      runtime.set(lane, { page: lane.page + 1, cursor: lane.cursor, exhausted: false, fetching: false, waiting: 0 });
     return {
       spec,
       lanes,
@@ -191,7 +192,15 @@ export async function schedulePages<P extends FetchOutcome>(
           stopped = true;
           return;
         }
-        await options.write({ connector: run.spec.connector, pass: run.spec.pass, lane, page, request, fetched: outcome, commit: commitFor(run, lane, page, outcome) });
+        await options.write({
+          connector: run.spec.connector,
+          pass: run.spec.pass,
+          lane,
+          page,
+          request,
+          fetched: outcome,
+          commit: commitFor(run, lane, page, outcome),
+        });
         written++;
         if (!run.finished && run.lanes.every((l) => l.done)) {
           run.finished = true;

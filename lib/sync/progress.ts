@@ -11,7 +11,7 @@ import { CONNECTOR_ORDER, type ChannelRow, type ConnectorName } from "@/lib/sync
 // in the run's stats (pages, records, requests), a rate, and — only when it can be estimated — how
 // far the connector got through its time range and an ETA. Magento's total counts are not kept,
 // so "how far" is measured in updated_at time covered, which the checkpoints do record:
-// initial/full walks go back from the run's start to the channel's sync start date; incremental
+// initial/full passes store the share of [sync start date, run start) their lanes covered; incremental
 // passes go forward from their window start to now. No sync start date (open-ended initial walk):
 // no estimate.
 
@@ -86,7 +86,10 @@ function coverage(
     if (span <= 0) return { fraction: null, reachedAt: reached };
     return { fraction: clamp((reached.getTime() - from.getTime()) / span), reachedAt: reached };
   }
-  // initial / full: windows walk back from cursor.upperBound to the sync start date.
+  // initial / full: the lanes store the share of [sync start date, run start) they no longer need.
+  const covered = checkpoint.cursor?.covered;
+  if (typeof covered === "number" && !checkpoint.completedAt) return { fraction: clamp(covered), reachedAt: null };
+  // A checkpoint of the backward walk (before lanes): windows from cursor.upperBound back to the start date.
   const upper = typeof checkpoint.cursor?.upperBound === "string" ? new Date(checkpoint.cursor.upperBound) : checkpoint.windowEnd;
   const reached = checkpoint.windowEnd;
   const start = channel?.syncStartDate ? new Date(`${channel.syncStartDate}T00:00:00Z`) : null;

@@ -418,9 +418,9 @@ async function writePagesHeld(
         await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
         continue;
       }
-      if (!statsOf(run, connector.name).startedAt) {
-        await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
-      }
+      // A connector starts when its first request goes out (connectors share the budget, so one
+      // may wait behind another): its rate then counts only the time it was at work.
+      let started = Boolean(statsOf(run, connector.name).startedAt);
       specs.push({
         connector: connector.name,
         pass,
@@ -429,6 +429,10 @@ async function writePagesHeld(
         // A page is prepared (mapped, serialized) as soon as it arrives: while earlier pages are written.
         fetch: (request) =>
           requestOwner.run(connector.name, async () => {
+            if (!started) {
+              started = true;
+              await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
+            }
             const page = await connector.fetchPage(ctx, request, pageSize);
             return {
               ...page,

@@ -41,21 +41,22 @@ async function postgresDb(): Promise<TestDatabase> {
   return db;
 }
 
-function clientFor(sim: RunningSimulator): MagentoClient {
+function clientFor(sim: RunningSimulator, concurrency?: number): MagentoClient {
   return createMagentoClient({
     baseUrl: sim.baseUrl,
     auth: { type: "bearer", token: sim.adminToken },
     requestsPerSecond: null,
+    ...(concurrency ? { concurrency } : {}),
     maxRetries: 8,
     backoff: { baseDelayMs: 10, maxDelayMs: 50 },
   });
 }
 
 /** A channel with no sync start date: the initial walk covers all of the store's history. */
-async function makeChannel(db: Db, sim: RunningSimulator): Promise<ChannelRow> {
+async function makeChannel(db: Db, sim: RunningSimulator, maxRequestsInFlight?: number): Promise<ChannelRow> {
   const [channel] = await db
     .insert(channels)
-    .values({ name: `sim ${Math.random()}`, baseUrl: sim.baseUrl })
+    .values({ name: `sim ${Math.random()}`, baseUrl: sim.baseUrl, ...(maxRequestsInFlight ? { maxRequestsInFlight } : {}) })
     .returning();
   if (!channel) throw new Error("channel not inserted");
   return channel;
@@ -366,13 +367,16 @@ describe("sync acceptance: kill -9 and resume", () => {
     sim.control.addFaults({ latencyMs: 60 });
     const testDb = await postgresDb();
     const { db } = testDb;
-    const channel = await makeChannel(db, sim);
+    // Four requests in flight: the lanes of a connector (and the connectors) page at once, so a
+    // kill lands between pages of several lanes written in any order.
+    const channel = await makeChannel(db, sim, 4);
     const env = {
       DATABASE_URL: testDb.url,
       SIM_URL: sim.baseUrl,
       SIM_TOKEN: sim.adminToken,
       CHANNEL_ID: String(channel.id),
       PAGE_SIZE: "10",
+      IN_FLIGHT: "4",
     };
     // The run to continue: a killed run stays "running" (its lease died with its process);
     // continuing it by id claims the lease again as the same owner.
@@ -427,6 +431,10 @@ describe("sync acceptance: kill -9 and resume", () => {
       sql`SELECT status FROM sync_runs WHERE channel_id = ${channel.id} AND status <> 'failed'`,
     );
     expect(runs.map((r) => r.status)).toEqual(["succeeded"]);
+    // Several requests were in flight at once, never more than the budget.
+    const { maxConcurrent } = sim.control.requests(1);
+    expect(maxConcurrent).toBeGreaterThanOrEqual(3);
+    expect(maxConcurrent).toBeLessThanOrEqual(4);
   }, 120_000);
 
   it("a sync process killed with SIGKILL frees its channel at once: a new sync takes over within seconds, resumes and completes", async () => {
@@ -695,4 +703,60 @@ describe("sync acceptance: changes during an incremental sync", () => {
     expect(await actual(db, channel.id)).toEqual(expected(sim));
     expect(await duplicates(db, channel.id)).toBe(0);
   }, 30_000);
+});
+
+describe("sync acceptance: requests in flight and the budget", () => {
+  it("fetches lanes and connectors at once, never more requests in flight than the channel's budget, counts equal", async () => {
+    const sim = await simulator({ seed: 107, customers: 80, orders: 400 });
+    sim.control.addFaults({ latencyMs: 25 });
+    const { db } = await postgresDb();
+    const channel = await makeChannel(db, sim, 5);
+    const client = clientFor(sim, 5);
+    const run = await runChannelSync({ db, channelId: channel.id, mode: "initial", trigger: "cli", client, pageSize: 20 });
+    expect(run.status).toBe("succeeded");
+    expect(await actual(db, channel.id)).toEqual(expected(sim));
+    expect(await duplicates(db, channel.id)).toBe(0);
+    const { maxConcurrent } = sim.control.requests(1);
+    expect(maxConcurrent).toBeGreaterThanOrEqual(4); // a single lane would never go past 2
+    expect(maxConcurrent).toBeLessThanOrEqual(5);
+    expect(client.transport.budget).toMatchObject({ max: 5, decreases: 0 });
+    expect(client.transport.budget.maxInFlightSeen).toBeLessThanOrEqual(5);
+  }, 60_000);
+
+  it("a storm of 429s halves the budget; the run eases off, completes, and records it for the progress panel", async () => {
+    const sim = await simulator({ seed: 108, customers: 60, orders: 300 });
+    sim.control.addFaults({ latencyMs: 20 });
+    const { db } = await postgresDb();
+    const channel = await makeChannel(db, sim, 8);
+    const client = clientFor(sim, 8);
+    let lowest = 8;
+    let storm = false;
+    const run = await runChannelSync({
+      db,
+      channelId: channel.id,
+      mode: "initial",
+      trigger: "cli",
+      client,
+      pageSize: 20,
+      onProgress: () => {
+        lowest = Math.min(lowest, client.transport.budget.limit);
+        if (!storm && client.transport.budget.inFlight > 0) {
+          // Magento starts refusing: the next 30 requests get 429.
+          storm = true;
+          sim.control.addFaults({ status: 429, times: 30 });
+        }
+      },
+    });
+    expect(storm).toBe(true);
+    expect(run.status).toBe("succeeded");
+    expect(await actual(db, channel.id)).toEqual(expected(sim));
+    expect(await duplicates(db, channel.id)).toBe(0);
+    expect(client.transport.budget.decreases).toBeGreaterThanOrEqual(1);
+    expect(lowest).toBeLessThanOrEqual(4);
+    expect(sim.control.requests(1).maxConcurrent).toBeLessThanOrEqual(8);
+    // The run row holds the budget the runner last saw (the panel reads it while the run runs).
+    const stored = await getRun(db, run.id);
+    expect(stored?.requestBudget).toMatchObject({ max: 8 });
+    expect(stored!.requestBudget!.decreases).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });

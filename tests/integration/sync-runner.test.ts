@@ -219,7 +219,8 @@ describe("runChannelSync", () => {
     });
     expect(rerun.status).toBe("succeeded");
     // Resumed from the checkpoint: the lane already written is not asked for again.
-    for (const call of healthy.calls) expect(stored.some((lane) => new Date(lane.from).getTime() === call.window.from!.getTime())).toBe(true);
+    for (const call of healthy.calls)
+      expect(stored.some((lane) => new Date(lane.from).getTime() === call.window.from!.getTime())).toBe(true);
     const rows = await written(channel.id);
     expect(rows).toHaveLength(8);
     expect(rows.every((r) => r.n === 1)).toBe(true);
