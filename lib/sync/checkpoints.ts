@@ -8,12 +8,13 @@ import type { ChannelRow, ConnectorName, UpdatedWindow } from "@/lib/sync/types"
 // Where each connector of a channel has got, per mode. Written in the same transaction as the
 // page it covers, so a crash at any moment resumes at the first page not yet written.
 //
-// initial: walks from the run's start BACKWARDS to the channel's sync start date in windows of
-//   updated_at ([windowStart, windowEnd), WINDOW_DAYS wide); `page` = pages written in the window,
-//   cursor.keyset = where the next page starts (lib/sync/keyset.ts).
-//   cursor.upperBound = the first window's end: incremental syncs start from there.
-// incremental: one pass asks for updated_at >= windowStart (= lastUpdatedAt - OVERLAP), open end;
-//   `page` and cursor.keyset as above; completedAt set (page null) when the pass is done.
+// A pass is a set of lanes (lib/sync/lanes.ts): disjoint [from, to) ranges of updated_at, each
+// walked by keyset (lib/sync/keyset.ts), stored in `cursor.lanes` at their last written page.
+// initial: covers [sync start date, the run's start); windowStart = the start date, windowEnd =
+//   cursor.upperBound = the run's start (incremental syncs start from there); `page` = pages
+//   written; cursor.covered = the share of the range done (progress).
+// incremental: asks for updated_at >= windowStart (= lastUpdatedAt - OVERLAP), open end;
+//   completedAt set (page null, no lanes) when the pass is done.
 
 export const WINDOW_DAYS = 30;
 /** The widest a window grows to over quiet history (see nextWindowBack). */
