@@ -21,6 +21,9 @@ export class TokenBucket {
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   private theoreticalArrival = Number.NEGATIVE_INFINITY;
+  private readonly perSecond: number;
+  /** When the requests of the last second actually left (oldest first). */
+  private readonly recentStarts: number[] = [];
 
   constructor(
     requestsPerSecond: number,
@@ -32,6 +35,7 @@ export class TokenBucket {
     if (!Number.isInteger(burst) || burst < 1) throw new RangeError("burst must be a whole number of at least 1");
     this.intervalMs = 1000 / requestsPerSecond;
     this.toleranceMs = (burst - 1) * this.intervalMs;
+    this.perSecond = Math.max(1, Math.floor(requestsPerSecond));
   }
 
   /** Milliseconds to wait for the slot just reserved (0 = go now). */
@@ -45,6 +49,17 @@ export class TokenBucket {
   async take(): Promise<void> {
     const wait = this.reserve();
     if (wait > 0) await this.sleep(wait);
+    // Timers fire late while the event loop is busy (a large page being parsed), and late
+    // requests would then leave together: never more than the rate's worth within any second.
+    for (;;) {
+      const now = this.clock.now();
+      while (this.recentStarts.length > 0 && this.recentStarts[0]! <= now - 1000) this.recentStarts.shift();
+      if (this.recentStarts.length < this.perSecond) {
+        this.recentStarts.push(now);
+        return;
+      }
+      await this.sleep(this.recentStarts[0]! + 1000 - now);
+    }
   }
 }
 

@@ -76,6 +76,24 @@ describe("rate cap", () => {
     now = 1000;
     expect(bucket.reserve()).toBe(0);
   });
+
+  it("never lets more than the rate's worth leave within any second, even when its timers fire late (fake clock)", async () => {
+    let now = 0;
+    // A busy event loop: timers only run every 300 ms, all the due ones together.
+    const timers: { at: number; wake: () => void }[] = [];
+    const sleep = (ms: number) => new Promise<void>((wake) => timers.push({ at: now + ms, wake }));
+    const bucket = new TokenBucket(5, 2, { now: () => now }, sleep);
+    const starts: number[] = [];
+    let left = 30;
+    for (let i = 0; i < 30; i++) void bucket.take().then(() => (starts.push(now), left--));
+    for (let guard = 0; left > 0 && guard < 1000; guard++) {
+      for (let flush = 0; flush < 5; flush++) await Promise.resolve();
+      now += 300;
+      for (const timer of timers.splice(0).filter((t) => (t.at <= now ? (t.wake(), false) : true))) timers.push(timer);
+    }
+    expect(starts).toHaveLength(30);
+    for (const start of starts) expect(starts.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5);
+  });
 });
 
 const ok = (latencyMs = 10) => ({ status: 200, latencyMs });
