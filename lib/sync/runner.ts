@@ -6,7 +6,8 @@ import type { RequestTiming } from "@/lib/magento/http";
 import { refreshAfterSync } from "@/lib/sync/after-sync";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { getCheckpoint, loadPass, resetInitialCheckpoints, savePass, type CheckpointMode } from "@/lib/sync/checkpoints";
+import { getCheckpoint, loadPass, resetInitialCheckpoints, savePass, type CheckpointMode, type Pass } from "@/lib/sync/checkpoints";
+import { storeLanes } from "@/lib/sync/lanes";
 import { schedulePages, type ArrivedPage, type PassSpec } from "@/lib/sync/page-scheduler";
 import { invalidMessage } from "@/lib/sync/fetch-by-id";
 import { KeysetStalledError } from "@/lib/sync/keyset";
@@ -226,6 +227,28 @@ export function inFlightBudget(channel: Pick<ChannelRow, "maxRequestsInFlight">)
 }
 
 /**
+ * The order free places go to connectors: customers before the orders, carts and credit memos that
+ * point to them (fewer fetched by id), and orders, the figures people wait for, before carts.
+ */
+const PASS_PRIORITY: readonly ConnectorName[] = ["stores", "customers", "orders", "carts", "credit_memos", "newsletter_subscribers"];
+
+/** The subscribers connector when its pass can ride on the customers pass (both at the same place). */
+function companionPass(group: readonly Connector[], passes: Map<ConnectorName, Pass>): Connector | null {
+  const carrier = passes.get("customers");
+  const rider = passes.get("newsletter_subscribers");
+  const companion = group.find((c) => c.name === "newsletter_subscribers");
+  if (!carrier || !rider || !companion || !group.some((c) => c.name === "customers")) return null;
+  const time = (d: Date | null) => (d ? d.getTime() : null);
+  const same =
+    carrier.mode === rider.mode &&
+    carrier.pagesBefore === rider.pagesBefore &&
+    time(carrier.upperBound) === time(rider.upperBound) &&
+    time(carrier.lower) === time(rider.lower) &&
+    JSON.stringify(storeLanes(carrier.lanes)) === JSON.stringify(storeLanes(rider.lanes));
+  return same ? companion : null;
+}
+
+/**
  * Writes one arrived page in ONE transaction: its referenced records, the page, its sync_errors
  * and warnings, the pass's checkpoint (every lane where it stands after this page), the run's
  * stats and the lease's renewal.
@@ -234,11 +257,13 @@ async function writePage(input: {
   ctx: SyncContext;
   connector: Connector;
   arrived: ArrivedPage<PreparedPage>;
+  /** A connector whose pass rides on this one's pages (subscribers on customers). */
+  companion?: Connector | null;
   counters: Map<ConnectorName, { requests: number; retries: number }>;
   hold: ChannelHold;
   runId: number;
 }): Promise<{ result: WriteResult; finished: boolean; failed: number }> {
-  const { ctx, connector, arrived, counters, hold, runId } = input;
+  const { ctx, connector, companion, arrived, counters, hold, runId } = input;
   const { db, channel } = ctx;
   const fetched = arrived.fetched;
   const page = arrived.page;
@@ -246,6 +271,7 @@ async function writePage(input: {
     await preparePageTransaction(tx);
     const referenced = fetched.references ? await writeReferences(tx, ctx, fetched.references) : 0;
     const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records, fetched.prepared) : EMPTY_WRITE;
+    const carried = companion && fetched.records.length > 0 ? await companion.writePage(tx, ctx, fetched.records) : EMPTY_WRITE;
     const errors = [
       ...invalidToErrors(connector.name, page, fetched),
       ...referenceErrors(page, fetched.references),
@@ -282,7 +308,19 @@ async function writePage(input: {
       hold.renew(tx),
       // What the channel page shows of the client's budget (requests in flight, current limit).
       recordRequestBudget(tx, runId, ctx.client.transport.budget),
+      companion ? savePass(tx, channel, companion.name, arrived.pass, { ...state, maxUpdatedAt: carried.maxUpdatedAt }, new Date()) : null,
     ]);
+    if (companion) {
+      // After the page's own stats: both rewrite the run's stats document.
+      await addConnectorStats(tx, runId, companion.name, {
+        pages: 1,
+        fetched: fetched.records.length,
+        created: carried.created,
+        updated: carried.updated,
+        unchanged: carried.unchanged,
+        ...(state.finished ? { finishedAt: new Date().toISOString() } : {}),
+      });
+    }
     return { result, finished: state.finished, failed: result.failed.length + fetched.invalid.length };
   });
 }
@@ -407,17 +445,29 @@ async function writePagesHeld(
   // Reference data first (the other connectors filter by its stores), then every other connector
   // at once: they link to each other whichever arrives first (lib/sync/rules/references.ts).
   const enabled = enabledConnectors(channel, all).filter((connector) => !statsOf(run, connector.name).finishedAt);
-  const groups = [enabled.filter((c) => c.name === "stores"), enabled.filter((c) => c.name !== "stores")];
+  const byPriority = (a: Connector, b: Connector) => PASS_PRIORITY.indexOf(a.name) - PASS_PRIORITY.indexOf(b.name);
+  const groups = [enabled.filter((c) => c.name === "stores"), enabled.filter((c) => c.name !== "stores").sort(byPriority)];
   const connectorPages = new Map<ConnectorName, number>(enabled.map((c) => [c.name, statsOf(run, c.name).pages]));
   const passed: Connector[] = [];
   for (const group of groups) {
     const specs: PassSpec<PreparedPage>[] = [];
+    const now = new Date();
+    const passes = new Map<ConnectorName, Pass>();
     for (const connector of group) {
-      const pass = await loadPass(db, channel, connector, mode, new Date(), budget);
-      if (!pass) {
-        await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
-        continue;
-      }
+      const pass = await loadPass(db, channel, connector, mode, now, budget);
+      if (pass) passes.set(connector.name, pass);
+      else await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
+    }
+    // Newsletter subscribers are read from the customers search too: when both passes stand at the
+    // same place, the customers pages carry the subscriptions and their checkpoint (one walk, not two).
+    const companion = companionPass(group, passes);
+    if (companion) {
+      passes.delete(companion.name);
+      if (!statsOf(run, companion.name).startedAt) await addConnectorStats(db, runId, companion.name, { startedAt: now.toISOString() });
+    }
+    for (const connector of group) {
+      const pass = passes.get(connector.name);
+      if (!pass) continue;
       // A connector starts when its first request goes out (connectors share the budget, so one
       // may wait behind another): its rate then counts only the time it was at work.
       let started = Boolean(statsOf(run, connector.name).startedAt);
@@ -425,7 +475,9 @@ async function writePagesHeld(
         connector: connector.name,
         pass,
         splittable: connector.windowed,
-        lanesWanted: connector.windowed ? budget : 1,
+        // More lanes than places: a lane that has just finished or waits for the writer leaves its
+        // place to another at once.
+        lanesWanted: connector.windowed ? budget + Math.ceil(budget / 2) : 1,
         // A page is prepared (mapped, serialized) as soon as it arrives: while earlier pages are written.
         fetch: (request) =>
           requestOwner.run(connector.name, async () => {
@@ -453,7 +505,8 @@ async function writePagesHeld(
       shouldStop: cancelled,
       write: async (arrived) => {
         const connector = byName.get(arrived.connector)!;
-        const { result, finished, failed } = await writePage({ ctx, connector, arrived, counters, hold, runId });
+        const carried = companion && connector.name === "customers" ? companion : null;
+        const { result, finished, failed } = await writePage({ ctx, connector, companion: carried, arrived, counters, hold, runId });
         pages++;
         input.onProgress?.({
           runId,
@@ -476,7 +529,10 @@ async function writePagesHeld(
       if (input.signal?.aborted) await requestCancel(db, runId);
       return finish("canceled");
     }
-    for (const name of result.finished) passed.push(byName.get(name)!);
+    for (const name of result.finished) {
+      passed.push(byName.get(name)!);
+      if (companion && name === "customers") passed.push(companion);
+    }
     if (specs.some((spec) => !result.finished.includes(spec.connector))) {
       for (const connector of passed) await afterPass(ctx, connector, run.mode, flushCounters);
       const open = specs.find((spec) => !result.finished.includes(spec.connector))!;

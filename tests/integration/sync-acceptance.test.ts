@@ -11,7 +11,7 @@ import { createMagentoClient, type MagentoClient } from "@/lib/magento/client";
 import { startMagentoSimulator, storeFigures, type RunningSimulator, type SimulatorOptions, type StoreFigures } from "@/simulator";
 import { channelBusyMessage, holdChannel, LEASE_CONNECTOR, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { runChannelSync, startRun } from "@/lib/sync/runner";
-import { getRun, warningCount } from "@/lib/sync/runs";
+import { getRun, statsOf, warningCount } from "@/lib/sync/runs";
 import { rowsOf } from "@/db/rows";
 import type { ChannelRow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -363,8 +363,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("sync acceptance: kill -9 and resume", () => {
   it("ends with the simulator's counts and no duplicates after repeated SIGKILLs", async () => {
     const sim = await simulator({ seed: 104, customers: 60, orders: 600 });
-    // ~10 s of syncing to kill into (about 130 pages of 10 at 60 ms each), whatever the machine's speed.
-    sim.control.addFaults({ latencyMs: 60 });
+    // ~10 s of syncing to kill into (about 150 pages of 10 at 250 ms each, four at a time), whatever the machine's speed.
+    sim.control.addFaults({ latencyMs: 250 });
     const testDb = await postgresDb();
     const { db } = testDb;
     // Four requests in flight: the lanes of a connector (and the connectors) page at once, so a
@@ -720,6 +720,9 @@ describe("sync acceptance: requests in flight and the budget", () => {
     expect(maxConcurrent).toBeGreaterThanOrEqual(4); // a single lane would never go past 2
     expect(maxConcurrent).toBeLessThanOrEqual(5);
     expect(client.transport.budget).toMatchObject({ max: 5, decreases: 0 });
+    // The subscriptions rode on the customers pages: one walk of the customers search, not two.
+    expect(statsOf(run, "newsletter_subscribers")).toMatchObject({ requests: 0, fetched: statsOf(run, "customers").fetched });
+    expect(statsOf(run, "newsletter_subscribers").finishedAt).toBeTruthy();
     expect(client.transport.budget.maxInFlightSeen).toBeLessThanOrEqual(5);
   }, 60_000);
 
