@@ -83,7 +83,15 @@ export interface RunnerOptions {
    * an error), parks the run's lease for its next step.
    */
   hold?: ChannelHold;
+  /** Cart totals read per run (tests); default CART_TOTALS. */
+  cartTotals?: { firstSync: number; backlog: number };
 }
+
+/**
+ * Open carts whose totals a run reads beyond those its carts pass changed: the newest ones in a
+ * first sync, then some not read yet in every later sync that changed something.
+ */
+export const CART_TOTALS = { firstSync: 250, backlog: 250 };
 
 export type ContinueFrom = { runId: number; connector: ConnectorName | null; page: number | null };
 export type StepResult = { done: boolean; status: SyncRunRow["status"]; pages: number; continueFrom: ContinueFrom | null };
@@ -545,9 +553,23 @@ async function writePagesHeld(
     // Cart totals are one request per open cart, paced by the channel's request rate: read last,
     // so a first sync's orders are not kept waiting behind them (and carts its orders purchased
     // need no totals any more). An incremental run: only the carts its carts window could bring.
-    const since = mode === "incremental" ? ((await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null) : null;
+    const limits = input.cartTotals ?? CART_TOTALS;
+    const readTotals = async () => {
+      if (mode !== "incremental") {
+        // A first sync reads the newest open carts' totals only: against a slow store 1,000 of them
+        // would cost as long as the whole history. The rest follow with the next syncs (below).
+        await refreshCartTotals(ctx, null, limits.firstSync);
+        return;
+      }
+      const since = (await getCheckpoint(db, channel.id, "carts", "incremental"))?.windowStart ?? null;
+      await refreshCartTotals(ctx, since);
+      // Then some of the open carts no sync has read yet, newest first; a run that changed nothing
+      // asks Magento for nothing.
+      const current = await getRun(db, runId);
+      if (current && current.recordsChanged > 0) await refreshCartTotals(ctx, null, limits.backlog);
+    };
     await requestOwner
-      .run("carts", () => refreshCartTotals(ctx, since))
+      .run("carts", readTotals)
       .catch((error: unknown) => console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`));
     await flushCounters("carts");
   }

@@ -78,4 +78,39 @@ describe("cart totals", () => {
       expect(Number(cart.grand_total)).toBe(Number((await client.getCartTotals(Number(cart.origin_id))).grand_total));
     }
   }, 60_000);
+
+  it("a first sync reads the newest open carts' totals only; later syncs that change something read the rest, a no-op sync none", async () => {
+    const { db } = testDb;
+    const [channel] = await db.insert(channels).values({ name: "totals-backlog", baseUrl: sim.baseUrl }).returning();
+    const limits = { firstSync: 3, backlog: 2 };
+    const read = async () => (await openCarts(channel!.id)).filter((c) => c.totals_synced_at !== null).length;
+    let before = totalsRequests();
+    const initial = await runChannelSync({
+      db,
+      channelId: channel!.id,
+      mode: "initial",
+      trigger: "cli",
+      client,
+      pageSize: 50,
+      cartTotals: limits,
+    });
+    expect(initial.status).toBe("succeeded");
+    const open = (await openCarts(channel!.id)).length;
+    expect(open).toBeGreaterThan(7);
+    expect(totalsRequests() - before).toBe(3);
+    expect(await read()).toBe(3);
+
+    // The first incremental pass re-reads the overlap before the initial pass's end (its carts count
+    // as changed); the one after it has nothing changed and asks for no totals.
+    await runChannelSync({ db, channelId: channel!.id, mode: "incremental", trigger: "cli", client, pageSize: 50, cartTotals: limits });
+    const afterFirst = await read();
+    before = totalsRequests();
+    await runChannelSync({ db, channelId: channel!.id, mode: "incremental", trigger: "cli", client, pageSize: 50, cartTotals: limits });
+    expect(totalsRequests()).toBe(before);
+
+    sim.control.tick({ newOrders: 1, advanceSeconds: 60 });
+    await runChannelSync({ db, channelId: channel!.id, mode: "incremental", trigger: "cli", client, pageSize: 50, cartTotals: limits });
+    expect(await read()).toBe(afterFirst + 2); // two more from the backlog
+    expect(await read()).toBeLessThan(open);
+  }, 60_000);
 });

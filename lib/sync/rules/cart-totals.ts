@@ -65,7 +65,9 @@ export async function refreshCartTotals(ctx: SyncContext, changedSince: Date | n
       UPDATE magento_carts c SET grand_total = t.grand_total, base_grand_total = t.base_grand_total,
         -- The currency base_grand_total is in, from the same answer (the cart search's when left out).
         base_currency_code = coalesce(t.base_currency_code, c.base_currency_code),
-        subtotal_with_discount = t.subtotal_with_discount, totals_synced_at = now()
+        -- Never before the cart's own change time: a store whose clock runs ahead would otherwise
+        -- leave the cart looking stale, and it would be read again by every sync.
+        subtotal_with_discount = t.subtotal_with_discount, totals_synced_at = greatest(now(), c.remote_updated_at)
       FROM ${recordset(rows, "t", { origin_id: "bigint", grand_total: "numeric", base_grand_total: "numeric", base_currency_code: "text", subtotal_with_discount: "numeric" })}
       WHERE c.channel_id = ${channel.id} AND c.origin_id = t.origin_id`);
     read += rows.length;
