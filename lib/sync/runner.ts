@@ -18,6 +18,7 @@ import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
 import {
   addConnectorStats,
+  addConnectorStatsNow,
   createRun,
   failAbandonedRuns,
   finishRun,
@@ -447,7 +448,7 @@ async function writePagesHeld(
     const leftover = counters.get(name);
     if (!leftover) return;
     counters.delete(name);
-    await addConnectorStats(db, runId, name, { requests: leftover.requests, retries: leftover.retries });
+    await addConnectorStatsNow(db, runId, name, { requests: leftover.requests, retries: leftover.retries });
   };
 
   // Reference data first (the other connectors filter by its stores), then every other connector
@@ -464,14 +465,14 @@ async function writePagesHeld(
     for (const connector of group) {
       const pass = await loadPass(db, channel, connector, mode, now, budget);
       if (pass) passes.set(connector.name, pass);
-      else await addConnectorStats(db, runId, connector.name, { finishedAt: new Date().toISOString() });
+      else await addConnectorStatsNow(db, runId, connector.name, { finishedAt: new Date().toISOString() });
     }
     // Newsletter subscribers are read from the customers search too: when both passes stand at the
     // same place, the customers pages carry the subscriptions and their checkpoint (one walk, not two).
     const companion = companionPass(group, passes);
     if (companion) {
       passes.delete(companion.name);
-      if (!statsOf(run, companion.name).startedAt) await addConnectorStats(db, runId, companion.name, { startedAt: now.toISOString() });
+      if (!statsOf(run, companion.name).startedAt) await addConnectorStatsNow(db, runId, companion.name, { startedAt: now.toISOString() });
     }
     for (const connector of group) {
       const pass = passes.get(connector.name);
@@ -491,7 +492,7 @@ async function writePagesHeld(
           requestOwner.run(connector.name, async () => {
             if (!started) {
               started = true;
-              await addConnectorStats(db, runId, connector.name, { startedAt: new Date().toISOString() });
+              await addConnectorStatsNow(db, runId, connector.name, { startedAt: new Date().toISOString() });
             }
             const page = await connector.fetchPage(ctx, request, pageSize);
             return {

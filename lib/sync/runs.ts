@@ -127,7 +127,12 @@ export async function recordRequestBudget(
 }
 
 /** Adds figures to one connector's stats and to the run's totals (inside the page's transaction). */
-export async function addConnectorStats(tx: Db | DbTx, runId: number, connector: string, delta: Partial<RunConnectorStats>): Promise<void> {
+/**
+ * Adds to one connector's figures in the run's stats document (read under a row lock, rewritten).
+ * Inside a transaction only: outside one the lock would end with the read, and a page written at
+ * the same moment would lose its figures. `addConnectorStatsNow` opens one.
+ */
+export async function addConnectorStats(tx: DbTx, runId: number, connector: string, delta: Partial<RunConnectorStats>): Promise<void> {
   const [run] = await tx.select().from(syncRuns).where(eq(syncRuns.id, runId)).for("update");
   if (!run) throw new Error(`Sync run ${runId} does not exist.`);
   const current = statsOf(run, connector);
@@ -148,6 +153,11 @@ export async function addConnectorStats(tx: Db | DbTx, runId: number, connector:
       updatedAt: new Date(),
     })
     .where(eq(syncRuns.id, runId));
+}
+
+/** addConnectorStats in a transaction of its own (between pages, while other connectors write theirs). */
+export async function addConnectorStatsNow(db: Db, runId: number, connector: string, delta: Partial<RunConnectorStats>): Promise<void> {
+  await db.transaction((tx) => addConnectorStats(tx, runId, connector, delta));
 }
 
 export interface SyncErrorInput {

@@ -720,6 +720,9 @@ describe("sync acceptance: requests in flight and the budget", () => {
     expect(maxConcurrent).toBeGreaterThanOrEqual(4); // a single lane would never go past 2
     expect(maxConcurrent).toBeLessThanOrEqual(5);
     expect(client.transport.budget).toMatchObject({ max: 5, decreases: 0 });
+    // Every connector's figures add up although they start while others write their pages.
+    expect(statsOf(run, "orders").fetched).toBe(sim.store.orders.size);
+    expect(statsOf(run, "customers").fetched).toBe(sim.store.customers.size);
     // The subscriptions rode on the customers pages: one walk of the customers search, not two.
     expect(statsOf(run, "newsletter_subscribers")).toMatchObject({ requests: 0, fetched: statsOf(run, "customers").fetched });
     expect(statsOf(run, "newsletter_subscribers").finishedAt).toBeTruthy();
