@@ -189,11 +189,12 @@ export async function run(args: string[]): Promise<void> {
     }
 
     direct = postgres(url, { max: 4, onnotice: () => {} });
-    const cases = await buildCases(handle.db);
+    // The pool the pages read through (getReadDb), with its connection settings.
+    const cases = await buildCases(handle.reads);
     const results: CaseResult[] = [];
     console.log(`  ${"case".padEnd(38)} ${"portal p50/p95 ms".padStart(18)} ${"SQL p50/p95 ms".padStart(16)} ${"ratio".padStart(6)}`);
     for (const item of cases) {
-      const result = await measure(handle.db, direct, item, requests);
+      const result = await measure(handle.reads, direct, item, requests);
       results.push(result);
       const flag = result.portal.p95 < TARGET_P95_MS && result.ratio <= TARGET_RATIO ? "" : "  ← over target";
       console.log(

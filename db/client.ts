@@ -43,12 +43,20 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
     // Separate pools, so slow grids and stalled downloads never take the connections that sign-in,
     // actions and the sync need. statement_timeout is a connection setting of each pool (no SET per
     // query); idle connections of these pools close after a minute. Connections open on first use.
-    const reads = postgres(url, { max, idle_timeout: 60, onnotice: () => {}, connection: { statement_timeout: limits.queryTimeoutMs } });
+    // Grids and reports run the same statement with other filters each time (a status, a date range):
+    // a generic plan chosen after five runs cannot see them, so each run is planned for its values.
+    const readSettings = { plan_cache_mode: "force_custom_plan" };
+    const reads = postgres(url, {
+      max,
+      idle_timeout: 60,
+      onnotice: () => {},
+      connection: { ...readSettings, statement_timeout: limits.queryTimeoutMs },
+    });
     const exports = postgres(url, {
       max: limits.exportConnections,
       idle_timeout: 60,
       onnotice: () => {},
-      connection: { statement_timeout: limits.exportTimeoutMs },
+      connection: { ...readSettings, statement_timeout: limits.exportTimeoutMs },
     });
     const db = drizzle(client, { schema }) as unknown as Db;
     rememberSessionUrl(db, url);
