@@ -27,7 +27,6 @@ import {
   markRunning,
   recordErrors,
   recordKind,
-  recordRequestBudget,
   recordWarnings,
   requestCancel,
   statsOf,
@@ -298,25 +297,30 @@ async function writePage(input: {
       savePass(tx, channel, connector.name, arrived.pass, { ...state, maxUpdatedAt: result.maxUpdatedAt }, new Date()),
       // Only a page with warnings waits for their insert (the stats count the new ones).
       (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) =>
-        addConnectorStats(tx, runId, connector.name, {
-          warnings: fresh,
-          referenced,
-          pages: 1,
-          fetched: fetched.records.length + fetched.invalid.length,
-          created: result.created,
-          updated: result.updated,
-          unchanged: result.unchanged,
-          failed: errors.length,
-          errors: errors.length,
-          requests: counted.requests,
-          retries: counted.retries,
-          ...(state.finished ? { finishedAt: new Date().toISOString() } : {}),
-        }),
+        addConnectorStats(
+          tx,
+          runId,
+          connector.name,
+          {
+            warnings: fresh,
+            referenced,
+            pages: 1,
+            fetched: fetched.records.length + fetched.invalid.length,
+            created: result.created,
+            updated: result.updated,
+            unchanged: result.unchanged,
+            failed: errors.length,
+            errors: errors.length,
+            requests: counted.requests,
+            retries: counted.retries,
+            ...(state.finished ? { finishedAt: new Date().toISOString() } : {}),
+          },
+          // What the channel page shows of the client's budget (requests in flight, current limit).
+          ctx.client.transport.budget,
+        ),
       ),
       // The lease is renewed with the page: a page is written only while this run holds the channel.
       hold.renew(tx),
-      // What the channel page shows of the client's budget (requests in flight, current limit).
-      recordRequestBudget(tx, runId, ctx.client.transport.budget),
       companion ? savePass(tx, channel, companion.name, arrived.pass, { ...state, maxUpdatedAt: carried.maxUpdatedAt }, new Date()) : null,
     ]);
     if (companion) {
@@ -515,7 +519,15 @@ async function writePagesHeld(
       write: async (arrived) => {
         const connector = byName.get(arrived.connector)!;
         const carried = companion && connector.name === "customers" ? companion : null;
-        const { result, finished, failed } = await writePage({ ctx, connector, companion: carried, arrived, counters, hold, runId });
+        const { result, finished, failed } = await writePage({
+          ctx,
+          connector,
+          companion: carried,
+          arrived,
+          counters,
+          hold,
+          runId,
+        });
         pages++;
         input.onProgress?.({
           runId,

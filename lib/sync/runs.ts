@@ -115,24 +115,25 @@ export async function recordRequestBudget(
   runId: number,
   budget: { inFlight: number; limit: number; max: number; maxInFlightSeen: number; decreases: number },
 ): Promise<void> {
-  const requestBudget: RunRequestBudget = {
-    inFlight: budget.inFlight,
-    limit: budget.limit,
-    max: budget.max,
-    maxInFlightSeen: budget.maxInFlightSeen,
-    decreases: budget.decreases,
-    updatedAt: new Date().toISOString(),
-  };
-  await db.update(syncRuns).set({ requestBudget }).where(eq(syncRuns.id, runId));
+  await db
+    .update(syncRuns)
+    .set({ requestBudget: requestBudgetOf(budget) })
+    .where(eq(syncRuns.id, runId));
 }
 
-/** Adds figures to one connector's stats and to the run's totals (inside the page's transaction). */
 /**
- * Adds to one connector's figures in the run's stats document (read under a row lock, rewritten).
- * Inside a transaction only: outside one the lock would end with the read, and a page written at
- * the same moment would lose its figures. `addConnectorStatsNow` opens one.
+ * Adds to one connector's figures in the run's stats document and the run's totals (read under a
+ * row lock, rewritten), and with a page also the client's request budget. Inside a transaction
+ * only: outside one the lock would end with the read, and a page written at the same moment would
+ * lose its figures (`addConnectorStatsNow` opens one).
  */
-export async function addConnectorStats(tx: DbTx, runId: number, connector: string, delta: Partial<RunConnectorStats>): Promise<void> {
+export async function addConnectorStats(
+  tx: DbTx,
+  runId: number,
+  connector: string,
+  delta: Partial<RunConnectorStats>,
+  budget?: Omit<RunRequestBudget, "updatedAt">,
+): Promise<void> {
   const [run] = await tx.select().from(syncRuns).where(eq(syncRuns.id, runId)).for("update");
   if (!run) throw new Error(`Sync run ${runId} does not exist.`);
   const current = statsOf(run, connector);
@@ -151,6 +152,7 @@ export async function addConnectorStats(tx: DbTx, runId: number, connector: stri
       errorCount: run.errorCount + errors,
       heartbeatAt: new Date(),
       updatedAt: new Date(),
+      ...(budget ? { requestBudget: requestBudgetOf(budget) } : {}),
     })
     .where(eq(syncRuns.id, runId));
 }
@@ -158,6 +160,17 @@ export async function addConnectorStats(tx: DbTx, runId: number, connector: stri
 /** addConnectorStats in a transaction of its own (between pages, while other connectors write theirs). */
 export async function addConnectorStatsNow(db: Db, runId: number, connector: string, delta: Partial<RunConnectorStats>): Promise<void> {
   await db.transaction((tx) => addConnectorStats(tx, runId, connector, delta));
+}
+
+function requestBudgetOf(budget: Omit<RunRequestBudget, "updatedAt">): RunRequestBudget {
+  return {
+    inFlight: budget.inFlight,
+    limit: budget.limit,
+    max: budget.max,
+    maxInFlightSeen: budget.maxInFlightSeen,
+    decreases: budget.decreases,
+    updatedAt: new Date().toISOString(),
+  };
 }
 
 export interface SyncErrorInput {
