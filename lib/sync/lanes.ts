@@ -1,4 +1,4 @@
-import { isKeysetCursor, magentoTime, type KeysetCursor } from "@/lib/sync/keyset";
+import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
 import type { UpdatedWindow } from "@/lib/sync/types";
 
 // A connector's pass cut into lanes: disjoint updated_at ranges that together cover what is left
@@ -136,9 +136,4 @@ export function coveredShare(lanes: readonly Lane[], lower: Date, upper: Date): 
     if (end > start) left += end - start;
   }
   return Math.min(1, Math.max(0, 1 - left / total));
-}
-
-/** For messages and tests: a lane as "[from, to)". */
-export function describeLane(lane: Pick<Lane, "from" | "to">): string {
-  return `[${lane.from ? magentoTime(lane.from) : "…"}, ${lane.to ? magentoTime(lane.to) : "…"})`;
 }

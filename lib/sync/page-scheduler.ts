@@ -100,8 +100,6 @@ export interface ScheduleResult {
   stopped: boolean;
   /** Pages written. */
   pages: number;
-  /** Most requests the scheduler had on the way at once. */
-  maxInFlight: number;
 }
 
 export async function schedulePages<P extends FetchOutcome>(
@@ -126,7 +124,6 @@ export async function schedulePages<P extends FetchOutcome>(
 
   let allowance = options.pageAllowance;
   let inFlight = 0;
-  let maxInFlight = 0;
   let waitingTotal = 0;
   let written = 0;
   let stopped = false;
@@ -220,7 +217,6 @@ export async function schedulePages<P extends FetchOutcome>(
   const launch = (run: PassRuntime<P>, lane: Lane, rt: LaneRuntime) => {
     rt.fetching = true;
     inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
     allowance--;
     const page = rt.page;
     const request: PageRequest = { window: laneWindow(lane), page, cursor: rt.cursor };
@@ -267,5 +263,5 @@ export async function schedulePages<P extends FetchOutcome>(
   await idle;
   await writeChain;
   if (failure) throw (failure as { error: unknown }).error;
-  return { finished: finishedNow, stopped, pages: written, maxInFlight };
+  return { finished: finishedNow, stopped, pages: written };
 }

@@ -74,7 +74,13 @@ export default async function ChannelPage({ params }: Props) {
           <div className="space-y-4 p-5">
             {cannotSync ? <p className="text-sm text-amber-800">This channel cannot sync now. {cannotSync}</p> : null}
             {progress && !progress.finished ? (
-              <ProgressPanel key={progress.runId} initial={progress} cancelAction={cancelSyncAction} canCancel />
+              <ProgressPanel
+                key={progress.runId}
+                // The budget the runner last recorded, from the first render on (the polls refresh it).
+                initial={{ ...progress, requestBudget: running?.requestBudget ?? null }}
+                cancelAction={cancelSyncAction}
+                canCancel
+              />
             ) : (
               <SyncNowForm action={startSyncAction} channelId={channel.id} disabled={cannotSync !== null} />
             )}
