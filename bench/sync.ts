@@ -15,8 +15,8 @@
 //      records/s per connector = stats.fetched ÷ (finishedAt − startedAt) from sync_runs.stats;
 //   3. run an incremental sync with nothing changed (child process again): wall time inside the
 //      child and requests counted by the simulator (GET /__simulator/requests, before/after);
-//   4. (large store only, orders only) the calibration: the same order pages (same 30-day windows
-//      walked back from the initial run's upper bound, one after another, same page size, same
+//   4. (large store only, orders only) the calibration: the same orders (the initial pass's range,
+//      sync start date to its upper bound, as one keyset lane, page after page, same page size, same
 //      client limits) fetched with the client alone (no DB) and, separately timed, written through
 //      ordersConnector.writePage + afterPage, one transaction per page with the runner's settings,
 //      after the synced orders were deleted (and the carts they purchased and the customer totals
@@ -42,14 +42,13 @@ import { eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db/client";
 import { channels, type RequestBudgetSnapshot } from "@/db/schema";
 import { createChannelClient } from "@/lib/sync/channel-client";
-import { getCheckpoint, nextWindowBack, WINDOW_DAYS } from "@/lib/sync/checkpoints";
+import { getCheckpoint } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";
 import { PAGE_SIZE, preparePageTransaction, refreshPlannerStatistics, runChannelSync } from "@/lib/sync/runner";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import type { ChannelRow, Connector, FetchedPage, SyncContext } from "@/lib/sync/types";
 import { option } from "./lib/simulator-process";
 import {
-  DAY_MS,
   printInitial,
   requestTotal,
   runFigures,
@@ -100,7 +99,6 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
   const upperRaw = checkpoint?.cursor?.upperBound;
   if (typeof upperRaw !== "string") throw new Error("The orders checkpoint has no upper bound.");
   const start = new Date(`${channel.syncStartDate}T00:00:00Z`);
-  // The initial walk's windows, as lib/sync/checkpoints.ts steps them back.
   // Start the DB-only replay from the state the initial sync's orders pass found: no orders (items
   // and addresses go with them), the carts they purchased not yet purchased, customer totals not
   // yet counted, and the tables vacuumed, so the deleted rows cost the replay nothing extra. Their
@@ -117,34 +115,28 @@ async function measurePipeline(db: Db, channel: ChannelRow): Promise<NonNullable
   let upsertMs = 0;
   let records = 0;
   let pages = 0;
-  let window: { from: Date; to: Date } = {
-    from: new Date(Math.max(start.getTime(), new Date(upperRaw).getTime() - WINDOW_DAYS * DAY_MS)),
-    to: new Date(upperRaw),
-  };
-  for (;;) {
-    let cursor: KeysetCursor | null = null;
-    let page = 1;
-    for (; ; page++) {
-      const t0 = performance.now();
-      const fetched: FetchedPage<unknown> = await connector.fetchPage(ctx, { window, page, cursor }, PAGE_SIZE);
-      cursor = fetched.cursor ?? null;
-      const t1 = performance.now();
-      if (fetched.records.length > 0) {
-        await db.transaction(async (tx) => {
-          await preparePageTransaction(tx); // as the runner's page transaction
-          await connector.writePage(tx, ctx, fetched.records);
-          await connector.afterPage?.(tx, ctx, fetched.records);
-        });
-      }
-      records += fetched.records.length;
-      pages++;
-      await refreshPlannerStatistics(db, "orders", pages); // as the runner does (the tables start empty again)
-      upsertMs += performance.now() - t1;
-      fetchMs += t1 - t0;
-      if (fetched.done) break;
+  // The initial pass's whole range as one keyset lane, page after page: the same records the
+  // sync's lanes fetched, one request at a time.
+  const window = { from: start, to: new Date(upperRaw) };
+  let cursor: KeysetCursor | null = null;
+  for (let page = 1; ; page++) {
+    const t0 = performance.now();
+    const fetched: FetchedPage<unknown> = await connector.fetchPage(ctx, { window, page, cursor }, PAGE_SIZE);
+    cursor = fetched.cursor ?? null;
+    const t1 = performance.now();
+    if (fetched.records.length > 0) {
+      await db.transaction(async (tx) => {
+        await preparePageTransaction(tx); // as the runner's page transaction
+        await connector.writePage(tx, ctx, fetched.records);
+        await connector.afterPage?.(tx, ctx, fetched.records);
+      });
     }
-    if (window.from.getTime() <= start.getTime()) break;
-    window = nextWindowBack(window, page, start) as { from: Date; to: Date };
+    records += fetched.records.length;
+    pages++;
+    await refreshPlannerStatistics(db, "orders", pages); // as the runner does (the tables start empty again)
+    upsertMs += performance.now() - t1;
+    fetchMs += t1 - t0;
+    if (fetched.done) break;
   }
   return {
     records,

@@ -3,7 +3,7 @@ import type { Db, DbTx } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
 import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
 import { cutRange, readStoredLanes, storeLanes, type Lane } from "@/lib/sync/lanes";
-import type { ChannelRow, ConnectorName, UpdatedWindow } from "@/lib/sync/types";
+import type { ChannelRow, ConnectorName } from "@/lib/sync/types";
 
 // Where each connector of a channel has got, per mode. Written in the same transaction as the
 // page it covers, so a crash at any moment resumes at the first page not yet written.
@@ -16,12 +16,8 @@ import type { ChannelRow, ConnectorName, UpdatedWindow } from "@/lib/sync/types"
 // incremental: asks for updated_at >= windowStart (= lastUpdatedAt - OVERLAP), open end;
 //   completedAt set (page null, no lanes) when the pass is done.
 
-export const WINDOW_DAYS = 30;
-/** The widest a window grows to over quiet history (see nextWindowBack). */
-export const MAX_WINDOW_DAYS = 2 * 365;
 export const INCREMENTAL_OVERLAP_MS = 5 * 60 * 1000;
 export const REFERENCE_DATA_MAX_AGE_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type CheckpointMode = "initial" | "incremental";
 export type CheckpointRow = typeof syncCheckpoints.$inferSelect;
@@ -97,20 +93,6 @@ export async function resetInitialCheckpoints(tx: Db | DbTx, channelId: number, 
 
 function syncStart(channel: Pick<ChannelRow, "syncStartDate">): Date | null {
   return channel.syncStartDate ? new Date(`${channel.syncStartDate}T00:00:00Z`) : null;
-}
-
-/**
- * The window before `window` on the way back to `start`. Its width adapts to how full the last
- * one was: a store with few changes per month crosses years of history in a few requests instead
- * of one (mostly empty) request per 30 days; busy periods stay at WINDOW_DAYS, so the newest
- * data still arrives first and a window's checkpoint stays small.
- */
-export function nextWindowBack(window: { from: Date; to: Date }, pagesInWindow: number, start: Date | null): UpdatedWindow {
-  const width = window.to.getTime() - window.from.getTime();
-  const base = WINDOW_DAYS * DAY_MS;
-  const grown = pagesInWindow <= 2 ? Math.min(width * 4, MAX_WINDOW_DAYS * DAY_MS) : base;
-  const from = new Date(start ? Math.max(start.getTime(), window.from.getTime() - grown) : window.from.getTime() - grown);
-  return { from, to: window.from };
 }
 
 /** True when a connector's initial walk is complete. */
