@@ -53,7 +53,7 @@ export const syncRuns = pgTable(
     errorCount: integer("error_count").notNull().default(0),
     stats: jsonb("stats").$type<Record<string, ConnectorStats>>().notNull().default({}),
     errorMessage: text("error_message"),
-    // The Magento client's request budget while the run runs (recordRequestBudget); null before the first report.
+    // The Magento client's request budget while the run runs (written with each page's stats, addConnectorStats); null before the first page.
     requestBudget: jsonb("request_budget").$type<RequestBudgetSnapshot>(),
     // Inngest run id when driven by Inngest; null for the in-process runner.
     externalRunId: text("external_run_id"),

@@ -106,22 +106,6 @@ export async function heartbeat(db: Db | DbTx, runId: number): Promise<void> {
 export type RunRequestBudget = RequestBudgetSnapshot;
 
 /**
- * Keeps the sync client's in-flight budget (MagentoTransport.budget) on the run, stamped with the
- * time, for the channel page's live view. Only the budget's own figures are stored; it does not
- * move the run's updated_at or heartbeat.
- */
-export async function recordRequestBudget(
-  db: Db | DbTx,
-  runId: number,
-  budget: { inFlight: number; limit: number; max: number; maxInFlightSeen: number; decreases: number },
-): Promise<void> {
-  await db
-    .update(syncRuns)
-    .set({ requestBudget: requestBudgetOf(budget) })
-    .where(eq(syncRuns.id, runId));
-}
-
-/**
  * Adds to one connector's figures in the run's stats document and the run's totals (read under a
  * row lock, rewritten), and with a page also the client's request budget. Inside a transaction
  * only: outside one the lock would end with the read, and a page written at the same moment would

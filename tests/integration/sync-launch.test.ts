@@ -13,7 +13,7 @@ import { startSyncNow, waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { SyncBusyError } from "@/lib/sync/lease";
 import { computeProgress, loadRunProgress } from "@/lib/sync/progress";
 import { failRun } from "@/lib/sync/runner";
-import { createRun, finishRun, getRun, markRunning, recordRequestBudget, statsOf, type SyncRunRow } from "@/lib/sync/runs";
+import { addConnectorStats, createRun, finishRun, getRun, markRunning, statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import type { ChannelRow } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
@@ -312,8 +312,11 @@ describe("Sync now / cancel actions", () => {
     // Queued, nothing reported yet.
     expect(await status()).toMatchObject({ finished: false, requestBudget: null });
     await markRunning(testDb.db, run.id);
+    // As the runner reports it: with a page's figures.
+    const report = (budget: Parameters<typeof addConnectorStats>[4]) =>
+      testDb.db.transaction((tx) => addConnectorStats(tx, run.id, "stores", {}, budget));
     const before = Date.now();
-    await recordRequestBudget(testDb.db, run.id, { inFlight: 3, limit: 4, max: 8, maxInFlightSeen: 8, decreases: 1 });
+    await report({ inFlight: 3, limit: 4, max: 8, maxInFlightSeen: 8, decreases: 1 });
     const live = await status();
     expect(live.requestBudget).toEqual({
       inFlight: 3,
@@ -325,14 +328,14 @@ describe("Sync now / cancel actions", () => {
     });
     expect(Date.parse(live.requestBudget!.updatedAt as string)).toBeGreaterThanOrEqual(before - 1000);
     // A later report replaces it; only the budget's own figures are kept.
-    await recordRequestBudget(testDb.db, run.id, {
+    await report({
       inFlight: 8,
       limit: 8,
       max: 8,
       maxInFlightSeen: 8,
       decreases: 1,
       extra: "not stored",
-    } as Parameters<typeof recordRequestBudget>[2]);
+    } as Parameters<typeof addConnectorStats>[4]);
     expect((await status()).requestBudget).toMatchObject({ inFlight: 8, limit: 8 });
     expect((await getRun(testDb.db, run.id))!.requestBudget).not.toHaveProperty("extra");
     await finishRun(testDb.db, run.id, { status: "succeeded" });
