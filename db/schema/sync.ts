@@ -16,6 +16,11 @@ export type RequestBudgetSnapshot = {
   decreases: number;
   /** ISO time of the report. */
   updatedAt: string;
+  /**
+   * A run fanned out over workers (lib/sync/shares.ts): each share's own report by share index;
+   * the figures above are then their sum over the shares that reported in the last minute.
+   */
+  shares?: Record<string, Omit<RequestBudgetSnapshot, "shares">>;
 };
 
 export type ConnectorStats = {

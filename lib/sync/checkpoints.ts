@@ -2,7 +2,8 @@ import { and, eq, notLike, sql } from "drizzle-orm";
 import type { Db, DbTx } from "@/db/client";
 import { syncCheckpoints } from "@/db/schema";
 import { isKeysetCursor, type KeysetCursor } from "@/lib/sync/keyset";
-import { cutRange, readStoredLanes, storeLanes, type Lane } from "@/lib/sync/lanes";
+import { coveredShare, cutRange, readStoredLanes, storeLanes, type Lane } from "@/lib/sync/lanes";
+import { mergeLanes, type TerritoryRange } from "@/lib/sync/shares";
 import type { ChannelRow, ConnectorName } from "@/lib/sync/types";
 
 // Where each connector of a channel has got, per mode. Written in the same transaction as the
@@ -220,4 +221,29 @@ export async function savePass(
     { ...values, lastUpdatedAt: state.maxUpdatedAt },
     { keepNewestUpdatedAt: true },
   );
+}
+
+/**
+ * savePass for one share of a fanned-out run (lib/sync/shares.ts), inside its page's transaction
+ * and while the channel's page transactions take turns: the stored lanes in the share's
+ * `territory` become where its lanes stand now, the other shares' stay. Returns the pass's state
+ * after the merge: pages of every share, finished when no share has a lane left.
+ */
+export async function saveSharedPass(
+  tx: DbTx,
+  channel: ChannelRow,
+  connectorName: ConnectorName,
+  pass: Pass,
+  territory: readonly TerritoryRange[],
+  maxUpdatedAt: Date | null,
+): Promise<{ pages: number; finished: boolean; covered: number | null }> {
+  const row = await getCheckpoint(tx, channel.id, connectorName, pass.mode);
+  const lanes = mergeLanes(readStoredLanes(row?.cursor?.lanes) ?? [], pass.lanes, territory);
+  const state = {
+    pages: (row?.page ?? 0) + 1,
+    finished: lanes.length === 0,
+    covered: pass.lower && pass.upperBound ? coveredShare(lanes, pass.lower, pass.upperBound) : null,
+  };
+  await savePass(tx, channel, connectorName, { ...pass, lanes }, { ...state, maxUpdatedAt }, new Date());
+  return state;
 }

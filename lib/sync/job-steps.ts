@@ -2,7 +2,18 @@ import { getDb, type Db } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
 import { channelSyncEventData, type ChannelSyncEventData } from "@/lib/jobs/events";
 import { SyncBusyError } from "@/lib/sync/lease";
-import { dueChannels, failRun, scheduledMode, startRun, syncNextPages, type RunnerOptions, type StepResult } from "@/lib/sync/runner";
+import {
+  dueChannels,
+  failRun,
+  planShares,
+  scheduledMode,
+  startRun,
+  syncNextPages,
+  syncShare,
+  type RunnerOptions,
+  type StepResult,
+} from "@/lib/sync/runner";
+import type { Share } from "@/lib/sync/shares";
 import { getRun, listRuns } from "@/lib/sync/runs";
 
 // A channel sync as background work: what the steps of the Inngest functions channel-sync and
@@ -51,6 +62,14 @@ export function channelSyncSteps(deps: ChannelSyncStepsDeps = {}) {
     /** Writes up to maxPages more pages of the run. */
     async syncPages(runId: number, maxPages: number): Promise<StepResult> {
       return syncNextPages({ db: await db(), runId, maxPages, ...deps.runner });
+    },
+    /** The shares of the run's next round over several workers, or null for an ordinary step (lib/sync/shares.ts). */
+    async planShares(runId: number): Promise<Share[] | null> {
+      return planShares({ db: await db(), runId, connectors: deps.runner?.connectors });
+    },
+    /** Writes up to maxPages pages of one share of the run. */
+    async syncShare(runId: number, share: Share, maxPages: number): Promise<{ pages: number; stopped: boolean }> {
+      return syncShare({ db: await db(), runId, share, maxPages, ...deps.runner });
     },
     /** After Inngest's last retry: the run is marked failed with the reason, freeing the channel. */
     async giveUp(data: unknown, error: unknown): Promise<number | null> {

@@ -34,6 +34,22 @@ export const STEP_GAP_MS = 2 * 60 * 1000;
 export const HEARTBEAT_MS = 5_000;
 /** First key of the channel's advisory lock ("SYNC"); the second is the channel id. */
 export const LOCK_NAMESPACE = 0x53594e43;
+/** First key of the lock of share N of a run fanned out over workers ("SHR" + N); the second is the channel id. */
+export const SHARE_LOCK_NAMESPACE = 0x53485200;
+
+/**
+ * Which hold a row and its advisory lock stand for: the channel's own (one sync at a time), or one
+ * share of a run whose history several workers fetch at once (lib/sync/shares.ts). A share is
+ * held under its run's lease, which stays parked (the run's) while the shares work.
+ */
+export interface LeaseSlot {
+  connector: string;
+  namespace: number;
+}
+export const CHANNEL_SLOT: LeaseSlot = { connector: LEASE_CONNECTOR, namespace: LOCK_NAMESPACE };
+export function shareSlot(index: number): LeaseSlot {
+  return { connector: `${LEASE_CONNECTOR}:share:${index}`, namespace: SHARE_LOCK_NAMESPACE + index };
+}
 
 // This process, as PGlite holders name it (kept on globalThis: Next may load this module twice).
 const globalForLease = globalThis as unknown as { __syncLeaseInstance?: string };
@@ -87,13 +103,13 @@ export function runLeaseOwner(runId: number): string {
  * Whether the lease row `cursor` still holds its channel: its session still holds the advisory
  * lock; or, for a row-only holder, it has not expired (and, on PGlite, it is this process's).
  */
-function liveSql(cursor: SQL, channelId: number): SQL {
+function liveSql(cursor: SQL, channelId: number, slot: LeaseSlot = CHANNEL_SLOT): SQL {
   return sql`(case
     when ${cursor} is null then false
     when ${cursor}->>'backendPid' is not null then exists (
       select 1 from pg_locks l
       where l.locktype = 'advisory' and l.granted and l.objsubid = 2
-        and l.classid = ${sql.raw(String(LOCK_NAMESPACE))}::oid and l.objid = ${channelId}::int::oid
+        and l.classid = ${sql.raw(String(slot.namespace))}::oid and l.objid = ${channelId}::int::oid
         and l.pid = (${cursor}->>'backendPid')::int)
     when coalesce((${cursor}->>'parked')::boolean, false) or ${cursor}->>'instance' is null
       then coalesce((${cursor}->>'expiresAt')::timestamptz > now(), false)
@@ -103,8 +119,8 @@ function liveSql(cursor: SQL, channelId: number): SQL {
 
 const current = sql.raw(`"sync_checkpoints"."cursor"`);
 
-function whereLease(channelId: number): SQL {
-  return sql`channel_id = ${channelId} and connector = ${LEASE_CONNECTOR} and mode = 'initial'`;
+function whereLease(channelId: number, slot: LeaseSlot = CHANNEL_SLOT): SQL {
+  return sql`channel_id = ${channelId} and connector = ${slot.connector} and mode = 'initial'`;
 }
 
 /**
@@ -115,6 +131,7 @@ async function takeRow(
   db: Db | DbTx,
   channelId: number,
   input: { owner: string; token: string; backendPid: number | null; parked: boolean; ttlMs: number | null },
+  slot: LeaseSlot = CHANNEL_SLOT,
 ): Promise<boolean> {
   const expires =
     input.ttlMs === null ? sql`null::timestamptz` : sql`now() + ${sql.raw(String(Math.trunc(input.ttlMs)))} * interval '1 millisecond'`;
@@ -126,7 +143,7 @@ async function takeRow(
     db,
     sql`
     insert into sync_checkpoints (channel_id, connector, mode, cursor, updated_at)
-    values (${channelId}, ${LEASE_CONNECTOR}, 'initial', ${cursor}, now())
+    values (${channelId}, ${slot.connector}, 'initial', ${cursor}, now())
     on conflict (channel_id, connector, mode) do update
       set cursor = excluded.cursor || (case when ${current}->>'owner' = ${input.owner} and ${current} ? 'since'
           then jsonb_build_object('since', ${current}->'since') else '{}'::jsonb end),
@@ -134,7 +151,7 @@ async function takeRow(
       where ${current} is null
         or ${current}->>'token' = ${input.token}
         or (${current}->>'owner' = ${input.owner} and ${current}->>'backendPid' is null)
-        or not ${liveSql(current, channelId)}
+        or not ${liveSql(current, channelId, slot)}
     returning id`,
   );
   return rows.length > 0;
@@ -192,16 +209,17 @@ export class ChannelHold {
     private readonly db: Db,
     readonly channelId: number,
     private readonly session: DbSession | null,
+    private readonly slot: LeaseSlot,
   ) {}
 
-  /** Takes the channel's lock. Throws SyncBusyError when a live process holds it. */
-  static async acquire(db: Db, channelId: number): Promise<ChannelHold> {
+  /** Takes the channel's lock (or a share's: `slot`). Throws SyncBusyError when a live process holds it. */
+  static async acquire(db: Db, channelId: number, slot: LeaseSlot = CHANNEL_SLOT): Promise<ChannelHold> {
     const session = await openSession(db);
     if (session) {
       let locked = false;
       try {
         const [row] = await session.query<{ locked: boolean }>("select pg_try_advisory_lock($1::int, $2::int) as locked", [
-          LOCK_NAMESPACE,
+          slot.namespace,
           channelId,
         ]);
         locked = row?.locked === true;
@@ -214,19 +232,24 @@ export class ChannelHold {
         throw new SyncBusyError(channelId, await leaseHolder(db, channelId));
       }
     }
-    return new ChannelHold(db, channelId, session);
+    return new ChannelHold(db, channelId, session, slot);
   }
 
   /** Writes this holding into the channel's row for `owner`; false when a parked run (or PGlite holder) keeps it. */
   async claim(db: Db | DbTx, owner: string): Promise<boolean> {
     if (this.ended) return false;
-    const taken = await takeRow(db, this.channelId, {
-      owner,
-      token: this.token,
-      backendPid: this.session?.backendPid ?? null,
-      parked: false,
-      ttlMs: this.session ? null : LEASE_TTL_MS,
-    });
+    const taken = await takeRow(
+      db,
+      this.channelId,
+      {
+        owner,
+        token: this.token,
+        backendPid: this.session?.backendPid ?? null,
+        parked: false,
+        ttlMs: this.session ? null : LEASE_TTL_MS,
+      },
+      this.slot,
+    );
     if (!taken) return false;
     this.owner = owner;
     this.lost = null;
@@ -259,8 +282,8 @@ export class ChannelHold {
           options.park
             ? sql`update sync_checkpoints set cursor = cursor || jsonb_build_object('backendPid', null, 'parked', true, 'heartbeatAt', now(),
                 'expiresAt', now() + ${sql.raw(String(STEP_GAP_MS))} * interval '1 millisecond'), updated_at = now()
-              where ${whereLease(this.channelId)} and cursor->>'token' = ${this.token}`
-            : sql`update sync_checkpoints set cursor = null, updated_at = now() where ${whereLease(this.channelId)} and cursor->>'token' = ${this.token}`,
+              where ${whereLease(this.channelId, this.slot)} and cursor->>'token' = ${this.token}`
+            : sql`update sync_checkpoints set cursor = null, updated_at = now() where ${whereLease(this.channelId, this.slot)} and cursor->>'token' = ${this.token}`,
         );
       }
     } finally {
@@ -272,7 +295,7 @@ export class ChannelHold {
   private beatStatement(): SQL {
     const expires = this.session ? sql`` : sql`, 'expiresAt', now() + ${sql.raw(String(LEASE_TTL_MS))} * interval '1 millisecond'`;
     return sql`update sync_checkpoints set cursor = cursor || jsonb_build_object('heartbeatAt', now()${expires}), updated_at = now()
-      where ${whereLease(this.channelId)} and cursor->>'token' = ${this.token} returning id`;
+      where ${whereLease(this.channelId, this.slot)} and cursor->>'token' = ${this.token} returning id`;
   }
 
   private startHeartbeat(): void {
@@ -292,7 +315,7 @@ export class ChannelHold {
           `update sync_checkpoints set cursor = cursor || jsonb_build_object('heartbeatAt', now()), updated_at = now()
           where channel_id = $1::int and connector = $2 and mode = 'initial' and cursor->>'token' = $3 and pg_backend_pid() = $4::int
           returning id`,
-          [this.channelId, LEASE_CONNECTOR, this.token, this.session.backendPid],
+          [this.channelId, this.slot.connector, this.token, this.session.backendPid],
         );
         beaten = rows.length;
       } else {
@@ -310,6 +333,22 @@ export class ChannelHold {
     }
     if (this.lost && this.timer) clearInterval(this.timer);
   }
+}
+
+/**
+ * Inside a share's page transaction (lib/sync/shares.ts): keeps the run's parked lease on the
+ * channel for STEP_GAP_MS more, or throws SyncBusyError when the run no longer holds the channel
+ * (it was failed, given up on, or taken over), so no share writes for a run that lost it.
+ */
+export async function keepRunLease(tx: Db | DbTx, channelId: number, owner: string): Promise<void> {
+  const rows = await queryRows<{ id: unknown }>(
+    tx,
+    sql`update sync_checkpoints set cursor = cursor || jsonb_build_object('heartbeatAt', now(),
+        'expiresAt', now() + ${sql.raw(String(STEP_GAP_MS))} * interval '1 millisecond'), updated_at = now()
+      where ${whereLease(channelId)} and cursor->>'owner' = ${owner} and coalesce((cursor->>'parked')::boolean, false)
+      returning id`,
+  );
+  if (rows.length === 0) throw new SyncBusyError(channelId, await leaseHolder(tx, channelId));
 }
 
 /** Takes a channel for `owner` (lock and row). Throws SyncBusyError when someone holds it. */

@@ -6,12 +6,31 @@ import type { RequestTiming } from "@/lib/magento/http";
 import { refreshAfterSync } from "@/lib/sync/after-sync";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { getCheckpoint, loadPass, resetInitialCheckpoints, savePass, type CheckpointMode, type Pass } from "@/lib/sync/checkpoints";
+import {
+  getCheckpoint,
+  loadPass,
+  resetInitialCheckpoints,
+  savePass,
+  saveSharedPass,
+  type CheckpointMode,
+  type Pass,
+} from "@/lib/sync/checkpoints";
 import { storeLanes } from "@/lib/sync/lanes";
 import { schedulePages, type ArrivedPage, type PassSpec } from "@/lib/sync/page-scheduler";
 import { invalidMessage } from "@/lib/sync/fetch-by-id";
 import { KeysetStalledError } from "@/lib/sync/keyset";
-import { ChannelHold, claimLease, leaseHolder, releaseLease, runLeaseOwner, SyncBusyError } from "@/lib/sync/lease";
+import {
+  ChannelHold,
+  claimLease,
+  HEARTBEAT_MS,
+  keepRunLease,
+  leaseHolder,
+  releaseLease,
+  runLeaseOwner,
+  shareSlot,
+  SyncBusyError,
+} from "@/lib/sync/lease";
+import { divideShares, inTerritory, type Share } from "@/lib/sync/shares";
 import { MagentoReplacedError, stopChannel, stopReason } from "@/lib/sync/replaced";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
@@ -229,6 +248,9 @@ const EMPTY_WRITE: WriteResult = { created: 0, updated: 0, unchanged: 0, failed:
 /** Which connector a Magento request is made for (several fetch at once). */
 const requestOwner = new AsyncLocalStorage<ConnectorName>();
 
+/** First key of the lock a fanned-out run's page transactions take turns on (the second is the channel id). */
+const SHARE_WRITE_LOCK = 0x53485257; // "SHRW"
+
 /** The channel's in-flight budget: requests on the way at once, shared by all its connectors. */
 export function inFlightBudget(channel: Pick<ChannelRow, "maxRequestsInFlight">): number {
   return channel.maxRequestsInFlight;
@@ -239,6 +261,8 @@ export function inFlightBudget(channel: Pick<ChannelRow, "maxRequestsInFlight">)
  * point to them (fewer fetched by id), and orders, the figures people wait for, before carts.
  */
 const PASS_PRIORITY: readonly ConnectorName[] = ["stores", "customers", "orders", "carts", "credit_memos", "newsletter_subscribers"];
+
+const byPriority = (a: Connector, b: Connector) => PASS_PRIORITY.indexOf(a.name) - PASS_PRIORITY.indexOf(b.name);
 
 /** The subscribers connector when its pass can ride on the customers pass (both at the same place). */
 function companionPass(group: readonly Connector[], passes: Map<ConnectorName, Pass>): Connector | null {
@@ -270,13 +294,21 @@ async function writePage(input: {
   counters: Map<ConnectorName, { requests: number; retries: number }>;
   hold: ChannelHold;
   runId: number;
+  /** A share of a run fanned out over workers: its checkpoint is merged (lib/sync/shares.ts). */
+  share?: Share;
 }): Promise<{ result: WriteResult; finished: boolean; failed: number }> {
-  const { ctx, connector, companion, arrived, counters, hold, runId } = input;
+  const { ctx, connector, companion, arrived, counters, hold, runId, share } = input;
   const { db, channel } = ctx;
   const fetched = arrived.fetched;
   const page = arrived.page;
   return db.transaction(async (tx) => {
     await preparePageTransaction(tx);
+    if (share) {
+      // The shares of a run write one page at a time, like one process's writer: their merges of
+      // the checkpoint never overlap, and their pages never wait on each other's rows.
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${SHARE_WRITE_LOCK}::int, ${channel.id}::int)`);
+      await keepRunLease(tx, channel.id, runLeaseOwner(runId));
+    }
     const referenced = fetched.references ? await writeReferences(tx, ctx, fetched.references) : 0;
     const result = fetched.records.length > 0 ? await connector.writePage(tx, ctx, fetched.records, fetched.prepared) : EMPTY_WRITE;
     const carried = companion && fetched.records.length > 0 ? await companion.writePage(tx, ctx, fetched.records) : EMPTY_WRITE;
@@ -288,13 +320,17 @@ async function writePage(input: {
     const counted = counters.get(connector.name) ?? { requests: 0, retries: 0 };
     counters.delete(connector.name);
     const warnings = warningsOf(connector.name, fetched);
-    const state = arrived.commit();
+    const own = arrived.commit();
+    // A share's pass ends when every share's lanes are done: its merged checkpoint says so.
+    const state = share
+      ? await saveSharedPass(tx, channel, connector.name, arrived.pass, share.territory[connector.name] ?? [], result.maxUpdatedAt)
+      : own;
     // The rest of the page's statements touch different rows and need nothing from each other:
     // sent together, they queue on the transaction's connection without a round trip each.
     await Promise.all([
       fetched.records.length > 0 ? connector.afterPage?.(tx, ctx, fetched.records) : undefined,
       recordErrors(tx, { id: runId, channelId: channel.id }, errors),
-      savePass(tx, channel, connector.name, arrived.pass, { ...state, maxUpdatedAt: result.maxUpdatedAt }, new Date()),
+      share ? null : savePass(tx, channel, connector.name, arrived.pass, { ...state, maxUpdatedAt: result.maxUpdatedAt }, new Date()),
       // Only a page with warnings waits for their insert (the stats count the new ones).
       (warnings.length > 0 ? recordWarnings(tx, { id: runId, channelId: channel.id }, warnings) : Promise.resolve(0)).then((fresh) =>
         addConnectorStats(
@@ -317,11 +353,16 @@ async function writePage(input: {
           },
           // What the channel page shows of the client's budget (requests in flight, current limit).
           ctx.client.transport.budget,
+          share?.index,
         ),
       ),
       // The lease is renewed with the page: a page is written only while this run holds the channel.
       hold.renew(tx),
-      companion ? savePass(tx, channel, companion.name, arrived.pass, { ...state, maxUpdatedAt: carried.maxUpdatedAt }, new Date()) : null,
+      companion
+        ? share
+          ? saveSharedPass(tx, channel, companion.name, arrived.pass, share.territory[connector.name] ?? [], carried.maxUpdatedAt)
+          : savePass(tx, channel, companion.name, arrived.pass, { ...state, maxUpdatedAt: carried.maxUpdatedAt }, new Date())
+        : null,
     ]);
     if (companion) {
       // After the page's own stats: both rewrite the run's stats document.
@@ -336,6 +377,69 @@ async function writePage(input: {
     }
     return { result, finished: state.finished, failed: result.failed.length + fetched.invalid.length };
   });
+}
+
+/**
+ * Requests and retries per connector (the connector a request is made for is found through async
+ * context: several connectors fetch at once), flushed into the stats with each page, or by
+ * `flushCounters` for requests made after a connector's last page.
+ */
+function requestCounters(db: Db, runId: number) {
+  const counters = new Map<ConnectorName, { requests: number; retries: number }>();
+  const onRequest = (timing: RequestTiming) => {
+    const name = requestOwner.getStore() ?? "stores";
+    const c = counters.get(name) ?? { requests: 0, retries: 0 };
+    c.requests++;
+    if (timing.attempt > 1) c.retries++;
+    counters.set(name, c);
+  };
+  const flushCounters = async (name: ConnectorName) => {
+    const leftover = counters.get(name);
+    if (!leftover) return;
+    counters.delete(name);
+    await addConnectorStatsNow(db, runId, name, { requests: leftover.requests, retries: leftover.retries });
+  };
+  return { counters, onRequest, flushCounters };
+}
+
+/** How the scheduler fetches a connector's pass: in its connector's name, each page prepared as it arrives. */
+function passSpec(input: {
+  ctx: SyncContext;
+  connector: Connector;
+  pass: Pass;
+  run: SyncRunRow;
+  pageSize: number;
+  /** Requests in flight this process may keep (the channel's budget, or a share's part of it). */
+  budget: number;
+}): PassSpec<PreparedPage> {
+  const { ctx, connector, pass, run, pageSize, budget } = input;
+  // A connector starts when its first request goes out (connectors share the budget, so one
+  // may wait behind another): its rate then counts only the time it was at work.
+  let started = Boolean(statsOf(run, connector.name).startedAt);
+  return {
+    connector: connector.name,
+    pass,
+    splittable: connector.windowed,
+    // More lanes than places: a lane that has just finished or waits for the writer leaves its
+    // place to another at once.
+    lanesWanted: connector.windowed ? budget + Math.ceil(budget / 2) : 1,
+    // A page is prepared (mapped, serialized) as soon as it arrives: while earlier pages are written.
+    fetch: (request) =>
+      requestOwner.run(connector.name, async () => {
+        if (!started) {
+          started = true;
+          await addConnectorStatsNow(ctx.db, run.id, connector.name, { startedAt: new Date().toISOString() });
+        }
+        const page = await connector.fetchPage(ctx, request, pageSize);
+        return {
+          ...page,
+          received: page.received ?? page.records.length + page.invalid.length,
+          prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
+          // The customers (and orders) the page points to that the portal lacks, fetched by id.
+          references: await fetchReferences(ctx, connector.name, page.records),
+        };
+      }),
+  };
 }
 
 /**
@@ -416,16 +520,7 @@ async function writePagesHeld(
   const all = await loadConnectors(input);
   const mode = checkpointMode(run.mode);
 
-  // Requests and retries per connector (the connector a request is made for is found through
-  // async context: several connectors fetch at once), flushed into the stats with each page.
-  const counters = new Map<ConnectorName, { requests: number; retries: number }>();
-  const onRequest = (timing: RequestTiming) => {
-    const name = requestOwner.getStore() ?? "stores";
-    const c = counters.get(name) ?? { requests: 0, retries: 0 };
-    c.requests++;
-    if (timing.attempt > 1) c.retries++;
-    counters.set(name, c);
-  };
+  const { counters, onRequest, flushCounters } = requestCounters(db, runId);
   const client = input.client ?? createChannelClient(channel, { onRequest });
   const ctx: SyncContext = { db, channel, client, runId };
   const budget = inFlightBudget(channel);
@@ -448,17 +543,9 @@ async function writePagesHeld(
     return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
   };
 
-  const flushCounters = async (name: ConnectorName) => {
-    const leftover = counters.get(name);
-    if (!leftover) return;
-    counters.delete(name);
-    await addConnectorStatsNow(db, runId, name, { requests: leftover.requests, retries: leftover.retries });
-  };
-
   // Reference data first (the other connectors filter by its stores), then every other connector
   // at once: they link to each other whichever arrives first (lib/sync/rules/references.ts).
   const enabled = enabledConnectors(channel, all).filter((connector) => !statsOf(run, connector.name).finishedAt);
-  const byPriority = (a: Connector, b: Connector) => PASS_PRIORITY.indexOf(a.name) - PASS_PRIORITY.indexOf(b.name);
   const groups = [enabled.filter((c) => c.name === "stores"), enabled.filter((c) => c.name !== "stores").sort(byPriority)];
   const connectorPages = new Map<ConnectorName, number>(enabled.map((c) => [c.name, statsOf(run, c.name).pages]));
   const passed: Connector[] = [];
@@ -480,34 +567,7 @@ async function writePagesHeld(
     }
     for (const connector of group) {
       const pass = passes.get(connector.name);
-      if (!pass) continue;
-      // A connector starts when its first request goes out (connectors share the budget, so one
-      // may wait behind another): its rate then counts only the time it was at work.
-      let started = Boolean(statsOf(run, connector.name).startedAt);
-      specs.push({
-        connector: connector.name,
-        pass,
-        splittable: connector.windowed,
-        // More lanes than places: a lane that has just finished or waits for the writer leaves its
-        // place to another at once.
-        lanesWanted: connector.windowed ? budget + Math.ceil(budget / 2) : 1,
-        // A page is prepared (mapped, serialized) as soon as it arrives: while earlier pages are written.
-        fetch: (request) =>
-          requestOwner.run(connector.name, async () => {
-            if (!started) {
-              started = true;
-              await addConnectorStatsNow(db, runId, connector.name, { startedAt: new Date().toISOString() });
-            }
-            const page = await connector.fetchPage(ctx, request, pageSize);
-            return {
-              ...page,
-              received: page.received ?? page.records.length + page.invalid.length,
-              prepared: page.records.length > 0 ? connector.prepare?.(ctx, page.records) : undefined,
-              // The customers (and orders) the page points to that the portal lacks, fetched by id.
-              references: await fetchReferences(ctx, connector.name, page.records),
-            };
-          }),
-      });
+      if (pass) specs.push(passSpec({ ctx, connector, pass, run, pageSize, budget }));
     }
     if (specs.length === 0) continue;
     const byName = new Map(group.map((c) => [c.name as string, c]));
@@ -588,6 +648,152 @@ async function writePagesHeld(
   }
   run = (await getRun(db, runId)) ?? run;
   return finish(run.errorCount > 0 ? "partial" : "succeeded");
+}
+
+/**
+ * The next round of a run fanned out over workers (Inngest runs each share as a parallel step):
+ * the unfinished lanes of its initial passes divided among shares (lib/sync/shares.ts), or null
+ * when the run's next ordinary step should go on instead: reference data not read yet, an
+ * incremental run (a few pages), a cancel asked for, or a budget or history too small to divide.
+ */
+export async function planShares(input: { db: Db; runId: number } & Pick<RunnerOptions, "connectors">): Promise<Share[] | null> {
+  const { db, runId } = input;
+  const run = await getRun(db, runId);
+  if (!run || (run.status !== "queued" && run.status !== "running") || run.cancelRequestedAt) return null;
+  if (checkpointMode(run.mode) !== "initial") return null;
+  const channel = await getChannel(db, run.channelId);
+  const enabled = enabledConnectors(channel, await loadConnectors(input)).filter((c) => !statsOf(run, c.name).finishedAt);
+  if (enabled.some((c) => !c.windowed)) return null;
+  const budget = inFlightBudget(channel);
+  const now = new Date();
+  const passes = new Map<ConnectorName, Pass>();
+  for (const connector of [...enabled].sort(byPriority)) {
+    const pass = await loadPass(db, channel, connector, "initial", now, budget);
+    if (pass && pass.lanes.length > 0) passes.set(connector.name, pass);
+  }
+  const companion = companionPass(enabled, passes);
+  const divided = [...passes].filter(([name]) => name !== companion?.name);
+  const shares = divideShares(
+    divided.map(([connector, pass]) => ({ connector, lanes: pass.lanes })),
+    budget,
+    channel.maxRequestsPerSecond,
+  );
+  if (shares.length === 0) return null;
+  // Every share reads the lanes it divides from the checkpoint: a pass not stored yet is stored as cut now.
+  await db.transaction(async (tx) => {
+    for (const [name, pass] of passes) {
+      if (await getCheckpoint(tx, channel.id, name, "initial")) continue;
+      await savePass(tx, channel, name, pass, { pages: 0, finished: false, maxUpdatedAt: null, covered: 0 }, now);
+    }
+  });
+  return shares;
+}
+
+/**
+ * Writes up to `maxPages` pages of one share of a fanned-out run (planShares): the lanes in its
+ * territory, with its part of the channel's budget, on its own lock and lease row under the run's
+ * parked lease (lib/sync/lease.ts). Several shares run at once, in this process or on other
+ * machines; their pages take turns to commit and merge the checkpoints. The run itself is
+ * finished by its next ordinary step (syncNextPages), never by a share.
+ */
+export async function syncShare(
+  input: { db: Db; runId: number; share: Share; maxPages?: number } & RunnerOptions,
+): Promise<{ pages: number; stopped: boolean }> {
+  const { db, runId, share } = input;
+  const run = await getRun(db, runId);
+  if (!run || (run.status !== "queued" && run.status !== "running")) return { pages: 0, stopped: true };
+  const channel = await getChannel(db, run.channelId);
+  const owner = runLeaseOwner(runId);
+  const hold = await ChannelHold.acquire(db, channel.id, shareSlot(share.index));
+  let keeper: ReturnType<typeof setInterval> | null = null;
+  try {
+    if (!(await hold.claim(db, owner))) throw new SyncBusyError(channel.id, await leaseHolder(db, channel.id));
+    // The run keeps the channel while its shares work (each page pushes its lease on, and so does this timer).
+    await keepRunLease(db, channel.id, owner);
+    keeper = setInterval(() => void keepRunLease(db, channel.id, owner).catch(() => {}), HEARTBEAT_MS);
+    keeper.unref?.();
+    return await writeSharePages(input, run, channel, hold);
+  } catch (error) {
+    if (error instanceof KeysetStalledError) {
+      await failRun(db, runId, error.message);
+      return { pages: 0, stopped: true };
+    }
+    throw withoutQuery(error);
+  } finally {
+    if (keeper) clearInterval(keeper);
+    await hold.end();
+  }
+}
+
+async function writeSharePages(
+  input: { db: Db; runId: number; share: Share; maxPages?: number } & RunnerOptions,
+  run: SyncRunRow,
+  channel: ChannelRow,
+  hold: ChannelHold,
+): Promise<{ pages: number; stopped: boolean }> {
+  const { db, runId, share } = input;
+  const pageSize = input.pageSize ?? PAGE_SIZE;
+  await markRunning(db, runId);
+  const { counters, onRequest, flushCounters } = requestCounters(db, runId);
+  // This share's part of the channel's budget and rate: all shares together stay within the channel's.
+  const client =
+    input.client ??
+    createChannelClient({ ...channel, maxRequestsInFlight: share.inFlight, maxRequestsPerSecond: share.requestsPerSecond }, { onRequest });
+  const ctx: SyncContext = { db, channel, client, runId };
+  const enabled = enabledConnectors(channel, await loadConnectors(input)).filter((c) => !statsOf(run, c.name).finishedAt);
+  const now = new Date();
+  const passes = new Map<ConnectorName, Pass>();
+  for (const connector of [...enabled].sort(byPriority)) {
+    const pass = await loadPass(db, channel, connector, "initial", now, share.inFlight);
+    if (pass) passes.set(connector.name, pass);
+  }
+  // Compared before the lanes are narrowed to the territory, as planShares compared them.
+  const companion = companionPass(enabled, passes);
+  const specs: PassSpec<PreparedPage>[] = [];
+  for (const connector of [...enabled].sort(byPriority)) {
+    const pass = passes.get(connector.name);
+    const territory = share.territory[connector.name];
+    if (!pass || !territory) continue;
+    pass.lanes = pass.lanes.filter((lane) => inTerritory(lane, territory));
+    if (pass.lanes.length > 0) specs.push(passSpec({ ctx, connector, pass, run, pageSize, budget: share.inFlight }));
+  }
+  const cancelled = async () => {
+    if (input.signal?.aborted) return true;
+    const fresh = await getRun(db, runId);
+    return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
+  };
+  const byName = new Map(enabled.map((c) => [c.name as string, c]));
+  const ended: Connector[] = [];
+  let pages = 0;
+  const result = await schedulePages(specs, {
+    inFlight: share.inFlight,
+    pageAllowance: input.maxPages ?? Number.POSITIVE_INFINITY,
+    openEnd: now,
+    shouldStop: cancelled,
+    write: async (arrived) => {
+      const connector = byName.get(arrived.connector)!;
+      const carried = companion && connector.name === "customers" ? companion : null;
+      const written = await writePage({ ctx, connector, companion: carried, arrived, counters, hold, runId, share });
+      pages++;
+      // This share wrote the pass's last page: every share's lanes are done.
+      if (written.finished) ended.push(connector, ...(carried ? [carried] : []));
+      input.onProgress?.({
+        runId,
+        connector: connector.name,
+        page: arrived.page,
+        window: arrived.request.window,
+        fetched: arrived.fetched.records.length + arrived.fetched.invalid.length,
+        created: written.result.created,
+        updated: written.result.updated,
+        unchanged: written.result.unchanged,
+        failed: written.failed,
+        connectorFinished: written.finished,
+      });
+    },
+  });
+  for (const connector of ended) await afterPass(ctx, connector, run.mode, flushCounters);
+  for (const name of counters.keys()) await flushCounters(name);
+  return { pages, stopped: result.stopped };
 }
 
 /**

@@ -116,7 +116,9 @@ export async function addConnectorStats(
   runId: number,
   connector: string,
   delta: Partial<RunConnectorStats>,
-  budget?: Omit<RunRequestBudget, "updatedAt">,
+  budget?: Omit<RunRequestBudget, "updatedAt" | "shares">,
+  /** The share of a fanned-out run that reports `budget` (lib/sync/shares.ts). */
+  share?: number,
 ): Promise<void> {
   const [run] = await tx.select().from(syncRuns).where(eq(syncRuns.id, runId)).for("update");
   if (!run) throw new Error(`Sync run ${runId} does not exist.`);
@@ -136,7 +138,7 @@ export async function addConnectorStats(
       errorCount: run.errorCount + errors,
       heartbeatAt: new Date(),
       updatedAt: new Date(),
-      ...(budget ? { requestBudget: requestBudgetOf(budget) } : {}),
+      ...(budget ? { requestBudget: requestBudgetOf(budget, share, run.requestBudget ?? null) } : {}),
     })
     .where(eq(syncRuns.id, runId));
 }
@@ -146,14 +148,39 @@ export async function addConnectorStatsNow(db: Db, runId: number, connector: str
   await db.transaction((tx) => addConnectorStats(tx, runId, connector, delta));
 }
 
-function requestBudgetOf(budget: Omit<RunRequestBudget, "updatedAt">): RunRequestBudget {
-  return {
+/** A share's report counts in the run's sum for this long after it was made. */
+const SHARE_REPORT_MAX_AGE_MS = 60_000;
+
+function requestBudgetOf(
+  budget: Omit<RunRequestBudget, "updatedAt" | "shares">,
+  share: number | undefined,
+  previous: RunRequestBudget | null,
+): RunRequestBudget {
+  const now = new Date();
+  const own = {
     inFlight: budget.inFlight,
     limit: budget.limit,
     max: budget.max,
     maxInFlightSeen: budget.maxInFlightSeen,
     decreases: budget.decreases,
-    updatedAt: new Date().toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  if (share === undefined) return own;
+  // Several workers share the run: the channel's figures are the sum of the shares' recent reports.
+  const shares = Object.fromEntries(
+    Object.entries(previous?.shares ?? {}).filter(([, r]) => now.getTime() - Date.parse(r.updatedAt) < SHARE_REPORT_MAX_AGE_MS),
+  );
+  shares[String(share)] = own;
+  const reports = Object.values(shares);
+  const sum = (key: "inFlight" | "limit" | "max" | "maxInFlightSeen" | "decreases") => reports.reduce((total, r) => total + r[key], 0);
+  return {
+    inFlight: sum("inFlight"),
+    limit: sum("limit"),
+    max: sum("max"),
+    maxInFlightSeen: sum("maxInFlightSeen"),
+    decreases: sum("decreases"),
+    updatedAt: own.updatedAt,
+    shares,
   };
 }
 

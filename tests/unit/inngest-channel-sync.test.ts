@@ -9,6 +9,7 @@ import { createScheduleSyncsFunction } from "@/inngest/functions/schedule-syncs"
 import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
 import { markChannelSyncFailed } from "@/lib/sync/job-steps";
 import { getRun, listRuns } from "@/lib/sync/runs";
+import { MAX_SHARES } from "@/lib/sync/shares";
 import type { Connector } from "@/lib/sync/types";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
@@ -140,7 +141,10 @@ describe("channel-sync function", () => {
       "magento-sales-portal-channel-sync",
       "magento-sales-portal-channel-sync-failure",
     ]);
-    expect(config[0]).toMatchObject({ concurrency: { key: "event.data.channelId", limit: 1 }, throttle: { key: "event.data.channelId" } });
+    expect(config[0]).toMatchObject({
+      concurrency: { key: "event.data.channelId", limit: MAX_SHARES },
+      throttle: { key: "event.data.channelId" },
+    });
   });
 });
 

@@ -1,0 +1,206 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { InngestTestEngine, mockCtx } from "@inngest/test";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db/client";
+import { channels } from "@/db/schema";
+import { createChannelSyncFunction } from "@/inngest/functions/channel-sync";
+import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
+import { sealCredentials } from "@/lib/secrets/channel-credentials";
+import { planShares, startRun, syncNextPages, syncShare } from "@/lib/sync/runner";
+import { getRun, statsOf } from "@/lib/sync/runs";
+import type { Share } from "@/lib/sync/shares";
+import type { ChannelRow } from "@/lib/sync/types";
+import { startMagentoSimulator, type RunningSimulator, type SimulatorOptions } from "@/simulator";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { actual, duplicates, expected, rows } from "@/tests/helpers/sync-figures";
+
+// A run's history fanned out over several workers (lib/sync/shares.ts), as the Inngest function
+// runs it: shares as parallel steps, each with its part of the channel's budget, against the
+// simulator, with the channel's own client (credentials, budget and rate from the channel row).
+
+const sims: RunningSimulator[] = [];
+const dbs: TestDatabase[] = [];
+
+beforeAll(() => {
+  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+});
+
+afterAll(async () => {
+  for (const sim of sims) await sim.close();
+  for (const db of dbs) await db.drop();
+});
+
+async function setup(options: SimulatorOptions, channel: { maxRequestsInFlight: number; latencyMs: number }) {
+  const sim = await startMagentoSimulator({ port: 0, ...options });
+  sims.push(sim);
+  sim.control.addFaults({ latencyMs: channel.latencyMs });
+  const testDb = await createTestDatabase();
+  dbs.push(testDb);
+  const [row] = await testDb.db
+    .insert(channels)
+    .values({
+      name: `shares ${Math.random()}`,
+      baseUrl: sim.baseUrl,
+      credentialsEncrypted: sealCredentials({ type: "bearer", token: sim.adminToken }),
+      maxRequestsInFlight: channel.maxRequestsInFlight,
+      maxRequestsPerSecond: 100,
+    })
+    .returning();
+  return { sim, testDb, channel: row! as ChannelRow };
+}
+
+/** Drives a run the way the Inngest function does, with `runShares` running each round's shares. */
+async function driveRun(db: Db, runId: number, runShares: (shares: Share[]) => Promise<void>): Promise<{ rounds: Share[][] }> {
+  const rounds: Share[][] = [];
+  for (let round = 0; round < 200; round++) {
+    const shares = await planShares({ db, runId });
+    if (shares) {
+      rounds.push(shares);
+      await runShares(shares);
+      continue;
+    }
+    const step = await syncNextPages({ db, runId, maxPages: 20, pageSize: 10 });
+    if (step.done) return { rounds };
+  }
+  throw new Error("the run did not finish in 200 rounds");
+}
+
+describe("a run fanned out over workers (shares)", () => {
+  it("splits the history and the budget: every record once, never more requests in flight than the channel's budget", async () => {
+    const { sim, testDb, channel } = await setup({ seed: 211, customers: 120, orders: 600 }, { maxRequestsInFlight: 8, latencyMs: 40 });
+    const { db } = testDb;
+    const run = await startRun(db, { channelId: channel.id, mode: "initial", trigger: "cli" });
+    const { rounds } = await driveRun(db, run.id, async (shares) => {
+      await Promise.all(shares.map((share) => syncShare({ db, runId: run.id, share, maxPages: 20, pageSize: 10 })));
+    });
+
+    // Two shares of four requests each (REQUESTS_PER_SHARE), between them every lane.
+    expect(rounds.length).toBeGreaterThan(0);
+    expect(rounds[0]!.map((s) => s.inFlight)).toEqual([4, 4]);
+    expect(rounds[0]!.every((s) => s.requestsPerSecond === 50)).toBe(true);
+    const finished = (await getRun(db, run.id))!;
+    expect(finished.status).toBe("succeeded");
+    expect(await actual(db, channel.id)).toEqual(expected(sim));
+    expect(await duplicates(db, channel.id)).toBe(0);
+    // Both shares pressed at once, and all of them together never above the channel's budget.
+    const { maxConcurrent } = sim.control.requests(1);
+    expect(maxConcurrent).toBeGreaterThan(4);
+    expect(maxConcurrent).toBeLessThanOrEqual(8);
+    // The figures add up across the shares; the subscriptions rode on the customers pages.
+    expect(statsOf(finished, "orders").fetched).toBe(sim.store.orders.size);
+    expect(statsOf(finished, "customers").fetched).toBe(sim.store.customers.size);
+    expect(statsOf(finished, "newsletter_subscribers")).toMatchObject({ requests: 0, fetched: sim.store.customers.size });
+    // The channel page's budget is the sum of the shares' reports.
+    expect(finished.requestBudget?.shares && Object.keys(finished.requestBudget.shares).length).toBeGreaterThanOrEqual(1);
+    // Nothing left behind: no share's lease row holds the channel, and the next sync starts at once.
+    const held = await rows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM sync_checkpoints WHERE channel_id = ${channel.id} AND connector LIKE '\_\_lease%' AND cursor IS NOT NULL`,
+    );
+    expect(held[0]!.n).toBe(0);
+  }, 60_000);
+
+  it("a share whose worker is killed with SIGKILL (×5) is run again, as Inngest retries it; counts end exact", async () => {
+    const { sim, testDb, channel } = await setup({ seed: 212, customers: 60, orders: 600 }, { maxRequestsInFlight: 8, latencyMs: 400 });
+    const { db } = testDb;
+    const run = await startRun(db, { channelId: channel.id, mode: "initial", trigger: "cli" });
+    let killed = 0;
+    let retried = 0;
+    const { rounds } = await driveRun(db, run.id, async (shares) => {
+      await Promise.all(
+        shares.map(async (share) => {
+          for (let attempt = 0; attempt < 30; attempt++) {
+            // Share 0's worker dies at a random moment until it has died five times.
+            // (A worker takes about a second to start: the kill lands while it pages.)
+            const kill = share.index === 0 && killed < 5 ? 1200 + Math.floor(Math.random() * 1500) : undefined;
+            const result = await runShareChild({ DATABASE_URL: testDb.url, RUN_ID: String(run.id), SHARE: JSON.stringify(share) }, kill);
+            if (result.signal === "SIGKILL") {
+              killed++;
+              retried++;
+              continue;
+            }
+            if (result.code === BUSY_EXIT_CODE) {
+              // The killed worker's lock is gone with its connection; Postgres may take a moment to notice.
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              continue;
+            }
+            expect(result.code, `${result.stderr}\n${result.stdout}`).toBe(0);
+            return;
+          }
+          throw new Error(`share ${share.index} never completed`);
+        }),
+      );
+    });
+    expect(rounds.length).toBeGreaterThan(0);
+    expect(killed, "the shares finished before share 0 was killed 5 times").toBe(5);
+    expect(retried).toBe(5);
+    const finished = (await getRun(db, run.id))!;
+    expect(finished.status).toBe("succeeded");
+    expect(await actual(db, channel.id)).toEqual(expected(sim));
+    expect(await duplicates(db, channel.id)).toBe(0);
+    expect(sim.control.requests(1).maxConcurrent).toBeLessThanOrEqual(8);
+  }, 180_000);
+
+  it("the Inngest function runs the shares as parallel steps and finishes the run", async () => {
+    const { sim, testDb, channel } = await setup({ seed: 213, customers: 80, orders: 300 }, { maxRequestsInFlight: 8, latencyMs: 5 });
+    const { db } = testDb;
+    const fn = createChannelSyncFunction({ db: async () => db, runner: { pageSize: 10 } });
+    const sendEvent = vi.fn(async () => ({ ids: ["evt"] }));
+    // @inngest/test re-runs the function after each parallel step and starts every step it finds
+    // again, so one share would run twice at once (its second start then finds the share's lock
+    // held). Inngest itself runs each step once: so does this harness, by step id.
+    const started = new Map<string, Promise<unknown>>();
+    const stepRun = vi.fn();
+    const t = new InngestTestEngine({
+      function: fn,
+      transformCtx: (ctx) => {
+        const mocked = mockCtx(ctx);
+        const step = mocked.step as unknown as { sendEvent: typeof sendEvent; run: (id: string, body: () => unknown) => Promise<unknown> };
+        step.sendEvent = sendEvent;
+        const run = step.run.bind(step);
+        step.run = (id, body) => {
+          stepRun(id);
+          return run(id, () => {
+            if (!started.has(id)) started.set(id, Promise.resolve().then(body));
+            return started.get(id);
+          });
+        };
+        return mocked;
+      },
+    });
+    const { result } = await t.execute({
+      events: [{ name: CHANNEL_SYNC_REQUESTED, data: { channelId: channel.id, mode: "initial", trigger: "manual" } }],
+    });
+    expect(result).toMatchObject({ status: "succeeded" });
+    const names = stepRun.mock.calls.map(([name]) => name as string);
+    expect(names).toContain("sync-share-1-0");
+    expect(names).toContain("sync-share-1-1");
+    expect(await actual(db, channel.id)).toEqual(expected(sim));
+    expect(await duplicates(db, channel.id)).toBe(0);
+  }, 60_000);
+});
+
+const BUSY_EXIT_CODE = 75;
+type Child = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+
+/** One share in a process of its own (tests/integration/fixtures/share-child.ts), killed with SIGKILL after `killAfterMs`. */
+async function runShareChild(env: Record<string, string>, killAfterMs?: number): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/integration/fixtures/share-child.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  const result = await new Promise<Child>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  if (timer) clearTimeout(timer);
+  return result;
+}
