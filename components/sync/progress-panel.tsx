@@ -33,10 +33,13 @@ export type LiveRunProgress = RunProgress & { requestBudget?: RunRequestBudget |
  */
 export function RequestBudgetLine({ budget }: { budget: RunRequestBudget }) {
   const lowered = budget.limit < budget.max;
+  // A run fanned out over workers (Inngest): the figures are their sum.
+  const workers = Object.keys(budget.shares ?? {}).length;
   return (
     <p className="text-sm text-slate-700" data-testid="request-budget">
       <span aria-live="off" className="tabular-nums">
         Requests in flight: {n(budget.inFlight)} · budget {n(budget.limit)} of {n(budget.max)}
+        {workers > 1 ? ` · shared by ${n(workers)} workers` : ""}
       </span>
       {lowered ? (
         <span className="text-amber-800">
