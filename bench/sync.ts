@@ -1,5 +1,6 @@
 // `npm run bench -- sync [--customers N] [--orders N] [--small-customers N] [--small-orders N] [--small-factor F]
-//   [--strict-schema] [--budget N] [--rps N] [--latency-ms N] [--latency-customers N] [--latency-orders N] [--latency-only]`
+//   [--strict-schema] [--budget N] [--rps N] [--latency-ms N] [--latency-customers N] [--latency-orders N] [--latency-only]
+//   [--shares]`
 // (defaults 10000 / 20000 large, small = large ÷ 5; carts and credit memos scale with them in the simulator):
 // a whole channel sync from the Magento simulator (own process) into a fresh real Postgres database.
 // The bench channel's request limits: `--budget N` its max_requests_in_flight (default 8, 1–32),
@@ -33,6 +34,10 @@
 //   initial_sync_s_at_latency      wall time of the whole initial sync in the child (target < 180 s)
 //   max_inflight_seen              the simulator's maxConcurrent (target ≤ budget)
 //   max_requests_per_s_seen        the simulator's maxPerSecond (target ≤ requests_per_s_cap)
+// With `--shares` the latency sync runs as the Inngest function runs it: each round plans shares
+// (lib/sync/shares.ts) and runs them at once, each with its own client and its part of the budget
+// (here in one process: the figures measure the division and the merged checkpoints, not several
+// machines); `latency_share_rounds` and `latency_max_shares` say how it fanned out.
 //
 // Every database is dropped and every simulator stopped at the end, also on failure. The last line
 // is one JSON object with every figure.
@@ -44,7 +49,17 @@ import { channels, type RequestBudgetSnapshot } from "@/db/schema";
 import { createChannelClient } from "@/lib/sync/channel-client";
 import { getCheckpoint } from "@/lib/sync/checkpoints";
 import { ordersConnector } from "@/lib/sync/connectors/orders";
-import { PAGE_SIZE, preparePageTransaction, refreshPlannerStatistics, runChannelSync } from "@/lib/sync/runner";
+import {
+  PAGE_SIZE,
+  planShares,
+  preparePageTransaction,
+  refreshPlannerStatistics,
+  runChannelSync,
+  startRun,
+  syncNextPages,
+  syncShare,
+} from "@/lib/sync/runner";
+import { getRun } from "@/lib/sync/runs";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import type { ChannelRow, Connector, FetchedPage, SyncContext } from "@/lib/sync/types";
 import { option } from "./lib/simulator-process";
@@ -64,9 +79,15 @@ import {
 
 async function worker(json: string): Promise<void> {
   const input = JSON.parse(json) as WorkerInput;
-  const handle = await openDatabase({ databaseUrl: input.url, max: 4 });
+  const handle = await openDatabase({ databaseUrl: input.url, max: input.shares ? 12 : 4 });
   try {
     const started = performance.now();
+    if (input.shares) {
+      const fanned = await syncInShares(handle.db, input);
+      const wallMs = performance.now() - started;
+      console.log(JSON.stringify({ ...fanned, wallMs, maxRssMb: process.resourceUsage().maxRSS / 1024 } satisfies WorkerOutput));
+      return;
+    }
     const run = await runChannelSync({ db: handle.db, channelId: input.channelId, mode: input.mode, trigger: "manual" });
     const wallMs = performance.now() - started;
     const output: WorkerOutput = { runId: run.id, status: run.status, wallMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
@@ -74,6 +95,25 @@ async function worker(json: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** One run driven as the Inngest function drives it: plan, then the shares at once or an ordinary step. */
+async function syncInShares(db: Db, input: WorkerInput): Promise<Omit<WorkerOutput, "wallMs" | "maxRssMb">> {
+  const run = await startRun(db, { channelId: input.channelId, mode: input.mode, trigger: "manual" });
+  let shareRounds = 0;
+  let maxShares = 0;
+  for (;;) {
+    const shares = await planShares({ db, runId: run.id });
+    if (shares) {
+      shareRounds++;
+      maxShares = Math.max(maxShares, shares.length);
+      await Promise.all(shares.map((share) => syncShare({ db, runId: run.id, share, maxPages: 20 })));
+      continue;
+    }
+    if ((await syncNextPages({ db, runId: run.id, maxPages: 20 })).done) break;
+  }
+  const finished = await getRun(db, run.id);
+  return { runId: run.id, status: finished?.status ?? "missing", shareRounds, maxShares };
 }
 
 type SizeResult = {
@@ -196,13 +236,14 @@ type LatencyResult = {
 };
 
 /** A full initial sync against a simulator that delays every REST request by `latencyMs`. */
-async function benchLatency(options: StoreOptions, latencyMs: number): Promise<LatencyResult> {
+async function benchLatency(options: StoreOptions, latencyMs: number, shares: boolean): Promise<LatencyResult> {
   return withBenchStore(options, async ({ port, url, db, channel }) => {
     // No path: the rule matches every REST request (the control routes never take faults).
     await simulatorCall(port, "POST", "/__simulator/faults", { latencyMs });
     await simulatorCall(port, "DELETE", "/__simulator/requests");
-    const initial = await runWorker({ url, channelId: channel.id, mode: "initial" });
+    const initial = await runWorker({ url, channelId: channel.id, mode: "initial", shares });
     const pressure = await simulatorPressure(port);
+    if (shares) console.log(`  fanned out in ${initial.shareRounds ?? 0} rounds of up to ${initial.maxShares ?? 0} shares`);
     const figures = await runFigures(db, initial.runId);
     const { rates, requestBudget } = figures;
     printInitial(initial, figures);
@@ -258,6 +299,11 @@ export async function run(args: string[]): Promise<void> {
   const latencyCustomers = option(args, "latency-customers", 50_000);
   const latencyOrders = option(args, "latency-orders", 100_000);
   const latencyOnly = args.includes("--latency-only");
+  const shares = args.includes("--shares");
+  if (shares && latencyMs === 0) {
+    console.error("--shares applies to the latency phase: add --latency-ms N (e.g. --latency-only --latency-ms 800 --shares).");
+    process.exit(2);
+  }
   if (latencyOnly && latencyMs === 0) {
     console.error("--latency-only needs --latency-ms N (e.g. --latency-only --latency-ms 800).");
     process.exit(2);
@@ -325,7 +371,7 @@ export async function run(args: string[]): Promise<void> {
     if (latencyCustomers !== 50_000 || latencyOrders !== 100_000) {
       console.log(`NOTE: not the issue's 50000 / 100000 (pass --latency-customers 50000 --latency-orders 100000).`);
     }
-    const latency = await benchLatency({ ...limits, customers: latencyCustomers, orders: latencyOrders }, latencyMs);
+    const latency = await benchLatency({ ...limits, customers: latencyCustomers, orders: latencyOrders }, latencyMs, shares);
     const cap = latency.requestsPerSecond;
     requestsPerSecondCap = cap;
     const ordersPerSecond = latency.rates.orders?.perSecond ?? 0;
@@ -352,6 +398,8 @@ export async function run(args: string[]): Promise<void> {
       client_max_inflight_seen: latency.requestBudget?.maxInFlightSeen ?? null,
       client_budget_decreases: latency.requestBudget?.decreases ?? null,
       latency_store: { customers: latencyCustomers, orders: latencyOrders },
+      latency_fan_out: shares ? "shares" : "one process",
+      ...(shares ? { latency_share_rounds: latency.initial.shareRounds ?? 0, latency_max_shares: latency.initial.maxShares ?? 0 } : {}),
     });
   }
 

@@ -16,8 +16,22 @@ import { freePort, startSimulatorProcess } from "./simulator-process";
 export const SYNC_BENCH_TOKEN = "bench-sync-token-0123456789";
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type WorkerInput = { url: string; channelId: number; mode: "initial" | "incremental" };
-export type WorkerOutput = { runId: number; status: string; wallMs: number; maxRssMb: number };
+export type WorkerInput = {
+  url: string;
+  channelId: number;
+  mode: "initial" | "incremental";
+  /** Drive the run as the Inngest function does: rounds of shares at once (lib/sync/shares.ts). */
+  shares?: boolean;
+};
+export type WorkerOutput = {
+  runId: number;
+  status: string;
+  wallMs: number;
+  maxRssMb: number;
+  /** With `shares`: rounds that fanned out, and the most shares in one round. */
+  shareRounds?: number;
+  maxShares?: number;
+};
 export type ConnectorRate = { records: number; seconds: number; perSecond: number; pages: number; requests: number };
 
 /** What `GET /__simulator/requests` reports (the parts the bench reads). */

@@ -234,6 +234,11 @@ export class MagentoTransport {
   }
 
   /** The in-flight budget now: in flight, current limit, the setting, the most seen at once, how often it was halved. */
+  /** Waits until the requests of the last second are a second old (TokenBucket.settle); at once without a rate. */
+  async settle(): Promise<void> {
+    await this.bucket?.settle();
+  }
+
   get budget(): RequestBudget {
     return this.slots.budget;
   }

@@ -17,6 +17,13 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
  * callers are served in order and the rate holds however many wait. `burst` requests may go at
  * once after a quiet spell; after that they are spaced 1/rate apart.
  */
+/**
+ * The window the rate is kept in, a little over a second: a request leaves the process a moment
+ * after it was let go (the event loop may be busy with a large page), so a store counting arrivals
+ * could otherwise see one second's worth plus the late ones in the same second.
+ */
+export const RATE_WINDOW_MS = 1100;
+
 export class TokenBucket {
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
@@ -46,6 +53,18 @@ export class TokenBucket {
     return allowedAt - now;
   }
 
+  /**
+   * Waits until this bucket's requests of the last second are a second old, so a client that
+   * starts next (the next step of a run, possibly on another machine) cannot add its own second's
+   * worth to them: consecutive clients of one channel stay within the rate too.
+   */
+  async settle(): Promise<void> {
+    const last = this.recentStarts.at(-1);
+    if (last === undefined) return;
+    const wait = last + RATE_WINDOW_MS - this.clock.now();
+    if (wait > 0) await this.sleep(wait);
+  }
+
   async take(): Promise<void> {
     const wait = this.reserve();
     if (wait > 0) await this.sleep(wait);
@@ -53,12 +72,12 @@ export class TokenBucket {
     // requests would then leave together: never more than the rate's worth within any second.
     for (;;) {
       const now = this.clock.now();
-      while (this.recentStarts.length > 0 && this.recentStarts[0]! <= now - 1000) this.recentStarts.shift();
+      while (this.recentStarts.length > 0 && this.recentStarts[0]! <= now - RATE_WINDOW_MS) this.recentStarts.shift();
       if (this.recentStarts.length < this.perSecond) {
         this.recentStarts.push(now);
         return;
       }
-      await this.sleep(this.recentStarts[0]! + 1000 - now);
+      await this.sleep(this.recentStarts[0]! + RATE_WINDOW_MS - now);
     }
   }
 }

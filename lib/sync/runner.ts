@@ -617,6 +617,8 @@ async function writePagesHeld(
     if (specs.some((spec) => !result.finished.includes(spec.connector))) {
       for (const connector of passed) await afterPass(ctx, connector, run.mode, flushCounters);
       const open = specs.find((spec) => !result.finished.includes(spec.connector))!;
+      // The run's next step starts a client of its own: it must not add to this one's last second.
+      await client.transport.settle();
       return { done: false, status: "running", pages, continueFrom: { runId, connector: open.connector as ConnectorName, page: null } };
     }
   }
@@ -793,6 +795,8 @@ async function writeSharePages(
   });
   for (const connector of ended) await afterPass(ctx, connector, run.mode, flushCounters);
   for (const name of counters.keys()) await flushCounters(name);
+  // The next round's clients must not add to this one's last second (the shares' parts add up to the rate).
+  await client.transport.settle();
   return { pages, stopped: result.stopped };
 }
 

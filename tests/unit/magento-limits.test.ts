@@ -94,6 +94,34 @@ describe("rate cap", () => {
     expect(starts).toHaveLength(30);
     for (const start of starts) expect(starts.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5);
   });
+
+  it("settle waits until the last second's requests are a second old, so the next client (the next step) stays within the rate (fake clock)", async () => {
+    let now = 0;
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    };
+    const first = new TokenBucket(4, 4, { now: () => now }, sleep);
+    const starts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await first.take();
+      starts.push(now);
+      now += 100;
+    }
+    await first.settle();
+    // The next step's client starts with a full burst: none of it lands in the first one's second.
+    const second = new TokenBucket(4, 4, { now: () => now }, sleep);
+    for (let i = 0; i < 4; i++) {
+      await second.take();
+      starts.push(now);
+    }
+    for (const start of starts) expect(starts.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(4);
+    // A bucket that sent nothing settles at once.
+    slept.length = 0;
+    await new TokenBucket(4, 1, { now: () => now }, sleep).settle();
+    expect(slept).toEqual([]);
+  });
 });
 
 const ok = (latencyMs = 10) => ({ status: 200, latencyMs });
