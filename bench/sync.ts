@@ -60,6 +60,7 @@ import {
   syncShare,
 } from "@/lib/sync/runner";
 import { getRun } from "@/lib/sync/runs";
+import { PAGES_PER_SHARE } from "@/lib/sync/shares";
 import type { KeysetCursor } from "@/lib/sync/keyset";
 import type { ChannelRow, Connector, FetchedPage, SyncContext } from "@/lib/sync/types";
 import { option } from "./lib/simulator-process";
@@ -107,7 +108,7 @@ async function syncInShares(db: Db, input: WorkerInput): Promise<Omit<WorkerOutp
     if (shares) {
       shareRounds++;
       maxShares = Math.max(maxShares, shares.length);
-      await Promise.all(shares.map((share) => syncShare({ db, runId: run.id, share, maxPages: 20 })));
+      await Promise.all(shares.map((share) => syncShare({ db, runId: run.id, share, maxPages: PAGES_PER_SHARE })));
       continue;
     }
     if ((await syncNextPages({ db, runId: run.id, maxPages: 20 })).done) break;

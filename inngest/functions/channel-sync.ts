@@ -1,7 +1,7 @@
 import { CHANNEL_SYNC_REQUESTED, channelSyncEventData, type ChannelSyncEventData } from "@/lib/jobs/events";
 import { inngest } from "@/lib/jobs/inngest-client";
 import { channelSyncSteps, type ChannelSyncStepsDeps } from "@/lib/sync/job-steps";
-import { MAX_SHARES } from "@/lib/sync/shares";
+import { MAX_SHARES, PAGES_PER_SHARE } from "@/lib/sync/shares";
 
 // Thin Inngest wrapper over lib/sync/job-steps: rounds of steps, and a continuation event (same
 // sync run) well before Inngest's 1,000-steps-per-run limit. Each round first plans: while the
@@ -11,9 +11,8 @@ import { MAX_SHARES } from "@/lib/sync/shares";
 // One sync per channel at a time is the database lease's job (lib/sync/lease.ts); the concurrency
 // key lets one run's shares work at once, and throttles each channel.
 
-/** Pages written per ordinary step, per share step, and rounds per Inngest run before continuing in a new one. */
+/** Pages written per ordinary step (a share's: PAGES_PER_SHARE), and rounds per Inngest run before continuing in a new one. */
 export const PAGES_PER_STEP = 20;
-export const PAGES_PER_SHARE = 20;
 export const STEPS_PER_INVOCATION = 50;
 
 export function createChannelSyncFunction(deps: ChannelSyncStepsDeps = {}) {

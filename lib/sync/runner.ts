@@ -296,7 +296,7 @@ async function writePage(input: {
   runId: number;
   /** A share of a run fanned out over workers: its checkpoint is merged (lib/sync/shares.ts). */
   share?: Share;
-}): Promise<{ result: WriteResult; finished: boolean; failed: number }> {
+}): Promise<{ result: WriteResult; finished: boolean; failed: number; passPages: number }> {
   const { ctx, connector, companion, arrived, counters, hold, runId, share } = input;
   const { db, channel } = ctx;
   const fetched = arrived.fetched;
@@ -375,7 +375,7 @@ async function writePage(input: {
         ...(state.finished ? { finishedAt: new Date().toISOString() } : {}),
       });
     }
-    return { result, finished: state.finished, failed: result.failed.length + fetched.invalid.length };
+    return { result, finished: state.finished, failed: result.failed.length + fetched.invalid.length, passPages: state.pages };
   });
 }
 
@@ -720,6 +720,11 @@ export async function syncShare(
       await failRun(db, runId, error.message);
       return { pages: 0, stopped: true };
     }
+    if (error instanceof SyncBusyError) {
+      // The run ended meanwhile (failed, given up on, canceled): nothing for a retry to do.
+      const now = await getRun(db, runId);
+      if (now && now.status !== "queued" && now.status !== "running") return { pages: 0, stopped: true };
+    }
     throw withoutQuery(error);
   } finally {
     if (keeper) clearInterval(keeper);
@@ -791,6 +796,8 @@ async function writeSharePages(
         failed: written.failed,
         connectorFinished: written.finished,
       });
+      // The pass's pages of every share: one of them reaches each re-analyze point.
+      await refreshPlannerStatistics(db, connector.name, written.passPages);
     },
   });
   for (const connector of ended) await afterPass(ctx, connector, run.mode, flushCounters);

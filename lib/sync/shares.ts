@@ -35,6 +35,11 @@ export interface Share {
 export const REQUESTS_PER_SHARE = 4;
 /** At most this many workers on one channel (the Inngest function's concurrency per channel). */
 export const MAX_SHARES = 8;
+/**
+ * Pages a share writes per step. Every round ends by waiting for its slowest share and its last
+ * requests, so rounds are long enough (about 10 s against an 800 ms store) for that to cost little.
+ */
+export const PAGES_PER_SHARE = 50;
 
 export interface ShareablePass {
   connector: ConnectorName;

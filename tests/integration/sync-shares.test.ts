@@ -9,7 +9,7 @@ import { channels } from "@/db/schema";
 import { createChannelSyncFunction } from "@/inngest/functions/channel-sync";
 import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
-import { planShares, startRun, syncNextPages, syncShare } from "@/lib/sync/runner";
+import { failRun, planShares, startRun, syncNextPages, syncShare } from "@/lib/sync/runner";
 import { getRun, statsOf } from "@/lib/sync/runs";
 import type { Share } from "@/lib/sync/shares";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -145,6 +145,34 @@ describe("a run fanned out over workers (shares)", () => {
     expect(await duplicates(db, channel.id)).toBe(0);
     expect(sim.control.requests(1).maxConcurrent).toBeLessThanOrEqual(8);
   }, 180_000);
+
+  it("a share of a run that was given up on stops without writing (no retries for nothing)", async () => {
+    const { testDb, channel } = await setup({ seed: 214, customers: 40, orders: 200 }, { maxRequestsInFlight: 8, latencyMs: 0 });
+    const { db } = testDb;
+    const run = await startRun(db, { channelId: channel.id, mode: "initial", trigger: "cli" });
+    await syncNextPages({ db, runId: run.id, maxPages: 2, pageSize: 10 });
+    const shares = await planShares({ db, runId: run.id });
+    expect(shares).toHaveLength(2);
+    // Inngest gives up on the run (another step failed for good) while this share works: it stops within a page or two.
+    let givenUp: Promise<void> | null = null;
+    const working = await syncShare({
+      db,
+      runId: run.id,
+      share: shares![0]!,
+      pageSize: 10,
+      onProgress: () => {
+        givenUp ??= failRun(db, run.id, "Inngest gave up: test");
+      },
+    });
+    await givenUp;
+    expect(working.stopped).toBe(true);
+    expect(working.pages).toBeLessThanOrEqual(3);
+    const before = await actual(db, channel.id);
+    // Its retry, or another share's step, finds the run over and writes nothing.
+    await expect(syncShare({ db, runId: run.id, share: shares![1]!, pageSize: 10 })).resolves.toEqual({ pages: 0, stopped: true });
+    expect(await actual(db, channel.id)).toEqual(before);
+    expect(await planShares({ db, runId: run.id })).toBeNull();
+  });
 
   it("the Inngest function runs the shares as parallel steps and finishes the run", async () => {
     const { sim, testDb, channel } = await setup({ seed: 213, customers: 80, orders: 300 }, { maxRequestsInFlight: 8, latencyMs: 5 });
