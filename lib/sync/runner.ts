@@ -402,6 +402,34 @@ function requestCounters(db: Db, runId: number) {
   return { counters, onRequest, flushCounters };
 }
 
+/** What a written page reports to the caller's onProgress. */
+function pageProgress(
+  runId: number,
+  connector: Connector,
+  arrived: ArrivedPage<PreparedPage>,
+  written: { result: WriteResult; finished: boolean; failed: number },
+): SyncProgress {
+  return {
+    runId,
+    connector: connector.name,
+    page: arrived.page,
+    window: arrived.request.window,
+    fetched: arrived.fetched.records.length + arrived.fetched.invalid.length,
+    created: written.result.created,
+    updated: written.result.updated,
+    unchanged: written.result.unchanged,
+    failed: written.failed,
+    connectorFinished: written.finished,
+  };
+}
+
+/** Asked before each page is written (one indexed read): a cancel asked for, or the run ended elsewhere. */
+async function runStopped(db: Db, runId: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return true;
+  const fresh = await getRun(db, runId);
+  return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
+}
+
 /** How the scheduler fetches a connector's pass: in its connector's name, each page prepared as it arrives. */
 function passSpec(input: {
   ctx: SyncContext;
@@ -536,12 +564,7 @@ async function writePagesHeld(
     if (!finished || finished.recordsChanged > 0) await refreshAfterSync(db, channel.id, runStartedAt);
     return { done: true, status, pages, continueFrom: null };
   };
-  // Asked before each page is written (one indexed read; the writer, not the database, waits on Magento).
-  const cancelled = async () => {
-    if (input.signal?.aborted) return true;
-    const fresh = await getRun(db, runId);
-    return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
-  };
+  const cancelled = () => runStopped(db, runId, input.signal);
 
   // Reference data first (the other connectors filter by its stores), then every other connector
   // at once: they link to each other whichever arrives first (lib/sync/rules/references.ts).
@@ -579,28 +602,9 @@ async function writePagesHeld(
       write: async (arrived) => {
         const connector = byName.get(arrived.connector)!;
         const carried = companion && connector.name === "customers" ? companion : null;
-        const { result, finished, failed } = await writePage({
-          ctx,
-          connector,
-          companion: carried,
-          arrived,
-          counters,
-          hold,
-          runId,
-        });
+        const written = await writePage({ ctx, connector, companion: carried, arrived, counters, hold, runId });
         pages++;
-        input.onProgress?.({
-          runId,
-          connector: connector.name,
-          page: arrived.page,
-          window: arrived.request.window,
-          fetched: arrived.fetched.records.length + arrived.fetched.invalid.length,
-          created: result.created,
-          updated: result.updated,
-          unchanged: result.unchanged,
-          failed,
-          connectorFinished: finished,
-        });
+        input.onProgress?.(pageProgress(runId, connector, arrived, written));
         const count = (connectorPages.get(connector.name) ?? 0) + 1;
         connectorPages.set(connector.name, count);
         await refreshPlannerStatistics(db, connector.name, count);
@@ -764,11 +768,7 @@ async function writeSharePages(
     pass.lanes = pass.lanes.filter((lane) => inTerritory(lane, territory));
     if (pass.lanes.length > 0) specs.push(passSpec({ ctx, connector, pass, run, pageSize, budget: share.inFlight }));
   }
-  const cancelled = async () => {
-    if (input.signal?.aborted) return true;
-    const fresh = await getRun(db, runId);
-    return Boolean(fresh?.cancelRequestedAt) || (fresh !== null && fresh.status !== "running");
-  };
+  const cancelled = () => runStopped(db, runId, input.signal);
   const byName = new Map(enabled.map((c) => [c.name as string, c]));
   const ended: Connector[] = [];
   let pages = 0;
@@ -784,18 +784,7 @@ async function writeSharePages(
       pages++;
       // This share wrote the pass's last page: every share's lanes are done.
       if (written.finished) ended.push(connector, ...(carried ? [carried] : []));
-      input.onProgress?.({
-        runId,
-        connector: connector.name,
-        page: arrived.page,
-        window: arrived.request.window,
-        fetched: arrived.fetched.records.length + arrived.fetched.invalid.length,
-        created: written.result.created,
-        updated: written.result.updated,
-        unchanged: written.result.unchanged,
-        failed: written.failed,
-        connectorFinished: written.finished,
-      });
+      input.onProgress?.(pageProgress(runId, connector, arrived, written));
       // The pass's pages of every share: one of them reaches each re-analyze point.
       await refreshPlannerStatistics(db, connector.name, written.passPages);
     },

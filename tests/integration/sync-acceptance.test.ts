@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +12,7 @@ import { channelBusyMessage, holdChannel, LEASE_CONNECTOR, leaseHolder, SyncBusy
 import { runChannelSync, startRun } from "@/lib/sync/runner";
 import { getRun, statsOf, warningCount } from "@/lib/sync/runs";
 import type { ChannelRow } from "@/lib/sync/types";
+import { runScript, spawnScript, type ChildResult } from "@/tests/helpers/child-script";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { actual, cents, duplicates, expected, rows } from "@/tests/helpers/sync-figures";
 
@@ -243,37 +243,13 @@ describe("sync acceptance: faults", () => {
 /** tests/integration/fixtures/sync-child.ts exits with this when another run holds the channel's lease. */
 const BUSY_EXIT_CODE = 75;
 
-type Child = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+type Child = ChildResult;
 
-/**
- * Starts tests/integration/fixtures/sync-child.ts in a process of its own. Node itself runs it
- * (tsx as a loader), not the tsx command: that one runs the script in a grandchild, which a
- * SIGKILL of the command leaves running.
- */
-function spawnChild(env: Record<string, string>): { pid: number; kill: () => void; exited: Promise<Child> } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/integration/fixtures/sync-child.ts")], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<Child>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { pid: child.pid!, kill: () => child.kill("SIGKILL"), exited };
-}
-
+/** tests/integration/fixtures/sync-child.ts in a process of its own. */
+const SYNC_CHILD = "tests/integration/fixtures/sync-child.ts";
+const spawnChild = (env: Record<string, string>) => spawnScript(SYNC_CHILD, env);
 /** Runs the child to its end; kills it with SIGKILL after `killAfterMs` when given. */
-async function runChild(env: Record<string, string>, killAfterMs?: number): Promise<Child> {
-  const child = spawnChild(env);
-  const timer = killAfterMs === undefined ? null : setTimeout(child.kill, killAfterMs);
-  const result = await child.exited;
-  if (timer) clearTimeout(timer);
-  return result;
-}
+const runChild = (env: Record<string, string>, killAfterMs?: number) => runScript(SYNC_CHILD, env, killAfterMs);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -14,6 +12,7 @@ import { getRun, statsOf } from "@/lib/sync/runs";
 import type { Share } from "@/lib/sync/shares";
 import type { ChannelRow } from "@/lib/sync/types";
 import { startMagentoSimulator, type RunningSimulator, type SimulatorOptions } from "@/simulator";
+import { runScript } from "@/tests/helpers/child-script";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { actual, duplicates, expected, rows } from "@/tests/helpers/sync-figures";
 
@@ -214,23 +213,7 @@ describe("a run fanned out over workers (shares)", () => {
 });
 
 const BUSY_EXIT_CODE = 75;
-type Child = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
 /** One share in a process of its own (tests/integration/fixtures/share-child.ts), killed with SIGKILL after `killAfterMs`. */
-async function runShareChild(env: Record<string, string>, killAfterMs?: number): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/integration/fixtures/share-child.ts")], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-  const result = await new Promise<Child>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  if (timer) clearTimeout(timer);
-  return result;
-}
+const runShareChild = (env: Record<string, string>, killAfterMs?: number) =>
+  runScript("tests/integration/fixtures/share-child.ts", env, killAfterMs);
