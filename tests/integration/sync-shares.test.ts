@@ -7,7 +7,7 @@ import { channels } from "@/db/schema";
 import { createChannelSyncFunction } from "@/inngest/functions/channel-sync";
 import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
-import { failRun, planShares, startRun, syncNextPages, syncShare } from "@/lib/sync/runner";
+import { failRun, planShares, runChannelSync, startRun, syncNextPages, syncShare } from "@/lib/sync/runner";
 import { getRun, statsOf } from "@/lib/sync/runs";
 import type { Share } from "@/lib/sync/shares";
 import type { ChannelRow } from "@/lib/sync/types";
@@ -144,6 +144,32 @@ describe("a run fanned out over workers (shares)", () => {
     expect(await duplicates(db, channel.id)).toBe(0);
     expect(sim.control.requests(1).maxConcurrent).toBeLessThanOrEqual(8);
   }, 180_000);
+
+  it("records created and edited while the shares walk the history arrive by the end of the next incremental run", async () => {
+    const { sim, testDb, channel } = await setup({ seed: 215, customers: 60, orders: 300 }, { maxRequestsInFlight: 8, latencyMs: 10 });
+    const { db } = testDb;
+    const run = await startRun(db, { channelId: channel.id, mode: "initial", trigger: "cli" });
+    let ticks = 0;
+    let createdOrders = 0;
+    const onProgress = (p: { connector: string }) => {
+      if (p.connector === "stores") return;
+      ticks++;
+      // Magento goes on while the shares page: new orders, carts and customers, edits, orders moving on.
+      const t = sim.control.tick({ newOrders: 2, newCarts: 1, newCustomers: 1, editCustomers: 2, progressOrders: 3 });
+      createdOrders += t.created.orders.length;
+    };
+    const { rounds } = await driveRun(db, run.id, async (shares) => {
+      await Promise.all(shares.map((share) => syncShare({ db, runId: run.id, share, maxPages: 10, pageSize: 10, onProgress })));
+    });
+    expect(rounds.length).toBeGreaterThan(1);
+    expect(ticks).toBeGreaterThan(10);
+    expect(createdOrders).toBeGreaterThan(0);
+    expect((await getRun(db, run.id))?.status).toBe("succeeded");
+    const next = await runChannelSync({ db, channelId: channel.id, mode: "incremental", trigger: "cli", pageSize: 10 });
+    expect(next.status).toBe("succeeded");
+    expect(await actual(db, channel.id)).toEqual(expected(sim));
+    expect(await duplicates(db, channel.id)).toBe(0);
+  }, 60_000);
 
   it("a share of a run that was given up on stops without writing (no retries for nothing)", async () => {
     const { testDb, channel } = await setup({ seed: 214, customers: 40, orders: 200 }, { maxRequestsInFlight: 8, latencyMs: 0 });
