@@ -864,17 +864,27 @@ export async function dueChannels(db: Db, now = new Date()): Promise<ChannelRow[
     .where(and(eq(channels.active, true), isNull(channels.deletingAt)));
   const due: ChannelRow[] = [];
   for (const channel of active) {
-    if (!channel.credentialsEncrypted) continue;
-    if (await leaseHolder(db, channel.id)) continue; // a sync (or a retry) holds it now
-    const last = await latestRun(db, channel.id);
-    if (last && (last.status === "queued" || last.status === "running")) {
-      due.push(channel);
-      continue;
-    }
-    const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
-    if (now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000) due.push(channel);
+    if (await isDue(db, channel, now)) due.push(channel);
   }
   return due;
+}
+
+async function isDue(db: Db, channel: ChannelRow, now: Date): Promise<boolean> {
+  if (!channel.credentialsEncrypted) return false;
+  if (await leaseHolder(db, channel.id)) return false; // a sync (or a retry) holds it now
+  const last = await latestRun(db, channel.id);
+  if (last && (last.status === "queued" || last.status === "running")) return true;
+  const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
+  return now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000;
+}
+
+/** The channel as it is now when it is still due (dueChannels' test on a fresh row), else null. */
+async function stillDue(db: Db, channelId: number): Promise<ChannelRow | null> {
+  const [channel] = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.id, channelId), eq(channels.active, true), isNull(channels.deletingAt)));
+  return channel && (await isDue(db, channel, new Date())) ? channel : null;
 }
 
 /** The mode a scheduled sync of a channel uses: initial until it completed, then incremental. */
@@ -897,10 +907,18 @@ export function startInProcessScheduler(input: {
   let running: Promise<void> | null = null;
   const tick = async () => {
     const due = await dueChannels(input.db);
-    for (const channel of due) {
+    for (const listed of due) {
       if (controller.signal.aborted) return;
+      let hold: ChannelHold | null = null;
       try {
+        hold = await ChannelHold.acquire(input.db, listed.id);
+        // The list was read before this tick's earlier syncs: meanwhile another replica may have
+        // synced this channel and let go of it. Asked again under the hold, so it runs once per interval.
+        const channel = await stillDue(input.db, listed.id);
+        if (!channel) continue;
         const mode = await scheduledMode(input.db, channel);
+        const handedOver = hold;
+        hold = null; // runChannelSync ends it
         const run = await runChannelSync({
           db: input.db,
           channelId: channel.id,
@@ -908,11 +926,14 @@ export function startInProcessScheduler(input: {
           trigger: "schedule",
           signal: controller.signal,
           connectors: input.connectors,
+          hold: handedOver,
         });
         log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`);
       } catch (error) {
         if (error instanceof SyncBusyError) continue;
-        log(`channel "${channel.name}": sync failed: ${safeErrorMessage(error)}`);
+        log(`channel "${listed.name}": sync failed: ${safeErrorMessage(error)}`);
+      } finally {
+        await hold?.end();
       }
     }
   };
