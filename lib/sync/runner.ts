@@ -66,6 +66,7 @@ import {
   type WriteResult,
 } from "@/lib/sync/types";
 import { safeErrorMessage, withoutQuery } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 // Runs a channel's connectors page by page. Each page is written in ONE transaction together with
 // its checkpoint, the run's stats and its sync_errors, so a crash at any moment resumes at the
@@ -199,7 +200,7 @@ export async function refreshPlannerStatistics(db: Db, connector: ConnectorName,
   if (tables.length === 0 || !ANALYZE_AT_PAGE.has(pagesSoFar)) return;
   await db
     .execute(sql.raw(`ANALYZE ${tables.join(", ")}`))
-    .catch((error: unknown) => console.warn(`[sync] ANALYZE skipped: ${safeErrorMessage(error)}`));
+    .catch((error: unknown) => logger().warn({ component: "sync", connector }, `ANALYZE skipped: ${safeErrorMessage(error)}`));
 }
 
 /** Marks a run failed with a reason and frees the channel (Inngest onFailure, crashes). */
@@ -645,7 +646,7 @@ async function writePagesHeld(
     };
     await requestOwner
       .run("carts", readTotals)
-      .catch((error: unknown) => console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`));
+      .catch((error: unknown) => logger().warn({ component: "sync", runId }, `cart totals skipped: ${safeErrorMessage(error)}`));
     await flushCounters("carts");
   }
   run = (await getRun(db, runId)) ?? run;
@@ -902,7 +903,7 @@ export function startInProcessScheduler(input: {
   connectors?: readonly Connector[];
   log?: (line: string) => void;
 }): { stop(): Promise<void>; tick(): Promise<void> } {
-  const log = input.log ?? ((line: string) => console.log(`[sync] ${line}`));
+  const log = input.log ?? ((line: string) => logger().info({ component: "sync" }, line));
   const controller = new AbortController();
   let running: Promise<void> | null = null;
   const tick = async () => {
