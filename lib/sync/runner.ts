@@ -903,7 +903,9 @@ export function startInProcessScheduler(input: {
   connectors?: readonly Connector[];
   log?: (line: string) => void;
 }): { stop(): Promise<void>; tick(): Promise<void> } {
-  const log = input.log ?? ((line: string) => logger().info({ component: "sync" }, line));
+  // A caller's own log gets the line; the server's log also gets the ids as fields (lib/log.ts).
+  const log = (line: string, fields: { channelId?: number; runId?: number } = {}, level: "info" | "warn" = "info") =>
+    input.log ? input.log(line) : logger()[level]({ component: "sync", ...fields }, line);
   const controller = new AbortController();
   let running: Promise<void> | null = null;
   const tick = async () => {
@@ -929,10 +931,10 @@ export function startInProcessScheduler(input: {
           connectors: input.connectors,
           hold: handedOver,
         });
-        log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`);
+        log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`, { channelId: channel.id, runId: run.id });
       } catch (error) {
         if (error instanceof SyncBusyError) continue;
-        log(`channel "${listed.name}": sync failed: ${safeErrorMessage(error)}`);
+        log(`channel "${listed.name}": sync failed: ${safeErrorMessage(error)}`, { channelId: listed.id }, "warn");
       } finally {
         await hold?.end();
       }
@@ -941,7 +943,7 @@ export function startInProcessScheduler(input: {
   const guardedTick = () => {
     if (running) return running;
     running = tick()
-      .catch((error: unknown) => log(`scheduler: ${safeErrorMessage(error)}`))
+      .catch((error: unknown) => log(`scheduler: ${safeErrorMessage(error)}`, {}, "warn"))
       .finally(() => {
         running = null;
       });
