@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { readEnv, type EnvSource } from "@/lib/env";
 
-// The server's log: one JSON object per line on stdout (level, time, pid, hostname, msg, and the
+// The server's log: one JSON object per line on standard error (level, time, pid, hostname, msg, and the
 // fields a call or a child logger adds: requestId, runId, channelId, digest, err). Operators read
 // it with any JSON log tool; docs/operations.md, "Logs", lists the fields. The CLI's and scripts'
-// output for people stays plain text and does not come through here.
+// output for people stays plain text on stdout and does not come through here: standard error
+// keeps the log lines out of it when a CLI command's sync logs a warning.
 //
 // Secrets never reach the output, by two layers: values under a sensitive key (password, token,
 // secret, authorization, cookie, API/signing/event keys, credentials) are replaced wherever they
@@ -65,7 +66,7 @@ function redactKeys(value: unknown, depth = 0): unknown {
 }
 
 /**
- * A logger writing JSON lines to `destination` (stdout when not given) at `LOG_LEVEL` from `env`.
+ * A logger writing JSON lines to `destination` (pino's stdout when not given) at `LOG_LEVEL` from `env`.
  * Tests pass both; the portal uses `logger` below.
  */
 export function createLogger(options: { destination?: DestinationStream; env?: EnvSource; level?: string } = {}): Logger {
@@ -98,12 +99,12 @@ let shared: Logger | undefined;
 let output: DestinationStream | undefined;
 
 /**
- * Where the portal's logger writes: stdout, unless a test took the lines (captureLogLines). Loggers
+ * Where the portal's logger writes: standard error, unless a test took the lines (captureLogLines). Loggers
  * made before the swap (children, the Inngest client's) write through this too.
  */
 const sharedDestination: DestinationStream = {
   write(line: string) {
-    output ??= pino.destination({ dest: 1, sync: true });
+    output ??= pino.destination({ dest: 2, sync: true });
     output.write(line);
   },
 };
@@ -115,7 +116,7 @@ export function logger(): Logger {
 }
 
 /**
- * For tests: the portal's log lines from now on go to the returned array instead of stdout, until
+ * For tests: the portal's log lines from now on go to the returned array instead of standard error, until
  * `restore()`. Each line is the JSON text as it would have been written.
  */
 export function captureLogLines(): { lines: string[]; restore: () => void } {

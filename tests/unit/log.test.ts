@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLogger, logRequestError, REDACTED, requestIdFrom, scrubText } from "@/lib/log";
 
@@ -150,5 +152,18 @@ describe("logRequestError", () => {
     });
     expect(record!.err?.message).toBe('relation "x" does not exist');
     expect(JSON.stringify(record)).not.toContain(SECRETS.token);
+  });
+});
+
+describe("the portal's logger", () => {
+  it("writes to standard error, leaving standard output to the CLI's text for people", () => {
+    const script = 'import { logger } from "@/lib/log"; console.log("for people"); logger().warn({ channelId: 1 }, "for operators");';
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      encoding: "utf8",
+      env: { ...process.env, LOG_LEVEL: "info" },
+    });
+    expect(child.stdout).toBe("for people\n");
+    expect(JSON.parse(child.stderr.trim())).toMatchObject({ level: "warn", channelId: 1, msg: "for operators" });
   });
 });
