@@ -1,3 +1,5 @@
+import type { Instrumentation } from "next";
+
 // Runs once when the server starts, before any request.
 export async function register() {
   // Read directly, not through lib/env.ts: Next inlines process.env.NEXT_RUNTIME at build time, which
@@ -25,3 +27,12 @@ export async function register() {
     { label: "[channels] resuming deletions", start: (db) => resumePendingDeletions(db) },
   ]);
 }
+
+// Every error a page, route handler or server action throws, as one JSON log line carrying the
+// digest that the error page shows as its reference id (lib/log.ts).
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logger, logRequestError } = await import("./lib/log");
+  logRequestError(logger(), error, request, context);
+};

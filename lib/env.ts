@@ -124,6 +124,15 @@ const VARIABLES = {
   /** `off` stops pushing a customer edit to Magento right after it is saved (tests hold pushes back; the sweep still pushes). */
   TWO_WAY_PUSH_KICK: onUnlessOff,
 
+  // Logs
+  /** Lowest level written to the JSON log (lib/log.ts): fatal, error, warn, info, debug, trace or silent; anything else means info. */
+  LOG_LEVEL: z
+    .preprocess(
+      (value) => trimmedOrUnset(value)?.toLowerCase(),
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    )
+    .catch("info"),
+
   // Set by Node and Next.js
   NODE_ENV: raw,
   /** "nodejs" or "edge" in the server; unset elsewhere. */

@@ -6,6 +6,7 @@ import { can, type Permission } from "./permissions";
 import { getSessionUser, type SessionUser } from "./session";
 import { errorForLog } from "@/db/errors";
 import { readForm } from "@/lib/http/form-data";
+import { logger, requestIdFrom } from "@/lib/log";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
@@ -57,7 +58,10 @@ export function protectedAction<S extends z.ZodType, T = undefined>(
       if (error instanceof ActionFailure) {
         return { ok: false, code: "failed", error: error.message, fieldErrors: error.fieldErrors };
       }
-      console.error(`Server action failed: ${errorForLog(error)}`);
+      logger().error(
+        { component: "action", requestId: requestIdFrom(await headers()), userId: user.id },
+        `Server action failed: ${errorForLog(error)}`,
+      );
       return { ok: false, code: "failed", error: "Something went wrong on our side; nothing was changed. Try again." };
     }
   };

@@ -1,5 +1,6 @@
 import type { NextAuthConfig } from "next-auth";
 import { isRole, type Role } from "./permissions";
+import { logger } from "@/lib/log";
 
 declare module "next-auth" {
   interface User {
@@ -29,7 +30,7 @@ export const authConfig = {
     // A refused sign-in is an expected outcome, not a server error: keep it out of the error log.
     error(error) {
       if ((error as { type?: string }).type === "CredentialsSignin") return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      logger().error({ component: "auth" }, `${error.name}: ${error.message}`);
     },
   },
   callbacks: {

@@ -10,6 +10,7 @@ import {
 } from "@/lib/magento/errors";
 import type { ChannelCredentials } from "@/lib/secrets/channel-credentials";
 import type { HttpFetch } from "@/lib/magento/guarded-fetch";
+import { logger } from "@/lib/log";
 
 // "Check connection": asks Magento for its websites, store views and store configuration with
 // the settings an admin entered, and says what it found or, in words an admin can act on, why
@@ -113,7 +114,7 @@ function logFailure(error: unknown, settings: ConnectionSettings, secrets: strin
         : error instanceof Error
           ? `${error.name}: ${error.message}`
           : String(error);
-  console.warn(scrub(`[check connection] ${settings.baseUrl} (store ${settings.storeCode}): ${detail}`, secrets));
+  logger().warn({ component: "check-connection" }, scrub(`${settings.baseUrl} (store ${settings.storeCode}): ${detail}`, secrets));
 }
 
 export async function checkConnection(

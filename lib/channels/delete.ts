@@ -23,6 +23,7 @@ import {
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
 import { safeErrorMessage } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 // Deleting a channel: the admin's request only marks it (channels.deleting_at), which hides it
 // everywhere and stops its syncs; the rows go in the background, a few thousand per statement,
@@ -134,7 +135,11 @@ export async function deleteChannelData(db: Db, channelId: number, options: { ba
 const inFlight = new Map<number, Promise<number>>();
 
 /** Runs deleteChannelData once per channel at a time in this process; errors are logged. */
-export function deleteChannelInBackground(db: Db, channelId: number, log: (line: string) => void = console.error): Promise<number> {
+export function deleteChannelInBackground(
+  db: Db,
+  channelId: number,
+  log: (line: string) => void = (line) => logger().error({ component: "channels", channelId }, line),
+): Promise<number> {
   const running = inFlight.get(channelId);
   if (running) return running;
   const task = deleteChannelData(db, channelId)

@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { logger } from "@/lib/log";
 
 /**
  * The portal's Inngest client. lib/jobs sends events with it (dispatch.ts); the functions that
@@ -6,4 +7,5 @@ import { Inngest } from "inngest";
  * sent and the work runs in this process instead (settings.ts decides). Keys come from
  * INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY, which the SDK reads itself.
  */
-export const inngest = new Inngest({ id: "magento-sales-portal" });
+// The SDK's own messages and the functions' ctx.logger write the portal's JSON log lines.
+export const inngest = new Inngest({ id: "magento-sales-portal", logger: logger().child({ component: "inngest" }) });

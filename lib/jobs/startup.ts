@@ -1,6 +1,7 @@
 import { getDb, type Db } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
 import { inngestConfigured } from "./settings";
+import { logger } from "@/lib/log";
 
 const FIRST_TICK_DELAY_MS = 3_000;
 
@@ -25,10 +26,10 @@ export function startInProcessJobsWhenNoInngest(sweeps: readonly InProcessSweep[
       .then((db) => {
         for (const sweep of sweeps) {
           void Promise.resolve(sweep.start(db)).catch((error: unknown) =>
-            console.error(`${sweep.label} failed: ${safeErrorMessage(error)}`),
+            logger().error(`${sweep.label} failed: ${safeErrorMessage(error)}`),
           );
         }
       })
-      .catch((error: unknown) => console.error(`[sync] scheduler not started: ${safeErrorMessage(error)}`));
+      .catch((error: unknown) => logger().error({ component: "sync" }, `scheduler not started: ${safeErrorMessage(error)}`));
   }, FIRST_TICK_DELAY_MS).unref?.();
 }

@@ -1,4 +1,5 @@
 import { MissingSecretError, ensureSecrets } from "./keys";
+import { logger } from "@/lib/log";
 
 /** Server start: load or generate the secrets, or stop the process saying which one is missing. */
 export function ensureSecretsOrExit(): void {
@@ -6,7 +7,7 @@ export function ensureSecretsOrExit(): void {
     ensureSecrets();
   } catch (error) {
     if (error instanceof MissingSecretError) {
-      console.error(error.message);
+      logger().fatal({ component: "secrets" }, error.message);
       process.exit(1);
     }
     throw error;

@@ -4,6 +4,7 @@ import { safeErrorMessage } from "@/db/errors";
 import { recomputeRfm } from "@/lib/sync/rules/rfm";
 import { queryRows } from "@/db/rows";
 import { refreshRollups, type RefreshResult } from "@/lib/sync/rules/rollups";
+import { logger } from "@/lib/log";
 
 // What a finished sync run sets off for the dashboard and reports: the daily rollups of the days
 // its rows touched, then the channel's RFM scores. Each step fails on its own: a failed refresh
@@ -21,7 +22,10 @@ export async function refreshAfterSync(db: Db, channelId: number, since: Date | 
     rollups = await refreshRollups(db, channelId);
   } catch (error) {
     rollups = { error: message(error) };
-    console.warn(`[reports] rollup refresh of channel ${channelId} failed (since ${since?.toISOString() ?? "start"}): ${rollups.error}`);
+    logger().warn(
+      { component: "reports", channelId },
+      `rollup refresh failed (since ${since?.toISOString() ?? "start"}): ${rollups.error}`,
+    );
   }
   let rfm: AfterSyncResult["rfm"];
   try {
@@ -31,7 +35,7 @@ export async function refreshAfterSync(db: Db, channelId: number, since: Date | 
     rfm = "done";
   } catch (error) {
     rfm = { error: message(error) };
-    console.warn(`[reports] RFM recompute of channel ${channelId} failed: ${rfm.error}`);
+    logger().warn({ component: "reports", channelId }, `RFM recompute failed: ${rfm.error}`);
   }
   return { rollups, rfm };
 }

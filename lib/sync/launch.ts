@@ -8,6 +8,7 @@ import { ChannelHold, channelBusyMessage, leaseHolder, SyncBusyError } from "@/l
 import { failRun, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
 import { listRuns, type RunMode, type SyncRunRow } from "@/lib/sync/runs";
 import { safeErrorMessage } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 // "Sync now" from the portal: creates the run (claiming the channel's lease, so a second click is
 // refused at once) and hands it over: to Inngest when it is configured (the event names the run,
@@ -118,7 +119,7 @@ function runInBackground(db: Db, run: SyncRunRow, hold: ChannelHold, runner: Sta
     .then(() => undefined)
     .catch((error: unknown) => {
       // runChannelSync already marked the run failed (or another process holds the channel).
-      if (!(error instanceof SyncBusyError)) console.warn(`[sync] run #${run.id} failed: ${safeErrorMessage(error)}`);
+      if (!(error instanceof SyncBusyError)) logger().warn({ component: "sync", runId: run.id }, `run failed: ${safeErrorMessage(error)}`);
     })
     .finally(() => {
       background.delete(promise);

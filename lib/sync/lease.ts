@@ -6,6 +6,7 @@ import { safeErrorMessage } from "@/db/errors";
 import { openSession, type DbSession } from "@/db/session";
 import { formatDateTime } from "@/lib/dates";
 import { queryRows } from "@/db/rows";
+import { logger } from "@/lib/log";
 
 // One sync per channel at a time, across processes. The holder's record is a row in
 // sync_checkpoints (connector '__lease'): who (owner, host, pid), since when, last heartbeat, and
@@ -325,8 +326,9 @@ export class ChannelHold {
     } catch (error) {
       if (this.session && !this.ended) {
         this.lost = new SyncBusyError(this.channelId, null);
-        console.warn(
-          `[sync] channel ${this.channelId}: lost the connection holding its lock (${safeErrorMessage(error)}); the run stops at its next page.`,
+        logger().warn(
+          { component: "sync", channelId: this.channelId },
+          `lost the connection holding the channel's lock (${safeErrorMessage(error)}); the run stops at its next page.`,
         );
       }
       // PGlite: the next beat tries again (the row's expiry is minutes away).

@@ -66,6 +66,7 @@ import {
   type WriteResult,
 } from "@/lib/sync/types";
 import { safeErrorMessage, withoutQuery } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 // Runs a channel's connectors page by page. Each page is written in ONE transaction together with
 // its checkpoint, the run's stats and its sync_errors, so a crash at any moment resumes at the
@@ -199,7 +200,7 @@ export async function refreshPlannerStatistics(db: Db, connector: ConnectorName,
   if (tables.length === 0 || !ANALYZE_AT_PAGE.has(pagesSoFar)) return;
   await db
     .execute(sql.raw(`ANALYZE ${tables.join(", ")}`))
-    .catch((error: unknown) => console.warn(`[sync] ANALYZE skipped: ${safeErrorMessage(error)}`));
+    .catch((error: unknown) => logger().warn({ component: "sync", connector }, `ANALYZE skipped: ${safeErrorMessage(error)}`));
 }
 
 /** Marks a run failed with a reason and frees the channel (Inngest onFailure, crashes). */
@@ -649,7 +650,7 @@ async function writePagesHeld(
     };
     await requestOwner
       .run("carts", readTotals)
-      .catch((error: unknown) => console.warn(`[sync] cart totals skipped: ${safeErrorMessage(error)}`));
+      .catch((error: unknown) => logger().warn({ component: "sync", runId }, `cart totals skipped: ${safeErrorMessage(error)}`));
     await flushCounters("carts");
   }
   run = (await getRun(db, runId)) ?? run;
@@ -853,17 +854,27 @@ export async function dueChannels(db: Db, now = new Date()): Promise<ChannelRow[
     .where(and(eq(channels.active, true), isNull(channels.deletingAt)));
   const due: ChannelRow[] = [];
   for (const channel of active) {
-    if (!channel.credentialsEncrypted) continue;
-    if (await leaseHolder(db, channel.id)) continue; // a sync (or a retry) holds it now
-    const last = await latestRun(db, channel.id);
-    if (last && (last.status === "queued" || last.status === "running")) {
-      due.push(channel);
-      continue;
-    }
-    const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
-    if (now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000) due.push(channel);
+    if (await isDue(db, channel, now)) due.push(channel);
   }
   return due;
+}
+
+async function isDue(db: Db, channel: ChannelRow, now: Date): Promise<boolean> {
+  if (!channel.credentialsEncrypted) return false;
+  if (await leaseHolder(db, channel.id)) return false; // a sync (or a retry) holds it now
+  const last = await latestRun(db, channel.id);
+  if (last && (last.status === "queued" || last.status === "running")) return true;
+  const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
+  return now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000;
+}
+
+/** The channel as it is now when it is still due (dueChannels' test on a fresh row), else null. */
+async function stillDue(db: Db, channelId: number): Promise<ChannelRow | null> {
+  const [channel] = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.id, channelId), eq(channels.active, true), isNull(channels.deletingAt)));
+  return channel && (await isDue(db, channel, new Date())) ? channel : null;
 }
 
 /** The mode a scheduled sync of a channel uses: initial until it completed, then incremental. */
@@ -881,15 +892,25 @@ export function startInProcessScheduler(input: {
   connectors?: readonly Connector[];
   log?: (line: string) => void;
 }): { stop(): Promise<void>; tick(): Promise<void> } {
-  const log = input.log ?? ((line: string) => console.log(`[sync] ${line}`));
+  // A caller's own log gets the line; the server's log also gets the ids as fields (lib/log.ts).
+  const log = (line: string, fields: { channelId?: number; runId?: number } = {}, level: "info" | "warn" = "info") =>
+    input.log ? input.log(line) : logger()[level]({ component: "sync", ...fields }, line);
   const controller = new AbortController();
   let running: Promise<void> | null = null;
   const tick = async () => {
     const due = await dueChannels(input.db);
-    for (const channel of due) {
+    for (const listed of due) {
       if (controller.signal.aborted) return;
+      let hold: ChannelHold | null = null;
       try {
+        hold = await ChannelHold.acquire(input.db, listed.id);
+        // The list was read before this tick's earlier syncs: meanwhile another replica may have
+        // synced this channel and let go of it. Asked again under the hold, so it runs once per interval.
+        const channel = await stillDue(input.db, listed.id);
+        if (!channel) continue;
         const mode = await scheduledMode(input.db, channel);
+        const handedOver = hold;
+        hold = null; // runChannelSync ends it
         const run = await runChannelSync({
           db: input.db,
           channelId: channel.id,
@@ -897,18 +918,21 @@ export function startInProcessScheduler(input: {
           trigger: "schedule",
           signal: controller.signal,
           connectors: input.connectors,
+          hold: handedOver,
         });
-        log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`);
+        log(`channel "${channel.name}": ${mode} sync #${run.id} ${run.status}`, { channelId: channel.id, runId: run.id });
       } catch (error) {
         if (error instanceof SyncBusyError) continue;
-        log(`channel "${channel.name}": sync failed: ${safeErrorMessage(error)}`);
+        log(`channel "${listed.name}": sync failed: ${safeErrorMessage(error)}`, { channelId: listed.id }, "warn");
+      } finally {
+        await hold?.end();
       }
     }
   };
   const guardedTick = () => {
     if (running) return running;
     running = tick()
-      .catch((error: unknown) => log(`scheduler: ${safeErrorMessage(error)}`))
+      .catch((error: unknown) => log(`scheduler: ${safeErrorMessage(error)}`, {}, "warn"))
       .finally(() => {
         running = null;
       });

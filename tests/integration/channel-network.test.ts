@@ -17,6 +17,7 @@ import { waitForBackgroundSyncs } from "@/lib/sync/launch";
 import { runChannelSync } from "@/lib/sync/runner";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { captureLogLines } from "@/lib/log";
 
 // Channels and the network (issue 17, items 1 and 2):
 // - a saved token (or OAuth secrets) only goes to the origin (scheme, host, port) it was saved
@@ -344,7 +345,7 @@ describe("Check connection is no port scanner", () => {
       servers.pop()!.close(resolve);
     });
     const silent = await listen(() => {}); // accepts, never answers
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const log = captureLogLines();
     try {
       const results = [];
       for (const baseUrl of [closed.url, silent.url, "http://no-such-store.invalid"]) {
@@ -357,21 +358,21 @@ describe("Check connection is no port scanner", () => {
       const messages = results.map((r, i) => (r.ok ? "" : r.message.replace(hosts[i]!, "HOST")));
       expect(new Set(messages).size).toBe(1);
       expect(messages[0]).toMatch(/^Magento did not answer at this address \(HOST\)\. Check the base URL/);
-      const logged = warn.mock.calls.map((args) => String(args[0]));
+      const logged = log.lines;
       expect(logged).toHaveLength(3);
       expect(logged[0]).toMatch(/refused/);
       expect(logged[1]).toMatch(/timeout/);
       expect(logged[2]).toMatch(/dns/);
       expect(logged.join("\n")).not.toContain(TOKEN);
     } finally {
-      warn.mockRestore();
+      log.restore();
     }
   });
 
   it("an error status says what it means, without Magento's text", async () => {
     const failing = await listen((_path, res) => magentoError(res, 500, "SQLSTATE[HY000] internal host db-7.corp refused"));
     const forbidden = await listen((_path, res) => magentoError(res, 403, "Blocked by rule 42 at gateway gw-internal"));
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const log = captureLogLines();
     try {
       const server = await checkConnection({ baseUrl: failing.url, storeCode: "default", credentials: { type: "bearer", token: TOKEN } });
       expect(server).toMatchObject({
@@ -387,7 +388,7 @@ describe("Check connection is no port scanner", () => {
       expect(refused).toMatchObject({ ok: false, reason: "forbidden" });
       expect(JSON.stringify(refused)).not.toMatch(/rule 42|gw-internal/);
     } finally {
-      warn.mockRestore();
+      log.restore();
     }
   });
 });

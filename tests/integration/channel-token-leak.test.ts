@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database"
 import * as actions from "@/app/(portal)/system/integrations/actions";
 import IntegrationsPage from "@/app/(portal)/system/integrations/page";
 import SettingsPage from "@/app/(portal)/system/integrations/[id]/settings/page";
+import { captureLogLines } from "@/lib/log";
 
 // The access token must never come back: not in action results, not in what the pages pass to
 // client components (the RSC payload), not in console output, not in the audit log.
@@ -36,6 +37,8 @@ let testDb: TestDatabase;
 let sim: RunningSimulator;
 const saved = { url: process.env.DATABASE_URL, key: process.env.ENCRYPTION_KEY };
 const captured: string[] = [];
+// The server's JSON log (lib/log.ts), beside anything still written to the console.
+const log = captureLogLines();
 
 function form(values: Record<string, string | string[]>): FormData {
   const data = new FormData();
@@ -87,6 +90,7 @@ afterAll(async () => {
   // A start-date change starts a sync in the background: let it end before the store goes.
   await waitForBackgroundSyncs();
   vi.restoreAllMocks();
+  log.restore();
   await sim?.close();
   await closeDb();
   await testDb?.drop();
@@ -146,7 +150,7 @@ describe("the access token never leaks", () => {
     const haystacks = {
       results: serialize(results),
       pages: pages.join("\n"),
-      console: captured.join("\n"),
+      console: [...captured, ...log.lines].join("\n"),
       audit: serialize(audit),
       stored: row!.credentialsEncrypted ?? "",
     };

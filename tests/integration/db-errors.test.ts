@@ -15,6 +15,7 @@ import { rowsOf } from "@/db/rows";
 import { createUser } from "@/lib/users/service";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
+import { captureLogLines } from "@/lib/log";
 
 // A database refusal reaches sync runs, action results and logs as Postgres's reason (message,
 // SQLSTATE, constraint), never as Drizzle's "Failed query: … params: …" with a page of customers.
@@ -140,18 +141,18 @@ describe("database errors", () => {
       );
       return { ok: true };
     });
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = captureLogLines();
     try {
       const result = await action(null, new FormData());
       expect(result).toMatchObject({ ok: false, code: "failed" });
-      const lines = logged.mock.calls
-        .map((call) => call.map((part) => (part instanceof Error ? `${part.message}\n${part.stack}` : String(part))).join(" "))
-        .join("\n");
+      // Each JSON line's message (what an operator reads), and the raw lines for the leak check.
+      const lines = log.lines.map((line) => (JSON.parse(line) as { msg: string }).msg).join("\n");
+      expectNoLeak(log.lines.join("\n"), secret);
       expect(lines).toContain(`violates check constraint "${CONSTRAINT}"`);
       expect(lines).toContain("SQLSTATE 23514");
       expectNoLeak(lines, secret);
     } finally {
-      logged.mockRestore();
+      log.restore();
     }
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
+import { captureLogLines } from "@/lib/log";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createChannelClient } from "@/lib/sync/channel-client";
@@ -112,5 +113,35 @@ describe("startInProcessScheduler", () => {
     expect(runs[0]).toMatchObject({ trigger: "schedule", mode: "initial", status: "succeeded" });
     expect(lines).toEqual([expect.stringMatching(/channel "due": initial sync #\d+ succeeded/)]);
     expect(await dueChannels(testDb.db, new Date(Date.now() + 6 * 60_000))).toHaveLength(1);
+  });
+
+  it("writes each finished sync to the server's JSON log with the channel's and the run's ids", async () => {
+    const [channel] = await testDb.db
+      .insert(channels)
+      .values({ name: "logged", baseUrl: sim.baseUrl, credentialsEncrypted: sealCredentials({ type: "bearer", token: "t" }) })
+      .returning();
+    const log = captureLogLines();
+    try {
+      const scheduler = startInProcessScheduler({
+        db: testDb.db,
+        intervalMs: 60_000,
+        connectors: [emptyConnector("stores"), emptyConnector("customers")],
+      });
+      await scheduler.tick();
+      await scheduler.stop();
+    } finally {
+      log.restore();
+    }
+    const [run] = await testDb.db.select().from(syncRuns).where(eq(syncRuns.channelId, channel!.id));
+    const records = log.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        level: "info",
+        component: "sync",
+        channelId: channel!.id,
+        runId: run!.id,
+        msg: `channel "logged": initial sync #${run!.id} succeeded`,
+      }),
+    );
   });
 });

@@ -12,6 +12,7 @@ import { safeReturnPath } from "@/lib/auth/navigation";
 import { getPasswordChangeUser } from "@/lib/auth/session";
 import { UserError, chooseOwnPassword, passwordSchema } from "@/lib/users/service";
 import { errorForLog } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 const schema = z
   .object({ password: passwordSchema, confirm: z.string(), callbackUrl: z.string().max(2_000).optional() })
@@ -43,7 +44,7 @@ export async function choosePasswordAction(_previous: ActionResult | null, formD
     if (error instanceof UserError) {
       return { ok: false, code: "failed", error: error.message, fieldErrors: error.field ? { [error.field]: [error.message] } : undefined };
     }
-    console.error(`Choosing a password failed: ${errorForLog(error)}`);
+    logger().error({ component: "auth", userId: user.id }, `Choosing a password failed: ${errorForLog(error)}`);
     return { ok: false, code: "failed", error: "Something went wrong on our side; your password was not changed. Try again." };
   }
   const redirectTo = safeReturnPath(parsed.data.callbackUrl);

@@ -4,6 +4,7 @@ import { OUTBOX_PUSH_REQUESTED } from "@/lib/jobs/events";
 import { inngestConfigured, pushKicksOff } from "@/lib/jobs/settings";
 import { runDuePushes, type RunDuePushesOptions } from "./pusher";
 import { safeErrorMessage } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 // Starting the pusher. After a request commits its outbox row, the push should go now, not at the
 // next minute: with Inngest the event `magento/outbox.push.requested` starts the push function
@@ -43,7 +44,7 @@ export function runPushesInBackground(db: Db, channelId?: number): void {
       try {
         await runDuePushes(db, { ...inProcessOptions, ...(channelId === undefined ? {} : { channelId }) });
       } catch (error) {
-        console.warn(`[two-way] push run failed: ${safeErrorMessage(error)}`);
+        logger().warn({ component: "two-way", channelId }, `push run failed: ${safeErrorMessage(error)}`);
       }
     } while (entry.again);
   })().finally(() => running.delete(key));
@@ -58,7 +59,10 @@ export async function kickPushes(db: Db, channelId: number): Promise<void> {
     try {
       await sendJobEvent({ name: OUTBOX_PUSH_REQUESTED, data: { channelId } });
     } catch (error) {
-      console.warn(`[two-way] could not send ${OUTBOX_PUSH_REQUESTED}; the minute sweep will push: ${safeErrorMessage(error)}`);
+      logger().warn(
+        { component: "two-way", channelId },
+        `could not send ${OUTBOX_PUSH_REQUESTED}; the minute sweep will push: ${safeErrorMessage(error)}`,
+      );
     }
     return;
   }

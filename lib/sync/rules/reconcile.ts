@@ -10,6 +10,7 @@ import {
 import type { ConnectorName, SyncContext } from "@/lib/sync/types";
 import { rowsOf } from "@/db/rows";
 import { safeErrorMessage } from "@/db/errors";
+import { logger } from "@/lib/log";
 
 // Reconciliation after a connector's pass. Incremental syncs only see records that changed; what
 // was deleted in Magento (or a quote made inactive without a change we saw) would otherwise stay
@@ -117,15 +118,19 @@ export async function reconcileAfterPass(
     if (!isRemovableConnector(connector)) return null;
     const removed = await flagRemovedRecords(ctx, connector);
     if (!removed) {
-      console.warn(
-        `[sync] channel ${ctx.channel.id}: ${connector} not checked for removed records: Magento's id list could not be read whole`,
+      logger().warn(
+        { component: "sync", channelId: ctx.channel.id, connector },
+        `${connector} not checked for removed records: Magento's id list could not be read whole`,
       );
       return null;
     }
     return { connector, removed };
   } catch (error) {
     // Only the message: client errors name the route, never the credentials.
-    console.warn(`[sync] channel ${ctx.channel.id}: ${connector} reconciliation skipped: ${safeErrorMessage(error)}`);
+    logger().warn(
+      { component: "sync", channelId: ctx.channel.id, connector },
+      `${connector} reconciliation skipped: ${safeErrorMessage(error)}`,
+    );
     return null;
   }
 }
