@@ -1,3 +1,4 @@
+import { parseEventData } from "@/inngest/event-data";
 import { OUTBOX_PUSH_REQUESTED, pushEventData } from "@/lib/jobs/events";
 import { inngest } from "@/lib/jobs/inngest-client";
 import { pushSteps, type PushStepsDeps } from "@/lib/customers/two-way/push-steps";
@@ -31,7 +32,7 @@ export function createPushOutboxFunction(deps: PushStepsDeps = {}) {
         );
         return { sent: due.length };
       }
-      const { channelId } = pushEventData.parse(event.data);
+      const { channelId } = parseEventData(pushEventData, event.name, event.data);
       const totals = { claimed: 0, done: 0, retrying: 0, dead: 0, failed: 0 };
       for (let i = 0; i < STEPS_PER_RUN; i++) {
         const result = await step.run(`push-${i}`, async () => pushes.pushDue(channelId, PUSHES_PER_STEP));

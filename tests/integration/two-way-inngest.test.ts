@@ -120,9 +120,10 @@ describe("two-way-push function", () => {
     expect((await again.t.execute({ events: [{ name: "inngest/scheduled.timer", data: {} }] })).result).toEqual({ sent: 0 });
   });
 
-  it("refuses an event without a channel id", async () => {
+  it("refuses an event without a channel id at once, without retries", async () => {
     const { t } = engine();
     const { error } = await t.execute({ events: [{ name: OUTBOX_PUSH_REQUESTED, data: {} }] });
-    expect(error).toBeDefined();
+    // The serialized error's name is what Inngest reads to skip the retries.
+    expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("channelId") });
   });
 });
