@@ -35,8 +35,15 @@ export type PushEventData = z.infer<typeof pushEventData>;
 /** Data of CHANNEL_SYNC_CONTINUE: the run is required. */
 export const channelSyncContinueData = channelSyncEventData.extend({ runId: z.number().int().positive() });
 
+/** Remove the rows of a channel marked for deletion (lib/channels/delete.ts), in steps. */
+export const CHANNEL_DELETE_REQUESTED = "magento/channel.delete.requested";
+
+export const channelDeleteEventData = z.object({ channelId: z.number().int().positive() });
+export type ChannelDeleteEventData = z.infer<typeof channelDeleteEventData>;
+
 /** Every event the portal sends, with its data. */
 export type JobEvent =
   | { name: typeof CHANNEL_SYNC_REQUESTED; data: ChannelSyncEventData; id?: string }
   | { name: typeof CHANNEL_SYNC_CONTINUE; data: z.infer<typeof channelSyncContinueData>; id?: string }
-  | { name: typeof OUTBOX_PUSH_REQUESTED; data: PushEventData; id?: string };
+  | { name: typeof OUTBOX_PUSH_REQUESTED; data: PushEventData; id?: string }
+  | { name: typeof CHANNEL_DELETE_REQUESTED; data: ChannelDeleteEventData; id?: string };
