@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { SCHEDULE_SLACK_MS } from "./schedule";
 import type { Db, DbTx } from "@/db/client";
 import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
@@ -872,7 +873,7 @@ export async function dueChannels(db: Db, now = new Date()): Promise<ChannelRow[
       continue;
     }
     const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
-    if (now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000) due.push(channel);
+    if (now.getTime() - since >= channel.syncIntervalMinutes * 60_000 - SCHEDULE_SLACK_MS) due.push(channel);
   }
   return due;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
@@ -259,6 +259,46 @@ describe("channel-sync function", () => {
 });
 
 describe("schedule-channel-syncs function", () => {
+  it("fires every minute, the shortest interval a channel may ask for", () => {
+    const config = createScheduleSyncsFunction({ db: async () => testDb.db })["getConfig"]({
+      baseUrl: new URL("http://localhost/api/inngest"),
+      appPrefix: "magento-sales-portal",
+    });
+    expect(config[0].triggers).toEqual([{ cron: "* * * * *" }]);
+  });
+
+  it("at a 1-minute interval a channel is due every minute, though its last run started a few seconds after the last tick", async () => {
+    const everyMinute = await addChannel("every-minute");
+    const justRan = await addChannel("just-ran");
+    await testDb.db
+      .update(channels)
+      .set({ syncIntervalMinutes: 1 })
+      .where(inArray(channels.id, [everyMinute.id, justRan.id]));
+    // The previous tick's run started 2 s after it, 58 s ago; the other one 20 s ago.
+    await testDb.db.insert(syncRuns).values([
+      {
+        channelId: everyMinute.id,
+        mode: "incremental",
+        trigger: "schedule",
+        status: "succeeded",
+        startedAt: new Date(Date.now() - 58_000),
+      },
+      { channelId: justRan.id, mode: "incremental", trigger: "schedule", status: "succeeded", startedAt: new Date(Date.now() - 20_000) },
+    ]);
+    const { t, sendEvent } = engine(createScheduleSyncsFunction({ db: async () => testDb.db }));
+    const before = Math.floor(Date.now() / 60_000);
+    await t.execute({ events: [{ name: "inngest/scheduled.timer", data: {} }] });
+    const after = Math.floor(Date.now() / 60_000);
+    const sent = (sendEvent.mock.calls[0] as unknown[] | undefined)?.[1] as { id: string; data: { channelId: number } }[];
+    const mine = sent.find((e) => e.data.channelId === everyMinute.id);
+    expect(mine?.id).toMatch(new RegExp(`^channel-sync-${everyMinute.id}-(${before}|${after})$`));
+    expect(sent.map((e) => e.data.channelId)).not.toContain(justRan.id);
+    await testDb.db
+      .update(channels)
+      .set({ active: false })
+      .where(inArray(channels.id, [everyMinute.id, justRan.id]));
+  });
+
   it("fans out one event per due channel", async () => {
     const channel = await addChannel("due");
     const idle = await addChannel("not-due");
