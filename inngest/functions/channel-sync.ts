@@ -17,15 +17,16 @@ import { MAX_SHARES, PAGES_PER_SHARE } from "@/lib/sync/shares";
 // lib/sync/shares.ts); otherwise one step writes the next batch of pages and finishes the run.
 //
 // One sync per channel at a time, at three levels:
-// - `singleton` (mode "skip", keyed by channel) on channel-sync: while an Inngest run of a new sync
-//   of the channel is active, another request for that channel is skipped, not queued behind it.
-//   (`concurrency` alone would not do: it counts steps, not runs, and a paused run holds no slot.)
-// - The run's next parts go to channel-sync-continue, which has no singleton: a part sends its
-//   successor while it is itself still active, so a singleton there would skip the run's own
-//   continuation. Its key is the channel too, so a new run's request is still skipped by the
-//   singleton of channel-sync only while that function is active; after that the lease decides.
+// - `singleton` (mode "skip", keyed by channel) on channel-sync: while an Inngest run starting a
+//   sync of the channel is active, another request for that channel is dropped, not queued behind
+//   it. (`concurrency` alone would not do: it counts steps, not runs, and a sleeping or waiting run
+//   holds no slot.)
+// - A run's later parts go to channel-sync-continue, without a singleton: each part sends its
+//   successor while it is itself still active, so a singleton there would skip the run's own next
+//   part.
 // - The database lease (lib/sync/lease.ts) holds the channel for the whole sync run, across parts,
-//   processes and the in-process runner: start-run finds it taken and the request ends "skipped".
+//   processes and the in-process runner: a request that gets past the singleton while a later part
+//   runs finds the channel taken in start-run and ends "skipped".
 // The per-channel `concurrency` (MAX_SHARES) lets one run's shares work at once as parallel steps,
 // and the `throttle` spaces a channel's runs.
 
