@@ -11,7 +11,13 @@ import { SCHEDULE_CRON } from "@/lib/sync/schedule";
 export function createScheduleSyncsFunction(deps: JobStepsDeps = {}) {
   const schedule = syncScheduleSteps(deps);
   return inngest.createFunction(
-    { id: "schedule-channel-syncs", name: "Schedule Magento channel syncs", triggers: [{ cron: SCHEDULE_CRON }] },
+    {
+      id: "schedule-channel-syncs",
+      name: "Schedule Magento channel syncs",
+      triggers: [{ cron: SCHEDULE_CRON }],
+      // A minute's sweep still going when the next minute fires: the later one is dropped.
+      singleton: { mode: "skip" },
+    },
     async ({ step }) => {
       const due = await step.run("find-due-channels", async () => schedule.dueSyncs());
       if (due.length === 0) return { sent: 0 };

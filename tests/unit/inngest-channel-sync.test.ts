@@ -265,6 +265,7 @@ describe("schedule-channel-syncs function", () => {
       appPrefix: "magento-sales-portal",
     });
     expect(config[0].triggers).toEqual([{ cron: "* * * * *" }]);
+    expect(config[0].singleton).toEqual({ mode: "skip" });
   });
 
   it("at a 1-minute interval a channel is due every minute, though its last run started a few seconds after the last tick", async () => {
