@@ -11,6 +11,9 @@ export async function register() {
   exposePeerAddress();
   const { ensureSecretsOrExit } = await import("./lib/secrets/startup");
   ensureSecretsOrExit();
+  // Inngest, or in this process: a half-configured Inngest stops the start, naming what is missing.
+  const { checkInngestEnvOrExit } = await import("./lib/jobs/startup");
+  checkInngestEnvOrExit();
   // Without an Inngest server, this process runs the background sweeps itself (docs/sync.md).
   const { inProcessJobsOff } = await import("./lib/jobs/settings");
   if (inProcessJobsOff()) return;

@@ -11,8 +11,9 @@ import { z } from "zod";
 // sign-in tunables fall back to their default, TRUSTED_PROXY_HOPS falls back and warns once.
 //
 // Read by others, not here: PORT, MAGENTO_SIM_PORT, DEMO_SIMULATOR (scripts/start.mjs),
-// TEST_DATABASE_URL and E2E_PORT (tests), INNGEST_SIGNING_KEY and INNGEST_DEV (the Inngest SDK),
-// AUTH_URL and AUTH_TRUST_HOST (Auth.js).
+// TEST_DATABASE_URL and E2E_PORT (tests), AUTH_URL and AUTH_TRUST_HOST (Auth.js). The Inngest SDK
+// reads its own variables too; the ones listed here are read by the portal only to check at start
+// that they make a working combination (lib/jobs/settings.ts).
 
 /** Where values are read from: the process's environment unless a caller (a test) passes its own. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -115,10 +116,17 @@ const VARIABLES = {
   MAGENTO_ALLOW_PRIVATE_URLS: optIn,
 
   // Background work
-  /** Inngest event key: with it (or INNGEST_BASE_URL) syncs and pushes go through Inngest, else in-process. */
+  // Inngest: which combinations are valid is lib/jobs/settings.ts's inngestMode (checked at start).
+  /** Inngest event key (sending events); with INNGEST_SIGNING_KEY: Inngest Cloud, or a self-hosted server with INNGEST_BASE_URL. */
   INNGEST_EVENT_KEY: text,
-  /** A self-hosted Inngest server's URL. */
+  /** Inngest signing key (verifies Inngest's calls to /api/inngest). */
+  INNGEST_SIGNING_KEY: text,
+  /** A self-hosted Inngest server's or the dev server's URL. */
   INNGEST_BASE_URL: text,
+  /** `1`/`true`: INNGEST_BASE_URL is an Inngest dev server (no keys, nothing signed); `0`/`false`: not; or the dev server's URL. */
+  INNGEST_DEV: text,
+  /** The portal's own origin as Inngest must call it, when a proxy in front of it changes the host (read by the SDK). */
+  INNGEST_SERVE_ORIGIN: text,
   /** `off` stops the in-process sync scheduler (a web-only replica). */
   SYNC_SCHEDULER: onUnlessOff,
   /** `off` stops pushing a customer edit to Magento right after it is saved (tests hold pushes back; the sweep still pushes). */

@@ -22,12 +22,16 @@ import {
   syncRuns,
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
+import { sendJobEvent } from "@/lib/jobs/dispatch";
+import { CHANNEL_DELETE_REQUESTED } from "@/lib/jobs/events";
+import { inngestConfigured } from "@/lib/jobs/settings";
 import { safeErrorMessage } from "@/db/errors";
 import { logger } from "@/lib/log";
 
 // Deleting a channel: the admin's request only marks it (channels.deleting_at), which hides it
 // everywhere and stops its syncs; the rows go in the background, a few thousand per statement,
-// children first, so no statement holds locks for long and the portal stays usable. A restart
+// children first, so no statement holds locks for long and the portal stays usable. Under Inngest
+// the function channel-delete does it in steps (startChannelDeletion); in-process a restart
 // resumes it (resumePendingDeletions).
 
 type ChannelScoped = PgTable & { id: PgColumn; channelId: PgColumn };
@@ -110,15 +114,37 @@ export async function markChannelDeleting(db: Db, channelId: number, actor: Acto
   });
 }
 
+/** What one bounded pass of a channel's deletion did. */
+export interface DeletionPass {
+  /** Rows removed in this pass (the channel's own row included when it went). */
+  removed: number;
+  /** True once the channel row itself is gone (or was never there): nothing left to do. */
+  done: boolean;
+}
+
 /**
- * Removes a channel's rows in chunks of `batchSize` per statement, children first, then the
- * channel itself. Safe to call again after an interruption. Returns the rows removed.
+ * Removes up to `maxStatements` chunks of `batchSize` rows of a channel, children first, and the
+ * channel itself once nothing else is left. Each pass starts again from the first table that still
+ * has rows, so a pass interrupted at any point (a crash, a retried Inngest step) is simply run again.
  */
-export async function deleteChannelData(db: Db, channelId: number, options: { batchSize?: number } = {}): Promise<number> {
+export async function deleteChannelDataPass(
+  db: Db,
+  channelId: number,
+  options: { batchSize?: number; maxStatements?: number } = {},
+): Promise<DeletionPass> {
   const batchSize = options.batchSize ?? 5000;
+  let statements = options.maxStatements ?? Number.POSITIVE_INFINITY;
   let removed = 0;
+  // Only a channel an admin marked (markChannelDeleting) loses its rows, whoever sends the event.
+  const [live] = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(eq(channels.id, channelId), isNull(channels.deletingAt)));
+  if (live) return { removed: 0, done: true };
   for (const table of TABLES) {
     for (;;) {
+      if (statements <= 0) return { removed, done: false };
+      statements--;
       const ids = db.select({ id: table.id }).from(table).where(eq(table.channelId, channelId)).limit(batchSize);
       const rows = await db.delete(table).where(inArray(table.id, ids)).returning({ id: table.id });
       removed += rows.length;
@@ -129,7 +155,22 @@ export async function deleteChannelData(db: Db, channelId: number, options: { ba
     .delete(channels)
     .where(and(eq(channels.id, channelId), isNotNull(channels.deletingAt)))
     .returning({ id: channels.id });
-  return removed + gone.length;
+  return { removed: removed + gone.length, done: true };
+}
+
+/**
+ * Removes a channel's rows in chunks of `batchSize` per statement, children first, then the
+ * channel itself. Safe to call again after an interruption. Returns the rows removed.
+ */
+export async function deleteChannelData(db: Db, channelId: number, options: { batchSize?: number } = {}): Promise<number> {
+  const pass = await deleteChannelDataPass(db, channelId, options);
+  return pass.removed;
+}
+
+/** The channels marked for deletion whose rows are not all gone yet. */
+export async function pendingDeletions(db: Db): Promise<number[]> {
+  const rows = await db.select({ id: channels.id }).from(channels).where(isNotNull(channels.deletingAt));
+  return rows.map((row) => row.id);
 }
 
 const inFlight = new Map<number, Promise<number>>();
@@ -157,7 +198,30 @@ export function deleteChannelInBackground(
  * Call it from the scheduler tick or at server start (instrumentation.ts, through lib/jobs/startup.ts).
  */
 export async function resumePendingDeletions(db: Db): Promise<number[]> {
-  const pending = await db.select({ id: channels.id }).from(channels).where(isNotNull(channels.deletingAt));
-  for (const { id } of pending) await deleteChannelInBackground(db, id);
-  return pending.map((row) => row.id);
+  const pending = await pendingDeletions(db);
+  for (const id of pending) await deleteChannelInBackground(db, id);
+  return pending;
+}
+
+/**
+ * After markChannelDeleting: the rows go through Inngest's channel-delete function when Inngest
+ * runs background work (durable: its steps resume after a crash, and an hourly sweep sends the
+ * event again for deletions left pending), else in this process. If Inngest cannot be reached the
+ * deletion runs here rather than wait for the sweep.
+ */
+export async function startChannelDeletion(
+  db: Db,
+  channelId: number,
+  log: (line: string) => void = console.error,
+): Promise<"inngest" | "in_process"> {
+  if (inngestConfigured()) {
+    try {
+      await sendJobEvent({ name: CHANNEL_DELETE_REQUESTED, data: { channelId } });
+      return "inngest";
+    } catch (error) {
+      log(`[channels] could not hand deleting channel #${channelId} to Inngest (${safeErrorMessage(error)}); deleting it here.`);
+    }
+  }
+  await deleteChannelInBackground(db, channelId, log);
+  return "in_process";
 }

@@ -10,6 +10,7 @@ import {
   MIN_ABANDONMENT_DELAY_HOURS,
 } from "@/lib/sync/rules/abandoned-carts";
 import { resetInitialCheckpoints } from "@/lib/sync/checkpoints";
+import { MIN_SYNC_INTERVAL_MINUTES } from "@/lib/sync/schedule";
 import { DEFAULT_MAX_REQUESTS_IN_FLIGHT, MAX_MAX_REQUESTS_IN_FLIGHT, MIN_MAX_REQUESTS_IN_FLIGHT } from "@/lib/sync/channel-client";
 import { findSameStoreChannels } from "./duplicates";
 import { channelIdentity } from "./identity";
@@ -34,7 +35,7 @@ export const syncStartSchema = z.iso.date("Use YYYY-MM-DD.");
 export const intervalMinutesSchema = z.coerce
   .number({ message: "Give a number of minutes." })
   .int("Give a whole number of minutes.")
-  .min(1, "At least 1 minute.")
+  .min(MIN_SYNC_INTERVAL_MINUTES, `At least ${MIN_SYNC_INTERVAL_MINUTES} minute.`)
   .max(1440, "At most 1440 minutes (one day).");
 
 export const abandonmentDelaySchema = z.coerce

@@ -331,7 +331,7 @@ const syncCommand = defineCommand({
       );
       return;
     }
-    if (!wait) ctx.err("No Inngest server configured (INNGEST_EVENT_KEY / INNGEST_BASE_URL): running the sync here.");
+    if (!wait) ctx.err("No Inngest server configured (no INNGEST_ variable set): running the sync here.");
     ensureSecrets();
     const controller = new AbortController();
     const onSignal = () => {

@@ -1,9 +1,26 @@
 import { getDb, type Db } from "@/db/client";
 import { safeErrorMessage } from "@/db/errors";
-import { inngestConfigured } from "./settings";
+import { EnvError } from "@/lib/env";
 import { logger } from "@/lib/log";
+import { inngestConfigured, inngestMode } from "./settings";
 
 const FIRST_TICK_DELAY_MS = 3_000;
+
+/**
+ * Server start: checks the Inngest variables (settings.ts, inngestMode) and stops the process with
+ * the refusal when they make no working combination, rather than start with syncs that never run.
+ */
+export function checkInngestEnvOrExit(exit: (code: number) => never = process.exit): void {
+  try {
+    inngestMode();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      exit(1);
+    }
+    throw error;
+  }
+}
 
 /** A sweep this process runs when no Inngest server does (its Inngest counterpart is a cron function). */
 export interface InProcessSweep {

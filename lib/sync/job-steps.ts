@@ -14,7 +14,7 @@ import {
   type StepResult,
 } from "@/lib/sync/runner";
 import type { Share } from "@/lib/sync/shares";
-import { getRun, listRuns } from "@/lib/sync/runs";
+import { findRunByExternalId, getRun } from "@/lib/sync/runs";
 
 // A channel sync as background work: what the steps of the Inngest functions channel-sync and
 // schedule-channel-syncs (inngest/functions/) do, with the database opened here, so those
@@ -29,30 +29,48 @@ export interface ChannelSyncStepsDeps extends JobStepsDeps {
   runner?: Pick<RunnerOptions, "connectors" | "client" | "pageSize">;
 }
 
-/** Marks the sync run of a failed Inngest run failed (the run id from the event, else the channel's running one). */
-export async function markChannelSyncFailed(db: Db, data: unknown, reason: string): Promise<number | null> {
-  const parsed = channelSyncEventData.partial().safeParse(data);
+/** What Inngest tells onFailure: the failed Inngest run's id and the event that started it. */
+export interface FailedInngestRun {
+  /** The Inngest run id (the failure event's data.run_id). */
+  inngestRunId?: string;
+  /** The data of the event that triggered the failed run. */
+  eventData: unknown;
+}
+
+/**
+ * Marks the sync run of a failed Inngest run failed: the run the event names (continuations and
+ * portal-created runs carry runId), else the one this Inngest run created (start-run stored the
+ * Inngest run id in sync_runs.external_run_id). Never a guess such as "the channel's running run",
+ * which may be a later run of the same channel. Null when there is no such run or it already ended.
+ */
+export async function markChannelSyncFailed(db: Db, failed: FailedInngestRun, reason: string): Promise<number | null> {
+  const parsed = channelSyncEventData.partial().safeParse(failed.eventData);
   if (!parsed.success || !parsed.data.channelId) return null;
-  let runId = parsed.data.runId ?? null;
-  if (!runId) {
-    const running = (await listRuns(db, parsed.data.channelId, 5)).find((r) => r.status === "running" || r.status === "queued");
-    runId = running?.id ?? null;
-  }
-  if (!runId) return null;
-  const run = await getRun(db, runId);
-  if (!run || (run.status !== "running" && run.status !== "queued")) return null;
-  await failRun(db, runId, `Inngest gave up: ${reason}`);
-  return runId;
+  const run = parsed.data.runId
+    ? await getRun(db, parsed.data.runId)
+    : failed.inngestRunId
+      ? await findRunByExternalId(db, parsed.data.channelId, failed.inngestRunId)
+      : null;
+  if (!run || run.channelId !== parsed.data.channelId || (run.status !== "running" && run.status !== "queued")) return null;
+  await failRun(db, run.id, `Inngest gave up: ${reason}`);
+  return run.id;
 }
 
 /** The steps of one channel sync event: create the run, write batches of pages, and give up. */
 export function channelSyncSteps(deps: ChannelSyncStepsDeps = {}) {
   const db = deps.db ?? getDb;
   return {
-    /** Creates the run the event asks for; null when another sync holds the channel. */
+    /**
+     * Creates the run the event asks for; null when another sync holds the channel. Idempotent per
+     * Inngest run: a retried step whose first answer was lost (the run was created, the reply never
+     * reached Inngest) finds that run instead of creating a second one that would wait to be reaped.
+     */
     async startRun(data: ChannelSyncEventData, externalRunId: string): Promise<number | null> {
+      const conn = await db();
+      const existing = await findRunByExternalId(conn, data.channelId, externalRunId);
+      if (existing) return existing.id;
       try {
-        const run = await startRun(await db(), { ...data, externalRunId });
+        const run = await startRun(conn, { ...data, externalRunId });
         return run.id;
       } catch (error) {
         if (error instanceof SyncBusyError) return null;
@@ -72,8 +90,8 @@ export function channelSyncSteps(deps: ChannelSyncStepsDeps = {}) {
       return syncShare({ db: await db(), runId, share, maxPages, ...deps.runner });
     },
     /** After Inngest's last retry: the run is marked failed with the reason, freeing the channel. */
-    async giveUp(data: unknown, error: unknown): Promise<number | null> {
-      return markChannelSyncFailed(await db(), data, safeErrorMessage(error));
+    async giveUp(failed: FailedInngestRun, error: unknown): Promise<number | null> {
+      return markChannelSyncFailed(await db(), failed, safeErrorMessage(error));
     },
   };
 }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { sendJobEvent } from "@/lib/jobs/dispatch";
-import { CHANNEL_SYNC_REQUESTED } from "@/lib/jobs/events";
+import { CHANNEL_SYNC_CONTINUE } from "@/lib/jobs/events";
 import { inngestConfigured } from "@/lib/jobs/settings";
 import { ChannelHold, channelBusyMessage, leaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { failRun, runChannelSync, scheduledMode, startRun, type RunnerOptions } from "@/lib/sync/runner";
@@ -90,8 +90,9 @@ export async function startSyncNow(db: Db, input: StartSyncNowInput, options: St
 
   if (!hold) {
     try {
+      // The run exists and holds the channel: its work goes to channel-sync-continue.
       await sendJobEvent({
-        name: CHANNEL_SYNC_REQUESTED,
+        name: CHANNEL_SYNC_CONTINUE,
         data: { channelId: channel.id, mode, trigger: "manual", runId: run.id, requestedByUserId },
       });
     } catch (error) {

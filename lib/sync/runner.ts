@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { SCHEDULE_SLACK_MS } from "./schedule";
 import type { Db, DbTx } from "@/db/client";
 import { channels } from "@/db/schema";
 import type { MagentoClient } from "@/lib/magento/client";
@@ -865,7 +866,7 @@ async function isDue(db: Db, channel: ChannelRow, now: Date): Promise<boolean> {
   const last = await latestRun(db, channel.id);
   if (last && (last.status === "queued" || last.status === "running")) return true;
   const since = last ? (last.startedAt ?? last.createdAt).getTime() : 0;
-  return now.getTime() - since >= channel.syncIntervalMinutes * 60 * 1000;
+  return now.getTime() - since >= channel.syncIntervalMinutes * 60_000 - SCHEDULE_SLACK_MS;
 }
 
 /** The channel as it is now when it is still due (dueChannels' test on a fresh row), else null. */

@@ -90,6 +90,20 @@ export async function getRun(db: Db | DbTx, runId: number): Promise<SyncRunRow |
   return row ?? null;
 }
 
+/**
+ * The channel's run an Inngest run created (sync_runs.external_run_id), or null. Scoped by channel
+ * so the lookup rides the channel index; Inngest run ids are unique anyway.
+ */
+export async function findRunByExternalId(db: Db | DbTx, channelId: number, externalRunId: string): Promise<SyncRunRow | null> {
+  const [row] = await db
+    .select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.channelId, channelId), eq(syncRuns.externalRunId, externalRunId)))
+    .orderBy(desc(syncRuns.id))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Marks a queued run running (sets started_at once) and beats its heartbeat. */
 export async function markRunning(db: Db | DbTx, runId: number): Promise<void> {
   await db

@@ -120,9 +120,48 @@ describe("two-way-push function", () => {
     expect((await again.t.execute({ events: [{ name: "inngest/scheduled.timer", data: {} }] })).result).toEqual({ sent: 0 });
   });
 
-  it("refuses an event without a channel id", async () => {
+  it("sweeps only as a sparse fallback: every 15 minutes, not every minute", () => {
+    const config = createPushOutboxFunction({ db: async () => testDb.db })["getConfig"]({
+      baseUrl: new URL("http://localhost/api/inngest"),
+      appPrefix: "magento-sales-portal",
+    });
+    expect(config[0].triggers).toEqual([{ event: OUTBOX_PUSH_REQUESTED }, { cron: "*/15 * * * *" }]);
+  });
+
+  it("a push waiting for its backoff wakes the channel when it falls due, once, and not before", async () => {
+    const { pushId } = await queueEdit("Backed off");
+    // As after a failed attempt: the retry is due in 5 minutes.
+    const dueAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 5 * 60_000);
+    await testDb.db.update(outbox).set({ nextAttemptAt: dueAt }).where(eq(outbox.id, pushId));
+    const { t, sendEvent } = engine();
+    // The engine cannot sleep: the sleep step is answered at once, as Inngest does when the time comes.
+    const { result, ctx } = await t.execute({
+      events: [{ name: OUTBOX_PUSH_REQUESTED, data: { channelId: channel.id } }],
+      steps: [{ id: "wait-until-due", handler: () => undefined }],
+    });
+    expect(result).toMatchObject({ channelId: channel.id, claimed: 0, nextDueAt: dueAt.toISOString() });
+    expect(ctx.step.sleepUntil).toHaveBeenCalledWith("wait-until-due", dueAt.toISOString());
+    expect(sendEvent).toHaveBeenCalledWith("pushes-due", {
+      id: `two-way-push-${channel.id}-${dueAt.getTime()}`,
+      name: OUTBOX_PUSH_REQUESTED,
+      data: { channelId: channel.id },
+    });
+    // The sweep does not see it either until then.
+    expect((await engine().t.execute({ events: [{ name: "inngest/scheduled.timer", data: {} }] })).result).toEqual({ sent: 0 });
+    expect((await testDb.db.select().from(outbox).where(eq(outbox.id, pushId)))[0]!.status).toBe("pending");
+
+    // Due now: the woken run pushes it, and nothing is left waiting.
+    await testDb.db.update(outbox).set({ nextAttemptAt: new Date() }).where(eq(outbox.id, pushId));
+    const woken = engine();
+    const done = await woken.t.execute({ events: [{ name: OUTBOX_PUSH_REQUESTED, data: { channelId: channel.id } }] });
+    expect(done.result).toMatchObject({ channelId: channel.id, claimed: 1, done: 1 });
+    expect(woken.sendEvent).not.toHaveBeenCalled();
+  });
+
+  it("refuses an event without a channel id at once, without retries", async () => {
     const { t } = engine();
     const { error } = await t.execute({ events: [{ name: OUTBOX_PUSH_REQUESTED, data: {} }] });
-    expect(error).toBeDefined();
+    // The serialized error's name is what Inngest reads to skip the retries.
+    expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("channelId") });
   });
 });

@@ -1,5 +1,5 @@
 import { getDb, type Db } from "@/db/client";
-import { channelsWithDuePushes, runDuePushes, type RunDuePushesOptions, type RunDuePushesResult } from "./pusher";
+import { channelsWithDuePushes, nextPushDueAt, runDuePushes, type RunDuePushesOptions, type RunDuePushesResult } from "./pusher";
 
 // Two-way pushes as background work: what the steps of the Inngest function two-way-push
 // (inngest/functions/push-outbox.ts) do, with the database opened here, so the function only
@@ -17,6 +17,10 @@ export function pushSteps(deps: PushStepsDeps = {}) {
     /** The channels with pushes due now (retries whose backoff ended, kicks that were lost). */
     async channelsWithDuePushes(): Promise<number[]> {
       return channelsWithDuePushes(await db());
+    },
+    /** When the channel's next push falls due (ISO time), or null when none is waiting. */
+    async nextDueAt(channelId: number): Promise<string | null> {
+      return (await nextPushDueAt(await db(), channelId))?.toISOString() ?? null;
     },
     /** Pushes up to `limit` of the channel's due changes. */
     async pushDue(channelId: number, limit: number): Promise<RunDuePushesResult> {

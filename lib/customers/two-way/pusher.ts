@@ -371,3 +371,25 @@ export async function channelsWithDuePushes(db: Db, now: Date = new Date()): Pro
   );
   return rows.map((r) => Number(r.channel_id));
 }
+
+/**
+ * When the channel's next push falls due (a retry's backoff ends, or a claimed push's lock runs out),
+ * or null when nothing is waiting. Lets the Inngest function wake exactly then instead of a sweep
+ * every minute.
+ */
+export async function nextPushDueAt(db: Db, channelId: number): Promise<Date | null> {
+  const kinds = sql.join(
+    PUSH_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const rows = await queryRows<{ at: unknown }>(
+    db,
+    sql`
+    SELECT min(CASE WHEN o.status = 'pending' THEN o.next_attempt_at ELSE greatest(o.next_attempt_at, o.locked_until) END) AS at
+    FROM outbox o JOIN channels c ON c.id = o.channel_id
+    WHERE o.channel_id = ${channelId} AND o.kind IN (${kinds}) AND o.status IN ('pending', 'in_progress')
+      AND c.two_way_sync AND c.active AND c.deleting_at IS NULL`,
+  );
+  const at = rows[0]?.at;
+  return at == null ? null : new Date(at as string | Date);
+}

@@ -8,7 +8,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { checkConnection, type ConnectionCheck } from "@/lib/channels/check-connection";
 import { connectionWarningOnSave, loadSavedConnection, type SavedConnection } from "@/lib/channels/connection-on-save";
 import type { ChannelCredentials } from "@/lib/secrets/channel-credentials";
-import { deleteChannelInBackground, liveChannelName, markChannelDeleting } from "@/lib/channels/delete";
+import { liveChannelName, markChannelDeleting, startChannelDeletion } from "@/lib/channels/delete";
 import type { ChannelFormState, SaveData } from "@/lib/channels/form-state";
 import { readForm } from "@/lib/http/form-data";
 import {
@@ -168,7 +168,7 @@ export const deleteChannelAction = protectedAction(
     }
     const marked = await markChannelDeleting(db, input.id, { userId: user.id, actor: user.email, ip });
     if (!marked) throw new ActionFailure("This channel is already being deleted.");
-    after(() => deleteChannelInBackground(db, input.id).then(() => undefined));
+    after(() => startChannelDeletion(db, input.id).then(() => undefined));
     revalidatePath(LIST_PATH);
     return {
       ok: true,
