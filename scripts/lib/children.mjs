@@ -1,0 +1,58 @@
+// The child processes of a launcher script (`npm start`, the standalone smoke test): a stop signal
+// is passed to each of them, and the launcher exits only once all have exited, so their ports are
+// free when it is gone. Node built-ins only (runs before npm ci).
+
+/** How long children get to stop after the signal before they are killed (above the portal's 25 s grace). */
+export const CHILDREN_GRACE_MS = 30_000;
+
+export function childGroup({ graceMs = CHILDREN_GRACE_MS, log = console.error } = {}) {
+  const children = new Set();
+  let stopping = false;
+
+  const running = (child) => child.exitCode === null && child.signalCode === null;
+
+  return {
+    get stopping() {
+      return stopping;
+    },
+    /** Adds a spawned child; it leaves the group when it exits. */
+    add(child) {
+      children.add(child);
+      child.once("exit", () => children.delete(child));
+      return child;
+    },
+    /** Sends `signal` to every child still running (no waiting: also safe in an "exit" handler). */
+    signalAll(signal = "SIGTERM") {
+      stopping = true;
+      for (const child of children) if (running(child)) child.kill(signal);
+    },
+    /** Signals every child and resolves once all have exited; SIGKILL for any still running after graceMs. */
+    async stopAll(signal = "SIGTERM") {
+      this.signalAll(signal);
+      const waiting = [...children].filter(running).map((child) => new Promise((resolve) => child.once("exit", resolve)));
+      const timer = setTimeout(() => {
+        for (const child of children) {
+          if (!running(child)) continue;
+          log(`Process ${child.pid} did not stop within ${Math.round(graceMs / 1000)} s: killing it.`);
+          child.kill("SIGKILL");
+        }
+      }, graceMs);
+      timer.unref();
+      await Promise.all(waiting);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * SIGINT/SIGTERM to this process: pass it on to the group, wait for every child, then exit with
+ * `exitCode(signal)` (130 for SIGINT, 143 for SIGTERM by default).
+ */
+export function stopGroupOnSignals(group, exitCode = (signal) => (signal === "SIGINT" ? 130 : 143)) {
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      if (group.stopping) return; // a second Ctrl+C while waiting: the children already have the signal
+      void group.stopAll(signal).then(() => process.exit(exitCode(signal)));
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+// `npm start` (scripts/start.mjs) passes SIGTERM/SIGINT on to its children (the portal, the
+// simulator) through scripts/lib/children.mjs and exits only when they have: afterwards no child
+// is left running and their ports are free for the next start.
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+describe("npm start's signal handling", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("%s reaches every child and the launcher exits after they have", async (signal) => {
+    const launcher = spawn(process.execPath, [path.resolve("tests/integration/fixtures/launcher.mjs")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise<number | null>((resolve) => launcher.on("exit", (code) => resolve(code)));
+    const children = await new Promise<{ pid: number; port: number }[]>((resolve) => {
+      let out = "";
+      launcher.stdout.on("data", (data: Buffer) => {
+        out += data.toString();
+        const line = out.split("\n").find((l) => l.startsWith("["));
+        if (line) resolve(JSON.parse(line));
+      });
+    });
+    expect(children).toHaveLength(2);
+    for (const child of children) expect(await portFree(child.port)).toBe(false);
+
+    const signalledAt = Date.now();
+    launcher.kill(signal);
+    const code = await exited;
+    // The children take 0.8 s to stop: the launcher waited for them rather than leaving at once.
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(700);
+    expect(code).toBe(signal === "SIGINT" ? 130 : 143);
+    for (const child of children) {
+      expect(alive(child.pid)).toBe(false);
+      expect(await portFree(child.port)).toBe(true);
+    }
+  });
+});
