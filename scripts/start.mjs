@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { childGroup, stopGroupOnSignals } from "./lib/children.mjs";
+import { childGroup, stopGroupOnSignals, stopGroupWhenParentExits } from "./lib/children.mjs";
 import { ROOT, ensureBuild, ensureDependencies, runOrExit } from "./lib/prepare.mjs";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -30,6 +30,8 @@ const withSimulator = process.env.DEMO_SIMULATOR !== "0";
 // portal finishes its sync page first), so their ports are free when `npm start` is gone.
 const children = childGroup();
 stopGroupOnSignals(children);
+// `kill <npm's pid>` stops npm and its shell but never reaches this process: notice and stop too.
+stopGroupWhenParentExits(children);
 // A failed step exits this process; never leave the simulator running behind it.
 process.on("exit", () => children.signalAll());
 

@@ -56,3 +56,23 @@ export function stopGroupOnSignals(group, exitCode = (signal) => (signal === "SI
     });
   }
 }
+
+/**
+ * Stops the group when this process's parent is gone. `npm start` runs this script under `sh -c`:
+ * a SIGTERM to npm ends npm and that shell without reaching this process, which would leave the
+ * portal and the simulator running on their ports. Checked every second.
+ */
+export function stopGroupWhenParentExits(group, exitCode = 143) {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      clearInterval(timer);
+      if (group.stopping) return;
+      console.error("The process that started this one has exited: stopping.");
+      void group.stopAll("SIGTERM").then(() => process.exit(exitCode));
+    }
+  }, 1_000);
+  timer.unref();
+}
