@@ -26,7 +26,7 @@ const port = portFrom("PORT", "3000");
 const simulatorPort = portFrom("MAGENTO_SIM_PORT", "8080");
 const withSimulator = process.env.DEMO_SIMULATOR !== "0";
 
-// SIGTERM/SIGINT go on to the simulator and the portal; this process exits once both have (the
+// SIGTERM/SIGINT go on to the portal, then the simulator; this process exits once both have (the
 // portal finishes its sync page first), so their ports are free when `npm start` is gone.
 const children = childGroup();
 stopGroupOnSignals(children);

@@ -26,20 +26,26 @@ export function childGroup({ graceMs = CHILDREN_GRACE_MS, log = console.error } 
       stopping = true;
       for (const child of children) if (running(child)) child.kill(signal);
     },
-    /** Signals every child and resolves once all have exited; SIGKILL for any still running after graceMs. */
+    /**
+     * Stops the children one at a time, the last started first, each getting `signal` and graceMs
+     * to exit before SIGKILL. The last started depends on the ones before (the portal syncs from the
+     * simulator): it finishes its page while the store still answers.
+     */
     async stopAll(signal = "SIGTERM") {
-      this.signalAll(signal);
-      const waiting = [...children].filter(running).map((child) => new Promise((resolve) => child.once("exit", resolve)));
-      const timer = setTimeout(() => {
-        for (const child of children) {
-          if (!running(child)) continue;
+      stopping = true;
+      for (const child of [...children].reverse()) {
+        if (!running(child)) continue;
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill(signal);
+        const timer = setTimeout(() => {
+          if (!running(child)) return;
           log(`Process ${child.pid} did not stop within ${Math.round(graceMs / 1000)} s: killing it.`);
           child.kill("SIGKILL");
-        }
-      }, graceMs);
-      timer.unref();
-      await Promise.all(waiting);
-      clearTimeout(timer);
+        }, graceMs);
+        timer.unref();
+        await exited;
+        clearTimeout(timer);
+      }
     },
   };
 }
