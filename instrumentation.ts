@@ -14,6 +14,9 @@ export async function register() {
   // Inngest, or in this process: a half-configured Inngest stops the start, naming what is missing.
   const { checkInngestEnvOrExit } = await import("./lib/jobs/startup");
   checkInngestEnvOrExit();
+  // SIGTERM/SIGINT: the scheduler finishes its page, the database closes, then the process exits.
+  const { installShutdownHandlers, onShutdown } = await import("./lib/shutdown");
+  installShutdownHandlers();
   // Without an Inngest server, this process runs the background sweeps itself (docs/sync.md).
   const { inProcessJobsOff } = await import("./lib/jobs/settings");
   if (inProcessJobsOff()) return;
@@ -23,9 +26,22 @@ export async function register() {
   const { resumePendingDeletions } = await import("./lib/channels/delete");
   startInProcessJobsWhenNoInngest([
     // Due syncs every minute, the first now.
-    { label: "[sync] scheduler", start: (db) => startInProcessScheduler({ db }).tick() },
+    {
+      label: "[sync] scheduler",
+      start: (db) => {
+        const scheduler = startInProcessScheduler({ db });
+        onShutdown("[sync] scheduler", () => scheduler.stop());
+        return scheduler.tick();
+      },
+    },
     // Two-way pushes whose backoff ended (and any a lost kick left), every minute.
-    { label: "[two-way] pusher", start: (db) => startInProcessPusher({ db }) },
+    {
+      label: "[two-way] pusher",
+      start: (db) => {
+        const pusher = startInProcessPusher({ db });
+        onShutdown("[two-way] pusher", () => pusher.stop());
+      },
+    },
     // Channel deletions a previous process did not finish.
     { label: "[channels] resuming deletions", start: (db) => resumePendingDeletions(db) },
   ]);

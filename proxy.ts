@@ -8,7 +8,8 @@ import { newNonce, securityHeaders, servedOverHttps, withHeaders } from "@/lib/h
 // It only reads the session cookie and never writes one: a late response (a link prefetch,
 // say) must not bring back a cookie that signing out has just deleted.
 
-const PUBLIC_PATHS = ["/login", "/session-ended", "/api/auth", "/api/inngest"];
+// /api/health answers load balancers and monitors, which have no session (it reveals no data).
+const PUBLIC_PATHS = ["/login", "/session-ended", "/api/auth", "/api/inngest", "/api/health"];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -147,6 +147,8 @@ const VARIABLES = {
   NEXT_RUNTIME: raw,
   /** "phase-production-build" while `next build` runs. */
   NEXT_PHASE: raw,
+  /** Set (any value): Next leaves SIGTERM/SIGINT to the portal, which stops its sync scheduler before exiting (lib/shutdown.ts). */
+  NEXT_MANUAL_SIG_HANDLE: text,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EnvName = keyof typeof VARIABLES;

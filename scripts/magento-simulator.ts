@@ -9,6 +9,7 @@ Serves a generated Magento 2.4 store over REST on 127.0.0.1 (contract: ../shared
 
 Options:
   --port <n>            TCP port (0 = any free port; default 8080)
+  --host <address>      address to listen on (default 127.0.0.1; 0.0.0.0 in a container, compose.yaml)
   --seed <n>            seed of the generated store (default 42)
   --customers <n>       number of customers (default 2000)
   --orders <n>          number of orders (default 10000)
@@ -25,6 +26,7 @@ POST|GET|DELETE /__simulator/faults, GET /__simulator/pushed, GET /__simulator/r
 
 type Parsed = {
   port: number;
+  host?: string;
   seed: number;
   customers: number;
   orders: number;
@@ -59,6 +61,12 @@ function parse(argv: string[]): Parsed | "help" {
       case "port":
         out.port = int(name, value(), 0, 65535);
         break;
+      case "host": {
+        const host = value();
+        if (host === undefined || host === "" || host.startsWith("--")) throw new UsageError("Option --host needs an address.");
+        out.host = host;
+        break;
+      }
       case "seed":
         out.seed = int(name, value(), 0, 2 ** 32 - 1);
         break;
@@ -117,6 +125,7 @@ async function main(): Promise<number> {
   try {
     sim = await startMagentoSimulator({
       port: args.port,
+      host: args.host,
       seed: args.seed,
       customers: args.customers,
       orders: args.orders,

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { childGroup, stopGroupOnSignals, stopGroupWhenParentExits } from "./lib/children.mjs";
 import { ROOT, ensureBuild, ensureDependencies, runOrExit } from "./lib/prepare.mjs";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -25,15 +26,14 @@ const port = portFrom("PORT", "3000");
 const simulatorPort = portFrom("MAGENTO_SIM_PORT", "8080");
 const withSimulator = process.env.DEMO_SIMULATOR !== "0";
 
-const children = [];
-let stopping = false;
-function stopAll(signal = "SIGTERM") {
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill(signal);
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(signal));
+// SIGTERM/SIGINT go on to the portal, then the simulator; this process exits once both have (the
+// portal finishes its sync page first), so their ports are free when `npm start` is gone.
+const children = childGroup();
+stopGroupOnSignals(children);
+// `kill <npm's pid>` stops npm and its shell but never reaches this process: notice and stop too.
+stopGroupWhenParentExits(children);
 // A failed step exits this process; never leave the simulator running behind it.
-process.on("exit", () => stopAll());
+process.on("exit", () => children.signalAll());
 
 const dataDir = path.resolve(process.env.PORTAL_DATA_DIR ?? path.join(ROOT, ".data"));
 
@@ -77,12 +77,11 @@ async function startSimulator() {
     ],
     { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
   );
-  children.push(child);
+  children.add(child);
   child.on("exit", (code, signal) => {
-    if (signal || stopping) return;
+    if (signal || children.stopping) return;
     console.error(`The Magento simulator stopped (exit ${code}); stopping the portal too.`);
-    stopAll();
-    process.exit(code || 1);
+    void children.stopAll().then(() => process.exit(code || 1));
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -95,7 +94,7 @@ async function startSimulator() {
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   console.error(`The Magento simulator did not answer on ${baseUrl} within 60 s (is the port taken? set MAGENTO_SIM_PORT).`);
-  stopAll();
+  await children.stopAll();
   process.exit(1);
 }
 
@@ -108,18 +107,21 @@ runOrExit("npx", ["tsx", "scripts/setup-demo.ts"], {
 });
 
 console.log(`▸ Starting the portal on http://localhost:${port} (Ctrl+C to stop)…`);
-const server = spawn("npx", ["next", "start", "-p", port], {
+// Next's own script under this Node, not npx: the stop signal must reach the server itself.
+const server = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
   cwd: ROOT,
   stdio: "inherit",
   env: {
     ...process.env,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The portal handles SIGTERM/SIGINT itself: its sync scheduler finishes the page in hand first (lib/shutdown.ts).
+    NEXT_MANUAL_SIG_HANDLE: "1",
     // The demo store is the simulator on 127.0.0.1, an address channels may not reach otherwise.
     ...(simulator ? { MAGENTO_ALLOW_PRIVATE_URLS: "1" } : {}),
   },
 });
-children.push(server);
+children.add(server);
 server.on("exit", (code, signal) => {
-  stopAll();
-  process.exit(code ?? (signal ? 1 : 0));
+  if (children.stopping) return; // the signal handler exits once every child has
+  void children.stopAll().then(() => process.exit(code ?? (signal ? 1 : 0)));
 });

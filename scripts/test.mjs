@@ -5,12 +5,14 @@
 //   2. chromium          /usr/bin/chromium for Playwright (installed with apt-get when root)
 //   3. postgres          TEST_DATABASE_URL answers (started with pg_ctlcluster when local and down)
 //   4. vitest run        unit + integration tests
-//   5. next build        production build for the end-to-end tests
-//   6. playwright test   end-to-end tests against that build
+//   5. next build        production build, standalone output included (scripts/build-standalone.mjs)
+//   6. standalone smoke  `node server.js` from that build against Postgres: health, sign-in, SIGTERM
+//                        (scripts/smoke-standalone.mjs)
+//   7. playwright test   end-to-end tests against the same build (`next start`)
 //
 //   node scripts/test.mjs            everything
 //   node scripts/test.mjs --unit     steps 1, 3, 4 (extra arguments go to vitest)
-//   node scripts/test.mjs --e2e      steps 1, 2, 3, 5, 6 (extra arguments go to playwright)
+//   node scripts/test.mjs --e2e      steps 1, 2, 3, 5, 6, 7 (extra arguments go to playwright)
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -55,7 +57,9 @@ const steps = [
     name: "vitest run (unit + integration)",
     run: () => command("npx", ["vitest", "run", ...(unitOnly ? extraArgs : [])]),
   },
-  runE2e && { name: "next build", run: () => command("npx", ["next", "build"]) },
+  // One build serves both: the standalone folder for the smoke test, .next itself for `next start`.
+  runE2e && { name: "next build (with standalone output)", run: () => command(process.execPath, ["scripts/build-standalone.mjs"]) },
+  runE2e && { name: "standalone smoke test", run: () => command(process.execPath, ["scripts/smoke-standalone.mjs"]) },
   runE2e && {
     name: "playwright test (end-to-end)",
     run: () => command("npx", ["playwright", "test", ...(e2eOnly ? extraArgs : [])]),

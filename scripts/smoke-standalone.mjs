@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Smoke test of the standalone build (after scripts/build-standalone.mjs), as the Docker image runs
+// it: `node server.js` from .next/standalone against a fresh Postgres database. It migrates the
+// database and creates an administrator with the portal's CLI, waits for /api/health to answer
+// 200, signs in over HTTP (Auth.js's credentials endpoint) and opens a page with the session, then
+// sends SIGTERM and checks the server exits by itself and frees its port. The database is dropped
+// at the end, whatever happened. `npm test` runs it after the build; exits 1 naming the failed step.
+//
+//   node scripts/smoke-standalone.mjs      (TEST_DATABASE_URL names the Postgres server)
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const standalone = path.join(root, ".next", "standalone");
+const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+const HOST = "127.0.0.1";
+const START_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 35_000;
+
+const log = (message) => console.log(`[smoke] ${message}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let server = null;
+let databaseCreated = false;
+const databaseName = `portal_smoke_${Date.now()}`;
+const databaseUrl = (() => {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+})();
+
+async function withAdmin(fn) {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, HOST, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The repository's tsx scripts (migrations, the CLI): the Dockerfile's build stage has them too. */
+function runTsx(script, args, env) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`${script} ${args[0] ?? ""} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+  return result.stdout;
+}
+
+/** The cookies a response sets, as name → value (session and CSRF cookies only need that). */
+function cookiesOf(response) {
+  const jar = {};
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(";");
+    const at = pair.indexOf("=");
+    jar[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return jar;
+}
+const cookieHeader = (jar) =>
+  Object.entries(jar)
+    .map(([name, value]) => `${name}=${value}`)
+    .join("; ");
+
+async function main() {
+  if (!existsSync(path.join(standalone, "server.js"))) {
+    throw new Error(".next/standalone/server.js is missing: run node scripts/build-standalone.mjs first.");
+  }
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    AUTH_URL: base,
+    AUTH_TRUST_HOST: "true",
+  };
+
+  log(`creating the database ${databaseName}`);
+  await withAdmin((sql) => sql.unsafe(`create database "${databaseName}"`));
+  databaseCreated = true;
+  runTsx("scripts/migrate.ts", [], env);
+  const email = "smoke-admin@smoke.test";
+  const password = `smoke-${randomBytes(9).toString("base64url")}`;
+  runTsx("scripts/portal.ts", ["user:create", "--email", email, "--name", "Smoke Admin", "--role", "admin", "--password", password], env);
+
+  log(`starting node server.js on ${base}`);
+  const startedAt = Date.now();
+  server = spawn(process.execPath, ["server.js"], {
+    cwd: standalone,
+    env: { ...env, PORT: String(port), HOSTNAME: HOST, NEXT_MANUAL_SIG_HANDLE: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  server.stdout.on("data", (data) => (output += data));
+  server.stderr.on("data", (data) => (output += data));
+  const exited = new Promise((resolve) => server.once("exit", (code, signal) => resolve({ code, signal })));
+
+  let health = null;
+  while (Date.now() - startedAt < START_TIMEOUT_MS) {
+    if (server.exitCode !== null) throw new Error(`the server exited (code ${server.exitCode}) before answering:\n${output}`);
+    try {
+      const response = await fetch(`${base}/api/health`);
+      health = { status: response.status, body: await response.json() };
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+  if (health?.status !== 200)
+    throw new Error(`/api/health did not answer 200 within ${START_TIMEOUT_MS / 1000} s (last: ${JSON.stringify(health)}):\n${output}`);
+  if (health.body.database !== "reachable" || health.body.migrations?.current !== true) {
+    throw new Error(`/api/health answered 200 but says ${JSON.stringify(health.body)}`);
+  }
+  log(`/api/health 200 after ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${JSON.stringify(health.body)}`);
+
+  // Anonymous: a page sends the visitor to sign in.
+  const anonymous = await fetch(`${base}/dashboard`, { redirect: "manual" });
+  if (anonymous.status !== 307 || !anonymous.headers.get("location")?.includes("/login")) {
+    throw new Error(`an anonymous /dashboard answered ${anonymous.status} (expected a redirect to /login)`);
+  }
+
+  // Sign in the way the browser's form does through Auth.js: CSRF token, then the credentials.
+  const csrfResponse = await fetch(`${base}/api/auth/csrf`);
+  const jar = cookiesOf(csrfResponse);
+  const { csrfToken } = await csrfResponse.json();
+  const signIn = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar) },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/dashboard` }),
+  });
+  Object.assign(jar, cookiesOf(signIn));
+  if (!Object.keys(jar).some((name) => name.endsWith("session-token"))) {
+    throw new Error(`signing in set no session cookie (status ${signIn.status}, location ${signIn.headers.get("location")})`);
+  }
+  const dashboard = await fetch(`${base}/dashboard`, { redirect: "manual", headers: { cookie: cookieHeader(jar) } });
+  if (dashboard.status !== 200) throw new Error(`/dashboard with the session answered ${dashboard.status}`);
+  const html = await dashboard.text();
+  if (!html.includes("Smoke Admin")) throw new Error("/dashboard with the session does not show the signed-in user's name");
+  log("signed in over HTTP and opened /dashboard");
+
+  // Graceful stop: SIGTERM, the server exits by itself and frees the port.
+  const stopAt = Date.now();
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  const result = await exited;
+  clearTimeout(timer);
+  if (result.signal === "SIGKILL") throw new Error(`the server did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM:\n${output}`);
+  if (result.code !== 0) throw new Error(`the server exited with ${JSON.stringify(result)} after SIGTERM:\n${output}`);
+  if (!(await portFree(port))) throw new Error(`port ${port} is still taken after the server exited`);
+  log(`SIGTERM: exited (code 0) in ${((Date.now() - stopAt) / 1000).toFixed(1)} s, port ${port} free`);
+}
+
+async function cleanup() {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill("SIGKILL");
+    await new Promise((resolve) => server.once("exit", resolve));
+  }
+  if (databaseCreated) {
+    await withAdmin((sql) => sql.unsafe(`drop database if exists "${databaseName}" with (force)`)).catch((error) =>
+      log(`could not drop ${databaseName}: ${error.message}`),
+    );
+  }
+}
+
+let code = 0;
+try {
+  await main();
+  log("passed");
+} catch (error) {
+  console.error(`[smoke] FAILED: ${error instanceof Error ? error.message : error}`);
+  code = 1;
+}
+await cleanup();
+process.exit(code);
