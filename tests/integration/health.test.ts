@@ -18,7 +18,11 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database"
 
 const SHIPPED = journal.entries.length;
 let testDb: TestDatabase;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY };
+const saved = {
+  DATABASE_URL: process.env.DATABASE_URL,
+  INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY,
+  INNGEST_SIGNING_KEY: process.env.INNGEST_SIGNING_KEY,
+};
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -97,7 +101,9 @@ describe("/api/health", () => {
 
   it("says inngest mode when an Inngest server takes the background work", async () => {
     process.env.DATABASE_URL = testDb.url;
+    // Inngest Cloud: both keys (one alone is refused at start, lib/jobs/settings.ts).
     process.env.INNGEST_EVENT_KEY = "test-event-key";
+    process.env.INNGEST_SIGNING_KEY = "signkey-test-0123456789abcdef";
     const report = await healthReport(async () => testDb.db);
     expect(report.mode).toBe("inngest");
   });
