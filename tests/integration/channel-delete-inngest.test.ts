@@ -1,4 +1,3 @@
-import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { count, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
@@ -8,6 +7,7 @@ import { functions } from "@/inngest/functions";
 import { startChannelDeletion } from "@/lib/channels/delete";
 import { CHANNEL_DELETE_REQUESTED } from "@/lib/jobs/events";
 import { inngest } from "@/lib/jobs/inngest-client";
+import { inngestEngine } from "@/tests/helpers/inngest-engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // Channel deletion under Inngest through @inngest/test, against a real database: the function
@@ -29,18 +29,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function engine(fn: ReturnType<typeof createChannelDeleteFunction> | ReturnType<typeof createResumeChannelDeletionsFunction>) {
-  const sendEvent = vi.fn(async () => ({ ids: ["evt"] }));
-  const t = new InngestTestEngine({
-    function: fn,
-    transformCtx: (ctx) => {
-      const mocked = mockCtx(ctx);
-      (mocked.step as unknown as { sendEvent: typeof sendEvent }).sendEvent = sendEvent;
-      return mocked;
-    },
-  });
-  return { t, sendEvent };
-}
+const engine = inngestEngine;
 
 /** A channel with `customers` synced customers and one sync run, marked for deletion unless `live`. */
 async function channelWithData(name: string, customers: number, live = false) {

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { createChannelSyncFunction } from "@/inngest/functions/channel-sync";
@@ -13,6 +12,7 @@ import type { Share } from "@/lib/sync/shares";
 import type { ChannelRow } from "@/lib/sync/types";
 import { startMagentoSimulator, type RunningSimulator, type SimulatorOptions } from "@/simulator";
 import { runScript } from "@/tests/helpers/child-script";
+import { inngestEngine } from "@/tests/helpers/inngest-engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { actual, duplicates, expected, rows } from "@/tests/helpers/sync-figures";
 
@@ -203,29 +203,8 @@ describe("a run fanned out over workers (shares)", () => {
     const { sim, testDb, channel } = await setup({ seed: 213, customers: 80, orders: 300 }, { maxRequestsInFlight: 8, latencyMs: 5 });
     const { db } = testDb;
     const fn = createChannelSyncFunction({ db: async () => db, runner: { pageSize: 10 } });
-    const sendEvent = vi.fn(async () => ({ ids: ["evt"] }));
-    // @inngest/test re-runs the function after each parallel step and starts every step it finds
-    // again, so one share would run twice at once (its second start then finds the share's lock
-    // held). Inngest itself runs each step once: so does this harness, by step id.
-    const started = new Map<string, Promise<unknown>>();
-    const stepRun = vi.fn();
-    const t = new InngestTestEngine({
-      function: fn,
-      transformCtx: (ctx) => {
-        const mocked = mockCtx(ctx);
-        const step = mocked.step as unknown as { sendEvent: typeof sendEvent; run: (id: string, body: () => unknown) => Promise<unknown> };
-        step.sendEvent = sendEvent;
-        const run = step.run.bind(step);
-        step.run = (id, body) => {
-          stepRun(id);
-          return run(id, () => {
-            if (!started.has(id)) started.set(id, Promise.resolve().then(body));
-            return started.get(id);
-          });
-        };
-        return mocked;
-      },
-    });
+    // Inngest runs each parallel step once; the test engine would start a share twice (inngestEngine).
+    const { t, stepRun } = inngestEngine(fn, { stepsOnce: true });
     const { result } = await t.execute({
       events: [{ name: CHANNEL_SYNC_REQUESTED, data: { channelId: channel.id, mode: "initial", trigger: "manual" } }],
     });

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { channels, magentoCustomers, outbox, users } from "@/db/schema";
@@ -11,6 +10,7 @@ import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { runChannelSync } from "@/lib/sync/runner";
 import type { ChannelRow } from "@/lib/sync/types";
 import { loadCustomerEdit, requestCustomerEdit } from "@/lib/customers/two-way/service";
+import { inngestEngine } from "@/tests/helpers/inngest-engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { sessionUserOf } from "@/tests/helpers/session-user";
 
@@ -27,19 +27,7 @@ let channel: ChannelRow;
 let userId: number;
 const savedKick = process.env.TWO_WAY_PUSH_KICK;
 
-function engine() {
-  const sendEvent = vi.fn(async () => ({ ids: ["evt"] }));
-  const fn = createPushOutboxFunction({ db: async () => testDb.db });
-  const t = new InngestTestEngine({
-    function: fn,
-    transformCtx: (ctx) => {
-      const mocked = mockCtx(ctx);
-      (mocked.step as unknown as { sendEvent: typeof sendEvent }).sendEvent = sendEvent;
-      return mocked;
-    },
-  });
-  return { t, sendEvent };
-}
+const engine = () => inngestEngine(createPushOutboxFunction({ db: async () => testDb.db }));
 
 async function queueEdit(firstname: string): Promise<{ pushId: number; originId: number }> {
   const [row] = await testDb.db

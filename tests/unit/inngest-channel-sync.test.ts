@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, syncRuns } from "@/db/schema";
 import { sealCredentials } from "@/lib/secrets/channel-credentials";
 import { NonRetriableError } from "inngest";
@@ -17,6 +16,7 @@ import { channelSyncSteps } from "@/lib/sync/job-steps";
 import { getRun, listRuns } from "@/lib/sync/runs";
 import { MAX_SHARES } from "@/lib/sync/shares";
 import type { Connector } from "@/lib/sync/types";
+import { inngestEngine } from "@/tests/helpers/inngest-engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 
 // The Inngest functions through @inngest/test, against a real database and fake connectors.
@@ -51,23 +51,7 @@ async function addChannel(name: string) {
   return row!;
 }
 
-function engine(
-  fn:
-    | ReturnType<typeof createChannelSyncFunction>
-    | ReturnType<typeof createScheduleSyncsFunction>
-    | ReturnType<typeof createChannelSyncContinueFunction>,
-) {
-  const sendEvent = vi.fn(async () => ({ ids: ["evt"] }));
-  const t = new InngestTestEngine({
-    function: fn,
-    transformCtx: (ctx) => {
-      const mocked = mockCtx(ctx);
-      (mocked.step as unknown as { sendEvent: typeof sendEvent }).sendEvent = sendEvent;
-      return mocked;
-    },
-  });
-  return { t, sendEvent };
-}
+const engine = inngestEngine;
 
 beforeAll(async () => {
   process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
