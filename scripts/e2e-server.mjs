@@ -16,13 +16,13 @@ import { randomBytes } from "node:crypto";
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ADMIN_URL, withAdmin } from "./lib/postgres-admin.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const HOST = "127.0.0.1";
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 const ROLES = ["admin", "manager", "agent", "viewer"];
 // Databases left behind by a run that was killed (SIGKILL) are dropped once they are this old.
 const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -72,16 +72,6 @@ let databaseCreated = false;
 let stopping = false;
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
-
-async function withAdmin(fn) {
-  const { default: postgres } = await import("postgres");
-  const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
 
 /** Runs a command with output on our stderr/stdout; rejects when it fails. */
 function run(label, cmd, args, options = {}) {

@@ -13,10 +13,10 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ADMIN_URL, withAdmin } from "./lib/postgres-admin.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const standalone = path.join(root, ".next", "standalone");
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 35_000;
@@ -32,16 +32,6 @@ const databaseUrl = (() => {
   url.pathname = `/${databaseName}`;
   return url.toString();
 })();
-
-async function withAdmin(fn) {
-  const { default: postgres } = await import("postgres");
-  const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
 
 function freePort() {
   return new Promise((resolve, reject) => {

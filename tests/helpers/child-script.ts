@@ -31,3 +31,13 @@ export async function runScript(script: string, env: Record<string, string>, kil
   if (timer) clearTimeout(timer);
   return result;
 }
+
+/** Whether a process with this pid is still running. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,6 +10,7 @@ import { runChannelSync } from "@/lib/sync/runner";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { actual, duplicates, expected, rows } from "@/tests/helpers/sync-figures";
+import { processAlive as alive } from "@/tests/helpers/child-script";
 
 // Graceful shutdown (lib/shutdown.ts): SIGTERM while the in-process scheduler is writing a sync's
 // pages. The process finishes the page in hand, closes the database and exits by itself, well
@@ -41,15 +42,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function storedRecords(): Promise<number> {
   const [row] = await rows<{ n: string }>(

@@ -3,19 +3,11 @@ import net from "node:net";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { processAlive as alive } from "@/tests/helpers/child-script";
 
 // `npm start` (scripts/start.mjs) passes SIGTERM/SIGINT on to its children (the portal, the
 // simulator) through scripts/lib/children.mjs and exits only when they have: afterwards no child
 // is left running and their ports are free for the next start.
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
