@@ -126,7 +126,14 @@ describe("a sync against a Magento that was reset or replaced", () => {
     const channelId = channel!.id;
     const initial = await runChannelSync({ db: testDb.db, channelId, mode: "initial", trigger: "cli" });
     expect(initial.status).toBe("succeeded");
-    expect(statsOf(initial, "orders").created).toBe(first.store.orders.size);
+    // Every order arrives; a credit memo page that ran ahead of the orders' walk may have written
+    // some of them first, as its references, so the orders connector's own "created" can be lower.
+    expect(statsOf(initial, "orders").fetched).toBe(first.store.orders.size);
+    const [held] = await queryRows<{ n: number }>(
+      testDb.db,
+      sql`select count(*)::int as n from magento_orders where channel_id = ${channelId}`,
+    );
+    expect(held!.n).toBe(first.store.orders.size);
 
     // The same store again, every record walked and re-upserted: nothing refused, nothing changed.
     const full = await runChannelSync({ db: testDb.db, channelId, mode: "full", trigger: "cli" });
