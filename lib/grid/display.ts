@@ -1,13 +1,15 @@
 import { formatDateTime, formatUtc } from "@/lib/dates";
 import { formatDecimal, formatMoney } from "@/lib/format/money";
 import { filterKindOf } from "./params";
-import type { ChoiceOption, ColumnKind, FilterKind, GridColumn, GridDefinition, SortSpec } from "./types";
+import { priorityOf } from "./fit";
+import type { CardRole, ChoiceOption, ColumnKind, ColumnPriority, FilterKind, GridColumn, GridDefinition, SortSpec } from "./types";
 import type { GridRow } from "./sql";
 
 // Grid rows → what the browser shows. Cells are formatted on the server (exact money, dates in the
 // viewer's zone) so the client component receives plain strings: nothing to re-compute, no float,
 // no server/browser Intl differences at hydration.
 
+export type { CardRole, ColumnPriority };
 export type CellTone = "neutral" | "green" | "amber" | "red" | "blue";
 export type DisplayCell = { text: string; title?: string; href?: string; tone?: CellTone };
 export type DisplayRow = { id: string; href: string | null; cells: Record<string, DisplayCell> };
@@ -24,6 +26,9 @@ export type ClientColumn = {
   align: "left" | "right";
   /** Long formatted text (the audit log's changes) wraps instead of widening the table. */
   wrap: boolean;
+  /** Folding order on narrow screens (lib/grid/fit.ts). */
+  priority: ColumnPriority;
+  card: CardRole | null;
 };
 
 /** What the client needs of a definition. */
@@ -136,7 +141,7 @@ export function clientDefinition(definition: GridDefinition, choiceOptions: Reco
     noun: definition.noun,
     defaultSort: definition.defaultSort,
     searchable: definition.columns.filter((c) => c.searchable).map((c) => c.label),
-    columns: definition.columns.map((c) => ({
+    columns: definition.columns.map((c, index) => ({
       id: c.id,
       label: c.label,
       kind: c.kind,
@@ -147,6 +152,8 @@ export function clientDefinition(definition: GridDefinition, choiceOptions: Reco
       // Amounts and counts line up on the right; identifiers (plain numbers) read like text.
       align: c.kind === "money" || (c.kind === "number" && !c.plain) ? "right" : "left",
       wrap: c.format !== undefined,
+      priority: priorityOf(c, index),
+      card: c.card ?? null,
     })),
   };
 }

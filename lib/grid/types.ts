@@ -12,6 +12,12 @@ export type FilterKind = "text" | "choice" | "number" | "date" | "boolean";
 
 export type ChoiceOption = { value: string; label: string };
 
+/** 1 = essential (never folds away), 2 = normal, 3 = folds first when the grid is narrow (lib/grid/fit.ts). */
+export type ColumnPriority = 1 | 2 | 3;
+
+/** The part a column plays on a row's card, the grid's form on a phone (lib/grid/fit.ts). */
+export type CardRole = "title" | "who" | "amount" | "status" | "date";
+
 export interface GridColumn {
   /** URL key and React key, e.g. "grand_total". Lower case, digits and underscores. */
   id: string;
@@ -41,6 +47,10 @@ export interface GridColumn {
   optionLabel?: (value: string) => string;
   /** text: turns the raw SQL value into the cell's text, on the page and in the CSV. */
   format?: (value: unknown) => string;
+  /** Which shown columns fold away first on a narrow screen (default: 1 for the first column, else 2). */
+  priority?: ColumnPriority;
+  /** Its place on the row's card on a phone; a grid without any shows its first columns instead. */
+  card?: CardRole;
 }
 
 export type GridId =
