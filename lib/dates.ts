@@ -50,6 +50,41 @@ export function formatDateTime(value: Date | string | null | undefined, timeZone
   return formatter.format(date);
 }
 
+const COMPACT_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A moment as "2026-12-05 14:03" in `timeZone`, without the zone's name: the grids' date cells,
+ * where columns must stay narrow (the cell's title and the grid say the zone).
+ */
+export function formatCompactDateTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
+  if (value === null || value === undefined) return "—";
+  const date = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return "—";
+  let formatter = COMPACT_FORMATTERS.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    COMPACT_FORMATTERS.set(timeZone, formatter);
+  }
+  const part = Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
+
+/** The short name of a zone at a moment ("UTC", "CET"), as formatDateTime writes it. */
+export function zoneName(timeZone: string, at: Date = new Date()): string {
+  const part = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" })
+    .formatToParts(at)
+    .find((p) => p.type === "timeZoneName");
+  return part?.value ?? timeZone;
+}
+
 const TIME_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
 /** The time of day only ("14:05 CET"), for moments within the next hours such as a lock's end. */

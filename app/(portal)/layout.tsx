@@ -10,12 +10,16 @@ export default async function PortalLayout({ children }: { children: React.React
   const user = await requireUser();
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 overflow-y-auto border-r border-slate-200 bg-white px-3 py-5 md:block">
-        <Link href="/dashboard" className="mb-6 flex items-center gap-2 px-3">
-          <span className="flex h-7 w-7 items-center justify-center rounded-lg bg-brand-600 text-xs font-bold text-white">SP</span>
-          <span className="text-sm font-semibold text-slate-900">Sales Portal</span>
-        </Link>
-        <SidebarNav sections={navigationFor(user.permissions)} />
+      {/* The aside stretches to the page's full height (its background and border reach the bottom of
+          long pages); the navigation inside stays on screen while the page scrolls. */}
+      <aside className="hidden w-56 shrink-0 border-r border-slate-200 bg-white md:block">
+        <div className="sticky top-0 max-h-screen overflow-y-auto px-3 py-5">
+          <Link href="/dashboard" className="mb-6 flex items-center gap-2 px-3">
+            <span className="flex h-7 w-7 items-center justify-center rounded-lg bg-brand-600 text-xs font-bold text-white">SP</span>
+            <span className="text-sm font-semibold text-slate-900">Sales Portal</span>
+          </Link>
+          <SidebarNav sections={navigationFor(user.permissions)} />
+        </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-10 flex h-14 items-center justify-between border-b border-slate-200 bg-white/90 px-6 backdrop-blur">

@@ -8,6 +8,8 @@ export function ColumnMenu({
   columns,
   order,
   visible,
+  folded,
+  onShowFolded,
   onChange,
   saving,
   message,
@@ -15,6 +17,9 @@ export function ColumnMenu({
   columns: ClientColumn[];
   order: string[];
   visible: Record<string, boolean>;
+  /** Shown columns folded away to fit the screen: unticked here, ticking one brings it back. */
+  folded: string[];
+  onShowFolded: (id: string) => void;
   onChange: (order: string[], visible: Record<string, boolean>) => void;
   saving: boolean;
   message: string | null;
@@ -38,7 +43,8 @@ export function ColumnMenu({
           {order.map((id, index) => {
             const column = byId.get(id);
             if (!column) return null;
-            const isVisible = visible[id] !== false;
+            const isFolded = folded.includes(id);
+            const isVisible = visible[id] !== false && !isFolded;
             return (
               <li key={id} className="flex items-center gap-2 text-sm">
                 <input
@@ -48,10 +54,11 @@ export function ColumnMenu({
                   checked={isVisible}
                   // The last visible column stays: a grid of no columns helps no one.
                   disabled={isVisible && shown === 1}
-                  onChange={(e) => onChange(order, { ...visible, [id]: e.target.checked })}
+                  onChange={(e) => (isFolded ? onShowFolded(id) : onChange(order, { ...visible, [id]: e.target.checked }))}
                 />
                 <label htmlFor={`col-${id}`} className="flex-1 text-slate-800">
                   {column.label}
+                  {isFolded ? <span className="ml-1 text-xs text-slate-500">(folded to fit)</span> : null}
                 </label>
                 <button
                   type="button"

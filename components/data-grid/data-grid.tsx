@@ -14,10 +14,10 @@ import {
 } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
-import { Badge } from "@/components/ui/badge";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/auth/action";
-import type { ClientDefinition, DisplayCell, DisplayRow } from "@/lib/grid/display";
+import type { ClientColumn, ClientDefinition, DisplayRow } from "@/lib/grid/display";
+import { estimatedWidth, foldColumns } from "@/lib/grid/fit";
 import { PAGE_SIZES, type FilterValue, type GridState } from "@/lib/grid/types";
 import { BulkAssignForm, type BulkAssign } from "./bulk-assign";
 import {
@@ -29,6 +29,8 @@ import {
   type GridActionOutcome,
 } from "./grid-actions";
 import { ColumnMenu } from "./column-menu";
+import { CellView } from "./cell-view";
+import { GridCards } from "./grid-cards";
 import { FilterEditor } from "./filter-panel";
 import { gridQueryString } from "@/lib/grid/params";
 import {
@@ -51,9 +53,18 @@ import {
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, rowSelectionFeature, rowSortingFeature });
 type Features = typeof features;
 
-// The row actions stay in view at the right edge while a wide table scrolls sideways.
+// While a wide table scrolls sideways, the selection box and the first shown column stay at the
+// left edge and the row actions at the right edge. Their cells take the row's background (a row is
+// white, grey on hover, tinted when selected) so the columns passing under them do not show through.
 const STICKY_END_HEAD = "right-0 z-20 shadow-[-1px_0_0_var(--color-slate-200)]";
-const STICKY_END_CELL = "sticky right-0 bg-white shadow-[-1px_0_0_var(--color-slate-200)]";
+const STICKY_END_CELL = "sticky right-0 z-[1] bg-inherit shadow-[-1px_0_0_var(--color-slate-200)]";
+const STICKY_SELECT_HEAD = "left-0 z-20";
+const STICKY_SELECT_CELL = "sticky left-0 z-[1] bg-inherit";
+const STICKY_FIRST_HEAD = "left-10 z-20 shadow-[1px_0_0_var(--color-slate-200)]";
+const STICKY_FIRST_CELL = "sticky left-10 z-[1] bg-inherit shadow-[1px_0_0_var(--color-slate-200)]";
+
+const longText = (column: ClientColumn | undefined) =>
+  column !== undefined && !column.wrap && (column.kind === "text" || (column.kind === "choice" && column.options === null));
 
 export type SaveLayout = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
 
@@ -79,6 +90,8 @@ export interface DataGridProps {
   /** Grids a saved segment can narrow: the segments this user may apply, and the entity to save. */
   segments?: { id: number; name: string }[];
   segmentEntity?: string;
+  /** Short name of the time zone the date cells are in ("UTC", "CET"), said once above the table. */
+  zone?: string;
 }
 
 function initialLayout(definition: ClientDefinition, pref: string[] | null): { order: ColumnOrderState; visible: ColumnVisibilityState } {
@@ -89,25 +102,6 @@ function initialLayout(definition: ClientDefinition, pref: string[] | null): { o
     order: [...chosen, ...ids.filter((id) => !chosen.includes(id))],
     visible: Object.fromEntries(ids.map((id) => [id, chosen.includes(id)])),
   };
-}
-
-function CellView({ cell, primaryHref }: { cell: DisplayCell; primaryHref: string | null }) {
-  const content = cell.tone ? (
-    <Badge tone={cell.tone}>{cell.text}</Badge>
-  ) : cell.title ? (
-    <time title={cell.title}>{cell.text}</time>
-  ) : (
-    cell.text
-  );
-  const href = cell.href ?? primaryHref;
-  if (href && cell.text !== "—") {
-    return (
-      <Link href={href} className="font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-500">
-        {content}
-      </Link>
-    );
-  }
-  return <>{content}</>;
 }
 
 export function DataGrid({
@@ -126,6 +120,7 @@ export function DataGrid({
   bulkActions,
   segments,
   segmentEntity,
+  zone,
 }: DataGridProps) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
@@ -138,6 +133,12 @@ export function DataGrid({
   const [search, setSearch] = useState(state.q ?? "");
   const [running, setRunning] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<GridActionOutcome | null>(null);
+  // Columns folded away to fit the grid's width, and those the user brought back anyway (Columns).
+  const [folded, setFolded] = useState<string[]>([]);
+  const [kept, setKept] = useState<ReadonlySet<string>>(() => new Set());
+  const scrollBox = useRef<HTMLDivElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const widths = useRef(new Map<string, number>());
 
   const href = (change: Partial<GridState> = {}) => gridHref(basePath, definition, state, change);
   const go = (change: Partial<GridState>) => startNavigation(() => router.push(href(change)));
@@ -181,6 +182,7 @@ export function DataGrid({
           <CellView
             cell={row.original.cells[column.id] ?? { text: "—" }}
             primaryHref={column.id === primaryColumn ? row.original.href : null}
+            truncate={longText(column)}
           />
         ),
       })),
@@ -203,11 +205,68 @@ export function DataGrid({
             } satisfies ColumnDef<Features, DisplayRow>,
           ]
         : []),
-      // runAction is recreated each render but only reads state through setters.
-      // eslint-disable-next-line react-hooks/exhaustive-deps
     ],
+    // runAction is recreated each render but only reads state through setters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [definition, primaryColumn, rowActions, running],
   );
+
+  const shownIds = layout.order.filter((id) => layout.visible[id] !== false);
+  // The first shown column names the row: it stays at the left edge and never folds away.
+  const leadColumn = shownIds[0];
+
+  /**
+   * Folds the lowest-priority columns while the shown ones are wider than the grid (lib/grid/fit.ts).
+   * Each column's width is measured without truncation or wrapping (the table laid out at its
+   * min-content width for a moment, before the browser paints); a folded column keeps the width it
+   * had when last shown, so it comes back once there is room for it.
+   */
+  const fit = useCallback(() => {
+    const box = scrollBox.current;
+    const element = tableRef.current;
+    if (!box || !element || box.clientWidth === 0) return;
+    const { width, minWidth } = element.style;
+    element.style.width = "min-content";
+    element.style.minWidth = "0";
+    let fixed = 0;
+    for (const th of element.querySelectorAll<HTMLTableCellElement>("thead th[data-column]")) {
+      const id = th.dataset.column!;
+      const measured = Math.ceil(th.getBoundingClientRect().width);
+      if (id.startsWith("__")) fixed += measured;
+      else widths.current.set(id, measured);
+    }
+    element.style.width = width;
+    element.style.minWidth = minWidth;
+    const next = foldColumns(
+      shownIds.map((id) => {
+        const column = columnById.get(id)!;
+        return { id, priority: column.priority, width: widths.current.get(id) ?? estimatedWidth(column) };
+      }),
+      box.clientWidth,
+      { fixed, keep: new Set([...kept, ...(leadColumn ? [leadColumn] : [])]) },
+    );
+    setFolded((previous) => (previous.length === next.length && previous.every((id, i) => id === next[i]) ? previous : next));
+    // shownIds is derived from layout, which is listed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layout, kept, columnById, leadColumn]);
+
+  useLayoutEffect(() => {
+    fit();
+  }, [fit, rows]);
+
+  useLayoutEffect(() => {
+    const box = scrollBox.current;
+    if (!box || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => fit());
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [fit]);
+
+  const displayed = useMemo(() => {
+    const visible = { ...layout.visible };
+    for (const id of folded) visible[id] = false;
+    return visible;
+  }, [layout.visible, folded]);
 
   const table = useTable({
     features,
@@ -217,7 +276,7 @@ export function DataGrid({
     manualSorting: true,
     enableRowSelection: true,
     state: {
-      columnVisibility: layout.visible,
+      columnVisibility: displayed,
       columnOrder: ["__select", ...layout.order, "__actions"],
       rowSelection,
       sorting: [{ id: state.sort.column, desc: state.sort.direction === "desc" }],
@@ -259,6 +318,7 @@ export function DataGrid({
 
   function changeLayout(order: string[], visible: Record<string, boolean>) {
     setLayout({ order, visible });
+    setKept((previous) => new Set([...previous].filter((id) => visible[id] !== false)));
     const form = new FormData();
     form.set("grid", definition.id);
     form.set("columns", order.filter((id) => visible[id] !== false).join(","));
@@ -310,8 +370,11 @@ export function DataGrid({
   const count = countLabel(total, totalCapped, definition.noun);
 
   return (
-    <div className="space-y-3" aria-busy={navigating}>
-      <div className="flex flex-wrap items-center gap-2">
+    // `isolate`: the grid's sticky layers stack among themselves, under the app's header.
+    <div className="isolate space-y-3" aria-busy={navigating}>
+      {/* The toolbar stays under the app header (3.5rem) while a long page scrolls (not on a phone,
+          where it wraps to several lines). */}
+      <div data-testid="grid-toolbar" className="z-30 -mx-1 flex flex-wrap items-center gap-2 bg-slate-50/95 px-1 py-2 sm:sticky sm:top-14">
         <form
           role="search"
           className="flex w-full min-w-0 gap-2 sm:w-auto sm:max-w-md sm:flex-1"
@@ -402,6 +465,8 @@ export function DataGrid({
             columns={definition.columns}
             order={layout.order}
             visible={layout.visible}
+            folded={folded}
+            onShowFolded={(id) => setKept((previous) => new Set([...previous, id]))}
             onChange={changeLayout}
             saving={saving}
             message={saveMessage}
@@ -488,6 +553,9 @@ export function DataGrid({
           )}
           {filtered ? " match" : ""}
         </p>
+        {zone && definition.columns.some((c) => c.kind === "date" && displayed[c.id] !== false) ? (
+          <p className="mr-auto text-xs text-slate-500">Times in {zone}</p>
+        ) : null}
         {selectedIds.length ? (
           <p className="flex flex-wrap items-center gap-2" role="status">
             {allMatching ? <span>All {count} selected.</span> : <span>{selectedIds.length.toLocaleString("en-US")} selected.</span>}
@@ -546,71 +614,101 @@ export function DataGrid({
           </p>
         </div>
       ) : (
-        <div className="max-h-[75vh] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">
-              {count}, page {state.page}
-            </caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id}>
-                  {group.headers.map((header) => {
-                    const meta = columnById.get(header.column.id);
-                    const sorted = header.column.getIsSorted();
-                    const ariaSort =
-                      sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : meta?.sortable ? "none" : undefined;
-                    return (
-                      <th
-                        key={header.id}
-                        scope="col"
-                        aria-sort={ariaSort}
-                        className={`sticky top-0 z-10 whitespace-nowrap border-b border-slate-200 bg-slate-50 px-3 py-2.5 font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? "w-10" : ""} ${header.column.id === "__actions" ? STICKY_END_HEAD : ""}`}
-                      >
-                        {meta?.sortable ? (
-                          <Link
-                            href={href(sortChange(state, meta.id))}
-                            className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500"
-                          >
-                            {meta.label}
-                            <span aria-hidden className="text-[10px]">
-                              {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
-                            </span>
-                          </Link>
-                        ) : (
-                          <table.FlexRender header={header} />
-                        )}
-                      </th>
-                    );
-                  })}
-                </tr>
-              ))}
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {table.getRowModel().rows.map((row) => (
-                <tr
-                  key={row.id}
-                  tabIndex={0}
-                  aria-selected={row.getIsSelected()}
-                  onKeyDown={(e) => onRowKey(e, row.original)}
-                  onClick={(e) => onRowClick(e, row.original)}
-                  className={`${row.original.href ? "cursor-pointer" : ""} hover:bg-slate-50 focus-visible:bg-brand-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500 ${row.getIsSelected() ? "bg-brand-50/60" : ""}`}
-                >
-                  {row.getVisibleCells().map((cell) => {
-                    const meta = columnById.get(cell.column.id);
-                    return (
-                      <td
-                        key={cell.id}
-                        className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-3 py-2 text-slate-800 ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${cell.column.id === "__actions" ? STICKY_END_CELL : ""}`}
-                      >
-                        <table.FlexRender cell={cell} />
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <GridCards
+            columns={definition.columns}
+            rows={rows}
+            visible={layout.visible}
+            selected={rowSelection}
+            onSelect={(id, on) => {
+              setAllMatching(false);
+              setRowSelection((previous) => {
+                const next = { ...previous };
+                if (on) next[id] = true;
+                else delete next[id];
+                return next;
+              });
+            }}
+            rowActions={rowActions}
+            running={running}
+            onRun={runAction}
+            label={`${count}, page ${state.page}`}
+          />
+          {/* Below the sticky header and toolbar the table box fits the rest of the screen, so its own
+            header row stays in view while its rows scroll. */}
+          <div
+            ref={scrollBox}
+            data-testid="grid-scroll"
+            className="hidden max-h-[calc(100vh-8.5rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 sm:block"
+          >
+            <table ref={tableRef} className="min-w-full text-left text-[13px]">
+              <caption className="sr-only">
+                {count}, page {state.page}
+              </caption>
+              <thead className="text-xs uppercase tracking-wide text-slate-500">
+                {table.getHeaderGroups().map((group) => (
+                  <tr key={group.id}>
+                    {group.headers.map((header) => {
+                      const meta = columnById.get(header.column.id);
+                      const sorted = header.column.getIsSorted();
+                      const ariaSort =
+                        sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : meta?.sortable ? "none" : undefined;
+                      return (
+                        <th
+                          key={header.id}
+                          scope="col"
+                          aria-sort={ariaSort}
+                          data-column={header.column.id}
+                          // Labels may wrap between words; the cells below decide the column's width.
+                          className={`sticky top-0 z-10 border-b border-slate-200 bg-slate-50 px-2 py-2.5 align-bottom font-medium ${meta?.align === "right" ? "text-right" : ""} ${header.column.id === "__select" ? `w-10 pl-3 ${STICKY_SELECT_HEAD}` : ""} ${header.column.id === leadColumn ? STICKY_FIRST_HEAD : ""} ${header.column.id === "__actions" ? `pr-3 ${STICKY_END_HEAD}` : ""}`}
+                        >
+                          {meta?.sortable ? (
+                            <Link
+                              href={href(sortChange(state, meta.id))}
+                              className="inline-flex items-end gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500"
+                            >
+                              {meta.label}
+                              <span aria-hidden className="text-[10px]">
+                                {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                              </span>
+                            </Link>
+                          ) : (
+                            <table.FlexRender header={header} />
+                          )}
+                        </th>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {table.getRowModel().rows.map((row) => (
+                  <tr
+                    key={row.id}
+                    tabIndex={0}
+                    aria-selected={row.getIsSelected()}
+                    onKeyDown={(e) => onRowKey(e, row.original)}
+                    onClick={(e) => onRowClick(e, row.original)}
+                    className={`${row.original.href ? "cursor-pointer" : ""} ${row.getIsSelected() ? "bg-brand-50" : "bg-white"} hover:bg-slate-50 focus-visible:bg-brand-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500`}
+                  >
+                    {row.getVisibleCells().map((cell) => {
+                      const meta = columnById.get(cell.column.id);
+                      return (
+                        <td
+                          key={cell.id}
+                          // Dates and amounts never wrap and use tabular figures; long text is cut (CellView).
+                          className={`${meta?.wrap ? "min-w-64 max-w-md whitespace-normal" : "whitespace-nowrap"} px-2 py-2 text-slate-800 ${meta?.align === "right" || meta?.kind === "date" ? "tabular-nums" : ""} ${meta?.align === "right" ? "text-right" : ""} ${cell.column.id === "__select" ? `pl-3 ${STICKY_SELECT_CELL}` : ""} ${cell.column.id === leadColumn ? STICKY_FIRST_CELL : ""} ${cell.column.id === "__actions" ? `pr-3 ${STICKY_END_CELL}` : ""}`}
+                        >
+                          <table.FlexRender cell={cell} />
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
 
       <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">

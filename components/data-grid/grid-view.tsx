@@ -12,6 +12,7 @@ import type { BulkAssign } from "./bulk-assign";
 import type { GridAction } from "./grid-actions";
 import { DataGrid } from "./data-grid";
 import { gridQueryString } from "@/lib/grid/params";
+import { zoneName } from "@/lib/dates";
 
 /** The one workspace grid: reads the URL state and the page on the server, renders the table client-side. */
 export async function GridView({
@@ -92,6 +93,7 @@ export async function GridView({
         bulkActions={bulkActions}
         segments={view.segments}
         segmentEntity={scope ? undefined : definition.segmentEntity}
+        zone={zoneName(view.timeZone)}
       />
     </section>
   );

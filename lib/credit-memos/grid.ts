@@ -21,7 +21,7 @@ export const creditMemosGrid: GridDefinition = assertDefinition({
   defaultSort: { column: "created_at", direction: "desc" },
   detailPath: (id) => `/sales/credit-memos/${id}`,
   columns: [
-    { id: "increment_id", label: "Memo #", kind: "text", sql: "m.increment_id", searchable: true },
+    { id: "increment_id", label: "Memo #", kind: "text", sql: "m.increment_id", searchable: true, card: "title" },
     {
       id: "order",
       label: "Order #",
@@ -35,6 +35,7 @@ export const creditMemosGrid: GridDefinition = assertDefinition({
       label: "Customer",
       kind: "text",
       sql: `coalesce(${customerName}, o.customer_email)`,
+      card: "who",
       hrefSql:
         "CASE WHEN coalesce(m.customer_id, o.customer_id) IS NULL THEN NULL ELSE '/customers/' || coalesce(m.customer_id, o.customer_id) END",
     },
@@ -49,9 +50,19 @@ export const creditMemosGrid: GridDefinition = assertDefinition({
         { value: "refunded", label: "Refunded" },
         { value: "canceled", label: "Canceled" },
       ],
+      priority: 1,
+      card: "status",
     },
-    { id: "grand_total", label: "Grand total", kind: "money", sql: "m.grand_total", currencySql: memoCurrency },
-    { id: "adjustment", label: "Adjustment", kind: "money", sql: "m.adjustment", currencySql: memoCurrency },
-    { id: "created_at", label: "Created", kind: "date", sql: "m.remote_created_at" },
+    {
+      id: "grand_total",
+      label: "Grand total",
+      kind: "money",
+      sql: "m.grand_total",
+      currencySql: memoCurrency,
+      priority: 1,
+      card: "amount",
+    },
+    { id: "adjustment", label: "Adjustment", kind: "money", sql: "m.adjustment", currencySql: memoCurrency, priority: 3 },
+    { id: "created_at", label: "Created", kind: "date", sql: "m.remote_created_at", priority: 1, card: "date" },
   ],
 });

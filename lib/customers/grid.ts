@@ -22,13 +22,13 @@ export const customersGrid: GridDefinition = assertDefinition({
   detailPath: (id) => `/customers/${id}`,
   segmentEntity: "customers",
   columns: [
-    { id: "name", label: "Name", kind: "text", sql: customerNameSql("c.first_name", "c.last_name") },
+    { id: "name", label: "Name", kind: "text", sql: customerNameSql("c.first_name", "c.last_name"), card: "title" },
     { id: "last_name", label: "Last name", kind: "text", sql: "c.last_name", searchable: true, hiddenByDefault: true },
-    { id: "email", label: "Email", kind: "text", sql: "c.email", searchable: true },
-    { id: "group", label: "Group", kind: "choice", sql: "g.code", options: "distinct" },
+    { id: "email", label: "Email", kind: "text", sql: "c.email", searchable: true, card: "who" },
+    { id: "group", label: "Group", kind: "choice", sql: "g.code", options: "distinct", priority: 3 },
     { id: "website", label: "Website", kind: "choice", sql: "w.name", options: "distinct", hiddenByDefault: true },
     { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct", hiddenByDefault: true },
-    { id: "billing_country", label: "Country", kind: "choice", sql: "c.billing_country_id", options: "distinct" },
+    { id: "billing_country", label: "Country", kind: "choice", sql: "c.billing_country_id", options: "distinct", priority: 3 },
     { id: "billing_region", label: "Region", kind: "text", sql: "c.billing_region", hiddenByDefault: true },
     { id: "is_guest", label: "Guest", kind: "boolean", sql: "c.is_guest" },
     {
@@ -43,10 +43,18 @@ export const customersGrid: GridDefinition = assertDefinition({
         { value: "no", label: "No" },
         { value: "unknown", label: "Unknown" },
       ],
+      card: "status",
     },
-    { id: "orders_count", label: "Orders", kind: "number", sql: "c.orders_count" },
+    { id: "orders_count", label: "Orders", kind: "number", sql: "c.orders_count", priority: 3 },
     // In the global currency (lib/sync/rules/ltv.ts); null while no order of the customer has base amounts.
-    { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "c.lifetime_value", currencySql: "c.lifetime_currency_code" },
+    {
+      id: "lifetime_value",
+      label: "Lifetime value",
+      kind: "money",
+      sql: "c.lifetime_value",
+      currencySql: "c.lifetime_currency_code",
+      card: "amount",
+    },
     {
       id: "refunds_total",
       label: "Refunds",
@@ -72,7 +80,7 @@ export const customersGrid: GridDefinition = assertDefinition({
       options: RFM_SEGMENTS.map((s) => ({ value: s.id, label: s.label })),
       hiddenByDefault: true,
     },
-    { id: "created_at", label: "Created", kind: "date", sql: "c.remote_created_at" },
+    { id: "created_at", label: "Created", kind: "date", sql: "c.remote_created_at", priority: 1, card: "date" },
     { id: "updated_at", label: "Updated", kind: "date", sql: "c.remote_updated_at", hiddenByDefault: true },
   ],
 });

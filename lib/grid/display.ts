@@ -1,4 +1,4 @@
-import { formatDateTime, formatUtc } from "@/lib/dates";
+import { formatCompactDateTime, formatDateTime, formatUtc } from "@/lib/dates";
 import { formatDecimal, formatMoney } from "@/lib/format/money";
 import { filterKindOf } from "./params";
 import { priorityOf } from "./fit";
@@ -99,7 +99,11 @@ function displayCell(column: GridColumn, values: Record<string, unknown>, timeZo
       return { text: column.plain ? String(raw) : formatDecimal(String(raw)), href };
     case "date": {
       const date = asDate(raw);
-      return date ? { text: formatDateTime(date, timeZone), title: formatUtc(date), href } : { text: String(raw) };
+      // Compact in the cell (columns stay narrow); the title has it with the zone, and in UTC.
+      if (!date) return { text: String(raw) };
+      const zoned = formatDateTime(date, timeZone);
+      const utc = formatUtc(date);
+      return { text: formatCompactDateTime(date, timeZone), title: timeZone === "UTC" ? utc : `${zoned} (${utc})`, href };
     }
     case "boolean": {
       const yes = raw === true || raw === "t" || raw === "true";

@@ -21,7 +21,11 @@ export function priorityOf(column: { id: string; priority?: ColumnPriority }, in
  * of what never folds besides them (selection and actions columns); `keep` are columns the user
  * asked to see anyway. An unknown width (0: the table is not laid out) folds nothing.
  */
-export function foldColumns(columns: readonly FitColumn[], available: number, options: { fixed?: number; keep?: ReadonlySet<string> } = {}): string[] {
+export function foldColumns(
+  columns: readonly FitColumn[],
+  available: number,
+  options: { fixed?: number; keep?: ReadonlySet<string> } = {},
+): string[] {
   if (!(available > 0)) return [];
   let total = (options.fixed ?? 0) + columns.reduce((sum, c) => sum + c.width, 0);
   const candidates = columns

@@ -26,23 +26,26 @@ export const subscribersGrid: GridDefinition = assertDefinition({
   defaultSort: { column: "changed_at", direction: "desc" },
   segmentEntity: "subscribers",
   columns: [
-    { id: "email", label: "Email", kind: "text", sql: "ns.email", searchable: true },
+    { id: "email", label: "Email", kind: "text", sql: "ns.email", searchable: true, card: "title" },
     {
       id: "customer",
       label: "Customer",
       kind: "text",
       sql: customerNameSql("c.first_name", "c.last_name"),
+      card: "who",
       hrefSql: "CASE WHEN ns.customer_id IS NULL THEN NULL ELSE '/customers/' || ns.customer_id END",
     },
-    { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct" },
+    { id: "store", label: "Store", kind: "choice", sql: "s.name", options: "distinct", priority: 3 },
     {
       id: "status",
       label: "Status",
       kind: "choice",
       sql: "ns.status",
       options: SUBSCRIBER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
+      priority: 1,
+      card: "status",
     },
-    { id: "changed_at", label: "Changed", kind: "date", sql: "ns.changed_at" },
+    { id: "changed_at", label: "Changed", kind: "date", sql: "ns.changed_at", priority: 1, card: "date" },
     // A customer account in Magento: what subscribe / unsubscribe change (a guest's subscription has none).
     {
       id: "has_account",

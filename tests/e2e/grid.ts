@@ -1,6 +1,6 @@
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { formatDateTime } from "../../lib/dates";
+import { formatCompactDateTime } from "../../lib/dates";
 import { formatMoney } from "../../lib/format/money";
 
 // Reading the workspace grid (components/data-grid) the way a person does: header labels, cell
@@ -148,8 +148,8 @@ async function readDownload(download: Download): Promise<string> {
 /** Magento's "YYYY-MM-DD HH:MM:SS" (UTC) as a Date. */
 export const magentoDate = (value: string): Date => new Date(`${value.replace(" ", "T")}Z`);
 
-/** A date cell as the grid shows it (users without a time zone setting see UTC). */
-export const dateCell = (value: string | null | undefined): string => (value ? formatDateTime(magentoDate(value), "UTC") : "—");
+/** A date cell as the grid shows it, "2026-12-05 14:03" (users without a time zone setting see UTC). */
+export const dateCell = (value: string | null | undefined): string => (value ? formatCompactDateTime(magentoDate(value), "UTC") : "—");
 
 /** A money cell: the portal's one formatter over Magento's amount (a JSON number) and currency. */
 export const moneyCell = (amount: number | string | null | undefined, currency: string | null | undefined): string =>
