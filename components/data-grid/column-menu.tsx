@@ -58,7 +58,7 @@ export function ColumnMenu({
                 />
                 <label htmlFor={`col-${id}`} className="flex-1 text-slate-800">
                   {column.label}
-                  {isFolded ? <span className="ml-1 text-xs text-slate-500">(folded to fit)</span> : null}
+                  {isFolded ? <span className="text-xs text-slate-500"> (folded to fit)</span> : null}
                 </label>
                 <button
                   type="button"

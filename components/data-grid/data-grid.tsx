@@ -639,7 +639,7 @@ export function DataGrid({
           <div
             ref={scrollBox}
             data-testid="grid-scroll"
-            className="hidden max-h-[calc(100vh-8.5rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 sm:block"
+            className="hidden max-h-[calc(100vh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 sm:block"
           >
             <table ref={tableRef} className="min-w-full text-left text-[13px]">
               <caption className="sr-only">
