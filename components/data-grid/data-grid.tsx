@@ -60,8 +60,9 @@ const STICKY_END_HEAD = "right-0 z-20 shadow-[-1px_0_0_var(--color-slate-200)]";
 const STICKY_END_CELL = "sticky right-0 z-[1] bg-inherit shadow-[-1px_0_0_var(--color-slate-200)]";
 const STICKY_SELECT_HEAD = "left-0 z-20";
 const STICKY_SELECT_CELL = "sticky left-0 z-[1] bg-inherit";
-const STICKY_FIRST_HEAD = "left-10 z-20 shadow-[1px_0_0_var(--color-slate-200)]";
-const STICKY_FIRST_CELL = "sticky left-10 z-[1] bg-inherit shadow-[1px_0_0_var(--color-slate-200)]";
+// The first column sticks right after the selection box, whose width the grid measures (--lead-left).
+const STICKY_FIRST_HEAD = "left-[var(--lead-left,2.5rem)] z-20 shadow-[1px_0_0_var(--color-slate-200)]";
+const STICKY_FIRST_CELL = "sticky left-[var(--lead-left,2.5rem)] z-[1] bg-inherit shadow-[1px_0_0_var(--color-slate-200)]";
 
 const longText = (column: ClientColumn | undefined) =>
   column !== undefined && !column.wrap && (column.kind === "text" || (column.kind === "choice" && column.options === null));
@@ -261,6 +262,12 @@ export function DataGrid({
     observer.observe(box);
     return () => observer.disconnect();
   }, [fit]);
+
+  // After every layout: where the first column sticks (the selection column's width as laid out).
+  useLayoutEffect(() => {
+    const select = tableRef.current?.querySelector<HTMLElement>('thead th[data-column="__select"]');
+    if (select) tableRef.current!.style.setProperty("--lead-left", `${select.getBoundingClientRect().width}px`);
+  });
 
   const displayed = useMemo(() => {
     const visible = { ...layout.visible };
@@ -667,7 +674,8 @@ export function DataGrid({
                               href={href(sortChange(state, meta.id))}
                               className="inline-flex items-end gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500"
                             >
-                              {meta.label}
+                              {/* Short labels ("Cart #") stay on one line; longer ones may wrap between words. */}
+                              <span className={meta.label.length <= 8 ? "whitespace-nowrap" : ""}>{meta.label}</span>
                               <span aria-hidden className="text-[10px]">
                                 {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
                               </span>

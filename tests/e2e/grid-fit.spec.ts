@@ -239,6 +239,9 @@ test("screenshots of every grid at 1440 and 390 px, no cell cut at 1440 px", asy
             await expect(page.getByTestId("grid-card").first()).toBeVisible();
           }
           await page.screenshot({ path: path.join(shots, `${target.name}-${width}.png`), fullPage: true, animations: "disabled" });
+          // The first screen as a phone shows it.
+          if (width === 390)
+            await page.screenshot({ path: path.join(shots, `${target.name}-${width}-first-screen.png`), animations: "disabled" });
         });
       }
     } finally {
