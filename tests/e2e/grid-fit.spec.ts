@@ -12,6 +12,7 @@ import { GRID_PAGES, openWorkspacePage, type WorkspacePage } from "./workspace-p
 // card. The sidebar reaches the bottom of a long page and the grid's toolbar stays on screen.
 // Screenshots of each grid at 1440 and 390 px go to test-results/grid-fit/.
 
+// Generous time limits: signing in and the first render take long on a loaded 2-core machine.
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "test-results", "grid-fit");
 
 test.describe.configure({ mode: "parallel" });
@@ -62,7 +63,7 @@ async function cutCells(page: Page): Promise<{ cut: string[]; outside: string[];
 for (const name of ["grid-orders", "grid-carts"]) {
   test(`${name}: at 1440 px every default column shows, no cell or header cut, all within the screen`, async ({ browser }) => {
     const target = GRID_PAGES.find((p) => p.name === name)!;
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     const { context, page } = await manager(browser, 1440);
     try {
       await openWorkspacePage(page, target);
@@ -85,7 +86,7 @@ for (const name of ["grid-orders", "grid-carts"]) {
 
   test(`${name}: at 390 px a card per row, each with its number, amount and status, opening the record`, async ({ browser }) => {
     const target = GRID_PAGES.find((p) => p.name === name)!;
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     const { context, page } = await manager(browser, 390);
     try {
       await openWorkspacePage(page, target);
@@ -128,7 +129,7 @@ for (const name of ["grid-orders", "grid-carts"]) {
 test("at 1024 px low-priority columns fold away, come back from Columns, and the first column stays while the table scrolls", async ({
   browser,
 }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const { context, page } = await manager(browser, 1024);
   try {
     await openWorkspacePage(
@@ -175,7 +176,7 @@ test("at 1024 px low-priority columns fold away, come back from Columns, and the
 });
 
 test("on a long grid page the sidebar reaches the bottom and the toolbar stays on screen", async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   const { context, page } = await manager(browser, 1440);
   try {
     await openWorkspacePage(
@@ -209,7 +210,7 @@ test("on a long grid page the sidebar reaches the bottom and the toolbar stays o
 });
 
 test("Sales by Period at 1440 px: no column cut, Refunded in view", async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   const { context, page } = await manager(browser, 1440);
   try {
     await openWorkspacePage(page, REPORT);
