@@ -233,7 +233,9 @@ describe("the view a user sees", () => {
     expect(cell.text).toBe(order.currency === "USD" ? `$${digits}` : `€${digits}`);
     // The cell is compact in the user's zone; its title names the zone and the UTC instant.
     expect(view.rows[0]!.cells.created_at!.text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
-    expect(view.rows[0]!.cells.created_at!.title).toMatch(/^\d{2} \w{3} \d{4}, \d{2}:\d{2} CES?T \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)$/);
+    expect(view.rows[0]!.cells.created_at!.title).toMatch(
+      /^\d{2} \w{3} \d{4}, \d{2}:\d{2} CES?T \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)$/,
+    );
     // The detail link carries the grid's view, for the breadcrumb and prev/next on the detail page.
     expect(view.rows[0]!.href).toBe(`/sales/orders/${view.rows[0]!.id}?back=${encodeURIComponent("sort=increment_id&size=25")}`);
     expect(view.client.columns.find((c) => c.id === "status")!.options!.length).toBeGreaterThan(0);
