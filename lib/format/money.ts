@@ -74,7 +74,8 @@ export const UNKNOWN_CURRENCY_HINT = "(currency unknown)";
 
 /**
  * "1234.5" + "USD" → "$1,234.50"; "-3.456" + "EUR" → "-€3.46"; a code without a symbol → "XYZ 12.00";
- * not a code → "12.00 ABCD"; no currency at all → "12.00 (currency unknown)".
+ * not a code → "12.00 ABCD"; no currency at all → "12.00 (currency unknown)", except a zero, which
+ * reads the same in every currency (a customer without orders has no lifetime currency): "0.00".
  */
 export function formatMoney(amount: string | number | null | undefined, currency: string | null | undefined): string {
   if (amount === null || amount === undefined || amount === "") return "—";
@@ -84,7 +85,10 @@ export function formatMoney(amount: string | number | null | undefined, currency
   const parts = roundDecimal(text, shape?.digits ?? 2);
   if (!parts) return text;
   const number = `${group(parts.integer)}${parts.fraction ? `.${parts.fraction}` : ""}`;
-  if (!shape) return `${parts.negative ? "-" : ""}${number} ${code || UNKNOWN_CURRENCY_HINT}`;
+  if (!shape) {
+    const isZero = /^[0,.]*$/.test(number);
+    return `${parts.negative ? "-" : ""}${number}${code ? ` ${code}` : isZero ? "" : ` ${UNKNOWN_CURRENCY_HINT}`}`;
+  }
   return parts.negative ? `${shape.negativePrefix}${number}${shape.negativeSuffix}` : `${shape.prefix}${number}${shape.suffix}`;
 }
 

@@ -22,7 +22,9 @@ describe("formatMoney", () => {
   it("says so when the currency is unknown instead of showing a bare number", () => {
     expect(formatMoney("1.5", null)).toBe("1.50 (currency unknown)");
     expect(formatMoney("-1234.5", "")).toBe("-1,234.50 (currency unknown)");
-    expect(formatMoney("0", undefined)).toBe("0.00 (currency unknown)");
+    // A zero reads the same in every currency (a customer without orders has no lifetime currency).
+    expect(formatMoney("0", undefined)).toBe("0.00");
+    expect(formatMoney("0.00", "XYZW")).toBe("0.00 XYZW");
   });
 
   it("falls back plainly without a usable currency code or amount", () => {
