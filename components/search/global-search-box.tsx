@@ -148,7 +148,7 @@ export function GlobalSearchBox() {
             : `${matchCount} ${matchCount === 1 ? "match" : "matches"}; use the arrow keys to choose one.`
           : "Searching…";
 
-  let index = -1;
+  const offsets = groups.map((_, i) => groups.slice(0, i).reduce((n, g) => n + g.hits.length, 0));
   return (
     <form
       role="search"
@@ -203,7 +203,7 @@ export function GlobalSearchBox() {
         data-testid="search-dropdown"
       >
         <ul id={listId} role="listbox" aria-label="Search results">
-          {groups.map((group) => (
+          {groups.map((group, groupIndex) => (
             <li key={group.kind} role="presentation">
               <ul role="group" aria-labelledby={`${baseId}-${group.kind}-label`}>
                 <li
@@ -213,8 +213,8 @@ export function GlobalSearchBox() {
                 >
                   {group.label}
                 </li>
-                {group.hits.map((hit) => {
-                  index += 1;
+                {group.hits.map((hit, hitIndex) => {
+                  const index = offsets[groupIndex]! + hitIndex;
                   const option = options[index]!;
                   const selected = index === active;
                   return (
