@@ -267,13 +267,9 @@ export async function globalSearch(db: Db, user: SessionUser | null, rawQuery: u
   if (!parsed.ok) return { query: typeof rawQuery === "string" ? rawQuery.trim() : "", groups: [] };
   const terms = searchTerms(parsed.query);
   const limit = Math.min(Math.max(options.limit ?? 5, 1), 50);
-  // One kind after another: the reads pool is shared with every grid, and PGlite has one connection.
-  const groups: SearchGroup[] = [];
-  for (const kind of allowed) {
-    const group = await searchKind(db, kind, terms, limit, options.count ?? false);
-    if (group.hits.length) groups.push(group);
-  }
-  return { query: parsed.query, groups };
+  // The kinds at once (on Postgres each on a connection of the reads pool; PGlite queues them).
+  const groups = await Promise.all(allowed.map((kind) => searchKind(db, kind, terms, limit, options.count ?? false)));
+  return { query: parsed.query, groups: groups.filter((group) => group.hits.length > 0) };
 }
 
 async function searchKind(db: Db, kind: SearchKind, terms: Terms, limit: number, count: boolean): Promise<SearchGroup> {
