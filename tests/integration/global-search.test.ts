@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from "vitest";
-import { closeDb } from "@/db/client";
+import { closeDb, openDatabase } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/rows";
 import {
   channels,
@@ -229,4 +233,28 @@ describe("GET /api/search", () => {
     const rows = await queryRows<{ extname: string }>(testDb.db, sql`SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`);
     expect(rows).toHaveLength(1);
   });
+});
+
+describe("on embedded PGlite", () => {
+  it("has pg_trgm and finds a customer by a part of the name with an umlaut", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "portal-search-pglite-"));
+    const handle = await openDatabase({ pgliteDir: path.join(dir, "pglite") });
+    try {
+      await migrateDatabase(handle.db, "pglite");
+      const [channel] = await handle.db.insert(channels).values({ name: "Embedded", baseUrl: "http://embedded.test" }).returning();
+      await handle.db
+        .insert(magentoCustomers)
+        .values({ channelId: channel!.id, originId: 1, email: "jens.mueller@example.de", firstName: "Jens", lastName: "Müller" });
+      const result = await globalSearch(handle.db, agent, "MÜLL");
+      expect(titles(result, "customers")).toEqual(["Jens Müller"]);
+      const indexes = await queryRows<{ indexname: string }>(
+        handle.db,
+        sql`SELECT indexname FROM pg_indexes WHERE indexname = 'magento_customers_name_trgm_idx'`,
+      );
+      expect(indexes).toHaveLength(1);
+    } finally {
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
