@@ -152,7 +152,7 @@ async function buildCases(db: Db): Promise<Case[]> {
         extra: (d) => queryRows(d, lifetimeFiguresQuery(topCustomer)),
       },
     ),
-    searchCase("search_name_umlaut", "global search, name part \"müll\"", "müll"),
+    searchCase("search_name_umlaut", 'global search, name part "müll"', "müll"),
     searchCase("search_email_fragment", "global search, email fragment", fragment),
     searchCase("search_increment_id", "global search, order number", numbers!.increment),
     searchCase("search_cart_id", "global search, cart number", numbers!.cart),

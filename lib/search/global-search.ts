@@ -136,10 +136,9 @@ const join = (...parts: (string | null)[]) => parts.filter((p): p is string => B
 const KIND_QUERIES: Record<SearchKind, KindQuery> = {
   customers: {
     matches: (t) => {
-      const name =
-        t.pattern.startsWith("%")
-          ? sql`${searchNameSql(sql.raw("first_name"), sql.raw("last_name"))} LIKE lower(${t.pattern})`
-          : sql`(lower(first_name) LIKE lower(${t.pattern}) OR lower(last_name) LIKE lower(${t.pattern}))`;
+      const name = t.pattern.startsWith("%")
+        ? sql`${searchNameSql(sql.raw("first_name"), sql.raw("last_name"))} LIKE lower(${t.pattern})`
+        : sql`(lower(first_name) LIKE lower(${t.pattern}) OR lower(last_name) LIKE lower(${t.pattern}))`;
       const phone = t.phone ? sql` OR ${searchPhoneSql(sql.raw("telephone"))} LIKE ${t.phone}` : sql``;
       return sql`WITH by_person AS MATERIALIZED (
           SELECT id FROM magento_customers
@@ -259,7 +258,12 @@ export type SearchOptions = {
  * out). Throws ForbiddenError when the role may open none of the kinds; an invalid query (too short,
  * too long) gives no groups: callers show parseSearchQuery's message.
  */
-export async function globalSearch(db: Db, user: SessionUser | null, rawQuery: unknown, options: SearchOptions = {}): Promise<SearchResult> {
+export async function globalSearch(
+  db: Db,
+  user: SessionUser | null,
+  rawQuery: unknown,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
   if (!user) throw new ForbiddenError("view_sales");
   const allowed = searchKindsFor(user).filter((kind) => !options.kinds || options.kinds.includes(kind));
   if (searchKindsFor(user).length === 0) throw new ForbiddenError("view_sales");

@@ -60,9 +60,9 @@ beforeAll(async () => {
     ])
     .returning({ id: magentoCustomers.id, originId: magentoCustomers.originId });
   for (const c of customers) ids[`customer${c.originId}`] = c.id;
-  await db.insert(magentoCustomerAddresses).values([
-    { channelId, originId: 11, customerId: ids.customer2!, company: "Brötchen GmbH", telephone: "+49 (30) 555-1234" },
-  ]);
+  await db
+    .insert(magentoCustomerAddresses)
+    .values([{ channelId, originId: 11, customerId: ids.customer2!, company: "Brötchen GmbH", telephone: "+49 (30) 555-1234" }]);
   const [order] = await db
     .insert(magentoOrders)
     .values([
@@ -76,7 +76,15 @@ beforeAll(async () => {
         customerEmail: "jens.mueller@example.de",
         customerId: ids.customer1!,
       },
-      { channelId, originId: 101, incrementId: "000001230", state: "new", status: "pending", grandTotal: "5.00", customerEmail: "x@example.com" },
+      {
+        channelId,
+        originId: 101,
+        incrementId: "000001230",
+        state: "new",
+        status: "pending",
+        grandTotal: "5.00",
+        customerEmail: "x@example.com",
+      },
     ])
     .returning({ id: magentoOrders.id });
   ids.order = order!.id;

@@ -23,7 +23,12 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
         title={result ? `Results for “${result.query}”` : "Search"}
         description="Customers by name, email, phone or company; orders by number or email; carts by number or email; credit memos by number; subscribers by email."
       />
-      <SearchResults query={result?.query ?? null} groups={result?.groups ?? []} notice={parsed.ok ? null : parsed.error} countCap={COUNT_CAP} />
+      <SearchResults
+        query={result?.query ?? null}
+        groups={result?.groups ?? []}
+        notice={parsed.ok ? null : parsed.error}
+        countCap={COUNT_CAP}
+      />
     </>
   );
 }
