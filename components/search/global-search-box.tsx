@@ -191,7 +191,7 @@ export function GlobalSearchBox() {
       />
       <kbd
         aria-hidden
-        className="pointer-events-none absolute right-2 top-1/2 hidden -translate-y-1/2 rounded border border-slate-300 px-1.5 text-xs text-slate-600 sm:block"
+        className={`pointer-events-none absolute right-2 top-1/2 hidden -translate-y-1/2 rounded border border-slate-300 px-1.5 text-xs text-slate-600 ${value ? "" : "sm:block"}`}
       >
         /
       </kbd>

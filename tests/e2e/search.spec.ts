@@ -64,7 +64,7 @@ for (const role of ["viewer", "agent"] as const satisfies readonly Role[]) {
     test(`finds a customer by a part of the name with an umlaut, an order by number and a cart by number (${role})`, async ({
       browser,
     }) => {
-      test.setTimeout(90_000);
+      test.setTimeout(150_000);
       const { customer, part } = await umlautCustomer();
       const { order, ids } = await sampleChain();
       const context = await signedInContext(browser, role);
