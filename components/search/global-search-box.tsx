@@ -195,7 +195,8 @@ export function GlobalSearchBox() {
       >
         /
       </kbd>
-      <p id={`${baseId}-status`} role="status" className="sr-only">
+      {/* A live region without role="status": pages keep "the status" for their own messages. */}
+      <p id={`${baseId}-status`} aria-live="polite" aria-atomic="true" className="sr-only">
         {statusText}
       </p>
       <div

@@ -43,7 +43,7 @@ async function typeSearch(page: Page, text: string): Promise<void> {
   await box(page).fill(text);
   await expect(listbox(page).getByRole("option").last()).toContainText(`See all results for “${text.replace(/\s+/g, " ").trim()}”`);
   // The answer for exactly these words has arrived (not "Searching…").
-  await expect(page.getByRole("search").locator('p[role="status"]')).toHaveText(/match/);
+  await expect(page.getByRole("search").locator("p[aria-live]")).toHaveText(/match/);
 }
 
 /** Every record the open dropdown lists opens for this role (no 403 page, no 404, no error). */
