@@ -76,7 +76,9 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
-    const client = await PGlite.create(folder);
+    // pg_trgm backs global search's indexes (migration 0028); its files ship with PGlite.
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+    const client = await PGlite.create(folder, { extensions: { pg_trgm } });
     // One connection, and PGlite cannot interrupt a running statement: no pools, and the
     // statement timeouts do nothing here (exports are still bounded in time between batches).
     const db = drizzle(client, { schema }) as unknown as Db;

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { GlobalSearchBox } from "@/components/search/global-search-box";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { UserMenu } from "@/components/shell/user-menu";
 import { navigationFor } from "@/lib/auth/navigation";
@@ -32,6 +33,7 @@ export default async function PortalLayout({ children }: { children: React.React
             </div>
           </details>
           <span className="hidden md:block" />
+          <GlobalSearchBox />
           <UserMenu name={user.name} email={user.email} roleLabel={ROLE_LABELS[user.role]} signOut={signOutAction} />
         </header>
         <main className="flex-1 px-6 py-6">{children}</main>

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -30,6 +30,15 @@ const channelId = () =>
 const childChannelId = () => bigint("channel_id", { mode: "number" }).notNull();
 
 const ref = (name: string) => bigint(name, { mode: "number" });
+
+/**
+ * What global search (lib/search) matches a customer's name against: "first last", lower-cased.
+ * The query spells the same expression, so the trigram index on it is used.
+ */
+export const searchNameSql = (firstName: AnyPgColumn | SQL, lastName: AnyPgColumn | SQL) =>
+  sql`lower(coalesce(${firstName}, '') || ' ' || coalesce(${lastName}, ''))`;
+/** A phone number's digits alone, as global search matches it ("+49 (30) 123" → "4930123"). */
+export const searchPhoneSql = (telephone: AnyPgColumn | SQL) => sql`regexp_replace(${telephone}, '[^0-9]', '', 'g')`;
 
 // Magento's base_to_global_rate (decimal(12,4) in Magento; wider here so no store's rate is cut).
 const rate = (name: string) => numeric(name, { precision: 24, scale: 12 });
@@ -175,6 +184,9 @@ export const magentoCustomers = pgTable(
     index("magento_customers_email_prefix_idx").on(sql`lower(${t.email}) text_pattern_ops`),
     index("magento_customers_updated_idx").on(t.remoteUpdatedAt),
     index("magento_customers_name_idx").on(t.lastName, t.firstName),
+    // Global search (lib/search): contains-matches on the name and the email (pg_trgm, migration 0028).
+    index("magento_customers_name_trgm_idx").using("gin", sql`${searchNameSql(t.firstName, t.lastName)} gin_trgm_ops`),
+    index("magento_customers_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
     // No index on lifetime_value / orders_count / refunds_total: they change after every orders
     // page, and an unindexed change stays on its heap page (HOT, fillfactor 85 in migration 0014)
     // instead of writing an entry into every index above.
@@ -207,6 +219,9 @@ export const magentoCustomerAddresses = pgTable(
   (t) => [
     uniqueIndex("magento_customer_addresses_channel_origin_key").on(t.channelId, t.originId),
     index("magento_customer_addresses_customer_idx").on(t.customerId),
+    // Global search (lib/search): customers by company or phone (digits only).
+    index("magento_customer_addresses_company_trgm_idx").using("gin", sql`lower(${t.company}) gin_trgm_ops`),
+    index("magento_customer_addresses_phone_trgm_idx").using("gin", sql`${searchPhoneSql(t.telephone)} gin_trgm_ops`),
   ],
 );
 
@@ -316,6 +331,9 @@ export const magentoCarts = pgTable(
     index("magento_carts_order_idx").on(t.orderId),
     // Rollup refresh (lib/sync/rules/rollups.ts): the carts a sync wrote since the last refresh.
     index("magento_carts_synced_idx").on(t.channelId, t.syncedAt),
+    // Global search (lib/search): a cart by its number (Magento's id) in any channel, or by email.
+    index("magento_carts_origin_idx").on(t.originId),
+    index("magento_carts_email_trgm_idx").using("gin", sql`lower(${t.customerEmail}) gin_trgm_ops`),
   ],
 );
 
@@ -431,6 +449,9 @@ export const magentoOrders = pgTable(
     // Grid search: lower(col) LIKE 'prefix%' (text_pattern_ops: a prefix range scan in any collation).
     index("magento_orders_email_prefix_idx").on(sql`lower(${t.customerEmail}) text_pattern_ops`),
     index("magento_orders_increment_prefix_idx").on(sql`lower(${t.incrementId}) text_pattern_ops`),
+    // Global search (lib/search): contains-matches on the order number and the email.
+    index("magento_orders_increment_trgm_idx").using("gin", sql`lower(${t.incrementId}) gin_trgm_ops`),
+    index("magento_orders_email_trgm_idx").using("gin", sql`lower(${t.customerEmail}) gin_trgm_ops`),
     index("magento_orders_grand_total_idx").on(t.grandTotal.desc().nullsLast(), t.id.desc().nullsFirst()),
     // A customer's orders, newest first (customer page tab and lifetime figures; FK set-null too).
     index("magento_orders_customer_idx").on(t.customerId, t.remoteCreatedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
@@ -562,6 +583,9 @@ export const magentoCreditMemos = pgTable(
     index("magento_credit_memos_state_idx").on(t.channelId, t.state),
     // Rollup refresh (lib/sync/rules/rollups.ts): the memos a sync wrote since the last refresh.
     index("magento_credit_memos_synced_idx").on(t.channelId, t.syncedAt),
+    // Global search (lib/search): a memo by its number, exactly or in part.
+    index("magento_credit_memos_increment_idx").on(sql`lower(${t.incrementId}) text_pattern_ops`),
+    index("magento_credit_memos_increment_trgm_idx").using("gin", sql`lower(${t.incrementId}) gin_trgm_ops`),
   ],
 );
 
@@ -618,5 +642,7 @@ export const magentoNewsletterSubscribers = pgTable(
     index("magento_newsletter_subscribers_email_idx").on(t.email),
     index("magento_newsletter_subscribers_changed_idx").on(t.changedAt.desc().nullsLast(), t.id.desc().nullsFirst()),
     index("magento_newsletter_subscribers_customer_idx").on(t.customerId),
+    // Global search (lib/search): subscribers by a part of the email.
+    index("magento_newsletter_subscribers_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
   ],
 );
