@@ -486,7 +486,7 @@ export function DataGrid({
           ) : (
             count
           )}
-          {filtered ? " match" : ""}
+          {filtered ? (total === 1 && !totalCapped ? " matches" : " match") : ""}
         </p>
         {selectedIds.length ? (
           <p className="flex flex-wrap items-center gap-2" role="status">
