@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { defineCommand, option } from "@/lib/cli/command";
 import { CliError, UsageError } from "@/lib/cli/errors";
+import { countOf } from "@/lib/format/count";
 import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
 import { writeAudit } from "@/lib/audit/log";
@@ -307,7 +308,7 @@ function summary(run: SyncRunRow): string[] {
   });
   return [
     formatTable(["CONNECTOR", "PAGES", "FETCHED", "CREATED", "UPDATED", "UNCHANGED", "FAILED", "REQUESTS"], rows),
-    `Run #${run.id} ${run.status}: ${run.recordsChanged} records changed, ${run.errorCount} errors, ${formatDuration(run)}.${run.errorMessage ? ` ${run.errorMessage}` : ""}`,
+    `Run #${run.id} ${run.status}: ${countOf(run.recordsChanged, "record")} changed, ${countOf(run.errorCount, "error")}, ${formatDuration(run)}.${run.errorMessage ? ` ${run.errorMessage}` : ""}`,
   ];
 }
 

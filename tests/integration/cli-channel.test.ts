@@ -130,7 +130,7 @@ describe("channel:* commands", () => {
     const [fault] = sim.control.addFaults({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null", id: orderId } });
     const sync = await portal(["channel:sync", "--name", "sim", "--full", "--wait"]);
     expect(sync.code).toBe(1);
-    expect(sync.stdout).toMatch(/Run #\d+ partial: \d+ records changed, 1 errors/);
+    expect(sync.stdout).toMatch(/Run #\d+ partial: [\d,]+ records? changed, 1 error,/);
     const errors = await portal(["channel:errors", "--name", "sim"]);
     expect(errors.code).toBe(0);
     expect(errors.stdout).toMatch(new RegExp(`orders\\s+${orderId}\\s+grand_total\\s+unresolved`));

@@ -45,6 +45,7 @@ import {
 import { detailNavigation } from "@/lib/browse/detail-navigation";
 import { parseDetailId } from "@/lib/records/meta";
 import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/customers/two-way/service";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -257,8 +258,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
                 <Money value={figures.salesValue} currency={figures.currency} />
                 {figures.unconvertedOrders > 0 ? (
                   <span className="block text-xs font-normal text-amber-700">
-                    Incomplete until the next sync: {figures.unconvertedOrders.toLocaleString("en-US")} order
-                    {figures.unconvertedOrders === 1 ? "" : "s"} not converted yet
+                    Incomplete until the next sync: {countOf(figures.unconvertedOrders, "order")} not converted yet
                   </span>
                 ) : null}
               </Figure>
@@ -268,9 +268,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               </Figure>
               <Figure label="Refunds">
                 <Money value={figures.refundsValue} currency={figures.currency} />
-                <span className="block text-xs font-normal text-slate-500">
-                  {figures.refundsCount} credit memo{figures.refundsCount === 1 ? "" : "s"}
-                </span>
+                <span className="block text-xs font-normal text-slate-500">{countOf(figures.refundsCount, "credit memo")}</span>
               </Figure>
               <Figure label="First order">
                 <DateTime value={figures.firstOrderAt} timeZone={timeZone} />

@@ -13,6 +13,7 @@ import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/periods/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Abandoned Carts" };
 
@@ -45,7 +46,7 @@ async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser;
   if (!read.ok) return <QueryTimedOut message={read.message} />;
   const report = read.value;
   const empty = report.total.count === 0;
-  const carts = (n: number) => `${n.toLocaleString("en-US")} cart${n === 1 ? "" : "s"}`;
+  const carts = (n: number) => countOf(n, "cart");
   return (
     <>
       <AsOf at={report.asOf} what="Carts" timeZone={timeZone} />
@@ -54,8 +55,7 @@ async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser;
           "No abandoned carts right now among the carts created in this range."
         ) : (
           <>
-            {report.total.count === 1 ? "1 abandoned cart" : `${report.total.count.toLocaleString("en-US")} abandoned carts`} worth{" "}
-            {formatMoney(report.total.value, report.currency)}.
+            {countOf(report.total.count, "abandoned cart")} worth {formatMoney(report.total.value, report.currency)}.
           </>
         )}
       </p>
