@@ -100,6 +100,9 @@ const addCommand = defineCommand({
     }),
     "abandonment-delay-hours": abandonmentDelayOption,
     "max-in-flight": maxInFlightOption,
+    "two-way": option.flag(
+      "Send portal edits (customers, subscriptions) to Magento from the start (two-way sync; Magento wins conflicts).",
+    ),
     force: option.flag("Add it even though another channel already syncs this URL and store code (every figure would be counted twice)."),
   },
   examples: [`${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`],
@@ -134,10 +137,11 @@ const addCommand = defineCommand({
         ...(values["interval-minutes"] ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
         ...(values["abandonment-delay-hours"] ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
         ...(values["max-in-flight"] !== undefined ? { maxRequestsInFlight: values["max-in-flight"] } : {}),
+        ...(values["two-way"] ? { twoWaySync: true } : {}),
       })
       .returning();
     ctx.out(
-      `Added channel "${channel!.name}" (${channel!.baseUrl}, store ${channel!.storeCode}, ${credentials.type === "bearer" ? "bearer token" : "OAuth 1.0a"}).`,
+      `Added channel "${channel!.name}" (${channel!.baseUrl}, store ${channel!.storeCode}, ${credentials.type === "bearer" ? "bearer token" : "OAuth 1.0a"}${channel!.twoWaySync ? ", two-way sync on" : ""}).`,
     );
     ctx.out(`Sync it now with: ${INVOCATION} channel:sync --name ${JSON.stringify(channel!.name)} --wait`);
   },
