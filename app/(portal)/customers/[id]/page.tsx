@@ -82,6 +82,8 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
   const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
   const subscribedNow = edit?.subscribed ?? customer.isSubscribed ?? null;
+  // Why the profile (the newsletter included) cannot be changed here: said once, at the section's top.
+  const profileReadOnly = mayEdit && edit && !edit.editable && edit.readOnlyReason ? edit.readOnlyReason : null;
   // A field with a change on its way (or refused) says so next to its value.
   const marks = fieldMarks(pushes);
   const mark = (...fields: CustomerField[]) => {
@@ -183,9 +185,9 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           <DetailSection
             title="Profile"
             actions={
-              mayEdit && edit && !edit.editable && edit.readOnlyReason ? (
+              profileReadOnly ? (
                 <p className="max-w-md text-right text-xs text-slate-500">
-                  <span className="font-medium">Read-only here:</span> {edit.readOnlyReason}
+                  <span className="font-medium">Read-only here:</span> {profileReadOnly}
                 </p>
               ) : null
             }
@@ -222,7 +224,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
                           pendingLabel={subscribedNow ? "Unsubscribing…" : "Subscribing…"}
                           formLabel="Newsletter subscription"
                         />
-                      ) : mayEdit && edit?.subscriptionReason ? (
+                      ) : mayEdit && edit?.subscriptionReason && !profileReadOnly ? (
                         <span className="text-xs text-slate-500">{edit.subscriptionReason}</span>
                       ) : null}
                     </div>
