@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { getDb } from "@/db/client";
 import { FilterBar } from "@/components/dashboard/filter-bar";
-import { ago } from "@/components/dashboard/labels";
+import { figuresAsOf, isSyncActive } from "@/components/dashboard/labels";
 import { WidgetSkeleton } from "@/components/dashboard/widget";
 import { StoreDaysNote } from "@/components/reports/store-days-note";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
@@ -43,7 +43,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   // The oldest refresh among the channels shown: every figure is at least this fresh.
   const refreshed = health.map((h) => h.rollupsAsOf).filter((d): d is Date => d !== null);
   const oldest = refreshed.length > 0 ? new Date(Math.min(...refreshed.map((d) => d.getTime()))) : null;
-  const asOf = oldest ? `As of ${ago(oldest)}` : "Not computed yet";
+  const asOf = figuresAsOf(
+    oldest,
+    health.some((h) => isSyncActive(h.lastRunStatus)),
+  );
   const props = { user, scope, currency, asOf };
   // A new key per filter set: changing a filter shows the skeletons again instead of stale figures.
   const key = JSON.stringify([filters.range, filters.bucket, filters.channelId, filters.websiteId]);

@@ -114,7 +114,7 @@ export default async function IntegrationsPage() {
                     ) : null}
                   </>
                 ) : (
-                  "Never"
+                  "Not synced yet"
                 )}
               </td>
               <td className="px-5 py-3 text-slate-600">{row.nextSyncAt ? formatDateTime(row.nextSyncAt) : "—"}</td>
