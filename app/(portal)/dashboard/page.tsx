@@ -9,6 +9,7 @@ import { StoreDaysNote } from "@/components/reports/store-days-note";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LinkNotices } from "@/components/ui/link-notices";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
@@ -31,7 +32,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePagePermission("view_sales");
-  const { filters, zone } = await zonedReportFilters(await getDb(), await searchParams);
+  const { filters, zone, notices } = await zonedReportFilters(await getDb(), await searchParams);
   const scope = filters;
   const [counts, options, health, currencies] = await Promise.all([
     getWorkspaceCounts(user),
@@ -65,6 +66,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         description={`${DATE_RANGE_LABELS[filters.preset]}: ${filters.range.from} – ${filters.range.to}. ${asOf}.`}
       />
       <FailingChannelsBanner user={user} />
+      <LinkNotices notices={notices} className="mb-6" />
       {counts.channels === 0 ? (
         <div className="mb-6">
           <EmptyState

@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: "Abandoned Carts" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Abandoned Carts"
@@ -28,6 +28,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/abandoned-carts"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       charts={<AbandonedCharts user={user} filters={filters} timeZone={timeZone} />}
       grid={reportAbandonedCartsGrid}

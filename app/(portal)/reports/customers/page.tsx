@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Customers by Lifetime Value" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Customers by Lifetime Value"
@@ -29,6 +29,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/customers"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       withRange={false}
       chartsKey={`${filters.channelId}:${filters.websiteId}`}
