@@ -275,6 +275,8 @@ async function main() {
     STORE.token,
     "--sync-start",
     syncStartDate(),
+    // As the demo of `npm start`: two-way sync on, so a manager edits customers out of the box.
+    "--two-way",
   ]);
   // The progress lines go to test-results/e2e-sync.log; the closing summary to our stderr.
   mkdirSync(path.join(root, "test-results"), { recursive: true });

@@ -10,8 +10,8 @@ import { blankAddress, type AddressDraft, type CustomerDraft, type CustomerEditS
 // The customer edit form (two-way sync): name, email, group, date of birth, gender and the address
 // book. It posts to one server action, also without JavaScript (the page comes back with the
 // errors and everything as typed). With JavaScript, submitting never resets what was typed, and
-// addresses can be added one after another. Read-only, with the reason, when the customer cannot
-// be changed from the portal.
+// addresses can be added one after another. When the customer cannot be changed from the portal,
+// the values are shown as text (not as inputs that only look disabled), with the reason once.
 
 type FormAction = (previous: CustomerEditState | null, formData: FormData) => Promise<CustomerEditState>;
 
@@ -88,16 +88,23 @@ export function CustomerEditForm({
     setAddresses((list) => [...list, { ...blankAddress(slot, list[0]?.countryId ?? ""), remove: false }]);
   };
 
+  if (!editable) {
+    return (
+      <ReadOnlyCustomer
+        customerId={customerId}
+        draft={draft}
+        group={groupOptions.find((g) => g.value === draft.groupOriginId && g.value !== "")?.label ?? ""}
+        gender={draft.gender ? (genders.find((g) => g.value === draft.gender)?.label ?? "") : ""}
+        reason={readOnlyReason ?? "This customer cannot be changed from the portal."}
+      />
+    );
+  }
+
   return (
     <form action={submit} onSubmit={onSubmit} noValidate aria-label="Edit customer" className="space-y-6">
       <input type="hidden" name="customerId" value={customerId} />
       <input type="hidden" name="baseToken" value={baseToken} />
 
-      {!editable ? (
-        <p role="note" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-800 ring-1 ring-inset ring-slate-200">
-          <span className="font-medium">Read-only.</span> {readOnlyReason ?? "This customer cannot be changed from the portal."}
-        </p>
-      ) : null}
       {state ? (
         <div
           role={state.ok ? "status" : "alert"}
@@ -114,7 +121,7 @@ export function CustomerEditForm({
         </div>
       ) : null}
 
-      <fieldset disabled={!editable || pending} className="space-y-6">
+      <fieldset disabled={pending} className="space-y-6">
         <fieldset className="space-y-4">
           <legend className="text-base font-semibold text-slate-900">Profile</legend>
           <div className="grid gap-4 sm:grid-cols-2">
@@ -184,25 +191,107 @@ export function CustomerEditForm({
               }
             />
           ))}
-          {editable ? (
-            <Button variant="secondary" onClick={addAddress}>
-              Add another address
-            </Button>
-          ) : null}
+          <Button variant="secondary" onClick={addAddress}>
+            Add another address
+          </Button>
         </fieldset>
       </fieldset>
 
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-5">
-        {editable ? (
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save and send to Magento"}
-          </Button>
-        ) : null}
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Save and send to Magento"}
+        </Button>
         <Link href={`/customers/${customerId}`} className="text-sm text-slate-600 hover:underline">
-          {editable ? "Cancel" : "Back to the customer"}
+          Cancel
         </Link>
       </div>
     </form>
+  );
+}
+
+/** The customer as text, when it cannot be changed here: the reason once, then the values. */
+function ReadOnlyCustomer({
+  customerId,
+  draft,
+  group,
+  gender,
+  reason,
+}: {
+  customerId: number;
+  draft: CustomerDraft;
+  group: string;
+  gender: string;
+  reason: string;
+}) {
+  const none = <span className="text-slate-400">—</span>;
+  const facts: [string, string][] = [
+    ["First name", draft.firstname],
+    ["Last name", draft.lastname],
+    ["Email", draft.email],
+    ["Group", group],
+    ["Date of birth", draft.dob],
+    ["Gender", gender],
+  ];
+  const addresses = draft.addresses.filter((a) => a.id !== "");
+  return (
+    <div className="space-y-6" data-testid="customer-read-only">
+      <p role="note" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-800 ring-1 ring-inset ring-slate-200">
+        <span className="font-medium">Read-only.</span> {reason}
+      </p>
+      <section aria-label="Profile" className="space-y-3">
+        <h3 className="text-base font-semibold text-slate-900">Profile</h3>
+        <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-slate-500">{label}</dt>
+              <dd className="text-slate-900">{value || none}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section aria-label="Addresses" className="space-y-3">
+        <h3 className="text-base font-semibold text-slate-900">Addresses</h3>
+        {addresses.length === 0 ? (
+          <p className="text-sm text-slate-500">No addresses in the address book.</p>
+        ) : (
+          <ul className="grid gap-4 text-sm sm:grid-cols-2">
+            {addresses.map((a) => {
+              const defaults = [
+                draft.defaultBilling === String(a.slot) ? "Default billing" : null,
+                draft.defaultShipping === String(a.slot) ? "Default shipping" : null,
+              ].filter(Boolean);
+              return (
+                <li key={a.slot} className="rounded-md p-3 ring-1 ring-slate-200">
+                  <address className="not-italic text-slate-900">
+                    {[
+                      `${a.firstname} ${a.lastname}`.trim(),
+                      a.company,
+                      a.street1,
+                      a.street2,
+                      `${a.postcode} ${a.city}`.trim(),
+                      [a.region, a.countryId].filter(Boolean).join(", "),
+                      a.telephone,
+                    ]
+                      .filter(Boolean)
+                      .map((line, i) => (
+                        <span key={i} className="block">
+                          {line}
+                        </span>
+                      ))}
+                  </address>
+                  {defaults.length ? <p className="mt-1 text-xs text-slate-500">{defaults.join(" · ")}</p> : null}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+      <div className="border-t border-slate-200 pt-5">
+        <Link href={`/customers/${customerId}`} className="text-sm text-slate-600 hover:underline">
+          Back to the customer
+        </Link>
+      </div>
+    </div>
   );
 }
 

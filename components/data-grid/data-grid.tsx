@@ -558,7 +558,7 @@ export function DataGrid({
           ) : (
             count
           )}
-          {filtered ? " match" : ""}
+          {filtered ? (total === 1 && !totalCapped ? " matches" : " match") : ""}
         </p>
         {zone && definition.columns.some((c) => c.kind === "date" && displayed[c.id] !== false) ? (
           <p className="mr-auto text-xs text-slate-500">Times in {zone}</p>

@@ -1,4 +1,5 @@
 import { DATE_RANGE_LABELS } from "@/lib/date-presets";
+import { countOf, singularOf } from "@/lib/format/count";
 import { gridQueryString } from "@/lib/grid/params";
 import type { FilterValue, GridState } from "@/lib/grid/types";
 import type { ClientColumn, ClientDefinition } from "@/lib/grid/display";
@@ -65,9 +66,9 @@ export function describeFilter(column: Pick<ClientColumn, "label" | "options">, 
   }
 }
 
-/** "1,234 orders" or "10,000+ orders". */
+/** "1 order", "1,234 orders" or "10,000+ orders", from the grid's plural noun. */
 export function countLabel(total: number, capped: boolean, noun: string): string {
-  return `${total.toLocaleString("en-US")}${capped ? "+" : ""} ${noun}`;
+  return countOf(total, singularOf(noun), { capped, plural: noun });
 }
 
 /** Page numbers to link around the current one (1 … 4 5 [6] 7 8 … 120); null = a gap. */

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
@@ -8,6 +8,8 @@ import { Choice, LongText, Text } from "./fields";
 
 // The follow-up steps a cart allows for this user, each a plain form posting to a server action
 // (the page passes them), so they work before (or without) JavaScript; the result shows in place.
+// Only the latest step's result is shown: an older one ("The cart is marked lost.") would no longer
+// be true once a later step (Reopen) changed the cart, whose panels the page renders afresh.
 
 /** A follow-up step's server action, as useActionState calls it. */
 export type StepAction = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
@@ -24,6 +26,8 @@ type Props = {
   actions: { logContact: StepAction; markLost: StepAction; reopen: StepAction; assign: StepAction };
 };
 
+type Step = "contact" | "lost" | "reopen" | "assign";
+
 function useStep(action: StepAction) {
   return useActionState<ActionResult | null, FormData>(action, null);
 }
@@ -33,6 +37,7 @@ function StepForm({
   children,
   state,
   action,
+  onSubmit,
   pending,
   submit,
   cartId,
@@ -42,13 +47,19 @@ function StepForm({
   children?: React.ReactNode;
   state: ActionResult | null;
   action: (formData: FormData) => void;
+  onSubmit: () => void;
   pending: boolean;
   submit: string;
   cartId: number;
   variant?: "primary" | "secondary" | "danger";
 }) {
   return (
-    <form action={action} aria-label={title} className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
+    <form
+      action={action}
+      onSubmit={onSubmit}
+      aria-label={title}
+      className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0"
+    >
       <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
       <FormMessage result={state} />
       <input type="hidden" name="cartId" value={cartId} />
@@ -61,10 +72,18 @@ function StepForm({
 }
 
 export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, heldBy, actions }: Props) {
-  const [contact, contactAction, contactPending] = useStep(actions.logContact);
-  const [lost, lostAction, lostPending] = useStep(actions.markLost);
-  const [reopen, reopenAction, reopenPending] = useStep(actions.reopen);
-  const [assigned, assignAction, assignPending] = useStep(actions.assign);
+  const [contactResult, contactAction, contactPending] = useStep(actions.logContact);
+  const [lostResult, lostAction, lostPending] = useStep(actions.markLost);
+  const [reopenResult, reopenAction, reopenPending] = useStep(actions.reopen);
+  const [assignedResult, assignAction, assignPending] = useStep(actions.assign);
+  // The step submitted last (null before any, and after a post without JavaScript, where only
+  // that step has a result): the other steps' results are from an earlier state of the cart.
+  const [last, setLast] = useState<Step | null>(null);
+  const latest = (step: Step, result: ActionResult | null) => (last === null || last === step ? result : null);
+  const contact = latest("contact", contactResult);
+  const lost = latest("lost", lostResult);
+  const reopen = latest("reopen", reopenResult);
+  const assigned = latest("assign", assignedResult);
   const ce = contact && !contact.ok ? contact.fieldErrors : undefined;
   const le = lost && !lost.ok ? lost.fieldErrors : undefined;
   const options = assign
@@ -93,6 +112,7 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
           title="Log contact"
           state={contact}
           action={contactAction}
+          onSubmit={() => setLast("contact")}
           pending={contactPending}
           submit="Log contact"
           cartId={cartId}
@@ -117,6 +137,7 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
           title="Mark lost"
           state={lost}
           action={lostAction}
+          onSubmit={() => setLast("lost")}
           pending={lostPending}
           submit="Mark lost"
           cartId={cartId}
@@ -128,7 +149,15 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
         </StepForm>
       ) : null}
       {allowed.includes("reopen") ? (
-        <StepForm title="Reopen" state={reopen} action={reopenAction} pending={reopenPending} submit="Reopen cart" cartId={cartId}>
+        <StepForm
+          title="Reopen"
+          state={reopen}
+          action={reopenAction}
+          onSubmit={() => setLast("reopen")}
+          pending={reopenPending}
+          submit="Reopen cart"
+          cartId={cartId}
+        >
           <LongText form="reopen" name="note" label="Why" maxLength={2000} />
         </StepForm>
       ) : null}
@@ -139,7 +168,12 @@ export function CartFollowUpActions({ cartId, allowed, lostReasons, assign, held
         </section>
       ) : null}
       {assign ? (
-        <form action={assignAction} aria-label="Assign" className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
+        <form
+          action={assignAction}
+          onSubmit={() => setLast("assign")}
+          aria-label="Assign"
+          className="space-y-3 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0"
+        >
           <h3 className="text-sm font-semibold text-slate-900">Assign</h3>
           <FormMessage result={assigned} />
           <input type="hidden" name="cartIds" value={cartId} />

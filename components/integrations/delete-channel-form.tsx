@@ -5,6 +5,7 @@ import { useActionState, useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/auth/action";
+import { countOf } from "@/lib/format/count";
 
 type Result = ActionResult;
 
@@ -30,9 +31,9 @@ export function DeleteChannelForm({
     <form action={action} className="space-y-4 p-5" aria-label="Delete channel">
       <input type="hidden" name="id" value={id} />
       <p className="text-sm text-slate-700">
-        Deleting <strong>{name}</strong> removes its settings and its {records.toLocaleString("en")} synced record
-        {records === 1 ? "" : "s"} (customers, carts, orders, credit memos, subscribers) and its sync history from the portal. Nothing is
-        deleted in Magento. The records are removed in the background; the portal stays usable meanwhile.
+        Deleting <strong>{name}</strong> removes its settings and its {countOf(records, "synced record")} (customers, carts, orders, credit
+        memos, subscribers) and its sync history from the portal. Nothing is deleted in Magento. The records are removed in the background;
+        the portal stays usable meanwhile.
       </p>
       <FormMessage result={state} />
       <TextField label={`Type "${name}" to confirm`} name="confirmName" autoComplete="off" errors={errors?.confirmName} />

@@ -4,6 +4,7 @@ import { ChartSkeleton } from "@/components/reports/chart-card";
 import { ReportFilterBar, type FilterOptions } from "@/components/reports/filter-bar";
 import { StoreDaysNote } from "@/components/reports/store-days-note";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LinkNotices, type LinkNotice } from "@/components/ui/link-notices";
 import { PageHeader } from "@/components/ui/page-header";
 import type { SessionUser } from "@/lib/auth/session";
 import type { SearchParams } from "@/lib/grid/params";
@@ -20,6 +21,7 @@ export function ReportPage({
   basePath,
   filters,
   storeZone,
+  notices,
   options,
   withBucket,
   withRange,
@@ -37,6 +39,8 @@ export function ReportPage({
   filters: ReportFilters;
   /** The time zone the filters' days were read in (reportContext). */
   storeZone: ScopeTimeZone;
+  /** What the link held that the report could not use (reportContext). */
+  notices: readonly LinkNotice[];
   options: FilterOptions;
   withBucket?: boolean;
   withRange?: boolean;
@@ -52,6 +56,7 @@ export function ReportPage({
   return (
     <>
       <PageHeader breadcrumb="Reports" title={title} description={description} />
+      <LinkNotices notices={notices} className="mb-4" />
       <ReportFilterBar action={basePath} filters={filters} options={options} withBucket={withBucket} withRange={withRange} />
       {withRange === false ? null : <StoreDaysNote zone={storeZone} />}
       <Suspense key={chartsKey ?? JSON.stringify(filters)} fallback={<ChartSkeleton />}>

@@ -1,14 +1,12 @@
+import { countOf } from "@/lib/format/count";
 // Records synced before the portal read Magento's base amounts: they are counted, but their money is
 // left out of converted figures rather than added in another currency. Said, with what fixes it.
 
-const count = (n: number) => n.toLocaleString("en-US");
-const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
-
 export function UnconvertedNote({ counts }: { counts: { orders?: number; refunds?: number; carts?: number } }) {
   const parts = [
-    counts.orders ? plural(counts.orders, "order", "orders") : null,
-    counts.refunds ? plural(counts.refunds, "credit memo", "credit memos") : null,
-    counts.carts ? plural(counts.carts, "abandoned cart", "abandoned carts") : null,
+    counts.orders ? countOf(counts.orders, "order") : null,
+    counts.refunds ? countOf(counts.refunds, "credit memo") : null,
+    counts.carts ? countOf(counts.carts, "abandoned cart") : null,
   ].filter((p): p is string => p !== null);
   if (parts.length === 0) return null;
   return (

@@ -8,6 +8,7 @@ import type { RunRequestBudget } from "@/lib/sync/runs";
 import { CancelSyncButton } from "./cancel-sync-button";
 import { RunStatusBadge } from "./run-status-badge";
 import { connectorLabel } from "@/lib/sync/types";
+import { countOf } from "@/lib/format/count";
 
 type CancelAction = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
 
@@ -110,7 +111,7 @@ export function ProgressPanel({
           <RunStatusBadge status={progress.status} />
           {progress.cancelRequested && !progress.finished ? <span className="text-amber-700">stopping after the current page…</span> : null}
           <span className="tabular-nums text-slate-500">
-            {n(progress.recordsChanged)} changed · {n(progress.errorCount)} errors
+            {n(progress.recordsChanged)} changed · {countOf(progress.errorCount, "error")}
           </span>
         </p>
         {canCancel && !progress.finished ? (

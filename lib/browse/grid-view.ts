@@ -82,7 +82,7 @@ async function readGridView(
   scope: GridScope | null,
 ): Promise<GridView> {
   const parsed = parseGridState(definition, searchParams);
-  const notices = [...parsed.notices];
+  let notices = [...parsed.notices];
   const preferences = await getPreferences(db, user);
   const preference = preferences.grids[definition.id] ?? {};
   const timeZone = safeTimeZone(preferences.timeZone);
@@ -92,7 +92,13 @@ async function readGridView(
       ? { ...parsed.state, pageSize: preference.pageSize as GridState["pageSize"] }
       : { ...parsed.state };
   // Report grids: "today" and the presets in the scope's zone, as the report's charts read them.
-  if (state.report) state.report = (await zonedReportFilters(db, searchParams)).filters;
+  if (state.report) {
+    state.report = (await zonedReportFilters(db, searchParams)).filters;
+    // The report page says what its link could not use (a channel that does not exist is dropped
+    // there): its grid shows the same scope and does not say it again.
+    if (state.report.channelId === null) state.channelId = null;
+    notices = notices.filter((n) => n.param !== "channel");
+  }
   const segment =
     state.segmentId && definition.segmentEntity ? await segmentConditionFor(db, user, definition, state.segmentId, timeZone) : null;
   if (segment && !segment.ok) notices.push({ param: "segment", message: segment.error });

@@ -22,6 +22,7 @@ import { createChannelClient } from "@/lib/sync/channel-client";
 import { syncRecord } from "@/lib/sync/sync-record";
 import type { ChannelRow } from "@/lib/sync/types";
 import { safeErrorMessage } from "@/db/errors";
+import { countOf } from "@/lib/format/count";
 
 // "New cart" for a registered customer: the cart is created in Magento (POST
 // /V1/customers/{id}/carts), the items added one by one, and the cart synced back at once through
@@ -214,7 +215,7 @@ export async function createCart(
   state.cartId = await syncedCartId(db, customer.channel.id, magentoCartId);
   state.message =
     synced.status === "synced"
-      ? `Cart created in Magento (#${magentoCartId}) with ${skus.length} ${skus.length === 1 ? "product" : "products"}.`
+      ? `Cart created in Magento (#${magentoCartId}) with ${countOf(skus.length, "product")}.`
       : `Cart created in Magento (#${magentoCartId}); it shows in the portal after the next sync (${synced.message}).`;
   await save("done", "");
   await writeAudit(db, {

@@ -7,8 +7,10 @@ import { sealCredentials } from "@/lib/secrets/channel-credentials";
 export const DEMO_CHANNEL_NAME = "Demo store (simulator)";
 
 /**
- * The demo's channel, pointing at the local Magento simulator that `npm start` runs.
- * Re-running updates its URL and token (the simulator's token may change between runs).
+ * The demo's channel, pointing at the local Magento simulator that `npm start` runs. It is made
+ * with two-way sync on (Magento wins conflicts), so the demo shows what managers do: edit a
+ * customer and see Magento take it. Re-running updates its URL and token (the simulator's token
+ * may change between runs) and keeps every setting an admin has changed since, two-way sync included.
  */
 export async function ensureDemoChannel(db: Db, options: { baseUrl: string; token: string }): Promise<{ id: number; created: boolean }> {
   const credentialsEncrypted = sealCredentials({ type: "bearer", token: options.token });
@@ -33,6 +35,8 @@ export async function ensureDemoChannel(db: Db, options: { baseUrl: string; toke
         credentialsEncrypted,
         syncStartDate: twoYearsAgo.toISOString().slice(0, 10),
         cartExpirationDays: 30,
+        twoWaySync: true,
+        syncPriority: "magento",
       })
       .returning({ id: channels.id });
     await writeAudit(tx, {
@@ -42,7 +46,7 @@ export async function ensureDemoChannel(db: Db, options: { baseUrl: string; toke
       entityType: "channel",
       entityId: row!.id,
       channelId: row!.id,
-      details: { name: DEMO_CHANNEL_NAME, baseUrl: options.baseUrl },
+      details: { name: DEMO_CHANNEL_NAME, baseUrl: options.baseUrl, twoWaySync: true },
     });
     return { id: row!.id, created: true };
   });

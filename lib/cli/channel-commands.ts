@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { channels } from "@/db/schema";
 import { defineCommand, option } from "@/lib/cli/command";
 import { CliError, UsageError } from "@/lib/cli/errors";
+import { countOf } from "@/lib/format/count";
 import { INVOCATION } from "@/lib/cli/help";
 import { formatTable } from "@/lib/cli/table";
 import { writeAudit } from "@/lib/audit/log";
@@ -99,6 +100,9 @@ const addCommand = defineCommand({
     }),
     "abandonment-delay-hours": abandonmentDelayOption,
     "max-in-flight": maxInFlightOption,
+    "two-way": option.flag(
+      "Send portal edits (customers, subscriptions) to Magento from the start (two-way sync; Magento wins conflicts).",
+    ),
     force: option.flag("Add it even though another channel already syncs this URL and store code (every figure would be counted twice)."),
   },
   examples: [`${INVOCATION} channel:add --name main --url https://shop.example.com --token <integration-token> --sync-start 2024-01-01`],
@@ -133,10 +137,11 @@ const addCommand = defineCommand({
         ...(values["interval-minutes"] ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
         ...(values["abandonment-delay-hours"] ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
         ...(values["max-in-flight"] !== undefined ? { maxRequestsInFlight: values["max-in-flight"] } : {}),
+        ...(values["two-way"] ? { twoWaySync: true } : {}),
       })
       .returning();
     ctx.out(
-      `Added channel "${channel!.name}" (${channel!.baseUrl}, store ${channel!.storeCode}, ${credentials.type === "bearer" ? "bearer token" : "OAuth 1.0a"}).`,
+      `Added channel "${channel!.name}" (${channel!.baseUrl}, store ${channel!.storeCode}, ${credentials.type === "bearer" ? "bearer token" : "OAuth 1.0a"}${channel!.twoWaySync ? ", two-way sync on" : ""}).`,
     );
     ctx.out(`Sync it now with: ${INVOCATION} channel:sync --name ${JSON.stringify(channel!.name)} --wait`);
   },
@@ -307,7 +312,7 @@ function summary(run: SyncRunRow): string[] {
   });
   return [
     formatTable(["CONNECTOR", "PAGES", "FETCHED", "CREATED", "UPDATED", "UNCHANGED", "FAILED", "REQUESTS"], rows),
-    `Run #${run.id} ${run.status}: ${run.recordsChanged} records changed, ${run.errorCount} errors, ${formatDuration(run)}.${run.errorMessage ? ` ${run.errorMessage}` : ""}`,
+    `Run #${run.id} ${run.status}: ${countOf(run.recordsChanged, "record")} changed, ${countOf(run.errorCount, "error")}, ${formatDuration(run)}.${run.errorMessage ? ` ${run.errorMessage}` : ""}`,
   ];
 }
 

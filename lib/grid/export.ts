@@ -14,6 +14,7 @@ import { parseGridState, type SearchParams } from "./params";
 import { safeTimeZone } from "@/lib/dates";
 import { gridFrom, gridOrderBy, gridWhere } from "./sql";
 import type { GridColumn, GridDefinition, GridNotice, GridState } from "./types";
+import { countOf } from "@/lib/format/count";
 
 // A grid's current view (the URL state the grid itself reads) → a CSV stream of ALL its rows.
 // Rows come from a server-side cursor (postgres.js) or LIMIT/OFFSET batches in the grid's total
@@ -265,7 +266,7 @@ export function exportsRunning(): number {
 
 function duration(ms: number): string {
   const seconds = Math.round(ms / 1000);
-  if (seconds < 120) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  if (seconds < 120) return countOf(seconds, "second");
   return `${Math.round(seconds / 60)} minutes`;
 }
 

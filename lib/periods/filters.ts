@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { addDays, dayIn, lastDayOfMonth, parseDay, rangeLength, toDay, utcDate, type DayRange } from "@/lib/dates";
-import { CUSTOM_RANGE, parseDatePreset, presetRange, type DateRangeChoice } from "@/lib/date-presets";
-import { isCalendarDay, readParams, type SearchParamsInput } from "@/lib/url-state";
+import { CUSTOM_RANGE, DATE_RANGE_LABELS, parseDatePreset, presetRange, type DateRangeChoice } from "@/lib/date-presets";
+import { firstValue, isCalendarDay, readParams, type SearchParamsInput } from "@/lib/url-state";
 
 // The filters the dashboard and every report share: a date range (a preset or custom from/to),
 // a channel and a website, all held in the URL. Days are calendar days ("YYYY-MM-DD") of the stores'
@@ -25,10 +25,8 @@ export type ReportFilters = {
   websiteId: number | null;
 };
 
-const optionalId = z
-  .string()
-  .regex(/^[1-9]\d{0,15}$/)
-  .transform(Number);
+const ID = /^[1-9]\d{0,15}$/;
+const optionalId = z.string().regex(ID).transform(Number);
 
 // Each parameter on its own: anything unreadable falls back to the default rather than failing the
 // page, so a stale bookmark still opens the dashboard.
@@ -126,6 +124,73 @@ export function parseReportFilters(input: SearchParamsInput, now: Date = new Dat
     channelId: p.channel ?? null,
     websiteId: p.website ?? null,
   };
+}
+
+/** A part of the link the dashboard or a report could not use, and what it shows instead. */
+export type FilterNotice = { param: string; message: string };
+
+/**
+ * What parseReportFilters could not use from the link, in words, as the grids say it (unknown
+ * channels and websites need the database: lib/periods/time-zones.ts zonedReportFilters).
+ */
+export function reportFilterNotices(input: SearchParamsInput, filters: ReportFilters): FilterNotice[] {
+  const raw = (key: string) => {
+    const value = input instanceof URLSearchParams ? (input.get(key) ?? undefined) : firstValue(input[key]);
+    return value === "" ? undefined : value;
+  };
+  const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  const days = `${filters.range.from} – ${filters.range.to}`;
+  const shown = filters.preset === CUSTOM_RANGE ? days : `${DATE_RANGE_LABELS[filters.preset]} (${days})`;
+  const notices: FilterNotice[] = [];
+  const range = raw("range");
+  if (range !== undefined && parseRangeChoice(range) === undefined) {
+    notices.push({
+      param: "range",
+      message: `Date range "${clip(range)}" is not one of the choices; showing ${DATE_RANGE_LABELS[filters.preset]}.`,
+    });
+  }
+  const from = raw("from");
+  const to = raw("to");
+  const rangeIsPreset = range !== undefined && range !== CUSTOM_RANGE && parseRangeChoice(range) !== undefined;
+  if (!rangeIsPreset) {
+    const bad = (["from", "to"] as const).filter((key) => {
+      const value = key === "from" ? from : to;
+      return value !== undefined && !isCalendarDay(value);
+    });
+    for (const key of bad) {
+      notices.push({ param: key, message: `"${clip((key === "from" ? from : to)!)}" is not a date (${key}); showing ${shown}.` });
+    }
+    if (
+      bad.length === 0 &&
+      (range === CUSTOM_RANGE || from !== undefined || to !== undefined) &&
+      (from === undefined || to === undefined)
+    ) {
+      notices.push({
+        param: from === undefined ? "from" : "to",
+        message: `A custom range needs both a from and a to day; showing ${shown}.`,
+      });
+    }
+    if (bad.length === 0 && from !== undefined && to !== undefined) {
+      if (from > to) {
+        notices.push({ param: "to", message: `The range ended (${to}) before it started (${from}); showing ${days}.` });
+      } else if (filters.range.from !== from) {
+        notices.push({ param: "from", message: `The range is longer than five years; showing ${days}.` });
+      }
+    }
+  }
+  const bucket = raw("bucket");
+  if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket)) {
+    notices.push({ param: "bucket", message: `Group by "${clip(bucket)}" is not day, week or month; showing ${filters.bucket}.` });
+  }
+  const channel = raw("channel");
+  if (channel !== undefined && !ID.test(channel)) {
+    notices.push({ param: "channel", message: `Channel "${clip(channel)}" is not a channel id; showing every channel.` });
+  }
+  const website = raw("website");
+  if (website !== undefined && !ID.test(website)) {
+    notices.push({ param: "website", message: `Website "${clip(website)}" is not a website id; showing every website.` });
+  }
+  return notices;
 }
 
 /** The URL query for filters (what links and the filter form write); defaults left out. */

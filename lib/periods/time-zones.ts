@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { DbTx } from "@/db/client";
 import type { DayRange } from "@/lib/dates";
-import { parseReportFilters, type ReportFilters } from "@/lib/periods/filters";
+import { parseReportFilters, reportFilterNotices, type FilterNotice, type ReportFilters } from "@/lib/periods/filters";
 import { queryRows } from "@/db/rows";
 import type { SearchParamsInput } from "@/lib/url-state";
 
@@ -103,8 +103,47 @@ export async function zonedReportFilters(
   db: Db,
   params: SearchParamsInput,
   now: Date = new Date(),
-): Promise<{ filters: ReportFilters; zone: ScopeTimeZone }> {
-  const utc = parseReportFilters(params, now);
+): Promise<{ filters: ReportFilters; zone: ScopeTimeZone; notices: FilterNotice[] }> {
+  const parsed = parseReportFilters(params, now);
+  const scope = await knownScope(db, parsed);
+  const utc = { ...parsed, ...scope.ids };
   const zone = await scopeTimeZone(db, utc);
-  return { filters: zone.zone === "UTC" ? utc : parseReportFilters(params, now, zone.zone), zone };
+  const filters = zone.zone === "UTC" ? utc : { ...parseReportFilters(params, now, zone.zone), ...scope.ids };
+  return { filters, zone, notices: [...reportFilterNotices(params, filters), ...scope.notices] };
+}
+
+/**
+ * The link's channel and website when they exist (a deleted channel, or an id from another
+ * installation, is dropped with a notice rather than showing zeros under "All channels").
+ */
+async function knownScope(
+  db: Db,
+  filters: Pick<ReportFilters, "channelId" | "websiteId">,
+): Promise<{ ids: Pick<ReportFilters, "channelId" | "websiteId">; notices: FilterNotice[] }> {
+  if (filters.channelId === null && filters.websiteId === null) return { ids: filters, notices: [] };
+  const [row] = await queryRows<{ channel: unknown; website_channel: unknown }>(
+    db,
+    sql`
+    SELECT EXISTS (SELECT 1 FROM channels WHERE id = ${filters.channelId} AND deleting_at IS NULL) AS channel,
+      (SELECT w.channel_id FROM magento_websites w JOIN channels ch ON ch.id = w.channel_id
+        WHERE w.id = ${filters.websiteId} AND ch.deleting_at IS NULL) AS website_channel`,
+  );
+  const ids = { ...filters };
+  const notices: FilterNotice[] = [];
+  if (filters.channelId !== null && !(row?.channel === true || row?.channel === "t")) {
+    ids.channelId = null;
+    notices.push({ param: "channel", message: `There is no channel ${filters.channelId}; showing every channel.` });
+  }
+  const websiteChannel = row?.website_channel === null || row?.website_channel === undefined ? null : Number(row.website_channel);
+  if (filters.websiteId !== null && websiteChannel === null) {
+    ids.websiteId = null;
+    notices.push({ param: "website", message: `There is no website ${filters.websiteId}; showing every website.` });
+  } else if (filters.websiteId !== null && ids.channelId !== null && websiteChannel !== ids.channelId) {
+    ids.websiteId = null;
+    notices.push({
+      param: "website",
+      message: `Website ${filters.websiteId} is not one of channel ${ids.channelId}'s; showing the whole channel.`,
+    });
+  }
+  return { ids, notices };
 }

@@ -19,5 +19,5 @@ export async function reportContext(user: SessionUser | null, params: SearchPara
     getPreferences(db, user),
     zonedReportFilters(db, params),
   ]);
-  return { filters: zoned.filters, storeZone: zoned.zone, options, timeZone: safeTimeZone(preferences.timeZone) };
+  return { filters: zoned.filters, storeZone: zoned.zone, notices: zoned.notices, options, timeZone: safeTimeZone(preferences.timeZone) };
 }

@@ -7,6 +7,7 @@ import { channels, syncErrors, syncRuns } from "@/db/schema";
 import { statsOf, type SyncRunRow } from "@/lib/sync/runs";
 import { CONNECTOR_ORDER } from "@/lib/sync/types";
 import { connectorLabel } from "@/lib/sync/types";
+import { countOf } from "@/lib/format/count";
 
 // Which channels are failing now, for the banner on the dashboard and the Integrations list: a
 // channel whose latest finished run failed, or ended partial with errors still unresolved. "Since"
@@ -72,7 +73,7 @@ export async function loadFailingChannels(db: Db, user: SessionUser | null): Pro
     const message =
       latest.status === "failed"
         ? (latest.errorMessage ?? "the sync failed")
-        : `${latest.errorCount} record${latest.errorCount === 1 ? "" : "s"} could not be kept (${firstError!.message})`;
+        : `${countOf(latest.errorCount, "record")} could not be kept (${firstError!.message})`;
     out.push({
       channelId: channel.id,
       channelName: channel.name,

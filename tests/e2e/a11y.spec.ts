@@ -40,15 +40,24 @@ test("axe-core finds no serious or critical violation on the detail pages (order
 });
 
 test("axe-core finds no serious or critical violation on the customer edit page and Sync History", async ({ browser }) => {
-  // Two-way sync is off for the demo channel here: the edit page is read-only and says why
-  // (two-way.spec.ts checks the editable form, a refused push and Sync History with failures).
+  // The demo channel has two-way sync on: a manager gets the form, a viewer the values as text
+  // (two-way.spec.ts checks saving, a refused push, Sync History with failures and two-way off).
   const { ids } = await sampleChain();
+  const viewer = await signedInContext(browser, "viewer");
+  try {
+    const page = await viewer.newPage();
+    await openWorkspacePage(page, { name: "customer-edit", path: `/customers/${ids.customer}/edit` });
+    await expect(page.getByRole("note").filter({ hasText: "Read-only" })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "customer edit page (read-only)", { soft: true });
+  } finally {
+    await viewer.close();
+  }
   const context = await signedInContext(browser, "manager");
   try {
     const page = await context.newPage();
     await openWorkspacePage(page, { name: "customer-edit", path: `/customers/${ids.customer}/edit` });
-    await expect(page.getByRole("note").filter({ hasText: "Read-only" })).toBeVisible();
-    await expectNoSeriousA11yViolations(page, "customer edit page (read-only)", { soft: true });
+    await expect(page.getByRole("button", { name: "Save and send to Magento" })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "customer edit page", { soft: true });
     await openWorkspacePage(page, { name: "sync-history", path: "/system/sync-history" });
     await expectNoSeriousA11yViolations(page, "sync history", { soft: true });
   } finally {

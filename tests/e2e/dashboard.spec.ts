@@ -113,3 +113,30 @@ test("the dashboard shows the store's figures, filters change them, and axe-core
     await context.close();
   }
 });
+
+test("an old bookmark (/dashboard?channel=999) says what it could not use and shows every channel", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const context = await signedInContext(browser, "viewer");
+  try {
+    const page = await context.newPage();
+    await page.goto("/dashboard?channel=999&range=custom&from=2025-02-30&to=2025-03-10");
+    await waitForWidgets(page);
+    const notice = page.getByTestId("link-notices");
+    await expect(notice).toContainText("Part of this link was not understood");
+    await expect(notice).toContainText("There is no channel 999; showing every channel.");
+    await expect(notice).toContainText('"2025-02-30" is not a date (from)');
+    // What the filter bar shows is what the figures are: every channel, with the store's orders.
+    await expect(page.locator('form[aria-label="Dashboard filters"] select[name="channel"]')).toHaveValue("");
+    expect(Number((await kpi(page, "Orders")).replace(/,/g, ""))).toBeGreaterThan(0);
+    await expectNoSeriousA11yViolations(page, "dashboard with a link notice");
+
+    // A report says it the same way, and its grid does not contradict it.
+    await page.goto("/reports/sales?channel=999&from=2026-03-31&to=2026-03-01");
+    await expect(page.getByTestId("link-notices")).toContainText("There is no channel 999; showing every channel.");
+    await expect(page.getByTestId("link-notices")).toContainText("The range ended (2026-03-01) before it started (2026-03-31)");
+    await expect(page.getByText("nothing matches it")).toHaveCount(0);
+    await expectNoSeriousA11yViolations(page, "sales report with a link notice");
+  } finally {
+    await context.close();
+  }
+});

@@ -52,8 +52,8 @@ async function as(browser: Browser, role: Role, run: (page: Page) => Promise<voi
 let carts: CartRow[] = [];
 
 test.beforeAll(async () => {
-  carts = await openCarts(4);
-  expect(carts.length, "four open carts to work").toBe(4);
+  carts = await openCarts(5);
+  expect(carts.length, "five open carts to work").toBe(5);
 });
 
 test("log a contact, the customer orders, a sync makes the cart converted and recovered", async ({ browser }) => {
@@ -109,6 +109,28 @@ test("mark another cart lost with a reason; the lost cart offers only Reopen", a
     await expect(page.getByRole("list", { name: "Follow-up timeline" })).toContainText("Reason: Shipping cost");
     await expect(page.getByRole("form", { name: "Reopen" })).toBeVisible();
     await expect(page.getByRole("form", { name: "Log contact" })).toHaveCount(0);
+  });
+});
+
+test("Mark lost, then Reopen on the same page: every panel says what the cart is now, none that it is lost", async ({ browser }) => {
+  const cart = carts[4]!;
+  await as(browser, "agent", async (page) => {
+    await page.goto(`/sales/carts/${cart.id}`);
+    const lost = page.getByRole("form", { name: "Mark lost" });
+    await lost.getByLabel("Reason", { exact: true }).selectOption({ label: "Shipping cost" });
+    await lost.getByRole("button", { name: "Mark lost" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "The cart is marked lost." })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("Lost");
+
+    const reopen = page.getByRole("form", { name: "Reopen" });
+    await reopen.getByLabel("Why").fill("They asked for it back");
+    await reopen.getByRole("button", { name: "Reopen cart" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "The cart is open again." })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("Open");
+    // The Mark lost form is back for the open cart, without its earlier result.
+    await expect(page.getByRole("form", { name: "Mark lost" })).toBeVisible();
+    await expect(page.getByRole("main")).not.toContainText("The cart is marked lost.");
+    await expectNoSeriousA11yViolations(page, "cart page after Reopen");
   });
 });
 

@@ -157,7 +157,7 @@ test.describe("a channel of this spec's simulator", () => {
       id = await createChannel(page, name);
       await page.goto("/system/integrations");
       const row = listRow(page, id);
-      await expect(row).toContainText("Never");
+      await expect(row).toContainText("Not synced yet");
       // Slow pages keep the run going long enough to see the list say so.
       const slow = sim.control.addFaults({ path: "/V1/", latencyMs: 400 });
       try {

@@ -53,18 +53,32 @@ const isSubscribed = async (originId: number) => (await customerInMagento(origin
 
 let picks: Awaited<ReturnType<typeof pickCustomers>>;
 
-test.beforeAll(async ({ browser }) => {
-  test.setTimeout(90_000);
-  picks = await pickCustomers();
+const TWO_WAY = "Two-way sync: send portal edits to Magento";
+
+/** An admin sets the demo channel's two-way sync in its settings. */
+async function setTwoWay(browser: Browser, on: boolean) {
   const demo = await channelId(storeInfo().channel);
   await as(browser, "admin", async (page) => {
     await page.goto(`/system/integrations/${demo}/settings`);
-    const twoWay = page.getByLabel("Two-way sync: send portal edits to Magento");
-    if (!(await twoWay.isChecked())) {
-      await twoWay.check();
+    const twoWay = page.getByLabel(TWO_WAY);
+    if ((await twoWay.isChecked()) !== on) {
+      await twoWay.setChecked(on);
       await page.getByRole("button", { name: "Save settings" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
     }
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  picks = await pickCustomers();
+});
+
+test("the demo channel comes with two-way sync on: nobody had to turn it on", async ({ browser }) => {
+  const demo = await channelId(storeInfo().channel);
+  await as(browser, "admin", async (page) => {
+    await page.goto(`/system/integrations/${demo}/settings`);
+    await expect(page.getByLabel(TWO_WAY)).toBeChecked();
   });
 });
 
@@ -214,10 +228,36 @@ test("agents and viewers are offered no edits: no Edit, no Subscribe, no grid ac
       await page.goto(`/customers/${renamed.portal}/edit`);
       await expect(page.getByRole("note").filter({ hasText: "Your role can view customers but not change them" })).toBeVisible();
       await expect(page.getByRole("button", { name: "Save and send to Magento" })).toHaveCount(0);
-      await expect(page.getByRole("group", { name: "Profile" }).getByLabel("First name")).toBeDisabled();
+      // Read-only values are text, not inputs that only look disabled.
+      await expect(page.getByRole("region", { name: "Profile" })).toContainText(renamed.email);
+      await expect(page.getByRole("main").getByRole("textbox")).toHaveCount(0);
+      await expect(page.getByRole("main").getByRole("combobox")).toHaveCount(0);
       await page.goto(`/customers?q=${encodeURIComponent(renamed.email)}`);
       await expect(page.locator("main tbody tr").first()).toBeVisible();
       await expect(page.getByRole("columnheader", { name: "Actions" })).toHaveCount(0);
     });
+  }
+});
+
+test("with two-way sync turned off, a manager reads why once, and the edit page shows the values as text", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { grid } = picks;
+  await setTwoWay(browser, false);
+  try {
+    await as(browser, "manager", async (page) => {
+      await page.goto(`/customers/${grid.portal}`);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await expect(page.getByText(/Two-way sync is off for channel/)).toHaveCount(1);
+      await expect(page.getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
+      await page.goto(`/customers/${grid.portal}/edit`);
+      await expect(page.getByRole("note").filter({ hasText: "Read-only." })).toContainText("Two-way sync is off for channel");
+      await expect(page.getByText(/Two-way sync is off for channel/)).toHaveCount(1);
+      await expect(page.getByRole("region", { name: "Profile" })).toContainText(grid.email);
+      await expect(page.getByRole("main").getByRole("textbox")).toHaveCount(0);
+      await expect(page.getByRole("button", { name: "Save and send to Magento" })).toHaveCount(0);
+      await expectNoSeriousA11yViolations(page, "customer edit page (read-only)");
+    });
+  } finally {
+    await setTwoWay(browser, true);
   }
 });

@@ -53,7 +53,13 @@ describe("channel:* commands", () => {
     expect(run.stdout).toContain('Added channel "sim"');
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
     const [row] = await testDb.db.select().from(channels).where(eq(channels.name, "sim"));
-    expect(row).toMatchObject({ authType: "bearer", syncIntervalMinutes: 5, storeCode: "default", abandonmentDelayHours: 24 });
+    expect(row).toMatchObject({
+      authType: "bearer",
+      syncIntervalMinutes: 5,
+      storeCode: "default",
+      abandonmentDelayHours: 24,
+      twoWaySync: false,
+    });
     expect(row!.credentialsEncrypted).not.toContain(TOKEN);
     process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
     expect(openCredentials(row!.credentialsEncrypted!)).toEqual({ type: "bearer", token: TOKEN });
@@ -130,7 +136,7 @@ describe("channel:* commands", () => {
     const [fault] = sim.control.addFaults({ path: "/V1/orders", malformed: { field: "grand_total", mode: "null", id: orderId } });
     const sync = await portal(["channel:sync", "--name", "sim", "--full", "--wait"]);
     expect(sync.code).toBe(1);
-    expect(sync.stdout).toMatch(/Run #\d+ partial: \d+ records changed, 1 errors/);
+    expect(sync.stdout).toMatch(/Run #\d+ partial: [\d,]+ records? changed, 1 error,/);
     const errors = await portal(["channel:errors", "--name", "sim"]);
     expect(errors.code).toBe(0);
     expect(errors.stdout).toMatch(new RegExp(`orders\\s+${orderId}\\s+grand_total\\s+unresolved`));
@@ -238,6 +244,27 @@ describe("channel:* commands", () => {
 
     const help = await portal(["channel:edit", "--help"]);
     expect(help.stdout).toMatch(/--abandonment-delay-hours <hours>\s+Hours without a change in Magento/);
+  }, 60_000);
+
+  it("channel:add --two-way sends portal edits to Magento from the start (the e2e demo channel is added so)", async () => {
+    const added = await portal([
+      "channel:add",
+      "--name",
+      "sim two-way",
+      "--url",
+      sim.baseUrl,
+      "--store-code",
+      "twoway",
+      "--token",
+      TOKEN,
+      "--two-way",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain("two-way sync on");
+    const [row] = await testDb.db.select().from(channels).where(eq(channels.name, "sim two-way"));
+    expect(row!.twoWaySync).toBe(true);
+    const help = await portal(["channel:add", "--help"]);
+    expect(help.stdout).toMatch(/--two-way\s+Send portal edits/);
   }, 60_000);
 
   it("channel:add and channel:edit --max-in-flight set requests in flight (1-32); a bad value exits 2 naming the rule", async () => {

@@ -60,6 +60,8 @@ describe("grid links", () => {
   it("counts, page windows and export links", () => {
     expect(countLabel(1234, false, "orders")).toBe("1,234 orders");
     expect(countLabel(10000, true, "orders")).toBe("10,000+ orders");
+    expect(countLabel(1, false, "orders")).toBe("1 order");
+    expect(countLabel(1, false, "entries")).toBe("1 entry");
     expect(pageWindow(1, 1)).toEqual([1]);
     expect(pageWindow(6, 120)).toEqual([1, null, 4, 5, 6, 7, 8, null, 120]);
     expect(pageWindow(3, null)).toEqual([1, 2, 3, 4]); // capped count: only the next page is known

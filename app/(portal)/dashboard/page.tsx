@@ -3,12 +3,13 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { getDb } from "@/db/client";
 import { FilterBar } from "@/components/dashboard/filter-bar";
-import { ago } from "@/components/dashboard/labels";
+import { figuresAsOf, isSyncActive } from "@/components/dashboard/labels";
 import { WidgetSkeleton } from "@/components/dashboard/widget";
 import { StoreDaysNote } from "@/components/reports/store-days-note";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LinkNotices } from "@/components/ui/link-notices";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
@@ -31,7 +32,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePagePermission("view_sales");
-  const { filters, zone } = await zonedReportFilters(await getDb(), await searchParams);
+  const { filters, zone, notices } = await zonedReportFilters(await getDb(), await searchParams);
   const scope = filters;
   const [counts, options, health, currencies] = await Promise.all([
     getWorkspaceCounts(user),
@@ -43,7 +44,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   // The oldest refresh among the channels shown: every figure is at least this fresh.
   const refreshed = health.map((h) => h.rollupsAsOf).filter((d): d is Date => d !== null);
   const oldest = refreshed.length > 0 ? new Date(Math.min(...refreshed.map((d) => d.getTime()))) : null;
-  const asOf = oldest ? `As of ${ago(oldest)}` : "Not computed yet";
+  const asOf = figuresAsOf(
+    oldest,
+    health.some((h) => isSyncActive(h.lastRunStatus)),
+  );
   const props = { user, scope, currency, asOf };
   // A new key per filter set: changing a filter shows the skeletons again instead of stale figures.
   const key = JSON.stringify([filters.range, filters.bucket, filters.channelId, filters.websiteId]);
@@ -62,6 +66,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         description={`${DATE_RANGE_LABELS[filters.preset]}: ${filters.range.from} – ${filters.range.to}. ${asOf}.`}
       />
       <FailingChannelsBanner user={user} />
+      <LinkNotices notices={notices} className="mb-6" />
       {counts.channels === 0 ? (
         <div className="mb-6">
           <EmptyState

@@ -5,7 +5,7 @@ import { DonutChart } from "@/components/charts/donut-chart";
 import { formatValue } from "@/components/charts/format";
 import { LineChart } from "@/components/charts/line-chart";
 import { KpiTile } from "@/components/dashboard/kpi-tile";
-import { ago, bucketLabel } from "@/components/dashboard/labels";
+import { ago, bucketLabel, dataAsOf, runStatusLabel } from "@/components/dashboard/labels";
 import { Widget, WidgetEmpty } from "@/components/dashboard/widget";
 import type { SessionUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
@@ -351,10 +351,11 @@ export async function SyncHealthWidget({ user, scope }: Omit<Props, "currency" |
           {rows.map((r) => (
             <li key={r.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
               <span className="font-medium text-slate-900">{r.name}</span>
-              <span className={tone(r.lastRunStatus)}>{r.lastRunStatus ?? "never synced"}</span>
+              <span className={tone(r.lastRunStatus)}>{runStatusLabel(r.lastRunStatus)}</span>
               <span className="w-full text-xs text-slate-600">
-                Data as of {ago(r.lastSuccessAt, now)}
-                {r.lastSuccessAt ? ` (${formatDateTime(r.lastSuccessAt)})` : ""} · figures refreshed {ago(r.rollupsAsOf, now)}
+                {dataAsOf(r.lastSuccessAt, r.lastRunStatus, now)}
+                {r.lastSuccessAt ? ` (${formatDateTime(r.lastSuccessAt)})` : ""} ·{" "}
+                {r.rollupsAsOf ? `figures refreshed ${ago(r.rollupsAsOf, now)}` : "figures not computed yet"}
               </span>
             </li>
           ))}

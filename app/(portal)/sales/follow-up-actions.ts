@@ -6,6 +6,7 @@ import { protectedAction, type ActionResult } from "@/lib/auth/action";
 import { LOST_REASONS } from "@/db/schema/follow-up";
 import { assignCarts, logContact, markLost, reopenCart, type StepResult } from "@/lib/carts/follow-up";
 import { recordOrderFeedback } from "@/lib/orders/follow-up";
+import { countOf } from "@/lib/format/count";
 
 // Follow-up steps on carts and orders (issue 7 §3). The permission is checked here and again in
 // lib/carts/follow-up.ts; which step a cart allows is the state machine's call (follow-up-rules.ts).
@@ -73,7 +74,7 @@ export const assignCartsAction = protectedAction("work_carts", assignSchema, asy
   for (const id of input.cartIds) revalidatePath(`/sales/carts/${id}`);
   revalidatePath("/sales/carts");
   revalidatePath("/sales/follow-ups");
-  const done = `${result.assigned} cart${result.assigned === 1 ? "" : "s"} ${input.assigneeId === null ? "unassigned" : "assigned"}`;
+  const done = `${countOf(result.assigned, "cart")} ${input.assigneeId === null ? "unassigned" : "assigned"}`;
   return {
     ok: true,
     message: result.skipped ? `${done}; ${result.skipped} left as they were (already so, finished, or not yours to hand on).` : `${done}.`,

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { countOf } from "@/lib/format/count";
 
 // What "abandoned cart" means, the one definition every screen uses (carts list and page, the
 // Abandoned Carts report, My Follow-ups, segments, dashboard rollups).
@@ -63,7 +64,7 @@ export function abandonedCartSqlText(cart: string, atSql: string, delayHoursSql:
 export function describeDelay(hours: number): string {
   if (hours >= 48 && hours % 24 === 0) {
     const days = hours / 24;
-    return `${days} day${days === 1 ? "" : "s"}`;
+    return countOf(days, "day");
   }
-  return `${hours} hour${hours === 1 ? "" : "s"}`;
+  return countOf(hours, "hour");
 }

@@ -11,6 +11,7 @@ import type { ConnectorName, SyncContext } from "@/lib/sync/types";
 import { rowsOf } from "@/db/rows";
 import { safeErrorMessage } from "@/db/errors";
 import { logger } from "@/lib/log";
+import { countOf } from "@/lib/format/count";
 
 // Reconciliation after a connector's pass. Incremental syncs only see records that changed; what
 // was deleted in Magento (or a quote made inactive without a change we saw) would otherwise stay
@@ -29,7 +30,7 @@ import { logger } from "@/lib/log";
 // lists took 35 s of the first sync).
 
 export const MISSING_MESSAGE = "No longer active in Magento";
-export const idleMessage = (days: number) => `Idle for more than ${days} days`;
+export const idleMessage = (days: number) => `Idle for more than ${countOf(days, "day")}`;
 
 export const CART_RECONCILE_INTERVAL_MS = 60 * 60 * 1000;
 export const REMOVED_RECONCILE_INTERVAL_MS = 6 * 60 * 60 * 1000;

@@ -45,6 +45,7 @@ import {
 import { detailNavigation } from "@/lib/browse/detail-navigation";
 import { parseDetailId } from "@/lib/records/meta";
 import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/customers/two-way/service";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -81,6 +82,8 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const pushParam = Array.isArray(query.push) ? query.push[0] : query.push;
   const justPushed = pushParam && /^\d{1,15}$/.test(pushParam) ? Number(pushParam) : null;
   const subscribedNow = edit?.subscribed ?? customer.isSubscribed ?? null;
+  // Why the profile (the newsletter included) cannot be changed here: said once, at the section's top.
+  const profileReadOnly = mayEdit && edit && !edit.editable && edit.readOnlyReason ? edit.readOnlyReason : null;
   // A field with a change on its way (or refused) says so next to its value.
   const marks = fieldMarks(pushes);
   const mark = (...fields: CustomerField[]) => {
@@ -182,9 +185,9 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           <DetailSection
             title="Profile"
             actions={
-              mayEdit && edit && !edit.editable && edit.readOnlyReason ? (
+              profileReadOnly ? (
                 <p className="max-w-md text-right text-xs text-slate-500">
-                  <span className="font-medium">Read-only here:</span> {edit.readOnlyReason}
+                  <span className="font-medium">Read-only here:</span> {profileReadOnly}
                 </p>
               ) : null
             }
@@ -221,7 +224,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
                           pendingLabel={subscribedNow ? "Unsubscribing…" : "Subscribing…"}
                           formLabel="Newsletter subscription"
                         />
-                      ) : mayEdit && edit?.subscriptionReason ? (
+                      ) : mayEdit && edit?.subscriptionReason && !profileReadOnly ? (
                         <span className="text-xs text-slate-500">{edit.subscriptionReason}</span>
                       ) : null}
                     </div>
@@ -257,8 +260,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
                 <Money value={figures.salesValue} currency={figures.currency} />
                 {figures.unconvertedOrders > 0 ? (
                   <span className="block text-xs font-normal text-amber-700">
-                    Incomplete until the next sync: {figures.unconvertedOrders.toLocaleString("en-US")} order
-                    {figures.unconvertedOrders === 1 ? "" : "s"} not converted yet
+                    Incomplete until the next sync: {countOf(figures.unconvertedOrders, "order")} not converted yet
                   </span>
                 ) : null}
               </Figure>
@@ -268,9 +270,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               </Figure>
               <Figure label="Refunds">
                 <Money value={figures.refundsValue} currency={figures.currency} />
-                <span className="block text-xs font-normal text-slate-500">
-                  {figures.refundsCount} credit memo{figures.refundsCount === 1 ? "" : "s"}
-                </span>
+                <span className="block text-xs font-normal text-slate-500">{countOf(figures.refundsCount, "credit memo")}</span>
               </Figure>
               <Figure label="First order">
                 <DateTime value={figures.firstOrderAt} timeZone={timeZone} />

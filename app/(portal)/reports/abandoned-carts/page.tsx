@@ -13,13 +13,14 @@ import type { SearchParams } from "@/lib/grid/params";
 import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/periods/filters";
 import { loadAbandonedCartsReport } from "@/lib/reports/loaders/abandoned-carts";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Abandoned Carts" };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Abandoned Carts"
@@ -27,6 +28,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/abandoned-carts"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       charts={<AbandonedCharts user={user} filters={filters} timeZone={timeZone} />}
       grid={reportAbandonedCartsGrid}
@@ -45,7 +47,7 @@ async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser;
   if (!read.ok) return <QueryTimedOut message={read.message} />;
   const report = read.value;
   const empty = report.total.count === 0;
-  const carts = (n: number) => `${n.toLocaleString("en-US")} cart${n === 1 ? "" : "s"}`;
+  const carts = (n: number) => countOf(n, "cart");
   return (
     <>
       <AsOf at={report.asOf} what="Carts" timeZone={timeZone} />
@@ -54,8 +56,7 @@ async function AbandonedCharts({ user, filters, timeZone }: { user: SessionUser;
           "No abandoned carts right now among the carts created in this range."
         ) : (
           <>
-            {report.total.count === 1 ? "1 abandoned cart" : `${report.total.count.toLocaleString("en-US")} abandoned carts`} worth{" "}
-            {formatMoney(report.total.value, report.currency)}.
+            {countOf(report.total.count, "abandoned cart")} worth {formatMoney(report.total.value, report.currency)}.
           </>
         )}
       </p>

@@ -14,13 +14,14 @@ import { unlessTimedOut } from "@/lib/grid/timeout";
 import type { ReportFilters } from "@/lib/periods/filters";
 import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
 import { loadCustomersReport } from "@/lib/reports/loaders/customers";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Customers by Lifetime Value" };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Customers by Lifetime Value"
@@ -28,6 +29,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/customers"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       withRange={false}
       chartsKey={`${filters.channelId}:${filters.websiteId}`}
@@ -99,7 +101,8 @@ async function SegmentCounts({ user, filters, timeZone }: { user: SessionUser; f
           </table>
           {report.unscored ? (
             <p className="px-4 py-2 text-xs text-slate-500">
-              {report.unscored.toLocaleString("en-US")} customers with orders are not scored yet (their next sync scores them).
+              {countOf(report.unscored, "customer")} with orders {report.unscored === 1 ? "is" : "are"} not scored yet (their next sync
+              scores them).
             </p>
           ) : null}
         </section>

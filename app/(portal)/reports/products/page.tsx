@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Best-selling Products" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Best-selling Products"
@@ -26,6 +26,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/products"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       charts={<ProductCharts user={user} filters={filters} timeZone={timeZone} />}
       grid={reportProductsGrid}

@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: "Refunds" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Refunds"
@@ -28,6 +28,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/refunds"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       withBucket
       charts={<RefundCharts user={user} filters={filters} timeZone={timeZone} />}

@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: "Sales by Period" };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePagePermission("view_sales");
   const params = await searchParams;
-  const { filters, storeZone, options, timeZone } = await reportContext(user, params);
+  const { filters, storeZone, notices, options, timeZone } = await reportContext(user, params);
   return (
     <ReportPage
       title="Sales by Period"
@@ -27,6 +27,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       basePath="/reports/sales"
       filters={filters}
       storeZone={storeZone}
+      notices={notices}
       options={options}
       withBucket
       charts={<SalesCharts user={user} filters={filters} timeZone={timeZone} />}

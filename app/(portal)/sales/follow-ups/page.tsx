@@ -13,6 +13,7 @@ import { requirePagePermission } from "@/lib/auth/session";
 import { safeTimeZone } from "@/lib/dates";
 import { getPreferences } from "@/lib/users/preferences";
 import { listAbandonedToTake, listMyFollowUps, recoveredRevenue, type FollowUpRow } from "@/lib/carts/follow-up";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "My Follow-ups" };
 
@@ -67,7 +68,7 @@ export default async function MyFollowUpsPage() {
           {recovered.map((r, i) => (
             <span key={r.currency ?? "none"}>
               {i ? ", " : ""}
-              <Money value={r.total} currency={r.currency} className="font-medium" /> from {r.carts} cart{r.carts === 1 ? "" : "s"}
+              <Money value={r.total} currency={r.currency} className="font-medium" /> from {countOf(r.carts, "cart")}
             </span>
           ))}
         </p>
@@ -117,7 +118,7 @@ export default async function MyFollowUpsPage() {
         <p className="mb-3 text-sm text-slate-600" data-testid="to-take-count">
           {toTake.total === 0
             ? "Every abandoned cart has someone on it."
-            : `${toTake.total.toLocaleString("en-US")} abandoned cart${toTake.total === 1 ? "" : "s"} without an assignee${toTake.total > toTake.rows.length ? `; the ${toTake.rows.length} most valuable are below` : ""}.`}{" "}
+            : `${countOf(toTake.total, "abandoned cart")} without an assignee${toTake.total > toTake.rows.length ? `; the ${toTake.rows.length} most valuable are below` : ""}.`}{" "}
           <Link href="/sales/carts?f_abandoned=yes" className="font-medium text-brand-700 underline">
             All abandoned carts in the carts list
           </Link>

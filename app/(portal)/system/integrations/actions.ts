@@ -23,6 +23,7 @@ import {
 import { startSyncNow, SyncLaunchError } from "@/lib/sync/launch";
 import { describeLeaseHolder, SyncBusyError } from "@/lib/sync/lease";
 import { SyncRunError } from "@/lib/sync/runner";
+import { countOf } from "@/lib/format/count";
 
 // System › Integrations: create/edit a channel, check its connection, delete it. Each action
 // checks the session and manage_integrations itself (protectedAction), validates with zod on
@@ -148,7 +149,7 @@ export const checkConnectionAction = protectedAction(
       },
     });
     if (!result.ok) return { ok: false, code: "failed", error: result.message };
-    const found = `Connected: ${result.websites.length} website${result.websites.length === 1 ? "" : "s"}, ${result.storeViews.length} store view${result.storeViews.length === 1 ? "" : "s"}${result.baseCurrency ? `, base currency ${result.baseCurrency}` : ""}.`;
+    const found = `Connected: ${countOf(result.websites.length, "website")}, ${countOf(result.storeViews.length, "store view")}${result.baseCurrency ? `, base currency ${result.baseCurrency}` : ""}.`;
     return {
       ok: true,
       message: found,
@@ -172,7 +173,7 @@ export const deleteChannelAction = protectedAction(
     revalidatePath(LIST_PATH);
     return {
       ok: true,
-      message: `Deleting "${marked.name}": its ${marked.records} synced record${marked.records === 1 ? " is" : "s are"} being removed in the background.`,
+      message: `Deleting "${marked.name}": its ${countOf(marked.records, "synced record")} ${marked.records === 1 ? "is" : "are"} being removed in the background.`,
     };
   },
 );

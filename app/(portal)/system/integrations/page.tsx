@@ -12,6 +12,7 @@ import { requirePagePermission } from "@/lib/auth/session";
 import { FailingChannelsBanner } from "@/components/sync/failing-channels-banner";
 import { listChannelOverview } from "@/lib/channels/overview";
 import { formatDateTime } from "@/lib/dates";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Integrations" };
 
@@ -96,12 +97,12 @@ export default async function IntegrationsPage() {
                       {formatDateTime(row.lastRun.startedAt ?? row.lastRun.createdAt)}
                     </span>
                     <span className="block text-xs">
-                      {row.lastRun.recordsChanged} records changed
+                      {countOf(row.lastRun.recordsChanged, "record")} changed
                       {row.lastRun.errorCount ? (
                         <>
                           ,{" "}
                           <Link href={`/system/sync-history/${row.lastRun.id}`} className="text-red-700 underline">
-                            {row.lastRun.errorCount} error{row.lastRun.errorCount === 1 ? "" : "s"}
+                            {countOf(row.lastRun.errorCount, "error")}
                           </Link>
                         </>
                       ) : (
@@ -113,7 +114,7 @@ export default async function IntegrationsPage() {
                     ) : null}
                   </>
                 ) : (
-                  "Never"
+                  "Not synced yet"
                 )}
               </td>
               <td className="px-5 py-3 text-slate-600">{row.nextSyncAt ? formatDateTime(row.nextSyncAt) : "—"}</td>

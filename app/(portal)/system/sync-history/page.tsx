@@ -14,6 +14,7 @@ import { requirePagePermission } from "@/lib/auth/session";
 import { channelOptions, listHistoryRuns, parseHistoryFilters, RUN_TRIGGERS, type HistoryFilters } from "@/lib/sync/history";
 import { viewerTimeZone } from "@/lib/users/time-zone";
 import { listPushFailures } from "@/lib/customers/two-way/service";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Sync History" };
 
@@ -128,7 +129,7 @@ export default async function SyncHistoryPage({ searchParams }: Props) {
               <RunsTable runs={rows} timeZone={timeZone} />
               <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
                 <span>
-                  {total.toLocaleString("en-US")} run{total === 1 ? "" : "s"} · page {page} of {lastPage}
+                  {countOf(total, "run")} · page {page} of {lastPage}
                 </span>
                 <span className="flex gap-2">
                   {page > 1 ? (

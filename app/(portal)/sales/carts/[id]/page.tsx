@@ -30,6 +30,7 @@ import { LOST_REASONS } from "@/db/schema/follow-up";
 import { CONVERTIBLE_STATUSES } from "@/lib/carts/conversion/context";
 import { allowedTransitions, ASSIGNABLE_STATUSES, checkAssign, mayReassign } from "@/lib/carts/follow-up-rules";
 import { LOST_REASON_LABELS, listAssignees, loadCartTimeline } from "@/lib/carts/follow-up";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Shopping cart" };
 
@@ -202,7 +203,7 @@ export default async function CartPage({ params, searchParams }: Props) {
               ]}
             />
             <p className="mt-3 text-sm text-slate-600">
-              {cart.itemsCount} item{cart.itemsCount === 1 ? "" : "s"}, quantity {formatDecimal(cart.itemsQty)}
+              {countOf(cart.itemsCount, "item")}, quantity {formatDecimal(cart.itemsQty)}
               {cart.couponCode ? (
                 <>
                   , coupon <span className="font-mono">{cart.couponCode}</span>

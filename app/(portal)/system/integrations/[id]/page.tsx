@@ -89,7 +89,11 @@ export default async function ChannelPage({ params }: Props) {
         <section aria-label="Recent runs" className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">Recent runs</h2>
           {runs.length === 0 ? (
-            <p className="text-sm text-slate-600">This channel has not synced yet.</p>
+            <p className="text-sm text-slate-600">
+              {progress && !progress.finished
+                ? "The first sync is running: its progress is shown above."
+                : "This channel has not synced yet."}
+            </p>
           ) : (
             <RunsTable runs={runs} timeZone={timeZone} showChannel={false} />
           )}

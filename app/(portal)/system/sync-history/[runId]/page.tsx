@@ -18,6 +18,7 @@ import { computeProgress } from "@/lib/sync/progress";
 import { warningCount } from "@/lib/sync/runs";
 import { viewerTimeZone } from "@/lib/users/time-zone";
 import { parseDetailId } from "@/lib/records/meta";
+import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Sync run" };
 
@@ -47,7 +48,7 @@ export default async function SyncRunPage({ params }: Props) {
       <PageHeader
         breadcrumb="System › Sync History"
         title={`Sync #${run.id} of ${run.channelName}`}
-        description={`${run.mode} sync, ${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ""} · ${runDuration(run)} · ${n(run.recordsChanged)} records changed · ${n(run.errorCount)} errors · ${n(warned)} warnings`}
+        description={`${run.mode} sync, ${run.trigger}${run.requestedBy ? ` by ${run.requestedBy}` : ""} · ${runDuration(run)} · ${countOf(run.recordsChanged, "record")} changed · ${countOf(run.errorCount, "error")} · ${countOf(warned, "warning")}`}
         actions={
           <>
             <Link href={`/system/integrations/${run.channelId}`} className="text-sm text-brand-700 hover:underline">
