@@ -1,5 +1,6 @@
 import { NoSyncedData } from "@/components/shell/no-data";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LinkNotices } from "@/components/ui/link-notices";
 import { QueryTimedOut } from "@/components/ui/query-timed-out";
 import { can } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
@@ -66,16 +67,7 @@ export async function GridView({
   const criteria = gridQueryString(definition, { ...view.state, page: 1, pageSize: 50 });
   return (
     <section aria-label={scope ? `${definition.title} of ${scope.label}` : definition.title} className="space-y-3">
-      {view.notices.length ? (
-        <div role="status" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-          <p className="font-medium">Part of this link was not understood:</p>
-          <ul className="mt-1 list-disc pl-5">
-            {view.notices.map((n, i) => (
-              <li key={`${n.param}-${i}`}>{n.message}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <LinkNotices notices={view.notices} />
       <DataGrid
         key={criteria}
         definition={view.client}

@@ -283,7 +283,7 @@ const listCommand = defineCommand({
         c.authType,
         c.active ? "active" : "inactive",
         `${c.syncIntervalMinutes}m`,
-        last ? `${last.status} ${formatTimestamp(last.startedAt ?? last.createdAt)}` : "never",
+        last ? `${last.status} ${formatTimestamp(last.startedAt ?? last.createdAt)}` : "not synced yet",
       ]);
     }
     ctx.out(formatTable(["NAME", "URL", "STORE", "AUTH", "STATUS", "INTERVAL", "LAST SYNC"], table));
