@@ -94,7 +94,7 @@ describe("channel:* commands", () => {
     const run = await portal(["channel:list"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/NAME\s+URL/);
-    expect(run.stdout).toMatch(/sim\s+http:\/\/127\.0\.0\.1:\d+\s+default\s+bearer\s+active\s+5m\s+never/);
+    expect(run.stdout).toMatch(/sim\s+http:\/\/127\.0\.0\.1:\d+\s+default\s+bearer\s+active\s+5m\s+not synced yet/);
   });
 
   it("channel:sync --wait runs the sync here with live progress and exits 0 on success", async () => {
