@@ -18,6 +18,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState, useTransition 
 import type { ActionResult } from "@/lib/auth/action";
 import type { ClientColumn, ClientDefinition, DisplayRow } from "@/lib/grid/display";
 import { estimatedWidth, foldColumns } from "@/lib/grid/fit";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { PAGE_SIZES, type FilterValue, type GridState } from "@/lib/grid/types";
 import { BulkAssignForm, type BulkAssign } from "./bulk-assign";
 import {
@@ -136,6 +137,9 @@ export function DataGrid({
   const [outcome, setOutcome] = useState<GridActionOutcome | null>(null);
   // Columns folded away to fit the grid's width, and those the user brought back anyway (Columns).
   const [folded, setFolded] = useState<string[]>([]);
+  // The toolbar's menus act through React: until the page has hydrated they are disabled, so a
+  // choice made in the first moment on a slow device is not silently lost.
+  const hydrated = useHydrated();
   const [kept, setKept] = useState<ReadonlySet<string>>(() => new Set());
   const scrollBox = useRef<HTMLDivElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
@@ -416,6 +420,7 @@ export function DataGrid({
             </label>
             <select
               id={`${definition.id}-channel`}
+              disabled={!hydrated}
               value={state.channelId ?? ""}
               onChange={(e) => go({ channelId: e.target.value ? Number(e.target.value) : null, page: 1 })}
               className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
@@ -436,6 +441,7 @@ export function DataGrid({
             </label>
             <select
               id={`${definition.id}-segment`}
+              disabled={!hydrated}
               value={state.segmentId ?? ""}
               onChange={(e) => go({ segmentId: e.target.value ? Number(e.target.value) : null, page: 1 })}
               className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
@@ -455,6 +461,7 @@ export function DataGrid({
           </label>
           <select
             id={`${definition.id}-add-filter`}
+            disabled={!hydrated}
             value=""
             onChange={(e) => setEditing(e.target.value || null)}
             className="rounded-md border-0 bg-white py-1.5 pl-3 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
