@@ -30,49 +30,52 @@ export function knownZone(zone: string | null | undefined): string | null {
 
 const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
-export function formatDateTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
-  if (value === null || value === undefined) return "—";
-  const date = typeof value === "string" ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) return "—";
-  let formatter = FORMATTERS.get(timeZone);
+/** One Intl formatter per style and zone, made once (they are costly to create). */
+function formatterFor(style: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${style}|${timeZone}`;
+  let formatter = FORMATTERS.get(key);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "short",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZoneName: "short",
-    });
-    FORMATTERS.set(timeZone, formatter);
+    formatter = new Intl.DateTimeFormat("en-GB", { timeZone, ...options });
+    FORMATTERS.set(key, formatter);
   }
-  return formatter.format(date);
+  return formatter;
 }
 
-const COMPACT_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+/** A Date from a Date or an ISO string; null for nothing or an invalid time. */
+function dateOf(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = typeof value === "string" ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDateTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
+  const date = dateOf(value);
+  if (!date) return "—";
+  return formatterFor("datetime", timeZone, {
+    year: "numeric",
+    month: "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(date);
+}
 
 /**
  * A moment as "2026-12-05 14:03" in `timeZone`, without the zone's name: the grids' date cells,
  * where columns must stay narrow (the cell's title and the grid say the zone).
  */
 export function formatCompactDateTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
-  if (value === null || value === undefined) return "—";
-  const date = typeof value === "string" ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) return "—";
-  let formatter = COMPACT_FORMATTERS.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    COMPACT_FORMATTERS.set(timeZone, formatter);
-  }
+  const date = dateOf(value);
+  if (!date) return "—";
+  const formatter = formatterFor("compact", timeZone, {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
   const part = Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
   return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
 }
@@ -85,19 +88,11 @@ export function zoneName(timeZone: string, at: Date = new Date()): string {
   return part?.value ?? timeZone;
 }
 
-const TIME_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-
 /** The time of day only ("14:05 CET"), for moments within the next hours such as a lock's end. */
 export function formatTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
-  if (value === null || value === undefined) return "—";
-  const date = typeof value === "string" ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) return "—";
-  let formatter = TIME_FORMATTERS.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-    TIME_FORMATTERS.set(timeZone, formatter);
-  }
-  return formatter.format(date);
+  const date = dateOf(value);
+  if (!date) return "—";
+  return formatterFor("time", timeZone, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(date);
 }
 
 /** The exact instant in UTC ("2024-01-02 03:04:05 UTC"), e.g. for the title of a date cell. */
