@@ -70,7 +70,6 @@ export const auditLogGrid: GridDefinition = assertDefinition({
       format: describeAuditCell,
     },
     { id: "subject_email", label: "Subject email", kind: "text", sql: "a.details->>'email'", searchable: true, hiddenByDefault: true },
-    // Where a sign-in or a lockout came from is what an admin reads the log for; the column is narrow.
-    { id: "ip", label: "IP", kind: "text", sql: "a.ip", searchable: true, priority: 1 },
+    { id: "ip", label: "IP", kind: "text", sql: "a.ip", searchable: true },
   ],
 });
