@@ -101,6 +101,8 @@ test.describe("System › Users", () => {
     await expect(viewerPage.getByRole("heading", { level: 1, name: `Welcome, ${viewer.name.split(" ")[0]}` })).toBeVisible();
 
     // The audit log tells the story, under the address the connection came from.
+    // Wide enough that no audit column folds away to fit (at 1280 px the IP column does; Columns brings it back).
+    await adminPage.setViewportSize({ width: 1920, height: 1080 });
     await adminPage.goto(`/system/audit-log?q=${encodeURIComponent(viewer.email)}`);
     const entries = adminPage.getByRole("region", { name: "Audit Log" }).locator("tbody tr");
     await expect(entries.filter({ hasText: "Sign-in failed" })).toHaveCount(6);
