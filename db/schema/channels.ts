@@ -40,6 +40,9 @@ export const channels = pgTable(
     // Hours without a change in Magento after which an open or contacted cart counts as abandoned
     // (lib/sync/rules/abandoned-carts.ts).
     abandonmentDelayHours: integer("abandonment_delay_hours").notNull().default(24),
+    // Customers with a company (Magento B2B company, or the company of the default billing address)
+    // join that company's account in this channel (lib/accounts/assign.ts); off: one account per person.
+    groupByCompany: boolean("group_by_company").notNull().default(true),
     entities: jsonb("entities")
       .$type<string[]>()
       .notNull()

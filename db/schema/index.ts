@@ -1,4 +1,5 @@
 export * from "./auth";
+export * from "./accounts";
 export * from "./channels";
 export * from "./magento";
 export * from "./sync";

@@ -13,6 +13,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { accounts } from "./accounts";
 import { users } from "./auth";
 import { channels } from "./channels";
 import { dateMultirange, id, money, originId, quantity, smallCount, syncedTimes, timestamptz } from "./columns";
@@ -158,6 +159,8 @@ export const magentoCustomers = pgTable(
     lifetimeUnconvertedOrders: integer("lifetime_unconverted_orders").notNull().default(0),
     currencyCode: text("currency_code"),
     assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
+    // The buyer's account (db/schema/accounts.ts); null only until the sync's assignment reaches the row.
+    accountId: ref("account_id").references(() => accounts.id, { onDelete: "set null" }),
     // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
     portalUpdatedAt: timestamptz("portal_updated_at"),
     // Fields with a two-way push not yet confirmed by Magento (lib/customers/two-way): the sync keeps their
@@ -184,6 +187,11 @@ export const magentoCustomers = pgTable(
     index("magento_customers_email_prefix_idx").on(sql`lower(${t.email}) text_pattern_ops`),
     index("magento_customers_updated_idx").on(t.remoteUpdatedAt),
     index("magento_customers_name_idx").on(t.lastName, t.firstName),
+    index("magento_customers_account_idx").on(t.accountId),
+    // Rows the account assignment has not reached yet (lib/sync/rules/accounts.ts): few or none.
+    index("magento_customers_unassigned_idx")
+      .on(t.channelId, t.id)
+      .where(sql`${t.accountId} IS NULL`),
     // Global search (lib/search): contains-matches on the name and the email (pg_trgm, migration 0028).
     index("magento_customers_name_trgm_idx").using("gin", sql`${searchNameSql(t.firstName, t.lastName)} gin_trgm_ops`),
     index("magento_customers_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),

@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   "manage_integrations",
   "manage_users",
   "manage_segments",
+  "manage_accounts",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,6 +26,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   manage_users: "Manage users",
   // Edit and delete marketing segments shared with the team, not only one's own (lib/segments).
   manage_segments: "Manage shared segments",
+  // Merge accounts, move a customer to another account, set an account's owner (lib/accounts).
+  manage_accounts: "Manage accounts",
 };
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -37,7 +40,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** The one permission table. Every guard in the portal reads it. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: ["view_sales", "work_carts", "convert_carts", "edit_customers", "run_syncs", "manage_segments"],
+  manager: ["view_sales", "work_carts", "convert_carts", "edit_customers", "run_syncs", "manage_segments", "manage_accounts"],
   // Placing an order in Magento is a manager's call (issue 7): agents follow up, they do not convert.
   agent: ["view_sales", "work_carts"],
   viewer: ["view_sales"],

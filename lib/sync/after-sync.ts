@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import type { ChannelRow } from "@/lib/sync/types";
+import { assignUnassignedAccounts } from "@/lib/sync/rules/accounts";
+import { accountsChangedSince, refreshAccountFigures } from "@/lib/sync/rules/account-figures";
 import { safeErrorMessage } from "@/db/errors";
 import { recomputeRfm } from "@/lib/sync/rules/rfm";
 import { queryRows } from "@/db/rows";
@@ -7,14 +10,46 @@ import { refreshRollups, type RefreshResult } from "@/lib/sync/rules/rollups";
 import { logger } from "@/lib/log";
 
 // What a finished sync run sets off for the dashboard and reports: the daily rollups of the days
-// its rows touched, then the channel's RFM scores. Each step fails on its own: a failed refresh
+// its rows touched, then the channel's RFM scores, then the accounts (customer rows still without
+// one are assigned, and the figures of accounts whose customers changed are refreshed; the
+// assignment runs even after a run that changed nothing, so rows from before accounts existed get
+// theirs at the channel's next sync). Each step fails on its own: a failed refresh
 // leaves figures "as of" the previous refresh, and the next run catches up (the rollups look back
 // to their own last refresh, not to this run).
 
-export type AfterSyncResult = { rollups: RefreshResult | { error: string }; rfm: "done" | { error: string } };
+export type AfterSyncResult = {
+  rollups: RefreshResult | { error: string } | "skipped";
+  rfm: "done" | { error: string } | "skipped";
+  accounts: { assigned: number; refreshed: number } | { error: string };
+};
 
-/** Refreshes a channel's rollups and RFM after a sync run that started at `since`; never throws. */
-export async function refreshAfterSync(db: Db, channelId: number, since: Date | null): Promise<AfterSyncResult> {
+/**
+ * Refreshes a channel's rollups and RFM after a sync run that started at `since` (when it changed
+ * records), then its accounts; never throws.
+ */
+export async function refreshAfterSync(db: Db, channel: ChannelRow, since: Date | null, changedRecords = true): Promise<AfterSyncResult> {
+  const channelId = channel.id;
+  const { rollups, rfm } = changedRecords
+    ? await refreshReports(db, channelId, since)
+    : { rollups: "skipped" as const, rfm: "skipped" as const };
+  let accounts: AfterSyncResult["accounts"];
+  try {
+    const assigned = await db.transaction((tx) => assignUnassignedAccounts(tx, channel));
+    const scope = !since || rfm === "done-all" || assigned > 0 ? "all" : await accountsChangedSince(db, channelId, since);
+    const refreshed = changedRecords || assigned > 0 ? await refreshAccountFigures(db, scope) : 0;
+    accounts = { assigned, refreshed };
+  } catch (error) {
+    accounts = { error: safeErrorMessage(error) };
+    logger().warn({ component: "accounts", channelId }, `account refresh failed: ${accounts.error}`);
+  }
+  return { rollups, rfm: rfm === "done-all" ? "done" : rfm, accounts };
+}
+
+async function refreshReports(
+  db: Db,
+  channelId: number,
+  since: Date | null,
+): Promise<{ rollups: AfterSyncResult["rollups"]; rfm: "done" | "done-all" | { error: string } }> {
   // The database's own words and code, never the query and its parameters.
   const message = (error: unknown): string => safeErrorMessage(error);
   let rollups: AfterSyncResult["rollups"];
@@ -27,12 +62,13 @@ export async function refreshAfterSync(db: Db, channelId: number, since: Date | 
       `rollup refresh failed (since ${since?.toISOString() ?? "start"}): ${rollups.error}`,
     );
   }
-  let rfm: AfterSyncResult["rfm"];
+  let rfm: "done" | "done-all" | { error: string };
   try {
     const scope = await rfmScope(db, channelId, since);
     if (scope === "all") await recomputeRfm(db, channelId);
     else if (scope.length > 0) await recomputeRfm(db, channelId, scope);
-    rfm = "done";
+    // A full RFM pass (first sync, or the daily one) takes every account's figures along.
+    rfm = scope === "all" ? "done-all" : "done";
   } catch (error) {
     rfm = { error: message(error) };
     logger().warn({ component: "reports", channelId }, `RFM recompute failed: ${rfm.error}`);

@@ -562,8 +562,9 @@ async function writePagesHeld(
     await hold.end();
     // Dashboard rollups and RFM scores for what this run wrote (a canceled run's pages are saved
     // too). After the lease: a long refresh must not hold the channel; it never fails the run.
-    // A run that changed nothing skips it (the next refresh looks back to its own last one).
-    if (!finished || finished.recordsChanged > 0) await refreshAfterSync(db, channel.id, runStartedAt);
+    // A run that changed nothing skips the reports (the next refresh looks back to its own last one);
+    // accounts are still assigned to rows that have none.
+    await refreshAfterSync(db, channel, runStartedAt, !finished || finished.recordsChanged > 0);
     return { done: true, status, pages, continueFrom: null };
   };
   const cancelled = () => runStopped(db, runId, input.signal);

@@ -6,11 +6,12 @@ import { PERMISSIONS, PERMISSION_LABELS, ROLES, ROLE_LABELS, ROLE_PERMISSIONS, c
 // sign-in return path check (lib/auth/navigation.ts).
 
 describe("the permission table", () => {
-  it("knows the eight permissions and four roles, each with a label", () => {
+  it("knows the nine permissions and four roles, each with a label", () => {
     expect([...PERMISSIONS].sort()).toEqual(
       [
         "convert_carts",
         "edit_customers",
+        "manage_accounts",
         "manage_integrations",
         "manage_segments",
         "manage_users",
@@ -27,7 +28,7 @@ describe("the permission table", () => {
   });
 
   it("gives the admin every permission", () => {
-    expect(PERMISSIONS).toHaveLength(8);
+    expect(PERMISSIONS).toHaveLength(9);
     expect([...ROLE_PERMISSIONS.admin].sort()).toEqual([...PERMISSIONS].sort());
     for (const permission of PERMISSIONS) expect(can("admin", permission)).toBe(true);
   });

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
 import type { DbTx } from "@/db/client";
 import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
+import { type AccountCandidate, assignAccounts } from "@/lib/sync/rules/accounts";
 import { linkRecordsToCustomers } from "@/lib/sync/rules/customer-links";
 import { mergeGuests } from "@/lib/sync/rules/guests";
 import { queryRows } from "@/db/rows";
@@ -300,7 +301,27 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
     channelId,
     valid.flatMap((c) => (c.email ? [c.email] : [])),
   );
+  // Each new customer row joins its account (lib/sync/rules/accounts.ts); assigned rows are left as they are.
+  await assignAccounts(tx, ctx.channel, valid.map(accountCandidate));
   return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((c) => c.updated_at)));
+}
+
+/** A B2B store's company id, read leniently (a number or a numeric string); anything else is no company. */
+function b2bCompanyId(customer: MagentoCustomer): number | null {
+  const value = customer.extension_attributes?.company_attributes?.company_id;
+  const id = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : null;
+  return id !== null && Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+function accountCandidate(customer: MagentoCustomer): AccountCandidate {
+  return {
+    originId: customer.id as number,
+    email: customer.email ?? null,
+    firstName: customer.firstname ?? null,
+    lastName: customer.lastname ?? null,
+    company: defaultBilling(customer)?.company ?? null,
+    b2bCompanyId: b2bCompanyId(customer),
+  };
 }
 
 export const customersConnector: Connector<MagentoCustomer> = {

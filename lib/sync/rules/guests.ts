@@ -3,6 +3,7 @@ import type { DbTx } from "@/db/client";
 import type { ChannelRow } from "@/lib/sync/types";
 import { queryRows } from "@/db/rows";
 import { recordset } from "@/lib/sync/write/upsert";
+import { assignAccounts } from "./accounts";
 import { recomputeCustomerTotals } from "./ltv";
 
 // Guest customers: one magento_customers row per channel + guest_key (is_guest, origin_id NULL).
@@ -73,6 +74,11 @@ export async function createGuestCustomers(
     tx,
     channel.id,
     rows.map((row) => row.email),
+  );
+  await assignAccounts(
+    tx,
+    channel,
+    rows.map((row) => ({ guestKey: row.guest_key, email: row.email, firstName: row.first_name, lastName: row.last_name })),
   );
   return rows;
 }

@@ -83,7 +83,7 @@ export function quintileScore(worse: number, n: number): number {
 }
 
 /** The segment CASE over columns r, f, m, generated from RFM_SEGMENTS (constants of ours only). */
-function segmentCase(prefix: string): SQL {
+export function segmentCase(prefix: string): SQL {
   const between = (column: string, [min, max]: readonly [number, number]) =>
     min === 1 && max === 5 ? null : min === max ? `${column} = ${min}` : `${column} BETWEEN ${min} AND ${max}`;
   const whens = RFM_SEGMENTS.map((s) => {
