@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
 import type { DbTx } from "@/db/client";
 import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
-import { type AccountCandidate, assignAccounts } from "@/lib/sync/rules/accounts";
+import { type AccountCandidate, accountIdFor, accountsForPage, dropUnusedAccounts } from "@/lib/sync/rules/accounts";
 import { linkRecordsToCustomers } from "@/lib/sync/rules/customer-links";
 import { mergeGuests } from "@/lib/sync/rules/guests";
 import { queryRows } from "@/db/rows";
@@ -109,9 +109,13 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
     }
     return true;
   });
+  // Each new customer row is written with its account (lib/sync/rules/accounts.ts); rows that have
+  // one keep it.
+  const accounts = await accountsForPage(tx, ctx.channel, valid.map(accountCandidate));
   const rows = valid.map((c) => {
     const billing = defaultBilling(c);
     return {
+      account_id: accountIdFor(accounts, accountCandidate(c)),
       // The column is NOT NULL (guests are keyed by email); a registered customer Magento sends
       // without one is still kept, with an empty email.
       channel_id: channelId,
@@ -146,6 +150,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
       input: {
         channel_id: "bigint",
         origin_id: "bigint",
+        account_id: "bigint",
         email: "text",
         prefix: "text",
         first_name: "text",
@@ -171,6 +176,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
         channel_id: "r.channel_id",
         origin_id: "r.origin_id",
         is_guest: "false",
+        account_id: "r.account_id",
         email: "r.email",
         prefix: "r.prefix",
         first_name: "r.first_name",
@@ -201,8 +207,10 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
           // A payload without the flag says nothing about the subscription: keep what we knew.
           is_subscribed: `CASE WHEN '${SUBSCRIPTION}' = ANY(t.pending_fields) THEN t.is_subscribed ELSE coalesce(excluded.is_subscribed, t.is_subscribed) END`,
           ...keepPending,
+          // Never changed once set: staff's merges and moves stand.
+          account_id: "coalesce(t.account_id, excluded.account_id)",
         },
-        CUSTOMER_UPDATED_COLUMNS,
+        [...CUSTOMER_UPDATED_COLUMNS, "account_id"],
       ),
     },
     rows,
@@ -301,8 +309,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
     channelId,
     valid.flatMap((c) => (c.email ? [c.email] : [])),
   );
-  // Each new customer row joins its account (lib/sync/rules/accounts.ts); assigned rows are left as they are.
-  await assignAccounts(tx, ctx.channel, valid.map(accountCandidate));
+  await dropUnusedAccounts(tx, accounts.created);
   return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((c) => c.updated_at)));
 }
 

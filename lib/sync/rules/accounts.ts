@@ -4,8 +4,8 @@ import { queryRows } from "@/db/rows";
 import type { ChannelRow } from "@/lib/sync/types";
 import { idArray, recordset } from "@/lib/sync/write/upsert";
 
-// Every customer row (registered or guest) belongs to one account, assigned in the same
-// transaction as the page that wrote it, and only while it has none: a later sync never changes an
+// Every customer row (registered or guest) belongs to one account, written with the row by the
+// page that creates it (same transaction), and set only while the row has none: a later sync never changes an
 // assignment, so a merge or move made by staff stays. The rules, first match wins:
 //   1. an email some account already holds (account_emails: any channel, any website, guests too)
 //      → that account;
@@ -27,92 +27,86 @@ export interface AccountCandidate {
   b2bCompanyId?: number | null;
 }
 
-type Pending = { id: number; email: string; name: string; companyKey: string | null; companyName: string | null };
+type Target = { key: string; name: string; type: "person" | "company" };
+type Pending = { ref: string; email: string; person: Target; company: Target | null };
 
 const normalEmail = (email: string | null | undefined): string => (email ?? "").trim().toLowerCase();
 const cleanCompany = (company: string | null | undefined): string | null => {
   const value = (company ?? "").replace(/\s+/g, " ").trim();
   return value.length > 0 ? value : null;
 };
+const isFallbackName = (name: string) => /^Company #\d+$/.test(name);
 
-/** The name of a personal account: the customer's name, else the email, else the row id. */
-export function personalAccountName(firstName: string | null, lastName: string | null, email: string | null, customerId: number): string {
+/** The name of a personal account: the customer's name, else the email, else Magento's id. */
+export function personalAccountName(firstName: string | null, lastName: string | null, email: string | null, fallback: string): string {
   const name = [firstName, lastName]
     .map((part) => (part ?? "").trim())
     .filter(Boolean)
     .join(" ");
-  return name || (email ?? "").trim() || `Customer #${customerId}`;
+  return name || (email ?? "").trim() || fallback;
 }
 
-const isFallbackName = (name: string) => /^Company #\d+$/.test(name);
+/** How a candidate is named in the maps below: by Magento id, or by guest key. */
+const refOf = (candidate: AccountCandidate): string | null =>
+  candidate.originId !== null && candidate.originId !== undefined
+    ? `o:${candidate.originId}`
+    : candidate.guestKey
+      ? `g:${candidate.guestKey}`
+      : null;
 
-function companyOf(channel: ChannelRow, candidate: AccountCandidate): { key: string; name: string } | null {
+function pendingOf(channel: ChannelRow, candidate: AccountCandidate): Pending | null {
+  const ref = refOf(candidate);
+  if (!ref) return null;
+  const email = normalEmail(candidate.email);
+  const label = candidate.originId !== null && candidate.originId !== undefined ? `Customer #${candidate.originId}` : "Guest";
+  const person: Target = {
+    key: email ? `email:${email}` : `customer:${channel.id}:${ref}`,
+    name: personalAccountName(candidate.firstName, candidate.lastName, candidate.email, label),
+    type: "person",
+  };
+  return { ref, email, person, company: companyOf(channel, candidate) };
+}
+
+function companyOf(channel: ChannelRow, candidate: AccountCandidate): Target | null {
   if (!channel.groupByCompany) return null;
   const name = cleanCompany(candidate.company);
-  if (candidate.b2bCompanyId !== null && candidate.b2bCompanyId !== undefined && Number.isSafeInteger(candidate.b2bCompanyId)) {
-    return { key: `company:${channel.id}:b2b:${candidate.b2bCompanyId}`, name: name ?? `Company #${candidate.b2bCompanyId}` };
+  const b2b = candidate.b2bCompanyId;
+  if (b2b !== null && b2b !== undefined && Number.isSafeInteger(b2b)) {
+    return { key: `company:${channel.id}:b2b:${b2b}`, name: name ?? `Company #${b2b}`, type: "company" };
   }
-  return name ? { key: `company:${channel.id}:${name.toLowerCase()}`, name } : null;
+  return name ? { key: `company:${channel.id}:${name.toLowerCase()}`, name, type: "company" } : null;
 }
+
+/** The account ids candidates are written with (ref → id), and the accounts created for them. */
+export type ResolvedAccounts = { accountOf: Map<string, number>; created: number[] };
 
 /**
- * Gives the candidates' customer rows that have no account yet their account. Returns how many rows
- * were assigned. Costs one lookup when every row already has one (incremental syncs).
+ * The accounts of candidates whose rows do not have one yet, created where missing, for the page's
+ * writer to store with the rows (an account_id written with the insert costs nothing more; set by a
+ * later UPDATE it would rewrite every index of the row). Call dropUnusedAccounts(created) after
+ * the rows are written.
  */
-export async function assignAccounts(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<number> {
-  if (candidates.length === 0) return 0;
-  const byOrigin = new Map<number, AccountCandidate>();
-  const byGuest = new Map<string, AccountCandidate>();
-  for (const c of candidates) {
-    if (c.originId !== null && c.originId !== undefined) byOrigin.set(c.originId, c);
-    else if (c.guestKey) byGuest.set(c.guestKey, c);
-  }
-  const rows = await queryRows<{ id: unknown; origin_id: unknown; guest_key: string | null; email: string }>(
-    tx,
-    sql`
-    SELECT c.id, c.origin_id, c.guest_key, c.email FROM magento_customers c
-    WHERE c.channel_id = ${channel.id} AND c.account_id IS NULL
-      AND (c.origin_id = ANY(${idArray([...byOrigin.keys()])})
-        OR c.guest_key IN (SELECT jsonb_array_elements_text(${JSON.stringify([...byGuest.keys()])}::jsonb)))`,
-  );
-  if (rows.length === 0) return 0;
-  const pending: Pending[] = rows.map((row) => {
-    const candidate = row.origin_id !== null ? byOrigin.get(Number(row.origin_id)) : byGuest.get(row.guest_key ?? "");
-    const id = Number(row.id);
-    const company = candidate ? companyOf(channel, candidate) : null;
-    return {
-      id,
-      email: normalEmail(row.email),
-      name: personalAccountName(candidate?.firstName ?? null, candidate?.lastName ?? null, row.email, id),
-      companyKey: company?.key ?? null,
-      companyName: company?.name ?? null,
-    };
-  });
-  return assignPending(tx, channel.id, pending);
-}
+export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<ResolvedAccounts> {
+  const pending = candidates.flatMap((c) => pendingOf(channel, c) ?? []);
+  if (pending.length === 0) return { accountOf: new Map(), created: [] };
 
-async function assignPending(tx: DbTx, channelId: number, pending: Pending[]): Promise<number> {
   // 1. Emails an account already holds.
-  const emails = [...new Set(pending.map((p) => p.email).filter(Boolean))];
-  const held = await emailAccounts(tx, emails);
+  const held = await emailAccounts(tx, [...new Set(pending.map((p) => p.email).filter(Boolean))]);
 
-  // 2./3. The account each other row's email (or, without an email, the row itself) starts. Rows of
-  // one email share a target: the company one if any of them has a company.
-  const targetOf = new Map<string, { key: string; name: string; type: "person" | "company" }>();
-  const groupKey = (p: Pending) => p.email || `row:${p.id}`;
+  // 2./3. The account each other candidate's email (or, without an email, the candidate itself)
+  // starts. Candidates of one email share a target: the company one if any of them has a company.
+  const targetOf = new Map<string, Target>();
+  const groupOf = (p: Pending) => p.email || p.ref;
   for (const p of pending) {
     if (p.email && held.has(p.email)) continue;
-    const key = groupKey(p);
-    const current = targetOf.get(key);
-    if (p.companyKey && p.companyName && current?.type !== "company") {
-      targetOf.set(key, { key: p.companyKey, name: p.companyName, type: "company" });
-    } else if (!current) {
-      targetOf.set(key, { key: p.email ? `email:${p.email}` : `customer:${p.id}`, name: p.name, type: "person" });
-    }
+    const group = groupOf(p);
+    const current = targetOf.get(group);
+    if (p.company && current?.type !== "company") targetOf.set(group, p.company);
+    else if (!current) targetOf.set(group, p.person);
   }
   // One target per key; a B2B company seen without a billing company is named "Company #<id>" only
-  // when no colleague on the page names it.
-  const byKey = new Map<string, { key: string; name: string; type: "person" | "company" }>();
+  // when nobody on the page names it.
+  const byKey = new Map<string, Target>();
   for (const t of targetOf.values()) {
     const seen = byKey.get(t.key);
     if (!seen || (isFallbackName(seen.name) && !isFallbackName(t.name))) byKey.set(t.key, t);
@@ -125,7 +119,7 @@ async function assignPending(tx: DbTx, channelId: number, pending: Pending[]): P
       tx,
       sql`
       INSERT INTO accounts (name, type, sync_key, channel_id)
-      SELECT t.name, t.type, t.key, CASE WHEN t.type = 'company' THEN ${channelId}::bigint END
+      SELECT t.name, t.type, t.key, CASE WHEN t.type = 'company' THEN ${channel.id}::bigint END
       FROM ${recordset(targets, "t", { key: "text", name: "text", type: "text" })}
       ON CONFLICT (sync_key) DO UPDATE SET name = excluded.name
         WHERE accounts.name ~ '^Company #[0-9]+$' AND excluded.name !~ '^Company #[0-9]+$'
@@ -143,43 +137,101 @@ async function assignPending(tx: DbTx, channelId: number, pending: Pending[]): P
   }
 
   // The new emails join their account; where another page claimed an email first, its claim wins.
-  const claims = pending.flatMap((p) => {
-    if (!p.email || held.has(p.email)) return [];
-    const account = accountOfKey.get(targetOf.get(groupKey(p))!.key);
-    return account === undefined ? [] : [{ email: p.email, account_id: account }];
-  });
-  if (claims.length > 0) {
-    const unique = [...new Map(claims.map((c) => [c.email, c])).values()];
+  const claims = new Map<string, number>();
+  for (const p of pending) {
+    if (!p.email || held.has(p.email) || claims.has(p.email)) continue;
+    const account = accountOfKey.get(targetOf.get(groupOf(p))!.key);
+    if (account !== undefined) claims.set(p.email, account);
+  }
+  if (claims.size > 0) {
+    const rows = [...claims].map(([email, account_id]) => ({ email, account_id }));
     await tx.execute(sql`
       INSERT INTO account_emails (email, account_id)
-      SELECT c.email, c.account_id FROM ${recordset(unique, "c", { email: "text", account_id: "bigint" })}
+      SELECT c.email, c.account_id FROM ${recordset(rows, "c", { email: "text", account_id: "bigint" })}
       ON CONFLICT (email) DO NOTHING`);
-    for (const [email, account] of await emailAccounts(
-      tx,
-      unique.map((c) => c.email),
-    ))
-      held.set(email, account);
+    for (const [email, account] of await emailAccounts(tx, [...claims.keys()])) held.set(email, account);
   }
 
-  const assignments = pending.flatMap((p) => {
-    const account = p.email ? held.get(p.email) : accountOfKey.get(targetOf.get(groupKey(p))?.key ?? "");
-    return account === undefined ? [] : [{ id: p.id, account_id: account }];
+  const accountOf = new Map<string, number>();
+  for (const p of pending) {
+    const account = p.email ? held.get(p.email) : accountOfKey.get(targetOf.get(groupOf(p))?.key ?? "");
+    if (account !== undefined) accountOf.set(p.ref, account);
+  }
+  return { accountOf, created };
+}
+
+/** The account a candidate was resolved to, for its row (null: none, the after-sync sweep assigns it). */
+export function accountIdFor(resolved: ResolvedAccounts, candidate: AccountCandidate): number | null {
+  const ref = refOf(candidate);
+  return ref === null ? null : (resolved.accountOf.get(ref) ?? null);
+}
+
+/**
+ * Accounts this page created that hold nobody once its rows are written (the page lost a race for
+ * an email, or the row it was for already had an account): they go, with their email claims.
+ */
+export async function dropUnusedAccounts(tx: DbTx, created: readonly number[]): Promise<void> {
+  if (created.length === 0) return;
+  await tx.execute(sql`
+    DELETE FROM accounts a WHERE a.id = ANY(${idArray(created)})
+      AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)`);
+}
+
+/**
+ * Gives the candidates' existing customer rows that have no account yet their account (rows written
+ * before accounts existed, or by a path other than a sync page). Returns how many were assigned.
+ */
+export async function assignAccounts(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<number> {
+  const resolved = await resolveAccounts(tx, channel, candidates);
+  const assignments = candidates.flatMap((c) => {
+    const account = accountIdFor(resolved, c);
+    return account === null
+      ? []
+      : [{ origin_id: c.originId ?? null, guest_key: c.originId == null ? (c.guestKey ?? null) : null, account_id: account }];
   });
+  let assigned = 0;
   if (assignments.length > 0) {
-    await tx.execute(sql`
+    const updated = await queryRows<{ id: unknown }>(
+      tx,
+      sql`
       UPDATE magento_customers c SET account_id = a.account_id
-      FROM ${recordset(assignments, "a", { id: "bigint", account_id: "bigint" })}
-      WHERE c.id = a.id AND c.account_id IS NULL`);
+      FROM ${recordset(assignments, "a", { origin_id: "bigint", guest_key: "text", account_id: "bigint" })}
+      WHERE c.channel_id = ${channel.id} AND c.account_id IS NULL
+        AND (c.origin_id = a.origin_id OR (a.origin_id IS NULL AND c.guest_key = a.guest_key))
+      RETURNING c.id`,
+    );
+    assigned = updated.length;
   }
-  // An account this page created and lost a race for (its email went to another page's account)
-  // holds nobody: it goes.
-  if (created.length > 0) {
-    await tx.execute(sql`
-      DELETE FROM accounts a WHERE a.id = ANY(${idArray(created)})
-        AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)
-        AND NOT EXISTS (SELECT 1 FROM account_emails e WHERE e.account_id = a.id)`);
-  }
-  return assignments.length;
+  await dropUnusedAccounts(tx, resolved.created);
+  return assigned;
+}
+
+/** Which of a page's candidates already have an account (their refs): the writers resolve only the others. */
+export async function candidatesWithAccount(tx: DbTx, channelId: number, candidates: readonly AccountCandidate[]): Promise<Set<string>> {
+  const origins = candidates.flatMap((c) => (c.originId !== null && c.originId !== undefined ? [c.originId] : []));
+  const guests = candidates.flatMap((c) => (c.originId == null && c.guestKey ? [c.guestKey] : []));
+  if (origins.length === 0 && guests.length === 0) return new Set();
+  const rows = await queryRows<{ origin_id: unknown; guest_key: string | null }>(
+    tx,
+    sql`
+    SELECT origin_id, guest_key FROM magento_customers
+    WHERE channel_id = ${channelId} AND account_id IS NOT NULL
+      AND (origin_id = ANY(${idArray(origins)}) OR guest_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(guests)}::jsonb)))`,
+  );
+  return new Set(rows.map((row) => (row.origin_id !== null ? `o:${Number(row.origin_id)}` : `g:${row.guest_key}`)));
+}
+
+/** The accounts for a page's candidates that have none yet: resolveAccounts after candidatesWithAccount. */
+export async function accountsForPage(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<ResolvedAccounts> {
+  const assigned = await candidatesWithAccount(tx, channel.id, candidates);
+  return resolveAccounts(
+    tx,
+    channel,
+    candidates.filter((c) => {
+      const ref = refOf(c);
+      return ref !== null && !assigned.has(ref);
+    }),
+  );
 }
 
 /** email → the account holding it (following a merge to the account it went into). */
