@@ -202,3 +202,42 @@ describe("accounts assigned by the sync", () => {
     expect(new Set(found.map((r) => r.account_id)).size).toBe(1);
   });
 });
+
+describe("two pages claiming one email at once", () => {
+  it("end in one account, with no empty account left behind", async () => {
+    const { createGuestCustomers } = await import("@/lib/sync/rules/guests");
+    const [channelRowA] = await db
+      .select()
+      .from(channels)
+      .where(sql`id = ${channelA}`);
+    const [channelRowB] = await db
+      .select()
+      .from(channels)
+      .where(sql`id = ${channelB}`);
+    const email = "race@example.com";
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstWrote!: () => void;
+    const firstHasWritten = new Promise<void>((resolve) => (firstWrote = resolve));
+    // Page 1 (store A) writes the guest and holds its transaction open; page 2 (store B) starts then,
+    // must wait for page 1's claim of the email and then join page 1's account.
+    const first = db.transaction(async (tx) => {
+      await createGuestCustomers(tx, channelRowA!, [{ email, firstName: "Race", lastName: "One" }]);
+      firstWrote();
+      await firstMayCommit;
+    });
+    await firstHasWritten;
+    const second = db.transaction((tx) => createGuestCustomers(tx, channelRowB!, [{ email, firstName: "Race", lastName: "Two" }]));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    releaseFirst();
+    await Promise.all([first, second]);
+
+    const found = await accountsOfEmail(email);
+    expect(found).toHaveLength(2);
+    expect(new Set(found.map((r) => r.account_id)).size).toBe(1);
+    const [empty] = await rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)`,
+    );
+    expect(empty!.n).toBe(0);
+  });
+});

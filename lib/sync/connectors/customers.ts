@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { MagentoCustomer } from "@/lib/magento/schemas/customer";
 import type { DbTx } from "@/db/client";
 import type { Connector, SyncContext, WriteResult } from "@/lib/sync/types";
-import { type AccountCandidate, accountIdFor, accountsForPage, dropUnusedAccounts } from "@/lib/sync/rules/accounts";
+import { type AccountCandidate, accountIdFor, resolveAccounts, dropUnusedAccounts } from "@/lib/sync/rules/accounts";
 import { linkRecordsToCustomers } from "@/lib/sync/rules/customer-links";
 import { mergeGuests } from "@/lib/sync/rules/guests";
 import { queryRows } from "@/db/rows";
@@ -111,7 +111,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
   });
   // Each new customer row is written with its account (lib/sync/rules/accounts.ts); rows that have
   // one keep it.
-  const accounts = await accountsForPage(tx, ctx.channel, valid.map(accountCandidate));
+  const accounts = await resolveAccounts(tx, ctx.channel, valid.map(accountCandidate));
   const rows = valid.map((c) => {
     const billing = defaultBilling(c);
     return {

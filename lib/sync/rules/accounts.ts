@@ -81,10 +81,12 @@ function companyOf(channel: ChannelRow, candidate: AccountCandidate): Target | n
 export type ResolvedAccounts = { accountOf: Map<string, number>; created: number[] };
 
 /**
- * The accounts of candidates whose rows do not have one yet, created where missing, for the page's
- * writer to store with the rows (an account_id written with the insert costs nothing more; set by a
- * later UPDATE it would rewrite every index of the row). Call dropUnusedAccounts(created) after
- * the rows are written.
+ * The accounts of a page's candidates, created where missing, for the page's writer to store with
+ * new rows (an account_id written with the insert costs nothing more; set by a later UPDATE it
+ * would rewrite every index of the row). Rows that have an account keep it (the writers only fill
+ * a null), so an account created here for such a row holds nobody: call dropUnusedAccounts(created)
+ * once the rows are written. When every email of the page is held already (incremental syncs) this
+ * is one lookup.
  */
 export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<ResolvedAccounts> {
   const pending = candidates.flatMap((c) => pendingOf(channel, c) ?? []);
@@ -115,7 +117,7 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
   const created: number[] = [];
   const accountOfKey = new Map<string, number>();
   if (targets.length > 0) {
-    const inserted = await queryRows<{ id: unknown; inserted: unknown }>(
+    const written = await queryRows<{ id: unknown; sync_key: string; merged_into_id: unknown; inserted: unknown }>(
       tx,
       sql`
       INSERT INTO accounts (name, type, sync_key, channel_id)
@@ -123,17 +125,24 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
       FROM ${recordset(targets, "t", { key: "text", name: "text", type: "text" })}
       ON CONFLICT (sync_key) DO UPDATE SET name = excluded.name
         WHERE accounts.name ~ '^Company #[0-9]+$' AND excluded.name !~ '^Company #[0-9]+$'
-      RETURNING id, (xmax = 0) AS inserted`,
+      RETURNING id, sync_key, merged_into_id, (xmax = 0) AS inserted`,
     );
-    created.push(...inserted.filter((row) => row.inserted === true || row.inserted === "t").map((row) => Number(row.id)));
-    // An account merged away by staff hands its newcomers on to the account it was merged into.
-    const found = await queryRows<{ sync_key: string; id: unknown }>(
-      tx,
-      sql`
-      SELECT a.sync_key, coalesce(a.merged_into_id, a.id) AS id FROM accounts a
-      WHERE a.sync_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(targets.map((t) => t.key))}::jsonb))`,
-    );
-    for (const row of found) accountOfKey.set(row.sync_key, Number(row.id));
+    for (const row of written) {
+      if (row.inserted === true || row.inserted === "t") created.push(Number(row.id));
+      accountOfKey.set(row.sync_key, Number(row.merged_into_id ?? row.id));
+    }
+    // Accounts that were there already (a company seen on an earlier page, a person whose email
+    // claim was dropped). One merged away by staff hands its newcomers on to the account it went into.
+    const missing = targets.map((t) => t.key).filter((key) => !accountOfKey.has(key));
+    if (missing.length > 0) {
+      const found = await queryRows<{ sync_key: string; id: unknown }>(
+        tx,
+        sql`
+        SELECT a.sync_key, coalesce(a.merged_into_id, a.id) AS id FROM accounts a
+        WHERE a.sync_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`,
+      );
+      for (const row of found) accountOfKey.set(row.sync_key, Number(row.id));
+    }
   }
 
   // The new emails join their account; where another page claimed an email first, its claim wins.
@@ -145,11 +154,17 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
   }
   if (claims.size > 0) {
     const rows = [...claims].map(([email, account_id]) => ({ email, account_id }));
-    await tx.execute(sql`
+    const claimed = await queryRows<{ email: string }>(
+      tx,
+      sql`
       INSERT INTO account_emails (email, account_id)
       SELECT c.email, c.account_id FROM ${recordset(rows, "c", { email: "text", account_id: "bigint" })}
-      ON CONFLICT (email) DO NOTHING`);
-    for (const [email, account] of await emailAccounts(tx, [...claims.keys()])) held.set(email, account);
+      ON CONFLICT (email) DO NOTHING
+      RETURNING email`,
+    );
+    for (const row of claimed) held.set(row.email, claims.get(row.email)!);
+    const lost = [...claims.keys()].filter((email) => !held.has(email));
+    for (const [email, account] of await emailAccounts(tx, lost)) held.set(email, account);
   }
 
   const accountOf = new Map<string, number>();
@@ -204,34 +219,6 @@ export async function assignAccounts(tx: DbTx, channel: ChannelRow, candidates: 
   }
   await dropUnusedAccounts(tx, resolved.created);
   return assigned;
-}
-
-/** Which of a page's candidates already have an account (their refs): the writers resolve only the others. */
-export async function candidatesWithAccount(tx: DbTx, channelId: number, candidates: readonly AccountCandidate[]): Promise<Set<string>> {
-  const origins = candidates.flatMap((c) => (c.originId !== null && c.originId !== undefined ? [c.originId] : []));
-  const guests = candidates.flatMap((c) => (c.originId == null && c.guestKey ? [c.guestKey] : []));
-  if (origins.length === 0 && guests.length === 0) return new Set();
-  const rows = await queryRows<{ origin_id: unknown; guest_key: string | null }>(
-    tx,
-    sql`
-    SELECT origin_id, guest_key FROM magento_customers
-    WHERE channel_id = ${channelId} AND account_id IS NOT NULL
-      AND (origin_id = ANY(${idArray(origins)}) OR guest_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(guests)}::jsonb)))`,
-  );
-  return new Set(rows.map((row) => (row.origin_id !== null ? `o:${Number(row.origin_id)}` : `g:${row.guest_key}`)));
-}
-
-/** The accounts for a page's candidates that have none yet: resolveAccounts after candidatesWithAccount. */
-export async function accountsForPage(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<ResolvedAccounts> {
-  const assigned = await candidatesWithAccount(tx, channel.id, candidates);
-  return resolveAccounts(
-    tx,
-    channel,
-    candidates.filter((c) => {
-      const ref = refOf(c);
-      return ref !== null && !assigned.has(ref);
-    }),
-  );
 }
 
 /** email → the account holding it (following a merge to the account it went into). */

@@ -3,7 +3,7 @@ import type { DbTx } from "@/db/client";
 import type { ChannelRow } from "@/lib/sync/types";
 import { queryRows } from "@/db/rows";
 import { recordset } from "@/lib/sync/write/upsert";
-import { accountIdFor, accountsForPage, dropUnusedAccounts } from "./accounts";
+import { accountIdFor, resolveAccounts, dropUnusedAccounts } from "./accounts";
 import { recomputeCustomerTotals } from "./ltv";
 
 // Guest customers: one magento_customers row per channel + guest_key (is_guest, origin_id NULL).
@@ -68,7 +68,7 @@ export async function createGuestCustomers(
   const rows = [...byKey].map(([key, c]) => ({ guest_key: key, email: c.email, first_name: c.firstName, last_name: c.lastName }));
   // New guests are written with their account (lib/sync/rules/accounts.ts).
   const candidates = rows.map((row) => ({ guestKey: row.guest_key, email: row.email, firstName: row.first_name, lastName: row.last_name }));
-  const accounts = await accountsForPage(tx, channel, candidates);
+  const accounts = await resolveAccounts(tx, channel, candidates);
   const withAccounts = rows.map((row, i) => ({ ...row, account_id: accountIdFor(accounts, candidates[i]!) }));
   await tx.execute(sql`
     INSERT INTO magento_customers (channel_id, is_guest, guest_key, email, first_name, last_name, account_id)
