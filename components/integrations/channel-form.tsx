@@ -51,6 +51,7 @@ function overlay(values: ChannelFormValues, typed: Record<string, string | strin
     entities: all("entities"),
     // Unticked checkboxes send nothing: absent means off.
     twoWaySync: typed.twoWaySync === "on",
+    groupByCompany: typed.groupByCompany === "on",
     syncPriority: typed.syncPriority === "portal" ? "portal" : "magento",
     maxRequestsPerSecond: number("maxRequestsPerSecond", values.maxRequestsPerSecond),
     maxRequestsInFlight: number("maxRequestsInFlight", values.maxRequestsInFlight),
@@ -74,6 +75,7 @@ export type ChannelFormValues = {
   abandonmentDelayHours: number;
   entities: string[];
   twoWaySync: boolean;
+  groupByCompany: boolean;
   syncPriority: "magento" | "portal";
   maxRequestsPerSecond: number;
   maxRequestsInFlight: number;
@@ -447,6 +449,19 @@ export function ChannelForm({
           <p className="mt-1 text-xs text-slate-500">One per line: family or office addresses whose guests are split by full name.</p>
           <ErrorText id="sharedGuestEmails" errors={fieldErrors("sharedGuestEmails")} />
         </div>
+      </Section>
+
+      <Section title="Accounts" description="Every customer and guest belongs to an account; the same email anywhere is one account.">
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name="groupByCompany" defaultChecked={shown.groupByCompany} className="mt-0.5" />
+          <span>
+            Group customers by company
+            <span className="block text-xs text-slate-500">
+              Customers with a company (Magento B2B, or the company on their default billing address) join that company&apos;s account in
+              this channel. Applies to customers synced from now on; accounts already given stay as they are.
+            </span>
+          </span>
+        </label>
       </Section>
 
       <Section title="Two-way sync and status">

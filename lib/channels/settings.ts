@@ -122,6 +122,7 @@ export const channelSettingsFields = z.object({
     z.array(z.enum(CHANNEL_ENTITIES, { message: "Unknown entity." })).min(1, "Choose at least one kind of record to sync."),
   ),
   twoWaySync: checkbox,
+  groupByCompany: checkbox,
   syncPriority: z.preprocess((v) => blank(v) ?? "magento", z.enum(["magento", "portal"])),
   maxRequestsPerSecond: z.preprocess(
     (v) => blank(v) ?? "16",
@@ -233,6 +234,7 @@ function auditable(row: ChannelRow) {
     authType: row.authType,
     active: row.active,
     twoWaySync: row.twoWaySync,
+    groupByCompany: row.groupByCompany,
     syncPriority: row.syncPriority,
     websiteOriginIds: row.websiteOriginIds,
     guestMode: row.guestMode,
@@ -328,6 +330,7 @@ export async function saveChannelSettings(
       // Switched on again: the reason the sync stopped it no longer applies.
       ...(input.active ? { stoppedReason: null, stoppedAt: null } : {}),
       twoWaySync: input.twoWaySync,
+      groupByCompany: input.groupByCompany,
       syncPriority: input.syncPriority,
       websiteOriginIds: input.websites === "all" ? null : [...new Set(input.websiteIds)].sort((a, b) => a - b),
       guestMode: input.guestMode,

@@ -43,6 +43,15 @@ import { safeErrorMessage } from "@/db/errors";
 const channelName = option.required(channelNameSchema, { placeholder: "name", description: "The channel's name." });
 const secret = (description: string) =>
   option.optional(z.string().min(1, "It must not be empty."), { placeholder: "value", secret: true, description });
+const groupByCompanyOption = option.optional(
+  z.enum(["yes", "no"], { message: "Say yes or no." }).transform((value) => value === "yes"),
+  {
+    placeholder: "yes|no",
+    description:
+      "Whether customers with a company join that company's account in this channel (default yes); applies to customers synced from then on.",
+  },
+);
+
 const abandonmentDelayOption = option.optional(abandonmentDelaySchema, {
   placeholder: "hours",
   description: `Hours without a change in Magento after which a cart with items and an email counts as abandoned (1-720, default ${DEFAULT_ABANDONMENT_DELAY_HOURS}).`,
@@ -100,6 +109,7 @@ const addCommand = defineCommand({
     }),
     "abandonment-delay-hours": abandonmentDelayOption,
     "max-in-flight": maxInFlightOption,
+    "group-by-company": groupByCompanyOption,
     "two-way": option.flag(
       "Send portal edits (customers, subscriptions) to Magento from the start (two-way sync; Magento wins conflicts).",
     ),
@@ -138,6 +148,7 @@ const addCommand = defineCommand({
         ...(values["abandonment-delay-hours"] ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
         ...(values["max-in-flight"] !== undefined ? { maxRequestsInFlight: values["max-in-flight"] } : {}),
         ...(values["two-way"] ? { twoWaySync: true } : {}),
+        ...(values["group-by-company"] !== undefined ? { groupByCompany: values["group-by-company"] } : {}),
       })
       .returning();
     ctx.out(
@@ -184,6 +195,7 @@ const editCommand = defineCommand({
     "interval-minutes": option.optional(intervalMinutesSchema, { placeholder: "minutes", description: "Minutes between scheduled syncs." }),
     "abandonment-delay-hours": abandonmentDelayOption,
     "max-in-flight": maxInFlightOption,
+    "group-by-company": groupByCompanyOption,
     force: option.flag("Save the new URL even though another channel already syncs this URL and store code."),
   },
   examples: [
@@ -199,6 +211,7 @@ const editCommand = defineCommand({
       ...(values["interval-minutes"] !== undefined ? { syncIntervalMinutes: values["interval-minutes"] } : {}),
       ...(values["abandonment-delay-hours"] !== undefined ? { abandonmentDelayHours: values["abandonment-delay-hours"] } : {}),
       ...(values["max-in-flight"] !== undefined ? { maxRequestsInFlight: values["max-in-flight"] } : {}),
+      ...(values["group-by-company"] !== undefined ? { groupByCompany: values["group-by-company"] } : {}),
     };
     if (Object.keys(changes).length === 0 && !credentials) {
       throw new UsageError("Give at least one setting to change, e.g. --abandonment-delay-hours 48.", "channel:edit");
@@ -256,6 +269,9 @@ const editCommand = defineCommand({
         ? [`carts count as abandoned after ${changes.abandonmentDelayHours} h without a change`]
         : []),
       ...(changes.maxRequestsInFlight !== undefined ? [`at most ${changes.maxRequestsInFlight} requests in flight`] : []),
+      ...(changes.groupByCompany !== undefined
+        ? [changes.groupByCompany ? "customers with a company join its account" : "one account per person, company or not"]
+        : []),
     ];
     ctx.out(`Updated "${channel.name}": ${said.join("; ")}.`);
   },

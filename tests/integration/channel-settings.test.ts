@@ -276,6 +276,22 @@ describe("saving", () => {
     expect(entry!.details).toMatchObject({ changes: { maxRequestsInFlight: { from: 6, to: 3 } } });
   });
 
+  it("saves 'group customers by company' (on by default, off when unticked) with an audit entry", async () => {
+    const [before] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
+    expect(before!.groupByCompany).toBe(false);
+    const on = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "", groupByCompany: "on" })));
+    expect(on, JSON.stringify(on)).toMatchObject({ ok: true });
+    const [row] = await testDb.db.select().from(channels).where(eq(channels.id, channelId));
+    expect(row!.groupByCompany).toBe(true);
+    const [entry] = await testDb.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "channel.updated"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(entry!.details).toMatchObject({ changes: { groupByCompany: { from: false, to: true } } });
+  });
+
   it("replaces the token only when a new one is typed", async () => {
     // The simulator refuses this token: saved once the failed check is confirmed (channel-save-warnings.test.ts).
     const warned = await call("saveChannelAction", form(baseForm({ id: String(channelId), token: "new-token-value" })));

@@ -267,6 +267,34 @@ describe("channel:* commands", () => {
     expect(help.stdout).toMatch(/--two-way\s+Send portal edits/);
   }, 60_000);
 
+  it("channel:add and channel:edit --group-by-company yes|no set company accounts; another value exits 2", async () => {
+    const added = await portal([
+      "channel:add",
+      "--name",
+      "sim people",
+      "--url",
+      sim.baseUrl,
+      "--store-code",
+      "people",
+      "--token",
+      TOKEN,
+      "--group-by-company",
+      "no",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const read = async () => (await testDb.db.select().from(channels).where(eq(channels.name, "sim people")))[0]!;
+    expect((await read()).groupByCompany).toBe(false);
+    const edited = await portal(["channel:edit", "--name", "sim people", "--group-by-company", "yes"]);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toContain('Updated "sim people": customers with a company join its account.');
+    expect((await read()).groupByCompany).toBe(true);
+    const bad = await portal(["channel:edit", "--name", "sim people", "--group-by-company", "maybe"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--group-by-company");
+    expect(bad.stderr).toContain("Say yes or no.");
+    expect((await read()).groupByCompany).toBe(true);
+  }, 60_000);
+
   it("channel:add and channel:edit --max-in-flight set requests in flight (1-32); a bad value exits 2 naming the rule", async () => {
     const added = await portal([
       "channel:add",

@@ -29,6 +29,7 @@ export default async function NewIntegrationPage() {
     abandonmentDelayHours: DEFAULT_ABANDONMENT_DELAY_HOURS,
     entities: [...CHANNEL_ENTITIES],
     twoWaySync: false,
+    groupByCompany: true,
     syncPriority: "magento",
     maxRequestsPerSecond: 16,
     maxRequestsInFlight: DEFAULT_MAX_REQUESTS_IN_FLIGHT,

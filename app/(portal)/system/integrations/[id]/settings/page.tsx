@@ -59,6 +59,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
     abandonmentDelayHours: channel.abandonmentDelayHours,
     entities: channel.entities,
     twoWaySync: channel.twoWaySync,
+    groupByCompany: channel.groupByCompany,
     syncPriority: channel.syncPriority,
     maxRequestsPerSecond: channel.maxRequestsPerSecond,
     maxRequestsInFlight: channel.maxRequestsInFlight,
