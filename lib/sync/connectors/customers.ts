@@ -309,7 +309,7 @@ export async function writeCustomers(tx: DbTx, ctx: SyncContext, records: Magent
     channelId,
     valid.flatMap((c) => (c.email ? [c.email] : [])),
   );
-  await dropUnusedAccounts(tx, accounts.created);
+  await dropUnusedAccounts(tx, accounts, upserted.created === rows.length);
   return result(valid.length, upserted.created, upserted.updated, failed, maxDate(records.map((c) => c.updated_at)));
 }
 

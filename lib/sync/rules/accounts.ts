@@ -77,8 +77,11 @@ function companyOf(channel: ChannelRow, candidate: AccountCandidate): Target | n
   return name ? { key: `company:${channel.id}:${name.toLowerCase()}`, name, type: "company" } : null;
 }
 
-/** The account ids candidates are written with (ref → id), and the accounts created for them. */
-export type ResolvedAccounts = { accountOf: Map<string, number>; created: number[] };
+/**
+ * The account ids candidates are written with (ref → id), the accounts created for them, and
+ * whether another page raced this one for a key or an email.
+ */
+export type ResolvedAccounts = { accountOf: Map<string, number>; created: number[]; contested: boolean };
 
 /**
  * The accounts of a page's candidates, created where missing, for the page's writer to store with
@@ -90,7 +93,7 @@ export type ResolvedAccounts = { accountOf: Map<string, number>; created: number
  */
 export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates: readonly AccountCandidate[]): Promise<ResolvedAccounts> {
   const pending = candidates.flatMap((c) => pendingOf(channel, c) ?? []);
-  if (pending.length === 0) return { accountOf: new Map(), created: [] };
+  if (pending.length === 0) return { accountOf: new Map(), created: [], contested: false };
 
   // 1. Emails an account already holds.
   const held = await emailAccounts(tx, [...new Set(pending.map((p) => p.email).filter(Boolean))]);
@@ -116,25 +119,59 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
   const targets = [...byKey.values()];
   const created: number[] = [];
   const accountOfKey = new Map<string, number>();
+  // What each new email claims: the account of its group's target.
+  const claims = new Map<string, string>();
+  for (const p of pending) {
+    if (p.email && !held.has(p.email) && !claims.has(p.email)) claims.set(p.email, targetOf.get(groupOf(p))!.key);
+  }
+  let contested = false;
   if (targets.length > 0) {
-    const written = await queryRows<{ id: unknown; sync_key: string; merged_into_id: unknown; inserted: unknown }>(
+    // One statement: the accounts (new, or there already: a company seen on an earlier page, a
+    // person whose claim was dropped; one merged away by staff hands its newcomers on to the
+    // account it went into), then the new emails' claims on them.
+    const written = await queryRows<{ kind: string; name: string; id: unknown; inserted: unknown }>(
       tx,
       sql`
-      INSERT INTO accounts (name, type, sync_key, channel_id)
-      SELECT t.name, t.type, t.key, CASE WHEN t.type = 'company' THEN ${channel.id}::bigint END
-      FROM ${recordset(targets, "t", { key: "text", name: "text", type: "text" })}
-      ON CONFLICT (sync_key) DO UPDATE SET name = excluded.name
-        WHERE accounts.name ~ '^Company #[0-9]+$' AND excluded.name !~ '^Company #[0-9]+$'
-      RETURNING id, sync_key, merged_into_id, (xmax = 0) AS inserted`,
+      WITH t AS (SELECT * FROM ${recordset(targets, "t", { key: "text", name: "text", type: "text" })}),
+      ins AS (
+        INSERT INTO accounts (name, type, sync_key, channel_id)
+        SELECT t.name, t.type, t.key, CASE WHEN t.type = 'company' THEN ${channel.id}::bigint END FROM t
+        ON CONFLICT (sync_key) DO UPDATE SET name = excluded.name
+          WHERE accounts.name ~ '^Company #[0-9]+$' AND excluded.name !~ '^Company #[0-9]+$'
+        RETURNING id, sync_key, merged_into_id, (xmax = 0) AS inserted
+      ),
+      known AS (
+        SELECT sync_key, coalesce(merged_into_id, id) AS id, inserted FROM ins
+        UNION ALL
+        SELECT a.sync_key, coalesce(a.merged_into_id, a.id), false FROM accounts a
+        WHERE a.sync_key IN (SELECT key FROM t) AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.sync_key = a.sync_key)
+      ),
+      claimed AS (
+        INSERT INTO account_emails (email, account_id)
+        SELECT c.email, k.id FROM ${recordset(
+          [...claims].map(([email, key]) => ({ email, key })),
+          "c",
+          { email: "text", key: "text" },
+        )} JOIN known k ON k.sync_key = c.key
+        ON CONFLICT (email) DO NOTHING
+        RETURNING email, account_id
+      )
+      SELECT 'key' AS kind, sync_key AS name, id, inserted FROM known
+      UNION ALL SELECT 'email', email, account_id, NULL FROM claimed`,
     );
     for (const row of written) {
+      if (row.kind === "email") {
+        held.set(row.name, Number(row.id));
+        continue;
+      }
       if (row.inserted === true || row.inserted === "t") created.push(Number(row.id));
-      accountOfKey.set(row.sync_key, Number(row.merged_into_id ?? row.id));
+      accountOfKey.set(row.name, Number(row.id));
     }
-    // Accounts that were there already (a company seen on an earlier page, a person whose email
-    // claim was dropped). One merged away by staff hands its newcomers on to the account it went into.
+    // A key another page created while this statement waited for it is not in the statement's
+    // snapshot: read it now, and claim its emails.
     const missing = targets.map((t) => t.key).filter((key) => !accountOfKey.has(key));
     if (missing.length > 0) {
+      contested = true;
       const found = await queryRows<{ sync_key: string; id: unknown }>(
         tx,
         sql`
@@ -142,29 +179,27 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
         WHERE a.sync_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`,
       );
       for (const row of found) accountOfKey.set(row.sync_key, Number(row.id));
+      const late = [...claims].flatMap(([email, key]) =>
+        !held.has(email) && accountOfKey.has(key) ? [{ email, account_id: accountOfKey.get(key)! }] : [],
+      );
+      if (late.length > 0) {
+        const claimed = await queryRows<{ email: string; account_id: unknown }>(
+          tx,
+          sql`
+          INSERT INTO account_emails (email, account_id)
+          SELECT c.email, c.account_id FROM ${recordset(late, "c", { email: "text", account_id: "bigint" })}
+          ON CONFLICT (email) DO NOTHING
+          RETURNING email, account_id`,
+        );
+        for (const row of claimed) held.set(row.email, Number(row.account_id));
+      }
     }
-  }
-
-  // The new emails join their account; where another page claimed an email first, its claim wins.
-  const claims = new Map<string, number>();
-  for (const p of pending) {
-    if (!p.email || held.has(p.email) || claims.has(p.email)) continue;
-    const account = accountOfKey.get(targetOf.get(groupOf(p))!.key);
-    if (account !== undefined) claims.set(p.email, account);
-  }
-  if (claims.size > 0) {
-    const rows = [...claims].map(([email, account_id]) => ({ email, account_id }));
-    const claimed = await queryRows<{ email: string }>(
-      tx,
-      sql`
-      INSERT INTO account_emails (email, account_id)
-      SELECT c.email, c.account_id FROM ${recordset(rows, "c", { email: "text", account_id: "bigint" })}
-      ON CONFLICT (email) DO NOTHING
-      RETURNING email`,
-    );
-    for (const row of claimed) held.set(row.email, claims.get(row.email)!);
+    // Emails another page claimed first: its claim wins.
     const lost = [...claims.keys()].filter((email) => !held.has(email));
-    for (const [email, account] of await emailAccounts(tx, lost)) held.set(email, account);
+    if (lost.length > 0) {
+      contested = true;
+      for (const [email, account] of await emailAccounts(tx, lost)) held.set(email, account);
+    }
   }
 
   const accountOf = new Map<string, number>();
@@ -172,7 +207,7 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
     const account = p.email ? held.get(p.email) : accountOfKey.get(targetOf.get(groupOf(p))?.key ?? "");
     if (account !== undefined) accountOf.set(p.ref, account);
   }
-  return { accountOf, created };
+  return { accountOf, created, contested };
 }
 
 /** The account a candidate was resolved to, for its row (null: none, the after-sync sweep assigns it). */
@@ -184,11 +219,12 @@ export function accountIdFor(resolved: ResolvedAccounts, candidate: AccountCandi
 /**
  * Accounts this page created that hold nobody once its rows are written (the page lost a race for
  * an email, or the row it was for already had an account): they go, with their email claims.
+ * Nothing to look for when every row was new and nobody raced the page (the initial sync).
  */
-export async function dropUnusedAccounts(tx: DbTx, created: readonly number[]): Promise<void> {
-  if (created.length === 0) return;
+export async function dropUnusedAccounts(tx: DbTx, resolved: ResolvedAccounts, allRowsNew = false): Promise<void> {
+  if (resolved.created.length === 0 || (allRowsNew && !resolved.contested)) return;
   await tx.execute(sql`
-    DELETE FROM accounts a WHERE a.id = ANY(${idArray(created)})
+    DELETE FROM accounts a WHERE a.id = ANY(${idArray(resolved.created)})
       AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)`);
 }
 
@@ -217,7 +253,7 @@ export async function assignAccounts(tx: DbTx, channel: ChannelRow, candidates: 
     );
     assigned = updated.length;
   }
-  await dropUnusedAccounts(tx, resolved.created);
+  await dropUnusedAccounts(tx, resolved);
   return assigned;
 }
 

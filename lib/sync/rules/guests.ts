@@ -70,12 +70,16 @@ export async function createGuestCustomers(
   const candidates = rows.map((row) => ({ guestKey: row.guest_key, email: row.email, firstName: row.first_name, lastName: row.last_name }));
   const accounts = await resolveAccounts(tx, channel, candidates);
   const withAccounts = rows.map((row, i) => ({ ...row, account_id: accountIdFor(accounts, candidates[i]!) }));
-  await tx.execute(sql`
+  const inserted = await queryRows<{ id: unknown }>(
+    tx,
+    sql`
     INSERT INTO magento_customers (channel_id, is_guest, guest_key, email, first_name, last_name, account_id)
     SELECT ${channel.id}::bigint, true, r.guest_key, r.email, r.first_name, r.last_name, r.account_id
     FROM ${recordset(withAccounts, "r", { ...GUEST_INPUT, account_id: "bigint" })}
-    ON CONFLICT (channel_id, guest_key) DO NOTHING`);
-  await dropUnusedAccounts(tx, accounts.created);
+    ON CONFLICT (channel_id, guest_key) DO NOTHING
+    RETURNING id`,
+  );
+  await dropUnusedAccounts(tx, accounts, inserted.length === rows.length);
   await mergeGuests(
     tx,
     channel.id,
