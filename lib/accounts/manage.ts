@@ -273,7 +273,7 @@ export async function moveCustomer(db: Db, user: SessionUser | null, raw: unknow
     };
     const auditId = await insertAuditReturningId(tx, user!, options, {
       action: ACCOUNT_MOVE,
-      entityType: "customers",
+      entityType: "customer",
       entityId: input.customerId,
       details,
     });
@@ -442,7 +442,7 @@ async function undoMove(tx: DbTx, user: SessionUser, entry: AuditRow, options: M
 
   const auditId = await insertAuditReturningId(tx, user, options, {
     action: ACCOUNT_UNDO,
-    entityType: "customers",
+    entityType: "customer",
     entityId: Number((entry.details.customer as { id?: unknown } | undefined)?.id ?? 0) || to.id,
     details: {
       auditId: entry.id,
