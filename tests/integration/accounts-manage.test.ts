@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Db } from "@/db/client";
+import { closeDb, type Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { mergeAccounts, moveCustomer, undoAccountChange } from "@/lib/accounts/manage";
-import { ForbiddenError, type SessionUser } from "@/lib/auth/session";
+import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/session";
+import { mergeAccountsAction, moveCustomerAction, undoAccountChangeAction } from "@/app/(portal)/customers/accounts/manage-actions";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
 import { createMagentoClient } from "@/lib/magento/client";
 import { runChannelSync } from "@/lib/sync/runner";
@@ -13,6 +14,13 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database"
 
 // The session module reads next-auth's cookie; these tests hand the session user in directly.
 vi.mock("@/lib/auth/auth", () => ({ auth: vi.fn(async () => null), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
+// The server actions read the session user, the request's headers and the database of the process.
+vi.mock("@/lib/auth/session", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/auth/session")>()),
+  getSessionUser: vi.fn(),
+}));
+vi.mock("next/headers", () => ({ headers: vi.fn(async () => new Headers({ "x-forwarded-for": "203.0.113.9" })) }));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 // Staff merge accounts, move a customer, and undo either from the audit log (lib/accounts/manage.ts);
 // the sync never reverts their decisions.
@@ -115,7 +123,7 @@ async function buyerAccount(except: number[]): Promise<number> {
 
 async function lastAudit(action: string) {
   const [row] = await rows<{ id: string; details: Record<string, unknown>; actor: string }>(
-    sql`SELECT id::text, details, actor FROM audit_log WHERE action = ${action} ORDER BY id DESC LIMIT 1`,
+    sql`SELECT a.id::text, a.details, a.actor FROM audit_log a WHERE a.action = ${action} ORDER BY a.id DESC LIMIT 1`,
   );
   return row!;
 }
@@ -124,6 +132,8 @@ beforeAll(async () => {
   sim = await startMagentoSimulator({ port: 0, seed: 2211, customers: 40, orders: 120 });
   test = await createTestDatabase();
   db = test.db;
+  // The actions open the process's database: this test's.
+  process.env.DATABASE_URL = test.url;
   const [channel] = await db.insert(channels).values({ name: "Store", baseUrl: sim.baseUrl }).returning();
   channelId = channel!.id;
   for (const role of ["admin", "manager", "agent", "viewer"] as const) {
@@ -147,6 +157,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await closeDb();
   await sim?.close();
   await test?.drop();
 });
@@ -399,5 +410,59 @@ describe("who may", () => {
       ok: false,
       error: "There is no such audit entry.",
     });
+  });
+});
+
+describe("the server actions", () => {
+  const form = (fields: Record<string, string>) => {
+    const data = new FormData();
+    for (const [key, value] of Object.entries(fields)) data.set(key, value);
+    return data;
+  };
+  const digestOf = (error: unknown) => String((error as { digest?: unknown } | null)?.digest ?? error);
+
+  it("refuse an agent and a viewer before touching anything", async () => {
+    const before = await membership();
+    const kim = await accountOf("kim@example.com");
+    const lou = await accountOf("lou@example.com");
+    const [samRow] = await rows<{ id: string }>(sql`SELECT id::text FROM magento_customers WHERE lower(email) = 'sam@example.com'`);
+    const entry = await lastAudit("account.merge");
+    for (const role of ["agent", "viewer"] as const) {
+      vi.mocked(getSessionUser).mockResolvedValue(staff[role]);
+      for (const [action, fields] of [
+        [mergeAccountsAction, { sourceId: String(kim), targetId: String(lou) }],
+        [moveCustomerAction, { customerId: samRow!.id, targetAccountId: String(kim) }],
+        [undoAccountChangeAction, { auditId: entry.id }],
+      ] as const) {
+        expect(await action(null, form(fields))).toMatchObject({ ok: false, code: "forbidden" });
+      }
+    }
+    vi.mocked(getSessionUser).mockResolvedValue(null);
+    expect(await mergeAccountsAction(null, form({ sourceId: String(kim), targetId: String(lou) }))).toMatchObject({
+      ok: false,
+      code: "unauthenticated",
+    });
+    expect(await membership()).toEqual(before);
+  });
+
+  it("merge for a manager and open the change's page; a refusal comes back as the form's error", async () => {
+    vi.mocked(getSessionUser).mockResolvedValue(staff.manager);
+    const kim = await accountOf("kim@example.com");
+    const lou = await accountOf("lou@example.com");
+    expect(await mergeAccountsAction(null, form({ sourceId: String(kim), targetId: String(kim) }))).toMatchObject({
+      ok: false,
+      code: "failed",
+      error: "An account cannot be merged into itself.",
+    });
+    const redirected = await mergeAccountsAction(null, form({ sourceId: String(kim), targetId: String(lou) })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const entry = await lastAudit("account.merge");
+    expect(digestOf(redirected)).toContain(`;/customers/accounts/changes/${entry.id};`);
+    expect(await accountOf("kim@example.com")).toBe(lou);
+    const undone = await undoAccountChangeAction(null, form({ auditId: entry.id }));
+    expect(undone).toMatchObject({ ok: true, data: { accountId: kim } });
+    expect(await accountOf("kim@example.com")).toBe(kim);
   });
 });
