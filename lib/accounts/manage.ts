@@ -473,6 +473,8 @@ export type AccountChangeView = {
   details: Record<string, unknown>;
   /** Null when Undo is offered; else why not. */
   undoRefusal: string | null;
+  /** The undo of this change, once there is one. */
+  undo: { auditId: number; at: string; actor: string; details: Record<string, unknown> } | null;
 };
 
 /** An account change's audit entry (merge, move or undo); null for any other entry. Checks manage_accounts. */
@@ -484,10 +486,27 @@ export async function loadAccountChange(db: Db, user: SessionUser | null, auditI
     sql`SELECT id, action, at, actor, details FROM audit_log WHERE id = ${auditId} AND action IN (${ACCOUNT_MERGE}, ${ACCOUNT_MOVE}, ${ACCOUNT_UNDO})`,
   );
   if (!row) return null;
-  const details = (typeof row.details === "string" ? JSON.parse(row.details) : row.details) as Record<string, unknown>;
   const action = row.action as AccountChangeView["action"];
-  let undoRefusal: string | null = null;
-  if (action === ACCOUNT_UNDO) undoRefusal = "An undo cannot itself be undone; make the change again instead.";
-  else if (await undoneAlready(db, auditId)) undoRefusal = "This change has been undone already.";
-  return { auditId: Number(row.id), action, at: new Date(row.at as string).toISOString(), actor: row.actor, details, undoRefusal };
+  const [undo] = await queryRows<{ id: unknown; at: unknown; actor: string; details: unknown }>(
+    db,
+    sql`SELECT id, at, actor, details FROM audit_log WHERE action = ${ACCOUNT_UNDO} AND details->>'auditId' = ${String(auditId)} ORDER BY id LIMIT 1`,
+  );
+  const undoRefusal =
+    action === ACCOUNT_UNDO
+      ? "An undo cannot itself be undone; make the change again instead."
+      : undo
+        ? "This change has been undone already."
+        : null;
+  const parse = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+  return {
+    auditId: Number(row.id),
+    action,
+    at: new Date(row.at as string).toISOString(),
+    actor: row.actor,
+    details: parse(row.details),
+    undoRefusal,
+    undo: undo
+      ? { auditId: Number(undo.id), at: new Date(undo.at as string).toISOString(), actor: undo.actor, details: parse(undo.details) }
+      : null,
+  };
 }

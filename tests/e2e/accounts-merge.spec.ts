@@ -91,7 +91,8 @@ test("a manager merges two accounts, sees the target hold both accounts' custome
     await page.screenshot({ path: `${SHOTS}/3-merged.png`, fullPage: true });
 
     await page.getByRole("button", { name: "Undo the merge" }).click();
-    await expect(page.getByRole("status").filter({ hasText: `${source.name} is restored with` })).toBeVisible();
+    // The page shows the undo in place of the button: what came back, by whom.
+    await expect(page.getByRole("status").filter({ hasText: `${source.name} (#${source.id}) restored with` })).toBeVisible();
     expect(await mergedInto(source.id)).toBeNull();
     await page.screenshot({ path: `${SHOTS}/4-undone.png`, fullPage: true });
     await page.reload();

@@ -20,6 +20,8 @@ export const metadata: Metadata = { title: "Account change" };
 
 type Props = { params: Promise<{ auditId: string }> };
 
+const sentence = (line: string) => `${line.charAt(0).toUpperCase()}${line.slice(1)}.`;
+
 const refId = (value: unknown): number | null => {
   const id = Number((value as { id?: unknown } | null)?.id);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
@@ -48,13 +50,26 @@ export default async function AccountChangePage({ params }: Props) {
       <div role="status" className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-900 ring-1 ring-inset ring-emerald-200">
         <ul className="space-y-0.5">
           {describeDetails(change.action, d).map((line, i) => (
-            <li key={i}>{line.charAt(0).toUpperCase() + line.slice(1)}.</li>
+            <li key={i}>{sentence(line)}</li>
           ))}
         </ul>
         <p className="mt-2 text-xs text-emerald-800">
           By {change.actor}, <DateTime value={new Date(change.at)} timeZone={timeZone} /> · audit entry #{change.auditId}
         </p>
       </div>
+      {change.undo ? (
+        <div role="status" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          <p className="font-medium">Undone</p>
+          <ul className="mt-1 space-y-0.5">
+            {describeDetails("account.undo", change.undo.details).map((line, i) => (
+              <li key={i}>{sentence(line)}</li>
+            ))}
+          </ul>
+          <p className="mt-2 text-xs">
+            By {change.undo.actor}, <DateTime value={new Date(change.undo.at)} timeZone={timeZone} /> · audit entry #{change.undo.auditId}
+          </p>
+        </div>
+      ) : null}
       {change.undoRefusal === null ? (
         <UndoChangeButton
           action={undoAccountChangeAction}
