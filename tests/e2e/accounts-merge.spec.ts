@@ -68,7 +68,7 @@ test("a manager merges two accounts, sees the target hold both accounts' custome
     const summary = page.getByTestId("merge-summary");
     await expect(summary).toHaveText(
       new RegExp(
-        `^\\d+ customers? of ${escape(source.name)} join ${escape(target.name)}; ${escape(source.name)} is closed and can be restored from the\\s+audit log\\.$`,
+        `^\\d+ customers? of ${escape(source.name)} joins? ${escape(target.name)}; ${escape(source.name)} is closed and can be restored from the\\s+audit log\\.$`,
       ),
     );
     await expectNoSeriousA11yViolations(page, "the merge confirmation");
@@ -95,8 +95,8 @@ test("a manager merges two accounts, sees the target hold both accounts' custome
     await expect(page.getByRole("status").filter({ hasText: `${source.name} (#${source.id}) restored with` })).toBeVisible();
     expect(await mergedInto(source.id)).toBeNull();
     await page.screenshot({ path: `${SHOTS}/4-undone.png`, fullPage: true });
-    await page.reload();
-    await expect(page.getByText("This change has been undone already.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Undo the merge" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Open the restored account" })).toHaveAttribute("href", `/customers/accounts/${source.id}`);
   } finally {
     await manager.close();
   }
@@ -125,6 +125,36 @@ test("a manager merges two accounts, sees the target hold both accounts' custome
     expect(await mergedInto(source.id)).toBeNull();
   } finally {
     await agent.close();
+  }
+});
+
+test("a manager moves a customer to a new account and undoes the move", async ({ browser }) => {
+  const [account] = await pickAccounts();
+  const sql = e2eSql();
+  const [customer] = await sql<{ id: string; email: string }[]>`
+    SELECT id::text, email FROM magento_customers WHERE account_id = ${account.id} AND merged_into_id IS NULL ORDER BY id LIMIT 1`;
+  await sql.end();
+  const manager = await signedInContext(browser, "manager");
+  try {
+    const page = await manager.newPage();
+    await page.goto(`/customers/accounts/${account.id}/move?customer=${customer!.id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(`out of ${account.name}`);
+    await expectNoSeriousA11yViolations(page, "the move page");
+    await page.screenshot({ path: `${SHOTS}/7-move.png`, fullPage: true });
+    await page.getByLabel("New account's name").fill("E2E moved account");
+    await page.getByLabel("Type").selectOption("company");
+    await page.getByRole("button", { name: "Move to the new account" }).click();
+    await expect(page).toHaveURL(/\/customers\/accounts\/changes\/\d+$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Customer moved to another account" })).toBeVisible();
+    await expect(page.getByRole("status").first()).toContainText(`to the new account E2E moved account`);
+    await expect(page.getByRole("table", { name: "Customers of E2E moved account" })).toContainText(customer!.email);
+    await expectNoSeriousA11yViolations(page, "the move's change page");
+    await page.screenshot({ path: `${SHOTS}/8-moved.png`, fullPage: true });
+    await page.getByRole("button", { name: "Undo the move" }).click();
+    await expect(page.getByRole("status").filter({ hasText: `Back in ${account.name} (#${account.id})` })).toBeVisible();
+    await expect(page.getByText("The account of this change no longer exists.")).toBeVisible();
+  } finally {
+    await manager.close();
   }
 });
 

@@ -82,8 +82,8 @@ export default async function MergeAccountPage({ params, searchParams }: Props) 
           ) : (
             <div className="space-y-4">
               <p className="text-base text-slate-900" data-testid="merge-summary">
-                {countOf(moving, "customer")} of {source.name} join {target.name}; {source.name} is closed and can be restored from the
-                audit log.
+                {countOf(moving, "customer")} of {source.name} {moving === 1 ? "joins" : "join"} {target.name}; {source.name} is closed and
+                can be restored from the audit log.
               </p>
               <p className="text-sm text-slate-600">
                 {target.name}: <AccountTypeBadge type={target.type} /> · {countOf(target.customersCount, "customer")} · lifetime value{" "}

@@ -42,6 +42,8 @@ export default async function AccountChangePage({ params }: Props) {
   const accountId =
     change.action === ACCOUNT_MERGE ? refId(d.target) : change.action === ACCOUNT_MOVE ? refId(d.to) : (refId(d.source) ?? refId(d.from));
   const timeZone = await viewerTimeZone(db, user);
+  // Where an undo put the customers back: the merged-away account, or the account a customer left.
+  const restoredId = change.action === ACCOUNT_MERGE ? refId(d.source) : change.action === ACCOUNT_MOVE ? refId(d.from) : null;
   const account = accountId === null ? null : await loadAccountSummary(db, user, accountId);
 
   return (
@@ -65,12 +67,19 @@ export default async function AccountChangePage({ params }: Props) {
               <li key={i}>{sentence(line)}</li>
             ))}
           </ul>
+          {restoredId !== null ? (
+            <p className="mt-1">
+              <Link href={`/customers/accounts/${restoredId}`} className="font-medium text-brand-700 hover:underline">
+                Open the restored account
+              </Link>
+            </p>
+          ) : null}
           <p className="mt-2 text-xs">
             By {change.undo.actor}, <DateTime value={new Date(change.undo.at)} timeZone={timeZone} /> · audit entry #{change.undo.auditId}
           </p>
         </div>
       ) : null}
-      {change.undoRefusal === null ? (
+      {change.undo ? null : change.undoRefusal === null ? (
         <UndoChangeButton
           action={undoAccountChangeAction}
           auditId={change.auditId}
