@@ -214,7 +214,7 @@ export async function moveCustomer(db: Db, user: SessionUser | null, raw: unknow
       sql`SELECT c.id, c.email, coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email) AS name,
             c.account_id, c.channel_id, c.merged_into_id,
             (SELECT coalesce(nullif(trim(concat_ws(' ', r.first_name, r.last_name)), ''), r.email) FROM magento_customers r WHERE r.id = c.merged_into_id) AS merged_into_name
-          FROM magento_customers c WHERE c.id = ${input.customerId} FOR UPDATE`,
+          FROM magento_customers c WHERE c.id = ${input.customerId}`,
     );
     if (!customer) refuse("This customer is no longer in the portal.");
     if (customer!.merged_into_id !== null) {
@@ -238,7 +238,14 @@ export async function moveCustomer(db: Db, user: SessionUser | null, raw: unknow
       toId = input.targetAccountId!;
       if (toId === fromId) refuse("The customer is already in this account.");
     }
+    // Accounts first, then customer rows: the order of merges and of the sync's pages, so none deadlock.
     const locked = await lockAccounts(tx, [fromId, toId]);
+    const [still] = await queryRows<{ account_id: unknown }>(
+      tx,
+      sql`SELECT account_id FROM magento_customers WHERE id = ${input.customerId} FOR UPDATE`,
+    );
+    if (!still || Number(still.account_id) !== fromId)
+      refuse("Someone moved this customer a moment ago; reload the page and choose again.");
     const from = locked.get(fromId) ?? refuse("The customer's account no longer exists.");
     const to = locked.get(toId) ?? refuse("The account to move to no longer exists.");
     if (to.mergedIntoId !== null) {
