@@ -4,6 +4,7 @@ import { closeDb, type Db } from "@/db/client";
 import { channels, users } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { mergeAccounts, moveCustomer, undoAccountChange } from "@/lib/accounts/manage";
+import { loadAccountSummary, searchAccountsToPick } from "@/lib/accounts/pick";
 import { ForbiddenError, getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { mergeAccountsAction, moveCustomerAction, undoAccountChangeAction } from "@/app/(portal)/customers/accounts/manage-actions";
 import { ROLE_PERMISSIONS, type Role } from "@/lib/auth/permissions";
@@ -366,6 +367,24 @@ describe("moving a customer", () => {
       ok: false,
       fieldErrors: { "newAccount.name": ["Name the new account."] },
     });
+  });
+});
+
+describe("finding the account to merge into or move to", () => {
+  it("finds open accounts by a part of the name or the start of an email, never a merged-away one or the account itself", async () => {
+    const sam = await accountOf("sam@example.com");
+    const lou = await accountOf("lou@example.com");
+    const byName = await searchAccountsToPick(db, staff.manager, { q: "roe" });
+    expect(byName.map((a) => a.id)).toContain(sam);
+    expect(byName.find((a) => a.id === sam)).toMatchObject({ name: "Sam Roe", type: "person" });
+    expect((await searchAccountsToPick(db, staff.manager, { q: "LOU@EXA" })).map((a) => a.id)).toEqual([lou]);
+    expect(await searchAccountsToPick(db, staff.manager, { q: "lou@example.com", excludeId: lou })).toEqual([]);
+    // Pat Doe was merged into Sam Roe: only Sam Roe is offered for Pat's email.
+    expect((await searchAccountsToPick(db, staff.manager, { q: "pat@example.com" })).map((a) => a.id)).toEqual([sam]);
+    expect(await searchAccountsToPick(db, staff.manager, { q: "%_" })).toEqual([]);
+    const summary = await loadAccountSummary(db, staff.manager, sam);
+    expect(summary).toMatchObject({ id: sam, name: "Sam Roe", mergedInto: null });
+    expect(summary!.customers.map((c) => c.email.toLowerCase())).toContain("sam@example.com");
   });
 });
 
