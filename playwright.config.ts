@@ -10,7 +10,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 const INTEGRATIONS = /integrations(-[\w-]+)?\.spec\.ts$/;
 // Specs that change the demo store (place orders in the simulator, sync, set portal statuses),
 // which the grid specs compare with the simulator: they run last.
-const STORE_CHANGING = /(follow-up|new-cart|two-way|reports)\.spec\.ts$/;
+const STORE_CHANGING = /(follow-up|new-cart|two-way|reports|accounts-merge)\.spec\.ts$/;
 // Only those named on the command line: their project runs without the others first.
 const cliFiles = process.argv.slice(2).filter((arg) => /\.spec\.ts$|^tests\//.test(arg));
 const ALONE = cliFiles.length > 0 && cliFiles.every((arg) => INTEGRATIONS.test(arg) || STORE_CHANGING.test(arg));

@@ -3,6 +3,7 @@
 // that could be a secret is redacted here once more, whatever the writer did.
 
 import { formatDateTime } from "@/lib/dates";
+import { countOf } from "@/lib/format/count";
 import { formatMoney } from "@/lib/format/money";
 
 export const REDACTED = "[redacted]";
@@ -28,6 +29,9 @@ const ACTION_LABELS: Record<string, string> = {
   "sync.retried": "Failed records retried",
   "record.synced": "Record synced from Magento",
   "export.csv": "CSV export",
+  "account.merge": "Accounts merged",
+  "account.move": "Customer moved to another account",
+  "account.undo": "Account change undone",
 };
 
 /** "user.role_changed" → "Role changed"; an action we have no label for reads "Cart converted". */
@@ -124,6 +128,8 @@ export function describeDetails(action: string, raw: unknown): string[] {
   }
   if (typeof details !== "object" || details === null || Array.isArray(details)) return [];
   const record = details as Record<string, unknown>;
+  const accountChange = describeAccountChange(action, record);
+  if (accountChange) return accountChange;
   const out: string[] = [];
   // A top-level from/to pair is the entry's one change: a role for user.role_changed.
   if ("from" in record && "to" in record) {
@@ -176,6 +182,48 @@ export function describeDetails(action: string, raw: unknown): string[] {
   }
   return out;
 }
+
+const accountText = (value: unknown): string => {
+  const ref = value as { id?: unknown; name?: unknown } | null;
+  if (!ref || typeof ref !== "object") return "an account";
+  const name = typeof ref.name === "string" ? valueText(ref.name) : "an account";
+  return typeof ref.id === "number" ? `${name} (#${ref.id})` : name;
+};
+const listLength = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
+
+/** Merges, moves and their undos (lib/accounts/manage.ts) read as sentences, not as their ids. */
+function describeAccountChange(action: string, d: Record<string, unknown>): string[] | null {
+  if (action === "account.merge") {
+    const out = [
+      `${accountText(d.source)} merged into ${accountText(d.target)}`,
+      `${countOf(listLength(d.customerIds), "customer")} and ${countOf(listLength(d.emails), "email")} moved`,
+    ];
+    if (listLength(d.repointedAccountIds))
+      out.push(`${countOf(listLength(d.repointedAccountIds), "account")} merged into it before now point at the target`);
+    return out;
+  }
+  if (action === "account.move") {
+    const customer = d.customer as { name?: unknown; email?: unknown } | undefined;
+    const who = typeof customer?.name === "string" ? valueText(customer.name) : "a customer";
+    const guests = listLength(d.customerIds) - 1;
+    const out = [`${who} moved from ${accountText(d.from)} to ${d.createdAccount === true ? "the new account " : ""}${accountText(d.to)}`];
+    if (guests > 0) out.push(`with ${countOf(guests, "guest checkout")} merged into it`);
+    if (listLength(d.emails)) out.push(`email ${strings(d.emails).join(", ")} now joins the new account`);
+    return out;
+  }
+  if (action === "account.undo") {
+    const what = d.undid === "account.merge" ? "merge" : "move";
+    const out = [`undid ${what} entry #${valueText(d.auditId)}`];
+    if (what === "merge") out.push(`${accountText(d.source)} restored with ${countOf(Number(d.customersBack) || 0, "customer")}`);
+    else out.push(`back in ${accountText(d.from)}`);
+    if (Number(d.customersLeft) > 0) out.push(`${countOf(Number(d.customersLeft), "customer")} moved on since and stayed`);
+    if (d.removedAccount === true) out.push(`the account made for the move was removed`);
+    return out;
+  }
+  return null;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 
 /** The cell of the audit grid's Changes column: `{ action, details }` as one line. */
 export function describeAuditCell(raw: unknown): string {

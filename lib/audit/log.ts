@@ -17,14 +17,23 @@ export type AuditEntry = Actor & {
 
 /** Records one staff (or CLI) action. Pass the transaction when the change is part of one. */
 export async function writeAudit(db: Pick<Db, "insert">, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    userId: entry.userId,
-    actor: entry.actor,
-    action: entry.action,
-    entityType: entry.entityType ?? null,
-    entityId: entry.entityId === undefined ? null : String(entry.entityId),
-    channelId: entry.channelId ?? null,
-    details: entry.details ?? {},
-    ip: entry.ip ?? null,
-  });
+  await writeAuditReturningId(db, entry);
+}
+
+/** writeAudit, answering the entry's id (for a change that can be undone from its entry). */
+export async function writeAuditReturningId(db: Pick<Db, "insert">, entry: AuditEntry): Promise<number> {
+  const [row] = await db
+    .insert(auditLog)
+    .values({
+      userId: entry.userId,
+      actor: entry.actor,
+      action: entry.action,
+      entityType: entry.entityType ?? null,
+      entityId: entry.entityId === undefined ? null : String(entry.entityId),
+      channelId: entry.channelId ?? null,
+      details: entry.details ?? {},
+      ip: entry.ip ?? null,
+    })
+    .returning({ id: auditLog.id });
+  return row!.id;
 }

@@ -14,6 +14,8 @@ const what = `CASE a.entity_type
   WHEN 'sync_run' THEN 'Sync run #' || a.entity_id
   WHEN 'address' THEN 'Address ' || a.entity_id
   WHEN 'credit_memos' THEN 'Credit memo #' || a.entity_id
+  WHEN 'account' THEN 'Account ' || coalesce(a.details->'target'->>'name', a.details->'source'->>'name', '#' || a.entity_id)
+  WHEN 'customer' THEN 'Customer ' || coalesce(a.details->'customer'->>'name', '#' || a.entity_id)
   ELSE initcap(replace(regexp_replace(a.entity_type, 's$', ''), '_', ' ')) || coalesce(' #' || a.entity_id, '')
 END`;
 
@@ -26,6 +28,7 @@ const whatHref = `CASE
   WHEN a.entity_type = 'carts' AND ${numericId} THEN '/sales/carts/' || a.entity_id
   WHEN a.entity_type = 'customers' AND ${numericId} THEN '/customers/' || a.entity_id
   WHEN a.entity_type = 'credit_memos' AND ${numericId} THEN '/sales/credit-memos/' || a.entity_id
+  WHEN a.entity_type = 'account' AND ${numericId} THEN '/customers/accounts/' || a.entity_id
 END`;
 
 function entityTypeLabel(value: string): string {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } 
 import { closeDb, getDb } from "@/db/client";
 import { auditLog, channels, loginThrottle, magentoCarts, magentoWebsites, revokedSessions, syncRuns, users } from "@/db/schema";
 import { revalidatePath } from "next/cache";
+import { loadAccountChange } from "@/lib/accounts/manage";
+import { loadAccountSummary, searchAccountsToPick } from "@/lib/accounts/pick";
 import { auth } from "@/lib/auth/auth";
 import type { ActionResult } from "@/lib/auth/action";
 import { authenticate } from "@/lib/auth/authenticate";
@@ -563,6 +565,25 @@ const QUERIES: QueryCase[] = [
       for (const role of ROLES) expect(rows.map((r) => r.email)).toContain(`${role}@authz.test`);
       for (const row of rows) expect(Object.keys(row)).not.toContain("passwordHash");
     },
+  },
+  // The merge and move pages (not in the menu) and the change page with Undo: manage_accounts.
+  {
+    name: "loadAccountSummary",
+    permission: "manage_accounts",
+    call: async (user) => loadAccountSummary(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "searchAccountsToPick",
+    permission: "manage_accounts",
+    call: async (user) => searchAccountsToPick(await getDb(), user, { q: "nobody here" }),
+    check: (data) => expect(data).toEqual([]),
+  },
+  {
+    name: "loadAccountChange",
+    permission: "manage_accounts",
+    call: async (user) => loadAccountChange(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toBeNull(),
   },
 ];
 

@@ -118,3 +118,42 @@ describe("sign-in entries", () => {
     ).toEqual(["one-time password generated", "signed out everywhere", "lockout lifted"]);
   });
 });
+
+describe("account changes", () => {
+  it("reads a merge, a move and an undo as sentences", () => {
+    expect(
+      describeDetails("account.merge", {
+        source: { id: 12, name: "Pat Doe" },
+        target: { id: 34, name: "Sam Roe" },
+        customerIds: [1, 2],
+        emails: ["pat@example.com"],
+        repointedAccountIds: [],
+        sourceBefore: { mergedIntoId: null, mergedAt: null },
+      }),
+    ).toEqual(["Pat Doe (#12) merged into Sam Roe (#34)", "2 customers and 1 email moved"]);
+    expect(
+      describeDetails("account.move", {
+        customer: { id: 5, name: "Gus Guest", email: "gus@example.com" },
+        customerIds: [5, 6],
+        emails: ["gus@example.com"],
+        from: { id: 1, name: "Gus Guest" },
+        to: { id: 9, name: "Gus & Co" },
+        createdAccount: true,
+      }),
+    ).toEqual([
+      "Gus Guest moved from Gus Guest (#1) to the new account Gus & Co (#9)",
+      "with 1 guest checkout merged into it",
+      "email gus@example.com now joins the new account",
+    ]);
+    expect(
+      describeDetails("account.undo", {
+        auditId: 77,
+        undid: "account.merge",
+        source: { id: 12, name: "Pat Doe" },
+        customersBack: 1,
+        customersLeft: 1,
+      }),
+    ).toEqual(["undid merge entry #77", "Pat Doe (#12) restored with 1 customer", "1 customer moved on since and stayed"]);
+    expect(actionLabel("account.merge")).toBe("Accounts merged");
+  });
+});
