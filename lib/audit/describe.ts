@@ -28,6 +28,7 @@ const ACTION_LABELS: Record<string, string> = {
   "sync.retried": "Failed records retried",
   "record.synced": "Record synced from Magento",
   "export.csv": "CSV export",
+  "account.owner": "Account owner changed",
 };
 
 /** "user.role_changed" → "Role changed"; an action we have no label for reads "Cart converted". */
