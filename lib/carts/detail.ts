@@ -16,7 +16,14 @@ export interface CartDetail extends RecordMeta {
   store: StoreInfo;
   /** Every item ever synced for the cart; `removedAt` set when it left the cart in Magento. */
   items: (typeof magentoCartItems.$inferSelect)[];
-  customer: { id: number; email: string; name: string | null; group: string | null; isGuest: boolean; account: CustomerAccount | null } | null;
+  customer: {
+    id: number;
+    email: string;
+    name: string | null;
+    group: string | null;
+    isGuest: boolean;
+    account: CustomerAccount | null;
+  } | null;
   order: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null; createdAt: Date | null } | null;
   /** Abandoned now (lib/sync/rules/abandoned-carts.ts), with the channel's delay it was judged by. */
   abandonment: { abandoned: boolean; delayHours: number };
