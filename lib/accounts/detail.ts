@@ -1,4 +1,3 @@
-import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { AccountType } from "@/db/schema";
@@ -11,6 +10,7 @@ import { rfmSegmentLabel } from "@/lib/sync/rules/rfm";
 // One account's page (issue 22): who it is, who owns it, its customers in every channel and
 // website, and figures computed live from those customers' own orders and credit memos (the
 // stored figures on `accounts` feed the grid and reports and may lag a sync behind).
+// Not marked server-only, as the report loaders: the accounts bench (run outside Next) times it.
 
 export const ACCOUNT_TABS = ["orders", "carts", "credit_memos", "subscriptions", "activity"] as const;
 export type AccountTab = (typeof ACCOUNT_TABS)[number];
