@@ -114,7 +114,6 @@ export default async function AccountPage({ params, searchParams }: Props) {
         {mayManage ? (
           <div className="flex flex-wrap items-center gap-3">
             <AccountOwnerForm
-              key={detail.owner?.id ?? "none"}
               accountId={account.id}
               currentId={detail.owner?.id ?? null}
               users={owners}
