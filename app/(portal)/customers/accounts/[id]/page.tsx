@@ -113,12 +113,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         </p>
         {mayManage ? (
           <div className="flex flex-wrap items-center gap-3">
-            <AccountOwnerForm
-              accountId={account.id}
-              currentId={detail.owner?.id ?? null}
-              users={owners}
-              action={setAccountOwnerAction}
-            />
+            <AccountOwnerForm accountId={account.id} currentId={detail.owner?.id ?? null} users={owners} action={setAccountOwnerAction} />
             {/* The merge page is helper "manage"'s (issue 22): it lists the accounts to merge into. */}
             <Link href={`/customers/accounts/${account.id}/merge`} className={buttonClasses("secondary")}>
               Merge into another account…
