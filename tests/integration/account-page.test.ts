@@ -247,6 +247,30 @@ describe("the account page", () => {
     expect(activity.events[0]!.detail).toContain("owner: Andy Agent → Mona Manager");
   });
 
+  it("lists follow-ups on its carts and edits sent to Magento in the activity, newest first, a page at a time", async () => {
+    const [cart] = await rows<{ id: number; origin_id: string; customer_id: number; channel_id: number }>(sql`
+      SELECT ct.id::int, ct.origin_id::text, ct.customer_id::int, ct.channel_id::int FROM magento_carts ct
+      JOIN magento_customers c ON c.id = ct.customer_id WHERE c.account_id = ${accountId} ORDER BY ct.id LIMIT 1`);
+    expect(cart, "a cart of the account's customers").toBeDefined();
+    await db.execute(sql`
+      INSERT INTO cart_events (cart_id, at, actor, kind, outcome) VALUES (${cart!.id}, now() + interval '1 minute', 'Andy Agent', 'contact_call', 'Will buy next week')`);
+    await db.execute(sql`
+      INSERT INTO outbox (channel_id, kind, idempotency_key, entity_type, entity_id, status, created_at, completed_at)
+      VALUES (${cart!.channel_id}, 'customer.update', 'account-page-test', 'customer', ${cart!.customer_id}, 'done', now(), now() + interval '2 minutes')`);
+    const { events, hasMore } = await loadAccountActivity(db, viewer, accountId);
+    expect(events.slice(0, 2)).toMatchObject([
+      { title: "Profile change sent to Magento", detail: "saved in Magento", href: `/customers/${cart!.customer_id}` },
+      {
+        title: `Call logged: cart ${cart!.origin_id}`,
+        detail: "Will buy next week",
+        actor: "Andy Agent",
+        href: `/sales/carts/${cart!.id}`,
+      },
+    ]);
+    expect(hasMore).toBe(false);
+    expect((await loadAccountActivity(db, viewer, accountId, 2)).events).toEqual([]);
+  });
+
   it("refuses an inactive user as the owner", async () => {
     const [gone] = await rows<{ id: number }>(sql`SELECT id::int FROM users WHERE email = 'gone@example.com'`);
     expect(await setAccountOwner(db, sessionUserOf("admin", managerId), accountId, gone!.id)).toEqual({
