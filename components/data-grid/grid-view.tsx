@@ -63,8 +63,10 @@ export async function GridView({
       />
     );
   }
-  // The component remounts when the rows' criteria change, so a selection never outlives its view.
-  const criteria = gridQueryString(definition, { ...view.state, page: 1, pageSize: 50 });
+  // The component remounts when the rows' criteria change, so a selection never outlives its view;
+  // and when the grid itself changes (a detail page's tabs: orders → credit memos at the same URL
+  // state), so no column state of one grid meets the other's definition.
+  const criteria = `${definition.id}?${gridQueryString(definition, { ...view.state, page: 1, pageSize: 50 })}`;
   return (
     <section aria-label={scope ? `${definition.title} of ${scope.label}` : definition.title} className="space-y-3">
       <LinkNotices notices={view.notices} />

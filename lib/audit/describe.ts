@@ -32,6 +32,7 @@ const ACTION_LABELS: Record<string, string> = {
   "account.merge": "Accounts merged",
   "account.move": "Customer moved to another account",
   "account.undo": "Account change undone",
+  "account.owner": "Account owner changed",
 };
 
 /** "user.role_changed" → "Role changed"; an action we have no label for reads "Cart converted". */

@@ -51,7 +51,7 @@ function cachedDistinct(
   let perDb = optionsCache.get(db);
   if (!perDb) optionsCache.set(db, (perDb = new Map()));
   const range = report ? `${report.range.from}..${report.range.to}:${report.websiteId ?? "*"}` : "";
-  const key = `${definition.id}:${columnId}:${channelId ?? "*"}:${scope ? `${scope.sql}=${scope.value}` : ""}:${range}`;
+  const key = `${definition.id}:${columnId}:${channelId ?? "*"}:${scope ? `${scope.sql}${scope.in ? ` in ${scope.in}` : ""}=${scope.value}` : ""}:${range}`;
   const hit = perDb.get(key);
   if (hit && Date.now() - hit.at < OPTIONS_TTL_MS && !definition.liveOptions) return hit.values;
   const values = distinctValues(db, definition, columnId, channelId, scope, report);

@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { channels, magentoCartItems, magentoCarts, magentoCustomerGroups, magentoCustomers, magentoOrders } from "@/db/schema";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { abandonedCartCondition } from "@/lib/sync/rules/abandoned-carts";
+import { customerAccount, type CustomerAccount } from "@/lib/customers/linked";
 import { customerName } from "@/lib/customers/name";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 
@@ -15,7 +16,14 @@ export interface CartDetail extends RecordMeta {
   store: StoreInfo;
   /** Every item ever synced for the cart; `removedAt` set when it left the cart in Magento. */
   items: (typeof magentoCartItems.$inferSelect)[];
-  customer: { id: number; email: string; name: string | null; group: string | null; isGuest: boolean } | null;
+  customer: {
+    id: number;
+    email: string;
+    name: string | null;
+    group: string | null;
+    isGuest: boolean;
+    account: CustomerAccount | null;
+  } | null;
   order: { id: number; incrementId: string; status: string; grandTotal: string; currency: string | null; createdAt: Date | null } | null;
   /** Abandoned now (lib/sync/rules/abandoned-carts.ts), with the channel's delay it was judged by. */
   abandonment: { abandoned: boolean; delayHours: number };
@@ -30,7 +38,7 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
   if (!cart) return null;
   const channel = await channelInfo(db, cart.channelId);
   if (!channel) return null;
-  const [store, items, customers, orders, abandonment] = await Promise.all([
+  const [store, items, customers, orders, abandonment, account] = await Promise.all([
     storeInfo(db, cart.storeId),
     db.select().from(magentoCartItems).where(eq(magentoCartItems.cartId, id)).orderBy(asc(magentoCartItems.originId)),
     cart.customerId === null
@@ -71,6 +79,7 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
       .from(magentoCarts)
       .innerJoin(channels, eq(channels.id, magentoCarts.channelId))
       .where(eq(magentoCarts.id, id)),
+    cart.customerId === null ? null : customerAccount(db, cart.customerId),
   ]);
   const customer = customers[0];
   return {
@@ -89,6 +98,7 @@ export async function loadCartDetail(db: Db, user: SessionUser | null, id: numbe
           name: customerName({ firstName: customer.firstName, lastName: customer.lastName }),
           group: customer.group,
           isGuest: customer.isGuest,
+          account,
         }
       : null,
     order: orders[0] ?? null,

@@ -14,6 +14,7 @@ import { queryRows } from "@/db/rows";
 import { formatMoney } from "@/lib/format/money";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
 import { lifetimeFiguresQuery } from "./lifetime-figures";
+import { customerAccount, type CustomerAccount } from "./linked";
 
 // One customer (registered or guest) with profile, addresses, subscription and lifetime figures,
 // plus the rows of one tab (orders, carts, credit memos, recent purchases).
@@ -58,6 +59,8 @@ export interface CustomerDetail extends RecordMeta {
   figures: LifetimeFigures;
   /** The registered customer this guest record was merged into. */
   mergedInto: { id: number; email: string } | null;
+  /** The account the customer belongs to (issue 22). */
+  account: CustomerAccount | null;
 }
 
 export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: number): Promise<CustomerDetail | null> {
@@ -71,7 +74,7 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
   const { customer } = row;
   const channel = await channelInfo(db, customer.channelId);
   if (!channel) return null;
-  const [store, websites, addresses, subscriptions, figures, merged] = await Promise.all([
+  const [store, websites, addresses, subscriptions, figures, merged, account] = await Promise.all([
     storeInfo(db, customer.storeId),
     customer.websiteId === null
       ? []
@@ -98,6 +101,7 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
           .select({ id: magentoCustomers.id, email: magentoCustomers.email })
           .from(magentoCustomers)
           .where(and(eq(magentoCustomers.id, customer.mergedIntoId), isNull(magentoCustomers.removedAt))),
+    customerAccount(db, id),
   ]);
   return {
     channel,
@@ -113,6 +117,7 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
     subscription: subscriptions[0] ?? null,
     figures: { ...figures, currency: figures.currency ?? customer.lifetimeCurrencyCode },
     mergedInto: merged[0] ?? null,
+    account,
   };
 }
 

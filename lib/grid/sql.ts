@@ -81,7 +81,7 @@ function filterCondition(column: GridColumn, filter: FilterValue, timeZone: stri
 
 /** Extra fixed conditions beside the URL state: a page's scope, an export's selected ids. */
 export interface GridConditions {
-  /** `<scope.sql> = scope.value`, e.g. one customer's orders on the customer's page. */
+  /** `<scope.sql> = scope.value`, e.g. one customer's orders on the customer's page (see GridScope). */
   scope?: GridScope | null;
   /** Only these row ids (digits only; anything else is dropped). */
   ids?: readonly string[] | null;
@@ -120,6 +120,15 @@ export function assertScope(scope: GridScope): GridScope {
   return scope;
 }
 
+/** A scope as a condition: `<column> = value`, or the column among an account's customers. */
+export function scopeCondition(scope: GridScope): SQL {
+  const checked = assertScope(scope);
+  const column = sql.raw(checked.sql);
+  // By the account's own index (magento_customers_account_idx), then the column's customer index.
+  if (checked.in === "account") return sql`${column} IN (SELECT ac.id FROM magento_customers ac WHERE ac.account_id = ${checked.value})`;
+  return sql`${column} = ${checked.value}`;
+}
+
 /** At most this many ids in a selection (a URL holds no more anyway). */
 export const MAX_SELECTED_IDS = 1_000;
 
@@ -134,8 +143,7 @@ export function parseIds(raw: string | string[] | undefined | null): string[] {
 export function gridWhere(definition: GridDefinition, state: GridState, timeZone: string, conditions: GridConditions = {}): SQL {
   const parts: SQL[] = [sql.raw(`(${definition.where})`)];
   if (conditions.scope) {
-    const scope = assertScope(conditions.scope);
-    parts.push(sql`${sql.raw(scope.sql)} = ${scope.value}`);
+    parts.push(scopeCondition(conditions.scope));
   }
   if (conditions.ids) {
     const ids = conditions.ids.filter((id) => /^\d{1,18}$/.test(id));
@@ -263,7 +271,7 @@ export async function distinctValues(
   const column = definition.columns.find((c) => c.id === columnId);
   if (!column) return [];
   const channel = channelId === null ? sql`` : sql` AND ${sql.raw(definition.channelSql)} = ${channelId}`;
-  const scoped = scope ? sql` AND ${sql.raw(assertScope(scope).sql)} = ${scope.value}` : sql``;
+  const scoped = scope ? sql` AND ${scopeCondition(scope)}` : sql``;
   const rows = await queryRows<{ v: unknown }>(
     db,
     sql`

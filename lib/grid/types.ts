@@ -142,8 +142,12 @@ export interface GridState {
   report?: ReportFilters | null;
 }
 
-/** A fixed extra condition `<sql> = value` set by a page (never by the URL), e.g. a customer's orders. */
-export type GridScope = { sql: string; value: string | number; label: string };
+/**
+ * A fixed extra condition set by a page (never by the URL): `<sql> = value`, e.g. a customer's
+ * orders; with `in: "account"`, `<sql>` (a customer id column) is one of the customers of account
+ * `value`, e.g. an account's orders across all its customers.
+ */
+export type GridScope = { sql: string; value: string | number; label: string; in?: "account" };
 
 /** Something in the URL that was ignored, said in words for the page. */
 export type GridNotice = { param: string; message: string };

@@ -48,6 +48,8 @@ import { loadGridView } from "@/lib/browse/grid-view";
 import { listUsersFor } from "@/lib/users/queries";
 import { createUser, setUserActive } from "@/lib/users/service";
 import { getWorkspaceCounts } from "@/lib/reports/dashboard/counts";
+import { loadAccountActivity } from "@/lib/accounts/activity";
+import { listAccountOwners, loadAccountDetail } from "@/lib/accounts/detail";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import * as userActions from "@/app/(portal)/system/users/actions";
 import * as followUpActions from "@/app/(portal)/sales/follow-up-actions";
@@ -511,6 +513,26 @@ const QUERIES: QueryCase[] = [
     permission: "convert_carts",
     call: async (user) => linkedOrder(await getDb(), user, NO_SUCH_ID, null),
     check: (data) => expect(data).toBeNull(),
+  },
+  {
+    // The account page (/customers/accounts/[id]) is read with view_sales, as the customer page.
+    name: "loadAccountDetail",
+    permission: "view_sales",
+    call: async (user) => loadAccountDetail(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toBeNull(),
+  },
+  {
+    name: "loadAccountActivity",
+    permission: "view_sales",
+    call: async (user) => loadAccountActivity(await getDb(), user, NO_SUCH_ID),
+    check: (data) => expect(data).toEqual({ events: [], page: 1, hasMore: false }),
+  },
+  {
+    // The owner select on the account page: managers and admins.
+    name: "listAccountOwners",
+    permission: "manage_accounts",
+    call: async (user) => listAccountOwners(await getDb(), user),
+    check: (data) => expect(Array.isArray(data) && data.length > 0).toBe(true),
   },
   {
     name: "listVisibleSegments",

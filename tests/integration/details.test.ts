@@ -127,6 +127,8 @@ describe("detail loaders", () => {
       email: simCustomer.email,
       name: `${simCustomer.firstname} ${simCustomer.lastname}`,
       isGuest: false,
+      // The account the sync put the customer in (issue 22): the pages link it as "Account: <name>".
+      account: { id: expect.any(Number), name: expect.any(String) },
     };
     const memo = await loadCreditMemoDetail(testDb.db, viewer, await localId("magento_credit_memos", simMemo.entityId));
     expect(memo!.customer).toEqual(expected);

@@ -13,6 +13,7 @@ import { ActionButton } from "@/components/two-way/action-button";
 import { fieldMarks, PushBanners } from "@/components/two-way/push-banners";
 import { GridView } from "@/components/data-grid/grid-view";
 import { AddressBlock } from "@/components/detail/address-block";
+import { AccountLink } from "@/components/accounts/account-link";
 import { DateTime } from "@/components/detail/date-time";
 import { DetailHeader } from "@/components/detail/detail-header";
 import { Money } from "@/components/detail/money";
@@ -125,6 +126,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         }
         actions={
           <>
+            <AccountLink account={detail.account} />
             {can(user.role, "run_syncs") && customer.originId !== null ? (
               <SyncRecordButton action={syncRecordAction} connector="customers" id={customer.id} />
             ) : null}

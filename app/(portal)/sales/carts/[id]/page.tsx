@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
 import { assignCartsAction, logContactAction, markLostAction, reopenCartAction } from "@/app/(portal)/sales/follow-up-actions";
+import { AccountLink } from "@/components/accounts/account-link";
 import { DateTime } from "@/components/detail/date-time";
 import { DetailHeader } from "@/components/detail/detail-header";
 import { ItemsTable } from "@/components/detail/items-table";
@@ -217,14 +218,22 @@ export default async function CartPage({ params, searchParams }: Props) {
               items={[
                 {
                   label: "Name",
-                  value:
-                    detail.customer && !detail.customer.isGuest ? (
-                      <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
-                        {detail.customer.name ?? detail.customer.email}
-                      </Link>
-                    ) : (
-                      guestName
-                    ),
+                  value: (
+                    <>
+                      {detail.customer && !detail.customer.isGuest ? (
+                        <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
+                          {detail.customer.name ?? detail.customer.email}
+                        </Link>
+                      ) : (
+                        (guestName ?? <span className="text-slate-400">—</span>)
+                      )}
+                      {detail.customer?.account ? (
+                        <span className="block">
+                          <AccountLink account={detail.customer.account} />
+                        </span>
+                      ) : null}
+                    </>
+                  ),
                 },
                 { label: "Email", value: detail.customer?.email ?? cart.customerEmail },
                 { label: "Type", value: cart.isGuest ? "Guest (not registered)" : "Registered customer" },

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
+import { AccountLink } from "@/components/accounts/account-link";
 import { DateTime } from "@/components/detail/date-time";
 import { DetailHeader } from "@/components/detail/detail-header";
 import { ItemsTable } from "@/components/detail/items-table";
@@ -96,6 +97,11 @@ export default async function CreditMemoPage({ params, searchParams }: Props) {
                       {detail.customer.isGuest ? (
                         <span className="ml-2">
                           <StatusBadge value="guest" />
+                        </span>
+                      ) : null}
+                      {detail.customer.account ? (
+                        <span className="block">
+                          <AccountLink account={detail.customer.account} />
                         </span>
                       ) : null}
                     </span>

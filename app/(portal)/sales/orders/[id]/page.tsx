@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { syncRecordAction } from "@/app/(portal)/record-actions";
 import { recordOrderFeedbackAction } from "@/app/(portal)/sales/follow-up-actions";
 import { AddressBlock } from "@/components/detail/address-block";
+import { AccountLink } from "@/components/accounts/account-link";
 import { DateTime } from "@/components/detail/date-time";
 import { DetailHeader } from "@/components/detail/detail-header";
 import { ItemsTable } from "@/components/detail/items-table";
@@ -148,9 +149,16 @@ export default async function OrderPage({ params, searchParams }: Props) {
                 {
                   label: "Customer",
                   value: detail.customer ? (
-                    <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
-                      {customerLabel}
-                    </Link>
+                    <>
+                      <Link href={`/customers/${detail.customer.id}`} className="font-medium text-brand-700 hover:underline">
+                        {customerLabel}
+                      </Link>
+                      {detail.customer.account ? (
+                        <span className="block">
+                          <AccountLink account={detail.customer.account} />
+                        </span>
+                      ) : null}
+                    </>
                   ) : (
                     customerLabel
                   ),

@@ -1,0 +1,5 @@
+import { DetailNotFound } from "@/components/detail/not-found";
+
+export default function AccountNotFound() {
+  return <DetailNotFound noun="account" listHref="/customers/accounts" listLabel="Accounts" />;
+}
