@@ -1,4 +1,5 @@
 import type { GridDefinition, GridId } from "@/lib/grid/types";
+import { accountsGrid } from "@/lib/accounts/grid";
 import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import { cartsGrid } from "@/lib/carts/grid";
 import { creditMemosGrid } from "@/lib/credit-memos/grid";
@@ -18,6 +19,7 @@ export const GRIDS: Record<GridId, GridDefinition> = {
   customers: customersGrid,
   credit_memos: creditMemosGrid,
   subscribers: subscribersGrid,
+  accounts: accountsGrid,
   audit_log: auditLogGrid,
   report_customers: reportCustomersGrid,
   report_abandoned_carts: reportAbandonedCartsGrid,

@@ -78,5 +78,9 @@ export const accountEmails = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
   },
-  (t) => [index("account_emails_account_idx").on(t.accountId)],
+  (t) => [
+    index("account_emails_account_idx").on(t.accountId),
+    // Global search finds an account by a part of any of its emails (stored lower-cased).
+    index("account_emails_email_trgm_idx").using("gin", sql`${t.email} gin_trgm_ops`),
+  ],
 );
