@@ -30,10 +30,13 @@ export const accountsGrid: GridDefinition = assertDefinition({
   channelSql: "a.channel_id",
   channelCondition: (channelId) =>
     sql`EXISTS (SELECT 1 FROM magento_customers cc WHERE cc.account_id = a.id AND cc.channel_id = ${channelId} AND cc.removed_at IS NULL)`,
-  // Any email of the account (account_emails holds them trimmed and lower-cased), by prefix.
+  // Any email of the account (account_emails holds them trimmed and lower-cased), by prefix; the
+  // emails of an account merged into this one find this one.
   searchAlso: {
     label: "Email",
-    condition: (pattern) => sql`a.id IN (SELECT ae.account_id FROM account_emails ae WHERE ae.email LIKE lower(${pattern}))`,
+    condition: (pattern) =>
+      sql`a.id IN (SELECT coalesce(x.merged_into_id, x.id) FROM account_emails ae JOIN accounts x ON x.id = ae.account_id
+        WHERE ae.email LIKE lower(${pattern}))`,
   },
   defaultSort: { column: "last_order_at", direction: "desc" },
   detailPath: (id) => `/customers/accounts/${id}`,
