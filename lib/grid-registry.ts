@@ -6,6 +6,7 @@ import { creditMemosGrid } from "@/lib/credit-memos/grid";
 import { customersGrid } from "@/lib/customers/grid";
 import { ordersGrid } from "@/lib/orders/grid";
 import { reportAbandonedCartsGrid } from "@/lib/reports/grids/abandoned-carts";
+import { reportAccountsGrid } from "@/lib/reports/grids/accounts";
 import { reportCustomersGrid } from "@/lib/reports/grids/customers";
 import { reportProductsGrid } from "@/lib/reports/grids/products";
 import { reportRefundsGrid } from "@/lib/reports/grids/refunds";
@@ -22,6 +23,7 @@ export const GRIDS: Record<GridId, GridDefinition> = {
   accounts: accountsGrid,
   audit_log: auditLogGrid,
   report_customers: reportCustomersGrid,
+  report_accounts: reportAccountsGrid,
   report_abandoned_carts: reportAbandonedCartsGrid,
   report_sales: reportSalesGrid,
   report_products: reportProductsGrid,

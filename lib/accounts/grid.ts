@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { RFM_SEGMENTS } from "@/lib/sync/rules/rfm";
+import { accountInChannel } from "./scope";
 import { assertDefinition } from "@/lib/grid/sql";
 import type { GridDefinition } from "@/lib/grid/types";
 
@@ -8,14 +9,18 @@ import type { GridDefinition } from "@/lib/grid/types";
 // grid sorts and filters them like any column. Accounts merged away by staff are their target now,
 // so they are never listed.
 
-const TYPE_OPTIONS = [
+export const ACCOUNT_TYPE_OPTIONS = [
   { value: "person", label: "Person" },
   { value: "company", label: "Company" },
 ] as const;
 
 // An account whose customers are in channels of different global currencies has no single currency
 // for its sums: the currency cell stays empty rather than name one of them.
-const CURRENCY_SQL = "CASE WHEN a.mixed_currencies THEN NULL ELSE a.currency_code END";
+export const ACCOUNT_CURRENCY_SQL = "CASE WHEN a.mixed_currencies THEN NULL ELSE a.currency_code END";
+
+/** The channels of the account's customers, by name (a scalar subquery: read for a page's rows only). */
+export const ACCOUNT_CHANNELS_SQL = `(SELECT string_agg(DISTINCT ch.name, ', ' ORDER BY ch.name) FROM magento_customers cc JOIN channels ch ON ch.id = cc.channel_id
+        WHERE cc.account_id = a.id AND cc.removed_at IS NULL)`;
 
 export const accountsGrid: GridDefinition = assertDefinition({
   id: "accounts",
@@ -28,8 +33,7 @@ export const accountsGrid: GridDefinition = assertDefinition({
   // An account spans channels (a person who bought in two stores): the channel filter keeps the
   // accounts with a customer there, below. This column is a company account's own channel.
   channelSql: "a.channel_id",
-  channelCondition: (channelId) =>
-    sql`EXISTS (SELECT 1 FROM magento_customers cc WHERE cc.account_id = a.id AND cc.channel_id = ${channelId} AND cc.removed_at IS NULL)`,
+  channelCondition: (channelId) => accountInChannel(channelId),
   // Any email of the account (account_emails holds them trimmed and lower-cased), by prefix; the
   // emails of an account merged into this one find this one.
   searchAlso: {
@@ -48,14 +52,22 @@ export const accountsGrid: GridDefinition = assertDefinition({
       label: "Type",
       kind: "choice",
       sql: "a.type",
-      options: TYPE_OPTIONS,
-      optionLabel: (value) => TYPE_OPTIONS.find((o) => o.value === value)?.label ?? value,
+      options: ACCOUNT_TYPE_OPTIONS,
+      optionLabel: (value) => ACCOUNT_TYPE_OPTIONS.find((o) => o.value === value)?.label ?? value,
       card: "status",
     },
     { id: "customers_count", label: "Customers", kind: "number", sql: "a.customers_count", priority: 3 },
-    { id: "lifetime_value", label: "Lifetime value", kind: "money", sql: "a.lifetime_value", currencySql: CURRENCY_SQL, priority: 1, card: "amount" },
+    {
+      id: "lifetime_value",
+      label: "Lifetime value",
+      kind: "money",
+      sql: "a.lifetime_value",
+      currencySql: ACCOUNT_CURRENCY_SQL,
+      priority: 1,
+      card: "amount",
+    },
     { id: "orders_count", label: "Orders", kind: "number", sql: "a.orders_count" },
-    { id: "refunds_total", label: "Refunds", kind: "money", sql: "a.refunds_total", currencySql: CURRENCY_SQL, priority: 3 },
+    { id: "refunds_total", label: "Refunds", kind: "money", sql: "a.refunds_total", currencySql: ACCOUNT_CURRENCY_SQL, priority: 3 },
     { id: "last_order_at", label: "Last order", kind: "date", sql: "a.last_order_at", priority: 1, card: "date" },
     { id: "first_order_at", label: "First order", kind: "date", sql: "a.first_order_at", hiddenByDefault: true },
     {
@@ -70,9 +82,7 @@ export const accountsGrid: GridDefinition = assertDefinition({
       id: "channels",
       label: "Channels",
       kind: "text",
-      // The channels of the account's customers, by name; read for the page's rows only.
-      sql: `(SELECT string_agg(DISTINCT ch.name, ', ' ORDER BY ch.name) FROM magento_customers cc JOIN channels ch ON ch.id = cc.channel_id
-        WHERE cc.account_id = a.id AND cc.removed_at IS NULL)`,
+      sql: ACCOUNT_CHANNELS_SQL,
       sortable: false,
       filter: null,
       priority: 3,

@@ -106,7 +106,10 @@ function reportConditions(definition: GridDefinition, state: GridState): SQL[] {
   if (report.dateSql) {
     parts.push(inLocalDays(sql.raw(report.dateSql), sql.raw(report.zoneSql ?? "'UTC'"), state.report.range));
   }
-  if (report.websiteSql && state.report.websiteId !== null) parts.push(sql`${sql.raw(report.websiteSql)} = ${state.report.websiteId}`);
+  if (state.report.websiteId !== null) {
+    if (report.websiteCondition) parts.push(sql`(${report.websiteCondition(state.report.websiteId)})`);
+    else if (report.websiteSql) parts.push(sql`${sql.raw(report.websiteSql)} = ${state.report.websiteId}`);
+  }
   return parts;
 }
 
@@ -132,7 +135,9 @@ export function parseIds(raw: string | string[] | undefined | null): string[] {
 
 /** The channel filter's condition: the grid's own for rows spanning channels, else its channel column's. */
 function channelMatch(definition: GridDefinition, channelId: number): SQL {
-  return definition.channelCondition ? sql`(${definition.channelCondition(channelId)})` : sql`${sql.raw(definition.channelSql)} = ${channelId}`;
+  return definition.channelCondition
+    ? sql`(${definition.channelCondition(channelId)})`
+    : sql`${sql.raw(definition.channelSql)} = ${channelId}`;
 }
 
 /** The WHERE condition of a state (base condition, scope, channel, search, filters). */

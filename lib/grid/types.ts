@@ -62,6 +62,7 @@ export type GridId =
   | "accounts"
   | "audit_log"
   | "report_customers"
+  | "report_accounts"
   | "report_abandoned_carts"
   | "report_sales"
   | "report_products"
@@ -83,6 +84,8 @@ export interface GridReport {
   zoneSql?: string;
   /** Website id of a row, for the website filter. */
   websiteSql?: string;
+  /** Rows that span websites (an account): the website filter's condition, instead of `websiteSql = <id>`. */
+  websiteCondition?: (websiteId: number) => SQL;
   /** FROM clause built from the filters (values bound); replaces `from`. */
   from?: (filters: ReportFilters) => SQL;
 }
