@@ -328,7 +328,7 @@ export async function TopCustomersWidget({
   );
 }
 
-async function TopAccounts({ user, scope, currency, switcher }: Pick<Props, "user" | "scope" | "currency"> & { switcher: ReactNode }) {
+async function TopAccounts({ user, scope, switcher }: Pick<Props, "user" | "scope"> & { switcher: ReactNode }) {
   const rows = await loadTopAccounts(user, scope);
   return (
     <Widget
