@@ -14,7 +14,13 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   return (
     <>
       <PageHeader breadcrumb="Customers" title="Accounts" description={DESCRIPTION} />
-      <GridView definition={accountsGrid} searchParams={await searchParams} basePath="/customers/accounts" user={user} description={DESCRIPTION} />
+      <GridView
+        definition={accountsGrid}
+        searchParams={await searchParams}
+        basePath="/customers/accounts"
+        user={user}
+        description={DESCRIPTION}
+      />
     </>
   );
 }
