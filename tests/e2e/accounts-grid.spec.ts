@@ -23,8 +23,9 @@ test("a viewer lists the accounts, narrows to companies, sorts by lifetime value
 }) => {
   test.setTimeout(120_000);
   const companies = await portalQuery<Account>(
-    `SELECT id::text, name, lifetime_value::text FROM accounts WHERE type = 'company' AND merged_into_id IS NULL
-     ORDER BY lifetime_value DESC, id DESC`,
+    // (a.lifetime_value: the output column of that name is its text)
+    `SELECT a.id::text AS id, a.name, a.lifetime_value::text AS lifetime_value FROM accounts a
+     WHERE a.type = 'company' AND a.merged_into_id IS NULL ORDER BY a.lifetime_value DESC, a.id DESC`,
   );
   expect(companies.length, "the synced demo store has company accounts").toBeGreaterThan(1);
   const [listed] = await portalQuery<{ n: string }>(`SELECT count(*)::text AS n FROM accounts WHERE merged_into_id IS NULL`);
