@@ -76,7 +76,10 @@ export function ReportPage({
       <Suspense key={chartsKey ?? JSON.stringify(filters)} fallback={<ChartSkeleton />}>
         {charts}
       </Suspense>
+      {/* Keyed by the grid: a page that switches grids (by customer / by account) starts the new one
+          afresh instead of carrying the other's columns and measured widths over. */}
       <GridView
+        key={grid.id}
         definition={grid}
         searchParams={searchParams}
         basePath={basePath}

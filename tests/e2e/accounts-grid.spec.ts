@@ -90,3 +90,47 @@ test("a viewer lists the accounts, narrows to companies, sorts by lifetime value
     await context.close();
   }
 });
+
+test("a viewer switches Customers by Lifetime Value to accounts, and the dashboard's top widget to accounts", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const top = await portalQuery<{ id: string; name: string }>(
+    `SELECT a.id::text AS id, a.name FROM accounts a WHERE a.merged_into_id IS NULL AND a.orders_count > 0
+     ORDER BY a.lifetime_value DESC, a.id DESC LIMIT 1`,
+  );
+  expect(top).toHaveLength(1);
+  mkdirSync(screenshots, { recursive: true });
+  const context = await signedInContext(browser, "viewer");
+  try {
+    const page = await context.newPage();
+    await page.goto("/reports/customers");
+    const show = page.getByRole("navigation", { name: "Show" });
+    await expect(show.getByRole("link", { name: "By customer" })).toHaveAttribute("aria-current", "true");
+    await show.getByRole("link", { name: "By account" }).click();
+    await expect(page).toHaveURL(/\/reports\/customers\?by=account$/);
+    await expect(show.getByRole("link", { name: "By account" })).toHaveAttribute("aria-current", "true");
+    await expect(page.getByRole("heading", { name: "Accounts per segment" })).toBeVisible();
+    await settled(page);
+    const rows = await readGrid(page);
+    expect(rows[0]!.Account).toBe(top[0]!.name);
+    // Applying the filters keeps the view.
+    await page.getByRole("form", { name: "Report filters" }).getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/[?&]by=account/);
+    await expectNoSeriousA11yViolations(page, "Customers by Lifetime Value, by account");
+    await page.screenshot({ path: path.join(screenshots, "report-customers-by-account-1280.png"), fullPage: true });
+
+    await page.goto("/dashboard");
+    const rank = page.getByRole("navigation", { name: "Rank" });
+    await rank.getByRole("link", { name: "Accounts" }).click();
+    await expect(page).toHaveURL(/[?&]top=accounts/);
+    const widget = page.getByRole("region", { name: "Top accounts by lifetime value" });
+    await expect(widget.getByRole("link").filter({ hasText: top[0]!.name }).first()).toHaveAttribute(
+      "href",
+      `/customers/accounts/${top[0]!.id}`,
+    );
+    await widget.scrollIntoViewIfNeeded();
+    await expectNoSeriousA11yViolations(page, "the dashboard with top accounts");
+    await widget.screenshot({ path: path.join(screenshots, "dashboard-top-accounts-1280.png") });
+  } finally {
+    await context.close();
+  }
+});
