@@ -271,6 +271,20 @@ describe("Customers by Lifetime Value, by account", () => {
     expect(view.rows.map((r) => [Number(r.id), String(r.values.lifetime_value)])).toEqual(expected.map((r) => [r.id, r.ltv]));
   });
 
+  it("keeps the accounts with a customer on the website", async () => {
+    const [website] = await rows<{ id: number }>(sql`
+      SELECT c.website_id::int AS id FROM magento_customers c WHERE c.website_id IS NOT NULL
+      GROUP BY c.website_id ORDER BY count(*) ASC, c.website_id LIMIT 1`);
+    const expected = await rows<FromOrders>(sql`
+      SELECT f.* FROM (${FROM_ORDERS}) f WHERE f.orders > 0
+        AND EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = f.id AND c.website_id = ${website!.id})
+      ORDER BY f.ltv::numeric DESC, f.id DESC`);
+    const all = await page(reportAccountsGrid, { size: "200" });
+    const view = await page(reportAccountsGrid, { size: "200", website: String(website!.id) });
+    expect(view.rows.length).toBeLessThan(all.rows.length);
+    expect(idsOf(view.rows)).toEqual(expected.map((r) => r.id));
+  });
+
   it("counts the accounts per segment, every account with orders in one", async () => {
     const report = await loadAccountsReport(viewer, parseReportFilters({}), db);
     const [buyers] = await rows<{ n: number; ltv: string }>(
