@@ -4,10 +4,12 @@
 // key triggers are off for the load (session_replication_role = replica): the rows are consistent
 // by construction. Distributions: 3 years of dates weighted to recent ones, a few big customers
 // (customer = ⌊N·u²⌋ gives the first customers thousands of orders), realistic statuses, 4 store
-// views in 2 websites with their currencies, 10% guests, amounts as numeric.
+// views in 2 websites with their currencies, 10% guests, amounts as numeric; an account per customer
+// but for 5% who are the people of 2,000 company accounts (per 200k customers).
 import postgres from "postgres";
 import type { Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import { refreshAccountFigures } from "@/lib/sync/rules/account-figures";
 import { option } from "./simulator-process";
 
 export type SeedSizes = { customers: number; carts: number; orders: number; creditMemos: number; itemsPerOrder: number };
@@ -36,6 +38,12 @@ export async function migrateAndSeed(db: Db, url: string, sizes: SeedSizes, log:
   try {
     const t0 = performance.now();
     await seedGrids(seedClient, sizes, log);
+    // The accounts' figures and RFM, as the sync leaves them after a run (its own function), then
+    // the accounts' statistics afresh.
+    const t1 = performance.now();
+    await refreshAccountFigures(db, "all");
+    await seedClient.unsafe("VACUUM ANALYZE accounts");
+    log(`    ${"account figures".padEnd(22)} ${((performance.now() - t1) / 1000).toFixed(1).padStart(6)} s`);
     const seconds = (performance.now() - t0) / 1000;
     log(`  seed: ${seconds.toFixed(1)} s`);
     return seconds;
@@ -51,7 +59,10 @@ const SEEDED_TABLES = [
   "magento_orders",
   "magento_order_items",
   "magento_credit_memos",
+  "accounts",
 ];
+/** Seeded too (indexes dropped and rebuilt), but keyed by email: no id sequence to move on. */
+const SEEDED_WITHOUT_ID = ["account_emails"];
 
 const FIRST_NAMES = [
   "anna",
@@ -132,7 +143,7 @@ export async function seedGrids(
     `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
      WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
-    [SEEDED_TABLES],
+    [[...SEEDED_TABLES, ...SEEDED_WITHOUT_ID]],
   );
   await step(
     "drop indexes",
@@ -152,20 +163,25 @@ export async function seedGrids(
        SELECT 1, g - 1, (ARRAY['NOT LOGGED IN','General','Wholesale','Retailer'])[g] FROM generate_series(1, 4) g`,
   ]);
 
-  // Every 10th customer is a guest (no Magento id, keyed by email).
+  // Every 10th customer is a guest (no Magento id, keyed by email). Accounts (lib/sync/rules/accounts.ts):
+  // one per email (every customer's email is its own here, so one per customer), except that customers
+  // 5, 25, 45, 65 and 85 of every hundred (never guests) are the people of one company account each
+  // (account id customers + 1 + ⌊g / 100⌋), as when the channel groups customers by company.
+  const companyOf = (g: string) => `${customers} + 1 + ${g} / 100`;
   await step(
     "customers",
     `
     INSERT INTO magento_customers (id, channel_id, origin_id, is_guest, guest_key, email, first_name, last_name,
       group_id, group_origin_id, website_id, website_origin_id, store_id, store_origin_id, is_subscribed,
-      billing_country_id, billing_region, currency_code, remote_created_at, remote_updated_at)
+      billing_country_id, billing_region, currency_code, remote_created_at, remote_updated_at, account_id)
     OVERRIDING SYSTEM VALUE
     SELECT g, 1, CASE WHEN g % 10 = 0 THEN NULL ELSE g END, g % 10 = 0,
       CASE WHEN g % 10 = 0 THEN email END, email, f, l,
       CASE WHEN g % 10 = 0 THEN 1 ELSE 2 + g % 3 END, CASE WHEN g % 10 = 0 THEN 0 ELSE 1 + g % 3 END,
       1 + (st - 1) / 2, 1 + (st - 1) / 2, st, st, CASE g % 3 WHEN 0 THEN true WHEN 1 THEN false END,
       ${pick(["US", "US", "DE", "FR", "GB"], "g / 7")}, ${pick(["CA", "NY", "TX", "BY", "IDF"], "g / 11")},
-      CASE WHEN st <= 2 THEN 'USD' ELSE 'EUR' END, created, date_trunc('second', created + random() * interval '200 days')
+      CASE WHEN st <= 2 THEN 'USD' ELSE 'EUR' END, created, date_trunc('second', created + random() * interval '200 days'),
+      CASE WHEN g % 20 = 5 THEN ${companyOf("g")} ELSE g END
     FROM (
       SELECT g, 1 + g % 4 AS st, ${pick(FIRST_NAMES, "g")} AS f, ${pick(LAST_NAMES, "g / 20")} AS l,
         ${pick(FIRST_NAMES, "g")} || '.' || translate(${pick(LAST_NAMES, "g / 20")}, 'äöü', 'aou') || g || '@' || ${pick(DOMAINS, "g / 400")} AS email,
@@ -173,6 +189,25 @@ export async function seedGrids(
       FROM generate_series(1, ${customers}) g
     ) s`,
   );
+
+  // Figures and RFM are filled after the load by the sync's own refreshAccountFigures (migrateAndSeed).
+  await step("accounts", [
+    `
+    INSERT INTO accounts (id, name, type, sync_key)
+    OVERRIDING SYSTEM VALUE
+    SELECT c.id, initcap(c.first_name) || ' ' || initcap(c.last_name), 'person', 'email:' || lower(c.email)
+    FROM magento_customers c WHERE c.id % 20 <> 5`,
+    `
+    INSERT INTO accounts (id, name, type, sync_key, channel_id)
+    OVERRIDING SYSTEM VALUE
+    SELECT ${companyOf("(100 * k + 5)")}, name, 'company', 'company:1:' || lower(name), 1
+    FROM (
+      SELECT k, ${pick(["Initech", "Globex", "Umbrella", "Hooli", "Vandelay", "Soylent", "Acme", "Wonka"], "k")} || ' ' || (k + 1) || ' '
+        || ${pick(["GmbH", "Ltd", "Inc"], "k / 8")} AS name
+      FROM generate_series(0, (${customers} - 5) / 100) k
+    ) s`,
+    `INSERT INTO account_emails (email, account_id) SELECT lower(email), account_id FROM magento_customers`,
+  ]);
 
   // Orders: customer = 1 + ⌊N·u²⌋ (skewed), created over 3 years; the order's cart is cart g for
   // 3 orders in 5 (the rest came from carts older than the synced history).

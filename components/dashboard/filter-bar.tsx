@@ -9,11 +9,14 @@ export function FilterBar({
   channels,
   websites,
   action = "/dashboard",
+  keep = {},
 }: {
   filters: ReportFilters;
   channels: { id: number; name: string }[];
   websites: { id: number; name: string; channelId: number }[];
   action?: string;
+  /** The page's own parameters that applying the filters keeps (the top widget's choice). */
+  keep?: Record<string, string>;
 }) {
   const visibleWebsites = filters.channelId === null ? websites : websites.filter((w) => w.channelId === filters.channelId);
   const field = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
@@ -75,6 +78,9 @@ export function FilterBar({
           ))}
         </select>
       </label>
+      {Object.entries(keep).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <button type="submit" className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700">
         Apply
       </button>

@@ -27,7 +27,8 @@ export function Widget({
             </h2>
             {description ? <p className="text-xs text-slate-600">{description}</p> : null}
           </div>
-          {note ? <p className="text-xs text-slate-600">{note}</p> : null}
+          {/* A div: a note may be a control (the top widget's Customers / Accounts switch), not only text. */}
+          {note ? <div className="text-xs text-slate-600">{note}</div> : null}
         </header>
         <div className="flex-1 px-5 py-4">{children}</div>
       </div>

@@ -19,6 +19,7 @@ export function ReportFilterBar({
   options,
   withBucket = false,
   withRange = true,
+  keep = {},
 }: {
   action: string;
   filters: ReportFilters;
@@ -26,6 +27,8 @@ export function ReportFilterBar({
   withBucket?: boolean;
   /** False for all-time reports (lifetime value): only channel and website apply. */
   withRange?: boolean;
+  /** Parameters of the page's own that applying the filters keeps (a report's view: by=account). */
+  keep?: Record<string, string>;
 }) {
   return (
     <form
@@ -103,6 +106,9 @@ export function ReportFilterBar({
           ))}
         </select>
       </div>
+      {Object.entries(keep).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <button
         type="submit"
         className="rounded-md bg-brand-600 px-3.5 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-brand-500"

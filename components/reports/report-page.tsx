@@ -31,6 +31,8 @@ export function ReportPage({
   searchParams,
   user,
   empty,
+  views,
+  keep,
 }: {
   title: string;
   description: string;
@@ -52,17 +54,32 @@ export function ReportPage({
   searchParams: SearchParams;
   user: SessionUser;
   empty: { title: string; hint: ReactNode };
+  /** Other views of the report (a ViewSwitch), shown above the filters. */
+  views?: ReactNode;
+  /** Parameters of the view that the filter form keeps (by=account). */
+  keep?: Record<string, string>;
 }) {
   return (
     <>
       <PageHeader breadcrumb="Reports" title={title} description={description} />
       <LinkNotices notices={notices} className="mb-4" />
-      <ReportFilterBar action={basePath} filters={filters} options={options} withBucket={withBucket} withRange={withRange} />
+      {views ? <div className="mb-4">{views}</div> : null}
+      <ReportFilterBar
+        action={basePath.split("?")[0]!}
+        filters={filters}
+        options={options}
+        withBucket={withBucket}
+        withRange={withRange}
+        keep={keep}
+      />
       {withRange === false ? null : <StoreDaysNote zone={storeZone} />}
       <Suspense key={chartsKey ?? JSON.stringify(filters)} fallback={<ChartSkeleton />}>
         {charts}
       </Suspense>
+      {/* Keyed by the grid: a page that switches grids (by customer / by account) starts the new one
+          afresh instead of carrying the other's columns and measured widths over. */}
       <GridView
+        key={grid.id}
         definition={grid}
         searchParams={searchParams}
         basePath={basePath}

@@ -160,7 +160,7 @@ export function GlobalSearchBox() {
       }}
     >
       <label htmlFor={`${baseId}-input`} className="sr-only">
-        Search customers, orders, carts, credit memos and subscribers
+        Search customers, accounts, orders, carts, credit memos and subscribers
       </label>
       <input
         ref={inputRef}

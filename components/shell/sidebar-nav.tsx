@@ -6,6 +6,12 @@ import type { NavSection } from "@/lib/auth/navigation";
 
 export function SidebarNav({ sections }: { sections: NavSection[] }) {
   const pathname = usePathname();
+  // The deepest item the path is under: /customers/accounts/7 is Accounts, not Magento Customers too.
+  const matches = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
+  const current = sections
+    .flatMap((section) => section.items)
+    .filter((item) => matches(item.href))
+    .reduce<string | null>((best, item) => (best === null || item.href.length > best.length ? item.href : best), null);
   return (
     <nav aria-label="Main" className="space-y-6">
       {sections.map((section) => (
@@ -13,7 +19,7 @@ export function SidebarNav({ sections }: { sections: NavSection[] }) {
           {section.label ? <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">{section.label}</p> : null}
           <ul className="mt-1 space-y-0.5">
             {section.items.map((item) => {
-              const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+              const active = item.href === current;
               return (
                 <li key={item.href}>
                   <Link

@@ -54,6 +54,14 @@ export const accounts = pgTable(
     index("accounts_owner_idx").on(t.ownerUserId),
     index("accounts_merged_into_idx").on(t.mergedIntoId),
     index("accounts_lifetime_value_idx").on(t.lifetimeValue.desc(), t.id.desc()),
+    // Customers › Accounts (lib/accounts/grid.ts) orders by `<column> DESC NULLS LAST, id DESC` over
+    // the accounts not merged away: its default order (latest buyers first) and by lifetime value.
+    index("accounts_grid_last_order_idx")
+      .on(t.lastOrderAt.desc().nullsLast(), t.id.desc().nullsFirst())
+      .where(sql`${t.mergedIntoId} IS NULL`),
+    index("accounts_grid_lifetime_value_idx")
+      .on(t.lifetimeValue.desc().nullsLast(), t.id.desc().nullsFirst())
+      .where(sql`${t.mergedIntoId} IS NULL`),
     check("accounts_type_check", sql`${t.type} in ('person', 'company')`),
   ],
 );
@@ -70,5 +78,9 @@ export const accountEmails = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
   },
-  (t) => [index("account_emails_account_idx").on(t.accountId)],
+  (t) => [
+    index("account_emails_account_idx").on(t.accountId),
+    // Global search finds an account by a part of any of its emails (stored lower-cased).
+    index("account_emails_email_trgm_idx").using("gin", sql`${t.email} gin_trgm_ops`),
+  ],
 );

@@ -201,7 +201,7 @@ export const customerRfm = pgTable(
   ],
 );
 
-export const SEGMENT_ENTITIES = ["customers", "subscribers", "carts"] as const;
+export const SEGMENT_ENTITIES = ["customers", "subscribers", "carts", "accounts"] as const;
 export type SegmentEntity = (typeof SEGMENT_ENTITIES)[number];
 
 /** Saved marketing segments: a grid's own URL filter state under a name. */
@@ -220,6 +220,6 @@ export const segments = pgTable(
   },
   (t) => [
     uniqueIndex("segments_owner_name_key").on(t.ownerUserId, t.name),
-    check("segments_entity_check", sql`${t.entity} in ('customers', 'subscribers', 'carts')`),
+    check("segments_entity_check", sql`${t.entity} in ('customers', 'subscribers', 'carts', 'accounts')`),
   ],
 );

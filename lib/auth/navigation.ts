@@ -16,7 +16,13 @@ export const NAVIGATION: NavSection[] = [
       { label: "Orders to Follow Up", href: "/sales/orders-to-follow-up", permission: "work_carts" },
     ],
   },
-  { label: "Customers", items: [{ label: "Magento Customers", href: "/customers", permission: "view_sales" }] },
+  {
+    label: "Customers",
+    items: [
+      { label: "Magento Customers", href: "/customers", permission: "view_sales" },
+      { label: "Accounts", href: "/customers/accounts", permission: "view_sales" },
+    ],
+  },
   {
     label: "Marketing",
     items: [

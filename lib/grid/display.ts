@@ -144,7 +144,10 @@ export function clientDefinition(definition: GridDefinition, choiceOptions: Reco
     id: definition.id,
     noun: definition.noun,
     defaultSort: definition.defaultSort,
-    searchable: definition.columns.filter((c) => c.searchable).map((c) => c.label),
+    searchable: [
+      ...definition.columns.filter((c) => c.searchable).map((c) => c.label),
+      ...(definition.searchAlso ? [definition.searchAlso.label] : []),
+    ],
     columns: definition.columns.map((c, index) => ({
       id: c.id,
       label: c.label,

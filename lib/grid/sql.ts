@@ -106,7 +106,10 @@ function reportConditions(definition: GridDefinition, state: GridState): SQL[] {
   if (report.dateSql) {
     parts.push(inLocalDays(sql.raw(report.dateSql), sql.raw(report.zoneSql ?? "'UTC'"), state.report.range));
   }
-  if (report.websiteSql && state.report.websiteId !== null) parts.push(sql`${sql.raw(report.websiteSql)} = ${state.report.websiteId}`);
+  if (state.report.websiteId !== null) {
+    if (report.websiteCondition) parts.push(sql`(${report.websiteCondition(state.report.websiteId)})`);
+    else if (report.websiteSql) parts.push(sql`${sql.raw(report.websiteSql)} = ${state.report.websiteId}`);
+  }
   return parts;
 }
 
@@ -139,6 +142,13 @@ export function parseIds(raw: string | string[] | undefined | null): string[] {
   return [...new Set(values.filter((v) => /^\d{1,18}$/.test(v)))].slice(0, MAX_SELECTED_IDS);
 }
 
+/** The channel filter's condition: the grid's own for rows spanning channels, else its channel column's. */
+function channelMatch(definition: GridDefinition, channelId: number): SQL {
+  return definition.channelCondition
+    ? sql`(${definition.channelCondition(channelId)})`
+    : sql`${sql.raw(definition.channelSql)} = ${channelId}`;
+}
+
 /** The WHERE condition of a state (base condition, scope, channel, search, filters). */
 export function gridWhere(definition: GridDefinition, state: GridState, timeZone: string, conditions: GridConditions = {}): SQL {
   const parts: SQL[] = [sql.raw(`(${definition.where})`)];
@@ -157,20 +167,15 @@ export function gridWhere(definition: GridDefinition, state: GridState, timeZone
         : sql`false`,
     );
   }
-  if (state.channelId !== null) parts.push(sql`${sql.raw(definition.channelSql)} = ${state.channelId}`);
+  if (state.channelId !== null) parts.push(channelMatch(definition, state.channelId));
   parts.push(...reportConditions(definition, state));
   for (const extra of conditions.extra ?? []) parts.push(sql`(${extra})`);
   if (state.q) {
     const searchable = definition.columns.filter((c) => c.searchable);
-    if (searchable.length) {
-      const pattern = `${likeEscape(state.q)}%`;
-      parts.push(
-        sql`(${sql.join(
-          searchable.map((c) => sql`lower(${sql.raw(c.sql)}) LIKE lower(${pattern})`),
-          sql` OR `,
-        )})`,
-      );
-    }
+    const pattern = `${likeEscape(state.q)}%`;
+    const matches = searchable.map((c) => sql`lower(${sql.raw(c.sql)}) LIKE lower(${pattern})`);
+    if (definition.searchAlso) matches.push(definition.searchAlso.condition(pattern));
+    if (matches.length) parts.push(sql`(${sql.join(matches, sql` OR `)})`);
   }
   const columns = new Map(definition.columns.map((c) => [c.id, c]));
   for (const [id, filter] of Object.entries(state.filters)) {
@@ -270,7 +275,7 @@ export async function distinctValues(
 ): Promise<string[]> {
   const column = definition.columns.find((c) => c.id === columnId);
   if (!column) return [];
-  const channel = channelId === null ? sql`` : sql` AND ${sql.raw(definition.channelSql)} = ${channelId}`;
+  const channel = channelId === null ? sql`` : sql` AND ${channelMatch(definition, channelId)}`;
   const scoped = scope ? sql` AND ${scopeCondition(scope)}` : sql``;
   const rows = await queryRows<{ v: unknown }>(
     db,

@@ -59,15 +59,17 @@ export type GridId =
   | "customers"
   | "credit_memos"
   | "subscribers"
+  | "accounts"
   | "audit_log"
   | "report_customers"
+  | "report_accounts"
   | "report_abandoned_carts"
   | "report_sales"
   | "report_products"
   | "report_refunds";
 
 /** What a saved marketing segment can select (lib/segments): the grids of these ids. */
-export type SegmentEntity = "customers" | "subscribers" | "carts";
+export type SegmentEntity = "customers" | "subscribers" | "carts" | "accounts";
 
 /**
  * A report grid: it also reads the reports' shared filters from the URL (lib/periods/filters.ts:
@@ -82,6 +84,8 @@ export interface GridReport {
   zoneSql?: string;
   /** Website id of a row, for the website filter. */
   websiteSql?: string;
+  /** Rows that span websites (an account): the website filter's condition, instead of `websiteSql = <id>`. */
+  websiteCondition?: (websiteId: number) => SQL;
   /** FROM clause built from the filters (values bound); replaces `from`. */
   from?: (filters: ReportFilters) => SQL;
 }
@@ -99,6 +103,16 @@ export interface GridDefinition {
   idSql: string;
   /** Channel id of a row, for the channel filter. */
   channelSql: string;
+  /**
+   * Rows that span channels (an account's customers may be in several): the channel filter's
+   * condition, used instead of `channelSql = <id>`.
+   */
+  channelCondition?: (channelId: number) => SQL;
+  /**
+   * Another way the free-text search finds a row, ORed with the searchable columns (an account by
+   * any of its emails); `pattern` is an escaped prefix ("ann%"), `label` joins the box's placeholder.
+   */
+  searchAlso?: { label: string; condition: (pattern: string) => SQL };
   columns: readonly GridColumn[];
   defaultSort: SortSpec;
   /** Path of a row's detail page; absent when rows have none (their cells may still link). */

@@ -17,12 +17,13 @@ import { formatMoney } from "@/lib/format/money";
 // Each kind's matches are a MATERIALIZED CTE: Postgres plans it for all its rows, so it reads the
 // indexes, and stops reading it as soon as the outer LIMIT has enough.
 
-export const SEARCH_KINDS = ["customers", "orders", "carts", "credit_memos", "subscribers"] as const;
+export const SEARCH_KINDS = ["customers", "accounts", "orders", "carts", "credit_memos", "subscribers"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** What a role must hold to see a kind in search: the permission that opens its records. */
 export const SEARCH_KIND_PERMISSION: Record<SearchKind, Permission> = {
   customers: "view_sales",
+  accounts: "view_sales",
   orders: "view_sales",
   carts: "view_sales",
   credit_memos: "view_sales",
@@ -31,6 +32,7 @@ export const SEARCH_KIND_PERMISSION: Record<SearchKind, Permission> = {
 
 export const SEARCH_KIND_LABELS: Record<SearchKind, string> = {
   customers: "Customers",
+  accounts: "Accounts",
   orders: "Orders",
   carts: "Shopping carts",
   credit_memos: "Credit memos",
@@ -40,6 +42,7 @@ export const SEARCH_KIND_LABELS: Record<SearchKind, string> = {
 /** The grid each kind's "more" link opens, searched for the same words (grid search: beginnings). */
 const GRID_PATHS: Record<SearchKind, string> = {
   customers: "/customers",
+  accounts: "/customers/accounts",
   orders: "/sales/orders",
   carts: "/sales/carts",
   credit_memos: "/sales/credit-memos",
@@ -157,6 +160,33 @@ const KIND_QUERIES: Record<SearchKind, KindQuery> = {
       detail: join(String(row.email), row.is_guest ? "guest" : null),
       href: `/customers/${row.id}`,
     }),
+  },
+  // An account by its name (accounts_name_trgm_idx) or any email it holds (account_emails, stored
+  // lower-cased); an account merged away is its target now: its emails find the target.
+  accounts: {
+    matches: (t) => sql`WITH by_name AS MATERIALIZED (
+          SELECT id FROM accounts WHERE lower(name) LIKE lower(${t.pattern}) AND merged_into_id IS NULL
+        ), by_email AS MATERIALIZED (
+          SELECT coalesce(a.merged_into_id, a.id) AS id FROM account_emails e JOIN accounts a ON a.id = e.account_id
+          WHERE e.email LIKE lower(${t.pattern})
+        ), m AS (SELECT id FROM by_name UNION ALL SELECT id FROM by_email)`,
+    select: (t) => sql`SELECT a.id, a.name, a.type, a.customers_count, a.lifetime_value,
+        CASE WHEN a.mixed_currencies THEN NULL ELSE a.currency_code END AS currency_code
+      FROM accounts a
+      WHERE a.id IN (SELECT id FROM ranked) AND a.merged_into_id IS NULL
+      ORDER BY (lower(a.name) = lower(${t.exact})) DESC, lower(a.name), a.id`,
+    hit: (row) => {
+      const customers = Number(row.customers_count ?? 0);
+      return {
+        title: String(row.name),
+        detail: join(
+          row.type === "company" ? "company" : "person",
+          `${customers} ${customers === 1 ? "customer" : "customers"}`,
+          row.currency_code ? formatMoney(str(row.lifetime_value), str(row.currency_code)) : null,
+        ),
+        href: `/customers/accounts/${row.id}`,
+      };
+    },
   },
   orders: {
     matches: (t) => sql`WITH m AS MATERIALIZED (

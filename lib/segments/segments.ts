@@ -6,6 +6,7 @@ import { writeAudit } from "@/lib/audit/log";
 import type { ActionResult, FieldErrors } from "@/lib/auth/action";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
+import { accountsGrid } from "@/lib/accounts/grid";
 import { cartsGrid } from "@/lib/carts/grid";
 import { customersGrid } from "@/lib/customers/grid";
 import { subscribersGrid } from "@/lib/subscribers/grid";
@@ -25,12 +26,14 @@ export const SEGMENT_ENTITY_GRIDS: Record<SegmentEntity, GridDefinition> = {
   customers: customersGrid,
   subscribers: subscribersGrid,
   carts: cartsGrid,
+  accounts: accountsGrid,
 };
 
 export const SEGMENT_ENTITY_LABELS: Record<SegmentEntity, string> = {
   customers: "Customers",
   subscribers: "Newsletter subscribers",
   carts: "Shopping carts",
+  accounts: "Accounts",
 };
 
 /** The grid page of an entity, where a segment is applied (`?segment=<id>`). */
@@ -38,6 +41,7 @@ export const SEGMENT_ENTITY_PATHS: Record<SegmentEntity, string> = {
   customers: "/customers",
   subscribers: "/marketing/subscribers",
   carts: "/sales/carts",
+  accounts: "/customers/accounts",
 };
 
 const SAVED_KEYS = (key: string) => key === "q" || key === "channel" || key.startsWith("f_");
@@ -74,7 +78,7 @@ export function segmentQuery(segment: Pick<SegmentRow, "filters">): string {
 
 export const segmentInputSchema = z.object({
   name: z.string().trim().min(1, "Give the segment a name.").max(80, "At most 80 characters."),
-  entity: z.enum(["customers", "subscribers", "carts"]),
+  entity: z.enum(["customers", "subscribers", "carts", "accounts"]),
   query: z.string().trim().min(1, "Paste the filtered list's link, or save it from the list.").max(4_000, "That link is too long."),
   shared: z
     .union([z.literal("on"), z.literal("1"), z.literal("true"), z.literal("")])

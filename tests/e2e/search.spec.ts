@@ -36,7 +36,7 @@ async function umlautCustomer(): Promise<{ customer: SimCustomer; part: string }
   throw new Error("the simulated store has no customer whose last name has an umlaut");
 }
 
-const box = (page: Page) => page.getByRole("combobox", { name: /Search customers, orders/ });
+const box = (page: Page) => page.getByRole("combobox", { name: /Search customers, accounts, orders/ });
 const listbox = (page: Page) => page.getByRole("listbox", { name: "Search results" });
 
 async function typeSearch(page: Page, text: string): Promise<void> {

@@ -45,6 +45,10 @@ import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, can, type Permission, type Role }
 import { ForbiddenError, getSessionUser, requirePagePermission, requirePermission, type SessionUser } from "@/lib/auth/session";
 import { auditLogGrid } from "@/lib/users/audit-log-grid";
 import { loadGridView } from "@/lib/browse/grid-view";
+import { accountsGrid } from "@/lib/accounts/grid";
+import { loadAccountsReport } from "@/lib/reports/loaders/accounts";
+import { loadTopAccounts } from "@/lib/reports/dashboard/queries";
+import { parseReportFilters } from "@/lib/periods/filters";
 import { listUsersFor } from "@/lib/users/queries";
 import { createUser, setUserActive } from "@/lib/users/service";
 import { getWorkspaceCounts } from "@/lib/reports/dashboard/counts";
@@ -571,6 +575,24 @@ const QUERIES: QueryCase[] = [
     call: (user) => loadGridView(user, auditLogGrid, {}),
     check: (data) =>
       expect((data as Awaited<ReturnType<typeof loadGridView>>).rows.some((r) => r.cells.action?.text === "User created")).toBe(true),
+  },
+  {
+    name: "loadGridView(accounts)",
+    page: "/customers/accounts",
+    call: (user) => loadGridView(user, accountsGrid, {}),
+    check: (data) => expect((data as Awaited<ReturnType<typeof loadGridView>>).total).toBe(0),
+  },
+  {
+    name: "loadAccountsReport",
+    page: "/reports/customers",
+    call: async (user) => loadAccountsReport(user, parseReportFilters({}), await getDb()),
+    check: (data) => expect(data).toMatchObject({ unscored: 0 }),
+  },
+  {
+    name: "loadTopAccounts",
+    page: "/dashboard",
+    call: async (user) => loadTopAccounts(user, parseReportFilters({}), 10, await getDb()),
+    check: (data) => expect(data).toEqual([]),
   },
   {
     name: "getWorkspaceCounts",

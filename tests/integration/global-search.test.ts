@@ -7,6 +7,8 @@ import { closeDb, openDatabase } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/rows";
 import {
+  accountEmails,
+  accounts,
   channels,
   magentoCarts,
   magentoCreditMemos,
@@ -101,6 +103,24 @@ beforeAll(async () => {
     .values({ channelId, originId: 7, incrementId: "100000007", orderId: ids.order, orderOriginId: 100 })
     .returning({ id: magentoCreditMemos.id });
   ids.memo = memo!.id;
+  // Accounts: a company holding Anna's email, a person, and an account merged into the company.
+  const [bakery, person] = await db
+    .insert(accounts)
+    .values([
+      { name: "Brötchen GmbH", type: "company", channelId, customersCount: 1, lifetimeValue: "1234.5", currencyCode: "EUR" },
+      { name: "Per Cent", type: "person", customersCount: 1 },
+    ])
+    .returning({ id: accounts.id });
+  ids.bakery = bakery!.id;
+  const [merged] = await db
+    .insert(accounts)
+    .values({ name: "Brot und Butter", type: "company", mergedIntoId: ids.bakery, mergedAt: new Date() })
+    .returning({ id: accounts.id });
+  await db.insert(accountEmails).values([
+    { email: "anna.schmidt@example.de", accountId: ids.bakery },
+    { email: "percent%user@example.com", accountId: person!.id },
+    { email: "old.bakery@example.org", accountId: merged!.id },
+  ]);
   await db.insert(magentoNewsletterSubscribers).values([
     { channelId, originId: 1, email: "news.reader@example.net", status: "subscribed" },
     { channelId, originId: 2, email: "jens.mueller@example.de", status: "subscribed", customerId: ids.customer1! },
@@ -156,6 +176,21 @@ describe("globalSearch", () => {
     const subscribers = await globalSearch(testDb.db, agent, "news.reader");
     expect(subscribers.groups.map((g) => g.kind)).toEqual(["subscribers"]);
     expect(subscribers.groups[0]!.hits[0]!.href).toBe("/marketing/subscribers?q=news.reader%40example.net");
+  });
+
+  it("finds an account by a part of its name or of any of its emails, linking to the account page", async () => {
+    const byName = await globalSearch(testDb.db, agent, "BRÖTCH");
+    expect(titles(byName, "accounts")).toEqual(["Brötchen GmbH"]);
+    const group = byName.groups.find((g) => g.kind === "accounts")!;
+    expect(group.hits[0]).toMatchObject({ href: `/customers/accounts/${ids.bakery}`, detail: "company · 1 customer · €1,234.50" });
+    expect(group.gridHref).toBe("/customers/accounts?q=BR%C3%96TCH");
+    expect(titles(await globalSearch(testDb.db, agent, "schmidt@exa"), "accounts")).toEqual(["Brötchen GmbH"]);
+    expect(titles(await globalSearch(testDb.db, agent, "br"), "accounts")).toEqual(["Brötchen GmbH"]);
+  });
+
+  it("never finds an account merged away; its emails find the account it was merged into", async () => {
+    expect(titles(await globalSearch(testDb.db, agent, "und butter"), "accounts")).toEqual([]);
+    expect(titles(await globalSearch(testDb.db, agent, "old.bakery"), "accounts")).toEqual(["Brötchen GmbH"]);
   });
 
   it("takes LIKE wildcards and backslashes literally", async () => {

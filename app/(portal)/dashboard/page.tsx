@@ -15,7 +15,9 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { DATE_RANGE_LABELS } from "@/lib/date-presets";
 import { loadFilterOptions, loadSyncHealth, scopeCurrencies } from "@/lib/reports/dashboard/queries";
+import { filtersToSearchParams } from "@/lib/periods/filters";
 import { zonedReportFilters } from "@/lib/periods/time-zones";
+import { firstValue } from "@/lib/url-state";
 import { getWorkspaceCounts } from "@/lib/reports/dashboard/counts";
 import {
   ChannelsWidget,
@@ -26,13 +28,23 @@ import {
   SalesWidget,
   SyncHealthWidget,
   TopCustomersWidget,
+  type TopBy,
 } from "./widgets";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePagePermission("view_sales");
-  const { filters, zone, notices } = await zonedReportFilters(await getDb(), await searchParams);
+  const params = await searchParams;
+  const { filters, zone, notices } = await zonedReportFilters(await getDb(), params);
+  // The top widget ranks customers or accounts (?top=accounts), kept with the other filters.
+  const top: TopBy = firstValue(params.top) === "accounts" ? "accounts" : "customers";
+  const topHref = (by: TopBy) => {
+    const q = filtersToSearchParams({ ...filters, bucket: filters.bucketExplicit ? filters.bucket : null });
+    if (by === "accounts") q.set("top", "accounts");
+    const text = q.toString();
+    return `/dashboard${text ? `?${text}` : ""}#top-by-lifetime-value`;
+  };
   const scope = filters;
   const [counts, options, health, currencies] = await Promise.all([
     getWorkspaceCounts(user),
@@ -79,7 +91,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           </EmptyState>
         </div>
       ) : null}
-      <FilterBar filters={filters} channels={options.channels} websites={options.websites} />
+      <FilterBar
+        filters={filters}
+        channels={options.channels}
+        websites={options.websites}
+        keep={top === "accounts" ? { top: "accounts" } : undefined}
+      />
       <StoreDaysNote zone={zone} />
       {currencies.length > 1 ? (
         <p role="note" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
@@ -111,9 +128,15 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <Suspense fallback={<WidgetSkeleton title="New vs returning customers" />}>
           <NewVsReturningWidget {...props} />
         </Suspense>
-        <Suspense fallback={<WidgetSkeleton title="Top customers by lifetime value" lines={8} />}>
-          <TopCustomersWidget {...props} />
-        </Suspense>
+        <div id="top-by-lifetime-value" className="scroll-mt-20">
+          <Suspense
+            fallback={
+              <WidgetSkeleton title={top === "accounts" ? "Top accounts by lifetime value" : "Top customers by lifetime value"} lines={8} />
+            }
+          >
+            <TopCustomersWidget {...props} top={top} topHrefs={{ customers: topHref("customers"), accounts: topHref("accounts") }} />
+          </Suspense>
+        </div>
         <Suspense fallback={<WidgetSkeleton title="Orders by status" />}>
           <MixWidget {...props} kind="status" />
         </Suspense>

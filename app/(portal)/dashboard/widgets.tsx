@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { cache } from "react";
+import { cache, type ReactNode } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
 import { DonutChart } from "@/components/charts/donut-chart";
 import { formatValue } from "@/components/charts/format";
@@ -7,6 +7,7 @@ import { LineChart } from "@/components/charts/line-chart";
 import { KpiTile } from "@/components/dashboard/kpi-tile";
 import { ago, bucketLabel, dataAsOf, runStatusLabel } from "@/components/dashboard/labels";
 import { Widget, WidgetEmpty } from "@/components/dashboard/widget";
+import { ViewSwitch } from "@/components/ui/view-switch";
 import type { SessionUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
 import { UnconvertedNote } from "@/components/reports/unconverted-note";
@@ -18,6 +19,7 @@ import {
   loadMix,
   loadSalesSeries,
   loadSyncHealth,
+  loadTopAccounts,
   loadTopCustomers,
   percentChange,
   type DashboardScope,
@@ -264,10 +266,30 @@ export async function NewVsReturningWidget({ user, scope, asOf }: Omit<Props, "c
   );
 }
 
-export async function TopCustomersWidget({ user, scope, currency }: Props) {
+/** What the top widget ranks: customers (each Magento customer) or accounts (each buyer once, companies together). */
+export type TopBy = "customers" | "accounts";
+
+export async function TopCustomersWidget({
+  user,
+  scope,
+  currency,
+  top,
+  topHrefs,
+}: Props & { top: TopBy; topHrefs: Record<TopBy, string> }) {
+  const switcher = (
+    <ViewSwitch
+      label="Rank"
+      active={top}
+      views={[
+        { id: "customers", label: "Customers", href: topHrefs.customers },
+        { id: "accounts", label: "Accounts", href: topHrefs.accounts },
+      ]}
+    />
+  );
+  if (top === "accounts") return <TopAccounts user={user} scope={scope} switcher={switcher} />;
   const rows = await loadTopCustomers(user, scope);
   return (
-    <Widget title="Top customers by lifetime value" description="All time; canceled orders excluded">
+    <Widget title="Top customers by lifetime value" description="All time; canceled orders excluded" note={switcher}>
       {rows.length === 0 ? (
         <WidgetEmpty>No customer has ordered yet.</WidgetEmpty>
       ) : (
@@ -297,6 +319,57 @@ export async function TopCustomersWidget({ user, scope, currency }: Props) {
                 </td>
                 <td className="py-1.5 text-right tabular-nums">{count(r.orders)}</td>
                 <td className="py-1.5 text-right tabular-nums">{money(r.lifetimeValue, currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Widget>
+  );
+}
+
+async function TopAccounts({ user, scope, switcher }: Pick<Props, "user" | "scope"> & { switcher: ReactNode }) {
+  const rows = await loadTopAccounts(user, scope);
+  return (
+    <Widget
+      title="Top accounts by lifetime value"
+      description="All time, all of each account's customers; canceled orders excluded"
+      note={switcher}
+    >
+      {rows.length === 0 ? (
+        <WidgetEmpty>No account has ordered yet.</WidgetEmpty>
+      ) : (
+        <table className="w-full text-sm">
+          <caption className="sr-only">Top accounts by lifetime value</caption>
+          <thead className="text-left text-xs text-slate-600">
+            <tr>
+              <th scope="col" className="pb-2 font-medium">
+                Account
+              </th>
+              <th scope="col" className="pb-2 text-right font-medium">
+                Orders
+              </th>
+              <th scope="col" className="pb-2 text-right font-medium">
+                Lifetime value
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td className="py-1.5">
+                  <Link href={`/customers/accounts/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                    {r.name}
+                  </Link>
+                  <span className="block text-xs text-slate-600">
+                    {r.type === "company" ? "Company" : "Person"} · {r.customers === 1 ? "1 customer" : `${count(r.customers)} customers`}
+                  </span>
+                </td>
+                <td className="py-1.5 text-right tabular-nums">{count(r.orders)}</td>
+                <td className="py-1.5 text-right tabular-nums">
+                  {/* Customers in installations of different global currencies: no one sum to show. */}
+                  {r.currency === null ? "mixed currencies" : money(r.lifetimeValue, r.currency)}
+                </td>
               </tr>
             ))}
           </tbody>

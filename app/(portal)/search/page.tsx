@@ -21,7 +21,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       <PageHeader
         breadcrumb="Search"
         title={result ? `Results for “${result.query}”` : "Search"}
-        description="Customers by name, email, phone or company; orders by number or email; carts by number or email; credit memos by number; subscribers by email."
+        description="Customers by name, email, phone or company; accounts by name or email; orders by number or email; carts by number or email; credit memos by number; subscribers by email."
       />
       <SearchResults
         query={result?.query ?? null}

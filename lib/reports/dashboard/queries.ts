@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
+import { accountInChannel, accountInWebsite } from "@/lib/accounts/scope";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { customerNameSql } from "@/lib/customers/name";
 import { rangeLength, type DayRange } from "@/lib/dates";
@@ -339,6 +340,54 @@ export async function loadTopCustomers(user: SessionUser | null, scope: Dashboar
     ORDER BY r.monetary DESC NULLS LAST, r.customer_id LIMIT ${limit}`,
   );
   return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, lifetimeValue: r.ltv, orders: r.orders, channelName: r.channel }));
+}
+
+export type TopAccount = {
+  id: number;
+  name: string;
+  type: "person" | "company";
+  customers: number;
+  lifetimeValue: string;
+  orders: number;
+  /** Null when the account's customers are in channels of different global currencies. */
+  currency: string | null;
+};
+
+/**
+ * Accounts with the highest lifetime value (all time, the sums the sync keeps on each account, in
+ * the global currency); a channel or website keeps the accounts with a customer there, whose figures
+ * stay the whole account's. A walk down accounts_grid_lifetime_value_idx.
+ */
+export async function loadTopAccounts(user: SessionUser | null, scope: DashboardScope, limit = 10, db?: Db): Promise<TopAccount[]> {
+  const d = await open(user, db);
+  const channel = scope.channelId === null ? sql`` : sql` AND ${accountInChannel(scope.channelId)}`;
+  const website = scope.websiteId === null ? sql`` : sql` AND ${accountInWebsite(scope.websiteId)}`;
+  const rows = await queryRows<{
+    id: number;
+    name: string;
+    type: string;
+    customers: number;
+    ltv: string;
+    orders: number;
+    currency: string | null;
+  }>(
+    d,
+    sql`
+    SELECT a.id::int AS id, a.name, a.type, a.customers_count AS customers, a.lifetime_value::text AS ltv, a.orders_count AS orders,
+      CASE WHEN a.mixed_currencies THEN NULL ELSE a.currency_code END AS currency
+    FROM accounts a
+    WHERE a.merged_into_id IS NULL AND a.lifetime_value > 0${channel}${website}
+    ORDER BY a.lifetime_value DESC NULLS LAST, a.id DESC LIMIT ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    type: r.type === "company" ? "company" : "person",
+    customers: r.customers,
+    lifetimeValue: r.ltv,
+    orders: r.orders,
+    currency: r.currency,
+  }));
 }
 
 // ── mixes ───────────────────────────────────────────────────────────────────────────────────
