@@ -1,5 +1,7 @@
 -- Accounts (issue 22): one page per buyer across websites and channels. Customers get their account
--- from the sync (lib/accounts/assign.ts), existing ones at their channel's next sync.
+-- from the sync (lib/sync/rules/accounts.ts), existing ones at their channel's next sync. Saved
+-- segments may select accounts; the accounts grid's two sort orders; global search by a part of an
+-- account's name or email.
 CREATE TABLE "account_emails" (
 	"email" text PRIMARY KEY NOT NULL,
 	"account_id" bigint NOT NULL
@@ -31,6 +33,7 @@ CREATE TABLE "accounts" (
 	CONSTRAINT "accounts_type_check" CHECK ("accounts"."type" in ('person', 'company'))
 );
 --> statement-breakpoint
+ALTER TABLE "segments" DROP CONSTRAINT "segments_entity_check";--> statement-breakpoint
 ALTER TABLE "channels" ADD COLUMN "group_by_company" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "magento_customers" ADD COLUMN "account_id" bigint;--> statement-breakpoint
 ALTER TABLE "account_emails" ADD CONSTRAINT "account_emails_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -38,12 +41,14 @@ ALTER TABLE "accounts" ADD CONSTRAINT "accounts_owner_user_id_users_id_fk" FOREI
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_merged_into_id_accounts_id_fk" FOREIGN KEY ("merged_into_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "account_emails_account_idx" ON "account_emails" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "account_emails_email_trgm_idx" ON "account_emails" USING gin ("email" gin_trgm_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_sync_key" ON "accounts" USING btree ("sync_key");--> statement-breakpoint
-CREATE INDEX "accounts_name_idx" ON "accounts" USING btree (lower("name"));--> statement-breakpoint
 CREATE INDEX "accounts_name_trgm_idx" ON "accounts" USING gin (lower("name") gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "accounts_owner_idx" ON "accounts" USING btree ("owner_user_id");--> statement-breakpoint
-CREATE INDEX "accounts_merged_into_idx" ON "accounts" USING btree ("merged_into_id");--> statement-breakpoint
-CREATE INDEX "accounts_lifetime_value_idx" ON "accounts" USING btree ("lifetime_value" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "accounts_owner_idx" ON "accounts" USING btree ("owner_user_id") WHERE "accounts"."owner_user_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "accounts_merged_into_idx" ON "accounts" USING btree ("merged_into_id") WHERE "accounts"."merged_into_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "accounts_grid_last_order_idx" ON "accounts" USING btree ("last_order_at" DESC NULLS LAST,"id" DESC NULLS FIRST) WHERE "accounts"."merged_into_id" IS NULL;--> statement-breakpoint
+CREATE INDEX "accounts_grid_lifetime_value_idx" ON "accounts" USING btree ("lifetime_value" DESC NULLS LAST,"id" DESC NULLS FIRST) WHERE "accounts"."merged_into_id" IS NULL;--> statement-breakpoint
 ALTER TABLE "magento_customers" ADD CONSTRAINT "magento_customers_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "magento_customers_account_idx" ON "magento_customers" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "magento_customers_unassigned_idx" ON "magento_customers" USING btree ("channel_id","id") WHERE "magento_customers"."account_id" IS NULL;
+CREATE INDEX "magento_customers_unassigned_idx" ON "magento_customers" USING btree ("channel_id","id") WHERE "magento_customers"."account_id" IS NULL;--> statement-breakpoint
+ALTER TABLE "segments" ADD CONSTRAINT "segments_entity_check" CHECK ("segments"."entity" in ('customers', 'subscribers', 'carts', 'accounts'));

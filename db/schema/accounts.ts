@@ -48,12 +48,16 @@ export const accounts = pgTable(
   },
   (t) => [
     uniqueIndex("accounts_sync_key").on(t.syncKey),
-    index("accounts_name_idx").on(sql`lower(${t.name})`),
     // Global search (lib/search): contains-matches on the name (pg_trgm, as the customers' names).
     index("accounts_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
-    index("accounts_owner_idx").on(t.ownerUserId),
-    index("accounts_merged_into_idx").on(t.mergedIntoId),
-    index("accounts_lifetime_value_idx").on(t.lifetimeValue.desc(), t.id.desc()),
+    // Partial: most accounts have no owner and are not merged away, and the sync inserts accounts
+    // at its pages' speed, so an entry per account would only cost.
+    index("accounts_owner_idx")
+      .on(t.ownerUserId)
+      .where(sql`${t.ownerUserId} IS NOT NULL`),
+    index("accounts_merged_into_idx")
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} IS NOT NULL`),
     // Customers › Accounts (lib/accounts/grid.ts) orders by `<column> DESC NULLS LAST, id DESC` over
     // the accounts not merged away: its default order (latest buyers first) and by lifetime value.
     index("accounts_grid_last_order_idx")
