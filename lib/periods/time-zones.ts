@@ -120,7 +120,8 @@ async function knownScope(
   db: Db,
   filters: Pick<ReportFilters, "channelId" | "websiteId">,
 ): Promise<{ ids: Pick<ReportFilters, "channelId" | "websiteId">; notices: FilterNotice[] }> {
-  if (filters.channelId === null && filters.websiteId === null) return { ids: filters, notices: [] };
+  // Only the two ids: the caller spreads them over filters read in the scope's zone.
+  if (filters.channelId === null && filters.websiteId === null) return { ids: { channelId: null, websiteId: null }, notices: [] };
   const [row] = await queryRows<{ channel: unknown; website_channel: unknown }>(
     db,
     sql`
@@ -128,7 +129,7 @@ async function knownScope(
       (SELECT w.channel_id FROM magento_websites w JOIN channels ch ON ch.id = w.channel_id
         WHERE w.id = ${filters.websiteId} AND ch.deleting_at IS NULL) AS website_channel`,
   );
-  const ids = { ...filters };
+  const ids = { channelId: filters.channelId, websiteId: filters.websiteId };
   const notices: FilterNotice[] = [];
   if (filters.channelId !== null && !(row?.channel === true || row?.channel === "t")) {
     ids.channelId = null;

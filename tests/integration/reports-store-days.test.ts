@@ -10,6 +10,7 @@ import { loadGridPage } from "@/lib/grid/sql";
 import { startMagentoSimulator, type RunningSimulator } from "@/simulator";
 import { loadKpis, loadMix, loadSalesSeries, type DashboardScope } from "@/lib/reports/dashboard/queries";
 import { parseReportFilters, type ReportFilters } from "@/lib/periods/filters";
+import { zonedReportFilters } from "@/lib/periods/time-zones";
 import { loadProductsReport } from "@/lib/reports/loaders/products";
 import { loadRefundsReport } from "@/lib/reports/loaders/refunds";
 import { loadSalesReport } from "@/lib/reports/loaders/sales";
@@ -175,6 +176,16 @@ describe("store-local days", () => {
     const incremental = await snapshot();
     await rebuildRollups(testDb.db, channelId);
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it("ends 'last 7 days' on today in the first website's zone, also in the hours its day lags UTC's", async () => {
+    // 00:30 UTC on 7 December is still 6 December in Chicago (the first website's store), for every scope.
+    const now = new Date("2026-12-07T00:30:00Z");
+    for (const params of [{ range: "last_7_days" }, { range: "last_7_days", channel: String(channelId) }]) {
+      const { filters, zone } = await zonedReportFilters(testDb.db, params, now);
+      expect(zone.zone).toBe("America/Chicago");
+      expect(filters.range, JSON.stringify(params)).toEqual({ from: "2026-11-30", to: "2026-12-06" });
+    }
   });
 
   it("reads live reports (refunds) on the store's day too", async () => {
