@@ -1,7 +1,7 @@
 -- Accounts (issue 22): one page per buyer across websites and channels. Customers get their account
 -- from the sync (lib/sync/rules/accounts.ts), existing ones at their channel's next sync. Saved
 -- segments may select accounts; the accounts grid's two sort orders; global search by a part of an
--- account's name or email.
+-- account's name (by an email, search uses the customers' own index).
 CREATE TABLE "account_emails" (
 	"email" text PRIMARY KEY NOT NULL,
 	"account_id" bigint NOT NULL
@@ -41,7 +41,6 @@ ALTER TABLE "accounts" ADD CONSTRAINT "accounts_owner_user_id_users_id_fk" FOREI
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_merged_into_id_accounts_id_fk" FOREIGN KEY ("merged_into_id") REFERENCES "public"."accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "account_emails_account_idx" ON "account_emails" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "account_emails_email_trgm_idx" ON "account_emails" USING gin ("email" gin_trgm_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_sync_key" ON "accounts" USING btree ("sync_key");--> statement-breakpoint
 CREATE INDEX "accounts_name_trgm_idx" ON "accounts" USING gin (lower("name") gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "accounts_owner_idx" ON "accounts" USING btree ("owner_user_id") WHERE "accounts"."owner_user_id" IS NOT NULL;--> statement-breakpoint

@@ -135,7 +135,7 @@ export async function searchAccountsToPick(
           ARRAY(SELECT e.email FROM account_emails e WHERE e.account_id = a.id ORDER BY e.email LIMIT 3) AS emails
         FROM accounts a
         WHERE a.merged_into_id IS NULL AND a.id <> ${query.excludeId ?? 0}
-          AND (lower(a.name) LIKE ${like} OR a.id IN (SELECT e.account_id FROM account_emails e WHERE e.email LIKE ${prefix}))
+          AND (lower(a.name) LIKE ${like} OR a.id IN (SELECT c.account_id FROM magento_customers c WHERE lower(c.email) LIKE ${prefix}))
         ORDER BY a.lifetime_value DESC, a.id DESC LIMIT ${MAX_CANDIDATES}`,
   );
   return rows.map((r) => ({

@@ -161,14 +161,14 @@ const KIND_QUERIES: Record<SearchKind, KindQuery> = {
       href: `/customers/${row.id}`,
     }),
   },
-  // An account by its name (accounts_name_trgm_idx) or any email it holds (account_emails, stored
-  // lower-cased); an account merged away is its target now: its emails find the target.
+  // An account by its name (accounts_name_trgm_idx) or any of its customers' emails (the customers'
+  // own email index; customers of an account merged away belong to its target now).
   accounts: {
     matches: (t) => sql`WITH by_name AS MATERIALIZED (
           SELECT id FROM accounts WHERE lower(name) LIKE lower(${t.pattern}) AND merged_into_id IS NULL
         ), by_email AS MATERIALIZED (
-          SELECT coalesce(a.merged_into_id, a.id) AS id FROM account_emails e JOIN accounts a ON a.id = e.account_id
-          WHERE e.email LIKE lower(${t.pattern})
+          SELECT c.account_id AS id FROM magento_customers c
+          WHERE lower(c.email) LIKE lower(${t.pattern}) AND c.account_id IS NOT NULL
         ), m AS (SELECT id FROM by_name UNION ALL SELECT id FROM by_email)`,
     select: (t) => sql`SELECT a.id, a.name, a.type, a.customers_count, a.lifetime_value,
         CASE WHEN a.mixed_currencies THEN NULL ELSE a.currency_code END AS currency_code

@@ -121,6 +121,19 @@ beforeAll(async () => {
     { email: "percent%user@example.com", accountId: person!.id },
     { email: "old.bakery@example.org", accountId: merged!.id },
   ]);
+  // The customers in them: Anna in the company, Per Cent in his own, and the merged account's guest
+  // checkout, moved into the company by the merge.
+  await db.execute(sql`UPDATE magento_customers SET account_id = ${ids.bakery} WHERE id = ${ids.customer2!}`);
+  await db.execute(sql`UPDATE magento_customers SET account_id = ${person!.id} WHERE id = ${ids.customer3!}`);
+  await db.insert(magentoCustomers).values({
+    channelId,
+    isGuest: true,
+    guestKey: "old.bakery@example.org",
+    email: "old.bakery@example.org",
+    firstName: "Old",
+    lastName: "Bakery",
+    accountId: ids.bakery,
+  });
   await db.insert(magentoNewsletterSubscribers).values([
     { channelId, originId: 1, email: "news.reader@example.net", status: "subscribed" },
     { channelId, originId: 2, email: "jens.mueller@example.de", status: "subscribed", customerId: ids.customer1! },
@@ -213,10 +226,11 @@ describe("globalSearch", () => {
   });
 
   it("caps the hits per kind and counts the rest", async () => {
+    // Four registered customers and the bakery's guest checkout (the removed one is left out).
     const result = await globalSearch(testDb.db, agent, "example", { limit: 1, count: true });
     const customers = result.groups.find((g) => g.kind === "customers")!;
     expect(customers.hits).toHaveLength(1);
-    expect(customers).toMatchObject({ more: true, total: 4, gridHref: "/customers?q=example" });
+    expect(customers).toMatchObject({ more: true, total: 5, gridHref: "/customers?q=example" });
   });
 });
 
