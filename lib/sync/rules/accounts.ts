@@ -136,9 +136,10 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
       ins AS (
         INSERT INTO accounts (name, type, sync_key, channel_id)
         SELECT t.name, t.type, t.key, CASE WHEN t.type = 'company' THEN ${channel.id}::bigint END FROM t
-        ON CONFLICT (sync_key) DO UPDATE SET name = excluded.name
-          WHERE accounts.name ~ '^Company #[0-9]+$' AND excluded.name !~ '^Company #[0-9]+$'
-        RETURNING id, sync_key, merged_into_id, (xmax = 0) AS inserted
+        -- DO NOTHING, not an update: an update would lock a popular company's row until this page
+        -- commits, and every other page with one of its people would wait for it.
+        ON CONFLICT (sync_key) DO NOTHING
+        RETURNING id, sync_key, merged_into_id, true AS inserted
       ),
       known AS (
         SELECT sync_key, coalesce(merged_into_id, id) AS id, inserted FROM ins
@@ -166,6 +167,14 @@ export async function resolveAccounts(tx: DbTx, channel: ChannelRow, candidates:
       }
       if (row.inserted === true || row.inserted === "t") created.push(Number(row.id));
       accountOfKey.set(row.name, Number(row.id));
+    }
+    // A B2B company first seen without a billing company ("Company #77") takes the name a colleague
+    // brings (an update of that row alone, and only then).
+    const named = targets.filter((t) => t.type === "company" && t.key.includes(":b2b:") && !isFallbackName(t.name));
+    if (named.length > 0) {
+      await tx.execute(sql`
+        UPDATE accounts a SET name = t.name FROM ${recordset(named, "t", { key: "text", name: "text" })}
+        WHERE a.sync_key = t.key AND a.name ~ '^Company #[0-9]+$'`);
     }
     // A key another page created while this statement waited for it is not in the statement's
     // snapshot: read it now, and claim its emails.
