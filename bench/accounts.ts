@@ -45,16 +45,7 @@ const stats = (samples: number[]) => {
 
 /** The benched account: a company of 4 customers (2 per website) with ACCOUNT_ORDERS orders, set-based. Returns its id. */
 async function seedAccount(client: postgres.Sql): Promise<number> {
-  await client.unsafe(`
-    INSERT INTO accounts (id, name, type, sync_key)
-    OVERRIDING SYSTEM VALUE
-    SELECT id, coalesce(nullif(trim(concat_ws(' ', first_name, last_name)), ''), email), 'person', 'email:' || lower(email)
-    FROM magento_customers`);
-  await client.unsafe(`SELECT setval(pg_get_serial_sequence('accounts', 'id'), (SELECT max(id) FROM accounts))`);
-  await client.unsafe(`UPDATE magento_customers SET account_id = id`);
-  await client.unsafe(
-    `INSERT INTO account_emails (email, account_id) SELECT lower(email), id FROM magento_customers ON CONFLICT DO NOTHING`,
-  );
+  // The background store's accounts come with the shared seed (bench/lib/seed-grids.ts).
   const [{ id }] = (await client.unsafe(`
     INSERT INTO accounts (name, type, sync_key, channel_id) VALUES ('Bench Buyer GmbH', 'company', 'company:1:bench buyer gmbh', 1)
     RETURNING id`)) as unknown as [{ id: string }];
