@@ -2,6 +2,7 @@ import { and, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import {
+  accounts,
   channels,
   magentoCartItems,
   magentoCarts,
@@ -22,6 +23,8 @@ import {
   syncRuns,
 } from "@/db/schema";
 import { writeAudit, type Actor } from "@/lib/audit/log";
+import { dropEmptiedAccounts } from "@/lib/sync/rules/accounts";
+import { refreshAccountFigures } from "@/lib/sync/rules/account-figures";
 import { sendJobEvent } from "@/lib/jobs/dispatch";
 import { CHANNEL_DELETE_REQUESTED } from "@/lib/jobs/events";
 import { inngestConfigured } from "@/lib/jobs/settings";
@@ -146,11 +149,26 @@ export async function deleteChannelDataPass(
       if (statements <= 0) return { removed, done: false };
       statements--;
       const ids = db.select({ id: table.id }).from(table).where(eq(table.channelId, channelId)).limit(batchSize);
-      const rows = await db.delete(table).where(inArray(table.id, ids)).returning({ id: table.id });
+      const rows: { id: unknown; accountId?: number | null }[] =
+        table === (magentoCustomers as unknown as ChannelScoped)
+          ? await db
+              .delete(magentoCustomers)
+              .where(inArray(magentoCustomers.id, ids))
+              .returning({ id: magentoCustomers.id, accountId: magentoCustomers.accountId })
+          : await db.delete(table).where(inArray(table.id, ids)).returning({ id: table.id });
       removed += rows.length;
+      // Accounts of the customers just removed: empty ones go, the others' figures lose this channel.
+      const accountIds = rows.flatMap((row) => (row.accountId ? [row.accountId] : []));
+      if (accountIds.length > 0) await refreshAccountFigures(db, await dropEmptiedAccounts(db, accountIds));
       if (rows.length < batchSize) break;
     }
   }
+  // This channel's company accounts left empty (a crash between a customers batch and its accounts).
+  const companies = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.channelId, channelId));
+  await dropEmptiedAccounts(
+    db,
+    companies.map((row) => row.id),
+  );
   const gone = await db
     .delete(channels)
     .where(and(eq(channels.id, channelId), isNotNull(channels.deletingAt)))

@@ -241,3 +241,29 @@ describe("two pages claiming one email at once", () => {
     expect(empty!.n).toBe(0);
   });
 });
+
+describe("a deleted channel", () => {
+  it("takes its buyers' accounts along when nobody else is in them, and leaves the others' figures without it", async () => {
+    const { deleteChannelData } = await import("@/lib/channels/delete");
+    const pat = (await accountsOfEmail("pat.doe@example.com"))[0]!.account_id;
+    const dee = (await accountsOfEmail("dee@initech.example"))[0]!.account_id;
+    await db.execute(sql`UPDATE channels SET deleting_at = now() WHERE id = ${channelB}`);
+    await deleteChannelData(db, channelB, { batchSize: 7 });
+
+    const [gone] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM accounts WHERE id = ${dee}`);
+    expect(gone!.n).toBe(0);
+    const [claim] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM account_emails WHERE email = 'dee@initech.example'`);
+    expect(claim!.n).toBe(0);
+    // Pat's account stays, with store A's two customers and figures over them alone.
+    const left = await accountsOfEmail("pat.doe@example.com");
+    expect(left.map((r) => r.channel_id)).toEqual([String(channelA), String(channelA)]);
+    expect(new Set(left.map((r) => r.account_id))).toEqual(new Set([pat]));
+    const [account] = await rows<{ customers_count: number }>(sql`SELECT customers_count FROM accounts WHERE id = ${pat}`);
+    expect(account!.customers_count).toBe(2);
+    const [empty] = await rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM accounts a WHERE a.merged_into_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)`,
+    );
+    expect(empty!.n).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DbTx } from "@/db/client";
+import type { Db, DbTx } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import type { ChannelRow } from "@/lib/sync/types";
 import { idArray, recordset } from "@/lib/sync/write/upsert";
@@ -318,4 +318,24 @@ export async function assignUnassignedAccounts(tx: DbTx, channel: ChannelRow, ba
     // Nothing assignable left in this batch (should not happen): stop rather than loop.
     if (assigned === 0 || rows.length < batch) return total;
   }
+}
+
+/**
+ * After a channel's customers are deleted: the accounts they were in that hold nobody now go (with
+ * their email claims), except accounts merged away (an undo needs them) and accounts others were
+ * merged into. Returns the accounts that are left, for their figures to be refreshed.
+ */
+export async function dropEmptiedAccounts(db: Db | DbTx, accountIds: readonly number[]): Promise<number[]> {
+  const ids = [...new Set(accountIds)];
+  if (ids.length === 0) return [];
+  const dropped = await queryRows<{ id: unknown }>(
+    db,
+    sql`
+    DELETE FROM accounts a WHERE a.id = ANY(${idArray(ids)}) AND a.merged_into_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)
+      AND NOT EXISTS (SELECT 1 FROM accounts m WHERE m.merged_into_id = a.id)
+    RETURNING a.id`,
+  );
+  const gone = new Set(dropped.map((row) => Number(row.id)));
+  return ids.filter((id) => !gone.has(id));
 }
