@@ -1,7 +1,7 @@
 /** Placeholder while a grid page streams in (loading.tsx of each list). */
 export function GridSkeleton({ title }: { title: string }) {
   return (
-    <div aria-busy="true" aria-label={`Loading ${title}`} className="animate-pulse">
+    <div role="progressbar" aria-busy="true" aria-label={`Loading ${title}`} className="animate-pulse">
       <div className="mb-6 space-y-2">
         <div className="h-3 w-16 rounded bg-slate-200" />
         <div className="h-7 w-56 rounded bg-slate-200" />

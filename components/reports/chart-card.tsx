@@ -21,5 +21,5 @@ export function ChartCard({
 }
 
 export function ChartSkeleton() {
-  return <div aria-busy="true" aria-label="Loading chart" className="h-64 animate-pulse rounded-lg bg-slate-100" />;
+  return <div role="progressbar" aria-busy="true" aria-label="Loading chart" className="h-64 animate-pulse rounded-lg bg-slate-100" />;
 }

@@ -71,8 +71,10 @@ export const auditLogGrid: GridDefinition = assertDefinition({
       sortable: false,
       filter: null,
       format: describeAuditCell,
+      // What changed is what the log is read for: it stays when the row's Undo needs room.
+      priority: 1,
     },
     { id: "subject_email", label: "Subject email", kind: "text", sql: "a.details->>'email'", searchable: true, hiddenByDefault: true },
-    { id: "ip", label: "IP", kind: "text", sql: "a.ip", searchable: true },
+    { id: "ip", label: "IP", kind: "text", sql: "a.ip", searchable: true, priority: 3 },
   ],
 });
