@@ -25,6 +25,7 @@ import {
   actionFormData,
   BulkActionsBar,
   GridActionMessage,
+  offeredOn,
   RowActionButtons,
   type GridAction,
   type GridActionOutcome,
@@ -149,6 +150,9 @@ export function DataGrid({
   const go = (change: Partial<GridState>) => startNavigation(() => router.push(href(change)));
   const columnById = useMemo(() => new Map(definition.columns.map((c) => [c.id, c])), [definition]);
   const primaryColumn = definition.columns[0]?.id;
+  // Row actions no row of this page offers take no column (the audit log's Undo is for account
+  // changes only; a column of "—" would push the changes themselves off a 1280 px screen).
+  const offeredActions = useMemo(() => (rowActions ?? []).filter((a) => rows.some((row) => offeredOn(row, a))), [rowActions, rows]);
 
   const columns = useMemo<ColumnDef<Features, DisplayRow>[]>(
     () => [
@@ -191,7 +195,7 @@ export function DataGrid({
           />
         ),
       })),
-      ...(rowActions?.length
+      ...(offeredActions.length
         ? [
             {
               id: "__actions",
@@ -202,7 +206,7 @@ export function DataGrid({
                 <RowActionButtons
                   row={row.original}
                   rowName={row.original.cells[primaryColumn ?? ""]?.text ?? row.id}
-                  actions={rowActions}
+                  actions={offeredActions}
                   running={running}
                   onRun={runAction}
                 />
@@ -213,7 +217,7 @@ export function DataGrid({
     ],
     // runAction is recreated each render but only reads state through setters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [definition, primaryColumn, rowActions, running],
+    [definition, primaryColumn, offeredActions, running],
   );
 
   const shownIds = layout.order.filter((id) => layout.visible[id] !== false);
@@ -643,7 +647,7 @@ export function DataGrid({
                 return next;
               });
             }}
-            rowActions={rowActions}
+            rowActions={offeredActions}
             running={running}
             onRun={runAction}
             label={`${count}, page ${state.page}`}
