@@ -6,6 +6,9 @@ export async function register() {
   // drops everything below (Node-only code) from the edge bundle.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // OpenTelemetry first, so the spans of everything after it are recorded (off unless configured).
+  const { startTracing } = await import("./lib/tracing");
+  await startTracing();
   // The sign-in throttle and the audit log need the socket's address (lib/auth/client-ip.ts).
   const { exposePeerAddress } = await import("./lib/auth/peer-address");
   exposePeerAddress();

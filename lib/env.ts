@@ -141,6 +141,15 @@ const VARIABLES = {
     )
     .catch("info"),
 
+  // Tracing
+  /**
+   * An OpenTelemetry collector's OTLP/HTTP endpoint (e.g. `http://collector:4318`): set, the server
+   * sends traces of its requests, renders and fetches there (lib/tracing.ts); unset, tracing is off.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(trimmedOrUnset, z.string().optional()),
+  /** The service name the traces carry (default `magento-sales-portal`). */
+  OTEL_SERVICE_NAME: z.preprocess(trimmedOrUnset, z.string().optional()),
+
   // Set by Node and Next.js
   NODE_ENV: raw,
   /** "nodejs" or "edge" in the server; unset elsewhere. */

@@ -3,13 +3,16 @@
 // it: `node server.js` from .next/standalone against a fresh Postgres database. It migrates the
 // database and creates an administrator with the portal's CLI, waits for /api/health to answer
 // 200, signs in over HTTP (Auth.js's credentials endpoint) and opens a page with the session, then
-// sends SIGTERM and checks the server exits by itself and frees its port. The database is dropped
+// checks the spans of those requests reached an OpenTelemetry collector of its own (tracing is on
+// with OTEL_EXPORTER_OTLP_ENDPOINT), then sends SIGTERM and checks the server exits by itself and
+// frees its port. The database is dropped
 // at the end, whatever happened. `npm test` runs it after the build; exits 1 naming the failed step.
 //
 //   node scripts/smoke-standalone.mjs      (TEST_DATABASE_URL names the Postgres server)
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +27,11 @@ const STOP_TIMEOUT_MS = 35_000;
 const log = (message) => console.log(`[smoke] ${message}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const SERVICE_NAME = "smoke-portal";
+const TRACES_TIMEOUT_MS = 20_000;
+
 let server = null;
+let collector = null;
 let databaseCreated = false;
 const databaseName = `portal_smoke_${Date.now()}`;
 const databaseUrl = (() => {
@@ -74,10 +81,26 @@ const cookieHeader = (jar) =>
     .map(([name, value]) => `${name}=${value}`)
     .join("; ");
 
+/** A stand-in OpenTelemetry collector: keeps the bodies POSTed to /v1/traces (OTLP over HTTP). */
+async function startCollector() {
+  const traces = [];
+  const httpServer = http.createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      if (request.method === "POST" && request.url === "/v1/traces") traces.push(Buffer.concat(chunks));
+      response.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise((resolve) => httpServer.listen(0, HOST, resolve));
+  return { url: `http://${HOST}:${httpServer.address().port}`, traces, close: () => new Promise((resolve) => httpServer.close(resolve)) };
+}
+
 async function main() {
   if (!existsSync(path.join(standalone, "server.js"))) {
     throw new Error(".next/standalone/server.js is missing: run node scripts/build-standalone.mjs first.");
   }
+  collector = await startCollector();
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   const env = {
@@ -103,7 +126,16 @@ async function main() {
   const startedAt = Date.now();
   server = spawn(process.execPath, ["server.js"], {
     cwd: standalone,
-    env: { ...env, PORT: String(port), HOSTNAME: HOST, NEXT_MANUAL_SIG_HANDLE: "1" },
+    env: {
+      ...env,
+      PORT: String(port),
+      HOSTNAME: HOST,
+      NEXT_MANUAL_SIG_HANDLE: "1",
+      // Tracing on, to the stand-in collector, exported every half second.
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_SERVICE_NAME: SERVICE_NAME,
+      OTEL_BSP_SCHEDULE_DELAY: "500",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -156,6 +188,19 @@ async function main() {
   if (!html.includes("Smoke Admin")) throw new Error("/dashboard with the session does not show the signed-in user's name");
   log("signed in over HTTP and opened /dashboard");
 
+  // Tracing: the spans of these requests reach the collector, under the service name.
+  const tracesBy = Date.now() + TRACES_TIMEOUT_MS;
+  const traced = () => collector.traces.some((body) => body.includes(SERVICE_NAME) && body.includes("/dashboard"));
+  while (!traced() && Date.now() < tracesBy) await sleep(250);
+  if (!traced()) {
+    throw new Error(
+      `no trace of /dashboard from service ${SERVICE_NAME} reached the collector within ${TRACES_TIMEOUT_MS / 1000} s ` +
+        `(${collector.traces.length} exports received):\n${output}`,
+    );
+  }
+  if (!output.includes("tracing on")) throw new Error(`the server did not log that tracing is on:\n${output}`);
+  log(`tracing: ${collector.traces.length} OTLP exports received, with the spans of /dashboard`);
+
   // Graceful stop: SIGTERM, the server exits by itself and frees the port.
   const stopAt = Date.now();
   server.kill("SIGTERM");
@@ -169,6 +214,7 @@ async function main() {
 }
 
 async function cleanup() {
+  await collector?.close();
   if (server && server.exitCode === null && server.signalCode === null) {
     server.kill("SIGKILL");
     await new Promise((resolve) => server.once("exit", resolve));
