@@ -198,12 +198,13 @@ export default async function AccountPage({ params, searchParams }: Props) {
           <DetailSection title="Lifetime">
             {figures.mixedCurrencies ? (
               <p className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 ring-1 ring-inset ring-amber-200">
-                The customers buy in channels with different global currencies, so the amounts below add up different currencies.
+                The customers buy in channels with different global currencies: their amounts are not added up into one. Each
+                customer&apos;s page shows theirs.
               </p>
             ) : null}
             <dl className="grid grid-cols-2 gap-4 text-sm">
               <Figure label="Lifetime value">
-                <Money value={figures.lifetimeValue} currency={figures.currency} />
+                {figures.mixedCurrencies ? <MixedCurrencies /> : <Money value={figures.lifetimeValue} currency={figures.currency} />}
                 {figures.unconvertedOrders > 0 ? (
                   <span className="block text-xs font-normal text-amber-700">
                     Incomplete until the next sync: {countOf(figures.unconvertedOrders, "order")} not converted yet
@@ -212,10 +213,16 @@ export default async function AccountPage({ params, searchParams }: Props) {
               </Figure>
               <Figure label="Orders">{figures.orderCount.toLocaleString("en-US")}</Figure>
               <Figure label="Average order">
-                {figures.averageOrderValue === null ? "—" : <Money value={figures.averageOrderValue} currency={figures.currency} />}
+                {figures.mixedCurrencies ? (
+                  <MixedCurrencies />
+                ) : figures.averageOrderValue === null ? (
+                  "—"
+                ) : (
+                  <Money value={figures.averageOrderValue} currency={figures.currency} />
+                )}
               </Figure>
               <Figure label="Refunds">
-                <Money value={figures.refundsValue} currency={figures.currency} />
+                {figures.mixedCurrencies ? <MixedCurrencies /> : <Money value={figures.refundsValue} currency={figures.currency} />}
                 <span className="block text-xs font-normal text-slate-500">{countOf(figures.refundsCount, "credit memo")}</span>
               </Figure>
               <Figure label="First order">
@@ -341,4 +348,9 @@ async function AccountTabView({
       ) : null}
     </div>
   );
+}
+
+/** An amount over customers of channels with different global currencies: no sum is shown. */
+function MixedCurrencies() {
+  return <span className="text-slate-500">Mixed currencies</span>;
 }
