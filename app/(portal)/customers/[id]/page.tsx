@@ -12,6 +12,7 @@ import {
 import { ActionButton } from "@/components/two-way/action-button";
 import { fieldMarks, PushBanners } from "@/components/two-way/push-banners";
 import { GridView } from "@/components/data-grid/grid-view";
+import { Figure } from "@/components/detail/figure";
 import { AddressBlock } from "@/components/detail/address-block";
 import { AccountLink } from "@/components/accounts/account-link";
 import { DateTime } from "@/components/detail/date-time";
@@ -297,15 +298,6 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         <CustomerTabView tab={tab} customerId={customer.id} customerLabel={name} user={user} searchParams={query} timeZone={timeZone} />
       </div>
     </>
-  );
-}
-
-function Figure({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-base font-semibold text-slate-900">{children}</dd>
-    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { setAccountOwnerAction } from "./actions";
 import { AccountOwnerForm } from "@/components/accounts/owner-form";
 import { GridView } from "@/components/data-grid/grid-view";
+import { Figure } from "@/components/detail/figure";
 import { DateTime } from "@/components/detail/date-time";
 import { Money } from "@/components/detail/money";
 import { DetailSection } from "@/components/detail/section";
@@ -260,15 +261,6 @@ export default async function AccountPage({ params, searchParams }: Props) {
         <AccountTabView tab={tab} accountId={account.id} accountLabel={account.name} user={user} searchParams={query} timeZone={timeZone} />
       </div>
     </>
-  );
-}
-
-function Figure({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-base font-semibold text-slate-900">{children}</dd>
-    </div>
   );
 }
 
