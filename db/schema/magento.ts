@@ -13,7 +13,6 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { accounts } from "./accounts";
 import { users } from "./auth";
 import { channels } from "./channels";
 import { dateMultirange, id, money, originId, quantity, smallCount, syncedTimes, timestamptz } from "./columns";
@@ -160,7 +159,10 @@ export const magentoCustomers = pgTable(
     currencyCode: text("currency_code"),
     assigneeUserId: ref("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
     // The buyer's account (db/schema/accounts.ts); null only until the sync's assignment reaches the row.
-    accountId: ref("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    // No foreign key: its check would run once per customer a sync page inserts. The sync writes it
+    // from the accounts its page found or created; deleting an account unsets it (the statement
+    // trigger accounts_delete_references, migration 0030), as ON DELETE SET NULL did.
+    accountId: ref("account_id"),
     // Local edits waiting for (or pushed to) Magento, for two-way sync conflict rules.
     portalUpdatedAt: timestamptz("portal_updated_at"),
     // Fields with a two-way push not yet confirmed by Magento (lib/customers/two-way): the sync keeps their

@@ -7,6 +7,7 @@ import { writeAuditReturningId, type Actor } from "@/lib/audit/log";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { countOf } from "@/lib/format/count";
 import { refreshAccountFigures } from "@/lib/sync/rules/account-figures";
+import { holdAccountReferences, lockAccountReferences } from "@/lib/sync/rules/accounts";
 import { idArray } from "@/lib/sync/write/upsert";
 
 // Staff decisions about accounts: merge one account into another, move a customer to another (or
@@ -85,7 +86,11 @@ function actorOf(user: SessionUser, options: ManageOptions): Actor {
 /** Runs `work` in a transaction; a refusal rolls it back and becomes `{ ok: false }`. */
 async function inTransaction(db: Db, work: (tx: DbTx) => Promise<ChangeResult>): Promise<ChangeResult> {
   try {
-    return await db.transaction(work);
+    return await db.transaction(async (tx) => {
+      // Every change writes account ids (see lib/sync/rules/accounts.ts).
+      await holdAccountReferences(tx);
+      return work(tx);
+    });
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, error: error.message };
     throw error;
@@ -415,6 +420,8 @@ async function undoMove(tx: DbTx, user: SessionUser, entry: AuditRow, options: M
   const to = refOf(entry.details.to) ?? refuse("This entry does not say where the customer was moved.");
   const customer = (entry.details.customer ?? {}) as { name?: unknown };
   const customerName = typeof customer.name === "string" ? customer.name : "The customer";
+  // The account made for the move may go below; a sync page may be picking it meanwhile.
+  if (entry.details.createdAccount === true) await lockAccountReferences(tx);
   const locked = await lockAccounts(tx, [from.id, to.id]);
   const old = locked.get(from.id) ?? refuse(`${from.name} no longer exists; the move cannot be undone.`);
   if (old.mergedIntoId !== null) {

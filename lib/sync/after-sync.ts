@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { ChannelRow } from "@/lib/sync/types";
-import { assignUnassignedAccounts } from "@/lib/sync/rules/accounts";
+import { assignUnassignedAccounts, holdAccountReferences } from "@/lib/sync/rules/accounts";
 import { accountsChangedSince, refreshAccountFigures } from "@/lib/sync/rules/account-figures";
 import { safeErrorMessage } from "@/db/errors";
 import { recomputeRfm } from "@/lib/sync/rules/rfm";
@@ -34,7 +34,10 @@ export async function refreshAfterSync(db: Db, channel: ChannelRow, since: Date 
     : { rollups: "skipped" as const, rfm: "skipped" as const };
   let accounts: AfterSyncResult["accounts"];
   try {
-    const assigned = await db.transaction((tx) => assignUnassignedAccounts(tx, channel));
+    const assigned = await db.transaction(async (tx) => {
+      await holdAccountReferences(tx);
+      return assignUnassignedAccounts(tx, channel);
+    });
     const scope = !since || rfm === "done-all" || assigned > 0 ? "all" : await accountsChangedSince(db, channelId, since);
     const refreshed = changedRecords || assigned > 0 ? await refreshAccountFigures(db, scope) : 0;
     accounts = { assigned, refreshed };

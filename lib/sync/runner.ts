@@ -34,6 +34,7 @@ import {
 import { divideShares, inTerritory, type Share } from "@/lib/sync/shares";
 import { MagentoReplacedError, stopChannel, stopReason } from "@/lib/sync/replaced";
 import { refreshCartTotals } from "@/lib/sync/rules/cart-totals";
+import { holdAccountReferencesSql } from "@/lib/sync/rules/accounts";
 import { reconcileAfterPass } from "@/lib/sync/rules/reconcile";
 import { fetchReferences, type References, writeReferences } from "@/lib/sync/rules/references";
 import {
@@ -237,10 +238,13 @@ function referenceErrors(page: number, references: References | null): SyncError
  * commits in a database crash only means those pages are fetched again: no need to wait for the
  * WAL flush. Every page runs the same prepared statements with different ids; after five runs
  * Postgres may switch to a generic plan that cannot see the ids and scans whole tables (56 ms
- * instead of 1 ms for the guest merge), so each page is planned for its own ids.
+ * instead of 1 ms for the guest merge), so each page is planned for its own ids. A page may write
+ * account ids, so it holds the account references lock (shared) like every such writer.
  */
 export async function preparePageTransaction(tx: DbTx): Promise<void> {
-  await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
+  await tx.execute(
+    sql`SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true), ${holdAccountReferencesSql}`,
+  );
 }
 
 type PreparedPage = FetchedPage<unknown> & { received: number; prepared: unknown; references: References | null };

@@ -267,3 +267,52 @@ describe("a deleted channel", () => {
     expect(empty!.n).toBe(0);
   });
 });
+
+describe("an emptied account while a sync page is joining it", () => {
+  it("is kept for the page's customer: the deletion waits for the page instead of leaving it pointing at nothing", async () => {
+    const { createGuestCustomers } = await import("@/lib/sync/rules/guests");
+    const { preparePageTransaction } = await import("@/lib/sync/runner");
+    const { dropEmptiedAccounts } = await import("@/lib/sync/rules/accounts");
+    const [channelRowA] = await db
+      .select()
+      .from(channels)
+      .where(sql`id = ${channelA}`);
+    const [other] = await db.insert(channels).values({ name: "Store C", baseUrl: "https://c.example.test" }).returning();
+    const email = "joining@example.com";
+    const [account] = await rows<{ id: string }>(sql`INSERT INTO accounts (name, type) VALUES ('Joining Buyer', 'person') RETURNING id::text`);
+    await db.execute(sql`INSERT INTO account_emails (email, account_id) VALUES (${email}, ${account!.id})`);
+    await db.execute(
+      sql`INSERT INTO magento_customers (channel_id, origin_id, email, account_id) VALUES (${other!.id}, 1, ${email}, ${account!.id})`,
+    );
+
+    let releasePage!: () => void;
+    const pageMayCommit = new Promise<void>((resolve) => (releasePage = resolve));
+    let pageWrote!: () => void;
+    const pageHasWritten = new Promise<void>((resolve) => (pageWrote = resolve));
+    // A page of store A writes a guest checkout with the email (joining the account) and stays open...
+    const page = db.transaction(async (tx) => {
+      await preparePageTransaction(tx);
+      await createGuestCustomers(tx, channelRowA!, [{ email, firstName: "Joining", lastName: "Buyer" }]);
+      pageWrote();
+      await pageMayCommit;
+    });
+    await pageHasWritten;
+    // ...while store C's only customer of it goes and the emptied accounts are dropped.
+    await db.execute(sql`DELETE FROM magento_customers WHERE channel_id = ${other!.id}`);
+    let dropped = false;
+    const drop = dropEmptiedAccounts(db, [Number(account!.id)]).then((left) => {
+      dropped = true;
+      return left;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dropped).toBe(false);
+    releasePage();
+    await page;
+    expect(await drop).toEqual([Number(account!.id)]);
+
+    const joined = await accountsOfEmail(email);
+    expect(joined.map((r) => [r.channel_id, r.account_id])).toEqual([[String(channelA), account!.id]]);
+    const [exists] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM accounts WHERE id = ${account!.id}`);
+    expect(exists!.n).toBe(1);
+  });
+});

@@ -438,6 +438,30 @@ describe.each(backends)("migrations applied to $name", (backend) => {
     expect(otherAfter).toEqual({ cart_id: null });
   });
 
+  it("takes a deleted account's email claims along and unassigns its customers, keeping the customers and other accounts' rows (0030)", async () => {
+    const channelId = await insertChannel("account references");
+    const [gone, kept] = await rows<{ id: number | string }>(
+      db,
+      sql`insert into accounts (name, type) values ('Gone', 'person'), ('Kept', 'person') returning id`,
+    );
+    await db.execute(sql`insert into account_emails (email, account_id) values ('gone@example.test', ${gone!.id}), ('kept@example.test', ${kept!.id})`);
+    await db.execute(
+      sql`insert into magento_customers (channel_id, origin_id, email, account_id)
+          values (${channelId}, 1, 'gone@example.test', ${gone!.id}), (${channelId}, 2, 'kept@example.test', ${kept!.id})`,
+    );
+    await db.execute(sql`delete from accounts where id = ${gone!.id}`);
+    const customers = await rows<{ origin_id: unknown; account_id: unknown }>(
+      db,
+      sql`select origin_id, account_id from magento_customers where channel_id = ${channelId} order by origin_id`,
+    );
+    expect(customers.map((c) => [Number(c.origin_id), c.account_id === null ? null : Number(c.account_id)])).toEqual([
+      [1, null],
+      [2, Number(kept!.id)],
+    ]);
+    const claims = await rows<{ email: string }>(db, sql`select email from account_emails where email like '%@example.test' order by email`);
+    expect(claims.map((c) => c.email)).toEqual(["kept@example.test"]);
+  });
+
   it("withholds the query text older versions stored in sync errors (0026)", async () => {
     const channelId = await insertChannel("scrubbed errors");
     const leaked = 'Inngest gave up: Failed query: insert into "magento_customers" ... params: 1,ann@example.com,Ann';

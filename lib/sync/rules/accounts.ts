@@ -15,6 +15,25 @@ import { idArray, recordset } from "@/lib/sync/write/upsert";
 // Accounts the sync creates carry a sync_key ("email:…", "company:…"), unique, so two pages running
 // at once (a customers page and an orders page creating the guest) end in the same account.
 
+// Customers and email claims point at accounts without foreign keys (a check per row a sync page
+// inserts; migration 0030). What the keys' row locks did for deletion, one advisory lock does per
+// transaction: every transaction that may write an account id takes it shared (a sync page with its
+// settings, the after-sync assignment, staff's merges and moves), and deleting accounts someone else
+// may pick takes it exclusively, so it waits until those writers committed and sees their rows.
+const ACCOUNT_REFERENCES_LOCK = 0x41435246; // "ACRF"
+
+/** Held by a transaction that may write account ids (shared: writers never wait for each other). */
+export const holdAccountReferencesSql = sql`pg_advisory_xact_lock_shared(${ACCOUNT_REFERENCES_LOCK}::int, 0)`;
+
+export async function holdAccountReferences(tx: DbTx): Promise<void> {
+  await tx.execute(sql`SELECT ${holdAccountReferencesSql}`);
+}
+
+/** Before deleting accounts other transactions may have picked: waits for every writer of account ids. */
+export async function lockAccountReferences(tx: DbTx): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${ACCOUNT_REFERENCES_LOCK}::int, 0)`);
+}
+
 /** What the assignment needs of one customer row; the row is found by origin_id or by guest_key. */
 export interface AccountCandidate {
   originId?: number | null;
@@ -328,14 +347,18 @@ export async function assignUnassignedAccounts(tx: DbTx, channel: ChannelRow, ba
 export async function dropEmptiedAccounts(db: Db | DbTx, accountIds: readonly number[]): Promise<number[]> {
   const ids = [...new Set(accountIds)];
   if (ids.length === 0) return [];
-  const dropped = await queryRows<{ id: unknown }>(
-    db,
-    sql`
-    DELETE FROM accounts a WHERE a.id = ANY(${idArray(ids)}) AND a.merged_into_id IS NULL
-      AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)
-      AND NOT EXISTS (SELECT 1 FROM accounts m WHERE m.merged_into_id = a.id)
-    RETURNING a.id`,
-  );
+  // A sync page of another channel may be assigning a customer with the same email to one of them.
+  const dropped = await db.transaction(async (tx) => {
+    await lockAccountReferences(tx);
+    return queryRows<{ id: unknown }>(
+      tx,
+      sql`
+      DELETE FROM accounts a WHERE a.id = ANY(${idArray(ids)}) AND a.merged_into_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM magento_customers c WHERE c.account_id = a.id)
+        AND NOT EXISTS (SELECT 1 FROM accounts m WHERE m.merged_into_id = a.id)
+      RETURNING a.id`,
+    );
+  });
   const gone = new Set(dropped.map((row) => Number(row.id)));
   return ids.filter((id) => !gone.has(id));
 }
