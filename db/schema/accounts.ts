@@ -5,7 +5,7 @@ import { channels } from "./channels";
 import { createdUpdated, id, money, timestamptz } from "./columns";
 
 // Accounts gather one buyer wherever they bought: every magento_customers row (registered or guest)
-// belongs to exactly one. The sync assigns them (lib/accounts/assign.ts); staff merge and move
+// belongs to exactly one. The sync assigns them (lib/sync/rules/accounts.ts); staff merge and move
 // (lib/accounts/manage.ts), and the sync never changes an assignment it finds.
 
 export const ACCOUNT_TYPES = ["person", "company"] as const;
@@ -27,7 +27,7 @@ export const accounts = pgTable(
     // Merged away by staff: the account stays (so the merge can be undone) but is shown as its target.
     mergedIntoId: bigint("merged_into_id", { mode: "number" }).references((): AnyPgColumn => accounts.id, { onDelete: "set null" }),
     mergedAt: timestamptz("merged_at"),
-    // Figures over the account's customers, in the global currency (lib/accounts/figures.ts), refreshed
+    // Figures over the account's customers, in the global currency (lib/sync/rules/account-figures.ts), refreshed
     // after each sync and after every merge or move. The account page computes its own live.
     customersCount: integer("customers_count").notNull().default(0),
     lifetimeValue: money("lifetime_value").notNull().default("0"),

@@ -41,7 +41,7 @@ export const channels = pgTable(
     // (lib/sync/rules/abandoned-carts.ts).
     abandonmentDelayHours: integer("abandonment_delay_hours").notNull().default(24),
     // Customers with a company (Magento B2B company, or the company of the default billing address)
-    // join that company's account in this channel (lib/accounts/assign.ts); off: one account per person.
+    // join that company's account in this channel (lib/sync/rules/accounts.ts); off: one account per person.
     groupByCompany: boolean("group_by_company").notNull().default(true),
     entities: jsonb("entities")
       .$type<string[]>()
