@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { countOf } from "@/lib/format/count";
 import { formatMoney } from "@/lib/format/money";
 import type { AccountCandidate, AccountCustomer } from "@/lib/accounts/pick";
 
@@ -20,6 +21,25 @@ const TH = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text
 const TD = "px-3 py-2 align-top";
 
 /** An account's customers; `moveHref` adds a "Move…" link on each row that may move alone. */
+/** The line under a merge or move page's header: back to the account, its type, customers and (optionally) value. */
+export function AccountBackLine({
+  account,
+  withValue = false,
+}: {
+  account: { id: number; name: string; type: "person" | "company"; customersCount: number; lifetimeValue: string; currencyCode: string | null; mixedCurrencies: boolean };
+  withValue?: boolean;
+}) {
+  return (
+    <p className="text-sm text-slate-600">
+      <Link href={`/customers/accounts/${account.id}`} className="font-medium text-brand-700 hover:underline">
+        Back to {account.name}
+      </Link>{" "}
+      · <AccountTypeBadge type={account.type} /> · {countOf(account.customersCount, "customer")}
+      {withValue ? ` · lifetime value ${accountValue(account)}` : null}
+    </p>
+  );
+}
+
 export function AccountCustomersTable({
   customers,
   caption,

@@ -4,7 +4,7 @@ import type { AccountType } from "@/db/schema";
 import { queryRows } from "@/db/rows";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { customerName } from "@/lib/customers/name";
-import { lifetimeFiguresOf } from "@/lib/customers/lifetime-figures";
+import { type LifetimeFigures, readLifetimeFigures } from "@/lib/customers/lifetime-figures";
 import { rfmSegmentLabel } from "@/lib/sync/rules/rfm";
 
 // One account's page (issue 22): who it is, who owns it, its customers in every channel and
@@ -18,23 +18,6 @@ export type AccountTab = (typeof ACCOUNT_TABS)[number];
 export function parseAccountTab(raw: string | string[] | undefined): AccountTab {
   const value = Array.isArray(raw) ? raw[0] : raw;
   return (ACCOUNT_TABS as readonly string[]).includes(value ?? "") ? (value as AccountTab) : "orders";
-}
-
-/** An account's figures, by the customers' rule (LifetimeFigures in lib/customers/detail.ts), over all its customers. */
-export interface AccountFigures {
-  lifetimeValue: string;
-  orderCount: number;
-  /** Orders left out of the value until a sync reads their base amounts. */
-  unconvertedOrders: number;
-  averageOrderValue: string | null;
-  refundsValue: string;
-  refundsCount: number;
-  firstOrderAt: Date | null;
-  lastOrderAt: Date | null;
-  /** The global currency of the converted orders; null when none is converted. */
-  currency: string | null;
-  /** The customers' channels have different global currencies: no sum is meaningful. */
-  mixedCurrencies: boolean;
 }
 
 export interface AccountCustomer {
@@ -56,7 +39,7 @@ export interface AccountDetail {
   customers: AccountCustomer[];
   /** More customers than CUSTOMERS_LIMIT: the list is cut. */
   customersCut: boolean;
-  figures: AccountFigures;
+  figures: LifetimeFigures;
   rfm: { segment: string; label: string; r: number; f: number; m: number } | null;
 }
 
@@ -110,7 +93,7 @@ export async function loadAccountDetail(db: Db, user: SessionUser | null, id: nu
     if (!into) return null;
     return { kind: "merged", account: { id, name: row.name }, mergedAt: date(row.merged_at), into };
   }
-  const [customers, figures] = await Promise.all([accountCustomers(db, id), accountFigures(db, id)]);
+  const [customers, figures] = await Promise.all([accountCustomers(db, id), readLifetimeFigures(db, { accountId: id })]);
   return {
     kind: "account",
     account: { id, name: row.name, type: row.type, createdAt: date(row.created_at) ?? new Date(0) },
@@ -195,22 +178,6 @@ async function accountCustomers(db: Db, accountId: number): Promise<AccountCusto
             name: customerName({ firstName: row.merged_first, lastName: row.merged_last, email: row.merged_email ?? "" }),
           },
   }));
-}
-
-async function accountFigures(db: Db, accountId: number): Promise<AccountFigures> {
-  const [row] = await queryRows<Record<string, unknown>>(db, lifetimeFiguresOf({ accountId }));
-  return {
-    lifetimeValue: String(row?.sales ?? "0"),
-    orderCount: Number(row?.n ?? 0),
-    unconvertedOrders: Number(row?.unconverted ?? 0),
-    averageOrderValue: text(row?.average),
-    refundsValue: String(row?.refunds ?? "0"),
-    refundsCount: Number(row?.refunds_count ?? 0),
-    firstOrderAt: date(row?.first_at),
-    lastOrderAt: date(row?.last_at),
-    currency: text(row?.currency),
-    mixedCurrencies: Number(row?.currencies ?? 0) > 1,
-  };
 }
 
 /** People an account can be given to: active users, by name. */

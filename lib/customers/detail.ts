@@ -13,7 +13,7 @@ import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { queryRows } from "@/db/rows";
 import { formatMoney } from "@/lib/format/money";
 import { channelInfo, storeInfo, type RecordMeta, type StoreInfo } from "@/lib/records/meta";
-import { lifetimeFiguresQuery } from "./lifetime-figures";
+import { type LifetimeFigures, readLifetimeFigures } from "./lifetime-figures";
 import { customerAccount, type CustomerAccount } from "./linked";
 
 // One customer (registered or guest) with profile, addresses, subscription and lifetime figures,
@@ -25,28 +25,6 @@ export type CustomerTab = (typeof CUSTOMER_TABS)[number];
 export function parseCustomerTab(raw: string | string[] | undefined): CustomerTab {
   const value = Array.isArray(raw) ? raw[0] : raw;
   return (CUSTOMER_TABS as readonly string[]).includes(value ?? "") ? (value as CustomerTab) : "orders";
-}
-
-/**
- * Figures over the customer's orders that count (not canceled, not removed), by the same rule as
- * the stored lifetime value (lib/sync/rules/ltv.ts), in the global currency: sales =
- * Σ (base_subtotal + base_discount_amount) × base_to_global_rate, refunds = Σ memo base_grand_total ×
- * base_to_global_rate. Orders without base amounts yet (unconvertedOrders) are counted in
- * orderCount but not in the sales value or the average. Computed here in SQL numeric, so the
- * average is exact to 4 places and never float-rounded.
- */
-export interface LifetimeFigures {
-  salesValue: string;
-  orderCount: number;
-  /** Orders the sales value leaves out until a sync reads their base amounts. */
-  unconvertedOrders: number;
-  averageOrderValue: string | null;
-  refundsValue: string;
-  refundsCount: number;
-  firstOrderAt: Date | null;
-  lastOrderAt: Date | null;
-  /** The global currency of the converted orders; null when none is converted. */
-  currency: string | null;
 }
 
 export interface CustomerDetail extends RecordMeta {
@@ -94,7 +72,7 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
       .where(and(eq(magentoNewsletterSubscribers.customerId, id), isNull(magentoNewsletterSubscribers.removedAt)))
       .orderBy(desc(magentoNewsletterSubscribers.changedAt))
       .limit(1),
-    lifetimeFigures(db, id),
+    readLifetimeFigures(db, { customerId: id }),
     customer.mergedIntoId === null
       ? []
       : db
@@ -118,22 +96,6 @@ export async function loadCustomerDetail(db: Db, user: SessionUser | null, id: n
     figures: { ...figures, currency: figures.currency ?? customer.lifetimeCurrencyCode },
     mergedInto: merged[0] ?? null,
     account,
-  };
-}
-
-async function lifetimeFigures(db: Db, customerId: number): Promise<LifetimeFigures> {
-  const [row] = await queryRows<Record<string, unknown>>(db, lifetimeFiguresQuery(customerId));
-  const date = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
-  return {
-    salesValue: String(row?.sales ?? "0"),
-    orderCount: Number(row?.n ?? 0),
-    unconvertedOrders: Number(row?.unconverted ?? 0),
-    averageOrderValue: row?.average === null || row?.average === undefined ? null : String(row.average),
-    refundsValue: String(row?.refunds ?? "0"),
-    refundsCount: Number(row?.refunds_count ?? 0),
-    firstOrderAt: date(row?.first_at),
-    lastOrderAt: date(row?.last_at),
-    currency: row?.currency === null || row?.currency === undefined ? null : String(row.currency),
   };
 }
 

@@ -1,4 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
 
 // The SQL of lifetime figures, apart from the pages' loaders (customers/detail.ts, accounts/detail.ts,
 // server-only) so that the benches, run outside Next, can time the same statements.
@@ -6,7 +8,50 @@ import { sql, type SQL } from "drizzle-orm";
 /** Whose orders and credit memos the figures add up: one customer, or every customer of an account. */
 export type LifetimeScope = { customerId: number } | { accountId: number };
 
-/** The statement of a customer's lifetime figures (LifetimeFigures in customers/detail.ts says what each one is). */
+/**
+ * Figures over the orders that count (not canceled, not removed), by the same rule as the stored
+ * lifetime value (lib/sync/rules/ltv.ts), in the global currency: value =
+ * Σ (base_subtotal + base_discount_amount) × base_to_global_rate, refunds = Σ memo base_grand_total ×
+ * base_to_global_rate. Orders without base amounts yet (unconvertedOrders) are counted in
+ * orderCount but not in the value or the average. Computed in SQL numeric, so the average is exact
+ * to 4 places and never float-rounded. The customer page and the account page show the same set.
+ */
+export interface LifetimeFigures {
+  value: string;
+  orderCount: number;
+  /** Orders the value leaves out until a sync reads their base amounts. */
+  unconvertedOrders: number;
+  averageOrderValue: string | null;
+  refundsValue: string;
+  refundsCount: number;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+  /** The global currency of the converted orders; null when none is converted. */
+  currency: string | null;
+  /** Orders in different global currencies (an account's customers in channels that differ): no sum is meaningful. */
+  mixedCurrencies: boolean;
+}
+
+/** The lifetime figures of a customer or an account, read with lifetimeFiguresOf. */
+export async function readLifetimeFigures(db: Db, scope: LifetimeScope): Promise<LifetimeFigures> {
+  const [row] = await queryRows<Record<string, unknown>>(db, lifetimeFiguresOf(scope));
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  const date = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
+  return {
+    value: String(row?.sales ?? "0"),
+    orderCount: Number(row?.n ?? 0),
+    unconvertedOrders: Number(row?.unconverted ?? 0),
+    averageOrderValue: text(row?.average),
+    refundsValue: String(row?.refunds ?? "0"),
+    refundsCount: Number(row?.refunds_count ?? 0),
+    firstOrderAt: date(row?.first_at),
+    lastOrderAt: date(row?.last_at),
+    currency: text(row?.currency),
+    mixedCurrencies: Number(row?.currencies ?? 0) > 1,
+  };
+}
+
+/** The statement of a customer's lifetime figures (LifetimeFigures above says what each one is). */
 export function lifetimeFiguresQuery(customerId: number): SQL {
   return lifetimeFiguresOf({ customerId });
 }

@@ -148,7 +148,7 @@ describe("the account page", () => {
     expect(orders!.n).toBe(6);
     expect(memos!.n).toBe(2);
     expect(figures.orderCount).toBe(orders!.n);
-    expect(figures.lifetimeValue).toBe(orders!.value);
+    expect(figures.value).toBe(orders!.value);
     expect(figures.refundsCount).toBe(memos!.n);
     expect(figures.refundsValue).toBe(memos!.value);
     expect(figures.firstOrderAt?.getTime()).toBe(new Date(orders!.first).getTime());
@@ -160,7 +160,7 @@ describe("the account page", () => {
     // The stored figures the sync refreshed agree with the live ones.
     const [stored] = await rows<{ ltv: string; orders: number; refunds: string }>(sql`
       SELECT lifetime_value::text AS ltv, orders_count AS orders, refunds_total::text AS refunds FROM accounts WHERE id = ${accountId}`);
-    expect(Number(stored!.ltv)).toBe(Number(figures.lifetimeValue));
+    expect(Number(stored!.ltv)).toBe(Number(figures.value));
     expect(stored!.orders).toBe(figures.orderCount);
   });
 

@@ -188,7 +188,7 @@ describe("detail loaders", () => {
     expect(detail!.customer.email).toBe(simCustomer.email);
     expect(detail!.customer.isGuest).toBe(false);
     const f = detail!.figures;
-    expect(f.salesValue).toBe(sales);
+    expect(f.value).toBe(sales);
     expect(f.currency).toBe("USD");
     expect(f.orderCount).toBe(orders.length);
     expect(f.unconvertedOrders).toBe(0);
@@ -234,8 +234,8 @@ describe("detail loaders", () => {
       const f = (await loadCustomerDetail(testDb.db, viewer, id))!.figures;
       expect(f.orderCount).toBe(before.orderCount);
       expect(f.unconvertedOrders).toBe(1);
-      expect(f.salesValue).toBe(rest!.v);
-      expect(f.salesValue).not.toBe(before.salesValue);
+      expect(f.value).toBe(rest!.v);
+      expect(f.value).not.toBe(before.value);
     } finally {
       await testDb.db.execute(sql`UPDATE magento_orders SET base_subtotal = ${order!.base_subtotal}::numeric WHERE id = ${order!.id}`);
     }

@@ -293,36 +293,18 @@ export async function TopCustomersWidget({
       {rows.length === 0 ? (
         <WidgetEmpty>No customer has ordered yet.</WidgetEmpty>
       ) : (
-        <table className="w-full text-sm">
-          <caption className="sr-only">Top customers by lifetime value</caption>
-          <thead className="text-left text-xs text-slate-600">
-            <tr>
-              <th scope="col" className="pb-2 font-medium">
-                Customer
-              </th>
-              <th scope="col" className="pb-2 text-right font-medium">
-                Orders
-              </th>
-              <th scope="col" className="pb-2 text-right font-medium">
-                Lifetime value
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td className="py-1.5">
-                  <Link href={`/customers/${r.id}`} className="font-medium text-brand-700 hover:underline">
-                    {r.name}
-                  </Link>
-                  <span className="block text-xs text-slate-600">{r.channelName}</span>
-                </td>
-                <td className="py-1.5 text-right tabular-nums">{count(r.orders)}</td>
-                <td className="py-1.5 text-right tabular-nums">{money(r.lifetimeValue, currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TopTable
+          caption="Top customers by lifetime value"
+          nameHeader="Customer"
+          rows={rows.map((r) => ({
+            id: r.id,
+            href: `/customers/${r.id}`,
+            name: r.name,
+            detail: r.channelName,
+            orders: r.orders,
+            value: money(r.lifetimeValue, currency),
+          }))}
+        />
       )}
     </Widget>
   );
@@ -339,43 +321,65 @@ async function TopAccounts({ user, scope, switcher }: Pick<Props, "user" | "scop
       {rows.length === 0 ? (
         <WidgetEmpty>No account has ordered yet.</WidgetEmpty>
       ) : (
-        <table className="w-full text-sm">
-          <caption className="sr-only">Top accounts by lifetime value</caption>
-          <thead className="text-left text-xs text-slate-600">
-            <tr>
-              <th scope="col" className="pb-2 font-medium">
-                Account
-              </th>
-              <th scope="col" className="pb-2 text-right font-medium">
-                Orders
-              </th>
-              <th scope="col" className="pb-2 text-right font-medium">
-                Lifetime value
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td className="py-1.5">
-                  <Link href={`/customers/accounts/${r.id}`} className="font-medium text-brand-700 hover:underline">
-                    {r.name}
-                  </Link>
-                  <span className="block text-xs text-slate-600">
-                    {r.type === "company" ? "Company" : "Person"} · {r.customers === 1 ? "1 customer" : `${count(r.customers)} customers`}
-                  </span>
-                </td>
-                <td className="py-1.5 text-right tabular-nums">{count(r.orders)}</td>
-                <td className="py-1.5 text-right tabular-nums">
-                  {/* Customers in installations of different global currencies: no one sum to show. */}
-                  {r.currency === null ? "mixed currencies" : money(r.lifetimeValue, r.currency)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TopTable
+          caption="Top accounts by lifetime value"
+          nameHeader="Account"
+          rows={rows.map((r) => ({
+            id: r.id,
+            href: `/customers/accounts/${r.id}`,
+            name: r.name,
+            detail: `${r.type === "company" ? "Company" : "Person"} · ${r.customers === 1 ? "1 customer" : `${count(r.customers)} customers`}`,
+            orders: r.orders,
+            // Customers in installations of different global currencies: no one sum to show.
+            value: r.currency === null ? "mixed currencies" : money(r.lifetimeValue, r.currency),
+          }))}
+        />
       )}
     </Widget>
+  );
+}
+
+/** The top widget's table, for customers and for accounts: who (linked, with a line under), orders, lifetime value. */
+function TopTable({
+  caption,
+  nameHeader,
+  rows,
+}: {
+  caption: string;
+  nameHeader: string;
+  rows: { id: number; href: string; name: string; detail: string; orders: number; value: ReactNode }[];
+}) {
+  return (
+    <table className="w-full text-sm">
+      <caption className="sr-only">{caption}</caption>
+      <thead className="text-left text-xs text-slate-600">
+        <tr>
+          <th scope="col" className="pb-2 font-medium">
+            {nameHeader}
+          </th>
+          <th scope="col" className="pb-2 text-right font-medium">
+            Orders
+          </th>
+          <th scope="col" className="pb-2 text-right font-medium">
+            Lifetime value
+          </th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td className="py-1.5">
+              <Link href={r.href} className="font-medium text-brand-700 hover:underline">
+                {r.name}
+              </Link>
+              <span className="block text-xs text-slate-600">{r.detail}</span>
+            </td>
+            <td className="py-1.5 text-right tabular-nums">{count(r.orders)}</td>
+            <td className="py-1.5 text-right tabular-nums">{r.value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -12,7 +12,7 @@ import {
 import { ActionButton } from "@/components/two-way/action-button";
 import { fieldMarks, PushBanners } from "@/components/two-way/push-banners";
 import { GridView } from "@/components/data-grid/grid-view";
-import { Figure } from "@/components/detail/figure";
+import { LifetimeFiguresList } from "@/components/detail/lifetime-figures";
 import { AddressBlock } from "@/components/detail/address-block";
 import { AccountLink } from "@/components/accounts/account-link";
 import { DateTime } from "@/components/detail/date-time";
@@ -47,7 +47,6 @@ import {
 import { detailNavigation } from "@/lib/browse/detail-navigation";
 import { parseDetailId } from "@/lib/records/meta";
 import { customerPushState, loadCustomerEdit, type CustomerField } from "@/lib/customers/two-way/service";
-import { countOf } from "@/lib/format/count";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -258,30 +257,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         </div>
         <div className="min-w-0 space-y-6">
           <DetailSection title="Lifetime">
-            <dl className="grid grid-cols-2 gap-4 text-sm">
-              <Figure label="Lifetime value">
-                <Money value={figures.salesValue} currency={figures.currency} />
-                {figures.unconvertedOrders > 0 ? (
-                  <span className="block text-xs font-normal text-amber-700">
-                    Incomplete until the next sync: {countOf(figures.unconvertedOrders, "order")} not converted yet
-                  </span>
-                ) : null}
-              </Figure>
-              <Figure label="Orders">{figures.orderCount.toLocaleString("en-US")}</Figure>
-              <Figure label="Average order">
-                {figures.averageOrderValue === null ? "—" : <Money value={figures.averageOrderValue} currency={figures.currency} />}
-              </Figure>
-              <Figure label="Refunds">
-                <Money value={figures.refundsValue} currency={figures.currency} />
-                <span className="block text-xs font-normal text-slate-500">{countOf(figures.refundsCount, "credit memo")}</span>
-              </Figure>
-              <Figure label="First order">
-                <DateTime value={figures.firstOrderAt} timeZone={timeZone} />
-              </Figure>
-              <Figure label="Last order">
-                <DateTime value={figures.lastOrderAt} timeZone={timeZone} />
-              </Figure>
-            </dl>
+            <LifetimeFiguresList figures={figures} timeZone={timeZone} />
             <p className="mt-3 text-xs text-slate-500">
               Lifetime value: subtotal after discounts of orders not canceled, in the store&apos;s global currency
               {figures.currency ? ` (${figures.currency})` : ""} at each order&apos;s own rate, as Magento&apos;s reports add it up.

@@ -5,8 +5,8 @@ import { setAccountOwnerAction } from "./actions";
 import { AccountOwnerForm } from "@/components/accounts/owner-form";
 import { GridView } from "@/components/data-grid/grid-view";
 import { Figure } from "@/components/detail/figure";
+import { LifetimeFiguresList } from "@/components/detail/lifetime-figures";
 import { DateTime } from "@/components/detail/date-time";
-import { Money } from "@/components/detail/money";
 import { DetailSection } from "@/components/detail/section";
 import { TabLinks } from "@/components/detail/tabs";
 import { Timeline } from "@/components/detail/timeline";
@@ -203,35 +203,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
                 customer&apos;s page shows theirs.
               </p>
             ) : null}
-            <dl className="grid grid-cols-2 gap-4 text-sm">
-              <Figure label="Lifetime value">
-                {figures.mixedCurrencies ? <MixedCurrencies /> : <Money value={figures.lifetimeValue} currency={figures.currency} />}
-                {figures.unconvertedOrders > 0 ? (
-                  <span className="block text-xs font-normal text-amber-700">
-                    Incomplete until the next sync: {countOf(figures.unconvertedOrders, "order")} not converted yet
-                  </span>
-                ) : null}
-              </Figure>
-              <Figure label="Orders">{figures.orderCount.toLocaleString("en-US")}</Figure>
-              <Figure label="Average order">
-                {figures.mixedCurrencies ? (
-                  <MixedCurrencies />
-                ) : figures.averageOrderValue === null ? (
-                  "—"
-                ) : (
-                  <Money value={figures.averageOrderValue} currency={figures.currency} />
-                )}
-              </Figure>
-              <Figure label="Refunds">
-                {figures.mixedCurrencies ? <MixedCurrencies /> : <Money value={figures.refundsValue} currency={figures.currency} />}
-                <span className="block text-xs font-normal text-slate-500">{countOf(figures.refundsCount, "credit memo")}</span>
-              </Figure>
-              <Figure label="First order">
-                <DateTime value={figures.firstOrderAt} timeZone={timeZone} />
-              </Figure>
-              <Figure label="Last order">
-                <DateTime value={figures.lastOrderAt} timeZone={timeZone} />
-              </Figure>
+            <LifetimeFiguresList figures={figures} timeZone={timeZone}>
               <Figure label="RFM segment">
                 {detail.rfm ? (
                   <>
@@ -244,7 +216,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
                   <span className="text-slate-500">Not scored yet</span>
                 )}
               </Figure>
-            </dl>
+            </LifetimeFiguresList>
             <p className="mt-3 text-xs text-slate-500">
               Over the orders of all the account&apos;s customers: subtotal after discounts of orders not canceled, in the global currency
               {figures.currency ? ` (${figures.currency})` : ""} at each order&apos;s own rate. The RFM segment is scored after each sync.
@@ -343,6 +315,3 @@ async function AccountTabView({
 }
 
 /** An amount over customers of channels with different global currencies: no sum is shown. */
-function MixedCurrencies() {
-  return <span className="text-slate-500">Mixed currencies</span>;
-}

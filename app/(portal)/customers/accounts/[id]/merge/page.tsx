@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import {
+  AccountBackLine,
   AccountCandidatesTable,
   AccountCustomersTable,
   AccountSearchForm,
@@ -11,27 +11,22 @@ import {
 import { ConfirmChangeForm } from "@/components/accounts/change-form";
 import { DetailSection } from "@/components/detail/section";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDb } from "@/db/client";
 import { loadAccountSummary, searchAccountsToPick } from "@/lib/accounts/pick";
-import { requirePagePermission } from "@/lib/auth/session";
 import { countOf } from "@/lib/format/count";
 import { parseDetailId } from "@/lib/records/meta";
+import { firstValue } from "@/lib/url-state";
+import { accountToManage } from "../account-to-manage";
 import { mergeAccountsAction } from "../../manage-actions";
 
 export const metadata: Metadata = { title: "Merge account" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? "") : (value ?? ""));
+const one = (value: string | string[] | undefined): string => firstValue(value) ?? "";
 
 /** Merge this account into another: find the target, see what will happen, confirm. */
 export default async function MergeAccountPage({ params, searchParams }: Props) {
-  const user = await requirePagePermission("manage_accounts");
-  const id = parseDetailId((await params).id);
-  if (id === null) notFound();
-  const db = await getDb();
-  const source = await loadAccountSummary(db, user, id);
-  if (!source) notFound();
+  const { user, db, id, account: source } = await accountToManage(params);
   const query = await searchParams;
   const q = one(query.q).trim();
   const targetId = parseDetailId(one(query.target));
@@ -63,12 +58,7 @@ export default async function MergeAccountPage({ params, searchParams }: Props) 
         title={`Merge ${source.name} into another account`}
         description="Its customers join the account you choose and it is closed. The merge can be undone from its page or the audit log."
       />
-      <p className="text-sm text-slate-600">
-        <Link href={`/customers/accounts/${id}`} className="font-medium text-brand-700 hover:underline">
-          Back to {source.name}
-        </Link>{" "}
-        · <AccountTypeBadge type={source.type} /> · {countOf(source.customersCount, "customer")} · lifetime value {accountValue(source)}
-      </p>
+      <AccountBackLine account={source} withValue />
 
       {target ? (
         <DetailSection title="Confirm the merge">

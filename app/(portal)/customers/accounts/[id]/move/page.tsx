@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import {
+  AccountBackLine,
   AccountCandidatesTable,
   AccountCustomersTable,
   AccountSearchForm,
@@ -12,27 +12,22 @@ import { ConfirmChangeForm } from "@/components/accounts/change-form";
 import { NewAccountForm } from "@/components/accounts/new-account-form";
 import { DetailSection } from "@/components/detail/section";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDb } from "@/db/client";
 import { loadAccountSummary, searchAccountsToPick } from "@/lib/accounts/pick";
-import { requirePagePermission } from "@/lib/auth/session";
 import { countOf } from "@/lib/format/count";
 import { parseDetailId } from "@/lib/records/meta";
+import { firstValue } from "@/lib/url-state";
+import { accountToManage } from "../account-to-manage";
 import { moveCustomerAction } from "../../manage-actions";
 
 export const metadata: Metadata = { title: "Move customer" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? "") : (value ?? ""));
+const one = (value: string | string[] | undefined): string => firstValue(value) ?? "";
 
 /** Move one customer of this account (with its merged guest checkouts) to another account or a new one. */
 export default async function MoveCustomerPage({ params, searchParams }: Props) {
-  const user = await requirePagePermission("manage_accounts");
-  const id = parseDetailId((await params).id);
-  if (id === null) notFound();
-  const db = await getDb();
-  const account = await loadAccountSummary(db, user, id);
-  if (!account) notFound();
+  const { user, db, id, account } = await accountToManage(params);
   const query = await searchParams;
   const customerId = parseDetailId(one(query.customer));
   const customer = account.customers.find((c) => c.id === customerId && c.mergedIntoId === null) ?? null;
@@ -78,12 +73,7 @@ export default async function MoveCustomerPage({ params, searchParams }: Props) 
         title={`Move ${customer.name} out of ${account.name}`}
         description="Choose the account the customer belongs to, or start a new one. The move can be undone from its page or the audit log."
       />
-      <p className="text-sm text-slate-600">
-        <Link href={`/customers/accounts/${id}`} className="font-medium text-brand-700 hover:underline">
-          Back to {account.name}
-        </Link>{" "}
-        · <AccountTypeBadge type={account.type} /> · {countOf(account.customersCount, "customer")}
-      </p>
+      <AccountBackLine account={account} />
       <DetailSection title="Moving">
         <AccountCustomersTable customers={moving} caption={`Customer rows that will move`} />
       </DetailSection>
