@@ -83,12 +83,21 @@ function actorOf(user: SessionUser, options: ManageOptions): Actor {
   return { userId: user.id, actor: user.email, ip: options.ip ?? null };
 }
 
-/** Runs `work` in a transaction; a refusal rolls it back and becomes `{ ok: false }`. */
-async function inTransaction(db: Db, work: (tx: DbTx) => Promise<ChangeResult>): Promise<ChangeResult> {
+/**
+ * Runs `work` in a transaction; a refusal rolls it back and becomes `{ ok: false }`. Every change
+ * writes account ids, so it holds the account references lock (lib/sync/rules/accounts.ts) first
+ * thing: shared, or exclusive for an undo, which may delete the account a move made. Taken before
+ * any row lock and never upgraded, it cannot deadlock.
+ */
+async function inTransaction(
+  db: Db,
+  work: (tx: DbTx) => Promise<ChangeResult>,
+  references: "shared" | "exclusive" = "shared",
+): Promise<ChangeResult> {
   try {
     return await db.transaction(async (tx) => {
-      // Every change writes account ids (see lib/sync/rules/accounts.ts).
-      await holdAccountReferences(tx);
+      if (references === "exclusive") await lockAccountReferences(tx);
+      else await holdAccountReferences(tx);
       return work(tx);
     });
   } catch (error) {
@@ -344,13 +353,17 @@ export async function undoAccountChange(
   const parsed = undoInputSchema.safeParse(typeof raw === "number" ? { auditId: raw } : raw);
   if (!parsed.success) return { ok: false, error: "Choose an account change to undo." };
   const { auditId } = parsed.data;
-  return inTransaction(db, async (tx) => {
-    // The entry's lock makes two undos of one change wait for each other: the second sees the first's entry.
-    const entry = (await lockAuditEntry(tx, auditId)) ?? refuse("There is no such audit entry.");
-    if (entry.action !== ACCOUNT_MERGE && entry.action !== ACCOUNT_MOVE) refuse("Only account merges and moves can be undone.");
-    if (await undoneAlready(tx, auditId)) refuse("This change has been undone already.");
-    return entry.action === ACCOUNT_MERGE ? undoMerge(tx, user!, entry, options) : undoMove(tx, user!, entry, options);
-  });
+  return inTransaction(
+    db,
+    async (tx) => {
+      // The entry's lock makes two undos of one change wait for each other: the second sees the first's entry.
+      const entry = (await lockAuditEntry(tx, auditId)) ?? refuse("There is no such audit entry.");
+      if (entry.action !== ACCOUNT_MERGE && entry.action !== ACCOUNT_MOVE) refuse("Only account merges and moves can be undone.");
+      if (await undoneAlready(tx, auditId)) refuse("This change has been undone already.");
+      return entry.action === ACCOUNT_MERGE ? undoMerge(tx, user!, entry, options) : undoMove(tx, user!, entry, options);
+    },
+    "exclusive",
+  );
 }
 
 async function undoMerge(tx: DbTx, user: SessionUser, entry: AuditRow, options: ManageOptions): Promise<ChangeResult> {
@@ -420,8 +433,6 @@ async function undoMove(tx: DbTx, user: SessionUser, entry: AuditRow, options: M
   const to = refOf(entry.details.to) ?? refuse("This entry does not say where the customer was moved.");
   const customer = (entry.details.customer ?? {}) as { name?: unknown };
   const customerName = typeof customer.name === "string" ? customer.name : "The customer";
-  // The account made for the move may go below; a sync page may be picking it meanwhile.
-  if (entry.details.createdAccount === true) await lockAccountReferences(tx);
   const locked = await lockAccounts(tx, [from.id, to.id]);
   const old = locked.get(from.id) ?? refuse(`${from.name} no longer exists; the move cannot be undone.`);
   if (old.mergedIntoId !== null) {

@@ -12,6 +12,7 @@ import { ConfirmChangeForm } from "@/components/accounts/change-form";
 import { DetailSection } from "@/components/detail/section";
 import { PageHeader } from "@/components/ui/page-header";
 import { loadAccountSummary, searchAccountsToPick } from "@/lib/accounts/pick";
+import { requirePagePermission } from "@/lib/auth/session";
 import { countOf } from "@/lib/format/count";
 import { parseDetailId } from "@/lib/records/meta";
 import { firstValue } from "@/lib/url-state";
@@ -26,7 +27,8 @@ const one = (value: string | string[] | undefined): string => firstValue(value) 
 
 /** Merge this account into another: find the target, see what will happen, confirm. */
 export default async function MergeAccountPage({ params, searchParams }: Props) {
-  const { user, db, id, account: source } = await accountToManage(params);
+  const user = await requirePagePermission("manage_accounts");
+  const { db, id, account: source } = await accountToManage(user, params);
   const query = await searchParams;
   const q = one(query.q).trim();
   const targetId = parseDetailId(one(query.target));

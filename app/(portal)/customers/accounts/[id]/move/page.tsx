@@ -13,6 +13,7 @@ import { NewAccountForm } from "@/components/accounts/new-account-form";
 import { DetailSection } from "@/components/detail/section";
 import { PageHeader } from "@/components/ui/page-header";
 import { loadAccountSummary, searchAccountsToPick } from "@/lib/accounts/pick";
+import { requirePagePermission } from "@/lib/auth/session";
 import { countOf } from "@/lib/format/count";
 import { parseDetailId } from "@/lib/records/meta";
 import { firstValue } from "@/lib/url-state";
@@ -27,7 +28,8 @@ const one = (value: string | string[] | undefined): string => firstValue(value) 
 
 /** Move one customer of this account (with its merged guest checkouts) to another account or a new one. */
 export default async function MoveCustomerPage({ params, searchParams }: Props) {
-  const { user, db, id, account } = await accountToManage(params);
+  const user = await requirePagePermission("manage_accounts");
+  const { db, id, account } = await accountToManage(user, params);
   const query = await searchParams;
   const customerId = parseDetailId(one(query.customer));
   const customer = account.customers.find((c) => c.id === customerId && c.mergedIntoId === null) ?? null;
