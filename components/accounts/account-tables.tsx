@@ -20,13 +20,20 @@ export function accountValue(a: { lifetimeValue: string; currencyCode: string | 
 const TH = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500";
 const TD = "px-3 py-2 align-top";
 
-/** An account's customers; `moveHref` adds a "Move…" link on each row that may move alone. */
 /** The line under a merge or move page's header: back to the account, its type, customers and (optionally) value. */
 export function AccountBackLine({
   account,
   withValue = false,
 }: {
-  account: { id: number; name: string; type: "person" | "company"; customersCount: number; lifetimeValue: string; currencyCode: string | null; mixedCurrencies: boolean };
+  account: {
+    id: number;
+    name: string;
+    type: "person" | "company";
+    customersCount: number;
+    lifetimeValue: string;
+    currencyCode: string | null;
+    mixedCurrencies: boolean;
+  };
   withValue?: boolean;
 }) {
   return (
@@ -40,6 +47,7 @@ export function AccountBackLine({
   );
 }
 
+/** An account's customers; `moveHref` adds a "Move…" link on each row that may move alone. */
 export function AccountCustomersTable({
   customers,
   caption,

@@ -279,7 +279,9 @@ describe("an emptied account while a sync page is joining it", () => {
       .where(sql`id = ${channelA}`);
     const [other] = await db.insert(channels).values({ name: "Store C", baseUrl: "https://c.example.test" }).returning();
     const email = "joining@example.com";
-    const [account] = await rows<{ id: string }>(sql`INSERT INTO accounts (name, type) VALUES ('Joining Buyer', 'person') RETURNING id::text`);
+    const [account] = await rows<{ id: string }>(
+      sql`INSERT INTO accounts (name, type) VALUES ('Joining Buyer', 'person') RETURNING id::text`,
+    );
     await db.execute(sql`INSERT INTO account_emails (email, account_id) VALUES (${email}, ${account!.id})`);
     await db.execute(
       sql`INSERT INTO magento_customers (channel_id, origin_id, email, account_id) VALUES (${other!.id}, 1, ${email}, ${account!.id})`,

@@ -444,7 +444,9 @@ describe.each(backends)("migrations applied to $name", (backend) => {
       db,
       sql`insert into accounts (name, type) values ('Gone', 'person'), ('Kept', 'person') returning id`,
     );
-    await db.execute(sql`insert into account_emails (email, account_id) values ('gone@example.test', ${gone!.id}), ('kept@example.test', ${kept!.id})`);
+    await db.execute(
+      sql`insert into account_emails (email, account_id) values ('gone@example.test', ${gone!.id}), ('kept@example.test', ${kept!.id})`,
+    );
     await db.execute(
       sql`insert into magento_customers (channel_id, origin_id, email, account_id)
           values (${channelId}, 1, 'gone@example.test', ${gone!.id}), (${channelId}, 2, 'kept@example.test', ${kept!.id})`,
@@ -458,7 +460,10 @@ describe.each(backends)("migrations applied to $name", (backend) => {
       [1, null],
       [2, Number(kept!.id)],
     ]);
-    const claims = await rows<{ email: string }>(db, sql`select email from account_emails where email like '%@example.test' order by email`);
+    const claims = await rows<{ email: string }>(
+      db,
+      sql`select email from account_emails where email like '%@example.test' order by email`,
+    );
     expect(claims.map((c) => c.email)).toEqual(["kept@example.test"]);
   });
 
