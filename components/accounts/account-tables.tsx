@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { countOf } from "@/lib/format/count";
 import { formatMoney } from "@/lib/format/money";
-import type { AccountCandidate, AccountCustomer } from "@/lib/accounts/pick";
+import type { AccountCandidate, AccountCustomer, AccountSummary } from "@/lib/accounts/pick";
 
 // The tables of the merge and move pages: an account's customers, and the accounts one may pick.
 
@@ -25,15 +25,7 @@ export function AccountBackLine({
   account,
   withValue = false,
 }: {
-  account: {
-    id: number;
-    name: string;
-    type: "person" | "company";
-    customersCount: number;
-    lifetimeValue: string;
-    currencyCode: string | null;
-    mixedCurrencies: boolean;
-  };
+  account: Omit<AccountSummary, "mergedInto" | "customers">;
   withValue?: boolean;
 }) {
   return (
