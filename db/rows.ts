@@ -16,3 +16,13 @@ export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
 export async function queryRows<T = Record<string, unknown>>(tx: Pick<DbTx, "execute">, query: SQL): Promise<T[]> {
   return rowsOf<T>(await tx.execute(query));
 }
+
+/** A nullable timestamp column's value as a Date (postgres.js parses it, PGlite may hand a string). */
+export function rowDate(value: unknown): Date | null {
+  return value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value));
+}
+
+/** A nullable column's value as text (numeric and bigint columns arrive as strings or numbers). */
+export function rowText(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}

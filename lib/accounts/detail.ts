@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { AccountType } from "@/db/schema";
-import { queryRows } from "@/db/rows";
+import { queryRows, rowDate, rowText } from "@/db/rows";
 import { requirePermission, type SessionUser } from "@/lib/auth/session";
 import { customerName } from "@/lib/customers/name";
 import { type LifetimeFigures, readLifetimeFigures } from "@/lib/customers/lifetime-figures";
@@ -54,10 +54,6 @@ export interface MergedAccount {
 /** A company account may gather many people; the page lists this many (the tabs cover all of them). */
 export const CUSTOMERS_LIMIT = 500;
 
-const date = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value));
-const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-
 type AccountRow = {
   id: unknown;
   name: string;
@@ -91,16 +87,16 @@ export async function loadAccountDetail(db: Db, user: SessionUser | null, id: nu
     const into = await mergeTarget(db, Number(row.merged_into_id));
     // A target gone (deleted) leaves nothing to show.
     if (!into) return null;
-    return { kind: "merged", account: { id, name: row.name }, mergedAt: date(row.merged_at), into };
+    return { kind: "merged", account: { id, name: row.name }, mergedAt: rowDate(row.merged_at), into };
   }
   const [customers, figures] = await Promise.all([accountCustomers(db, id), readLifetimeFigures(db, { accountId: id })]);
   return {
     kind: "account",
-    account: { id, name: row.name, type: row.type, createdAt: date(row.created_at) ?? new Date(0) },
+    account: { id, name: row.name, type: row.type, createdAt: rowDate(row.created_at) ?? new Date(0) },
     owner:
       row.owner_id === null || row.owner_id === undefined
         ? null
-        : { id: Number(row.owner_id), name: text(row.owner_name) || String(row.owner_email), active: row.owner_active === true },
+        : { id: Number(row.owner_id), name: rowText(row.owner_name) || String(row.owner_email), active: row.owner_active === true },
     customers: customers.slice(0, CUSTOMERS_LIMIT),
     customersCut: customers.length > CUSTOMERS_LIMIT,
     figures,

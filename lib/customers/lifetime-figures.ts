@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { queryRows } from "@/db/rows";
+import { queryRows, rowDate, rowText } from "@/db/rows";
 
 // The SQL of lifetime figures, apart from the pages' loaders (customers/detail.ts, accounts/detail.ts,
 // server-only) so that the benches, run outside Next, can time the same statements.
@@ -35,18 +35,16 @@ export interface LifetimeFigures {
 /** The lifetime figures of a customer or an account, read with lifetimeFiguresOf. */
 export async function readLifetimeFigures(db: Db, scope: LifetimeScope): Promise<LifetimeFigures> {
   const [row] = await queryRows<Record<string, unknown>>(db, lifetimeFiguresOf(scope));
-  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
-  const date = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
   return {
     value: String(row?.sales ?? "0"),
     orderCount: Number(row?.n ?? 0),
     unconvertedOrders: Number(row?.unconverted ?? 0),
-    averageOrderValue: text(row?.average),
+    averageOrderValue: rowText(row?.average),
     refundsValue: String(row?.refunds ?? "0"),
     refundsCount: Number(row?.refunds_count ?? 0),
-    firstOrderAt: date(row?.first_at),
-    lastOrderAt: date(row?.last_at),
-    currency: text(row?.currency),
+    firstOrderAt: rowDate(row?.first_at),
+    lastOrderAt: rowDate(row?.last_at),
+    currency: rowText(row?.currency),
     mixedCurrencies: Number(row?.currencies ?? 0) > 1,
   };
 }
